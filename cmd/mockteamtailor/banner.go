@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+)
+
+// printBanner tells the user, on stdout, where the mock is and which keys
+// to use. Logs go to stderr and never carry keys.
+func printBanner(w io.Writer, version string, cfg mockteamtailor.Config, sb mockteamtailor.Sandbox, state string) {
+	p := sb.Partner
+	base := p.BaseURL
+	if base == "" {
+		base = "(none set: use --partner-base-url)"
+	}
+	durable := "in memory (use --state FILE to keep it)"
+	if state != "" {
+		durable = state
+	}
+	fmt.Fprintf(w, `mockteamtailor %s: a fake Teamtailor
+  listening on      %s
+  Partner API       %s/partner/v1   (stack %s, Teamtailor-Host %s)
+  state             %s
+
+partner %s %q
+  base URL          %s
+  API key           %s
+  webhook secret    %s
+
+sandbox company %q (uuid %s), integration activated
+  provider key      %s
+
+try:
+  curl -H 'Authorization: Token %s' -H 'X-Api-Version: %s' %s/partner/v1/partner-results
+
+`, version, cfg.PublicURL, cfg.PublicURL, cfg.Stack, cfg.StackHost(), durable,
+		p.ID, p.Name, base, p.APIKey, p.WebhookSecret,
+		sb.Company.Name, sb.Company.UUID, sb.Activation.ProviderKey,
+		p.APIKey, mockteamtailor.APIVersion, cfg.PublicURL)
+}

@@ -1,0 +1,338 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// binDir holds the binary buildBinary builds; TestMain removes it.
+var (
+	binDir    string
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// buildBinary builds the mockteamtailor binary once per test run. It skips
+// the test when no go command is on PATH.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("skipping: the go command is not on PATH, so the binary cannot be built (%v)", err)
+	}
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "mockteamtailor-bin-")
+		if buildErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "mockteamtailor")
+		if runtime.GOOS == "windows" {
+			binPath += ".exe"
+		}
+		out, err := exec.Command(goCmd, "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// child is the binary running as a child process.
+type child struct {
+	banner
+	cmd            *exec.Cmd
+	stdout, stderr *syncBuffer
+	waitOnce       sync.Once
+	waitErr        error
+}
+
+// wait waits for the process to end, once.
+func (c *child) wait() error {
+	c.waitOnce.Do(func() { c.waitErr = c.cmd.Wait() })
+	return c.waitErr
+}
+
+// startChild starts the binary with args and waits for its banner. The
+// process is killed when the test ends, whatever happens.
+func startChild(t *testing.T, bin string, args ...string) *child {
+	t.Helper()
+	c := &child{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	c.cmd = exec.Command(bin, args...)
+	c.cmd.Env = []string{} // no MOCKTT_ variables from the test's environment
+	c.cmd.Stdout, c.cmd.Stderr = c.stdout, c.stderr
+	if err := c.cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	exited := make(chan struct{})
+	go func() { c.wait(); close(exited) }()
+	t.Cleanup(func() {
+		c.cmd.Process.Kill()
+		<-exited
+	})
+	deadline := time.After(10 * time.Second)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if b, ok := parseBanner(c.stdout.String()); ok {
+			c.banner = b
+			return c
+		}
+		select {
+		case <-exited:
+			t.Fatalf("%q exited before printing its banner: %v\nstdout:\n%s\nstderr:\n%s", args, c.waitErr, c.stdout, c.stderr)
+		case <-deadline:
+			t.Fatalf("%q printed no banner within 10s\nstdout:\n%s\nstderr:\n%s", args, c.stdout, c.stderr)
+		case <-tick.C:
+		}
+	}
+}
+
+// resultState is what a client knows of one result's attributes.
+type resultState struct {
+	Status      string `json:"status"`
+	CandidateID int64  `json:"candidate-id"`
+	Summary     string `json:"summary"`
+}
+
+// tracked is one result a client created: its last acknowledged state
+// and the write in flight when the server died, if any.
+type tracked struct {
+	id            string
+	acked         resultState
+	deleted       bool         // a DELETE was acknowledged
+	pending       *resultState // an update was sent but not answered
+	pendingDelete bool         // a DELETE was sent but not answered
+}
+
+// Rule: every write acknowledged with 201/200/204 survives a SIGKILL that
+// hits while other writes are in flight, and the state file is left
+// readable by the restarted process.
+func TestDurabilityUnderKill(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	statePath := filepath.Join(dir, "state.json")
+	args := []string{"serve", "--listen", "127.0.0.1:0", "--state", statePath, "--seed", "3"}
+	first := startChild(t, bin, args...)
+
+	const (
+		clients     = 8
+		opsPerCient = 40  // at most 320 writes in all
+		killAfter   = 120 // acknowledged writes before the kill
+	)
+	var (
+		acked    atomic.Int64
+		killNow  = make(chan struct{})
+		killOnce sync.Once
+		killed   atomic.Bool
+		results  [clients][]*tracked
+		inFlight atomic.Int64 // writes that got no answer
+	)
+	ack := func() {
+		if acked.Add(1) == killAfter {
+			killOnce.Do(func() { close(killNow) })
+		}
+	}
+	httpClient := &http.Client{Timeout: 5 * time.Second}
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(c), 42))
+			var mine []*tracked
+			defer func() { results[c] = mine }()
+			live := func() []*tracked {
+				var out []*tracked
+				for _, r := range mine {
+					if !r.deleted {
+						out = append(out, r)
+					}
+				}
+				return out
+			}
+			for n := range opsPerCient {
+				candidates := live()
+				op := rng.IntN(10)
+				switch {
+				case len(candidates) == 0 || op < 4: // create
+					st := resultState{Status: "pending", CandidateID: int64(1000*(c+1) + n), Summary: fmt.Sprintf("client %d write %d", c, n)}
+					body := fmt.Sprintf(`{"data":{"type":"partner-results","attributes":{"status":%q,"candidate-id":%d,"summary":%q}}}`, st.Status, st.CandidateID, st.Summary)
+					resp, data, err := apiCall(httpClient, http.MethodPost, first.URL+"/partner/v1/partner-results", first.APIKey, body)
+					if err != nil {
+						inFlight.Add(1) // the create may or may not have happened
+						return
+					}
+					if resp.StatusCode != http.StatusCreated {
+						t.Errorf("client %d: POST: status %d, want 201: %s", c, resp.StatusCode, data)
+						return
+					}
+					var doc struct {
+						Data struct {
+							ID         string      `json:"id"`
+							Attributes resultState `json:"attributes"`
+						} `json:"data"`
+					}
+					if err := json.Unmarshal(data, &doc); err != nil || doc.Data.ID == "" || doc.Data.Attributes != st {
+						t.Errorf("client %d: POST answered %s (%v), want result %+v", c, data, err, st)
+						return
+					}
+					mine = append(mine, &tracked{id: doc.Data.ID, acked: st})
+				case op < 8: // update, PATCH or PUT
+					r := candidates[rng.IntN(len(candidates))]
+					st := r.acked
+					st.Status = []string{"sending", "sent", "completed", "failed"}[rng.IntN(4)]
+					st.Summary = fmt.Sprintf("client %d write %d", c, n)
+					method := http.MethodPatch
+					if op%2 == 1 {
+						method = http.MethodPut
+					}
+					body := fmt.Sprintf(`{"data":{"type":"partner-results","id":%q,"attributes":{"status":%q,"summary":%q}}}`, r.id, st.Status, st.Summary)
+					resp, data, err := apiCall(httpClient, method, first.URL+"/partner/v1/partner-results/"+r.id, first.APIKey, body)
+					if err != nil {
+						r.pending = &st
+						inFlight.Add(1)
+						return
+					}
+					if resp.StatusCode != http.StatusOK {
+						t.Errorf("client %d: %s %s: status %d, want 200: %s", c, method, r.id, resp.StatusCode, data)
+						return
+					}
+					r.acked = st
+				default: // delete
+					r := candidates[rng.IntN(len(candidates))]
+					resp, data, err := apiCall(httpClient, http.MethodDelete, first.URL+"/partner/v1/partner-results/"+r.id, first.APIKey, "")
+					if err != nil {
+						r.pendingDelete = true
+						inFlight.Add(1)
+						return
+					}
+					if resp.StatusCode != http.StatusNoContent {
+						t.Errorf("client %d: DELETE %s: status %d, want 204: %s", c, r.id, resp.StatusCode, data)
+						return
+					}
+					r.deleted = true
+				}
+				ack()
+			}
+		})
+	}
+	clientsDone := make(chan struct{})
+	go func() { wg.Wait(); close(clientsDone) }()
+
+	select {
+	case <-killNow:
+		killed.Store(true)
+		if err := first.cmd.Process.Kill(); err != nil {
+			t.Fatalf("kill: %v", err)
+		}
+	case <-clientsDone:
+		t.Fatalf("the clients finished with %d acknowledged writes, before the kill at %d", acked.Load(), killAfter)
+	}
+	if err := first.wait(); err == nil {
+		t.Errorf("the killed process exited cleanly; want it killed")
+	}
+	select {
+	case <-clientsDone:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("clients still running 10s after the kill")
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	t.Logf("killed after %d acknowledged writes; %d writes were in flight", acked.Load(), inFlight.Load())
+
+	data, err := os.ReadFile(statePath)
+	if err != nil || !json.Valid(data) {
+		t.Fatalf("state file after the kill is unreadable or not JSON (%v): %.200s", err, data)
+	}
+
+	second := startChild(t, bin, args...)
+	if second.APIKey != first.APIKey || second.ProviderKey != first.ProviderKey {
+		t.Errorf("restart changed the keys: %+v, was %+v", second.banner, first.banner)
+	}
+	verify := &http.Client{Timeout: 10 * time.Second}
+	checked := 0
+	for c := range clients {
+		for _, r := range results[c] {
+			url := second.URL + "/partner/v1/partner-results/" + r.id
+			resp, data, err := apiCall(verify, http.MethodGet, url, second.APIKey, "")
+			if err != nil {
+				t.Fatalf("GET %s: %v", url, err)
+			}
+			checked++
+			if r.deleted {
+				if resp.StatusCode != http.StatusNotFound {
+					t.Errorf("result %s: acknowledged DELETE, but GET gives %d: %s", r.id, resp.StatusCode, data)
+				}
+				continue
+			}
+			if resp.StatusCode == http.StatusNotFound && r.pendingDelete {
+				continue
+			}
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("result %s: acknowledged write %+v, but GET gives %d: %s", r.id, r.acked, resp.StatusCode, data)
+				continue
+			}
+			var doc struct {
+				Data struct {
+					Attributes resultState `json:"attributes"`
+				} `json:"data"`
+			}
+			if err := json.Unmarshal(data, &doc); err != nil {
+				t.Fatalf("GET %s: %v: %s", url, err, data)
+			}
+			got := doc.Data.Attributes
+			if r.pending != nil && got == *r.pending {
+				continue
+			}
+			if diff := cmp.Diff(r.acked, got); diff != "" {
+				t.Errorf("result %s lost its last acknowledged write (-acknowledged +after restart):\n%s", r.id, diff)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatalf("no result was acknowledged")
+	}
+
+	if runtime.GOOS != "windows" {
+		if err := second.cmd.Process.Signal(os.Interrupt); err != nil {
+			t.Fatalf("interrupt: %v", err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- second.wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("restarted process did not exit cleanly on interrupt: %v\nstderr:\n%s", err, second.stderr)
+			}
+		case <-time.After(10 * time.Second):
+			t.Errorf("restarted process still running 10s after an interrupt")
+		}
+	}
+	if logs := second.stderr.String(); strings.Contains(logs, "level=ERROR") {
+		t.Errorf("restarted process logged errors:\n%s", logs)
+	}
+}

@@ -1,0 +1,81 @@
+// Command mockteamtailor runs a fake Teamtailor for partner integrations.
+// See the README for the commands and flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "mockteamtailor:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program, testable: it parses args and runs the chosen
+// command until ctx ends.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	root := &cobra.Command{
+		Use:   "mockteamtailor",
+		Short: "A fake Teamtailor for building and testing Teamtailor partner integrations",
+		Long: `mockteamtailor behaves like Teamtailor towards a partner integration: it serves the
+Partner API (/partner/v1: partners, partner-activations, partner-results), keeps
+activations and provider keys, and records what it sends and receives.
+
+Every flag can also be set with an environment variable MOCKTT_<FLAG>, e.g.
+MOCKTT_LISTEN=0.0.0.0:8080; a flag given on the command line wins.`,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(newServeCommand(getenv, stdout, stderr))
+	return root.ExecuteContext(ctx)
+}
+
+// bindEnv fills every flag of fs not given on the command line from the
+// environment variable MOCKTT_<FLAG> (dashes become underscores). It
+// returns the names of the flags that were set either way.
+func bindEnv(fs *pflag.FlagSet, getenv func(string) string) (map[string]bool, error) {
+	given := map[string]bool{}
+	var problems []error
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Changed {
+			given[f.Name] = true
+			return
+		}
+		name := envName(f.Name)
+		v := getenv(name)
+		if v == "" {
+			return
+		}
+		if err := fs.Set(f.Name, v); err != nil {
+			problems = append(problems, fmt.Errorf("%s=%q: %w", name, v, err))
+			return
+		}
+		given[f.Name] = true
+	})
+	return given, errors.Join(problems...)
+}
+
+func envName(flag string) string {
+	return "MOCKTT_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}

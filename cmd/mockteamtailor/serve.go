@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+)
+
+// serveOptions are the flags of "mockteamtailor serve".
+type serveOptions struct {
+	listen, publicURL, stack, state, logFormat, seed string
+	partner                                          mockteamtailor.PartnerSettings
+	rateLimit                                        int
+	rateWindow                                       time.Duration
+}
+
+func newServeCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
+	var o serveOptions
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the mock Teamtailor (Partner API) until interrupted",
+		Long: `Run the mock Teamtailor. With no flags it listens on 127.0.0.1:8080, generates and
+prints a partner API key, a webhook secret and a sandbox provider key, and activates
+the integration in a sandbox company, as Teamtailor does for integrations under
+development.
+
+Partner API decisions (see README): Authorization "Token <key>", "Token token=<key>"
+and "Bearer <key>" are accepted; X-Api-Version: 20180828 is required (406 otherwise);
+partner results accept PUT and PATCH as partial updates; partner-activations return
+the provider key as a JWE {"alg":"dir","enc":"A128GCM"} keyed by the first 16 bytes
+of sha256(webhook secret).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			given, err := bindEnv(cmd.Flags(), getenv)
+			if err != nil {
+				return err
+			}
+			return serve(cmd.Context(), o, given, stdout, stderr)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	f.StringVar(&o.publicURL, "public-url", "", "base URL partners reach the mock at, used in links.self and update-url (default: derived from --listen)")
+	f.StringVar(&o.partner.APIKey, "api-key", "", "partner API key partners send as \"Authorization: Token <key>\" (default: generated)")
+	f.StringVar(&o.partner.WebhookSecret, "webhook-secret", "", "secret that signs webhooks and keys the provider-key JWE (default: generated)")
+	f.StringVar(&o.partner.ID, "partner-id", "1", "id of the partner integration")
+	f.StringVar(&o.partner.Name, "partner-name", "", "name of the partner integration (default \"Example Partner\")")
+	f.StringVar(&o.partner.BaseURL, "partner-base-url", "", "BASE_URL of the partner's server, where /config, /webhook and /activation live")
+	f.StringVar(&o.stack, "stack", "eu", "Teamtailor stack: eu (api.teamtailor.com), na (api.na.teamtailor.com) or ap (api.au.teamtailor.com); sent as Teamtailor-Host")
+	f.StringVar(&o.seed, "seed", "", "number that makes every generated key and id deterministic (default: random)")
+	f.StringVar(&o.state, "state", "", "file that keeps the mock's state across restarts; every change is on disk before it is acknowledged")
+	f.StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text or json")
+	f.IntVar(&o.rateLimit, "rate-limit", 0, "enforce this many Partner API requests per --rate-window and partner with 429 (default: report Teamtailor's 50 per 10s in headers, never refuse)")
+	f.DurationVar(&o.rateWindow, "rate-window", 10*time.Second, "window of the Partner API rate limit")
+	return cmd
+}
+
+func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, stderr io.Writer) error {
+	logger, err := newLogger(o.logFormat, stderr)
+	if err != nil {
+		return err
+	}
+	ids := mockteamtailor.NewIDs()
+	if o.seed != "" {
+		n, err := strconv.ParseUint(o.seed, 10, 64)
+		if err != nil {
+			return fmt.Errorf("--seed %q must be a whole number from 0 to 18446744073709551615", o.seed)
+		}
+		ids = mockteamtailor.NewSeededIDs(n)
+	}
+	var store mockteamtailor.Store = mockteamtailor.NewMemStore()
+	if o.state != "" {
+		if store, err = mockteamtailor.OpenMemStore(o.state); err != nil {
+			return err
+		}
+	}
+	if !given["partner-name"] {
+		o.partner.Name = "" // keep a stored name; a new partner gets the default
+	}
+	sandbox, err := mockteamtailor.SeedSandbox(ctx, store, ids, time.Now, o.partner)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return fmt.Errorf("--listen %s: %w", o.listen, err)
+	}
+	defer ln.Close()
+	cfg := mockteamtailor.DefaultConfig()
+	cfg.PublicURL = o.publicURL
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = publicURLFor(ln.Addr())
+	}
+	cfg.Stack = o.stack
+	if o.rateLimit > 0 {
+		cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit = o.rateLimit, o.rateWindow, true
+	}
+	srv, err := mockteamtailor.NewServer(logger, cfg, store, ids, time.Now)
+	if err != nil {
+		return err
+	}
+	printBanner(stdout, version, cfg, sandbox, o.state)
+
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q must be text or json", format)
+}
+
+// publicURLFor derives the URL partners use from the listening address;
+// an unspecified host (0.0.0.0, ::) becomes localhost.
+func publicURLFor(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return "http://" + addr.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port))
+}

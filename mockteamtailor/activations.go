@@ -1,0 +1,78 @@
+package mockteamtailor
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
+)
+
+// activationAttributes is how a partner activation is rendered (PROTOCOL
+// §2.2).
+type activationAttributes struct {
+	ProviderKey string `json:"provider-key"`
+	CompanyName string `json:"company-name"`
+	CompanyUUID string `json:"company-uuid"`
+}
+
+// activationResource renders a; the provider key goes out as a JWE keyed
+// by the partner's webhook secret (PROTOCOL §2.2), encrypted afresh on
+// each request so it always matches the current secret.
+func (s *Server) activationResource(p Partner, a Activation) (resourceObject, error) {
+	jwe, err := providerkey.Encrypt(p.WebhookSecret, a.ProviderKey, s.ids)
+	if err != nil {
+		return resourceObject{}, fmt.Errorf("activation %s: %w", a.ID, err)
+	}
+	return resourceObject{
+		ID:         a.ID,
+		Type:       "partner-activations",
+		Links:      resourceLinks{Self: s.cfg.baseURL() + "/partner/v1/partner-activations/" + a.ID},
+		Attributes: activationAttributes{ProviderKey: jwe, CompanyName: a.CompanyName, CompanyUUID: a.CompanyUUID},
+	}, nil
+}
+
+func (s *Server) handleActivationList() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		partner := partnerFrom(r.Context())
+		page, err := parsePage(r.URL.Query(), s.cfg)
+		if err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		acts, total, err := s.store.Activations(r.Context(), partner.ID, page)
+		if err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		data := make([]resourceObject, 0, len(acts))
+		for _, a := range acts {
+			res, err := s.activationResource(partner, a)
+			if err != nil {
+				writeError(w, r, s.logger, err)
+				return
+			}
+			data = append(data, res)
+		}
+		meta, links := pageLinks(s.cfg.baseURL()+"/partner/v1/partner-activations", page, total)
+		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: data, Meta: meta, Links: links})
+	})
+}
+
+func (s *Server) handleActivationGet() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		partner := partnerFrom(r.Context())
+		a, err := s.store.Activation(r.Context(), partner.ID, mux.Vars(r)["id"])
+		if err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		res, err := s.activationResource(partner, a)
+		if err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: res})
+	})
+}

@@ -1,0 +1,92 @@
+package mockteamtailor
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// APIVersion is the only Partner API version Teamtailor serves
+// (PROTOCOL §2: X-Api-Version: 20180828).
+const APIVersion = "20180828"
+
+// Stacks maps Teamtailor's stacks to their Partner API hosts (PROTOCOL §1).
+// The host is what the mock sends as Teamtailor-Host.
+var Stacks = map[string]string{
+	"eu": "api.teamtailor.com",
+	"na": "api.na.teamtailor.com",
+	"ap": "api.au.teamtailor.com",
+}
+
+// Config is the mock's configuration, plain data. DefaultConfig holds the
+// documented defaults; Validate reports every problem at once.
+type Config struct {
+	// PublicURL is the base URL the mock hands out in links.self, paging
+	// links and update-url, e.g. "http://127.0.0.1:8080". A partner must be
+	// able to reach it.
+	PublicURL string
+	// Stack is eu, na or ap; its host goes into Teamtailor-Host.
+	Stack string
+	// MaxBodyBytes caps request bodies; larger ones get a 413.
+	MaxBodyBytes int64
+	// DefaultPageSize and MaxPageSize bound JSON:API paging (PROTOCOL
+	// §2.3: default 10).
+	DefaultPageSize int
+	MaxPageSize     int
+	// RateLimit is how many Partner API requests one partner may make per
+	// RateWindow. The X-Rate-Limit-* headers always report it; requests
+	// over it get a 429 only when EnforceRateLimit is set.
+	RateLimit        int
+	RateWindow       time.Duration
+	EnforceRateLimit bool
+}
+
+// DefaultConfig returns the defaults: a mock on 127.0.0.1:8080 on the EU
+// stack, 1 MiB bodies, pages of 10 (at most 100), and Teamtailor's
+// published rate limit of 50 requests per 10 seconds, reported but not
+// enforced.
+func DefaultConfig() Config {
+	return Config{
+		PublicURL:       "http://127.0.0.1:8080",
+		Stack:           "eu",
+		MaxBodyBytes:    1 << 20,
+		DefaultPageSize: 10,
+		MaxPageSize:     100,
+		RateLimit:       50,
+		RateWindow:      10 * time.Second,
+	}
+}
+
+// Validate reports every problem with c at once.
+func (c Config) Validate() error {
+	var problems []error
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		problems = append(problems, fmt.Errorf("public URL %q must be an absolute http(s) URL such as http://127.0.0.1:8080", c.PublicURL))
+	} else if u.RawQuery != "" || u.Fragment != "" {
+		problems = append(problems, fmt.Errorf("public URL %q must not have a query or fragment", c.PublicURL))
+	}
+	if _, ok := Stacks[c.Stack]; !ok {
+		problems = append(problems, fmt.Errorf("stack %q is not one of eu, na, ap", c.Stack))
+	}
+	if c.MaxBodyBytes <= 0 {
+		problems = append(problems, errors.New("max body bytes must be positive"))
+	}
+	if c.DefaultPageSize <= 0 || c.MaxPageSize < c.DefaultPageSize {
+		problems = append(problems, fmt.Errorf("page sizes must satisfy 0 < default (%d) <= max (%d)", c.DefaultPageSize, c.MaxPageSize))
+	}
+	if c.RateLimit <= 0 {
+		problems = append(problems, fmt.Errorf("rate limit must be positive, got %d", c.RateLimit))
+	}
+	if c.RateWindow < time.Second {
+		problems = append(problems, fmt.Errorf("rate window must be at least 1s, got %s", c.RateWindow))
+	}
+	return errors.Join(problems...)
+}
+
+// StackHost returns the Partner API host of the configured stack.
+func (c Config) StackHost() string { return Stacks[c.Stack] }
+
+// baseURL is PublicURL without a trailing slash.
+func (c Config) baseURL() string { return strings.TrimRight(c.PublicURL, "/") }

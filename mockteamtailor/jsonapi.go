@@ -1,0 +1,322 @@
+package mockteamtailor
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// MediaType is the JSON:API media type of every Partner API document.
+const MediaType = "application/vnd.api+json"
+
+// dataDocument is a successful JSON:API response. Data has no omitempty:
+// an empty collection must still be rendered as "data": [].
+type dataDocument struct {
+	Data  any        `json:"data"`
+	Meta  *listMeta  `json:"meta,omitempty"`
+	Links *listLinks `json:"links,omitempty"`
+}
+
+// resourceObject is one JSON:API resource as the mock renders it; ids are
+// always strings (PROTOCOL §2).
+type resourceObject struct {
+	ID         string        `json:"id"`
+	Type       string        `json:"type"`
+	Links      resourceLinks `json:"links"`
+	Attributes any           `json:"attributes"`
+}
+
+type resourceLinks struct {
+	Self string `json:"self"`
+}
+
+type listMeta struct {
+	RecordCount int `json:"record-count"`
+	PageCount   int `json:"page-count"`
+}
+
+type listLinks struct {
+	First string `json:"first"`
+	Last  string `json:"last"`
+	Prev  string `json:"prev,omitempty"`
+	Next  string `json:"next,omitempty"`
+}
+
+// writeJSONAPI marshals doc before touching the ResponseWriter, so an
+// encoding bug turns into a clean 500 instead of a half-written 200.
+func writeJSONAPI(w http.ResponseWriter, r *http.Request, logger *slog.Logger, status int, doc any) {
+	body, err := encodeJSON(doc)
+	if err != nil {
+		writeError(w, r, logger, fmt.Errorf("encode %T: %w", doc, err))
+		return
+	}
+	w.Header().Set("Content-Type", MediaType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// encodeJSON marshals v followed by a newline, leaving &, < and > as they
+// are so links stay readable.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// writeError renders err as a JSON:API error document. Errors that are not
+// *Error or a Store sentinel are logged and become a bare 500.
+func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	status, doc, ours := toErrorDocument(err)
+	if !ours {
+		logger.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
+	}
+	body, _ := encodeJSON(doc) // plain strings only: cannot fail
+	h := w.Header()
+	h.Set("Content-Type", MediaType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if status == http.StatusUnauthorized {
+		h.Set("WWW-Authenticate", `Token realm="Teamtailor Partner API"`)
+	}
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// inputResource is the data member of a request document, decoded just
+// enough to validate each attribute on its own.
+type inputResource struct {
+	ID         string // "" when absent; numbers are turned into strings
+	HasID      bool
+	Type       string
+	Attributes map[string]json.RawMessage // nil when absent
+	// keys holds the attribute names in document order, so errors come
+	// out in the order the client wrote them.
+	keys []string
+}
+
+// decodeResource reads a JSON:API request document of the given resource
+// type. It checks the media type (415), the size (413), the syntax (400)
+// and the document's shape (422), and leaves attribute rules to the caller.
+func decodeResource(r *http.Request, maxBytes int64, wantType string) (inputResource, error) {
+	var in inputResource
+	if err := checkMediaType(r.Header.Get("Content-Type")); err != nil {
+		return in, err
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBytes))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return in, newError(http.StatusRequestEntityTooLarge, "Request entity too large",
+			"the request body is larger than %d bytes", maxBytes)
+	case err != nil:
+		return in, errBadRequest("the request body could not be read: %v", err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return in, errBadRequest("the request body is empty; send a JSON:API document such as {\"data\": {\"type\": %q, \"attributes\": {...}}}", wantType)
+	}
+	var doc map[string]json.RawMessage
+	if err := decodeStrictJSON(body, &doc); err != nil {
+		return in, err
+	}
+	if doc == nil {
+		return in, errBadRequest("the request body must be a JSON object (a JSON:API document), not null")
+	}
+	rawData, ok := doc["data"]
+	if !ok {
+		return in, errInvalid("/data", "the document has no data member; send {\"data\": {\"type\": %q, \"attributes\": {...}}}", wantType)
+	}
+	var data map[string]json.RawMessage
+	if err := json.Unmarshal(rawData, &data); err != nil || data == nil {
+		return in, errInvalid("/data", "data must be a resource object, got %s", jsonKind(rawData))
+	}
+	var problems Errors
+	switch rawType, ok := data["type"]; {
+	case !ok:
+		problems = append(problems, errInvalid("/data/type", "type is required and must be %q", wantType))
+	default:
+		if err := json.Unmarshal(rawType, &in.Type); err != nil || in.Type != wantType {
+			problems = append(problems, errInvalid("/data/type", "type must be %q, got %s", wantType, string(rawType)))
+		}
+	}
+	if rawID, ok := data["id"]; ok {
+		in.HasID = true
+		// PROTOCOL §2 Decision: accept a number or a string for data.id.
+		var s string
+		var n json.Number
+		switch {
+		case json.Unmarshal(rawID, &s) == nil:
+			in.ID = s
+		case json.Unmarshal(rawID, &n) == nil:
+			in.ID = n.String()
+		default:
+			problems = append(problems, errInvalid("/data/id", "id must be a string or a number, got %s", jsonKind(rawID)))
+		}
+	}
+	if rawAttrs, ok := data["attributes"]; !ok {
+		problems = append(problems, errInvalid("/data/attributes", "attributes is required: the object of %s attributes to write", wantType))
+	} else {
+		keys, err := objectKeys(rawAttrs)
+		if err != nil {
+			problems = append(problems, errInvalid("/data/attributes", "attributes must be an object, got %s", jsonKind(rawAttrs)))
+		} else {
+			in.keys = keys
+			in.Attributes = map[string]json.RawMessage{}
+			json.Unmarshal(rawAttrs, &in.Attributes)
+		}
+	}
+	if len(problems) > 0 {
+		return in, problems
+	}
+	return in, nil
+}
+
+// checkMediaType accepts application/vnd.api+json with or without
+// parameters (clients often add charset=utf-8) and nothing else.
+func checkMediaType(contentType string) error {
+	if contentType == "" {
+		return errUnsupportedMediaType("Content-Type is missing; send Content-Type: %s", MediaType)
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil || mt != MediaType {
+		return errUnsupportedMediaType("Content-Type %q is not supported; send Content-Type: %s", contentType, MediaType)
+	}
+	return nil
+}
+
+// decodeStrictJSON decodes one JSON value and nothing after it, turning
+// syntax errors into a 400 that says where the problem is.
+func decodeStrictJSON(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return errBadRequest("the request body is not valid JSON: %v (at byte %d)", syn, syn.Offset)
+		case errors.As(err, &typ):
+			return errBadRequest("the request body must be a JSON object (a JSON:API document), got %s", typ.Value)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return errBadRequest("the request body is not valid JSON: it ends too early")
+		}
+		return errBadRequest("the request body is not valid JSON: %v", err)
+	}
+	if dec.More() {
+		return errBadRequest("the request body has data after the JSON document")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errBadRequest("the request body has data after the JSON document")
+	}
+	return nil
+}
+
+// objectKeys returns the keys of a JSON object in document order.
+func objectKeys(raw json.RawMessage) ([]string, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	tok, err := dec.Token()
+	if err != nil || tok != json.Delim('{') {
+		return nil, errors.New("not an object")
+	}
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, tok.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, err
+		}
+	}
+	return keys, nil
+}
+
+// jsonKind names the JSON type of raw for error messages.
+func jsonKind(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// parsePage reads page[number] and page[size] (PROTOCOL §2.3: default
+// size 10). A bad value is a 400 naming the parameter.
+func parsePage(q url.Values, cfg Config) (Page, error) {
+	page := Page{Number: 1, Size: cfg.DefaultPageSize}
+	var problems Errors
+	for _, p := range []struct {
+		name string
+		dst  *int
+		max  int
+	}{{"page[number]", &page.Number, 0}, {"page[size]", &page.Size, cfg.MaxPageSize}} {
+		raw, ok := q[p.name]
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(raw[0]))
+		switch {
+		case len(raw) > 1:
+			err = errors.New("given more than once")
+		case err != nil || n < 1:
+			err = fmt.Errorf("must be a whole number of at least 1, got %q", raw[0])
+		case p.max > 0 && n > p.max:
+			err = fmt.Errorf("must be at most %d, got %d", p.max, n)
+		}
+		if err != nil {
+			e := errBadRequest("%s %v", p.name, err)
+			e.Parameter = p.name
+			problems = append(problems, e)
+			continue
+		}
+		*p.dst = n
+	}
+	if len(problems) > 0 {
+		return page, problems
+	}
+	return page, nil
+}
+
+// pageLinks builds the paging meta and links of a list at collectionURL.
+func pageLinks(collectionURL string, page Page, total int) (*listMeta, *listLinks) {
+	pages := (total + page.Size - 1) / page.Size
+	link := func(n int) string {
+		q := url.Values{}
+		q.Set("page[number]", strconv.Itoa(n))
+		q.Set("page[size]", strconv.Itoa(page.Size))
+		return collectionURL + "?" + q.Encode()
+	}
+	links := &listLinks{First: link(1), Last: link(max(pages, 1))}
+	if page.Number > 1 {
+		links.Prev = link(min(page.Number-1, max(pages, 1)))
+	}
+	if page.Number < pages {
+		links.Next = link(page.Number + 1)
+	}
+	return &listMeta{RecordCount: total, PageCount: pages}, links
+}

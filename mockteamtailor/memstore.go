@@ -1,0 +1,320 @@
+package mockteamtailor
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+)
+
+// MemStore is the in-memory Store. With a state file (OpenMemStore) every
+// mutation is written to disk before the mutating call returns, so nothing
+// a client was told succeeded is lost, even on kill -9.
+type MemStore struct {
+	mu               sync.RWMutex // guards every field below except file
+	partners         map[string]Partner
+	companies        map[string]Company
+	activations      map[string]Activation
+	activationOrder  map[string][]string // partner id -> activation ids, oldest first
+	nextActivationID int
+	results          map[string]PartnerResult
+	resultOrder      map[string][]string // partner id -> result ids, oldest first
+	version          uint64              // bumped by every mutation
+
+	file *stateFile // nil when the store is not durable
+}
+
+var _ Store = (*MemStore)(nil)
+
+// NewMemStore returns an empty, non-durable store.
+func NewMemStore() *MemStore {
+	return &MemStore{
+		partners:         map[string]Partner{},
+		companies:        map[string]Company{},
+		activations:      map[string]Activation{},
+		activationOrder:  map[string][]string{},
+		nextActivationID: 1,
+		results:          map[string]PartnerResult{},
+		resultOrder:      map[string][]string{},
+	}
+}
+
+// OpenMemStore returns a store backed by the state file at path. An
+// existing file is loaded; a missing one is created on the first
+// mutation. A file that cannot be read, is corrupt or has an unknown format
+// version is an error, and the file is left untouched.
+func OpenMemStore(path string) (*MemStore, error) {
+	s := NewMemStore()
+	st, err := loadState(path)
+	if err != nil {
+		return nil, err
+	}
+	if st != nil {
+		if err := s.restore(st); err != nil {
+			return nil, fmt.Errorf("state file %s: %w (the file was left untouched)", path, err)
+		}
+	}
+	s.file = &stateFile{path: path}
+	return s, nil
+}
+
+// Durable reports whether the store writes a state file.
+func (s *MemStore) Durable() bool { return s.file != nil }
+
+// mutate runs fn under the write lock and, when fn succeeds, waits until
+// the change is on disk.
+func (s *MemStore) mutate(fn func() error) error {
+	s.mu.Lock()
+	if err := fn(); err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	s.version++
+	v := s.version
+	s.mu.Unlock()
+	return s.commit(v)
+}
+
+// Partner implements Store.
+func (s *MemStore) Partner(_ context.Context, id string) (Partner, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, ok := s.partners[id]
+	if !ok {
+		return Partner{}, fmt.Errorf("partner %q: %w", id, ErrNotFound)
+	}
+	return clonePartner(p), nil
+}
+
+// PartnerByAPIKey implements Store.
+func (s *MemStore) PartnerByAPIKey(_ context.Context, key string) (Partner, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, p := range s.partners {
+		if key != "" && p.APIKey == key {
+			return clonePartner(p), nil
+		}
+	}
+	return Partner{}, fmt.Errorf("partner with that API key: %w", ErrNotFound)
+}
+
+// Partners implements Store.
+func (s *MemStore) Partners(_ context.Context) ([]Partner, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]Partner, 0, len(s.partners))
+	for _, p := range s.partners {
+		out = append(out, clonePartner(p))
+	}
+	slices.SortFunc(out, func(a, b Partner) int { return compareIDs(a.ID, b.ID) })
+	return out, nil
+}
+
+// PutPartner implements Store.
+func (s *MemStore) PutPartner(_ context.Context, p Partner) error {
+	return s.mutate(func() error {
+		for _, other := range s.partners {
+			if other.ID != p.ID && other.APIKey == p.APIKey {
+				return fmt.Errorf("partner %q: API key used by partner %q: %w", p.ID, other.ID, ErrConflict)
+			}
+		}
+		s.partners[p.ID] = clonePartner(p)
+		return nil
+	})
+}
+
+// PutCompany implements Store.
+func (s *MemStore) PutCompany(_ context.Context, c Company) error {
+	return s.mutate(func() error {
+		s.companies[c.UUID] = c
+		return nil
+	})
+}
+
+// Company implements Store.
+func (s *MemStore) Company(_ context.Context, uuid string) (Company, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.companies[uuid]
+	if !ok {
+		return Company{}, fmt.Errorf("company %q: %w", uuid, ErrNotFound)
+	}
+	return c, nil
+}
+
+// CreateActivation implements Store.
+func (s *MemStore) CreateActivation(_ context.Context, a Activation) (Activation, error) {
+	err := s.mutate(func() error {
+		for _, id := range s.activationOrder[a.PartnerID] {
+			if s.activations[id].CompanyUUID == a.CompanyUUID {
+				return fmt.Errorf("company %q already activated partner %q: %w", a.CompanyUUID, a.PartnerID, ErrConflict)
+			}
+		}
+		a.ID = strconv.Itoa(s.nextActivationID)
+		s.nextActivationID++
+		s.activations[a.ID] = a
+		s.activationOrder[a.PartnerID] = append(s.activationOrder[a.PartnerID], a.ID)
+		return nil
+	})
+	return a, err
+}
+
+// Activation implements Store.
+func (s *MemStore) Activation(_ context.Context, partnerID, id string) (Activation, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.activations[id]
+	switch {
+	case !ok:
+		return Activation{}, fmt.Errorf("partner activation %q: %w", id, ErrNotFound)
+	case a.PartnerID != partnerID:
+		return Activation{}, fmt.Errorf("partner activation %q: %w", id, ErrForbidden)
+	}
+	return a, nil
+}
+
+// Activations implements Store.
+func (s *MemStore) Activations(_ context.Context, partnerID string, page Page) ([]Activation, int, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	ids := s.activationOrder[partnerID]
+	window := pageWindow(ids, page)
+	out := make([]Activation, 0, len(window))
+	for _, id := range window {
+		out = append(out, s.activations[id])
+	}
+	return out, len(ids), nil
+}
+
+// CreateResult implements Store.
+func (s *MemStore) CreateResult(_ context.Context, r PartnerResult) (PartnerResult, error) {
+	r = cloneResult(r)
+	err := s.mutate(func() error {
+		if _, ok := s.results[r.ID]; ok {
+			return fmt.Errorf("partner result %q: %w", r.ID, ErrConflict)
+		}
+		s.results[r.ID] = r
+		s.resultOrder[r.PartnerID] = append(s.resultOrder[r.PartnerID], r.ID)
+		return nil
+	})
+	return cloneResult(r), err
+}
+
+// Result implements Store.
+func (s *MemStore) Result(_ context.Context, partnerID, id string) (PartnerResult, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, err := s.resultLocked(partnerID, id)
+	if err != nil {
+		return PartnerResult{}, err
+	}
+	return cloneResult(r), nil
+}
+
+func (s *MemStore) resultLocked(partnerID, id string) (PartnerResult, error) {
+	r, ok := s.results[id]
+	switch {
+	case !ok:
+		return PartnerResult{}, fmt.Errorf("partner result %q: %w", id, ErrNotFound)
+	case r.PartnerID != partnerID:
+		return PartnerResult{}, fmt.Errorf("partner result %q: %w", id, ErrForbidden)
+	}
+	return r, nil
+}
+
+// Results implements Store.
+func (s *MemStore) Results(_ context.Context, partnerID string, page Page) ([]PartnerResult, int, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	ids := s.resultOrder[partnerID]
+	window := pageWindow(ids, page)
+	out := make([]PartnerResult, 0, len(window))
+	for _, id := range window {
+		out = append(out, cloneResult(s.results[id]))
+	}
+	return out, len(ids), nil
+}
+
+// UpdateResult implements Store.
+func (s *MemStore) UpdateResult(_ context.Context, partnerID, id string, update func(*PartnerResult) error) (PartnerResult, error) {
+	var out PartnerResult
+	err := s.mutate(func() error {
+		r, err := s.resultLocked(partnerID, id)
+		if err != nil {
+			return err
+		}
+		r = cloneResult(r)
+		if err := update(&r); err != nil {
+			return err
+		}
+		r.ID, r.PartnerID = id, partnerID // the identity is not the caller's to change
+		s.results[id] = r
+		out = cloneResult(r)
+		return nil
+	})
+	return out, err
+}
+
+// DeleteResult implements Store.
+func (s *MemStore) DeleteResult(_ context.Context, partnerID, id string) error {
+	return s.mutate(func() error {
+		if _, err := s.resultLocked(partnerID, id); err != nil {
+			return err
+		}
+		delete(s.results, id)
+		s.resultOrder[partnerID] = slices.DeleteFunc(s.resultOrder[partnerID], func(x string) bool { return x == id })
+		return nil
+	})
+}
+
+// pageWindow returns the ids on page; a page past the end is empty.
+func pageWindow(ids []string, page Page) []string {
+	if page.Size <= 0 || page.Number <= 0 {
+		return ids
+	}
+	start := (page.Number - 1) * page.Size
+	if start >= len(ids) || start < 0 {
+		return nil
+	}
+	return ids[start:min(start+page.Size, len(ids))]
+}
+
+// compareIDs orders numeric ids numerically and everything else as text.
+func compareIDs(a, b string) int {
+	ai, aerr := strconv.Atoi(a)
+	bi, berr := strconv.Atoi(b)
+	if aerr == nil && berr == nil {
+		return ai - bi
+	}
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func clonePartner(p Partner) Partner {
+	p.WebhookConfig = slices.Clone(p.WebhookConfig)
+	p.WebhookActivationConfig = slices.Clone(p.WebhookActivationConfig)
+	return p
+}
+
+// cloneResult copies the slices of r so the copy shares nothing mutable.
+// The pointer fields are never written through, only replaced.
+func cloneResult(r PartnerResult) PartnerResult {
+	r.Details = slices.Clone(r.Details)
+	r.Attachments = slices.Clone(r.Attachments)
+	r.Actions = slices.Clone(r.Actions)
+	if r.AssessmentCriteria != nil {
+		cs := make([]Criterion, len(r.AssessmentCriteria))
+		for i, c := range r.AssessmentCriteria {
+			c.ID = slices.Clone(c.ID)
+			cs[i] = c
+		}
+		r.AssessmentCriteria = cs
+	}
+	return r
+}

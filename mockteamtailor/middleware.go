@@ -1,0 +1,187 @@
+package mockteamtailor
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type contextKey int
+
+const partnerKey contextKey = iota + 1
+
+func withPartner(ctx context.Context, p Partner) context.Context {
+	return context.WithValue(ctx, partnerKey, p)
+}
+
+// partnerFrom returns the partner authenticated by partnerAPI. Handlers
+// behind partnerAPI can rely on it being set.
+func partnerFrom(ctx context.Context) Partner {
+	p, _ := ctx.Value(partnerKey).(Partner)
+	return p
+}
+
+// partnerAPI wraps every Partner API request: authentication (401),
+// rate-limit headers and limiting (429), then the API version (406).
+func (s *Server) partnerAPI(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		partner, authErr := s.authenticate(r)
+		bucket := "partner:" + partner.ID
+		if authErr != nil {
+			bucket = "client:" + remoteHost(r)
+		}
+		q := s.limiter.take(bucket, s.clock())
+		h := w.Header()
+		h.Set("X-Rate-Limit-Limit", strconv.Itoa(q.limit))
+		h.Set("X-Rate-Limit-Remaining", strconv.Itoa(q.remaining))
+		h.Set("X-Rate-Limit-Reset", strconv.Itoa(q.reset))
+		if authErr != nil {
+			writeError(w, r, s.logger, authErr)
+			return
+		}
+		if !q.allowed {
+			h.Set("Retry-After", strconv.Itoa(q.reset))
+			writeError(w, r, s.logger, newError(http.StatusTooManyRequests, "Too many requests",
+				"rate limit of %d requests per %s exceeded; retry after %d seconds", q.limit, q.window, q.reset))
+			return
+		}
+		// PROTOCOL §2 Decision: X-Api-Version is required; missing or
+		// unknown is a 406 naming the supported version.
+		switch v := r.Header.Get("X-Api-Version"); v {
+		case APIVersion:
+		case "":
+			writeError(w, r, s.logger, errNotAcceptable("the X-Api-Version header is required; this API supports X-Api-Version: %s", APIVersion))
+			return
+		default:
+			writeError(w, r, s.logger, errNotAcceptable("X-Api-Version %q is not supported; this API supports X-Api-Version: %s", v, APIVersion))
+			return
+		}
+		h.Set("X-Api-Version", APIVersion)
+		next.ServeHTTP(w, r.WithContext(withPartner(r.Context(), partner)))
+	})
+}
+
+// authenticate finds the partner of the request's API key. PROTOCOL §2
+// Decision: "Token <key>", "Token token=<key>" and "Bearer <key>" are
+// accepted; anything else is a 401.
+func (s *Server) authenticate(r *http.Request) (Partner, error) {
+	key, err := ParseAuthorization(r.Header.Get("Authorization"))
+	if err != nil {
+		return Partner{}, errUnauthorized("%v", err)
+	}
+	p, err := s.store.PartnerByAPIKey(r.Context(), key)
+	if errors.Is(err, ErrNotFound) {
+		return Partner{}, errUnauthorized("the API key is not the key of any partner; use the partner API key the mock printed at start-up (mockteamtailor keys)")
+	}
+	return p, err
+}
+
+// ParseAuthorization extracts the partner API key from an Authorization
+// header in one of the accepted forms: "Token <key>", "Token token=<key>"
+// (optionally quoted) or "Bearer <key>".
+func ParseAuthorization(header string) (string, error) {
+	const forms = `send "Authorization: Token <partner API key>" (also accepted: "Token token=<key>", "Bearer <key>")`
+	header = strings.TrimSpace(header)
+	if header == "" {
+		return "", errors.New("the Authorization header is missing; " + forms)
+	}
+	scheme, rest, _ := strings.Cut(header, " ")
+	rest = strings.TrimSpace(rest)
+	switch strings.ToLower(scheme) {
+	case "token":
+		if v, ok := strings.CutPrefix(rest, "token="); ok {
+			rest = strings.Trim(v, `"`)
+		}
+	case "bearer":
+	default:
+		return "", errors.New("the Authorization scheme " + strconv.Quote(scheme) + " is not accepted; " + forms)
+	}
+	if rest == "" || strings.ContainsAny(rest, " \t,") {
+		return "", errors.New("the Authorization header has no single key after the scheme; " + forms)
+	}
+	return rest, nil
+}
+
+func remoteHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests writes one log line per request: method, path, status, size
+// and time taken. Headers and bodies are never logged: they carry keys.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec, ok := w.(*statusRecorder)
+		if !ok {
+			rec = &statusRecorder{ResponseWriter: w}
+		}
+		next.ServeHTTP(rec, r)
+		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status),
+			slog.Int("bytes", rec.bytes),
+			slog.Duration("elapsed", time.Since(start)),
+		)
+	})
+}
+
+// recoverPanics turns a panic in a handler into a logged 500, so one bad
+// request cannot take the mock down.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.logger.ErrorContext(r.Context(), "panic serving request",
+				slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+			if rec.status == 0 {
+				writeError(rec, r, s.logger, errors.New("panic"))
+			}
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}

@@ -1,0 +1,192 @@
+package mockteamtailor
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const createPath = "/partner/v1/partner-results"
+const minimalCreate = `{"data":{"type":"partner-results","attributes":{"status":"sending","candidate-id":1}}}`
+
+// errDoc builds the JSON:API error document a test expects.
+func errDoc(entries ...string) string {
+	return `{"errors":[` + strings.Join(entries, ",") + `]}`
+}
+
+func errEntry(status int, title, detail, pointer string) string {
+	src := ""
+	if pointer != "" {
+		src = fmt.Sprintf(`,"source":{"pointer":%q}`, pointer)
+	}
+	return fmt.Sprintf(`{"status":"%d","title":%q,"detail":%q%s}`, status, title, detail, src)
+}
+
+// Every error class of PROTOCOL §2 answers its status with a whole,
+// specific JSON:API error document, and never a 5xx.
+func TestPartnerAPIErrors(t *testing.T) {
+	env := newTestEnv(t)
+	otherID := func() string {
+		o := *env
+		o.key = env.otherKey
+		return o.createResult(t, `{"status":"sent","candidate-id":9}`)
+	}()
+	const forms = `send "Authorization: Token <partner API key>" (also accepted: "Token token=<key>", "Bearer <key>")`
+	unauth := func(detail string) string { return errDoc(errEntry(401, "Unauthorized", detail, "")) }
+	invalid := func(pointer, detail string) string { return errEntry(422, "Invalid attribute", detail, pointer) }
+
+	tests := []struct {
+		name       string
+		req        req
+		wantStatus int
+		wantDoc    string
+	}{
+		{"no Authorization", req{method: "GET", path: createPath, header: map[string]string{"Authorization": ""}}, 401,
+			unauth(`the Authorization header is missing; ` + forms)},
+		{"Basic scheme", req{method: "GET", path: createPath, header: map[string]string{"Authorization": "Basic a2V5LW9uZQ=="}}, 401,
+			unauth(`the Authorization scheme "Basic" is not accepted; ` + forms)},
+		{"scheme without key", req{method: "GET", path: createPath, header: map[string]string{"Authorization": "Token"}}, 401,
+			unauth(`the Authorization header has no single key after the scheme; ` + forms)},
+		{"unknown key", req{method: "GET", path: createPath, header: map[string]string{"Authorization": "Token nope"}}, 401,
+			unauth("the API key is not the key of any partner; use the partner API key the mock printed at start-up (mockteamtailor keys)")},
+		{"missing version", req{method: "GET", path: createPath, header: map[string]string{"X-Api-Version": ""}}, 406,
+			errDoc(errEntry(406, "Not acceptable", "the X-Api-Version header is required; this API supports X-Api-Version: 20180828", ""))},
+		{"unknown version", req{method: "GET", path: createPath, header: map[string]string{"X-Api-Version": "2020-01-01"}}, 406,
+			errDoc(errEntry(406, "Not acceptable", `X-Api-Version "2020-01-01" is not supported; this API supports X-Api-Version: 20180828`, ""))},
+		{"missing content type", req{method: "POST", path: createPath, body: minimalCreate, header: map[string]string{"Content-Type": ""}}, 415,
+			errDoc(errEntry(415, "Unsupported media type", "Content-Type is missing; send Content-Type: application/vnd.api+json", ""))},
+		{"plain JSON content type", req{method: "POST", path: createPath, body: minimalCreate, header: map[string]string{"Content-Type": "application/json"}}, 415,
+			errDoc(errEntry(415, "Unsupported media type", `Content-Type "application/json" is not supported; send Content-Type: application/vnd.api+json`, ""))},
+		{"malformed JSON", req{method: "POST", path: createPath, body: `{"data": {`}, 400,
+			errDoc(errEntry(400, "Bad request", "the request body is not valid JSON: it ends too early", ""))},
+		{"syntax error", req{method: "POST", path: createPath, body: `{"data": nope}`}, 400,
+			errDoc(errEntry(400, "Bad request", "the request body is not valid JSON: invalid character 'o' in literal null (expecting 'u') (at byte 11)", ""))},
+		{"trailing data", req{method: "POST", path: createPath, body: minimalCreate + `{}`}, 400,
+			errDoc(errEntry(400, "Bad request", "the request body has data after the JSON document", ""))},
+		{"array body", req{method: "POST", path: createPath, body: `[1]`}, 400,
+			errDoc(errEntry(400, "Bad request", "the request body must be a JSON object (a JSON:API document), got array", ""))},
+		{"empty body", req{method: "POST", path: createPath, body: " ", header: map[string]string{"Content-Type": MediaType}}, 400,
+			errDoc(errEntry(400, "Bad request", `the request body is empty; send a JSON:API document such as {"data": {"type": "partner-results", "attributes": {...}}}`, ""))},
+		{"no data", req{method: "POST", path: createPath, body: `{"meta":{}}`}, 422,
+			errDoc(invalid("/data", `the document has no data member; send {"data": {"type": "partner-results", "attributes": {...}}}`))},
+		{"wrong type", req{method: "POST", path: createPath, body: `{"data":{"type":"partners","attributes":{"status":"sent","candidate-id":1}}}`}, 422,
+			errDoc(invalid("/data/type", `type must be "partner-results", got "partners"`))},
+		{"attributes not an object", req{method: "POST", path: createPath, body: `{"data":{"type":"partner-results","attributes":[]}}`}, 422,
+			errDoc(invalid("/data/attributes", "attributes must be an object, got an array"))},
+		{"unknown id", req{method: "GET", path: createPath + "/no-such-id"}, 404,
+			errDoc(errEntry(404, "Not found", "no such resource", ""))},
+		{"another partner's result", req{method: "GET", path: createPath + "/" + otherID}, 403,
+			errDoc(errEntry(403, "Forbidden", "the resource belongs to another partner", ""))},
+		{"update another partner's result", req{method: "PATCH", path: createPath + "/" + otherID, body: `{"data":{"type":"partner-results","attributes":{"status":"completed"}}}`}, 403,
+			errDoc(errEntry(403, "Forbidden", "the resource belongs to another partner", ""))},
+		{"delete another partner's result", req{method: "DELETE", path: createPath + "/" + otherID}, 403,
+			errDoc(errEntry(403, "Forbidden", "the resource belongs to another partner", ""))},
+		{"unknown route", req{method: "GET", path: "/partner/v1/candidates"}, 404,
+			errDoc(errEntry(404, "Not found", "GET /partner/v1/candidates is not a route of this mock; the Partner API lives under /partner/v1 (partners, partner-activations, partner-results)", ""))},
+		{"wrong method", req{method: "DELETE", path: createPath}, 405,
+			errDoc(errEntry(405, "Method not allowed", "DELETE is not allowed on /partner/v1/partner-results", ""))},
+		{"bad page number", req{method: "GET", path: createPath + "?page[number]=0"}, 400,
+			`{"errors":[{"status":"400","title":"Bad request","detail":"page[number] must be a whole number of at least 1, got \"0\"","source":{"parameter":"page[number]"}}]}`},
+		{"page size over the maximum", req{method: "GET", path: createPath + "?page[size]=101"}, 400,
+			`{"errors":[{"status":"400","title":"Bad request","detail":"page[size] must be at most 100, got 101","source":{"parameter":"page[size]"}}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := env.do(t, tt.req)
+			if r.status != tt.wantStatus {
+				t.Fatalf("status = %d, want %d; body: %s", r.status, tt.wantStatus, r.body)
+			}
+			if diff := cmp.Diff(jsonValue(t, tt.wantDoc), r.doc(t)); diff != "" {
+				t.Errorf("error document (-want +got):\n%s", diff)
+			}
+			if ct := r.header.Get("Content-Type"); ct != MediaType {
+				t.Errorf("Content-Type = %q, want %q", ct, MediaType)
+			}
+			mustMatchSchema(t, "jsonapi-errors", r.body)
+			for _, h := range []string{"X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset"} {
+				if r.header.Get(h) == "" {
+					t.Errorf("%s missing on a %d response", h, r.status)
+				}
+			}
+		})
+	}
+}
+
+// Every accepted Authorization form authenticates (PROTOCOL §2 Decision).
+func TestPartnerAPIAuthForms(t *testing.T) {
+	env := newTestEnv(t)
+	for _, h := range []string{"Token key-one", "token key-one", "Token token=key-one", `Token token="key-one"`, "Bearer key-one", "bearer key-one"} {
+		r := env.do(t, req{method: "GET", path: createPath, header: map[string]string{"Authorization": h}})
+		if r.status != http.StatusOK {
+			t.Errorf("Authorization %q: status = %d, want 200; body: %s", h, r.status, r.body)
+		}
+	}
+}
+
+// Bodies over the configured limit get a 413 before anything is decoded.
+func TestPartnerAPIBodyTooLarge(t *testing.T) {
+	env := newTestEnv(t)
+	big := `{"data":{"type":"partner-results","attributes":{"status":"sent","candidate-id":1,"summary":"` + strings.Repeat("x", 1<<20) + `"}}}`
+	r := env.do(t, req{method: "POST", path: createPath, body: big})
+	want := errDoc(errEntry(413, "Request entity too large", "the request body is larger than 1048576 bytes", ""))
+	if r.status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status = %d, want 413", r.status)
+	}
+	if diff := cmp.Diff(jsonValue(t, want), r.doc(t)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	// A body just under the limit is accepted.
+	ok := `{"data":{"type":"partner-results","attributes":{"status":"sent","candidate-id":1,"summary":"` + strings.Repeat("x", 1<<20-200) + `"}}}`
+	if r := env.do(t, req{method: "POST", path: createPath, body: ok}); r.status != http.StatusCreated {
+		t.Errorf("body under the limit: status = %d, want 201", r.status)
+	}
+}
+
+// Rate-limit headers count down on every response; with enforcement on,
+// the request past the limit gets a 429 with Retry-After.
+func TestPartnerAPIRateLimit(t *testing.T) {
+	env := newTestEnv(t, func(c *Config) { c.RateLimit, c.RateWindow, c.EnforceRateLimit = 3, time.Minute, true })
+	for i := range 3 {
+		r := env.do(t, req{method: "GET", path: createPath})
+		if r.status != 200 || r.header.Get("X-Rate-Limit-Limit") != "3" || r.header.Get("X-Rate-Limit-Remaining") != fmt.Sprint(2-i) || r.header.Get("X-Rate-Limit-Reset") != "60" {
+			t.Fatalf("request %d: status %d, headers %v", i+1, r.status, r.header)
+		}
+	}
+	r := env.do(t, req{method: "GET", path: createPath})
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") != "60" {
+		t.Fatalf("4th request: status = %d, Retry-After %q; want 429 and 60", r.status, r.header.Get("Retry-After"))
+	}
+	want := errDoc(errEntry(429, "Too many requests", "rate limit of 3 requests per 1m0s exceeded; retry after 60 seconds", ""))
+	if diff := cmp.Diff(jsonValue(t, want), r.doc(t)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	// Another partner has its own budget.
+	o := *env
+	o.key = env.otherKey
+	if r := o.do(t, req{method: "GET", path: createPath}); r.status != http.StatusOK {
+		t.Errorf("other partner: status = %d, want 200", r.status)
+	}
+	// Turning enforcement off at run time lets requests through again.
+	if err := env.server.SetRateLimit(3, time.Minute, false); err != nil {
+		t.Fatal(err)
+	}
+	if r := env.do(t, req{method: "GET", path: createPath}); r.status != http.StatusOK {
+		t.Errorf("after SetRateLimit(enforce=false): status = %d, want 200", r.status)
+	}
+}
+
+// /healthz answers without credentials; unknown paths outside the Partner
+// API are JSON 404s too.
+func TestHealthAndUnknownPaths(t *testing.T) {
+	env := newTestEnv(t)
+	if r := env.do(t, req{method: "GET", path: "/healthz", header: map[string]string{"Authorization": ""}}); r.status != 200 || string(r.body) != "ok\n" {
+		t.Errorf("/healthz: status %d body %q", r.status, r.body)
+	}
+	if r := env.do(t, req{method: "GET", path: "/nope"}); r.status != 404 || r.header.Get("Content-Type") != MediaType {
+		t.Errorf("/nope: status %d content type %q", r.status, r.header.Get("Content-Type"))
+	}
+}

@@ -1,0 +1,160 @@
+package mockteamtailor
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gorilla/mux"
+)
+
+// partnerAttributes is how a partner is rendered (PROTOCOL §2.1). Unset
+// configs are null.
+type partnerAttributes struct {
+	Name                    string          `json:"name"`
+	BaseURL                 *string         `json:"base-url"`
+	WebhookConfig           json.RawMessage `json:"webhook-config"`
+	WebhookActivationConfig json.RawMessage `json:"webhook-activation-config"`
+	DynamicActivationConfig bool            `json:"dynamic-activation-config"`
+}
+
+var partnerAttributeNames = []string{"name", "base-url", "webhook-config", "webhook-activation-config", "dynamic-activation-config"}
+
+func (s *Server) partnerResource(p Partner) resourceObject {
+	attrs := partnerAttributes{
+		Name:                    p.Name,
+		WebhookConfig:           p.WebhookConfig,
+		WebhookActivationConfig: p.WebhookActivationConfig,
+		DynamicActivationConfig: p.DynamicActivationConfig,
+	}
+	if p.BaseURL != "" {
+		attrs.BaseURL = &p.BaseURL
+	}
+	return resourceObject{
+		ID:         p.ID,
+		Type:       "partners",
+		Links:      resourceLinks{Self: s.cfg.baseURL() + "/partner/v1/partners/" + p.ID},
+		Attributes: attrs,
+	}
+}
+
+// ownPartner checks that the {id} in the URL is the caller's own partner:
+// another partner's id is a 403, an unknown one a 404.
+func (s *Server) ownPartner(r *http.Request) (Partner, error) {
+	caller := partnerFrom(r.Context())
+	id := mux.Vars(r)["id"]
+	if id == caller.ID {
+		return caller, nil
+	}
+	if _, err := s.store.Partner(r.Context(), id); errors.Is(err, ErrNotFound) {
+		return Partner{}, errNotFound("there is no partner %q", id)
+	}
+	return Partner{}, errForbidden("partner %q is not the partner of this API key (%q)", id, caller.ID)
+}
+
+func (s *Server) handlePartnerGet() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.ownPartner(r)
+		if err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: s.partnerResource(p)})
+	})
+}
+
+func (s *Server) handlePartnerUpdate() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.ownPartner(r)
+		if err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		in, err := decodeResource(r, s.cfg.MaxBodyBytes, "partners")
+		if err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		var problems Errors
+		if in.HasID && in.ID != p.ID {
+			problems = append(problems, errInvalid("/data/id", "data.id %q does not match the id in the URL %q", in.ID, p.ID))
+		}
+		problems = append(problems, applyPartnerAttrs(&p, in)...)
+		if len(problems) > 0 {
+			writeError(w, r, s.logger, problems)
+			return
+		}
+		if err := s.store.PutPartner(r.Context(), p); err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: s.partnerResource(p)})
+	})
+}
+
+// applyPartnerAttrs validates the attributes of a partner PUT and writes
+// them onto p (PROTOCOL §2.1).
+func applyPartnerAttrs(p *Partner, in inputResource) Errors {
+	var problems Errors
+	bad := func(name, format string, args ...any) {
+		problems = append(problems, errInvalid("/data/attributes/"+name, format, args...))
+	}
+	for _, name := range uniqueKeys(in.keys) {
+		if !slices.Contains(partnerAttributeNames, name) {
+			bad(pointerEscape(name), "%q is not a partners attribute; the attributes are %s", name, strings.Join(partnerAttributeNames, ", "))
+		}
+	}
+	for _, name := range partnerAttributeNames {
+		raw, ok := in.Attributes[name]
+		if !ok {
+			continue
+		}
+		null := isNull(raw)
+		switch name {
+		case "name":
+			var v string
+			if json.Unmarshal(raw, &v) != nil || null || v != p.Name {
+				bad(name, "name is immutable: it is %q and can only be changed by Teamtailor", p.Name)
+			}
+		case "base-url":
+			if null {
+				p.BaseURL = ""
+				continue
+			}
+			var v string
+			if err := decodeHTTPURL(raw, &v); err != nil {
+				bad(name, "base-url %v", err)
+			}
+			p.BaseURL = strings.TrimRight(v, "/")
+		case "webhook-config":
+			if null {
+				p.WebhookConfig = nil
+				continue
+			}
+			for _, prob := range CheckConfig("config", raw) {
+				bad(name+prob.Pointer, "webhook-config is not a valid config document: %s", prob.Message)
+			}
+			p.WebhookConfig = compactJSON(raw)
+		case "webhook-activation-config":
+			if null {
+				p.WebhookActivationConfig = nil
+				continue
+			}
+			// PROTOCOL §2.1: the empty object means "dynamic".
+			if compact := compactJSON(raw); !bytes.Equal(compact, []byte("{}")) {
+				for _, prob := range CheckConfig("activation-config", raw) {
+					bad(name+prob.Pointer, "webhook-activation-config is not a valid activation config: %s", prob.Message)
+				}
+			}
+			p.WebhookActivationConfig = compactJSON(raw)
+		case "dynamic-activation-config":
+			if json.Unmarshal(raw, &p.DynamicActivationConfig) != nil || null {
+				bad(name, "dynamic-activation-config must be true or false, got %s", jsonKind(raw))
+			}
+		}
+	}
+	return problems
+}

@@ -1,0 +1,517 @@
+package mockteamtailor
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ResultStatuses are the statuses a partner result can have (PROTOCOL §2.3).
+var ResultStatuses = []string{"sending", "sent", "pending", "completed", "failed"}
+
+// Grades are the assessment grades a partner result can have (PROTOCOL
+// §2.3); a grade may also be null.
+var Grades = []string{"top_fit", "might_be_fit", "might_not_be_fit", "unknown"}
+
+// resultAttributeNames lists the writable partner-result attributes in the
+// order errors are reported.
+var resultAttributeNames = []string{"status", "candidate-id", "job-id", "summary", "url", "assessment", "details", "attachments", "actions", "assessment-criteria"}
+
+// optional is an attribute that may be absent, null or set.
+type optional[T any] struct {
+	Set  bool // present in the request
+	Null bool // present and null
+	V    T
+}
+
+// resultPatch is a validated set of partner-result attributes.
+type resultPatch struct {
+	Status      optional[string]
+	CandidateID optional[int64]
+	JobID       optional[int64]
+	Summary     optional[string]
+	URL         optional[string]
+	Assessment  optional[Assessment]
+	Details     optional[json.RawMessage]
+	Attachments optional[[]Attachment]
+	Actions     optional[[]Action]
+	Criteria    optional[[]Criterion]
+}
+
+// validateResultAttrs checks every attribute of a partner-result request
+// against the rules of PROTOCOL §2.3 and reports every problem at once.
+// On create, status and candidate-id are required.
+func validateResultAttrs(attrs map[string]json.RawMessage, keys []string, create bool) (resultPatch, Errors) {
+	var p resultPatch
+	var problems Errors
+	bad := func(name, sub, format string, args ...any) {
+		problems = append(problems, errInvalid("/data/attributes/"+name+sub, format, args...))
+	}
+	for _, name := range uniqueKeys(keys) {
+		if !slices.Contains(resultAttributeNames, name) {
+			bad(pointerEscape(name), "", "%q is not a partner-results attribute; the attributes are %s", name, strings.Join(resultAttributeNames, ", "))
+		}
+	}
+	for _, name := range resultAttributeNames {
+		raw, ok := attrs[name]
+		if !ok {
+			if create && (name == "status" || name == "candidate-id") {
+				bad(name, "", "%s is required when creating a partner result", name)
+			}
+			continue
+		}
+		null := isNull(raw)
+		switch name {
+		case "status":
+			p.Status.Set = true
+			if err := decodeEnum(raw, ResultStatuses, false, &p.Status.V); err != nil {
+				bad(name, "", "status %v", err)
+			}
+		case "candidate-id":
+			p.CandidateID.Set = true
+			n, err := decodeID(raw)
+			if err != nil {
+				bad(name, "", "candidate-id %v", err)
+			}
+			p.CandidateID.V = n
+		case "job-id":
+			p.JobID = optional[int64]{Set: true, Null: null}
+			if !null {
+				n, err := decodeID(raw)
+				if err != nil {
+					bad(name, "", "job-id %v, or null", err)
+				}
+				p.JobID.V = n
+			}
+		case "summary":
+			p.Summary = optional[string]{Set: true, Null: null}
+			if !null && json.Unmarshal(raw, &p.Summary.V) != nil {
+				bad(name, "", "summary must be a string or null, got %s", jsonKind(raw))
+			}
+		case "url":
+			p.URL = optional[string]{Set: true, Null: null}
+			if !null {
+				if err := decodeHTTPURL(raw, &p.URL.V); err != nil {
+					bad(name, "", "url %v", err)
+				}
+			}
+		case "assessment":
+			p.Assessment = optional[Assessment]{Set: true, Null: null}
+			if !null {
+				a, errs := validateAssessment(raw)
+				p.Assessment.V = a
+				problems = append(problems, errs...)
+			}
+		case "details":
+			p.Details = optional[json.RawMessage]{Set: true, Null: null}
+			if !null {
+				if ptr, err := checkDetails(raw); err != nil {
+					bad(name, ptr, "%v", err)
+				}
+				p.Details.V = compactJSON(raw)
+			}
+		case "attachments":
+			p.Attachments = optional[[]Attachment]{Set: true, Null: null}
+			if !null {
+				v, errs := validateAttachments(raw)
+				p.Attachments.V = v
+				problems = append(problems, errs...)
+			}
+		case "actions":
+			p.Actions = optional[[]Action]{Set: true, Null: null}
+			if !null {
+				v, errs := validateActions(raw)
+				p.Actions.V = v
+				problems = append(problems, errs...)
+			}
+		case "assessment-criteria":
+			p.Criteria = optional[[]Criterion]{Set: true, Null: null}
+			if !null {
+				v, errs := validateCriteria(raw)
+				p.Criteria.V = v
+				problems = append(problems, errs...)
+			}
+		}
+	}
+	return p, problems
+}
+
+// apply writes the patch onto r. Pointer fields are replaced, never
+// written through, so copies made before stay intact.
+func (p resultPatch) apply(r *PartnerResult) {
+	if p.Status.Set {
+		r.Status = p.Status.V
+	}
+	if p.CandidateID.Set {
+		r.CandidateID = p.CandidateID.V
+	}
+	if p.JobID.Set {
+		r.JobID = ptrUnlessNull(p.JobID)
+	}
+	if p.Summary.Set {
+		r.Summary = ptrUnlessNull(p.Summary)
+	}
+	if p.URL.Set {
+		r.URL = ptrUnlessNull(p.URL)
+	}
+	if p.Assessment.Set {
+		// The assessment is one attribute: a new one replaces the old as a
+		// whole, and null clears it.
+		r.Assessment = p.Assessment.V
+	}
+	if p.Details.Set {
+		r.Details = nil
+		if !p.Details.Null {
+			r.Details = p.Details.V
+		}
+	}
+	if p.Attachments.Set {
+		r.Attachments = p.Attachments.V
+	}
+	if p.Actions.Set {
+		r.Actions = p.Actions.V
+	}
+	if p.Criteria.Set {
+		r.AssessmentCriteria = p.Criteria.V
+	}
+}
+
+func ptrUnlessNull[T any](o optional[T]) *T {
+	if o.Null {
+		return nil
+	}
+	v := o.V
+	return &v
+}
+
+var assessmentKeys = []string{"score", "grade", "duration"}
+
+func validateAssessment(raw json.RawMessage) (Assessment, Errors) {
+	var a Assessment
+	var problems Errors
+	const base = "/data/attributes/assessment"
+	members, keys, err := decodeObject(raw)
+	if err != nil {
+		return a, Errors{errInvalid(base, "assessment must be an object with score, grade and duration, or null, got %s", jsonKind(raw))}
+	}
+	for _, k := range keys {
+		if !slices.Contains(assessmentKeys, k) {
+			problems = append(problems, errInvalid(base+"/"+pointerEscape(k), "%q is not an assessment member; the members are score, grade and duration", k))
+		}
+	}
+	if raw, ok := members["score"]; ok && !isNull(raw) {
+		score, err := decodeScore(raw)
+		if err != nil {
+			problems = append(problems, errInvalid(base+"/score", "score %v", err))
+		}
+		a.Score = &score
+	}
+	if raw, ok := members["grade"]; ok && !isNull(raw) {
+		var g string
+		if err := decodeEnum(raw, Grades, true, &g); err != nil {
+			problems = append(problems, errInvalid(base+"/grade", "grade %v", err))
+		}
+		a.Grade = &g
+	}
+	if raw, ok := members["duration"]; ok && !isNull(raw) {
+		d, err := decodeDuration(raw)
+		if err != nil {
+			problems = append(problems, errInvalid(base+"/duration", "duration %v", err))
+		}
+		a.Duration = &d
+	}
+	return a, problems
+}
+
+func validateAttachments(raw json.RawMessage) ([]Attachment, Errors) {
+	const base = "/data/attributes/attachments"
+	items, err := decodeArray(raw)
+	if err != nil {
+		return nil, Errors{errInvalid(base, "attachments must be a list of {url, description} objects, or null, got %s", jsonKind(raw))}
+	}
+	out := make([]Attachment, 0, len(items))
+	var problems Errors
+	for i, item := range items {
+		ptr := fmt.Sprintf("%s/%d", base, i)
+		members, keys, err := decodeObject(item)
+		if err != nil {
+			problems = append(problems, errInvalid(ptr, "an attachment must be an object with exactly url and description, got %s", jsonKind(item)))
+			continue
+		}
+		var a Attachment
+		for _, k := range keys {
+			if k != "url" && k != "description" {
+				problems = append(problems, errInvalid(ptr+"/"+pointerEscape(k), "an attachment has exactly url and description; %q is not allowed", k))
+			}
+		}
+		if raw, ok := members["url"]; !ok {
+			problems = append(problems, errInvalid(ptr+"/url", "url is required on an attachment"))
+		} else if err := decodeHTTPURL(raw, &a.URL); err != nil {
+			problems = append(problems, errInvalid(ptr+"/url", "url %v", err))
+		}
+		if raw, ok := members["description"]; !ok {
+			problems = append(problems, errInvalid(ptr+"/description", "description is required on an attachment"))
+		} else if json.Unmarshal(raw, &a.Description) != nil || isNull(raw) {
+			problems = append(problems, errInvalid(ptr+"/description", "description must be a string, got %s", jsonKind(raw)))
+		}
+		out = append(out, a)
+	}
+	return out, problems
+}
+
+func validateActions(raw json.RawMessage) ([]Action, Errors) {
+	const base = "/data/attributes/actions"
+	items, err := decodeArray(raw)
+	if err != nil {
+		return nil, Errors{errInvalid(base, "actions must be a list of {buttonText, endpoint} objects, or null, got %s", jsonKind(raw))}
+	}
+	out := make([]Action, 0, len(items))
+	var problems Errors
+	for i, item := range items {
+		ptr := fmt.Sprintf("%s/%d", base, i)
+		members, _, err := decodeObject(item)
+		if err != nil {
+			problems = append(problems, errInvalid(ptr, "an action must be an object with buttonText and endpoint, got %s", jsonKind(item)))
+			continue
+		}
+		var a Action
+		for _, f := range []struct {
+			key string
+			dst *string
+		}{{"buttonText", &a.ButtonText}, {"endpoint", &a.Endpoint}} {
+			raw, ok := members[f.key]
+			switch {
+			case !ok:
+				problems = append(problems, errInvalid(ptr+"/"+f.key, "%s is required on an action", f.key))
+			case json.Unmarshal(raw, f.dst) != nil || isNull(raw) || *f.dst == "":
+				problems = append(problems, errInvalid(ptr+"/"+f.key, "%s must be a non-empty string, got %s", f.key, jsonKind(raw)))
+			}
+		}
+		out = append(out, a)
+	}
+	return out, problems
+}
+
+func validateCriteria(raw json.RawMessage) ([]Criterion, Errors) {
+	const base = "/data/attributes/assessment-criteria"
+	items, err := decodeArray(raw)
+	if err != nil {
+		return nil, Errors{errInvalid(base, "assessment-criteria must be a list of {id, score} objects, or null, got %s", jsonKind(raw))}
+	}
+	out := make([]Criterion, 0, len(items))
+	var problems Errors
+	for i, item := range items {
+		ptr := fmt.Sprintf("%s/%d", base, i)
+		members, _, err := decodeObject(item)
+		if err != nil {
+			problems = append(problems, errInvalid(ptr, "a criterion must be an object with id and an optional score, got %s", jsonKind(item)))
+			continue
+		}
+		var c Criterion
+		id, ok := members["id"]
+		var s string
+		var n json.Number
+		switch {
+		case !ok:
+			problems = append(problems, errInvalid(ptr+"/id", "id is required on a criterion: one of the assessment-criteria ids your config declared"))
+		case json.Unmarshal(id, &s) == nil && s != "":
+			c.ID = compactJSON(id)
+		case jsonKind(id) == "a number" && json.Unmarshal(id, &n) == nil && isInteger(n):
+			c.ID = compactJSON(id)
+		default:
+			problems = append(problems, errInvalid(ptr+"/id", "id must be a non-empty string or an integer, got %s", jsonKind(id)))
+		}
+		if raw, ok := members["score"]; ok && !isNull(raw) {
+			score, err := decodeScore(raw)
+			if err != nil {
+				problems = append(problems, errInvalid(ptr+"/score", "score %v", err))
+			}
+			c.Score = &score
+		}
+		out = append(out, c)
+	}
+	return out, problems
+}
+
+// checkDetails enforces PROTOCOL §2.3's nesting limit: details is an
+// object whose values are scalars, lists of scalars, or objects whose
+// values are scalars. It returns the pointer suffix of the first offence.
+func checkDetails(raw json.RawMessage) (string, error) {
+	members, keys, err := decodeObject(raw)
+	if err != nil {
+		return "", fmt.Errorf("details must be an object (at most 2 levels deep), or null, got %s", jsonKind(raw))
+	}
+	for _, k := range keys {
+		v := members[k]
+		ptr := "/" + pointerEscape(k)
+		switch jsonKind(v) {
+		case "an object":
+			inner, innerKeys, _ := decodeObject(v)
+			for _, ik := range innerKeys {
+				if kind := jsonKind(inner[ik]); kind == "an object" || kind == "an array" {
+					return ptr + "/" + pointerEscape(ik), fmt.Errorf("details may nest at most 2 levels: %s.%s is %s; flatten it into a string or a top-level key", k, ik, kind)
+				}
+			}
+		case "an array":
+			items, _ := decodeArray(v)
+			for i, item := range items {
+				if kind := jsonKind(item); kind == "an object" || kind == "an array" {
+					return fmt.Sprintf("%s/%d", ptr, i), fmt.Errorf("details may nest at most 2 levels: %s[%d] is %s; a list in details holds only scalars", k, i, kind)
+				}
+			}
+		}
+	}
+	return "", nil
+}
+
+var durationPattern = regexp.MustCompile(`^([0-9]{1,2}):([0-5][0-9]):([0-5][0-9])$`)
+
+// ParseDuration reads an assessment duration written as H:MM:SS or
+// HH:MM:SS and returns it in seconds ("0:32:14" is 1934), as Teamtailor
+// stores it (PROTOCOL §2.3).
+func ParseDuration(s string) (int64, error) {
+	m := durationPattern.FindStringSubmatch(s)
+	if m == nil {
+		return 0, fmt.Errorf("%q is not H:MM:SS or HH:MM:SS (minutes and seconds 00-59)", s)
+	}
+	h, _ := strconv.Atoi(m[1])
+	mi, _ := strconv.Atoi(m[2])
+	se, _ := strconv.Atoi(m[3])
+	return int64(h*3600 + mi*60 + se), nil
+}
+
+// decodeDuration accepts seconds as a non-negative integer or a
+// H:MM:SS/HH:MM:SS string.
+func decodeDuration(raw json.RawMessage) (int64, error) {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return ParseDuration(s)
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil || jsonKind(raw) != "a number" {
+		return 0, fmt.Errorf("must be seconds (an integer) or \"H:MM:SS\", got %s", jsonKind(raw))
+	}
+	v, err := strconv.ParseFloat(n.String(), 64)
+	if err != nil || !isInteger(n) || v < 0 || v > math.MaxInt32 {
+		return 0, fmt.Errorf("must be a whole number of seconds from 0 or \"H:MM:SS\", got %s", n)
+	}
+	return int64(v), nil
+}
+
+// decodeScore accepts a number from 0 to 100.
+func decodeScore(raw json.RawMessage) (float64, error) {
+	var n json.Number
+	// json.Number also takes a quoted number; a string is not a score.
+	if err := json.Unmarshal(raw, &n); err != nil || jsonKind(raw) != "a number" {
+		return 0, fmt.Errorf("must be a number from 0 to 100, got %s", jsonKind(raw))
+	}
+	v, err := strconv.ParseFloat(n.String(), 64)
+	if err != nil || v < 0 || v > 100 {
+		return 0, fmt.Errorf("must be a number from 0 to 100, got %s", n)
+	}
+	return v, nil
+}
+
+// decodeID accepts a positive integer (a Teamtailor record id).
+func decodeID(raw json.RawMessage) (int64, error) {
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil || jsonKind(raw) != "a number" {
+		return 0, fmt.Errorf("must be an integer id, got %s", jsonKind(raw))
+	}
+	if !isInteger(n) {
+		return 0, fmt.Errorf("must be an integer id, got %s", n)
+	}
+	v, err := strconv.ParseFloat(n.String(), 64)
+	if err != nil || v < 1 || v > 1<<53 {
+		return 0, fmt.Errorf("must be a positive integer id, got %s", n)
+	}
+	return int64(v), nil
+}
+
+// decodeEnum accepts a string among allowed.
+func decodeEnum(raw json.RawMessage, allowed []string, nullable bool, dst *string) error {
+	orNull := ""
+	if nullable {
+		orNull = ", or null"
+	}
+	if json.Unmarshal(raw, dst) != nil || isNull(raw) || !slices.Contains(allowed, *dst) {
+		return fmt.Errorf("must be one of %s%s, got %s", strings.Join(allowed, ", "), orNull, string(bytes.TrimSpace(raw)))
+	}
+	return nil
+}
+
+// decodeHTTPURL accepts an absolute http or https URL.
+func decodeHTTPURL(raw json.RawMessage, dst *string) error {
+	if json.Unmarshal(raw, dst) != nil || isNull(raw) {
+		return fmt.Errorf("must be an http(s) URL string, got %s", jsonKind(raw))
+	}
+	u, err := url.Parse(*dst)
+	if err != nil || (strings.ToLower(u.Scheme) != "http" && strings.ToLower(u.Scheme) != "https") || u.Host == "" {
+		return fmt.Errorf("must be an absolute http or https URL, got %q", *dst)
+	}
+	return nil
+}
+
+// isInteger reports whether n is written as a whole number (1934, 1934.0,
+// 1.934e3 all are).
+func isInteger(n json.Number) bool {
+	f, err := strconv.ParseFloat(n.String(), 64)
+	return err == nil && f == math.Trunc(f) && !math.IsInf(f, 0)
+}
+
+func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+
+// decodeObject decodes a JSON object into its members and key order.
+func decodeObject(raw json.RawMessage) (map[string]json.RawMessage, []string, error) {
+	keys, err := objectKeys(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	members := map[string]json.RawMessage{}
+	if err := json.Unmarshal(raw, &members); err != nil {
+		return nil, nil, err
+	}
+	return members, keys, nil
+}
+
+func decodeArray(raw json.RawMessage) ([]json.RawMessage, error) {
+	if jsonKind(raw) != "an array" {
+		return nil, errors.New("not an array")
+	}
+	var items []json.RawMessage
+	err := json.Unmarshal(raw, &items)
+	return items, err
+}
+
+func compactJSON(raw json.RawMessage) json.RawMessage {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, raw); err != nil {
+		return slices.Clone(raw)
+	}
+	return buf.Bytes()
+}
+
+// pointerEscape escapes a key for use in a JSON pointer (RFC 6901).
+func pointerEscape(k string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+}
+
+// uniqueKeys returns keys in document order without repeats.
+func uniqueKeys(keys []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}

@@ -1,0 +1,159 @@
+package mockteamtailor
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gorilla/mux"
+)
+
+// resultAttributes is how a partner result is rendered. Unset attributes
+// are null, except assessment (all members null) and details ({}), as
+// PROTOCOL §2.3 says.
+type resultAttributes struct {
+	Status             string          `json:"status"`
+	CandidateID        int64           `json:"candidate-id"`
+	JobID              *int64          `json:"job-id"`
+	Summary            *string         `json:"summary"`
+	URL                *string         `json:"url"`
+	Assessment         Assessment      `json:"assessment"`
+	Details            json.RawMessage `json:"details"`
+	Attachments        []Attachment    `json:"attachments"`
+	Actions            []Action        `json:"actions"`
+	AssessmentCriteria []Criterion     `json:"assessment-criteria"`
+}
+
+func (s *Server) resultResource(r PartnerResult) resourceObject {
+	details := r.Details
+	if details == nil {
+		details = json.RawMessage("{}")
+	}
+	return resourceObject{
+		ID:    r.ID,
+		Type:  "partner-results",
+		Links: resourceLinks{Self: s.ResultURL(r.ID)},
+		Attributes: resultAttributes{
+			Status:             r.Status,
+			CandidateID:        r.CandidateID,
+			JobID:              r.JobID,
+			Summary:            r.Summary,
+			URL:                r.URL,
+			Assessment:         r.Assessment,
+			Details:            details,
+			Attachments:        r.Attachments,
+			Actions:            r.Actions,
+			AssessmentCriteria: r.AssessmentCriteria,
+		},
+	}
+}
+
+// ResultURL is the Partner API URL of a result: its links.self and the
+// update-url a webhook carries.
+func (s *Server) ResultURL(id string) string {
+	return s.cfg.baseURL() + "/partner/v1/partner-results/" + id
+}
+
+func (s *Server) handleResultList() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		partner := partnerFrom(r.Context())
+		page, err := parsePage(r.URL.Query(), s.cfg)
+		if err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		results, total, err := s.store.Results(r.Context(), partner.ID, page)
+		if err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		data := make([]resourceObject, 0, len(results))
+		for _, res := range results {
+			data = append(data, s.resultResource(res))
+		}
+		meta, links := pageLinks(s.cfg.baseURL()+"/partner/v1/partner-results", page, total)
+		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: data, Meta: meta, Links: links})
+	})
+}
+
+func (s *Server) handleResultGet() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		res, err := s.store.Result(r.Context(), partnerFrom(r.Context()).ID, mux.Vars(r)["id"])
+		if err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: s.resultResource(res)})
+	})
+}
+
+func (s *Server) handleResultCreate() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		in, err := decodeResource(r, s.cfg.MaxBodyBytes, "partner-results")
+		if err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		patch, problems := validateResultAttrs(in.Attributes, in.keys, true)
+		if len(problems) > 0 {
+			writeError(w, r, s.logger, problems)
+			return
+		}
+		now := s.clock()
+		res := PartnerResult{ID: s.ids.UUID(), PartnerID: partnerFrom(r.Context()).ID, CreatedAt: now, UpdatedAt: now}
+		patch.apply(&res)
+		res, err = s.store.CreateResult(r.Context(), res)
+		if err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		w.Header().Set("Location", s.ResultURL(res.ID))
+		writeJSONAPI(w, r, s.logger, http.StatusCreated, dataDocument{Data: s.resultResource(res)})
+	})
+}
+
+// handleResultUpdate serves PUT, as documented, and PATCH (PROTOCOL §2.3
+// Decision: JSON:API clients send PATCH). Both are partial updates.
+func (s *Server) handleResultUpdate() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := mux.Vars(r)["id"]
+		in, err := decodeResource(r, s.cfg.MaxBodyBytes, "partner-results")
+		if err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		patch, problems := validateResultAttrs(in.Attributes, in.keys, false)
+		if in.HasID && in.ID != id {
+			problems = append(Errors{errInvalid("/data/id", "data.id %q does not match the id in the URL %q", in.ID, id)}, problems...)
+		}
+		if len(problems) > 0 {
+			writeError(w, r, s.logger, problems)
+			return
+		}
+		partnerID := partnerFrom(r.Context()).ID
+		res, err := s.store.UpdateResult(r.Context(), partnerID, id, func(res *PartnerResult) error {
+			// PROTOCOL §2.3: candidate-id is immutable; sending the same
+			// value is harmless, a different one is a 422.
+			if patch.CandidateID.Set && patch.CandidateID.V != res.CandidateID {
+				return Errors{errInvalid("/data/attributes/candidate-id", "candidate-id is immutable: this result belongs to candidate %d, got %d", res.CandidateID, patch.CandidateID.V)}
+			}
+			patch.apply(res)
+			res.UpdatedAt = s.clock()
+			return nil
+		})
+		if err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: s.resultResource(res)})
+	})
+}
+
+func (s *Server) handleResultDelete() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.store.DeleteResult(r.Context(), partnerFrom(r.Context()).ID, mux.Vars(r)["id"]); err != nil {
+			writeError(w, r, s.logger, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}

@@ -1,0 +1,209 @@
+package mockteamtailor
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const fullAttrs = `{
+	"status": "completed",
+	"summary": "The candidate passed the test with excellent results",
+	"job-id": 444,
+	"candidate-id": 102,
+	"url": "https://assess.example/r/1",
+	"assessment": {"score": 82, "grade": "top_fit", "duration": "0:32:14"},
+	"details": {"rating": "10", "awesomeness": {"level": "confirmed"}, "skills": ["go", "sql"]},
+	"attachments": [{"url": "https://assess.example/r/1.pdf", "description": "Report"}],
+	"actions": [{"buttonText": "Archive candidate", "endpoint": "archive/102"}],
+	"assessment-criteria": [{"id": "algorithm-test-recursive-24566", "score": 96}, {"id": 7}]
+}`
+
+// wantFull is fullAttrs as the API must render it: duration in seconds.
+func wantFull(env *testEnv, id string) string {
+	return fmt.Sprintf(`{"data": {
+		"id": %[1]q, "type": "partner-results",
+		"links": {"self": "%[2]s/partner/v1/partner-results/%[1]s"},
+		"attributes": {
+			"status": "completed",
+			"summary": "The candidate passed the test with excellent results",
+			"job-id": 444,
+			"candidate-id": 102,
+			"url": "https://assess.example/r/1",
+			"assessment": {"score": 82, "grade": "top_fit", "duration": 1934},
+			"details": {"rating": "10", "awesomeness": {"level": "confirmed"}, "skills": ["go", "sql"]},
+			"attachments": [{"url": "https://assess.example/r/1.pdf", "description": "Report"}],
+			"actions": [{"buttonText": "Archive candidate", "endpoint": "archive/102"}],
+			"assessment-criteria": [{"id": "algorithm-test-recursive-24566", "score": 96}, {"id": 7}]
+		}}}`, id, env.srv.URL)
+}
+
+// A created result comes back whole, with duration in seconds, a Location
+// and links.self the client can follow (PROTOCOL §2.3).
+func TestResultCreateReturnsWholeDocument(t *testing.T) {
+	env := newTestEnv(t)
+	r := env.do(t, req{method: "POST", path: "/partner/v1/partner-results", body: `{"data":{"type":"partner-results","attributes":` + fullAttrs + `}}`})
+	if r.status != http.StatusCreated {
+		t.Fatalf("status = %d, want 201; body: %s", r.status, r.body)
+	}
+	got := r.doc(t)
+	id := got["data"].(map[string]any)["id"].(string)
+	if diff := cmp.Diff(jsonValue(t, wantFull(env, id)), got); diff != "" {
+		t.Errorf("created document (-want +got):\n%s", diff)
+	}
+	if loc := r.header.Get("Location"); loc != env.srv.URL+"/partner/v1/partner-results/"+id {
+		t.Errorf("Location = %q", loc)
+	}
+	for h, want := range map[string]string{"Content-Type": MediaType, "X-Api-Version": APIVersion} {
+		if got := r.header.Get(h); got != want {
+			t.Errorf("%s = %q, want %q", h, got, want)
+		}
+	}
+	mustMatchSchema(t, "partner-result", r.body)
+
+	// The same document comes back from GET, and from the list.
+	g := env.do(t, req{method: "GET", path: "/partner/v1/partner-results/" + id})
+	if diff := cmp.Diff(jsonValue(t, wantFull(env, id)), g.doc(t)); g.status != 200 || diff != "" {
+		t.Errorf("GET: status %d (-want +got):\n%s", g.status, diff)
+	}
+}
+
+// Unset attributes come back as null, assessment with null members and
+// details as {} (PROTOCOL §2.3).
+func TestResultUnsetAttributesRenderAsProtocolSays(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.createResult(t, `{"status": "sending", "candidate-id": 5}`)
+	r := env.do(t, req{method: "GET", path: "/partner/v1/partner-results/" + id})
+	want := fmt.Sprintf(`{"data": {"id": %[1]q, "type": "partner-results",
+		"links": {"self": "%[2]s/partner/v1/partner-results/%[1]s"},
+		"attributes": {"status": "sending", "candidate-id": 5, "job-id": null, "summary": null, "url": null,
+			"assessment": {"score": null, "grade": null, "duration": null}, "details": {},
+			"attachments": null, "actions": null, "assessment-criteria": null}}}`, id, env.srv.URL)
+	if diff := cmp.Diff(jsonValue(t, want), r.doc(t)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	mustMatchSchema(t, "partner-result", r.body)
+}
+
+// PUT and PATCH are partial updates: attributes not sent keep their
+// values, null clears, candidate-id may be repeated but not changed.
+func TestResultUpdateIsPartial(t *testing.T) {
+	for _, method := range []string{"PUT", "PATCH"} {
+		t.Run(method, func(t *testing.T) {
+			env := newTestEnv(t)
+			id := env.createResult(t, fullAttrs)
+			r := env.do(t, req{method: method, path: "/partner/v1/partner-results/" + id,
+				body: fmt.Sprintf(`{"data":{"type":"partner-results","id":%q,"attributes":{"status":"failed","summary":null,"candidate-id":102,"assessment":{"score":55.5,"duration":1200}}}}`, id)})
+			if r.status != http.StatusOK {
+				t.Fatalf("status = %d, want 200; body: %s", r.status, r.body)
+			}
+			want := jsonValue(t, wantFull(env, id))
+			attrs := want["data"].(map[string]any)["attributes"].(map[string]any)
+			attrs["status"] = "failed"
+			attrs["summary"] = nil
+			attrs["assessment"] = map[string]any{"score": 55.5, "grade": nil, "duration": float64(1200)}
+			if diff := cmp.Diff(want, r.doc(t)); diff != "" {
+				t.Errorf("updated document (-want +got):\n%s", diff)
+			}
+			mustMatchSchema(t, "partner-result", r.body)
+		})
+	}
+}
+
+// data.id, when sent, must name the resource of the URL.
+func TestResultUpdateRejectsMismatchedID(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.createResult(t, `{"status":"sending","candidate-id":1}`)
+	r := env.do(t, req{method: "PATCH", path: "/partner/v1/partner-results/" + id, body: `{"data":{"type":"partner-results","id":123,"attributes":{"status":"sent"}}}`})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), "does not match the id in the URL") {
+		t.Errorf("status = %d; body: %s", r.status, r.body)
+	}
+}
+
+// DELETE answers 204 with no body, and the result is gone afterwards.
+func TestResultDelete(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.createResult(t, `{"status":"sending","candidate-id":1}`)
+	r := env.do(t, req{method: "DELETE", path: "/partner/v1/partner-results/" + id})
+	if r.status != http.StatusNoContent || len(r.body) != 0 {
+		t.Fatalf("DELETE: status = %d, body %q; want 204 and no body", r.status, r.body)
+	}
+	if r := env.do(t, req{method: "GET", path: "/partner/v1/partner-results/" + id}); r.status != http.StatusNotFound {
+		t.Errorf("GET after DELETE: status = %d, want 404", r.status)
+	}
+	if r := env.do(t, req{method: "DELETE", path: "/partner/v1/partner-results/" + id}); r.status != http.StatusNotFound {
+		t.Errorf("second DELETE: status = %d, want 404", r.status)
+	}
+}
+
+// The list is paged as JSON:API: meta counts, first/last always, prev and
+// next only where they exist; a partner sees only its own results.
+func TestResultListPaging(t *testing.T) {
+	env := newTestEnv(t)
+	var ids []string
+	for i := range 23 {
+		ids = append(ids, env.createResult(t, fmt.Sprintf(`{"status":"sent","candidate-id":%d}`, i+1)))
+	}
+	other := *env
+	other.key = env.otherKey
+	other.createResult(t, `{"status":"sent","candidate-id":999}`)
+
+	link := func(n, size int) string {
+		return fmt.Sprintf("%s/partner/v1/partner-results?page%%5Bnumber%%5D=%d&page%%5Bsize%%5D=%d", env.srv.URL, n, size)
+	}
+	tests := []struct {
+		query    string
+		wantIDs  []string
+		wantMeta map[string]any
+		links    map[string]any
+	}{
+		{"", ids[:10], map[string]any{"record-count": 23.0, "page-count": 3.0},
+			map[string]any{"first": link(1, 10), "last": link(3, 10), "next": link(2, 10)}},
+		{"?page[number]=2", ids[10:20], map[string]any{"record-count": 23.0, "page-count": 3.0},
+			map[string]any{"first": link(1, 10), "last": link(3, 10), "prev": link(1, 10), "next": link(3, 10)}},
+		{"?page%5Bnumber%5D=3&page%5Bsize%5D=10", ids[20:], map[string]any{"record-count": 23.0, "page-count": 3.0},
+			map[string]any{"first": link(1, 10), "last": link(3, 10), "prev": link(2, 10)}},
+		{"?page[size]=100", ids, map[string]any{"record-count": 23.0, "page-count": 1.0},
+			map[string]any{"first": link(1, 100), "last": link(1, 100)}},
+		{"?page[number]=9&page[size]=5", nil, map[string]any{"record-count": 23.0, "page-count": 5.0},
+			map[string]any{"first": link(1, 5), "last": link(5, 5), "prev": link(5, 5)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			r := env.do(t, req{method: "GET", path: "/partner/v1/partner-results" + tt.query})
+			if r.status != http.StatusOK {
+				t.Fatalf("status = %d; body: %s", r.status, r.body)
+			}
+			mustMatchSchema(t, "partner-result-list", r.body)
+			d := r.doc(t)
+			var gotIDs []string
+			for _, item := range d["data"].([]any) {
+				gotIDs = append(gotIDs, item.(map[string]any)["id"].(string))
+			}
+			if diff := cmp.Diff(tt.wantIDs, gotIDs); diff != "" {
+				t.Errorf("ids (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantMeta, d["meta"]); diff != "" {
+				t.Errorf("meta (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.links, d["links"]); diff != "" {
+				t.Errorf("links (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// An empty list is "data": [] with zero counts, never null.
+func TestResultListEmpty(t *testing.T) {
+	env := newTestEnv(t)
+	r := env.do(t, req{method: "GET", path: "/partner/v1/partner-results"})
+	want := fmt.Sprintf(`{"data": [], "meta": {"record-count": 0, "page-count": 0},
+		"links": {"first": "%[1]s/partner/v1/partner-results?page%%5Bnumber%%5D=1&page%%5Bsize%%5D=10",
+		          "last": "%[1]s/partner/v1/partner-results?page%%5Bnumber%%5D=1&page%%5Bsize%%5D=10"}}`, env.srv.URL)
+	if diff := cmp.Diff(jsonValue(t, want), r.doc(t)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

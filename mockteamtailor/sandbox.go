@@ -1,0 +1,99 @@
+package mockteamtailor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// PartnerSettings are what an operator sets on a partner; empty fields
+// keep the stored value, or get a generated one for a new partner.
+type PartnerSettings struct {
+	ID            string
+	Name          string
+	APIKey        string
+	WebhookSecret string
+	BaseURL       string
+}
+
+// Sandbox is the partner and the sandbox activation SeedSandbox ensured.
+type Sandbox struct {
+	Partner    Partner
+	Company    Company
+	Activation Activation
+}
+
+// SeedSandbox makes sure the store holds the partner described by
+// settings and its sandbox company with the integration activated, as
+// Teamtailor does for integrations under development (PROTOCOL §4). A
+// partner already in the store keeps its keys unless settings give new
+// ones; a new partner gets generated ones. The sandbox provider key is a
+// UUID, as for an activation form without fields.
+func SeedSandbox(ctx context.Context, store Store, ids *IDs, clock func() time.Time, settings PartnerSettings) (Sandbox, error) {
+	var sb Sandbox
+	if settings.ID == "" {
+		return sb, errors.New("seed sandbox: the partner id is required")
+	}
+	p, err := store.Partner(ctx, settings.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		p = Partner{ID: settings.ID, Name: "Example Partner"}
+	case err != nil:
+		return sb, fmt.Errorf("seed sandbox: %w", err)
+	}
+	for _, f := range []struct {
+		dst     *string
+		set     string
+		prefix  string
+		entropy int
+	}{
+		{&p.Name, settings.Name, "", 0},
+		{&p.APIKey, settings.APIKey, "ttpk_", 20},
+		{&p.WebhookSecret, settings.WebhookSecret, "ttws_", 24},
+		{&p.BaseURL, settings.BaseURL, "", 0},
+	} {
+		switch {
+		case f.set != "":
+			*f.dst = f.set
+		case *f.dst == "" && f.entropy > 0:
+			*f.dst = ids.Secret(f.prefix, f.entropy)
+		}
+	}
+	if err := store.PutPartner(ctx, p); err != nil {
+		return sb, fmt.Errorf("seed sandbox: %w", err)
+	}
+	sb.Partner = p
+
+	acts, _, err := store.Activations(ctx, p.ID, Page{})
+	if err != nil {
+		return sb, fmt.Errorf("seed sandbox: %w", err)
+	}
+	for _, a := range acts {
+		if c, err := store.Company(ctx, a.CompanyUUID); err == nil && c.Sandbox {
+			sb.Company, sb.Activation = c, a
+			return sb, nil
+		}
+	}
+	sb.Company = Company{
+		UUID:     ids.Secret("sbx", 5),
+		Name:     "Sandbox: " + p.Name,
+		URL:      "https://sandbox-" + p.ID + ".teamtailor.localhost",
+		Logotype: "https://sandbox-" + p.ID + ".teamtailor.localhost/logotype.png",
+		Sandbox:  true,
+	}
+	if err := store.PutCompany(ctx, sb.Company); err != nil {
+		return sb, fmt.Errorf("seed sandbox: %w", err)
+	}
+	sb.Activation, err = store.CreateActivation(ctx, Activation{
+		PartnerID:   p.ID,
+		CompanyUUID: sb.Company.UUID,
+		CompanyName: sb.Company.Name,
+		ProviderKey: ids.UUID(),
+		CreatedAt:   clock().UTC(),
+	})
+	if err != nil {
+		return sb, fmt.Errorf("seed sandbox: %w", err)
+	}
+	return sb, nil
+}

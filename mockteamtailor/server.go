@@ -1,0 +1,59 @@
+package mockteamtailor
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Server is the fake Teamtailor as an http.Handler. It starts nothing: the
+// caller owns listeners, so tests can wrap it in httptest.NewServer.
+type Server struct {
+	logger  *slog.Logger
+	cfg     Config
+	store   Store
+	ids     *IDs
+	clock   func() time.Time
+	limiter *rateLimiter
+	handler http.Handler
+}
+
+// NewServer returns the mock's HTTP surface (see routes.go) over store.
+// ids supplies result ids and JWE nonces, clock the time; pass seeded and
+// fixed ones for reproducible output.
+func NewServer(logger *slog.Logger, cfg Config, store Store, ids *IDs, clock func() time.Time) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if logger == nil || store == nil || ids == nil || clock == nil {
+		return nil, errors.New("mockteamtailor: NewServer needs a logger, a store, an id source and a clock")
+	}
+	s := &Server{
+		logger:  logger,
+		cfg:     cfg,
+		store:   store,
+		ids:     ids,
+		clock:   clock,
+		limiter: newRateLimiter(cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit),
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Config returns the configuration the server was built with.
+func (s *Server) Config() Config { return s.cfg }
+
+// SetRateLimit changes the Partner API rate limit while the server runs:
+// limit requests per window for each partner, answered with 429 beyond it
+// when enforce is set.
+func (s *Server) SetRateLimit(limit int, window time.Duration, enforce bool) error {
+	if limit <= 0 || window < time.Second {
+		return errors.New("rate limit needs a positive limit and a window of at least 1s")
+	}
+	s.limiter.set(limit, window, enforce)
+	return nil
+}
