@@ -143,8 +143,10 @@ func toErrorDocument(err error) (int, errorDocument, bool) {
 		return toErrorDocument(errNotFound("no such resource"))
 	case errors.Is(err, ErrForbidden):
 		return toErrorDocument(errForbidden("the resource belongs to another partner"))
+	case errors.Is(err, ErrConflict):
+		return toErrorDocument(newError(http.StatusConflict, "Conflict", "the resource already exists"))
 	case errors.Is(err, ErrPersist):
-		e := newError(http.StatusServiceUnavailable, "State not saved", "the mock could not write its state file; the change was not acknowledged, retry later")
+		e := newError(http.StatusServiceUnavailable, "State not saved", "the mock could not write its state file, so the change is not acknowledged as durable (it may still show until the mock restarts); see the mock's log, then retry")
 		return http.StatusServiceUnavailable, errorDocument{Errors: []errorObject{e.object()}}, false
 	}
 	e = newError(http.StatusInternalServerError, "Internal error", "the mock failed unexpectedly; see its log")

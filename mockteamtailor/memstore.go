@@ -56,6 +56,7 @@ func OpenMemStore(path string) (*MemStore, error) {
 		}
 	}
 	s.file = &stateFile{path: path}
+	removeStaleTemps(path)
 	return s, nil
 }
 

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
 const createPath = "/partner/v1/partner-results"
@@ -188,5 +190,22 @@ func TestHealthAndUnknownPaths(t *testing.T) {
 	}
 	if r := env.do(t, req{method: "GET", path: "/nope"}); r.status != 404 || r.header.Get("Content-Type") != MediaType {
 		t.Errorf("/nope: status %d content type %q", r.status, r.header.Get("Content-Type"))
+	}
+}
+
+// The schemas are published by the mock itself, byte for byte.
+func TestSchemasServed(t *testing.T) {
+	env := newTestEnv(t)
+	r := env.do(t, req{method: "GET", path: "/schemas/"})
+	if r.status != 200 || !strings.Contains(string(r.body), env.srv.URL+"/schemas/webhook.schema.json") {
+		t.Fatalf("index: status %d body %s", r.status, r.body)
+	}
+	r = env.do(t, req{method: "GET", path: "/schemas/partner-result.schema.json"})
+	src, _ := schemas.Source("partner-result")
+	if r.status != 200 || string(r.body) != string(src) || r.header.Get("Content-Type") != "application/schema+json" {
+		t.Errorf("schema: status %d, content type %q, %d bytes", r.status, r.header.Get("Content-Type"), len(r.body))
+	}
+	if r := env.do(t, req{method: "GET", path: "/schemas/nope.schema.json"}); r.status != 404 {
+		t.Errorf("unknown schema: status %d, want 404", r.status)
 	}
 }

@@ -2,6 +2,7 @@ package mockteamtailor
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -99,9 +100,18 @@ func (s *Server) handleResultCreate() http.Handler {
 			return
 		}
 		now := s.clock()
-		res := PartnerResult{ID: s.ids.UUID(), PartnerID: partnerFrom(r.Context()).ID, CreatedAt: now, UpdatedAt: now}
+		res := PartnerResult{PartnerID: partnerFrom(r.Context()).ID, CreatedAt: now, UpdatedAt: now}
 		patch.apply(&res)
-		res, err = s.store.CreateResult(r.Context(), res)
+		// A seeded id source restarts its sequence on every start, so over a
+		// state file a new id may be taken already: draw again.
+		for range 8 {
+			res.ID = s.ids.UUID()
+			var created PartnerResult
+			if created, err = s.store.CreateResult(r.Context(), res); !errors.Is(err, ErrConflict) {
+				res = created
+				break
+			}
+		}
 		if err != nil {
 			writeError(w, r, s.logger, err)
 			return

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -51,7 +52,13 @@ func buildBinary(t *testing.T) string {
 		if runtime.GOOS == "windows" {
 			binPath += ".exe"
 		}
-		out, err := exec.Command(goCmd, "build", "-o", binPath, ".").CombinedOutput()
+		// Under -race the binary is built with -race too: it reuses the
+		// packages the test build compiled and race-checks the server.
+		args := []string{"build", "-o", binPath}
+		if raceEnabled() {
+			args = append(args, "-race")
+		}
+		out, err := exec.Command(goCmd, append(args, ".")...).CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -60,6 +67,18 @@ func buildBinary(t *testing.T) string {
 		t.Fatal(buildErr)
 	}
 	return binPath
+}
+
+// raceEnabled reports whether the test binary was built with -race.
+func raceEnabled() bool {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "-race" {
+				return s.Value == "true"
+			}
+		}
+	}
+	return false
 }
 
 // child is the binary running as a child process.
@@ -83,7 +102,9 @@ func startChild(t *testing.T, bin string, args ...string) *child {
 	t.Helper()
 	c := &child{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	c.cmd = exec.Command(bin, args...)
-	c.cmd.Env = []string{} // no MOCKTT_ variables from the test's environment
+	// No MOCKTT_ variables from the test's environment; a -race binary
+	// must not sleep a second before exiting.
+	c.cmd.Env = []string{"GORACE=atexit_sleep_ms=0"}
 	c.cmd.Stdout, c.cmd.Stderr = c.stdout, c.stderr
 	if err := c.cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
@@ -140,15 +161,14 @@ func TestDurabilityUnderKill(t *testing.T) {
 	first := startChild(t, bin, args...)
 
 	const (
-		clients     = 8
-		opsPerCient = 40  // at most 320 writes in all
-		killAfter   = 120 // acknowledged writes before the kill
+		clients      = 8
+		opsPerClient = 40  // at most 320 writes in all
+		killAfter    = 120 // acknowledged writes before the kill
 	)
 	var (
 		acked    atomic.Int64
 		killNow  = make(chan struct{})
 		killOnce sync.Once
-		killed   atomic.Bool
 		results  [clients][]*tracked
 		inFlight atomic.Int64 // writes that got no answer
 	)
@@ -173,7 +193,7 @@ func TestDurabilityUnderKill(t *testing.T) {
 				}
 				return out
 			}
-			for n := range opsPerCient {
+			for n := range opsPerClient {
 				candidates := live()
 				op := rng.IntN(10)
 				switch {
@@ -244,7 +264,6 @@ func TestDurabilityUnderKill(t *testing.T) {
 
 	select {
 	case <-killNow:
-		killed.Store(true)
 		if err := first.cmd.Process.Kill(); err != nil {
 			t.Fatalf("kill: %v", err)
 		}
@@ -332,7 +351,9 @@ func TestDurabilityUnderKill(t *testing.T) {
 			t.Errorf("restarted process still running 10s after an interrupt")
 		}
 	}
-	if logs := second.stderr.String(); strings.Contains(logs, "level=ERROR") {
-		t.Errorf("restarted process logged errors:\n%s", logs)
+	for i, c := range []*child{first, second} {
+		if logs := c.stderr.String(); strings.Contains(logs, "level=ERROR") || strings.Contains(logs, "DATA RACE") {
+			t.Errorf("process %d logged errors:\n%s", i+1, logs)
+		}
 	}
 }

@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"strconv"
 	"os"
 	"os/signal"
 	"strings"
@@ -78,4 +81,28 @@ func bindEnv(fs *pflag.FlagSet, getenv func(string) string) (map[string]bool, er
 
 func envName(flag string) string {
 	return "MOCKTT_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q must be text or json", format)
+}
+
+// publicURLFor derives the URL partners use from the listening address;
+// an unspecified host (0.0.0.0, ::) becomes localhost.
+func publicURLFor(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return "http://" + addr.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port))
 }

@@ -469,6 +469,9 @@ func TestHelpGolden(t *testing.T) {
 			}
 			path := filepath.Join("testdata", tc.golden)
 			if *update {
+				if err := os.MkdirAll("testdata", 0o755); err != nil {
+					t.Fatal(err)
+				}
 				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -585,4 +588,3 @@ func TestStateRestart(t *testing.T) {
 		t.Fatalf("fourth run: %v", err)
 	}
 }
-

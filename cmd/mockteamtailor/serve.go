@@ -38,7 +38,10 @@ Partner API decisions (see README): Authorization "Token <key>", "Token token=<k
 and "Bearer <key>" are accepted; X-Api-Version: 20180828 is required (406 otherwise);
 partner results accept PUT and PATCH as partial updates; partner-activations return
 the provider key as a JWE {"alg":"dir","enc":"A128GCM"} keyed by the first 16 bytes
-of sha256(webhook secret).`,
+of sha256(webhook secret).
+
+Every flag can also be set with an environment variable MOCKTT_<FLAG>, e.g.
+MOCKTT_API_KEY or MOCKTT_RATE_LIMIT; a flag on the command line wins.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			given, err := bindEnv(cmd.Flags(), getenv)
@@ -78,20 +81,12 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 		}
 		ids = mockteamtailor.NewSeededIDs(n)
 	}
-	var store mockteamtailor.Store = mockteamtailor.NewMemStore()
-	if o.state != "" {
-		if store, err = mockteamtailor.OpenMemStore(o.state); err != nil {
-			return err
-		}
-	}
-	if !given["partner-name"] {
-		o.partner.Name = "" // keep a stored name; a new partner gets the default
-	}
-	sandbox, err := mockteamtailor.SeedSandbox(ctx, store, ids, time.Now, o.partner)
-	if err != nil {
-		return err
+	if o.rateLimit < 0 {
+		return fmt.Errorf("--rate-limit %d must be 0 (not enforced) or a positive number of requests", o.rateLimit)
 	}
 
+	// Everything that can be wrong with the flags is checked before the
+	// state file is opened, so a bad start never writes to it.
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return fmt.Errorf("--listen %s: %w", o.listen, err)
@@ -105,6 +100,23 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	cfg.Stack = o.stack
 	if o.rateLimit > 0 {
 		cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit = o.rateLimit, o.rateWindow, true
+	}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("invalid flags (--public-url, --stack, --rate-limit, --rate-window): %w", err)
+	}
+
+	var store mockteamtailor.Store = mockteamtailor.NewMemStore()
+	if o.state != "" {
+		if store, err = mockteamtailor.OpenMemStore(o.state); err != nil {
+			return err
+		}
+	}
+	if !given["partner-name"] {
+		o.partner.Name = "" // keep a stored name; a new partner gets the default
+	}
+	sandbox, err := mockteamtailor.SeedSandbox(ctx, store, ids, time.Now, o.partner)
+	if err != nil {
+		return err
 	}
 	srv, err := mockteamtailor.NewServer(logger, cfg, store, ids, time.Now)
 	if err != nil {
@@ -123,32 +135,11 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return err
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		hs.Close() // requests still running after the grace period are cut off
+		if !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
 	}
 	return nil
-}
-
-func newLogger(format string, w io.Writer) (*slog.Logger, error) {
-	switch format {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, nil)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, nil)), nil
-	}
-	return nil, fmt.Errorf("--log-format %q must be text or json", format)
-}
-
-// publicURLFor derives the URL partners use from the listening address;
-// an unspecified host (0.0.0.0, ::) becomes localhost.
-func publicURLFor(addr net.Addr) string {
-	tcp, ok := addr.(*net.TCPAddr)
-	if !ok {
-		return "http://" + addr.String()
-	}
-	host := tcp.IP.String()
-	if tcp.IP.IsUnspecified() {
-		host = "localhost"
-	}
-	return "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port))
 }

@@ -1,0 +1,227 @@
+package mockteamtailor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func seededStore(t *testing.T, s *MemStore) {
+	t.Helper()
+	for _, id := range []string{"1", "2"} {
+		if err := s.PutPartner(t.Context(), Partner{ID: id, Name: "P" + id, APIKey: "key-" + id, WebhookSecret: "s"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Records handed out are copies: changing one never changes the store.
+func TestMemStoreReturnsCopies(t *testing.T) {
+	s := NewMemStore()
+	seededStore(t, s)
+	ctx := t.Context()
+	r, err := s.CreateResult(ctx, PartnerResult{ID: "r1", PartnerID: "1", Status: "sent", Details: []byte(`{"a":"1"}`), Attachments: []Attachment{{URL: "https://a", Description: "d"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Details[2] = 'X'
+	r.Attachments[0].URL = "changed"
+	got, _ := s.Result(ctx, "1", "r1")
+	if string(got.Details) != `{"a":"1"}` || got.Attachments[0].URL != "https://a" {
+		t.Errorf("store changed through a returned copy: %+v", got)
+	}
+	got.Attachments[0].URL = "changed again"
+	again, _ := s.Result(ctx, "1", "r1")
+	if again.Attachments[0].URL != "https://a" {
+		t.Error("store changed through a copy from Result")
+	}
+}
+
+// The store's errors follow its contract: not found, other partner,
+// duplicate, and a failed update leaves the record as it was.
+func TestMemStoreErrors(t *testing.T) {
+	s := NewMemStore()
+	seededStore(t, s)
+	ctx := t.Context()
+	if _, err := s.CreateResult(ctx, PartnerResult{ID: "r1", PartnerID: "1", Status: "sent"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateResult(ctx, PartnerResult{ID: "r1", PartnerID: "1"}); !errors.Is(err, ErrConflict) {
+		t.Errorf("duplicate id: %v, want ErrConflict", err)
+	}
+	if _, err := s.Result(ctx, "2", "r1"); !errors.Is(err, ErrForbidden) {
+		t.Errorf("other partner: %v, want ErrForbidden", err)
+	}
+	if err := s.DeleteResult(ctx, "2", "r1"); !errors.Is(err, ErrForbidden) {
+		t.Errorf("delete by other partner: %v, want ErrForbidden", err)
+	}
+	if _, err := s.Result(ctx, "1", "nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown: %v, want ErrNotFound", err)
+	}
+	boom := errors.New("boom")
+	if _, err := s.UpdateResult(ctx, "1", "r1", func(r *PartnerResult) error { r.Status = "failed"; return boom }); !errors.Is(err, boom) {
+		t.Errorf("update error: %v, want boom", err)
+	}
+	if r, _ := s.Result(ctx, "1", "r1"); r.Status != "sent" {
+		t.Errorf("a failed update changed the record: %q", r.Status)
+	}
+	if err := s.PutPartner(ctx, Partner{ID: "3", APIKey: "key-1"}); !errors.Is(err, ErrConflict) {
+		t.Errorf("shared API key: %v, want ErrConflict", err)
+	}
+}
+
+// Concurrent writers and readers never lose a write nor race (run with
+// -race); every created result is listed once, in a consistent order.
+func TestMemStoreConcurrentUse(t *testing.T) {
+	for _, durable := range []bool{false, true} {
+		t.Run(fmt.Sprintf("durable=%v", durable), func(t *testing.T) {
+			s := NewMemStore()
+			if durable {
+				var err error
+				if s, err = OpenMemStore(filepath.Join(t.TempDir(), "state.json")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			seededStore(t, s)
+			ctx := context.Background()
+			const workers, each = 8, 25
+			var wg sync.WaitGroup
+			for w := range workers {
+				wg.Go(func() {
+					for i := range each {
+						id := fmt.Sprintf("w%d-%d", w, i)
+						if _, err := s.CreateResult(ctx, PartnerResult{ID: id, PartnerID: "1", Status: "sending"}); err != nil {
+							t.Error(err)
+							return
+						}
+						if _, err := s.UpdateResult(ctx, "1", id, func(r *PartnerResult) error { r.Status = "completed"; return nil }); err != nil {
+							t.Error(err)
+						}
+						if _, _, err := s.Results(ctx, "1", Page{Number: 1, Size: 10}); err != nil {
+							t.Error(err)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			all, total, _ := s.Results(ctx, "1", Page{})
+			if total != workers*each || len(all) != total {
+				t.Fatalf("have %d results (%d listed), want %d", total, len(all), workers*each)
+			}
+			seen := map[string]bool{}
+			for _, r := range all {
+				if seen[r.ID] || r.Status != "completed" {
+					t.Errorf("result %s listed twice or lost its update (%q)", r.ID, r.Status)
+				}
+				seen[r.ID] = true
+			}
+			if durable {
+				reopened, err := OpenMemStore(s.file.path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				again, n, _ := reopened.Results(ctx, "1", Page{})
+				if n != total || cmp.Diff(all, again) != "" {
+					t.Errorf("reopened store differs: %d results (-before +after):\n%s", n, cmp.Diff(all, again))
+				}
+			}
+		})
+	}
+}
+
+// A durable store comes back exactly as it was: partners, companies,
+// activations with their ids, results with every attribute.
+func TestMemStoreStateRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s, err := OpenMemStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	ids := NewSeededIDs(1)
+	sb, err := SeedSandbox(ctx, s, ids, func() time.Time { return fixedNow }, PartnerSettings{ID: "1", Name: "P"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	score, grade, dur, job, sum := 82.5, "top_fit", int64(1934), int64(4), "s"
+	want := PartnerResult{ID: "r1", PartnerID: "1", Status: "completed", CandidateID: 3, JobID: &job, Summary: &sum,
+		Assessment: Assessment{Score: &score, Grade: &grade, Duration: &dur}, Details: []byte(`{"a":{"b":1}}`),
+		Attachments: []Attachment{}, Actions: []Action{{ButtonText: "b", Endpoint: "e"}},
+		AssessmentCriteria: []Criterion{{ID: []byte(`"c"`), Score: &score}}, CreatedAt: fixedNow, UpdatedAt: fixedNow}
+	if _, err := s.CreateResult(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	re, err := OpenMemStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := re.Result(ctx, "1", "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("result after reopen (-want +got):\n%s", diff)
+	}
+	act, err := re.Activation(ctx, "1", sb.Activation.ID)
+	if err != nil || act.ProviderKey != sb.Activation.ProviderKey {
+		t.Errorf("activation after reopen: %+v, %v", act, err)
+	}
+	// Seeding again finds the sandbox instead of creating a second one.
+	sb2, err := SeedSandbox(ctx, re, ids, func() time.Time { return fixedNow }, PartnerSettings{ID: "1"})
+	if err != nil || sb2.Activation.ID != sb.Activation.ID || sb2.Partner.APIKey != sb.Partner.APIKey {
+		t.Errorf("reseeding changed the sandbox: %+v vs %+v (%v)", sb2, sb, err)
+	}
+	if _, n, _ := re.Activations(ctx, "1", Page{}); n != 1 {
+		t.Errorf("reseeding made %d activations, want 1", n)
+	}
+}
+
+// A state file that is corrupt, of another format or of an unknown
+// version stops the store from opening, says why, and is left untouched.
+func TestMemStoreRefusesBadStateFiles(t *testing.T) {
+	tests := []struct{ name, content, want string }{
+		{"not JSON", `{not json`, "is corrupt"},
+		{"truncated", `{"format":"mockteamtailor-state","version":1,"partners":[`, "is corrupt"},
+		{"empty", ``, "is corrupt"},
+		{"other format", `{"format":"something-else","version":1}`, "is not a mockteamtailor state file"},
+		{"future version", `{"format":"mockteamtailor-state","version":99}`, "has format version 99, this mockteamtailor reads version 1"},
+		{"unknown field", `{"format":"mockteamtailor-state","version":1,"surprise":true}`, "is corrupt"},
+		{"dangling result", `{"format":"mockteamtailor-state","version":1,"results":[{"id":"r","partnerId":"9","status":"sent"}]}`, `unknown partner "9"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := OpenMemStore(path)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "untouched") {
+				t.Errorf("OpenMemStore = %v, want an error saying %q and that the file was left untouched", err, tt.want)
+			}
+			if got, _ := os.ReadFile(path); string(got) != tt.content {
+				t.Errorf("the state file was changed to %q", got)
+			}
+		})
+	}
+}
+
+// A write that cannot reach the disk is reported as ErrPersist, so the
+// client is never told it succeeded.
+func TestMemStorePersistFailure(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenMemStore(filepath.Join(dir, "gone", "state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutPartner(t.Context(), Partner{ID: "1", APIKey: "k"}); !errors.Is(err, ErrPersist) {
+		t.Errorf("PutPartner into a missing folder = %v, want ErrPersist", err)
+	}
+}
