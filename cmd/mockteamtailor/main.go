@@ -9,9 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"strconv"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 
