@@ -87,10 +87,8 @@ func newBenchClient() *http.Client {
 		Transport: &http.Transport{
 			MaxIdleConns:        conns,
 			MaxIdleConnsPerHost: conns,
-			MaxConnsPerHost:     0,
 			IdleConnTimeout:     time.Minute,
 			DisableCompression:  true,
-			ForceAttemptHTTP2:   false,
 		},
 	}
 }
@@ -379,6 +377,9 @@ func (h *heapStore) reset() {
 	runtime.GC()
 	runtime.ReadMemStats(&h.base)
 	h.store = mockteamtailor.NewMemStore()
+	if err := h.store.PutPartner(context.Background(), mockteamtailor.Partner{ID: benchPartnerID, Name: "Bench", APIKey: "bench-key"}); err != nil {
+		panic(err)
+	}
 }
 
 // add stores one more result.

@@ -41,6 +41,20 @@ type Config struct {
 	RateLimit        int
 	RateWindow       time.Duration
 	EnforceRateLimit bool
+
+	// DeliveryTimeout bounds every call the mock makes to a partner.
+	// PROTOCOL §1.3 Decision: 30 s by default, and no retries.
+	DeliveryTimeout time.Duration
+	// BulkConcurrency is how many webhooks of a bulk trigger are in
+	// flight at once.
+	BulkConcurrency int
+	// JournalBodyLimit is how many bytes of each body the journal keeps.
+	JournalBodyLimit int
+	// FileURLTTL is how long a signed URL of an uploaded file works
+	// (PROTOCOL §1.1: 60 seconds).
+	FileURLTTL time.Duration
+	// UserAgent is sent on every call to a partner.
+	UserAgent string
 }
 
 // DefaultConfig returns the defaults: a mock on 127.0.0.1:8080 on the EU
@@ -49,13 +63,18 @@ type Config struct {
 // enforced.
 func DefaultConfig() Config {
 	return Config{
-		PublicURL:       "http://127.0.0.1:8080",
-		Stack:           "eu",
-		MaxBodyBytes:    1 << 20,
-		DefaultPageSize: 10,
-		MaxPageSize:     100,
-		RateLimit:       50,
-		RateWindow:      10 * time.Second,
+		PublicURL:        "http://127.0.0.1:8080",
+		Stack:            "eu",
+		MaxBodyBytes:     1 << 20,
+		DefaultPageSize:  10,
+		MaxPageSize:      100,
+		RateLimit:        50,
+		RateWindow:       10 * time.Second,
+		DeliveryTimeout:  30 * time.Second,
+		BulkConcurrency:  8,
+		JournalBodyLimit: 64 << 10,
+		FileURLTTL:       60 * time.Second,
+		UserAgent:        "mockteamtailor/dev (Teamtailor partner protocol emulator)",
 	}
 }
 
@@ -78,6 +97,18 @@ func (c Config) Validate() error {
 	}
 	if c.RateLimit <= 0 {
 		problems = append(problems, fmt.Errorf("rate limit must be positive, got %d", c.RateLimit))
+	}
+	if c.DeliveryTimeout <= 0 {
+		problems = append(problems, fmt.Errorf("delivery timeout must be positive, got %s", c.DeliveryTimeout))
+	}
+	if c.BulkConcurrency < 1 || c.BulkConcurrency > 256 {
+		problems = append(problems, fmt.Errorf("bulk concurrency must be 1 to 256, got %d", c.BulkConcurrency))
+	}
+	if c.JournalBodyLimit < 0 {
+		problems = append(problems, fmt.Errorf("journal body limit must not be negative, got %d", c.JournalBodyLimit))
+	}
+	if c.FileURLTTL <= 0 {
+		problems = append(problems, fmt.Errorf("file URL lifetime must be positive, got %s", c.FileURLTTL))
 	}
 	if c.RateWindow < time.Second {
 		problems = append(problems, fmt.Errorf("rate window must be at least 1s, got %s", c.RateWindow))

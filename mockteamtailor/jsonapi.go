@@ -100,9 +100,9 @@ type inputResource struct {
 	ID         string // "" when absent; numbers are turned into strings
 	HasID      bool
 	Type       string
-	Attributes map[string]json.RawMessage // nil when absent
-	// keys holds the attribute names in document order, so errors come
-	// out in the order the client wrote them.
+	Attributes map[string]any // decoded values (numbers as json.Number); nil when absent
+	// keys holds the attribute names, sorted, so errors about them come
+	// out in a stable order.
 	keys []string
 }
 
@@ -126,55 +126,50 @@ func decodeResource(r *http.Request, maxBytes int64, wantType string) (inputReso
 	if len(bytes.TrimSpace(body)) == 0 {
 		return in, errBadRequest("the request body is empty; send a JSON:API document such as {\"data\": {\"type\": %q, \"attributes\": {...}}}", wantType)
 	}
-	var doc map[string]json.RawMessage
-	if err := decodeStrictJSON(body, &doc); err != nil {
+	// One pass over the body: everything below works on decoded values.
+	var top any
+	if err := decodeStrictJSON(body, &top); err != nil {
 		return in, err
 	}
-	if doc == nil {
-		return in, errBadRequest("the request body must be a JSON object (a JSON:API document), not null")
+	doc, ok := top.(map[string]any)
+	if !ok {
+		return in, errBadRequest("the request body must be a JSON object (a JSON:API document), got %s", kindOf(top))
 	}
 	rawData, ok := doc["data"]
 	if !ok {
 		return in, errInvalid("/data", "the document has no data member; send {\"data\": {\"type\": %q, \"attributes\": {...}}}", wantType)
 	}
-	var data map[string]json.RawMessage
-	if err := json.Unmarshal(rawData, &data); err != nil || data == nil {
-		return in, errInvalid("/data", "data must be a resource object, got %s", jsonKind(rawData))
+	data, ok := rawData.(map[string]any)
+	if !ok {
+		return in, errInvalid("/data", "data must be a resource object, got %s", kindOf(rawData))
 	}
 	var problems Errors
 	switch rawType, ok := data["type"]; {
 	case !ok:
 		problems = append(problems, errInvalid("/data/type", "type is required and must be %q", wantType))
 	default:
-		if err := json.Unmarshal(rawType, &in.Type); err != nil || in.Type != wantType {
-			problems = append(problems, errInvalid("/data/type", "type must be %q, got %s", wantType, string(rawType)))
+		if in.Type, _ = rawType.(string); in.Type != wantType {
+			problems = append(problems, errInvalid("/data/type", "type must be %q, got %s", wantType, literal(rawType)))
 		}
 	}
 	if rawID, ok := data["id"]; ok {
 		in.HasID = true
 		// PROTOCOL §2 Decision: accept a number or a string for data.id.
-		var s string
-		var n json.Number
-		switch {
-		case json.Unmarshal(rawID, &s) == nil:
-			in.ID = s
-		case json.Unmarshal(rawID, &n) == nil:
-			in.ID = n.String()
+		switch id := rawID.(type) {
+		case string:
+			in.ID = id
+		case json.Number:
+			in.ID = id.String()
 		default:
-			problems = append(problems, errInvalid("/data/id", "id must be a string or a number, got %s", jsonKind(rawID)))
+			problems = append(problems, errInvalid("/data/id", "id must be a string or a number, got %s", kindOf(rawID)))
 		}
 	}
 	if rawAttrs, ok := data["attributes"]; !ok {
 		problems = append(problems, errInvalid("/data/attributes", "attributes is required: the object of %s attributes to write", wantType))
+	} else if members, keys, ok := asObject(rawAttrs); ok {
+		in.Attributes, in.keys = members, keys
 	} else {
-		keys, err := objectKeys(rawAttrs)
-		if err != nil {
-			problems = append(problems, errInvalid("/data/attributes", "attributes must be an object, got %s", jsonKind(rawAttrs)))
-		} else {
-			in.keys = keys
-			in.Attributes = map[string]json.RawMessage{}
-			json.Unmarshal(rawAttrs, &in.Attributes)
-		}
+		problems = append(problems, errInvalid("/data/attributes", "attributes must be an object, got %s", kindOf(rawAttrs)))
 	}
 	if len(problems) > 0 {
 		return in, problems
@@ -220,49 +215,6 @@ func decodeStrictJSON(body []byte, v any) error {
 		return errBadRequest("the request body has data after the JSON document")
 	}
 	return nil
-}
-
-// objectKeys returns the keys of a JSON object in document order.
-func objectKeys(raw json.RawMessage) ([]string, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	tok, err := dec.Token()
-	if err != nil || tok != json.Delim('{') {
-		return nil, errors.New("not an object")
-	}
-	var keys []string
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		keys = append(keys, tok.(string))
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return nil, err
-		}
-	}
-	return keys, nil
-}
-
-// jsonKind names the JSON type of raw for error messages.
-func jsonKind(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
 }
 
 // parsePage reads page[number] and page[size] (PROTOCOL §2.3: default

@@ -20,7 +20,13 @@ type MemStore struct {
 	nextActivationID int
 	results          map[string]PartnerResult
 	resultOrder      map[string][]string // partner id -> result ids, oldest first
-	version          uint64              // bumped by every mutation
+	jobs             map[int64]Job
+	candidates       map[int64]CandidateRecord
+	triggers         map[int64]Trigger
+	journal          []Delivery // oldest first, at most journalLimit
+	journalLimit     int
+	next             counters
+	version          uint64 // bumped by every mutation
 
 	file *stateFile // nil when the store is not durable
 }
@@ -37,6 +43,23 @@ func NewMemStore() *MemStore {
 		nextActivationID: 1,
 		results:          map[string]PartnerResult{},
 		resultOrder:      map[string][]string{},
+		jobs:             map[int64]Job{},
+		candidates:       map[int64]CandidateRecord{},
+		triggers:         map[int64]Trigger{},
+		journalLimit:     DefaultJournalLimit,
+	}
+}
+
+// DefaultJournalLimit is how many journal entries a store keeps.
+const DefaultJournalLimit = 2000
+
+// SetJournalLimit bounds the journal to its newest n entries (n >= 1).
+func (s *MemStore) SetJournalLimit(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.journalLimit = max(n, 1)
+	if over := len(s.journal) - s.journalLimit; over > 0 {
+		s.journal = slices.Clone(s.journal[over:])
 	}
 }
 
@@ -128,7 +151,7 @@ func (s *MemStore) PutPartner(_ context.Context, p Partner) error {
 // PutCompany implements Store.
 func (s *MemStore) PutCompany(_ context.Context, c Company) error {
 	return s.mutate(func() error {
-		s.companies[c.UUID] = c
+		s.companies[c.UUID] = cloneCompany(c)
 		return nil
 	})
 }
@@ -141,7 +164,7 @@ func (s *MemStore) Company(_ context.Context, uuid string) (Company, error) {
 	if !ok {
 		return Company{}, fmt.Errorf("company %q: %w", uuid, ErrNotFound)
 	}
-	return c, nil
+	return cloneCompany(c), nil
 }
 
 // CreateActivation implements Store.
@@ -154,7 +177,7 @@ func (s *MemStore) CreateActivation(_ context.Context, a Activation) (Activation
 		}
 		a.ID = strconv.Itoa(s.nextActivationID)
 		s.nextActivationID++
-		s.activations[a.ID] = a
+		s.activations[a.ID] = cloneActivation(a)
 		s.activationOrder[a.PartnerID] = append(s.activationOrder[a.PartnerID], a.ID)
 		return nil
 	})
@@ -172,7 +195,7 @@ func (s *MemStore) Activation(_ context.Context, partnerID, id string) (Activati
 	case a.PartnerID != partnerID:
 		return Activation{}, fmt.Errorf("partner activation %q: %w", id, ErrForbidden)
 	}
-	return a, nil
+	return cloneActivation(a), nil
 }
 
 // Activations implements Store.
@@ -183,7 +206,7 @@ func (s *MemStore) Activations(_ context.Context, partnerID string, page Page) (
 	window := pageWindow(ids, page)
 	out := make([]Activation, 0, len(window))
 	for _, id := range window {
-		out = append(out, s.activations[id])
+		out = append(out, cloneActivation(s.activations[id]))
 	}
 	return out, len(ids), nil
 }
@@ -194,6 +217,9 @@ func (s *MemStore) CreateResult(_ context.Context, r PartnerResult) (PartnerResu
 	err := s.mutate(func() error {
 		if _, ok := s.results[r.ID]; ok {
 			return fmt.Errorf("partner result %q: %w", r.ID, ErrConflict)
+		}
+		if _, ok := s.partners[r.PartnerID]; !ok {
+			return fmt.Errorf("partner result %q: partner %q: %w", r.ID, r.PartnerID, ErrNotFound)
 		}
 		s.results[r.ID] = r
 		s.resultOrder[r.PartnerID] = append(s.resultOrder[r.PartnerID], r.ID)
@@ -270,7 +296,7 @@ func (s *MemStore) DeleteResult(_ context.Context, partnerID, id string) error {
 }
 
 // pageWindow returns the ids on page; a page past the end is empty.
-func pageWindow(ids []string, page Page) []string {
+func pageWindow[T any](ids []T, page Page) []T {
 	if page.Size <= 0 || page.Number <= 0 {
 		return ids
 	}

@@ -70,7 +70,7 @@ func TestPartnerAPIErrors(t *testing.T) {
 		{"trailing data", req{method: "POST", path: createPath, body: minimalCreate + `{}`}, 400,
 			errDoc(errEntry(400, "Bad request", "the request body has data after the JSON document", ""))},
 		{"array body", req{method: "POST", path: createPath, body: `[1]`}, 400,
-			errDoc(errEntry(400, "Bad request", "the request body must be a JSON object (a JSON:API document), got array", ""))},
+			errDoc(errEntry(400, "Bad request", "the request body must be a JSON object (a JSON:API document), got an array", ""))},
 		{"empty body", req{method: "POST", path: createPath, body: " ", header: map[string]string{"Content-Type": MediaType}}, 400,
 			errDoc(errEntry(400, "Bad request", `the request body is empty; send a JSON:API document such as {"data": {"type": "partner-results", "attributes": {...}}}`, ""))},
 		{"no data", req{method: "POST", path: createPath, body: `{"meta":{}}`}, 422,

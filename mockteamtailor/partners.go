@@ -108,15 +108,15 @@ func applyPartnerAttrs(p *Partner, in inputResource) Errors {
 		}
 	}
 	for _, name := range partnerAttributeNames {
-		raw, ok := in.Attributes[name]
+		value, ok := in.Attributes[name]
 		if !ok {
 			continue
 		}
-		null := isNull(raw)
+		null := value == nil
+		raw, _ := json.Marshal(value)
 		switch name {
 		case "name":
-			var v string
-			if json.Unmarshal(raw, &v) != nil || null || v != p.Name {
+			if v, _ := value.(string); v != p.Name {
 				bad(name, "name is immutable: it is %q and can only be changed by Teamtailor", p.Name)
 			}
 		case "base-url":
@@ -125,7 +125,7 @@ func applyPartnerAttrs(p *Partner, in inputResource) Errors {
 				continue
 			}
 			var v string
-			if err := decodeHTTPURL(raw, &v); err != nil {
+			if err := decodeHTTPURL(value, &v); err != nil {
 				bad(name, "base-url %v", err)
 			}
 			p.BaseURL = strings.TrimRight(v, "/")
@@ -151,9 +151,11 @@ func applyPartnerAttrs(p *Partner, in inputResource) Errors {
 			}
 			p.WebhookActivationConfig = compactJSON(raw)
 		case "dynamic-activation-config":
-			if json.Unmarshal(raw, &p.DynamicActivationConfig) != nil || null {
-				bad(name, "dynamic-activation-config must be true or false, got %s", jsonKind(raw))
+			b, isBool := value.(bool)
+			if !isBool {
+				bad(name, "dynamic-activation-config must be true or false, got %s", kindOf(value))
 			}
+			p.DynamicActivationConfig = b
 		}
 	}
 	return problems

@@ -3,8 +3,8 @@ package mockteamtailor
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/url"
 	"regexp"
@@ -48,7 +48,7 @@ type resultPatch struct {
 // validateResultAttrs checks every attribute of a partner-result request
 // against the rules of PROTOCOL §2.3 and reports every problem at once.
 // On create, status and candidate-id are required.
-func validateResultAttrs(attrs map[string]json.RawMessage, keys []string, create bool) (resultPatch, Errors) {
+func validateResultAttrs(attrs map[string]any, keys []string, create bool) (resultPatch, Errors) {
 	var p resultPatch
 	var problems Errors
 	bad := func(name, sub, format string, args ...any) {
@@ -67,7 +67,7 @@ func validateResultAttrs(attrs map[string]json.RawMessage, keys []string, create
 			}
 			continue
 		}
-		null := isNull(raw)
+		null := raw == nil
 		switch name {
 		case "status":
 			p.Status.Set = true
@@ -92,8 +92,10 @@ func validateResultAttrs(attrs map[string]json.RawMessage, keys []string, create
 			}
 		case "summary":
 			p.Summary = optional[string]{Set: true, Null: null}
-			if !null && json.Unmarshal(raw, &p.Summary.V) != nil {
-				bad(name, "", "summary must be a string or null, got %s", jsonKind(raw))
+			if str, ok := raw.(string); ok {
+				p.Summary.V = str
+			} else if !null {
+				bad(name, "", "summary must be a string or null, got %s", kindOf(raw))
 			}
 		case "url":
 			p.URL = optional[string]{Set: true, Null: null}
@@ -115,7 +117,9 @@ func validateResultAttrs(attrs map[string]json.RawMessage, keys []string, create
 				if ptr, err := checkDetails(raw); err != nil {
 					bad(name, ptr, "%v", err)
 				}
-				p.Details.V = compactJSON(raw)
+				// Like Teamtailor's JSON column, the mock keeps the object,
+				// not its key order.
+				p.Details.V, _ = json.Marshal(raw)
 			}
 		case "attachments":
 			p.Attachments = optional[[]Attachment]{Set: true, Null: null}
@@ -193,34 +197,34 @@ func ptrUnlessNull[T any](o optional[T]) *T {
 
 var assessmentKeys = []string{"score", "grade", "duration"}
 
-func validateAssessment(raw json.RawMessage) (Assessment, Errors) {
+func validateAssessment(raw any) (Assessment, Errors) {
 	var a Assessment
 	var problems Errors
 	const base = "/data/attributes/assessment"
-	members, keys, err := decodeObject(raw)
-	if err != nil {
-		return a, Errors{errInvalid(base, "assessment must be an object with score, grade and duration, or null, got %s", jsonKind(raw))}
+	members, keys, ok := asObject(raw)
+	if !ok {
+		return a, Errors{errInvalid(base, "assessment must be an object with score, grade and duration, or null, got %s", kindOf(raw))}
 	}
 	for _, k := range keys {
 		if !slices.Contains(assessmentKeys, k) {
 			problems = append(problems, errInvalid(base+"/"+pointerEscape(k), "%q is not an assessment member; the members are score, grade and duration", k))
 		}
 	}
-	if raw, ok := members["score"]; ok && !isNull(raw) {
+	if raw, ok := members["score"]; ok && raw != nil {
 		score, err := decodeScore(raw)
 		if err != nil {
 			problems = append(problems, errInvalid(base+"/score", "score %v", err))
 		}
 		a.Score = &score
 	}
-	if raw, ok := members["grade"]; ok && !isNull(raw) {
+	if raw, ok := members["grade"]; ok && raw != nil {
 		var g string
 		if err := decodeEnum(raw, Grades, true, &g); err != nil {
 			problems = append(problems, errInvalid(base+"/grade", "grade %v", err))
 		}
 		a.Grade = &g
 	}
-	if raw, ok := members["duration"]; ok && !isNull(raw) {
+	if raw, ok := members["duration"]; ok && raw != nil {
 		d, err := decodeDuration(raw)
 		if err != nil {
 			problems = append(problems, errInvalid(base+"/duration", "duration %v", err))
@@ -230,19 +234,19 @@ func validateAssessment(raw json.RawMessage) (Assessment, Errors) {
 	return a, problems
 }
 
-func validateAttachments(raw json.RawMessage) ([]Attachment, Errors) {
+func validateAttachments(raw any) ([]Attachment, Errors) {
 	const base = "/data/attributes/attachments"
-	items, err := decodeArray(raw)
-	if err != nil {
-		return nil, Errors{errInvalid(base, "attachments must be a list of {url, description} objects, or null, got %s", jsonKind(raw))}
+	items, ok := raw.([]any)
+	if !ok {
+		return nil, Errors{errInvalid(base, "attachments must be a list of {url, description} objects, or null, got %s", kindOf(raw))}
 	}
 	out := make([]Attachment, 0, len(items))
 	var problems Errors
 	for i, item := range items {
 		ptr := fmt.Sprintf("%s/%d", base, i)
-		members, keys, err := decodeObject(item)
-		if err != nil {
-			problems = append(problems, errInvalid(ptr, "an attachment must be an object with exactly url and description, got %s", jsonKind(item)))
+		members, keys, ok := asObject(item)
+		if !ok {
+			problems = append(problems, errInvalid(ptr, "an attachment must be an object with exactly url and description, got %s", kindOf(item)))
 			continue
 		}
 		var a Attachment
@@ -258,27 +262,29 @@ func validateAttachments(raw json.RawMessage) ([]Attachment, Errors) {
 		}
 		if raw, ok := members["description"]; !ok {
 			problems = append(problems, errInvalid(ptr+"/description", "description is required on an attachment"))
-		} else if json.Unmarshal(raw, &a.Description) != nil || isNull(raw) {
-			problems = append(problems, errInvalid(ptr+"/description", "description must be a string, got %s", jsonKind(raw)))
+		} else if d, ok := raw.(string); ok {
+			a.Description = d
+		} else {
+			problems = append(problems, errInvalid(ptr+"/description", "description must be a string, got %s", kindOf(raw)))
 		}
 		out = append(out, a)
 	}
 	return out, problems
 }
 
-func validateActions(raw json.RawMessage) ([]Action, Errors) {
+func validateActions(raw any) ([]Action, Errors) {
 	const base = "/data/attributes/actions"
-	items, err := decodeArray(raw)
-	if err != nil {
-		return nil, Errors{errInvalid(base, "actions must be a list of {buttonText, endpoint} objects, or null, got %s", jsonKind(raw))}
+	items, ok := raw.([]any)
+	if !ok {
+		return nil, Errors{errInvalid(base, "actions must be a list of {buttonText, endpoint} objects, or null, got %s", kindOf(raw))}
 	}
 	out := make([]Action, 0, len(items))
 	var problems Errors
 	for i, item := range items {
 		ptr := fmt.Sprintf("%s/%d", base, i)
-		members, _, err := decodeObject(item)
-		if err != nil {
-			problems = append(problems, errInvalid(ptr, "an action must be an object with buttonText and endpoint, got %s", jsonKind(item)))
+		members, _, ok := asObject(item)
+		if !ok {
+			problems = append(problems, errInvalid(ptr, "an action must be an object with buttonText and endpoint, got %s", kindOf(item)))
 			continue
 		}
 		var a Action
@@ -290,8 +296,8 @@ func validateActions(raw json.RawMessage) ([]Action, Errors) {
 			switch {
 			case !ok:
 				problems = append(problems, errInvalid(ptr+"/"+f.key, "%s is required on an action", f.key))
-			case json.Unmarshal(raw, f.dst) != nil || isNull(raw) || *f.dst == "":
-				problems = append(problems, errInvalid(ptr+"/"+f.key, "%s must be a non-empty string, got %s", f.key, jsonKind(raw)))
+			case func() bool { v, ok := raw.(string); *f.dst = v; return !ok || v == "" }():
+				problems = append(problems, errInvalid(ptr+"/"+f.key, "%s must be a non-empty string, got %s", f.key, kindOf(raw)))
 			}
 		}
 		out = append(out, a)
@@ -299,36 +305,36 @@ func validateActions(raw json.RawMessage) ([]Action, Errors) {
 	return out, problems
 }
 
-func validateCriteria(raw json.RawMessage) ([]Criterion, Errors) {
+func validateCriteria(raw any) ([]Criterion, Errors) {
 	const base = "/data/attributes/assessment-criteria"
-	items, err := decodeArray(raw)
-	if err != nil {
-		return nil, Errors{errInvalid(base, "assessment-criteria must be a list of {id, score} objects, or null, got %s", jsonKind(raw))}
+	items, ok := raw.([]any)
+	if !ok {
+		return nil, Errors{errInvalid(base, "assessment-criteria must be a list of {id, score} objects, or null, got %s", kindOf(raw))}
 	}
 	out := make([]Criterion, 0, len(items))
 	var problems Errors
 	for i, item := range items {
 		ptr := fmt.Sprintf("%s/%d", base, i)
-		members, _, err := decodeObject(item)
-		if err != nil {
-			problems = append(problems, errInvalid(ptr, "a criterion must be an object with id and an optional score, got %s", jsonKind(item)))
+		members, _, ok := asObject(item)
+		if !ok {
+			problems = append(problems, errInvalid(ptr, "a criterion must be an object with id and an optional score, got %s", kindOf(item)))
 			continue
 		}
 		var c Criterion
 		id, ok := members["id"]
-		var s string
-		var n json.Number
+		s, isString := id.(string)
+		n, isNumber := id.(json.Number)
 		switch {
 		case !ok:
 			problems = append(problems, errInvalid(ptr+"/id", "id is required on a criterion: one of the assessment-criteria ids your config declared"))
-		case json.Unmarshal(id, &s) == nil && s != "":
-			c.ID = compactJSON(id)
-		case jsonKind(id) == "a number" && json.Unmarshal(id, &n) == nil && isInteger(n):
-			c.ID = compactJSON(id)
+		case isString && s != "":
+			c.ID, _ = json.Marshal(s)
+		case isNumber && isInteger(n):
+			c.ID = json.RawMessage(n.String())
 		default:
-			problems = append(problems, errInvalid(ptr+"/id", "id must be a non-empty string or an integer, got %s", jsonKind(id)))
+			problems = append(problems, errInvalid(ptr+"/id", "id must be a non-empty string or an integer, got %s", kindOf(id)))
 		}
-		if raw, ok := members["score"]; ok && !isNull(raw) {
+		if raw, ok := members["score"]; ok && raw != nil {
 			score, err := decodeScore(raw)
 			if err != nil {
 				problems = append(problems, errInvalid(ptr+"/score", "score %v", err))
@@ -343,26 +349,26 @@ func validateCriteria(raw json.RawMessage) ([]Criterion, Errors) {
 // checkDetails enforces PROTOCOL §2.3's nesting limit: details is an
 // object whose values are scalars, lists of scalars, or objects whose
 // values are scalars. It returns the pointer suffix of the first offence.
-func checkDetails(raw json.RawMessage) (string, error) {
-	members, keys, err := decodeObject(raw)
-	if err != nil {
-		return "", fmt.Errorf("details must be an object (at most 2 levels deep), or null, got %s", jsonKind(raw))
+func checkDetails(raw any) (string, error) {
+	members, keys, ok := asObject(raw)
+	if !ok {
+		return "", fmt.Errorf("details must be an object (at most 2 levels deep), or null, got %s", kindOf(raw))
 	}
 	for _, k := range keys {
 		v := members[k]
 		ptr := "/" + pointerEscape(k)
-		switch jsonKind(v) {
+		switch kindOf(v) {
 		case "an object":
-			inner, innerKeys, _ := decodeObject(v)
+			inner, innerKeys, _ := asObject(v)
 			for _, ik := range innerKeys {
-				if kind := jsonKind(inner[ik]); kind == "an object" || kind == "an array" {
+				if kind := kindOf(inner[ik]); kind == "an object" || kind == "an array" {
 					return ptr + "/" + pointerEscape(ik), fmt.Errorf("details may nest at most 2 levels: %s.%s is %s; flatten it into a string or a top-level key", k, ik, kind)
 				}
 			}
 		case "an array":
-			items, _ := decodeArray(v)
+			items, _ := v.([]any)
 			for i, item := range items {
-				if kind := jsonKind(item); kind == "an object" || kind == "an array" {
+				if kind := kindOf(item); kind == "an object" || kind == "an array" {
 					return fmt.Sprintf("%s/%d", ptr, i), fmt.Errorf("details may nest at most 2 levels: %s[%d] is %s; a list in details holds only scalars", k, i, kind)
 				}
 			}
@@ -389,14 +395,13 @@ func ParseDuration(s string) (int64, error) {
 
 // decodeDuration accepts seconds as a non-negative integer or a
 // H:MM:SS/HH:MM:SS string.
-func decodeDuration(raw json.RawMessage) (int64, error) {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
+func decodeDuration(raw any) (int64, error) {
+	if s, ok := raw.(string); ok {
 		return ParseDuration(s)
 	}
-	var n json.Number
-	if err := json.Unmarshal(raw, &n); err != nil || jsonKind(raw) != "a number" {
-		return 0, fmt.Errorf("must be seconds (an integer) or \"H:MM:SS\", got %s", jsonKind(raw))
+	n, ok := raw.(json.Number)
+	if !ok {
+		return 0, fmt.Errorf("must be seconds (an integer) or \"H:MM:SS\", got %s", kindOf(raw))
 	}
 	v, err := strconv.ParseFloat(n.String(), 64)
 	if err != nil || !isInteger(n) || v < 0 || v > math.MaxInt32 {
@@ -406,11 +411,10 @@ func decodeDuration(raw json.RawMessage) (int64, error) {
 }
 
 // decodeScore accepts a number from 0 to 100.
-func decodeScore(raw json.RawMessage) (float64, error) {
-	var n json.Number
-	// json.Number also takes a quoted number; a string is not a score.
-	if err := json.Unmarshal(raw, &n); err != nil || jsonKind(raw) != "a number" {
-		return 0, fmt.Errorf("must be a number from 0 to 100, got %s", jsonKind(raw))
+func decodeScore(raw any) (float64, error) {
+	n, ok := raw.(json.Number)
+	if !ok {
+		return 0, fmt.Errorf("must be a number from 0 to 100, got %s", kindOf(raw))
 	}
 	v, err := strconv.ParseFloat(n.String(), 64)
 	if err != nil || v < 0 || v > 100 {
@@ -420,10 +424,10 @@ func decodeScore(raw json.RawMessage) (float64, error) {
 }
 
 // decodeID accepts a positive integer (a Teamtailor record id).
-func decodeID(raw json.RawMessage) (int64, error) {
-	var n json.Number
-	if err := json.Unmarshal(raw, &n); err != nil || jsonKind(raw) != "a number" {
-		return 0, fmt.Errorf("must be an integer id, got %s", jsonKind(raw))
+func decodeID(raw any) (int64, error) {
+	n, ok := raw.(json.Number)
+	if !ok {
+		return 0, fmt.Errorf("must be an integer id, got %s", kindOf(raw))
 	}
 	if !isInteger(n) {
 		return 0, fmt.Errorf("must be an integer id, got %s", n)
@@ -436,22 +440,26 @@ func decodeID(raw json.RawMessage) (int64, error) {
 }
 
 // decodeEnum accepts a string among allowed.
-func decodeEnum(raw json.RawMessage, allowed []string, nullable bool, dst *string) error {
+func decodeEnum(raw any, allowed []string, nullable bool, dst *string) error {
 	orNull := ""
 	if nullable {
 		orNull = ", or null"
 	}
-	if json.Unmarshal(raw, dst) != nil || isNull(raw) || !slices.Contains(allowed, *dst) {
-		return fmt.Errorf("must be one of %s%s, got %s", strings.Join(allowed, ", "), orNull, string(bytes.TrimSpace(raw)))
+	v, ok := raw.(string)
+	*dst = v
+	if !ok || !slices.Contains(allowed, v) {
+		return fmt.Errorf("must be one of %s%s, got %s", strings.Join(allowed, ", "), orNull, literal(raw))
 	}
 	return nil
 }
 
 // decodeHTTPURL accepts an absolute http or https URL.
-func decodeHTTPURL(raw json.RawMessage, dst *string) error {
-	if json.Unmarshal(raw, dst) != nil || isNull(raw) {
-		return fmt.Errorf("must be an http(s) URL string, got %s", jsonKind(raw))
+func decodeHTTPURL(raw any, dst *string) error {
+	v, ok := raw.(string)
+	if !ok {
+		return fmt.Errorf("must be an http(s) URL string, got %s", kindOf(raw))
 	}
+	*dst = v
 	u, err := url.Parse(*dst)
 	if err != nil || (strings.ToLower(u.Scheme) != "http" && strings.ToLower(u.Scheme) != "https") || u.Host == "" {
 		return fmt.Errorf("must be an absolute http or https URL, got %q", *dst)
@@ -467,28 +475,6 @@ func isInteger(n json.Number) bool {
 }
 
 func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
-
-// decodeObject decodes a JSON object into its members and key order.
-func decodeObject(raw json.RawMessage) (map[string]json.RawMessage, []string, error) {
-	keys, err := objectKeys(raw)
-	if err != nil {
-		return nil, nil, err
-	}
-	members := map[string]json.RawMessage{}
-	if err := json.Unmarshal(raw, &members); err != nil {
-		return nil, nil, err
-	}
-	return members, keys, nil
-}
-
-func decodeArray(raw json.RawMessage) ([]json.RawMessage, error) {
-	if jsonKind(raw) != "an array" {
-		return nil, errors.New("not an array")
-	}
-	var items []json.RawMessage
-	err := json.Unmarshal(raw, &items)
-	return items, err
-}
 
 func compactJSON(raw json.RawMessage) json.RawMessage {
 	var buf bytes.Buffer
@@ -514,4 +500,51 @@ func uniqueKeys(keys []string) []string {
 		}
 	}
 	return out
+}
+
+// kindOf names the JSON type of a decoded value for error messages.
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	}
+	return "a number"
+}
+
+// literal renders a decoded value as JSON for error messages.
+func literal(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return kindOf(v)
+	}
+	return cut(string(b), 100)
+}
+
+// asObject returns a decoded object's members and its keys, sorted.
+func asObject(v any) (map[string]any, []string, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, nil, false
+	}
+	return m, slices.Sorted(maps.Keys(m)), true
+}
+
+// decodeValue decodes one JSON document into plain values, numbers as
+// json.Number so integers and large values keep their text.
+func decodeValue(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
 }

@@ -105,11 +105,11 @@ var resultRuleCases = []struct {
 func TestResultAttributeRules(t *testing.T) {
 	for _, tt := range resultRuleCases {
 		t.Run(tt.name, func(t *testing.T) {
-			var attrs map[string]json.RawMessage
-			if err := json.Unmarshal([]byte(tt.attrs), &attrs); err != nil {
+			v, err := decodeValue([]byte(tt.attrs))
+			if err != nil {
 				t.Fatal(err)
 			}
-			keys, _ := objectKeys(json.RawMessage(tt.attrs))
+			attrs, keys, _ := asObject(v)
 			_, problems := validateResultAttrs(attrs, keys, tt.create)
 			var got []string
 			for _, p := range problems {

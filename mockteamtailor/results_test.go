@@ -213,17 +213,17 @@ func TestResultListEmpty(t *testing.T) {
 // a fresh id instead of a conflict.
 func TestResultCreateSurvivesReusedSeed(t *testing.T) {
 	env := newTestEnv(t)
-	taken := NewSeededIDs(7).UUID() // the first id a server seeded with 7 draws
-	if _, err := env.store.CreateResult(t.Context(), PartnerResult{ID: taken, PartnerID: "1", Status: "sent", CandidateID: 1}); err != nil {
-		t.Fatal(err)
+	start := func() string {
+		srv, err := NewServer(env.server.logger, env.server.cfg, env.store, NewSeededIDs(7), env.server.clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env.srv.Config.Handler = srv
+		return env.createResult(t, `{"status":"sent","candidate-id":2}`)
 	}
-	again, err := NewServer(env.server.logger, env.server.cfg, env.store, NewSeededIDs(7), env.server.clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.srv.Config.Handler = again
-	if id := env.createResult(t, `{"status":"sent","candidate-id":2}`); id == taken {
-		t.Fatalf("id %s handed out twice", id)
+	first := start()
+	if second := start(); second == first {
+		t.Fatalf("id %s handed out twice", second)
 	}
 	if _, total, _ := env.store.Results(t.Context(), "1", Page{}); total != 2 {
 		t.Errorf("have %d results, want 2", total)

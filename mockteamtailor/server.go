@@ -16,6 +16,12 @@ type Server struct {
 	ids     *IDs
 	clock   func() time.Time
 	limiter *rateLimiter
+	client  *http.Client // calls to partners
+	events  hub          // live journal entries
+	files   fileStore    // uploads of file fields, served by signed URL
+	faults  faults       // fault injection on the Partner API
+	bulk    bulkRuns     // progress of bulk triggers
+	fileKey []byte       // signs the URLs of uploaded files
 	handler http.Handler
 }
 
@@ -36,7 +42,9 @@ func NewServer(logger *slog.Logger, cfg Config, store Store, ids *IDs, clock fun
 		ids:     ids,
 		clock:   clock,
 		limiter: newRateLimiter(cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit),
+		client:  newPartnerClient(cfg),
 	}
+	s.fileKey = []byte(ids.Secret("", 32))
 	s.handler = s.routes()
 	return s, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,13 +22,18 @@ const (
 
 // state is the on-disk document of a durable MemStore.
 type state struct {
-	Format           string          `json:"format"`
-	Version          int             `json:"version"`
-	Partners         []Partner       `json:"partners"`
-	Companies        []Company       `json:"companies"`
-	Activations      []Activation    `json:"activations"`
-	NextActivationID int             `json:"nextActivationId"`
-	Results          []PartnerResult `json:"results"`
+	Format           string            `json:"format"`
+	Version          int               `json:"version"`
+	Partners         []Partner         `json:"partners"`
+	Companies        []Company         `json:"companies"`
+	Activations      []Activation      `json:"activations"`
+	NextActivationID int               `json:"nextActivationId"`
+	Results          []PartnerResult   `json:"results"`
+	Jobs             []Job             `json:"jobs"`
+	Candidates       []CandidateRecord `json:"candidates"`
+	Triggers         []Trigger         `json:"triggers"`
+	Journal          []Delivery        `json:"journal"`
+	Next             counters          `json:"next"`
 }
 
 // stateFile writes snapshots of a MemStore. Concurrent mutations share
@@ -75,6 +81,20 @@ func (s *MemStore) snapshot() (state, uint64) {
 		Companies:        make([]Company, 0, len(s.companies)),
 		Activations:      make([]Activation, 0, len(s.activations)),
 		Results:          make([]PartnerResult, 0, len(s.results)),
+		Jobs:             make([]Job, 0, len(s.jobs)),
+		Candidates:       make([]CandidateRecord, 0, len(s.candidates)),
+		Triggers:         make([]Trigger, 0, len(s.triggers)),
+		Journal:          slices.Clone(s.journal),
+		Next:             s.next,
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.jobs)) {
+		st.Jobs = append(st.Jobs, s.jobs[id])
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.candidates)) {
+		st.Candidates = append(st.Candidates, s.candidates[id])
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.triggers)) {
+		st.Triggers = append(st.Triggers, s.triggers[id])
 	}
 	for _, p := range s.partners {
 		st.Partners = append(st.Partners, p)
@@ -135,6 +155,26 @@ func (s *MemStore) restore(st *state) error {
 		s.results[r.ID] = r
 		s.resultOrder[r.PartnerID] = append(s.resultOrder[r.PartnerID], r.ID)
 	}
+	for i, j := range st.Jobs {
+		if _, ok := s.companies[j.CompanyUUID]; !ok {
+			problems = append(problems, fmt.Errorf("jobs[%d]: unknown company %q", i, j.CompanyUUID))
+		}
+		s.jobs[j.ID] = j
+	}
+	for i, c := range st.Candidates {
+		if _, ok := s.companies[c.CompanyUUID]; !ok {
+			problems = append(problems, fmt.Errorf("candidates[%d]: unknown company %q", i, c.CompanyUUID))
+		}
+		s.candidates[c.ID] = c
+	}
+	for i, t := range st.Triggers {
+		if _, ok := s.partners[t.PartnerID]; !ok {
+			problems = append(problems, fmt.Errorf("triggers[%d]: unknown partner %q", i, t.PartnerID))
+		}
+		s.triggers[t.ID] = t
+	}
+	s.journal = st.Journal
+	s.next = st.Next
 	return errors.Join(problems...)
 }
 
@@ -197,10 +237,14 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("replace state file: %w", err)
 	}
-	if d, derr := os.Open(dir); derr == nil {
-		// The rename is durable only once the folder is synced.
-		d.Sync()
-		d.Close()
+	// The rename is durable only once the folder is synced.
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync state folder: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync state folder: %w", err)
 	}
 	return nil
 }

@@ -21,6 +21,32 @@ type Partner struct {
 	// and the empty object {} when it means "dynamic" (PROTOCOL §2.1).
 	WebhookActivationConfig json.RawMessage `json:"webhookActivationConfig,omitempty"`
 	DynamicActivationConfig bool            `json:"dynamicActivationConfig"`
+
+	// Settings Teamtailor keeps for the integration (PROTOCOL §1, §1.1, §5).
+	RequireAPIToken  bool   `json:"requireApiToken,omitempty"`  // send Teamtailor-Api-Token
+	IncludeJobOffers bool   `json:"includeJobOffers,omitempty"` // add job-offers to webhooks
+	IncludeUploads   bool   `json:"includeUploads,omitempty"`   // add uploads and resume to webhooks
+	AllowBulk        bool   `json:"allowBulk,omitempty"`        // bulk mode allowed
+	Assessment       bool   `json:"assessment,omitempty"`       // capability to make assessments
+	CTAVerb          string `json:"ctaVerb,omitempty"`          // default "Send"
+	CTANoun          string `json:"ctaNoun,omitempty"`          // default "webhook", or "test" with Assessment
+}
+
+// CTALabel is the button label recruiters see: "<verb> <partner name>
+// <noun>" with verb "Send" and noun "webhook", or "test" for assessment
+// partners, unless set (PROTOCOL §5).
+func (p Partner) CTALabel() string {
+	verb, noun := p.CTAVerb, p.CTANoun
+	if verb == "" {
+		verb = "Send"
+	}
+	if noun == "" {
+		noun = "webhook"
+		if p.Assessment {
+			noun = "test"
+		}
+	}
+	return verb + " " + p.Name + " " + noun
 }
 
 // Company is a Teamtailor customer that can activate a partner's
@@ -32,6 +58,96 @@ type Company struct {
 	URL      string `json:"url"`
 	Logotype string `json:"logotype"`
 	Sandbox  bool   `json:"sandbox"`
+	// Users are the company's recruiters; triggers name one as triggered-by.
+	Users []User `json:"users,omitempty"`
+	// CustomFields are the company's own custom fields, which custom field
+	// mapping maps partner fields onto (PROTOCOL §4).
+	CustomFields []CustomFieldDef `json:"customFields,omitempty"`
+	// APITokens are the company's public-API keys; an activation of a
+	// partner that requires one picks one of them (PROTOCOL §1).
+	APITokens []string `json:"apiTokens,omitempty"`
+}
+
+// CustomFieldDef is a custom field defined in a company's account.
+type CustomFieldDef struct {
+	Name    string   `json:"name"`
+	APIName string   `json:"apiName"`
+	Type    string   `json:"type"`
+	Options []string `json:"options,omitempty"`
+}
+
+// FieldMapping maps one of the partner's customFieldMapping entries onto a
+// company custom field (PROTOCOL §4).
+type FieldMapping struct {
+	Name       string `json:"name"`       // the partner's label
+	APIName    string `json:"apiName"`    // the partner's key, normalised to kebab-case
+	Type       string `json:"type"`       // the partner's type
+	MappedFrom string `json:"mappedFrom"` // api name of the company's field
+	Created    bool   `json:"created"`    // the field was created by this activation
+}
+
+// Job is a job of a company with its pipeline of stages.
+type Job struct {
+	ID           int64         `json:"id"`
+	CompanyUUID  string        `json:"companyUuid"`
+	Title        string        `json:"title"`
+	Tags         []string      `json:"tags"`
+	CustomFields []CustomField `json:"customFields"`
+	Stages       []Stage       `json:"stages"`
+}
+
+// Stage is one step of a job's pipeline.
+type Stage struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// Stage returns the job's stage with id.
+func (j Job) Stage(id int64) (Stage, bool) {
+	for _, s := range j.Stages {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Stage{}, false
+}
+
+// CandidateRecord is a candidate in a company and the jobs it applied to.
+type CandidateRecord struct {
+	ID           int64         `json:"id"`
+	CompanyUUID  string        `json:"companyUuid"`
+	Data         Candidate     `json:"data"` // the webhook candidate object, without job
+	Applications []Application `json:"applications"`
+}
+
+// Application is a candidate's place in one job's pipeline.
+type Application struct {
+	JobID    int64 `json:"jobId"`
+	StageID  int64 `json:"stageId"`
+	Rejected bool  `json:"rejected"`
+}
+
+// Application returns the candidate's application to jobID.
+func (c CandidateRecord) Application(jobID int64) (Application, bool) {
+	for _, a := range c.Applications {
+		if a.JobID == jobID {
+			return a, true
+		}
+	}
+	return Application{}, false
+}
+
+// Trigger is a partner trigger attached to a job stage: moving a candidate
+// into the stage sends a webhook with the trigger's webhook-data
+// (PROTOCOL §5).
+type Trigger struct {
+	ID          int64             `json:"id"`
+	PartnerID   string            `json:"partnerId"`
+	JobID       int64             `json:"jobId"`
+	StageID     int64             `json:"stageId"`
+	WebhookData map[string]string `json:"webhookData"`
+	CreatedBy   User              `json:"createdBy"`
+	CreatedAt   time.Time         `json:"createdAt"`
 }
 
 // Activation is a company's activation of a partner's integration. The
@@ -44,6 +160,12 @@ type Activation struct {
 	CompanyName string    `json:"companyName"`
 	ProviderKey string    `json:"providerKey"`
 	CreatedAt   time.Time `json:"createdAt"`
+	// Values are the submitted activation form values by field id.
+	Values map[string]string `json:"values,omitempty"`
+	// APIToken is the company API token picked for a partner that
+	// requires one; sent as Teamtailor-Api-Token.
+	APIToken string         `json:"apiToken,omitempty"`
+	Mappings []FieldMapping `json:"mappings,omitempty"`
 }
 
 // Assessment is the assessment block of a partner result. Nil fields are
@@ -92,6 +214,16 @@ type PartnerResult struct {
 	AssessmentCriteria []Criterion     `json:"assessmentCriteria"` // nil is null
 	CreatedAt          time.Time       `json:"createdAt"`
 	UpdatedAt          time.Time       `json:"updatedAt"`
+
+	// Where the result came from, for results the mock created by
+	// sending a webhook; never rendered by the Partner API.
+	CompanyUUID string          `json:"companyUuid,omitempty"`
+	EventID     string          `json:"eventId,omitempty"`
+	TriggerID   *int64          `json:"triggerId,omitempty"`
+	Event       json.RawMessage `json:"event,omitempty"` // the webhook body, POSTed again by actions
+	// Message is the failure message shown on a failed result: the
+	// partner's plain-string error body, or what went wrong (PROTOCOL §1.3).
+	Message string `json:"message,omitempty"`
 }
 
 // Page selects a window of a list; Number counts from 1.
@@ -148,4 +280,67 @@ type Store interface {
 	// DeleteResult removes a result. Returns ErrNotFound or ErrForbidden
 	// like Result.
 	DeleteResult(ctx context.Context, partnerID, id string) error
+	// AllResults returns the results matching f across partners, oldest
+	// first (for the mock's own control API, not the Partner API).
+	AllResults(ctx context.Context, f ResultFilter) ([]PartnerResult, error)
+
+	// Companies returns every company, ordered by name.
+	Companies(ctx context.Context) ([]Company, error)
+	// UpdateCompany applies update to a copy of the company and stores it
+	// if update returns nil. Returns ErrNotFound.
+	UpdateCompany(ctx context.Context, uuid string, update func(*Company) error) (Company, error)
+	// ActivationFor returns partnerID's activation in a company. Returns
+	// ErrNotFound.
+	ActivationFor(ctx context.Context, partnerID, companyUUID string) (Activation, error)
+	// DeleteActivation removes an activation. Returns ErrNotFound or
+	// ErrForbidden like Activation.
+	DeleteActivation(ctx context.Context, partnerID, id string) error
+
+	// PutJob creates (ID 0: an id is assigned) or replaces a job, and
+	// assigns ids to stages that have none. Returns ErrNotFound when the
+	// company does not exist.
+	PutJob(ctx context.Context, j Job) (Job, error)
+	// Job returns a job by id. Returns ErrNotFound.
+	Job(ctx context.Context, id int64) (Job, error)
+	// Jobs returns a company's jobs ("" for all), by id.
+	Jobs(ctx context.Context, companyUUID string) ([]Job, error)
+
+	// PutCandidate creates (ID 0: an id is assigned) or replaces a
+	// candidate. Returns ErrNotFound when the company does not exist.
+	PutCandidate(ctx context.Context, c CandidateRecord) (CandidateRecord, error)
+	// Candidate returns a candidate by id. Returns ErrNotFound.
+	Candidate(ctx context.Context, id int64) (CandidateRecord, error)
+	// Candidates returns one page of a company's candidates ("" for all),
+	// by id, and how many there are in all.
+	Candidates(ctx context.Context, companyUUID string, page Page) ([]CandidateRecord, int, error)
+	// UpdateCandidate applies update to a copy of the candidate and stores
+	// it if update returns nil. Returns ErrNotFound.
+	UpdateCandidate(ctx context.Context, id int64, update func(*CandidateRecord) error) (CandidateRecord, error)
+
+	// CreateTrigger stores a trigger and assigns its id.
+	CreateTrigger(ctx context.Context, t Trigger) (Trigger, error)
+	// Triggers returns the triggers of partnerID ("" for all), by id.
+	Triggers(ctx context.Context, partnerID string) ([]Trigger, error)
+	// DeleteTrigger removes a trigger. Returns ErrNotFound.
+	DeleteTrigger(ctx context.Context, id int64) error
+
+	// AppendJournal records a journal entry and assigns its id. The
+	// journal keeps only its newest entries; appending does not wait for
+	// the state file (the journal is a record, not an acknowledgement).
+	AppendJournal(ctx context.Context, d Delivery) (Delivery, error)
+	// Journal returns the entries matching f, oldest first.
+	Journal(ctx context.Context, f JournalFilter) ([]Delivery, error)
+	// JournalEntry returns one entry. Returns ErrNotFound.
+	JournalEntry(ctx context.Context, id int64) (Delivery, error)
+
+	// Reset removes everything.
+	Reset(ctx context.Context) error
+}
+
+// ResultFilter selects partner results in the control API.
+type ResultFilter struct {
+	PartnerID   string
+	CandidateID int64
+	EventID     string
+	Status      string
 }

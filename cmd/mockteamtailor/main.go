@@ -51,6 +51,7 @@ MOCKTT_LISTEN=0.0.0.0:8080; a flag given on the command line wins.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newServeCommand(getenv, stdout, stderr))
+	root.AddCommand(newSignCommand(getenv, stdout, stderr))
 	return root.ExecuteContext(ctx)
 }
 

@@ -1,0 +1,332 @@
+package mockteamtailor
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
+	"github.com/mockteamtailor/mockteamtailor/schemas"
+)
+
+// ActivationFormResult is the activation form a company is shown.
+type ActivationFormResult struct {
+	Form     Form            `json:"form"`
+	Document json.RawMessage `json:"document"`
+	// Dynamic is set when the form was fetched from BASE_URL/activation.
+	Dynamic    bool  `json:"dynamic"`
+	DeliveryID int64 `json:"deliveryId,omitempty"`
+}
+
+// isDynamic reports whether the partner's activation form is fetched:
+// the dynamic flag, or an empty static config (PROTOCOL §2.1).
+func (p Partner) isDynamic() bool {
+	return p.DynamicActivationConfig || bytes.Equal(bytes.TrimSpace(p.WebhookActivationConfig), []byte("{}"))
+}
+
+// ActivationForm returns the partner's activation form for a company:
+// the static webhook-activation-config, or, when dynamic, the answer of
+// GET BASE_URL/activation?company_id=... (PROTOCOL §4). A partner with
+// neither has a form without fields.
+func (s *Server) ActivationForm(ctx context.Context, partnerID, companyUUID string) (ActivationFormResult, error) {
+	p, err := s.store.Partner(ctx, partnerID)
+	if err != nil {
+		return ActivationFormResult{}, errNotFound("there is no partner %q", partnerID)
+	}
+	if _, err := s.store.Company(ctx, companyUUID); err != nil {
+		return ActivationFormResult{}, errNotFound("there is no company %q", companyUUID)
+	}
+	switch {
+	case p.isDynamic():
+		// Before the first activation there is no provider key to send; a
+		// re-activation sends the current one.
+		var act *Activation
+		if a, err := s.store.ActivationFor(ctx, partnerID, companyUUID); err == nil {
+			act = &a
+		}
+		x, err := s.do(ctx, call{kind: KindActivation, partner: p, activation: act, method: http.MethodGet, path: "activation", query: url.Values{"company_id": {companyUUID}}})
+		if err != nil {
+			return ActivationFormResult{}, errConflictf("%v", err)
+		}
+		res := ActivationFormResult{Dynamic: true}
+		verdict, reason := VerdictOK, ""
+		switch {
+		case x.failure != "":
+			verdict, reason = VerdictError, x.failure
+		case x.status() != http.StatusOK:
+			verdict, reason = VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with an activation config; body: %s", x.status(), excerpt(x.respBody))
+		default:
+			form, problems := ParseForm("activation-config", x.respBody)
+			if len(problems) > 0 {
+				verdict, reason = VerdictInvalid, "the response is not a valid activation config: "+problemList(problems)
+			} else {
+				res.Form, res.Document = form, json.RawMessage(x.respBody)
+				reason = fmt.Sprintf("a valid activation config with %d fields", len(form.Fields))
+			}
+		}
+		d := s.journal(ctx, x, verdict, reason, Delivery{CompanyUUID: companyUUID})
+		res.DeliveryID = d.ID
+		if verdict != VerdictOK {
+			return res, errPartner("GET /activation: %s (journal entry %d)", reason, d.ID)
+		}
+		return res, nil
+	case p.WebhookActivationConfig != nil:
+		form, problems := ParseForm("activation-config", p.WebhookActivationConfig)
+		if len(problems) > 0 {
+			return ActivationFormResult{}, errConflictf("the partner's static webhook-activation-config is not valid: %s", problemList(problems))
+		}
+		return ActivationFormResult{Form: form, Document: p.WebhookActivationConfig}, nil
+	}
+	empty := json.RawMessage(`{"config":{"fields":[]}}`)
+	return ActivationFormResult{Document: empty}, nil
+}
+
+// ActivateRequest is a company filling in a partner's activation form.
+type ActivateRequest struct {
+	PartnerID   string            `json:"partnerId"`
+	CompanyUUID string            `json:"companyUuid"`
+	Values      map[string]string `json:"values"`
+	// APIToken is the company API key picked for a partner that requires
+	// one (PROTOCOL §1).
+	APIToken string `json:"apiToken,omitempty"`
+	// Mapping maps a customFieldMapping apiName onto an existing company
+	// custom field (its api name); unmapped fields are created.
+	Mapping map[string]string `json:"mapping,omitempty"`
+}
+
+// ActivateResult is what an activation attempt came to.
+type ActivateResult struct {
+	Activated  bool       `json:"activated"`
+	Activation Activation `json:"activation,omitzero"`
+	// Errors are the validation endpoint's messages when it refused.
+	Errors []string `json:"errors,omitempty"`
+	// DefaultKey is the generated value of a default_key field, shown
+	// for the user to copy (PROTOCOL §4).
+	DefaultKey         string `json:"defaultKey,omitempty"`
+	ValidateDeliveryID int64  `json:"validateDeliveryId,omitempty"`
+}
+
+// customFieldTypes are the types customFieldMapping supports (PROTOCOL §4).
+var customFieldTypes = []string{"text", "number", "date", "checkbox", "select", "multiselect", "url", "phone"}
+
+// Activate runs the marketplace activation of PROTOCOL §4: the form
+// values are checked, the provider key made, the validation endpoint (if
+// any) asked, custom fields mapped or created, and the activation stored.
+// A refusal by the validation endpoint is not an error: Activated is false
+// and Errors holds its messages.
+func (s *Server) Activate(ctx context.Context, req ActivateRequest) (ActivateResult, error) {
+	var res ActivateResult
+	p, err := s.store.Partner(ctx, req.PartnerID)
+	if err != nil {
+		return res, errNotFound("there is no partner %q", req.PartnerID)
+	}
+	company, err := s.store.Company(ctx, req.CompanyUUID)
+	if err != nil {
+		return res, errNotFound("there is no company %q", req.CompanyUUID)
+	}
+	if _, err := s.store.ActivationFor(ctx, p.ID, company.UUID); err == nil {
+		return res, errConflictf("partner %q is already activated in %s; deactivate it first", p.ID, company.Name)
+	}
+	formRes, err := s.ActivationForm(ctx, p.ID, company.UUID)
+	if err != nil {
+		return res, err
+	}
+	form := formRes.Form
+	values := map[string]string{}
+	for k, v := range req.Values {
+		values[k] = v
+	}
+	// A default_key field gets a generated UUID shown to the user
+	// (PROTOCOL §4), whatever was typed.
+	for _, f := range form.Fields {
+		if f.ID == "default_key" {
+			res.DefaultKey = s.ids.UUID()
+			values["default_key"] = res.DefaultKey
+		}
+	}
+	checked, problems := form.CheckValues(values)
+	if len(problems) > 0 {
+		return res, problemsError("/values", problems)
+	}
+	if p.RequireAPIToken && !slices.Contains(company.APITokens, req.APIToken) {
+		return res, errInvalid("/apiToken", "partner %q requires a company API token: pick one of %s's API keys (%s)", p.ID, company.Name, strings.Join(maskAll(company.APITokens), ", "))
+	}
+	mappings, err := planMappings(form.CustomFieldMapping, company, req.Mapping)
+	if err != nil {
+		return res, err
+	}
+
+	// PROTOCOL §4: no fields, a UUID; fields, an HS256 JWT of the values.
+	key := s.ids.UUID()
+	if hasValueFields(form) {
+		if key, err = providerkey.NewJWT(p.APIKey, checked, s.clock()); err != nil {
+			return res, errInvalid("/values", "the provider key could not be made: %v", err)
+		}
+	}
+	act := Activation{PartnerID: p.ID, CompanyUUID: company.UUID, CompanyName: company.Name, ProviderKey: key,
+		CreatedAt: s.clock().UTC(), Values: checked, APIToken: req.APIToken, Mappings: mappings}
+
+	if form.ValidateEndpoint != "" {
+		ok, errs, id, err := s.validateActivation(ctx, p, act, form.ValidateEndpoint)
+		res.ValidateDeliveryID = id
+		if err != nil {
+			return res, err
+		}
+		if !ok {
+			res.Errors = errs
+			return res, nil
+		}
+	}
+	if err := s.createMappedFields(ctx, company.UUID, mappings); err != nil {
+		return res, err
+	}
+	act, err = s.store.CreateActivation(ctx, act)
+	if err != nil {
+		return res, err
+	}
+	res.Activated, res.Activation = true, act
+	return res, nil
+}
+
+// validateActivation calls the validation endpoint with the new provider
+// key: 2xx activates; >= 400 refuses with the body's errors (PROTOCOL
+// §1.3). Anything else is a partner error.
+func (s *Server) validateActivation(ctx context.Context, p Partner, act Activation, endpoint string) (bool, []string, int64, error) {
+	x, err := s.do(ctx, call{kind: KindValidate, partner: p, activation: &act, method: http.MethodGet, path: endpoint})
+	if err != nil {
+		return false, nil, 0, errConflictf("%v", err)
+	}
+	var errs []string
+	verdict, reason := VerdictOK, ""
+	switch st := x.status(); {
+	case x.failure != "":
+		verdict, reason = VerdictError, x.failure
+	case st >= 200 && st < 300:
+		reason = fmt.Sprintf("accepted the credentials with %d", st)
+	case st >= 400:
+		var body struct {
+			Errors []string `json:"errors"`
+		}
+		if schemas.Validate("validation-error", x.respBody) != nil || json.Unmarshal(x.respBody, &body) != nil {
+			verdict, reason = VerdictInvalid, fmt.Sprintf("refused with %d, but the body is not {\"errors\": [\"...\"]}: %s", st, excerpt(x.respBody))
+			errs = []string{fmt.Sprintf("the partner refused the activation (%d) without a readable reason", st)}
+		} else {
+			errs = body.Errors
+			reason = fmt.Sprintf("refused the credentials with %d: %s", st, strings.Join(errs, "; "))
+		}
+	default:
+		verdict, reason = VerdictInvalid, fmt.Sprintf("answered %d: want 200 to accept or >= 400 with {\"errors\": [...]} to refuse", st)
+	}
+	d := s.journal(ctx, x, verdict, reason, Delivery{CompanyUUID: act.CompanyUUID})
+	switch {
+	case verdict == VerdictError || (verdict == VerdictInvalid && errs == nil):
+		return false, nil, d.ID, errPartner("the validation endpoint %s: %s (journal entry %d)", endpoint, reason, d.ID)
+	case errs != nil:
+		return false, errs, d.ID, nil
+	}
+	return true, nil, d.ID, nil
+}
+
+func hasValueFields(f Form) bool {
+	return slices.ContainsFunc(f.Fields, FormField.HasValue)
+}
+
+// planMappings decides, for each customFieldMapping entry, the company
+// field it maps to (PROTOCOL §4): select and multiselect without options
+// are skipped, unknown types ignored, apiName normalised to kebab-case.
+func planMappings(decls []CustomFieldMappingDecl, company Company, chosen map[string]string) ([]FieldMapping, error) {
+	var out []FieldMapping
+	var problems Errors
+	known := map[string]bool{}
+	for _, d := range decls {
+		api := KebabCase(d.APIName)
+		if api == "" || !slices.Contains(customFieldTypes, d.Type) || ((d.Type == "select" || d.Type == "multiselect") && len(d.Options) == 0) || known[api] {
+			continue
+		}
+		known[api] = true
+		m := FieldMapping{Name: d.Name, APIName: api, Type: d.Type, MappedFrom: api, Created: true}
+		if target, ok := chosen[api]; ok && target != "" {
+			if !slices.ContainsFunc(company.CustomFields, func(f CustomFieldDef) bool { return f.APIName == target }) {
+				problems = append(problems, errInvalid("/mapping/"+pointerEscape(api), "%s has no custom field %q to map %q onto", company.Name, target, api))
+				continue
+			}
+			m.MappedFrom, m.Created = target, false
+		}
+		out = append(out, m)
+	}
+	for api := range chosen {
+		if !known[api] {
+			problems = append(problems, errInvalid("/mapping/"+pointerEscape(api), "the activation config declares no custom field %q to map", api))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	return out, nil
+}
+
+// createMappedFields creates the company custom fields the mappings need,
+// each once: a field that exists already is reused, never duplicated.
+func (s *Server) createMappedFields(ctx context.Context, companyUUID string, mappings []FieldMapping) error {
+	_, err := s.store.UpdateCompany(ctx, companyUUID, func(c *Company) error {
+		for _, m := range mappings {
+			if !m.Created || slices.ContainsFunc(c.CustomFields, func(f CustomFieldDef) bool { return f.APIName == m.APIName }) {
+				continue
+			}
+			c.CustomFields = append(c.CustomFields, CustomFieldDef{Name: m.Name, APIName: m.APIName, Type: m.Type})
+		}
+		return nil
+	})
+	return err
+}
+
+// KebabCase normalises an apiName the way Teamtailor does: lower case
+// words joined by "-" ("Preferred Language", "preferredLanguage" and
+// "preferred_language" all become "preferred-language").
+func KebabCase(s string) string {
+	var b strings.Builder
+	prevLower := false
+	for _, r := range s {
+		switch {
+		case unicode.IsUpper(r):
+			if prevLower {
+				b.WriteByte('-')
+			}
+			b.WriteRune(unicode.ToLower(r))
+			prevLower = false
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+			prevLower = true
+		default:
+			if b.Len() > 0 && !strings.HasSuffix(b.String(), "-") {
+				b.WriteByte('-')
+			}
+			prevLower = false
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+// maskAll masks secrets for messages: the first 4 characters and the
+// length.
+func maskAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = Mask(s)
+	}
+	return out
+}
+
+// Mask shows the start of a secret and hides the rest.
+func Mask(s string) string {
+	if len(s) <= 8 {
+		return strings.Repeat("•", len(s))
+	}
+	return s[:6] + "…" + fmt.Sprintf("(%d chars)", len(s))
+}

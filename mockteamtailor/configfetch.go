@@ -1,0 +1,220 @@
+package mockteamtailor
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// errPartner is a 502: the partner's answer made the operation impossible.
+// The detail says what was wrong and which journal entry holds it.
+func errPartner(format string, args ...any) *Error {
+	return newError(http.StatusBadGateway, "Partner error", format, args...)
+}
+
+// errConflictf is a 409: the operation does not fit the current state.
+func errConflictf(format string, args ...any) *Error {
+	return newError(http.StatusConflict, "Conflict", format, args...)
+}
+
+// ConfigRequest says what a /config fetch is for (PROTOCOL §3, §5).
+type ConfigRequest struct {
+	PartnerID   string
+	CompanyUUID string
+	// JobID, StageID and UserID go into the query for stage and manual
+	// triggers; bulk mode sends none of them.
+	JobID, StageID, UserID int64
+	Bulk                   bool
+	// Picked are the values the user picked so far, by field id. Those of
+	// refetch fields make the mock fetch again with them as query
+	// parameters (PROTOCOL §3 Decision).
+	Picked map[string]string
+}
+
+// ConfigResult is the form a trigger is configured with.
+type ConfigResult struct {
+	Form     Form            `json:"form"`
+	Document json.RawMessage `json:"document"`
+	// Static is set when the partner's static webhook-config was used and
+	// nothing was fetched.
+	Static bool `json:"static"`
+	// DeliveryIDs are the journal entries of the fetches, first to last.
+	DeliveryIDs []int64 `json:"deliveryIds,omitempty"`
+	// ErrorMessage is the message of an error field: it blocks saving.
+	ErrorMessage string `json:"errorMessage,omitempty"`
+}
+
+// maxRefetches bounds refetch rounds, so a partner that keeps adding
+// refetch fields cannot loop the mock.
+const maxRefetches = 5
+
+// activated returns the partner, the company and the partner's activation
+// in it, or a 4xx saying which is missing.
+func (s *Server) activated(ctx context.Context, partnerID, companyUUID string) (Partner, Company, Activation, error) {
+	p, err := s.store.Partner(ctx, partnerID)
+	if err != nil {
+		return Partner{}, Company{}, Activation{}, errNotFound("there is no partner %q", partnerID)
+	}
+	c, err := s.store.Company(ctx, companyUUID)
+	if err != nil {
+		return p, Company{}, Activation{}, errNotFound("there is no company %q", companyUUID)
+	}
+	a, err := s.store.ActivationFor(ctx, partnerID, companyUUID)
+	if err != nil {
+		return p, c, Activation{}, errConflictf("partner %q is not activated in company %q (%s); activate it first", partnerID, c.Name, companyUUID)
+	}
+	return p, c, a, nil
+}
+
+// FetchConfig gets the form of a trigger: the partner's static
+// webhook-config when it has one, else GET BASE_URL/config (PROTOCOL §3).
+// Every fetch is journaled; a response that is not a valid config
+// document is a 502 naming the journal entry.
+func (s *Server) FetchConfig(ctx context.Context, req ConfigRequest) (ConfigResult, error) {
+	p, _, act, err := s.activated(ctx, req.PartnerID, req.CompanyUUID)
+	if err != nil {
+		return ConfigResult{}, err
+	}
+	if p.WebhookConfig != nil {
+		form, problems := ParseForm("config", p.WebhookConfig)
+		if len(problems) > 0 {
+			return ConfigResult{}, errConflictf("the partner's static webhook-config is not valid: %s", problemList(problems))
+		}
+		res := ConfigResult{Form: form, Document: p.WebhookConfig, Static: true}
+		res.ErrorMessage, _ = form.ErrorMessage()
+		return res, nil
+	}
+	query := url.Values{}
+	if !req.Bulk {
+		for name, v := range map[string]int64{"job_id": req.JobID, "stage_id": req.StageID, "user_id": req.UserID} {
+			if v != 0 {
+				query.Set(name, strconv.FormatInt(v, 10))
+			}
+		}
+	}
+	var res ConfigResult
+	for round := 0; ; round++ {
+		x, err := s.do(ctx, call{kind: KindConfig, partner: p, activation: &act, method: http.MethodGet, path: "config", query: query})
+		if err != nil {
+			return res, errConflictf("%v", err)
+		}
+		form, verdict, reason := interpretConfig(x)
+		d := s.journal(ctx, x, verdict, reason, Delivery{CompanyUUID: req.CompanyUUID})
+		res.DeliveryIDs = append(res.DeliveryIDs, d.ID)
+		if verdict != VerdictOK {
+			return res, errPartner("GET /config: %s (journal entry %d)", reason, d.ID)
+		}
+		res.Form, res.Document = form, json.RawMessage(x.respBody)
+		res.ErrorMessage, _ = form.ErrorMessage()
+		// PROTOCOL §3: a change of a refetch field makes Teamtailor fetch
+		// again with the picked values; fetch while new ones apply.
+		added := false
+		for _, f := range form.Fields {
+			if v, ok := req.Picked[f.ID]; ok && f.Refetch && query.Get(f.ID) != v {
+				query.Set(f.ID, v)
+				added = true
+			}
+		}
+		if !added || round >= maxRefetches {
+			return res, nil
+		}
+	}
+}
+
+// interpretConfig judges a /config response.
+func interpretConfig(x *outbound) (Form, string, string) {
+	switch {
+	case x.failure != "":
+		return Form{}, VerdictError, x.failure
+	case x.status() != http.StatusOK:
+		return Form{}, VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with a config document; body: %s", x.status(), excerpt(x.respBody))
+	}
+	form, problems := ParseForm("config", x.respBody)
+	if len(problems) > 0 {
+		return Form{}, VerdictInvalid, "the response is not a valid config document: " + problemList(problems)
+	}
+	if msg, ok := form.ErrorMessage(); ok {
+		return form, VerdictOK, "a config with an error field: " + msg
+	}
+	return form, VerdictOK, fmt.Sprintf("a valid config document with %d fields", len(form.Fields))
+}
+
+// PickValues checks the values picked in a form and returns them as
+// webhook-data. Values "upload:<id>" of file fields become signed URLs of
+// the uploaded file (PROTOCOL §1.1). A form with an error field refuses
+// everything.
+func (s *Server) PickValues(form Form, picked map[string]string) (map[string]string, error) {
+	if msg, ok := form.ErrorMessage(); ok {
+		return nil, newError(http.StatusUnprocessableEntity, "Blocked by the partner", "the partner's config has an error field, which blocks saving: %s", msg)
+	}
+	values, problems := form.CheckValues(picked)
+	if len(problems) > 0 {
+		return nil, problemsError("/data", problems)
+	}
+	for _, f := range form.Fields {
+		v, ok := values[f.ID]
+		if !ok || f.Type != "file" {
+			continue
+		}
+		id, isUpload := strings.CutPrefix(v, "upload:")
+		if !isUpload {
+			return nil, problemsError("/data", []Problem{{Pointer: f.ID, Message: fmt.Sprintf("%s is a file field: upload the file (POST /mock/v1/uploads) and give \"upload:<id>\"", fieldName(f))}})
+		}
+		s.files.mu.Lock()
+		_, exists := s.files.files[id]
+		s.files.mu.Unlock()
+		if !exists {
+			return nil, problemsError("/data", []Problem{{Pointer: f.ID, Message: fmt.Sprintf("there is no upload %q", id)}})
+		}
+		values[f.ID] = s.fileURL(id, s.clock())
+	}
+	return WebhookData(values), nil
+}
+
+// problemsError turns form problems into one 422 per problem, each
+// pointing at base/<field>.
+func problemsError(base string, problems []Problem) error {
+	var out Errors
+	for _, p := range problems {
+		ptr := base
+		if p.Pointer != "" {
+			ptr += "/" + pointerEscape(strings.TrimPrefix(p.Pointer, "/"))
+		}
+		out = append(out, errInvalid(ptr, "%s", p.Message))
+	}
+	return out
+}
+
+func problemList(problems []Problem) string {
+	parts := make([]string, 0, len(problems))
+	for _, p := range problems {
+		parts = append(parts, p.String())
+	}
+	return strings.Join(parts, "; ")
+}
+
+// excerpt returns the start of a body for messages.
+func excerpt(b []byte) string {
+	const n = 300
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		return "(empty)"
+	}
+	return cut(s, n)
+}
+
+// cut shortens s to at most n bytes on a rune boundary, marking the cut.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}

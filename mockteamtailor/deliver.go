@@ -1,0 +1,287 @@
+package mockteamtailor
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/mockteamtailor/mockteamtailor/schemas"
+)
+
+// maxFailureMessage is how much of a partner's error body becomes the
+// failed result's message.
+const maxFailureMessage = 500
+
+// EventSpec is everything a webhook is built from.
+type EventSpec struct {
+	Partner    Partner
+	Activation Activation
+	Company    Company
+	Candidate  CandidateRecord
+	// Job is nil in bulk mode, where the webhook has no job (PROTOCOL §5).
+	Job   *Job
+	Stage *Stage
+	// Trigger and TriggeredBy are set for stage triggers only.
+	Trigger     *Trigger
+	TriggeredBy *User
+	WebhookData map[string]string
+}
+
+// BuildCandidate returns the candidate block of a webhook (PROTOCOL §1.1):
+// the stored candidate plus its job; job offers only when the partner
+// includes them, uploads and resume only when enabled, onboardings when
+// the company has them, mapped custom fields with mapped-from.
+func BuildCandidate(spec EventSpec) Candidate {
+	c := cloneCandidate(spec.Candidate).Data
+	c.ID = spec.Candidate.ID
+	c.Job = nil
+	if spec.Job != nil {
+		j := &EventJob{ID: spec.Job.ID, Title: spec.Job.Title, Tags: nonNil(spec.Job.Tags), CustomFields: nonNil(spec.Job.CustomFields)}
+		if app, ok := spec.Candidate.Application(spec.Job.ID); ok {
+			j.Status.Rejected = app.Rejected
+			if st, ok := spec.Job.Stage(app.StageID); ok {
+				j.Stage = st.Name
+			}
+		}
+		if spec.Stage != nil {
+			j.Stage = spec.Stage.Name
+		}
+		if spec.Trigger != nil {
+			j.StageID, j.TriggerID = &spec.Trigger.StageID, &spec.Trigger.ID
+			j.TriggeredBy = spec.TriggeredBy
+		}
+		c.Job = j
+	}
+	switch {
+	case !spec.Partner.IncludeJobOffers:
+		c.JobOffers = nil
+	case c.JobOffers == nil:
+		c.JobOffers = &[]JobOffer{}
+	}
+	if !spec.Partner.IncludeUploads {
+		c.Uploads, c.Resume = nil, nil
+	}
+	c.Tags = nonNil(c.Tags)
+	c.Locations = nonNil(c.Locations)
+	c.Questions = nonNil(c.Questions)
+	c.Referrals = nonNil(c.Referrals)
+	c.CustomFields = mapCustomFields(nonNil(c.CustomFields), spec.Activation.Mappings)
+	return c
+}
+
+// mapCustomFields adds the values of mapped company fields under the
+// partner's apiName with mapped-from, only where the candidate has a
+// value (PROTOCOL §4).
+func mapCustomFields(fields []CustomField, mappings []FieldMapping) []CustomField {
+	out := slices.Clone(fields)
+	for _, m := range mappings {
+		i := slices.IndexFunc(out, func(f CustomField) bool { return f.APIName == m.MappedFrom })
+		if i < 0 || isNull(out[i].Value) || len(out[i].Value) == 0 {
+			continue
+		}
+		if m.APIName == m.MappedFrom {
+			out[i].MappedFrom = m.MappedFrom
+			continue
+		}
+		out = append(out, CustomField{APIName: m.APIName, Value: out[i].Value, Type: out[i].Type, MappedFrom: m.MappedFrom})
+	}
+	return out
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// newEvent builds the webhook body and the partner result it announces,
+// in status sending with an update-url on the mock's Partner API.
+func (s *Server) newEvent(spec EventSpec) (WebhookBody, PartnerResult) {
+	eventID, resultID := s.ids.UUID(), s.ids.UUID()
+	data := spec.WebhookData
+	if data == nil {
+		data = map[string]string{}
+	}
+	body := WebhookBody{
+		PartnerEvent: PartnerEvent{
+			ID:            eventID,
+			WebhookData:   data,
+			PartnerResult: EventResult{ID: resultID, Status: "sending", UpdateURL: s.ResultURL(resultID)},
+			Candidate:     BuildCandidate(spec),
+		},
+		Company: EventCompany{UUID: spec.Company.UUID, Name: spec.Company.Name, URL: spec.Company.URL, Logotype: spec.Company.Logotype},
+	}
+	now := s.clock()
+	res := PartnerResult{ID: resultID, PartnerID: spec.Partner.ID, Status: "sending", CandidateID: spec.Candidate.ID,
+		CompanyUUID: spec.Company.UUID, EventID: eventID, CreatedAt: now, UpdatedAt: now}
+	if spec.Job != nil {
+		id := spec.Job.ID
+		res.JobID = &id
+	}
+	if spec.Trigger != nil {
+		id := spec.Trigger.ID
+		res.TriggerID = &id
+	}
+	return body, res
+}
+
+// Outcome is what a webhook delivery came to.
+type Outcome struct {
+	Delivery Delivery      `json:"delivery"`
+	Result   PartnerResult `json:"result"`
+}
+
+// deliver sends one webhook: the partner result is stored first (status
+// sending), then the signed body is POSTed, the exchange journaled and the
+// outcome applied to the result (PROTOCOL §1.3). No retries.
+func (s *Server) deliver(ctx context.Context, spec EventSpec, meta Delivery) (Outcome, error) {
+	body, res := s.newEvent(spec)
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("encode webhook: %w", err)
+	}
+	res.Event = raw
+	if _, err := s.store.CreateResult(ctx, res); err != nil {
+		return Outcome{}, err
+	}
+	meta.EventID, meta.ResultID, meta.CandidateID, meta.CompanyUUID = res.EventID, res.ID, res.CandidateID, res.CompanyUUID
+	if spec.Trigger != nil {
+		meta.TriggerID = spec.Trigger.ID
+	}
+	return s.send(ctx, spec.Partner, spec.Activation, res, meta)
+}
+
+// send POSTs a result's stored event to BASE_URL/webhook and applies the
+// answer. Replays use it too.
+func (s *Server) send(ctx context.Context, p Partner, act Activation, res PartnerResult, meta Delivery) (Outcome, error) {
+	x, err := s.do(ctx, call{kind: KindWebhook, partner: p, activation: &act, method: http.MethodPost, path: "webhook", body: res.Event, signEventID: res.EventID})
+	if err != nil {
+		return Outcome{}, errConflictf("%v", err)
+	}
+	verdict, reason, update := interpretWebhook(x)
+	d := s.journal(ctx, x, verdict, reason, meta)
+	updated, err := s.store.UpdateResult(ctx, p.ID, res.ID, func(r *PartnerResult) error {
+		update(r)
+		r.UpdatedAt = s.clock()
+		return nil
+	})
+	if err != nil {
+		// The partner may have deleted its result meanwhile; the journal
+		// still tells what happened.
+		updated = res
+	}
+	s.logger.LogAttrs(ctx, slog.LevelInfo, "webhook delivered",
+		slog.String("event", res.EventID), slog.String("partner", p.ID), slog.Int("status", x.status()),
+		slog.String("verdict", verdict), slog.Duration("elapsed", x.duration))
+	return Outcome{Delivery: d, Result: updated}, nil
+}
+
+// interpretWebhook judges a webhook response and says how it changes the
+// partner result (PROTOCOL §1.3).
+func interpretWebhook(x *outbound) (verdict, reason string, update func(*PartnerResult)) {
+	switch st := x.status(); {
+	case x.failure != "":
+		msg := x.failure
+		return VerdictError, msg, func(r *PartnerResult) { r.Status, r.Message = "failed", msg }
+	case st >= 200 && st < 300:
+		patch, note, invalid := webhookResponseAttrs(x.respBody)
+		update = func(r *PartnerResult) {
+			// The partner may have posted its result already; never move
+			// it back to sent.
+			if r.Status == "sending" {
+				r.Status = "sent"
+			}
+			if patch != nil {
+				patch(r)
+			}
+		}
+		if invalid {
+			return VerdictInvalid, fmt.Sprintf("answered %d, but its partner_result_attributes were ignored: %s", st, note), update
+		}
+		return VerdictOK, fmt.Sprintf("answered %d; %s", st, note), update
+	case st >= 400:
+		msg := strings.TrimSpace(string(x.respBody))
+		if msg == "" {
+			msg = fmt.Sprintf("the partner answered %d with an empty body", st)
+		}
+		msg = cut(msg, maxFailureMessage)
+		reason := fmt.Sprintf("answered %d: %s", st, msg)
+		if ct := x.resp.Header.Get("Content-Type"); looksStructured(x.respBody) {
+			reason += fmt.Sprintf(" (the error body should be a plain string; it is %s)", orDefault(ct, "structured"))
+		}
+		return VerdictFailed, reason, func(r *PartnerResult) { r.Status, r.Message = "failed", msg }
+	default:
+		msg := fmt.Sprintf("the partner answered %d; Teamtailor does not follow redirects and wants a 2xx", st)
+		return VerdictFailed, msg, func(r *PartnerResult) { r.Status, r.Message = "failed", msg }
+	}
+}
+
+func looksStructured(b []byte) bool {
+	t := bytes.TrimSpace(b)
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[' || t[0] == '<')
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// webhookResponseAttrs reads partner_result_attributes from a 2xx body.
+// It applies only if every given field is valid (PROTOCOL §1.3); only
+// assessment.score is read from assessment. A body that is not such a
+// document is ignored.
+func webhookResponseAttrs(body []byte) (apply func(*PartnerResult), note string, invalid bool) {
+	trimmed := bytes.TrimSpace(body)
+	var doc map[string]json.RawMessage
+	if len(trimmed) == 0 {
+		return nil, "no body", false
+	}
+	if json.Unmarshal(trimmed, &doc) != nil {
+		return nil, "the body is not JSON and was ignored", false
+	}
+	raw, ok := doc["partner_result_attributes"]
+	if !ok {
+		return nil, "the body has no partner_result_attributes and was ignored", false
+	}
+	if err := schemas.Validate("webhook-response", trimmed); err != nil {
+		return nil, err.Error(), true
+	}
+	decoded, err := decodeValue(raw)
+	attrs, _ := decoded.(map[string]any)
+	if err != nil {
+		return nil, err.Error(), true
+	}
+	write := map[string]any{}
+	var keys []string
+	for _, k := range []string{"status", "details", "attachments"} {
+		if v, ok := attrs[k]; ok {
+			write[k], keys = v, append(keys, k)
+		}
+	}
+	var score *float64
+	if a, ok := attrs["assessment"].(map[string]any); ok && a["score"] != nil {
+		v, err := decodeScore(a["score"])
+		if err != nil {
+			return nil, "assessment.score " + err.Error(), true
+		}
+		score = &v
+	}
+	patch, problems := validateResultAttrs(write, keys, false)
+	if len(problems) > 0 {
+		return nil, problems.Error(), true
+	}
+	return func(r *PartnerResult) {
+		patch.apply(r)
+		if score != nil {
+			r.Assessment.Score = score
+		}
+	}, "partner_result_attributes applied", false
+}

@@ -1,0 +1,141 @@
+package mockteamtailor
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Faults are what the Partner API is told to do wrong, so a partner can
+// test how its code copes (timeouts, 5xx, rate limits, broken
+// connections). The zero value injects nothing.
+type Faults struct {
+	// Latency is added before every Partner API response.
+	Latency time.Duration `json:"latency"`
+	// Status, when set, is forced on the next Count requests, or, with
+	// Count 0, on a Fraction (0..1] of requests.
+	Status   int     `json:"status,omitempty"`
+	Count    int     `json:"count,omitempty"`
+	Fraction float64 `json:"fraction,omitempty"`
+	// Connection is a connection-level fault for the next Count requests
+	// (or a Fraction of them): "reset" (TCP reset), "empty" (close with no
+	// reply) or "malformed" (a 200 whose body is cut-off JSON).
+	Connection string `json:"connection,omitempty"`
+}
+
+// Validate reports every problem with f.
+func (f Faults) Validate() error {
+	var problems []error
+	if f.Latency < 0 || f.Latency > time.Minute {
+		problems = append(problems, fmt.Errorf("latency must be between 0 and 1m, got %s", f.Latency))
+	}
+	if f.Status != 0 && (f.Status < 400 || f.Status > 599) {
+		problems = append(problems, fmt.Errorf("status must be a 4xx or 5xx code, got %d", f.Status))
+	}
+	switch f.Connection {
+	case "", "reset", "empty", "malformed":
+	default:
+		problems = append(problems, fmt.Errorf("connection fault %q is not one of reset, empty, malformed", f.Connection))
+	}
+	if f.Status != 0 && f.Connection != "" {
+		problems = append(problems, errors.New("set either a status or a connection fault, not both"))
+	}
+	if f.Count < 0 || f.Fraction < 0 || f.Fraction > 1 {
+		problems = append(problems, fmt.Errorf("count must be >= 0 and fraction within 0..1, got %d and %v", f.Count, f.Fraction))
+	}
+	if (f.Status != 0 || f.Connection != "") && f.Count == 0 && f.Fraction == 0 {
+		problems = append(problems, errors.New("say how many requests to fail: count (the next N) or fraction (0..1]"))
+	}
+	return errors.Join(problems...)
+}
+
+// faults is the injector in front of the Partner API.
+type faults struct {
+	mu  sync.Mutex // guards cur
+	cur Faults
+}
+
+// SetFaults replaces the Partner API faults; the zero Faults clears them.
+func (s *Server) SetFaults(f Faults) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.cur = f
+	return nil
+}
+
+// Faults returns the faults in force; Count counts down as they fire.
+func (s *Server) Faults() Faults {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	return s.faults.cur
+}
+
+// next decides what the next request suffers.
+func (fs *faults) next() (latency time.Duration, status int, conn string) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	f := &fs.cur
+	if f.Status == 0 && f.Connection == "" {
+		return f.Latency, 0, ""
+	}
+	fire := false
+	switch {
+	case f.Count > 0:
+		f.Count--
+		fire = true
+		if f.Count == 0 && f.Fraction == 0 {
+			defer func() { f.Status, f.Connection = 0, "" }()
+		}
+	case f.Fraction > 0:
+		fire = rand.Float64() < f.Fraction
+	}
+	if !fire {
+		return f.Latency, 0, ""
+	}
+	return f.Latency, f.Status, f.Connection
+}
+
+// injectFaults applies the configured faults to a Partner API request. It
+// reports whether the request was answered by the fault.
+func (s *Server) injectFaults(w http.ResponseWriter, r *http.Request) bool {
+	latency, status, conn := s.faults.next()
+	if latency > 0 {
+		select {
+		case <-time.After(latency):
+		case <-r.Context().Done():
+			return true
+		}
+	}
+	switch {
+	case status != 0:
+		writeError(w, r, s.logger, newError(status, http.StatusText(status), "fault injected by the mock's control API (PUT /mock/v1/faults)"))
+		return true
+	case conn == "malformed":
+		w.Header().Set("Content-Type", MediaType)
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte(`{"data": {"id": "fault", "type": "partner-res`))
+		return true
+	case conn != "":
+		hj, ok := w.(http.Hijacker)
+		if !ok {
+			return false
+		}
+		c, _, err := hj.Hijack()
+		if err != nil {
+			return false
+		}
+		if tcp, ok := c.(*net.TCPConn); ok && conn == "reset" {
+			tcp.SetLinger(0) // close sends RST instead of FIN
+		}
+		c.Close()
+		return true
+	}
+	return false
+}

@@ -1,0 +1,101 @@
+package mockteamtailor
+
+import (
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Kinds of journal entries: every call the mock makes to a partner, and
+// every Partner API request a partner makes.
+const (
+	KindConfig     = "config"
+	KindActivation = "activation"
+	KindValidate   = "validate"
+	KindWebhook    = "webhook"
+	KindAction     = "action"
+	KindPartnerAPI = "partner-api"
+)
+
+// Verdicts of journal entries.
+const (
+	VerdictOK      = "ok"      // the exchange went as the protocol expects
+	VerdictFailed  = "failed"  // the other side answered with a failure status
+	VerdictInvalid = "invalid" // it answered, but what it sent breaks the protocol
+	VerdictError   = "error"   // no answer: timeout, refused connection, TLS or DNS error
+)
+
+// Delivery is one journal entry: an HTTP exchange with a partner, in
+// either direction, and what the mock made of it.
+type Delivery struct {
+	ID          int64        `json:"id"`
+	Kind        string       `json:"kind"`
+	PartnerID   string       `json:"partnerId"`
+	Time        time.Time    `json:"time"`
+	DurationMS  float64      `json:"durationMs"`
+	Request     HTTPMessage  `json:"request"`
+	Response    *HTTPMessage `json:"response,omitempty"` // nil when nothing came back
+	Verdict     string       `json:"verdict"`
+	Reason      string       `json:"reason"`
+	EventID     string       `json:"eventId,omitempty"`
+	ResultID    string       `json:"resultId,omitempty"`
+	CandidateID int64        `json:"candidateId,omitempty"`
+	TriggerID   int64        `json:"triggerId,omitempty"`
+	CompanyUUID string       `json:"companyUuid,omitempty"`
+	BulkRunID   string       `json:"bulkRunId,omitempty"`
+	ReplayOf    int64        `json:"replayOf,omitempty"`
+}
+
+// HTTPMessage is a request or response as the journal keeps it; bodies
+// beyond the journal's limit are cut.
+type HTTPMessage struct {
+	Method        string      `json:"method,omitempty"`
+	URL           string      `json:"url,omitempty"`
+	Status        int         `json:"status,omitempty"`
+	Header        http.Header `json:"header"`
+	Body          string      `json:"body"`
+	BodySize      int         `json:"bodySize"`
+	BodyTruncated bool        `json:"bodyTruncated,omitempty"`
+}
+
+// JournalFilter selects journal entries; zero fields match everything.
+type JournalFilter struct {
+	Kind      string
+	Verdict   string
+	PartnerID string
+	EventID   string
+	ResultID  string
+	BulkRunID string
+	AfterID   int64 // only entries with a larger id
+	Limit     int   // at most this many, the newest; 0 is all
+}
+
+func (f JournalFilter) match(d Delivery) bool {
+	return (f.Kind == "" || d.Kind == f.Kind) &&
+		(f.Verdict == "" || d.Verdict == f.Verdict) &&
+		(f.PartnerID == "" || d.PartnerID == f.PartnerID) &&
+		(f.EventID == "" || d.EventID == f.EventID) &&
+		(f.ResultID == "" || d.ResultID == f.ResultID) &&
+		(f.BulkRunID == "" || d.BulkRunID == f.BulkRunID) &&
+		d.ID > f.AfterID
+}
+
+// newHTTPMessage copies a header and keeps at most limit bytes of body,
+// cut on a rune boundary.
+func newHTTPMessage(header http.Header, body []byte, limit int) HTTPMessage {
+	m := HTTPMessage{Header: header.Clone(), BodySize: len(body)}
+	if m.Header == nil {
+		m.Header = http.Header{}
+	}
+	if limit > 0 && len(body) > limit {
+		cut := limit
+		for cut > 0 && !utf8.RuneStart(body[cut]) {
+			cut--
+		}
+		body = body[:cut]
+		m.BodyTruncated = true
+	}
+	m.Body = strings.ToValidUTF8(string(body), "\uFFFD")
+	return m
+}

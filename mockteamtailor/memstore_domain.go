@@ -1,0 +1,382 @@
+package mockteamtailor
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// counters hold the next id of each kind of record the store numbers.
+type counters struct {
+	Job       int64 `json:"job"`
+	Stage     int64 `json:"stage"`
+	Candidate int64 `json:"candidate"`
+	Trigger   int64 `json:"trigger"`
+	Delivery  int64 `json:"delivery"`
+}
+
+// take returns the next id after at least floor, and remembers it.
+func take(next *int64, floor int64) int64 {
+	*next = max(*next, floor) + 1
+	return *next
+}
+
+// AllResults implements Store.
+func (s *MemStore) AllResults(_ context.Context, f ResultFilter) ([]PartnerResult, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []PartnerResult
+	partners := slices.SortedFunc(maps.Keys(s.resultOrder), compareIDs)
+	for _, pid := range partners {
+		if f.PartnerID != "" && pid != f.PartnerID {
+			continue
+		}
+		for _, id := range s.resultOrder[pid] {
+			r := s.results[id]
+			if (f.CandidateID == 0 || r.CandidateID == f.CandidateID) && (f.EventID == "" || r.EventID == f.EventID) && (f.Status == "" || r.Status == f.Status) {
+				out = append(out, cloneResult(r))
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b PartnerResult) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	return out, nil
+}
+
+// Companies implements Store.
+func (s *MemStore) Companies(_ context.Context) ([]Company, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]Company, 0, len(s.companies))
+	for _, c := range s.companies {
+		out = append(out, cloneCompany(c))
+	}
+	slices.SortFunc(out, func(a, b Company) int { return strings.Compare(a.Name+a.UUID, b.Name+b.UUID) })
+	return out, nil
+}
+
+// UpdateCompany implements Store.
+func (s *MemStore) UpdateCompany(_ context.Context, uuid string, update func(*Company) error) (Company, error) {
+	var out Company
+	err := s.mutate(func() error {
+		c, ok := s.companies[uuid]
+		if !ok {
+			return fmt.Errorf("company %q: %w", uuid, ErrNotFound)
+		}
+		c = cloneCompany(c)
+		if err := update(&c); err != nil {
+			return err
+		}
+		c.UUID = uuid
+		s.companies[uuid] = c
+		out = cloneCompany(c)
+		return nil
+	})
+	return out, err
+}
+
+// ActivationFor implements Store.
+func (s *MemStore) ActivationFor(_ context.Context, partnerID, companyUUID string) (Activation, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, id := range s.activationOrder[partnerID] {
+		if a := s.activations[id]; a.CompanyUUID == companyUUID {
+			return cloneActivation(a), nil
+		}
+	}
+	return Activation{}, fmt.Errorf("activation of partner %q in company %q: %w", partnerID, companyUUID, ErrNotFound)
+}
+
+// DeleteActivation implements Store.
+func (s *MemStore) DeleteActivation(_ context.Context, partnerID, id string) error {
+	return s.mutate(func() error {
+		a, ok := s.activations[id]
+		switch {
+		case !ok:
+			return fmt.Errorf("partner activation %q: %w", id, ErrNotFound)
+		case a.PartnerID != partnerID:
+			return fmt.Errorf("partner activation %q: %w", id, ErrForbidden)
+		}
+		delete(s.activations, id)
+		s.activationOrder[partnerID] = slices.DeleteFunc(s.activationOrder[partnerID], func(x string) bool { return x == id })
+		return nil
+	})
+}
+
+// PutJob implements Store.
+func (s *MemStore) PutJob(_ context.Context, j Job) (Job, error) {
+	j = cloneJob(j)
+	err := s.mutate(func() error {
+		if _, ok := s.companies[j.CompanyUUID]; !ok {
+			return fmt.Errorf("company %q: %w", j.CompanyUUID, ErrNotFound)
+		}
+		if j.ID == 0 {
+			j.ID = take(&s.next.Job, 0)
+		} else {
+			s.next.Job = max(s.next.Job, j.ID)
+		}
+		seen := map[int64]bool{}
+		for i := range j.Stages {
+			if j.Stages[i].ID == 0 {
+				j.Stages[i].ID = take(&s.next.Stage, 0)
+			}
+			s.next.Stage = max(s.next.Stage, j.Stages[i].ID)
+			if seen[j.Stages[i].ID] {
+				return fmt.Errorf("job %d: stage id %d appears twice: %w", j.ID, j.Stages[i].ID, ErrConflict)
+			}
+			seen[j.Stages[i].ID] = true
+		}
+		s.jobs[j.ID] = j
+		return nil
+	})
+	return cloneJob(j), err
+}
+
+// Job implements Store.
+func (s *MemStore) Job(_ context.Context, id int64) (Job, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	j, ok := s.jobs[id]
+	if !ok {
+		return Job{}, fmt.Errorf("job %d: %w", id, ErrNotFound)
+	}
+	return cloneJob(j), nil
+}
+
+// Jobs implements Store.
+func (s *MemStore) Jobs(_ context.Context, companyUUID string) ([]Job, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []Job
+	for _, id := range slices.Sorted(maps.Keys(s.jobs)) {
+		if j := s.jobs[id]; companyUUID == "" || j.CompanyUUID == companyUUID {
+			out = append(out, cloneJob(j))
+		}
+	}
+	return out, nil
+}
+
+// PutCandidate implements Store.
+func (s *MemStore) PutCandidate(_ context.Context, c CandidateRecord) (CandidateRecord, error) {
+	c = cloneCandidate(c)
+	err := s.mutate(func() error {
+		if _, ok := s.companies[c.CompanyUUID]; !ok {
+			return fmt.Errorf("company %q: %w", c.CompanyUUID, ErrNotFound)
+		}
+		if c.ID == 0 {
+			c.ID = take(&s.next.Candidate, 0)
+		} else {
+			s.next.Candidate = max(s.next.Candidate, c.ID)
+		}
+		c.Data.ID = c.ID
+		s.candidates[c.ID] = c
+		return nil
+	})
+	return cloneCandidate(c), err
+}
+
+// Candidate implements Store.
+func (s *MemStore) Candidate(_ context.Context, id int64) (CandidateRecord, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.candidates[id]
+	if !ok {
+		return CandidateRecord{}, fmt.Errorf("candidate %d: %w", id, ErrNotFound)
+	}
+	return cloneCandidate(c), nil
+}
+
+// Candidates implements Store.
+func (s *MemStore) Candidates(_ context.Context, companyUUID string, page Page) ([]CandidateRecord, int, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var ids []int64
+	for _, id := range slices.Sorted(maps.Keys(s.candidates)) {
+		if companyUUID == "" || s.candidates[id].CompanyUUID == companyUUID {
+			ids = append(ids, id)
+		}
+	}
+	window := pageWindow(ids, page)
+	out := make([]CandidateRecord, 0, len(window))
+	for _, id := range window {
+		out = append(out, cloneCandidate(s.candidates[id]))
+	}
+	return out, len(ids), nil
+}
+
+// UpdateCandidate implements Store.
+func (s *MemStore) UpdateCandidate(_ context.Context, id int64, update func(*CandidateRecord) error) (CandidateRecord, error) {
+	var out CandidateRecord
+	err := s.mutate(func() error {
+		c, ok := s.candidates[id]
+		if !ok {
+			return fmt.Errorf("candidate %d: %w", id, ErrNotFound)
+		}
+		c = cloneCandidate(c)
+		if err := update(&c); err != nil {
+			return err
+		}
+		c.ID, c.Data.ID = id, id
+		s.candidates[id] = c
+		out = cloneCandidate(c)
+		return nil
+	})
+	return out, err
+}
+
+// CreateTrigger implements Store.
+func (s *MemStore) CreateTrigger(_ context.Context, t Trigger) (Trigger, error) {
+	t.WebhookData = maps.Clone(t.WebhookData)
+	err := s.mutate(func() error {
+		t.ID = take(&s.next.Trigger, 0)
+		s.triggers[t.ID] = t
+		return nil
+	})
+	t.WebhookData = maps.Clone(t.WebhookData)
+	return t, err
+}
+
+// Triggers implements Store.
+func (s *MemStore) Triggers(_ context.Context, partnerID string) ([]Trigger, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []Trigger
+	for _, id := range slices.Sorted(maps.Keys(s.triggers)) {
+		if t := s.triggers[id]; partnerID == "" || t.PartnerID == partnerID {
+			t.WebhookData = maps.Clone(t.WebhookData)
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// DeleteTrigger implements Store.
+func (s *MemStore) DeleteTrigger(_ context.Context, id int64) error {
+	return s.mutate(func() error {
+		if _, ok := s.triggers[id]; !ok {
+			return fmt.Errorf("trigger %d: %w", id, ErrNotFound)
+		}
+		delete(s.triggers, id)
+		return nil
+	})
+}
+
+// AppendJournal implements Store. The entry is in memory at once and on
+// disk with the next write of the state file (Flush forces one).
+func (s *MemStore) AppendJournal(_ context.Context, d Delivery) (Delivery, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d.ID = take(&s.next.Delivery, 0)
+	s.journal = append(s.journal, d)
+	if over := len(s.journal) - s.journalLimit; over > 0 {
+		// Drop the oldest; copy now and then so the backing array does
+		// not grow without bound.
+		s.journal = s.journal[over:]
+		if cap(s.journal) > 4*s.journalLimit {
+			s.journal = slices.Clone(s.journal)
+		}
+	}
+	s.version++
+	return d, nil
+}
+
+// Journal implements Store.
+func (s *MemStore) Journal(_ context.Context, f JournalFilter) ([]Delivery, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []Delivery
+	for _, d := range s.journal {
+		if f.match(d) {
+			out = append(out, d)
+		}
+	}
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[len(out)-f.Limit:]
+	}
+	return slices.Clone(out), nil
+}
+
+// JournalEntry implements Store.
+func (s *MemStore) JournalEntry(_ context.Context, id int64) (Delivery, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	i, found := slices.BinarySearchFunc(s.journal, id, func(d Delivery, id int64) int { return compareInt(d.ID, id) })
+	if !found {
+		return Delivery{}, fmt.Errorf("delivery %d: %w (the journal keeps the newest %d)", id, ErrNotFound, s.journalLimit)
+	}
+	return s.journal[i], nil
+}
+
+// Reset implements Store.
+func (s *MemStore) Reset(_ context.Context) error {
+	return s.mutate(func() error {
+		fresh := NewMemStore()
+		fresh.journalLimit = s.journalLimit
+		s.partners, s.companies, s.activations, s.activationOrder = fresh.partners, fresh.companies, fresh.activations, fresh.activationOrder
+		s.results, s.resultOrder, s.jobs, s.candidates, s.triggers = fresh.results, fresh.resultOrder, fresh.jobs, fresh.candidates, fresh.triggers
+		s.journal, s.nextActivationID = nil, 1
+		// Ids keep counting up, so an id seen before a reset is never
+		// handed out again for something else.
+		return nil
+	})
+}
+
+// Flush writes the state file if anything changed since the last write
+// (the journal is appended without waiting for the disk).
+func (s *MemStore) Flush() error {
+	s.mu.RLock()
+	v := s.version
+	s.mu.RUnlock()
+	return s.commit(v)
+}
+
+func compareInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func cloneCompany(c Company) Company {
+	c.Users = slices.Clone(c.Users)
+	c.CustomFields = slices.Clone(c.CustomFields)
+	for i := range c.CustomFields {
+		c.CustomFields[i].Options = slices.Clone(c.CustomFields[i].Options)
+	}
+	c.APITokens = slices.Clone(c.APITokens)
+	return c
+}
+
+func cloneActivation(a Activation) Activation {
+	a.Values = maps.Clone(a.Values)
+	a.Mappings = slices.Clone(a.Mappings)
+	return a
+}
+
+func cloneJob(j Job) Job {
+	j.Tags = slices.Clone(j.Tags)
+	j.CustomFields = slices.Clone(j.CustomFields)
+	j.Stages = slices.Clone(j.Stages)
+	return j
+}
+
+// cloneCandidate deep-copies a candidate through JSON: candidates are
+// read far more often than written, and this keeps the copy honest for
+// every nested list.
+func cloneCandidate(c CandidateRecord) CandidateRecord {
+	c.Applications = slices.Clone(c.Applications)
+	b, err := json.Marshal(c.Data)
+	if err != nil {
+		return c
+	}
+	var d Candidate
+	if json.Unmarshal(b, &d) == nil {
+		c.Data = d
+	}
+	return c
+}
