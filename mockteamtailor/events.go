@@ -172,9 +172,9 @@ type JobOffer struct {
 
 // Salary is a job offer's salary (snake_case, PROTOCOL §1.1).
 type Salary struct {
-	Amount         *string `json:"amount"`
-	Currency       *string `json:"currency"`
-	SalaryTimeUnit *string `json:"salary_time_unit"`
+	Amount         json.RawMessage `json:"amount"` // a string or a number
+	Currency       *string         `json:"currency"`
+	SalaryTimeUnit *string         `json:"salary_time_unit"`
 }
 
 // Referral is someone who referred the candidate.

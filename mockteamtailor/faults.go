@@ -123,11 +123,7 @@ func (s *Server) injectFaults(w http.ResponseWriter, r *http.Request) bool {
 		w.Write([]byte(`{"data": {"id": "fault", "type": "partner-res`))
 		return true
 	case conn != "":
-		hj, ok := w.(http.Hijacker)
-		if !ok {
-			return false
-		}
-		c, _, err := hj.Hijack()
+		c, _, err := http.NewResponseController(w).Hijack()
 		if err != nil {
 			return false
 		}

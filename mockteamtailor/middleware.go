@@ -30,8 +30,21 @@ func partnerFrom(ctx context.Context) Partner {
 // partnerAPI wraps every Partner API request: authentication (401),
 // rate-limit headers and limiting (429), then the API version (406).
 func (s *Server) partnerAPI(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		// Every request is journaled with what it got (PROTOCOL §2).
+		start := s.clock()
+		var reqBody capture
+		reqBody.limit = s.cfg.JournalBodyLimit
+		if r.Body != nil {
+			r.Body = teeBody{ReadCloser: r.Body, c: &reqBody}
+		}
+		w := &recordingWriter{ResponseWriter: rw}
+		w.body.limit = s.cfg.JournalBodyLimit
 		partner, authErr := s.authenticate(r)
+		defer func() { s.journalAPI(r, partner.ID, &reqBody, w, start) }()
+		if s.injectFaults(w, r) {
+			return
+		}
 		bucket := "partner:" + partner.ID
 		if authErr != nil {
 			bucket = "client:" + remoteHost(r)

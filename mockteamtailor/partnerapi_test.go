@@ -88,7 +88,7 @@ func TestPartnerAPIErrors(t *testing.T) {
 		{"delete another partner's result", req{method: "DELETE", path: createPath + "/" + otherID}, 403,
 			errDoc(errEntry(403, "Forbidden", "the resource belongs to another partner", ""))},
 		{"unknown route", req{method: "GET", path: "/partner/v1/candidates"}, 404,
-			errDoc(errEntry(404, "Not found", "GET /partner/v1/candidates is not a route of this mock; the Partner API lives under /partner/v1 (partners, partner-activations, partner-results)", ""))},
+			errDoc(errEntry(404, "Not found", "GET /partner/v1/candidates is not a route of this mock; the Partner API lives under /partner/v1 (partners, partner-activations, partner-results), the mock's control API under /mock/v1", ""))},
 		{"wrong method", req{method: "DELETE", path: createPath}, 405,
 			errDoc(errEntry(405, "Method not allowed", "DELETE is not allowed on /partner/v1/partner-results", ""))},
 		{"bad page number", req{method: "GET", path: createPath + "?page[number]=0"}, 400,

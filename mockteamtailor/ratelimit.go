@@ -72,3 +72,9 @@ func (l *rateLimiter) sweep(now time.Time) {
 		}
 	}
 }
+
+func (l *rateLimiter) settings() (int, time.Duration, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.limit, l.window, l.enforce
+}

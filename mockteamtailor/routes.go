@@ -34,7 +34,56 @@ func (s *Server) routes() http.Handler {
 	api.Handle(v1+"/partner-results/{id}", s.handleResultDelete()).Methods(http.MethodDelete)
 	root.PathPrefix("/partner/").Handler(s.partnerAPI(api))
 
+	// Signed URLs of files uploaded for file fields (PROTOCOL §1.1).
+	root.Handle("/files/{id}", s.handleFile()).Methods(http.MethodGet)
+
+	// The control API: the mock's own admin surface (control.go).
+	c := "/mock/v1"
+	root.Handle(c, s.control(s.handleControlIndex())).Methods(http.MethodGet)
+	root.Handle(c+"/partners", s.control(s.handlePartnersList())).Methods(http.MethodGet)
+	root.Handle(c+"/partners", s.control(s.handlePartnerCreate())).Methods(http.MethodPost)
+	root.Handle(c+"/partners/{id}", s.control(s.handlePartnerShow())).Methods(http.MethodGet)
+	root.Handle(c+"/partners/{id}", s.control(s.handlePartnerPatch())).Methods(http.MethodPatch, http.MethodPut)
+	root.Handle(c+"/partners/{id}/activation-form", s.control(s.handleActivationFormShow())).Methods(http.MethodGet)
+	root.Handle(c+"/partners/{id}/config", s.control(s.handleConfigShow())).Methods(http.MethodGet)
+	root.Handle(c+"/companies", s.control(s.handleCompaniesList())).Methods(http.MethodGet)
+	root.Handle(c+"/companies", s.control(s.handleCompanyCreate())).Methods(http.MethodPost)
+	root.Handle(c+"/companies/{uuid}", s.control(s.handleCompanyShow())).Methods(http.MethodGet)
+	root.Handle(c+"/jobs", s.control(s.handleJobsList())).Methods(http.MethodGet)
+	root.Handle(c+"/jobs", s.control(s.handleJobCreate())).Methods(http.MethodPost)
+	root.Handle(c+"/jobs/{id}", s.control(s.handleJobShow())).Methods(http.MethodGet)
+	root.Handle(c+"/jobs/{id}/stages", s.control(s.handleStageCreate())).Methods(http.MethodPost)
+	root.Handle(c+"/candidates", s.control(s.handleCandidatesList())).Methods(http.MethodGet)
+	root.Handle(c+"/candidates", s.control(s.handleCandidateCreate())).Methods(http.MethodPost)
+	root.Handle(c+"/candidates/{id}", s.control(s.handleCandidateShow())).Methods(http.MethodGet)
+	root.Handle(c+"/candidates/{id}/move", s.control(s.handleCandidateMove())).Methods(http.MethodPost)
+	root.Handle(c+"/activations", s.control(s.handleActivationsList())).Methods(http.MethodGet)
+	root.Handle(c+"/activations", s.control(s.handleActivate())).Methods(http.MethodPost)
+	root.Handle(c+"/activations/{id}", s.control(s.handleDeactivate())).Methods(http.MethodDelete)
+	root.Handle(c+"/triggers", s.control(s.handleTriggersList())).Methods(http.MethodGet)
+	root.Handle(c+"/triggers", s.control(s.handleTriggerCreate())).Methods(http.MethodPost)
+	root.Handle(c+"/triggers/{id}", s.control(s.handleTriggerDelete())).Methods(http.MethodDelete)
+	root.Handle(c+"/manual-triggers", s.control(s.handleManualTrigger())).Methods(http.MethodPost)
+	root.Handle(c+"/bulk-triggers", s.control(s.handleBulkTrigger())).Methods(http.MethodPost)
+	root.Handle(c+"/bulk-triggers/{id}", s.control(s.handleBulkShow())).Methods(http.MethodGet)
+	root.Handle(c+"/deliveries", s.control(s.handleDeliveriesList())).Methods(http.MethodGet)
+	root.Handle(c+"/deliveries/stream", s.handleDeliveryStream()).Methods(http.MethodGet)
+	root.Handle(c+"/deliveries/{id}", s.control(s.handleDeliveryShow())).Methods(http.MethodGet)
+	root.Handle(c+"/deliveries/{id}/replay", s.control(s.handleDeliveryReplay())).Methods(http.MethodPost)
+	root.Handle(c+"/deliveries/{id}/curl", s.handleDeliveryCurl()).Methods(http.MethodGet)
+	root.Handle(c+"/results", s.control(s.handleResultsList())).Methods(http.MethodGet)
+	root.Handle(c+"/results/{id}", s.control(s.handleResultShowControl())).Methods(http.MethodGet)
+	root.Handle(c+"/results/{id}/actions/{index}", s.control(s.handleActionInvoke())).Methods(http.MethodPost)
+	root.Handle(c+"/faults", s.control(s.handleFaultsShow())).Methods(http.MethodGet)
+	root.Handle(c+"/faults", s.control(s.handleFaultsSet())).Methods(http.MethodPut, http.MethodPost)
+	root.Handle(c+"/faults", s.control(s.handleFaultsClear())).Methods(http.MethodDelete)
+	root.Handle(c+"/uploads", s.control(s.handleUploadCreate())).Methods(http.MethodPost)
+	root.Handle(c+"/keys", s.control(s.handleKeys())).Methods(http.MethodGet)
+	root.Handle(c+"/fixtures", s.control(s.handleFixtures())).Methods(http.MethodGet)
+	root.Handle(c+"/reset", s.control(s.handleReset())).Methods(http.MethodPost)
+
 	root.NotFoundHandler = s.handleAPINotFound()
+	root.MethodNotAllowedHandler = s.handleAPIMethodNotAllowed()
 	return s.recoverPanics(s.logRequests(root))
 }
 
@@ -47,7 +96,7 @@ func handleHealth() http.Handler {
 
 func (s *Server) handleAPINotFound() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, s.logger, errNotFound("%s %s is not a route of this mock; the Partner API lives under /partner/v1 (partners, partner-activations, partner-results)", r.Method, r.URL.Path))
+		writeError(w, r, s.logger, errNotFound("%s %s is not a route of this mock; the Partner API lives under /partner/v1 (partners, partner-activations, partner-results), the mock's control API under /mock/v1", r.Method, r.URL.Path))
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"time"
 )
 
@@ -38,7 +39,9 @@ func SeedSandbox(ctx context.Context, store Store, ids *IDs, clock func() time.T
 	p, err := store.Partner(ctx, settings.ID)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		p = Partner{ID: settings.ID, Name: "Example Partner"}
+		// A new integration under development: an assessment tool that
+		// allows bulk mode, like the bundled example partner.
+		p = Partner{ID: settings.ID, Name: "Example Partner", AllowBulk: true, Assessment: true}
 	case err != nil:
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
@@ -75,14 +78,22 @@ func SeedSandbox(ctx context.Context, store Store, ids *IDs, clock func() time.T
 			return sb, nil
 		}
 	}
-	sb.Company = Company{
-		UUID:     ids.Secret("sbx", 5),
-		Name:     "Sandbox: " + p.Name,
-		URL:      "https://sandbox-" + p.ID + ".teamtailor.localhost",
-		Logotype: "https://sandbox-" + p.ID + ".teamtailor.localhost/logotype.png",
-		Sandbox:  true,
+	// The sandbox company takes its users and custom fields from the
+	// sandbox fixture, with its own uuid and name, and gets every job and
+	// candidate fixture.
+	tmpl, err := fixtures.CompanyByName("sandbox")
+	if err != nil {
+		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
+	sb.Company = CompanyFromFixture(tmpl)
+	sb.Company.UUID = ids.Secret("sbx", 4)
+	sb.Company.Name = "Sandbox: " + p.Name
+	sb.Company.Sandbox = true
+	sb.Company.APITokens = []string{ids.Secret("ttapi_", 16)}
 	if err := store.PutCompany(ctx, sb.Company); err != nil {
+		return sb, fmt.Errorf("seed sandbox: %w", err)
+	}
+	if err := seedCompanyData(ctx, store, sb.Company.UUID); err != nil {
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
 	sb.Activation, err = store.CreateActivation(ctx, Activation{

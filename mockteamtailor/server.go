@@ -1,9 +1,11 @@
 package mockteamtailor
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -22,7 +24,11 @@ type Server struct {
 	faults  faults       // fault injection on the Partner API
 	bulk    bulkRuns     // progress of bulk triggers
 	fileKey []byte       // signs the URLs of uploaded files
-	handler http.Handler
+
+	bg       sync.WaitGroup     // background work: bulk runs
+	bgCtx    context.Context    // ends when the server closes
+	bgCancel context.CancelFunc // ends bgCtx
+	handler  http.Handler
 }
 
 // NewServer returns the mock's HTTP surface (see routes.go) over store.
@@ -45,6 +51,7 @@ func NewServer(logger *slog.Logger, cfg Config, store Store, ids *IDs, clock fun
 		client:  newPartnerClient(cfg),
 	}
 	s.fileKey = []byte(ids.Secret("", 32))
+	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
 	s.handler = s.routes()
 	return s, nil
 }

@@ -1,0 +1,115 @@
+package mockteamtailor
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// capture keeps the first limit bytes of a body passing through.
+type capture struct {
+	buf   bytes.Buffer
+	limit int
+	total int
+}
+
+func (c *capture) keep(p []byte) {
+	c.total += len(p)
+	if room := c.limit - c.buf.Len(); room > 0 {
+		c.buf.Write(p[:min(room, len(p))])
+	}
+}
+
+// teeBody records what the handler reads of a request body.
+type teeBody struct {
+	io.ReadCloser
+	c *capture
+}
+
+func (t teeBody) Read(p []byte) (int, error) {
+	n, err := t.ReadCloser.Read(p)
+	t.c.keep(p[:n])
+	return n, err
+}
+
+// recordingWriter records the status and the start of a response body.
+type recordingWriter struct {
+	http.ResponseWriter
+	status int
+	body   capture
+}
+
+func (w *recordingWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recordingWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.body.keep(p)
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController and hijacking reach the connection.
+func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// journalAPI records a Partner API request the partner made (PROTOCOL
+// §2), with what the mock answered.
+func (s *Server) journalAPI(r *http.Request, partnerID string, reqBody *capture, w *recordingWriter, start time.Time) {
+	limit := s.cfg.JournalBodyLimit
+	req := newHTTPMessage(redactAuth(r.Header), reqBody.buf.Bytes(), limit)
+	req.BodySize, req.BodyTruncated = reqBody.total, reqBody.total > reqBody.buf.Len()
+	req.Method, req.URL = r.Method, s.cfg.baseURL()+r.URL.RequestURI()
+	resp := newHTTPMessage(w.Header(), w.body.buf.Bytes(), limit)
+	resp.Status = w.status
+	resp.BodySize, resp.BodyTruncated = w.body.total, w.body.total > w.body.buf.Len()
+	verdict, reason := VerdictOK, fmt.Sprintf("%s %s answered %d", r.Method, r.URL.Path, w.status)
+	if w.status >= 400 {
+		verdict = VerdictFailed
+		if detail := firstErrorDetail(w.body.buf.Bytes()); detail != "" {
+			reason += ": " + detail
+		}
+	}
+	d := Delivery{Kind: KindPartnerAPI, PartnerID: partnerID, Time: start, DurationMS: float64(time.Since(start).Microseconds()) / 1000,
+		Request: req, Response: &resp, Verdict: verdict, Reason: reason}
+	if id, ok := strings.CutPrefix(r.URL.Path, "/partner/v1/partner-results/"); ok {
+		d.ResultID = id
+	}
+	d, _ = s.store.AppendJournal(r.Context(), d)
+	s.events.publish(d)
+}
+
+// redactAuth keeps the scheme of the Authorization header and masks the
+// key, so the journal never holds the partner API key in full.
+func redactAuth(h http.Header) http.Header {
+	h = h.Clone()
+	if v := h.Get("Authorization"); v != "" {
+		scheme, key, _ := strings.Cut(v, " ")
+		h.Set("Authorization", scheme+" "+Mask(key))
+	}
+	return h
+}
+
+func firstErrorDetail(body []byte) string {
+	var doc errorDocument
+	if json.Unmarshal(body, &doc) != nil || len(doc.Errors) == 0 {
+		return ""
+	}
+	e := doc.Errors[0]
+	msg := e.Detail
+	if e.Source != nil && e.Source.Pointer != "" {
+		msg = e.Source.Pointer + ": " + msg
+	}
+	if n := len(doc.Errors); n > 1 {
+		msg += fmt.Sprintf(" (and %d more)", n-1)
+	}
+	return msg
+}

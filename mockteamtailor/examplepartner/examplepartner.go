@@ -1,0 +1,181 @@
+// Package examplepartner is a small partner integration written the way a
+// Teamtailor partner would write one, meant to be read and copied. It
+// serves the calls Teamtailor makes to a partner (PROTOCOL §1):
+//
+//	GET  /config               the trigger form: a test to send and a pass threshold (§3)
+//	GET  /activation           the activation form, naming activation/validate (§4)
+//	GET  /activation/validate  accepts or refuses a new activation (§1.3)
+//	POST /webhook              a trigger fired: answer at once, post the result later (§1.1-1.3)
+//	POST /actions/{name}       a recruiter clicked an action button on the result (§2.3)
+//	GET  /healthz              liveness, no authentication
+//
+// Every call but /healthz and /activation must carry the activation's
+// provider key as "Authorization: Bearer <key>"; webhooks and actions must
+// also carry a valid Teamtailor-Signature. After answering a webhook, the
+// partner waits Config.ResultDelay (a candidate taking the test) and then
+// PATCHes a completed result to the update-url the webhook named.
+//
+// Signing and provider-key checks come from the packages signature and
+// providerkey, which the mock and the conformance suite use too.
+package examplepartner
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
+)
+
+// Config is what the example partner needs to know. APIKey and
+// WebhookSecret are what Teamtailor shows the partner in its integration
+// settings; everything else has a default.
+type Config struct {
+	// APIKey is the partner API key: it signs JWT provider keys (PROTOCOL
+	// §4) and authenticates calls to the Partner API (§2).
+	APIKey string
+	// WebhookSecret verifies Teamtailor-Signature (PROTOCOL §1.2).
+	WebhookSecret string
+	// Logger receives one line per request outcome; nil discards. Keys are
+	// never logged.
+	Logger *slog.Logger
+	// Client makes the Partner API calls; nil means a client with a 10 s
+	// timeout.
+	Client *http.Client
+	// Clock is the time signatures are checked against; nil means time.Now.
+	Clock func() time.Time
+	// ResultDelay is how long the partner waits after a webhook before it
+	// posts the result, as if the candidate were taking the test. With 0 the
+	// result is posted as soon as the webhook answer is sent, which can reach
+	// Teamtailor before it has applied the answer's "pending" status; a
+	// second or more avoids that in demos.
+	ResultDelay time.Duration
+	// Tolerance is how far a signature's timestamp may be from Clock, either
+	// way; 0 means signature.DefaultTolerance (5 minutes).
+	Tolerance time.Duration
+}
+
+// Validate returns every problem of c at once, or nil.
+func (c Config) Validate() error {
+	var problems []error
+	if c.APIKey == "" {
+		problems = append(problems, errors.New("APIKey is required: the partner API key verifies provider keys and authenticates Partner API calls"))
+	}
+	if c.WebhookSecret == "" {
+		problems = append(problems, errors.New("WebhookSecret is required: it verifies Teamtailor-Signature"))
+	}
+	if c.ResultDelay < 0 {
+		problems = append(problems, errors.New("ResultDelay must not be negative"))
+	}
+	if c.Tolerance < 0 {
+		problems = append(problems, errors.New("Tolerance must not be negative"))
+	}
+	return errors.Join(problems...)
+}
+
+// PostedResult is one result the partner sent to the Partner API.
+type PostedResult struct {
+	ResultID   string    `json:"resultId"`
+	EventID    string    `json:"eventId"`
+	UpdateURL  string    `json:"updateUrl"`
+	StatusCode int       `json:"statusCode"`      // 0 when no answer came
+	Error      string    `json:"error,omitempty"` // empty when the Partner API answered 2xx
+	At         time.Time `json:"at"`
+}
+
+// Partner is the example partner's HTTP handler. Build it with New and stop
+// it with Close.
+type Partner struct {
+	cfg    Config
+	log    *slog.Logger
+	mux    *http.ServeMux
+	ctx    context.Context // cancelled when Close gives up waiting
+	cancel context.CancelFunc
+
+	pending sync.WaitGroup // result posts not finished yet
+	closing chan struct{}  // closed by Close: skip the remaining ResultDelay
+
+	mu     sync.Mutex // guards closed and posted, and orders pending.Add before Close's Wait
+	closed bool
+	posted []PostedResult
+}
+
+// New returns the example partner for cfg; it starts nothing.
+func New(cfg Config) (*Partner, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: 10 * time.Second}
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Tolerance == 0 {
+		cfg.Tolerance = signature.DefaultTolerance
+	}
+	p := &Partner{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), closing: make(chan struct{})}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	p.routes()
+	return p, nil
+}
+
+// routes lists the whole surface. http.ServeMux answers unknown paths with
+// 404 and known paths with another method with 405, both in plain text.
+func (p *Partner) routes() {
+	p.mux.HandleFunc("GET /healthz", healthz)
+	p.mux.Handle("GET /config", p.requireProviderKey(p.config))
+	p.mux.HandleFunc("GET /activation", p.activationForm)
+	p.mux.HandleFunc("GET /activation/validate", p.validateActivation)
+	p.mux.Handle("POST /webhook", p.requireProviderKey(p.webhook))
+	p.mux.Handle("POST /actions/{name}", p.requireProviderKey(p.action))
+}
+
+// ServeHTTP serves the partner's routes.
+func (p *Partner) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mux.ServeHTTP(w, r)
+}
+
+// Close makes the partner refuse new webhooks with 503, posts the results
+// still waiting out ResultDelay at once, and waits until every post is done
+// or ctx ends; then it cancels the posts in flight and returns ctx's error.
+func (p *Partner) Close(ctx context.Context) error {
+	p.mu.Lock()
+	if !p.closed {
+		p.closed = true
+		close(p.closing)
+	}
+	p.mu.Unlock()
+
+	done := make(chan struct{})
+	go func() {
+		p.pending.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		p.cancel()
+		return nil
+	case <-ctx.Done():
+		p.cancel()
+		return ctx.Err()
+	}
+}
+
+// Posted returns a copy of the results posted so far, oldest first.
+func (p *Partner) Posted() []PostedResult {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]PostedResult(nil), p.posted...)
+}
+
+func healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}

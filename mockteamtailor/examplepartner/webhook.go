@@ -1,0 +1,129 @@
+package examplepartner
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+)
+
+// event is the part of a webhook body (PROTOCOL §1.1) this partner uses.
+// Decoding into it is lenient on purpose: unknown keys are ignored, null
+// leaves the zero value, and optional blocks may be absent.
+type event struct {
+	PartnerEvent struct {
+		ID string `json:"id"`
+		// WebhookData holds the values picked in the /config form. They are
+		// strings, but reading them as any keeps a number from failing the
+		// whole webhook.
+		WebhookData   map[string]any `json:"webhook-data"`
+		PartnerResult struct {
+			ID        string `json:"id"`
+			UpdateURL string `json:"update-url"`
+		} `json:"partner-result"`
+		Candidate struct {
+			ID        json.RawMessage `json:"id"`
+			FirstName *string         `json:"first-name"`
+			Job       json.RawMessage `json:"job"` // absent in bulk mode (PROTOCOL §5)
+		} `json:"candidate"`
+	} `json:"partner-event"`
+}
+
+// data returns the webhook-data value of a form field, as a string.
+func (ev event) data(key string) string {
+	switch v := ev.PartnerEvent.WebhookData[key].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// firstName returns the candidate's first name, or "".
+func (ev event) firstName() string {
+	if n := ev.PartnerEvent.Candidate.FirstName; n != nil {
+		return *n
+	}
+	return ""
+}
+
+// bulk reports whether the webhook comes from bulk mode: no job key.
+func (ev event) bulk() bool {
+	j := string(ev.PartnerEvent.Candidate.Job)
+	return j == "" || j == "null"
+}
+
+// webhookResponse is the optional body of a 2xx webhook answer (PROTOCOL
+// §1.3); its container is snake_case.
+type webhookResponse struct {
+	Attributes struct {
+		Status string `json:"status"`
+	} `json:"partner_result_attributes"`
+}
+
+// webhook answers a trigger. Teamtailor does not retry failed deliveries
+// and gives up after a timeout (PROTOCOL §1.3), so it answers at once with
+// the result "pending" and posts the real result later, from a goroutine.
+func (p *Partner) webhook(w http.ResponseWriter, r *http.Request) {
+	ev, ok := p.readSignedEvent(w, r)
+	if !ok {
+		return
+	}
+	res := ev.PartnerEvent.PartnerResult
+	if res.ID == "" {
+		http.Error(w, "partner-event.partner-result.id is missing", http.StatusBadRequest)
+		return
+	}
+	// The body is not signed (PROTOCOL §1.2), and update-url receives the
+	// partner API key. A production partner should also check that its host
+	// is a Teamtailor API host (api.teamtailor.com, api.na.teamtailor.com,
+	// api.au.teamtailor.com); this one talks to mocks on any host.
+	if u, err := url.Parse(res.UpdateURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		http.Error(w, fmt.Sprintf("partner-event.partner-result.update-url %q is not an http(s) URL", res.UpdateURL), http.StatusBadRequest)
+		return
+	}
+
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		http.Error(w, "Example Partner is shutting down; try again later", http.StatusServiceUnavailable)
+		return
+	}
+	p.pending.Add(1)
+	p.mu.Unlock()
+
+	p.log.Info("webhook accepted", "event", ev.PartnerEvent.ID, "result", res.ID,
+		"candidate", string(ev.PartnerEvent.Candidate.ID), "test", ev.data("test"), "bulk", ev.bulk())
+	var answer webhookResponse
+	answer.Attributes.Status = "pending"
+	writeJSON(w, http.StatusOK, answer)
+	// Send the answer before starting on the result, so the result cannot
+	// overtake it.
+	http.NewResponseController(w).Flush()
+	go p.completeLater(ev)
+}
+
+// actionResponse is the body of a successful action.
+type actionResponse struct {
+	OK bool `json:"ok"`
+}
+
+// action answers a click on an action button of a result posted earlier.
+// Teamtailor POSTs the original partner event, signed anew, to the
+// endpoint the result named (PROTOCOL §2.3).
+func (p *Partner) action(w http.ResponseWriter, r *http.Request) {
+	ev, ok := p.readSignedEvent(w, r)
+	if !ok {
+		return
+	}
+	switch name := r.PathValue("name"); name {
+	case "resend":
+		p.log.Info("action: resending the invitation", "event", ev.PartnerEvent.ID,
+			"result", ev.PartnerEvent.PartnerResult.ID, "candidate", string(ev.PartnerEvent.Candidate.ID))
+		writeJSON(w, http.StatusOK, actionResponse{OK: true})
+	default:
+		http.Error(w, fmt.Sprintf("unknown action %q; Example Partner knows actions/resend", name), http.StatusNotFound)
+	}
+}

@@ -1,0 +1,95 @@
+package mockteamtailor
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
+)
+
+// CompanyFromFixture converts a company fixture into a Company.
+func CompanyFromFixture(f fixtures.Company) Company {
+	c := Company{UUID: f.UUID, Name: f.Name, URL: f.URL, Logotype: f.Logotype}
+	for _, u := range f.Users {
+		c.Users = append(c.Users, User{ID: u.ID, Email: u.Email, Name: u.Name})
+	}
+	for _, d := range f.CustomFields {
+		c.CustomFields = append(c.CustomFields, CustomFieldDef{Name: d.Name, APIName: d.APIName, Type: d.Type, Options: d.Options})
+	}
+	return c
+}
+
+// JobFromFixture converts a job fixture into a Job of a company. With
+// fresh, ids are left for the store to assign, so the same fixture can
+// seed several companies.
+func JobFromFixture(f fixtures.Job, companyUUID string, fresh bool) (Job, error) {
+	j := Job{ID: f.ID, CompanyUUID: companyUUID, Title: f.Title, Tags: nonNil(f.Tags)}
+	for i, raw := range f.CustomFields {
+		var cf CustomField
+		if err := json.Unmarshal(raw, &cf); err != nil {
+			return Job{}, fmt.Errorf("job fixture %q: custom-fields[%d]: %w", f.Title, i, err)
+		}
+		j.CustomFields = append(j.CustomFields, cf)
+	}
+	for _, st := range f.Stages {
+		j.Stages = append(j.Stages, Stage{ID: st.ID, Name: st.Name})
+	}
+	if fresh {
+		j.ID = 0
+		for i := range j.Stages {
+			j.Stages[i].ID = 0
+		}
+	}
+	return j, nil
+}
+
+// CandidateFixture decodes a candidate fixture by name.
+func CandidateFixture(name string) (Candidate, error) {
+	raw, err := fixtures.Raw(fixtures.KindCandidates, name)
+	if err != nil {
+		return Candidate{}, err
+	}
+	c, err := DecodeCandidate(raw)
+	if err != nil {
+		return Candidate{}, fmt.Errorf("candidate fixture %q: %w", name, err)
+	}
+	return c, nil
+}
+
+// seedCompanyData fills a new company with every job fixture (fresh ids)
+// and every candidate fixture, each applied to the first job in its first
+// stage, so a sandbox has something to trigger on.
+func seedCompanyData(ctx context.Context, store Store, companyUUID string) error {
+	jobs, err := fixtures.Jobs()
+	if err != nil {
+		return err
+	}
+	var first Job
+	for i, f := range jobs {
+		j, err := JobFromFixture(f, companyUUID, true)
+		if err != nil {
+			return err
+		}
+		if j, err = store.PutJob(ctx, j); err != nil {
+			return fmt.Errorf("seed job %q: %w", f.Title, err)
+		}
+		if i == 0 {
+			first = j
+		}
+	}
+	for _, name := range fixtures.Names(fixtures.KindCandidates) {
+		c, err := CandidateFixture(name)
+		if err != nil {
+			return err
+		}
+		rec := CandidateRecord{CompanyUUID: companyUUID, Data: c}
+		if len(first.Stages) > 0 {
+			rec.Applications = []Application{{JobID: first.ID, StageID: first.Stages[0].ID}}
+		}
+		if _, err := store.PutCandidate(ctx, rec); err != nil {
+			return fmt.Errorf("seed candidate %q: %w", name, err)
+		}
+	}
+	return nil
+}

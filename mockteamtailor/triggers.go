@@ -1,0 +1,465 @@
+package mockteamtailor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+)
+
+// TriggerRequest attaches a partner trigger to a job stage (PROTOCOL §5).
+type TriggerRequest struct {
+	PartnerID string `json:"partnerId"`
+	JobID     int64  `json:"jobId"`
+	StageID   int64  `json:"stageId"`
+	// UserID is the recruiter setting the trigger up; 0 picks the
+	// company's first user.
+	UserID int64 `json:"userId,omitempty"`
+	// Data are the values picked in the partner's config form, by field id.
+	Data map[string]string `json:"data,omitempty"`
+}
+
+// CreateTrigger fetches the partner's config for the job stage, checks
+// the picked values against it, and stores the trigger with them as its
+// webhook-data. A config with an error field blocks saving (PROTOCOL §3).
+func (s *Server) CreateTrigger(ctx context.Context, req TriggerRequest) (Trigger, error) {
+	job, err := s.store.Job(ctx, req.JobID)
+	if err != nil {
+		return Trigger{}, errNotFound("there is no job %d", req.JobID)
+	}
+	stage, ok := job.Stage(req.StageID)
+	if !ok {
+		return Trigger{}, errInvalid("/stageId", "job %d (%s) has no stage %d; its stages are %s", job.ID, job.Title, req.StageID, stageList(job))
+	}
+	user, err := s.companyUser(ctx, job.CompanyUUID, req.UserID)
+	if err != nil {
+		return Trigger{}, err
+	}
+	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: req.PartnerID, CompanyUUID: job.CompanyUUID, JobID: job.ID, StageID: stage.ID, UserID: user.ID, Picked: req.Data})
+	if err != nil {
+		return Trigger{}, err
+	}
+	data, err := s.PickValues(cfg.Form, req.Data)
+	if err != nil {
+		return Trigger{}, err
+	}
+	return s.store.CreateTrigger(ctx, Trigger{PartnerID: req.PartnerID, JobID: job.ID, StageID: stage.ID, WebhookData: data, CreatedBy: user, CreatedAt: s.clock().UTC()})
+}
+
+// MoveRequest moves a candidate into a stage of a job.
+type MoveRequest struct {
+	CandidateID int64 `json:"candidateId"`
+	JobID       int64 `json:"jobId"`
+	StageID     int64 `json:"stageId"`
+	UserID      int64 `json:"userId,omitempty"`
+}
+
+// MoveResult is what moving a candidate set off.
+type MoveResult struct {
+	Candidate CandidateRecord `json:"candidate"`
+	Outcomes  []Outcome       `json:"outcomes"`
+	// Skipped says why triggers on the stage did not fire.
+	Skipped []string `json:"skipped,omitempty"`
+}
+
+// MoveCandidate moves a candidate into a job stage (applying to the job if
+// it had not) and fires every trigger on that stage: one webhook each,
+// with job, stage-id, trigger-id and triggered-by (PROTOCOL §5).
+func (s *Server) MoveCandidate(ctx context.Context, req MoveRequest) (MoveResult, error) {
+	var res MoveResult
+	job, err := s.store.Job(ctx, req.JobID)
+	if err != nil {
+		return res, errNotFound("there is no job %d", req.JobID)
+	}
+	stage, ok := job.Stage(req.StageID)
+	if !ok {
+		return res, errInvalid("/stageId", "job %d (%s) has no stage %d; its stages are %s", job.ID, job.Title, req.StageID, stageList(job))
+	}
+	cand, err := s.store.Candidate(ctx, req.CandidateID)
+	if err != nil {
+		return res, errNotFound("there is no candidate %d", req.CandidateID)
+	}
+	if cand.CompanyUUID != job.CompanyUUID {
+		return res, errInvalid("/candidateId", "candidate %d is in another company than job %d", cand.ID, job.ID)
+	}
+	user, err := s.companyUser(ctx, job.CompanyUUID, req.UserID)
+	if err != nil {
+		return res, err
+	}
+	cand, err = s.store.UpdateCandidate(ctx, cand.ID, func(c *CandidateRecord) error {
+		for i := range c.Applications {
+			if c.Applications[i].JobID == job.ID {
+				c.Applications[i].StageID = stage.ID
+				return nil
+			}
+		}
+		c.Applications = append(c.Applications, Application{JobID: job.ID, StageID: stage.ID})
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	res.Candidate = cand
+	triggers, err := s.store.Triggers(ctx, "")
+	if err != nil {
+		return res, err
+	}
+	company, err := s.store.Company(ctx, job.CompanyUUID)
+	if err != nil {
+		return res, err
+	}
+	res.Outcomes = []Outcome{}
+	for _, t := range triggers {
+		if t.JobID != job.ID || t.StageID != stage.ID {
+			continue
+		}
+		p, err := s.store.Partner(ctx, t.PartnerID)
+		if err != nil {
+			res.Skipped = append(res.Skipped, fmt.Sprintf("trigger %d: partner %q no longer exists", t.ID, t.PartnerID))
+			continue
+		}
+		act, err := s.store.ActivationFor(ctx, p.ID, company.UUID)
+		if err != nil {
+			res.Skipped = append(res.Skipped, fmt.Sprintf("trigger %d: partner %q is not activated in %s", t.ID, p.ID, company.Name))
+			continue
+		}
+		trig := t
+		by := t.CreatedBy
+		if req.UserID != 0 {
+			by = user
+		}
+		out, err := s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: cand, Job: &job, Stage: &stage, Trigger: &trig, TriggeredBy: &by, WebhookData: t.WebhookData}, Delivery{})
+		if err != nil {
+			res.Skipped = append(res.Skipped, fmt.Sprintf("trigger %d: %v", t.ID, err))
+			continue
+		}
+		res.Outcomes = append(res.Outcomes, out)
+	}
+	return res, nil
+}
+
+// ManualRequest is a manual trigger from a candidate card (PROTOCOL §5).
+type ManualRequest struct {
+	PartnerID   string `json:"partnerId"`
+	CandidateID int64  `json:"candidateId"`
+	// JobID is the application's job; 0 picks the candidate's first.
+	JobID  int64             `json:"jobId,omitempty"`
+	UserID int64             `json:"userId,omitempty"`
+	Data   map[string]string `json:"data,omitempty"`
+}
+
+// ManualTrigger fetches the config for the candidate's job, checks the
+// picked values and sends one webhook whose job has no trigger keys.
+func (s *Server) ManualTrigger(ctx context.Context, req ManualRequest) (Outcome, error) {
+	cand, err := s.store.Candidate(ctx, req.CandidateID)
+	if err != nil {
+		return Outcome{}, errNotFound("there is no candidate %d", req.CandidateID)
+	}
+	jobID := req.JobID
+	if jobID == 0 {
+		if len(cand.Applications) == 0 {
+			return Outcome{}, errInvalid("/jobId", "candidate %d has applied to no job; give a job id", cand.ID)
+		}
+		jobID = cand.Applications[0].JobID
+	}
+	job, err := s.store.Job(ctx, jobID)
+	if err != nil {
+		return Outcome{}, errNotFound("there is no job %d", jobID)
+	}
+	if job.CompanyUUID != cand.CompanyUUID {
+		return Outcome{}, errInvalid("/jobId", "job %d is in another company than candidate %d", job.ID, cand.ID)
+	}
+	app, applied := cand.Application(job.ID)
+	if !applied {
+		return Outcome{}, errInvalid("/jobId", "candidate %d has not applied to job %d (%s)", cand.ID, job.ID, job.Title)
+	}
+	user, err := s.companyUser(ctx, job.CompanyUUID, req.UserID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	p, company, act, err := s.activated(ctx, req.PartnerID, job.CompanyUUID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: p.ID, CompanyUUID: company.UUID, JobID: job.ID, StageID: app.StageID, UserID: user.ID, Picked: req.Data})
+	if err != nil {
+		return Outcome{}, err
+	}
+	data, err := s.PickValues(cfg.Form, req.Data)
+	if err != nil {
+		return Outcome{}, err
+	}
+	return s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: cand, Job: &job, WebhookData: data}, Delivery{})
+}
+
+// BulkRequest sends one webhook per candidate (PROTOCOL §5 bulk mode).
+type BulkRequest struct {
+	PartnerID    string            `json:"partnerId"`
+	CandidateIDs []int64           `json:"candidateIds"`
+	Data         map[string]string `json:"data,omitempty"`
+	// Wait makes BulkTrigger return only when every webhook is sent.
+	Wait bool `json:"wait,omitempty"`
+}
+
+// BulkTrigger fetches the config once without job, stage or user, checks
+// the picked values, then sends one webhook per candidate, each with its
+// own partner event and result and no job key, BulkConcurrency at a time.
+// It is refused when the partner does not allow bulk mode. Unless Wait is
+// set it returns at once; BulkRun reports progress.
+func (s *Server) BulkTrigger(ctx context.Context, req BulkRequest) (BulkRun, error) {
+	p, err := s.store.Partner(ctx, req.PartnerID)
+	if err != nil {
+		return BulkRun{}, errNotFound("there is no partner %q", req.PartnerID)
+	}
+	if !p.AllowBulk {
+		return BulkRun{}, errConflictf("partner %q does not allow bulk mode; turn it on in the partner's settings (allowBulk)", p.ID)
+	}
+	if len(req.CandidateIDs) == 0 {
+		return BulkRun{}, errInvalid("/candidateIds", "give at least one candidate id")
+	}
+	var cands []CandidateRecord
+	seen := map[int64]bool{}
+	for i, id := range req.CandidateIDs {
+		if seen[id] {
+			return BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is listed twice", id)
+		}
+		seen[id] = true
+		c, err := s.store.Candidate(ctx, id)
+		if err != nil {
+			return BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "there is no candidate %d", id)
+		}
+		if len(cands) > 0 && c.CompanyUUID != cands[0].CompanyUUID {
+			return BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is in another company than candidate %d; a bulk run covers one company", id, cands[0].ID)
+		}
+		cands = append(cands, c)
+	}
+	p, company, act, err := s.activated(ctx, p.ID, cands[0].CompanyUUID)
+	if err != nil {
+		return BulkRun{}, err
+	}
+	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: p.ID, CompanyUUID: company.UUID, Bulk: true, Picked: req.Data})
+	if err != nil {
+		return BulkRun{}, err
+	}
+	data, err := s.PickValues(cfg.Form, req.Data)
+	if err != nil {
+		return BulkRun{}, err
+	}
+	run := &BulkRun{ID: s.ids.Secret("bulk-", 6), PartnerID: p.ID, Total: len(cands), StartedAt: s.clock().UTC(), ResultIDs: []string{}}
+	if len(cfg.DeliveryIDs) > 0 {
+		run.ConfigID = cfg.DeliveryIDs[0]
+	}
+	s.bulk.start(run)
+	work := func(ctx context.Context) {
+		sem := make(chan struct{}, s.cfg.BulkConcurrency)
+		var wg sync.WaitGroup
+		for _, c := range cands {
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				out, err := s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: c, WebhookData: data}, Delivery{BulkRunID: run.ID})
+				s.bulk.update(run.ID, func(r *BulkRun) {
+					switch {
+					case err != nil:
+						r.Failed++
+					case out.Delivery.Response != nil && out.Delivery.Response.Status/100 == 2:
+						r.Sent++
+					default:
+						r.Failed++
+					}
+					if err == nil {
+						r.ResultIDs = append(r.ResultIDs, out.Result.ID)
+					}
+				})
+			})
+		}
+		wg.Wait()
+		s.bulk.update(run.ID, func(r *BulkRun) { r.Done, r.FinishedAt = true, s.clock().UTC() })
+	}
+	if req.Wait {
+		work(ctx)
+	} else {
+		s.background(work)
+	}
+	out, _ := s.BulkRun(run.ID)
+	return out, nil
+}
+
+// InvokeAction POSTs a result's original partner event, signed afresh, to
+// BASE_URL/<endpoint> of its index-th action (PROTOCOL §2.3).
+func (s *Server) InvokeAction(ctx context.Context, resultID string, index int) (Delivery, error) {
+	res, err := s.resultAnyPartner(ctx, resultID)
+	if err != nil {
+		return Delivery{}, err
+	}
+	if index < 0 || index >= len(res.Actions) {
+		return Delivery{}, errInvalid("/action", "result %s has %d actions; there is no action %d", res.ID, len(res.Actions), index)
+	}
+	if res.Event == nil {
+		return Delivery{}, errConflictf("result %s was created by the partner through the Partner API, not by a webhook: there is no partner event to send", res.ID)
+	}
+	p, _, act, err := s.activated(ctx, res.PartnerID, res.CompanyUUID)
+	if err != nil {
+		return Delivery{}, err
+	}
+	a := res.Actions[index]
+	x, err := s.do(ctx, call{kind: KindAction, partner: p, activation: &act, method: http.MethodPost, path: a.Endpoint, body: res.Event, signEventID: res.EventID})
+	if err != nil {
+		return Delivery{}, errConflictf("%v", err)
+	}
+	verdict, reason := VerdictOK, fmt.Sprintf("%q accepted with %d", a.ButtonText, x.status())
+	switch {
+	case x.failure != "":
+		verdict, reason = VerdictError, x.failure
+	case !x.ok():
+		verdict, reason = VerdictFailed, fmt.Sprintf("%q answered %d: %s", a.ButtonText, x.status(), excerpt(x.respBody))
+	}
+	return s.journal(ctx, x, verdict, reason, Delivery{EventID: res.EventID, ResultID: res.ID, CandidateID: res.CandidateID, CompanyUUID: res.CompanyUUID}), nil
+}
+
+// resultAnyPartner finds a result whichever partner it belongs to (the
+// control API sees them all).
+func (s *Server) resultAnyPartner(ctx context.Context, id string) (PartnerResult, error) {
+	partners, err := s.store.Partners(ctx)
+	if err != nil {
+		return PartnerResult{}, err
+	}
+	for _, p := range partners {
+		r, err := s.store.Result(ctx, p.ID, id)
+		switch {
+		case err == nil:
+			return r, nil
+		case errors.Is(err, ErrForbidden):
+			continue // it is another partner's: keep looking
+		case errors.Is(err, ErrNotFound):
+			return PartnerResult{}, errNotFound("there is no partner result %q", id)
+		default:
+			return PartnerResult{}, err
+		}
+	}
+	return PartnerResult{}, errNotFound("there is no partner result %q", id)
+}
+
+// Replay sends a journaled call to a partner again, signed afresh; a
+// replayed webhook updates the same partner result.
+func (s *Server) Replay(ctx context.Context, id int64) (Delivery, error) {
+	d, err := s.store.JournalEntry(ctx, id)
+	if err != nil {
+		return Delivery{}, errNotFound("there is no delivery %d (the journal keeps the newest entries only)", id)
+	}
+	switch d.Kind {
+	case KindWebhook:
+		res, err := s.resultAnyPartner(ctx, d.ResultID)
+		if err != nil {
+			return Delivery{}, err
+		}
+		p, _, act, err := s.activated(ctx, res.PartnerID, res.CompanyUUID)
+		if err != nil {
+			return Delivery{}, err
+		}
+		out, err := s.send(ctx, p, act, res, Delivery{EventID: d.EventID, ResultID: d.ResultID, CandidateID: d.CandidateID, CompanyUUID: d.CompanyUUID, ReplayOf: d.ID})
+		return out.Delivery, err
+	case KindPartnerAPI:
+		return Delivery{}, errConflictf("delivery %d is a Partner API request the partner made; only calls the mock made can be replayed", id)
+	}
+	p, err := s.store.Partner(ctx, d.PartnerID)
+	if err != nil {
+		return Delivery{}, errNotFound("partner %q of delivery %d no longer exists", d.PartnerID, id)
+	}
+	var act *Activation
+	if a, err := s.store.ActivationFor(ctx, p.ID, d.CompanyUUID); err == nil {
+		act = &a
+	}
+	u, err := parseJournalURL(d.Request.URL, p)
+	if err != nil {
+		return Delivery{}, err
+	}
+	var body []byte
+	if d.Request.Body != "" && !d.Request.BodyTruncated {
+		body = []byte(d.Request.Body)
+	}
+	x, err := s.do(ctx, call{kind: d.Kind, partner: p, activation: act, method: d.Request.Method, path: u.path, query: u.query, body: body, signEventID: d.EventID})
+	if err != nil {
+		return Delivery{}, errConflictf("%v", err)
+	}
+	verdict, reason := VerdictOK, fmt.Sprintf("replay of delivery %d answered %d", d.ID, x.status())
+	if x.failure != "" {
+		verdict, reason = VerdictError, x.failure
+	} else if !x.ok() {
+		verdict = VerdictFailed
+	}
+	return s.journal(ctx, x, verdict, reason, Delivery{EventID: d.EventID, ResultID: d.ResultID, CandidateID: d.CandidateID, CompanyUUID: d.CompanyUUID, ReplayOf: d.ID}), nil
+}
+
+// companyUser returns the company user with id, or its first user for 0.
+// A company without users gets a stand-in recruiter.
+func (s *Server) companyUser(ctx context.Context, companyUUID string, id int64) (User, error) {
+	c, err := s.store.Company(ctx, companyUUID)
+	if err != nil {
+		return User{}, errNotFound("there is no company %q", companyUUID)
+	}
+	for _, u := range c.Users {
+		if id == 0 || u.ID == id {
+			return u, nil
+		}
+	}
+	if id == 0 {
+		return User{ID: 1, Email: "recruiter@example.com", Name: "Recruiter"}, nil
+	}
+	return User{}, errInvalid("/userId", "%s has no user %d", c.Name, id)
+}
+
+func stageList(j Job) string {
+	var parts []string
+	for _, st := range j.Stages {
+		parts = append(parts, fmt.Sprintf("%d (%s)", st.ID, st.Name))
+	}
+	return quoteList(parts)
+}
+
+// background runs fn on the server's own context, so work outlives the
+// request that started it but not the server (see Close).
+func (s *Server) background(fn func(context.Context)) {
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		fn(s.bgCtx)
+	}()
+}
+
+// Close stops background work (bulk runs) and waits for it, at most
+// until ctx ends.
+func (s *Server) Close(ctx context.Context) error {
+	s.bgCancel()
+	done := make(chan struct{})
+	go func() { s.bg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("background work still running: %w", ctx.Err())
+	}
+}
+
+// journalURL is a journaled request URL split into the path under the
+// partner's BASE_URL and its query.
+type journalURL struct {
+	path  string
+	query url.Values
+}
+
+func parseJournalURL(raw string, p Partner) (journalURL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return journalURL{}, errInvalid("", "the journaled URL %q cannot be parsed: %v", raw, err)
+	}
+	base, err := url.Parse(p.BaseURL)
+	if err != nil || p.BaseURL == "" {
+		return journalURL{}, errConflictf("partner %q has no usable base URL", p.ID)
+	}
+	path := strings.TrimPrefix(u.Path, strings.TrimRight(base.Path, "/"))
+	return journalURL{path: path, query: u.Query()}, nil
+}
