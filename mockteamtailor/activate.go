@@ -84,7 +84,7 @@ func (s *Server) ActivationForm(ctx context.Context, partnerID, companyUUID stri
 		return ActivationFormResult{Form: form, Document: p.WebhookActivationConfig}, nil
 	}
 	empty := json.RawMessage(`{"config":{"fields":[]}}`)
-	return ActivationFormResult{Document: empty}, nil
+	return ActivationFormResult{Form: Form{Fields: []FormField{}}, Document: empty}, nil
 }
 
 // ActivateRequest is a company filling in a partner's activation form.

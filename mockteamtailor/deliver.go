@@ -279,6 +279,12 @@ func webhookResponseAttrs(body []byte) (apply func(*PartnerResult), note string,
 		return nil, problems.Error(), true
 	}
 	return func(r *PartnerResult) {
+		// The partner may have posted its final result through the
+		// Partner API before the mock read this answer: an answer never
+		// moves a completed or failed result back.
+		if final := r.Status == "completed" || r.Status == "failed"; final && patch.Status.Set {
+			patch.Status.Set = false
+		}
 		patch.apply(r)
 		if score != nil {
 			r.Assessment.Score = score

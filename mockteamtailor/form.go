@@ -153,6 +153,7 @@ func ParseForm(schema string, doc []byte) (Form, []Problem) {
 		}
 		f.CustomFieldMapping = append(f.CustomFieldMapping, decl)
 	}
+	f.Fields = nonNil(f.Fields)
 	return f, problems
 }
 

@@ -30,6 +30,10 @@ type Partner struct {
 	Assessment       bool   `json:"assessment,omitempty"`       // capability to make assessments
 	CTAVerb          string `json:"ctaVerb,omitempty"`          // default "Send"
 	CTANoun          string `json:"ctaNoun,omitempty"`          // default "webhook", or "test" with Assessment
+	// Bundled is set while BaseURL points at the example partner that
+	// "mockteamtailor serve" runs in-process; a restart points it at the
+	// new one.
+	Bundled bool `json:"bundled,omitempty"`
 }
 
 // CTALabel is the button label recruiters see: "<verb> <partner name>

@@ -9,10 +9,13 @@ import (
 
 // printBanner tells the user, on stdout, where the mock is and which keys
 // to use. Logs go to stderr and never carry keys.
-func printBanner(w io.Writer, version string, cfg mockteamtailor.Config, sb mockteamtailor.Sandbox, state string) {
+func printBanner(w io.Writer, version string, cfg mockteamtailor.Config, sb mockteamtailor.Sandbox, state string, bundled bool) {
 	p := sb.Partner
 	base := p.BaseURL
-	if base == "" {
+	switch {
+	case bundled:
+		base += "   (the bundled example partner, running in-process; --partner-base-url points at yours)"
+	case base == "":
 		base = "(none set: use --partner-base-url)"
 	}
 	durable := "in memory (use --state FILE to keep it)"

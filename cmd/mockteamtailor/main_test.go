@@ -293,19 +293,32 @@ func TestRunServeEndToEnd(t *testing.T) {
 	if reset, err := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Reset")); err != nil || reset < 1 || reset > 10 {
 		t.Errorf("X-Rate-Limit-Reset = %q, want 1..10 seconds", resp.Header.Get("X-Rate-Limit-Reset"))
 	}
+	// With no --partner-base-url the partner points at the bundled
+	// example partner, running in-process and answering.
+	got := decodeJSON(t, data)
+	baseURL, _ := got.(map[string]any)["data"].(map[string]any)["attributes"].(map[string]any)["base-url"].(string)
+	if !strings.HasPrefix(baseURL, "http://127.0.0.1:") {
+		t.Fatalf("base-url = %q, want the bundled example partner on loopback", baseURL)
+	}
+	if resp, body, err := apiCall(http.DefaultClient, "GET", baseURL+"/healthz", "", ""); err != nil || resp.StatusCode != 200 {
+		t.Errorf("bundled example partner /healthz: %v %s", err, body)
+	}
+	if !strings.Contains(r.stdout.String(), "bundled example partner") {
+		t.Errorf("the banner does not say the bundled example partner runs:\n%s", r.stdout)
+	}
 	want := map[string]any{"data": map[string]any{
 		"id":    "1",
 		"type":  "partners",
 		"links": map[string]any{"self": r.URL + "/partner/v1/partners/1"},
 		"attributes": map[string]any{
 			"name":                      "Example Partner",
-			"base-url":                  nil,
+			"base-url":                  baseURL,
 			"webhook-config":            nil,
 			"webhook-activation-config": nil,
 			"dynamic-activation-config": false,
 		},
 	}}
-	if diff := cmp.Diff(want, decodeJSON(t, data)); diff != "" {
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("GET /partner/v1/partners/1 body (-want +got):\n%s", diff)
 	}
 

@@ -10,46 +10,74 @@ import (
 	"time"
 )
 
-// readmeExamples returns the shell block between the readme-examples
-// markers of the README.
-func readmeExamples(t *testing.T) string {
+// readmeBlock returns the shell block between the <name>:start and
+// <name>:end markers of the README.
+func readmeBlock(t *testing.T, name string) string {
 	t.Helper()
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile("(?s)<!-- readme-examples:start -->\\s*```sh\\n(.*?)```\\s*<!-- readme-examples:end -->").FindSubmatch(readme)
+	m := regexp.MustCompile("(?s)<!-- " + name + ":start -->\\s*```sh\\n(.*?)```\\s*<!-- " + name + ":end -->").FindSubmatch(readme)
 	if m == nil {
-		t.Fatal("README.md has no readme-examples block")
+		t.Fatalf("README.md has no %s block", name)
 	}
 	return string(m[1])
+}
+
+// runScript runs a README shell block with MOCK set, failing the test
+// with its output if any command fails.
+func runScript(t *testing.T, script, mock string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)
+	cmd.Env = append(os.Environ(), "MOCK="+mock)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("README examples failed: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+func needTools(t *testing.T) {
+	t.Helper()
+	for _, tool := range []string{"bash", "curl"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed; .ci/run installs it", tool)
+		}
+	}
 }
 
 // The README's Partner API examples work, as written, against a fresh
 // "serve --seed 1": every curl succeeds and the key they use is the one
 // that seed prints.
 func TestREADMEExamplesWork(t *testing.T) {
-	for _, tool := range []string{"bash", "curl"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed; .ci/run installs it", tool)
-		}
-	}
-	script := readmeExamples(t)
+	needTools(t)
+	script := readmeBlock(t, "readme-examples")
 	r := startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0", "--seed", "1")
 	if !strings.Contains(script, "KEY=${KEY:-"+r.APIKey+"}") {
 		t.Fatalf("the README's example key is not the one serve --seed 1 prints (%s)", r.APIKey)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)
-	cmd.Env = append(os.Environ(), "MOCK="+r.URL)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("README examples failed: %v\n%s", err, out)
-	}
+	out := runScript(t, script, r.URL)
 	for _, want := range []string{`"type":"partners"`, `"base-url":"http://localhost:3000"`, `"type":"partner-activations"`, `"duration":1934`, `"summary":"Re-scored"`, `"score":90`} {
-		if !strings.Contains(string(out), want) {
+		if !strings.Contains(out, want) {
 			t.Errorf("README examples' output lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+// The README's control API examples work against a fresh "serve" with
+// its bundled example partner: triggers of every kind reach the partner,
+// whose results come back, and every other endpoint answers.
+func TestREADMEControlExamplesWork(t *testing.T) {
+	needTools(t)
+	script := readmeBlock(t, "readme-control-examples")
+	r := startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0")
+	out := runScript(t, script, r.URL)
+	for _, want := range []string{`"apiKey":"` + r.APIKey + `"`, `"verdict":"ok"`, `"kind":"webhook"`, `"status":"completed"`, `"activated":true`, `"id":"staging"`, `"value":"upload:`, `"reset":true`, "curl -sS -i -X GET"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("control examples' output lacks %s:\n%s", want, out)
 		}
 	}
 }

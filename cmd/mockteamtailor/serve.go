@@ -20,8 +20,8 @@ import (
 type serveOptions struct {
 	listen, publicURL, stack, state, logFormat, seed string
 	partner                                          mockteamtailor.PartnerSettings
-	rateLimit                                        int
-	rateWindow                                       time.Duration
+	rateLimit, journalLimit                          int
+	rateWindow, deliveryTimeout                      time.Duration
 }
 
 func newServeCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
@@ -65,6 +65,8 @@ MOCKTT_API_KEY or MOCKTT_RATE_LIMIT; a flag on the command line wins.`,
 	f.StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text or json")
 	f.IntVar(&o.rateLimit, "rate-limit", 0, "enforce this many Partner API requests per --rate-window and partner with 429 (default: report Teamtailor's 50 per 10s in headers, never refuse)")
 	f.DurationVar(&o.rateWindow, "rate-window", 10*time.Second, "window of the Partner API rate limit")
+	f.DurationVar(&o.deliveryTimeout, "delivery-timeout", 30*time.Second, "how long the mock waits for the partner on every call; failed deliveries are not retried")
+	f.IntVar(&o.journalLimit, "journal-limit", mockteamtailor.DefaultJournalLimit, "how many journal entries (deliveries and Partner API requests) the mock keeps")
 	return cmd
 }
 
@@ -101,16 +103,22 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	if o.rateLimit > 0 {
 		cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit = o.rateLimit, o.rateWindow, true
 	}
+	cfg.DeliveryTimeout = o.deliveryTimeout
+	cfg.UserAgent = "mockteamtailor/" + version + " (Teamtailor partner protocol emulator)"
 	if err := cfg.Validate(); err != nil {
-		return fmt.Errorf("invalid flags (--public-url, --stack, --rate-limit, --rate-window): %w", err)
+		return fmt.Errorf("invalid flags (--public-url, --stack, --rate-limit, --rate-window, --delivery-timeout): %w", err)
+	}
+	if o.journalLimit < 1 {
+		return fmt.Errorf("--journal-limit %d must be at least 1", o.journalLimit)
 	}
 
-	var store mockteamtailor.Store = mockteamtailor.NewMemStore()
+	store := mockteamtailor.NewMemStore()
 	if o.state != "" {
 		if store, err = mockteamtailor.OpenMemStore(o.state); err != nil {
 			return err
 		}
 	}
+	store.SetJournalLimit(o.journalLimit)
 	if !given["partner-name"] {
 		o.partner.Name = "" // keep a stored name; a new partner gets the default
 	}
@@ -118,15 +126,27 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	if err != nil {
 		return err
 	}
+	// DESIGN "Defaults": with no partner base URL, run the bundled example
+	// partner in-process and point the partner at it.
+	var bundled *bundledPartner
+	if !given["partner-base-url"] && (sandbox.Partner.BaseURL == "" || sandbox.Partner.Bundled) {
+		if bundled, err = startBundledPartner(logger, store, &sandbox.Partner); err != nil {
+			return err
+		}
+		defer bundled.stop()
+	}
 	srv, err := mockteamtailor.NewServer(logger, cfg, store, ids, time.Now)
 	if err != nil {
 		return err
 	}
-	printBanner(stdout, version, cfg, sandbox, o.state)
+	printBanner(stdout, version, cfg, sandbox, o.state, bundled != nil)
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	if o.state != "" {
+		go flushJournal(ctx, store, logger)
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -135,6 +155,8 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	defer store.Flush() // the journal's latest entries
+	defer srv.Close(shutdownCtx)
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		hs.Close() // requests still running after the grace period are cut off
 		if !errors.Is(err, context.DeadlineExceeded) {

@@ -67,14 +67,39 @@ type webhookResponse struct {
 // and gives up after a timeout (PROTOCOL §1.3), so it answers at once with
 // the result "pending" and posts the real result later, from a goroutine.
 func (p *Partner) webhook(w http.ResponseWriter, r *http.Request) {
-	ev, ok := p.readSignedEvent(w, r)
-	if !ok {
+	if !p.track() {
+		http.Error(w, "Example Partner is shutting down; try again later", http.StatusServiceUnavailable)
 		return
+	}
+	ev, ok := p.acceptWebhook(w, r)
+	if !ok {
+		p.pending.Done()
+		return
+	}
+	go p.completeLater(ev) // calls p.pending.Done
+}
+
+// track counts one more pending result, unless Close was called.
+func (p *Partner) track() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	p.pending.Add(1)
+	return true
+}
+
+// acceptWebhook verifies a webhook and answers it; ok is true when it
+// answered 200 and the result is to be posted.
+func (p *Partner) acceptWebhook(w http.ResponseWriter, r *http.Request) (ev event, ok bool) {
+	if ev, ok = p.readSignedEvent(w, r); !ok {
+		return ev, false
 	}
 	res := ev.PartnerEvent.PartnerResult
 	if res.ID == "" {
 		http.Error(w, "partner-event.partner-result.id is missing", http.StatusBadRequest)
-		return
+		return ev, false
 	}
 	// The body is not signed (PROTOCOL §1.2), and update-url receives the
 	// partner API key. A production partner should also check that its host
@@ -82,17 +107,8 @@ func (p *Partner) webhook(w http.ResponseWriter, r *http.Request) {
 	// api.au.teamtailor.com); this one talks to mocks on any host.
 	if u, err := url.Parse(res.UpdateURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		http.Error(w, fmt.Sprintf("partner-event.partner-result.update-url %q is not an http(s) URL", res.UpdateURL), http.StatusBadRequest)
-		return
+		return ev, false
 	}
-
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		http.Error(w, "Example Partner is shutting down; try again later", http.StatusServiceUnavailable)
-		return
-	}
-	p.pending.Add(1)
-	p.mu.Unlock()
 
 	p.log.Info("webhook accepted", "event", ev.PartnerEvent.ID, "result", res.ID,
 		"candidate", string(ev.PartnerEvent.Candidate.ID), "test", ev.data("test"), "bulk", ev.bulk())
@@ -102,7 +118,7 @@ func (p *Partner) webhook(w http.ResponseWriter, r *http.Request) {
 	// Send the answer before starting on the result, so the result cannot
 	// overtake it.
 	http.NewResponseController(w).Flush()
-	go p.completeLater(ev)
+	return ev, true
 }
 
 // actionResponse is the body of a successful action.
