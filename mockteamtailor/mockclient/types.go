@@ -1,0 +1,150 @@
+package mockclient
+
+import (
+	"encoding/json"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+)
+
+// The control API documents the mockteamtailor package does not export.
+
+// PartnerView is a partner as the control API shows it: with its keys and
+// the label of its button on the candidate card.
+type PartnerView struct {
+	mockteamtailor.Partner
+	CTA string `json:"cta"`
+}
+
+// PartnerInput creates a partner. ID is required; empty fields get the
+// mock's defaults (generated keys, "Partner <id>").
+type PartnerInput struct {
+	ID                      string          `json:"id"`
+	Name                    string          `json:"name,omitempty"`
+	APIKey                  string          `json:"apiKey,omitempty"`
+	WebhookSecret           string          `json:"webhookSecret,omitempty"`
+	BaseURL                 string          `json:"baseUrl,omitempty"`
+	WebhookConfig           json.RawMessage `json:"webhookConfig,omitempty"`
+	WebhookActivationConfig json.RawMessage `json:"webhookActivationConfig,omitempty"`
+	DynamicActivationConfig *bool           `json:"dynamicActivationConfig,omitempty"`
+	RequireAPIToken         *bool           `json:"requireApiToken,omitempty"`
+	IncludeJobOffers        *bool           `json:"includeJobOffers,omitempty"`
+	IncludeUploads          *bool           `json:"includeUploads,omitempty"`
+	AllowBulk               *bool           `json:"allowBulk,omitempty"`
+	Assessment              *bool           `json:"assessment,omitempty"`
+	CTAVerb                 string          `json:"ctaVerb,omitempty"`
+	CTANoun                 string          `json:"ctaNoun,omitempty"`
+}
+
+// PartnerCreated is a new partner with the sandbox company it was
+// activated in.
+type PartnerCreated struct {
+	Partner    PartnerView               `json:"partner"`
+	Sandbox    mockteamtailor.Company    `json:"sandbox"`
+	Activation mockteamtailor.Activation `json:"activation"`
+}
+
+// CompanyInput creates a company: from a fixture (acme, orebro-vard,
+// sandbox), with the other fields overriding it, or from the fields alone
+// (Name is then required). An empty UUID is generated; SeedData adds every
+// job and candidate fixture.
+type CompanyInput struct {
+	Fixture      string                          `json:"fixture,omitempty"`
+	UUID         string                          `json:"uuid,omitempty"`
+	Name         string                          `json:"name,omitempty"`
+	URL          string                          `json:"url,omitempty"`
+	Logotype     string                          `json:"logotype,omitempty"`
+	Users        []mockteamtailor.User           `json:"users,omitempty"`
+	CustomFields []mockteamtailor.CustomFieldDef `json:"customFields,omitempty"`
+	APITokens    []string                        `json:"apiTokens,omitempty"`
+	SeedData     bool                            `json:"seedData,omitempty"`
+}
+
+// JobInput creates a job in a company: from a fixture (developer, sales,
+// support), with the other fields overriding it, or from Title and Stages.
+type JobInput struct {
+	CompanyUUID  string                       `json:"companyUuid"`
+	Fixture      string                       `json:"fixture,omitempty"`
+	Title        string                       `json:"title,omitempty"`
+	Tags         []string                     `json:"tags,omitempty"`
+	Stages       []mockteamtailor.Stage       `json:"stages,omitempty"`
+	CustomFields []mockteamtailor.CustomField `json:"customFields,omitempty"`
+}
+
+// CandidateInput adds candidates to a company from exactly one of: a
+// candidate fixture, a webhook candidate object, or Generate realistic ones
+// (from Seed). JobID applies them to a job, in StageID or its first stage.
+type CandidateInput struct {
+	CompanyUUID string          `json:"companyUuid"`
+	Fixture     string          `json:"fixture,omitempty"`
+	Candidate   json.RawMessage `json:"candidate,omitempty"`
+	Generate    int             `json:"generate,omitempty"`
+	Seed        uint64          `json:"seed,omitempty"`
+	JobID       int64           `json:"jobId,omitempty"`
+	StageID     int64           `json:"stageId,omitempty"`
+}
+
+// CandidatePage is one page of a company's candidates.
+type CandidatePage struct {
+	Candidates []mockteamtailor.CandidateRecord `json:"candidates"`
+	Total      int                              `json:"total"`
+	Page       int                              `json:"page"`
+	Size       int                              `json:"size"`
+}
+
+// Result is a partner result as the control API shows it: the Partner
+// API attributes, where it came from, and its update-url.
+type Result struct {
+	mockteamtailor.PartnerResult
+	UpdateURL string `json:"updateUrl"`
+}
+
+// Faults is the fault injection on the Partner API, durations as text
+// ("250ms"). The zero value injects nothing.
+type Faults struct {
+	Latency    string     `json:"latency,omitempty"`
+	Status     int        `json:"status,omitempty"`
+	Count      int        `json:"count,omitempty"`
+	Fraction   float64    `json:"fraction,omitempty"`
+	Connection string     `json:"connection,omitempty"`
+	RateLimit  *RateLimit `json:"rateLimit,omitempty"`
+}
+
+// RateLimit is the Partner API rate limit: Limit requests per Window and
+// partner, refused with 429 beyond it when Enforce is set.
+type RateLimit struct {
+	Limit   int    `json:"limit"`
+	Window  string `json:"window"`
+	Enforce bool   `json:"enforce"`
+}
+
+// Upload is a stored file for a form's file field; Value is what to put
+// in the form.
+type Upload struct {
+	ID    string `json:"id"`
+	Value string `json:"value"`
+	Name  string `json:"name"`
+	Size  int    `json:"size"`
+}
+
+// Keys is every credential of every partner (GET /mock/v1/keys), so CI
+// scripts never scrape logs.
+type Keys struct {
+	Partners []PartnerKeys `json:"partners"`
+}
+
+// PartnerKeys are one partner's credentials and its activations.
+type PartnerKeys struct {
+	ID            string           `json:"id"`
+	Name          string           `json:"name"`
+	APIKey        string           `json:"apiKey"`
+	WebhookSecret string           `json:"webhookSecret"`
+	Activations   []ActivationKeys `json:"activations"`
+}
+
+// ActivationKeys is one activation's company and provider key.
+type ActivationKeys struct {
+	ID          string `json:"id"`
+	CompanyUUID string `json:"companyUuid"`
+	CompanyName string `json:"companyName"`
+	ProviderKey string `json:"providerKey"`
+}
