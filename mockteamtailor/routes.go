@@ -2,6 +2,7 @@ package mockteamtailor
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 )
@@ -82,6 +83,17 @@ func (s *Server) routes() http.Handler {
 	root.Handle(c+"/fixtures", s.control(s.handleFixtures())).Methods(http.MethodGet)
 	root.Handle(c+"/reset", s.control(s.handleReset())).Methods(http.MethodPost)
 
+	// Everything else is the web UI's, when one is mounted (SetUI).
+	notAPI := func(r *http.Request, _ *mux.RouteMatch) bool {
+		return !strings.HasPrefix(r.URL.Path, "/mock/") && !strings.HasPrefix(r.URL.Path, "/partner/")
+	}
+	root.PathPrefix("/").MatcherFunc(notAPI).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ui := s.ui.Load(); ui != nil {
+			(*ui).ServeHTTP(w, r)
+			return
+		}
+		s.handleAPINotFound().ServeHTTP(w, r)
+	}))
 	root.NotFoundHandler = s.handleAPINotFound()
 	root.MethodNotAllowedHandler = s.handleAPIMethodNotAllowed()
 	return s.recoverPanics(s.logRequests(root))

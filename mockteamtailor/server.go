@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +25,8 @@ type Server struct {
 	faults  faults       // fault injection on the Partner API
 	bulk    bulkRuns     // progress of bulk triggers
 	fileKey []byte       // signs the URLs of uploaded files
+
+	ui atomic.Pointer[http.Handler] // the web UI, serving every path the routes do not
 
 	bg       sync.WaitGroup     // background work: bulk runs
 	bgCtx    context.Context    // ends when the server closes
@@ -72,3 +75,8 @@ func (s *Server) SetRateLimit(limit int, window time.Duration, enforce bool) err
 	s.limiter.set(limit, window, enforce)
 	return nil
 }
+
+// SetUI mounts a web UI: it serves every path the mock's own routes do
+// not (the UI is built on the control API and the store, so it lives in a
+// package of its own).
+func (s *Server) SetUI(h http.Handler) { s.ui.Store(&h) }
