@@ -26,7 +26,8 @@ type MemStore struct {
 	journal          []Delivery // oldest first, at most journalLimit
 	journalLimit     int
 	next             counters
-	version          uint64 // bumped by every mutation
+	version          uint64 // bumped by every mutation but journal appends
+	journalVersion   uint64 // bumped by every journal append
 
 	file *stateFile // nil when the store is not durable
 }
@@ -78,8 +79,12 @@ func OpenMemStore(path string) (*MemStore, error) {
 			return nil, fmt.Errorf("state file %s: %w (the file was left untouched)", path, err)
 		}
 	}
+	if err := s.loadJournal(journalPath(path)); err != nil {
+		return nil, err
+	}
 	s.file = &stateFile{path: path}
 	removeStaleTemps(path)
+	removeStaleTemps(journalPath(path))
 	return s, nil
 }
 

@@ -278,7 +278,7 @@ func (s *MemStore) AppendJournal(_ context.Context, d Delivery) (Delivery, error
 			s.journal = slices.Clone(s.journal)
 		}
 	}
-	s.version++
+	s.journalVersion++
 	return d, nil
 }
 
@@ -323,13 +323,17 @@ func (s *MemStore) Reset(_ context.Context) error {
 	})
 }
 
-// Flush writes the state file if anything changed since the last write
-// (the journal is appended without waiting for the disk).
+// Flush writes the state file and its journal file if anything changed
+// since they were last written (journal entries are appended without
+// waiting for the disk).
 func (s *MemStore) Flush() error {
 	s.mu.RLock()
 	v := s.version
 	s.mu.RUnlock()
-	return s.commit(v)
+	if err := s.commit(v); err != nil {
+		return err
+	}
+	return s.commitJournal()
 }
 
 func compareInt(a, b int64) int {

@@ -225,3 +225,42 @@ func TestMemStorePersistFailure(t *testing.T) {
 		t.Errorf("PutPartner into a missing folder = %v, want ErrPersist", err)
 	}
 }
+
+// The journal is kept in a file beside the state file: Flush writes it,
+// a restart reads it back and goes on numbering after it, and a corrupt
+// journal file stops the store from opening, untouched.
+func TestMemStoreJournalFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s, err := OpenMemStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	for i := range 3 {
+		if _, err := s.AppendJournal(ctx, Delivery{Kind: KindWebhook, Reason: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	re, err := OpenMemStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := re.Journal(ctx, JournalFilter{})
+	if len(got) != 3 || got[2].Reason != "2" {
+		t.Fatalf("journal after reopen: %+v", got)
+	}
+	d, _ := re.AppendJournal(ctx, Delivery{Kind: KindConfig})
+	if d.ID != 4 {
+		t.Errorf("next journal id after reopen = %d, want 4", d.ID)
+	}
+	os.WriteFile(path+".journal", []byte("{broken"), 0o600)
+	if _, err := OpenMemStore(path); err == nil || !strings.Contains(err.Error(), "untouched") {
+		t.Errorf("corrupt journal: %v", err)
+	}
+	if b, _ := os.ReadFile(path + ".journal"); string(b) != "{broken" {
+		t.Error("the corrupt journal file was changed")
+	}
+}

@@ -32,17 +32,58 @@ type state struct {
 	Jobs             []Job             `json:"jobs"`
 	Candidates       []CandidateRecord `json:"candidates"`
 	Triggers         []Trigger         `json:"triggers"`
-	Journal          []Delivery        `json:"journal"`
 	Next             counters          `json:"next"`
 }
+
+// journalState is the journal file beside the state file (FILE.journal).
+// The journal is kept apart so that acknowledging a Partner API write
+// does not rewrite every request and response the mock recorded.
+type journalState struct {
+	Format  string     `json:"format"`
+	Version int        `json:"version"`
+	Journal []Delivery `json:"journal"`
+}
+
+const journalFormat = "mockteamtailor-journal"
+
+// journalPath is where the journal of the state file at path lives.
+func journalPath(path string) string { return path + ".journal" }
 
 // stateFile writes snapshots of a MemStore. Concurrent mutations share
 // writes: a mutation waits for the first snapshot taken after it, and one
 // snapshot acknowledges every mutation it contains (group commit).
 type stateFile struct {
-	path    string
-	mu      sync.Mutex // serialises writes; guards durable
-	durable uint64     // store version known to be on disk
+	path           string
+	mu             sync.Mutex // serialises writes; guards durable and journalDurable
+	durable        uint64     // store version known to be on disk
+	journalDurable uint64     // journal version known to be on disk
+}
+
+// commitJournal writes the journal file if entries were added since it
+// was last written.
+func (s *MemStore) commitJournal() error {
+	if s.file == nil {
+		return nil
+	}
+	f := s.file
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s.mu.RLock()
+	v := s.journalVersion
+	js := journalState{Format: journalFormat, Version: stateVersion, Journal: slices.Clone(s.journal)}
+	s.mu.RUnlock()
+	if f.journalDurable >= v {
+		return nil
+	}
+	data, err := json.Marshal(js)
+	if err != nil {
+		return fmt.Errorf("encode journal: %w: %w", err, ErrPersist)
+	}
+	if err := writeFileAtomic(journalPath(f.path), data); err != nil {
+		return fmt.Errorf("%w: %w", err, ErrPersist)
+	}
+	f.journalDurable = v
+	return nil
 }
 
 // commit returns once the store at version v (or later) is on disk.
@@ -84,7 +125,6 @@ func (s *MemStore) snapshot() (state, uint64) {
 		Jobs:             make([]Job, 0, len(s.jobs)),
 		Candidates:       make([]CandidateRecord, 0, len(s.candidates)),
 		Triggers:         make([]Trigger, 0, len(s.triggers)),
-		Journal:          slices.Clone(s.journal),
 		Next:             s.next,
 	}
 	for _, id := range slices.Sorted(maps.Keys(s.jobs)) {
@@ -173,7 +213,6 @@ func (s *MemStore) restore(st *state) error {
 		}
 		s.triggers[t.ID] = t
 	}
-	s.journal = st.Journal
 	s.next = st.Next
 	return errors.Join(problems...)
 }
@@ -256,4 +295,29 @@ func removeStaleTemps(path string) {
 	for _, m := range matches {
 		os.Remove(m)
 	}
+}
+
+// loadJournal reads the journal file beside the state file, if there is
+// one. Like the state file, a corrupt one stops start-up untouched.
+func (s *MemStore) loadJournal(path string) error {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read journal file: %w", err)
+	}
+	var js journalState
+	if err := json.Unmarshal(data, &js); err != nil {
+		return fmt.Errorf("journal file %s is corrupt (%v); it was left untouched: move it away to start with an empty journal", path, err)
+	}
+	if js.Format != journalFormat || js.Version != stateVersion {
+		return fmt.Errorf("%s is not a journal file this mockteamtailor reads (format %q version %d); it was left untouched", path, js.Format, js.Version)
+	}
+	s.journal = js.Journal
+	if n := len(s.journal); n > 0 {
+		// Entries appended after the state file's last write still count.
+		s.next.Delivery = max(s.next.Delivery, s.journal[n-1].ID)
+	}
+	return nil
 }
