@@ -192,6 +192,14 @@ func (in partnerInput) apply(p *Partner) error {
 	setString(&p.Name, in.Name)
 	setString(&p.APIKey, in.APIKey)
 	setString(&p.WebhookSecret, in.WebhookSecret)
+	// Only the secrets being set are checked, so a partner seeded with
+	// short ones keeps working.
+	if in.APIKey != nil && len(*in.APIKey) < 8 {
+		problems = append(problems, errInvalid("/apiKey", "apiKey must be at least 8 characters"))
+	}
+	if in.WebhookSecret != nil && len(*in.WebhookSecret) < 8 {
+		problems = append(problems, errInvalid("/webhookSecret", "webhookSecret must be at least 8 characters"))
+	}
 	if in.BaseURL != nil {
 		if *in.BaseURL == "" {
 			p.BaseURL = ""
@@ -230,9 +238,6 @@ func (in partnerInput) apply(p *Partner) error {
 	setString(&p.CTANoun, in.CTANoun)
 	if strings.TrimSpace(p.Name) == "" {
 		problems = append(problems, errInvalid("/name", "name must not be empty"))
-	}
-	if len(p.APIKey) < 8 || len(p.WebhookSecret) < 8 {
-		problems = append(problems, errInvalid("/apiKey", "apiKey and webhookSecret must be at least 8 characters"))
 	}
 	if len(problems) > 0 {
 		return problems
@@ -917,12 +922,37 @@ func (s *Server) handleDeliveryCurl() http.Handler {
 func (s *Server) handleDeliveryStream() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rc := http.NewResponseController(w)
+		// Entries after ?after= (or the Last-Event-ID of a reconnecting
+		// EventSource) are sent first, so a follower misses none.
+		after, err := queryInt(r, "after")
+		if err != nil {
+			writeControlError(w, r, s, err)
+			return
+		}
+		if id, err := strconv.ParseInt(r.Header.Get("Last-Event-ID"), 10, 64); err == nil && id > after {
+			after = id
+		}
 		ch, stop := s.Subscribe()
 		defer stop()
 		w.Header().Set("Content-Type", "text/event-stream")
 		w.Header().Set("Cache-Control", "no-cache")
 		w.WriteHeader(http.StatusOK)
 		io.WriteString(w, ": mockteamtailor deliveries\n\n")
+		last := after
+		send := func(d Delivery) {
+			if d.ID <= last {
+				return
+			}
+			last = d.ID
+			b, _ := json.Marshal(d)
+			fmt.Fprintf(w, "id: %d\nevent: delivery\ndata: %s\n\n", d.ID, b)
+		}
+		if after > 0 {
+			backlog, _ := s.store.Journal(r.Context(), JournalFilter{AfterID: after})
+			for _, d := range backlog {
+				send(d)
+			}
+		}
 		rc.Flush()
 		keepAlive := time.NewTicker(15 * time.Second)
 		defer keepAlive.Stop()
@@ -938,8 +968,7 @@ func (s *Server) handleDeliveryStream() http.Handler {
 				if !ok {
 					return
 				}
-				b, _ := json.Marshal(d)
-				fmt.Fprintf(w, "id: %d\nevent: delivery\ndata: %s\n\n", d.ID, b)
+				send(d)
 			}
 			if err := rc.Flush(); err != nil {
 				return

@@ -41,12 +41,12 @@ type clientOptions struct {
 // addClientFlags adds --mock and --json, and with partner set --partner
 // (whose default is partnerDefault).
 func addClientFlags(f *pflag.FlagSet, o *clientOptions, partner bool, partnerDefault string) {
-	f.StringVar(&o.mock, "mock", defaultMock, "URL of the running mock (mockteamtailor serve)")
+	f.StringVar(&o.mock, "mock", defaultMock, "`URL` of the running mock (mockteamtailor serve)")
 	f.BoolVar(&o.json, "json", false, "print JSON for scripts instead of text")
 	if partner {
-		help := "id of the partner integration"
+		help := "`ID` of the partner integration"
 		if partnerDefault == "" {
-			help = "only entries of this partner (default: every partner)"
+			help = "only entries of the partner with this `ID` (default: every partner)"
 		}
 		f.StringVar(&o.partner, "partner", partnerDefault, help)
 	}
@@ -76,7 +76,7 @@ func parsePairs(flag string, pairs []string) (map[string]string, error) {
 	for _, p := range pairs {
 		k, v, ok := strings.Cut(p, "=")
 		if !ok || strings.TrimSpace(k) == "" {
-			return nil, fmt.Errorf("--%s %q must be key=value, e.g. --%s test=numerical", flag, p, flag)
+			return nil, fmt.Errorf("--%s %q must be key=value", flag, p)
 		}
 		out[k] = v
 	}

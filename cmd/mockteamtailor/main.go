@@ -52,6 +52,12 @@ MOCKTT_LISTEN=0.0.0.0:8080; a flag given on the command line wins.`,
 	root.SetErr(stderr)
 	root.AddCommand(newServeCommand(getenv, stdout, stderr))
 	root.AddCommand(newSignCommand(getenv, stdout, stderr))
+	root.AddCommand(newTriggerCommand(getenv, stdout, stderr))
+	root.AddCommand(newActivateCommand(getenv, stdout, stderr))
+	root.AddCommand(newDeliveriesCommand(getenv, stdout, stderr))
+	root.AddCommand(newResultsCommand(getenv, stdout))
+	root.AddCommand(newFixturesCommand(getenv, stdout))
+	root.AddCommand(newKeysCommand(getenv, stdout))
 	return root.ExecuteContext(ctx)
 }
 

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+)
+
+// bulkPoll is how often a bulk run's progress is read.
+const bulkPoll = 100 * time.Millisecond
+
+// runBulk starts a bulk run and follows it to the end, drawing a
+// progress bar on stderr unless --json.
+func (o *triggerOptions) runBulk(ctx context.Context, c *mockclient.Client, ids []int64, stderr io.Writer) (mockteamtailor.BulkRun, error) {
+	run, err := c.BulkTrigger(ctx, mockteamtailor.BulkRequest{PartnerID: o.partner, CandidateIDs: ids, Data: o.dataMap})
+	if err != nil {
+		return run, err
+	}
+	last := ""
+	for {
+		if line := progressBar(run); !o.json && line != last {
+			fmt.Fprint(stderr, "\r"+line)
+			last = line
+		}
+		if run.Done {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(stderr)
+			return run, fmt.Errorf("stopped following bulk run %s; it goes on in the mock: %w", run.ID, ctx.Err())
+		case <-time.After(bulkPoll):
+		}
+		if run, err = c.BulkRun(ctx, run.ID); err != nil {
+			return run, err
+		}
+	}
+	if !o.json {
+		fmt.Fprintln(stderr)
+	}
+	return run, nil
+}
+
+// progressBar renders "[#####.....] 512/1000 sent 510 failed 2".
+func progressBar(r mockteamtailor.BulkRun) string {
+	const width = 20
+	done, filled := r.Sent+r.Failed, width
+	if r.Total > 0 {
+		filled = min(width, (r.Sent+r.Failed)*width/r.Total)
+	}
+	return fmt.Sprintf("[%s%s] %d/%d sent %d failed %d", strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, r.Total, r.Sent, r.Failed)
+}
+
+// printTriggerReport prints each webhook; for a bulk run, a summary and
+// the webhooks whose verdict is not ok.
+func printTriggerReport(w io.Writer, rep triggerReport) {
+	ds := rep.Webhooks
+	if r := rep.BulkRun; r != nil {
+		fmt.Fprintf(w, "bulk run %s: %d webhooks, %d sent, %d failed\n", r.ID, r.Total, r.Sent, r.Failed)
+		var bad []mockteamtailor.Delivery
+		for _, d := range ds {
+			if d.Verdict != mockteamtailor.VerdictOK {
+				bad = append(bad, d)
+			}
+		}
+		if len(bad) > 10 {
+			fmt.Fprintf(w, "%d webhooks without verdict ok; the first 10:\n", len(bad))
+			bad = bad[:10]
+		}
+		ds = bad
+		fmt.Fprintf(w, "list them: mockteamtailor deliveries --bulk-run %s\n", r.ID)
+	}
+	for _, d := range ds {
+		printDelivery(w, d)
+	}
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+)
+
+// deliveriesOptions are the flags of "mockteamtailor deliveries".
+type deliveriesOptions struct {
+	clientOptions
+	kind, verdict, bulkRun string
+	limit                  int
+	follow                 bool
+}
+
+func newDeliveriesCommand(getenv func(string) string, stdout, _ io.Writer) *cobra.Command {
+	var o deliveriesOptions
+	cmd := &cobra.Command{
+		Use:   "deliveries",
+		Short: "List, follow, show, replay or print as curl the calls the mock made",
+		Long: `The journal of a running mock: every call it made to the partner (config,
+activation, validate, webhook, action) and every Partner API request the partner
+made, with the request, the response, the verdict and its reason.
+
+With no subcommand it lists the newest entries; --follow then prints new ones as
+they happen, one line each, until interrupted (with --json, one JSON object a line).
+` + clientEnvNote + `
+
+Examples:
+  mockteamtailor deliveries
+  mockteamtailor deliveries --kind webhook --verdict failed --limit 50
+  mockteamtailor deliveries --follow
+  mockteamtailor deliveries show 17
+  mockteamtailor deliveries replay 17
+  mockteamtailor deliveries curl 17 | sh`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := o.connect(cmd, getenv)
+			if err != nil {
+				return err
+			}
+			if o.limit < 0 {
+				return fmt.Errorf("--limit %d must be 0 (every entry the journal keeps) or more", o.limit)
+			}
+			return o.run(cmd.Context(), c, stdout)
+		},
+	}
+	f := cmd.Flags()
+	addClientFlags(f, &o.clientOptions, true, "")
+	f.StringVar(&o.kind, "kind", "", "only entries of this `kind`: config, activation, validate, webhook, action, partner-api")
+	f.StringVar(&o.verdict, "verdict", "", "only entries with this `verdict`: ok, failed, invalid, error")
+	f.StringVar(&o.bulkRun, "bulk-run", "", "only the webhooks of the bulk run with this `ID`")
+	f.IntVar(&o.limit, "limit", 20, "list at most `N` entries, the newest (0: all)")
+	f.BoolVar(&o.follow, "follow", false, "after the list, print new entries as they happen until interrupted")
+	cmd.AddCommand(newDeliveryShowCommand(getenv, stdout), newDeliveryReplayCommand(getenv, stdout), newDeliveryCurlCommand(getenv, stdout))
+	return cmd
+}
+
+func (o *deliveriesOptions) run(ctx context.Context, c *mockclient.Client, stdout io.Writer) error {
+	f := mockteamtailor.JournalFilter{Kind: o.kind, Verdict: o.verdict, PartnerID: o.partner, BulkRunID: o.bulkRun, Limit: o.limit}
+	ds, err := c.Deliveries(ctx, f)
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.json && o.follow:
+		for _, d := range ds {
+			writeJSONLine(stdout, d)
+		}
+	case o.json:
+		return writeJSON(stdout, map[string]any{"deliveries": ds})
+	default:
+		tw := newTable(stdout)
+		fmt.Fprintln(tw, "ID\tTIME\tKIND\tPARTNER\tVERDICT\tSTATUS\tMS\tREASON")
+		for _, d := range ds {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%.0f\t%s\n", d.ID, d.Time.Local().Format(time.DateTime), d.Kind, d.PartnerID, d.Verdict, responseStatus(d), d.DurationMS, cut(d.Reason, 70))
+		}
+		tw.Flush()
+	}
+	if !o.follow {
+		return nil
+	}
+	return o.followFrom(ctx, c, f, stdout)
+}
+
+// followFrom prints new entries as the stream brings them. Entries the
+// stream skipped (recorded before it started, or missed by a slow reader)
+// are read from the journal, so ids are never lost.
+func (o *deliveriesOptions) followFrom(ctx context.Context, c *mockclient.Client, f mockteamtailor.JournalFilter, stdout io.Writer) error {
+	newest, err := c.Deliveries(ctx, mockteamtailor.JournalFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	var seen int64
+	if len(newest) > 0 {
+		seen = newest[0].ID
+	}
+	emit := func(d mockteamtailor.Delivery) {
+		switch {
+		case !matches(f, d):
+		case o.json:
+			writeJSONLine(stdout, d)
+		default:
+			fmt.Fprintf(stdout, "%d  %s  %s  partner %s  %s  %s  %.0fms  %s\n", d.ID, d.Time.Local().Format(time.TimeOnly), d.Kind, d.PartnerID, d.Verdict, responseStatus(d), d.DurationMS, cut(d.Reason, 100))
+		}
+	}
+	err = c.StreamDeliveries(ctx, func(d mockteamtailor.Delivery) {
+		if d.ID <= seen {
+			return
+		}
+		if d.ID > seen+1 {
+			gap := f
+			gap.AfterID, gap.Limit = seen, 0
+			missed, _ := c.Deliveries(ctx, gap)
+			for _, m := range missed {
+				if m.ID < d.ID {
+					emit(m)
+				}
+			}
+		}
+		emit(d)
+		seen = d.ID
+	})
+	if errors.Is(err, context.Canceled) {
+		return nil // interrupted: the way --follow ends
+	}
+	return err
+}
+
+// matches applies the list filters to a streamed entry.
+func matches(f mockteamtailor.JournalFilter, d mockteamtailor.Delivery) bool {
+	return (f.Kind == "" || d.Kind == f.Kind) && (f.Verdict == "" || d.Verdict == f.Verdict) &&
+		(f.PartnerID == "" || d.PartnerID == f.PartnerID) && (f.BulkRunID == "" || d.BulkRunID == f.BulkRunID)
+}
+
+func writeJSONLine(w io.Writer, v any) {
+	b, _ := json.Marshal(v)
+	fmt.Fprintf(w, "%s\n", b)
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+)
+
+// deliveryCommand builds "deliveries <verb> ID": one delivery, fetched by
+// do and printed.
+func deliveryCommand(getenv func(string) string, use, short, long string, setup func(*cobra.Command), do func(context.Context, *mockclient.Client, *clientOptions, int64) error) *cobra.Command {
+	var o clientOptions
+	cmd := &cobra.Command{
+		Use:   use + " ID",
+		Short: short,
+		Long:  long + clientEnvNote,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := idArg("delivery", args[0])
+			if err != nil {
+				return err
+			}
+			c, err := o.connect(cmd, getenv)
+			if err != nil {
+				return err
+			}
+			return do(cmd.Context(), c, &o, id)
+		},
+	}
+	addClientFlags(cmd.Flags(), &o, false, "")
+	if setup != nil {
+		setup(cmd)
+	}
+	return cmd
+}
+
+func newDeliveryReplayCommand(getenv func(string) string, stdout io.Writer) *cobra.Command {
+	return deliveryCommand(getenv, "replay", "Send a journaled call to the partner again, signed afresh",
+		`Send a journaled call to the partner again, signed afresh with the current time;
+a replayed webhook updates the same partner result. It prints the new entry and
+exits with status 1 when its verdict is not ok.
+
+Example:
+  mockteamtailor deliveries replay 17
+`, nil, func(ctx context.Context, c *mockclient.Client, o *clientOptions, id int64) error {
+			d, err := c.Replay(ctx, id)
+			if err != nil {
+				return err
+			}
+			if o.json {
+				err = writeJSON(stdout, d)
+			} else {
+				printDelivery(stdout, d)
+			}
+			if err == nil {
+				err = checkVerdicts([]mockteamtailor.Delivery{d})
+			}
+			return err
+		})
+}
+
+func newDeliveryCurlCommand(getenv func(string) string, stdout io.Writer) *cobra.Command {
+	return deliveryCommand(getenv, "curl", "Print a curl command that sends a journaled request again, byte for byte",
+		`Print a curl command that sends a journaled request again, byte for byte: method,
+URL, headers and body. A webhook keeps its original signature, so a partner that
+checks the timestamp refuses it after five minutes; "deliveries replay" signs afresh.
+
+Example:
+  mockteamtailor deliveries curl 17
+`, nil, func(ctx context.Context, c *mockclient.Client, o *clientOptions, id int64) error {
+			cmd, err := c.Curl(ctx, id)
+			if err != nil {
+				return err
+			}
+			if o.json {
+				return writeJSON(stdout, map[string]string{"command": cmd})
+			}
+			_, err = io.WriteString(stdout, cmd)
+			return err
+		})
+}

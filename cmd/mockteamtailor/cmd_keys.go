@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+func newKeysCommand(getenv func(string) string, stdout io.Writer) *cobra.Command {
+	var o clientOptions
+	cmd := &cobra.Command{
+		Use:   "keys",
+		Short: "Print every partner's API key, webhook secret and provider keys",
+		Long: `Print the credentials a running mock holds, per partner: its id and name, the
+partner API key, the webhook secret, and each activation with its company and
+provider key. With --json it prints the /mock/v1/keys document, so CI scripts
+read keys from it and never scrape logs.
+` + clientEnvNote + `
+
+Examples:
+  mockteamtailor keys
+  export TT_API_KEY=$(mockteamtailor keys --json | jq -r '.partners[0].apiKey')
+  export TT_WEBHOOK_SECRET=$(mockteamtailor keys --json | jq -r '.partners[0].webhookSecret')`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := o.connect(cmd, getenv)
+			if err != nil {
+				return err
+			}
+			keys, err := c.Keys(cmd.Context())
+			if err != nil || o.json {
+				if err == nil {
+					err = writeJSON(stdout, keys)
+				}
+				return err
+			}
+			for i, p := range keys.Partners {
+				if i > 0 {
+					fmt.Fprintln(stdout)
+				}
+				fmt.Fprintf(stdout, "partner %s %q\n", p.ID, p.Name)
+				tw := newTable(stdout)
+				fmt.Fprintf(tw, "  API key\t%s\n", p.APIKey)
+				fmt.Fprintf(tw, "  webhook secret\t%s\n", p.WebhookSecret)
+				tw.Flush()
+				if len(p.Activations) == 0 {
+					fmt.Fprintln(stdout, "  not activated in any company (mockteamtailor activate)")
+					continue
+				}
+				tw = newTable(stdout)
+				fmt.Fprintln(tw, "  ACTIVATION\tCOMPANY\tUUID\tPROVIDER KEY")
+				for _, a := range p.Activations {
+					fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.ID, a.CompanyName, a.CompanyUUID, a.ProviderKey)
+				}
+				tw.Flush()
+			}
+			return nil
+		},
+	}
+	addClientFlags(cmd.Flags(), &o, false, "")
+	return cmd
+}
+
+func newFixturesCommand(getenv func(string) string, stdout io.Writer) *cobra.Command {
+	var o clientOptions
+	cmd := &cobra.Command{
+		Use:   "fixtures",
+		Short: "List the fixtures the mock ships: candidates, jobs, companies, configs, ...",
+		Long: `List the fixtures a running mock ships, by kind, with what each exercises. Use a
+candidate fixture's name with "mockteamtailor trigger --fixture NAME".
+` + clientEnvNote + `
+
+Examples:
+  mockteamtailor fixtures
+  mockteamtailor fixtures --json | jq -r '.fixtures[] | select(.kind == "candidates") | .name'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := o.connect(cmd, getenv)
+			if err != nil {
+				return err
+			}
+			fx, err := c.Fixtures(cmd.Context())
+			if err != nil || o.json {
+				if err == nil {
+					err = writeJSON(stdout, map[string]any{"fixtures": fx})
+				}
+				return err
+			}
+			tw := newTable(stdout)
+			fmt.Fprintln(tw, "KIND\tNAME\tDESCRIPTION")
+			for _, f := range fx {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", f.Kind, f.Name, cut(f.Description, 90))
+			}
+			return tw.Flush()
+		},
+	}
+	addClientFlags(cmd.Flags(), &o, false, "")
+	return cmd
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+)
+
+// triggerOptions are the flags of "mockteamtailor trigger".
+type triggerOptions struct {
+	clientOptions
+	candidates   []string
+	candidateIDs []int64 // candidates, parsed
+	fixture      string
+	company      string
+	job, stage   int64
+	bulk         int
+	data         []string
+	dataMap      map[string]string // data, parsed
+}
+
+// triggerReport is what "trigger --json" prints: every webhook's journal
+// entry (event id, result id, the partner's status, verdict, reason).
+type triggerReport struct {
+	BulkRun  *mockteamtailor.BulkRun   `json:"bulkRun,omitempty"`
+	Webhooks []mockteamtailor.Delivery `json:"webhooks"`
+	Skipped  []string                  `json:"skipped,omitempty"`
+}
+
+func newTriggerCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
+	var o triggerOptions
+	cmd := &cobra.Command{
+		Use:   "trigger",
+		Short: "Send webhooks to the partner: a manual, stage or bulk trigger",
+		Long: `Send webhooks to the partner through a running mock, as a recruiter would:
+
+  without --stage   a manual trigger from the candidate card (of --job, or the
+                    candidate's first job), one webhook per candidate
+  with --stage      make sure the partner has a trigger on that job stage (one is
+                    created with --data when there is none; one with other data is
+                    replaced), then move each candidate into the stage: every
+                    trigger on it fires
+  with --bulk N     one bulk run (no job, no stage) over N newly generated
+                    candidates plus every --candidate and --fixture one; --bulk 0
+                    sends exactly the given candidates. A progress bar runs on
+                    stderr unless --json.
+
+--fixture NAME first adds a candidate from that fixture (see mockteamtailor
+fixtures) to --company, by default the partner's sandbox company; --bulk N adds
+its generated candidates there too.
+
+It prints, for each webhook, the event id, the result id, the status the partner
+answered, the verdict and its reason, and the delivery id to inspect. It exits
+with status 1 when any delivery's verdict is not ok, so CI can rely on it.
+` + clientEnvNote + `
+
+Examples:
+  mockteamtailor trigger --candidate 1
+  mockteamtailor trigger --fixture unicode --data test=algorithms
+  mockteamtailor trigger --candidate 1 --job 1 --stage 3 --data test=algorithms
+  mockteamtailor trigger --bulk 1000
+  mockteamtailor trigger --bulk 0 --candidate 1 --candidate 2 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := o.connect(cmd, getenv)
+			if err != nil {
+				return err
+			}
+			if err := o.check(); err != nil {
+				return err
+			}
+			return o.run(cmd.Context(), c, stdout, stderr)
+		},
+	}
+	f := cmd.Flags()
+	addClientFlags(f, &o.clientOptions, true, "1")
+	f.StringArrayVar(&o.candidates, "candidate", nil, "`ID` of a candidate to send (repeatable)")
+	f.StringVar(&o.fixture, "fixture", "", "add a candidate from the candidate fixture `NAME` first, and send it")
+	f.StringVar(&o.company, "company", "", "`UUID` of the company --fixture and --bulk add candidates to (default: the partner's sandbox company)")
+	f.Int64Var(&o.job, "job", 0, "`ID` of the job (default: the candidate's first job; with --stage, the job that has the stage)")
+	f.Int64Var(&o.stage, "stage", 0, "`ID` of the job stage to move the candidates into, firing its triggers")
+	f.IntVar(&o.bulk, "bulk", 0, "one bulk run over `N` generated candidates (plus the given ones)")
+	f.StringArrayVar(&o.data, "data", nil, "`key=value` picked in the partner's config form, the key a field id (repeatable)")
+	return cmd
+}
+
+func (o *triggerOptions) run(ctx context.Context, c *mockclient.Client, stdout, stderr io.Writer) error {
+	ids, err := o.addCandidates(ctx, c, stderr)
+	if err != nil {
+		return err
+	}
+	// What was sent before a failure is still printed.
+	rep, sendErr := o.send(ctx, c, ids, stderr)
+	if sendErr != nil && len(rep.Webhooks) == 0 {
+		return sendErr
+	}
+	if o.json {
+		err = writeJSON(stdout, rep)
+	} else {
+		printTriggerReport(stdout, rep)
+	}
+	switch {
+	case sendErr != nil:
+		return sendErr
+	case err != nil:
+		return err
+	case rep.BulkRun != nil && rep.BulkRun.Failed > 0 && checkVerdicts(rep.Webhooks) == nil:
+		return fmt.Errorf("%d of %d webhooks of bulk run %s failed", rep.BulkRun.Failed, rep.BulkRun.Total, rep.BulkRun.ID)
+	}
+	return checkVerdicts(rep.Webhooks)
+}
+
+// send fires the trigger the flags ask for.
+func (o *triggerOptions) send(ctx context.Context, c *mockclient.Client, ids []int64, stderr io.Writer) (triggerReport, error) {
+	var rep triggerReport
+	switch {
+	case o.given["bulk"]:
+		run, err := o.runBulk(ctx, c, ids, stderr)
+		if err != nil {
+			return rep, err
+		}
+		rep.BulkRun = &run
+		rep.Webhooks, err = c.Deliveries(ctx, mockteamtailor.JournalFilter{BulkRunID: run.ID})
+		return rep, err
+	case o.stage != 0:
+		for _, id := range ids {
+			ds, skipped, err := o.moveInto(ctx, c, id, stderr)
+			rep.Webhooks, rep.Skipped = append(rep.Webhooks, ds...), append(rep.Skipped, skipped...)
+			if err != nil {
+				return rep, err
+			}
+		}
+	default:
+		for _, id := range ids {
+			out, err := c.ManualTrigger(ctx, mockteamtailor.ManualRequest{PartnerID: o.partner, CandidateID: id, JobID: o.job, Data: o.dataMap})
+			if err != nil {
+				return rep, fmt.Errorf("candidate %d: %w", id, err)
+			}
+			rep.Webhooks = append(rep.Webhooks, out.Delivery)
+		}
+	}
+	return rep, nil
+}

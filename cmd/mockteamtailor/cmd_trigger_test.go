@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+)
+
+// Rule: a manual trigger sends one webhook with the --data values and
+// prints its event, result, the partner's status, verdict and delivery.
+func TestTriggerManual(t *testing.T) {
+	e := newClientEnv(t)
+	cand := e.candidate(t)
+	stdout, _ := e.mustCLI(t, "trigger", "--candidate", strconv.FormatInt(cand.ID, 10), "--data", "note=hello there")
+	hooks := e.webhooks(t)
+	if len(hooks) != 1 {
+		t.Fatalf("%d webhooks sent, want 1", len(hooks))
+	}
+	d := hooks[0]
+	mustContain(t, "stdout", stdout, "webhook to partner 1: 200 ok", "event      "+d.EventID, "result     "+d.ResultID,
+		fmt.Sprintf("mockteamtailor deliveries show %d", d.ID))
+	if d.CandidateID != cand.ID || !strings.Contains(d.Request.Body, `"note":"hello there"`) {
+		t.Errorf("webhook for candidate %d with body %s; want candidate %d with webhook-data note", d.CandidateID, d.Request.Body, cand.ID)
+	}
+	res, err := e.client.Result(context.Background(), d.ResultID)
+	if err != nil || res.Status != "sent" {
+		t.Errorf("result %s = %+v, %v; want status sent", d.ResultID, res, err)
+	}
+}
+
+// Rule: with --stage the partner gets a trigger on the stage (created once,
+// replaced when --data changes) and moving the candidate fires it.
+func TestTriggerStage(t *testing.T) {
+	e := newClientEnv(t)
+	ctx := context.Background()
+	cand := e.candidate(t)
+	job, err := e.client.Job(ctx, cand.Applications[0].JobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stage := strconv.FormatInt(job.Stages[len(job.Stages)-1].ID, 10)
+	id := strconv.FormatInt(cand.ID, 10)
+
+	stdout, stderr := e.mustCLI(t, "trigger", "--candidate", id, "--stage", stage, "--data", "note=first")
+	mustContain(t, "stderr", stderr, "created trigger")
+	mustContain(t, "stdout", stdout, "webhook to partner 1: 200 ok")
+	ts, _ := e.client.Triggers(ctx, "1")
+	if len(ts) != 1 || ts[0].WebhookData["note"] != "first" || ts[0].JobID != job.ID {
+		t.Fatalf("triggers = %+v, want one on job %d with note first", ts, job.ID)
+	}
+	first := ts[0].ID
+	if hooks := e.webhooks(t); len(hooks) != 1 || hooks[0].TriggerID != first {
+		t.Fatalf("webhooks = %+v, want one from trigger %d", hooks, first)
+	}
+
+	_, stderr = e.mustCLI(t, "trigger", "--candidate", id, "--job", strconv.FormatInt(job.ID, 10), "--stage", stage)
+	if strings.Contains(stderr, "trigger") {
+		t.Errorf("without --data the existing trigger should be used; stderr:\n%s", stderr)
+	}
+	_, stderr = e.mustCLI(t, "trigger", "--candidate", id, "--stage", stage, "--data", "note=second")
+	mustContain(t, "stderr", stderr, fmt.Sprintf("removed trigger %d", first), "created trigger")
+	ts, _ = e.client.Triggers(ctx, "1")
+	if len(ts) != 1 || ts[0].WebhookData["note"] != "second" {
+		t.Errorf("triggers = %+v, want only the one with note second", ts)
+	}
+	if hooks := e.webhooks(t); len(hooks) != 3 {
+		t.Errorf("%d webhooks, want 3", len(hooks))
+	}
+}
+
+// Rule: --fixture adds a candidate from the fixture to the partner's
+// sandbox company and sends it.
+func TestTriggerFixture(t *testing.T) {
+	e := newClientEnv(t)
+	_, stderr := e.mustCLI(t, "trigger", "--fixture", "unicode")
+	mustContain(t, "stderr", stderr, "from fixture unicode to "+e.sandbox.Company.Name)
+	hooks := e.webhooks(t)
+	if len(hooks) != 1 || hooks[0].CompanyUUID != e.sandbox.Company.UUID {
+		t.Fatalf("webhooks = %+v, want one in the sandbox company", hooks)
+	}
+	cand, err := e.client.Candidate(context.Background(), hooks[0].CandidateID)
+	if err != nil || cand.CompanyUUID != e.sandbox.Company.UUID || len(cand.Applications) != 1 {
+		t.Errorf("candidate = %+v, %v; want a new sandbox candidate with an application", cand, err)
+	}
+}
+
+// Rule: --bulk N sends N generated candidates in one bulk run and draws
+// its progress on stderr.
+func TestTriggerBulk(t *testing.T) {
+	e := newClientEnv(t)
+	stdout, stderr := e.mustCLI(t, "trigger", "--bulk", "20")
+	mustContain(t, "stderr", stderr, "added 20 generated candidates", "\r[####################] 20/20 sent 20 failed 0\n")
+	if !strings.HasPrefix(stdout, "bulk run bulk-") || !strings.Contains(stdout, ": 20 webhooks, 20 sent, 0 failed") {
+		t.Errorf("stdout = %q, want the bulk run's summary", stdout)
+	}
+	hooks := e.webhooks(t)
+	if len(hooks) != 20 || hooks[0].BulkRunID == "" {
+		t.Fatalf("%d webhooks, want 20 of one bulk run", len(hooks))
+	}
+	if strings.Contains(hooks[0].Request.Body, `"job"`) {
+		t.Errorf("a bulk webhook carries a job: %s", hooks[0].Request.Body)
+	}
+}
+
+// Rule: --json prints one JSON document with every webhook, and no
+// progress bar.
+func TestTriggerJSON(t *testing.T) {
+	e := newClientEnv(t)
+	cand := e.candidate(t)
+	stdout, _ := e.mustCLI(t, "trigger", "--candidate", strconv.FormatInt(cand.ID, 10), "--json")
+	var rep triggerReport
+	decodeInto(t, stdout, &rep)
+	if len(rep.Webhooks) != 1 || rep.Webhooks[0].EventID == "" || rep.Webhooks[0].ResultID == "" || rep.Webhooks[0].Response.Status != 200 || rep.BulkRun != nil {
+		t.Errorf("report = %+v, want one webhook with event, result and status 200", rep)
+	}
+
+	stdout, stderr := e.mustCLI(t, "trigger", "--bulk", "0", "--candidate", strconv.FormatInt(cand.ID, 10), "--json")
+	rep = triggerReport{}
+	decodeInto(t, stdout, &rep)
+	if rep.BulkRun == nil || rep.BulkRun.Total != 1 || !rep.BulkRun.Done || len(rep.Webhooks) != 1 {
+		t.Errorf("bulk report = %+v, want a done run of 1 with its webhook", rep)
+	}
+	if strings.Contains(stderr, "[") {
+		t.Errorf("--json drew a progress bar: %q", stderr)
+	}
+}
+
+// Rule: the exit status is 1 (an error) when a delivery's verdict is not
+// ok, and the output still says what happened.
+func TestTriggerFailedVerdict(t *testing.T) {
+	e := newClientEnv(t)
+	e.hookErr.Store(503)
+	cand := e.candidate(t)
+	err, stdout, _ := e.cli(t, "trigger", "--candidate", strconv.FormatInt(cand.ID, 10))
+	if err == nil || !strings.Contains(err.Error(), "did not get verdict ok") {
+		t.Fatalf("err = %v, want one saying a verdict was not ok", err)
+	}
+	mustContain(t, "stdout", stdout, "503 failed", "down for maintenance")
+
+	err, _, stderr := e.cli(t, "trigger", "--bulk", "3")
+	if err == nil || !strings.Contains(err.Error(), "did not get verdict ok") {
+		t.Errorf("bulk err = %v, want one saying verdicts were not ok", err)
+	}
+	mustContain(t, "stderr", stderr, "3/3 sent 0 failed 3")
+	for _, d := range e.webhooks(t) {
+		if d.Verdict != mockteamtailor.VerdictFailed {
+			t.Errorf("delivery %d verdict %s, want failed", d.ID, d.Verdict)
+		}
+	}
+}
