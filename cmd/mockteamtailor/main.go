@@ -38,8 +38,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Use:   "mockteamtailor",
 		Short: "A fake Teamtailor for building and testing Teamtailor partner integrations",
 		Long: `mockteamtailor behaves like Teamtailor towards a partner integration: it serves the
-Partner API (/partner/v1: partners, partner-activations, partner-results), keeps
-activations and provider keys, and records what it sends and receives.
+Partner API (/partner/v1: partners, partner-activations, partner-results), runs
+marketplace activations, fetches /config, sends signed webhooks (stage, manual and
+bulk triggers) and action calls, and journals everything it sends and receives.
+
+"serve" runs the mock; the other commands (trigger, activate, deliveries, results,
+fixtures, keys) are clients of a running mock's control API (--mock, default
+http://127.0.0.1:8080); "sign" works offline.
 
 Every flag can also be set with an environment variable MOCKTT_<FLAG>, e.g.
 MOCKTT_LISTEN=0.0.0.0:8080; a flag given on the command line wins.`,

@@ -81,3 +81,29 @@ func TestREADMEControlExamplesWork(t *testing.T) {
 		}
 	}
 }
+
+// The README's CLI examples work, as written, with the real binary
+// against a fresh "serve" and its bundled example partner.
+func TestREADMECLIExamplesWork(t *testing.T) {
+	needTools(t)
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	if err := os.Symlink(bin, dir+"/mockteamtailor"); err != nil {
+		t.Fatal(err)
+	}
+	script := readmeBlock(t, "readme-cli-examples")
+	r := startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)
+	cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"), "MOCKTT_MOCK="+r.URL)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("README CLI examples failed: %v\n%s", err, out)
+	}
+	for _, want := range []string{`"apiKey": "` + r.APIKey + `"`, "created trigger", "provider key", "partner-api", "curl -sS -i -X POST", "completed", "every-question-kind", "valid"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("CLI examples' output lacks %q:\n%s", want, out)
+		}
+	}
+}
