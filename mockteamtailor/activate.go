@@ -250,7 +250,7 @@ func planMappings(decls []CustomFieldMappingDecl, company Company, chosen map[st
 			continue
 		}
 		known[api] = true
-		m := FieldMapping{Name: d.Name, APIName: api, Type: d.Type, MappedFrom: api, Created: true}
+		m := FieldMapping{Name: d.Name, APIName: api, Type: d.Type, MappedFrom: api, Created: true, Options: d.Options}
 		if target, ok := chosen[api]; ok && target != "" {
 			if !slices.ContainsFunc(company.CustomFields, func(f CustomFieldDef) bool { return f.APIName == target }) {
 				problems = append(problems, errInvalid("/mapping/"+pointerEscape(api), "%s has no custom field %q to map %q onto", company.Name, target, api))
@@ -279,7 +279,7 @@ func (s *Server) createMappedFields(ctx context.Context, companyUUID string, map
 			if !m.Created || slices.ContainsFunc(c.CustomFields, func(f CustomFieldDef) bool { return f.APIName == m.APIName }) {
 				continue
 			}
-			c.CustomFields = append(c.CustomFields, CustomFieldDef{Name: m.Name, APIName: m.APIName, Type: m.Type})
+			c.CustomFields = append(c.CustomFields, CustomFieldDef{Name: m.Name, APIName: m.APIName, Type: m.Type, Options: m.Options})
 		}
 		return nil
 	})

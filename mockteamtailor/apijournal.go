@@ -63,7 +63,7 @@ func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter
 
 // journalAPI records a Partner API request the partner made (PROTOCOL
 // §2), with what the mock answered.
-func (s *Server) journalAPI(r *http.Request, partnerID string, reqBody *capture, w *recordingWriter, start time.Time) {
+func (s *Server) journalAPI(r *http.Request, partnerID string, reqBody *capture, w *recordingWriter, start time.Time, began time.Time) {
 	limit := s.cfg.JournalBodyLimit
 	req := newHTTPMessage(redactAuth(r.Header), reqBody.buf.Bytes(), limit)
 	req.BodySize, req.BodyTruncated = reqBody.total, reqBody.total > reqBody.buf.Len()
@@ -78,7 +78,7 @@ func (s *Server) journalAPI(r *http.Request, partnerID string, reqBody *capture,
 			reason += ": " + detail
 		}
 	}
-	d := Delivery{Kind: KindPartnerAPI, PartnerID: partnerID, Time: start, DurationMS: float64(time.Since(start).Microseconds()) / 1000,
+	d := Delivery{Kind: KindPartnerAPI, PartnerID: partnerID, Time: start, DurationMS: float64(time.Since(began).Microseconds()) / 1000,
 		Request: req, Response: &resp, Verdict: verdict, Reason: reason}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/partner/v1/partner-results/"); ok {
 		d.ResultID = id

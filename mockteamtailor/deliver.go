@@ -37,6 +37,8 @@ type EventSpec struct {
 // includes them, uploads and resume only when enabled, onboardings when
 // the company has them, mapped custom fields with mapped-from.
 func BuildCandidate(spec EventSpec) Candidate {
+	// The record is a copy from the store; only its lists need copying
+	// before they are changed below.
 	c := cloneCandidate(spec.Candidate).Data
 	c.ID = spec.Candidate.ID
 	c.Job = nil
@@ -188,14 +190,15 @@ func interpretWebhook(x *outbound) (verdict, reason string, update func(*Partner
 	switch st := x.status(); {
 	case x.failure != "":
 		msg := x.failure
-		return VerdictError, msg, func(r *PartnerResult) { r.Status, r.Message = "failed", msg }
+		return VerdictError, msg, func(r *PartnerResult) { r.Status, r.Message, r.DeliveryFailed = "failed", msg, true }
 	case st >= 200 && st < 300:
 		patch, note, invalid := webhookResponseAttrs(x.respBody)
 		update = func(r *PartnerResult) {
 			// The partner may have posted its result already; never move
 			// it back to sent.
-			if r.Status == "sending" {
-				r.Status = "sent"
+			// A replay that now succeeds undoes the failure the mock set.
+			if r.Status == "sending" || (r.Status == "failed" && r.DeliveryFailed) {
+				r.Status, r.Message, r.DeliveryFailed = "sent", "", false
 			}
 			if patch != nil {
 				patch(r)
@@ -215,10 +218,10 @@ func interpretWebhook(x *outbound) (verdict, reason string, update func(*Partner
 		if ct := x.resp.Header.Get("Content-Type"); looksStructured(x.respBody) {
 			reason += fmt.Sprintf(" (the error body should be a plain string; it is %s)", orDefault(ct, "structured"))
 		}
-		return VerdictFailed, reason, func(r *PartnerResult) { r.Status, r.Message = "failed", msg }
+		return VerdictFailed, reason, func(r *PartnerResult) { r.Status, r.Message, r.DeliveryFailed = "failed", msg, true }
 	default:
 		msg := fmt.Sprintf("the partner answered %d; Teamtailor does not follow redirects and wants a 2xx", st)
-		return VerdictFailed, msg, func(r *PartnerResult) { r.Status, r.Message = "failed", msg }
+		return VerdictFailed, msg, func(r *PartnerResult) { r.Status, r.Message, r.DeliveryFailed = "failed", msg, true }
 	}
 }
 

@@ -126,13 +126,30 @@ type customFieldValue struct {
 	MappedFrom string          `json:"mapped-from,omitempty"`
 }
 
-// MarshalJSON writes the one-key object form.
+// MarshalJSON writes the one-key object form. It is written by hand:
+// every webhook carries many custom fields.
 func (c CustomField) MarshalJSON() ([]byte, error) {
 	v := c.Value
-	if v == nil {
+	if len(v) == 0 {
 		v = json.RawMessage("null")
+	} else if !json.Valid(v) {
+		return nil, fmt.Errorf("custom field %q: value is not JSON", c.APIName)
 	}
-	return json.Marshal(map[string]customFieldValue{c.APIName: {Value: v, Type: c.Type, MappedFrom: c.MappedFrom}})
+	name, _ := json.Marshal(c.APIName)
+	typ, _ := json.Marshal(c.Type)
+	b := make([]byte, 0, len(name)+len(v)+len(typ)+40)
+	b = append(b, '{')
+	b = append(b, name...)
+	b = append(b, `:{"value":`...)
+	b = append(b, v...)
+	b = append(b, `,"type":`...)
+	b = append(b, typ...)
+	if c.MappedFrom != "" {
+		from, _ := json.Marshal(c.MappedFrom)
+		b = append(b, `,"mapped-from":`...)
+		b = append(b, from...)
+	}
+	return append(b, '}', '}'), nil
 }
 
 // UnmarshalJSON reads the one-key object form.

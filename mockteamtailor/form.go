@@ -347,7 +347,7 @@ func checkValue(f FormField, v string) (string, error) {
 		}
 	case "url":
 		var s string
-		if err := decodeHTTPURL(mustJSON(v), &s); err != nil {
+		if err := decodeHTTPURL(v, &s); err != nil {
 			return "", fmt.Errorf("%q is not an http(s) URL", v)
 		}
 	case "date":
@@ -407,11 +407,6 @@ func quoteList(ss []string) string {
 		q[i] = strconv.Quote(s)
 	}
 	return strings.Join(q, ", ")
-}
-
-func mustJSON(s string) json.RawMessage {
-	b, _ := json.Marshal(s)
-	return b
 }
 
 // WebhookData turns checked form values (keyed by field id) into

@@ -2,7 +2,6 @@ package mockteamtailor
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -369,18 +368,35 @@ func cloneJob(j Job) Job {
 	return j
 }
 
-// cloneCandidate deep-copies a candidate through JSON: candidates are
-// read far more often than written, and this keeps the copy honest for
-// every nested list.
+// cloneCandidate copies a candidate's lists so the copy shares none with
+// the store. Pointers and raw JSON inside are shared: nothing ever writes
+// through them, values are only replaced.
 func cloneCandidate(c CandidateRecord) CandidateRecord {
 	c.Applications = slices.Clone(c.Applications)
-	b, err := json.Marshal(c.Data)
-	if err != nil {
-		return c
-	}
-	var d Candidate
-	if json.Unmarshal(b, &d) == nil {
-		c.Data = d
+	d := &c.Data
+	d.Tags = slices.Clone(d.Tags)
+	d.Locations = slices.Clone(d.Locations)
+	d.Questions = slices.Clone(d.Questions)
+	d.CustomFields = slices.Clone(d.CustomFields)
+	d.Referrals = slices.Clone(d.Referrals)
+	d.JobOffers = clonePtrSlice(d.JobOffers)
+	d.Onboardings = clonePtrSlice(d.Onboardings)
+	d.Uploads = clonePtrSlice(d.Uploads)
+	if d.Job != nil {
+		j := *d.Job
+		j.Tags, j.CustomFields = slices.Clone(j.Tags), slices.Clone(j.CustomFields)
+		d.Job = &j
 	}
 	return c
+}
+
+func clonePtrSlice[T any](p *[]T) *[]T {
+	if p == nil {
+		return nil
+	}
+	c := slices.Clone(*p)
+	if c == nil {
+		c = []T{}
+	}
+	return &c
 }

@@ -32,7 +32,7 @@ func partnerFrom(ctx context.Context) Partner {
 func (s *Server) partnerAPI(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		// Every request is journaled with what it got (PROTOCOL §2).
-		start := s.clock()
+		start, began := s.clock(), time.Now()
 		var reqBody capture
 		reqBody.limit = s.cfg.JournalBodyLimit
 		if r.Body != nil {
@@ -41,7 +41,7 @@ func (s *Server) partnerAPI(next http.Handler) http.Handler {
 		w := &recordingWriter{ResponseWriter: rw}
 		w.body.limit = s.cfg.JournalBodyLimit
 		partner, authErr := s.authenticate(r)
-		defer func() { s.journalAPI(r, partner.ID, &reqBody, w, start) }()
+		defer func() { s.journalAPI(r, partner.ID, &reqBody, w, start, began) }()
 		if s.injectFaults(w, r) {
 			return
 		}

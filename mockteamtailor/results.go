@@ -147,6 +147,7 @@ func (s *Server) handleResultUpdate() http.Handler {
 				return Errors{errInvalid("/data/attributes/candidate-id", "candidate-id is immutable: this result belongs to candidate %d, got %d", res.CandidateID, patch.CandidateID.V)}
 			}
 			patch.apply(res)
+			res.DeliveryFailed = false // the partner's word now stands
 			res.UpdatedAt = s.clock()
 			return nil
 		})

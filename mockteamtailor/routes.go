@@ -87,7 +87,9 @@ func (s *Server) routes() http.Handler {
 	notAPI := func(r *http.Request, _ *mux.RouteMatch) bool {
 		return !strings.HasPrefix(r.URL.Path, "/mock/") && !strings.HasPrefix(r.URL.Path, "/partner/")
 	}
-	root.PathPrefix("/").MatcherFunc(notAPI).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// A matcher alone, not PathPrefix("/"): a path matcher that matches
+	// everything would turn a wrong method on an API route into a 404.
+	root.MatcherFunc(notAPI).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ui := s.ui.Load(); ui != nil {
 			(*ui).ServeHTTP(w, r)
 			return

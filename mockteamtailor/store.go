@@ -83,11 +83,12 @@ type CustomFieldDef struct {
 // FieldMapping maps one of the partner's customFieldMapping entries onto a
 // company custom field (PROTOCOL §4).
 type FieldMapping struct {
-	Name       string `json:"name"`       // the partner's label
-	APIName    string `json:"apiName"`    // the partner's key, normalised to kebab-case
-	Type       string `json:"type"`       // the partner's type
-	MappedFrom string `json:"mappedFrom"` // api name of the company's field
-	Created    bool   `json:"created"`    // the field was created by this activation
+	Name       string   `json:"name"`              // the partner's label
+	APIName    string   `json:"apiName"`           // the partner's key, normalised to kebab-case
+	Type       string   `json:"type"`              // the partner's type
+	MappedFrom string   `json:"mappedFrom"`        // api name of the company's field
+	Created    bool     `json:"created"`           // the field was created by this activation
+	Options    []string `json:"options,omitempty"` // of a select or multiselect, for the created field
 }
 
 // Job is a job of a company with its pipeline of stages.
@@ -228,6 +229,9 @@ type PartnerResult struct {
 	// Message is the failure message shown on a failed result: the
 	// partner's plain-string error body, or what went wrong (PROTOCOL §1.3).
 	Message string `json:"message,omitempty"`
+	// DeliveryFailed is set when the mock itself marked the result
+	// failed because its webhook failed; a later 2xx (a replay) clears it.
+	DeliveryFailed bool `json:"deliveryFailed,omitempty"`
 }
 
 // Page selects a window of a list; Number counts from 1.
