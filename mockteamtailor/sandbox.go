@@ -63,6 +63,11 @@ func SeedSandbox(ctx context.Context, store Store, ids *IDs, clock func() time.T
 			*f.dst = ids.Secret(f.prefix, f.entropy)
 		}
 	}
+	if settings.BaseURL != "" && p.Bundled {
+		// The partner leaves the bundled example partner for its own
+		// server: forget what was set for the example.
+		p.Bundled, p.DynamicActivationConfig = false, false
+	}
 	if err := store.PutPartner(ctx, p); err != nil {
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}

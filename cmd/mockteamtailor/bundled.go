@@ -31,7 +31,8 @@ func startBundledPartner(logger *slog.Logger, store *mockteamtailor.MemStore, p 
 	}
 	b := &bundledPartner{partner: ep, server: &http.Server{Handler: ep, ReadHeaderTimeout: 10 * time.Second}}
 	go b.server.Serve(ln)
-	p.BaseURL, p.Bundled = "http://"+ln.Addr().String(), true
+	// The example partner serves its activation form at /activation.
+	p.BaseURL, p.Bundled, p.DynamicActivationConfig = "http://"+ln.Addr().String(), true, true
 	if err := store.PutPartner(context.Background(), *p); err != nil {
 		b.stop()
 		return nil, err

@@ -315,7 +315,7 @@ func TestRunServeEndToEnd(t *testing.T) {
 			"base-url":                  baseURL,
 			"webhook-config":            nil,
 			"webhook-activation-config": nil,
-			"dynamic-activation-config": false,
+			"dynamic-activation-config": true, // the bundled partner serves /activation
 		},
 	}}
 	if diff := cmp.Diff(want, got); diff != "" {

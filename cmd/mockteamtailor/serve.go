@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/webui"
 )
 
 // serveOptions are the flags of "mockteamtailor serve".
@@ -139,6 +140,11 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	if err != nil {
 		return err
 	}
+	ui, err := webui.New(srv, logger)
+	if err != nil {
+		return err
+	}
+	srv.SetUI(ui)
 	printBanner(stdout, version, cfg, sandbox, o.state, bundled != nil)
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}

@@ -1,0 +1,80 @@
+package webui
+
+import (
+	"fmt"
+	"io/fs"
+	"net/http"
+	"time"
+)
+
+// routes lists the UI's whole surface. The mock serves /partner, /mock,
+// /files, /schemas and /healthz itself; everything else reaches here.
+func (u *UI) routes() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(assets, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(time.Hour, http.FileServerFS(static))))
+
+	mux.HandleFunc("GET /{$}", u.overview)
+	mux.HandleFunc("POST /partner", u.selectPartner)
+
+	mux.HandleFunc("GET /marketplace", u.marketplace)
+	mux.HandleFunc("POST /marketplace/activate", u.activate)
+	mux.HandleFunc("POST /marketplace/companies", u.addCompany)
+	mux.HandleFunc("POST /marketplace/activations/{id}/delete", u.deactivate)
+
+	mux.HandleFunc("GET /jobs", u.jobs)
+	mux.HandleFunc("GET /jobs/{id}", u.job)
+	mux.HandleFunc("POST /jobs/{id}/move", u.move)
+	mux.HandleFunc("GET /jobs/{id}/stages/{stage}/trigger", u.triggerForm)
+	mux.HandleFunc("POST /jobs/{id}/stages/{stage}/trigger", u.createTrigger)
+	mux.HandleFunc("POST /triggers/{id}/delete", u.deleteTrigger)
+
+	mux.HandleFunc("GET /candidates", u.candidates)
+	mux.HandleFunc("GET /candidates/{id}", u.candidate)
+	mux.HandleFunc("GET /candidates/{id}/results", u.candidateResults)
+	mux.HandleFunc("GET /candidates/{id}/trigger", u.manualForm)
+	mux.HandleFunc("POST /candidates/{id}/trigger", u.manualTrigger)
+	mux.HandleFunc("GET /bulk", u.bulkForm)
+	mux.HandleFunc("POST /bulk", u.bulkTrigger)
+	mux.HandleFunc("GET /bulk/{id}", u.bulkRun)
+	mux.HandleFunc("GET /bulk/{id}/progress", u.bulkProgress)
+	mux.HandleFunc("POST /results/{id}/actions/{index}", u.invokeAction)
+
+	mux.HandleFunc("GET /deliveries", u.deliveries)
+	mux.HandleFunc("GET /deliveries/{id}", u.delivery)
+	mux.HandleFunc("POST /deliveries/{id}/verify", u.verify)
+	mux.HandleFunc("POST /deliveries/{id}/replay", u.replay)
+	mux.HandleFunc("GET /live", u.live)
+
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			u.errorPage(w, r, http.StatusMethodNotAllowed, "Method not allowed", fmt.Sprintf("%s is not allowed on %s.", r.Method, r.URL.Path))
+			return
+		}
+		u.errorPage(w, r, http.StatusNotFound, "Page not found", fmt.Sprintf("There is no page %s in this mock.", r.URL.Path))
+	})
+	// The UI sends webhooks on a click: refuse form posts from other sites.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u.errorPage(w, r, http.StatusForbidden, "Cross-site request refused", "This form was posted from another site; open the mock's UI and try again.")
+	}))
+	return securityHeaders(cop.Handler(mux))
+}
+
+func cacheFor(d time.Duration, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", fmt.Sprintf("max-age=%d", int(d.Seconds())))
+		h.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders keeps pages to their own assets: no inline scripts, no
+// requests anywhere but the mock.
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "same-origin")
+		h.ServeHTTP(w, r)
+	})
+}
