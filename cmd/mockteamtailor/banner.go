@@ -24,7 +24,9 @@ func printBanner(w io.Writer, version string, cfg mockteamtailor.Config, sb mock
 	}
 	fmt.Fprintf(w, `mockteamtailor %s: a fake Teamtailor
   listening on      %s
+  web UI            %s/
   Partner API       %s/partner/v1   (stack %s, Teamtailor-Host %s)
+  control API       %s/mock/v1
   state             %s
 
 partner %s %q
@@ -38,7 +40,7 @@ sandbox company %q (uuid %s), integration activated
 try:
   curl -H 'Authorization: Token %s' -H 'X-Api-Version: %s' %s/partner/v1/partner-results
 
-`, version, cfg.PublicURL, cfg.PublicURL, cfg.Stack, cfg.StackHost(), durable,
+`, version, cfg.PublicURL, cfg.PublicURL, cfg.PublicURL, cfg.Stack, cfg.StackHost(), cfg.PublicURL, durable,
 		p.ID, p.Name, base, p.APIKey, p.WebhookSecret,
 		sb.Company.Name, sb.Company.UUID, sb.Activation.ProviderKey,
 		p.APIKey, mockteamtailor.APIVersion, cfg.PublicURL)
