@@ -1,6 +1,7 @@
 package mockteamtailor
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -301,7 +302,7 @@ func (s *MemStore) Journal(_ context.Context, f JournalFilter) ([]Delivery, erro
 func (s *MemStore) JournalEntry(_ context.Context, id int64) (Delivery, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	i, found := slices.BinarySearchFunc(s.journal, id, func(d Delivery, id int64) int { return compareInt(d.ID, id) })
+	i, found := slices.BinarySearchFunc(s.journal, id, func(d Delivery, id int64) int { return cmp.Compare(d.ID, id) })
 	if !found {
 		return Delivery{}, fmt.Errorf("delivery %d: %w (the journal keeps the newest %d)", id, ErrNotFound, s.journalLimit)
 	}
@@ -333,16 +334,6 @@ func (s *MemStore) Flush() error {
 		return err
 	}
 	return s.commitJournal()
-}
-
-func compareInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func cloneCompany(c Company) Company {
