@@ -1,0 +1,151 @@
+package conformance
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+)
+
+var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() {
+	f := framework.New("config")
+
+	// configs returns the config documents the content checks judge: the
+	// config for a trigger on a job stage and, for partners that allow bulk
+	// mode, the one without job, each when it is a config document at all
+	// (config/with-job and config/without-job report when it is not).
+	configs := func(ctx SpecContext) []*framework.Exchange {
+		GinkgoHelper()
+		var out []*framework.Exchange
+		for _, x := range f.Configs(ctx) {
+			if x.Status == http.StatusOK && framework.IsConfigDocument(x.ResponseBody) {
+				out = append(out, x)
+			}
+		}
+		framework.Depends(len(out) > 0, "GET /config answered no config document (see config/with-job)")
+		return out
+	}
+
+	// judge runs one aspect of the config checks over every config.
+	judge := func(ctx SpecContext, aspect, fix string) {
+		GinkgoHelper()
+		for _, x := range configs(ctx) {
+			v := framework.JudgeConfig("config", []byte(x.ResponseBody))
+			Expect(v[aspect]).To(framework.BeFree(), framework.Explain(x, "%s", fix))
+		}
+	}
+
+	framework.ConformanceIt("config/with-job", "§1, §3",
+		"GET /config?job_id=…&stage_id=…&user_id=… with the provider key MUST answer 200 with a JSON config document within the timeout",
+		func(ctx SpecContext) {
+			By("calling GET /config as Teamtailor does when a recruiter sets up a trigger on a job stage")
+			x := f.GetConfig(ctx, false)
+			Expect(x).To(framework.HaveStatus(http.StatusOK), framework.Explain(x,
+				"serve GET /config with status 200 and a body {\"config\": {\"fields\": [...]}} for requests carrying job_id, stage_id and user_id"))
+			Expect(framework.ConfigDocumentProblem(x.ResponseBody)).To(framework.BeNoProblem(), framework.Explain(x,
+				"answer a JSON object with a \"config\" object: {\"config\": {\"fields\": [...]}}"))
+		})
+
+	framework.ConformanceIt("config/without-job", "§3, §5",
+		"GET /config without job_id, stage_id and user_id (bulk mode) MUST answer 200 with a JSON config document within the timeout",
+		func(ctx SpecContext) {
+			By("calling GET /config as Teamtailor does in bulk mode: no job, stage or user")
+			x := f.GetConfig(ctx, true)
+			Expect(x).To(framework.HaveStatus(http.StatusOK), framework.Explain(x,
+				"bulk mode fetches /config once without job_id, stage_id and user_id; answer it like any other /config call instead of requiring them"))
+			Expect(framework.ConfigDocumentProblem(x.ResponseBody)).To(framework.BeNoProblem(), framework.Explain(x,
+				"answer a JSON object with a \"config\" object: {\"config\": {\"fields\": [...]}}"))
+		}, framework.CapBulk)
+
+	framework.ConformanceIt("config/schema-valid", "§3",
+		"every config document MUST be valid against config.schema.json (fields, their attributes, infobox and error fields)",
+		func(ctx SpecContext) {
+			judge(ctx, framework.AspectSchema,
+				"make the document match schemas/config.schema.json: an object {\"config\": {\"fields\": [...]}} whose fields have the attributes PROTOCOL §3 lists (an infobox needs content, an error field a message, every other field an id)")
+		})
+
+	framework.ConformanceIt("config/supported-types", "§3",
+		"every field of a config document MUST have one of the field types Teamtailor supports",
+		func(ctx SpecContext) {
+			judge(ctx, framework.AspectTypes,
+				"use only the supported types: "+strings.Join(framework.SupportedFieldTypes(), ", "))
+		})
+
+	framework.ConformanceIt("config/options", "§3",
+		"every select, multiselect and radio field MUST have a non-empty options or optgroups list",
+		func(ctx SpecContext) {
+			judge(ctx, framework.AspectOptions,
+				"give each choice field \"options\": [{\"id\": ..., \"label\": ...}] or \"optgroups\": [{\"label\": ..., \"options\": [...]}] with at least one option")
+		})
+
+	framework.ConformanceIt("config/unique-ids", "§1.1, §3",
+		"the field ids of a config document MUST be unique (they become webhook-data keys)",
+		func(ctx SpecContext) {
+			judge(ctx, framework.AspectIDs,
+				"give every field its own id: the value a recruiter picks reaches webhook-data under the id, so two fields with one id overwrite each other")
+		})
+
+	framework.ConformanceIt("config/assessment-criteria", "§2.3, §3",
+		"assessment-criteria, when present, MUST be a list of {id, label} objects with unique, non-empty string ids",
+		func(ctx SpecContext) {
+			judge(ctx, framework.AspectCriteria,
+				"declare criteria as \"assessment-criteria\": [{\"id\": \"problem_solving\", \"label\": \"Problem solving\"}] inside \"config\", each id once")
+		})
+
+	framework.ConformanceIt("config/refetch", "§3",
+		"for each refetch field, GET /config with the picked value as a query parameter named by the field id MUST answer 200 with a valid config document",
+		func(ctx SpecContext) {
+			x := configs(ctx)[0]
+			form, err := framework.ReadForm(x)
+			framework.Depends(err == nil, "%v (see config/with-job)", err)
+			query := f.Mock.ConfigQuery()
+			if x.Step != f.Mock.ConfigStep(false) {
+				query = nil // only the bulk-mode config could be read
+			}
+			picked := framework.CheckedValues(form, framework.PickValues(f.Mock, form))
+			refetched := 0
+			for _, field := range form.Fields {
+				v, ok := picked[field.ID]
+				if !field.Refetch || !ok {
+					continue
+				}
+				By(fmt.Sprintf("refetching /config with %s=%s, as when a recruiter picks a value in the refetch field %q", field.ID, v, field.ID))
+				q := url.Values{}
+				for k, vs := range query {
+					q[k] = vs
+				}
+				q.Set(field.ID, v)
+				rx := f.Partner.Do(ctx, framework.Call{Step: "GET /config after a change of the refetch field " + field.ID, Method: "GET", Path: "config", Query: q})
+				Expect(rx).To(framework.HaveStatus(http.StatusOK), framework.Explain(rx,
+					"answer the refetch with 200 and a config document; the picked values arrive as query parameters named by field id (%s=%s)", field.ID, v))
+				Expect(framework.JudgeConfig("config", []byte(rx.ResponseBody)).All()).To(framework.BeFree(), framework.Explain(rx,
+					"the config answered to a refetch must be as valid as the first one (schemas/config.schema.json, supported types, options, unique ids)"))
+				refetched++
+			}
+			if refetched == 0 {
+				framework.Note("the config has no refetch field with a value to pick: nothing to refetch")
+			}
+		})
+
+	framework.ConformanceIt("config/provider-key-missing", "§1, §1.3",
+		"GET /config without a provider key MUST answer 401 or 403, or a config holding an error field, and never a 5xx",
+		func(ctx SpecContext) {
+			x := f.Partner.Do(ctx, framework.Call{Step: "GET /config without Authorization", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: framework.AuthNone})
+			Expect(x).To(framework.RefuseProviderKey(), framework.Explain(x,
+				"check \"Authorization: Bearer <provider key>\" on /config; without one answer 401 (or a config with an {\"type\": \"error\", \"message\": ...} field), never a 5xx"))
+		})
+
+	framework.ConformanceIt("config/provider-key-wrong", "§1, §1.3, §4",
+		"GET /config with a provider key Teamtailor never issued to the partner MUST answer 401 or 403, or a config holding an error field, and never a 5xx",
+		func(ctx SpecContext) {
+			wrong := framework.WrongProviderKey()
+			x := f.Partner.Do(ctx, framework.Call{Step: "GET /config with a provider key signed with another API key", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: wrong})
+			Expect(x).To(framework.RefuseProviderKey(), framework.Explain(x,
+				"verify the provider key: a JWT must verify with your partner API key (HS256), a UUID must be one of your activations; answer 401 otherwise"))
+		})
+})

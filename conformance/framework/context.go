@@ -1,0 +1,268 @@
+package framework
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"maps"
+	"net"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
+)
+
+// Settings is everything the suite is told about the partner under test.
+// Flags fill it (RegisterFlags), AfterReadingAllFlags validates it and
+// derives the provider key; after that it is read-only.
+type Settings struct {
+	// BaseURL is the partner's BASE_URL (PROTOCOL §1).
+	BaseURL string
+	// APIKey is the partner API key: it signs JWT provider keys (§4) and
+	// authenticates the partner's calls to the embedded mock (§2).
+	APIKey string
+	// WebhookSecret signs webhooks and actions (§1.2).
+	WebhookSecret string
+	// ProviderKey is sent as "Authorization: Bearer <key>" (§1). Given, or
+	// built from ActivationFields, or a random UUID.
+	ProviderKey string
+	// ActivationFields are activation form values to build a JWT provider
+	// key from, as Teamtailor does (§4).
+	ActivationFields map[string]string
+	// ActivationConfig is the path of a static activation config (§4); the
+	// partner's GET /activation is used when it is empty.
+	ActivationConfig string
+
+	// MockListen is where the embedded mock listens; port 0 picks a free
+	// port, so each parallel process gets its own mock.
+	MockListen string
+	// MockPublicURL is the mock's URL as the partner reaches it, used in
+	// update-url; by default http://<the address it listens on>.
+	MockPublicURL string
+	// Timeout bounds each call to the partner and each wait for it.
+	Timeout time.Duration
+
+	// Capabilities the partner claims; a check that needs one it does not
+	// claim is skipped.
+	VerifiesSignatures bool
+	Assessment         bool
+	Bulk               bool
+	Actions            bool
+
+	// Reports to write besides the console output.
+	JUnitReport string
+	JSONReport  string
+	HTMLReport  string
+
+	// providerKeySource says how ProviderKey was obtained, for messages.
+	providerKeySource string
+}
+
+// TestContext is the suite's settings. It is written only before the specs
+// run (flags, then AfterReadingAllFlags) and only read while they run.
+var TestContext Settings
+
+// EnvPrefix starts the environment variable of every flag: --base-url is
+// also TTCONF_BASE_URL.
+const EnvPrefix = "TTCONF_"
+
+// EnvName returns the environment variable matching a flag name.
+func EnvName(flagName string) string {
+	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// DefaultTimeout is the default of --timeout.
+const DefaultTimeout = 10 * time.Second
+
+// fieldsFlag collects repeated --activation-field key=value flags.
+type fieldsFlag map[string]string
+
+func (f fieldsFlag) String() string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(f)) {
+		parts = append(parts, k+"="+f[k])
+	}
+	return strings.Join(parts, ",")
+}
+
+func (f fieldsFlag) Set(v string) error {
+	for _, pair := range strings.Split(v, ",") {
+		k, val, ok := strings.Cut(strings.TrimSpace(pair), "=")
+		if !ok || k == "" {
+			return fmt.Errorf("%q is not key=value", pair)
+		}
+		f[k] = val
+	}
+	return nil
+}
+
+// RegisterFlags binds the suite's flags to fs, each defaulting to its
+// TTCONF_* environment variable read through getenv. Bad environment
+// values are reported by AfterReadingAllFlags.
+func RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
+	c := &TestContext
+	c.ActivationFields = fieldsFlag{}
+	envProblems = nil
+	str := func(dst *string, name, def, usage string) {
+		v := getenv(EnvName(name))
+		if v == "" {
+			v = def
+		}
+		fs.StringVar(dst, name, v, usage+"; env "+EnvName(name))
+	}
+	boolean := func(dst *bool, name, usage string) {
+		v := false
+		if s := getenv(EnvName(name)); s != "" {
+			b, err := strconv.ParseBool(s)
+			if err != nil {
+				envProblems = append(envProblems, fmt.Errorf("%s=%q is not a boolean (use true or false)", EnvName(name), s))
+			}
+			v = b
+		}
+		fs.BoolVar(dst, name, v, usage+"; env "+EnvName(name))
+	}
+	str(&c.BaseURL, "base-url", "", "the partner's BASE_URL, e.g. http://localhost:3000 (required)")
+	str(&c.APIKey, "api-key", "", "the partner API key, as in the integration's settings (required): signs JWT provider keys and authenticates the partner's result posts")
+	str(&c.WebhookSecret, "webhook-secret", "", "the webhook secret (signature key) (required): every webhook is signed, PROTOCOL §1.2")
+	str(&c.ProviderKey, "provider-key", "", "the provider key sent as \"Authorization: Bearer <key>\"; default: a JWT built from --activation-field values, or a random UUID (a form without fields)")
+	fields := fieldsFlag(c.ActivationFields)
+	if v := getenv(EnvName("activation-field")); v != "" {
+		if err := fields.Set(v); err != nil {
+			envProblems = append(envProblems, fmt.Errorf("%s: %w", EnvName("activation-field"), err))
+		}
+	}
+	fs.Var(fields, "activation-field", "an activation form value key=value (repeatable, or comma separated): the provider key becomes a JWT (HS256, signed with the API key) carrying them, as Teamtailor builds it; env "+EnvName("activation-field"))
+	str(&c.ActivationConfig, "activation-config", "", "file holding the partner's static activation config; default: GET BASE_URL/activation")
+	str(&c.MockListen, "mock-listen", "127.0.0.1:0", "address of the embedded mock that receives the partner's result posts; port 0 picks a free one (a fixed port needs a single process, not ginkgo -p)")
+	str(&c.MockPublicURL, "mock-public-url", "", "the embedded mock's URL as the partner reaches it (update-url points there); default http://<mock-listen address>")
+	timeout := DefaultTimeout
+	if s := getenv(EnvName("timeout")); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			envProblems = append(envProblems, fmt.Errorf("%s=%q is not a duration such as 10s", EnvName("timeout"), s))
+		}
+		timeout = d
+	}
+	fs.DurationVar(&c.Timeout, "timeout", timeout, "how long the partner may take to answer a call or to post a result; env "+EnvName("timeout"))
+	boolean(&c.VerifiesSignatures, "verifies-signatures", "the partner verifies Teamtailor-Signature: run the signature checks")
+	boolean(&c.Assessment, "assessment", "the partner has the assessment capability and posts results: run the results checks")
+	boolean(&c.Bulk, "bulk", "the partner allows bulk mode: run the bulk checks (config without job, bulk webhook)")
+	boolean(&c.Actions, "actions", "the partner's results declare actions: run the actions checks")
+	str(&c.JUnitReport, "junit-report", "", "write a JUnit XML report to this file (its folder is created)")
+	str(&c.JSONReport, "json-report", "", "write the results document (report.schema.json) to this file")
+	str(&c.HTMLReport, "html-report", "", "write an HTML report with every request and response, secrets redacted, to this file")
+}
+
+// envProblems are bad environment values RegisterFlags met.
+var envProblems []error
+
+// AfterReadingAllFlags validates TestContext, reporting every problem at
+// once, and derives what the flags leave implicit: the provider key.
+func AfterReadingAllFlags() error {
+	c := &TestContext
+	problems := append([]error(nil), envProblems...)
+	if c.BaseURL == "" {
+		problems = append(problems, fmt.Errorf("--base-url (or %s) is required: the partner's BASE_URL, e.g. --base-url http://localhost:3000", EnvName("base-url")))
+	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		problems = append(problems, fmt.Errorf("--base-url %q must be an absolute http(s) URL such as http://localhost:3000", c.BaseURL))
+	}
+	if c.APIKey == "" {
+		problems = append(problems, fmt.Errorf("--api-key (or %s) is required: the partner API key from the integration's settings", EnvName("api-key")))
+	}
+	if c.WebhookSecret == "" {
+		problems = append(problems, fmt.Errorf("--webhook-secret (or %s) is required: the webhook secret (signature key) from the integration's settings", EnvName("webhook-secret")))
+	}
+	if c.ProviderKey != "" && len(c.ActivationFields) > 0 {
+		problems = append(problems, errors.New("give --provider-key or --activation-field, not both: the activation fields build the provider key"))
+	}
+	if _, _, err := net.SplitHostPort(c.MockListen); err != nil {
+		problems = append(problems, fmt.Errorf("--mock-listen %q must be host:port, e.g. 0.0.0.0:8081", c.MockListen))
+	}
+	if c.MockPublicURL != "" {
+		if u, err := url.Parse(c.MockPublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			problems = append(problems, fmt.Errorf("--mock-public-url %q must be an absolute http(s) URL such as http://suite:8081", c.MockPublicURL))
+		}
+	}
+	if c.Timeout <= 0 {
+		problems = append(problems, fmt.Errorf("--timeout must be positive, got %s", c.Timeout))
+	}
+	if c.ActivationConfig != "" {
+		if _, err := os.Stat(c.ActivationConfig); err != nil {
+			problems = append(problems, fmt.Errorf("--activation-config: %w", err))
+		}
+	}
+	if err := errors.Join(problems...); err != nil {
+		return err
+	}
+	switch {
+	case c.ProviderKey != "":
+		c.providerKeySource = "--provider-key"
+	case len(c.ActivationFields) > 0:
+		// PROTOCOL §4: a form with fields gives a JWT signed with the API key.
+		key, err := providerkey.NewJWT(c.APIKey, c.ActivationFields, time.Now())
+		if err != nil {
+			return fmt.Errorf("--activation-field: %w", err)
+		}
+		c.ProviderKey, c.providerKeySource = key, "a JWT built from --activation-field"
+	default:
+		// PROTOCOL §4: a form without fields gives a random UUID.
+		c.ProviderKey, c.providerKeySource = uuid.NewString(), "a random UUID (no --provider-key or --activation-field)"
+	}
+	return nil
+}
+
+// Capability is a partner capability a check may need: the flag that
+// claims it.
+type Capability string
+
+// The capabilities, named by their flags.
+const (
+	CapSignatures Capability = "--verifies-signatures"
+	CapAssessment Capability = "--assessment"
+	CapBulk       Capability = "--bulk"
+	CapActions    Capability = "--actions"
+)
+
+// Claims reports whether the partner claims capability c.
+func (s Settings) Claims(c Capability) bool {
+	switch c {
+	case "":
+		return true
+	case CapSignatures:
+		return s.VerifiesSignatures
+	case CapAssessment:
+		return s.Assessment
+	case CapBulk:
+		return s.Bulk
+	case CapActions:
+		return s.Actions
+	}
+	return false
+}
+
+// CapabilityPrefix starts the reason of every check skipped because the
+// partner does not claim what it needs.
+const CapabilityPrefix = "capability not claimed: "
+
+// secrets returns the values reports must never show, longest first.
+func (s Settings) secrets() []string {
+	var out []string
+	for _, v := range []string{s.APIKey, s.WebhookSecret, s.ProviderKey} {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
+}
+
+// maskSecret shows the start of a secret and hides the rest, as the mock
+// does in its journal.
+func maskSecret(s string) string { return mockteamtailor.Mask(s) }

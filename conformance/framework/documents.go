@@ -1,0 +1,304 @@
+package framework
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/schemas"
+)
+
+// Problem is one thing wrong with a document, at a JSON pointer.
+type Problem = mockteamtailor.Problem
+
+// Aspects of a document the checks judge one each. A document's problems
+// are sorted into them, so that one defect fails exactly the check whose
+// rule it breaks; AspectSchema holds whatever no specific check owns.
+const (
+	AspectSchema      = "schema"
+	AspectTypes       = "types"
+	AspectOptions     = "options"
+	AspectIDs         = "ids"
+	AspectCriteria    = "criteria"
+	AspectStatus      = "status"
+	AspectScore       = "score"
+	AspectDetails     = "details"
+	AspectAttachments = "attachments"
+)
+
+// Verdict is a document's problems sorted by aspect.
+type Verdict map[string][]Problem
+
+func (v Verdict) add(aspect string, p Problem) {
+	if !slices.Contains(v[aspect], p) {
+		v[aspect] = append(v[aspect], p)
+	}
+}
+
+// List renders the problems of one aspect, one per line.
+func (v Verdict) List(aspect string) string {
+	var lines []string
+	for _, p := range v[aspect] {
+		lines = append(lines, "    "+p.String())
+	}
+	return strings.Join(lines, "\n")
+}
+
+// All returns every problem, in aspect order.
+func (v Verdict) All() []Problem {
+	var out []Problem
+	for _, a := range []string{AspectSchema, AspectTypes, AspectOptions, AspectIDs, AspectCriteria, AspectStatus, AspectScore, AspectDetails, AspectAttachments} {
+		out = append(out, v[a]...)
+	}
+	return out
+}
+
+var (
+	fieldTypePointer   = regexp.MustCompile(`^/config/fields/\d+/type$`)
+	fieldOptionPointer = regexp.MustCompile(`^/config/fields/\d+(/options|/optgroups)?$`)
+)
+
+// JudgeConfig judges a config document (schema "config", PROTOCOL §3) or
+// an activation config (schema "activation-config", §4): the schema,
+// field types, options of choice fields, unique ids and assessment
+// criteria. It returns nil problems only for a document Teamtailor takes.
+func JudgeConfig(schema string, doc []byte) Verdict {
+	v := Verdict{}
+	if err := schemas.Validate(schema, doc); err != nil {
+		var verr *schemas.ValidationError
+		if !errors.As(err, &verr) {
+			v.add(AspectSchema, Problem{Message: err.Error()})
+			return v
+		}
+		for _, p := range verr.Problems {
+			pr := Problem{Pointer: p.Pointer, Message: p.Message}
+			switch {
+			case fieldTypePointer.MatchString(p.Pointer):
+				v.add(AspectTypes, pr)
+			case fieldOptionPointer.MatchString(p.Pointer) && strings.Contains(p.Keyword, "/then/anyOf/"):
+				v.add(AspectOptions, pr)
+			case strings.HasPrefix(p.Pointer, "/config/assessment-criteria"):
+				v.add(AspectCriteria, pr)
+			default:
+				v.add(AspectSchema, pr)
+			}
+		}
+	}
+	// What a schema cannot say: unique field ids (they become webhook-data
+	// keys) and unique criterion ids.
+	var d struct {
+		Config struct {
+			Fields   []map[string]json.RawMessage `json:"fields"`
+			Criteria []map[string]json.RawMessage `json:"assessment-criteria"`
+		} `json:"config"`
+	}
+	if json.Unmarshal(doc, &d) != nil {
+		return v
+	}
+	uniqueIDs := func(items []map[string]json.RawMessage, base, what, aspect string) {
+		seen := map[string]int{}
+		for i, item := range items {
+			var id string
+			if json.Unmarshal(item["id"], &id) != nil || id == "" {
+				continue
+			}
+			if first, dup := seen[id]; dup {
+				v.add(aspect, Problem{Pointer: fmt.Sprintf("%s/%d/id", base, i),
+					Message: fmt.Sprintf("%s id %q is used already by %s/%d", what, id, base, first)})
+				continue
+			}
+			seen[id] = i
+		}
+	}
+	uniqueIDs(d.Config.Fields, "/config/fields", "field", AspectIDs)
+	uniqueIDs(d.Config.Criteria, "/config/assessment-criteria", "criterion", AspectCriteria)
+	return v
+}
+
+var (
+	criterionIDPointer    = regexp.MustCompile(`^/data/attributes/assessment-criteria/\d+/id$`)
+	criterionScorePointer = regexp.MustCompile(`^/data/attributes/assessment-criteria/\d+/score$`)
+)
+
+// JudgeResultPost judges the body of a PUT or PATCH to update-url
+// (PROTOCOL §2.3) with the Partner API's schema and rules, and checks the
+// criteria ids against those the partner's config declared (declared nil:
+// unknown, not checked).
+func JudgeResultPost(body []byte, declared []string) Verdict {
+	v := Verdict{}
+	var all []Problem
+	if err := schemas.Validate("partner-result-update-request", body); err != nil {
+		var verr *schemas.ValidationError
+		if errors.As(err, &verr) {
+			for _, p := range verr.Problems {
+				all = append(all, Problem{Pointer: p.Pointer, Message: p.Message})
+			}
+		} else {
+			all = append(all, Problem{Message: err.Error()})
+		}
+	}
+	all = append(all, mockteamtailor.CheckResultUpdate(body)...)
+	for _, p := range all {
+		switch ptr := p.Pointer; {
+		case strings.HasPrefix(ptr, "/data/attributes/status"):
+			v.add(AspectStatus, p)
+		case strings.HasPrefix(ptr, "/data/attributes/assessment/score"), criterionScorePointer.MatchString(ptr):
+			v.add(AspectScore, p)
+		case strings.HasPrefix(ptr, "/data/attributes/details"):
+			v.add(AspectDetails, p)
+		case strings.HasPrefix(ptr, "/data/attributes/attachments"):
+			v.add(AspectAttachments, p)
+		case criterionIDPointer.MatchString(ptr):
+			v.add(AspectCriteria, p)
+		default:
+			v.add(AspectSchema, p)
+		}
+	}
+	if declared == nil {
+		return v
+	}
+	for i, id := range PostedCriteria(body) {
+		if !slices.Contains(declared, id) {
+			v.add(AspectCriteria, Problem{Pointer: fmt.Sprintf("/data/attributes/assessment-criteria/%d/id", i),
+				Message: fmt.Sprintf("%q is not among the assessment-criteria the config declared (%s)", id, quoted(declared))})
+		}
+	}
+	return v
+}
+
+func quoted(ss []string) string {
+	if len(ss) == 0 {
+		return "none"
+	}
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// postedAttributes decodes the attributes of a result post leniently.
+func postedAttributes(body []byte) map[string]json.RawMessage {
+	var doc struct {
+		Data struct {
+			Attributes map[string]json.RawMessage `json:"attributes"`
+		} `json:"data"`
+	}
+	json.Unmarshal(body, &doc)
+	return doc.Data.Attributes
+}
+
+// PostedStatus returns the status a result post sets, if any.
+func PostedStatus(body []byte) (string, bool) {
+	var s string
+	raw, ok := postedAttributes(body)["status"]
+	if !ok || json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// PostedCriteria returns the criterion ids a result post scores, as text.
+func PostedCriteria(body []byte) []string {
+	var items []struct {
+		ID json.RawMessage `json:"id"`
+	}
+	json.Unmarshal(postedAttributes(body)["assessment-criteria"], &items)
+	var out []string
+	for _, it := range items {
+		var s string
+		if json.Unmarshal(it.ID, &s) != nil {
+			s = string(bytes.TrimSpace(it.ID))
+		}
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Action is an action button a result post declares (PROTOCOL §2.3).
+type Action = mockteamtailor.Action
+
+// PostedActions returns the actions a result post declares.
+func PostedActions(body []byte) []Action {
+	var out []Action
+	json.Unmarshal(postedAttributes(body)["actions"], &out)
+	return slices.DeleteFunc(out, func(a Action) bool { return a.Endpoint == "" })
+}
+
+// statusRank orders result statuses: a result moves forward only
+// (PROTOCOL §2.3); completed and failed are both final.
+var statusRank = map[string]int{"sending": 0, "sent": 1, "pending": 2, "completed": 3, "failed": 3}
+
+// Backwards returns the first move from a status to an earlier one in
+// statuses (unknown statuses are ignored), or ok false.
+func Backwards(statuses []string) (from, to string, ok bool) {
+	best, bestStatus := -1, ""
+	for _, s := range statuses {
+		r, known := statusRank[s]
+		if !known {
+			continue
+		}
+		if r < best {
+			return bestStatus, s, true
+		}
+		if r > best {
+			best, bestStatus = r, s
+		}
+	}
+	return "", "", false
+}
+
+// IsJSONAPI reports whether a Content-Type is the JSON:API media type
+// (PROTOCOL §2), parameters allowed as the Partner API allows them.
+func IsJSONAPI(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == mockteamtailor.MediaType
+}
+
+// LooksStructured reports whether a body is JSON or markup rather than a
+// plain string (PROTOCOL §1.3: an error body is shown as the message).
+func LooksStructured(body string) bool {
+	t := strings.TrimSpace(body)
+	return t != "" && strings.ContainsRune("{[<", rune(t[0]))
+}
+
+// SupportedFieldTypes returns the field types Teamtailor supports
+// (PROTOCOL §3), read from config.schema.json.
+func SupportedFieldTypes() []string {
+	src, _ := schemas.Source("config")
+	var s struct {
+		Defs struct {
+			Field struct {
+				Properties struct {
+					Type struct {
+						Enum []string `json:"enum"`
+					} `json:"type"`
+				} `json:"properties"`
+			} `json:"field"`
+		} `json:"$defs"`
+	}
+	json.Unmarshal(src, &s)
+	return s.Defs.Field.Properties.Type.Enum
+}
+
+// AnswerStatus returns the status a webhook answer's
+// partner_result_attributes sets, if any (PROTOCOL §1.3).
+func AnswerStatus(body []byte) (string, bool) {
+	var doc struct {
+		Attrs struct {
+			Status *string `json:"status"`
+		} `json:"partner_result_attributes"`
+	}
+	if json.Unmarshal(body, &doc) != nil || doc.Attrs.Status == nil {
+		return "", false
+	}
+	return *doc.Attrs.Status, true
+}

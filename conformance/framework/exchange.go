@@ -1,0 +1,231 @@
+package framework
+
+import (
+	"fmt"
+	"maps"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Directions of exchanges.
+const (
+	// ToPartner is a call the suite made to BASE_URL, playing Teamtailor.
+	ToPartner = "suite→partner"
+	// FromPartner is a call the partner made to the embedded mock's
+	// Partner API.
+	FromPartner = "partner→mock"
+)
+
+// Exchange is one HTTP request and what came of it. The suite records
+// every exchange of a check; failures quote them and the reports list
+// them.
+type Exchange struct {
+	Direction      string        `json:"direction"`
+	Step           string        `json:"step,omitempty"` // what the suite was doing
+	Method         string        `json:"method"`
+	URL            string        `json:"url"`
+	RequestHeader  http.Header   `json:"requestHeader"`
+	RequestBody    string        `json:"requestBody,omitempty"`
+	Status         int           `json:"status,omitempty"` // 0 when nothing came back
+	ResponseHeader http.Header   `json:"responseHeader,omitempty"`
+	ResponseBody   string        `json:"responseBody,omitempty"`
+	Started        time.Time     `json:"started"`
+	Elapsed        time.Duration `json:"-"`
+	ElapsedMS      float64       `json:"elapsedMs"`
+	// Error says why nothing (complete) came back: a timeout, or the
+	// partner was unreachable.
+	Error string `json:"error,omitempty"`
+	// Unreachable is set when the partner could not be reached at all
+	// (connection refused, DNS, TLS): the suite could not run the check.
+	Unreachable bool `json:"unreachable,omitempty"`
+}
+
+// Answered reports whether a complete response came back.
+func (x *Exchange) Answered() bool { return x.Error == "" && x.Status != 0 }
+
+// Success reports a complete 2xx response.
+func (x *Exchange) Success() bool { return x.Answered() && x.Status >= 200 && x.Status < 300 }
+
+// keyHeaders are the request headers failure messages quote, in order.
+var keyHeaders = []string{"Authorization", "Content-Type", "Teamtailor-Signature", "Teamtailor-Host", "X-Api-Version"}
+
+// excerptLimit is how much of a body failure messages quote.
+const excerptLimit = 600
+
+// Describe renders the exchange for people: what was sent (method, URL,
+// key headers, body excerpt) and what came back (status, headers, body
+// excerpt, time taken). Secrets are masked.
+func (x *Exchange) Describe() string {
+	var b strings.Builder
+	who := "Sent"
+	if x.Direction == FromPartner {
+		who = "The partner sent"
+	}
+	fmt.Fprintf(&b, "%s:\n    %s %s\n", who, x.Method, x.URL)
+	for _, name := range keyHeaders {
+		for _, v := range x.RequestHeader.Values(name) {
+			fmt.Fprintf(&b, "    %s: %s\n", name, maskHeader(name, v))
+		}
+	}
+	if x.RequestBody != "" {
+		fmt.Fprintf(&b, "    body: %s\n", excerpt(x.RequestBody))
+	}
+	who = "Received"
+	if x.Direction == FromPartner {
+		who = "The mock answered"
+	}
+	switch {
+	case x.Status == 0:
+		fmt.Fprintf(&b, "%s: nothing after %s: %s\n", who, round(x.Elapsed), x.Error)
+	default:
+		fmt.Fprintf(&b, "%s: %d %s after %s\n", who, x.Status, http.StatusText(x.Status), round(x.Elapsed))
+		for _, name := range slices.Sorted(maps.Keys(x.ResponseHeader)) {
+			if skipResponseHeader(name) {
+				continue
+			}
+			for _, v := range x.ResponseHeader[name] {
+				fmt.Fprintf(&b, "    %s: %s\n", name, v)
+			}
+		}
+		body := x.ResponseBody
+		if body == "" {
+			body = "(empty)"
+		}
+		fmt.Fprintf(&b, "    body: %s\n", excerpt(body))
+		if x.Error != "" {
+			fmt.Fprintf(&b, "    (%s)\n", x.Error)
+		}
+	}
+	return b.String()
+}
+
+func skipResponseHeader(name string) bool {
+	switch strings.ToLower(name) {
+	case "date", "content-length", "x-content-type-options", "x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset":
+		return true
+	}
+	return false
+}
+
+// Curl returns a shell command that sends the request again, headers and
+// body included. A webhook's signature in it holds its original
+// timestamp, so a partner checking the window refuses it after a while.
+func (x *Exchange) Curl() string {
+	var b strings.Builder
+	b.WriteString("curl -sS -i -X " + x.Method + " " + shellQuote(x.URL))
+	for _, name := range slices.Sorted(maps.Keys(x.RequestHeader)) {
+		switch strings.ToLower(name) {
+		case "content-length", "accept-encoding", "connection", "user-agent":
+			continue
+		}
+		for _, v := range x.RequestHeader[name] {
+			b.WriteString(" \\\n    -H " + shellQuote(name+": "+v))
+		}
+	}
+	if x.RequestBody != "" {
+		b.WriteString(" \\\n    --data-binary " + shellQuote(x.RequestBody))
+	}
+	return b.String()
+}
+
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// maskHeader masks credentials in a header value: the scheme of
+// Authorization stays, the key is cut to its first characters.
+func maskHeader(name, v string) string {
+	switch strings.ToLower(name) {
+	case "authorization":
+		scheme, key, ok := strings.Cut(v, " ")
+		if !ok {
+			return maskSecret(v)
+		}
+		return scheme + " " + maskSecret(key)
+	case "teamtailor-api-token":
+		return maskSecret(v)
+	}
+	return v
+}
+
+// excerpt returns the start of a body on one line, cut on a rune boundary.
+func excerpt(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) <= excerptLimit {
+		return s
+	}
+	n := excerptLimit
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + fmt.Sprintf("… (%d bytes in all)", len(s))
+}
+
+func round(d time.Duration) time.Duration {
+	switch {
+	case d > time.Second:
+		return d.Round(10 * time.Millisecond)
+	case d > time.Millisecond:
+		return d.Round(10 * time.Microsecond)
+	}
+	return d
+}
+
+// jwtPattern matches JSON Web Tokens: tokens of any kind are redacted
+// from reports, whoever issued them.
+var jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`)
+
+// Redactor hides secrets in text that leaves the process as a file.
+type Redactor struct {
+	secrets []string
+}
+
+// NewRedactor returns a redactor for the API key, webhook secret and
+// provider key of s, and any JWT.
+func NewRedactor(s Settings) Redactor { return Redactor{secrets: s.secrets()} }
+
+// String redacts every secret in s.
+func (r Redactor) String(s string) string {
+	for _, secret := range r.secrets {
+		if len(secret) >= 4 {
+			s = strings.ReplaceAll(s, secret, "[REDACTED]")
+		}
+	}
+	return jwtPattern.ReplaceAllString(s, "[REDACTED JWT]")
+}
+
+// Exchange returns a redacted copy of x: credentials headers are masked
+// and every secret in the URL, headers and bodies is replaced.
+func (r Redactor) Exchange(x Exchange) Exchange {
+	x.URL = r.String(x.URL)
+	x.RequestHeader = r.header(x.RequestHeader)
+	x.ResponseHeader = r.header(x.ResponseHeader)
+	x.RequestBody = r.String(x.RequestBody)
+	x.ResponseBody = r.String(x.ResponseBody)
+	x.Error = r.String(x.Error)
+	return x
+}
+
+func (r Redactor) header(h http.Header) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := make(http.Header, len(h))
+	for name, values := range h {
+		for _, v := range values {
+			switch strings.ToLower(name) {
+			case "authorization":
+				scheme, _, _ := strings.Cut(v, " ")
+				v = scheme + " [REDACTED]"
+			case "teamtailor-api-token":
+				v = "[REDACTED]"
+			}
+			out[name] = append(out[name], r.String(v))
+		}
+	}
+	return out
+}

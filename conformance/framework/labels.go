@@ -1,0 +1,213 @@
+package framework
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// The label vocabulary. It is closed: every label a spec carries is one of
+// these, added here and nowhere else. Area labels go on the top-level
+// Describe of each spec file; ConformanceIt and OptionalIt add the level
+// label, and the bulk label to checks that need bulk mode.
+var (
+	// LabelConformance marks a MUST of PROTOCOL.md.
+	LabelConformance = ginkgo.Label("conformance")
+	// LabelOptional marks a check of something the protocol leaves to the
+	// partner (signature verification, PROTOCOL §1.2).
+	LabelOptional = ginkgo.Label("optional")
+
+	LabelConfig     = ginkgo.Label("config")     // GET /config (§3)
+	LabelActivation = ginkgo.Label("activation") // activation config and validateEndpoint (§1.3, §4)
+	LabelWebhook    = ginkgo.Label("webhook")    // POST /webhook (§1.1, §1.3)
+	LabelSignature  = ginkgo.Label("signature")  // Teamtailor-Signature verification (§1.2)
+	LabelResults    = ginkgo.Label("results")    // results posted to update-url (§2, §2.3)
+	LabelActions    = ginkgo.Label("actions")    // action endpoints of results (§2.3)
+	LabelBulk       = ginkgo.Label("bulk")       // bulk mode (§5)
+)
+
+// Areas are the area labels, in catalogue order.
+var Areas = []string{"config", "activation", "webhook", "signature", "results", "actions"}
+
+// areaCapability is the capability every check of an area needs.
+var areaCapability = map[string]Capability{
+	"signature": CapSignatures,
+	"results":   CapAssessment,
+	"actions":   CapActions,
+}
+
+// Levels of checks.
+const (
+	LevelConformance = "conformance"
+	LevelOptional    = "optional"
+)
+
+// Check is one entry of the catalogue: a leaf spec and the rule it
+// enforces.
+type Check struct {
+	// ID is stable and readable: "<area>/<name>", e.g.
+	// "webhook/edge-case-candidates".
+	ID string `json:"id"`
+	// Label is the area label.
+	Label string `json:"label"`
+	// Level is conformance (a MUST) or optional.
+	Level string `json:"level"`
+	// Section names the PROTOCOL.md sections, e.g. "§1.2".
+	Section string `json:"section"`
+	// Rule is the MUST sentence the check enforces.
+	Rule string `json:"rule"`
+	// Needs is the capability the check needs, "" for none.
+	Needs Capability `json:"needs,omitempty"`
+}
+
+// Text is the spec text of the check: its id and its rule, so the name of
+// every check states the rule it enforces.
+func (c Check) Text() string { return c.ID + ": " + c.Rule }
+
+// SectionRef is the section as messages cite it: "PROTOCOL §1.2".
+func (c Check) SectionRef() string { return "PROTOCOL " + c.Section }
+
+var (
+	registryMu sync.Mutex // guards registry
+	registry   []Check
+)
+
+var idPattern = regexp.MustCompile(`^[a-z]+/[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// ConformanceIt declares a check of a MUST of PROTOCOL.md: an It whose
+// text is "<id>: <rule>", labelled conformance, recorded in the catalogue.
+// Extra arguments are a Capability the check needs beyond its area's (only
+// CapBulk) and Ginkgo decorators. It is, with OptionalIt, the only way to
+// declare a leaf spec.
+func ConformanceIt(id, section, rule string, body func(ginkgo.SpecContext), args ...any) bool {
+	return declare(LevelConformance, id, section, rule, body, args)
+}
+
+// OptionalIt declares a check of something the protocol leaves optional
+// (e.g. signature verification), labelled optional.
+func OptionalIt(id, section, rule string, body func(ginkgo.SpecContext), args ...any) bool {
+	return declare(LevelOptional, id, section, rule, body, args)
+}
+
+// declare records the check and registers its It. Mistakes in a
+// declaration are programmer errors and panic while the tree is built.
+func declare(level, id, section, rule string, body func(ginkgo.SpecContext), args []any) bool {
+	area, _, _ := strings.Cut(id, "/")
+	c := Check{ID: id, Label: area, Level: level, Section: section, Rule: rule, Needs: areaCapability[area]}
+	// Offset(2): failures point at the spec file, not at this function.
+	decorators := []any{ginkgo.Label(level), ginkgo.Offset(2)}
+	for _, a := range args {
+		switch a := a.(type) {
+		case Capability:
+			if a != CapBulk || c.Needs != "" {
+				panic(fmt.Sprintf("framework: check %s: only CapBulk may be added, and only in an area without its own capability", id))
+			}
+			c.Needs = a
+			decorators = append(decorators, LabelBulk)
+		case ginkgo.Labels:
+			panic(fmt.Sprintf("framework: check %s: labels come from labels.go through the area Describe and ConformanceIt/OptionalIt", id))
+		default:
+			decorators = append(decorators, a)
+		}
+	}
+	switch {
+	case !idPattern.MatchString(id):
+		panic(fmt.Sprintf("framework: check id %q must be <area>/<kebab-case-name>", id))
+	case !slices.Contains(Areas, area):
+		panic(fmt.Sprintf("framework: check %s: %q is not an area label (%s)", id, area, strings.Join(Areas, ", ")))
+	case !strings.Contains(rule, "MUST"):
+		panic(fmt.Sprintf("framework: check %s: the rule must be a MUST sentence", id))
+	case !strings.HasPrefix(section, "§"):
+		panic(fmt.Sprintf("framework: check %s: the section must cite PROTOCOL.md, e.g. §3", id))
+	}
+	if labels := ginkgo.CurrentTreeConstructionNodeReport().ContainerHierarchyLabels; !containsLabel(labels, area) {
+		panic(fmt.Sprintf("framework: check %s must be declared inside the Describe labelled %q", id, area))
+	}
+	registryMu.Lock()
+	for _, other := range registry {
+		if other.ID == id || other.Text() == c.Text() {
+			registryMu.Unlock()
+			panic(fmt.Sprintf("framework: check %s is declared twice", id))
+		}
+	}
+	registry = append(registry, c)
+	registryMu.Unlock()
+
+	wrapped := func(ctx ginkgo.SpecContext) {
+		if !TestContext.Claims(c.Needs) {
+			ginkgo.Skip(CapabilityPrefix + string(c.Needs))
+		}
+		body(ctx)
+	}
+	return ginkgo.It(c.Text(), append(decorators, wrapped)...)
+}
+
+func containsLabel(hierarchy [][]string, label string) bool {
+	for _, labels := range hierarchy {
+		if slices.Contains(labels, label) {
+			return true
+		}
+	}
+	return false
+}
+
+// Catalogue returns the checks declared so far, in area order, then in
+// declaration order. It is complete once the spec tree is built (RunSpecs
+// or PreviewSpecs).
+func Catalogue() []Check {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	out := slices.Clone(registry)
+	slices.SortStableFunc(out, func(a, b Check) int {
+		return slices.Index(Areas, a.Label) - slices.Index(Areas, b.Label)
+	})
+	return out
+}
+
+// checkByText finds the check of a spec by its text.
+func checkByText(text string) (Check, bool) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	for _, c := range registry {
+		if c.Text() == text {
+			return c, true
+		}
+	}
+	return Check{}, false
+}
+
+// CurrentCheck returns the check of the running spec.
+func CurrentCheck() (Check, bool) {
+	return checkByText(ginkgo.CurrentSpecReport().LeafNodeText)
+}
+
+// CheckCatalogue reports a catalogue that drifted from the spec tree: a
+// leaf spec declared without ConformanceIt or OptionalIt, or a check with
+// no spec.
+func CheckCatalogue(report types.Report, checks []Check) error {
+	var problems []error
+	seen := map[string]bool{}
+	for _, s := range report.SpecReports {
+		if s.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		c, ok := checkByText(s.LeafNodeText)
+		if !ok {
+			problems = append(problems, fmt.Errorf("the spec %q was not declared with ConformanceIt or OptionalIt", s.FullText()))
+			continue
+		}
+		seen[c.ID] = true
+	}
+	for _, c := range checks {
+		if !seen[c.ID] {
+			problems = append(problems, fmt.Errorf("the check %s has no spec in the tree", c.ID))
+		}
+	}
+	return errors.Join(problems...)
+}

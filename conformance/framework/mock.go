@@ -1,0 +1,280 @@
+package framework
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+)
+
+// Mock is the embedded fake Teamtailor: the mockteamtailor library on a
+// listener the partner can reach. It holds the partner under test, its
+// sandbox company with every job and candidate fixture, an activation
+// carrying the configured provider key, and it answers the partner's
+// result posts on its Partner API.
+type Mock struct {
+	Server     *mockteamtailor.Server
+	URL        string // public base URL, as in update-url
+	Partner    mockteamtailor.Partner
+	Company    mockteamtailor.Company
+	Activation mockteamtailor.Activation
+	// JobID, StageID and UserID are what /config gets for a trigger on the
+	// sandbox's first job stage (PROTOCOL §1).
+	JobID, StageID, UserID int64
+
+	candidates map[string]int64 // candidate fixture name -> candidate id
+	inbox      *Inbox
+	hs         *http.Server
+	ln         net.Listener
+}
+
+// partnerID is the id of the partner under test in the embedded mock.
+const partnerID = "partner-under-test"
+
+// StartMock starts the embedded mock on TestContext.MockListen.
+func StartMock(ctx context.Context) (*Mock, error) {
+	ln, err := net.Listen("tcp", TestContext.MockListen)
+	if err != nil {
+		return nil, fmt.Errorf("--mock-listen %s: %w", TestContext.MockListen, err)
+	}
+	m, err := newMock(ctx, ln)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	go m.hs.Serve(ln)
+	return m, nil
+}
+
+func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
+	public := TestContext.MockPublicURL
+	if public == "" {
+		public = "http://" + ln.Addr().String()
+	}
+	cfg := mockteamtailor.DefaultConfig()
+	cfg.PublicURL = strings.TrimRight(public, "/")
+	cfg.DeliveryTimeout = TestContext.Timeout
+	store := mockteamtailor.NewMemStore()
+	ids := mockteamtailor.NewIDs()
+	srv, err := mockteamtailor.NewServer(slog.New(slog.DiscardHandler), cfg, store, ids, time.Now)
+	if err != nil {
+		return nil, fmt.Errorf("embedded mock: %w", err)
+	}
+	sb, err := mockteamtailor.SeedSandbox(ctx, store, ids, time.Now, mockteamtailor.PartnerSettings{
+		ID: partnerID, Name: "Partner under test", APIKey: TestContext.APIKey,
+		WebhookSecret: TestContext.WebhookSecret, BaseURL: TestContext.BaseURL,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded mock: %w", err)
+	}
+	p := sb.Partner
+	p.Assessment, p.AllowBulk = TestContext.Assessment, TestContext.Bulk
+	// Webhooks carry every optional block a partner can switch on, so
+	// the edge-case fixtures reach the partner whole (PROTOCOL §1.1).
+	p.IncludeJobOffers, p.IncludeUploads = true, true
+	if err := store.PutPartner(ctx, p); err != nil {
+		return nil, fmt.Errorf("embedded mock: %w", err)
+	}
+	// The sandbox activation carries the provider key the suite sends.
+	if err := store.DeleteActivation(ctx, p.ID, sb.Activation.ID); err != nil {
+		return nil, fmt.Errorf("embedded mock: %w", err)
+	}
+	act := sb.Activation
+	act.ID, act.ProviderKey, act.Values = "", TestContext.ProviderKey, TestContext.ActivationFields
+	if act, err = store.CreateActivation(ctx, act); err != nil {
+		return nil, fmt.Errorf("embedded mock: %w", err)
+	}
+	m := &Mock{Server: srv, URL: cfg.PublicURL, Partner: p, Company: sb.Company, Activation: act, ln: ln, inbox: &Inbox{}}
+	if err := m.locate(ctx); err != nil {
+		return nil, fmt.Errorf("embedded mock: %w", err)
+	}
+	m.hs = &http.Server{Handler: m.inbox.wrap(srv), ReadHeaderTimeout: 10 * time.Second}
+	return m, nil
+}
+
+// locate finds the sandbox's first job, stage and user, and the candidate
+// of each fixture.
+func (m *Mock) locate(ctx context.Context) error {
+	store := m.Server.Store()
+	jobs, err := store.Jobs(ctx, m.Company.UUID)
+	if err != nil || len(jobs) == 0 || len(jobs[0].Stages) == 0 {
+		return fmt.Errorf("the sandbox has no job with a stage (%v)", err)
+	}
+	m.JobID, m.StageID = jobs[0].ID, jobs[0].Stages[0].ID
+	if len(m.Company.Users) > 0 {
+		m.UserID = m.Company.Users[0].ID
+	}
+	recs, _, err := store.Candidates(ctx, m.Company.UUID, mockteamtailor.Page{Number: 1, Size: 1000})
+	if err != nil {
+		return err
+	}
+	m.candidates = map[string]int64{}
+	for _, name := range fixtures.Names(fixtures.KindCandidates) {
+		c, err := mockteamtailor.CandidateFixture(name)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			if r.Data.UUID == c.UUID {
+				m.candidates[name] = r.ID
+			}
+		}
+		if _, ok := m.candidates[name]; !ok {
+			return fmt.Errorf("candidate fixture %q is not in the sandbox", name)
+		}
+	}
+	return nil
+}
+
+// Close stops the mock. The checks are over: a result the partner is
+// still posting is not waited for beyond a moment.
+func (m *Mock) Close(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if err := m.hs.Shutdown(ctx); err != nil {
+		m.hs.Close()
+	}
+	return m.Server.Close(ctx)
+}
+
+// CandidateFixtures returns the names of the candidate fixtures, sorted.
+func (m *Mock) CandidateFixtures() []string {
+	return fixtures.Names(fixtures.KindCandidates)
+}
+
+// Webhook is a webhook built by the mock and not sent yet: its partner
+// result exists, in status sending.
+type Webhook struct {
+	mockteamtailor.PreparedWebhook
+	Candidate string // the candidate fixture
+	Bulk      bool   // bulk mode: no job (PROTOCOL §5)
+}
+
+// PrepareWebhook builds the webhook Teamtailor would send for the
+// candidate of a fixture with webhook-data data, on the sandbox's first job
+// or, with bulk, without job. Each call makes a new event and result.
+func (m *Mock) PrepareWebhook(ctx context.Context, candidate string, bulk bool, data map[string]string) (Webhook, error) {
+	id, ok := m.candidates[candidate]
+	if !ok {
+		return Webhook{}, fmt.Errorf("there is no candidate fixture %q", candidate)
+	}
+	req := mockteamtailor.PrepareRequest{PartnerID: m.Partner.ID, CandidateID: id, JobID: m.JobID, WebhookData: data}
+	if bulk {
+		req.JobID = 0
+	}
+	w, err := m.Server.PrepareWebhook(ctx, req)
+	if err != nil {
+		return Webhook{}, fmt.Errorf("prepare a webhook for %s: %w", candidate, err)
+	}
+	return Webhook{PreparedWebhook: w, Candidate: candidate, Bulk: bulk}, nil
+}
+
+// PostsTo returns the partner's Partner API requests to the update-url of
+// result id so far, oldest first.
+func (m *Mock) PostsTo(resultID string) []Exchange { return m.inbox.to(resultID) }
+
+// Inbox records every Partner API request the partner makes to the
+// embedded mock, whole, with the mock's answer. The mock's own journal
+// keeps only the bytes its handlers read, so a request refused for its
+// headers (401, 406, 415) has no body there; the suite needs the body of
+// every post to judge it.
+type Inbox struct {
+	mu       sync.Mutex // guards byResult
+	byResult map[string][]*Exchange
+}
+
+// wrap records the requests to /partner/ passing to next.
+func (in *Inbox) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/partner/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxResponse))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		rec := &recorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		x := &Exchange{
+			Direction: FromPartner, Step: "the partner's " + r.Method + " " + r.URL.Path, Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI(),
+			RequestHeader: r.Header.Clone(), RequestBody: string(body),
+			Status: rec.status, ResponseHeader: rec.Header().Clone(), ResponseBody: rec.body.String(),
+			Started: start, Elapsed: time.Since(start),
+		}
+		x.ElapsedMS = ms(x.Elapsed)
+		id, _ := strings.CutPrefix(r.URL.Path, "/partner/v1/partner-results/")
+		if id == r.URL.Path {
+			id = ""
+		}
+		in.mu.Lock()
+		if in.byResult == nil {
+			in.byResult = map[string][]*Exchange{}
+		}
+		in.byResult[id] = append(in.byResult[id], x)
+		in.mu.Unlock()
+	})
+}
+
+func (in *Inbox) to(resultID string) []Exchange {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	var out []Exchange
+	for _, x := range in.byResult[resultID] {
+		out = append(out, *x)
+	}
+	return out
+}
+
+// recorder keeps the status and body a handler writes.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	if r.body.Len() < maxResponse {
+		r.body.Write(p[:min(len(p), maxResponse-r.body.Len())])
+	}
+	return r.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// mockOf is the process's embedded mock, set by StartSuite before any
+// check runs and read-only afterwards.
+var mockOf *Mock
+
+// TheMock returns the embedded mock of this process.
+func TheMock() *Mock {
+	if mockOf == nil {
+		panic("framework: the embedded mock is not running; StartSuite starts it in BeforeSuite")
+	}
+	return mockOf
+}
+
+// fixtureNames lists fixture names except some.
+func fixtureNames(except ...string) []string {
+	return slices.DeleteFunc(fixtures.Names(fixtures.KindCandidates), func(n string) bool { return slices.Contains(except, n) })
+}

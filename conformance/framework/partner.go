@@ -1,0 +1,239 @@
+package framework
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
+)
+
+// maxResponse is how much of a partner's response the suite reads.
+const maxResponse = 1 << 20
+
+// Transcript is the list of exchanges of one check, safe for concurrent
+// use (the partner's posts arrive on other goroutines).
+type Transcript struct {
+	mu   sync.Mutex // guards list
+	list []*Exchange
+}
+
+// Add records x.
+func (t *Transcript) Add(x *Exchange) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.list = append(t.list, x)
+}
+
+// All returns copies of the exchanges, oldest first.
+func (t *Transcript) All() []Exchange {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]Exchange, len(t.list))
+	for i, x := range t.list {
+		out[i] = *x
+	}
+	return out
+}
+
+// Auth values of Call.Auth besides a literal provider key.
+const (
+	// AuthProviderKey sends the configured provider key (the default).
+	AuthProviderKey = ""
+	// AuthNone sends no Authorization header.
+	AuthNone = "\x00none"
+)
+
+// Call is one call to the partner, as Teamtailor makes it (PROTOCOL §1).
+type Call struct {
+	// Step says what the call is for; it titles the exchange in reports.
+	Step   string
+	Method string
+	// Path is under BASE_URL, e.g. "config" or "actions/resend".
+	Path  string
+	Query url.Values
+	// Auth is AuthProviderKey, AuthNone, or a provider key to send instead.
+	Auth string
+	// Signature is the Teamtailor-Signature value; "" sends none.
+	Signature string
+	Body      []byte
+}
+
+// PartnerClient plays Teamtailor towards BASE_URL. Every call is recorded
+// in its transcript.
+type PartnerClient struct {
+	base        string
+	providerKey string
+	host        string
+	client      *http.Client
+	transcript  *Transcript
+	// deferUnreachable makes Do leave an unreachable partner to the
+	// caller: set for work shared by checks, which each report it.
+	deferUnreachable bool
+}
+
+// NewPartnerClient returns a client for TestContext's partner that
+// records into t.
+func NewPartnerClient(t *Transcript) *PartnerClient {
+	return &PartnerClient{
+		base:        strings.TrimRight(TestContext.BaseURL, "/"),
+		providerKey: TestContext.ProviderKey,
+		host:        mockteamtailor.DefaultConfig().StackHost(),
+		transcript:  t,
+		client: &http.Client{
+			Timeout: TestContext.Timeout,
+			// Teamtailor does not follow redirects.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+}
+
+// Transcript returns the client's transcript.
+func (c *PartnerClient) Transcript() *Transcript { return c.transcript }
+
+// Do makes the call and records it. When the partner cannot be reached at
+// all it fails the check with the outcome "error": the suite could not
+// run it. A timeout is not such an error: it breaks the rule that the
+// partner answers in time, and is left to the check.
+func (c *PartnerClient) Do(ctx context.Context, call Call) *Exchange {
+	ginkgo.GinkgoHelper()
+	x := c.Send(ctx, call)
+	if x.Unreachable && !c.deferUnreachable {
+		FailUnreachable(x)
+	}
+	return x
+}
+
+// Send makes the call and records it, without failing the check.
+func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
+	target := c.base + "/" + strings.TrimLeft(call.Path, "/")
+	if len(call.Query) > 0 {
+		target += "?" + call.Query.Encode()
+	}
+	x := &Exchange{Direction: ToPartner, Step: call.Step, Method: call.Method, URL: target, Started: time.Now()}
+	c.transcript.Add(x)
+	var body io.Reader
+	if call.Body != nil {
+		body = bytes.NewReader(call.Body)
+		x.RequestBody = string(call.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, call.Method, target, body)
+	if err != nil {
+		x.Error = "the request could not be built: " + err.Error()
+		return x
+	}
+	h := req.Header
+	h.Set("User-Agent", "ttconformance (Teamtailor partner conformance suite)")
+	h.Set("Teamtailor-Host", c.host)
+	h.Set("Accept", "application/json")
+	if call.Body != nil {
+		h.Set("Content-Type", "application/json")
+	}
+	switch call.Auth {
+	case AuthNone:
+	case AuthProviderKey:
+		h.Set("Authorization", "Bearer "+c.providerKey)
+	default:
+		h.Set("Authorization", "Bearer "+call.Auth)
+	}
+	if call.Signature != "" {
+		h.Set(signature.Header, call.Signature)
+	}
+	x.RequestHeader = h.Clone()
+	began := time.Now()
+	resp, err := c.client.Do(req)
+	if err != nil {
+		x.Elapsed = time.Since(began)
+		x.Error, x.Unreachable = describeTransportError(err, req.URL, TestContext.Timeout)
+		x.ElapsedMS = ms(x.Elapsed)
+		return x
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	x.Elapsed = time.Since(began)
+	x.ElapsedMS = ms(x.Elapsed)
+	x.Status, x.ResponseHeader, x.ResponseBody = resp.StatusCode, resp.Header.Clone(), string(raw)
+	if err != nil {
+		x.Error, _ = describeTransportError(err, req.URL, TestContext.Timeout)
+		x.Error = "the response body could not be read: " + x.Error
+	}
+	return x
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// describeTransportError says what went wrong with a call that got no
+// answer, and whether the partner was unreachable (connection refused,
+// DNS, TLS: the suite cannot run the check) rather than too slow or
+// misbehaving (a failure of the check).
+func describeTransportError(err error, u *url.URL, timeout time.Duration) (string, bool) {
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var recordErr tls.RecordHeaderError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return fmt.Sprintf("timeout: no complete answer from %s within %s", u.Host, timeout), false
+	case errors.As(err, &dnsErr):
+		return fmt.Sprintf("unreachable: DNS error, the host %q could not be resolved (%s)", dnsErr.Name, dnsErr.Err), true
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("unreachable: connection refused, nothing is listening at %s", u.Host), true
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return fmt.Sprintf("unreachable: no route to %s", u.Host), true
+	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+		return fmt.Sprintf("unreachable: TLS error, the certificate of %s is not trusted (%v)", u.Host, err), true
+	case errors.As(err, &recordErr):
+		return fmt.Sprintf("unreachable: TLS error, %s did not answer TLS (is it plain http?)", u.Host), true
+	case errors.Is(err, context.Canceled):
+		return "cancelled: the suite stopped waiting (interrupted)", false
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Sprintf("connection error: %s closed the connection without a complete answer", u.Host), false
+	}
+	return fmt.Sprintf("connection error talking to %s: %v", u.Host, err), false
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// Sign returns a correct Teamtailor-Signature for eventID sent now
+// (PROTOCOL §1.2), made by the mock's signing code.
+func Sign(eventID string) string {
+	return signature.Sign(TestContext.WebhookSecret, eventID, time.Now())
+}
+
+// WrongAPIKey signs the provider keys the suite sends to see them refused:
+// well-formed JWTs Teamtailor never issued to the partner.
+const WrongAPIKey = "ttconformance-not-the-partner-api-key"
+
+// WrongWebhookSecret signs the webhooks the suite sends to see them
+// refused for a wrong secret.
+const WrongWebhookSecret = "ttconformance-not-the-webhook-secret"
+
+// WrongProviderKey returns a provider key the partner must refuse: a JWT
+// shaped like the real one (the same activation values) but signed with
+// another key (PROTOCOL §4).
+func WrongProviderKey() string {
+	key, err := providerkey.NewJWT(WrongAPIKey, TestContext.ActivationFields, time.Now())
+	if err != nil {
+		key, _ = providerkey.NewJWT(WrongAPIKey, nil, time.Now())
+	}
+	return key
+}

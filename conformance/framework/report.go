@@ -1,0 +1,329 @@
+package framework
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/reporters"
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// SuiteName is the suite's description in every report.
+const SuiteName = "Teamtailor partner conformance"
+
+// Outcomes of a check.
+const (
+	OutcomePass    = "pass"
+	OutcomeFail    = "fail"
+	OutcomeSkipped = "skipped"
+	// OutcomeError: the suite itself could not run the check (the partner
+	// was unreachable, or the suite could not start). Kept apart from fail.
+	OutcomeError = "error"
+)
+
+// Results is the results document (report.schema.json).
+type Results struct {
+	Suite      string        `json:"suite"`
+	BaseURL    string        `json:"baseUrl"`
+	StartedAt  time.Time     `json:"startedAt"`
+	DurationMS int64         `json:"durationMs"`
+	Summary    Summary       `json:"summary"`
+	Checks     []CheckResult `json:"checks"`
+}
+
+// Summary counts the checks by outcome. Skipped counts every skipped
+// check; SkippedByCapability those skipped because the partner does not
+// claim a capability they need.
+type Summary struct {
+	Passed              int `json:"passed"`
+	Failed              int `json:"failed"`
+	Errors              int `json:"errors"`
+	Skipped             int `json:"skipped"`
+	SkippedByCapability int `json:"skippedByCapability"`
+}
+
+// CheckResult is how one check ended.
+type CheckResult struct {
+	Check
+	Outcome    string     `json:"outcome"`
+	Reason     string     `json:"reason"`
+	DurationMS int64      `json:"durationMs"`
+	Exchanges  []Exchange `json:"exchanges"`
+}
+
+// ExitCode is the process exit status for the results: 1 when a check
+// failed, 2 when checks could not run but none failed, 0 otherwise.
+func (r Results) ExitCode() int {
+	switch {
+	case r.Summary.Failed > 0:
+		return 1
+	case r.Summary.Errors > 0:
+		return 2
+	}
+	return 0
+}
+
+// Line is the one-line summary printed at the end of a run.
+func (r Results) Line() string {
+	verdict := "PASS"
+	switch r.ExitCode() {
+	case 1:
+		verdict = "FAIL"
+	case 2:
+		verdict = "ERROR"
+	}
+	s := r.Summary
+	return fmt.Sprintf("ttconformance %s: %d passed, %d failed, %d errors, %d skipped by capability, %d skipped otherwise (%s)",
+		verdict, s.Passed, s.Failed, s.Errors, s.SkippedByCapability, s.Skipped-s.SkippedByCapability,
+		(time.Duration(r.DurationMS) * time.Millisecond).String())
+}
+
+var (
+	lastMu      sync.Mutex // guards lastResults
+	lastResults *Results
+)
+
+// LastResults returns the results of the run that ended in this process,
+// or nil (no run, a dry run, or a parallel process other than the first).
+func LastResults() *Results {
+	lastMu.Lock()
+	defer lastMu.Unlock()
+	return lastResults
+}
+
+// FinishReport turns Ginkgo's report into the results document and writes
+// the reports asked for. ReportAfterSuite calls it (under ginkgo -p, on
+// the first process, with every process's checks); the caller of RunSpecs
+// prints the one-line summary (Results.Line).
+func FinishReport(report types.Report) {
+	if report.SuiteConfig.DryRun {
+		return
+	}
+	res := BuildResults(report)
+	lastMu.Lock()
+	lastResults = &res
+	lastMu.Unlock()
+	var problems []string
+	if p := TestContext.JSONReport; p != "" {
+		if err := writeJSON(p, res); err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
+	if p := TestContext.HTMLReport; p != "" {
+		if err := writeHTML(p, res); err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
+	if p := TestContext.JUnitReport; p != "" {
+		if err := writeJUnit(p, report, res); err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
+	for _, p := range problems {
+		fmt.Fprintln(os.Stderr, "ttconformance: report not written: "+p)
+	}
+}
+
+// BuildResults makes the results document of a Ginkgo report, every
+// secret redacted.
+func BuildResults(report types.Report) Results {
+	red := NewRedactor(TestContext)
+	res := Results{Suite: SuiteName, BaseURL: TestContext.BaseURL, StartedAt: report.StartTime.UTC(), DurationMS: report.RunTime.Milliseconds(), Checks: []CheckResult{}}
+	var setupFailure string
+	for _, s := range report.SpecReports {
+		if s.LeafNodeType.Is(types.NodeTypeBeforeSuite|types.NodeTypeSynchronizedBeforeSuite) && s.State.Is(types.SpecStateFailureStates) {
+			setupFailure = s.Failure.Message
+		}
+	}
+	byID := map[string]CheckResult{}
+	for _, s := range report.SpecReports {
+		if s.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		c, ok := checkByText(s.LeafNodeText)
+		if !ok {
+			c = Check{ID: s.LeafNodeText, Rule: s.LeafNodeText, Label: firstLabel(s.Labels()), Level: LevelConformance}
+		}
+		cr := CheckResult{Check: c, DurationMS: s.RunTime.Milliseconds(), Exchanges: []Exchange{}}
+		var notes []string
+		errorOutcome := false
+		for _, e := range s.ReportEntries {
+			switch e.Name {
+			case entryExchanges:
+				var xs []Exchange
+				if raw, err := json.Marshal(e.GetRawValue()); err == nil && json.Unmarshal(raw, &xs) == nil {
+					cr.Exchanges = append(cr.Exchanges, xs...)
+				}
+			case entryOutcome:
+				errorOutcome = e.Value.String() == OutcomeError || strings.Contains(e.Value.AsJSON, OutcomeError)
+			case entryNote:
+				notes = append(notes, e.Value.String())
+			}
+		}
+		switch {
+		case setupFailure != "":
+			cr.Outcome, cr.Reason = OutcomeError, "the suite could not start: "+setupFailure
+		case s.State == types.SpecStatePassed:
+			cr.Outcome, cr.Reason = OutcomePass, strings.Join(notes, "\n")
+		case s.State.Is(types.SpecStateSkipped | types.SpecStatePending):
+			cr.Outcome, cr.Reason = OutcomeSkipped, s.Failure.Message
+			if cr.Reason == "" {
+				cr.Reason = "not selected by the focus or label filters"
+			}
+		case errorOutcome:
+			cr.Outcome, cr.Reason = OutcomeError, s.Failure.Message
+		default:
+			cr.Outcome, cr.Reason = OutcomeFail, s.Failure.Message
+			if s.Failure.ForwardedPanic != "" {
+				cr.Reason += "\npanic: " + s.Failure.ForwardedPanic
+			}
+		}
+		cr.Reason = red.String(cr.Reason)
+		byID[c.ID] = cr
+	}
+	// Catalogue order, then whatever the catalogue does not know.
+	for _, c := range Catalogue() {
+		cr, ok := byID[c.ID]
+		switch {
+		case ok:
+			delete(byID, c.ID)
+		case setupFailure != "":
+			// Ginkgo reports no spec when BeforeSuite failed.
+			cr = CheckResult{Check: c, Outcome: OutcomeError, Reason: red.String("the suite could not start: " + setupFailure), Exchanges: []Exchange{}}
+		default:
+			cr = CheckResult{Check: c, Outcome: OutcomeSkipped, Reason: "not run", Exchanges: []Exchange{}}
+		}
+		res.Checks = append(res.Checks, cr)
+	}
+	for _, id := range slices.Sorted(maps.Keys(byID)) {
+		res.Checks = append(res.Checks, byID[id])
+	}
+	for _, cr := range res.Checks {
+		switch cr.Outcome {
+		case OutcomePass:
+			res.Summary.Passed++
+		case OutcomeFail:
+			res.Summary.Failed++
+		case OutcomeError:
+			res.Summary.Errors++
+		case OutcomeSkipped:
+			res.Summary.Skipped++
+			if strings.HasPrefix(cr.Reason, CapabilityPrefix) {
+				res.Summary.SkippedByCapability++
+			}
+		}
+	}
+	return res
+}
+
+func firstLabel(labels []string) string {
+	for _, l := range labels {
+		if slices.Contains(Areas, l) {
+			return l
+		}
+	}
+	return ""
+}
+
+// ensureDir creates the folder of a report file.
+func ensureDir(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+func writeJSON(path string, res Results) error {
+	if err := ensureDir(path); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// writeJUnit writes Ginkgo's JUnit report with one test case per check
+// (setup nodes left out), then turns the failures of checks that could
+// not run into JUnit errors and redacts every secret.
+func writeJUnit(path string, report types.Report, res Results) error {
+	if err := ensureDir(path); err != nil {
+		return err
+	}
+	cfg := reporters.JunitReportConfig{OmitSuiteSetupNodes: true, OmitLeafNodeType: true,
+		OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped}
+	if err := reporters.GenerateJUnitReportWithConfig(report, path, cfg); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var suites reporters.JUnitTestSuites
+	if err := xml.Unmarshal(raw, &suites); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	errored := map[string]string{}
+	for _, cr := range res.Checks {
+		if cr.Outcome == OutcomeError {
+			errored[cr.Text()] = cr.Reason
+		}
+	}
+	suites.Failures, suites.Errors = 0, 0
+	for i := range suites.TestSuites {
+		ts := &suites.TestSuites[i]
+		ts.Failures, ts.Errors = 0, 0
+		for j := range ts.TestCases {
+			tc := &ts.TestCases[j]
+			// The exchanges are in the JSON and HTML reports; JUnit
+			// viewers choke on them.
+			if tc.Properties != nil {
+				var keep []reporters.JUnitProperty
+				for _, p := range tc.Properties.Properties {
+					if p.Name != entryExchanges {
+						keep = append(keep, p)
+					}
+				}
+				tc.Properties.Properties = keep
+			}
+			for text, reason := range errored {
+				if strings.Contains(tc.Name, text) && tc.Failure != nil {
+					tc.Error = &reporters.JUnitError{Message: reason, Type: "error", Description: tc.Failure.Description}
+					tc.Failure = nil
+				}
+			}
+			switch {
+			case tc.Error != nil:
+				ts.Errors++
+			case tc.Failure != nil:
+				ts.Failures++
+			}
+		}
+		suites.Failures += ts.Failures
+		suites.Errors += ts.Errors
+	}
+	out, err := xml.MarshalIndent(suites, "", "  ")
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	out = []byte(NewRedactor(TestContext).String(xml.Header + string(out) + "\n"))
+	return os.WriteFile(path, out, 0o644)
+}
+
+// ExitCodeOf returns the exit status for the run that ended, or fallback
+// when this process has no results.
+func ExitCodeOf(fallback int) int {
+	if r := LastResults(); r != nil {
+		return r.ExitCode()
+	}
+	return fallback
+}

@@ -1,0 +1,164 @@
+package conformance
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+	"github.com/onsi/gomega"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+)
+
+// Exit statuses of Run.
+const (
+	ExitPass   = 0 // every check that ran passed
+	ExitFail   = 1 // a check failed
+	ExitErrors = 2 // checks could not run (or the settings are wrong), none failed
+)
+
+const usage = `Usage: ttconformance --base-url URL --api-key KEY --webhook-secret SECRET [flags]
+
+Runs the Teamtailor partner conformance suite against the partner at --base-url.
+The suite plays Teamtailor: it calls /config, /activation, the validateEndpoint,
+/webhook and action endpoints, and runs an embedded mock whose Partner API
+receives the results the partner posts to update-url.
+
+Checks that need a capability the partner does not claim (--verifies-signatures,
+--assessment, --bulk, --actions) are skipped. Every flag can also be set as
+TTCONF_<FLAG>, e.g. TTCONF_BASE_URL; the command line wins.
+
+Exit status: 0 every check passed (or was skipped), 1 a check failed,
+2 checks could not run (partner unreachable, bad settings) and none failed.
+
+Flags:
+`
+
+const usageTail = `
+Ginkgo's own flags work too, e.g. --ginkgo.label-filter, --ginkgo.focus,
+--ginkgo.v (verbose), --ginkgo.no-color. Labels: %s, bulk; conformance, optional.
+`
+
+// Run runs the suite as a program; args are the command line without the
+// program name. It returns the exit status. RunSpecs can run once per
+// process, so Run can too.
+func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.CommandLine // Ginkgo's --ginkgo.* flags live there
+	fs.Init("ttconformance", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	framework.RegisterFlags(fs, getenv)
+	list := fs.Bool("list", false, "print the catalogue of checks (id, label, level, PROTOCOL section, rule) and exit")
+	labelFilter := fs.String("label-filter", getenv(framework.EnvName("label-filter")), "run only the checks matching this Ginkgo label filter, e.g. 'config || webhook' or '!bulk'; env "+framework.EnvName("label-filter"))
+	focus := fs.String("focus", getenv(framework.EnvName("focus")), "run only the checks whose id or rule matches this regular expression, e.g. webhook/; env "+framework.EnvName("focus"))
+	skip := fs.String("skip", "", "skip the checks whose id or rule matches this regular expression")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout, fs)
+			return ExitPass
+		}
+		fmt.Fprintf(stderr, "ttconformance: %v (see --help)\n", err)
+		return ExitErrors
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ttconformance: unexpected arguments %q (see --help)\n", fs.Args())
+		return ExitErrors
+	}
+
+	suiteConfig, reporterConfig := GinkgoConfiguration()
+	if *labelFilter != "" {
+		suiteConfig.LabelFilter = *labelFilter
+	}
+	if *focus != "" {
+		suiteConfig.FocusStrings = append(suiteConfig.FocusStrings, *focus)
+	}
+	if *skip != "" {
+		suiteConfig.SkipStrings = append(suiteConfig.SkipStrings, *skip)
+	}
+	if !isTerminal(os.Stdout) {
+		reporterConfig.NoColor = true
+	}
+
+	if *list {
+		return printCatalogue(stdout, stderr, suiteConfig, reporterConfig)
+	}
+	if err := framework.AfterReadingAllFlags(); err != nil {
+		fmt.Fprintf(stderr, "ttconformance: the settings are incomplete:\n  %s\n(see --help)\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		return ExitErrors
+	}
+	gomega.RegisterFailHandler(Fail)
+	var t testingT
+	passed := RunSpecs(&t, framework.SuiteName, suiteConfig, reporterConfig)
+	res := framework.LastResults()
+	if res == nil {
+		if passed {
+			return ExitPass
+		}
+		return ExitFail
+	}
+	fmt.Fprintln(stdout, res.Line())
+	return res.ExitCode()
+}
+
+// testingT is the GinkgoTestingT of a run outside go test.
+type testingT struct{ failed bool }
+
+func (t *testingT) Fail() { t.failed = true }
+
+// printCatalogue builds the spec tree without running it and prints the
+// checks it declares: the catalogue comes from the specs themselves.
+func printCatalogue(stdout, stderr io.Writer, suiteConfig types.SuiteConfig, reporterConfig types.ReporterConfig) int {
+	report := PreviewSpecs(framework.SuiteName, suiteConfig, reporterConfig)
+	checks := framework.Catalogue()
+	if err := framework.CheckCatalogue(report, checks); err != nil {
+		fmt.Fprintln(stderr, "ttconformance:", err)
+		return ExitErrors
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tLABEL\tLEVEL\tNEEDS\tPROTOCOL\tRULE")
+	for _, c := range checks {
+		needs := string(c.Needs)
+		if needs == "" {
+			needs = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Label, c.Level, needs, c.Section, c.Rule)
+	}
+	tw.Flush()
+	fmt.Fprintf(stdout, "\n%d checks\n", len(checks))
+	return ExitPass
+}
+
+func printUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, usage)
+	fs.SetOutput(w)
+	fs.VisitAll(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Name, "ginkgo.") || strings.HasPrefix(f.Name, "test.") {
+			return
+		}
+		name, text := flag.UnquoteUsage(f)
+		if name != "" {
+			name = " " + name
+		}
+		fmt.Fprintf(w, "  --%s%s\n    \t%s", f.Name, name, strings.ReplaceAll(text, "\n", "\n    \t"))
+		if f.DefValue != "" && f.DefValue != "false" && !secretFlags[f.Name] {
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
+	fs.SetOutput(io.Discard)
+	fmt.Fprintf(w, usageTail, strings.Join(framework.Areas, ", "))
+}
+
+// secretFlags never show their value (which may come from the
+// environment) in --help.
+var secretFlags = map[string]bool{"api-key": true, "webhook-secret": true, "provider-key": true, "activation-field": true}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,463 @@
+package conformance_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
+)
+
+// The self-tests run the suite, built as the ttconformance binary, as a
+// subprocess against partners served from this process: the example
+// partner, which passes every check, and broken partners, each of which
+// fails exactly the check whose rule it breaks. RunSpecs runs once per
+// process, hence a subprocess per partner.
+
+const (
+	selfAPIKey     = "ttpk_selftest_6f1d2c9a0b7e4d3f"
+	selfSecret     = "ttws_selftest_a4c8e2f6b0d9137e"
+	selfTimeout    = "2s"
+	selfActivation = "api_token=selftest-token"
+)
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildBin  string
+	buildErr  error
+	// slots bounds the suites running at once, whatever -parallel says.
+	slots = make(chan struct{}, 2)
+)
+
+// ttconformance builds cmd/ttconformance once, with the race detector
+// when this test binary has it.
+func ttconformance(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "ttconformance-selftest-")
+		if buildErr != nil {
+			return
+		}
+		buildBin = filepath.Join(buildDir, "ttconformance")
+		args := []string{"build", "-o", buildBin}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		args = append(args, "github.com/mockteamtailor/mockteamtailor/cmd/ttconformance")
+		goTool, err := exec.LookPath("go")
+		if err != nil {
+			goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		}
+		out, err := exec.Command(goTool, args...).CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build ttconformance: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return buildBin
+}
+
+// removeBuild removes the binary; TestMain calls it.
+func removeBuild() {
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+}
+
+// run is one run of the suite.
+type run struct {
+	exit    int
+	stdout  string
+	stderr  string
+	results framework.Results
+	dir     string // holds the reports
+}
+
+// runSuite runs ttconformance with args (the base URL and keys are
+// added unless noDefaults) and reads its JSON report.
+func runSuite(t *testing.T, baseURL string, args ...string) run {
+	t.Helper()
+	bin := ttconformance(t)
+	slots <- struct{}{}
+	defer func() { <-slots }()
+	r := run{dir: t.TempDir()}
+	full := []string{"--json-report", filepath.Join(r.dir, "report.json")}
+	if baseURL != "" {
+		full = append(full, "--base-url", baseURL, "--api-key", selfAPIKey, "--webhook-secret", selfSecret, "--timeout", selfTimeout)
+	}
+	full = append(full, args...)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, full...)
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, framework.EnvPrefix) })
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r.stdout, r.stderr = stdout.String(), stderr.String()
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(err, &exitErr):
+		r.exit = exitErr.ExitCode()
+	case err != nil:
+		t.Fatalf("ttconformance did not run: %v\n%s", err, r.stderr)
+	}
+	raw, err := os.ReadFile(filepath.Join(r.dir, "report.json"))
+	if err == nil {
+		validateReport(t, raw)
+		if err := json.Unmarshal(raw, &r.results); err != nil {
+			t.Fatalf("report.json: %v", err)
+		}
+	}
+	return r
+}
+
+var (
+	reportSchemaOnce sync.Once
+	reportSchema     *jsonschema.Schema
+	reportSchemaErr  error
+)
+
+// validateReport checks a results document against report.schema.json.
+func validateReport(t *testing.T, raw []byte) {
+	t.Helper()
+	reportSchemaOnce.Do(func() {
+		c := jsonschema.NewCompiler()
+		c.Draft = jsonschema.Draft2020
+		c.AssertFormat = true
+		reportSchema, reportSchemaErr = c.Compile("report.schema.json")
+	})
+	if reportSchemaErr != nil {
+		t.Fatalf("report.schema.json: %v", reportSchemaErr)
+	}
+	var doc any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("report.json: %v", err)
+	}
+	if err := reportSchema.Validate(doc); err != nil {
+		t.Fatalf("report.json is not valid against report.schema.json: %#v", err)
+	}
+}
+
+// outcomes maps check ids to outcomes.
+func (r run) outcomes() map[string]string {
+	out := map[string]string{}
+	for _, c := range r.results.Checks {
+		out[c.ID] = c.Outcome
+	}
+	return out
+}
+
+// check returns the result of one check.
+func (r run) check(id string) framework.CheckResult {
+	for _, c := range r.results.Checks {
+		if c.ID == id {
+			return c
+		}
+	}
+	return framework.CheckResult{}
+}
+
+// partner is a partner served for a self-test: the example partner,
+// optionally wrapped by middleware that changes one thing, and with a
+// transport that changes how it posts results.
+type partner struct {
+	wrap      func(http.Handler) http.Handler
+	transport func(http.RoundTripper) http.RoundTripper
+}
+
+// serve starts the partner on 127.0.0.1:0 and returns its URL.
+func (p partner) serve(t *testing.T) string {
+	t.Helper()
+	var tr http.RoundTripper = http.DefaultTransport.(*http.Transport).Clone()
+	if p.transport != nil {
+		tr = p.transport(tr)
+	}
+	ep, err := examplepartner.New(examplepartner.Config{APIKey: selfAPIKey, WebhookSecret: selfSecret,
+		Client: &http.Client{Transport: tr, Timeout: 5 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h http.Handler = ep
+	if p.wrap != nil {
+		h = p.wrap(h)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		ep.Close(ctx)
+	})
+	return srv.URL
+}
+
+// allCapabilities claims every capability the example partner has.
+var allCapabilities = []string{"--verifies-signatures", "--assessment", "--bulk", "--actions"}
+
+// TestExamplePartnerPassesEveryCheck: the reference partner passes all
+// checks, and the reports hide every secret.
+func TestExamplePartnerPassesEveryCheck(t *testing.T) {
+	skipWhenSuiteRequested(t)
+	t.Parallel()
+	base := partner{}.serve(t)
+	dir := t.TempDir()
+	junit := filepath.Join(dir, "nested", "missing", "junit.xml")
+	html := filepath.Join(dir, "report.html")
+	r := runSuite(t, base, append(allCapabilities, "--activation-field", selfActivation,
+		"--junit-report", junit, "--html-report", html)...)
+	if r.exit != 0 {
+		t.Errorf("exit = %d, want 0\nstdout:\n%s\nstderr:\n%s", r.exit, r.stdout, r.stderr)
+	}
+	if len(r.results.Checks) != len(catalogue(t)) {
+		t.Errorf("the report has %d checks, the catalogue %d", len(r.results.Checks), len(catalogue(t)))
+	}
+	for _, c := range r.results.Checks {
+		if c.Outcome != framework.OutcomePass {
+			t.Errorf("%s: %s, want pass: %s", c.ID, c.Outcome, c.Reason)
+		}
+		if c.Outcome == framework.OutcomePass && len(c.Exchanges) == 0 {
+			t.Errorf("%s: the report lists no exchange", c.ID)
+		}
+	}
+	if want := "ttconformance PASS: 38 passed, 0 failed, 0 errors, 0 skipped by capability, 0 skipped otherwise"; !strings.Contains(r.stdout, want) {
+		t.Errorf("stdout has no summary line %q:\n%s", want, r.stdout)
+	}
+	for _, path := range []string{junit, html, filepath.Join(r.dir, "report.json")} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{selfAPIKey, selfSecret, "eyJhbGciOiJIUzI1NiIs"} {
+			if bytes.Contains(b, []byte(secret)) {
+				t.Errorf("%s shows the secret %q", filepath.Base(path), secret)
+			}
+		}
+	}
+	// JUnit: one test case per check, no setup nodes.
+	b, _ := os.ReadFile(junit)
+	if n := strings.Count(string(b), "<testcase "); n != len(catalogue(t)) {
+		t.Errorf("junit.xml has %d test cases, want %d (one per check)", n, len(catalogue(t)))
+	}
+}
+
+// TestCapabilitiesNotClaimedSkipTheirChecks: without capability flags the
+// checks that need them are skipped, counted as skipped by capability.
+func TestCapabilitiesNotClaimedSkipTheirChecks(t *testing.T) {
+	skipWhenSuiteRequested(t)
+	t.Parallel()
+	r := runSuite(t, partner{}.serve(t))
+	if r.exit != 0 {
+		t.Errorf("exit = %d, want 0\n%s", r.exit, r.stdout)
+	}
+	var want int
+	for _, c := range catalogue(t) {
+		got := r.check(c.ID)
+		if c.Needs == "" {
+			if got.Outcome != framework.OutcomePass {
+				t.Errorf("%s: %s, want pass: %s", c.ID, got.Outcome, got.Reason)
+			}
+			continue
+		}
+		want++
+		if wantReason := framework.CapabilityPrefix + string(c.Needs); got.Outcome != framework.OutcomeSkipped || got.Reason != wantReason {
+			t.Errorf("%s: %s %q, want skipped %q", c.ID, got.Outcome, got.Reason, wantReason)
+		}
+	}
+	if s := r.results.Summary; s.SkippedByCapability != want || s.Skipped != want {
+		t.Errorf("summary %+v, want %d skipped by capability", s, want)
+	}
+}
+
+// TestUnreachablePartnerIsAnError: a partner nobody listens for makes
+// every check an error, not a failure, and the exit status 2.
+func TestUnreachablePartnerIsAnError(t *testing.T) {
+	skipWhenSuiteRequested(t)
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	ln.Close()
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	r := runSuite(t, base, append(allCapabilities, "--junit-report", junit)...)
+	if r.exit != 2 {
+		t.Errorf("exit = %d, want 2\n%s", r.exit, r.stdout)
+	}
+	for _, c := range r.results.Checks {
+		if c.Outcome != framework.OutcomeError || !strings.Contains(c.Reason, "connection refused") {
+			t.Errorf("%s: %s %q, want error: connection refused", c.ID, c.Outcome, firstLine(c.Reason))
+		}
+	}
+	if s := r.results.Summary; s.Errors != len(catalogue(t)) || s.Failed != 0 {
+		t.Errorf("summary %+v, want every check an error", s)
+	}
+	b, _ := os.ReadFile(junit)
+	if !strings.Contains(string(b), fmt.Sprintf(`errors="%d" failures="0"`, len(catalogue(t)))) {
+		t.Errorf("junit.xml does not count the checks as errors:\n%.600s", b)
+	}
+}
+
+// TestMissingSettingsFailFast: without the required settings the binary
+// says what to set and exits 2 before running anything.
+func TestMissingSettingsFailFast(t *testing.T) {
+	skipWhenSuiteRequested(t)
+	t.Parallel()
+	r := runSuite(t, "")
+	if r.exit != 2 {
+		t.Errorf("exit = %d, want 2", r.exit)
+	}
+	for _, want := range []string{"--base-url (or TTCONF_BASE_URL) is required", "--api-key (or TTCONF_API_KEY) is required", "--webhook-secret (or TTCONF_WEBHOOK_SECRET) is required"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, r.stderr)
+		}
+	}
+	if strings.Contains(r.stdout, "Running Suite") {
+		t.Errorf("the suite ran without settings:\n%s", r.stdout)
+	}
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+func skipWhenSuiteRequested(t *testing.T) {
+	t.Helper()
+	if framework.TestContext.BaseURL != "" {
+		t.Skip("running the suite against --base-url, not the self-tests")
+	}
+}
+
+var (
+	catalogueOnce sync.Once
+	catalogueList []framework.Check
+)
+
+// catalogue is the list of checks, as ttconformance --list prints it.
+func catalogue(t *testing.T) []framework.Check {
+	t.Helper()
+	catalogueOnce.Do(func() {
+		out, err := exec.Command(ttconformance(t), "--list").Output()
+		if err != nil {
+			t.Fatalf("ttconformance --list: %v", err)
+		}
+		catalogueList = parseCatalogue(string(out))
+	})
+	return catalogueList
+}
+
+// parseCatalogue reads the table ttconformance --list prints.
+func parseCatalogue(out string) []framework.Check {
+	var checks []framework.Check
+	for _, line := range strings.Split(out, "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) < 5 || !strings.Contains(f[0], "/") {
+			continue
+		}
+		c := framework.Check{ID: f[0], Label: f[1], Level: f[2]}
+		if f[3] != "-" {
+			c.Needs = framework.Capability(f[3])
+		}
+		checks = append(checks, c)
+	}
+	return checks
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/catalogue.golden from ttconformance --list")
+
+// TestListPrintsTheCatalogue: --list prints the catalogue the specs
+// declare; the golden file is the suite's public promise, so a change to
+// it is a change of the rules partners are held to.
+func TestListPrintsTheCatalogue(t *testing.T) {
+	skipWhenSuiteRequested(t)
+	t.Parallel()
+	got, err := exec.Command(ttconformance(t), "--list").Output()
+	if err != nil {
+		t.Fatalf("ttconformance --list: %v", err)
+	}
+	golden := filepath.Join("testdata", "catalogue.golden")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run: go test ./conformance -run TestListPrintsTheCatalogue -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("ttconformance --list differs from %s (run with -update if the change is meant):\n%s", golden, got)
+	}
+	for _, c := range catalogue(t) {
+		if !slices.Contains(framework.Areas, c.Label) || !strings.HasPrefix(c.ID, c.Label+"/") {
+			t.Errorf("%s: label %q", c.ID, c.Label)
+		}
+	}
+}
+
+// TestSuiteThatCannotStartIsAnError: when the embedded mock cannot listen
+// every check is an error and the exit status 2.
+func TestSuiteThatCannotStartIsAnError(t *testing.T) {
+	skipWhenSuiteRequested(t)
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	r := runSuite(t, partner{}.serve(t), "--mock-listen", busy.Addr().String())
+	if r.exit != 2 {
+		t.Errorf("exit = %d, want 2\n%s", r.exit, r.stdout)
+	}
+	for _, c := range r.results.Checks {
+		if c.Outcome != framework.OutcomeError || !strings.Contains(c.Reason, "the suite could not start") {
+			t.Errorf("%s: %s %q, want error: the suite could not start", c.ID, c.Outcome, firstLine(c.Reason))
+		}
+	}
+}
+
+// TestHelpNamesEveryEnvironmentVariable: --help lists each flag with the
+// TTCONF_* variable that sets it, and never a secret's value.
+func TestHelpNamesEveryEnvironmentVariable(t *testing.T) {
+	skipWhenSuiteRequested(t)
+	t.Parallel()
+	cmd := exec.Command(ttconformance(t), "--help")
+	cmd.Env = append(os.Environ(), "TTCONF_API_KEY=ttpk_from_env_secret")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ttconformance --help: %v", err)
+	}
+	for _, name := range []string{"base-url", "api-key", "webhook-secret", "provider-key", "activation-field", "activation-config",
+		"mock-listen", "mock-public-url", "timeout", "verifies-signatures", "assessment", "bulk", "actions",
+		"junit-report", "json-report", "html-report", "label-filter", "focus"} {
+		if !strings.Contains(string(out), "--"+name) || !strings.Contains(string(out), framework.EnvName(name)) {
+			t.Errorf("--help does not list --%s with %s", name, framework.EnvName(name))
+		}
+	}
+	if strings.Contains(string(out), "ttpk_from_env_secret") {
+		t.Error("--help shows the API key taken from the environment")
+	}
+}

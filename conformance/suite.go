@@ -1,0 +1,17 @@
+package conformance
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+)
+
+// Each process (one, or one per ginkgo -p worker) starts its own embedded
+// mock before the checks and stops it after them.
+var _ = BeforeSuite(func(ctx SpecContext) { framework.StartSuite(ctx) })
+
+var _ = AfterSuite(func(ctx SpecContext) { framework.StopSuite(ctx) })
+
+// The reports are written once, from the whole run (under ginkgo -p, by
+// the first process, with every process's checks).
+var _ = ReportAfterSuite("conformance reports", func(report Report) { framework.FinishReport(report) })

@@ -1,0 +1,157 @@
+package conformance
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+)
+
+// typical is the candidate of the ordinary webhook: the one a recruiter
+// sends most days.
+const typical = "typical"
+
+var _ = Describe("Webhooks: POST /webhook", framework.LabelWebhook, func() {
+	f := framework.New("webhook")
+
+	framework.ConformanceIt("webhook/signed-accepted", "§1.1, §1.2, §1.3",
+		"a correctly signed webhook whose webhook-data holds values picked in the partner's own /config form MUST get a 2xx within the timeout",
+		func(ctx SpecContext) {
+			By("picking values in the partner's /config form and sending the webhook a manual trigger sends")
+			w := f.NewWebhook(ctx, typical, false)
+			x := f.PostWebhook(ctx, "POST /webhook, signed, typical candidate", w, framework.Sign(w.EventID))
+			Expect(x).To(framework.HaveSuccessStatus(), framework.Explain(x,
+				"answer every valid webhook with a 2xx at once (within %s) and do slow work afterwards; Teamtailor does not retry failed deliveries",
+				framework.TestContext.Timeout))
+		})
+
+	framework.ConformanceIt("webhook/edge-case-candidates", "§1.1",
+		"a correctly signed webhook MUST get a 2xx within the timeout for every edge-case candidate fixture (nulls, unicode, long strings, every question and custom-field kind, job offers, referrals, onboardings, uploads, optional blocks present and absent), never a 5xx or a hang",
+		func(ctx SpecContext) {
+			data, _ := f.FormValues(ctx, false)
+			type sent struct {
+				name string
+				x    *framework.Exchange
+			}
+			var bad []sent
+			By("sending one webhook per candidate fixture, and one without the optional blocks")
+			send := func(name string, w framework.Webhook) {
+				x := f.PostWebhook(ctx, "POST /webhook, candidate fixture "+name, w, framework.Sign(w.EventID))
+				if !x.Success() {
+					bad = append(bad, sent{name, x})
+				}
+			}
+			for _, name := range f.Mock.CandidateFixtures() {
+				if name == typical {
+					continue // webhook/signed-accepted sends it
+				}
+				w, err := f.Mock.PrepareWebhook(ctx, name, false, data)
+				Expect(err).NotTo(HaveOccurred())
+				send(name, w)
+			}
+			// Optional blocks are absent, not empty, when the partner has
+			// not switched them on (PROTOCOL §1.1).
+			w, err := f.Mock.PrepareWebhook(ctx, "minimal", false, data)
+			Expect(err).NotTo(HaveOccurred())
+			w.Body = withoutOptionalBlocks(w.Body)
+			send("minimal, without job-offers, uploads and resume", w)
+
+			if len(bad) == 0 {
+				return
+			}
+			var lines []string
+			for _, b := range bad {
+				answer := fmt.Sprintf("%d %s", b.x.Status, http.StatusText(b.x.Status))
+				if !b.x.Answered() {
+					answer = b.x.Error
+				}
+				lines = append(lines, fmt.Sprintf("%s: %s", b.name, answer))
+			}
+			Expect(fmt.Sprintf("%d of the edge-case webhooks did not get a 2xx:\n    %s", len(bad), strings.Join(lines, "\n    "))).
+				To(framework.BeNoProblem(), framework.Explain(bad[0].x,
+					"decode webhooks leniently: scalars may be null, strings long and in any script, optional blocks absent, lists empty; see the candidate fixtures in fixtures/candidates/ (the first failure is shown above)"))
+		})
+
+	framework.ConformanceIt("webhook/bulk-payload", "§1.1, §5",
+		"a correctly signed bulk-mode webhook, which has no job key, MUST get a 2xx within the timeout",
+		func(ctx SpecContext) {
+			By("picking values in the bulk-mode /config form and sending a bulk webhook (no job)")
+			w := f.NewWebhook(ctx, "uploads-and-resume", true)
+			x := f.PostWebhook(ctx, "POST /webhook, bulk mode (no job)", w, framework.Sign(w.EventID))
+			Expect(x).To(framework.HaveSuccessStatus(), framework.Explain(x,
+				"in bulk mode the candidate has no \"job\" key: treat it as optional"))
+		}, framework.CapBulk)
+
+	framework.ConformanceIt("webhook/response-body", "§1.3",
+		"the body of a 2xx webhook answer, when it holds partner_result_attributes, MUST be valid (status in the enum, score 0..100, details at most 2 levels deep, attachments exactly url and description)",
+		func(ctx SpecContext) {
+			w := f.NewWebhook(ctx, typical, false)
+			x := f.PostWebhook(ctx, "POST /webhook, signed, typical candidate", w, framework.Sign(w.EventID))
+			framework.Depends(x.Success(), "the webhook got no 2xx (see webhook/signed-accepted)")
+			applied, invalid, note := mockteamtailor.CheckWebhookResponse([]byte(x.ResponseBody))
+			if !applied && !invalid {
+				framework.Note("the answer holds no partner_result_attributes (%s): Teamtailor ignores its body", note)
+				return
+			}
+			problem := ""
+			if invalid {
+				problem = "Teamtailor ignores the whole partner_result_attributes document: " + note
+			}
+			Expect(problem).To(framework.BeNoProblem(), framework.Explain(x,
+				"answer {\"partner_result_attributes\": {\"status\": \"pending\"}} or no body; every given field must follow schemas/webhook-response.schema.json"))
+		})
+
+	framework.ConformanceIt("webhook/error-plain-string", "§1.3",
+		"an error answer (>= 400) to a webhook MUST have a plain-string body, which Teamtailor shows as the failure message",
+		func(ctx SpecContext) {
+			By("sending a webhook whose body is not a partner event, to see how the partner refuses it")
+			w := f.NewWebhook(ctx, typical, false)
+			w.Body = []byte(`{"partner-event": {"id": "` + w.EventID + `", "candidate": `)
+			x := f.PostWebhook(ctx, "POST /webhook with a truncated body", w, framework.Sign(w.EventID))
+			if x.Answered() && x.Status < 400 {
+				framework.Note("the partner answered %d to a truncated body: no error answer to judge", x.Status)
+				return
+			}
+			framework.Depends(x.Answered(), "no answer: %s (see webhook/signed-accepted)", x.Error)
+			problem := ""
+			if framework.LooksStructured(x.ResponseBody) {
+				problem = fmt.Sprintf("the error body is structured (%s), so Teamtailor shows it raw on the partner result", orDefault(x.ResponseHeader.Get("Content-Type"), "no Content-Type"))
+			}
+			Expect(problem).To(framework.BeNoProblem(), framework.Explain(x,
+				"answer errors with a short human-readable text (Content-Type: text/plain), e.g. \"the candidate has no e-mail address\""))
+		})
+})
+
+// withoutOptionalBlocks removes job-offers, uploads and resume from a
+// webhook's candidate.
+func withoutOptionalBlocks(body []byte) []byte {
+	var doc map[string]any
+	if json.Unmarshal(body, &doc) != nil {
+		return body
+	}
+	if ev, ok := doc["partner-event"].(map[string]any); ok {
+		if c, ok := ev["candidate"].(map[string]any); ok {
+			for _, k := range []string{"job-offers", "uploads", "resume", "onboardings"} {
+				delete(c, k)
+			}
+		}
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
