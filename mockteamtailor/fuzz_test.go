@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
@@ -89,6 +90,46 @@ func FuzzParseAuthorization(f *testing.F) {
 		key, err := ParseAuthorization(h)
 		if err == nil && (key == "" || strings.ContainsAny(key, " \t,")) {
 			t.Fatalf("ParseAuthorization(%q) = %q", h, key)
+		}
+	})
+}
+
+// FuzzParseForm feeds arbitrary documents to the config and activation
+// config parsers, which read what partners answer to /config and
+// /activation: they never panic, and a document they accept has only
+// supported field types and can be filled in.
+func FuzzParseForm(f *testing.F) {
+	for _, kind := range []string{fixtures.KindConfigs, fixtures.KindActivationConfigs} {
+		for _, name := range fixtures.Names(kind) {
+			raw, err := fixtures.Raw(kind, name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(string(raw))
+		}
+	}
+	f.Add(`{"config":{"fields":[{"id":"a","type":"select","options":[{"id":1,"label":"x"}]}]},"validateEndpoint":"v"}`)
+	f.Add(`{"config":null}`)
+	supported := map[string]bool{}
+	for _, t := range []string{"checkbox", "color", "date", "datetime", "datetime-local", "email", "file", "infobox", "error", "hidden", "month", "number", "password", "radio", "range", "reset", "search", "select", "multiselect", "tel", "text", "url", "week"} {
+		supported[t] = true
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		for _, schema := range []string{"config", "activation-config"} {
+			form, problems := ParseForm(schema, []byte(doc))
+			if len(problems) > 0 {
+				continue
+			}
+			values := map[string]string{}
+			for _, field := range form.Fields {
+				if !supported[field.Type] {
+					t.Fatalf("accepted a field of unsupported type %q", field.Type)
+				}
+				if opts := field.AllOptions(); len(opts) > 0 {
+					values[field.ID] = opts[0].ID
+				}
+			}
+			form.CheckValues(values)
 		}
 	})
 }
