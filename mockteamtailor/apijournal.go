@@ -36,7 +36,8 @@ func (t teeBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// recordingWriter records the status and the start of a response body.
+// recordingWriter records the status, the size and (up to body.limit,
+// which may be 0) the start of a response body.
 type recordingWriter struct {
 	http.ResponseWriter
 	status int

@@ -129,47 +129,21 @@ func remoteHost(r *http.Request) string {
 	return host
 }
 
-// statusRecorder remembers the status a handler wrote.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int
-}
-
-func (w *statusRecorder) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusRecorder) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(b)
-	w.bytes += n
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // logRequests writes one log line per request: method, path, status, size
 // and time taken. Headers and bodies are never logged: they carry keys.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec, ok := w.(*statusRecorder)
+		rec, ok := w.(*recordingWriter)
 		if !ok {
-			rec = &statusRecorder{ResponseWriter: w}
+			rec = &recordingWriter{ResponseWriter: w}
 		}
 		next.ServeHTTP(rec, r)
 		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status),
-			slog.Int("bytes", rec.bytes),
+			slog.Int("bytes", rec.body.total),
 			slog.Duration("elapsed", time.Since(start)),
 		)
 	})
@@ -179,7 +153,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 // request cannot take the mock down.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &recordingWriter{ResponseWriter: w}
 		defer func() {
 			v := recover()
 			if v == nil {

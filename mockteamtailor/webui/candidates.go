@@ -114,17 +114,7 @@ type resultsSection struct {
 }
 
 func (u *UI) loadCandidate(w http.ResponseWriter, r *http.Request) (mockteamtailor.CandidateRecord, bool) {
-	id, ok := pathID(r, "id")
-	if !ok {
-		u.errorPage(w, r, http.StatusNotFound, "No such candidate", fmt.Sprintf("%q is not a candidate id: candidate ids are whole numbers.", r.PathValue("id")))
-		return mockteamtailor.CandidateRecord{}, false
-	}
-	c, err := u.store.Candidate(r.Context(), id)
-	if err != nil {
-		u.errorPage(w, r, http.StatusNotFound, "No such candidate", fmt.Sprintf("There is no candidate %d.", id))
-		return c, false
-	}
-	return c, true
+	return loadRecord(u, w, r, "candidate", u.store.Candidate)
 }
 
 func (u *UI) candidate(w http.ResponseWriter, r *http.Request) {

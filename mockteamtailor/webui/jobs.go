@@ -106,18 +106,25 @@ func pathID(r *http.Request, name string) (int64, bool) {
 	return n, err == nil && n > 0
 }
 
-func (u *UI) loadJob(w http.ResponseWriter, r *http.Request) (mockteamtailor.Job, bool) {
+// loadRecord reads the numeric {id} of the path and the record get
+// returns for it, or answers a 404 page naming what was asked for.
+func loadRecord[T any](u *UI, w http.ResponseWriter, r *http.Request, what string, get func(context.Context, int64) (T, error)) (T, bool) {
+	var zero T
 	id, ok := pathID(r, "id")
 	if !ok {
-		u.errorPage(w, r, http.StatusNotFound, "No such job", fmt.Sprintf("%q is not a job id: job ids are whole numbers.", r.PathValue("id")))
-		return mockteamtailor.Job{}, false
+		u.errorPage(w, r, http.StatusNotFound, "No such "+what, fmt.Sprintf("%q is not a %s id: %s ids are whole numbers.", r.PathValue("id"), what, what))
+		return zero, false
 	}
-	j, err := u.store.Job(r.Context(), id)
+	rec, err := get(r.Context(), id)
 	if err != nil {
-		u.errorPage(w, r, http.StatusNotFound, "No such job", fmt.Sprintf("There is no job %d.", id))
-		return j, false
+		u.errorPage(w, r, http.StatusNotFound, "No such "+what, fmt.Sprintf("There is no %s %d.", what, id))
+		return zero, false
 	}
-	return j, true
+	return rec, true
+}
+
+func (u *UI) loadJob(w http.ResponseWriter, r *http.Request) (mockteamtailor.Job, bool) {
+	return loadRecord(u, w, r, "job", u.store.Job)
 }
 
 func (u *UI) job(w http.ResponseWriter, r *http.Request) {
