@@ -66,6 +66,11 @@ func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter
 // §2), with what the mock answered.
 func (s *Server) journalAPI(r *http.Request, partnerID string, reqBody *capture, w *recordingWriter, start time.Time, began time.Time) {
 	limit := s.cfg.JournalBodyLimit
+	// A request refused before its body was read (401, 406, 415...) still
+	// shows what it sent: read what the journal keeps of the rest.
+	if r.Body != nil && reqBody.buf.Len() < limit {
+		io.Copy(io.Discard, io.LimitReader(r.Body, int64(limit-reqBody.buf.Len())))
+	}
 	req := newHTTPMessage(redactAuth(r.Header), reqBody.buf.Bytes(), limit)
 	req.BodySize, req.BodyTruncated = reqBody.total, reqBody.total > reqBody.buf.Len()
 	req.Method, req.URL = r.Method, s.cfg.baseURL()+r.URL.RequestURI()

@@ -209,3 +209,21 @@ func TestSchemasServed(t *testing.T) {
 		t.Errorf("unknown schema: status %d, want 404", r.status)
 	}
 }
+
+// A Partner API request refused before its body was read still shows the
+// body it sent in the journal, with the key masked.
+func TestPartnerAPIJournalKeepsRefusedBodies(t *testing.T) {
+	env := newTestEnv(t)
+	env.do(t, req{method: "POST", path: createPath, body: minimalCreate, header: map[string]string{"X-Api-Version": ""}})
+	ds, err := env.store.Journal(t.Context(), JournalFilter{Kind: KindPartnerAPI})
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("journal: %v, %v", ds, err)
+	}
+	d := ds[0]
+	if d.Request.Body != minimalCreate || d.Response == nil || d.Response.Status != 406 || d.Verdict != VerdictFailed {
+		t.Errorf("entry: body %q, response %+v, verdict %q", d.Request.Body, d.Response, d.Verdict)
+	}
+	if auth := d.Request.Header.Get("Authorization"); strings.Contains(auth, "key-one") || !strings.HasPrefix(auth, "Token ") {
+		t.Errorf("Authorization in the journal = %q, want the scheme with the key masked", auth)
+	}
+}
