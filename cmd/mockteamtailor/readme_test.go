@@ -101,7 +101,7 @@ func TestREADMECLIExamplesWork(t *testing.T) {
 	if err != nil {
 		t.Fatalf("README CLI examples failed: %v\n%s", err, out)
 	}
-	for _, want := range []string{`"apiKey": "` + r.APIKey + `"`, "created trigger", "provider key", "partner-api", "curl -sS -i -X POST", "completed", "every-question-kind", "valid"} {
+	for _, want := range []string{`"apiKey": "` + r.APIKey + `"`, "created trigger", "provider key", "partner-api", "curl -sS -i -X GET", "completed", "every-question-kind", "valid"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("CLI examples' output lacks %q:\n%s", want, out)
 		}
