@@ -71,7 +71,8 @@ func (s *Server) journalAPI(r *http.Request, partnerID string, reqBody *capture,
 	if r.Body != nil && reqBody.buf.Len() < limit {
 		io.Copy(io.Discard, io.LimitReader(r.Body, int64(limit-reqBody.buf.Len())))
 	}
-	req := newHTTPMessage(redactAuth(r.Header), reqBody.buf.Bytes(), limit)
+	req := newHTTPMessage(r.Header, reqBody.buf.Bytes(), limit) // a copy of the headers
+	redactAuthInPlace(req.Header)
 	req.BodySize, req.BodyTruncated = reqBody.total, reqBody.total > reqBody.buf.Len()
 	req.Method, req.URL = r.Method, s.cfg.baseURL()+r.URL.RequestURI()
 	resp := newHTTPMessage(w.Header(), w.body.buf.Bytes(), limit)
@@ -93,15 +94,13 @@ func (s *Server) journalAPI(r *http.Request, partnerID string, reqBody *capture,
 	s.events.publish(d)
 }
 
-// redactAuth keeps the scheme of the Authorization header and masks the
+// redactAuthInPlace keeps the scheme of the Authorization header and masks the
 // key, so the journal never holds the partner API key in full.
-func redactAuth(h http.Header) http.Header {
-	h = h.Clone()
+func redactAuthInPlace(h http.Header) {
 	if v := h.Get("Authorization"); v != "" {
 		scheme, key, _ := strings.Cut(v, " ")
 		h.Set("Authorization", scheme+" "+Mask(key))
 	}
-	return h
 }
 
 func firstErrorDetail(body []byte) string {

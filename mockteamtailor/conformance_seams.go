@@ -27,7 +27,7 @@ func CheckResultUpdate(body []byte) []Problem {
 	if err != nil {
 		return errorProblems(err)
 	}
-	_, problems := validateResultAttrs(in.Attributes, in.keys, false)
+	_, problems := validateResultAttrs(in.Attributes, false)
 	return errorProblems(problems)
 }
 

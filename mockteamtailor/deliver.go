@@ -263,10 +263,9 @@ func webhookResponseAttrs(body []byte) (apply func(*PartnerResult), note string,
 		return nil, err.Error(), true
 	}
 	write := map[string]any{}
-	var keys []string
 	for _, k := range []string{"status", "details", "attachments"} {
 		if v, ok := attrs[k]; ok {
-			write[k], keys = v, append(keys, k)
+			write[k] = v
 		}
 	}
 	var score *float64
@@ -277,7 +276,7 @@ func webhookResponseAttrs(body []byte) (apply func(*PartnerResult), note string,
 		}
 		score = &v
 	}
-	patch, problems := validateResultAttrs(write, keys, false)
+	patch, problems := validateResultAttrs(write, false)
 	if len(problems) > 0 {
 		return nil, problems.Error(), true
 	}

@@ -37,7 +37,7 @@ func FuzzResultBody(f *testing.F) {
 				}
 				return
 			}
-			patch, problems := validateResultAttrs(in.Attributes, in.keys, create)
+			patch, problems := validateResultAttrs(in.Attributes, create)
 			if len(problems) > 0 {
 				for _, p := range problems {
 					if p.Status != http.StatusUnprocessableEntity || !strings.HasPrefix(p.Pointer, "/data/attributes") {

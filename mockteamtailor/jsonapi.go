@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // MediaType is the JSON:API media type of every Partner API document.
@@ -53,15 +54,42 @@ type listLinks struct {
 // writeJSONAPI marshals doc before touching the ResponseWriter, so an
 // encoding bug turns into a clean 500 instead of a half-written 200.
 func writeJSONAPI(w http.ResponseWriter, r *http.Request, logger *slog.Logger, status int, doc any) {
-	body, err := encodeJSON(doc)
-	if err != nil {
+	e := encoderPool.Get().(*pooledEncoder)
+	defer e.release()
+	if err := e.enc.Encode(doc); err != nil {
 		writeError(w, r, logger, fmt.Errorf("encode %T: %w", doc, err))
 		return
 	}
-	w.Header().Set("Content-Type", MediaType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	h := w.Header()
+	h["Content-Type"] = mediaTypeValue
+	h["Content-Length"] = []string{strconv.Itoa(e.buf.Len())}
 	w.WriteHeader(status)
-	w.Write(body)
+	w.Write(e.buf.Bytes())
+}
+
+// mediaTypeValue is shared by every response: net/http only reads it.
+var mediaTypeValue = []string{MediaType}
+
+// pooledEncoder is a response buffer with its encoder, reused across
+// requests so a response costs no buffer growth.
+type pooledEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var encoderPool = sync.Pool{New: func() any {
+	e := &pooledEncoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}}
+
+func (e *pooledEncoder) release() {
+	if e.buf.Cap() > 64<<10 {
+		return // a large list response: let it go rather than pin it
+	}
+	e.buf.Reset()
+	encoderPool.Put(e)
 }
 
 // encodeJSON marshals v followed by a newline, leaving &, < and > as they
@@ -101,9 +129,6 @@ type inputResource struct {
 	HasID      bool
 	Type       string
 	Attributes map[string]any // decoded values (numbers as json.Number); nil when absent
-	// keys holds the attribute names, sorted, so errors about them come
-	// out in a stable order.
-	keys []string
 }
 
 // decodeResource reads a JSON:API request document of the given resource
@@ -127,9 +152,12 @@ func decodeResource(r *http.Request, maxBytes int64, wantType string) (inputReso
 		return in, errBadRequest("the request body is empty; send a JSON:API document such as {\"data\": {\"type\": %q, \"attributes\": {...}}}", wantType)
 	}
 	// One pass over the body: everything below works on decoded values.
-	var top any
-	if err := decodeStrictJSON(body, &top); err != nil {
-		return in, err
+	top, ok := parseJSONFast(body)
+	if !ok {
+		// encoding/json decides: it names what is wrong, and where.
+		if err := decodeStrictJSON(body, &top); err != nil {
+			return in, err
+		}
 	}
 	doc, ok := top.(map[string]any)
 	if !ok {
@@ -166,8 +194,8 @@ func decodeResource(r *http.Request, maxBytes int64, wantType string) (inputReso
 	}
 	if rawAttrs, ok := data["attributes"]; !ok {
 		problems = append(problems, errInvalid("/data/attributes", "attributes is required: the object of %s attributes to write", wantType))
-	} else if members, keys, ok := asObject(rawAttrs); ok {
-		in.Attributes, in.keys = members, keys
+	} else if members, ok := rawAttrs.(map[string]any); ok {
+		in.Attributes = members
 	} else {
 		problems = append(problems, errInvalid("/data/attributes", "attributes must be an object, got %s", kindOf(rawAttrs)))
 	}

@@ -102,7 +102,7 @@ func applyPartnerAttrs(p *Partner, in inputResource) Errors {
 	bad := func(name, format string, args ...any) {
 		problems = append(problems, errInvalid("/data/attributes/"+name, format, args...))
 	}
-	for _, name := range uniqueKeys(in.keys) {
+	for _, name := range sortedKeys(in.Attributes) {
 		if !slices.Contains(partnerAttributeNames, name) {
 			bad(pointerEscape(name), "%q is not a partners attribute; the attributes are %s", name, strings.Join(partnerAttributeNames, ", "))
 		}

@@ -48,15 +48,17 @@ type resultPatch struct {
 // validateResultAttrs checks every attribute of a partner-result request
 // against the rules of PROTOCOL §2.3 and reports every problem at once.
 // On create, status and candidate-id are required.
-func validateResultAttrs(attrs map[string]any, keys []string, create bool) (resultPatch, Errors) {
+func validateResultAttrs(attrs map[string]any, create bool) (resultPatch, Errors) {
 	var p resultPatch
 	var problems Errors
 	bad := func(name, sub, format string, args ...any) {
 		problems = append(problems, errInvalid("/data/attributes/"+name+sub, format, args...))
 	}
-	for _, name := range uniqueKeys(keys) {
-		if !slices.Contains(resultAttributeNames, name) {
-			bad(pointerEscape(name), "", "%q is not a partner-results attribute; the attributes are %s", name, strings.Join(resultAttributeNames, ", "))
+	if hasOtherKey(attrs, resultAttributeNames) {
+		for _, name := range sortedKeys(attrs) {
+			if !slices.Contains(resultAttributeNames, name) {
+				bad(pointerEscape(name), "", "%q is not a partner-results attribute; the attributes are %s", name, strings.Join(resultAttributeNames, ", "))
+			}
 		}
 	}
 	for _, name := range resultAttributeNames {
@@ -201,13 +203,15 @@ func validateAssessment(raw any) (Assessment, Errors) {
 	var a Assessment
 	var problems Errors
 	const base = "/data/attributes/assessment"
-	members, keys, ok := asObject(raw)
+	members, ok := raw.(map[string]any)
 	if !ok {
 		return a, Errors{errInvalid(base, "assessment must be an object with score, grade and duration, or null, got %s", kindOf(raw))}
 	}
-	for _, k := range keys {
-		if !slices.Contains(assessmentKeys, k) {
-			problems = append(problems, errInvalid(base+"/"+pointerEscape(k), "%q is not an assessment member; the members are score, grade and duration", k))
+	if hasOtherKey(members, assessmentKeys) {
+		for _, k := range sortedKeys(members) {
+			if !slices.Contains(assessmentKeys, k) {
+				problems = append(problems, errInvalid(base+"/"+pointerEscape(k), "%q is not an assessment member; the members are score, grade and duration", k))
+			}
 		}
 	}
 	if raw, ok := members["score"]; ok && raw != nil {
@@ -244,15 +248,17 @@ func validateAttachments(raw any) ([]Attachment, Errors) {
 	var problems Errors
 	for i, item := range items {
 		ptr := fmt.Sprintf("%s/%d", base, i)
-		members, keys, ok := asObject(item)
+		members, ok := item.(map[string]any)
 		if !ok {
 			problems = append(problems, errInvalid(ptr, "an attachment must be an object with exactly url and description, got %s", kindOf(item)))
 			continue
 		}
 		var a Attachment
-		for _, k := range keys {
-			if k != "url" && k != "description" {
-				problems = append(problems, errInvalid(ptr+"/"+pointerEscape(k), "an attachment has exactly url and description; %q is not allowed", k))
+		if hasOtherKey(members, attachmentKeys) {
+			for _, k := range sortedKeys(members) {
+				if k != "url" && k != "description" {
+					problems = append(problems, errInvalid(ptr+"/"+pointerEscape(k), "an attachment has exactly url and description; %q is not allowed", k))
+				}
 			}
 		}
 		if raw, ok := members["url"]; !ok {
@@ -282,7 +288,7 @@ func validateActions(raw any) ([]Action, Errors) {
 	var problems Errors
 	for i, item := range items {
 		ptr := fmt.Sprintf("%s/%d", base, i)
-		members, _, ok := asObject(item)
+		members, ok := item.(map[string]any)
 		if !ok {
 			problems = append(problems, errInvalid(ptr, "an action must be an object with buttonText and endpoint, got %s", kindOf(item)))
 			continue
@@ -315,7 +321,7 @@ func validateCriteria(raw any) ([]Criterion, Errors) {
 	var problems Errors
 	for i, item := range items {
 		ptr := fmt.Sprintf("%s/%d", base, i)
-		members, _, ok := asObject(item)
+		members, ok := item.(map[string]any)
 		if !ok {
 			problems = append(problems, errInvalid(ptr, "a criterion must be an object with id and an optional score, got %s", kindOf(item)))
 			continue
@@ -350,17 +356,21 @@ func validateCriteria(raw any) ([]Criterion, Errors) {
 // object whose values are scalars, lists of scalars, or objects whose
 // values are scalars. It returns the pointer suffix of the first offence.
 func checkDetails(raw any) (string, error) {
-	members, keys, ok := asObject(raw)
+	members, ok := raw.(map[string]any)
 	if !ok {
 		return "", fmt.Errorf("details must be an object (at most 2 levels deep), or null, got %s", kindOf(raw))
 	}
-	for _, k := range keys {
+	if detailsWithinLimit(members) {
+		return "", nil
+	}
+	// Sorted, so the offence reported is the same on every request.
+	for _, k := range sortedKeys(members) {
 		v := members[k]
 		ptr := "/" + pointerEscape(k)
 		switch kindOf(v) {
 		case "an object":
-			inner, innerKeys, _ := asObject(v)
-			for _, ik := range innerKeys {
+			inner, _ := v.(map[string]any)
+			for _, ik := range sortedKeys(inner) {
 				if kind := kindOf(inner[ik]); kind == "an object" || kind == "an array" {
 					return ptr + "/" + pointerEscape(ik), fmt.Errorf("details may nest at most 2 levels: %s.%s is %s; flatten it into a string or a top-level key", k, ik, kind)
 				}
@@ -489,19 +499,6 @@ func pointerEscape(k string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
 }
 
-// uniqueKeys returns keys in document order without repeats.
-func uniqueKeys(keys []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, k := range keys {
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 // kindOf names the JSON type of a decoded value for error messages.
 func kindOf(v any) string {
 	switch v.(type) {
@@ -528,13 +525,49 @@ func literal(v any) string {
 	return cut(string(b), 100)
 }
 
-// asObject returns a decoded object's members and its keys, sorted.
-func asObject(v any) (map[string]any, []string, bool) {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, nil, false
+var attachmentKeys = []string{"url", "description"}
+
+// hasOtherKey reports whether m has a key not in allowed, without
+// allocating: the sorted key list is only built to report one.
+func hasOtherKey(m map[string]any, allowed []string) bool {
+	for k := range m {
+		if !slices.Contains(allowed, k) {
+			return true
+		}
 	}
-	return m, slices.Sorted(maps.Keys(m)), true
+	return false
+}
+
+// sortedKeys returns the keys of m, sorted.
+func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
+
+// detailsWithinLimit reports whether details nest at most 2 levels
+// (PROTOCOL §2.3); checkDetails then names the first offence.
+func detailsWithinLimit(members map[string]any) bool {
+	deep := func(v any) bool {
+		switch v.(type) {
+		case map[string]any, []any:
+			return true
+		}
+		return false
+	}
+	for _, v := range members {
+		switch v := v.(type) {
+		case map[string]any:
+			for _, iv := range v {
+				if deep(iv) {
+					return false
+				}
+			}
+		case []any:
+			for _, iv := range v {
+				if deep(iv) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // decodeValue decodes one JSON document into plain values, numbers as

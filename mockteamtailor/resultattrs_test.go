@@ -109,8 +109,8 @@ func TestResultAttributeRules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			attrs, keys, _ := asObject(v)
-			_, problems := validateResultAttrs(attrs, keys, tt.create)
+			attrs, _ := v.(map[string]any)
+			_, problems := validateResultAttrs(attrs, tt.create)
 			var got []string
 			for _, p := range problems {
 				got = append(got, p.Pointer)

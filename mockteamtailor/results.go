@@ -94,7 +94,7 @@ func (s *Server) handleResultCreate() http.Handler {
 			writeError(w, r, s.logger, err)
 			return
 		}
-		patch, problems := validateResultAttrs(in.Attributes, in.keys, true)
+		patch, problems := validateResultAttrs(in.Attributes, true)
 		if len(problems) > 0 {
 			writeError(w, r, s.logger, problems)
 			return
@@ -131,7 +131,7 @@ func (s *Server) handleResultUpdate() http.Handler {
 			writeError(w, r, s.logger, err)
 			return
 		}
-		patch, problems := validateResultAttrs(in.Attributes, in.keys, false)
+		patch, problems := validateResultAttrs(in.Attributes, false)
 		if in.HasID && in.ID != id {
 			problems = append(Errors{errInvalid("/data/id", "data.id %q does not match the id in the URL %q", in.ID, id)}, problems...)
 		}

@@ -72,7 +72,11 @@ MOCKTT_API_KEY or MOCKTT_RATE_LIMIT; a flag on the command line wins.`,
 }
 
 func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, stderr io.Writer) error {
-	logger, err := newLogger(o.logFormat, stderr)
+	// The request log is batched: a write per request costs more than the
+	// request itself on the Partner API's hot path.
+	logOut := mockteamtailor.NewLogBuffer(stderr, 100*time.Millisecond)
+	defer logOut.Close()
+	logger, err := newLogger(o.logFormat, logOut)
 	if err != nil {
 		return err
 	}
