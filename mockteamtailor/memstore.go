@@ -29,7 +29,10 @@ type MemStore struct {
 	journalLimit     int
 	next             counters
 	version          uint64 // bumped by every mutation but journal appends
-	journalVersion   uint64 // bumped by every journal append
+	// touched lists what the running mutation changed, for the state log
+	// (durable stores only); touchedAll says it replaced everything.
+	touched    []touchedKey
+	touchedAll bool
 
 	file *stateFile // nil when the store is not durable
 }
@@ -66,27 +69,17 @@ func (s *MemStore) SetJournalLimit(n int) {
 	}
 }
 
-// OpenMemStore returns a store backed by the state file at path. An
-// existing file is loaded; a missing one is created on the first
-// mutation. A file that cannot be read, is corrupt or has an unknown format
-// version is an error, and the file is left untouched.
+// OpenMemStore returns a store backed by the state file at path and the
+// append-only log beside it (path.log.N). An existing state is loaded and
+// its log replayed; a missing one is created on the first mutation. A
+// state that cannot be read, is corrupt or has an unknown format version is
+// an error, and the files are left untouched; a last log record cut off by
+// a crash was never acknowledged and is dropped.
 func OpenMemStore(path string) (*MemStore, error) {
 	s := NewMemStore()
-	st, err := loadState(path)
-	if err != nil {
+	if err := s.openDurable(path); err != nil {
 		return nil, err
 	}
-	if st != nil {
-		if err := s.restore(st); err != nil {
-			return nil, fmt.Errorf("state file %s: %w (the file was left untouched)", path, err)
-		}
-	}
-	if err := s.loadJournal(journalPath(path)); err != nil {
-		return nil, err
-	}
-	s.file = &stateFile{path: path}
-	removeStaleTemps(path)
-	removeStaleTemps(journalPath(path))
 	return s, nil
 }
 
@@ -94,17 +87,31 @@ func OpenMemStore(path string) (*MemStore, error) {
 func (s *MemStore) Durable() bool { return s.file != nil }
 
 // mutate runs fn under the write lock and, when fn succeeds, waits until
-// the change is on disk.
+// the change is on disk: its log record is queued under the lock, so
+// records are in the order the changes happened, and written with those
+// of every writer that came meanwhile (group commit).
 func (s *MemStore) mutate(fn func() error) error {
 	s.mu.Lock()
+	s.touched, s.touchedAll = s.touched[:0], false
 	if err := fn(); err != nil {
 		s.mu.Unlock()
 		return err
 	}
 	s.version++
-	v := s.version
+	if s.file == nil {
+		s.mu.Unlock()
+		return nil
+	}
+	seq, err := s.logChangesLocked()
 	s.mu.Unlock()
-	return s.commit(v)
+	if err != nil {
+		return err
+	}
+	if err := s.file.log.wait(seq); err != nil {
+		return err
+	}
+	s.maybeCompact()
+	return nil
 }
 
 // Partner implements Store.
@@ -151,6 +158,7 @@ func (s *MemStore) PutPartner(_ context.Context, p Partner) error {
 			}
 		}
 		s.partners[p.ID] = clonePartner(p)
+		s.touch(recPartner, p.ID)
 		return nil
 	})
 }
@@ -159,6 +167,7 @@ func (s *MemStore) PutPartner(_ context.Context, p Partner) error {
 func (s *MemStore) PutCompany(_ context.Context, c Company) error {
 	return s.mutate(func() error {
 		s.companies[c.UUID] = cloneCompany(c)
+		s.touch(recCompany, c.UUID)
 		return nil
 	})
 }
@@ -186,6 +195,7 @@ func (s *MemStore) CreateActivation(_ context.Context, a Activation) (Activation
 		s.nextActivationID++
 		s.activations[a.ID] = cloneActivation(a)
 		s.activationOrder[a.PartnerID] = append(s.activationOrder[a.PartnerID], a.ID)
+		s.touch(recActivation, a.ID)
 		return nil
 	})
 	return a, err
@@ -230,6 +240,7 @@ func (s *MemStore) CreateResult(_ context.Context, r PartnerResult) (PartnerResu
 		}
 		s.results[r.ID] = r
 		s.resultOrder[r.PartnerID] = append(s.resultOrder[r.PartnerID], r.ID)
+		s.touch(recResult, r.ID)
 		return nil
 	})
 	return cloneResult(r), err
@@ -284,6 +295,7 @@ func (s *MemStore) UpdateResult(_ context.Context, partnerID, id string, update 
 		}
 		r.ID, r.PartnerID = id, partnerID // the identity is not the caller's to change
 		s.results[id] = r
+		s.touch(recResult, id)
 		out = cloneResult(r)
 		return nil
 	})
@@ -297,6 +309,7 @@ func (s *MemStore) DeleteResult(_ context.Context, partnerID, id string) error {
 			return err
 		}
 		delete(s.results, id)
+		s.touch(recResult, id)
 		s.resultOrder[partnerID] = slices.DeleteFunc(s.resultOrder[partnerID], func(x string) bool { return x == id })
 		return nil
 	})

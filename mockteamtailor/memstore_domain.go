@@ -71,6 +71,7 @@ func (s *MemStore) UpdateCompany(_ context.Context, uuid string, update func(*Co
 		}
 		c.UUID = uuid
 		s.companies[uuid] = c
+		s.touch(recCompany, uuid)
 		out = cloneCompany(c)
 		return nil
 	})
@@ -100,6 +101,7 @@ func (s *MemStore) DeleteActivation(_ context.Context, partnerID, id string) err
 			return fmt.Errorf("partner activation %q: %w", id, ErrForbidden)
 		}
 		delete(s.activations, id)
+		s.touch(recActivation, id)
 		s.activationOrder[partnerID] = slices.DeleteFunc(s.activationOrder[partnerID], func(x string) bool { return x == id })
 		return nil
 	})
@@ -129,6 +131,7 @@ func (s *MemStore) PutJob(_ context.Context, j Job) (Job, error) {
 			seen[j.Stages[i].ID] = true
 		}
 		s.jobs[j.ID] = j
+		s.touchInt(recJob, j.ID)
 		return nil
 	})
 	return cloneJob(j), err
@@ -172,6 +175,7 @@ func (s *MemStore) PutCandidate(_ context.Context, c CandidateRecord) (Candidate
 		}
 		c.Data.ID = c.ID
 		s.candidates[c.ID] = c
+		s.touchInt(recCandidate, c.ID)
 		return nil
 	})
 	return cloneCandidate(c), err
@@ -220,6 +224,7 @@ func (s *MemStore) UpdateCandidate(_ context.Context, id int64, update func(*Can
 		}
 		c.ID, c.Data.ID = id, id
 		s.candidates[id] = c
+		s.touchInt(recCandidate, id)
 		out = cloneCandidate(c)
 		return nil
 	})
@@ -232,6 +237,7 @@ func (s *MemStore) CreateTrigger(_ context.Context, t Trigger) (Trigger, error) 
 	err := s.mutate(func() error {
 		t.ID = take(&s.next.Trigger, 0)
 		s.triggers[t.ID] = t
+		s.touchInt(recTrigger, t.ID)
 		return nil
 	})
 	t.WebhookData = maps.Clone(t.WebhookData)
@@ -259,16 +265,30 @@ func (s *MemStore) DeleteTrigger(_ context.Context, id int64) error {
 			return fmt.Errorf("trigger %d: %w", id, ErrNotFound)
 		}
 		delete(s.triggers, id)
+		s.touchInt(recTrigger, id)
 		return nil
 	})
 }
 
 // AppendJournal implements Store. The entry is in memory at once and on
-// disk with the next write of the state file (Flush forces one).
+// disk with the next group commit of the state log (Flush forces one).
 func (s *MemStore) AppendJournal(_ context.Context, d Delivery) (Delivery, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d.ID = take(&s.next.Delivery, 0)
+	s.pushJournalLocked(d)
+	s.logJournalLocked(d)
+	return d, nil
+}
+
+// replayJournalLocked puts back an entry read from disk, with its id.
+func (s *MemStore) replayJournalLocked(d Delivery) {
+	s.next.Delivery = max(s.next.Delivery, d.ID)
+	s.pushJournalLocked(d)
+}
+
+// pushJournalLocked appends d and drops the oldest entries over the limit.
+func (s *MemStore) pushJournalLocked(d Delivery) {
 	s.journal = append(s.journal, d)
 	if over := len(s.journal) - s.journalLimit; over > 0 {
 		// Drop the oldest; copy now and then so the backing array does
@@ -278,8 +298,6 @@ func (s *MemStore) AppendJournal(_ context.Context, d Delivery) (Delivery, error
 			s.journal = slices.Clone(s.journal)
 		}
 	}
-	s.journalVersion++
-	return d, nil
 }
 
 // Journal implements Store.
@@ -317,23 +335,28 @@ func (s *MemStore) Reset(_ context.Context) error {
 		s.partners, s.companies, s.activations, s.activationOrder = fresh.partners, fresh.companies, fresh.activations, fresh.activationOrder
 		s.results, s.resultOrder, s.jobs, s.candidates, s.triggers = fresh.results, fresh.resultOrder, fresh.jobs, fresh.candidates, fresh.triggers
 		s.journal, s.nextActivationID = nil, 1
+		s.touchAll()
 		// Ids keep counting up, so an id seen before a reset is never
 		// handed out again for something else.
 		return nil
 	})
 }
 
-// Flush writes the state file and its journal file if anything changed
-// since they were last written (journal entries are appended without
-// waiting for the disk).
+// Flush waits until every change and journal entry is on disk (journal
+// entries are appended without waiting for it), and reports a failed
+// background compaction.
 func (s *MemStore) Flush() error {
-	s.mu.RLock()
-	v := s.version
-	s.mu.RUnlock()
-	if err := s.commit(v); err != nil {
+	if s.file == nil {
+		return nil
+	}
+	if err := s.file.log.wait(s.file.log.last()); err != nil {
 		return err
 	}
-	return s.commitJournal()
+	if p := s.file.compactErr.Swap(nil); p != nil {
+		return *p
+	}
+	s.maybeCompact()
+	return nil
 }
 
 func cloneCompany(c Company) Company {

@@ -192,7 +192,7 @@ func TestMemStoreRefusesBadStateFiles(t *testing.T) {
 		{"truncated", `{"format":"mockteamtailor-state","version":1,"partners":[`, "is corrupt"},
 		{"empty", ``, "is corrupt"},
 		{"other format", `{"format":"something-else","version":1}`, "is not a mockteamtailor state file"},
-		{"future version", `{"format":"mockteamtailor-state","version":99}`, "has format version 99, this mockteamtailor reads version 1"},
+		{"future version", `{"format":"mockteamtailor-state","version":99}`, "has format version 99, this mockteamtailor reads versions 1 and 2"},
 		{"unknown field", `{"format":"mockteamtailor-state","version":1,"surprise":true}`, "is corrupt"},
 		{"dangling result", `{"format":"mockteamtailor-state","version":1,"results":[{"id":"r","partnerId":"9","status":"sent"}]}`, `unknown partner "9"`},
 	}

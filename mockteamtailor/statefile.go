@@ -11,19 +11,25 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
-// stateFormat and stateVersion identify a state file. A file with another
-// format or a newer version is refused rather than misread.
+// stateFormat and stateVersion identify a state file (the snapshot). A
+// file with another format or a newer version is refused rather than
+// misread. Version 1 files (the whole state, rewritten on every write,
+// with the journal in FILE.journal) are read once and migrated to
+// version 2: a snapshot, journal included, plus the append-only log.
 const (
 	stateFormat  = "mockteamtailor-state"
-	stateVersion = 1
+	stateVersion = 2
 )
 
-// state is the on-disk document of a durable MemStore.
+// state is the on-disk document of a durable MemStore: a snapshot, which
+// the log generations from LogGeneration on bring up to date.
 type state struct {
 	Format           string            `json:"format"`
 	Version          int               `json:"version"`
+	LogGeneration    int               `json:"logGeneration,omitempty"`
 	Partners         []Partner         `json:"partners"`
 	Companies        []Company         `json:"companies"`
 	Activations      []Activation      `json:"activations"`
@@ -33,11 +39,11 @@ type state struct {
 	Candidates       []CandidateRecord `json:"candidates"`
 	Triggers         []Trigger         `json:"triggers"`
 	Next             counters          `json:"next"`
+	Journal          []Delivery        `json:"journal,omitempty"`
 }
 
-// journalState is the journal file beside the state file (FILE.journal).
-// The journal is kept apart so that acknowledging a Partner API write
-// does not rewrite every request and response the mock recorded.
+// journalState is the journal file of a version 1 state file
+// (FILE.journal), read when migrating.
 type journalState struct {
 	Format  string     `json:"format"`
 	Version int        `json:"version"`
@@ -46,67 +52,20 @@ type journalState struct {
 
 const journalFormat = "mockteamtailor-journal"
 
-// journalPath is where the journal of the state file at path lives.
+// journalPath is where the journal of a version 1 state file at path lives.
 func journalPath(path string) string { return path + ".journal" }
 
-// stateFile writes snapshots of a MemStore. Concurrent mutations share
-// writes: a mutation waits for the first snapshot taken after it, and one
-// snapshot acknowledges every mutation it contains (group commit).
+// stateFile is the durable side of a MemStore: the snapshot at path and
+// the log beside it.
 type stateFile struct {
-	path           string
-	mu             sync.Mutex // serialises writes; guards durable and journalDurable
-	durable        uint64     // store version known to be on disk
-	journalDurable uint64     // journal version known to be on disk
-}
-
-// commitJournal writes the journal file if entries were added since it
-// was last written.
-func (s *MemStore) commitJournal() error {
-	if s.file == nil {
-		return nil
-	}
-	f := s.file
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s.mu.RLock()
-	v := s.journalVersion
-	js := journalState{Format: journalFormat, Version: stateVersion, Journal: slices.Clone(s.journal)}
-	s.mu.RUnlock()
-	if f.journalDurable >= v {
-		return nil
-	}
-	data, err := json.Marshal(js)
-	if err != nil {
-		return fmt.Errorf("encode journal: %w: %w", err, ErrPersist)
-	}
-	if err := writeFileAtomic(journalPath(f.path), data); err != nil {
-		return fmt.Errorf("%w: %w", err, ErrPersist)
-	}
-	f.journalDurable = v
-	return nil
-}
-
-// commit returns once the store at version v (or later) is on disk.
-func (s *MemStore) commit(v uint64) error {
-	if s.file == nil {
-		return nil
-	}
-	f := s.file
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.durable >= v {
-		return nil
-	}
-	st, cur := s.snapshot()
-	data, err := json.Marshal(st)
-	if err != nil {
-		return fmt.Errorf("encode state: %w: %w", err, ErrPersist)
-	}
-	if err := writeFileAtomic(f.path, data); err != nil {
-		return fmt.Errorf("%w: %w", err, ErrPersist)
-	}
-	f.durable = cur
-	return nil
+	path       string
+	log        *stateLog
+	compacting sync.Mutex // one compaction at a time
+	// snapshotBytes is the size of the last snapshot; the log is
+	// compacted when it outgrows it (and compactMinBytes).
+	snapshotBytes atomic.Int64
+	compactions   atomic.Int64
+	compactErr    atomic.Pointer[error] // of the last background compaction
 }
 
 // snapshot copies the store under the read lock; encoding happens outside
@@ -114,6 +73,10 @@ func (s *MemStore) commit(v uint64) error {
 func (s *MemStore) snapshot() (state, uint64) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.snapshotLocked(), s.version
+}
+
+func (s *MemStore) snapshotLocked() state {
 	st := state{
 		Format:           stateFormat,
 		Version:          stateVersion,
@@ -154,7 +117,7 @@ func (s *MemStore) snapshot() (state, uint64) {
 			st.Results = append(st.Results, s.results[id])
 		}
 	}
-	return st, s.version
+	return st
 }
 
 // restore fills an empty store from a loaded state, checking that the
@@ -237,14 +200,17 @@ func loadState(path string) (*state, error) {
 	if head.Format != stateFormat {
 		return nil, fmt.Errorf("%s is not a mockteamtailor state file (format %q, want %q); it was left untouched", path, head.Format, stateFormat)
 	}
-	if head.Version != stateVersion {
-		return nil, fmt.Errorf("state file %s has format version %d, this mockteamtailor reads version %d; it was left untouched", path, head.Version, stateVersion)
+	if head.Version != 1 && head.Version != stateVersion {
+		return nil, fmt.Errorf("state file %s has format version %d, this mockteamtailor reads versions 1 and %d; it was left untouched", path, head.Version, stateVersion)
 	}
 	var st state
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&st); err != nil {
 		return nil, fmt.Errorf("state file %s is corrupt (%v); it was left untouched: move it away to start afresh", path, err)
+	}
+	if st.Version == 1 && (st.LogGeneration != 0 || st.Journal != nil) {
+		return nil, fmt.Errorf("state file %s is corrupt (version 1 has no log generation or journal); it was left untouched: move it away to start afresh", path)
 	}
 	return &st, nil
 }
@@ -297,27 +263,22 @@ func removeStaleTemps(path string) {
 	}
 }
 
-// loadJournal reads the journal file beside the state file, if there is
-// one. Like the state file, a corrupt one stops start-up untouched.
-func (s *MemStore) loadJournal(path string) error {
+// loadLegacyJournal reads the journal file of a version 1 state file, if
+// there is one. A corrupt one stops start-up, untouched.
+func loadLegacyJournal(path string) ([]Delivery, bool, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return nil, false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("read journal file: %w", err)
+		return nil, false, fmt.Errorf("read journal file: %w", err)
 	}
 	var js journalState
 	if err := json.Unmarshal(data, &js); err != nil {
-		return fmt.Errorf("journal file %s is corrupt (%v); it was left untouched: move it away to start with an empty journal", path, err)
+		return nil, false, fmt.Errorf("journal file %s is corrupt (%v); it was left untouched: move it away to start with an empty journal", path, err)
 	}
-	if js.Format != journalFormat || js.Version != stateVersion {
-		return fmt.Errorf("%s is not a journal file this mockteamtailor reads (format %q version %d); it was left untouched", path, js.Format, js.Version)
+	if js.Format != journalFormat || js.Version != 1 {
+		return nil, false, fmt.Errorf("%s is not a journal file this mockteamtailor reads (format %q version %d); it was left untouched", path, js.Format, js.Version)
 	}
-	s.journal = js.Journal
-	if n := len(s.journal); n > 0 {
-		// Entries appended after the state file's last write still count.
-		s.next.Delivery = max(s.next.Delivery, s.journal[n-1].ID)
-	}
-	return nil
+	return js.Journal, true, nil
 }
