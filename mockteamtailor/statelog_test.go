@@ -1,0 +1,290 @@
+package mockteamtailor
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// everyMutation runs each kind of store change once (and a few twice), so
+// a reopened store can be compared with the one that made them.
+func everyMutation(t *testing.T, s *MemStore, tag string) {
+	t.Helper()
+	ctx := t.Context()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(s.PutPartner(ctx, Partner{ID: "p" + tag, Name: "P", APIKey: "key-" + tag, WebhookSecret: "s", WebhookConfig: json.RawMessage(`{"a":1}`)}))
+	must(s.PutCompany(ctx, Company{UUID: "c" + tag, Name: "C", Users: []User{{ID: 1, Name: "U"}}}))
+	_, err := s.UpdateCompany(ctx, "c"+tag, func(c *Company) error { c.Name = "C2"; return nil })
+	must(err)
+	a1, err := s.CreateActivation(ctx, Activation{PartnerID: "p" + tag, CompanyUUID: "c" + tag, Values: map[string]string{"k": "v"}})
+	must(err)
+	a2, err := s.CreateActivation(ctx, Activation{PartnerID: "p" + tag, CompanyUUID: "other" + tag})
+	must(err)
+	must(s.DeleteActivation(ctx, "p"+tag, a1.ID))
+	_ = a2
+	for i := range 5 {
+		_, err := s.CreateResult(ctx, PartnerResult{ID: fmt.Sprintf("r%s-%d", tag, i), PartnerID: "p" + tag, Status: "sending", CandidateID: int64(i + 1), CreatedAt: fixedNow, Details: json.RawMessage(`{"x":"y"}`)})
+		must(err)
+	}
+	_, err = s.UpdateResult(ctx, "p"+tag, "r"+tag+"-1", func(r *PartnerResult) error { r.Status = "completed"; return nil })
+	must(err)
+	must(s.DeleteResult(ctx, "p"+tag, "r"+tag+"-2"))
+	j, err := s.PutJob(ctx, Job{CompanyUUID: "c" + tag, Title: "J", Stages: []Stage{{Name: "a"}, {Name: "b"}}})
+	must(err)
+	c, err := s.PutCandidate(ctx, CandidateRecord{CompanyUUID: "c" + tag, Applications: []Application{{JobID: j.ID, StageID: j.Stages[0].ID}}})
+	must(err)
+	_, err = s.UpdateCandidate(ctx, c.ID, func(c *CandidateRecord) error { c.Applications[0].StageID = j.Stages[1].ID; return nil })
+	must(err)
+	t1, err := s.CreateTrigger(ctx, Trigger{PartnerID: "p" + tag, JobID: j.ID, StageID: j.Stages[1].ID})
+	must(err)
+	_, err = s.CreateTrigger(ctx, Trigger{PartnerID: "p" + tag, JobID: j.ID, StageID: j.Stages[0].ID})
+	must(err)
+	must(s.DeleteTrigger(ctx, t1.ID))
+	for i := range 3 {
+		_, err := s.AppendJournal(ctx, Delivery{Kind: KindWebhook, PartnerID: "p" + tag, Reason: fmt.Sprint(tag, i), Time: fixedNow})
+		must(err)
+	}
+}
+
+// dump is everything a store holds, in a comparable form.
+func dump(s *MemStore) state {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st := s.snapshotLocked()
+	st.Journal = append([]Delivery(nil), s.journal...)
+	return st
+}
+
+func reopen(t *testing.T, path string) *MemStore {
+	t.Helper()
+	s, err := OpenMemStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// A durable store replays its log into exactly the state it had, before
+// and after a compaction, and after a reset.
+func TestStateLogReplaysEveryChange(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s := reopen(t, path)
+	everyMutation(t, s, "a")
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := dump(s)
+	if diff := cmp.Diff(want, dump(reopen(t, path))); diff != "" {
+		t.Fatalf("replayed store differs (-want +got):\n%s", diff)
+	}
+	if err := s.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	everyMutation(t, s, "b")
+	s.Flush()
+	want = dump(s)
+	re := reopen(t, path)
+	if diff := cmp.Diff(want, dump(re)); diff != "" {
+		t.Fatalf("store replayed over a snapshot differs (-want +got):\n%s", diff)
+	}
+	if gens, _ := logGenerations(path); len(gens) != 1 {
+		t.Errorf("log generations after compaction: %v, want only the current one", gens)
+	}
+	if err := re.Reset(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	everyMutation(t, re, "c")
+	re.Flush()
+	if diff := cmp.Diff(dump(re), dump(reopen(t, path))); diff != "" {
+		t.Fatalf("store replayed after a reset differs (-want +got):\n%s", diff)
+	}
+}
+
+// A record cut off by a crash was never acknowledged: it is dropped, the
+// store opens with everything before it, and goes on writing after it.
+func TestStateLogDropsTornTail(t *testing.T) {
+	for _, cut := range []int{1, 5, 9, 40, -100} { // -100: 100 zero bytes appended instead
+		t.Run(fmt.Sprintf("cut %d", cut), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			s := reopen(t, path)
+			everyMutation(t, s, "a")
+			s.Flush()
+			want := dump(s)
+			log := logPath(path, 1)
+			if cut > 0 {
+				if _, err := s.CreateResult(t.Context(), PartnerResult{ID: "torn", PartnerID: "pa", Status: "sent"}); err != nil {
+					t.Fatal(err)
+				}
+				info, err := os.Stat(log)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Truncate(log, info.Size()-int64(cut)); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				f, _ := os.OpenFile(log, os.O_WRONLY|os.O_APPEND, 0)
+				f.Write(make([]byte, -cut))
+				f.Close()
+			}
+			re := reopen(t, path)
+			if diff := cmp.Diff(want, dump(re)); diff != "" {
+				t.Fatalf("store after a torn tail (-want +got):\n%s", diff)
+			}
+			if _, err := re.CreateResult(t.Context(), PartnerResult{ID: "after", PartnerID: "pa", Status: "sent"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := reopen(t, path).Result(t.Context(), "pa", "after"); err != nil {
+				t.Errorf("a write after the torn tail was lost: %v", err)
+			}
+		})
+	}
+}
+
+// Damage before the last record is corruption: the store refuses to open,
+// naming the file and the offset, and leaves it untouched.
+func TestStateLogRefusesCorruptMiddle(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s := reopen(t, path)
+	everyMutation(t, s, "a")
+	s.Flush()
+	log := logPath(path, 1)
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := len(logMagic) + 20 // inside the first record's payload
+	data[off] ^= 0xff
+	os.WriteFile(log, data, 0o600)
+	_, err = OpenMemStore(path)
+	if err == nil || !strings.Contains(err.Error(), log) || !strings.Contains(err.Error(), fmt.Sprintf("offset %d", len(logMagic))) || !strings.Contains(err.Error(), "untouched") {
+		t.Fatalf("OpenMemStore over a corrupt log = %v, want an error naming %s and offset %d", err, log, len(logMagic))
+	}
+	if got, _ := os.ReadFile(log); string(got) != string(data) {
+		t.Error("the corrupt log was changed")
+	}
+}
+
+// A version 1 state file and its journal file are read once and migrated:
+// the data stays, the old journal file goes, and the store reopens from
+// the version 2 snapshot.
+func TestStateMigratesVersion1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	src := NewMemStore()
+	everyMutation(t, src, "a")
+	want := dump(src)
+	v1 := want
+	v1.Version, v1.Journal = 1, nil
+	data, _ := json.Marshal(v1)
+	os.WriteFile(path, data, 0o600)
+	jdata, _ := json.Marshal(journalState{Format: journalFormat, Version: 1, Journal: want.Journal})
+	os.WriteFile(journalPath(path), jdata, 0o600)
+
+	s := reopen(t, path)
+	if diff := cmp.Diff(want, dump(s)); diff != "" {
+		t.Fatalf("migrated store differs (-want +got):\n%s", diff)
+	}
+	if _, err := os.Stat(journalPath(path)); !os.IsNotExist(err) {
+		t.Errorf("the version 1 journal file is still there (%v)", err)
+	}
+	var head struct{ Version int }
+	raw, _ := os.ReadFile(path)
+	if json.Unmarshal(raw, &head); head.Version != stateVersion {
+		t.Errorf("state file version after migration = %d, want %d", head.Version, stateVersion)
+	}
+	d, _ := s.AppendJournal(t.Context(), Delivery{Kind: KindConfig})
+	if d.ID != int64(len(want.Journal)+1) {
+		t.Errorf("journal id after migration = %d, want %d", d.ID, len(want.Journal)+1)
+	}
+	s.Flush()
+	if diff := cmp.Diff(dump(s), dump(reopen(t, path))); diff != "" {
+		t.Fatalf("store reopened after migration differs (-want +got):\n%s", diff)
+	}
+}
+
+// The log is compacted in the background once it outgrows the snapshot;
+// the folder then holds the snapshot and a short log.
+func TestStateLogCompactsInBackground(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes more than compactMinBytes")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	s := reopen(t, path)
+	seededStore(t, s)
+	big := strings.Repeat("x", 64<<10)
+	summary := &big
+	for i := 0; s.StateStats().Compactions == 0; i++ {
+		if i > 2*compactMinBytes/len(big) {
+			t.Fatalf("no compaction after %d writes of %d bytes (%+v)", i, len(big), s.StateStats())
+		}
+		if _, err := updateOrCreate(t, s, "1", "r", summary); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(time.Minute)
+	for s.file.compacting.TryLock() == false {
+		if time.Now().After(deadline) {
+			t.Fatal("compaction never finished")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	s.file.compacting.Unlock()
+	var total int64
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		info, _ := e.Info()
+		total += info.Size()
+	}
+	st := s.StateStats()
+	if total > 3*st.SnapshotBytes+compactMinBytes {
+		t.Errorf("state folder holds %d bytes for a %d-byte snapshot", total, st.SnapshotBytes)
+	}
+	if diff := cmp.Diff(dump(s), dump(reopen(t, path))); diff != "" {
+		t.Fatalf("store reopened after compaction differs (-want +got):\n%s", diff)
+	}
+}
+
+// updateOrCreate writes summary onto result id, creating it first.
+func updateOrCreate(t *testing.T, s *MemStore, partnerID, id string, summary *string) (PartnerResult, error) {
+	t.Helper()
+	if _, err := s.Result(t.Context(), partnerID, id); err != nil {
+		if _, err := s.CreateResult(t.Context(), PartnerResult{ID: id, PartnerID: partnerID, Status: "sent"}); err != nil {
+			return PartnerResult{}, err
+		}
+	}
+	return s.UpdateResult(t.Context(), partnerID, id, func(r *PartnerResult) error { r.Summary = summary; return nil })
+}
+
+// FuzzReadLog feeds arbitrary bytes to the log reader: it never panics,
+// and what it accepts it accepts up to a record boundary.
+func FuzzReadLog(f *testing.F) {
+	rec := appendLogFrame(nil, []byte(`{"put":[{"kind":"result","id":"r","deleted":true}]}`))
+	f.Add([]byte(logMagic))
+	f.Add(append([]byte(logMagic), rec...))
+	f.Add(append(append([]byte(logMagic), rec...), rec[:5]...))
+	f.Add(append([]byte(logMagic), make([]byte, 20)...))
+	f.Add([]byte("garbage"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "l")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s := NewMemStore()
+		end, size, err := readLog(path, func(p []byte, _ int64) error { return s.applyRecord(p) })
+		if err == nil && (end > size || end < 0) {
+			t.Fatalf("valid end %d outside the file (%d bytes)", end, size)
+		}
+	})
+}
