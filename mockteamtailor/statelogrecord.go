@@ -26,8 +26,8 @@ type logRecord struct {
 	// Put holds the records a mutation wrote or deleted, as they are now.
 	Put []logChange `json:"put,omitempty"`
 	// Next and NextActivationID are the id counters after the change.
-	Next             *counters `json:"next,omitempty"`
-	NextActivationID int       `json:"nextActivationId,omitempty"`
+	Next             *counters  `json:"next,omitempty"`
+	NextActivationID int        `json:"nextActivationId,omitempty"`
 	Journal          []Delivery `json:"journal,omitempty"`
 }
 
