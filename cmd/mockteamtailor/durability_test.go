@@ -100,6 +100,12 @@ func (c *child) wait() error {
 // process is killed when the test ends, whatever happens.
 func startChild(t *testing.T, bin string, args ...string) *child {
 	t.Helper()
+	return startChildWithin(t, 10*time.Second, bin, args...)
+}
+
+// startChildWithin is startChild with a deadline for the banner.
+func startChildWithin(t *testing.T, within time.Duration, bin string, args ...string) *child {
+	t.Helper()
 	c := &child{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	c.cmd = exec.Command(bin, args...)
 	// No MOCKTT_ variables from the test's environment; a -race binary
@@ -115,7 +121,7 @@ func startChild(t *testing.T, bin string, args ...string) *child {
 		c.cmd.Process.Kill()
 		<-exited
 	})
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(within)
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -127,7 +133,7 @@ func startChild(t *testing.T, bin string, args ...string) *child {
 		case <-exited:
 			t.Fatalf("%q exited before printing its banner: %v\nstdout:\n%s\nstderr:\n%s", args, c.waitErr, c.stdout, c.stderr)
 		case <-deadline:
-			t.Fatalf("%q printed no banner within 10s\nstdout:\n%s\nstderr:\n%s", args, c.stdout, c.stderr)
+			t.Fatalf("%q printed no banner within %v\nstdout:\n%s\nstderr:\n%s", args, within, c.stdout, c.stderr)
 		case <-tick.C:
 		}
 	}
