@@ -146,7 +146,7 @@ func (s *Server) handleControlIndex() controlFunc {
 				"GET,POST /mock/v1/triggers", "DELETE /mock/v1/triggers/{id}",
 				"POST /mock/v1/manual-triggers", "POST /mock/v1/bulk-triggers", "GET /mock/v1/bulk-triggers/{id}",
 				"GET /mock/v1/deliveries", "GET /mock/v1/deliveries/stream", "GET /mock/v1/deliveries/{id}",
-				"POST /mock/v1/deliveries/{id}/replay", "GET /mock/v1/deliveries/{id}/curl",
+				"POST /mock/v1/deliveries/{id}/replay", "GET /mock/v1/deliveries/{id}/curl", "POST /mock/v1/replays",
 				"GET /mock/v1/results", "GET /mock/v1/results/{id}", "POST /mock/v1/results/{id}/actions/{index}",
 				"GET,PUT,DELETE /mock/v1/faults", "POST /mock/v1/uploads", "GET /mock/v1/keys", "GET /mock/v1/fixtures", "POST /mock/v1/reset",
 			},
@@ -607,7 +607,7 @@ func (s *Server) handleCandidateCreate() controlFunc {
 		sources := 0
 		if in.Fixture != "" {
 			sources++
-			c, err := CandidateFixture(in.Fixture)
+			c, err := s.candidateFixture(in.Fixture)
 			if err != nil {
 				return 0, nil, errInvalid("/fixture", "%v", err)
 			}
@@ -1152,7 +1152,7 @@ func (s *Server) handleKeys() controlFunc {
 
 func (s *Server) handleFixtures() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		return http.StatusOK, map[string]any{"fixtures": fixtures.Catalogue()}, nil
+		return http.StatusOK, map[string]any{"fixtures": append(fixtures.Catalogue(), s.importedCatalogue()...)}, nil
 	}
 }
 

@@ -45,6 +45,8 @@ type Delivery struct {
 	CompanyUUID string       `json:"companyUuid,omitempty"`
 	BulkRunID   string       `json:"bulkRunId,omitempty"`
 	ReplayOf    int64        `json:"replayOf,omitempty"`
+	// Capture marks the replay of a captured webhook (replay.go).
+	Capture *CaptureReplay `json:"capture,omitempty"`
 }
 
 // HTTPMessage is a request or response as the journal keeps it; bodies

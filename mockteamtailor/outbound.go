@@ -86,23 +86,7 @@ func (s *Server) do(ctx context.Context, c call) (*outbound, error) {
 	if err != nil {
 		return nil, errInvalid("", "the partner URL %q is not usable: %v", target, err)
 	}
-	h := req.Header
-	h.Set("User-Agent", s.cfg.UserAgent)
-	h.Set("Teamtailor-Host", s.cfg.StackHost())
-	h.Set("Accept", "application/json")
-	if c.body != nil {
-		h.Set("Content-Type", "application/json")
-	}
-	if c.activation != nil {
-		h.Set("Authorization", "Bearer "+c.activation.ProviderKey)
-		if c.partner.RequireAPIToken && c.activation.APIToken != "" {
-			h.Set("Teamtailor-Api-Token", c.activation.APIToken)
-		}
-	}
-	if c.signEventID != "" {
-		// PROTOCOL §1.2 Decision: every delivery is signed, t is the send time.
-		h.Set(signature.Header, signature.Sign(c.partner.WebhookSecret, c.signEventID, s.clock()))
-	}
+	s.setHeaders(req.Header, c)
 	x := &outbound{kind: c.kind, partner: c.partner, req: req, reqBody: c.body, start: s.clock()}
 	began := time.Now()
 	resp, err := s.client.Do(req)
@@ -122,6 +106,26 @@ func (s *Server) do(ctx context.Context, c call) (*outbound, error) {
 		x.failure = "the response body could not be read: " + describeNetError(err, req.URL, s.cfg.DeliveryTimeout)
 	}
 	return x, nil
+}
+
+// setHeaders sets the headers Teamtailor sends on c (PROTOCOL §1).
+func (s *Server) setHeaders(h http.Header, c call) {
+	h.Set("User-Agent", s.cfg.UserAgent)
+	h.Set("Teamtailor-Host", s.cfg.StackHost())
+	h.Set("Accept", "application/json")
+	if c.body != nil {
+		h.Set("Content-Type", "application/json")
+	}
+	if c.activation != nil {
+		h.Set("Authorization", "Bearer "+c.activation.ProviderKey)
+		if c.partner.RequireAPIToken && c.activation.APIToken != "" {
+			h.Set("Teamtailor-Api-Token", c.activation.APIToken)
+		}
+	}
+	if c.signEventID != "" {
+		// PROTOCOL §1.2 Decision: every delivery is signed, t is the send time.
+		h.Set(signature.Header, signature.Sign(c.partner.WebhookSecret, c.signEventID, s.clock()))
+	}
 }
 
 // status is the response status, 0 when nothing came back.

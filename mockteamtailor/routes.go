@@ -72,6 +72,7 @@ func (s *Server) routes() http.Handler {
 	root.Handle(c+"/deliveries/{id}", s.control(s.handleDeliveryShow())).Methods(http.MethodGet)
 	root.Handle(c+"/deliveries/{id}/replay", s.control(s.handleDeliveryReplay())).Methods(http.MethodPost)
 	root.Handle(c+"/deliveries/{id}/curl", s.handleDeliveryCurl()).Methods(http.MethodGet)
+	root.Handle(c+"/replays", s.control(s.handleReplay())).Methods(http.MethodPost)
 	root.Handle(c+"/results", s.control(s.handleResultsList())).Methods(http.MethodGet)
 	root.Handle(c+"/results/{id}", s.control(s.handleResultShowControl())).Methods(http.MethodGet)
 	root.Handle(c+"/results/{id}/actions/{index}", s.control(s.handleActionInvoke())).Methods(http.MethodPost)

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
 )
 
 // Server is the fake Teamtailor as an http.Handler. It starts nothing: the
@@ -26,7 +28,8 @@ type Server struct {
 	bulk    bulkRuns     // progress of bulk triggers
 	fileKey []byte       // signs the URLs of uploaded files
 
-	ui atomic.Pointer[http.Handler] // the web UI, serving every path the routes do not
+	ui       atomic.Pointer[http.Handler]                 // the web UI, serving every path the routes do not
+	imported atomic.Pointer[map[string]fixtures.Imported] // imported fixtures by name (imported.go)
 
 	bg       sync.WaitGroup     // background work: bulk runs
 	bgCtx    context.Context    // ends when the server closes

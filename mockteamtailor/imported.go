@@ -1,0 +1,96 @@
+package mockteamtailor
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
+)
+
+// SetImportedFixtures makes imported fixtures (scrubbed captured webhooks,
+// "serve --fixtures DIR") known to the server: the control API lists them
+// with kind "imported", a candidate can be added from one by name
+// ("trigger --fixture NAME"), and a replay can send one whole.
+func (s *Server) SetImportedFixtures(fs []fixtures.Imported) error {
+	m := make(map[string]fixtures.Imported, len(fs))
+	for _, f := range fs {
+		if err := fixtures.CheckImportedName(f.Name); err != nil {
+			return err
+		}
+		if _, err := ImportedCandidate(f); err != nil {
+			return err
+		}
+		m[f.Name] = f
+	}
+	s.imported.Store(&m)
+	return nil
+}
+
+func (s *Server) importedFixture(name string) (fixtures.Imported, bool) {
+	m := s.imported.Load()
+	if m == nil {
+		return fixtures.Imported{}, false
+	}
+	f, ok := (*m)[name]
+	return f, ok
+}
+
+func (s *Server) importedFixtureNames() []string {
+	var out []string
+	if m := s.imported.Load(); m != nil {
+		for name := range *m {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ImportedCandidate returns the candidate of an imported fixture as the
+// mock stores candidates: partner-event.candidate without its job. Keys
+// the mock does not know are left out, so a drifted capture still makes
+// a candidate; a value of another type than the protocol's cannot be
+// stored, and the error says to send the fixture whole with a replay.
+func ImportedCandidate(f fixtures.Imported) (Candidate, error) {
+	var doc struct {
+		PartnerEvent struct {
+			Candidate map[string]json.RawMessage `json:"candidate"`
+		} `json:"partner-event"`
+	}
+	if err := json.Unmarshal(f.Body, &doc); err != nil {
+		return Candidate{}, fmt.Errorf("imported fixture %q: %w", f.Name, err)
+	}
+	cand := doc.PartnerEvent.Candidate
+	delete(cand, "job")
+	raw, _ := json.Marshal(cand)
+	var c Candidate
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&c); err != nil {
+		return Candidate{}, fmt.Errorf("imported fixture %q: its candidate does not fit the protocol's types (%v); send it whole with \"mockteamtailor replay\" instead", f.Name, err)
+	}
+	if c.ID <= 0 {
+		c.ID = 1 // the store assigns its own id
+	}
+	return c, nil
+}
+
+// candidateFixture returns a shipped candidate fixture, or the candidate
+// of an imported one.
+func (s *Server) candidateFixture(name string) (Candidate, error) {
+	if f, ok := s.importedFixture(name); ok {
+		return ImportedCandidate(f)
+	}
+	return CandidateFixture(name)
+}
+
+// importedCatalogue lists the imported fixtures for the control API.
+func (s *Server) importedCatalogue() []fixtures.Info {
+	var out []fixtures.Info
+	for _, name := range s.importedFixtureNames() {
+		out = append(out, fixtures.Info{Kind: fixtures.KindImported, Name: name, Description: "Imported from a captured webhook, personal data scrubbed (mockteamtailor fixtures import)."})
+	}
+	return out
+}

@@ -1,0 +1,276 @@
+package mockteamtailor
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
+)
+
+// ReplayRequest replays a captured production webhook against the local
+// partner: POST /mock/v1/replays, "mockteamtailor replay", the web UI.
+type ReplayRequest struct {
+	// PartnerID is the partner to send to; "" picks the only partner.
+	PartnerID string `json:"partnerId,omitempty"`
+	// CompanyUUID picks the local activation whose company and provider
+	// key the replay uses; "" is the partner's sandbox company.
+	CompanyUUID string `json:"companyUuid,omitempty"`
+	// KeepEventID keeps the captured partner-event id instead of a fresh
+	// one (a partner that deduplicates events by id will see a repeat).
+	KeepEventID bool `json:"keepEventId,omitempty"`
+	// DryRun builds, stores the partner result and signs, but does not
+	// send: the outcome holds the request as a curl command.
+	DryRun bool `json:"dryRun,omitempty"`
+	// Capture is the captured webhook: a webhook body or a journal entry
+	// as JSON, or a JSON string holding such a document (a paste box).
+	Capture json.RawMessage `json:"capture,omitempty"`
+	// Fixture names an imported fixture to send instead of Capture.
+	Fixture string `json:"fixture,omitempty"`
+}
+
+// CaptureReplay marks a journal entry as the replay of a captured
+// webhook and says what the mock changed in it.
+type CaptureReplay struct {
+	// Source is where the capture came from ("the document", "line 3",
+	// "fixture NAME").
+	Source string `json:"source"`
+	// RewrittenPaths are the JSON pointers of the body the mock rewrote
+	// to make the capture local; everything else is as captured.
+	RewrittenPaths []string `json:"rewrittenPaths"`
+	// Deviations are the capture's differences from the webhook schema.
+	Deviations []Deviation `json:"deviations"`
+}
+
+// ReplayOutcome is what a replay came to.
+type ReplayOutcome struct {
+	CaptureReplay
+	PartnerID   string `json:"partnerId"`
+	CompanyUUID string `json:"companyUuid"`
+	EventID     string `json:"eventId"`
+	ResultID    string `json:"resultId"`
+	UpdateURL   string `json:"updateUrl"`
+	DryRun      bool   `json:"dryRun,omitempty"`
+	// Curl is the rewritten, signed request as a shell command (dry run).
+	Curl string `json:"curl,omitempty"`
+	// Delivery is the journal entry of the send; nil on a dry run.
+	Delivery *Delivery `json:"delivery,omitempty"`
+	// Result is the partner result after the partner's answer. A partner
+	// that posts its result later through update-url changes it again:
+	// GET /mock/v1/results/{resultId} shows the latest.
+	Result *PartnerResult `json:"result,omitempty"`
+}
+
+// PreparedCapture is a captured webhook made local: rewritten, its
+// partner result stored (status sending), ready to be sent.
+type PreparedCapture struct {
+	PreparedWebhook
+	CaptureReplay
+	Company Company
+}
+
+// CaptureRequest says how to make a captured webhook local.
+type CaptureRequest struct {
+	PartnerID   string
+	CompanyUUID string
+	KeepEventID bool
+	Capture     Capture
+}
+
+// PrepareCapture checks a captured webhook against the webhook schema,
+// reporting every deviation without refusing it, and rewrites only what
+// must be local for the replay to run end to end: the partner-event id
+// (unless KeepEventID), the partner-result (a fresh result of the mock,
+// status sending, its update-url on the mock, so the partner's result
+// comes back here) and the company block (the chosen activation's
+// company). The candidate, webhook-data, unknown keys, key order and
+// number literals stay as captured. The Bearer provider key and the
+// signature are the local activation's and webhook secret's.
+func (s *Server) PrepareCapture(ctx context.Context, req CaptureRequest) (PreparedCapture, error) {
+	var out PreparedCapture
+	p, err := s.replayPartner(ctx, req.PartnerID)
+	if err != nil {
+		return out, err
+	}
+	companyUUID := req.CompanyUUID
+	if companyUUID == "" {
+		if companyUUID, err = s.sandboxOf(ctx, p.ID); err != nil {
+			return out, err
+		}
+	}
+	p, company, act, err := s.activated(ctx, p.ID, companyUUID)
+	if err != nil {
+		return out, err
+	}
+	doc, err := orderedjson.Parse(req.Capture.Body)
+	if err != nil {
+		return out, errInvalid("/capture", "%s is not JSON: %v", req.Capture.Source, err)
+	}
+	if pe := doc.Get("partner-event"); doc.Kind != orderedjson.Object || pe == nil || pe.Kind != orderedjson.Object {
+		return out, errInvalid("/capture", "%s is not a webhook body: it has no partner-event object (PROTOCOL §1.1)", req.Capture.Source)
+	}
+	out.Source = req.Capture.Source
+	out.Deviations = CheckCapture(req.Capture.Body)
+	eventID, resultID := s.ids.UUID(), s.ids.UUID()
+	var paths []string
+	set := func(obj *orderedjson.Value, ptr, key, val string) {
+		if old := obj.Get(key); old != nil && old.Kind == orderedjson.String && old.String == val {
+			return
+		}
+		obj.Set(key, orderedjson.Str(val))
+		paths = append(paths, ptr+"/"+orderedjson.Pointer(key))
+	}
+	pe := doc.Get("partner-event")
+	if old := pe.Get("id"); req.KeepEventID && old != nil && old.Kind == orderedjson.String && old.String != "" {
+		eventID = old.String
+	} else {
+		set(pe, "/partner-event", "id", eventID)
+	}
+	pr := pe.Get("partner-result")
+	if pr == nil || pr.Kind != orderedjson.Object {
+		pr = orderedjson.Obj()
+		pe.Set("partner-result", pr)
+		paths = append(paths, "/partner-event/partner-result")
+	}
+	set(pr, "/partner-event/partner-result", "id", resultID)
+	set(pr, "/partner-event/partner-result", "status", "sending")
+	set(pr, "/partner-event/partner-result", "update-url", s.ResultURL(resultID))
+	co := doc.Get("company")
+	if co == nil || co.Kind != orderedjson.Object {
+		co = orderedjson.Obj()
+		doc.Set("company", co)
+		paths = append(paths, "/company")
+	}
+	set(co, "/company", "uuid", company.UUID)
+	set(co, "/company", "name", company.Name)
+	set(co, "/company", "url", company.URL)
+	set(co, "/company", "logotype", company.Logotype)
+	out.RewrittenPaths = nonNil(paths)
+
+	body := doc.Marshal("")
+	now := s.clock()
+	res := PartnerResult{ID: resultID, PartnerID: p.ID, Status: "sending", CompanyUUID: company.UUID, EventID: eventID,
+		Event: body, CreatedAt: now, UpdatedAt: now}
+	cand := pe.Get("candidate")
+	// The captured candidate is not one of the mock's: its id is kept as
+	// captured, so the partner's result names the candidate it saw.
+	res.CandidateID, _ = cand.Get("id").Int()
+	if id, ok := cand.Get("job").Get("id").Int(); ok {
+		res.JobID = &id
+	}
+	if _, err := s.store.CreateResult(ctx, res); err != nil {
+		return out, err
+	}
+	out.PreparedWebhook = PreparedWebhook{Partner: p, Activation: act, Body: body, EventID: eventID, ResultID: resultID, UpdateURL: s.ResultURL(resultID)}
+	out.Company = company
+	return out, nil
+}
+
+// ReplayCapture makes a captured webhook local (PrepareCapture), signs it with
+// the local webhook secret, sends it to the partner's BASE_URL/webhook
+// and journals it, marked as a replayed capture with the rewritten paths.
+// The answer updates the new partner result as any webhook's does
+// (PROTOCOL §1.3). A dry run returns the signed request as curl instead.
+func (s *Server) ReplayCapture(ctx context.Context, req ReplayRequest) (ReplayOutcome, error) {
+	var out ReplayOutcome
+	capt, err := s.replayCapture(req)
+	if err != nil {
+		return out, err
+	}
+	pc, err := s.PrepareCapture(ctx, CaptureRequest{PartnerID: req.PartnerID, CompanyUUID: req.CompanyUUID, KeepEventID: req.KeepEventID, Capture: capt})
+	if err != nil {
+		return out, err
+	}
+	out = ReplayOutcome{CaptureReplay: pc.CaptureReplay, PartnerID: pc.Partner.ID, CompanyUUID: pc.Company.UUID,
+		EventID: pc.EventID, ResultID: pc.ResultID, UpdateURL: pc.UpdateURL, DryRun: req.DryRun}
+	c := call{kind: KindWebhook, partner: pc.Partner, activation: &pc.Activation, method: http.MethodPost, path: "webhook", body: pc.Body, signEventID: pc.EventID}
+	if req.DryRun {
+		target, err := partnerURL(pc.Partner, c.path, nil)
+		if err != nil {
+			return out, errConflictf("%v", err)
+		}
+		h := http.Header{}
+		s.setHeaders(h, c)
+		out.Curl = CurlCommand(Delivery{Request: HTTPMessage{Method: c.method, URL: target, Header: h, Body: string(pc.Body)}})
+		return out, nil
+	}
+	res, err := s.store.Result(ctx, pc.Partner.ID, pc.ResultID)
+	if err != nil {
+		return out, err
+	}
+	mark := pc.CaptureReplay
+	sent, err := s.send(ctx, pc.Partner, pc.Activation, res, Delivery{EventID: pc.EventID, ResultID: pc.ResultID, CandidateID: res.CandidateID, CompanyUUID: res.CompanyUUID, Capture: &mark})
+	if err != nil {
+		return out, err
+	}
+	out.Delivery, out.Result = &sent.Delivery, &sent.Result
+	return out, nil
+}
+
+// replayCapture reads the one capture a request names.
+func (s *Server) replayCapture(req ReplayRequest) (Capture, error) {
+	switch {
+	case req.Fixture != "" && len(req.Capture) > 0:
+		return Capture{}, errInvalid("", "give either capture or fixture, not both")
+	case req.Fixture != "":
+		f, ok := s.importedFixture(req.Fixture)
+		if !ok {
+			return Capture{}, errInvalid("/fixture", "there is no imported fixture %q (have: %s); serve --fixtures DIR loads them", req.Fixture, strings.Join(s.importedFixtureNames(), ", "))
+		}
+		return Capture{Source: "fixture " + f.Name, Body: f.Body}, nil
+	case len(req.Capture) == 0:
+		return Capture{}, errInvalid("/capture", "give capture: a captured webhook body, or a journal entry holding one")
+	}
+	data := []byte(req.Capture)
+	var text string
+	if json.Unmarshal(data, &text) == nil {
+		data = []byte(text) // pasted text
+	}
+	cs, err := ParseCaptures(data)
+	if err != nil {
+		return Capture{}, errInvalid("/capture", "%v", err)
+	}
+	if len(cs) != 1 {
+		return Capture{}, errInvalid("/capture", "the capture holds %d webhooks; replay one at a time (the CLI replays JSONL line by line)", len(cs))
+	}
+	return cs[0], nil
+}
+
+// replayPartner returns the partner named, or the only one.
+func (s *Server) replayPartner(ctx context.Context, id string) (Partner, error) {
+	if id != "" {
+		p, err := s.store.Partner(ctx, id)
+		if err != nil {
+			return p, errNotFound("there is no partner %q", id)
+		}
+		return p, nil
+	}
+	ps, err := s.store.Partners(ctx)
+	if err != nil {
+		return Partner{}, err
+	}
+	if len(ps) != 1 {
+		ids := make([]string, len(ps))
+		for i, p := range ps {
+			ids[i] = p.ID
+		}
+		return Partner{}, errInvalid("/partnerId", "the mock has %d partners (%s); say which one with partnerId", len(ps), strings.Join(ids, ", "))
+	}
+	return ps[0], nil
+}
+
+// sandboxOf returns the uuid of the sandbox company partnerID is
+// activated in.
+func (s *Server) sandboxOf(ctx context.Context, partnerID string) (string, error) {
+	acts, _, err := s.store.Activations(ctx, partnerID, Page{})
+	if err != nil {
+		return "", err
+	}
+	for _, a := range acts {
+		if c, err := s.store.Company(ctx, a.CompanyUUID); err == nil && c.Sandbox {
+			return c.UUID, nil
+		}
+	}
+	return "", errConflictf("partner %q has no sandbox activation; give a company it is activated in", partnerID)
+}

@@ -1,0 +1,18 @@
+package mockteamtailor
+
+import "net/http"
+
+// handleReplay replays a captured webhook (POST /mock/v1/replays).
+func (s *Server) handleReplay() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		var in ReplayRequest
+		if err := decodeBody(r, &in); err != nil {
+			return 0, nil, err
+		}
+		out, err := s.ReplayCapture(r.Context(), in)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, out, nil
+	}
+}
