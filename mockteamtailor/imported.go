@@ -2,6 +2,7 @@ package mockteamtailor
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -17,9 +18,6 @@ func (s *Server) SetImportedFixtures(fs []fixtures.Imported) error {
 	m := make(map[string]fixtures.Imported, len(fs))
 	for _, f := range fs {
 		if err := fixtures.CheckImportedName(f.Name); err != nil {
-			return err
-		}
-		if _, err := ImportedCandidate(f); err != nil {
 			return err
 		}
 		m[f.Name] = f
@@ -93,4 +91,41 @@ func (s *Server) importedCatalogue() []fixtures.Info {
 		out = append(out, fixtures.Info{Kind: fixtures.KindImported, Name: name, Description: "Imported from a captured webhook, personal data scrubbed (mockteamtailor fixtures import)."})
 	}
 	return out
+}
+
+// AddImportedCandidates adds the candidate of every imported fixture to a
+// company, applied to its first job's first stage so a manual trigger can
+// send it, unless a candidate with the same uuid is there already (a
+// restart with --state). It returns the candidates added, and why the
+// fixtures whose candidate does not fit the protocol's types were left
+// out (a replay still sends those whole).
+func (s *Server) AddImportedCandidates(ctx context.Context, companyUUID string) (added []CandidateRecord, skipped []string, err error) {
+	jobs, err := s.store.Jobs(ctx, companyUUID)
+	if err != nil {
+		return nil, nil, err
+	}
+	existing, _, err := s.store.Candidates(ctx, companyUUID, Page{})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, name := range s.importedFixtureNames() {
+		f, _ := s.importedFixture(name)
+		c, err := ImportedCandidate(f)
+		if err != nil {
+			skipped = append(skipped, err.Error())
+			continue
+		}
+		if slices.ContainsFunc(existing, func(r CandidateRecord) bool { return r.Data.UUID == c.UUID }) {
+			continue
+		}
+		rec := CandidateRecord{CompanyUUID: companyUUID, Data: c}
+		if len(jobs) > 0 && len(jobs[0].Stages) > 0 {
+			rec.Applications = []Application{{JobID: jobs[0].ID, StageID: jobs[0].Stages[0].ID}}
+		}
+		if rec, err = s.store.PutCandidate(ctx, rec); err != nil {
+			return added, skipped, fmt.Errorf("imported fixture %q: %w", name, err)
+		}
+		added = append(added, rec)
+	}
+	return added, skipped, nil
 }

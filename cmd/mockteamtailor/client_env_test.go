@@ -28,6 +28,7 @@ const clientActivationConfig = `{"config":{"fields":[{"id":"api_key","type":"tex
 // seeded and partner 1 pointing at a fake partner under test control.
 type clientEnv struct {
 	url     string
+	server  *mockteamtailor.Server
 	client  *mockclient.Client
 	sandbox mockteamtailor.Sandbox
 	refuse  atomic.Bool  // the validation endpoint answers 401 {"errors":["bad key"]}
@@ -85,7 +86,7 @@ func newClientEnv(t *testing.T) *clientEnv {
 		srv.Close(context.Background())
 		mock.Close()
 	})
-	e.url = mock.URL
+	e.url, e.server = mock.URL, srv
 	e.client = mockclient.New(mock.URL, nil)
 	return e
 }

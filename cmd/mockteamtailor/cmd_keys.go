@@ -68,7 +68,9 @@ func newFixturesCommand(getenv func(string) string, stdout io.Writer) *cobra.Com
 		Use:   "fixtures",
 		Short: "List the fixtures the mock ships: candidates, jobs, companies, configs, ...",
 		Long: `List the fixtures a running mock ships, by kind, with what each exercises. Use a
-candidate fixture's name with "mockteamtailor trigger --fixture NAME".
+candidate fixture's name with "mockteamtailor trigger --fixture NAME". Imported
+fixtures (serve --fixtures DIR) are listed with kind "imported"; "fixtures import"
+makes one from a captured webhook.
 ` + clientEnvNote + `
 
 Examples:
@@ -96,5 +98,6 @@ Examples:
 		},
 	}
 	addClientFlags(cmd.Flags(), &o, false, "")
+	cmd.AddCommand(newFixturesImportCommand(stdout))
 	return cmd
 }

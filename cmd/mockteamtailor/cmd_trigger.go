@@ -52,7 +52,9 @@ func newTriggerCommand(getenv func(string) string, stdout, stderr io.Writer) *co
 
 --fixture NAME first adds a candidate from that fixture (see mockteamtailor
 fixtures) to --company, by default the partner's sandbox company; --bulk N adds
-its generated candidates there too.
+its generated candidates there too. An imported fixture (serve --fixtures DIR)
+is sent whole instead, as captured, made local as "mockteamtailor replay" makes
+it (with --stage or --bulk its candidate is added and triggered like any other).
 
 It prints, for each webhook, the event id, the result id, the status the partner
 answered, the verdict and its reason, and the delivery id to inspect. It exits
@@ -90,12 +92,19 @@ Examples:
 }
 
 func (o *triggerOptions) run(ctx context.Context, c *mockclient.Client, stdout, stderr io.Writer) error {
+	whole, err := o.sendImported(ctx, c, stderr)
+	if err != nil {
+		return err
+	}
 	ids, err := o.addCandidates(ctx, c, stderr)
 	if err != nil {
 		return err
 	}
 	// What was sent before a failure is still printed.
 	rep, sendErr := o.send(ctx, c, ids, stderr)
+	if whole != nil {
+		rep.Webhooks = append([]mockteamtailor.Delivery{*whole}, rep.Webhooks...)
+	}
 	if sendErr != nil && len(rep.Webhooks) == 0 {
 		return sendErr
 	}

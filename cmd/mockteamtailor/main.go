@@ -43,7 +43,7 @@ marketplace activations, fetches /config, sends signed webhooks (stage, manual a
 bulk triggers) and action calls, and journals everything it sends and receives.
 
 "serve" runs the mock; the other commands (trigger, activate, deliveries, results,
-fixtures, keys) are clients of a running mock's control API (--mock, default
+fixtures, keys, replay) are clients of a running mock's control API (--mock, default
 http://127.0.0.1:8080); "sign" works offline.
 
 Every flag can also be set with an environment variable MOCKTT_<FLAG>, e.g.
@@ -63,6 +63,7 @@ MOCKTT_LISTEN=0.0.0.0:8080; a flag given on the command line wins.`,
 	root.AddCommand(newResultsCommand(getenv, stdout))
 	root.AddCommand(newFixturesCommand(getenv, stdout))
 	root.AddCommand(newKeysCommand(getenv, stdout))
+	root.AddCommand(newReplayCommand(getenv, stdout))
 	return root.ExecuteContext(ctx)
 }
 

@@ -20,6 +20,7 @@ import (
 // serveOptions are the flags of "mockteamtailor serve".
 type serveOptions struct {
 	listen, publicURL, stack, state, logFormat, seed string
+	fixtures                                         string
 	partner                                          mockteamtailor.PartnerSettings
 	rateLimit, journalLimit                          int
 	rateWindow, deliveryTimeout                      time.Duration
@@ -67,6 +68,7 @@ MOCKTT_API_KEY or MOCKTT_RATE_LIMIT; a flag on the command line wins.`,
 	f.IntVar(&o.rateLimit, "rate-limit", 0, "enforce this many Partner API requests per --rate-window and partner with 429 (default: report Teamtailor's 50 per 10s in headers, never refuse)")
 	f.DurationVar(&o.rateWindow, "rate-window", 10*time.Second, "window of the Partner API rate limit")
 	f.DurationVar(&o.deliveryTimeout, "delivery-timeout", 30*time.Second, "how long the mock waits for the partner on every call; failed deliveries are not retried")
+	f.StringVar(&o.fixtures, "fixtures", "", "`DIR` of imported fixtures (mockteamtailor fixtures import): each becomes a sandbox candidate, \"trigger --fixture NAME\" and \"replay\" find them by name")
 	f.IntVar(&o.journalLimit, "journal-limit", mockteamtailor.DefaultJournalLimit, "how many journal entries (deliveries and Partner API requests) the mock keeps")
 	return cmd
 }
@@ -144,12 +146,19 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	if err != nil {
 		return err
 	}
+	var imported string
+	if o.fixtures != "" {
+		if imported, err = loadImportedFixtures(ctx, srv, o.fixtures, sandbox.Company.UUID); err != nil {
+			return err
+		}
+	}
 	ui, err := webui.New(srv, logger)
 	if err != nil {
 		return err
 	}
 	srv.SetUI(ui)
 	printBanner(stdout, version, cfg, sandbox, o.state, bundled != nil)
+	fmt.Fprint(stdout, imported)
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+)
+
+// sendImported sends --fixture whole when it names an imported fixture
+// (serve --fixtures) and the trigger is a manual one: the captured body,
+// made local as "replay" makes it, so unknown keys, type changes and key
+// order reach the partner as production sent them. It returns nil when
+// --fixture is not an imported fixture, or --stage or --bulk ask for the
+// candidate route.
+func (o *triggerOptions) sendImported(ctx context.Context, c *mockclient.Client, stderr io.Writer) (*mockteamtailor.Delivery, error) {
+	if o.fixture == "" || o.given["bulk"] || o.stage != 0 {
+		return nil, nil
+	}
+	fx, err := c.Fixtures(ctx)
+	if err != nil {
+		return nil, err
+	}
+	imported := false
+	for _, f := range fx {
+		imported = imported || (f.Kind == fixtures.KindImported && f.Name == o.fixture)
+	}
+	if !imported {
+		return nil, nil
+	}
+	if len(o.dataMap) > 0 {
+		return nil, fmt.Errorf("--fixture %s is an imported fixture, sent with its captured webhook-data; leave out --data", o.fixture)
+	}
+	out, err := c.ReplayCapture(ctx, mockteamtailor.ReplayRequest{PartnerID: o.partner, CompanyUUID: o.company, Fixture: o.fixture})
+	if err != nil {
+		return nil, fmt.Errorf("--fixture %s: %w", o.fixture, err)
+	}
+	fmt.Fprintf(stderr, "sent imported fixture %s as captured (rewritten: %d paths; %d deviations from the webhook schema)\n", o.fixture, len(out.RewrittenPaths), len(out.Deviations))
+	for _, d := range out.Deviations {
+		fmt.Fprintf(stderr, "  %s\n", d)
+	}
+	o.fixture = "" // sent; the other candidates go the usual way
+	return out.Delivery, nil
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/fixtures/scrub"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+)
+
+func newFixturesImportCommand(stdout io.Writer) *cobra.Command {
+	var name, out string
+	var seed uint64
+	cmd := &cobra.Command{
+		Use:   "import FILE|- --name NAME --out DIR",
+		Short: "Turn a captured webhook into a fixture with personal data scrubbed",
+		Long: `Turn a captured production webhook (a webhook body, a journal entry holding one, or
+one line of JSONL) into a fixture you can commit: DIR/NAME.json, the whole webhook
+body with every value that could identify a person replaced by a deterministic fake.
+It works offline; no mock needs to run.
+
+Personal data, replaced: every string and id of the body (names, e-mails, phones,
+addresses, free-text answers, tags, titles, webhook-data values, file names, URLs,
+ids, uuids, dates, amounts, custom field values), including any field the scrubber
+does not know, which is scrubbed as text and listed. Kept: booleans, nulls, keys,
+and the protocol's vocabulary (statuses, custom field types and mapped-from,
+currencies, salary time units, onboarding progress, "yes"/"no" answers).
+
+The fakes keep what breaks parsers: null vs empty vs absent, types, key order, list
+lengths, string lengths, scripts and direction, emoji, combining marks, number
+formats, uuid versions, date layouts, URL schemes and file extensions. The same
+input and --seed give byte-identical output. It prints the paths it replaced, never
+a value, and refuses to write output that keeps a piece of an original value.
+
+Use the fixture with "serve --fixtures DIR" (a sandbox candidate, and
+"trigger --fixture NAME"), "ttconformance --fixtures DIR" (webhook/edge-case-
+candidates) and "replay DIR/NAME.json".
+
+Examples:
+  mockteamtailor fixtures import captured.json --name null-phone --out testdata/tt
+  head -1 captures.jsonl | mockteamtailor fixtures import - --name drift --out testdata/tt`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if name == "" || out == "" {
+				return errors.New("give --name NAME (the fixture's name) and --out DIR (where NAME.json goes)")
+			}
+			if err := fixtures.CheckImportedName(name); err != nil {
+				return fmt.Errorf("--name: %w", err)
+			}
+			data, err := readCaptureFile(args[0], cmd.InOrStdin())
+			if err != nil {
+				return err
+			}
+			captures, err := mockteamtailor.ParseCaptures(data)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			if len(captures) != 1 {
+				return fmt.Errorf("%s holds %d webhooks; import one at a time (e.g. sed -n 2p FILE | mockteamtailor fixtures import - ...)", args[0], len(captures))
+			}
+			body, rep, err := scrub.Scrub(captures[0].Body, seed)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return err
+			}
+			path := filepath.Join(out, name+".json")
+			if err := os.WriteFile(path, body, 0o644); err != nil {
+				return err
+			}
+			printScrubReport(stdout, rep, path)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&name, "name", "", "`NAME` of the fixture: lower-case letters, digits, '.', '_', '-'")
+	f.StringVar(&out, "out", "", "`DIR` to write NAME.json to (created if missing)")
+	f.Uint64Var(&seed, "seed", 1, "`N` the fakes are drawn from: same input and seed, same output")
+	return cmd
+}
+
+func printScrubReport(w io.Writer, rep scrub.Report, path string) {
+	fmt.Fprintf(w, "replaced %d values (paths only, never values):\n", len(rep.Replaced))
+	tw := newTable(w)
+	for _, r := range rep.Replaced {
+		fmt.Fprintf(tw, "  %s\t%s\n", r.Pointer, r.Category)
+	}
+	tw.Flush()
+	if len(rep.Unknown) > 0 {
+		fmt.Fprintf(w, "not understood, scrubbed as text (%d):\n", len(rep.Unknown))
+		for _, p := range rep.Unknown {
+			fmt.Fprintf(w, "  %s\n", p)
+		}
+	}
+	fmt.Fprintf(w, "kept as captured (protocol vocabulary, or no letters or digits): %d values\n", len(rep.Kept))
+	fmt.Fprintf(w, "wrote %s\n", path)
+}
