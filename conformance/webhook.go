@@ -42,7 +42,11 @@ var _ = Describe("Webhooks: POST /webhook", framework.LabelWebhook, func() {
 			var bad []sent
 			By("sending one webhook per candidate fixture, and one without the optional blocks")
 			send := func(name string, w framework.Webhook) {
-				x := f.PostWebhook(ctx, "POST /webhook, candidate fixture "+name, w, framework.Sign(w.EventID))
+				step := "POST /webhook, candidate fixture " + name
+				if strings.HasPrefix(name, "imported fixture ") {
+					step = "POST /webhook, " + name
+				}
+				x := f.PostWebhook(ctx, step, w, framework.Sign(w.EventID))
 				if !x.Success() {
 					bad = append(bad, sent{name, x})
 				}
@@ -61,6 +65,16 @@ var _ = Describe("Webhooks: POST /webhook", framework.LabelWebhook, func() {
 			Expect(err).NotTo(HaveOccurred())
 			w.Body = withoutOptionalBlocks(w.Body)
 			send("minimal, without job-offers, uploads and resume", w)
+			// Imported fixtures (--fixtures) are sent whole, as captured in
+			// production, made local.
+			for _, name := range f.Mock.ImportedFixtures() {
+				w, err := f.Mock.PrepareImported(ctx, name)
+				Expect(err).NotTo(HaveOccurred())
+				send("imported fixture "+name, w)
+			}
+			if names := f.Mock.ImportedFixtures(); len(names) > 0 {
+				framework.Note("sent %d imported fixtures (--fixtures): %s", len(names), strings.Join(names, ", "))
+			}
 
 			if len(bad) == 0 {
 				return

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 )
@@ -55,6 +56,13 @@ type Settings struct {
 	Assessment         bool
 	Bulk               bool
 	Actions            bool
+
+	// Fixtures is a folder of imported fixtures (mockteamtailor fixtures
+	// import): scrubbed captured webhooks that webhook/edge-case-candidates
+	// sends besides the shipped candidate fixtures.
+	Fixtures string
+	// imported are the fixtures of Fixtures, read by AfterReadingAllFlags.
+	imported []fixtures.Imported
 
 	// Reports to write besides the console output.
 	JUnitReport string
@@ -155,6 +163,7 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	boolean(&c.Assessment, "assessment", "the partner has the assessment capability and posts results: run the results checks")
 	boolean(&c.Bulk, "bulk", "the partner allows bulk mode: run the bulk checks (config without job, bulk webhook)")
 	boolean(&c.Actions, "actions", "the partner's results declare actions: run the actions checks")
+	str(&c.Fixtures, "fixtures", "", "folder of imported fixtures (mockteamtailor fixtures import): webhook/edge-case-candidates also sends each of them, named in its verdict")
 	str(&c.JUnitReport, "junit-report", "", "write a JUnit XML report to this file (its folder is created)")
 	str(&c.JSONReport, "json-report", "", "write the results document (report.schema.json) to this file")
 	str(&c.HTMLReport, "html-report", "", "write an HTML report with every request and response, secrets redacted, to this file")
@@ -197,6 +206,17 @@ func AfterReadingAllFlags() error {
 		if _, err := os.Stat(c.ActivationConfig); err != nil {
 			problems = append(problems, fmt.Errorf("--activation-config: %w", err))
 		}
+	}
+	c.imported = nil
+	if c.Fixtures != "" {
+		fs, err := fixtures.LoadImported(c.Fixtures)
+		switch {
+		case err != nil:
+			problems = append(problems, fmt.Errorf("--fixtures: %w", err))
+		case len(fs) == 0:
+			problems = append(problems, fmt.Errorf("--fixtures %s holds no *.json fixtures (mockteamtailor fixtures import writes them)", c.Fixtures))
+		}
+		c.imported = fs
 	}
 	if err := errors.Join(problems...); err != nil {
 		return err

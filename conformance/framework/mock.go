@@ -94,6 +94,9 @@ func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
 	if act, err = store.CreateActivation(ctx, act); err != nil {
 		return nil, fmt.Errorf("embedded mock: %w", err)
 	}
+	if err := srv.SetImportedFixtures(TestContext.imported); err != nil {
+		return nil, fmt.Errorf("embedded mock: --fixtures: %w", err)
+	}
 	m := &Mock{Server: srv, URL: cfg.PublicURL, Partner: p, Company: sb.Company, Activation: act, ln: ln, inbox: &Inbox{}}
 	if err := m.locate(ctx); err != nil {
 		return nil, fmt.Errorf("embedded mock: %w", err)
