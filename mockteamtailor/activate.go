@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
@@ -42,12 +43,18 @@ func (s *Server) ActivationForm(ctx context.Context, partnerID, companyUUID stri
 	if _, err := s.store.Company(ctx, companyUUID); err != nil {
 		return ActivationFormResult{}, errNotFound("there is no company %q", companyUUID)
 	}
+	return s.activationForm(ctx, p, companyUUID)
+}
+
+// activationForm is ActivationForm for a company that may not be stored
+// yet (an activation in a new company).
+func (s *Server) activationForm(ctx context.Context, p Partner, companyUUID string) (ActivationFormResult, error) {
 	switch {
 	case p.isDynamic():
 		// Before the first activation there is no provider key to send; a
 		// re-activation sends the current one.
 		var act *Activation
-		if a, err := s.store.ActivationFor(ctx, partnerID, companyUUID); err == nil {
+		if a, err := s.store.ActivationFor(ctx, p.ID, companyUUID); err == nil {
 			act = &a
 		}
 		x, err := s.do(ctx, call{kind: KindActivation, partner: p, activation: act, method: http.MethodGet, path: "activation", query: url.Values{"company_id": {companyUUID}}})
@@ -67,7 +74,7 @@ func (s *Server) ActivationForm(ctx context.Context, partnerID, companyUUID stri
 				verdict, reason = VerdictInvalid, "the response is not a valid activation config: "+problemList(problems)
 			} else {
 				res.Form, res.Document = form, json.RawMessage(x.respBody)
-				reason = fmt.Sprintf("a valid activation config with %d fields", len(form.Fields))
+				reason = "a valid activation config with " + countOf(len(form.Fields), "field", "fields")
 			}
 		}
 		d := s.journal(ctx, x, verdict, reason, Delivery{CompanyUUID: companyUUID})
@@ -98,6 +105,11 @@ type ActivateRequest struct {
 	// Mapping maps a customFieldMapping apiName onto an existing company
 	// custom field (its api name); unmapped fields are created.
 	Mapping map[string]string `json:"mapping,omitempty"`
+	// NewCompanyFixture activates in a new company made from this company
+	// fixture, with CompanyUUID as its uuid. The company is stored only
+	// when the activation succeeds, so a refused or invalid activation
+	// leaves nothing behind (validate, then act).
+	NewCompanyFixture string `json:"newCompanyFixture,omitempty"`
 }
 
 // ActivateResult is what an activation attempt came to.
@@ -110,6 +122,8 @@ type ActivateResult struct {
 	// for the user to copy (PROTOCOL §4).
 	DefaultKey         string `json:"defaultKey,omitempty"`
 	ValidateDeliveryID int64  `json:"validateDeliveryId,omitempty"`
+	// Company is the company made for a NewCompanyFixture activation.
+	Company *Company `json:"company,omitempty"`
 }
 
 // customFieldTypes are the types customFieldMapping supports (PROTOCOL §4).
@@ -127,13 +141,24 @@ func (s *Server) Activate(ctx context.Context, req ActivateRequest) (ActivateRes
 		return res, errNotFound("there is no partner %q", req.PartnerID)
 	}
 	company, err := s.store.Company(ctx, req.CompanyUUID)
-	if err != nil {
+	fresh := req.NewCompanyFixture != ""
+	switch {
+	case fresh && err == nil:
+		return res, errConflictf("company %q exists already; leave out newCompanyFixture to activate in it", req.CompanyUUID)
+	case fresh:
+		if company, err = s.newCompany(req.NewCompanyFixture, req.CompanyUUID); err != nil {
+			return res, err
+		}
+		if req.APIToken == "" && p.RequireAPIToken {
+			req.APIToken = company.APITokens[0]
+		}
+	case err != nil:
 		return res, errNotFound("there is no company %q", req.CompanyUUID)
 	}
 	if _, err := s.store.ActivationFor(ctx, p.ID, company.UUID); err == nil {
 		return res, errConflictf("partner %q is already activated in %s; deactivate it first", p.ID, company.Name)
 	}
-	formRes, err := s.ActivationForm(ctx, p.ID, company.UUID)
+	formRes, err := s.activationForm(ctx, p, company.UUID)
 	if err != nil {
 		return res, err
 	}
@@ -182,6 +207,12 @@ func (s *Server) Activate(ctx context.Context, req ActivateRequest) (ActivateRes
 			res.Errors = errs
 			return res, nil
 		}
+	}
+	if fresh {
+		if err := s.store.PutCompany(ctx, company); err != nil {
+			return res, err
+		}
+		res.Company = &company
 	}
 	if err := s.createMappedFields(ctx, company.UUID, mappings); err != nil {
 		return res, err
@@ -329,4 +360,21 @@ func Mask(s string) string {
 		return strings.Repeat("•", len(s))
 	}
 	return s[:6] + "…" + fmt.Sprintf("(%d chars)", len(s))
+}
+
+// newCompany makes (but does not store) a company from a company fixture
+// with the given uuid (a generated one for "") and an API token.
+func (s *Server) newCompany(fixture, uuid string) (Company, error) {
+	f, err := fixtures.CompanyByName(fixture)
+	if err != nil {
+		return Company{}, errInvalid("/newCompanyFixture", "%v", err)
+	}
+	c := CompanyFromFixture(f)
+	if uuid != "" {
+		c.UUID = uuid
+	} else {
+		c.UUID = s.ids.Secret("c", 5)
+	}
+	c.APITokens = []string{s.ids.Secret("ttapi_", 16)}
+	return c, nil
 }

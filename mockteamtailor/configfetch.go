@@ -141,7 +141,7 @@ func interpretConfig(x *outbound) (Form, string, string) {
 	if msg, ok := form.ErrorMessage(); ok {
 		return form, VerdictOK, "a config with an error field: " + msg
 	}
-	return form, VerdictOK, fmt.Sprintf("a valid config document with %d fields", len(form.Fields))
+	return form, VerdictOK, "a valid config document with " + countOf(len(form.Fields), "field", "fields")
 }
 
 // PickValues checks the values picked in a form and returns them as

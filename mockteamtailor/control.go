@@ -867,8 +867,19 @@ func (s *Server) handleDeliveriesList() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
+		// total counts every matching entry the journal keeps, so a
+		// client can say "showing 20 of 153".
+		limit := f.Limit
+		f.Limit = 0
 		ds, err := s.store.Journal(r.Context(), f)
-		return http.StatusOK, map[string]any{"deliveries": nonNil(ds)}, err
+		if err != nil {
+			return 0, nil, err
+		}
+		total := len(ds)
+		if limit > 0 && len(ds) > limit {
+			ds = ds[len(ds)-limit:]
+		}
+		return http.StatusOK, map[string]any{"deliveries": nonNil(ds), "total": total}, nil
 	}
 }
 
@@ -1156,8 +1167,7 @@ func (s *Server) handleFixtures() controlFunc {
 	}
 }
 
-// handleReset empties the mock but keeps its partners (keys and
-// settings), and activates each again in a fresh sandbox company.
+// handleReset starts the mock again (README "Reset").
 func (s *Server) handleReset() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		if err := s.Reset(r.Context()); err != nil {
@@ -1167,17 +1177,49 @@ func (s *Server) handleReset() controlFunc {
 	}
 }
 
-// Reset empties the store except for the partners, and seeds each
-// partner's sandbox again.
+// MarkStart remembers the mock as it is now as its start state: the
+// state Reset returns to. serve calls it once the partner and its sandbox
+// are set up.
+func (s *Server) MarkStart(ctx context.Context) error {
+	if err := s.store.MarkStart(ctx); err != nil {
+		return fmt.Errorf("mark the start state: %w", err)
+	}
+	s.startMu.Lock()
+	defer s.startMu.Unlock()
+	s.startIDs, s.started = s.ids.Mark(), true
+	return nil
+}
+
+// Reset starts the mock again. After MarkStart it returns to exactly
+// the start state: partners with the settings they had at start (keeping
+// their current keys), the sandboxes with the same jobs, candidates and
+// ids, and, with a seeded id source, the same ids handed out next as after
+// a fresh start. Results, triggers, other companies and activations,
+// partners added since, uploads, bulk runs, faults and the journal go.
+// Without MarkStart it keeps the partners and seeds each a fresh sandbox.
 func (s *Server) Reset(ctx context.Context) error {
-	ps, err := s.store.Partners(ctx)
-	if err != nil {
-		return err
+	s.startMu.Lock()
+	defer s.startMu.Unlock()
+	var ps []Partner
+	if !s.started {
+		var err error
+		if ps, err = s.store.Partners(ctx); err != nil {
+			return err
+		}
 	}
 	if err := s.store.Reset(ctx); err != nil {
 		return err
 	}
 	s.SetFaults(Faults{})
+	s.files.mu.Lock()
+	s.files.files = nil
+	s.files.mu.Unlock()
+	s.bulk.mu.Lock()
+	s.bulk.runs = nil
+	s.bulk.mu.Unlock()
+	if s.started {
+		return s.ids.Rewind(s.startIDs)
+	}
 	for _, p := range ps {
 		if err := s.store.PutPartner(ctx, p); err != nil {
 			return err

@@ -178,9 +178,19 @@ func (s *Server) send(ctx context.Context, p Partner, act Activation, res Partne
 		// still tells what happened.
 		updated = res
 	}
-	s.logger.LogAttrs(ctx, slog.LevelInfo, "webhook delivered",
-		slog.String("event", res.EventID), slog.String("partner", p.ID), slog.Int("status", x.status()),
-		slog.String("verdict", verdict), slog.Duration("elapsed", x.duration))
+	attrs := []slog.Attr{slog.String("event", res.EventID), slog.String("partner", p.ID)}
+	if x.failure != "" {
+		// No answer, no status: "status=0" would read as an HTTP status.
+		attrs = append(attrs, slog.String("failure", x.failure))
+	} else {
+		attrs = append(attrs, slog.Int("status", x.status()))
+	}
+	attrs = append(attrs, slog.String("verdict", verdict), slog.Duration("elapsed", x.duration))
+	msg := "webhook delivered"
+	if x.failure != "" {
+		msg = "webhook not delivered"
+	}
+	s.logger.LogAttrs(ctx, slog.LevelInfo, msg, attrs...)
 	return Outcome{Delivery: d, Result: updated}, nil
 }
 
@@ -190,7 +200,7 @@ func interpretWebhook(x *outbound) (verdict, reason string, update func(*Partner
 	switch st := x.status(); {
 	case x.failure != "":
 		msg := x.failure
-		return VerdictError, msg, func(r *PartnerResult) { r.Status, r.Message, r.DeliveryFailed = "failed", msg, true }
+		return VerdictError, msg, deliveryFailed(msg)
 	case st >= 200 && st < 300:
 		patch, note, invalid := webhookResponseAttrs(x.respBody)
 		update = func(r *PartnerResult) {
@@ -218,10 +228,22 @@ func interpretWebhook(x *outbound) (verdict, reason string, update func(*Partner
 		if ct := x.resp.Header.Get("Content-Type"); looksStructured(x.respBody) {
 			reason += fmt.Sprintf(" (the error body should be a plain string; it is %s)", orDefault(ct, "structured"))
 		}
-		return VerdictFailed, reason, func(r *PartnerResult) { r.Status, r.Message, r.DeliveryFailed = "failed", msg, true }
+		return VerdictFailed, reason, deliveryFailed(msg)
 	default:
 		msg := fmt.Sprintf("the partner answered %d; Teamtailor does not follow redirects and wants a 2xx", st)
-		return VerdictFailed, msg, func(r *PartnerResult) { r.Status, r.Message, r.DeliveryFailed = "failed", msg, true }
+		return VerdictFailed, msg, deliveryFailed(msg)
+	}
+}
+
+// deliveryFailed marks a result failed by a delivery that failed, unless
+// the partner has already moved it on: a replay to a partner that is down
+// now never turns a completed (or pending, or partner-failed) result back
+// into a failed delivery. The journal still records the failed call.
+func deliveryFailed(msg string) func(*PartnerResult) {
+	return func(r *PartnerResult) {
+		if r.Status == "sending" || r.Status == "sent" || (r.Status == "failed" && r.DeliveryFailed) {
+			r.Status, r.Message, r.DeliveryFailed = "failed", msg, true
+		}
 	}
 }
 

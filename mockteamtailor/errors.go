@@ -160,3 +160,11 @@ func (e *Error) object() errorObject {
 	}
 	return o
 }
+
+// countOf writes n with the singular or plural noun: "1 field", "2 fields".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"io"
 	mathrand "math/rand/v2"
 	"sync"
@@ -59,4 +61,36 @@ func (g *IDs) Secret(prefix string, n int) string {
 	b := make([]byte, n)
 	g.Read(b)
 	return prefix + hex.EncodeToString(b)
+}
+
+// Mark returns the generator's position; Rewind goes back to it, so a
+// seeded generator hands out the same ids again after a reset. An
+// unseeded generator has no position: Mark returns nil.
+func (g *IDs) Mark() []byte {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if m, ok := g.r.(interface{ MarshalBinary() ([]byte, error) }); ok {
+		if b, err := m.MarshalBinary(); err == nil {
+			return b
+		}
+	}
+	return nil
+}
+
+// Rewind returns the generator to a position Mark returned; nil leaves it
+// where it is.
+func (g *IDs) Rewind(mark []byte) error {
+	if mark == nil {
+		return nil
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	u, ok := g.r.(interface{ UnmarshalBinary([]byte) error })
+	if !ok {
+		return errors.New("rewind ids: the generator is not seeded")
+	}
+	if err := u.UnmarshalBinary(mark); err != nil {
+		return fmt.Errorf("rewind ids: %w", err)
+	}
+	return nil
 }

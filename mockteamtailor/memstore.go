@@ -33,6 +33,7 @@ type MemStore struct {
 	// (durable stores only); touchedAll says it replaced everything.
 	touched    []touchedKey
 	touchedAll bool
+	start      *state // the start state Reset returns to (MarkStart)
 
 	file *stateFile // nil when the store is not durable
 }

@@ -327,17 +327,38 @@ func (s *MemStore) JournalEntry(_ context.Context, id int64) (Delivery, error) {
 	return s.journal[i], nil
 }
 
+// MarkStart implements Store.
+func (s *MemStore) MarkStart(_ context.Context) error {
+	st, _ := s.snapshot()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.start = &st
+	return nil
+}
+
 // Reset implements Store.
 func (s *MemStore) Reset(_ context.Context) error {
 	return s.mutate(func() error {
 		fresh := NewMemStore()
 		fresh.journalLimit = s.journalLimit
+		if s.start != nil {
+			st := *s.start
+			// The partners keep the keys they have now (README "Reset").
+			st.Partners = slices.Clone(st.Partners)
+			for i, p := range st.Partners {
+				if cur, ok := s.partners[p.ID]; ok {
+					st.Partners[i].APIKey, st.Partners[i].WebhookSecret = cur.APIKey, cur.WebhookSecret
+				}
+			}
+			if err := fresh.restore(&st); err != nil {
+				return fmt.Errorf("reset: %w", err)
+			}
+		}
 		s.partners, s.companies, s.activations, s.activationOrder = fresh.partners, fresh.companies, fresh.activations, fresh.activationOrder
 		s.results, s.resultOrder, s.jobs, s.candidates, s.triggers = fresh.results, fresh.resultOrder, fresh.jobs, fresh.candidates, fresh.triggers
-		s.journal, s.nextActivationID = nil, 1
+		s.nextActivationID, s.next = fresh.nextActivationID, fresh.next
+		s.journal = nil
 		s.touchAll()
-		// Ids keep counting up, so an id seen before a reset is never
-		// handed out again for something else.
 		return nil
 	})
 }

@@ -190,7 +190,7 @@ func TestMemStoreRefusesBadStateFiles(t *testing.T) {
 	tests := []struct{ name, content, want string }{
 		{"not JSON", `{not json`, "is corrupt"},
 		{"truncated", `{"format":"mockteamtailor-state","version":1,"partners":[`, "is corrupt"},
-		{"empty", ``, "is corrupt"},
+		{"not an object", `[1,2]`, "not an object"},
 		{"other format", `{"format":"something-else","version":1}`, "is not a mockteamtailor state file"},
 		{"future version", `{"format":"mockteamtailor-state","version":99}`, "has format version 99, this mockteamtailor reads versions 1 and 2"},
 		{"unknown field", `{"format":"mockteamtailor-state","version":1,"surprise":true}`, "is corrupt"},

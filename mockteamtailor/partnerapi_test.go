@@ -208,6 +208,13 @@ func TestSchemasServed(t *testing.T) {
 	if r := env.do(t, req{method: "GET", path: "/schemas/nope.schema.json"}); r.status != 404 {
 		t.Errorf("unknown schema: status %d, want 404", r.status)
 	}
+	// HEAD answers as GET does, without the body (link checkers and
+	// caches ask with HEAD).
+	for _, path := range []string{"/schemas/", "/schemas/partner-result.schema.json"} {
+		if r := env.do(t, req{method: "HEAD", path: path}); r.status != 200 || len(r.body) != 0 {
+			t.Errorf("HEAD %s: status %d, %d bytes of body; want 200 and none", path, r.status, len(r.body))
+		}
+	}
 }
 
 // A Partner API request refused before its body was read still shows the

@@ -12,8 +12,8 @@ import (
 func (s *Server) routes() http.Handler {
 	root := mux.NewRouter()
 	root.Handle("/healthz", handleHealth()).Methods(http.MethodGet, http.MethodHead)
-	root.Handle("/schemas/", s.handleSchemaIndex()).Methods(http.MethodGet)
-	root.Handle("/schemas/{name}.schema.json", s.handleSchema()).Methods(http.MethodGet)
+	root.Handle("/schemas/", s.handleSchemaIndex()).Methods(http.MethodGet, http.MethodHead)
+	root.Handle("/schemas/{name}.schema.json", s.handleSchema()).Methods(http.MethodGet, http.MethodHead)
 
 	// The Partner API is a router of its own, wrapped as a whole, so auth,
 	// version and rate-limit headers apply to unmatched paths too

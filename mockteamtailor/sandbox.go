@@ -36,6 +36,9 @@ func SeedSandbox(ctx context.Context, store Store, ids *IDs, clock func() time.T
 	if settings.ID == "" {
 		return sb, errors.New("seed sandbox: the partner id is required")
 	}
+	if err := CheckPartnerBaseURL(settings.BaseURL); err != nil {
+		return sb, fmt.Errorf("seed sandbox: %w", err)
+	}
 	p, err := store.Partner(ctx, settings.ID)
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -112,4 +115,18 @@ func SeedSandbox(ctx context.Context, store Store, ids *IDs, clock func() time.T
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
 	return sb, nil
+}
+
+// CheckPartnerBaseURL accepts "" (no base URL yet) or an absolute http(s)
+// URL: the mock appends /config, /webhook and /activation to it, so a URL
+// without a scheme or host could only fail later, on every call.
+func CheckPartnerBaseURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	var dst string
+	if err := decodeHTTPURL(raw, &dst); err != nil {
+		return fmt.Errorf("partner base URL %w, such as http://localhost:3000", err)
+	}
+	return nil
 }

@@ -28,6 +28,10 @@ type Server struct {
 	bulk    bulkRuns     // progress of bulk triggers
 	fileKey []byte       // signs the URLs of uploaded files
 
+	startMu  sync.Mutex // serialises resets; guards startIDs and started
+	startIDs []byte     // the id source's position at MarkStart
+	started  bool       // MarkStart was called
+
 	ui       atomic.Pointer[http.Handler]                 // the web UI, serving every path the routes do not
 	imported atomic.Pointer[map[string]fixtures.Imported] // imported fixtures by name (imported.go)
 

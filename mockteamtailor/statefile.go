@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -190,12 +191,17 @@ func loadState(path string) (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read state file: %w", err)
 	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		// An empty file (touched by a script, or a new volume) holds no
+		// state: start afresh and write it on the first change.
+		return nil, nil
+	}
 	var head struct {
 		Format  string `json:"format"`
 		Version int    `json:"version"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, fmt.Errorf("state file %s is corrupt (%v); it was left untouched: move it away to start afresh", path, err)
+		return nil, fmt.Errorf("state file %s is corrupt (%s); it was left untouched: move it away to start afresh", path, jsonProblem(err))
 	}
 	if head.Format != stateFormat {
 		return nil, fmt.Errorf("%s is not a mockteamtailor state file (format %q, want %q); it was left untouched", path, head.Format, stateFormat)
@@ -207,7 +213,7 @@ func loadState(path string) (*state, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&st); err != nil {
-		return nil, fmt.Errorf("state file %s is corrupt (%v); it was left untouched: move it away to start afresh", path, err)
+		return nil, fmt.Errorf("state file %s is corrupt (%s); it was left untouched: move it away to start afresh", path, jsonProblem(err))
 	}
 	if st.Version == 1 && (st.LogGeneration != 0 || st.Journal != nil) {
 		return nil, fmt.Errorf("state file %s is corrupt (version 1 has no log generation or journal); it was left untouched: move it away to start afresh", path)
@@ -222,7 +228,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("write state file: %w", err)
+		return fmt.Errorf("write state file %s: %w", path, fsReason(err))
 	}
 	defer func() {
 		if err != nil {
@@ -231,25 +237,25 @@ func writeFileAtomic(path string, data []byte) (err error) {
 		}
 	}()
 	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("write state file: %w", err)
+		return fmt.Errorf("write state file %s: %w", path, fsReason(err))
 	}
 	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("sync state file: %w", err)
+		return fmt.Errorf("sync state file %s: %w", path, fsReason(err))
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("close state file: %w", err)
+		return fmt.Errorf("close state file %s: %w", path, fsReason(err))
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("replace state file: %w", err)
+		return fmt.Errorf("replace state file %s: %w", path, fsReason(err))
 	}
 	// The rename is durable only once the folder is synced.
 	d, err := os.Open(dir)
 	if err != nil {
-		return fmt.Errorf("sync state folder: %w", err)
+		return fmt.Errorf("sync the folder of state file %s: %w", path, fsReason(err))
 	}
 	defer d.Close()
 	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync state folder: %w", err)
+		return fmt.Errorf("sync the folder of state file %s: %w", path, fsReason(err))
 	}
 	return nil
 }
@@ -281,4 +287,37 @@ func loadLegacyJournal(path string) ([]Delivery, bool, error) {
 		return nil, false, fmt.Errorf("%s is not a journal file this mockteamtailor reads (format %q version %d); it was left untouched", path, js.Format, js.Version)
 	}
 	return js.Journal, true, nil
+}
+
+// fsReason is the reason of a file-system error without the path it
+// names: write errors name the state file, never the temporary file the
+// write went through.
+func fsReason(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}
+
+// jsonProblem says what is wrong with a JSON document in words, without
+// the Go types it was decoded into.
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		where := te.Field
+		if where == "" {
+			return fmt.Sprintf("the document is a JSON %s, not an object", te.Value)
+		}
+		return fmt.Sprintf("%s is a JSON %s, which is not what a state file holds there", where, te.Value)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("not valid JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
 }

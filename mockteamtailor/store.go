@@ -153,6 +153,9 @@ type Trigger struct {
 	WebhookData map[string]string `json:"webhookData"`
 	CreatedBy   User              `json:"createdBy"`
 	CreatedAt   time.Time         `json:"createdAt"`
+	// Replaced lists the triggers of the partner on the same stage this
+	// one replaced; it is set only in the answer to its creation.
+	Replaced []int64 `json:"replaced,omitempty"`
 }
 
 // Activation is a company's activation of a partner's integration. The
@@ -341,7 +344,13 @@ type Store interface {
 	// JournalEntry returns one entry. Returns ErrNotFound.
 	JournalEntry(ctx context.Context, id int64) (Delivery, error)
 
-	// Reset removes everything.
+	// MarkStart remembers the store as it is now as its start state, the
+	// one Reset returns to.
+	MarkStart(ctx context.Context) error
+	// Reset returns the store to its start state: every record and id
+	// counter as MarkStart found them, with an empty journal. Partners of
+	// the start state keep their current keys, so integrations configured
+	// with them go on working. Without a start state it removes everything.
 	Reset(ctx context.Context) error
 }
 

@@ -46,7 +46,26 @@ func (s *Server) CreateTrigger(ctx context.Context, req TriggerRequest) (Trigger
 	if err != nil {
 		return Trigger{}, err
 	}
-	return s.store.CreateTrigger(ctx, Trigger{PartnerID: req.PartnerID, JobID: job.ID, StageID: stage.ID, WebhookData: data, CreatedBy: user, CreatedAt: s.clock().UTC()})
+	// One trigger per stage and partner (README "The control API"): a new
+	// one replaces the partner's trigger on the stage, as setting up the
+	// trigger again does in Teamtailor's job editor.
+	existing, err := s.store.Triggers(ctx, req.PartnerID)
+	if err != nil {
+		return Trigger{}, err
+	}
+	t, err := s.store.CreateTrigger(ctx, Trigger{PartnerID: req.PartnerID, JobID: job.ID, StageID: stage.ID, WebhookData: data, CreatedBy: user, CreatedAt: s.clock().UTC()})
+	if err != nil {
+		return Trigger{}, err
+	}
+	for _, old := range existing {
+		if old.JobID == job.ID && old.StageID == stage.ID {
+			if err := s.store.DeleteTrigger(ctx, old.ID); err != nil && !errors.Is(err, ErrNotFound) {
+				return t, err
+			}
+			t.Replaced = append(t.Replaced, old.ID)
+		}
+	}
+	return t, nil
 }
 
 // MoveRequest moves a candidate into a stage of a job.
@@ -63,6 +82,9 @@ type MoveResult struct {
 	Outcomes  []Outcome       `json:"outcomes"`
 	// Skipped says why triggers on the stage did not fire.
 	Skipped []string `json:"skipped,omitempty"`
+	// Unchanged is set when the candidate already was in the stage: the
+	// move changed nothing and fired nothing.
+	Unchanged bool `json:"unchanged,omitempty"`
 }
 
 // MoveCandidate moves a candidate into a job stage (applying to the job if
@@ -88,6 +110,13 @@ func (s *Server) MoveCandidate(ctx context.Context, req MoveRequest) (MoveResult
 	user, err := s.companyUser(ctx, job.CompanyUUID, req.UserID)
 	if err != nil {
 		return res, err
+	}
+	if app, ok := cand.Application(job.ID); ok && app.StageID == stage.ID {
+		// Teamtailor fires a stage's triggers when a candidate enters the
+		// stage; one already there enters nothing (PROTOCOL §5).
+		res.Candidate, res.Outcomes, res.Unchanged = cand, []Outcome{}, true
+		res.Skipped = []string{fmt.Sprintf("candidate %d is already in stage %d (%s) of job %d: nothing changed and no trigger fired", cand.ID, stage.ID, stage.Name, job.ID)}
+		return res, nil
 	}
 	cand, err = s.store.UpdateCandidate(ctx, cand.ID, func(c *CandidateRecord) error {
 		for i := range c.Applications {
@@ -202,6 +231,12 @@ type BulkRequest struct {
 	Data         map[string]string `json:"data,omitempty"`
 	// Wait makes BulkTrigger return only when every webhook is sent.
 	Wait bool `json:"wait,omitempty"`
+	// DryRun checks the request (partner, bulk mode, activation, the
+	// picked values against the bulk config) and sends no webhook, so a
+	// client can check before it adds candidates. CandidateIDs may then
+	// be empty, with CompanyUUID naming the company instead.
+	DryRun      bool   `json:"dryRun,omitempty"`
+	CompanyUUID string `json:"companyUuid,omitempty"`
 }
 
 // BulkTrigger fetches the config once without job, stage or user, checks
@@ -217,7 +252,7 @@ func (s *Server) BulkTrigger(ctx context.Context, req BulkRequest) (BulkRun, err
 	if !p.AllowBulk {
 		return BulkRun{}, errConflictf("partner %q does not allow bulk mode; turn it on in the partner's settings (allowBulk)", p.ID)
 	}
-	if len(req.CandidateIDs) == 0 {
+	if len(req.CandidateIDs) == 0 && !(req.DryRun && req.CompanyUUID != "") {
 		return BulkRun{}, errInvalid("/candidateIds", "give at least one candidate id")
 	}
 	var cands []CandidateRecord
@@ -234,9 +269,16 @@ func (s *Server) BulkTrigger(ctx context.Context, req BulkRequest) (BulkRun, err
 		if len(cands) > 0 && c.CompanyUUID != cands[0].CompanyUUID {
 			return BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is in another company than candidate %d; a bulk run covers one company", id, cands[0].ID)
 		}
+		if req.CompanyUUID != "" && c.CompanyUUID != req.CompanyUUID {
+			return BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is not in company %s", id, req.CompanyUUID)
+		}
 		cands = append(cands, c)
 	}
-	p, company, act, err := s.activated(ctx, p.ID, cands[0].CompanyUUID)
+	companyUUID := req.CompanyUUID
+	if len(cands) > 0 {
+		companyUUID = cands[0].CompanyUUID
+	}
+	p, company, act, err := s.activated(ctx, p.ID, companyUUID)
 	if err != nil {
 		return BulkRun{}, err
 	}
@@ -247,6 +289,9 @@ func (s *Server) BulkTrigger(ctx context.Context, req BulkRequest) (BulkRun, err
 	data, err := s.PickValues(cfg.Form, req.Data)
 	if err != nil {
 		return BulkRun{}, err
+	}
+	if req.DryRun {
+		return BulkRun{PartnerID: p.ID, Total: len(cands), ResultIDs: []string{}, Done: true}, nil
 	}
 	run := &BulkRun{ID: s.ids.Secret("bulk-", 6), PartnerID: p.ID, Total: len(cands), StartedAt: s.clock().UTC(), ResultIDs: []string{}}
 	if len(cfg.DeliveryIDs) > 0 {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/skipreport"
 )
 
 // examplesEnv names the folder of the protocol's reference documents when
@@ -83,7 +85,7 @@ func examplesDir(t *testing.T) string {
 			return dir
 		}
 	}
-	t.Skipf("reference documents not found (set %s to the spec/examples folder)", examplesEnv)
+	skipreport.Skip(t, "reference examples", fmt.Sprintf("the spec/examples folder was not found beside the repository (set %s to it)", examplesEnv))
 	return ""
 }
 

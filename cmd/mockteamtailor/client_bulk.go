@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -21,18 +22,29 @@ func (o *triggerOptions) runBulk(ctx context.Context, c *mockclient.Client, ids 
 	if err != nil {
 		return run, err
 	}
-	last := ""
+	// A bar redrawn with \r is for a person at a terminal; a log gets a
+	// plain line now and then, and the last one.
+	tty := isTerminal(stderr)
+	last, lastAt := "", time.Time{}
 	for {
-		if line := progressBar(run); !o.json && line != last {
+		line := progressBar(run)
+		switch {
+		case o.json || line == last:
+		case tty:
 			fmt.Fprint(stderr, "\r"+line)
 			last = line
+		case run.Done || time.Since(lastAt) >= bulkLogEvery:
+			fmt.Fprintln(stderr, "bulk run "+run.ID+": "+line)
+			last, lastAt = line, time.Now()
 		}
 		if run.Done {
 			break
 		}
 		select {
 		case <-ctx.Done():
-			fmt.Fprintln(stderr)
+			if tty {
+				fmt.Fprintln(stderr)
+			}
 			return run, fmt.Errorf("stopped following bulk run %s; it goes on in the mock: %w", run.ID, ctx.Err())
 		case <-time.After(bulkPoll):
 		}
@@ -40,10 +52,25 @@ func (o *triggerOptions) runBulk(ctx context.Context, c *mockclient.Client, ids 
 			return run, err
 		}
 	}
-	if !o.json {
+	if !o.json && tty {
 		fmt.Fprintln(stderr)
 	}
 	return run, nil
+}
+
+// bulkLogEvery is how often progress is written when stderr is not a
+// terminal.
+const bulkLogEvery = 2 * time.Second
+
+// isTerminal reports whether w is a character device (a terminal), not a
+// file or a pipe.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // progressBar renders "[#####.....] 512/1000 sent 510 failed 2".
@@ -72,8 +99,12 @@ func printTriggerReport(w io.Writer, rep triggerReport) {
 			fmt.Fprintf(w, "%d webhooks without verdict ok; the first 10:\n", len(bad))
 			bad = bad[:10]
 		}
-		ds = bad
-		fmt.Fprintf(w, "list them: mockteamtailor deliveries --bulk-run %s\n", r.ID)
+		for _, d := range bad {
+			printDelivery(w, d)
+		}
+		// The hint comes after the failures it is about.
+		fmt.Fprintf(w, "list them all: mockteamtailor deliveries --bulk-run %s\n", r.ID)
+		return
 	}
 	for _, d := range ds {
 		printDelivery(w, d)

@@ -134,7 +134,18 @@ func responseStatus(d mockteamtailor.Delivery) string {
 // printDelivery tells in a few lines what one call to the partner came
 // to, and how to look at it.
 func printDelivery(w io.Writer, d mockteamtailor.Delivery) {
-	fmt.Fprintf(w, "%s to partner %s: %s %s, %s\n", d.Kind, d.PartnerID, responseStatus(d), d.Verdict, d.Reason)
+	// The reason often starts by repeating the status ("answered 200;
+	// ..."): say it once.
+	reason := d.Reason
+	if d.Response != nil {
+		answered := fmt.Sprintf("answered %d", d.Response.Status)
+		reason = strings.TrimPrefix(strings.TrimPrefix(reason, answered), "; ")
+	}
+	if reason == "" {
+		fmt.Fprintf(w, "%s to partner %s: %s %s\n", d.Kind, d.PartnerID, responseStatus(d), d.Verdict)
+	} else {
+		fmt.Fprintf(w, "%s to partner %s: %s %s, %s\n", d.Kind, d.PartnerID, responseStatus(d), d.Verdict, reason)
+	}
 	tw := newTable(w)
 	if d.EventID != "" {
 		fmt.Fprintf(tw, "  event\t%s\n", d.EventID)

@@ -46,7 +46,7 @@ func TestClientBadFlags(t *testing.T) {
 		{[]string{"trigger", "--bulk", "0"}, []string{"--bulk 0", "--candidate"}},
 		{[]string{"trigger", "--candidate", "1", "--company", "x"}, []string{"--company", "--fixture"}},
 		{[]string{"trigger", "--candidate", "99999"}, []string{"there is no candidate 99999"}},
-		{[]string{"trigger", "--fixture", "no-such-fixture"}, []string{"--fixture no-such-fixture", `"no-such-fixture"`}},
+		{[]string{"trigger", "--fixture", "no-such-fixture"}, []string{"no-such-fixture", `"no-such-fixture"`}},
 		{[]string{"trigger", "--candidate", "1", "--partner", "nope"}, []string{`"nope"`}},
 		{[]string{"activate", "--field", "novalue"}, []string{`--field "novalue"`, "key=value"}},
 		{[]string{"activate", "--company", "nope"}, []string{`there is no company "nope"`}},

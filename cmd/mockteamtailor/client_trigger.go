@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 )
@@ -40,6 +41,97 @@ func (o *triggerOptions) check() error {
 		return errors.New("--company says where --fixture and --bulk add candidates; give one of them, or leave --company out")
 	}
 	return nil
+}
+
+// validate checks everything the flags name before anything is added or
+// sent: each --candidate exists, with --stage the job it moves in has the
+// stage and it is not in it already, with --fixture the fixture exists,
+// and with --bulk the partner allows bulk mode and --data fits its form.
+func (o *triggerOptions) validate(ctx context.Context, c *mockclient.Client) error {
+	o.jobOf = map[int64]int64{}
+	var company string
+	for _, id := range o.candidateIDs {
+		cand, err := c.Candidate(ctx, id)
+		if err != nil {
+			return fmt.Errorf("--candidate %d: %w", id, err)
+		}
+		company = cand.CompanyUUID
+		switch {
+		case o.stage != 0:
+			job, err := o.stageJob(ctx, c, cand)
+			if err != nil {
+				return err
+			}
+			o.jobOf[id] = job
+		case o.given["bulk"]:
+		case o.job != 0:
+			if _, ok := cand.Application(o.job); !ok {
+				return fmt.Errorf("--candidate %d has not applied to --job %d; a manual trigger needs an application", id, o.job)
+			}
+		case len(cand.Applications) == 0:
+			return fmt.Errorf("--candidate %d has applied to no job; a manual trigger needs an application", id)
+		}
+	}
+	if o.fixture != "" {
+		fx, err := c.Fixtures(ctx)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, f := range fx {
+			found = found || ((f.Kind == fixtures.KindCandidates || f.Kind == fixtures.KindImported) && f.Name == o.fixture)
+		}
+		if !found {
+			return fmt.Errorf("--fixture %q is not a candidate or imported fixture; mockteamtailor fixtures lists them", o.fixture)
+		}
+	}
+	if o.given["bulk"] {
+		if company == "" {
+			co, err := targetCompany(ctx, c, o.company, o.partner)
+			if err != nil {
+				return err
+			}
+			company = co.UUID
+		}
+		if _, err := c.BulkTrigger(ctx, mockteamtailor.BulkRequest{PartnerID: o.partner, CandidateIDs: o.candidateIDs, CompanyUUID: company, Data: o.dataMap, DryRun: true}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stageJob is the job a candidate moves in with --stage: --job, which must
+// have the stage, or the candidate's job that has it.
+func (o *triggerOptions) stageJob(ctx context.Context, c *mockclient.Client, cand mockteamtailor.CandidateRecord) (int64, error) {
+	if o.job != 0 {
+		j, err := c.Job(ctx, o.job)
+		if err != nil {
+			return 0, fmt.Errorf("--job %d: %w", o.job, err)
+		}
+		if _, ok := j.Stage(o.stage); !ok {
+			return 0, fmt.Errorf("--job %d (%s) has no stage %d", j.ID, j.Title, o.stage)
+		}
+		if j.CompanyUUID != cand.CompanyUUID {
+			return 0, fmt.Errorf("--candidate %d is in another company than --job %d", cand.ID, j.ID)
+		}
+		if app, ok := cand.Application(j.ID); ok && app.StageID == o.stage {
+			return 0, fmt.Errorf("candidate %d is already in stage %d of job %d: moving it there changes nothing and fires no trigger; move it to another stage first", cand.ID, o.stage, j.ID)
+		}
+		return j.ID, nil
+	}
+	for _, app := range cand.Applications {
+		j, err := c.Job(ctx, app.JobID)
+		if err != nil {
+			return 0, err
+		}
+		if _, ok := j.Stage(o.stage); ok {
+			if app.StageID == o.stage {
+				return 0, fmt.Errorf("candidate %d is already in stage %d of job %d: moving it there changes nothing and fires no trigger; move it to another stage first", cand.ID, o.stage, j.ID)
+			}
+			return j.ID, nil
+		}
+	}
+	return 0, fmt.Errorf("no job candidate %d applied to has stage %d; give --job with the job that has it to add the candidate to that job", cand.ID, o.stage)
 }
 
 // addCandidates makes the candidates --fixture and --bulk N ask for and
@@ -125,9 +217,9 @@ func pickJob(ctx context.Context, c *mockclient.Client, company mockteamtailor.C
 }
 
 // moveInto makes sure the partner has a trigger on --stage and moves the
-// candidate there, which fires every trigger on the stage.
-func (o *triggerOptions) moveInto(ctx context.Context, c *mockclient.Client, candidate int64, stderr io.Writer) ([]mockteamtailor.Delivery, []string, error) {
-	job := o.job
+// candidate there (in job, or with 0 the job that has the stage), which
+// fires every trigger on the stage.
+func (o *triggerOptions) moveInto(ctx context.Context, c *mockclient.Client, candidate, job int64, stderr io.Writer) ([]mockteamtailor.Delivery, []string, error) {
 	if job == 0 {
 		cand, err := c.Candidate(ctx, candidate)
 		if err != nil {
@@ -161,33 +253,26 @@ func (o *triggerOptions) moveInto(ctx context.Context, c *mockclient.Client, can
 	return ds, res.Skipped, nil
 }
 
-// ensureTrigger keeps a trigger of the partner on the job stage: one with
-// the --data values (any, without --data), else a new one replacing those
-// with other values.
+// ensureTrigger keeps a trigger of the partner on the job stage: the one
+// there (any, without --data; one with the same values, with --data), else
+// a new one, which replaces the partner's trigger on the stage (one
+// trigger per stage and partner).
 func (o *triggerOptions) ensureTrigger(ctx context.Context, c *mockclient.Client, job int64, stderr io.Writer) error {
 	ts, err := c.Triggers(ctx, o.partner)
 	if err != nil {
 		return err
 	}
-	var other []int64
 	for _, t := range ts {
-		if t.JobID != job || t.StageID != o.stage {
-			continue
-		}
-		if o.dataMap == nil || maps.Equal(t.WebhookData, o.dataMap) {
+		if t.JobID == job && t.StageID == o.stage && (o.dataMap == nil || maps.Equal(t.WebhookData, o.dataMap)) {
 			return nil
 		}
-		other = append(other, t.ID)
 	}
 	t, err := c.CreateTrigger(ctx, mockteamtailor.TriggerRequest{PartnerID: o.partner, JobID: job, StageID: o.stage, Data: o.dataMap})
 	if err != nil {
 		return fmt.Errorf("creating a trigger on stage %d of job %d: %w", o.stage, job, err)
 	}
-	for _, id := range other {
-		if err := c.DeleteTrigger(ctx, id); err != nil {
-			return err
-		}
-		fmt.Fprintf(stderr, "removed trigger %d of partner %s on that stage: its data differed from --data\n", id, o.partner)
+	for _, id := range t.Replaced {
+		fmt.Fprintf(stderr, "replaced trigger %d of partner %s on that stage: its data differed from --data\n", id, o.partner)
 	}
 	fmt.Fprintf(stderr, "created trigger %d of partner %s on stage %d of job %d\n", t.ID, o.partner, o.stage, job)
 	return nil

@@ -34,14 +34,15 @@ new uuid, so it is not activated yet. A partner that requires a company API toke
 gets the company's first one unless --api-token picks another.
 
 It prints the provider key (and the generated value of a default_key field, for
-the user to copy), or the form's or the validation endpoint's errors, and then
-exits with status 1.
+the user to copy). When a value is missing or wrong, or the partner's validation
+endpoint refuses, it prints the errors and exits with status 1; the new company
+is then not made, so a failed attempt leaves nothing behind.
 ` + clientEnvNote + `
 
 Examples:
-  mockteamtailor activate
-  mockteamtailor activate --field api_key=s3cret --field region=eu
-  mockteamtailor activate --company qebizGuK7Gm --map preferred-language=spoken-language --json`,
+  mockteamtailor activate --field api_token=demo
+  mockteamtailor activate --field api_token=demo --json
+  mockteamtailor activate --field api_token=reject-me   # fails: refused the activation`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := o.connect(cmd, getenv)
@@ -73,26 +74,31 @@ func (o *activateOptions) run(ctx context.Context, c *mockclient.Client, stdout,
 	if err != nil {
 		return err
 	}
+	// Without --company the activation runs in a new company from fixture
+	// acme, which the mock stores only if the activation succeeds: a
+	// failed attempt leaves no company behind.
+	req := mockteamtailor.ActivateRequest{PartnerID: p.ID, Values: values, APIToken: o.apiToken, Mapping: mapping}
 	var company mockteamtailor.Company
 	if o.company == "" {
-		company, err = c.CreateCompany(ctx, mockclient.CompanyInput{Fixture: "acme", UUID: newCompanyUUID()})
-		if err == nil {
-			fmt.Fprintf(stderr, "created company %s (%s) from fixture acme\n", company.UUID, company.Name)
-		}
+		req.CompanyUUID, req.NewCompanyFixture = newCompanyUUID(), "acme"
+		company = mockteamtailor.Company{UUID: req.CompanyUUID, Name: "a new company from fixture acme"}
 	} else {
-		company, err = c.Company(ctx, o.company)
+		if company, err = c.Company(ctx, o.company); err != nil {
+			return fmt.Errorf("--company %s: %w (mockteamtailor keys lists the companies the partner is activated in)", o.company, err)
+		}
+		req.CompanyUUID = company.UUID
+		if req.APIToken == "" && p.RequireAPIToken && len(company.APITokens) > 0 {
+			req.APIToken = company.APITokens[0]
+			fmt.Fprintf(stderr, "partner %s requires a company API token: picked %s\n", p.ID, mockteamtailor.Mask(req.APIToken))
+		}
 	}
+	res, err := c.Activate(ctx, req)
 	if err != nil {
 		return err
 	}
-	token := o.apiToken
-	if token == "" && p.RequireAPIToken && len(company.APITokens) > 0 {
-		token = company.APITokens[0]
-		fmt.Fprintf(stderr, "partner %s requires a company API token: picked %s\n", p.ID, mockteamtailor.Mask(token))
-	}
-	res, err := c.Activate(ctx, mockteamtailor.ActivateRequest{PartnerID: p.ID, CompanyUUID: company.UUID, Values: values, APIToken: token, Mapping: mapping})
-	if err != nil {
-		return err
+	if res.Company != nil {
+		company = *res.Company
+		fmt.Fprintf(stderr, "created company %s (%s) from fixture acme\n", company.UUID, company.Name)
 	}
 	if o.json {
 		err = writeJSON(stdout, res)

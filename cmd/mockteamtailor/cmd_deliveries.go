@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,7 +20,18 @@ type deliveriesOptions struct {
 	clientOptions
 	kind, verdict, bulkRun string
 	limit                  int
-	follow                 bool
+	follow, quiet          bool
+}
+
+// deliveryHeader and deliveryRow are the one format of the journal, for
+// the list and for --follow alike: fixed widths, so streamed lines line
+// up under the header.
+var deliveryHeader = fmt.Sprintf(deliveryFormat, "ID", "TIME", "KIND", "PARTNER", "VERDICT", "STATUS", "MS", "REASON")
+
+const deliveryFormat = "%-6s %-19s %-12s %-9s %-8s %6s %6s  %s"
+
+func deliveryRow(d mockteamtailor.Delivery) string {
+	return fmt.Sprintf(deliveryFormat, strconv.FormatInt(d.ID, 10), d.Time.Local().Format(time.DateTime), d.Kind, cut(d.PartnerID, 9), d.Verdict, responseStatus(d), fmt.Sprintf("%.0f", d.DurationMS), cut(d.Reason, 70))
 }
 
 func newDeliveriesCommand(getenv func(string) string, stdout, _ io.Writer) *cobra.Command {
@@ -38,10 +50,11 @@ they happen, one line each, until interrupted (with --json, one JSON object a li
 Examples:
   mockteamtailor deliveries
   mockteamtailor deliveries --kind webhook --verdict failed --limit 50
-  mockteamtailor deliveries --follow
-  mockteamtailor deliveries show 17
-  mockteamtailor deliveries replay 17
-  mockteamtailor deliveries curl 17 | sh`,
+  mockteamtailor deliveries --follow   # until Ctrl-C
+  WEBHOOK=$(mockteamtailor deliveries --kind webhook --limit 1 -q)
+  mockteamtailor deliveries show "$WEBHOOK"
+  mockteamtailor deliveries replay "$WEBHOOK"
+  mockteamtailor deliveries curl "$WEBHOOK" | sh`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := o.connect(cmd, getenv)
@@ -61,30 +74,36 @@ Examples:
 	f.StringVar(&o.bulkRun, "bulk-run", "", "only the webhooks of the bulk run with this `ID`")
 	f.IntVar(&o.limit, "limit", 20, "list at most `N` entries, the newest (0: all)")
 	f.BoolVar(&o.follow, "follow", false, "after the list, print new entries as they happen until interrupted")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the ids, one a line (for scripts)")
 	cmd.AddCommand(newDeliveryShowCommand(getenv, stdout), newDeliveryReplayCommand(getenv, stdout), newDeliveryCurlCommand(getenv, stdout))
 	return cmd
 }
 
 func (o *deliveriesOptions) run(ctx context.Context, c *mockclient.Client, stdout io.Writer) error {
 	f := mockteamtailor.JournalFilter{Kind: o.kind, Verdict: o.verdict, PartnerID: o.partner, BulkRunID: o.bulkRun, Limit: o.limit}
-	ds, err := c.Deliveries(ctx, f)
+	ds, total, err := c.DeliveriesTotal(ctx, f)
 	if err != nil {
 		return err
 	}
 	switch {
+	case o.quiet:
+		for _, d := range ds {
+			fmt.Fprintln(stdout, d.ID)
+		}
 	case o.json && o.follow:
 		for _, d := range ds {
 			writeJSONLine(stdout, d)
 		}
 	case o.json:
-		return writeJSON(stdout, map[string]any{"deliveries": ds})
+		return writeJSON(stdout, map[string]any{"deliveries": ds, "total": total})
 	default:
-		tw := newTable(stdout)
-		fmt.Fprintln(tw, "ID\tTIME\tKIND\tPARTNER\tVERDICT\tSTATUS\tMS\tREASON")
+		fmt.Fprintln(stdout, deliveryHeader)
 		for _, d := range ds {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%.0f\t%s\n", d.ID, d.Time.Local().Format(time.DateTime), d.Kind, d.PartnerID, d.Verdict, responseStatus(d), d.DurationMS, cut(d.Reason, 70))
+			fmt.Fprintln(stdout, deliveryRow(d))
 		}
-		tw.Flush()
+		if total > len(ds) {
+			fmt.Fprintf(stdout, "showing the newest %d of %d; --limit 0 lists them all\n", len(ds), total)
+		}
 	}
 	if !o.follow {
 		return nil
@@ -107,10 +126,12 @@ func (o *deliveriesOptions) followFrom(ctx context.Context, c *mockclient.Client
 	emit := func(d mockteamtailor.Delivery) {
 		switch {
 		case !matches(f, d):
+		case o.quiet:
+			fmt.Fprintln(stdout, d.ID)
 		case o.json:
 			writeJSONLine(stdout, d)
 		default:
-			fmt.Fprintf(stdout, "%d  %s  %s  partner %s  %s  %s  %.0fms  %s\n", d.ID, d.Time.Local().Format(time.TimeOnly), d.Kind, d.PartnerID, d.Verdict, responseStatus(d), d.DurationMS, cut(d.Reason, 100))
+			fmt.Fprintln(stdout, deliveryRow(d))
 		}
 	}
 	err = c.StreamDeliveries(ctx, func(d mockteamtailor.Delivery) {

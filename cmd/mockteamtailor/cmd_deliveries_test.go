@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -37,10 +38,20 @@ func TestDeliveriesList(t *testing.T) {
 	}
 
 	stdout, _ = e.mustCLI(t, "deliveries", "--kind", "webhook", "--json")
-	var doc struct{ Deliveries []mockteamtailor.Delivery }
+	var doc struct {
+		Deliveries []mockteamtailor.Delivery
+		Total      int
+	}
 	decodeInto(t, stdout, &doc)
-	if len(doc.Deliveries) != 1 || doc.Deliveries[0].ID != d.ID {
-		t.Errorf("--kind webhook --json = %+v, want delivery %d only", doc.Deliveries, d.ID)
+	if len(doc.Deliveries) != 1 || doc.Deliveries[0].ID != d.ID || doc.Total != 1 {
+		t.Errorf("--kind webhook --json = %+v (total %d), want delivery %d only", doc.Deliveries, doc.Total, d.ID)
+	}
+	// Honest totals: a limited list says how many there are.
+	stdout, _ = e.mustCLI(t, "deliveries", "--limit", "1")
+	mustContain(t, "--limit 1", stdout, "showing the newest 1 of 2")
+	stdout, _ = e.mustCLI(t, "deliveries", "--kind", "webhook", "-q")
+	if strings.TrimSpace(stdout) != strconv.FormatInt(d.ID, 10) {
+		t.Errorf("-q printed %q, want the webhook's id only", stdout)
 	}
 	stdout, _ = e.mustCLI(t, "deliveries", "--verdict", "failed")
 	if strings.Count(stdout, "\n") != 1 {
@@ -105,9 +116,11 @@ func TestDeliveriesFollow(t *testing.T) {
 	}()
 	// The stream starts some time after run does: trigger until a line
 	// comes (entries recorded before it are caught up from the journal).
-	const line = "webhook  partner 1  ok  200"
+	// One format for the list and --follow: a streamed line lines up
+	// under the list's header.
+	line := regexp.MustCompile(`(?m)^\d+ +\S+ \S+ +webhook +1 +ok +200 `)
 	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(out.String(), line) && time.Now().Before(deadline) {
+	for !line.MatchString(out.String()) && time.Now().Before(deadline) {
 		e.trigger(t)
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -116,7 +129,13 @@ func TestDeliveriesFollow(t *testing.T) {
 		t.Errorf("--follow ended with %v, want nil when interrupted", err)
 	}
 	got := out.String()
-	mustContain(t, "--follow", got, line)
+	if !line.MatchString(got) {
+		t.Fatalf("--follow printed no webhook line:\n%s", got)
+	}
+	lines := strings.Split(got, "\n")
+	if kind := strings.Index(lines[0], "KIND"); kind < 0 || strings.Index(lines[len(lines)-2], "webhook") != kind {
+		t.Errorf("--follow lines do not line up under the header:\n%s", got)
+	}
 	if strings.Contains(got, "config") {
 		t.Errorf("--kind webhook let a config entry through:\n%s", got)
 	}

@@ -44,8 +44,9 @@ func newDeliveryReplayCommand(getenv func(string) string, stdout io.Writer) *cob
 a replayed webhook updates the same partner result. It prints the new entry and
 exits with status 1 when its verdict is not ok.
 
-Example:
-  mockteamtailor deliveries replay 17
+Examples:
+  WEBHOOK=$(mockteamtailor deliveries --kind webhook --limit 1 -q)
+  mockteamtailor deliveries replay "$WEBHOOK"
 `, nil, func(ctx context.Context, c *mockclient.Client, o *clientOptions, id int64) error {
 			d, err := c.Replay(ctx, id)
 			if err != nil {
@@ -69,8 +70,9 @@ func newDeliveryCurlCommand(getenv func(string) string, stdout io.Writer) *cobra
 URL, headers and body. A webhook keeps its original signature, so a partner that
 checks the timestamp refuses it after five minutes; "deliveries replay" signs afresh.
 
-Example:
-  mockteamtailor deliveries curl 17
+Examples:
+  WEBHOOK=$(mockteamtailor deliveries --kind webhook --limit 1 -q)
+  mockteamtailor deliveries curl "$WEBHOOK"
 `, nil, func(ctx context.Context, c *mockclient.Client, o *clientOptions, id int64) error {
 			cmd, err := c.Curl(ctx, id)
 			if err != nil {

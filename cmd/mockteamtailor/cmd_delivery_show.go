@@ -34,8 +34,9 @@ of the delivery, with the partner's webhook secret as the mock knows it, or with
 --webhook-secret (MOCKTT_WEBHOOK_SECRET) to check the secret your integration uses.
 
 Examples:
-  mockteamtailor deliveries show 17
-  mockteamtailor deliveries show 17 --webhook-secret "$WEBHOOK_SECRET"
+  WEBHOOK=$(mockteamtailor deliveries --kind webhook --limit 1 -q)
+  mockteamtailor deliveries show "$WEBHOOK"
+  mockteamtailor deliveries show "$WEBHOOK" --webhook-secret "$(mockteamtailor keys --json | jq -r '.partners[0].webhookSecret')"
 `, func(cmd *cobra.Command) {
 			cmd.Flags().StringVar(&secret, "webhook-secret", "", "check the signature with this `secret` (default: the partner's, from the mock)")
 		}, func(ctx context.Context, c *mockclient.Client, o *clientOptions, id int64) error {

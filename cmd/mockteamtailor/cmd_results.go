@@ -31,7 +31,7 @@ partner's webhook response and by what it posts to update-url (the Partner API).
 Examples:
   mockteamtailor results
   mockteamtailor results --partner 1 --status completed --json
-  mockteamtailor results show 7f9c1d52-0a3e-4c55-b1e4-3f0f0c6a9e21`,
+  mockteamtailor results show "$(mockteamtailor results --status completed --json | jq -r '.results[0].id')"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := o.connect(cmd, getenv)
@@ -71,7 +71,7 @@ assessment, details, attachments, actions, the failure message, and update-url.
 ` + clientEnvNote + `
 
 Example:
-  mockteamtailor results show 7f9c1d52-0a3e-4c55-b1e4-3f0f0c6a9e21`,
+  mockteamtailor results show "$(mockteamtailor results --status completed --json | jq -r '.results[0].id')"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := o.connect(cmd, getenv)

@@ -22,6 +22,7 @@ type triggerOptions struct {
 	bulk         int
 	data         []string
 	dataMap      map[string]string // data, parsed
+	jobOf        map[int64]int64   // with --stage: the job each given candidate moves in
 }
 
 // triggerReport is what "trigger --json" prints: every webhook's journal
@@ -62,11 +63,11 @@ with status 1 when any delivery's verdict is not ok, so CI can rely on it.
 ` + clientEnvNote + `
 
 Examples:
-  mockteamtailor trigger --candidate 1
+  mockteamtailor trigger --candidate 1 --data test=go
   mockteamtailor trigger --fixture unicode --data test=algorithms
-  mockteamtailor trigger --candidate 1 --job 1 --stage 3 --data test=algorithms
-  mockteamtailor trigger --bulk 1000
-  mockteamtailor trigger --bulk 0 --candidate 1 --candidate 2 --json`,
+  mockteamtailor trigger --candidate 1 --job 1 --stage 4 --data test=algorithms
+  mockteamtailor trigger --bulk 200 --data test=go
+  mockteamtailor trigger --bulk 0 --candidate 1 --candidate 2 --data test=go --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := o.connect(cmd, getenv)
@@ -92,6 +93,11 @@ Examples:
 }
 
 func (o *triggerOptions) run(ctx context.Context, c *mockclient.Client, stdout, stderr io.Writer) error {
+	// Validate, then act: nothing is added or sent until every candidate,
+	// job, stage and value checks out.
+	if err := o.validate(ctx, c); err != nil {
+		return err
+	}
 	whole, err := o.sendImported(ctx, c, stderr)
 	if err != nil {
 		return err
@@ -138,7 +144,7 @@ func (o *triggerOptions) send(ctx context.Context, c *mockclient.Client, ids []i
 		return rep, err
 	case o.stage != 0:
 		for _, id := range ids {
-			ds, skipped, err := o.moveInto(ctx, c, id, stderr)
+			ds, skipped, err := o.moveInto(ctx, c, id, o.jobOf[id], stderr)
 			rep.Webhooks, rep.Skipped = append(rep.Webhooks, ds...), append(rep.Skipped, skipped...)
 			if err != nil {
 				return rep, err

@@ -57,12 +57,28 @@ func TestTriggerStage(t *testing.T) {
 		t.Fatalf("webhooks = %+v, want one from trigger %d", hooks, first)
 	}
 
+	// Moving a candidate into the stage it is in fires nothing, and says so
+	// before anything is sent.
+	if err, _, _ := e.cli(t, "trigger", "--candidate", id, "--stage", stage); err == nil || !strings.Contains(err.Error(), "already in stage") {
+		t.Errorf("trigger into the candidate's current stage: err = %v, want it refused as already in stage", err)
+	}
+	if hooks := e.webhooks(t); len(hooks) != 1 {
+		t.Fatalf("%d webhooks after moving into the current stage, want still 1", len(hooks))
+	}
+	back := func() {
+		t.Helper()
+		if _, err := e.client.MoveCandidate(ctx, mockteamtailor.MoveRequest{CandidateID: cand.ID, JobID: job.ID, StageID: job.Stages[0].ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	back()
 	_, stderr = e.mustCLI(t, "trigger", "--candidate", id, "--job", strconv.FormatInt(job.ID, 10), "--stage", stage)
 	if strings.Contains(stderr, "trigger") {
 		t.Errorf("without --data the existing trigger should be used; stderr:\n%s", stderr)
 	}
+	back()
 	_, stderr = e.mustCLI(t, "trigger", "--candidate", id, "--stage", stage, "--data", "note=second")
-	mustContain(t, "stderr", stderr, fmt.Sprintf("removed trigger %d", first), "created trigger")
+	mustContain(t, "stderr", stderr, fmt.Sprintf("replaced trigger %d", first), "created trigger")
 	ts, _ = e.client.Triggers(ctx, "1")
 	if len(ts) != 1 || ts[0].WebhookData["note"] != "second" {
 		t.Errorf("triggers = %+v, want only the one with note second", ts)
@@ -88,12 +104,16 @@ func TestTriggerFixture(t *testing.T) {
 	}
 }
 
-// Rule: --bulk N sends N generated candidates in one bulk run and draws
-// its progress on stderr.
+// Rule: --bulk N sends N generated candidates in one bulk run and reports
+// its progress on stderr: plain lines, as stderr is not a terminal here
+// (a bar redrawn with \r is for terminals only).
 func TestTriggerBulk(t *testing.T) {
 	e := newClientEnv(t)
 	stdout, stderr := e.mustCLI(t, "trigger", "--bulk", "20")
-	mustContain(t, "stderr", stderr, "added 20 generated candidates", "\r[####################] 20/20 sent 20 failed 0\n")
+	mustContain(t, "stderr", stderr, "added 20 generated candidates", "[####################] 20/20 sent 20 failed 0\n")
+	if strings.Contains(stderr, "\r") {
+		t.Errorf("progress written with \\r to a non-terminal:\n%q", stderr)
+	}
 	if !strings.HasPrefix(stdout, "bulk run bulk-") || !strings.Contains(stdout, ": 20 webhooks, 20 sent, 0 failed") {
 		t.Errorf("stdout = %q, want the bulk run's summary", stdout)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/skipreport"
 )
 
 // binDir holds the binary buildBinary builds; TestMain removes it.
@@ -32,6 +33,7 @@ func TestMain(m *testing.M) {
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}
+	skipreport.Report("cmd/mockteamtailor", os.Stderr)
 	os.Exit(code)
 }
 
@@ -41,7 +43,7 @@ func buildBinary(t *testing.T) string {
 	t.Helper()
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
-		t.Skipf("skipping: the go command is not on PATH, so the binary cannot be built (%v)", err)
+		skipreport.Skip(t, "binary tests", fmt.Sprintf("the go command is not on PATH, so the binary cannot be built (%v)", err))
 	}
 	buildOnce.Do(func() {
 		binDir, buildErr = os.MkdirTemp("", "mockteamtailor-bin-")

@@ -34,6 +34,14 @@ func main() {
 // run is the whole program, testable: it parses args and runs the chosen
 // command until ctx ends.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	root := newRootCommand(getenv, stdout, stderr)
+	root.SetArgs(args)
+	return root.ExecuteContext(ctx)
+}
+
+// newRootCommand builds the command tree: "mockteamtailor" and every
+// subcommand.
+func newRootCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "mockteamtailor",
 		Short: "A fake Teamtailor for building and testing Teamtailor partner integrations",
@@ -52,7 +60,7 @@ MOCKTT_LISTEN=0.0.0.0:8080; a flag given on the command line wins.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetArgs(args)
+	root.SetFlagErrorFunc(suggestFlag)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newServeCommand(getenv, stdout, stderr))
@@ -64,7 +72,8 @@ MOCKTT_LISTEN=0.0.0.0:8080; a flag given on the command line wins.`,
 	root.AddCommand(newFixturesCommand(getenv, stdout))
 	root.AddCommand(newKeysCommand(getenv, stdout))
 	root.AddCommand(newReplayCommand(getenv, stdout))
-	return root.ExecuteContext(ctx)
+	root.AddCommand(newResetCommand(getenv, stdout))
+	return root
 }
 
 // bindEnv fills every flag of fs not given on the command line from the

@@ -428,7 +428,9 @@ func TestBadFlags(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"stack", []string{"serve", "--listen", "127.0.0.1:0", "--stack", "xx"}, []string{`stack "xx"`, "eu, na, ap"}},
+		{"stack", []string{"serve", "--listen", "127.0.0.1:0", "--stack", "xx"}, []string{`--stack "xx"`, "eu, na or ap"}},
+		{"partner base URL without scheme", []string{"serve", "--listen", "127.0.0.1:0", "--partner-base-url", "localhost:3000"}, []string{"--partner-base-url", `"localhost:3000"`, "absolute http"}},
+		{"misspelt flag", []string{"serve", "--listen", "127.0.0.1:0", "--partner-baseurl", "http://x"}, []string{"unknown flag --partner-baseurl", "did you mean --partner-base-url?"}},
 		{"log format", []string{"serve", "--listen", "127.0.0.1:0", "--log-format", "yaml"}, []string{`--log-format "yaml"`, "text or json"}},
 		{"seed", []string{"serve", "--listen", "127.0.0.1:0", "--seed", "abc"}, []string{`--seed "abc"`, "whole number"}},
 		{"public URL", []string{"serve", "--listen", "127.0.0.1:0", "--public-url", "ftp://x"}, []string{`"ftp://x"`, "http(s) URL"}},
@@ -448,6 +450,10 @@ func TestBadFlags(t *testing.T) {
 			}
 			if strings.Contains(stdout, "listening on") {
 				t.Errorf("run %q printed a banner before failing:\n%s", tc.args, stdout)
+			}
+			// One problem, one flag: never a list of unrelated flags.
+			if n := strings.Count(strings.ReplaceAll(err.Error(), " --help", ""), " --"); n > 1 && tc.name != "misspelt flag" {
+				t.Errorf("run %q: error %q names %d flags", tc.args, err, n)
 			}
 		})
 	}
@@ -513,6 +519,8 @@ func TestStateFileRefused(t *testing.T) {
 		{"other format", `{"format":"someone-elses-state","version":1}`, "is not a mockteamtailor state file"},
 		{"unknown field", `{"format":"mockteamtailor-state","version":1,"surprise":true}`, "is corrupt"},
 		{"inconsistent", `{"format":"mockteamtailor-state","version":1,"partners":[{"id":"1"}]}`, "apiKey are required"},
+		{"not an object", `[1,2]`, "not an object"},
+		{"wrong type", `{"format":"mockteamtailor-state","version":1,"partners":7}`, "partners is a JSON number"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -527,6 +535,12 @@ func TestStateFileRefused(t *testing.T) {
 			for _, w := range []string{path, tc.want, "untouched"} {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+			// Messages are for people: no Go types.
+			for _, w := range []string{"Go value", "struct", "cannot unmarshal"} {
+				if strings.Contains(err.Error(), w) {
+					t.Errorf("error %q speaks of %q", err, w)
 				}
 			}
 			if strings.Contains(stdout, "listening on") {
@@ -545,6 +559,21 @@ func TestStateFileRefused(t *testing.T) {
 				t.Errorf("the state folder holds %q, want only state.json", names)
 			}
 		})
+	}
+}
+
+// An empty state file holds no state: serve starts afresh with it and
+// writes it on the first change.
+func TestStateFileEmptyStartsFresh(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0", "--state", path)
+	createResult(t, r.URL, r.APIKey, "completed", 1, "after an empty state file")
+	got, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(got), "after an empty state file") {
+		t.Errorf("state file after a change holds %q (%v), want the result", got, err)
 	}
 }
 

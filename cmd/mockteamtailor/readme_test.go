@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/skipreport"
 )
 
 // readmeBlock returns the shell block between the <name>:start and
@@ -44,7 +46,7 @@ func needTools(t *testing.T) {
 	t.Helper()
 	for _, tool := range []string{"bash", "curl"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed; .ci/run installs it", tool)
+			skipreport.Skip(t, "README examples", tool+" is not installed (.ci/run installs it)")
 		}
 	}
 }
@@ -101,7 +103,7 @@ func TestREADMECLIExamplesWork(t *testing.T) {
 	if err != nil {
 		t.Fatalf("README CLI examples failed: %v\n%s", err, out)
 	}
-	for _, want := range []string{`"apiKey": "` + r.APIKey + `"`, "created trigger", "provider key", "partner-api", "curl -sS -i -X GET", "completed", "every-question-kind", "valid"} {
+	for _, want := range []string{`"apiKey": "` + r.APIKey + `"`, "created trigger", "provider key", "partner-api", "curl -sS -i -X POST", "completed", "every-question-kind", "valid"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("CLI examples' output lacks %q:\n%s", want, out)
 		}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -60,7 +61,7 @@ MOCKTT_API_KEY or MOCKTT_RATE_LIMIT; a flag on the command line wins.`,
 	f.StringVar(&o.partner.WebhookSecret, "webhook-secret", "", "secret that signs webhooks and keys the provider-key JWE (default: generated)")
 	f.StringVar(&o.partner.ID, "partner-id", "1", "id of the partner integration")
 	f.StringVar(&o.partner.Name, "partner-name", "", "name of the partner integration (default \"Example Partner\")")
-	f.StringVar(&o.partner.BaseURL, "partner-base-url", "", "BASE_URL of the partner's server, where /config, /webhook and /activation live")
+	f.StringVar(&o.partner.BaseURL, "partner-base-url", "", "BASE_URL of the partner's server, an absolute http(s) URL such as http://localhost:3000, where /config, /webhook and /activation live")
 	f.StringVar(&o.stack, "stack", "eu", "Teamtailor stack: eu (api.teamtailor.com), na (api.na.teamtailor.com) or ap (api.au.teamtailor.com); sent as Teamtailor-Host")
 	f.StringVar(&o.seed, "seed", "", "number that makes every generated key and id deterministic (default: random)")
 	f.StringVar(&o.state, "state", "", "file that keeps the mock's state across restarts; every change is on disk before it is acknowledged")
@@ -107,13 +108,19 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 		cfg.PublicURL = publicURLFor(ln.Addr())
 	}
 	cfg.Stack = o.stack
+	if _, ok := mockteamtailor.Stacks[o.stack]; !ok {
+		return fmt.Errorf("--stack %q must be eu, na or ap", o.stack)
+	}
+	if err := mockteamtailor.CheckPartnerBaseURL(o.partner.BaseURL); err != nil {
+		return fmt.Errorf("--partner-base-url: %w", err)
+	}
 	if o.rateLimit > 0 {
 		cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit = o.rateLimit, o.rateWindow, true
 	}
 	cfg.DeliveryTimeout = o.deliveryTimeout
 	cfg.UserAgent = "mockteamtailor/" + version + " (Teamtailor partner protocol emulator)"
 	if err := cfg.Validate(); err != nil {
-		return fmt.Errorf("invalid flags (--public-url, --stack, --rate-limit, --rate-window, --delivery-timeout): %w", err)
+		return fmt.Errorf("invalid flags: %w", serveFlagNames(err))
 	}
 	if o.journalLimit < 1 {
 		return fmt.Errorf("--journal-limit %d must be at least 1", o.journalLimit)
@@ -152,6 +159,11 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 			return err
 		}
 	}
+	// Reset returns to this state: the partner as the flags set it, its
+	// sandbox, imported fixtures, and the ids handed out so far.
+	if err := srv.MarkStart(ctx); err != nil {
+		return err
+	}
 	ui, err := webui.New(srv, logger)
 	if err != nil {
 		return err
@@ -183,4 +195,19 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 		}
 	}
 	return nil
+}
+
+// serveFlagNames names the flags behind a Config problem, so a message
+// speaks of --public-url rather than of the library's field names.
+func serveFlagNames(err error) error {
+	msg := err.Error()
+	for from, to := range map[string]string{
+		"public URL":       "--public-url",
+		"rate window":      "--rate-window",
+		"delivery timeout": "--delivery-timeout",
+		"rate limit":       "--rate-limit",
+	} {
+		msg = strings.ReplaceAll(msg, from, to)
+	}
+	return errors.New(msg)
 }

@@ -36,7 +36,8 @@ Every flag can also be set with MOCKTT_<FLAG>, e.g. MOCKTT_WEBHOOK_SECRET;
 
 Examples:
   mockteamtailor sign --webhook-secret s3cret --event-id f3d7e8e2-da33-4c10-ae5f-0e7f4d46f6d7
-  mockteamtailor sign verify --webhook-secret s3cret --body webhook.json --header "$SIG"`
+  SIG=$(mockteamtailor sign --webhook-secret s3cret --event-id f3d7e8e2-da33-4c10-ae5f-0e7f4d46f6d7)
+  mockteamtailor sign verify --webhook-secret s3cret --event-id f3d7e8e2-da33-4c10-ae5f-0e7f4d46f6d7 --header "$SIG"`
 
 func newSignCommand(getenv func(string) string, stdout, _ io.Writer) *cobra.Command {
 	var o signOptions

@@ -295,6 +295,13 @@ func (c *Client) BulkRun(ctx context.Context, id string) (mockteamtailor.BulkRun
 // Deliveries returns the journal entries f selects, oldest first (with
 // f.Limit, the newest f.Limit of them).
 func (c *Client) Deliveries(ctx context.Context, f mockteamtailor.JournalFilter) ([]mockteamtailor.Delivery, error) {
+	ds, _, err := c.DeliveriesTotal(ctx, f)
+	return ds, err
+}
+
+// DeliveriesTotal is Deliveries with the number of entries that match f
+// before its limit.
+func (c *Client) DeliveriesTotal(ctx context.Context, f mockteamtailor.JournalFilter) ([]mockteamtailor.Delivery, int, error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"kind": f.Kind, "verdict": f.Verdict, "partner": f.PartnerID, "event": f.EventID, "result": f.ResultID, "bulk": f.BulkRunID} {
 		if v != "" {
@@ -309,9 +316,10 @@ func (c *Client) Deliveries(ctx context.Context, f mockteamtailor.JournalFilter)
 	}
 	var doc struct {
 		Deliveries []mockteamtailor.Delivery `json:"deliveries"`
+		Total      int                       `json:"total"`
 	}
 	err := c.do(ctx, get(v1+"/deliveries", q), &doc)
-	return doc.Deliveries, err
+	return doc.Deliveries, doc.Total, err
 }
 
 // Delivery returns one journal entry.
@@ -420,8 +428,8 @@ func (c *Client) Fixtures(ctx context.Context) ([]fixtures.Info, error) {
 	return doc.Fixtures, err
 }
 
-// Reset empties the mock but keeps its partners, each activated again in
-// a fresh sandbox company.
+// Reset starts the mock again: it returns to the state it had when it
+// started (see Server.Reset).
 func (c *Client) Reset(ctx context.Context) error {
 	return c.do(ctx, post(v1+"/reset", nil), nil)
 }

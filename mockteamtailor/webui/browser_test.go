@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/skipreport"
 )
 
 // The browser tests drive the UI in real headless Chromium: a developer
@@ -52,7 +53,7 @@ func newBrowser(t *testing.T) (*browser, func()) {
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg + "; in CI that is an error, not a skip")
 		}
-		t.Skip(msg)
+		skipreport.Skip(t, "browser tests", msg)
 	}
 	dir := os.Getenv("MOCKTT_UI_ARTIFACTS")
 	if dir == "" {

@@ -399,7 +399,6 @@ type bulkView struct {
 	Partner mockteamtailor.Partner
 	Results []resultView
 	IDs     string
-	Percent int
 }
 
 func (u *UI) bulkView(ctx context.Context, id string) (bulkView, bool) {
@@ -409,9 +408,6 @@ func (u *UI) bulkView(ctx context.Context, id string) (bulkView, bool) {
 	}
 	v := bulkView{Run: run}
 	v.Partner, _ = u.store.Partner(ctx, run.PartnerID)
-	if run.Total > 0 {
-		v.Percent = (run.Sent + run.Failed) * 100 / run.Total
-	}
 	for _, rid := range run.ResultIDs {
 		res, err := u.store.Result(ctx, run.PartnerID, rid)
 		if err != nil {

@@ -32,7 +32,15 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%d %s", n, many)
 	},
-	"initials":  initials,
+	"initials": initials,
+	// aOrAn is the indefinite article before a name: "an Example Partner
+	// trigger", "a Greenhouse trigger".
+	"aOrAn": func(name string) string {
+		if name != "" && strings.ContainsRune("AEIOUaeiou", rune(name[0])) {
+			return "an"
+		}
+		return "a"
+	},
 	"statusTag": statusTag,
 	"verdictTag": func(v string) string {
 		switch v {

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"strconv"
+	"testing"
+)
+
+// Validate, then act: a trigger whose flags name anything that does not
+// check out adds no candidate and sends nothing.
+func TestTriggerValidatesBeforeActing(t *testing.T) {
+	e := newClientEnv(t)
+	ctx := context.Background()
+	count := func() int {
+		page, err := e.client.Candidates(ctx, e.sandbox.Company.UUID, 1, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Total
+	}
+	cand := e.candidate(t)
+	id := strconv.FormatInt(cand.ID, 10)
+	jobs, err := e.client.Jobs(ctx, e.sandbox.Company.UUID)
+	if err != nil || len(jobs) < 2 {
+		t.Fatalf("jobs = %v, %v", jobs, err)
+	}
+	otherStage := strconv.FormatInt(jobs[1].Stages[0].ID, 10) // a stage of a job the candidate has not applied to
+	before := count()
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown second candidate", []string{"trigger", "--candidate", id, "--candidate", "999999"}, "999999"},
+		{"stage of another job", []string{"trigger", "--candidate", id, "--stage", otherStage}, "give --job"},
+		{"bulk with a field the form lacks", []string{"trigger", "--bulk", "5", "--data", "nope=x"}, `no field "nope"`},
+		{"unknown fixture", []string{"trigger", "--fixture", "no-such", "--bulk", "3"}, "not a candidate fixture"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err, _, _ := e.cli(t, tc.args...)
+			if err == nil {
+				t.Fatalf("run %q succeeded", tc.args)
+			}
+			mustContain(t, "error", err.Error(), tc.want)
+			if n := len(e.webhooks(t)); n != 0 {
+				t.Errorf("%d webhooks sent before the error", n)
+			}
+			if got := count(); got != before {
+				t.Errorf("%d candidates after the error, want %d as before", got, before)
+			}
+			if got, err := e.client.Candidate(ctx, cand.ID); err != nil || len(got.Applications) != len(cand.Applications) {
+				t.Errorf("candidate %d applications changed: %+v", cand.ID, got.Applications)
+			}
+		})
+	}
+	// A partner that does not allow bulk mode: refused before the
+	// candidates are added.
+	if _, err := e.client.UpdatePartner(ctx, "1", map[string]any{"allowBulk": false}); err != nil {
+		t.Fatal(err)
+	}
+	err, _, _ = e.cli(t, "trigger", "--bulk", "4")
+	if err == nil {
+		t.Fatal("bulk run for a partner without bulk mode succeeded")
+	}
+	mustContain(t, "error", err.Error(), "allowBulk")
+	if got := count(); got != before {
+		t.Errorf("%d candidates after a refused bulk run, want %d", got, before)
+	}
+}

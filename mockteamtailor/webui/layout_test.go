@@ -1,0 +1,128 @@
+package webui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+)
+
+// layoutWidths are the window widths the layout is checked at: a laptop
+// and a small tablet in landscape.
+var layoutWidths = []int64{1400, 1024}
+
+// TestBrowserLayout checks, at each layout width, what a person would see
+// go wrong: select text cut, headers wrapping, a failed bulk run drawn as
+// a success, and the words on the pages.
+func TestBrowserLayout(t *testing.T) {
+	b, closeBrowser := newBrowser(t)
+	e := newEnv(t)
+	defer closeBrowser()
+	ctx := context.Background()
+	job := e.sandboxJobs("1")[0]
+
+	// A partner whose webhook endpoint is down: its bulk run fails for
+	// every candidate.
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		switch r.URL.Path {
+		case "/config":
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"config":{"fields":[]}}`)
+		default:
+			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+		}
+	}))
+	defer down.Close()
+	if err := e.ui.control(ctx, http.MethodPost, "/mock/v1/partners", map[string]any{"id": "down", "name": "Down Assessments", "baseUrl": down.URL, "allowBulk": true}, nil); err != nil {
+		t.Fatal(err)
+	}
+	downCands, _, err := e.store.Candidates(ctx, e.ui.sandboxCompany(ctx, "down"), mockteamtailor.Page{Size: 3})
+	if err != nil || len(downCands) < 3 {
+		t.Fatalf("candidates of the down partner's sandbox: %v %v", downCands, err)
+	}
+	failed, err := e.srv.BulkTrigger(ctx, mockteamtailor.BulkRequest{PartnerID: "down", CandidateIDs: []int64{downCands[0].ID, downCands[1].ID, downCands[2].ID}, Wait: true})
+	if err != nil || failed.Failed != 3 || failed.Sent != 0 {
+		t.Fatalf("bulk run to the down partner: %+v, %v; want 3 failed", failed, err)
+	}
+
+	for _, width := range layoutWidths {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			b.t = t
+			b.do("set the window width", chromedp.EmulateViewport(width, 900))
+
+			// A pipeline's "Move to" selects show their longest stage
+			// name whole ("Assessment", not "Assessmer").
+			b.open(e.url(fmt.Sprintf("/jobs/%d", job.ID)))
+			cut := eval[[]string](b, `(() => {
+  const c = document.createElement('canvas').getContext('2d');
+  const out = [];
+  for (const s of document.querySelectorAll('.move select')) {
+    const cs = getComputedStyle(s);
+    c.font = cs.fontSize + ' ' + cs.fontFamily;
+    const pad = parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight);
+    for (const o of s.options) {
+      if (c.measureText(o.text).width + pad > s.clientWidth) out.push(o.text + ' in a ' + s.clientWidth + 'px select');
+    }
+  }
+  return out;
+})()`)
+			for _, c := range cut {
+				t.Errorf("a Move to select cuts %s", c)
+			}
+			if n := eval[int](b, `document.querySelectorAll('.move select').length`); n == 0 {
+				t.Fatal("the pipeline has no Move to selects")
+			}
+			b.sees("main", "Add trigger")
+			if label := eval[string](b, `document.querySelector('.add-trigger').getAttribute('aria-label')`); label == "" || !strings.Contains(label, "an Example Partner trigger") {
+				t.Errorf("add-trigger label %q, want it to say an Example Partner trigger", label)
+			}
+			b.open(e.url("/jobs"))
+			b.sees("main .lead", "an Example Partner trigger")
+
+			// The candidate list's header, with the bulk button, stays on
+			// one line at 1400 px, and nothing overflows the window.
+			b.open(e.url("/candidates"))
+			if width >= 1400 {
+				if same := eval[bool](b, `(() => {
+  const h = document.querySelector('#cands-h'), bar = document.querySelector('.bulkbar');
+  return Math.abs(h.getBoundingClientRect().top - bar.getBoundingClientRect().top) < 12 && bar.getBoundingClientRect().height < 48;
+})()`); !same {
+					b.shot(fmt.Sprintf("bulk-header-wraps-%d", width))
+					t.Errorf("at %d px the bulk header wraps", width)
+				}
+			}
+			if over := eval[bool](b, `document.documentElement.scrollWidth > window.innerWidth + 1`); over {
+				b.shot(fmt.Sprintf("candidates-overflow-%d", width))
+				t.Errorf("at %d px the candidate list is wider than the window", width)
+			}
+
+			// A bulk run where every webhook failed shows an empty sent
+			// bar and a full failed one, never a full bar like a success.
+			b.open(e.url("/bulk/" + failed.ID))
+			b.sees("[data-bulk-count]", "0 of 3 sent", "3 failed")
+			if sent := eval[float64](b, `document.querySelector('progress.bulk-sent').value`); sent != 0 {
+				t.Errorf("the sent bar of a run with nothing sent is at %v", sent)
+			}
+			if f := eval[float64](b, `(document.querySelector('progress.bulk-failed') || {value: -1}).value`); f != 3 {
+				t.Errorf("the failed bar is at %v, want 3", f)
+			}
+			// The run's table header stays on one line: each heading's
+			// text is one line high.
+			for _, h := range eval[[]string](b, `[...document.querySelectorAll('.bulk-table th')].filter(th => {
+  const r = document.createRange(); r.selectNodeContents(th);
+  return r.getClientRects().length > 1;
+}).map(th => th.textContent)`) {
+				t.Errorf("at %d px the bulk table heading %q wraps", width, h)
+			}
+			b.shot(fmt.Sprintf("bulk-failed-%d", width))
+		})
+	}
+}
