@@ -563,17 +563,21 @@ func TestStateFileRefused(t *testing.T) {
 }
 
 // An empty state file holds no state: serve starts afresh with it and
-// writes it on the first change.
+// keeps what changes from then on.
 func TestStateFileEmptyStartsFresh(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	if err := os.WriteFile(path, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	r := startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0", "--state", path)
-	createResult(t, r.URL, r.APIKey, "completed", 1, "after an empty state file")
-	got, err := os.ReadFile(path)
-	if err != nil || !strings.Contains(string(got), "after an empty state file") {
-		t.Errorf("state file after a change holds %q (%v), want the result", got, err)
+	id := createResult(t, r.URL, r.APIKey, "completed", 1, "after an empty state file")
+	if err := r.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	r = startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0", "--state", path)
+	_, body := mustCall(t, http.MethodGet, r.URL+"/partner/v1/partner-results/"+id, r.APIKey, "", http.StatusOK)
+	if !strings.Contains(string(body), "after an empty state file") {
+		t.Errorf("after a restart the result reads %s", body)
 	}
 }
 
