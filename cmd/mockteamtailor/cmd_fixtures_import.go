@@ -43,8 +43,8 @@ Use the fixture with "serve --fixtures DIR" (a sandbox candidate, and
 candidates) and "replay DIR/NAME.json".
 
 Examples:
-  mockteamtailor fixtures import captured.json --name null-phone --out testdata/tt
-  head -1 captures.jsonl | mockteamtailor fixtures import - --name drift --out testdata/tt`,
+  head -n 1 fixtures/captures/teamtailor-example.jsonl | mockteamtailor fixtures import - --name example --out "${TMPDIR:-/tmp}/tt-fixtures"
+  sed -n 2p fixtures/captures/teamtailor-example.jsonl | mockteamtailor fixtures import - --name drift --out "${TMPDIR:-/tmp}/tt-fixtures"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if name == "" || out == "" {

@@ -64,10 +64,10 @@ delivery's verdict is not ok.
 ` + clientEnvNote + `
 
 Examples:
-  mockteamtailor replay captured.json
-  mockteamtailor replay --dry-run captured.json
-  mockteamtailor replay --rate 5 captures.jsonl
-  pbpaste | mockteamtailor replay -`,
+  mockteamtailor replay fixtures/captures/teamtailor-example.jsonl
+  mockteamtailor replay --dry-run fixtures/captures/teamtailor-example.jsonl
+  mockteamtailor replay --rate 5 fixtures/captures/teamtailor-example.jsonl
+  head -n 1 fixtures/captures/teamtailor-example.jsonl | mockteamtailor replay -`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := o.connect(cmd, getenv)

@@ -28,7 +28,7 @@ package main
 // the README's commands honour (a reader's mock is on
 // http://127.0.0.1:8080, which a test on a shared machine cannot take), and
 // PARTNER set to a free address for the example partner the README
-// starts. Everything else is what a reader has: the README's own install
+// starts, and TMPDIR set to a folder of its own. Everything else is what a reader has: the README's own install
 // line builds the binaries and puts them on PATH.
 
 import (
@@ -108,7 +108,7 @@ func readmeSteps(t *testing.T, readme []byte) []sessionStep {
 // helpOrder is the order the session runs the commands' examples in: a
 // user's order, so the examples that look at deliveries and results come
 // after those that make them, and reset, which undoes everything, last.
-var helpOrder = []string{"keys", "fixtures", "sign", "trigger", "activate", "deliveries", "results", "serve", "reset"}
+var helpOrder = []string{"keys", "fixtures", "sign", "trigger", "replay", "activate", "deliveries", "results", "serve", "reset"}
 
 // helpSteps returns every example of every command's help, in helpOrder,
 // parents before their subcommands.
@@ -227,7 +227,7 @@ func TestREADMEIsOneSession(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-c", sessionScript(steps))
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "MOCK="+r.URL, "MOCKTT_MOCK="+r.URL, fmt.Sprintf("PARTNER=127.0.0.1:%d", freePort(t)))
+	cmd.Env = append(os.Environ(), "MOCK="+r.URL, "MOCKTT_MOCK="+r.URL, fmt.Sprintf("PARTNER=127.0.0.1:%d", freePort(t)), "TMPDIR="+t.TempDir())
 	// Its own process group, so whatever a block left running ends too.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
