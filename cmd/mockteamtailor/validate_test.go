@@ -34,7 +34,7 @@ func TestTriggerValidatesBeforeActing(t *testing.T) {
 		{"unknown second candidate", []string{"trigger", "--candidate", id, "--candidate", "999999"}, "999999"},
 		{"stage of another job", []string{"trigger", "--candidate", id, "--stage", otherStage}, "give --job"},
 		{"bulk with a field the form lacks", []string{"trigger", "--bulk", "5", "--data", "nope=x"}, `no field "nope"`},
-		{"unknown fixture", []string{"trigger", "--fixture", "no-such", "--bulk", "3"}, "not a candidate fixture"},
+		{"unknown fixture", []string{"trigger", "--fixture", "no-such", "--bulk", "3"}, "not a candidate or imported fixture"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err, _, _ := e.cli(t, tc.args...)
