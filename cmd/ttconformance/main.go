@@ -5,14 +5,28 @@
 //
 // It exits 0 when every check passed, 1 when one failed, and 2 when checks
 // could not run and none failed. --help lists the flags, --list the checks.
+//
+// ttconformance capacity (package conformance/capacity) fires signed
+// webhooks at a set rate and judges latency, losses and time-to-result
+// against a budget; ttconformance capacity --help says how.
 package main
 
 import (
+	"context"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance"
+	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "capacity" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := capacity.Main(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr, capacity.IsTerminal(os.Stdout))
+		stop()
+		os.Exit(code)
+	}
 	os.Exit(conformance.Run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }

@@ -192,8 +192,23 @@ func (m *Mock) PostsTo(resultID string) []Exchange { return m.inbox.to(resultID)
 // headers (401, 406, 415) has no body there; the suite needs the body of
 // every post to judge it.
 type Inbox struct {
-	mu       sync.Mutex // guards byResult
+	mu       sync.Mutex // guards byResult and observe
 	byResult map[string][]*Exchange
+	observe  PostObserver
+}
+
+// PostObserver is told of a Partner API request the partner made to the
+// update-url of result resultID ("" for other Partner API paths), with the
+// mock's answer status, when it arrived and the request body (at most 1 MiB).
+type PostObserver func(resultID, method string, status int, at time.Time, body []byte)
+
+// Observe makes the inbox hand every Partner API request to f instead of
+// keeping it: a capacity run sends more webhooks than it could keep the
+// exchanges of. Call it before sending webhooks.
+func (m *Mock) Observe(f PostObserver) {
+	m.inbox.mu.Lock()
+	defer m.inbox.mu.Unlock()
+	m.inbox.observe = f
 }
 
 // wrap records the requests to /partner/ passing to next.
@@ -208,6 +223,17 @@ func (in *Inbox) wrap(next http.Handler) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		rec := &recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
+		id, _ := strings.CutPrefix(r.URL.Path, "/partner/v1/partner-results/")
+		if id == r.URL.Path {
+			id = ""
+		}
+		in.mu.Lock()
+		observe := in.observe
+		in.mu.Unlock()
+		if observe != nil {
+			observe(id, r.Method, rec.status, start, body)
+			return
+		}
 		x := &Exchange{
 			Direction: FromPartner, Step: "the partner's " + r.Method + " " + r.URL.Path, Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI(),
 			RequestHeader: r.Header.Clone(), RequestBody: string(body),
@@ -215,10 +241,6 @@ func (in *Inbox) wrap(next http.Handler) http.Handler {
 			Started: start, Elapsed: time.Since(start),
 		}
 		x.ElapsedMS = ms(x.Elapsed)
-		id, _ := strings.CutPrefix(r.URL.Path, "/partner/v1/partner-results/")
-		if id == r.URL.Path {
-			id = ""
-		}
 		in.mu.Lock()
 		if in.byResult == nil {
 			in.byResult = map[string][]*Exchange{}

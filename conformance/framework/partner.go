@@ -121,40 +121,17 @@ func (c *PartnerClient) Do(ctx context.Context, call Call) *Exchange {
 
 // Send makes the call and records it, without failing the check.
 func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
-	target := c.base + "/" + strings.TrimLeft(call.Path, "/")
-	if len(call.Query) > 0 {
-		target += "?" + call.Query.Encode()
-	}
-	x := &Exchange{Direction: ToPartner, Step: call.Step, Method: call.Method, URL: target, Started: time.Now()}
+	x := &Exchange{Direction: ToPartner, Step: call.Step, Method: call.Method, URL: c.URL(call), Started: time.Now()}
 	c.transcript.Add(x)
-	var body io.Reader
 	if call.Body != nil {
-		body = bytes.NewReader(call.Body)
 		x.RequestBody = string(call.Body)
 	}
-	req, err := http.NewRequestWithContext(ctx, call.Method, target, body)
+	req, err := c.Request(ctx, call)
 	if err != nil {
 		x.Error = "the request could not be built: " + err.Error()
 		return x
 	}
-	h := req.Header
-	h.Set("User-Agent", "ttconformance (Teamtailor partner conformance suite)")
-	h.Set("Teamtailor-Host", c.host)
-	h.Set("Accept", "application/json")
-	if call.Body != nil {
-		h.Set("Content-Type", "application/json")
-	}
-	switch call.Auth {
-	case AuthNone:
-	case AuthProviderKey:
-		h.Set("Authorization", "Bearer "+c.providerKey)
-	default:
-		h.Set("Authorization", "Bearer "+call.Auth)
-	}
-	if call.Signature != "" {
-		h.Set(signature.Header, call.Signature)
-	}
-	x.RequestHeader = h.Clone()
+	x.RequestHeader = req.Header.Clone()
 	began := time.Now()
 	resp, err := c.client.Do(req)
 	if err != nil {
@@ -173,6 +150,47 @@ func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
 		x.Error = "the response body could not be read: " + x.Error
 	}
 	return x
+}
+
+// URL returns where call goes: under BASE_URL.
+func (c *PartnerClient) URL(call Call) string {
+	target := c.base + "/" + strings.TrimLeft(call.Path, "/")
+	if len(call.Query) > 0 {
+		target += "?" + call.Query.Encode()
+	}
+	return target
+}
+
+// Request builds the HTTP request of call with the headers Teamtailor
+// sends (PROTOCOL §1), without sending or recording it: Send records it,
+// a capacity run sends many at once without keeping them.
+func (c *PartnerClient) Request(ctx context.Context, call Call) (*http.Request, error) {
+	var body io.Reader
+	if call.Body != nil {
+		body = bytes.NewReader(call.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, call.Method, c.URL(call), body)
+	if err != nil {
+		return nil, err
+	}
+	h := req.Header
+	h.Set("User-Agent", "ttconformance (Teamtailor partner conformance suite)")
+	h.Set("Teamtailor-Host", c.host)
+	h.Set("Accept", "application/json")
+	if call.Body != nil {
+		h.Set("Content-Type", "application/json")
+	}
+	switch call.Auth {
+	case AuthNone:
+	case AuthProviderKey:
+		h.Set("Authorization", "Bearer "+c.providerKey)
+	default:
+		h.Set("Authorization", "Bearer "+call.Auth)
+	}
+	if call.Signature != "" {
+		h.Set(signature.Header, call.Signature)
+	}
+	return req, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -1,0 +1,286 @@
+package capacity
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+)
+
+// Exit statuses of Main.
+const (
+	ExitPass  = 0 // within budget
+	ExitFail  = 1 // a budget figure was breached
+	ExitError = 2 // the run could not be made: bad settings, partner unreachable at the start
+)
+
+const long = `Fires signed Teamtailor webhooks at the partner at --base-url at a set rate
+and judges its answers, lost webhooks and the results it posts back against a
+budget.
+
+The load is an open model: webhooks arrive at --rate per second (for
+--duration, or until --webhooks were sent), or --burst at once as a bulk send
+does, whatever the partner's latency; a slow partner does not slow the
+arrivals. At most --max-in-flight webhooks await an answer; one due beyond that
+is not sent, and counted. Each webhook is a distinct, correctly signed event
+(its own partner-event id, partner result and update-url, candidates drawn in
+turn from the fixtures), built by the same code as the conformance suite, with
+the webhook-data the partner's own /config form yields.
+
+With --assessment the partner is expected to post a final result (status
+completed or failed) to each update-url (or in the webhook answer's
+partner_result_attributes); one missing --result-deadline after its webhook is
+lost.
+
+--find-max steps the rate up by --step-factor every --step from --rate until
+the budget breaks, and reports the highest rate that held.
+
+The settings and environment variables are the suite's (TTCONF_<FLAG>): the
+command line wins.
+
+Exit status: 0 within budget, 1 a budget figure was breached (each breach is
+named with its figure), 2 the run could not be made (bad settings, partner
+unreachable at the start, interrupted).`
+
+// suiteOnlyFlags are suite flags that mean nothing to a capacity run.
+var suiteOnlyFlags = []string{"junit-report", "activation-config", "verifies-signatures", "actions"}
+
+// Main runs ttconformance capacity with args (after "capacity") and
+// returns its exit status.
+func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, terminal bool) int {
+	code := ExitPass
+	cmd := NewCommand(getenv, stdout, terminal, &code)
+	cmd.SetArgs(args)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	if err := cmd.ExecuteContext(ctx); err != nil {
+		fmt.Fprintf(stderr, "ttconformance capacity: %s\n(see ttconformance capacity --help)\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		return ExitError
+	}
+	return code
+}
+
+// NewCommand returns the capacity command; its exit status goes to code.
+func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, code *int) *cobra.Command {
+	cfg := DefaultConfig()
+	var envProblems []error
+	goFlags := flag.NewFlagSet("capacity", flag.ContinueOnError)
+	framework.RegisterFlags(goFlags, getenv)
+
+	cmd := &cobra.Command{
+		Use:           "ttconformance capacity",
+		Short:         "fire signed webhooks at a set rate and judge latency, losses and time-to-result against a budget",
+		Long:          long,
+		Example:       "  ttconformance capacity --base-url http://localhost:3000 --api-key KEY --webhook-secret SECRET --assessment \\\n      --rate 50 --duration 30s --max-p99 500ms --html-report capacity.html",
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	fs := cmd.Flags()
+	fs.SortFlags = false
+	fs.AddGoFlagSet(goFlags)
+	for _, name := range suiteOnlyFlags {
+		fs.MarkHidden(name)
+	}
+	fs.Lookup("json-report").Usage = "write the capacity report (capacity-report.schema.json) to this file; env " + framework.EnvName("json-report")
+	fs.Lookup("html-report").Usage = "write the capacity report as one self-contained HTML page (plots as inline SVG) to this file; env " + framework.EnvName("html-report")
+	fs.Lookup("timeout").Usage = "how long the partner may take to answer each webhook (then it counts as a timeout); env " + framework.EnvName("timeout")
+	fs.Lookup("assessment").Usage = "the partner posts a final result (completed or failed) for each webhook: judge missing results; env " + framework.EnvName("assessment")
+	fs.Lookup("bulk").Usage = "the partner allows bulk mode: --burst sends bulk-mode events (no job), as a bulk send does; env " + framework.EnvName("bulk")
+
+	envDefault := func(name string, set func(string) error) {
+		if v := getenv(framework.EnvName(name)); v != "" {
+			if err := set(v); err != nil {
+				envProblems = append(envProblems, fmt.Errorf("%s=%q: %w", framework.EnvName(name), v, err))
+			}
+		}
+	}
+	float := func(dst *float64, name, usage string) {
+		envDefault(name, func(v string) error { f, err := strconv.ParseFloat(v, 64); *dst = f; return err })
+		fs.Float64Var(dst, name, *dst, usage+"; env "+framework.EnvName(name))
+	}
+	integer := func(dst *int, name, usage string) {
+		envDefault(name, func(v string) error { n, err := strconv.Atoi(v); *dst = n; return err })
+		fs.IntVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
+	}
+	duration := func(dst *time.Duration, name, usage string) {
+		envDefault(name, func(v string) error { d, err := time.ParseDuration(v); *dst = d; return err })
+		fs.DurationVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
+	}
+	boolean := func(dst *bool, name, usage string) {
+		envDefault(name, func(v string) error { b, err := strconv.ParseBool(v); *dst = b; return err })
+		fs.BoolVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
+	}
+	float(&cfg.Rate, "rate", "webhooks per second, arriving at a constant pace (with --find-max, the first step's rate)")
+	duration(&cfg.Duration, "duration", "how long to send at --rate (0 with --webhooks: until they are sent)")
+	integer(&cfg.Webhooks, "webhooks", "send this many webhooks at --rate, then stop (0: no limit, --duration ends the run)")
+	integer(&cfg.Burst, "burst", "send this many webhooks at once, as a bulk send does, instead of a constant rate")
+	integer(&cfg.MaxInFlight, "max-in-flight", "most webhooks awaiting an answer at once; due ones beyond it are not sent, and counted (0: rate × --timeout, at least 64)")
+	duration(&cfg.Budget.MaxP99, "max-p99", "budget: highest p99 of webhook answer latency")
+	float(&cfg.Budget.MaxErrorRate, "max-error-rate", "budget: highest share (0..1) of sent webhooks that may fail (status other than 2xx, timeout, connection error)")
+	duration(&cfg.Budget.ResultDeadline, "result-deadline", "budget: how long after its webhook a result may come back; later ones are lost (with --assessment)")
+	float(&cfg.Budget.MinRateAchieved, "min-rate-achieved", "budget: lowest share (0..1) of --rate the partner must actually get")
+	boolean(&cfg.FindMax, "find-max", "step the rate up from --rate until the budget breaks, and report the highest rate that held")
+	duration(&cfg.Step, "step", "with --find-max: how long each rate step lasts")
+	float(&cfg.StepFactor, "step-factor", "with --find-max: the rate of each step is the previous one times this")
+	integer(&cfg.MaxSteps, "max-steps", "with --find-max: stop after this many steps even if the budget held")
+
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if fs.Changed("webhooks") && !fs.Changed("duration") && getenv(framework.EnvName("duration")) == "" {
+			cfg.Duration = 0 // --webhooks alone ends the run
+		}
+		problems := envProblems
+		if err := framework.AfterReadingAllFlags(); err != nil {
+			problems = append(problems, err)
+		}
+		if framework.TestContext.JUnitReport != "" {
+			problems = append(problems, errors.New("--junit-report is the suite's: a capacity run writes --json-report and --html-report"))
+		}
+		cfg.Timeout = framework.TestContext.Timeout
+		cfg.ExpectResults = framework.TestContext.Assessment
+		if err := cfg.Validate(); err != nil {
+			problems = append(problems, err)
+		}
+		if err := errors.Join(problems...); err != nil {
+			return fmt.Errorf("the settings are wrong:\n%w", err)
+		}
+		*code = execute(cmd.Context(), cfg, stdout, terminal)
+		return nil
+	}
+	return cmd
+}
+
+// execute starts the embedded mock, checks the partner answers, makes the
+// run, writes the reports and returns the exit status.
+func execute(ctx context.Context, cfg Config, stdout io.Writer, terminal bool) int {
+	tc := framework.TestContext
+	fail := func(err error) int {
+		rep := newReport(cfg, time.Now())
+		rep.Verdict, rep.Error, rep.BaseURL = VerdictError, err.Error(), tc.BaseURL
+		writeReports(rep, stdout)
+		fmt.Fprintln(stdout, rep.Line())
+		return ExitError
+	}
+	mock, err := framework.StartMock(ctx)
+	if err != nil {
+		return fail(fmt.Errorf("the embedded mock could not start: %w", err))
+	}
+	defer mock.Close(context.Background())
+
+	tgt, err := NewTarget(ctx, mock, cfg)
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintln(stdout, describe(cfg, mock))
+	rep := Run(ctx, cfg, tgt, NewProgress(stdout, terminal))
+	rep.BaseURL = tc.BaseURL
+	fmt.Fprint(stdout, rep.Summary())
+	writeReports(rep, stdout)
+	fmt.Fprintln(stdout, rep.Line())
+	switch rep.Verdict {
+	case VerdictPass:
+		return ExitPass
+	case VerdictFail:
+		return ExitFail
+	}
+	return ExitError
+}
+
+// NewTarget checks the partner answers (GET /config, which also gives the
+// webhook-data its form yields) and returns what a run sends webhooks with.
+// An unreachable partner is an error: the run cannot be made.
+func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config) (Target, error) {
+	bulk := cfg.Burst > 0 && framework.TestContext.Bulk
+	client := framework.NewPartnerClient(&framework.Transcript{})
+	call := framework.Call{Step: mock.ConfigStep(bulk), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()}
+	if bulk {
+		call.Query = nil
+	}
+	x := client.Send(ctx, call)
+	if x.Unreachable {
+		return Target{}, fmt.Errorf("the partner is %s", x.Error)
+	}
+	data := map[string]string{}
+	if form, err := framework.ReadForm(x); err == nil {
+		data = framework.WebhookData(mock, form, framework.PickValues(mock, form))
+	}
+	limit := cfg.maxInFlight(cfg.Rate, cfg.Burst)
+	if cfg.FindMax {
+		limit = cfg.maxInFlight(cfg.Rate*pow(cfg.StepFactor, cfg.MaxSteps), 0)
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = limit, limit
+	httpc := &http.Client{
+		Transport: tr,
+		Timeout:   cfg.Timeout,
+		// Teamtailor does not follow redirects.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return Target{Mock: mock, Client: client, HTTP: httpc, WebhookData: data, Candidates: mock.CandidateFixtures(), Bulk: bulk}, nil
+}
+
+func pow(f float64, n int) float64 {
+	out := 1.0
+	for range n {
+		out *= f
+	}
+	return out
+}
+
+// describe says what the run will do.
+func describe(cfg Config, mock *framework.Mock) string {
+	var load string
+	switch {
+	case cfg.Burst > 0:
+		load = fmt.Sprintf("a burst of %d webhooks", cfg.Burst)
+	case cfg.FindMax:
+		load = fmt.Sprintf("find the highest rate: %.2f webhooks/s ×%.2f every %s (at most %d steps)", cfg.Rate, cfg.StepFactor, cfg.Step, cfg.MaxSteps)
+	case cfg.Webhooks > 0 && cfg.Duration > 0:
+		load = fmt.Sprintf("%.2f webhooks/s for %s or %d webhooks", cfg.Rate, cfg.Duration, cfg.Webhooks)
+	case cfg.Webhooks > 0:
+		load = fmt.Sprintf("%d webhooks at %.2f/s", cfg.Webhooks, cfg.Rate)
+	default:
+		load = fmt.Sprintf("%.2f webhooks/s for %s", cfg.Rate, cfg.Duration)
+	}
+	results := "results not expected (no --assessment)"
+	if cfg.ExpectResults {
+		results = fmt.Sprintf("results expected within %s", cfg.Budget.ResultDeadline)
+	}
+	return fmt.Sprintf("capacity: %s to %s/webhook\n  budget: p99 ≤ %s, error rate ≤ %.1f%%, rate ≥ %.0f%% of target; %s\n  embedded mock (update-url): %s",
+		load, strings.TrimRight(framework.TestContext.BaseURL, "/"), cfg.Budget.MaxP99, 100*cfg.Budget.MaxErrorRate, 100*cfg.Budget.MinRateAchieved, results, mock.URL)
+}
+
+// writeReports writes the JSON and HTML reports asked for, saying where.
+func writeReports(rep *Report, stdout io.Writer) {
+	tc := framework.TestContext
+	if tc.JSONReport != "" {
+		if err := rep.WriteJSON(tc.JSONReport); err != nil {
+			fmt.Fprintln(stdout, "capacity:", err)
+		} else {
+			fmt.Fprintln(stdout, "JSON report:", tc.JSONReport)
+		}
+	}
+	if tc.HTMLReport != "" {
+		if err := rep.WriteHTML(tc.HTMLReport); err != nil {
+			fmt.Fprintln(stdout, "capacity:", err)
+		} else {
+			fmt.Fprintln(stdout, "HTML report:", tc.HTMLReport)
+		}
+	}
+}
+
+// IsTerminal reports whether f is a terminal, for the progress line.
+func IsTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

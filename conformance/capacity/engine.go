@@ -1,0 +1,414 @@
+package capacity
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+)
+
+// Why not vegeta's Attacker: at its worker cap it holds the next tick
+// back and then sends the late webhooks in a catch-up burst, where a
+// capacity run must count them as not sent (the arrivals are the load
+// being measured); an error from a Targeter stops the whole attack; and a
+// Result does not say which target it answers, so the partner result of
+// each event could not be matched without a side channel. The engine
+// keeps vegeta's ConstantPacer for the pacing and its Metrics for the
+// latency summary, and dispatches each webhook on its own goroutine.
+
+// Target is what a run sends webhooks with: the suite's embedded mock
+// (which builds each event and its partner result, and receives the
+// results), the client that builds requests as Teamtailor sends them,
+// and the HTTP client that sends them.
+type Target struct {
+	Mock   *framework.Mock
+	Client *framework.PartnerClient
+	HTTP   *http.Client
+	// WebhookData is the webhook-data every event carries: the values
+	// picked in the partner's /config form (PROTOCOL §1.1).
+	WebhookData map[string]string
+	// Candidates are the candidate fixtures the events are drawn from, in
+	// turn.
+	Candidates []string
+	// Bulk builds bulk-mode events, without job (PROTOCOL §5).
+	Bulk bool
+}
+
+// outcome is what became of one webhook.
+type outcome uint8
+
+const (
+	outPending  outcome = iota // sent, no answer yet
+	outOK                      // answered 2xx
+	outFailed                  // answered another status
+	outTimeout                 // no complete answer within the timeout
+	outConnErr                 // the connection failed
+	outNotSent                 // due while --max-in-flight webhooks awaited answers
+	outBuildErr                // the embedded mock could not build it
+)
+
+// record is one webhook of the run; times are since the run began.
+type record struct {
+	sent    time.Duration // when it was sent (or was due, when not sent)
+	latency time.Duration // until its answer (or the failure)
+	result  time.Duration // from sent to its first final result; -1 none yet
+	dups    int32         // final results after the first
+	status  int16
+	step    int16
+	outcome outcome
+}
+
+// maxAnswer is how much of a webhook answer is read: enough for any
+// partner_result_attributes document.
+const maxAnswer = 64 << 10
+
+// maxErrorKinds bounds the distinct failure messages a run keeps.
+const maxErrorKinds = 20
+
+// engine sends the webhooks of one run and records what became of them.
+type engine struct {
+	cfg   Config
+	tgt   Target
+	began time.Time
+
+	mu        sync.Mutex // guards the fields below
+	recs      []record
+	byResult  map[string]int // partner result id -> index in recs
+	unknown   int            // result posts to results of no webhook of this run
+	inFlight  int
+	limit     int                     // the current step's in-flight cap
+	metrics   map[int]*vegeta.Metrics // per step
+	errorKind map[string]int          // failure message -> count, at most maxErrorKinds
+	lastSent  time.Time
+
+	wg sync.WaitGroup // webhooks awaiting their answer
+}
+
+func newEngine(cfg Config, tgt Target) *engine {
+	e := &engine{cfg: cfg, tgt: tgt, began: time.Now(), byResult: map[string]int{},
+		metrics: map[int]*vegeta.Metrics{}, errorKind: map[string]int{}}
+	tgt.Mock.Observe(e.observe)
+	return e
+}
+
+// pacer returns vegeta's constant pacer for rate webhooks per second;
+// Freq per 1000 s keeps a fractional rate exact to 0.001/s.
+func pacer(rate float64) vegeta.ConstantPacer {
+	return vegeta.ConstantPacer{Freq: max(1, int(rate*1000+0.5)), Per: 1000 * time.Second}
+}
+
+// load sends webhooks at rate for dur, or n of them (0: no limit), as
+// step: an open model, each due webhook is sent on time whatever the
+// answers of earlier ones, unless the in-flight cap is reached.
+func (e *engine) load(ctx context.Context, step int, rate float64, dur time.Duration, n int) {
+	e.setStep(step, e.cfg.maxInFlight(rate, 0))
+	p := pacer(rate)
+	began := time.Now()
+	var hits uint64
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	<-timer.C
+	for {
+		elapsed := time.Since(began)
+		if (dur > 0 && elapsed >= dur) || (n > 0 && hits >= uint64(n)) {
+			return
+		}
+		wait, stop := p.Pace(elapsed, hits)
+		if stop {
+			return
+		}
+		if wait > 0 {
+			if dur > 0 && elapsed+wait > dur {
+				wait = dur - elapsed
+			}
+			timer.Reset(wait)
+			select {
+			case <-ctx.Done():
+				return
+			case <-timer.C:
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		e.fire(ctx, step)
+		hits++
+	}
+}
+
+// burst sends n webhooks at once, as a bulk send does.
+func (e *engine) burst(ctx context.Context, n int) {
+	e.setStep(0, e.cfg.maxInFlight(0, n))
+	for range n {
+		if ctx.Err() != nil {
+			return
+		}
+		e.fire(ctx, 0)
+	}
+}
+
+func (e *engine) setStep(step, limit int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.limit = limit
+	if e.metrics[step] == nil {
+		e.metrics[step] = &vegeta.Metrics{}
+	}
+}
+
+// fire sends one webhook, or counts it as not sent when the in-flight
+// cap is reached.
+func (e *engine) fire(ctx context.Context, step int) {
+	e.mu.Lock()
+	idx := len(e.recs)
+	e.recs = append(e.recs, record{sent: time.Since(e.began), result: -1, step: int16(step)})
+	if e.inFlight >= e.limit {
+		e.recs[idx].outcome = outNotSent
+		e.mu.Unlock()
+		return
+	}
+	e.inFlight++
+	e.mu.Unlock()
+	e.wg.Add(1)
+	go e.send(ctx, idx, step)
+}
+
+// send builds, signs and sends webhook idx and records its answer.
+func (e *engine) send(ctx context.Context, idx, step int) {
+	defer e.wg.Done()
+	candidate := e.tgt.Candidates[idx%len(e.tgt.Candidates)]
+	w, err := e.tgt.Mock.PrepareWebhook(ctx, candidate, e.tgt.Bulk, e.tgt.WebhookData)
+	if err == nil {
+		e.mu.Lock()
+		e.byResult[w.ResultID] = idx
+		e.mu.Unlock()
+	}
+	var req *http.Request
+	if err == nil {
+		// PROTOCOL §1.2: t is the send time, v1 signs "<t>.<event id>".
+		req, err = e.tgt.Client.Request(ctx, framework.Call{Method: http.MethodPost, Path: "webhook", Body: w.Body, Signature: framework.Sign(w.EventID)})
+	}
+	if err != nil {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		e.recs[idx].outcome = outBuildErr
+		e.inFlight--
+		e.noteError("the webhook could not be built: " + err.Error())
+		return
+	}
+
+	start := time.Now()
+	resp, err := e.tgt.HTTP.Do(req)
+	var status int
+	var final bool
+	if err == nil {
+		status = resp.StatusCode
+		raw, rerr := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+		io.Copy(io.Discard, io.LimitReader(resp.Body, maxAnswer))
+		resp.Body.Close()
+		if rerr != nil {
+			err = rerr
+		} else if status/100 == 2 {
+			final = answerCarriesResult(raw)
+		}
+	}
+	latency := time.Since(start)
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.inFlight--
+	if start.After(e.lastSent) {
+		e.lastSent = start
+	}
+	r := &e.recs[idx]
+	r.sent, r.latency, r.status = start.Sub(e.began), latency, int16(status)
+	res := vegeta.Result{Timestamp: start, Latency: latency, Code: uint16(status)}
+	switch {
+	case err != nil:
+		msg, _ := framework.DescribeTransportError(err, req.URL, e.cfg.Timeout)
+		if isTimeout(err) {
+			r.outcome = outTimeout
+		} else {
+			r.outcome = outConnErr
+		}
+		res.Code, res.Error = 0, msg
+		e.noteError(msg)
+	case status/100 == 2:
+		r.outcome = outOK
+		if final && r.result < 0 {
+			// PROTOCOL §1.3: a final status in the answer is the result.
+			r.result = latency
+		}
+	default:
+		r.outcome = outFailed
+		res.Error = fmt.Sprintf("answered %d %s", status, http.StatusText(status))
+		e.noteError(res.Error)
+	}
+	e.metrics[step].Add(&res)
+}
+
+// noteError counts a failure message; e.mu is held.
+func (e *engine) noteError(msg string) {
+	if _, ok := e.errorKind[msg]; ok || len(e.errorKind) < maxErrorKinds {
+		e.errorKind[msg]++
+	}
+}
+
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &t) && t.Timeout())
+}
+
+// observe is told of each Partner API request the partner makes to the
+// embedded mock. A result is back when an accepted PUT or PATCH of its
+// update-url (PROTOCOL §2.3) sets a final status, completed or failed:
+// "sending", "sent" and "pending" say the work is still going on.
+func (e *engine) observe(resultID, method string, status int, at time.Time, body []byte) {
+	if resultID == "" || (method != http.MethodPut && method != http.MethodPatch) {
+		return
+	}
+	final := status/100 == 2 && updateSetsFinal(body)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	idx, ok := e.byResult[resultID]
+	if !ok {
+		e.unknown++
+		return
+	}
+	if !final {
+		return
+	}
+	r := &e.recs[idx]
+	if r.result >= 0 {
+		r.dups++
+		return
+	}
+	r.result = max(0, at.Sub(e.began)-r.sent)
+}
+
+// finalStatus reports whether a partner-result status is final.
+func finalStatus(s string) bool { return s == "completed" || s == "failed" }
+
+// updateSetsFinal reads the status of a JSON:API partner-result update.
+func updateSetsFinal(body []byte) bool {
+	var doc struct {
+		Data struct {
+			Attributes struct {
+				Status string `json:"status"`
+			} `json:"attributes"`
+		} `json:"data"`
+	}
+	return json.Unmarshal(body, &doc) == nil && finalStatus(doc.Data.Attributes.Status)
+}
+
+// answerCarriesResult reads the status of a webhook answer's
+// partner_result_attributes (PROTOCOL §1.3).
+func answerCarriesResult(body []byte) bool {
+	if len(body) == 0 {
+		return false
+	}
+	var doc struct {
+		Attributes struct {
+			Status string `json:"status"`
+		} `json:"partner_result_attributes"`
+	}
+	return json.Unmarshal(body, &doc) == nil && finalStatus(doc.Attributes.Status)
+}
+
+// drain waits for the answers of the webhooks in flight; the HTTP
+// client's timeout bounds the wait.
+func (e *engine) drain() { e.wg.Wait() }
+
+// waitResults waits until every webhook of step answered 2xx has its
+// result, or the result deadline after the last one sent has passed.
+func (e *engine) waitResults(ctx context.Context, step int) {
+	if !e.cfg.ExpectResults {
+		return
+	}
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		e.mu.Lock()
+		deadline := e.lastSent.Add(e.cfg.Budget.ResultDeadline)
+		waiting := false
+		for i := range e.recs {
+			if r := &e.recs[i]; int(r.step) == step && r.outcome == outOK && r.result < 0 {
+				waiting = true
+				break
+			}
+		}
+		e.mu.Unlock()
+		if !waiting || time.Now().After(deadline) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// snapshot is the live state the progress line shows.
+type snapshot struct {
+	elapsed  time.Duration
+	sent     int
+	notSent  int
+	inFlight int
+	failed   int
+	results  int
+	p99      time.Duration
+	rate     float64 // arrivals over the last second
+}
+
+func (e *engine) snapshot(step int) snapshot {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := snapshot{elapsed: time.Since(e.began), inFlight: e.inFlight}
+	cut := s.elapsed - time.Second
+	recent := 0
+	for i := len(e.recs) - 1; i >= 0; i-- {
+		r := &e.recs[i]
+		if r.sent >= cut && r.outcome != outNotSent {
+			recent++
+		}
+		switch r.outcome {
+		case outNotSent:
+			s.notSent++
+		case outFailed, outTimeout, outConnErr, outBuildErr:
+			s.failed++
+		}
+		if r.outcome != outNotSent {
+			s.sent++
+		}
+		if r.result >= 0 {
+			s.results++
+		}
+	}
+	s.rate = float64(recent)
+	if m := e.metrics[step]; m != nil && m.Requests > 0 {
+		s.p99 = m.Latencies.Quantile(0.99)
+	}
+	return s
+}
+
+// quantile returns the q quantile of sorted durations, or 0.
+func quantile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(q*float64(len(sorted))+0.999999) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+func sortDurations(d []time.Duration) { sort.Slice(d, func(i, j int) bool { return d[i] < d[j] }) }
