@@ -37,6 +37,9 @@ TTCONF_<FLAG>, e.g. TTCONF_BASE_URL; the command line wins.
 Exit status: 0 every check passed (or was skipped), 1 a check failed,
 2 checks could not run (partner unreachable, bad settings) and none failed.
 
+ttconformance capacity fires signed webhooks at a set rate and judges latency,
+losses and time-to-result against a budget (ttconformance capacity --help).
+
 Flags:
 `
 

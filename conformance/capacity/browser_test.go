@@ -3,7 +3,6 @@ package capacity_test
 import (
 	"context"
 	"flag"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,21 +35,8 @@ func TestHTMLReportInBrowser(t *testing.T) {
 		}
 		t.Skip(msg)
 	}
-	const limit, hold = 2, 50 * time.Millisecond
-	slots := make(chan struct{}, limit)
-	url := partner{wrap: func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/webhook" {
-				slots <- struct{}{}
-				defer func() { <-slots }()
-				time.Sleep(hold)
-			}
-			next.ServeHTTP(w, r)
-		})
-	}}.serve(t)
-	cfg := config(10, 0)
-	cfg.FindMax, cfg.Step, cfg.StepFactor, cfg.MaxSteps = true, 2*time.Second, 1.5, 8
-	cfg.Budget.MaxP99 = 400 * time.Millisecond
+	url, _ := limitedPartner(t)
+	cfg := findMaxConfig()
 	rep := run(t, url, cfg)
 	rep.BaseURL = "http://localhost:3000" // as a reader's own run would show it
 	page, err := rep.HTML()

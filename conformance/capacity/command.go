@@ -136,7 +136,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 	integer(&cfg.MaxSteps, "max-steps", "with --find-max: stop after this many steps even if the budget held")
 
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if fs.Changed("webhooks") && !fs.Changed("duration") && getenv(framework.EnvName("duration")) == "" {
+		if cfg.Webhooks > 0 && !fs.Changed("duration") && getenv(framework.EnvName("duration")) == "" {
 			cfg.Duration = 0 // --webhooks alone ends the run
 		}
 		problems := envProblems

@@ -87,7 +87,7 @@ func TestUnreachablePartnerExit2(t *testing.T) {
 func TestExitStatusFollowsTheVerdict(t *testing.T) {
 	url := partner{}.serve(t)
 	code, out, doc := mainRun(t, map[string]string{"TTCONF_ASSESSMENT": "true"},
-		append(keys(url), "--rate", "30", "--webhooks", "30", "--result-deadline", "5s", "--timeout", "5s")...)
+		append(keys(url), "--rate", "30", "--webhooks", "30", "--result-deadline", "8s", "--max-p99", "6s", "--min-rate-achieved", "0.5")...)
 	if code != capacity.ExitPass || doc["verdict"] != "pass" {
 		t.Fatalf("exit %d, verdict %v; want 0 and pass\n%s", code, doc["verdict"], out)
 	}
@@ -115,7 +115,7 @@ func TestExitStatusFollowsTheVerdict(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	}}.serve(t)
-	code, out, doc = mainRun(t, nil, append(keys(failing), "--rate", "30", "--webhooks", "30", "--max-error-rate", "0.05")...)
+	code, out, doc = mainRun(t, nil, append(keys(failing), "--rate", "30", "--webhooks", "30", "--max-error-rate", "0.05", "--max-p99", "6s", "--min-rate-achieved", "0.5")...)
 	if code != capacity.ExitFail || doc["verdict"] != "fail" {
 		t.Fatalf("exit %d, verdict %v; want 1 and fail\n%s", code, doc["verdict"], out)
 	}
