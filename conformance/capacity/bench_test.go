@@ -57,3 +57,31 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkBuildSigned is the generator's own work per webhook, without
+// the network: the embedded mock builds a new event and stores its
+// partner result, framework.Sign signs it, and the request is built with
+// the headers Teamtailor sends.
+func BenchmarkBuildSigned(b *testing.B) {
+	settings("http://127.0.0.1:9")
+	ctx := context.Background()
+	mock, err := framework.StartMock(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer mock.Close(ctx)
+	client := framework.NewPartnerClient(&framework.Transcript{})
+	candidates := mock.CandidateFixtures()
+	data := map[string]string{"test": "algorithms", "threshold": "70"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		w, err := mock.PrepareWebhook(ctx, candidates[i%len(candidates)], false, data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := client.Request(ctx, framework.Call{Method: http.MethodPost, Path: "webhook", Body: w.Body, Signature: framework.Sign(w.EventID)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
