@@ -53,7 +53,7 @@ named with its figure), 2 the run could not be made (bad settings, partner
 unreachable at the start, interrupted).`
 
 // suiteOnlyFlags are suite flags that mean nothing to a capacity run.
-var suiteOnlyFlags = []string{"junit-report", "activation-config", "verifies-signatures", "actions"}
+var suiteOnlyFlags = []string{"junit-report", "activation-config", "verifies-signatures", "actions", "fixtures"}
 
 // Main runs ttconformance capacity with args (after "capacity") and
 // returns its exit status.
