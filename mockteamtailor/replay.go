@@ -200,7 +200,9 @@ func (s *Server) ReplayCapture(ctx context.Context, req ReplayRequest) (ReplayOu
 		return out, err
 	}
 	mark := pc.CaptureReplay
-	sent, err := s.send(ctx, pc.Partner, pc.Activation, res, Delivery{EventID: pc.EventID, ResultID: pc.ResultID, CandidateID: res.CandidateID, CompanyUUID: res.CompanyUUID, Capture: &mark})
+	// No candidate id in the journal entry: the captured candidate is
+	// not one of the mock's, and its id may be another one's here.
+	sent, err := s.send(ctx, pc.Partner, pc.Activation, res, Delivery{EventID: pc.EventID, ResultID: pc.ResultID, CompanyUUID: res.CompanyUUID, Capture: &mark})
 	if err != nil {
 		return out, err
 	}

@@ -45,6 +45,9 @@ func (u *UI) routes() http.Handler {
 	mux.HandleFunc("POST /deliveries/{id}/verify", u.verify)
 	mux.HandleFunc("POST /deliveries/{id}/replay", u.replay)
 	mux.HandleFunc("GET /live", u.live)
+	mux.HandleFunc("GET /replay", u.replayCaptureForm)
+	mux.HandleFunc("POST /replay", u.replayCapture)
+	mux.HandleFunc("GET /replay/{delivery}", u.replayCaptureOutcome)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {

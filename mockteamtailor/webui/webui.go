@@ -40,7 +40,7 @@ var assets embed.FS
 // with the layout and the partials.
 var pageNames = []string{
 	"overview", "marketplace", "jobs", "job", "configform", "candidates",
-	"candidate", "bulk", "deliveries", "delivery", "error",
+	"candidate", "bulk", "deliveries", "delivery", "error", "replay",
 }
 
 // UI is the web UI as an http.Handler. Build it with New and mount it
