@@ -171,7 +171,7 @@ func (s *Server) Activate(ctx context.Context, req ActivateRequest) (ActivateRes
 	// (PROTOCOL §4), whatever was typed.
 	for _, f := range form.Fields {
 		if f.ID == "default_key" {
-			res.DefaultKey = s.ids.UUID()
+			res.DefaultKey = s.ids.SecretUUID()
 			values["default_key"] = res.DefaultKey
 		}
 	}
@@ -188,7 +188,7 @@ func (s *Server) Activate(ctx context.Context, req ActivateRequest) (ActivateRes
 	}
 
 	// PROTOCOL §4: no fields, a UUID; fields, an HS256 JWT of the values.
-	key := s.ids.UUID()
+	key := s.ids.SecretUUID()
 	if hasValueFields(form) {
 		if key, err = providerkey.NewJWT(p.APIKey, checked, s.clock()); err != nil {
 			return res, errInvalid("/values", "the provider key could not be made: %v", err)

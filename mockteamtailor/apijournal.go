@@ -65,17 +65,18 @@ func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter
 // journalAPI records a Partner API request the partner made (PROTOCOL
 // §2), with what the mock answered.
 func (s *Server) journalAPI(r *http.Request, partnerID string, reqBody *capture, w *recordingWriter, start time.Time, began time.Time) {
-	limit := s.cfg.JournalBodyLimit
+	limit := reqBody.limit
 	// A request refused before its body was read (401, 406, 415...) still
 	// shows what it sent: read what the journal keeps of the rest.
+	// One byte more than it keeps, so a longer body shows as cut.
 	if r.Body != nil && reqBody.buf.Len() < limit {
-		io.Copy(io.Discard, io.LimitReader(r.Body, int64(limit-reqBody.buf.Len())))
+		io.Copy(io.Discard, io.LimitReader(r.Body, int64(limit-reqBody.buf.Len()+1)))
 	}
 	req := newHTTPMessage(r.Header, reqBody.buf.Bytes(), limit) // a copy of the headers
 	redactAuthInPlace(req.Header)
 	req.BodySize, req.BodyTruncated = reqBody.total, reqBody.total > reqBody.buf.Len()
 	req.Method, req.URL = r.Method, s.cfg.baseURL()+r.URL.RequestURI()
-	resp := newHTTPMessage(w.Header(), w.body.buf.Bytes(), limit)
+	resp := newHTTPMessage(w.Header(), w.body.buf.Bytes(), s.cfg.JournalBodyLimit)
 	resp.Status = w.status
 	resp.BodySize, resp.BodyTruncated = w.body.total, w.body.total > w.body.buf.Len()
 	verdict, reason := VerdictOK, fmt.Sprintf("%s %s answered %d", r.Method, r.URL.Path, w.status)

@@ -55,6 +55,16 @@ type Config struct {
 	FileURLTTL time.Duration
 	// UserAgent is sent on every call to a partner.
 	UserAgent string
+
+	// AllowedHosts are host names the mock answers besides IP addresses,
+	// localhost, *.localhost and the host of PublicURL ("*" answers any
+	// Host: unsafe, it lets DNS rebinding through; "*.example.com" any
+	// subdomain). Every other Host gets a 403 (guard.go).
+	AllowedHosts []string
+	// ControlToken, when set, is required by the control API and the web
+	// UI (Authorization: Bearer, or the UI's cookie). serve sets one
+	// whenever it listens beyond loopback.
+	ControlToken string
 }
 
 // DefaultConfig returns the defaults: a mock on 127.0.0.1:8080 on the EU

@@ -623,10 +623,20 @@ func (s *Server) handleCandidateCreate() controlFunc {
 		}
 		if in.Generate > 0 {
 			sources++
-			if in.Generate > 100000 {
-				return 0, nil, errInvalid("/generate", "generate at most 100000 candidates at once")
+			if in.Generate > MaxGenerate {
+				return 0, nil, errInvalid("/generate", "generate at most %d candidates at once", MaxGenerate)
 			}
-			for i, raw := range fixtures.GenerateCandidates(in.Seed, 1, in.Generate) {
+			_, held, err := s.store.Candidates(r.Context(), "", Page{Number: 1, Size: 1})
+			if err != nil {
+				return 0, nil, err
+			}
+			if held+in.Generate > MaxGeneratedCandidates {
+				return 0, nil, errInvalid("/generate", "the mock holds %d candidates; generating %d more would pass the limit of %d (POST /mock/v1/reset starts afresh)", held, in.Generate, MaxGeneratedCandidates)
+			}
+			// Each call continues where the candidates held end, so two
+			// calls do not repeat the same people (same uuids and names).
+			seed := in.Seed ^ uint64(held)*0x9e3779b97f4a7c15
+			for i, raw := range fixtures.GenerateCandidates(seed, int64(held)+1, in.Generate) {
 				c, err := DecodeCandidate(raw)
 				if err != nil {
 					return 0, nil, fmt.Errorf("generated candidate %d: %w", i, err)
@@ -1211,9 +1221,7 @@ func (s *Server) Reset(ctx context.Context) error {
 		return err
 	}
 	s.SetFaults(Faults{})
-	s.files.mu.Lock()
-	s.files.files = nil
-	s.files.mu.Unlock()
+	s.files.clear()
 	s.bulk.mu.Lock()
 	s.bulk.runs = nil
 	s.bulk.mu.Unlock()

@@ -311,7 +311,7 @@ func TestControlBadInput(t *testing.T) {
 		{"POST", "/mock/v1/candidates", `{"companyUuid":"nope","generate":1}`, 422, `there is no company "nope"`},
 		{"POST", "/mock/v1/candidates", map[string]any{"companyUuid": sb}, 422, "give exactly one of fixture"},
 		{"POST", "/mock/v1/candidates", map[string]any{"companyUuid": sb, "fixture": "typical", "generate": 2}, 422, "give exactly one of fixture"},
-		{"POST", "/mock/v1/candidates", map[string]any{"companyUuid": sb, "generate": 100001}, 422, "at most 100000"},
+		{"POST", "/mock/v1/candidates", map[string]any{"companyUuid": sb, "generate": MaxGenerate + 1}, 422, "at most 10000 candidates"},
 		{"POST", "/mock/v1/candidates", map[string]any{"companyUuid": sb, "candidate": map[string]any{"id": 1, "nickname": "x"}}, 422, "nickname"},
 		{"POST", "/mock/v1/candidates", map[string]any{"companyUuid": sb, "fixture": "typical", "jobId": 999999}, 422, "has no job 999999"},
 		{"POST", fmt.Sprintf("/mock/v1/candidates/%d/move", cand.ID), map[string]any{"jobId": job.ID, "stageId": 999999}, 422, "has no stage 999999"},

@@ -105,7 +105,7 @@ func nonNil[T any](s []T) []T {
 // newEvent builds the webhook body and the partner result it announces,
 // in status sending with an update-url on the mock's Partner API.
 func (s *Server) newEvent(spec EventSpec) (WebhookBody, PartnerResult) {
-	eventID, resultID := s.ids.UUID(), s.ids.UUID()
+	eventID, resultID := s.ids.EventID(), s.ids.UUID()
 	data := spec.WebhookData
 	if data == nil {
 		data = map[string]string{}

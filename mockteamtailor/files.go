@@ -16,16 +16,20 @@ import (
 const maxUpload = 10 << 20
 
 // fileStore keeps the files uploaded for file fields. They live only in
-// memory: their signed URLs work for a minute (PROTOCOL §1.1).
+// memory: their signed URLs work for a minute (PROTOCOL §1.1). At most
+// MaxUploads files of MaxUploadBytes together are kept, each for
+// UploadTTL; Reset clears them (limits.go).
 type fileStore struct {
-	mu    sync.Mutex // guards files
+	mu    sync.Mutex // guards files and bytes
 	files map[string]uploadedFile
+	bytes int
 }
 
 type uploadedFile struct {
 	Name        string
 	ContentType string
 	Data        []byte
+	Expires     time.Time
 }
 
 // Upload stores a file for a form's file field and returns its id, which
@@ -34,14 +38,42 @@ func (s *Server) Upload(name, contentType string, data []byte) (string, error) {
 	if len(data) > maxUpload {
 		return "", newError(http.StatusRequestEntityTooLarge, "Request entity too large", "an uploaded file may be at most %d bytes", maxUpload)
 	}
-	id := s.ids.Secret("f", 12)
+	now := s.clock()
 	s.files.mu.Lock()
 	defer s.files.mu.Unlock()
 	if s.files.files == nil {
 		s.files.files = map[string]uploadedFile{}
 	}
-	s.files.files[id] = uploadedFile{Name: name, ContentType: contentType, Data: data}
+	s.files.expire(now)
+	if len(s.files.files) >= MaxUploads {
+		return "", errConflictf("the mock holds %d uploaded files, its limit; they expire %s after upload, and POST /mock/v1/reset clears them", MaxUploads, UploadTTL)
+	}
+	if s.files.bytes+len(data) > MaxUploadBytes {
+		return "", newError(http.StatusRequestEntityTooLarge, "Request entity too large",
+			"the uploaded files would hold %d bytes together, over the limit of %d; they expire %s after upload, and POST /mock/v1/reset clears them",
+			s.files.bytes+len(data), MaxUploadBytes, UploadTTL)
+	}
+	id := s.ids.Secret("f", 12)
+	s.files.files[id] = uploadedFile{Name: name, ContentType: contentType, Data: data, Expires: now.Add(UploadTTL)}
+	s.files.bytes += len(data)
 	return id, nil
+}
+
+// expire drops the files past their time. f.mu must be held.
+func (f *fileStore) expire(now time.Time) {
+	for id, file := range f.files {
+		if now.After(file.Expires) {
+			f.bytes -= len(file.Data)
+			delete(f.files, id)
+		}
+	}
+}
+
+// clear drops every uploaded file.
+func (f *fileStore) clear() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.files, f.bytes = nil, 0
 }
 
 // fileURL returns a signed URL for an uploaded file, valid from now for
@@ -76,6 +108,7 @@ func (s *Server) handleFile() http.Handler {
 			return
 		}
 		s.files.mu.Lock()
+		s.files.expire(s.clock())
 		f, ok := s.files.files[id]
 		s.files.mu.Unlock()
 		if !ok {

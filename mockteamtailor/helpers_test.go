@@ -105,6 +105,10 @@ func (e *testEnv) do(t *testing.T, rq req) response {
 		hr.Header.Set("Content-Type", MediaType)
 	}
 	for k, v := range rq.header {
+		if k == "Host" { // Go sends Request.Host, not a Host header
+			hr.Host = v
+			continue
+		}
 		if v == "" {
 			hr.Header.Del(k)
 			continue

@@ -52,13 +52,17 @@ type Delivery struct {
 // HTTPMessage is a request or response as the journal keeps it; bodies
 // beyond the journal's limit are cut.
 type HTTPMessage struct {
-	Method        string      `json:"method,omitempty"`
-	URL           string      `json:"url,omitempty"`
-	Status        int         `json:"status,omitempty"`
-	Header        http.Header `json:"header"`
-	Body          string      `json:"body"`
-	BodySize      int         `json:"bodySize"`
-	BodyTruncated bool        `json:"bodyTruncated,omitempty"`
+	Method string      `json:"method,omitempty"`
+	URL    string      `json:"url,omitempty"`
+	Status int         `json:"status,omitempty"`
+	Header http.Header `json:"header"`
+	// HeaderSize is the size of the whole header block; HeaderTruncated
+	// marks a block cut at JournalHeaderLimit (whole fields dropped).
+	HeaderSize      int    `json:"headerSize,omitempty"`
+	HeaderTruncated bool   `json:"headerTruncated,omitempty"`
+	Body            string `json:"body"`
+	BodySize        int    `json:"bodySize"`
+	BodyTruncated   bool   `json:"bodyTruncated,omitempty"`
 }
 
 // JournalFilter selects journal entries; zero fields match everything.
@@ -83,13 +87,11 @@ func (f JournalFilter) match(d Delivery) bool {
 		d.ID > f.AfterID
 }
 
-// newHTTPMessage copies a header and keeps at most limit bytes of body,
-// cut on a rune boundary.
+// newHTTPMessage copies a header, at most JournalHeaderLimit bytes of it,
+// and keeps at most limit bytes of body, cut on a rune boundary.
 func newHTTPMessage(header http.Header, body []byte, limit int) HTTPMessage {
-	m := HTTPMessage{Header: header.Clone(), BodySize: len(body)}
-	if m.Header == nil {
-		m.Header = http.Header{}
-	}
+	m := HTTPMessage{BodySize: len(body)}
+	m.Header, m.HeaderSize, m.HeaderTruncated = cutHeader(header, JournalHeaderLimit)
 	if limit > 0 && len(body) > limit {
 		cut := limit
 		for cut > 0 && !utf8.RuneStart(body[cut]) {

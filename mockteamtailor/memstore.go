@@ -3,6 +3,7 @@ package mockteamtailor
 import (
 	"cmp"
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"slices"
 	"strconv"
@@ -27,6 +28,8 @@ type MemStore struct {
 	triggers         map[int64]Trigger
 	journal          []Delivery // oldest first, at most journalLimit
 	journalLimit     int
+	journalBytes     int // what the journal holds, by deliverySize
+	journalByteLimit int // beyond it the oldest entries go
 	next             counters
 	version          uint64 // bumped by every mutation but journal appends
 	// touched lists what the running mutation changed, for the state log
@@ -54,6 +57,7 @@ func NewMemStore() *MemStore {
 		candidates:       map[int64]CandidateRecord{},
 		triggers:         map[int64]Trigger{},
 		journalLimit:     DefaultJournalLimit,
+		journalByteLimit: DefaultJournalByteLimit,
 	}
 }
 
@@ -65,7 +69,7 @@ func (s *MemStore) SetJournalLimit(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.journalLimit = max(n, 1)
-	if over := len(s.journal) - s.journalLimit; over > 0 {
+	if over := s.journalOver(); over > 0 {
 		s.journal = slices.Clone(s.journal[over:])
 	}
 }
@@ -130,10 +134,16 @@ func (s *MemStore) Partner(_ context.Context, id string) (Partner, error) {
 func (s *MemStore) PartnerByAPIKey(_ context.Context, key string) (Partner, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	// Constant-time, and over every partner: how long the answer takes
+	// tells nothing about how much of a key was right.
+	found, match := Partner{}, false
 	for _, p := range s.partners {
-		if key != "" && p.APIKey == key {
-			return clonePartner(p), nil
+		if subtle.ConstantTimeCompare([]byte(p.APIKey), []byte(key)) == 1 && key != "" {
+			found, match = p, true
 		}
+	}
+	if match {
+		return clonePartner(found), nil
 	}
 	return Partner{}, fmt.Errorf("partner with that API key: %w", ErrNotFound)
 }

@@ -290,7 +290,8 @@ func (s *MemStore) replayJournalLocked(d Delivery) {
 // pushJournalLocked appends d and drops the oldest entries over the limit.
 func (s *MemStore) pushJournalLocked(d Delivery) {
 	s.journal = append(s.journal, d)
-	if over := len(s.journal) - s.journalLimit; over > 0 {
+	s.journalBytes += deliverySize(&d)
+	if over := s.journalOver(); over > 0 {
 		// Drop the oldest; copy now and then so the backing array does
 		// not grow without bound.
 		s.journal = s.journal[over:]
@@ -357,7 +358,7 @@ func (s *MemStore) Reset(_ context.Context) error {
 		s.partners, s.companies, s.activations, s.activationOrder = fresh.partners, fresh.companies, fresh.activations, fresh.activationOrder
 		s.results, s.resultOrder, s.jobs, s.candidates, s.triggers = fresh.results, fresh.resultOrder, fresh.jobs, fresh.candidates, fresh.triggers
 		s.nextActivationID, s.next = fresh.nextActivationID, fresh.next
-		s.journal = nil
+		s.journal, s.journalBytes = nil, 0
 		s.touchAll()
 		return nil
 	})

@@ -41,6 +41,11 @@ func (s *Server) partnerAPI(next http.Handler) http.Handler {
 		w := &recordingWriter{ResponseWriter: rw}
 		w.body.limit = s.cfg.JournalBodyLimit
 		partner, authErr := s.authenticate(r)
+		if authErr != nil {
+			// Anyone can send unauthenticated requests: the journal keeps
+			// only the start of their bodies (limits.go).
+			reqBody.limit = min(reqBody.limit, RefusedBodyLimit)
+		}
 		defer func() { s.journalAPI(r, partner.ID, &reqBody, w, start, began) }()
 		if s.injectFaults(w, r) {
 			return

@@ -2,6 +2,7 @@ package mockteamtailor
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -97,13 +98,17 @@ func (s *Server) do(ctx context.Context, c call) (*outbound, error) {
 	}
 	defer resp.Body.Close()
 	x.resp = resp
-	x.respBody, err = io.ReadAll(io.LimitReader(resp.Body, maxPartnerResponse+1))
+	var read int64
+	x.respBody, read, err = readPartnerBody(resp)
 	x.duration = time.Since(began)
-	if len(x.respBody) > maxPartnerResponse {
-		x.respBody, x.truncated = x.respBody[:maxPartnerResponse], true
-	}
-	if err != nil {
+	switch {
+	case err != nil:
 		x.failure = "the response body could not be read: " + describeNetError(err, req.URL, s.cfg.DeliveryTimeout)
+	case len(x.respBody) > maxPartnerResponse:
+		// Cut silently, it would fail later as "unexpected end of JSON
+		// input": say what happened instead.
+		x.respBody, x.truncated = x.respBody[:maxPartnerResponse], true
+		x.failure = fmt.Sprintf("answer larger than 1 MiB (%d bytes read); the mock reads at most %d bytes of an answer", read, maxPartnerResponse)
 	}
 	return x, nil
 }
@@ -113,6 +118,10 @@ func (s *Server) setHeaders(h http.Header, c call) {
 	h.Set("User-Agent", s.cfg.UserAgent)
 	h.Set("Teamtailor-Host", s.cfg.StackHost())
 	h.Set("Accept", "application/json")
+	// Set here rather than left to Go's transport, which adds it unseen
+	// and strips Content-Encoding from the answer: the journal shows the
+	// headers as they went over the wire (readPartnerBody decompresses).
+	h.Set("Accept-Encoding", "gzip")
 	if c.body != nil {
 		h.Set("Content-Type", "application/json")
 	}
@@ -126,6 +135,30 @@ func (s *Server) setHeaders(h http.Header, c call) {
 		// PROTOCOL §1.2 Decision: every delivery is signed, t is the send time.
 		h.Set(signature.Header, signature.Sign(c.partner.WebhookSecret, c.signEventID, s.clock()))
 	}
+}
+
+// readPartnerBody reads at most maxPartnerResponse+1 bytes of the
+// (decompressed) answer and reports how many bytes it read in all: past
+// the limit it goes on reading, up to overSizeCount, only to tell how
+// large the answer was.
+func readPartnerBody(resp *http.Response) ([]byte, int64, error) {
+	const overSizeCount = 16 << 20
+	var r io.Reader = resp.Body
+	if strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return nil, 0, fmt.Errorf("the gzip answer is corrupt: %w", err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	body, err := io.ReadAll(io.LimitReader(r, maxPartnerResponse+1))
+	read := int64(len(body))
+	if err == nil && len(body) > maxPartnerResponse {
+		n, _ := io.Copy(io.Discard, io.LimitReader(r, overSizeCount))
+		read += n
+	}
+	return body, read, err
 }
 
 // status is the response status, 0 when nothing came back.
@@ -162,6 +195,8 @@ func describeNetError(err error, u *url.URL, timeout time.Duration) string {
 		return fmt.Sprintf("TLS error talking to %s: %v", u.Host, err)
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Sprintf("connection error: %s closed the connection without a complete response", u.Host)
+	case strings.Contains(err.Error(), "server response headers exceeded"):
+		return fmt.Sprintf("answer headers larger than %d bytes from %s: the mock refuses header blocks that large", MaxPartnerHeaderBytes, u.Host)
 	case errors.Is(err, context.Canceled):
 		return "cancelled: the mock stopped waiting for the response"
 	}
@@ -203,6 +238,9 @@ func newPartnerClient(cfg Config) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = cfg.BulkConcurrency * 2
 	tr.MaxIdleConns = max(tr.MaxIdleConns, cfg.BulkConcurrency*4)
+	// A partner's header block larger than this fails the call
+	// (limits.go); Go's default would take 10 MB per answer.
+	tr.MaxResponseHeaderBytes = MaxPartnerHeaderBytes
 	return &http.Client{
 		Transport: tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error {

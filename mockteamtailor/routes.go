@@ -99,7 +99,9 @@ func (s *Server) routes() http.Handler {
 	}))
 	root.NotFoundHandler = s.handleAPINotFound()
 	root.MethodNotAllowedHandler = s.handleAPIMethodNotAllowed()
-	return s.recoverPanics(s.logRequests(root))
+	// Every request passes the Host check first; the control API and the
+	// web UI also the cross-site, media type and token checks (guard.go).
+	return s.recoverPanics(s.logRequests(HostGuard(NewHostPolicy(s.cfg.PublicURL, s.cfg.AllowedHosts), s.controlGuard(root))))
 }
 
 func handleHealth() http.Handler {

@@ -108,7 +108,7 @@ func SeedSandbox(ctx context.Context, store Store, ids *IDs, clock func() time.T
 		PartnerID:   p.ID,
 		CompanyUUID: sb.Company.UUID,
 		CompanyName: sb.Company.Name,
-		ProviderKey: ids.UUID(),
+		ProviderKey: ids.SecretUUID(),
 		CreatedAt:   clock().UTC(),
 	})
 	if err != nil {

@@ -18,15 +18,24 @@ func printBanner(w io.Writer, version string, cfg mockteamtailor.Config, sb mock
 	case base == "":
 		base = "(none set: use --partner-base-url)"
 	}
+	ui := cfg.PublicURL + "/"
+	token := "off (loopback only; --control-token sets one)"
+	if cfg.ControlToken != "" {
+		// The link hands the token to the browser once; the UI keeps it
+		// in a cookie and drops it from the address bar.
+		ui = cfg.PublicURL + "/?token=" + cfg.ControlToken
+		token = cfg.ControlToken + "   (control API: Authorization: Bearer <token>; CLI: MOCKTT_CONTROL_TOKEN)"
+	}
 	durable := "in memory (use --state FILE to keep it)"
 	if state != "" {
 		durable = state
 	}
 	fmt.Fprintf(w, `mockteamtailor %s: a fake Teamtailor
   listening on      %s
-  web UI            %s/
+  web UI            %s
   Partner API       %s/partner/v1   (stack %s, Teamtailor-Host %s)
   control API       %s/mock/v1
+  control token     %s
   state             %s
 
 partner %s %q
@@ -40,7 +49,7 @@ sandbox company %q (uuid %s), integration activated
 try:
   curl -H 'Authorization: Token %s' -H 'X-Api-Version: %s' %s/partner/v1/partner-results
 
-`, version, cfg.PublicURL, cfg.PublicURL, cfg.PublicURL, cfg.Stack, cfg.StackHost(), cfg.PublicURL, durable,
+`, version, cfg.PublicURL, ui, cfg.PublicURL, cfg.Stack, cfg.StackHost(), cfg.PublicURL, token, durable,
 		p.ID, p.Name, base, p.APIKey, p.WebhookSecret,
 		sb.Company.Name, sb.Company.UUID, sb.Activation.ProviderKey,
 		p.APIKey, mockteamtailor.APIVersion, cfg.PublicURL)

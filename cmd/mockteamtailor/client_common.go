@@ -28,7 +28,8 @@ const defaultMock = "http://127.0.0.1:8080"
 // clientEnvNote ends the help of every client command.
 const clientEnvNote = `
 Every flag can also be set with MOCKTT_<FLAG>, e.g. MOCKTT_MOCK=http://mock:8080
-in CI; a flag on the command line wins.`
+in CI; a flag on the command line wins. MOCKTT_CONTROL_TOKEN carries the control
+token of a mock that listens beyond loopback (serve prints it).`
 
 // clientOptions are the flags every client command has.
 type clientOptions struct {
@@ -64,7 +65,9 @@ func (o *clientOptions) connect(cmd *cobra.Command, getenv func(string) string) 
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("--mock %q must be the mock's URL, e.g. %s", o.mock, defaultMock)
 	}
-	return mockclient.New(o.mock, nil), nil
+	// The control token is read from the environment only, never a flag:
+	// flags show up in ps and shell history.
+	return mockclient.New(o.mock, nil).WithToken(getenv("MOCKTT_CONTROL_TOKEN")), nil
 }
 
 // parsePairs reads repeated key=value flags into a map.

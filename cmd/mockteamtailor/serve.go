@@ -22,6 +22,8 @@ import (
 type serveOptions struct {
 	listen, publicURL, stack, state, logFormat, seed string
 	fixtures                                         string
+	controlToken                                     string
+	allowedHosts                                     []string
 	partner                                          mockteamtailor.PartnerSettings
 	rateLimit, journalLimit                          int
 	rateWindow, deliveryTimeout                      time.Duration
@@ -44,7 +46,13 @@ the provider key as a JWE {"alg":"dir","enc":"A128GCM"} keyed by the first 16 by
 of sha256(webhook secret).
 
 Every flag can also be set with an environment variable MOCKTT_<FLAG>, e.g.
-MOCKTT_API_KEY or MOCKTT_RATE_LIMIT; a flag on the command line wins.`,
+MOCKTT_API_KEY or MOCKTT_RATE_LIMIT; a flag on the command line wins.
+
+Security (README "Security"): the mock answers only requests whose Host is an IP
+address, localhost, *.localhost, the host of --public-url or an --allowed-host, and
+its control API refuses cross-site requests and bodies that are not JSON. Listening
+beyond loopback (e.g. --listen 0.0.0.0:8080 in Docker) turns on a control token for
+the control API and the web UI; the banner prints it and a link that logs the UI in.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			given, err := bindEnv(cmd.Flags(), getenv)
@@ -70,6 +78,8 @@ MOCKTT_API_KEY or MOCKTT_RATE_LIMIT; a flag on the command line wins.`,
 	f.DurationVar(&o.rateWindow, "rate-window", 10*time.Second, "window of the Partner API rate limit")
 	f.DurationVar(&o.deliveryTimeout, "delivery-timeout", 30*time.Second, "how long the mock waits for the partner on every call; failed deliveries are not retried")
 	f.StringVar(&o.fixtures, "fixtures", "", "`DIR` of imported fixtures (mockteamtailor fixtures import): each becomes a sandbox candidate, \"trigger --fixture NAME\" and \"replay\" find them by name")
+	f.StringVar(&o.controlToken, "control-token", "", "token the control API and the web UI require (\"Authorization: Bearer <token>\"); default: generated when --listen is not a loopback address, none on loopback")
+	f.StringSliceVar(&o.allowedHosts, "allowed-host", nil, "another host name the mock answers (repeatable; \"*.example.com\" for subdomains; \"*\" answers any Host, which is UNSAFE: it lets DNS rebinding reach the keys); IP addresses, localhost and the --public-url host are always allowed")
 	f.IntVar(&o.journalLimit, "journal-limit", mockteamtailor.DefaultJournalLimit, "how many journal entries (deliveries and Partner API requests) the mock keeps")
 	return cmd
 }
@@ -118,6 +128,14 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 		cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit = o.rateLimit, o.rateWindow, true
 	}
 	cfg.DeliveryTimeout = o.deliveryTimeout
+	cfg.AllowedHosts = o.allowedHosts
+	cfg.ControlToken = o.controlToken
+	if cfg.ControlToken == "" && !isLoopback(ln.Addr()) {
+		// README "Security": reachable from elsewhere, the mock's control
+		// surface needs a secret. Never from the seeded stream: a token
+		// known from --seed protects nothing.
+		cfg.ControlToken = mockteamtailor.NewIDs().Secret("mtc_", 20)
+	}
 	cfg.UserAgent = "mockteamtailor/" + version + " (Teamtailor partner protocol emulator)"
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("invalid flags: %w", serveFlagNames(err))
@@ -133,6 +151,10 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 		}
 	}
 	store.SetJournalLimit(o.journalLimit)
+	// README "--seed": a restart continues after every stored id.
+	if err := mockteamtailor.ContinueAfter(ctx, store, ids); err != nil {
+		return err
+	}
 	if !given["partner-name"] {
 		o.partner.Name = "" // keep a stored name; a new partner gets the default
 	}
@@ -172,7 +194,7 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	printBanner(stdout, version, cfg, sandbox, o.state, bundled != nil)
 	fmt.Fprint(stdout, imported)
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	hs := newHTTPServer(srv, logger)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	if o.state != "" {
@@ -210,4 +232,26 @@ func serveFlagNames(err error) error {
 		msg = strings.ReplaceAll(msg, from, to)
 	}
 	return errors.New(msg)
+}
+
+// newHTTPServer bounds how long a client may take: slow headers, slow
+// bodies and idle keep-alive connections do not hold the mock's
+// connections forever. Responses are not bounded: the delivery stream is
+// long-lived.
+func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    1 << 20,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// isLoopback reports whether addr only accepts connections from this
+// machine.
+func isLoopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }

@@ -23,8 +23,9 @@ const DefaultTimeout = 60 * time.Second
 
 // Client calls the control API of one mock. It is safe for concurrent use.
 type Client struct {
-	base string
-	hc   *http.Client
+	base  string
+	hc    *http.Client
+	token string // control token, sent as "Authorization: Bearer"; "" sends none
 }
 
 // New returns a client of the mock at baseURL (e.g.
@@ -35,6 +36,22 @@ func New(baseURL string, hc *http.Client) *Client {
 		hc = &http.Client{Timeout: DefaultTimeout}
 	}
 	return &Client{base: strings.TrimRight(baseURL, "/"), hc: hc}
+}
+
+// WithToken returns a copy of the client that sends the mock's control
+// token (serve prints it when it listens beyond loopback; the CLI reads
+// MOCKTT_CONTROL_TOKEN) as "Authorization: Bearer <token>".
+func (c *Client) WithToken(token string) *Client {
+	cp := *c
+	cp.token = token
+	return &cp
+}
+
+// authorize adds the control token, if any, to req.
+func (c *Client) authorize(req *http.Request) {
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 }
 
 // BaseURL returns the mock's URL the client calls.
@@ -124,6 +141,7 @@ func (c *Client) send(ctx context.Context, r request) (int, []byte, error) {
 		return 0, nil, fmt.Errorf("mock URL %q: %w", c.base, err)
 	}
 	req.Header.Set("Accept", "application/json")
+	c.authorize(req)
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}

@@ -34,6 +34,7 @@ func (c *Client) StreamDeliveries(ctx context.Context, fn func(mockteamtailor.De
 		return fmt.Errorf("mock URL %q: %w", c.base, err)
 	}
 	req.Header.Set("Accept", "text/event-stream")
+	c.authorize(req)
 	resp, err := hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -45,7 +45,7 @@ type browser struct {
 	shots     int
 }
 
-func newBrowser(t *testing.T) (*browser, func()) {
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) (*browser, func()) {
 	t.Helper()
 	path := chromium()
 	if path == "" {
@@ -66,7 +66,7 @@ func newBrowser(t *testing.T) (*browser, func()) {
 	// This machine's network is closed: without the background-networking
 	// flags Chromium keeps trying to reach Google and floods refused
 	// connections.
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -82,7 +82,8 @@ func newBrowser(t *testing.T) (*browser, func()) {
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1400, 1000),
-	)
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, extra...)...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	if err := chromedp.Do(ctx); err != nil { // starts the browser
 		cancelCtx()

@@ -25,7 +25,10 @@ var funcs = template.FuncMap{
 	"when":     when,
 	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) },
 	"ms":       func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + " ms" },
-	"query":    func(k, v string) string { return url.Values{k: {v}}.Encode() },
+	// query is a URL query already encoded: typed as a URL so that
+	// html/template does not encode it again ("company%3d..." selects no
+	// company).
+	"query": func(k, v string) template.URL { return template.URL(url.Values{k: {v}}.Encode()) },
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
 			return fmt.Sprintf("%d %s", n, one)

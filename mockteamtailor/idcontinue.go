@@ -1,0 +1,75 @@
+package mockteamtailor
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+)
+
+// ContinueAfter moves a seeded ids past everything store holds, so that a
+// mock restarted with --seed and --state never hands out an id, a
+// partner-event id or a key twice (a result id acknowledged twice, a 409
+// on create, an event id equal to a live provider key).
+//
+// It reads what the store holds through the Store interface, whatever
+// keeps it on disk, and keys ids with a digest of it: the same seed and
+// the same stored state give the same ids, other state other ids. An
+// empty store leaves ids as they are, so a first start stays
+// reproducible.
+func ContinueAfter(ctx context.Context, store Store, ids *IDs) error {
+	digest, err := storedDigest(ctx, store)
+	if err != nil {
+		return fmt.Errorf("continue ids after the stored state: %w", err)
+	}
+	ids.Continue(digest)
+	return nil
+}
+
+// storedDigest hashes every stored thing that carries an id or a key; nil
+// when the store holds nothing.
+func storedDigest(ctx context.Context, store Store) ([]byte, error) {
+	partners, err := store.Partners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	companies, err := store.Companies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	results, err := store.AllResults(ctx, ResultFilter{})
+	if err != nil {
+		return nil, err
+	}
+	journal, err := store.Journal(ctx, JournalFilter{})
+	if err != nil {
+		return nil, err
+	}
+	_, candidates, err := store.Candidates(ctx, "", Page{Number: 1, Size: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(partners) == 0 && len(companies) == 0 && len(results) == 0 && len(journal) == 0 && candidates == 0 {
+		return nil, nil
+	}
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, v := range []any{partners, companies, results, candidates} {
+		if err := enc.Encode(v); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range partners {
+		acts, _, err := store.Activations(ctx, p.ID, Page{Number: 1, Size: 1 << 30})
+		if err != nil {
+			return nil, err
+		}
+		if err := enc.Encode(acts); err != nil {
+			return nil, err
+		}
+	}
+	for _, d := range journal {
+		fmt.Fprintf(h, "%d %s %s\n", d.ID, d.EventID, d.ResultID)
+	}
+	return h.Sum(nil), nil
+}
