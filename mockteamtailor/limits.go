@@ -44,6 +44,20 @@ const (
 // name order, and reports the size of the whole header block and whether
 // fields were dropped.
 func cutHeader(h http.Header, limit int) (out http.Header, size int, cut bool) {
+	for k, vs := range h {
+		for _, v := range vs {
+			size += len(k) + len(v) + 4
+		}
+	}
+	if size <= limit {
+		// The usual case, on the Partner API's hot path: one copy.
+		out = h.Clone()
+		if out == nil {
+			out = http.Header{}
+		}
+		return out, size, false
+	}
+	size = 0
 	out = make(http.Header, min(len(h), 64))
 	names := make([]string, 0, len(h))
 	for k := range h {

@@ -113,6 +113,10 @@ type messageView struct {
 	JSON      bool
 	Size      int
 	Truncated bool
+	// HeadersCut marks headers the journal cut; HeaderSize is what was
+	// sent in all.
+	HeadersCut bool
+	HeaderSize int
 }
 
 // signatureView explains the Teamtailor-Signature of a webhook or an
@@ -129,7 +133,7 @@ type signatureView struct {
 }
 
 func newMessageView(m mockteamtailor.HTTPMessage) messageView {
-	v := messageView{Size: m.BodySize, Truncated: m.BodyTruncated}
+	v := messageView{Size: m.BodySize, Truncated: m.BodyTruncated, HeadersCut: m.HeaderTruncated, HeaderSize: m.HeaderSize}
 	for _, k := range sortedKeys(m.Header) {
 		for _, val := range m.Header[k] {
 			v.Headers = append(v.Headers, keyValue{Key: k, Value: val})
