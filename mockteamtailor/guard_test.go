@@ -2,6 +2,7 @@ package mockteamtailor
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -181,4 +182,26 @@ func TestControlToken(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized || len(resp.Cookies()) != 0 {
 		t.Errorf("a wrong token link: %d, cookies %v", resp.StatusCode, resp.Cookies())
 	}
+}
+
+// FuzzHostPolicy: any Host header is judged without panicking, and with no
+// names added only IP addresses and localhost names pass.
+func FuzzHostPolicy(f *testing.F) {
+	for _, s := range []string{"127.0.0.1:8080", "[::1]:1", "localhost", "a.localhost:3", "evil.example", "evil.example:80", "[", "]:", ":", "", "LOCALHOST.", "xn--lcalhost", "127.0.0.1.evil"} {
+		f.Add(s)
+	}
+	p := NewHostPolicy("http://127.0.0.1:8080", nil)
+	f.Fuzz(func(t *testing.T, host string) {
+		if !p.Allows(host) {
+			return
+		}
+		h := host
+		if hh, _, err := net.SplitHostPort(host); err == nil {
+			h = hh
+		}
+		h = strings.TrimSuffix(strings.ToLower(strings.Trim(h, "[]")), ".")
+		if h != "" && net.ParseIP(h) == nil && h != "localhost" && !strings.HasSuffix(h, ".localhost") {
+			t.Errorf("Allows(%q) with no names added", host)
+		}
+	})
 }
