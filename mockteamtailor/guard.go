@@ -154,8 +154,8 @@ func (s *Server) controlGuard(next http.Handler) http.Handler {
 	})
 }
 
-// controlMediaType refuses bodies that are not application/json on the
-// control API. A page on another site can send text/plain, form-encoded
+// controlMediaType refuses bodies that are not JSON (application/json or
+// a +json type) on the control API. A page on another site can send text/plain, form-encoded
 // and multipart bodies without asking (an HTML form, a no-cors fetch);
 // application/json it cannot. Uploads carry the file's own type and rely
 // on the cross-site check and the token.
@@ -172,7 +172,10 @@ func controlMediaType(r *http.Request) error {
 		return nil // no body: reset, replay, actions
 	}
 	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil || mt != "application/json" {
+	// application/json and the +json types (the Partner API's
+	// application/vnd.api+json) alike: no page can send either cross-site
+	// without a CORS preflight, which the mock never answers.
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 		if ct == "" {
 			ct = "none"
 		}
