@@ -11,6 +11,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // resultRun is one webhook and the result posts it led to, shared by the
@@ -168,7 +169,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 				return ""
 			})
 			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer,
-				"send \"Content-Type: %s\"; the Partner API answers 415 to any other media type", mockteamtailor.MediaType))
+				"send \"Content-Type: %s\"; the Partner API answers 415 to any other media type", protocol.MediaType))
 		})
 
 	framework.ConformanceIt("results/body-schema", "§2, §2.3",
@@ -226,7 +227,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 			var last *framework.Exchange
 			Consistently(func() string {
 				statuses := []string{"sending"}
-				if applied, _, _ := mockteamtailor.CheckWebhookResponse([]byte(run.answer.ResponseBody)); applied {
+				if applied, _, _ := protocol.CheckWebhookResponse([]byte(run.answer.ResponseBody)); applied {
 					if s, ok := framework.AnswerStatus([]byte(run.answer.ResponseBody)); ok {
 						statuses = append(statuses, s)
 					}

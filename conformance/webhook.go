@@ -10,7 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // typical is the candidate of the ordinary webhook: the one a recruiter
@@ -108,7 +108,7 @@ var _ = Describe("Webhooks: POST /webhook", framework.LabelWebhook, func() {
 			w := f.NewWebhook(ctx, typical, false)
 			x := f.PostWebhook(ctx, "POST /webhook, signed, typical candidate", w, framework.Sign(w.EventID))
 			framework.Depends(x.Success(), "the webhook got no 2xx (see webhook/signed-accepted)")
-			applied, invalid, note := mockteamtailor.CheckWebhookResponse([]byte(x.ResponseBody))
+			applied, invalid, note := protocol.CheckWebhookResponse([]byte(x.ResponseBody))
 			if !applied && !invalid {
 				framework.Note("the answer holds no partner_result_attributes (%s): Teamtailor ignores its body", note)
 				return

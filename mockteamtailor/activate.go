@@ -12,13 +12,14 @@ import (
 	"unicode"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
 // ActivationFormResult is the activation form a company is shown.
 type ActivationFormResult struct {
-	Form     Form            `json:"form"`
+	Form     protocol.Form   `json:"form"`
 	Document json.RawMessage `json:"document"`
 	// Dynamic is set when the form was fetched from BASE_URL/activation.
 	Dynamic    bool  `json:"dynamic"`
@@ -69,7 +70,7 @@ func (s *Server) activationForm(ctx context.Context, p Partner, companyUUID stri
 		case x.status() != http.StatusOK:
 			verdict, reason = VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with an activation config; body: %s", x.status(), excerpt(x.respBody))
 		default:
-			form, problems := ParseForm("activation-config", x.respBody)
+			form, problems := protocol.ParseForm("activation-config", x.respBody)
 			if len(problems) > 0 {
 				verdict, reason = VerdictInvalid, "the response is not a valid activation config: "+problemList(problems)
 			} else {
@@ -84,14 +85,14 @@ func (s *Server) activationForm(ctx context.Context, p Partner, companyUUID stri
 		}
 		return res, nil
 	case p.WebhookActivationConfig != nil:
-		form, problems := ParseForm("activation-config", p.WebhookActivationConfig)
+		form, problems := protocol.ParseForm("activation-config", p.WebhookActivationConfig)
 		if len(problems) > 0 {
 			return ActivationFormResult{}, errConflictf("the partner's static webhook-activation-config is not valid: %s", problemList(problems))
 		}
 		return ActivationFormResult{Form: form, Document: p.WebhookActivationConfig}, nil
 	}
 	empty := json.RawMessage(`{"config":{"fields":[]}}`)
-	return ActivationFormResult{Form: Form{Fields: []FormField{}}, Document: empty}, nil
+	return ActivationFormResult{Form: protocol.Form{Fields: []protocol.FormField{}}, Document: empty}, nil
 }
 
 // ActivateRequest is a company filling in a partner's activation form.
@@ -264,16 +265,16 @@ func (s *Server) validateActivation(ctx context.Context, p Partner, act Activati
 	return true, nil, d.ID, nil
 }
 
-func hasValueFields(f Form) bool {
-	return slices.ContainsFunc(f.Fields, FormField.HasValue)
+func hasValueFields(f protocol.Form) bool {
+	return slices.ContainsFunc(f.Fields, protocol.FormField.HasValue)
 }
 
 // planMappings decides, for each customFieldMapping entry, the company
 // field it maps to (PROTOCOL §4): select and multiselect without options
 // are skipped, unknown types ignored, apiName normalised to kebab-case.
-func planMappings(decls []CustomFieldMappingDecl, company Company, chosen map[string]string) ([]FieldMapping, error) {
+func planMappings(decls []protocol.CustomFieldMappingDecl, company Company, chosen map[string]string) ([]FieldMapping, error) {
 	var out []FieldMapping
-	var problems Errors
+	var problems protocol.Errors
 	known := map[string]bool{}
 	for _, d := range decls {
 		api := KebabCase(d.APIName)
@@ -284,7 +285,7 @@ func planMappings(decls []CustomFieldMappingDecl, company Company, chosen map[st
 		m := FieldMapping{Name: d.Name, APIName: api, Type: d.Type, MappedFrom: api, Created: true, Options: d.Options}
 		if target, ok := chosen[api]; ok && target != "" {
 			if !slices.ContainsFunc(company.CustomFields, func(f CustomFieldDef) bool { return f.APIName == target }) {
-				problems = append(problems, errInvalid("/mapping/"+pointerEscape(api), "%s has no custom field %q to map %q onto", company.Name, target, api))
+				problems = append(problems, errInvalid("/mapping/"+protocol.PointerEscape(api), "%s has no custom field %q to map %q onto", company.Name, target, api))
 				continue
 			}
 			m.MappedFrom, m.Created = target, false
@@ -293,7 +294,7 @@ func planMappings(decls []CustomFieldMappingDecl, company Company, chosen map[st
 	}
 	for api := range chosen {
 		if !known[api] {
-			problems = append(problems, errInvalid("/mapping/"+pointerEscape(api), "the activation config declares no custom field %q to map", api))
+			problems = append(problems, errInvalid("/mapping/"+protocol.PointerEscape(api), "the activation config declares no custom field %q to map", api))
 		}
 	}
 	if len(problems) > 0 {

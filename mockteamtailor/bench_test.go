@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 const (
@@ -105,9 +106,9 @@ func newPartnerRequest(baseURL, apiKey, method, path string, body []byte) (*http
 	}
 	req.Header.Set("Authorization", "Token "+apiKey)
 	req.Header.Set("X-Api-Version", mockteamtailor.APIVersion)
-	req.Header.Set("Accept", mockteamtailor.MediaType)
+	req.Header.Set("Accept", protocol.MediaType)
 	if body != nil {
-		req.Header.Set("Content-Type", mockteamtailor.MediaType)
+		req.Header.Set("Content-Type", protocol.MediaType)
 	}
 	return req, nil
 }
@@ -263,7 +264,7 @@ func BenchmarkBaseline(b *testing.B) {
 	length := strconv.Itoa(len(fixed))
 
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", mockteamtailor.MediaType)
+		w.Header().Set("Content-Type", protocol.MediaType)
 		w.Header().Set("Content-Length", length)
 		w.WriteHeader(http.StatusOK)
 		w.Write(fixed)
@@ -326,32 +327,19 @@ func storedResult(ids *mockteamtailor.IDs, n int, now time.Time) mockteamtailor.
 	str := func(s string) *string { return &s }
 	jobID := int64(attrs["job-id"].(int))
 	score := attrs["assessment"].(map[string]any)["score"].(float64)
-	duration, _ := mockteamtailor.ParseDuration("0:32:14")
+	duration, _ := protocol.ParseDuration("0:32:14")
 	details, err := json.Marshal(attrs["details"])
 	if err != nil {
 		panic(err)
 	}
-	return mockteamtailor.PartnerResult{
-		ID:          ids.UUID(),
-		PartnerID:   benchPartnerID,
-		Status:      "completed",
-		CandidateID: int64(attrs["candidate-id"].(int)),
-		JobID:       &jobID,
-		Summary:     str(attrs["summary"].(string)),
-		URL:         str(attrs["url"].(string)),
-		Assessment: mockteamtailor.Assessment{
-			Score:    &score,
-			Grade:    str(string([]byte("might_be_fit"))),
-			Duration: &duration,
-		},
-		Details: details,
-		Attachments: []mockteamtailor.Attachment{
-			{URL: fmt.Sprintf("https://assessments.example.com/reports/%d.pdf", 100000+n), Description: string([]byte("Full report"))},
-			{URL: fmt.Sprintf("https://assessments.example.com/recordings/%d", 100000+n), Description: string([]byte("Screen recording"))},
-		},
-		CreatedAt: now,
-		UpdatedAt: now,
-	}
+	return mockteamtailor.PartnerResult{ID: ids.UUID(), PartnerID: benchPartnerID, CreatedAt: now, UpdatedAt: now, ResultAttributes: protocol.ResultAttributes{Status: "completed", CandidateID: int64(attrs["candidate-id"].(int)), JobID: &jobID, Summary: str(attrs["summary"].(string)), URL: str(attrs["url"].(string)), Assessment: protocol.Assessment{
+		Score:    &score,
+		Grade:    str(string([]byte("might_be_fit"))),
+		Duration: &duration,
+	}, Details: details, Attachments: []protocol.Attachment{
+		{URL: fmt.Sprintf("https://assessments.example.com/reports/%d.pdf", 100000+n), Description: string([]byte("Full report"))},
+		{URL: fmt.Sprintf("https://assessments.example.com/recordings/%d", 100000+n), Description: string([]byte("Screen recording"))},
+	}}}
 }
 
 // heapStore fills fresh in-memory stores with realistic results and

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // ParseCaptures reads every form a team has: a body, a journal entry, a
@@ -68,7 +70,7 @@ func FuzzParseCaptures(f *testing.F) {
 			if !json.Valid(c.Body) {
 				t.Fatalf("capture %s is not JSON: %q", c.Source, c.Body)
 			}
-			_ = CheckCapture(c.Body)
+			_ = protocol.CheckCapture(c.Body)
 		}
 	})
 }
@@ -77,7 +79,7 @@ func FuzzCheckCapture(f *testing.F) {
 	f.Add([]byte(`{"partner-event":{"id":1,"candidate":{"phone":5,"x":null}},"company":[]}`))
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(CheckCapture(data)) > maxDeviations {
+		if len(protocol.CheckCapture(data)) > protocol.MaxDeviations {
 			t.Fatal("more deviations than the bound")
 		}
 	})

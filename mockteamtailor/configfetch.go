@@ -8,17 +8,18 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // errPartner is a 502: the partner's answer made the operation impossible.
 // The detail says what was wrong and which journal entry holds it.
-func errPartner(format string, args ...any) *Error {
+func errPartner(format string, args ...any) *protocol.Error {
 	return newError(http.StatusBadGateway, "Partner error", format, args...)
 }
 
 // errConflictf is a 409: the operation does not fit the current state.
-func errConflictf(format string, args ...any) *Error {
+func errConflictf(format string, args ...any) *protocol.Error {
 	return newError(http.StatusConflict, "Conflict", format, args...)
 }
 
@@ -38,7 +39,7 @@ type ConfigRequest struct {
 
 // ConfigResult is the form a trigger is configured with.
 type ConfigResult struct {
-	Form     Form            `json:"form"`
+	Form     protocol.Form   `json:"form"`
 	Document json.RawMessage `json:"document"`
 	// Static is set when the partner's static webhook-config was used and
 	// nothing was fetched.
@@ -81,7 +82,7 @@ func (s *Server) FetchConfig(ctx context.Context, req ConfigRequest) (ConfigResu
 		return ConfigResult{}, err
 	}
 	if p.WebhookConfig != nil {
-		form, problems := ParseForm("config", p.WebhookConfig)
+		form, problems := protocol.ParseForm("config", p.WebhookConfig)
 		if len(problems) > 0 {
 			return ConfigResult{}, errConflictf("the partner's static webhook-config is not valid: %s", problemList(problems))
 		}
@@ -127,16 +128,16 @@ func (s *Server) FetchConfig(ctx context.Context, req ConfigRequest) (ConfigResu
 }
 
 // interpretConfig judges a /config response.
-func interpretConfig(x *outbound) (Form, string, string) {
+func interpretConfig(x *outbound) (protocol.Form, string, string) {
 	switch {
 	case x.failure != "":
-		return Form{}, VerdictError, x.failure
+		return protocol.Form{}, VerdictError, x.failure
 	case x.status() != http.StatusOK:
-		return Form{}, VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with a config document; body: %s", x.status(), excerpt(x.respBody))
+		return protocol.Form{}, VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with a config document; body: %s", x.status(), excerpt(x.respBody))
 	}
-	form, problems := ParseForm("config", x.respBody)
+	form, problems := protocol.ParseForm("config", x.respBody)
 	if len(problems) > 0 {
-		return Form{}, VerdictInvalid, "the response is not a valid config document: " + problemList(problems)
+		return protocol.Form{}, VerdictInvalid, "the response is not a valid config document: " + problemList(problems)
 	}
 	if msg, ok := form.ErrorMessage(); ok {
 		return form, VerdictOK, "a config with an error field: " + msg
@@ -148,7 +149,7 @@ func interpretConfig(x *outbound) (Form, string, string) {
 // webhook-data. Values "upload:<id>" of file fields become signed URLs of
 // the uploaded file (PROTOCOL §1.1). A form with an error field refuses
 // everything.
-func (s *Server) PickValues(form Form, picked map[string]string) (map[string]string, error) {
+func (s *Server) PickValues(form protocol.Form, picked map[string]string) (map[string]string, error) {
 	if msg, ok := form.ErrorMessage(); ok {
 		return nil, newError(http.StatusUnprocessableEntity, "Blocked by the partner", "the partner's config has an error field, which blocks saving: %s", msg)
 	}
@@ -163,34 +164,34 @@ func (s *Server) PickValues(form Form, picked map[string]string) (map[string]str
 		}
 		id, isUpload := strings.CutPrefix(v, "upload:")
 		if !isUpload {
-			return nil, problemsError("/data", []Problem{{Pointer: f.ID, Message: fmt.Sprintf("%s is a file field: upload the file (POST /mock/v1/uploads) and give \"upload:<id>\"", fieldName(f))}})
+			return nil, problemsError("/data", []protocol.Problem{{Pointer: f.ID, Message: fmt.Sprintf("%s is a file field: upload the file (POST /mock/v1/uploads) and give \"upload:<id>\"", protocol.FieldName(f))}})
 		}
 		s.files.mu.Lock()
 		_, exists := s.files.files[id]
 		s.files.mu.Unlock()
 		if !exists {
-			return nil, problemsError("/data", []Problem{{Pointer: f.ID, Message: fmt.Sprintf("there is no upload %q", id)}})
+			return nil, problemsError("/data", []protocol.Problem{{Pointer: f.ID, Message: fmt.Sprintf("there is no upload %q", id)}})
 		}
 		values[f.ID] = s.fileURL(id, s.clock())
 	}
-	return WebhookData(values), nil
+	return protocol.WebhookData(values), nil
 }
 
 // problemsError turns form problems into one 422 per problem, each
 // pointing at base/<field>.
-func problemsError(base string, problems []Problem) error {
-	var out Errors
+func problemsError(base string, problems []protocol.Problem) error {
+	var out protocol.Errors
 	for _, p := range problems {
 		ptr := base
 		if p.Pointer != "" {
-			ptr += "/" + pointerEscape(strings.TrimPrefix(p.Pointer, "/"))
+			ptr += "/" + protocol.PointerEscape(strings.TrimPrefix(p.Pointer, "/"))
 		}
 		out = append(out, errInvalid(ptr, "%s", p.Message))
 	}
 	return out
 }
 
-func problemList(problems []Problem) string {
+func problemList(problems []protocol.Problem) string {
 	parts := make([]string, 0, len(problems))
 	for _, p := range problems {
 		parts = append(parts, p.String())
@@ -205,16 +206,5 @@ func excerpt(b []byte) string {
 	if s == "" {
 		return "(empty)"
 	}
-	return cut(s, n)
-}
-
-// cut shortens s to at most n bytes on a rune boundary, marking the cut.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
+	return protocol.Cut(s, n)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // The control API (/mock/v1) is the mock's own admin surface, not
@@ -178,7 +179,7 @@ type partnerInput struct {
 
 // apply writes the given settings onto p, checking each.
 func (in partnerInput) apply(p *Partner) error {
-	var problems Errors
+	var problems protocol.Errors
 	setString := func(dst *string, v *string) {
 		if v != nil {
 			*dst = *v
@@ -203,7 +204,7 @@ func (in partnerInput) apply(p *Partner) error {
 	if in.BaseURL != nil {
 		if *in.BaseURL == "" {
 			p.BaseURL = ""
-		} else if err := decodeHTTPURL(*in.BaseURL, &p.BaseURL); err != nil {
+		} else if err := protocol.DecodeHTTPURL(*in.BaseURL, &p.BaseURL); err != nil {
 			problems = append(problems, errInvalid("/baseUrl", "baseUrl %v", err))
 		} else {
 			p.BaseURL = strings.TrimRight(p.BaseURL, "/")
@@ -217,15 +218,15 @@ func (in partnerInput) apply(p *Partner) error {
 	}{{in.WebhookConfig, &p.WebhookConfig, "config", "/webhookConfig"}, {in.WebhookActivationConfig, &p.WebhookActivationConfig, "activation-config", "/webhookActivationConfig"}} {
 		switch {
 		case c.raw == nil:
-		case isNull(c.raw):
+		case protocol.IsNull(c.raw):
 			*c.dst = nil
-		case c.schema == "activation-config" && bytes.Equal(compactJSON(c.raw), []byte("{}")):
+		case c.schema == "activation-config" && bytes.Equal(protocol.CompactJSON(c.raw), []byte("{}")):
 			*c.dst = json.RawMessage("{}")
 		default:
-			for _, prob := range CheckConfig(c.schema, c.raw) {
+			for _, prob := range protocol.CheckConfig(c.schema, c.raw) {
 				problems = append(problems, errInvalid(c.ptr+prob.Pointer, "%s", prob.Message))
 			}
-			*c.dst = compactJSON(c.raw)
+			*c.dst = protocol.CompactJSON(c.raw)
 		}
 	}
 	setBool(&p.DynamicActivationConfig, in.DynamicActivationConfig)
@@ -380,7 +381,7 @@ type companyInput struct {
 	Name         string           `json:"name"`
 	URL          string           `json:"url"`
 	Logotype     string           `json:"logotype"`
-	Users        []User           `json:"users"`
+	Users        []protocol.User  `json:"users"`
 	CustomFields []CustomFieldDef `json:"customFields"`
 	APITokens    []string         `json:"apiTokens"`
 	// SeedData fills the company with every job and candidate fixture.
@@ -390,7 +391,7 @@ type companyInput struct {
 func (s *Server) handleCompaniesList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		cs, err := s.store.Companies(r.Context())
-		return http.StatusOK, map[string]any{"companies": nonNil(cs)}, err
+		return http.StatusOK, map[string]any{"companies": protocol.NonNil(cs)}, err
 	}
 }
 
@@ -455,18 +456,18 @@ func (s *Server) handleCompanyShow() controlFunc {
 }
 
 type jobInput struct {
-	CompanyUUID  string        `json:"companyUuid"`
-	Fixture      string        `json:"fixture"`
-	Title        string        `json:"title"`
-	Tags         []string      `json:"tags"`
-	Stages       []Stage       `json:"stages"`
-	CustomFields []CustomField `json:"customFields"`
+	CompanyUUID  string                 `json:"companyUuid"`
+	Fixture      string                 `json:"fixture"`
+	Title        string                 `json:"title"`
+	Tags         []string               `json:"tags"`
+	Stages       []Stage                `json:"stages"`
+	CustomFields []protocol.CustomField `json:"customFields"`
 }
 
 func (s *Server) handleJobsList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		js, err := s.store.Jobs(r.Context(), r.URL.Query().Get("company"))
-		return http.StatusOK, map[string]any{"jobs": nonNil(js)}, err
+		return http.StatusOK, map[string]any{"jobs": protocol.NonNil(js)}, err
 	}
 }
 
@@ -499,7 +500,7 @@ func (s *Server) handleJobCreate() controlFunc {
 		if in.CustomFields != nil {
 			j.CustomFields = in.CustomFields
 		}
-		j.Tags, j.CustomFields = nonNil(j.Tags), nonNil(j.CustomFields)
+		j.Tags, j.CustomFields = protocol.NonNil(j.Tags), protocol.NonNil(j.CustomFields)
 		switch {
 		case j.Title == "":
 			return 0, nil, errInvalid("/title", "title is required (or a fixture: %s)", strings.Join(fixtures.Names(fixtures.KindJobs), ", "))
@@ -588,7 +589,7 @@ func (s *Server) handleCandidatesList() controlFunc {
 			page.Size = int(min(n, 10000))
 		}
 		cs, total, err := s.store.Candidates(r.Context(), r.URL.Query().Get("company"), page)
-		return http.StatusOK, map[string]any{"candidates": nonNil(cs), "total": total, "page": page.Number, "size": page.Size}, err
+		return http.StatusOK, map[string]any{"candidates": protocol.NonNil(cs), "total": total, "page": page.Number, "size": page.Size}, err
 	}
 }
 
@@ -603,7 +604,7 @@ func (s *Server) handleCandidateCreate() controlFunc {
 		if _, err := s.store.Company(r.Context(), in.CompanyUUID); err != nil {
 			return 0, nil, errInvalid("/companyUuid", "there is no company %q", in.CompanyUUID)
 		}
-		var datas []Candidate
+		var datas []protocol.Candidate
 		sources := 0
 		if in.Fixture != "" {
 			sources++
@@ -615,7 +616,7 @@ func (s *Server) handleCandidateCreate() controlFunc {
 		}
 		if in.Candidate != nil {
 			sources++
-			c, err := DecodeCandidate(in.Candidate)
+			c, err := protocol.DecodeCandidate(in.Candidate)
 			if err != nil {
 				return 0, nil, errInvalid("/candidate", "%v", err)
 			}
@@ -637,7 +638,7 @@ func (s *Server) handleCandidateCreate() controlFunc {
 			// calls do not repeat the same people (same uuids and names).
 			seed := in.Seed ^ uint64(held)*0x9e3779b97f4a7c15
 			for i, raw := range fixtures.GenerateCandidates(seed, int64(held)+1, in.Generate) {
-				c, err := DecodeCandidate(raw)
+				c, err := protocol.DecodeCandidate(raw)
 				if err != nil {
 					return 0, nil, fmt.Errorf("generated candidate %d: %w", i, err)
 				}
@@ -771,7 +772,7 @@ func (s *Server) handleDeactivate() controlFunc {
 func (s *Server) handleTriggersList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		ts, err := s.store.Triggers(r.Context(), r.URL.Query().Get("partner"))
-		return http.StatusOK, map[string]any{"triggers": nonNil(ts)}, err
+		return http.StatusOK, map[string]any{"triggers": protocol.NonNil(ts)}, err
 	}
 }
 
@@ -889,7 +890,7 @@ func (s *Server) handleDeliveriesList() controlFunc {
 		if limit > 0 && len(ds) > limit {
 			ds = ds[len(ds)-limit:]
 		}
-		return http.StatusOK, map[string]any{"deliveries": nonNil(ds), "total": total}, nil
+		return http.StatusOK, map[string]any{"deliveries": protocol.NonNil(ds), "total": total}, nil
 	}
 }
 
@@ -1012,7 +1013,11 @@ func (s *Server) handleResultsList() controlFunc {
 			return 0, nil, err
 		}
 		q := r.URL.Query()
-		rs, err := s.store.AllResults(r.Context(), ResultFilter{PartnerID: q.Get("partner"), CandidateID: cand, EventID: q.Get("event"), Status: q.Get("status")})
+		status := protocol.Status(q.Get("status"))
+		if status != "" && !status.Valid() {
+			return 0, nil, errBadRequest("status %q is not a result status; use one of %s", status, protocol.QuoteList(protocol.StatusNames()))
+		}
+		rs, err := s.store.AllResults(r.Context(), ResultFilter{PartnerID: q.Get("partner"), CandidateID: cand, EventID: q.Get("event"), Status: status})
 		out := make([]resultView, 0, len(rs))
 		for _, res := range rs {
 			out = append(out, resultView{PartnerResult: res, UpdateURL: s.ResultURL(res.ID)})

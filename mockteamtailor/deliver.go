@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mockteamtailor/mockteamtailor/schemas"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // maxFailureMessage is how much of a partner's error body becomes the
@@ -28,7 +28,7 @@ type EventSpec struct {
 	Stage *Stage
 	// Trigger and TriggeredBy are set for stage triggers only.
 	Trigger     *Trigger
-	TriggeredBy *User
+	TriggeredBy *protocol.User
 	WebhookData map[string]string
 }
 
@@ -36,14 +36,14 @@ type EventSpec struct {
 // the stored candidate plus its job; job offers only when the partner
 // includes them, uploads and resume only when enabled, onboardings when
 // the company has them, mapped custom fields with mapped-from.
-func BuildCandidate(spec EventSpec) Candidate {
+func BuildCandidate(spec EventSpec) protocol.Candidate {
 	// The record is a copy from the store; only its lists need copying
 	// before they are changed below.
 	c := cloneCandidate(spec.Candidate).Data
 	c.ID = spec.Candidate.ID
 	c.Job = nil
 	if spec.Job != nil {
-		j := &EventJob{ID: spec.Job.ID, Title: spec.Job.Title, Tags: nonNil(spec.Job.Tags), CustomFields: nonNil(spec.Job.CustomFields)}
+		j := &protocol.EventJob{ID: spec.Job.ID, Title: spec.Job.Title, Tags: protocol.NonNil(spec.Job.Tags), CustomFields: protocol.NonNil(spec.Job.CustomFields)}
 		if app, ok := spec.Candidate.Application(spec.Job.ID); ok {
 			j.Status.Rejected = app.Rejected
 			if st, ok := spec.Job.Stage(app.StageID); ok {
@@ -63,65 +63,59 @@ func BuildCandidate(spec EventSpec) Candidate {
 	case !spec.Partner.IncludeJobOffers:
 		c.JobOffers = nil
 	case c.JobOffers == nil:
-		c.JobOffers = &[]JobOffer{}
+		c.JobOffers = &[]protocol.JobOffer{}
 	}
 	if !spec.Partner.IncludeUploads {
 		c.Uploads, c.Resume = nil, nil
 	}
-	c.Tags = nonNil(c.Tags)
-	c.Locations = nonNil(c.Locations)
-	c.Questions = nonNil(c.Questions)
-	c.Referrals = nonNil(c.Referrals)
-	c.CustomFields = mapCustomFields(nonNil(c.CustomFields), spec.Activation.Mappings)
+	c.Tags = protocol.NonNil(c.Tags)
+	c.Locations = protocol.NonNil(c.Locations)
+	c.Questions = protocol.NonNil(c.Questions)
+	c.Referrals = protocol.NonNil(c.Referrals)
+	c.CustomFields = mapCustomFields(protocol.NonNil(c.CustomFields), spec.Activation.Mappings)
 	return c
 }
 
 // mapCustomFields adds the values of mapped company fields under the
 // partner's apiName with mapped-from, only where the candidate has a
 // value (PROTOCOL §4).
-func mapCustomFields(fields []CustomField, mappings []FieldMapping) []CustomField {
+func mapCustomFields(fields []protocol.CustomField, mappings []FieldMapping) []protocol.CustomField {
 	out := slices.Clone(fields)
 	for _, m := range mappings {
-		i := slices.IndexFunc(out, func(f CustomField) bool { return f.APIName == m.MappedFrom })
-		if i < 0 || isNull(out[i].Value) || len(out[i].Value) == 0 {
+		i := slices.IndexFunc(out, func(f protocol.CustomField) bool { return f.APIName == m.MappedFrom })
+		if i < 0 || protocol.IsNull(out[i].Value) || len(out[i].Value) == 0 {
 			continue
 		}
 		if m.APIName == m.MappedFrom {
 			out[i].MappedFrom = m.MappedFrom
 			continue
 		}
-		out = append(out, CustomField{APIName: m.APIName, Value: out[i].Value, Type: out[i].Type, MappedFrom: m.MappedFrom})
+		out = append(out, protocol.CustomField{APIName: m.APIName, Value: out[i].Value, Type: out[i].Type, MappedFrom: m.MappedFrom})
 	}
 	return out
 }
 
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
 // newEvent builds the webhook body and the partner result it announces,
 // in status sending with an update-url on the mock's Partner API.
-func (s *Server) newEvent(spec EventSpec) (WebhookBody, PartnerResult) {
+func (s *Server) newEvent(spec EventSpec) (protocol.WebhookBody, PartnerResult) {
 	eventID, resultID := s.ids.EventID(), s.ids.UUID()
 	data := spec.WebhookData
 	if data == nil {
 		data = map[string]string{}
 	}
-	body := WebhookBody{
-		PartnerEvent: PartnerEvent{
+	body := protocol.WebhookBody{
+		PartnerEvent: protocol.PartnerEvent{
 			ID:            eventID,
 			WebhookData:   data,
-			PartnerResult: EventResult{ID: resultID, Status: "sending", UpdateURL: s.ResultURL(resultID)},
+			PartnerResult: protocol.EventResult{ID: resultID, Status: "sending", UpdateURL: s.ResultURL(resultID)},
 			Candidate:     BuildCandidate(spec),
 		},
-		Company: EventCompany{UUID: spec.Company.UUID, Name: spec.Company.Name, URL: spec.Company.URL, Logotype: spec.Company.Logotype},
+		Company: protocol.EventCompany{UUID: spec.Company.UUID, Name: spec.Company.Name, URL: spec.Company.URL, Logotype: spec.Company.Logotype},
 	}
 	now := s.clock()
-	res := PartnerResult{ID: resultID, PartnerID: spec.Partner.ID, Status: "sending", CandidateID: spec.Candidate.ID,
-		CompanyUUID: spec.Company.UUID, EventID: eventID, CreatedAt: now, UpdatedAt: now}
+	res := PartnerResult{ID: resultID, PartnerID: spec.Partner.ID,
+		ResultAttributes: protocol.ResultAttributes{Status: protocol.StatusSending, CandidateID: spec.Candidate.ID},
+		CompanyUUID:      spec.Company.UUID, EventID: eventID, CreatedAt: now, UpdatedAt: now}
 	if spec.Job != nil {
 		id := spec.Job.ID
 		res.JobID = &id
@@ -202,16 +196,16 @@ func interpretWebhook(x *outbound) (verdict, reason string, update func(*Partner
 		msg := x.failure
 		return VerdictError, msg, deliveryFailed(msg)
 	case st >= 200 && st < 300:
-		patch, note, invalid := webhookResponseAttrs(x.respBody)
+		patch, note, invalid := protocol.WebhookResponseAttrs(x.respBody)
 		update = func(r *PartnerResult) {
 			// The partner may have posted its result already; never move
 			// it back to sent.
 			// A replay that now succeeds undoes the failure the mock set.
-			if r.Status == "sending" || (r.Status == "failed" && r.DeliveryFailed) {
-				r.Status, r.Message, r.DeliveryFailed = "sent", "", false
+			if r.Status == protocol.StatusSending || (r.Status == protocol.StatusFailed && r.DeliveryFailed) {
+				r.Status, r.Message, r.DeliveryFailed = protocol.StatusSent, "", false
 			}
 			if patch != nil {
-				patch(r)
+				patch(&r.ResultAttributes)
 			}
 		}
 		if invalid {
@@ -223,7 +217,7 @@ func interpretWebhook(x *outbound) (verdict, reason string, update func(*Partner
 		if msg == "" {
 			msg = fmt.Sprintf("the partner answered %d with an empty body", st)
 		}
-		msg = cut(msg, maxFailureMessage)
+		msg = protocol.Cut(msg, maxFailureMessage)
 		reason := fmt.Sprintf("answered %d: %s", st, msg)
 		if ct := x.resp.Header.Get("Content-Type"); looksStructured(x.respBody) {
 			reason += fmt.Sprintf(" (the error body should be a plain string; it is %s)", orDefault(ct, "structured"))
@@ -257,61 +251,4 @@ func orDefault(s, d string) string {
 		return d
 	}
 	return s
-}
-
-// webhookResponseAttrs reads partner_result_attributes from a 2xx body.
-// It applies only if every given field is valid (PROTOCOL §1.3); only
-// assessment.score is read from assessment. A body that is not such a
-// document is ignored.
-func webhookResponseAttrs(body []byte) (apply func(*PartnerResult), note string, invalid bool) {
-	trimmed := bytes.TrimSpace(body)
-	var doc map[string]json.RawMessage
-	if len(trimmed) == 0 {
-		return nil, "no body", false
-	}
-	if json.Unmarshal(trimmed, &doc) != nil {
-		return nil, "the body is not JSON and was ignored", false
-	}
-	raw, ok := doc["partner_result_attributes"]
-	if !ok {
-		return nil, "the body has no partner_result_attributes and was ignored", false
-	}
-	if err := schemas.Validate("webhook-response", trimmed); err != nil {
-		return nil, err.Error(), true
-	}
-	decoded, err := decodeValue(raw)
-	attrs, _ := decoded.(map[string]any)
-	if err != nil {
-		return nil, err.Error(), true
-	}
-	write := map[string]any{}
-	for _, k := range []string{"status", "details", "attachments"} {
-		if v, ok := attrs[k]; ok {
-			write[k] = v
-		}
-	}
-	var score *float64
-	if a, ok := attrs["assessment"].(map[string]any); ok && a["score"] != nil {
-		v, err := decodeScore(a["score"])
-		if err != nil {
-			return nil, "assessment.score " + err.Error(), true
-		}
-		score = &v
-	}
-	patch, problems := validateResultAttrs(write, false)
-	if len(problems) > 0 {
-		return nil, problems.Error(), true
-	}
-	return func(r *PartnerResult) {
-		// The partner may have posted its final result through the
-		// Partner API before the mock read this answer: an answer never
-		// moves a completed or failed result back.
-		if final := r.Status == "completed" || r.Status == "failed"; final && patch.Status.Set {
-			patch.Status.Set = false
-		}
-		patch.apply(r)
-		if score != nil {
-			r.Assessment.Score = score
-		}
-	}, "partner_result_attributes applied", false
 }

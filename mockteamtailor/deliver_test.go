@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
@@ -122,7 +123,7 @@ func TestStageTriggerDeliversSignedWebhook(t *testing.T) {
 	if err := schemas.Validate("webhook", h.Body); err != nil {
 		t.Errorf("webhook body does not match the schema: %v\n%s", err, h.Body)
 	}
-	var body WebhookBody
+	var body protocol.WebhookBody
 	if err := json.Unmarshal(h.Body, &body); err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +201,7 @@ func TestBulkTrigger(t *testing.T) {
 		if _, has := raw.PartnerEvent.Candidate["job"]; has {
 			t.Errorf("bulk webhook has a job key: %s", h.Body)
 		}
-		var b WebhookBody
+		var b protocol.WebhookBody
 		json.Unmarshal(h.Body, &b)
 		events[b.PartnerEvent.ID] = true
 	}

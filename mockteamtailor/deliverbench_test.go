@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 const (
@@ -85,7 +86,7 @@ func BenchmarkBulkDeliveries(b *testing.B) {
 	}
 	candidateIDs := make([]int64, 0, benchBulkCandidates)
 	for _, raw := range fixtures.GenerateCandidates(1, 1, benchBulkCandidates) {
-		c, err := DecodeCandidate(raw)
+		c, err := protocol.DecodeCandidate(raw)
 		if err != nil {
 			b.Fatal(err)
 		}

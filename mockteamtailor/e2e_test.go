@@ -31,6 +31,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
@@ -365,7 +366,7 @@ func partnerAPI(t *testing.T, method, fullURL, key, body string) response {
 	hr.Header.Set("Authorization", "Token "+key)
 	hr.Header.Set("X-Api-Version", APIVersion)
 	if body != "" {
-		hr.Header.Set("Content-Type", MediaType)
+		hr.Header.Set("Content-Type", protocol.MediaType)
 	}
 	resp, err := http.DefaultClient.Do(hr)
 	if err != nil {
@@ -415,9 +416,9 @@ func errorDetails(t *testing.T, r response) string {
 	return strings.Join(details, " | ")
 }
 
-func webhookOf(t *testing.T, body []byte) WebhookBody {
+func webhookOf(t *testing.T, body []byte) protocol.WebhookBody {
 	t.Helper()
-	var b WebhookBody
+	var b protocol.WebhookBody
 	if err := json.Unmarshal(body, &b); err != nil {
 		t.Fatalf("webhook body: %v\n%s", err, body)
 	}
@@ -694,14 +695,14 @@ func TestE2EWebhookResponseAttributes(t *testing.T) {
 		wantStatus  string
 		wantScore   *float64
 		wantDetails string
-		wantAttach  []Attachment
+		wantAttach  []protocol.Attachment
 	}{
 		{
 			name:        "every field",
 			body:        `{"partner_result_attributes":{"status":"completed","assessment":{"score":87,"grade":"top_fit"},"details":{"level":"senior","scores":{"logic":9}},"attachments":[{"url":"https://example.com/r.pdf","description":"Report"}]}}`,
 			wantVerdict: VerdictOK, wantReason: "applied", wantStatus: "completed", wantScore: score(87),
 			wantDetails: `{"level":"senior","scores":{"logic":9}}`,
-			wantAttach:  []Attachment{{URL: "https://example.com/r.pdf", Description: "Report"}},
+			wantAttach:  []protocol.Attachment{{URL: "https://example.com/r.pdf", Description: "Report"}},
 		},
 		{name: "score only", body: `{"partner_result_attributes":{"assessment":{"score":42.5}}}`, wantVerdict: VerdictOK, wantStatus: "sent", wantScore: score(42.5)},
 		{name: "score above 100", body: `{"partner_result_attributes":{"assessment":{"score":104}}}`, wantVerdict: VerdictInvalid, wantReason: "score", wantStatus: "sent"},
@@ -723,7 +724,7 @@ func TestE2EWebhookResponseAttributes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Status != tt.wantStatus {
+			if string(res.Status) != tt.wantStatus {
 				t.Errorf("status = %q, want %q", res.Status, tt.wantStatus)
 			}
 			if (res.Assessment.Score == nil) != (tt.wantScore == nil) || (res.Assessment.Score != nil && *res.Assessment.Score != *tt.wantScore) {
@@ -732,7 +733,7 @@ func TestE2EWebhookResponseAttributes(t *testing.T) {
 			if res.Assessment.Grade != nil {
 				t.Errorf("grade = %q: only assessment.score is read", *res.Assessment.Grade)
 			}
-			if got := string(compactJSON(res.Details)); tt.wantDetails != "" && got != tt.wantDetails || tt.wantDetails == "" && res.Details != nil {
+			if got := string(protocol.CompactJSON(res.Details)); tt.wantDetails != "" && got != tt.wantDetails || tt.wantDetails == "" && res.Details != nil {
 				t.Errorf("details = %s, want %s", res.Details, tt.wantDetails)
 			}
 			if !slices.Equal(res.Attachments, tt.wantAttach) {
@@ -1223,16 +1224,16 @@ func FuzzWebhookResponse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		apply, note, invalid := webhookResponseAttrs([]byte(body))
+		apply, note, invalid := protocol.WebhookResponseAttrs([]byte(body))
 		if invalid && apply != nil {
 			t.Fatalf("an invalid body (%s) would still be applied", note)
 		}
 		if apply == nil {
 			return
 		}
-		r := PartnerResult{ID: "r", Status: "sent", CandidateID: 1}
-		apply(&r)
-		if !slices.Contains(ResultStatuses, r.Status) {
+		r := PartnerResult{ID: "r", ResultAttributes: protocol.ResultAttributes{Status: protocol.StatusSent, CandidateID: 1}}
+		apply(&r.ResultAttributes)
+		if !r.Status.Valid() {
 			t.Fatalf("%s applied status %q", body, r.Status)
 		}
 		if s := r.Assessment.Score; s != nil && (math.IsNaN(*s) || *s < 0 || *s > 100) {

@@ -2,9 +2,10 @@ package mockteamtailor
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // Sentinel errors returned by Store implementations. Handlers never compare
@@ -21,88 +22,43 @@ var (
 	ErrPersist = errors.New("state file could not be written")
 )
 
-// Error is a failure the API reports to the caller as a JSON:API error
-// object. Any other error reaching writeError is logged and reported as a
-// bare 500, so internal details never leak into responses.
-type Error struct {
-	Status    int    // HTTP status, e.g. http.StatusUnprocessableEntity
-	Title     string // short, stable summary
-	Detail    string // what exactly was wrong
-	Pointer   string // JSON pointer into the request document; optional
-	Parameter string // query parameter at fault; optional
-	Err       error  // cause, logged but never rendered
-}
-
-func (e *Error) Error() string {
-	msg := e.Title
-	if e.Detail != "" {
-		msg += ": " + e.Detail
-	}
-	if e.Pointer != "" {
-		msg = e.Pointer + ": " + msg
-	}
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	return msg
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
-// Errors is a list of problems reported together, as JSON:API allows. All
-// entries share the status of the first one.
-type Errors []*Error
-
-func (es Errors) Error() string {
-	if len(es) == 0 {
-		return "no errors"
-	}
-	msg := es[0].Error()
-	if len(es) > 1 {
-		msg += fmt.Sprintf(" (and %d more)", len(es)-1)
-	}
-	return msg
-}
-
-func newError(status int, title, format string, args ...any) *Error {
-	return &Error{Status: status, Title: title, Detail: fmt.Sprintf(format, args...)}
+func newError(status int, title, format string, args ...any) *protocol.Error {
+	return protocol.NewError(status, title, format, args...)
 }
 
 // errBadRequest is a 400: the body is not JSON, or a query parameter is wrong.
-func errBadRequest(format string, args ...any) *Error {
+func errBadRequest(format string, args ...any) *protocol.Error {
 	return newError(http.StatusBadRequest, "Bad request", format, args...)
 }
 
 // errUnauthorized is a 401 for a missing or unknown partner API key.
-func errUnauthorized(format string, args ...any) *Error {
+func errUnauthorized(format string, args ...any) *protocol.Error {
 	return newError(http.StatusUnauthorized, "Unauthorized", format, args...)
 }
 
 // errForbidden is a 403 for a resource of another partner.
-func errForbidden(format string, args ...any) *Error {
+func errForbidden(format string, args ...any) *protocol.Error {
 	return newError(http.StatusForbidden, "Forbidden", format, args...)
 }
 
 // errNotFound is a 404 for an unknown id or route.
-func errNotFound(format string, args ...any) *Error {
+func errNotFound(format string, args ...any) *protocol.Error {
 	return newError(http.StatusNotFound, "Not found", format, args...)
 }
 
 // errNotAcceptable is a 406 for a missing or unknown X-Api-Version.
-func errNotAcceptable(format string, args ...any) *Error {
+func errNotAcceptable(format string, args ...any) *protocol.Error {
 	return newError(http.StatusNotAcceptable, "Not acceptable", format, args...)
 }
 
 // errUnsupportedMediaType is a 415 for a body that is not JSON:API.
-func errUnsupportedMediaType(format string, args ...any) *Error {
+func errUnsupportedMediaType(format string, args ...any) *protocol.Error {
 	return newError(http.StatusUnsupportedMediaType, "Unsupported media type", format, args...)
 }
 
 // errInvalid is a 422 about the member at pointer.
-func errInvalid(pointer, format string, args ...any) *Error {
-	e := newError(http.StatusUnprocessableEntity, "Invalid attribute", format, args...)
-	e.Pointer = pointer
-	return e
+func errInvalid(pointer, format string, args ...any) *protocol.Error {
+	return protocol.Invalid(pointer, format, args...)
 }
 
 // errorObject is one entry of a JSON:API error document.
@@ -126,17 +82,17 @@ type errorDocument struct {
 // toErrorDocument turns err into the status and document sent to the
 // caller. Errors that are not ours become a bare 500 with no detail.
 func toErrorDocument(err error) (int, errorDocument, bool) {
-	var list Errors
+	var list protocol.Errors
 	if errors.As(err, &list) && len(list) > 0 {
 		doc := errorDocument{}
 		for _, e := range list {
-			doc.Errors = append(doc.Errors, e.object())
+			doc.Errors = append(doc.Errors, errorObjectOf(e))
 		}
 		return list[0].Status, doc, true
 	}
-	var e *Error
+	var e *protocol.Error
 	if errors.As(err, &e) {
-		return e.Status, errorDocument{Errors: []errorObject{e.object()}}, true
+		return e.Status, errorDocument{Errors: []errorObject{errorObjectOf(e)}}, true
 	}
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -147,13 +103,13 @@ func toErrorDocument(err error) (int, errorDocument, bool) {
 		return toErrorDocument(newError(http.StatusConflict, "Conflict", "the resource already exists"))
 	case errors.Is(err, ErrPersist):
 		e := newError(http.StatusServiceUnavailable, "State not saved", "the mock could not write its state file, so the change is not acknowledged as durable (it may still show until the mock restarts); see the mock's log, then retry")
-		return http.StatusServiceUnavailable, errorDocument{Errors: []errorObject{e.object()}}, false
+		return http.StatusServiceUnavailable, errorDocument{Errors: []errorObject{errorObjectOf(e)}}, false
 	}
 	e = newError(http.StatusInternalServerError, "Internal error", "the mock failed unexpectedly; see its log")
-	return http.StatusInternalServerError, errorDocument{Errors: []errorObject{e.object()}}, false
+	return http.StatusInternalServerError, errorDocument{Errors: []errorObject{errorObjectOf(e)}}, false
 }
 
-func (e *Error) object() errorObject {
+func errorObjectOf(e *protocol.Error) errorObject {
 	o := errorObject{Status: strconv.Itoa(e.Status), Title: e.Title, Detail: e.Detail}
 	if e.Pointer != "" || e.Parameter != "" {
 		o.Source = &errorSource{Pointer: e.Pointer, Parameter: e.Parameter}

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // Faults are what the Partner API is told to do wrong, so a partner can
@@ -118,7 +120,7 @@ func (s *Server) injectFaults(w http.ResponseWriter, r *http.Request) bool {
 		writeError(w, r, s.logger, newError(status, http.StatusText(status), "fault injected by the mock's control API (PUT /mock/v1/faults)"))
 		return true
 	case conn == "malformed":
-		w.Header().Set("Content-Type", MediaType)
+		w.Header().Set("Content-Type", protocol.MediaType)
 		w.WriteHeader(http.StatusOK)
 		w.Write([]byte(`{"data": {"id": "fault", "type": "partner-res`))
 		return true

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
@@ -102,7 +103,7 @@ func (e *testEnv) do(t *testing.T, rq req) response {
 	hr.Header.Set("Authorization", "Token "+e.key)
 	hr.Header.Set("X-Api-Version", APIVersion)
 	if rq.body != "" {
-		hr.Header.Set("Content-Type", MediaType)
+		hr.Header.Set("Content-Type", protocol.MediaType)
 	}
 	for k, v := range rq.header {
 		if k == "Host" { // Go sends Request.Host, not a Host header

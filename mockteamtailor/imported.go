@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // SetImportedFixtures makes imported fixtures (scrubbed captured webhooks,
@@ -51,23 +52,23 @@ func (s *Server) importedFixtureNames() []string {
 // the mock does not know are left out, so a drifted capture still makes
 // a candidate; a value of another type than the protocol's cannot be
 // stored, and the error says to send the fixture whole with a replay.
-func ImportedCandidate(f fixtures.Imported) (Candidate, error) {
+func ImportedCandidate(f fixtures.Imported) (protocol.Candidate, error) {
 	var doc struct {
 		PartnerEvent struct {
 			Candidate map[string]json.RawMessage `json:"candidate"`
 		} `json:"partner-event"`
 	}
 	if err := json.Unmarshal(f.Body, &doc); err != nil {
-		return Candidate{}, fmt.Errorf("imported fixture %q: %w", f.Name, err)
+		return protocol.Candidate{}, fmt.Errorf("imported fixture %q: %w", f.Name, err)
 	}
 	cand := doc.PartnerEvent.Candidate
 	delete(cand, "job")
 	raw, _ := json.Marshal(cand)
-	var c Candidate
+	var c protocol.Candidate
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(&c); err != nil {
-		return Candidate{}, fmt.Errorf("imported fixture %q: its candidate does not fit the protocol's types (%v); \"trigger --fixture %s\" and \"replay\" send it whole", f.Name, err, f.Name)
+		return protocol.Candidate{}, fmt.Errorf("imported fixture %q: its candidate does not fit the protocol's types (%v); \"trigger --fixture %s\" and \"replay\" send it whole", f.Name, err, f.Name)
 	}
 	if c.ID <= 0 {
 		c.ID = 1 // the store assigns its own id
@@ -77,7 +78,7 @@ func ImportedCandidate(f fixtures.Imported) (Candidate, error) {
 
 // candidateFixture returns a shipped candidate fixture, or the candidate
 // of an imported one.
-func (s *Server) candidateFixture(name string) (Candidate, error) {
+func (s *Server) candidateFixture(name string) (protocol.Candidate, error) {
 	if f, ok := s.importedFixture(name); ok {
 		return ImportedCandidate(f)
 	}

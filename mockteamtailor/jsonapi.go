@@ -7,16 +7,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // MediaType is the JSON:API media type of every Partner API document.
-const MediaType = "application/vnd.api+json"
 
 // dataDocument is a successful JSON:API response. Data has no omitempty:
 // an empty collection must still be rendered as "data": [].
@@ -68,7 +68,7 @@ func writeJSONAPI(w http.ResponseWriter, r *http.Request, logger *slog.Logger, s
 }
 
 // mediaTypeValue is shared by every response: net/http only reads it.
-var mediaTypeValue = []string{MediaType}
+var mediaTypeValue = []string{protocol.MediaType}
 
 // pooledEncoder is a response buffer with its encoder, reused across
 // requests so a response costs no buffer growth.
@@ -113,7 +113,7 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 	}
 	body, _ := encodeJSON(doc) // plain strings only: cannot fail
 	h := w.Header()
-	h.Set("Content-Type", MediaType)
+	h.Set("Content-Type", protocol.MediaType)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	if status == http.StatusUnauthorized {
 		h.Set("WWW-Authenticate", `Token realm="Teamtailor Partner API"`)
@@ -124,132 +124,30 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 
 // inputResource is the data member of a request document, decoded just
 // enough to validate each attribute on its own.
-type inputResource struct {
-	ID         string // "" when absent; numbers are turned into strings
-	HasID      bool
-	Type       string
-	Attributes map[string]any // decoded values (numbers as json.Number); nil when absent
-}
-
 // decodeResource reads a JSON:API request document of the given resource
-// type. It checks the media type (415), the size (413), the syntax (400)
-// and the document's shape (422), and leaves attribute rules to the caller.
-func decodeResource(r *http.Request, maxBytes int64, wantType string) (inputResource, error) {
-	var in inputResource
-	if err := checkMediaType(r.Header.Get("Content-Type")); err != nil {
-		return in, err
+// type. It checks the media type (415) and the size (413), then leaves the
+// syntax (400) and the document's shape (422) to protocol.DecodeResource.
+func decodeResource(r *http.Request, maxBytes int64, wantType string) (protocol.Resource, error) {
+	if err := protocol.CheckMediaType(r.Header.Get("Content-Type")); err != nil {
+		return protocol.Resource{}, err
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBytes))
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return in, newError(http.StatusRequestEntityTooLarge, "Request entity too large",
+		return protocol.Resource{}, newError(http.StatusRequestEntityTooLarge, "Request entity too large",
 			"the request body is larger than %d bytes", maxBytes)
 	case err != nil:
-		return in, errBadRequest("the request body could not be read: %v", err)
+		return protocol.Resource{}, errBadRequest("the request body could not be read: %v", err)
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return in, errBadRequest("the request body is empty; send a JSON:API document such as {\"data\": {\"type\": %q, \"attributes\": {...}}}", wantType)
-	}
-	// One pass over the body: everything below works on decoded values.
-	top, ok := parseJSONFast(body)
-	if !ok {
-		// encoding/json decides: it names what is wrong, and where.
-		if err := decodeStrictJSON(body, &top); err != nil {
-			return in, err
-		}
-	}
-	doc, ok := top.(map[string]any)
-	if !ok {
-		return in, errBadRequest("the request body must be a JSON object (a JSON:API document), got %s", kindOf(top))
-	}
-	rawData, ok := doc["data"]
-	if !ok {
-		return in, errInvalid("/data", "the document has no data member; send {\"data\": {\"type\": %q, \"attributes\": {...}}}", wantType)
-	}
-	data, ok := rawData.(map[string]any)
-	if !ok {
-		return in, errInvalid("/data", "data must be a resource object, got %s", kindOf(rawData))
-	}
-	var problems Errors
-	switch rawType, ok := data["type"]; {
-	case !ok:
-		problems = append(problems, errInvalid("/data/type", "type is required and must be %q", wantType))
-	default:
-		if in.Type, _ = rawType.(string); in.Type != wantType {
-			problems = append(problems, errInvalid("/data/type", "type must be %q, got %s", wantType, literal(rawType)))
-		}
-	}
-	if rawID, ok := data["id"]; ok {
-		in.HasID = true
-		// PROTOCOL §2 Decision: accept a number or a string for data.id.
-		switch id := rawID.(type) {
-		case string:
-			in.ID = id
-		case json.Number:
-			in.ID = id.String()
-		default:
-			problems = append(problems, errInvalid("/data/id", "id must be a string or a number, got %s", kindOf(rawID)))
-		}
-	}
-	if rawAttrs, ok := data["attributes"]; !ok {
-		problems = append(problems, errInvalid("/data/attributes", "attributes is required: the object of %s attributes to write", wantType))
-	} else if members, ok := rawAttrs.(map[string]any); ok {
-		in.Attributes = members
-	} else {
-		problems = append(problems, errInvalid("/data/attributes", "attributes must be an object, got %s", kindOf(rawAttrs)))
-	}
-	if len(problems) > 0 {
-		return in, problems
-	}
-	return in, nil
-}
-
-// checkMediaType accepts application/vnd.api+json with or without
-// parameters (clients often add charset=utf-8) and nothing else.
-func checkMediaType(contentType string) error {
-	if contentType == "" {
-		return errUnsupportedMediaType("Content-Type is missing; send Content-Type: %s", MediaType)
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil || mt != MediaType {
-		return errUnsupportedMediaType("Content-Type %q is not supported; send Content-Type: %s", contentType, MediaType)
-	}
-	return nil
-}
-
-// decodeStrictJSON decodes one JSON value and nothing after it, turning
-// syntax errors into a 400 that says where the problem is.
-func decodeStrictJSON(body []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &syn):
-			return errBadRequest("the request body is not valid JSON: %v (at byte %d)", syn, syn.Offset)
-		case errors.As(err, &typ):
-			return errBadRequest("the request body must be a JSON object (a JSON:API document), got %s", typ.Value)
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			return errBadRequest("the request body is not valid JSON: it ends too early")
-		}
-		return errBadRequest("the request body is not valid JSON: %v", err)
-	}
-	if dec.More() {
-		return errBadRequest("the request body has data after the JSON document")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errBadRequest("the request body has data after the JSON document")
-	}
-	return nil
+	return protocol.DecodeResource(body, wantType)
 }
 
 // parsePage reads page[number] and page[size] (PROTOCOL §2.3: default
 // size 10). A bad value is a 400 naming the parameter.
 func parsePage(q url.Values, cfg Config) (Page, error) {
 	page := Page{Number: 1, Size: cfg.DefaultPageSize}
-	var problems Errors
+	var problems protocol.Errors
 	for _, p := range []struct {
 		name string
 		dst  *int

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // MemStore is the in-memory Store. With a state file (OpenMemStore) every
@@ -361,7 +363,7 @@ func cloneResult(r PartnerResult) PartnerResult {
 	r.Attachments = slices.Clone(r.Attachments)
 	r.Actions = slices.Clone(r.Actions)
 	if r.AssessmentCriteria != nil {
-		cs := make([]Criterion, len(r.AssessmentCriteria))
+		cs := make([]protocol.Criterion, len(r.AssessmentCriteria))
 		for i, c := range r.AssessmentCriteria {
 			c.ID = slices.Clone(c.ID)
 			cs[i] = c

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 func seededStore(t *testing.T, s *MemStore) {
@@ -28,7 +29,7 @@ func TestMemStoreReturnsCopies(t *testing.T) {
 	s := NewMemStore()
 	seededStore(t, s)
 	ctx := t.Context()
-	r, err := s.CreateResult(ctx, PartnerResult{ID: "r1", PartnerID: "1", Status: "sent", Details: []byte(`{"a":"1"}`), Attachments: []Attachment{{URL: "https://a", Description: "d"}}})
+	r, err := s.CreateResult(ctx, PartnerResult{ID: "r1", PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sent", Details: []byte(`{"a":"1"}`), Attachments: []protocol.Attachment{{URL: "https://a", Description: "d"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func TestMemStoreErrors(t *testing.T) {
 	s := NewMemStore()
 	seededStore(t, s)
 	ctx := t.Context()
-	if _, err := s.CreateResult(ctx, PartnerResult{ID: "r1", PartnerID: "1", Status: "sent"}); err != nil {
+	if _, err := s.CreateResult(ctx, PartnerResult{ID: "r1", PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sent"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.CreateResult(ctx, PartnerResult{ID: "r1", PartnerID: "1"}); !errors.Is(err, ErrConflict) {
@@ -98,7 +99,7 @@ func TestMemStoreConcurrentUse(t *testing.T) {
 				wg.Go(func() {
 					for i := range each {
 						id := fmt.Sprintf("w%d-%d", w, i)
-						if _, err := s.CreateResult(ctx, PartnerResult{ID: id, PartnerID: "1", Status: "sending"}); err != nil {
+						if _, err := s.CreateResult(ctx, PartnerResult{ID: id, PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sending"}}); err != nil {
 							t.Error(err)
 							return
 						}
@@ -152,10 +153,7 @@ func TestMemStoreStateRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	score, grade, dur, job, sum := 82.5, "top_fit", int64(1934), int64(4), "s"
-	want := PartnerResult{ID: "r1", PartnerID: "1", Status: "completed", CandidateID: 3, JobID: &job, Summary: &sum,
-		Assessment: Assessment{Score: &score, Grade: &grade, Duration: &dur}, Details: []byte(`{"a":{"b":1}}`),
-		Attachments: []Attachment{}, Actions: []Action{{ButtonText: "b", Endpoint: "e"}},
-		AssessmentCriteria: []Criterion{{ID: []byte(`"c"`), Score: &score}}, CreatedAt: fixedNow, UpdatedAt: fixedNow}
+	want := PartnerResult{ID: "r1", PartnerID: "1", CreatedAt: fixedNow, UpdatedAt: fixedNow, ResultAttributes: protocol.ResultAttributes{Status: "completed", CandidateID: 3, JobID: &job, Summary: &sum, Assessment: protocol.Assessment{Score: &score, Grade: &grade, Duration: &dur}, Details: []byte(`{"a":{"b":1}}`), Attachments: []protocol.Attachment{}, Actions: []protocol.Action{{ButtonText: "b", Endpoint: "e"}}, AssessmentCriteria: []protocol.Criterion{{ID: []byte(`"c"`), Score: &score}}}}
 	if _, err := s.CreateResult(ctx, want); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
@@ -71,7 +72,7 @@ func TestPartnerAPIErrors(t *testing.T) {
 			errDoc(errEntry(400, "Bad request", "the request body has data after the JSON document", ""))},
 		{"array body", req{method: "POST", path: createPath, body: `[1]`}, 400,
 			errDoc(errEntry(400, "Bad request", "the request body must be a JSON object (a JSON:API document), got an array", ""))},
-		{"empty body", req{method: "POST", path: createPath, body: " ", header: map[string]string{"Content-Type": MediaType}}, 400,
+		{"empty body", req{method: "POST", path: createPath, body: " ", header: map[string]string{"Content-Type": protocol.MediaType}}, 400,
 			errDoc(errEntry(400, "Bad request", `the request body is empty; send a JSON:API document such as {"data": {"type": "partner-results", "attributes": {...}}}`, ""))},
 		{"no data", req{method: "POST", path: createPath, body: `{"meta":{}}`}, 422,
 			errDoc(invalid("/data", `the document has no data member; send {"data": {"type": "partner-results", "attributes": {...}}}`))},
@@ -105,8 +106,8 @@ func TestPartnerAPIErrors(t *testing.T) {
 			if diff := cmp.Diff(jsonValue(t, tt.wantDoc), r.doc(t)); diff != "" {
 				t.Errorf("error document (-want +got):\n%s", diff)
 			}
-			if ct := r.header.Get("Content-Type"); ct != MediaType {
-				t.Errorf("Content-Type = %q, want %q", ct, MediaType)
+			if ct := r.header.Get("Content-Type"); ct != protocol.MediaType {
+				t.Errorf("Content-Type = %q, want %q", ct, protocol.MediaType)
 			}
 			mustMatchSchema(t, "jsonapi-errors", r.body)
 			for _, h := range []string{"X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset"} {
@@ -188,7 +189,7 @@ func TestHealthAndUnknownPaths(t *testing.T) {
 	if r := env.do(t, req{method: "GET", path: "/healthz", header: map[string]string{"Authorization": ""}}); r.status != 200 || string(r.body) != "ok\n" {
 		t.Errorf("/healthz: status %d body %q", r.status, r.body)
 	}
-	if r := env.do(t, req{method: "GET", path: "/nope"}); r.status != 404 || r.header.Get("Content-Type") != MediaType {
+	if r := env.do(t, req{method: "GET", path: "/nope"}); r.status != 404 || r.header.Get("Content-Type") != protocol.MediaType {
 		t.Errorf("/nope: status %d content type %q", r.status, r.header.Get("Content-Type"))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gorilla/mux"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // partnerAttributes is how a partner is rendered (PROTOCOL §2.1). Unset
@@ -78,7 +79,7 @@ func (s *Server) handlePartnerUpdate() http.Handler {
 			writeError(w, r, s.logger, err)
 			return
 		}
-		var problems Errors
+		var problems protocol.Errors
 		if in.HasID && in.ID != p.ID {
 			problems = append(problems, errInvalid("/data/id", "data.id %q does not match the id in the URL %q", in.ID, p.ID))
 		}
@@ -97,14 +98,14 @@ func (s *Server) handlePartnerUpdate() http.Handler {
 
 // applyPartnerAttrs validates the attributes of a partner PUT and writes
 // them onto p (PROTOCOL §2.1).
-func applyPartnerAttrs(p *Partner, in inputResource) Errors {
-	var problems Errors
+func applyPartnerAttrs(p *Partner, in protocol.Resource) protocol.Errors {
+	var problems protocol.Errors
 	bad := func(name, format string, args ...any) {
 		problems = append(problems, errInvalid("/data/attributes/"+name, format, args...))
 	}
-	for _, name := range sortedKeys(in.Attributes) {
+	for _, name := range protocol.SortedKeys(in.Attributes) {
 		if !slices.Contains(partnerAttributeNames, name) {
-			bad(pointerEscape(name), "%q is not a partners attribute; the attributes are %s", name, strings.Join(partnerAttributeNames, ", "))
+			bad(protocol.PointerEscape(name), "%q is not a partners attribute; the attributes are %s", name, strings.Join(partnerAttributeNames, ", "))
 		}
 	}
 	for _, name := range partnerAttributeNames {
@@ -125,7 +126,7 @@ func applyPartnerAttrs(p *Partner, in inputResource) Errors {
 				continue
 			}
 			var v string
-			if err := decodeHTTPURL(value, &v); err != nil {
+			if err := protocol.DecodeHTTPURL(value, &v); err != nil {
 				bad(name, "base-url %v", err)
 			}
 			p.BaseURL = strings.TrimRight(v, "/")
@@ -134,26 +135,26 @@ func applyPartnerAttrs(p *Partner, in inputResource) Errors {
 				p.WebhookConfig = nil
 				continue
 			}
-			for _, prob := range CheckConfig("config", raw) {
+			for _, prob := range protocol.CheckConfig("config", raw) {
 				bad(name+prob.Pointer, "webhook-config is not a valid config document: %s", prob.Message)
 			}
-			p.WebhookConfig = compactJSON(raw)
+			p.WebhookConfig = protocol.CompactJSON(raw)
 		case "webhook-activation-config":
 			if null {
 				p.WebhookActivationConfig = nil
 				continue
 			}
 			// PROTOCOL §2.1: the empty object means "dynamic".
-			if compact := compactJSON(raw); !bytes.Equal(compact, []byte("{}")) {
-				for _, prob := range CheckConfig("activation-config", raw) {
+			if compact := protocol.CompactJSON(raw); !bytes.Equal(compact, []byte("{}")) {
+				for _, prob := range protocol.CheckConfig("activation-config", raw) {
 					bad(name+prob.Pointer, "webhook-activation-config is not a valid activation config: %s", prob.Message)
 				}
 			}
-			p.WebhookActivationConfig = compactJSON(raw)
+			p.WebhookActivationConfig = protocol.CompactJSON(raw)
 		case "dynamic-activation-config":
 			b, isBool := value.(bool)
 			if !isBool {
-				bad(name, "dynamic-activation-config must be true or false, got %s", kindOf(value))
+				bad(name, "dynamic-activation-config must be true or false, got %s", protocol.KindOf(value))
 			}
 			p.DynamicActivationConfig = b
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // ReplayRequest replays a captured production webhook against the local
@@ -40,7 +41,7 @@ type CaptureReplay struct {
 	// to make the capture local; everything else is as captured.
 	RewrittenPaths []string `json:"rewrittenPaths"`
 	// Deviations are the capture's differences from the webhook schema.
-	Deviations []Deviation `json:"deviations"`
+	Deviations []protocol.Deviation `json:"deviations"`
 }
 
 // ReplayOutcome is what a replay came to.
@@ -111,7 +112,7 @@ func (s *Server) PrepareCapture(ctx context.Context, req CaptureRequest) (Prepar
 		return out, errInvalid("/capture", "%s is not a webhook body: it has no partner-event object (PROTOCOL §1.1)", req.Capture.Source)
 	}
 	out.Source = req.Capture.Source
-	out.Deviations = CheckCapture(req.Capture.Body)
+	out.Deviations = protocol.CheckCapture(req.Capture.Body)
 	eventID, resultID := s.ids.UUID(), s.ids.UUID()
 	var paths []string
 	set := func(obj *orderedjson.Value, ptr, key, val string) {
@@ -146,11 +147,11 @@ func (s *Server) PrepareCapture(ctx context.Context, req CaptureRequest) (Prepar
 	set(co, "/company", "name", company.Name)
 	set(co, "/company", "url", company.URL)
 	set(co, "/company", "logotype", company.Logotype)
-	out.RewrittenPaths = nonNil(paths)
+	out.RewrittenPaths = protocol.NonNil(paths)
 
 	body := doc.Marshal("")
 	now := s.clock()
-	res := PartnerResult{ID: resultID, PartnerID: p.ID, Status: "sending", CompanyUUID: company.UUID, EventID: eventID,
+	res := PartnerResult{ID: resultID, PartnerID: p.ID, ResultAttributes: protocol.ResultAttributes{Status: protocol.StatusSending}, CompanyUUID: company.UUID, EventID: eventID,
 		Event: body, CreatedAt: now, UpdatedAt: now}
 	cand := pe.Get("candidate")
 	// The captured candidate is not one of the mock's: its id is kept as

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
@@ -152,8 +153,8 @@ func TestReplayCapturedWebhookEndToEnd(t *testing.T) {
 	}
 	var unknown, typed bool
 	for _, d := range out.Deviations {
-		unknown = unknown || d.Kind == DeviationUnknownKey && d.Pointer == "/partner-event/candidate/pronouns"
-		typed = typed || d.Kind == DeviationType && d.Pointer == "/partner-event/candidate/phone"
+		unknown = unknown || d.Kind == protocol.DeviationUnknownKey && d.Pointer == "/partner-event/candidate/pronouns"
+		typed = typed || d.Kind == protocol.DeviationType && d.Pointer == "/partner-event/candidate/phone"
 	}
 	if !unknown || !typed {
 		t.Errorf("deviations %v: want the unknown key /partner-event/candidate/pronouns and the type change of /partner-event/candidate/phone", out.Deviations)

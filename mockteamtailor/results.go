@@ -6,22 +6,23 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // resultAttributes is how a partner result is rendered. Unset attributes
 // are null, except assessment (all members null) and details ({}), as
 // PROTOCOL §2.3 says.
 type resultAttributes struct {
-	Status             string          `json:"status"`
-	CandidateID        int64           `json:"candidate-id"`
-	JobID              *int64          `json:"job-id"`
-	Summary            *string         `json:"summary"`
-	URL                *string         `json:"url"`
-	Assessment         Assessment      `json:"assessment"`
-	Details            json.RawMessage `json:"details"`
-	Attachments        []Attachment    `json:"attachments"`
-	Actions            []Action        `json:"actions"`
-	AssessmentCriteria []Criterion     `json:"assessment-criteria"`
+	Status             protocol.Status       `json:"status"`
+	CandidateID        int64                 `json:"candidate-id"`
+	JobID              *int64                `json:"job-id"`
+	Summary            *string               `json:"summary"`
+	URL                *string               `json:"url"`
+	Assessment         protocol.Assessment   `json:"assessment"`
+	Details            json.RawMessage       `json:"details"`
+	Attachments        []protocol.Attachment `json:"attachments"`
+	Actions            []protocol.Action     `json:"actions"`
+	AssessmentCriteria []protocol.Criterion  `json:"assessment-criteria"`
 }
 
 func (s *Server) resultResource(r PartnerResult) resourceObject {
@@ -94,14 +95,14 @@ func (s *Server) handleResultCreate() http.Handler {
 			writeError(w, r, s.logger, err)
 			return
 		}
-		patch, problems := validateResultAttrs(in.Attributes, true)
+		patch, problems := protocol.ValidateResultAttrs(in.Attributes, true)
 		if len(problems) > 0 {
 			writeError(w, r, s.logger, problems)
 			return
 		}
 		now := s.clock()
 		res := PartnerResult{PartnerID: partnerFrom(r.Context()).ID, CreatedAt: now, UpdatedAt: now}
-		patch.apply(&res)
+		patch.Apply(&res.ResultAttributes)
 		// A seeded id source restarts its sequence on every start, so over a
 		// state file a new id may be taken already: draw again.
 		for range 8 {
@@ -131,9 +132,9 @@ func (s *Server) handleResultUpdate() http.Handler {
 			writeError(w, r, s.logger, err)
 			return
 		}
-		patch, problems := validateResultAttrs(in.Attributes, false)
+		patch, problems := protocol.ValidateResultAttrs(in.Attributes, false)
 		if in.HasID && in.ID != id {
-			problems = append(Errors{errInvalid("/data/id", "data.id %q does not match the id in the URL %q", in.ID, id)}, problems...)
+			problems = append(protocol.Errors{errInvalid("/data/id", "data.id %q does not match the id in the URL %q", in.ID, id)}, problems...)
 		}
 		if len(problems) > 0 {
 			writeError(w, r, s.logger, problems)
@@ -144,9 +145,9 @@ func (s *Server) handleResultUpdate() http.Handler {
 			// PROTOCOL §2.3: candidate-id is immutable; sending the same
 			// value is harmless, a different one is a 422.
 			if patch.CandidateID.Set && patch.CandidateID.V != res.CandidateID {
-				return Errors{errInvalid("/data/attributes/candidate-id", "candidate-id is immutable: this result belongs to candidate %d, got %d", res.CandidateID, patch.CandidateID.V)}
+				return protocol.Errors{errInvalid("/data/attributes/candidate-id", "candidate-id is immutable: this result belongs to candidate %d, got %d", res.CandidateID, patch.CandidateID.V)}
 			}
-			patch.apply(res)
+			patch.Apply(&res.ResultAttributes)
 			res.DeliveryFailed = false // the partner's word now stands
 			res.UpdatedAt = s.clock()
 			return nil

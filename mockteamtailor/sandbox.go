@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // PartnerSettings are what an operator sets on a partner; empty fields
@@ -125,7 +127,7 @@ func CheckPartnerBaseURL(raw string) error {
 		return nil
 	}
 	var dst string
-	if err := decodeHTTPURL(raw, &dst); err != nil {
+	if err := protocol.DecodeHTTPURL(raw, &dst); err != nil {
 		return fmt.Errorf("partner base URL %w, such as http://localhost:3000", err)
 	}
 	return nil

@@ -6,13 +6,14 @@ import (
 	"fmt"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // CompanyFromFixture converts a company fixture into a Company.
 func CompanyFromFixture(f fixtures.Company) Company {
 	c := Company{UUID: f.UUID, Name: f.Name, URL: f.URL, Logotype: f.Logotype}
 	for _, u := range f.Users {
-		c.Users = append(c.Users, User{ID: u.ID, Email: u.Email, Name: u.Name})
+		c.Users = append(c.Users, protocol.User{ID: u.ID, Email: u.Email, Name: u.Name})
 	}
 	for _, d := range f.CustomFields {
 		c.CustomFields = append(c.CustomFields, CustomFieldDef{Name: d.Name, APIName: d.APIName, Type: d.Type, Options: d.Options})
@@ -24,9 +25,9 @@ func CompanyFromFixture(f fixtures.Company) Company {
 // fresh, ids are left for the store to assign, so the same fixture can
 // seed several companies.
 func JobFromFixture(f fixtures.Job, companyUUID string, fresh bool) (Job, error) {
-	j := Job{ID: f.ID, CompanyUUID: companyUUID, Title: f.Title, Tags: nonNil(f.Tags)}
+	j := Job{ID: f.ID, CompanyUUID: companyUUID, Title: f.Title, Tags: protocol.NonNil(f.Tags)}
 	for i, raw := range f.CustomFields {
-		var cf CustomField
+		var cf protocol.CustomField
 		if err := json.Unmarshal(raw, &cf); err != nil {
 			return Job{}, fmt.Errorf("job fixture %q: custom-fields[%d]: %w", f.Title, i, err)
 		}
@@ -45,14 +46,14 @@ func JobFromFixture(f fixtures.Job, companyUUID string, fresh bool) (Job, error)
 }
 
 // CandidateFixture decodes a candidate fixture by name.
-func CandidateFixture(name string) (Candidate, error) {
+func CandidateFixture(name string) (protocol.Candidate, error) {
 	raw, err := fixtures.Raw(fixtures.KindCandidates, name)
 	if err != nil {
-		return Candidate{}, err
+		return protocol.Candidate{}, err
 	}
-	c, err := DecodeCandidate(raw)
+	c, err := protocol.DecodeCandidate(raw)
 	if err != nil {
-		return Candidate{}, fmt.Errorf("candidate fixture %q: %w", name, err)
+		return protocol.Candidate{}, fmt.Errorf("candidate fixture %q: %w", name, err)
 	}
 	return c, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // everyMutation runs each kind of store change once (and a few twice), so
@@ -24,7 +25,7 @@ func everyMutation(t *testing.T, s *MemStore, tag string) {
 		}
 	}
 	must(s.PutPartner(ctx, Partner{ID: "p" + tag, Name: "P", APIKey: "key-" + tag, WebhookSecret: "s", WebhookConfig: json.RawMessage(`{"a":1}`)}))
-	must(s.PutCompany(ctx, Company{UUID: "c" + tag, Name: "C", Users: []User{{ID: 1, Name: "U"}}}))
+	must(s.PutCompany(ctx, Company{UUID: "c" + tag, Name: "C", Users: []protocol.User{{ID: 1, Name: "U"}}}))
 	_, err := s.UpdateCompany(ctx, "c"+tag, func(c *Company) error { c.Name = "C2"; return nil })
 	must(err)
 	a1, err := s.CreateActivation(ctx, Activation{PartnerID: "p" + tag, CompanyUUID: "c" + tag, Values: map[string]string{"k": "v"}})
@@ -34,7 +35,7 @@ func everyMutation(t *testing.T, s *MemStore, tag string) {
 	must(s.DeleteActivation(ctx, "p"+tag, a1.ID))
 	_ = a2
 	for i := range 5 {
-		_, err := s.CreateResult(ctx, PartnerResult{ID: fmt.Sprintf("r%s-%d", tag, i), PartnerID: "p" + tag, Status: "sending", CandidateID: int64(i + 1), CreatedAt: fixedNow, Details: json.RawMessage(`{"x":"y"}`)})
+		_, err := s.CreateResult(ctx, PartnerResult{ID: fmt.Sprintf("r%s-%d", tag, i), PartnerID: "p" + tag, CreatedAt: fixedNow, ResultAttributes: protocol.ResultAttributes{Status: "sending", CandidateID: int64(i + 1), Details: json.RawMessage(`{"x":"y"}`)}})
 		must(err)
 	}
 	_, err = s.UpdateResult(ctx, "p"+tag, "r"+tag+"-1", func(r *PartnerResult) error { r.Status = "completed"; return nil })
@@ -123,7 +124,7 @@ func TestStateLogDropsTornTail(t *testing.T) {
 			want := dump(s)
 			log := logPath(path, 1)
 			if cut > 0 {
-				if _, err := s.CreateResult(t.Context(), PartnerResult{ID: "torn", PartnerID: "pa", Status: "sent"}); err != nil {
+				if _, err := s.CreateResult(t.Context(), PartnerResult{ID: "torn", PartnerID: "pa", ResultAttributes: protocol.ResultAttributes{Status: "sent"}}); err != nil {
 					t.Fatal(err)
 				}
 				info, err := os.Stat(log)
@@ -142,7 +143,7 @@ func TestStateLogDropsTornTail(t *testing.T) {
 			if diff := cmp.Diff(want, dump(re)); diff != "" {
 				t.Fatalf("store after a torn tail (-want +got):\n%s", diff)
 			}
-			if _, err := re.CreateResult(t.Context(), PartnerResult{ID: "after", PartnerID: "pa", Status: "sent"}); err != nil {
+			if _, err := re.CreateResult(t.Context(), PartnerResult{ID: "after", PartnerID: "pa", ResultAttributes: protocol.ResultAttributes{Status: "sent"}}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := reopen(t, path).Result(t.Context(), "pa", "after"); err != nil {
@@ -260,7 +261,7 @@ func TestStateLogCompactsInBackground(t *testing.T) {
 func updateOrCreate(t *testing.T, s *MemStore, partnerID, id string, summary *string) (PartnerResult, error) {
 	t.Helper()
 	if _, err := s.Result(t.Context(), partnerID, id); err != nil {
-		if _, err := s.CreateResult(t.Context(), PartnerResult{ID: id, PartnerID: partnerID, Status: "sent"}); err != nil {
+		if _, err := s.CreateResult(t.Context(), PartnerResult{ID: id, PartnerID: partnerID, ResultAttributes: protocol.ResultAttributes{Status: "sent"}}); err != nil {
 			return PartnerResult{}, err
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // Partner is one partner integration registered with the mock: its
@@ -63,7 +65,7 @@ type Company struct {
 	Logotype string `json:"logotype"`
 	Sandbox  bool   `json:"sandbox"`
 	// Users are the company's recruiters; triggers name one as triggered-by.
-	Users []User `json:"users,omitempty"`
+	Users []protocol.User `json:"users,omitempty"`
 	// CustomFields are the company's own custom fields, which custom field
 	// mapping maps partner fields onto (PROTOCOL §4).
 	CustomFields []CustomFieldDef `json:"customFields,omitempty"`
@@ -93,12 +95,12 @@ type FieldMapping struct {
 
 // Job is a job of a company with its pipeline of stages.
 type Job struct {
-	ID           int64         `json:"id"`
-	CompanyUUID  string        `json:"companyUuid"`
-	Title        string        `json:"title"`
-	Tags         []string      `json:"tags"`
-	CustomFields []CustomField `json:"customFields"`
-	Stages       []Stage       `json:"stages"`
+	ID           int64                  `json:"id"`
+	CompanyUUID  string                 `json:"companyUuid"`
+	Title        string                 `json:"title"`
+	Tags         []string               `json:"tags"`
+	CustomFields []protocol.CustomField `json:"customFields"`
+	Stages       []Stage                `json:"stages"`
 }
 
 // Stage is one step of a job's pipeline.
@@ -119,10 +121,10 @@ func (j Job) Stage(id int64) (Stage, bool) {
 
 // CandidateRecord is a candidate in a company and the jobs it applied to.
 type CandidateRecord struct {
-	ID           int64         `json:"id"`
-	CompanyUUID  string        `json:"companyUuid"`
-	Data         Candidate     `json:"data"` // the webhook candidate object, without job
-	Applications []Application `json:"applications"`
+	ID           int64              `json:"id"`
+	CompanyUUID  string             `json:"companyUuid"`
+	Data         protocol.Candidate `json:"data"` // the webhook candidate object, without job
+	Applications []Application      `json:"applications"`
 }
 
 // Application is a candidate's place in one job's pipeline.
@@ -151,7 +153,7 @@ type Trigger struct {
 	JobID       int64             `json:"jobId"`
 	StageID     int64             `json:"stageId"`
 	WebhookData map[string]string `json:"webhookData"`
-	CreatedBy   User              `json:"createdBy"`
+	CreatedBy   protocol.User     `json:"createdBy"`
 	CreatedAt   time.Time         `json:"createdAt"`
 	// Replaced lists the triggers of the partner on the same stage this
 	// one replaced; it is set only in the answer to its creation.
@@ -176,52 +178,16 @@ type Activation struct {
 	Mappings []FieldMapping `json:"mappings,omitempty"`
 }
 
-// Assessment is the assessment block of a partner result. Nil fields are
-// unset and rendered as null (PROTOCOL §2.3).
-type Assessment struct {
-	Score    *float64 `json:"score"`
-	Grade    *string  `json:"grade"`
-	Duration *int64   `json:"duration"` // seconds
-}
-
-// Attachment is a link shown on a partner result.
-type Attachment struct {
-	URL         string `json:"url"`
-	Description string `json:"description"`
-}
-
-// Action is a button on a partner result; clicking it POSTs the original
-// partner event to BASE_URL/<endpoint> (PROTOCOL §2.3).
-type Action struct {
-	ButtonText string `json:"buttonText"`
-	Endpoint   string `json:"endpoint"`
-}
-
-// Criterion is a score for one of the assessment criteria a partner's
-// config declared.
-type Criterion struct {
-	ID    json.RawMessage `json:"id"` // string or integer, kept as sent
-	Score *float64        `json:"score,omitempty"`
-}
-
 // PartnerResult is a result a partner reports on a candidate (PROTOCOL
 // §2.3). Optional attributes are nil when unset.
 type PartnerResult struct {
-	ID          string     `json:"id"`
-	PartnerID   string     `json:"partnerId"`
-	Status      string     `json:"status"`
-	CandidateID int64      `json:"candidateId"`
-	JobID       *int64     `json:"jobId,omitempty"`
-	Summary     *string    `json:"summary,omitempty"`
-	URL         *string    `json:"url,omitempty"`
-	Assessment  Assessment `json:"assessment"`
-	// Details is the free-form details object, kept as sent; nil is {}.
-	Details            json.RawMessage `json:"details,omitempty"`
-	Attachments        []Attachment    `json:"attachments"`        // nil is null
-	Actions            []Action        `json:"actions"`            // nil is null
-	AssessmentCriteria []Criterion     `json:"assessmentCriteria"` // nil is null
-	CreatedAt          time.Time       `json:"createdAt"`
-	UpdatedAt          time.Time       `json:"updatedAt"`
+	ID        string `json:"id"`
+	PartnerID string `json:"partnerId"`
+	// ResultAttributes are what the partner reports: the attribute table
+	// of PROTOCOL §2.3.
+	protocol.ResultAttributes
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 
 	// Where the result came from, for results the mock created by
 	// sending a webhook; never rendered by the Partner API.
@@ -359,5 +325,5 @@ type ResultFilter struct {
 	PartnerID   string
 	CandidateID int64
 	EventID     string
-	Status      string
+	Status      protocol.Status
 }

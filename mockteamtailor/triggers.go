@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // TriggerRequest attaches a partner trigger to a job stage (PROTOCOL §5).
@@ -441,10 +443,10 @@ func (s *Server) Replay(ctx context.Context, id int64) (Delivery, error) {
 
 // companyUser returns the company user with id, or its first user for 0.
 // A company without users gets a stand-in recruiter.
-func (s *Server) companyUser(ctx context.Context, companyUUID string, id int64) (User, error) {
+func (s *Server) companyUser(ctx context.Context, companyUUID string, id int64) (protocol.User, error) {
 	c, err := s.store.Company(ctx, companyUUID)
 	if err != nil {
-		return User{}, errNotFound("there is no company %q", companyUUID)
+		return protocol.User{}, errNotFound("there is no company %q", companyUUID)
 	}
 	for _, u := range c.Users {
 		if id == 0 || u.ID == id {
@@ -452,9 +454,9 @@ func (s *Server) companyUser(ctx context.Context, companyUUID string, id int64) 
 		}
 	}
 	if id == 0 {
-		return User{ID: 1, Email: "recruiter@example.com", Name: "Recruiter"}, nil
+		return protocol.User{ID: 1, Email: "recruiter@example.com", Name: "Recruiter"}, nil
 	}
-	return User{}, errInvalid("/userId", "%s has no user %d", c.Name, id)
+	return protocol.User{}, errInvalid("/userId", "%s has no user %d", c.Name, id)
 }
 
 func stageList(j Job) string {
@@ -462,7 +464,7 @@ func stageList(j Job) string {
 	for _, st := range j.Stages {
 		parts = append(parts, fmt.Sprintf("%d (%s)", st.ID, st.Name))
 	}
-	return quoteList(parts)
+	return protocol.QuoteList(parts)
 }
 
 // background runs fn on the server's own context, so work outlives the

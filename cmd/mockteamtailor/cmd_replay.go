@@ -210,7 +210,7 @@ func printReplay(w io.Writer, r replayReport) {
 	case p == nil && r.Result != nil:
 		fmt.Fprintf(w, "  result: %s (the partner posted nothing yet)\n", r.Result.Status)
 	case p != nil:
-		line := "  result the partner posted: " + p.Status
+		line := "  result the partner posted: " + string(p.Status)
 		if p.Assessment.Score != nil {
 			line += fmt.Sprintf(", score %g", *p.Assessment.Score)
 		}

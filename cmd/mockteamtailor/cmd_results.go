@@ -10,6 +10,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // resultsOptions are the flags of "mockteamtailor results".
@@ -38,7 +39,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			rs, err := c.Results(cmd.Context(), mockteamtailor.ResultFilter{PartnerID: o.partner, CandidateID: o.candidate, Status: o.status})
+			rs, err := c.Results(cmd.Context(), mockteamtailor.ResultFilter{PartnerID: o.partner, CandidateID: o.candidate, Status: protocol.Status(o.status)})
 			if err != nil || o.json {
 				if err == nil {
 					err = writeJSON(stdout, map[string]any{"results": rs})
@@ -101,7 +102,7 @@ func showResult(ctx context.Context, c *mockclient.Client, asJSON bool, id strin
 	}
 	row("result", r.ID)
 	row("partner", r.PartnerID)
-	row("status", r.Status)
+	row("status", string(r.Status))
 	row("candidate", strconv.FormatInt(r.CandidateID, 10))
 	if r.JobID != nil {
 		row("job", strconv.FormatInt(*r.JobID, 10))

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // durable100k is how many results the large durability test stores.
@@ -58,9 +59,7 @@ func TestDurability100kResultsTornTail(t *testing.T) {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < durable100k; i = int(next.Add(1)) - 1 {
 				summary := "stored result " + bulkID(i)
-				if _, err := store.CreateResult(ctx, mockteamtailor.PartnerResult{ID: bulkID(i), PartnerID: partner.ID, Status: "completed",
-					CandidateID: int64(i + 1), Summary: &summary, Details: json.RawMessage(`{"language":"go","tests-passed":"17/20"}`),
-					CreatedAt: time.Now(), UpdatedAt: time.Now()}); err != nil {
+				if _, err := store.CreateResult(ctx, mockteamtailor.PartnerResult{ID: bulkID(i), PartnerID: partner.ID, CreatedAt: time.Now(), UpdatedAt: time.Now(), ResultAttributes: protocol.ResultAttributes{Status: "completed", CandidateID: int64(i + 1), Summary: &summary, Details: json.RawMessage(`{"language":"go","tests-passed":"17/20"}`)}}); err != nil {
 					t.Error(err)
 					return
 				}

@@ -10,12 +10,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
 // Problem is one thing wrong with a document, at a JSON pointer.
-type Problem = mockteamtailor.Problem
+type Problem = protocol.Problem
 
 // Aspects of a document the checks judge one each. A document's problems
 // are sorted into them, so that one defect fails exactly the check whose
@@ -143,7 +143,7 @@ func JudgeResultPost(body []byte, declared []string) Verdict {
 			all = append(all, Problem{Message: err.Error()})
 		}
 	}
-	all = append(all, mockteamtailor.CheckResultUpdate(body)...)
+	all = append(all, protocol.CheckResultUpdate(body)...)
 	for _, p := range all {
 		switch ptr := p.Pointer; {
 		case strings.HasPrefix(ptr, "/data/attributes/status"):
@@ -224,7 +224,7 @@ func PostedCriteria(body []byte) []string {
 }
 
 // Action is an action button a result post declares (PROTOCOL §2.3).
-type Action = mockteamtailor.Action
+type Action = protocol.Action
 
 // PostedActions returns the actions a result post declares.
 func PostedActions(body []byte) []Action {
@@ -260,7 +260,7 @@ func Backwards(statuses []string) (from, to string, ok bool) {
 // (PROTOCOL §2), parameters allowed as the Partner API allows them.
 func IsJSONAPI(contentType string) bool {
 	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && mt == mockteamtailor.MediaType
+	return err == nil && mt == protocol.MediaType
 }
 
 // LooksStructured reports whether a body is JSON or markup rather than a

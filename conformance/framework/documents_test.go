@@ -10,6 +10,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // goodConfig is a config document every config check passes.
@@ -168,7 +169,7 @@ func TestPickValuesFillsEveryFieldType(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	form, problems := mockteamtailor.ParseForm("config", raw)
+	form, problems := protocol.ParseForm("config", raw)
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
@@ -184,7 +185,7 @@ func TestPickValuesFillsEveryFieldType(t *testing.T) {
 	data := WebhookData(m, form, picked)
 	for _, f := range form.Fields {
 		if f.HasValue() && f.Type != "hidden" {
-			if _, ok := data[mockteamtailor.WebhookDataKey(f.ID)]; !ok {
+			if _, ok := data[protocol.WebhookDataKey(f.ID)]; !ok {
 				t.Errorf("field %s (%s) got no value", f.ID, f.Type)
 			}
 		}

@@ -7,11 +7,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // Form is a parsed config or activation config.
-type Form = mockteamtailor.Form
+type Form = protocol.Form
 
 // ReadForm reads the config document of an answer to GET /config or GET
 // /activation leniently, so checks of other rules can use a form that
@@ -24,7 +24,7 @@ func ReadForm(x *Exchange) (Form, error) {
 	case x.Status != http.StatusOK:
 		return Form{}, fmt.Errorf("%s %s answered %d", x.Method, x.URL, x.Status)
 	}
-	form, err := mockteamtailor.ParseFormLenient([]byte(x.ResponseBody))
+	form, err := protocol.ParseFormLenient([]byte(x.ResponseBody))
 	if err != nil {
 		return Form{}, fmt.Errorf("%s %s answered no config document: %v", x.Method, x.URL, err)
 	}
@@ -111,7 +111,7 @@ func WebhookData(m *Mock, form Form, picked map[string]string) map[string]string
 			delete(values, f.ID)
 		}
 	}
-	return mockteamtailor.WebhookData(values)
+	return protocol.WebhookData(values)
 }
 
 // CheckedValues returns picked as the form normalises them (checkbox

@@ -347,7 +347,7 @@ func (c *Client) Curl(ctx context.Context, id int64) (string, error) {
 // Results returns the partner results f selects.
 func (c *Client) Results(ctx context.Context, f mockteamtailor.ResultFilter) ([]Result, error) {
 	q := url.Values{}
-	for k, v := range map[string]string{"partner": f.PartnerID, "event": f.EventID, "status": f.Status} {
+	for k, v := range map[string]string{"partner": f.PartnerID, "event": f.EventID, "status": string(f.Status)} {
 		if v != "" {
 			q.Set(k, v)
 		}

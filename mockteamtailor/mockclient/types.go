@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // The control API documents the mockteamtailor package does not export.
@@ -53,7 +54,7 @@ type CompanyInput struct {
 	Name         string                          `json:"name,omitempty"`
 	URL          string                          `json:"url,omitempty"`
 	Logotype     string                          `json:"logotype,omitempty"`
-	Users        []mockteamtailor.User           `json:"users,omitempty"`
+	Users        []protocol.User                 `json:"users,omitempty"`
 	CustomFields []mockteamtailor.CustomFieldDef `json:"customFields,omitempty"`
 	APITokens    []string                        `json:"apiTokens,omitempty"`
 	SeedData     bool                            `json:"seedData,omitempty"`
@@ -62,12 +63,12 @@ type CompanyInput struct {
 // JobInput creates a job in a company: from a fixture (developer, sales,
 // support), with the other fields overriding it, or from Title and Stages.
 type JobInput struct {
-	CompanyUUID  string                       `json:"companyUuid"`
-	Fixture      string                       `json:"fixture,omitempty"`
-	Title        string                       `json:"title,omitempty"`
-	Tags         []string                     `json:"tags,omitempty"`
-	Stages       []mockteamtailor.Stage       `json:"stages,omitempty"`
-	CustomFields []mockteamtailor.CustomField `json:"customFields,omitempty"`
+	CompanyUUID  string                 `json:"companyUuid"`
+	Fixture      string                 `json:"fixture,omitempty"`
+	Title        string                 `json:"title,omitempty"`
+	Tags         []string               `json:"tags,omitempty"`
+	Stages       []mockteamtailor.Stage `json:"stages,omitempty"`
+	CustomFields []protocol.CustomField `json:"customFields,omitempty"`
 }
 
 // CandidateInput adds candidates to a company from exactly one of: a

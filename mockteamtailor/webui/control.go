@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // control calls the mock's control API in-process, for the operations it
@@ -47,9 +47,9 @@ func (u *UI) control(ctx context.Context, method, path string, in, out any) erro
 		if json.Unmarshal(rec.body.Bytes(), &doc) != nil || len(doc.Errors) == 0 {
 			return fmt.Errorf("control API %s %s answered %d: %s", method, path, rec.status, strings.TrimSpace(rec.body.String()))
 		}
-		var list mockteamtailor.Errors
+		var list protocol.Errors
 		for _, e := range doc.Errors {
-			me := &mockteamtailor.Error{Status: rec.status, Title: e.Title, Detail: e.Detail}
+			me := &protocol.Error{Status: rec.status, Title: e.Title, Detail: e.Detail}
 			if e.Source != nil {
 				me.Pointer = e.Source.Pointer
 			}

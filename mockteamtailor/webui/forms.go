@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // Names of form inputs that are the UI's own, not the partner's fields.
@@ -122,7 +122,7 @@ var idUnsafe = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 
 // buildForm turns a parsed form, the values picked so far (by field id)
 // and the problems of the last submission into a view.
-func buildForm(form mockteamtailor.Form, values map[string]string, errs map[string]string, general []string) formView {
+func buildForm(form protocol.Form, values map[string]string, errs map[string]string, general []string) formView {
 	v := formView{Problems: general}
 	used := map[string]int{}
 	for i, f := range form.Fields {
@@ -141,7 +141,7 @@ func buildForm(form mockteamtailor.Form, values map[string]string, errs map[stri
 		}
 		value, given := values[f.ID]
 		if !given {
-			value, given = values[mockteamtailor.WebhookDataKey(f.ID)]
+			value, given = values[protocol.WebhookDataKey(f.ID)]
 		}
 		if def, ok := f.DefaultValue(); ok && !given {
 			value = def
@@ -187,7 +187,7 @@ func buildForm(form mockteamtailor.Form, values map[string]string, errs map[stri
 			if fv.Multiple {
 				picked = splitList(value)
 			}
-			mark := func(opts []mockteamtailor.FormOption) []optionView {
+			mark := func(opts []protocol.FormOption) []optionView {
 				var out []optionView
 				for _, o := range opts {
 					out = append(out, optionView{ID: o.ID, Label: o.Label, Selected: slices.Contains(picked, o.ID)})
@@ -226,7 +226,7 @@ func buildForm(form mockteamtailor.Form, values map[string]string, errs map[stri
 // fieldMessage words a library message for the field it is shown under:
 // the library names the field as `id (Label)`, which the form shows
 // already.
-func fieldMessage(f mockteamtailor.FormField, msg string) string {
+func fieldMessage(f protocol.FormField, msg string) string {
 	label := f.Label
 	if label == "" {
 		label = humanize(f.ID)
@@ -240,7 +240,7 @@ func fieldMessage(f mockteamtailor.FormField, msg string) string {
 	return sentence(msg)
 }
 
-func fieldAttrs(f mockteamtailor.FormField) []attr {
+func fieldAttrs(f protocol.FormField) []attr {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(f.Attrs, &m) != nil {
 		return nil
@@ -300,10 +300,10 @@ func (u *UI) submitted(r *http.Request) (values map[string]string, own map[strin
 		r.Body = http.MaxBytesReader(nil, r.Body, maxForm)
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 			if err := r.ParseMultipartForm(4 << 20); err != nil {
-				return nil, nil, &mockteamtailor.Error{Status: http.StatusBadRequest, Title: "Bad request", Detail: "the form could not be read: " + err.Error()}
+				return nil, nil, &protocol.Error{Status: http.StatusBadRequest, Title: "Bad request", Detail: "the form could not be read: " + err.Error()}
 			}
 		} else if err := r.ParseForm(); err != nil {
-			return nil, nil, &mockteamtailor.Error{Status: http.StatusBadRequest, Title: "Bad request", Detail: "the form could not be read: " + err.Error()}
+			return nil, nil, &protocol.Error{Status: http.StatusBadRequest, Title: "Bad request", Detail: "the form could not be read: " + err.Error()}
 		}
 		form = r.PostForm
 	}

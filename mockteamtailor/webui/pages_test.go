@@ -17,6 +17,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // Rule: every template is parsed (and escaped) when the UI is built, so
@@ -151,7 +152,7 @@ func waitResult(t *testing.T, e *env, candidate int64, status string) mockteamta
 			return false
 		}
 		got = rs[len(rs)-1]
-		return got.Status == status
+		return string(got.Status) == status
 	})
 	return got
 }
@@ -548,7 +549,7 @@ func TestEveryFieldType(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	form, problems := mockteamtailor.ParseForm("config", raw)
+	form, problems := protocol.ParseForm("config", raw)
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
@@ -614,7 +615,7 @@ func TestSummaryCut(t *testing.T) {
 		t.Errorf("a short summary was cut: %q", got)
 	}
 	score, grade, summary := 87.0, "top_fit", long
-	v := newResultView(mockteamtailor.PartnerResult{Status: "completed", Summary: &summary, Assessment: mockteamtailor.Assessment{Score: &score, Grade: &grade}}, mockteamtailor.Partner{Name: "P", Assessment: true}, "C")
+	v := newResultView(mockteamtailor.PartnerResult{ResultAttributes: protocol.ResultAttributes{Status: "completed", Summary: &summary, Assessment: protocol.Assessment{Score: &score, Grade: &grade}}}, mockteamtailor.Partner{Name: "P", Assessment: true}, "C")
 	if !v.SummaryCut || !v.HasMore || v.FullSummary != long || !v.ShowVisual || v.GradeLabel != "Top fit" {
 		t.Errorf("result view: %+v", v)
 	}

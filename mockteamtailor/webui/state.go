@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // The UI keeps nothing but two cookies: the partner being looked at, and
@@ -133,7 +134,7 @@ func (u *UI) pickCompany(r *http.Request, partnerID string) (mockteamtailor.Comp
 		}
 	}
 	if q := r.URL.Query().Get("company"); q != "" {
-		return mockteamtailor.Company{}, cs, &mockteamtailor.Error{Status: http.StatusNotFound, Title: "Not found", Detail: "There is no company " + strconv.Quote(q) + "."}
+		return mockteamtailor.Company{}, cs, &protocol.Error{Status: http.StatusNotFound, Title: "Not found", Detail: "There is no company " + strconv.Quote(q) + "."}
 	}
 	return cs[0], cs, nil
 }
@@ -142,7 +143,7 @@ func (u *UI) pickCompany(r *http.Request, partnerID string) (mockteamtailor.Comp
 // messages to show. The mock's own errors say what was wrong; anything
 // else is not shown (it may hold internals) and is logged by the caller.
 func describe(err error) (int, []string) {
-	var list mockteamtailor.Errors
+	var list protocol.Errors
 	if errors.As(err, &list) && len(list) > 0 {
 		var msgs []string
 		for _, e := range list {
@@ -150,7 +151,7 @@ func describe(err error) (int, []string) {
 		}
 		return list[0].Status, msgs
 	}
-	var e *mockteamtailor.Error
+	var e *protocol.Error
 	if errors.As(err, &e) {
 		return e.Status, []string{message(e)}
 	}
@@ -163,7 +164,7 @@ func describe(err error) (int, []string) {
 	return http.StatusInternalServerError, []string{"The mock failed unexpectedly; see its log."}
 }
 
-func message(e *mockteamtailor.Error) string {
+func message(e *protocol.Error) string {
 	if e.Detail != "" {
 		return sentence(e.Detail)
 	}
@@ -195,12 +196,12 @@ type problemSet struct {
 
 func problemsOf(err error) *problemSet {
 	ps := &problemSet{byPointer: map[string]string{}}
-	var list mockteamtailor.Errors
-	var one *mockteamtailor.Error
+	var list protocol.Errors
+	var one *protocol.Error
 	switch {
 	case errors.As(err, &list):
 	case errors.As(err, &one):
-		list = mockteamtailor.Errors{one}
+		list = protocol.Errors{one}
 	default:
 		_, ps.general = describe(err)
 		return ps

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // funcs are the helpers templates use; views do the real work.
@@ -179,7 +180,7 @@ type resultView struct {
 	FullSummary string
 	URL         string
 	Details     []detailRow
-	Attachments []mockteamtailor.Attachment
+	Attachments []protocol.Attachment
 	Actions     []actionView
 	Criteria    []criterionView
 	Message     string
@@ -210,7 +211,7 @@ var gradeLabels = map[string]string{
 }
 
 func newResultView(r mockteamtailor.PartnerResult, p mockteamtailor.Partner, candidate string) resultView {
-	v := resultView{R: r, PartnerName: p.Name, Candidate: candidate, CandidateID: r.CandidateID, Status: r.Status, Message: r.Message, UpdatedAt: r.UpdatedAt}
+	v := resultView{R: r, PartnerName: p.Name, Candidate: candidate, CandidateID: r.CandidateID, Status: string(r.Status), Message: r.Message, UpdatedAt: r.UpdatedAt}
 	if v.PartnerName == "" {
 		v.PartnerName = r.PartnerID
 	}

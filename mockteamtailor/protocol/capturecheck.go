@@ -1,4 +1,4 @@
-package mockteamtailor
+package protocol
 
 import (
 	"encoding/json"
@@ -20,8 +20,8 @@ const (
 	DeviationRule       = "rule"        // any other rule: format, enum, bounds
 )
 
-// maxDeviations bounds the report a capture gets (and the journal keeps).
-const maxDeviations = 100
+// MaxDeviations bounds the report a capture gets (and the journal keeps).
+const MaxDeviations = 100
 
 // Deviation is one way a captured webhook differs from the webhook
 // schema: possible protocol drift, reported, never a reason to refuse.
@@ -69,9 +69,9 @@ func CheckCapture(body []byte) []Deviation {
 	} else if err != nil {
 		out = append(out, Deviation{Kind: DeviationRule, Message: err.Error()})
 	}
-	if len(out) > maxDeviations {
+	if len(out) > MaxDeviations {
 		n := len(out)
-		out = append(out[:maxDeviations-1], Deviation{Kind: DeviationRule, Message: fmt.Sprintf("and %d more deviations", n-maxDeviations+1)})
+		out = append(out[:MaxDeviations-1], Deviation{Kind: DeviationRule, Message: fmt.Sprintf("and %d more deviations", n-MaxDeviations+1)})
 	}
 	return out
 }

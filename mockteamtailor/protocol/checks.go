@@ -1,10 +1,8 @@
-package mockteamtailor
+package protocol
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"net/http"
 )
 
 // This file exposes, for the conformance suite, checks the mock already
@@ -18,16 +16,11 @@ import (
 // API would accept the body. The media type is not judged here: the
 // caller checks the Content-Type header on its own.
 func CheckResultUpdate(body []byte) []Problem {
-	req, err := http.NewRequest(http.MethodPatch, "/", bytes.NewReader(body))
-	if err != nil {
-		return []Problem{{Message: err.Error()}}
-	}
-	req.Header.Set("Content-Type", MediaType)
-	in, err := decodeResource(req, int64(len(body))+1, "partner-results")
+	in, err := DecodeResource(body, "partner-results")
 	if err != nil {
 		return errorProblems(err)
 	}
-	_, problems := validateResultAttrs(in.Attributes, false)
+	_, problems := ValidateResultAttrs(in.Attributes, false)
 	return errorProblems(problems)
 }
 
@@ -39,7 +32,7 @@ func CheckResultUpdate(body []byte) []Problem {
 // empty, not JSON, or without partner_result_attributes is neither:
 // Teamtailor ignores it.
 func CheckWebhookResponse(body []byte) (applied, invalid bool, note string) {
-	apply, note, invalid := webhookResponseAttrs(body)
+	apply, note, invalid := WebhookResponseAttrs(body)
 	return apply != nil, invalid, note
 }
 
@@ -91,7 +84,7 @@ func ParseFormLenient(doc []byte) (Form, error) {
 			f.ValidateEndpoint = s
 		}
 	}
-	f.Fields = nonNil(f.Fields)
+	f.Fields = NonNil(f.Fields)
 	return f, nil
 }
 

@@ -1,4 +1,4 @@
-package mockteamtailor
+package protocol
 
 import (
 	"bytes"
@@ -32,7 +32,7 @@ func FuzzParseJSONFast(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, ok := parseJSONFast(data)
 		var want any
-		err := decodeStrictJSON(data, &want)
+		err := DecodeStrictJSON(data, &want)
 		if !ok {
 			return
 		}

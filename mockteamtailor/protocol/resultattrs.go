@@ -1,4 +1,4 @@
-package mockteamtailor
+package protocol
 
 import (
 	"bytes"
@@ -12,9 +12,6 @@ import (
 	"strconv"
 	"strings"
 )
-
-// ResultStatuses are the statuses a partner result can have (PROTOCOL §2.3).
-var ResultStatuses = []string{"sending", "sent", "pending", "completed", "failed"}
 
 // Grades are the assessment grades a partner result can have (PROTOCOL
 // §2.3); a grade may also be null.
@@ -31,8 +28,8 @@ type optional[T any] struct {
 	V    T
 }
 
-// resultPatch is a validated set of partner-result attributes.
-type resultPatch struct {
+// ResultPatch is a validated set of partner-result attributes.
+type ResultPatch struct {
 	Status      optional[string]
 	CandidateID optional[int64]
 	JobID       optional[int64]
@@ -45,19 +42,19 @@ type resultPatch struct {
 	Criteria    optional[[]Criterion]
 }
 
-// validateResultAttrs checks every attribute of a partner-result request
+// ValidateResultAttrs checks every attribute of a partner-result request
 // against the rules of PROTOCOL §2.3 and reports every problem at once.
 // On create, status and candidate-id are required.
-func validateResultAttrs(attrs map[string]any, create bool) (resultPatch, Errors) {
-	var p resultPatch
+func ValidateResultAttrs(attrs map[string]any, create bool) (ResultPatch, Errors) {
+	var p ResultPatch
 	var problems Errors
 	bad := func(name, sub, format string, args ...any) {
 		problems = append(problems, errInvalid("/data/attributes/"+name+sub, format, args...))
 	}
 	if hasOtherKey(attrs, resultAttributeNames) {
-		for _, name := range sortedKeys(attrs) {
+		for _, name := range SortedKeys(attrs) {
 			if !slices.Contains(resultAttributeNames, name) {
-				bad(pointerEscape(name), "", "%q is not a partner-results attribute; the attributes are %s", name, strings.Join(resultAttributeNames, ", "))
+				bad(PointerEscape(name), "", "%q is not a partner-results attribute; the attributes are %s", name, strings.Join(resultAttributeNames, ", "))
 			}
 		}
 	}
@@ -73,7 +70,7 @@ func validateResultAttrs(attrs map[string]any, create bool) (resultPatch, Errors
 		switch name {
 		case "status":
 			p.Status.Set = true
-			if err := decodeEnum(raw, ResultStatuses, false, &p.Status.V); err != nil {
+			if err := decodeEnum(raw, statusNameList, false, &p.Status.V); err != nil {
 				bad(name, "", "status %v", err)
 			}
 		case "candidate-id":
@@ -97,12 +94,12 @@ func validateResultAttrs(attrs map[string]any, create bool) (resultPatch, Errors
 			if str, ok := raw.(string); ok {
 				p.Summary.V = str
 			} else if !null {
-				bad(name, "", "summary must be a string or null, got %s", kindOf(raw))
+				bad(name, "", "summary must be a string or null, got %s", KindOf(raw))
 			}
 		case "url":
 			p.URL = optional[string]{Set: true, Null: null}
 			if !null {
-				if err := decodeHTTPURL(raw, &p.URL.V); err != nil {
+				if err := DecodeHTTPURL(raw, &p.URL.V); err != nil {
 					bad(name, "", "url %v", err)
 				}
 			}
@@ -151,9 +148,9 @@ func validateResultAttrs(attrs map[string]any, create bool) (resultPatch, Errors
 
 // apply writes the patch onto r. Pointer fields are replaced, never
 // written through, so copies made before stay intact.
-func (p resultPatch) apply(r *PartnerResult) {
+func (p ResultPatch) Apply(r *ResultAttributes) {
 	if p.Status.Set {
-		r.Status = p.Status.V
+		r.Status = Status(p.Status.V)
 	}
 	if p.CandidateID.Set {
 		r.CandidateID = p.CandidateID.V
@@ -205,12 +202,12 @@ func validateAssessment(raw any) (Assessment, Errors) {
 	const base = "/data/attributes/assessment"
 	members, ok := raw.(map[string]any)
 	if !ok {
-		return a, Errors{errInvalid(base, "assessment must be an object with score, grade and duration, or null, got %s", kindOf(raw))}
+		return a, Errors{errInvalid(base, "assessment must be an object with score, grade and duration, or null, got %s", KindOf(raw))}
 	}
 	if hasOtherKey(members, assessmentKeys) {
-		for _, k := range sortedKeys(members) {
+		for _, k := range SortedKeys(members) {
 			if !slices.Contains(assessmentKeys, k) {
-				problems = append(problems, errInvalid(base+"/"+pointerEscape(k), "%q is not an assessment member; the members are score, grade and duration", k))
+				problems = append(problems, errInvalid(base+"/"+PointerEscape(k), "%q is not an assessment member; the members are score, grade and duration", k))
 			}
 		}
 	}
@@ -242,7 +239,7 @@ func validateAttachments(raw any) ([]Attachment, Errors) {
 	const base = "/data/attributes/attachments"
 	items, ok := raw.([]any)
 	if !ok {
-		return nil, Errors{errInvalid(base, "attachments must be a list of {url, description} objects, or null, got %s", kindOf(raw))}
+		return nil, Errors{errInvalid(base, "attachments must be a list of {url, description} objects, or null, got %s", KindOf(raw))}
 	}
 	out := make([]Attachment, 0, len(items))
 	var problems Errors
@@ -250,20 +247,20 @@ func validateAttachments(raw any) ([]Attachment, Errors) {
 		ptr := fmt.Sprintf("%s/%d", base, i)
 		members, ok := item.(map[string]any)
 		if !ok {
-			problems = append(problems, errInvalid(ptr, "an attachment must be an object with exactly url and description, got %s", kindOf(item)))
+			problems = append(problems, errInvalid(ptr, "an attachment must be an object with exactly url and description, got %s", KindOf(item)))
 			continue
 		}
 		var a Attachment
 		if hasOtherKey(members, attachmentKeys) {
-			for _, k := range sortedKeys(members) {
+			for _, k := range SortedKeys(members) {
 				if k != "url" && k != "description" {
-					problems = append(problems, errInvalid(ptr+"/"+pointerEscape(k), "an attachment has exactly url and description; %q is not allowed", k))
+					problems = append(problems, errInvalid(ptr+"/"+PointerEscape(k), "an attachment has exactly url and description; %q is not allowed", k))
 				}
 			}
 		}
 		if raw, ok := members["url"]; !ok {
 			problems = append(problems, errInvalid(ptr+"/url", "url is required on an attachment"))
-		} else if err := decodeHTTPURL(raw, &a.URL); err != nil {
+		} else if err := DecodeHTTPURL(raw, &a.URL); err != nil {
 			problems = append(problems, errInvalid(ptr+"/url", "url %v", err))
 		}
 		if raw, ok := members["description"]; !ok {
@@ -271,7 +268,7 @@ func validateAttachments(raw any) ([]Attachment, Errors) {
 		} else if d, ok := raw.(string); ok {
 			a.Description = d
 		} else {
-			problems = append(problems, errInvalid(ptr+"/description", "description must be a string, got %s", kindOf(raw)))
+			problems = append(problems, errInvalid(ptr+"/description", "description must be a string, got %s", KindOf(raw)))
 		}
 		out = append(out, a)
 	}
@@ -282,7 +279,7 @@ func validateActions(raw any) ([]Action, Errors) {
 	const base = "/data/attributes/actions"
 	items, ok := raw.([]any)
 	if !ok {
-		return nil, Errors{errInvalid(base, "actions must be a list of {buttonText, endpoint} objects, or null, got %s", kindOf(raw))}
+		return nil, Errors{errInvalid(base, "actions must be a list of {buttonText, endpoint} objects, or null, got %s", KindOf(raw))}
 	}
 	out := make([]Action, 0, len(items))
 	var problems Errors
@@ -290,7 +287,7 @@ func validateActions(raw any) ([]Action, Errors) {
 		ptr := fmt.Sprintf("%s/%d", base, i)
 		members, ok := item.(map[string]any)
 		if !ok {
-			problems = append(problems, errInvalid(ptr, "an action must be an object with buttonText and endpoint, got %s", kindOf(item)))
+			problems = append(problems, errInvalid(ptr, "an action must be an object with buttonText and endpoint, got %s", KindOf(item)))
 			continue
 		}
 		var a Action
@@ -303,7 +300,7 @@ func validateActions(raw any) ([]Action, Errors) {
 			case !ok:
 				problems = append(problems, errInvalid(ptr+"/"+f.key, "%s is required on an action", f.key))
 			case func() bool { v, ok := raw.(string); *f.dst = v; return !ok || v == "" }():
-				problems = append(problems, errInvalid(ptr+"/"+f.key, "%s must be a non-empty string, got %s", f.key, kindOf(raw)))
+				problems = append(problems, errInvalid(ptr+"/"+f.key, "%s must be a non-empty string, got %s", f.key, KindOf(raw)))
 			}
 		}
 		out = append(out, a)
@@ -315,7 +312,7 @@ func validateCriteria(raw any) ([]Criterion, Errors) {
 	const base = "/data/attributes/assessment-criteria"
 	items, ok := raw.([]any)
 	if !ok {
-		return nil, Errors{errInvalid(base, "assessment-criteria must be a list of {id, score} objects, or null, got %s", kindOf(raw))}
+		return nil, Errors{errInvalid(base, "assessment-criteria must be a list of {id, score} objects, or null, got %s", KindOf(raw))}
 	}
 	out := make([]Criterion, 0, len(items))
 	var problems Errors
@@ -323,7 +320,7 @@ func validateCriteria(raw any) ([]Criterion, Errors) {
 		ptr := fmt.Sprintf("%s/%d", base, i)
 		members, ok := item.(map[string]any)
 		if !ok {
-			problems = append(problems, errInvalid(ptr, "a criterion must be an object with id and an optional score, got %s", kindOf(item)))
+			problems = append(problems, errInvalid(ptr, "a criterion must be an object with id and an optional score, got %s", KindOf(item)))
 			continue
 		}
 		var c Criterion
@@ -338,7 +335,7 @@ func validateCriteria(raw any) ([]Criterion, Errors) {
 		case isNumber && isInteger(n):
 			c.ID = json.RawMessage(n.String())
 		default:
-			problems = append(problems, errInvalid(ptr+"/id", "id must be a non-empty string or an integer, got %s", kindOf(id)))
+			problems = append(problems, errInvalid(ptr+"/id", "id must be a non-empty string or an integer, got %s", KindOf(id)))
 		}
 		if raw, ok := members["score"]; ok && raw != nil {
 			score, err := decodeScore(raw)
@@ -358,27 +355,27 @@ func validateCriteria(raw any) ([]Criterion, Errors) {
 func checkDetails(raw any) (string, error) {
 	members, ok := raw.(map[string]any)
 	if !ok {
-		return "", fmt.Errorf("details must be an object (at most 2 levels deep), or null, got %s", kindOf(raw))
+		return "", fmt.Errorf("details must be an object (at most 2 levels deep), or null, got %s", KindOf(raw))
 	}
 	if detailsWithinLimit(members) {
 		return "", nil
 	}
 	// Sorted, so the offence reported is the same on every request.
-	for _, k := range sortedKeys(members) {
+	for _, k := range SortedKeys(members) {
 		v := members[k]
-		ptr := "/" + pointerEscape(k)
-		switch kindOf(v) {
+		ptr := "/" + PointerEscape(k)
+		switch KindOf(v) {
 		case "an object":
 			inner, _ := v.(map[string]any)
-			for _, ik := range sortedKeys(inner) {
-				if kind := kindOf(inner[ik]); kind == "an object" || kind == "an array" {
-					return ptr + "/" + pointerEscape(ik), fmt.Errorf("details may nest at most 2 levels: %s.%s is %s; flatten it into a string or a top-level key", k, ik, kind)
+			for _, ik := range SortedKeys(inner) {
+				if kind := KindOf(inner[ik]); kind == "an object" || kind == "an array" {
+					return ptr + "/" + PointerEscape(ik), fmt.Errorf("details may nest at most 2 levels: %s.%s is %s; flatten it into a string or a top-level key", k, ik, kind)
 				}
 			}
 		case "an array":
 			items, _ := v.([]any)
 			for i, item := range items {
-				if kind := kindOf(item); kind == "an object" || kind == "an array" {
+				if kind := KindOf(item); kind == "an object" || kind == "an array" {
 					return fmt.Sprintf("%s/%d", ptr, i), fmt.Errorf("details may nest at most 2 levels: %s[%d] is %s; a list in details holds only scalars", k, i, kind)
 				}
 			}
@@ -411,7 +408,7 @@ func decodeDuration(raw any) (int64, error) {
 	}
 	n, ok := raw.(json.Number)
 	if !ok {
-		return 0, fmt.Errorf("must be seconds (an integer) or \"H:MM:SS\", got %s", kindOf(raw))
+		return 0, fmt.Errorf("must be seconds (an integer) or \"H:MM:SS\", got %s", KindOf(raw))
 	}
 	v, err := strconv.ParseFloat(n.String(), 64)
 	if err != nil || !isInteger(n) || v < 0 || v > math.MaxInt32 {
@@ -424,7 +421,7 @@ func decodeDuration(raw any) (int64, error) {
 func decodeScore(raw any) (float64, error) {
 	n, ok := raw.(json.Number)
 	if !ok {
-		return 0, fmt.Errorf("must be a number from 0 to 100, got %s", kindOf(raw))
+		return 0, fmt.Errorf("must be a number from 0 to 100, got %s", KindOf(raw))
 	}
 	v, err := strconv.ParseFloat(n.String(), 64)
 	if err != nil || v < 0 || v > 100 {
@@ -437,7 +434,7 @@ func decodeScore(raw any) (float64, error) {
 func decodeID(raw any) (int64, error) {
 	n, ok := raw.(json.Number)
 	if !ok {
-		return 0, fmt.Errorf("must be an integer id, got %s", kindOf(raw))
+		return 0, fmt.Errorf("must be an integer id, got %s", KindOf(raw))
 	}
 	if !isInteger(n) {
 		return 0, fmt.Errorf("must be an integer id, got %s", n)
@@ -463,11 +460,11 @@ func decodeEnum(raw any, allowed []string, nullable bool, dst *string) error {
 	return nil
 }
 
-// decodeHTTPURL accepts an absolute http or https URL.
-func decodeHTTPURL(raw any, dst *string) error {
+// DecodeHTTPURL accepts an absolute http or https URL.
+func DecodeHTTPURL(raw any, dst *string) error {
 	v, ok := raw.(string)
 	if !ok {
-		return fmt.Errorf("must be an http(s) URL string, got %s", kindOf(raw))
+		return fmt.Errorf("must be an http(s) URL string, got %s", KindOf(raw))
 	}
 	*dst = v
 	u, err := url.Parse(*dst)
@@ -484,9 +481,9 @@ func isInteger(n json.Number) bool {
 	return err == nil && f == math.Trunc(f) && !math.IsInf(f, 0)
 }
 
-func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+func IsNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
 
-func compactJSON(raw json.RawMessage) json.RawMessage {
+func CompactJSON(raw json.RawMessage) json.RawMessage {
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, raw); err != nil {
 		return slices.Clone(raw)
@@ -494,13 +491,13 @@ func compactJSON(raw json.RawMessage) json.RawMessage {
 	return buf.Bytes()
 }
 
-// pointerEscape escapes a key for use in a JSON pointer (RFC 6901).
-func pointerEscape(k string) string {
+// PointerEscape escapes a key for use in a JSON pointer (RFC 6901).
+func PointerEscape(k string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
 }
 
-// kindOf names the JSON type of a decoded value for error messages.
-func kindOf(v any) string {
+// KindOf names the JSON type of a decoded value for error messages.
+func KindOf(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"
@@ -520,9 +517,9 @@ func kindOf(v any) string {
 func literal(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return kindOf(v)
+		return KindOf(v)
 	}
-	return cut(string(b), 100)
+	return Cut(string(b), 100)
 }
 
 var attachmentKeys = []string{"url", "description"}
@@ -538,8 +535,8 @@ func hasOtherKey(m map[string]any, allowed []string) bool {
 	return false
 }
 
-// sortedKeys returns the keys of m, sorted.
-func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
+// SortedKeys returns the keys of m, sorted.
+func SortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
 
 // detailsWithinLimit reports whether details nest at most 2 levels
 // (PROTOCOL §2.3); checkDetails then names the first offence.

@@ -1,4 +1,4 @@
-package mockteamtailor
+package protocol
 
 import (
 	"bytes"
@@ -153,7 +153,7 @@ func ParseForm(schema string, doc []byte) (Form, []Problem) {
 		}
 		f.CustomFieldMapping = append(f.CustomFieldMapping, decl)
 	}
-	f.Fields = nonNil(f.Fields)
+	f.Fields = NonNil(f.Fields)
 	return f, problems
 }
 
@@ -185,7 +185,7 @@ func parseField(raw json.RawMessage) (FormField, error) {
 		return FormField{}, err
 	}
 	f := FormField{ID: w.ID, Type: w.Type, Label: w.Label, Placeholder: w.Placeholder, Description: w.Description,
-		Refetch: w.Refetch, Content: w.Content, Icon: w.Icon, Message: w.Message, Attrs: compactJSON(raw)}
+		Refetch: w.Refetch, Content: w.Content, Icon: w.Icon, Message: w.Message, Attrs: CompactJSON(raw)}
 	// The public error-field example writes "required": "true".
 	switch strings.Trim(string(bytes.TrimSpace(w.Required)), `"`) {
 	case "true":
@@ -268,7 +268,7 @@ func (f Form) CheckValues(values map[string]string) (map[string]string, []Proble
 	}
 	for _, k := range slices.Sorted(maps.Keys(values)) {
 		if _, ok := byKey[k]; !ok {
-			problems = append(problems, Problem{Pointer: k, Message: fmt.Sprintf("the form has no field %q; its fields are %s", k, quoteList(ids))})
+			problems = append(problems, Problem{Pointer: k, Message: fmt.Sprintf("the form has no field %q; its fields are %s", k, QuoteList(ids))})
 		}
 	}
 	for _, field := range f.Fields {
@@ -285,20 +285,20 @@ func (f Form) CheckValues(values map[string]string) (map[string]string, []Proble
 				continue
 			}
 			if field.Required && field.Type != "checkbox" {
-				problems = append(problems, Problem{Pointer: field.ID, Message: fmt.Sprintf("%s is required", fieldName(field))})
+				problems = append(problems, Problem{Pointer: field.ID, Message: fmt.Sprintf("%s is required", FieldName(field))})
 			}
 			if field.Type == "checkbox" && field.Required {
-				problems = append(problems, Problem{Pointer: field.ID, Message: fmt.Sprintf("%s must be checked", fieldName(field))})
+				problems = append(problems, Problem{Pointer: field.ID, Message: fmt.Sprintf("%s must be checked", FieldName(field))})
 			}
 			continue
 		}
 		norm, err := checkValue(field, v)
 		if err != nil {
-			problems = append(problems, Problem{Pointer: field.ID, Message: fmt.Sprintf("%s: %v", fieldName(field), err)})
+			problems = append(problems, Problem{Pointer: field.ID, Message: fmt.Sprintf("%s: %v", FieldName(field), err)})
 			continue
 		}
 		if field.Type == "checkbox" && field.Required && norm != "true" {
-			problems = append(problems, Problem{Pointer: field.ID, Message: fmt.Sprintf("%s must be checked", fieldName(field))})
+			problems = append(problems, Problem{Pointer: field.ID, Message: fmt.Sprintf("%s must be checked", FieldName(field))})
 			continue
 		}
 		out[field.ID] = norm
@@ -347,7 +347,7 @@ func checkValue(f FormField, v string) (string, error) {
 		}
 	case "url":
 		var s string
-		if err := decodeHTTPURL(v, &s); err != nil {
+		if err := DecodeHTTPURL(v, &s); err != nil {
 			return "", fmt.Errorf("%q is not an http(s) URL", v)
 		}
 	case "date":
@@ -391,14 +391,14 @@ func optionList(f FormField) string {
 	return strings.Join(ids, ", ")
 }
 
-func fieldName(f FormField) string {
+func FieldName(f FormField) string {
 	if f.Label != "" {
 		return fmt.Sprintf("%s (%s)", f.ID, f.Label)
 	}
 	return f.ID
 }
 
-func quoteList(ss []string) string {
+func QuoteList(ss []string) string {
 	if len(ss) == 0 {
 		return "none"
 	}

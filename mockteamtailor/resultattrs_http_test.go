@@ -1,0 +1,91 @@
+package mockteamtailor
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestResultAttributeRulesOverHTTP(t *testing.T) {
+	env := newTestEnv(t)
+	existing := env.createResult(t, `{"status":"sending","candidate-id":1}`)
+	for _, tt := range loadRuleCases(t) {
+		t.Run(tt.Name, func(t *testing.T) {
+			rq := req{method: "POST", path: createPath, body: `{"data":{"type":"partner-results","attributes":` + tt.Attrs + `}}`}
+			wantOK := http.StatusCreated
+			if !tt.Create {
+				rq.method, rq.path, wantOK = "PATCH", createPath+"/"+existing, http.StatusOK
+			}
+			r := env.do(t, rq)
+			if len(tt.WantPointers) == 0 {
+				if r.status != wantOK {
+					t.Fatalf("status = %d, want %d; body: %s", r.status, wantOK, r.body)
+				}
+				mustMatchSchema(t, "partner-result", r.body)
+				return
+			}
+			if r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status = %d, want 422; body: %s", r.status, r.body)
+			}
+			var doc errorDocument
+			if err := json.Unmarshal(r.body, &doc); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range doc.Errors {
+				if e.Status != "422" || e.Source == nil {
+					t.Errorf("error %+v: want status 422 and a source pointer", e)
+					continue
+				}
+				got = append(got, e.Source.Pointer)
+			}
+			if diff := cmp.Diff(tt.WantPointers, got); diff != "" {
+				t.Errorf("pointers (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestResultCandidateIDImmutable(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.createResult(t, `{"status":"sending","candidate-id":7}`)
+	if r := env.do(t, req{method: "PUT", path: createPath + "/" + id, body: `{"data":{"type":"partner-results","attributes":{"candidate-id":7,"status":"sent"}}}`}); r.status != 200 {
+		t.Fatalf("same candidate-id: status = %d; body %s", r.status, r.body)
+	}
+	r := env.do(t, req{method: "PUT", path: createPath + "/" + id, body: `{"data":{"type":"partner-results","attributes":{"candidate-id":8,"status":"completed"}}}`})
+	want := errDoc(errEntry(422, "Invalid attribute", "candidate-id is immutable: this result belongs to candidate 7, got 8", "/data/attributes/candidate-id"))
+	if diff := cmp.Diff(jsonValue(t, want), r.doc(t)); r.status != 422 || diff != "" {
+		t.Errorf("status %d (-want +got):\n%s", r.status, diff)
+	}
+	g := env.do(t, req{method: "GET", path: createPath + "/" + id})
+	attrs := g.doc(t)["data"].(map[string]any)["attributes"].(map[string]any)
+	if attrs["status"] != "sent" || attrs["candidate-id"] != 7.0 {
+		t.Errorf("a refused update changed the result: %v", attrs)
+	}
+}
+
+// ruleCase is one case of the result attribute rules the protocol package
+// tests (protocol/testdata/result-rules.json); here they run over HTTP.
+type ruleCase struct {
+	Name         string   `json:"name"`
+	Create       bool     `json:"create"`
+	Attrs        string   `json:"attrs"`
+	WantPointers []string `json:"wantPointers"`
+	WantDetail   string   `json:"wantDetail"`
+}
+
+func loadRuleCases(t *testing.T) []ruleCase {
+	b, err := os.ReadFile(filepath.Join("protocol", "testdata", "result-rules.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []ruleCase
+	if err := json.Unmarshal(b, &cases); err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}
