@@ -14,6 +14,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
@@ -28,7 +29,7 @@ type ActivationFormResult struct {
 
 // isDynamic reports whether the partner's activation form is fetched:
 // the dynamic flag, or an empty static config (PROTOCOL §2.1).
-func (p Partner) isDynamic() bool {
+func isDynamic(p store.Partner) bool {
 	return p.DynamicActivationConfig || bytes.Equal(bytes.TrimSpace(p.WebhookActivationConfig), []byte("{}"))
 }
 
@@ -49,38 +50,38 @@ func (s *Server) ActivationForm(ctx context.Context, partnerID, companyUUID stri
 
 // activationForm is ActivationForm for a company that may not be stored
 // yet (an activation in a new company).
-func (s *Server) activationForm(ctx context.Context, p Partner, companyUUID string) (ActivationFormResult, error) {
+func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUID string) (ActivationFormResult, error) {
 	switch {
-	case p.isDynamic():
+	case isDynamic(p):
 		// Before the first activation there is no provider key to send; a
 		// re-activation sends the current one.
-		var act *Activation
+		var act *store.Activation
 		if a, err := s.store.ActivationFor(ctx, p.ID, companyUUID); err == nil {
 			act = &a
 		}
-		x, err := s.do(ctx, call{kind: KindActivation, partner: p, activation: act, method: http.MethodGet, path: "activation", query: url.Values{"company_id": {companyUUID}}})
+		x, err := s.do(ctx, call{kind: store.KindActivation, partner: p, activation: act, method: http.MethodGet, path: "activation", query: url.Values{"company_id": {companyUUID}}})
 		if err != nil {
 			return ActivationFormResult{}, errConflictf("%v", err)
 		}
 		res := ActivationFormResult{Dynamic: true}
-		verdict, reason := VerdictOK, ""
+		verdict, reason := store.VerdictOK, ""
 		switch {
 		case x.failure != "":
-			verdict, reason = VerdictError, x.failure
+			verdict, reason = store.VerdictError, x.failure
 		case x.status() != http.StatusOK:
-			verdict, reason = VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with an activation config; body: %s", x.status(), excerpt(x.respBody))
+			verdict, reason = store.VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with an activation config; body: %s", x.status(), excerpt(x.respBody))
 		default:
 			form, problems := protocol.ParseForm("activation-config", x.respBody)
 			if len(problems) > 0 {
-				verdict, reason = VerdictInvalid, "the response is not a valid activation config: "+problemList(problems)
+				verdict, reason = store.VerdictInvalid, "the response is not a valid activation config: "+problemList(problems)
 			} else {
 				res.Form, res.Document = form, json.RawMessage(x.respBody)
 				reason = "a valid activation config with " + countOf(len(form.Fields), "field", "fields")
 			}
 		}
-		d := s.journal(ctx, x, verdict, reason, Delivery{CompanyUUID: companyUUID})
+		d := s.journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: companyUUID})
 		res.DeliveryID = d.ID
-		if verdict != VerdictOK {
+		if verdict != store.VerdictOK {
 			return res, errPartner("GET /activation: %s (journal entry %d)", reason, d.ID)
 		}
 		return res, nil
@@ -115,8 +116,8 @@ type ActivateRequest struct {
 
 // ActivateResult is what an activation attempt came to.
 type ActivateResult struct {
-	Activated  bool       `json:"activated"`
-	Activation Activation `json:"activation,omitzero"`
+	Activated  bool             `json:"activated"`
+	Activation store.Activation `json:"activation,omitzero"`
 	// Errors are the validation endpoint's messages when it refused.
 	Errors []string `json:"errors,omitempty"`
 	// DefaultKey is the generated value of a default_key field, shown
@@ -124,7 +125,7 @@ type ActivateResult struct {
 	DefaultKey         string `json:"defaultKey,omitempty"`
 	ValidateDeliveryID int64  `json:"validateDeliveryId,omitempty"`
 	// Company is the company made for a NewCompanyFixture activation.
-	Company *Company `json:"company,omitempty"`
+	Company *store.Company `json:"company,omitempty"`
 }
 
 // customFieldTypes are the types customFieldMapping supports (PROTOCOL §4).
@@ -195,7 +196,7 @@ func (s *Server) Activate(ctx context.Context, req ActivateRequest) (ActivateRes
 			return res, errInvalid("/values", "the provider key could not be made: %v", err)
 		}
 	}
-	act := Activation{PartnerID: p.ID, CompanyUUID: company.UUID, CompanyName: company.Name, ProviderKey: key,
+	act := store.Activation{PartnerID: p.ID, CompanyUUID: company.UUID, CompanyName: company.Name, ProviderKey: key,
 		CreatedAt: s.clock().UTC(), Values: checked, APIToken: req.APIToken, Mappings: mappings}
 
 	if form.ValidateEndpoint != "" {
@@ -229,16 +230,16 @@ func (s *Server) Activate(ctx context.Context, req ActivateRequest) (ActivateRes
 // validateActivation calls the validation endpoint with the new provider
 // key: 2xx activates; >= 400 refuses with the body's errors (PROTOCOL
 // §1.3). Anything else is a partner error.
-func (s *Server) validateActivation(ctx context.Context, p Partner, act Activation, endpoint string) (bool, []string, int64, error) {
-	x, err := s.do(ctx, call{kind: KindValidate, partner: p, activation: &act, method: http.MethodGet, path: endpoint})
+func (s *Server) validateActivation(ctx context.Context, p store.Partner, act store.Activation, endpoint string) (bool, []string, int64, error) {
+	x, err := s.do(ctx, call{kind: store.KindValidate, partner: p, activation: &act, method: http.MethodGet, path: endpoint})
 	if err != nil {
 		return false, nil, 0, errConflictf("%v", err)
 	}
 	var errs []string
-	verdict, reason := VerdictOK, ""
+	verdict, reason := store.VerdictOK, ""
 	switch st := x.status(); {
 	case x.failure != "":
-		verdict, reason = VerdictError, x.failure
+		verdict, reason = store.VerdictError, x.failure
 	case st >= 200 && st < 300:
 		reason = fmt.Sprintf("accepted the credentials with %d", st)
 	case st >= 400:
@@ -246,18 +247,18 @@ func (s *Server) validateActivation(ctx context.Context, p Partner, act Activati
 			Errors []string `json:"errors"`
 		}
 		if schemas.Validate("validation-error", x.respBody) != nil || json.Unmarshal(x.respBody, &body) != nil {
-			verdict, reason = VerdictInvalid, fmt.Sprintf("refused with %d, but the body is not {\"errors\": [\"...\"]}: %s", st, excerpt(x.respBody))
+			verdict, reason = store.VerdictInvalid, fmt.Sprintf("refused with %d, but the body is not {\"errors\": [\"...\"]}: %s", st, excerpt(x.respBody))
 			errs = []string{fmt.Sprintf("the partner refused the activation (%d) without a readable reason", st)}
 		} else {
 			errs = body.Errors
 			reason = fmt.Sprintf("refused the credentials with %d: %s", st, strings.Join(errs, "; "))
 		}
 	default:
-		verdict, reason = VerdictInvalid, fmt.Sprintf("answered %d: want 200 to accept or >= 400 with {\"errors\": [...]} to refuse", st)
+		verdict, reason = store.VerdictInvalid, fmt.Sprintf("answered %d: want 200 to accept or >= 400 with {\"errors\": [...]} to refuse", st)
 	}
-	d := s.journal(ctx, x, verdict, reason, Delivery{CompanyUUID: act.CompanyUUID})
+	d := s.journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: act.CompanyUUID})
 	switch {
-	case verdict == VerdictError || (verdict == VerdictInvalid && errs == nil):
+	case verdict == store.VerdictError || (verdict == store.VerdictInvalid && errs == nil):
 		return false, nil, d.ID, errPartner("the validation endpoint %s: %s (journal entry %d)", endpoint, reason, d.ID)
 	case errs != nil:
 		return false, errs, d.ID, nil
@@ -272,8 +273,8 @@ func hasValueFields(f protocol.Form) bool {
 // planMappings decides, for each customFieldMapping entry, the company
 // field it maps to (PROTOCOL §4): select and multiselect without options
 // are skipped, unknown types ignored, apiName normalised to kebab-case.
-func planMappings(decls []protocol.CustomFieldMappingDecl, company Company, chosen map[string]string) ([]FieldMapping, error) {
-	var out []FieldMapping
+func planMappings(decls []protocol.CustomFieldMappingDecl, company store.Company, chosen map[string]string) ([]store.FieldMapping, error) {
+	var out []store.FieldMapping
 	var problems protocol.Errors
 	known := map[string]bool{}
 	for _, d := range decls {
@@ -282,9 +283,9 @@ func planMappings(decls []protocol.CustomFieldMappingDecl, company Company, chos
 			continue
 		}
 		known[api] = true
-		m := FieldMapping{Name: d.Name, APIName: api, Type: d.Type, MappedFrom: api, Created: true, Options: d.Options}
+		m := store.FieldMapping{Name: d.Name, APIName: api, Type: d.Type, MappedFrom: api, Created: true, Options: d.Options}
 		if target, ok := chosen[api]; ok && target != "" {
-			if !slices.ContainsFunc(company.CustomFields, func(f CustomFieldDef) bool { return f.APIName == target }) {
+			if !slices.ContainsFunc(company.CustomFields, func(f store.CustomFieldDef) bool { return f.APIName == target }) {
 				problems = append(problems, errInvalid("/mapping/"+protocol.PointerEscape(api), "%s has no custom field %q to map %q onto", company.Name, target, api))
 				continue
 			}
@@ -305,13 +306,13 @@ func planMappings(decls []protocol.CustomFieldMappingDecl, company Company, chos
 
 // createMappedFields creates the company custom fields the mappings need,
 // each once: a field that exists already is reused, never duplicated.
-func (s *Server) createMappedFields(ctx context.Context, companyUUID string, mappings []FieldMapping) error {
-	_, err := s.store.UpdateCompany(ctx, companyUUID, func(c *Company) error {
+func (s *Server) createMappedFields(ctx context.Context, companyUUID string, mappings []store.FieldMapping) error {
+	_, err := s.store.UpdateCompany(ctx, companyUUID, func(c *store.Company) error {
 		for _, m := range mappings {
-			if !m.Created || slices.ContainsFunc(c.CustomFields, func(f CustomFieldDef) bool { return f.APIName == m.APIName }) {
+			if !m.Created || slices.ContainsFunc(c.CustomFields, func(f store.CustomFieldDef) bool { return f.APIName == m.APIName }) {
 				continue
 			}
-			c.CustomFields = append(c.CustomFields, CustomFieldDef{Name: m.Name, APIName: m.APIName, Type: m.Type, Options: m.Options})
+			c.CustomFields = append(c.CustomFields, store.CustomFieldDef{Name: m.Name, APIName: m.APIName, Type: m.Type, Options: m.Options})
 		}
 		return nil
 	})
@@ -365,10 +366,10 @@ func Mask(s string) string {
 
 // newCompany makes (but does not store) a company from a company fixture
 // with the given uuid (a generated one for "") and an API token.
-func (s *Server) newCompany(fixture, uuid string) (Company, error) {
+func (s *Server) newCompany(fixture, uuid string) (store.Company, error) {
 	f, err := fixtures.CompanyByName(fixture)
 	if err != nil {
-		return Company{}, errInvalid("/newCompanyFixture", "%v", err)
+		return store.Company{}, errInvalid("/newCompanyFixture", "%v", err)
 	}
 	c := CompanyFromFixture(f)
 	if uuid != "" {

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
@@ -52,11 +53,11 @@ func verifyHS256(t *testing.T, token, key string) map[string]any {
 
 // activationCompany creates a company from a fixture for a test to
 // activate partners in.
-func (e *e2eEnv) activationCompany(t *testing.T) Company {
+func (e *e2eEnv) activationCompany(t *testing.T) store.Company {
 	t.Helper()
 	r := e.ctl(t, "POST", "/mock/v1/companies", map[string]any{"fixture": "orebro-vard"})
 	wantStatus(t, r, http.StatusCreated)
-	return decodeAs[Company](t, r)
+	return decodeAs[store.Company](t, r)
 }
 
 // useActivationForm sets partner 1's static activation form to the
@@ -87,8 +88,8 @@ func (e *e2eEnv) activate(t *testing.T, body map[string]any) (response, Activate
 // as the control API lists it.
 func (e *e2eEnv) activatedIn(t *testing.T, companyUUID string) bool {
 	t.Helper()
-	acts := decodeAs[struct{ Activations []Activation }](t, e.ctl(t, "GET", "/mock/v1/activations?partner=1", nil)).Activations
-	return slices.ContainsFunc(acts, func(a Activation) bool { return a.CompanyUUID == companyUUID })
+	acts := decodeAs[struct{ Activations []store.Activation }](t, e.ctl(t, "GET", "/mock/v1/activations?partner=1", nil)).Activations
+	return slices.ContainsFunc(acts, func(a store.Activation) bool { return a.CompanyUUID == companyUUID })
 }
 
 // The validation endpoint, named inside config or beside it, is called
@@ -119,8 +120,8 @@ func TestActivateValidateEndpoint(t *testing.T) {
 				if env.activatedIn(t, company.UUID) {
 					t.Error("a refused activation was stored")
 				}
-				d := decodeAs[Delivery](t, env.ctl(t, "GET", fmt.Sprintf("/mock/v1/deliveries/%d", res.ValidateDeliveryID), nil))
-				if d.Kind != KindValidate || !strings.Contains(d.Reason, "The API key is not valid") {
+				d := decodeAs[store.Delivery](t, env.ctl(t, "GET", fmt.Sprintf("/mock/v1/deliveries/%d", res.ValidateDeliveryID), nil))
+				if d.Kind != store.KindValidate || !strings.Contains(d.Reason, "The API key is not valid") {
 					t.Errorf("validate journal entry: %s %q", d.Kind, d.Reason)
 				}
 			})
@@ -131,8 +132,8 @@ func TestActivateValidateEndpoint(t *testing.T) {
 				if res.Activated || len(res.Errors) != 1 || !strings.Contains(res.Errors[0], "403") {
 					t.Errorf("activated %v, errors %q", res.Activated, res.Errors)
 				}
-				d := decodeAs[Delivery](t, env.ctl(t, "GET", fmt.Sprintf("/mock/v1/deliveries/%d", res.ValidateDeliveryID), nil))
-				if d.Verdict != VerdictInvalid {
+				d := decodeAs[store.Delivery](t, env.ctl(t, "GET", fmt.Sprintf("/mock/v1/deliveries/%d", res.ValidateDeliveryID), nil))
+				if d.Verdict != store.VerdictInvalid {
 					t.Errorf("verdict %q, want invalid", d.Verdict)
 				}
 			})
@@ -332,9 +333,9 @@ func customFieldsOf(t *testing.T, body []byte) map[string]map[string]any {
 func TestActivateCustomFieldMapping(t *testing.T) {
 	env := newE2EEnv(t)
 	env.useActivationForm(t, "custom-field-mapping")
-	r := env.ctl(t, "POST", "/mock/v1/companies", map[string]any{"name": "Mapping AB", "customFields": []CustomFieldDef{{Name: "Years of experience", APIName: "years-of-experience", Type: "number"}}})
+	r := env.ctl(t, "POST", "/mock/v1/companies", map[string]any{"name": "Mapping AB", "customFields": []store.CustomFieldDef{{Name: "Years of experience", APIName: "years-of-experience", Type: "number"}}})
 	wantStatus(t, r, http.StatusCreated)
-	company := decodeAs[Company](t, r)
+	company := decodeAs[store.Company](t, r)
 	mapping := map[string]string{"assessment-score": "years-of-experience"}
 
 	r, _ = env.activate(t, map[string]any{"partnerId": "1", "companyUuid": company.UUID, "mapping": map[string]string{"assessment-score": "no-such-field"}})
@@ -366,7 +367,7 @@ func TestActivateCustomFieldMapping(t *testing.T) {
 		t.Errorf("mappings:\n got %v\nwant %v", got, want)
 	}
 	fieldNames := func() []string {
-		c := decodeAs[Company](t, env.ctl(t, "GET", "/mock/v1/companies/"+company.UUID, nil))
+		c := decodeAs[store.Company](t, env.ctl(t, "GET", "/mock/v1/companies/"+company.UUID, nil))
 		var names []string
 		for _, f := range c.CustomFields {
 			names = append(names, f.APIName)
@@ -388,7 +389,7 @@ func TestActivateCustomFieldMapping(t *testing.T) {
 	// Webhooks carry the mapped values.
 	r = env.ctl(t, "POST", "/mock/v1/jobs", map[string]any{"companyUuid": company.UUID, "fixture": "support"})
 	wantStatus(t, r, http.StatusCreated)
-	job := decodeAs[Job](t, r)
+	job := decodeAs[store.Job](t, r)
 	minimal, _ := fixtures.Raw(fixtures.KindCandidates, "minimal")
 	withFields := func(fields string) json.RawMessage {
 		return json.RawMessage(strings.Replace(string(minimal), `"custom-fields": []`, `"custom-fields": `+fields, 1))
@@ -416,7 +417,7 @@ func TestActivateCustomFieldMapping(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := env.ctl(t, "POST", "/mock/v1/candidates", map[string]any{"companyUuid": company.UUID, "jobId": job.ID, "candidate": withFields(tt.fields)})
 			wantStatus(t, r, http.StatusCreated)
-			cand := decodeAs[struct{ Candidates []CandidateRecord }](t, r).Candidates[0]
+			cand := decodeAs[struct{ Candidates []store.CandidateRecord }](t, r).Candidates[0]
 			out := env.manual(t, cand.ID, nil)
 			var body []byte
 			for _, h := range env.partner.requests("/webhook") {
@@ -443,7 +444,7 @@ func TestActivateCreatedSelectFieldKeepsOptions(t *testing.T) {
 	company := env.activationCompany(t)
 	r, _ := env.activate(t, map[string]any{"partnerId": "1", "companyUuid": company.UUID})
 	wantStatus(t, r, http.StatusCreated)
-	c := decodeAs[Company](t, env.ctl(t, "GET", "/mock/v1/companies/"+company.UUID, nil))
+	c := decodeAs[store.Company](t, env.ctl(t, "GET", "/mock/v1/companies/"+company.UUID, nil))
 	want := map[string][]string{
 		"preferred-language": {"Swedish", "English", "Finnish", "German"},
 		"certifications":     {"AWS Solutions Architect", "ISTQB Foundation", "PRINCE2"},

@@ -7,6 +7,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // activationAttributes is how a partner activation is rendered (PROTOCOL
@@ -20,7 +21,7 @@ type activationAttributes struct {
 // activationResource renders a; the provider key goes out as a JWE keyed
 // by the partner's webhook secret (PROTOCOL §2.2), encrypted afresh on
 // each request so it always matches the current secret.
-func (s *Server) activationResource(p Partner, a Activation) (resourceObject, error) {
+func (s *Server) activationResource(p store.Partner, a store.Activation) (resourceObject, error) {
 	jwe, err := providerkey.Encrypt(p.WebhookSecret, a.ProviderKey, s.ids)
 	if err != nil {
 		return resourceObject{}, fmt.Errorf("activation %s: %w", a.ID, err)

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // capture keeps the first limit bytes of a body passing through.
@@ -72,21 +74,21 @@ func (s *Server) journalAPI(r *http.Request, partnerID string, reqBody *capture,
 	if r.Body != nil && reqBody.buf.Len() < limit {
 		io.Copy(io.Discard, io.LimitReader(r.Body, int64(limit-reqBody.buf.Len()+1)))
 	}
-	req := newHTTPMessage(r.Header, reqBody.buf.Bytes(), limit) // a copy of the headers
+	req := store.NewHTTPMessage(r.Header, reqBody.buf.Bytes(), limit) // a copy of the headers
 	redactAuthInPlace(req.Header)
 	req.BodySize, req.BodyTruncated = reqBody.total, reqBody.total > reqBody.buf.Len()
 	req.Method, req.URL = r.Method, s.cfg.baseURL()+r.URL.RequestURI()
-	resp := newHTTPMessage(w.Header(), w.body.buf.Bytes(), s.cfg.JournalBodyLimit)
+	resp := store.NewHTTPMessage(w.Header(), w.body.buf.Bytes(), s.cfg.JournalBodyLimit)
 	resp.Status = w.status
 	resp.BodySize, resp.BodyTruncated = w.body.total, w.body.total > w.body.buf.Len()
-	verdict, reason := VerdictOK, fmt.Sprintf("%s %s answered %d", r.Method, r.URL.Path, w.status)
+	verdict, reason := store.VerdictOK, fmt.Sprintf("%s %s answered %d", r.Method, r.URL.Path, w.status)
 	if w.status >= 400 {
-		verdict = VerdictFailed
+		verdict = store.VerdictFailed
 		if detail := firstErrorDetail(w.body.buf.Bytes()); detail != "" {
 			reason += ": " + detail
 		}
 	}
-	d := Delivery{Kind: KindPartnerAPI, PartnerID: partnerID, Time: start, DurationMS: float64(time.Since(began).Microseconds()) / 1000,
+	d := store.Delivery{Kind: store.KindPartnerAPI, PartnerID: partnerID, Time: start, DurationMS: float64(time.Since(began).Microseconds()) / 1000,
 		Request: req, Response: &resp, Verdict: verdict, Reason: reason}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/partner/v1/partner-results/"); ok {
 		d.ResultID = id

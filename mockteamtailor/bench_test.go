@@ -29,6 +29,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 const (
@@ -45,7 +46,7 @@ const (
 type benchAPI struct {
 	srv    *httptest.Server
 	client *http.Client
-	store  *mockteamtailor.MemStore
+	store  *store.MemStore
 	apiKey string
 }
 
@@ -53,20 +54,20 @@ type benchAPI struct {
 // a state file in b.TempDir() when durable is set.
 func newBenchAPI(b *testing.B, durable bool) *benchAPI {
 	b.Helper()
-	store := mockteamtailor.NewMemStore()
+	st := store.NewMemStore()
 	if durable {
 		var err error
-		if store, err = mockteamtailor.OpenMemStore(filepath.Join(b.TempDir(), "state.json")); err != nil {
+		if st, err = store.OpenMemStore(filepath.Join(b.TempDir(), "state.json")); err != nil {
 			b.Fatal(err)
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ids := mockteamtailor.NewIDs()
-	sb, err := mockteamtailor.SeedSandbox(context.Background(), store, ids, time.Now, mockteamtailor.PartnerSettings{ID: benchPartnerID})
+	sb, err := mockteamtailor.SeedSandbox(context.Background(), st, ids, time.Now, mockteamtailor.PartnerSettings{ID: benchPartnerID})
 	if err != nil {
 		b.Fatal(err)
 	}
-	server, err := mockteamtailor.NewServer(logger, mockteamtailor.DefaultConfig(), store, ids, time.Now)
+	server, err := mockteamtailor.NewServer(logger, mockteamtailor.DefaultConfig(), st, ids, time.Now)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -76,7 +77,7 @@ func newBenchAPI(b *testing.B, durable bool) *benchAPI {
 		client.CloseIdleConnections()
 		srv.Close()
 	})
-	return &benchAPI{srv: srv, client: client, store: store, apiKey: sb.Partner.APIKey}
+	return &benchAPI{srv: srv, client: client, store: st, apiKey: sb.Partner.APIKey}
 }
 
 // newBenchClient returns a keep-alive client with an idle connection for
@@ -322,7 +323,7 @@ const heapResults = 100_000
 
 // storedResult is a partner result as the create handler stores it: every
 // string and slice its own allocation, as decoding a request makes them.
-func storedResult(ids *mockteamtailor.IDs, n int, now time.Time) mockteamtailor.PartnerResult {
+func storedResult(ids *mockteamtailor.IDs, n int, now time.Time) store.PartnerResult {
 	attrs := resultAttributes(n, 0)
 	str := func(s string) *string { return &s }
 	jobID := int64(attrs["job-id"].(int))
@@ -332,7 +333,7 @@ func storedResult(ids *mockteamtailor.IDs, n int, now time.Time) mockteamtailor.
 	if err != nil {
 		panic(err)
 	}
-	return mockteamtailor.PartnerResult{ID: ids.UUID(), PartnerID: benchPartnerID, CreatedAt: now, UpdatedAt: now, ResultAttributes: protocol.ResultAttributes{Status: "completed", CandidateID: int64(attrs["candidate-id"].(int)), JobID: &jobID, Summary: str(attrs["summary"].(string)), URL: str(attrs["url"].(string)), Assessment: protocol.Assessment{
+	return store.PartnerResult{ID: ids.UUID(), PartnerID: benchPartnerID, CreatedAt: now, UpdatedAt: now, ResultAttributes: protocol.ResultAttributes{Status: "completed", CandidateID: int64(attrs["candidate-id"].(int)), JobID: &jobID, Summary: str(attrs["summary"].(string)), URL: str(attrs["url"].(string)), Assessment: protocol.Assessment{
 		Score:    &score,
 		Grade:    str(string([]byte("might_be_fit"))),
 		Duration: &duration,
@@ -348,7 +349,7 @@ func storedResult(ids *mockteamtailor.IDs, n int, now time.Time) mockteamtailor.
 type heapStore struct {
 	ids   *mockteamtailor.IDs
 	now   time.Time
-	store *mockteamtailor.MemStore
+	store *store.MemStore
 	n     int // results in store
 	base  runtime.MemStats
 }
@@ -364,8 +365,8 @@ func (h *heapStore) reset() {
 	h.store, h.n = nil, 0
 	runtime.GC()
 	runtime.ReadMemStats(&h.base)
-	h.store = mockteamtailor.NewMemStore()
-	if err := h.store.PutPartner(context.Background(), mockteamtailor.Partner{ID: benchPartnerID, Name: "Bench", APIKey: "bench-key"}); err != nil {
+	h.store = store.NewMemStore()
+	if err := h.store.PutPartner(context.Background(), store.Partner{ID: benchPartnerID, Name: "Bench", APIKey: "bench-key"}); err != nil {
 		panic(err)
 	}
 }

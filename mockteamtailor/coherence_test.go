@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // A replay to a partner that is down now never moves a completed result
@@ -18,7 +20,7 @@ func TestReplayNeverMovesACompletedResultBack(t *testing.T) {
 	env.partner.handle("/webhook", serveDoc(http.StatusServiceUnavailable, "down for maintenance"))
 	r = env.ctl(t, "POST", fmt.Sprintf("/mock/v1/deliveries/%d/replay", out.Delivery.ID), nil)
 	wantStatus(t, r, http.StatusOK)
-	if d := decodeAs[Delivery](t, r); d.Verdict == VerdictOK {
+	if d := decodeAs[store.Delivery](t, r); d.Verdict == store.VerdictOK {
 		t.Errorf("replay to a partner answering 503 has verdict %q", d.Verdict)
 	}
 	res := decodeAs[resultView](t, env.ctl(t, "GET", "/mock/v1/results/"+out.Result.ID, nil))
@@ -57,24 +59,24 @@ func TestMoveIntoCurrentStageIsANoOp(t *testing.T) {
 func TestTriggerReplacesThePartnersTriggerOnTheStage(t *testing.T) {
 	env := newE2EEnv(t)
 	job := env.job(t, 0)
-	create := func(note string) Trigger {
+	create := func(note string) store.Trigger {
 		r := env.ctl(t, "POST", "/mock/v1/triggers", map[string]any{"partnerId": "1", "jobId": job.ID, "stageId": job.Stages[1].ID, "data": map[string]string{"pass_mark": note}})
 		wantStatus(t, r, http.StatusCreated)
-		return decodeAs[Trigger](t, r)
+		return decodeAs[store.Trigger](t, r)
 	}
 	first := create("10")
 	second := create("20")
 	if len(second.Replaced) != 1 || second.Replaced[0] != first.ID {
 		t.Errorf("second trigger replaced %v, want [%d]", second.Replaced, first.ID)
 	}
-	ts := decodeAs[struct{ Triggers []Trigger }](t, env.ctl(t, "GET", "/mock/v1/triggers", nil)).Triggers
+	ts := decodeAs[struct{ Triggers []store.Trigger }](t, env.ctl(t, "GET", "/mock/v1/triggers", nil)).Triggers
 	if len(ts) != 1 || ts[0].ID != second.ID || ts[0].WebhookData["pass-mark"] != "20" {
 		t.Errorf("triggers = %+v, want only the second", ts)
 	}
 	// Another stage keeps its own.
 	r := env.ctl(t, "POST", "/mock/v1/triggers", map[string]any{"partnerId": "1", "jobId": job.ID, "stageId": job.Stages[2].ID})
 	wantStatus(t, r, http.StatusCreated)
-	if ts := decodeAs[struct{ Triggers []Trigger }](t, env.ctl(t, "GET", "/mock/v1/triggers", nil)).Triggers; len(ts) != 2 {
+	if ts := decodeAs[struct{ Triggers []store.Trigger }](t, env.ctl(t, "GET", "/mock/v1/triggers", nil)).Triggers; len(ts) != 2 {
 		t.Errorf("%d triggers after one on another stage, want 2", len(ts))
 	}
 }

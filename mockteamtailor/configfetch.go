@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // errPartner is a 502: the partner's answer made the operation impossible.
@@ -56,18 +57,18 @@ const maxRefetches = 5
 
 // activated returns the partner, the company and the partner's activation
 // in it, or a 4xx saying which is missing.
-func (s *Server) activated(ctx context.Context, partnerID, companyUUID string) (Partner, Company, Activation, error) {
+func (s *Server) activated(ctx context.Context, partnerID, companyUUID string) (store.Partner, store.Company, store.Activation, error) {
 	p, err := s.store.Partner(ctx, partnerID)
 	if err != nil {
-		return Partner{}, Company{}, Activation{}, errNotFound("there is no partner %q", partnerID)
+		return store.Partner{}, store.Company{}, store.Activation{}, errNotFound("there is no partner %q", partnerID)
 	}
 	c, err := s.store.Company(ctx, companyUUID)
 	if err != nil {
-		return p, Company{}, Activation{}, errNotFound("there is no company %q", companyUUID)
+		return p, store.Company{}, store.Activation{}, errNotFound("there is no company %q", companyUUID)
 	}
 	a, err := s.store.ActivationFor(ctx, partnerID, companyUUID)
 	if err != nil {
-		return p, c, Activation{}, errConflictf("partner %q is not activated in company %q (%s); activate it first", partnerID, c.Name, companyUUID)
+		return p, c, store.Activation{}, errConflictf("partner %q is not activated in company %q (%s); activate it first", partnerID, c.Name, companyUUID)
 	}
 	return p, c, a, nil
 }
@@ -100,14 +101,14 @@ func (s *Server) FetchConfig(ctx context.Context, req ConfigRequest) (ConfigResu
 	}
 	var res ConfigResult
 	for round := 0; ; round++ {
-		x, err := s.do(ctx, call{kind: KindConfig, partner: p, activation: &act, method: http.MethodGet, path: "config", query: query})
+		x, err := s.do(ctx, call{kind: store.KindConfig, partner: p, activation: &act, method: http.MethodGet, path: "config", query: query})
 		if err != nil {
 			return res, errConflictf("%v", err)
 		}
 		form, verdict, reason := interpretConfig(x)
-		d := s.journal(ctx, x, verdict, reason, Delivery{CompanyUUID: req.CompanyUUID})
+		d := s.journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: req.CompanyUUID})
 		res.DeliveryIDs = append(res.DeliveryIDs, d.ID)
-		if verdict != VerdictOK {
+		if verdict != store.VerdictOK {
 			return res, errPartner("GET /config: %s (journal entry %d)", reason, d.ID)
 		}
 		res.Form, res.Document = form, json.RawMessage(x.respBody)
@@ -131,18 +132,18 @@ func (s *Server) FetchConfig(ctx context.Context, req ConfigRequest) (ConfigResu
 func interpretConfig(x *outbound) (protocol.Form, string, string) {
 	switch {
 	case x.failure != "":
-		return protocol.Form{}, VerdictError, x.failure
+		return protocol.Form{}, store.VerdictError, x.failure
 	case x.status() != http.StatusOK:
-		return protocol.Form{}, VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with a config document; body: %s", x.status(), excerpt(x.respBody))
+		return protocol.Form{}, store.VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with a config document; body: %s", x.status(), excerpt(x.respBody))
 	}
 	form, problems := protocol.ParseForm("config", x.respBody)
 	if len(problems) > 0 {
-		return protocol.Form{}, VerdictInvalid, "the response is not a valid config document: " + problemList(problems)
+		return protocol.Form{}, store.VerdictInvalid, "the response is not a valid config document: " + problemList(problems)
 	}
 	if msg, ok := form.ErrorMessage(); ok {
-		return form, VerdictOK, "a config with an error field: " + msg
+		return form, store.VerdictOK, "a config with an error field: " + msg
 	}
-	return form, VerdictOK, "a valid config document with " + countOf(len(form.Fields), "field", "fields")
+	return form, store.VerdictOK, "a valid config document with " + countOf(len(form.Fields), "field", "fields")
 }
 
 // PickValues checks the values picked in a form and returns them as

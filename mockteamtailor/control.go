@@ -16,6 +16,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // The control API (/mock/v1) is the mock's own admin surface, not
@@ -118,9 +119,9 @@ func pathInt(r *http.Request, name string) (int64, error) {
 // storeErr turns a Store sentinel into a 4xx that names what was missing.
 func storeErr(err error, what string) error {
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, store.ErrNotFound):
 		return errNotFound("there is no %s", what)
-	case errors.Is(err, ErrConflict):
+	case errors.Is(err, store.ErrConflict):
 		return errConflictf("%s: %v", what, err)
 	}
 	return err
@@ -129,7 +130,7 @@ func storeErr(err error, what string) error {
 // partnerView is a partner as the control API shows it: with its keys,
 // since this is the operator's own surface.
 type partnerView struct {
-	Partner
+	store.Partner
 	CTA string `json:"cta"`
 }
 
@@ -178,7 +179,7 @@ type partnerInput struct {
 }
 
 // apply writes the given settings onto p, checking each.
-func (in partnerInput) apply(p *Partner) error {
+func (in partnerInput) apply(p *store.Partner) error {
 	var problems protocol.Errors
 	setString := func(dst *string, v *string) {
 		if v != nil {
@@ -275,7 +276,7 @@ func (s *Server) handlePartnerCreate() controlFunc {
 		if _, err := s.store.Partner(r.Context(), *in.ID); err == nil {
 			return 0, nil, errConflictf("partner %q exists already; PATCH /mock/v1/partners/%s changes it", *in.ID, *in.ID)
 		}
-		p := Partner{ID: *in.ID, Name: "Partner " + *in.ID, APIKey: s.ids.Secret("ttpk_", 20), WebhookSecret: s.ids.Secret("ttws_", 24)}
+		p := store.Partner{ID: *in.ID, Name: "Partner " + *in.ID, APIKey: s.ids.Secret("ttpk_", 20), WebhookSecret: s.ids.Secret("ttws_", 24)}
 		if err := in.apply(&p); err != nil {
 			return 0, nil, err
 		}
@@ -376,14 +377,14 @@ func (s *Server) handleConfigShow() controlFunc {
 // ---- companies, jobs, candidates ----
 
 type companyInput struct {
-	Fixture      string           `json:"fixture"`
-	UUID         string           `json:"uuid"`
-	Name         string           `json:"name"`
-	URL          string           `json:"url"`
-	Logotype     string           `json:"logotype"`
-	Users        []protocol.User  `json:"users"`
-	CustomFields []CustomFieldDef `json:"customFields"`
-	APITokens    []string         `json:"apiTokens"`
+	Fixture      string                 `json:"fixture"`
+	UUID         string                 `json:"uuid"`
+	Name         string                 `json:"name"`
+	URL          string                 `json:"url"`
+	Logotype     string                 `json:"logotype"`
+	Users        []protocol.User        `json:"users"`
+	CustomFields []store.CustomFieldDef `json:"customFields"`
+	APITokens    []string               `json:"apiTokens"`
 	// SeedData fills the company with every job and candidate fixture.
 	SeedData bool `json:"seedData"`
 }
@@ -401,7 +402,7 @@ func (s *Server) handleCompanyCreate() controlFunc {
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
-		var c Company
+		var c store.Company
 		if in.Fixture != "" {
 			f, err := fixtures.CompanyByName(in.Fixture)
 			if err != nil {
@@ -460,7 +461,7 @@ type jobInput struct {
 	Fixture      string                 `json:"fixture"`
 	Title        string                 `json:"title"`
 	Tags         []string               `json:"tags"`
-	Stages       []Stage                `json:"stages"`
+	Stages       []store.Stage          `json:"stages"`
 	CustomFields []protocol.CustomField `json:"customFields"`
 }
 
@@ -477,7 +478,7 @@ func (s *Server) handleJobCreate() controlFunc {
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
-		var j Job
+		var j store.Job
 		if in.Fixture != "" {
 			f, err := fixtures.JobByName(in.Fixture)
 			if err != nil {
@@ -553,7 +554,7 @@ func (s *Server) handleStageCreate() controlFunc {
 		if err != nil {
 			return 0, nil, storeErr(err, fmt.Sprintf("job %d", id))
 		}
-		j.Stages = append(j.Stages, Stage{Name: in.Name})
+		j.Stages = append(j.Stages, store.Stage{Name: in.Name})
 		if j, err = s.store.PutJob(r.Context(), j); err != nil {
 			return 0, nil, err
 		}
@@ -576,7 +577,7 @@ type candidateInput struct {
 
 func (s *Server) handleCandidatesList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		page := Page{Number: 1, Size: 100}
+		page := store.Page{Number: 1, Size: 100}
 		var err error
 		if n, err := queryInt(r, "page"); err != nil {
 			return 0, nil, err
@@ -627,7 +628,7 @@ func (s *Server) handleCandidateCreate() controlFunc {
 			if in.Generate > MaxGenerate {
 				return 0, nil, errInvalid("/generate", "generate at most %d candidates at once", MaxGenerate)
 			}
-			_, held, err := s.store.Candidates(r.Context(), "", Page{Number: 1, Size: 1})
+			_, held, err := s.store.Candidates(r.Context(), "", store.Page{Number: 1, Size: 1})
 			if err != nil {
 				return 0, nil, err
 			}
@@ -648,7 +649,7 @@ func (s *Server) handleCandidateCreate() controlFunc {
 		if sources != 1 {
 			return 0, nil, errInvalid("", "give exactly one of fixture (%s), candidate (a webhook candidate object) or generate (a count)", strings.Join(fixtures.Names(fixtures.KindCandidates), ", "))
 		}
-		var app []Application
+		var app []store.Application
 		if in.JobID != 0 {
 			j, err := s.store.Job(r.Context(), in.JobID)
 			if err != nil || j.CompanyUUID != in.CompanyUUID {
@@ -660,13 +661,13 @@ func (s *Server) handleCandidateCreate() controlFunc {
 			} else if _, ok := j.Stage(stage); !ok {
 				return 0, nil, errInvalid("/stageId", "job %d has no stage %d; its stages are %s", j.ID, stage, stageList(j))
 			}
-			app = []Application{{JobID: j.ID, StageID: stage}}
+			app = []store.Application{{JobID: j.ID, StageID: stage}}
 		}
-		out := make([]CandidateRecord, 0, len(datas))
+		out := make([]store.CandidateRecord, 0, len(datas))
 		for _, d := range datas {
 			// Ids are the mock's to hand out, so fixtures can be added
 			// many times.
-			rec, err := s.store.PutCandidate(r.Context(), CandidateRecord{CompanyUUID: in.CompanyUUID, Data: d, Applications: app})
+			rec, err := s.store.PutCandidate(r.Context(), store.CandidateRecord{CompanyUUID: in.CompanyUUID, Data: d, Applications: app})
 			if err != nil {
 				return 0, nil, err
 			}
@@ -717,12 +718,12 @@ func (s *Server) handleActivationsList() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		out := []Activation{}
+		out := []store.Activation{}
 		for _, p := range ps {
 			if q := r.URL.Query().Get("partner"); q != "" && q != p.ID {
 				continue
 			}
-			acts, _, err := s.store.Activations(r.Context(), p.ID, Page{})
+			acts, _, err := s.store.Activations(r.Context(), p.ID, store.Page{})
 			if err != nil {
 				return 0, nil, err
 			}
@@ -761,7 +762,7 @@ func (s *Server) handleDeactivate() controlFunc {
 		for _, p := range ps {
 			if err := s.store.DeleteActivation(r.Context(), p.ID, id); err == nil {
 				return http.StatusNoContent, nil, nil
-			} else if !errors.Is(err, ErrForbidden) {
+			} else if !errors.Is(err, store.ErrForbidden) {
 				break
 			}
 		}
@@ -847,9 +848,9 @@ func (s *Server) handleBulkShow() controlFunc {
 
 // ---- deliveries, results ----
 
-func (s *Server) journalFilter(r *http.Request) (JournalFilter, error) {
+func (s *Server) journalFilter(r *http.Request) (store.JournalFilter, error) {
 	q := r.URL.Query()
-	f := JournalFilter{Kind: q.Get("kind"), Verdict: q.Get("verdict"), PartnerID: q.Get("partner"), EventID: q.Get("event"), ResultID: q.Get("result"), BulkRunID: q.Get("bulk")}
+	f := store.JournalFilter{Kind: q.Get("kind"), Verdict: q.Get("verdict"), PartnerID: q.Get("partner"), EventID: q.Get("event"), ResultID: q.Get("result"), BulkRunID: q.Get("bulk")}
 	after, err := queryInt(r, "after")
 	if err != nil {
 		return f, err
@@ -860,12 +861,12 @@ func (s *Server) journalFilter(r *http.Request) (JournalFilter, error) {
 	}
 	f.AfterID, f.Limit = after, int(limit)
 	switch f.Kind {
-	case "", KindConfig, KindActivation, KindValidate, KindWebhook, KindAction, KindPartnerAPI:
+	case "", store.KindConfig, store.KindActivation, store.KindValidate, store.KindWebhook, store.KindAction, store.KindPartnerAPI:
 	default:
 		return f, errBadRequest("kind %q is not one of config, activation, validate, webhook, action, partner-api", f.Kind)
 	}
 	switch f.Verdict {
-	case "", VerdictOK, VerdictFailed, VerdictInvalid, VerdictError:
+	case "", store.VerdictOK, store.VerdictFailed, store.VerdictInvalid, store.VerdictError:
 	default:
 		return f, errBadRequest("verdict %q is not one of ok, failed, invalid, error", f.Verdict)
 	}
@@ -894,14 +895,14 @@ func (s *Server) handleDeliveriesList() controlFunc {
 	}
 }
 
-func (s *Server) delivery(r *http.Request) (Delivery, error) {
+func (s *Server) delivery(r *http.Request) (store.Delivery, error) {
 	id, err := pathInt(r, "id")
 	if err != nil {
-		return Delivery{}, err
+		return store.Delivery{}, err
 	}
 	d, err := s.store.JournalEntry(r.Context(), id)
 	if err != nil {
-		return Delivery{}, errNotFound("there is no delivery %d (the journal keeps the newest entries only)", id)
+		return store.Delivery{}, errNotFound("there is no delivery %d (the journal keeps the newest entries only)", id)
 	}
 	return d, nil
 }
@@ -961,7 +962,7 @@ func (s *Server) handleDeliveryStream() http.Handler {
 		w.WriteHeader(http.StatusOK)
 		io.WriteString(w, ": mockteamtailor deliveries\n\n")
 		last := after
-		send := func(d Delivery) {
+		send := func(d store.Delivery) {
 			if d.ID <= last {
 				return
 			}
@@ -970,7 +971,7 @@ func (s *Server) handleDeliveryStream() http.Handler {
 			fmt.Fprintf(w, "id: %d\nevent: delivery\ndata: %s\n\n", d.ID, b)
 		}
 		if after > 0 {
-			backlog, _ := s.store.Journal(r.Context(), JournalFilter{AfterID: after})
+			backlog, _ := s.store.Journal(r.Context(), store.JournalFilter{AfterID: after})
 			for _, d := range backlog {
 				send(d)
 			}
@@ -1002,7 +1003,7 @@ func (s *Server) handleDeliveryStream() http.Handler {
 // resultView is a partner result as the control API shows it: the
 // Partner API attributes plus where it came from.
 type resultView struct {
-	PartnerResult
+	store.PartnerResult
 	UpdateURL string `json:"updateUrl"`
 }
 
@@ -1017,7 +1018,7 @@ func (s *Server) handleResultsList() controlFunc {
 		if status != "" && !status.Valid() {
 			return 0, nil, errBadRequest("status %q is not a result status; use one of %s", status, protocol.QuoteList(protocol.StatusNames()))
 		}
-		rs, err := s.store.AllResults(r.Context(), ResultFilter{PartnerID: q.Get("partner"), CandidateID: cand, EventID: q.Get("event"), Status: status})
+		rs, err := s.store.AllResults(r.Context(), store.ResultFilter{PartnerID: q.Get("partner"), CandidateID: cand, EventID: q.Get("event"), Status: status})
 		out := make([]resultView, 0, len(rs))
 		for _, res := range rs {
 			out = append(out, resultView{PartnerResult: res, UpdateURL: s.ResultURL(res.ID)})
@@ -1166,7 +1167,7 @@ func (s *Server) handleKeys() controlFunc {
 		out := []keysView{}
 		for _, p := range ps {
 			k := keysView{ID: p.ID, Name: p.Name, APIKey: p.APIKey, WebhookSecret: p.WebhookSecret, Activations: []activationKeys{}}
-			acts, _, _ := s.store.Activations(r.Context(), p.ID, Page{})
+			acts, _, _ := s.store.Activations(r.Context(), p.ID, store.Page{})
 			for _, a := range acts {
 				k.Activations = append(k.Activations, activationKeys{ID: a.ID, CompanyUUID: a.CompanyUUID, CompanyName: a.CompanyName, ProviderKey: a.ProviderKey})
 			}
@@ -1215,7 +1216,7 @@ func (s *Server) MarkStart(ctx context.Context) error {
 func (s *Server) Reset(ctx context.Context) error {
 	s.startMu.Lock()
 	defer s.startMu.Unlock()
-	var ps []Partner
+	var ps []store.Partner
 	if !s.started {
 		var err error
 		if ps, err = s.store.Partners(ctx); err != nil {

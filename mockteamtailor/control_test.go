@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // Every control API endpoint does its job on good input, answering JSON
@@ -49,8 +50,8 @@ func TestControlEveryEndpoint(t *testing.T) {
 	}
 	created := decodeAs[struct {
 		Partner    partnerView
-		Sandbox    Company
-		Activation Activation
+		Sandbox    store.Company
+		Activation store.Activation
 	}](t, call("POST", "/mock/v1/partners", map[string]any{"id": "3", "name": "Initech", "baseUrl": env.partner.srv.URL + "/"}, http.StatusCreated))
 	if !strings.HasPrefix(created.Partner.APIKey, "ttpk_") || created.Partner.BaseURL != env.partner.srv.URL || !created.Sandbox.Sandbox || created.Activation.CompanyUUID != created.Sandbox.UUID || !uuidPattern.MatchString(created.Activation.ProviderKey) {
 		t.Errorf("created partner: %+v", created)
@@ -70,31 +71,31 @@ func TestControlEveryEndpoint(t *testing.T) {
 		t.Errorf("config: %+v", cfg)
 	}
 
-	companies := decodeAs[struct{ Companies []Company }](t, call("GET", "/mock/v1/companies", nil, http.StatusOK)).Companies
+	companies := decodeAs[struct{ Companies []store.Company }](t, call("GET", "/mock/v1/companies", nil, http.StatusOK)).Companies
 	if len(companies) != 3 {
 		t.Errorf("%d companies, want the 3 sandboxes", len(companies))
 	}
-	acme := decodeAs[Company](t, call("POST", "/mock/v1/companies", map[string]any{"fixture": "acme"}, http.StatusCreated))
+	acme := decodeAs[store.Company](t, call("POST", "/mock/v1/companies", map[string]any{"fixture": "acme"}, http.StatusCreated))
 	if acme.Name == "" || len(acme.Users) == 0 || len(acme.APITokens) != 1 || acme.Sandbox {
 		t.Errorf("acme: %+v", acme)
 	}
-	if c := decodeAs[Company](t, call("GET", "/mock/v1/companies/"+acme.UUID, nil, http.StatusOK)); c.Name != acme.Name {
+	if c := decodeAs[store.Company](t, call("GET", "/mock/v1/companies/"+acme.UUID, nil, http.StatusOK)); c.Name != acme.Name {
 		t.Errorf("company: %+v", c)
 	}
 
-	job := decodeAs[Job](t, call("POST", "/mock/v1/jobs", map[string]any{"companyUuid": acme.UUID, "title": "Warehouse lead", "stages": []Stage{{Name: "Inbox"}, {Name: "Test"}}}, http.StatusCreated))
+	job := decodeAs[store.Job](t, call("POST", "/mock/v1/jobs", map[string]any{"companyUuid": acme.UUID, "title": "Warehouse lead", "stages": []store.Stage{{Name: "Inbox"}, {Name: "Test"}}}, http.StatusCreated))
 	if job.ID == 0 || len(job.Stages) != 2 || job.Stages[0].ID == 0 || job.Stages[1].ID == 0 {
 		t.Errorf("job: %+v", job)
 	}
-	if js := decodeAs[struct{ Jobs []Job }](t, call("GET", "/mock/v1/jobs?company="+acme.UUID, nil, http.StatusOK)).Jobs; len(js) != 1 {
+	if js := decodeAs[struct{ Jobs []store.Job }](t, call("GET", "/mock/v1/jobs?company="+acme.UUID, nil, http.StatusOK)).Jobs; len(js) != 1 {
 		t.Errorf("acme jobs: %d", len(js))
 	}
 	call("GET", fmt.Sprintf("/mock/v1/jobs/%d", job.ID), nil, http.StatusOK)
-	if j := decodeAs[Job](t, call("POST", fmt.Sprintf("/mock/v1/jobs/%d/stages", job.ID), map[string]any{"name": "Offer"}, http.StatusCreated)); len(j.Stages) != 3 || j.Stages[2].Name != "Offer" {
+	if j := decodeAs[store.Job](t, call("POST", fmt.Sprintf("/mock/v1/jobs/%d/stages", job.ID), map[string]any{"name": "Offer"}, http.StatusCreated)); len(j.Stages) != 3 || j.Stages[2].Name != "Offer" {
 		t.Errorf("job after adding a stage: %+v", j)
 	}
 
-	cands := decodeAs[struct{ Candidates []CandidateRecord }](t, call("POST", "/mock/v1/candidates", map[string]any{"companyUuid": acme.UUID, "fixture": "typical", "jobId": job.ID}, http.StatusCreated)).Candidates
+	cands := decodeAs[struct{ Candidates []store.CandidateRecord }](t, call("POST", "/mock/v1/candidates", map[string]any{"companyUuid": acme.UUID, "fixture": "typical", "jobId": job.ID}, http.StatusCreated)).Candidates
 	if len(cands) != 1 || len(cands[0].Applications) != 1 || cands[0].Applications[0].StageID != job.Stages[0].ID {
 		t.Fatalf("candidates: %+v", cands)
 	}
@@ -108,12 +109,12 @@ func TestControlEveryEndpoint(t *testing.T) {
 	if !act.Activated || !uuidPattern.MatchString(act.Activation.ProviderKey) {
 		t.Errorf("activation: %+v", act)
 	}
-	if acts := decodeAs[struct{ Activations []Activation }](t, call("GET", "/mock/v1/activations?partner=1", nil, http.StatusOK)).Activations; len(acts) != 2 {
+	if acts := decodeAs[struct{ Activations []store.Activation }](t, call("GET", "/mock/v1/activations?partner=1", nil, http.StatusOK)).Activations; len(acts) != 2 {
 		t.Errorf("partner 1 activations: %d", len(acts))
 	}
 
-	trig := decodeAs[Trigger](t, call("POST", "/mock/v1/triggers", map[string]any{"partnerId": "1", "jobId": job.ID, "stageId": job.Stages[1].ID, "data": map[string]string{"test_type": "code"}}, http.StatusCreated))
-	if ts := decodeAs[struct{ Triggers []Trigger }](t, call("GET", "/mock/v1/triggers?partner=1", nil, http.StatusOK)).Triggers; len(ts) != 1 || ts[0].ID != trig.ID {
+	trig := decodeAs[store.Trigger](t, call("POST", "/mock/v1/triggers", map[string]any{"partnerId": "1", "jobId": job.ID, "stageId": job.Stages[1].ID, "data": map[string]string{"test_type": "code"}}, http.StatusCreated))
+	if ts := decodeAs[struct{ Triggers []store.Trigger }](t, call("GET", "/mock/v1/triggers?partner=1", nil, http.StatusOK)).Triggers; len(ts) != 1 || ts[0].ID != trig.ID {
 		t.Errorf("triggers: %+v", ts)
 	}
 	if mv := decodeAs[MoveResult](t, call("POST", fmt.Sprintf("/mock/v1/candidates/%d/move", cand.ID), map[string]any{"jobId": job.ID, "stageId": job.Stages[1].ID}, http.StatusOK)); len(mv.Outcomes) != 1 {
@@ -143,14 +144,14 @@ func TestControlEveryEndpoint(t *testing.T) {
 		return decodeAs[BulkRun](t, call("GET", "/mock/v1/bulk-triggers/"+async.ID, nil, http.StatusOK)).Done
 	})
 
-	ds := decodeAs[struct{ Deliveries []Delivery }](t, call("GET", "/mock/v1/deliveries", nil, http.StatusOK)).Deliveries
+	ds := decodeAs[struct{ Deliveries []store.Delivery }](t, call("GET", "/mock/v1/deliveries", nil, http.StatusOK)).Deliveries
 	if len(ds) == 0 {
 		t.Fatal("empty journal")
 	}
-	if d := decodeAs[Delivery](t, call("GET", fmt.Sprintf("/mock/v1/deliveries/%d", manual.Delivery.ID), nil, http.StatusOK)); d.EventID != manual.Delivery.EventID {
+	if d := decodeAs[store.Delivery](t, call("GET", fmt.Sprintf("/mock/v1/deliveries/%d", manual.Delivery.ID), nil, http.StatusOK)); d.EventID != manual.Delivery.EventID {
 		t.Errorf("delivery: %+v", d)
 	}
-	if d := decodeAs[Delivery](t, call("POST", fmt.Sprintf("/mock/v1/deliveries/%d/replay", manual.Delivery.ID), nil, http.StatusOK)); d.ReplayOf != manual.Delivery.ID {
+	if d := decodeAs[store.Delivery](t, call("POST", fmt.Sprintf("/mock/v1/deliveries/%d/replay", manual.Delivery.ID), nil, http.StatusOK)); d.ReplayOf != manual.Delivery.ID {
 		t.Errorf("replay: %+v", d)
 	}
 	if r := call("GET", fmt.Sprintf("/mock/v1/deliveries/%d/curl", manual.Delivery.ID), nil, http.StatusOK); !strings.HasPrefix(string(r.body), "curl ") || !strings.HasPrefix(r.header.Get("Content-Type"), "text/plain") {
@@ -164,7 +165,7 @@ func TestControlEveryEndpoint(t *testing.T) {
 		t.Errorf("result view: %+v", rv)
 	}
 	wantStatus(t, partnerAPI(t, "PATCH", env.server.ResultURL(manual.Result.ID), e2eKey1, `{"data":{"type":"partner-results","attributes":{"actions":[{"buttonText":"Again","endpoint":"again"}]}}}`), http.StatusOK)
-	if d := decodeAs[Delivery](t, call("POST", "/mock/v1/results/"+manual.Result.ID+"/actions/0", nil, http.StatusOK)); d.Kind != KindAction {
+	if d := decodeAs[store.Delivery](t, call("POST", "/mock/v1/results/"+manual.Result.ID+"/actions/0", nil, http.StatusOK)); d.Kind != store.KindAction {
 		t.Errorf("action: %+v", d)
 	}
 
@@ -232,8 +233,8 @@ func TestControlDeliveryStream(t *testing.T) {
 			data = v
 		}
 	}
-	var d Delivery
-	if event != "delivery" || json.Unmarshal([]byte(data), &d) != nil || d.Kind != KindPartnerAPI {
+	var d store.Delivery
+	if event != "delivery" || json.Unmarshal([]byte(data), &d) != nil || d.Kind != store.KindPartnerAPI {
 		t.Errorf("event %q data %s", event, data)
 	}
 }
@@ -306,7 +307,7 @@ func TestControlBadInput(t *testing.T) {
 		{"POST", "/mock/v1/companies", map[string]any{"uuid": sb, "name": "Again"}, 409, "exists already"},
 		{"POST", "/mock/v1/jobs", `{"companyUuid":"nope","title":"x","stages":[{"name":"a"}]}`, 404, `there is no company "nope"`},
 		{"POST", "/mock/v1/jobs", `{"title":"x"}`, 422, "a job needs at least one stage"},
-		{"POST", "/mock/v1/jobs", map[string]any{"companyUuid": sb, "title": "x", "stages": []Stage{{Name: ""}}}, 422, "every stage needs a name"},
+		{"POST", "/mock/v1/jobs", map[string]any{"companyUuid": sb, "title": "x", "stages": []store.Stage{{Name: ""}}}, 422, "every stage needs a name"},
 		{"POST", fmt.Sprintf("/mock/v1/jobs/%d/stages", job.ID), `{}`, 422, "name is required"},
 		{"POST", "/mock/v1/candidates", `{"companyUuid":"nope","generate":1}`, 422, `there is no company "nope"`},
 		{"POST", "/mock/v1/candidates", map[string]any{"companyUuid": sb}, 422, "give exactly one of fixture"},
@@ -431,16 +432,16 @@ func TestControlDeliveriesFilters(t *testing.T) {
 		r := env.ctl(t, "GET", "/mock/v1/deliveries"+query, nil)
 		wantStatus(t, r, http.StatusOK)
 		var ids []int64
-		for _, d := range decodeAs[struct{ Deliveries []Delivery }](t, r).Deliveries {
+		for _, d := range decodeAs[struct{ Deliveries []store.Delivery }](t, r).Deliveries {
 			ids = append(ids, d.ID)
 		}
 		return ids
 	}
-	all := decodeAs[struct{ Deliveries []Delivery }](t, env.ctl(t, "GET", "/mock/v1/deliveries", nil)).Deliveries
+	all := decodeAs[struct{ Deliveries []store.Delivery }](t, env.ctl(t, "GET", "/mock/v1/deliveries", nil)).Deliveries
 	if len(all) != 7 {
 		t.Fatalf("%d entries, want 7 (2 config, 2 webhook, 3 partner-api)", len(all))
 	}
-	where := func(keep func(Delivery) bool) []int64 {
+	where := func(keep func(store.Delivery) bool) []int64 {
 		var ids []int64
 		for _, d := range all {
 			if keep(d) {
@@ -453,13 +454,13 @@ func TestControlDeliveriesFilters(t *testing.T) {
 		query string
 		want  []int64
 	}{
-		{"?kind=webhook", where(func(d Delivery) bool { return d.Kind == KindWebhook })},
-		{"?kind=partner-api", where(func(d Delivery) bool { return d.Kind == KindPartnerAPI })},
-		{"?verdict=failed", where(func(d Delivery) bool { return d.Verdict == VerdictFailed })},
-		{"?partner=2", where(func(d Delivery) bool { return d.PartnerID == "2" })},
+		{"?kind=webhook", where(func(d store.Delivery) bool { return d.Kind == store.KindWebhook })},
+		{"?kind=partner-api", where(func(d store.Delivery) bool { return d.Kind == store.KindPartnerAPI })},
+		{"?verdict=failed", where(func(d store.Delivery) bool { return d.Verdict == store.VerdictFailed })},
+		{"?partner=2", where(func(d store.Delivery) bool { return d.PartnerID == "2" })},
 		{"?event=" + ok.Delivery.EventID, []int64{ok.Delivery.ID}},
 		{"?result=" + failed.Result.ID, []int64{failed.Delivery.ID}},
-		{"?after=" + strconv.FormatInt(all[2].ID, 10), where(func(d Delivery) bool { return d.ID > all[2].ID })},
+		{"?after=" + strconv.FormatInt(all[2].ID, 10), where(func(d store.Delivery) bool { return d.ID > all[2].ID })},
 		{"?limit=2", []int64{all[5].ID, all[6].ID}},
 		{"?kind=webhook&verdict=ok&partner=1", []int64{ok.Delivery.ID}},
 		{"?kind=partner-api&limit=1", []int64{all[6].ID}},
@@ -469,7 +470,7 @@ func TestControlDeliveriesFilters(t *testing.T) {
 			t.Errorf("%s: ids %v, want %v", tt.query, got, tt.want)
 		}
 	}
-	if n := len(where(func(d Delivery) bool { return d.Verdict == VerdictFailed })); n != 2 {
+	if n := len(where(func(d store.Delivery) bool { return d.Verdict == store.VerdictFailed })); n != 2 {
 		t.Errorf("%d failed entries, want the 500 webhook and the 403", n)
 	}
 }
@@ -483,8 +484,8 @@ func TestControlReplay(t *testing.T) {
 	env.clock.Advance(10 * time.Minute)
 	r := env.ctl(t, "POST", fmt.Sprintf("/mock/v1/deliveries/%d/replay", out.Delivery.ID), nil)
 	wantStatus(t, r, http.StatusOK)
-	d := decodeAs[Delivery](t, r)
-	if d.ReplayOf != out.Delivery.ID || d.Kind != KindWebhook || d.EventID != out.Delivery.EventID || d.ID <= out.Delivery.ID || !d.Time.Equal(env.clock.Now()) {
+	d := decodeAs[store.Delivery](t, r)
+	if d.ReplayOf != out.Delivery.ID || d.Kind != store.KindWebhook || d.EventID != out.Delivery.EventID || d.ID <= out.Delivery.ID || !d.Time.Equal(env.clock.Now()) {
 		t.Errorf("replay entry: %+v", d)
 	}
 	hooks := env.partner.requests("/webhook")
@@ -497,15 +498,15 @@ func TestControlReplay(t *testing.T) {
 	if hooks[0].SignedAt != fixedNow.Unix() || hooks[1].SignedAt != env.clock.Now().Unix() {
 		t.Errorf("signature t: %d then %d, want %d then %d", hooks[0].SignedAt, hooks[1].SignedAt, fixedNow.Unix(), env.clock.Now().Unix())
 	}
-	entries := decodeAs[struct{ Deliveries []Delivery }](t, env.ctl(t, "GET", "/mock/v1/deliveries?event="+out.Delivery.EventID, nil)).Deliveries
+	entries := decodeAs[struct{ Deliveries []store.Delivery }](t, env.ctl(t, "GET", "/mock/v1/deliveries?event="+out.Delivery.EventID, nil)).Deliveries
 	if len(entries) != 2 || entries[1].ReplayOf != out.Delivery.ID {
 		t.Errorf("journal of the event: %+v", entries)
 	}
 
-	cfg := decodeAs[struct{ Deliveries []Delivery }](t, env.ctl(t, "GET", "/mock/v1/deliveries?kind=config", nil)).Deliveries[0]
+	cfg := decodeAs[struct{ Deliveries []store.Delivery }](t, env.ctl(t, "GET", "/mock/v1/deliveries?kind=config", nil)).Deliveries[0]
 	r = env.ctl(t, "POST", fmt.Sprintf("/mock/v1/deliveries/%d/replay", cfg.ID), nil)
 	wantStatus(t, r, http.StatusOK)
-	if d := decodeAs[Delivery](t, r); d.Kind != KindConfig || d.ReplayOf != cfg.ID || d.Request.URL != cfg.Request.URL {
+	if d := decodeAs[store.Delivery](t, r); d.Kind != store.KindConfig || d.ReplayOf != cfg.ID || d.Request.URL != cfg.Request.URL {
 		t.Errorf("config replay: %+v", d)
 	}
 	if n := len(env.partner.requests("/config")); n != 2 {
@@ -513,7 +514,7 @@ func TestControlReplay(t *testing.T) {
 	}
 
 	wantStatus(t, env.do(t, req{method: "GET", path: "/partner/v1/partners/1"}), http.StatusOK)
-	api := decodeAs[struct{ Deliveries []Delivery }](t, env.ctl(t, "GET", "/mock/v1/deliveries?kind=partner-api", nil)).Deliveries[0]
+	api := decodeAs[struct{ Deliveries []store.Delivery }](t, env.ctl(t, "GET", "/mock/v1/deliveries?kind=partner-api", nil)).Deliveries[0]
 	r = env.ctl(t, "POST", fmt.Sprintf("/mock/v1/deliveries/%d/replay", api.ID), nil)
 	wantStatus(t, r, http.StatusConflict)
 	if !strings.Contains(errorDetails(t, r), "only calls the mock made can be replayed") {
@@ -781,10 +782,10 @@ func TestControlReset(t *testing.T) {
 	if rs := decodeAs[struct{ Results []resultView }](t, env.ctl(t, "GET", "/mock/v1/results", nil)).Results; len(rs) != 0 {
 		t.Errorf("%d results after reset", len(rs))
 	}
-	if ts := decodeAs[struct{ Triggers []Trigger }](t, env.ctl(t, "GET", "/mock/v1/triggers", nil)).Triggers; len(ts) != 0 {
+	if ts := decodeAs[struct{ Triggers []store.Trigger }](t, env.ctl(t, "GET", "/mock/v1/triggers", nil)).Triggers; len(ts) != 0 {
 		t.Errorf("%d triggers after reset", len(ts))
 	}
-	companies := decodeAs[struct{ Companies []Company }](t, env.ctl(t, "GET", "/mock/v1/companies", nil)).Companies
+	companies := decodeAs[struct{ Companies []store.Company }](t, env.ctl(t, "GET", "/mock/v1/companies", nil)).Companies
 	if len(companies) != 3 {
 		t.Errorf("%d companies after reset, want the 3 fresh sandboxes", len(companies))
 	}
@@ -792,7 +793,7 @@ func TestControlReset(t *testing.T) {
 		if !c.Sandbox || c.UUID == env.sandbox.Company.UUID {
 			t.Errorf("company %s (%s) after reset", c.UUID, c.Name)
 		}
-		jobs := decodeAs[struct{ Jobs []Job }](t, env.ctl(t, "GET", "/mock/v1/jobs?company="+c.UUID, nil)).Jobs
+		jobs := decodeAs[struct{ Jobs []store.Job }](t, env.ctl(t, "GET", "/mock/v1/jobs?company="+c.UUID, nil)).Jobs
 		cands := decodeAs[struct{ Total int }](t, env.ctl(t, "GET", "/mock/v1/candidates?company="+c.UUID, nil))
 		if len(jobs) != len(fixtures.Names(fixtures.KindJobs)) || cands.Total != len(fixtures.Names(fixtures.KindCandidates)) {
 			t.Errorf("sandbox %s: %d jobs, %d candidates", c.Name, len(jobs), cands.Total)
@@ -842,8 +843,8 @@ func TestControlPartnerCreateIsolation(t *testing.T) {
 	wantStatus(t, r, http.StatusCreated)
 	created := decodeAs[struct {
 		Partner    partnerView
-		Sandbox    Company
-		Activation Activation
+		Sandbox    store.Company
+		Activation store.Activation
 	}](t, r)
 	key3 := created.Partner.APIKey
 	if key3 == e2eKey1 || created.Partner.WebhookSecret == e2eSecret1 || created.Sandbox.UUID == env.sandbox.Company.UUID {
@@ -888,7 +889,7 @@ func TestControlPartnerCreateIsolation(t *testing.T) {
 	}
 
 	// And the other way round.
-	cands := decodeAs[struct{ Candidates []CandidateRecord }](t, env.ctl(t, "GET", "/mock/v1/candidates?company="+created.Sandbox.UUID, nil)).Candidates
+	cands := decodeAs[struct{ Candidates []store.CandidateRecord }](t, env.ctl(t, "GET", "/mock/v1/candidates?company="+created.Sandbox.UUID, nil)).Candidates
 	own := partnerAPI(t, "POST", base+"/partner-results", key3, fmt.Sprintf(`{"data":{"type":"partner-results","attributes":{"status":"pending","candidate-id":%d}}}`, cands[0].ID))
 	wantStatus(t, own, http.StatusCreated)
 	ownID := decodeAs[struct{ Data struct{ ID string } }](t, own).Data.ID

@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // CurlCommand returns a shell command that sends a journaled request
@@ -11,7 +13,7 @@ import (
 // signature in it is the original one, so a partner that checks the
 // timestamp window will refuse it after five minutes; replay through the
 // mock to sign afresh.
-func CurlCommand(d Delivery) string {
+func CurlCommand(d store.Delivery) string {
 	var b strings.Builder
 	b.WriteString("curl -sS -i -X ")
 	b.WriteString(d.Request.Method)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // maxFailureMessage is how much of a partner's error body becomes the
@@ -19,15 +20,15 @@ const maxFailureMessage = 500
 
 // EventSpec is everything a webhook is built from.
 type EventSpec struct {
-	Partner    Partner
-	Activation Activation
-	Company    Company
-	Candidate  CandidateRecord
+	Partner    store.Partner
+	Activation store.Activation
+	Company    store.Company
+	Candidate  store.CandidateRecord
 	// Job is nil in bulk mode, where the webhook has no job (PROTOCOL §5).
-	Job   *Job
-	Stage *Stage
+	Job   *store.Job
+	Stage *store.Stage
 	// Trigger and TriggeredBy are set for stage triggers only.
-	Trigger     *Trigger
+	Trigger     *store.Trigger
 	TriggeredBy *protocol.User
 	WebhookData map[string]string
 }
@@ -39,7 +40,7 @@ type EventSpec struct {
 func BuildCandidate(spec EventSpec) protocol.Candidate {
 	// The record is a copy from the store; only its lists need copying
 	// before they are changed below.
-	c := cloneCandidate(spec.Candidate).Data
+	c := store.CloneCandidate(spec.Candidate).Data
 	c.ID = spec.Candidate.ID
 	c.Job = nil
 	if spec.Job != nil {
@@ -79,7 +80,7 @@ func BuildCandidate(spec EventSpec) protocol.Candidate {
 // mapCustomFields adds the values of mapped company fields under the
 // partner's apiName with mapped-from, only where the candidate has a
 // value (PROTOCOL §4).
-func mapCustomFields(fields []protocol.CustomField, mappings []FieldMapping) []protocol.CustomField {
+func mapCustomFields(fields []protocol.CustomField, mappings []store.FieldMapping) []protocol.CustomField {
 	out := slices.Clone(fields)
 	for _, m := range mappings {
 		i := slices.IndexFunc(out, func(f protocol.CustomField) bool { return f.APIName == m.MappedFrom })
@@ -97,7 +98,7 @@ func mapCustomFields(fields []protocol.CustomField, mappings []FieldMapping) []p
 
 // newEvent builds the webhook body and the partner result it announces,
 // in status sending with an update-url on the mock's Partner API.
-func (s *Server) newEvent(spec EventSpec) (protocol.WebhookBody, PartnerResult) {
+func (s *Server) newEvent(spec EventSpec) (protocol.WebhookBody, store.PartnerResult) {
 	eventID, resultID := s.ids.EventID(), s.ids.UUID()
 	data := spec.WebhookData
 	if data == nil {
@@ -113,7 +114,7 @@ func (s *Server) newEvent(spec EventSpec) (protocol.WebhookBody, PartnerResult) 
 		Company: protocol.EventCompany{UUID: spec.Company.UUID, Name: spec.Company.Name, URL: spec.Company.URL, Logotype: spec.Company.Logotype},
 	}
 	now := s.clock()
-	res := PartnerResult{ID: resultID, PartnerID: spec.Partner.ID,
+	res := store.PartnerResult{ID: resultID, PartnerID: spec.Partner.ID,
 		ResultAttributes: protocol.ResultAttributes{Status: protocol.StatusSending, CandidateID: spec.Candidate.ID},
 		CompanyUUID:      spec.Company.UUID, EventID: eventID, CreatedAt: now, UpdatedAt: now}
 	if spec.Job != nil {
@@ -129,14 +130,14 @@ func (s *Server) newEvent(spec EventSpec) (protocol.WebhookBody, PartnerResult) 
 
 // Outcome is what a webhook delivery came to.
 type Outcome struct {
-	Delivery Delivery      `json:"delivery"`
-	Result   PartnerResult `json:"result"`
+	Delivery store.Delivery      `json:"delivery"`
+	Result   store.PartnerResult `json:"result"`
 }
 
 // deliver sends one webhook: the partner result is stored first (status
 // sending), then the signed body is POSTed, the exchange journaled and the
 // outcome applied to the result (PROTOCOL §1.3). No retries.
-func (s *Server) deliver(ctx context.Context, spec EventSpec, meta Delivery) (Outcome, error) {
+func (s *Server) deliver(ctx context.Context, spec EventSpec, meta store.Delivery) (Outcome, error) {
 	body, res := s.newEvent(spec)
 	raw, err := json.Marshal(body)
 	if err != nil {
@@ -155,14 +156,14 @@ func (s *Server) deliver(ctx context.Context, spec EventSpec, meta Delivery) (Ou
 
 // send POSTs a result's stored event to BASE_URL/webhook and applies the
 // answer. Replays use it too.
-func (s *Server) send(ctx context.Context, p Partner, act Activation, res PartnerResult, meta Delivery) (Outcome, error) {
-	x, err := s.do(ctx, call{kind: KindWebhook, partner: p, activation: &act, method: http.MethodPost, path: "webhook", body: res.Event, signEventID: res.EventID})
+func (s *Server) send(ctx context.Context, p store.Partner, act store.Activation, res store.PartnerResult, meta store.Delivery) (Outcome, error) {
+	x, err := s.do(ctx, call{kind: store.KindWebhook, partner: p, activation: &act, method: http.MethodPost, path: "webhook", body: res.Event, signEventID: res.EventID})
 	if err != nil {
 		return Outcome{}, errConflictf("%v", err)
 	}
 	verdict, reason, update := interpretWebhook(x)
 	d := s.journal(ctx, x, verdict, reason, meta)
-	updated, err := s.store.UpdateResult(ctx, p.ID, res.ID, func(r *PartnerResult) error {
+	updated, err := s.store.UpdateResult(ctx, p.ID, res.ID, func(r *store.PartnerResult) error {
 		update(r)
 		r.UpdatedAt = s.clock()
 		return nil
@@ -190,14 +191,14 @@ func (s *Server) send(ctx context.Context, p Partner, act Activation, res Partne
 
 // interpretWebhook judges a webhook response and says how it changes the
 // partner result (PROTOCOL §1.3).
-func interpretWebhook(x *outbound) (verdict, reason string, update func(*PartnerResult)) {
+func interpretWebhook(x *outbound) (verdict, reason string, update func(*store.PartnerResult)) {
 	switch st := x.status(); {
 	case x.failure != "":
 		msg := x.failure
-		return VerdictError, msg, deliveryFailed(msg)
+		return store.VerdictError, msg, deliveryFailed(msg)
 	case st >= 200 && st < 300:
 		patch, note, invalid := protocol.WebhookResponseAttrs(x.respBody)
-		update = func(r *PartnerResult) {
+		update = func(r *store.PartnerResult) {
 			// The partner may have posted its result already; never move
 			// it back to sent.
 			// A replay that now succeeds undoes the failure the mock set.
@@ -209,9 +210,9 @@ func interpretWebhook(x *outbound) (verdict, reason string, update func(*Partner
 			}
 		}
 		if invalid {
-			return VerdictInvalid, fmt.Sprintf("answered %d, but its partner_result_attributes were ignored: %s", st, note), update
+			return store.VerdictInvalid, fmt.Sprintf("answered %d, but its partner_result_attributes were ignored: %s", st, note), update
 		}
-		return VerdictOK, fmt.Sprintf("answered %d; %s", st, note), update
+		return store.VerdictOK, fmt.Sprintf("answered %d; %s", st, note), update
 	case st >= 400:
 		msg := strings.TrimSpace(string(x.respBody))
 		if msg == "" {
@@ -222,10 +223,10 @@ func interpretWebhook(x *outbound) (verdict, reason string, update func(*Partner
 		if ct := x.resp.Header.Get("Content-Type"); looksStructured(x.respBody) {
 			reason += fmt.Sprintf(" (the error body should be a plain string; it is %s)", orDefault(ct, "structured"))
 		}
-		return VerdictFailed, reason, deliveryFailed(msg)
+		return store.VerdictFailed, reason, deliveryFailed(msg)
 	default:
 		msg := fmt.Sprintf("the partner answered %d; Teamtailor does not follow redirects and wants a 2xx", st)
-		return VerdictFailed, msg, deliveryFailed(msg)
+		return store.VerdictFailed, msg, deliveryFailed(msg)
 	}
 }
 
@@ -233,8 +234,8 @@ func interpretWebhook(x *outbound) (verdict, reason string, update func(*Partner
 // the partner has already moved it on: a replay to a partner that is down
 // now never turns a completed (or pending, or partner-failed) result back
 // into a failed delivery. The journal still records the failed call.
-func deliveryFailed(msg string) func(*PartnerResult) {
-	return func(r *PartnerResult) {
+func deliveryFailed(msg string) func(*store.PartnerResult) {
+	return func(r *store.PartnerResult) {
 		if r.Status == "sending" || r.Status == "sent" || (r.Status == "failed" && r.DeliveryFailed) {
 			r.Status, r.Message, r.DeliveryFailed = "failed", msg, true
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
@@ -107,7 +108,7 @@ func TestStageTriggerDeliversSignedWebhook(t *testing.T) {
 	if len(cfgReqs) != 1 || !strings.Contains(cfgReqs[0].Query, "job_id=") || !strings.Contains(cfgReqs[0].Query, "stage_id=") || !strings.Contains(cfgReqs[0].Query, "user_id=") {
 		t.Fatalf("config fetches: %+v", cfgReqs)
 	}
-	cands, _, _ := env.store.Candidates(ctx, env.sandbox.Company.UUID, Page{})
+	cands, _, _ := env.store.Candidates(ctx, env.sandbox.Company.UUID, store.Page{})
 	res, err := env.server.MoveCandidate(ctx, MoveRequest{CandidateID: cands[0].ID, JobID: job.ID, StageID: stage.ID})
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +173,7 @@ func TestBulkTrigger(t *testing.T) {
 	p, _ := env.store.Partner(ctx, "1")
 	p.AllowBulk = true
 	env.store.PutPartner(ctx, p)
-	cands, _, _ := env.store.Candidates(ctx, env.sandbox.Company.UUID, Page{})
+	cands, _, _ := env.store.Candidates(ctx, env.sandbox.Company.UUID, store.Page{})
 	var ids []int64
 	for _, c := range cands {
 		ids = append(ids, c.ID)

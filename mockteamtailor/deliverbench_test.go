@@ -23,6 +23,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 const (
@@ -67,20 +68,20 @@ func newNoopPartner(b *testing.B) *noopPartner {
 func BenchmarkBulkDeliveries(b *testing.B) {
 	ctx := context.Background()
 	partner := newNoopPartner(b)
-	store := NewMemStore()
+	st := store.NewMemStore()
 	ids := NewIDs()
-	sb, err := SeedSandbox(ctx, store, ids, time.Now, PartnerSettings{ID: "bench", Name: "Bench", BaseURL: partner.srv.URL})
+	sb, err := SeedSandbox(ctx, st, ids, time.Now, PartnerSettings{ID: "bench", Name: "Bench", BaseURL: partner.srv.URL})
 	if err != nil {
 		b.Fatal(err)
 	}
 	// A static config, so a run is its webhooks only.
 	sb.Partner.WebhookConfig = []byte(e2eConfig)
-	if err := store.PutPartner(ctx, sb.Partner); err != nil {
+	if err := st.PutPartner(ctx, sb.Partner); err != nil {
 		b.Fatal(err)
 	}
 	cfg := DefaultConfig()
 	cfg.BulkConcurrency = benchBulkConcurrency
-	server, err := NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), cfg, store, ids, time.Now)
+	server, err := NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), cfg, st, ids, time.Now)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func BenchmarkBulkDeliveries(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		rec, err := store.PutCandidate(ctx, CandidateRecord{CompanyUUID: sb.Company.UUID, Data: c})
+		rec, err := st.PutCandidate(ctx, store.CandidateRecord{CompanyUUID: sb.Company.UUID, Data: c})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -105,7 +106,7 @@ func BenchmarkBulkDeliveries(b *testing.B) {
 		// Drop the run's results so every run starts from the same store.
 		b.StopTimer()
 		for _, id := range run.ResultIDs {
-			store.DeleteResult(ctx, sb.Partner.ID, id)
+			st.DeleteResult(ctx, sb.Partner.ID, id)
 		}
 		b.StartTimer()
 	}

@@ -32,6 +32,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
@@ -230,7 +231,7 @@ func newE2EEnv(t *testing.T, mutate ...func(*Config)) *e2eEnv {
 	ctx := context.Background()
 	clock := &testClock{now: fixedNow}
 	partner := newE2EPartner(t, e2eSecret1)
-	store := NewMemStore()
+	store := store.NewMemStore()
 	ids := NewSeededIDs(42)
 	sb, err := SeedSandbox(ctx, store, ids, clock.Now, PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: e2eKey1, WebhookSecret: e2eSecret1, BaseURL: partner.srv.URL})
 	if err != nil {
@@ -307,7 +308,7 @@ func (e *e2eEnv) patchPartner(t *testing.T, id string, settings map[string]any) 
 }
 
 // job returns the i-th job of the sandbox company.
-func (e *e2eEnv) job(t *testing.T, i int) Job {
+func (e *e2eEnv) job(t *testing.T, i int) store.Job {
 	t.Helper()
 	jobs, err := e.store.Jobs(t.Context(), e.sandbox.Company.UUID)
 	if err != nil || len(jobs) <= i {
@@ -317,7 +318,7 @@ func (e *e2eEnv) job(t *testing.T, i int) Job {
 }
 
 // candidate returns the sandbox candidate seeded from a candidate fixture.
-func (e *e2eEnv) candidate(t *testing.T, fixture string) CandidateRecord {
+func (e *e2eEnv) candidate(t *testing.T, fixture string) store.CandidateRecord {
 	t.Helper()
 	raw, err := fixtures.Raw(fixtures.KindCandidates, fixture)
 	if err != nil {
@@ -329,7 +330,7 @@ func (e *e2eEnv) candidate(t *testing.T, fixture string) CandidateRecord {
 	if err := json.Unmarshal(raw, &f); err != nil {
 		t.Fatal(err)
 	}
-	cands, _, err := e.store.Candidates(t.Context(), e.sandbox.Company.UUID, Page{})
+	cands, _, err := e.store.Candidates(t.Context(), e.sandbox.Company.UUID, store.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,7 +340,7 @@ func (e *e2eEnv) candidate(t *testing.T, fixture string) CandidateRecord {
 		}
 	}
 	t.Fatalf("no sandbox candidate from fixture %q", fixture)
-	return CandidateRecord{}
+	return store.CandidateRecord{}
 }
 
 // manual fires a manual trigger through the control API and returns its
@@ -460,7 +461,7 @@ func TestE2EStageTrigger(t *testing.T) {
 	stage := job.Stages[2]
 	r := env.ctl(t, "POST", "/mock/v1/triggers", map[string]any{"partnerId": "1", "jobId": job.ID, "stageId": stage.ID, "data": map[string]string{"test_type": "code", "pass_mark": "70"}})
 	wantStatus(t, r, http.StatusCreated)
-	trig := decodeAs[Trigger](t, r)
+	trig := decodeAs[store.Trigger](t, r)
 
 	cfgs := env.partner.requests("/config")
 	if len(cfgs) != 1 {
@@ -518,7 +519,7 @@ func TestE2EStageTrigger(t *testing.T) {
 		t.Errorf("candidate id = %d, want %d", ev.PartnerEvent.Candidate.ID, cand.ID)
 	}
 	out := moved.Outcomes[0]
-	if out.Result.Status != "sent" || out.Delivery.Verdict != VerdictOK || out.Delivery.TriggerID != trig.ID || out.Delivery.EventID != ev.PartnerEvent.ID {
+	if out.Result.Status != "sent" || out.Delivery.Verdict != store.VerdictOK || out.Delivery.TriggerID != trig.ID || out.Delivery.EventID != ev.PartnerEvent.ID {
 		t.Errorf("outcome = result %s, delivery %+v", out.Result.Status, out.Delivery)
 	}
 }
@@ -568,7 +569,7 @@ func TestE2EBulkThousandCandidates(t *testing.T) {
 	env := newE2EEnv(t)
 	r := env.ctl(t, "POST", "/mock/v1/candidates", map[string]any{"companyUuid": env.sandbox.Company.UUID, "generate": 1000, "seed": 1})
 	wantStatus(t, r, http.StatusCreated)
-	created := decodeAs[struct{ Candidates []CandidateRecord }](t, r)
+	created := decodeAs[struct{ Candidates []store.CandidateRecord }](t, r)
 	if len(created.Candidates) != 1000 {
 		t.Fatalf("generated %d candidates, want 1000", len(created.Candidates))
 	}
@@ -611,7 +612,7 @@ func TestE2EBulkThousandCandidates(t *testing.T) {
 	}
 	r = env.ctl(t, "GET", "/mock/v1/deliveries?bulk="+run.ID, nil)
 	wantStatus(t, r, http.StatusOK)
-	if ds := decodeAs[struct{ Deliveries []Delivery }](t, r).Deliveries; len(ds) != 1000 {
+	if ds := decodeAs[struct{ Deliveries []store.Delivery }](t, r).Deliveries; len(ds) != 1000 {
 		t.Errorf("journal has %d entries of the run, want 1000", len(ds))
 	}
 }
@@ -636,8 +637,8 @@ func TestE2EWebhookTimeout(t *testing.T) {
 	if out.Result.Status != "failed" || !strings.Contains(out.Result.Message, "timeout") {
 		t.Errorf("result status %q message %q, want failed with a message saying timeout", out.Result.Status, out.Result.Message)
 	}
-	d := decodeAs[Delivery](t, env.ctl(t, "GET", fmt.Sprintf("/mock/v1/deliveries/%d", out.Delivery.ID), nil))
-	if d.Verdict != VerdictError || !strings.Contains(d.Reason, "timeout") || d.Response != nil {
+	d := decodeAs[store.Delivery](t, env.ctl(t, "GET", fmt.Sprintf("/mock/v1/deliveries/%d", out.Delivery.ID), nil))
+	if d.Verdict != store.VerdictError || !strings.Contains(d.Reason, "timeout") || d.Response != nil {
 		t.Errorf("journal: verdict %q reason %q response %v, want error, timeout, none", d.Verdict, d.Reason, d.Response)
 	}
 	if n := len(env.partner.requests("/webhook")); n != 1 {
@@ -676,7 +677,7 @@ func TestE2EWebhookErrorBody(t *testing.T) {
 			if !utf8.ValidString(out.Result.Message) {
 				t.Error("the message is not valid UTF-8")
 			}
-			if out.Delivery.Verdict != VerdictFailed || !strings.Contains(out.Delivery.Reason, tt.wantReason) {
+			if out.Delivery.Verdict != store.VerdictFailed || !strings.Contains(out.Delivery.Reason, tt.wantReason) {
 				t.Errorf("journal verdict %q reason %q, want failed with %q", out.Delivery.Verdict, out.Delivery.Reason, tt.wantReason)
 			}
 		})
@@ -700,17 +701,17 @@ func TestE2EWebhookResponseAttributes(t *testing.T) {
 		{
 			name:        "every field",
 			body:        `{"partner_result_attributes":{"status":"completed","assessment":{"score":87,"grade":"top_fit"},"details":{"level":"senior","scores":{"logic":9}},"attachments":[{"url":"https://example.com/r.pdf","description":"Report"}]}}`,
-			wantVerdict: VerdictOK, wantReason: "applied", wantStatus: "completed", wantScore: score(87),
+			wantVerdict: store.VerdictOK, wantReason: "applied", wantStatus: "completed", wantScore: score(87),
 			wantDetails: `{"level":"senior","scores":{"logic":9}}`,
 			wantAttach:  []protocol.Attachment{{URL: "https://example.com/r.pdf", Description: "Report"}},
 		},
-		{name: "score only", body: `{"partner_result_attributes":{"assessment":{"score":42.5}}}`, wantVerdict: VerdictOK, wantStatus: "sent", wantScore: score(42.5)},
-		{name: "score above 100", body: `{"partner_result_attributes":{"assessment":{"score":104}}}`, wantVerdict: VerdictInvalid, wantReason: "score", wantStatus: "sent"},
-		{name: "unknown status", body: `{"partner_result_attributes":{"status":"done"}}`, wantVerdict: VerdictInvalid, wantReason: "status", wantStatus: "sent"},
-		{name: "attachment with an extra key", body: `{"partner_result_attributes":{"attachments":[{"url":"https://example.com/a","description":"A","size":3}]}}`, wantVerdict: VerdictInvalid, wantReason: "attachments", wantStatus: "sent"},
-		{name: "details too deep", body: `{"partner_result_attributes":{"details":{"a":{"b":{"c":1}}}}}`, wantVerdict: VerdictInvalid, wantReason: "details", wantStatus: "sent"},
-		{name: "one bad field blocks the good ones", body: `{"partner_result_attributes":{"status":"completed","assessment":{"score":101}}}`, wantVerdict: VerdictInvalid, wantReason: "ignored", wantStatus: "sent"},
-		{name: "not JSON", body: "OK", wantVerdict: VerdictOK, wantReason: "not JSON", wantStatus: "sent"},
+		{name: "score only", body: `{"partner_result_attributes":{"assessment":{"score":42.5}}}`, wantVerdict: store.VerdictOK, wantStatus: "sent", wantScore: score(42.5)},
+		{name: "score above 100", body: `{"partner_result_attributes":{"assessment":{"score":104}}}`, wantVerdict: store.VerdictInvalid, wantReason: "score", wantStatus: "sent"},
+		{name: "unknown status", body: `{"partner_result_attributes":{"status":"done"}}`, wantVerdict: store.VerdictInvalid, wantReason: "status", wantStatus: "sent"},
+		{name: "attachment with an extra key", body: `{"partner_result_attributes":{"attachments":[{"url":"https://example.com/a","description":"A","size":3}]}}`, wantVerdict: store.VerdictInvalid, wantReason: "attachments", wantStatus: "sent"},
+		{name: "details too deep", body: `{"partner_result_attributes":{"details":{"a":{"b":{"c":1}}}}}`, wantVerdict: store.VerdictInvalid, wantReason: "details", wantStatus: "sent"},
+		{name: "one bad field blocks the good ones", body: `{"partner_result_attributes":{"status":"completed","assessment":{"score":101}}}`, wantVerdict: store.VerdictInvalid, wantReason: "ignored", wantStatus: "sent"},
+		{name: "not JSON", body: "OK", wantVerdict: store.VerdictOK, wantReason: "not JSON", wantStatus: "sent"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			env := newE2EEnv(t)
@@ -774,7 +775,7 @@ func TestE2EConnectionFailures(t *testing.T) {
 			if out.Result.Status != "failed" || !strings.Contains(out.Result.Message, tt.want) {
 				t.Errorf("result %q, message %q; want failed saying %q", out.Result.Status, out.Result.Message, tt.want)
 			}
-			if out.Delivery.Verdict != VerdictError || !strings.Contains(out.Delivery.Reason, tt.want) || out.Delivery.Response != nil {
+			if out.Delivery.Verdict != store.VerdictError || !strings.Contains(out.Delivery.Reason, tt.want) || out.Delivery.Response != nil {
 				t.Errorf("journal verdict %q reason %q", out.Delivery.Verdict, out.Delivery.Reason)
 			}
 		})
@@ -796,8 +797,8 @@ func TestE2EActionPostsOriginalEvent(t *testing.T) {
 	env.clock.Advance(90 * time.Second)
 	r := env.ctl(t, "POST", "/mock/v1/results/"+out.Result.ID+"/actions/0", nil)
 	wantStatus(t, r, http.StatusOK)
-	d := decodeAs[Delivery](t, r)
-	if d.Kind != KindAction || d.Verdict != VerdictOK || d.ResultID != out.Result.ID || d.EventID != ev.ID {
+	d := decodeAs[store.Delivery](t, r)
+	if d.Kind != store.KindAction || d.Verdict != store.VerdictOK || d.ResultID != out.Result.ID || d.EventID != ev.ID {
 		t.Errorf("action journal entry: %+v", d)
 	}
 	acts := env.partner.requests("/actions/resend-invite")
@@ -829,7 +830,7 @@ func TestE2EAPITokenHeader(t *testing.T) {
 	const token = "ttapi_second_token_0002"
 	r := env.ctl(t, "POST", "/mock/v1/companies", map[string]any{"name": "Tokened AB", "apiTokens": []string{"ttapi_first_token_0001", token}, "seedData": true})
 	wantStatus(t, r, http.StatusCreated)
-	company := decodeAs[Company](t, r)
+	company := decodeAs[store.Company](t, r)
 	env.patchPartner(t, "1", map[string]any{"requireApiToken": true})
 
 	r = env.ctl(t, "POST", "/mock/v1/activations", map[string]any{"partnerId": "1", "companyUuid": company.UUID})
@@ -842,7 +843,7 @@ func TestE2EAPITokenHeader(t *testing.T) {
 	r = env.ctl(t, "POST", "/mock/v1/activations", map[string]any{"partnerId": "1", "companyUuid": company.UUID, "apiToken": token})
 	wantStatus(t, r, http.StatusCreated)
 
-	cands := decodeAs[struct{ Candidates []CandidateRecord }](t, env.ctl(t, "GET", "/mock/v1/candidates?company="+company.UUID, nil)).Candidates
+	cands := decodeAs[struct{ Candidates []store.CandidateRecord }](t, env.ctl(t, "GET", "/mock/v1/candidates?company="+company.UUID, nil)).Candidates
 	if len(cands) == 0 {
 		t.Fatal("the seeded company has no candidates")
 	}
@@ -1055,14 +1056,14 @@ func TestE2EConfigErrorFieldBlocks(t *testing.T) {
 	}
 	r = env.ctl(t, "POST", "/mock/v1/manual-triggers", map[string]any{"partnerId": "1", "candidateId": env.candidate(t, "typical").ID})
 	wantStatus(t, r, http.StatusUnprocessableEntity)
-	if ts := decodeAs[struct{ Triggers []Trigger }](t, env.ctl(t, "GET", "/mock/v1/triggers", nil)).Triggers; len(ts) != 0 {
+	if ts := decodeAs[struct{ Triggers []store.Trigger }](t, env.ctl(t, "GET", "/mock/v1/triggers", nil)).Triggers; len(ts) != 0 {
 		t.Errorf("triggers stored: %+v", ts)
 	}
 	if n := len(env.partner.requests("/webhook")); n != 0 {
 		t.Errorf("%d webhooks sent", n)
 	}
-	ds := decodeAs[struct{ Deliveries []Delivery }](t, env.ctl(t, "GET", "/mock/v1/deliveries?kind=config", nil)).Deliveries
-	if len(ds) != 2 || ds[0].Verdict != VerdictOK || !strings.Contains(ds[0].Reason, "error field") {
+	ds := decodeAs[struct{ Deliveries []store.Delivery }](t, env.ctl(t, "GET", "/mock/v1/deliveries?kind=config", nil)).Deliveries
+	if len(ds) != 2 || ds[0].Verdict != store.VerdictOK || !strings.Contains(ds[0].Reason, "error field") {
 		t.Errorf("config journal: %+v", ds)
 	}
 }
@@ -1075,11 +1076,11 @@ func TestE2EConfigInvalidIs502(t *testing.T) {
 		status      int
 		wantVerdict string
 	}{
-		{"fields outside config", `{"fields":[]}`, 200, VerdictInvalid},
-		{"unknown field type", `{"config":{"fields":[{"id":"x","type":"slider"}]}}`, 200, VerdictInvalid},
-		{"duplicate field ids", `{"config":{"fields":[{"id":"x","type":"text"},{"id":"x","type":"number"}]}}`, 200, VerdictInvalid},
-		{"not JSON", "<html>oops</html>", 200, VerdictInvalid},
-		{"server error", "boom", 500, VerdictFailed},
+		{"fields outside config", `{"fields":[]}`, 200, store.VerdictInvalid},
+		{"unknown field type", `{"config":{"fields":[{"id":"x","type":"slider"}]}}`, 200, store.VerdictInvalid},
+		{"duplicate field ids", `{"config":{"fields":[{"id":"x","type":"text"},{"id":"x","type":"number"}]}}`, 200, store.VerdictInvalid},
+		{"not JSON", "<html>oops</html>", 200, store.VerdictInvalid},
+		{"server error", "boom", 500, store.VerdictFailed},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			env := newE2EEnv(t)
@@ -1094,8 +1095,8 @@ func TestE2EConfigInvalidIs502(t *testing.T) {
 			} else {
 				fmt.Sscanf(detail[i:], "journal entry %d", &id)
 			}
-			d := decodeAs[Delivery](t, env.ctl(t, "GET", fmt.Sprintf("/mock/v1/deliveries/%d", id), nil))
-			if d.Kind != KindConfig || d.Verdict != tt.wantVerdict || d.Response == nil || d.Response.Body != tt.body {
+			d := decodeAs[store.Delivery](t, env.ctl(t, "GET", fmt.Sprintf("/mock/v1/deliveries/%d", id), nil))
+			if d.Kind != store.KindConfig || d.Verdict != tt.wantVerdict || d.Response == nil || d.Response.Body != tt.body {
 				t.Errorf("journal entry %d: kind %q verdict %q response %+v", id, d.Kind, d.Verdict, d.Response)
 			}
 			if n := len(env.partner.requests("/webhook")); n != 0 {
@@ -1114,7 +1115,7 @@ func TestE2EJournalRecordsEveryExchange(t *testing.T) {
 	form, _ := fixtures.Raw(fixtures.KindActivationConfigs, "validate-endpoint")
 	env.partner.handle("/activation", serveDoc(http.StatusOK, string(form)))
 	env.patchPartner(t, "1", map[string]any{"dynamicActivationConfig": true})
-	company := decodeAs[Company](t, env.ctl(t, "POST", "/mock/v1/companies", map[string]any{"fixture": "orebro-vard"}))
+	company := decodeAs[store.Company](t, env.ctl(t, "POST", "/mock/v1/companies", map[string]any{"fixture": "orebro-vard"}))
 	r := env.ctl(t, "POST", "/mock/v1/activations", map[string]any{"partnerId": "1", "companyUuid": company.UUID, "values": map[string]string{"api_key": "pk_live_1", "region": "eu"}})
 	wantStatus(t, r, http.StatusCreated)
 
@@ -1134,7 +1135,7 @@ func TestE2EJournalRecordsEveryExchange(t *testing.T) {
 	if bytes.Contains(r.body, []byte(e2eKey1)) || bytes.Contains(r.body, []byte(longKey)) {
 		t.Error("the journal holds a partner API key in full")
 	}
-	ds := decodeAs[struct{ Deliveries []Delivery }](t, r).Deliveries
+	ds := decodeAs[struct{ Deliveries []store.Delivery }](t, r).Deliveries
 	kinds := map[string]int{}
 	for _, d := range ds {
 		kinds[d.Kind]++
@@ -1149,24 +1150,24 @@ func TestE2EJournalRecordsEveryExchange(t *testing.T) {
 			t.Errorf("entry %d (%s %s) has no request body", d.ID, d.Kind, d.Request.Method)
 		}
 		switch d.Kind {
-		case KindPartnerAPI:
+		case store.KindPartnerAPI:
 			if auth := d.Request.Header.Get("Authorization"); !strings.HasPrefix(auth, "Token ") || strings.Contains(auth, e2eKey1) {
 				t.Errorf("entry %d Authorization = %q, want the scheme and a masked key", d.ID, auth)
 			}
-		case KindConfig, KindActivation:
+		case store.KindConfig, store.KindActivation:
 			if d.Response.Body == "" {
 				t.Errorf("entry %d (%s) has no response body", d.ID, d.Kind)
 			}
 		}
 	}
-	for _, k := range []string{KindActivation, KindValidate, KindConfig, KindWebhook, KindAction, KindPartnerAPI} {
+	for _, k := range []string{store.KindActivation, store.KindValidate, store.KindConfig, store.KindWebhook, store.KindAction, store.KindPartnerAPI} {
 		if kinds[k] == 0 {
 			t.Errorf("no %s entry in the journal (kinds: %v)", k, kinds)
 		}
 	}
 	// The webhook entry holds exactly what the partner got.
 	hook := env.partner.onlyHook(t)
-	w := decodeAs[Delivery](t, env.ctl(t, "GET", fmt.Sprintf("/mock/v1/deliveries/%d", out.Delivery.ID), nil))
+	w := decodeAs[store.Delivery](t, env.ctl(t, "GET", fmt.Sprintf("/mock/v1/deliveries/%d", out.Delivery.ID), nil))
 	if w.Request.Body != string(hook.Body) || w.Request.Header.Get("Teamtailor-Signature") != hook.Header.Get("Teamtailor-Signature") || w.Request.URL != env.partner.srv.URL+"/webhook" {
 		t.Errorf("journaled webhook differs from what the partner got")
 	}
@@ -1177,7 +1178,7 @@ func TestE2EJournalRecordsEveryExchange(t *testing.T) {
 func TestE2EPartnerAPIJournalDuration(t *testing.T) {
 	env := newE2EEnv(t)
 	wantStatus(t, env.do(t, req{method: "GET", path: "/partner/v1/partners/1"}), http.StatusOK)
-	ds := decodeAs[struct{ Deliveries []Delivery }](t, env.ctl(t, "GET", "/mock/v1/deliveries?kind=partner-api", nil)).Deliveries
+	ds := decodeAs[struct{ Deliveries []store.Delivery }](t, env.ctl(t, "GET", "/mock/v1/deliveries?kind=partner-api", nil)).Deliveries
 	if len(ds) != 1 || ds[0].DurationMS < 0 || ds[0].DurationMS > 10_000 {
 		t.Errorf("partner-api entries: %+v", ds)
 	}
@@ -1191,7 +1192,7 @@ func TestE2EJournalIsBounded(t *testing.T) {
 	for range 5 {
 		wantStatus(t, env.do(t, req{method: "GET", path: "/partner/v1/partners/1"}), http.StatusOK)
 	}
-	ds := decodeAs[struct{ Deliveries []Delivery }](t, env.ctl(t, "GET", "/mock/v1/deliveries", nil)).Deliveries
+	ds := decodeAs[struct{ Deliveries []store.Delivery }](t, env.ctl(t, "GET", "/mock/v1/deliveries", nil)).Deliveries
 	if len(ds) != 3 || ds[0].ID+2 != ds[2].ID {
 		t.Fatalf("journal after 5 requests with a limit of 3: %d entries", len(ds))
 	}
@@ -1231,7 +1232,7 @@ func FuzzWebhookResponse(f *testing.F) {
 		if apply == nil {
 			return
 		}
-		r := PartnerResult{ID: "r", ResultAttributes: protocol.ResultAttributes{Status: protocol.StatusSent, CandidateID: 1}}
+		r := store.PartnerResult{ID: "r", ResultAttributes: protocol.ResultAttributes{Status: protocol.StatusSent, CandidateID: 1}}
 		apply(&r.ResultAttributes)
 		if !r.Status.Valid() {
 			t.Fatalf("%s applied status %q", body, r.Status)

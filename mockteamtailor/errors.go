@@ -6,20 +6,7 @@ import (
 	"strconv"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
-)
-
-// Sentinel errors returned by Store implementations. Handlers never compare
-// against anything else; writeError maps them to their HTTP status.
-var (
-	// ErrNotFound means the record does not exist.
-	ErrNotFound = errors.New("not found")
-	// ErrForbidden means the record exists but belongs to another partner
-	// (PROTOCOL §2: 403 for a resource of another partner).
-	ErrForbidden = errors.New("belongs to another partner")
-	// ErrConflict means the record would duplicate an existing one.
-	ErrConflict = errors.New("already exists")
-	// ErrPersist means the mutation could not be written to the state file.
-	ErrPersist = errors.New("state file could not be written")
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 func newError(status int, title, format string, args ...any) *protocol.Error {
@@ -95,13 +82,13 @@ func toErrorDocument(err error) (int, errorDocument, bool) {
 		return e.Status, errorDocument{Errors: []errorObject{errorObjectOf(e)}}, true
 	}
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, store.ErrNotFound):
 		return toErrorDocument(errNotFound("no such resource"))
-	case errors.Is(err, ErrForbidden):
+	case errors.Is(err, store.ErrForbidden):
 		return toErrorDocument(errForbidden("the resource belongs to another partner"))
-	case errors.Is(err, ErrConflict):
+	case errors.Is(err, store.ErrConflict):
 		return toErrorDocument(newError(http.StatusConflict, "Conflict", "the resource already exists"))
-	case errors.Is(err, ErrPersist):
+	case errors.Is(err, store.ErrPersist):
 		e := newError(http.StatusServiceUnavailable, "State not saved", "the mock could not write its state file, so the change is not acknowledged as durable (it may still show until the mock restarts); see the mock's log, then retry")
 		return http.StatusServiceUnavailable, errorDocument{Errors: []errorObject{errorObjectOf(e)}}, false
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
@@ -44,7 +45,7 @@ func FuzzResultBody(f *testing.F) {
 				}
 				continue
 			}
-			res := PartnerResult{ID: "00000000-0000-4000-8000-000000000000",
+			res := store.PartnerResult{ID: "00000000-0000-4000-8000-000000000000",
 				ResultAttributes: protocol.ResultAttributes{Status: protocol.StatusSending, CandidateID: 1}}
 			patch.Apply(&res.ResultAttributes)
 			doc, err := json.Marshal(dataDocument{Data: env.resultResource(res)})

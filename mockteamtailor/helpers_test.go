@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
@@ -24,7 +25,7 @@ var fixedNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 type testEnv struct {
 	srv      *httptest.Server
 	server   *Server
-	store    *MemStore
+	store    *store.MemStore
 	key      string // partner 1's API key
 	otherKey string // partner 2's API key
 	sandbox  Sandbox
@@ -32,10 +33,10 @@ type testEnv struct {
 
 func newTestEnv(t *testing.T, mutate ...func(*Config)) *testEnv {
 	t.Helper()
-	return newTestEnvWithStore(t, NewMemStore(), mutate...)
+	return newTestEnvWithStore(t, store.NewMemStore(), mutate...)
 }
 
-func newTestEnvWithStore(t *testing.T, store *MemStore, mutate ...func(*Config)) *testEnv {
+func newTestEnvWithStore(t *testing.T, store *store.MemStore, mutate ...func(*Config)) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	ids := NewSeededIDs(42)

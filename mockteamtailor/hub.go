@@ -1,6 +1,10 @@
 package mockteamtailor
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+)
 
 // hub fans journal entries out to live subscribers (the web UI's
 // server-sent events, `deliveries --follow`). A slow subscriber misses
@@ -8,10 +12,10 @@ import "sync"
 // journal by id.
 type hub struct {
 	mu   sync.Mutex // guards subs
-	subs map[chan Delivery]struct{}
+	subs map[chan store.Delivery]struct{}
 }
 
-func (h *hub) publish(d Delivery) {
+func (h *hub) publish(d store.Delivery) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for ch := range h.subs {
@@ -24,12 +28,12 @@ func (h *hub) publish(d Delivery) {
 
 // Subscribe returns a channel of new journal entries and a function that
 // ends the subscription and closes the channel.
-func (s *Server) Subscribe() (<-chan Delivery, func()) {
+func (s *Server) Subscribe() (<-chan store.Delivery, func()) {
 	h := &s.events
-	ch := make(chan Delivery, 64)
+	ch := make(chan store.Delivery, 64)
 	h.mu.Lock()
 	if h.subs == nil {
-		h.subs = map[chan Delivery]struct{}{}
+		h.subs = map[chan store.Delivery]struct{}{}
 	}
 	h.subs[ch] = struct{}{}
 	h.mu.Unlock()

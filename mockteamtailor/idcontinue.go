@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // ContinueAfter moves a seeded ids past everything store holds, so that a
@@ -17,8 +19,8 @@ import (
 // the same stored state give the same ids, other state other ids. An
 // empty store leaves ids as they are, so a first start stays
 // reproducible.
-func ContinueAfter(ctx context.Context, store Store, ids *IDs) error {
-	digest, err := storedDigest(ctx, store)
+func ContinueAfter(ctx context.Context, st store.Store, ids *IDs) error {
+	digest, err := storedDigest(ctx, st)
 	if err != nil {
 		return fmt.Errorf("continue ids after the stored state: %w", err)
 	}
@@ -28,24 +30,24 @@ func ContinueAfter(ctx context.Context, store Store, ids *IDs) error {
 
 // storedDigest hashes every stored thing that carries an id or a key; nil
 // when the store holds nothing.
-func storedDigest(ctx context.Context, store Store) ([]byte, error) {
-	partners, err := store.Partners(ctx)
+func storedDigest(ctx context.Context, st store.Store) ([]byte, error) {
+	partners, err := st.Partners(ctx)
 	if err != nil {
 		return nil, err
 	}
-	companies, err := store.Companies(ctx)
+	companies, err := st.Companies(ctx)
 	if err != nil {
 		return nil, err
 	}
-	results, err := store.AllResults(ctx, ResultFilter{})
+	results, err := st.AllResults(ctx, store.ResultFilter{})
 	if err != nil {
 		return nil, err
 	}
-	journal, err := store.Journal(ctx, JournalFilter{})
+	journal, err := st.Journal(ctx, store.JournalFilter{})
 	if err != nil {
 		return nil, err
 	}
-	_, candidates, err := store.Candidates(ctx, "", Page{Number: 1, Size: 1})
+	_, candidates, err := st.Candidates(ctx, "", store.Page{Number: 1, Size: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +62,7 @@ func storedDigest(ctx context.Context, store Store) ([]byte, error) {
 		}
 	}
 	for _, p := range partners {
-		acts, _, err := store.Activations(ctx, p.ID, Page{Number: 1, Size: 1 << 30})
+		acts, _, err := st.Activations(ctx, p.ID, store.Page{Number: 1, Size: 1 << 30})
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // SetImportedFixtures makes imported fixtures (scrubbed captured webhooks,
@@ -100,12 +101,12 @@ func (s *Server) importedCatalogue() []fixtures.Info {
 // restart with --state). It returns the candidates added, and why the
 // fixtures whose candidate does not fit the protocol's types were left
 // out (a replay still sends those whole).
-func (s *Server) AddImportedCandidates(ctx context.Context, companyUUID string) (added []CandidateRecord, skipped []string, err error) {
+func (s *Server) AddImportedCandidates(ctx context.Context, companyUUID string) (added []store.CandidateRecord, skipped []string, err error) {
 	jobs, err := s.store.Jobs(ctx, companyUUID)
 	if err != nil {
 		return nil, nil, err
 	}
-	existing, _, err := s.store.Candidates(ctx, companyUUID, Page{})
+	existing, _, err := s.store.Candidates(ctx, companyUUID, store.Page{})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -116,12 +117,12 @@ func (s *Server) AddImportedCandidates(ctx context.Context, companyUUID string) 
 			skipped = append(skipped, err.Error())
 			continue
 		}
-		if slices.ContainsFunc(existing, func(r CandidateRecord) bool { return r.Data.UUID == c.UUID }) {
+		if slices.ContainsFunc(existing, func(r store.CandidateRecord) bool { return r.Data.UUID == c.UUID }) {
 			continue
 		}
-		rec := CandidateRecord{CompanyUUID: companyUUID, Data: c}
+		rec := store.CandidateRecord{CompanyUUID: companyUUID, Data: c}
 		if len(jobs) > 0 && len(jobs[0].Stages) > 0 {
-			rec.Applications = []Application{{JobID: jobs[0].ID, StageID: jobs[0].Stages[0].ID}}
+			rec.Applications = []store.Application{{JobID: jobs[0].ID, StageID: jobs[0].Stages[0].ID}}
 		}
 		if rec, err = s.store.PutCandidate(ctx, rec); err != nil {
 			return added, skipped, fmt.Errorf("imported fixture %q: %w", name, err)

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // MediaType is the JSON:API media type of every Partner API document.
@@ -145,8 +146,8 @@ func decodeResource(r *http.Request, maxBytes int64, wantType string) (protocol.
 
 // parsePage reads page[number] and page[size] (PROTOCOL §2.3: default
 // size 10). A bad value is a 400 naming the parameter.
-func parsePage(q url.Values, cfg Config) (Page, error) {
-	page := Page{Number: 1, Size: cfg.DefaultPageSize}
+func parsePage(q url.Values, cfg Config) (store.Page, error) {
+	page := store.Page{Number: 1, Size: cfg.DefaultPageSize}
 	var problems protocol.Errors
 	for _, p := range []struct {
 		name string
@@ -181,7 +182,7 @@ func parsePage(q url.Values, cfg Config) (Page, error) {
 }
 
 // pageLinks builds the paging meta and links of a list at collectionURL.
-func pageLinks(collectionURL string, page Page, total int) (*listMeta, *listLinks) {
+func pageLinks(collectionURL string, page store.Page, total int) (*listMeta, *listLinks) {
 	pages := (total + page.Size - 1) / page.Size
 	link := func(n int) string {
 		q := url.Values{}

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // hostilePartner answers every request with headerBytes bytes of headers
@@ -68,7 +70,7 @@ func TestHostilePartnerHeadersKeepMemoryBounded(t *testing.T) {
 		t.Errorf("heap in use grew by %d MB, want under 150 MB", grew>>20)
 	}
 	r := env.do(t, req{method: "GET", path: "/mock/v1/deliveries?kind=config"})
-	var doc struct{ Deliveries []Delivery }
+	var doc struct{ Deliveries []store.Delivery }
 	if err := json.Unmarshal(r.body, &doc); err != nil || len(doc.Deliveries) != 100 {
 		t.Fatalf("deliveries: %v, %d entries", err, len(doc.Deliveries))
 	}
@@ -86,13 +88,13 @@ func TestJournalCutsLargeHeaders(t *testing.T) {
 	env := newTestEnv(t)
 	pointPartnerAt(t, env, hostilePartner(t, 600_000).URL)
 	env.do(t, req{method: "GET", path: "/mock/v1/partners/1/config?company=" + env.sandbox.Company.UUID})
-	ds, _ := env.store.Journal(context.Background(), JournalFilter{Kind: KindConfig})
+	ds, _ := env.store.Journal(context.Background(), store.JournalFilter{Kind: store.KindConfig})
 	if len(ds) != 1 || ds[0].Response == nil {
 		t.Fatalf("journal: %+v", ds)
 	}
 	resp := ds[0].Response
-	if !resp.HeaderTruncated || resp.HeaderSize < 600_000 || messageSize(resp) > JournalHeaderLimit+(8<<10) {
-		t.Errorf("response headers: truncated %v, size %d, kept %d bytes; want a cut at %d", resp.HeaderTruncated, resp.HeaderSize, messageSize(resp), JournalHeaderLimit)
+	if !resp.HeaderTruncated || resp.HeaderSize < 600_000 || store.MessageSize(resp) > store.JournalHeaderLimit+(8<<10) {
+		t.Errorf("response headers: truncated %v, size %d, kept %d bytes; want a cut at %d", resp.HeaderTruncated, resp.HeaderSize, store.MessageSize(resp), store.JournalHeaderLimit)
 	}
 	if resp.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("the cut dropped Content-Type: %v", resp.Header.Get("Content-Type"))
@@ -102,18 +104,18 @@ func TestJournalCutsLargeHeaders(t *testing.T) {
 // Rule: the journal as a whole stays within its byte limit, the newest
 // entries kept.
 func TestJournalByteLimit(t *testing.T) {
-	s := NewMemStore()
+	s := store.NewMemStore()
 	s.SetJournalByteLimit(1 << 20)
 	big := strings.Repeat("b", 60<<10)
 	for i := range 100 {
-		if _, err := s.AppendJournal(context.Background(), Delivery{Kind: KindPartnerAPI, Reason: fmt.Sprint(i), Request: HTTPMessage{Body: big}}); err != nil {
+		if _, err := s.AppendJournal(context.Background(), store.Delivery{Kind: store.KindPartnerAPI, Reason: fmt.Sprint(i), Request: store.HTTPMessage{Body: big}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	ds, _ := s.Journal(context.Background(), JournalFilter{})
+	ds, _ := s.Journal(context.Background(), store.JournalFilter{})
 	total := 0
 	for i := range ds {
-		total += deliverySize(&ds[i])
+		total += store.DeliverySize(&ds[i])
 	}
 	if total > 1<<20 || len(ds) < 10 || ds[len(ds)-1].Reason != "99" {
 		t.Errorf("journal holds %d entries, %d bytes (newest %q); want at most 1 MiB, the newest kept", len(ds), total, ds[len(ds)-1].Reason)
@@ -129,7 +131,7 @@ func TestUnauthenticatedBodiesAreSmallInTheJournal(t *testing.T) {
 	if r.status != http.StatusUnauthorized {
 		t.Fatalf("status %d", r.status)
 	}
-	ds, _ := env.store.Journal(context.Background(), JournalFilter{Kind: KindPartnerAPI})
+	ds, _ := env.store.Journal(context.Background(), store.JournalFilter{Kind: store.KindPartnerAPI})
 	d := ds[len(ds)-1]
 	if len(d.Request.Body) > RefusedBodyLimit || !d.Request.BodyTruncated {
 		t.Errorf("journal kept %d bytes of an unauthenticated body (truncated %v); want at most %d", len(d.Request.Body), d.Request.BodyTruncated, RefusedBodyLimit)
@@ -180,7 +182,7 @@ func TestGenerateLimits(t *testing.T) {
 		return env.do(t, req{method: "POST", path: "/mock/v1/candidates", body: fmt.Sprintf(`{"companyUuid":%q,"generate":%d,"seed":5}`, env.sandbox.Company.UUID, n), header: map[string]string{"Content-Type": "application/json"}})
 	}
 	type created struct {
-		Candidates []CandidateRecord `json:"candidates"`
+		Candidates []store.CandidateRecord `json:"candidates"`
 	}
 	var a, b created
 	json.Unmarshal(gen(3).body, &a)
@@ -197,9 +199,9 @@ func TestGenerateLimits(t *testing.T) {
 		t.Errorf("over the per-call limit: %d %s", r.status, r.body)
 	}
 	// Fill the store up to just under the total limit with small records.
-	_, held, _ := env.store.Candidates(context.Background(), "", Page{Number: 1, Size: 1})
+	_, held, _ := env.store.Candidates(context.Background(), "", store.Page{Number: 1, Size: 1})
 	for range MaxGeneratedCandidates - held - 2 {
-		if _, err := env.store.PutCandidate(context.Background(), CandidateRecord{CompanyUUID: env.sandbox.Company.UUID}); err != nil {
+		if _, err := env.store.PutCandidate(context.Background(), store.CandidateRecord{CompanyUUID: env.sandbox.Company.UUID}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -224,7 +226,7 @@ func TestPartnerAnswerSizeAndEncodingInTheJournal(t *testing.T) {
 	defer big.Close()
 	pointPartnerAt(t, env, big.URL)
 	env.do(t, req{method: "GET", path: "/mock/v1/partners/1/config?company=" + env.sandbox.Company.UUID})
-	ds, _ := env.store.Journal(context.Background(), JournalFilter{Kind: KindConfig})
+	ds, _ := env.store.Journal(context.Background(), store.JournalFilter{Kind: store.KindConfig})
 	if len(ds) == 0 || !strings.Contains(ds[len(ds)-1].Reason, fmt.Sprintf("answer larger than 1 MiB (%d bytes read)", len(answer))) {
 		t.Errorf("reason: %+v", ds)
 	}
@@ -242,9 +244,9 @@ func TestPartnerAnswerSizeAndEncodingInTheJournal(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("gzip config: %d %s", r.status, r.body)
 	}
-	ds, _ = env.store.Journal(context.Background(), JournalFilter{Kind: KindConfig})
+	ds, _ = env.store.Journal(context.Background(), store.JournalFilter{Kind: store.KindConfig})
 	d := ds[len(ds)-1]
-	if d.Request.Header.Get("Accept-Encoding") != "gzip" || d.Response == nil || d.Response.Header.Get("Content-Encoding") != "gzip" || d.Response.Body != `{"config":{"fields":[]}}` || d.Verdict != VerdictOK {
+	if d.Request.Header.Get("Accept-Encoding") != "gzip" || d.Response == nil || d.Response.Header.Get("Content-Encoding") != "gzip" || d.Response.Body != `{"config":{"fields":[]}}` || d.Verdict != store.VerdictOK {
 		t.Errorf("journal: request headers %v, response %+v, verdict %s %s", d.Request.Header, d.Response, d.Verdict, d.Reason)
 	}
 }

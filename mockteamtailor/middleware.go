@@ -10,20 +10,22 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 type contextKey int
 
 const partnerKey contextKey = iota + 1
 
-func withPartner(ctx context.Context, p Partner) context.Context {
+func withPartner(ctx context.Context, p store.Partner) context.Context {
 	return context.WithValue(ctx, partnerKey, p)
 }
 
 // partnerFrom returns the partner authenticated by partnerAPI. Handlers
 // behind partnerAPI can rely on it being set.
-func partnerFrom(ctx context.Context) Partner {
-	p, _ := ctx.Value(partnerKey).(Partner)
+func partnerFrom(ctx context.Context) store.Partner {
+	p, _ := ctx.Value(partnerKey).(store.Partner)
 	return p
 }
 
@@ -88,14 +90,14 @@ func (s *Server) partnerAPI(next http.Handler) http.Handler {
 // authenticate finds the partner of the request's API key. PROTOCOL §2
 // Decision: "Token <key>", "Token token=<key>" and "Bearer <key>" are
 // accepted; anything else is a 401.
-func (s *Server) authenticate(r *http.Request) (Partner, error) {
+func (s *Server) authenticate(r *http.Request) (store.Partner, error) {
 	key, err := ParseAuthorization(r.Header.Get("Authorization"))
 	if err != nil {
-		return Partner{}, errUnauthorized("%v", err)
+		return store.Partner{}, errUnauthorized("%v", err)
 	}
 	p, err := s.store.PartnerByAPIKey(r.Context(), key)
-	if errors.Is(err, ErrNotFound) {
-		return Partner{}, errUnauthorized("the API key is not the key of any partner; use the partner API key the mock printed at start-up (mockteamtailor keys)")
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Partner{}, errUnauthorized("the API key is not the key of any partner; use the partner API key the mock printed at start-up (mockteamtailor keys)")
 	}
 	return p, err
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // maxPartnerResponse is how much of a partner's response the mock reads.
@@ -29,7 +30,7 @@ var ErrNoBaseURL = errors.New("the partner has no base URL")
 // what came of it.
 type outbound struct {
 	kind      string
-	partner   Partner
+	partner   store.Partner
 	req       *http.Request
 	reqBody   []byte
 	resp      *http.Response // nil when nothing came back
@@ -43,8 +44,8 @@ type outbound struct {
 // call describes a call to make.
 type call struct {
 	kind        string
-	partner     Partner
-	activation  *Activation // its provider key and API token are sent; nil sends none
+	partner     store.Partner
+	activation  *store.Activation // its provider key and API token are sent; nil sends none
 	method      string
 	path        string // under BASE_URL
 	query       url.Values
@@ -53,7 +54,7 @@ type call struct {
 }
 
 // partnerURL joins the partner's BASE_URL and a path.
-func partnerURL(p Partner, path string, query url.Values) (string, error) {
+func partnerURL(p store.Partner, path string, query url.Values) (string, error) {
 	if p.BaseURL == "" {
 		return "", fmt.Errorf("partner %q: %w; set it with --partner-base-url, the control API or PUT /partner/v1/partners/%s", p.ID, ErrNoBaseURL, p.ID)
 	}
@@ -209,16 +210,16 @@ func isTimeout(err error) bool {
 }
 
 // journal records the exchange with its verdict.
-func (s *Server) journal(ctx context.Context, x *outbound, verdict, reason string, meta Delivery) Delivery {
+func (s *Server) journal(ctx context.Context, x *outbound, verdict, reason string, meta store.Delivery) store.Delivery {
 	d := meta
 	d.Kind = x.kind
 	d.PartnerID = x.partner.ID
 	d.Time = x.start
 	d.DurationMS = float64(x.duration.Microseconds()) / 1000
-	d.Request = newHTTPMessage(x.req.Header, x.reqBody, s.cfg.JournalBodyLimit)
+	d.Request = store.NewHTTPMessage(x.req.Header, x.reqBody, s.cfg.JournalBodyLimit)
 	d.Request.Method, d.Request.URL = x.req.Method, x.req.URL.String()
 	if x.resp != nil {
-		m := newHTTPMessage(x.resp.Header, x.respBody, s.cfg.JournalBodyLimit)
+		m := store.NewHTTPMessage(x.resp.Header, x.respBody, s.cfg.JournalBodyLimit)
 		m.Status = x.resp.StatusCode
 		if x.truncated {
 			m.BodyTruncated = true

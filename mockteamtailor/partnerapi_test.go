@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
@@ -223,12 +224,12 @@ func TestSchemasServed(t *testing.T) {
 func TestPartnerAPIJournalKeepsRefusedBodies(t *testing.T) {
 	env := newTestEnv(t)
 	env.do(t, req{method: "POST", path: createPath, body: minimalCreate, header: map[string]string{"X-Api-Version": ""}})
-	ds, err := env.store.Journal(t.Context(), JournalFilter{Kind: KindPartnerAPI})
+	ds, err := env.store.Journal(t.Context(), store.JournalFilter{Kind: store.KindPartnerAPI})
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("journal: %v, %v", ds, err)
 	}
 	d := ds[0]
-	if d.Request.Body != minimalCreate || d.Response == nil || d.Response.Status != 406 || d.Verdict != VerdictFailed {
+	if d.Request.Body != minimalCreate || d.Response == nil || d.Response.Status != 406 || d.Verdict != store.VerdictFailed {
 		t.Errorf("entry: body %q, response %+v, verdict %q", d.Request.Body, d.Response, d.Verdict)
 	}
 	if auth := d.Request.Header.Get("Authorization"); strings.Contains(auth, "key-one") || !strings.HasPrefix(auth, "Token ") {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // partnerAttributes is how a partner is rendered (PROTOCOL §2.1). Unset
@@ -24,7 +25,7 @@ type partnerAttributes struct {
 
 var partnerAttributeNames = []string{"name", "base-url", "webhook-config", "webhook-activation-config", "dynamic-activation-config"}
 
-func (s *Server) partnerResource(p Partner) resourceObject {
+func (s *Server) partnerResource(p store.Partner) resourceObject {
 	attrs := partnerAttributes{
 		Name:                    p.Name,
 		WebhookConfig:           p.WebhookConfig,
@@ -44,16 +45,16 @@ func (s *Server) partnerResource(p Partner) resourceObject {
 
 // ownPartner checks that the {id} in the URL is the caller's own partner:
 // another partner's id is a 403, an unknown one a 404.
-func (s *Server) ownPartner(r *http.Request) (Partner, error) {
+func (s *Server) ownPartner(r *http.Request) (store.Partner, error) {
 	caller := partnerFrom(r.Context())
 	id := mux.Vars(r)["id"]
 	if id == caller.ID {
 		return caller, nil
 	}
-	if _, err := s.store.Partner(r.Context(), id); errors.Is(err, ErrNotFound) {
-		return Partner{}, errNotFound("there is no partner %q", id)
+	if _, err := s.store.Partner(r.Context(), id); errors.Is(err, store.ErrNotFound) {
+		return store.Partner{}, errNotFound("there is no partner %q", id)
 	}
-	return Partner{}, errForbidden("partner %q is not the partner of this API key (%q)", id, caller.ID)
+	return store.Partner{}, errForbidden("partner %q is not the partner of this API key (%q)", id, caller.ID)
 }
 
 func (s *Server) handlePartnerGet() http.Handler {
@@ -98,7 +99,7 @@ func (s *Server) handlePartnerUpdate() http.Handler {
 
 // applyPartnerAttrs validates the attributes of a partner PUT and writes
 // them onto p (PROTOCOL §2.1).
-func applyPartnerAttrs(p *Partner, in protocol.Resource) protocol.Errors {
+func applyPartnerAttrs(p *store.Partner, in protocol.Resource) protocol.Errors {
 	var problems protocol.Errors
 	bad := func(name, format string, args ...any) {
 		problems = append(problems, errInvalid("/data/attributes/"+name, format, args...))

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // PrepareRequest describes a webhook to build without sending it.
@@ -22,8 +24,8 @@ type PrepareRequest struct {
 // PreparedWebhook is a webhook built and its partner result stored
 // (status sending), ready to be sent as is, or tampered with by a test.
 type PreparedWebhook struct {
-	Partner    Partner
-	Activation Activation
+	Partner    store.Partner
+	Activation store.Activation
 	Body       []byte
 	EventID    string
 	ResultID   string
@@ -70,12 +72,12 @@ func (s *Server) Deliver(ctx context.Context, w PreparedWebhook) (Outcome, error
 	if err != nil {
 		return Outcome{}, err
 	}
-	return s.send(ctx, w.Partner, w.Activation, res, Delivery{EventID: w.EventID, ResultID: w.ResultID, CandidateID: res.CandidateID, CompanyUUID: res.CompanyUUID})
+	return s.send(ctx, w.Partner, w.Activation, res, store.Delivery{EventID: w.EventID, ResultID: w.ResultID, CandidateID: res.CandidateID, CompanyUUID: res.CompanyUUID})
 }
 
 // Store returns the server's store, for embedders such as the
 // conformance suite that seed data and read results directly.
-func (s *Server) Store() Store { return s.store }
+func (s *Server) Store() store.Store { return s.store }
 
 // Clock returns the server's clock.
 func (s *Server) Clock() func() time.Time { return s.clock }

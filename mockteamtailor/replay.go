@@ -8,6 +8,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // ReplayRequest replays a captured production webhook against the local
@@ -31,22 +32,9 @@ type ReplayRequest struct {
 	Fixture string `json:"fixture,omitempty"`
 }
 
-// CaptureReplay marks a journal entry as the replay of a captured
-// webhook and says what the mock changed in it.
-type CaptureReplay struct {
-	// Source is where the capture came from ("the document", "line 3",
-	// "fixture NAME").
-	Source string `json:"source"`
-	// RewrittenPaths are the JSON pointers of the body the mock rewrote
-	// to make the capture local; everything else is as captured.
-	RewrittenPaths []string `json:"rewrittenPaths"`
-	// Deviations are the capture's differences from the webhook schema.
-	Deviations []protocol.Deviation `json:"deviations"`
-}
-
 // ReplayOutcome is what a replay came to.
 type ReplayOutcome struct {
-	CaptureReplay
+	store.CaptureReplay
 	PartnerID   string `json:"partnerId"`
 	CompanyUUID string `json:"companyUuid"`
 	EventID     string `json:"eventId"`
@@ -56,19 +44,19 @@ type ReplayOutcome struct {
 	// Curl is the rewritten, signed request as a shell command (dry run).
 	Curl string `json:"curl,omitempty"`
 	// Delivery is the journal entry of the send; nil on a dry run.
-	Delivery *Delivery `json:"delivery,omitempty"`
+	Delivery *store.Delivery `json:"delivery,omitempty"`
 	// Result is the partner result after the partner's answer. A partner
 	// that posts its result later through update-url changes it again:
 	// GET /mock/v1/results/{resultId} shows the latest.
-	Result *PartnerResult `json:"result,omitempty"`
+	Result *store.PartnerResult `json:"result,omitempty"`
 }
 
 // PreparedCapture is a captured webhook made local: rewritten, its
 // partner result stored (status sending), ready to be sent.
 type PreparedCapture struct {
 	PreparedWebhook
-	CaptureReplay
-	Company Company
+	store.CaptureReplay
+	Company store.Company
 }
 
 // CaptureRequest says how to make a captured webhook local.
@@ -151,7 +139,7 @@ func (s *Server) PrepareCapture(ctx context.Context, req CaptureRequest) (Prepar
 
 	body := doc.Marshal("")
 	now := s.clock()
-	res := PartnerResult{ID: resultID, PartnerID: p.ID, ResultAttributes: protocol.ResultAttributes{Status: protocol.StatusSending}, CompanyUUID: company.UUID, EventID: eventID,
+	res := store.PartnerResult{ID: resultID, PartnerID: p.ID, ResultAttributes: protocol.ResultAttributes{Status: protocol.StatusSending}, CompanyUUID: company.UUID, EventID: eventID,
 		Event: body, CreatedAt: now, UpdatedAt: now}
 	cand := pe.Get("candidate")
 	// The captured candidate is not one of the mock's: its id is kept as
@@ -185,7 +173,7 @@ func (s *Server) ReplayCapture(ctx context.Context, req ReplayRequest) (ReplayOu
 	}
 	out = ReplayOutcome{CaptureReplay: pc.CaptureReplay, PartnerID: pc.Partner.ID, CompanyUUID: pc.Company.UUID,
 		EventID: pc.EventID, ResultID: pc.ResultID, UpdateURL: pc.UpdateURL, DryRun: req.DryRun}
-	c := call{kind: KindWebhook, partner: pc.Partner, activation: &pc.Activation, method: http.MethodPost, path: "webhook", body: pc.Body, signEventID: pc.EventID}
+	c := call{kind: store.KindWebhook, partner: pc.Partner, activation: &pc.Activation, method: http.MethodPost, path: "webhook", body: pc.Body, signEventID: pc.EventID}
 	if req.DryRun {
 		target, err := partnerURL(pc.Partner, c.path, nil)
 		if err != nil {
@@ -193,7 +181,7 @@ func (s *Server) ReplayCapture(ctx context.Context, req ReplayRequest) (ReplayOu
 		}
 		h := http.Header{}
 		s.setHeaders(h, c)
-		out.Curl = CurlCommand(Delivery{Request: HTTPMessage{Method: c.method, URL: target, Header: h, Body: string(pc.Body)}})
+		out.Curl = CurlCommand(store.Delivery{Request: store.HTTPMessage{Method: c.method, URL: target, Header: h, Body: string(pc.Body)}})
 		return out, nil
 	}
 	res, err := s.store.Result(ctx, pc.Partner.ID, pc.ResultID)
@@ -203,7 +191,7 @@ func (s *Server) ReplayCapture(ctx context.Context, req ReplayRequest) (ReplayOu
 	mark := pc.CaptureReplay
 	// No candidate id in the journal entry: the captured candidate is
 	// not one of the mock's, and its id may be another one's here.
-	sent, err := s.send(ctx, pc.Partner, pc.Activation, res, Delivery{EventID: pc.EventID, ResultID: pc.ResultID, CompanyUUID: res.CompanyUUID, Capture: &mark})
+	sent, err := s.send(ctx, pc.Partner, pc.Activation, res, store.Delivery{EventID: pc.EventID, ResultID: pc.ResultID, CompanyUUID: res.CompanyUUID, Capture: &mark})
 	if err != nil {
 		return out, err
 	}
@@ -241,7 +229,7 @@ func (s *Server) replayCapture(req ReplayRequest) (Capture, error) {
 }
 
 // replayPartner returns the partner named, or the only one.
-func (s *Server) replayPartner(ctx context.Context, id string) (Partner, error) {
+func (s *Server) replayPartner(ctx context.Context, id string) (store.Partner, error) {
 	if id != "" {
 		p, err := s.store.Partner(ctx, id)
 		if err != nil {
@@ -251,14 +239,14 @@ func (s *Server) replayPartner(ctx context.Context, id string) (Partner, error) 
 	}
 	ps, err := s.store.Partners(ctx)
 	if err != nil {
-		return Partner{}, err
+		return store.Partner{}, err
 	}
 	if len(ps) != 1 {
 		ids := make([]string, len(ps))
 		for i, p := range ps {
 			ids[i] = p.ID
 		}
-		return Partner{}, errInvalid("/partnerId", "the mock has %d partners (%s); say which one with partnerId", len(ps), strings.Join(ids, ", "))
+		return store.Partner{}, errInvalid("/partnerId", "the mock has %d partners (%s); say which one with partnerId", len(ps), strings.Join(ids, ", "))
 	}
 	return ps[0], nil
 }
@@ -266,7 +254,7 @@ func (s *Server) replayPartner(ctx context.Context, id string) (Partner, error) 
 // sandboxOf returns the uuid of the sandbox company partnerID is
 // activated in.
 func (s *Server) sandboxOf(ctx context.Context, partnerID string) (string, error) {
-	acts, _, err := s.store.Activations(ctx, partnerID, Page{})
+	acts, _, err := s.store.Activations(ctx, partnerID, store.Page{})
 	if err != nil {
 		return "", err
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 const (
@@ -34,7 +35,7 @@ const (
 type replayEnv struct {
 	mock     *httptest.Server
 	server   *Server
-	store    *MemStore
+	store    *store.MemStore
 	sandbox  Sandbox
 	mu       sync.Mutex // guards received
 	received []receivedRequest
@@ -68,7 +69,7 @@ func newReplayEnv(t *testing.T) *replayEnv {
 		ep.Close(ctx)
 		partner.Close()
 	})
-	e.store = NewMemStore()
+	e.store = store.NewMemStore()
 	ids := NewSeededIDs(7)
 	e.sandbox, err = SeedSandbox(ctx, e.store, ids, time.Now, PartnerSettings{ID: "1", Name: "Example", APIKey: replayKey, WebhookSecret: replaySecret, BaseURL: partner.URL})
 	if err != nil {
@@ -159,7 +160,7 @@ func TestReplayCapturedWebhookEndToEnd(t *testing.T) {
 	if !unknown || !typed {
 		t.Errorf("deviations %v: want the unknown key /partner-event/candidate/pronouns and the type change of /partner-event/candidate/phone", out.Deviations)
 	}
-	if out.Delivery == nil || out.Delivery.Verdict != VerdictOK || out.Delivery.Response == nil || out.Delivery.Response.Status != http.StatusOK {
+	if out.Delivery == nil || out.Delivery.Verdict != store.VerdictOK || out.Delivery.Response == nil || out.Delivery.Response.Status != http.StatusOK {
 		t.Fatalf("delivery %+v: want verdict ok with a 200 from the partner", out.Delivery)
 	}
 
@@ -221,7 +222,7 @@ func TestReplayCapturedWebhookEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if entry.Capture == nil || entry.Kind != KindWebhook {
+	if entry.Capture == nil || entry.Kind != store.KindWebhook {
 		t.Fatalf("journal entry %d is not marked as a replayed capture: %+v", entry.ID, entry)
 	}
 	if diff := cmp.Diff(wantRewritten, entry.Capture.RewrittenPaths); diff != "" {

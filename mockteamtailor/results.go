@@ -7,6 +7,7 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // resultAttributes is how a partner result is rendered. Unset attributes
@@ -25,7 +26,7 @@ type resultAttributes struct {
 	AssessmentCriteria []protocol.Criterion  `json:"assessment-criteria"`
 }
 
-func (s *Server) resultResource(r PartnerResult) resourceObject {
+func (s *Server) resultResource(r store.PartnerResult) resourceObject {
 	details := r.Details
 	if details == nil {
 		details = json.RawMessage("{}")
@@ -101,14 +102,14 @@ func (s *Server) handleResultCreate() http.Handler {
 			return
 		}
 		now := s.clock()
-		res := PartnerResult{PartnerID: partnerFrom(r.Context()).ID, CreatedAt: now, UpdatedAt: now}
+		res := store.PartnerResult{PartnerID: partnerFrom(r.Context()).ID, CreatedAt: now, UpdatedAt: now}
 		patch.Apply(&res.ResultAttributes)
 		// A seeded id source restarts its sequence on every start, so over a
 		// state file a new id may be taken already: draw again.
 		for range 8 {
 			res.ID = s.ids.UUID()
-			var created PartnerResult
-			if created, err = s.store.CreateResult(r.Context(), res); !errors.Is(err, ErrConflict) {
+			var created store.PartnerResult
+			if created, err = s.store.CreateResult(r.Context(), res); !errors.Is(err, store.ErrConflict) {
 				res = created
 				break
 			}
@@ -141,7 +142,7 @@ func (s *Server) handleResultUpdate() http.Handler {
 			return
 		}
 		partnerID := partnerFrom(r.Context()).ID
-		res, err := s.store.UpdateResult(r.Context(), partnerID, id, func(res *PartnerResult) error {
+		res, err := s.store.UpdateResult(r.Context(), partnerID, id, func(res *store.PartnerResult) error {
 			// PROTOCOL §2.3: candidate-id is immutable; sending the same
 			// value is harmless, a different one is a 422.
 			if patch.CandidateID.Set && patch.CandidateID.V != res.CandidateID {

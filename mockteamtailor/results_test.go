@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 const fullAttrs = `{
@@ -226,7 +227,7 @@ func TestResultCreateSurvivesReusedSeed(t *testing.T) {
 	if second := start(); second == first {
 		t.Fatalf("id %s handed out twice", second)
 	}
-	if _, total, _ := env.store.Results(t.Context(), "1", Page{}); total != 2 {
+	if _, total, _ := env.store.Results(t.Context(), "1", store.Page{}); total != 2 {
 		t.Errorf("have %d results, want 2", total)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // PartnerSettings are what an operator sets on a partner; empty fields
@@ -22,9 +23,9 @@ type PartnerSettings struct {
 
 // Sandbox is the partner and the sandbox activation SeedSandbox ensured.
 type Sandbox struct {
-	Partner    Partner
-	Company    Company
-	Activation Activation
+	Partner    store.Partner
+	Company    store.Company
+	Activation store.Activation
 }
 
 // SeedSandbox makes sure the store holds the partner described by
@@ -33,7 +34,7 @@ type Sandbox struct {
 // partner already in the store keeps its keys unless settings give new
 // ones; a new partner gets generated ones. The sandbox provider key is a
 // UUID, as for an activation form without fields.
-func SeedSandbox(ctx context.Context, store Store, ids *IDs, clock func() time.Time, settings PartnerSettings) (Sandbox, error) {
+func SeedSandbox(ctx context.Context, st store.Store, ids *IDs, clock func() time.Time, settings PartnerSettings) (Sandbox, error) {
 	var sb Sandbox
 	if settings.ID == "" {
 		return sb, errors.New("seed sandbox: the partner id is required")
@@ -41,12 +42,12 @@ func SeedSandbox(ctx context.Context, store Store, ids *IDs, clock func() time.T
 	if err := CheckPartnerBaseURL(settings.BaseURL); err != nil {
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
-	p, err := store.Partner(ctx, settings.ID)
+	p, err := st.Partner(ctx, settings.ID)
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, store.ErrNotFound):
 		// A new integration under development: an assessment tool that
 		// allows bulk mode, like the bundled example partner.
-		p = Partner{ID: settings.ID, Name: "Example Partner", AllowBulk: true, Assessment: true}
+		p = store.Partner{ID: settings.ID, Name: "Example Partner", AllowBulk: true, Assessment: true}
 	case err != nil:
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
@@ -73,17 +74,17 @@ func SeedSandbox(ctx context.Context, store Store, ids *IDs, clock func() time.T
 		// server: forget what was set for the example.
 		p.Bundled, p.DynamicActivationConfig = false, false
 	}
-	if err := store.PutPartner(ctx, p); err != nil {
+	if err := st.PutPartner(ctx, p); err != nil {
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
 	sb.Partner = p
 
-	acts, _, err := store.Activations(ctx, p.ID, Page{})
+	acts, _, err := st.Activations(ctx, p.ID, store.Page{})
 	if err != nil {
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
 	for _, a := range acts {
-		if c, err := store.Company(ctx, a.CompanyUUID); err == nil && c.Sandbox {
+		if c, err := st.Company(ctx, a.CompanyUUID); err == nil && c.Sandbox {
 			sb.Company, sb.Activation = c, a
 			return sb, nil
 		}
@@ -100,13 +101,13 @@ func SeedSandbox(ctx context.Context, store Store, ids *IDs, clock func() time.T
 	sb.Company.Name = "Sandbox: " + p.Name
 	sb.Company.Sandbox = true
 	sb.Company.APITokens = []string{ids.Secret("ttapi_", 16)}
-	if err := store.PutCompany(ctx, sb.Company); err != nil {
+	if err := st.PutCompany(ctx, sb.Company); err != nil {
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
-	if err := seedCompanyData(ctx, store, sb.Company.UUID); err != nil {
+	if err := seedCompanyData(ctx, st, sb.Company.UUID); err != nil {
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
-	sb.Activation, err = store.CreateActivation(ctx, Activation{
+	sb.Activation, err = st.CreateActivation(ctx, store.Activation{
 		PartnerID:   p.ID,
 		CompanyUUID: sb.Company.UUID,
 		CompanyName: sb.Company.Name,

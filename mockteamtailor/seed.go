@@ -7,16 +7,17 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // CompanyFromFixture converts a company fixture into a Company.
-func CompanyFromFixture(f fixtures.Company) Company {
-	c := Company{UUID: f.UUID, Name: f.Name, URL: f.URL, Logotype: f.Logotype}
+func CompanyFromFixture(f fixtures.Company) store.Company {
+	c := store.Company{UUID: f.UUID, Name: f.Name, URL: f.URL, Logotype: f.Logotype}
 	for _, u := range f.Users {
 		c.Users = append(c.Users, protocol.User{ID: u.ID, Email: u.Email, Name: u.Name})
 	}
 	for _, d := range f.CustomFields {
-		c.CustomFields = append(c.CustomFields, CustomFieldDef{Name: d.Name, APIName: d.APIName, Type: d.Type, Options: d.Options})
+		c.CustomFields = append(c.CustomFields, store.CustomFieldDef{Name: d.Name, APIName: d.APIName, Type: d.Type, Options: d.Options})
 	}
 	return c
 }
@@ -24,17 +25,17 @@ func CompanyFromFixture(f fixtures.Company) Company {
 // JobFromFixture converts a job fixture into a Job of a company. With
 // fresh, ids are left for the store to assign, so the same fixture can
 // seed several companies.
-func JobFromFixture(f fixtures.Job, companyUUID string, fresh bool) (Job, error) {
-	j := Job{ID: f.ID, CompanyUUID: companyUUID, Title: f.Title, Tags: protocol.NonNil(f.Tags)}
+func JobFromFixture(f fixtures.Job, companyUUID string, fresh bool) (store.Job, error) {
+	j := store.Job{ID: f.ID, CompanyUUID: companyUUID, Title: f.Title, Tags: protocol.NonNil(f.Tags)}
 	for i, raw := range f.CustomFields {
 		var cf protocol.CustomField
 		if err := json.Unmarshal(raw, &cf); err != nil {
-			return Job{}, fmt.Errorf("job fixture %q: custom-fields[%d]: %w", f.Title, i, err)
+			return store.Job{}, fmt.Errorf("job fixture %q: custom-fields[%d]: %w", f.Title, i, err)
 		}
 		j.CustomFields = append(j.CustomFields, cf)
 	}
 	for _, st := range f.Stages {
-		j.Stages = append(j.Stages, Stage{ID: st.ID, Name: st.Name})
+		j.Stages = append(j.Stages, store.Stage{ID: st.ID, Name: st.Name})
 	}
 	if fresh {
 		j.ID = 0
@@ -61,18 +62,18 @@ func CandidateFixture(name string) (protocol.Candidate, error) {
 // seedCompanyData fills a new company with every job fixture (fresh ids)
 // and every candidate fixture, each applied to the first job in its first
 // stage, so a sandbox has something to trigger on.
-func seedCompanyData(ctx context.Context, store Store, companyUUID string) error {
+func seedCompanyData(ctx context.Context, st store.Store, companyUUID string) error {
 	jobs, err := fixtures.Jobs()
 	if err != nil {
 		return err
 	}
-	var first Job
+	var first store.Job
 	for i, f := range jobs {
 		j, err := JobFromFixture(f, companyUUID, true)
 		if err != nil {
 			return err
 		}
-		if j, err = store.PutJob(ctx, j); err != nil {
+		if j, err = st.PutJob(ctx, j); err != nil {
 			return fmt.Errorf("seed job %q: %w", f.Title, err)
 		}
 		if i == 0 {
@@ -84,11 +85,11 @@ func seedCompanyData(ctx context.Context, store Store, companyUUID string) error
 		if err != nil {
 			return err
 		}
-		rec := CandidateRecord{CompanyUUID: companyUUID, Data: c}
+		rec := store.CandidateRecord{CompanyUUID: companyUUID, Data: c}
 		if len(first.Stages) > 0 {
-			rec.Applications = []Application{{JobID: first.ID, StageID: first.Stages[0].ID}}
+			rec.Applications = []store.Application{{JobID: first.ID, StageID: first.Stages[0].ID}}
 		}
-		if _, err := store.PutCandidate(ctx, rec); err != nil {
+		if _, err := st.PutCandidate(ctx, rec); err != nil {
 			return fmt.Errorf("seed candidate %q: %w", name, err)
 		}
 	}

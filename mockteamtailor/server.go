@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // Server is the fake Teamtailor as an http.Handler. It starts nothing: the
@@ -17,7 +18,7 @@ import (
 type Server struct {
 	logger  *slog.Logger
 	cfg     Config
-	store   Store
+	store   store.Store
 	ids     *IDs
 	clock   func() time.Time
 	limiter *rateLimiter
@@ -44,17 +45,17 @@ type Server struct {
 // NewServer returns the mock's HTTP surface (see routes.go) over store.
 // ids supplies result ids and JWE nonces, clock the time; pass seeded and
 // fixed ones for reproducible output.
-func NewServer(logger *slog.Logger, cfg Config, store Store, ids *IDs, clock func() time.Time) (*Server, error) {
+func NewServer(logger *slog.Logger, cfg Config, st store.Store, ids *IDs, clock func() time.Time) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if logger == nil || store == nil || ids == nil || clock == nil {
-		return nil, errors.New("mockteamtailor: NewServer needs a logger, a store, an id source and a clock")
+	if logger == nil || st == nil || ids == nil || clock == nil {
+		return nil, errors.New("mockteamtailor: NewServer needs a logger, a st, an id source and a clock")
 	}
 	s := &Server{
 		logger:  logger,
 		cfg:     cfg,
-		store:   store,
+		store:   st,
 		ids:     ids,
 		clock:   clock,
 		limiter: newRateLimiter(cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit),

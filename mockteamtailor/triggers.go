@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // TriggerRequest attaches a partner trigger to a job stage (PROTOCOL §5).
@@ -27,41 +28,41 @@ type TriggerRequest struct {
 // CreateTrigger fetches the partner's config for the job stage, checks
 // the picked values against it, and stores the trigger with them as its
 // webhook-data. A config with an error field blocks saving (PROTOCOL §3).
-func (s *Server) CreateTrigger(ctx context.Context, req TriggerRequest) (Trigger, error) {
+func (s *Server) CreateTrigger(ctx context.Context, req TriggerRequest) (store.Trigger, error) {
 	job, err := s.store.Job(ctx, req.JobID)
 	if err != nil {
-		return Trigger{}, errNotFound("there is no job %d", req.JobID)
+		return store.Trigger{}, errNotFound("there is no job %d", req.JobID)
 	}
 	stage, ok := job.Stage(req.StageID)
 	if !ok {
-		return Trigger{}, errInvalid("/stageId", "job %d (%s) has no stage %d; its stages are %s", job.ID, job.Title, req.StageID, stageList(job))
+		return store.Trigger{}, errInvalid("/stageId", "job %d (%s) has no stage %d; its stages are %s", job.ID, job.Title, req.StageID, stageList(job))
 	}
 	user, err := s.companyUser(ctx, job.CompanyUUID, req.UserID)
 	if err != nil {
-		return Trigger{}, err
+		return store.Trigger{}, err
 	}
 	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: req.PartnerID, CompanyUUID: job.CompanyUUID, JobID: job.ID, StageID: stage.ID, UserID: user.ID, Picked: req.Data})
 	if err != nil {
-		return Trigger{}, err
+		return store.Trigger{}, err
 	}
 	data, err := s.PickValues(cfg.Form, req.Data)
 	if err != nil {
-		return Trigger{}, err
+		return store.Trigger{}, err
 	}
 	// One trigger per stage and partner (README "The control API"): a new
 	// one replaces the partner's trigger on the stage, as setting up the
 	// trigger again does in Teamtailor's job editor.
 	existing, err := s.store.Triggers(ctx, req.PartnerID)
 	if err != nil {
-		return Trigger{}, err
+		return store.Trigger{}, err
 	}
-	t, err := s.store.CreateTrigger(ctx, Trigger{PartnerID: req.PartnerID, JobID: job.ID, StageID: stage.ID, WebhookData: data, CreatedBy: user, CreatedAt: s.clock().UTC()})
+	t, err := s.store.CreateTrigger(ctx, store.Trigger{PartnerID: req.PartnerID, JobID: job.ID, StageID: stage.ID, WebhookData: data, CreatedBy: user, CreatedAt: s.clock().UTC()})
 	if err != nil {
-		return Trigger{}, err
+		return store.Trigger{}, err
 	}
 	for _, old := range existing {
 		if old.JobID == job.ID && old.StageID == stage.ID {
-			if err := s.store.DeleteTrigger(ctx, old.ID); err != nil && !errors.Is(err, ErrNotFound) {
+			if err := s.store.DeleteTrigger(ctx, old.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 				return t, err
 			}
 			t.Replaced = append(t.Replaced, old.ID)
@@ -80,8 +81,8 @@ type MoveRequest struct {
 
 // MoveResult is what moving a candidate set off.
 type MoveResult struct {
-	Candidate CandidateRecord `json:"candidate"`
-	Outcomes  []Outcome       `json:"outcomes"`
+	Candidate store.CandidateRecord `json:"candidate"`
+	Outcomes  []Outcome             `json:"outcomes"`
 	// Skipped says why triggers on the stage did not fire.
 	Skipped []string `json:"skipped,omitempty"`
 	// Unchanged is set when the candidate already was in the stage: the
@@ -120,14 +121,14 @@ func (s *Server) MoveCandidate(ctx context.Context, req MoveRequest) (MoveResult
 		res.Skipped = []string{fmt.Sprintf("candidate %d is already in stage %d (%s) of job %d: nothing changed and no trigger fired", cand.ID, stage.ID, stage.Name, job.ID)}
 		return res, nil
 	}
-	cand, err = s.store.UpdateCandidate(ctx, cand.ID, func(c *CandidateRecord) error {
+	cand, err = s.store.UpdateCandidate(ctx, cand.ID, func(c *store.CandidateRecord) error {
 		for i := range c.Applications {
 			if c.Applications[i].JobID == job.ID {
 				c.Applications[i].StageID = stage.ID
 				return nil
 			}
 		}
-		c.Applications = append(c.Applications, Application{JobID: job.ID, StageID: stage.ID})
+		c.Applications = append(c.Applications, store.Application{JobID: job.ID, StageID: stage.ID})
 		return nil
 	})
 	if err != nil {
@@ -162,7 +163,7 @@ func (s *Server) MoveCandidate(ctx context.Context, req MoveRequest) (MoveResult
 		if req.UserID != 0 {
 			by = user
 		}
-		out, err := s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: cand, Job: &job, Stage: &stage, Trigger: &trig, TriggeredBy: &by, WebhookData: t.WebhookData}, Delivery{})
+		out, err := s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: cand, Job: &job, Stage: &stage, Trigger: &trig, TriggeredBy: &by, WebhookData: t.WebhookData}, store.Delivery{})
 		if err != nil {
 			res.Skipped = append(res.Skipped, fmt.Sprintf("trigger %d: %v", t.ID, err))
 			continue
@@ -223,7 +224,7 @@ func (s *Server) ManualTrigger(ctx context.Context, req ManualRequest) (Outcome,
 	if err != nil {
 		return Outcome{}, err
 	}
-	return s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: cand, Job: &job, WebhookData: data}, Delivery{})
+	return s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: cand, Job: &job, WebhookData: data}, store.Delivery{})
 }
 
 // BulkRequest sends one webhook per candidate (PROTOCOL §5 bulk mode).
@@ -257,7 +258,7 @@ func (s *Server) BulkTrigger(ctx context.Context, req BulkRequest) (BulkRun, err
 	if len(req.CandidateIDs) == 0 && !(req.DryRun && req.CompanyUUID != "") {
 		return BulkRun{}, errInvalid("/candidateIds", "give at least one candidate id")
 	}
-	var cands []CandidateRecord
+	var cands []store.CandidateRecord
 	seen := map[int64]bool{}
 	for i, id := range req.CandidateIDs {
 		if seen[id] {
@@ -307,7 +308,7 @@ func (s *Server) BulkTrigger(ctx context.Context, req BulkRequest) (BulkRun, err
 			sem <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-sem }()
-				out, err := s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: c, WebhookData: data}, Delivery{BulkRunID: run.ID})
+				out, err := s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: c, WebhookData: data}, store.Delivery{BulkRunID: run.ID})
 				s.bulk.update(run.ID, func(r *BulkRun) {
 					switch {
 					case err != nil:
@@ -337,92 +338,92 @@ func (s *Server) BulkTrigger(ctx context.Context, req BulkRequest) (BulkRun, err
 
 // InvokeAction POSTs a result's original partner event, signed afresh, to
 // BASE_URL/<endpoint> of its index-th action (PROTOCOL §2.3).
-func (s *Server) InvokeAction(ctx context.Context, resultID string, index int) (Delivery, error) {
+func (s *Server) InvokeAction(ctx context.Context, resultID string, index int) (store.Delivery, error) {
 	res, err := s.resultAnyPartner(ctx, resultID)
 	if err != nil {
-		return Delivery{}, err
+		return store.Delivery{}, err
 	}
 	if index < 0 || index >= len(res.Actions) {
-		return Delivery{}, errInvalid("/action", "result %s has %d actions; there is no action %d", res.ID, len(res.Actions), index)
+		return store.Delivery{}, errInvalid("/action", "result %s has %d actions; there is no action %d", res.ID, len(res.Actions), index)
 	}
 	if res.Event == nil {
-		return Delivery{}, errConflictf("result %s was created by the partner through the Partner API, not by a webhook: there is no partner event to send", res.ID)
+		return store.Delivery{}, errConflictf("result %s was created by the partner through the Partner API, not by a webhook: there is no partner event to send", res.ID)
 	}
 	p, _, act, err := s.activated(ctx, res.PartnerID, res.CompanyUUID)
 	if err != nil {
-		return Delivery{}, err
+		return store.Delivery{}, err
 	}
 	a := res.Actions[index]
-	x, err := s.do(ctx, call{kind: KindAction, partner: p, activation: &act, method: http.MethodPost, path: a.Endpoint, body: res.Event, signEventID: res.EventID})
+	x, err := s.do(ctx, call{kind: store.KindAction, partner: p, activation: &act, method: http.MethodPost, path: a.Endpoint, body: res.Event, signEventID: res.EventID})
 	if err != nil {
-		return Delivery{}, errConflictf("%v", err)
+		return store.Delivery{}, errConflictf("%v", err)
 	}
-	verdict, reason := VerdictOK, fmt.Sprintf("%q accepted with %d", a.ButtonText, x.status())
+	verdict, reason := store.VerdictOK, fmt.Sprintf("%q accepted with %d", a.ButtonText, x.status())
 	switch {
 	case x.failure != "":
-		verdict, reason = VerdictError, x.failure
+		verdict, reason = store.VerdictError, x.failure
 	case !x.ok():
-		verdict, reason = VerdictFailed, fmt.Sprintf("%q answered %d: %s", a.ButtonText, x.status(), excerpt(x.respBody))
+		verdict, reason = store.VerdictFailed, fmt.Sprintf("%q answered %d: %s", a.ButtonText, x.status(), excerpt(x.respBody))
 	}
-	return s.journal(ctx, x, verdict, reason, Delivery{EventID: res.EventID, ResultID: res.ID, CandidateID: res.CandidateID, CompanyUUID: res.CompanyUUID}), nil
+	return s.journal(ctx, x, verdict, reason, store.Delivery{EventID: res.EventID, ResultID: res.ID, CandidateID: res.CandidateID, CompanyUUID: res.CompanyUUID}), nil
 }
 
 // resultAnyPartner finds a result whichever partner it belongs to (the
 // control API sees them all).
-func (s *Server) resultAnyPartner(ctx context.Context, id string) (PartnerResult, error) {
+func (s *Server) resultAnyPartner(ctx context.Context, id string) (store.PartnerResult, error) {
 	partners, err := s.store.Partners(ctx)
 	if err != nil {
-		return PartnerResult{}, err
+		return store.PartnerResult{}, err
 	}
 	for _, p := range partners {
 		r, err := s.store.Result(ctx, p.ID, id)
 		switch {
 		case err == nil:
 			return r, nil
-		case errors.Is(err, ErrForbidden):
+		case errors.Is(err, store.ErrForbidden):
 			continue // it is another partner's: keep looking
-		case errors.Is(err, ErrNotFound):
-			return PartnerResult{}, errNotFound("there is no partner result %q", id)
+		case errors.Is(err, store.ErrNotFound):
+			return store.PartnerResult{}, errNotFound("there is no partner result %q", id)
 		default:
-			return PartnerResult{}, err
+			return store.PartnerResult{}, err
 		}
 	}
-	return PartnerResult{}, errNotFound("there is no partner result %q", id)
+	return store.PartnerResult{}, errNotFound("there is no partner result %q", id)
 }
 
 // Replay sends a journaled call to a partner again, signed afresh; a
 // replayed webhook updates the same partner result.
-func (s *Server) Replay(ctx context.Context, id int64) (Delivery, error) {
+func (s *Server) Replay(ctx context.Context, id int64) (store.Delivery, error) {
 	d, err := s.store.JournalEntry(ctx, id)
 	if err != nil {
-		return Delivery{}, errNotFound("there is no delivery %d (the journal keeps the newest entries only)", id)
+		return store.Delivery{}, errNotFound("there is no delivery %d (the journal keeps the newest entries only)", id)
 	}
 	switch d.Kind {
-	case KindWebhook:
+	case store.KindWebhook:
 		res, err := s.resultAnyPartner(ctx, d.ResultID)
 		if err != nil {
-			return Delivery{}, err
+			return store.Delivery{}, err
 		}
 		p, _, act, err := s.activated(ctx, res.PartnerID, res.CompanyUUID)
 		if err != nil {
-			return Delivery{}, err
+			return store.Delivery{}, err
 		}
-		out, err := s.send(ctx, p, act, res, Delivery{EventID: d.EventID, ResultID: d.ResultID, CandidateID: d.CandidateID, CompanyUUID: d.CompanyUUID, ReplayOf: d.ID})
+		out, err := s.send(ctx, p, act, res, store.Delivery{EventID: d.EventID, ResultID: d.ResultID, CandidateID: d.CandidateID, CompanyUUID: d.CompanyUUID, ReplayOf: d.ID})
 		return out.Delivery, err
-	case KindPartnerAPI:
-		return Delivery{}, errConflictf("delivery %d is a Partner API request the partner made; only calls the mock made can be replayed", id)
+	case store.KindPartnerAPI:
+		return store.Delivery{}, errConflictf("delivery %d is a Partner API request the partner made; only calls the mock made can be replayed", id)
 	}
 	p, err := s.store.Partner(ctx, d.PartnerID)
 	if err != nil {
-		return Delivery{}, errNotFound("partner %q of delivery %d no longer exists", d.PartnerID, id)
+		return store.Delivery{}, errNotFound("partner %q of delivery %d no longer exists", d.PartnerID, id)
 	}
-	var act *Activation
+	var act *store.Activation
 	if a, err := s.store.ActivationFor(ctx, p.ID, d.CompanyUUID); err == nil {
 		act = &a
 	}
 	u, err := parseJournalURL(d.Request.URL, p)
 	if err != nil {
-		return Delivery{}, err
+		return store.Delivery{}, err
 	}
 	var body []byte
 	if d.Request.Body != "" && !d.Request.BodyTruncated {
@@ -430,15 +431,15 @@ func (s *Server) Replay(ctx context.Context, id int64) (Delivery, error) {
 	}
 	x, err := s.do(ctx, call{kind: d.Kind, partner: p, activation: act, method: d.Request.Method, path: u.path, query: u.query, body: body, signEventID: d.EventID})
 	if err != nil {
-		return Delivery{}, errConflictf("%v", err)
+		return store.Delivery{}, errConflictf("%v", err)
 	}
-	verdict, reason := VerdictOK, fmt.Sprintf("replay of delivery %d answered %d", d.ID, x.status())
+	verdict, reason := store.VerdictOK, fmt.Sprintf("replay of delivery %d answered %d", d.ID, x.status())
 	if x.failure != "" {
-		verdict, reason = VerdictError, x.failure
+		verdict, reason = store.VerdictError, x.failure
 	} else if !x.ok() {
-		verdict = VerdictFailed
+		verdict = store.VerdictFailed
 	}
-	return s.journal(ctx, x, verdict, reason, Delivery{EventID: d.EventID, ResultID: d.ResultID, CandidateID: d.CandidateID, CompanyUUID: d.CompanyUUID, ReplayOf: d.ID}), nil
+	return s.journal(ctx, x, verdict, reason, store.Delivery{EventID: d.EventID, ResultID: d.ResultID, CandidateID: d.CandidateID, CompanyUUID: d.CompanyUUID, ReplayOf: d.ID}), nil
 }
 
 // companyUser returns the company user with id, or its first user for 0.
@@ -459,7 +460,7 @@ func (s *Server) companyUser(ctx context.Context, companyUUID string, id int64) 
 	return protocol.User{}, errInvalid("/userId", "%s has no user %d", c.Name, id)
 }
 
-func stageList(j Job) string {
+func stageList(j store.Job) string {
 	var parts []string
 	for _, st := range j.Stages {
 		parts = append(parts, fmt.Sprintf("%d (%s)", st.ID, st.Name))
@@ -498,7 +499,7 @@ type journalURL struct {
 	query url.Values
 }
 
-func parseJournalURL(raw string, p Partner) (journalURL, error) {
+func parseJournalURL(raw string, p store.Partner) (journalURL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return journalURL{}, errInvalid("", "the journaled URL %q cannot be parsed: %v", raw, err)

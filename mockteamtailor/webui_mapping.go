@@ -1,6 +1,9 @@
 package mockteamtailor
 
-import "github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+import (
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+)
 
 // PlannedMappings returns the custom field mappings an activation of form
 // in company would make when the company maps nothing itself: one per
@@ -9,7 +12,7 @@ import "github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 // kebab-case), each creating its field. A web UI lists them so the company
 // can map some onto existing fields (ActivateRequest.Mapping, keyed by the
 // APIName returned here) instead.
-func PlannedMappings(form protocol.Form, company Company) []FieldMapping {
+func PlannedMappings(form protocol.Form, company store.Company) []store.FieldMapping {
 	m, _ := planMappings(form.CustomFieldMapping, company, nil)
 	return m
 }

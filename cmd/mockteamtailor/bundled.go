@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // bundledPartner is the example partner serve runs in-process when no
@@ -20,7 +20,7 @@ type bundledPartner struct {
 
 // startBundledPartner runs the example partner on a free loopback port
 // with p's keys and points p at it.
-func startBundledPartner(logger *slog.Logger, store *mockteamtailor.MemStore, p *mockteamtailor.Partner) (*bundledPartner, error) {
+func startBundledPartner(logger *slog.Logger, store *store.MemStore, p *store.Partner) (*bundledPartner, error) {
 	ep, err := examplepartner.New(examplepartner.Config{APIKey: p.APIKey, WebhookSecret: p.WebhookSecret, Logger: logger.With("component", "examplepartner")})
 	if err != nil {
 		return nil, err
@@ -51,7 +51,7 @@ func (b *bundledPartner) stop() {
 // flushJournal writes journal entries to the state file every few
 // seconds: they are kept in --state without making every Partner API
 // request wait for the disk.
-func flushJournal(ctx context.Context, store *mockteamtailor.MemStore, logger *slog.Logger) {
+func flushJournal(ctx context.Context, store *store.MemStore, logger *slog.Logger) {
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
 	for {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // bulkPoll is how often a bulk run's progress is read.
@@ -89,9 +90,9 @@ func printTriggerReport(w io.Writer, rep triggerReport) {
 	ds := rep.Webhooks
 	if r := rep.BulkRun; r != nil {
 		fmt.Fprintf(w, "bulk run %s: %d webhooks, %d sent, %d failed\n", r.ID, r.Total, r.Sent, r.Failed)
-		var bad []mockteamtailor.Delivery
+		var bad []store.Delivery
 		for _, d := range ds {
-			if d.Verdict != mockteamtailor.VerdictOK {
+			if d.Verdict != store.VerdictOK {
 				bad = append(bad, d)
 			}
 		}

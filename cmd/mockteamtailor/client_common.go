@@ -14,8 +14,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // The client commands (trigger, activate, deliveries, results, fixtures,
@@ -127,7 +127,7 @@ func prettyBody(body string) string {
 }
 
 // responseStatus is the status the partner answered, "-" for none.
-func responseStatus(d mockteamtailor.Delivery) string {
+func responseStatus(d store.Delivery) string {
 	if d.Response == nil {
 		return "-"
 	}
@@ -136,7 +136,7 @@ func responseStatus(d mockteamtailor.Delivery) string {
 
 // printDelivery tells in a few lines what one call to the partner came
 // to, and how to look at it.
-func printDelivery(w io.Writer, d mockteamtailor.Delivery) {
+func printDelivery(w io.Writer, d store.Delivery) {
 	// The reason often starts by repeating the status ("answered 200;
 	// ..."): say it once.
 	reason := d.Reason
@@ -165,10 +165,10 @@ func printDelivery(w io.Writer, d mockteamtailor.Delivery) {
 
 // checkVerdicts fails when any delivery's verdict is not ok, so scripts
 // can rely on the exit code.
-func checkVerdicts(ds []mockteamtailor.Delivery) error {
+func checkVerdicts(ds []store.Delivery) error {
 	var bad []string
 	for _, d := range ds {
-		if d.Verdict != mockteamtailor.VerdictOK {
+		if d.Verdict != store.VerdictOK {
 			bad = append(bad, fmt.Sprintf("%d (%s)", d.ID, d.Verdict))
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // clientPartnerConfig is the fake partner's /config: one optional text
@@ -66,7 +67,7 @@ func newClientEnv(t *testing.T) *clientEnv {
 	t.Cleanup(partner.Close)
 
 	ctx := context.Background()
-	store := mockteamtailor.NewMemStore()
+	store := store.NewMemStore()
 	ids := mockteamtailor.NewSeededIDs(11)
 	var err error
 	e.sandbox, err = mockteamtailor.SeedSandbox(ctx, store, ids, time.Now, mockteamtailor.PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: "ttpk_client_test_key", WebhookSecret: "ttws_client_test_secret", BaseURL: partner.URL})
@@ -122,7 +123,7 @@ func (e *clientEnv) mustCLI(t *testing.T, args ...string) (stdout, stderr string
 }
 
 // candidate returns a sandbox candidate that applied to a job.
-func (e *clientEnv) candidate(t *testing.T) mockteamtailor.CandidateRecord {
+func (e *clientEnv) candidate(t *testing.T) store.CandidateRecord {
 	t.Helper()
 	page, err := e.client.Candidates(context.Background(), e.sandbox.Company.UUID, 1, 10)
 	if err != nil {
@@ -134,13 +135,13 @@ func (e *clientEnv) candidate(t *testing.T) mockteamtailor.CandidateRecord {
 		}
 	}
 	t.Fatal("the sandbox has no candidate with an application")
-	return mockteamtailor.CandidateRecord{}
+	return store.CandidateRecord{}
 }
 
 // webhooks returns the webhook journal entries, oldest first.
-func (e *clientEnv) webhooks(t *testing.T) []mockteamtailor.Delivery {
+func (e *clientEnv) webhooks(t *testing.T) []store.Delivery {
 	t.Helper()
-	ds, err := e.client.Deliveries(context.Background(), mockteamtailor.JournalFilter{Kind: mockteamtailor.KindWebhook})
+	ds, err := e.client.Deliveries(context.Background(), store.JournalFilter{Kind: store.KindWebhook})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // check refuses flag combinations that say nothing or contradict.
@@ -102,7 +103,7 @@ func (o *triggerOptions) validate(ctx context.Context, c *mockclient.Client) err
 
 // stageJob is the job a candidate moves in with --stage: --job, which must
 // have the stage, or the candidate's job that has it.
-func (o *triggerOptions) stageJob(ctx context.Context, c *mockclient.Client, cand mockteamtailor.CandidateRecord) (int64, error) {
+func (o *triggerOptions) stageJob(ctx context.Context, c *mockclient.Client, cand store.CandidateRecord) (int64, error) {
 	if o.job != 0 {
 		j, err := c.Job(ctx, o.job)
 		if err != nil {
@@ -176,17 +177,17 @@ func (o *triggerOptions) addCandidates(ctx context.Context, c *mockclient.Client
 
 // targetCompany is the company named by --company, or the partner's
 // sandbox company: the one of its activations marked sandbox.
-func targetCompany(ctx context.Context, c *mockclient.Client, uuid, partner string) (mockteamtailor.Company, error) {
+func targetCompany(ctx context.Context, c *mockclient.Client, uuid, partner string) (store.Company, error) {
 	if uuid != "" {
 		return c.Company(ctx, uuid)
 	}
 	acts, err := c.Activations(ctx, partner)
 	if err != nil {
-		return mockteamtailor.Company{}, err
+		return store.Company{}, err
 	}
 	companies, err := c.Companies(ctx)
 	if err != nil {
-		return mockteamtailor.Company{}, err
+		return store.Company{}, err
 	}
 	for _, a := range acts {
 		for _, co := range companies {
@@ -195,12 +196,12 @@ func targetCompany(ctx context.Context, c *mockclient.Client, uuid, partner stri
 			}
 		}
 	}
-	return mockteamtailor.Company{}, fmt.Errorf("partner %q is not activated in a sandbox company; give --company UUID (mockteamtailor keys lists its activations)", partner)
+	return store.Company{}, fmt.Errorf("partner %q is not activated in a sandbox company; give --company UUID (mockteamtailor keys lists its activations)", partner)
 }
 
 // pickJob returns the company's job that has stage, or with stage 0 its
 // first job.
-func pickJob(ctx context.Context, c *mockclient.Client, company mockteamtailor.Company, stage int64) (int64, error) {
+func pickJob(ctx context.Context, c *mockclient.Client, company store.Company, stage int64) (int64, error) {
 	jobs, err := c.Jobs(ctx, company.UUID)
 	if err != nil {
 		return 0, err
@@ -219,7 +220,7 @@ func pickJob(ctx context.Context, c *mockclient.Client, company mockteamtailor.C
 // moveInto makes sure the partner has a trigger on --stage and moves the
 // candidate there (in job, or with 0 the job that has the stage), which
 // fires every trigger on the stage.
-func (o *triggerOptions) moveInto(ctx context.Context, c *mockclient.Client, candidate, job int64, stderr io.Writer) ([]mockteamtailor.Delivery, []string, error) {
+func (o *triggerOptions) moveInto(ctx context.Context, c *mockclient.Client, candidate, job int64, stderr io.Writer) ([]store.Delivery, []string, error) {
 	if job == 0 {
 		cand, err := c.Candidate(ctx, candidate)
 		if err != nil {
@@ -246,7 +247,7 @@ func (o *triggerOptions) moveInto(ctx context.Context, c *mockclient.Client, can
 	if len(res.Outcomes) == 0 {
 		return nil, res.Skipped, fmt.Errorf("moving candidate %d into stage %d sent no webhook", candidate, o.stage)
 	}
-	var ds []mockteamtailor.Delivery
+	var ds []store.Delivery
 	for _, out := range res.Outcomes {
 		ds = append(ds, out.Delivery)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // sendImported sends --fixture whole when it names an imported fixture
@@ -16,7 +17,7 @@ import (
 // order reach the partner as production sent them. It returns nil when
 // --fixture is not an imported fixture, or --stage or --bulk ask for the
 // candidate route.
-func (o *triggerOptions) sendImported(ctx context.Context, c *mockclient.Client, stderr io.Writer) (*mockteamtailor.Delivery, error) {
+func (o *triggerOptions) sendImported(ctx context.Context, c *mockclient.Client, stderr io.Writer) (*store.Delivery, error) {
 	if o.fixture == "" || o.given["bulk"] || o.stage != 0 {
 		return nil, nil
 	}

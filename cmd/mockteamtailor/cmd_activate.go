@@ -11,6 +11,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // activateOptions are the flags of "mockteamtailor activate".
@@ -78,10 +79,10 @@ func (o *activateOptions) run(ctx context.Context, c *mockclient.Client, stdout,
 	// acme, which the mock stores only if the activation succeeds: a
 	// failed attempt leaves no company behind.
 	req := mockteamtailor.ActivateRequest{PartnerID: p.ID, Values: values, APIToken: o.apiToken, Mapping: mapping}
-	var company mockteamtailor.Company
+	var company store.Company
 	if o.company == "" {
 		req.CompanyUUID, req.NewCompanyFixture = newCompanyUUID(), "acme"
-		company = mockteamtailor.Company{UUID: req.CompanyUUID, Name: "a new company from fixture acme"}
+		company = store.Company{UUID: req.CompanyUUID, Name: "a new company from fixture acme"}
 	} else {
 		if company, err = c.Company(ctx, o.company); err != nil {
 			return fmt.Errorf("--company %s: %w (mockteamtailor keys lists the companies the partner is activated in)", o.company, err)
@@ -111,7 +112,7 @@ func (o *activateOptions) run(ctx context.Context, c *mockclient.Client, stdout,
 	return err
 }
 
-func printActivation(w io.Writer, p mockclient.PartnerView, company mockteamtailor.Company, res mockteamtailor.ActivateResult) {
+func printActivation(w io.Writer, p mockclient.PartnerView, company store.Company, res mockteamtailor.ActivateResult) {
 	if !res.Activated {
 		fmt.Fprintf(w, "partner %s (%s) refused the activation in %s:\n", p.ID, p.Name, company.Name)
 		for _, e := range res.Errors {

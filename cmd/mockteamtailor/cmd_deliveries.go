@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // deliveriesOptions are the flags of "mockteamtailor deliveries".
@@ -30,7 +30,7 @@ var deliveryHeader = fmt.Sprintf(deliveryFormat, "ID", "TIME", "KIND", "PARTNER"
 
 const deliveryFormat = "%-6s %-19s %-12s %-9s %-8s %6s %6s  %s"
 
-func deliveryRow(d mockteamtailor.Delivery) string {
+func deliveryRow(d store.Delivery) string {
 	return fmt.Sprintf(deliveryFormat, strconv.FormatInt(d.ID, 10), d.Time.Local().Format(time.DateTime), d.Kind, cut(d.PartnerID, 9), d.Verdict, responseStatus(d), fmt.Sprintf("%.0f", d.DurationMS), cut(d.Reason, 70))
 }
 
@@ -80,7 +80,7 @@ Examples:
 }
 
 func (o *deliveriesOptions) run(ctx context.Context, c *mockclient.Client, stdout io.Writer) error {
-	f := mockteamtailor.JournalFilter{Kind: o.kind, Verdict: o.verdict, PartnerID: o.partner, BulkRunID: o.bulkRun, Limit: o.limit}
+	f := store.JournalFilter{Kind: o.kind, Verdict: o.verdict, PartnerID: o.partner, BulkRunID: o.bulkRun, Limit: o.limit}
 	ds, total, err := c.DeliveriesTotal(ctx, f)
 	if err != nil {
 		return err
@@ -114,8 +114,8 @@ func (o *deliveriesOptions) run(ctx context.Context, c *mockclient.Client, stdou
 // followFrom prints new entries as the stream brings them. Entries the
 // stream skipped (recorded before it started, or missed by a slow reader)
 // are read from the journal, so ids are never lost.
-func (o *deliveriesOptions) followFrom(ctx context.Context, c *mockclient.Client, f mockteamtailor.JournalFilter, stdout io.Writer) error {
-	newest, err := c.Deliveries(ctx, mockteamtailor.JournalFilter{Limit: 1})
+func (o *deliveriesOptions) followFrom(ctx context.Context, c *mockclient.Client, f store.JournalFilter, stdout io.Writer) error {
+	newest, err := c.Deliveries(ctx, store.JournalFilter{Limit: 1})
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (o *deliveriesOptions) followFrom(ctx context.Context, c *mockclient.Client
 	if len(newest) > 0 {
 		seen = newest[0].ID
 	}
-	emit := func(d mockteamtailor.Delivery) {
+	emit := func(d store.Delivery) {
 		switch {
 		case !matches(f, d):
 		case o.quiet:
@@ -134,7 +134,7 @@ func (o *deliveriesOptions) followFrom(ctx context.Context, c *mockclient.Client
 			fmt.Fprintln(stdout, deliveryRow(d))
 		}
 	}
-	err = c.StreamDeliveries(ctx, func(d mockteamtailor.Delivery) {
+	err = c.StreamDeliveries(ctx, func(d store.Delivery) {
 		if d.ID <= seen {
 			return
 		}
@@ -158,7 +158,7 @@ func (o *deliveriesOptions) followFrom(ctx context.Context, c *mockclient.Client
 }
 
 // matches applies the list filters to a streamed entry.
-func matches(f mockteamtailor.JournalFilter, d mockteamtailor.Delivery) bool {
+func matches(f store.JournalFilter, d store.Delivery) bool {
 	return (f.Kind == "" || d.Kind == f.Kind) && (f.Verdict == "" || d.Verdict == f.Verdict) &&
 		(f.PartnerID == "" || d.PartnerID == f.PartnerID) && (f.BulkRunID == "" || d.BulkRunID == f.BulkRunID)
 }

@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // trigger sends one manual webhook and returns its journal entry.
-func (e *clientEnv) trigger(t *testing.T) mockteamtailor.Delivery {
+func (e *clientEnv) trigger(t *testing.T) store.Delivery {
 	t.Helper()
 	out, err := e.client.ManualTrigger(context.Background(), mockteamtailor.ManualRequest{PartnerID: "1", CandidateID: e.candidate(t).ID})
 	if err != nil {
@@ -39,7 +40,7 @@ func TestDeliveriesList(t *testing.T) {
 
 	stdout, _ = e.mustCLI(t, "deliveries", "--kind", "webhook", "--json")
 	var doc struct {
-		Deliveries []mockteamtailor.Delivery
+		Deliveries []store.Delivery
 		Total      int
 	}
 	decodeInto(t, stdout, &doc)
@@ -76,7 +77,7 @@ func TestDeliveriesShow(t *testing.T) {
 
 	stdout, _ = e.mustCLI(t, "deliveries", "show", id, "--json")
 	var shown struct {
-		mockteamtailor.Delivery
+		store.Delivery
 		Signature struct{ Valid bool } `json:"signature"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &shown); err != nil || shown.ID != d.ID || !shown.Signature.Valid {

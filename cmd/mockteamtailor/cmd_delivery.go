@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // deliveryCommand builds "deliveries <verb> ID": one delivery, fetched by
@@ -58,7 +58,7 @@ Examples:
 				printDelivery(stdout, d)
 			}
 			if err == nil {
-				err = checkVerdicts([]mockteamtailor.Delivery{d})
+				err = checkVerdicts([]store.Delivery{d})
 			}
 			return err
 		})

@@ -12,15 +12,15 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // shownDelivery is what "deliveries show --json" prints: the journal
 // entry, and for a signed request what its signature check says.
 type shownDelivery struct {
-	mockteamtailor.Delivery
+	store.Delivery
 	Signature *signature.Diagnosis `json:"signature,omitempty"`
 }
 
@@ -67,7 +67,7 @@ Examples:
 
 // explainSignature checks a journaled request's signature at the time it
 // was sent.
-func explainSignature(d mockteamtailor.Delivery, header, secret string) signature.Diagnosis {
+func explainSignature(d store.Delivery, header, secret string) signature.Diagnosis {
 	var body []byte
 	if !d.Request.BodyTruncated {
 		body = []byte(d.Request.Body)
@@ -117,7 +117,7 @@ func printShown(w io.Writer, s shownDelivery, whose string) {
 }
 
 // printMessage prints headers, sorted, then the body, JSON indented.
-func printMessage(w io.Writer, m mockteamtailor.HTTPMessage) {
+func printMessage(w io.Writer, m store.HTTPMessage) {
 	for _, name := range slices.Sorted(maps.Keys(m.Header)) {
 		for _, v := range m.Header[name] {
 			fmt.Fprintf(w, "  %s: %s\n", name, v)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // replayOptions are the flags of "mockteamtailor replay".
@@ -143,10 +144,10 @@ func (o *replayOptions) run(ctx context.Context, c *mockclient.Client, captures 
 		}
 		out.Source = capt.Source
 		rep := replayReport{ReplayOutcome: out}
-		if !o.dryRun && o.wait > 0 && out.Delivery != nil && out.Delivery.Verdict == mockteamtailor.VerdictOK {
+		if !o.dryRun && o.wait > 0 && out.Delivery != nil && out.Delivery.Verdict == store.VerdictOK {
 			rep.Posted = waitForPostedResult(ctx, c, out.ResultID, o.wait)
 		}
-		if out.Delivery != nil && out.Delivery.Verdict != mockteamtailor.VerdictOK {
+		if out.Delivery != nil && out.Delivery.Verdict != store.VerdictOK {
 			failed = append(failed, fmt.Sprintf("%s: %s (delivery %d)", capt.Source, out.Delivery.Verdict, out.Delivery.ID))
 		}
 		if !o.json {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 const sampleCaptures = "../../fixtures/captures/teamtailor-example.jsonl"
@@ -119,7 +120,7 @@ func TestFixturesImportUsedByTrigger(t *testing.T) {
 	// A bulk run takes the imported candidate like any fixture.
 	e.mustCLI(t, "trigger", "--fixture", "documented", "--bulk", "0")
 	hooks = e.webhooks(t)
-	if len(hooks) != 2 || hooks[1].BulkRunID == "" || hooks[1].Verdict != mockteamtailor.VerdictOK {
+	if len(hooks) != 2 || hooks[1].BulkRunID == "" || hooks[1].Verdict != store.VerdictOK {
 		t.Fatalf("bulk webhook of the imported candidate: %+v", hooks[len(hooks)-1])
 	}
 	c, err := mockteamtailor.ImportedCandidate(fs[0])

@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // resultsOptions are the flags of "mockteamtailor results".
@@ -39,7 +39,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			rs, err := c.Results(cmd.Context(), mockteamtailor.ResultFilter{PartnerID: o.partner, CandidateID: o.candidate, Status: protocol.Status(o.status)})
+			rs, err := c.Results(cmd.Context(), store.ResultFilter{PartnerID: o.partner, CandidateID: o.candidate, Status: protocol.Status(o.status)})
 			if err != nil || o.json {
 				if err == nil {
 					err = writeJSON(stdout, map[string]any{"results": rs})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // triggerOptions are the flags of "mockteamtailor trigger".
@@ -28,9 +29,9 @@ type triggerOptions struct {
 // triggerReport is what "trigger --json" prints: every webhook's journal
 // entry (event id, result id, the partner's status, verdict, reason).
 type triggerReport struct {
-	BulkRun  *mockteamtailor.BulkRun   `json:"bulkRun,omitempty"`
-	Webhooks []mockteamtailor.Delivery `json:"webhooks"`
-	Skipped  []string                  `json:"skipped,omitempty"`
+	BulkRun  *mockteamtailor.BulkRun `json:"bulkRun,omitempty"`
+	Webhooks []store.Delivery        `json:"webhooks"`
+	Skipped  []string                `json:"skipped,omitempty"`
 }
 
 func newTriggerCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
@@ -109,7 +110,7 @@ func (o *triggerOptions) run(ctx context.Context, c *mockclient.Client, stdout, 
 	// What was sent before a failure is still printed.
 	rep, sendErr := o.send(ctx, c, ids, stderr)
 	if whole != nil {
-		rep.Webhooks = append([]mockteamtailor.Delivery{*whole}, rep.Webhooks...)
+		rep.Webhooks = append([]store.Delivery{*whole}, rep.Webhooks...)
 	}
 	if sendErr != nil && len(rep.Webhooks) == 0 {
 		return sendErr
@@ -140,7 +141,7 @@ func (o *triggerOptions) send(ctx context.Context, c *mockclient.Client, ids []i
 			return rep, err
 		}
 		rep.BulkRun = &run
-		rep.Webhooks, err = c.Deliveries(ctx, mockteamtailor.JournalFilter{BulkRunID: run.ID})
+		rep.Webhooks, err = c.Deliveries(ctx, store.JournalFilter{BulkRunID: run.ID})
 		return rep, err
 	case o.stage != 0:
 		for _, id := range ids {

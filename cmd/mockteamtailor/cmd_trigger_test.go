@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // Rule: a manual trigger sends one webhook with the --data values and
@@ -167,7 +168,7 @@ func TestTriggerFailedVerdict(t *testing.T) {
 	}
 	mustContain(t, "stderr", stderr, "3/3 sent 0 failed 3")
 	for _, d := range e.webhooks(t) {
-		if d.Verdict != mockteamtailor.VerdictFailed {
+		if d.Verdict != store.VerdictFailed {
 			t.Errorf("delivery %d verdict %s, want failed", d.ID, d.Verdict)
 		}
 	}

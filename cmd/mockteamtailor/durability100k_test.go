@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // durable100k is how many results the large durability test stores.
@@ -44,11 +44,11 @@ func TestDurability100kResultsTornTail(t *testing.T) {
 	}
 	first.wait()
 	ctx := context.Background()
-	store, err := mockteamtailor.OpenMemStore(statePath)
+	st, err := store.OpenMemStore(statePath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	partner, err := store.PartnerByAPIKey(ctx, first.APIKey)
+	partner, err := st.PartnerByAPIKey(ctx, first.APIKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,13 +59,13 @@ func TestDurability100kResultsTornTail(t *testing.T) {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < durable100k; i = int(next.Add(1)) - 1 {
 				summary := "stored result " + bulkID(i)
-				if _, err := store.CreateResult(ctx, mockteamtailor.PartnerResult{ID: bulkID(i), PartnerID: partner.ID, CreatedAt: time.Now(), UpdatedAt: time.Now(), ResultAttributes: protocol.ResultAttributes{Status: "completed", CandidateID: int64(i + 1), Summary: &summary, Details: json.RawMessage(`{"language":"go","tests-passed":"17/20"}`)}}); err != nil {
+				if _, err := st.CreateResult(ctx, store.PartnerResult{ID: bulkID(i), PartnerID: partner.ID, CreatedAt: time.Now(), UpdatedAt: time.Now(), ResultAttributes: protocol.ResultAttributes{Status: "completed", CandidateID: int64(i + 1), Summary: &summary, Details: json.RawMessage(`{"language":"go","tests-passed":"17/20"}`)}}); err != nil {
 					t.Error(err)
 					return
 				}
 				if i == durable100k*9/10 {
 					// Most results in the snapshot, the rest in the log after it.
-					if err := store.Compact(); err != nil {
+					if err := st.Compact(); err != nil {
 						t.Error(err)
 					}
 				}
@@ -76,7 +76,7 @@ func TestDurability100kResultsTornTail(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
-	if err := store.Flush(); err != nil {
+	if err := st.Flush(); err != nil {
 		t.Fatal(err)
 	}
 

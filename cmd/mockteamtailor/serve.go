@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/webui"
 )
 
@@ -80,7 +81,7 @@ the control API and the web UI; the banner prints it and a link that logs the UI
 	f.StringVar(&o.fixtures, "fixtures", "", "`DIR` of imported fixtures (mockteamtailor fixtures import): each becomes a sandbox candidate, \"trigger --fixture NAME\" and \"replay\" find them by name")
 	f.StringVar(&o.controlToken, "control-token", "", "token the control API and the web UI require (\"Authorization: Bearer <token>\"); default: generated when --listen is not a loopback address, none on loopback")
 	f.StringSliceVar(&o.allowedHosts, "allowed-host", nil, "another host name the mock answers (repeatable; \"*.example.com\" for subdomains; \"*\" answers any Host, which is UNSAFE: it lets DNS rebinding reach the keys); IP addresses, localhost and the --public-url host are always allowed")
-	f.IntVar(&o.journalLimit, "journal-limit", mockteamtailor.DefaultJournalLimit, "how many journal entries (deliveries and Partner API requests) the mock keeps")
+	f.IntVar(&o.journalLimit, "journal-limit", store.DefaultJournalLimit, "how many journal entries (deliveries and Partner API requests) the mock keeps")
 	return cmd
 }
 
@@ -144,21 +145,21 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 		return fmt.Errorf("--journal-limit %d must be at least 1", o.journalLimit)
 	}
 
-	store := mockteamtailor.NewMemStore()
+	st := store.NewMemStore()
 	if o.state != "" {
-		if store, err = mockteamtailor.OpenMemStore(o.state); err != nil {
+		if st, err = store.OpenMemStore(o.state); err != nil {
 			return err
 		}
 	}
-	store.SetJournalLimit(o.journalLimit)
+	st.SetJournalLimit(o.journalLimit)
 	// README "--seed": a restart continues after every stored id.
-	if err := mockteamtailor.ContinueAfter(ctx, store, ids); err != nil {
+	if err := mockteamtailor.ContinueAfter(ctx, st, ids); err != nil {
 		return err
 	}
 	if !given["partner-name"] {
 		o.partner.Name = "" // keep a stored name; a new partner gets the default
 	}
-	sandbox, err := mockteamtailor.SeedSandbox(ctx, store, ids, time.Now, o.partner)
+	sandbox, err := mockteamtailor.SeedSandbox(ctx, st, ids, time.Now, o.partner)
 	if err != nil {
 		return err
 	}
@@ -166,12 +167,12 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	// partner in-process and point the partner at it.
 	var bundled *bundledPartner
 	if !given["partner-base-url"] && (sandbox.Partner.BaseURL == "" || sandbox.Partner.Bundled) {
-		if bundled, err = startBundledPartner(logger, store, &sandbox.Partner); err != nil {
+		if bundled, err = startBundledPartner(logger, st, &sandbox.Partner); err != nil {
 			return err
 		}
 		defer bundled.stop()
 	}
-	srv, err := mockteamtailor.NewServer(logger, cfg, store, ids, time.Now)
+	srv, err := mockteamtailor.NewServer(logger, cfg, st, ids, time.Now)
 	if err != nil {
 		return err
 	}
@@ -198,7 +199,7 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	if o.state != "" {
-		go flushJournal(ctx, store, logger)
+		go flushJournal(ctx, st, logger)
 	}
 	select {
 	case err := <-errc:
@@ -208,7 +209,7 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	defer store.Flush() // the journal's latest entries
+	defer st.Flush() // the journal's latest entries
 	defer srv.Close(shutdownCtx)
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		hs.Close() // requests still running after the grace period are cut off

@@ -11,6 +11,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // goodConfig is a config document every config check passes.
@@ -173,7 +174,7 @@ func TestPickValuesFillsEveryFieldType(t *testing.T) {
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
-	srv, err := mockteamtailor.NewServer(slog.New(slog.DiscardHandler), mockteamtailor.DefaultConfig(), mockteamtailor.NewMemStore(), mockteamtailor.NewIDs(), time.Now)
+	srv, err := mockteamtailor.NewServer(slog.New(slog.DiscardHandler), mockteamtailor.DefaultConfig(), store.NewMemStore(), mockteamtailor.NewIDs(), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

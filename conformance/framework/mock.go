@@ -15,6 +15,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // Mock is the embedded fake Teamtailor: the mockteamtailor library on a
@@ -25,9 +26,9 @@ import (
 type Mock struct {
 	Server     *mockteamtailor.Server
 	URL        string // public base URL, as in update-url
-	Partner    mockteamtailor.Partner
-	Company    mockteamtailor.Company
-	Activation mockteamtailor.Activation
+	Partner    store.Partner
+	Company    store.Company
+	Activation store.Activation
 	// JobID, StageID and UserID are what /config gets for a trigger on the
 	// sandbox's first job stage (PROTOCOL §1).
 	JobID, StageID, UserID int64
@@ -64,13 +65,13 @@ func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
 	cfg := mockteamtailor.DefaultConfig()
 	cfg.PublicURL = strings.TrimRight(public, "/")
 	cfg.DeliveryTimeout = TestContext.Timeout
-	store := mockteamtailor.NewMemStore()
+	st := store.NewMemStore()
 	ids := mockteamtailor.NewIDs()
-	srv, err := mockteamtailor.NewServer(slog.New(slog.DiscardHandler), cfg, store, ids, time.Now)
+	srv, err := mockteamtailor.NewServer(slog.New(slog.DiscardHandler), cfg, st, ids, time.Now)
 	if err != nil {
 		return nil, fmt.Errorf("embedded mock: %w", err)
 	}
-	sb, err := mockteamtailor.SeedSandbox(ctx, store, ids, time.Now, mockteamtailor.PartnerSettings{
+	sb, err := mockteamtailor.SeedSandbox(ctx, st, ids, time.Now, mockteamtailor.PartnerSettings{
 		ID: partnerID, Name: "Partner under test", APIKey: TestContext.APIKey,
 		WebhookSecret: TestContext.WebhookSecret, BaseURL: TestContext.BaseURL,
 	})
@@ -82,16 +83,16 @@ func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
 	// Webhooks carry every optional block a partner can switch on, so
 	// the edge-case fixtures reach the partner whole (PROTOCOL §1.1).
 	p.IncludeJobOffers, p.IncludeUploads = true, true
-	if err := store.PutPartner(ctx, p); err != nil {
+	if err := st.PutPartner(ctx, p); err != nil {
 		return nil, fmt.Errorf("embedded mock: %w", err)
 	}
 	// The sandbox activation carries the provider key the suite sends.
-	if err := store.DeleteActivation(ctx, p.ID, sb.Activation.ID); err != nil {
+	if err := st.DeleteActivation(ctx, p.ID, sb.Activation.ID); err != nil {
 		return nil, fmt.Errorf("embedded mock: %w", err)
 	}
 	act := sb.Activation
 	act.ID, act.ProviderKey, act.Values = "", TestContext.ProviderKey, TestContext.ActivationFields
-	if act, err = store.CreateActivation(ctx, act); err != nil {
+	if act, err = st.CreateActivation(ctx, act); err != nil {
 		return nil, fmt.Errorf("embedded mock: %w", err)
 	}
 	if err := srv.SetImportedFixtures(TestContext.imported); err != nil {
@@ -108,8 +109,8 @@ func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
 // locate finds the sandbox's first job, stage and user, and the candidate
 // of each fixture.
 func (m *Mock) locate(ctx context.Context) error {
-	store := m.Server.Store()
-	jobs, err := store.Jobs(ctx, m.Company.UUID)
+	st := m.Server.Store()
+	jobs, err := st.Jobs(ctx, m.Company.UUID)
 	if err != nil || len(jobs) == 0 || len(jobs[0].Stages) == 0 {
 		return fmt.Errorf("the sandbox has no job with a stage (%v)", err)
 	}
@@ -117,7 +118,7 @@ func (m *Mock) locate(ctx context.Context) error {
 	if len(m.Company.Users) > 0 {
 		m.UserID = m.Company.Users[0].ID
 	}
-	recs, _, err := store.Candidates(ctx, m.Company.UUID, mockteamtailor.Page{Number: 1, Size: 1000})
+	recs, _, err := st.Candidates(ctx, m.Company.UUID, store.Page{Number: 1, Size: 1000})
 	if err != nil {
 		return err
 	}

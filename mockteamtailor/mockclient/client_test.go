@@ -17,6 +17,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // partnerConfig is the /config document of the fake partner: one optional
@@ -59,7 +60,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(partner.Close)
 
 	ctx := context.Background()
-	store := mockteamtailor.NewMemStore()
+	store := store.NewMemStore()
 	ids := mockteamtailor.NewSeededIDs(7)
 	clock := func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }
 	var err error
@@ -85,7 +86,7 @@ func newEnv(t *testing.T) *env {
 }
 
 // candidate returns a sandbox candidate that applied to a job.
-func (e *env) candidate(t *testing.T) mockteamtailor.CandidateRecord {
+func (e *env) candidate(t *testing.T) store.CandidateRecord {
 	t.Helper()
 	page, err := e.client.Candidates(context.Background(), e.sandbox.Company.UUID, 1, 5)
 	if err != nil {
@@ -97,7 +98,7 @@ func (e *env) candidate(t *testing.T) mockteamtailor.CandidateRecord {
 		}
 	}
 	t.Fatalf("the sandbox has no candidate with an application: %+v", page)
-	return mockteamtailor.CandidateRecord{}
+	return store.CandidateRecord{}
 }
 
 // Rule: every partner's credentials are readable through the client, the
@@ -137,10 +138,10 @@ func TestManualTriggerRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Delivery.Verdict != mockteamtailor.VerdictOK || out.Delivery.Response == nil || out.Delivery.Response.Status != 200 {
+	if out.Delivery.Verdict != store.VerdictOK || out.Delivery.Response == nil || out.Delivery.Response.Status != 200 {
 		t.Fatalf("outcome = %+v, want verdict ok with 200", out.Delivery)
 	}
-	ds, err := e.client.Deliveries(ctx, mockteamtailor.JournalFilter{Kind: mockteamtailor.KindWebhook, PartnerID: "1", Limit: 5})
+	ds, err := e.client.Deliveries(ctx, store.JournalFilter{Kind: store.KindWebhook, PartnerID: "1", Limit: 5})
 	if err != nil || len(ds) != 1 || ds[0].ID != out.Delivery.ID {
 		t.Fatalf("Deliveries(webhook) = %+v, %v; want the one delivery %d", ds, err, out.Delivery.ID)
 	}
@@ -153,14 +154,14 @@ func TestManualTriggerRoundTrip(t *testing.T) {
 		t.Errorf("Curl = %q, %v; want a curl command to /webhook", curl, err)
 	}
 	again, err := e.client.Replay(ctx, d.ID)
-	if err != nil || again.ReplayOf != d.ID || again.Verdict != mockteamtailor.VerdictOK {
+	if err != nil || again.ReplayOf != d.ID || again.Verdict != store.VerdictOK {
 		t.Errorf("Replay = %+v, %v; want an ok replay of %d", again, err, d.ID)
 	}
 	res, err := e.client.Result(ctx, out.Result.ID)
 	if err != nil || res.Status != "sent" || res.CandidateID != cand.ID || !strings.HasSuffix(res.UpdateURL, res.ID) {
 		t.Errorf("Result = %+v, %v; want status sent for candidate %d with an update-url", res, err, cand.ID)
 	}
-	rs, err := e.client.Results(ctx, mockteamtailor.ResultFilter{PartnerID: "1", CandidateID: cand.ID})
+	rs, err := e.client.Results(ctx, store.ResultFilter{PartnerID: "1", CandidateID: cand.ID})
 	if err != nil || len(rs) != 1 || rs[0].ID != res.ID {
 		t.Errorf("Results = %+v, %v; want the one result %s", rs, err, res.ID)
 	}
@@ -225,7 +226,7 @@ func TestBulkRun(t *testing.T) {
 	if !run.Done || run.Sent != 15 || run.Failed != 0 || len(run.ResultIDs) != 15 {
 		t.Fatalf("bulk run = %+v, want done with 15 sent", run)
 	}
-	ds, err := e.client.Deliveries(ctx, mockteamtailor.JournalFilter{BulkRunID: run.ID})
+	ds, err := e.client.Deliveries(ctx, store.JournalFilter{BulkRunID: run.ID})
 	if err != nil || len(ds) != 15 {
 		t.Errorf("Deliveries(bulk %s) = %d entries, %v; want 15", run.ID, len(ds), err)
 	}
@@ -288,7 +289,7 @@ func TestErrors(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.Status != 404 || err.Error() != "there is no candidate 999999" {
 		t.Errorf("Candidate(999999): err = %#v (%v), want a 404 saying there is no candidate 999999", err, err)
 	}
-	_, err = e.client.Deliveries(ctx, mockteamtailor.JournalFilter{Kind: "nope"})
+	_, err = e.client.Deliveries(ctx, store.JournalFilter{Kind: "nope"})
 	if !errors.As(err, &apiErr) || apiErr.Status != 400 || !strings.Contains(err.Error(), `kind "nope"`) {
 		t.Errorf("Deliveries(kind nope): err = %v, want a 400 about the kind", err)
 	}
@@ -308,13 +309,13 @@ func TestStreamDeliveries(t *testing.T) {
 	e := newEnv(t)
 	cand := e.candidate(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	got := make(chan mockteamtailor.Delivery, 100)
+	got := make(chan store.Delivery, 100)
 	done := make(chan error, 1)
-	go func() { done <- e.client.StreamDeliveries(ctx, func(d mockteamtailor.Delivery) { got <- d }) }()
+	go func() { done <- e.client.StreamDeliveries(ctx, func(d store.Delivery) { got <- d }) }()
 	// The subscription starts at some point after the call: trigger until
 	// an entry arrives.
 	deadline := time.After(5 * time.Second)
-	var d mockteamtailor.Delivery
+	var d store.Delivery
 wait:
 	for {
 		if _, err := e.client.ManualTrigger(context.Background(), mockteamtailor.ManualRequest{PartnerID: "1", CandidateID: cand.ID}); err != nil {
@@ -322,7 +323,7 @@ wait:
 		}
 		select {
 		case d = <-got:
-			if d.Kind == mockteamtailor.KindWebhook {
+			if d.Kind == store.KindWebhook {
 				break wait
 			}
 		case <-time.After(100 * time.Millisecond):
@@ -362,7 +363,7 @@ func TestResources(t *testing.T) {
 	if cs, err := e.client.Companies(ctx); err != nil || len(cs) != 3 {
 		t.Errorf("Companies = %d, %v; want 3 (two sandboxes and Initech)", len(cs), err)
 	}
-	job, err := e.client.CreateJob(ctx, mockclient.JobInput{CompanyUUID: company.UUID, Title: "Engineer", Stages: []mockteamtailor.Stage{{Name: "Inbox"}}})
+	job, err := e.client.CreateJob(ctx, mockclient.JobInput{CompanyUUID: company.UUID, Title: "Engineer", Stages: []store.Stage{{Name: "Inbox"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

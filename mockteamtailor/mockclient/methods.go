@@ -12,6 +12,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 const v1 = "/mock/v1"
@@ -96,58 +97,58 @@ func (c *Client) Config(ctx context.Context, partner, company string, job, stage
 // ---- companies, jobs, candidates ----
 
 // Companies returns every company.
-func (c *Client) Companies(ctx context.Context) ([]mockteamtailor.Company, error) {
+func (c *Client) Companies(ctx context.Context) ([]store.Company, error) {
 	var doc struct {
-		Companies []mockteamtailor.Company `json:"companies"`
+		Companies []store.Company `json:"companies"`
 	}
 	err := c.do(ctx, get(v1+"/companies", nil), &doc)
 	return doc.Companies, err
 }
 
 // Company returns one company.
-func (c *Client) Company(ctx context.Context, uuid string) (mockteamtailor.Company, error) {
-	var out mockteamtailor.Company
+func (c *Client) Company(ctx context.Context, uuid string) (store.Company, error) {
+	var out store.Company
 	err := c.do(ctx, get(v1+"/companies/"+url.PathEscape(uuid), nil), &out)
 	return out, err
 }
 
 // CreateCompany adds a company.
-func (c *Client) CreateCompany(ctx context.Context, in CompanyInput) (mockteamtailor.Company, error) {
-	var out mockteamtailor.Company
+func (c *Client) CreateCompany(ctx context.Context, in CompanyInput) (store.Company, error) {
+	var out store.Company
 	err := c.do(ctx, post(v1+"/companies", in), &out)
 	return out, err
 }
 
 // Jobs returns the jobs of a company, or of every company for "".
-func (c *Client) Jobs(ctx context.Context, company string) ([]mockteamtailor.Job, error) {
+func (c *Client) Jobs(ctx context.Context, company string) ([]store.Job, error) {
 	var q url.Values
 	if company != "" {
 		q = url.Values{"company": {company}}
 	}
 	var doc struct {
-		Jobs []mockteamtailor.Job `json:"jobs"`
+		Jobs []store.Job `json:"jobs"`
 	}
 	err := c.do(ctx, get(v1+"/jobs", q), &doc)
 	return doc.Jobs, err
 }
 
 // Job returns one job with its stages.
-func (c *Client) Job(ctx context.Context, id int64) (mockteamtailor.Job, error) {
-	var out mockteamtailor.Job
+func (c *Client) Job(ctx context.Context, id int64) (store.Job, error) {
+	var out store.Job
 	err := c.do(ctx, get(v1+"/jobs/"+id64(id), nil), &out)
 	return out, err
 }
 
 // CreateJob adds a job to a company.
-func (c *Client) CreateJob(ctx context.Context, in JobInput) (mockteamtailor.Job, error) {
-	var out mockteamtailor.Job
+func (c *Client) CreateJob(ctx context.Context, in JobInput) (store.Job, error) {
+	var out store.Job
 	err := c.do(ctx, post(v1+"/jobs", in), &out)
 	return out, err
 }
 
 // AddStage appends a stage to a job's pipeline and returns the job.
-func (c *Client) AddStage(ctx context.Context, job int64, name string) (mockteamtailor.Job, error) {
-	var out mockteamtailor.Job
+func (c *Client) AddStage(ctx context.Context, job int64, name string) (store.Job, error) {
+	var out store.Job
 	err := c.do(ctx, post(v1+"/jobs/"+id64(job)+"/stages", map[string]string{"name": name}), &out)
 	return out, err
 }
@@ -171,16 +172,16 @@ func (c *Client) Candidates(ctx context.Context, company string, page, size int)
 }
 
 // Candidate returns one candidate.
-func (c *Client) Candidate(ctx context.Context, id int64) (mockteamtailor.CandidateRecord, error) {
-	var out mockteamtailor.CandidateRecord
+func (c *Client) Candidate(ctx context.Context, id int64) (store.CandidateRecord, error) {
+	var out store.CandidateRecord
 	err := c.do(ctx, get(v1+"/candidates/"+id64(id), nil), &out)
 	return out, err
 }
 
 // CreateCandidates adds candidates to a company and returns them.
-func (c *Client) CreateCandidates(ctx context.Context, in CandidateInput) ([]mockteamtailor.CandidateRecord, error) {
+func (c *Client) CreateCandidates(ctx context.Context, in CandidateInput) ([]store.CandidateRecord, error) {
 	var doc struct {
-		Candidates []mockteamtailor.CandidateRecord `json:"candidates"`
+		Candidates []store.CandidateRecord `json:"candidates"`
 	}
 	err := c.do(ctx, post(v1+"/candidates", in), &doc)
 	return doc.Candidates, err
@@ -200,13 +201,13 @@ func (c *Client) MoveCandidate(ctx context.Context, req mockteamtailor.MoveReque
 
 // Activations returns the activations of a partner, or of every partner
 // for "".
-func (c *Client) Activations(ctx context.Context, partner string) ([]mockteamtailor.Activation, error) {
+func (c *Client) Activations(ctx context.Context, partner string) ([]store.Activation, error) {
 	var q url.Values
 	if partner != "" {
 		q = url.Values{"partner": {partner}}
 	}
 	var doc struct {
-		Activations []mockteamtailor.Activation `json:"activations"`
+		Activations []store.Activation `json:"activations"`
 	}
 	err := c.do(ctx, get(v1+"/activations", q), &doc)
 	return doc.Activations, err
@@ -242,13 +243,13 @@ func (c *Client) Deactivate(ctx context.Context, id string) error {
 }
 
 // Triggers returns the triggers of a partner, or of every partner for "".
-func (c *Client) Triggers(ctx context.Context, partner string) ([]mockteamtailor.Trigger, error) {
+func (c *Client) Triggers(ctx context.Context, partner string) ([]store.Trigger, error) {
 	var q url.Values
 	if partner != "" {
 		q = url.Values{"partner": {partner}}
 	}
 	var doc struct {
-		Triggers []mockteamtailor.Trigger `json:"triggers"`
+		Triggers []store.Trigger `json:"triggers"`
 	}
 	err := c.do(ctx, get(v1+"/triggers", q), &doc)
 	return doc.Triggers, err
@@ -256,8 +257,8 @@ func (c *Client) Triggers(ctx context.Context, partner string) ([]mockteamtailor
 
 // CreateTrigger attaches a partner trigger to a job stage, with values
 // picked in the partner's config form.
-func (c *Client) CreateTrigger(ctx context.Context, req mockteamtailor.TriggerRequest) (mockteamtailor.Trigger, error) {
-	var out mockteamtailor.Trigger
+func (c *Client) CreateTrigger(ctx context.Context, req mockteamtailor.TriggerRequest) (store.Trigger, error) {
+	var out store.Trigger
 	err := c.do(ctx, post(v1+"/triggers", req), &out)
 	return out, err
 }
@@ -294,14 +295,14 @@ func (c *Client) BulkRun(ctx context.Context, id string) (mockteamtailor.BulkRun
 
 // Deliveries returns the journal entries f selects, oldest first (with
 // f.Limit, the newest f.Limit of them).
-func (c *Client) Deliveries(ctx context.Context, f mockteamtailor.JournalFilter) ([]mockteamtailor.Delivery, error) {
+func (c *Client) Deliveries(ctx context.Context, f store.JournalFilter) ([]store.Delivery, error) {
 	ds, _, err := c.DeliveriesTotal(ctx, f)
 	return ds, err
 }
 
 // DeliveriesTotal is Deliveries with the number of entries that match f
 // before its limit.
-func (c *Client) DeliveriesTotal(ctx context.Context, f mockteamtailor.JournalFilter) ([]mockteamtailor.Delivery, int, error) {
+func (c *Client) DeliveriesTotal(ctx context.Context, f store.JournalFilter) ([]store.Delivery, int, error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"kind": f.Kind, "verdict": f.Verdict, "partner": f.PartnerID, "event": f.EventID, "result": f.ResultID, "bulk": f.BulkRunID} {
 		if v != "" {
@@ -315,24 +316,24 @@ func (c *Client) DeliveriesTotal(ctx context.Context, f mockteamtailor.JournalFi
 		q.Set("limit", strconv.Itoa(f.Limit))
 	}
 	var doc struct {
-		Deliveries []mockteamtailor.Delivery `json:"deliveries"`
-		Total      int                       `json:"total"`
+		Deliveries []store.Delivery `json:"deliveries"`
+		Total      int              `json:"total"`
 	}
 	err := c.do(ctx, get(v1+"/deliveries", q), &doc)
 	return doc.Deliveries, doc.Total, err
 }
 
 // Delivery returns one journal entry.
-func (c *Client) Delivery(ctx context.Context, id int64) (mockteamtailor.Delivery, error) {
-	var out mockteamtailor.Delivery
+func (c *Client) Delivery(ctx context.Context, id int64) (store.Delivery, error) {
+	var out store.Delivery
 	err := c.do(ctx, get(v1+"/deliveries/"+id64(id), nil), &out)
 	return out, err
 }
 
 // Replay sends a journaled call again, signed afresh, and returns the new
 // journal entry.
-func (c *Client) Replay(ctx context.Context, id int64) (mockteamtailor.Delivery, error) {
-	var out mockteamtailor.Delivery
+func (c *Client) Replay(ctx context.Context, id int64) (store.Delivery, error) {
+	var out store.Delivery
 	err := c.do(ctx, post(v1+"/deliveries/"+id64(id)+"/replay", nil), &out)
 	return out, err
 }
@@ -345,7 +346,7 @@ func (c *Client) Curl(ctx context.Context, id int64) (string, error) {
 }
 
 // Results returns the partner results f selects.
-func (c *Client) Results(ctx context.Context, f mockteamtailor.ResultFilter) ([]Result, error) {
+func (c *Client) Results(ctx context.Context, f store.ResultFilter) ([]Result, error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"partner": f.PartnerID, "event": f.EventID, "status": string(f.Status)} {
 		if v != "" {
@@ -371,8 +372,8 @@ func (c *Client) Result(ctx context.Context, id string) (Result, error) {
 
 // InvokeAction clicks the index-th action button of a result: the
 // original partner event is POSTed to the action's endpoint.
-func (c *Client) InvokeAction(ctx context.Context, resultID string, index int) (mockteamtailor.Delivery, error) {
-	var out mockteamtailor.Delivery
+func (c *Client) InvokeAction(ctx context.Context, resultID string, index int) (store.Delivery, error) {
+	var out store.Delivery
 	err := c.do(ctx, post(v1+"/results/"+url.PathEscape(resultID)+"/actions/"+strconv.Itoa(index), nil), &out)
 	return out, err
 }

@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // maxEvent bounds one server-sent event: a journal entry holds two bodies
@@ -25,7 +25,7 @@ var ErrStreamClosed = errors.New("the mock closed the delivery stream")
 // breaks. Entries recorded before the call are not sent: read them with
 // Deliveries. A subscriber too slow for the mock misses entries rather
 // than slowing deliveries down; their ids tell.
-func (c *Client) StreamDeliveries(ctx context.Context, fn func(mockteamtailor.Delivery)) error {
+func (c *Client) StreamDeliveries(ctx context.Context, fn func(store.Delivery)) error {
 	// The stream lasts as long as the caller wants: no client timeout.
 	hc := *c.hc
 	hc.Timeout = 0
@@ -51,7 +51,7 @@ func (c *Client) StreamDeliveries(ctx context.Context, fn func(mockteamtailor.De
 		if event != "delivery" {
 			return nil
 		}
-		var d mockteamtailor.Delivery
+		var d store.Delivery
 		if err := json.Unmarshal([]byte(data), &d); err != nil {
 			return fmt.Errorf("the delivery stream sent an entry that is not a delivery: %w", err)
 		}

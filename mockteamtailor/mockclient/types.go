@@ -3,8 +3,8 @@ package mockclient
 import (
 	"encoding/json"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // The control API documents the mockteamtailor package does not export.
@@ -12,7 +12,7 @@ import (
 // PartnerView is a partner as the control API shows it: with its keys and
 // the label of its button on the candidate card.
 type PartnerView struct {
-	mockteamtailor.Partner
+	store.Partner
 	CTA string `json:"cta"`
 }
 
@@ -39,9 +39,9 @@ type PartnerInput struct {
 // PartnerCreated is a new partner with the sandbox company it was
 // activated in.
 type PartnerCreated struct {
-	Partner    PartnerView               `json:"partner"`
-	Sandbox    mockteamtailor.Company    `json:"sandbox"`
-	Activation mockteamtailor.Activation `json:"activation"`
+	Partner    PartnerView      `json:"partner"`
+	Sandbox    store.Company    `json:"sandbox"`
+	Activation store.Activation `json:"activation"`
 }
 
 // CompanyInput creates a company: from a fixture (acme, orebro-vard,
@@ -49,15 +49,15 @@ type PartnerCreated struct {
 // (Name is then required). An empty UUID is generated; SeedData adds every
 // job and candidate fixture.
 type CompanyInput struct {
-	Fixture      string                          `json:"fixture,omitempty"`
-	UUID         string                          `json:"uuid,omitempty"`
-	Name         string                          `json:"name,omitempty"`
-	URL          string                          `json:"url,omitempty"`
-	Logotype     string                          `json:"logotype,omitempty"`
-	Users        []protocol.User                 `json:"users,omitempty"`
-	CustomFields []mockteamtailor.CustomFieldDef `json:"customFields,omitempty"`
-	APITokens    []string                        `json:"apiTokens,omitempty"`
-	SeedData     bool                            `json:"seedData,omitempty"`
+	Fixture      string                 `json:"fixture,omitempty"`
+	UUID         string                 `json:"uuid,omitempty"`
+	Name         string                 `json:"name,omitempty"`
+	URL          string                 `json:"url,omitempty"`
+	Logotype     string                 `json:"logotype,omitempty"`
+	Users        []protocol.User        `json:"users,omitempty"`
+	CustomFields []store.CustomFieldDef `json:"customFields,omitempty"`
+	APITokens    []string               `json:"apiTokens,omitempty"`
+	SeedData     bool                   `json:"seedData,omitempty"`
 }
 
 // JobInput creates a job in a company: from a fixture (developer, sales,
@@ -67,7 +67,7 @@ type JobInput struct {
 	Fixture      string                 `json:"fixture,omitempty"`
 	Title        string                 `json:"title,omitempty"`
 	Tags         []string               `json:"tags,omitempty"`
-	Stages       []mockteamtailor.Stage `json:"stages,omitempty"`
+	Stages       []store.Stage          `json:"stages,omitempty"`
 	CustomFields []protocol.CustomField `json:"customFields,omitempty"`
 }
 
@@ -86,16 +86,16 @@ type CandidateInput struct {
 
 // CandidatePage is one page of a company's candidates.
 type CandidatePage struct {
-	Candidates []mockteamtailor.CandidateRecord `json:"candidates"`
-	Total      int                              `json:"total"`
-	Page       int                              `json:"page"`
-	Size       int                              `json:"size"`
+	Candidates []store.CandidateRecord `json:"candidates"`
+	Total      int                     `json:"total"`
+	Page       int                     `json:"page"`
+	Size       int                     `json:"size"`
 }
 
 // Result is a partner result as the control API shows it: the Partner
 // API attributes, where it came from, and its update-url.
 type Result struct {
-	mockteamtailor.PartnerResult
+	store.PartnerResult
 	UpdateURL string `json:"updateUrl"`
 }
 

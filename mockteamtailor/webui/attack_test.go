@@ -12,7 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // attackerPage is a page on another origin that tries, without and with
@@ -58,7 +58,7 @@ func TestBrowserCrossSiteAttackFails(t *testing.T) {
 	e := newEnv(t)
 	defer closeBrowser()
 	ctx := context.Background()
-	cands, _, _ := e.store.Candidates(ctx, e.sandbox.Company.UUID, mockteamtailor.Page{})
+	cands, _, _ := e.store.Candidates(ctx, e.sandbox.Company.UUID, store.Page{})
 	mockURL := e.ts.URL // http://127.0.0.1:port
 	page := strings.NewReplacer("MOCK", mockURL, "CAND", fmt.Sprint(cands[0].ID)).Replace(attackerPage)
 	attacker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -131,8 +131,8 @@ func (e *env) snapshot() mockSnapshot {
 	ctx := context.Background()
 	ps, _ := e.store.Partners(ctx)
 	cs, _ := e.store.Companies(ctx)
-	ds, _ := e.store.Journal(ctx, mockteamtailor.JournalFilter{})
-	_, n, _ := e.store.Candidates(ctx, "", mockteamtailor.Page{Number: 1, Size: 1})
+	ds, _ := e.store.Journal(ctx, store.JournalFilter{})
+	_, n, _ := e.store.Candidates(ctx, "", store.Page{Number: 1, Size: 1})
 	p, _ := e.store.Partner(ctx, "1")
 	return mockSnapshot{Partners: len(ps), Companies: len(cs), Deliveries: len(ds), Candidates: n, BaseURL: p.BaseURL, Latency: e.srv.Faults().Latency}
 }

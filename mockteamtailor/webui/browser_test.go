@@ -16,6 +16,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/skipreport"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // The browser tests drive the UI in real headless Chromium: a developer
@@ -270,7 +271,7 @@ func TestBrowser(t *testing.T) {
 	jobs := e.sandboxJobs("1")
 	job := jobs[0]
 	assessment := job.Stages[2]
-	cands, _, _ := e.store.Candidates(ctx, e.sandbox.Company.UUID, mockteamtailor.Page{})
+	cands, _, _ := e.store.Candidates(ctx, e.sandbox.Company.UUID, store.Page{})
 	// Collect what the pages write to the console: no page may throw, or
 	// break a rule of its Content-Security-Policy.
 	var consoleMu sync.Mutex
@@ -363,7 +364,7 @@ func TestBrowser(t *testing.T) {
 		b.shot("pipeline-with-trigger")
 	})
 
-	var moved mockteamtailor.CandidateRecord
+	var moved store.CandidateRecord
 	t.Run("move-live", func(t *testing.T) {
 		b.t = t
 		// A second tab watches the inspector while the first moves a
@@ -505,7 +506,7 @@ func TestBrowser(t *testing.T) {
 		b.open(e.url("/"))
 		b.do("back to the example partner", chromedp.SetValue(chromedp.ID("partner-switch"), "1"))
 		b.submit("switch", `form[action="/partner"] button`)
-		ds, _ := e.store.Journal(ctx, mockteamtailor.JournalFilter{Kind: mockteamtailor.KindWebhook, PartnerID: "1", Limit: 1})
+		ds, _ := e.store.Journal(ctx, store.JournalFilter{Kind: store.KindWebhook, PartnerID: "1", Limit: 1})
 		if len(ds) == 0 {
 			t.Fatal("no webhook in the journal")
 		}

@@ -11,13 +11,14 @@ import (
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 type candidatesView struct {
-	Partner   mockteamtailor.Partner
+	Partner   store.Partner
 	CTA       string
-	Company   mockteamtailor.Company
-	Companies []mockteamtailor.Company
+	Company   store.Company
+	Companies []store.Company
 	Activated bool
 	Rows      []candidateRow
 	Total     int
@@ -51,15 +52,15 @@ func (u *UI) candidates(w http.ResponseWriter, r *http.Request) {
 	v := candidatesView{Partner: p, CTA: p.CTALabel(), Company: c, Companies: cs}
 	_, err = u.store.ActivationFor(r.Context(), p.ID, c.UUID)
 	v.Activated = err == nil
-	cands, total, err := u.store.Candidates(r.Context(), c.UUID, mockteamtailor.Page{Number: 1, Size: candidatesShown})
+	cands, total, err := u.store.Candidates(r.Context(), c.UUID, store.Page{Number: 1, Size: candidatesShown})
 	if err != nil {
 		u.failPage(w, r, "Candidates could not be read", err)
 		return
 	}
 	v.Total, v.Shown = total, len(cands)
 	jobs, _ := u.store.Jobs(r.Context(), c.UUID)
-	results, _ := u.store.AllResults(r.Context(), mockteamtailor.ResultFilter{PartnerID: p.ID})
-	latest := map[int64]mockteamtailor.PartnerResult{}
+	results, _ := u.store.AllResults(r.Context(), store.ResultFilter{PartnerID: p.ID})
+	latest := map[int64]store.PartnerResult{}
 	for _, res := range results {
 		latest[res.CandidateID] = res
 	}
@@ -85,10 +86,10 @@ func (u *UI) candidates(w http.ResponseWriter, r *http.Request) {
 
 // candidateView is the candidate card.
 type candidateView struct {
-	C            mockteamtailor.CandidateRecord
+	C            store.CandidateRecord
 	Name         string
 	Initials     string
-	Partner      mockteamtailor.Partner
+	Partner      store.Partner
 	CTA          string
 	Activated    bool
 	Applications []applicationView
@@ -100,7 +101,7 @@ type candidateView struct {
 }
 
 type applicationView struct {
-	Job      mockteamtailor.Job
+	Job      store.Job
 	Stage    string
 	Rejected bool
 }
@@ -113,7 +114,7 @@ type resultsSection struct {
 	Back        string
 }
 
-func (u *UI) loadCandidate(w http.ResponseWriter, r *http.Request) (mockteamtailor.CandidateRecord, bool) {
+func (u *UI) loadCandidate(w http.ResponseWriter, r *http.Request) (store.CandidateRecord, bool) {
 	return loadRecord(u, w, r, "candidate", u.store.Candidate)
 }
 
@@ -166,13 +167,13 @@ func (u *UI) candidate(w http.ResponseWriter, r *http.Request) {
 }
 
 // resultsOf returns every partner's results on a candidate, newest first.
-func (u *UI) resultsOf(ctx context.Context, c mockteamtailor.CandidateRecord) (resultsSection, error) {
+func (u *UI) resultsOf(ctx context.Context, c store.CandidateRecord) (resultsSection, error) {
 	s := resultsSection{CandidateID: c.ID, Back: fmt.Sprintf("/candidates/%d", c.ID)}
-	rs, err := u.store.AllResults(ctx, mockteamtailor.ResultFilter{CandidateID: c.ID})
+	rs, err := u.store.AllResults(ctx, store.ResultFilter{CandidateID: c.ID})
 	if err != nil {
 		return s, err
 	}
-	partners := map[string]mockteamtailor.Partner{}
+	partners := map[string]store.Partner{}
 	var ids []string
 	for i := len(rs) - 1; i >= 0; i-- {
 		p, ok := partners[rs[i].PartnerID]
@@ -203,21 +204,21 @@ func (u *UI) candidateResults(w http.ResponseWriter, r *http.Request) {
 
 // manualSetup opens the manual trigger of a candidate card (PROTOCOL §5:
 // the application's job, without the trigger-only keys).
-func (u *UI) manualSetup(w http.ResponseWriter, r *http.Request, jobParam string) (mockteamtailor.Partner, mockteamtailor.CandidateRecord, mockteamtailor.Job, mockteamtailor.Application, configFormView, bool) {
+func (u *UI) manualSetup(w http.ResponseWriter, r *http.Request, jobParam string) (store.Partner, store.CandidateRecord, store.Job, store.Application, configFormView, bool) {
 	var v configFormView
 	c, ok := u.loadCandidate(w, r)
 	if !ok {
-		return mockteamtailor.Partner{}, c, mockteamtailor.Job{}, mockteamtailor.Application{}, v, false
+		return store.Partner{}, c, store.Job{}, store.Application{}, v, false
 	}
 	p, _, err := u.currentPartner(r)
 	if err != nil {
 		u.failPage(w, r, "No partner", err)
-		return p, c, mockteamtailor.Job{}, mockteamtailor.Application{}, v, false
+		return p, c, store.Job{}, store.Application{}, v, false
 	}
 	back := fmt.Sprintf("/candidates/%d", c.ID)
 	if len(c.Applications) == 0 {
 		u.errorPage(w, r, http.StatusUnprocessableEntity, "No job to send", candidateName(c)+" has applied to no job. Add them to a job on its pipeline page first.")
-		return p, c, mockteamtailor.Job{}, mockteamtailor.Application{}, v, false
+		return p, c, store.Job{}, store.Application{}, v, false
 	}
 	app := c.Applications[0]
 	if jobParam != "" {
@@ -225,7 +226,7 @@ func (u *UI) manualSetup(w http.ResponseWriter, r *http.Request, jobParam string
 		a, ok := c.Application(id)
 		if err != nil || !ok {
 			u.errorPage(w, r, http.StatusUnprocessableEntity, "Not an application", fmt.Sprintf("%s has not applied to job %s.", candidateName(c), jobParam))
-			return p, c, mockteamtailor.Job{}, app, v, false
+			return p, c, store.Job{}, app, v, false
 		}
 		app = a
 	}
@@ -272,7 +273,7 @@ func (u *UI) manualTrigger(w http.ResponseWriter, r *http.Request) {
 	out, err := u.srv.ManualTrigger(r.Context(), mockteamtailor.ManualRequest{PartnerID: p.ID, CandidateID: c.ID, JobID: j.ID, Data: values})
 	if err == nil {
 		f := flash{Level: "ok", Text: "Sent. " + outcomeText(out.Delivery), Link: fmt.Sprintf("/deliveries/%d", out.Delivery.ID), LinkText: "Inspect the webhook"}
-		if out.Delivery.Verdict != mockteamtailor.VerdictOK {
+		if out.Delivery.Verdict != store.VerdictOK {
 			f.Level = "error"
 		}
 		u.redirect(w, r, fmt.Sprintf("/candidates/%d", c.ID), &f)
@@ -290,7 +291,7 @@ func (u *UI) manualTrigger(w http.ResponseWriter, r *http.Request) {
 
 // bulkSetup opens bulk mode for the candidates picked in the list
 // (PROTOCOL §5: config fetched once without job, stage or user).
-func (u *UI) bulkSetup(w http.ResponseWriter, r *http.Request, picked []string) (mockteamtailor.Partner, []int64, configFormView, bool) {
+func (u *UI) bulkSetup(w http.ResponseWriter, r *http.Request, picked []string) (store.Partner, []int64, configFormView, bool) {
 	var v configFormView
 	p, _, err := u.currentPartner(r)
 	if err != nil {
@@ -396,7 +397,7 @@ func (u *UI) bulkTrigger(w http.ResponseWriter, r *http.Request) {
 // bulkView is a bulk run's progress and its results.
 type bulkView struct {
 	Run     mockteamtailor.BulkRun
-	Partner mockteamtailor.Partner
+	Partner store.Partner
 	Results []resultView
 	IDs     string
 }
@@ -478,7 +479,7 @@ func (u *UI) invokeAction(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f := flash{Level: "ok", Text: fmt.Sprintf("Action sent: the partner answered %s. %s", status, sentence(d.Reason)), Link: fmt.Sprintf("/deliveries/%d", d.ID), LinkText: "Inspect the call"}
-	if d.Verdict != mockteamtailor.VerdictOK {
+	if d.Verdict != store.VerdictOK {
 		f.Level = "error"
 	}
 	u.redirect(w, r, back, &f)

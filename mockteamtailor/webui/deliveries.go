@@ -12,32 +12,33 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // deliveriesShown caps the inspector's list; the journal keeps more.
 const deliveriesShown = 200
 
 var (
-	kinds    = []string{mockteamtailor.KindWebhook, mockteamtailor.KindConfig, mockteamtailor.KindActivation, mockteamtailor.KindValidate, mockteamtailor.KindAction, mockteamtailor.KindPartnerAPI}
-	verdicts = []string{mockteamtailor.VerdictOK, mockteamtailor.VerdictFailed, mockteamtailor.VerdictInvalid, mockteamtailor.VerdictError}
+	kinds    = []string{store.KindWebhook, store.KindConfig, store.KindActivation, store.KindValidate, store.KindAction, store.KindPartnerAPI}
+	verdicts = []string{store.VerdictOK, store.VerdictFailed, store.VerdictInvalid, store.VerdictError}
 )
 
 var verdictLabels = map[string]string{
-	mockteamtailor.VerdictOK: "ok: as the protocol expects", mockteamtailor.VerdictFailed: "failed: a failure status",
-	mockteamtailor.VerdictInvalid: "invalid: breaks the protocol", mockteamtailor.VerdictError: "error: no answer",
+	store.VerdictOK: "ok: as the protocol expects", store.VerdictFailed: "failed: a failure status",
+	store.VerdictInvalid: "invalid: breaks the protocol", store.VerdictError: "error: no answer",
 }
 
 // journalFor returns the newest n journal entries matching f that
 // belong to the partner, oldest first. Partner API requests whose key
 // was refused belong to no partner; they are everyone's, since "my key
 // is refused" is just what a developer comes here to find.
-func (u *UI) journalFor(ctx context.Context, partnerID string, f mockteamtailor.JournalFilter, n int) ([]mockteamtailor.Delivery, error) {
+func (u *UI) journalFor(ctx context.Context, partnerID string, f store.JournalFilter, n int) ([]store.Delivery, error) {
 	f.PartnerID, f.Limit = "", 0
 	ds, err := u.store.Journal(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	var out []mockteamtailor.Delivery
+	var out []store.Delivery
 	for i := len(ds) - 1; i >= 0 && len(out) < n; i-- {
 		if ours(ds[i], partnerID) {
 			out = append(out, ds[i])
@@ -47,7 +48,7 @@ func (u *UI) journalFor(ctx context.Context, partnerID string, f mockteamtailor.
 	return out, nil
 }
 
-func ours(d mockteamtailor.Delivery, partnerID string) bool {
+func ours(d store.Delivery, partnerID string) bool {
 	return d.PartnerID == partnerID || d.PartnerID == ""
 }
 
@@ -84,7 +85,7 @@ func (u *UI) deliveries(w http.ResponseWriter, r *http.Request) {
 	for _, vd := range verdicts {
 		v.Verdicts = append(v.Verdicts, optionView{ID: vd, Label: verdictLabels[vd], Selected: vd == v.Verdict})
 	}
-	ds, err := u.journalFor(r.Context(), p.ID, mockteamtailor.JournalFilter{Kind: v.Kind, Verdict: v.Verdict}, deliveriesShown)
+	ds, err := u.journalFor(r.Context(), p.ID, store.JournalFilter{Kind: v.Kind, Verdict: v.Verdict}, deliveriesShown)
 	if err != nil {
 		u.failPage(w, r, "The journal could not be read", err)
 		return
@@ -104,7 +105,7 @@ type deliveryDetail struct {
 	Curl          string
 	Replayable    bool
 	CandidateName string
-	Partner       mockteamtailor.Partner
+	Partner       store.Partner
 }
 
 type messageView struct {
@@ -132,7 +133,7 @@ type signatureView struct {
 	CheckedNow bool
 }
 
-func newMessageView(m mockteamtailor.HTTPMessage) messageView {
+func newMessageView(m store.HTTPMessage) messageView {
 	v := messageView{Size: m.BodySize, Truncated: m.BodyTruncated, HeadersCut: m.HeaderTruncated, HeaderSize: m.HeaderSize}
 	for _, k := range sortedKeys(m.Header) {
 		for _, val := range m.Header[k] {
@@ -143,11 +144,11 @@ func newMessageView(m mockteamtailor.HTTPMessage) messageView {
 	return v
 }
 
-func (u *UI) loadDelivery(w http.ResponseWriter, r *http.Request) (mockteamtailor.Delivery, bool) {
+func (u *UI) loadDelivery(w http.ResponseWriter, r *http.Request) (store.Delivery, bool) {
 	id, ok := pathID(r, "id")
 	if !ok {
 		u.errorPage(w, r, http.StatusNotFound, "No such delivery", fmt.Sprintf("%q is not a delivery id: ids are whole numbers.", r.PathValue("id")))
-		return mockteamtailor.Delivery{}, false
+		return store.Delivery{}, false
 	}
 	d, err := u.store.JournalEntry(r.Context(), id)
 	if err != nil {
@@ -157,20 +158,20 @@ func (u *UI) loadDelivery(w http.ResponseWriter, r *http.Request) (mockteamtailo
 	return d, true
 }
 
-func (u *UI) deliveryDetail(r *http.Request, d mockteamtailor.Delivery) deliveryDetail {
+func (u *UI) deliveryDetail(r *http.Request, d store.Delivery) deliveryDetail {
 	v := deliveryDetail{V: newDeliveryView(d), Request: newMessageView(d.Request), Curl: mockteamtailor.CurlCommand(d)}
 	if d.Response != nil {
 		m := newMessageView(*d.Response)
 		v.Response = &m
 	}
 	v.Partner, _ = u.store.Partner(r.Context(), d.PartnerID)
-	v.Replayable = d.Kind != mockteamtailor.KindPartnerAPI
+	v.Replayable = d.Kind != store.KindPartnerAPI
 	if d.CandidateID != 0 {
 		if c, err := u.store.Candidate(r.Context(), d.CandidateID); err == nil {
 			v.CandidateName, _ = cutText(candidateName(c), 60)
 		}
 	}
-	if h := d.Request.Header.Get(signature.Header); h != "" || d.Kind == mockteamtailor.KindWebhook || d.Kind == mockteamtailor.KindAction {
+	if h := d.Request.Header.Get(signature.Header); h != "" || d.Kind == store.KindWebhook || d.Kind == store.KindAction {
 		v.Signature = u.explain(d, v.Partner.WebhookSecret, false, d.Time)
 		v.Signature.With = "the partner's webhook secret"
 		v.Signature.At = "when it was sent"
@@ -178,7 +179,7 @@ func (u *UI) deliveryDetail(r *http.Request, d mockteamtailor.Delivery) delivery
 	return v
 }
 
-func (u *UI) explain(d mockteamtailor.Delivery, secret string, custom bool, at time.Time) *signatureView {
+func (u *UI) explain(d store.Delivery, secret string, custom bool, at time.Time) *signatureView {
 	h := d.Request.Header.Get(signature.Header)
 	var body []byte
 	if !d.Request.BodyTruncated {
@@ -244,7 +245,7 @@ func (u *UI) replay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := flash{Level: "ok", Text: fmt.Sprintf("Replayed delivery #%d as #%d.", d.ID, nd.ID)}
-	if nd.Verdict != mockteamtailor.VerdictOK {
+	if nd.Verdict != store.VerdictOK {
 		f.Level = "error"
 	}
 	u.redirect(w, r, fmt.Sprintf("/deliveries/%d", nd.ID), &f)
@@ -283,7 +284,7 @@ func (u *UI) live(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 300\n\n")
-	send := func(d mockteamtailor.Delivery) error {
+	send := func(d store.Delivery) error {
 		row, err := u.partialString("deliveryRow", newDeliveryView(d))
 		if err != nil {
 			u.log.Error("render live row", "error", err)
@@ -294,7 +295,7 @@ func (u *UI) live(w http.ResponseWriter, r *http.Request) {
 		return rc.Flush()
 	}
 	if after > 0 || r.URL.Query().Has("after") {
-		backlog, err := u.journalFor(r.Context(), p.ID, mockteamtailor.JournalFilter{AfterID: after}, deliveriesShown)
+		backlog, err := u.journalFor(r.Context(), p.ID, store.JournalFilter{AfterID: after}, deliveriesShown)
 		if err != nil {
 			return
 		}

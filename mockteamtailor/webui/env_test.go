@@ -18,6 +18,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // env is a whole mock with the UI mounted, the bundled example partner
@@ -26,10 +27,10 @@ import (
 type env struct {
 	t       *testing.T
 	srv     *mockteamtailor.Server
-	store   *mockteamtailor.MemStore
+	store   *store.MemStore
 	ui      *UI
 	ts      *httptest.Server
-	partner mockteamtailor.Partner
+	partner store.Partner
 	sandbox mockteamtailor.Sandbox
 	fake    *fakePartner
 	client  *http.Client
@@ -39,7 +40,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.DiscardHandler)
-	store := mockteamtailor.NewMemStore()
+	store := store.NewMemStore()
 	ids := mockteamtailor.NewSeededIDs(42)
 	sb, err := mockteamtailor.SeedSandbox(ctx, store, ids, time.Now, mockteamtailor.PartnerSettings{ID: "1"})
 	if err != nil {
@@ -105,7 +106,7 @@ type fakePartner struct {
 
 // addFakePartner registers the fake partner through the control API (it
 // gets its own sandbox company) and returns it with its partner record.
-func (e *env) addFakePartner() (*fakePartner, mockteamtailor.Partner) {
+func (e *env) addFakePartner() (*fakePartner, store.Partner) {
 	e.t.Helper()
 	f := &fakePartner{}
 	doc := func(name string) []byte {
@@ -139,7 +140,7 @@ func (e *env) addFakePartner() (*fakePartner, mockteamtailor.Partner) {
 	}))
 	e.t.Cleanup(f.srv.Close)
 	var out struct {
-		Partner mockteamtailor.Partner `json:"partner"`
+		Partner store.Partner `json:"partner"`
 	}
 	if err := e.ui.control(context.Background(), http.MethodPost, "/mock/v1/partners", map[string]any{"id": "fake", "name": "Fake Assessments", "baseUrl": f.srv.URL}, &out); err != nil {
 		e.t.Fatal(err)
@@ -149,7 +150,7 @@ func (e *env) addFakePartner() (*fakePartner, mockteamtailor.Partner) {
 }
 
 // sandboxJobs returns the jobs of a partner's sandbox company.
-func (e *env) sandboxJobs(partnerID string) []mockteamtailor.Job {
+func (e *env) sandboxJobs(partnerID string) []store.Job {
 	e.t.Helper()
 	uuid := e.ui.sandboxCompany(context.Background(), partnerID)
 	js, err := e.store.Jobs(context.Background(), uuid)

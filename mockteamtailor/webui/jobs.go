@@ -9,17 +9,18 @@ import (
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 type jobsView struct {
-	Company   mockteamtailor.Company
-	Companies []mockteamtailor.Company
+	Company   store.Company
+	Companies []store.Company
 	Activated bool
 	Jobs      []jobRow
 }
 
 type jobRow struct {
-	J          mockteamtailor.Job
+	J          store.Job
 	Candidates int
 	Triggers   int
 }
@@ -43,7 +44,7 @@ func (u *UI) jobs(w http.ResponseWriter, r *http.Request) {
 		u.failPage(w, r, "Jobs could not be read", err)
 		return
 	}
-	cands, _, err := u.store.Candidates(r.Context(), c.UUID, mockteamtailor.Page{})
+	cands, _, err := u.store.Candidates(r.Context(), c.UUID, store.Page{})
 	if err != nil {
 		u.failPage(w, r, "Candidates could not be read", err)
 		return
@@ -69,9 +70,9 @@ func (u *UI) jobs(w http.ResponseWriter, r *http.Request) {
 // boardView is a job's pipeline: a column per stage with its candidates
 // and the partner's triggers on it.
 type boardView struct {
-	Job       mockteamtailor.Job
-	Company   mockteamtailor.Company
-	Partner   mockteamtailor.Partner
+	Job       store.Job
+	Company   store.Company
+	Partner   store.Partner
 	Activated bool
 	Columns   []columnView
 	// Others are the company's candidates not in this job yet.
@@ -79,7 +80,7 @@ type boardView struct {
 }
 
 type columnView struct {
-	Stage      mockteamtailor.Stage
+	Stage      store.Stage
 	Cards      []cardView
 	Triggers   []triggerView
 	TriggerURL string
@@ -96,7 +97,7 @@ type cardView struct {
 }
 
 type triggerView struct {
-	T    mockteamtailor.Trigger
+	T    store.Trigger
 	Data []keyValue
 }
 
@@ -123,7 +124,7 @@ func loadRecord[T any](u *UI, w http.ResponseWriter, r *http.Request, what strin
 	return rec, true
 }
 
-func (u *UI) loadJob(w http.ResponseWriter, r *http.Request) (mockteamtailor.Job, bool) {
+func (u *UI) loadJob(w http.ResponseWriter, r *http.Request) (store.Job, bool) {
 	return loadRecord(u, w, r, "job", u.store.Job)
 }
 
@@ -145,7 +146,7 @@ func (u *UI) job(w http.ResponseWriter, r *http.Request) {
 	u.render(w, r, http.StatusOK, "job", page{Title: j.Title, Section: "jobs", Partner: p, Data: v})
 }
 
-func (u *UI) board(ctx context.Context, p mockteamtailor.Partner, j mockteamtailor.Job) (boardView, error) {
+func (u *UI) board(ctx context.Context, p store.Partner, j store.Job) (boardView, error) {
 	v := boardView{Job: j, Partner: p}
 	c, err := u.store.Company(ctx, j.CompanyUUID)
 	if err != nil {
@@ -154,15 +155,15 @@ func (u *UI) board(ctx context.Context, p mockteamtailor.Partner, j mockteamtail
 	v.Company = c
 	_, err = u.store.ActivationFor(ctx, p.ID, c.UUID)
 	v.Activated = err == nil
-	cands, _, err := u.store.Candidates(ctx, c.UUID, mockteamtailor.Page{})
+	cands, _, err := u.store.Candidates(ctx, c.UUID, store.Page{})
 	if err != nil {
 		return v, err
 	}
-	results, err := u.store.AllResults(ctx, mockteamtailor.ResultFilter{PartnerID: p.ID})
+	results, err := u.store.AllResults(ctx, store.ResultFilter{PartnerID: p.ID})
 	if err != nil {
 		return v, err
 	}
-	latest := map[int64]mockteamtailor.PartnerResult{}
+	latest := map[int64]store.PartnerResult{}
 	for _, res := range results {
 		latest[res.CandidateID] = res // oldest first: the last one wins
 	}
@@ -231,7 +232,7 @@ func (u *UI) move(w http.ResponseWriter, r *http.Request) {
 		var parts []string
 		for _, o := range res.Outcomes {
 			parts = append(parts, outcomeText(o.Delivery))
-			if o.Delivery.Verdict != mockteamtailor.VerdictOK {
+			if o.Delivery.Verdict != store.VerdictOK {
 				f.Level = "error"
 			}
 		}
@@ -246,7 +247,7 @@ func (u *UI) move(w http.ResponseWriter, r *http.Request) {
 }
 
 // outcomeText says how a webhook went, in one sentence.
-func outcomeText(d mockteamtailor.Delivery) string {
+func outcomeText(d store.Delivery) string {
 	status := "no answer"
 	if d.Response != nil {
 		status = strconv.Itoa(d.Response.Status)
@@ -294,17 +295,17 @@ func (u *UI) companyUserID(ctx context.Context, companyUUID string) int64 {
 	return 1
 }
 
-func (u *UI) stageTrigger(w http.ResponseWriter, r *http.Request) (mockteamtailor.Partner, mockteamtailor.Job, mockteamtailor.Stage, configFormView, bool) {
+func (u *UI) stageTrigger(w http.ResponseWriter, r *http.Request) (store.Partner, store.Job, store.Stage, configFormView, bool) {
 	var v configFormView
 	j, ok := u.loadJob(w, r)
 	if !ok {
-		return mockteamtailor.Partner{}, j, mockteamtailor.Stage{}, v, false
+		return store.Partner{}, j, store.Stage{}, v, false
 	}
 	sid, _ := pathID(r, "stage")
 	st, ok := j.Stage(sid)
 	if !ok {
 		u.errorPage(w, r, http.StatusNotFound, "No such stage", fmt.Sprintf("Job %d (%s) has no stage %q.", j.ID, j.Title, r.PathValue("stage")))
-		return mockteamtailor.Partner{}, j, st, v, false
+		return store.Partner{}, j, st, v, false
 	}
 	p, _, err := u.currentPartner(r)
 	if err != nil {

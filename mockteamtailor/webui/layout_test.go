@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // layoutWidths are the window widths the layout is checked at: a laptop
@@ -44,7 +45,7 @@ func TestBrowserLayout(t *testing.T) {
 	if err := e.ui.control(ctx, http.MethodPost, "/mock/v1/partners", map[string]any{"id": "down", "name": "Down Assessments", "baseUrl": down.URL, "allowBulk": true}, nil); err != nil {
 		t.Fatal(err)
 	}
-	downCands, _, err := e.store.Candidates(ctx, e.ui.sandboxCompany(ctx, "down"), mockteamtailor.Page{Size: 3})
+	downCands, _, err := e.store.Candidates(ctx, e.ui.sandboxCompany(ctx, "down"), store.Page{Size: 3})
 	if err != nil || len(downCands) < 3 {
 		t.Fatalf("candidates of the down partner's sandbox: %v %v", downCands, err)
 	}

@@ -7,16 +7,17 @@ import (
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // marketplaceView is the marketplace page: the companies, and for the
 // selected one either its activation or the partner's activation form
 // (PROTOCOL §4).
 type marketplaceView struct {
-	Partner    mockteamtailor.Partner
+	Partner    store.Partner
 	Companies  []companyRow
-	Company    mockteamtailor.Company
-	Activation *mockteamtailor.Activation
+	Company    store.Company
+	Activation *store.Activation
 	Values     []keyValue
 	DefaultKey string
 
@@ -42,8 +43,8 @@ type marketplaceView struct {
 }
 
 type companyRow struct {
-	C          mockteamtailor.Company
-	Activation *mockteamtailor.Activation
+	C          store.Company
+	Activation *store.Activation
 	Selected   bool
 }
 
@@ -251,7 +252,7 @@ func (u *UI) activate(w http.ResponseWriter, r *http.Request) {
 // job and candidate fixtures, to activate the integration in.
 func (u *UI) addCompany(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	var c mockteamtailor.Company
+	var c store.Company
 	err := u.control(r.Context(), http.MethodPost, "/mock/v1/companies", map[string]any{"name": name, "seedData": true}, &c)
 	if err != nil {
 		v, _, verr := u.marketplaceView(r, "")

@@ -3,23 +3,23 @@ package webui
 import (
 	"net/http"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 type overviewView struct {
-	Partner     mockteamtailor.Partner
+	Partner     store.Partner
 	CTA         string
 	Activations []activationRow
 	Recent      []deliveryView
 	Health      healthView
 	// Start is where the quick start points: the sandbox's first job.
-	Start *mockteamtailor.Job
+	Start *store.Job
 	// SandboxUUID is the sandbox company, for links.
 	SandboxUUID string
 }
 
 type activationRow struct {
-	A       mockteamtailor.Activation
+	A       store.Activation
 	Sandbox bool
 }
 
@@ -44,7 +44,7 @@ func (u *UI) overview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := overviewView{Partner: p, CTA: p.CTALabel()}
-	acts, _, err := u.store.Activations(r.Context(), p.ID, mockteamtailor.Page{})
+	acts, _, err := u.store.Activations(r.Context(), p.ID, store.Page{})
 	if err != nil {
 		u.failPage(w, r, "Activations could not be read", err)
 		return
@@ -62,7 +62,7 @@ func (u *UI) overview(w http.ResponseWriter, r *http.Request) {
 			v.Start = &jobs[0]
 		}
 	}
-	ds, err := u.journalFor(r.Context(), p.ID, mockteamtailor.JournalFilter{}, 4*healthWindow)
+	ds, err := u.journalFor(r.Context(), p.ID, store.JournalFilter{}, 4*healthWindow)
 	if err != nil {
 		u.failPage(w, r, "The journal could not be read", err)
 		return
@@ -73,14 +73,14 @@ func (u *UI) overview(w http.ResponseWriter, r *http.Request) {
 		if len(v.Recent) < 10 {
 			v.Recent = append(v.Recent, newDeliveryView(d))
 		}
-		if d.Kind == mockteamtailor.KindPartnerAPI {
+		if d.Kind == store.KindPartnerAPI {
 			if v.Health.LastAPI == nil {
 				dv := newDeliveryView(d)
 				v.Health.LastAPI = &dv
 			}
 			if v.Health.APICalls < healthWindow {
 				v.Health.APICalls++
-				if d.Verdict != mockteamtailor.VerdictOK {
+				if d.Verdict != store.VerdictOK {
 					v.Health.APIFails++
 				}
 			}
@@ -92,7 +92,7 @@ func (u *UI) overview(w http.ResponseWriter, r *http.Request) {
 		}
 		if v.Health.Calls < healthWindow {
 			v.Health.Calls++
-			if d.Verdict != mockteamtailor.VerdictOK {
+			if d.Verdict != store.VerdictOK {
 				v.Health.Failures++
 			}
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // Rule: every template is parsed (and escaped) when the UI is built, so
@@ -76,7 +77,7 @@ func TestTemplatesParseAtStartUp(t *testing.T) {
 func TestPagesRenderAccessibly(t *testing.T) {
 	e := newEnv(t)
 	job := e.sandboxJobs("1")[0]
-	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, mockteamtailor.Page{})
+	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, store.Page{})
 	// Some activity, so results and deliveries have something to show.
 	tr, err := e.srv.CreateTrigger(context.Background(), mockteamtailor.TriggerRequest{PartnerID: "1", JobID: job.ID, StageID: job.Stages[2].ID, Data: map[string]string{"test": "go", "threshold": "60"}})
 	if err != nil {
@@ -143,11 +144,11 @@ func TestPagesRenderAccessibly(t *testing.T) {
 }
 
 // waitResult waits until the candidate's newest result has a status.
-func waitResult(t *testing.T, e *env, candidate int64, status string) mockteamtailor.PartnerResult {
+func waitResult(t *testing.T, e *env, candidate int64, status string) store.PartnerResult {
 	t.Helper()
-	var got mockteamtailor.PartnerResult
+	var got store.PartnerResult
 	eventually(t, "a "+status+" result", func() bool {
-		rs, _ := e.store.AllResults(context.Background(), mockteamtailor.ResultFilter{CandidateID: candidate})
+		rs, _ := e.store.AllResults(context.Background(), store.ResultFilter{CandidateID: candidate})
 		if len(rs) == 0 {
 			return false
 		}
@@ -311,7 +312,7 @@ func TestMoveResultAndAction(t *testing.T) {
 	if _, err := e.srv.CreateTrigger(context.Background(), mockteamtailor.TriggerRequest{PartnerID: "1", JobID: job.ID, StageID: stage.ID, Data: map[string]string{"test": "algorithms", "threshold": "50"}}); err != nil {
 		t.Fatal(err)
 	}
-	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, mockteamtailor.Page{})
+	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, store.Page{})
 	c := cands[0]
 	_, body, _ := e.post(fmt.Sprintf("/jobs/%d/move", job.ID), url.Values{"candidate": {fmt.Sprint(c.ID)}, "stage": {fmt.Sprint(stage.ID)}})
 	mustContain(t, body, "Moved "+candidateName(c)+" to Assessment", "Webhook #", "200", "Inspect the webhook")
@@ -329,7 +330,7 @@ func TestMoveResultAndAction(t *testing.T) {
 		t.Errorf("the action returned to %s", where)
 	}
 	mustContain(t, body, "Action sent: the partner answered 200", "accepted with 200")
-	ds, _ := e.store.Journal(context.Background(), mockteamtailor.JournalFilter{Kind: mockteamtailor.KindAction})
+	ds, _ := e.store.Journal(context.Background(), store.JournalFilter{Kind: store.KindAction})
 	if len(ds) != 1 || !strings.HasSuffix(ds[0].Request.URL, "/actions/resend") {
 		t.Fatalf("action deliveries: %+v", ds)
 	}
@@ -341,7 +342,7 @@ func TestMoveResultAndAction(t *testing.T) {
 // and sends one webhook through ManualTrigger.
 func TestManualTrigger(t *testing.T) {
 	e := newEnv(t)
-	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, mockteamtailor.Page{})
+	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, store.Page{})
 	c := cands[1]
 	_, body := e.get(fmt.Sprintf("/candidates/%d", c.ID))
 	mustContain(t, body, fmt.Sprintf(`href="/candidates/%d/trigger">Send Example Partner test</a>`, c.ID))
@@ -367,7 +368,7 @@ func TestManualTrigger(t *testing.T) {
 // page shows the progress.
 func TestBulkTrigger(t *testing.T) {
 	e := newEnv(t)
-	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, mockteamtailor.Page{})
+	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, store.Page{})
 	ids := url.Values{}
 	for _, c := range cands[:3] {
 		ids.Add(nameCandidate, fmt.Sprint(c.ID))
@@ -408,7 +409,7 @@ func TestBulkTrigger(t *testing.T) {
 // with the partner's webhook secret, and replays.
 func TestDeliveriesInspector(t *testing.T) {
 	e := newEnv(t)
-	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, mockteamtailor.Page{})
+	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, store.Page{})
 	out, err := e.srv.ManualTrigger(context.Background(), mockteamtailor.ManualRequest{PartnerID: "1", CandidateID: cands[0].ID, Data: map[string]string{"test": "go"}})
 	if err != nil {
 		t.Fatal(err)
@@ -461,7 +462,7 @@ func TestLiveStream(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Fatalf("Content-Type %q", ct)
 	}
-	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, mockteamtailor.Page{})
+	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, store.Page{})
 	go e.srv.ManualTrigger(context.Background(), mockteamtailor.ManualRequest{PartnerID: "1", CandidateID: cands[0].ID, Data: map[string]string{"test": "go"}})
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -615,7 +616,7 @@ func TestSummaryCut(t *testing.T) {
 		t.Errorf("a short summary was cut: %q", got)
 	}
 	score, grade, summary := 87.0, "top_fit", long
-	v := newResultView(mockteamtailor.PartnerResult{ResultAttributes: protocol.ResultAttributes{Status: "completed", Summary: &summary, Assessment: protocol.Assessment{Score: &score, Grade: &grade}}}, mockteamtailor.Partner{Name: "P", Assessment: true}, "C")
+	v := newResultView(store.PartnerResult{ResultAttributes: protocol.ResultAttributes{Status: "completed", Summary: &summary, Assessment: protocol.Assessment{Score: &score, Grade: &grade}}}, store.Partner{Name: "P", Assessment: true}, "C")
 	if !v.SummaryCut || !v.HasMore || v.FullSummary != long || !v.ShowVisual || v.GradeLabel != "Top fit" {
 		t.Errorf("result view: %+v", v)
 	}
@@ -631,7 +632,7 @@ func TestActivationDefaultKeyTokenAndMapping(t *testing.T) {
 	if err := e.ui.control(ctx, http.MethodPatch, "/mock/v1/partners/1", map[string]any{"webhookActivationConfig": json.RawMessage(doc), "dynamicActivationConfig": false, "requireApiToken": true}, nil); err != nil {
 		t.Fatal(err)
 	}
-	var beta mockteamtailor.Company
+	var beta store.Company
 	if err := e.ui.control(ctx, http.MethodPost, "/mock/v1/companies", map[string]any{"name": "Beta", "uuid": "beta1", "apiTokens": []string{"ttapi_beta_token_1"}}, &beta); err != nil {
 		t.Fatal(err)
 	}

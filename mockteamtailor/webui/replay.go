@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // maxPastedCapture bounds the paste box, as the control API bounds bodies.
@@ -25,13 +26,13 @@ type replayView struct {
 	Outcome *mockteamtailor.ReplayOutcome
 	// Posted is the partner result as it stands now: what the partner
 	// posted to update-url, once it has.
-	Posted *mockteamtailor.PartnerResult
+	Posted *store.PartnerResult
 }
 
 // companies lists the companies the partner is activated in, the sandbox
 // first and selected unless picked.
 func (u *UI) replayCompanies(r *http.Request, partnerID, picked string) []optionView {
-	acts, _, _ := u.store.Activations(r.Context(), partnerID, mockteamtailor.Page{})
+	acts, _, _ := u.store.Activations(r.Context(), partnerID, store.Page{})
 	var out []optionView
 	for _, a := range acts {
 		label := a.CompanyName
@@ -94,7 +95,7 @@ func (u *UI) replayCapture(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := flash{Level: "ok", Text: fmt.Sprintf("Replayed the capture as delivery #%d.", out.Delivery.ID)}
-	if out.Delivery.Verdict != mockteamtailor.VerdictOK {
+	if out.Delivery.Verdict != store.VerdictOK {
 		f.Level = "error"
 	}
 	u.redirect(w, r, fmt.Sprintf("/replay/%d", out.Delivery.ID), &f)
@@ -110,7 +111,7 @@ func (u *UI) replayCaptureOutcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("delivery"), 10, 64)
-	var d mockteamtailor.Delivery
+	var d store.Delivery
 	if err == nil {
 		d, err = u.store.JournalEntry(r.Context(), id)
 	}

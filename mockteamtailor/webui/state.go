@@ -12,8 +12,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // The UI keeps nothing but two cookies: the partner being looked at, and
@@ -64,13 +64,13 @@ func takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 }
 
 // currentPartner is the partner picked with the switcher, or the first.
-func (u *UI) currentPartner(r *http.Request) (mockteamtailor.Partner, []mockteamtailor.Partner, error) {
+func (u *UI) currentPartner(r *http.Request) (store.Partner, []store.Partner, error) {
 	ps, err := u.store.Partners(r.Context())
 	if err != nil {
-		return mockteamtailor.Partner{}, nil, err
+		return store.Partner{}, nil, err
 	}
 	if len(ps) == 0 {
-		return mockteamtailor.Partner{}, nil, errors.New("the mock has no partner integration yet; add one with POST /mock/v1/partners")
+		return store.Partner{}, nil, errors.New("the mock has no partner integration yet; add one with POST /mock/v1/partners")
 	}
 	if c, err := r.Cookie(partnerCookie); err == nil {
 		if id, err := url.QueryUnescape(c.Value); err == nil {
@@ -102,7 +102,7 @@ func (u *UI) selectPartner(w http.ResponseWriter, r *http.Request) {
 // sandboxCompany is the partner's sandbox company (PROTOCOL §4: an
 // integration under development is activated in one), or "".
 func (u *UI) sandboxCompany(ctx context.Context, partnerID string) string {
-	acts, _, err := u.store.Activations(ctx, partnerID, mockteamtailor.Page{})
+	acts, _, err := u.store.Activations(ctx, partnerID, store.Page{})
 	if err != nil {
 		return ""
 	}
@@ -116,13 +116,13 @@ func (u *UI) sandboxCompany(ctx context.Context, partnerID string) string {
 
 // pickCompany returns the company named by ?company=, else the partner's
 // sandbox company, else the first company.
-func (u *UI) pickCompany(r *http.Request, partnerID string) (mockteamtailor.Company, []mockteamtailor.Company, error) {
+func (u *UI) pickCompany(r *http.Request, partnerID string) (store.Company, []store.Company, error) {
 	cs, err := u.store.Companies(r.Context())
 	if err != nil {
-		return mockteamtailor.Company{}, nil, err
+		return store.Company{}, nil, err
 	}
 	if len(cs) == 0 {
-		return mockteamtailor.Company{}, nil, errors.New("the mock has no company yet")
+		return store.Company{}, nil, errors.New("the mock has no company yet")
 	}
 	want := r.URL.Query().Get("company")
 	if want == "" {
@@ -134,7 +134,7 @@ func (u *UI) pickCompany(r *http.Request, partnerID string) (mockteamtailor.Comp
 		}
 	}
 	if q := r.URL.Query().Get("company"); q != "" {
-		return mockteamtailor.Company{}, cs, &protocol.Error{Status: http.StatusNotFound, Title: "Not found", Detail: "There is no company " + strconv.Quote(q) + "."}
+		return store.Company{}, cs, &protocol.Error{Status: http.StatusNotFound, Title: "Not found", Detail: "There is no company " + strconv.Quote(q) + "."}
 	}
 	return cs[0], cs, nil
 }
@@ -156,9 +156,9 @@ func describe(err error) (int, []string) {
 		return e.Status, []string{message(e)}
 	}
 	switch {
-	case errors.Is(err, mockteamtailor.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, []string{"Not found."}
-	case errors.Is(err, mockteamtailor.ErrPersist):
+	case errors.Is(err, store.ErrPersist):
 		return http.StatusServiceUnavailable, []string{"The mock could not write its state file; see its log, then retry."}
 	}
 	return http.StatusInternalServerError, []string{"The mock failed unexpectedly; see its log."}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // funcs are the helpers templates use; views do the real work.
@@ -48,9 +49,9 @@ var funcs = template.FuncMap{
 	"statusTag": statusTag,
 	"verdictTag": func(v string) string {
 		switch v {
-		case mockteamtailor.VerdictOK:
+		case store.VerdictOK:
 			return "ok"
-		case mockteamtailor.VerdictFailed, mockteamtailor.VerdictError:
+		case store.VerdictFailed, store.VerdictError:
 			return "bad"
 		}
 		return "warn"
@@ -123,7 +124,7 @@ func str(p *string) string {
 
 // candidateName is how a candidate is called on pages; a candidate
 // without a name (the nulls fixture) gets its id.
-func candidateName(c mockteamtailor.CandidateRecord) string {
+func candidateName(c store.CandidateRecord) string {
 	n := strings.TrimSpace(str(c.Data.FirstName) + " " + str(c.Data.LastName))
 	if n == "" {
 		return fmt.Sprintf("Candidate %d", c.ID)
@@ -161,7 +162,7 @@ func prettyJSON(s string) (string, bool) {
 // resultView is a partner result as Teamtailor shows it on the
 // candidate card.
 type resultView struct {
-	R           mockteamtailor.PartnerResult
+	R           store.PartnerResult
 	PartnerName string
 	Candidate   string
 	CandidateID int64
@@ -210,7 +211,7 @@ var gradeLabels = map[string]string{
 	"top_fit": "Top fit", "might_be_fit": "Might be a fit", "might_not_be_fit": "Might not be a fit", "unknown": "Unknown",
 }
 
-func newResultView(r mockteamtailor.PartnerResult, p mockteamtailor.Partner, candidate string) resultView {
+func newResultView(r store.PartnerResult, p store.Partner, candidate string) resultView {
 	v := resultView{R: r, PartnerName: p.Name, Candidate: candidate, CandidateID: r.CandidateID, Status: string(r.Status), Message: r.Message, UpdatedAt: r.UpdatedAt}
 	if v.PartnerName == "" {
 		v.PartnerName = r.PartnerID
@@ -318,15 +319,15 @@ func scalar(raw json.RawMessage) string {
 
 // deliveryView is one journal entry as the inspector lists it.
 type deliveryView struct {
-	D        mockteamtailor.Delivery
+	D        store.Delivery
 	Method   string
 	Target   string // path and query of the URL
 	Status   string
 	Incoming bool // a Partner API request the partner made
 }
 
-func newDeliveryView(d mockteamtailor.Delivery) deliveryView {
-	v := deliveryView{D: d, Method: d.Request.Method, Target: d.Request.URL, Incoming: d.Kind == mockteamtailor.KindPartnerAPI}
+func newDeliveryView(d store.Delivery) deliveryView {
+	v := deliveryView{D: d, Method: d.Request.Method, Target: d.Request.URL, Incoming: d.Kind == store.KindPartnerAPI}
 	if u, err := url.Parse(d.Request.URL); err == nil {
 		v.Target = u.RequestURI()
 	}
@@ -338,8 +339,8 @@ func newDeliveryView(d mockteamtailor.Delivery) deliveryView {
 }
 
 var kindLabels = map[string]string{
-	mockteamtailor.KindConfig: "Config", mockteamtailor.KindActivation: "Activation form", mockteamtailor.KindValidate: "Validation",
-	mockteamtailor.KindWebhook: "Webhook", mockteamtailor.KindAction: "Action", mockteamtailor.KindPartnerAPI: "Partner API",
+	store.KindConfig: "Config", store.KindActivation: "Activation form", store.KindValidate: "Validation",
+	store.KindWebhook: "Webhook", store.KindAction: "Action", store.KindPartnerAPI: "Partner API",
 }
 
 // secretArg, resultArg and pickerArg bundle the arguments of partials.
@@ -351,15 +352,15 @@ type resultArg struct {
 }
 
 type pickerArg struct {
-	Company   mockteamtailor.Company
-	Companies []mockteamtailor.Company
+	Company   store.Company
+	Companies []store.Company
 	Action    string
 }
 
 func init() {
 	funcs["secret"] = func(label, value string) secretArg { return secretArg{label, value} }
 	funcs["resultIn"] = func(r resultView, back string) resultArg { return resultArg{r, back} }
-	funcs["companyPick"] = func(c mockteamtailor.Company, cs []mockteamtailor.Company, action string) pickerArg {
+	funcs["companyPick"] = func(c store.Company, cs []store.Company, action string) pickerArg {
 		return pickerArg{c, cs, action}
 	}
 	funcs["kindLabel"] = func(k string) string {

@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 //go:embed templates static
@@ -47,7 +48,7 @@ var pageNames = []string{
 // with Server.SetUI.
 type UI struct {
 	srv   *mockteamtailor.Server
-	store mockteamtailor.Store
+	store store.Store
 	log   *slog.Logger
 	clock func() time.Time
 
@@ -151,8 +152,8 @@ func hasError(errs []error, name string) bool {
 type page struct {
 	Title    string
 	Section  string // the highlighted navigation entry
-	Partner  mockteamtailor.Partner
-	Partners []mockteamtailor.Partner
+	Partner  store.Partner
+	Partners []store.Partner
 	Flash    *flash
 	// LiveAfter is the newest journal id when the page was rendered: live
 	// updates start after it.
@@ -181,7 +182,7 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 		p.Flash = takeFlash(w, r)
 	}
 	p.Path = r.URL.RequestURI()
-	if ds, err := u.store.Journal(r.Context(), mockteamtailor.JournalFilter{Limit: 1}); err == nil && len(ds) > 0 {
+	if ds, err := u.store.Journal(r.Context(), store.JournalFilter{Limit: 1}); err == nil && len(ds) > 0 {
 		p.LiveAfter = ds[len(ds)-1].ID
 	}
 	var buf bytes.Buffer

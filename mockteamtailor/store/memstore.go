@@ -1,4 +1,4 @@
-package mockteamtailor
+package store
 
 import (
 	"cmp"
@@ -30,7 +30,7 @@ type MemStore struct {
 	triggers         map[int64]Trigger
 	journal          []Delivery // oldest first, at most journalLimit
 	journalLimit     int
-	journalBytes     int // what the journal holds, by deliverySize
+	journalBytes     int // what the journal holds, by DeliverySize
 	journalByteLimit int // beyond it the oldest entries go
 	next             counters
 	version          uint64 // bumped by every mutation but journal appends

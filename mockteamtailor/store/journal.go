@@ -1,10 +1,12 @@
-package mockteamtailor
+package store
 
 import (
 	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // Kinds of journal entries: every call the mock makes to a partner, and
@@ -87,11 +89,11 @@ func (f JournalFilter) match(d Delivery) bool {
 		d.ID > f.AfterID
 }
 
-// newHTTPMessage copies a header, at most JournalHeaderLimit bytes of it,
+// NewHTTPMessage copies a header, at most JournalHeaderLimit bytes of it,
 // and keeps at most limit bytes of body, cut on a rune boundary.
-func newHTTPMessage(header http.Header, body []byte, limit int) HTTPMessage {
+func NewHTTPMessage(header http.Header, body []byte, limit int) HTTPMessage {
 	m := HTTPMessage{BodySize: len(body)}
-	m.Header, m.HeaderSize, m.HeaderTruncated = cutHeader(header, JournalHeaderLimit)
+	m.Header, m.HeaderSize, m.HeaderTruncated = CutHeader(header, JournalHeaderLimit)
 	if limit > 0 && len(body) > limit {
 		cut := limit
 		for cut > 0 && !utf8.RuneStart(body[cut]) {
@@ -102,4 +104,17 @@ func newHTTPMessage(header http.Header, body []byte, limit int) HTTPMessage {
 	}
 	m.Body = strings.ToValidUTF8(string(body), "\uFFFD")
 	return m
+}
+
+// CaptureReplay marks a journal entry as the replay of a captured
+// webhook and says what the mock changed in it.
+type CaptureReplay struct {
+	// Source is where the capture came from ("the document", "line 3",
+	// "fixture NAME").
+	Source string `json:"source"`
+	// RewrittenPaths are the JSON pointers of the body the mock rewrote
+	// to make the capture local; everything else is as captured.
+	RewrittenPaths []string `json:"rewrittenPaths"`
+	// Deviations are the capture's differences from the webhook schema.
+	Deviations []protocol.Deviation `json:"deviations"`
 }

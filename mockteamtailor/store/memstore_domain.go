@@ -1,4 +1,4 @@
-package mockteamtailor
+package store
 
 import (
 	"cmp"
@@ -163,7 +163,7 @@ func (s *MemStore) Jobs(_ context.Context, companyUUID string) ([]Job, error) {
 
 // PutCandidate implements Store.
 func (s *MemStore) PutCandidate(_ context.Context, c CandidateRecord) (CandidateRecord, error) {
-	c = cloneCandidate(c)
+	c = CloneCandidate(c)
 	err := s.mutate(func() error {
 		if _, ok := s.companies[c.CompanyUUID]; !ok {
 			return fmt.Errorf("company %q: %w", c.CompanyUUID, ErrNotFound)
@@ -178,7 +178,7 @@ func (s *MemStore) PutCandidate(_ context.Context, c CandidateRecord) (Candidate
 		s.touchInt(recCandidate, c.ID)
 		return nil
 	})
-	return cloneCandidate(c), err
+	return CloneCandidate(c), err
 }
 
 // Candidate implements Store.
@@ -189,7 +189,7 @@ func (s *MemStore) Candidate(_ context.Context, id int64) (CandidateRecord, erro
 	if !ok {
 		return CandidateRecord{}, fmt.Errorf("candidate %d: %w", id, ErrNotFound)
 	}
-	return cloneCandidate(c), nil
+	return CloneCandidate(c), nil
 }
 
 // Candidates implements Store.
@@ -205,7 +205,7 @@ func (s *MemStore) Candidates(_ context.Context, companyUUID string, page Page) 
 	window := pageWindow(ids, page)
 	out := make([]CandidateRecord, 0, len(window))
 	for _, id := range window {
-		out = append(out, cloneCandidate(s.candidates[id]))
+		out = append(out, CloneCandidate(s.candidates[id]))
 	}
 	return out, len(ids), nil
 }
@@ -218,14 +218,14 @@ func (s *MemStore) UpdateCandidate(_ context.Context, id int64, update func(*Can
 		if !ok {
 			return fmt.Errorf("candidate %d: %w", id, ErrNotFound)
 		}
-		c = cloneCandidate(c)
+		c = CloneCandidate(c)
 		if err := update(&c); err != nil {
 			return err
 		}
 		c.ID, c.Data.ID = id, id
 		s.candidates[id] = c
 		s.touchInt(recCandidate, id)
-		out = cloneCandidate(c)
+		out = CloneCandidate(c)
 		return nil
 	})
 	return out, err
@@ -290,7 +290,7 @@ func (s *MemStore) replayJournalLocked(d Delivery) {
 // pushJournalLocked appends d and drops the oldest entries over the limit.
 func (s *MemStore) pushJournalLocked(d Delivery) {
 	s.journal = append(s.journal, d)
-	s.journalBytes += deliverySize(&d)
+	s.journalBytes += DeliverySize(&d)
 	if over := s.journalOver(); over > 0 {
 		// Drop the oldest; copy now and then so the backing array does
 		// not grow without bound.
@@ -404,10 +404,10 @@ func cloneJob(j Job) Job {
 	return j
 }
 
-// cloneCandidate copies a candidate's lists so the copy shares none with
+// CloneCandidate copies a candidate's lists so the copy shares none with
 // the store. Pointers and raw JSON inside are shared: nothing ever writes
 // through them, values are only replaced.
-func cloneCandidate(c CandidateRecord) CandidateRecord {
+func CloneCandidate(c CandidateRecord) CandidateRecord {
 	c.Applications = slices.Clone(c.Applications)
 	d := &c.Data
 	d.Tags = slices.Clone(d.Tags)
