@@ -34,6 +34,9 @@ type ConfigRequest struct {
 	// refetch fields make the mock fetch again with them as query
 	// parameters (PROTOCOL §3 Decision).
 	Picked map[string]string
+	// Purpose marks the journal entries of the fetch (Delivery.Purpose):
+	// PurposeForm when the form is only being shown.
+	Purpose string
 }
 
 // ConfigResult is the form a trigger is configured with.
@@ -104,7 +107,7 @@ func (s *Server) FetchConfig(ctx context.Context, req ConfigRequest) (ConfigResu
 			return res, errConflictf("%v", err)
 		}
 		form, verdict, reason := interpretConfig(x)
-		d := s.journal(ctx, x, verdict, reason, Delivery{CompanyUUID: req.CompanyUUID})
+		d := s.journal(ctx, x, verdict, reason, Delivery{CompanyUUID: req.CompanyUUID, Purpose: req.Purpose})
 		res.DeliveryIDs = append(res.DeliveryIDs, d.ID)
 		if verdict != VerdictOK {
 			return res, errPartner("GET /config: %s (journal entry %d)", reason, d.ID)
