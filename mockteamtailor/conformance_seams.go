@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 )
 
 // This file exposes, for the conformance suite, checks the mock already
@@ -93,6 +94,13 @@ func ParseFormLenient(doc []byte) (Form, error) {
 	}
 	f.Fields = nonNil(f.Fields)
 	return f, nil
+}
+
+// PartnerFacingPath reports whether path is one a partner calls: the
+// Partner API (PROTOCOL §2) or a file URL of a webhook (§1.1). The
+// conformance suite's embedded mock serves only these.
+func PartnerFacingPath(path string) bool {
+	return strings.HasPrefix(path, "/partner/") || strings.HasPrefix(path, "/files/")
 }
 
 // errorProblems turns the mock's *Error and Errors into problems.
