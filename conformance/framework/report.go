@@ -50,8 +50,8 @@ type Results struct {
 	MockFailures []string `json:"mockFailures,omitempty"`
 	// Causes are the root causes detected in the failures, each with its
 	// evidence and its fix.
-	Causes []Cause        `json:"causes"`
-	Checks []CheckResult  `json:"checks"`
+	Causes []Cause       `json:"causes"`
+	Checks []CheckResult `json:"checks"`
 	// Reports are the report files written, besides the JSON report.
 	Reports []string `json:"-"`
 }
