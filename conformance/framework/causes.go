@@ -96,6 +96,9 @@ func DetectCauses(res Results) []Cause {
 		}
 		if strings.HasSuffix(ep, " /webhook") {
 			checks = appendNew(checks, mentions("the plain signed webhook was not accepted (timeout")...)
+			if slices.Contains(checks, CheckSignedWebhook) {
+				checks = appendNew(checks, mentions("the webhook got no 2xx")...)
+			}
 		}
 		causes = append(causes, Cause{ID: "hang", Title: "the handler of " + ep + " never completes its answer",
 			Evidence: fmt.Sprintf("%s got no complete answer within %s (%s)", ep, TestContext.Timeout, strings.Join(hung[ep], ", ")),
@@ -130,7 +133,7 @@ func DetectCauses(res Results) []Cause {
 			Evidence: fmt.Sprintf("a webhook signed with --webhook-secret got %d %s (%s) although /config accepted the same provider key",
 				x.Status, http.StatusText(x.Status), excerptN(x.ResponseBody, 200)),
 			Fix:    "give the suite the webhook secret the partner verifies with (--webhook-secret), or configure the partner with the one the suite uses",
-			Checks: appendNew([]string{CheckSignedWebhook}, mentions("the plain signed webhook was not accepted (it answered")...)})
+			Checks: appendNew(appendNew([]string{CheckSignedWebhook}, mentions("the plain signed webhook was not accepted (it answered")...), mentions("the webhook got no 2xx")...)})
 	}
 	return causes
 }

@@ -180,7 +180,7 @@ func fixFor(x *Exchange, fix string) string {
 		return fmt.Sprintf("nothing answers %s %s: check --base-url and the partner's path prefix", x.Method, u)
 	case (x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden) && x.RequestHeader.Get("Authorization") == "Bearer "+TestContext.ProviderKey:
 		if x.RequestHeader.Get("Teamtailor-Signature") != "" && x.Method == http.MethodPost {
-			return "the partner refused a correctly signed webhook carrying the suite's provider key: it must verify with the webhook secret given to the suite (--webhook-secret) and know the provider key; " + fix
+			return "the partner refused a correctly signed webhook carrying the suite's provider key: it must verify signatures with the webhook secret given to the suite (--webhook-secret) and accept the provider key that /config accepts"
 		}
 		return "the partner refused the suite's provider key: point a partner that looks keys up at the embedded mock's Partner API (see the start of the run), or pass the key it knows with --provider-key; " + fix
 	}
