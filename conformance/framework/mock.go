@@ -106,7 +106,10 @@ func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
 	if err := m.locate(ctx); err != nil {
 		return nil, fmt.Errorf("embedded mock: %w", err)
 	}
-	m.hs = &http.Server{Handler: m.inbox.wrap(partnerFacing(srv)), ReadHeaderTimeout: 10 * time.Second}
+	// The Host allow-list comes first, as on every route of the mock; then
+	// only the partner-facing routes are served.
+	guarded := mockteamtailor.HostGuard(mockteamtailor.NewHostPolicy(cfg.PublicURL, cfg.AllowedHosts), partnerFacing(srv))
+	m.hs = &http.Server{Handler: m.inbox.wrap(guarded), ReadHeaderTimeout: 10 * time.Second}
 	return m, nil
 }
 
