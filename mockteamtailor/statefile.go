@@ -197,6 +197,13 @@ func loadState(path string) (*state, error) {
 		// state: start afresh and write it on the first change.
 		return nil, nil
 	}
+	if st, err := decodeSnapshot(data); err == nil && st.Format == stateFormat && (st.Version == 1 || st.Version == stateVersion) {
+		if st.Version == 1 && (st.LogGeneration != 0 || st.Journal != nil) {
+			return nil, fmt.Errorf("state file %s is corrupt (version 1 has no log generation or journal); it was left untouched: move it away to start afresh", path)
+		}
+		return st, nil
+	}
+	// Not a state this version reads: find out why, for the message.
 	var head struct {
 		Format  string `json:"format"`
 		Version int    `json:"version"`
