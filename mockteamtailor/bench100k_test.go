@@ -18,7 +18,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -144,15 +143,6 @@ func BenchmarkStartup100k(b *testing.B) {
 	}
 	b.ReportMetric(float64(dataBytes)/1e6, "data-MB")
 	b.ReportMetric(float64(total)/float64(dataBytes), "dir/data")
-}
-
-// cpuTime is the CPU time (user and system) of this process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func runtimeClients() int { return benchParallelism * runtime.GOMAXPROCS(0) }
