@@ -73,8 +73,9 @@ var mediaTypeValue = []string{MediaType}
 // pooledEncoder is a response buffer with its encoder, reused across
 // requests so a response costs no buffer growth.
 type pooledEncoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
+	buf     bytes.Buffer
+	enc     *json.Encoder
+	scratch []byte // for encoders that append
 }
 
 var encoderPool = sync.Pool{New: func() any {
@@ -85,7 +86,7 @@ var encoderPool = sync.Pool{New: func() any {
 }}
 
 func (e *pooledEncoder) release() {
-	if e.buf.Cap() > 64<<10 {
+	if e.buf.Cap() > 64<<10 || cap(e.scratch) > 64<<10 {
 		return // a large list response: let it go rather than pin it
 	}
 	e.buf.Reset()
