@@ -140,7 +140,7 @@ func decodeResource(r *http.Request, maxBytes int64, wantType string) (inputReso
 	if err := checkMediaType(r.Header.Get("Content-Type")); err != nil {
 		return in, err
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBytes))
+	body, err := readBody(r, maxBytes)
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
@@ -204,6 +204,30 @@ func decodeResource(r *http.Request, maxBytes int64, wantType string) (inputReso
 		return in, problems
 	}
 	return in, nil
+}
+
+// readBody reads the request body up to maxBytes (a longer one is a
+// *http.MaxBytesError), in one allocation when the length is announced.
+func readBody(r *http.Request, maxBytes int64) ([]byte, error) {
+	body := http.MaxBytesReader(nil, r.Body, maxBytes)
+	if n := r.ContentLength; n >= 0 && n <= maxBytes {
+		buf := make([]byte, 0, n+1) // +1: reading EOF needs no growth
+		for {
+			m, err := body.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+m]
+			if err == io.EOF {
+				return buf, nil
+			}
+			if err != nil {
+				return buf, err
+			}
+			if len(buf) == cap(buf) {
+				rest, err := io.ReadAll(body) // more than announced
+				return append(buf, rest...), err
+			}
+		}
+	}
+	return io.ReadAll(body)
 }
 
 // checkMediaType accepts application/vnd.api+json with or without
