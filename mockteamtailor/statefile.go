@@ -70,14 +70,8 @@ type stateFile struct {
 	compactErr    atomic.Pointer[error] // of the last background compaction
 }
 
-// snapshot copies the store under the read lock; encoding happens outside
-// it so readers and writers wait only for the copy.
-func (s *MemStore) snapshot() (state, uint64) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.snapshotLocked(), s.version
-}
-
+// snapshotLocked copies the store (with s.mu held); encoding happens
+// outside the lock, so readers and writers wait only for the copy.
 func (s *MemStore) snapshotLocked() state {
 	st := state{
 		Format:           stateFormat,
