@@ -13,9 +13,11 @@ import (
 var _ = Describe("Actions: buttons on partner results", framework.LabelActions, func() {
 	f := framework.New("actions")
 
-	framework.ConformanceIt("actions/accepts-event", "§1, §2.3",
+	framework.MustIt("actions/accepts-event", "§1, §2.3",
 		"each action a posted result declares MUST accept the original partner event, POSTed signed with the provider key to BASE_URL/<endpoint>, with a 2xx within the timeout",
+		"§2.3: clicking an action POSTs the original partner event to BASE_URL/<endpoint>; an endpoint that refuses it is a broken button.",
 		func(ctx SpecContext) {
+			f.RequireSignedWebhookAccepted(ctx, typical)
 			w := f.NewWebhook(ctx, typical, false)
 			x := f.PostWebhook(ctx, "POST /webhook, signed, typical candidate", w, framework.Sign(w.EventID))
 			framework.Depends(x.Success(), "the webhook got no 2xx, so no result is due (see webhook/signed-accepted)")

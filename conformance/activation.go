@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"net/http"
-	"net/url"
 	"os"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -25,9 +24,13 @@ var _ = Describe("Activation: activation config and validateEndpoint", framework
 			Expect(err).NotTo(HaveOccurred(), "--activation-config")
 			return b, nil
 		}
+		framework.RequireBase()
 		By("fetching the dynamic activation config, as Teamtailor does when a company opens the integration's settings")
-		x = f.Partner.Do(ctx, framework.Call{Step: "GET /activation", Method: "GET", Path: "activation",
-			Query: url.Values{"company_id": {f.Mock.Company.UUID}}})
+		x = framework.TheBasics().Activation // the preflight fetched it
+		f.Include(*x)
+		if x.Unreachable {
+			framework.FailUnreachable(x)
+		}
 		switch x.Status {
 		case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented:
 			Skip("no activation config to check: GET /activation answered " + http.StatusText(x.Status) +
@@ -40,8 +43,10 @@ var _ = Describe("Activation: activation config and validateEndpoint", framework
 	// names, or skips the check.
 	validateEndpoint := func(ctx SpecContext) string {
 		GinkgoHelper()
+		framework.RequireBasics()
 		doc, x := activationConfig(ctx)
 		if x != nil {
+			framework.Depends(x.Answered(), "GET /activation gave no answer: %s (see activation/config-valid)", x.Error)
 			framework.Depends(x.Status == http.StatusOK, "GET /activation answered %d (see activation/config-valid)", x.Status)
 		}
 		form, err := framework.ReadForm(&framework.Exchange{Status: http.StatusOK, ResponseBody: string(doc)})
@@ -52,8 +57,9 @@ var _ = Describe("Activation: activation config and validateEndpoint", framework
 		return form.ValidateEndpoint
 	}
 
-	framework.ConformanceIt("activation/config-valid", "§4",
+	framework.MustIt("activation/config-valid", "§4",
 		"the activation config (static, or answered by GET /activation?company_id=… with 200) MUST be valid against activation-config.schema.json, with supported field types, options and unique ids",
+		"Teamtailor renders the activation form from the config (§4); an invalid one cannot be shown.",
 		func(ctx SpecContext) {
 			doc, x := activationConfig(ctx)
 			fix := "make the activation config match schemas/activation-config.schema.json: {\"config\": {\"fields\": [...], \"validateEndpoint\": \"...\"}} with the field vocabulary of PROTOCOL §3"
@@ -64,8 +70,9 @@ var _ = Describe("Activation: activation config and validateEndpoint", framework
 			Expect(framework.JudgeConfig("activation-config", doc).All()).To(framework.BeFree(), framework.Explain(x, "%s", fix))
 		})
 
-	framework.ConformanceIt("activation/validate-accepts", "§1.3, §4",
+	framework.MustIt("activation/validate-accepts", "§1.3, §4",
 		"GET BASE_URL/<validateEndpoint> with the provider key of a valid activation MUST answer 200",
+		"§1.3: 200 is the only answer that activates; refusing valid credentials blocks every company.",
 		func(ctx SpecContext) {
 			endpoint := validateEndpoint(ctx)
 			By("calling the validateEndpoint with the new activation's provider key, as Teamtailor does after a company submits the form")
@@ -75,8 +82,9 @@ var _ = Describe("Activation: activation config and validateEndpoint", framework
 				providerKeyNote()))
 		})
 
-	framework.ConformanceIt("activation/validate-rejects", "§1.3, §4",
+	framework.MustIt("activation/validate-rejects", "§1.3, §4",
 		"GET BASE_URL/<validateEndpoint> with bad credentials MUST answer a status >= 400 with {\"errors\": [\"…\"]}",
+		"§1.3: >= 400 with {\"errors\": [...]} is how the company learns why; anything else activates with bad credentials.",
 		func(ctx SpecContext) {
 			endpoint := validateEndpoint(ctx)
 			By("calling the validateEndpoint with a provider key signed with another API key")

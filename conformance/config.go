@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/google/uuid"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -21,6 +22,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 	// (config/with-job and config/without-job report when it is not).
 	configs := func(ctx SpecContext) []*framework.Exchange {
 		GinkgoHelper()
+		framework.RequireBasics()
 		var out []*framework.Exchange
 		for _, x := range f.Configs(ctx) {
 			if x.Status == http.StatusOK && framework.IsConfigDocument(x.ResponseBody) {
@@ -40,8 +42,9 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 		}
 	}
 
-	framework.ConformanceIt("config/with-job", "§1, §3",
+	framework.MustIt("config/with-job", "§1, §3",
 		"GET /config?job_id=…&stage_id=…&user_id=… with the provider key MUST answer 200 with a JSON config document within the timeout",
+		"Teamtailor fetches /config before every trigger and cannot offer the integration without a config document (§1, §3).",
 		func(ctx SpecContext) {
 			By("calling GET /config as Teamtailor does when a recruiter sets up a trigger on a job stage")
 			x := f.GetConfig(ctx, false)
@@ -51,9 +54,11 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 				"answer a JSON object with a \"config\" object: {\"config\": {\"fields\": [...]}}"))
 		})
 
-	framework.ConformanceIt("config/without-job", "§3, §5",
+	framework.MustIt("config/without-job", "§3, §5",
 		"GET /config without job_id, stage_id and user_id (bulk mode) MUST answer 200 with a JSON config document within the timeout",
+		"a partner that allows bulk mode gets /config without job, stage and user (§5); without a document bulk mode cannot start.",
 		func(ctx SpecContext) {
+			framework.RequireBasics()
 			By("calling GET /config as Teamtailor does in bulk mode: no job, stage or user")
 			x := f.GetConfig(ctx, true)
 			Expect(x).To(framework.HaveStatus(http.StatusOK), framework.Explain(x,
@@ -62,43 +67,49 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 				"answer a JSON object with a \"config\" object: {\"config\": {\"fields\": [...]}}"))
 		}, framework.CapBulk)
 
-	framework.ConformanceIt("config/schema-valid", "§3",
+	framework.MustIt("config/schema-valid", "§3",
 		"every config document MUST be valid against config.schema.json (fields, their attributes, infobox and error fields)",
+		"Teamtailor renders the form from the document; a malformed document breaks the form (§3).",
 		func(ctx SpecContext) {
 			judge(ctx, framework.AspectSchema,
 				"make the document match schemas/config.schema.json: an object {\"config\": {\"fields\": [...]}} whose fields have the attributes PROTOCOL §3 lists (an infobox needs content, an error field a message, every other field an id)")
 		})
 
-	framework.ConformanceIt("config/supported-types", "§3",
+	framework.MustIt("config/supported-types", "§3",
 		"every field of a config document MUST have one of the field types Teamtailor supports",
+		"§3 lists the field types Teamtailor supports; others cannot be rendered.",
 		func(ctx SpecContext) {
 			judge(ctx, framework.AspectTypes,
 				"use only the supported types: "+strings.Join(framework.SupportedFieldTypes(), ", "))
 		})
 
-	framework.ConformanceIt("config/options", "§3",
+	framework.MustIt("config/options", "§3",
 		"every select, multiselect and radio field MUST have a non-empty options or optgroups list",
+		"a choice field without options cannot be filled in, so the trigger cannot be saved (§3).",
 		func(ctx SpecContext) {
 			judge(ctx, framework.AspectOptions,
 				"give each choice field \"options\": [{\"id\": ..., \"label\": ...}] or \"optgroups\": [{\"label\": ..., \"options\": [...]}] with at least one option")
 		})
 
-	framework.ConformanceIt("config/unique-ids", "§1.1, §3",
+	framework.MustIt("config/unique-ids", "§1.1, §3",
 		"the field ids of a config document MUST be unique (they become webhook-data keys)",
+		"field ids become webhook-data keys (§1.1): two fields with one id lose a value.",
 		func(ctx SpecContext) {
 			judge(ctx, framework.AspectIDs,
 				"give every field its own id: the value a recruiter picks reaches webhook-data under the id, so two fields with one id overwrite each other")
 		})
 
-	framework.ConformanceIt("config/assessment-criteria", "§2.3, §3",
+	framework.MustIt("config/assessment-criteria", "§2.3, §3",
 		"assessment-criteria, when present, MUST be a list of {id, label} objects with unique, non-empty string ids",
+		"criteria are referenced by id in results (§2.3); the shape is the documented one (§3).",
 		func(ctx SpecContext) {
 			judge(ctx, framework.AspectCriteria,
 				"declare criteria as \"assessment-criteria\": [{\"id\": \"problem_solving\", \"label\": \"Problem solving\"}] inside \"config\", each id once")
 		})
 
-	framework.ConformanceIt("config/refetch", "§3",
+	framework.MustIt("config/refetch", "§3",
 		"for each refetch field, GET /config with the picked value as a query parameter named by the field id MUST answer 200 with a valid config document",
+		"Teamtailor refetches /config when a refetch field changes (§3); a failing refetch leaves the recruiter with a broken form.",
 		func(ctx SpecContext) {
 			x := configs(ctx)[0]
 			form, err := framework.ReadForm(x)
@@ -132,20 +143,30 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 			}
 		})
 
-	framework.ConformanceIt("config/provider-key-missing", "§1, §1.3",
-		"GET /config without a provider key MUST answer 401 or 403, or a config holding an error field, and never a 5xx",
+	framework.ShouldIt("config/provider-key-missing", "§1, §1.3",
+		"GET /config without a provider key SHOULD answer 401 or 403, or a config holding an error field, and never a 5xx",
+		"Teamtailor always sends a provider key (§1); the docs never say what to answer without one, so refusing is good practice, not a requirement.",
 		func(ctx SpecContext) {
+			framework.RequireConfigAnswered()
 			x := f.Partner.Do(ctx, framework.Call{Step: "GET /config without Authorization", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: framework.AuthNone})
 			Expect(x).To(framework.RefuseProviderKey(), framework.Explain(x,
 				"check \"Authorization: Bearer <provider key>\" on /config; without one answer 401 (or a config with an {\"type\": \"error\", \"message\": ...} field), never a 5xx"))
 		})
 
-	framework.ConformanceIt("config/provider-key-wrong", "§1, §1.3, §4",
+	framework.MustIt("config/provider-key-wrong", "§1, §1.3, §4",
 		"GET /config with a provider key Teamtailor never issued to the partner MUST answer 401 or 403, or a config holding an error field, and never a 5xx",
+		"the provider key is the only proof that a call comes from Teamtailor for one of the partner's activations (§1, §4): a key Teamtailor never issued must not get a company's config.",
 		func(ctx SpecContext) {
-			wrong := framework.WrongProviderKey()
-			x := f.Partner.Do(ctx, framework.Call{Step: "GET /config with a provider key signed with another API key", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: wrong})
-			Expect(x).To(framework.RefuseProviderKey(), framework.Explain(x,
-				"verify the provider key: a JWT must verify with your partner API key (HS256), a UUID must be one of your activations; answer 401 otherwise"))
+			framework.RequireConfigAnswered()
+			// A forged JWT, and a UUID that no activation of the partner
+			// has (PROTOCOL §2.2 lists the keys Teamtailor issued).
+			for _, wrong := range []struct{ step, key string }{
+				{"GET /config with a provider key signed with another API key", framework.WrongProviderKey()},
+				{"GET /config with a UUID provider key that is no activation's", uuid.NewString()},
+			} {
+				x := f.Partner.Do(ctx, framework.Call{Step: wrong.step, Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: wrong.key})
+				Expect(x).To(framework.RefuseProviderKey(), framework.Explain(x,
+					"verify the provider key: a JWT must verify with your partner API key (HS256), a UUID must be the provider key of one of your activations (GET /partner/v1/partner-activations); answer 401 otherwise"))
+			}
 		})
 })

@@ -4,10 +4,10 @@
 // files, one per protocol area, so that cmd/ttconformance runs them as one
 // binary (Run) and conformance_suite_test.go runs them under go test.
 //
-// Each check is declared with framework.ConformanceIt or
-// framework.OptionalIt, states its rule (a MUST sentence) in its name,
+// Each check is declared with framework.MustIt or
+// framework.ShouldIt, states its rule (a MUST or SHOULD sentence) in its name,
 // carries one area label (config, activation, webhook, signature, results,
-// actions), one level label (conformance or optional) and, for bulk mode,
+// actions), one level label (must or should) and, for bulk mode,
 // the bulk label. ttconformance --list prints the catalogue.
 //
 // Failures say the rule and its PROTOCOL section, what was sent and what

@@ -30,12 +30,20 @@ The suite plays Teamtailor: it calls /config, /activation, the validateEndpoint,
 /webhook and action endpoints, and runs an embedded mock whose Partner API
 receives the results the partner posts to update-url.
 
+Before any check, a preflight makes sure the partner answers at all; a
+partner that cannot be reached is one error (exit 2). Each check is a MUST
+(a failure fails the run) or a SHOULD (a failure is a warning, which fails
+the run only with --strict); --list shows each check's level and why.
 Checks that need a capability the partner does not claim (--verifies-signatures,
---assessment, --bulk, --actions) are skipped. Every flag can also be set as
-TTCONF_<FLAG>, e.g. TTCONF_BASE_URL; the command line wins.
+--assessment, --bulk, --actions) are skipped, and so is a check that cannot
+be judged because a more basic one failed ("cannot check: … (see <check>)").
+Every flag can also be set as TTCONF_<FLAG>, e.g. TTCONF_BASE_URL; the
+command line wins.
 
-Exit status: 0 every check passed (or was skipped), 1 a check failed,
-2 checks could not run (partner unreachable, bad settings) and none failed.
+Exit status: 0 every MUST check passed (warnings and skips allowed),
+1 a MUST check failed (or a SHOULD check, with --strict), 2 the suite could
+not judge the partner (partner unreachable, the embedded mock failed, bad
+settings) and nothing failed.
 
 ttconformance capacity fires signed webhooks at a set rate and judges latency,
 losses and time-to-result against a budget (ttconformance capacity --help).
@@ -45,7 +53,7 @@ Flags:
 
 const usageTail = `
 Ginkgo's own flags work too, e.g. --ginkgo.label-filter, --ginkgo.focus,
---ginkgo.v (verbose), --ginkgo.no-color. Labels: %s, bulk; conformance, optional.
+--ginkgo.v (verbose), --ginkgo.no-color. Labels: %s, bulk; must, should.
 `
 
 // Run runs the suite as a program; args are the command line without the
@@ -60,6 +68,7 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	labelFilter := fs.String("label-filter", getenv(framework.EnvName("label-filter")), "run only the checks matching this Ginkgo label filter, e.g. 'config || webhook' or '!bulk'; env "+framework.EnvName("label-filter"))
 	focus := fs.String("focus", getenv(framework.EnvName("focus")), "run only the checks whose id or rule matches this regular expression, e.g. webhook/; env "+framework.EnvName("focus"))
 	skip := fs.String("skip", "", "skip the checks whose id or rule matches this regular expression")
+	ginkgoOutput := fs.Bool("ginkgo-output", false, "print Ginkgo's own output instead of the console report")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout, fs)
@@ -96,15 +105,34 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	}
 	gomega.RegisterFailHandler(Fail)
 	var t testingT
+	console := stdout
+	restore := func() {}
+	if !*ginkgoOutput && stdout == io.Writer(os.Stdout) {
+		// Ginkgo's reporter writes to the process's stdout: send it to
+		// the null device and print the console report on a copy.
+		if f, undo, err := silenceStdout(); err == nil {
+			console, restore = f, undo
+		}
+	}
+	if !*ginkgoOutput {
+		framework.SetConsole(console)
+	}
 	passed := RunSpecs(&t, framework.SuiteName, suiteConfig, reporterConfig)
 	res := framework.LastResults()
+	if res != nil && !*ginkgoOutput {
+		framework.ConsoleFinish(*res)
+	}
+	framework.SetConsole(nil)
+	restore()
 	if res == nil {
 		if passed {
 			return ExitPass
 		}
 		return ExitFail
 	}
-	fmt.Fprintln(stdout, res.Line())
+	if *ginkgoOutput {
+		fmt.Fprintln(stdout, res.Line())
+	}
 	return res.ExitCode()
 }
 
@@ -124,15 +152,22 @@ func printCatalogue(stdout, stderr io.Writer, suiteConfig types.SuiteConfig, rep
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tLABEL\tLEVEL\tNEEDS\tPROTOCOL\tRULE")
+	levels := map[string]int{}
 	for _, c := range checks {
 		needs := string(c.Needs)
 		if needs == "" {
 			needs = "-"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Label, c.Level, needs, c.Section, c.Rule)
+		levels[c.Level]++
 	}
 	tw.Flush()
-	fmt.Fprintf(stdout, "\n%d checks\n", len(checks))
+	fmt.Fprintf(stdout, "\n%d checks: %d MUST (a failure fails the run), %d SHOULD (a failure is a warning; fails the run with --strict)\n",
+		len(checks), levels[framework.LevelMust], levels[framework.LevelShould])
+	fmt.Fprintln(stdout, "\nWhy each level:")
+	for _, c := range checks {
+		fmt.Fprintf(stdout, "  %s %s: %s\n", c.Level, c.ID, c.Why)
+	}
 	return ExitPass
 }
 

@@ -12,6 +12,9 @@ var _ = BeforeSuite(func(ctx SpecContext) { framework.StartSuite(ctx) })
 
 var _ = AfterSuite(func(ctx SpecContext) { framework.StopSuite(ctx) })
 
+// The console report prints each check as it ends (ttconformance only).
+var _ = ReportAfterEach(func(report SpecReport) { framework.ConsoleSpec(report) })
+
 // The reports are written once, from the whole run (under ginkgo -p, by
 // the first process, with every process's checks).
 var _ = ReportAfterSuite("conformance reports", func(report Report) { framework.FinishReport(report) })

@@ -45,12 +45,25 @@ func (s *Server) ActivationForm(ctx context.Context, partnerID, companyUUID stri
 	if _, err := s.store.Company(ctx, companyUUID); err != nil {
 		return ActivationFormResult{}, errNotFound("there is no company %q", companyUUID)
 	}
-	return s.activationForm(ctx, p, companyUUID)
+	return s.activationForm(ctx, p, companyUUID, "")
+}
+
+// ShowActivationForm is ActivationForm for a form only being shown to a
+// person: a fetch is journaled with Purpose PurposeForm.
+func (s *Server) ShowActivationForm(ctx context.Context, partnerID, companyUUID string) (ActivationFormResult, error) {
+	p, err := s.store.Partner(ctx, partnerID)
+	if err != nil {
+		return ActivationFormResult{}, errNotFound("there is no partner %q", partnerID)
+	}
+	if _, err := s.store.Company(ctx, companyUUID); err != nil {
+		return ActivationFormResult{}, errNotFound("there is no company %q", companyUUID)
+	}
+	return s.activationForm(ctx, p, companyUUID, store.PurposeForm)
 }
 
 // activationForm is ActivationForm for a company that may not be stored
 // yet (an activation in a new company).
-func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUID string) (ActivationFormResult, error) {
+func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUID, purpose string) (ActivationFormResult, error) {
 	switch {
 	case isDynamic(p):
 		// Before the first activation there is no provider key to send; a
@@ -79,7 +92,7 @@ func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUI
 				reason = "a valid activation config with " + countOf(len(form.Fields), "field", "fields")
 			}
 		}
-		d := s.journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: companyUUID})
+		d := s.journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: companyUUID, Purpose: purpose})
 		res.DeliveryID = d.ID
 		if verdict != store.VerdictOK {
 			return res, errPartner("GET /activation: %s (journal entry %d)", reason, d.ID)
@@ -160,7 +173,7 @@ func (s *Server) Activate(ctx context.Context, req ActivateRequest) (ActivateRes
 	if _, err := s.store.ActivationFor(ctx, p.ID, company.UUID); err == nil {
 		return res, errConflictf("partner %q is already activated in %s; deactivate it first", p.ID, company.Name)
 	}
-	formRes, err := s.activationForm(ctx, p, company.UUID)
+	formRes, err := s.activationForm(ctx, p, company.UUID, "")
 	if err != nil {
 		return res, err
 	}

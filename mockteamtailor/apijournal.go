@@ -21,6 +21,9 @@ type capture struct {
 
 func (c *capture) keep(p []byte) {
 	c.total += len(p)
+	if c.buf.Cap() == 0 && c.limit > 0 {
+		c.buf.Grow(min(len(p), c.limit)) // a response is mostly one write
+	}
 	if room := c.limit - c.buf.Len(); room > 0 {
 		c.buf.Write(p[:min(room, len(p))])
 	}

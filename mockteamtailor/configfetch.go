@@ -36,6 +36,9 @@ type ConfigRequest struct {
 	// refetch fields make the mock fetch again with them as query
 	// parameters (PROTOCOL §3 Decision).
 	Picked map[string]string
+	// Purpose marks the journal entries of the fetch (Delivery.Purpose):
+	// PurposeForm when the form is only being shown.
+	Purpose string
 }
 
 // ConfigResult is the form a trigger is configured with.
@@ -106,7 +109,7 @@ func (s *Server) FetchConfig(ctx context.Context, req ConfigRequest) (ConfigResu
 			return res, errConflictf("%v", err)
 		}
 		form, verdict, reason := interpretConfig(x)
-		d := s.journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: req.CompanyUUID})
+		d := s.journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: req.CompanyUUID, Purpose: req.Purpose})
 		res.DeliveryIDs = append(res.DeliveryIDs, d.ID)
 		if verdict != store.VerdictOK {
 			return res, errPartner("GET /config: %s (journal entry %d)", reason, d.ID)

@@ -69,7 +69,7 @@ func ImportedCandidate(f fixtures.Imported) (protocol.Candidate, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(&c); err != nil {
-		return protocol.Candidate{}, fmt.Errorf("imported fixture %q: its candidate does not fit the protocol's types (%v); \"trigger --fixture %s\" and \"replay\" send it whole", f.Name, err, f.Name)
+		return protocol.Candidate{}, fmt.Errorf("imported fixture %q: its candidate does not fit the protocol's types (%s); \"trigger --fixture %s\" and \"replay\" send it whole", f.Name, protocol.JSONProblem(err), f.Name)
 	}
 	if c.ID <= 0 {
 		c.ID = 1 // the store assigns its own id

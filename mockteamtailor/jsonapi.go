@@ -74,8 +74,9 @@ var mediaTypeValue = []string{protocol.MediaType}
 // pooledEncoder is a response buffer with its encoder, reused across
 // requests so a response costs no buffer growth.
 type pooledEncoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
+	buf     bytes.Buffer
+	enc     *json.Encoder
+	scratch []byte // for encoders that append
 }
 
 var encoderPool = sync.Pool{New: func() any {
@@ -86,7 +87,7 @@ var encoderPool = sync.Pool{New: func() any {
 }}
 
 func (e *pooledEncoder) release() {
-	if e.buf.Cap() > 64<<10 {
+	if e.buf.Cap() > 64<<10 || cap(e.scratch) > 64<<10 {
 		return // a large list response: let it go rather than pin it
 	}
 	e.buf.Reset()
@@ -132,7 +133,7 @@ func decodeResource(r *http.Request, maxBytes int64, wantType string) (protocol.
 	if err := protocol.CheckMediaType(r.Header.Get("Content-Type")); err != nil {
 		return protocol.Resource{}, err
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBytes))
+	body, err := readBody(r, maxBytes)
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
@@ -142,6 +143,30 @@ func decodeResource(r *http.Request, maxBytes int64, wantType string) (protocol.
 		return protocol.Resource{}, errBadRequest("the request body could not be read: %v", err)
 	}
 	return protocol.DecodeResource(body, wantType)
+}
+
+// readBody reads the request body up to maxBytes (a longer one is a
+// *http.MaxBytesError), in one allocation when the length is announced.
+func readBody(r *http.Request, maxBytes int64) ([]byte, error) {
+	body := http.MaxBytesReader(nil, r.Body, maxBytes)
+	if n := r.ContentLength; n >= 0 && n <= maxBytes {
+		buf := make([]byte, 0, n+1) // +1: reading EOF needs no growth
+		for {
+			m, err := body.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+m]
+			if err == io.EOF {
+				return buf, nil
+			}
+			if err != nil {
+				return buf, err
+			}
+			if len(buf) == cap(buf) {
+				rest, err := io.ReadAll(body) // more than announced
+				return append(buf, rest...), err
+			}
+		}
+	}
+	return io.ReadAll(body)
 }
 
 // parsePage reads page[number] and page[size] (PROTOCOL §2.3: default

@@ -14,6 +14,9 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
+// apiVersionValue is shared by every response: net/http only reads it.
+var apiVersionValue = []string{APIVersion}
+
 type contextKey int
 
 const partnerKey contextKey = iota + 1
@@ -37,6 +40,9 @@ func (s *Server) partnerAPI(next http.Handler) http.Handler {
 		start, began := s.clock(), time.Now()
 		var reqBody capture
 		reqBody.limit = s.cfg.JournalBodyLimit
+		if n := r.ContentLength; n > 0 {
+			reqBody.buf.Grow(int(min(n, int64(reqBody.limit))))
+		}
 		if r.Body != nil {
 			r.Body = teeBody{ReadCloser: r.Body, c: &reqBody}
 		}
@@ -58,9 +64,12 @@ func (s *Server) partnerAPI(next http.Handler) http.Handler {
 		}
 		q := s.limiter.take(bucket, s.clock())
 		h := w.Header()
-		h.Set("X-Rate-Limit-Limit", strconv.Itoa(q.limit))
-		h.Set("X-Rate-Limit-Remaining", strconv.Itoa(q.remaining))
-		h.Set("X-Rate-Limit-Reset", strconv.Itoa(q.reset))
+		// One backing array for the three headers (Teamtailor's names are
+		// already in canonical form).
+		rl := []string{strconv.Itoa(q.limit), strconv.Itoa(q.remaining), strconv.Itoa(q.reset)}
+		h["X-Rate-Limit-Limit"] = rl[0:1:1]
+		h["X-Rate-Limit-Remaining"] = rl[1:2:2]
+		h["X-Rate-Limit-Reset"] = rl[2:3:3]
 		if authErr != nil {
 			writeError(w, r, s.logger, authErr)
 			return
@@ -82,7 +91,7 @@ func (s *Server) partnerAPI(next http.Handler) http.Handler {
 			writeError(w, r, s.logger, errNotAcceptable("X-Api-Version %q is not supported; this API supports X-Api-Version: %s", v, APIVersion))
 			return
 		}
-		h.Set("X-Api-Version", APIVersion)
+		h["X-Api-Version"] = apiVersionValue
 		next.ServeHTTP(w, r.WithContext(withPartner(r.Context(), partner)))
 	})
 }

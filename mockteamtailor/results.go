@@ -85,7 +85,7 @@ func (s *Server) handleResultGet() http.Handler {
 			writeError(w, r, s.logger, err)
 			return
 		}
-		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: s.resultResource(res)})
+		s.writeResultDocument(w, r, http.StatusOK, res)
 	})
 }
 
@@ -119,7 +119,7 @@ func (s *Server) handleResultCreate() http.Handler {
 			return
 		}
 		w.Header().Set("Location", s.ResultURL(res.ID))
-		writeJSONAPI(w, r, s.logger, http.StatusCreated, dataDocument{Data: s.resultResource(res)})
+		s.writeResultDocument(w, r, http.StatusCreated, res)
 	})
 }
 
@@ -157,7 +157,7 @@ func (s *Server) handleResultUpdate() http.Handler {
 			writeError(w, r, s.logger, err)
 			return
 		}
-		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: s.resultResource(res)})
+		s.writeResultDocument(w, r, http.StatusOK, res)
 	})
 }
 

@@ -122,3 +122,10 @@ func (s *Server) handleAPIMethodNotAllowed() http.Handler {
 		writeError(w, r, s.logger, newError(http.StatusMethodNotAllowed, "Method not allowed", "%s is not allowed on %s", r.Method, r.URL.Path))
 	})
 }
+
+// PartnerFacingPath reports whether path is one a partner calls: the
+// Partner API (PROTOCOL §2) or a file URL of a webhook (§1.1). The
+// conformance suite's embedded mock serves only these.
+func PartnerFacingPath(path string) bool {
+	return strings.HasPrefix(path, "/partner/") || strings.HasPrefix(path, "/files/")
+}

@@ -34,7 +34,8 @@ const usage = `Usage: examplepartner [flags]
 
 A small Teamtailor partner integration: GET /config, GET /activation[/validate],
 POST /webhook, POST /actions/resend, GET /healthz. It checks the provider key (a
-UUID, or a JWT signed with the API key) and Teamtailor-Signature (5-minute window),
+JWT signed with the API key, or a UUID listed by --teamtailor-url's
+partner-activations) and Teamtailor-Signature (5-minute window),
 answers webhooks at once with a pending result, then after --result-delay PATCHes
 a completed result (score, details, attachment) to the webhook's update-url.
 Activating with the API token "reject-me" is refused. Each flag can also be set
@@ -50,6 +51,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	listen := fs.String("listen", "127.0.0.1:3000", "address to listen on (host:port; port 0 picks a free one)")
 	apiKey := fs.String("api-key", "", "partner API key, the same as mockteamtailor's --api-key (required)")
 	secret := fs.String("webhook-secret", "", "webhook secret, the same as mockteamtailor's --webhook-secret (required)")
+	teamtailor := fs.String("teamtailor-url", "http://127.0.0.1:8080", "where Teamtailor (the mock) is: UUID provider keys are checked against its\nGET /partner/v1/partner-activations; empty accepts any UUID")
 	delay := fs.Duration("result-delay", 2*time.Second, "wait before posting a result, as if the candidate took the test;\nbelow a second the result may reach Teamtailor before it has applied the webhook answer")
 	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
 	switch err := fs.Parse(args); {
@@ -87,7 +89,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	logger := slog.New(handler)
-	partner, err := examplepartner.New(examplepartner.Config{APIKey: *apiKey, WebhookSecret: *secret, Logger: logger, ResultDelay: *delay})
+	partner, err := examplepartner.New(examplepartner.Config{APIKey: *apiKey, WebhookSecret: *secret, Logger: logger, ResultDelay: *delay, TeamtailorURL: *teamtailor})
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,10 @@ func TestActivateRefused(t *testing.T) {
 	if acts, _ := e.client.Activations(ctx, "1"); len(acts) != 1 {
 		t.Errorf("refused activations were stored: %+v", acts)
 	}
+	// Validate, then act: a failed activation leaves no company behind.
+	if cs, err := e.client.Companies(ctx); err != nil || len(cs) != 1 {
+		t.Errorf("after two failed activations the mock has %d companies (%v), want only the sandbox", len(cs), err)
+	}
 
 	e.refuse.Store(false)
 	stdout, _ = e.mustCLI(t, "activate", "--field", "api_key=right")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -56,5 +57,24 @@ func TestResetIsStartAgain(t *testing.T) {
 	_, body := mustCall(t, http.MethodGet, base+"/mock/v1/deliveries", "", "", http.StatusOK)
 	if strings.Contains(string(body), "localhost:3000") {
 		t.Errorf("the journal kept entries from before the reset:\n%s", body)
+	}
+}
+
+// With --state, a reset is a change like any other: after a restart the
+// mock is still at its start state, without what the reset dropped.
+func TestResetWithStateSurvivesRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	r := startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0", "--seed", "1", "--state", path)
+	_, jobs := mustCall(t, http.MethodGet, r.URL+"/mock/v1/jobs", "", "", http.StatusOK)
+	id := createResult(t, r.URL, r.APIKey, "completed", 1, "dropped by the reset")
+	mustCall(t, http.MethodPost, r.URL+"/mock/v1/reset", "", "", http.StatusOK)
+	if err := r.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	r = startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0", "--seed", "1", "--state", path)
+	mustCall(t, http.MethodGet, r.URL+"/partner/v1/partner-results/"+id, r.APIKey, "", http.StatusNotFound)
+	_, again := mustCall(t, http.MethodGet, r.URL+"/mock/v1/jobs", "", "", http.StatusOK)
+	if diff := cmp.Diff(decodeJSON(t, jobs), decodeJSON(t, again)); diff != "" {
+		t.Errorf("jobs after reset and restart differ from the start (-start +after):\n%s", diff)
 	}
 }

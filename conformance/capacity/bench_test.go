@@ -71,7 +71,7 @@ func BenchmarkBuildSigned(b *testing.B) {
 	}
 	defer mock.Close(ctx)
 	client := framework.NewPartnerClient(&framework.Transcript{})
-	candidates := mock.CandidateFixtures()
+	candidates := capacity.LoadCandidates(mock)
 	data := map[string]string{"test": "algorithms", "threshold": "70"}
 	b.ReportAllocs()
 	b.ResetTimer()

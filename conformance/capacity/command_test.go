@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -145,4 +146,49 @@ func lookup(doc map[string]any, key string) (any, bool) {
 		}
 	}
 	return cur, true
+}
+
+// On a terminal the progress is one line rewritten in place.
+func TestProgressOnATerminal(t *testing.T) {
+	url := partner{}.serve(t)
+	settingsEnv := map[string]string{"TTCONF_ASSESSMENT": "true"}
+	var stdout, stderr bytes.Buffer
+	args := append(keys(url), "--rate", "20", "--duration", "1500ms", "--max-p99", "6s", "--min-rate-achieved", "0.5")
+	code := capacity.Main(context.Background(), args, func(k string) string { return settingsEnv[k] }, &stdout, &stderr, true)
+	out := stdout.String()
+	if code != capacity.ExitPass {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr.String())
+	}
+	if !strings.Contains(out, "\r\x1b[K") || !strings.Contains(out, "in flight") || !strings.Contains(out, "results back") {
+		t.Errorf("no progress line rewritten in place:\n%q", out)
+	}
+}
+
+// An interrupted run reports what it measured with the verdict error and
+// exit status 2.
+func TestInterruptedRunExit2(t *testing.T) {
+	url := partner{}.serve(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(time.Second, cancel)
+	report := filepath.Join(t.TempDir(), "capacity.json")
+	var stdout, stderr bytes.Buffer
+	args := append(keys(url), "--rate", "20", "--duration", "60s", "--json-report", report)
+	began := time.Now()
+	code := capacity.Main(ctx, args, func(string) string { return "" }, &stdout, &stderr, false)
+	if code != capacity.ExitError {
+		t.Fatalf("exit %d, want 2\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if time.Since(began) > 30*time.Second {
+		t.Errorf("the run went on for %s after the interrupt", time.Since(began))
+	}
+	raw, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	validateReport(t, raw)
+	var doc map[string]any
+	json.Unmarshal(raw, &doc)
+	if sent, _ := lookup(doc, "webhooks.sent"); doc["verdict"] != "error" || !strings.Contains(fmt.Sprint(doc["error"]), "interrupted") || sent.(float64) < 1 {
+		t.Errorf("verdict %v, error %v, sent %v; want error, interrupted, the webhooks sent so far", doc["verdict"], doc["error"], sent)
+	}
 }

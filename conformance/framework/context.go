@@ -63,6 +63,8 @@ type Settings struct {
 	Fixtures string
 	// imported are the fixtures of Fixtures, read by AfterReadingAllFlags.
 	imported []fixtures.Imported
+	// Strict makes warnings (failed SHOULD checks) fail the run.
+	Strict bool
 
 	// Reports to write besides the console output.
 	JUnitReport string
@@ -164,6 +166,7 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	boolean(&c.Bulk, "bulk", "the partner allows bulk mode: run the bulk checks (config without job, bulk webhook)")
 	boolean(&c.Actions, "actions", "the partner's results declare actions: run the actions checks")
 	str(&c.Fixtures, "fixtures", "", "folder of imported fixtures (mockteamtailor fixtures import): webhook/edge-case-candidates also sends each of them, named in its verdict")
+	boolean(&c.Strict, "strict", "fail the run (exit 1) on warnings too: failed SHOULD checks (replay window, 401 without a provider key, ...)")
 	str(&c.JUnitReport, "junit-report", "", "write a JUnit XML report to this file (its folder is created)")
 	str(&c.JSONReport, "json-report", "", "write the results document (report.schema.json) to this file")
 	str(&c.HTMLReport, "html-report", "", "write an HTML report with every request and response, secrets redacted, to this file")

@@ -42,7 +42,13 @@ type Exchange struct {
 	// Unreachable is set when the partner could not be reached at all
 	// (connection refused, DNS, TLS): the suite could not run the check.
 	Unreachable bool `json:"unreachable,omitempty"`
+	// NotSent is set when the suite did not send the call because the
+	// endpoint had hung twice already.
+	NotSent bool `json:"-"`
 }
+
+// TimedOut reports a call that got no complete answer in time.
+func (x *Exchange) TimedOut() bool { return strings.Contains(x.Error, "timeout: ") }
 
 // Answered reports whether a complete response came back.
 func (x *Exchange) Answered() bool { return x.Error == "" && x.Status != 0 }
@@ -68,7 +74,7 @@ func (x *Exchange) Describe() string {
 	fmt.Fprintf(&b, "%s:\n    %s %s\n", who, x.Method, x.URL)
 	for _, name := range keyHeaders {
 		for _, v := range x.RequestHeader.Values(name) {
-			fmt.Fprintf(&b, "    %s: %s\n", name, maskHeader(name, v))
+			fmt.Fprintf(&b, "    %s: %s\n", name, capHeader(maskHeader(name, v)))
 		}
 	}
 	if x.RequestBody != "" {
@@ -83,13 +89,22 @@ func (x *Exchange) Describe() string {
 		fmt.Fprintf(&b, "%s: nothing after %s: %s\n", who, round(x.Elapsed), x.Error)
 	default:
 		fmt.Fprintf(&b, "%s: %d %s after %s\n", who, x.Status, http.StatusText(x.Status), round(x.Elapsed))
+		shown, cut := 0, 0
 		for _, name := range slices.Sorted(maps.Keys(x.ResponseHeader)) {
 			if skipResponseHeader(name) {
 				continue
 			}
 			for _, v := range x.ResponseHeader[name] {
-				fmt.Fprintf(&b, "    %s: %s\n", name, v)
+				if shown >= maxHeaderLines {
+					cut += len(name) + len(v) + 4
+					continue
+				}
+				shown++
+				fmt.Fprintf(&b, "    %s: %s\n", capLine(name, headerValueLimit), capHeader(v))
 			}
+		}
+		if cut > 0 {
+			fmt.Fprintf(&b, "    … (%d more header bytes not shown)\n", cut)
 		}
 		body := x.ResponseBody
 		if body == "" {
@@ -101,6 +116,20 @@ func (x *Exchange) Describe() string {
 		}
 	}
 	return b.String()
+}
+
+// maxHeaderLines and headerValueLimit cap the response headers failure
+// messages quote.
+const (
+	maxHeaderLines   = 20
+	headerValueLimit = 200
+)
+
+func capHeader(v string) string {
+	if len(v) <= headerValueLimit {
+		return v
+	}
+	return capLine(v, headerValueLimit) + fmt.Sprintf(" (%d bytes in all)", len(v))
 }
 
 func skipResponseHeader(name string) bool {

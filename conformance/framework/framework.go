@@ -1,6 +1,6 @@
 // Package framework is what the conformance specs are written with: the
-// settings (TestContext), the label vocabulary and ConformanceIt /
-// OptionalIt, the embedded mock, the client that plays Teamtailor towards
+// settings (TestContext), the label vocabulary and MustIt /
+// ShouldIt, the embedded mock, the client that plays Teamtailor towards
 // the partner, the judges of documents, failure messages, and the reports.
 // It plays Teamtailor with the mockteamtailor library's own event
 // building, signing and key code.
@@ -51,7 +51,9 @@ func New(area string) *Framework {
 func (f *Framework) Include(xs ...Exchange) {
 	for i := range xs {
 		x := xs[i]
-		f.transcript.Add(&x)
+		if !f.transcript.has(x) {
+			f.transcript.Add(&x)
+		}
 	}
 }
 
@@ -106,6 +108,14 @@ func FailUnreachable(x *Exchange) {
 		Explain(x, "start the partner, or give the --base-url it is reachable at from where the suite runs (now %s)", TestContext.BaseURL)()))
 }
 
+// FailMock ends the check with the outcome "error": the embedded mock
+// itself failed, which says nothing about the partner.
+func FailMock(format string, args ...any) {
+	ginkgo.GinkgoHelper()
+	ginkgo.AddReportEntry(entryOutcome, "error", ginkgo.ReportEntryVisibilityNever)
+	ginkgo.Fail("The suite's embedded mock failed, not the partner: " + fmt.Sprintf(format, args...))
+}
+
 // Depends skips the check when something it builds on is missing, naming
 // the check that reports it, so one defect fails one check.
 func Depends(ok bool, format string, args ...any) {
@@ -137,7 +147,7 @@ func ExplainPost(x, cause *Exchange, fix string, args ...any) func() string {
 			b.WriteString(x.Describe())
 		}
 		if fix != "" {
-			fmt.Fprintf(&b, "Fix: %s\n", fmt.Sprintf(fix, args...))
+			fmt.Fprintf(&b, "Fix: %s\n", fixFor(x, fmt.Sprintf(fix, args...)))
 		}
 		switch {
 		case x != nil && x.Direction == ToPartner:
@@ -148,6 +158,33 @@ func ExplainPost(x, cause *Exchange, fix string, args ...any) func() string {
 		}
 		return b.String()
 	}
+}
+
+// fixFor returns the fix for what was observed on x: a check's own fix
+// speaks of its rule, but a call that hung, hit nothing, was redirected or
+// was refused for its credentials has another cause, and a timeout never
+// gets a parsing hint.
+func fixFor(x *Exchange, fix string) string {
+	if x == nil || x.Direction != ToPartner {
+		return fix
+	}
+	u := pathOf(x.URL)
+	switch {
+	case x.TimedOut():
+		return fmt.Sprintf("the partner gave no complete answer to %s %s within %s: make the handler end its response on every path and answer at once; do slow work after answering", x.Method, u, TestContext.Timeout)
+	case !x.Answered() && x.Error != "":
+		return fmt.Sprintf("the connection failed (%s): make the partner answer %s %s with a complete HTTP response", x.Error, x.Method, u)
+	case x.Status >= 300 && x.Status < 400:
+		return fmt.Sprintf("the partner redirected to %q; Teamtailor does not follow redirects: give --base-url the final URL", x.ResponseHeader.Get("Location"))
+	case x.Status == http.StatusNotFound:
+		return fmt.Sprintf("nothing answers %s %s: check --base-url and the partner's path prefix", x.Method, u)
+	case (x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden) && x.RequestHeader.Get("Authorization") == "Bearer "+TestContext.ProviderKey:
+		if x.RequestHeader.Get("Teamtailor-Signature") != "" && x.Method == http.MethodPost {
+			return "the partner refused a correctly signed webhook carrying the suite's provider key: it must verify signatures with the webhook secret given to the suite (--webhook-secret) and accept the provider key that /config accepts"
+		}
+		return "the partner refused the suite's provider key: point a partner that looks keys up at the embedded mock's Partner API (see the start of the run), or pass the key it knows with --provider-key; " + fix
+	}
+	return fix
 }
 
 // ConfigQuery is the query of GET /config for a trigger on the sandbox's
@@ -173,8 +210,23 @@ func (m *Mock) ConfigStep(bulk bool) string {
 
 // GetConfig calls GET /config for a trigger on a job stage, or without
 // job, stage and user in bulk mode (PROTOCOL §1, §5).
+//
+// The calls the preflight made are reused: each config is fetched once per
+// run.
 func (f *Framework) GetConfig(ctx context.Context, bulk bool) *Exchange {
 	ginkgo.GinkgoHelper()
+	b := TheBasics()
+	x := b.Config
+	if bulk {
+		x = b.BulkConfig
+	}
+	if x != nil {
+		f.Include(*x)
+		if x.Unreachable {
+			FailUnreachable(x)
+		}
+		return x
+	}
 	call := Call{Step: f.Mock.ConfigStep(false), Method: "GET", Path: "config", Query: f.Mock.ConfigQuery()}
 	if bulk {
 		call.Step, call.Query = f.Mock.ConfigStep(true), nil
@@ -202,7 +254,7 @@ func (f *Framework) NewWebhook(ctx context.Context, candidate string, bulk bool)
 	data, _ := f.FormValues(ctx, bulk)
 	w, err := f.Mock.PrepareWebhook(ctx, candidate, bulk, data)
 	if err != nil {
-		ginkgo.Fail("the embedded mock could not build a webhook: " + err.Error())
+		FailMock("could not build a webhook: %v", err)
 	}
 	return w
 }

@@ -28,7 +28,7 @@ h1{font-size:1.4em} h2{font-size:1.1em;margin:0}
 details.check{border:1px solid #ddd;border-radius:6px;margin:.5em 0;padding:.4em .8em}
 details.check>summary{cursor:pointer;list-style:none}
 .badge{display:inline-block;min-width:4.5em;text-align:center;border-radius:4px;padding:0 .4em;margin-right:.6em;font-weight:600;color:#fff}
-.pass{background:#2e7d32}.fail{background:#c62828}.error{background:#ef6c00}.skipped{background:#757575}
+.pass{background:#2e7d32}.fail{background:#c62828}.error{background:#ef6c00}.skipped{background:#757575}.warning{background:#f9a825}
 .rule{color:#444} .meta{color:#777;font-size:.9em}
 pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font-size:12.5px}
 .x{border-left:3px solid #90caf9;margin:.6em 0;padding-left:.8em}
@@ -37,10 +37,17 @@ pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-br
 <p>Partner <code>{{.BaseURL}}</code>, started {{.StartedAt.Format "2006-01-02 15:04:05 MST"}}, {{.DurationMS}} ms. Secrets (API key, webhook secret, provider keys, tokens) are redacted.</p>
 <p class="summary"><span class="badge pass">{{.Summary.Passed}}</span>passed
 <span class="badge fail">{{.Summary.Failed}}</span>failed
+<span class="badge warning">{{.Summary.Warnings}}</span>warnings (SHOULD{{if .Strict}}; --strict: they fail the run{{end}})
 <span class="badge error">{{.Summary.Errors}}</span>errors
 <span class="badge skipped">{{.Summary.Skipped}}</span>skipped ({{.Summary.SkippedByCapability}} by capability)</p>
+{{if .Setup}}<pre>{{.Setup.Message}}</pre>{{end}}
+{{range .MockFailures}}<pre>the suite's embedded mock failed: {{.}}</pre>{{end}}
+{{range .Causes}}<div class="x"><h2>Root cause: {{.Title}}</h2><pre>Evidence: {{.Evidence}}
+Fix: {{.Fix}}
+Explains: {{range $i, $c := .Checks}}{{if $i}}, {{end}}{{$c}}{{end}}</pre></div>
+{{end}}
 {{range .Checks}}
-<details class="check"{{if or (eq .Outcome "fail") (eq .Outcome "error")}} open{{end}}>
+<details class="check"{{if or (eq .Outcome "fail") (eq .Outcome "error") (eq .Outcome "warning")}} open{{end}}>
 <summary><span class="badge {{.Outcome}}">{{.Outcome}}</span><strong>{{.ID}}</strong>
 <span class="meta">[{{.Label}}, {{.Level}}] PROTOCOL {{.Section}} · {{.DurationMS}} ms · {{len .Exchanges}} exchanges</span>
 <div class="rule">{{.Rule}}</div></summary>

@@ -14,14 +14,13 @@ import (
 
 // The label vocabulary. It is closed: every label a spec carries is one of
 // these, added here and nowhere else. Area labels go on the top-level
-// Describe of each spec file; ConformanceIt and OptionalIt add the level
-// label, and the bulk label to checks that need bulk mode.
+// Describe of each spec file; MustIt and ShouldIt add the level label,
+// and the bulk label to checks that need bulk mode.
 var (
-	// LabelConformance marks a MUST of PROTOCOL.md.
-	LabelConformance = ginkgo.Label("conformance")
-	// LabelOptional marks a check of something the protocol leaves to the
-	// partner (signature verification, PROTOCOL §1.2).
-	LabelOptional = ginkgo.Label("optional")
+	// LabelMust marks a check of a MUST: a failure fails the run.
+	LabelMust = ginkgo.Label("must")
+	// LabelShould marks a check of a SHOULD: a failure is a warning.
+	LabelShould = ginkgo.Label("should")
 
 	LabelConfig     = ginkgo.Label("config")     // GET /config (§3)
 	LabelActivation = ginkgo.Label("activation") // activation config and validateEndpoint (§1.3, §4)
@@ -42,10 +41,14 @@ var areaCapability = map[string]Capability{
 	"actions":   CapActions,
 }
 
-// Levels of checks.
+// Requirement levels of checks. Which checks apply is a separate matter:
+// the capability flags decide that (Needs).
 const (
-	LevelConformance = "conformance"
-	LevelOptional    = "optional"
+	// LevelMust: the protocol requires it; a failure fails the run.
+	LevelMust = "MUST"
+	// LevelShould: the protocol recommends it or leaves it to the partner;
+	// a failure is a warning, which fails the run only with --strict.
+	LevelShould = "SHOULD"
 )
 
 // Check is one entry of the catalogue: a leaf spec and the rule it
@@ -56,11 +59,15 @@ type Check struct {
 	ID string `json:"id"`
 	// Label is the area label.
 	Label string `json:"label"`
-	// Level is conformance (a MUST) or optional.
+	// Level is MUST (a failure fails the run) or SHOULD (a failure is a
+	// warning).
 	Level string `json:"level"`
+	// Why is the reasoning behind the level, from PROTOCOL.md and the
+	// docs' wording.
+	Why string `json:"why"`
 	// Section names the PROTOCOL.md sections, e.g. "§1.2".
 	Section string `json:"section"`
-	// Rule is the MUST sentence the check enforces.
+	// Rule is the MUST or SHOULD sentence the check enforces.
 	Rule string `json:"rule"`
 	// Needs is the capability the check needs, "" for none.
 	Needs Capability `json:"needs,omitempty"`
@@ -80,28 +87,28 @@ var (
 
 var idPattern = regexp.MustCompile(`^[a-z]+/[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// ConformanceIt declares a check of a MUST of PROTOCOL.md: an It whose
-// text is "<id>: <rule>", labelled conformance, recorded in the catalogue.
-// Extra arguments are a Capability the check needs beyond its area's (only
-// CapBulk) and Ginkgo decorators. It is, with OptionalIt, the only way to
-// declare a leaf spec.
-func ConformanceIt(id, section, rule string, body func(ginkgo.SpecContext), args ...any) bool {
-	return declare(LevelConformance, id, section, rule, body, args)
+// MustIt declares a check of a MUST of PROTOCOL.md: an It whose text is
+// "<id>: <rule>", labelled must, recorded in the catalogue with why, the
+// reasoning behind its level. Extra arguments are a Capability the check
+// needs beyond its area's (only CapBulk) and Ginkgo decorators. It is,
+// with ShouldIt, the only way to declare a leaf spec.
+func MustIt(id, section, rule, why string, body func(ginkgo.SpecContext), args ...any) bool {
+	return declare(LevelMust, id, section, rule, why, body, args)
 }
 
-// OptionalIt declares a check of something the protocol leaves optional
-// (e.g. signature verification), labelled optional.
-func OptionalIt(id, section, rule string, body func(ginkgo.SpecContext), args ...any) bool {
-	return declare(LevelOptional, id, section, rule, body, args)
+// ShouldIt declares a check of a SHOULD (something the docs recommend or
+// allow, e.g. a replay window): its failure is a warning.
+func ShouldIt(id, section, rule, why string, body func(ginkgo.SpecContext), args ...any) bool {
+	return declare(LevelShould, id, section, rule, why, body, args)
 }
 
 // declare records the check and registers its It. Mistakes in a
 // declaration are programmer errors and panic while the tree is built.
-func declare(level, id, section, rule string, body func(ginkgo.SpecContext), args []any) bool {
+func declare(level, id, section, rule, why string, body func(ginkgo.SpecContext), args []any) bool {
 	area, _, _ := strings.Cut(id, "/")
-	c := Check{ID: id, Label: area, Level: level, Section: section, Rule: rule, Needs: areaCapability[area]}
+	c := Check{ID: id, Label: area, Level: level, Why: why, Section: section, Rule: rule, Needs: areaCapability[area]}
 	// Offset(2): failures point at the spec file, not at this function.
-	decorators := []any{ginkgo.Label(level), ginkgo.Offset(2)}
+	decorators := []any{ginkgo.Label(strings.ToLower(level)), ginkgo.Offset(2)}
 	for _, a := range args {
 		switch a := a.(type) {
 		case Capability:
@@ -111,7 +118,7 @@ func declare(level, id, section, rule string, body func(ginkgo.SpecContext), arg
 			c.Needs = a
 			decorators = append(decorators, LabelBulk)
 		case ginkgo.Labels:
-			panic(fmt.Sprintf("framework: check %s: labels come from labels.go through the area Describe and ConformanceIt/OptionalIt", id))
+			panic(fmt.Sprintf("framework: check %s: labels come from labels.go through the area Describe and MustIt/ShouldIt", id))
 		default:
 			decorators = append(decorators, a)
 		}
@@ -121,8 +128,10 @@ func declare(level, id, section, rule string, body func(ginkgo.SpecContext), arg
 		panic(fmt.Sprintf("framework: check id %q must be <area>/<kebab-case-name>", id))
 	case !slices.Contains(Areas, area):
 		panic(fmt.Sprintf("framework: check %s: %q is not an area label (%s)", id, area, strings.Join(Areas, ", ")))
-	case !strings.Contains(rule, "MUST"):
-		panic(fmt.Sprintf("framework: check %s: the rule must be a MUST sentence", id))
+	case !strings.Contains(rule, level):
+		panic(fmt.Sprintf("framework: check %s: the rule of a %s check must be a %s sentence", id, level, level))
+	case strings.TrimSpace(why) == "":
+		panic(fmt.Sprintf("framework: check %s: say why it is a %s (the catalogue shows it)", id, level))
 	case !strings.HasPrefix(section, "§"):
 		panic(fmt.Sprintf("framework: check %s: the section must cite PROTOCOL.md, e.g. §3", id))
 	}
@@ -188,7 +197,7 @@ func CurrentCheck() (Check, bool) {
 }
 
 // CheckCatalogue reports a catalogue that drifted from the spec tree: a
-// leaf spec declared without ConformanceIt or OptionalIt, or a check with
+// leaf spec declared without MustIt or ShouldIt, or a check with
 // no spec.
 func CheckCatalogue(report types.Report, checks []Check) error {
 	var problems []error
@@ -199,7 +208,7 @@ func CheckCatalogue(report types.Report, checks []Check) error {
 		}
 		c, ok := checkByText(s.LeafNodeText)
 		if !ok {
-			problems = append(problems, fmt.Errorf("the spec %q was not declared with ConformanceIt or OptionalIt", s.FullText()))
+			problems = append(problems, fmt.Errorf("the spec %q was not declared with MustIt or ShouldIt", s.FullText()))
 			continue
 		}
 		seen[c.ID] = true

@@ -3,6 +3,7 @@ package framework
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -53,7 +54,11 @@ func StartMock(ctx context.Context) (*Mock, error) {
 		ln.Close()
 		return nil, err
 	}
-	go m.hs.Serve(ln)
+	go func() {
+		if err := m.hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.inbox.failed(fmt.Sprintf("stopped serving: %v", err))
+		}
+	}()
 	return m, nil
 }
 
@@ -102,8 +107,27 @@ func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
 	if err := m.locate(ctx); err != nil {
 		return nil, fmt.Errorf("embedded mock: %w", err)
 	}
-	m.hs = &http.Server{Handler: m.inbox.wrap(srv), ReadHeaderTimeout: 10 * time.Second}
+	// The Host allow-list comes first, as on every route of the mock; then
+	// only the partner-facing routes are served.
+	guarded := mockteamtailor.HostGuard(mockteamtailor.NewHostPolicy(cfg.PublicURL, cfg.AllowedHosts), partnerFacing(srv))
+	m.hs = &http.Server{Handler: m.inbox.wrap(guarded), ReadHeaderTimeout: 10 * time.Second}
 	return m, nil
+}
+
+// partnerFacing serves what a partner calls, the Partner API and the file
+// URLs of webhooks, and nothing else: the control API (keys, reset) and
+// the web UI of a standalone mock are not part of a run, so a partner or
+// anyone on the network cannot read the run's keys or reset its state.
+func partnerFacing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if mockteamtailor.PartnerFacingPath(r.URL.Path) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprintf(w, "404: the conformance suite's embedded mock serves only the Partner API (/partner/v1/…) and file URLs (/files/…), not %s\n", r.URL.Path)
+	})
 }
 
 // locate finds the sandbox's first job, stage and user, and the candidate
@@ -151,6 +175,27 @@ func (m *Mock) Close(ctx context.Context) error {
 	return m.Server.Close(ctx)
 }
 
+// Ping checks that the mock answers on its listener, as the partner
+// will call it: a request for a file that does not exist must get the
+// mock's 404.
+func (m *Mock) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+m.ln.Addr().String()+"/files/ttconformance-ping", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", req.URL, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode >= 500 {
+		return fmt.Errorf("GET %s answered %d", req.URL, resp.StatusCode)
+	}
+	return nil
+}
+
 // CandidateFixtures returns the names of the candidate fixtures, sorted.
 func (m *Mock) CandidateFixtures() []string {
 	return fixtures.Names(fixtures.KindCandidates)
@@ -193,9 +238,31 @@ func (m *Mock) PostsTo(resultID string) []Exchange { return m.inbox.to(resultID)
 // headers (401, 406, 415) has no body there; the suite needs the body of
 // every post to judge it.
 type Inbox struct {
-	mu       sync.Mutex // guards byResult and observe
+	mu       sync.Mutex // guards byResult, observe and failures
 	byResult map[string][]*Exchange
 	observe  PostObserver
+	// failures are the mock's own failures: 5xx answers to the partner,
+	// a listener that died. They make the run an error, never a partner
+	// failure.
+	failures []string
+}
+
+// maxMockFailures bounds the failures kept.
+const maxMockFailures = 10
+
+func (in *Inbox) failed(what string) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if len(in.failures) < maxMockFailures {
+		in.failures = append(in.failures, what)
+	}
+}
+
+// Failures returns what went wrong in the embedded mock itself.
+func (m *Mock) Failures() []string {
+	m.inbox.mu.Lock()
+	defer m.inbox.mu.Unlock()
+	return slices.Clone(m.inbox.failures)
 }
 
 // PostObserver is told of a Partner API request the partner made to the
@@ -224,6 +291,9 @@ func (in *Inbox) wrap(next http.Handler) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		rec := &recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
+		if rec.status >= 500 {
+			in.failed(fmt.Sprintf("answered %d to the partner's %s %s: %s", rec.status, r.Method, r.URL.Path, excerpt(rec.body.String())))
+		}
 		id, _ := strings.CutPrefix(r.URL.Path, "/partner/v1/partner-results/")
 		if id == r.URL.Path {
 			id = ""

@@ -40,6 +40,19 @@ func (t *Transcript) Add(x *Exchange) {
 	t.list = append(t.list, x)
 }
 
+// has reports whether t holds an exchange started at the same time for
+// the same request as x.
+func (t *Transcript) has(x Exchange) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, y := range t.list {
+		if y.Started.Equal(x.Started) && y.Method == x.Method && y.URL == x.URL {
+			return true
+		}
+	}
+	return false
+}
+
 // All returns copies of the exchanges, oldest first.
 func (t *Transcript) All() []Exchange {
 	t.mu.Lock()
@@ -72,6 +85,9 @@ type Call struct {
 	// Signature is the Teamtailor-Signature value; "" sends none.
 	Signature string
 	Body      []byte
+	// Owner is the check a hang of this call is blamed on, for the
+	// skips it causes; "" means the running check.
+	Owner string
 }
 
 // PartnerClient plays Teamtailor towards BASE_URL. Every call is recorded
@@ -96,7 +112,8 @@ func NewPartnerClient(t *Transcript) *PartnerClient {
 		host:        mockteamtailor.DefaultConfig().StackHost(),
 		transcript:  t,
 		client: &http.Client{
-			Timeout: TestContext.Timeout,
+			Timeout:   TestContext.Timeout,
+			Transport: partnerTransport,
 			// Teamtailor does not follow redirects.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
@@ -106,22 +123,107 @@ func NewPartnerClient(t *Transcript) *PartnerClient {
 // Transcript returns the client's transcript.
 func (c *PartnerClient) Transcript() *Transcript { return c.transcript }
 
+// maxHeaderBytes bounds the response headers the suite reads: a partner
+// answering with megabytes of headers gets a failure, not the suite's
+// memory.
+const maxHeaderBytes = 64 << 10
+
+// partnerTransport is the transport of every call to the partner.
+var partnerTransport = func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxResponseHeaderBytes = maxHeaderBytes
+	return t
+}()
+
 // Do makes the call and records it. When the partner cannot be reached at
 // all it fails the check with the outcome "error": the suite could not
 // run it. A timeout is not such an error: it breaks the rule that the
-// partner answers in time, and is left to the check.
+// partner answers in time, and is left to the check. A call to an
+// endpoint that has hung twice is not sent: the check is skipped.
 func (c *PartnerClient) Do(ctx context.Context, call Call) *Exchange {
 	ginkgo.GinkgoHelper()
 	x := c.Send(ctx, call)
+	if x.NotSent {
+		ginkgo.Skip("cannot check: " + x.Error)
+	}
 	if x.Unreachable && !c.deferUnreachable {
 		FailUnreachable(x)
 	}
 	return x
 }
 
+// SendAll makes independent calls concurrently, at most limit at a time,
+// and returns their exchanges in the order of calls. It never fails the
+// check: the caller judges the exchanges.
+func (c *PartnerClient) SendAll(ctx context.Context, calls []Call, limit int) []*Exchange {
+	out := make([]*Exchange, len(calls))
+	sem := make(chan struct{}, max(limit, 1))
+	var wg sync.WaitGroup
+	for i, call := range calls {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			out[i] = c.Send(ctx, call)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// Concurrency is how many independent webhooks the suite sends at once:
+// enough to bound the run against a slow partner, few enough not to look
+// like a load test.
+const Concurrency = 4
+
+// hangs counts, per endpoint ("POST /webhook"), the calls that got no
+// answer in time, and names the check of the first: an endpoint that has
+// hung twice is sent nothing more.
+var hangs = struct {
+	sync.Mutex
+	count map[string]int
+	owner map[string]string
+}{count: map[string]int{}, owner: map[string]string{}}
+
+func endpointOf(call Call) string {
+	return call.Method + " /" + strings.TrimLeft(call.Path, "/")
+}
+
+// hungTwice says why an endpoint is sent nothing more, or "".
+func hungTwice(call Call) string {
+	hangs.Lock()
+	defer hangs.Unlock()
+	ep := endpointOf(call)
+	if hangs.count[ep] < 2 {
+		return ""
+	}
+	return fmt.Sprintf("%s gave no answer within %s twice, so the suite sends it nothing more (see %s)", ep, TestContext.Timeout, hangs.owner[ep])
+}
+
+func recordHang(call Call) {
+	owner := call.Owner
+	if owner == "" {
+		if c, ok := CurrentCheck(); ok {
+			owner = c.ID
+		}
+	}
+	hangs.Lock()
+	defer hangs.Unlock()
+	ep := endpointOf(call)
+	hangs.count[ep]++
+	if hangs.owner[ep] == "" {
+		hangs.owner[ep] = owner
+	}
+}
+
 // Send makes the call and records it, without failing the check.
 func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
 	x := &Exchange{Direction: ToPartner, Step: call.Step, Method: call.Method, URL: c.URL(call), Started: time.Now()}
+	if why := hungTwice(call); why != "" {
+		x.Error, x.NotSent = why, true
+		return x
+	}
 	c.transcript.Add(x)
 	if call.Body != nil {
 		x.RequestBody = string(call.Body)
@@ -138,6 +240,9 @@ func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
 		x.Elapsed = time.Since(began)
 		x.Error, x.Unreachable = describeTransportError(err, req.URL, TestContext.Timeout)
 		x.ElapsedMS = ms(x.Elapsed)
+		if x.TimedOut() {
+			recordHang(call)
+		}
 		return x
 	}
 	defer resp.Body.Close()
@@ -148,6 +253,9 @@ func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
 	if err != nil {
 		x.Error, _ = describeTransportError(err, req.URL, TestContext.Timeout)
 		x.Error = "the response body could not be read: " + x.Error
+		if x.TimedOut() {
+			recordHang(call)
+		}
 	}
 	return x
 }
@@ -216,7 +324,7 @@ func describeTransportError(err error, u *url.URL, timeout time.Duration) (strin
 		return fmt.Sprintf("unreachable: no route to %s", u.Host), true
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
 		return fmt.Sprintf("unreachable: TLS error, the certificate of %s is not trusted (%v)", u.Host, err), true
-	case errors.As(err, &recordErr):
+	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return fmt.Sprintf("unreachable: TLS error, %s did not answer TLS (is it plain http?)", u.Host), true
 	case errors.Is(err, context.Canceled):
 		return "cancelled: the suite stopped waiting (interrupted)", false

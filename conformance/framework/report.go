@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/reporters"
@@ -24,6 +25,9 @@ const (
 	OutcomePass    = "pass"
 	OutcomeFail    = "fail"
 	OutcomeSkipped = "skipped"
+	// OutcomeWarning: a SHOULD check failed. Shown and counted; it fails
+	// the run only with --strict.
+	OutcomeWarning = "warning"
 	// OutcomeError: the suite itself could not run the check (the partner
 	// was unreachable, or the suite could not start). Kept apart from fail.
 	OutcomeError = "error"
@@ -31,12 +35,32 @@ const (
 
 // Results is the results document (report.schema.json).
 type Results struct {
-	Suite      string        `json:"suite"`
-	BaseURL    string        `json:"baseUrl"`
-	StartedAt  time.Time     `json:"startedAt"`
-	DurationMS int64         `json:"durationMs"`
-	Summary    Summary       `json:"summary"`
-	Checks     []CheckResult `json:"checks"`
+	Suite      string    `json:"suite"`
+	BaseURL    string    `json:"baseUrl"`
+	StartedAt  time.Time `json:"startedAt"`
+	DurationMS int64     `json:"durationMs"`
+	// Strict is --strict: warnings fail the run.
+	Strict  bool    `json:"strict"`
+	Summary Summary `json:"summary"`
+	// Setup is set when no check could run: the partner could not be
+	// reached (preflight) or the embedded mock could not start.
+	Setup *SetupError `json:"setup,omitempty"`
+	// MockFailures are failures of the embedded mock itself during the
+	// run: the run is an error, whatever the partner did.
+	MockFailures []string `json:"mockFailures,omitempty"`
+	// Causes are the root causes detected in the failures, each with its
+	// evidence and its fix.
+	Causes []Cause       `json:"causes"`
+	Checks []CheckResult `json:"checks"`
+	// Reports are the report files written, besides the JSON report.
+	Reports []string `json:"-"`
+}
+
+// SetupError says why no check ran.
+type SetupError struct {
+	// What is "partner" (unreachable) or "mock" (the embedded mock).
+	What    string `json:"what"`
+	Message string `json:"message"`
 }
 
 // Summary counts the checks by outcome. Skipped counts every skipped
@@ -45,6 +69,7 @@ type Results struct {
 type Summary struct {
 	Passed              int `json:"passed"`
 	Failed              int `json:"failed"`
+	Warnings            int `json:"warnings"`
 	Errors              int `json:"errors"`
 	Skipped             int `json:"skipped"`
 	SkippedByCapability int `json:"skippedByCapability"`
@@ -59,11 +84,15 @@ type CheckResult struct {
 	Exchanges  []Exchange `json:"exchanges"`
 }
 
-// ExitCode is the process exit status for the results: 1 when a check
-// failed, 2 when checks could not run but none failed, 0 otherwise.
+// ExitCode is the process exit status for the results: 2 when no check
+// could run or the embedded mock failed; 1 when a MUST check failed (or,
+// with --strict, a SHOULD check); 2 when checks could not run but none
+// failed; 0 otherwise, warnings included.
 func (r Results) ExitCode() int {
 	switch {
-	case r.Summary.Failed > 0:
+	case r.Setup != nil, len(r.MockFailures) > 0:
+		return 2
+	case r.Summary.Failed > 0, r.Strict && r.Summary.Warnings > 0:
 		return 1
 	case r.Summary.Errors > 0:
 		return 2
@@ -71,7 +100,8 @@ func (r Results) ExitCode() int {
 	return 0
 }
 
-// Line is the one-line summary printed at the end of a run.
+// Line is the one-line summary printed at the end of a run, its verdict
+// that of the exit status.
 func (r Results) Line() string {
 	verdict := "PASS"
 	switch r.ExitCode() {
@@ -80,10 +110,23 @@ func (r Results) Line() string {
 	case 2:
 		verdict = "ERROR"
 	}
+	took := (time.Duration(r.DurationMS) * time.Millisecond).Round(100 * time.Millisecond)
+	switch {
+	case r.Setup != nil && r.Setup.What == "partner":
+		return fmt.Sprintf("ttconformance %s: the partner at %s cannot be reached; no check ran (%s)", verdict, r.BaseURL, took)
+	case r.Setup != nil:
+		return fmt.Sprintf("ttconformance %s: the suite's embedded mock failed; no check ran (%s)", verdict, took)
+	}
 	s := r.Summary
-	return fmt.Sprintf("ttconformance %s: %d passed, %d failed, %d errors, %d skipped by capability, %d skipped otherwise (%s)",
-		verdict, s.Passed, s.Failed, s.Errors, s.SkippedByCapability, s.Skipped-s.SkippedByCapability,
-		(time.Duration(r.DurationMS) * time.Millisecond).String())
+	line := fmt.Sprintf("ttconformance %s: %d passed, %d failed, %d warnings, %d errors, %d skipped (%d by capability, %d cannot check or not selected) in %s",
+		verdict, s.Passed, s.Failed, s.Warnings, s.Errors, s.Skipped, s.SkippedByCapability, s.Skipped-s.SkippedByCapability, took)
+	if len(r.MockFailures) > 0 {
+		line += "; the suite's embedded mock failed"
+	}
+	if r.Strict && s.Warnings > 0 {
+		line += "; --strict: warnings fail the run"
+	}
+	return line
 }
 
 var (
@@ -108,6 +151,11 @@ func FinishReport(report types.Report) {
 		return
 	}
 	res := BuildResults(report)
+	for _, p := range []string{TestContext.JSONReport, TestContext.JUnitReport, TestContext.HTMLReport} {
+		if p != "" {
+			res.Reports = append(res.Reports, p)
+		}
+	}
 	lastMu.Lock()
 	lastResults = &res
 	lastMu.Unlock()
@@ -136,11 +184,25 @@ func FinishReport(report types.Report) {
 // secret redacted.
 func BuildResults(report types.Report) Results {
 	red := NewRedactor(TestContext)
-	res := Results{Suite: SuiteName, BaseURL: TestContext.BaseURL, StartedAt: report.StartTime.UTC(), DurationMS: report.RunTime.Milliseconds(), Checks: []CheckResult{}}
+	res := Results{Suite: SuiteName, BaseURL: TestContext.BaseURL, StartedAt: report.StartTime.UTC(), DurationMS: report.RunTime.Milliseconds(),
+		Strict: TestContext.Strict, Checks: []CheckResult{}, Causes: []Cause{}}
 	var setupFailure string
 	for _, s := range report.SpecReports {
 		if s.LeafNodeType.Is(types.NodeTypeBeforeSuite|types.NodeTypeSynchronizedBeforeSuite) && s.State.Is(types.SpecStateFailureStates) {
 			setupFailure = s.Failure.Message
+		}
+	}
+	if setupFailure != "" {
+		what := "mock"
+		if sp := setupProblem.Load(); sp != nil {
+			what = sp.what
+		}
+		res.Setup = &SetupError{What: what, Message: red.String(setupFailure)}
+		setupFailure = "no check ran: " + map[string]string{"partner": "the partner cannot be reached (see the preflight)", "mock": "the suite's embedded mock failed (see the setup error)"}[what]
+	}
+	if mockOf != nil {
+		for _, f := range mockOf.Failures() {
+			res.MockFailures = append(res.MockFailures, red.String(f))
 		}
 	}
 	byID := map[string]CheckResult{}
@@ -150,41 +212,11 @@ func BuildResults(report types.Report) Results {
 		}
 		c, ok := checkByText(s.LeafNodeText)
 		if !ok {
-			c = Check{ID: s.LeafNodeText, Rule: s.LeafNodeText, Label: firstLabel(s.Labels()), Level: LevelConformance}
+			c = Check{ID: s.LeafNodeText, Rule: s.LeafNodeText, Label: firstLabel(s.Labels()), Level: LevelMust}
 		}
-		cr := CheckResult{Check: c, DurationMS: s.RunTime.Milliseconds(), Exchanges: []Exchange{}}
-		var notes []string
-		errorOutcome := false
-		for _, e := range s.ReportEntries {
-			switch e.Name {
-			case entryExchanges:
-				var xs []Exchange
-				if raw, err := json.Marshal(e.GetRawValue()); err == nil && json.Unmarshal(raw, &xs) == nil {
-					cr.Exchanges = append(cr.Exchanges, xs...)
-				}
-			case entryOutcome:
-				errorOutcome = e.Value.String() == OutcomeError || strings.Contains(e.Value.AsJSON, OutcomeError)
-			case entryNote:
-				notes = append(notes, e.Value.String())
-			}
-		}
-		switch {
-		case setupFailure != "":
-			cr.Outcome, cr.Reason = OutcomeError, "the suite could not start: "+setupFailure
-		case s.State == types.SpecStatePassed:
-			cr.Outcome, cr.Reason = OutcomePass, strings.Join(notes, "\n")
-		case s.State.Is(types.SpecStateSkipped | types.SpecStatePending):
-			cr.Outcome, cr.Reason = OutcomeSkipped, s.Failure.Message
-			if cr.Reason == "" {
-				cr.Reason = "not selected by the focus or label filters"
-			}
-		case errorOutcome:
-			cr.Outcome, cr.Reason = OutcomeError, s.Failure.Message
-		default:
-			cr.Outcome, cr.Reason = OutcomeFail, s.Failure.Message
-			if s.Failure.ForwardedPanic != "" {
-				cr.Reason += "\npanic: " + s.Failure.ForwardedPanic
-			}
+		cr := checkResultOf(s, c)
+		if setupFailure != "" {
+			cr.Outcome, cr.Reason = OutcomeError, setupFailure
 		}
 		cr.Reason = red.String(cr.Reason)
 		byID[c.ID] = cr
@@ -197,7 +229,7 @@ func BuildResults(report types.Report) Results {
 			delete(byID, c.ID)
 		case setupFailure != "":
 			// Ginkgo reports no spec when BeforeSuite failed.
-			cr = CheckResult{Check: c, Outcome: OutcomeError, Reason: red.String("the suite could not start: " + setupFailure), Exchanges: []Exchange{}}
+			cr = CheckResult{Check: c, Outcome: OutcomeError, Reason: setupFailure, Exchanges: []Exchange{}}
 		default:
 			cr = CheckResult{Check: c, Outcome: OutcomeSkipped, Reason: "not run", Exchanges: []Exchange{}}
 		}
@@ -212,6 +244,8 @@ func BuildResults(report types.Report) Results {
 			res.Summary.Passed++
 		case OutcomeFail:
 			res.Summary.Failed++
+		case OutcomeWarning:
+			res.Summary.Warnings++
 		case OutcomeError:
 			res.Summary.Errors++
 		case OutcomeSkipped:
@@ -221,8 +255,59 @@ func BuildResults(report types.Report) Results {
 			}
 		}
 	}
+	res.Causes = DetectCauses(res)
 	return res
 }
+
+// checkResultOf is how the check c of spec s ended: a failed SHOULD
+// check is a warning; a check that failed for the suite's own reasons
+// (unreachable partner, the mock) is an error.
+func checkResultOf(s types.SpecReport, c Check) CheckResult {
+	cr := CheckResult{Check: c, DurationMS: s.RunTime.Milliseconds(), Exchanges: []Exchange{}}
+	var notes []string
+	errorOutcome := false
+	for _, e := range s.ReportEntries {
+		switch e.Name {
+		case entryExchanges:
+			var xs []Exchange
+			if raw, err := json.Marshal(e.GetRawValue()); err == nil && json.Unmarshal(raw, &xs) == nil {
+				cr.Exchanges = append(cr.Exchanges, xs...)
+			}
+		case entryOutcome:
+			errorOutcome = e.Value.String() == OutcomeError || strings.Contains(e.Value.AsJSON, OutcomeError)
+		case entryNote:
+			notes = append(notes, e.Value.String())
+		}
+	}
+	switch {
+	case s.State == types.SpecStatePassed:
+		cr.Outcome, cr.Reason = OutcomePass, strings.Join(notes, "\n")
+	case s.State.Is(types.SpecStateSkipped | types.SpecStatePending):
+		cr.Outcome, cr.Reason = OutcomeSkipped, s.Failure.Message
+		if cr.Reason == "" {
+			cr.Reason = "not selected by the focus or label filters"
+		}
+	case errorOutcome:
+		cr.Outcome, cr.Reason = OutcomeError, s.Failure.Message
+	default:
+		cr.Outcome, cr.Reason = OutcomeFail, s.Failure.Message
+		if s.Failure.ForwardedPanic != "" {
+			cr.Reason += "\npanic: " + s.Failure.ForwardedPanic
+		}
+		if c.Level == LevelShould && s.Failure.ForwardedPanic == "" {
+			cr.Outcome = OutcomeWarning
+		}
+	}
+	return cr
+}
+
+// setupFailure is why BeforeSuite failed, kept by StartSuite.
+type setupFailure struct {
+	what string // "partner" or "mock"
+	err  error
+}
+
+var setupProblem atomic.Pointer[setupFailure]
 
 func firstLabel(labels []string) string {
 	for _, l := range labels {
@@ -273,9 +358,13 @@ func writeJUnit(path string, report types.Report, res Results) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	errored := map[string]string{}
+	warned := map[string]string{}
 	for _, cr := range res.Checks {
-		if cr.Outcome == OutcomeError {
+		switch cr.Outcome {
+		case OutcomeError:
 			errored[cr.Text()] = cr.Reason
+		case OutcomeWarning:
+			warned[cr.Text()] = cr.Reason
 		}
 	}
 	suites.Failures, suites.Errors = 0, 0
@@ -298,6 +387,20 @@ func writeJUnit(path string, report types.Report, res Results) error {
 			for text, reason := range errored {
 				if strings.Contains(tc.Name, text) && tc.Failure != nil {
 					tc.Error = &reporters.JUnitError{Message: reason, Type: "error", Description: tc.Failure.Description}
+					tc.Failure = nil
+				}
+			}
+			// A warning is not a failure: a passed test case whose status
+			// is "warning", the message in system-out. With --strict it is
+			// a failure of type "warning".
+			for text, reason := range warned {
+				if strings.Contains(tc.Name, text) && tc.Failure != nil {
+					if TestContext.Strict {
+						tc.Failure.Type = "warning"
+						continue
+					}
+					tc.Status = OutcomeWarning
+					tc.SystemOut = "WARNING (SHOULD; does not fail the run without --strict)\n" + reason
 					tc.Failure = nil
 				}
 			}

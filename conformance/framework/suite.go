@@ -2,23 +2,39 @@ package framework
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/onsi/ginkgo/v2"
 )
 
-// StartSuite starts the process's embedded mock; BeforeSuite calls it.
-// Each parallel process starts its own, on --mock-listen (port 0 by
-// default, so they never collide).
+// StartSuite starts the process's embedded mock and runs the preflight;
+// BeforeSuite calls it. Each parallel process starts its own mock, on
+// --mock-listen (port 0 by default, so they never collide). When the mock
+// cannot start or the partner cannot be reached, it fails BeforeSuite
+// once: no check runs, and the run is an error (exit 2).
 func StartSuite(ctx context.Context) {
 	ginkgo.GinkgoHelper()
 	m, err := StartMock(ctx)
 	if err != nil {
+		setupProblem.Store(&setupFailure{what: "mock", err: err})
 		ginkgo.Fail(fmt.Sprintf("The suite could not start its embedded mock: %v", err))
 	}
 	mockOf = m
+	theConsole().start(m)
 	fmt.Fprintf(ginkgo.GinkgoWriter, "embedded mock: %s (update-url points there); partner: %s; provider key: %s\n",
 		m.URL, TestContext.BaseURL, TestContext.providerKeySource)
+	if err := m.Ping(ctx); err != nil {
+		setupProblem.Store(&setupFailure{what: "mock", err: err})
+		ginkgo.Fail(fmt.Sprintf("The suite's embedded mock does not answer: %v", err))
+	}
+	if _, err := Preflight(ctx, m); err != nil {
+		var pe *PreflightError
+		if errors.As(err, &pe) {
+			setupProblem.Store(&setupFailure{what: "partner", err: err})
+		}
+		ginkgo.Fail("Preflight: " + err.Error())
+	}
 }
 
 // StopSuite stops the embedded mock; AfterSuite calls it.

@@ -32,6 +32,18 @@ func (p *Partner) providerKey(r *http.Request) (map[string]string, error) {
 	key = strings.TrimSpace(key)
 	switch providerkey.KindOf(key) {
 	case providerkey.KindUUID:
+		if p.activations == nil {
+			return nil, nil
+		}
+		// PROTOCOL §2.2: the activations list holds every provider key
+		// Teamtailor issued to the partner.
+		known, err := p.activations.knows(r.Context(), key)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("the provider key cannot be checked: %w", err)
+		case !known:
+			return nil, errors.New("the provider key is not one of this partner's activations")
+		}
 		return nil, nil
 	case providerkey.KindJWT:
 		values, _, err := providerkey.ParseJWT(p.cfg.APIKey, key)

@@ -22,8 +22,11 @@ package examplepartner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,8 +45,8 @@ type Config struct {
 	// Logger receives one line per request outcome; nil discards. Keys are
 	// never logged.
 	Logger *slog.Logger
-	// Client makes the Partner API calls; nil means a client with a 10 s
-	// timeout.
+	// Client makes the result posts to update-url; nil means a client
+	// with a 10 s timeout. (The activation lookup has its own client.)
 	Client *http.Client
 	// Clock is the time signatures are checked against; nil means time.Now.
 	Clock func() time.Time
@@ -53,6 +56,12 @@ type Config struct {
 	// Teamtailor before it has applied the answer's "pending" status; a
 	// second or more avoids that in demos.
 	ResultDelay time.Duration
+	// TeamtailorURL is where Teamtailor is, e.g. http://127.0.0.1:8080:
+	// the partner reads GET <TeamtailorURL>/partner/v1/partner-activations
+	// to tell the UUID provider keys Teamtailor issued from any other
+	// UUID, and refuses the others. Empty: it cannot look keys up, and
+	// accepts any well-formed UUID.
+	TeamtailorURL string
 	// Tolerance is how far a signature's timestamp may be from Clock, either
 	// way; 0 means signature.DefaultTolerance (5 minutes).
 	Tolerance time.Duration
@@ -69,6 +78,11 @@ func (c Config) Validate() error {
 	}
 	if c.ResultDelay < 0 {
 		problems = append(problems, errors.New("ResultDelay must not be negative"))
+	}
+	if c.TeamtailorURL != "" {
+		if u, err := url.Parse(c.TeamtailorURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			problems = append(problems, fmt.Errorf("TeamtailorURL %q must be an absolute http(s) URL such as http://127.0.0.1:8080", c.TeamtailorURL))
+		}
 	}
 	if c.Tolerance < 0 {
 		problems = append(problems, errors.New("Tolerance must not be negative"))
@@ -98,6 +112,8 @@ type Partner struct {
 	pending sync.WaitGroup // result posts not finished yet
 	closing chan struct{}  // closed by Close: skip the remaining ResultDelay
 
+	activations *activations // nil without TeamtailorURL
+
 	mu     sync.Mutex // guards closed and posted, and orders pending.Add before Close's Wait
 	closed bool
 	posted []PostedResult
@@ -121,6 +137,10 @@ func New(cfg Config) (*Partner, error) {
 		cfg.Tolerance = signature.DefaultTolerance
 	}
 	p := &Partner{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), closing: make(chan struct{})}
+	if cfg.TeamtailorURL != "" {
+		p.activations = &activations{base: strings.TrimRight(cfg.TeamtailorURL, "/") + "/partner/v1",
+			apiKey: cfg.APIKey, secret: cfg.WebhookSecret, client: &http.Client{Timeout: 5 * time.Second}}
+	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.routes()
 	return p, nil

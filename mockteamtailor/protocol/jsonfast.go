@@ -210,7 +210,7 @@ func (p *fastParser) str() (any, bool) {
 		switch c := d[j]; {
 		case c == '"':
 			p.i = j + 1
-			return string(d[start:j]), true
+			return internJSON(d[start:j]), true
 		case c == '\\' || c >= utf8.RuneSelf:
 			return p.unescape(start)
 		case c < 0x20:
@@ -298,4 +298,73 @@ func hex4(d []byte, i int) (rune, bool) {
 		return 0, false
 	}
 	return rune(n), true
+}
+
+// internJSON returns the member names and values every partner-result
+// request repeats as constants, so decoding them allocates nothing; any
+// other text is copied.
+func internJSON(b []byte) string {
+	switch string(b) { // no allocation: the compiler compares in place
+	case "data":
+		return "data"
+	case "type":
+		return "type"
+	case "id":
+		return "id"
+	case "attributes":
+		return "attributes"
+	case "partner-results":
+		return "partner-results"
+	case "status":
+		return "status"
+	case "candidate-id":
+		return "candidate-id"
+	case "job-id":
+		return "job-id"
+	case "summary":
+		return "summary"
+	case "url":
+		return "url"
+	case "assessment":
+		return "assessment"
+	case "score":
+		return "score"
+	case "grade":
+		return "grade"
+	case "duration":
+		return "duration"
+	case "details":
+		return "details"
+	case "attachments":
+		return "attachments"
+	case "description":
+		return "description"
+	case "actions":
+		return "actions"
+	case "buttonText":
+		return "buttonText"
+	case "endpoint":
+		return "endpoint"
+	case "assessment-criteria":
+		return "assessment-criteria"
+	case "sending":
+		return "sending"
+	case "sent":
+		return "sent"
+	case "pending":
+		return "pending"
+	case "completed":
+		return "completed"
+	case "failed":
+		return "failed"
+	case "top_fit":
+		return "top_fit"
+	case "might_be_fit":
+		return "might_be_fit"
+	case "might_not_be_fit":
+		return "might_not_be_fit"
+	case "unknown":
+		return "unknown"
+	}
+	return string(b)
 }

@@ -47,9 +47,17 @@ type Delivery struct {
 	CompanyUUID string       `json:"companyUuid,omitempty"`
 	BulkRunID   string       `json:"bulkRunId,omitempty"`
 	ReplayOf    int64        `json:"replayOf,omitempty"`
+	// Purpose is PurposeForm for a fetch made only to show a person a
+	// form (a trigger form or the marketplace opened), not to send
+	// anything: the inspector labels those, so they are not mistaken for
+	// calls a trigger made.
+	Purpose string `json:"purpose,omitempty"`
 	// Capture marks the replay of a captured webhook (replay.go).
 	Capture *CaptureReplay `json:"capture,omitempty"`
 }
+
+// PurposeForm marks a journal entry fetched to show a form (Delivery.Purpose).
+const PurposeForm = "form"
 
 // HTTPMessage is a request or response as the journal keeps it; bodies
 // beyond the journal's limit are cut.

@@ -33,7 +33,6 @@ type MemStore struct {
 	journalBytes     int // what the journal holds, by DeliverySize
 	journalByteLimit int // beyond it the oldest entries go
 	next             counters
-	version          uint64 // bumped by every mutation but journal appends
 	// touched lists what the running mutation changed, for the state log
 	// (durable stores only); touchedAll says it replaced everything.
 	touched    []touchedKey
@@ -104,7 +103,6 @@ func (s *MemStore) mutate(fn func() error) error {
 		s.mu.Unlock()
 		return err
 	}
-	s.version++
 	if s.file == nil {
 		s.mu.Unlock()
 		return nil

@@ -330,9 +330,9 @@ func (s *MemStore) JournalEntry(_ context.Context, id int64) (Delivery, error) {
 
 // MarkStart implements Store.
 func (s *MemStore) MarkStart(_ context.Context) error {
-	st, _ := s.snapshot()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	st := s.snapshotLocked()
 	s.start = &st
 	return nil
 }

@@ -10,9 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // stateFormat and stateVersion identify a state file (the snapshot). A
@@ -69,14 +70,8 @@ type stateFile struct {
 	compactErr    atomic.Pointer[error] // of the last background compaction
 }
 
-// snapshot copies the store under the read lock; encoding happens outside
-// it so readers and writers wait only for the copy.
-func (s *MemStore) snapshot() (state, uint64) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.snapshotLocked(), s.version
-}
-
+// snapshotLocked copies the store (with s.mu held); encoding happens
+// outside the lock, so readers and writers wait only for the copy.
 func (s *MemStore) snapshotLocked() state {
 	st := state{
 		Format:           stateFormat,
@@ -196,12 +191,19 @@ func loadState(path string) (*state, error) {
 		// state: start afresh and write it on the first change.
 		return nil, nil
 	}
+	if st, err := decodeSnapshot(data); err == nil && st.Format == stateFormat && (st.Version == 1 || st.Version == stateVersion) {
+		if st.Version == 1 && (st.LogGeneration != 0 || st.Journal != nil) {
+			return nil, fmt.Errorf("state file %s is corrupt (version 1 has no log generation or journal); it was left untouched: move it away to start afresh", path)
+		}
+		return st, nil
+	}
+	// Not a state this version reads: find out why, for the message.
 	var head struct {
 		Format  string `json:"format"`
 		Version int    `json:"version"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, fmt.Errorf("state file %s is corrupt (%s); it was left untouched: move it away to start afresh", path, jsonProblem(err))
+		return nil, fmt.Errorf("state file %s is corrupt (%s); it was left untouched: move it away to start afresh", path, protocol.JSONProblem(err))
 	}
 	if head.Format != stateFormat {
 		return nil, fmt.Errorf("%s is not a mockteamtailor state file (format %q, want %q); it was left untouched", path, head.Format, stateFormat)
@@ -213,7 +215,7 @@ func loadState(path string) (*state, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&st); err != nil {
-		return nil, fmt.Errorf("state file %s is corrupt (%s); it was left untouched: move it away to start afresh", path, jsonProblem(err))
+		return nil, fmt.Errorf("state file %s is corrupt (%s); it was left untouched: move it away to start afresh", path, protocol.JSONProblem(err))
 	}
 	if st.Version == 1 && (st.LogGeneration != 0 || st.Journal != nil) {
 		return nil, fmt.Errorf("state file %s is corrupt (version 1 has no log generation or journal); it was left untouched: move it away to start afresh", path)
@@ -302,22 +304,4 @@ func fsReason(err error) error {
 		return le.Err
 	}
 	return err
-}
-
-// jsonProblem says what is wrong with a JSON document in words, without
-// the Go types it was decoded into.
-func jsonProblem(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		where := te.Field
-		if where == "" {
-			return fmt.Sprintf("the document is a JSON %s, not an object", te.Value)
-		}
-		return fmt.Sprintf("%s is a JSON %s, which is not what a state file holds there", where, te.Value)
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("not valid JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
-	}
-	return strings.TrimPrefix(err.Error(), "json: ")
 }

@@ -431,7 +431,9 @@ func (u *UI) bulkRun(w http.ResponseWriter, r *http.Request) {
 		u.errorPage(w, r, http.StatusNotFound, "No such bulk run", "There is no bulk run "+strconv.Quote(r.PathValue("id"))+"; runs are kept until the mock restarts.")
 		return
 	}
-	u.render(w, r, http.StatusOK, "bulk", page{Title: "Bulk run", Section: "candidates", Data: v})
+	// The run is one partner's: the switcher names it, whichever partner
+	// the other pages show.
+	u.render(w, r, http.StatusOK, "bulk", page{Title: "Bulk run", Section: "candidates", Partner: v.Partner, Data: v})
 }
 
 func (u *UI) bulkProgress(w http.ResponseWriter, r *http.Request) {

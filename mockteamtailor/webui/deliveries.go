@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,8 +16,13 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-// deliveriesShown caps the inspector's list; the journal keeps more.
-const deliveriesShown = 200
+// deliveriesShown caps the live backlog; deliveriesPage is how many
+// entries one page of the inspector lists (older ones are on the next
+// pages).
+const (
+	deliveriesShown = 200
+	deliveriesPage  = 50
+)
 
 var (
 	kinds    = []string{store.KindWebhook, store.KindConfig, store.KindActivation, store.KindValidate, store.KindAction, store.KindPartnerAPI}
@@ -39,7 +45,7 @@ func (u *UI) journalFor(ctx context.Context, partnerID string, f store.JournalFi
 		return nil, err
 	}
 	var out []store.Delivery
-	for i := len(ds) - 1; i >= 0 && len(out) < n; i-- {
+	for i := len(ds) - 1; i >= 0 && (n <= 0 || len(out) < n); i-- {
 		if ours(ds[i], partnerID) {
 			out = append(out, ds[i])
 		}
@@ -60,6 +66,10 @@ type deliveriesView struct {
 	Verdicts []optionView
 	Problems []string
 	Limit    int
+	// Paging, newest first: entries From to To of Total on page Page of
+	// Pages; NewerURL and OlderURL link the neighbours ("" at the ends).
+	Page, Pages, Total, From, To int
+	NewerURL, OlderURL           string
 }
 
 func (u *UI) deliveries(w http.ResponseWriter, r *http.Request) {
@@ -85,13 +95,51 @@ func (u *UI) deliveries(w http.ResponseWriter, r *http.Request) {
 	for _, vd := range verdicts {
 		v.Verdicts = append(v.Verdicts, optionView{ID: vd, Label: verdictLabels[vd], Selected: vd == v.Verdict})
 	}
-	ds, err := u.journalFor(r.Context(), p.ID, store.JournalFilter{Kind: v.Kind, Verdict: v.Verdict}, deliveriesShown)
+	ds, err := u.journalFor(r.Context(), p.ID, store.JournalFilter{Kind: v.Kind, Verdict: v.Verdict}, 0)
 	if err != nil {
 		u.failPage(w, r, "The journal could not be read", err)
 		return
 	}
-	for i := len(ds) - 1; i >= 0; i-- {
+	v.Total, v.Page = len(ds), 1
+	v.Pages = max(1, (v.Total+deliveriesPage-1)/deliveriesPage)
+	if raw := q.Get("page"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > v.Pages {
+			v.Problems = append(v.Problems, fmt.Sprintf("there is no page %q; there are %d, showing the first.", raw, v.Pages))
+			status = http.StatusBadRequest
+		} else {
+			v.Page = n
+		}
+	}
+	// Newest first: page 1 holds the newest entries.
+	newest := len(ds) - 1 - (v.Page-1)*deliveriesPage
+	for i := newest; i >= 0 && i > newest-deliveriesPage; i-- {
 		v.Rows = append(v.Rows, newDeliveryView(ds[i]))
+	}
+	if len(v.Rows) > 0 {
+		v.From, v.To = (v.Page-1)*deliveriesPage+1, (v.Page-1)*deliveriesPage+len(v.Rows)
+	}
+	pageURL := func(n int) string {
+		qs := url.Values{}
+		if v.Kind != "" {
+			qs.Set("kind", v.Kind)
+		}
+		if v.Verdict != "" {
+			qs.Set("verdict", v.Verdict)
+		}
+		if n > 1 {
+			qs.Set("page", strconv.Itoa(n))
+		}
+		if len(qs) == 0 {
+			return "/deliveries"
+		}
+		return "/deliveries?" + qs.Encode()
+	}
+	if v.Page > 1 {
+		v.NewerURL = pageURL(v.Page - 1)
+	}
+	if v.Page < v.Pages {
+		v.OlderURL = pageURL(v.Page + 1)
 	}
 	u.render(w, r, status, "deliveries", page{Title: "Deliveries", Section: "deliveries", Partner: p, Data: v})
 }
@@ -199,7 +247,7 @@ func (u *UI) delivery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := u.deliveryDetail(r, d)
-	u.render(w, r, http.StatusOK, "delivery", page{Title: fmt.Sprintf("Delivery #%d", d.ID), Section: "deliveries", Data: v})
+	u.render(w, r, http.StatusOK, "delivery", page{Title: fmt.Sprintf("Delivery #%d", d.ID), Section: "deliveries", Partner: v.Partner, Data: v})
 }
 
 // verify explains the signature again, with a secret typed in (is that
@@ -229,7 +277,7 @@ func (u *UI) verify(w http.ResponseWriter, r *http.Request) {
 	if now {
 		v.Signature.At = "now"
 	}
-	u.render(w, r, http.StatusOK, "delivery", page{Title: fmt.Sprintf("Delivery #%d", d.ID), Section: "deliveries", Data: v})
+	u.render(w, r, http.StatusOK, "delivery", page{Title: fmt.Sprintf("Delivery #%d", d.ID), Section: "deliveries", Partner: v.Partner, Data: v})
 }
 
 // replay sends a call again, signed afresh (Replay).

@@ -275,6 +275,8 @@ type configFormView struct {
 // loadConfig fetches the config form (refetching with the picked values,
 // PROTOCOL §3) and fills in the problems of the last submission.
 func (u *UI) loadConfig(ctx context.Context, v *configFormView, req mockteamtailor.ConfigRequest, fieldErrs map[string]string, general []string) {
+	// Opening a form fetches it; the inspector labels that fetch as such.
+	req.Purpose = store.PurposeForm
 	res, err := u.srv.FetchConfig(ctx, req)
 	v.DeliveryIDs, v.Static = res.DeliveryIDs, res.Static
 	if err != nil {

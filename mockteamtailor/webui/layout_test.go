@@ -54,6 +54,15 @@ func TestBrowserLayout(t *testing.T) {
 		t.Fatalf("bulk run to the down partner: %+v, %v; want 3 failed", failed, err)
 	}
 
+	// Enough journal entries of partner 1 for two pages of deliveries:
+	// config fetches as a trigger form makes them, marked as such.
+	for range deliveriesPage + 5 {
+		if _, err := e.srv.FetchConfig(ctx, mockteamtailor.ConfigRequest{PartnerID: "1", CompanyUUID: e.sandbox.Company.UUID, JobID: job.ID, StageID: job.Stages[0].ID, Purpose: store.PurposeForm}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := len(must(e.store.Journal(ctx, store.JournalFilter{PartnerID: "1"})))
+
 	for _, width := range layoutWidths {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
 			b.t = t
@@ -124,6 +133,36 @@ func TestBrowserLayout(t *testing.T) {
 				t.Errorf("at %d px the bulk table heading %q wraps", width, h)
 			}
 			b.shot(fmt.Sprintf("bulk-failed-%d", width))
+			// The run is the down partner's: the switcher names it, not
+			// the partner the other pages show.
+			if sel := eval[string](b, `document.querySelector('#partner-switch').selectedOptions[0].textContent`); !strings.Contains(sel, "Down Assessments") {
+				t.Errorf("on the down partner's bulk run the partner switcher says %q", sel)
+			}
+
+			// Deliveries come in pages, with honest totals; a fetch made
+			// to show a form says so.
+			b.open(e.url("/deliveries"))
+			b.sees("[data-pager-count]", fmt.Sprintf("Showing 1–%d of %d", deliveriesPage, total), "page 1 of 2")
+			if n := eval[int](b, `document.querySelectorAll('[data-live-rows] tbody tr').length`); n != deliveriesPage {
+				t.Errorf("page 1 lists %d deliveries, want %d", n, deliveriesPage)
+			}
+			b.sees("[data-live-rows] tbody tr", "Config", "form opened")
+			b.navigate("older deliveries", chromedp.Click(chromedp.CSS(`.pager a[rel=next]`), chromedp.NodeVisible))
+			b.sees("[data-pager-count]", fmt.Sprintf("Showing %d–%d of %d", deliveriesPage+1, total, total), "page 2 of 2")
+			if n := eval[int](b, `document.querySelectorAll('main table tbody tr').length`); n != total-deliveriesPage {
+				t.Errorf("page 2 lists %d deliveries, want %d", n, total-deliveriesPage)
+			}
+			if over := eval[bool](b, `document.documentElement.scrollWidth > window.innerWidth + 1`); over {
+				t.Errorf("at %d px the deliveries page is wider than the window", width)
+			}
+			b.shot(fmt.Sprintf("deliveries-page-2-%d", width))
 		})
 	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -138,7 +138,7 @@ func (u *UI) loadActivationForm(r *http.Request, v *marketplaceView, values, fie
 	if v.Company.UUID == "" {
 		return
 	}
-	res, err := u.srv.ActivationForm(r.Context(), v.Partner.ID, v.Company.UUID)
+	res, err := u.srv.ShowActivationForm(r.Context(), v.Partner.ID, v.Company.UUID)
 	v.Dynamic, v.FormDelivery = res.Dynamic, res.DeliveryID
 	if err != nil {
 		_, msgs := describe(err)

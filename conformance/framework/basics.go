@@ -1,0 +1,241 @@
+package framework
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/onsi/ginkgo/v2"
+)
+
+// Basics are the calls every other check builds on, made once per
+// process and shared: GET /config with the suite's provider key, the
+// bulk-mode config, GET /activation, and the plain signed webhook of a
+// typical candidate. Judging them once and skipping what depends on a
+// broken one is what makes one defect one failure (the checks that own
+// them fail; the others say "cannot check: … (see <check>)"), and what
+// bounds the run: a partner that never answers costs one timeout for the
+// configs and one for the webhook, not one per check.
+type Basics struct {
+	// Root is GET BASE_URL: any answer, even 404, shows the partner is up.
+	Root *Exchange
+	// Config is GET /config for a trigger on a job stage, with the
+	// provider key (what config/with-job judges).
+	Config *Exchange
+	// BulkConfig is GET /config without job (config/without-job), nil
+	// unless the partner claims bulk mode.
+	BulkConfig *Exchange
+	// Activation is GET /activation?company_id=…, nil when
+	// --activation-config gives the config as a file.
+	Activation *Exchange
+
+	webhookOnce   sync.Once
+	webhook       Webhook
+	webhookAnswer *Exchange
+	webhookErr    error
+	webhookXs     []Exchange // the webhook's exchanges, for transcripts
+}
+
+// Ids of the checks that own the basics: skips point at them.
+const (
+	CheckConfig        = "config/with-job"
+	CheckSignedWebhook = "webhook/signed-accepted"
+	CheckActivation    = "activation/config-valid"
+)
+
+var (
+	basicsMu sync.Mutex // guards basicsOf
+	basicsOf *Basics
+)
+
+// TheBasics returns the process's basics, made by Preflight.
+func TheBasics() *Basics {
+	basicsMu.Lock()
+	defer basicsMu.Unlock()
+	if basicsOf == nil {
+		panic("framework: the preflight has not run; StartSuite runs it in BeforeSuite")
+	}
+	return basicsOf
+}
+
+// PreflightError is a partner the suite cannot reach at all: no check
+// can run.
+type PreflightError struct {
+	Tried []*Exchange
+}
+
+func (e *PreflightError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the partner at %s cannot be reached, so no check ran.\n", TestContext.BaseURL)
+	for _, x := range e.Tried {
+		fmt.Fprintf(&b, "Tried: %s %s\n  → %s\n", x.Method, x.URL, x.Error)
+	}
+	b.WriteString("Check: " + unreachableAdvice(e.Tried[0].Error))
+	return b.String()
+}
+
+// unreachableAdvice says what to check for a transport error.
+func unreachableAdvice(err string) string {
+	switch {
+	case strings.Contains(err, "TLS error") && strings.Contains(err, "plain http"):
+		return "the partner serves plain http: use an http:// --base-url."
+	case strings.Contains(err, "TLS error"):
+		return "the partner's certificate: it must be valid for the host in --base-url and issued by a trusted authority (or use http:// for a local partner)."
+	case strings.Contains(err, "DNS error"):
+		return "the host name in --base-url; from a container, use the service name the partner runs under (e.g. http://partner:3000), not localhost."
+	}
+	return "that the partner is started and listens on the host and port of --base-url, reachable from where the suite runs (from a container, localhost is the container itself)."
+}
+
+// Preflight checks, before any check runs, that the partner answers at
+// all, and makes the basic calls the checks share, concurrently: GET
+// BASE_URL, GET /config (and its bulk-mode twin), GET /activation. It
+// returns a *PreflightError when the partner cannot be reached.
+func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
+	b := &Basics{}
+	client := func() *PartnerClient {
+		c := NewPartnerClient(&Transcript{})
+		c.deferUnreachable = true
+		return c
+	}
+	calls := []struct {
+		dst  **Exchange
+		call Call
+	}{
+		{&b.Root, Call{Step: "preflight: GET BASE_URL (is anything there?)", Method: "GET", Path: "", Auth: AuthNone, Owner: "preflight"}},
+		{&b.Config, Call{Step: m.ConfigStep(false), Method: "GET", Path: "config", Query: m.ConfigQuery(), Owner: CheckConfig}},
+	}
+	if TestContext.Bulk {
+		calls = append(calls, struct {
+			dst  **Exchange
+			call Call
+		}{&b.BulkConfig, Call{Step: m.ConfigStep(true), Method: "GET", Path: "config", Owner: "config/without-job"}})
+	}
+	if TestContext.ActivationConfig == "" {
+		calls = append(calls, struct {
+			dst  **Exchange
+			call Call
+		}{&b.Activation, Call{Step: "GET /activation", Method: "GET", Path: "activation",
+			Query: url.Values{"company_id": {m.Company.UUID}}, Owner: CheckActivation}})
+	}
+	var wg sync.WaitGroup
+	for _, c := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			*c.dst = client().Send(ctx, c.call)
+		}()
+	}
+	wg.Wait()
+	var down []*Exchange
+	for _, c := range calls {
+		if (*c.dst).Unreachable {
+			down = append(down, *c.dst)
+		}
+	}
+	if len(down) > 0 {
+		return b, &PreflightError{Tried: down[:1]}
+	}
+	basicsMu.Lock()
+	basicsOf = b
+	basicsMu.Unlock()
+	return b, nil
+}
+
+// Blocker says why nothing past GET /config can be judged, or "": the
+// partner refused the suite's provider key, nothing serves /config at
+// BASE_URL, or BASE_URL redirects. config/with-job fails for it; every
+// other check that sends the provider key is skipped.
+func (b *Basics) Blocker() string {
+	x := b.Config
+	switch {
+	case x == nil || !x.Answered():
+		return ""
+	case x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden:
+		return fmt.Sprintf("the partner refused the suite's provider key on GET /config with %d %s (see %s)", x.Status, http.StatusText(x.Status), CheckConfig)
+	case x.Status == http.StatusNotFound:
+		return fmt.Sprintf("GET /config answered 404 Not Found: --base-url or its path prefix looks wrong (see %s)", CheckConfig)
+	case x.Status >= 300 && x.Status < 400:
+		return fmt.Sprintf("GET /config answered %d, a redirect to %q, which Teamtailor does not follow (see %s)", x.Status, x.ResponseHeader.Get("Location"), CheckConfig)
+	}
+	return ""
+}
+
+// RequireBase skips the check when BASE_URL itself looks wrong: /config
+// got 404 or a redirect (not when only the provider key was refused).
+func RequireBase() {
+	ginkgo.GinkgoHelper()
+	b := TheBasics()
+	if x := b.Config; x != nil && x.Answered() && (x.Status == http.StatusNotFound || (x.Status >= 300 && x.Status < 400)) {
+		ginkgo.Skip("cannot check: " + b.Blocker())
+	}
+}
+
+// RequireBasics skips the check when Blocker says the basics are broken.
+func RequireBasics() {
+	ginkgo.GinkgoHelper()
+	if why := TheBasics().Blocker(); why != "" {
+		ginkgo.Skip("cannot check: " + why)
+	}
+}
+
+// RequireConfigAnswered skips the check when GET /config got no answer
+// at all (it hung): sending /config more calls would only wait again.
+func RequireConfigAnswered() {
+	ginkgo.GinkgoHelper()
+	RequireBasics()
+	if x := TheBasics().Config; !x.Answered() {
+		ginkgo.Skip(fmt.Sprintf("cannot check: GET /config gave no answer (%s) (see %s)", x.Error, CheckConfig))
+	}
+}
+
+// SignedWebhook returns the plain signed webhook of a typical candidate,
+// with values picked in the partner's /config form, and the partner's
+// answer; it is sent once per process, on first use, and its exchanges
+// join the check's transcript. It skips the check when the basics are
+// broken.
+func (f *Framework) SignedWebhook(ctx context.Context, candidate string) (Webhook, *Exchange) {
+	ginkgo.GinkgoHelper()
+	RequireBasics()
+	b := TheBasics()
+	b.webhookOnce.Do(func() {
+		t := &Transcript{}
+		c := NewPartnerClient(t)
+		c.deferUnreachable = true
+		data := map[string]string{}
+		if form, err := ReadForm(b.Config); err == nil {
+			data = WebhookData(f.Mock, form, PickValues(f.Mock, form))
+		}
+		b.webhook, b.webhookErr = f.Mock.PrepareWebhook(ctx, candidate, false, data)
+		if b.webhookErr == nil {
+			b.webhookAnswer = c.Send(ctx, Call{Step: "POST /webhook, signed, typical candidate", Method: "POST", Path: "webhook",
+				Body: b.webhook.Body, Signature: Sign(b.webhook.EventID), Owner: CheckSignedWebhook})
+		}
+		b.webhookXs = t.All()
+	})
+	if b.webhookErr != nil {
+		FailMock("could not build a webhook: %v", b.webhookErr)
+	}
+	f.Include(*b.Config)
+	f.Include(b.webhookXs...)
+	return b.webhook, b.webhookAnswer
+}
+
+// RequireSignedWebhookAccepted returns the signed webhook and its answer,
+// skipping the check when the partner did not accept it: a check of what
+// comes after (edge cases, signatures, results) cannot be judged then.
+func (f *Framework) RequireSignedWebhookAccepted(ctx context.Context, candidate string) (Webhook, *Exchange) {
+	ginkgo.GinkgoHelper()
+	w, x := f.SignedWebhook(ctx, candidate)
+	if !x.Success() {
+		answer := x.Error
+		if x.Answered() {
+			answer = fmt.Sprintf("it answered %d %s", x.Status, http.StatusText(x.Status))
+		}
+		ginkgo.Skip(fmt.Sprintf("cannot check: the plain signed webhook was not accepted (%s) (see %s)", answer, CheckSignedWebhook))
+	}
+	return w, x
+}

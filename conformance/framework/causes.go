@@ -1,0 +1,195 @@
+package framework
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Cause is a root cause the suite recognised in the failures: one defect
+// that explains them, what shows it, and the one fix.
+type Cause struct {
+	// ID names the cause: hang, webhook-secret, provider-key, base-url,
+	// redirect, tls, mock.
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Evidence string `json:"evidence"`
+	Fix      string `json:"fix"`
+	// Checks are the checks it explains (failed, erred or skipped).
+	Checks []string `json:"checks"`
+}
+
+// DetectCauses names the common root causes in res: the partner cannot
+// be reached (TLS, DNS, refused), the webhook handler never completes,
+// the webhook secret differs, the provider key is unknown to the
+// partner, nothing serves the protocol at --base-url, BASE_URL redirects,
+// the embedded mock failed. Each comes with the evidence seen in this
+// run, so a Fix never names a problem that did not happen.
+func DetectCauses(res Results) []Cause {
+	causes := []Cause{}
+	if res.Setup != nil {
+		// A partner that is simply down is said once, by the setup error;
+		// TLS and DNS problems are named as causes.
+		var c Cause
+		switch {
+		case res.Setup.What == "mock":
+			c = Cause{ID: "mock", Title: "the suite's embedded mock could not start", Evidence: firstLines(res.Setup.Message, 2),
+				Fix: "give --mock-listen a free host:port (port 0 picks one)"}
+		case strings.Contains(res.Setup.Message, "TLS error"):
+			c.ID, c.Title, c.Fix = "tls", "TLS: the partner's certificate or protocol does not match --base-url", unreachableAdvice(res.Setup.Message)
+		case strings.Contains(res.Setup.Message, "DNS error"):
+			c.ID, c.Title, c.Fix = "dns", "the host of --base-url cannot be resolved", unreachableAdvice(res.Setup.Message)
+		}
+		if c.ID != "" {
+			c.Evidence = firstLines(strings.TrimPrefix(res.Setup.Message, "Preflight: "), 3)
+			causes = append(causes, c)
+		}
+		return causes
+	}
+	if len(res.MockFailures) > 0 {
+		causes = append(causes, Cause{ID: "mock", Title: "the suite's embedded mock failed during the run (not the partner)",
+			Evidence: strings.Join(res.MockFailures, "; "), Fix: "report it with the JSON report; rerun the suite"})
+	}
+	byID := map[string]CheckResult{}
+	for _, c := range res.Checks {
+		byID[c.ID] = c
+	}
+	failed := func(c CheckResult) bool { return c.Outcome == OutcomeFail || c.Outcome == OutcomeWarning }
+	mentions := func(what string) []string {
+		var ids []string
+		for _, c := range res.Checks {
+			if (failed(c) || c.Outcome == OutcomeSkipped) && strings.Contains(c.Reason, what) {
+				ids = append(ids, c.ID)
+			}
+		}
+		return ids
+	}
+
+	// Hangs: calls that got no answer in time, by endpoint.
+	hung := map[string][]string{}
+	var endpoints []string
+	for _, c := range res.Checks {
+		if !failed(c) {
+			continue
+		}
+		for _, x := range c.Exchanges {
+			if x.Direction != ToPartner || !x.TimedOut() {
+				continue
+			}
+			ep := x.Method + " " + pathOf(x.URL)
+			if !slices.Contains(endpoints, ep) {
+				endpoints = append(endpoints, ep)
+			}
+			if !slices.Contains(hung[ep], c.ID) {
+				hung[ep] = append(hung[ep], c.ID)
+			}
+		}
+	}
+	for _, ep := range endpoints {
+		checks := hung[ep]
+		for _, id := range mentions(ep + " gave no answer") {
+			if !slices.Contains(checks, id) {
+				checks = append(checks, id)
+			}
+		}
+		if strings.HasSuffix(ep, " /webhook") {
+			checks = appendNew(checks, mentions("the plain signed webhook was not accepted (timeout")...)
+			if slices.Contains(checks, CheckSignedWebhook) {
+				checks = appendNew(checks, mentions("the webhook got no 2xx")...)
+			}
+		}
+		causes = append(causes, Cause{ID: "hang", Title: "the handler of " + ep + " never completes its answer",
+			Evidence: fmt.Sprintf("%s got no complete answer within %s (%s)", ep, TestContext.Timeout, strings.Join(hung[ep], ", ")),
+			Fix:      fmt.Sprintf("make %s end its response on every path (res.end()/res.send() in express, return after writing) and answer at once; do slow work after answering", ep),
+			Checks:   checks})
+	}
+
+	cfg, signed := byID[CheckConfig], byID[CheckSignedWebhook]
+	if x := answerOf(cfg); failed(cfg) && x != nil {
+		switch {
+		case x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden:
+			causes = append(causes, Cause{ID: "provider-key", Title: "the partner does not know the provider key the suite sends",
+				Evidence: fmt.Sprintf("GET /config with the suite's provider key got %d %s: %s", x.Status, http.StatusText(x.Status), excerptN(x.ResponseBody, 200)),
+				Fix: fmt.Sprintf("if the partner looks provider keys up in GET /partner/v1/partner-activations, point it at the suite's embedded mock (%s), which lists the key the suite sends; "+
+					"in CI run the suite with --mock-listen 0.0.0.0:<port> --mock-public-url http://<host the partner reaches>:<port>, or pass the key the partner knows with --provider-key", mockURL()),
+				Checks: appendNew([]string{CheckConfig}, mentions("refused the suite's provider key")...)})
+		case x.Status == http.StatusNotFound:
+			causes = append(causes, Cause{ID: "base-url", Title: "nothing serves the protocol at --base-url (wrong URL or path prefix)",
+				Evidence: fmt.Sprintf("GET %s answered 404 Not Found", x.URL),
+				Fix:      "give --base-url the URL under which /config and /webhook are served, path prefix included (e.g. http://localhost:3000/teamtailor)",
+				Checks:   appendNew([]string{CheckConfig}, mentions("answered 404 Not Found: --base-url")...)})
+		case x.Status >= 300 && x.Status < 400:
+			causes = append(causes, Cause{ID: "redirect", Title: "BASE_URL redirects; Teamtailor does not follow redirects",
+				Evidence: fmt.Sprintf("GET %s answered %d, Location: %s", x.URL, x.Status, x.ResponseHeader.Get("Location")),
+				Fix:      "give --base-url the final URL (https instead of http, with or without the trailing slash the partner wants)",
+				Checks:   appendNew([]string{CheckConfig}, mentions("a redirect to")...)})
+		}
+	}
+	if x := answerOf(signed); failed(signed) && x != nil && cfg.Outcome == OutcomePass &&
+		(x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden) {
+		causes = append(causes, Cause{ID: "webhook-secret", Title: "the webhook secret differs: the partner refuses correctly signed webhooks",
+			Evidence: fmt.Sprintf("a webhook signed with --webhook-secret got %d %s (%s) although /config accepted the same provider key",
+				x.Status, http.StatusText(x.Status), excerptN(x.ResponseBody, 200)),
+			Fix:    "give the suite the webhook secret the partner verifies with (--webhook-secret), or configure the partner with the one the suite uses",
+			Checks: appendNew(appendNew([]string{CheckSignedWebhook}, mentions("the plain signed webhook was not accepted (it answered")...), mentions("the webhook got no 2xx")...)})
+	}
+	return causes
+}
+
+// answerOf returns the last exchange to the partner of a check that got
+// an answer, or nil.
+func answerOf(c CheckResult) *Exchange {
+	for i := len(c.Exchanges) - 1; i >= 0; i-- {
+		if x := c.Exchanges[i]; x.Direction == ToPartner && x.Answered() {
+			return &x
+		}
+	}
+	return nil
+}
+
+func pathOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	base, _ := url.Parse(TestContext.BaseURL)
+	p := u.Path
+	if base != nil {
+		p = "/" + strings.TrimPrefix(strings.TrimPrefix(p, strings.TrimRight(base.Path, "/")), "/")
+	}
+	return p
+}
+
+func appendNew(list []string, more ...string) []string {
+	for _, m := range more {
+		if !slices.Contains(list, m) {
+			list = append(list, m)
+		}
+	}
+	return list
+}
+
+func mockURL() string {
+	if mockOf != nil {
+		return mockOf.URL + "/partner/v1"
+	}
+	return "the embedded mock"
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[:min(n, len(lines))], " ")
+}
+
+func excerptN(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "empty body"
+	}
+	if len(s) <= n {
+		return s
+	}
+	return excerpt(s[:n]) + "…"
+}

@@ -1,0 +1,78 @@
+package framework
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// The embedded mock serves only what a partner calls: the control API
+// (keys, reset) is not reachable on --mock-listen.
+func TestPartnerFacingHidesTheControlAPI(t *testing.T) {
+	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+	h := partnerFacing(next)
+	for path, want := range map[string]int{
+		"/partner/v1/partner-activations": http.StatusTeapot,
+		"/files/abc":                      http.StatusTeapot,
+		"/mock/v1/keys":                   http.StatusNotFound,
+		"/mock/v1/reset":                  http.StatusNotFound,
+		"/":                               http.StatusNotFound,
+		"/schemas/config.schema.json":     http.StatusNotFound,
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != want {
+			t.Errorf("GET %s: %d, want %d", path, rec.Code, want)
+		}
+	}
+}
+
+// A 5xx of the embedded mock to the partner is the mock's failure.
+func TestInboxRecordsMockFailures(t *testing.T) {
+	in := &Inbox{}
+	m := &Mock{inbox: in}
+	h := in.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "store closed", http.StatusInternalServerError)
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPatch, "/partner/v1/partner-results/r1", strings.NewReader("{}")))
+	f := m.Failures()
+	if len(f) != 1 || !strings.Contains(f[0], "answered 500") || !strings.Contains(f[0], "store closed") {
+		t.Errorf("failures %q, want the 500", f)
+	}
+	if code := (Results{MockFailures: f}).ExitCode(); code != 2 {
+		t.Errorf("exit %d, want 2 when the mock failed", code)
+	}
+}
+
+// Failure messages cap what a partner sends back: megabytes of headers
+// print as a few lines saying how much was cut.
+func TestDescribeCapsHeaders(t *testing.T) {
+	h := http.Header{}
+	for i := range 500 {
+		h.Set("X-Junk-"+strings.Repeat("a", i%7)+string(rune('a'+i%26))+strings.Repeat("b", i/26), strings.Repeat("v", 20000))
+	}
+	x := &Exchange{Direction: ToPartner, Method: "GET", URL: "http://p/config", Status: 200, ResponseHeader: h, ResponseBody: strings.Repeat("x", 1<<20)}
+	out := x.Describe()
+	if len(out) > 10000 {
+		t.Errorf("Describe printed %d bytes", len(out))
+	}
+	for _, want := range []string{"more header bytes not shown", "(20000 bytes in all)", "bytes in all)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Describe does not say %q", want)
+		}
+	}
+}
+
+// Levels: a failed SHOULD is a warning that fails the run only with
+// --strict; the summary line agrees with the exit status.
+func TestWarningsAndStrict(t *testing.T) {
+	r := Results{Summary: Summary{Passed: 36, Warnings: 2}}
+	if r.ExitCode() != 0 || !strings.HasPrefix(r.Line(), "ttconformance PASS: 36 passed, 0 failed, 2 warnings") {
+		t.Errorf("exit %d, %q", r.ExitCode(), r.Line())
+	}
+	r.Strict = true
+	if r.ExitCode() != 1 || !strings.HasPrefix(r.Line(), "ttconformance FAIL:") {
+		t.Errorf("strict: exit %d, %q", r.ExitCode(), r.Line())
+	}
+}
