@@ -74,7 +74,7 @@ func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUI
 		}
 		x, err := s.do(ctx, call{kind: store.KindActivation, partner: p, activation: act, method: http.MethodGet, path: "activation", query: url.Values{"company_id": {companyUUID}}})
 		if err != nil {
-			return ActivationFormResult{}, errConflictf("%v", err)
+			return ActivationFormResult{}, errConflict(err)
 		}
 		res := ActivationFormResult{Dynamic: true}
 		verdict, reason := store.VerdictOK, ""
@@ -246,7 +246,7 @@ func (s *Server) Activate(ctx context.Context, req ActivateRequest) (ActivateRes
 func (s *Server) validateActivation(ctx context.Context, p store.Partner, act store.Activation, endpoint string) (bool, []string, int64, error) {
 	x, err := s.do(ctx, call{kind: store.KindValidate, partner: p, activation: &act, method: http.MethodGet, path: endpoint})
 	if err != nil {
-		return false, nil, 0, errConflictf("%v", err)
+		return false, nil, 0, errConflict(err)
 	}
 	var errs []string
 	verdict, reason := store.VerdictOK, ""

@@ -24,6 +24,14 @@ func errConflictf(format string, args ...any) *protocol.Error {
 	return newError(http.StatusConflict, "Conflict", format, args...)
 }
 
+// errConflict is a 409 whose detail is err, which it keeps as its cause
+// so that callers can still match it with errors.Is (ErrNoBaseURL, say).
+func errConflict(err error) *protocol.Error {
+	e := newError(http.StatusConflict, "Conflict", "%s", err.Error())
+	e.Err = err
+	return e
+}
+
 // ConfigRequest says what a /config fetch is for (PROTOCOL §3, §5).
 type ConfigRequest struct {
 	PartnerID   string
@@ -106,7 +114,7 @@ func (s *Server) FetchConfig(ctx context.Context, req ConfigRequest) (ConfigResu
 	for round := 0; ; round++ {
 		x, err := s.do(ctx, call{kind: store.KindConfig, partner: p, activation: &act, method: http.MethodGet, path: "config", query: query})
 		if err != nil {
-			return res, errConflictf("%v", err)
+			return res, errConflict(err)
 		}
 		form, verdict, reason := interpretConfig(x)
 		d := s.journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: req.CompanyUUID, Purpose: req.Purpose})

@@ -159,7 +159,7 @@ func (s *Server) deliver(ctx context.Context, spec EventSpec, meta store.Deliver
 func (s *Server) send(ctx context.Context, p store.Partner, act store.Activation, res store.PartnerResult, meta store.Delivery) (Outcome, error) {
 	x, err := s.do(ctx, call{kind: store.KindWebhook, partner: p, activation: &act, method: http.MethodPost, path: "webhook", body: res.Event, signEventID: res.EventID})
 	if err != nil {
-		return Outcome{}, errConflictf("%v", err)
+		return Outcome{}, errConflict(err)
 	}
 	verdict, reason, update := interpretWebhook(x)
 	d := s.journal(ctx, x, verdict, reason, meta)

@@ -177,7 +177,7 @@ func (s *Server) ReplayCapture(ctx context.Context, req ReplayRequest) (ReplayOu
 	if req.DryRun {
 		target, err := partnerURL(pc.Partner, c.path, nil)
 		if err != nil {
-			return out, errConflictf("%v", err)
+			return out, errConflict(err)
 		}
 		h := http.Header{}
 		s.setHeaders(h, c)

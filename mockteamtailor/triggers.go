@@ -356,7 +356,7 @@ func (s *Server) InvokeAction(ctx context.Context, resultID string, index int) (
 	a := res.Actions[index]
 	x, err := s.do(ctx, call{kind: store.KindAction, partner: p, activation: &act, method: http.MethodPost, path: a.Endpoint, body: res.Event, signEventID: res.EventID})
 	if err != nil {
-		return store.Delivery{}, errConflictf("%v", err)
+		return store.Delivery{}, errConflict(err)
 	}
 	verdict, reason := store.VerdictOK, fmt.Sprintf("%q accepted with %d", a.ButtonText, x.status())
 	switch {
@@ -431,7 +431,7 @@ func (s *Server) Replay(ctx context.Context, id int64) (store.Delivery, error) {
 	}
 	x, err := s.do(ctx, call{kind: d.Kind, partner: p, activation: act, method: d.Request.Method, path: u.path, query: u.query, body: body, signEventID: d.EventID})
 	if err != nil {
-		return store.Delivery{}, errConflictf("%v", err)
+		return store.Delivery{}, errConflict(err)
 	}
 	verdict, reason := store.VerdictOK, fmt.Sprintf("replay of delivery %d answered %d", d.ID, x.status())
 	if x.failure != "" {

@@ -65,59 +65,26 @@ var (
 )
 
 // JudgeConfig judges a config document (schema "config", PROTOCOL §3) or
-// an activation config (schema "activation-config", §4): the schema,
+// an activation config (schema "activation-config", §4) with the mock's
+// own protocol.CheckConfig, sorting its problems by aspect: the schema,
 // field types, options of choice fields, unique ids and assessment
 // criteria. It returns nil problems only for a document Teamtailor takes.
 func JudgeConfig(schema string, doc []byte) Verdict {
 	v := Verdict{}
-	if err := schemas.Validate(schema, doc); err != nil {
-		var verr *schemas.ValidationError
-		if !errors.As(err, &verr) {
-			v.add(AspectSchema, Problem{Message: err.Error()})
-			return v
-		}
-		for _, p := range verr.Problems {
-			pr := Problem{Pointer: p.Pointer, Message: p.Message}
-			switch {
-			case fieldTypePointer.MatchString(p.Pointer):
-				v.add(AspectTypes, pr)
-			case fieldOptionPointer.MatchString(p.Pointer) && strings.Contains(p.Keyword, "/then/anyOf/"):
-				v.add(AspectOptions, pr)
-			case strings.HasPrefix(p.Pointer, "/config/assessment-criteria"):
-				v.add(AspectCriteria, pr)
-			default:
-				v.add(AspectSchema, pr)
-			}
+	for _, p := range protocol.CheckConfig(schema, doc) {
+		switch {
+		case p.Keyword == "" && strings.HasPrefix(p.Pointer, "/config/fields/"):
+			v.add(AspectIDs, p) // a duplicate field id
+		case strings.HasPrefix(p.Pointer, "/config/assessment-criteria"):
+			v.add(AspectCriteria, p)
+		case fieldTypePointer.MatchString(p.Pointer):
+			v.add(AspectTypes, p)
+		case fieldOptionPointer.MatchString(p.Pointer) && strings.Contains(p.Keyword, "/then/anyOf/"):
+			v.add(AspectOptions, p)
+		default:
+			v.add(AspectSchema, p)
 		}
 	}
-	// What a schema cannot say: unique field ids (they become webhook-data
-	// keys) and unique criterion ids.
-	var d struct {
-		Config struct {
-			Fields   []map[string]json.RawMessage `json:"fields"`
-			Criteria []map[string]json.RawMessage `json:"assessment-criteria"`
-		} `json:"config"`
-	}
-	if json.Unmarshal(doc, &d) != nil {
-		return v
-	}
-	uniqueIDs := func(items []map[string]json.RawMessage, base, what, aspect string) {
-		seen := map[string]int{}
-		for i, item := range items {
-			var id string
-			if json.Unmarshal(item["id"], &id) != nil || id == "" {
-				continue
-			}
-			if first, dup := seen[id]; dup {
-				v.add(aspect, Problem{Pointer: fmt.Sprintf("%s/%d/id", base, i),
-					Message: fmt.Sprintf("%s id %q is used already by %s/%d", what, id, base, first)})
-				continue
-			}
-			seen[id] = i
-		}
-	}
-	uniqueIDs(d.Config.Fields, "/config/fields", "field", AspectIDs)
-	uniqueIDs(d.Config.Criteria, "/config/assessment-criteria", "criterion", AspectCriteria)
 	return v
 }
 
@@ -233,17 +200,15 @@ func PostedActions(body []byte) []Action {
 	return slices.DeleteFunc(out, func(a Action) bool { return a.Endpoint == "" })
 }
 
-// statusRank orders result statuses: a result moves forward only
-// (PROTOCOL §2.3); completed and failed are both final.
-var statusRank = map[string]int{"sending": 0, "sent": 1, "pending": 2, "completed": 3, "failed": 3}
-
 // Backwards returns the first move from a status to an earlier one in
-// statuses (unknown statuses are ignored), or ok false.
+// statuses, in the order of protocol.Status (PROTOCOL §2.3: a result moves
+// forward only; completed and failed are both final); unknown statuses
+// are ignored. ok is false when there is no such move.
 func Backwards(statuses []string) (from, to string, ok bool) {
 	best, bestStatus := -1, ""
 	for _, s := range statuses {
-		r, known := statusRank[s]
-		if !known {
+		r := protocol.Status(s).Rank()
+		if r == 0 {
 			continue
 		}
 		if r < best {

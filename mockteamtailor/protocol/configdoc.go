@@ -9,9 +9,12 @@ import (
 )
 
 // Problem is one thing wrong with a document, at a JSON pointer into it.
+// Keyword is the schema keyword that failed (its location in the schema),
+// or empty for a rule beyond the schema.
 type Problem struct {
 	Pointer string
 	Message string
+	Keyword string
 }
 
 func (p Problem) String() string {
@@ -23,43 +26,45 @@ func (p Problem) String() string {
 
 // CheckConfig checks a config document (schema "config", PROTOCOL §3) or
 // an activation config (schema "activation-config", PROTOCOL §4): the
-// schema, plus what a schema cannot say, that field ids are unique.
+// schema, plus what a schema cannot say: field ids are unique (they become
+// webhook-data keys) and so are assessment-criteria ids. The mock checks a
+// partner's configs with it, and the conformance suite judges them with it.
 func CheckConfig(schema string, doc []byte) []Problem {
+	var out []Problem
 	if err := schemas.Validate(schema, doc); err != nil {
 		var verr *schemas.ValidationError
 		if !errors.As(err, &verr) {
 			return []Problem{{Message: err.Error()}}
 		}
-		out := make([]Problem, 0, len(verr.Problems))
 		for _, p := range verr.Problems {
-			out = append(out, Problem{Pointer: p.Pointer, Message: p.Message})
+			out = append(out, Problem{Pointer: p.Pointer, Message: p.Message, Keyword: p.Keyword})
 		}
-		return out
 	}
 	var d struct {
 		Config struct {
-			Fields []struct {
-				ID *string `json:"id"`
-			} `json:"fields"`
+			Fields   []map[string]json.RawMessage `json:"fields"`
+			Criteria []map[string]json.RawMessage `json:"assessment-criteria"`
 		} `json:"config"`
 	}
-	if err := json.Unmarshal(doc, &d); err != nil {
-		return []Problem{{Message: err.Error()}}
+	if json.Unmarshal(doc, &d) != nil {
+		return out
 	}
-	var out []Problem
-	seen := map[string]int{}
-	for i, f := range d.Config.Fields {
-		if f.ID == nil {
-			continue
+	uniqueIDs := func(items []map[string]json.RawMessage, base, what, why string) {
+		seen := map[string]int{}
+		for i, item := range items {
+			var id string
+			if json.Unmarshal(item["id"], &id) != nil || id == "" {
+				continue
+			}
+			if first, dup := seen[id]; dup {
+				out = append(out, Problem{Pointer: fmt.Sprintf("%s/%d/id", base, i),
+					Message: fmt.Sprintf("%s id %q is used already by %s/%d; %s", what, id, base, first, why)})
+				continue
+			}
+			seen[id] = i
 		}
-		if first, dup := seen[*f.ID]; dup {
-			out = append(out, Problem{
-				Pointer: fmt.Sprintf("/config/fields/%d/id", i),
-				Message: fmt.Sprintf("field id %q is used already by /config/fields/%d; ids must be unique, they become webhook-data keys", *f.ID, first),
-			})
-			continue
-		}
-		seen[*f.ID] = i
 	}
+	uniqueIDs(d.Config.Fields, "/config/fields", "field", "ids must be unique, they become webhook-data keys")
+	uniqueIDs(d.Config.Criteria, "/config/assessment-criteria", "criterion", "ids must be unique, results score them by id")
 	return out
 }

@@ -25,7 +25,7 @@ func (e *Error) Error() string {
 	if e.Pointer != "" {
 		msg = e.Pointer + ": " + msg
 	}
-	if e.Err != nil {
+	if e.Err != nil && e.Detail != e.Err.Error() {
 		msg += ": " + e.Err.Error()
 	}
 	return msg

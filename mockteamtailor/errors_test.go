@@ -1,0 +1,37 @@
+package mockteamtailor
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+)
+
+// A call to a partner without a base URL is a 409 that keeps
+// ErrNoBaseURL as its cause, so callers can match it with errors.Is.
+func TestConflictKeepsItsCause(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := t.Context()
+	companies, err := env.store.Companies(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var company string
+	for _, c := range companies {
+		if _, err := env.store.ActivationFor(ctx, "2", c.UUID); err == nil {
+			company = c.UUID
+		}
+	}
+	if company == "" {
+		t.Fatal("partner 2 is activated nowhere")
+	}
+	_, err = env.server.FetchConfig(ctx, ConfigRequest{PartnerID: "2", CompanyUUID: company})
+	if !errors.Is(err, ErrNoBaseURL) {
+		t.Fatalf("FetchConfig for a partner without a base URL: %v, want an error matching ErrNoBaseURL", err)
+	}
+	var e *protocol.Error
+	if !errors.As(err, &e) || e.Status != http.StatusConflict {
+		t.Fatalf("error %v is not a 409", err)
+	}
+}
