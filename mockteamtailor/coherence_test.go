@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -23,7 +24,7 @@ func TestReplayNeverMovesACompletedResultBack(t *testing.T) {
 	if d := decodeAs[store.Delivery](t, r); d.Verdict == store.VerdictOK {
 		t.Errorf("replay to a partner answering 503 has verdict %q", d.Verdict)
 	}
-	res := decodeAs[resultView](t, env.ctl(t, "GET", "/mock/v1/results/"+out.Result.ID, nil))
+	res := decodeAs[controlapi.Result](t, env.ctl(t, "GET", "/mock/v1/results/"+out.Result.ID, nil))
 	if res.Status != "completed" || res.Summary == nil || *res.Summary != "done" {
 		t.Errorf("after a failed replay the result is %q (summary %v), want it completed as the partner left it", res.Status, res.Summary)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -127,13 +128,6 @@ func storeErr(err error, what string) error {
 	return err
 }
 
-// partnerView is a partner as the control API shows it: with its keys,
-// since this is the operator's own surface.
-type partnerView struct {
-	store.Partner
-	CTA string `json:"cta"`
-}
-
 func (s *Server) handleControlIndex() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		return http.StatusOK, map[string]any{
@@ -158,28 +152,8 @@ func (s *Server) handleControlIndex() controlFunc {
 
 // ---- partners ----
 
-// partnerInput is a partner create or settings change; nil fields keep
-// their value.
-type partnerInput struct {
-	ID                      *string         `json:"id"`
-	Name                    *string         `json:"name"`
-	APIKey                  *string         `json:"apiKey"`
-	WebhookSecret           *string         `json:"webhookSecret"`
-	BaseURL                 *string         `json:"baseUrl"`
-	WebhookConfig           json.RawMessage `json:"webhookConfig"`
-	WebhookActivationConfig json.RawMessage `json:"webhookActivationConfig"`
-	DynamicActivationConfig *bool           `json:"dynamicActivationConfig"`
-	RequireAPIToken         *bool           `json:"requireApiToken"`
-	IncludeJobOffers        *bool           `json:"includeJobOffers"`
-	IncludeUploads          *bool           `json:"includeUploads"`
-	AllowBulk               *bool           `json:"allowBulk"`
-	Assessment              *bool           `json:"assessment"`
-	CTAVerb                 *string         `json:"ctaVerb"`
-	CTANoun                 *string         `json:"ctaNoun"`
-}
-
-// apply writes the given settings onto p, checking each.
-func (in partnerInput) apply(p *store.Partner) error {
+// applyPartnerInput writes the given settings onto p, checking each.
+func applyPartnerInput(in controlapi.PartnerInput, p *store.Partner) error {
 	var problems protocol.Errors
 	setString := func(dst *string, v *string) {
 		if v != nil {
@@ -253,9 +227,9 @@ func (s *Server) handlePartnersList() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		out := []partnerView{}
+		out := []controlapi.PartnerView{}
 		for _, p := range ps {
-			out = append(out, partnerView{Partner: p, CTA: p.CTALabel()})
+			out = append(out, controlapi.PartnerView{Partner: p, CTA: p.CTALabel()})
 		}
 		return http.StatusOK, map[string]any{"partners": out}, nil
 	}
@@ -266,7 +240,7 @@ func (s *Server) handlePartnersList() controlFunc {
 // sandbox company, as Teamtailor does for integrations under development.
 func (s *Server) handlePartnerCreate() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		var in partnerInput
+		var in controlapi.PartnerInput
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
@@ -277,7 +251,7 @@ func (s *Server) handlePartnerCreate() controlFunc {
 			return 0, nil, errConflictf("partner %q exists already; PATCH /mock/v1/partners/%s changes it", *in.ID, *in.ID)
 		}
 		p := store.Partner{ID: *in.ID, Name: "Partner " + *in.ID, APIKey: s.ids.Secret("ttpk_", 20), WebhookSecret: s.ids.Secret("ttws_", 24)}
-		if err := in.apply(&p); err != nil {
+		if err := applyPartnerInput(in, &p); err != nil {
 			return 0, nil, err
 		}
 		if err := s.store.PutPartner(r.Context(), p); err != nil {
@@ -287,7 +261,7 @@ func (s *Server) handlePartnerCreate() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusCreated, map[string]any{"partner": partnerView{Partner: sb.Partner, CTA: sb.Partner.CTALabel()}, "sandbox": sb.Company, "activation": sb.Activation}, nil
+		return http.StatusCreated, map[string]any{"partner": controlapi.PartnerView{Partner: sb.Partner, CTA: sb.Partner.CTALabel()}, "sandbox": sb.Company, "activation": sb.Activation}, nil
 	}
 }
 
@@ -297,7 +271,7 @@ func (s *Server) handlePartnerShow() controlFunc {
 		if err != nil {
 			return 0, nil, storeErr(err, "partner "+strconv.Quote(mux.Vars(r)["id"]))
 		}
-		return http.StatusOK, partnerView{Partner: p, CTA: p.CTALabel()}, nil
+		return http.StatusOK, controlapi.PartnerView{Partner: p, CTA: p.CTALabel()}, nil
 	}
 }
 
@@ -307,20 +281,20 @@ func (s *Server) handlePartnerPatch() controlFunc {
 		if err != nil {
 			return 0, nil, storeErr(err, "partner "+strconv.Quote(mux.Vars(r)["id"]))
 		}
-		var in partnerInput
+		var in controlapi.PartnerInput
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
 		if in.ID != nil && *in.ID != p.ID {
 			return 0, nil, errInvalid("/id", "a partner's id cannot change")
 		}
-		if err := in.apply(&p); err != nil {
+		if err := applyPartnerInput(in, &p); err != nil {
 			return 0, nil, err
 		}
 		if err := s.store.PutPartner(r.Context(), p); err != nil {
 			return 0, nil, storeErr(err, "partner "+p.ID)
 		}
-		return http.StatusOK, partnerView{Partner: p, CTA: p.CTALabel()}, nil
+		return http.StatusOK, controlapi.PartnerView{Partner: p, CTA: p.CTALabel()}, nil
 	}
 }
 
@@ -376,19 +350,6 @@ func (s *Server) handleConfigShow() controlFunc {
 
 // ---- companies, jobs, candidates ----
 
-type companyInput struct {
-	Fixture      string                 `json:"fixture"`
-	UUID         string                 `json:"uuid"`
-	Name         string                 `json:"name"`
-	URL          string                 `json:"url"`
-	Logotype     string                 `json:"logotype"`
-	Users        []protocol.User        `json:"users"`
-	CustomFields []store.CustomFieldDef `json:"customFields"`
-	APITokens    []string               `json:"apiTokens"`
-	// SeedData fills the company with every job and candidate fixture.
-	SeedData bool `json:"seedData"`
-}
-
 func (s *Server) handleCompaniesList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		cs, err := s.store.Companies(r.Context())
@@ -398,7 +359,7 @@ func (s *Server) handleCompaniesList() controlFunc {
 
 func (s *Server) handleCompanyCreate() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		var in companyInput
+		var in controlapi.CompanyInput
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
@@ -456,15 +417,6 @@ func (s *Server) handleCompanyShow() controlFunc {
 	}
 }
 
-type jobInput struct {
-	CompanyUUID  string                 `json:"companyUuid"`
-	Fixture      string                 `json:"fixture"`
-	Title        string                 `json:"title"`
-	Tags         []string               `json:"tags"`
-	Stages       []store.Stage          `json:"stages"`
-	CustomFields []protocol.CustomField `json:"customFields"`
-}
-
 func (s *Server) handleJobsList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		js, err := s.store.Jobs(r.Context(), r.URL.Query().Get("company"))
@@ -474,7 +426,7 @@ func (s *Server) handleJobsList() controlFunc {
 
 func (s *Server) handleJobCreate() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		var in jobInput
+		var in controlapi.JobInput
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
@@ -562,19 +514,6 @@ func (s *Server) handleStageCreate() controlFunc {
 	}
 }
 
-type candidateInput struct {
-	CompanyUUID string          `json:"companyUuid"`
-	Fixture     string          `json:"fixture"`
-	Candidate   json.RawMessage `json:"candidate"`
-	// Generate makes this many realistic candidates from Seed.
-	Generate int    `json:"generate"`
-	Seed     uint64 `json:"seed"`
-	// JobID and StageID apply the new candidates to a job (first stage
-	// when StageID is 0).
-	JobID   int64 `json:"jobId"`
-	StageID int64 `json:"stageId"`
-}
-
 func (s *Server) handleCandidatesList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		page := store.Page{Number: 1, Size: 100}
@@ -598,7 +537,7 @@ func (s *Server) handleCandidatesList() controlFunc {
 // object as a webhook carries it, or generated.
 func (s *Server) handleCandidateCreate() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		var in candidateInput
+		var in controlapi.CandidateInput
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
@@ -1000,13 +939,6 @@ func (s *Server) handleDeliveryStream() http.Handler {
 	})
 }
 
-// resultView is a partner result as the control API shows it: the
-// Partner API attributes plus where it came from.
-type resultView struct {
-	store.PartnerResult
-	UpdateURL string `json:"updateUrl"`
-}
-
 func (s *Server) handleResultsList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		cand, err := queryInt(r, "candidate")
@@ -1019,9 +951,9 @@ func (s *Server) handleResultsList() controlFunc {
 			return 0, nil, errBadRequest("status %q is not a result status; use one of %s", status, protocol.QuoteList(protocol.StatusNames()))
 		}
 		rs, err := s.store.AllResults(r.Context(), store.ResultFilter{PartnerID: q.Get("partner"), CandidateID: cand, EventID: q.Get("event"), Status: status})
-		out := make([]resultView, 0, len(rs))
+		out := make([]controlapi.Result, 0, len(rs))
 		for _, res := range rs {
-			out = append(out, resultView{PartnerResult: res, UpdateURL: s.ResultURL(res.ID)})
+			out = append(out, controlapi.Result{PartnerResult: res, UpdateURL: s.ResultURL(res.ID)})
 		}
 		return http.StatusOK, map[string]any{"results": out}, err
 	}
@@ -1033,7 +965,7 @@ func (s *Server) handleResultShowControl() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusOK, resultView{PartnerResult: res, UpdateURL: s.ResultURL(res.ID)}, nil
+		return http.StatusOK, controlapi.Result{PartnerResult: res, UpdateURL: s.ResultURL(res.ID)}, nil
 	}
 }
 
@@ -1053,27 +985,11 @@ func (s *Server) handleActionInvoke() controlFunc {
 
 // ---- faults, uploads, keys, fixtures, reset ----
 
-// faultsView is Faults with durations written as text ("250ms").
-type faultsView struct {
-	Latency    string      `json:"latency"`
-	Status     int         `json:"status,omitempty"`
-	Count      int         `json:"count,omitempty"`
-	Fraction   float64     `json:"fraction,omitempty"`
-	Connection string      `json:"connection,omitempty"`
-	RateLimit  *rateLimitV `json:"rateLimit,omitempty"`
-}
-
-type rateLimitV struct {
-	Limit   int    `json:"limit"`
-	Window  string `json:"window"`
-	Enforce bool   `json:"enforce"`
-}
-
-func (s *Server) faultsView() faultsView {
+func (s *Server) faultsView() controlapi.Faults {
 	f := s.Faults()
 	limit, window, enforce := s.limiter.settings()
-	return faultsView{Latency: f.Latency.String(), Status: f.Status, Count: f.Count, Fraction: f.Fraction, Connection: f.Connection,
-		RateLimit: &rateLimitV{Limit: limit, Window: window.String(), Enforce: enforce}}
+	return controlapi.Faults{Latency: f.Latency.String(), Status: f.Status, Count: f.Count, Fraction: f.Fraction, Connection: f.Connection,
+		RateLimit: &controlapi.RateLimit{Limit: limit, Window: window.String(), Enforce: enforce}}
 }
 
 func (s *Server) handleFaultsShow() controlFunc {
@@ -1082,7 +998,7 @@ func (s *Server) handleFaultsShow() controlFunc {
 
 func (s *Server) handleFaultsSet() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		var in faultsView
+		var in controlapi.Faults
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
@@ -1141,35 +1057,18 @@ func (s *Server) handleUploadCreate() controlFunc {
 	}
 }
 
-// keysView is every credential a CI script needs, so it never scrapes
-// logs.
-type keysView struct {
-	ID            string           `json:"id"`
-	Name          string           `json:"name"`
-	APIKey        string           `json:"apiKey"`
-	WebhookSecret string           `json:"webhookSecret"`
-	Activations   []activationKeys `json:"activations"`
-}
-
-type activationKeys struct {
-	ID          string `json:"id"`
-	CompanyUUID string `json:"companyUuid"`
-	CompanyName string `json:"companyName"`
-	ProviderKey string `json:"providerKey"`
-}
-
 func (s *Server) handleKeys() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		ps, err := s.store.Partners(r.Context())
 		if err != nil {
 			return 0, nil, err
 		}
-		out := []keysView{}
+		out := []controlapi.PartnerKeys{}
 		for _, p := range ps {
-			k := keysView{ID: p.ID, Name: p.Name, APIKey: p.APIKey, WebhookSecret: p.WebhookSecret, Activations: []activationKeys{}}
+			k := controlapi.PartnerKeys{ID: p.ID, Name: p.Name, APIKey: p.APIKey, WebhookSecret: p.WebhookSecret, Activations: []controlapi.ActivationKeys{}}
 			acts, _, _ := s.store.Activations(r.Context(), p.ID, store.Page{})
 			for _, a := range acts {
-				k.Activations = append(k.Activations, activationKeys{ID: a.ID, CompanyUUID: a.CompanyUUID, CompanyName: a.CompanyName, ProviderKey: a.ProviderKey})
+				k.Activations = append(k.Activations, controlapi.ActivationKeys{ID: a.ID, CompanyUUID: a.CompanyUUID, CompanyName: a.CompanyName, ProviderKey: a.ProviderKey})
 			}
 			out = append(out, k)
 		}

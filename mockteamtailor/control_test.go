@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -44,22 +45,22 @@ func TestControlEveryEndpoint(t *testing.T) {
 		t.Errorf("index lists %d endpoints", len(eps))
 	}
 
-	partners := decodeAs[struct{ Partners []partnerView }](t, call("GET", "/mock/v1/partners", nil, http.StatusOK)).Partners
+	partners := decodeAs[struct{ Partners []controlapi.PartnerView }](t, call("GET", "/mock/v1/partners", nil, http.StatusOK)).Partners
 	if len(partners) != 2 || partners[0].ID != "1" || partners[0].APIKey != e2eKey1 || partners[0].CTA != "Send Pied Piper test" {
 		t.Errorf("partners: %+v", partners)
 	}
 	created := decodeAs[struct {
-		Partner    partnerView
+		Partner    controlapi.PartnerView
 		Sandbox    store.Company
 		Activation store.Activation
 	}](t, call("POST", "/mock/v1/partners", map[string]any{"id": "3", "name": "Initech", "baseUrl": env.partner.srv.URL + "/"}, http.StatusCreated))
 	if !strings.HasPrefix(created.Partner.APIKey, "ttpk_") || created.Partner.BaseURL != env.partner.srv.URL || !created.Sandbox.Sandbox || created.Activation.CompanyUUID != created.Sandbox.UUID || !uuidPattern.MatchString(created.Activation.ProviderKey) {
 		t.Errorf("created partner: %+v", created)
 	}
-	if p := decodeAs[partnerView](t, call("GET", "/mock/v1/partners/3", nil, http.StatusOK)); p.Name != "Initech" {
+	if p := decodeAs[controlapi.PartnerView](t, call("GET", "/mock/v1/partners/3", nil, http.StatusOK)); p.Name != "Initech" {
 		t.Errorf("partner 3: %+v", p)
 	}
-	if p := decodeAs[partnerView](t, call("PATCH", "/mock/v1/partners/3", map[string]any{"ctaVerb": "Run", "ctaNoun": "check"}, http.StatusOK)); p.CTA != "Run Initech check" {
+	if p := decodeAs[controlapi.PartnerView](t, call("PATCH", "/mock/v1/partners/3", map[string]any{"ctaVerb": "Run", "ctaNoun": "check"}, http.StatusOK)); p.CTA != "Run Initech check" {
 		t.Errorf("cta after PATCH = %q", p.CTA)
 	}
 	form := decodeAs[ActivationFormResult](t, call("GET", "/mock/v1/partners/1/activation-form?company="+sb, nil, http.StatusOK))
@@ -158,10 +159,10 @@ func TestControlEveryEndpoint(t *testing.T) {
 		t.Errorf("curl: %s", r.body)
 	}
 
-	if rs := decodeAs[struct{ Results []resultView }](t, call("GET", fmt.Sprintf("/mock/v1/results?candidate=%d", cand.ID), nil, http.StatusOK)).Results; len(rs) != 4 {
+	if rs := decodeAs[struct{ Results []controlapi.Result }](t, call("GET", fmt.Sprintf("/mock/v1/results?candidate=%d", cand.ID), nil, http.StatusOK)).Results; len(rs) != 4 {
 		t.Errorf("%d results of the candidate, want 4 (move, manual, two bulk)", len(rs))
 	}
-	if rv := decodeAs[resultView](t, call("GET", "/mock/v1/results/"+manual.Result.ID, nil, http.StatusOK)); rv.UpdateURL != env.server.ResultURL(manual.Result.ID) {
+	if rv := decodeAs[controlapi.Result](t, call("GET", "/mock/v1/results/"+manual.Result.ID, nil, http.StatusOK)); rv.UpdateURL != env.server.ResultURL(manual.Result.ID) {
 		t.Errorf("result view: %+v", rv)
 	}
 	wantStatus(t, partnerAPI(t, "PATCH", env.server.ResultURL(manual.Result.ID), e2eKey1, `{"data":{"type":"partner-results","attributes":{"actions":[{"buttonText":"Again","endpoint":"again"}]}}}`), http.StatusOK)
@@ -169,19 +170,19 @@ func TestControlEveryEndpoint(t *testing.T) {
 		t.Errorf("action: %+v", d)
 	}
 
-	if f := decodeAs[faultsView](t, call("GET", "/mock/v1/faults", nil, http.StatusOK)); f.RateLimit == nil || f.RateLimit.Limit != 50 {
+	if f := decodeAs[controlapi.Faults](t, call("GET", "/mock/v1/faults", nil, http.StatusOK)); f.RateLimit == nil || f.RateLimit.Limit != 50 {
 		t.Errorf("faults: %+v", f)
 	}
-	if f := decodeAs[faultsView](t, call("PUT", "/mock/v1/faults", map[string]any{"latency": "10ms"}, http.StatusOK)); f.Latency != "10ms" {
+	if f := decodeAs[controlapi.Faults](t, call("PUT", "/mock/v1/faults", map[string]any{"latency": "10ms"}, http.StatusOK)); f.Latency != "10ms" {
 		t.Errorf("faults after PUT: %+v", f)
 	}
-	if f := decodeAs[faultsView](t, call("DELETE", "/mock/v1/faults", nil, http.StatusOK)); f.Latency != "0s" {
+	if f := decodeAs[controlapi.Faults](t, call("DELETE", "/mock/v1/faults", nil, http.StatusOK)); f.Latency != "0s" {
 		t.Errorf("faults after DELETE: %+v", f)
 	}
 	if up := call("POST", "/mock/v1/uploads?name=notes.txt", "hello", http.StatusCreated).doc(t); up["size"] != float64(5) || up["name"] != "notes.txt" {
 		t.Errorf("upload: %v", up)
 	}
-	if ks := decodeAs[struct{ Partners []keysView }](t, call("GET", "/mock/v1/keys", nil, http.StatusOK)).Partners; len(ks) != 3 {
+	if ks := decodeAs[struct{ Partners []controlapi.PartnerKeys }](t, call("GET", "/mock/v1/keys", nil, http.StatusOK)).Partners; len(ks) != 3 {
 		t.Errorf("keys of %d partners", len(ks))
 	}
 	call("GET", "/mock/v1/fixtures", nil, http.StatusOK)
@@ -248,7 +249,7 @@ func TestControlBadInput(t *testing.T) {
 	job := env.job(t, 0)
 	cand := env.candidate(t, "typical")
 	out := env.manual(t, cand.ID, nil)
-	byPartner := decodeAs[resultView](t, env.ctl(t, "GET", "/mock/v1/results/"+env.createResult(t, fmt.Sprintf(`{"status":"completed","candidate-id":%d,"actions":[{"buttonText":"B","endpoint":"e"}]}`, cand.ID)), nil))
+	byPartner := decodeAs[controlapi.Result](t, env.ctl(t, "GET", "/mock/v1/results/"+env.createResult(t, fmt.Sprintf(`{"status":"completed","candidate-id":%d,"actions":[{"buttonText":"B","endpoint":"e"}]}`, cand.ID)), nil))
 	huge := `{"name":"` + strings.Repeat("x", 1<<20) + `"}`
 	for _, tt := range []struct {
 		method, path string
@@ -531,7 +532,7 @@ func TestControlReplayAfterFailure(t *testing.T) {
 	out := env.manual(t, env.candidate(t, "typical").ID, nil)
 	env.partner.handle("/webhook", serveDoc(http.StatusOK, ""))
 	wantStatus(t, env.ctl(t, "POST", fmt.Sprintf("/mock/v1/deliveries/%d/replay", out.Delivery.ID), nil), http.StatusOK)
-	res := decodeAs[resultView](t, env.ctl(t, "GET", "/mock/v1/results/"+out.Result.ID, nil))
+	res := decodeAs[controlapi.Result](t, env.ctl(t, "GET", "/mock/v1/results/"+out.Result.ID, nil))
 	if res.Status != "sent" || res.Message != "" {
 		t.Errorf("after an accepted replay: status %q message %q", res.Status, res.Message)
 	}
@@ -598,7 +599,7 @@ func TestControlResults(t *testing.T) {
 		r := env.ctl(t, "GET", "/mock/v1/results"+query, nil)
 		wantStatus(t, r, http.StatusOK)
 		var ids []string
-		for _, res := range decodeAs[struct{ Results []resultView }](t, r).Results {
+		for _, res := range decodeAs[struct{ Results []controlapi.Result }](t, r).Results {
 			ids = append(ids, res.ID)
 		}
 		return ids
@@ -622,11 +623,11 @@ func TestControlResults(t *testing.T) {
 	for _, id := range []string{b.Result.ID, ownID} {
 		r := env.ctl(t, "GET", "/mock/v1/results/"+id, nil)
 		wantStatus(t, r, http.StatusOK)
-		if rv := decodeAs[resultView](t, r); rv.ID != id || rv.UpdateURL != env.server.ResultURL(id) {
+		if rv := decodeAs[controlapi.Result](t, r); rv.ID != id || rv.UpdateURL != env.server.ResultURL(id) {
 			t.Errorf("result %s: %+v", id, rv)
 		}
 	}
-	if rv := decodeAs[resultView](t, env.ctl(t, "GET", "/mock/v1/results/"+b.Result.ID, nil)); rv.Status != "failed" || rv.Message != "no" || rv.EventID != b.Delivery.EventID {
+	if rv := decodeAs[controlapi.Result](t, env.ctl(t, "GET", "/mock/v1/results/"+b.Result.ID, nil)); rv.Status != "failed" || rv.Message != "no" || rv.EventID != b.Delivery.EventID {
 		t.Errorf("failed result: %+v", rv.PartnerResult)
 	}
 }
@@ -690,7 +691,7 @@ func TestControlFaults(t *testing.T) {
 		if !slices.Equal(got, []int{503, 503, 200}) {
 			t.Errorf("statuses %v, want 503, 503 then 200", got)
 		}
-		if f := decodeAs[faultsView](t, env.ctl(t, "GET", "/mock/v1/faults", nil)); f.Status != 0 || f.Count != 0 {
+		if f := decodeAs[controlapi.Faults](t, env.ctl(t, "GET", "/mock/v1/faults", nil)); f.Status != 0 || f.Count != 0 {
 			t.Errorf("faults after they ran out: %+v", f)
 		}
 	})
@@ -757,12 +758,12 @@ func TestControlReset(t *testing.T) {
 	job := env.job(t, 0)
 	wantStatus(t, env.ctl(t, "POST", "/mock/v1/triggers", map[string]any{"partnerId": "1", "jobId": job.ID, "stageId": job.Stages[1].ID}), http.StatusCreated)
 	env.manual(t, env.candidate(t, "typical").ID, nil)
-	before := decodeAs[struct{ Partners []keysView }](t, env.ctl(t, "GET", "/mock/v1/keys", nil)).Partners
-	settings := decodeAs[struct{ Partners []partnerView }](t, env.ctl(t, "GET", "/mock/v1/partners", nil)).Partners
+	before := decodeAs[struct{ Partners []controlapi.PartnerKeys }](t, env.ctl(t, "GET", "/mock/v1/keys", nil)).Partners
+	settings := decodeAs[struct{ Partners []controlapi.PartnerView }](t, env.ctl(t, "GET", "/mock/v1/partners", nil)).Partners
 
 	wantStatus(t, env.ctl(t, "POST", "/mock/v1/reset", nil), http.StatusOK)
 
-	after := decodeAs[struct{ Partners []keysView }](t, env.ctl(t, "GET", "/mock/v1/keys", nil)).Partners
+	after := decodeAs[struct{ Partners []controlapi.PartnerKeys }](t, env.ctl(t, "GET", "/mock/v1/keys", nil)).Partners
 	if len(after) != 3 {
 		t.Fatalf("%d partners after reset, want 3", len(after))
 	}
@@ -774,12 +775,12 @@ func TestControlReset(t *testing.T) {
 			t.Errorf("partner %s activations after reset: %+v", p.ID, p.Activations)
 		}
 	}
-	if again := decodeAs[struct{ Partners []partnerView }](t, env.ctl(t, "GET", "/mock/v1/partners", nil)).Partners; !slices.EqualFunc(again, settings, func(a, b partnerView) bool {
+	if again := decodeAs[struct{ Partners []controlapi.PartnerView }](t, env.ctl(t, "GET", "/mock/v1/partners", nil)).Partners; !slices.EqualFunc(again, settings, func(a, b controlapi.PartnerView) bool {
 		return a.ID == b.ID && a.Name == b.Name && a.BaseURL == b.BaseURL && a.AllowBulk == b.AllowBulk
 	}) {
 		t.Errorf("partner settings changed:\n%+v\n%+v", again, settings)
 	}
-	if rs := decodeAs[struct{ Results []resultView }](t, env.ctl(t, "GET", "/mock/v1/results", nil)).Results; len(rs) != 0 {
+	if rs := decodeAs[struct{ Results []controlapi.Result }](t, env.ctl(t, "GET", "/mock/v1/results", nil)).Results; len(rs) != 0 {
 		t.Errorf("%d results after reset", len(rs))
 	}
 	if ts := decodeAs[struct{ Triggers []store.Trigger }](t, env.ctl(t, "GET", "/mock/v1/triggers", nil)).Triggers; len(ts) != 0 {
@@ -809,11 +810,11 @@ func TestControlKeys(t *testing.T) {
 	env.useActivationForm(t, "credentials")
 	company := env.activationCompany(t)
 	_, act := env.activate(t, map[string]any{"partnerId": "1", "companyUuid": company.UUID, "values": map[string]string{"account_id": "a", "api_key": "k", "region": "eu"}})
-	ks := decodeAs[struct{ Partners []keysView }](t, env.ctl(t, "GET", "/mock/v1/keys", nil)).Partners
+	ks := decodeAs[struct{ Partners []controlapi.PartnerKeys }](t, env.ctl(t, "GET", "/mock/v1/keys", nil)).Partners
 	if len(ks) != 2 || ks[0].ID != "1" || ks[0].APIKey != e2eKey1 || ks[0].WebhookSecret != e2eSecret1 || ks[1].APIKey != e2eKey2 || ks[1].WebhookSecret != e2eSecret2 {
 		t.Fatalf("keys: %+v", ks)
 	}
-	want := []activationKeys{
+	want := []controlapi.ActivationKeys{
 		{ID: env.sandbox.Activation.ID, CompanyUUID: env.sandbox.Company.UUID, CompanyName: env.sandbox.Company.Name, ProviderKey: env.sandbox.Activation.ProviderKey},
 		{ID: act.Activation.ID, CompanyUUID: company.UUID, CompanyName: company.Name, ProviderKey: act.Activation.ProviderKey},
 	}
@@ -842,7 +843,7 @@ func TestControlPartnerCreateIsolation(t *testing.T) {
 	r := env.ctl(t, "POST", "/mock/v1/partners", map[string]any{"id": "3", "name": "Initech"})
 	wantStatus(t, r, http.StatusCreated)
 	created := decodeAs[struct {
-		Partner    partnerView
+		Partner    controlapi.PartnerView
 		Sandbox    store.Company
 		Activation store.Activation
 	}](t, r)

@@ -31,6 +31,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
@@ -644,7 +645,7 @@ func TestE2EWebhookTimeout(t *testing.T) {
 	if n := len(env.partner.requests("/webhook")); n != 1 {
 		t.Errorf("the partner got %d webhooks, want 1 (no retries)", n)
 	}
-	res := decodeAs[resultView](t, env.ctl(t, "GET", "/mock/v1/results/"+out.Result.ID, nil))
+	res := decodeAs[controlapi.Result](t, env.ctl(t, "GET", "/mock/v1/results/"+out.Result.ID, nil))
 	if res.Status != "failed" || res.Message != out.Result.Message {
 		t.Errorf("stored result %q %q", res.Status, res.Message)
 	}
@@ -1125,7 +1126,7 @@ func TestE2EJournalRecordsEveryExchange(t *testing.T) {
 	wantStatus(t, env.ctl(t, "POST", "/mock/v1/results/"+out.Result.ID+"/actions/0", nil), http.StatusOK)
 
 	// A partner with a long key, so masking shows.
-	created := decodeAs[struct{ Partner partnerView }](t, env.ctl(t, "POST", "/mock/v1/partners", map[string]any{"id": "3", "name": "Initech"}))
+	created := decodeAs[struct{ Partner controlapi.PartnerView }](t, env.ctl(t, "POST", "/mock/v1/partners", map[string]any{"id": "3", "name": "Initech"}))
 	longKey := created.Partner.APIKey
 	wantStatus(t, partnerAPI(t, "GET", env.srv.URL+"/partner/v1/partners/3", longKey, ""), http.StatusOK)
 	wantStatus(t, partnerAPI(t, "GET", env.srv.URL+"/partner/v1/partners/3", longKey+"x", ""), http.StatusUnauthorized)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -147,7 +148,7 @@ func (o *triggerOptions) addCandidates(ctx context.Context, c *mockclient.Client
 		return nil, err
 	}
 	if o.fixture != "" {
-		in := mockclient.CandidateInput{CompanyUUID: company.UUID, Fixture: o.fixture, JobID: o.job}
+		in := controlapi.CandidateInput{CompanyUUID: company.UUID, Fixture: o.fixture, JobID: o.job}
 		if !o.given["bulk"] && o.job == 0 {
 			// A manual trigger needs an application; a stage trigger
 			// needs the job that has the stage.
@@ -163,7 +164,7 @@ func (o *triggerOptions) addCandidates(ctx context.Context, c *mockclient.Client
 		fmt.Fprintf(stderr, "added candidate %d from fixture %s to %s (%s)\n", made[0].ID, o.fixture, company.Name, company.UUID)
 	}
 	if o.bulk > 0 {
-		made, err := c.CreateCandidates(ctx, mockclient.CandidateInput{CompanyUUID: company.UUID, Generate: o.bulk, Seed: uint64(time.Now().UnixNano())})
+		made, err := c.CreateCandidates(ctx, controlapi.CandidateInput{CompanyUUID: company.UUID, Generate: o.bulk, Seed: uint64(time.Now().UnixNano())})
 		if err != nil {
 			return nil, fmt.Errorf("--bulk %d: %w", o.bulk, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -112,7 +113,7 @@ func (o *activateOptions) run(ctx context.Context, c *mockclient.Client, stdout,
 	return err
 }
 
-func printActivation(w io.Writer, p mockclient.PartnerView, company store.Company, res mockteamtailor.ActivateResult) {
+func printActivation(w io.Writer, p controlapi.PartnerView, company store.Company, res mockteamtailor.ActivateResult) {
 	if !res.Activated {
 		fmt.Fprintf(w, "partner %s (%s) refused the activation in %s:\n", p.ID, p.Name, company.Name)
 		for _, e := range res.Errors {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 )
 
 // Rule: activate with no --company makes a fresh company from fixture
@@ -37,7 +38,7 @@ func TestActivateFreshCompany(t *testing.T) {
 func TestActivateRefused(t *testing.T) {
 	e := newClientEnv(t)
 	ctx := context.Background()
-	if _, err := e.client.UpdatePartner(ctx, "1", map[string]any{"webhookActivationConfig": json.RawMessage(clientActivationConfig)}); err != nil {
+	if _, err := e.client.UpdatePartner(ctx, "1", controlapi.PartnerInput{WebhookActivationConfig: json.RawMessage(clientActivationConfig)}); err != nil {
 		t.Fatal(err)
 	}
 	e.refuse.Store(true)

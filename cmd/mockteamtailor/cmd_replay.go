@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -31,7 +32,7 @@ type replayOptions struct {
 // partner result as it stood when the command stopped waiting.
 type replayReport struct {
 	mockteamtailor.ReplayOutcome
-	Posted *mockclient.Result `json:"posted,omitempty"`
+	Posted *controlapi.Result `json:"posted,omitempty"`
 }
 
 func newReplayCommand(getenv func(string) string, stdout io.Writer) *cobra.Command {
@@ -168,10 +169,10 @@ func (o *replayOptions) run(ctx context.Context, c *mockclient.Client, captures 
 
 // waitForPostedResult polls the partner result until the partner has
 // moved it past sent, or wait is over; nil when it could not be read.
-func waitForPostedResult(ctx context.Context, c *mockclient.Client, id string, wait time.Duration) *mockclient.Result {
+func waitForPostedResult(ctx context.Context, c *mockclient.Client, id string, wait time.Duration) *controlapi.Result {
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	var last *mockclient.Result
+	var last *controlapi.Result
 	for {
 		r, err := c.Result(ctx, id)
 		if err == nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -144,7 +145,7 @@ func score(s *float64) string {
 }
 
 // summary is the result's summary, or for a failed one its message.
-func summary(r mockclient.Result) string {
+func summary(r controlapi.Result) string {
 	if r.Summary != nil {
 		return *r.Summary
 	}

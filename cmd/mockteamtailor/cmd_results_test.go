@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 )
 
 // Rule: results lists every partner result as a table; show prints one
@@ -23,7 +23,7 @@ func TestResults(t *testing.T) {
 	mustContain(t, "results", stdout, d.ResultID+"  1", failed.ResultID, "failed  -      the partner is down for maintenance")
 
 	stdout, _ = e.mustCLI(t, "results", "--status", "sent", "--json")
-	var doc struct{ Results []mockclient.Result }
+	var doc struct{ Results []controlapi.Result }
 	decodeInto(t, stdout, &doc)
 	if len(doc.Results) != 1 || doc.Results[0].ID != d.ResultID || doc.Results[0].UpdateURL == "" {
 		t.Errorf("--status sent --json = %+v, want result %s with its update-url", doc.Results, d.ResultID)
@@ -67,7 +67,7 @@ func TestFixtures(t *testing.T) {
 func TestKeys(t *testing.T) {
 	e := newClientEnv(t)
 	stdout, _ := e.mustCLI(t, "keys", "--json")
-	var keys mockclient.Keys
+	var keys controlapi.Keys
 	decodeInto(t, stdout, &keys)
 	if len(keys.Partners) != 1 {
 		t.Fatalf("keys --json = %+v, want one partner", keys)

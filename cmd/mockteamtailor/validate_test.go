@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 	"testing"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 )
 
 // Validate, then act: a trigger whose flags name anything that does not
@@ -55,7 +57,7 @@ func TestTriggerValidatesBeforeActing(t *testing.T) {
 	}
 	// A partner that does not allow bulk mode: refused before the
 	// candidates are added.
-	if _, err := e.client.UpdatePartner(ctx, "1", map[string]any{"allowBulk": false}); err != nil {
+	if _, err := e.client.UpdatePartner(ctx, "1", controlapi.PartnerInput{AllowBulk: controlapi.Ptr(false)}); err != nil {
 		t.Fatal(err)
 	}
 	err, _, _ = e.cli(t, "trigger", "--bulk", "4")

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -121,8 +122,8 @@ func TestPartnersAndKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := mockclient.Keys{Partners: []mockclient.PartnerKeys{{ID: "1", Name: "Pied Piper", APIKey: "key-one-0001", WebhookSecret: "secret-one-0001",
-		Activations: []mockclient.ActivationKeys{{ID: e.sandbox.Activation.ID, CompanyUUID: e.sandbox.Company.UUID, CompanyName: e.sandbox.Company.Name, ProviderKey: e.sandbox.Activation.ProviderKey}}}}}
+	want := controlapi.Keys{Partners: []controlapi.PartnerKeys{{ID: "1", Name: "Pied Piper", APIKey: "key-one-0001", WebhookSecret: "secret-one-0001",
+		Activations: []controlapi.ActivationKeys{{ID: e.sandbox.Activation.ID, CompanyUUID: e.sandbox.Company.UUID, CompanyName: e.sandbox.Company.Name, ProviderKey: e.sandbox.Activation.ProviderKey}}}}}
 	if diff := cmp.Diff(want, keys); diff != "" {
 		t.Errorf("Keys (-want +got):\n%s", diff)
 	}
@@ -204,7 +205,7 @@ func TestStageTrigger(t *testing.T) {
 func TestBulkRun(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	cs, err := e.client.CreateCandidates(ctx, mockclient.CandidateInput{CompanyUUID: e.sandbox.Company.UUID, Generate: 15, Seed: 3})
+	cs, err := e.client.CreateCandidates(ctx, controlapi.CandidateInput{CompanyUUID: e.sandbox.Company.UUID, Generate: 15, Seed: 3})
 	if err != nil || len(cs) != 15 {
 		t.Fatalf("CreateCandidates = %d candidates, %v; want 15", len(cs), err)
 	}
@@ -238,10 +239,10 @@ func TestBulkRun(t *testing.T) {
 func TestActivate(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	if _, err := e.client.UpdatePartner(ctx, "1", map[string]any{"webhookActivationConfig": json.RawMessage(activationConfig)}); err != nil {
+	if _, err := e.client.UpdatePartner(ctx, "1", controlapi.PartnerInput{WebhookActivationConfig: json.RawMessage(activationConfig)}); err != nil {
 		t.Fatal(err)
 	}
-	company, err := e.client.CreateCompany(ctx, mockclient.CompanyInput{Fixture: "acme", UUID: "acmeTest001"})
+	company, err := e.client.CreateCompany(ctx, controlapi.CompanyInput{Fixture: "acme", UUID: "acmeTest001"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,14 +347,14 @@ wait:
 func TestResources(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	created, err := e.client.CreatePartner(ctx, mockclient.PartnerInput{ID: "staging", Name: "Staging"})
+	created, err := e.client.CreatePartner(ctx, controlapi.PartnerInput{ID: controlapi.Ptr("staging"), Name: controlapi.Ptr("Staging")})
 	if err != nil || created.Partner.ID != "staging" || !created.Sandbox.Sandbox || created.Activation.ProviderKey == "" {
 		t.Fatalf("CreatePartner = %+v, %v; want staging with a sandbox activation", created, err)
 	}
-	if _, err := e.client.CreatePartner(ctx, mockclient.PartnerInput{ID: "staging"}); err == nil {
+	if _, err := e.client.CreatePartner(ctx, controlapi.PartnerInput{ID: controlapi.Ptr("staging")}); err == nil {
 		t.Error("CreatePartner twice succeeded, want a conflict")
 	}
-	company, err := e.client.CreateCompany(ctx, mockclient.CompanyInput{Name: "Initech", UUID: "initech0001"})
+	company, err := e.client.CreateCompany(ctx, controlapi.CompanyInput{Name: "Initech", UUID: "initech0001"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +364,7 @@ func TestResources(t *testing.T) {
 	if cs, err := e.client.Companies(ctx); err != nil || len(cs) != 3 {
 		t.Errorf("Companies = %d, %v; want 3 (two sandboxes and Initech)", len(cs), err)
 	}
-	job, err := e.client.CreateJob(ctx, mockclient.JobInput{CompanyUUID: company.UUID, Title: "Engineer", Stages: []store.Stage{{Name: "Inbox"}}})
+	job, err := e.client.CreateJob(ctx, controlapi.JobInput{CompanyUUID: company.UUID, Title: "Engineer", Stages: []store.Stage{{Name: "Inbox"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,7 +379,7 @@ func TestResources(t *testing.T) {
 		t.Errorf("Config(bulk) = %+v, %v; want the note field", cfg, err)
 	}
 
-	f, err := e.client.SetFaults(ctx, mockclient.Faults{Status: 503, Count: 2})
+	f, err := e.client.SetFaults(ctx, controlapi.Faults{Status: 503, Count: 2})
 	if err != nil || f.Status != 503 || f.Count != 2 {
 		t.Errorf("SetFaults = %+v, %v", f, err)
 	}

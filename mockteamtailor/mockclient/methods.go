@@ -12,6 +12,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -30,34 +31,34 @@ func id64(id int64) string { return strconv.FormatInt(id, 10) }
 // ---- partners ----
 
 // Partners returns every partner, ordered by id.
-func (c *Client) Partners(ctx context.Context) ([]PartnerView, error) {
+func (c *Client) Partners(ctx context.Context) ([]controlapi.PartnerView, error) {
 	var doc struct {
-		Partners []PartnerView `json:"partners"`
+		Partners []controlapi.PartnerView `json:"partners"`
 	}
 	err := c.do(ctx, get(v1+"/partners", nil), &doc)
 	return doc.Partners, err
 }
 
 // Partner returns one partner.
-func (c *Client) Partner(ctx context.Context, id string) (PartnerView, error) {
-	var p PartnerView
+func (c *Client) Partner(ctx context.Context, id string) (controlapi.PartnerView, error) {
+	var p controlapi.PartnerView
 	err := c.do(ctx, get(v1+"/partners/"+url.PathEscape(id), nil), &p)
 	return p, err
 }
 
 // CreatePartner adds a partner integration and activates it in a sandbox
 // company of its own.
-func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (PartnerCreated, error) {
-	var out PartnerCreated
+func (c *Client) CreatePartner(ctx context.Context, in controlapi.PartnerInput) (controlapi.PartnerCreated, error) {
+	var out controlapi.PartnerCreated
 	err := c.do(ctx, post(v1+"/partners", in), &out)
 	return out, err
 }
 
-// UpdatePartner changes the given settings of a partner (keys as the
-// control API names them: baseUrl, allowBulk, webhookConfig, ...); others
-// keep their value, and a JSON null clears a config.
-func (c *Client) UpdatePartner(ctx context.Context, id string, settings map[string]any) (PartnerView, error) {
-	var p PartnerView
+// UpdatePartner changes the settings of a partner that are set in
+// settings; the others keep their value, and a config set to the JSON null
+// is cleared.
+func (c *Client) UpdatePartner(ctx context.Context, id string, settings controlapi.PartnerInput) (controlapi.PartnerView, error) {
+	var p controlapi.PartnerView
 	err := c.do(ctx, request{method: http.MethodPatch, path: v1 + "/partners/" + url.PathEscape(id), body: settings}, &p)
 	return p, err
 }
@@ -113,7 +114,7 @@ func (c *Client) Company(ctx context.Context, uuid string) (store.Company, error
 }
 
 // CreateCompany adds a company.
-func (c *Client) CreateCompany(ctx context.Context, in CompanyInput) (store.Company, error) {
+func (c *Client) CreateCompany(ctx context.Context, in controlapi.CompanyInput) (store.Company, error) {
 	var out store.Company
 	err := c.do(ctx, post(v1+"/companies", in), &out)
 	return out, err
@@ -140,7 +141,7 @@ func (c *Client) Job(ctx context.Context, id int64) (store.Job, error) {
 }
 
 // CreateJob adds a job to a company.
-func (c *Client) CreateJob(ctx context.Context, in JobInput) (store.Job, error) {
+func (c *Client) CreateJob(ctx context.Context, in controlapi.JobInput) (store.Job, error) {
 	var out store.Job
 	err := c.do(ctx, post(v1+"/jobs", in), &out)
 	return out, err
@@ -155,7 +156,7 @@ func (c *Client) AddStage(ctx context.Context, job int64, name string) (store.Jo
 
 // Candidates returns a page of a company's candidates (every company for
 // ""); page and size of 0 take the mock's defaults (1 and 100).
-func (c *Client) Candidates(ctx context.Context, company string, page, size int) (CandidatePage, error) {
+func (c *Client) Candidates(ctx context.Context, company string, page, size int) (controlapi.CandidatePage, error) {
 	q := url.Values{}
 	if company != "" {
 		q.Set("company", company)
@@ -166,7 +167,7 @@ func (c *Client) Candidates(ctx context.Context, company string, page, size int)
 	if size > 0 {
 		q.Set("size", strconv.Itoa(size))
 	}
-	var out CandidatePage
+	var out controlapi.CandidatePage
 	err := c.do(ctx, get(v1+"/candidates", q), &out)
 	return out, err
 }
@@ -179,7 +180,7 @@ func (c *Client) Candidate(ctx context.Context, id int64) (store.CandidateRecord
 }
 
 // CreateCandidates adds candidates to a company and returns them.
-func (c *Client) CreateCandidates(ctx context.Context, in CandidateInput) ([]store.CandidateRecord, error) {
+func (c *Client) CreateCandidates(ctx context.Context, in controlapi.CandidateInput) ([]store.CandidateRecord, error) {
 	var doc struct {
 		Candidates []store.CandidateRecord `json:"candidates"`
 	}
@@ -346,7 +347,7 @@ func (c *Client) Curl(ctx context.Context, id int64) (string, error) {
 }
 
 // Results returns the partner results f selects.
-func (c *Client) Results(ctx context.Context, f store.ResultFilter) ([]Result, error) {
+func (c *Client) Results(ctx context.Context, f store.ResultFilter) ([]controlapi.Result, error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"partner": f.PartnerID, "event": f.EventID, "status": string(f.Status)} {
 		if v != "" {
@@ -357,15 +358,15 @@ func (c *Client) Results(ctx context.Context, f store.ResultFilter) ([]Result, e
 		q.Set("candidate", id64(f.CandidateID))
 	}
 	var doc struct {
-		Results []Result `json:"results"`
+		Results []controlapi.Result `json:"results"`
 	}
 	err := c.do(ctx, get(v1+"/results", q), &doc)
 	return doc.Results, err
 }
 
 // Result returns one partner result, whichever partner it belongs to.
-func (c *Client) Result(ctx context.Context, id string) (Result, error) {
-	var out Result
+func (c *Client) Result(ctx context.Context, id string) (controlapi.Result, error) {
+	var out controlapi.Result
 	err := c.do(ctx, get(v1+"/results/"+url.PathEscape(id), nil), &out)
 	return out, err
 }
@@ -381,31 +382,31 @@ func (c *Client) InvokeAction(ctx context.Context, resultID string, index int) (
 // ---- faults, uploads, keys, fixtures, reset ----
 
 // Faults returns the fault injection in force on the Partner API.
-func (c *Client) Faults(ctx context.Context) (Faults, error) {
-	var out Faults
+func (c *Client) Faults(ctx context.Context) (controlapi.Faults, error) {
+	var out controlapi.Faults
 	err := c.do(ctx, get(v1+"/faults", nil), &out)
 	return out, err
 }
 
 // SetFaults replaces the fault injection (and, when f.RateLimit is set,
 // the rate limit) and returns what is in force.
-func (c *Client) SetFaults(ctx context.Context, f Faults) (Faults, error) {
-	var out Faults
+func (c *Client) SetFaults(ctx context.Context, f controlapi.Faults) (controlapi.Faults, error) {
+	var out controlapi.Faults
 	err := c.do(ctx, request{method: http.MethodPut, path: v1 + "/faults", body: f}, &out)
 	return out, err
 }
 
 // ClearFaults turns fault injection off and restores the configured rate
 // limit.
-func (c *Client) ClearFaults(ctx context.Context) (Faults, error) {
-	var out Faults
+func (c *Client) ClearFaults(ctx context.Context) (controlapi.Faults, error) {
+	var out controlapi.Faults
 	err := c.do(ctx, request{method: http.MethodDelete, path: v1 + "/faults"}, &out)
 	return out, err
 }
 
 // Upload stores a file for a form's file field.
-func (c *Client) Upload(ctx context.Context, name, contentType string, data []byte) (Upload, error) {
-	var out Upload
+func (c *Client) Upload(ctx context.Context, name, contentType string, data []byte) (controlapi.Upload, error) {
+	var out controlapi.Upload
 	if contentType == "" {
 		contentType = "application/octet-stream"
 	}
@@ -414,8 +415,8 @@ func (c *Client) Upload(ctx context.Context, name, contentType string, data []by
 }
 
 // Keys returns every partner's API key, webhook secret and provider keys.
-func (c *Client) Keys(ctx context.Context) (Keys, error) {
-	var out Keys
+func (c *Client) Keys(ctx context.Context) (controlapi.Keys, error) {
+	var out controlapi.Keys
 	err := c.do(ctx, get(v1+"/keys", nil), &out)
 	return out, err
 }

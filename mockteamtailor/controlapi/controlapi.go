@@ -1,4 +1,7 @@
-package mockclient
+// Package controlapi holds the documents of the mock's control API
+// (/mock/v1, README "The control API"): what its handlers decode and
+// encode, and what its Go client, package mockclient, sends and reads.
+package controlapi
 
 import (
 	"encoding/json"
@@ -7,23 +10,16 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-// The control API documents the mockteamtailor package does not export.
-
-// PartnerView is a partner as the control API shows it: with its keys and
-// the label of its button on the candidate card.
-type PartnerView struct {
-	store.Partner
-	CTA string `json:"cta"`
-}
-
-// PartnerInput creates a partner. ID is required; empty fields get the
-// mock's defaults (generated keys, "Partner <id>").
+// PartnerInput creates a partner (ID is required; nil fields get the
+// mock's defaults: generated keys, "Partner <id>") or changes its
+// settings (nil fields keep their value; a config set to the JSON null
+// is cleared).
 type PartnerInput struct {
-	ID                      string          `json:"id"`
-	Name                    string          `json:"name,omitempty"`
-	APIKey                  string          `json:"apiKey,omitempty"`
-	WebhookSecret           string          `json:"webhookSecret,omitempty"`
-	BaseURL                 string          `json:"baseUrl,omitempty"`
+	ID                      *string         `json:"id,omitempty"`
+	Name                    *string         `json:"name,omitempty"`
+	APIKey                  *string         `json:"apiKey,omitempty"`
+	WebhookSecret           *string         `json:"webhookSecret,omitempty"`
+	BaseURL                 *string         `json:"baseUrl,omitempty"`
 	WebhookConfig           json.RawMessage `json:"webhookConfig,omitempty"`
 	WebhookActivationConfig json.RawMessage `json:"webhookActivationConfig,omitempty"`
 	DynamicActivationConfig *bool           `json:"dynamicActivationConfig,omitempty"`
@@ -32,8 +28,15 @@ type PartnerInput struct {
 	IncludeUploads          *bool           `json:"includeUploads,omitempty"`
 	AllowBulk               *bool           `json:"allowBulk,omitempty"`
 	Assessment              *bool           `json:"assessment,omitempty"`
-	CTAVerb                 string          `json:"ctaVerb,omitempty"`
-	CTANoun                 string          `json:"ctaNoun,omitempty"`
+	CTAVerb                 *string         `json:"ctaVerb,omitempty"`
+	CTANoun                 *string         `json:"ctaNoun,omitempty"`
+}
+
+// PartnerView is a partner as the control API shows it: with its keys and
+// the label of its button on the candidate card.
+type PartnerView struct {
+	store.Partner
+	CTA string `json:"cta"`
 }
 
 // PartnerCreated is a new partner with the sandbox company it was
@@ -149,3 +152,6 @@ type ActivationKeys struct {
 	CompanyName string `json:"companyName"`
 	ProviderKey string `json:"providerKey"`
 }
+
+// Ptr returns a pointer to v, for the optional fields of PartnerInput.
+func Ptr[T any](v T) *T { return &v }
