@@ -1,8 +1,12 @@
 package mockteamtailor
 
 import (
+	"context"
+	"fmt"
 	"sync"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // BulkRun is the progress of one bulk trigger.
@@ -53,4 +57,113 @@ func (s *Server) BulkRun(id string) (BulkRun, bool) {
 	c := *r
 	c.ResultIDs = append([]string(nil), r.ResultIDs...)
 	return c, true
+}
+
+// BulkRequest sends one webhook per candidate (PROTOCOL §5 bulk mode).
+type BulkRequest struct {
+	PartnerID    string            `json:"partnerId"`
+	CandidateIDs []int64           `json:"candidateIds"`
+	Data         map[string]string `json:"data,omitempty"`
+	// Wait makes BulkTrigger return only when every webhook is sent.
+	Wait bool `json:"wait,omitempty"`
+	// DryRun checks the request (partner, bulk mode, activation, the
+	// picked values against the bulk config) and sends no webhook, so a
+	// client can check before it adds candidates. CandidateIDs may then
+	// be empty, with CompanyUUID naming the company instead.
+	DryRun      bool   `json:"dryRun,omitempty"`
+	CompanyUUID string `json:"companyUuid,omitempty"`
+}
+
+// BulkTrigger fetches the config once without job, stage or user, checks
+// the picked values, then sends one webhook per candidate, each with its
+// own partner event and result and no job key, BulkConcurrency at a time.
+// It is refused when the partner does not allow bulk mode. Unless Wait is
+// set it returns at once; BulkRun reports progress.
+func (s *Server) BulkTrigger(ctx context.Context, req BulkRequest) (BulkRun, error) {
+	p, err := s.store.Partner(ctx, req.PartnerID)
+	if err != nil {
+		return BulkRun{}, errNotFound("there is no partner %q", req.PartnerID)
+	}
+	if !p.AllowBulk {
+		return BulkRun{}, errConflictf("partner %q does not allow bulk mode; turn it on in the partner's settings (allowBulk)", p.ID)
+	}
+	if len(req.CandidateIDs) == 0 && !(req.DryRun && req.CompanyUUID != "") {
+		return BulkRun{}, errInvalid("/candidateIds", "give at least one candidate id")
+	}
+	var cands []store.CandidateRecord
+	seen := map[int64]bool{}
+	for i, id := range req.CandidateIDs {
+		if seen[id] {
+			return BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is listed twice", id)
+		}
+		seen[id] = true
+		c, err := s.store.Candidate(ctx, id)
+		if err != nil {
+			return BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "there is no candidate %d", id)
+		}
+		if len(cands) > 0 && c.CompanyUUID != cands[0].CompanyUUID {
+			return BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is in another company than candidate %d; a bulk run covers one company", id, cands[0].ID)
+		}
+		if req.CompanyUUID != "" && c.CompanyUUID != req.CompanyUUID {
+			return BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is not in company %s", id, req.CompanyUUID)
+		}
+		cands = append(cands, c)
+	}
+	companyUUID := req.CompanyUUID
+	if len(cands) > 0 {
+		companyUUID = cands[0].CompanyUUID
+	}
+	p, company, act, err := s.activated(ctx, p.ID, companyUUID)
+	if err != nil {
+		return BulkRun{}, err
+	}
+	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: p.ID, CompanyUUID: company.UUID, Bulk: true, Picked: req.Data})
+	if err != nil {
+		return BulkRun{}, err
+	}
+	data, err := s.PickValues(cfg.Form, req.Data)
+	if err != nil {
+		return BulkRun{}, err
+	}
+	if req.DryRun {
+		return BulkRun{PartnerID: p.ID, Total: len(cands), ResultIDs: []string{}, Done: true}, nil
+	}
+	run := &BulkRun{ID: s.ids.Secret("bulk-", 6), PartnerID: p.ID, Total: len(cands), StartedAt: s.clock().UTC(), ResultIDs: []string{}}
+	if len(cfg.DeliveryIDs) > 0 {
+		run.ConfigID = cfg.DeliveryIDs[0]
+	}
+	s.bulk.start(run)
+	work := func(ctx context.Context) {
+		sem := make(chan struct{}, s.cfg.BulkConcurrency)
+		var wg sync.WaitGroup
+		for _, c := range cands {
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				out, err := s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: c, WebhookData: data}, store.Delivery{BulkRunID: run.ID})
+				s.bulk.update(run.ID, func(r *BulkRun) {
+					switch {
+					case err != nil:
+						r.Failed++
+					case out.Delivery.Response != nil && out.Delivery.Response.Status/100 == 2:
+						r.Sent++
+					default:
+						r.Failed++
+					}
+					if err == nil {
+						r.ResultIDs = append(r.ResultIDs, out.Result.ID)
+					}
+				})
+			})
+		}
+		wg.Wait()
+		s.bulk.update(run.ID, func(r *BulkRun) { r.Done, r.FinishedAt = true, s.clock().UTC() })
+	}
+	if req.Wait {
+		work(ctx)
+	} else {
+		s.background(work)
+	}
+	out, _ := s.BulkRun(run.ID)
+	return out, nil
 }

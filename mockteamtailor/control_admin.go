@@ -1,0 +1,173 @@
+package mockteamtailor
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+)
+
+
+func (s *Server) faultsView() controlapi.Faults {
+	f := s.Faults()
+	limit, window, enforce := s.limiter.settings()
+	return controlapi.Faults{Latency: f.Latency.String(), Status: f.Status, Count: f.Count, Fraction: f.Fraction, Connection: f.Connection,
+		RateLimit: &controlapi.RateLimit{Limit: limit, Window: window.String(), Enforce: enforce}}
+}
+
+func (s *Server) handleFaultsShow() controlFunc {
+	return func(r *http.Request) (int, any, error) { return http.StatusOK, s.faultsView(), nil }
+}
+
+func (s *Server) handleFaultsSet() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		var in controlapi.Faults
+		if err := decodeBody(r, &in); err != nil {
+			return 0, nil, err
+		}
+		f := Faults{Status: in.Status, Count: in.Count, Fraction: in.Fraction, Connection: in.Connection}
+		if in.Latency != "" {
+			d, err := time.ParseDuration(in.Latency)
+			if err != nil {
+				return 0, nil, errInvalid("/latency", "latency %q is not a duration such as 250ms or 2s", in.Latency)
+			}
+			f.Latency = d
+		}
+		if err := f.Validate(); err != nil {
+			return 0, nil, errInvalid("", "%v", err)
+		}
+		if in.RateLimit != nil {
+			w, err := time.ParseDuration(in.RateLimit.Window)
+			if err != nil {
+				return 0, nil, errInvalid("/rateLimit/window", "window %q is not a duration such as 10s", in.RateLimit.Window)
+			}
+			if err := s.SetRateLimit(in.RateLimit.Limit, w, in.RateLimit.Enforce); err != nil {
+				return 0, nil, errInvalid("/rateLimit", "%v", err)
+			}
+		}
+		if err := s.SetFaults(f); err != nil {
+			return 0, nil, errInvalid("", "%v", err)
+		}
+		return http.StatusOK, s.faultsView(), nil
+	}
+}
+
+func (s *Server) handleFaultsClear() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		s.SetFaults(Faults{})
+		s.limiter.set(s.cfg.RateLimit, s.cfg.RateWindow, s.cfg.EnforceRateLimit)
+		return http.StatusOK, s.faultsView(), nil
+	}
+}
+
+// handleUploadCreate stores a file for a form's file field: the raw
+// body is the file, ?name= its name.
+func (s *Server) handleUploadCreate() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxUpload+1))
+		if err != nil {
+			return 0, nil, newError(http.StatusRequestEntityTooLarge, "Request entity too large", "an uploaded file may be at most %d bytes", maxUpload)
+		}
+		name := r.URL.Query().Get("name")
+		if name == "" {
+			name = "upload.bin"
+		}
+		id, err := s.Upload(name, r.Header.Get("Content-Type"), data)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusCreated, map[string]any{"id": id, "value": "upload:" + id, "name": name, "size": len(data)}, nil
+	}
+}
+
+func (s *Server) handleKeys() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		ps, err := s.store.Partners(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		out := []controlapi.PartnerKeys{}
+		for _, p := range ps {
+			k := controlapi.PartnerKeys{ID: p.ID, Name: p.Name, APIKey: p.APIKey, WebhookSecret: p.WebhookSecret, Activations: []controlapi.ActivationKeys{}}
+			acts, _, _ := s.store.Activations(r.Context(), p.ID, store.Page{})
+			for _, a := range acts {
+				k.Activations = append(k.Activations, controlapi.ActivationKeys{ID: a.ID, CompanyUUID: a.CompanyUUID, CompanyName: a.CompanyName, ProviderKey: a.ProviderKey})
+			}
+			out = append(out, k)
+		}
+		return http.StatusOK, map[string]any{"partners": out}, nil
+	}
+}
+
+func (s *Server) handleFixtures() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		return http.StatusOK, map[string]any{"fixtures": append(fixtures.Catalogue(), s.importedCatalogue()...)}, nil
+	}
+}
+
+// handleReset starts the mock again (README "Reset").
+func (s *Server) handleReset() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		if err := s.Reset(r.Context()); err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, map[string]any{"reset": true}, nil
+	}
+}
+
+// MarkStart remembers the mock as it is now as its start state: the
+// state Reset returns to. serve calls it once the partner and its sandbox
+// are set up.
+func (s *Server) MarkStart(ctx context.Context) error {
+	if err := s.store.MarkStart(ctx); err != nil {
+		return fmt.Errorf("mark the start state: %w", err)
+	}
+	s.startMu.Lock()
+	defer s.startMu.Unlock()
+	s.startIDs, s.started = s.ids.Mark(), true
+	return nil
+}
+
+// Reset starts the mock again. After MarkStart it returns to exactly
+// the start state: partners with the settings they had at start (keeping
+// their current keys), the sandboxes with the same jobs, candidates and
+// ids, and, with a seeded id source, the same ids handed out next as after
+// a fresh start. Results, triggers, other companies and activations,
+// partners added since, uploads, bulk runs, faults and the journal go.
+// Without MarkStart it keeps the partners and seeds each a fresh sandbox.
+func (s *Server) Reset(ctx context.Context) error {
+	s.startMu.Lock()
+	defer s.startMu.Unlock()
+	var ps []store.Partner
+	if !s.started {
+		var err error
+		if ps, err = s.store.Partners(ctx); err != nil {
+			return err
+		}
+	}
+	if err := s.store.Reset(ctx); err != nil {
+		return err
+	}
+	s.SetFaults(Faults{})
+	s.files.clear()
+	s.bulk.mu.Lock()
+	s.bulk.runs = nil
+	s.bulk.mu.Unlock()
+	if s.started {
+		return s.ids.Rewind(s.startIDs)
+	}
+	for _, p := range ps {
+		if err := s.store.PutPartner(ctx, p); err != nil {
+			return err
+		}
+		if _, err := SeedSandbox(ctx, s.store, s.ids, s.clock, PartnerSettings{ID: p.ID}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

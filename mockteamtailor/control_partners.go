@@ -1,0 +1,211 @@
+package mockteamtailor
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/mux"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+)
+
+
+// applyPartnerInput writes the given settings onto p, checking each.
+func applyPartnerInput(in controlapi.PartnerInput, p *store.Partner) error {
+	var problems protocol.Errors
+	setString := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	setBool := func(dst *bool, v *bool) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	setString(&p.Name, in.Name)
+	setString(&p.APIKey, in.APIKey)
+	setString(&p.WebhookSecret, in.WebhookSecret)
+	// Only the secrets being set are checked, so a partner seeded with
+	// short ones keeps working.
+	if in.APIKey != nil && len(*in.APIKey) < 8 {
+		problems = append(problems, errInvalid("/apiKey", "apiKey must be at least 8 characters"))
+	}
+	if in.WebhookSecret != nil && len(*in.WebhookSecret) < 8 {
+		problems = append(problems, errInvalid("/webhookSecret", "webhookSecret must be at least 8 characters"))
+	}
+	if in.BaseURL != nil {
+		if *in.BaseURL == "" {
+			p.BaseURL = ""
+		} else if err := protocol.DecodeHTTPURL(*in.BaseURL, &p.BaseURL); err != nil {
+			problems = append(problems, errInvalid("/baseUrl", "baseUrl %v", err))
+		} else {
+			p.BaseURL = strings.TrimRight(p.BaseURL, "/")
+		}
+	}
+	for _, c := range []struct {
+		raw    json.RawMessage
+		dst    *json.RawMessage
+		schema string
+		ptr    string
+	}{{in.WebhookConfig, &p.WebhookConfig, "config", "/webhookConfig"}, {in.WebhookActivationConfig, &p.WebhookActivationConfig, "activation-config", "/webhookActivationConfig"}} {
+		switch {
+		case c.raw == nil:
+		case protocol.IsNull(c.raw):
+			*c.dst = nil
+		case c.schema == "activation-config" && bytes.Equal(protocol.CompactJSON(c.raw), []byte("{}")):
+			*c.dst = json.RawMessage("{}")
+		default:
+			for _, prob := range protocol.CheckConfig(c.schema, c.raw) {
+				problems = append(problems, errInvalid(c.ptr+prob.Pointer, "%s", prob.Message))
+			}
+			*c.dst = protocol.CompactJSON(c.raw)
+		}
+	}
+	setBool(&p.DynamicActivationConfig, in.DynamicActivationConfig)
+	setBool(&p.RequireAPIToken, in.RequireAPIToken)
+	setBool(&p.IncludeJobOffers, in.IncludeJobOffers)
+	setBool(&p.IncludeUploads, in.IncludeUploads)
+	setBool(&p.AllowBulk, in.AllowBulk)
+	setBool(&p.Assessment, in.Assessment)
+	setString(&p.CTAVerb, in.CTAVerb)
+	setString(&p.CTANoun, in.CTANoun)
+	if strings.TrimSpace(p.Name) == "" {
+		problems = append(problems, errInvalid("/name", "name must not be empty"))
+	}
+	if len(problems) > 0 {
+		return problems
+	}
+	return nil
+}
+
+func (s *Server) handlePartnersList() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		ps, err := s.store.Partners(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		out := []controlapi.PartnerView{}
+		for _, p := range ps {
+			out = append(out, controlapi.PartnerView{Partner: p, CTA: p.CTALabel()})
+		}
+		return http.StatusOK, map[string]any{"partners": out}, nil
+	}
+}
+
+// handlePartnerCreate adds a partner integration (e.g. a staging one
+// beside production) with its own keys, and activates it in its own
+// sandbox company, as Teamtailor does for integrations under development.
+func (s *Server) handlePartnerCreate() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		var in controlapi.PartnerInput
+		if err := decodeBody(r, &in); err != nil {
+			return 0, nil, err
+		}
+		if in.ID == nil || strings.TrimSpace(*in.ID) == "" {
+			return 0, nil, errInvalid("/id", "id is required, e.g. \"2\" or \"staging\"")
+		}
+		if _, err := s.store.Partner(r.Context(), *in.ID); err == nil {
+			return 0, nil, errConflictf("partner %q exists already; PATCH /mock/v1/partners/%s changes it", *in.ID, *in.ID)
+		}
+		p := store.Partner{ID: *in.ID, Name: "Partner " + *in.ID, APIKey: s.ids.Secret("ttpk_", 20), WebhookSecret: s.ids.Secret("ttws_", 24)}
+		if err := applyPartnerInput(in, &p); err != nil {
+			return 0, nil, err
+		}
+		if err := s.store.PutPartner(r.Context(), p); err != nil {
+			return 0, nil, storeErr(err, "partner "+p.ID)
+		}
+		sb, err := SeedSandbox(r.Context(), s.store, s.ids, s.clock, PartnerSettings{ID: p.ID})
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusCreated, map[string]any{"partner": controlapi.PartnerView{Partner: sb.Partner, CTA: sb.Partner.CTALabel()}, "sandbox": sb.Company, "activation": sb.Activation}, nil
+	}
+}
+
+func (s *Server) handlePartnerShow() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		p, err := s.store.Partner(r.Context(), mux.Vars(r)["id"])
+		if err != nil {
+			return 0, nil, storeErr(err, "partner "+strconv.Quote(mux.Vars(r)["id"]))
+		}
+		return http.StatusOK, controlapi.PartnerView{Partner: p, CTA: p.CTALabel()}, nil
+	}
+}
+
+func (s *Server) handlePartnerPatch() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		p, err := s.store.Partner(r.Context(), mux.Vars(r)["id"])
+		if err != nil {
+			return 0, nil, storeErr(err, "partner "+strconv.Quote(mux.Vars(r)["id"]))
+		}
+		var in controlapi.PartnerInput
+		if err := decodeBody(r, &in); err != nil {
+			return 0, nil, err
+		}
+		if in.ID != nil && *in.ID != p.ID {
+			return 0, nil, errInvalid("/id", "a partner's id cannot change")
+		}
+		if err := applyPartnerInput(in, &p); err != nil {
+			return 0, nil, err
+		}
+		if err := s.store.PutPartner(r.Context(), p); err != nil {
+			return 0, nil, storeErr(err, "partner "+p.ID)
+		}
+		return http.StatusOK, controlapi.PartnerView{Partner: p, CTA: p.CTALabel()}, nil
+	}
+}
+
+func (s *Server) handleActivationFormShow() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		company := r.URL.Query().Get("company")
+		if company == "" {
+			return 0, nil, errBadRequest("query parameter company (the company uuid) is required")
+		}
+		res, err := s.ActivationForm(r.Context(), mux.Vars(r)["id"], company)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, res, nil
+	}
+}
+
+// handleConfigShow fetches a partner's config form for a trigger, as the
+// UI does when a recruiter opens the trigger dialog. Query parameters
+// other than company, job, stage, user and bulk are picked values.
+func (s *Server) handleConfigShow() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		q := r.URL.Query()
+		req := ConfigRequest{PartnerID: mux.Vars(r)["id"], CompanyUUID: q.Get("company"), Bulk: q.Get("bulk") == "true" || q.Get("bulk") == "1", Picked: map[string]string{}}
+		var err error
+		for name, dst := range map[string]*int64{"job": &req.JobID, "stage": &req.StageID, "user": &req.UserID} {
+			if *dst, err = queryInt(r, name); err != nil {
+				return 0, nil, err
+			}
+		}
+		if req.CompanyUUID == "" && req.JobID != 0 {
+			if j, err := s.store.Job(r.Context(), req.JobID); err == nil {
+				req.CompanyUUID = j.CompanyUUID
+			}
+		}
+		if req.CompanyUUID == "" {
+			return 0, nil, errBadRequest("query parameter company (the company uuid) or job is required")
+		}
+		for k, v := range q {
+			switch k {
+			case "company", "job", "stage", "user", "bulk":
+			default:
+				req.Picked[k] = v[0]
+			}
+		}
+		res, err := s.FetchConfig(r.Context(), req)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, res, nil
+	}
+}

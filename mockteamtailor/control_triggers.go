@@ -1,0 +1,146 @@
+package mockteamtailor
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gorilla/mux"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+)
+
+
+func (s *Server) handleActivationsList() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		ps, err := s.store.Partners(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		out := []store.Activation{}
+		for _, p := range ps {
+			if q := r.URL.Query().Get("partner"); q != "" && q != p.ID {
+				continue
+			}
+			acts, _, err := s.store.Activations(r.Context(), p.ID, store.Page{})
+			if err != nil {
+				return 0, nil, err
+			}
+			out = append(out, acts...)
+		}
+		return http.StatusOK, map[string]any{"activations": out}, nil
+	}
+}
+
+func (s *Server) handleActivate() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		var in ActivateRequest
+		if err := decodeBody(r, &in); err != nil {
+			return 0, nil, err
+		}
+		res, err := s.Activate(r.Context(), in)
+		if err != nil {
+			return 0, nil, err
+		}
+		if !res.Activated {
+			// The partner's validation endpoint refused: a 422 carrying
+			// its messages, as Teamtailor shows them in the form.
+			return http.StatusUnprocessableEntity, res, nil
+		}
+		return http.StatusCreated, res, nil
+	}
+}
+
+func (s *Server) handleDeactivate() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		id := mux.Vars(r)["id"]
+		ps, err := s.store.Partners(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		for _, p := range ps {
+			if err := s.store.DeleteActivation(r.Context(), p.ID, id); err == nil {
+				return http.StatusNoContent, nil, nil
+			} else if !errors.Is(err, store.ErrForbidden) {
+				break
+			}
+		}
+		return 0, nil, errNotFound("there is no activation %q", id)
+	}
+}
+
+func (s *Server) handleTriggersList() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		ts, err := s.store.Triggers(r.Context(), r.URL.Query().Get("partner"))
+		return http.StatusOK, map[string]any{"triggers": protocol.NonNil(ts)}, err
+	}
+}
+
+func (s *Server) handleTriggerCreate() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		var in TriggerRequest
+		if err := decodeBody(r, &in); err != nil {
+			return 0, nil, err
+		}
+		t, err := s.CreateTrigger(r.Context(), in)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusCreated, t, nil
+	}
+}
+
+func (s *Server) handleTriggerDelete() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		id, err := pathInt(r, "id")
+		if err != nil {
+			return 0, nil, err
+		}
+		if err := s.store.DeleteTrigger(r.Context(), id); err != nil {
+			return 0, nil, storeErr(err, fmt.Sprintf("trigger %d", id))
+		}
+		return http.StatusNoContent, nil, nil
+	}
+}
+
+func (s *Server) handleManualTrigger() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		var in ManualRequest
+		if err := decodeBody(r, &in); err != nil {
+			return 0, nil, err
+		}
+		out, err := s.ManualTrigger(r.Context(), in)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, out, nil
+	}
+}
+
+func (s *Server) handleBulkTrigger() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		var in BulkRequest
+		if err := decodeBody(r, &in); err != nil {
+			return 0, nil, err
+		}
+		run, err := s.BulkTrigger(r.Context(), in)
+		if err != nil {
+			return 0, nil, err
+		}
+		status := http.StatusAccepted
+		if run.Done {
+			status = http.StatusOK
+		}
+		return status, run, nil
+	}
+}
+
+func (s *Server) handleBulkShow() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		run, ok := s.BulkRun(mux.Vars(r)["id"])
+		if !ok {
+			return 0, nil, errNotFound("there is no bulk run %q", mux.Vars(r)["id"])
+		}
+		return http.StatusOK, run, nil
+	}
+}
