@@ -12,7 +12,6 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-
 func (s *Server) faultsView() controlapi.Faults {
 	f := s.Faults()
 	limit, window, enforce := s.limiter.settings()

@@ -13,7 +13,6 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-
 func (s *Server) handleCompaniesList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		cs, err := s.store.Companies(r.Context())

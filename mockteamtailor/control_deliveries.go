@@ -14,7 +14,6 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-
 func (s *Server) journalFilter(r *http.Request) (store.JournalFilter, error) {
 	q := r.URL.Query()
 	f := store.JournalFilter{Kind: q.Get("kind"), Verdict: q.Get("verdict"), PartnerID: q.Get("partner"), EventID: q.Get("event"), ResultID: q.Get("result"), BulkRunID: q.Get("bulk")}

@@ -13,7 +13,6 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-
 // applyPartnerInput writes the given settings onto p, checking each.
 func applyPartnerInput(in controlapi.PartnerInput, p *store.Partner) error {
 	var problems protocol.Errors

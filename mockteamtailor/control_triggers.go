@@ -10,7 +10,6 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-
 func (s *Server) handleActivationsList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		ps, err := s.store.Partners(r.Context())
