@@ -1,6 +1,7 @@
 package mockteamtailor
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -26,48 +27,60 @@ func (s *Server) handleCompanyCreate() controlFunc {
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
-		var c store.Company
-		if in.Fixture != "" {
-			f, err := fixtures.CompanyByName(in.Fixture)
-			if err != nil {
-				return 0, nil, errInvalid("/fixture", "%v", err)
-			}
-			c = CompanyFromFixture(f)
-		}
-		for dst, v := range map[*string]string{&c.UUID: in.UUID, &c.Name: in.Name, &c.URL: in.URL, &c.Logotype: in.Logotype} {
-			if v != "" {
-				*dst = v
-			}
-		}
-		if in.Users != nil {
-			c.Users = in.Users
-		}
-		if in.CustomFields != nil {
-			c.CustomFields = in.CustomFields
-		}
-		c.APITokens = in.APITokens
-		if c.UUID == "" {
-			c.UUID = s.ids.Secret("c", 5)
-		}
-		if len(c.APITokens) == 0 {
-			c.APITokens = []string{s.ids.Secret("ttapi_", 16)}
-		}
-		if strings.TrimSpace(c.Name) == "" {
-			return 0, nil, errInvalid("/name", "name is required (or a fixture: %s)", strings.Join(fixtures.Names(fixtures.KindCompanies), ", "))
-		}
-		if _, err := s.store.Company(r.Context(), c.UUID); err == nil {
-			return 0, nil, errConflictf("company %q exists already", c.UUID)
-		}
-		if err := s.store.PutCompany(r.Context(), c); err != nil {
+		c, err := s.CreateCompany(r.Context(), in)
+		if err != nil {
 			return 0, nil, err
-		}
-		if in.SeedData {
-			if err := seedCompanyData(r.Context(), s.store, c.UUID); err != nil {
-				return 0, nil, err
-			}
 		}
 		return http.StatusCreated, c, nil
 	}
+}
+
+// CreateCompany adds a company: from a fixture, with the other fields
+// overriding it, or from the fields alone (a name is then required). An
+// empty UUID and missing API tokens are generated; SeedData adds every job
+// and candidate fixture. A company that exists already is a 409.
+func (s *Server) CreateCompany(ctx context.Context, in controlapi.CompanyInput) (store.Company, error) {
+	var c store.Company
+	if in.Fixture != "" {
+		f, err := fixtures.CompanyByName(in.Fixture)
+		if err != nil {
+			return c, errInvalid("/fixture", "%v", err)
+		}
+		c = CompanyFromFixture(f)
+	}
+	for dst, v := range map[*string]string{&c.UUID: in.UUID, &c.Name: in.Name, &c.URL: in.URL, &c.Logotype: in.Logotype} {
+		if v != "" {
+			*dst = v
+		}
+	}
+	if in.Users != nil {
+		c.Users = in.Users
+	}
+	if in.CustomFields != nil {
+		c.CustomFields = in.CustomFields
+	}
+	c.APITokens = in.APITokens
+	if c.UUID == "" {
+		c.UUID = s.ids.Secret("c", 5)
+	}
+	if len(c.APITokens) == 0 {
+		c.APITokens = []string{s.ids.Secret("ttapi_", 16)}
+	}
+	if strings.TrimSpace(c.Name) == "" {
+		return c, errInvalid("/name", "name is required (or a fixture: %s)", strings.Join(fixtures.Names(fixtures.KindCompanies), ", "))
+	}
+	if _, err := s.store.Company(ctx, c.UUID); err == nil {
+		return c, errConflictf("company %q exists already", c.UUID)
+	}
+	if err := s.store.PutCompany(ctx, c); err != nil {
+		return c, err
+	}
+	if in.SeedData {
+		if err := seedCompanyData(ctx, s.store, c.UUID); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
 }
 
 func (s *Server) handleCompanyShow() controlFunc {

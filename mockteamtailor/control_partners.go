@@ -2,6 +2,7 @@ package mockteamtailor
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -105,25 +106,37 @@ func (s *Server) handlePartnerCreate() controlFunc {
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
-		if in.ID == nil || strings.TrimSpace(*in.ID) == "" {
-			return 0, nil, errInvalid("/id", "id is required, e.g. \"2\" or \"staging\"")
-		}
-		if _, err := s.store.Partner(r.Context(), *in.ID); err == nil {
-			return 0, nil, errConflictf("partner %q exists already; PATCH /mock/v1/partners/%s changes it", *in.ID, *in.ID)
-		}
-		p := store.Partner{ID: *in.ID, Name: "Partner " + *in.ID, APIKey: s.ids.Secret("ttpk_", 20), WebhookSecret: s.ids.Secret("ttws_", 24)}
-		if err := applyPartnerInput(in, &p); err != nil {
-			return 0, nil, err
-		}
-		if err := s.store.PutPartner(r.Context(), p); err != nil {
-			return 0, nil, storeErr(err, "partner "+p.ID)
-		}
-		sb, err := SeedSandbox(r.Context(), s.store, s.ids, s.clock, PartnerSettings{ID: p.ID})
+		created, err := s.CreatePartner(r.Context(), in)
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusCreated, map[string]any{"partner": controlapi.PartnerView{Partner: sb.Partner, CTA: sb.Partner.CTALabel()}, "sandbox": sb.Company, "activation": sb.Activation}, nil
+		return http.StatusCreated, created, nil
 	}
+}
+
+// CreatePartner registers a partner (in.ID is required; unset keys are
+// generated, the name is "Partner <id>") and activates it in a sandbox
+// company of its own, as Teamtailor does for integrations under
+// development. An existing id is a 409.
+func (s *Server) CreatePartner(ctx context.Context, in controlapi.PartnerInput) (controlapi.PartnerCreated, error) {
+	if in.ID == nil || strings.TrimSpace(*in.ID) == "" {
+		return controlapi.PartnerCreated{}, errInvalid("/id", "id is required, e.g. \"2\" or \"staging\"")
+	}
+	if _, err := s.store.Partner(ctx, *in.ID); err == nil {
+		return controlapi.PartnerCreated{}, errConflictf("partner %q exists already; PATCH /mock/v1/partners/%s changes it", *in.ID, *in.ID)
+	}
+	p := store.Partner{ID: *in.ID, Name: "Partner " + *in.ID, APIKey: s.ids.Secret("ttpk_", 20), WebhookSecret: s.ids.Secret("ttws_", 24)}
+	if err := applyPartnerInput(in, &p); err != nil {
+		return controlapi.PartnerCreated{}, err
+	}
+	if err := s.store.PutPartner(ctx, p); err != nil {
+		return controlapi.PartnerCreated{}, storeErr(err, "partner "+p.ID)
+	}
+	sb, err := SeedSandbox(ctx, s.store, s.ids, s.clock, PartnerSettings{ID: p.ID})
+	if err != nil {
+		return controlapi.PartnerCreated{}, err
+	}
+	return controlapi.PartnerCreated{Partner: controlapi.PartnerView{Partner: sb.Partner, CTA: sb.Partner.CTALabel()}, Sandbox: sb.Company, Activation: sb.Activation}, nil
 }
 
 func (s *Server) handlePartnerShow() controlFunc {

@@ -1,6 +1,7 @@
 package mockteamtailor
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -52,20 +53,28 @@ func (s *Server) handleActivate() controlFunc {
 
 func (s *Server) handleDeactivate() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		id := mux.Vars(r)["id"]
-		ps, err := s.store.Partners(r.Context())
-		if err != nil {
+		if err := s.Deactivate(r.Context(), mux.Vars(r)["id"]); err != nil {
 			return 0, nil, err
 		}
-		for _, p := range ps {
-			if err := s.store.DeleteActivation(r.Context(), p.ID, id); err == nil {
-				return http.StatusNoContent, nil, nil
-			} else if !errors.Is(err, store.ErrForbidden) {
-				break
-			}
-		}
-		return 0, nil, errNotFound("there is no activation %q", id)
+		return http.StatusNoContent, nil, nil
 	}
+}
+
+// Deactivate removes the activation with id, of whichever partner; an
+// unknown id is a 404.
+func (s *Server) Deactivate(ctx context.Context, id string) error {
+	ps, err := s.store.Partners(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if err := s.store.DeleteActivation(ctx, p.ID, id); err == nil {
+			return nil
+		} else if !errors.Is(err, store.ErrForbidden) {
+			break
+		}
+	}
+	return errNotFound("there is no activation %q", id)
 }
 
 func (s *Server) handleTriggersList() controlFunc {
@@ -95,11 +104,19 @@ func (s *Server) handleTriggerDelete() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		if err := s.store.DeleteTrigger(r.Context(), id); err != nil {
-			return 0, nil, storeErr(err, fmt.Sprintf("trigger %d", id))
+		if err := s.DeleteTrigger(r.Context(), id); err != nil {
+			return 0, nil, err
 		}
 		return http.StatusNoContent, nil, nil
 	}
+}
+
+// DeleteTrigger removes the trigger with id; an unknown id is a 404.
+func (s *Server) DeleteTrigger(ctx context.Context, id int64) error {
+	if err := s.store.DeleteTrigger(ctx, id); err != nil {
+		return storeErr(err, fmt.Sprintf("trigger %d", id))
+	}
+	return nil
 }
 
 func (s *Server) handleManualTrigger() controlFunc {

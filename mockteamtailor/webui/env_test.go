@@ -17,6 +17,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -139,14 +140,12 @@ func (e *env) addFakePartner() (*fakePartner, store.Partner) {
 		}
 	}))
 	e.t.Cleanup(f.srv.Close)
-	var out struct {
-		Partner store.Partner `json:"partner"`
-	}
-	if err := e.ui.control(context.Background(), http.MethodPost, "/mock/v1/partners", map[string]any{"id": "fake", "name": "Fake Assessments", "baseUrl": f.srv.URL}, &out); err != nil {
+	out, err := e.srv.CreatePartner(context.Background(), controlapi.PartnerInput{ID: controlapi.Ptr("fake"), Name: controlapi.Ptr("Fake Assessments"), BaseURL: controlapi.Ptr(f.srv.URL)})
+	if err != nil {
 		e.t.Fatal(err)
 	}
 	e.fake = f
-	return f, out.Partner
+	return f, out.Partner.Partner
 }
 
 // sandboxJobs returns the jobs of a partner's sandbox company.

@@ -376,7 +376,7 @@ func (u *UI) deleteTrigger(w http.ResponseWriter, r *http.Request) {
 		u.errorPage(w, r, http.StatusNotFound, "No such trigger", "Trigger ids are whole numbers.")
 		return
 	}
-	if err := u.control(r.Context(), http.MethodDelete, fmt.Sprintf("/mock/v1/triggers/%d", id), nil, nil); err != nil {
+	if err := u.srv.DeleteTrigger(r.Context(), id); err != nil {
 		_, msgs := describe(err)
 		u.redirect(w, r, back, &flash{Level: "error", Text: strings.Join(msgs, " ")})
 		return

@@ -42,7 +42,7 @@ func TestBrowserLayout(t *testing.T) {
 		}
 	}))
 	defer down.Close()
-	if err := e.ui.control(ctx, http.MethodPost, "/mock/v1/partners", map[string]any{"id": "down", "name": "Down Assessments", "baseUrl": down.URL, "allowBulk": true}, nil); err != nil {
+	if err := e.control(ctx, http.MethodPost, "/mock/v1/partners", map[string]any{"id": "down", "name": "Down Assessments", "baseUrl": down.URL, "allowBulk": true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	downCands, _, err := e.store.Candidates(ctx, e.ui.sandboxCompany(ctx, "down"), store.Page{Size: 3})

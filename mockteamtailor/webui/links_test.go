@@ -14,7 +14,7 @@ func TestBrowserActivateLinkSelectsTheCompany(t *testing.T) {
 	b, closeBrowser := newBrowser(t)
 	e := newEnv(t)
 	defer closeBrowser()
-	if err := e.ui.control(context.Background(), "POST", "/mock/v1/companies", map[string]any{"fixture": "acme", "uuid": "acme-links", "name": "Acme Links", "seedData": true}, nil); err != nil {
+	if err := e.control(context.Background(), "POST", "/mock/v1/companies", map[string]any{"fixture": "acme", "uuid": "acme-links", "name": "Acme Links", "seedData": true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	b.open(e.ts.URL + "/jobs?company=acme-links")

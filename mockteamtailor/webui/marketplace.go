@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -248,12 +249,11 @@ func (u *UI) activate(w http.ResponseWriter, r *http.Request) {
 	u.render(w, r, status, "marketplace", pg)
 }
 
-// addCompany creates a company through the control API, seeded with the
-// job and candidate fixtures, to activate the integration in.
+// addCompany creates a company seeded with the job and candidate
+// fixtures, to activate the integration in.
 func (u *UI) addCompany(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	var c store.Company
-	err := u.control(r.Context(), http.MethodPost, "/mock/v1/companies", map[string]any{"name": name, "seedData": true}, &c)
+	c, err := u.srv.CreateCompany(r.Context(), controlapi.CompanyInput{Name: name, SeedData: true})
 	if err != nil {
 		v, _, verr := u.marketplaceView(r, "")
 		if verr != nil {
@@ -271,11 +271,11 @@ func (u *UI) addCompany(w http.ResponseWriter, r *http.Request) {
 	u.redirect(w, r, "/marketplace?"+url.Values{"company": {c.UUID}}.Encode(), &flash{Level: "ok", Text: "Added the company " + c.Name + ", with the sample jobs and candidates."})
 }
 
-// deactivate removes an activation through the control API.
+// deactivate removes an activation.
 func (u *UI) deactivate(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	company := r.PostFormValue("company")
-	if err := u.control(r.Context(), http.MethodDelete, "/mock/v1/activations/"+url.PathEscape(id), nil, nil); err != nil {
+	if err := u.srv.Deactivate(r.Context(), id); err != nil {
 		u.failPage(w, r, "The activation could not be removed", err)
 		return
 	}

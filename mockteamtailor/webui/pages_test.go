@@ -629,11 +629,11 @@ func TestActivationDefaultKeyTokenAndMapping(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	doc, _ := fixtures.Raw(fixtures.KindActivationConfigs, "default-key")
-	if err := e.ui.control(ctx, http.MethodPatch, "/mock/v1/partners/1", map[string]any{"webhookActivationConfig": json.RawMessage(doc), "dynamicActivationConfig": false, "requireApiToken": true}, nil); err != nil {
+	if err := e.control(ctx, http.MethodPatch, "/mock/v1/partners/1", map[string]any{"webhookActivationConfig": json.RawMessage(doc), "dynamicActivationConfig": false, "requireApiToken": true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	var beta store.Company
-	if err := e.ui.control(ctx, http.MethodPost, "/mock/v1/companies", map[string]any{"name": "Beta", "uuid": "beta1", "apiTokens": []string{"ttapi_beta_token_1"}}, &beta); err != nil {
+	if err := e.control(ctx, http.MethodPost, "/mock/v1/companies", map[string]any{"name": "Beta", "uuid": "beta1", "apiTokens": []string{"ttapi_beta_token_1"}}, &beta); err != nil {
 		t.Fatal(err)
 	}
 	_, body := e.get("/marketplace?company=beta1")
@@ -660,10 +660,10 @@ func TestActivationDefaultKeyTokenAndMapping(t *testing.T) {
 	}
 
 	doc, _ = fixtures.Raw(fixtures.KindActivationConfigs, "custom-field-mapping")
-	if err := e.ui.control(ctx, http.MethodPatch, "/mock/v1/partners/1", map[string]any{"webhookActivationConfig": json.RawMessage(doc), "requireApiToken": false}, nil); err != nil {
+	if err := e.control(ctx, http.MethodPatch, "/mock/v1/partners/1", map[string]any{"webhookActivationConfig": json.RawMessage(doc), "requireApiToken": false}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.ui.control(ctx, http.MethodPost, "/mock/v1/companies", map[string]any{"fixture": "sandbox", "uuid": "gamma1", "name": "Gamma"}, nil); err != nil {
+	if err := e.control(ctx, http.MethodPost, "/mock/v1/companies", map[string]any{"fixture": "sandbox", "uuid": "gamma1", "name": "Gamma"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, body = e.get("/marketplace?company=gamma1")
@@ -685,7 +685,7 @@ func TestFileFieldUpload(t *testing.T) {
 	e := newEnv(t)
 	_, p := e.addFakePartner()
 	doc, _ := fixtures.Raw(fixtures.KindConfigs, "every-field-type")
-	if err := e.ui.control(context.Background(), http.MethodPatch, "/mock/v1/partners/fake", map[string]any{"webhookConfig": json.RawMessage(doc)}, nil); err != nil {
+	if err := e.control(context.Background(), http.MethodPatch, "/mock/v1/partners/fake", map[string]any{"webhookConfig": json.RawMessage(doc)}, nil); err != nil {
 		t.Fatal(err)
 	}
 	e.post("/partner", url.Values{"partner": {"fake"}})

@@ -11,12 +11,10 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
-// control calls the mock's control API in-process, for the operations it
-// has no library function for (adding a company, removing an activation
-// or a trigger): the UI then checks and changes exactly what the control
-// API would. A 4xx comes back as a *mockteamtailor.Error with the API's
-// message.
-func (u *UI) control(ctx context.Context, method, path string, in, out any) error {
+// control calls the mock's control API in-process, to set up a test the
+// way a user of the control API would. A 4xx comes back as protocol
+// errors with the API's message.
+func (e *env) control(ctx context.Context, method, path string, in, out any) error {
 	var body bytes.Buffer
 	if in != nil {
 		if err := json.NewEncoder(&body).Encode(in); err != nil {
@@ -30,7 +28,7 @@ func (u *UI) control(ctx context.Context, method, path string, in, out any) erro
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	rec := &recorder{header: http.Header{}}
-	u.srv.ServeHTTP(rec, req)
+	e.srv.ServeHTTP(rec, req)
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
