@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
@@ -129,5 +130,32 @@ func TestFixturesImportUsedByTrigger(t *testing.T) {
 	}
 	if !strings.Contains(hooks[1].Request.Body, `"uuid":"`+c.UUID+`"`) {
 		t.Errorf("the bulk webhook does not carry the imported candidate %s:\n%s", c.UUID, hooks[1].Request.Body)
+	}
+}
+
+// Rule: serve --fixtures DIR loads the imported fixtures at start-up,
+// says so, adds the fitting ones as sandbox candidates, and trigger
+// --fixture NAME finds them; a folder that cannot be loaded stops serve
+// before it listens.
+func TestServeFixturesFlag(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err, _, _ := runClient(t, ctx, "fixtures", "import", captureLine(t, 1), "--name", "documented", "--out", dir); err != nil {
+		t.Fatal(err)
+	}
+	r := startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0", "--fixtures", dir)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(r.stdout.String(), "1 new sandbox candidates") {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not report the imported fixtures:\n%s", r.stdout)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	err, _, stderr := runClient(t, ctx, "trigger", "--fixture", "documented", "--mock", r.URL)
+	if err != nil || !strings.Contains(stderr, "sent imported fixture documented as captured") {
+		t.Errorf("trigger --fixture documented: %v\n%s", err, stderr)
+	}
+	if err, _, _ := runClient(t, ctx, "serve", "--listen", "127.0.0.1:0", "--fixtures", filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "--fixtures") {
+		t.Errorf("serve with a missing --fixtures folder: %v, want an error naming --fixtures", err)
 	}
 }
