@@ -147,7 +147,7 @@ func TestMemStoreRefusesBadStateFiles(t *testing.T) {
 		{"truncated", `{"format":"mockteamtailor-state","version":1,"partners":[`, "is corrupt"},
 		{"not an object", `[1,2]`, "not an object"},
 		{"other format", `{"format":"something-else","version":1}`, "is not a mockteamtailor state file"},
-		{"future version", `{"format":"mockteamtailor-state","version":99}`, "has format version 99, this mockteamtailor reads versions 1 and 2"},
+		{"future version", `{"format":"mockteamtailor-state","version":99}`, "has format version 99, this mockteamtailor reads versions 1 to 3"},
 		{"unknown field", `{"format":"mockteamtailor-state","version":1,"surprise":true}`, "is corrupt"},
 		{"dangling result", `{"format":"mockteamtailor-state","version":1,"results":[{"id":"r","partnerId":"9","status":"sent"}]}`, `unknown partner "9"`},
 	}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -27,9 +26,8 @@ func (s *MemStore) openDurable(path string) error {
 		if err := s.restore(st); err != nil {
 			return fmt.Errorf("state file %s: %w (the file was left untouched)", path, err)
 		}
-		if st.Version == 1 {
-			migrate = true
-		} else {
+		migrate = st.Version < stateVersion
+		if st.Version != 1 {
 			gen = max(st.LogGeneration, 1)
 			for _, d := range st.Journal {
 				s.replayJournalLocked(d)
@@ -89,7 +87,7 @@ func (s *MemStore) openDurable(path string) error {
 		s.file.log.beforeCreate = func() error {
 			empty := NewMemStore().snapshotLocked()
 			empty.LogGeneration = last
-			data, err := json.Marshal(empty)
+			data, err := encodeSnapshot(&empty)
 			if err != nil {
 				return err
 			}
@@ -147,7 +145,7 @@ func (s *MemStore) compactLocked() error {
 		return err
 	}
 	st.LogGeneration = gen
-	data, err := json.Marshal(st)
+	data, err := encodeSnapshot(&st)
 	if err != nil {
 		return fmt.Errorf("encode snapshot: %w: %w", err, ErrPersist)
 	}

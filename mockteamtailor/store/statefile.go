@@ -18,12 +18,14 @@ import (
 
 // stateFormat and stateVersion identify a state file (the snapshot). A
 // file with another format or a newer version is refused rather than
-// misread. Version 1 files (the whole state, rewritten on every write,
-// with the journal in FILE.journal) are read once and migrated to
-// version 2: a snapshot, journal included, plus the append-only log.
+// misread. Older versions are read once and migrated to the current one:
+// version 1 (the whole state as JSON, rewritten on every write, with the
+// journal in FILE.journal) and version 2 (a JSON snapshot, journal
+// included, plus the append-only log). Version 3 is version 2 with the
+// snapshot in the framed, partly binary form of statesnapshot.go.
 const (
 	stateFormat  = "mockteamtailor-state"
-	stateVersion = 2
+	stateVersion = 3
 )
 
 // state is the on-disk document of a durable MemStore: a snapshot, which
@@ -191,7 +193,14 @@ func loadState(path string) (*state, error) {
 		// state: start afresh and write it on the first change.
 		return nil, nil
 	}
-	if st, err := decodeSnapshot(data); err == nil && st.Format == stateFormat && (st.Version == 1 || st.Version == stateVersion) {
+	if isSnapshotV3(data) {
+		st, err := decodeSnapshotV3(data)
+		if err != nil {
+			return nil, fmt.Errorf("state file %s is %w; it was left untouched: move it away to start afresh", path, err)
+		}
+		return st, nil
+	}
+	if st, err := decodeSnapshot(data); err == nil && st.Format == stateFormat && (st.Version == 1 || st.Version == 2) {
 		if st.Version == 1 && (st.LogGeneration != 0 || st.Journal != nil) {
 			return nil, fmt.Errorf("state file %s is corrupt (version 1 has no log generation or journal); it was left untouched: move it away to start afresh", path)
 		}
@@ -208,8 +217,11 @@ func loadState(path string) (*state, error) {
 	if head.Format != stateFormat {
 		return nil, fmt.Errorf("%s is not a mockteamtailor state file (format %q, want %q); it was left untouched", path, head.Format, stateFormat)
 	}
-	if head.Version != 1 && head.Version != stateVersion {
-		return nil, fmt.Errorf("state file %s has format version %d, this mockteamtailor reads versions 1 and %d; it was left untouched", path, head.Version, stateVersion)
+	if head.Version < 1 || head.Version > stateVersion {
+		return nil, fmt.Errorf("state file %s has format version %d, this mockteamtailor reads versions 1 to %d; it was left untouched", path, head.Version, stateVersion)
+	}
+	if head.Version == stateVersion {
+		return nil, fmt.Errorf("state file %s is corrupt (a version %d state file starts with %q, not JSON); it was left untouched: move it away to start afresh", path, stateVersion, snapshotMagic[:len(snapshotMagic)-1])
 	}
 	var st state
 	dec := json.NewDecoder(bytes.NewReader(data))
