@@ -4,7 +4,7 @@ package mockteamtailor_test
 // state file, measured in the same run so their ratio means something on
 // a shared machine:
 //
-//	go test -run '^$' -bench 'Stored100k|Startup100k' -count 5 ./mockteamtailor/
+//	go test -run '^$' -bench 'Stored100k|Startup100k' -benchtime 3s ./mockteamtailor/
 //
 // Targets: with --state, update and create at least 5,000 req/s with 8
 // clients and at least 0.25 x the in-memory figure; start-up under 2 s;
@@ -54,39 +54,74 @@ func fill100k(tb testing.TB, st *store.MemStore) {
 
 // BenchmarkStored100k updates and creates results over HTTP with 8
 // clients (benchParallelism per GOMAXPROCS on 2 cores) while the store
-// holds 100,000 results.
+// holds 100,000 results, in memory and with a state file: each iteration
+// of a run sends b.N requests to the in-memory mock, then b.N to the
+// durable one, so both figures, and their ratio, come from the same
+// minute of a shared machine. Created results add to the 100,000.
 func BenchmarkStored100k(b *testing.B) {
-	for _, op := range []string{"update", "create"} {
-		for _, mode := range []string{"memory", "state"} {
-			b.Run(op+"/"+mode, func(b *testing.B) {
-				api := newBenchAPI(b, mode == "state")
-				fill100k(b, api.store)
-				// Start from a compacted store, as a restart leaves it:
-				// the compactions of the fill would otherwise still be
-				// writing during the measurement.
-				if err := api.store.Compact(); err != nil {
-					b.Fatal(err)
-				}
-				switch op {
-				case "update":
-					paths, bodies := api.createPool(b, benchUpdatePool)
-					runClients(b, api.srv.URL, api.apiKey, api.client, func(i int) benchRequest {
-						k := i % len(paths)
-						return benchRequest{http.MethodPatch, paths[k], bodies[k], http.StatusOK}
-					})
-				case "create":
-					docs := make([][]byte, 64)
-					for i := range docs {
-						docs[i] = resultDocument("", i, 0)
-					}
-					runClients(b, api.srv.URL, api.apiKey, api.client, func(i int) benchRequest {
-						return benchRequest{http.MethodPost, resultsPath, docs[i%len(docs)], http.StatusCreated}
-					})
-				}
-				b.ReportMetric(float64(runtimeClients()), "clients")
-			})
-		}
+	mem, dur := newBenchAPI(b, false), newBenchAPI(b, true)
+	fill100k(b, mem.store)
+	fill100k(b, dur.store)
+	// Start from a compacted store, as a restart leaves it: the
+	// compactions of the fill would otherwise still be writing during the
+	// measurement.
+	if err := dur.store.Compact(); err != nil {
+		b.Fatal(err)
 	}
+	apis := [2]*benchAPI{mem, dur}
+	var paths [2][]string
+	var bodies [2][][]byte
+	for k, api := range apis {
+		paths[k], bodies[k] = api.createPool(b, benchUpdatePool)
+	}
+	docs := make([][]byte, 64)
+	for i := range docs {
+		docs[i] = resultDocument("", i, 0)
+	}
+	b.Run("update", func(b *testing.B) {
+		runPair(b, apis, func(k, i int) benchRequest {
+			j := i % benchUpdatePool
+			return benchRequest{http.MethodPatch, paths[k][j], bodies[k][j], http.StatusOK}
+		})
+	})
+	b.Run("create", func(b *testing.B) {
+		runPair(b, apis, func(_, i int) benchRequest {
+			return benchRequest{http.MethodPost, resultsPath, docs[i%len(docs)], http.StatusCreated}
+		})
+	})
+}
+
+// runPair sends b.N requests from parallel keep-alive clients to the
+// in-memory mock (apis[0]), then b.N to the durable one (apis[1]), and
+// reports each one's req/s and their ratio.
+func runPair(b *testing.B, apis [2]*benchAPI, next func(k, i int) benchRequest) {
+	var rate [2]float64
+	b.ReportAllocs()
+	b.SetParallelism(benchParallelism)
+	b.ResetTimer()
+	for k, api := range apis {
+		var seq atomic.Int64
+		start := time.Now()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				r := next(k, int(seq.Add(1)-1))
+				req, err := newPartnerRequest(api.srv.URL, api.apiKey, r.method, r.path, r.body)
+				if err == nil {
+					_, err = do(api.client, req, r.want)
+				}
+				if err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		rate[k] = float64(b.N) / time.Since(start).Seconds()
+	}
+	b.StopTimer()
+	b.ReportMetric(rate[0], "memory-req/s")
+	b.ReportMetric(rate[1], "state-req/s")
+	b.ReportMetric(rate[1]/rate[0], "state/memory")
+	b.ReportMetric(float64(runtimeClients()), "clients")
 }
 
 // BenchmarkStartup100k opens a state of 100,000 results: a snapshot, and

@@ -25,12 +25,19 @@ import (
 //
 //	length  uint32, little endian: the payload's size
 //	crc     uint32, little endian: CRC-32C of the payload
-//	payload JSON (a logRecord)
+//	payload JSON (a logRecord), or result changes in binary (statelogresult.go)
 //
 // A kill -9 can leave the last record half written (a torn tail): it was
 // never acknowledged, so replay drops it. A bad record with valid data after
 // it is corruption, and the store refuses to start, naming file and offset.
-const logMagic = "mockteamtailor-log 1\n"
+//
+// Version 1 logs, whose records are all JSON, are still read; they are
+// never appended to, since opening one migrates the state to a new
+// snapshot and log generation.
+const (
+	logMagic   = "mockteamtailor-log 2\n"
+	logMagicV1 = "mockteamtailor-log 1\n"
+)
 
 // maxLogRecord bounds one record; a longer length field is damage.
 const maxLogRecord = 1 << 30
@@ -87,12 +94,12 @@ func readLog(path string, apply func(payload []byte, offset int64) error) (valid
 	}
 	if len(data) < len(logMagic) {
 		// A kill while the file was being created: nothing was written to it.
-		if !strings.HasPrefix(logMagic, string(data)) {
+		if !strings.HasPrefix(logMagic, string(data)) && !strings.HasPrefix(logMagicV1, string(data)) {
 			return 0, size, corrupt(0, "not a mockteamtailor state log")
 		}
 		return 0, size, nil
 	}
-	if string(data[:len(logMagic)]) != logMagic {
+	if head := string(data[:len(logMagic)]); head != logMagic && head != logMagicV1 {
 		return 0, size, corrupt(0, "not a mockteamtailor state log of a version this mockteamtailor reads")
 	}
 	off := len(logMagic)
@@ -167,6 +174,16 @@ func (l *stateLog) append(payload []byte) uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.pending = appendLogFrame(l.pending, payload)
+	l.seq++
+	return l.seq
+}
+
+// appendWith queues the record fill appends to its argument, encoded in
+// place, and returns its sequence number.
+func (l *stateLog) appendWith(fill func([]byte) []byte) uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pending = appendFrame(l.pending, fill)
 	l.seq++
 	return l.seq
 }

@@ -275,6 +275,13 @@ func FuzzReadLog(f *testing.F) {
 	f.Add(append(append([]byte(logMagic), rec...), rec[:5]...))
 	f.Add(append([]byte(logMagic), make([]byte, 20)...))
 	f.Add([]byte("garbage"))
+	src := NewMemStore()
+	src.file = &stateFile{}
+	src.results["r"] = PartnerResult{ID: "r", PartnerID: "p", ResultAttributes: protocol.ResultAttributes{Status: "sent", Details: json.RawMessage(`{}`)}}
+	src.touched = []touchedKey{{recResult, "r"}, {recResult, "gone"}}
+	bin := appendFrame(nil, src.appendResultsRecord)
+	f.Add(append([]byte(logMagic), bin...))
+	f.Add(append(append([]byte(logMagicV1), rec...), bin[:len(bin)-3]...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(t.TempDir(), "l")
 		if err := os.WriteFile(path, data, 0o600); err != nil {
@@ -286,4 +293,47 @@ func FuzzReadLog(f *testing.F) {
 			t.Fatalf("valid end %d outside the file (%d bytes)", end, size)
 		}
 	})
+}
+
+// Logs of version 1, whose records are all JSON, are still replayed.
+func TestStateLogReadsVersion1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s := reopen(t, path)
+	seededStore(t, s)
+	if err := s.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	want := PartnerResult{ID: "old", PartnerID: "1", CreatedAt: fixedNow, ResultAttributes: protocol.ResultAttributes{Status: "completed", CandidateID: 7, Details: json.RawMessage(`{"a":1}`)}}
+	value, _ := json.Marshal(want)
+	payload, _ := json.Marshal(logRecord{Put: []logChange{{Kind: recResult, ID: want.ID, Value: value}}, Next: &counters{Delivery: 3}, NextActivationID: 1})
+	gens, _ := logGenerations(path)
+	data := appendLogFrame([]byte(logMagicV1), payload)
+	if err := os.WriteFile(logPath(path, gens[len(gens)-1]), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := reopen(t, path).Result(t.Context(), "1", "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("result replayed from a version 1 log (-want +got):\n%s", diff)
+	}
+}
+
+// Result changes, the writes a partner makes all day, are logged in
+// binary; other changes stay JSON.
+func TestStateLogWritesResultsInBinary(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s := reopen(t, path)
+	seededStore(t, s)
+	if _, err := s.CreateResult(t.Context(), PartnerResult{ID: "r", PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sent"}}); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []byte
+	if _, _, err := readLog(logPath(path, 1), func(p []byte, _ int64) error { kinds = append(kinds, p[0]); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if string(kinds) != "{{B" {
+		t.Errorf("log records start %q, want two JSON partner records and a binary result record", kinds)
+	}
 }
