@@ -117,7 +117,7 @@ func (s *Server) BulkTrigger(ctx context.Context, req BulkRequest) (BulkRun, err
 	if err != nil {
 		return BulkRun{}, err
 	}
-	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: p.ID, CompanyUUID: company.UUID, Bulk: true, Picked: req.Data})
+	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: p.ID, CompanyUUID: company.UUID, Bulk: true, Picked: req.Data, Purpose: dryRunPurpose(req.DryRun)})
 	if err != nil {
 		return BulkRun{}, err
 	}

@@ -94,6 +94,10 @@ func (s *Server) handleTriggerCreate() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
+		if in.DryRun {
+			// Nothing was stored: the trigger as it would be, without an id.
+			return http.StatusOK, t, nil
+		}
 		return http.StatusCreated, t, nil
 	}
 }
@@ -128,6 +132,9 @@ func (s *Server) handleManualTrigger() controlFunc {
 		out, err := s.ManualTrigger(r.Context(), in)
 		if err != nil {
 			return 0, nil, err
+		}
+		if in.DryRun {
+			return http.StatusOK, map[string]any{"dryRun": true, "ok": true}, nil
 		}
 		return http.StatusOK, out, nil
 	}

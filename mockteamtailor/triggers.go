@@ -22,6 +22,10 @@ type TriggerRequest struct {
 	UserID int64 `json:"userId,omitempty"`
 	// Data are the values picked in the partner's config form, by field id.
 	Data map[string]string `json:"data,omitempty"`
+	// DryRun checks the request (job, stage, user, the picked values
+	// against the partner's config for the stage) and stores nothing, so a
+	// client can check before it adds or moves candidates.
+	DryRun bool `json:"dryRun,omitempty"`
 }
 
 // CreateTrigger fetches the partner's config for the job stage, checks
@@ -40,13 +44,16 @@ func (s *Server) CreateTrigger(ctx context.Context, req TriggerRequest) (store.T
 	if err != nil {
 		return store.Trigger{}, err
 	}
-	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: req.PartnerID, CompanyUUID: job.CompanyUUID, JobID: job.ID, StageID: stage.ID, UserID: user.ID, Picked: req.Data})
+	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: req.PartnerID, CompanyUUID: job.CompanyUUID, JobID: job.ID, StageID: stage.ID, UserID: user.ID, Picked: req.Data, Purpose: dryRunPurpose(req.DryRun)})
 	if err != nil {
 		return store.Trigger{}, err
 	}
 	data, err := s.PickValues(cfg.Form, req.Data)
 	if err != nil {
 		return store.Trigger{}, err
+	}
+	if req.DryRun {
+		return store.Trigger{PartnerID: req.PartnerID, JobID: job.ID, StageID: stage.ID, WebhookData: data, CreatedBy: user}, nil
 	}
 	// One trigger per stage and partner (README "The control API"): a new
 	// one replaces the partner's trigger on the stage, as setting up the
@@ -180,11 +187,25 @@ type ManualRequest struct {
 	JobID  int64             `json:"jobId,omitempty"`
 	UserID int64             `json:"userId,omitempty"`
 	Data   map[string]string `json:"data,omitempty"`
+	// DryRun checks the request (candidate, job, activation, the picked
+	// values against the config for the job stage) and sends no webhook,
+	// so a client can check before it adds a candidate. CandidateID may
+	// then be 0, with JobID naming the job a new candidate would apply to
+	// and StageID its stage (0: the job's first stage, where a new
+	// applicant lands).
+	DryRun  bool  `json:"dryRun,omitempty"`
+	StageID int64 `json:"stageId,omitempty"`
 }
 
 // ManualTrigger fetches the config for the candidate's job, checks the
 // picked values and sends one webhook whose job has no trigger keys.
 func (s *Server) ManualTrigger(ctx context.Context, req ManualRequest) (Outcome, error) {
+	if req.DryRun && req.CandidateID == 0 {
+		return Outcome{}, s.checkManual(ctx, req)
+	}
+	if req.StageID != 0 {
+		return Outcome{}, errInvalid("/stageId", "stageId is for a dry run without a candidate; a manual trigger uses the stage the candidate is in")
+	}
 	cand, err := s.store.Candidate(ctx, req.CandidateID)
 	if err != nil {
 		return Outcome{}, errNotFound("there is no candidate %d", req.CandidateID)
@@ -215,7 +236,7 @@ func (s *Server) ManualTrigger(ctx context.Context, req ManualRequest) (Outcome,
 	if err != nil {
 		return Outcome{}, err
 	}
-	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: p.ID, CompanyUUID: company.UUID, JobID: job.ID, StageID: app.StageID, UserID: user.ID, Picked: req.Data})
+	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: p.ID, CompanyUUID: company.UUID, JobID: job.ID, StageID: app.StageID, UserID: user.ID, Picked: req.Data, Purpose: dryRunPurpose(req.DryRun)})
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -223,7 +244,52 @@ func (s *Server) ManualTrigger(ctx context.Context, req ManualRequest) (Outcome,
 	if err != nil {
 		return Outcome{}, err
 	}
+	if req.DryRun {
+		return Outcome{}, nil
+	}
 	return s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: cand, Job: &job, WebhookData: data}, store.Delivery{})
+}
+
+// checkManual is the dry run of a manual trigger for a candidate not yet
+// added: the job, the stage, the activation and the picked values.
+func (s *Server) checkManual(ctx context.Context, req ManualRequest) error {
+	if req.JobID == 0 {
+		return errInvalid("/jobId", "a dry run without a candidate needs the job the candidate would apply to")
+	}
+	job, err := s.store.Job(ctx, req.JobID)
+	if err != nil {
+		return errNotFound("there is no job %d", req.JobID)
+	}
+	stageID := req.StageID
+	if stageID == 0 && len(job.Stages) > 0 {
+		stageID = job.Stages[0].ID
+	}
+	if _, ok := job.Stage(stageID); !ok {
+		return errInvalid("/stageId", "job %d (%s) has no stage %d; its stages are %s", job.ID, job.Title, req.StageID, stageList(job))
+	}
+	user, err := s.companyUser(ctx, job.CompanyUUID, req.UserID)
+	if err != nil {
+		return err
+	}
+	p, company, _, err := s.activated(ctx, req.PartnerID, job.CompanyUUID)
+	if err != nil {
+		return err
+	}
+	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: p.ID, CompanyUUID: company.UUID, JobID: job.ID, StageID: stageID, UserID: user.ID, Picked: req.Data, Purpose: store.PurposeForm})
+	if err != nil {
+		return err
+	}
+	_, err = s.PickValues(cfg.Form, req.Data)
+	return err
+}
+
+// dryRunPurpose marks the config fetch of a dry run as one made only to
+// check a form: no webhook follows it (store.PurposeForm).
+func dryRunPurpose(dryRun bool) string {
+	if dryRun {
+		return store.PurposeForm
+	}
+	return ""
 }
 
 // InvokeAction POSTs a result's original partner event, signed afresh, to

@@ -89,7 +89,7 @@ func progressBar(r mockteamtailor.BulkRun) string {
 func printTriggerReport(w io.Writer, rep triggerReport) {
 	ds := rep.Webhooks
 	if r := rep.BulkRun; r != nil {
-		fmt.Fprintf(w, "bulk run %s: %d webhooks, %d sent, %d failed\n", r.ID, r.Total, r.Sent, r.Failed)
+		fmt.Fprintf(w, "bulk run %s: %s, %d sent, %d failed\n", r.ID, plural(r.Total, "webhook", "webhooks"), r.Sent, r.Failed)
 		var bad []store.Delivery
 		for _, d := range ds {
 			if d.Verdict != store.VerdictOK {

@@ -179,5 +179,5 @@ func checkVerdicts(ds []store.Delivery) error {
 	case n > 5:
 		bad = append(bad[:5], "…")
 	}
-	return fmt.Errorf("%d of %d deliveries did not get verdict ok: %s; see mockteamtailor deliveries show <id>", n, len(ds), strings.Join(bad, ", "))
+	return fmt.Errorf("%d of %s did not get verdict ok: %s; see mockteamtailor deliveries show <id>", n, plural(len(ds), "delivery", "deliveries"), strings.Join(bad, ", "))
 }

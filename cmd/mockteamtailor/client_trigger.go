@@ -79,13 +79,50 @@ func (o *triggerOptions) validate(ctx context.Context, c *mockclient.Client) err
 		if err != nil {
 			return err
 		}
-		found := false
+		found, imported := false, false
 		for _, f := range fx {
 			found = found || ((f.Kind == fixtures.KindCandidates || f.Kind == fixtures.KindImported) && f.Name == o.fixture)
+			imported = imported || (f.Kind == fixtures.KindImported && f.Name == o.fixture)
 		}
 		if !found {
 			return fmt.Errorf("--fixture %q is not a candidate or imported fixture; mockteamtailor fixtures lists them", o.fixture)
 		}
+		if imported && !o.given["bulk"] && o.stage == 0 && len(o.dataMap) > 0 {
+			return fmt.Errorf("--fixture %s is an imported fixture, sent with its captured webhook-data; leave out --data", o.fixture)
+		}
+		if o.stage == 0 && !o.given["bulk"] && !imported {
+			// The candidate --fixture adds is triggered from the job it
+			// applies to: the values must fit that job's form.
+			co, err := targetCompany(ctx, c, o.company, o.partner)
+			if err != nil {
+				return err
+			}
+			job := o.job
+			if job == 0 {
+				if job, err = pickJob(ctx, c, co, 0); err != nil {
+					return err
+				}
+			}
+			if _, err := c.ManualTrigger(ctx, mockteamtailor.ManualRequest{PartnerID: o.partner, JobID: job, Data: o.dataMap, DryRun: true}); err != nil {
+				return fmt.Errorf("--fixture %s: %w", o.fixture, err)
+			}
+		}
+		if o.stage != 0 {
+			co, err := targetCompany(ctx, c, o.company, o.partner)
+			if err != nil {
+				return err
+			}
+			job := o.job
+			if job == 0 {
+				if job, err = pickJob(ctx, c, co, o.stage); err != nil {
+					return err
+				}
+			}
+			o.fixtureJob = job
+		}
+	}
+	if err := o.checkData(ctx, c); err != nil {
+		return err
 	}
 	if o.given["bulk"] {
 		if company == "" {
@@ -100,6 +137,70 @@ func (o *triggerOptions) validate(ctx context.Context, c *mockclient.Client) err
 		}
 	}
 	return nil
+}
+
+// checkData checks --data against the partner's form of every job stage
+// the candidates are sent from, before anything is added or sent: for a
+// manual trigger, one dry run per job and stage the given candidates are
+// in; with --stage, the trigger each job would get.
+func (o *triggerOptions) checkData(ctx context.Context, c *mockclient.Client) error {
+	switch {
+	case o.given["bulk"]:
+		return nil // checked by the bulk dry run
+	case o.stage != 0:
+		jobs := map[int64]bool{}
+		for _, job := range o.jobOf {
+			jobs[job] = true
+		}
+		if o.fixtureJob != 0 {
+			jobs[o.fixtureJob] = true
+		}
+		ts, err := c.Triggers(ctx, o.partner)
+		if err != nil {
+			return err
+		}
+		for job := range jobs {
+			if o.triggerFits(ts, job) {
+				continue
+			}
+			if _, err := c.CreateTrigger(ctx, mockteamtailor.TriggerRequest{PartnerID: o.partner, JobID: job, StageID: o.stage, Data: o.dataMap, DryRun: true}); err != nil {
+				return fmt.Errorf("a trigger on stage %d of job %d: %w", o.stage, job, err)
+			}
+		}
+	default:
+		type jobStage struct{ job, stage int64 }
+		seen := map[jobStage]bool{}
+		for _, id := range o.candidateIDs {
+			cand, err := c.Candidate(ctx, id)
+			if err != nil {
+				return fmt.Errorf("--candidate %d: %w", id, err)
+			}
+			job := o.job
+			if job == 0 {
+				job = cand.Applications[0].JobID
+			}
+			app, _ := cand.Application(job)
+			if seen[jobStage{job, app.StageID}] {
+				continue
+			}
+			seen[jobStage{job, app.StageID}] = true
+			if _, err := c.ManualTrigger(ctx, mockteamtailor.ManualRequest{PartnerID: o.partner, CandidateID: id, JobID: o.job, Data: o.dataMap, DryRun: true}); err != nil {
+				return fmt.Errorf("candidate %d: %w", id, err)
+			}
+		}
+	}
+	return nil
+}
+
+// triggerFits reports whether ensureTrigger keeps a trigger the partner
+// has on --stage of job, so none is created.
+func (o *triggerOptions) triggerFits(ts []store.Trigger, job int64) bool {
+	for _, t := range ts {
+		if t.JobID == job && t.StageID == o.stage && (o.dataMap == nil || maps.Equal(t.WebhookData, o.dataMap)) {
+			return true
+		}
+	}
+	return false
 }
 
 // stageJob is the job a candidate moves in with --stage: --job, which must
@@ -149,10 +250,14 @@ func (o *triggerOptions) addCandidates(ctx context.Context, c *mockclient.Client
 	}
 	if o.fixture != "" {
 		in := controlapi.CandidateInput{CompanyUUID: company.UUID, Fixture: o.fixture, JobID: o.job}
-		if !o.given["bulk"] && o.job == 0 {
-			// A manual trigger needs an application; a stage trigger
-			// needs the job that has the stage.
-			if in.JobID, err = pickJob(ctx, c, company, o.stage); err != nil {
+		switch {
+		case o.stage != 0:
+			// Moving it into --stage applies it to the job there: a
+			// candidate already in the stage would enter nothing.
+			in.JobID = 0
+		case !o.given["bulk"] && o.job == 0:
+			// A manual trigger needs an application.
+			if in.JobID, err = pickJob(ctx, c, company, 0); err != nil {
 				return nil, err
 			}
 		}
@@ -171,7 +276,7 @@ func (o *triggerOptions) addCandidates(ctx context.Context, c *mockclient.Client
 		for _, m := range made {
 			ids = append(ids, m.ID)
 		}
-		fmt.Fprintf(stderr, "added %d generated candidates to %s (%s)\n", len(made), company.Name, company.UUID)
+		fmt.Fprintf(stderr, "added %s to %s (%s)\n", plural(len(made), "generated candidate", "generated candidates"), company.Name, company.UUID)
 	}
 	return ids, nil
 }
@@ -264,10 +369,8 @@ func (o *triggerOptions) ensureTrigger(ctx context.Context, c *mockclient.Client
 	if err != nil {
 		return err
 	}
-	for _, t := range ts {
-		if t.JobID == job && t.StageID == o.stage && (o.dataMap == nil || maps.Equal(t.WebhookData, o.dataMap)) {
-			return nil
-		}
+	if o.triggerFits(ts, job) {
+		return nil
 	}
 	t, err := c.CreateTrigger(ctx, mockteamtailor.TriggerRequest{PartnerID: o.partner, JobID: job, StageID: o.stage, Data: o.dataMap})
 	if err != nil {

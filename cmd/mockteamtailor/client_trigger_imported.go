@@ -39,7 +39,7 @@ func (o *triggerOptions) sendImported(ctx context.Context, c *mockclient.Client,
 	if err != nil {
 		return nil, fmt.Errorf("--fixture %s: %w", o.fixture, err)
 	}
-	fmt.Fprintf(stderr, "sent imported fixture %s as captured (rewritten: %d paths; %d deviations from the webhook schema)\n", o.fixture, len(out.RewrittenPaths), len(out.Deviations))
+	fmt.Fprintf(stderr, "sent imported fixture %s as captured (rewritten: %s; %s from the webhook schema)\n", o.fixture, plural(len(out.RewrittenPaths), "path", "paths"), plural(len(out.Deviations), "deviation", "deviations"))
 	for _, d := range out.Deviations {
 		fmt.Fprintf(stderr, "  %s\n", d)
 	}

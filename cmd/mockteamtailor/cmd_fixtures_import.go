@@ -87,7 +87,7 @@ Examples:
 }
 
 func printScrubReport(w io.Writer, rep scrub.Report, path string) {
-	fmt.Fprintf(w, "replaced %d values (paths only, never values):\n", len(rep.Replaced))
+	fmt.Fprintf(w, "replaced %s (paths only, never values):\n", plural(len(rep.Replaced), "value", "values"))
 	tw := newTable(w)
 	for _, r := range rep.Replaced {
 		fmt.Fprintf(tw, "  %s\t%s\n", r.Pointer, r.Category)
@@ -99,6 +99,6 @@ func printScrubReport(w io.Writer, rep scrub.Report, path string) {
 			fmt.Fprintf(w, "  %s\n", p)
 		}
 	}
-	fmt.Fprintf(w, "kept as captured (protocol vocabulary, or no letters or digits): %d values\n", len(rep.Kept))
+	fmt.Fprintf(w, "kept as captured (protocol vocabulary, or no letters or digits): %s\n", plural(len(rep.Kept), "value", "values"))
 	fmt.Fprintf(w, "wrote %s\n", path)
 }

@@ -145,7 +145,7 @@ func TestServeFixturesFlag(t *testing.T) {
 	}
 	r := startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0", "--fixtures", dir)
 	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(r.stdout.String(), "1 new sandbox candidates") {
+	for !strings.Contains(r.stdout.String(), "1 new sandbox candidate\n") {
 		if time.Now().After(deadline) {
 			t.Fatalf("serve did not report the imported fixtures:\n%s", r.stdout)
 		}

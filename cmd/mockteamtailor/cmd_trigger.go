@@ -24,6 +24,7 @@ type triggerOptions struct {
 	data         []string
 	dataMap      map[string]string // data, parsed
 	jobOf        map[int64]int64   // with --stage: the job each given candidate moves in
+	fixtureJob   int64             // with --stage and --fixture: the job its candidate moves in
 }
 
 // triggerReport is what "trigger --json" prints: every webhook's journal
@@ -126,7 +127,7 @@ func (o *triggerOptions) run(ctx context.Context, c *mockclient.Client, stdout, 
 	case err != nil:
 		return err
 	case rep.BulkRun != nil && rep.BulkRun.Failed > 0 && checkVerdicts(rep.Webhooks) == nil:
-		return fmt.Errorf("%d of %d webhooks of bulk run %s failed", rep.BulkRun.Failed, rep.BulkRun.Total, rep.BulkRun.ID)
+		return fmt.Errorf("%d of %s of bulk run %s failed", rep.BulkRun.Failed, plural(rep.BulkRun.Total, "webhook", "webhooks"), rep.BulkRun.ID)
 	}
 	return checkVerdicts(rep.Webhooks)
 }
@@ -145,7 +146,11 @@ func (o *triggerOptions) send(ctx context.Context, c *mockclient.Client, ids []i
 		return rep, err
 	case o.stage != 0:
 		for _, id := range ids {
-			ds, skipped, err := o.moveInto(ctx, c, id, o.jobOf[id], stderr)
+			job, given := o.jobOf[id]
+			if !given {
+				job = o.fixtureJob // the candidate --fixture added
+			}
+			ds, skipped, err := o.moveInto(ctx, c, id, job, stderr)
 			rep.Webhooks, rep.Skipped = append(rep.Webhooks, ds...), append(rep.Skipped, skipped...)
 			if err != nil {
 				return rep, err

@@ -29,7 +29,7 @@ func loadImportedFixtures(ctx context.Context, srv *mockteamtailor.Server, dir, 
 	for _, f := range fs {
 		fmt.Fprintf(&b, "  %s\n", f.Name)
 	}
-	fmt.Fprintf(&b, "  %d new sandbox candidates\n", len(added))
+	fmt.Fprintf(&b, "  %s\n", plural(len(added), "new sandbox candidate", "new sandbox candidates"))
 	for _, s := range skipped {
 		fmt.Fprintf(&b, "  not a sandbox candidate: %s\n", s)
 	}

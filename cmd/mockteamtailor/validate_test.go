@@ -37,6 +37,10 @@ func TestTriggerValidatesBeforeActing(t *testing.T) {
 		{"stage of another job", []string{"trigger", "--candidate", id, "--stage", otherStage}, "give --job"},
 		{"bulk with a field the form lacks", []string{"trigger", "--bulk", "5", "--data", "nope=x"}, `no field "nope"`},
 		{"unknown fixture", []string{"trigger", "--fixture", "no-such", "--bulk", "3"}, "not a candidate or imported fixture"},
+		{"fixture with a field the form lacks", []string{"trigger", "--fixture", "unicode", "--data", "nope=x"}, `no field "nope"`},
+		{"fixture into a stage with a field the form lacks", []string{"trigger", "--fixture", "unicode", "--stage", otherStage, "--data", "nope=x"}, `no field "nope"`},
+		{"candidate with a field the form lacks", []string{"trigger", "--candidate", id, "--data", "nope=x"}, `no field "nope"`},
+		{"candidate into a stage with a field the form lacks", []string{"trigger", "--candidate", id, "--job", strconv.FormatInt(jobs[1].ID, 10), "--stage", strconv.FormatInt(jobs[1].Stages[1].ID, 10), "--data", "nope=x"}, `no field "nope"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err, _, _ := e.cli(t, tc.args...)
@@ -52,6 +56,9 @@ func TestTriggerValidatesBeforeActing(t *testing.T) {
 			}
 			if got, err := e.client.Candidate(ctx, cand.ID); err != nil || len(got.Applications) != len(cand.Applications) {
 				t.Errorf("candidate %d applications changed: %+v", cand.ID, got.Applications)
+			}
+			if ts, err := e.client.Triggers(ctx, "1"); err != nil || len(ts) != 0 {
+				t.Errorf("triggers after the error = %+v, %v; want none", ts, err)
 			}
 		})
 	}
