@@ -28,10 +28,20 @@ type deliveriesOptions struct {
 // up under the header.
 var deliveryHeader = fmt.Sprintf(deliveryFormat, "ID", "TIME", "KIND", "PARTNER", "VERDICT", "STATUS", "MS", "REASON")
 
-const deliveryFormat = "%-6s %-19s %-12s %-9s %-8s %6s %6s  %s"
+const deliveryFormat = "%-6s %-19s %-17s %-9s %-8s %6s %6s  %s"
 
 func deliveryRow(d store.Delivery) string {
-	return fmt.Sprintf(deliveryFormat, strconv.FormatInt(d.ID, 10), d.Time.Local().Format(time.DateTime), d.Kind, cut(d.PartnerID, 9), d.Verdict, responseStatus(d), fmt.Sprintf("%.0f", d.DurationMS), cut(d.Reason, 70))
+	return fmt.Sprintf(deliveryFormat, strconv.FormatInt(d.ID, 10), d.Time.Local().Format(time.DateTime), deliveryKind(d), cut(d.PartnerID, 9), d.Verdict, responseStatus(d), fmt.Sprintf("%.0f", d.DurationMS), cut(d.Reason, 70))
+}
+
+// deliveryKind is the entry's kind, marked "(form)" for a fetch made only
+// to show or check a form (a trigger form or the marketplace opened, a
+// dry run), as the web UI labels it "form opened": no webhook followed it.
+func deliveryKind(d store.Delivery) string {
+	if d.Purpose == store.PurposeForm {
+		return d.Kind + " (form)"
+	}
+	return d.Kind
 }
 
 func newDeliveriesCommand(getenv func(string) string, stdout, _ io.Writer) *cobra.Command {
@@ -45,6 +55,9 @@ made, with the request, the response, the verdict and its reason.
 
 With no subcommand it lists the newest entries; --follow then prints new ones as
 they happen, one line each, until interrupted (with --json, one JSON object a line).
+A KIND marked "(form)" is a fetch made only to show or check a form (the web UI's
+"form opened": a trigger form or the marketplace opened, a dry run), not one a
+trigger made; in JSON it has "purpose": "form".
 ` + clientEnvNote + `
 
 Examples:

@@ -141,3 +141,46 @@ func TestDeliveriesFollow(t *testing.T) {
 		t.Errorf("--kind webhook let a config entry through:\n%s", got)
 	}
 }
+
+// Rule: a config fetch made only to show a form (a trigger form opened)
+// is marked "(form)" in the list and in --follow, one format for both, so
+// it is not mistaken for a fetch a trigger made.
+func TestDeliveriesMarkFormFetches(t *testing.T) {
+	e := newClientEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errOut syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"deliveries", "--follow", "--kind", "config", "--mock", e.url}, envFunc(nil), &out, &errOut)
+	}()
+	form := regexp.MustCompile(`(?m)^\d+ +\S+ \S+ +config \(form\) +1 +ok +200 `)
+	deadline := time.Now().Add(10 * time.Second)
+	for !form.MatchString(out.String()) && time.Now().Before(deadline) {
+		if _, err := e.client.Config(context.Background(), "1", e.sandbox.Company.UUID, 0, 0, 0, false, nil); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("--follow ended with %v", err)
+	}
+	if !form.MatchString(out.String()) {
+		t.Fatalf("--follow did not mark the form-only fetch:\n%s", out.String())
+	}
+	// A trigger's own fetch is not marked.
+	e.trigger(t)
+	stdout, _ := e.mustCLI(t, "deliveries", "--kind", "config", "--limit", "0")
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	last := lines[len(lines)-1]
+	if !strings.Contains(lines[1], "config (form)") || strings.Contains(last, "(form)") || !strings.Contains(last, "config") {
+		t.Errorf("list = %q; want the oldest marked (form) and the trigger's fetch, the newest, not", lines)
+	}
+	kind := strings.Index(lines[0], "KIND")
+	for _, l := range lines[1:] {
+		if strings.Index(l, "config") != kind {
+			t.Errorf("row %q does not line up under KIND", l)
+		}
+	}
+}

@@ -81,7 +81,7 @@ func explainSignature(d store.Delivery, header, secret string) signature.Diagnos
 
 func printShown(w io.Writer, s shownDelivery, whose string) {
 	d := s.Delivery
-	fmt.Fprintf(w, "delivery %d: %s, partner %s, %s, %.0f ms\n", d.ID, d.Kind, d.PartnerID, d.Time.Local().Format(time.DateTime), d.DurationMS)
+	fmt.Fprintf(w, "delivery %d: %s, partner %s, %s, %.0f ms\n", d.ID, deliveryKind(d), d.PartnerID, d.Time.Local().Format(time.DateTime), d.DurationMS)
 	fmt.Fprintf(w, "verdict %s: %s\n", d.Verdict, d.Reason)
 	var refs []string
 	for _, r := range []struct{ name, v string }{{"event", d.EventID}, {"result", d.ResultID}, {"company", d.CompanyUUID}, {"bulk run", d.BulkRunID}} {
