@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}
-	skipreport.Report("cmd/mockteamtailor", os.Stderr)
+	skipreport.Finish("cmd/mockteamtailor", code)
 	os.Exit(code)
 }
 
