@@ -24,19 +24,25 @@ func (o *triggerOptions) runBulk(ctx context.Context, c *mockclient.Client, ids 
 		return run, err
 	}
 	// A bar redrawn with \r is for a person at a terminal; a log gets a
-	// plain line now and then, and the last one.
-	tty := isTerminal(stderr)
-	last, lastAt := "", time.Time{}
+	// plain line at the start, at each quarter of the run, at least every
+	// bulkLogEvery while it moves, and at the end, so even a run of a
+	// second or two shows it moving rather than 0 and then done.
+	tty := stderrIsTerminal(stderr)
+	last, lastAt, lastQuarter := "", time.Time{}, -1
 	for {
 		line := progressBar(run)
+		quarter := 0
+		if run.Total > 0 {
+			quarter = (run.Sent + run.Failed) * 4 / run.Total
+		}
 		switch {
 		case o.json || line == last:
 		case tty:
 			fmt.Fprint(stderr, "\r"+line)
 			last = line
-		case run.Done || time.Since(lastAt) >= bulkLogEvery:
+		case run.Done || quarter != lastQuarter || time.Since(lastAt) >= bulkLogEvery:
 			fmt.Fprintln(stderr, "bulk run "+run.ID+": "+line)
-			last, lastAt = line, time.Now()
+			last, lastAt, lastQuarter = line, time.Now(), quarter
 		}
 		if run.Done {
 			break
@@ -59,9 +65,12 @@ func (o *triggerOptions) runBulk(ctx context.Context, c *mockclient.Client, ids 
 	return run, nil
 }
 
-// bulkLogEvery is how often progress is written when stderr is not a
-// terminal.
-const bulkLogEvery = 2 * time.Second
+// bulkLogEvery is how often, at least, progress that moves is written
+// when stderr is not a terminal (a var: tests make it long).
+var bulkLogEvery = 2 * time.Second
+
+// stderrIsTerminal is isTerminal; tests stand in for a terminal.
+var stderrIsTerminal = isTerminal
 
 // isTerminal reports whether w is a character device (a terminal), not a
 // file or a pipe.

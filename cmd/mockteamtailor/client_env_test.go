@@ -34,6 +34,11 @@ type clientEnv struct {
 	sandbox mockteamtailor.Sandbox
 	refuse  atomic.Bool  // the validation endpoint answers 401 {"errors":["bad key"]}
 	hookErr atomic.Int32 // when set, the status webhooks are answered with
+	// gate, when set, holds every webhook past the first gateAfter until
+	// it is closed: a partner slow to answer, under the test's control.
+	gate      atomic.Pointer[chan struct{}]
+	gateAfter int64
+	gateSeen  atomic.Int64
 }
 
 func newClientEnv(t *testing.T) *clientEnv {
@@ -54,6 +59,12 @@ func newClientEnv(t *testing.T) *clientEnv {
 			}
 			io.WriteString(w, `{}`)
 		case "/webhook":
+			if g := e.gate.Load(); g != nil && e.gateSeen.Add(1) > e.gateAfter {
+				select {
+				case <-*g:
+				case <-r.Context().Done():
+				}
+			}
 			if st := e.hookErr.Load(); st != 0 {
 				w.WriteHeader(int(st))
 				io.WriteString(w, "the partner is down for maintenance")

@@ -50,8 +50,10 @@ func newTriggerCommand(getenv func(string) string, stdout, stderr io.Writer) *co
                     trigger on it fires
   with --bulk N     one bulk run (no job, no stage) over N newly generated
                     candidates plus every --candidate and --fixture one; --bulk 0
-                    sends exactly the given candidates. A progress bar runs on
-                    stderr unless --json.
+                    sends exactly the given candidates. Progress goes to stderr
+                    unless --json: on a terminal a bar redrawn in place; otherwise
+                    a plain line at the start, at each quarter, every 2 s while
+                    it moves, and at the end.
 
 --fixture NAME first adds a candidate from that fixture (see mockteamtailor
 fixtures) to --company, by default the partner's sandbox company; --bulk N adds

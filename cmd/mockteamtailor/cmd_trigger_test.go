@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -171,5 +173,54 @@ func TestTriggerFailedVerdict(t *testing.T) {
 		if d.Verdict != store.VerdictFailed {
 			t.Errorf("delivery %d verdict %s, want failed", d.ID, d.Verdict)
 		}
+	}
+}
+
+// Rule: a bulk run to a partner slow to answer shows its progress as it
+// goes, not 0 and then done: on a terminal a bar redrawn in place, and
+// otherwise plain lines now and then.
+func TestTriggerBulkProgressWithASlowPartner(t *testing.T) {
+	for _, terminal := range []bool{true, false} {
+		t.Run(fmt.Sprintf("terminal=%v", terminal), func(t *testing.T) {
+			e := newClientEnv(t)
+			gate := make(chan struct{})
+			e.gateAfter = 5
+			e.gate.Store(&gate)
+			defer func(was func(io.Writer) bool) { stderrIsTerminal = was }(stderrIsTerminal)
+			stderrIsTerminal = func(io.Writer) bool { return terminal }
+			// Not the clock: in a log the run shows each quarter it reaches.
+			defer func(was time.Duration) { bulkLogEvery = was }(bulkLogEvery)
+			bulkLogEvery = time.Hour
+
+			var out, errOut syncBuffer
+			done := make(chan error, 1)
+			go func() {
+				done <- run(context.Background(), []string{"trigger", "--bulk", "20", "--mock", e.url}, envFunc(nil), &out, &errOut)
+			}()
+			// Five webhooks are answered, the others wait: the progress
+			// shown must reach 5/20 while the run is under way.
+			deadline := time.Now().Add(20 * time.Second)
+			for !strings.Contains(errOut.String(), "] 5/20 sent 5 failed 0") {
+				if time.Now().After(deadline) {
+					close(gate)
+					t.Fatalf("no progress shown at 5 of 20 within 20s:\n%q", errOut.String())
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			close(gate)
+			if err := <-done; err != nil {
+				t.Fatalf("trigger --bulk 20: %v\n%s", err, errOut.String())
+			}
+			got := errOut.String()
+			if terminal {
+				if !strings.Contains(got, "\r[#####...............] 5/20 sent 5 failed 0") || !strings.HasSuffix(got, "\r[####################] 20/20 sent 20 failed 0\n") {
+					t.Errorf("terminal progress = %q, want a bar redrawn with \\r through 5/20 to 20/20", got)
+				}
+				return
+			}
+			if strings.Contains(got, "\r") || !strings.Contains(got, ": [#####...............] 5/20 sent 5 failed 0\n") || !strings.HasSuffix(got, ": [####################] 20/20 sent 20 failed 0\n") {
+				t.Errorf("log progress = %q, want plain lines through 5/20 to 20/20", got)
+			}
+		})
 	}
 }
