@@ -30,13 +30,13 @@ func TestBrowserLayout(t *testing.T) {
 	job := e.sandboxJobs("1")[0]
 
 	// A partner whose webhook endpoint is down: its bulk run fails for
-	// every candidate.
+	// every candidate. Its config form has one field.
 	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		switch r.URL.Path {
 		case "/config":
 			w.Header().Set("Content-Type", "application/json")
-			io.WriteString(w, `{"config":{"fields":[]}}`)
+			io.WriteString(w, `{"config":{"fields":[{"id":"note","type":"text","label":"Note"}]}}`)
 		default:
 			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
 		}
@@ -133,6 +133,13 @@ func TestBrowserLayout(t *testing.T) {
 				t.Errorf("at %d px the bulk table heading %q wraps", width, h)
 			}
 			b.shot(fmt.Sprintf("bulk-failed-%d", width))
+			// The run's config fetch: a form of one field is "1 field".
+			b.open(e.url(fmt.Sprintf("/deliveries/%d", failed.ConfigID)))
+			b.sees("main .lead", "a valid config document with 1 field")
+			if lead := b.text("main .lead"); strings.Contains(lead, "1 fields") {
+				t.Errorf("the config fetch of a one-field form reads %q", lead)
+			}
+			b.open(e.url("/bulk/" + failed.ID))
 			// The run is the down partner's: the switcher names it, not
 			// the partner the other pages show.
 			if sel := eval[string](b, `document.querySelector('#partner-switch').selectedOptions[0].textContent`); !strings.Contains(sel, "Down Assessments") {
