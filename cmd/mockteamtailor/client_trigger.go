@@ -160,10 +160,13 @@ func (o *triggerOptions) checkData(ctx context.Context, c *mockclient.Client) er
 			return err
 		}
 		for job := range jobs {
-			if o.triggerFits(ts, job) {
-				continue
+			// The trigger that will fire: the one kept, or the one
+			// --data makes. Its dry run also checks the activation.
+			data := o.dataMap
+			if t, ok := o.triggerFits(ts, job); ok {
+				data = t.WebhookData
 			}
-			if _, err := c.CreateTrigger(ctx, mockteamtailor.TriggerRequest{PartnerID: o.partner, JobID: job, StageID: o.stage, Data: o.dataMap, DryRun: true}); err != nil {
+			if _, err := c.CreateTrigger(ctx, mockteamtailor.TriggerRequest{PartnerID: o.partner, JobID: job, StageID: o.stage, Data: data, DryRun: true}); err != nil {
 				return fmt.Errorf("a trigger on stage %d of job %d: %w", o.stage, job, err)
 			}
 		}
@@ -192,15 +195,15 @@ func (o *triggerOptions) checkData(ctx context.Context, c *mockclient.Client) er
 	return nil
 }
 
-// triggerFits reports whether ensureTrigger keeps a trigger the partner
-// has on --stage of job, so none is created.
-func (o *triggerOptions) triggerFits(ts []store.Trigger, job int64) bool {
+// triggerFits returns the trigger the partner has on --stage of job that
+// ensureTrigger keeps, so none is created.
+func (o *triggerOptions) triggerFits(ts []store.Trigger, job int64) (store.Trigger, bool) {
 	for _, t := range ts {
 		if t.JobID == job && t.StageID == o.stage && (o.dataMap == nil || maps.Equal(t.WebhookData, o.dataMap)) {
-			return true
+			return t, true
 		}
 	}
-	return false
+	return store.Trigger{}, false
 }
 
 // stageJob is the job a candidate moves in with --stage: --job, which must
@@ -369,7 +372,7 @@ func (o *triggerOptions) ensureTrigger(ctx context.Context, c *mockclient.Client
 	if err != nil {
 		return err
 	}
-	if o.triggerFits(ts, job) {
+	if _, ok := o.triggerFits(ts, job); ok {
 		return nil
 	}
 	t, err := c.CreateTrigger(ctx, mockteamtailor.TriggerRequest{PartnerID: o.partner, JobID: job, StageID: o.stage, Data: o.dataMap})

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 )
 
@@ -74,5 +75,41 @@ func TestTriggerValidatesBeforeActing(t *testing.T) {
 	mustContain(t, "error", err.Error(), "allowBulk")
 	if got := count(); got != before {
 		t.Errorf("%d candidates after a refused bulk run, want %d", got, before)
+	}
+}
+
+// Validate, then act: moving candidates into a stage whose trigger
+// belongs to a partner no longer activated in the company is refused
+// before any candidate moves.
+func TestTriggerStageChecksTheActivationFirst(t *testing.T) {
+	e := newClientEnv(t)
+	ctx := context.Background()
+	cand := e.candidate(t)
+	job, err := e.client.Job(ctx, cand.Applications[0].JobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stage := job.Stages[len(job.Stages)-1].ID
+	if _, err := e.client.CreateTrigger(ctx, mockteamtailor.TriggerRequest{PartnerID: "1", JobID: job.ID, StageID: stage, Data: map[string]string{"note": "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	acts, err := e.client.Activations(ctx, "1")
+	if err != nil || len(acts) == 0 {
+		t.Fatalf("activations = %v, %v", acts, err)
+	}
+	if err := e.client.Deactivate(ctx, acts[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	err, _, _ = e.cli(t, "trigger", "--candidate", strconv.FormatInt(cand.ID, 10), "--job", strconv.FormatInt(job.ID, 10), "--stage", strconv.FormatInt(stage, 10))
+	if err == nil {
+		t.Fatal("a stage trigger of a deactivated partner succeeded")
+	}
+	mustContain(t, "error", err.Error(), "not activated")
+	got, err := e.client.Candidate(ctx, cand.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app, _ := got.Application(job.ID); app.StageID == stage {
+		t.Errorf("candidate %d was moved into stage %d before the error", cand.ID, stage)
 	}
 }
