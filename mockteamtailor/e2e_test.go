@@ -818,7 +818,7 @@ func TestE2EActionPostsOriginalEvent(t *testing.T) {
 	}
 	r = env.ctl(t, "POST", "/mock/v1/results/"+out.Result.ID+"/actions/1", nil)
 	wantStatus(t, r, http.StatusUnprocessableEntity)
-	if !strings.Contains(errorDetails(t, r), "has 1 actions") {
+	if !strings.Contains(errorDetails(t, r), "has 1 action;") {
 		t.Errorf("out-of-range action: %s", r.body)
 	}
 }

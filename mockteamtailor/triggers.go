@@ -300,7 +300,7 @@ func (s *Server) InvokeAction(ctx context.Context, resultID string, index int) (
 		return store.Delivery{}, err
 	}
 	if index < 0 || index >= len(res.Actions) {
-		return store.Delivery{}, errInvalid("/action", "result %s has %d actions; there is no action %d", res.ID, len(res.Actions), index)
+		return store.Delivery{}, errInvalid("/action", "result %s has %s; there is no action %d", res.ID, countOf(len(res.Actions), "action", "actions"), index)
 	}
 	if res.Event == nil {
 		return store.Delivery{}, errConflictf("result %s was created by the partner through the Partner API, not by a webhook: there is no partner event to send", res.ID)
