@@ -36,64 +36,76 @@ func partnerFrom(ctx context.Context) store.Partner {
 // rate-limit headers and limiting (429), then the API version (406).
 func (s *Server) partnerAPI(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		// Every request is journaled with what it got (PROTOCOL §2).
-		start, began := s.clock(), time.Now()
-		var reqBody capture
-		reqBody.limit = s.cfg.JournalBodyLimit
-		if n := r.ContentLength; n > 0 {
-			reqBody.buf.Grow(int(min(n, int64(reqBody.limit))))
-		}
-		if r.Body != nil {
-			r.Body = teeBody{ReadCloser: r.Body, c: &reqBody}
-		}
-		w := &recordingWriter{ResponseWriter: rw}
-		w.body.limit = s.cfg.JournalBodyLimit
-		partner, authErr := s.authenticate(r)
-		if authErr != nil {
-			// Anyone can send unauthenticated requests: the journal keeps
-			// only the start of their bodies (limits.go).
-			reqBody.limit = min(reqBody.limit, RefusedBodyLimit)
-		}
-		defer func() { s.journalAPI(r, partner.ID, &reqBody, w, start, began) }()
-		if s.injectFaults(w, r) {
-			return
-		}
-		bucket := "partner:" + partner.ID
-		if authErr != nil {
-			bucket = "client:" + remoteHost(r)
-		}
-		q := s.limiter.take(bucket, s.clock())
-		h := w.Header()
-		// One backing array for the three headers (Teamtailor's names are
-		// already in canonical form).
-		rl := []string{strconv.Itoa(q.limit), strconv.Itoa(q.remaining), strconv.Itoa(q.reset)}
-		h["X-Rate-Limit-Limit"] = rl[0:1:1]
-		h["X-Rate-Limit-Remaining"] = rl[1:2:2]
-		h["X-Rate-Limit-Reset"] = rl[2:3:3]
-		if authErr != nil {
-			writeError(w, r, s.logger, authErr)
-			return
-		}
-		if !q.allowed {
-			h.Set("Retry-After", strconv.Itoa(q.reset))
-			writeError(w, r, s.logger, newError(http.StatusTooManyRequests, "Too many requests",
-				"rate limit of %d requests per %s exceeded; retry after %d seconds", q.limit, q.window, q.reset))
-			return
-		}
-		// PROTOCOL §2 Decision: X-Api-Version is required; missing or
-		// unknown is a 406 naming the supported version.
-		switch v := r.Header.Get("X-Api-Version"); v {
-		case APIVersion:
-		case "":
-			writeError(w, r, s.logger, errNotAcceptable("the X-Api-Version header is required; this API supports X-Api-Version: %s", APIVersion))
-			return
-		default:
-			writeError(w, r, s.logger, errNotAcceptable("X-Api-Version %q is not supported; this API supports X-Api-Version: %s", v, APIVersion))
-			return
-		}
-		h["X-Api-Version"] = apiVersionValue
-		next.ServeHTTP(w, r.WithContext(withPartner(r.Context(), partner)))
+		s.servePartnerAPI(rw, r, next, "")
 	})
+}
+
+// servePartnerAPI serves one Partner API request through the checks of
+// partnerAPI, then next with the partner in the request's context; or,
+// when updateID is set (routeHot matched PUT or PATCH on that result),
+// the update itself, without the router's matching and context copies.
+func (s *Server) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next http.Handler, updateID string) {
+	// Every request is journaled with what it got (PROTOCOL §2).
+	start, began := s.clock(), time.Now()
+	var reqBody capture
+	reqBody.limit = s.cfg.JournalBodyLimit
+	if n := r.ContentLength; n > 0 {
+		reqBody.buf.Grow(int(min(n, int64(reqBody.limit))))
+	}
+	if r.Body != nil {
+		r.Body = teeBody{ReadCloser: r.Body, c: &reqBody}
+	}
+	w := &recordingWriter{ResponseWriter: rw}
+	w.body.limit = s.cfg.JournalBodyLimit
+	partner, authErr := s.authenticate(r)
+	if authErr != nil {
+		// Anyone can send unauthenticated requests: the journal keeps
+		// only the start of their bodies (limits.go).
+		reqBody.limit = min(reqBody.limit, RefusedBodyLimit)
+	}
+	defer func() { s.journalAPI(r, partner.ID, &reqBody, w, start, began) }()
+	if s.injectFaults(w, r) {
+		return
+	}
+	bucket := "partner:" + partner.ID
+	if authErr != nil {
+		bucket = "client:" + remoteHost(r)
+	}
+	q := s.limiter.take(bucket, s.clock())
+	h := w.Header()
+	// One backing array for the three headers (Teamtailor's names are
+	// already in canonical form).
+	rl := []string{strconv.Itoa(q.limit), strconv.Itoa(q.remaining), strconv.Itoa(q.reset)}
+	h["X-Rate-Limit-Limit"] = rl[0:1:1]
+	h["X-Rate-Limit-Remaining"] = rl[1:2:2]
+	h["X-Rate-Limit-Reset"] = rl[2:3:3]
+	if authErr != nil {
+		writeError(w, r, s.logger, authErr)
+		return
+	}
+	if !q.allowed {
+		h.Set("Retry-After", strconv.Itoa(q.reset))
+		writeError(w, r, s.logger, newError(http.StatusTooManyRequests, "Too many requests",
+			"rate limit of %d requests per %s exceeded; retry after %d seconds", q.limit, q.window, q.reset))
+		return
+	}
+	// PROTOCOL §2 Decision: X-Api-Version is required; missing or
+	// unknown is a 406 naming the supported version.
+	switch v := r.Header.Get("X-Api-Version"); v {
+	case APIVersion:
+	case "":
+		writeError(w, r, s.logger, errNotAcceptable("the X-Api-Version header is required; this API supports X-Api-Version: %s", APIVersion))
+		return
+	default:
+		writeError(w, r, s.logger, errNotAcceptable("X-Api-Version %q is not supported; this API supports X-Api-Version: %s", v, APIVersion))
+		return
+	}
+	h["X-Api-Version"] = apiVersionValue
+	if updateID != "" {
+		s.updateResult(w, r, partner.ID, updateID)
+		return
+	}
+	next.ServeHTTP(w, r.WithContext(withPartner(r.Context(), partner)))
 }
 
 // authenticate finds the partner of the request's API key. PROTOCOL §2

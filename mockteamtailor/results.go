@@ -91,12 +91,11 @@ func (s *Server) handleResultGet() http.Handler {
 
 func (s *Server) handleResultCreate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		in, err := decodeResource(r, s.cfg.MaxBodyBytes, "partner-results")
+		_, patch, problems, err := decodeResultRequest(r, s.cfg.MaxBodyBytes, true)
 		if err != nil {
 			writeError(w, r, s.logger, err)
 			return
 		}
-		patch, problems := protocol.ValidateResultAttrs(in.Attributes, true)
 		if len(problems) > 0 {
 			writeError(w, r, s.logger, problems)
 			return
@@ -127,38 +126,40 @@ func (s *Server) handleResultCreate() http.Handler {
 // Decision: JSON:API clients send PATCH). Both are partial updates.
 func (s *Server) handleResultUpdate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := mux.Vars(r)["id"]
-		in, err := decodeResource(r, s.cfg.MaxBodyBytes, "partner-results")
-		if err != nil {
-			writeError(w, r, s.logger, err)
-			return
-		}
-		patch, problems := protocol.ValidateResultAttrs(in.Attributes, false)
-		if in.HasID && in.ID != id {
-			problems = append(protocol.Errors{errInvalid("/data/id", "data.id %q does not match the id in the URL %q", in.ID, id)}, problems...)
-		}
-		if len(problems) > 0 {
-			writeError(w, r, s.logger, problems)
-			return
-		}
-		partnerID := partnerFrom(r.Context()).ID
-		res, err := s.store.UpdateResult(r.Context(), partnerID, id, func(res *store.PartnerResult) error {
-			// PROTOCOL §2.3: candidate-id is immutable; sending the same
-			// value is harmless, a different one is a 422.
-			if patch.CandidateID.Set && patch.CandidateID.V != res.CandidateID {
-				return protocol.Errors{errInvalid("/data/attributes/candidate-id", "candidate-id is immutable: this result belongs to candidate %d, got %d", res.CandidateID, patch.CandidateID.V)}
-			}
-			patch.Apply(&res.ResultAttributes)
-			res.DeliveryFailed = false // the partner's word now stands
-			res.UpdatedAt = s.clock()
-			return nil
-		})
-		if err != nil {
-			writeError(w, r, s.logger, err)
-			return
-		}
-		s.writeResultDocument(w, r, http.StatusOK, res)
+		s.updateResult(w, r, partnerFrom(r.Context()).ID, mux.Vars(r)["id"])
 	})
+}
+
+// updateResult updates result id of partnerID from the request document.
+func (s *Server) updateResult(w http.ResponseWriter, r *http.Request, partnerID, id string) {
+	in, patch, problems, err := decodeResultRequest(r, s.cfg.MaxBodyBytes, false)
+	if err != nil {
+		writeError(w, r, s.logger, err)
+		return
+	}
+	if in.HasID && in.ID != id {
+		problems = append(protocol.Errors{errInvalid("/data/id", "data.id %q does not match the id in the URL %q", in.ID, id)}, problems...)
+	}
+	if len(problems) > 0 {
+		writeError(w, r, s.logger, problems)
+		return
+	}
+	res, err := s.store.UpdateResult(r.Context(), partnerID, id, func(res *store.PartnerResult) error {
+		// PROTOCOL §2.3: candidate-id is immutable; sending the same
+		// value is harmless, a different one is a 422.
+		if patch.CandidateID.Set && patch.CandidateID.V != res.CandidateID {
+			return protocol.Errors{errInvalid("/data/attributes/candidate-id", "candidate-id is immutable: this result belongs to candidate %d, got %d", res.CandidateID, patch.CandidateID.V)}
+		}
+		patch.Apply(&res.ResultAttributes)
+		res.DeliveryFailed = false // the partner's word now stands
+		res.UpdatedAt = s.clock()
+		return nil
+	})
+	if err != nil {
+		writeError(w, r, s.logger, err)
+		return
+	}
+	s.writeResultDocument(w, r, http.StatusOK, res)
 }
 
 func (s *Server) handleResultDelete() http.Handler {

@@ -65,7 +65,8 @@ func (p *fastParser) value(depth int) (any, bool) {
 	case c == '[':
 		return p.array(depth)
 	case c == '"':
-		return p.str()
+		s, ok := p.str()
+		return s, ok
 	case c == 't':
 		return true, p.literal("true")
 	case c == 'f':
@@ -112,7 +113,7 @@ func (p *fastParser) object(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		m[k.(string)] = v // like encoding/json, a repeated key's last value wins
+		m[k] = v // like encoding/json, a repeated key's last value wins
 		p.skipSpace()
 		if p.i >= len(p.data) {
 			return nil, false
@@ -161,6 +162,16 @@ func (p *fastParser) array(depth int) (any, bool) {
 
 // number accepts exactly the JSON number grammar and keeps its text.
 func (p *fastParser) number() (any, bool) {
+	n, ok := p.numberText()
+	if !ok {
+		return nil, false
+	}
+	return json.Number(n), true
+}
+
+// numberText accepts exactly the JSON number grammar and returns its text,
+// which aliases p.data.
+func (p *fastParser) numberText() ([]byte, bool) {
 	start := p.i
 	d := p.data
 	if d[p.i] == '-' {
@@ -197,13 +208,13 @@ func (p *fastParser) number() (any, bool) {
 			p.i++
 		}
 	}
-	return json.Number(d[start:p.i]), true
+	return d[start:p.i], true
 }
 
 // str reads a string at p.i (which is '"'). Plain ASCII without escapes
 // is copied once; anything else goes through unescape, which replaces
 // invalid UTF-8 and lone surrogates with U+FFFD as encoding/json does.
-func (p *fastParser) str() (any, bool) {
+func (p *fastParser) str() (string, bool) {
 	d := p.data
 	start := p.i + 1
 	for j := start; j < len(d); j++ {
@@ -214,13 +225,13 @@ func (p *fastParser) str() (any, bool) {
 		case c == '\\' || c >= utf8.RuneSelf:
 			return p.unescape(start)
 		case c < 0x20:
-			return nil, false
+			return "", false
 		}
 	}
-	return nil, false
+	return "", false
 }
 
-func (p *fastParser) unescape(start int) (any, bool) {
+func (p *fastParser) unescape(start int) (string, bool) {
 	d := p.data
 	buf := make([]byte, 0, 64)
 	for j := start; j < len(d); {
@@ -230,10 +241,10 @@ func (p *fastParser) unescape(start int) (any, bool) {
 			p.i = j + 1
 			return string(buf), true
 		case c < 0x20:
-			return nil, false
+			return "", false
 		case c == '\\':
 			if j+1 >= len(d) {
-				return nil, false
+				return "", false
 			}
 			switch e := d[j+1]; e {
 			case '"', '\\', '/':
@@ -251,7 +262,7 @@ func (p *fastParser) unescape(start int) (any, bool) {
 			case 'u':
 				r, ok := hex4(d, j+2)
 				if !ok {
-					return nil, false
+					return "", false
 				}
 				j += 6
 				if utf16.IsSurrogate(r) {
@@ -269,7 +280,7 @@ func (p *fastParser) unescape(start int) (any, bool) {
 				buf = utf8.AppendRune(buf, r)
 				continue
 			default:
-				return nil, false
+				return "", false
 			}
 			j += 2
 		case c < utf8.RuneSelf:
@@ -285,7 +296,7 @@ func (p *fastParser) unescape(start int) (any, bool) {
 			j += size
 		}
 	}
-	return nil, false
+	return "", false
 }
 
 // hex4 reads four hex digits at d[i:].
