@@ -1,22 +1,24 @@
 package mockteamtailor
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-// capture keeps the first limit bytes of a body passing through.
+// capture keeps the first limit bytes of a body passing through. The
+// journal entry takes its text as it is (strings.Builder: no copy).
 type capture struct {
-	buf   bytes.Buffer
+	buf   strings.Builder
 	limit int
 	total int
+	eof   bool // the reader reported the end of the body
 }
 
 func (c *capture) keep(p []byte) {
@@ -35,9 +37,12 @@ type teeBody struct {
 	c *capture
 }
 
-func (t teeBody) Read(p []byte) (int, error) {
+func (t *teeBody) Read(p []byte) (int, error) {
 	n, err := t.ReadCloser.Read(p)
 	t.c.keep(p[:n])
+	if err == io.EOF {
+		t.c.eof = true
+	}
 	return n, err
 }
 
@@ -74,20 +79,22 @@ func (s *Server) journalAPI(r *http.Request, partnerID string, reqBody *capture,
 	// A request refused before its body was read (401, 406, 415...) still
 	// shows what it sent: read what the journal keeps of the rest.
 	// One byte more than it keeps, so a longer body shows as cut.
-	if r.Body != nil && reqBody.buf.Len() < limit {
-		io.Copy(io.Discard, io.LimitReader(r.Body, int64(limit-reqBody.buf.Len()+1)))
+	if r.Body != nil && !reqBody.eof && reqBody.buf.Len() < limit {
+		io.CopyN(io.Discard, r.Body, int64(limit-reqBody.buf.Len()+1))
 	}
-	req := store.NewHTTPMessage(r.Header, reqBody.buf.Bytes(), limit) // a copy of the headers
-	redactAuthInPlace(req.Header)
+	// The captured bodies are not copied again: nothing writes to them
+	// after the handler returned. The headers are copied.
+	req := store.NewHTTPMessageString(r.Header, reqBody.buf.String(), limit)
+	s.redactAuthInPlace(req.Header)
 	req.BodySize, req.BodyTruncated = reqBody.total, reqBody.total > reqBody.buf.Len()
 	req.Method, req.URL = r.Method, s.cfg.baseURL()+r.URL.RequestURI()
-	resp := store.NewHTTPMessage(w.Header(), w.body.buf.Bytes(), s.cfg.JournalBodyLimit)
+	resp := store.NewHTTPMessageString(w.Header(), w.body.buf.String(), s.cfg.JournalBodyLimit)
 	resp.Status = w.status
 	resp.BodySize, resp.BodyTruncated = w.body.total, w.body.total > w.body.buf.Len()
-	verdict, reason := store.VerdictOK, fmt.Sprintf("%s %s answered %d", r.Method, r.URL.Path, w.status)
+	verdict, reason := store.VerdictOK, answered(r.Method, r.URL.Path, w.status)
 	if w.status >= 400 {
 		verdict = store.VerdictFailed
-		if detail := firstErrorDetail(w.body.buf.Bytes()); detail != "" {
+		if detail := firstErrorDetail([]byte(w.body.buf.String())); detail != "" {
 			reason += ": " + detail
 		}
 	}
@@ -100,13 +107,39 @@ func (s *Server) journalAPI(r *http.Request, partnerID string, reqBody *capture,
 	s.events.publish(d)
 }
 
+// answered is a journal entry's reason: "PUT /path answered 200".
+func answered(method, path string, status int) string {
+	b := make([]byte, 0, 64)
+	b = append(b, method...)
+	b = append(b, ' ')
+	b = append(b, path...)
+	b = append(b, " answered "...)
+	b = strconv.AppendInt(b, int64(status), 10)
+	return string(b)
+}
+
 // redactAuthInPlace keeps the scheme of the Authorization header and masks the
 // key, so the journal never holds the partner API key in full.
-func redactAuthInPlace(h http.Header) {
-	if v := h.Get("Authorization"); v != "" {
-		scheme, key, _ := strings.Cut(v, " ")
-		h.Set("Authorization", scheme+" "+Mask(key))
+func (s *Server) redactAuthInPlace(h http.Header) {
+	v := h.Get("Authorization")
+	if v == "" {
+		return
 	}
+	// The same partner sends the same header on every request: the last
+	// one masked is kept, so masking costs no allocation on the hot path.
+	redacted := ""
+	if last := s.lastRedacted.Load(); last != nil && last[0] == v {
+		redacted = last[1]
+	} else {
+		scheme, key, _ := strings.Cut(v, " ")
+		redacted = scheme + " " + Mask(key)
+		s.lastRedacted.Store(&[2]string{v, redacted})
+	}
+	if vs := h["Authorization"]; len(vs) == 1 {
+		vs[0] = redacted // the copy's own slice
+		return
+	}
+	h.Set("Authorization", redacted)
 }
 
 func firstErrorDetail(body []byte) string {

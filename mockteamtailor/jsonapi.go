@@ -63,7 +63,7 @@ func writeJSONAPI(w http.ResponseWriter, r *http.Request, logger *slog.Logger, s
 	}
 	h := w.Header()
 	h["Content-Type"] = mediaTypeValue
-	h["Content-Length"] = []string{strconv.Itoa(e.buf.Len())}
+	h["Content-Length"] = contentLengthValue(e.buf.Len())
 	w.WriteHeader(status)
 	w.Write(e.buf.Bytes())
 }
@@ -155,6 +155,9 @@ func readDocument(r *http.Request, maxBytes int64) ([]byte, error) {
 		return nil, err
 	}
 	body, err := readBody(r, maxBytes)
+	if err == nil {
+		return body, nil
+	}
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
@@ -169,8 +172,10 @@ func readDocument(r *http.Request, maxBytes int64) ([]byte, error) {
 // readBody reads the request body up to maxBytes (a longer one is a
 // *http.MaxBytesError), in one allocation when the length is announced.
 func readBody(r *http.Request, maxBytes int64) ([]byte, error) {
-	body := http.MaxBytesReader(nil, r.Body, maxBytes)
 	if n := r.ContentLength; n >= 0 && n <= maxBytes {
+		// net/http reads no more than the announced length, but a body
+		// set by other means may hold more: limited all the same.
+		body := r.Body
 		buf := make([]byte, 0, n+1) // +1: reading EOF needs no growth
 		for {
 			m, err := body.Read(buf[len(buf):cap(buf)])
@@ -182,12 +187,14 @@ func readBody(r *http.Request, maxBytes int64) ([]byte, error) {
 				return buf, err
 			}
 			if len(buf) == cap(buf) {
-				rest, err := io.ReadAll(body) // more than announced
+				// More than announced: what is left of maxBytes, read as
+				// when no length is announced.
+				rest, err := io.ReadAll(http.MaxBytesReader(nil, body, maxBytes-int64(len(buf))))
 				return append(buf, rest...), err
 			}
 		}
 	}
-	return io.ReadAll(body)
+	return io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBytes))
 }
 
 // parsePage reads page[number] and page[size] (PROTOCOL §2.3: default

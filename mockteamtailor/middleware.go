@@ -47,15 +47,18 @@ func (s *Server) partnerAPI(next http.Handler) http.Handler {
 func (s *Server) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next http.Handler, updateID string) {
 	// Every request is journaled with what it got (PROTOCOL §2).
 	start, began := s.clock(), time.Now()
-	var reqBody capture
+	x := new(apiExchange) // one allocation for what the request keeps
+	reqBody := &x.reqBody
 	reqBody.limit = s.cfg.JournalBodyLimit
 	if n := r.ContentLength; n > 0 {
 		reqBody.buf.Grow(int(min(n, int64(reqBody.limit))))
 	}
 	if r.Body != nil {
-		r.Body = teeBody{ReadCloser: r.Body, c: &reqBody}
+		x.tee = teeBody{ReadCloser: r.Body, c: reqBody}
+		r.Body = &x.tee
 	}
-	w := &recordingWriter{ResponseWriter: rw}
+	w := &x.w
+	w.ResponseWriter = rw
 	w.body.limit = s.cfg.JournalBodyLimit
 	partner, authErr := s.authenticate(r)
 	if authErr != nil {
@@ -63,19 +66,19 @@ func (s *Server) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next h
 		// only the start of their bodies (limits.go).
 		reqBody.limit = min(reqBody.limit, RefusedBodyLimit)
 	}
-	defer func() { s.journalAPI(r, partner.ID, &reqBody, w, start, began) }()
+	defer func() { s.journalAPI(r, partner.ID, reqBody, w, start, began) }()
 	if s.injectFaults(w, r) {
 		return
 	}
-	bucket := "partner:" + partner.ID
+	bucket := rateBucket{id: partner.ID}
 	if authErr != nil {
-		bucket = "client:" + remoteHost(r)
+		bucket = rateBucket{client: true, id: remoteHost(r)}
 	}
 	q := s.limiter.take(bucket, s.clock())
 	h := w.Header()
-	// One backing array for the three headers (Teamtailor's names are
-	// already in canonical form).
-	rl := []string{strconv.Itoa(q.limit), strconv.Itoa(q.remaining), strconv.Itoa(q.reset)}
+	// The three headers share the exchange's array and one string
+	// (Teamtailor's names are already in canonical form).
+	rl := x.rateLimitValues(q)
 	h["X-Rate-Limit-Limit"] = rl[0:1:1]
 	h["X-Rate-Limit-Remaining"] = rl[1:2:2]
 	h["X-Rate-Limit-Reset"] = rl[2:3:3]
@@ -106,6 +109,28 @@ func (s *Server) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next h
 		return
 	}
 	next.ServeHTTP(w, r.WithContext(withPartner(r.Context(), partner)))
+}
+
+// apiExchange is what servePartnerAPI keeps of one request.
+type apiExchange struct {
+	reqBody capture
+	tee     teeBody
+	w       recordingWriter
+	rl      [3]string
+}
+
+// rateLimitValues returns the values of the X-Rate-Limit-Limit,
+// -Remaining and -Reset headers of q, cut from one string.
+func (x *apiExchange) rateLimitValues(q quota) []string {
+	var buf [64]byte
+	b := strconv.AppendInt(buf[:0], int64(q.limit), 10)
+	n1 := len(b)
+	b = strconv.AppendInt(b, int64(q.remaining), 10)
+	n2 := len(b)
+	b = strconv.AppendInt(b, int64(q.reset), 10)
+	all := string(b)
+	x.rl = [3]string{all[:n1], all[n1:n2], all[n2:]}
+	return x.rl[:]
 }
 
 // authenticate finds the partner of the request's API key. PROTOCOL §2

@@ -13,7 +13,14 @@ type rateLimiter struct {
 	limit   int
 	window  time.Duration
 	enforce bool
-	buckets map[string]*rateWindow
+	buckets map[rateBucket]*rateWindow
+}
+
+// rateBucket is what requests are counted by: a partner, or the address
+// of a client that did not authenticate.
+type rateBucket struct {
+	client bool
+	id     string
 }
 
 type rateWindow struct {
@@ -31,7 +38,7 @@ type quota struct {
 }
 
 func newRateLimiter(limit int, window time.Duration, enforce bool) *rateLimiter {
-	return &rateLimiter{limit: limit, window: window, enforce: enforce, buckets: map[string]*rateWindow{}}
+	return &rateLimiter{limit: limit, window: window, enforce: enforce, buckets: map[rateBucket]*rateWindow{}}
 }
 
 func (l *rateLimiter) set(limit int, window time.Duration, enforce bool) {
@@ -42,7 +49,7 @@ func (l *rateLimiter) set(limit int, window time.Duration, enforce bool) {
 }
 
 // take counts one request of bucket at now.
-func (l *rateLimiter) take(bucket string, now time.Time) quota {
+func (l *rateLimiter) take(bucket rateBucket, now time.Time) quota {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	w := l.buckets[bucket]

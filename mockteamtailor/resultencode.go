@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -29,9 +30,27 @@ func (s *Server) writeResultDocument(w http.ResponseWriter, r *http.Request, sta
 	}
 	h := w.Header()
 	h["Content-Type"] = mediaTypeValue
-	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	h["Content-Length"] = contentLengthValue(len(b))
 	w.WriteHeader(status)
 	w.Write(b)
+}
+
+// contentLengths holds the Content-Length header values of bodies shorter
+// than 8 KiB, made on first use and shared: net/http only reads them.
+var contentLengths [8 << 10]atomic.Pointer[[]string]
+
+// contentLengthValue returns the value of a Content-Length header for a
+// body of n bytes.
+func contentLengthValue(n int) []string {
+	if n < 0 || n >= len(contentLengths) {
+		return []string{strconv.Itoa(n)}
+	}
+	if v := contentLengths[n].Load(); v != nil {
+		return *v
+	}
+	v := []string{strconv.Itoa(n)}
+	contentLengths[n].Store(&v)
+	return v
 }
 
 // appendResultDocument appends {"data": resource}\n for result r.

@@ -35,6 +35,9 @@ type Server struct {
 
 	ui       atomic.Pointer[http.Handler]                 // the web UI, serving every path the routes do not
 	imported atomic.Pointer[map[string]fixtures.Imported] // imported fixtures by name (imported.go)
+	// lastRedacted is the last Authorization header masked for the
+	// journal, and its masked form (apijournal.go).
+	lastRedacted atomic.Pointer[[2]string]
 
 	bg       sync.WaitGroup     // background work: bulk runs
 	bgCtx    context.Context    // ends when the server closes

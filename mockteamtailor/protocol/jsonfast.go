@@ -38,6 +38,9 @@ const maxFastDepth = 1000
 type fastParser struct {
 	data []byte
 	i    int
+	// text, when set, is string(data): strings without escapes are cut
+	// from it instead of copied one by one (see decodeResultFast).
+	text string
 }
 
 func (p *fastParser) skipSpace() {
@@ -221,7 +224,13 @@ func (p *fastParser) str() (string, bool) {
 		switch c := d[j]; {
 		case c == '"':
 			p.i = j + 1
-			return internJSON(d[start:j]), true
+			if s, ok := internedJSON(d[start:j]); ok {
+				return s, true
+			}
+			if p.text != "" {
+				return p.text[start:j], true
+			}
+			return string(d[start:j]), true
 		case c == '\\' || c >= utf8.RuneSelf:
 			return p.unescape(start)
 		case c < 0x20:
@@ -311,9 +320,14 @@ func hex4(d []byte, i int) (rune, bool) {
 	return rune(n), true
 }
 
-// internJSON returns the member names and values every partner-result
-// request repeats as constants, so decoding them allocates nothing; any
-// other text is copied.
+// internedJSON returns the member names and values every partner-result
+// request repeats as constants, so decoding them allocates nothing.
+func internedJSON(b []byte) (string, bool) {
+	s := internJSON(b)
+	return s, s != ""
+}
+
+// internJSON is internedJSON's table; "" for any other text.
 func internJSON(b []byte) string {
 	switch string(b) { // no allocation: the compiler compares in place
 	case "data":
@@ -377,5 +391,5 @@ func internJSON(b []byte) string {
 	case "unknown":
 		return "unknown"
 	}
-	return string(b)
+	return ""
 }

@@ -37,6 +37,12 @@ func DecodeResultRequest(body []byte, create bool) (in Resource, patch ResultPat
 // when the general path must decide.
 func decodeResultFast(body []byte, create bool) (in Resource, patch ResultPatch, ok bool) {
 	p := fastParser{data: body}
+	if len(body) <= arenaMax {
+		// One copy of a small body holds every string of the result,
+		// where each would be its own allocation; a large body is not
+		// kept whole for the sake of a few short strings.
+		p.text = string(body)
+	}
 	seenData := false
 	ok = p.members(func(key []byte) bool {
 		if string(key) != "data" {
@@ -55,6 +61,11 @@ func decodeResultFast(body []byte, create bool) (in Resource, patch ResultPatch,
 	}
 	return in, patch, true
 }
+
+// arenaMax is the largest body whose strings decodeResultFast cuts from
+// one copy of the body: a stored result keeps at most this much alive
+// besides its own values.
+const arenaMax = 2 << 10
 
 // members reads an object at p.i, calling member with each raw key (its
 // text between the quotes, escapes decoded) with p.i at the value, which
@@ -291,7 +302,7 @@ func (p *fastParser) resultAttributes(patch *ResultPatch, create bool) bool {
 			}
 			s, ok := p.string()
 			patch.URL.V = s
-			return ok && DecodeHTTPURL(s, new(string)) == nil
+			return ok && httpURL(s)
 		case "assessment":
 			patch.Assessment = optional[Assessment]{Set: true, Null: null}
 			return null || p.assessment(&patch.Assessment.V)
@@ -440,7 +451,7 @@ func (p *fastParser) attachments() ([]Attachment, bool) {
 			s, ok := p.string()
 			if bit == 0 {
 				a.URL = s
-				return ok && DecodeHTTPURL(s, new(string)) == nil
+				return ok && httpURL(s)
 			}
 			a.Description = s
 			return ok
@@ -593,4 +604,68 @@ func (p *fastParser) canonicalString() ([]byte, bool) {
 		}
 	}
 	return nil, false
+}
+
+// httpURL reports whether DecodeHTTPURL accepts s. A plain URL (http or
+// https, a host of letters, digits, dots and hyphens, an optional port,
+// then a path and query of unreserved characters, / ? = and &) is
+// recognised without url.Parse, which allocates; anything else is left to
+// DecodeHTTPURL. FuzzHTTPURL holds the two to the same answer.
+func httpURL(s string) bool {
+	if plainHTTPURL(s) {
+		return true
+	}
+	var dst string
+	return DecodeHTTPURL(s, &dst) == nil
+}
+
+func plainHTTPURL(s string) bool {
+	rest, ok := cutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = cutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	i := 0
+	for i < len(rest) && (isAlnum(rest[i]) || rest[i] == '.' || rest[i] == '-') {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	if i < len(rest) && rest[i] == ':' {
+		i++
+		digits := i
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		if i == digits {
+			return false
+		}
+	}
+	if i == len(rest) {
+		return true
+	}
+	if rest[i] != '/' && rest[i] != '?' {
+		return false
+	}
+	for ; i < len(rest); i++ {
+		switch c := rest[i]; {
+		case isAlnum(c), c == '-', c == '.', c == '_', c == '~', c == '/', c == '?', c == '=', c == '&':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func cutPrefix(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && s[:len(prefix)] == prefix {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
+
+func isAlnum(c byte) bool {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
 }

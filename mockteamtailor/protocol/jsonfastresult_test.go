@@ -115,3 +115,21 @@ func FuzzParseDurationFast(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHTTPURL holds the URL check without url.Parse to DecodeHTTPURL.
+func FuzzHTTPURL(f *testing.F) {
+	for _, s := range []string{"https://assessments.example.com/results/100001", "http://a:8080/x?y=1&z=2", "http://a:/", "https://",
+		"http://-/", "HTTP://a/", "https://a.b/c%20d", "https://a b/", "https://[::1]/", "http://a/#x", "ftp://a/", "https://a.-/..//"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var dst string
+		want := DecodeHTTPURL(s, &dst) == nil
+		if plainHTTPURL(s) && !want {
+			t.Fatalf("plainHTTPURL(%q) is true, DecodeHTTPURL refuses it", s)
+		}
+		if got := httpURL(s); got != want {
+			t.Fatalf("httpURL(%q) = %v, DecodeHTTPURL says %v", s, got, want)
+		}
+	})
+}

@@ -155,14 +155,34 @@ func (p ResultPatch) Apply(r *ResultAttributes) {
 	if p.CandidateID.Set {
 		r.CandidateID = p.CandidateID.V
 	}
+	// The new job-id, summary and url share one allocation.
+	var v *appliedValues
+	values := func() *appliedValues {
+		if v == nil {
+			v = new(appliedValues)
+		}
+		return v
+	}
 	if p.JobID.Set {
-		r.JobID = ptrUnlessNull(p.JobID)
+		r.JobID = nil
+		if !p.JobID.Null {
+			values().jobID = p.JobID.V
+			r.JobID = &v.jobID
+		}
 	}
 	if p.Summary.Set {
-		r.Summary = ptrUnlessNull(p.Summary)
+		r.Summary = nil
+		if !p.Summary.Null {
+			values().summary = p.Summary.V
+			r.Summary = &v.summary
+		}
 	}
 	if p.URL.Set {
-		r.URL = ptrUnlessNull(p.URL)
+		r.URL = nil
+		if !p.URL.Null {
+			values().url = p.URL.V
+			r.URL = &v.url
+		}
 	}
 	if p.Assessment.Set {
 		// The assessment is one attribute: a new one replaces the old as a
@@ -186,12 +206,10 @@ func (p ResultPatch) Apply(r *ResultAttributes) {
 	}
 }
 
-func ptrUnlessNull[T any](o optional[T]) *T {
-	if o.Null {
-		return nil
-	}
-	v := o.V
-	return &v
+// appliedValues holds what the pointers Apply sets point to.
+type appliedValues struct {
+	jobID        int64
+	summary, url string
 }
 
 var assessmentKeys = []string{"score", "grade", "duration"}

@@ -100,6 +100,17 @@ func (f JournalFilter) match(d Delivery) bool {
 // NewHTTPMessage copies a header, at most JournalHeaderLimit bytes of it,
 // and keeps at most limit bytes of body, cut on a rune boundary.
 func NewHTTPMessage(header http.Header, body []byte, limit int) HTTPMessage {
+	return newHTTPMessage(header, body, limit)
+}
+
+// NewHTTPMessageString is NewHTTPMessage for a body already held as a
+// string, which the message keeps without a copy when it is valid UTF-8
+// within limit (the Partner API journal's usual case).
+func NewHTTPMessageString(header http.Header, body string, limit int) HTTPMessage {
+	return newHTTPMessage(header, body, limit)
+}
+
+func newHTTPMessage[B []byte | string](header http.Header, body B, limit int) HTTPMessage {
 	m := HTTPMessage{BodySize: len(body)}
 	m.Header, m.HeaderSize, m.HeaderTruncated = CutHeader(header, JournalHeaderLimit)
 	if limit > 0 && len(body) > limit {
