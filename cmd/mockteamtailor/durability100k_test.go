@@ -168,14 +168,31 @@ func TestDurability100kResultsTornTail(t *testing.T) {
 	if len(logs) == 0 {
 		t.Fatal("no state log beside the state file")
 	}
-	f, err := os.OpenFile(logs[len(logs)-1], os.O_WRONLY|os.O_APPEND, 0)
+	// The log is extended with zeros ahead of its records, so the
+	// half-written record goes where the next one would: after the last
+	// whole record (length and checksum, then the payload).
+	data, err := os.ReadFile(logs[len(logs)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := len("mockteamtailor-log 2\n")
+	for end+8 <= len(data) {
+		n := int(binary.LittleEndian.Uint32(data[end:]))
+		if n == 0 || end+8+n > len(data) {
+			break
+		}
+		end += 8 + n
+	}
+	f, err := os.OpenFile(logs[len(logs)-1], os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	torn := binary.LittleEndian.AppendUint32(nil, 900)
 	torn = binary.LittleEndian.AppendUint32(torn, 0xdeadbeef)
 	torn = append(torn, `{"put":[{"kind":"result","id":"bulk-000001","value":{"id":"bulk-0`...)
-	f.Write(torn)
+	if _, err := f.WriteAt(torn, int64(end)); err != nil {
+		t.Fatal(err)
+	}
 	f.Close()
 
 	began = time.Now()

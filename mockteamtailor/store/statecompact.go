@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"time"
 )
 
 // compactMinBytes is the log size below which it is never compacted; above
@@ -184,6 +185,11 @@ type StateStats struct {
 	SnapshotBytes int64 // size of the last snapshot written or read
 	LogBytes      int64 // size of the current log generation
 	Compactions   int64 // compactions since the store was opened
+	// Commits counts the writes of the log (each one write and one
+	// fsync, shared by every record queued meanwhile), and CommitTime is
+	// the time they took, since the store was opened.
+	Commits    int64
+	CommitTime time.Duration
 }
 
 // StateStats reports the sizes of a durable store's files.
@@ -191,5 +197,6 @@ func (s *MemStore) StateStats() StateStats {
 	if s.file == nil {
 		return StateStats{}
 	}
-	return StateStats{SnapshotBytes: s.file.snapshotBytes.Load(), LogBytes: s.file.log.bytes(), Compactions: s.file.compactions.Load()}
+	commits, took := s.file.log.syncStats()
+	return StateStats{SnapshotBytes: s.file.snapshotBytes.Load(), LogBytes: s.file.log.bytes(), Compactions: s.file.compactions.Load(), Commits: commits, CommitTime: took}
 }

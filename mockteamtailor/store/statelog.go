@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // The state log is an append-only file of changes beside the snapshot
@@ -27,6 +28,12 @@ import (
 //	crc     uint32, little endian: CRC-32C of the payload
 //	payload JSON (a logRecord), or result changes in binary (statelogresult.go)
 //
+// and then zeros: the file is extended with zeros ahead of its records
+// (logPrealloc at a time, fsync'd), so that appending a record changes no
+// file-system metadata and a group commit needs only fdatasync, which on
+// a journaling file system does not wait for a journal commit (and for
+// every other file's data that commit must flush first).
+//
 // A kill -9 can leave the last record half written (a torn tail): it was
 // never acknowledged, so replay drops it. A bad record with valid data after
 // it is corruption, and the store refuses to start, naming file and offset.
@@ -38,6 +45,10 @@ const (
 	logMagic   = "mockteamtailor-log 2\n"
 	logMagicV1 = "mockteamtailor-log 1\n"
 )
+
+// logPrealloc is how far ahead of its records the log is extended with
+// zeros: one extension, and one full fsync, per this many bytes.
+const logPrealloc = 4 << 20
 
 // maxLogRecord bounds one record; a longer length field is damage.
 const maxLogRecord = 1 << 30
@@ -111,8 +122,10 @@ func readLog(path string, apply func(payload []byte, offset int64) error) (valid
 		n := int(binary.LittleEndian.Uint32(rest))
 		sum := binary.LittleEndian.Uint32(rest[4:])
 		if n == 0 || n > maxLogRecord {
-			if allZero(rest) {
-				return int64(off), size, nil // space the file system gave but the write never filled
+			if allZero(rest[8:]) {
+				// The zeros ahead of the records, or a header written
+				// only in part before them.
+				return int64(off), size, nil
 			}
 			return 0, size, corrupt(off, "record length %d", n)
 		}
@@ -121,7 +134,7 @@ func readLog(path string, apply func(payload []byte, offset int64) error) (valid
 		}
 		payload := rest[8 : 8+n]
 		if crc32.Checksum(payload, crcTable) != sum {
-			if 8+n == len(rest) {
+			if allZero(rest[8+n:]) {
 				return int64(off), size, nil // the last record, half on disk
 			}
 			return 0, size, corrupt(off, "checksum mismatch with %d bytes of records after it", len(rest)-8-n)
@@ -148,6 +161,7 @@ type stateLog struct {
 	gen     int        // generation appended to
 	f       *os.File   // nil until the first sync opens it
 	size    int64      // bytes of f known to hold whole records
+	zeroTo  int64      // f holds zeros from size up to here, on disk
 	keepTo  int64      // open f truncated to this offset (a dropped torn tail); -1 to keep all
 	pending []byte     // framed records not written yet
 	spare   []byte
@@ -157,6 +171,8 @@ type stateLog struct {
 	failErr error
 	broken  error // the file could not be put back after a failed write: no more writes
 	syncing bool
+	syncs   int64         // group commits that wrote records
+	syncDur time.Duration // time they spent in write and fsync
 	// beforeCreate runs before the first log file is created (it writes
 	// the first snapshot when there is none).
 	beforeCreate func() error
@@ -223,8 +239,14 @@ func (l *stateLog) syncLocked() error {
 	buf, upto := l.pending, l.seq
 	l.pending = l.spare[:0]
 	l.mu.Unlock()
+	began := time.Now()
 	size, err := l.writeOut(buf)
+	took := time.Since(began)
 	l.mu.Lock()
+	if len(buf) > 0 {
+		l.syncs++
+		l.syncDur += took
+	}
 	l.syncing = false
 	l.cond.Broadcast()
 	if err != nil {
@@ -251,22 +273,40 @@ func (l *stateLog) writeOut(buf []byte) (int64, error) {
 	if len(buf) == 0 {
 		return l.size, nil
 	}
-	if _, err := l.f.Write(buf); err != nil {
+	end := l.size + int64(len(buf))
+	extend := end > l.zeroTo
+	_, err := l.f.WriteAt(buf, l.size)
+	if err == nil && extend {
+		// Zeros ahead, written with this batch: the full fsync below
+		// makes them and the new size durable, and the batches that
+		// follow, up to them, change only data.
+		_, err = l.f.WriteAt(logZeros(), end)
+	}
+	if err != nil {
 		// Cut the half-written batch off, so later records are not
 		// appended after damage.
 		if terr := l.f.Truncate(l.size); terr != nil {
 			l.broken = fmt.Errorf("state log %s: a write failed (%v) and could not be undone: %w", l.f.Name(), err, terr)
-		} else if _, serr := l.f.Seek(l.size, 0); serr != nil {
-			l.broken = fmt.Errorf("state log %s: %w", l.f.Name(), serr)
 		}
+		l.zeroTo = l.size
 		return l.size, fmt.Errorf("write state log: %w", err)
 	}
-	if err := l.f.Sync(); err != nil {
+	sync := syncData
+	if extend {
+		sync = (*os.File).Sync
+	}
+	if err := sync(l.f); err != nil {
 		l.broken = fmt.Errorf("sync state log %s: %w", l.f.Name(), err)
 		return l.size, l.broken
 	}
-	return l.size + int64(len(buf)), nil
+	if extend {
+		l.zeroTo = end + logPrealloc
+	}
+	return end, nil
 }
+
+// logZeros is what the log is extended with.
+var logZeros = sync.OnceValue(func() []byte { return make([]byte, logPrealloc) })
 
 // open opens the current generation for appending, creating it with its
 // header, or cutting off the torn tail replay found.
@@ -283,7 +323,7 @@ func (l *stateLog) open() error {
 		if err != nil {
 			return err
 		}
-		l.f, l.size, l.keepTo = f, int64(len(logMagic)), -1
+		l.f, l.size, l.zeroTo, l.keepTo = f, int64(len(logMagic)), 0, -1
 		return nil
 	}
 	f, err := os.OpenFile(name, os.O_RDWR, 0o600)
@@ -319,7 +359,7 @@ func (l *stateLog) open() error {
 			return fmt.Errorf("open state log: %w", err)
 		}
 	}
-	l.f, l.size, l.keepTo = f, end, -1
+	l.f, l.size, l.zeroTo, l.keepTo = f, end, 0, -1
 	return nil
 }
 
@@ -366,14 +406,34 @@ func (l *stateLog) rotate() (int, error) {
 			return 0, err
 		}
 	}
+	if l.zeroTo > l.size {
+		// Only the newest generation may end in zeros: replay takes a
+		// generation that does not end on a whole record, with a later
+		// one after it, for damage.
+		if err := l.f.Truncate(l.size); err != nil {
+			return 0, fmt.Errorf("end state log: %w", err)
+		}
+		if err := l.f.Sync(); err != nil {
+			return 0, fmt.Errorf("end state log: %w", err)
+		}
+		l.zeroTo = l.size
+	}
 	next := l.gen + 1
 	f, err := createLogFile(logPath(l.path, next))
 	if err != nil {
 		return 0, err
 	}
 	l.f.Close()
-	l.f, l.gen, l.size = f, next, int64(len(logMagic))
+	l.f, l.gen, l.size, l.zeroTo = f, next, int64(len(logMagic)), 0
 	return next, nil
+}
+
+// syncStats returns how many group commits wrote records, and the time
+// they spent writing and syncing.
+func (l *stateLog) syncStats() (int64, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.syncs, l.syncDur
 }
 
 // bytes returns the size of the current generation.
@@ -389,6 +449,10 @@ func (l *stateLog) close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.f != nil {
+		if err == nil && l.zeroTo > l.size {
+			// The zeros ahead are of no use until the next start.
+			l.f.Truncate(l.size)
+		}
 		if cerr := l.f.Close(); err == nil {
 			err = cerr
 		}

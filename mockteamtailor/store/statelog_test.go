@@ -115,23 +115,35 @@ func TestStateLogReplaysEveryChange(t *testing.T) {
 // A record cut off by a crash was never acknowledged: it is dropped, the
 // store opens with everything before it, and goes on writing after it.
 func TestStateLogDropsTornTail(t *testing.T) {
-	for _, cut := range []int{1, 5, 9, 40, -100} { // -100: 100 zero bytes appended instead
-		t.Run(fmt.Sprintf("cut %d", cut), func(t *testing.T) {
+	// cut > 0: the file ends that many bytes into the last record; zeroed
+	// > 0: the last record's last bytes are zeros, where the log was
+	// extended with zeros ahead and the write did not reach (its last
+	// bytes are non-zero); -100: 100 zero bytes appended.
+	for _, tc := range []struct{ cut, zeroed int }{{1, 0}, {5, 0}, {9, 0}, {40, 0}, {0, 9}, {0, 40}, {-100, 0}} {
+		cut := tc.cut
+		t.Run(fmt.Sprintf("cut %d zeroed %d", cut, tc.zeroed), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "state.json")
 			s := reopen(t, path)
 			everyMutation(t, s, "a")
 			s.Flush()
 			want := dump(s)
 			log := logPath(path, 1)
-			if cut > 0 {
+			if cut > 0 || tc.zeroed > 0 {
 				if _, err := s.CreateResult(t.Context(), PartnerResult{ID: "torn", PartnerID: "pa", ResultAttributes: protocol.ResultAttributes{Status: "sent"}}); err != nil {
 					t.Fatal(err)
 				}
-				info, err := os.Stat(log)
+				end := s.file.log.bytes()
+				f, err := os.OpenFile(log, os.O_WRONLY, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := os.Truncate(log, info.Size()-int64(cut)); err != nil {
+				if cut > 0 {
+					err = f.Truncate(end - int64(cut))
+				} else {
+					_, err = f.WriteAt(make([]byte, tc.zeroed), end-int64(tc.zeroed))
+				}
+				f.Close()
+				if err != nil {
 					t.Fatal(err)
 				}
 			} else {

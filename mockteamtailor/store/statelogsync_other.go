@@ -1,0 +1,9 @@
+//go:build !linux
+
+package store
+
+import "os"
+
+// syncData makes the data written to f durable: fsync, where fdatasync is
+// not available.
+func syncData(f *os.File) error { return f.Sync() }
