@@ -56,10 +56,16 @@ func newTriggerCommand(getenv func(string) string, stdout, stderr io.Writer) *co
                     it moves, and at the end.
 
 --fixture NAME first adds a candidate from that fixture (see mockteamtailor
-fixtures) to --company, by default the partner's sandbox company; --bulk N adds
-its generated candidates there too. An imported fixture (serve --fixtures DIR)
-is sent whole instead, as captured, made local as "mockteamtailor replay" makes
-it (with --stage or --bulk its candidate is added and triggered like any other).
+fixtures) to --company, by default the partner's sandbox company (with --stage
+it enters the job in that stage, which fires the stage's triggers); --bulk N
+adds its generated candidates there too. An imported fixture (serve --fixtures
+DIR) is sent whole instead, as captured, made local as "mockteamtailor replay"
+makes it (with --stage or --bulk its candidate is added and triggered like any
+other).
+
+Nothing is added, moved or sent until every flag checks out: each candidate,
+job and stage, the partner's activation, and --data against the partner's form
+(a dry run of the trigger, journaled as a form-only config fetch).
 
 It prints, for each webhook, the event id, the result id, the status the partner
 answered, the verdict and its reason, and the delivery id to inspect. It exits

@@ -224,3 +224,33 @@ func TestTriggerBulkProgressWithASlowPartner(t *testing.T) {
 		})
 	}
 }
+
+// Rule: --fixture with --stage adds the fixture's candidate, which enters
+// the job in that stage: the stage's trigger fires once for it.
+func TestTriggerFixtureIntoStage(t *testing.T) {
+	e := newClientEnv(t)
+	ctx := context.Background()
+	jobs, err := e.client.Jobs(ctx, e.sandbox.Company.UUID)
+	if err != nil || len(jobs) == 0 {
+		t.Fatalf("jobs = %v, %v", jobs, err)
+	}
+	job := jobs[0]
+	for _, st := range []store.Stage{job.Stages[0], job.Stages[len(job.Stages)-1]} {
+		e.mustCLI(t, "trigger", "--fixture", "unicode", "--job", strconv.FormatInt(job.ID, 10), "--stage", strconv.FormatInt(st.ID, 10), "--data", "note=x")
+		hooks := e.webhooks(t)
+		d := hooks[len(hooks)-1]
+		if d.TriggerID == 0 {
+			t.Fatalf("stage %s: the webhook %+v came from no trigger", st.Name, d)
+		}
+		cand, err := e.client.Candidate(ctx, d.CandidateID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if app, ok := cand.Application(job.ID); !ok || app.StageID != st.ID || len(cand.Applications) != 1 {
+			t.Errorf("stage %s: candidate %d applications %+v, want one, in stage %d of job %d", st.Name, cand.ID, cand.Applications, st.ID, job.ID)
+		}
+	}
+	if n := len(e.webhooks(t)); n != 2 {
+		t.Errorf("%d webhooks, want one per trigger run", n)
+	}
+}
