@@ -1,7 +1,6 @@
 package mockteamtailor
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -220,7 +220,7 @@ func interpretWebhook(x *outbound) (verdict, reason string, update func(*store.P
 		}
 		msg = protocol.Cut(msg, maxFailureMessage)
 		reason := fmt.Sprintf("answered %d: %s", st, msg)
-		if ct := x.resp.Header.Get("Content-Type"); looksStructured(x.respBody) {
+		if ct := x.resp.Header.Get("Content-Type"); partnercall.LooksStructured(x.respBody) {
 			reason += fmt.Sprintf(" (the error body should be a plain string; it is %s)", orDefault(ct, "structured"))
 		}
 		return store.VerdictFailed, reason, deliveryFailed(msg)
@@ -240,11 +240,6 @@ func deliveryFailed(msg string) func(*store.PartnerResult) {
 			r.Status, r.Message, r.DeliveryFailed = "failed", msg, true
 		}
 	}
-}
-
-func looksStructured(b []byte) bool {
-	t := bytes.TrimSpace(b)
-	return len(t) > 0 && (t[0] == '{' || t[0] == '[' || t[0] == '<')
 }
 
 func orDefault(s, d string) string {

@@ -180,7 +180,7 @@ func (s *Server) ReplayCapture(ctx context.Context, req ReplayRequest) (ReplayOu
 			return out, errConflict(err)
 		}
 		h := http.Header{}
-		s.setHeaders(h, c)
+		s.headers(c).Apply(h, true)
 		out.Curl = CurlCommand(store.Delivery{Request: store.HTTPMessage{Method: c.method, URL: target, Header: h, Body: string(pc.Body)}})
 		return out, nil
 	}

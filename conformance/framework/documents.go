@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
@@ -224,15 +224,13 @@ func Backwards(statuses []string) (from, to string, ok bool) {
 // IsJSONAPI reports whether a Content-Type is the JSON:API media type
 // (PROTOCOL §2), parameters allowed as the Partner API allows them.
 func IsJSONAPI(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && mt == protocol.MediaType
+	return protocol.CheckMediaType(contentType) == nil
 }
 
 // LooksStructured reports whether a body is JSON or markup rather than a
 // plain string (PROTOCOL §1.3: an error body is shown as the message).
 func LooksStructured(body string) bool {
-	t := strings.TrimSpace(body)
-	return t != "" && strings.ContainsRune("{[<", rune(t[0]))
+	return partnercall.LooksStructured([]byte(body))
 }
 
 // SupportedFieldTypes returns the field types Teamtailor supports

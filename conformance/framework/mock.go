@@ -43,6 +43,10 @@ type Mock struct {
 // partnerID is the id of the partner under test in the embedded mock.
 const partnerID = "partner-under-test"
 
+// maxRecorded is how much of each request the partner sends the embedded
+// mock, and of each answer, a transcript keeps.
+const maxRecorded = 1 << 20
+
 // StartMock starts the embedded mock on TestContext.MockListen.
 func StartMock(ctx context.Context) (*Mock, error) {
 	ln, err := net.Listen("tcp", TestContext.MockListen)
@@ -287,7 +291,7 @@ func (in *Inbox) wrap(next http.Handler) http.Handler {
 			return
 		}
 		start := time.Now()
-		body, _ := io.ReadAll(io.LimitReader(r.Body, maxResponse))
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxRecorded))
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		rec := &recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
@@ -349,8 +353,8 @@ func (r *recorder) Write(p []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
-	if r.body.Len() < maxResponse {
-		r.body.Write(p[:min(len(p), maxResponse-r.body.Len())])
+	if r.body.Len() < maxRecorded {
+		r.body.Write(p[:min(len(p), maxRecorded-r.body.Len())])
 	}
 	return r.ResponseWriter.Write(p)
 }

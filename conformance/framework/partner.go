@@ -1,30 +1,22 @@
 package framework
 
 import (
-	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
-
-// maxResponse is how much of a partner's response the suite reads.
-const maxResponse = 1 << 20
 
 // Transcript is the list of exchanges of one check, safe for concurrent
 // use (the partner's posts arrive on other goroutines).
@@ -111,12 +103,8 @@ func NewPartnerClient(t *Transcript) *PartnerClient {
 		providerKey: TestContext.ProviderKey,
 		host:        mockteamtailor.DefaultConfig().StackHost(),
 		transcript:  t,
-		client: &http.Client{
-			Timeout:   TestContext.Timeout,
-			Transport: partnerTransport,
-			// Teamtailor does not follow redirects.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
+		// Teamtailor does not follow redirects.
+		client: partnercall.Client(partnerTransport, TestContext.Timeout),
 	}
 }
 
@@ -129,11 +117,7 @@ func (c *PartnerClient) Transcript() *Transcript { return c.transcript }
 const maxHeaderBytes = 64 << 10
 
 // partnerTransport is the transport of every call to the partner.
-var partnerTransport = func() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxResponseHeaderBytes = maxHeaderBytes
-	return t
-}()
+var partnerTransport = partnercall.Transport(0, maxHeaderBytes)
 
 // Do makes the call and records it. When the partner cannot be reached at
 // all it fails the check with the outcome "error": the suite could not
@@ -246,7 +230,7 @@ func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
 		return x
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, partnercall.MaxResponse))
 	x.Elapsed = time.Since(began)
 	x.ElapsedMS = ms(x.Elapsed)
 	x.Status, x.ResponseHeader, x.ResponseBody = resp.StatusCode, resp.Header.Clone(), string(raw)
@@ -262,43 +246,22 @@ func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
 
 // URL returns where call goes: under BASE_URL.
 func (c *PartnerClient) URL(call Call) string {
-	target := c.base + "/" + strings.TrimLeft(call.Path, "/")
-	if len(call.Query) > 0 {
-		target += "?" + call.Query.Encode()
-	}
-	return target
+	return partnercall.URL(c.base, call.Path, call.Query)
 }
 
 // Request builds the HTTP request of call with the headers Teamtailor
 // sends (PROTOCOL §1), without sending or recording it: Send records it,
 // a capacity run sends many at once without keeping them.
 func (c *PartnerClient) Request(ctx context.Context, call Call) (*http.Request, error) {
-	var body io.Reader
-	if call.Body != nil {
-		body = bytes.NewReader(call.Body)
-	}
-	req, err := http.NewRequestWithContext(ctx, call.Method, c.URL(call), body)
-	if err != nil {
-		return nil, err
-	}
-	h := req.Header
-	h.Set("User-Agent", "ttconformance (Teamtailor partner conformance suite)")
-	h.Set("Teamtailor-Host", c.host)
-	h.Set("Accept", "application/json")
-	if call.Body != nil {
-		h.Set("Content-Type", "application/json")
-	}
+	h := partnercall.Headers{UserAgent: "ttconformance (Teamtailor partner conformance suite)", Host: c.host, Signature: call.Signature}
 	switch call.Auth {
 	case AuthNone:
 	case AuthProviderKey:
-		h.Set("Authorization", "Bearer "+c.providerKey)
+		h.ProviderKey = c.providerKey
 	default:
-		h.Set("Authorization", "Bearer "+call.Auth)
+		h.ProviderKey = call.Auth
 	}
-	if call.Signature != "" {
-		h.Set(signature.Header, call.Signature)
-	}
-	return req, nil
+	return partnercall.NewRequest(ctx, call.Method, c.URL(call), call.Body, h)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -308,35 +271,11 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // DNS, TLS: the suite cannot run the check) rather than too slow or
 // misbehaving (a failure of the check).
 func describeTransportError(err error, u *url.URL, timeout time.Duration) (string, bool) {
-	var dnsErr *net.DNSError
-	var certErr *tls.CertificateVerificationError
-	var unknownAuth x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var recordErr tls.RecordHeaderError
-	switch {
-	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return fmt.Sprintf("timeout: no complete answer from %s within %s", u.Host, timeout), false
-	case errors.As(err, &dnsErr):
-		return fmt.Sprintf("unreachable: DNS error, the host %q could not be resolved (%s)", dnsErr.Name, dnsErr.Err), true
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Sprintf("unreachable: connection refused, nothing is listening at %s", u.Host), true
-	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
-		return fmt.Sprintf("unreachable: no route to %s", u.Host), true
-	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
-		return fmt.Sprintf("unreachable: TLS error, the certificate of %s is not trusted (%v)", u.Host, err), true
-	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
-		return fmt.Sprintf("unreachable: TLS error, %s did not answer TLS (is it plain http?)", u.Host), true
-	case errors.Is(err, context.Canceled):
-		return "cancelled: the suite stopped waiting (interrupted)", false
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Sprintf("connection error: %s closed the connection without a complete answer", u.Host), false
+	f := partnercall.Describe(err, u, timeout, maxHeaderBytes)
+	if f.Unreachable {
+		return "unreachable: " + f.Text, true
 	}
-	return fmt.Sprintf("connection error talking to %s: %v", u.Host, err), false
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	return f.Text, false
 }
 
 // Sign returns a correct Teamtailor-Signature for eventID sent now
