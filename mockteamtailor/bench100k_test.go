@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -32,7 +33,7 @@ const stored100k = 100_000
 // a durable store groups its commits.
 func fill100k(tb testing.TB, st *store.MemStore) {
 	tb.Helper()
-	ids := mockteamtailor.NewIDs()
+	ids := idgen.New()
 	now := time.Now()
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -143,7 +144,7 @@ func BenchmarkStartup100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := mockteamtailor.SeedSandbox(ctx, st, mockteamtailor.NewIDs(), time.Now, mockteamtailor.PartnerSettings{ID: benchPartnerID}); err != nil {
+	if _, err := mockteamtailor.SeedSandbox(ctx, st, idgen.New(), time.Now, mockteamtailor.PartnerSettings{ID: benchPartnerID}); err != nil {
 		b.Fatal(err)
 	}
 	fill100k(b, st)

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -62,7 +63,7 @@ func newBenchAPI(b *testing.B, durable bool) *benchAPI {
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ids := mockteamtailor.NewIDs()
+	ids := idgen.New()
 	sb, err := mockteamtailor.SeedSandbox(context.Background(), st, ids, time.Now, mockteamtailor.PartnerSettings{ID: benchPartnerID})
 	if err != nil {
 		b.Fatal(err)
@@ -323,7 +324,7 @@ const heapResults = 100_000
 
 // storedResult is a partner result as the create handler stores it: every
 // string and slice its own allocation, as decoding a request makes them.
-func storedResult(ids *mockteamtailor.IDs, n int, now time.Time) store.PartnerResult {
+func storedResult(ids *idgen.IDs, n int, now time.Time) store.PartnerResult {
 	attrs := resultAttributes(n, 0)
 	str := func(s string) *string { return &s }
 	jobID := int64(attrs["job-id"].(int))
@@ -347,7 +348,7 @@ func storedResult(ids *mockteamtailor.IDs, n int, now time.Time) store.PartnerRe
 // measures the live heap each full store of heapResults holds: the growth
 // of HeapAlloc between full GCs before the first result and after the last.
 type heapStore struct {
-	ids   *mockteamtailor.IDs
+	ids   *idgen.IDs
 	now   time.Time
 	store *store.MemStore
 	n     int // results in store
@@ -355,7 +356,7 @@ type heapStore struct {
 }
 
 func newHeapStore() *heapStore {
-	h := &heapStore{ids: mockteamtailor.NewIDs(), now: time.Now()}
+	h := &heapStore{ids: idgen.New(), now: time.Now()}
 	h.reset()
 	return h
 }

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -69,7 +70,7 @@ func BenchmarkBulkDeliveries(b *testing.B) {
 	ctx := context.Background()
 	partner := newNoopPartner(b)
 	st := store.NewMemStore()
-	ids := NewIDs()
+	ids := idgen.New()
 	sb, err := SeedSandbox(ctx, st, ids, time.Now, PartnerSettings{ID: "bench", Name: "Bench", BaseURL: partner.srv.URL})
 	if err != nil {
 		b.Fatal(err)

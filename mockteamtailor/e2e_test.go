@@ -32,6 +32,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
@@ -233,7 +234,7 @@ func newE2EEnv(t *testing.T, mutate ...func(*Config)) *e2eEnv {
 	clock := &testClock{now: fixedNow}
 	partner := newE2EPartner(t, e2eSecret1)
 	store := store.NewMemStore()
-	ids := NewSeededIDs(42)
+	ids := idgen.NewSeeded(42)
 	sb, err := SeedSandbox(ctx, store, ids, clock.Now, PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: e2eKey1, WebhookSecret: e2eSecret1, BaseURL: partner.srv.URL})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
@@ -39,7 +40,7 @@ func newTestEnv(t *testing.T, mutate ...func(*Config)) *testEnv {
 func newTestEnvWithStore(t *testing.T, store *store.MemStore, mutate ...func(*Config)) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	ids := NewSeededIDs(42)
+	ids := idgen.NewSeeded(42)
 	clock := func() time.Time { return fixedNow }
 	sb, err := SeedSandbox(ctx, store, ids, clock, PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: "key-one", WebhookSecret: "secret-one", BaseURL: "https://piedpiper.example"})
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -70,7 +71,7 @@ func newReplayEnv(t *testing.T) *replayEnv {
 		partner.Close()
 	})
 	e.store = store.NewMemStore()
-	ids := NewSeededIDs(7)
+	ids := idgen.NewSeeded(7)
 	e.sandbox, err = SeedSandbox(ctx, e.store, ids, time.Now, PartnerSettings{ID: "1", Name: "Example", APIKey: replayKey, WebhookSecret: replaySecret, BaseURL: partner.URL})
 	if err != nil {
 		t.Fatal(err)

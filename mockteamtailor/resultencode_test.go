@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -24,7 +25,7 @@ func genericResultDocument(t testing.TB, s *Server, r store.PartnerResult) ([]by
 
 func encodeTestServer(t testing.TB) *Server {
 	t.Helper()
-	s, err := NewServer(slog.New(slog.DiscardHandler), DefaultConfig(), store.NewMemStore(), NewIDs(), time.Now)
+	s, err := NewServer(slog.New(slog.DiscardHandler), DefaultConfig(), store.NewMemStore(), idgen.New(), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

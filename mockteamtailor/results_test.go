@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -216,7 +217,7 @@ func TestResultListEmpty(t *testing.T) {
 func TestResultCreateSurvivesReusedSeed(t *testing.T) {
 	env := newTestEnv(t)
 	start := func() string {
-		srv, err := NewServer(env.server.logger, env.server.cfg, env.store, NewSeededIDs(7), env.server.clock)
+		srv, err := NewServer(env.server.logger, env.server.cfg, env.store, idgen.NewSeeded(7), env.server.clock)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -34,7 +35,7 @@ type Sandbox struct {
 // partner already in the store keeps its keys unless settings give new
 // ones; a new partner gets generated ones. The sandbox provider key is a
 // UUID, as for an activation form without fields.
-func SeedSandbox(ctx context.Context, st store.Store, ids *IDs, clock func() time.Time, settings PartnerSettings) (Sandbox, error) {
+func SeedSandbox(ctx context.Context, st store.Store, ids *idgen.IDs, clock func() time.Time, settings PartnerSettings) (Sandbox, error) {
 	var sb Sandbox
 	if settings.ID == "" {
 		return sb, errors.New("seed sandbox: the partner id is required")

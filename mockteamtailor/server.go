@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -19,7 +20,7 @@ type Server struct {
 	logger  *slog.Logger
 	cfg     Config
 	store   store.Store
-	ids     *IDs
+	ids     *idgen.IDs
 	clock   func() time.Time
 	limiter *rateLimiter
 	client  *http.Client // calls to partners
@@ -48,7 +49,7 @@ type Server struct {
 // NewServer returns the mock's HTTP surface (see routes.go) over store.
 // ids supplies result ids and JWE nonces, clock the time; pass seeded and
 // fixed ones for reproducible output.
-func NewServer(logger *slog.Logger, cfg Config, st store.Store, ids *IDs, clock func() time.Time) (*Server, error) {
+func NewServer(logger *slog.Logger, cfg Config, st store.Store, ids *idgen.IDs, clock func() time.Time) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

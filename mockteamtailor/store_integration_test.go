@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -17,7 +18,7 @@ func TestMemStoreStateRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := t.Context()
-	ids := NewSeededIDs(1)
+	ids := idgen.NewSeeded(1)
 	sb, err := SeedSandbox(ctx, s, ids, func() time.Time { return fixedNow }, PartnerSettings{ID: "1", Name: "P"})
 	if err != nil {
 		t.Fatal(err)

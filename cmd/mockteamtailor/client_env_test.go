@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -79,7 +80,7 @@ func newClientEnv(t *testing.T) *clientEnv {
 
 	ctx := context.Background()
 	store := store.NewMemStore()
-	ids := mockteamtailor.NewSeededIDs(11)
+	ids := idgen.NewSeeded(11)
 	var err error
 	e.sandbox, err = mockteamtailor.SeedSandbox(ctx, store, ids, time.Now, mockteamtailor.PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: "ttpk_client_test_key", WebhookSecret: "ttws_client_test_secret", BaseURL: partner.URL})
 	if err != nil {

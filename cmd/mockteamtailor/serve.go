@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/webui"
 )
@@ -94,13 +95,13 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	if err != nil {
 		return err
 	}
-	ids := mockteamtailor.NewIDs()
+	ids := idgen.New()
 	if o.seed != "" {
 		n, err := strconv.ParseUint(o.seed, 10, 64)
 		if err != nil {
 			return fmt.Errorf("--seed %q must be a whole number from 0 to 18446744073709551615", o.seed)
 		}
-		ids = mockteamtailor.NewSeededIDs(n)
+		ids = idgen.NewSeeded(n)
 	}
 	if o.rateLimit < 0 {
 		return fmt.Errorf("--rate-limit %d must be 0 (not enforced) or a positive number of requests", o.rateLimit)
@@ -135,7 +136,7 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 		// README "Security": reachable from elsewhere, the mock's control
 		// surface needs a secret. Never from the seeded stream: a token
 		// known from --seed protects nothing.
-		cfg.ControlToken = mockteamtailor.NewIDs().Secret("mtc_", 20)
+		cfg.ControlToken = idgen.New().Secret("mtc_", 20)
 	}
 	cfg.UserAgent = "mockteamtailor/" + version + " (Teamtailor partner protocol emulator)"
 	if err := cfg.Validate(); err != nil {
@@ -153,7 +154,7 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	}
 	st.SetJournalLimit(o.journalLimit)
 	// README "--seed": a restart continues after every stored id.
-	if err := mockteamtailor.ContinueAfter(ctx, st, ids); err != nil {
+	if err := idgen.ContinueAfter(ctx, st, ids); err != nil {
 		return err
 	}
 	if !given["partner-name"] {

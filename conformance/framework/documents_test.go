@@ -10,6 +10,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -174,7 +175,7 @@ func TestPickValuesFillsEveryFieldType(t *testing.T) {
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
-	srv, err := mockteamtailor.NewServer(slog.New(slog.DiscardHandler), mockteamtailor.DefaultConfig(), store.NewMemStore(), mockteamtailor.NewIDs(), time.Now)
+	srv, err := mockteamtailor.NewServer(slog.New(slog.DiscardHandler), mockteamtailor.DefaultConfig(), store.NewMemStore(), idgen.New(), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -75,7 +76,7 @@ func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
 	cfg.PublicURL = strings.TrimRight(public, "/")
 	cfg.DeliveryTimeout = TestContext.Timeout
 	st := store.NewMemStore()
-	ids := mockteamtailor.NewIDs()
+	ids := idgen.New()
 	srv, err := mockteamtailor.NewServer(slog.New(slog.DiscardHandler), cfg, st, ids, time.Now)
 	if err != nil {
 		return nil, fmt.Errorf("embedded mock: %w", err)

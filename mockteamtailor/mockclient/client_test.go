@@ -17,6 +17,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -62,7 +63,7 @@ func newEnv(t *testing.T) *env {
 
 	ctx := context.Background()
 	store := store.NewMemStore()
-	ids := mockteamtailor.NewSeededIDs(7)
+	ids := idgen.NewSeeded(7)
 	clock := func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }
 	var err error
 	e.sandbox, err = mockteamtailor.SeedSandbox(ctx, store, ids, clock, mockteamtailor.PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: "key-one-0001", WebhookSecret: "secret-one-0001", BaseURL: partner.URL})

@@ -19,6 +19,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -42,7 +43,7 @@ func newEnv(t *testing.T) *env {
 	ctx := context.Background()
 	logger := slog.New(slog.DiscardHandler)
 	store := store.NewMemStore()
-	ids := mockteamtailor.NewSeededIDs(42)
+	ids := idgen.NewSeeded(42)
 	sb, err := mockteamtailor.SeedSandbox(ctx, store, ids, time.Now, mockteamtailor.PartnerSettings{ID: "1"})
 	if err != nil {
 		t.Fatal(err)

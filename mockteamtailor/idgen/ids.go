@@ -1,4 +1,4 @@
-package mockteamtailor
+package idgen
 
 import (
 	"crypto/rand"
@@ -39,8 +39,8 @@ const (
 
 var streamNames = [numStreams]string{"ids", "events", "secrets", "nonces"}
 
-// NewIDs returns an IDs drawing from the operating system's randomness.
-func NewIDs() *IDs {
+// New returns an IDs drawing from the operating system's randomness.
+func New() *IDs {
 	g := &IDs{}
 	for i := range g.streams {
 		g.streams[i] = rand.Reader
@@ -48,9 +48,9 @@ func NewIDs() *IDs {
 	return g
 }
 
-// NewSeededIDs returns an IDs whose output is fixed by seed. It is not
+// NewSeeded returns an IDs whose output is fixed by seed. It is not
 // meant for secrets that must stay secret, only for reproducible runs.
-func NewSeededIDs(seed uint64) *IDs {
+func NewSeeded(seed uint64) *IDs {
 	g := &IDs{seeded: true, seed: seed}
 	g.key(nil)
 	return g
