@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gorilla/mux"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/guard"
 )
 
 // routes maps the whole HTTP surface of the mock. If a route is not listed
@@ -100,8 +101,8 @@ func (s *Server) routes() http.Handler {
 	root.NotFoundHandler = s.handleAPINotFound()
 	root.MethodNotAllowedHandler = s.handleAPIMethodNotAllowed()
 	// Every request passes the Host check first; the control API and the
-	// web UI also the cross-site, media type and token checks (guard.go).
-	return s.recoverPanics(s.logRequests(HostGuard(NewHostPolicy(s.cfg.PublicURL, s.cfg.AllowedHosts), s.controlGuard(s.routeHot(root)))))
+	// web UI also the cross-site, media type and token checks (package guard).
+	return s.recoverPanics(s.logRequests(guard.Hosts(guard.NewHostPolicy(s.cfg.PublicURL, s.cfg.AllowedHosts), Refuse, s.controlGuard(s.routeHot(root)))))
 }
 
 // resultPathPrefix is the path of partner results; an update goes to

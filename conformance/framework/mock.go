@@ -16,6 +16,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/guard"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -114,7 +115,7 @@ func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
 	}
 	// The Host allow-list comes first, as on every route of the mock; then
 	// only the partner-facing routes are served.
-	guarded := mockteamtailor.HostGuard(mockteamtailor.NewHostPolicy(cfg.PublicURL, cfg.AllowedHosts), partnerFacing(srv))
+	guarded := guard.Hosts(guard.NewHostPolicy(cfg.PublicURL, cfg.AllowedHosts), mockteamtailor.Refuse, partnerFacing(srv))
 	m.hs = &http.Server{Handler: m.inbox.wrap(guarded), ReadHeaderTimeout: 10 * time.Second}
 	return m, nil
 }

@@ -1,0 +1,111 @@
+package guard
+
+import (
+	"crypto/subtle"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+)
+
+// Refuse answers a request a guard refused, with err as the error
+// document the mock's APIs use.
+type Refuse func(w http.ResponseWriter, err *protocol.Error)
+
+// TokenCookie is the cookie the web UI keeps the control token in, after
+// the banner's link (?token=...) handed it over once.
+const TokenCookie = "mocktt_control_token"
+
+// CrossSite returns Go's protection against cross-site requests
+// (Sec-Fetch-Site, Origin) that answers a refusal with refuse.
+func CrossSite(refuse Refuse) *http.CrossOriginProtection {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		refuse(w, protocol.NewError(http.StatusForbidden, "Forbidden", "cross-site request refused: %s %s came from another site (Origin %q, Sec-Fetch-Site %q); the control API only takes requests from the mock's own pages and from non-browser clients",
+			r.Method, r.URL.Path, r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site")))
+	}))
+	return cop
+}
+
+// JSONBody refuses bodies that are not JSON (application/json or a +json
+// type) on the control API. A page on another site can send text/plain,
+// form-encoded and multipart bodies without asking (an HTML form, a
+// no-cors fetch); application/json it cannot. Uploads (uploadPath) carry
+// the file's own type and rely on the cross-site check and the token.
+func JSONBody(r *http.Request, uploadPath string) *protocol.Error {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return nil
+	}
+	if r.URL.Path == uploadPath {
+		return nil
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" && r.ContentLength == 0 {
+		return nil // no body: reset, replay, actions
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	// application/json and the +json types (the Partner API's
+	// application/vnd.api+json) alike: no page can send either cross-site
+	// without a CORS preflight, which the mock never answers.
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		if ct == "" {
+			ct = "none"
+		}
+		return protocol.NewError(http.StatusUnsupportedMediaType, "Unsupported media type", "the control API takes JSON bodies only: send Content-Type: application/json (got %s)", ct)
+	}
+	return nil
+}
+
+// Token is the control token: when the mock listens beyond loopback, the
+// control API and the web UI need it.
+type Token string
+
+// OK reports whether r carries the token: as "Authorization: Bearer
+// <token>", or as the web UI's cookie.
+func (t Token) OK(r *http.Request) bool {
+	want := []byte(t)
+	if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok &&
+		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(v)), want) == 1 {
+		return true
+	}
+	if c, err := r.Cookie(TokenCookie); err == nil && subtle.ConstantTimeCompare([]byte(c.Value), want) == 1 {
+		return true
+	}
+	return false
+}
+
+// Accept checks the token of the banner's link, keeps it in a cookie and
+// redirects to the same page without it, so the token does not stay in
+// the address bar or the history.
+func (t Token) Accept(w http.ResponseWriter, r *http.Request, refuse Refuse) {
+	q := r.URL.Query()
+	if subtle.ConstantTimeCompare([]byte(q.Get("token")), []byte(t)) != 1 {
+		t.Refuse(w, false, refuse)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: TokenCookie, Value: string(t), Path: "/",
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	q.Del("token")
+	u := *r.URL
+	u.RawQuery = q.Encode()
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, u.RequestURI(), http.StatusSeeOther)
+}
+
+// Refuse answers a request without the token: a JSON error on the API, a
+// page of text in the web UI.
+func (Token) Refuse(w http.ResponseWriter, api bool, refuse Refuse) {
+	const how = "the mock listens beyond loopback, so the control API and the web UI need the control token the banner printed: " +
+		"send \"Authorization: Bearer <token>\" (the CLI reads MOCKTT_CONTROL_TOKEN), or open the web UI through the banner's link once"
+	if api {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="mockteamtailor control API"`)
+		refuse(w, protocol.NewError(http.StatusUnauthorized, "Unauthorized", how))
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusUnauthorized)
+	w.Write([]byte("401 Unauthorized: " + how + ".\n"))
+}

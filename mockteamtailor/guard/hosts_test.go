@@ -1,0 +1,48 @@
+package guard
+
+import (
+	"net"
+	"strings"
+	"testing"
+)
+
+// Rule: IP addresses, localhost, *.localhost, the public URL's host and
+// --allowed-host names are answered; "*" answers every host.
+func TestHostPolicy(t *testing.T) {
+	p := NewHostPolicy("http://mock.internal:8080", []string{"ci-runner", "*.svc.example", "Upper.Example."})
+	for host, want := range map[string]bool{
+		"127.0.0.1:8080": true, "[::1]:8080": true, "10.1.2.3": true, "localhost": true, "LOCALHOST:1": true,
+		"app.localhost:3000": true, "mock.internal:8080": true, "ci-runner": true, "a.svc.example": true,
+		"upper.example": true, "": true,
+		"evil.example": false, "svc.example.evil": false, "mock.internal.evil.example": false, "localhost.evil": false, "ci-runner2": false,
+	} {
+		if got := p.Allows(host); got != want {
+			t.Errorf("Allows(%q) = %v, want %v", host, got, want)
+		}
+	}
+	if !NewHostPolicy("http://127.0.0.1", []string{"*"}).Allows("evil.example") {
+		t.Errorf(`"*" does not allow every host`)
+	}
+}
+
+// FuzzHostPolicy: any Host header is judged without panicking, and with no
+// names added only IP addresses and localhost names pass.
+func FuzzHostPolicy(f *testing.F) {
+	for _, s := range []string{"127.0.0.1:8080", "[::1]:1", "localhost", "a.localhost:3", "evil.example", "evil.example:80", "[", "]:", ":", "", "LOCALHOST.", "xn--lcalhost", "127.0.0.1.evil"} {
+		f.Add(s)
+	}
+	p := NewHostPolicy("http://127.0.0.1:8080", nil)
+	f.Fuzz(func(t *testing.T, host string) {
+		if !p.Allows(host) {
+			return
+		}
+		h := host
+		if hh, _, err := net.SplitHostPort(host); err == nil {
+			h = hh
+		}
+		h = strings.TrimSuffix(strings.ToLower(strings.Trim(h, "[]")), ".")
+		if h != "" && net.ParseIP(h) == nil && h != "localhost" && !strings.HasSuffix(h, ".localhost") {
+			t.Errorf("Allows(%q) with no names added", host)
+		}
+	})
+}
