@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/logbuffer"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -89,7 +90,7 @@ the control API and the web UI; the banner prints it and a link that logs the UI
 func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, stderr io.Writer) error {
 	// The request log is batched: a write per request costs more than the
 	// request itself on the Partner API's hot path.
-	logOut := mockteamtailor.NewLogBuffer(stderr, 100*time.Millisecond)
+	logOut := logbuffer.New(stderr, 100*time.Millisecond)
 	defer logOut.Close()
 	logger, err := newLogger(o.logFormat, logOut)
 	if err != nil {

@@ -1,4 +1,6 @@
-package mockteamtailor
+// Package logbuffer batches log lines so that a line per request does not
+// cost a write(2) per request.
+package logbuffer
 
 import (
 	"io"
@@ -6,12 +8,12 @@ import (
 	"time"
 )
 
-// LogBuffer batches log lines: the request log writes one line per
+// Buffer batches log lines: the request log writes one line per
 // request, and a write(2) per line was a measurable share of a Partner
 // API request's CPU time. Lines reach the underlying writer when the
 // buffer fills, every interval, and on Close, so a line is at most one
 // interval late and never lost on a clean shutdown.
-type LogBuffer struct {
+type Buffer struct {
 	mu   sync.Mutex // guards buf, out, err
 	buf  []byte
 	out  io.Writer
@@ -20,12 +22,12 @@ type LogBuffer struct {
 	done chan struct{}
 }
 
-// logBufferSize is how much a LogBuffer holds before it writes.
-const logBufferSize = 64 << 10
+// size is how much a Buffer holds before it writes.
+const size = 64 << 10
 
-// NewLogBuffer returns a LogBuffer writing to out at least every interval.
-func NewLogBuffer(out io.Writer, interval time.Duration) *LogBuffer {
-	b := &LogBuffer{out: out, buf: make([]byte, 0, logBufferSize), stop: make(chan struct{}), done: make(chan struct{})}
+// New returns a Buffer writing to out at least every interval.
+func New(out io.Writer, interval time.Duration) *Buffer {
+	b := &Buffer{out: out, buf: make([]byte, 0, size), stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
 		t := time.NewTicker(interval)
@@ -44,15 +46,15 @@ func NewLogBuffer(out io.Writer, interval time.Duration) *LogBuffer {
 
 // Write implements io.Writer. It keeps p (log handlers write whole lines)
 // and writes the buffer out when it is full.
-func (b *LogBuffer) Write(p []byte) (int, error) {
+func (b *Buffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.err != nil {
 		return 0, b.err
 	}
-	if len(b.buf)+len(p) > logBufferSize {
+	if len(b.buf)+len(p) > size {
 		b.flushLocked()
-		if len(p) >= logBufferSize {
+		if len(p) >= size {
 			if _, err := b.out.Write(p); err != nil {
 				b.err = err
 				return 0, err
@@ -65,14 +67,14 @@ func (b *LogBuffer) Write(p []byte) (int, error) {
 }
 
 // Flush writes out what is buffered.
-func (b *LogBuffer) Flush() error {
+func (b *Buffer) Flush() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.flushLocked()
 	return b.err
 }
 
-func (b *LogBuffer) flushLocked() {
+func (b *Buffer) flushLocked() {
 	if len(b.buf) == 0 || b.err != nil {
 		return
 	}
@@ -83,7 +85,7 @@ func (b *LogBuffer) flushLocked() {
 }
 
 // Close stops the periodic writes and writes out what is left.
-func (b *LogBuffer) Close() error {
+func (b *Buffer) Close() error {
 	select {
 	case <-b.stop:
 	default:

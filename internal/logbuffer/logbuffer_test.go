@@ -1,4 +1,4 @@
-package mockteamtailor
+package logbuffer
 
 import (
 	"bytes"
@@ -29,7 +29,7 @@ func (l *lockedBuffer) String() string {
 
 func TestLogBufferBatchesAndKeepsEveryLine(t *testing.T) {
 	var out lockedBuffer
-	lb := NewLogBuffer(&out, time.Hour) // only size and Close write
+	lb := New(&out, time.Hour) // only size and Close write
 	var want strings.Builder
 	for i := range 5000 {
 		line := strings.Repeat("x", i%200) + "\n"
@@ -38,7 +38,7 @@ func TestLogBufferBatchesAndKeepsEveryLine(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	big := strings.Repeat("y", logBufferSize+10) + "\n"
+	big := strings.Repeat("y", size+10) + "\n"
 	want.WriteString(big)
 	lb.Write([]byte(big))
 	if err := lb.Close(); err != nil {
@@ -54,7 +54,7 @@ func TestLogBufferBatchesAndKeepsEveryLine(t *testing.T) {
 
 func TestLogBufferWritesWithinTheInterval(t *testing.T) {
 	var out lockedBuffer
-	lb := NewLogBuffer(&out, 10*time.Millisecond)
+	lb := New(&out, 10*time.Millisecond)
 	defer lb.Close()
 	lb.Write([]byte("hello\n"))
 	deadline := time.Now().Add(30 * time.Second)
