@@ -102,7 +102,7 @@ func (s *Server) handleDeliveryCurl() http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		io.WriteString(w, CurlCommand(d)+"\n")
+		io.WriteString(w, d.Request.Curl()+"\n")
 	})
 }
 

@@ -181,7 +181,7 @@ func (s *Server) ReplayCapture(ctx context.Context, req ReplayRequest) (ReplayOu
 		}
 		h := http.Header{}
 		s.headers(c).Apply(h, true)
-		out.Curl = CurlCommand(store.Delivery{Request: store.HTTPMessage{Method: c.method, URL: target, Header: h, Body: string(pc.Body)}})
+		out.Curl = store.HTTPMessage{Method: c.method, URL: target, Header: h, Body: string(pc.Body)}.Curl()
 		return out, nil
 	}
 	res, err := s.store.Result(ctx, pc.Partner.ID, pc.ResultID)

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -207,7 +206,7 @@ func (u *UI) loadDelivery(w http.ResponseWriter, r *http.Request) (store.Deliver
 }
 
 func (u *UI) deliveryDetail(r *http.Request, d store.Delivery) deliveryDetail {
-	v := deliveryDetail{V: newDeliveryView(d), Request: newMessageView(d.Request), Curl: mockteamtailor.CurlCommand(d)}
+	v := deliveryDetail{V: newDeliveryView(d), Request: newMessageView(d.Request), Curl: d.Request.Curl()}
 	if d.Response != nil {
 		m := newMessageView(*d.Response)
 		v.Response = &m

@@ -1,36 +1,34 @@
-package mockteamtailor
+package store
 
 import (
 	"maps"
 	"slices"
 	"strings"
-
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-// CurlCommand returns a shell command that sends a journaled request
-// again, byte for byte: method, URL, headers and body. A webhook's
+// Curl returns a shell command that sends a journaled request m again,
+// byte for byte: method, URL, headers and body. A webhook's
 // signature in it is the original one, so a partner that checks the
 // timestamp window will refuse it after five minutes; replay through the
 // mock to sign afresh.
-func CurlCommand(d store.Delivery) string {
+func (m HTTPMessage) Curl() string {
 	var b strings.Builder
 	b.WriteString("curl -sS -i -X ")
-	b.WriteString(d.Request.Method)
+	b.WriteString(m.Method)
 	b.WriteString(" ")
-	b.WriteString(shellQuote(d.Request.URL))
-	for _, name := range slices.Sorted(maps.Keys(d.Request.Header)) {
+	b.WriteString(shellQuote(m.URL))
+	for _, name := range slices.Sorted(maps.Keys(m.Header)) {
 		if skipCurlHeader(name) {
 			continue
 		}
-		for _, v := range d.Request.Header[name] {
+		for _, v := range m.Header[name] {
 			b.WriteString(" \\\n  -H ")
 			b.WriteString(shellQuote(name + ": " + v))
 		}
 	}
-	if d.Request.Body != "" {
+	if m.Body != "" {
 		b.WriteString(" \\\n  --data-binary ")
-		b.WriteString(shellQuote(d.Request.Body))
+		b.WriteString(shellQuote(m.Body))
 	}
 	return b.String()
 }
