@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -72,27 +73,27 @@ func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUI
 		if a, err := s.store.ActivationFor(ctx, p.ID, companyUUID); err == nil {
 			act = &a
 		}
-		x, err := s.do(ctx, call{kind: store.KindActivation, partner: p, activation: act, method: http.MethodGet, path: "activation", query: url.Values{"company_id": {companyUUID}}})
+		x, err := s.do(ctx, delivery.Call{Kind: store.KindActivation, Partner: p, Activation: act, Method: http.MethodGet, Path: "activation", Query: url.Values{"company_id": {companyUUID}}})
 		if err != nil {
 			return ActivationFormResult{}, errConflict(err)
 		}
 		res := ActivationFormResult{Dynamic: true}
 		verdict, reason := store.VerdictOK, ""
 		switch {
-		case x.failure != "":
-			verdict, reason = store.VerdictError, x.failure
-		case x.status() != http.StatusOK:
-			verdict, reason = store.VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with an activation config; body: %s", x.status(), excerpt(x.respBody))
+		case x.Failure != "":
+			verdict, reason = store.VerdictError, x.Failure
+		case x.Status() != http.StatusOK:
+			verdict, reason = store.VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with an activation config; body: %s", x.Status(), delivery.Excerpt(x.RespBody))
 		default:
-			form, problems := protocol.ParseForm("activation-config", x.respBody)
+			form, problems := protocol.ParseForm("activation-config", x.RespBody)
 			if len(problems) > 0 {
-				verdict, reason = store.VerdictInvalid, "the response is not a valid activation config: "+problemList(problems)
+				verdict, reason = store.VerdictInvalid, "the response is not a valid activation config: "+delivery.ProblemList(problems)
 			} else {
-				res.Form, res.Document = form, json.RawMessage(x.respBody)
+				res.Form, res.Document = form, json.RawMessage(x.RespBody)
 				reason = "a valid activation config with " + countOf(len(form.Fields), "field", "fields")
 			}
 		}
-		d := s.journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: companyUUID, Purpose: purpose})
+		d := s.sender.Journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: companyUUID, Purpose: purpose})
 		res.DeliveryID = d.ID
 		if verdict != store.VerdictOK {
 			return res, errPartner("GET /activation: %s (journal entry %d)", reason, d.ID)
@@ -101,7 +102,7 @@ func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUI
 	case p.WebhookActivationConfig != nil:
 		form, problems := protocol.ParseForm("activation-config", p.WebhookActivationConfig)
 		if len(problems) > 0 {
-			return ActivationFormResult{}, errConflictf("the partner's static webhook-activation-config is not valid: %s", problemList(problems))
+			return ActivationFormResult{}, errConflictf("the partner's static webhook-activation-config is not valid: %s", delivery.ProblemList(problems))
 		}
 		return ActivationFormResult{Form: form, Document: p.WebhookActivationConfig}, nil
 	}
@@ -244,23 +245,23 @@ func (s *Server) Activate(ctx context.Context, req ActivateRequest) (ActivateRes
 // key: 2xx activates; >= 400 refuses with the body's errors (PROTOCOL
 // §1.3). Anything else is a partner error.
 func (s *Server) validateActivation(ctx context.Context, p store.Partner, act store.Activation, endpoint string) (bool, []string, int64, error) {
-	x, err := s.do(ctx, call{kind: store.KindValidate, partner: p, activation: &act, method: http.MethodGet, path: endpoint})
+	x, err := s.do(ctx, delivery.Call{Kind: store.KindValidate, Partner: p, Activation: &act, Method: http.MethodGet, Path: endpoint})
 	if err != nil {
 		return false, nil, 0, errConflict(err)
 	}
 	var errs []string
 	verdict, reason := store.VerdictOK, ""
-	switch st := x.status(); {
-	case x.failure != "":
-		verdict, reason = store.VerdictError, x.failure
+	switch st := x.Status(); {
+	case x.Failure != "":
+		verdict, reason = store.VerdictError, x.Failure
 	case st >= 200 && st < 300:
 		reason = fmt.Sprintf("accepted the credentials with %d", st)
 	case st >= 400:
 		var body struct {
 			Errors []string `json:"errors"`
 		}
-		if schemas.Validate("validation-error", x.respBody) != nil || json.Unmarshal(x.respBody, &body) != nil {
-			verdict, reason = store.VerdictInvalid, fmt.Sprintf("refused with %d, but the body is not {\"errors\": [\"...\"]}: %s", st, excerpt(x.respBody))
+		if schemas.Validate("validation-error", x.RespBody) != nil || json.Unmarshal(x.RespBody, &body) != nil {
+			verdict, reason = store.VerdictInvalid, fmt.Sprintf("refused with %d, but the body is not {\"errors\": [\"...\"]}: %s", st, delivery.Excerpt(x.RespBody))
 			errs = []string{fmt.Sprintf("the partner refused the activation (%d) without a readable reason", st)}
 		} else {
 			errs = body.Errors
@@ -269,7 +270,7 @@ func (s *Server) validateActivation(ctx context.Context, p store.Partner, act st
 	default:
 		verdict, reason = store.VerdictInvalid, fmt.Sprintf("answered %d: want 200 to accept or >= 400 with {\"errors\": [...]} to refuse", st)
 	}
-	d := s.journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: act.CompanyUUID})
+	d := s.sender.Journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: act.CompanyUUID})
 	switch {
 	case verdict == store.VerdictError || (verdict == store.VerdictInvalid && errs == nil):
 		return false, nil, d.ID, errPartner("the validation endpoint %s: %s (journal entry %d)", endpoint, reason, d.ID)

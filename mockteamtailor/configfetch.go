@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -25,7 +26,7 @@ func errConflictf(format string, args ...any) *protocol.Error {
 }
 
 // errConflict is a 409 whose detail is err, which it keeps as its cause
-// so that callers can still match it with errors.Is (ErrNoBaseURL, say).
+// so that callers can still match it with errors.Is (delivery.ErrNoBaseURL, say).
 func errConflict(err error) *protocol.Error {
 	e := newError(http.StatusConflict, "Conflict", "%s", err.Error())
 	e.Err = err
@@ -96,7 +97,7 @@ func (s *Server) FetchConfig(ctx context.Context, req ConfigRequest) (ConfigResu
 	if p.WebhookConfig != nil {
 		form, problems := protocol.ParseForm("config", p.WebhookConfig)
 		if len(problems) > 0 {
-			return ConfigResult{}, errConflictf("the partner's static webhook-config is not valid: %s", problemList(problems))
+			return ConfigResult{}, errConflictf("the partner's static webhook-config is not valid: %s", delivery.ProblemList(problems))
 		}
 		res := ConfigResult{Form: form, Document: p.WebhookConfig, Static: true}
 		res.ErrorMessage, _ = form.ErrorMessage()
@@ -112,17 +113,17 @@ func (s *Server) FetchConfig(ctx context.Context, req ConfigRequest) (ConfigResu
 	}
 	var res ConfigResult
 	for round := 0; ; round++ {
-		x, err := s.do(ctx, call{kind: store.KindConfig, partner: p, activation: &act, method: http.MethodGet, path: "config", query: query})
+		x, err := s.do(ctx, delivery.Call{Kind: store.KindConfig, Partner: p, Activation: &act, Method: http.MethodGet, Path: "config", Query: query})
 		if err != nil {
 			return res, errConflict(err)
 		}
-		form, verdict, reason := interpretConfig(x)
-		d := s.journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: req.CompanyUUID, Purpose: req.Purpose})
+		form, verdict, reason := delivery.Config(x)
+		d := s.sender.Journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: req.CompanyUUID, Purpose: req.Purpose})
 		res.DeliveryIDs = append(res.DeliveryIDs, d.ID)
 		if verdict != store.VerdictOK {
 			return res, errPartner("GET /config: %s (journal entry %d)", reason, d.ID)
 		}
-		res.Form, res.Document = form, json.RawMessage(x.respBody)
+		res.Form, res.Document = form, json.RawMessage(x.RespBody)
 		res.ErrorMessage, _ = form.ErrorMessage()
 		// PROTOCOL §3: a change of a refetch field makes Teamtailor fetch
 		// again with the picked values; fetch while new ones apply.
@@ -137,24 +138,6 @@ func (s *Server) FetchConfig(ctx context.Context, req ConfigRequest) (ConfigResu
 			return res, nil
 		}
 	}
-}
-
-// interpretConfig judges a /config response.
-func interpretConfig(x *outbound) (protocol.Form, string, string) {
-	switch {
-	case x.failure != "":
-		return protocol.Form{}, store.VerdictError, x.failure
-	case x.status() != http.StatusOK:
-		return protocol.Form{}, store.VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with a config document; body: %s", x.status(), excerpt(x.respBody))
-	}
-	form, problems := protocol.ParseForm("config", x.respBody)
-	if len(problems) > 0 {
-		return protocol.Form{}, store.VerdictInvalid, "the response is not a valid config document: " + problemList(problems)
-	}
-	if msg, ok := form.ErrorMessage(); ok {
-		return form, store.VerdictOK, "a config with an error field: " + msg
-	}
-	return form, store.VerdictOK, "a valid config document with " + countOf(len(form.Fields), "field", "fields")
 }
 
 // PickValues checks the values picked in a form and returns them as
@@ -178,13 +161,10 @@ func (s *Server) PickValues(form protocol.Form, picked map[string]string) (map[s
 		if !isUpload {
 			return nil, problemsError("/data", []protocol.Problem{{Pointer: f.ID, Message: fmt.Sprintf("%s is a file field: upload the file (POST /mock/v1/uploads) and give \"upload:<id>\"", protocol.FieldName(f))}})
 		}
-		s.files.mu.Lock()
-		_, exists := s.files.files[id]
-		s.files.mu.Unlock()
-		if !exists {
+		if !s.files.Has(id) {
 			return nil, problemsError("/data", []protocol.Problem{{Pointer: f.ID, Message: fmt.Sprintf("there is no upload %q", id)}})
 		}
-		values[f.ID] = s.fileURL(id, s.clock())
+		values[f.ID] = s.files.URL(id)
 	}
 	return protocol.WebhookData(values), nil
 }
@@ -201,22 +181,4 @@ func problemsError(base string, problems []protocol.Problem) error {
 		out = append(out, errInvalid(ptr, "%s", p.Message))
 	}
 	return out
-}
-
-func problemList(problems []protocol.Problem) string {
-	parts := make([]string, 0, len(problems))
-	for _, p := range problems {
-		parts = append(parts, p.String())
-	}
-	return strings.Join(parts, "; ")
-}
-
-// excerpt returns the start of a body for messages.
-func excerpt(b []byte) string {
-	const n = 300
-	s := strings.TrimSpace(string(b))
-	if s == "" {
-		return "(empty)"
-	}
-	return protocol.Cut(s, n)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/uploads"
 )
 
 func (s *Server) faultsView() controlapi.Faults {
@@ -68,9 +69,9 @@ func (s *Server) handleFaultsClear() controlFunc {
 // body is the file, ?name= its name.
 func (s *Server) handleUploadCreate() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxUpload+1))
+		data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, uploads.MaxFile+1))
 		if err != nil {
-			return 0, nil, newError(http.StatusRequestEntityTooLarge, "Request entity too large", "an uploaded file may be at most %d bytes", maxUpload)
+			return 0, nil, newError(http.StatusRequestEntityTooLarge, "Request entity too large", "an uploaded file may be at most %d bytes", uploads.MaxFile)
 		}
 		name := r.URL.Query().Get("name")
 		if name == "" {
@@ -153,7 +154,7 @@ func (s *Server) Reset(ctx context.Context) error {
 		return err
 	}
 	s.SetFaults(Faults{})
-	s.files.clear()
+	s.files.Clear()
 	s.bulk.mu.Lock()
 	s.bulk.runs = nil
 	s.bulk.mu.Unlock()

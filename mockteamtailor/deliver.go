@@ -7,16 +7,11 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strings"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
-
-// maxFailureMessage is how much of a partner's error body becomes the
-// failed result's message.
-const maxFailureMessage = 500
 
 // EventSpec is everything a webhook is built from.
 type EventSpec struct {
@@ -157,12 +152,12 @@ func (s *Server) deliver(ctx context.Context, spec EventSpec, meta store.Deliver
 // send POSTs a result's stored event to BASE_URL/webhook and applies the
 // answer. Replays use it too.
 func (s *Server) send(ctx context.Context, p store.Partner, act store.Activation, res store.PartnerResult, meta store.Delivery) (Outcome, error) {
-	x, err := s.do(ctx, call{kind: store.KindWebhook, partner: p, activation: &act, method: http.MethodPost, path: "webhook", body: res.Event, signEventID: res.EventID})
+	x, err := s.do(ctx, delivery.Call{Kind: store.KindWebhook, Partner: p, Activation: &act, Method: http.MethodPost, Path: "webhook", Body: res.Event, SignEventID: res.EventID})
 	if err != nil {
 		return Outcome{}, errConflict(err)
 	}
-	verdict, reason, update := interpretWebhook(x)
-	d := s.journal(ctx, x, verdict, reason, meta)
+	verdict, reason, update := delivery.Webhook(x)
+	d := s.sender.Journal(ctx, x, verdict, reason, meta)
 	updated, err := s.store.UpdateResult(ctx, p.ID, res.ID, func(r *store.PartnerResult) error {
 		update(r)
 		r.UpdatedAt = s.clock()
@@ -174,77 +169,17 @@ func (s *Server) send(ctx context.Context, p store.Partner, act store.Activation
 		updated = res
 	}
 	attrs := []slog.Attr{slog.String("event", res.EventID), slog.String("partner", p.ID)}
-	if x.failure != "" {
+	if x.Failure != "" {
 		// No answer, no status: "status=0" would read as an HTTP status.
-		attrs = append(attrs, slog.String("failure", x.failure))
+		attrs = append(attrs, slog.String("failure", x.Failure))
 	} else {
-		attrs = append(attrs, slog.Int("status", x.status()))
+		attrs = append(attrs, slog.Int("status", x.Status()))
 	}
-	attrs = append(attrs, slog.String("verdict", verdict), slog.Duration("elapsed", x.duration))
+	attrs = append(attrs, slog.String("verdict", verdict), slog.Duration("elapsed", x.Duration))
 	msg := "webhook delivered"
-	if x.failure != "" {
+	if x.Failure != "" {
 		msg = "webhook not delivered"
 	}
 	s.logger.LogAttrs(ctx, slog.LevelInfo, msg, attrs...)
 	return Outcome{Delivery: d, Result: updated}, nil
-}
-
-// interpretWebhook judges a webhook response and says how it changes the
-// partner result (PROTOCOL §1.3).
-func interpretWebhook(x *outbound) (verdict, reason string, update func(*store.PartnerResult)) {
-	switch st := x.status(); {
-	case x.failure != "":
-		msg := x.failure
-		return store.VerdictError, msg, deliveryFailed(msg)
-	case st >= 200 && st < 300:
-		patch, note, invalid := protocol.WebhookResponseAttrs(x.respBody)
-		update = func(r *store.PartnerResult) {
-			// The partner may have posted its result already; never move
-			// it back to sent.
-			// A replay that now succeeds undoes the failure the mock set.
-			if r.Status == protocol.StatusSending || (r.Status == protocol.StatusFailed && r.DeliveryFailed) {
-				r.Status, r.Message, r.DeliveryFailed = protocol.StatusSent, "", false
-			}
-			if patch != nil {
-				patch(&r.ResultAttributes)
-			}
-		}
-		if invalid {
-			return store.VerdictInvalid, fmt.Sprintf("answered %d, but its partner_result_attributes were ignored: %s", st, note), update
-		}
-		return store.VerdictOK, fmt.Sprintf("answered %d; %s", st, note), update
-	case st >= 400:
-		msg := strings.TrimSpace(string(x.respBody))
-		if msg == "" {
-			msg = fmt.Sprintf("the partner answered %d with an empty body", st)
-		}
-		msg = protocol.Cut(msg, maxFailureMessage)
-		reason := fmt.Sprintf("answered %d: %s", st, msg)
-		if ct := x.resp.Header.Get("Content-Type"); partnercall.LooksStructured(x.respBody) {
-			reason += fmt.Sprintf(" (the error body should be a plain string; it is %s)", orDefault(ct, "structured"))
-		}
-		return store.VerdictFailed, reason, deliveryFailed(msg)
-	default:
-		msg := fmt.Sprintf("the partner answered %d; Teamtailor does not follow redirects and wants a 2xx", st)
-		return store.VerdictFailed, msg, deliveryFailed(msg)
-	}
-}
-
-// deliveryFailed marks a result failed by a delivery that failed, unless
-// the partner has already moved it on: a replay to a partner that is down
-// now never turns a completed (or pending, or partner-failed) result back
-// into a failed delivery. The journal still records the failed call.
-func deliveryFailed(msg string) func(*store.PartnerResult) {
-	return func(r *store.PartnerResult) {
-		if r.Status == "sending" || r.Status == "sent" || (r.Status == "failed" && r.DeliveryFailed) {
-			r.Status, r.Message, r.DeliveryFailed = "failed", msg, true
-		}
-	}
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
 }

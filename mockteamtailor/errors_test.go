@@ -5,11 +5,12 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // A call to a partner without a base URL is a 409 that keeps
-// ErrNoBaseURL as its cause, so callers can match it with errors.Is.
+// delivery.ErrNoBaseURL as its cause, so callers can match it with errors.Is.
 func TestConflictKeepsItsCause(t *testing.T) {
 	env := newTestEnv(t)
 	ctx := t.Context()
@@ -27,8 +28,8 @@ func TestConflictKeepsItsCause(t *testing.T) {
 		t.Fatal("partner 2 is activated nowhere")
 	}
 	_, err = env.server.FetchConfig(ctx, ConfigRequest{PartnerID: "2", CompanyUUID: company})
-	if !errors.Is(err, ErrNoBaseURL) {
-		t.Fatalf("FetchConfig for a partner without a base URL: %v, want an error matching ErrNoBaseURL", err)
+	if !errors.Is(err, delivery.ErrNoBaseURL) {
+		t.Fatalf("FetchConfig for a partner without a base URL: %v, want an error matching delivery.ErrNoBaseURL", err)
 	}
 	var e *protocol.Error
 	if !errors.As(err, &e) || e.Status != http.StatusConflict {

@@ -1,9 +1,5 @@
 package mockteamtailor
 
-import (
-	"time"
-)
-
 // Everything the mock keeps of what a partner or a request sent is
 // bounded in bytes as well as in count; the README's table of limits names
 // each of these (README "Security").
@@ -15,14 +11,6 @@ const (
 	// MaxPartnerHeaderBytes bounds the headers of a partner's answer;
 	// a larger header block fails the call (Go's client default is 10 MB).
 	MaxPartnerHeaderBytes = 1 << 20
-
-	// MaxUploads, MaxUploadBytes and UploadTTL bound the files uploaded
-	// for file fields: how many are kept, their size together, and how
-	// long each is kept. Reset clears them.
-	MaxUploads     = 100
-	MaxUploadBytes = 64 << 20
-	UploadTTL      = time.Hour
-
 	// MaxGenerate is how many candidates one generate call makes, and
 	// MaxGeneratedCandidates how many candidates the store may hold for
 	// generate to add more.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/uploads"
 )
 
 // hostilePartner answers every request with headerBytes bytes of headers
@@ -138,39 +139,31 @@ func TestUnauthenticatedBodiesAreSmallInTheJournal(t *testing.T) {
 	}
 }
 
-// Rule: uploads are bounded in count and bytes with clear 4xx errors,
-// expire, and reset clears them.
+// Rule: uploads are bounded in count and bytes with clear 4xx errors, and
+// reset clears them (their expiry: package uploads).
 func TestUploadLimits(t *testing.T) {
 	env := newTestEnv(t)
 	upload := func(size int) response {
 		return env.do(t, req{method: "POST", path: "/mock/v1/uploads?name=f.bin", body: strings.Repeat("u", size), header: map[string]string{"Content-Type": "application/octet-stream"}})
 	}
-	for i := range MaxUploadBytes / maxUpload {
-		if r := upload(maxUpload); r.status != http.StatusCreated {
+	for i := range uploads.MaxBytes / uploads.MaxFile {
+		if r := upload(uploads.MaxFile); r.status != http.StatusCreated {
 			t.Fatalf("upload %d: %d %s", i, r.status, r.body)
 		}
 	}
-	if r := upload(maxUpload); r.status != http.StatusRequestEntityTooLarge || !strings.Contains(string(r.body), "over the limit") {
+	if r := upload(uploads.MaxFile); r.status != http.StatusRequestEntityTooLarge || !strings.Contains(string(r.body), "over the limit") {
 		t.Errorf("upload past the byte limit: %d %s", r.status, r.body)
 	}
 	if r := env.do(t, req{method: "POST", path: "/mock/v1/reset"}); r.status != http.StatusOK {
 		t.Fatalf("reset: %d %s", r.status, r.body)
 	}
-	for i := range MaxUploads {
+	for i := range uploads.MaxFiles {
 		if r := upload(10); r.status != http.StatusCreated {
 			t.Fatalf("upload %d after reset: %d %s", i, r.status, r.body)
 		}
 	}
 	if r := upload(10); r.status != http.StatusConflict || !strings.Contains(string(r.body), "its limit") {
 		t.Errorf("upload past the count limit: %d %s", r.status, r.body)
-	}
-	// They expire.
-	env.server.files.mu.Lock()
-	env.server.files.expire(fixedNow.Add(UploadTTL + 1))
-	n := len(env.server.files.files)
-	env.server.files.mu.Unlock()
-	if n != 0 {
-		t.Errorf("%d uploads left after their time", n)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -173,15 +174,15 @@ func (s *Server) ReplayCapture(ctx context.Context, req ReplayRequest) (ReplayOu
 	}
 	out = ReplayOutcome{CaptureReplay: pc.CaptureReplay, PartnerID: pc.Partner.ID, CompanyUUID: pc.Company.UUID,
 		EventID: pc.EventID, ResultID: pc.ResultID, UpdateURL: pc.UpdateURL, DryRun: req.DryRun}
-	c := call{kind: store.KindWebhook, partner: pc.Partner, activation: &pc.Activation, method: http.MethodPost, path: "webhook", body: pc.Body, signEventID: pc.EventID}
+	c := delivery.Call{Kind: store.KindWebhook, Partner: pc.Partner, Activation: &pc.Activation, Method: http.MethodPost, Path: "webhook", Body: pc.Body, SignEventID: pc.EventID}
 	if req.DryRun {
-		target, err := partnerURL(pc.Partner, c.path, nil)
+		target, err := delivery.PartnerURL(pc.Partner, c.Path, nil)
 		if err != nil {
 			return out, errConflict(err)
 		}
 		h := http.Header{}
-		s.headers(c).Apply(h, true)
-		out.Curl = store.HTTPMessage{Method: c.method, URL: target, Header: h, Body: string(pc.Body)}.Curl()
+		s.sender.Headers(c).Apply(h, true)
+		out.Curl = store.HTTPMessage{Method: c.Method, URL: target, Header: h, Body: string(pc.Body)}.Curl()
 		return out, nil
 	}
 	res, err := s.store.Result(ctx, pc.Partner.ID, pc.ResultID)

@@ -37,7 +37,7 @@ func (s *Server) routes() http.Handler {
 	root.PathPrefix("/partner/").Handler(s.partnerAPI(api))
 
 	// Signed URLs of files uploaded for file fields (PROTOCOL §1.1).
-	root.Handle("/files/{id}", s.handleFile()).Methods(http.MethodGet)
+	root.Handle("/files/{id}", s.files.Handler()).Methods(http.MethodGet)
 
 	// The control API: the mock's own admin surface (control.go).
 	c := "/mock/v1"

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/uploads"
 )
 
 // Server is the fake Teamtailor as an http.Handler. It starts nothing: the
@@ -23,12 +25,11 @@ type Server struct {
 	ids     *idgen.IDs
 	clock   func() time.Time
 	limiter *rateLimiter
-	client  *http.Client // calls to partners
-	events  hub          // live journal entries
-	files   fileStore    // uploads of file fields, served by signed URL
-	faults  faults       // fault injection on the Partner API
-	bulk    bulkRuns     // progress of bulk triggers
-	fileKey []byte       // signs the URLs of uploaded files
+	sender  *delivery.Sender // calls to partners, journaled (outbound.go)
+	events  hub              // live journal entries
+	files   *uploads.Files   // uploads of file fields, served by signed URL
+	faults  faults           // fault injection on the Partner API
+	bulk    bulkRuns         // progress of bulk triggers
 
 	startMu  sync.Mutex // serialises resets; guards startIDs and started
 	startIDs []byte     // the id source's position at MarkStart
@@ -63,9 +64,9 @@ func NewServer(logger *slog.Logger, cfg Config, st store.Store, ids *idgen.IDs, 
 		ids:     ids,
 		clock:   clock,
 		limiter: newRateLimiter(cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit),
-		client:  newPartnerClient(cfg),
 	}
-	s.fileKey = []byte(ids.Secret("", 32))
+	s.sender = s.newSender()
+	s.files = uploads.New([]byte(ids.Secret("", 32)), cfg.baseURL(), cfg.FileURLTTL, clock, func() string { return ids.Secret("f", 12) })
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
 	s.handler = s.routes()
 	return s, nil
@@ -86,6 +87,12 @@ func (s *Server) SetRateLimit(limit int, window time.Duration, enforce bool) err
 	}
 	s.limiter.set(limit, window, enforce)
 	return nil
+}
+
+// Upload keeps a file for a form's file field and returns its id, which
+// the form value "upload:<id>" refers to (package uploads).
+func (s *Server) Upload(name, contentType string, data []byte) (string, error) {
+	return s.files.Add(name, contentType, data)
 }
 
 // SetUI mounts a web UI: it serves every path the mock's own routes do

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -310,18 +311,18 @@ func (s *Server) InvokeAction(ctx context.Context, resultID string, index int) (
 		return store.Delivery{}, err
 	}
 	a := res.Actions[index]
-	x, err := s.do(ctx, call{kind: store.KindAction, partner: p, activation: &act, method: http.MethodPost, path: a.Endpoint, body: res.Event, signEventID: res.EventID})
+	x, err := s.do(ctx, delivery.Call{Kind: store.KindAction, Partner: p, Activation: &act, Method: http.MethodPost, Path: a.Endpoint, Body: res.Event, SignEventID: res.EventID})
 	if err != nil {
 		return store.Delivery{}, errConflict(err)
 	}
-	verdict, reason := store.VerdictOK, fmt.Sprintf("%q accepted with %d", a.ButtonText, x.status())
+	verdict, reason := store.VerdictOK, fmt.Sprintf("%q accepted with %d", a.ButtonText, x.Status())
 	switch {
-	case x.failure != "":
-		verdict, reason = store.VerdictError, x.failure
-	case !x.ok():
-		verdict, reason = store.VerdictFailed, fmt.Sprintf("%q answered %d: %s", a.ButtonText, x.status(), excerpt(x.respBody))
+	case x.Failure != "":
+		verdict, reason = store.VerdictError, x.Failure
+	case !x.OK():
+		verdict, reason = store.VerdictFailed, fmt.Sprintf("%q answered %d: %s", a.ButtonText, x.Status(), delivery.Excerpt(x.RespBody))
 	}
-	return s.journal(ctx, x, verdict, reason, store.Delivery{EventID: res.EventID, ResultID: res.ID, CandidateID: res.CandidateID, CompanyUUID: res.CompanyUUID}), nil
+	return s.sender.Journal(ctx, x, verdict, reason, store.Delivery{EventID: res.EventID, ResultID: res.ID, CandidateID: res.CandidateID, CompanyUUID: res.CompanyUUID}), nil
 }
 
 // resultAnyPartner finds a result whichever partner it belongs to (the
@@ -385,17 +386,17 @@ func (s *Server) Replay(ctx context.Context, id int64) (store.Delivery, error) {
 	if d.Request.Body != "" && !d.Request.BodyTruncated {
 		body = []byte(d.Request.Body)
 	}
-	x, err := s.do(ctx, call{kind: d.Kind, partner: p, activation: act, method: d.Request.Method, path: u.path, query: u.query, body: body, signEventID: d.EventID})
+	x, err := s.do(ctx, delivery.Call{Kind: d.Kind, Partner: p, Activation: act, Method: d.Request.Method, Path: u.path, Query: u.query, Body: body, SignEventID: d.EventID})
 	if err != nil {
 		return store.Delivery{}, errConflict(err)
 	}
-	verdict, reason := store.VerdictOK, fmt.Sprintf("replay of delivery %d answered %d", d.ID, x.status())
-	if x.failure != "" {
-		verdict, reason = store.VerdictError, x.failure
-	} else if !x.ok() {
+	verdict, reason := store.VerdictOK, fmt.Sprintf("replay of delivery %d answered %d", d.ID, x.Status())
+	if x.Failure != "" {
+		verdict, reason = store.VerdictError, x.Failure
+	} else if !x.OK() {
 		verdict = store.VerdictFailed
 	}
-	return s.journal(ctx, x, verdict, reason, store.Delivery{EventID: d.EventID, ResultID: d.ResultID, CandidateID: d.CandidateID, CompanyUUID: d.CompanyUUID, ReplayOf: d.ID}), nil
+	return s.sender.Journal(ctx, x, verdict, reason, store.Delivery{EventID: d.EventID, ResultID: d.ResultID, CandidateID: d.CandidateID, CompanyUUID: d.CompanyUUID, ReplayOf: d.ID}), nil
 }
 
 // companyUser returns the company user with id, or its first user for 0.
