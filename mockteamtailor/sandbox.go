@@ -20,6 +20,15 @@ type PartnerSettings struct {
 	APIKey        string
 	WebhookSecret string
 	BaseURL       string
+	// Adjust, when set, changes the partner before it is stored: its
+	// capabilities and options (the conformance suite sets those of the
+	// partner under test).
+	Adjust func(*store.Partner)
+	// ProviderKey and ActivationValues, when set, are those of a new
+	// sandbox activation instead of a generated UUID key and no values
+	// (the conformance suite sends a provider key of its own).
+	ProviderKey      string
+	ActivationValues map[string]string
 }
 
 // Sandbox is the partner and the sandbox activation SeedSandbox ensured.
@@ -75,6 +84,9 @@ func SeedSandbox(ctx context.Context, st store.Store, ids *idgen.IDs, clock func
 		// server: forget what was set for the example.
 		p.Bundled, p.DynamicActivationConfig = false, false
 	}
+	if settings.Adjust != nil {
+		settings.Adjust(&p)
+	}
 	if err := st.PutPartner(ctx, p); err != nil {
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
@@ -108,11 +120,16 @@ func SeedSandbox(ctx context.Context, st store.Store, ids *idgen.IDs, clock func
 	if err := seedCompanyData(ctx, st, sb.Company.UUID); err != nil {
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
+	key := settings.ProviderKey
+	if key == "" {
+		key = ids.SecretUUID()
+	}
 	sb.Activation, err = st.CreateActivation(ctx, store.Activation{
 		PartnerID:   p.ID,
 		CompanyUUID: sb.Company.UUID,
 		CompanyName: sb.Company.Name,
-		ProviderKey: ids.SecretUUID(),
+		ProviderKey: key,
+		Values:      settings.ActivationValues,
 		CreatedAt:   clock().UTC(),
 	})
 	if err != nil {

@@ -85,27 +85,20 @@ func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
 	sb, err := mockteamtailor.SeedSandbox(ctx, st, ids, time.Now, mockteamtailor.PartnerSettings{
 		ID: partnerID, Name: "Partner under test", APIKey: TestContext.APIKey,
 		WebhookSecret: TestContext.WebhookSecret, BaseURL: TestContext.BaseURL,
+		Adjust: func(p *store.Partner) {
+			p.Assessment, p.AllowBulk = TestContext.Assessment, TestContext.Bulk
+			// Webhooks carry every optional block a partner can switch on,
+			// so the edge-case fixtures reach the partner whole (PROTOCOL
+			// §1.1).
+			p.IncludeJobOffers, p.IncludeUploads = true, true
+		},
+		// The sandbox activation carries the provider key the suite sends.
+		ProviderKey: TestContext.ProviderKey, ActivationValues: TestContext.ActivationFields,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("embedded mock: %w", err)
 	}
-	p := sb.Partner
-	p.Assessment, p.AllowBulk = TestContext.Assessment, TestContext.Bulk
-	// Webhooks carry every optional block a partner can switch on, so
-	// the edge-case fixtures reach the partner whole (PROTOCOL §1.1).
-	p.IncludeJobOffers, p.IncludeUploads = true, true
-	if err := st.PutPartner(ctx, p); err != nil {
-		return nil, fmt.Errorf("embedded mock: %w", err)
-	}
-	// The sandbox activation carries the provider key the suite sends.
-	if err := st.DeleteActivation(ctx, p.ID, sb.Activation.ID); err != nil {
-		return nil, fmt.Errorf("embedded mock: %w", err)
-	}
-	act := sb.Activation
-	act.ID, act.ProviderKey, act.Values = "", TestContext.ProviderKey, TestContext.ActivationFields
-	if act, err = st.CreateActivation(ctx, act); err != nil {
-		return nil, fmt.Errorf("embedded mock: %w", err)
-	}
+	p, act := sb.Partner, sb.Activation
 	if err := srv.SetImportedFixtures(TestContext.imported); err != nil {
 		return nil, fmt.Errorf("embedded mock: --fixtures: %w", err)
 	}
