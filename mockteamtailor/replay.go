@@ -65,7 +65,7 @@ type CaptureRequest struct {
 	PartnerID   string
 	CompanyUUID string
 	KeepEventID bool
-	Capture     Capture
+	Capture     store.Capture
 }
 
 // PrepareCapture checks a captured webhook against the webhook schema,
@@ -201,30 +201,30 @@ func (s *Server) ReplayCapture(ctx context.Context, req ReplayRequest) (ReplayOu
 }
 
 // replayCapture reads the one capture a request names.
-func (s *Server) replayCapture(req ReplayRequest) (Capture, error) {
+func (s *Server) replayCapture(req ReplayRequest) (store.Capture, error) {
 	switch {
 	case req.Fixture != "" && len(req.Capture) > 0:
-		return Capture{}, errInvalid("", "give either capture or fixture, not both")
+		return store.Capture{}, errInvalid("", "give either capture or fixture, not both")
 	case req.Fixture != "":
 		f, ok := s.importedFixture(req.Fixture)
 		if !ok {
-			return Capture{}, errInvalid("/fixture", "there is no imported fixture %q (have: %s); serve --fixtures DIR loads them", req.Fixture, strings.Join(s.importedFixtureNames(), ", "))
+			return store.Capture{}, errInvalid("/fixture", "there is no imported fixture %q (have: %s); serve --fixtures DIR loads them", req.Fixture, strings.Join(s.importedFixtureNames(), ", "))
 		}
-		return Capture{Source: "fixture " + f.Name, Body: f.Body}, nil
+		return store.Capture{Source: "fixture " + f.Name, Body: f.Body}, nil
 	case len(req.Capture) == 0:
-		return Capture{}, errInvalid("/capture", "give capture: a captured webhook body, or a journal entry holding one")
+		return store.Capture{}, errInvalid("/capture", "give capture: a captured webhook body, or a journal entry holding one")
 	}
 	data := []byte(req.Capture)
 	var text string
 	if json.Unmarshal(data, &text) == nil {
 		data = []byte(text) // pasted text
 	}
-	cs, err := ParseCaptures(data)
+	cs, err := store.ParseCaptures(data)
 	if err != nil {
-		return Capture{}, errInvalid("/capture", "%v", err)
+		return store.Capture{}, errInvalid("/capture", "%v", err)
 	}
 	if len(cs) != 1 {
-		return Capture{}, errInvalid("/capture", "the capture holds %d webhooks; replay one at a time (the CLI replays JSONL line by line)", len(cs))
+		return store.Capture{}, errInvalid("/capture", "the capture holds %d webhooks; replay one at a time (the CLI replays JSONL line by line)", len(cs))
 	}
 	return cs[0], nil
 }

@@ -111,13 +111,13 @@ func (e *replayEnv) post(t *testing.T, path string, body any) (int, []byte) {
 // sampleCaptures reads the captures shipped in fixtures/captures: the
 // documented example body, then the same with an unknown key and a type
 // change (phone as a number).
-func sampleCaptures(t *testing.T) []Capture {
+func sampleCaptures(t *testing.T) []store.Capture {
 	t.Helper()
 	raw, err := os.ReadFile("../fixtures/captures/teamtailor-example.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, err := ParseCaptures(raw)
+	cs, err := store.ParseCaptures(raw)
 	if err != nil || len(cs) != 2 {
 		t.Fatalf("ParseCaptures: %d captures, %v", len(cs), err)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/fixtures/scrub"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 func newFixturesImportCommand(stdout io.Writer) *cobra.Command {
@@ -57,7 +57,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			captures, err := mockteamtailor.ParseCaptures(data)
+			captures, err := store.ParseCaptures(data)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}

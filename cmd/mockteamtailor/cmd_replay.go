@@ -83,7 +83,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			captures, err := mockteamtailor.ParseCaptures(data)
+			captures, err := store.ParseCaptures(data)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
@@ -111,17 +111,17 @@ func readCaptureFile(name string, stdin io.Reader) ([]byte, error) {
 		defer f.Close()
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, mockteamtailor.MaxCaptureBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, store.MaxCaptureBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if len(data) > mockteamtailor.MaxCaptureBytes {
-		return nil, fmt.Errorf("%s is larger than %d bytes", name, mockteamtailor.MaxCaptureBytes)
+	if len(data) > store.MaxCaptureBytes {
+		return nil, fmt.Errorf("%s is larger than %d bytes", name, store.MaxCaptureBytes)
 	}
 	return data, nil
 }
 
-func (o *replayOptions) run(ctx context.Context, c *mockclient.Client, captures []mockteamtailor.Capture, stdout io.Writer) error {
+func (o *replayOptions) run(ctx context.Context, c *mockclient.Client, captures []store.Capture, stdout io.Writer) error {
 	var reports []replayReport
 	var failed []string
 	var tick <-chan time.Time

@@ -1,4 +1,4 @@
-package mockteamtailor
+package store
 
 import (
 	"bytes"
@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // MaxCaptureBytes bounds a file of captured webhooks the mock reads.
@@ -109,7 +108,7 @@ func captureOf(doc *orderedjson.Value, where string) (Capture, error) {
 	if id, ok := doc.Get("id").Int(); ok {
 		where = fmt.Sprintf("%s (journal entry %d)", where, id)
 	}
-	if k := doc.Get("kind"); k != nil && k.Kind == orderedjson.String && k.String != store.KindWebhook && k.String != store.KindAction {
+	if k := doc.Get("kind"); k != nil && k.Kind == orderedjson.String && k.String != KindWebhook && k.String != KindAction {
 		return Capture{}, fmt.Errorf("%s is a %s call, not a webhook", where, k.String)
 	}
 	if t := req.Get("bodyTruncated"); t != nil && t.Kind == orderedjson.Bool && t.Bool {

@@ -1,4 +1,4 @@
-package mockteamtailor
+package store
 
 import (
 	"encoding/json"
