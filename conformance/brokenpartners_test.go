@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
@@ -428,7 +428,7 @@ func copyResponse(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
 // candidateIs reports whether a webhook body is about the candidate of a
 // fixture.
 func candidateIs(body []byte, fixture string) bool {
-	c, err := mockteamtailor.CandidateFixture(fixture)
+	c, err := sandbox.CandidateFixture(fixture)
 	if err != nil {
 		panic(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
@@ -385,7 +386,7 @@ func (s *Server) newCompany(fixture, uuid string) (store.Company, error) {
 	if err != nil {
 		return store.Company{}, errInvalid("/newCompanyFixture", "%v", err)
 	}
-	c := CompanyFromFixture(f)
+	c := sandbox.CompanyFromFixture(f)
 	if uuid != "" {
 		c.UUID = uuid
 	} else {

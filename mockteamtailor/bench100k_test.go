@@ -21,8 +21,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -144,7 +144,7 @@ func BenchmarkStartup100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := mockteamtailor.SeedSandbox(ctx, st, idgen.New(), time.Now, mockteamtailor.PartnerSettings{ID: benchPartnerID}); err != nil {
+	if _, err := sandbox.Seed(ctx, st, idgen.New(), time.Now, sandbox.PartnerSettings{ID: benchPartnerID}); err != nil {
 		b.Fatal(err)
 	}
 	fill100k(b, st)

@@ -30,6 +30,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -64,7 +65,7 @@ func newBenchAPI(b *testing.B, durable bool) *benchAPI {
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ids := idgen.New()
-	sb, err := mockteamtailor.SeedSandbox(context.Background(), st, ids, time.Now, mockteamtailor.PartnerSettings{ID: benchPartnerID})
+	sb, err := sandbox.Seed(context.Background(), st, ids, time.Now, sandbox.PartnerSettings{ID: benchPartnerID})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/uploads"
 )
@@ -165,7 +166,7 @@ func (s *Server) Reset(ctx context.Context) error {
 		if err := s.store.PutPartner(ctx, p); err != nil {
 			return err
 		}
-		if _, err := SeedSandbox(ctx, s.store, s.ids, s.clock, PartnerSettings{ID: p.ID}); err != nil {
+		if _, err := sandbox.Seed(ctx, s.store, s.ids, s.clock, sandbox.PartnerSettings{ID: p.ID}); err != nil {
 			return err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -46,7 +47,7 @@ func (s *Server) CreateCompany(ctx context.Context, in controlapi.CompanyInput) 
 		if err != nil {
 			return c, errInvalid("/fixture", "%v", err)
 		}
-		c = CompanyFromFixture(f)
+		c = sandbox.CompanyFromFixture(f)
 	}
 	for dst, v := range map[*string]string{&c.UUID: in.UUID, &c.Name: in.Name, &c.URL: in.URL, &c.Logotype: in.Logotype} {
 		if v != "" {
@@ -76,7 +77,7 @@ func (s *Server) CreateCompany(ctx context.Context, in controlapi.CompanyInput) 
 		return c, err
 	}
 	if in.SeedData {
-		if err := seedCompanyData(ctx, s.store, c.UUID); err != nil {
+		if err := sandbox.SeedCompany(ctx, s.store, c.UUID); err != nil {
 			return c, err
 		}
 	}
@@ -112,7 +113,7 @@ func (s *Server) handleJobCreate() controlFunc {
 			if err != nil {
 				return 0, nil, errInvalid("/fixture", "%v", err)
 			}
-			if j, err = JobFromFixture(f, in.CompanyUUID, true); err != nil {
+			if j, err = sandbox.JobFromFixture(f, in.CompanyUUID, true); err != nil {
 				return 0, nil, err
 			}
 		}

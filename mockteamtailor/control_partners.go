@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -132,7 +133,7 @@ func (s *Server) CreatePartner(ctx context.Context, in controlapi.PartnerInput) 
 	if err := s.store.PutPartner(ctx, p); err != nil {
 		return controlapi.PartnerCreated{}, storeErr(err, "partner "+p.ID)
 	}
-	sb, err := SeedSandbox(ctx, s.store, s.ids, s.clock, PartnerSettings{ID: p.ID})
+	sb, err := sandbox.Seed(ctx, s.store, s.ids, s.clock, sandbox.PartnerSettings{ID: p.ID})
 	if err != nil {
 		return controlapi.PartnerCreated{}, err
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -71,7 +72,7 @@ func BenchmarkBulkDeliveries(b *testing.B) {
 	partner := newNoopPartner(b)
 	st := store.NewMemStore()
 	ids := idgen.New()
-	sb, err := SeedSandbox(ctx, st, ids, time.Now, PartnerSettings{ID: "bench", Name: "Bench", BaseURL: partner.srv.URL})
+	sb, err := sandbox.Seed(ctx, st, ids, time.Now, sandbox.PartnerSettings{ID: "bench", Name: "Bench", BaseURL: partner.srv.URL})
 	if err != nil {
 		b.Fatal(err)
 	}

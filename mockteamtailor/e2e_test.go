@@ -34,6 +34,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
@@ -235,11 +236,11 @@ func newE2EEnv(t *testing.T, mutate ...func(*Config)) *e2eEnv {
 	partner := newE2EPartner(t, e2eSecret1)
 	store := store.NewMemStore()
 	ids := idgen.NewSeeded(42)
-	sb, err := SeedSandbox(ctx, store, ids, clock.Now, PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: e2eKey1, WebhookSecret: e2eSecret1, BaseURL: partner.srv.URL})
+	sb, err := sandbox.Seed(ctx, store, ids, clock.Now, sandbox.PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: e2eKey1, WebhookSecret: e2eSecret1, BaseURL: partner.srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := SeedSandbox(ctx, store, ids, clock.Now, PartnerSettings{ID: "2", Name: "Hooli", APIKey: e2eKey2, WebhookSecret: e2eSecret2}); err != nil {
+	if _, err := sandbox.Seed(ctx, store, ids, clock.Now, sandbox.PartnerSettings{ID: "2", Name: "Hooli", APIKey: e2eKey2, WebhookSecret: e2eSecret2}); err != nil {
 		t.Fatal(err)
 	}
 	cfg := DefaultConfig()

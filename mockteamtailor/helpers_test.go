@@ -14,6 +14,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
@@ -29,7 +30,7 @@ type testEnv struct {
 	store    *store.MemStore
 	key      string // partner 1's API key
 	otherKey string // partner 2's API key
-	sandbox  Sandbox
+	sandbox  sandbox.Seeded
 }
 
 func newTestEnv(t *testing.T, mutate ...func(*Config)) *testEnv {
@@ -42,11 +43,11 @@ func newTestEnvWithStore(t *testing.T, store *store.MemStore, mutate ...func(*Co
 	ctx := context.Background()
 	ids := idgen.NewSeeded(42)
 	clock := func() time.Time { return fixedNow }
-	sb, err := SeedSandbox(ctx, store, ids, clock, PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: "key-one", WebhookSecret: "secret-one", BaseURL: "https://piedpiper.example"})
+	sb, err := sandbox.Seed(ctx, store, ids, clock, sandbox.PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: "key-one", WebhookSecret: "secret-one", BaseURL: "https://piedpiper.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := SeedSandbox(ctx, store, ids, clock, PartnerSettings{ID: "2", Name: "Hooli", APIKey: "key-two", WebhookSecret: "secret-two"}); err != nil {
+	if _, err := sandbox.Seed(ctx, store, ids, clock, sandbox.PartnerSettings{ID: "2", Name: "Hooli", APIKey: "key-two", WebhookSecret: "secret-two"}); err != nil {
 		t.Fatal(err)
 	}
 	cfg := DefaultConfig()

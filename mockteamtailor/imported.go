@@ -1,14 +1,13 @@
 package mockteamtailor
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -48,42 +47,13 @@ func (s *Server) importedFixtureNames() []string {
 	return out
 }
 
-// ImportedCandidate returns the candidate of an imported fixture as the
-// mock stores candidates: partner-event.candidate without its job. Keys
-// the mock does not know are left out, so a drifted capture still makes
-// a candidate; a value of another type than the protocol's cannot be
-// stored, and the error says to send the fixture whole with a replay.
-func ImportedCandidate(f fixtures.Imported) (protocol.Candidate, error) {
-	var doc struct {
-		PartnerEvent struct {
-			Candidate map[string]json.RawMessage `json:"candidate"`
-		} `json:"partner-event"`
-	}
-	if err := json.Unmarshal(f.Body, &doc); err != nil {
-		return protocol.Candidate{}, fmt.Errorf("imported fixture %q: %w", f.Name, err)
-	}
-	cand := doc.PartnerEvent.Candidate
-	delete(cand, "job")
-	raw, _ := json.Marshal(cand)
-	var c protocol.Candidate
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&c); err != nil {
-		return protocol.Candidate{}, fmt.Errorf("imported fixture %q: its candidate does not fit the protocol's types (%s); \"trigger --fixture %s\" and \"replay\" send it whole", f.Name, protocol.JSONProblem(err), f.Name)
-	}
-	if c.ID <= 0 {
-		c.ID = 1 // the store assigns its own id
-	}
-	return c, nil
-}
-
 // candidateFixture returns a shipped candidate fixture, or the candidate
 // of an imported one.
 func (s *Server) candidateFixture(name string) (protocol.Candidate, error) {
 	if f, ok := s.importedFixture(name); ok {
-		return ImportedCandidate(f)
+		return sandbox.ImportedCandidate(f)
 	}
-	return CandidateFixture(name)
+	return sandbox.CandidateFixture(name)
 }
 
 // importedCatalogue lists the imported fixtures for the control API.
@@ -112,7 +82,7 @@ func (s *Server) AddImportedCandidates(ctx context.Context, companyUUID string) 
 	}
 	for _, name := range s.importedFixtureNames() {
 		f, _ := s.importedFixture(name)
-		c, err := ImportedCandidate(f)
+		c, err := sandbox.ImportedCandidate(f)
 		if err != nil {
 			skipped = append(skipped, err.Error())
 			continue

@@ -21,6 +21,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -37,7 +38,7 @@ type replayEnv struct {
 	mock     *httptest.Server
 	server   *Server
 	store    *store.MemStore
-	sandbox  Sandbox
+	sandbox  sandbox.Seeded
 	mu       sync.Mutex // guards received
 	received []receivedRequest
 }
@@ -72,7 +73,7 @@ func newReplayEnv(t *testing.T) *replayEnv {
 	})
 	e.store = store.NewMemStore()
 	ids := idgen.NewSeeded(7)
-	e.sandbox, err = SeedSandbox(ctx, e.store, ids, time.Now, PartnerSettings{ID: "1", Name: "Example", APIKey: replayKey, WebhookSecret: replaySecret, BaseURL: partner.URL})
+	e.sandbox, err = sandbox.Seed(ctx, e.store, ids, time.Now, sandbox.PartnerSettings{ID: "1", Name: "Example", APIKey: replayKey, WebhookSecret: replaySecret, BaseURL: partner.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -19,7 +20,7 @@ func TestMemStoreStateRoundTrip(t *testing.T) {
 	}
 	ctx := t.Context()
 	ids := idgen.NewSeeded(1)
-	sb, err := SeedSandbox(ctx, s, ids, func() time.Time { return fixedNow }, PartnerSettings{ID: "1", Name: "P"})
+	sb, err := sandbox.Seed(ctx, s, ids, func() time.Time { return fixedNow }, sandbox.PartnerSettings{ID: "1", Name: "P"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestMemStoreStateRoundTrip(t *testing.T) {
 		t.Errorf("activation after reopen: %+v, %v", act, err)
 	}
 	// Seeding again finds the sandbox instead of creating a second one.
-	sb2, err := SeedSandbox(ctx, re, ids, func() time.Time { return fixedNow }, PartnerSettings{ID: "1"})
+	sb2, err := sandbox.Seed(ctx, re, ids, func() time.Time { return fixedNow }, sandbox.PartnerSettings{ID: "1"})
 	if err != nil || sb2.Activation.ID != sb.Activation.ID || sb2.Partner.APIKey != sb.Partner.APIKey {
 		t.Errorf("reseeding changed the sandbox: %+v vs %+v (%v)", sb2, sb, err)
 	}

@@ -5,11 +5,12 @@ import (
 	"io"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 )
 
 // printBanner tells the user, on stdout, where the mock is and which keys
 // to use. Logs go to stderr and never carry keys.
-func printBanner(w io.Writer, version string, cfg mockteamtailor.Config, sb mockteamtailor.Sandbox, state string, bundled bool) {
+func printBanner(w io.Writer, version string, cfg mockteamtailor.Config, sb sandbox.Seeded, state string, bundled bool) {
 	p := sb.Partner
 	base := p.BaseURL
 	switch {

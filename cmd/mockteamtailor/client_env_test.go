@@ -15,6 +15,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -32,7 +33,7 @@ type clientEnv struct {
 	url     string
 	server  *mockteamtailor.Server
 	client  *mockclient.Client
-	sandbox mockteamtailor.Sandbox
+	sandbox sandbox.Seeded
 	refuse  atomic.Bool  // the validation endpoint answers 401 {"errors":["bad key"]}
 	hookErr atomic.Int32 // when set, the status webhooks are answered with
 	// gate, when set, holds every webhook past the first gateAfter until
@@ -82,7 +83,7 @@ func newClientEnv(t *testing.T) *clientEnv {
 	store := store.NewMemStore()
 	ids := idgen.NewSeeded(11)
 	var err error
-	e.sandbox, err = mockteamtailor.SeedSandbox(ctx, store, ids, time.Now, mockteamtailor.PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: "ttpk_client_test_key", WebhookSecret: "ttws_client_test_secret", BaseURL: partner.URL})
+	e.sandbox, err = sandbox.Seed(ctx, store, ids, time.Now, sandbox.PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: "ttpk_client_test_key", WebhookSecret: "ttws_client_test_secret", BaseURL: partner.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -124,7 +124,7 @@ func TestFixturesImportUsedByTrigger(t *testing.T) {
 	if len(hooks) != 2 || hooks[1].BulkRunID == "" || hooks[1].Verdict != store.VerdictOK {
 		t.Fatalf("bulk webhook of the imported candidate: %+v", hooks[len(hooks)-1])
 	}
-	c, err := mockteamtailor.ImportedCandidate(fs[0])
+	c, err := sandbox.ImportedCandidate(fs[0])
 	if err != nil || fs[0].Name != "documented" {
 		t.Fatal(fs[0].Name, err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/internal/logbuffer"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/webui"
 )
@@ -27,7 +28,7 @@ type serveOptions struct {
 	fixtures                                         string
 	controlToken                                     string
 	allowedHosts                                     []string
-	partner                                          mockteamtailor.PartnerSettings
+	partner                                          sandbox.PartnerSettings
 	rateLimit, journalLimit                          int
 	rateWindow, deliveryTimeout                      time.Duration
 }
@@ -124,7 +125,7 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	if _, ok := mockteamtailor.Stacks[o.stack]; !ok {
 		return fmt.Errorf("--stack %q must be eu, na or ap", o.stack)
 	}
-	if err := mockteamtailor.CheckPartnerBaseURL(o.partner.BaseURL); err != nil {
+	if err := sandbox.CheckPartnerBaseURL(o.partner.BaseURL); err != nil {
 		return fmt.Errorf("--partner-base-url: %w", err)
 	}
 	if o.rateLimit > 0 {
@@ -161,7 +162,7 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	if !given["partner-name"] {
 		o.partner.Name = "" // keep a stored name; a new partner gets the default
 	}
-	sandbox, err := mockteamtailor.SeedSandbox(ctx, st, ids, time.Now, o.partner)
+	sandbox, err := sandbox.Seed(ctx, st, ids, time.Now, o.partner)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/guard"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -82,7 +83,7 @@ func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded mock: %w", err)
 	}
-	sb, err := mockteamtailor.SeedSandbox(ctx, st, ids, time.Now, mockteamtailor.PartnerSettings{
+	sb, err := sandbox.Seed(ctx, st, ids, time.Now, sandbox.PartnerSettings{
 		ID: partnerID, Name: "Partner under test", APIKey: TestContext.APIKey,
 		WebhookSecret: TestContext.WebhookSecret, BaseURL: TestContext.BaseURL,
 		Adjust: func(p *store.Partner) {
@@ -147,7 +148,7 @@ func (m *Mock) locate(ctx context.Context) error {
 	}
 	m.candidates = map[string]int64{}
 	for _, name := range fixtures.Names(fixtures.KindCandidates) {
-		c, err := mockteamtailor.CandidateFixture(name)
+		c, err := sandbox.CandidateFixture(name)
 		if err != nil {
 			return err
 		}

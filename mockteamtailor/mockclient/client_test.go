@@ -19,6 +19,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -35,7 +36,7 @@ const activationConfig = `{"config":{"fields":[{"id":"api_key","type":"text","la
 type env struct {
 	client  *mockclient.Client
 	server  *mockteamtailor.Server
-	sandbox mockteamtailor.Sandbox
+	sandbox sandbox.Seeded
 	refuse  atomic.Bool // the fake partner's validation endpoint refuses
 }
 
@@ -66,7 +67,7 @@ func newEnv(t *testing.T) *env {
 	ids := idgen.NewSeeded(7)
 	clock := func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }
 	var err error
-	e.sandbox, err = mockteamtailor.SeedSandbox(ctx, store, ids, clock, mockteamtailor.PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: "key-one-0001", WebhookSecret: "secret-one-0001", BaseURL: partner.URL})
+	e.sandbox, err = sandbox.Seed(ctx, store, ids, clock, sandbox.PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: "key-one-0001", WebhookSecret: "secret-one-0001", BaseURL: partner.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -33,7 +34,7 @@ type env struct {
 	ui      *UI
 	ts      *httptest.Server
 	partner store.Partner
-	sandbox mockteamtailor.Sandbox
+	sandbox sandbox.Seeded
 	fake    *fakePartner
 	client  *http.Client
 }
@@ -44,7 +45,7 @@ func newEnv(t *testing.T) *env {
 	logger := slog.New(slog.DiscardHandler)
 	store := store.NewMemStore()
 	ids := idgen.NewSeeded(42)
-	sb, err := mockteamtailor.SeedSandbox(ctx, store, ids, time.Now, mockteamtailor.PartnerSettings{ID: "1"})
+	sb, err := sandbox.Seed(ctx, store, ids, time.Now, sandbox.PartnerSettings{ID: "1"})
 	if err != nil {
 		t.Fatal(err)
 	}

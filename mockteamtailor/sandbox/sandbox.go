@@ -1,4 +1,4 @@
-package mockteamtailor
+package sandbox
 
 import (
 	"context"
@@ -31,21 +31,21 @@ type PartnerSettings struct {
 	ActivationValues map[string]string
 }
 
-// Sandbox is the partner and the sandbox activation SeedSandbox ensured.
-type Sandbox struct {
+// Seeded is the partner and the sandbox activation Seed ensured.
+type Seeded struct {
 	Partner    store.Partner
 	Company    store.Company
 	Activation store.Activation
 }
 
-// SeedSandbox makes sure the store holds the partner described by
+// Seed makes sure the store holds the partner described by
 // settings and its sandbox company with the integration activated, as
 // Teamtailor does for integrations under development (PROTOCOL §4). A
 // partner already in the store keeps its keys unless settings give new
 // ones; a new partner gets generated ones. The sandbox provider key is a
 // UUID, as for an activation form without fields.
-func SeedSandbox(ctx context.Context, st store.Store, ids *idgen.IDs, clock func() time.Time, settings PartnerSettings) (Sandbox, error) {
-	var sb Sandbox
+func Seed(ctx context.Context, st store.Store, ids *idgen.IDs, clock func() time.Time, settings PartnerSettings) (Seeded, error) {
+	var sb Seeded
 	if settings.ID == "" {
 		return sb, errors.New("seed sandbox: the partner id is required")
 	}
@@ -117,7 +117,7 @@ func SeedSandbox(ctx context.Context, st store.Store, ids *idgen.IDs, clock func
 	if err := st.PutCompany(ctx, sb.Company); err != nil {
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
-	if err := seedCompanyData(ctx, st, sb.Company.UUID); err != nil {
+	if err := SeedCompany(ctx, st, sb.Company.UUID); err != nil {
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
 	key := settings.ProviderKey
