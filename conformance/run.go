@@ -189,7 +189,7 @@ func printUsage(w io.Writer, fs *flag.FlagSet) {
 		fmt.Fprintln(w)
 	})
 	fs.SetOutput(io.Discard)
-	fmt.Fprintf(w, usageTail, strings.Join(framework.Areas, ", "))
+	fmt.Fprintf(w, usageTail, strings.Join(framework.Areas(), ", "))
 }
 
 // secretFlags never show their value (which may come from the

@@ -468,7 +468,7 @@ func TestListPrintsTheCatalogue(t *testing.T) {
 		t.Errorf("ttconformance --list differs from %s (run with -update if the change is meant):\n%s", golden, got)
 	}
 	for _, c := range catalogue(t) {
-		if !slices.Contains(framework.Areas, c.Label) || !strings.HasPrefix(c.ID, c.Label+"/") {
+		if !slices.Contains(framework.Areas(), c.Label) || !strings.HasPrefix(c.ID, c.Label+"/") {
 			t.Errorf("%s: label %q", c.ID, c.Label)
 		}
 	}

@@ -12,12 +12,19 @@ import (
 // (PROTOCOL §2: X-Api-Version: 20180828).
 const APIVersion = "20180828"
 
-// Stacks maps Teamtailor's stacks to their Partner API hosts (PROTOCOL §1).
+// stacks maps Teamtailor's stacks to their Partner API hosts (PROTOCOL §1).
 // The host is what the mock sends as Teamtailor-Host.
-var Stacks = map[string]string{
+var stacks = map[string]string{
 	"eu": "api.teamtailor.com",
 	"na": "api.na.teamtailor.com",
 	"ap": "api.au.teamtailor.com",
+}
+
+// StackHost returns the Partner API host of a stack ("eu", "na", "ap"),
+// and whether there is such a stack.
+func StackHost(stack string) (string, bool) {
+	h, ok := stacks[stack]
+	return h, ok
 }
 
 // Config is the mock's configuration, plain data. DefaultConfig holds the
@@ -96,7 +103,7 @@ func (c Config) Validate() error {
 	} else if u.RawQuery != "" || u.Fragment != "" {
 		problems = append(problems, fmt.Errorf("public URL %q must not have a query or fragment", c.PublicURL))
 	}
-	if _, ok := Stacks[c.Stack]; !ok {
+	if _, ok := StackHost(c.Stack); !ok {
 		problems = append(problems, fmt.Errorf("stack %q is not one of eu, na, ap", c.Stack))
 	}
 	if c.MaxBodyBytes <= 0 {
@@ -127,7 +134,7 @@ func (c Config) Validate() error {
 }
 
 // StackHost returns the Partner API host of the configured stack.
-func (c Config) StackHost() string { return Stacks[c.Stack] }
+func (c Config) StackHost() string { return stacks[c.Stack] }
 
 // baseURL is PublicURL without a trailing slash.
 func (c Config) baseURL() string { return strings.TrimRight(c.PublicURL, "/") }

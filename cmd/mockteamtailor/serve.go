@@ -122,7 +122,7 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 		cfg.PublicURL = publicURLFor(ln.Addr())
 	}
 	cfg.Stack = o.stack
-	if _, ok := mockteamtailor.Stacks[o.stack]; !ok {
+	if _, ok := mockteamtailor.StackHost(o.stack); !ok {
 		return fmt.Errorf("--stack %q must be eu, na or ap", o.stack)
 	}
 	if err := sandbox.CheckPartnerBaseURL(o.partner.BaseURL); err != nil {

@@ -31,8 +31,11 @@ var (
 	LabelBulk       = ginkgo.Label("bulk")       // bulk mode (§5)
 )
 
-// Areas are the area labels, in catalogue order.
-var Areas = []string{"config", "activation", "webhook", "signature", "results", "actions"}
+// areas are the area labels, in catalogue order.
+var areas = []string{"config", "activation", "webhook", "signature", "results", "actions"}
+
+// Areas returns the area labels, in catalogue order.
+func Areas() []string { return slices.Clone(areas) }
 
 // areaCapability is the capability every check of an area needs.
 var areaCapability = map[string]Capability{
@@ -126,8 +129,8 @@ func declare(level, id, section, rule, why string, body func(ginkgo.SpecContext)
 	switch {
 	case !idPattern.MatchString(id):
 		panic(fmt.Sprintf("framework: check id %q must be <area>/<kebab-case-name>", id))
-	case !slices.Contains(Areas, area):
-		panic(fmt.Sprintf("framework: check %s: %q is not an area label (%s)", id, area, strings.Join(Areas, ", ")))
+	case !slices.Contains(areas, area):
+		panic(fmt.Sprintf("framework: check %s: %q is not an area label (%s)", id, area, strings.Join(areas, ", ")))
 	case !strings.Contains(rule, level):
 		panic(fmt.Sprintf("framework: check %s: the rule of a %s check must be a %s sentence", id, level, level))
 	case strings.TrimSpace(why) == "":
@@ -174,7 +177,7 @@ func Catalogue() []Check {
 	defer registryMu.Unlock()
 	out := slices.Clone(registry)
 	slices.SortStableFunc(out, func(a, b Check) int {
-		return slices.Index(Areas, a.Label) - slices.Index(Areas, b.Label)
+		return slices.Index(areas, a.Label) - slices.Index(areas, b.Label)
 	})
 	return out
 }

@@ -311,7 +311,7 @@ var setupProblem atomic.Pointer[setupFailure]
 
 func firstLabel(labels []string) string {
 	for _, l := range labels {
-		if slices.Contains(Areas, l) {
+		if slices.Contains(areas, l) {
 			return l
 		}
 	}
