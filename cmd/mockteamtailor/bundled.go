@@ -47,21 +47,3 @@ func (b *bundledPartner) stop() {
 	b.partner.Close(ctx)
 	b.server.Shutdown(ctx)
 }
-
-// flushJournal writes journal entries to the state file every few
-// seconds: they are kept in --state without making every Partner API
-// request wait for the disk.
-func flushJournal(ctx context.Context, store *store.MemStore, logger *slog.Logger) {
-	tick := time.NewTicker(2 * time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			if err := store.Flush(); err != nil {
-				logger.Warn("state file not written", slog.Any("error", err))
-			}
-		}
-	}
-}

@@ -202,7 +202,9 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	if o.state != "" {
-		go flushJournal(ctx, st, logger)
+		go st.FlushEvery(ctx, 2*time.Second, func(err error) {
+			logger.Warn("state file not written", slog.Any("error", err))
+		})
 	}
 	select {
 	case err := <-errc:
