@@ -12,6 +12,8 @@ import (
 	"unicode"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/internal/secret"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
@@ -19,15 +21,6 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
-
-// ActivationFormResult is the activation form a company is shown.
-type ActivationFormResult struct {
-	Form     protocol.Form   `json:"form"`
-	Document json.RawMessage `json:"document"`
-	// Dynamic is set when the form was fetched from BASE_URL/activation.
-	Dynamic    bool  `json:"dynamic"`
-	DeliveryID int64 `json:"deliveryId,omitempty"`
-}
 
 // isDynamic reports whether the partner's activation form is fetched:
 // the dynamic flag, or an empty static config (PROTOCOL §2.1).
@@ -39,33 +32,33 @@ func isDynamic(p store.Partner) bool {
 // the static webhook-activation-config, or, when dynamic, the answer of
 // GET BASE_URL/activation?company_id=... (PROTOCOL §4). A partner with
 // neither has a form without fields.
-func (s *Server) ActivationForm(ctx context.Context, partnerID, companyUUID string) (ActivationFormResult, error) {
+func (s *Server) ActivationForm(ctx context.Context, partnerID, companyUUID string) (controlapi.ActivationFormResult, error) {
 	p, err := s.store.Partner(ctx, partnerID)
 	if err != nil {
-		return ActivationFormResult{}, errNotFound("there is no partner %q", partnerID)
+		return controlapi.ActivationFormResult{}, errNotFound("there is no partner %q", partnerID)
 	}
 	if _, err := s.store.Company(ctx, companyUUID); err != nil {
-		return ActivationFormResult{}, errNotFound("there is no company %q", companyUUID)
+		return controlapi.ActivationFormResult{}, errNotFound("there is no company %q", companyUUID)
 	}
 	return s.activationForm(ctx, p, companyUUID, "")
 }
 
 // ShowActivationForm is ActivationForm for a form only being shown to a
 // person: a fetch is journaled with Purpose PurposeForm.
-func (s *Server) ShowActivationForm(ctx context.Context, partnerID, companyUUID string) (ActivationFormResult, error) {
+func (s *Server) ShowActivationForm(ctx context.Context, partnerID, companyUUID string) (controlapi.ActivationFormResult, error) {
 	p, err := s.store.Partner(ctx, partnerID)
 	if err != nil {
-		return ActivationFormResult{}, errNotFound("there is no partner %q", partnerID)
+		return controlapi.ActivationFormResult{}, errNotFound("there is no partner %q", partnerID)
 	}
 	if _, err := s.store.Company(ctx, companyUUID); err != nil {
-		return ActivationFormResult{}, errNotFound("there is no company %q", companyUUID)
+		return controlapi.ActivationFormResult{}, errNotFound("there is no company %q", companyUUID)
 	}
 	return s.activationForm(ctx, p, companyUUID, store.PurposeForm)
 }
 
 // activationForm is ActivationForm for a company that may not be stored
 // yet (an activation in a new company).
-func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUID, purpose string) (ActivationFormResult, error) {
+func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUID, purpose string) (controlapi.ActivationFormResult, error) {
 	switch {
 	case isDynamic(p):
 		// Before the first activation there is no provider key to send; a
@@ -76,9 +69,9 @@ func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUI
 		}
 		x, err := s.do(ctx, delivery.Call{Kind: store.KindActivation, Partner: p, Activation: act, Method: http.MethodGet, Path: "activation", Query: url.Values{"company_id": {companyUUID}}})
 		if err != nil {
-			return ActivationFormResult{}, errConflict(err)
+			return controlapi.ActivationFormResult{}, errConflict(err)
 		}
-		res := ActivationFormResult{Dynamic: true}
+		res := controlapi.ActivationFormResult{Dynamic: true}
 		verdict, reason := store.VerdictOK, ""
 		switch {
 		case x.Failure != "":
@@ -103,44 +96,12 @@ func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUI
 	case p.WebhookActivationConfig != nil:
 		form, problems := protocol.ParseForm("activation-config", p.WebhookActivationConfig)
 		if len(problems) > 0 {
-			return ActivationFormResult{}, errConflictf("the partner's static webhook-activation-config is not valid: %s", delivery.ProblemList(problems))
+			return controlapi.ActivationFormResult{}, errConflictf("the partner's static webhook-activation-config is not valid: %s", delivery.ProblemList(problems))
 		}
-		return ActivationFormResult{Form: form, Document: p.WebhookActivationConfig}, nil
+		return controlapi.ActivationFormResult{Form: form, Document: p.WebhookActivationConfig}, nil
 	}
 	empty := json.RawMessage(`{"config":{"fields":[]}}`)
-	return ActivationFormResult{Form: protocol.Form{Fields: []protocol.FormField{}}, Document: empty}, nil
-}
-
-// ActivateRequest is a company filling in a partner's activation form.
-type ActivateRequest struct {
-	PartnerID   string            `json:"partnerId"`
-	CompanyUUID string            `json:"companyUuid"`
-	Values      map[string]string `json:"values"`
-	// APIToken is the company API key picked for a partner that requires
-	// one (PROTOCOL §1).
-	APIToken string `json:"apiToken,omitempty"`
-	// Mapping maps a customFieldMapping apiName onto an existing company
-	// custom field (its api name); unmapped fields are created.
-	Mapping map[string]string `json:"mapping,omitempty"`
-	// NewCompanyFixture activates in a new company made from this company
-	// fixture, with CompanyUUID as its uuid. The company is stored only
-	// when the activation succeeds, so a refused or invalid activation
-	// leaves nothing behind (validate, then act).
-	NewCompanyFixture string `json:"newCompanyFixture,omitempty"`
-}
-
-// ActivateResult is what an activation attempt came to.
-type ActivateResult struct {
-	Activated  bool             `json:"activated"`
-	Activation store.Activation `json:"activation,omitzero"`
-	// Errors are the validation endpoint's messages when it refused.
-	Errors []string `json:"errors,omitempty"`
-	// DefaultKey is the generated value of a default_key field, shown
-	// for the user to copy (PROTOCOL §4).
-	DefaultKey         string `json:"defaultKey,omitempty"`
-	ValidateDeliveryID int64  `json:"validateDeliveryId,omitempty"`
-	// Company is the company made for a NewCompanyFixture activation.
-	Company *store.Company `json:"company,omitempty"`
+	return controlapi.ActivationFormResult{Form: protocol.Form{Fields: []protocol.FormField{}}, Document: empty}, nil
 }
 
 // customFieldTypes are the types customFieldMapping supports (PROTOCOL §4).
@@ -151,8 +112,8 @@ var customFieldTypes = []string{"text", "number", "date", "checkbox", "select", 
 // any) asked, custom fields mapped or created, and the activation stored.
 // A refusal by the validation endpoint is not an error: Activated is false
 // and Errors holds its messages.
-func (s *Server) Activate(ctx context.Context, req ActivateRequest) (ActivateResult, error) {
-	var res ActivateResult
+func (s *Server) Activate(ctx context.Context, req controlapi.ActivateRequest) (controlapi.ActivateResult, error) {
+	var res controlapi.ActivateResult
 	p, err := s.store.Partner(ctx, req.PartnerID)
 	if err != nil {
 		return res, errNotFound("there is no partner %q", req.PartnerID)
@@ -366,17 +327,9 @@ func KebabCase(s string) string {
 func maskAll(ss []string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
-		out[i] = Mask(s)
+		out[i] = secret.Mask(s)
 	}
 	return out
-}
-
-// Mask shows the start of a secret and hides the rest.
-func Mask(s string) string {
-	if len(s) <= 8 {
-		return strings.Repeat("•", len(s))
-	}
-	return s[:6] + "…" + fmt.Sprintf("(%d chars)", len(s))
 }
 
 // newCompany makes (but does not store) a company from a company fixture
@@ -394,4 +347,16 @@ func (s *Server) newCompany(fixture, uuid string) (store.Company, error) {
 	}
 	c.APITokens = []string{s.ids.Secret("ttapi_", 16)}
 	return c, nil
+}
+
+// PlannedMappings returns the custom field mappings an activation of form
+// in company would make when the company maps nothing itself: one per
+// customFieldMapping entry that Activate keeps (PROTOCOL §4: select and
+// multiselect without options skipped, unknown types ignored, apiName in
+// kebab-case), each creating its field. A web UI lists them so the company
+// can map some onto existing fields (ActivateRequest.Mapping, keyed by the
+// APIName returned here) instead.
+func PlannedMappings(form protocol.Form, company store.Company) []store.FieldMapping {
+	m, _ := planMappings(form.CustomFieldMapping, company, nil)
+	return m
 }

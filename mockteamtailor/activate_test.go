@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -71,13 +72,13 @@ func (e *e2eEnv) useActivationForm(t *testing.T, fixture string) {
 	e.patchPartner(t, "1", map[string]any{"webhookActivationConfig": json.RawMessage(raw)})
 }
 
-func (e *e2eEnv) activate(t *testing.T, body map[string]any) (response, ActivateResult) {
+func (e *e2eEnv) activate(t *testing.T, body map[string]any) (response, controlapi.ActivateResult) {
 	t.Helper()
 	r := e.ctl(t, "POST", "/mock/v1/activations", body)
 	if r.status >= 500 && r.status != http.StatusBadGateway {
 		t.Fatalf("activation answered %d (only a partner's fault is a 502): %s", r.status, r.body)
 	}
-	var res ActivateResult
+	var res controlapi.ActivateResult
 	if r.status == http.StatusCreated || r.status == http.StatusUnprocessableEntity {
 		json.Unmarshal(r.body, &res)
 	}
@@ -188,7 +189,7 @@ func TestActivateDynamicForm(t *testing.T) {
 
 			r := env.ctl(t, "GET", "/mock/v1/partners/1/activation-form?company="+company.UUID, nil)
 			wantStatus(t, r, http.StatusOK)
-			shown := decodeAs[ActivationFormResult](t, r)
+			shown := decodeAs[controlapi.ActivationFormResult](t, r)
 			var ids []string
 			for _, f := range shown.Form.Fields {
 				ids = append(ids, f.ID)

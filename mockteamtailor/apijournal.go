@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/secret"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -132,7 +133,7 @@ func (s *Server) redactAuthInPlace(h http.Header) {
 		redacted = last[1]
 	} else {
 		scheme, key, _ := strings.Cut(v, " ")
-		redacted = scheme + " " + Mask(key)
+		redacted = scheme + " " + secret.Mask(key)
 		s.lastRedacted.Store(&[2]string{v, redacted})
 	}
 	if vs := h["Authorization"]; len(vs) == 1 {

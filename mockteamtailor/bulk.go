@@ -4,41 +4,27 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
-
-// BulkRun is the progress of one bulk trigger.
-type BulkRun struct {
-	ID         string    `json:"id"`
-	PartnerID  string    `json:"partnerId"`
-	Total      int       `json:"total"`
-	Sent       int       `json:"sent"`   // delivered with a 2xx
-	Failed     int       `json:"failed"` // delivered without a 2xx, or not at all
-	Done       bool      `json:"done"`
-	StartedAt  time.Time `json:"startedAt"`
-	FinishedAt time.Time `json:"finishedAt,omitzero"`
-	ResultIDs  []string  `json:"resultIds"`
-	ConfigID   int64     `json:"configDeliveryId,omitempty"`
-}
 
 // bulkRuns tracks bulk triggers in progress and done.
 type bulkRuns struct {
 	mu   sync.Mutex // guards runs
-	runs map[string]*BulkRun
+	runs map[string]*controlapi.BulkRun
 }
 
-func (b *bulkRuns) start(r *BulkRun) {
+func (b *bulkRuns) start(r *controlapi.BulkRun) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.runs == nil {
-		b.runs = map[string]*BulkRun{}
+		b.runs = map[string]*controlapi.BulkRun{}
 	}
 	b.runs[r.ID] = r
 }
 
-func (b *bulkRuns) update(id string, fn func(*BulkRun)) {
+func (b *bulkRuns) update(id string, fn func(*controlapi.BulkRun)) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if r, ok := b.runs[id]; ok {
@@ -47,31 +33,16 @@ func (b *bulkRuns) update(id string, fn func(*BulkRun)) {
 }
 
 // BulkRun returns a copy of a bulk run's progress.
-func (s *Server) BulkRun(id string) (BulkRun, bool) {
+func (s *Server) BulkRun(id string) (controlapi.BulkRun, bool) {
 	s.bulk.mu.Lock()
 	defer s.bulk.mu.Unlock()
 	r, ok := s.bulk.runs[id]
 	if !ok {
-		return BulkRun{}, false
+		return controlapi.BulkRun{}, false
 	}
 	c := *r
 	c.ResultIDs = append([]string(nil), r.ResultIDs...)
 	return c, true
-}
-
-// BulkRequest sends one webhook per candidate (PROTOCOL §5 bulk mode).
-type BulkRequest struct {
-	PartnerID    string            `json:"partnerId"`
-	CandidateIDs []int64           `json:"candidateIds"`
-	Data         map[string]string `json:"data,omitempty"`
-	// Wait makes BulkTrigger return only when every webhook is sent.
-	Wait bool `json:"wait,omitempty"`
-	// DryRun checks the request (partner, bulk mode, activation, the
-	// picked values against the bulk config) and sends no webhook, so a
-	// client can check before it adds candidates. CandidateIDs may then
-	// be empty, with CompanyUUID naming the company instead.
-	DryRun      bool   `json:"dryRun,omitempty"`
-	CompanyUUID string `json:"companyUuid,omitempty"`
 }
 
 // BulkTrigger fetches the config once without job, stage or user, checks
@@ -79,33 +50,33 @@ type BulkRequest struct {
 // own partner event and result and no job key, BulkConcurrency at a time.
 // It is refused when the partner does not allow bulk mode. Unless Wait is
 // set it returns at once; BulkRun reports progress.
-func (s *Server) BulkTrigger(ctx context.Context, req BulkRequest) (BulkRun, error) {
+func (s *Server) BulkTrigger(ctx context.Context, req controlapi.BulkRequest) (controlapi.BulkRun, error) {
 	p, err := s.store.Partner(ctx, req.PartnerID)
 	if err != nil {
-		return BulkRun{}, errNotFound("there is no partner %q", req.PartnerID)
+		return controlapi.BulkRun{}, errNotFound("there is no partner %q", req.PartnerID)
 	}
 	if !p.AllowBulk {
-		return BulkRun{}, errConflictf("partner %q does not allow bulk mode; turn it on in the partner's settings (allowBulk)", p.ID)
+		return controlapi.BulkRun{}, errConflictf("partner %q does not allow bulk mode; turn it on in the partner's settings (allowBulk)", p.ID)
 	}
 	if len(req.CandidateIDs) == 0 && !(req.DryRun && req.CompanyUUID != "") {
-		return BulkRun{}, errInvalid("/candidateIds", "give at least one candidate id")
+		return controlapi.BulkRun{}, errInvalid("/candidateIds", "give at least one candidate id")
 	}
 	var cands []store.CandidateRecord
 	seen := map[int64]bool{}
 	for i, id := range req.CandidateIDs {
 		if seen[id] {
-			return BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is listed twice", id)
+			return controlapi.BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is listed twice", id)
 		}
 		seen[id] = true
 		c, err := s.store.Candidate(ctx, id)
 		if err != nil {
-			return BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "there is no candidate %d", id)
+			return controlapi.BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "there is no candidate %d", id)
 		}
 		if len(cands) > 0 && c.CompanyUUID != cands[0].CompanyUUID {
-			return BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is in another company than candidate %d; a bulk run covers one company", id, cands[0].ID)
+			return controlapi.BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is in another company than candidate %d; a bulk run covers one company", id, cands[0].ID)
 		}
 		if req.CompanyUUID != "" && c.CompanyUUID != req.CompanyUUID {
-			return BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is not in company %s", id, req.CompanyUUID)
+			return controlapi.BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is not in company %s", id, req.CompanyUUID)
 		}
 		cands = append(cands, c)
 	}
@@ -115,20 +86,20 @@ func (s *Server) BulkTrigger(ctx context.Context, req BulkRequest) (BulkRun, err
 	}
 	p, company, act, err := s.activated(ctx, p.ID, companyUUID)
 	if err != nil {
-		return BulkRun{}, err
+		return controlapi.BulkRun{}, err
 	}
-	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: p.ID, CompanyUUID: company.UUID, Bulk: true, Picked: req.Data, Purpose: dryRunPurpose(req.DryRun)})
+	cfg, err := s.FetchConfig(ctx, controlapi.ConfigRequest{PartnerID: p.ID, CompanyUUID: company.UUID, Bulk: true, Picked: req.Data, Purpose: dryRunPurpose(req.DryRun)})
 	if err != nil {
-		return BulkRun{}, err
+		return controlapi.BulkRun{}, err
 	}
 	data, err := s.PickValues(cfg.Form, req.Data)
 	if err != nil {
-		return BulkRun{}, err
+		return controlapi.BulkRun{}, err
 	}
 	if req.DryRun {
-		return BulkRun{PartnerID: p.ID, Total: len(cands), ResultIDs: []string{}, Done: true}, nil
+		return controlapi.BulkRun{PartnerID: p.ID, Total: len(cands), ResultIDs: []string{}, Done: true}, nil
 	}
-	run := &BulkRun{ID: s.ids.Secret("bulk-", 6), PartnerID: p.ID, Total: len(cands), StartedAt: s.clock().UTC(), ResultIDs: []string{}}
+	run := &controlapi.BulkRun{ID: s.ids.Secret("bulk-", 6), PartnerID: p.ID, Total: len(cands), StartedAt: s.clock().UTC(), ResultIDs: []string{}}
 	if len(cfg.DeliveryIDs) > 0 {
 		run.ConfigID = cfg.DeliveryIDs[0]
 	}
@@ -141,7 +112,7 @@ func (s *Server) BulkTrigger(ctx context.Context, req BulkRequest) (BulkRun, err
 			wg.Go(func() {
 				defer func() { <-sem }()
 				out, err := s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: c, WebhookData: data}, store.Delivery{BulkRunID: run.ID})
-				s.bulk.update(run.ID, func(r *BulkRun) {
+				s.bulk.update(run.ID, func(r *controlapi.BulkRun) {
 					switch {
 					case err != nil:
 						r.Failed++
@@ -157,7 +128,7 @@ func (s *Server) BulkTrigger(ctx context.Context, req BulkRequest) (BulkRun, err
 			})
 		}
 		wg.Wait()
-		s.bulk.update(run.ID, func(r *BulkRun) { r.Done, r.FinishedAt = true, s.clock().UTC() })
+		s.bulk.update(run.ID, func(r *controlapi.BulkRun) { r.Done, r.FinishedAt = true, s.clock().UTC() })
 	}
 	if req.Wait {
 		work(ctx)

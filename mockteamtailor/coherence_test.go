@@ -38,10 +38,10 @@ func TestMoveIntoCurrentStageIsANoOp(t *testing.T) {
 	cand := env.candidate(t, "typical")
 	stage := job.Stages[2].ID
 	wantStatus(t, env.ctl(t, "POST", "/mock/v1/triggers", map[string]any{"partnerId": "1", "jobId": job.ID, "stageId": stage}), http.StatusCreated)
-	move := func() MoveResult {
+	move := func() controlapi.MoveResult {
 		r := env.ctl(t, "POST", fmt.Sprintf("/mock/v1/candidates/%d/move", cand.ID), map[string]any{"jobId": job.ID, "stageId": stage})
 		wantStatus(t, r, http.StatusOK)
-		return decodeAs[MoveResult](t, r)
+		return decodeAs[controlapi.MoveResult](t, r)
 	}
 	if first := move(); len(first.Outcomes) != 1 || first.Unchanged {
 		t.Fatalf("first move: %d webhooks, unchanged %v; want 1 webhook", len(first.Outcomes), first.Unchanged)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -31,36 +32,6 @@ func errConflict(err error) *protocol.Error {
 	e := newError(http.StatusConflict, "Conflict", "%s", err.Error())
 	e.Err = err
 	return e
-}
-
-// ConfigRequest says what a /config fetch is for (PROTOCOL §3, §5).
-type ConfigRequest struct {
-	PartnerID   string
-	CompanyUUID string
-	// JobID, StageID and UserID go into the query for stage and manual
-	// triggers; bulk mode sends none of them.
-	JobID, StageID, UserID int64
-	Bulk                   bool
-	// Picked are the values the user picked so far, by field id. Those of
-	// refetch fields make the mock fetch again with them as query
-	// parameters (PROTOCOL §3 Decision).
-	Picked map[string]string
-	// Purpose marks the journal entries of the fetch (Delivery.Purpose):
-	// PurposeForm when the form is only being shown.
-	Purpose string
-}
-
-// ConfigResult is the form a trigger is configured with.
-type ConfigResult struct {
-	Form     protocol.Form   `json:"form"`
-	Document json.RawMessage `json:"document"`
-	// Static is set when the partner's static webhook-config was used and
-	// nothing was fetched.
-	Static bool `json:"static"`
-	// DeliveryIDs are the journal entries of the fetches, first to last.
-	DeliveryIDs []int64 `json:"deliveryIds,omitempty"`
-	// ErrorMessage is the message of an error field: it blocks saving.
-	ErrorMessage string `json:"errorMessage,omitempty"`
 }
 
 // maxRefetches bounds refetch rounds, so a partner that keeps adding
@@ -89,17 +60,17 @@ func (s *Server) activated(ctx context.Context, partnerID, companyUUID string) (
 // webhook-config when it has one, else GET BASE_URL/config (PROTOCOL §3).
 // Every fetch is journaled; a response that is not a valid config
 // document is a 502 naming the journal entry.
-func (s *Server) FetchConfig(ctx context.Context, req ConfigRequest) (ConfigResult, error) {
+func (s *Server) FetchConfig(ctx context.Context, req controlapi.ConfigRequest) (controlapi.ConfigResult, error) {
 	p, _, act, err := s.activated(ctx, req.PartnerID, req.CompanyUUID)
 	if err != nil {
-		return ConfigResult{}, err
+		return controlapi.ConfigResult{}, err
 	}
 	if p.WebhookConfig != nil {
 		form, problems := protocol.ParseForm("config", p.WebhookConfig)
 		if len(problems) > 0 {
-			return ConfigResult{}, errConflictf("the partner's static webhook-config is not valid: %s", delivery.ProblemList(problems))
+			return controlapi.ConfigResult{}, errConflictf("the partner's static webhook-config is not valid: %s", delivery.ProblemList(problems))
 		}
-		res := ConfigResult{Form: form, Document: p.WebhookConfig, Static: true}
+		res := controlapi.ConfigResult{Form: form, Document: p.WebhookConfig, Static: true}
 		res.ErrorMessage, _ = form.ErrorMessage()
 		return res, nil
 	}
@@ -111,7 +82,7 @@ func (s *Server) FetchConfig(ctx context.Context, req ConfigRequest) (ConfigResu
 			}
 		}
 	}
-	var res ConfigResult
+	var res controlapi.ConfigResult
 	for round := 0; ; round++ {
 		x, err := s.do(ctx, delivery.Call{Kind: store.KindConfig, Partner: p, Activation: &act, Method: http.MethodGet, Path: "config", Query: query})
 		if err != nil {

@@ -313,7 +313,7 @@ func (s *Server) handleCandidateMove() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		var in MoveRequest
+		var in controlapi.MoveRequest
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}

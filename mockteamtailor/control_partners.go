@@ -193,7 +193,7 @@ func (s *Server) handleActivationFormShow() controlFunc {
 func (s *Server) handleConfigShow() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		q := r.URL.Query()
-		req := ConfigRequest{PartnerID: mux.Vars(r)["id"], CompanyUUID: q.Get("company"), Bulk: q.Get("bulk") == "true" || q.Get("bulk") == "1", Picked: map[string]string{}, Purpose: store.PurposeForm}
+		req := controlapi.ConfigRequest{PartnerID: mux.Vars(r)["id"], CompanyUUID: q.Get("company"), Bulk: q.Get("bulk") == "true" || q.Get("bulk") == "1", Picked: map[string]string{}, Purpose: store.PurposeForm}
 		var err error
 		for name, dst := range map[string]*int64{"job": &req.JobID, "stage": &req.StageID, "user": &req.UserID} {
 			if *dst, err = queryInt(r, name); err != nil {

@@ -63,11 +63,11 @@ func TestControlEveryEndpoint(t *testing.T) {
 	if p := decodeAs[controlapi.PartnerView](t, call("PATCH", "/mock/v1/partners/3", map[string]any{"ctaVerb": "Run", "ctaNoun": "check"}, http.StatusOK)); p.CTA != "Run Initech check" {
 		t.Errorf("cta after PATCH = %q", p.CTA)
 	}
-	form := decodeAs[ActivationFormResult](t, call("GET", "/mock/v1/partners/1/activation-form?company="+sb, nil, http.StatusOK))
+	form := decodeAs[controlapi.ActivationFormResult](t, call("GET", "/mock/v1/partners/1/activation-form?company="+sb, nil, http.StatusOK))
 	if form.Dynamic || len(form.Form.Fields) != 0 {
 		t.Errorf("activation form of a partner without one: %+v", form)
 	}
-	cfg := decodeAs[ConfigResult](t, call("GET", "/mock/v1/partners/1/config?company="+sb, nil, http.StatusOK))
+	cfg := decodeAs[controlapi.ConfigResult](t, call("GET", "/mock/v1/partners/1/config?company="+sb, nil, http.StatusOK))
 	if len(cfg.Form.Fields) != 2 || len(cfg.DeliveryIDs) != 1 || cfg.Static {
 		t.Errorf("config: %+v", cfg)
 	}
@@ -106,7 +106,7 @@ func TestControlEveryEndpoint(t *testing.T) {
 	}
 	call("GET", fmt.Sprintf("/mock/v1/candidates/%d", cand.ID), nil, http.StatusOK)
 
-	act := decodeAs[ActivateResult](t, call("POST", "/mock/v1/activations", map[string]any{"partnerId": "1", "companyUuid": acme.UUID}, http.StatusCreated))
+	act := decodeAs[controlapi.ActivateResult](t, call("POST", "/mock/v1/activations", map[string]any{"partnerId": "1", "companyUuid": acme.UUID}, http.StatusCreated))
 	if !act.Activated || !uuidPattern.MatchString(act.Activation.ProviderKey) {
 		t.Errorf("activation: %+v", act)
 	}
@@ -118,11 +118,11 @@ func TestControlEveryEndpoint(t *testing.T) {
 	if ts := decodeAs[struct{ Triggers []store.Trigger }](t, call("GET", "/mock/v1/triggers?partner=1", nil, http.StatusOK)).Triggers; len(ts) != 1 || ts[0].ID != trig.ID {
 		t.Errorf("triggers: %+v", ts)
 	}
-	if mv := decodeAs[MoveResult](t, call("POST", fmt.Sprintf("/mock/v1/candidates/%d/move", cand.ID), map[string]any{"jobId": job.ID, "stageId": job.Stages[1].ID}, http.StatusOK)); len(mv.Outcomes) != 1 {
+	if mv := decodeAs[controlapi.MoveResult](t, call("POST", fmt.Sprintf("/mock/v1/candidates/%d/move", cand.ID), map[string]any{"jobId": job.ID, "stageId": job.Stages[1].ID}, http.StatusOK)); len(mv.Outcomes) != 1 {
 		t.Errorf("move: %+v", mv)
 	}
-	manual := decodeAs[Outcome](t, call("POST", "/mock/v1/manual-triggers", map[string]any{"partnerId": "1", "candidateId": cand.ID}, http.StatusOK))
-	run := decodeAs[BulkRun](t, call("POST", "/mock/v1/bulk-triggers", map[string]any{"partnerId": "1", "candidateIds": []int64{cand.ID}, "wait": true}, http.StatusOK))
+	manual := decodeAs[controlapi.Outcome](t, call("POST", "/mock/v1/manual-triggers", map[string]any{"partnerId": "1", "candidateId": cand.ID}, http.StatusOK))
+	run := decodeAs[controlapi.BulkRun](t, call("POST", "/mock/v1/bulk-triggers", map[string]any{"partnerId": "1", "candidateIds": []int64{cand.ID}, "wait": true}, http.StatusOK))
 	if !run.Done || run.Sent != 1 {
 		t.Errorf("bulk run: %+v", run)
 	}
@@ -136,13 +136,13 @@ func TestControlEveryEndpoint(t *testing.T) {
 		case <-r.Context().Done():
 		}
 	})
-	async := decodeAs[BulkRun](t, call("POST", "/mock/v1/bulk-triggers", map[string]any{"partnerId": "1", "candidateIds": []int64{cand.ID}}, http.StatusAccepted))
+	async := decodeAs[controlapi.BulkRun](t, call("POST", "/mock/v1/bulk-triggers", map[string]any{"partnerId": "1", "candidateIds": []int64{cand.ID}}, http.StatusAccepted))
 	if async.Done {
 		t.Errorf("a background run is done before its webhook was answered: %+v", async)
 	}
 	close(release)
 	eventually(t, "the background bulk run ends", func() bool {
-		return decodeAs[BulkRun](t, call("GET", "/mock/v1/bulk-triggers/"+async.ID, nil, http.StatusOK)).Done
+		return decodeAs[controlapi.BulkRun](t, call("GET", "/mock/v1/bulk-triggers/"+async.ID, nil, http.StatusOK)).Done
 	})
 
 	ds := decodeAs[struct{ Deliveries []store.Delivery }](t, call("GET", "/mock/v1/deliveries", nil, http.StatusOK)).Deliveries

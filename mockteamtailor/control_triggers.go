@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -34,7 +35,7 @@ func (s *Server) handleActivationsList() controlFunc {
 
 func (s *Server) handleActivate() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		var in ActivateRequest
+		var in controlapi.ActivateRequest
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
@@ -86,7 +87,7 @@ func (s *Server) handleTriggersList() controlFunc {
 
 func (s *Server) handleTriggerCreate() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		var in TriggerRequest
+		var in controlapi.TriggerRequest
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
@@ -125,7 +126,7 @@ func (s *Server) DeleteTrigger(ctx context.Context, id int64) error {
 
 func (s *Server) handleManualTrigger() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		var in ManualRequest
+		var in controlapi.ManualRequest
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
@@ -142,7 +143,7 @@ func (s *Server) handleManualTrigger() controlFunc {
 
 func (s *Server) handleBulkTrigger() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		var in BulkRequest
+		var in controlapi.BulkRequest
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -123,24 +124,18 @@ func (s *Server) newEvent(spec EventSpec) (protocol.WebhookBody, store.PartnerRe
 	return body, res
 }
 
-// Outcome is what a webhook delivery came to.
-type Outcome struct {
-	Delivery store.Delivery      `json:"delivery"`
-	Result   store.PartnerResult `json:"result"`
-}
-
 // deliver sends one webhook: the partner result is stored first (status
 // sending), then the signed body is POSTed, the exchange journaled and the
 // outcome applied to the result (PROTOCOL §1.3). No retries.
-func (s *Server) deliver(ctx context.Context, spec EventSpec, meta store.Delivery) (Outcome, error) {
+func (s *Server) deliver(ctx context.Context, spec EventSpec, meta store.Delivery) (controlapi.Outcome, error) {
 	body, res := s.newEvent(spec)
 	raw, err := json.Marshal(body)
 	if err != nil {
-		return Outcome{}, fmt.Errorf("encode webhook: %w", err)
+		return controlapi.Outcome{}, fmt.Errorf("encode webhook: %w", err)
 	}
 	res.Event = raw
 	if _, err := s.store.CreateResult(ctx, res); err != nil {
-		return Outcome{}, err
+		return controlapi.Outcome{}, err
 	}
 	meta.EventID, meta.ResultID, meta.CandidateID, meta.CompanyUUID = res.EventID, res.ID, res.CandidateID, res.CompanyUUID
 	if spec.Trigger != nil {
@@ -151,10 +146,10 @@ func (s *Server) deliver(ctx context.Context, spec EventSpec, meta store.Deliver
 
 // send POSTs a result's stored event to BASE_URL/webhook and applies the
 // answer. Replays use it too.
-func (s *Server) send(ctx context.Context, p store.Partner, act store.Activation, res store.PartnerResult, meta store.Delivery) (Outcome, error) {
+func (s *Server) send(ctx context.Context, p store.Partner, act store.Activation, res store.PartnerResult, meta store.Delivery) (controlapi.Outcome, error) {
 	x, err := s.do(ctx, delivery.Call{Kind: store.KindWebhook, Partner: p, Activation: &act, Method: http.MethodPost, Path: "webhook", Body: res.Event, SignEventID: res.EventID})
 	if err != nil {
-		return Outcome{}, errConflict(err)
+		return controlapi.Outcome{}, errConflict(err)
 	}
 	verdict, reason, update := delivery.Webhook(x)
 	d := s.sender.Journal(ctx, x, verdict, reason, meta)
@@ -181,5 +176,5 @@ func (s *Server) send(ctx context.Context, p store.Partner, act store.Activation
 		msg = "webhook not delivered"
 	}
 	s.logger.LogAttrs(ctx, slog.LevelInfo, msg, attrs...)
-	return Outcome{Delivery: d, Result: updated}, nil
+	return controlapi.Outcome{Delivery: d, Result: updated}, nil
 }

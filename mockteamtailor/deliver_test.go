@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -100,7 +101,7 @@ func TestStageTriggerDeliversSignedWebhook(t *testing.T) {
 	jobs, _ := env.store.Jobs(ctx, env.sandbox.Company.UUID)
 	job := jobs[0]
 	stage := job.Stages[2]
-	trig, err := env.server.CreateTrigger(ctx, TriggerRequest{PartnerID: "1", JobID: job.ID, StageID: stage.ID, Data: map[string]string{"test_type": "2", "threshold": "75"}})
+	trig, err := env.server.CreateTrigger(ctx, controlapi.TriggerRequest{PartnerID: "1", JobID: job.ID, StageID: stage.ID, Data: map[string]string{"test_type": "2", "threshold": "75"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestStageTriggerDeliversSignedWebhook(t *testing.T) {
 		t.Fatalf("config fetches: %+v", cfgReqs)
 	}
 	cands, _, _ := env.store.Candidates(ctx, env.sandbox.Company.UUID, store.Page{})
-	res, err := env.server.MoveCandidate(ctx, MoveRequest{CandidateID: cands[0].ID, JobID: job.ID, StageID: stage.ID})
+	res, err := env.server.MoveCandidate(ctx, controlapi.MoveRequest{CandidateID: cands[0].ID, JobID: job.ID, StageID: stage.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +179,7 @@ func TestBulkTrigger(t *testing.T) {
 	for _, c := range cands {
 		ids = append(ids, c.ID)
 	}
-	run, err := env.server.BulkTrigger(ctx, BulkRequest{PartnerID: "1", CandidateIDs: ids, Data: map[string]string{"test_type": "1"}, Wait: true})
+	run, err := env.server.BulkTrigger(ctx, controlapi.BulkRequest{PartnerID: "1", CandidateIDs: ids, Data: map[string]string{"test_type": "1"}, Wait: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +212,7 @@ func TestBulkTrigger(t *testing.T) {
 	}
 	p.AllowBulk = false
 	env.store.PutPartner(ctx, p)
-	if _, err := env.server.BulkTrigger(ctx, BulkRequest{PartnerID: "1", CandidateIDs: ids}); err == nil || !strings.Contains(err.Error(), "does not allow bulk mode") {
+	if _, err := env.server.BulkTrigger(ctx, controlapi.BulkRequest{PartnerID: "1", CandidateIDs: ids}); err == nil || !strings.Contains(err.Error(), "does not allow bulk mode") {
 		t.Errorf("bulk for a partner without bulk mode: %v", err)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
@@ -99,7 +100,7 @@ func BenchmarkBulkDeliveries(b *testing.B) {
 		}
 		candidateIDs = append(candidateIDs, rec.ID)
 	}
-	bulk := BulkRequest{PartnerID: sb.Partner.ID, CandidateIDs: candidateIDs, Data: map[string]string{"test_type": "code"}, Wait: true}
+	bulk := controlapi.BulkRequest{PartnerID: sb.Partner.ID, CandidateIDs: candidateIDs, Data: map[string]string{"test_type": "code"}, Wait: true}
 	runOnce := func(b *testing.B) {
 		run, err := server.BulkTrigger(ctx, bulk)
 		if err != nil || run.Sent != benchBulkCandidates {

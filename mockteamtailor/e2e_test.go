@@ -348,11 +348,11 @@ func (e *e2eEnv) candidate(t *testing.T, fixture string) store.CandidateRecord {
 
 // manual fires a manual trigger through the control API and returns its
 // outcome, failing unless the answer is 200.
-func (e *e2eEnv) manual(t *testing.T, candidateID int64, data map[string]string) Outcome {
+func (e *e2eEnv) manual(t *testing.T, candidateID int64, data map[string]string) controlapi.Outcome {
 	t.Helper()
 	r := e.ctl(t, "POST", "/mock/v1/manual-triggers", map[string]any{"partnerId": "1", "candidateId": candidateID, "data": data})
 	wantStatus(t, r, http.StatusOK)
-	return decodeAs[Outcome](t, r)
+	return decodeAs[controlapi.Outcome](t, r)
 }
 
 // partnerAPI sends a Partner API request as partner key would, to a full
@@ -481,7 +481,7 @@ func TestE2EStageTrigger(t *testing.T) {
 	cand := env.candidate(t, "typical")
 	r = env.ctl(t, "POST", fmt.Sprintf("/mock/v1/candidates/%d/move", cand.ID), map[string]any{"jobId": job.ID, "stageId": stage.ID})
 	wantStatus(t, r, http.StatusOK)
-	moved := decodeAs[MoveResult](t, r)
+	moved := decodeAs[controlapi.MoveResult](t, r)
 	if len(moved.Outcomes) != 1 || len(moved.Skipped) != 0 {
 		t.Fatalf("move: outcomes %+v, skipped %v", moved.Outcomes, moved.Skipped)
 	}
@@ -584,7 +584,7 @@ func TestE2EBulkThousandCandidates(t *testing.T) {
 	}
 	r = env.ctl(t, "POST", "/mock/v1/bulk-triggers", map[string]any{"partnerId": "1", "candidateIds": ids, "data": map[string]string{"test_type": "code"}, "wait": true})
 	wantStatus(t, r, http.StatusOK)
-	run := decodeAs[BulkRun](t, r)
+	run := decodeAs[controlapi.BulkRun](t, r)
 	if !run.Done || run.Total != 1000 || run.Sent != 1000 || run.Failed != 0 || len(run.ResultIDs) != 1000 || run.ConfigID == 0 {
 		t.Errorf("run: done %v total %d sent %d failed %d results %d config %d", run.Done, run.Total, run.Sent, run.Failed, len(run.ResultIDs), run.ConfigID)
 	}
@@ -1040,7 +1040,7 @@ func TestE2EConfigRefetch(t *testing.T) {
 	// The control API's config preview refetches the same way.
 	r = env.ctl(t, "GET", fmt.Sprintf("/mock/v1/partners/1/config?job=%d&stage=%d&test_family=cognitive", job.ID, stage.ID), nil)
 	wantStatus(t, r, http.StatusOK)
-	if res := decodeAs[ConfigResult](t, r); len(res.DeliveryIDs) != 2 || len(res.Form.Fields) != 4 {
+	if res := decodeAs[controlapi.ConfigResult](t, r); len(res.DeliveryIDs) != 2 || len(res.Form.Fields) != 4 {
 		t.Errorf("config preview: %d fetches, %d fields; want 2 and the follow-up's 4", len(res.DeliveryIDs), len(res.Form.Fields))
 	}
 }

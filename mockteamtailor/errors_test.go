@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
@@ -27,7 +28,7 @@ func TestConflictKeepsItsCause(t *testing.T) {
 	if company == "" {
 		t.Fatal("partner 2 is activated nowhere")
 	}
-	_, err = env.server.FetchConfig(ctx, ConfigRequest{PartnerID: "2", CompanyUUID: company})
+	_, err = env.server.FetchConfig(ctx, controlapi.ConfigRequest{PartnerID: "2", CompanyUUID: company})
 	if !errors.Is(err, delivery.ErrNoBaseURL) {
 		t.Fatalf("FetchConfig for a partner without a base URL: %v, want an error matching delivery.ErrNoBaseURL", err)
 	}

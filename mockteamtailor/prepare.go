@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -67,10 +68,10 @@ func (s *Server) PrepareWebhook(ctx context.Context, req PrepareRequest) (Prepar
 
 // Deliver sends a prepared webhook exactly as the mock sends every
 // webhook (signed, journaled, outcome applied to its result).
-func (s *Server) Deliver(ctx context.Context, w PreparedWebhook) (Outcome, error) {
+func (s *Server) Deliver(ctx context.Context, w PreparedWebhook) (controlapi.Outcome, error) {
 	res, err := s.store.Result(ctx, w.Partner.ID, w.ResultID)
 	if err != nil {
-		return Outcome{}, err
+		return controlapi.Outcome{}, err
 	}
 	return s.send(ctx, w.Partner, w.Activation, res, store.Delivery{EventID: w.EventID, ResultID: w.ResultID, CandidateID: res.CandidateID, CompanyUUID: res.CompanyUUID})
 }

@@ -7,50 +7,11 @@ import (
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
-
-// ReplayRequest replays a captured production webhook against the local
-// partner: POST /mock/v1/replays, "mockteamtailor replay", the web UI.
-type ReplayRequest struct {
-	// PartnerID is the partner to send to; "" picks the only partner.
-	PartnerID string `json:"partnerId,omitempty"`
-	// CompanyUUID picks the local activation whose company and provider
-	// key the replay uses; "" is the partner's sandbox company.
-	CompanyUUID string `json:"companyUuid,omitempty"`
-	// KeepEventID keeps the captured partner-event id instead of a fresh
-	// one (a partner that deduplicates events by id will see a repeat).
-	KeepEventID bool `json:"keepEventId,omitempty"`
-	// DryRun builds, stores the partner result and signs, but does not
-	// send: the outcome holds the request as a curl command.
-	DryRun bool `json:"dryRun,omitempty"`
-	// Capture is the captured webhook: a webhook body or a journal entry
-	// as JSON, or a JSON string holding such a document (a paste box).
-	Capture json.RawMessage `json:"capture,omitempty"`
-	// Fixture names an imported fixture to send instead of Capture.
-	Fixture string `json:"fixture,omitempty"`
-}
-
-// ReplayOutcome is what a replay came to.
-type ReplayOutcome struct {
-	store.CaptureReplay
-	PartnerID   string `json:"partnerId"`
-	CompanyUUID string `json:"companyUuid"`
-	EventID     string `json:"eventId"`
-	ResultID    string `json:"resultId"`
-	UpdateURL   string `json:"updateUrl"`
-	DryRun      bool   `json:"dryRun,omitempty"`
-	// Curl is the rewritten, signed request as a shell command (dry run).
-	Curl string `json:"curl,omitempty"`
-	// Delivery is the journal entry of the send; nil on a dry run.
-	Delivery *store.Delivery `json:"delivery,omitempty"`
-	// Result is the partner result after the partner's answer. A partner
-	// that posts its result later through update-url changes it again:
-	// GET /mock/v1/results/{resultId} shows the latest.
-	Result *store.PartnerResult `json:"result,omitempty"`
-}
 
 // PreparedCapture is a captured webhook made local: rewritten, its
 // partner result stored (status sending), ready to be sent.
@@ -162,8 +123,8 @@ func (s *Server) PrepareCapture(ctx context.Context, req CaptureRequest) (Prepar
 // and journals it, marked as a replayed capture with the rewritten paths.
 // The answer updates the new partner result as any webhook's does
 // (PROTOCOL §1.3). A dry run returns the signed request as curl instead.
-func (s *Server) ReplayCapture(ctx context.Context, req ReplayRequest) (ReplayOutcome, error) {
-	var out ReplayOutcome
+func (s *Server) ReplayCapture(ctx context.Context, req controlapi.ReplayRequest) (controlapi.ReplayOutcome, error) {
+	var out controlapi.ReplayOutcome
 	capt, err := s.replayCapture(req)
 	if err != nil {
 		return out, err
@@ -172,7 +133,7 @@ func (s *Server) ReplayCapture(ctx context.Context, req ReplayRequest) (ReplayOu
 	if err != nil {
 		return out, err
 	}
-	out = ReplayOutcome{CaptureReplay: pc.CaptureReplay, PartnerID: pc.Partner.ID, CompanyUUID: pc.Company.UUID,
+	out = controlapi.ReplayOutcome{CaptureReplay: pc.CaptureReplay, PartnerID: pc.Partner.ID, CompanyUUID: pc.Company.UUID,
 		EventID: pc.EventID, ResultID: pc.ResultID, UpdateURL: pc.UpdateURL, DryRun: req.DryRun}
 	c := delivery.Call{Kind: store.KindWebhook, Partner: pc.Partner, Activation: &pc.Activation, Method: http.MethodPost, Path: "webhook", Body: pc.Body, SignEventID: pc.EventID}
 	if req.DryRun {
@@ -201,7 +162,7 @@ func (s *Server) ReplayCapture(ctx context.Context, req ReplayRequest) (ReplayOu
 }
 
 // replayCapture reads the one capture a request names.
-func (s *Server) replayCapture(req ReplayRequest) (store.Capture, error) {
+func (s *Server) replayCapture(req controlapi.ReplayRequest) (store.Capture, error) {
 	switch {
 	case req.Fixture != "" && len(req.Capture) > 0:
 		return store.Capture{}, errInvalid("", "give either capture or fixture, not both")

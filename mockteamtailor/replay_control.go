@@ -1,11 +1,15 @@
 package mockteamtailor
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+)
 
 // handleReplay replays a captured webhook (POST /mock/v1/replays).
 func (s *Server) handleReplay() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		var in ReplayRequest
+		var in controlapi.ReplayRequest
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}

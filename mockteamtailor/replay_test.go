@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
@@ -147,7 +148,7 @@ func TestReplayCapturedWebhookEndToEnd(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("POST /mock/v1/replays: %d %s", status, body)
 	}
-	var out ReplayOutcome
+	var out controlapi.ReplayOutcome
 	if err := json.Unmarshal(body, &out); err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +241,7 @@ func TestReplayCapturedWebhookEndToEnd(t *testing.T) {
 func TestReplayKeepEventID(t *testing.T) {
 	e := newReplayEnv(t)
 	capt := sampleCaptures(t)[0]
-	out, err := e.server.ReplayCapture(t.Context(), ReplayRequest{Capture: capt.Body, KeepEventID: true})
+	out, err := e.server.ReplayCapture(t.Context(), controlapi.ReplayRequest{Capture: capt.Body, KeepEventID: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +265,7 @@ func TestReplayKeepEventID(t *testing.T) {
 func TestReplayDryRun(t *testing.T) {
 	e := newReplayEnv(t)
 	capt := sampleCaptures(t)[0]
-	out, err := e.server.ReplayCapture(t.Context(), ReplayRequest{Capture: capt.Body, DryRun: true})
+	out, err := e.server.ReplayCapture(t.Context(), controlapi.ReplayRequest{Capture: capt.Body, DryRun: true})
 	if err != nil {
 		t.Fatal(err)
 	}

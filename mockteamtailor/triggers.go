@@ -8,31 +8,16 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-// TriggerRequest attaches a partner trigger to a job stage (PROTOCOL §5).
-type TriggerRequest struct {
-	PartnerID string `json:"partnerId"`
-	JobID     int64  `json:"jobId"`
-	StageID   int64  `json:"stageId"`
-	// UserID is the recruiter setting the trigger up; 0 picks the
-	// company's first user.
-	UserID int64 `json:"userId,omitempty"`
-	// Data are the values picked in the partner's config form, by field id.
-	Data map[string]string `json:"data,omitempty"`
-	// DryRun checks the request (job, stage, user, the picked values
-	// against the partner's config for the stage) and stores nothing, so a
-	// client can check before it adds or moves candidates.
-	DryRun bool `json:"dryRun,omitempty"`
-}
-
 // CreateTrigger fetches the partner's config for the job stage, checks
 // the picked values against it, and stores the trigger with them as its
 // webhook-data. A config with an error field blocks saving (PROTOCOL §3).
-func (s *Server) CreateTrigger(ctx context.Context, req TriggerRequest) (store.Trigger, error) {
+func (s *Server) CreateTrigger(ctx context.Context, req controlapi.TriggerRequest) (store.Trigger, error) {
 	job, err := s.store.Job(ctx, req.JobID)
 	if err != nil {
 		return store.Trigger{}, errNotFound("there is no job %d", req.JobID)
@@ -45,7 +30,7 @@ func (s *Server) CreateTrigger(ctx context.Context, req TriggerRequest) (store.T
 	if err != nil {
 		return store.Trigger{}, err
 	}
-	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: req.PartnerID, CompanyUUID: job.CompanyUUID, JobID: job.ID, StageID: stage.ID, UserID: user.ID, Picked: req.Data, Purpose: dryRunPurpose(req.DryRun)})
+	cfg, err := s.FetchConfig(ctx, controlapi.ConfigRequest{PartnerID: req.PartnerID, CompanyUUID: job.CompanyUUID, JobID: job.ID, StageID: stage.ID, UserID: user.ID, Picked: req.Data, Purpose: dryRunPurpose(req.DryRun)})
 	if err != nil {
 		return store.Trigger{}, err
 	}
@@ -78,30 +63,11 @@ func (s *Server) CreateTrigger(ctx context.Context, req TriggerRequest) (store.T
 	return t, nil
 }
 
-// MoveRequest moves a candidate into a stage of a job.
-type MoveRequest struct {
-	CandidateID int64 `json:"candidateId"`
-	JobID       int64 `json:"jobId"`
-	StageID     int64 `json:"stageId"`
-	UserID      int64 `json:"userId,omitempty"`
-}
-
-// MoveResult is what moving a candidate set off.
-type MoveResult struct {
-	Candidate store.CandidateRecord `json:"candidate"`
-	Outcomes  []Outcome             `json:"outcomes"`
-	// Skipped says why triggers on the stage did not fire.
-	Skipped []string `json:"skipped,omitempty"`
-	// Unchanged is set when the candidate already was in the stage: the
-	// move changed nothing and fired nothing.
-	Unchanged bool `json:"unchanged,omitempty"`
-}
-
 // MoveCandidate moves a candidate into a job stage (applying to the job if
 // it had not) and fires every trigger on that stage: one webhook each,
 // with job, stage-id, trigger-id and triggered-by (PROTOCOL §5).
-func (s *Server) MoveCandidate(ctx context.Context, req MoveRequest) (MoveResult, error) {
-	var res MoveResult
+func (s *Server) MoveCandidate(ctx context.Context, req controlapi.MoveRequest) (controlapi.MoveResult, error) {
+	var res controlapi.MoveResult
 	job, err := s.store.Job(ctx, req.JobID)
 	if err != nil {
 		return res, errNotFound("there is no job %d", req.JobID)
@@ -124,7 +90,7 @@ func (s *Server) MoveCandidate(ctx context.Context, req MoveRequest) (MoveResult
 	if app, ok := cand.Application(job.ID); ok && app.StageID == stage.ID {
 		// Teamtailor fires a stage's triggers when a candidate enters the
 		// stage; one already there enters nothing (PROTOCOL §5).
-		res.Candidate, res.Outcomes, res.Unchanged = cand, []Outcome{}, true
+		res.Candidate, res.Outcomes, res.Unchanged = cand, []controlapi.Outcome{}, true
 		res.Skipped = []string{fmt.Sprintf("candidate %d is already in stage %d (%s) of job %d: nothing changed and no trigger fired", cand.ID, stage.ID, stage.Name, job.ID)}
 		return res, nil
 	}
@@ -150,7 +116,7 @@ func (s *Server) MoveCandidate(ctx context.Context, req MoveRequest) (MoveResult
 	if err != nil {
 		return res, err
 	}
-	res.Outcomes = []Outcome{}
+	res.Outcomes = []controlapi.Outcome{}
 	for _, t := range triggers {
 		if t.JobID != job.ID || t.StageID != stage.ID {
 			continue
@@ -180,80 +146,62 @@ func (s *Server) MoveCandidate(ctx context.Context, req MoveRequest) (MoveResult
 	return res, nil
 }
 
-// ManualRequest is a manual trigger from a candidate card (PROTOCOL §5).
-type ManualRequest struct {
-	PartnerID   string `json:"partnerId"`
-	CandidateID int64  `json:"candidateId"`
-	// JobID is the application's job; 0 picks the candidate's first.
-	JobID  int64             `json:"jobId,omitempty"`
-	UserID int64             `json:"userId,omitempty"`
-	Data   map[string]string `json:"data,omitempty"`
-	// DryRun checks the request (candidate, job, activation, the picked
-	// values against the config for the job stage) and sends no webhook,
-	// so a client can check before it adds a candidate. CandidateID may
-	// then be 0, with JobID naming the job a new candidate would apply to
-	// and StageID its stage (0: the job's first stage, where a new
-	// applicant lands).
-	DryRun  bool  `json:"dryRun,omitempty"`
-	StageID int64 `json:"stageId,omitempty"`
-}
-
 // ManualTrigger fetches the config for the candidate's job, checks the
 // picked values and sends one webhook whose job has no trigger keys.
-func (s *Server) ManualTrigger(ctx context.Context, req ManualRequest) (Outcome, error) {
+func (s *Server) ManualTrigger(ctx context.Context, req controlapi.ManualRequest) (controlapi.Outcome, error) {
 	if req.DryRun && req.CandidateID == 0 {
-		return Outcome{}, s.checkManual(ctx, req)
+		return controlapi.Outcome{}, s.checkManual(ctx, req)
 	}
 	if req.StageID != 0 {
-		return Outcome{}, errInvalid("/stageId", "stageId is for a dry run without a candidate; a manual trigger uses the stage the candidate is in")
+		return controlapi.Outcome{}, errInvalid("/stageId", "stageId is for a dry run without a candidate; a manual trigger uses the stage the candidate is in")
 	}
 	cand, err := s.store.Candidate(ctx, req.CandidateID)
 	if err != nil {
-		return Outcome{}, errNotFound("there is no candidate %d", req.CandidateID)
+		return controlapi.Outcome{}, errNotFound("there is no candidate %d", req.CandidateID)
 	}
 	jobID := req.JobID
 	if jobID == 0 {
 		if len(cand.Applications) == 0 {
-			return Outcome{}, errInvalid("/jobId", "candidate %d has applied to no job; give a job id", cand.ID)
+			return controlapi.Outcome{}, errInvalid("/jobId", "candidate %d has applied to no job; give a job id", cand.ID)
 		}
 		jobID = cand.Applications[0].JobID
 	}
 	job, err := s.store.Job(ctx, jobID)
 	if err != nil {
-		return Outcome{}, errNotFound("there is no job %d", jobID)
+		return controlapi.Outcome{}, errNotFound("there is no job %d", jobID)
 	}
 	if job.CompanyUUID != cand.CompanyUUID {
-		return Outcome{}, errInvalid("/jobId", "job %d is in another company than candidate %d", job.ID, cand.ID)
+		return controlapi.Outcome{}, errInvalid("/jobId", "job %d is in another company than candidate %d", job.ID, cand.ID)
 	}
 	app, applied := cand.Application(job.ID)
 	if !applied {
-		return Outcome{}, errInvalid("/jobId", "candidate %d has not applied to job %d (%s)", cand.ID, job.ID, job.Title)
+		return controlapi.Outcome{}, errInvalid("/jobId", "candidate %d has not applied to job %d (%s)", cand.ID, job.ID, job.Title)
 	}
 	user, err := s.companyUser(ctx, job.CompanyUUID, req.UserID)
 	if err != nil {
-		return Outcome{}, err
+		return controlapi.Outcome{}, err
 	}
 	p, company, act, err := s.activated(ctx, req.PartnerID, job.CompanyUUID)
 	if err != nil {
-		return Outcome{}, err
+		return controlapi.Outcome{}, err
 	}
-	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: p.ID, CompanyUUID: company.UUID, JobID: job.ID, StageID: app.StageID, UserID: user.ID, Picked: req.Data, Purpose: dryRunPurpose(req.DryRun)})
+	cfg, err := s.FetchConfig(ctx, controlapi.ConfigRequest{PartnerID: p.ID, CompanyUUID: company.UUID, JobID: job.ID, StageID: app.StageID, UserID: user.ID, Picked: req.Data, Purpose: dryRunPurpose(req.DryRun)})
 	if err != nil {
-		return Outcome{}, err
+		return controlapi.Outcome{}, err
 	}
 	data, err := s.PickValues(cfg.Form, req.Data)
 	if err != nil {
-		return Outcome{}, err
+		return controlapi.Outcome{}, err
 	}
 	if req.DryRun {
-		return Outcome{}, nil
+		return controlapi.Outcome{}, nil
 	}
 	return s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: cand, Job: &job, WebhookData: data}, store.Delivery{})
 }
 
 // checkManual is the dry run of a manual trigger for a candidate not yet
 // added: the job, the stage, the activation and the picked values.
-func (s *Server) checkManual(ctx context.Context, req ManualRequest) error {
+func (s *Server) checkManual(ctx context.Context, req controlapi.ManualRequest) error {
 	if req.JobID == 0 {
 		return errInvalid("/jobId", "a dry run without a candidate needs the job the candidate would apply to")
 	}
@@ -276,7 +224,7 @@ func (s *Server) checkManual(ctx context.Context, req ManualRequest) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := s.FetchConfig(ctx, ConfigRequest{PartnerID: p.ID, CompanyUUID: company.UUID, JobID: job.ID, StageID: stageID, UserID: user.ID, Picked: req.Data, Purpose: store.PurposeForm})
+	cfg, err := s.FetchConfig(ctx, controlapi.ConfigRequest{PartnerID: p.ID, CompanyUUID: company.UUID, JobID: job.ID, StageID: stageID, UserID: user.ID, Picked: req.Data, Purpose: store.PurposeForm})
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -18,8 +18,8 @@ const bulkPoll = 100 * time.Millisecond
 
 // runBulk starts a bulk run and follows it to the end, drawing a
 // progress bar on stderr unless --json.
-func (o *triggerOptions) runBulk(ctx context.Context, c *mockclient.Client, ids []int64, stderr io.Writer) (mockteamtailor.BulkRun, error) {
-	run, err := c.BulkTrigger(ctx, mockteamtailor.BulkRequest{PartnerID: o.partner, CandidateIDs: ids, Data: o.dataMap})
+func (o *triggerOptions) runBulk(ctx context.Context, c *mockclient.Client, ids []int64, stderr io.Writer) (controlapi.BulkRun, error) {
+	run, err := c.BulkTrigger(ctx, controlapi.BulkRequest{PartnerID: o.partner, CandidateIDs: ids, Data: o.dataMap})
 	if err != nil {
 		return run, err
 	}
@@ -84,7 +84,7 @@ func isTerminal(w io.Writer) bool {
 }
 
 // progressBar renders "[#####.....] 512/1000 sent 510 failed 2".
-func progressBar(r mockteamtailor.BulkRun) string {
+func progressBar(r controlapi.BulkRun) string {
 	const width = 20
 	done, filled := r.Sent+r.Failed, width
 	if r.Total > 0 {

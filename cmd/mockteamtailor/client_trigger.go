@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -103,7 +102,7 @@ func (o *triggerOptions) validate(ctx context.Context, c *mockclient.Client) err
 					return err
 				}
 			}
-			if _, err := c.ManualTrigger(ctx, mockteamtailor.ManualRequest{PartnerID: o.partner, JobID: job, Data: o.dataMap, DryRun: true}); err != nil {
+			if _, err := c.ManualTrigger(ctx, controlapi.ManualRequest{PartnerID: o.partner, JobID: job, Data: o.dataMap, DryRun: true}); err != nil {
 				return fmt.Errorf("--fixture %s: %w", o.fixture, err)
 			}
 		}
@@ -132,7 +131,7 @@ func (o *triggerOptions) validate(ctx context.Context, c *mockclient.Client) err
 			}
 			company = co.UUID
 		}
-		if _, err := c.BulkTrigger(ctx, mockteamtailor.BulkRequest{PartnerID: o.partner, CandidateIDs: o.candidateIDs, CompanyUUID: company, Data: o.dataMap, DryRun: true}); err != nil {
+		if _, err := c.BulkTrigger(ctx, controlapi.BulkRequest{PartnerID: o.partner, CandidateIDs: o.candidateIDs, CompanyUUID: company, Data: o.dataMap, DryRun: true}); err != nil {
 			return err
 		}
 	}
@@ -166,7 +165,7 @@ func (o *triggerOptions) checkData(ctx context.Context, c *mockclient.Client) er
 			if t, ok := o.triggerFits(ts, job); ok {
 				data = t.WebhookData
 			}
-			if _, err := c.CreateTrigger(ctx, mockteamtailor.TriggerRequest{PartnerID: o.partner, JobID: job, StageID: o.stage, Data: data, DryRun: true}); err != nil {
+			if _, err := c.CreateTrigger(ctx, controlapi.TriggerRequest{PartnerID: o.partner, JobID: job, StageID: o.stage, Data: data, DryRun: true}); err != nil {
 				return fmt.Errorf("a trigger on stage %d of job %d: %w", o.stage, job, err)
 			}
 		}
@@ -187,7 +186,7 @@ func (o *triggerOptions) checkData(ctx context.Context, c *mockclient.Client) er
 				continue
 			}
 			seen[jobStage{job, app.StageID}] = true
-			if _, err := c.ManualTrigger(ctx, mockteamtailor.ManualRequest{PartnerID: o.partner, CandidateID: id, JobID: o.job, Data: o.dataMap, DryRun: true}); err != nil {
+			if _, err := c.ManualTrigger(ctx, controlapi.ManualRequest{PartnerID: o.partner, CandidateID: id, JobID: o.job, Data: o.dataMap, DryRun: true}); err != nil {
 				return fmt.Errorf("candidate %d: %w", id, err)
 			}
 		}
@@ -346,7 +345,7 @@ func (o *triggerOptions) moveInto(ctx context.Context, c *mockclient.Client, can
 	if err := o.ensureTrigger(ctx, c, job, stderr); err != nil {
 		return nil, nil, err
 	}
-	res, err := c.MoveCandidate(ctx, mockteamtailor.MoveRequest{CandidateID: candidate, JobID: job, StageID: o.stage})
+	res, err := c.MoveCandidate(ctx, controlapi.MoveRequest{CandidateID: candidate, JobID: job, StageID: o.stage})
 	if err != nil {
 		return nil, nil, fmt.Errorf("moving candidate %d into stage %d of job %d: %w", candidate, o.stage, job, err)
 	}
@@ -375,7 +374,7 @@ func (o *triggerOptions) ensureTrigger(ctx context.Context, c *mockclient.Client
 	if _, ok := o.triggerFits(ts, job); ok {
 		return nil
 	}
-	t, err := c.CreateTrigger(ctx, mockteamtailor.TriggerRequest{PartnerID: o.partner, JobID: job, StageID: o.stage, Data: o.dataMap})
+	t, err := c.CreateTrigger(ctx, controlapi.TriggerRequest{PartnerID: o.partner, JobID: job, StageID: o.stage, Data: o.dataMap})
 	if err != nil {
 		return fmt.Errorf("creating a trigger on stage %d of job %d: %w", o.stage, job, err)
 	}

@@ -6,7 +6,7 @@ import (
 	"io"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -35,7 +35,7 @@ func (o *triggerOptions) sendImported(ctx context.Context, c *mockclient.Client,
 	if len(o.dataMap) > 0 {
 		return nil, fmt.Errorf("--fixture %s is an imported fixture, sent with its captured webhook-data; leave out --data", o.fixture)
 	}
-	out, err := c.ReplayCapture(ctx, mockteamtailor.ReplayRequest{PartnerID: o.partner, CompanyUUID: o.company, Fixture: o.fixture})
+	out, err := c.ReplayCapture(ctx, controlapi.ReplayRequest{PartnerID: o.partner, CompanyUUID: o.company, Fixture: o.fixture})
 	if err != nil {
 		return nil, fmt.Errorf("--fixture %s: %w", o.fixture, err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/internal/secret"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -79,7 +79,7 @@ func (o *activateOptions) run(ctx context.Context, c *mockclient.Client, stdout,
 	// Without --company the activation runs in a new company from fixture
 	// acme, which the mock stores only if the activation succeeds: a
 	// failed attempt leaves no company behind.
-	req := mockteamtailor.ActivateRequest{PartnerID: p.ID, Values: values, APIToken: o.apiToken, Mapping: mapping}
+	req := controlapi.ActivateRequest{PartnerID: p.ID, Values: values, APIToken: o.apiToken, Mapping: mapping}
 	var company store.Company
 	if o.company == "" {
 		req.CompanyUUID, req.NewCompanyFixture = newCompanyUUID(), "acme"
@@ -91,7 +91,7 @@ func (o *activateOptions) run(ctx context.Context, c *mockclient.Client, stdout,
 		req.CompanyUUID = company.UUID
 		if req.APIToken == "" && p.RequireAPIToken && len(company.APITokens) > 0 {
 			req.APIToken = company.APITokens[0]
-			fmt.Fprintf(stderr, "partner %s requires a company API token: picked %s\n", p.ID, mockteamtailor.Mask(req.APIToken))
+			fmt.Fprintf(stderr, "partner %s requires a company API token: picked %s\n", p.ID, secret.Mask(req.APIToken))
 		}
 	}
 	res, err := c.Activate(ctx, req)
@@ -113,7 +113,7 @@ func (o *activateOptions) run(ctx context.Context, c *mockclient.Client, stdout,
 	return err
 }
 
-func printActivation(w io.Writer, p controlapi.PartnerView, company store.Company, res mockteamtailor.ActivateResult) {
+func printActivation(w io.Writer, p controlapi.PartnerView, company store.Company, res controlapi.ActivateResult) {
 	if !res.Activated {
 		fmt.Fprintf(w, "partner %s (%s) refused the activation in %s:\n", p.ID, p.Name, company.Name)
 		for _, e := range res.Errors {

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 )
 
@@ -25,7 +24,7 @@ func TestActivateFreshCompany(t *testing.T) {
 	mustContain(t, "stdout", stdout, "activated partner 1 (Pied Piper) in Acme Logistik AB ("+a.CompanyUUID+")", "provider key  "+a.ProviderKey)
 
 	stdout, _ = e.mustCLI(t, "activate", "--json")
-	var res mockteamtailor.ActivateResult
+	var res controlapi.ActivateResult
 	decodeInto(t, stdout, &res)
 	if !res.Activated || res.Activation.ProviderKey == "" || res.Activation.CompanyUUID == a.CompanyUUID {
 		t.Errorf("--json result = %+v, want a new activation in another fresh company", res)

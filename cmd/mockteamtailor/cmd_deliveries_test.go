@@ -10,14 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // trigger sends one manual webhook and returns its journal entry.
 func (e *clientEnv) trigger(t *testing.T) store.Delivery {
 	t.Helper()
-	out, err := e.client.ManualTrigger(context.Background(), mockteamtailor.ManualRequest{PartnerID: "1", CandidateID: e.candidate(t).ID})
+	out, err := e.client.ManualTrigger(context.Background(), controlapi.ManualRequest{PartnerID: "1", CandidateID: e.candidate(t).ID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -31,7 +30,7 @@ type replayOptions struct {
 // replayReport is one replay as "replay --json" prints it, with the
 // partner result as it stood when the command stopped waiting.
 type replayReport struct {
-	mockteamtailor.ReplayOutcome
+	controlapi.ReplayOutcome
 	Posted *controlapi.Result `json:"posted,omitempty"`
 }
 
@@ -138,7 +137,7 @@ func (o *replayOptions) run(ctx context.Context, c *mockclient.Client, captures 
 				return ctx.Err()
 			}
 		}
-		out, err := c.ReplayCapture(ctx, mockteamtailor.ReplayRequest{PartnerID: o.partner, CompanyUUID: o.company,
+		out, err := c.ReplayCapture(ctx, controlapi.ReplayRequest{PartnerID: o.partner, CompanyUUID: o.company,
 			KeepEventID: o.keepEventID, DryRun: o.dryRun, Capture: json.RawMessage(capt.Body)})
 		if err != nil {
 			return fmt.Errorf("%s: %w", capt.Source, err)

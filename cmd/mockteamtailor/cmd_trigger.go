@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -30,9 +30,9 @@ type triggerOptions struct {
 // triggerReport is what "trigger --json" prints: every webhook's journal
 // entry (event id, result id, the partner's status, verdict, reason).
 type triggerReport struct {
-	BulkRun  *mockteamtailor.BulkRun `json:"bulkRun,omitempty"`
-	Webhooks []store.Delivery        `json:"webhooks"`
-	Skipped  []string                `json:"skipped,omitempty"`
+	BulkRun  *controlapi.BulkRun `json:"bulkRun,omitempty"`
+	Webhooks []store.Delivery    `json:"webhooks"`
+	Skipped  []string            `json:"skipped,omitempty"`
 }
 
 func newTriggerCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
@@ -166,7 +166,7 @@ func (o *triggerOptions) send(ctx context.Context, c *mockclient.Client, ids []i
 		}
 	default:
 		for _, id := range ids {
-			out, err := c.ManualTrigger(ctx, mockteamtailor.ManualRequest{PartnerID: o.partner, CandidateID: id, JobID: o.job, Data: o.dataMap})
+			out, err := c.ManualTrigger(ctx, controlapi.ManualRequest{PartnerID: o.partner, CandidateID: id, JobID: o.job, Data: o.dataMap})
 			if err != nil {
 				return rep, fmt.Errorf("candidate %d: %w", id, err)
 			}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -70,7 +70,7 @@ func TestTriggerStage(t *testing.T) {
 	}
 	back := func() {
 		t.Helper()
-		if _, err := e.client.MoveCandidate(ctx, mockteamtailor.MoveRequest{CandidateID: cand.ID, JobID: job.ID, StageID: job.Stages[0].ID}); err != nil {
+		if _, err := e.client.MoveCandidate(ctx, controlapi.MoveRequest{CandidateID: cand.ID, JobID: job.ID, StageID: job.Stages[0].ID}); err != nil {
 			t.Fatal(err)
 		}
 	}

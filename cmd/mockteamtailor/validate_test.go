@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 )
 
@@ -90,7 +89,7 @@ func TestTriggerStageChecksTheActivationFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	stage := job.Stages[len(job.Stages)-1].ID
-	if _, err := e.client.CreateTrigger(ctx, mockteamtailor.TriggerRequest{PartnerID: "1", JobID: job.ID, StageID: stage, Data: map[string]string{"note": "x"}}); err != nil {
+	if _, err := e.client.CreateTrigger(ctx, controlapi.TriggerRequest{PartnerID: "1", JobID: job.ID, StageID: stage, Data: map[string]string{"note": "x"}}); err != nil {
 		t.Fatal(err)
 	}
 	acts, err := e.client.Activations(ctx, "1")

@@ -16,7 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/internal/secret"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 )
 
@@ -288,4 +288,4 @@ func (s Settings) secrets() []string {
 
 // maskSecret shows the start of a secret and hides the rest, as the mock
 // does in its journal.
-func maskSecret(s string) string { return mockteamtailor.Mask(s) }
+func maskSecret(s string) string { return secret.Mask(s) }

@@ -137,7 +137,7 @@ func TestManualTriggerRoundTrip(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	cand := e.candidate(t)
-	out, err := e.client.ManualTrigger(ctx, mockteamtailor.ManualRequest{PartnerID: "1", CandidateID: cand.ID, Data: map[string]string{"note": "hi"}})
+	out, err := e.client.ManualTrigger(ctx, controlapi.ManualRequest{PartnerID: "1", CandidateID: cand.ID, Data: map[string]string{"note": "hi"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestStageTrigger(t *testing.T) {
 		t.Fatal(err)
 	}
 	stage := job.Stages[len(job.Stages)-1]
-	tr, err := e.client.CreateTrigger(ctx, mockteamtailor.TriggerRequest{PartnerID: "1", JobID: job.ID, StageID: stage.ID, Data: map[string]string{"note": "x"}})
+	tr, err := e.client.CreateTrigger(ctx, controlapi.TriggerRequest{PartnerID: "1", JobID: job.ID, StageID: stage.ID, Data: map[string]string{"note": "x"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestStageTrigger(t *testing.T) {
 	if err != nil || len(ts) != 1 || ts[0].ID != tr.ID || ts[0].WebhookData["note"] != "x" {
 		t.Fatalf("Triggers = %+v, %v; want trigger %d with note x", ts, err, tr.ID)
 	}
-	moved, err := e.client.MoveCandidate(ctx, mockteamtailor.MoveRequest{CandidateID: cand.ID, JobID: job.ID, StageID: stage.ID})
+	moved, err := e.client.MoveCandidate(ctx, controlapi.MoveRequest{CandidateID: cand.ID, JobID: job.ID, StageID: stage.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestBulkRun(t *testing.T) {
 	for _, c := range cs {
 		ids = append(ids, c.ID)
 	}
-	run, err := e.client.BulkTrigger(ctx, mockteamtailor.BulkRequest{PartnerID: "1", CandidateIDs: ids})
+	run, err := e.client.BulkTrigger(ctx, controlapi.BulkRequest{PartnerID: "1", CandidateIDs: ids})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,14 +253,14 @@ func TestActivate(t *testing.T) {
 		t.Fatalf("ActivationForm = %+v, %v; want the api_key field", form, err)
 	}
 
-	_, err = e.client.Activate(ctx, mockteamtailor.ActivateRequest{PartnerID: "1", CompanyUUID: company.UUID})
+	_, err = e.client.Activate(ctx, controlapi.ActivateRequest{PartnerID: "1", CompanyUUID: company.UUID})
 	var apiErr *mockclient.APIError
 	if !errors.As(err, &apiErr) || apiErr.Status != 422 || !strings.Contains(err.Error(), "(/values") {
 		t.Fatalf("Activate without the required field: err = %v, want a 422 *APIError naming /values", err)
 	}
 
 	e.refuse.Store(true)
-	res, err := e.client.Activate(ctx, mockteamtailor.ActivateRequest{PartnerID: "1", CompanyUUID: company.UUID, Values: map[string]string{"api_key": "nope"}})
+	res, err := e.client.Activate(ctx, controlapi.ActivateRequest{PartnerID: "1", CompanyUUID: company.UUID, Values: map[string]string{"api_key": "nope"}})
 	if err != nil {
 		t.Fatalf("Activate refused by the partner: err = %v, want a result", err)
 	}
@@ -269,7 +269,7 @@ func TestActivate(t *testing.T) {
 	}
 
 	e.refuse.Store(false)
-	res, err = e.client.Activate(ctx, mockteamtailor.ActivateRequest{PartnerID: "1", CompanyUUID: company.UUID, Values: map[string]string{"api_key": "good"}})
+	res, err = e.client.Activate(ctx, controlapi.ActivateRequest{PartnerID: "1", CompanyUUID: company.UUID, Values: map[string]string{"api_key": "good"}})
 	if err != nil || !res.Activated || res.Activation.ProviderKey == "" {
 		t.Fatalf("Activate = %+v, %v; want activated with a provider key", res, err)
 	}
@@ -321,7 +321,7 @@ func TestStreamDeliveries(t *testing.T) {
 	var d store.Delivery
 wait:
 	for {
-		if _, err := e.client.ManualTrigger(context.Background(), mockteamtailor.ManualRequest{PartnerID: "1", CandidateID: cand.ID}); err != nil {
+		if _, err := e.client.ManualTrigger(context.Background(), controlapi.ManualRequest{PartnerID: "1", CandidateID: cand.ID}); err != nil {
 			t.Fatal(err)
 		}
 		select {

@@ -11,7 +11,6 @@ import (
 	"strconv"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -65,8 +64,8 @@ func (c *Client) UpdatePartner(ctx context.Context, id string, settings controla
 
 // ActivationForm returns the activation form company is shown for the
 // partner, fetched from the partner when it is dynamic.
-func (c *Client) ActivationForm(ctx context.Context, partner, company string) (mockteamtailor.ActivationFormResult, error) {
-	var out mockteamtailor.ActivationFormResult
+func (c *Client) ActivationForm(ctx context.Context, partner, company string) (controlapi.ActivationFormResult, error) {
+	var out controlapi.ActivationFormResult
 	err := c.do(ctx, get(v1+"/partners/"+url.PathEscape(partner)+"/activation-form", url.Values{"company": {company}}), &out)
 	return out, err
 }
@@ -74,7 +73,7 @@ func (c *Client) ActivationForm(ctx context.Context, partner, company string) (m
 // Config fetches the partner's config form for a trigger, as the trigger
 // dialog does: job, stage and user of 0 are left out, bulk asks for the
 // bulk form, picked are values picked so far (for refetch fields).
-func (c *Client) Config(ctx context.Context, partner, company string, job, stage, user int64, bulk bool, picked map[string]string) (mockteamtailor.ConfigResult, error) {
+func (c *Client) Config(ctx context.Context, partner, company string, job, stage, user int64, bulk bool, picked map[string]string) (controlapi.ConfigResult, error) {
 	q := url.Values{}
 	for k, v := range picked {
 		q.Set(k, v)
@@ -90,7 +89,7 @@ func (c *Client) Config(ctx context.Context, partner, company string, job, stage
 	if bulk {
 		q.Set("bulk", "true")
 	}
-	var out mockteamtailor.ConfigResult
+	var out controlapi.ConfigResult
 	err := c.do(ctx, get(v1+"/partners/"+url.PathEscape(partner)+"/config", q), &out)
 	return out, err
 }
@@ -190,8 +189,8 @@ func (c *Client) CreateCandidates(ctx context.Context, in controlapi.CandidateIn
 
 // MoveCandidate moves req.CandidateID into a job stage and fires every
 // trigger on it.
-func (c *Client) MoveCandidate(ctx context.Context, req mockteamtailor.MoveRequest) (mockteamtailor.MoveResult, error) {
-	var out mockteamtailor.MoveResult
+func (c *Client) MoveCandidate(ctx context.Context, req controlapi.MoveRequest) (controlapi.MoveResult, error) {
+	var out controlapi.MoveResult
 	body := req
 	body.CandidateID = 0 // the path names the candidate
 	err := c.do(ctx, post(v1+"/candidates/"+id64(req.CandidateID)+"/move", body), &out)
@@ -218,8 +217,8 @@ func (c *Client) Activations(ctx context.Context, partner string) ([]store.Activ
 // partner's validation endpoint refuses, the result has Activated false
 // and its messages in Errors, and err is nil; invalid form values are an
 // *APIError.
-func (c *Client) Activate(ctx context.Context, req mockteamtailor.ActivateRequest) (mockteamtailor.ActivateResult, error) {
-	var out mockteamtailor.ActivateResult
+func (c *Client) Activate(ctx context.Context, req controlapi.ActivateRequest) (controlapi.ActivateResult, error) {
+	var out controlapi.ActivateResult
 	status, data, err := c.send(ctx, post(v1+"/activations", req))
 	if err != nil {
 		// The mock answers a refusal with 422 and the result, not an error
@@ -258,7 +257,7 @@ func (c *Client) Triggers(ctx context.Context, partner string) ([]store.Trigger,
 
 // CreateTrigger attaches a partner trigger to a job stage, with values
 // picked in the partner's config form.
-func (c *Client) CreateTrigger(ctx context.Context, req mockteamtailor.TriggerRequest) (store.Trigger, error) {
+func (c *Client) CreateTrigger(ctx context.Context, req controlapi.TriggerRequest) (store.Trigger, error) {
 	var out store.Trigger
 	err := c.do(ctx, post(v1+"/triggers", req), &out)
 	return out, err
@@ -271,23 +270,23 @@ func (c *Client) DeleteTrigger(ctx context.Context, id int64) error {
 
 // ManualTrigger sends one webhook for a candidate, as the button on the
 // candidate card does, and returns what came of it.
-func (c *Client) ManualTrigger(ctx context.Context, req mockteamtailor.ManualRequest) (mockteamtailor.Outcome, error) {
-	var out mockteamtailor.Outcome
+func (c *Client) ManualTrigger(ctx context.Context, req controlapi.ManualRequest) (controlapi.Outcome, error) {
+	var out controlapi.Outcome
 	err := c.do(ctx, post(v1+"/manual-triggers", req), &out)
 	return out, err
 }
 
 // BulkTrigger starts a bulk run, one webhook per candidate; BulkRun
 // reports its progress (unless req.Wait, it returns before the end).
-func (c *Client) BulkTrigger(ctx context.Context, req mockteamtailor.BulkRequest) (mockteamtailor.BulkRun, error) {
-	var out mockteamtailor.BulkRun
+func (c *Client) BulkTrigger(ctx context.Context, req controlapi.BulkRequest) (controlapi.BulkRun, error) {
+	var out controlapi.BulkRun
 	err := c.do(ctx, post(v1+"/bulk-triggers", req), &out)
 	return out, err
 }
 
 // BulkRun returns a bulk run's progress.
-func (c *Client) BulkRun(ctx context.Context, id string) (mockteamtailor.BulkRun, error) {
-	var out mockteamtailor.BulkRun
+func (c *Client) BulkRun(ctx context.Context, id string) (controlapi.BulkRun, error) {
+	var out controlapi.BulkRun
 	err := c.do(ctx, get(v1+"/bulk-triggers/"+url.PathEscape(id), nil), &out)
 	return out, err
 }

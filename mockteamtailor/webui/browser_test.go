@@ -14,7 +14,7 @@ import (
 	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/chromedp"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/skipreport"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -431,7 +431,7 @@ func TestBrowser(t *testing.T) {
 		b.sees("#results", "No partner results yet")
 		b.do("mark the page", chromedp.Evaluate[chromedp.Void](`window.notReloaded = true`))
 		b.waitFor("live updates", `document.querySelector('[data-live-status]').classList.contains('on')`)
-		if _, err := e.srv.ManualTrigger(ctx, mockteamtailor.ManualRequest{PartnerID: "1", CandidateID: quiet.ID, Data: map[string]string{"test": "algorithms"}}); err != nil {
+		if _, err := e.srv.ManualTrigger(ctx, controlapi.ManualRequest{PartnerID: "1", CandidateID: quiet.ID, Data: map[string]string{"test": "algorithms"}}); err != nil {
 			t.Fatal(err)
 		}
 		b.waitFor("the result to arrive and complete", `!!document.querySelector('[data-result] [data-status="completed"]')`)

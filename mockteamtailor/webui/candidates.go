@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -255,7 +255,7 @@ func (u *UI) manualForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	picked, _, _ := u.submitted(r)
-	u.loadConfig(r.Context(), &v, mockteamtailor.ConfigRequest{PartnerID: p.ID, CompanyUUID: c.CompanyUUID, JobID: j.ID, StageID: app.StageID, UserID: u.companyUserID(r.Context(), c.CompanyUUID), Picked: picked}, nil, nil)
+	u.loadConfig(r.Context(), &v, controlapi.ConfigRequest{PartnerID: p.ID, CompanyUUID: c.CompanyUUID, JobID: j.ID, StageID: app.StageID, UserID: u.companyUserID(r.Context(), c.CompanyUUID), Picked: picked}, nil, nil)
 	u.render(w, r, v.Status, "configform", page{Title: v.Heading, Section: "candidates", Partner: p, Data: v})
 }
 
@@ -270,7 +270,7 @@ func (u *UI) manualTrigger(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	out, err := u.srv.ManualTrigger(r.Context(), mockteamtailor.ManualRequest{PartnerID: p.ID, CandidateID: c.ID, JobID: j.ID, Data: values})
+	out, err := u.srv.ManualTrigger(r.Context(), controlapi.ManualRequest{PartnerID: p.ID, CandidateID: c.ID, JobID: j.ID, Data: values})
 	if err == nil {
 		f := flash{Level: "ok", Text: "Sent. " + outcomeText(out.Delivery), Link: fmt.Sprintf("/deliveries/%d", out.Delivery.ID), LinkText: "Inspect the webhook"}
 		if out.Delivery.Verdict != store.VerdictOK {
@@ -282,7 +282,7 @@ func (u *UI) manualTrigger(w http.ResponseWriter, r *http.Request) {
 	status, _ := describe(err)
 	ps := problemsOf(err)
 	fieldErrs := ps.take("/data")
-	u.loadConfig(r.Context(), &v, mockteamtailor.ConfigRequest{PartnerID: p.ID, CompanyUUID: c.CompanyUUID, JobID: j.ID, StageID: app.StageID, UserID: u.companyUserID(r.Context(), c.CompanyUUID), Picked: values}, fieldErrs, ps.rest())
+	u.loadConfig(r.Context(), &v, controlapi.ConfigRequest{PartnerID: p.ID, CompanyUUID: c.CompanyUUID, JobID: j.ID, StageID: app.StageID, UserID: u.companyUserID(r.Context(), c.CompanyUUID), Picked: values}, fieldErrs, ps.rest())
 	if v.Status == http.StatusOK {
 		v.Status = status
 	}
@@ -364,7 +364,7 @@ func (u *UI) bulkForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u.loadConfig(r.Context(), &v, mockteamtailor.ConfigRequest{PartnerID: p.ID, CompanyUUID: u.bulkCompany(r.Context(), ids), Bulk: true, Picked: picked}, nil, nil)
+	u.loadConfig(r.Context(), &v, controlapi.ConfigRequest{PartnerID: p.ID, CompanyUUID: u.bulkCompany(r.Context(), ids), Bulk: true, Picked: picked}, nil, nil)
 	u.render(w, r, v.Status, "configform", page{Title: v.Heading, Section: "candidates", Partner: p, Data: v})
 }
 
@@ -379,7 +379,7 @@ func (u *UI) bulkTrigger(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	run, err := u.srv.BulkTrigger(r.Context(), mockteamtailor.BulkRequest{PartnerID: p.ID, CandidateIDs: ids, Data: values})
+	run, err := u.srv.BulkTrigger(r.Context(), controlapi.BulkRequest{PartnerID: p.ID, CandidateIDs: ids, Data: values})
 	if err == nil {
 		u.redirect(w, r, "/bulk/"+url.PathEscape(run.ID), &flash{Level: "ok", Text: fmt.Sprintf("Bulk run started: one webhook for each of %s.", plural(run.Total, "candidate", "candidates"))})
 		return
@@ -387,7 +387,7 @@ func (u *UI) bulkTrigger(w http.ResponseWriter, r *http.Request) {
 	status, _ := describe(err)
 	ps := problemsOf(err)
 	fieldErrs := ps.take("/data")
-	u.loadConfig(r.Context(), &v, mockteamtailor.ConfigRequest{PartnerID: p.ID, CompanyUUID: u.bulkCompany(r.Context(), ids), Bulk: true, Picked: values}, fieldErrs, ps.rest())
+	u.loadConfig(r.Context(), &v, controlapi.ConfigRequest{PartnerID: p.ID, CompanyUUID: u.bulkCompany(r.Context(), ids), Bulk: true, Picked: values}, fieldErrs, ps.rest())
 	if v.Status == http.StatusOK {
 		v.Status = status
 	}
@@ -396,7 +396,7 @@ func (u *UI) bulkTrigger(w http.ResponseWriter, r *http.Request) {
 
 // bulkView is a bulk run's progress and its results.
 type bulkView struct {
-	Run     mockteamtailor.BulkRun
+	Run     controlapi.BulkRun
 	Partner store.Partner
 	Results []resultView
 	IDs     string

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 )
 
 // Rule: counts on the overview agree with their nouns: one call is "1
@@ -12,7 +12,7 @@ import (
 func TestOverviewCountsInTheRightNumber(t *testing.T) {
 	e := newEnv(t)
 	job := e.sandboxJobs("1")[0]
-	if _, err := e.srv.FetchConfig(context.Background(), mockteamtailor.ConfigRequest{PartnerID: "1", CompanyUUID: e.sandbox.Company.UUID, JobID: job.ID, StageID: job.Stages[0].ID}); err != nil {
+	if _, err := e.srv.FetchConfig(context.Background(), controlapi.ConfigRequest{PartnerID: "1", CompanyUUID: e.sandbox.Company.UUID, JobID: job.ID, StageID: job.Stages[0].ID}); err != nil {
 		t.Fatal(err)
 	}
 	status, body := e.get("/")

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -217,7 +217,7 @@ func (u *UI) move(w http.ResponseWriter, r *http.Request) {
 		u.redirect(w, r, back, &flash{Level: "error", Text: "Pick a candidate and a stage to move them to."})
 		return
 	}
-	res, err := u.srv.MoveCandidate(r.Context(), mockteamtailor.MoveRequest{CandidateID: cand, JobID: j.ID, StageID: stage})
+	res, err := u.srv.MoveCandidate(r.Context(), controlapi.MoveRequest{CandidateID: cand, JobID: j.ID, StageID: stage})
 	if err != nil {
 		_, msgs := describe(err)
 		u.redirect(w, r, back, &flash{Level: "error", Text: "The candidate was not moved: " + strings.Join(msgs, " ")})
@@ -274,7 +274,7 @@ type configFormView struct {
 
 // loadConfig fetches the config form (refetching with the picked values,
 // PROTOCOL §3) and fills in the problems of the last submission.
-func (u *UI) loadConfig(ctx context.Context, v *configFormView, req mockteamtailor.ConfigRequest, fieldErrs map[string]string, general []string) {
+func (u *UI) loadConfig(ctx context.Context, v *configFormView, req controlapi.ConfigRequest, fieldErrs map[string]string, general []string) {
 	// Opening a form fetches it; the inspector labels that fetch as such.
 	req.Purpose = store.PurposeForm
 	res, err := u.srv.FetchConfig(ctx, req)
@@ -332,7 +332,7 @@ func (u *UI) triggerForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	picked, _, _ := u.submitted(r)
-	u.loadConfig(r.Context(), &v, mockteamtailor.ConfigRequest{PartnerID: p.ID, CompanyUUID: j.CompanyUUID, JobID: j.ID, StageID: st.ID, UserID: u.companyUserID(r.Context(), j.CompanyUUID), Picked: picked}, nil, nil)
+	u.loadConfig(r.Context(), &v, controlapi.ConfigRequest{PartnerID: p.ID, CompanyUUID: j.CompanyUUID, JobID: j.ID, StageID: st.ID, UserID: u.companyUserID(r.Context(), j.CompanyUUID), Picked: picked}, nil, nil)
 	u.render(w, r, v.Status, "configform", page{Title: v.Heading, Section: "jobs", Partner: p, Data: v})
 }
 
@@ -348,7 +348,7 @@ func (u *UI) createTrigger(w http.ResponseWriter, r *http.Request) {
 		u.failPage(w, r, "The form could not be read", err)
 		return
 	}
-	t, err := u.srv.CreateTrigger(r.Context(), mockteamtailor.TriggerRequest{PartnerID: p.ID, JobID: j.ID, StageID: st.ID, Data: values})
+	t, err := u.srv.CreateTrigger(r.Context(), controlapi.TriggerRequest{PartnerID: p.ID, JobID: j.ID, StageID: st.ID, Data: values})
 	if err == nil {
 		u.redirect(w, r, fmt.Sprintf("/jobs/%d", j.ID), &flash{Level: "ok", Text: fmt.Sprintf("Trigger #%d saved on %s: moving a candidate into it now sends %s a webhook.", t.ID, st.Name, p.Name)})
 		return
@@ -356,7 +356,7 @@ func (u *UI) createTrigger(w http.ResponseWriter, r *http.Request) {
 	status, _ := describe(err)
 	ps := problemsOf(err)
 	fieldErrs := ps.take("/data")
-	u.loadConfig(r.Context(), &v, mockteamtailor.ConfigRequest{PartnerID: p.ID, CompanyUUID: j.CompanyUUID, JobID: j.ID, StageID: st.ID, UserID: u.companyUserID(r.Context(), j.CompanyUUID), Picked: values}, fieldErrs, ps.rest())
+	u.loadConfig(r.Context(), &v, controlapi.ConfigRequest{PartnerID: p.ID, CompanyUUID: j.CompanyUUID, JobID: j.ID, StageID: st.ID, UserID: u.companyUserID(r.Context(), j.CompanyUUID), Picked: values}, fieldErrs, ps.rest())
 	if v.Status == http.StatusOK {
 		v.Status = status
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -49,7 +49,7 @@ func TestBrowserLayout(t *testing.T) {
 	if err != nil || len(downCands) < 3 {
 		t.Fatalf("candidates of the down partner's sandbox: %v %v", downCands, err)
 	}
-	failed, err := e.srv.BulkTrigger(ctx, mockteamtailor.BulkRequest{PartnerID: "down", CandidateIDs: []int64{downCands[0].ID, downCands[1].ID, downCands[2].ID}, Wait: true})
+	failed, err := e.srv.BulkTrigger(ctx, controlapi.BulkRequest{PartnerID: "down", CandidateIDs: []int64{downCands[0].ID, downCands[1].ID, downCands[2].ID}, Wait: true})
 	if err != nil || failed.Failed != 3 || failed.Sent != 0 {
 		t.Fatalf("bulk run to the down partner: %+v, %v; want 3 failed", failed, err)
 	}
@@ -57,7 +57,7 @@ func TestBrowserLayout(t *testing.T) {
 	// Enough journal entries of partner 1 for two pages of deliveries:
 	// config fetches as a trigger form makes them, marked as such.
 	for range deliveriesPage + 5 {
-		if _, err := e.srv.FetchConfig(ctx, mockteamtailor.ConfigRequest{PartnerID: "1", CompanyUUID: e.sandbox.Company.UUID, JobID: job.ID, StageID: job.Stages[0].ID, Purpose: store.PurposeForm}); err != nil {
+		if _, err := e.srv.FetchConfig(ctx, controlapi.ConfigRequest{PartnerID: "1", CompanyUUID: e.sandbox.Company.UUID, JobID: job.ID, StageID: job.Stages[0].ID, Purpose: store.PurposeForm}); err != nil {
 			t.Fatal(err)
 		}
 	}

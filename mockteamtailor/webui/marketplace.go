@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/secret"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -166,7 +167,7 @@ func (u *UI) loadActivationForm(r *http.Request, v *marketplaceView, values, fie
 	if v.Partner.RequireAPIToken {
 		v.NeedsToken = true
 		for _, t := range v.Company.APITokens {
-			v.Tokens = append(v.Tokens, optionView{ID: t, Label: mockteamtailor.Mask(t), Selected: t == token})
+			v.Tokens = append(v.Tokens, optionView{ID: t, Label: secret.Mask(t), Selected: t == token})
 		}
 	}
 	for i, m := range mockteamtailor.PlannedMappings(res.Form, v.Company) {
@@ -204,7 +205,7 @@ func (u *UI) activate(w http.ResponseWriter, r *http.Request) {
 	}
 	token := first(own[nameAPIToken])
 	pg := page{Title: "Marketplace: " + v.Partner.Name, Section: "marketplace", Partner: v.Partner}
-	res, err := u.srv.Activate(r.Context(), mockteamtailor.ActivateRequest{PartnerID: v.Partner.ID, CompanyUUID: company, Values: values, APIToken: token, Mapping: mapping})
+	res, err := u.srv.Activate(r.Context(), controlapi.ActivateRequest{PartnerID: v.Partner.ID, CompanyUUID: company, Values: values, APIToken: token, Mapping: mapping})
 	switch {
 	case err == nil && res.Activated:
 		msg := "Activated " + v.Partner.Name + " in " + v.Company.Name + "."

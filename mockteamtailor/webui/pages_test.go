@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -79,16 +79,16 @@ func TestPagesRenderAccessibly(t *testing.T) {
 	job := e.sandboxJobs("1")[0]
 	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, store.Page{})
 	// Some activity, so results and deliveries have something to show.
-	tr, err := e.srv.CreateTrigger(context.Background(), mockteamtailor.TriggerRequest{PartnerID: "1", JobID: job.ID, StageID: job.Stages[2].ID, Data: map[string]string{"test": "go", "threshold": "60"}})
+	tr, err := e.srv.CreateTrigger(context.Background(), controlapi.TriggerRequest{PartnerID: "1", JobID: job.ID, StageID: job.Stages[2].ID, Data: map[string]string{"test": "go", "threshold": "60"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mv, err := e.srv.MoveCandidate(context.Background(), mockteamtailor.MoveRequest{CandidateID: cands[0].ID, JobID: job.ID, StageID: tr.StageID})
+	mv, err := e.srv.MoveCandidate(context.Background(), controlapi.MoveRequest{CandidateID: cands[0].ID, JobID: job.ID, StageID: tr.StageID})
 	if err != nil || len(mv.Outcomes) != 1 {
 		t.Fatalf("move: %v %+v", err, mv)
 	}
 	waitResult(t, e, cands[0].ID, "completed")
-	run, err := e.srv.BulkTrigger(context.Background(), mockteamtailor.BulkRequest{PartnerID: "1", CandidateIDs: []int64{cands[1].ID, cands[2].ID}, Data: map[string]string{"test": "ruby"}, Wait: true})
+	run, err := e.srv.BulkTrigger(context.Background(), controlapi.BulkRequest{PartnerID: "1", CandidateIDs: []int64{cands[1].ID, cands[2].ID}, Data: map[string]string{"test": "ruby"}, Wait: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +309,7 @@ func TestMoveResultAndAction(t *testing.T) {
 	e := newEnv(t)
 	job := e.sandboxJobs("1")[0]
 	stage := job.Stages[2]
-	if _, err := e.srv.CreateTrigger(context.Background(), mockteamtailor.TriggerRequest{PartnerID: "1", JobID: job.ID, StageID: stage.ID, Data: map[string]string{"test": "algorithms", "threshold": "50"}}); err != nil {
+	if _, err := e.srv.CreateTrigger(context.Background(), controlapi.TriggerRequest{PartnerID: "1", JobID: job.ID, StageID: stage.ID, Data: map[string]string{"test": "algorithms", "threshold": "50"}}); err != nil {
 		t.Fatal(err)
 	}
 	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, store.Page{})
@@ -410,7 +410,7 @@ func TestBulkTrigger(t *testing.T) {
 func TestDeliveriesInspector(t *testing.T) {
 	e := newEnv(t)
 	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, store.Page{})
-	out, err := e.srv.ManualTrigger(context.Background(), mockteamtailor.ManualRequest{PartnerID: "1", CandidateID: cands[0].ID, Data: map[string]string{"test": "go"}})
+	out, err := e.srv.ManualTrigger(context.Background(), controlapi.ManualRequest{PartnerID: "1", CandidateID: cands[0].ID, Data: map[string]string{"test": "go"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,7 +463,7 @@ func TestLiveStream(t *testing.T) {
 		t.Fatalf("Content-Type %q", ct)
 	}
 	cands, _, _ := e.store.Candidates(context.Background(), e.sandbox.Company.UUID, store.Page{})
-	go e.srv.ManualTrigger(context.Background(), mockteamtailor.ManualRequest{PartnerID: "1", CandidateID: cands[0].ID, Data: map[string]string{"test": "go"}})
+	go e.srv.ManualTrigger(context.Background(), controlapi.ManualRequest{PartnerID: "1", CandidateID: cands[0].ID, Data: map[string]string{"test": "go"}})
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {

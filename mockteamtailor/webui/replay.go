@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -23,7 +23,7 @@ type replayView struct {
 	DryRun      bool
 	Problems    []string
 	// Outcome of a dry run, or of the replay the page shows.
-	Outcome *mockteamtailor.ReplayOutcome
+	Outcome *controlapi.ReplayOutcome
 	// Posted is the partner result as it stands now: what the partner
 	// posted to update-url, once it has.
 	Posted *store.PartnerResult
@@ -82,7 +82,7 @@ func (u *UI) replayCapture(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	text, _ := json.Marshal(v.Capture)
-	out, err := u.srv.ReplayCapture(r.Context(), mockteamtailor.ReplayRequest{PartnerID: p.ID, CompanyUUID: company, KeepEventID: v.KeepEventID, DryRun: v.DryRun, Capture: text})
+	out, err := u.srv.ReplayCapture(r.Context(), controlapi.ReplayRequest{PartnerID: p.ID, CompanyUUID: company, KeepEventID: v.KeepEventID, DryRun: v.DryRun, Capture: text})
 	if err != nil {
 		status, msgs := describe(err)
 		v.Problems = msgs
@@ -119,7 +119,7 @@ func (u *UI) replayCaptureOutcome(w http.ResponseWriter, r *http.Request) {
 		u.errorPage(w, r, http.StatusNotFound, "No such replay", fmt.Sprintf("Delivery %q is not the replay of a captured webhook (the journal keeps the newest entries only).", r.PathValue("delivery")))
 		return
 	}
-	out := mockteamtailor.ReplayOutcome{CaptureReplay: *d.Capture, PartnerID: d.PartnerID, CompanyUUID: d.CompanyUUID, EventID: d.EventID, ResultID: d.ResultID, Delivery: &d}
+	out := controlapi.ReplayOutcome{CaptureReplay: *d.Capture, PartnerID: d.PartnerID, CompanyUUID: d.CompanyUUID, EventID: d.EventID, ResultID: d.ResultID, Delivery: &d}
 	v := replayView{Outcome: &out, Companies: u.replayCompanies(r, p.ID, d.CompanyUUID)}
 	if res, err := u.store.Result(r.Context(), d.PartnerID, d.ResultID); err == nil {
 		v.Posted = &res

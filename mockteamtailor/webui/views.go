@@ -14,14 +14,14 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/internal/secret"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // funcs are the helpers templates use; views do the real work.
 var funcs = template.FuncMap{
-	"mask":     mockteamtailor.Mask,
+	"mask":     secret.Mask,
 	"humanize": humanize,
 	"clock":    func(t time.Time) string { return t.Local().Format("15:04:05") },
 	"when":     when,
