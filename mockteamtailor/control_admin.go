@@ -88,21 +88,34 @@ func (s *Server) handleUploadCreate() controlFunc {
 
 func (s *Server) handleKeys() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		ps, err := s.store.Partners(r.Context())
+		out, err := s.Keys(r.Context())
 		if err != nil {
 			return 0, nil, err
 		}
-		out := []controlapi.PartnerKeys{}
-		for _, p := range ps {
-			k := controlapi.PartnerKeys{ID: p.ID, Name: p.Name, APIKey: p.APIKey, WebhookSecret: p.WebhookSecret, Activations: []controlapi.ActivationKeys{}}
-			acts, _, _ := s.store.Activations(r.Context(), p.ID, store.Page{})
-			for _, a := range acts {
-				k.Activations = append(k.Activations, controlapi.ActivationKeys{ID: a.ID, CompanyUUID: a.CompanyUUID, CompanyName: a.CompanyName, ProviderKey: a.ProviderKey})
-			}
-			out = append(out, k)
-		}
 		return http.StatusOK, map[string]any{"partners": out}, nil
 	}
+}
+
+// Keys returns every partner's API key and webhook secret, and the
+// provider key of each of its activations, for scripts.
+func (s *Server) Keys(ctx context.Context) ([]controlapi.PartnerKeys, error) {
+	ps, err := s.store.Partners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []controlapi.PartnerKeys{}
+	for _, p := range ps {
+		k := controlapi.PartnerKeys{ID: p.ID, Name: p.Name, APIKey: p.APIKey, WebhookSecret: p.WebhookSecret, Activations: []controlapi.ActivationKeys{}}
+		acts, _, err := s.store.Activations(ctx, p.ID, store.Page{})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range acts {
+			k.Activations = append(k.Activations, controlapi.ActivationKeys{ID: a.ID, CompanyUUID: a.CompanyUUID, CompanyName: a.CompanyName, ProviderKey: a.ProviderKey})
+		}
+		out = append(out, k)
+	}
+	return out, nil
 }
 
 func (s *Server) handleFixtures() controlFunc {

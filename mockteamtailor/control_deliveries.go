@@ -123,6 +123,13 @@ func (s *Server) handleDeliveryStream() http.Handler {
 		}
 		ch, stop := s.Subscribe()
 		defer stop()
+		var backlog []store.Delivery
+		if after > 0 {
+			if backlog, err = s.store.Journal(r.Context(), store.JournalFilter{AfterID: after}); err != nil {
+				writeControlError(w, r, s, err)
+				return
+			}
+		}
 		w.Header().Set("Content-Type", "text/event-stream")
 		w.Header().Set("Cache-Control", "no-cache")
 		w.WriteHeader(http.StatusOK)
@@ -136,11 +143,8 @@ func (s *Server) handleDeliveryStream() http.Handler {
 			b, _ := json.Marshal(d)
 			fmt.Fprintf(w, "id: %d\nevent: delivery\ndata: %s\n\n", d.ID, b)
 		}
-		if after > 0 {
-			backlog, _ := s.store.Journal(r.Context(), store.JournalFilter{AfterID: after})
-			for _, d := range backlog {
-				send(d)
-			}
+		for _, d := range backlog {
+			send(d)
 		}
 		rc.Flush()
 		keepAlive := time.NewTicker(15 * time.Second)

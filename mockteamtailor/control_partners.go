@@ -152,25 +152,35 @@ func (s *Server) handlePartnerShow() controlFunc {
 
 func (s *Server) handlePartnerPatch() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		p, err := s.store.Partner(r.Context(), mux.Vars(r)["id"])
-		if err != nil {
-			return 0, nil, storeErr(err, "partner "+strconv.Quote(mux.Vars(r)["id"]))
-		}
 		var in controlapi.PartnerInput
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
-		if in.ID != nil && *in.ID != p.ID {
-			return 0, nil, errInvalid("/id", "a partner's id cannot change")
-		}
-		if err := applyPartnerInput(in, &p); err != nil {
+		v, err := s.UpdatePartner(r.Context(), mux.Vars(r)["id"], in)
+		if err != nil {
 			return 0, nil, err
 		}
-		if err := s.store.PutPartner(r.Context(), p); err != nil {
-			return 0, nil, storeErr(err, "partner "+p.ID)
-		}
-		return http.StatusOK, controlapi.PartnerView{Partner: p, CTA: p.CTALabel()}, nil
+		return http.StatusOK, v, nil
 	}
+}
+
+// UpdatePartner changes the settings of partner id that in gives, and
+// only those; its id cannot change.
+func (s *Server) UpdatePartner(ctx context.Context, id string, in controlapi.PartnerInput) (controlapi.PartnerView, error) {
+	p, err := s.store.Partner(ctx, id)
+	if err != nil {
+		return controlapi.PartnerView{}, storeErr(err, "partner "+strconv.Quote(id))
+	}
+	if in.ID != nil && *in.ID != p.ID {
+		return controlapi.PartnerView{}, errInvalid("/id", "a partner's id cannot change")
+	}
+	if err := applyPartnerInput(in, &p); err != nil {
+		return controlapi.PartnerView{}, err
+	}
+	if err := s.store.PutPartner(ctx, p); err != nil {
+		return controlapi.PartnerView{}, storeErr(err, "partner "+p.ID)
+	}
+	return controlapi.PartnerView{Partner: p, CTA: p.CTALabel()}, nil
 }
 
 func (s *Server) handleActivationFormShow() controlFunc {

@@ -14,23 +14,33 @@ import (
 
 func (s *Server) handleActivationsList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		ps, err := s.store.Partners(r.Context())
+		out, err := s.Activations(r.Context(), r.URL.Query().Get("partner"))
 		if err != nil {
 			return 0, nil, err
 		}
-		out := []store.Activation{}
-		for _, p := range ps {
-			if q := r.URL.Query().Get("partner"); q != "" && q != p.ID {
-				continue
-			}
-			acts, _, err := s.store.Activations(r.Context(), p.ID, store.Page{})
-			if err != nil {
-				return 0, nil, err
-			}
-			out = append(out, acts...)
-		}
 		return http.StatusOK, map[string]any{"activations": out}, nil
 	}
+}
+
+// Activations returns the activations of partner id, or of every partner
+// when id is "".
+func (s *Server) Activations(ctx context.Context, partnerID string) ([]store.Activation, error) {
+	ps, err := s.store.Partners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []store.Activation{}
+	for _, p := range ps {
+		if partnerID != "" && partnerID != p.ID {
+			continue
+		}
+		acts, _, err := s.store.Activations(ctx, p.ID, store.Page{})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, acts...)
+	}
+	return out, nil
 }
 
 func (s *Server) handleActivate() controlFunc {

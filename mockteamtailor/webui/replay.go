@@ -29,10 +29,13 @@ type replayView struct {
 	Posted *store.PartnerResult
 }
 
-// companies lists the companies the partner is activated in, the sandbox
+// replayCompanies lists the companies the partner is activated in, the sandbox
 // first and selected unless picked.
-func (u *UI) replayCompanies(r *http.Request, partnerID, picked string) []optionView {
-	acts, _, _ := u.store.Activations(r.Context(), partnerID, store.Page{})
+func (u *UI) replayCompanies(r *http.Request, partnerID, picked string) ([]optionView, error) {
+	acts, _, err := u.store.Activations(r.Context(), partnerID, store.Page{})
+	if err != nil {
+		return nil, err
+	}
 	var out []optionView
 	for _, a := range acts {
 		label := a.CompanyName
@@ -47,7 +50,7 @@ func (u *UI) replayCompanies(r *http.Request, partnerID, picked string) []option
 	for i := range out {
 		out[i].Selected = out[i].ID == picked
 	}
-	return out
+	return out, nil
 }
 
 func (u *UI) replayCaptureForm(w http.ResponseWriter, r *http.Request) {
@@ -56,7 +59,12 @@ func (u *UI) replayCaptureForm(w http.ResponseWriter, r *http.Request) {
 		u.failPage(w, r, "No partner", err)
 		return
 	}
-	v := replayView{Companies: u.replayCompanies(r, p.ID, "")}
+	companies, err := u.replayCompanies(r, p.ID, "")
+	if err != nil {
+		u.failPage(w, r, "The companies could not be read", err)
+		return
+	}
+	v := replayView{Companies: companies}
 	u.render(w, r, http.StatusOK, "replay", page{Title: "Replay a captured webhook", Section: "deliveries", Partner: p, Data: v})
 }
 
@@ -75,7 +83,10 @@ func (u *UI) replayCapture(w http.ResponseWriter, r *http.Request) {
 	}
 	v := replayView{Capture: r.PostForm.Get("capture"), KeepEventID: r.PostForm.Get("keepEventId") == "true", DryRun: r.PostForm.Get("dryRun") == "true"}
 	company := r.PostForm.Get("company")
-	v.Companies = u.replayCompanies(r, p.ID, company)
+	if v.Companies, err = u.replayCompanies(r, p.ID, company); err != nil {
+		u.failPage(w, r, "The companies could not be read", err)
+		return
+	}
 	if strings.TrimSpace(v.Capture) == "" {
 		v.Problems = []string{"Paste a captured webhook body, or a journal entry holding one."}
 		u.render(w, r, http.StatusUnprocessableEntity, "replay", page{Title: "Replay a captured webhook", Section: "deliveries", Partner: p, Data: v})
@@ -120,7 +131,12 @@ func (u *UI) replayCaptureOutcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := controlapi.ReplayOutcome{CaptureReplay: *d.Capture, PartnerID: d.PartnerID, CompanyUUID: d.CompanyUUID, EventID: d.EventID, ResultID: d.ResultID, Delivery: &d}
-	v := replayView{Outcome: &out, Companies: u.replayCompanies(r, p.ID, d.CompanyUUID)}
+	companies, err := u.replayCompanies(r, p.ID, d.CompanyUUID)
+	if err != nil {
+		u.failPage(w, r, "The companies could not be read", err)
+		return
+	}
+	v := replayView{Outcome: &out, Companies: companies}
 	if res, err := u.store.Result(r.Context(), d.PartnerID, d.ResultID); err == nil {
 		v.Posted = &res
 	}
