@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/secret"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -47,8 +48,8 @@ func TestPartnerAPIJournalKeepsHotUpdates(t *testing.T) {
 			t.Errorf("entry %d: response %+v; want %d %s", i, d.Response, want.answer.status, want.answer.body)
 			continue
 		}
-		if auth := d.Request.Header.Get("Authorization"); auth != "Token "+Mask(want.key) {
-			t.Errorf("entry %d: Authorization %q; want the key masked, %q", i, auth, "Token "+Mask(want.key))
+		if auth := d.Request.Header.Get("Authorization"); auth != "Token "+secret.Mask(want.key) {
+			t.Errorf("entry %d: Authorization %q; want the key masked, %q", i, auth, "Token "+secret.Mask(want.key))
 		}
 		for _, h := range []string{"X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset", "Content-Length", "Content-Type"} {
 			if got := d.Response.Header.Get(h); got == "" || got != want.answer.header.Get(h) {
