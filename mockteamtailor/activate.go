@@ -15,6 +15,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/internal/secret"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
@@ -35,10 +36,10 @@ func isDynamic(p store.Partner) bool {
 func (s *Server) ActivationForm(ctx context.Context, partnerID, companyUUID string) (controlapi.ActivationFormResult, error) {
 	p, err := s.store.Partner(ctx, partnerID)
 	if err != nil {
-		return controlapi.ActivationFormResult{}, errNotFound("there is no partner %q", partnerID)
+		return controlapi.ActivationFormResult{}, httpapi.NotFound("there is no partner %q", partnerID)
 	}
 	if _, err := s.store.Company(ctx, companyUUID); err != nil {
-		return controlapi.ActivationFormResult{}, errNotFound("there is no company %q", companyUUID)
+		return controlapi.ActivationFormResult{}, httpapi.NotFound("there is no company %q", companyUUID)
 	}
 	return s.activationForm(ctx, p, companyUUID, "")
 }
@@ -48,10 +49,10 @@ func (s *Server) ActivationForm(ctx context.Context, partnerID, companyUUID stri
 func (s *Server) ShowActivationForm(ctx context.Context, partnerID, companyUUID string) (controlapi.ActivationFormResult, error) {
 	p, err := s.store.Partner(ctx, partnerID)
 	if err != nil {
-		return controlapi.ActivationFormResult{}, errNotFound("there is no partner %q", partnerID)
+		return controlapi.ActivationFormResult{}, httpapi.NotFound("there is no partner %q", partnerID)
 	}
 	if _, err := s.store.Company(ctx, companyUUID); err != nil {
-		return controlapi.ActivationFormResult{}, errNotFound("there is no company %q", companyUUID)
+		return controlapi.ActivationFormResult{}, httpapi.NotFound("there is no company %q", companyUUID)
 	}
 	return s.activationForm(ctx, p, companyUUID, store.PurposeForm)
 }
@@ -69,7 +70,7 @@ func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUI
 		}
 		x, err := s.do(ctx, delivery.Call{Kind: store.KindActivation, Partner: p, Activation: act, Method: http.MethodGet, Path: "activation", Query: url.Values{"company_id": {companyUUID}}})
 		if err != nil {
-			return controlapi.ActivationFormResult{}, errConflict(err)
+			return controlapi.ActivationFormResult{}, httpapi.ConflictOf(err)
 		}
 		res := controlapi.ActivationFormResult{Dynamic: true}
 		verdict, reason := store.VerdictOK, ""
@@ -84,19 +85,19 @@ func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUI
 				verdict, reason = store.VerdictInvalid, "the response is not a valid activation config: "+delivery.ProblemList(problems)
 			} else {
 				res.Form, res.Document = form, json.RawMessage(x.RespBody)
-				reason = "a valid activation config with " + countOf(len(form.Fields), "field", "fields")
+				reason = "a valid activation config with " + protocol.CountOf(len(form.Fields), "field", "fields")
 			}
 		}
 		d := s.sender.Journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: companyUUID, Purpose: purpose})
 		res.DeliveryID = d.ID
 		if verdict != store.VerdictOK {
-			return res, errPartner("GET /activation: %s (journal entry %d)", reason, d.ID)
+			return res, httpapi.Partner("GET /activation: %s (journal entry %d)", reason, d.ID)
 		}
 		return res, nil
 	case p.WebhookActivationConfig != nil:
 		form, problems := protocol.ParseForm("activation-config", p.WebhookActivationConfig)
 		if len(problems) > 0 {
-			return controlapi.ActivationFormResult{}, errConflictf("the partner's static webhook-activation-config is not valid: %s", delivery.ProblemList(problems))
+			return controlapi.ActivationFormResult{}, httpapi.Conflict("the partner's static webhook-activation-config is not valid: %s", delivery.ProblemList(problems))
 		}
 		return controlapi.ActivationFormResult{Form: form, Document: p.WebhookActivationConfig}, nil
 	}
@@ -116,13 +117,13 @@ func (s *Server) Activate(ctx context.Context, req controlapi.ActivateRequest) (
 	var res controlapi.ActivateResult
 	p, err := s.store.Partner(ctx, req.PartnerID)
 	if err != nil {
-		return res, errNotFound("there is no partner %q", req.PartnerID)
+		return res, httpapi.NotFound("there is no partner %q", req.PartnerID)
 	}
 	company, err := s.store.Company(ctx, req.CompanyUUID)
 	fresh := req.NewCompanyFixture != ""
 	switch {
 	case fresh && err == nil:
-		return res, errConflictf("company %q exists already; leave out newCompanyFixture to activate in it", req.CompanyUUID)
+		return res, httpapi.Conflict("company %q exists already; leave out newCompanyFixture to activate in it", req.CompanyUUID)
 	case fresh:
 		if company, err = s.newCompany(req.NewCompanyFixture, req.CompanyUUID); err != nil {
 			return res, err
@@ -131,10 +132,10 @@ func (s *Server) Activate(ctx context.Context, req controlapi.ActivateRequest) (
 			req.APIToken = company.APITokens[0]
 		}
 	case err != nil:
-		return res, errNotFound("there is no company %q", req.CompanyUUID)
+		return res, httpapi.NotFound("there is no company %q", req.CompanyUUID)
 	}
 	if _, err := s.store.ActivationFor(ctx, p.ID, company.UUID); err == nil {
-		return res, errConflictf("partner %q is already activated in %s; deactivate it first", p.ID, company.Name)
+		return res, httpapi.Conflict("partner %q is already activated in %s; deactivate it first", p.ID, company.Name)
 	}
 	formRes, err := s.activationForm(ctx, p, company.UUID, "")
 	if err != nil {
@@ -158,7 +159,7 @@ func (s *Server) Activate(ctx context.Context, req controlapi.ActivateRequest) (
 		return res, problemsError("/values", problems)
 	}
 	if p.RequireAPIToken && !slices.Contains(company.APITokens, req.APIToken) {
-		return res, errInvalid("/apiToken", "partner %q requires a company API token: pick one of %s's API keys (%s)", p.ID, company.Name, strings.Join(maskAll(company.APITokens), ", "))
+		return res, httpapi.Invalid("/apiToken", "partner %q requires a company API token: pick one of %s's API keys (%s)", p.ID, company.Name, strings.Join(maskAll(company.APITokens), ", "))
 	}
 	mappings, err := planMappings(form.CustomFieldMapping, company, req.Mapping)
 	if err != nil {
@@ -169,7 +170,7 @@ func (s *Server) Activate(ctx context.Context, req controlapi.ActivateRequest) (
 	key := s.ids.SecretUUID()
 	if hasValueFields(form) {
 		if key, err = providerkey.NewJWT(p.APIKey, checked, s.clock()); err != nil {
-			return res, errInvalid("/values", "the provider key could not be made: %v", err)
+			return res, httpapi.Invalid("/values", "the provider key could not be made: %v", err)
 		}
 	}
 	act := store.Activation{PartnerID: p.ID, CompanyUUID: company.UUID, CompanyName: company.Name, ProviderKey: key,
@@ -209,7 +210,7 @@ func (s *Server) Activate(ctx context.Context, req controlapi.ActivateRequest) (
 func (s *Server) validateActivation(ctx context.Context, p store.Partner, act store.Activation, endpoint string) (bool, []string, int64, error) {
 	x, err := s.do(ctx, delivery.Call{Kind: store.KindValidate, Partner: p, Activation: &act, Method: http.MethodGet, Path: endpoint})
 	if err != nil {
-		return false, nil, 0, errConflict(err)
+		return false, nil, 0, httpapi.ConflictOf(err)
 	}
 	var errs []string
 	verdict, reason := store.VerdictOK, ""
@@ -235,7 +236,7 @@ func (s *Server) validateActivation(ctx context.Context, p store.Partner, act st
 	d := s.sender.Journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: act.CompanyUUID})
 	switch {
 	case verdict == store.VerdictError || (verdict == store.VerdictInvalid && errs == nil):
-		return false, nil, d.ID, errPartner("the validation endpoint %s: %s (journal entry %d)", endpoint, reason, d.ID)
+		return false, nil, d.ID, httpapi.Partner("the validation endpoint %s: %s (journal entry %d)", endpoint, reason, d.ID)
 	case errs != nil:
 		return false, errs, d.ID, nil
 	}
@@ -262,7 +263,7 @@ func planMappings(decls []protocol.CustomFieldMappingDecl, company store.Company
 		m := store.FieldMapping{Name: d.Name, APIName: api, Type: d.Type, MappedFrom: api, Created: true, Options: d.Options}
 		if target, ok := chosen[api]; ok && target != "" {
 			if !slices.ContainsFunc(company.CustomFields, func(f store.CustomFieldDef) bool { return f.APIName == target }) {
-				problems = append(problems, errInvalid("/mapping/"+protocol.PointerEscape(api), "%s has no custom field %q to map %q onto", company.Name, target, api))
+				problems = append(problems, httpapi.Invalid("/mapping/"+protocol.PointerEscape(api), "%s has no custom field %q to map %q onto", company.Name, target, api))
 				continue
 			}
 			m.MappedFrom, m.Created = target, false
@@ -271,7 +272,7 @@ func planMappings(decls []protocol.CustomFieldMappingDecl, company store.Company
 	}
 	for api := range chosen {
 		if !known[api] {
-			problems = append(problems, errInvalid("/mapping/"+protocol.PointerEscape(api), "the activation config declares no custom field %q to map", api))
+			problems = append(problems, httpapi.Invalid("/mapping/"+protocol.PointerEscape(api), "the activation config declares no custom field %q to map", api))
 		}
 	}
 	if len(problems) > 0 {
@@ -337,7 +338,7 @@ func maskAll(ss []string) []string {
 func (s *Server) newCompany(fixture, uuid string) (store.Company, error) {
 	f, err := fixtures.CompanyByName(fixture)
 	if err != nil {
-		return store.Company{}, errInvalid("/newCompanyFixture", "%v", err)
+		return store.Company{}, httpapi.Invalid("/newCompanyFixture", "%v", err)
 	}
 	c := sandbox.CompanyFromFixture(f)
 	if uuid != "" {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -39,19 +40,19 @@ func (s *Server) handleActivationList() http.Handler {
 		partner := partnerFrom(r.Context())
 		page, err := parsePage(r.URL.Query(), s.cfg)
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		acts, total, err := s.store.Activations(r.Context(), partner.ID, page)
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		data := make([]resourceObject, 0, len(acts))
 		for _, a := range acts {
 			res, err := s.activationResource(partner, a)
 			if err != nil {
-				writeError(w, r, s.logger, err)
+				httpapi.WriteError(w, r, s.logger, err)
 				return
 			}
 			data = append(data, res)
@@ -66,12 +67,12 @@ func (s *Server) handleActivationGet() http.Handler {
 		partner := partnerFrom(r.Context())
 		a, err := s.store.Activation(r.Context(), partner.ID, mux.Vars(r)["id"])
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		res, err := s.activationResource(partner, a)
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: res})

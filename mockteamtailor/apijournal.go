@@ -1,8 +1,6 @@
 package mockteamtailor
 
 import (
-	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -10,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/internal/secret"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -95,7 +94,7 @@ func (s *Server) journalAPI(r *http.Request, partnerID string, reqBody *capture,
 	verdict, reason := store.VerdictOK, answered(r.Method, r.URL.Path, w.status)
 	if w.status >= 400 {
 		verdict = store.VerdictFailed
-		if detail := firstErrorDetail([]byte(w.body.buf.String())); detail != "" {
+		if detail := httpapi.FirstDetail([]byte(w.body.buf.String())); detail != "" {
 			reason += ": " + detail
 		}
 	}
@@ -141,20 +140,4 @@ func (s *Server) redactAuthInPlace(h http.Header) {
 		return
 	}
 	h.Set("Authorization", redacted)
-}
-
-func firstErrorDetail(body []byte) string {
-	var doc errorDocument
-	if json.Unmarshal(body, &doc) != nil || len(doc.Errors) == 0 {
-		return ""
-	}
-	e := doc.Errors[0]
-	msg := e.Detail
-	if e.Source != nil && e.Source.Pointer != "" {
-		msg = e.Source.Pointer + ": " + msg
-	}
-	if n := len(doc.Errors); n > 1 {
-		msg += fmt.Sprintf(" (and %d more)", n-1)
-	}
-	return msg
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -53,30 +54,30 @@ func (s *Server) BulkRun(id string) (controlapi.BulkRun, bool) {
 func (s *Server) BulkTrigger(ctx context.Context, req controlapi.BulkRequest) (controlapi.BulkRun, error) {
 	p, err := s.store.Partner(ctx, req.PartnerID)
 	if err != nil {
-		return controlapi.BulkRun{}, errNotFound("there is no partner %q", req.PartnerID)
+		return controlapi.BulkRun{}, httpapi.NotFound("there is no partner %q", req.PartnerID)
 	}
 	if !p.AllowBulk {
-		return controlapi.BulkRun{}, errConflictf("partner %q does not allow bulk mode; turn it on in the partner's settings (allowBulk)", p.ID)
+		return controlapi.BulkRun{}, httpapi.Conflict("partner %q does not allow bulk mode; turn it on in the partner's settings (allowBulk)", p.ID)
 	}
 	if len(req.CandidateIDs) == 0 && !(req.DryRun && req.CompanyUUID != "") {
-		return controlapi.BulkRun{}, errInvalid("/candidateIds", "give at least one candidate id")
+		return controlapi.BulkRun{}, httpapi.Invalid("/candidateIds", "give at least one candidate id")
 	}
 	var cands []store.CandidateRecord
 	seen := map[int64]bool{}
 	for i, id := range req.CandidateIDs {
 		if seen[id] {
-			return controlapi.BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is listed twice", id)
+			return controlapi.BulkRun{}, httpapi.Invalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is listed twice", id)
 		}
 		seen[id] = true
 		c, err := s.store.Candidate(ctx, id)
 		if err != nil {
-			return controlapi.BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "there is no candidate %d", id)
+			return controlapi.BulkRun{}, httpapi.Invalid(fmt.Sprintf("/candidateIds/%d", i), "there is no candidate %d", id)
 		}
 		if len(cands) > 0 && c.CompanyUUID != cands[0].CompanyUUID {
-			return controlapi.BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is in another company than candidate %d; a bulk run covers one company", id, cands[0].ID)
+			return controlapi.BulkRun{}, httpapi.Invalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is in another company than candidate %d; a bulk run covers one company", id, cands[0].ID)
 		}
 		if req.CompanyUUID != "" && c.CompanyUUID != req.CompanyUUID {
-			return controlapi.BulkRun{}, errInvalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is not in company %s", id, req.CompanyUUID)
+			return controlapi.BulkRun{}, httpapi.Invalid(fmt.Sprintf("/candidateIds/%d", i), "candidate %d is not in company %s", id, req.CompanyUUID)
 		}
 		cands = append(cands, c)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -22,7 +23,7 @@ func (s *Server) CreateCompany(ctx context.Context, in controlapi.CompanyInput) 
 	if in.Fixture != "" {
 		f, err := fixtures.CompanyByName(in.Fixture)
 		if err != nil {
-			return c, errInvalid("/fixture", "%v", err)
+			return c, httpapi.Invalid("/fixture", "%v", err)
 		}
 		c = sandbox.CompanyFromFixture(f)
 	}
@@ -45,10 +46,10 @@ func (s *Server) CreateCompany(ctx context.Context, in controlapi.CompanyInput) 
 		c.APITokens = []string{s.ids.Secret("ttapi_", 16)}
 	}
 	if strings.TrimSpace(c.Name) == "" {
-		return c, errInvalid("/name", "name is required (or a fixture: %s)", strings.Join(fixtures.Names(fixtures.KindCompanies), ", "))
+		return c, httpapi.Invalid("/name", "name is required (or a fixture: %s)", strings.Join(fixtures.Names(fixtures.KindCompanies), ", "))
 	}
 	if _, err := s.store.Company(ctx, c.UUID); err == nil {
-		return c, errConflictf("company %q exists already", c.UUID)
+		return c, httpapi.Conflict("company %q exists already", c.UUID)
 	}
 	if err := s.store.PutCompany(ctx, c); err != nil {
 		return c, err
@@ -69,7 +70,7 @@ func (s *Server) CreateJob(ctx context.Context, in controlapi.JobInput) (store.J
 	if in.Fixture != "" {
 		f, err := fixtures.JobByName(in.Fixture)
 		if err != nil {
-			return store.Job{}, errInvalid("/fixture", "%v", err)
+			return store.Job{}, httpapi.Invalid("/fixture", "%v", err)
 		}
 		if j, err = sandbox.JobFromFixture(f, in.CompanyUUID, true); err != nil {
 			return store.Job{}, err
@@ -91,13 +92,13 @@ func (s *Server) CreateJob(ctx context.Context, in controlapi.JobInput) (store.J
 	j.Tags, j.CustomFields = protocol.NonNil(j.Tags), protocol.NonNil(j.CustomFields)
 	switch {
 	case j.Title == "":
-		return store.Job{}, errInvalid("/title", "title is required (or a fixture: %s)", strings.Join(fixtures.Names(fixtures.KindJobs), ", "))
+		return store.Job{}, httpapi.Invalid("/title", "title is required (or a fixture: %s)", strings.Join(fixtures.Names(fixtures.KindJobs), ", "))
 	case len(j.Stages) == 0:
-		return store.Job{}, errInvalid("/stages", "a job needs at least one stage, e.g. [{\"name\": \"Inbox\"}, {\"name\": \"Assessment\"}]")
+		return store.Job{}, httpapi.Invalid("/stages", "a job needs at least one stage, e.g. [{\"name\": \"Inbox\"}, {\"name\": \"Assessment\"}]")
 	}
 	for i, st := range j.Stages {
 		if strings.TrimSpace(st.Name) == "" {
-			return store.Job{}, errInvalid(fmt.Sprintf("/stages/%d/name", i), "every stage needs a name")
+			return store.Job{}, httpapi.Invalid(fmt.Sprintf("/stages/%d/name", i), "every stage needs a name")
 		}
 	}
 	j, err := s.store.PutJob(ctx, j)
@@ -110,7 +111,7 @@ func (s *Server) CreateJob(ctx context.Context, in controlapi.JobInput) (store.J
 // AddStage adds a stage named name at the end of job id's pipeline.
 func (s *Server) AddStage(ctx context.Context, id int64, name string) (store.Job, error) {
 	if strings.TrimSpace(name) == "" {
-		return store.Job{}, errInvalid("/name", "name is required")
+		return store.Job{}, httpapi.Invalid("/name", "name is required")
 	}
 	j, err := s.store.Job(ctx, id)
 	if err != nil {
@@ -126,7 +127,7 @@ func (s *Server) AddStage(ctx context.Context, id int64, name string) (store.Job
 // default). Everything is checked before the first candidate is added.
 func (s *Server) CreateCandidates(ctx context.Context, in controlapi.CandidateInput) ([]store.CandidateRecord, error) {
 	if _, err := s.store.Company(ctx, in.CompanyUUID); err != nil {
-		return nil, errInvalid("/companyUuid", "there is no company %q", in.CompanyUUID)
+		return nil, httpapi.Invalid("/companyUuid", "there is no company %q", in.CompanyUUID)
 	}
 	var datas []protocol.Candidate
 	sources := 0
@@ -134,7 +135,7 @@ func (s *Server) CreateCandidates(ctx context.Context, in controlapi.CandidateIn
 		sources++
 		c, err := s.candidateFixture(in.Fixture)
 		if err != nil {
-			return nil, errInvalid("/fixture", "%v", err)
+			return nil, httpapi.Invalid("/fixture", "%v", err)
 		}
 		datas = append(datas, c)
 	}
@@ -142,21 +143,21 @@ func (s *Server) CreateCandidates(ctx context.Context, in controlapi.CandidateIn
 		sources++
 		c, err := protocol.DecodeCandidate(in.Candidate)
 		if err != nil {
-			return nil, errInvalid("/candidate", "%v", err)
+			return nil, httpapi.Invalid("/candidate", "%v", err)
 		}
 		datas = append(datas, c)
 	}
 	if in.Generate > 0 {
 		sources++
 		if in.Generate > MaxGenerate {
-			return nil, errInvalid("/generate", "generate at most %d candidates at once", MaxGenerate)
+			return nil, httpapi.Invalid("/generate", "generate at most %d candidates at once", MaxGenerate)
 		}
 		_, held, err := s.store.Candidates(ctx, "", store.Page{Number: 1, Size: 1})
 		if err != nil {
 			return nil, err
 		}
 		if held+in.Generate > MaxGeneratedCandidates {
-			return nil, errInvalid("/generate", "the mock holds %d candidates; generating %d more would pass the limit of %d (POST /mock/v1/reset starts afresh)", held, in.Generate, MaxGeneratedCandidates)
+			return nil, httpapi.Invalid("/generate", "the mock holds %d candidates; generating %d more would pass the limit of %d (POST /mock/v1/reset starts afresh)", held, in.Generate, MaxGeneratedCandidates)
 		}
 		// Each call continues where the candidates held end, so two
 		// calls do not repeat the same people (same uuids and names).
@@ -170,19 +171,19 @@ func (s *Server) CreateCandidates(ctx context.Context, in controlapi.CandidateIn
 		}
 	}
 	if sources != 1 {
-		return nil, errInvalid("", "give exactly one of fixture (%s), candidate (a webhook candidate object) or generate (a count)", strings.Join(fixtures.Names(fixtures.KindCandidates), ", "))
+		return nil, httpapi.Invalid("", "give exactly one of fixture (%s), candidate (a webhook candidate object) or generate (a count)", strings.Join(fixtures.Names(fixtures.KindCandidates), ", "))
 	}
 	var app []store.Application
 	if in.JobID != 0 {
 		j, err := s.store.Job(ctx, in.JobID)
 		if err != nil || j.CompanyUUID != in.CompanyUUID {
-			return nil, errInvalid("/jobId", "company %q has no job %d", in.CompanyUUID, in.JobID)
+			return nil, httpapi.Invalid("/jobId", "company %q has no job %d", in.CompanyUUID, in.JobID)
 		}
 		stage := in.StageID
 		if stage == 0 {
 			stage = j.Stages[0].ID
 		} else if _, ok := j.Stage(stage); !ok {
-			return nil, errInvalid("/stageId", "job %d has no stage %d; its stages are %s", j.ID, stage, stageList(j))
+			return nil, httpapi.Invalid("/stageId", "job %d has no stage %d; its stages are %s", j.ID, stage, stageList(j))
 		}
 		app = []store.Application{{JobID: j.ID, StageID: stage}}
 	}

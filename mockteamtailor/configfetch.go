@@ -11,28 +11,10 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
-
-// errPartner is a 502: the partner's answer made the operation impossible.
-// The detail says what was wrong and which journal entry holds it.
-func errPartner(format string, args ...any) *protocol.Error {
-	return newError(http.StatusBadGateway, "Partner error", format, args...)
-}
-
-// errConflictf is a 409: the operation does not fit the current state.
-func errConflictf(format string, args ...any) *protocol.Error {
-	return newError(http.StatusConflict, "Conflict", format, args...)
-}
-
-// errConflict is a 409 whose detail is err, which it keeps as its cause
-// so that callers can still match it with errors.Is (delivery.ErrNoBaseURL, say).
-func errConflict(err error) *protocol.Error {
-	e := newError(http.StatusConflict, "Conflict", "%s", err.Error())
-	e.Err = err
-	return e
-}
 
 // maxRefetches bounds refetch rounds, so a partner that keeps adding
 // refetch fields cannot loop the mock.
@@ -43,15 +25,15 @@ const maxRefetches = 5
 func (s *Server) activated(ctx context.Context, partnerID, companyUUID string) (store.Partner, store.Company, store.Activation, error) {
 	p, err := s.store.Partner(ctx, partnerID)
 	if err != nil {
-		return store.Partner{}, store.Company{}, store.Activation{}, errNotFound("there is no partner %q", partnerID)
+		return store.Partner{}, store.Company{}, store.Activation{}, httpapi.NotFound("there is no partner %q", partnerID)
 	}
 	c, err := s.store.Company(ctx, companyUUID)
 	if err != nil {
-		return p, store.Company{}, store.Activation{}, errNotFound("there is no company %q", companyUUID)
+		return p, store.Company{}, store.Activation{}, httpapi.NotFound("there is no company %q", companyUUID)
 	}
 	a, err := s.store.ActivationFor(ctx, partnerID, companyUUID)
 	if err != nil {
-		return p, c, store.Activation{}, errConflictf("partner %q is not activated in company %q (%s); activate it first", partnerID, c.Name, companyUUID)
+		return p, c, store.Activation{}, httpapi.Conflict("partner %q is not activated in company %q (%s); activate it first", partnerID, c.Name, companyUUID)
 	}
 	return p, c, a, nil
 }
@@ -68,7 +50,7 @@ func (s *Server) FetchConfig(ctx context.Context, req controlapi.ConfigRequest) 
 	if p.WebhookConfig != nil {
 		form, problems := protocol.ParseForm("config", p.WebhookConfig)
 		if len(problems) > 0 {
-			return controlapi.ConfigResult{}, errConflictf("the partner's static webhook-config is not valid: %s", delivery.ProblemList(problems))
+			return controlapi.ConfigResult{}, httpapi.Conflict("the partner's static webhook-config is not valid: %s", delivery.ProblemList(problems))
 		}
 		res := controlapi.ConfigResult{Form: form, Document: p.WebhookConfig, Static: true}
 		res.ErrorMessage, _ = form.ErrorMessage()
@@ -86,13 +68,13 @@ func (s *Server) FetchConfig(ctx context.Context, req controlapi.ConfigRequest) 
 	for round := 0; ; round++ {
 		x, err := s.do(ctx, delivery.Call{Kind: store.KindConfig, Partner: p, Activation: &act, Method: http.MethodGet, Path: "config", Query: query})
 		if err != nil {
-			return res, errConflict(err)
+			return res, httpapi.ConflictOf(err)
 		}
 		form, verdict, reason := delivery.Config(x)
 		d := s.sender.Journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: req.CompanyUUID, Purpose: req.Purpose})
 		res.DeliveryIDs = append(res.DeliveryIDs, d.ID)
 		if verdict != store.VerdictOK {
-			return res, errPartner("GET /config: %s (journal entry %d)", reason, d.ID)
+			return res, httpapi.Partner("GET /config: %s (journal entry %d)", reason, d.ID)
 		}
 		res.Form, res.Document = form, json.RawMessage(x.RespBody)
 		res.ErrorMessage, _ = form.ErrorMessage()
@@ -117,7 +99,7 @@ func (s *Server) FetchConfig(ctx context.Context, req controlapi.ConfigRequest) 
 // everything.
 func (s *Server) PickValues(form protocol.Form, picked map[string]string) (map[string]string, error) {
 	if msg, ok := form.ErrorMessage(); ok {
-		return nil, newError(http.StatusUnprocessableEntity, "Blocked by the partner", "the partner's config has an error field, which blocks saving: %s", msg)
+		return nil, httpapi.New(http.StatusUnprocessableEntity, "Blocked by the partner", "the partner's config has an error field, which blocks saving: %s", msg)
 	}
 	values, problems := form.CheckValues(picked)
 	if len(problems) > 0 {
@@ -149,7 +131,7 @@ func problemsError(base string, problems []protocol.Problem) error {
 		if p.Pointer != "" {
 			ptr += "/" + protocol.PointerEscape(strings.TrimPrefix(p.Pointer, "/"))
 		}
-		out = append(out, errInvalid(ptr, "%s", p.Message))
+		out = append(out, httpapi.Invalid(ptr, "%s", p.Message))
 	}
 	return out
 }

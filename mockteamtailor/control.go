@@ -12,6 +12,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -37,7 +38,7 @@ func (s *Server) control(fn controlFunc) http.Handler {
 			w.WriteHeader(status)
 			return
 		}
-		body, err := encodeJSON(doc)
+		body, err := httpapi.EncodeJSON(doc)
 		if err != nil {
 			writeControlError(w, r, s, fmt.Errorf("encode %T: %w", doc, err))
 			return
@@ -49,11 +50,10 @@ func (s *Server) control(fn controlFunc) http.Handler {
 }
 
 func writeControlError(w http.ResponseWriter, r *http.Request, s *Server, err error) {
-	status, doc, ours := toErrorDocument(err)
+	status, body, ours := httpapi.ErrorBody(err)
 	if !ours {
 		s.logger.ErrorContext(r.Context(), "control request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 	}
-	body, _ := encodeJSON(doc)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	w.Write(body)
@@ -66,9 +66,9 @@ func decodeBody(r *http.Request, dst any) error {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return newError(http.StatusRequestEntityTooLarge, "Request entity too large", "the request body is larger than 1 MiB")
+		return httpapi.New(http.StatusRequestEntityTooLarge, "Request entity too large", "the request body is larger than 1 MiB")
 	case err != nil:
-		return errBadRequest("the request body could not be read: %v", err)
+		return httpapi.BadRequest("the request body could not be read: %v", err)
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
@@ -78,12 +78,12 @@ func decodeBody(r *http.Request, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) && typ.Field != "" {
-			return errInvalid("/"+strings.ReplaceAll(typ.Field, ".", "/"), "%s must be %s, got %s", typ.Field, typ.Type, typ.Value)
+			return httpapi.Invalid("/"+strings.ReplaceAll(typ.Field, ".", "/"), "%s must be %s, got %s", typ.Field, typ.Type, typ.Value)
 		}
-		return errBadRequest("the request body is not the JSON this endpoint takes: %v", err)
+		return httpapi.BadRequest("the request body is not the JSON this endpoint takes: %v", err)
 	}
 	if dec.More() {
-		return errBadRequest("the request body has data after the JSON document")
+		return httpapi.BadRequest("the request body has data after the JSON document")
 	}
 	return nil
 }
@@ -96,7 +96,7 @@ func queryInt(r *http.Request, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		e := errBadRequest("query parameter %s must be a whole number, got %q", name, v)
+		e := httpapi.BadRequest("query parameter %s must be a whole number, got %q", name, v)
 		e.Parameter = name
 		return 0, e
 	}
@@ -107,7 +107,7 @@ func pathInt(r *http.Request, name string) (int64, error) {
 	v := mux.Vars(r)[name]
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return 0, errNotFound("%q is not a %s: ids are whole numbers", v, name)
+		return 0, httpapi.NotFound("%q is not a %s: ids are whole numbers", v, name)
 	}
 	return n, nil
 }
@@ -116,9 +116,9 @@ func pathInt(r *http.Request, name string) (int64, error) {
 func storeErr(err error, what string) error {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return errNotFound("there is no %s", what)
+		return httpapi.NotFound("there is no %s", what)
 	case errors.Is(err, store.ErrConflict):
-		return errConflictf("%s: %v", what, err)
+		return httpapi.Conflict("%s: %v", what, err)
 	}
 	return err
 }

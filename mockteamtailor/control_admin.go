@@ -9,6 +9,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/uploads"
@@ -35,24 +36,24 @@ func (s *Server) handleFaultsSet() controlFunc {
 		if in.Latency != "" {
 			d, err := time.ParseDuration(in.Latency)
 			if err != nil {
-				return 0, nil, errInvalid("/latency", "latency %q is not a duration such as 250ms or 2s", in.Latency)
+				return 0, nil, httpapi.Invalid("/latency", "latency %q is not a duration such as 250ms or 2s", in.Latency)
 			}
 			f.Latency = d
 		}
 		if err := f.Validate(); err != nil {
-			return 0, nil, errInvalid("", "%v", err)
+			return 0, nil, httpapi.Invalid("", "%v", err)
 		}
 		if in.RateLimit != nil {
 			w, err := time.ParseDuration(in.RateLimit.Window)
 			if err != nil {
-				return 0, nil, errInvalid("/rateLimit/window", "window %q is not a duration such as 10s", in.RateLimit.Window)
+				return 0, nil, httpapi.Invalid("/rateLimit/window", "window %q is not a duration such as 10s", in.RateLimit.Window)
 			}
 			if err := s.SetRateLimit(in.RateLimit.Limit, w, in.RateLimit.Enforce); err != nil {
-				return 0, nil, errInvalid("/rateLimit", "%v", err)
+				return 0, nil, httpapi.Invalid("/rateLimit", "%v", err)
 			}
 		}
 		if err := s.SetFaults(f); err != nil {
-			return 0, nil, errInvalid("", "%v", err)
+			return 0, nil, httpapi.Invalid("", "%v", err)
 		}
 		return http.StatusOK, s.faultsView(), nil
 	}
@@ -72,7 +73,7 @@ func (s *Server) handleUploadCreate() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, uploads.MaxFile+1))
 		if err != nil {
-			return 0, nil, newError(http.StatusRequestEntityTooLarge, "Request entity too large", "an uploaded file may be at most %d bytes", uploads.MaxFile)
+			return 0, nil, httpapi.New(http.StatusRequestEntityTooLarge, "Request entity too large", "an uploaded file may be at most %d bytes", uploads.MaxFile)
 		}
 		name := r.URL.Query().Get("name")
 		if name == "" {

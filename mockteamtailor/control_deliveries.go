@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -29,12 +30,12 @@ func (s *Server) journalFilter(r *http.Request) (store.JournalFilter, error) {
 	switch f.Kind {
 	case "", store.KindConfig, store.KindActivation, store.KindValidate, store.KindWebhook, store.KindAction, store.KindPartnerAPI:
 	default:
-		return f, errBadRequest("kind %q is not one of config, activation, validate, webhook, action, partner-api", f.Kind)
+		return f, httpapi.BadRequest("kind %q is not one of config, activation, validate, webhook, action, partner-api", f.Kind)
 	}
 	switch f.Verdict {
 	case "", store.VerdictOK, store.VerdictFailed, store.VerdictInvalid, store.VerdictError:
 	default:
-		return f, errBadRequest("verdict %q is not one of ok, failed, invalid, error", f.Verdict)
+		return f, httpapi.BadRequest("verdict %q is not one of ok, failed, invalid, error", f.Verdict)
 	}
 	return f, nil
 }
@@ -68,7 +69,7 @@ func (s *Server) delivery(r *http.Request) (store.Delivery, error) {
 	}
 	d, err := s.store.JournalEntry(r.Context(), id)
 	if err != nil {
-		return store.Delivery{}, errNotFound("there is no delivery %d (the journal keeps the newest entries only)", id)
+		return store.Delivery{}, httpapi.NotFound("there is no delivery %d (the journal keeps the newest entries only)", id)
 	}
 	return d, nil
 }
@@ -179,7 +180,7 @@ func (s *Server) handleResultsList() controlFunc {
 		q := r.URL.Query()
 		status := protocol.Status(q.Get("status"))
 		if status != "" && !status.Valid() {
-			return 0, nil, errBadRequest("status %q is not a result status; use one of %s", status, protocol.QuoteList(protocol.StatusNames()))
+			return 0, nil, httpapi.BadRequest("status %q is not a result status; use one of %s", status, protocol.QuoteList(protocol.StatusNames()))
 		}
 		rs, err := s.store.AllResults(r.Context(), store.ResultFilter{PartnerID: q.Get("partner"), CandidateID: cand, EventID: q.Get("event"), Status: status})
 		out := make([]controlapi.Result, 0, len(rs))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -34,16 +35,16 @@ func applyPartnerInput(in controlapi.PartnerInput, p *store.Partner) error {
 	// Only the secrets being set are checked, so a partner seeded with
 	// short ones keeps working.
 	if in.APIKey != nil && len(*in.APIKey) < 8 {
-		problems = append(problems, errInvalid("/apiKey", "apiKey must be at least 8 characters"))
+		problems = append(problems, httpapi.Invalid("/apiKey", "apiKey must be at least 8 characters"))
 	}
 	if in.WebhookSecret != nil && len(*in.WebhookSecret) < 8 {
-		problems = append(problems, errInvalid("/webhookSecret", "webhookSecret must be at least 8 characters"))
+		problems = append(problems, httpapi.Invalid("/webhookSecret", "webhookSecret must be at least 8 characters"))
 	}
 	if in.BaseURL != nil {
 		if *in.BaseURL == "" {
 			p.BaseURL = ""
 		} else if err := protocol.DecodeHTTPURL(*in.BaseURL, &p.BaseURL); err != nil {
-			problems = append(problems, errInvalid("/baseUrl", "baseUrl %v", err))
+			problems = append(problems, httpapi.Invalid("/baseUrl", "baseUrl %v", err))
 		} else {
 			p.BaseURL = strings.TrimRight(p.BaseURL, "/")
 		}
@@ -62,7 +63,7 @@ func applyPartnerInput(in controlapi.PartnerInput, p *store.Partner) error {
 			*c.dst = json.RawMessage("{}")
 		default:
 			for _, prob := range protocol.CheckConfig(c.schema, c.raw) {
-				problems = append(problems, errInvalid(c.ptr+prob.Pointer, "%s", prob.Message))
+				problems = append(problems, httpapi.Invalid(c.ptr+prob.Pointer, "%s", prob.Message))
 			}
 			*c.dst = protocol.CompactJSON(c.raw)
 		}
@@ -76,7 +77,7 @@ func applyPartnerInput(in controlapi.PartnerInput, p *store.Partner) error {
 	setString(&p.CTAVerb, in.CTAVerb)
 	setString(&p.CTANoun, in.CTANoun)
 	if strings.TrimSpace(p.Name) == "" {
-		problems = append(problems, errInvalid("/name", "name must not be empty"))
+		problems = append(problems, httpapi.Invalid("/name", "name must not be empty"))
 	}
 	if len(problems) > 0 {
 		return problems
@@ -121,10 +122,10 @@ func (s *Server) handlePartnerCreate() controlFunc {
 // development. An existing id is a 409.
 func (s *Server) CreatePartner(ctx context.Context, in controlapi.PartnerInput) (controlapi.PartnerCreated, error) {
 	if in.ID == nil || strings.TrimSpace(*in.ID) == "" {
-		return controlapi.PartnerCreated{}, errInvalid("/id", "id is required, e.g. \"2\" or \"staging\"")
+		return controlapi.PartnerCreated{}, httpapi.Invalid("/id", "id is required, e.g. \"2\" or \"staging\"")
 	}
 	if _, err := s.store.Partner(ctx, *in.ID); err == nil {
-		return controlapi.PartnerCreated{}, errConflictf("partner %q exists already; PATCH /mock/v1/partners/%s changes it", *in.ID, *in.ID)
+		return controlapi.PartnerCreated{}, httpapi.Conflict("partner %q exists already; PATCH /mock/v1/partners/%s changes it", *in.ID, *in.ID)
 	}
 	p := store.Partner{ID: *in.ID, Name: "Partner " + *in.ID, APIKey: s.ids.Secret("ttpk_", 20), WebhookSecret: s.ids.Secret("ttws_", 24)}
 	if err := applyPartnerInput(in, &p); err != nil {
@@ -172,7 +173,7 @@ func (s *Server) UpdatePartner(ctx context.Context, id string, in controlapi.Par
 		return controlapi.PartnerView{}, storeErr(err, "partner "+strconv.Quote(id))
 	}
 	if in.ID != nil && *in.ID != p.ID {
-		return controlapi.PartnerView{}, errInvalid("/id", "a partner's id cannot change")
+		return controlapi.PartnerView{}, httpapi.Invalid("/id", "a partner's id cannot change")
 	}
 	if err := applyPartnerInput(in, &p); err != nil {
 		return controlapi.PartnerView{}, err
@@ -187,7 +188,7 @@ func (s *Server) handleActivationFormShow() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		company := r.URL.Query().Get("company")
 		if company == "" {
-			return 0, nil, errBadRequest("query parameter company (the company uuid) is required")
+			return 0, nil, httpapi.BadRequest("query parameter company (the company uuid) is required")
 		}
 		res, err := s.ActivationForm(r.Context(), mux.Vars(r)["id"], company)
 		if err != nil {
@@ -216,7 +217,7 @@ func (s *Server) handleConfigShow() controlFunc {
 			}
 		}
 		if req.CompanyUUID == "" {
-			return 0, nil, errBadRequest("query parameter company (the company uuid) or job is required")
+			return 0, nil, httpapi.BadRequest("query parameter company (the company uuid) or job is required")
 		}
 		for k, v := range q {
 			switch k {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -85,7 +86,7 @@ func (s *Server) Deactivate(ctx context.Context, id string) error {
 			break
 		}
 	}
-	return errNotFound("there is no activation %q", id)
+	return httpapi.NotFound("there is no activation %q", id)
 }
 
 func (s *Server) handleTriggersList() controlFunc {
@@ -173,7 +174,7 @@ func (s *Server) handleBulkShow() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		run, ok := s.BulkRun(mux.Vars(r)["id"])
 		if !ok {
-			return 0, nil, errNotFound("there is no bulk run %q", mux.Vars(r)["id"])
+			return 0, nil, httpapi.NotFound("there is no bulk run %q", mux.Vars(r)["id"])
 		}
 		return http.StatusOK, run, nil
 	}

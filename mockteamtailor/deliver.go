@@ -10,6 +10,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -149,7 +150,7 @@ func (s *Server) deliver(ctx context.Context, spec EventSpec, meta store.Deliver
 func (s *Server) send(ctx context.Context, p store.Partner, act store.Activation, res store.PartnerResult, meta store.Delivery) (controlapi.Outcome, error) {
 	x, err := s.do(ctx, delivery.Call{Kind: store.KindWebhook, Partner: p, Activation: &act, Method: http.MethodPost, Path: "webhook", Body: res.Event, SignEventID: res.EventID})
 	if err != nil {
-		return controlapi.Outcome{}, errConflict(err)
+		return controlapi.Outcome{}, httpapi.ConflictOf(err)
 	}
 	verdict, reason, update := delivery.Webhook(x)
 	d := s.sender.Journal(ctx, x, verdict, reason, meta)

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
@@ -117,7 +118,7 @@ func (s *Server) injectFaults(w http.ResponseWriter, r *http.Request) bool {
 	}
 	switch {
 	case status != 0:
-		writeError(w, r, s.logger, newError(status, http.StatusText(status), "fault injected by the mock's control API (PUT /mock/v1/faults)"))
+		httpapi.WriteError(w, r, s.logger, httpapi.New(status, http.StatusText(status), "fault injected by the mock's control API (PUT /mock/v1/faults)"))
 		return true
 	case conn == "malformed":
 		w.Header().Set("Content-Type", protocol.MediaType)

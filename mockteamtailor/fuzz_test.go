@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
@@ -30,7 +31,7 @@ func FuzzResultBody(f *testing.F) {
 			r.Header.Set("Content-Type", protocol.MediaType)
 			in, err := decodeResource(r, 1<<20, "partner-results")
 			if err != nil {
-				status, _, ours := toErrorDocument(err)
+				status, _, ours := httpapi.ErrorBody(err)
 				if !ours || status < 400 || status >= 500 {
 					t.Fatalf("decode error %v became status %d", err, status)
 				}

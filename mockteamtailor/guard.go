@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/guard"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
@@ -57,8 +58,7 @@ func (s *Server) controlGuard(next http.Handler) http.Handler {
 // [...]} document both APIs use, without a request logger (the guards
 // run before routing).
 func Refuse(w http.ResponseWriter, err *protocol.Error) {
-	status, doc, _ := toErrorDocument(err)
-	body, _ := encodeJSON(doc)
+	status, body, _ := httpapi.ErrorBody(err)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)

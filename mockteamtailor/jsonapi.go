@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -58,7 +59,7 @@ func writeJSONAPI(w http.ResponseWriter, r *http.Request, logger *slog.Logger, s
 	e := encoderPool.Get().(*pooledEncoder)
 	defer e.release()
 	if err := e.enc.Encode(doc); err != nil {
-		writeError(w, r, logger, fmt.Errorf("encode %T: %w", doc, err))
+		httpapi.WriteError(w, r, logger, fmt.Errorf("encode %T: %w", doc, err))
 		return
 	}
 	h := w.Header()
@@ -92,36 +93,6 @@ func (e *pooledEncoder) release() {
 	}
 	e.buf.Reset()
 	encoderPool.Put(e)
-}
-
-// encodeJSON marshals v followed by a newline, leaving &, < and > as they
-// are so links stay readable.
-func encodeJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// writeError renders err as a JSON:API error document. Errors that are not
-// *Error or a Store sentinel are logged and become a bare 500.
-func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
-	status, doc, ours := toErrorDocument(err)
-	if !ours {
-		logger.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
-	}
-	body, _ := encodeJSON(doc) // plain strings only: cannot fail
-	h := w.Header()
-	h.Set("Content-Type", protocol.MediaType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	if status == http.StatusUnauthorized {
-		h.Set("WWW-Authenticate", `Token realm="Teamtailor Partner API"`)
-	}
-	w.WriteHeader(status)
-	w.Write(body)
 }
 
 // inputResource is the data member of a request document, decoded just
@@ -161,10 +132,10 @@ func readDocument(r *http.Request, maxBytes int64) ([]byte, error) {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return nil, newError(http.StatusRequestEntityTooLarge, "Request entity too large",
+		return nil, httpapi.New(http.StatusRequestEntityTooLarge, "Request entity too large",
 			"the request body is larger than %d bytes", maxBytes)
 	case err != nil:
-		return nil, errBadRequest("the request body could not be read: %v", err)
+		return nil, httpapi.BadRequest("the request body could not be read: %v", err)
 	}
 	return body, nil
 }
@@ -221,7 +192,7 @@ func parsePage(q url.Values, cfg Config) (store.Page, error) {
 			err = fmt.Errorf("must be at most %d, got %d", p.max, n)
 		}
 		if err != nil {
-			e := errBadRequest("%s %v", p.name, err)
+			e := httpapi.BadRequest("%s %v", p.name, err)
 			e.Parameter = p.name
 			problems = append(problems, e)
 			continue

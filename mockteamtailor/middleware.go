@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -83,12 +84,12 @@ func (s *Server) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next h
 	h["X-Rate-Limit-Remaining"] = rl[1:2:2]
 	h["X-Rate-Limit-Reset"] = rl[2:3:3]
 	if authErr != nil {
-		writeError(w, r, s.logger, authErr)
+		httpapi.WriteError(w, r, s.logger, authErr)
 		return
 	}
 	if !q.allowed {
 		h.Set("Retry-After", strconv.Itoa(q.reset))
-		writeError(w, r, s.logger, newError(http.StatusTooManyRequests, "Too many requests",
+		httpapi.WriteError(w, r, s.logger, httpapi.New(http.StatusTooManyRequests, "Too many requests",
 			"rate limit of %d requests per %s exceeded; retry after %d seconds", q.limit, q.window, q.reset))
 		return
 	}
@@ -97,10 +98,10 @@ func (s *Server) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next h
 	switch v := r.Header.Get("X-Api-Version"); v {
 	case APIVersion:
 	case "":
-		writeError(w, r, s.logger, errNotAcceptable("the X-Api-Version header is required; this API supports X-Api-Version: %s", APIVersion))
+		httpapi.WriteError(w, r, s.logger, httpapi.NotAcceptable("the X-Api-Version header is required; this API supports X-Api-Version: %s", APIVersion))
 		return
 	default:
-		writeError(w, r, s.logger, errNotAcceptable("X-Api-Version %q is not supported; this API supports X-Api-Version: %s", v, APIVersion))
+		httpapi.WriteError(w, r, s.logger, httpapi.NotAcceptable("X-Api-Version %q is not supported; this API supports X-Api-Version: %s", v, APIVersion))
 		return
 	}
 	h["X-Api-Version"] = apiVersionValue
@@ -139,11 +140,11 @@ func (x *apiExchange) rateLimitValues(q quota) []string {
 func (s *Server) authenticate(r *http.Request) (store.Partner, error) {
 	key, err := ParseAuthorization(r.Header.Get("Authorization"))
 	if err != nil {
-		return store.Partner{}, errUnauthorized("%v", err)
+		return store.Partner{}, httpapi.Unauthorized("%v", err)
 	}
 	p, err := s.store.PartnerByAPIKey(r.Context(), key)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Partner{}, errUnauthorized("the API key is not the key of any partner; use the partner API key the mock printed at start-up (mockteamtailor keys)")
+		return store.Partner{}, httpapi.Unauthorized("the API key is not the key of any partner; use the partner API key the mock printed at start-up (mockteamtailor keys)")
 	}
 	return p, err
 }
@@ -219,7 +220,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
 			if rec.status == 0 {
-				writeError(rec, r, s.logger, errors.New("panic"))
+				httpapi.WriteError(rec, r, s.logger, errors.New("panic"))
 			}
 		}()
 		next.ServeHTTP(rec, r)

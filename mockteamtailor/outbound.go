@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 )
 
 // do makes a call to a partner through package delivery, which journals
@@ -15,7 +16,7 @@ func (s *Server) do(ctx context.Context, c delivery.Call) (*delivery.Exchange, e
 	x, err := s.sender.Do(ctx, c)
 	var bad *delivery.BadURLError
 	if errors.As(err, &bad) {
-		return nil, errInvalid("", "%s", bad.Error())
+		return nil, httpapi.Invalid("", "%s", bad.Error())
 	}
 	return x, err
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gorilla/mux"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -52,16 +53,16 @@ func (s *Server) ownPartner(r *http.Request) (store.Partner, error) {
 		return caller, nil
 	}
 	if _, err := s.store.Partner(r.Context(), id); errors.Is(err, store.ErrNotFound) {
-		return store.Partner{}, errNotFound("there is no partner %q", id)
+		return store.Partner{}, httpapi.NotFound("there is no partner %q", id)
 	}
-	return store.Partner{}, errForbidden("partner %q is not the partner of this API key (%q)", id, caller.ID)
+	return store.Partner{}, httpapi.Forbidden("partner %q is not the partner of this API key (%q)", id, caller.ID)
 }
 
 func (s *Server) handlePartnerGet() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.ownPartner(r)
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: s.partnerResource(p)})
@@ -72,25 +73,25 @@ func (s *Server) handlePartnerUpdate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.ownPartner(r)
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		in, err := decodeResource(r, s.cfg.MaxBodyBytes, "partners")
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		var problems protocol.Errors
 		if in.HasID && in.ID != p.ID {
-			problems = append(problems, errInvalid("/data/id", "data.id %q does not match the id in the URL %q", in.ID, p.ID))
+			problems = append(problems, httpapi.Invalid("/data/id", "data.id %q does not match the id in the URL %q", in.ID, p.ID))
 		}
 		problems = append(problems, applyPartnerAttrs(&p, in)...)
 		if len(problems) > 0 {
-			writeError(w, r, s.logger, problems)
+			httpapi.WriteError(w, r, s.logger, problems)
 			return
 		}
 		if err := s.store.PutPartner(r.Context(), p); err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: s.partnerResource(p)})
@@ -102,7 +103,7 @@ func (s *Server) handlePartnerUpdate() http.Handler {
 func applyPartnerAttrs(p *store.Partner, in protocol.Resource) protocol.Errors {
 	var problems protocol.Errors
 	bad := func(name, format string, args ...any) {
-		problems = append(problems, errInvalid("/data/attributes/"+name, format, args...))
+		problems = append(problems, httpapi.Invalid("/data/attributes/"+name, format, args...))
 	}
 	for _, name := range protocol.SortedKeys(in.Attributes) {
 		if !slices.Contains(partnerAttributeNames, name) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -40,7 +41,7 @@ type PreparedWebhook struct {
 func (s *Server) PrepareWebhook(ctx context.Context, req PrepareRequest) (PreparedWebhook, error) {
 	cand, err := s.store.Candidate(ctx, req.CandidateID)
 	if err != nil {
-		return PreparedWebhook{}, errNotFound("there is no candidate %d", req.CandidateID)
+		return PreparedWebhook{}, httpapi.NotFound("there is no candidate %d", req.CandidateID)
 	}
 	p, company, act, err := s.activated(ctx, req.PartnerID, cand.CompanyUUID)
 	if err != nil {
@@ -50,7 +51,7 @@ func (s *Server) PrepareWebhook(ctx context.Context, req PrepareRequest) (Prepar
 	if req.JobID != 0 {
 		job, err := s.store.Job(ctx, req.JobID)
 		if err != nil {
-			return PreparedWebhook{}, errNotFound("there is no job %d", req.JobID)
+			return PreparedWebhook{}, httpapi.NotFound("there is no job %d", req.JobID)
 		}
 		spec.Job = &job
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -56,10 +57,10 @@ func (s *Server) PrepareCapture(ctx context.Context, req CaptureRequest) (Prepar
 	}
 	doc, err := orderedjson.Parse(req.Capture.Body)
 	if err != nil {
-		return out, errInvalid("/capture", "%s is not JSON: %v", req.Capture.Source, err)
+		return out, httpapi.Invalid("/capture", "%s is not JSON: %v", req.Capture.Source, err)
 	}
 	if pe := doc.Get("partner-event"); doc.Kind != orderedjson.Object || pe == nil || pe.Kind != orderedjson.Object {
-		return out, errInvalid("/capture", "%s is not a webhook body: it has no partner-event object (PROTOCOL §1.1)", req.Capture.Source)
+		return out, httpapi.Invalid("/capture", "%s is not a webhook body: it has no partner-event object (PROTOCOL §1.1)", req.Capture.Source)
 	}
 	out.Source = req.Capture.Source
 	out.Deviations = protocol.CheckCapture(req.Capture.Body)
@@ -139,7 +140,7 @@ func (s *Server) ReplayCapture(ctx context.Context, req controlapi.ReplayRequest
 	if req.DryRun {
 		target, err := delivery.PartnerURL(pc.Partner, c.Path, nil)
 		if err != nil {
-			return out, errConflict(err)
+			return out, httpapi.ConflictOf(err)
 		}
 		h := http.Header{}
 		s.sender.Headers(c).Apply(h, true)
@@ -165,15 +166,15 @@ func (s *Server) ReplayCapture(ctx context.Context, req controlapi.ReplayRequest
 func (s *Server) replayCapture(req controlapi.ReplayRequest) (store.Capture, error) {
 	switch {
 	case req.Fixture != "" && len(req.Capture) > 0:
-		return store.Capture{}, errInvalid("", "give either capture or fixture, not both")
+		return store.Capture{}, httpapi.Invalid("", "give either capture or fixture, not both")
 	case req.Fixture != "":
 		f, ok := s.importedFixture(req.Fixture)
 		if !ok {
-			return store.Capture{}, errInvalid("/fixture", "there is no imported fixture %q (have: %s); serve --fixtures DIR loads them", req.Fixture, strings.Join(s.importedFixtureNames(), ", "))
+			return store.Capture{}, httpapi.Invalid("/fixture", "there is no imported fixture %q (have: %s); serve --fixtures DIR loads them", req.Fixture, strings.Join(s.importedFixtureNames(), ", "))
 		}
 		return store.Capture{Source: "fixture " + f.Name, Body: f.Body}, nil
 	case len(req.Capture) == 0:
-		return store.Capture{}, errInvalid("/capture", "give capture: a captured webhook body, or a journal entry holding one")
+		return store.Capture{}, httpapi.Invalid("/capture", "give capture: a captured webhook body, or a journal entry holding one")
 	}
 	data := []byte(req.Capture)
 	var text string
@@ -182,10 +183,10 @@ func (s *Server) replayCapture(req controlapi.ReplayRequest) (store.Capture, err
 	}
 	cs, err := store.ParseCaptures(data)
 	if err != nil {
-		return store.Capture{}, errInvalid("/capture", "%v", err)
+		return store.Capture{}, httpapi.Invalid("/capture", "%v", err)
 	}
 	if len(cs) != 1 {
-		return store.Capture{}, errInvalid("/capture", "the capture holds %d webhooks; replay one at a time (the CLI replays JSONL line by line)", len(cs))
+		return store.Capture{}, httpapi.Invalid("/capture", "the capture holds %d webhooks; replay one at a time (the CLI replays JSONL line by line)", len(cs))
 	}
 	return cs[0], nil
 }
@@ -195,7 +196,7 @@ func (s *Server) replayPartner(ctx context.Context, id string) (store.Partner, e
 	if id != "" {
 		p, err := s.store.Partner(ctx, id)
 		if err != nil {
-			return p, errNotFound("there is no partner %q", id)
+			return p, httpapi.NotFound("there is no partner %q", id)
 		}
 		return p, nil
 	}
@@ -208,7 +209,7 @@ func (s *Server) replayPartner(ctx context.Context, id string) (store.Partner, e
 		for i, p := range ps {
 			ids[i] = p.ID
 		}
-		return store.Partner{}, errInvalid("/partnerId", "the mock has %d partners (%s); say which one with partnerId", len(ps), strings.Join(ids, ", "))
+		return store.Partner{}, httpapi.Invalid("/partnerId", "the mock has %d partners (%s); say which one with partnerId", len(ps), strings.Join(ids, ", "))
 	}
 	return ps[0], nil
 }
@@ -225,5 +226,5 @@ func (s *Server) sandboxOf(ctx context.Context, partnerID string) (string, error
 			return c.UUID, nil
 		}
 	}
-	return "", errConflictf("partner %q has no sandbox activation; give a company it is activated in", partnerID)
+	return "", httpapi.Conflict("partner %q has no sandbox activation; give a company it is activated in", partnerID)
 }

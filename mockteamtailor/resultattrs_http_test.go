@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 )
 
 func TestResultAttributeRulesOverHTTP(t *testing.T) {
@@ -31,7 +32,7 @@ func TestResultAttributeRulesOverHTTP(t *testing.T) {
 			if r.status != http.StatusUnprocessableEntity {
 				t.Fatalf("status = %d, want 422; body: %s", r.status, r.body)
 			}
-			var doc errorDocument
+			var doc httpapi.ErrorDocument
 			if err := json.Unmarshal(r.body, &doc); err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -61,12 +62,12 @@ func (s *Server) handleResultList() http.Handler {
 		partner := partnerFrom(r.Context())
 		page, err := parsePage(r.URL.Query(), s.cfg)
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		results, total, err := s.store.Results(r.Context(), partner.ID, page)
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		data := make([]resourceObject, 0, len(results))
@@ -82,7 +83,7 @@ func (s *Server) handleResultGet() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		res, err := s.store.Result(r.Context(), partnerFrom(r.Context()).ID, mux.Vars(r)["id"])
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		s.writeResultDocument(w, r, http.StatusOK, res)
@@ -93,11 +94,11 @@ func (s *Server) handleResultCreate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, patch, problems, err := decodeResultRequest(r, s.cfg.MaxBodyBytes, true)
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		if len(problems) > 0 {
-			writeError(w, r, s.logger, problems)
+			httpapi.WriteError(w, r, s.logger, problems)
 			return
 		}
 		now := s.clock()
@@ -114,7 +115,7 @@ func (s *Server) handleResultCreate() http.Handler {
 			}
 		}
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		w.Header().Set("Location", s.ResultURL(res.ID))
@@ -134,21 +135,21 @@ func (s *Server) handleResultUpdate() http.Handler {
 func (s *Server) updateResult(w http.ResponseWriter, r *http.Request, partnerID, id string) {
 	in, patch, problems, err := decodeResultRequest(r, s.cfg.MaxBodyBytes, false)
 	if err != nil {
-		writeError(w, r, s.logger, err)
+		httpapi.WriteError(w, r, s.logger, err)
 		return
 	}
 	if in.HasID && in.ID != id {
-		problems = append(protocol.Errors{errInvalid("/data/id", "data.id %q does not match the id in the URL %q", in.ID, id)}, problems...)
+		problems = append(protocol.Errors{httpapi.Invalid("/data/id", "data.id %q does not match the id in the URL %q", in.ID, id)}, problems...)
 	}
 	if len(problems) > 0 {
-		writeError(w, r, s.logger, problems)
+		httpapi.WriteError(w, r, s.logger, problems)
 		return
 	}
 	res, err := s.store.UpdateResult(r.Context(), partnerID, id, func(res *store.PartnerResult) error {
 		// PROTOCOL §2.3: candidate-id is immutable; sending the same
 		// value is harmless, a different one is a 422.
 		if patch.CandidateID.Set && patch.CandidateID.V != res.CandidateID {
-			return protocol.Errors{errInvalid("/data/attributes/candidate-id", "candidate-id is immutable: this result belongs to candidate %d, got %d", res.CandidateID, patch.CandidateID.V)}
+			return protocol.Errors{httpapi.Invalid("/data/attributes/candidate-id", "candidate-id is immutable: this result belongs to candidate %d, got %d", res.CandidateID, patch.CandidateID.V)}
 		}
 		patch.Apply(&res.ResultAttributes)
 		res.DeliveryFailed = false // the partner's word now stands
@@ -156,7 +157,7 @@ func (s *Server) updateResult(w http.ResponseWriter, r *http.Request, partnerID,
 		return nil
 	})
 	if err != nil {
-		writeError(w, r, s.logger, err)
+		httpapi.WriteError(w, r, s.logger, err)
 		return
 	}
 	s.writeResultDocument(w, r, http.StatusOK, res)
@@ -165,7 +166,7 @@ func (s *Server) updateResult(w http.ResponseWriter, r *http.Request, partnerID,
 func (s *Server) handleResultDelete() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := s.store.DeleteResult(r.Context(), partnerFrom(r.Context()).ID, mux.Vars(r)["id"]); err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)

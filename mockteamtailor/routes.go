@@ -6,6 +6,7 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/guard"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 )
 
 // routes maps the whole HTTP surface of the mock. If a route is not listed
@@ -147,13 +148,13 @@ func handleHealth() http.Handler {
 
 func (s *Server) handleAPINotFound() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, s.logger, errNotFound("%s %s is not a route of this mock; the Partner API lives under /partner/v1 (partners, partner-activations, partner-results), the mock's control API under /mock/v1", r.Method, r.URL.Path))
+		httpapi.WriteError(w, r, s.logger, httpapi.NotFound("%s %s is not a route of this mock; the Partner API lives under /partner/v1 (partners, partner-activations, partner-results), the mock's control API under /mock/v1", r.Method, r.URL.Path))
 	})
 }
 
 func (s *Server) handleAPIMethodNotAllowed() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, s.logger, newError(http.StatusMethodNotAllowed, "Method not allowed", "%s is not allowed on %s", r.Method, r.URL.Path))
+		httpapi.WriteError(w, r, s.logger, httpapi.New(http.StatusMethodNotAllowed, "Method not allowed", "%s is not allowed on %s", r.Method, r.URL.Path))
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
@@ -20,7 +21,7 @@ func (s *Server) handleSchemaIndex() http.Handler {
 		for _, name := range schemas.Names() {
 			list = append(list, entry{Name: name, URL: s.cfg.baseURL() + "/schemas/" + name + ".schema.json"})
 		}
-		body, _ := encodeJSON(map[string]any{"schemas": list})
+		body, _ := httpapi.EncodeJSON(map[string]any{"schemas": list})
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
 	})
@@ -31,7 +32,7 @@ func (s *Server) handleSchema() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		src, ok := schemas.Source(mux.Vars(r)["name"])
 		if !ok {
-			writeError(w, r, s.logger, errNotFound("there is no schema %q; GET /schemas/ lists them", mux.Vars(r)["name"]))
+			httpapi.WriteError(w, r, s.logger, httpapi.NotFound("there is no schema %q; GET /schemas/ lists them", mux.Vars(r)["name"]))
 			return
 		}
 		w.Header().Set("Content-Type", "application/schema+json")

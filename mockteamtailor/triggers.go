@@ -10,6 +10,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -20,11 +21,11 @@ import (
 func (s *Server) CreateTrigger(ctx context.Context, req controlapi.TriggerRequest) (store.Trigger, error) {
 	job, err := s.store.Job(ctx, req.JobID)
 	if err != nil {
-		return store.Trigger{}, errNotFound("there is no job %d", req.JobID)
+		return store.Trigger{}, httpapi.NotFound("there is no job %d", req.JobID)
 	}
 	stage, ok := job.Stage(req.StageID)
 	if !ok {
-		return store.Trigger{}, errInvalid("/stageId", "job %d (%s) has no stage %d; its stages are %s", job.ID, job.Title, req.StageID, stageList(job))
+		return store.Trigger{}, httpapi.Invalid("/stageId", "job %d (%s) has no stage %d; its stages are %s", job.ID, job.Title, req.StageID, stageList(job))
 	}
 	user, err := s.companyUser(ctx, job.CompanyUUID, req.UserID)
 	if err != nil {
@@ -70,18 +71,18 @@ func (s *Server) MoveCandidate(ctx context.Context, req controlapi.MoveRequest) 
 	var res controlapi.MoveResult
 	job, err := s.store.Job(ctx, req.JobID)
 	if err != nil {
-		return res, errNotFound("there is no job %d", req.JobID)
+		return res, httpapi.NotFound("there is no job %d", req.JobID)
 	}
 	stage, ok := job.Stage(req.StageID)
 	if !ok {
-		return res, errInvalid("/stageId", "job %d (%s) has no stage %d; its stages are %s", job.ID, job.Title, req.StageID, stageList(job))
+		return res, httpapi.Invalid("/stageId", "job %d (%s) has no stage %d; its stages are %s", job.ID, job.Title, req.StageID, stageList(job))
 	}
 	cand, err := s.store.Candidate(ctx, req.CandidateID)
 	if err != nil {
-		return res, errNotFound("there is no candidate %d", req.CandidateID)
+		return res, httpapi.NotFound("there is no candidate %d", req.CandidateID)
 	}
 	if cand.CompanyUUID != job.CompanyUUID {
-		return res, errInvalid("/candidateId", "candidate %d is in another company than job %d", cand.ID, job.ID)
+		return res, httpapi.Invalid("/candidateId", "candidate %d is in another company than job %d", cand.ID, job.ID)
 	}
 	user, err := s.companyUser(ctx, job.CompanyUUID, req.UserID)
 	if err != nil {
@@ -153,29 +154,29 @@ func (s *Server) ManualTrigger(ctx context.Context, req controlapi.ManualRequest
 		return controlapi.Outcome{}, s.checkManual(ctx, req)
 	}
 	if req.StageID != 0 {
-		return controlapi.Outcome{}, errInvalid("/stageId", "stageId is for a dry run without a candidate; a manual trigger uses the stage the candidate is in")
+		return controlapi.Outcome{}, httpapi.Invalid("/stageId", "stageId is for a dry run without a candidate; a manual trigger uses the stage the candidate is in")
 	}
 	cand, err := s.store.Candidate(ctx, req.CandidateID)
 	if err != nil {
-		return controlapi.Outcome{}, errNotFound("there is no candidate %d", req.CandidateID)
+		return controlapi.Outcome{}, httpapi.NotFound("there is no candidate %d", req.CandidateID)
 	}
 	jobID := req.JobID
 	if jobID == 0 {
 		if len(cand.Applications) == 0 {
-			return controlapi.Outcome{}, errInvalid("/jobId", "candidate %d has applied to no job; give a job id", cand.ID)
+			return controlapi.Outcome{}, httpapi.Invalid("/jobId", "candidate %d has applied to no job; give a job id", cand.ID)
 		}
 		jobID = cand.Applications[0].JobID
 	}
 	job, err := s.store.Job(ctx, jobID)
 	if err != nil {
-		return controlapi.Outcome{}, errNotFound("there is no job %d", jobID)
+		return controlapi.Outcome{}, httpapi.NotFound("there is no job %d", jobID)
 	}
 	if job.CompanyUUID != cand.CompanyUUID {
-		return controlapi.Outcome{}, errInvalid("/jobId", "job %d is in another company than candidate %d", job.ID, cand.ID)
+		return controlapi.Outcome{}, httpapi.Invalid("/jobId", "job %d is in another company than candidate %d", job.ID, cand.ID)
 	}
 	app, applied := cand.Application(job.ID)
 	if !applied {
-		return controlapi.Outcome{}, errInvalid("/jobId", "candidate %d has not applied to job %d (%s)", cand.ID, job.ID, job.Title)
+		return controlapi.Outcome{}, httpapi.Invalid("/jobId", "candidate %d has not applied to job %d (%s)", cand.ID, job.ID, job.Title)
 	}
 	user, err := s.companyUser(ctx, job.CompanyUUID, req.UserID)
 	if err != nil {
@@ -203,18 +204,18 @@ func (s *Server) ManualTrigger(ctx context.Context, req controlapi.ManualRequest
 // added: the job, the stage, the activation and the picked values.
 func (s *Server) checkManual(ctx context.Context, req controlapi.ManualRequest) error {
 	if req.JobID == 0 {
-		return errInvalid("/jobId", "a dry run without a candidate needs the job the candidate would apply to")
+		return httpapi.Invalid("/jobId", "a dry run without a candidate needs the job the candidate would apply to")
 	}
 	job, err := s.store.Job(ctx, req.JobID)
 	if err != nil {
-		return errNotFound("there is no job %d", req.JobID)
+		return httpapi.NotFound("there is no job %d", req.JobID)
 	}
 	stageID := req.StageID
 	if stageID == 0 && len(job.Stages) > 0 {
 		stageID = job.Stages[0].ID
 	}
 	if _, ok := job.Stage(stageID); !ok {
-		return errInvalid("/stageId", "job %d (%s) has no stage %d; its stages are %s", job.ID, job.Title, req.StageID, stageList(job))
+		return httpapi.Invalid("/stageId", "job %d (%s) has no stage %d; its stages are %s", job.ID, job.Title, req.StageID, stageList(job))
 	}
 	user, err := s.companyUser(ctx, job.CompanyUUID, req.UserID)
 	if err != nil {
@@ -249,10 +250,10 @@ func (s *Server) InvokeAction(ctx context.Context, resultID string, index int) (
 		return store.Delivery{}, err
 	}
 	if index < 0 || index >= len(res.Actions) {
-		return store.Delivery{}, errInvalid("/action", "result %s has %s; there is no action %d", res.ID, countOf(len(res.Actions), "action", "actions"), index)
+		return store.Delivery{}, httpapi.Invalid("/action", "result %s has %s; there is no action %d", res.ID, protocol.CountOf(len(res.Actions), "action", "actions"), index)
 	}
 	if res.Event == nil {
-		return store.Delivery{}, errConflictf("result %s was created by the partner through the Partner API, not by a webhook: there is no partner event to send", res.ID)
+		return store.Delivery{}, httpapi.Conflict("result %s was created by the partner through the Partner API, not by a webhook: there is no partner event to send", res.ID)
 	}
 	p, _, act, err := s.activated(ctx, res.PartnerID, res.CompanyUUID)
 	if err != nil {
@@ -261,7 +262,7 @@ func (s *Server) InvokeAction(ctx context.Context, resultID string, index int) (
 	a := res.Actions[index]
 	x, err := s.do(ctx, delivery.Call{Kind: store.KindAction, Partner: p, Activation: &act, Method: http.MethodPost, Path: a.Endpoint, Body: res.Event, SignEventID: res.EventID})
 	if err != nil {
-		return store.Delivery{}, errConflict(err)
+		return store.Delivery{}, httpapi.ConflictOf(err)
 	}
 	verdict, reason := store.VerdictOK, fmt.Sprintf("%q accepted with %d", a.ButtonText, x.Status())
 	switch {
@@ -288,12 +289,12 @@ func (s *Server) resultAnyPartner(ctx context.Context, id string) (store.Partner
 		case errors.Is(err, store.ErrForbidden):
 			continue // it is another partner's: keep looking
 		case errors.Is(err, store.ErrNotFound):
-			return store.PartnerResult{}, errNotFound("there is no partner result %q", id)
+			return store.PartnerResult{}, httpapi.NotFound("there is no partner result %q", id)
 		default:
 			return store.PartnerResult{}, err
 		}
 	}
-	return store.PartnerResult{}, errNotFound("there is no partner result %q", id)
+	return store.PartnerResult{}, httpapi.NotFound("there is no partner result %q", id)
 }
 
 // Replay sends a journaled call to a partner again, signed afresh; a
@@ -301,7 +302,7 @@ func (s *Server) resultAnyPartner(ctx context.Context, id string) (store.Partner
 func (s *Server) Replay(ctx context.Context, id int64) (store.Delivery, error) {
 	d, err := s.store.JournalEntry(ctx, id)
 	if err != nil {
-		return store.Delivery{}, errNotFound("there is no delivery %d (the journal keeps the newest entries only)", id)
+		return store.Delivery{}, httpapi.NotFound("there is no delivery %d (the journal keeps the newest entries only)", id)
 	}
 	switch d.Kind {
 	case store.KindWebhook:
@@ -316,11 +317,11 @@ func (s *Server) Replay(ctx context.Context, id int64) (store.Delivery, error) {
 		out, err := s.send(ctx, p, act, res, store.Delivery{EventID: d.EventID, ResultID: d.ResultID, CandidateID: d.CandidateID, CompanyUUID: d.CompanyUUID, ReplayOf: d.ID})
 		return out.Delivery, err
 	case store.KindPartnerAPI:
-		return store.Delivery{}, errConflictf("delivery %d is a Partner API request the partner made; only calls the mock made can be replayed", id)
+		return store.Delivery{}, httpapi.Conflict("delivery %d is a Partner API request the partner made; only calls the mock made can be replayed", id)
 	}
 	p, err := s.store.Partner(ctx, d.PartnerID)
 	if err != nil {
-		return store.Delivery{}, errNotFound("partner %q of delivery %d no longer exists", d.PartnerID, id)
+		return store.Delivery{}, httpapi.NotFound("partner %q of delivery %d no longer exists", d.PartnerID, id)
 	}
 	var act *store.Activation
 	if a, err := s.store.ActivationFor(ctx, p.ID, d.CompanyUUID); err == nil {
@@ -336,7 +337,7 @@ func (s *Server) Replay(ctx context.Context, id int64) (store.Delivery, error) {
 	}
 	x, err := s.do(ctx, delivery.Call{Kind: d.Kind, Partner: p, Activation: act, Method: d.Request.Method, Path: u.path, Query: u.query, Body: body, SignEventID: d.EventID})
 	if err != nil {
-		return store.Delivery{}, errConflict(err)
+		return store.Delivery{}, httpapi.ConflictOf(err)
 	}
 	verdict, reason := store.VerdictOK, fmt.Sprintf("replay of delivery %d answered %d", d.ID, x.Status())
 	if x.Failure != "" {
@@ -352,7 +353,7 @@ func (s *Server) Replay(ctx context.Context, id int64) (store.Delivery, error) {
 func (s *Server) companyUser(ctx context.Context, companyUUID string, id int64) (protocol.User, error) {
 	c, err := s.store.Company(ctx, companyUUID)
 	if err != nil {
-		return protocol.User{}, errNotFound("there is no company %q", companyUUID)
+		return protocol.User{}, httpapi.NotFound("there is no company %q", companyUUID)
 	}
 	for _, u := range c.Users {
 		if id == 0 || u.ID == id {
@@ -362,7 +363,7 @@ func (s *Server) companyUser(ctx context.Context, companyUUID string, id int64) 
 	if id == 0 {
 		return protocol.User{ID: 1, Email: "recruiter@example.com", Name: "Recruiter"}, nil
 	}
-	return protocol.User{}, errInvalid("/userId", "%s has no user %d", c.Name, id)
+	return protocol.User{}, httpapi.Invalid("/userId", "%s has no user %d", c.Name, id)
 }
 
 func stageList(j store.Job) string {
@@ -407,11 +408,11 @@ type journalURL struct {
 func parseJournalURL(raw string, p store.Partner) (journalURL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return journalURL{}, errInvalid("", "the journaled URL %q cannot be parsed: %v", raw, err)
+		return journalURL{}, httpapi.Invalid("", "the journaled URL %q cannot be parsed: %v", raw, err)
 	}
 	base, err := url.Parse(p.BaseURL)
 	if err != nil || p.BaseURL == "" {
-		return journalURL{}, errConflictf("partner %q has no usable base URL", p.ID)
+		return journalURL{}, httpapi.Conflict("partner %q has no usable base URL", p.ID)
 	}
 	path := strings.TrimPrefix(u.Path, strings.TrimRight(base.Path, "/"))
 	return journalURL{path: path, query: u.Query()}, nil

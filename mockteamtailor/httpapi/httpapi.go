@@ -1,0 +1,188 @@
+// Package httpapi is what the mock's two APIs share over HTTP: the
+// errors they answer with, as statuses and {"errors": [...]} documents
+// (JSON:API error objects, PROTOCOL §2), the store's sentinel errors
+// turned into 4xx, and JSON encoding that leaves links readable.
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+)
+
+func New(status int, title, format string, args ...any) *protocol.Error {
+	return protocol.NewError(status, title, format, args...)
+}
+
+// BadRequest is a 400: the body is not JSON, or a query parameter is wrong.
+func BadRequest(format string, args ...any) *protocol.Error {
+	return New(http.StatusBadRequest, "Bad request", format, args...)
+}
+
+// Unauthorized is a 401 for a missing or unknown partner API key.
+func Unauthorized(format string, args ...any) *protocol.Error {
+	return New(http.StatusUnauthorized, "Unauthorized", format, args...)
+}
+
+// Forbidden is a 403 for a resource of another partner.
+func Forbidden(format string, args ...any) *protocol.Error {
+	return New(http.StatusForbidden, "Forbidden", format, args...)
+}
+
+// NotFound is a 404 for an unknown id or route.
+func NotFound(format string, args ...any) *protocol.Error {
+	return New(http.StatusNotFound, "Not found", format, args...)
+}
+
+// NotAcceptable is a 406 for a missing or unknown X-Api-Version.
+func NotAcceptable(format string, args ...any) *protocol.Error {
+	return New(http.StatusNotAcceptable, "Not acceptable", format, args...)
+}
+
+// UnsupportedMediaType is a 415 for a body that is not JSON:API.
+func UnsupportedMediaType(format string, args ...any) *protocol.Error {
+	return New(http.StatusUnsupportedMediaType, "Unsupported media type", format, args...)
+}
+
+// Invalid is a 422 about the member at pointer.
+func Invalid(pointer, format string, args ...any) *protocol.Error {
+	return protocol.Invalid(pointer, format, args...)
+}
+
+// ErrorObject is one entry of a JSON:API error document.
+type ErrorObject struct {
+	Status string       `json:"status"`
+	Title  string       `json:"title"`
+	Detail string       `json:"detail,omitempty"`
+	Source *ErrorSource `json:"source,omitempty"`
+}
+
+type ErrorSource struct {
+	Pointer   string `json:"pointer,omitempty"`
+	Parameter string `json:"parameter,omitempty"`
+}
+
+// ErrorDocument is a JSON:API error response.
+type ErrorDocument struct {
+	Errors []ErrorObject `json:"errors"`
+}
+
+// errorDocumentOf turns err into the status and document sent to the
+// caller. Errors that are not ours become a bare 500 with no detail.
+func errorDocumentOf(err error) (int, ErrorDocument, bool) {
+	var list protocol.Errors
+	if errors.As(err, &list) && len(list) > 0 {
+		doc := ErrorDocument{}
+		for _, e := range list {
+			doc.Errors = append(doc.Errors, errorObjectOf(e))
+		}
+		return list[0].Status, doc, true
+	}
+	var e *protocol.Error
+	if errors.As(err, &e) {
+		return e.Status, ErrorDocument{Errors: []ErrorObject{errorObjectOf(e)}}, true
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return errorDocumentOf(NotFound("no such resource"))
+	case errors.Is(err, store.ErrForbidden):
+		return errorDocumentOf(Forbidden("the resource belongs to another partner"))
+	case errors.Is(err, store.ErrConflict):
+		return errorDocumentOf(New(http.StatusConflict, "Conflict", "the resource already exists"))
+	case errors.Is(err, store.ErrPersist):
+		e := New(http.StatusServiceUnavailable, "State not saved", "the mock could not write its state file, so the change is not acknowledged as durable (it may still show until the mock restarts); see the mock's log, then retry")
+		return http.StatusServiceUnavailable, ErrorDocument{Errors: []ErrorObject{errorObjectOf(e)}}, false
+	}
+	e = New(http.StatusInternalServerError, "Internal error", "the mock failed unexpectedly; see its log")
+	return http.StatusInternalServerError, ErrorDocument{Errors: []ErrorObject{errorObjectOf(e)}}, false
+}
+
+func errorObjectOf(e *protocol.Error) ErrorObject {
+	o := ErrorObject{Status: strconv.Itoa(e.Status), Title: e.Title, Detail: e.Detail}
+	if e.Pointer != "" || e.Parameter != "" {
+		o.Source = &ErrorSource{Pointer: e.Pointer, Parameter: e.Parameter}
+	}
+	return o
+}
+
+// Partner is a 502: the partner's answer made the operation impossible.
+// The detail says what was wrong and which journal entry holds it.
+func Partner(format string, args ...any) *protocol.Error {
+	return New(http.StatusBadGateway, "Partner error", format, args...)
+}
+
+// Conflict is a 409: the operation does not fit the current state.
+func Conflict(format string, args ...any) *protocol.Error {
+	return New(http.StatusConflict, "Conflict", format, args...)
+}
+
+// ConflictOf is a 409 whose detail is err, which it keeps as its cause
+// so that callers can still match it with errors.Is (delivery.ErrNoBaseURL, say).
+func ConflictOf(err error) *protocol.Error {
+	e := New(http.StatusConflict, "Conflict", "%s", err.Error())
+	e.Err = err
+	return e
+}
+
+// EncodeJSON marshals v followed by a newline, leaving &, < and > as they
+// are so links stay readable.
+func EncodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// ErrorBody is err as the status and the encoded error document sent to
+// the caller; ours is false for an error that is not a *protocol.Error or
+// a store sentinel, which becomes a bare 500 and should be logged.
+func ErrorBody(err error) (status int, body []byte, ours bool) {
+	status, doc, ours := errorDocumentOf(err)
+	body, _ = EncodeJSON(doc) // plain strings only: cannot fail
+	return status, body, ours
+}
+
+// WriteError renders err as a JSON:API error document. Errors that are not
+// *Error or a Store sentinel are logged and become a bare 500.
+func WriteError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	status, body, ours := ErrorBody(err)
+	if !ours {
+		logger.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
+	}
+	h := w.Header()
+	h.Set("Content-Type", protocol.MediaType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if status == http.StatusUnauthorized {
+		h.Set("WWW-Authenticate", `Token realm="Teamtailor Partner API"`)
+	}
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// FirstDetail is the first error of an error document body, with its
+// pointer, for a one-line summary; "" when body is not one.
+func FirstDetail(body []byte) string {
+	var doc ErrorDocument
+	if json.Unmarshal(body, &doc) != nil || len(doc.Errors) == 0 {
+		return ""
+	}
+	e := doc.Errors[0]
+	msg := e.Detail
+	if e.Source != nil && e.Source.Pointer != "" {
+		msg = e.Source.Pointer + ": " + msg
+	}
+	if n := len(doc.Errors); n > 1 {
+		msg += fmt.Sprintf(" (and %d more)", n-1)
+	}
+	return msg
+}
