@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/httprec"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -50,22 +51,22 @@ func (s *Server) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next h
 	start, began := s.clock(), time.Now()
 	x := new(apiExchange) // one allocation for what the request keeps
 	reqBody := &x.reqBody
-	reqBody.limit = s.cfg.JournalBodyLimit
+	reqBody.Limit = s.cfg.JournalBodyLimit
 	if n := r.ContentLength; n > 0 {
-		reqBody.buf.Grow(int(min(n, int64(reqBody.limit))))
+		reqBody.Buf.Grow(int(min(n, int64(reqBody.Limit))))
 	}
 	if r.Body != nil {
-		x.tee = teeBody{ReadCloser: r.Body, c: reqBody}
+		x.tee = httprec.Tee{ReadCloser: r.Body, C: reqBody}
 		r.Body = &x.tee
 	}
 	w := &x.w
 	w.ResponseWriter = rw
-	w.body.limit = s.cfg.JournalBodyLimit
+	w.Body.Limit = s.cfg.JournalBodyLimit
 	partner, authErr := s.authenticate(r)
 	if authErr != nil {
 		// Anyone can send unauthenticated requests: the journal keeps
 		// only the start of their bodies (limits.go).
-		reqBody.limit = min(reqBody.limit, RefusedBodyLimit)
+		reqBody.Limit = min(reqBody.Limit, RefusedBodyLimit)
 	}
 	defer func() { s.journalAPI(r, partner.ID, reqBody, w, start, began) }()
 	if s.injectFaults(w, r) {
@@ -114,9 +115,9 @@ func (s *Server) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next h
 
 // apiExchange is what servePartnerAPI keeps of one request.
 type apiExchange struct {
-	reqBody capture
-	tee     teeBody
-	w       recordingWriter
+	reqBody httprec.Capture
+	tee     httprec.Tee
+	w       httprec.Writer
 	rl      [3]string
 }
 
@@ -188,16 +189,16 @@ func remoteHost(r *http.Request) string {
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec, ok := w.(*recordingWriter)
+		rec, ok := w.(*httprec.Writer)
 		if !ok {
-			rec = &recordingWriter{ResponseWriter: w}
+			rec = &httprec.Writer{ResponseWriter: w}
 		}
 		next.ServeHTTP(rec, r)
 		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status),
-			slog.Int("bytes", rec.body.total),
+			slog.Int("status", rec.Status),
+			slog.Int("bytes", rec.Body.Total),
 			slog.Duration("elapsed", time.Since(start)),
 		)
 	})
@@ -207,7 +208,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 // request cannot take the mock down.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &recordingWriter{ResponseWriter: w}
+		rec := &httprec.Writer{ResponseWriter: w}
 		defer func() {
 			v := recover()
 			if v == nil {
@@ -219,7 +220,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 			s.logger.ErrorContext(r.Context(), "panic serving request",
 				slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
-			if rec.status == 0 {
+			if rec.Status == 0 {
 				httpapi.WriteError(rec, r, s.logger, errors.New("panic"))
 			}
 		}()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/internal/httprec"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/guard"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
@@ -289,10 +290,11 @@ func (in *Inbox) wrap(next http.Handler) http.Handler {
 		start := time.Now()
 		body, _ := io.ReadAll(io.LimitReader(r.Body, maxRecorded))
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		rec := &recorder{ResponseWriter: w}
+		rec := &httprec.Writer{ResponseWriter: w}
+		rec.Body.Limit = maxRecorded
 		next.ServeHTTP(rec, r)
-		if rec.status >= 500 {
-			in.failed(fmt.Sprintf("answered %d to the partner's %s %s: %s", rec.status, r.Method, r.URL.Path, excerpt(rec.body.String())))
+		if rec.Status >= 500 {
+			in.failed(fmt.Sprintf("answered %d to the partner's %s %s: %s", rec.Status, r.Method, r.URL.Path, excerpt(rec.Body.Buf.String())))
 		}
 		id, _ := strings.CutPrefix(r.URL.Path, "/partner/v1/partner-results/")
 		if id == r.URL.Path {
@@ -302,13 +304,13 @@ func (in *Inbox) wrap(next http.Handler) http.Handler {
 		observe := in.observe
 		in.mu.Unlock()
 		if observe != nil {
-			observe(id, r.Method, rec.status, start, body)
+			observe(id, r.Method, rec.Status, start, body)
 			return
 		}
 		x := &Exchange{
 			Direction: FromPartner, Step: "the partner's " + r.Method + " " + r.URL.Path, Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI(),
 			RequestHeader: r.Header.Clone(), RequestBody: string(body),
-			Status: rec.status, ResponseHeader: rec.Header().Clone(), ResponseBody: rec.body.String(),
+			Status: rec.Status, ResponseHeader: rec.Header().Clone(), ResponseBody: rec.Body.Buf.String(),
 			Started: start, Elapsed: time.Since(start),
 		}
 		x.ElapsedMS = ms(x.Elapsed)
@@ -330,33 +332,6 @@ func (in *Inbox) to(resultID string) []Exchange {
 	}
 	return out
 }
-
-// recorder keeps the status and body a handler writes.
-type recorder struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *recorder) Write(p []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	if r.body.Len() < maxRecorded {
-		r.body.Write(p[:min(len(p), maxRecorded-r.body.Len())])
-	}
-	return r.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController reach the connection.
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // mockOf is the process's embedded mock, set by StartSuite before any
 // check runs and read-only afterwards.
