@@ -11,7 +11,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
@@ -187,7 +186,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 		func(ctx SpecContext) {
 			bad, problem := firstProblem(run.requests(f), func(x framework.Exchange) string {
 				h := x.RequestHeader.Get("Authorization")
-				key, err := mockteamtailor.ParseAuthorization(h)
+				key, err := protocol.ParseAuthorization(h)
 				switch {
 				case err != nil:
 					return err.Error()
@@ -201,17 +200,17 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 		})
 
 	framework.MustIt("results/api-version", "§2",
-		"every request to update-url MUST carry X-Api-Version: "+mockteamtailor.APIVersion,
+		"every request to update-url MUST carry X-Api-Version: "+protocol.APIVersion,
 		"§2: X-Api-Version is required; others are refused with 406.",
 		func(ctx SpecContext) {
 			bad, problem := firstProblem(run.requests(f), func(x framework.Exchange) string {
-				if v := x.RequestHeader.Get("X-Api-Version"); v != mockteamtailor.APIVersion {
+				if v := x.RequestHeader.Get("X-Api-Version"); v != protocol.APIVersion {
 					return fmt.Sprintf("X-Api-Version is %q", v)
 				}
 				return ""
 			})
 			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer,
-				"send \"X-Api-Version: %s\" on every Partner API call; the Partner API answers 406 without it", mockteamtailor.APIVersion))
+				"send \"X-Api-Version: %s\" on every Partner API call; the Partner API answers 406 without it", protocol.APIVersion))
 		})
 
 	framework.MustIt("results/media-type", "§2",

@@ -108,7 +108,7 @@ func newPartnerRequest(baseURL, apiKey, method, path string, body []byte) (*http
 		return nil, err
 	}
 	req.Header.Set("Authorization", "Token "+apiKey)
-	req.Header.Set("X-Api-Version", mockteamtailor.APIVersion)
+	req.Header.Set("X-Api-Version", protocol.APIVersion)
 	req.Header.Set("Accept", protocol.MediaType)
 	if body != nil {
 		req.Header.Set("Content-Type", protocol.MediaType)

@@ -8,10 +8,6 @@ import (
 	"time"
 )
 
-// APIVersion is the only Partner API version Teamtailor serves
-// (PROTOCOL §2: X-Api-Version: 20180828).
-const APIVersion = "20180828"
-
 // stacks maps Teamtailor's stacks to their Partner API hosts (PROTOCOL §1).
 // The host is what the mock sends as Teamtailor-Host.
 var stacks = map[string]string{

@@ -10,20 +10,14 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnerapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/uploads"
 )
 
-func (s *Server) faultsView() controlapi.Faults {
-	f := s.Faults()
-	limit, window, enforce := s.limiter.settings()
-	return controlapi.Faults{Latency: f.Latency.String(), Status: f.Status, Count: f.Count, Fraction: f.Fraction, Connection: f.Connection,
-		RateLimit: &controlapi.RateLimit{Limit: limit, Window: window.String(), Enforce: enforce}}
-}
-
 func (s *Server) handleFaultsShow() controlFunc {
-	return func(r *http.Request) (int, any, error) { return http.StatusOK, s.faultsView(), nil }
+	return func(r *http.Request) (int, any, error) { return http.StatusOK, s.Faults(), nil }
 }
 
 func (s *Server) handleFaultsSet() controlFunc {
@@ -32,39 +26,62 @@ func (s *Server) handleFaultsSet() controlFunc {
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
-		f := Faults{Status: in.Status, Count: in.Count, Fraction: in.Fraction, Connection: in.Connection}
-		if in.Latency != "" {
-			d, err := time.ParseDuration(in.Latency)
-			if err != nil {
-				return 0, nil, httpapi.Invalid("/latency", "latency %q is not a duration such as 250ms or 2s", in.Latency)
-			}
-			f.Latency = d
+		out, err := s.SetFaults(in)
+		if err != nil {
+			return 0, nil, err
 		}
-		if err := f.Validate(); err != nil {
-			return 0, nil, httpapi.Invalid("", "%v", err)
-		}
-		if in.RateLimit != nil {
-			w, err := time.ParseDuration(in.RateLimit.Window)
-			if err != nil {
-				return 0, nil, httpapi.Invalid("/rateLimit/window", "window %q is not a duration such as 10s", in.RateLimit.Window)
-			}
-			if err := s.SetRateLimit(in.RateLimit.Limit, w, in.RateLimit.Enforce); err != nil {
-				return 0, nil, httpapi.Invalid("/rateLimit", "%v", err)
-			}
-		}
-		if err := s.SetFaults(f); err != nil {
-			return 0, nil, httpapi.Invalid("", "%v", err)
-		}
-		return http.StatusOK, s.faultsView(), nil
+		return http.StatusOK, out, nil
 	}
 }
 
 func (s *Server) handleFaultsClear() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		s.SetFaults(Faults{})
-		s.limiter.set(s.cfg.RateLimit, s.cfg.RateWindow, s.cfg.EnforceRateLimit)
-		return http.StatusOK, s.faultsView(), nil
+	return func(r *http.Request) (int, any, error) { return http.StatusOK, s.ClearFaults(), nil }
+}
+
+// Faults returns the faults injected on the Partner API and its rate
+// limit.
+func (s *Server) Faults() controlapi.Faults {
+	f := s.api.Faults()
+	limit, window, enforce := s.api.RateLimit()
+	return controlapi.Faults{Latency: f.Latency.String(), Status: f.Status, Count: f.Count, Fraction: f.Fraction, Connection: f.Connection,
+		RateLimit: &controlapi.RateLimit{Limit: limit, Window: window.String(), Enforce: enforce}}
+}
+
+// SetFaults sets the faults injected on the Partner API and, when given,
+// its rate limit; nothing changes unless all of in is valid.
+func (s *Server) SetFaults(in controlapi.Faults) (controlapi.Faults, error) {
+	f := partnerapi.Faults{Status: in.Status, Count: in.Count, Fraction: in.Fraction, Connection: in.Connection}
+	if in.Latency != "" {
+		d, err := time.ParseDuration(in.Latency)
+		if err != nil {
+			return controlapi.Faults{}, httpapi.Invalid("/latency", "latency %q is not a duration such as 250ms or 2s", in.Latency)
+		}
+		f.Latency = d
 	}
+	if err := f.Validate(); err != nil {
+		return controlapi.Faults{}, httpapi.Invalid("", "%v", err)
+	}
+	if in.RateLimit != nil {
+		w, err := time.ParseDuration(in.RateLimit.Window)
+		if err != nil {
+			return controlapi.Faults{}, httpapi.Invalid("/rateLimit/window", "window %q is not a duration such as 10s", in.RateLimit.Window)
+		}
+		if err := s.SetRateLimit(in.RateLimit.Limit, w, in.RateLimit.Enforce); err != nil {
+			return controlapi.Faults{}, httpapi.Invalid("/rateLimit", "%v", err)
+		}
+	}
+	if err := s.api.SetFaults(f); err != nil {
+		return controlapi.Faults{}, httpapi.Invalid("", "%v", err)
+	}
+	return s.Faults(), nil
+}
+
+// ClearFaults injects no more faults and puts the rate limit back to the
+// one the mock started with.
+func (s *Server) ClearFaults() controlapi.Faults {
+	s.api.SetFaults(partnerapi.Faults{})
+	s.api.SetRateLimit(s.cfg.RateLimit, s.cfg.RateWindow, s.cfg.EnforceRateLimit)
+	return s.Faults()
 }
 
 // handleUploadCreate stores a file for a form's file field: the raw
@@ -168,7 +185,7 @@ func (s *Server) Reset(ctx context.Context) error {
 	if err := s.store.Reset(ctx); err != nil {
 		return err
 	}
-	s.SetFaults(Faults{})
+	s.api.SetFaults(partnerapi.Faults{})
 	s.files.Clear()
 	s.bulk.mu.Lock()
 	s.bulk.runs = nil

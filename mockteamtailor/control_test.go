@@ -22,6 +22,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -642,7 +643,7 @@ func (e *e2eEnv) getPartner(t *testing.T, client *http.Client) (*http.Response, 
 	t.Helper()
 	hr, _ := http.NewRequestWithContext(t.Context(), "GET", e.srv.URL+"/partner/v1/partners/1", nil)
 	hr.Header.Set("Authorization", "Token "+e2eKey1)
-	hr.Header.Set("X-Api-Version", APIVersion)
+	hr.Header.Set("X-Api-Version", protocol.APIVersion)
 	resp, err := client.Do(hr)
 	if err != nil {
 		return nil, nil, err

@@ -368,7 +368,7 @@ func partnerAPI(t *testing.T, method, fullURL, key, body string) response {
 		t.Fatal(err)
 	}
 	hr.Header.Set("Authorization", "Token "+key)
-	hr.Header.Set("X-Api-Version", APIVersion)
+	hr.Header.Set("X-Api-Version", protocol.APIVersion)
 	if body != "" {
 		hr.Header.Set("Content-Type", protocol.MediaType)
 	}

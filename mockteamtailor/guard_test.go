@@ -94,7 +94,7 @@ func TestControlAPIRefusesCrossSiteWrites(t *testing.T) {
 	if _, err := env.store.Partner(ctx, "evil"); err == nil {
 		t.Errorf("a refused request created a partner")
 	}
-	if f := env.server.Faults(); f.Latency != 0 {
+	if f := env.server.Faults(); f.Latency != "0s" {
 		t.Errorf("a refused request set a latency fault: %+v", f)
 	}
 	// Its own clients: JSON bodies, same-origin or no browser at all.

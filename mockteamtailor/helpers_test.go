@@ -104,7 +104,7 @@ func (e *testEnv) do(t *testing.T, rq req) response {
 		t.Fatal(err)
 	}
 	hr.Header.Set("Authorization", "Token "+e.key)
-	hr.Header.Set("X-Api-Version", APIVersion)
+	hr.Header.Set("X-Api-Version", protocol.APIVersion)
 	if rq.body != "" {
 		hr.Header.Set("Content-Type", protocol.MediaType)
 	}

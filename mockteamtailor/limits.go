@@ -4,13 +4,10 @@ package mockteamtailor
 // bounded in bytes as well as in count; the README's table of limits names
 // each of these (README "Security").
 const (
-	// RefusedBodyLimit is how many bytes of body the journal keeps of a
-	// Partner API request refused before authentication: enough to
-	// recognise it, too little for anyone to fill the journal with.
-	RefusedBodyLimit = 1 << 10
 	// MaxPartnerHeaderBytes bounds the headers of a partner's answer;
 	// a larger header block fails the call (Go's client default is 10 MB).
 	MaxPartnerHeaderBytes = 1 << 20
+
 	// MaxGenerate is how many candidates one generate call makes, and
 	// MaxGeneratedCandidates how many candidates the store may hold for
 	// generate to add more.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnerapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/uploads"
 )
@@ -134,8 +135,8 @@ func TestUnauthenticatedBodiesAreSmallInTheJournal(t *testing.T) {
 	}
 	ds, _ := env.store.Journal(context.Background(), store.JournalFilter{Kind: store.KindPartnerAPI})
 	d := ds[len(ds)-1]
-	if len(d.Request.Body) > RefusedBodyLimit || !d.Request.BodyTruncated {
-		t.Errorf("journal kept %d bytes of an unauthenticated body (truncated %v); want at most %d", len(d.Request.Body), d.Request.BodyTruncated, RefusedBodyLimit)
+	if len(d.Request.Body) > partnerapi.RefusedBodyLimit || !d.Request.BodyTruncated {
+		t.Errorf("journal kept %d bytes of an unauthenticated body (truncated %v); want at most %d", len(d.Request.Body), d.Request.BodyTruncated, partnerapi.RefusedBodyLimit)
 	}
 }
 

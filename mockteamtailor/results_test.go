@@ -60,7 +60,7 @@ func TestResultCreateReturnsWholeDocument(t *testing.T) {
 	if loc := r.header.Get("Location"); loc != env.srv.URL+"/partner/v1/partner-results/"+id {
 		t.Errorf("Location = %q", loc)
 	}
-	for h, want := range map[string]string{"Content-Type": protocol.MediaType, "X-Api-Version": APIVersion} {
+	for h, want := range map[string]string{"Content-Type": protocol.MediaType, "X-Api-Version": protocol.APIVersion} {
 		if got := r.header.Get(h); got != want {
 			t.Errorf("%s = %q, want %q", h, got, want)
 		}

@@ -17,25 +17,8 @@ func (s *Server) routes() http.Handler {
 	root.Handle("/schemas/", s.handleSchemaIndex()).Methods(http.MethodGet, http.MethodHead)
 	root.Handle("/schemas/{name}.schema.json", s.handleSchema()).Methods(http.MethodGet, http.MethodHead)
 
-	// The Partner API is a router of its own, wrapped as a whole, so auth,
-	// version and rate-limit headers apply to unmatched paths too
-	// (gorilla/mux runs Use middleware only on matched routes).
-	api := mux.NewRouter()
-	api.NotFoundHandler = s.handleAPINotFound()
-	api.MethodNotAllowedHandler = s.handleAPIMethodNotAllowed()
-	// Full paths, not a subrouter: a subrouter would turn a wrong method
-	// into a 404 instead of a 405.
-	const v1 = "/partner/v1"
-	api.Handle(v1+"/partners/{id}", s.handlePartnerGet()).Methods(http.MethodGet)
-	api.Handle(v1+"/partners/{id}", s.handlePartnerUpdate()).Methods(http.MethodPut, http.MethodPatch)
-	api.Handle(v1+"/partner-activations", s.handleActivationList()).Methods(http.MethodGet)
-	api.Handle(v1+"/partner-activations/{id}", s.handleActivationGet()).Methods(http.MethodGet)
-	api.Handle(v1+"/partner-results", s.handleResultList()).Methods(http.MethodGet)
-	api.Handle(v1+"/partner-results", s.handleResultCreate()).Methods(http.MethodPost)
-	api.Handle(v1+"/partner-results/{id}", s.handleResultGet()).Methods(http.MethodGet)
-	api.Handle(v1+"/partner-results/{id}", s.handleResultUpdate()).Methods(http.MethodPut, http.MethodPatch)
-	api.Handle(v1+"/partner-results/{id}", s.handleResultDelete()).Methods(http.MethodDelete)
-	root.PathPrefix("/partner/").Handler(s.partnerAPI(api))
+	// The Partner API (package partnerapi), behind the same Host check.
+	root.PathPrefix("/partner/").Handler(s.api)
 
 	// Signed URLs of files uploaded for file fields (PROTOCOL §1.1).
 	root.Handle("/files/{id}", s.files.Handler()).Methods(http.MethodGet)
@@ -97,64 +80,19 @@ func (s *Server) routes() http.Handler {
 			(*ui).ServeHTTP(w, r)
 			return
 		}
-		s.handleAPINotFound().ServeHTTP(w, r)
+		httpapi.RouteNotFound(s.logger).ServeHTTP(w, r)
 	}))
-	root.NotFoundHandler = s.handleAPINotFound()
-	root.MethodNotAllowedHandler = s.handleAPIMethodNotAllowed()
+	root.NotFoundHandler = httpapi.RouteNotFound(s.logger)
+	root.MethodNotAllowedHandler = httpapi.MethodNotAllowed(s.logger)
 	// Every request passes the Host check first; the control API and the
 	// web UI also the cross-site, media type and token checks (package guard).
-	return s.recoverPanics(s.logRequests(guard.Hosts(guard.NewHostPolicy(s.cfg.PublicURL, s.cfg.AllowedHosts), Refuse, s.controlGuard(s.routeHot(root)))))
-}
-
-// resultPathPrefix is the path of partner results; an update goes to
-// resultPathPrefix + id.
-const resultPathPrefix = "/partner/v1/partner-results/"
-
-// routeHot serves the Partner API's busiest route, PUT and PATCH of a
-// partner result, without the routers: gorilla/mux copies the request
-// twice per router and builds a map of its variables. It matches exactly
-// what the route table above sends to handleResultUpdate (a clean path,
-// one non-empty segment after the prefix); everything else goes to next.
-func (s *Server) routeHot(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if id, ok := hotUpdateID(r); ok {
-			s.servePartnerAPI(w, r, nil, id)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// hotUpdateID returns the result id of a PUT or PATCH the route table
-// would give handleResultUpdate.
-func hotUpdateID(r *http.Request) (string, bool) {
-	if r.Method != http.MethodPut && r.Method != http.MethodPatch {
-		return "", false
-	}
-	id, ok := strings.CutPrefix(r.URL.Path, resultPathPrefix)
-	// "." and ".." would be cleaned away (and redirected) by the router.
-	if !ok || id == "" || id == "." || id == ".." || strings.IndexByte(id, '/') >= 0 {
-		return "", false
-	}
-	return id, true
+	return s.recoverPanics(s.logRequests(guard.Hosts(guard.NewHostPolicy(s.cfg.PublicURL, s.cfg.AllowedHosts), Refuse, s.controlGuard(s.api.Hot(root)))))
 }
 
 func handleHealth() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
-	})
-}
-
-func (s *Server) handleAPINotFound() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		httpapi.WriteError(w, r, s.logger, httpapi.NotFound("%s %s is not a route of this mock; the Partner API lives under /partner/v1 (partners, partner-activations, partner-results), the mock's control API under /mock/v1", r.Method, r.URL.Path))
-	})
-}
-
-func (s *Server) handleAPIMethodNotAllowed() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		httpapi.WriteError(w, r, s.logger, httpapi.New(http.StatusMethodNotAllowed, "Method not allowed", "%s is not allowed on %s", r.Method, r.URL.Path))
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnerapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/uploads"
 )
@@ -19,17 +20,16 @@ import (
 // Server is the fake Teamtailor as an http.Handler. It starts nothing: the
 // caller owns listeners, so tests can wrap it in httptest.NewServer.
 type Server struct {
-	logger  *slog.Logger
-	cfg     Config
-	store   store.Store
-	ids     *idgen.IDs
-	clock   func() time.Time
-	limiter *rateLimiter
-	sender  *delivery.Sender // calls to partners, journaled (outbound.go)
-	events  hub              // live journal entries
-	files   *uploads.Files   // uploads of file fields, served by signed URL
-	faults  faults           // fault injection on the Partner API
-	bulk    bulkRuns         // progress of bulk triggers
+	logger *slog.Logger
+	cfg    Config
+	store  store.Store
+	ids    *idgen.IDs
+	clock  func() time.Time
+	api    *partnerapi.API  // the Partner API
+	sender *delivery.Sender // calls to partners, journaled (outbound.go)
+	events hub              // live journal entries
+	files  *uploads.Files   // uploads of file fields, served by signed URL
+	bulk   bulkRuns         // progress of bulk triggers
 
 	startMu  sync.Mutex // serialises resets; guards startIDs and started
 	startIDs []byte     // the id source's position at MarkStart
@@ -37,9 +37,6 @@ type Server struct {
 
 	ui       atomic.Pointer[http.Handler]                 // the web UI, serving every path the routes do not
 	imported atomic.Pointer[map[string]fixtures.Imported] // imported fixtures by name (imported.go)
-	// lastRedacted is the last Authorization header masked for the
-	// journal, and its masked form (apijournal.go).
-	lastRedacted atomic.Pointer[[2]string]
 
 	bg       sync.WaitGroup     // background work: bulk runs
 	bgCtx    context.Context    // ends when the server closes
@@ -58,13 +55,17 @@ func NewServer(logger *slog.Logger, cfg Config, st store.Store, ids *idgen.IDs, 
 		return nil, errors.New("mockteamtailor: NewServer needs a logger, a st, an id source and a clock")
 	}
 	s := &Server{
-		logger:  logger,
-		cfg:     cfg,
-		store:   st,
-		ids:     ids,
-		clock:   clock,
-		limiter: newRateLimiter(cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit),
+		logger: logger,
+		cfg:    cfg,
+		store:  st,
+		ids:    ids,
+		clock:  clock,
 	}
+	s.api = partnerapi.New(logger, partnerapi.Config{
+		PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.MaxBodyBytes, JournalBodyLimit: cfg.JournalBodyLimit,
+		DefaultPageSize: cfg.DefaultPageSize, MaxPageSize: cfg.MaxPageSize,
+		RateLimit: cfg.RateLimit, RateWindow: cfg.RateWindow, EnforceRateLimit: cfg.EnforceRateLimit,
+	}, st, ids, clock, s.events.publish)
 	s.sender = s.newSender()
 	s.files = uploads.New([]byte(ids.Secret("", 32)), cfg.baseURL(), cfg.FileURLTTL, clock, func() string { return ids.Secret("f", 12) })
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
@@ -85,9 +86,12 @@ func (s *Server) SetRateLimit(limit int, window time.Duration, enforce bool) err
 	if limit <= 0 || window < time.Second {
 		return errors.New("rate limit needs a positive limit and a window of at least 1s")
 	}
-	s.limiter.set(limit, window, enforce)
+	s.api.SetRateLimit(limit, window, enforce)
 	return nil
 }
+
+// ResultURL is the update-url of a partner result (PROTOCOL §1.1).
+func (s *Server) ResultURL(id string) string { return s.api.ResultURL(id) }
 
 // Upload keeps a file for a form's file field and returns its id, which
 // the form value "upload:<id>" refers to (package uploads).

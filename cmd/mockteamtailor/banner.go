@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 )
 
@@ -53,5 +54,5 @@ try:
 `, version, cfg.PublicURL, ui, cfg.PublicURL, cfg.Stack, cfg.StackHost(), cfg.PublicURL, token, durable,
 		p.ID, p.Name, base, p.APIKey, p.WebhookSecret,
 		sb.Company.Name, sb.Company.UUID, sb.Activation.ProviderKey,
-		p.APIKey, mockteamtailor.APIVersion, cfg.PublicURL)
+		p.APIKey, protocol.APIVersion, cfg.PublicURL)
 }

@@ -186,3 +186,18 @@ func FirstDetail(body []byte) string {
 	}
 	return msg
 }
+
+// RouteNotFound answers a path that is no route of the mock, naming where its
+// APIs live.
+func RouteNotFound(logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		WriteError(w, r, logger, NotFound("%s %s is not a route of this mock; the Partner API lives under /partner/v1 (partners, partner-activations, partner-results), the mock's control API under /mock/v1", r.Method, r.URL.Path))
+	})
+}
+
+// MethodNotAllowed answers a method a route does not take.
+func MethodNotAllowed(logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		WriteError(w, r, logger, New(http.StatusMethodNotAllowed, "Method not allowed", "%s is not allowed on %s", r.Method, r.URL.Path))
+	})
+}

@@ -13,6 +13,10 @@ import (
 // (PROTOCOL §2).
 const MediaType = "application/vnd.api+json"
 
+// APIVersion is the only Partner API version Teamtailor serves
+// (PROTOCOL §2: X-Api-Version: 20180828).
+const APIVersion = "20180828"
+
 func errBadRequest(format string, args ...any) *Error {
 	return NewError(http.StatusBadRequest, "Bad request", format, args...)
 }

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -123,7 +122,7 @@ func TestBrowserCrossSiteAttackFails(t *testing.T) {
 type mockSnapshot struct {
 	Partners, Companies, Deliveries, Candidates int
 	BaseURL                                     string
-	Latency                                     time.Duration
+	Latency                                     string
 }
 
 func (e *env) snapshot() mockSnapshot {

@@ -1,4 +1,4 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 // byte for byte, without reflection: encoding the response was a tenth
 // of an update's CPU time. TestAppendResultDocumentMatchesEncodingJSON
 // and FuzzAppendResultDocument hold it to that.
-func (s *Server) writeResultDocument(w http.ResponseWriter, r *http.Request, status int, res store.PartnerResult) {
+func (s *API) writeResultDocument(w http.ResponseWriter, r *http.Request, status int, res store.PartnerResult) {
 	e := encoderPool.Get().(*pooledEncoder)
 	defer e.release()
 	b, ok := appendResultDocument(e.scratch[:0], s.ResultURL(res.ID), res)

@@ -1,4 +1,4 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"errors"
@@ -63,7 +63,7 @@ type faults struct {
 }
 
 // SetFaults replaces the Partner API faults; the zero Faults clears them.
-func (s *Server) SetFaults(f Faults) error {
+func (s *API) SetFaults(f Faults) error {
 	if err := f.Validate(); err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (s *Server) SetFaults(f Faults) error {
 }
 
 // Faults returns the faults in force; Count counts down as they fire.
-func (s *Server) Faults() Faults {
+func (s *API) Faults() Faults {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	return s.faults.cur
@@ -107,7 +107,7 @@ func (fs *faults) next() (latency time.Duration, status int, conn string) {
 
 // injectFaults applies the configured faults to a Partner API request. It
 // reports whether the request was answered by the fault.
-func (s *Server) injectFaults(w http.ResponseWriter, r *http.Request) bool {
+func (s *API) injectFaults(w http.ResponseWriter, r *http.Request) bool {
 	latency, status, conn := s.faults.next()
 	if latency > 0 {
 		select {

@@ -1,4 +1,4 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"bytes"
@@ -26,7 +26,7 @@ type partnerAttributes struct {
 
 var partnerAttributeNames = []string{"name", "base-url", "webhook-config", "webhook-activation-config", "dynamic-activation-config"}
 
-func (s *Server) partnerResource(p store.Partner) resourceObject {
+func (s *API) partnerResource(p store.Partner) resourceObject {
 	attrs := partnerAttributes{
 		Name:                    p.Name,
 		WebhookConfig:           p.WebhookConfig,
@@ -46,7 +46,7 @@ func (s *Server) partnerResource(p store.Partner) resourceObject {
 
 // ownPartner checks that the {id} in the URL is the caller's own partner:
 // another partner's id is a 403, an unknown one a 404.
-func (s *Server) ownPartner(r *http.Request) (store.Partner, error) {
+func (s *API) ownPartner(r *http.Request) (store.Partner, error) {
 	caller := partnerFrom(r.Context())
 	id := mux.Vars(r)["id"]
 	if id == caller.ID {
@@ -58,7 +58,7 @@ func (s *Server) ownPartner(r *http.Request) (store.Partner, error) {
 	return store.Partner{}, httpapi.Forbidden("partner %q is not the partner of this API key (%q)", id, caller.ID)
 }
 
-func (s *Server) handlePartnerGet() http.Handler {
+func (s *API) handlePartnerGet() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.ownPartner(r)
 		if err != nil {
@@ -69,7 +69,7 @@ func (s *Server) handlePartnerGet() http.Handler {
 	})
 }
 
-func (s *Server) handlePartnerUpdate() http.Handler {
+func (s *API) handlePartnerUpdate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.ownPartner(r)
 		if err != nil {

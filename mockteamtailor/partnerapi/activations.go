@@ -1,4 +1,4 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"fmt"
@@ -22,7 +22,7 @@ type activationAttributes struct {
 // activationResource renders a; the provider key goes out as a JWE keyed
 // by the partner's webhook secret (PROTOCOL §2.2), encrypted afresh on
 // each request so it always matches the current secret.
-func (s *Server) activationResource(p store.Partner, a store.Activation) (resourceObject, error) {
+func (s *API) activationResource(p store.Partner, a store.Activation) (resourceObject, error) {
 	jwe, err := providerkey.Encrypt(p.WebhookSecret, a.ProviderKey, s.ids)
 	if err != nil {
 		return resourceObject{}, fmt.Errorf("activation %s: %w", a.ID, err)
@@ -35,7 +35,7 @@ func (s *Server) activationResource(p store.Partner, a store.Activation) (resour
 	}, nil
 }
 
-func (s *Server) handleActivationList() http.Handler {
+func (s *API) handleActivationList() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		partner := partnerFrom(r.Context())
 		page, err := parsePage(r.URL.Query(), s.cfg)
@@ -62,7 +62,7 @@ func (s *Server) handleActivationList() http.Handler {
 	})
 }
 
-func (s *Server) handleActivationGet() http.Handler {
+func (s *API) handleActivationGet() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		partner := partnerFrom(r.Context())
 		a, err := s.store.Activation(r.Context(), partner.ID, mux.Vars(r)["id"])

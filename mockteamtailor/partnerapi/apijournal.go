@@ -1,4 +1,4 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"io"
@@ -15,7 +15,7 @@ import (
 
 // journalAPI records a Partner API request the partner made (PROTOCOL
 // §2), with what the mock answered.
-func (s *Server) journalAPI(r *http.Request, partnerID string, reqBody *httprec.Capture, w *httprec.Writer, start time.Time, began time.Time) {
+func (s *API) journalAPI(r *http.Request, partnerID string, reqBody *httprec.Capture, w *httprec.Writer, start time.Time, began time.Time) {
 	limit := reqBody.Limit
 	// A request refused before its body was read (401, 406, 415...) still
 	// shows what it sent: read what the journal keeps of the rest.
@@ -44,8 +44,16 @@ func (s *Server) journalAPI(r *http.Request, partnerID string, reqBody *httprec.
 	if id, ok := strings.CutPrefix(r.URL.Path, "/partner/v1/partner-results/"); ok {
 		d.ResultID = id
 	}
-	d, _ = s.store.AppendJournal(r.Context(), d)
-	s.events.publish(d)
+	d, err := s.store.AppendJournal(r.Context(), d)
+	if err != nil {
+		// The request was answered; only its record is missing, which the
+		// log says.
+		s.logger.ErrorContext(r.Context(), "journal entry not kept", "kind", store.KindPartnerAPI, "partner", partnerID, "error", err)
+		return
+	}
+	if s.publish != nil {
+		s.publish(d)
+	}
 }
 
 // answered is a journal entry's reason: "PUT /path answered 200".
@@ -61,7 +69,7 @@ func answered(method, path string, status int) string {
 
 // redactAuthInPlace keeps the scheme of the Authorization header and masks the
 // key, so the journal never holds the partner API key in full.
-func (s *Server) redactAuthInPlace(h http.Header) {
+func (s *API) redactAuthInPlace(h http.Header) {
 	v := h.Get("Authorization")
 	if v == "" {
 		return

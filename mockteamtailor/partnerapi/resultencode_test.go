@@ -1,4 +1,4 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 )
 
 // genericResultDocument is the document as encoding/json renders it.
-func genericResultDocument(t testing.TB, s *Server, r store.PartnerResult) ([]byte, error) {
+func genericResultDocument(t testing.TB, s *API, r store.PartnerResult) ([]byte, error) {
 	t.Helper()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -23,16 +23,16 @@ func genericResultDocument(t testing.TB, s *Server, r store.PartnerResult) ([]by
 	return buf.Bytes(), err
 }
 
-func encodeTestServer(t testing.TB) *Server {
+// testConfig is the mock's default configuration of the Partner API.
+var testConfig = Config{PublicURL: "http://127.0.0.1:8080", MaxBodyBytes: 1 << 20, JournalBodyLimit: 64 << 10,
+	DefaultPageSize: 10, MaxPageSize: 100, RateLimit: 50, RateWindow: 10 * time.Second}
+
+func encodeTestServer(t testing.TB) *API {
 	t.Helper()
-	s, err := NewServer(slog.New(slog.DiscardHandler), DefaultConfig(), store.NewMemStore(), idgen.New(), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return New(slog.New(slog.DiscardHandler), testConfig, store.NewMemStore(), idgen.New(), time.Now, nil)
 }
 
-func checkResultEncoding(t *testing.T, s *Server, r store.PartnerResult) {
+func checkResultEncoding(t *testing.T, s *API, r store.PartnerResult) {
 	t.Helper()
 	want, werr := genericResultDocument(t, s, r)
 	got, ok := appendResultDocument(nil, s.ResultURL(r.ID), r)

@@ -1,4 +1,4 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"encoding/json"
@@ -27,7 +27,7 @@ type resultAttributes struct {
 	AssessmentCriteria []protocol.Criterion  `json:"assessment-criteria"`
 }
 
-func (s *Server) resultResource(r store.PartnerResult) resourceObject {
+func (s *API) resultResource(r store.PartnerResult) resourceObject {
 	details := r.Details
 	if details == nil {
 		details = json.RawMessage("{}")
@@ -53,11 +53,11 @@ func (s *Server) resultResource(r store.PartnerResult) resourceObject {
 
 // ResultURL is the Partner API URL of a result: its links.self and the
 // update-url a webhook carries.
-func (s *Server) ResultURL(id string) string {
+func (s *API) ResultURL(id string) string {
 	return s.cfg.baseURL() + "/partner/v1/partner-results/" + id
 }
 
-func (s *Server) handleResultList() http.Handler {
+func (s *API) handleResultList() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		partner := partnerFrom(r.Context())
 		page, err := parsePage(r.URL.Query(), s.cfg)
@@ -79,7 +79,7 @@ func (s *Server) handleResultList() http.Handler {
 	})
 }
 
-func (s *Server) handleResultGet() http.Handler {
+func (s *API) handleResultGet() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		res, err := s.store.Result(r.Context(), partnerFrom(r.Context()).ID, mux.Vars(r)["id"])
 		if err != nil {
@@ -90,7 +90,7 @@ func (s *Server) handleResultGet() http.Handler {
 	})
 }
 
-func (s *Server) handleResultCreate() http.Handler {
+func (s *API) handleResultCreate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, patch, problems, err := decodeResultRequest(r, s.cfg.MaxBodyBytes, true)
 		if err != nil {
@@ -125,14 +125,14 @@ func (s *Server) handleResultCreate() http.Handler {
 
 // handleResultUpdate serves PUT, as documented, and PATCH (PROTOCOL §2.3
 // Decision: JSON:API clients send PATCH). Both are partial updates.
-func (s *Server) handleResultUpdate() http.Handler {
+func (s *API) handleResultUpdate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.updateResult(w, r, partnerFrom(r.Context()).ID, mux.Vars(r)["id"])
 	})
 }
 
 // updateResult updates result id of partnerID from the request document.
-func (s *Server) updateResult(w http.ResponseWriter, r *http.Request, partnerID, id string) {
+func (s *API) updateResult(w http.ResponseWriter, r *http.Request, partnerID, id string) {
 	in, patch, problems, err := decodeResultRequest(r, s.cfg.MaxBodyBytes, false)
 	if err != nil {
 		httpapi.WriteError(w, r, s.logger, err)
@@ -163,7 +163,7 @@ func (s *Server) updateResult(w http.ResponseWriter, r *http.Request, partnerID,
 	s.writeResultDocument(w, r, http.StatusOK, res)
 }
 
-func (s *Server) handleResultDelete() http.Handler {
+func (s *API) handleResultDelete() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := s.store.DeleteResult(r.Context(), partnerFrom(r.Context()).ID, mux.Vars(r)["id"]); err != nil {
 			httpapi.WriteError(w, r, s.logger, err)
