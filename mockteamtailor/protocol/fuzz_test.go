@@ -1,11 +1,10 @@
-package mockteamtailor
+package protocol
 
 import (
 	"fmt"
 	"testing"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // FuzzParseDuration: the duration parser never panics, and what it
@@ -15,7 +14,7 @@ func FuzzParseDuration(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		n, err := protocol.ParseDuration(s)
+		n, err := ParseDuration(s)
 		if err != nil {
 			return
 		}
@@ -23,7 +22,7 @@ func FuzzParseDuration(f *testing.F) {
 			t.Fatalf("ParseDuration(%q) = %d, out of range", s, n)
 		}
 		back := fmt.Sprintf("%d:%02d:%02d", n/3600, n/60%60, n%60)
-		if m, err := protocol.ParseDuration(back); err != nil || m != n {
+		if m, err := ParseDuration(back); err != nil || m != n {
 			t.Fatalf("round trip %q -> %d -> %q -> %d, %v", s, n, back, m, err)
 		}
 	})
@@ -51,7 +50,7 @@ func FuzzParseForm(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, doc string) {
 		for _, schema := range []string{"config", "activation-config"} {
-			form, problems := protocol.ParseForm(schema, []byte(doc))
+			form, problems := ParseForm(schema, []byte(doc))
 			if len(problems) > 0 {
 				continue
 			}
