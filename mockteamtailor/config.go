@@ -62,7 +62,7 @@ type Config struct {
 	// AllowedHosts are host names the mock answers besides IP addresses,
 	// localhost, *.localhost and the host of PublicURL ("*" answers any
 	// Host: unsafe, it lets DNS rebinding through; "*.example.com" any
-	// subdomain). Every other Host gets a 403 (guard.go).
+	// subdomain). Every other Host gets a 403 (package guard).
 	AllowedHosts []string
 	// ControlToken, when set, is required by the control API and the web
 	// UI (Authorization: Bearer, or the UI's cookie). serve sets one

@@ -63,7 +63,7 @@ func (s *API) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next http
 	partner, authErr := s.authenticate(r)
 	if authErr != nil {
 		// Anyone can send unauthenticated requests: the journal keeps
-		// only the start of their bodies (limits.go).
+		// only the start of their bodies (RefusedBodyLimit).
 		reqBody.Limit = min(reqBody.Limit, RefusedBodyLimit)
 	}
 	defer func() { s.journalAPI(r, partner.ID, reqBody, w, start, began) }()

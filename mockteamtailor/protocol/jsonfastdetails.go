@@ -1,0 +1,210 @@
+package protocol
+
+import (
+	"encoding/json"
+	"slices"
+	"unicode/utf8"
+)
+
+// details reads the details object and returns what ValidateResultAttrs
+// stores: json.Marshal of the decoded object. An object already written
+// that way (keys sorted and unique at both levels, no space, strings
+// that need no escaping) is kept as its bytes; any other is decoded and
+// marshalled as the general path does.
+func (p *fastParser) details() (json.RawMessage, bool) {
+	start := p.i
+	if p.canonicalObject(0) {
+		return slices.Clone(p.data[start:p.i]), true
+	}
+	p.i = start
+	raw, ok := p.value(3)
+	if !ok {
+		return nil, false
+	}
+	if _, err := checkDetails(raw); err != nil {
+		return nil, false
+	}
+	out, err := json.Marshal(raw)
+	return out, err == nil
+}
+
+// canonicalObject reports whether the object at p.i is written exactly as
+// json.Marshal writes its decoded value and nests within the details
+// limit (PROTOCOL §2.3), reading it.
+func (p *fastParser) canonicalObject(depth int) bool {
+	d := p.data
+	if p.i >= len(d) || d[p.i] != '{' {
+		return false
+	}
+	p.i++
+	var last []byte
+	for n := 0; ; n++ {
+		if p.i >= len(d) {
+			return false
+		}
+		if d[p.i] == '}' {
+			p.i++
+			return true
+		}
+		if n > 0 {
+			if d[p.i] != ',' {
+				return false
+			}
+			p.i++
+		}
+		key, ok := p.canonicalString()
+		if !ok || (n > 0 && string(key) <= string(last)) || p.i >= len(d) || d[p.i] != ':' {
+			return false
+		}
+		last = key
+		p.i++
+		if p.i >= len(d) {
+			return false
+		}
+		switch d[p.i] {
+		case '{':
+			if depth > 0 || !p.canonicalObject(depth+1) {
+				return false
+			}
+		case '[':
+			if depth > 0 || !p.canonicalScalars() {
+				return false
+			}
+		default:
+			if !p.canonicalScalar() {
+				return false
+			}
+		}
+	}
+}
+
+// canonicalScalars reads an array of canonical scalars.
+func (p *fastParser) canonicalScalars() bool {
+	d := p.data
+	p.i++ // [
+	for n := 0; ; n++ {
+		if p.i >= len(d) {
+			return false
+		}
+		if d[p.i] == ']' {
+			p.i++
+			return true
+		}
+		if n > 0 {
+			if d[p.i] != ',' {
+				return false
+			}
+			p.i++
+		}
+		if !p.canonicalScalar() {
+			return false
+		}
+	}
+}
+
+// canonicalScalar reads a string, number, true, false or null written as
+// json.Marshal writes it (a json.Number keeps its text).
+func (p *fastParser) canonicalScalar() bool {
+	if p.i >= len(p.data) {
+		return false
+	}
+	switch c := p.data[p.i]; {
+	case c == '"':
+		_, ok := p.canonicalString()
+		return ok
+	case c == 't':
+		return p.literal("true")
+	case c == 'f':
+		return p.literal("false")
+	case c == 'n':
+		return p.literal("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		_, ok := p.numberText()
+		return ok
+	}
+	return false
+}
+
+// canonicalString reads a string of printable ASCII that json.Marshal
+// writes unchanged (no escapes, no <, > or &), returning its text.
+func (p *fastParser) canonicalString() ([]byte, bool) {
+	d := p.data
+	if p.i >= len(d) || d[p.i] != '"' {
+		return nil, false
+	}
+	start := p.i + 1
+	for j := start; j < len(d); j++ {
+		switch c := d[j]; {
+		case c == '"':
+			p.i = j + 1
+			return d[start:j], true
+		case c < 0x20 || c >= utf8.RuneSelf || c == '\\' || c == '<' || c == '>' || c == '&':
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// httpURL reports whether DecodeHTTPURL accepts s. A plain URL (http or
+// https, a host of letters, digits, dots and hyphens, an optional port,
+// then a path and query of unreserved characters, / ? = and &) is
+// recognised without url.Parse, which allocates; anything else is left to
+// DecodeHTTPURL. FuzzHTTPURL holds the two to the same answer.
+func httpURL(s string) bool {
+	if plainHTTPURL(s) {
+		return true
+	}
+	var dst string
+	return DecodeHTTPURL(s, &dst) == nil
+}
+
+func plainHTTPURL(s string) bool {
+	rest, ok := cutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = cutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	i := 0
+	for i < len(rest) && (isAlnum(rest[i]) || rest[i] == '.' || rest[i] == '-') {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	if i < len(rest) && rest[i] == ':' {
+		i++
+		digits := i
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		if i == digits {
+			return false
+		}
+	}
+	if i == len(rest) {
+		return true
+	}
+	if rest[i] != '/' && rest[i] != '?' {
+		return false
+	}
+	for ; i < len(rest); i++ {
+		switch c := rest[i]; {
+		case isAlnum(c), c == '-', c == '.', c == '_', c == '~', c == '/', c == '?', c == '=', c == '&':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func cutPrefix(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && s[:len(prefix)] == prefix {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
+
+func isAlnum(c byte) bool {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+}
