@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 func TestResultAttributeRulesOverHTTP(t *testing.T) {
@@ -32,7 +32,7 @@ func TestResultAttributeRulesOverHTTP(t *testing.T) {
 			if r.status != http.StatusUnprocessableEntity {
 				t.Fatalf("status = %d, want 422; body: %s", r.status, r.body)
 			}
-			var doc httpapi.ErrorDocument
+			var doc protocol.ErrorDocument
 			if err := json.Unmarshal(r.body, &doc); err != nil {
 				t.Fatal(err)
 			}

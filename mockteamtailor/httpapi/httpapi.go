@@ -56,30 +56,12 @@ func Invalid(pointer, format string, args ...any) *protocol.Error {
 	return protocol.Invalid(pointer, format, args...)
 }
 
-// ErrorObject is one entry of a JSON:API error document.
-type ErrorObject struct {
-	Status string       `json:"status"`
-	Title  string       `json:"title"`
-	Detail string       `json:"detail,omitempty"`
-	Source *ErrorSource `json:"source,omitempty"`
-}
-
-type ErrorSource struct {
-	Pointer   string `json:"pointer,omitempty"`
-	Parameter string `json:"parameter,omitempty"`
-}
-
-// ErrorDocument is a JSON:API error response.
-type ErrorDocument struct {
-	Errors []ErrorObject `json:"errors"`
-}
-
 // errorDocumentOf turns err into the status and document sent to the
 // caller. Errors that are not ours become a bare 500 with no detail.
-func errorDocumentOf(err error) (int, ErrorDocument, bool) {
+func errorDocumentOf(err error) (int, protocol.ErrorDocument, bool) {
 	var list protocol.Errors
 	if errors.As(err, &list) && len(list) > 0 {
-		doc := ErrorDocument{}
+		doc := protocol.ErrorDocument{}
 		for _, e := range list {
 			doc.Errors = append(doc.Errors, errorObjectOf(e))
 		}
@@ -87,7 +69,7 @@ func errorDocumentOf(err error) (int, ErrorDocument, bool) {
 	}
 	var e *protocol.Error
 	if errors.As(err, &e) {
-		return e.Status, ErrorDocument{Errors: []ErrorObject{errorObjectOf(e)}}, true
+		return e.Status, protocol.ErrorDocument{Errors: []protocol.ErrorObject{errorObjectOf(e)}}, true
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -98,16 +80,16 @@ func errorDocumentOf(err error) (int, ErrorDocument, bool) {
 		return errorDocumentOf(New(http.StatusConflict, "Conflict", "the resource already exists"))
 	case errors.Is(err, store.ErrPersist):
 		e := New(http.StatusServiceUnavailable, "State not saved", "the mock could not write its state file, so the change is not acknowledged as durable (it may still show until the mock restarts); see the mock's log, then retry")
-		return http.StatusServiceUnavailable, ErrorDocument{Errors: []ErrorObject{errorObjectOf(e)}}, false
+		return http.StatusServiceUnavailable, protocol.ErrorDocument{Errors: []protocol.ErrorObject{errorObjectOf(e)}}, false
 	}
 	e = New(http.StatusInternalServerError, "Internal error", "the mock failed unexpectedly; see its log")
-	return http.StatusInternalServerError, ErrorDocument{Errors: []ErrorObject{errorObjectOf(e)}}, false
+	return http.StatusInternalServerError, protocol.ErrorDocument{Errors: []protocol.ErrorObject{errorObjectOf(e)}}, false
 }
 
-func errorObjectOf(e *protocol.Error) ErrorObject {
-	o := ErrorObject{Status: strconv.Itoa(e.Status), Title: e.Title, Detail: e.Detail}
+func errorObjectOf(e *protocol.Error) protocol.ErrorObject {
+	o := protocol.ErrorObject{Status: strconv.Itoa(e.Status), Title: e.Title, Detail: e.Detail}
 	if e.Pointer != "" || e.Parameter != "" {
-		o.Source = &ErrorSource{Pointer: e.Pointer, Parameter: e.Parameter}
+		o.Source = &protocol.ErrorSource{Pointer: e.Pointer, Parameter: e.Parameter}
 	}
 	return o
 }
@@ -172,7 +154,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 // FirstDetail is the first error of an error document body, with its
 // pointer, for a one-line summary; "" when body is not one.
 func FirstDetail(body []byte) string {
-	var doc ErrorDocument
+	var doc protocol.ErrorDocument
 	if json.Unmarshal(body, &doc) != nil || len(doc.Errors) == 0 {
 		return ""
 	}

@@ -15,6 +15,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // DefaultTimeout bounds each request of a client made with a nil
@@ -57,24 +59,10 @@ func (c *Client) authorize(req *http.Request) {
 // BaseURL returns the mock's URL the client calls.
 func (c *Client) BaseURL() string { return c.base }
 
-// ErrorObject is one entry of the mock's {"errors": [...]} document.
-type ErrorObject struct {
-	Status string       `json:"status"`
-	Title  string       `json:"title"`
-	Detail string       `json:"detail,omitempty"`
-	Source *ErrorSource `json:"source,omitempty"`
-}
-
-// ErrorSource names the member or query parameter an error is about.
-type ErrorSource struct {
-	Pointer   string `json:"pointer,omitempty"`
-	Parameter string `json:"parameter,omitempty"`
-}
-
 // APIError is a control API answer with a 4xx or 5xx status.
 type APIError struct {
 	Status int
-	Errors []ErrorObject
+	Errors []protocol.ErrorObject
 }
 
 // Error lists the problems, one "detail (pointer)" per line.
@@ -180,7 +168,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 func apiError(status int, data []byte) *APIError {
 	e := &APIError{Status: status}
 	var doc struct {
-		Errors []ErrorObject `json:"errors"`
+		Errors []protocol.ErrorObject `json:"errors"`
 	}
 	if json.Unmarshal(data, &doc) == nil && len(doc.Errors) > 0 {
 		e.Errors = doc.Errors
@@ -193,7 +181,7 @@ func apiError(status int, data []byte) *APIError {
 	if detail == "" {
 		detail = "no body"
 	}
-	e.Errors = []ErrorObject{{Status: fmt.Sprint(status), Title: http.StatusText(status),
+	e.Errors = []protocol.ErrorObject{{Status: fmt.Sprint(status), Title: http.StatusText(status),
 		Detail: fmt.Sprintf("the mock answered %d %s: %s", status, http.StatusText(status), detail)}}
 	return e
 }

@@ -62,3 +62,23 @@ func Invalid(pointer, format string, args ...any) *Error {
 
 // errInvalid is Invalid, under the name the rules of this package use.
 var errInvalid = Invalid
+
+// ErrorObject is one entry of a JSON:API error document.
+type ErrorObject struct {
+	Status string       `json:"status"`
+	Title  string       `json:"title"`
+	Detail string       `json:"detail,omitempty"`
+	Source *ErrorSource `json:"source,omitempty"`
+}
+
+// ErrorSource names the member or query parameter an error is about.
+type ErrorSource struct {
+	Pointer   string `json:"pointer,omitempty"`
+	Parameter string `json:"parameter,omitempty"`
+}
+
+// ErrorDocument is the {"errors": [...]} document of a refused request,
+// on the Partner API and the mock's control API alike.
+type ErrorDocument struct {
+	Errors []ErrorObject `json:"errors"`
+}
