@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // Exit statuses of Main.
@@ -255,13 +256,13 @@ func describe(cfg Config, mock *framework.Mock) string {
 	var load string
 	switch {
 	case cfg.Burst > 0:
-		load = fmt.Sprintf("a burst of %d webhooks", cfg.Burst)
+		load = "a burst of " + protocol.CountOf(cfg.Burst, "webhook", "webhooks")
 	case cfg.FindMax:
 		load = fmt.Sprintf("find the highest rate: %.2f webhooks/s ×%.2f every %s (at most %d steps)", cfg.Rate, cfg.StepFactor, cfg.Step, cfg.MaxSteps)
 	case cfg.Webhooks > 0 && cfg.Duration > 0:
-		load = fmt.Sprintf("%.2f webhooks/s for %s or %d webhooks", cfg.Rate, cfg.Duration, cfg.Webhooks)
+		load = fmt.Sprintf("%.2f webhooks/s for %s or %s", cfg.Rate, cfg.Duration, protocol.CountOf(cfg.Webhooks, "webhook", "webhooks"))
 	case cfg.Webhooks > 0:
-		load = fmt.Sprintf("%d webhooks at %.2f/s", cfg.Webhooks, cfg.Rate)
+		load = fmt.Sprintf("%s at %.2f/s", protocol.CountOf(cfg.Webhooks, "webhook", "webhooks"), cfg.Rate)
 	default:
 		load = fmt.Sprintf("%.2f webhooks/s for %s", cfg.Rate, cfg.Duration)
 	}

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 )
@@ -118,8 +119,9 @@ func (r Results) Line() string {
 		return fmt.Sprintf("ttconformance %s: the suite's embedded mock failed; no check ran (%s)", verdict, took)
 	}
 	s := r.Summary
-	line := fmt.Sprintf("ttconformance %s: %d passed, %d failed, %d warnings, %d errors, %d skipped (%d by capability, %d cannot check or not selected) in %s",
-		verdict, s.Passed, s.Failed, s.Warnings, s.Errors, s.Skipped, s.SkippedByCapability, s.Skipped-s.SkippedByCapability, took)
+	line := fmt.Sprintf("ttconformance %s: %d passed, %d failed, %s, %s, %d skipped (%d by capability, %d cannot check or not selected) in %s",
+		verdict, s.Passed, s.Failed, protocol.CountOf(s.Warnings, "warning", "warnings"), protocol.CountOf(s.Errors, "error", "errors"),
+		s.Skipped, s.SkippedByCapability, s.Skipped-s.SkippedByCapability, took)
 	if len(r.MockFailures) > 0 {
 		line += "; the suite's embedded mock failed"
 	}

@@ -76,3 +76,11 @@ func TestWarningsAndStrict(t *testing.T) {
 		t.Errorf("strict: exit %d, %q", r.ExitCode(), r.Line())
 	}
 }
+
+// The summary line counts in the right number: "1 warning", "2 errors".
+func TestSummaryLineCountsInTheRightNumber(t *testing.T) {
+	r := Results{Summary: Summary{Passed: 3, Warnings: 1, Errors: 2}}
+	if line := r.Line(); !strings.Contains(line, "3 passed, 0 failed, 1 warning, 2 errors, 0 skipped") {
+		t.Errorf("summary line %q", line)
+	}
+}
