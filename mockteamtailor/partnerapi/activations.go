@@ -36,29 +36,20 @@ func (s *API) activationResource(p store.Partner, a store.Activation) (resourceO
 }
 
 func (s *API) handleActivationList() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		partner := partnerFrom(r.Context())
-		page, err := parsePage(r.URL.Query(), s.cfg)
-		if err != nil {
-			httpapi.WriteError(w, r, s.logger, err)
-			return
-		}
+	return s.listHandler("/partner/v1/partner-activations", func(r *http.Request, partner store.Partner, page store.Page) ([]resourceObject, int, error) {
 		acts, total, err := s.store.Activations(r.Context(), partner.ID, page)
 		if err != nil {
-			httpapi.WriteError(w, r, s.logger, err)
-			return
+			return nil, 0, err
 		}
 		data := make([]resourceObject, 0, len(acts))
 		for _, a := range acts {
 			res, err := s.activationResource(partner, a)
 			if err != nil {
-				httpapi.WriteError(w, r, s.logger, err)
-				return
+				return nil, 0, err
 			}
 			data = append(data, res)
 		}
-		meta, links := pageLinks(s.cfg.baseURL()+"/partner/v1/partner-activations", page, total)
-		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: data, Meta: meta, Links: links})
+		return data, total, nil
 	})
 }
 

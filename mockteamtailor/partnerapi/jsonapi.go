@@ -223,3 +223,23 @@ func pageLinks(collectionURL string, page store.Page, total int) (*listMeta, *li
 	}
 	return &listMeta{RecordCount: total, PageCount: pages}, links
 }
+
+// listHandler answers GET of a collection (PROTOCOL §2): the page asked
+// for, the resources page returns for the authenticated partner, and the
+// paging links under path.
+func (s *API) listHandler(path string, page func(r *http.Request, partner store.Partner, p store.Page) ([]resourceObject, int, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := parsePage(r.URL.Query(), s.cfg)
+		if err != nil {
+			httpapi.WriteError(w, r, s.logger, err)
+			return
+		}
+		data, total, err := page(r, partnerFrom(r.Context()), p)
+		if err != nil {
+			httpapi.WriteError(w, r, s.logger, err)
+			return
+		}
+		meta, links := pageLinks(s.cfg.baseURL()+path, p, total)
+		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: data, Meta: meta, Links: links})
+	})
+}

@@ -58,24 +58,16 @@ func (s *API) ResultURL(id string) string {
 }
 
 func (s *API) handleResultList() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		partner := partnerFrom(r.Context())
-		page, err := parsePage(r.URL.Query(), s.cfg)
-		if err != nil {
-			httpapi.WriteError(w, r, s.logger, err)
-			return
-		}
+	return s.listHandler("/partner/v1/partner-results", func(r *http.Request, partner store.Partner, page store.Page) ([]resourceObject, int, error) {
 		results, total, err := s.store.Results(r.Context(), partner.ID, page)
 		if err != nil {
-			httpapi.WriteError(w, r, s.logger, err)
-			return
+			return nil, 0, err
 		}
 		data := make([]resourceObject, 0, len(results))
 		for _, res := range results {
 			data = append(data, s.resultResource(res))
 		}
-		meta, links := pageLinks(s.cfg.baseURL()+"/partner/v1/partner-results", page, total)
-		writeJSONAPI(w, r, s.logger, http.StatusOK, dataDocument{Data: data, Meta: meta, Links: links})
+		return data, total, nil
 	})
 }
 

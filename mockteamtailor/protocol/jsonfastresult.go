@@ -288,21 +288,9 @@ func (p *fastParser) resultAttributes(patch *ResultPatch, create bool) bool {
 			patch.JobID.V = n
 			return ok
 		case "summary":
-			patch.Summary = optional[string]{Set: true, Null: null}
-			if null {
-				return true
-			}
-			s, ok := p.string()
-			patch.Summary.V = s
-			return ok
+			return p.nullableString(&patch.Summary, null)
 		case "url":
-			patch.URL = optional[string]{Set: true, Null: null}
-			if null {
-				return true
-			}
-			s, ok := p.string()
-			patch.URL.V = s
-			return ok && httpURL(s)
+			return p.nullableString(&patch.URL, null) && (null || httpURL(patch.URL.V))
 		case "assessment":
 			patch.Assessment = optional[Assessment]{Set: true, Null: null}
 			return null || p.assessment(&patch.Assessment.V)
@@ -465,4 +453,15 @@ func (p *fastParser) attachments() ([]Attachment, bool) {
 	out := make([]Attachment, len(list)) // never nil: [] is not null
 	copy(out, list)
 	return out, true
+}
+
+// nullableString reads an attribute that is a string or null into o.
+func (p *fastParser) nullableString(o *optional[string], null bool) bool {
+	*o = optional[string]{Set: true, Null: null}
+	if null {
+		return true
+	}
+	s, ok := p.string()
+	o.V = s
+	return ok
 }
