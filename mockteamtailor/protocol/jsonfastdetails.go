@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"unicode/utf8"
@@ -15,6 +16,10 @@ func (p *fastParser) details() (json.RawMessage, bool) {
 	start := p.i
 	if p.canonicalObject(0) {
 		return slices.Clone(p.data[start:p.i]), true
+	}
+	p.i = start
+	if out, ok := p.sortedObject(0); ok {
+		return out, true
 	}
 	p.i = start
 	raw, ok := p.value(3)
@@ -76,6 +81,90 @@ func (p *fastParser) canonicalObject(depth int) bool {
 			}
 		}
 	}
+}
+
+// detailsMember is a key of a details object and its value, as
+// json.Marshal writes them.
+type detailsMember struct{ key, value []byte }
+
+// sortedObject reads an object at p.i that is written as json.Marshal
+// writes its decoded value but for the order of its keys, at any level
+// (partners seldom send them sorted), and returns what json.Marshal
+// writes: the same members, keys sorted. ok is false for anything else,
+// duplicate keys included: the decoder decides those.
+func (p *fastParser) sortedObject(depth int) ([]byte, bool) {
+	d := p.data
+	if p.i >= len(d) || d[p.i] != '{' {
+		return nil, false
+	}
+	p.i++
+	var buf [16]detailsMember
+	members := buf[:0]
+	for n := 0; ; n++ {
+		if p.i >= len(d) {
+			return nil, false
+		}
+		if d[p.i] == '}' {
+			p.i++
+			break
+		}
+		if n > 0 {
+			if d[p.i] != ',' {
+				return nil, false
+			}
+			p.i++
+		}
+		key, ok := p.canonicalString()
+		if !ok || p.i >= len(d) || d[p.i] != ':' {
+			return nil, false
+		}
+		p.i++
+		if p.i >= len(d) {
+			return nil, false
+		}
+		start := p.i
+		value := []byte(nil)
+		switch d[p.i] {
+		case '{':
+			if depth > 0 {
+				return nil, false
+			}
+			if value, ok = p.sortedObject(depth + 1); !ok {
+				return nil, false
+			}
+		case '[':
+			if depth > 0 || !p.canonicalScalars() {
+				return nil, false
+			}
+			value = d[start:p.i]
+		default:
+			if !p.canonicalScalar() {
+				return nil, false
+			}
+			value = d[start:p.i]
+		}
+		members = append(members, detailsMember{key, value})
+	}
+	slices.SortFunc(members, func(a, b detailsMember) int { return bytes.Compare(a.key, b.key) })
+	size := 2
+	for i, m := range members {
+		if i > 0 && bytes.Equal(m.key, members[i-1].key) {
+			return nil, false
+		}
+		size += len(m.key) + len(m.value) + 4
+	}
+	out := make([]byte, 0, size)
+	out = append(out, '{')
+	for i, m := range members {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, '"')
+		out = append(out, m.key...)
+		out = append(out, '"', ':')
+		out = append(out, m.value...)
+	}
+	return append(out, '}'), true
 }
 
 // canonicalScalars reads an array of canonical scalars.

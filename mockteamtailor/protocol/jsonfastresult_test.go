@@ -17,6 +17,13 @@ var resultRequestSeeds = []string{
 	`{"data":{"type":"partner-results","attributes":{"status":"pending","assessment":{"score":0,"grade":null,"duration":3600},"attachments":[],"actions":[{"buttonText":"Retry","endpoint":"/retry","extra":1}],"assessment-criteria":[{"id":"tech","score":100},{"id":7}],"details":{}}}}`,
 	`{"data":{"type":"partner-results","attributes":{"assessment":null,"details":null,"attachments":null,"actions":null,"assessment-criteria":null,"url":null,"summary":null}}}`,
 	`{"data":{"type":"partner-results","attributes":{"assessment":{"duration":"12:59:59"},"url":"HTTP://Example.com:8080/a?b=c#d"}}}`,
+	// Details whose keys are not in order, at both levels: the one pass
+	// sorts them as json.Marshal does.
+	`{"data":{"type":"partner-results","attributes":{"details":{"language":"go","tests-passed":"17/20","reviewer":"auto","b":{"y":1,"x":null},"a":[]}}}}`,
+	`{"data":{"type":"partner-results","attributes":{"details":{"b":{},"a":{"d":-1.5e3,"c":"x"}}}}}`,
+	// Repeated keys in details: the last one counts, as in the general path.
+	`{"data":{"type":"partner-results","attributes":{"details":{"b":1,"a":2,"b":3}}}}`,
+	`{"data":{"type":"partner-results","attributes":{"details":{"b":{"y":1,"x":2,"y":3},"a":2}}}}`,
 	// Broken rules and shapes: the general path decides.
 	`{"data":{"type":"partner-results","attributes":{"status":"done"}}}`,
 	`{"data":{"type":"partner-results","attributes":{"status":"sent","status":"pending"}}}`,
@@ -68,7 +75,7 @@ func FuzzDecodeResultRequest(f *testing.F) {
 }
 
 func TestDecodeResultRequestTakesOnePassForValidDocuments(t *testing.T) {
-	for _, s := range resultRequestSeeds[:5] {
+	for _, s := range resultRequestSeeds[:9] {
 		if _, _, ok := decodeResultFast([]byte(s), false); !ok {
 			t.Errorf("the one pass refused a valid document: %s", s)
 		}
@@ -76,11 +83,15 @@ func TestDecodeResultRequestTakesOnePassForValidDocuments(t *testing.T) {
 	if _, _, ok := decodeResultFast([]byte(resultRequestSeeds[0]), true); !ok {
 		t.Errorf("the one pass refused a valid create document")
 	}
+	_, patch, _ := decodeResultFast([]byte(resultRequestSeeds[5]), false)
+	if got, want := string(patch.Details.V), `{"a":[],"b":{"x":null,"y":1},"language":"go","reviewer":"auto","tests-passed":"17/20"}`; got != want {
+		t.Errorf("details in one pass = %s, want the keys sorted: %s", got, want)
+	}
 	// A create needs status and candidate-id.
 	if _, _, ok := decodeResultFast([]byte(resultRequestSeeds[3]), true); ok {
 		t.Errorf("the one pass accepted a create without status and candidate-id")
 	}
-	for _, s := range resultRequestSeeds[5:] {
+	for _, s := range resultRequestSeeds[9:] {
 		if _, _, ok := decodeResultFast([]byte(s), false); ok {
 			t.Errorf("the one pass accepted what the general path must decide: %s", s)
 		}

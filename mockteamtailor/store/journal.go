@@ -121,7 +121,10 @@ func newHTTPMessage[B []byte | string](header http.Header, body B, limit int) HT
 		body = body[:cut]
 		m.BodyTruncated = true
 	}
-	m.Body = strings.ToValidUTF8(string(body), "\uFFFD")
+	m.Body = string(body)
+	if !utf8.ValidString(m.Body) { // ToValidUTF8 alone walks the body rune by rune
+		m.Body = strings.ToValidUTF8(m.Body, "\uFFFD")
+	}
 	return m
 }
 

@@ -64,6 +64,10 @@ func MessageSize(m *HTTPMessage) int {
 		return 0
 	}
 	n := len(m.Method) + len(m.URL) + len(m.Body) + 64
+	if !m.HeaderTruncated && (m.HeaderSize > 0 || len(m.Header) == 0) {
+		// CutHeader counted the fields this way, and kept them all.
+		return n + m.HeaderSize
+	}
 	for k, vs := range m.Header {
 		for _, v := range vs {
 			n += len(k) + len(v) + 4

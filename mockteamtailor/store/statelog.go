@@ -41,10 +41,26 @@ import (
 // Version 1 logs, whose records are all JSON, are still read; they are
 // never appended to, since opening one migrates the state to a new
 // snapshot and log generation.
+//
+// Version 3 added binary journal entries (statelogjournal.go); version 2
+// logs are read, and appended to, as they are: a reader of version 3
+// reads every kind of record in any version.
 const (
-	logMagic   = "mockteamtailor-log 2\n"
+	logMagic   = "mockteamtailor-log 3\n"
+	logMagicV2 = "mockteamtailor-log 2\n"
 	logMagicV1 = "mockteamtailor-log 1\n"
 )
+
+// isLogMagic reports whether head is the header of a log of a version
+// this store reads; prefix accepts the start of one.
+func isLogMagic(head string, prefix bool) bool {
+	for _, m := range [...]string{logMagic, logMagicV2, logMagicV1} {
+		if head == m || prefix && strings.HasPrefix(m, head) {
+			return true
+		}
+	}
+	return false
+}
 
 // logPrealloc is how far ahead of its records the log is extended with
 // zeros: one extension, and one full fsync, per this many bytes.
@@ -105,12 +121,12 @@ func readLog(path string, apply func(payload []byte, offset int64) error) (valid
 	}
 	if len(data) < len(logMagic) {
 		// A kill while the file was being created: nothing was written to it.
-		if !strings.HasPrefix(logMagic, string(data)) && !strings.HasPrefix(logMagicV1, string(data)) {
+		if !isLogMagic(string(data), true) {
 			return 0, size, corrupt(0, "not a mockteamtailor state log")
 		}
 		return 0, size, nil
 	}
-	if head := string(data[:len(logMagic)]); head != logMagic && head != logMagicV1 {
+	if !isLogMagic(string(data[:len(logMagic)]), false) {
 		return 0, size, corrupt(0, "not a mockteamtailor state log of a version this mockteamtailor reads")
 	}
 	off := len(logMagic)

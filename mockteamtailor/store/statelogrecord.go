@@ -138,17 +138,23 @@ func (s *MemStore) logJournalLocked(d Delivery) {
 	if s.file == nil {
 		return
 	}
-	payload, err := json.Marshal(logRecord{Journal: []Delivery{d}})
-	if err != nil {
-		return // cannot happen: a Delivery holds strings, numbers and headers
-	}
-	s.file.log.append(payload)
+	s.file.log.appendWith(func(b []byte) []byte { return appendJournalRecord(b, &d) })
 }
 
 // applyRecord replays one log record onto the store.
 func (s *MemStore) applyRecord(payload []byte) error {
-	if len(payload) > 0 && payload[0] == resultsRecord {
-		return s.applyResultsRecord(payload)
+	if len(payload) > 0 {
+		switch payload[0] {
+		case resultsRecord:
+			return s.applyResultsRecord(payload)
+		case journalRecord:
+			d, err := decodeJournalRecord(payload)
+			if err != nil {
+				return err
+			}
+			s.replayJournalLocked(d)
+			return nil
+		}
 	}
 	var rec logRecord
 	if err := json.Unmarshal(payload, &rec); err != nil {

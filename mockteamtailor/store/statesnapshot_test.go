@@ -148,6 +148,12 @@ func fillEveryField(v reflect.Value, seed int) {
 		for i := range 2 {
 			fillEveryField(v.Index(i), seed*10+i)
 		}
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+		key, value := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		fillEveryField(key, seed)
+		fillEveryField(value, seed+1)
+		v.SetMapIndex(key, value)
 	case reflect.Struct:
 		for i := range v.NumField() {
 			fillEveryField(v.Field(i), seed*100+i)
