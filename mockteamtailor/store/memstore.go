@@ -28,7 +28,8 @@ type MemStore struct {
 	jobs             map[int64]Job
 	candidates       map[int64]CandidateRecord
 	triggers         map[int64]Trigger
-	journal          []Delivery // oldest first, at most journalLimit
+	journal          []Delivery // oldest first, at most journalLimit; a window onto journalBuf
+	journalBuf       []Delivery
 	journalLimit     int
 	journalBytes     int // what the journal holds, by DeliverySize
 	journalByteLimit int // beyond it the oldest entries go

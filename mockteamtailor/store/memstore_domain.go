@@ -289,16 +289,35 @@ func (s *MemStore) replayJournalLocked(d Delivery) {
 
 // pushJournalLocked appends d and drops the oldest entries over the limit.
 func (s *MemStore) pushJournalLocked(d Delivery) {
+	if len(s.journal) == cap(s.journal) {
+		s.makeJournalRoomLocked()
+	}
 	s.journal = append(s.journal, d)
 	s.journalBytes += DeliverySize(&d)
 	if over := s.journalOver(); over > 0 {
-		// Drop the oldest; copy now and then so the backing array does
-		// not grow without bound.
-		s.journal = s.journal[over:]
-		if cap(s.journal) > 4*s.journalLimit {
-			s.journal = slices.Clone(s.journal)
-		}
+		s.journal = s.journal[over:] // the oldest go
 	}
+}
+
+// makeJournalRoomLocked makes room to append to the journal. The journal
+// is a window onto s.journalBuf: entries go from its front and come at its
+// end, and when the end of the array is reached the window moves back to
+// its start, one copy per array's worth of appends, instead of into a new
+// array (which cost every Partner API request a kilobyte of allocation).
+func (s *MemStore) makeJournalRoomLocked() {
+	n := len(s.journal)
+	buf := s.journalBuf[:cap(s.journalBuf)]
+	if len(buf) >= 2*n && n > 0 && &s.journal[:cap(s.journal)][cap(s.journal)-1] == &buf[len(buf)-1] {
+		// The window ends the array and fills at most half of it: its
+		// copy at the front does not overlap it.
+		copy(buf, s.journal)
+		clear(buf[n:]) // let go of what the entries held
+		s.journal = buf[:n]
+		return
+	}
+	buf = make([]Delivery, n, max(2*n, 2*min(s.journalLimit, 4096), 16))
+	copy(buf, s.journal)
+	s.journalBuf, s.journal = buf, buf
 }
 
 // Journal implements Store.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -217,5 +219,37 @@ func TestMemStoreJournalFile(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(path + ".journal"); string(b) != "{broken" {
 		t.Error("the corrupt journal file was changed")
+	}
+}
+
+// A full journal keeps its newest entries, in order, and appending to it
+// reuses its array instead of allocating a new one now and then.
+func TestJournalWindowKeepsNewestWithoutAllocating(t *testing.T) {
+	s := NewMemStore()
+	s.SetJournalLimit(100)
+	ctx := t.Context()
+	for i := range 1000 {
+		if _, err := s.AppendJournal(ctx, Delivery{Kind: KindPartnerAPI, Reason: strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _ := s.Journal(ctx, JournalFilter{})
+	if len(got) != 100 || got[0].Reason != "900" || got[99].Reason != "999" || got[0].ID+99 != got[99].ID {
+		t.Fatalf("journal holds %d entries, %q to %q; want the newest 100, 900 to 999", len(got), got[0].Reason, got[len(got)-1].Reason)
+	}
+	d := Delivery{Kind: KindPartnerAPI, Reason: "steady"}
+	// testing.AllocsPerRun would round an allocation every few hundred
+	// appends down to 0.
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range 1000 {
+		s.AppendJournal(ctx, d)
+	}
+	runtime.ReadMemStats(&after)
+	if n := after.Mallocs - before.Mallocs; n > 0 {
+		t.Errorf("1000 appends to a full journal made %d allocations, want 0", n)
+	}
+	if got, _ := s.Journal(ctx, JournalFilter{}); len(got) != 100 || got[99].Reason != "steady" {
+		t.Errorf("journal after more appends: %d entries, newest %q", len(got), got[len(got)-1].Reason)
 	}
 }
