@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // MemStore is the in-memory Store. With a state file (OpenMemStore) every
@@ -23,7 +21,7 @@ type MemStore struct {
 	activations      map[string]Activation
 	activationOrder  map[string][]string // partner id -> activation ids, oldest first
 	nextActivationID int
-	results          map[string]PartnerResult
+	results          map[string][]byte   // id -> the result's block (resultblob.go)
 	resultOrder      map[string][]string // partner id -> result ids, oldest first
 	jobs             map[int64]Job
 	candidates       map[int64]CandidateRecord
@@ -53,7 +51,7 @@ func NewMemStore() *MemStore {
 		activations:      map[string]Activation{},
 		activationOrder:  map[string][]string{},
 		nextActivationID: 1,
-		results:          map[string]PartnerResult{},
+		results:          map[string][]byte{},
 		resultOrder:      map[string][]string{},
 		jobs:             map[int64]Job{},
 		candidates:       map[int64]CandidateRecord{},
@@ -242,7 +240,7 @@ func (s *MemStore) Activations(_ context.Context, partnerID string, page Page) (
 
 // CreateResult implements Store.
 func (s *MemStore) CreateResult(_ context.Context, r PartnerResult) (PartnerResult, error) {
-	r = cloneResult(r)
+	blob := encodeResultBlob(&r) // a copy of r, made before taking the lock
 	err := s.mutate(func() error {
 		if _, ok := s.results[r.ID]; ok {
 			return fmt.Errorf("partner result %q: %w", r.ID, ErrConflict)
@@ -250,34 +248,35 @@ func (s *MemStore) CreateResult(_ context.Context, r PartnerResult) (PartnerResu
 		if _, ok := s.partners[r.PartnerID]; !ok {
 			return fmt.Errorf("partner result %q: partner %q: %w", r.ID, r.PartnerID, ErrNotFound)
 		}
-		s.results[r.ID] = r
+		s.results[r.ID] = blob
 		s.resultOrder[r.PartnerID] = append(s.resultOrder[r.PartnerID], r.ID)
 		s.touch(recResult, r.ID)
 		return nil
 	})
-	return cloneResult(r), err
+	return r, err
 }
 
 // Result implements Store.
 func (s *MemStore) Result(_ context.Context, partnerID, id string) (PartnerResult, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, err := s.resultLocked(partnerID, id)
+	blob, err := s.resultLocked(partnerID, id)
 	if err != nil {
 		return PartnerResult{}, err
 	}
-	return cloneResult(r), nil
+	return decodeResultBlob(blob), nil
 }
 
-func (s *MemStore) resultLocked(partnerID, id string) (PartnerResult, error) {
-	r, ok := s.results[id]
+// resultLocked returns the block of result id of partnerID.
+func (s *MemStore) resultLocked(partnerID, id string) ([]byte, error) {
+	blob, ok := s.results[id]
 	switch {
 	case !ok:
-		return PartnerResult{}, fmt.Errorf("partner result %q: %w", id, ErrNotFound)
-	case r.PartnerID != partnerID:
-		return PartnerResult{}, fmt.Errorf("partner result %q: %w", id, ErrForbidden)
+		return nil, fmt.Errorf("partner result %q: %w", id, ErrNotFound)
+	case !blobPartnerIs(blob, partnerID):
+		return nil, fmt.Errorf("partner result %q: %w", id, ErrForbidden)
 	}
-	return r, nil
+	return blob, nil
 }
 
 // Results implements Store.
@@ -288,7 +287,7 @@ func (s *MemStore) Results(_ context.Context, partnerID string, page Page) ([]Pa
 	window := pageWindow(ids, page)
 	out := make([]PartnerResult, 0, len(window))
 	for _, id := range window {
-		out = append(out, cloneResult(s.results[id]))
+		out = append(out, decodeResultBlob(s.results[id]))
 	}
 	return out, len(ids), nil
 }
@@ -297,18 +296,18 @@ func (s *MemStore) Results(_ context.Context, partnerID string, page Page) ([]Pa
 func (s *MemStore) UpdateResult(_ context.Context, partnerID, id string, update func(*PartnerResult) error) (PartnerResult, error) {
 	var out PartnerResult
 	err := s.mutate(func() error {
-		r, err := s.resultLocked(partnerID, id)
+		blob, err := s.resultLocked(partnerID, id)
 		if err != nil {
 			return err
 		}
-		r = cloneResult(r)
+		r := decodeResultBlob(blob)
 		if err := update(&r); err != nil {
 			return err
 		}
 		r.ID, r.PartnerID = id, partnerID // the identity is not the caller's to change
-		s.results[id] = r
+		s.results[id] = encodeResultBlob(&r)
 		s.touch(recResult, id)
-		out = cloneResult(r)
+		out = r // nothing stored shares its memory
 		return nil
 	})
 	return out, err
@@ -353,21 +352,4 @@ func clonePartner(p Partner) Partner {
 	p.WebhookConfig = slices.Clone(p.WebhookConfig)
 	p.WebhookActivationConfig = slices.Clone(p.WebhookActivationConfig)
 	return p
-}
-
-// cloneResult copies the slices of r so the copy shares nothing mutable.
-// The pointer fields are never written through, only replaced.
-func cloneResult(r PartnerResult) PartnerResult {
-	r.Details = slices.Clone(r.Details)
-	r.Attachments = slices.Clone(r.Attachments)
-	r.Actions = slices.Clone(r.Actions)
-	if r.AssessmentCriteria != nil {
-		cs := make([]protocol.Criterion, len(r.AssessmentCriteria))
-		for i, c := range r.AssessmentCriteria {
-			c.ID = slices.Clone(c.ID)
-			cs[i] = c
-		}
-		r.AssessmentCriteria = cs
-	}
-	return r
 }

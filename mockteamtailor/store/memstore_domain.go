@@ -35,9 +35,9 @@ func (s *MemStore) AllResults(_ context.Context, f ResultFilter) ([]PartnerResul
 			continue
 		}
 		for _, id := range s.resultOrder[pid] {
-			r := s.results[id]
+			r := decodeResultBlob(s.results[id])
 			if (f.CandidateID == 0 || r.CandidateID == f.CandidateID) && (f.EventID == "" || r.EventID == f.EventID) && (f.Status == "" || r.Status == f.Status) {
-				out = append(out, cloneResult(r))
+				out = append(out, r)
 			}
 		}
 	}

@@ -44,6 +44,23 @@ type state struct {
 	Triggers         []Trigger         `json:"triggers"`
 	Next             counters          `json:"next"`
 	Journal          []Delivery        `json:"journal,omitempty"`
+
+	// ResultBlobs holds the results of a snapshot of the store as their
+	// blocks (resultblob.go), shared with the store, in place of Results:
+	// copying them is all a snapshot does under the store's lock.
+	ResultBlobs [][]byte `json:"-"`
+}
+
+// decodeResultBlobs puts the results of st.ResultBlobs in st.Results.
+func (st *state) decodeResultBlobs() {
+	if st.ResultBlobs == nil {
+		return
+	}
+	st.Results = make([]PartnerResult, len(st.ResultBlobs))
+	for i, blob := range st.ResultBlobs {
+		st.Results[i] = decodeResultBlob(blob)
+	}
+	st.ResultBlobs = nil
 }
 
 // journalState is the journal file of a version 1 state file
@@ -82,7 +99,7 @@ func (s *MemStore) snapshotLocked() state {
 		Partners:         make([]Partner, 0, len(s.partners)),
 		Companies:        make([]Company, 0, len(s.companies)),
 		Activations:      make([]Activation, 0, len(s.activations)),
-		Results:          make([]PartnerResult, 0, len(s.results)),
+		ResultBlobs:      make([][]byte, 0, len(s.results)),
 		Jobs:             make([]Job, 0, len(s.jobs)),
 		Candidates:       make([]CandidateRecord, 0, len(s.candidates)),
 		Triggers:         make([]Trigger, 0, len(s.triggers)),
@@ -110,9 +127,8 @@ func (s *MemStore) snapshotLocked() state {
 			st.Activations = append(st.Activations, s.activations[id])
 		}
 		for _, id := range s.resultOrder[p.ID] {
-			// Stored records are never written through, so sharing their
-			// slices with the encoder is safe.
-			st.Results = append(st.Results, s.results[id])
+			// Blocks are never written through: sharing them is safe.
+			st.ResultBlobs = append(st.ResultBlobs, s.results[id])
 		}
 	}
 	return st
@@ -146,15 +162,23 @@ func (s *MemStore) restore(st *state) error {
 		s.activationOrder[a.PartnerID] = append(s.activationOrder[a.PartnerID], a.ID)
 	}
 	s.nextActivationID = max(st.NextActivationID, 1)
-	for i, r := range st.Results {
-		if _, ok := s.partners[r.PartnerID]; !ok {
-			problems = append(problems, fmt.Errorf("results[%d]: unknown partner %q", i, r.PartnerID))
+	putResult := func(i int, id, partnerID string, blob []byte) {
+		if _, ok := s.partners[partnerID]; !ok {
+			problems = append(problems, fmt.Errorf("results[%d]: unknown partner %q", i, partnerID))
 		}
-		if _, dup := s.results[r.ID]; dup || r.ID == "" {
-			problems = append(problems, fmt.Errorf("results[%d]: missing or duplicate id %q", i, r.ID))
+		if _, dup := s.results[id]; dup || id == "" {
+			problems = append(problems, fmt.Errorf("results[%d]: missing or duplicate id %q", i, id))
 		}
-		s.results[r.ID] = r
-		s.resultOrder[r.PartnerID] = append(s.resultOrder[r.PartnerID], r.ID)
+		s.results[id] = blob
+		s.resultOrder[partnerID] = append(s.resultOrder[partnerID], id)
+	}
+	for i := range st.Results {
+		r := &st.Results[i]
+		putResult(i, r.ID, r.PartnerID, encodeResultBlob(r))
+	}
+	for i, blob := range st.ResultBlobs {
+		id, partnerID := blobIdentity(blob)
+		putResult(i, id, partnerID, blob)
 	}
 	for i, j := range st.Jobs {
 		if _, ok := s.companies[j.CompanyUUID]; !ok {

@@ -66,6 +66,7 @@ func dump(s *MemStore) state {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	st := s.snapshotLocked()
+	st.decodeResultBlobs()
 	st.Journal = append([]Delivery(nil), s.journal...)
 	return st
 }
@@ -292,7 +293,7 @@ func FuzzReadLog(f *testing.F) {
 	f.Add([]byte("garbage"))
 	src := NewMemStore()
 	src.file = &stateFile{}
-	src.results["r"] = PartnerResult{ID: "r", PartnerID: "p", ResultAttributes: protocol.ResultAttributes{Status: "sent", Details: json.RawMessage(`{}`)}}
+	src.results["r"] = encodeResultBlob(&PartnerResult{ID: "r", PartnerID: "p", ResultAttributes: protocol.ResultAttributes{Status: "sent", Details: json.RawMessage(`{}`)}})
 	src.touched = []touchedKey{{recResult, "r"}, {recResult, "gone"}}
 	bin := appendFrame(nil, src.appendResultsRecord)
 	f.Add(append([]byte(logMagic), bin...))

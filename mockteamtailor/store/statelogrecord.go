@@ -77,6 +77,7 @@ func (s *MemStore) logChangesLocked() (uint64, error) {
 	rec := logRecord{Next: &s.next, NextActivationID: s.nextActivationID}
 	if s.touchedAll {
 		st := s.snapshotLocked()
+		st.decodeResultBlobs() // a reset, written as JSON
 		st.Journal = s.journal
 		rec.Full = &st
 	} else {
@@ -119,7 +120,10 @@ func (s *MemStore) recordValue(k touchedKey) (any, bool) {
 	case recActivation:
 		v, ok = s.activations[k.id]
 	case recResult:
-		v, ok = s.results[k.id]
+		var blob []byte
+		if blob, ok = s.results[k.id]; ok {
+			v = decodeResultBlob(blob)
+		}
 	case recJob:
 		v, ok = s.jobs[n]
 	case recCandidate:
@@ -220,7 +224,7 @@ func (s *MemStore) applyChange(c logChange) error {
 		if err := json.Unmarshal(c.Value, &r); err != nil {
 			return err
 		}
-		s.putResult(c.ID, &r)
+		s.putResult(c.ID, encodeResultBlob(&r))
 		return nil
 	}
 	return fmt.Errorf("unknown record kind %q", c.Kind)
@@ -241,16 +245,18 @@ func putOrDelete[K comparable, V any](m map[K]V, k K, c logChange) error {
 
 // putResult stores r as result id, or deletes it when r is nil, keeping
 // the partner's result order.
-func (s *MemStore) putResult(id string, r *PartnerResult) {
+func (s *MemStore) putResult(id string, blob []byte) {
 	old, existed := s.results[id]
 	switch {
-	case r == nil && existed:
+	case blob == nil && existed:
 		delete(s.results, id)
-		s.resultOrder[old.PartnerID] = slices.DeleteFunc(s.resultOrder[old.PartnerID], func(x string) bool { return x == id })
-	case r != nil:
-		s.results[id] = *r
+		_, partnerID := blobIdentity(old)
+		s.resultOrder[partnerID] = slices.DeleteFunc(s.resultOrder[partnerID], func(x string) bool { return x == id })
+	case blob != nil:
+		s.results[id] = blob
 		if !existed {
-			s.resultOrder[r.PartnerID] = append(s.resultOrder[r.PartnerID], id)
+			_, partnerID := blobIdentity(blob)
+			s.resultOrder[partnerID] = append(s.resultOrder[partnerID], id)
 		}
 	}
 }

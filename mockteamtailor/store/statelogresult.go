@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 )
 
 // resultsRecord starts a log payload holding result changes in binary (a
@@ -45,8 +46,8 @@ func (s *MemStore) appendResultsRecord(b []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(len(ids)))
 	for _, id := range ids {
 		b = appendString(b, id)
-		if r, ok := s.results[id]; ok {
-			b = appendResult(append(b, 1), &r)
+		if blob, ok := s.results[id]; ok {
+			b = append(append(b, 1), blob...) // a block is the result's binary form
 		} else {
 			b = append(b, 0)
 		}
@@ -67,15 +68,17 @@ func (s *MemStore) applyResultsRecord(payload []byte) error {
 		return fmt.Errorf("record of %d results in %d bytes", count, len(payload))
 	}
 	type change struct {
-		id string
-		r  *PartnerResult
+		id   string
+		blob []byte // nil: deleted
 	}
 	changes := make([]change, 0, count)
+	var scratch PartnerResult
 	for range count {
 		c := change{id: d.string()}
 		if d.flag() {
-			c.r = new(PartnerResult)
-			d.result(c.r)
+			start := d.off
+			d.result(&scratch) // checks the block
+			c.blob = slices.Clone(d.data[start:d.off])
 		}
 		if d.err != nil {
 			break
@@ -90,7 +93,7 @@ func (s *MemStore) applyResultsRecord(payload []byte) error {
 	}
 	// Nothing is applied unless the whole record decoded.
 	for _, c := range changes {
-		s.putResult(c.id, c.r)
+		s.putResult(c.id, c.blob)
 	}
 	s.next = next
 	s.nextActivationID = max(int(nextActivation), 1)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -42,21 +43,32 @@ func encodeSnapshot(st *state) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	buf := make([]byte, 0, len(snapshotMagic)+len(hj)+16+len(st.Results)*600)
+	// A snapshot of the store holds the results as blocks, which are their
+	// binary form already; a loaded state holds them decoded.
+	total := len(st.Results) + len(st.ResultBlobs)
+	size := len(snapshotMagic) + len(hj) + 16 + len(st.Results)*600
+	for _, blob := range st.ResultBlobs {
+		size += len(blob)
+	}
+	buf := make([]byte, 0, size+(total/snapshotChunk+3)*16)
 	buf = append(buf, snapshotMagic...)
 	buf = appendFrame(buf, func(b []byte) []byte { return append(append(b, frameHeader), hj...) })
-	for start := 0; start < len(st.Results); start += snapshotChunk {
-		chunk := st.Results[start:min(start+snapshotChunk, len(st.Results))]
+	for start := 0; start < total; start += snapshotChunk {
+		end := min(start+snapshotChunk, total)
 		buf = appendFrame(buf, func(b []byte) []byte {
-			b = binary.AppendUvarint(append(b, frameResults), uint64(len(chunk)))
-			for i := range chunk {
-				b = appendResult(b, &chunk[i])
+			b = binary.AppendUvarint(append(b, frameResults), uint64(end-start))
+			for i := start; i < end; i++ {
+				if i < len(st.Results) {
+					b = appendResult(b, &st.Results[i])
+				} else {
+					b = append(b, st.ResultBlobs[i-len(st.Results)]...)
+				}
 			}
 			return b
 		})
 	}
 	buf = appendFrame(buf, func(b []byte) []byte {
-		return binary.AppendUvarint(append(b, frameEnd), uint64(len(st.Results)))
+		return binary.AppendUvarint(append(b, frameEnd), uint64(total))
 	})
 	return buf, nil
 }
@@ -155,7 +167,9 @@ func decodeSnapshotV3(data []byte) (*state, error) {
 	if total == 0 {
 		return st, nil
 	}
-	st.Results = make([]PartnerResult, total)
+	// Each result is checked by decoding it, and kept as its block
+	// (resultblob.go), which is what the store holds.
+	st.ResultBlobs = make([][]byte, total)
 	errs := make([]error, len(chunks))
 	workers := min(runtime.GOMAXPROCS(0), len(chunks))
 	var wg sync.WaitGroup
@@ -168,8 +182,11 @@ func decodeSnapshotV3(data []byte) (*state, error) {
 					end = chunks[i+1].start
 				}
 				d := binReader{data: c.payload}
+				var scratch PartnerResult
 				for j := c.start; j < end && d.err == nil; j++ {
-					d.result(&st.Results[j])
+					start := d.off
+					d.result(&scratch)
+					st.ResultBlobs[j] = slices.Clone(d.data[start:d.off])
 				}
 				if d.err == nil && d.off != len(d.data) {
 					d.fail("data after the last result")

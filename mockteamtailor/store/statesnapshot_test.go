@@ -36,6 +36,7 @@ func TestStateMigratesVersion2(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Version = 2
+	st.decodeResultBlobs()
 	v2, err := json.Marshal(st)
 	if err != nil {
 		t.Fatal(err)
@@ -226,6 +227,8 @@ func FuzzDecodeSnapshot(f *testing.F) {
 		if err != nil {
 			t.Fatalf("a re-encoded snapshot does not decode: %v", err)
 		}
+		st.decodeResultBlobs()
+		st2.decodeResultBlobs()
 		if diff := cmp.Diff(st, st2); diff != "" {
 			t.Fatalf("snapshot after re-encoding (-first +second):\n%s", diff)
 		}
