@@ -62,6 +62,8 @@ func newBenchAPI(b *testing.B, durable bool) *benchAPI {
 		if st, err = store.OpenMemStore(filepath.Join(b.TempDir(), "state.json")); err != nil {
 			b.Fatal(err)
 		}
+		// Before the folder is removed: a compaction may still be writing.
+		b.Cleanup(func() { st.Close() })
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ids := idgen.New()

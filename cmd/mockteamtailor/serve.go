@@ -214,7 +214,12 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	defer st.Flush() // the journal's latest entries
+	defer func() {
+		// The journal's latest entries, and a compaction still writing.
+		if err := st.Close(); err != nil {
+			logger.Error("state not fully written at shutdown", slog.Any("error", err))
+		}
+	}()
 	defer srv.Close(shutdownCtx)
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		hs.Close() // requests still running after the grace period are cut off

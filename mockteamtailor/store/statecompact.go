@@ -125,6 +125,23 @@ func (s *MemStore) maybeCompact() {
 	}()
 }
 
+// Close writes out the log records queued (journal entries), waits for a
+// compaction running in the background and closes the log file: what a
+// shutdown calls, so that nothing is left half written. A store used
+// after Close opens its log again.
+func (s *MemStore) Close() error {
+	if s.file == nil {
+		return nil
+	}
+	s.file.compacting.Lock()
+	defer s.file.compacting.Unlock()
+	err := s.file.log.close()
+	if p := s.file.compactErr.Swap(nil); p != nil && err == nil {
+		err = *p
+	}
+	return err
+}
+
 // compact writes a snapshot of the store and drops the log it replaces.
 func (s *MemStore) compact() error {
 	s.file.compacting.Lock()

@@ -447,3 +447,27 @@ func TestStateLogReplaysJSONAndBinaryJournalEntries(t *testing.T) {
 		t.Errorf("journal after a restart has %q, want both the version 2 entry and the new one", reasons)
 	}
 }
+
+// Close writes out the journal entries nobody waited for and leaves the
+// log ending on its last record, without the zeros kept ahead of it.
+func TestCloseWritesOutTheLog(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s := reopen(t, path)
+	seededStore(t, s)
+	d, err := s.AppendJournal(t.Context(), Delivery{Kind: KindPartnerAPI, PartnerID: "1", Reason: "kept at shutdown"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gens, _ := logGenerations(path)
+	name := logPath(path, gens[len(gens)-1])
+	end, size, err := readLog(name, func([]byte, int64) error { return nil })
+	if err != nil || end != size {
+		t.Fatalf("log after Close: records end at %d of %d bytes (%v), want no zeros after them", end, size, err)
+	}
+	if _, err := reopen(t, path).JournalEntry(t.Context(), d.ID); err != nil {
+		t.Errorf("journal entry appended before Close is gone after a restart: %v", err)
+	}
+}
