@@ -100,30 +100,19 @@ func (f JournalFilter) match(d Delivery) bool {
 // NewHTTPMessage copies a header, at most JournalHeaderLimit bytes of it,
 // and keeps at most limit bytes of body, cut on a rune boundary.
 func NewHTTPMessage(header http.Header, body []byte, limit int) HTTPMessage {
-	return newHTTPMessage(header, body, limit, false)
+	return newHTTPMessage(header, body, limit)
 }
 
 // NewHTTPMessageString is NewHTTPMessage for a body already held as a
 // string, which the message keeps without a copy when it is valid UTF-8
 // within limit (the Partner API journal's usual case).
 func NewHTTPMessageString(header http.Header, body string, limit int) HTTPMessage {
-	return newHTTPMessage(header, body, limit, false)
+	return newHTTPMessage(header, body, limit)
 }
 
-// NewHTTPMessageOwning is NewHTTPMessageString for a header that nothing
-// changes any more, such as a response's once the handler has written
-// it: the message keeps the map itself rather than a copy when it is
-// within JournalHeaderLimit.
-func NewHTTPMessageOwning(header http.Header, body string, limit int) HTTPMessage {
-	return newHTTPMessage(header, body, limit, true)
-}
-
-func newHTTPMessage[B []byte | string](header http.Header, body B, limit int, own bool) HTTPMessage {
+func newHTTPMessage[B []byte | string](header http.Header, body B, limit int) HTTPMessage {
 	m := HTTPMessage{BodySize: len(body)}
-	m.Header, m.HeaderSize, m.HeaderTruncated = cutHeader(header, JournalHeaderLimit, own)
-	if m.Header == nil {
-		m.Header = http.Header{}
-	}
+	m.Header, m.HeaderSize, m.HeaderTruncated = CutHeader(header, JournalHeaderLimit)
 	if limit > 0 && len(body) > limit {
 		cut := limit
 		for cut > 0 && !utf8.RuneStart(body[cut]) {

@@ -22,24 +22,14 @@ const (
 // name order, and reports the size of the whole header block and whether
 // fields were dropped.
 func CutHeader(h http.Header, limit int) (out http.Header, size int, cut bool) {
-	return cutHeader(h, limit, false)
-}
-
-// cutHeader is CutHeader; with own it returns h itself, not a copy, when
-// h is within limit.
-func cutHeader(h http.Header, limit int, own bool) (out http.Header, size int, cut bool) {
 	for k, vs := range h {
 		for _, v := range vs {
 			size += len(k) + len(v) + 4
 		}
 	}
 	if size <= limit {
-		// The usual case, on the Partner API's hot path: one copy, or
-		// none.
-		out = h
-		if !own {
-			out = h.Clone()
-		}
+		// The usual case, on the Partner API's hot path: one copy.
+		out = h.Clone()
 		if out == nil {
 			out = http.Header{}
 		}
