@@ -2,17 +2,20 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
@@ -251,5 +254,51 @@ func TestJournalWindowKeepsNewestWithoutAllocating(t *testing.T) {
 	}
 	if got, _ := s.Journal(ctx, JournalFilter{}); len(got) != 100 || got[99].Reason != "steady" {
 		t.Errorf("journal after more appends: %d entries, newest %q", len(got), got[len(got)-1].Reason)
+	}
+}
+
+// Results come out of the store as copies: changing what a call returned,
+// in place, or what was passed in, changes nothing stored.
+func TestResultsReturnedAreCopies(t *testing.T) {
+	s := NewMemStore()
+	ctx := t.Context()
+	if err := s.PutPartner(ctx, Partner{ID: "p", APIKey: "k"}); err != nil {
+		t.Fatal(err)
+	}
+	score, summary := 50.0, "kept"
+	in := PartnerResult{ID: "r", PartnerID: "p", ResultAttributes: protocol.ResultAttributes{Status: "completed", CandidateID: 1,
+		Summary: &summary, Assessment: protocol.Assessment{Score: &score}, Details: json.RawMessage(`{"a":1}`),
+		Attachments: []protocol.Attachment{{URL: "https://x.example/a", Description: "d"}}}}
+	want := in
+	want.Summary, want.Assessment.Score = new(string), new(float64)
+	*want.Summary, *want.Assessment.Score = summary, score
+	want.Details = slices.Clone(in.Details)
+	want.Attachments = slices.Clone(in.Attachments)
+	created, err := s.CreateResult(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scribble := func(r PartnerResult) {
+		*r.Summary, *r.Assessment.Score = "changed", 1
+		r.Details[1] = 'X'
+		r.Attachments[0].URL = "changed"
+	}
+	scribble(in)
+	scribble(created)
+	got, err := s.Result(ctx, "p", "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scribble(got)
+	updated, err := s.UpdateResult(ctx, "p", "r", func(r *PartnerResult) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	scribble(updated)
+	list, _, _ := s.Results(ctx, "p", Page{})
+	scribble(list[0])
+	again, _ := s.Result(ctx, "p", "r")
+	if diff := cmp.Diff(want, again, cmpopts.IgnoreFields(PartnerResult{}, "CreatedAt", "UpdatedAt")); diff != "" {
+		t.Errorf("stored result changed through a returned copy (-want +got):\n%s", diff)
 	}
 }

@@ -36,6 +36,10 @@ func encodeResultBlob(r *PartnerResult) []byte {
 // decodeResultBlob returns the result a block holds.
 func decodeResultBlob(blob []byte) PartnerResult {
 	d := binReader{data: blob}
+	// Every string of the result is cut from one copy of the block and
+	// its optional fields point into one arena: a handful of allocations
+	// instead of one per field, on every read and update.
+	d.useArena()
 	var r PartnerResult
 	d.result(&r)
 	if d.err == nil && d.off != len(blob) {

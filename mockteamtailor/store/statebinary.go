@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
@@ -170,6 +171,31 @@ type binReader struct {
 	data []byte
 	off  int
 	err  error
+
+	// Optional, to decode with a few allocations rather than one per
+	// field: text is data as a string, which strings are cut from; own is
+	// a copy of data, which raw JSON is cut from; ints, floats and strs
+	// have room for the values optional fields point to.
+	text   string
+	own    []byte
+	ints   []int64
+	floats []float64
+	strs   []string
+}
+
+// resultArena holds the values a decoded result's optional fields point
+// to, in one allocation.
+type resultArena struct {
+	ints   [4]int64
+	floats [4]float64
+	strs   [3]string
+}
+
+// useArena makes d decode into one copy of its data and one arena.
+func (d *binReader) useArena() {
+	a := new(resultArena)
+	d.text, d.own = string(d.data), slices.Clone(d.data)
+	d.ints, d.floats, d.strs = a.ints[:0], a.floats[:0], a.strs[:0]
 }
 
 func (d *binReader) fail(what string) {
@@ -240,14 +266,28 @@ func (d *binReader) flag() bool {
 
 func (d *binReader) bool() bool { return d.flag() }
 
-func (d *binReader) string() string { return string(d.bytes(d.uvarint())) }
+func (d *binReader) string() string {
+	n := d.uvarint()
+	start := d.off
+	b := d.bytes(n)
+	if d.text != "" && b != nil {
+		return d.text[start:d.off]
+	}
+	return string(b)
+}
 
 func (d *binReader) stringPtr() *string {
 	if !d.flag() {
 		return nil
 	}
 	s := d.string()
-	return &s
+	if len(d.strs) < cap(d.strs) {
+		d.strs = append(d.strs, s)
+		return &d.strs[len(d.strs)-1]
+	}
+	p := new(string) // not &s: s would escape on every path
+	*p = s
+	return p
 }
 
 // len reads a slice length; ok is false for a nil slice. Each element
@@ -271,9 +311,13 @@ func (d *binReader) raw() json.RawMessage {
 	if !ok {
 		return nil
 	}
+	start := d.off
 	b := d.bytes(uint64(n))
 	if d.err != nil {
 		return nil
+	}
+	if d.own != nil {
+		return d.own[start:d.off:d.off]
 	}
 	return append(json.RawMessage{}, b...)
 }
@@ -283,7 +327,13 @@ func (d *binReader) intPtr() *int64 {
 		return nil
 	}
 	n := d.varint()
-	return &n
+	if len(d.ints) < cap(d.ints) {
+		d.ints = append(d.ints, n)
+		return &d.ints[len(d.ints)-1]
+	}
+	p := new(int64)
+	*p = n
+	return p
 }
 
 func (d *binReader) floatPtr() *float64 {
@@ -295,7 +345,13 @@ func (d *binReader) floatPtr() *float64 {
 		return nil
 	}
 	f := math.Float64frombits(binary.LittleEndian.Uint64(b))
-	return &f
+	if len(d.floats) < cap(d.floats) {
+		d.floats = append(d.floats, f)
+		return &d.floats[len(d.floats)-1]
+	}
+	p := new(float64)
+	*p = f
+	return p
 }
 
 func (d *binReader) time() time.Time {

@@ -182,6 +182,10 @@ func TestResultCodecCoversEveryField(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("result after the binary round trip (-want +got):\n%s", diff)
 		}
+		// The store's blocks decode with one copy and one arena.
+		if diff := cmp.Diff(want, decodeResultBlob(encodeResultBlob(&want))); diff != "" {
+			t.Errorf("result after a block round trip (-want +got):\n%s", diff)
+		}
 	}
 }
 
