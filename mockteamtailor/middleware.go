@@ -12,7 +12,9 @@ import (
 )
 
 // logRequests writes one log line per request: method, path, status, size
-// and time taken. Headers and bodies are never logged: they carry keys.
+// and time taken, for every failed request and up to requestLogPerSecond
+// answered ones a second (requestlog.go). Headers and bodies are never
+// logged: they carry keys.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -21,6 +23,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			rec = &httprec.Writer{ResponseWriter: w}
 		}
 		next.ServeHTTP(rec, r)
+		if rec.Status < 400 && !s.reqLog.allow(time.Now()) {
+			return
+		}
 		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),

@@ -42,6 +42,7 @@ type Server struct {
 	bgCtx    context.Context    // ends when the server closes
 	bgCancel context.CancelFunc // ends bgCtx
 	handler  http.Handler
+	reqLog   requestLogLimit // lines of the request log this second
 }
 
 // NewServer returns the mock's HTTP surface (see routes.go) over store.
@@ -52,7 +53,7 @@ func NewServer(logger *slog.Logger, cfg Config, st store.Store, ids *idgen.IDs, 
 		return nil, err
 	}
 	if logger == nil || st == nil || ids == nil || clock == nil {
-		return nil, errors.New("mockteamtailor: NewServer needs a logger, a st, an id source and a clock")
+		return nil, errors.New("mockteamtailor: NewServer needs a logger, a store, an id source and a clock")
 	}
 	s := &Server{
 		logger: logger,
@@ -60,6 +61,7 @@ func NewServer(logger *slog.Logger, cfg Config, st store.Store, ids *idgen.IDs, 
 		store:  st,
 		ids:    ids,
 		clock:  clock,
+		reqLog: requestLogLimit{logger: logger},
 	}
 	s.api = partnerapi.New(logger, partnerapi.Config{
 		PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.MaxBodyBytes, JournalBodyLimit: cfg.JournalBodyLimit,

@@ -385,9 +385,11 @@ func (s *Server) background(fn func(context.Context)) {
 }
 
 // Close stops background work (bulk runs) and waits for it, at most
-// until ctx ends.
+// until ctx ends, and logs the count of requests of the last second not
+// logged one by one.
 func (s *Server) Close(ctx context.Context) error {
 	s.bgCancel()
+	s.reqLog.flush(-1) // requests of this second not logged one by one
 	done := make(chan struct{})
 	go func() { s.bg.Wait(); close(done) }()
 	select {
