@@ -1,42 +1,23 @@
 package mockteamtailor
 
 import (
-	"bytes"
 	"log/slog"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/syncbuf"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 )
-
-// syncBuffer is a log destination safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // Up to requestLogPerSecond answered requests a second get a line each;
 // the rest of that second are counted, and the count is logged by the
 // first request of a later second.
 func TestRequestLogLimitCountsTheRest(t *testing.T) {
-	var out syncBuffer
+	var out syncbuf.Buffer
 	l := requestLogLimit{logger: slog.New(slog.NewTextHandler(&out, nil))}
 	second := time.Unix(1_800_000_000, 0)
 	allowed := 0
@@ -60,7 +41,7 @@ func TestRequestLogLimitCountsTheRest(t *testing.T) {
 // one is either logged or counted, once the server closes.
 func TestRequestLogKeepsFailuresAndCountsEveryRequest(t *testing.T) {
 	env := newTestEnv(t)
-	var out syncBuffer
+	var out syncbuf.Buffer
 	srv, err := NewServer(slog.New(slog.NewTextHandler(&out, nil)), env.server.Config(), env.store, idgen.NewSeeded(7), func() time.Time { return fixedNow })
 	if err != nil {
 		t.Fatal(err)

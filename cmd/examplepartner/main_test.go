@@ -7,28 +7,11 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/internal/syncbuf"
 )
-
-// syncBuffer is a bytes.Buffer run may write to while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex // guards b
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
@@ -51,7 +34,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			var stdout syncBuffer
+			var stdout syncbuf.Buffer
 			done := make(chan error, 1)
 			go func() { done <- run(ctx, tt.args, env(tt.env), &stdout, io.Discard) }()
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/syncbuf"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
@@ -117,7 +118,7 @@ func runClient(t *testing.T, ctx context.Context, args ...string) (err error, st
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	err = run(ctx, args, envFunc(nil), &out, &errOut)
 	if ctx.Err() == context.DeadlineExceeded {
 		t.Fatalf("run %q did not end within 20s", args)

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/mockteamtailor/mockteamtailor/internal/syncbuf"
 )
 
 // Rule: a mock that does not answer gives an error naming the URL and how
@@ -23,7 +25,7 @@ func TestClientUnreachable(t *testing.T) {
 			t.Errorf("run %q: err = %v, want not reachable at %s with a hint", args, err, dead.URL)
 		}
 	}
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	err := run(context.Background(), []string{"keys"}, envFunc(map[string]string{"MOCKTT_MOCK": dead.URL}), &out, &errOut)
 	if err == nil || !strings.Contains(err.Error(), "not reachable at "+dead.URL) {
 		t.Errorf("keys with MOCKTT_MOCK: err = %v, want it to use %s", err, dead.URL)

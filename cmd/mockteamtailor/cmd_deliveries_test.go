@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/syncbuf"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -110,7 +111,7 @@ func TestDeliveriesFollow(t *testing.T) {
 	e := newClientEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"deliveries", "--follow", "--kind", "webhook", "--mock", e.url}, envFunc(nil), &out, &errOut)
@@ -149,7 +150,7 @@ func TestDeliveriesMarkFormFetches(t *testing.T) {
 	e := newClientEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"deliveries", "--follow", "--kind", "config", "--mock", e.url}, envFunc(nil), &out, &errOut)

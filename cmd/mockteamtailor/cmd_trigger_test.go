@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/syncbuf"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -192,7 +193,7 @@ func TestTriggerBulkProgressWithASlowPartner(t *testing.T) {
 			defer func(was time.Duration) { bulkLogEvery = was }(bulkLogEvery)
 			bulkLogEvery = time.Hour
 
-			var out, errOut syncBuffer
+			var out, errOut syncbuf.Buffer
 			done := make(chan error, 1)
 			go func() {
 				done <- run(context.Background(), []string{"trigger", "--bulk", "20", "--mock", e.url}, envFunc(nil), &out, &errOut)

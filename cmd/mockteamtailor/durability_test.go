@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mockteamtailor/mockteamtailor/internal/syncbuf"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/skipreport"
 )
 
@@ -88,7 +89,7 @@ func raceEnabled() bool {
 type child struct {
 	banner
 	cmd            *exec.Cmd
-	stdout, stderr *syncBuffer
+	stdout, stderr *syncbuf.Buffer
 	waitOnce       sync.Once
 	waitErr        error
 }
@@ -109,7 +110,7 @@ func startChild(t *testing.T, bin string, args ...string) *child {
 // startChildWithin is startChild with a deadline for the banner.
 func startChildWithin(t *testing.T, within time.Duration, bin string, args ...string) *child {
 	t.Helper()
-	c := &child{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	c := &child{stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{}}
 	c.cmd = exec.Command(bin, args...)
 	// No MOCKTT_ variables from the test's environment; a -race binary
 	// must not sleep a second before exiting.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -14,34 +13,16 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mockteamtailor/mockteamtailor/internal/syncbuf"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 const apiVersion = "20180828"
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers and readers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
 
 // envFunc returns a getenv backed by m.
 func envFunc(m map[string]string) func(string) string {
@@ -93,7 +74,7 @@ func parseBanner(out string) (banner, bool) {
 // running is one in-process run of the program.
 type running struct {
 	banner
-	stdout, stderr *syncBuffer
+	stdout, stderr *syncbuf.Buffer
 	cancel         context.CancelFunc
 	done           chan error
 	stopped        bool
@@ -104,7 +85,7 @@ type running struct {
 func startRun(t *testing.T, env map[string]string, args ...string) *running {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	r := &running{stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{}, cancel: cancel, done: make(chan error, 1)}
 	go func() { r.done <- run(ctx, args, envFunc(env), r.stdout, r.stderr) }()
 	t.Cleanup(func() {
 		if !r.stopped {
@@ -156,7 +137,7 @@ func runErr(t *testing.T, env map[string]string, args ...string) (err error, std
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	func() {
 		defer func() {
 			if v := recover(); v != nil {
