@@ -8,17 +8,17 @@ import (
 )
 
 // details reads the details object and returns what ValidateResultAttrs
-// stores: json.Marshal of the decoded object. An object already written
-// that way (keys sorted and unique at both levels, no space, strings
-// that need no escaping) is kept as its bytes; any other is decoded and
-// marshalled as the general path does.
+// stores: json.Marshal of the decoded object. An object written that way
+// but perhaps for the order of its keys (no space, strings that need no
+// escaping, within the nesting limit) is kept as its bytes, its members
+// sorted where they were not; any other is decoded and marshalled as the
+// general path does.
 func (p *fastParser) details() (json.RawMessage, bool) {
 	start := p.i
-	if p.canonicalObject(0) {
-		return slices.Clone(p.data[start:p.i]), true
-	}
-	p.i = start
 	if out, ok := p.sortedObject(0); ok {
+		if &out[0] == &p.data[start] {
+			return slices.Clone(out), true // the body's own bytes
+		}
 		return out, true
 	}
 	p.i = start
@@ -33,73 +33,27 @@ func (p *fastParser) details() (json.RawMessage, bool) {
 	return out, err == nil
 }
 
-// canonicalObject reports whether the object at p.i is written exactly as
-// json.Marshal writes its decoded value and nests within the details
-// limit (PROTOCOL §2.3), reading it.
-func (p *fastParser) canonicalObject(depth int) bool {
-	d := p.data
-	if p.i >= len(d) || d[p.i] != '{' {
-		return false
-	}
-	p.i++
-	var last []byte
-	for n := 0; ; n++ {
-		if p.i >= len(d) {
-			return false
-		}
-		if d[p.i] == '}' {
-			p.i++
-			return true
-		}
-		if n > 0 {
-			if d[p.i] != ',' {
-				return false
-			}
-			p.i++
-		}
-		key, ok := p.canonicalString()
-		if !ok || (n > 0 && string(key) <= string(last)) || p.i >= len(d) || d[p.i] != ':' {
-			return false
-		}
-		last = key
-		p.i++
-		if p.i >= len(d) {
-			return false
-		}
-		switch d[p.i] {
-		case '{':
-			if depth > 0 || !p.canonicalObject(depth+1) {
-				return false
-			}
-		case '[':
-			if depth > 0 || !p.canonicalScalars() {
-				return false
-			}
-		default:
-			if !p.canonicalScalar() {
-				return false
-			}
-		}
-	}
-}
-
 // detailsMember is a key of a details object and its value, as
 // json.Marshal writes them.
 type detailsMember struct{ key, value []byte }
 
 // sortedObject reads an object at p.i that is written as json.Marshal
-// writes its decoded value but for the order of its keys, at any level
-// (partners seldom send them sorted), and returns what json.Marshal
-// writes: the same members, keys sorted. ok is false for anything else,
-// duplicate keys included: the decoder decides those.
+// writes its decoded value but perhaps for the order of its keys, at any
+// level (partners seldom send them sorted), within the details nesting
+// limit (PROTOCOL §2.3), and returns what json.Marshal writes: the bytes
+// read, when every key is in order, or else the same members with their
+// keys sorted. ok is false for anything else, repeated keys included: the
+// decoder decides those.
 func (p *fastParser) sortedObject(depth int) ([]byte, bool) {
 	d := p.data
 	if p.i >= len(d) || d[p.i] != '{' {
 		return nil, false
 	}
+	objStart := p.i
 	p.i++
 	var buf [16]detailsMember
 	members := buf[:0]
+	inOrder := true // every key after the one before it, every inner object as read
 	for n := 0; ; n++ {
 		if p.i >= len(d) {
 			return nil, false
@@ -132,6 +86,7 @@ func (p *fastParser) sortedObject(depth int) ([]byte, bool) {
 			if value, ok = p.sortedObject(depth + 1); !ok {
 				return nil, false
 			}
+			inOrder = inOrder && &value[0] == &d[start]
 		case '[':
 			if depth > 0 || !p.canonicalScalars() {
 				return nil, false
@@ -143,7 +98,13 @@ func (p *fastParser) sortedObject(depth int) ([]byte, bool) {
 			}
 			value = d[start:p.i]
 		}
+		if n > 0 && string(key) <= string(members[n-1].key) {
+			inOrder = false
+		}
 		members = append(members, detailsMember{key, value})
+	}
+	if inOrder {
+		return d[objStart:p.i], true
 	}
 	slices.SortFunc(members, func(a, b detailsMember) int { return bytes.Compare(a.key, b.key) })
 	size := 2
