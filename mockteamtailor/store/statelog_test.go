@@ -315,22 +315,33 @@ func FuzzReadLog(f *testing.F) {
 	})
 }
 
-// Logs of version 1, whose records are all JSON, are still replayed.
-func TestStateLogReadsVersion1(t *testing.T) {
+// stateWithOlderLog returns the path of a seeded, compacted state whose
+// current log generation is replaced by one of an older version (header
+// magic) holding the JSON record rec.
+func stateWithOlderLog(t *testing.T, magic string, rec logRecord) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "state.json")
 	s := reopen(t, path)
 	seededStore(t, s)
 	if err := s.Compact(); err != nil {
 		t.Fatal(err)
 	}
-	want := PartnerResult{ID: "old", PartnerID: "1", CreatedAt: fixedNow, ResultAttributes: protocol.ResultAttributes{Status: "completed", CandidateID: 7, Details: json.RawMessage(`{"a":1}`)}}
-	value, _ := json.Marshal(want)
-	payload, _ := json.Marshal(logRecord{Put: []logChange{{Kind: recResult, ID: want.ID, Value: value}}, Next: &counters{Delivery: 3}, NextActivationID: 1})
-	gens, _ := logGenerations(path)
-	data := appendLogFrame([]byte(logMagicV1), payload)
-	if err := os.WriteFile(logPath(path, gens[len(gens)-1]), data, 0o600); err != nil {
+	payload, err := json.Marshal(rec)
+	if err != nil {
 		t.Fatal(err)
 	}
+	gens, _ := logGenerations(path)
+	if err := os.WriteFile(logPath(path, gens[len(gens)-1]), appendLogFrame([]byte(magic), payload), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Logs of version 1, whose records are all JSON, are still replayed.
+func TestStateLogReadsVersion1(t *testing.T) {
+	want := PartnerResult{ID: "old", PartnerID: "1", CreatedAt: fixedNow, ResultAttributes: protocol.ResultAttributes{Status: "completed", CandidateID: 7, Details: json.RawMessage(`{"a":1}`)}}
+	value, _ := json.Marshal(want)
+	path := stateWithOlderLog(t, logMagicV1, logRecord{Put: []logChange{{Kind: recResult, ID: want.ID, Value: value}}, Next: &counters{Delivery: 3}, NextActivationID: 1})
 	got, err := reopen(t, path).Result(t.Context(), "1", "old")
 	if err != nil {
 		t.Fatal(err)
@@ -408,20 +419,10 @@ func FuzzDecodeJournalRecord(f *testing.F) {
 // Journal entries a version 2 log holds as JSON are replayed, and new ones
 // appended to it are binary: both are there after a restart.
 func TestStateLogReplaysJSONAndBinaryJournalEntries(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state.json")
-	s := reopen(t, path)
-	seededStore(t, s)
-	if err := s.Compact(); err != nil {
-		t.Fatal(err)
-	}
 	old := Delivery{ID: 900, Kind: KindPartnerAPI, PartnerID: "1", Time: fixedNow, Verdict: VerdictOK, Reason: "from a version 2 log",
 		Request: HTTPMessage{Method: "PUT", Header: http.Header{"Accept": {"application/vnd.api+json"}}, Body: `{"a":"\u00e9"}`, BodySize: 14}}
-	payload, _ := json.Marshal(logRecord{Journal: []Delivery{old}})
-	gens, _ := logGenerations(path)
-	if err := os.WriteFile(logPath(path, gens[len(gens)-1]), appendLogFrame([]byte(logMagicV2), payload), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s = reopen(t, path)
+	path := stateWithOlderLog(t, logMagicV2, logRecord{Journal: []Delivery{old}})
+	s := reopen(t, path)
 	added, err := s.AppendJournal(t.Context(), Delivery{Kind: KindPartnerAPI, PartnerID: "1", Time: fixedNow, Reason: "appended after the upgrade",
 		Request: HTTPMessage{Method: "POST", Body: "\xff not UTF-8", BodySize: 13}, Response: &HTTPMessage{Status: 201, Header: http.Header{"X-A": {"1", "2"}}}})
 	if err != nil {
