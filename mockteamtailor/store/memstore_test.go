@@ -302,3 +302,117 @@ func TestResultsReturnedAreCopies(t *testing.T) {
 		t.Errorf("stored result changed through a returned copy (-want +got):\n%s", diff)
 	}
 }
+
+// counterUpdate adds one to the count a result's summary holds.
+func counterUpdate(r *PartnerResult) error {
+	n := 0
+	if r.Summary != nil {
+		n, _ = strconv.Atoi(*r.Summary)
+	}
+	v := strconv.Itoa(n + 1)
+	r.Summary = &v
+	return nil
+}
+
+// Rule: updates of one result by concurrent writers, each computed from
+// the result as it was, are all kept: none is computed from a version
+// another writer already replaced.
+func TestUpdateResultLosesNoConcurrentUpdate(t *testing.T) {
+	for _, durable := range []bool{false, true} {
+		t.Run(fmt.Sprintf("durable=%v", durable), func(t *testing.T) {
+			s := NewMemStore()
+			if durable {
+				var err error
+				if s, err = OpenMemStore(filepath.Join(t.TempDir(), "state.json")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			seededStore(t, s)
+			ctx := context.Background()
+			if _, err := s.CreateResult(ctx, PartnerResult{ID: "r", PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sending"}}); err != nil {
+				t.Fatal(err)
+			}
+			const workers, each = 8, 100
+			var wg sync.WaitGroup
+			for range workers {
+				wg.Go(func() {
+					for range each {
+						if _, err := s.UpdateResult(ctx, "1", "r", func(r *PartnerResult) error {
+							runtime.Gosched() // let the other writers in
+							return counterUpdate(r)
+						}); err != nil {
+							t.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			want := strconv.Itoa(workers * each)
+			check := func(st *MemStore, when string) {
+				r, err := st.Result(ctx, "1", "r")
+				if err != nil || r.Summary == nil || *r.Summary != want {
+					got := "none"
+					if r.Summary != nil {
+						got = *r.Summary
+					}
+					t.Errorf("%s: %s updates counted (%v), want %s", when, got, err, want)
+				}
+			}
+			check(s, "after the updates")
+			if durable {
+				reopened, err := OpenMemStore(s.file.path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				check(reopened, "reopened")
+			}
+		})
+	}
+}
+
+// An update whose result another writer replaces while it runs runs again
+// on the newer result; one that keeps being overtaken finally runs under
+// the lock, where nothing can overtake it.
+func TestUpdateResultRunsAgainWhenOvertaken(t *testing.T) {
+	s := NewMemStore()
+	seededStore(t, s)
+	ctx := context.Background()
+	if _, err := s.CreateResult(ctx, PartnerResult{ID: "r", PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sending"}}); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	got, err := s.UpdateResult(ctx, "1", "r", func(r *PartnerResult) error {
+		calls++
+		if calls <= optimisticTries {
+			// Another writer overtakes this update (this one holds no
+			// lock while it runs, or this would deadlock).
+			if _, err := s.UpdateResult(ctx, "1", "r", counterUpdate); err != nil {
+				return err
+			}
+		}
+		r.Status = "completed"
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != optimisticTries+1 {
+		t.Errorf("update ran %d times, want %d (each overtaken try, then once under the lock)", calls, optimisticTries+1)
+	}
+	want := strconv.Itoa(optimisticTries)
+	for _, r := range []PartnerResult{got, mustResult(t, s, "r")} {
+		if r.Status != "completed" || r.Summary == nil || *r.Summary != want {
+			t.Errorf("result %+v: want status completed and the %s overtaking updates kept", r.ResultAttributes, want)
+		}
+	}
+}
+
+func mustResult(t *testing.T, s *MemStore, id string) PartnerResult {
+	t.Helper()
+	r, err := s.Result(context.Background(), "1", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

@@ -252,6 +252,9 @@ type Store interface {
 	Results(ctx context.Context, partnerID string, page Page) ([]PartnerResult, int, error)
 	// UpdateResult applies update to a copy of the result and stores the
 	// copy if update returns nil; update's error is returned as is.
+	// update may run more than once, each time on a fresh copy of the
+	// newest result (another writer changed it meanwhile): it must change
+	// nothing but its argument.
 	// Returns ErrNotFound or ErrForbidden like Result.
 	UpdateResult(ctx context.Context, partnerID, id string, update func(*PartnerResult) error) (PartnerResult, error)
 	// DeleteResult removes a result. Returns ErrNotFound or ErrForbidden
