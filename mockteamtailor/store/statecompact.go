@@ -155,13 +155,14 @@ func (s *MemStore) compact() error {
 func (s *MemStore) compactLocked() error {
 	f := s.file
 	s.mu.RLock()
-	st := s.snapshotLocked()
+	st, results := s.snapshotViewLocked(true)
 	st.Journal = slices.Clone(s.journal)
 	gen, err := f.log.rotate()
 	s.mu.RUnlock()
 	if err != nil {
 		return err
 	}
+	st.ResultBlobs = results.blobs()
 	st.LogGeneration = gen
 	data, err := encodeSnapshot(&st)
 	if err != nil {

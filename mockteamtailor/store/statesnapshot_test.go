@@ -238,3 +238,34 @@ func FuzzDecodeSnapshot(f *testing.F) {
 		}
 	})
 }
+
+// A compaction lists the results of its snapshot after releasing the
+// lock: writes made meanwhile (a create, an update, a delete that moves
+// the ids after it) must not reach the snapshot.
+func TestDetachedSnapshotViewKeepsTheResultsAsTheyWere(t *testing.T) {
+	s := NewMemStore()
+	seededStore(t, s)
+	ctx := t.Context()
+	for _, id := range []string{"a", "b", "c"} {
+		if _, err := s.CreateResult(ctx, PartnerResult{ID: id, PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sending"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.mu.RLock()
+	want := s.snapshotLocked().ResultBlobs
+	_, view := s.snapshotViewLocked(true)
+	s.mu.RUnlock()
+
+	if err := s.DeleteResult(ctx, "1", "a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateResult(ctx, "1", "b", func(r *PartnerResult) error { r.Status = "completed"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateResult(ctx, PartnerResult{ID: "d", PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sending"}}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, view.blobs()); diff != "" {
+		t.Errorf("the snapshot's results changed with later writes (-then +listed):\n%s", diff)
+	}
+}
