@@ -86,60 +86,51 @@ func TestMemStoreErrors(t *testing.T) {
 // Concurrent writers and readers never lose a write nor race (run with
 // -race); every created result is listed once, in a consistent order.
 func TestMemStoreConcurrentUse(t *testing.T) {
-	for _, durable := range []bool{false, true} {
-		t.Run(fmt.Sprintf("durable=%v", durable), func(t *testing.T) {
-			s := NewMemStore()
-			if durable {
-				var err error
-				if s, err = OpenMemStore(filepath.Join(t.TempDir(), "state.json")); err != nil {
-					t.Fatal(err)
-				}
-			}
-			seededStore(t, s)
-			ctx := context.Background()
-			const workers, each = 8, 25
-			var wg sync.WaitGroup
-			for w := range workers {
-				wg.Go(func() {
-					for i := range each {
-						id := fmt.Sprintf("w%d-%d", w, i)
-						if _, err := s.CreateResult(ctx, PartnerResult{ID: id, PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sending"}}); err != nil {
-							t.Error(err)
-							return
-						}
-						if _, err := s.UpdateResult(ctx, "1", id, func(r *PartnerResult) error { r.Status = "completed"; return nil }); err != nil {
-							t.Error(err)
-						}
-						if _, _, err := s.Results(ctx, "1", Page{Number: 1, Size: 10}); err != nil {
-							t.Error(err)
-						}
+	forEachKind(t, func(t *testing.T, s *MemStore, durable bool) {
+		seededStore(t, s)
+		ctx := context.Background()
+		const workers, each = 8, 25
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := range each {
+					id := fmt.Sprintf("w%d-%d", w, i)
+					if _, err := s.CreateResult(ctx, PartnerResult{ID: id, PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sending"}}); err != nil {
+						t.Error(err)
+						return
 					}
-				})
-			}
-			wg.Wait()
-			all, total, _ := s.Results(ctx, "1", Page{})
-			if total != workers*each || len(all) != total {
-				t.Fatalf("have %d results (%d listed), want %d", total, len(all), workers*each)
-			}
-			seen := map[string]bool{}
-			for _, r := range all {
-				if seen[r.ID] || r.Status != "completed" {
-					t.Errorf("result %s listed twice or lost its update (%q)", r.ID, r.Status)
+					if _, err := s.UpdateResult(ctx, "1", id, func(r *PartnerResult) error { r.Status = "completed"; return nil }); err != nil {
+						t.Error(err)
+					}
+					if _, _, err := s.Results(ctx, "1", Page{Number: 1, Size: 10}); err != nil {
+						t.Error(err)
+					}
 				}
-				seen[r.ID] = true
+			})
+		}
+		wg.Wait()
+		all, total, _ := s.Results(ctx, "1", Page{})
+		if total != workers*each || len(all) != total {
+			t.Fatalf("have %d results (%d listed), want %d", total, len(all), workers*each)
+		}
+		seen := map[string]bool{}
+		for _, r := range all {
+			if seen[r.ID] || r.Status != "completed" {
+				t.Errorf("result %s listed twice or lost its update (%q)", r.ID, r.Status)
 			}
-			if durable {
-				reopened, err := OpenMemStore(s.file.path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				again, n, _ := reopened.Results(ctx, "1", Page{})
-				if n != total || cmp.Diff(all, again) != "" {
-					t.Errorf("reopened store differs: %d results (-before +after):\n%s", n, cmp.Diff(all, again))
-				}
+			seen[r.ID] = true
+		}
+		if durable {
+			reopened, err := OpenMemStore(s.file.path)
+			if err != nil {
+				t.Fatal(err)
 			}
-		})
-	}
+			again, n, _ := reopened.Results(ctx, "1", Page{})
+			if n != total || cmp.Diff(all, again) != "" {
+				t.Errorf("reopened store differs: %d results (-before +after):\n%s", n, cmp.Diff(all, again))
+			}
+		}
+	})
 }
 
 // A durable store comes back exactly as it was: partners, companies,
@@ -303,6 +294,22 @@ func TestResultsReturnedAreCopies(t *testing.T) {
 	}
 }
 
+// forEachKind runs test on an in-memory store and on a durable one.
+func forEachKind(t *testing.T, test func(t *testing.T, s *MemStore, durable bool)) {
+	for _, durable := range []bool{false, true} {
+		t.Run(fmt.Sprintf("durable=%v", durable), func(t *testing.T) {
+			s := NewMemStore()
+			if durable {
+				var err error
+				if s, err = OpenMemStore(filepath.Join(t.TempDir(), "state.json")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			test(t, s, durable)
+		})
+	}
+}
+
 // counterUpdate adds one to the count a result's summary holds.
 func counterUpdate(r *PartnerResult) error {
 	n := 0
@@ -318,57 +325,46 @@ func counterUpdate(r *PartnerResult) error {
 // the result as it was, are all kept: none is computed from a version
 // another writer already replaced.
 func TestUpdateResultLosesNoConcurrentUpdate(t *testing.T) {
-	for _, durable := range []bool{false, true} {
-		t.Run(fmt.Sprintf("durable=%v", durable), func(t *testing.T) {
-			s := NewMemStore()
-			if durable {
-				var err error
-				if s, err = OpenMemStore(filepath.Join(t.TempDir(), "state.json")); err != nil {
-					t.Fatal(err)
+	forEachKind(t, func(t *testing.T, s *MemStore, durable bool) {
+		seededStore(t, s)
+		ctx := context.Background()
+		addResults(t, s, "r")
+		const workers, each = 8, 100
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for range each {
+					if _, err := s.UpdateResult(ctx, "1", "r", func(r *PartnerResult) error {
+						runtime.Gosched() // let the other writers in
+						return counterUpdate(r)
+					}); err != nil {
+						t.Error(err)
+						return
+					}
 				}
+			})
+		}
+		wg.Wait()
+		want := strconv.Itoa(workers * each)
+		check := func(st *MemStore, when string) {
+			r, err := st.Result(ctx, "1", "r")
+			if err != nil || r.Summary == nil || *r.Summary != want {
+				got := "none"
+				if r.Summary != nil {
+					got = *r.Summary
+				}
+				t.Errorf("%s: %s updates counted (%v), want %s", when, got, err, want)
 			}
-			seededStore(t, s)
-			ctx := context.Background()
-			if _, err := s.CreateResult(ctx, PartnerResult{ID: "r", PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sending"}}); err != nil {
+		}
+		check(s, "after the updates")
+		if durable {
+			reopened, err := OpenMemStore(s.file.path)
+			if err != nil {
 				t.Fatal(err)
 			}
-			const workers, each = 8, 100
-			var wg sync.WaitGroup
-			for range workers {
-				wg.Go(func() {
-					for range each {
-						if _, err := s.UpdateResult(ctx, "1", "r", func(r *PartnerResult) error {
-							runtime.Gosched() // let the other writers in
-							return counterUpdate(r)
-						}); err != nil {
-							t.Error(err)
-							return
-						}
-					}
-				})
-			}
-			wg.Wait()
-			want := strconv.Itoa(workers * each)
-			check := func(st *MemStore, when string) {
-				r, err := st.Result(ctx, "1", "r")
-				if err != nil || r.Summary == nil || *r.Summary != want {
-					got := "none"
-					if r.Summary != nil {
-						got = *r.Summary
-					}
-					t.Errorf("%s: %s updates counted (%v), want %s", when, got, err, want)
-				}
-			}
-			check(s, "after the updates")
-			if durable {
-				reopened, err := OpenMemStore(s.file.path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				check(reopened, "reopened")
-			}
-		})
-	}
+			check(reopened, "reopened")
+		}
+	})
 }
 
 // An update whose result another writer replaces while it runs runs again
@@ -377,10 +373,8 @@ func TestUpdateResultLosesNoConcurrentUpdate(t *testing.T) {
 func TestUpdateResultRunsAgainWhenOvertaken(t *testing.T) {
 	s := NewMemStore()
 	seededStore(t, s)
+	addResults(t, s, "r")
 	ctx := context.Background()
-	if _, err := s.CreateResult(ctx, PartnerResult{ID: "r", PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sending"}}); err != nil {
-		t.Fatal(err)
-	}
 	calls := 0
 	got, err := s.UpdateResult(ctx, "1", "r", func(r *PartnerResult) error {
 		calls++
@@ -404,6 +398,16 @@ func TestUpdateResultRunsAgainWhenOvertaken(t *testing.T) {
 	for _, r := range []PartnerResult{got, mustResult(t, s, "r")} {
 		if r.Status != "completed" || r.Summary == nil || *r.Summary != want {
 			t.Errorf("result %+v: want status completed and the %s overtaking updates kept", r.ResultAttributes, want)
+		}
+	}
+}
+
+// addResults creates results of partner 1 with these ids.
+func addResults(t *testing.T, s *MemStore, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		if _, err := s.CreateResult(t.Context(), PartnerResult{ID: id, PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sending"}}); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

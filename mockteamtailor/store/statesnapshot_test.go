@@ -246,11 +246,7 @@ func TestDetachedSnapshotViewKeepsTheResultsAsTheyWere(t *testing.T) {
 	s := NewMemStore()
 	seededStore(t, s)
 	ctx := t.Context()
-	for _, id := range []string{"a", "b", "c"} {
-		if _, err := s.CreateResult(ctx, PartnerResult{ID: id, PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sending"}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	addResults(t, s, "a", "b", "c")
 	s.mu.RLock()
 	want := s.snapshotLocked().ResultBlobs
 	_, view := s.snapshotViewLocked(true)
@@ -262,9 +258,7 @@ func TestDetachedSnapshotViewKeepsTheResultsAsTheyWere(t *testing.T) {
 	if _, err := s.UpdateResult(ctx, "1", "b", func(r *PartnerResult) error { r.Status = "completed"; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateResult(ctx, PartnerResult{ID: "d", PartnerID: "1", ResultAttributes: protocol.ResultAttributes{Status: "sending"}}); err != nil {
-		t.Fatal(err)
-	}
+	addResults(t, s, "d")
 	if diff := cmp.Diff(want, view.blobs()); diff != "" {
 		t.Errorf("the snapshot's results changed with later writes (-then +listed):\n%s", diff)
 	}
