@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/gcheadroom"
 	"github.com/mockteamtailor/mockteamtailor/internal/logbuffer"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
@@ -63,6 +64,12 @@ the control API and the web UI; the banner prints it and a link that logs the UI
 			if err != nil {
 				return err
 			}
+			if getenv("GOGC") == "" {
+				// README "Performance": collecting after every few
+				// megabytes cost a small sandbox under load 8-10 % of
+				// its CPU per request. A GOGC of the user's own wins.
+				defer gcheadroom.Start(gcHeadroom)()
+			}
 			return serve(cmd.Context(), o, given, stdout, stderr)
 		},
 	}
@@ -87,6 +94,12 @@ the control API and the web UI; the banner prints it and a link that logs the UI
 	f.IntVar(&o.journalLimit, "journal-limit", store.DefaultJournalLimit, "how many journal entries (deliveries and Partner API requests) the mock keeps")
 	return cmd
 }
+
+// gcHeadroom is how far serve lets the heap grow above what is live
+// before collecting, while that is more than GOGC=100 allows: measured
+// under wrk, 32 MB cut the CPU per request by 8-10 % for 17-19 MB more
+// RSS; 16 MB did nothing, 64 MB no more than 32 for 52 MB more.
+const gcHeadroom = 32 << 20
 
 func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, stderr io.Writer) error {
 	// The request log is batched: a write per request costs more than the
