@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
-	"unicode/utf8"
 )
 
 // details reads the details object and returns what ValidateResultAttrs
@@ -178,21 +177,8 @@ func (p *fastParser) canonicalScalar() bool {
 // canonicalString reads a string of printable ASCII that json.Marshal
 // writes unchanged (no escapes, no <, > or &), returning its text.
 func (p *fastParser) canonicalString() ([]byte, bool) {
-	d := p.data
-	if p.i >= len(d) || d[p.i] != '"' {
-		return nil, false
-	}
-	start := p.i + 1
-	for j := start; j < len(d); j++ {
-		switch c := d[j]; {
-		case c == '"':
-			p.i = j + 1
-			return d[start:j], true
-		case c < 0x20 || c >= utf8.RuneSelf || c == '\\' || c == '<' || c == '>' || c == '&':
-			return nil, false
-		}
-	}
-	return nil, false
+	text, _, done := p.plainString(true)
+	return text, done
 }
 
 // httpURL reports whether DecodeHTTPURL accepts s. A plain URL (http or

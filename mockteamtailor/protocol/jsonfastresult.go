@@ -148,24 +148,38 @@ func (p *fastParser) elements(element func() bool) bool {
 
 // key reads an object key at p.i: without escapes, the bytes in place.
 func (p *fastParser) key() ([]byte, bool) {
-	d := p.data
-	if p.i >= len(d) || d[p.i] != '"' {
+	text, at, done := p.plainString(false)
+	switch {
+	case done:
+		return text, true
+	case at < 0 || p.data[at] < 0x20:
 		return nil, false
 	}
-	start := p.i + 1
-	for j := start; j < len(d); j++ {
+	s, ok := p.unescape(p.i + 1)
+	return []byte(s), ok
+}
+
+// plainString reads the string at p.i as long as its bytes are plain:
+// ASCII, no control, no backslash and, when canonical, no <, > or & (the
+// bytes json.Marshal writes unchanged). A string that ends before any
+// other byte is returned in place, done, with p.i past it. Otherwise p.i
+// stays, and at is the offset of the first byte that is not plain, or -1
+// when the data holds no string there or ends inside it.
+func (p *fastParser) plainString(canonical bool) (text []byte, at int, done bool) {
+	d := p.data
+	if p.i >= len(d) || d[p.i] != '"' {
+		return nil, -1, false
+	}
+	for j := p.i + 1; j < len(d); j++ {
 		switch c := d[j]; {
 		case c == '"':
-			p.i = j + 1
-			return d[start:j], true
-		case c == '\\' || c >= utf8.RuneSelf:
-			s, ok := p.unescape(start)
-			return []byte(s), ok
-		case c < 0x20:
-			return nil, false
+			text, p.i = d[p.i+1:j], j+1
+			return text, j, true
+		case c < 0x20 || c >= utf8.RuneSelf || c == '\\' || canonical && (c == '<' || c == '>' || c == '&'):
+			return nil, j, false
 		}
 	}
-	return nil, false
+	return nil, -1, false
 }
 
 // null reads a null at p.i, if there is one.
