@@ -140,6 +140,40 @@ func TestUnauthenticatedBodiesAreSmallInTheJournal(t *testing.T) {
 	}
 }
 
+// Rule: what the journal keeps of requests refused before authentication
+// is small in what it holds, not only in what it shows: 300 of them with
+// 100 KB of headers and 100 KB of body each hold under 16 MB of heap (the
+// journal keeps RefusedHeaderLimit of headers, RefusedBodyLimit of body;
+// it held 43 MB when it kept 64 KiB buffers for them).
+func TestUnauthenticatedRequestsHoldLittle(t *testing.T) {
+	env := newTestEnv(t)
+	header := map[string]string{"Authorization": "Token nope-nope-nope"}
+	for i := range 100 {
+		header[fmt.Sprintf("X-Junk-%03d", i)] = strings.Repeat("h", 1000)
+	}
+	body := strings.Repeat("b", 100_000)
+	before := heapInUse()
+	for range 300 {
+		if r := env.do(t, req{method: "POST", path: "/partner/v1/partner-results", body: body, header: header}); r.status != http.StatusUnauthorized {
+			t.Fatalf("status %d", r.status)
+		}
+	}
+	grew := int64(heapInUse()) - int64(before)
+	t.Logf("heap in use grew by %.1f MB after 300 refused requests", float64(grew)/(1<<20))
+	ds, _ := env.store.Journal(context.Background(), store.JournalFilter{Kind: store.KindPartnerAPI})
+	if len(ds) != 300 {
+		t.Fatalf("journal holds %d entries, want 300", len(ds))
+	}
+	d := ds[len(ds)-1]
+	if !d.Request.HeaderTruncated || d.Request.HeaderSize < 100_000 || store.MessageSize(&d.Request) > partnerapi.RefusedHeaderLimit+partnerapi.RefusedBodyLimit+1<<10 {
+		t.Errorf("journal kept %d bytes of a refused request (headers cut %v, %d bytes sent); want at most %d of headers and %d of body",
+			store.MessageSize(&d.Request), d.Request.HeaderTruncated, d.Request.HeaderSize, partnerapi.RefusedHeaderLimit, partnerapi.RefusedBodyLimit)
+	}
+	if grew > 16<<20 {
+		t.Errorf("heap in use grew by %d MB, want under 16 MB", grew>>20)
+	}
+}
+
 // Rule: uploads are bounded in count and bytes with clear 4xx errors, and
 // reset clears them (their expiry: package uploads).
 func TestUploadLimits(t *testing.T) {

@@ -70,9 +70,7 @@ func (s *MemStore) SetJournalLimit(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.journalLimit = max(n, 1)
-	if over := s.journalOver(); over > 0 {
-		s.journal = slices.Clone(s.journal[over:])
-	}
+	s.dropJournalLocked(s.journalOver())
 }
 
 // OpenMemStore returns a store backed by the state file at path and the

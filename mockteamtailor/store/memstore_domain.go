@@ -305,9 +305,7 @@ func (s *MemStore) pushJournalLocked(d Delivery) {
 	}
 	s.journal = append(s.journal, d)
 	s.journalBytes += DeliverySize(&d)
-	if over := s.journalOver(); over > 0 {
-		s.journal = s.journal[over:] // the oldest go
-	}
+	s.dropJournalLocked(s.journalOver()) // the oldest go
 }
 
 // makeJournalRoomLocked makes room to append to the journal. The journal
@@ -388,7 +386,7 @@ func (s *MemStore) Reset(_ context.Context) error {
 		s.partners, s.companies, s.activations, s.activationOrder = fresh.partners, fresh.companies, fresh.activations, fresh.activationOrder
 		s.results, s.resultOrder, s.jobs, s.candidates, s.triggers = fresh.results, fresh.resultOrder, fresh.jobs, fresh.candidates, fresh.triggers
 		s.nextActivationID, s.next = fresh.nextActivationID, fresh.next
-		s.journal, s.journalBytes = nil, 0
+		s.clearJournalLocked()
 		s.touchAll()
 		return nil
 	})

@@ -168,7 +168,7 @@ func (s *MemStore) applyRecord(payload []byte) error {
 		fresh := NewMemStore()
 		s.partners, s.companies, s.activations, s.activationOrder = fresh.partners, fresh.companies, fresh.activations, fresh.activationOrder
 		s.results, s.resultOrder, s.jobs, s.candidates, s.triggers = fresh.results, fresh.resultOrder, fresh.jobs, fresh.candidates, fresh.triggers
-		s.journal, s.journalBytes = nil, 0
+		s.clearJournalLocked()
 		if err := s.restore(rec.Full); err != nil {
 			return err
 		}
