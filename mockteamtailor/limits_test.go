@@ -210,8 +210,8 @@ func TestResultsAreBoundedInBytes(t *testing.T) {
 		created++
 	}
 	d := errorDetail(t, r)
-	if r.status != http.StatusUnprocessableEntity || !strings.Contains(d, "2097152 bytes") || !strings.Contains(d, "--results-byte-limit") || !strings.Contains(d, "MOCKTT_RESULTS_BYTE_LIMIT") {
-		t.Errorf("past the limit: %d %q; want 422 naming the limit of 2097152 bytes and --results-byte-limit", r.status, d)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(d, "2097152 bytes") || !strings.Contains(d, "--result-byte-limit") || !strings.Contains(d, "MOCKTT_RESULT_BYTE_LIMIT") {
+		t.Errorf("past the limit: %d %q; want 422 naming the limit of 2097152 bytes and --result-byte-limit", r.status, d)
 	}
 	list := env.do(t, req{method: "GET", path: "/partner/v1/partner-results"})
 	var page struct {
@@ -244,8 +244,8 @@ func TestCandidatesAreBoundedInBytes(t *testing.T) {
 	want := func(r response, what string) {
 		t.Helper()
 		d := errorDetail(t, r)
-		if r.status != http.StatusUnprocessableEntity || !strings.Contains(d, fmt.Sprint(limit)) || !strings.Contains(d, "--candidates-byte-limit") {
-			t.Errorf("%s: %d %q; want 422 naming the limit of %d bytes and --candidates-byte-limit", what, r.status, d, limit)
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(d, fmt.Sprint(limit)) || !strings.Contains(d, "--candidate-byte-limit") {
+			t.Errorf("%s: %d %q; want 422 naming the limit of %d bytes and --candidate-byte-limit", what, r.status, d, limit)
 		}
 	}
 	body := fmt.Sprintf(`{"companyUuid":%q,"generate":100}`, env.sandbox.Company.UUID)

@@ -28,8 +28,8 @@ const (
 
 // What raises the total limits: serve's flags and their variables.
 const (
-	ResultLimitSetting    = "serve --results-byte-limit, MOCKTT_RESULTS_BYTE_LIMIT"
-	CandidateLimitSetting = "serve --candidates-byte-limit, MOCKTT_CANDIDATES_BYTE_LIMIT"
+	ResultLimitSetting    = "serve --result-byte-limit, MOCKTT_RESULT_BYTE_LIMIT"
+	CandidateLimitSetting = "serve --candidate-byte-limit, MOCKTT_CANDIDATE_BYTE_LIMIT"
 )
 
 // What keeping an item costs beyond its encoding: its map entry, its id

@@ -47,7 +47,7 @@ func TestResultByteLimit(t *testing.T) {
 			}
 			stored++
 		}
-		wantLimitError(t, err, true, limit, "--results-byte-limit")
+		wantLimitError(t, err, true, limit, "--result-byte-limit")
 		held, _, _ := s.Held()
 		if stored != 5 || held > limit {
 			t.Errorf("stored %d results of 700 KiB in %d bytes; want 5 within %d", stored, held, limit)
@@ -66,7 +66,7 @@ func TestResultByteLimit(t *testing.T) {
 			r.Summary = new(strings.Repeat("s", grow))
 			return nil
 		})
-		wantLimitError(t, err, true, limit, "--results-byte-limit")
+		wantLimitError(t, err, true, limit, "--result-byte-limit")
 		if _, err := s.UpdateResult(t.Context(), "1", "r0", func(r *PartnerResult) error { r.Details = nil; return nil }); err != nil {
 			t.Fatalf("an update that shrinks a result: %v", err)
 		}
@@ -118,7 +118,7 @@ func TestCandidateByteLimit(t *testing.T) {
 			}
 			stored++
 		}
-		wantLimitError(t, err, true, limit, "--candidates-byte-limit")
+		wantLimitError(t, err, true, limit, "--candidate-byte-limit")
 		_, held, _ := s.Held()
 		if stored != 4 || held > limit {
 			t.Errorf("stored %d candidates of 0.9 MB in %d bytes; want 4 within %d", stored, held, limit)
@@ -136,7 +136,7 @@ func TestCandidateByteLimit(t *testing.T) {
 			c.Data.Tags = append(c.Data.Tags, strings.Repeat("u", grow))
 			return nil
 		})
-		wantLimitError(t, err, true, limit, "--candidates-byte-limit")
+		wantLimitError(t, err, true, limit, "--candidate-byte-limit")
 		if err := s.Reset(t.Context()); err != nil {
 			t.Fatal(err)
 		}
