@@ -62,8 +62,12 @@ func (e *LimitError) Error() string {
 	if !e.Total {
 		return fmt.Sprintf("a %s of %d bytes is larger than the limit of %d bytes per %s", e.What, e.Size, e.Limit, e.What)
 	}
-	return fmt.Sprintf("the mock holds %d bytes of %ss; %d bytes more would pass their limit of %d bytes (%s); delete some, reset the mock (POST /mock/v1/reset) or raise the limit",
-		e.Held, e.What, e.Size, e.Limit, e.Setting)
+	remedy := "reset the mock (POST /mock/v1/reset) or raise the limit"
+	if e.What == "partner result" {
+		remedy = "delete some (DELETE /partner/v1/partner-results/{id}), " + remedy
+	}
+	return fmt.Sprintf("the mock holds %d bytes of %ss; %d bytes more would pass their limit of %d bytes (%s): %s",
+		e.Held, e.What, e.Size, e.Limit, e.Setting, remedy)
 }
 
 func (e *LimitError) Unwrap() error { return ErrFull }
