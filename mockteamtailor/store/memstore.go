@@ -254,7 +254,7 @@ func (s *MemStore) CreateResult(_ context.Context, r PartnerResult) (PartnerResu
 		if _, ok := s.partners[r.PartnerID]; !ok {
 			return fmt.Errorf("partner result %q: partner %q: %w", r.ID, r.PartnerID, ErrNotFound)
 		}
-		size := resultSize(blob)
+		size := resultSize(r.ID, blob)
 		if err := s.checkResultLocked(size, 0); err != nil {
 			return fmt.Errorf("partner result %q: %w", r.ID, err)
 		}
@@ -368,7 +368,7 @@ func (s *MemStore) UpdateResult(_ context.Context, partnerID, id string, update 
 // replaceResultLocked stores next as result id in place of cur, within
 // the limits.
 func (s *MemStore) replaceResultLocked(id string, cur, next []byte) error {
-	size, old := resultSize(next), resultSize(cur)
+	size, old := resultSize(id, next), resultSize(id, cur)
 	if err := s.checkResultLocked(size, old); err != nil {
 		return fmt.Errorf("partner result %q: %w", id, err)
 	}
@@ -399,7 +399,7 @@ func (s *MemStore) DeleteResult(_ context.Context, partnerID, id string) error {
 		if err != nil {
 			return err
 		}
-		s.resultBytes -= resultSize(blob)
+		s.resultBytes -= resultSize(id, blob)
 		delete(s.results, id)
 		s.touch(recResult, id)
 		s.resultOrder[partnerID] = slices.DeleteFunc(s.resultOrder[partnerID], func(x string) bool { return x == id })

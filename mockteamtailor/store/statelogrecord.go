@@ -256,7 +256,7 @@ func putOrDelete[K comparable, V any](m map[K]V, k K, c logChange) error {
 // the partner's result order.
 func (s *MemStore) putResult(id string, blob []byte) {
 	old, existed := s.results[id]
-	s.resultBytes += resultSize(blob) - resultSize(old)
+	s.resultBytes += resultSize(id, blob) - resultSize(id, old)
 	switch {
 	case blob == nil && existed:
 		delete(s.results, id)

@@ -72,12 +72,12 @@ func (e *LimitError) Error() string {
 
 func (e *LimitError) Unwrap() error { return ErrFull }
 
-// resultSize is what keeping a result block costs.
-func resultSize(blob []byte) int {
+// resultSize is what keeping result id's block costs (nothing when there
+// is no block).
+func resultSize(id string, blob []byte) int {
 	if blob == nil {
 		return 0
 	}
-	id, _ := blobIdentity(blob)
 	return len(blob) + len(id) + resultOverhead
 }
 
@@ -129,8 +129,8 @@ func (s *MemStore) checkCandidateLocked(size, old int) error {
 // store was loaded or reset.
 func (s *MemStore) recountLocked() {
 	s.resultBytes, s.candidateBytes = 0, 0
-	for _, blob := range s.results {
-		s.resultBytes += resultSize(blob)
+	for id, blob := range s.results {
+		s.resultBytes += resultSize(id, blob)
 	}
 	for _, c := range s.candidates {
 		s.candidateBytes += candidateSize(&c)
