@@ -160,11 +160,3 @@ func (s *MemStore) SetJournalByteLimit(n int) {
 	s.journalByteLimit = max(n, 1)
 	s.dropJournalLocked(s.journalOver())
 }
-
-// JournalBytes reports how many bytes the journal holds (by
-// DeliverySize) and its limit.
-func (s *MemStore) JournalBytes() (held, limit int) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.journalBytes, s.journalByteLimit
-}

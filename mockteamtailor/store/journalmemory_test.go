@@ -80,7 +80,7 @@ func TestJournalHeapStaysWithinItsByteLimit(t *testing.T) {
 		}
 	}
 	grew := heapAlloc() - before
-	held, _ := s.JournalBytes()
+	_, _, held := s.Held()
 	t.Logf("heap grew by %.1f MB; the journal counts %.1f MB held", float64(grew)/1e6, float64(held)/1e6)
 	if held > limit || grew > 2*limit {
 		t.Errorf("heap grew by %d bytes, the journal counts %d; want both within twice its %d-byte limit", grew, held, limit)
@@ -108,7 +108,7 @@ func TestJournalCountsWhatHeadersHold(t *testing.T) {
 		}
 	}
 	grew := heapAlloc() - before
-	held, _ := s.JournalBytes()
+	_, _, held := s.Held()
 	t.Logf("heap grew by %.1f MB; the journal counts %.1f MB held", float64(grew)/1e6, float64(held)/1e6)
 	if float64(grew) > 1.5*float64(held) {
 		t.Errorf("heap grew by %d bytes, the journal counts %d; want the count within 1.5 times of what is held", grew, held)
