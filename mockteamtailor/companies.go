@@ -121,6 +121,24 @@ func (s *Server) AddStage(ctx context.Context, id int64, name string) (store.Job
 	return s.store.PutJob(ctx, j)
 }
 
+// checkCandidateRoom refuses candidates the store has no room for, before
+// the first is added (the store refuses each one past its limits anyway).
+func (s *Server) checkCandidateRoom(companyUUID string, datas []protocol.Candidate, app []store.Application) error {
+	room, ok := s.store.(interface{ CandidateRoom() (held, limit int) })
+	if !ok || len(datas) < 2 {
+		return nil
+	}
+	held, limit := room.CandidateRoom()
+	size := 0
+	for _, d := range datas {
+		size += store.CandidateSize(&store.CandidateRecord{CompanyUUID: companyUUID, Data: d, Applications: app})
+	}
+	if held+size > limit {
+		return &store.LimitError{What: "candidate", Size: size, Held: held, Limit: limit, Total: true, Setting: store.CandidateLimitSetting}
+	}
+	return nil
+}
+
 // CreateCandidates adds candidates to a company from exactly one source:
 // a fixture, a candidate object as a webhook carries it, or generated
 // ones; with a job, each applies to it in the given stage (the first by
@@ -186,6 +204,9 @@ func (s *Server) CreateCandidates(ctx context.Context, in controlapi.CandidateIn
 			return nil, httpapi.Invalid("/stageId", "job %d has no stage %d; its stages are %s", j.ID, stage, stageList(j))
 		}
 		app = []store.Application{{JobID: j.ID, StageID: stage}}
+	}
+	if err := s.checkCandidateRoom(in.CompanyUUID, datas, app); err != nil {
+		return nil, err
 	}
 	out := make([]store.CandidateRecord, 0, len(datas))
 	for _, d := range datas {

@@ -140,6 +140,132 @@ func TestUnauthenticatedBodiesAreSmallInTheJournal(t *testing.T) {
 	}
 }
 
+// Rule: what the journal keeps of requests refused before authentication
+// is small in what it holds, not only in what it shows: 300 of them with
+// 100 KB of headers and 100 KB of body each hold under 16 MB of heap (the
+// journal keeps RefusedHeaderLimit of headers, RefusedBodyLimit of body;
+// it held 43 MB when it kept 64 KiB buffers for them).
+func TestUnauthenticatedRequestsHoldLittle(t *testing.T) {
+	env := newTestEnv(t)
+	header := map[string]string{"Authorization": "Token nope-nope-nope"}
+	for i := range 100 {
+		header[fmt.Sprintf("X-Junk-%03d", i)] = strings.Repeat("h", 1000)
+	}
+	body := strings.Repeat("b", 100_000)
+	before := heapInUse()
+	for range 300 {
+		if r := env.do(t, req{method: "POST", path: "/partner/v1/partner-results", body: body, header: header}); r.status != http.StatusUnauthorized {
+			t.Fatalf("status %d", r.status)
+		}
+	}
+	grew := int64(heapInUse()) - int64(before)
+	t.Logf("heap in use grew by %.1f MB after 300 refused requests", float64(grew)/(1<<20))
+	ds, _ := env.store.Journal(context.Background(), store.JournalFilter{Kind: store.KindPartnerAPI})
+	if len(ds) != 300 {
+		t.Fatalf("journal holds %d entries, want 300", len(ds))
+	}
+	d := ds[len(ds)-1]
+	if !d.Request.HeaderTruncated || d.Request.HeaderSize < 100_000 || store.MessageSize(&d.Request) > partnerapi.RefusedHeaderLimit+partnerapi.RefusedBodyLimit+1<<10 {
+		t.Errorf("journal kept %d bytes of a refused request (headers cut %v, %d bytes sent); want at most %d of headers and %d of body",
+			store.MessageSize(&d.Request), d.Request.HeaderTruncated, d.Request.HeaderSize, partnerapi.RefusedHeaderLimit, partnerapi.RefusedBodyLimit)
+	}
+	if grew > 16<<20 {
+		t.Errorf("heap in use grew by %d MB, want under 16 MB", grew>>20)
+	}
+}
+
+// errorDetail is the detail of the first error of a JSON:API error document.
+func errorDetail(t *testing.T, r response) string {
+	t.Helper()
+	var doc struct {
+		Errors []struct{ Status, Detail string }
+	}
+	if err := json.Unmarshal(r.body, &doc); err != nil || len(doc.Errors) == 0 {
+		t.Fatalf("not an error document (%v): %s", err, r.body)
+	}
+	return doc.Errors[0].Detail
+}
+
+// Rule: partner results are bounded in bytes: a document over the body
+// limit is a 413 naming it, and once the results of all partners hold
+// their total limit a new one is a 422 naming that limit and its flag,
+// with everything stored before still there.
+func TestResultsAreBoundedInBytes(t *testing.T) {
+	env := newTestEnv(t)
+	const limit = 2 << 20
+	env.store.SetResultByteLimit(limit)
+	doc := func(size int) string {
+		return `{"data":{"type":"partner-results","attributes":{"status":"completed","candidate-id":1,"details":{"x":"` + strings.Repeat("d", size) + `"}}}}`
+	}
+	r := env.do(t, req{method: "POST", path: "/partner/v1/partner-results", body: doc(1 << 20)})
+	if d := errorDetail(t, r); r.status != http.StatusRequestEntityTooLarge || !strings.Contains(d, "1048576 bytes") {
+		t.Errorf("a 1 MiB document: %d %q; want 413 naming the limit", r.status, d)
+	}
+	created := 0
+	for range 20 { // 14 MB offered
+		r = env.do(t, req{method: "POST", path: "/partner/v1/partner-results", body: doc(700 << 10)})
+		if r.status != http.StatusCreated {
+			break
+		}
+		created++
+	}
+	d := errorDetail(t, r)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(d, "2097152 bytes") || !strings.Contains(d, "--result-byte-limit") || !strings.Contains(d, "MOCKTT_RESULT_BYTE_LIMIT") {
+		t.Errorf("past the limit: %d %q; want 422 naming the limit of 2097152 bytes and --result-byte-limit", r.status, d)
+	}
+	list := env.do(t, req{method: "GET", path: "/partner/v1/partner-results"})
+	var page struct {
+		Meta struct {
+			RecordCount int `json:"record-count"`
+		}
+	}
+	json.Unmarshal(list.body, &page)
+	if created != 2 || page.Meta.RecordCount != 2 {
+		t.Errorf("created %d results of 700 KiB, the list counts %d; want 2 of each", created, page.Meta.RecordCount)
+	}
+}
+
+// Rule: candidates are bounded in bytes: the control API refuses ones
+// past the total limit with a 422 naming the limit and its flag, a
+// generate call all at once, before adding any.
+func TestCandidatesAreBoundedInBytes(t *testing.T) {
+	env := newTestEnv(t)
+	count := func() int {
+		_, n, err := env.store.Candidates(context.Background(), "", store.Page{Number: 1, Size: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	held, _ := env.store.CandidateRoom()
+	before := count()
+	limit := held + 50_000
+	env.store.SetCandidateByteLimit(limit)
+	want := func(r response, what string) {
+		t.Helper()
+		d := errorDetail(t, r)
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(d, fmt.Sprint(limit)) || !strings.Contains(d, "--candidate-byte-limit") {
+			t.Errorf("%s: %d %q; want 422 naming the limit of %d bytes and --candidate-byte-limit", what, r.status, d, limit)
+		}
+	}
+	body := fmt.Sprintf(`{"companyUuid":%q,"generate":100}`, env.sandbox.Company.UUID)
+	want(env.do(t, req{method: "POST", path: "/mock/v1/candidates", body: body}), "generate 100")
+	if n := count(); n != before {
+		t.Errorf("a refused generate call added %d candidates", n-before)
+	}
+	body = fmt.Sprintf(`{"companyUuid":%q,"fixture":"typical"}`, env.sandbox.Company.UUID)
+	var r response
+	for range 100 {
+		if r = env.do(t, req{method: "POST", path: "/mock/v1/candidates", body: body}); r.status != http.StatusCreated {
+			break
+		}
+	}
+	want(r, "one candidate past the limit")
+	if held, _ := env.store.CandidateRoom(); held > limit {
+		t.Errorf("candidates hold %d bytes, over their limit of %d", held, limit)
+	}
+}
+
 // Rule: uploads are bounded in count and bytes with clear 4xx errors, and
 // reset clears them (their expiry: package uploads).
 func TestUploadLimits(t *testing.T) {

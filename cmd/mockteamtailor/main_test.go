@@ -418,6 +418,7 @@ func TestBadFlags(t *testing.T) {
 		{"listen", []string{"serve", "--listen", "nonsense"}, []string{"--listen nonsense", "missing port"}},
 		{"unknown flag", []string{"serve", "--listen", "127.0.0.1:0", "--no-such-flag"}, []string{"unknown flag", "--no-such-flag"}},
 		{"extra argument", []string{"serve", "extra-arg"}, []string{"unknown command", `"extra-arg"`}},
+		{"byte limit", []string{"serve", "--listen", "127.0.0.1:0", "--result-byte-limit", "12XB"}, []string{"--result-byte-limit", `"12XB"`, "a size such as 64MiB"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err, stdout, _ := runErr(t, map[string]string{}, tc.args...)

@@ -32,6 +32,7 @@ type serveOptions struct {
 	partner                                          sandbox.PartnerSettings
 	rateLimit, journalLimit                          int
 	rateWindow, deliveryTimeout                      time.Duration
+	journalBytes, resultBytes, candidateBytes        byteSize
 }
 
 func newServeCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
@@ -92,6 +93,10 @@ the control API and the web UI; the banner prints it and a link that logs the UI
 	f.StringVar(&o.controlToken, "control-token", "", "token the control API and the web UI require (\"Authorization: Bearer <token>\"); default: generated when --listen is not a loopback address, none on loopback")
 	f.StringSliceVar(&o.allowedHosts, "allowed-host", nil, "another host name the mock answers (repeatable; \"*.example.com\" for subdomains; \"*\" answers any Host, which is UNSAFE: it lets DNS rebinding reach the keys); IP addresses, localhost and the --public-url host are always allowed")
 	f.IntVar(&o.journalLimit, "journal-limit", store.DefaultJournalLimit, "how many journal entries (deliveries and Partner API requests) the mock keeps")
+	o.journalBytes, o.resultBytes, o.candidateBytes = store.DefaultJournalByteLimit, store.DefaultResultByteLimit, store.DefaultCandidateByteLimit
+	f.Var(&o.journalBytes, "journal-byte-limit", "how many bytes the journal keeps in all, a size such as 64MiB or 500MB; beyond it the oldest entries go")
+	f.Var(&o.resultBytes, "result-byte-limit", "how many bytes the partner results of all partners may hold; a result past it is refused with 422")
+	f.Var(&o.candidateBytes, "candidate-byte-limit", "how many bytes the candidates of all companies may hold; a candidate past it is refused with 422")
 	return cmd
 }
 
@@ -168,6 +173,9 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 		}
 	}
 	st.SetJournalLimit(o.journalLimit)
+	st.SetJournalByteLimit(int(o.journalBytes))
+	st.SetResultByteLimit(int(o.resultBytes))
+	st.SetCandidateByteLimit(int(o.candidateBytes))
 	// README "--seed": a restart continues after every stored id.
 	if err := idgen.ContinueAfter(ctx, st, ids); err != nil {
 		return err

@@ -71,6 +71,12 @@ func errorDocumentOf(err error) (int, protocol.ErrorDocument, bool) {
 	if errors.As(err, &e) {
 		return e.Status, protocol.ErrorDocument{Errors: []protocol.ErrorObject{errorObjectOf(e)}}, true
 	}
+	var full *store.LimitError
+	if errors.As(err, &full) {
+		// README "Security": a store limit refuses the write with a 422
+		// naming the limit (and what raises it); nothing stored goes.
+		return errorDocumentOf(New(http.StatusUnprocessableEntity, "Limit reached", "%v", full))
+	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return errorDocumentOf(NotFound("no such resource"))

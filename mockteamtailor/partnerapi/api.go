@@ -25,6 +25,12 @@ import (
 // little for anyone to fill the journal with (README "Security").
 const RefusedBodyLimit = 1 << 10
 
+// RefusedHeaderLimit is how many bytes of headers (counted as
+// store.CutHeader counts them) the journal keeps of a request refused
+// before authentication, for the same reason: anyone can send 1 MiB of
+// headers, thousands of times.
+const RefusedHeaderLimit = 8 << 10
+
 // Config is what the Partner API is set up with.
 type Config struct {
 	// PublicURL is the mock's base URL, for links and update-urls.

@@ -14,8 +14,9 @@ import (
 )
 
 // journalAPI records a Partner API request the partner made (PROTOCOL
-// §2), with what the mock answered.
-func (s *API) journalAPI(r *http.Request, partnerID string, reqBody *httprec.Capture, w *httprec.Writer, start time.Time, began time.Time) {
+// §2), with what the mock answered. Of a request refused before
+// authentication it keeps less (RefusedBodyLimit, RefusedHeaderLimit).
+func (s *API) journalAPI(r *http.Request, partnerID string, refused bool, reqBody *httprec.Capture, w *httprec.Writer, start time.Time, began time.Time) {
 	limit := reqBody.Limit
 	// A request refused before its body was read (401, 406, 415...) still
 	// shows what it sent: read what the journal keeps of the rest.
@@ -27,11 +28,15 @@ func (s *API) journalAPI(r *http.Request, partnerID string, reqBody *httprec.Cap
 	// after the handler returned. The headers are copied: keeping the
 	// response's own map instead saved 1.5 % of the CPU but held 15 MB
 	// more in memory under load.
-	req := store.NewHTTPMessageString(r.Header, reqBody.Buf.String(), limit)
+	headerLimit := store.JournalHeaderLimit
+	if refused {
+		headerLimit = RefusedHeaderLimit
+	}
+	req := store.NewHTTPMessageCut(r.Header, headerLimit, keptString(&reqBody.Buf), limit)
 	s.redactAuthInPlace(req.Header)
 	req.BodySize, req.BodyTruncated = reqBody.Total, reqBody.Total > reqBody.Buf.Len()
 	req.Method, req.URL = r.Method, s.cfg.baseURL()+r.URL.RequestURI()
-	resp := store.NewHTTPMessageString(w.Header(), w.Body.Buf.String(), s.cfg.JournalBodyLimit)
+	resp := store.NewHTTPMessageString(w.Header(), keptString(&w.Body.Buf), s.cfg.JournalBodyLimit)
 	resp.Status = w.Status
 	resp.BodySize, resp.BodyTruncated = w.Body.Total, w.Body.Total > w.Body.Buf.Len()
 	verdict, reason := store.VerdictOK, answered(r.Method, r.URL.Path, w.Status)
@@ -56,6 +61,17 @@ func (s *API) journalAPI(r *http.Request, partnerID string, reqBody *httprec.Cap
 	if s.publish != nil {
 		s.publish(d)
 	}
+}
+
+// keptString is what a capture holds, for the journal to keep: the
+// builder's own bytes when they fill its buffer (the usual case: it was
+// grown to the body's length), a copy when most of the buffer is unused,
+// which the journal would keep reachable without counting it.
+func keptString(b *strings.Builder) string {
+	if b.Cap()-b.Len() > b.Len()/4+64 {
+		return strings.Clone(b.String())
+	}
+	return b.String()
 }
 
 // answered is a journal entry's reason: "PUT /path answered 200".

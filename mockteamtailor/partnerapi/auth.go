@@ -50,9 +50,6 @@ func (s *API) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next http
 	x := new(apiExchange) // one allocation for what the request keeps
 	reqBody := &x.reqBody
 	reqBody.Limit = s.cfg.JournalBodyLimit
-	if n := r.ContentLength; n > 0 {
-		reqBody.Buf.Grow(int(min(n, int64(reqBody.Limit))))
-	}
 	if r.Body != nil {
 		x.tee = httprec.Tee{ReadCloser: r.Body, C: reqBody}
 		r.Body = &x.tee
@@ -66,7 +63,13 @@ func (s *API) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next http
 		// only the start of their bodies (RefusedBodyLimit).
 		reqBody.Limit = min(reqBody.Limit, RefusedBodyLimit)
 	}
-	defer func() { s.journalAPI(r, partner.ID, reqBody, w, start, began) }()
+	// Grown to the limit that holds, not the larger one: the journal
+	// keeps the buffer as it is, and an unauthenticated request of 1 MB
+	// must not leave 64 KiB reachable for the 1 KiB it shows.
+	if n := r.ContentLength; n > 0 {
+		reqBody.Buf.Grow(int(min(n, int64(reqBody.Limit))))
+	}
+	defer func() { s.journalAPI(r, partner.ID, authErr != nil, reqBody, w, start, began) }()
 	if s.injectFaults(w, r) {
 		return
 	}

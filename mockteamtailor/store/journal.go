@@ -100,19 +100,25 @@ func (f JournalFilter) match(d Delivery) bool {
 // NewHTTPMessage copies a header, at most JournalHeaderLimit bytes of it,
 // and keeps at most limit bytes of body, cut on a rune boundary.
 func NewHTTPMessage(header http.Header, body []byte, limit int) HTTPMessage {
-	return newHTTPMessage(header, body, limit)
+	return newHTTPMessage(header, JournalHeaderLimit, body, limit)
 }
 
 // NewHTTPMessageString is NewHTTPMessage for a body already held as a
 // string, which the message keeps without a copy when it is valid UTF-8
 // within limit (the Partner API journal's usual case).
 func NewHTTPMessageString(header http.Header, body string, limit int) HTTPMessage {
-	return newHTTPMessage(header, body, limit)
+	return newHTTPMessage(header, JournalHeaderLimit, body, limit)
 }
 
-func newHTTPMessage[B []byte | string](header http.Header, body B, limit int) HTTPMessage {
+// NewHTTPMessageCut is NewHTTPMessageString keeping at most headerLimit
+// bytes of headers (CutHeader) rather than JournalHeaderLimit.
+func NewHTTPMessageCut(header http.Header, headerLimit int, body string, limit int) HTTPMessage {
+	return newHTTPMessage(header, min(headerLimit, JournalHeaderLimit), body, limit)
+}
+
+func newHTTPMessage[B []byte | string](header http.Header, headerLimit int, body B, limit int) HTTPMessage {
 	m := HTTPMessage{BodySize: len(body)}
-	m.Header, m.HeaderSize, m.HeaderTruncated = CutHeader(header, JournalHeaderLimit)
+	m.Header, m.HeaderSize, m.HeaderTruncated = CutHeader(header, headerLimit)
 	if limit > 0 && len(body) > limit {
 		cut := limit
 		for cut > 0 && !utf8.RuneStart(body[cut]) {
@@ -122,6 +128,11 @@ func newHTTPMessage[B []byte | string](header http.Header, body B, limit int) HT
 		m.BodyTruncated = true
 	}
 	m.Body = string(body)
+	if m.BodyTruncated {
+		// A string body cut is a part of the caller's string: the
+		// journal keeps a copy of the part, not the whole body.
+		m.Body = strings.Clone(m.Body)
+	}
 	if !utf8.ValidString(m.Body) { // ToValidUTF8 alone walks the body rune by rune
 		m.Body = strings.ToValidUTF8(m.Body, "\uFFFD")
 	}

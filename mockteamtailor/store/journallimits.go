@@ -3,6 +3,8 @@ package store
 import (
 	"net/http"
 	"slices"
+	"strings"
+	"unsafe"
 )
 
 // The journal keeps what partners and requests sent bounded in bytes as
@@ -18,16 +20,31 @@ const (
 	DefaultJournalByteLimit = 64 << 20
 )
 
+// What keeping a header field costs beyond its name and value bytes: the
+// map's slot for the name (a string and a slice header, in a table kept at
+// most 7/8 full and grown by doubling), and a string header per value. A
+// header of thousands of one-byte fields holds several times its wire size;
+// the journal counts what it holds, not what was sent.
+const (
+	headerFieldOverhead = 96
+	headerValueOverhead = 16
+)
+
 // CutHeader copies h keeping at most limit bytes of it, whole fields in
-// name order, and reports the size of the whole header block and whether
-// fields were dropped.
+// name order, and reports the size of the whole header block as sent
+// (names, values, ": " and CRLF) and whether fields were dropped. The
+// limit counts what the copy holds (HeaderBytes), so a block of many
+// tiny fields is cut as soon as one of a few large ones.
 func CutHeader(h http.Header, limit int) (out http.Header, size int, cut bool) {
+	held := 0
 	for k, vs := range h {
+		held += len(k) + headerFieldOverhead
 		for _, v := range vs {
 			size += len(k) + len(v) + 4
+			held += len(v) + headerValueOverhead
 		}
 	}
-	if size <= limit {
+	if held <= limit {
 		// The usual case, on the Partner API's hot path: one copy.
 		out = h.Clone()
 		if out == nil {
@@ -35,7 +52,6 @@ func CutHeader(h http.Header, limit int) (out http.Header, size int, cut bool) {
 		}
 		return out, size, false
 	}
-	size = 0
 	out = make(http.Header, min(len(h), 64))
 	names := make([]string, 0, len(h))
 	for k := range h {
@@ -45,41 +61,62 @@ func CutHeader(h http.Header, limit int) (out http.Header, size int, cut bool) {
 	kept := 0
 	for _, k := range names {
 		for _, v := range h[k] {
-			n := len(k) + len(v) + 4
-			size += n
+			n := len(v) + headerValueOverhead
+			if _, ok := out[k]; !ok {
+				n += len(k) + headerFieldOverhead
+			}
 			if kept+n > limit {
 				cut = true
 				continue
 			}
 			kept += n
-			out[k] = append(out[k], v)
+			// A copy of the value: the caller's may be part of a larger
+			// string the journal must not keep reachable.
+			out[k] = append(out[k], strings.Clone(v))
 		}
 	}
 	return out, size, cut
 }
 
-// MessageSize is roughly how many bytes an HTTPMessage holds.
-func MessageSize(m *HTTPMessage) int {
-	if m == nil {
-		return 0
-	}
-	n := len(m.Method) + len(m.URL) + len(m.Body) + 64
-	if !m.HeaderTruncated && (m.HeaderSize > 0 || len(m.Header) == 0) {
-		// CutHeader counted the fields this way, and kept them all.
-		return n + m.HeaderSize
-	}
-	for k, vs := range m.Header {
+// HeaderBytes is how many bytes keeping h costs: its names and values and
+// the map and slices that hold them.
+func HeaderBytes(h http.Header) int {
+	n := 0
+	for k, vs := range h {
+		n += len(k) + headerFieldOverhead
 		for _, v := range vs {
-			n += len(k) + len(v) + 4
+			n += len(v) + headerValueOverhead
 		}
 	}
 	return n
 }
 
-// DeliverySize is roughly how many bytes a journal entry holds.
+// MessageSize is how many bytes an HTTPMessage holds: its strings, its
+// header map (HeaderBytes) and the struct itself.
+func MessageSize(m *HTTPMessage) int {
+	if m == nil {
+		return 0
+	}
+	return int(unsafe.Sizeof(*m)) + len(m.Method) + len(m.URL) + len(m.Body) + HeaderBytes(m.Header)
+}
+
+// DeliverySize is how many bytes a journal entry holds: its strings, its
+// messages and the struct itself (its slot in the journal's array, which
+// is twice the entries it may hold, is counted twice).
 func DeliverySize(d *Delivery) int {
-	return 256 + len(d.Reason) + len(d.EventID) + len(d.ResultID) + len(d.CompanyUUID) + len(d.BulkRunID) +
-		MessageSize(&d.Request) + MessageSize(d.Response)
+	n := 2*int(unsafe.Sizeof(*d)) + len(d.Kind) + len(d.PartnerID) + len(d.Verdict) + len(d.Reason) + len(d.EventID) +
+		len(d.ResultID) + len(d.CompanyUUID) + len(d.BulkRunID) + len(d.Purpose) +
+		MessageSize(&d.Request) - int(unsafe.Sizeof(d.Request)) + MessageSize(d.Response)
+	if c := d.Capture; c != nil {
+		n += int(unsafe.Sizeof(*c)) + len(c.Source)
+		for _, p := range c.RewrittenPaths {
+			n += len(p) + 16
+		}
+		for _, v := range c.Deviations {
+			n += int(unsafe.Sizeof(v)) + len(v.Pointer) + len(v.Kind) + len(v.Message)
+		}
+	}
+	return n
 }
 
 // journalOver returns how many of the oldest journal entries must go to
@@ -97,13 +134,29 @@ func (s *MemStore) journalOver() int {
 	return over
 }
 
-// SetJournalByteLimit bounds the journal to n bytes (by a rough count of
-// what each entry holds); the oldest entries go first.
+// dropJournalLocked lets the oldest over entries go. Their slots in the
+// array the journal is a window onto are zeroed: a slot left behind the
+// window would keep its entry's headers and bodies reachable until the
+// window next moves back to the array's start, thousands of entries later.
+// s.mu must be held for writing.
+func (s *MemStore) dropJournalLocked(over int) {
+	if over <= 0 {
+		return
+	}
+	clear(s.journal[:over])
+	s.journal = s.journal[over:]
+}
+
+// clearJournalLocked empties the journal and lets go of its array.
+func (s *MemStore) clearJournalLocked() {
+	s.journal, s.journalBuf, s.journalBytes = nil, nil, 0
+}
+
+// SetJournalByteLimit bounds the journal to n bytes (by the count of
+// DeliverySize); the oldest entries go first.
 func (s *MemStore) SetJournalByteLimit(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.journalByteLimit = max(n, 1)
-	if over := s.journalOver(); over > 0 {
-		s.journal = slices.Clone(s.journal[over:])
-	}
+	s.dropJournalLocked(s.journalOver())
 }

@@ -32,7 +32,11 @@ type MemStore struct {
 	journalLimit     int
 	journalBytes     int // what the journal holds, by DeliverySize
 	journalByteLimit int // beyond it the oldest entries go
-	next             counters
+	// What the results and candidates hold (resultSize, candidateSize)
+	// and their limits (storelimits.go).
+	resultBytes, resultByteLimit       int
+	candidateBytes, candidateByteLimit int
+	next                               counters
 	// touched lists what the running mutation changed, for the state log
 	// (durable stores only); touchedAll says it replaced everything.
 	touched    []touchedKey
@@ -59,6 +63,9 @@ func NewMemStore() *MemStore {
 		triggers:         map[int64]Trigger{},
 		journalLimit:     DefaultJournalLimit,
 		journalByteLimit: DefaultJournalByteLimit,
+
+		resultByteLimit:    DefaultResultByteLimit,
+		candidateByteLimit: DefaultCandidateByteLimit,
 	}
 }
 
@@ -70,9 +77,7 @@ func (s *MemStore) SetJournalLimit(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.journalLimit = max(n, 1)
-	if over := s.journalOver(); over > 0 {
-		s.journal = slices.Clone(s.journal[over:])
-	}
+	s.dropJournalLocked(s.journalOver())
 }
 
 // OpenMemStore returns a store backed by the state file at path and the
@@ -249,6 +254,11 @@ func (s *MemStore) CreateResult(_ context.Context, r PartnerResult) (PartnerResu
 		if _, ok := s.partners[r.PartnerID]; !ok {
 			return fmt.Errorf("partner result %q: partner %q: %w", r.ID, r.PartnerID, ErrNotFound)
 		}
+		size := resultSize(r.ID, blob)
+		if err := s.checkResultLocked(size, 0); err != nil {
+			return fmt.Errorf("partner result %q: %w", r.ID, err)
+		}
+		s.resultBytes += size
 		s.results[r.ID] = blob
 		s.resultOrder[r.PartnerID] = append(s.resultOrder[r.PartnerID], r.ID)
 		s.touch(recResult, r.ID)
@@ -324,7 +334,9 @@ func (s *MemStore) UpdateResult(_ context.Context, partnerID, id string, update 
 				replaced = true
 				return nil
 			}
-			s.results[id] = next
+			if err := s.replaceResultLocked(id, cur, next); err != nil {
+				return err
+			}
 			s.touch(recResult, id)
 			return nil
 		})
@@ -343,12 +355,26 @@ func (s *MemStore) UpdateResult(_ context.Context, partnerID, id string, update 
 		if err != nil {
 			return err
 		}
-		s.results[id] = next
+		if err := s.replaceResultLocked(id, blob, next); err != nil {
+			return err
+		}
 		s.touch(recResult, id)
 		out = r
 		return nil
 	})
 	return out, err
+}
+
+// replaceResultLocked stores next as result id in place of cur, within
+// the limits.
+func (s *MemStore) replaceResultLocked(id string, cur, next []byte) error {
+	size, old := resultSize(id, next), resultSize(id, cur)
+	if err := s.checkResultLocked(size, old); err != nil {
+		return fmt.Errorf("partner result %q: %w", id, err)
+	}
+	s.resultBytes += size - old
+	s.results[id] = next
+	return nil
 }
 
 // optimisticTries is how many times UpdateResult updates a result outside
@@ -369,9 +395,11 @@ func updatedBlob(blob []byte, partnerID, id string, update func(*PartnerResult) 
 // DeleteResult implements Store.
 func (s *MemStore) DeleteResult(_ context.Context, partnerID, id string) error {
 	return s.mutate(func() error {
-		if _, err := s.resultLocked(partnerID, id); err != nil {
+		blob, err := s.resultLocked(partnerID, id)
+		if err != nil {
 			return err
 		}
+		s.resultBytes -= resultSize(id, blob)
 		delete(s.results, id)
 		s.touch(recResult, id)
 		s.resultOrder[partnerID] = slices.DeleteFunc(s.resultOrder[partnerID], func(x string) bool { return x == id })

@@ -175,9 +175,17 @@ func (s *MemStore) Jobs(_ context.Context, companyUUID string) ([]Job, error) {
 // PutCandidate implements Store.
 func (s *MemStore) PutCandidate(_ context.Context, c CandidateRecord) (CandidateRecord, error) {
 	c = CloneCandidate(c)
+	size := candidateSize(&c) // before the lock; an id's digits make no difference worth counting
 	err := s.mutate(func() error {
 		if _, ok := s.companies[c.CompanyUUID]; !ok {
 			return fmt.Errorf("company %q: %w", c.CompanyUUID, ErrNotFound)
+		}
+		old := 0
+		if prev, ok := s.candidates[c.ID]; ok && c.ID != 0 {
+			old = candidateSize(&prev)
+		}
+		if err := s.checkCandidateLocked(size, old); err != nil {
+			return fmt.Errorf("candidate: %w", err)
 		}
 		if c.ID == 0 {
 			c.ID = take(&s.next.Candidate, 0)
@@ -185,6 +193,7 @@ func (s *MemStore) PutCandidate(_ context.Context, c CandidateRecord) (Candidate
 			s.next.Candidate = max(s.next.Candidate, c.ID)
 		}
 		c.Data.ID = c.ID
+		s.candidateBytes += size - old
 		s.candidates[c.ID] = c
 		s.touchInt(recCandidate, c.ID)
 		return nil
@@ -229,11 +238,17 @@ func (s *MemStore) UpdateCandidate(_ context.Context, id int64, update func(*Can
 		if !ok {
 			return fmt.Errorf("candidate %d: %w", id, ErrNotFound)
 		}
+		old := candidateSize(&c)
 		c = CloneCandidate(c)
 		if err := update(&c); err != nil {
 			return err
 		}
 		c.ID, c.Data.ID = id, id
+		size := candidateSize(&c)
+		if err := s.checkCandidateLocked(size, old); err != nil {
+			return fmt.Errorf("candidate %d: %w", id, err)
+		}
+		s.candidateBytes += size - old
 		s.candidates[id] = c
 		s.touchInt(recCandidate, id)
 		out = CloneCandidate(c)
@@ -305,9 +320,7 @@ func (s *MemStore) pushJournalLocked(d Delivery) {
 	}
 	s.journal = append(s.journal, d)
 	s.journalBytes += DeliverySize(&d)
-	if over := s.journalOver(); over > 0 {
-		s.journal = s.journal[over:] // the oldest go
-	}
+	s.dropJournalLocked(s.journalOver()) // the oldest go
 }
 
 // makeJournalRoomLocked makes room to append to the journal. The journal
@@ -388,7 +401,8 @@ func (s *MemStore) Reset(_ context.Context) error {
 		s.partners, s.companies, s.activations, s.activationOrder = fresh.partners, fresh.companies, fresh.activations, fresh.activationOrder
 		s.results, s.resultOrder, s.jobs, s.candidates, s.triggers = fresh.results, fresh.resultOrder, fresh.jobs, fresh.candidates, fresh.triggers
 		s.nextActivationID, s.next = fresh.nextActivationID, fresh.next
-		s.journal, s.journalBytes = nil, 0
+		s.resultBytes, s.candidateBytes = fresh.resultBytes, fresh.candidateBytes
+		s.clearJournalLocked()
 		s.touchAll()
 		return nil
 	})

@@ -237,6 +237,7 @@ func (s *MemStore) restore(st *state) error {
 		}
 		s.triggers[t.ID] = t
 	}
+	s.recountLocked()
 	s.next = st.Next
 	return errors.Join(problems...)
 }

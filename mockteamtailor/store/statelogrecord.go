@@ -168,7 +168,7 @@ func (s *MemStore) applyRecord(payload []byte) error {
 		fresh := NewMemStore()
 		s.partners, s.companies, s.activations, s.activationOrder = fresh.partners, fresh.companies, fresh.activations, fresh.activationOrder
 		s.results, s.resultOrder, s.jobs, s.candidates, s.triggers = fresh.results, fresh.resultOrder, fresh.jobs, fresh.candidates, fresh.triggers
-		s.journal, s.journalBytes = nil, 0
+		s.clearJournalLocked()
 		if err := s.restore(rec.Full); err != nil {
 			return err
 		}
@@ -201,7 +201,16 @@ func (s *MemStore) applyChange(c logChange) error {
 	case recJob:
 		return putOrDelete(s.jobs, n, c)
 	case recCandidate:
-		return putOrDelete(s.candidates, n, c)
+		if old, ok := s.candidates[n]; ok {
+			s.candidateBytes -= candidateSize(&old)
+		}
+		if err := putOrDelete(s.candidates, n, c); err != nil {
+			return err
+		}
+		if cur, ok := s.candidates[n]; ok {
+			s.candidateBytes += candidateSize(&cur)
+		}
+		return nil
 	case recTrigger:
 		return putOrDelete(s.triggers, n, c)
 	case recActivation:
@@ -247,6 +256,7 @@ func putOrDelete[K comparable, V any](m map[K]V, k K, c logChange) error {
 // the partner's result order.
 func (s *MemStore) putResult(id string, blob []byte) {
 	old, existed := s.results[id]
+	s.resultBytes += resultSize(id, blob) - resultSize(id, old)
 	switch {
 	case blob == nil && existed:
 		delete(s.results, id)

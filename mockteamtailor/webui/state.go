@@ -155,6 +155,10 @@ func describe(err error) (int, []string) {
 	if errors.As(err, &e) {
 		return e.Status, []string{message(e)}
 	}
+	var full *store.LimitError
+	if errors.As(err, &full) {
+		return http.StatusUnprocessableEntity, []string{sentence(full.Error())}
+	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, []string{"Not found."}
