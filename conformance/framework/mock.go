@@ -239,8 +239,9 @@ func (m *Mock) PostsTo(resultID string) []Exchange { return m.inbox.to(resultID)
 // headers (401, 406, 415) has no body there; the suite needs the body of
 // every post to judge it.
 type Inbox struct {
-	mu       sync.Mutex // guards byResult, observe and failures
+	mu       sync.Mutex // guards byResult, kept, observe and failures
 	byResult map[string][]*Exchange
+	kept     int // bytes of bodies and headers in byResult
 	observe  PostObserver
 	// failures are the mock's own failures: 5xx answers to the partner,
 	// a listener that died. They make the run an error, never a partner
@@ -307,19 +308,33 @@ func (in *Inbox) wrap(next http.Handler) http.Handler {
 			observe(id, r.Method, rec.Status, start, body)
 			return
 		}
-		x := &Exchange{
+		x := Exchange{
 			Direction: FromPartner, Step: "the partner's " + r.Method + " " + r.URL.Path, Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI(),
-			RequestHeader: r.Header.Clone(), RequestBody: string(body),
+			RequestHeader: r.Header.Clone(), RequestBody: string(body), RequestBodySize: int64(len(body)),
 			Status: rec.Status, ResponseHeader: rec.Header().Clone(), ResponseBody: rec.Body.Buf.String(),
 			Started: start, Elapsed: time.Since(start),
 		}
 		x.ElapsedMS = ms(x.Elapsed)
+		if len(x.URL) > StoredURLLimit {
+			x.URL, x.Truncated = cutString(x.URL, StoredURLLimit), true
+		}
+		var cut bool
+		x.RequestHeader, _, cut = store.CutHeader(x.RequestHeader, StoredHeaderLimit)
+		x.Truncated = x.Truncated || cut
 		in.mu.Lock()
+		defer in.mu.Unlock()
+		// The inbox keeps the whole body a check judges (the mock refuses
+		// more than 1 MiB) while maxInboxBytes last; a partner posting
+		// without end then gets its later requests kept without bodies.
+		if n := storedSize(&x); in.kept+n <= maxInboxBytes {
+			in.kept += n
+		} else {
+			x = withoutBodies(x)
+		}
 		if in.byResult == nil {
 			in.byResult = map[string][]*Exchange{}
 		}
-		in.byResult[id] = append(in.byResult[id], x)
-		in.mu.Unlock()
+		in.byResult[id] = append(in.byResult[id], &x)
 	})
 }
 
