@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
@@ -220,7 +221,9 @@ func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config) (Target, e
 	if cfg.FindMax {
 		limit = cfg.maxInFlight(cfg.Rate*pow(cfg.StepFactor, cfg.MaxSteps), 0)
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	// Answer headers are bounded as in the suite: a larger block fails
+	// the webhook, and costs no memory.
+	tr := partnercall.Transport(limit, framework.MaxAnswerHeaderBytes)
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = limit, limit
 	httpc := &http.Client{
 		Transport: tr,

@@ -97,7 +97,9 @@ func writeHTML(path string, res Results) error {
 	if err := ensureDir(path); err != nil {
 		return err
 	}
-	var b bytes.Buffer
+	// A strings.Builder hands its text over without a copy: the report
+	// is held once, not thrice.
+	var b strings.Builder
 	if err := htmlReport.Execute(&b, res); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

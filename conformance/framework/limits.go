@@ -36,7 +36,7 @@ const (
 	// maxInboxBytes bounds the bodies and headers the embedded mock's
 	// inbox keeps of the partner's Partner API requests over a run; past
 	// it, requests are kept without bodies and headers.
-	maxInboxBytes = 16 << 20
+	maxInboxBytes = 8 << 20
 )
 
 // CutMarker returns the mark ending a body cut with n more bytes.

@@ -110,13 +110,13 @@ func NewPartnerClient(t *Transcript) *PartnerClient {
 // Transcript returns the client's transcript.
 func (c *PartnerClient) Transcript() *Transcript { return c.transcript }
 
-// maxHeaderBytes bounds the response headers the suite reads: a partner
-// answering with megabytes of headers gets a failure, not the suite's
-// memory.
-const maxHeaderBytes = 64 << 10
+// MaxAnswerHeaderBytes bounds the response headers the suite (and a
+// capacity run) reads: a partner answering with megabytes of headers gets
+// a failure, not the suite's memory.
+const MaxAnswerHeaderBytes = 64 << 10
 
 // partnerTransport is the transport of every call to the partner.
-var partnerTransport = partnercall.Transport(0, maxHeaderBytes)
+var partnerTransport = partnercall.Transport(0, MaxAnswerHeaderBytes)
 
 // Do makes the call and records it. When the partner cannot be reached at
 // all it fails the check with the outcome "error": the suite could not
@@ -278,7 +278,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // DNS, TLS: the suite cannot run the check) rather than too slow or
 // misbehaving (a failure of the check).
 func describeTransportError(err error, u *url.URL, timeout time.Duration) (string, bool) {
-	f := partnercall.Describe(err, u, timeout, maxHeaderBytes)
+	f := partnercall.Describe(err, u, timeout, MaxAnswerHeaderBytes)
 	if f.Unreachable {
 		return "unreachable: " + f.Text, true
 	}
