@@ -3,6 +3,7 @@ package framework
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -49,6 +50,10 @@ func cutBody(body string, size int64, limit int) (string, bool) {
 	if len(body) <= limit {
 		return body, false
 	}
+	if i := strings.LastIndex(body, cutMarkStart); i >= 0 && i <= limit && body[i:] == CutMarker(size-int64(i)) {
+		// Cut and marked already: kept as it is, not copied.
+		return body, true
+	}
 	size = max(size, int64(len(body)))
 	n := limit
 	for n > 0 && !utf8.RuneStart(body[n]) {
@@ -56,6 +61,9 @@ func cutBody(body string, size int64, limit int) (string, bool) {
 	}
 	return body[:n] + CutMarker(size-int64(n)), true
 }
+
+// cutMarkStart starts every CutMarker.
+const cutMarkStart = "… [cut: "
 
 // cutString keeps at most limit bytes of s, marked like a body.
 func cutString(s string, limit int) string {
