@@ -36,8 +36,8 @@ const (
 	MaxStoredExchanges = 100
 	// maxInboxBytes bounds the bodies and headers the embedded mock's
 	// inbox keeps of the partner's Partner API requests over a run; past
-	// it, requests are kept without bodies and headers.
-	maxInboxBytes = 8 << 20
+	// it, the oldest requests lose their bodies and headers.
+	maxInboxBytes = 32 << 20
 )
 
 // CutMarker returns the mark ending a body cut with n more bytes.

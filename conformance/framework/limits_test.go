@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -154,34 +155,45 @@ func TestSendReadsAGzipBombBounded(t *testing.T) {
 	}
 }
 
-// The inbox keeps whole bodies while maxInboxBytes last, then keeps the
-// partner's requests without bodies, marked.
-func TestInboxKeepsBodiesWithinItsBudget(t *testing.T) {
+// The inbox keeps the whole bodies of the newest requests, maxInboxBytes
+// of them: the oldest lose their bodies and headers, marked, so a check
+// always sees the posts its own webhook just led to.
+func TestInboxKeepsTheNewestBodies(t *testing.T) {
 	in := &Inbox{}
 	h := in.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) }))
 	body := strings.Repeat(" ", 1<<20-100)
-	posts := maxInboxBytes/len(body) + 3
-	for range posts {
-		r := httptest.NewRequest(http.MethodPut, "/partner/v1/partner-results/r1", strings.NewReader(body))
+	posts := maxInboxBytes/len(body) + 5
+	for i := range posts {
+		r := httptest.NewRequest(http.MethodPut, fmt.Sprintf("/partner/v1/partner-results/r%d", i%3), strings.NewReader(body))
 		h.ServeHTTP(httptest.NewRecorder(), r)
 	}
-	got := in.to("r1")
+	var got []Exchange
+	for i := range 3 {
+		got = append(got, in.to(fmt.Sprintf("r%d", i))...)
+	}
+	slices.SortFunc(got, func(a, b Exchange) int { return a.Started.Compare(b.Started) })
 	if len(got) != posts {
 		t.Fatalf("%d posts kept, want %d", len(got), posts)
 	}
 	whole, omitted := 0, 0
-	for _, x := range got {
+	for i, x := range got {
 		switch {
 		case x.BodiesOmitted && x.RequestBody == "" && x.Truncated && x.RequestBodySize == int64(len(body)):
+			if whole > 0 {
+				t.Errorf("post %d lost its body after a newer one kept it", i)
+			}
 			omitted++
 		case len(x.RequestBody) == len(body):
 			whole++
 		default:
-			t.Errorf("post with %d body bytes, omitted %v, truncated %v", len(x.RequestBody), x.BodiesOmitted, x.Truncated)
+			t.Errorf("post %d with %d body bytes, omitted %v, truncated %v", i, len(x.RequestBody), x.BodiesOmitted, x.Truncated)
 		}
 	}
-	if whole*len(body) > maxInboxBytes || omitted == 0 {
-		t.Errorf("%d whole posts and %d without body; want at most %d bytes of bodies, then none", whole, omitted, maxInboxBytes)
+	if whole*len(body) > maxInboxBytes || whole < maxInboxBytes/len(body)-1 || omitted == 0 {
+		t.Errorf("%d whole posts and %d without body; want the newest %d bytes of bodies whole, the others without", whole, omitted, maxInboxBytes)
+	}
+	if got[len(got)-1].RequestBody != body {
+		t.Error("the newest post lost its body")
 	}
 }
 

@@ -239,10 +239,13 @@ func (m *Mock) PostsTo(resultID string) []Exchange { return m.inbox.to(resultID)
 // headers (401, 406, 415) has no body there; the suite needs the body of
 // every post to judge it.
 type Inbox struct {
-	mu       sync.Mutex // guards byResult, kept, observe and failures
+	mu       sync.Mutex // guards byResult, whole, kept, observe and failures
 	byResult map[string][]*Exchange
-	kept     int // bytes of bodies and headers in byResult
-	observe  PostObserver
+	// whole are the requests in byResult that keep their bodies, oldest
+	// first, and kept the bytes of their bodies and headers.
+	whole   []*Exchange
+	kept    int
+	observe PostObserver
 	// failures are the mock's own failures: 5xx answers to the partner,
 	// a listener that died. They make the run an error, never a partner
 	// failure.
@@ -324,17 +327,22 @@ func (in *Inbox) wrap(next http.Handler) http.Handler {
 		in.mu.Lock()
 		defer in.mu.Unlock()
 		// The inbox keeps the whole body a check judges (the mock refuses
-		// more than 1 MiB) while maxInboxBytes last; a partner posting
-		// without end then gets its later requests kept without bodies.
-		if n := storedSize(&x); in.kept+n <= maxInboxBytes {
-			in.kept += n
-		} else {
-			x = withoutBodies(x)
-		}
+		// more than 1 MiB), the newest maxInboxBytes of them: a check
+		// judges the posts its own webhook led to, moments after they
+		// came, so past the bound the oldest requests lose their bodies
+		// and headers, not the ones a check is waiting for.
 		if in.byResult == nil {
 			in.byResult = map[string][]*Exchange{}
 		}
 		in.byResult[id] = append(in.byResult[id], &x)
+		in.kept += storedSize(&x)
+		in.whole = append(in.whole, &x)
+		for in.kept > maxInboxBytes && len(in.whole) > 1 {
+			old := in.whole[0]
+			in.whole[0], in.whole = nil, in.whole[1:]
+			in.kept -= storedSize(old)
+			*old = withoutBodies(*old)
+		}
 	})
 }
 
