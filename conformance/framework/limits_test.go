@@ -211,3 +211,30 @@ func TestBoundedTwiceAcrossARune(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBounded: whatever a partner answers, a stored body keeps at most
+// StoredBodyLimit bytes and the mark, stays valid UTF-8 when it was, and
+// bounding again changes nothing.
+func FuzzBounded(f *testing.F) {
+	f.Add("{}", 0)
+	f.Add(strings.Repeat("é", StoredBodyLimit), 5<<20)
+	f.Add(strings.Repeat("a", StoredBodyLimit-2)+"😀… [cut: 3 more bytes]", 0)
+	f.Fuzz(func(t *testing.T, body string, extra int) {
+		if len(body) < 64 {
+			// Small inputs reach the cut when repeated past the limit.
+			body = strings.Repeat(body+"x", StoredBodyLimit/(len(body)+1)+1)
+		}
+		size := int64(len(body)) + int64(max(extra, 0)%(16<<20))
+		x := Bounded(Exchange{ResponseBody: body, ResponseBodySize: size})
+		kept, _, _ := strings.Cut(x.ResponseBody, CutMarker(size-int64(strings.LastIndex(x.ResponseBody, cutMarkStart))))
+		if len(kept) > StoredBodyLimit {
+			t.Fatalf("kept %d bytes, want at most %d", len(kept), StoredBodyLimit)
+		}
+		if utf8.ValidString(body) && !utf8.ValidString(x.ResponseBody) {
+			t.Fatal("the cut broke a rune")
+		}
+		if again := Bounded(x); again.ResponseBody != x.ResponseBody || again.ResponseBodySize != x.ResponseBodySize {
+			t.Fatalf("bounding again changed the body or its size")
+		}
+	})
+}
