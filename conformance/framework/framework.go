@@ -88,12 +88,15 @@ func (f *Framework) attachTranscript() {
 		// One line per exchange: the failure message details the one to
 		// blame, the HTML and JSON reports every one.
 		var b strings.Builder
-		for i, x := range xs {
+		for i, x := range xs[:len(xs)-omitted] {
 			answer := fmt.Sprintf("%d %s", x.Status, http.StatusText(x.Status))
 			if !x.Answered() {
 				answer = x.Error
 			}
 			fmt.Fprintf(&b, "\n[%d] %s: %s %s → %s (%s)", i+1, x.Step, x.Method, x.URL, answer, round(x.Elapsed))
+		}
+		if omitted > 0 {
+			fmt.Fprintf(&b, "\n… and %d more exchanges", omitted)
 		}
 		ginkgo.AddReportEntry(entryTranscript, b.String(), ginkgo.ReportEntryVisibilityFailureOrVerbose)
 	}

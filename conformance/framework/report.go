@@ -396,14 +396,6 @@ func writeJUnit(path string, report types.Report, res Results) error {
 	}
 	errored := map[string]string{}
 	warned := map[string]string{}
-	// Each process bounded the exchanges of its checks; the run as a whole
-	// keeps RunExchangeLimit bytes of them, in catalogue order.
-	budget := NewBudget(RunExchangeLimit)
-	for i := range res.Checks {
-		for j, x := range res.Checks[i].Exchanges {
-			res.Checks[i].Exchanges[j] = budget.Keep(x)
-		}
-	}
 	for _, cr := range res.Checks {
 		switch cr.Outcome {
 		case OutcomeError:
