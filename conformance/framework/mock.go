@@ -319,11 +319,9 @@ func (in *Inbox) wrap(next http.Handler) http.Handler {
 		}
 		x.ElapsedMS = ms(x.Elapsed)
 		if len(x.URL) > StoredURLLimit {
+			// Only messages quote the URL; the result id comes from the path.
 			x.URL, x.Truncated = cutString(x.URL, StoredURLLimit), true
 		}
-		var cut bool
-		x.RequestHeader, _, cut = store.CutHeader(x.RequestHeader, StoredHeaderLimit)
-		x.Truncated = x.Truncated || cut
 		in.mu.Lock()
 		defer in.mu.Unlock()
 		// The inbox keeps the whole body a check judges (the mock refuses
