@@ -93,6 +93,7 @@ type run struct {
 	stderr  string
 	results framework.Results
 	dir     string // holds the reports
+	maxRSS  int64  // the process's peak resident set in bytes; 0 unknown
 }
 
 // runSuite runs ttconformance with args (the base URL and keys are
@@ -119,6 +120,7 @@ func runSuite(t *testing.T, baseURL string, args ...string) run {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	r.stdout, r.stderr = stdout.String(), stderr.String()
+	r.maxRSS = maxRSS(cmd.ProcessState)
 	var exitErr *exec.ExitError
 	switch {
 	case errors.As(err, &exitErr):

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
@@ -129,7 +130,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 	integer(&cfg.Burst, "burst", "send this many webhooks at once, as a bulk send does, instead of a constant rate")
 	integer(&cfg.MaxInFlight, "max-in-flight", "most webhooks awaiting an answer at once; due ones beyond it are not sent, and counted (0: rate × --timeout, at least 64)")
 	duration(&cfg.Budget.MaxP99, "max-p99", "budget: highest p99 of webhook answer latency")
-	float(&cfg.Budget.MaxErrorRate, "max-error-rate", "budget: highest share (0..1) of sent webhooks that may fail (status other than 2xx, timeout, connection error)")
+	float(&cfg.Budget.MaxErrorRate, "max-error-rate", "budget: highest share (0..1) of sent webhooks that may fail (status other than 2xx, timeout, connection error, an answer over 1 MiB, a 2xx with partner_result_attributes Teamtailor ignores)")
 	duration(&cfg.Budget.ResultDeadline, "result-deadline", "budget: how long after its webhook a result may come back; later ones are lost (with --assessment)")
 	float(&cfg.Budget.MinRateAchieved, "min-rate-achieved", "budget: lowest share (0..1) of --rate the partner must actually get")
 	boolean(&cfg.FindMax, "find-max", "step the rate up from --rate until the budget breaks, and report the highest rate that held")
@@ -220,7 +221,9 @@ func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config) (Target, e
 	if cfg.FindMax {
 		limit = cfg.maxInFlight(cfg.Rate*pow(cfg.StepFactor, cfg.MaxSteps), 0)
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	// Answer headers are bounded as in the suite: a larger block fails
+	// the webhook, and costs no memory.
+	tr := partnercall.Transport(limit, framework.MaxAnswerHeaderBytes)
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = limit, limit
 	httpc := &http.Client{
 		Transport: tr,

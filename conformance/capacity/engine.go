@@ -1,6 +1,7 @@
 package capacity
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,8 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // Why not vegeta's Attacker: at its worker cap it holds the next tick
@@ -67,9 +70,18 @@ type record struct {
 	outcome outcome
 }
 
-// maxAnswer is how much of a webhook answer is read: enough for any
-// partner_result_attributes document.
-const maxAnswer = 64 << 10
+// Answers are read and judged as the conformance suite and the mock
+// judge them (PROTOCOL §1.3): up to Teamtailor's 1 MiB, decompressed,
+// a longer one a failure; a 2xx whose partner_result_attributes
+// Teamtailor would ignore as invalid a failure too. A run holds at most
+// smallAnswer bytes per webhook in flight: a longer (or gzip) answer is
+// read on by at most largeReaders webhooks at once, so that a partner
+// answering megabytes to thousands of webhooks in flight costs the run
+// largeReaders MiB, not gigabytes.
+const (
+	smallAnswer  = 64 << 10
+	largeReaders = 8
+)
 
 // maxErrorKinds bounds the distinct failure messages a run keeps.
 const maxErrorKinds = 20
@@ -91,11 +103,13 @@ type engine struct {
 	lastSent  time.Time
 
 	wg sync.WaitGroup // webhooks awaiting their answer
+
+	large chan struct{} // a slot per answer read past smallAnswer
 }
 
 func newEngine(cfg Config, tgt Target) *engine {
 	e := &engine{cfg: cfg, tgt: tgt, began: time.Now(), byResult: map[string]int{},
-		metrics: map[int]*vegeta.Metrics{}, errorKind: map[string]int{}}
+		metrics: map[int]*vegeta.Metrics{}, errorKind: map[string]int{}, large: make(chan struct{}, largeReaders)}
 	tgt.Mock.Observe(e.observe)
 	return e
 }
@@ -211,15 +225,19 @@ func (e *engine) send(ctx context.Context, idx, step int) {
 	resp, err := e.tgt.HTTP.Do(req)
 	var status int
 	var final bool
+	var refused string // why a 2xx answer is a failure all the same
 	if err == nil {
 		status = resp.StatusCode
-		raw, rerr := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-		io.Copy(io.Discard, io.LimitReader(resp.Body, maxAnswer))
+		var raw []byte
+		var read int64
+		raw, read, err = e.readAnswer(resp)
 		resp.Body.Close()
-		if rerr != nil {
-			err = rerr
-		} else if status/100 == 2 {
-			final = answerCarriesResult(raw)
+		switch {
+		case err != nil:
+		case len(raw) > partnercall.MaxResponse:
+			refused = fmt.Sprintf("answer larger than 1 MiB (at least %d bytes read); Teamtailor reads at most %d bytes of an answer", read, partnercall.MaxResponse)
+		case status/100 == 2:
+			refused, final = judgeAnswer(status, raw)
 		}
 	}
 	latency := time.Since(start)
@@ -243,6 +261,10 @@ func (e *engine) send(ctx context.Context, idx, step int) {
 		}
 		res.Code, res.Error = 0, msg
 		e.noteError(msg)
+	case refused != "":
+		r.outcome = outFailed
+		res.Error = refused
+		e.noteError(refused)
 	case status/100 == 2:
 		r.outcome = outOK
 		if final && r.result < 0 {
@@ -324,6 +346,39 @@ func answerCarriesResult(body []byte) bool {
 	}
 	return json.Unmarshal(body, &doc) == nil && finalStatus(doc.Attributes.Status)
 }
+
+// readAnswer reads an answer as partnercall.ReadBody does (at most 1 MiB
+// kept, decompressed; the rest counted a bounded number of bytes), taking
+// one of the large slots for an answer longer than smallAnswer or
+// compressed.
+func (e *engine) readAnswer(resp *http.Response) ([]byte, int64, error) {
+	head, err := io.ReadAll(io.LimitReader(resp.Body, smallAnswer+1))
+	if err != nil || (len(head) <= smallAnswer && resp.Header.Get("Content-Encoding") == "") {
+		return head, int64(len(head)), err
+	}
+	e.large <- struct{}{}
+	defer func() { <-e.large }()
+	whole := *resp
+	whole.Body = io.NopCloser(io.MultiReader(bytes.NewReader(head), resp.Body))
+	return partnercall.ReadBody(&whole)
+}
+
+// judgeAnswer judges a 2xx answer of at most 1 MiB with the mock's rules
+// (protocol.CheckWebhookResponse, as the suite's webhook/response-body
+// check does): partner_result_attributes Teamtailor would ignore make it
+// a failure, refused says why; final reports valid attributes with a
+// final status, which are the webhook's result.
+func judgeAnswer(status int, body []byte) (refused string, final bool) {
+	applied, invalid, note := protocol.CheckWebhookResponse(body)
+	if invalid {
+		return fmt.Sprintf("answered %d, but its partner_result_attributes were ignored: %s", status, protocol.Cut(note, maxNote)), false
+	}
+	return "", applied && answerCarriesResult(body)
+}
+
+// maxNote bounds the part of a failure message that quotes the partner's
+// answer: the run keeps maxErrorKinds messages.
+const maxNote = 300
 
 // drain waits for the answers of the webhooks in flight; the HTTP
 // client's timeout bounds the wait.

@@ -1,6 +1,8 @@
 package capacity_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -354,3 +356,99 @@ func TestBurst(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// everyFifthWebhook answers every fifth webhook with answer instead of
+// the example partner's answer, after the partner has taken it (so that
+// its result still comes back), and returns how many it changed.
+func everyFifthWebhook(answer http.HandlerFunc) (func(http.Handler) http.Handler, *atomic.Int64) {
+	var hooks, changed atomic.Int64
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/webhook" || hooks.Add(1)%5 != 0 {
+				next.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			if rec.Code/100 != 2 {
+				copyAnswer(w, rec)
+				return
+			}
+			changed.Add(1)
+			answer(w, r)
+		})
+	}, &changed
+}
+
+func copyAnswer(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	for k, vs := range rec.Header() {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(rec.Code)
+	w.Write(rec.Body.Bytes())
+}
+
+// A 2xx answer whose partner_result_attributes Teamtailor would ignore
+// (the suite's webhook/response-body check fails it) is a failed webhook
+// in a capacity run too, with the mock's reason.
+func TestInvalidAnswerAttributesFail(t *testing.T) {
+	wrap, changed := everyFifthWebhook(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"partner_result_attributes": {"status": "finished", "assessment": {"score": 150}}}`))
+	})
+	rep := run(t, partner{wrap: wrap}.serve(t), config(40, 100))
+	n := int(changed.Load())
+	if n == 0 {
+		t.Fatal("no answer was changed")
+	}
+	if rep.Webhooks.Failed != n || rep.Webhooks.StatusClasses["2xx"] != rep.Webhooks.Sent {
+		t.Errorf("webhooks %+v; want the %d invalid 2xx answers failed", rep.Webhooks, n)
+	}
+	if _, ok := breach(rep, capacity.BreachErrorRate); !ok {
+		t.Errorf("breaches %+v; want %s", rep.Breaches, capacity.BreachErrorRate)
+	}
+	if !hasFailure(rep, "answered 200, but its partner_result_attributes were ignored: ") {
+		t.Errorf("failures %v; want the mock's reason for ignored partner_result_attributes", rep.Failures)
+	}
+}
+
+// An answer larger than the 1 MiB Teamtailor reads (a plain 2 MiB body,
+// or a gzip body inflating to 1 GiB) is a failed webhook, read no further
+// than the mock reads it.
+func TestOversizedAnswersFail(t *testing.T) {
+	var member bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
+	zw.Write(bytes.Repeat([]byte(" "), 1<<20))
+	zw.Close()
+	plain := bytes.Repeat([]byte(" "), 2<<20)
+	var n atomic.Int64
+	wrap, changed := everyFifthWebhook(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if n.Add(1)%2 == 0 {
+			w.Write(plain)
+			return
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		for range 1024 { // 1 GiB inflated
+			if _, err := w.Write(member.Bytes()); err != nil {
+				return
+			}
+		}
+	})
+	rep := run(t, partner{wrap: wrap}.serve(t), config(40, 100))
+	if c := int(changed.Load()); c == 0 || rep.Webhooks.Failed != c {
+		t.Errorf("webhooks %+v; want the %d oversized answers failed", rep.Webhooks, c)
+	}
+	if !hasFailure(rep, "answer larger than 1 MiB") {
+		t.Errorf("failures %v; want answers larger than 1 MiB", rep.Failures)
+	}
+}
+
+func hasFailure(rep *capacity.Report, prefix string) bool {
+	for k := range rep.Failures {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
+}

@@ -45,7 +45,28 @@ type Exchange struct {
 	// NotSent is set when the suite did not send the call because the
 	// endpoint had hung twice already.
 	NotSent bool `json:"-"`
+	// Truncated is set when the reports keep less than the exchange
+	// carried: a body cut to StoredBodyLimit (it ends in "… [cut: N more
+	// bytes]"), header fields beyond StoredHeaderLimit, or everything but
+	// the request line and status once the run's RunExchangeLimit was
+	// spent (BodiesOmitted).
+	Truncated bool `json:"truncated,omitempty"`
+	// RequestBodySize and ResponseBodySize are the sizes in bytes of the
+	// bodies as sent and received (decompressed), set when Truncated. A
+	// response read past Teamtailor's 1 MiB is counted up to 17 MiB.
+	RequestBodySize  int64 `json:"requestBodySize,omitempty"`
+	ResponseBodySize int64 `json:"responseBodySize,omitempty"`
+	// BodiesOmitted is set when the exchange came after the run's
+	// RunExchangeLimit was spent: it keeps no body and no header.
+	BodiesOmitted bool `json:"bodiesOmitted,omitempty"`
 }
+
+// TooLarge reports an answer longer than Teamtailor reads.
+func (x *Exchange) TooLarge() bool { return strings.HasPrefix(x.Error, tooLargePrefix) }
+
+// tooLargePrefix starts the error of an answer longer than Teamtailor
+// reads, in the mock's words (mockteamtailor/delivery).
+const tooLargePrefix = "answer larger than 1 MiB"
 
 // TimedOut reports a call that got no complete answer in time.
 func (x *Exchange) TimedOut() bool { return strings.Contains(x.Error, "timeout: ") }
@@ -223,6 +244,11 @@ func (r Redactor) String(s string) string {
 		if len(secret) >= 4 {
 			s = strings.ReplaceAll(s, secret, "[REDACTED]")
 		}
+	}
+	// ReplaceAllString copies s even when nothing matches: a report of
+	// megabytes is only scanned.
+	if !jwtPattern.MatchString(s) {
+		return s
 	}
 	return jwtPattern.ReplaceAllString(s, "[REDACTED JWT]")
 }

@@ -66,28 +66,37 @@ const (
 	entryOutcome    = "outcome"
 	entryNote       = "note"
 	entryTranscript = "transcript"
+	entryOmitted    = "exchangesOmitted"
 )
 
 // attachTranscript attaches the check's exchanges, redacted, to its
 // report, and, when it failed, the whole transcript for the console.
+//
+// What is attached outlives the check, so it is bounded: each exchange cut
+// to the per-exchange limits, at most MaxStoredExchanges of them, and the
+// process's share of RunExchangeLimit (limits.go). Secrets are redacted
+// before the cut, so no cut leaves part of one.
 func (f *Framework) attachTranscript() {
 	xs := f.transcript.All()
 	red := NewRedactor(TestContext)
-	redacted := make([]Exchange, len(xs))
-	for i, x := range xs {
-		redacted[i] = red.Exchange(x)
+	kept, omitted := KeepExchanges(runBudget, xs, red.Exchange)
+	ginkgo.AddReportEntry(entryExchanges, kept, ginkgo.ReportEntryVisibilityNever)
+	if omitted > 0 {
+		ginkgo.AddReportEntry(entryOmitted, omitted, ginkgo.ReportEntryVisibilityNever)
 	}
-	ginkgo.AddReportEntry(entryExchanges, redacted, ginkgo.ReportEntryVisibilityNever)
 	if ginkgo.CurrentSpecReport().Failed() && len(xs) > 1 {
 		// One line per exchange: the failure message details the one to
 		// blame, the HTML and JSON reports every one.
 		var b strings.Builder
-		for i, x := range xs {
+		for i, x := range xs[:len(xs)-omitted] {
 			answer := fmt.Sprintf("%d %s", x.Status, http.StatusText(x.Status))
 			if !x.Answered() {
 				answer = x.Error
 			}
 			fmt.Fprintf(&b, "\n[%d] %s: %s %s → %s (%s)", i+1, x.Step, x.Method, x.URL, answer, round(x.Elapsed))
+		}
+		if omitted > 0 {
+			fmt.Fprintf(&b, "\n… and %d more exchanges", omitted)
 		}
 		ginkgo.AddReportEntry(entryTranscript, b.String(), ginkgo.ReportEntryVisibilityFailureOrVerbose)
 	}
@@ -170,6 +179,8 @@ func fixFor(x *Exchange, fix string) string {
 	}
 	u := pathOf(x.URL)
 	switch {
+	case x.TooLarge():
+		return fmt.Sprintf("the partner answered %s %s with more than 1 MiB (%d bytes read, decompressed): Teamtailor reads at most 1 MiB of an answer; answer with a short body", x.Method, u, x.ResponseBodySize)
 	case x.TimedOut():
 		return fmt.Sprintf("the partner gave no complete answer to %s %s within %s: make the handler end its response on every path and answer at once; do slow work after answering", x.Method, u, TestContext.Timeout)
 	case !x.Answered() && x.Error != "":

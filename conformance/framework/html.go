@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io"
 	"maps"
 	"net/http"
 	"os"
@@ -15,9 +16,12 @@ import (
 // htmlReport lists every check and every request and response of the run.
 // Its data is the results document, already redacted.
 var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
-	"headers":    formatHeaders,
-	"statusText": http.StatusText,
-	"pretty":     prettyBody,
+	"headers":      formatHeaders,
+	"statusText":   http.StatusText,
+	"pretty":       prettyBody,
+	"runLimit":     func() string { return fmt.Sprintf("%d MiB", RunExchangeLimit>>20) },
+	"maxExchanges": func() int { return MaxStoredExchanges },
+	"bodyLimit":    func() string { return fmt.Sprintf("%d KiB", StoredBodyLimit>>10) },
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{{.Suite}}: {{.BaseURL}}</title>
@@ -34,7 +38,7 @@ pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-br
 .x{border-left:3px solid #90caf9;margin:.6em 0;padding-left:.8em}
 </style></head><body>
 <h1>{{.Suite}}</h1>
-<p>Partner <code>{{.BaseURL}}</code>, started {{.StartedAt.Format "2006-01-02 15:04:05 MST"}}, {{.DurationMS}} ms. Secrets (API key, webhook secret, provider keys, tokens) are redacted.</p>
+<p>Partner <code>{{.BaseURL}}</code>, started {{.StartedAt.Format "2006-01-02 15:04:05 MST"}}, {{.DurationMS}} ms. Secrets (API key, webhook secret, provider keys, tokens) are redacted. Bodies are cut at {{bodyLimit}} (marked "… [cut: N more bytes]").</p>
 <p class="summary"><span class="badge pass">{{.Summary.Passed}}</span>passed
 <span class="badge fail">{{.Summary.Failed}}</span>failed
 <span class="badge warning">{{.Summary.Warnings}}</span>warnings (SHOULD{{if .Strict}}; --strict: they fail the run{{end}})
@@ -61,8 +65,10 @@ Explains: {{range $i, $c := .Checks}}{{if $i}}, {{end}}{{$c}}{{end}}</pre></div>
 {{headers $x.ResponseHeader}}
 {{pretty $x.ResponseBody}}</pre>{{end}}
 {{if $x.Error}}<pre>{{$x.Error}} (after {{$x.ElapsedMS}} ms)</pre>{{end}}
+{{if $x.BodiesOmitted}}<p class="meta">Bodies and headers left out ({{$x.RequestBodySize}} and {{$x.ResponseBodySize}} body bytes): the run had kept its {{runLimit}} of exchanges already.</p>{{end}}
 </div>
 {{end}}
+{{if .ExchangesOmitted}}<p class="meta">{{.ExchangesOmitted}} more exchanges left out: a check keeps its first {{maxExchanges}}.</p>{{end}}
 </details>
 {{end}}
 </body></html>
@@ -91,13 +97,23 @@ func writeHTML(path string, res Results) error {
 	if err := ensureDir(path); err != nil {
 		return err
 	}
-	var b bytes.Buffer
+	// A strings.Builder hands its text over without a copy: the report
+	// is held once, not thrice.
+	var b strings.Builder
 	if err := htmlReport.Execute(&b, res); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	// The document is redacted already; this catches anything a template
 	// function could have let through.
-	return os.WriteFile(path, []byte(NewRedactor(TestContext).String(b.String())), 0o644)
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(f, NewRedactor(TestContext).String(b.String()))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func jsonIndent(dst *bytes.Buffer, body string) error {

@@ -239,9 +239,13 @@ func (m *Mock) PostsTo(resultID string) []Exchange { return m.inbox.to(resultID)
 // headers (401, 406, 415) has no body there; the suite needs the body of
 // every post to judge it.
 type Inbox struct {
-	mu       sync.Mutex // guards byResult, observe and failures
+	mu       sync.Mutex // guards byResult, whole, kept, observe and failures
 	byResult map[string][]*Exchange
-	observe  PostObserver
+	// whole are the requests in byResult that keep their bodies, oldest
+	// first, and kept the bytes of their bodies and headers.
+	whole   []*Exchange
+	kept    int
+	observe PostObserver
 	// failures are the mock's own failures: 5xx answers to the partner,
 	// a listener that died. They make the run an error, never a partner
 	// failure.
@@ -307,19 +311,36 @@ func (in *Inbox) wrap(next http.Handler) http.Handler {
 			observe(id, r.Method, rec.Status, start, body)
 			return
 		}
-		x := &Exchange{
+		x := Exchange{
 			Direction: FromPartner, Step: "the partner's " + r.Method + " " + r.URL.Path, Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI(),
-			RequestHeader: r.Header.Clone(), RequestBody: string(body),
+			RequestHeader: r.Header.Clone(), RequestBody: string(body), RequestBodySize: int64(len(body)),
 			Status: rec.Status, ResponseHeader: rec.Header().Clone(), ResponseBody: rec.Body.Buf.String(),
 			Started: start, Elapsed: time.Since(start),
 		}
 		x.ElapsedMS = ms(x.Elapsed)
+		if len(x.URL) > StoredURLLimit {
+			// Only messages quote the URL; the result id comes from the path.
+			x.URL, x.Truncated = cutString(x.URL, StoredURLLimit), true
+		}
 		in.mu.Lock()
+		defer in.mu.Unlock()
+		// The inbox keeps the whole body a check judges (the mock refuses
+		// more than 1 MiB), the newest maxInboxBytes of them: a check
+		// judges the posts its own webhook led to, moments after they
+		// came, so past the bound the oldest requests lose their bodies
+		// and headers, not the ones a check is waiting for.
 		if in.byResult == nil {
 			in.byResult = map[string][]*Exchange{}
 		}
-		in.byResult[id] = append(in.byResult[id], x)
-		in.mu.Unlock()
+		in.byResult[id] = append(in.byResult[id], &x)
+		in.kept += storedSize(&x)
+		in.whole = append(in.whole, &x)
+		for in.kept > maxInboxBytes && len(in.whole) > 1 {
+			old := in.whole[0]
+			in.whole[0], in.whole = nil, in.whole[1:]
+			in.kept -= storedSize(old)
+			*old = withoutBodies(*old)
+		}
 	})
 }
 

@@ -3,7 +3,6 @@ package framework
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -111,13 +110,13 @@ func NewPartnerClient(t *Transcript) *PartnerClient {
 // Transcript returns the client's transcript.
 func (c *PartnerClient) Transcript() *Transcript { return c.transcript }
 
-// maxHeaderBytes bounds the response headers the suite reads: a partner
-// answering with megabytes of headers gets a failure, not the suite's
-// memory.
-const maxHeaderBytes = 64 << 10
+// MaxAnswerHeaderBytes bounds the response headers the suite (and a
+// capacity run) reads: a partner answering with megabytes of headers gets
+// a failure, not the suite's memory.
+const MaxAnswerHeaderBytes = 64 << 10
 
 // partnerTransport is the transport of every call to the partner.
-var partnerTransport = partnercall.Transport(0, maxHeaderBytes)
+var partnerTransport = partnercall.Transport(0, MaxAnswerHeaderBytes)
 
 // Do makes the call and records it. When the partner cannot be reached at
 // all it fails the check with the outcome "error": the suite could not
@@ -210,7 +209,7 @@ func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
 	}
 	c.transcript.Add(x)
 	if call.Body != nil {
-		x.RequestBody = string(call.Body)
+		x.RequestBody, x.RequestBodySize = string(call.Body), int64(len(call.Body))
 	}
 	req, err := c.Request(ctx, call)
 	if err != nil {
@@ -230,10 +229,18 @@ func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
 		return x
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, partnercall.MaxResponse))
+	// The answer is read as the mock reads it (partnercall.ReadBody): at
+	// most 1 MiB of it is kept, decompressed, and past that it is only
+	// counted, a bounded number of bytes, so a gzip body that inflates to
+	// gigabytes costs neither time nor memory.
+	raw, read, err := partnercall.ReadBody(resp)
 	x.Elapsed = time.Since(began)
 	x.ElapsedMS = ms(x.Elapsed)
-	x.Status, x.ResponseHeader, x.ResponseBody = resp.StatusCode, resp.Header.Clone(), string(raw)
+	if len(raw) > partnercall.MaxResponse {
+		raw = raw[:partnercall.MaxResponse]
+		x.Error = fmt.Sprintf("%s (%d bytes read); Teamtailor reads at most %d bytes of an answer", tooLargePrefix, read, partnercall.MaxResponse)
+	}
+	x.Status, x.ResponseHeader, x.ResponseBody, x.ResponseBodySize = resp.StatusCode, resp.Header.Clone(), string(raw), read
 	if err != nil {
 		x.Error, _ = describeTransportError(err, req.URL, TestContext.Timeout)
 		x.Error = "the response body could not be read: " + x.Error
@@ -271,7 +278,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // DNS, TLS: the suite cannot run the check) rather than too slow or
 // misbehaving (a failure of the check).
 func describeTransportError(err error, u *url.URL, timeout time.Duration) (string, bool) {
-	f := partnercall.Describe(err, u, timeout, maxHeaderBytes)
+	f := partnercall.Describe(err, u, timeout, MaxAnswerHeaderBytes)
 	if f.Unreachable {
 		return "unreachable: " + f.Text, true
 	}

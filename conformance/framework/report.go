@@ -83,6 +83,9 @@ type CheckResult struct {
 	Reason     string     `json:"reason"`
 	DurationMS int64      `json:"durationMs"`
 	Exchanges  []Exchange `json:"exchanges"`
+	// ExchangesOmitted counts the exchanges of the check beyond
+	// MaxStoredExchanges, which the reports leave out.
+	ExchangesOmitted int `json:"exchangesOmitted,omitempty"`
 }
 
 // ExitCode is the process exit status for the results: 2 when no check
@@ -220,7 +223,9 @@ func BuildResults(report types.Report) Results {
 		if setupFailure != "" {
 			cr.Outcome, cr.Reason = OutcomeError, setupFailure
 		}
-		cr.Reason = red.String(cr.Reason)
+		// A failure message quotes what the partner sent only in
+		// excerpts; the cut is a bound, should a check quote more.
+		cr.Reason = cutString(red.String(cr.Reason), StoredBodyLimit)
 		byID[c.ID] = cr
 	}
 	// Catalogue order, then whatever the catalogue does not know.
@@ -239,6 +244,14 @@ func BuildResults(report types.Report) Results {
 	}
 	for _, id := range slices.Sorted(maps.Keys(byID)) {
 		res.Checks = append(res.Checks, byID[id])
+	}
+	// Each process bounded the exchanges of its checks; the run as a whole
+	// keeps RunExchangeLimit bytes of them, in catalogue order.
+	budget := NewBudget(RunExchangeLimit)
+	for i := range res.Checks {
+		for j, x := range res.Checks[i].Exchanges {
+			res.Checks[i].Exchanges[j] = budget.Keep(x)
+		}
 	}
 	for _, cr := range res.Checks {
 		switch cr.Outcome {
@@ -271,9 +284,20 @@ func checkResultOf(s types.SpecReport, c Check) CheckResult {
 	for _, e := range s.ReportEntries {
 		switch e.Name {
 		case entryExchanges:
+			// In this process the value is the exchanges; from another
+			// process (ginkgo -p), their JSON.
+			if xs, ok := e.GetRawValue().([]Exchange); ok {
+				cr.Exchanges = append(cr.Exchanges, xs...)
+				continue
+			}
 			var xs []Exchange
 			if raw, err := json.Marshal(e.GetRawValue()); err == nil && json.Unmarshal(raw, &xs) == nil {
 				cr.Exchanges = append(cr.Exchanges, xs...)
+			}
+		case entryOmitted:
+			var n int
+			if raw, err := json.Marshal(e.GetRawValue()); err == nil && json.Unmarshal(raw, &n) == nil {
+				cr.ExchangesOmitted += n
 			}
 		case entryOutcome:
 			errorOutcome = e.Value.String() == OutcomeError || strings.Contains(e.Value.AsJSON, OutcomeError)
@@ -332,11 +356,20 @@ func writeJSON(path string, res Results) error {
 	if err := ensureDir(path); err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(res, "", "  ")
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f)
+	enc.SetIndent("", "  ")
+	err = enc.Encode(res)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
+	return nil
 }
 
 // writeJUnit writes Ginkgo's JUnit report with one test case per check
@@ -348,7 +381,9 @@ func writeJUnit(path string, report types.Report, res Results) error {
 	}
 	cfg := reporters.JunitReportConfig{OmitSuiteSetupNodes: true, OmitLeafNodeType: true,
 		OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped}
-	if err := reporters.GenerateJUnitReportWithConfig(report, path, cfg); err != nil {
+	// The exchanges are in the JSON and HTML reports; JUnit viewers choke
+	// on them, and Ginkgo would print them whole in system-err.
+	if err := reporters.GenerateJUnitReportWithConfig(withoutExchanges(report), path, cfg); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	raw, err := os.ReadFile(path)
@@ -375,8 +410,6 @@ func writeJUnit(path string, report types.Report, res Results) error {
 		ts.Failures, ts.Errors = 0, 0
 		for j := range ts.TestCases {
 			tc := &ts.TestCases[j]
-			// The exchanges are in the JSON and HTML reports; JUnit
-			// viewers choke on them.
 			if tc.Properties != nil {
 				var keep []reporters.JUnitProperty
 				for _, p := range tc.Properties.Properties {
@@ -422,6 +455,24 @@ func writeJUnit(path string, report types.Report, res Results) error {
 	}
 	out = []byte(NewRedactor(TestContext).String(xml.Header + string(out) + "\n"))
 	return os.WriteFile(path, out, 0o644)
+}
+
+// withoutExchanges returns a copy of report whose specs carry no
+// exchanges entries.
+func withoutExchanges(report types.Report) types.Report {
+	specs := make(types.SpecReports, len(report.SpecReports))
+	for i, s := range report.SpecReports {
+		var keep types.ReportEntries
+		for _, e := range s.ReportEntries {
+			if e.Name != entryExchanges && e.Name != entryOmitted {
+				keep = append(keep, e)
+			}
+		}
+		s.ReportEntries = keep
+		specs[i] = s
+	}
+	report.SpecReports = specs
+	return report
 }
 
 // ExitCodeOf returns the exit status for the run that ended, or fallback
