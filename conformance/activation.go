@@ -15,7 +15,7 @@ var _ = Describe("Activation: activation config and validateEndpoint", framework
 
 	// activationConfig returns the partner's activation config: the file
 	// given with --activation-config, or the answer of GET
-	// BASE_URL/activation?company_id=... (PROTOCOL §4). A partner with
+	// BASE_URL/activation?company_id=... (docs/protocol.md §4). A partner with
 	// neither skips the activation checks, saying so. x is nil for a file.
 	activationConfig := func(ctx SpecContext) (doc []byte, x *framework.Exchange) {
 		GinkgoHelper()
@@ -62,7 +62,7 @@ var _ = Describe("Activation: activation config and validateEndpoint", framework
 		"Teamtailor renders the activation form from the config (§4); an invalid one cannot be shown.",
 		func(ctx SpecContext) {
 			doc, x := activationConfig(ctx)
-			fix := "make the activation config match schemas/activation-config.schema.json: {\"config\": {\"fields\": [...], \"validateEndpoint\": \"...\"}} with the field vocabulary of PROTOCOL §3"
+			fix := "make the activation config match schemas/activation-config.schema.json: {\"config\": {\"fields\": [...], \"validateEndpoint\": \"...\"}} with the field vocabulary of docs/protocol.md §3"
 			if x != nil {
 				Expect(x).To(framework.HaveStatus(http.StatusOK), framework.Explain(x,
 					"serve GET /activation?company_id=... with 200 and the activation config, or give the suite your static config with --activation-config"))

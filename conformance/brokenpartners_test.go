@@ -327,7 +327,7 @@ func TestBrokenPartnerFailsExactlyItsCheck(t *testing.T) {
 			}
 			// The failure message says the rule, what was sent and what
 			// came back, how to fix it; calls to the partner come with curl.
-			for _, want := range []string{"Rule: " + bp.fails, "PROTOCOL §", "Fix: ", "Problem"} {
+			for _, want := range []string{"Rule: " + bp.fails, "docs/protocol.md §", "Fix: ", "Problem"} {
 				if !strings.Contains(got.Reason, want) {
 					t.Errorf("the failure of %s does not say %q:\n%s", bp.fails, want, got.Reason)
 				}

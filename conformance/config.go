@@ -72,7 +72,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 		"Teamtailor renders the form from the document; a malformed document breaks the form (§3).",
 		func(ctx SpecContext) {
 			judge(ctx, framework.AspectSchema,
-				"make the document match schemas/config.schema.json: an object {\"config\": {\"fields\": [...]}} whose fields have the attributes PROTOCOL §3 lists (an infobox needs content, an error field a message, every other field an id)")
+				"make the document match schemas/config.schema.json: an object {\"config\": {\"fields\": [...]}} whose fields have the attributes docs/protocol.md §3 lists (an infobox needs content, an error field a message, every other field an id)")
 		})
 
 	framework.MustIt("config/supported-types", "§3",
@@ -159,7 +159,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 		func(ctx SpecContext) {
 			framework.RequireConfigAnswered()
 			// A forged JWT, and a UUID that no activation of the partner
-			// has (PROTOCOL §2.2 lists the keys Teamtailor issued).
+			// has (docs/protocol.md §2.2 lists the keys Teamtailor issued).
 			for _, wrong := range []struct{ step, key string }{
 				{"GET /config with a provider key signed with another API key", framework.WrongProviderKey()},
 				{"GET /config with a UUID provider key that is no activation's", uuid.NewString()},

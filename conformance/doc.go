@@ -1,6 +1,6 @@
 // Package conformance is the Teamtailor partner conformance suite: Ginkgo
 // specs that play Teamtailor against a partner's BASE_URL and check every
-// rule of PROTOCOL.md a partner must follow. The specs live in ordinary
+// rule of docs/protocol.md a partner must follow. The specs live in ordinary
 // files, one per protocol area, so that cmd/ttconformance runs them as one
 // binary (Run) and conformance_suite_test.go runs them under go test.
 //
@@ -10,7 +10,7 @@
 // actions), one level label (must or should) and, for bulk mode,
 // the bulk label. ttconformance --list prints the catalogue.
 //
-// Failures say the rule and its PROTOCOL section, what was sent and what
+// Failures say the rule and its section of docs/protocol.md, what was sent and what
 // came back, how to fix it, and a curl command that sends the request
 // again. A check the suite could not run (the partner is unreachable)
 // ends as an error, kept apart from failures.

@@ -25,7 +25,7 @@ type resultRun struct {
 	known    bool                // a config could be read, so declared is known
 	// inAnswer is set when the answer completed the result itself: its
 	// partner_result_attributes are valid and hold a final status
-	// (PROTOCOL §1.3), so no request to update-url is needed.
+	// (docs/protocol.md §1.3), so no request to update-url is needed.
 	inAnswer bool
 }
 
@@ -140,7 +140,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 	})
 
 	// judgeBodies fails the check when a post breaks one aspect of the
-	// partner-result rules (PROTOCOL §2.3).
+	// partner-result rules (docs/protocol.md §2.3).
 	judgeBodies := func(aspect, fix string) {
 		GinkgoHelper()
 		posts := run.documents(f)
@@ -232,7 +232,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 		"§2, §2.3: the Partner API refuses other documents with 400 or 422.",
 		func(ctx SpecContext) {
 			judgeBodies(framework.AspectSchema,
-				"send {\"data\": {\"type\": \"partner-results\", \"id\": \"<result id>\", \"attributes\": {...}}} with only the attributes PROTOCOL §2.3 lists")
+				"send {\"data\": {\"type\": \"partner-results\", \"id\": \"<result id>\", \"attributes\": {...}}} with only the attributes docs/protocol.md §2.3 lists")
 		})
 
 	framework.MustIt("results/status-enum", "§2.3",

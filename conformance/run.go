@@ -64,7 +64,7 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	fs.Init("ttconformance", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	framework.RegisterFlags(fs, getenv)
-	list := fs.Bool("list", false, "print the catalogue of checks (id, label, level, PROTOCOL section, rule) and exit")
+	list := fs.Bool("list", false, "print the catalogue of checks (id, label, level, section of docs/protocol.md, rule) and exit")
 	labelFilter := fs.String("label-filter", getenv(framework.EnvName("label-filter")), "run only the checks matching this Ginkgo label filter, e.g. 'config || webhook' or '!bulk'; env "+framework.EnvName("label-filter"))
 	focus := fs.String("focus", getenv(framework.EnvName("focus")), "run only the checks whose id or rule matches this regular expression, e.g. webhook/; env "+framework.EnvName("focus"))
 	skip := fs.String("skip", "", "skip the checks whose id or rule matches this regular expression")
@@ -151,7 +151,7 @@ func printCatalogue(stdout, stderr io.Writer, suiteConfig types.SuiteConfig, rep
 		return ExitErrors
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tLABEL\tLEVEL\tNEEDS\tPROTOCOL\tRULE")
+	fmt.Fprintln(tw, "ID\tLABEL\tLEVEL\tNEEDS\tSECTION\tRULE")
 	levels := map[string]int{}
 	for _, c := range checks {
 		needs := string(c.Needs)

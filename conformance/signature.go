@@ -19,7 +19,7 @@ import (
 const signatureCandidate = "minimal"
 
 // skew is how far the stale and future timestamps are from now: far
-// outside any sensible window (5 minutes is typical, PROTOCOL §1.2).
+// outside any sensible window (5 minutes is typical, docs/protocol.md §1.2).
 const skew = time.Hour
 
 // badSignature is a Teamtailor-Signature the partner must refuse.

@@ -62,7 +62,7 @@ var _ = Describe("Webhooks: POST /webhook", framework.LabelWebhook, func() {
 				add(name, w)
 			}
 			// Optional blocks are absent, not empty, when the partner has
-			// not switched them on (PROTOCOL §1.1).
+			// not switched them on (docs/protocol.md §1.1).
 			w, err := f.Mock.PrepareWebhook(ctx, "minimal", false, data)
 			if err != nil {
 				framework.FailMock("%v", err)

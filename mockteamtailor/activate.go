@@ -24,14 +24,14 @@ import (
 )
 
 // isDynamic reports whether the partner's activation form is fetched:
-// the dynamic flag, or an empty static config (PROTOCOL §2.1).
+// the dynamic flag, or an empty static config (docs/protocol.md §2.1).
 func isDynamic(p store.Partner) bool {
 	return p.DynamicActivationConfig || bytes.Equal(bytes.TrimSpace(p.WebhookActivationConfig), []byte("{}"))
 }
 
 // ActivationForm returns the partner's activation form for a company:
 // the static webhook-activation-config, or, when dynamic, the answer of
-// GET BASE_URL/activation?company_id=... (PROTOCOL §4). A partner with
+// GET BASE_URL/activation?company_id=... (docs/protocol.md §4). A partner with
 // neither has a form without fields.
 func (s *Server) ActivationForm(ctx context.Context, partnerID, companyUUID string) (controlapi.ActivationFormResult, error) {
 	p, err := s.store.Partner(ctx, partnerID)
@@ -105,10 +105,10 @@ func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUI
 	return controlapi.ActivationFormResult{Form: protocol.Form{Fields: []protocol.FormField{}}, Document: empty}, nil
 }
 
-// customFieldTypes are the types customFieldMapping supports (PROTOCOL §4).
+// customFieldTypes are the types customFieldMapping supports (docs/protocol.md §4).
 var customFieldTypes = []string{"text", "number", "date", "checkbox", "select", "multiselect", "url", "phone"}
 
-// Activate runs the marketplace activation of PROTOCOL §4: the form
+// Activate runs the marketplace activation of docs/protocol.md §4: the form
 // values are checked, the provider key made, the validation endpoint (if
 // any) asked, custom fields mapped or created, and the activation stored.
 // A refusal by the validation endpoint is not an error: Activated is false
@@ -147,7 +147,7 @@ func (s *Server) Activate(ctx context.Context, req controlapi.ActivateRequest) (
 		values[k] = v
 	}
 	// A default_key field gets a generated UUID shown to the user
-	// (PROTOCOL §4), whatever was typed.
+	// (docs/protocol.md §4), whatever was typed.
 	for _, f := range form.Fields {
 		if f.ID == "default_key" {
 			res.DefaultKey = s.ids.SecretUUID()
@@ -166,7 +166,7 @@ func (s *Server) Activate(ctx context.Context, req controlapi.ActivateRequest) (
 		return res, err
 	}
 
-	// PROTOCOL §4: no fields, a UUID; fields, an HS256 JWT of the values.
+	// docs/protocol.md §4: no fields, a UUID; fields, an HS256 JWT of the values.
 	key := s.ids.SecretUUID()
 	if hasValueFields(form) {
 		if key, err = providerkey.NewJWT(p.APIKey, checked, s.clock()); err != nil {
@@ -205,7 +205,7 @@ func (s *Server) Activate(ctx context.Context, req controlapi.ActivateRequest) (
 }
 
 // validateActivation calls the validation endpoint with the new provider
-// key: 2xx activates; >= 400 refuses with the body's errors (PROTOCOL
+// key: 2xx activates; >= 400 refuses with the body's errors (docs/protocol.md
 // §1.3). Anything else is a partner error.
 func (s *Server) validateActivation(ctx context.Context, p store.Partner, act store.Activation, endpoint string) (bool, []string, int64, error) {
 	x, err := s.do(ctx, delivery.Call{Kind: store.KindValidate, Partner: p, Activation: &act, Method: http.MethodGet, Path: endpoint})
@@ -248,7 +248,7 @@ func hasValueFields(f protocol.Form) bool {
 }
 
 // planMappings decides, for each customFieldMapping entry, the company
-// field it maps to (PROTOCOL §4): select and multiselect without options
+// field it maps to (docs/protocol.md §4): select and multiselect without options
 // are skipped, unknown types ignored, apiName normalised to kebab-case.
 func planMappings(decls []protocol.CustomFieldMappingDecl, company store.Company, chosen map[string]string) ([]store.FieldMapping, error) {
 	var out []store.FieldMapping
@@ -352,7 +352,7 @@ func (s *Server) newCompany(fixture, uuid string) (store.Company, error) {
 
 // PlannedMappings returns the custom field mappings an activation of form
 // in company would make when the company maps nothing itself: one per
-// customFieldMapping entry that Activate keeps (PROTOCOL §4: select and
+// customFieldMapping entry that Activate keeps (docs/protocol.md §4: select and
 // multiselect without options skipped, unknown types ignored, apiName in
 // kebab-case), each creating its field. A web UI lists them so the company
 // can map some onto existing fields (ActivateRequest.Mapping, keyed by the

@@ -96,7 +96,7 @@ func (e *e2eEnv) activatedIn(t *testing.T, companyUUID string) bool {
 // The validation endpoint, named inside config or beside it, is called
 // with the new provider key after the form is submitted: 200 activates;
 // >= 400 with {"errors": [...]} shows those messages and activates
-// nothing (PROTOCOL §1.3, §4).
+// nothing (docs/protocol.md §1.3, §4).
 func TestActivateValidateEndpoint(t *testing.T) {
 	for _, tt := range []struct {
 		fixture, endpoint string
@@ -171,7 +171,7 @@ func TestActivateValidateEndpoint(t *testing.T) {
 
 // An empty static activation config, or the dynamic flag, makes the mock
 // fetch the form from BASE_URL/activation?company_id=..., with the
-// current provider key once there is one (PROTOCOL §2.1, §4).
+// current provider key once there is one (docs/protocol.md §2.1, §4).
 func TestActivateDynamicForm(t *testing.T) {
 	form, _ := fixtures.Raw(fixtures.KindActivationConfigs, "credentials")
 	for _, tt := range []struct {
@@ -234,7 +234,7 @@ func TestActivateDynamicForm(t *testing.T) {
 
 // The provider key is a UUID for a form without fields, and otherwise an
 // HS256 JWT signed with the partner API key whose claims are the values
-// and iat; a default_key field gets a generated UUID (PROTOCOL §4).
+// and iat; a default_key field gets a generated UUID (docs/protocol.md §4).
 func TestActivateProviderKey(t *testing.T) {
 	for _, tt := range []struct {
 		fixture    string
@@ -326,7 +326,7 @@ func customFieldsOf(t *testing.T, body []byte) map[string]map[string]any {
 	return out
 }
 
-// Custom field mapping (PROTOCOL §4): apiName normalised to kebab-case,
+// Custom field mapping (docs/protocol.md §4): apiName normalised to kebab-case,
 // select/multiselect without options skipped, unknown types ignored;
 // fields not mapped onto the company's own are created once, never
 // twice across activations; webhooks carry mapped values under the
@@ -438,7 +438,7 @@ func TestActivateCustomFieldMapping(t *testing.T) {
 
 // A select or multiselect field created by custom field mapping carries
 // the options the partner declared, so the company can fill it in
-// (PROTOCOL §4).
+// (docs/protocol.md §4).
 func TestActivateCreatedSelectFieldKeepsOptions(t *testing.T) {
 	env := newE2EEnv(t)
 	env.useActivationForm(t, "custom-field-mapping")
@@ -458,7 +458,7 @@ func TestActivateCreatedSelectFieldKeepsOptions(t *testing.T) {
 }
 
 // KebabCase normalises apiName to lower-case words joined by "-"
-// (PROTOCOL §4).
+// (docs/protocol.md §4).
 func TestKebabCase(t *testing.T) {
 	for in, want := range map[string]string{
 		"Preferred Language":      "preferred-language",

@@ -13,7 +13,7 @@ import (
 
 // decryptWithPublishedRecipe opens a provider-key JWE the way Teamtailor
 // tells partners to, with an independent JOSE implementation: key =
-// sha256(secret) as hex, first 32 hex characters decoded (PROTOCOL §2.2).
+// sha256(secret) as hex, first 32 hex characters decoded (docs/protocol.md §2.2).
 func decryptWithPublishedRecipe(t *testing.T, secret, token string) string {
 	t.Helper()
 	sum := sha256.Sum256([]byte(secret))

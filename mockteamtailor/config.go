@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// stacks maps Teamtailor's stacks to their Partner API hosts (PROTOCOL §1).
+// stacks maps Teamtailor's stacks to their Partner API hosts (docs/protocol.md §1).
 // The host is what the mock sends as Teamtailor-Host.
 var stacks = map[string]string{
 	"eu": "api.teamtailor.com",
@@ -34,7 +34,7 @@ type Config struct {
 	Stack string
 	// MaxBodyBytes caps request bodies; larger ones get a 413.
 	MaxBodyBytes int64
-	// DefaultPageSize and MaxPageSize bound JSON:API paging (PROTOCOL
+	// DefaultPageSize and MaxPageSize bound JSON:API paging (docs/protocol.md
 	// §2.3: default 10).
 	DefaultPageSize int
 	MaxPageSize     int
@@ -46,7 +46,7 @@ type Config struct {
 	EnforceRateLimit bool
 
 	// DeliveryTimeout bounds every call the mock makes to a partner.
-	// PROTOCOL §1.3 Decision: 30 s by default, and no retries.
+	// docs/protocol.md §1.3 Decision: 30 s by default, and no retries.
 	DeliveryTimeout time.Duration
 	// BulkConcurrency is how many webhooks of a bulk trigger are in
 	// flight at once.
@@ -54,7 +54,7 @@ type Config struct {
 	// JournalBodyLimit is how many bytes of each body the journal keeps.
 	JournalBodyLimit int
 	// FileURLTTL is how long a signed URL of an uploaded file works
-	// (PROTOCOL §1.1: 60 seconds).
+	// (docs/protocol.md §1.1: 60 seconds).
 	FileURLTTL time.Duration
 	// UserAgent is sent on every call to a partner.
 	UserAgent string

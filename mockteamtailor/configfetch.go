@@ -39,7 +39,7 @@ func (s *Server) activated(ctx context.Context, partnerID, companyUUID string) (
 }
 
 // FetchConfig gets the form of a trigger: the partner's static
-// webhook-config when it has one, else GET BASE_URL/config (PROTOCOL §3).
+// webhook-config when it has one, else GET BASE_URL/config (docs/protocol.md §3).
 // Every fetch is journaled; a response that is not a valid config
 // document is a 502 naming the journal entry.
 func (s *Server) FetchConfig(ctx context.Context, req controlapi.ConfigRequest) (controlapi.ConfigResult, error) {
@@ -78,7 +78,7 @@ func (s *Server) FetchConfig(ctx context.Context, req controlapi.ConfigRequest) 
 		}
 		res.Form, res.Document = form, json.RawMessage(x.RespBody)
 		res.ErrorMessage, _ = form.ErrorMessage()
-		// PROTOCOL §3: a change of a refetch field makes Teamtailor fetch
+		// docs/protocol.md §3: a change of a refetch field makes Teamtailor fetch
 		// again with the picked values; fetch while new ones apply.
 		added := false
 		for _, f := range form.Fields {
@@ -95,7 +95,7 @@ func (s *Server) FetchConfig(ctx context.Context, req controlapi.ConfigRequest) 
 
 // PickValues checks the values picked in a form and returns them as
 // webhook-data. Values "upload:<id>" of file fields become signed URLs of
-// the uploaded file (PROTOCOL §1.1). A form with an error field refuses
+// the uploaded file (docs/protocol.md §1.1). A form with an error field refuses
 // everything.
 func (s *Server) PickValues(form protocol.Form, picked map[string]string) (map[string]string, error) {
 	if msg, ok := form.ErrorMessage(); ok {

@@ -838,7 +838,7 @@ func TestControlFixtures(t *testing.T) {
 
 // A partner created through the control API has its own keys and sandbox
 // and never sees another partner's results or activations through the
-// Partner API, nor they its own (PROTOCOL §2: 403 for another partner's).
+// Partner API, nor they its own (docs/protocol.md §2: 403 for another partner's).
 func TestControlPartnerCreateIsolation(t *testing.T) {
 	env := newE2EEnv(t)
 	r := env.ctl(t, "POST", "/mock/v1/partners", map[string]any{"id": "3", "name": "Initech"})

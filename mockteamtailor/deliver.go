@@ -21,7 +21,7 @@ type EventSpec struct {
 	Activation store.Activation
 	Company    store.Company
 	Candidate  store.CandidateRecord
-	// Job is nil in bulk mode, where the webhook has no job (PROTOCOL §5).
+	// Job is nil in bulk mode, where the webhook has no job (docs/protocol.md §5).
 	Job   *store.Job
 	Stage *store.Stage
 	// Trigger and TriggeredBy are set for stage triggers only.
@@ -30,7 +30,7 @@ type EventSpec struct {
 	WebhookData map[string]string
 }
 
-// BuildCandidate returns the candidate block of a webhook (PROTOCOL §1.1):
+// BuildCandidate returns the candidate block of a webhook (docs/protocol.md §1.1):
 // the stored candidate plus its job; job offers only when the partner
 // includes them, uploads and resume only when enabled, onboardings when
 // the company has them, mapped custom fields with mapped-from.
@@ -76,7 +76,7 @@ func BuildCandidate(spec EventSpec) protocol.Candidate {
 
 // mapCustomFields adds the values of mapped company fields under the
 // partner's apiName with mapped-from, only where the candidate has a
-// value (PROTOCOL §4).
+// value (docs/protocol.md §4).
 func mapCustomFields(fields []protocol.CustomField, mappings []store.FieldMapping) []protocol.CustomField {
 	out := slices.Clone(fields)
 	for _, m := range mappings {
@@ -127,7 +127,7 @@ func (s *Server) newEvent(spec EventSpec) (protocol.WebhookBody, store.PartnerRe
 
 // deliver sends one webhook: the partner result is stored first (status
 // sending), then the signed body is POSTed, the exchange journaled and the
-// outcome applied to the result (PROTOCOL §1.3). No retries.
+// outcome applied to the result (docs/protocol.md §1.3). No retries.
 func (s *Server) deliver(ctx context.Context, spec EventSpec, meta store.Delivery) (controlapi.Outcome, error) {
 	body, res := s.newEvent(spec)
 	raw, err := json.Marshal(body)

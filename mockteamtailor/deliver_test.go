@@ -94,7 +94,7 @@ func newDeliveryEnv(t *testing.T) (*testEnv, *fakePartner) {
 // A stage trigger fires one signed webhook when a candidate enters the
 // stage: Bearer provider key, a v1 signature an independent check
 // verifies, the Teamtailor headers, a body valid per the webhook schema
-// with job, stage-id, trigger-id and triggered-by (PROTOCOL §1, §5).
+// with job, stage-id, trigger-id and triggered-by (docs/protocol.md §1, §5).
 func TestStageTriggerDeliversSignedWebhook(t *testing.T) {
 	env, fp := newDeliveryEnv(t)
 	ctx := t.Context()

@@ -119,7 +119,7 @@ func (p *e2ePartner) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.URL.Path == "/webhook" {
 		// Every webhook the mock sends in these tests must satisfy the
-		// schema partners are given, and be signed (PROTOCOL §1.1, §1.2).
+		// schema partners are given, and be signed (docs/protocol.md §1.1, §1.2).
 		if err := schemas.Validate("webhook", body); err != nil {
 			p.t.Errorf("webhook body does not match the webhook schema: %v\n%s", err, body)
 		}
@@ -175,7 +175,7 @@ func serveDoc(status int, body string) partnerHandler {
 
 // verifyV1 checks a Teamtailor-Signature header without the signature
 // package: "t=<unix>,v1=<hex>,v0=<hex>", no spaces, where v1 is
-// hex(HMAC-SHA256(secret, "<t>.<event id>")) (PROTOCOL §1.2). It returns t.
+// hex(HMAC-SHA256(secret, "<t>.<event id>")) (docs/protocol.md §1.2). It returns t.
 func verifyV1(header, secret, eventID string) (int64, error) {
 	if strings.ContainsAny(header, " \t") {
 		return 0, fmt.Errorf("the header has white space: %q", header)
@@ -457,7 +457,7 @@ func (p *e2ePartner) onlyHook(t *testing.T) e2eExchange {
 // A stage trigger set up and fired through the control API sends one
 // webhook: v1 verifies by an independent HMAC with t the send time, the
 // provider key is the Bearer, and job carries stage-id, trigger-id and
-// triggered-by (PROTOCOL §1, §1.2, §5).
+// triggered-by (docs/protocol.md §1, §1.2, §5).
 func TestE2EStageTrigger(t *testing.T) {
 	env := newE2EEnv(t)
 	job := env.job(t, 0)
@@ -528,7 +528,7 @@ func TestE2EStageTrigger(t *testing.T) {
 }
 
 // A manual trigger sends one signed webhook whose job is the
-// application's, without the trigger-only keys (PROTOCOL §5).
+// application's, without the trigger-only keys (docs/protocol.md §5).
 func TestE2EManualTrigger(t *testing.T) {
 	env := newE2EEnv(t)
 	cand := env.candidate(t, "every-question-kind")
@@ -565,7 +565,7 @@ func TestE2EManualTrigger(t *testing.T) {
 
 // Bulk mode over 1,000 generated candidates: one config fetch without
 // job, stage or user, then 1,000 webhooks, each its own event and result,
-// none with a job key (PROTOCOL §5).
+// none with a job key (docs/protocol.md §5).
 func TestE2EBulkThousandCandidates(t *testing.T) {
 	// Runs by default: the fake partner's /webhook answers at once, so
 	// the run takes a few seconds even with -race.
@@ -622,7 +622,7 @@ func TestE2EBulkThousandCandidates(t *testing.T) {
 
 // A partner that never answers is cut off at the delivery timeout: the
 // result is failed with a message saying timeout, the journal verdict is
-// error, and nothing is retried (PROTOCOL §1.3).
+// error, and nothing is retried (docs/protocol.md §1.3).
 func TestE2EWebhookTimeout(t *testing.T) {
 	const timeout = 300 * time.Millisecond
 	env := newE2EEnv(t, func(c *Config) { c.DeliveryTimeout = timeout })
@@ -654,7 +654,7 @@ func TestE2EWebhookTimeout(t *testing.T) {
 }
 
 // A webhook answered >= 400 fails the result; a plain-string body
-// becomes its message, cut at 500 bytes on a rune boundary (PROTOCOL §1.3).
+// becomes its message, cut at 500 bytes on a rune boundary (docs/protocol.md §1.3).
 func TestE2EWebhookErrorBody(t *testing.T) {
 	long := strings.Repeat("x", 2000)
 	wide := strings.Repeat("é", 400)
@@ -689,7 +689,7 @@ func TestE2EWebhookErrorBody(t *testing.T) {
 
 // partner_result_attributes in a 2xx answer update the result only if
 // every given field is valid; otherwise nothing is applied, the journal
-// verdict is invalid and the reason says why (PROTOCOL §1.3).
+// verdict is invalid and the reason says why (docs/protocol.md §1.3).
 func TestE2EWebhookResponseAttributes(t *testing.T) {
 	score := func(v float64) *float64 { return &v }
 	for _, tt := range []struct {
@@ -759,7 +759,7 @@ func floatOrNil(p *float64) any {
 }
 
 // A refused connection and an unresolvable host fail the result with a
-// message saying which, journaled with verdict error (PROTOCOL §1.3).
+// message saying which, journaled with verdict error (docs/protocol.md §1.3).
 func TestE2EConnectionFailures(t *testing.T) {
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closedURL := closed.URL
@@ -787,7 +787,7 @@ func TestE2EConnectionFailures(t *testing.T) {
 
 // An action the partner put on its result through the Partner API
 // (PATCH to update-url) POSTs the original partner event, signed afresh
-// for the same event id, to BASE_URL/<endpoint> (PROTOCOL §2.3).
+// for the same event id, to BASE_URL/<endpoint> (docs/protocol.md §2.3).
 func TestE2EActionPostsOriginalEvent(t *testing.T) {
 	env := newE2EEnv(t)
 	out := env.manual(t, env.candidate(t, "typical").ID, nil)
@@ -827,7 +827,7 @@ func TestE2EActionPostsOriginalEvent(t *testing.T) {
 
 // Teamtailor-Api-Token goes with every call only when the partner
 // requires it, carrying the company API key picked at activation
-// (PROTOCOL §1).
+// (docs/protocol.md §1).
 func TestE2EAPITokenHeader(t *testing.T) {
 	env := newE2EEnv(t)
 	const token = "ttapi_second_token_0002"
@@ -881,7 +881,7 @@ func TestE2EAPITokenHeader(t *testing.T) {
 }
 
 // A file field's value is a signed URL of the uploaded file that serves
-// it for 60 seconds and answers 403 afterwards (PROTOCOL §1.1).
+// it for 60 seconds and answers 403 afterwards (docs/protocol.md §1.1).
 func TestE2EFileFieldURLExpires(t *testing.T) {
 	env := newE2EEnv(t)
 	env.partner.handle("/config", serveDoc(http.StatusOK, `{"config":{"fields":[{"id":"brief_file","type":"file","label":"Brief"},{"id":"level","type":"select","options":[{"id":"senior","label":"Senior"}]}]}}`))
@@ -955,7 +955,7 @@ func TestE2EFileFieldURLExpires(t *testing.T) {
 
 // Optional candidate blocks are absent unless enabled: job-offers with
 // "include job offers", uploads and resume with uploads on; onboardings
-// whenever the candidate has them (PROTOCOL §1.1).
+// whenever the candidate has them (docs/protocol.md §1.1).
 func TestE2EOptionalBlocks(t *testing.T) {
 	env := newE2EEnv(t)
 	for _, tt := range []struct {
@@ -1003,7 +1003,7 @@ func TestE2EOptionalBlocks(t *testing.T) {
 
 // A refetch field makes the mock fetch /config again with the picked
 // values as extra query parameters; the values of the final form become
-// webhook-data with "_" turned into "-" (PROTOCOL §3).
+// webhook-data with "_" turned into "-" (docs/protocol.md §3).
 func TestE2EConfigRefetch(t *testing.T) {
 	env := newE2EEnv(t)
 	first, _ := fixtures.Raw(fixtures.KindConfigs, "refetch")
@@ -1046,7 +1046,7 @@ func TestE2EConfigRefetch(t *testing.T) {
 }
 
 // A config with an error field blocks the trigger with its message (422)
-// and nothing is stored or sent (PROTOCOL §3).
+// and nothing is stored or sent (docs/protocol.md §3).
 func TestE2EConfigErrorFieldBlocks(t *testing.T) {
 	env := newE2EEnv(t)
 	doc, _ := fixtures.Raw(fixtures.KindConfigs, "error-field")
@@ -1072,7 +1072,7 @@ func TestE2EConfigErrorFieldBlocks(t *testing.T) {
 }
 
 // A /config answer that is not a valid config document is a 502 whose
-// detail names the journal entry holding it (PROTOCOL §3).
+// detail names the journal entry holding it (docs/protocol.md §3).
 func TestE2EConfigInvalidIs502(t *testing.T) {
 	for _, tt := range []struct {
 		name, body  string
@@ -1112,7 +1112,7 @@ func TestE2EConfigInvalidIs502(t *testing.T) {
 // Every exchange is journaled with method, URL, headers, body, status,
 // response headers and body, duration and a verdict with a reason: calls
 // to the partner (activation, validate, config, webhook, action) and its
-// Partner API requests, which never hold the API key in full (PROTOCOL §2).
+// Partner API requests, which never hold the API key in full (docs/protocol.md §2).
 func TestE2EJournalRecordsEveryExchange(t *testing.T) {
 	env := newE2EEnv(t)
 	form, _ := fixtures.Raw(fixtures.KindActivationConfigs, "validate-endpoint")
@@ -1209,7 +1209,7 @@ func TestE2EJournalIsBounded(t *testing.T) {
 // FuzzWebhookResponse: reading partner_result_attributes from any 2xx
 // body never panics, applies nothing when it calls the body invalid, and
 // whatever it applies leaves a status from the enum and a score within
-// 0..100 (PROTOCOL §1.3, §2.3).
+// 0..100 (docs/protocol.md §1.3, §2.3).
 func FuzzWebhookResponse(f *testing.F) {
 	for _, s := range []string{
 		`{"partner_result_attributes":{"status":"completed","assessment":{"score":87},"details":{"a":{"b":1}},"attachments":[{"url":"https://example.com/a","description":"A"}]}}`,

@@ -30,7 +30,7 @@ func errEntry(status int, title, detail, pointer string) string {
 	return fmt.Sprintf(`{"status":"%d","title":%q,"detail":%q%s}`, status, title, detail, src)
 }
 
-// Every error class of PROTOCOL §2 answers its status with a whole,
+// Every error class of docs/protocol.md §2 answers its status with a whole,
 // specific JSON:API error document, and never a 5xx.
 func TestPartnerAPIErrors(t *testing.T) {
 	env := newTestEnv(t)
@@ -120,7 +120,7 @@ func TestPartnerAPIErrors(t *testing.T) {
 	}
 }
 
-// Every accepted Authorization form authenticates (PROTOCOL §2 Decision).
+// Every accepted Authorization form authenticates (docs/protocol.md §2 Decision).
 func TestPartnerAPIAuthForms(t *testing.T) {
 	env := newTestEnv(t)
 	for _, h := range []string{"Token key-one", "token key-one", "Token token=key-one", `Token token="key-one"`, "Bearer key-one", "bearer key-one"} {

@@ -9,7 +9,7 @@ import (
 )
 
 // GET /partners/{id} renders the partner with its settings; unset
-// configs are null (PROTOCOL §2.1).
+// configs are null (docs/protocol.md §2.1).
 func TestPartnerGet(t *testing.T) {
 	env := newTestEnv(t)
 	r := env.do(t, req{method: "GET", path: "/partner/v1/partners/1"})
@@ -51,7 +51,7 @@ func TestPartnerUpdate(t *testing.T) {
 	}
 }
 
-// PUT refuses what PROTOCOL §2.1 forbids, with one 422 per problem, and
+// PUT refuses what docs/protocol.md §2.1 forbids, with one 422 per problem, and
 // changes nothing.
 func TestPartnerUpdateErrors(t *testing.T) {
 	env := newTestEnv(t)

@@ -16,10 +16,10 @@ type PrepareRequest struct {
 	PartnerID   string
 	CandidateID int64
 	// JobID is the job the webhook runs on; 0 builds a bulk-mode webhook
-	// without job (PROTOCOL §5).
+	// without job (docs/protocol.md §5).
 	JobID int64
 	// WebhookData is used as given: it is what the partner's form
-	// produced, already serialised (PROTOCOL §1.1).
+	// produced, already serialised (docs/protocol.md §1.1).
 	WebhookData map[string]string
 }
 

@@ -60,7 +60,7 @@ func (s *Server) PrepareCapture(ctx context.Context, req CaptureRequest) (Prepar
 		return out, httpapi.Invalid("/capture", "%s is not JSON: %v", req.Capture.Source, err)
 	}
 	if pe := doc.Get("partner-event"); doc.Kind != orderedjson.Object || pe == nil || pe.Kind != orderedjson.Object {
-		return out, httpapi.Invalid("/capture", "%s is not a webhook body: it has no partner-event object (PROTOCOL §1.1)", req.Capture.Source)
+		return out, httpapi.Invalid("/capture", "%s is not a webhook body: it has no partner-event object (docs/protocol.md §1.1)", req.Capture.Source)
 	}
 	out.Source = req.Capture.Source
 	out.Deviations = protocol.CheckCapture(req.Capture.Body)
@@ -123,7 +123,7 @@ func (s *Server) PrepareCapture(ctx context.Context, req CaptureRequest) (Prepar
 // the local webhook secret, sends it to the partner's BASE_URL/webhook
 // and journals it, marked as a replayed capture with the rewritten paths.
 // The answer updates the new partner result as any webhook's does
-// (PROTOCOL §1.3). A dry run returns the signed request as curl instead.
+// (docs/protocol.md §1.3). A dry run returns the signed request as curl instead.
 func (s *Server) ReplayCapture(ctx context.Context, req controlapi.ReplayRequest) (controlapi.ReplayOutcome, error) {
 	var out controlapi.ReplayOutcome
 	capt, err := s.replayCapture(req)

@@ -45,7 +45,7 @@ func wantFull(env *testEnv, id string) string {
 }
 
 // A created result comes back whole, with duration in seconds, a Location
-// and links.self the client can follow (PROTOCOL §2.3).
+// and links.self the client can follow (docs/protocol.md §2.3).
 func TestResultCreateReturnsWholeDocument(t *testing.T) {
 	env := newTestEnv(t)
 	r := env.do(t, req{method: "POST", path: "/partner/v1/partner-results", body: `{"data":{"type":"partner-results","attributes":` + fullAttrs + `}}`})
@@ -75,7 +75,7 @@ func TestResultCreateReturnsWholeDocument(t *testing.T) {
 }
 
 // Unset attributes come back as null, assessment with null members and
-// details as {} (PROTOCOL §2.3).
+// details as {} (docs/protocol.md §2.3).
 func TestResultUnsetAttributesRenderAsProtocolSays(t *testing.T) {
 	env := newTestEnv(t)
 	id := env.createResult(t, `{"status": "sending", "candidate-id": 5}`)

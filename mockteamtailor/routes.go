@@ -20,7 +20,7 @@ func (s *Server) routes() http.Handler {
 	// The Partner API (package partnerapi), behind the same Host check.
 	root.PathPrefix("/partner/").Handler(s.api)
 
-	// Signed URLs of files uploaded for file fields (PROTOCOL §1.1).
+	// Signed URLs of files uploaded for file fields (docs/protocol.md §1.1).
 	root.Handle("/files/{id}", s.files.Handler()).Methods(http.MethodGet)
 
 	// The control API: the mock's own admin surface (control.go).
@@ -97,7 +97,7 @@ func handleHealth() http.Handler {
 }
 
 // PartnerFacingPath reports whether path is one a partner calls: the
-// Partner API (PROTOCOL §2) or a file URL of a webhook (§1.1). The
+// Partner API (docs/protocol.md §2) or a file URL of a webhook (§1.1). The
 // conformance suite's embedded mock serves only these.
 func PartnerFacingPath(path string) bool {
 	return strings.HasPrefix(path, "/partner/") || strings.HasPrefix(path, "/files/")

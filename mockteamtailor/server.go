@@ -92,7 +92,7 @@ func (s *Server) SetRateLimit(limit int, window time.Duration, enforce bool) err
 	return nil
 }
 
-// ResultURL is the update-url of a partner result (PROTOCOL §1.1).
+// ResultURL is the update-url of a partner result (docs/protocol.md §1.1).
 func (s *Server) ResultURL(id string) string { return s.api.ResultURL(id) }
 
 // Upload keeps a file for a form's file field and returns its id, which

@@ -17,7 +17,7 @@ import (
 
 // CreateTrigger fetches the partner's config for the job stage, checks
 // the picked values against it, and stores the trigger with them as its
-// webhook-data. A config with an error field blocks saving (PROTOCOL §3).
+// webhook-data. A config with an error field blocks saving (docs/protocol.md §3).
 func (s *Server) CreateTrigger(ctx context.Context, req controlapi.TriggerRequest) (store.Trigger, error) {
 	job, err := s.store.Job(ctx, req.JobID)
 	if err != nil {
@@ -66,7 +66,7 @@ func (s *Server) CreateTrigger(ctx context.Context, req controlapi.TriggerReques
 
 // MoveCandidate moves a candidate into a job stage (applying to the job if
 // it had not) and fires every trigger on that stage: one webhook each,
-// with job, stage-id, trigger-id and triggered-by (PROTOCOL §5).
+// with job, stage-id, trigger-id and triggered-by (docs/protocol.md §5).
 func (s *Server) MoveCandidate(ctx context.Context, req controlapi.MoveRequest) (controlapi.MoveResult, error) {
 	var res controlapi.MoveResult
 	job, err := s.store.Job(ctx, req.JobID)
@@ -90,7 +90,7 @@ func (s *Server) MoveCandidate(ctx context.Context, req controlapi.MoveRequest) 
 	}
 	if app, ok := cand.Application(job.ID); ok && app.StageID == stage.ID {
 		// Teamtailor fires a stage's triggers when a candidate enters the
-		// stage; one already there enters nothing (PROTOCOL §5).
+		// stage; one already there enters nothing (docs/protocol.md §5).
 		res.Candidate, res.Outcomes, res.Unchanged = cand, []controlapi.Outcome{}, true
 		res.Skipped = []string{fmt.Sprintf("candidate %d is already in stage %d (%s) of job %d: nothing changed and no trigger fired", cand.ID, stage.ID, stage.Name, job.ID)}
 		return res, nil
@@ -243,7 +243,7 @@ func dryRunPurpose(dryRun bool) string {
 }
 
 // InvokeAction POSTs a result's original partner event, signed afresh, to
-// BASE_URL/<endpoint> of its index-th action (PROTOCOL §2.3).
+// BASE_URL/<endpoint> of its index-th action (docs/protocol.md §2.3).
 func (s *Server) InvokeAction(ctx context.Context, resultID string, index int) (store.Delivery, error) {
 	res, err := s.resultAnyPartner(ctx, resultID)
 	if err != nil {

@@ -89,7 +89,7 @@ func examplesDir(t *testing.T) string {
 	return ""
 }
 
-// Every reference document of the public documentation (PROTOCOL §6)
+// Every reference document of the public documentation (docs/protocol.md §6)
 // validates against its schema, and none is left without a schema.
 func TestReferenceExamples(t *testing.T) {
 	dir := examplesDir(t)

@@ -18,7 +18,7 @@ type Config struct {
 	Duration time.Duration
 	Webhooks int
 	// Burst, when set, sends this many webhooks at once instead of a
-	// constant rate, as a bulk send does (PROTOCOL §5).
+	// constant rate, as a bulk send does (docs/protocol.md §5).
 	Burst int
 	// MaxInFlight caps the webhooks awaiting an answer; one due while the
 	// cap is reached is not sent, and counted. 0 picks Rate × Timeout
@@ -47,7 +47,7 @@ type Budget struct {
 	MaxP99 time.Duration
 	// MaxErrorRate is the highest share of sent webhooks that may fail
 	// (status >= 400 or 3xx, timeout, connection error): Teamtailor does
-	// not retry (PROTOCOL §1.3), so 0 by default.
+	// not retry (docs/protocol.md §1.3), so 0 by default.
 	MaxErrorRate float64
 	// ResultDeadline is how long after its webhook a result may come back;
 	// later ones are lost.

@@ -37,12 +37,12 @@ type Target struct {
 	Client *framework.PartnerClient
 	HTTP   *http.Client
 	// WebhookData is the webhook-data every event carries: the values
-	// picked in the partner's /config form (PROTOCOL §1.1).
+	// picked in the partner's /config form (docs/protocol.md §1.1).
 	WebhookData map[string]string
 	// Candidates are the candidate fixtures the events are drawn from, in
 	// turn.
 	Candidates []string
-	// Bulk builds bulk-mode events, without job (PROTOCOL §5).
+	// Bulk builds bulk-mode events, without job (docs/protocol.md §5).
 	Bulk bool
 }
 
@@ -71,7 +71,7 @@ type record struct {
 }
 
 // Answers are read and judged as the conformance suite and the mock
-// judge them (PROTOCOL §1.3): up to Teamtailor's 1 MiB, decompressed,
+// judge them (docs/protocol.md §1.3): up to Teamtailor's 1 MiB, decompressed,
 // a longer one a failure; a 2xx whose partner_result_attributes
 // Teamtailor would ignore as invalid a failure too. A run holds at most
 // smallAnswer bytes per webhook in flight: a longer (or gzip) answer is
@@ -209,7 +209,7 @@ func (e *engine) send(ctx context.Context, idx, step int) {
 	}
 	var req *http.Request
 	if err == nil {
-		// PROTOCOL §1.2: t is the send time, v1 signs "<t>.<event id>".
+		// docs/protocol.md §1.2: t is the send time, v1 signs "<t>.<event id>".
 		req, err = e.tgt.Client.Request(ctx, framework.Call{Method: http.MethodPost, Path: "webhook", Body: w.Body, Signature: framework.Sign(w.EventID)})
 	}
 	if err != nil {
@@ -268,7 +268,7 @@ func (e *engine) send(ctx context.Context, idx, step int) {
 	case status/100 == 2:
 		r.outcome = outOK
 		if final && r.result < 0 {
-			// PROTOCOL §1.3: a final status in the answer is the result.
+			// docs/protocol.md §1.3: a final status in the answer is the result.
 			r.result = latency
 		}
 	default:
@@ -293,7 +293,7 @@ func isTimeout(err error) bool {
 
 // observe is told of each Partner API request the partner makes to the
 // embedded mock. A result is back when an accepted PUT or PATCH of its
-// update-url (PROTOCOL §2.3) sets a final status, completed or failed:
+// update-url (docs/protocol.md §2.3) sets a final status, completed or failed:
 // "sending", "sent" and "pending" say the work is still going on.
 func (e *engine) observe(resultID, method string, status int, at time.Time, body []byte) {
 	if resultID == "" || (method != http.MethodPut && method != http.MethodPatch) {
@@ -334,7 +334,7 @@ func updateSetsFinal(body []byte) bool {
 }
 
 // answerCarriesResult reads the status of a webhook answer's
-// partner_result_attributes (PROTOCOL §1.3).
+// partner_result_attributes (docs/protocol.md §1.3).
 func answerCarriesResult(body []byte) bool {
 	if len(body) == 0 {
 		return false

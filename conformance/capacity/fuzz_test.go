@@ -8,7 +8,7 @@ import (
 )
 
 // FuzzResultDocuments feeds the two documents a partner sends that the run
-// reads, a webhook answer (PROTOCOL §1.3) and an update-url request body
+// reads, a webhook answer (docs/protocol.md §1.3) and an update-url request body
 // (§2.3): any bytes are read without panicking, and only a final status
 // counts as a result.
 func FuzzResultDocuments(f *testing.F) {

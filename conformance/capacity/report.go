@@ -270,7 +270,7 @@ func judge(b Budget, f figures) []Breach {
 	}
 	if f.errRate > b.MaxErrorRate {
 		out = append(out, Breach{Name: BreachErrorRate, Limit: b.MaxErrorRate, Actual: f.errRate,
-			Message: fmt.Sprintf("%d of %d webhooks failed (%.1f%%), above --max-error-rate %.1f%%: Teamtailor does not retry them (PROTOCOL §1.3)",
+			Message: fmt.Sprintf("%d of %d webhooks failed (%.1f%%), above --max-error-rate %.1f%%: Teamtailor does not retry them (docs/protocol.md §1.3)",
 				f.webhooks.Failed, f.webhooks.Sent, 100*f.errRate, 100*b.MaxErrorRate)})
 	}
 	if f.results.Expected && f.results.Missing > 0 {

@@ -24,7 +24,7 @@ import (
 // Flags fill it (RegisterFlags), AfterReadingAllFlags validates it and
 // derives the provider key; after that it is read-only.
 type Settings struct {
-	// BaseURL is the partner's BASE_URL (PROTOCOL §1).
+	// BaseURL is the partner's BASE_URL (docs/protocol.md §1).
 	BaseURL string
 	// APIKey is the partner API key: it signs JWT provider keys (§4) and
 	// authenticates the partner's calls to the embedded mock (§2).
@@ -140,7 +140,7 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	str(&c.BaseURL, "base-url", "", "the partner's BASE_URL, e.g. http://localhost:3000 (required)")
 	str(&c.APIKey, "api-key", "", "the partner API key, as in the integration's settings (required): signs JWT provider keys and authenticates the partner's result posts")
-	str(&c.WebhookSecret, "webhook-secret", "", "the webhook secret (signature key) (required): every webhook is signed, PROTOCOL §1.2")
+	str(&c.WebhookSecret, "webhook-secret", "", "the webhook secret (signature key) (required): every webhook is signed, docs/protocol.md §1.2")
 	str(&c.ProviderKey, "provider-key", "", "the provider key sent as \"Authorization: Bearer <key>\"; default: a JWT built from --activation-field values, or a random UUID (a form without fields)")
 	fields := fieldsFlag(c.ActivationFields)
 	if v := getenv(EnvName("activation-field")); v != "" {
@@ -228,14 +228,14 @@ func AfterReadingAllFlags() error {
 	case c.ProviderKey != "":
 		c.providerKeySource = "--provider-key"
 	case len(c.ActivationFields) > 0:
-		// PROTOCOL §4: a form with fields gives a JWT signed with the API key.
+		// docs/protocol.md §4: a form with fields gives a JWT signed with the API key.
 		key, err := providerkey.NewJWT(c.APIKey, c.ActivationFields, time.Now())
 		if err != nil {
 			return fmt.Errorf("--activation-field: %w", err)
 		}
 		c.ProviderKey, c.providerKeySource = key, "a JWT built from --activation-field"
 	default:
-		// PROTOCOL §4: a form without fields gives a random UUID.
+		// docs/protocol.md §4: a form without fields gives a random UUID.
 		c.ProviderKey, c.providerKeySource = uuid.NewString(), "a random UUID (no --provider-key or --activation-field)"
 	}
 	return nil

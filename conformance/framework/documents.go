@@ -64,7 +64,7 @@ var (
 	fieldOptionPointer = regexp.MustCompile(`^/config/fields/\d+(/options|/optgroups)?$`)
 )
 
-// JudgeConfig judges a config document (schema "config", PROTOCOL §3) or
+// JudgeConfig judges a config document (schema "config", docs/protocol.md §3) or
 // an activation config (schema "activation-config", §4) with the mock's
 // own protocol.CheckConfig, sorting its problems by aspect: the schema,
 // field types, options of choice fields, unique ids and assessment
@@ -94,7 +94,7 @@ var (
 )
 
 // JudgeResultPost judges the body of a PUT or PATCH to update-url
-// (PROTOCOL §2.3) with the Partner API's schema and rules, and checks the
+// (docs/protocol.md §2.3) with the Partner API's schema and rules, and checks the
 // criteria ids against those the partner's config declared (declared nil:
 // unknown, not checked).
 func JudgeResultPost(body []byte, declared []string) Verdict {
@@ -190,7 +190,7 @@ func PostedCriteria(body []byte) []string {
 	return out
 }
 
-// Action is an action button a result post declares (PROTOCOL §2.3).
+// Action is an action button a result post declares (docs/protocol.md §2.3).
 type Action = protocol.Action
 
 // PostedActions returns the actions a result post declares.
@@ -201,7 +201,7 @@ func PostedActions(body []byte) []Action {
 }
 
 // Backwards returns the first move from a status to an earlier one in
-// statuses, in the order of protocol.Status (PROTOCOL §2.3: a result moves
+// statuses, in the order of protocol.Status (docs/protocol.md §2.3: a result moves
 // forward only; completed and failed are both final); unknown statuses
 // are ignored. ok is false when there is no such move.
 func Backwards(statuses []string) (from, to string, ok bool) {
@@ -222,19 +222,19 @@ func Backwards(statuses []string) (from, to string, ok bool) {
 }
 
 // IsJSONAPI reports whether a Content-Type is the JSON:API media type
-// (PROTOCOL §2), parameters allowed as the Partner API allows them.
+// (docs/protocol.md §2), parameters allowed as the Partner API allows them.
 func IsJSONAPI(contentType string) bool {
 	return protocol.CheckMediaType(contentType) == nil
 }
 
 // LooksStructured reports whether a body is JSON or markup rather than a
-// plain string (PROTOCOL §1.3: an error body is shown as the message).
+// plain string (docs/protocol.md §1.3: an error body is shown as the message).
 func LooksStructured(body string) bool {
 	return partnercall.LooksStructured([]byte(body))
 }
 
 // SupportedFieldTypes returns the field types Teamtailor supports
-// (PROTOCOL §3), read from config.schema.json.
+// (docs/protocol.md §3), read from config.schema.json.
 func SupportedFieldTypes() []string {
 	src, _ := schemas.Source("config")
 	var s struct {
@@ -253,7 +253,7 @@ func SupportedFieldTypes() []string {
 }
 
 // AnswerStatus returns the status a webhook answer's
-// partner_result_attributes sets, if any (PROTOCOL §1.3).
+// partner_result_attributes sets, if any (docs/protocol.md §1.3).
 func AnswerStatus(body []byte) (string, bool) {
 	var doc struct {
 		Attrs struct {

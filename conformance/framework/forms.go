@@ -98,7 +98,7 @@ func PickValues(m *Mock, form Form) map[string]string {
 }
 
 // WebhookData returns the webhook-data Teamtailor sends for values picked
-// in form (PROTOCOL §1.1): checked and normalised by the mock's form code,
+// in form (docs/protocol.md §1.1): checked and normalised by the mock's form code,
 // keys with "_" turned into "-", file fields as signed URLs. Values the
 // form refuses are left out.
 func WebhookData(m *Mock, form Form, picked map[string]string) map[string]string {

@@ -135,7 +135,7 @@ func Depends(ok bool, format string, args ...any) {
 }
 
 // Explain returns a failure description for Gomega: the rule of the
-// running check with its PROTOCOL section, the exchange (what was sent,
+// running check with its section of docs/protocol.md, the exchange (what was sent,
 // what came back, how long it took), how to fix it, and a curl command
 // that sends the request again. x may be nil when no single exchange is
 // to blame.
@@ -199,7 +199,7 @@ func fixFor(x *Exchange, fix string) string {
 }
 
 // ConfigQuery is the query of GET /config for a trigger on the sandbox's
-// first job stage by its first user (PROTOCOL §1).
+// first job stage by its first user (docs/protocol.md §1).
 func (m *Mock) ConfigQuery() url.Values {
 	q := url.Values{}
 	q.Set("job_id", strconv.FormatInt(m.JobID, 10))
@@ -220,7 +220,7 @@ func (m *Mock) ConfigStep(bulk bool) string {
 }
 
 // GetConfig calls GET /config for a trigger on a job stage, or without
-// job, stage and user in bulk mode (PROTOCOL §1, §5).
+// job, stage and user in bulk mode (docs/protocol.md §1, §5).
 //
 // The calls the preflight made are reused: each config is fetched once per
 // run.
@@ -247,7 +247,7 @@ func (f *Framework) GetConfig(ctx context.Context, bulk bool) *Exchange {
 
 // FormValues fetches the trigger form and picks values in it as a
 // recruiter would, returning the webhook-data Teamtailor would send
-// (PROTOCOL §1.1). When the form cannot be read the webhook-data is empty:
+// (docs/protocol.md §1.1). When the form cannot be read the webhook-data is empty:
 // the config checks report that.
 func (f *Framework) FormValues(ctx context.Context, bulk bool) (map[string]string, Form) {
 	ginkgo.GinkgoHelper()
@@ -271,7 +271,7 @@ func (f *Framework) NewWebhook(ctx context.Context, candidate string, bulk bool)
 }
 
 // PostWebhook POSTs a webhook to BASE_URL/webhook with the signature
-// header sig ("" sends none), as Teamtailor does (PROTOCOL §1.1, §1.2).
+// header sig ("" sends none), as Teamtailor does (docs/protocol.md §1.1, §1.2).
 func (f *Framework) PostWebhook(ctx context.Context, step string, w Webhook, sig string) *Exchange {
 	ginkgo.GinkgoHelper()
 	return f.Partner.Do(ctx, Call{Step: step, Method: "POST", Path: "webhook", Body: w.Body, Signature: sig})

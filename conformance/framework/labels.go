@@ -65,10 +65,10 @@ type Check struct {
 	// Level is MUST (a failure fails the run) or SHOULD (a failure is a
 	// warning).
 	Level string `json:"level"`
-	// Why is the reasoning behind the level, from PROTOCOL.md and the
+	// Why is the reasoning behind the level, from docs/protocol.md and the
 	// docs' wording.
 	Why string `json:"why"`
-	// Section names the PROTOCOL.md sections, e.g. "§1.2".
+	// Section names the docs/protocol.md sections, e.g. "§1.2".
 	Section string `json:"section"`
 	// Rule is the MUST or SHOULD sentence the check enforces.
 	Rule string `json:"rule"`
@@ -80,8 +80,8 @@ type Check struct {
 // every check states the rule it enforces.
 func (c Check) Text() string { return c.ID + ": " + c.Rule }
 
-// SectionRef is the section as messages cite it: "PROTOCOL §1.2".
-func (c Check) SectionRef() string { return "PROTOCOL " + c.Section }
+// SectionRef is the section as messages cite it: "docs/protocol.md §1.2".
+func (c Check) SectionRef() string { return "docs/protocol.md " + c.Section }
 
 var (
 	registryMu sync.Mutex // guards registry
@@ -90,7 +90,7 @@ var (
 
 var idPattern = regexp.MustCompile(`^[a-z]+/[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// MustIt declares a check of a MUST of PROTOCOL.md: an It whose text is
+// MustIt declares a check of a MUST of docs/protocol.md: an It whose text is
 // "<id>: <rule>", labelled must, recorded in the catalogue with why, the
 // reasoning behind its level. Extra arguments are a Capability the check
 // needs beyond its area's (only CapBulk) and Ginkgo decorators. It is,
@@ -136,7 +136,7 @@ func declare(level, id, section, rule, why string, body func(ginkgo.SpecContext)
 	case strings.TrimSpace(why) == "":
 		panic(fmt.Sprintf("framework: check %s: say why it is a %s (the catalogue shows it)", id, level))
 	case !strings.HasPrefix(section, "§"):
-		panic(fmt.Sprintf("framework: check %s: the section must cite PROTOCOL.md, e.g. §3", id))
+		panic(fmt.Sprintf("framework: check %s: the section must cite docs/protocol.md, e.g. §3", id))
 	}
 	if labels := ginkgo.CurrentTreeConstructionNodeReport().ContainerHierarchyLabels; !containsLabel(labels, area) {
 		panic(fmt.Sprintf("framework: check %s must be declared inside the Describe labelled %q", id, area))

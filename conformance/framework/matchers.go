@@ -40,7 +40,7 @@ func (m statusMatcher) NegatedFailureMessage(actual any) string {
 }
 
 // HaveSuccessStatus matches an exchange answered with any 2xx within the
-// timeout: Teamtailor's rule for success (PROTOCOL §1.3).
+// timeout: Teamtailor's rule for success (docs/protocol.md §1.3).
 func HaveSuccessStatus() types.GomegaMatcher {
 	return statusMatcher{want: "any 2xx within the timeout", ok: func(s int) bool { return s >= 200 && s < 300 }}
 }
@@ -135,7 +135,7 @@ func (noProblemMatcher) FailureMessage(actual any) string { return "Problem: " +
 func (noProblemMatcher) NegatedFailureMessage(any) string { return "Problem: want a problem, got none" }
 
 // RefuseProviderKey matches an answer that refuses a provider key as
-// PROTOCOL §1.3 allows: 401 or 403, or a 200 config holding an error field.
+// docs/protocol.md §1.3 allows: 401 or 403, or a 200 config holding an error field.
 func RefuseProviderKey() types.GomegaMatcher { return refuseMatcher{} }
 
 type refuseMatcher struct{}

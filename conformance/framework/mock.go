@@ -35,7 +35,7 @@ type Mock struct {
 	Company    store.Company
 	Activation store.Activation
 	// JobID, StageID and UserID are what /config gets for a trigger on the
-	// sandbox's first job stage (PROTOCOL §1).
+	// sandbox's first job stage (docs/protocol.md §1).
 	JobID, StageID, UserID int64
 
 	candidates map[string]int64 // candidate fixture name -> candidate id
@@ -90,7 +90,7 @@ func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
 		Adjust: func(p *store.Partner) {
 			p.Assessment, p.AllowBulk = TestContext.Assessment, TestContext.Bulk
 			// Webhooks carry every optional block a partner can switch on,
-			// so the edge-case fixtures reach the partner whole (PROTOCOL
+			// so the edge-case fixtures reach the partner whole (docs/protocol.md
 			// §1.1).
 			p.IncludeJobOffers, p.IncludeUploads = true, true
 		},
@@ -207,7 +207,7 @@ func (m *Mock) CandidateFixtures() []string {
 type Webhook struct {
 	mockteamtailor.PreparedWebhook
 	Candidate string // the candidate fixture
-	Bulk      bool   // bulk mode: no job (PROTOCOL §5)
+	Bulk      bool   // bulk mode: no job (docs/protocol.md §5)
 }
 
 // PrepareWebhook builds the webhook Teamtailor would send for the

@@ -63,7 +63,7 @@ const (
 	AuthNone = "\x00none"
 )
 
-// Call is one call to the partner, as Teamtailor makes it (PROTOCOL §1).
+// Call is one call to the partner, as Teamtailor makes it (docs/protocol.md §1).
 type Call struct {
 	// Step says what the call is for; it titles the exchange in reports.
 	Step   string
@@ -257,7 +257,7 @@ func (c *PartnerClient) URL(call Call) string {
 }
 
 // Request builds the HTTP request of call with the headers Teamtailor
-// sends (PROTOCOL §1), without sending or recording it: Send records it,
+// sends (docs/protocol.md §1), without sending or recording it: Send records it,
 // a capacity run sends many at once without keeping them.
 func (c *PartnerClient) Request(ctx context.Context, call Call) (*http.Request, error) {
 	h := partnercall.Headers{UserAgent: "ttconformance (Teamtailor partner conformance suite)", Host: c.host, Signature: call.Signature}
@@ -286,7 +286,7 @@ func describeTransportError(err error, u *url.URL, timeout time.Duration) (strin
 }
 
 // Sign returns a correct Teamtailor-Signature for eventID sent now
-// (PROTOCOL §1.2), made by the mock's signing code.
+// (docs/protocol.md §1.2), made by the mock's signing code.
 func Sign(eventID string) string {
 	return signature.Sign(TestContext.WebhookSecret, eventID, time.Now())
 }
@@ -301,7 +301,7 @@ const WrongWebhookSecret = "ttconformance-not-the-webhook-secret"
 
 // WrongProviderKey returns a provider key the partner must refuse: a JWT
 // shaped like the real one (the same activation values) but signed with
-// another key (PROTOCOL §4).
+// another key (docs/protocol.md §4).
 func WrongProviderKey() string {
 	key, err := providerkey.NewJWT(WrongAPIKey, TestContext.ActivationFields, time.Now())
 	if err != nil {

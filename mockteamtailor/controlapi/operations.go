@@ -14,7 +14,7 @@ type ActivateRequest struct {
 	CompanyUUID string            `json:"companyUuid"`
 	Values      map[string]string `json:"values"`
 	// APIToken is the company API key picked for a partner that requires
-	// one (PROTOCOL §1).
+	// one (docs/protocol.md §1).
 	APIToken string `json:"apiToken,omitempty"`
 	// Mapping maps a customFieldMapping apiName onto an existing company
 	// custom field (its api name); unmapped fields are created.
@@ -33,7 +33,7 @@ type ActivateResult struct {
 	// Errors are the validation endpoint's messages when it refused.
 	Errors []string `json:"errors,omitempty"`
 	// DefaultKey is the generated value of a default_key field, shown
-	// for the user to copy (PROTOCOL §4).
+	// for the user to copy (docs/protocol.md §4).
 	DefaultKey         string `json:"defaultKey,omitempty"`
 	ValidateDeliveryID int64  `json:"validateDeliveryId,omitempty"`
 	// Company is the company made for a NewCompanyFixture activation.
@@ -63,7 +63,7 @@ type BulkRun struct {
 	ConfigID   int64     `json:"configDeliveryId,omitempty"`
 }
 
-// BulkRequest sends one webhook per candidate (PROTOCOL §5 bulk mode).
+// BulkRequest sends one webhook per candidate (docs/protocol.md §5 bulk mode).
 type BulkRequest struct {
 	PartnerID    string            `json:"partnerId"`
 	CandidateIDs []int64           `json:"candidateIds"`
@@ -78,7 +78,7 @@ type BulkRequest struct {
 	CompanyUUID string `json:"companyUuid,omitempty"`
 }
 
-// ConfigRequest says what a /config fetch is for (PROTOCOL §3, §5).
+// ConfigRequest says what a /config fetch is for (docs/protocol.md §3, §5).
 type ConfigRequest struct {
 	PartnerID   string
 	CompanyUUID string
@@ -88,7 +88,7 @@ type ConfigRequest struct {
 	Bulk                   bool
 	// Picked are the values the user picked so far, by field id. Those of
 	// refetch fields make the mock fetch again with them as query
-	// parameters (PROTOCOL §3 Decision).
+	// parameters (docs/protocol.md §3 Decision).
 	Picked map[string]string
 	// Purpose marks the journal entries of the fetch (Delivery.Purpose):
 	// PurposeForm when the form is only being shown.
@@ -154,7 +154,7 @@ type ReplayOutcome struct {
 	Result *store.PartnerResult `json:"result,omitempty"`
 }
 
-// ManualRequest is a manual trigger from a candidate card (PROTOCOL §5).
+// ManualRequest is a manual trigger from a candidate card (docs/protocol.md §5).
 type ManualRequest struct {
 	PartnerID   string `json:"partnerId"`
 	CandidateID int64  `json:"candidateId"`
@@ -172,7 +172,7 @@ type ManualRequest struct {
 	StageID int64 `json:"stageId,omitempty"`
 }
 
-// TriggerRequest attaches a partner trigger to a job stage (PROTOCOL §5).
+// TriggerRequest attaches a partner trigger to a job stage (docs/protocol.md §5).
 type TriggerRequest struct {
 	PartnerID string `json:"partnerId"`
 	JobID     int64  `json:"jobId"`

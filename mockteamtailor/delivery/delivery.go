@@ -1,7 +1,7 @@
-// Package delivery makes the mock's calls to partners (PROTOCOL §1) and
+// Package delivery makes the mock's calls to partners (docs/protocol.md §1) and
 // journals each exchange with its verdict: the activation and config
 // fetches, the validation endpoint, webhooks and action buttons. It
-// never retries (PROTOCOL §1.3). What a webhook's or a config's answer
+// never retries (docs/protocol.md §1.3). What a webhook's or a config's answer
 // means for the partner result and the form is judged here too.
 package delivery
 
@@ -29,7 +29,7 @@ type Sender struct {
 	Clock  func() time.Time
 	// Publish hands each journaled exchange to live subscribers.
 	Publish func(store.Delivery)
-	// UserAgent and StackHost are sent on every call (PROTOCOL §1).
+	// UserAgent and StackHost are sent on every call (docs/protocol.md §1).
 	UserAgent, StackHost string
 	// Timeout bounds each call.
 	Timeout time.Duration
@@ -99,7 +99,7 @@ func PartnerURL(p store.Partner, path string, query url.Values) (string, error) 
 	return partnercall.URL(p.BaseURL, path, query), nil
 }
 
-// Do sends c with the headers Teamtailor sends (PROTOCOL §1): Bearer
+// Do sends c with the headers Teamtailor sends (docs/protocol.md §1): Bearer
 // provider key, Teamtailor-Host, Teamtailor-Api-Token when the partner
 // requires one, Content-Type on bodies, the signature on webhooks and
 // actions. A call that could not be sent at all is an error; one that got
@@ -152,7 +152,7 @@ func (e *BadURLError) Error() string {
 
 func (e *BadURLError) Unwrap() error { return e.Err }
 
-// Headers are the headers Teamtailor sends on c (PROTOCOL §1).
+// Headers are the headers Teamtailor sends on c (docs/protocol.md §1).
 func (s *Sender) Headers(c Call) partnercall.Headers {
 	h := partnercall.Headers{UserAgent: s.UserAgent, Host: s.StackHost, Gzip: true}
 	if c.Activation != nil {
@@ -162,13 +162,13 @@ func (s *Sender) Headers(c Call) partnercall.Headers {
 		}
 	}
 	if c.SignEventID != "" {
-		// PROTOCOL §1.2 Decision: every delivery is signed, t is the send time.
+		// docs/protocol.md §1.2 Decision: every delivery is signed, t is the send time.
 		h.Signature = signature.Sign(c.Partner.WebhookSecret, c.SignEventID, s.Clock())
 	}
 	return h
 }
 
-// describe says which of the failures PROTOCOL §1.3 names happened.
+// describe says which of the failures docs/protocol.md §1.3 names happened.
 func (s *Sender) describe(err error, u *url.URL) string {
 	return partnercall.Describe(err, u, s.Timeout, s.MaxHeaderBytes).Text
 }

@@ -15,7 +15,7 @@ import (
 const maxFailureMessage = 500
 
 // Webhook judges a webhook's answer and says how it changes the partner
-// result (PROTOCOL §1.3).
+// result (docs/protocol.md §1.3).
 func Webhook(x *Exchange) (verdict, reason string, update func(*store.PartnerResult)) {
 	switch st := x.Status(); {
 	case x.Failure != "":

@@ -18,7 +18,7 @@ func answered(status int, contentType, body string) *Exchange {
 }
 
 // Rule: a webhook's answer decides the verdict and the result's status
-// (PROTOCOL §1.3); a failed delivery never moves a result the partner
+// (docs/protocol.md §1.3); a failed delivery never moves a result the partner
 // has moved on.
 func TestWebhookVerdicts(t *testing.T) {
 	for _, c := range []struct {

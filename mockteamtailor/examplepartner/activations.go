@@ -14,7 +14,7 @@ import (
 )
 
 // activations knows the UUID provider keys Teamtailor issued to the
-// partner, read from GET /partner/v1/partner-activations (PROTOCOL §2.2),
+// partner, read from GET /partner/v1/partner-activations (docs/protocol.md §2.2),
 // whose provider-key attributes are JWEs opened with the webhook secret.
 // A key it has not seen makes it read the list again, at most once per
 // refreshEvery, so a flood of unknown keys cannot flood Teamtailor.

@@ -17,7 +17,7 @@ import (
 const maxBody = 1 << 20
 
 // providerKey checks the "Authorization: Bearer <provider key>" header
-// (PROTOCOL §1, §4) and returns the key's values: none for a UUID key (an
+// (docs/protocol.md §1, §4) and returns the key's values: none for a UUID key (an
 // activation form without fields), the submitted form values for a JWT key
 // (HS256, signed with the partner API key). The error says why a key is
 // refused without quoting it.
@@ -35,7 +35,7 @@ func (p *Partner) providerKey(r *http.Request) (map[string]string, error) {
 		if p.activations == nil {
 			return nil, nil
 		}
-		// PROTOCOL §2.2: the activations list holds every provider key
+		// docs/protocol.md §2.2: the activations list holds every provider key
 		// Teamtailor issued to the partner.
 		known, err := p.activations.knows(r.Context(), key)
 		switch {
@@ -57,7 +57,7 @@ func (p *Partner) providerKey(r *http.Request) (map[string]string, error) {
 
 // requireProviderKey answers 401 with a plain-text reason unless the
 // request carries a valid provider key. A plain string is what Teamtailor
-// shows on the partner result (PROTOCOL §1.3).
+// shows on the partner result (docs/protocol.md §1.3).
 func (p *Partner) requireProviderKey(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, err := p.providerKey(r); err != nil {
@@ -72,7 +72,7 @@ func (p *Partner) requireProviderKey(next http.HandlerFunc) http.Handler {
 
 // readSignedEvent reads the partner event of a webhook or an action
 // (their bodies are the same) and verifies its Teamtailor-Signature, which
-// signs "<t>.<partner-event id>", not the body (PROTOCOL §1.2). When ok is
+// signs "<t>.<partner-event id>", not the body (docs/protocol.md §1.2). When ok is
 // false it has answered already: 413, 400 or 401, each with a plain-text
 // reason.
 func (p *Partner) readSignedEvent(w http.ResponseWriter, r *http.Request) (ev event, ok bool) {

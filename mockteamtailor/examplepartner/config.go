@@ -6,21 +6,21 @@ import (
 )
 
 // The tests the partner offers, in groups: the trigger form shows them as a
-// select with optgroups (PROTOCOL §3).
+// select with optgroups (docs/protocol.md §3).
 var testGroups = []optgroup{
 	{Label: "Logical tests", Options: []option{{"algorithms", "Algorithms"}, {"data_structures", "Data structures"}}},
 	{Label: "Programming tests", Options: []option{{"go", "Go"}, {"ruby", "Ruby"}}},
 }
 
 // criteria are the assessment criteria the config declares; results score
-// each of them (PROTOCOL §2.3, §3).
+// each of them (docs/protocol.md §2.3, §3).
 var criteria = []option{
 	{"problem_solving", "Problem solving"},
 	{"code_quality", "Code quality"},
 	{"speed", "Speed"},
 }
 
-// configDocument is a /config response (PROTOCOL §3).
+// configDocument is a /config response (docs/protocol.md §3).
 type configDocument struct {
 	Config configBody `json:"config"`
 }
@@ -28,12 +28,12 @@ type configDocument struct {
 type configBody struct {
 	Fields             []field  `json:"fields"`
 	AssessmentCriteria []option `json:"assessment-criteria,omitempty"`
-	// ValidateEndpoint is for activation forms only (PROTOCOL §4).
+	// ValidateEndpoint is for activation forms only (docs/protocol.md §4).
 	ValidateEndpoint string `json:"validateEndpoint,omitempty"`
 }
 
 // field is a form field. Its id comes back in webhook-data with every "_"
-// turned into "-" (PROTOCOL §1.1); the trigger form's ids have no "_", so
+// turned into "-" (docs/protocol.md §1.1); the trigger form's ids have no "_", so
 // they come back unchanged.
 type field struct {
 	ID          string     `json:"id,omitempty"` // infobox fields have none
@@ -62,7 +62,7 @@ type option struct {
 
 // config serves the trigger form. Teamtailor sends job_id, stage_id and
 // user_id when a trigger is set up on a job, and none of them in bulk mode
-// (PROTOCOL §1, §5); this form is the same either way.
+// (docs/protocol.md §1, §5); this form is the same either way.
 func (p *Partner) config(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p.log.Info("config requested", "job_id", q.Get("job_id"), "stage_id", q.Get("stage_id"), "user_id", q.Get("user_id"), "bulk", !q.Has("job_id"))
@@ -93,7 +93,7 @@ func testLabel(id string) string {
 const rejectedToken = "reject-me"
 
 // activationForm serves the activation form a company fills when it
-// activates the integration (PROTOCOL §4). Because the form has a field,
+// activates the integration (docs/protocol.md §4). Because the form has a field,
 // the provider key Teamtailor issues is a JWT carrying api_token. The first
 // call comes before any provider key exists, so none is required here.
 func (p *Partner) activationForm(w http.ResponseWriter, r *http.Request) {
@@ -107,13 +107,13 @@ func (p *Partner) activationForm(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
-// validationErrors is the body of a refused activation (PROTOCOL §1.3).
+// validationErrors is the body of a refused activation (docs/protocol.md §1.3).
 type validationErrors struct {
 	Errors []string `json:"errors"`
 }
 
 // validateActivation answers Teamtailor's check after a company submitted
-// the activation form: 200 activates, >= 400 shows the errors (PROTOCOL
+// the activation form: 200 activates, >= 400 shows the errors (docs/protocol.md
 // §1.3). Teamtailor sends the new provider key, so its claims are the
 // values the company just entered.
 func (p *Partner) validateActivation(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,6 @@
 // Package examplepartner is a small partner integration written the way a
 // Teamtailor partner would write one, meant to be read and copied. It
-// serves the calls Teamtailor makes to a partner (PROTOCOL §1):
+// serves the calls Teamtailor makes to a partner (docs/protocol.md §1):
 //
 //	GET  /config               the trigger form: a test to send and a pass threshold (§3)
 //	GET  /activation           the activation form, naming activation/validate (§4)
@@ -37,10 +37,10 @@ import (
 // WebhookSecret are what Teamtailor shows the partner in its integration
 // settings; everything else has a default.
 type Config struct {
-	// APIKey is the partner API key: it signs JWT provider keys (PROTOCOL
+	// APIKey is the partner API key: it signs JWT provider keys (docs/protocol.md
 	// §4) and authenticates calls to the Partner API (§2).
 	APIKey string
-	// WebhookSecret verifies Teamtailor-Signature (PROTOCOL §1.2).
+	// WebhookSecret verifies Teamtailor-Signature (docs/protocol.md §1.2).
 	WebhookSecret string
 	// Logger receives one line per request outcome; nil discards. Keys are
 	// never logged.

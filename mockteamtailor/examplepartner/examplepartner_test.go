@@ -295,7 +295,7 @@ func TestActivationForm(t *testing.T) {
 }
 
 // The validation endpoint accepts a good new provider key, refuses a bad one
-// with 401 and the api_token "reject-me" with 422 (PROTOCOL §1.3).
+// with 401 and the api_token "reject-me" with 422 (docs/protocol.md §1.3).
 func TestActivationValidate(t *testing.T) {
 	p := newPartner(t, nil)
 	jwtWith := func(token string) string {
@@ -523,7 +523,7 @@ func TestWebhookSignatureRefused(t *testing.T) {
 	}
 }
 
-// Signatures up to five minutes old or ahead are good (PROTOCOL §1.2).
+// Signatures up to five minutes old or ahead are good (docs/protocol.md §1.2).
 func TestSignatureWindow(t *testing.T) {
 	api := newFakeAPI(t, nil)
 	p := newPartner(t, nil)
@@ -557,7 +557,7 @@ func onlyDecoy(header string) string {
 }
 
 // Bulk-mode webhooks have no job, and scalars the candidate lacks are null
-// (PROTOCOL §1.1, §5); the partner still answers 200 and posts a result.
+// (docs/protocol.md §1.1, §5); the partner still answers 200 and posts a result.
 func TestWebhookBulkWithNulls(t *testing.T) {
 	api := newFakeAPI(t, nil)
 	p := newPartner(t, nil)
@@ -717,7 +717,7 @@ func TestPostFailureIsRecorded(t *testing.T) {
 	}
 }
 
-// Action buttons POST the original event, signed anew (PROTOCOL §2.3).
+// Action buttons POST the original event, signed anew (docs/protocol.md §2.3).
 func TestActions(t *testing.T) {
 	p := newPartner(t, nil)
 	body, eventID, _ := eventFixture(t, "stage-trigger", "https://api.teamtailor.com", nil)

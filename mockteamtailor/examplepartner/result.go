@@ -13,13 +13,13 @@ import (
 	"time"
 )
 
-// apiVersion is the Partner API version every call must name (PROTOCOL §2).
+// apiVersion is the Partner API version every call must name (docs/protocol.md §2).
 const apiVersion = "20180828"
 
 // reportBase is where the fake report pages live.
 const reportBase = "https://example-partner.example/reports/"
 
-// updateRequest is the JSON:API body of PATCH <update-url> (PROTOCOL §2.3).
+// updateRequest is the JSON:API body of PATCH <update-url> (docs/protocol.md §2.3).
 type updateRequest struct {
 	Data struct {
 		Type       string           `json:"type"`
@@ -29,7 +29,7 @@ type updateRequest struct {
 }
 
 // resultAttributes are the partner-result attributes this partner sets.
-// The Partner API rejects unknown attributes with 422 (PROTOCOL §2.3).
+// The Partner API rejects unknown attributes with 422 (docs/protocol.md §2.3).
 type resultAttributes struct {
 	Status             string           `json:"status"`
 	Summary            string           `json:"summary"`
@@ -47,14 +47,14 @@ type assessment struct {
 	Duration string `json:"duration"` // seconds, or "H:MM:SS"
 }
 
-// attachment must have exactly these two keys (PROTOCOL §2.3).
+// attachment must have exactly these two keys (docs/protocol.md §2.3).
 type attachment struct {
 	URL         string `json:"url"`
 	Description string `json:"description"`
 }
 
 // action is a button on the result; clicking it POSTs the original partner
-// event to BASE_URL/<endpoint> (PROTOCOL §2.3), which action answers.
+// event to BASE_URL/<endpoint> (docs/protocol.md §2.3), which action answers.
 type action struct {
 	ButtonText string `json:"buttonText"`
 	Endpoint   string `json:"endpoint"`
@@ -101,7 +101,7 @@ func (p *Partner) postResult(ctx context.Context, ev event) PostedResult {
 }
 
 // patch sends doc to the Partner API with the headers every call needs
-// (PROTOCOL §2), and turns any answer but 2xx into an error quoting the
+// (docs/protocol.md §2), and turns any answer but 2xx into an error quoting the
 // start of the answer (a JSON:API error document). The status is 0 when no
 // answer came.
 func (p *Partner) patch(ctx context.Context, updateURL string, doc any) (int, error) {
@@ -183,7 +183,7 @@ func scoreOf(seed string) int {
 	return 40 + int(h.Sum32()%60)
 }
 
-// gradeOf maps a score to the grades Teamtailor shows (PROTOCOL §2.3).
+// gradeOf maps a score to the grades Teamtailor shows (docs/protocol.md §2.3).
 func gradeOf(score int) string {
 	switch {
 	case score >= 80:

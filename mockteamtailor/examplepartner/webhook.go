@@ -7,7 +7,7 @@ import (
 	"net/url"
 )
 
-// event is the part of a webhook body (PROTOCOL §1.1) this partner uses.
+// event is the part of a webhook body (docs/protocol.md §1.1) this partner uses.
 // Decoding into it is lenient on purpose: unknown keys are ignored, null
 // leaves the zero value, and optional blocks may be absent.
 type event struct {
@@ -24,7 +24,7 @@ type event struct {
 		Candidate struct {
 			ID        json.RawMessage `json:"id"`
 			FirstName *string         `json:"first-name"`
-			Job       json.RawMessage `json:"job"` // absent in bulk mode (PROTOCOL §5)
+			Job       json.RawMessage `json:"job"` // absent in bulk mode (docs/protocol.md §5)
 		} `json:"candidate"`
 	} `json:"partner-event"`
 }
@@ -55,7 +55,7 @@ func (ev event) bulk() bool {
 	return j == "" || j == "null"
 }
 
-// webhookResponse is the optional body of a 2xx webhook answer (PROTOCOL
+// webhookResponse is the optional body of a 2xx webhook answer (docs/protocol.md
 // §1.3); its container is snake_case.
 type webhookResponse struct {
 	Attributes struct {
@@ -64,7 +64,7 @@ type webhookResponse struct {
 }
 
 // webhook answers a trigger. Teamtailor does not retry failed deliveries
-// and gives up after a timeout (PROTOCOL §1.3), so it answers at once with
+// and gives up after a timeout (docs/protocol.md §1.3), so it answers at once with
 // the result "pending" and posts the real result later, from a goroutine.
 func (p *Partner) webhook(w http.ResponseWriter, r *http.Request) {
 	if !p.track() {
@@ -101,7 +101,7 @@ func (p *Partner) acceptWebhook(w http.ResponseWriter, r *http.Request) (ev even
 		http.Error(w, "partner-event.partner-result.id is missing", http.StatusBadRequest)
 		return ev, false
 	}
-	// The body is not signed (PROTOCOL §1.2), and update-url receives the
+	// The body is not signed (docs/protocol.md §1.2), and update-url receives the
 	// partner API key. A production partner should also check that its host
 	// is a Teamtailor API host (api.teamtailor.com, api.na.teamtailor.com,
 	// api.au.teamtailor.com); this one talks to mocks on any host.
@@ -128,7 +128,7 @@ type actionResponse struct {
 
 // action answers a click on an action button of a result posted earlier.
 // Teamtailor POSTs the original partner event, signed anew, to the
-// endpoint the result named (PROTOCOL §2.3).
+// endpoint the result named (docs/protocol.md §2.3).
 func (p *Partner) action(w http.ResponseWriter, r *http.Request) {
 	ev, ok := p.readSignedEvent(w, r)
 	if !ok {

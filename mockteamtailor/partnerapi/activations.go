@@ -11,7 +11,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-// activationAttributes is how a partner activation is rendered (PROTOCOL
+// activationAttributes is how a partner activation is rendered (docs/protocol.md
 // §2.2).
 type activationAttributes struct {
 	ProviderKey string `json:"provider-key"`
@@ -20,7 +20,7 @@ type activationAttributes struct {
 }
 
 // activationResource renders a; the provider key goes out as a JWE keyed
-// by the partner's webhook secret (PROTOCOL §2.2), encrypted afresh on
+// by the partner's webhook secret (docs/protocol.md §2.2), encrypted afresh on
 // each request so it always matches the current secret.
 func (s *API) activationResource(p store.Partner, a store.Activation) (resourceObject, error) {
 	jwe, err := providerkey.Encrypt(p.WebhookSecret, a.ProviderKey, s.ids)

@@ -1,4 +1,4 @@
-// Package partnerapi is the Partner API a partner calls (PROTOCOL §2):
+// Package partnerapi is the Partner API a partner calls (docs/protocol.md §2):
 // authentication, the API version, rate limits and injected faults, the
 // partners, partner-activations and partner-results resources as JSON:API
 // documents, and a journal entry for every request. It needs only the

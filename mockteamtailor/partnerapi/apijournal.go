@@ -13,7 +13,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-// journalAPI records a Partner API request the partner made (PROTOCOL
+// journalAPI records a Partner API request the partner made (docs/protocol.md
 // §2), with what the mock answered. Of a request refused before
 // authentication it keeps less (RefusedBodyLimit, RefusedHeaderLimit).
 func (s *API) journalAPI(r *http.Request, partnerID string, refused bool, reqBody *httprec.Capture, w *httprec.Writer, start time.Time, began time.Time) {

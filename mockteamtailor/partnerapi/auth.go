@@ -45,7 +45,7 @@ func (s *API) partnerAPI(next http.Handler) http.Handler {
 // when updateID is set (routeHot matched PUT or PATCH on that result),
 // the update itself, without the router's matching and context copies.
 func (s *API) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next http.Handler, updateID string) {
-	// Every request is journaled with what it got (PROTOCOL §2).
+	// Every request is journaled with what it got (docs/protocol.md §2).
 	start, began := s.clock(), time.Now()
 	x := new(apiExchange) // one allocation for what the request keeps
 	reqBody := &x.reqBody
@@ -95,7 +95,7 @@ func (s *API) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next http
 			"rate limit of %d requests per %s exceeded; retry after %d seconds", q.limit, q.window, q.reset))
 		return
 	}
-	// PROTOCOL §2 Decision: X-Api-Version is required; missing or
+	// docs/protocol.md §2 Decision: X-Api-Version is required; missing or
 	// unknown is a 406 naming the supported version.
 	switch v := r.Header.Get("X-Api-Version"); v {
 	case protocol.APIVersion:
@@ -136,7 +136,7 @@ func (x *apiExchange) rateLimitValues(q quota) []string {
 	return x.rl[:]
 }
 
-// authenticate finds the partner of the request's API key. PROTOCOL §2
+// authenticate finds the partner of the request's API key. docs/protocol.md §2
 // Decision: "Token <key>", "Token token=<key>" and "Bearer <key>" are
 // accepted; anything else is a 401.
 func (s *API) authenticate(r *http.Request) (store.Partner, error) {

@@ -29,7 +29,7 @@ type dataDocument struct {
 }
 
 // resourceObject is one JSON:API resource as the mock renders it; ids are
-// always strings (PROTOCOL §2).
+// always strings (docs/protocol.md §2).
 type resourceObject struct {
 	ID         string        `json:"id"`
 	Type       string        `json:"type"`
@@ -109,7 +109,7 @@ func decodeResource(r *http.Request, maxBytes int64, wantType string) (protocol.
 }
 
 // decodeResultRequest reads a partner-results request document and checks
-// its attributes (PROTOCOL §2.3) in one pass: err is a 415, 413, 400 or a
+// its attributes (docs/protocol.md §2.3) in one pass: err is a 415, 413, 400 or a
 // 422 about the document's shape, problems the attribute rules broken.
 func decodeResultRequest(r *http.Request, maxBytes int64, create bool) (in protocol.Resource, patch protocol.ResultPatch, problems protocol.Errors, err error) {
 	body, err := readDocument(r, maxBytes)
@@ -168,7 +168,7 @@ func readBody(r *http.Request, maxBytes int64) ([]byte, error) {
 	return io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBytes))
 }
 
-// parsePage reads page[number] and page[size] (PROTOCOL §2.3: default
+// parsePage reads page[number] and page[size] (docs/protocol.md §2.3: default
 // size 10). A bad value is a 400 naming the parameter.
 func parsePage(q url.Values, cfg Config) (store.Page, error) {
 	page := store.Page{Number: 1, Size: cfg.DefaultPageSize}
@@ -224,7 +224,7 @@ func pageLinks(collectionURL string, page store.Page, total int) (*listMeta, *li
 	return &listMeta{RecordCount: total, PageCount: pages}, links
 }
 
-// listHandler answers GET of a collection (PROTOCOL §2): the page asked
+// listHandler answers GET of a collection (docs/protocol.md §2): the page asked
 // for, the resources page returns for the authenticated partner, and the
 // paging links under path.
 func (s *API) listHandler(path string, page func(r *http.Request, partner store.Partner, p store.Page) ([]resourceObject, int, error)) http.Handler {

@@ -14,7 +14,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-// partnerAttributes is how a partner is rendered (PROTOCOL §2.1). Unset
+// partnerAttributes is how a partner is rendered (docs/protocol.md §2.1). Unset
 // configs are null.
 type partnerAttributes struct {
 	Name                    string          `json:"name"`
@@ -99,7 +99,7 @@ func (s *API) handlePartnerUpdate() http.Handler {
 }
 
 // applyPartnerAttrs validates the attributes of a partner PUT and writes
-// them onto p (PROTOCOL §2.1).
+// them onto p (docs/protocol.md §2.1).
 func applyPartnerAttrs(p *store.Partner, in protocol.Resource) protocol.Errors {
 	var problems protocol.Errors
 	bad := func(name, format string, args ...any) {
@@ -146,7 +146,7 @@ func applyPartnerAttrs(p *store.Partner, in protocol.Resource) protocol.Errors {
 				p.WebhookActivationConfig = nil
 				continue
 			}
-			// PROTOCOL §2.1: the empty object means "dynamic".
+			// docs/protocol.md §2.1: the empty object means "dynamic".
 			if compact := protocol.CompactJSON(raw); !bytes.Equal(compact, []byte("{}")) {
 				for _, prob := range protocol.CheckConfig("activation-config", raw) {
 					bad(name+prob.Pointer, "webhook-activation-config is not a valid activation config: %s", prob.Message)

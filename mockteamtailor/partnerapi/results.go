@@ -13,7 +13,7 @@ import (
 
 // resultAttributes is how a partner result is rendered. Unset attributes
 // are null, except assessment (all members null) and details ({}), as
-// PROTOCOL §2.3 says.
+// docs/protocol.md §2.3 says.
 type resultAttributes struct {
 	Status             protocol.Status       `json:"status"`
 	CandidateID        int64                 `json:"candidate-id"`
@@ -115,7 +115,7 @@ func (s *API) handleResultCreate() http.Handler {
 	})
 }
 
-// handleResultUpdate serves PUT, as documented, and PATCH (PROTOCOL §2.3
+// handleResultUpdate serves PUT, as documented, and PATCH (docs/protocol.md §2.3
 // Decision: JSON:API clients send PATCH). Both are partial updates.
 func (s *API) handleResultUpdate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -138,7 +138,7 @@ func (s *API) updateResult(w http.ResponseWriter, r *http.Request, partnerID, id
 		return
 	}
 	res, err := s.store.UpdateResult(r.Context(), partnerID, id, func(res *store.PartnerResult) error {
-		// PROTOCOL §2.3: candidate-id is immutable; sending the same
+		// docs/protocol.md §2.3: candidate-id is immutable; sending the same
 		// value is harmless, a different one is a 422.
 		if patch.CandidateID.Set && patch.CandidateID.V != res.CandidateID {
 			return protocol.Errors{httpapi.Invalid("/data/attributes/candidate-id", "candidate-id is immutable: this result belongs to candidate %d, got %d", res.CandidateID, patch.CandidateID.V)}

@@ -15,7 +15,7 @@ import (
 )
 
 // Failure is why a call to a partner got no usable answer: one of the
-// failures PROTOCOL §1.3 names (timeout, refused connection, TLS or DNS
+// failures docs/protocol.md §1.3 names (timeout, refused connection, TLS or DNS
 // error) or another transport error.
 type Failure struct {
 	// Text says what happened, naming the host.

@@ -1,4 +1,4 @@
-// Package partnercall is how Teamtailor calls a partner (PROTOCOL §1),
+// Package partnercall is how Teamtailor calls a partner (docs/protocol.md §1),
 // written once for the mock and the conformance suite: the URL under the
 // partner's BASE_URL, the headers of every call, a client that follows no
 // redirect, answers read up to a bound, and what a failed call means, in
@@ -35,7 +35,7 @@ func URL(base, path string, query url.Values) string {
 	return u
 }
 
-// Headers are the headers Teamtailor sends on a call (PROTOCOL §1).
+// Headers are the headers Teamtailor sends on a call (docs/protocol.md §1).
 type Headers struct {
 	UserAgent string
 	// Host is the Teamtailor-Host value: the stack's API host.
@@ -105,7 +105,7 @@ func Transport(idleConns int, maxHeaderBytes int64) *http.Transport {
 }
 
 // Client returns a client over tr that follows no redirect: Teamtailor
-// does not (PROTOCOL §1.3). timeout 0 leaves the deadline to the context.
+// does not (docs/protocol.md §1.3). timeout 0 leaves the deadline to the context.
 func Client(tr http.RoundTripper, timeout time.Duration) *http.Client {
 	return &http.Client{
 		Transport: tr,

@@ -10,7 +10,7 @@ import (
 // mock's own rules instead of a second copy of them.
 
 // CheckResultUpdate checks the body of a PUT or PATCH to a partner
-// result's update-url the way the Partner API does (PROTOCOL §2.3): the
+// result's update-url the way the Partner API does (docs/protocol.md §2.3): the
 // JSON:API document's shape, then every attribute rule. It reports every
 // problem, each with a JSON pointer into the body; nil means the Partner
 // API would accept the body. The media type is not judged here: the
@@ -25,7 +25,7 @@ func CheckResultUpdate(body []byte) []Problem {
 }
 
 // CheckWebhookResponse judges the body of a 2xx answer to a webhook as the
-// mock does when it delivers one (PROTOCOL §1.3). applied reports that the
+// mock does when it delivers one (docs/protocol.md §1.3). applied reports that the
 // body is a partner_result_attributes document Teamtailor would apply;
 // invalid that it is one with a field Teamtailor rejects, which makes it
 // ignore the whole document. note says which, in words. A body that is
@@ -36,7 +36,7 @@ func CheckWebhookResponse(body []byte) (applied, invalid bool, note string) {
 	return apply != nil, invalid, note
 }
 
-// ParseFormLenient reads a config or activation config document (PROTOCOL
+// ParseFormLenient reads a config or activation config document (docs/protocol.md
 // §3, §4) without judging it: the fields that decode, the assessment
 // criteria, the validateEndpoint (inside config or beside it) and the
 // custom field mapping. It fails only when the document is not a JSON
@@ -77,7 +77,7 @@ func ParseFormLenient(doc []byte) (Form, error) {
 			}
 		}
 	}
-	// PROTOCOL §4 Decision: validateEndpoint inside config or beside it.
+	// docs/protocol.md §4 Decision: validateEndpoint inside config or beside it.
 	for _, raw := range []json.RawMessage{wire.Config.ValidateEndpoint, wire.ValidateEndpoint} {
 		var s string
 		if f.ValidateEndpoint == "" && json.Unmarshal(raw, &s) == nil {

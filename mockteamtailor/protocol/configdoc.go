@@ -24,8 +24,8 @@ func (p Problem) String() string {
 	return p.Pointer + ": " + p.Message
 }
 
-// CheckConfig checks a config document (schema "config", PROTOCOL §3) or
-// an activation config (schema "activation-config", PROTOCOL §4): the
+// CheckConfig checks a config document (schema "config", docs/protocol.md §3) or
+// an activation config (schema "activation-config", docs/protocol.md §4): the
 // schema, plus what a schema cannot say: field ids are unique (they become
 // webhook-data keys) and so are assessment-criteria ids. The mock checks a
 // partner's configs with it, and the conformance suite judges them with it.

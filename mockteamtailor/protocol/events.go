@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// WebhookBody is what Teamtailor POSTs to BASE_URL/webhook (PROTOCOL §1.1).
+// WebhookBody is what Teamtailor POSTs to BASE_URL/webhook (docs/protocol.md §1.1).
 type WebhookBody struct {
 	PartnerEvent PartnerEvent `json:"partner-event"`
 	Company      EventCompany `json:"company"`
@@ -39,7 +39,7 @@ type EventCompany struct {
 
 // Candidate is a candidate as a webhook carries it. Scalars the candidate
 // lacks are null; optional blocks (job-offers, onboardings, uploads,
-// resume, and job in bulk mode) are absent, never null (PROTOCOL §1.1).
+// resume, and job in bulk mode) are absent, never null (docs/protocol.md §1.1).
 type Candidate struct {
 	ID           int64         `json:"id"`
 	UUID         string        `json:"uuid"`
@@ -65,7 +65,7 @@ type Candidate struct {
 }
 
 // EventJob is the job a trigger runs on. StageID, TriggerID and
-// TriggeredBy are set only for stage triggers (PROTOCOL §5).
+// TriggeredBy are set only for stage triggers (docs/protocol.md §5).
 type EventJob struct {
 	ID           int64         `json:"id"`
 	Title        string        `json:"title"`
@@ -105,7 +105,7 @@ type Location struct {
 
 // Question is a screening question and the candidate's answer: text (a
 // string), choice (a list of strings), boolean ("yes"/"no"), range (e.g.
-// "10 years") or file (a URL valid one hour) (PROTOCOL §1.1).
+// "10 years") or file (a URL valid one hour) (docs/protocol.md §1.1).
 type Question struct {
 	Question string          `json:"question"`
 	Answer   json.RawMessage `json:"answer"`
@@ -117,7 +117,7 @@ type CustomField struct {
 	APIName    string
 	Value      json.RawMessage
 	Type       string
-	MappedFrom string // set for fields delivered through custom field mapping (PROTOCOL §4)
+	MappedFrom string // set for fields delivered through custom field mapping (docs/protocol.md §4)
 }
 
 type customFieldValue struct {
@@ -174,7 +174,7 @@ func (c *CustomField) UnmarshalJSON(b []byte) error {
 }
 
 // JobOffer is a job offer; its keys are snake_case, a quirk of Teamtailor's
-// webhook that partners parse and the mock keeps (PROTOCOL §1.1).
+// webhook that partners parse and the mock keeps (docs/protocol.md §1.1).
 type JobOffer struct {
 	ID         json.RawMessage `json:"id"`
 	CreatedAt  *string         `json:"created_at"`
@@ -187,7 +187,7 @@ type JobOffer struct {
 	StartDate  *string         `json:"start_date"`
 }
 
-// Salary is a job offer's salary (snake_case, PROTOCOL §1.1).
+// Salary is a job offer's salary (snake_case, docs/protocol.md §1.1).
 type Salary struct {
 	Amount         json.RawMessage `json:"amount"` // a string or a number
 	Currency       *string         `json:"currency"`
@@ -202,7 +202,7 @@ type Referral struct {
 }
 
 // Onboarding is an onboarding of the candidate (snake_case keys,
-// PROTOCOL §1.1).
+// docs/protocol.md §1.1).
 type Onboarding struct {
 	ID         json.RawMessage `json:"id"`
 	Status     *string         `json:"status"`
@@ -238,5 +238,5 @@ func DecodeCandidate(data []byte) (Candidate, error) {
 }
 
 // WebhookDataKey turns a config field id into its webhook-data key: every
-// "_" becomes "-" (PROTOCOL §1.1: test_assessment -> test-assessment).
+// "_" becomes "-" (docs/protocol.md §1.1: test_assessment -> test-assessment).
 func WebhookDataKey(fieldID string) string { return strings.ReplaceAll(fieldID, "_", "-") }

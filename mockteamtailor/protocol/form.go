@@ -13,12 +13,12 @@ import (
 	"time"
 )
 
-// Form is a parsed config or activation config document (PROTOCOL §3, §4).
+// Form is a parsed config or activation config document (docs/protocol.md §3, §4).
 type Form struct {
 	Fields             []FormField           `json:"fields"`
 	AssessmentCriteria []AssessmentCriterion `json:"assessment-criteria,omitempty"`
 	// ValidateEndpoint is the activation config's validation path, found
-	// inside config or beside it (PROTOCOL §4 Decision: accept both).
+	// inside config or beside it (docs/protocol.md §4 Decision: accept both).
 	ValidateEndpoint   string                   `json:"validateEndpoint,omitempty"`
 	CustomFieldMapping []CustomFieldMappingDecl `json:"customFieldMapping,omitempty"`
 }
@@ -61,7 +61,7 @@ type AssessmentCriterion struct {
 }
 
 // CustomFieldMappingDecl is one customFieldMapping entry of an activation
-// config (PROTOCOL §4).
+// config (docs/protocol.md §4).
 type CustomFieldMappingDecl struct {
 	Name    string   `json:"name"`
 	Type    string   `json:"type"`
@@ -85,7 +85,7 @@ func (f FormField) HasValue() bool {
 }
 
 // ErrorMessage returns the message of the form's first error field: such
-// a form blocks saving the trigger (PROTOCOL §3).
+// a form blocks saving the trigger (docs/protocol.md §3).
 func (f Form) ErrorMessage() (string, bool) {
 	for _, field := range f.Fields {
 		if field.Type == "error" {
@@ -411,7 +411,7 @@ func QuoteList(ss []string) string {
 
 // WebhookData turns checked form values (keyed by field id) into
 // webhook-data: keys with "_" turned into "-", values as strings
-// (PROTOCOL §1.1).
+// (docs/protocol.md §1.1).
 func WebhookData(values map[string]string) map[string]string {
 	out := make(map[string]string, len(values))
 	for k, v := range values {

@@ -56,7 +56,7 @@ func optionIDs(f FormField) []string {
 // FuzzCheckValues: the form validator never panics, returns only field
 // ids as keys, never accepts a select or radio value that is not an
 // option id (nor a multiselect part), and its problems point at field
-// ids or at the keys it was given (PROTOCOL §3, §4).
+// ids or at the keys it was given (docs/protocol.md §3, §4).
 func FuzzCheckValues(f *testing.F) {
 	forms := checkForms(f)
 	for fi, form := range forms {
@@ -118,7 +118,7 @@ func FuzzCheckValues(f *testing.F) {
 
 // CheckValues accepts values keyed by field id or webhook-data key,
 // normalises checkboxes and multiselects, fills hidden values in, and
-// names the field of every problem (PROTOCOL §3).
+// names the field of every problem (docs/protocol.md §3).
 func TestCheckValues(t *testing.T) {
 	everyType, _ := fixtures.Raw(fixtures.KindConfigs, "every-field-type")
 	forms := map[string]Form{}

@@ -10,11 +10,11 @@ import (
 )
 
 // MediaType is the JSON:API media type of every Partner API document
-// (PROTOCOL §2).
+// (docs/protocol.md §2).
 const MediaType = "application/vnd.api+json"
 
 // APIVersion is the only Partner API version Teamtailor serves
-// (PROTOCOL §2: X-Api-Version: 20180828).
+// (docs/protocol.md §2: X-Api-Version: 20180828).
 const APIVersion = "20180828"
 
 func errBadRequest(format string, args ...any) *Error {
@@ -72,7 +72,7 @@ func DecodeResource(body []byte, wantType string) (Resource, error) {
 	}
 	if rawID, ok := data["id"]; ok {
 		in.HasID = true
-		// PROTOCOL §2 Decision: accept a number or a string for data.id.
+		// docs/protocol.md §2 Decision: accept a number or a string for data.id.
 		switch id := rawID.(type) {
 		case string:
 			in.ID = id

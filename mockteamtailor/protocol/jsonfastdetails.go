@@ -39,7 +39,7 @@ type detailsMember struct{ key, value []byte }
 // sortedObject reads an object at p.i that is written as json.Marshal
 // writes its decoded value but perhaps for the order of its keys, at any
 // level (partners seldom send them sorted), within the details nesting
-// limit (PROTOCOL §2.3), and returns what json.Marshal writes: the bytes
+// limit (docs/protocol.md §2.3), and returns what json.Marshal writes: the bytes
 // read, when every key is in order, or else the same members with their
 // keys sorted. ok is false for anything else, repeated keys included: the
 // decoder decides those.

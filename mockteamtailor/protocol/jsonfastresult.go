@@ -256,7 +256,7 @@ func (p *fastParser) resultData(in *Resource, patch *ResultPatch, create bool) b
 				in.ID = id
 				return ok
 			}
-			// PROTOCOL §2 Decision: a number is accepted for data.id.
+			// docs/protocol.md §2 Decision: a number is accepted for data.id.
 			text, ok := p.numberText()
 			in.ID = string(text)
 			return ok

@@ -2,7 +2,7 @@ package protocol
 
 import "encoding/json"
 
-// Status is where a partner result stands (PROTOCOL §2.3). A result moves
+// Status is where a partner result stands (docs/protocol.md §2.3). A result moves
 // forward only: sending → sent → pending → completed or failed.
 type Status string
 
@@ -56,7 +56,7 @@ func (s Status) Valid() bool { return s.Rank() > 0 }
 func (s Status) Final() bool { return s == StatusCompleted || s == StatusFailed }
 
 // ResultAttributes are the attributes of a partner result a partner
-// reports (PROTOCOL §2.3). Optional attributes are nil when unset.
+// reports (docs/protocol.md §2.3). Optional attributes are nil when unset.
 type ResultAttributes struct {
 	Status      Status     `json:"status"`
 	CandidateID int64      `json:"candidateId"`
@@ -72,7 +72,7 @@ type ResultAttributes struct {
 }
 
 // Assessment is the assessment block of a partner result. Nil fields are
-// unset and rendered as null (PROTOCOL §2.3).
+// unset and rendered as null (docs/protocol.md §2.3).
 type Assessment struct {
 	Score    *float64 `json:"score"`
 	Grade    *string  `json:"grade"`
@@ -86,7 +86,7 @@ type Attachment struct {
 }
 
 // Action is a button on a partner result; clicking it POSTs the original
-// partner event to BASE_URL/<endpoint> (PROTOCOL §2.3).
+// partner event to BASE_URL/<endpoint> (docs/protocol.md §2.3).
 type Action struct {
 	ButtonText string `json:"buttonText"`
 	Endpoint   string `json:"endpoint"`

@@ -3,7 +3,7 @@ package protocol
 import "testing"
 
 // A result moves forward only: sending → sent → pending → completed or
-// failed (PROTOCOL §2.3); an unknown status has no place in the order.
+// failed (docs/protocol.md §2.3); an unknown status has no place in the order.
 func TestStatusOrder(t *testing.T) {
 	order := Statuses()
 	for i := 1; i < len(order); i++ {

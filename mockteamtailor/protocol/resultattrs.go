@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// grades are the assessment grades a partner result can have (PROTOCOL
+// grades are the assessment grades a partner result can have (docs/protocol.md
 // §2.3); a grade may also be null.
 var grades = []string{"top_fit", "might_be_fit", "might_not_be_fit", "unknown"}
 
@@ -40,7 +40,7 @@ type ResultPatch struct {
 }
 
 // ValidateResultAttrs checks every attribute of a partner-result request
-// against the rules of PROTOCOL §2.3 and reports every problem at once.
+// against the rules of docs/protocol.md §2.3 and reports every problem at once.
 // On create, status and candidate-id are required.
 func ValidateResultAttrs(attrs map[string]any, create bool) (ResultPatch, Errors) {
 	var p ResultPatch
@@ -364,7 +364,7 @@ func validateCriteria(raw any) ([]Criterion, Errors) {
 	return out, problems
 }
 
-// checkDetails enforces PROTOCOL §2.3's nesting limit: details is an
+// checkDetails enforces docs/protocol.md §2.3's nesting limit: details is an
 // object whose values are scalars, lists of scalars, or objects whose
 // values are scalars. It returns the pointer suffix of the first offence.
 func checkDetails(raw any) (string, error) {

@@ -12,7 +12,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
-// resultRuleCases exercise every rule of the attribute table in PROTOCOL
+// resultRuleCases exercise every rule of the attribute table in docs/protocol.md
 // §2.3; the mock's tests run the same cases over HTTP.
 var resultRuleCases = loadRuleCases("testdata/result-rules.json")
 
@@ -40,7 +40,7 @@ func loadRuleCases(path string) []ruleCase {
 }
 
 // ValidateResultAttrs reports exactly the expected problems for every
-// rule of PROTOCOL §2.3, and the published schema agrees with it on what
+// rule of docs/protocol.md §2.3, and the published schema agrees with it on what
 // is valid, so partners validating with the schema see what the API says.
 func TestResultAttributeRules(t *testing.T) {
 	for _, tt := range resultRuleCases {

@@ -17,7 +17,7 @@ var durationPattern = regexp.MustCompile(`^([0-9]{1,2}):([0-5][0-9]):([0-5][0-9]
 
 // ParseDuration reads an assessment duration written as H:MM:SS or
 // HH:MM:SS and returns it in seconds ("0:32:14" is 1934), as Teamtailor
-// stores it (PROTOCOL §2.3).
+// stores it (docs/protocol.md §2.3).
 func ParseDuration(s string) (int64, error) {
 	m := durationPattern.FindStringSubmatch(s)
 	if m == nil {
@@ -168,7 +168,7 @@ func hasOtherKey(m map[string]any, allowed []string) bool {
 func SortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
 
 // detailsWithinLimit reports whether details nest at most 2 levels
-// (PROTOCOL §2.3); checkDetails then names the first offence.
+// (docs/protocol.md §2.3); checkDetails then names the first offence.
 func detailsWithinLimit(members map[string]any) bool {
 	deep := func(v any) bool {
 		switch v.(type) {

@@ -9,7 +9,7 @@ import (
 )
 
 // WebhookResponseAttrs reads partner_result_attributes from a 2xx body.
-// It applies only if every given field is valid (PROTOCOL §1.3); only
+// It applies only if every given field is valid (docs/protocol.md §1.3); only
 // assessment.score is read from assessment. A body that is not such a
 // document is ignored.
 func WebhookResponseAttrs(body []byte) (apply func(*ResultAttributes), note string, invalid bool) {

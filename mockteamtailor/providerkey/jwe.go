@@ -1,5 +1,5 @@
 // Package providerkey holds the pure functions around provider keys: the
-// JWE the Partner API wraps them in (PROTOCOL §2.2). The mock, the
+// JWE the Partner API wraps them in (docs/protocol.md §2.2). The mock, the
 // conformance suite and the example partner share this one implementation.
 package providerkey
 
@@ -17,7 +17,7 @@ import (
 )
 
 // jweHeader is the protected header of every JWE the mock emits.
-// PROTOCOL §2.2 Decision: Teamtailor's sample decoder labels the key
+// docs/protocol.md §2.2 Decision: Teamtailor's sample decoder labels the key
 // A256GCM, but its 16-byte key only decrypts A128GCM, so that is what we
 // emit; the published recipe then decodes our tokens.
 const jweHeader = `{"alg":"dir","enc":"A128GCM"}`

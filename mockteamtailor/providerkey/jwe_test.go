@@ -10,7 +10,7 @@ import (
 )
 
 // The key is the first 16 bytes of sha256(secret), as Teamtailor
-// publishes it (PROTOCOL §2.2).
+// publishes it (docs/protocol.md §2.2).
 func TestJWEKey(t *testing.T) {
 	// sha256("secret") = 2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b
 	want := []byte{0x2b, 0xb8, 0x0d, 0x53, 0x7b, 0x1d, 0xa3, 0xe3, 0x8b, 0xd3, 0x03, 0x61, 0xaa, 0x85, 0x56, 0x86}

@@ -11,15 +11,15 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// issuedAtClaim is the one claim beside the form values. PROTOCOL §4
+// issuedAtClaim is the one claim beside the form values. docs/protocol.md §4
 // Decision: the claims carry iat and nothing else.
 const issuedAtClaim = "iat"
 
-// jwtAlg is the only algorithm provider-key JWTs use (PROTOCOL §4).
+// jwtAlg is the only algorithm provider-key JWTs use (docs/protocol.md §4).
 const jwtAlg = "HS256"
 
 // NewJWT returns the provider key of an activation whose form has fields
-// (PROTOCOL §4): a JWT signed HS256 with the partner API key whose claims are
+// (docs/protocol.md §4): a JWT signed HS256 with the partner API key whose claims are
 // the submitted values keyed by field id, plus iat, issuedAt in unix
 // seconds. A value keyed "iat" is an error, since it would overwrite the
 // claim. Empty values give a token carrying only iat; a form without fields

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Kind is what a provider key is made of (PROTOCOL §4).
+// Kind is what a provider key is made of (docs/protocol.md §4).
 type Kind int
 
 // The kinds of provider key.
@@ -49,7 +49,7 @@ func KindOf(providerKey string) Kind {
 }
 
 // Check reports whether providerKey is a provider key Teamtailor could have
-// issued to the partner with this API key (PROTOCOL §4): nil for a UUID; for
+// issued to the partner with this API key (docs/protocol.md §4): nil for a UUID; for
 // a JWT, ParseJWT must succeed. Otherwise the error says what the key looks
 // like, without quoting it.
 func Check(apiKey, providerKey string) error {
@@ -69,7 +69,7 @@ func Check(apiKey, providerKey string) error {
 	case strings.HasPrefix(providerKey, "Bearer ") || strings.HasPrefix(providerKey, "Token "):
 		return errors.New("provider key starts with an Authorization scheme; give the key alone")
 	case len(parts) == 5:
-		// PROTOCOL §2.2: partner-activations wrap the key in a JWE.
+		// docs/protocol.md §2.2: partner-activations wrap the key in a JWE.
 		return errors.New("provider key looks like a compact JWE (5 parts), as partner-activations return it; decrypt it with the webhook secret first")
 	case len(parts) == 3:
 		h, err := jwtHeader(providerKey)

@@ -40,7 +40,7 @@ type Seeded struct {
 
 // Seed makes sure the store holds the partner described by
 // settings and its sandbox company with the integration activated, as
-// Teamtailor does for integrations under development (PROTOCOL §4). A
+// Teamtailor does for integrations under development (docs/protocol.md §4). A
 // partner already in the store keeps its keys unless settings give new
 // ones; a new partner gets generated ones. The sandbox provider key is a
 // UUID, as for an activation form without fields.

@@ -31,7 +31,7 @@ type Diagnosis struct {
 //   - the timestamp is outside tolerance, and by how much.
 //
 // body is the raw webhook body, or nil when unknown. A tolerance <= 0 means
-// DefaultTolerance. See PROTOCOL §1.2.
+// DefaultTolerance. See docs/protocol.md §1.2.
 func Explain(header, secret, eventID string, body []byte, now time.Time, tolerance time.Duration) Diagnosis {
 	if tolerance <= 0 {
 		tolerance = DefaultTolerance
@@ -116,7 +116,7 @@ func eventIDFindings(p Parsed, secret, eventID string, body []byte) (found []str
 	return found, explains
 }
 
-// EventID returns partner-event.id from a webhook body (PROTOCOL §1.1),
+// EventID returns partner-event.id from a webhook body (docs/protocol.md §1.1),
 // the id v1 signs. A numeric id is returned as written.
 func EventID(body []byte) (string, error) {
 	var doc struct {

@@ -1,5 +1,5 @@
 // Package signature holds the pure functions around the Teamtailor-Signature
-// header that signs every webhook (PROTOCOL §1.2): computing it, parsing it,
+// header that signs every webhook (docs/protocol.md §1.2): computing it, parsing it,
 // verifying it, and explaining why a given header does not verify. The mock,
 // the conformance suite and the example partner share this one
 // implementation.
@@ -26,15 +26,15 @@ import (
 )
 
 // Header is the name of the HTTP header that carries the signature
-// (PROTOCOL §1.2).
+// (docs/protocol.md §1.2).
 const Header = "Teamtailor-Signature"
 
 // DefaultTolerance is how far the signed timestamp may be from the
-// receiver's clock, either way, when no tolerance is given. PROTOCOL §1.2:
+// receiver's clock, either way, when no tolerance is given. docs/protocol.md §1.2:
 // receivers choose their window; five minutes is typical.
 const DefaultTolerance = 5 * time.Minute
 
-// Scheme names used in the header (PROTOCOL §1.2).
+// Scheme names used in the header (docs/protocol.md §1.2).
 const (
 	// SchemeV1 is the newest scheme and the only one receivers verify.
 	SchemeV1 = "v1"
@@ -46,14 +46,14 @@ const (
 const signatureHexLen = 2 * sha256.Size
 
 // Compute returns the v1 signature, hex(HMAC-SHA256(secret,
-// "<timestamp>.<eventID>")). PROTOCOL §1.2: only the partner-event id is
+// "<timestamp>.<eventID>")). docs/protocol.md §1.2: only the partner-event id is
 // signed, never the body.
 func Compute(secret string, timestamp int64, eventID string) string {
 	return hexHMAC([]byte(secret), Message(timestamp, eventID))
 }
 
 // Message returns the string v1 signs, "<timestamp>.<eventID>"
-// (PROTOCOL §1.2).
+// (docs/protocol.md §1.2).
 func Message(timestamp int64, eventID string) string {
 	return strconv.FormatInt(timestamp, 10) + "." + eventID
 }
@@ -61,7 +61,7 @@ func Message(timestamp int64, eventID string) string {
 // ComputeLegacy returns the signature Teamtailor sent before 2024-07-12,
 // when the body was signed: hex(HMAC-SHA256(secret, "<timestamp>.<body>")).
 // Nothing sends it any more; Explain uses it to recognise receivers and
-// senders still following the old documentation (PROTOCOL §1.2).
+// senders still following the old documentation (docs/protocol.md §1.2).
 func ComputeLegacy(secret string, timestamp int64, body []byte) string {
 	return hexHMAC([]byte(secret), strconv.FormatInt(timestamp, 10)+"."+string(body))
 }
@@ -76,7 +76,7 @@ const decoyKeyPrefix = "mockteamtailor/signature v0 decoy key\x00"
 const decoyMessagePrefix = "decoy:"
 
 // Decoy returns the v0 value: a deterministic 64-hex-character value of the
-// same shape as v1 that never verifies. PROTOCOL §1.2: v0 is always present,
+// same shape as v1 that never verifies. docs/protocol.md §1.2: v0 is always present,
 // so a parser expecting "t, then the newest scheme, then more" works, and
 // receivers must ignore it (downgrade protection).
 func Decoy(secret string, timestamp int64, eventID string) string {
@@ -85,7 +85,7 @@ func Decoy(secret string, timestamp int64, eventID string) string {
 }
 
 // Sign returns the whole header value for the event eventID sent at t:
-// "t=<unix seconds>,v1=<hex>,v0=<hex>" (PROTOCOL §1.2). t is truncated to
+// "t=<unix seconds>,v1=<hex>,v0=<hex>" (docs/protocol.md §1.2). t is truncated to
 // whole seconds and must not be before 1970, which Parse rejects.
 func Sign(secret, eventID string, t time.Time) string {
 	ts := t.Unix()
@@ -143,12 +143,12 @@ func (p Parsed) String() string {
 	return b.String()
 }
 
-// Parse reads a Teamtailor-Signature header (PROTOCOL §1.2). It is liberal
+// Parse reads a Teamtailor-Signature header (docs/protocol.md §1.2). It is liberal
 // where that cannot weaken verification:
 //   - parts may come in any order, and spaces around parts, names and values
 //     are trimmed (Teamtailor sends none); empty parts are skipped;
 //   - unknown schemes and repeated schemes are kept, not refused, so a
-//     scheme list beyond v1,v0 does not break receivers (PROTOCOL §1.2
+//     scheme list beyond v1,v0 does not break receivers (docs/protocol.md §1.2
 //     Decision); values split at the first '=';
 //   - v1 values may use upper-case hex; other schemes' values are not
 //     checked.
@@ -231,7 +231,7 @@ func parseTimestamp(s string) (int64, error) {
 // under secret, received at now. It returns nil only if some v1 value
 // equals Compute(secret, t, eventID) (compared in constant time; with
 // several v1 values any one may match) and t is within tolerance of now,
-// either way. Other schemes, v0 included, are ignored (PROTOCOL §1.2,
+// either way. Other schemes, v0 included, are ignored (docs/protocol.md §1.2,
 // downgrade protection). A tolerance <= 0 means DefaultTolerance.
 //
 // Errors wrap ErrMissing, ErrMalformed, ErrNoV1, ErrMismatch, ErrStale or

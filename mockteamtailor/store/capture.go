@@ -12,7 +12,7 @@ import (
 const MaxCaptureBytes = 16 << 20
 
 // Capture is one captured webhook: the body of a POST BASE_URL/webhook as
-// the partner received it (PROTOCOL §1.1), and where it came from.
+// the partner received it (docs/protocol.md §1.1), and where it came from.
 type Capture struct {
 	// Source says where in the input the body was: "the document",
 	// "line 3", "journal entry 12", "line 3 (journal entry 12)".
@@ -128,7 +128,7 @@ func captureOf(doc *orderedjson.Value, where string) (Capture, error) {
 func checkedCapture(body *orderedjson.Value, where string) (Capture, error) {
 	pe := body.Get("partner-event")
 	if pe == nil || pe.Kind != orderedjson.Object {
-		return Capture{}, fmt.Errorf("%s: partner-event is missing or not an object; a webhook body is {\"partner-event\": {...}, \"company\": {...}} (PROTOCOL §1.1)", where)
+		return Capture{}, fmt.Errorf("%s: partner-event is missing or not an object; a webhook body is {\"partner-event\": {...}, \"company\": {...}} (docs/protocol.md §1.1)", where)
 	}
 	return Capture{Source: where, Body: body.Marshal("")}, nil
 }

@@ -7,7 +7,7 @@ var (
 	// ErrNotFound means the record does not exist.
 	ErrNotFound = errors.New("not found")
 	// ErrForbidden means the record exists but belongs to another partner
-	// (PROTOCOL §2: 403 for a resource of another partner).
+	// (docs/protocol.md §2: 403 for a resource of another partner).
 	ErrForbidden = errors.New("belongs to another partner")
 	// ErrConflict means the record would duplicate an existing one.
 	ErrConflict = errors.New("already exists")

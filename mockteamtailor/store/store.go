@@ -9,7 +9,7 @@ import (
 )
 
 // Partner is one partner integration registered with the mock: its
-// credentials and the settings Teamtailor keeps for it (PROTOCOL §2.1).
+// credentials and the settings Teamtailor keeps for it (docs/protocol.md §2.1).
 type Partner struct {
 	ID            string `json:"id"`
 	Name          string `json:"name"`
@@ -20,11 +20,11 @@ type Partner struct {
 	// serves /config itself.
 	WebhookConfig json.RawMessage `json:"webhookConfig,omitempty"`
 	// WebhookActivationConfig is the static activation form; nil when unset,
-	// and the empty object {} when it means "dynamic" (PROTOCOL §2.1).
+	// and the empty object {} when it means "dynamic" (docs/protocol.md §2.1).
 	WebhookActivationConfig json.RawMessage `json:"webhookActivationConfig,omitempty"`
 	DynamicActivationConfig bool            `json:"dynamicActivationConfig"`
 
-	// Settings Teamtailor keeps for the integration (PROTOCOL §1, §1.1, §5).
+	// Settings Teamtailor keeps for the integration (docs/protocol.md §1, §1.1, §5).
 	RequireAPIToken  bool   `json:"requireApiToken,omitempty"`  // send Teamtailor-Api-Token
 	IncludeJobOffers bool   `json:"includeJobOffers,omitempty"` // add job-offers to webhooks
 	IncludeUploads   bool   `json:"includeUploads,omitempty"`   // add uploads and resume to webhooks
@@ -40,7 +40,7 @@ type Partner struct {
 
 // CTALabel is the button label recruiters see: "<verb> <partner name>
 // <noun>" with verb "Send" and noun "webhook", or "test" for assessment
-// partners, unless set (PROTOCOL §5).
+// partners, unless set (docs/protocol.md §5).
 func (p Partner) CTALabel() string {
 	verb, noun := p.CTAVerb, p.CTANoun
 	if verb == "" {
@@ -67,10 +67,10 @@ type Company struct {
 	// Users are the company's recruiters; triggers name one as triggered-by.
 	Users []protocol.User `json:"users,omitempty"`
 	// CustomFields are the company's own custom fields, which custom field
-	// mapping maps partner fields onto (PROTOCOL §4).
+	// mapping maps partner fields onto (docs/protocol.md §4).
 	CustomFields []CustomFieldDef `json:"customFields,omitempty"`
 	// APITokens are the company's public-API keys; an activation of a
-	// partner that requires one picks one of them (PROTOCOL §1).
+	// partner that requires one picks one of them (docs/protocol.md §1).
 	APITokens []string `json:"apiTokens,omitempty"`
 }
 
@@ -83,7 +83,7 @@ type CustomFieldDef struct {
 }
 
 // FieldMapping maps one of the partner's customFieldMapping entries onto a
-// company custom field (PROTOCOL §4).
+// company custom field (docs/protocol.md §4).
 type FieldMapping struct {
 	Name       string   `json:"name"`              // the partner's label
 	APIName    string   `json:"apiName"`           // the partner's key, normalised to kebab-case
@@ -146,7 +146,7 @@ func (c CandidateRecord) Application(jobID int64) (Application, bool) {
 
 // Trigger is a partner trigger attached to a job stage: moving a candidate
 // into the stage sends a webhook with the trigger's webhook-data
-// (PROTOCOL §5).
+// (docs/protocol.md §5).
 type Trigger struct {
 	ID          int64             `json:"id"`
 	PartnerID   string            `json:"partnerId"`
@@ -162,7 +162,7 @@ type Trigger struct {
 
 // Activation is a company's activation of a partner's integration. The
 // provider key is the credential Teamtailor sends the partner as
-// "Authorization: Bearer <provider key>" (PROTOCOL §1, §4).
+// "Authorization: Bearer <provider key>" (docs/protocol.md §1, §4).
 type Activation struct {
 	ID          string    `json:"id"`
 	PartnerID   string    `json:"partnerId"`
@@ -178,13 +178,13 @@ type Activation struct {
 	Mappings []FieldMapping `json:"mappings,omitempty"`
 }
 
-// PartnerResult is a result a partner reports on a candidate (PROTOCOL
+// PartnerResult is a result a partner reports on a candidate (docs/protocol.md
 // §2.3). Optional attributes are nil when unset.
 type PartnerResult struct {
 	ID        string `json:"id"`
 	PartnerID string `json:"partnerId"`
 	// ResultAttributes are what the partner reports: the attribute table
-	// of PROTOCOL §2.3.
+	// of docs/protocol.md §2.3.
 	protocol.ResultAttributes
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
@@ -196,7 +196,7 @@ type PartnerResult struct {
 	TriggerID   *int64          `json:"triggerId,omitempty"`
 	Event       json.RawMessage `json:"event,omitempty"` // the webhook body, POSTed again by actions
 	// Message is the failure message shown on a failed result: the
-	// partner's plain-string error body, or what went wrong (PROTOCOL §1.3).
+	// partner's plain-string error body, or what went wrong (docs/protocol.md §1.3).
 	Message string `json:"message,omitempty"`
 	// DeliveryFailed is set when the mock itself marked the result
 	// failed because its webhook failed; a later 2xx (a replay) clears it.

@@ -1,5 +1,5 @@
 // Package uploads keeps the files uploaded for the file fields of a
-// partner's forms and serves them by signed URL (PROTOCOL §1.1): a
+// partner's forms and serves them by signed URL (docs/protocol.md §1.1): a
 // webhook carries the URL, which works for a short while and only as the
 // mock signed it. The files live only in memory, bounded in count, bytes
 // and age.

@@ -202,7 +202,7 @@ func (u *UI) candidateResults(w http.ResponseWriter, r *http.Request) {
 	u.renderPartial(w, "results", s)
 }
 
-// manualSetup opens the manual trigger of a candidate card (PROTOCOL §5:
+// manualSetup opens the manual trigger of a candidate card (docs/protocol.md §5:
 // the application's job, without the trigger-only keys).
 func (u *UI) manualSetup(w http.ResponseWriter, r *http.Request, jobParam string) (store.Partner, store.CandidateRecord, store.Job, store.Application, configFormView, bool) {
 	var v configFormView
@@ -290,7 +290,7 @@ func (u *UI) manualTrigger(w http.ResponseWriter, r *http.Request) {
 }
 
 // bulkSetup opens bulk mode for the candidates picked in the list
-// (PROTOCOL §5: config fetched once without job, stage or user).
+// (docs/protocol.md §5: config fetched once without job, stage or user).
 func (u *UI) bulkSetup(w http.ResponseWriter, r *http.Request, picked []string) (store.Partner, []int64, configFormView, bool) {
 	var v configFormView
 	p, _, err := u.currentPartner(r)
@@ -322,7 +322,7 @@ func (u *UI) bulkSetup(w http.ResponseWriter, r *http.Request, picked []string) 
 		return p, nil, v, false
 	}
 	if !p.AllowBulk {
-		u.redirect(w, r, "/candidates?"+companyQuery(company), &flash{Level: "error", Text: p.Name + " does not allow bulk mode (PROTOCOL §5); turn on allowBulk in the partner's settings to send to several candidates at once."})
+		u.redirect(w, r, "/candidates?"+companyQuery(company), &flash{Level: "error", Text: p.Name + " does not allow bulk mode (docs/protocol.md §5); turn on allowBulk in the partner's settings to send to several candidates at once."})
 		return p, nil, v, false
 	}
 	list := strings.Join(names, ", ")
@@ -446,7 +446,7 @@ func (u *UI) bulkProgress(w http.ResponseWriter, r *http.Request) {
 }
 
 // invokeAction clicks an action button of a result: InvokeAction POSTs
-// the original partner event to the action's endpoint (PROTOCOL §2.3).
+// the original partner event to the action's endpoint (docs/protocol.md §2.3).
 func (u *UI) invokeAction(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	back := r.PostFormValue("back")

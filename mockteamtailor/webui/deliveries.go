@@ -168,7 +168,7 @@ type messageView struct {
 }
 
 // signatureView explains the Teamtailor-Signature of a webhook or an
-// action (PROTOCOL §1.2) with signature.Explain.
+// action (docs/protocol.md §1.2) with signature.Explain.
 type signatureView struct {
 	Header     string
 	Timestamp  time.Time

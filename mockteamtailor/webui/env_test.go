@@ -66,7 +66,7 @@ func newEnv(t *testing.T) *env {
 		ep.Close(ctx)
 	})
 	// The example partner serves its activation form at /activation
-	// (PROTOCOL §2.1: a dynamic activation config).
+	// (docs/protocol.md §2.1: a dynamic activation config).
 	sb.Partner.BaseURL, sb.Partner.DynamicActivationConfig = eps.URL, true
 	if err := store.PutPartner(ctx, sb.Partner); err != nil {
 		t.Fatal(err)

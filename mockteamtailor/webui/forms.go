@@ -26,7 +26,7 @@ const (
 	nameJob        = "__job"
 )
 
-// formView is a partner form (a /config or activation config, PROTOCOL
+// formView is a partner form (a /config or activation config, docs/protocol.md
 // §3, §4) ready to render as Teamtailor shows it.
 type formView struct {
 	Fields []fieldView
@@ -104,7 +104,7 @@ type attr struct {
 	Value string
 }
 
-// passAttrs are the HTML-like attributes of a field (PROTOCOL §3) the UI
+// passAttrs are the HTML-like attributes of a field (docs/protocol.md §3) the UI
 // puts on its input.
 var passAttrs = []string{"min", "max", "step", "minlength", "maxlength", "pattern", "disabled", "readonly", "autocomplete", "accept", "size"}
 
@@ -291,7 +291,7 @@ const maxForm = 12 << 20
 // submitted reads a posted (or, for refetches, queried) form: the
 // partner's field values by field id, with several values of a field (a
 // multiselect) joined with ",", empty values left out, and files stored
-// with Server.Upload as "upload:<id>" (PROTOCOL §1.1). The UI's own inputs
+// with Server.Upload as "upload:<id>" (docs/protocol.md §1.1). The UI's own inputs
 // ("__...") come back apart.
 func (u *UI) submitted(r *http.Request) (values map[string]string, own map[string][]string, err error) {
 	values, own = map[string]string{}, map[string][]string{}

@@ -204,7 +204,7 @@ func (u *UI) board(ctx context.Context, p store.Partner, j store.Job) (boardView
 }
 
 // move moves a candidate into a stage: MoveCandidate fires every trigger
-// on that stage (PROTOCOL §5).
+// on that stage (docs/protocol.md §5).
 func (u *UI) move(w http.ResponseWriter, r *http.Request) {
 	j, ok := u.loadJob(w, r)
 	if !ok {
@@ -273,7 +273,7 @@ type configFormView struct {
 }
 
 // loadConfig fetches the config form (refetching with the picked values,
-// PROTOCOL §3) and fills in the problems of the last submission.
+// docs/protocol.md §3) and fills in the problems of the last submission.
 func (u *UI) loadConfig(ctx context.Context, v *configFormView, req controlapi.ConfigRequest, fieldErrs map[string]string, general []string) {
 	// Opening a form fetches it; the inspector labels that fetch as such.
 	req.Purpose = store.PurposeForm

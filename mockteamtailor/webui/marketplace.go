@@ -14,7 +14,7 @@ import (
 
 // marketplaceView is the marketplace page: the companies, and for the
 // selected one either its activation or the partner's activation form
-// (PROTOCOL §4).
+// (docs/protocol.md §4).
 type marketplaceView struct {
 	Partner    store.Partner
 	Companies  []companyRow
@@ -29,7 +29,7 @@ type marketplaceView struct {
 	Dynamic      bool
 	FormDelivery int64
 	NoFields     bool
-	// Refused holds the validation endpoint's messages (PROTOCOL §1.3).
+	// Refused holds the validation endpoint's messages (docs/protocol.md §1.3).
 	Refused         []string
 	RefusedDelivery int64
 	NeedsToken      bool
@@ -148,7 +148,7 @@ func (u *UI) loadActivationForm(r *http.Request, v *marketplaceView, values, fie
 		return
 	}
 	f := buildForm(res.Form, values, fieldErrs, nil)
-	// PROTOCOL §4: Teamtailor generates the value of a default_key field
+	// docs/protocol.md §4: Teamtailor generates the value of a default_key field
 	// and shows it after activation; nothing typed there is kept.
 	for i := range f.Fields {
 		if f.Fields[i].ID == "default_key" && f.Fields[i].Kind == "input" {
@@ -180,7 +180,7 @@ func (u *UI) loadActivationForm(r *http.Request, v *marketplaceView, values, fie
 }
 
 // activate submits the activation form: Activate checks the values, asks
-// the validation endpoint and stores the activation (PROTOCOL §4).
+// the validation endpoint and stores the activation (docs/protocol.md §4).
 func (u *UI) activate(w http.ResponseWriter, r *http.Request) {
 	values, own, err := u.submitted(r)
 	if err != nil {

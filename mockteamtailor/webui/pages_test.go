@@ -262,7 +262,7 @@ func TestStageTrigger(t *testing.T) {
 }
 
 // Rule: a refetch field fetches the form again with the picked values,
-// and an error field blocks saving with its message (PROTOCOL §3).
+// and an error field blocks saving with its message (docs/protocol.md §3).
 func TestRefetchAndErrorField(t *testing.T) {
 	e := newEnv(t)
 	fake, p := e.addFakePartner()
@@ -544,7 +544,7 @@ func TestBadInput(t *testing.T) {
 }
 
 // Rule: every field type of the protocol renders as its HTML control,
-// with its attributes, labels and required markers (PROTOCOL §3).
+// with its attributes, labels and required markers (docs/protocol.md §3).
 func TestEveryFieldType(t *testing.T) {
 	raw, err := fixtures.Raw(fixtures.KindConfigs, "every-field-type")
 	if err != nil {
@@ -605,7 +605,7 @@ func TestSanitizeHTML(t *testing.T) {
 }
 
 // Rule: the summary is cut at 150 characters (not bytes) with "…", and
-// the rest is behind "view details" (PROTOCOL §2.3).
+// the rest is behind "view details" (docs/protocol.md §2.3).
 func TestSummaryCut(t *testing.T) {
 	long := strings.Repeat("é", 149) + "xyz"
 	got, cut := cutText(long, summaryCut)
@@ -623,7 +623,7 @@ func TestSummaryCut(t *testing.T) {
 }
 
 // Rule: a static activation form with a default_key field, a required
-// company API token and custom field mapping activates as PROTOCOL §4
+// company API token and custom field mapping activates as docs/protocol.md §4
 // says, with each problem shown where it belongs.
 func TestActivationDefaultKeyTokenAndMapping(t *testing.T) {
 	e := newEnv(t)
@@ -679,7 +679,7 @@ func TestActivationDefaultKeyTokenAndMapping(t *testing.T) {
 }
 
 // Rule: a file field is uploaded with Server.Upload and reaches the
-// trigger's webhook-data as a signed URL (PROTOCOL §1.1); the form is
+// trigger's webhook-data as a signed URL (docs/protocol.md §1.1); the form is
 // multipart only then.
 func TestFileFieldUpload(t *testing.T) {
 	e := newEnv(t)

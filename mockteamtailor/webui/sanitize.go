@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// Infobox content is HTML from the partner (PROTOCOL §3). The UI shows
+// Infobox content is HTML from the partner (docs/protocol.md §3). The UI shows
 // its simple formatting and nothing else: everything is escaped, then a
 // few tags without attributes, and links to http(s) URLs, are let back,
 // balanced so nothing leaks out of the infobox.

@@ -99,7 +99,7 @@ func (u *UI) selectPartner(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// sandboxCompany is the partner's sandbox company (PROTOCOL §4: an
+// sandboxCompany is the partner's sandbox company (docs/protocol.md §4: an
 // integration under development is activated in one), or "".
 func (u *UI) sandboxCompany(ctx context.Context, partnerID string) string {
 	acts, _, err := u.store.Activations(ctx, partnerID, store.Page{})

@@ -132,7 +132,7 @@ func candidateName(c store.CandidateRecord) string {
 	return n
 }
 
-// summaryCut is where Teamtailor cuts a result's summary (PROTOCOL §2.3).
+// summaryCut is where Teamtailor cuts a result's summary (docs/protocol.md §2.3).
 const summaryCut = 150
 
 // cutText returns the first n characters of s and whether it was cut.
@@ -167,7 +167,7 @@ type resultView struct {
 	Candidate   string
 	CandidateID int64
 	Status      string
-	// Score visual (PROTOCOL §7: shown for partners with the assessment
+	// Score visual (docs/protocol.md §7: shown for partners with the assessment
 	// capability).
 	HasScore    bool
 	ShowVisual  bool
@@ -265,7 +265,7 @@ func duration(sec int64) string {
 	return fmt.Sprintf("%d s", s)
 }
 
-// detailRows renders a details object (depth at most 2, PROTOCOL §2.3).
+// detailRows renders a details object (depth at most 2, docs/protocol.md §2.3).
 func detailRows(raw json.RawMessage) []detailRow {
 	var m map[string]json.RawMessage
 	if len(raw) == 0 || json.Unmarshal(raw, &m) != nil {

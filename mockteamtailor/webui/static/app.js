@@ -65,7 +65,7 @@
   });
 
   // Partner forms: a field with refetch makes Teamtailor fetch the form
-  // again with the values picked so far (PROTOCOL §3).
+  // again with the values picked so far (docs/protocol.md §3).
   $all('[data-config-form]').forEach(function (form) {
     var btn = form.querySelector('[data-refetch-button]');
     if (!btn) { return; }
