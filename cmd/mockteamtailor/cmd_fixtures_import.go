@@ -28,15 +28,27 @@ It works offline; no mock needs to run.
 Personal data, replaced: every string and id of the body (names, e-mails, phones,
 addresses, free-text answers, tags, titles, webhook-data values, file names, URLs,
 ids, uuids, dates, amounts, custom field values), including any field the scrubber
-does not know, which is scrubbed as text and listed. Kept: booleans, nulls, keys,
-and the protocol's vocabulary (statuses, custom field types and mapped-from,
-currencies, salary time units, onboarding progress, "yes"/"no" answers).
+does not know, which is scrubbed as text and listed. Keys that are data are replaced
+too, the same key by the same fake throughout: webhook-data keys, custom field api
+names, the keys of an object found where a value was expected, and unknown keys not
+shaped like a field name. Kept: booleans, nulls, the protocol's keys, unknown keys
+shaped like field names, and the protocol's vocabulary (result, offer and onboarding
+statuses, custom field types and mapped-from, currencies, salary time units,
+onboarding progress, "yes"/"no" answers); any other value at those paths is replaced.
 
 The fakes keep what breaks parsers: null vs empty vs absent, types, key order, list
 lengths, string lengths, scripts and direction, emoji, combining marks, number
-formats, uuid versions, date layouts, URL schemes and file extensions. The same
-input and --seed give byte-identical output. It prints the paths it replaced, never
-a value, and refuses to write output that keeps a piece of an original value.
+formats, uuid versions, date layouts, URL schemes, numeric ports and the extensions
+of common file types. A URL's credentials, host, path segments, query keys and
+values and fragment are all replaced. The same input and --seed give byte-identical
+output.
+
+Before writing, every key and value of the fixture and every path of the report is
+checked, case-insensitively: no replaced original of four characters or more, and no
+four-character piece of a name, e-mail address, URL credential or replaced key, may
+survive anywhere. A fake that trips the check is drawn again; when none passes, the
+import refuses, naming the path but not the value, and writes nothing. It prints the
+paths it replaced, never a value.
 
 Use the fixture with "serve --fixtures DIR" (a sandbox candidate, and
 "trigger --fixture NAME"), "ttconformance --fixtures DIR" (webhook/edge-case-
@@ -87,7 +99,13 @@ Examples:
 }
 
 func printScrubReport(w io.Writer, rep scrub.Report, path string) {
-	fmt.Fprintf(w, "replaced %s (paths only, never values):\n", plural(len(rep.Replaced), "value", "values"))
+	keys := 0
+	for _, r := range rep.Replaced {
+		if r.Category == scrub.CatKey {
+			keys++
+		}
+	}
+	fmt.Fprintf(w, "replaced %s and %s (paths only, never values):\n", plural(len(rep.Replaced)-keys, "value", "values"), plural(keys, "key", "keys"))
 	tw := newTable(w)
 	for _, r := range rep.Replaced {
 		fmt.Fprintf(tw, "  %s\t%s\n", r.Pointer, r.Category)
