@@ -2,11 +2,10 @@ package mockteamtailor
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/guard"
 )
 
 // guardRoutes is one request per route group of routes.go and the UI's
@@ -141,16 +140,25 @@ func TestControlToken(t *testing.T) {
 	resp.Body.Close()
 	loc := resp.Header.Get("Location")
 	var cookie *http.Cookie
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(env.srv.URL, "http://"))
 	for _, c := range resp.Cookies() {
-		if c.Name == guard.TokenCookie {
+		if c.Name == "mocktt_control_"+port {
 			cookie = c
 		}
 	}
 	if resp.StatusCode != http.StatusSeeOther || strings.Contains(loc, "token") || loc != "/marketplace?company=x" || cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode {
 		t.Fatalf("token link: %d Location %q cookie %+v", resp.StatusCode, loc, cookie)
 	}
-	if r := env.do(t, req{method: "GET", path: "/mock/v1/keys", header: map[string]string{"Authorization": "", "Cookie": guard.TokenCookie + "=" + token}}); r.status != http.StatusOK {
+	if r := env.do(t, req{method: "GET", path: "/mock/v1/keys", header: map[string]string{"Authorization": "", "Cookie": cookie.Name + "=" + token}}); r.status != http.StatusOK {
 		t.Errorf("control API with the cookie: %d", r.status)
+	}
+	// Cookies are shared by every port of a host: the cookie of a mock on
+	// another port is not this mock's token, and does not replace it.
+	if r := env.do(t, req{method: "GET", path: "/mock/v1/keys", header: map[string]string{"Authorization": "", "Cookie": "mocktt_control_1=" + token}}); r.status != http.StatusUnauthorized {
+		t.Errorf("control API with the token in another port's cookie: %d, want 401", r.status)
+	}
+	if r := env.do(t, req{method: "GET", path: "/mock/v1/keys", header: map[string]string{"Authorization": "", "Cookie": "mocktt_control_1=other-mocks-token; " + cookie.Name + "=" + token}}); r.status != http.StatusOK {
+		t.Errorf("control API with this port's cookie beside another port's: %d, want 200", r.status)
 	}
 	resp, err = client.Get(env.srv.URL + "/?token=wrong")
 	if err != nil {

@@ -3,6 +3,7 @@ package guard
 import (
 	"crypto/subtle"
 	"mime"
+	"net"
 	"net/http"
 	"strings"
 
@@ -13,9 +14,33 @@ import (
 // document the mock's APIs use.
 type Refuse func(w http.ResponseWriter, err *protocol.Error)
 
-// TokenCookie is the cookie the web UI keeps the control token in, after
-// the banner's link (?token=...) handed it over once.
-const TokenCookie = "mocktt_control_token"
+// TokenCookiePrefix starts the name of the cookie the web UI keeps the
+// control token in, after the banner's link (?token=...) handed it over
+// once. The name ends with the port the browser reached the mock at
+// (TokenCookie): cookies are shared by every port of a host, so two mocks
+// on one machine would otherwise overwrite each other's token.
+const TokenCookiePrefix = "mocktt_control_"
+
+// TokenCookie is the name of the token cookie for r: TokenCookiePrefix
+// and the port of r's Host, or the scheme's default port.
+func TokenCookie(r *http.Request) string {
+	if _, port, err := net.SplitHostPort(r.Host); err == nil && port != "" && isDigits(port) {
+		return TokenCookiePrefix + port
+	}
+	if r.TLS != nil {
+		return TokenCookiePrefix + "443"
+	}
+	return TokenCookiePrefix + "80"
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(s) <= 5
+}
 
 // CrossSite returns Go's protection against cross-site requests
 // (Sec-Fetch-Site, Origin) that answers a refusal with refuse.
@@ -70,7 +95,7 @@ func (t Token) OK(r *http.Request) bool {
 		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(v)), want) == 1 {
 		return true
 	}
-	if c, err := r.Cookie(TokenCookie); err == nil && subtle.ConstantTimeCompare([]byte(c.Value), want) == 1 {
+	if c, err := r.Cookie(TokenCookie(r)); err == nil && subtle.ConstantTimeCompare([]byte(c.Value), want) == 1 {
 		return true
 	}
 	return false
@@ -85,7 +110,7 @@ func (t Token) Accept(w http.ResponseWriter, r *http.Request, refuse Refuse) {
 		t.Refuse(w, false, refuse)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: TokenCookie, Value: string(t), Path: "/",
+	http.SetCookie(w, &http.Cookie{Name: TokenCookie(r), Value: string(t), Path: "/",
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 	q.Del("token")
 	u := *r.URL
