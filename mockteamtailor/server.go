@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -54,6 +55,12 @@ func NewServer(logger *slog.Logger, cfg Config, st store.Store, ids *idgen.IDs, 
 	}
 	if logger == nil || st == nil || ids == nil || clock == nil {
 		return nil, errors.New("mockteamtailor: NewServer needs a logger, a store, an id source and a clock")
+	}
+	for _, h := range cfg.AllowedHosts {
+		if strings.TrimSpace(h) == "*" {
+			logger.Warn("the Host check is off: --allowed-host \"*\" answers any Host, which lets a web page reach the mock, and its keys, through DNS rebinding; allow the names you use instead")
+			break
+		}
 	}
 	s := &Server{
 		logger: logger,

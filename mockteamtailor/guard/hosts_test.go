@@ -46,3 +46,32 @@ func FuzzHostPolicy(f *testing.F) {
 		}
 	})
 }
+
+// Rule: an allowed host that could never match a Host header is refused
+// at start-up, naming the value and why.
+func TestCheckAllowedHost(t *testing.T) {
+	for _, ok := range []string{"*", "", "mock.test", "ci-runner", "my_service", "*.svc.example", ".svc.example", "Upper.Example.", "xn--bcher-kva.example", "10.0.0.5", "::1", "[::1]"} {
+		if err := CheckAllowedHost(ok); err != nil {
+			t.Errorf("CheckAllowedHost(%q) = %v, want nil", ok, err)
+		}
+	}
+	for h, want := range map[string]string{
+		"mock.test:8080":                  "has a port",
+		"[::1]:8080":                      "",
+		"bücher.example":                  "not ASCII",
+		"http://mock.test":                "not a host name",
+		"mock.test/path":                  "not a host name",
+		"mock.*.test":                     "wildcard",
+		"*mock.test":                      "wildcard",
+		"*.":                              "wildcard",
+		"a..b":                            "empty label",
+		"-mock.test":                      "starts or ends",
+		"mock test":                       "not a letter",
+		strings.Repeat("a", 64) + ".test": "longer than 63",
+	} {
+		err := CheckAllowedHost(h)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), h) {
+			t.Errorf("CheckAllowedHost(%q) = %v, want an error naming it and containing %q", h, err, want)
+		}
+	}
+}
