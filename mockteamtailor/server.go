@@ -32,9 +32,8 @@ type Server struct {
 	files  *uploads.Files   // uploads of file fields, served by signed URL
 	bulk   bulkRuns         // progress of bulk triggers
 
-	startMu  sync.Mutex // serialises resets; guards startIDs and started
-	startIDs []byte     // the id source's position at MarkStart
-	started  bool       // MarkStart was called
+	startMu sync.Mutex // serialises resets; guards started
+	started bool       // MarkStart was called
 
 	ui       atomic.Pointer[http.Handler]                 // the web UI, serving every path the routes do not
 	imported atomic.Pointer[map[string]fixtures.Imported] // imported fixtures by name (imported.go)
