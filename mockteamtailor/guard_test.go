@@ -4,8 +4,12 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // guardRoutes is one request per route group of routes.go and the UI's
@@ -175,5 +179,75 @@ func TestAllowedHostIsAnswered(t *testing.T) {
 	env := newTestEnv(t, func(c *Config) { c.AllowedHosts = []string{"mock.test"} })
 	if r := env.do(t, req{method: "GET", path: "/mock/v1/partners", header: map[string]string{"Host": "mock.test"}}); r.status != http.StatusOK {
 		t.Errorf("allowed host: %d %s", r.status, r.body)
+	}
+}
+
+// Rule: the control API refuses cross-site requests of every method, GET
+// included: GET /mock/v1/partners/{id}/config and .../activation-form make
+// the mock call the partner, and a page on another site could otherwise
+// send thousands and push real calls out of the journal.
+func TestControlAPIRefusesCrossSiteReads(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := context.Background()
+	var calls atomic.Int64
+	partner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"config": {"fields": []}}`))
+	}))
+	defer partner.Close()
+	p, err := env.store.Partner(ctx, "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.BaseURL, p.DynamicActivationConfig = partner.URL, true
+	if err := env.store.PutPartner(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	company := env.sandbox.Company.UUID
+	calling := []string{"/mock/v1/partners/1/config?company=" + company, "/mock/v1/partners/1/activation-form?company=" + company}
+	var gets []string
+	for _, rt := range guardRoutes {
+		if rt.method == "GET" && strings.HasPrefix(rt.path, "/mock/") {
+			gets = append(gets, rt.path)
+		}
+	}
+	journal := func() int {
+		d, err := env.store.Journal(ctx, store.JournalFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(d)
+	}
+	before := journal()
+	for _, h := range []map[string]string{
+		{"Sec-Fetch-Site": "cross-site"},
+		{"Sec-Fetch-Site": "same-site", "Origin": "http://localhost:3000"},
+		{"Origin": "http://evil.example"},
+		{"Origin": "null"},
+	} {
+		for _, path := range append(calling, gets...) {
+			if r := env.do(t, req{method: "GET", path: path, header: h}); r.status != http.StatusForbidden || !strings.Contains(string(r.body), "cross-site request refused") {
+				t.Errorf("GET %s with %v: %d %.200s; want 403 cross-site request refused", path, h, r.status, r.body)
+			}
+		}
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("cross-site GETs made the mock call the partner %d times", n)
+	}
+	if n := journal() - before; n != 0 {
+		t.Errorf("cross-site GETs added %d journal entries", n)
+	}
+	// Its own pages and non-browser clients still read, and the partner
+	// is called.
+	for _, h := range []map[string]string{{"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"}, {"Origin": env.srv.URL}, {}} {
+		for _, path := range calling {
+			if r := env.do(t, req{method: "GET", path: path, header: h}); r.status != http.StatusOK {
+				t.Errorf("GET %s with %v: %d %.200s; want 200", path, h, r.status, r.body)
+			}
+		}
+	}
+	if calls.Load() == 0 {
+		t.Error("the same-origin GETs did not call the partner: the test proves nothing")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
@@ -42,15 +43,41 @@ func isDigits(s string) bool {
 	return len(s) <= 5
 }
 
-// CrossSite returns Go's protection against cross-site requests
-// (Sec-Fetch-Site, Origin) that answers a refusal with refuse.
-func CrossSite(refuse Refuse) *http.CrossOriginProtection {
-	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		refuse(w, protocol.NewError(http.StatusForbidden, "Forbidden", "cross-site request refused: %s %s came from another site (Origin %q, Sec-Fetch-Site %q); the control API only takes requests from the mock's own pages and from non-browser clients",
-			r.Method, r.URL.Path, r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site")))
-	}))
-	return cop
+// CrossSite returns the refusal of a request a browser marked as coming
+// from another site, whatever its method, or nil. Go's
+// http.CrossOriginProtection lets GET, HEAD and OPTIONS through, as safe
+// methods; on the control API they are not all safe: GET
+// /mock/v1/partners/{id}/config calls the partner and journals the call,
+// so a page on another site could flood the journal with them.
+func CrossSite(r *http.Request) *protocol.Error {
+	if !FromOtherSite(r) {
+		return nil
+	}
+	return protocol.NewError(http.StatusForbidden, "Forbidden", "cross-site request refused: %s %s came from another site (Origin %q, Sec-Fetch-Site %q); the control API only takes requests from the mock's own pages and from non-browser clients",
+		r.Method, r.URL.Path, r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site"))
+}
+
+// FromOtherSite reports whether a browser sent r from a page of another
+// site, whatever r's method: Sec-Fetch-Site says so (anything but
+// same-origin, or none for an address typed or a bookmark), or, from a
+// browser that does not send it, an Origin whose host is not r's Host.
+// A request with neither header comes from outside a browser (curl, the
+// CLI, a test) and is not from another site. The rule is
+// http.CrossOriginProtection's, for every method.
+func FromOtherSite(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return false
+	case "":
+	default:
+		return true
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	return err != nil || u.Host == "" || u.Host != r.Host
 }
 
 // JSONBody refuses bodies that are not JSON (application/json or a +json
