@@ -37,7 +37,11 @@ type MemStore struct {
 	// (durable stores only); touchedAll says it replaced everything.
 	touched    []touchedKey
 	touchedAll bool
-	start      *state // the start state Reset returns to (MarkStart)
+	// pre keeps what the running mutation replaced, and undo what each
+	// mutation whose record may not be on disk yet replaced (rollback.go).
+	pre   []preImage
+	undo  []undoEntry
+	start *state // the start state Reset returns to (MarkStart)
 
 	file *stateFile // nil when the store is not durable
 }
@@ -96,9 +100,13 @@ func (s *MemStore) Durable() bool { return s.file != nil }
 // the change is on disk: its log record is queued under the lock, so
 // records are in the order the changes happened, and written with those
 // of every writer that came meanwhile (group commit).
+//
+// A change whose record cannot be written is undone in memory before the
+// error is returned (rollBack): a write the caller is told failed does
+// not stay visible.
 func (s *MemStore) mutate(fn func() error) error {
 	s.mu.Lock()
-	s.touched, s.touchedAll = s.touched[:0], false
+	s.touched, s.touchedAll, s.pre = s.touched[:0], false, s.pre[:0]
 	if err := fn(); err != nil {
 		s.mu.Unlock()
 		return err
@@ -108,11 +116,17 @@ func (s *MemStore) mutate(fn func() error) error {
 		return nil
 	}
 	seq, err := s.logChangesLocked()
-	s.mu.Unlock()
 	if err != nil {
+		for i := len(s.pre) - 1; i >= 0; i-- {
+			s.restoreLocked(s.pre[i])
+		}
+		s.mu.Unlock()
 		return err
 	}
+	s.keepUndoLocked(seq)
+	s.mu.Unlock()
 	if err := s.file.log.wait(seq); err != nil {
+		s.rollBack()
 		return err
 	}
 	s.maybeCompact()
@@ -168,8 +182,8 @@ func (s *MemStore) PutPartner(_ context.Context, p Partner) error {
 				return fmt.Errorf("partner %q: API key used by partner %q: %w", p.ID, other.ID, ErrConflict)
 			}
 		}
-		s.partners[p.ID] = clonePartner(p)
 		s.touch(recPartner, p.ID)
+		s.partners[p.ID] = clonePartner(p)
 		return nil
 	})
 }
@@ -177,8 +191,8 @@ func (s *MemStore) PutPartner(_ context.Context, p Partner) error {
 // PutCompany implements Store.
 func (s *MemStore) PutCompany(_ context.Context, c Company) error {
 	return s.mutate(func() error {
-		s.companies[c.UUID] = cloneCompany(c)
 		s.touch(recCompany, c.UUID)
+		s.companies[c.UUID] = cloneCompany(c)
 		return nil
 	})
 }
@@ -204,9 +218,9 @@ func (s *MemStore) CreateActivation(_ context.Context, a Activation) (Activation
 		}
 		a.ID = strconv.Itoa(s.nextActivationID)
 		s.nextActivationID++
+		s.touch(recActivation, a.ID)
 		s.activations[a.ID] = cloneActivation(a)
 		s.activationOrder[a.PartnerID] = append(s.activationOrder[a.PartnerID], a.ID)
-		s.touch(recActivation, a.ID)
 		return nil
 	})
 	return a, err
@@ -249,9 +263,9 @@ func (s *MemStore) CreateResult(_ context.Context, r PartnerResult) (PartnerResu
 		if _, ok := s.partners[r.PartnerID]; !ok {
 			return fmt.Errorf("partner result %q: partner %q: %w", r.ID, r.PartnerID, ErrNotFound)
 		}
+		s.touch(recResult, r.ID)
 		s.results[r.ID] = blob
 		s.resultOrder[r.PartnerID] = append(s.resultOrder[r.PartnerID], r.ID)
-		s.touch(recResult, r.ID)
 		return nil
 	})
 	return r, err
@@ -324,8 +338,8 @@ func (s *MemStore) UpdateResult(_ context.Context, partnerID, id string, update 
 				replaced = true
 				return nil
 			}
-			s.results[id] = next
 			s.touch(recResult, id)
+			s.results[id] = next
 			return nil
 		})
 		if !replaced {
@@ -343,8 +357,8 @@ func (s *MemStore) UpdateResult(_ context.Context, partnerID, id string, update 
 		if err != nil {
 			return err
 		}
-		s.results[id] = next
 		s.touch(recResult, id)
+		s.results[id] = next
 		out = r
 		return nil
 	})
@@ -372,9 +386,14 @@ func (s *MemStore) DeleteResult(_ context.Context, partnerID, id string) error {
 		if _, err := s.resultLocked(partnerID, id); err != nil {
 			return err
 		}
-		delete(s.results, id)
 		s.touch(recResult, id)
-		s.resultOrder[partnerID] = slices.DeleteFunc(s.resultOrder[partnerID], func(x string) bool { return x == id })
+		delete(s.results, id)
+		order := s.resultOrder[partnerID]
+		i := slices.Index(order, id)
+		s.notePosition(i)
+		if i >= 0 {
+			s.resultOrder[partnerID] = slices.Delete(order, i, i+1)
+		}
 		return nil
 	})
 }
