@@ -418,6 +418,9 @@ func (l *stateLog) rotate() (int, error) {
 	for l.syncing {
 		l.cond.Wait()
 	}
+	if l.halted {
+		return 0, l.failErr // memory holds changes the store will undo
+	}
 	if len(l.pending) > 0 || l.f == nil {
 		if err := l.syncLocked(); err != nil {
 			return 0, err
