@@ -2,6 +2,7 @@ package mockteamtailor
 
 import (
 	"context"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -249,5 +251,51 @@ func TestControlAPIRefusesCrossSiteReads(t *testing.T) {
 	}
 	if calls.Load() == 0 {
 		t.Error("the same-origin GETs did not call the partner: the test proves nothing")
+	}
+}
+
+// Rule: the Partner API refuses what a browser sends from another site,
+// before journaling it: partners call it from servers, and a page that
+// sent <img> requests to it would push real calls out of the journal and
+// use up faults. Server-side clients send neither header and pass.
+func TestPartnerAPIRefusesCrossSiteRequests(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := context.Background()
+	if _, err := env.server.SetFaults(controlapi.Faults{Status: http.StatusServiceUnavailable, Count: 2}); err != nil {
+		t.Fatal(err)
+	}
+	journal := func() int {
+		d, err := env.store.Journal(ctx, store.JournalFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(d)
+	}
+	before := journal()
+	for _, h := range []map[string]string{
+		{"Sec-Fetch-Site": "cross-site"},
+		{"Sec-Fetch-Site": "same-site", "Origin": "http://localhost:3000"},
+		{"Origin": "http://evil.example"},
+		{"Sec-Fetch-Site": "cross-site", "Authorization": ""},
+	} {
+		for _, rt := range guardRoutes {
+			if !strings.HasPrefix(rt.path, "/partner/") {
+				continue
+			}
+			h := maps.Clone(h)
+			h["Content-Type"] = "application/vnd.api+json"
+			if r := env.do(t, req{method: rt.method, path: rt.path, body: rt.body, header: h}); r.status != http.StatusForbidden || !strings.Contains(string(r.body), "cross-site request refused") {
+				t.Errorf("%s %s with %v: %d %.200s; want 403 cross-site request refused", rt.method, rt.path, h, r.status, r.body)
+			}
+		}
+	}
+	if n := journal() - before; n != 0 {
+		t.Errorf("cross-site Partner API requests added %d journal entries", n)
+	}
+	// The faults are still there for the partner's own requests.
+	for _, want := range []int{503, 503, 200} {
+		if r := env.do(t, req{method: "GET", path: "/partner/v1/partners/1"}); r.status != want {
+			t.Errorf("a server-side request: %d, want %d", r.status, want)
+		}
 	}
 }

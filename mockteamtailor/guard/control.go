@@ -53,7 +53,7 @@ func CrossSite(r *http.Request) *protocol.Error {
 	if !FromOtherSite(r) {
 		return nil
 	}
-	return protocol.NewError(http.StatusForbidden, "Forbidden", "cross-site request refused: %s %s came from another site (Origin %q, Sec-Fetch-Site %q); the control API only takes requests from the mock's own pages and from non-browser clients",
+	return protocol.NewError(http.StatusForbidden, "Forbidden", "cross-site request refused: %s %s came from another site (Origin %q, Sec-Fetch-Site %q); the mock's APIs only take requests from its own pages and from non-browser clients",
 		r.Method, r.URL.Path, r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site"))
 }
 
