@@ -75,3 +75,29 @@ func TestCheckAllowedHost(t *testing.T) {
 		}
 	}
 }
+
+// Rule: a name CheckAllowedHost accepts is one the Host check answers,
+// as a browser sends it (alone or with a port), and it never panics.
+func FuzzCheckAllowedHost(f *testing.F) {
+	for _, s := range []string{"mock.test", "ci-runner", "my_service", "*.svc.example", "Upper.Example.", "mock.test:8080", "bücher.example", "xn--bcher-kva.example", "*", "", "[::1]", "a..b", " mock.test "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		if CheckAllowedHost(h) != nil {
+			return
+		}
+		name := strings.TrimSpace(h)
+		if name == "" || strings.Contains(name, "*") || strings.HasPrefix(name, ".") {
+			return
+		}
+		p := NewHostPolicy("", []string{h})
+		for _, host := range []string{name, name + ":8080"} {
+			if strings.Contains(name, ":") {
+				host = "[" + strings.Trim(name, "[]") + "]:8080" // an IPv6 literal
+			}
+			if !p.Allows(host) {
+				t.Errorf("CheckAllowedHost(%q) accepts it, but Host %q is refused", h, host)
+			}
+		}
+	})
+}
