@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/guard"
 )
 
 // stacks maps Teamtailor's stacks to their Partner API hosts (docs/protocol.md §1).
@@ -62,7 +64,9 @@ type Config struct {
 	// AllowedHosts are host names the mock answers besides IP addresses,
 	// localhost, *.localhost and the host of PublicURL ("*" answers any
 	// Host: unsafe, it lets DNS rebinding through; "*.example.com" any
-	// subdomain). Every other Host gets a 403 (package guard).
+	// subdomain). Every other Host gets a 403 (package guard). Validate
+	// refuses names that could never match (guard.CheckAllowedHost), and
+	// NewServer logs a warning for "*".
 	AllowedHosts []string
 	// ControlToken, when set, is required by the control API and the web
 	// UI (Authorization: Bearer, or the UI's cookie). serve sets one
@@ -125,6 +129,11 @@ func (c Config) Validate() error {
 	}
 	if c.RateWindow < time.Second {
 		problems = append(problems, fmt.Errorf("rate window must be at least 1s, got %s", c.RateWindow))
+	}
+	for _, h := range c.AllowedHosts {
+		if err := guard.CheckAllowedHost(h); err != nil {
+			problems = append(problems, fmt.Errorf("allowed host %w", err))
+		}
 	}
 	return errors.Join(problems...)
 }

@@ -14,17 +14,28 @@ import (
 // are package guard's; controlGuard applies them by path.
 
 // controlGuard protects the control API (/mock/v1) and, for the token,
-// the web UI: no cross-site requests that change anything, no bodies a
+// the web UI, and keeps cross-site requests off the Partner API: no
+// cross-site requests of any method, no bodies a
 // plain HTML form or a no-cors fetch can send, and the control token when
 // one is set.
 func (s *Server) controlGuard(next http.Handler) http.Handler {
-	cop := guard.CrossSite(Refuse)
 	token := guard.Token(s.cfg.ControlToken)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		api := strings.HasPrefix(r.URL.Path, "/mock/")
 		ui := !api && !strings.HasPrefix(r.URL.Path, "/partner/") && !strings.HasPrefix(r.URL.Path, "/files/") &&
 			!strings.HasPrefix(r.URL.Path, "/schemas") && r.URL.Path != "/healthz"
 		if !api && !ui {
+			if strings.HasPrefix(r.URL.Path, "/partner/") {
+				// Partners call the Partner API from their servers, never
+				// from a browser. Every request to it is journaled (and
+				// counts against faults and rate limits), so a page on
+				// another site must not reach it: an <img> per entry
+				// would push real calls out of the journal.
+				if err := guard.CrossSite(r); err != nil {
+					Refuse(w, err)
+					return
+				}
+			}
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -42,8 +53,9 @@ func (s *Server) controlGuard(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if err := cop.Check(r); err != nil {
-			cop.Handler(next).ServeHTTP(w, r) // the deny handler answers
+		// Every method: some GETs call the partner (guard.CrossSite).
+		if err := guard.CrossSite(r); err != nil {
+			Refuse(w, err)
 			return
 		}
 		if err := guard.JSONBody(r, "/mock/v1/uploads"); err != nil {

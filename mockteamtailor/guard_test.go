@@ -2,11 +2,16 @@ package mockteamtailor
 
 import (
 	"context"
+	"maps"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/guard"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // guardRoutes is one request per route group of routes.go and the UI's
@@ -141,16 +146,25 @@ func TestControlToken(t *testing.T) {
 	resp.Body.Close()
 	loc := resp.Header.Get("Location")
 	var cookie *http.Cookie
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(env.srv.URL, "http://"))
 	for _, c := range resp.Cookies() {
-		if c.Name == guard.TokenCookie {
+		if c.Name == "mocktt_control_"+port {
 			cookie = c
 		}
 	}
 	if resp.StatusCode != http.StatusSeeOther || strings.Contains(loc, "token") || loc != "/marketplace?company=x" || cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode {
 		t.Fatalf("token link: %d Location %q cookie %+v", resp.StatusCode, loc, cookie)
 	}
-	if r := env.do(t, req{method: "GET", path: "/mock/v1/keys", header: map[string]string{"Authorization": "", "Cookie": guard.TokenCookie + "=" + token}}); r.status != http.StatusOK {
+	if r := env.do(t, req{method: "GET", path: "/mock/v1/keys", header: map[string]string{"Authorization": "", "Cookie": cookie.Name + "=" + token}}); r.status != http.StatusOK {
 		t.Errorf("control API with the cookie: %d", r.status)
+	}
+	// Cookies are shared by every port of a host: the cookie of a mock on
+	// another port is not this mock's token, and does not replace it.
+	if r := env.do(t, req{method: "GET", path: "/mock/v1/keys", header: map[string]string{"Authorization": "", "Cookie": "mocktt_control_1=" + token}}); r.status != http.StatusUnauthorized {
+		t.Errorf("control API with the token in another port's cookie: %d, want 401", r.status)
+	}
+	if r := env.do(t, req{method: "GET", path: "/mock/v1/keys", header: map[string]string{"Authorization": "", "Cookie": "mocktt_control_1=other-mocks-token; " + cookie.Name + "=" + token}}); r.status != http.StatusOK {
+		t.Errorf("control API with this port's cookie beside another port's: %d, want 200", r.status)
 	}
 	resp, err = client.Get(env.srv.URL + "/?token=wrong")
 	if err != nil {
@@ -167,5 +181,121 @@ func TestAllowedHostIsAnswered(t *testing.T) {
 	env := newTestEnv(t, func(c *Config) { c.AllowedHosts = []string{"mock.test"} })
 	if r := env.do(t, req{method: "GET", path: "/mock/v1/partners", header: map[string]string{"Host": "mock.test"}}); r.status != http.StatusOK {
 		t.Errorf("allowed host: %d %s", r.status, r.body)
+	}
+}
+
+// Rule: the control API refuses cross-site requests of every method, GET
+// included: GET /mock/v1/partners/{id}/config and .../activation-form make
+// the mock call the partner, and a page on another site could otherwise
+// send thousands and push real calls out of the journal.
+func TestControlAPIRefusesCrossSiteReads(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := context.Background()
+	var calls atomic.Int64
+	partner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"config": {"fields": []}}`))
+	}))
+	defer partner.Close()
+	p, err := env.store.Partner(ctx, "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.BaseURL, p.DynamicActivationConfig = partner.URL, true
+	if err := env.store.PutPartner(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	company := env.sandbox.Company.UUID
+	calling := []string{"/mock/v1/partners/1/config?company=" + company, "/mock/v1/partners/1/activation-form?company=" + company}
+	var gets []string
+	for _, rt := range guardRoutes {
+		if rt.method == "GET" && strings.HasPrefix(rt.path, "/mock/") {
+			gets = append(gets, rt.path)
+		}
+	}
+	journal := func() int {
+		d, err := env.store.Journal(ctx, store.JournalFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(d)
+	}
+	before := journal()
+	for _, h := range []map[string]string{
+		{"Sec-Fetch-Site": "cross-site"},
+		{"Sec-Fetch-Site": "same-site", "Origin": "http://localhost:3000"},
+		{"Origin": "http://evil.example"},
+		{"Origin": "null"},
+	} {
+		for _, path := range append(calling, gets...) {
+			if r := env.do(t, req{method: "GET", path: path, header: h}); r.status != http.StatusForbidden || !strings.Contains(string(r.body), "cross-site request refused") {
+				t.Errorf("GET %s with %v: %d %.200s; want 403 cross-site request refused", path, h, r.status, r.body)
+			}
+		}
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("cross-site GETs made the mock call the partner %d times", n)
+	}
+	if n := journal() - before; n != 0 {
+		t.Errorf("cross-site GETs added %d journal entries", n)
+	}
+	// Its own pages and non-browser clients still read, and the partner
+	// is called.
+	for _, h := range []map[string]string{{"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"}, {"Origin": env.srv.URL}, {}} {
+		for _, path := range calling {
+			if r := env.do(t, req{method: "GET", path: path, header: h}); r.status != http.StatusOK {
+				t.Errorf("GET %s with %v: %d %.200s; want 200", path, h, r.status, r.body)
+			}
+		}
+	}
+	if calls.Load() == 0 {
+		t.Error("the same-origin GETs did not call the partner: the test proves nothing")
+	}
+}
+
+// Rule: the Partner API refuses what a browser sends from another site,
+// before journaling it: partners call it from servers, and a page that
+// sent <img> requests to it would push real calls out of the journal and
+// use up faults. Server-side clients send neither header and pass.
+func TestPartnerAPIRefusesCrossSiteRequests(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := context.Background()
+	if _, err := env.server.SetFaults(controlapi.Faults{Status: http.StatusServiceUnavailable, Count: 2}); err != nil {
+		t.Fatal(err)
+	}
+	journal := func() int {
+		d, err := env.store.Journal(ctx, store.JournalFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(d)
+	}
+	before := journal()
+	for _, h := range []map[string]string{
+		{"Sec-Fetch-Site": "cross-site"},
+		{"Sec-Fetch-Site": "same-site", "Origin": "http://localhost:3000"},
+		{"Origin": "http://evil.example"},
+		{"Sec-Fetch-Site": "cross-site", "Authorization": ""},
+	} {
+		for _, rt := range guardRoutes {
+			if !strings.HasPrefix(rt.path, "/partner/") {
+				continue
+			}
+			h := maps.Clone(h)
+			h["Content-Type"] = "application/vnd.api+json"
+			if r := env.do(t, req{method: rt.method, path: rt.path, body: rt.body, header: h}); r.status != http.StatusForbidden || !strings.Contains(string(r.body), "cross-site request refused") {
+				t.Errorf("%s %s with %v: %d %.200s; want 403 cross-site request refused", rt.method, rt.path, h, r.status, r.body)
+			}
+		}
+	}
+	if n := journal() - before; n != 0 {
+		t.Errorf("cross-site Partner API requests added %d journal entries", n)
+	}
+	// The faults are still there for the partner's own requests.
+	for _, want := range []int{503, 503, 200} {
+		if r := env.do(t, req{method: "GET", path: "/partner/v1/partners/1"}); r.status != want {
+			t.Errorf("a server-side request: %d, want %d", r.status, want)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,9 +32,8 @@ type Server struct {
 	files  *uploads.Files   // uploads of file fields, served by signed URL
 	bulk   bulkRuns         // progress of bulk triggers
 
-	startMu  sync.Mutex // serialises resets; guards startIDs and started
-	startIDs []byte     // the id source's position at MarkStart
-	started  bool       // MarkStart was called
+	startMu sync.Mutex // serialises resets; guards started
+	started bool       // MarkStart was called
 
 	ui       atomic.Pointer[http.Handler]                 // the web UI, serving every path the routes do not
 	imported atomic.Pointer[map[string]fixtures.Imported] // imported fixtures by name (imported.go)
@@ -54,6 +54,12 @@ func NewServer(logger *slog.Logger, cfg Config, st store.Store, ids *idgen.IDs, 
 	}
 	if logger == nil || st == nil || ids == nil || clock == nil {
 		return nil, errors.New("mockteamtailor: NewServer needs a logger, a store, an id source and a clock")
+	}
+	for _, h := range cfg.AllowedHosts {
+		if strings.TrimSpace(h) == "*" {
+			logger.Warn("the Host check is off: --allowed-host \"*\" answers any Host, which lets a web page reach the mock, and its keys, through DNS rebinding; allow the names you use instead")
+			break
+		}
 	}
 	s := &Server{
 		logger: logger,

@@ -35,7 +35,8 @@ const usage = `Usage: examplepartner [flags]
 A small Teamtailor partner integration: GET /config, GET /activation[/validate],
 POST /webhook, POST /actions/resend, GET /healthz. It checks the provider key (a
 JWT signed with the API key, or a UUID listed by --teamtailor-url's
-partner-activations) and Teamtailor-Signature (5-minute window),
+partner-activations, read again for every key it has not seen) and
+Teamtailor-Signature (5-minute window),
 answers webhooks at once with a pending result, then after --result-delay PATCHes
 a completed result (score, details, attachment) to the webhook's update-url.
 Activating with the API token "reject-me" is refused. Each flag can also be set

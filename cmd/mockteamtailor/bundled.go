@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,9 +20,12 @@ type bundledPartner struct {
 }
 
 // startBundledPartner runs the example partner on a free loopback port
-// with p's keys and points p at it.
-func startBundledPartner(logger *slog.Logger, store *store.MemStore, p *store.Partner) (*bundledPartner, error) {
-	ep, err := examplepartner.New(examplepartner.Config{APIKey: p.APIKey, WebhookSecret: p.WebhookSecret, Logger: logger.With("component", "examplepartner")})
+// with p's keys and points p at it. It refuses UUID provider keys that
+// are not those of p's activations in st, as the standalone example
+// partner does through --teamtailor-url, but asks st directly.
+func startBundledPartner(logger *slog.Logger, st *store.MemStore, p *store.Partner) (*bundledPartner, error) {
+	ep, err := examplepartner.New(examplepartner.Config{APIKey: p.APIKey, WebhookSecret: p.WebhookSecret,
+		Logger: logger.With("component", "examplepartner"), ProviderKeys: activationKeys(st, p.ID)})
 	if err != nil {
 		return nil, err
 	}
@@ -33,12 +37,29 @@ func startBundledPartner(logger *slog.Logger, store *store.MemStore, p *store.Pa
 	go b.server.Serve(ln)
 	// The example partner serves its activation form at /activation.
 	p.BaseURL, p.Bundled, p.DynamicActivationConfig = "http://"+ln.Addr().String(), true, true
-	if err := store.PutPartner(context.Background(), *p); err != nil {
+	if err := st.PutPartner(context.Background(), *p); err != nil {
 		b.stop()
 		return nil, err
 	}
 	logger.Info("running the bundled example partner", slog.String("url", p.BaseURL))
 	return b, nil
+}
+
+// activationKeys reports whether a key is the provider key of one of
+// partner's activations in st (docs/protocol.md §2.2: the activations hold every
+// provider key Teamtailor issued to the partner).
+func activationKeys(st store.Store, partner string) func(context.Context, string) (bool, error) {
+	return func(ctx context.Context, key string) (bool, error) {
+		acts, _, err := st.Activations(ctx, partner, store.Page{})
+		if err != nil {
+			return false, err
+		}
+		found := 0
+		for _, a := range acts {
+			found |= subtle.ConstantTimeCompare([]byte(a.ProviderKey), []byte(key))
+		}
+		return found == 1 && key != "", nil
+	}
 }
 
 func (b *bundledPartner) stop() {

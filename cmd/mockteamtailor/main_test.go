@@ -419,6 +419,10 @@ func TestBadFlags(t *testing.T) {
 		{"unknown flag", []string{"serve", "--listen", "127.0.0.1:0", "--no-such-flag"}, []string{"unknown flag", "--no-such-flag"}},
 		{"extra argument", []string{"serve", "extra-arg"}, []string{"unknown command", `"extra-arg"`}},
 		{"byte limit", []string{"serve", "--listen", "127.0.0.1:0", "--result-byte-limit", "12XB"}, []string{"--result-byte-limit", `"12XB"`, "a size such as 64MiB"}},
+		{"allowed host with a port", []string{"serve", "--listen", "127.0.0.1:0", "--allowed-host", "mock.test:8080"}, []string{`--allowed-host "mock.test:8080"`, "has a port", `give "mock.test"`}},
+		{"allowed host in Unicode", []string{"serve", "--listen", "127.0.0.1:0", "--allowed-host", "bücher.example"}, []string{`--allowed-host "bücher.example"`, "not ASCII", "xn--"}},
+		{"allowed host as a URL", []string{"serve", "--listen", "127.0.0.1:0", "--allowed-host", "http://mock.test"}, []string{`--allowed-host "http://mock.test"`, "not a host name"}},
+		{"allowed host with a wildcard inside", []string{"serve", "--listen", "127.0.0.1:0", "--allowed-host", "mock.*.test"}, []string{`--allowed-host "mock.*.test"`, "wildcard"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err, stdout, _ := runErr(t, map[string]string{}, tc.args...)
@@ -614,5 +618,19 @@ func TestStateRestart(t *testing.T) {
 	}
 	if err := fourth.stop(t); err != nil {
 		t.Fatalf("fourth run: %v", err)
+	}
+}
+
+// Rule: --allowed-host '*' starts, and says on stderr that the Host check
+// is off.
+func TestAllowedHostAnyWarns(t *testing.T) {
+	r := startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0", "--allowed-host", "*")
+	// The log is written out every 100 ms.
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(r.stderr.String(), "the Host check is off") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no warning that the Host check is off within 5s; stderr:\n%s", r.stderr)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

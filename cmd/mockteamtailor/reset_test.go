@@ -11,8 +11,9 @@ import (
 )
 
 // After reset, a "serve --seed 1" holds exactly what it held at start:
-// the same keys, partner settings, jobs and candidates with the same ids,
-// and the ids it hands out next are those of a fresh start.
+// the same keys, partner settings, jobs and candidates with the same ids.
+// The ids it hands out next are new ones: never one it handed out before
+// the reset (README "Security").
 func TestResetIsStartAgain(t *testing.T) {
 	r := startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0", "--seed", "1")
 	base := r.URL
@@ -32,7 +33,10 @@ func TestResetIsStartAgain(t *testing.T) {
 		return decodeJSON(t, body)
 	}
 	start := snapshot()
-	firstNew := next()
+	// Generated candidates are sandbox data, the same after a reset; the
+	// result id is one the mock hands out.
+	generated := next()
+	firstResult := createResult(t, base, r.APIKey, "completed", 1, "first after start")
 	mustCall(t, http.MethodPost, base+"/mock/v1/reset", "", "", http.StatusOK)
 	if diff := cmp.Diff(start, snapshot()); diff != "" {
 		t.Fatalf("reset right after start changed the state (-start +reset):\n%s", diff)
@@ -51,8 +55,11 @@ func TestResetIsStartAgain(t *testing.T) {
 	if diff := cmp.Diff(start, snapshot()); diff != "" {
 		t.Errorf("after reset the mock differs from its start (-start +reset):\n%s", diff)
 	}
-	if diff := cmp.Diff(firstNew, next()); diff != "" {
-		t.Errorf("after reset a seeded mock hands out other ids than after its start (-start +reset):\n%s", diff)
+	if diff := cmp.Diff(generated, next()); diff != "" {
+		t.Errorf("after reset the candidates generated next differ (-start +reset):\n%s", diff)
+	}
+	if again := createResult(t, base, r.APIKey, "completed", 1, "first after reset"); again == firstResult {
+		t.Errorf("after reset a seeded mock handed out result id %s again", again)
 	}
 	_, body := mustCall(t, http.MethodGet, base+"/mock/v1/deliveries", "", "", http.StatusOK)
 	if strings.Contains(string(body), "localhost:3000") {

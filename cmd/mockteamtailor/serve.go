@@ -91,7 +91,7 @@ the control API and the web UI; the banner prints it and a link that logs the UI
 	f.DurationVar(&o.deliveryTimeout, "delivery-timeout", 30*time.Second, "how long the mock waits for the partner on every call; failed deliveries are not retried")
 	f.StringVar(&o.fixtures, "fixtures", "", "`DIR` of imported fixtures (mockteamtailor fixtures import): each becomes a sandbox candidate, \"trigger --fixture NAME\" and \"replay\" find them by name")
 	f.StringVar(&o.controlToken, "control-token", "", "token the control API and the web UI require (\"Authorization: Bearer <token>\"); default: generated when --listen is not a loopback address, none on loopback")
-	f.StringSliceVar(&o.allowedHosts, "allowed-host", nil, "another host name the mock answers (repeatable; \"*.example.com\" for subdomains; \"*\" answers any Host, which is UNSAFE: it lets DNS rebinding reach the keys); IP addresses, localhost and the --public-url host are always allowed")
+	f.StringSliceVar(&o.allowedHosts, "allowed-host", nil, "another host name the mock answers, without a port, a Unicode name in its xn-- form (repeatable; \"*.example.com\" for subdomains; \"*\" answers any Host, which is UNSAFE: it lets DNS rebinding reach the keys, and logs a warning); IP addresses, localhost and the --public-url host are always allowed")
 	f.IntVar(&o.journalLimit, "journal-limit", store.DefaultJournalLimit, "how many journal entries (deliveries and Partner API requests) the mock keeps")
 	o.journalBytes, o.resultBytes, o.candidateBytes = store.DefaultJournalByteLimit, store.DefaultResultByteLimit, store.DefaultCandidateByteLimit
 	f.Var(&o.journalBytes, "journal-byte-limit", "how many bytes the journal keeps in all, a size such as 64MiB or 500MB; beyond it the oldest entries go")
@@ -260,6 +260,7 @@ func serveFlagNames(err error) error {
 		"rate window":      "--rate-window",
 		"delivery timeout": "--delivery-timeout",
 		"rate limit":       "--rate-limit",
+		"allowed host":     "--allowed-host",
 	} {
 		msg = strings.ReplaceAll(msg, from, to)
 	}

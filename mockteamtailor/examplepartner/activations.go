@@ -16,42 +16,99 @@ import (
 // activations knows the UUID provider keys Teamtailor issued to the
 // partner, read from GET /partner/v1/partner-activations (docs/protocol.md §2.2),
 // whose provider-key attributes are JWEs opened with the webhook secret.
-// A key it has not seen makes it read the list again, at most once per
-// refreshEvery, so a flood of unknown keys cannot flood Teamtailor.
+//
+// A key it has not seen makes it read the list again: an activation made
+// a moment ago is in Teamtailor's list, never in one read before it. The
+// reads are serialised (one in flight; requests that miss meanwhile share
+// the next one), and a key that missed is answered from that read for
+// repeatMiss, so a client repeating one unknown key cannot make the
+// partner read the list on every request.
 type activations struct {
 	base   string // Partner API base, e.g. http://127.0.0.1:8080/partner/v1
 	apiKey string
 	secret string
 	client *http.Client
 
-	mu      sync.Mutex // guards known and fetched
-	known   map[string]bool
-	fetched time.Time
+	mu       sync.Mutex // guards every field below
+	cond     *sync.Cond // signalled when a read ends
+	known    map[string]bool
+	missed   map[string]time.Time // keys the last reads did not hold, and when
+	reading  bool                 // a read is in flight
+	started  uint64               // reads started
+	finished uint64               // reads finished; they finish in order
+	readErr  error                // why read number finished failed, or nil
 }
 
-// refreshEvery bounds how often the activation list is read again.
-const refreshEvery = time.Second
+func newActivations(base, apiKey, secret string) *activations {
+	a := &activations{base: base, apiKey: apiKey, secret: secret, client: &http.Client{Timeout: 5 * time.Second},
+		known: map[string]bool{}, missed: map[string]time.Time{}}
+	a.cond = sync.NewCond(&a.mu)
+	return a
+}
+
+// repeatMiss is how long a key that was not in the list is refused
+// without reading the list again.
+const repeatMiss = 100 * time.Millisecond
+
+// maxMissed bounds the keys remembered as missed; past it they are
+// forgotten, which costs at most one more read each.
+const maxMissed = 1024
 
 // maxActivationPages bounds one read of the list.
 const maxActivationPages = 50
 
 // knows reports whether key is the provider key of one of the partner's
-// activations; err says why it could not tell.
+// activations; err says why it could not tell. An unknown key is looked
+// up in a read of the list that started after knows was called.
 func (a *activations) knows(ctx context.Context, key string) (bool, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.known[key] {
 		return true, nil
 	}
-	if time.Since(a.fetched) < refreshEvery {
+	if at, ok := a.missed[key]; ok && time.Since(at) < repeatMiss {
 		return false, nil
 	}
-	known, err := a.fetch(ctx)
-	if err != nil {
-		return false, err
+	before := a.started // reads that may have begun before the key existed
+	for a.finished <= before {
+		if a.reading {
+			a.cond.Wait()
+			continue
+		}
+		a.read(ctx)
 	}
-	a.known, a.fetched = known, time.Now()
-	return known[key], nil
+	switch {
+	case a.known[key]:
+		return true, nil
+	case a.readErr != nil:
+		return false, a.readErr
+	}
+	if len(a.missed) >= maxMissed {
+		clear(a.missed)
+	}
+	a.missed[key] = time.Now()
+	return false, nil
+}
+
+// read reads the list, with a.mu held on entry and on return but not
+// during the read.
+func (a *activations) read(ctx context.Context) {
+	a.reading = true
+	a.started++
+	n := a.started
+	a.mu.Unlock()
+	// The read serves every request waiting for it: it must not end
+	// because the one that started it went away.
+	known, err := a.fetch(context.WithoutCancel(ctx))
+	a.mu.Lock()
+	a.reading, a.finished, a.readErr = false, n, err
+	if err == nil {
+		a.known = known
+		for k := range known {
+			delete(a.missed, k)
+		}
+	}
+	a.cond.Broadcast()
 }
 
 // fetch reads every page of the activation list.

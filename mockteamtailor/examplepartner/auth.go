@@ -32,12 +32,12 @@ func (p *Partner) providerKey(r *http.Request) (map[string]string, error) {
 	key = strings.TrimSpace(key)
 	switch providerkey.KindOf(key) {
 	case providerkey.KindUUID:
-		if p.activations == nil {
+		if p.knowsKey == nil {
 			return nil, nil
 		}
 		// docs/protocol.md §2.2: the activations list holds every provider key
 		// Teamtailor issued to the partner.
-		known, err := p.activations.knows(r.Context(), key)
+		known, err := p.knowsKey(r.Context(), key)
 		switch {
 		case err != nil:
 			return nil, fmt.Errorf("the provider key cannot be checked: %w", err)

@@ -60,8 +60,14 @@ type Config struct {
 	// the partner reads GET <TeamtailorURL>/partner/v1/partner-activations
 	// to tell the UUID provider keys Teamtailor issued from any other
 	// UUID, and refuses the others. Empty: it cannot look keys up, and
-	// accepts any well-formed UUID.
+	// accepts any well-formed UUID, unless ProviderKeys is set.
 	TeamtailorURL string
+	// ProviderKeys, when set, tells the UUID provider keys Teamtailor
+	// issued from any other UUID instead of reading TeamtailorURL's list:
+	// what a partner running inside the mock uses, asking the mock's
+	// store. It reports whether key is the provider key of one of the
+	// partner's activations, or why it cannot tell.
+	ProviderKeys func(ctx context.Context, key string) (bool, error)
 	// Tolerance is how far a signature's timestamp may be from Clock, either
 	// way; 0 means signature.DefaultTolerance (5 minutes).
 	Tolerance time.Duration
@@ -83,6 +89,9 @@ func (c Config) Validate() error {
 		if u, err := url.Parse(c.TeamtailorURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			problems = append(problems, fmt.Errorf("TeamtailorURL %q must be an absolute http(s) URL such as http://127.0.0.1:8080", c.TeamtailorURL))
 		}
+	}
+	if c.TeamtailorURL != "" && c.ProviderKeys != nil {
+		problems = append(problems, errors.New("set TeamtailorURL or ProviderKeys, not both: each is a way to look provider keys up"))
 	}
 	if c.Tolerance < 0 {
 		problems = append(problems, errors.New("Tolerance must not be negative"))
@@ -112,7 +121,9 @@ type Partner struct {
 	pending sync.WaitGroup // result posts not finished yet
 	closing chan struct{}  // closed by Close: skip the remaining ResultDelay
 
-	activations *activations // nil without TeamtailorURL
+	// knowsKey looks UUID provider keys up; nil without TeamtailorURL and
+	// ProviderKeys, when any well-formed UUID is accepted.
+	knowsKey func(ctx context.Context, key string) (bool, error)
 
 	mu     sync.Mutex // guards closed and posted, and orders pending.Add before Close's Wait
 	closed bool
@@ -137,9 +148,11 @@ func New(cfg Config) (*Partner, error) {
 		cfg.Tolerance = signature.DefaultTolerance
 	}
 	p := &Partner{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), closing: make(chan struct{})}
-	if cfg.TeamtailorURL != "" {
-		p.activations = &activations{base: strings.TrimRight(cfg.TeamtailorURL, "/") + "/partner/v1",
-			apiKey: cfg.APIKey, secret: cfg.WebhookSecret, client: &http.Client{Timeout: 5 * time.Second}}
+	switch {
+	case cfg.ProviderKeys != nil:
+		p.knowsKey = cfg.ProviderKeys
+	case cfg.TeamtailorURL != "":
+		p.knowsKey = newActivations(strings.TrimRight(cfg.TeamtailorURL, "/")+"/partner/v1", cfg.APIKey, cfg.WebhookSecret).knows
 	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.routes()

@@ -3,7 +3,9 @@ package guard
 import (
 	"crypto/subtle"
 	"mime"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
@@ -13,19 +15,69 @@ import (
 // document the mock's APIs use.
 type Refuse func(w http.ResponseWriter, err *protocol.Error)
 
-// TokenCookie is the cookie the web UI keeps the control token in, after
-// the banner's link (?token=...) handed it over once.
-const TokenCookie = "mocktt_control_token"
+// TokenCookiePrefix starts the name of the cookie the web UI keeps the
+// control token in, after the banner's link (?token=...) handed it over
+// once. The name ends with the port the browser reached the mock at
+// (TokenCookie): cookies are shared by every port of a host, so two mocks
+// on one machine would otherwise overwrite each other's token.
+const TokenCookiePrefix = "mocktt_control_"
 
-// CrossSite returns Go's protection against cross-site requests
-// (Sec-Fetch-Site, Origin) that answers a refusal with refuse.
-func CrossSite(refuse Refuse) *http.CrossOriginProtection {
-	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		refuse(w, protocol.NewError(http.StatusForbidden, "Forbidden", "cross-site request refused: %s %s came from another site (Origin %q, Sec-Fetch-Site %q); the control API only takes requests from the mock's own pages and from non-browser clients",
-			r.Method, r.URL.Path, r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site")))
-	}))
-	return cop
+// TokenCookie is the name of the token cookie for r: TokenCookiePrefix
+// and the port of r's Host, or the scheme's default port.
+func TokenCookie(r *http.Request) string {
+	if _, port, err := net.SplitHostPort(r.Host); err == nil && port != "" && isDigits(port) {
+		return TokenCookiePrefix + port
+	}
+	if r.TLS != nil {
+		return TokenCookiePrefix + "443"
+	}
+	return TokenCookiePrefix + "80"
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(s) <= 5
+}
+
+// CrossSite returns the refusal of a request a browser marked as coming
+// from another site, whatever its method, or nil. Go's
+// http.CrossOriginProtection lets GET, HEAD and OPTIONS through, as safe
+// methods; on the control API they are not all safe: GET
+// /mock/v1/partners/{id}/config calls the partner and journals the call,
+// so a page on another site could flood the journal with them.
+func CrossSite(r *http.Request) *protocol.Error {
+	if !FromOtherSite(r) {
+		return nil
+	}
+	return protocol.NewError(http.StatusForbidden, "Forbidden", "cross-site request refused: %s %s came from another site (Origin %q, Sec-Fetch-Site %q); the mock's APIs only take requests from its own pages and from non-browser clients",
+		r.Method, r.URL.Path, r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site"))
+}
+
+// FromOtherSite reports whether a browser sent r from a page of another
+// site, whatever r's method: Sec-Fetch-Site says so (anything but
+// same-origin, or none for an address typed or a bookmark), or, from a
+// browser that does not send it, an Origin whose host is not r's Host.
+// A request with neither header comes from outside a browser (curl, the
+// CLI, a test) and is not from another site. The rule is
+// http.CrossOriginProtection's, for every method.
+func FromOtherSite(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return false
+	case "":
+	default:
+		return true
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	return err != nil || u.Host == "" || u.Host != r.Host
 }
 
 // JSONBody refuses bodies that are not JSON (application/json or a +json
@@ -70,7 +122,7 @@ func (t Token) OK(r *http.Request) bool {
 		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(v)), want) == 1 {
 		return true
 	}
-	if c, err := r.Cookie(TokenCookie); err == nil && subtle.ConstantTimeCompare([]byte(c.Value), want) == 1 {
+	if c, err := r.Cookie(TokenCookie(r)); err == nil && subtle.ConstantTimeCompare([]byte(c.Value), want) == 1 {
 		return true
 	}
 	return false
@@ -85,7 +137,7 @@ func (t Token) Accept(w http.ResponseWriter, r *http.Request, refuse Refuse) {
 		t.Refuse(w, false, refuse)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: TokenCookie, Value: string(t), Path: "/",
+	http.SetCookie(w, &http.Cookie{Name: TokenCookie(r), Value: string(t), Path: "/",
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 	q.Del("token")
 	u := *r.URL

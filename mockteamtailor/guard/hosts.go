@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -99,4 +100,62 @@ func hostOnly(h string) string {
 		return host
 	}
 	return h
+}
+
+// CheckAllowedHost says why h cannot be an allowed host name, or returns
+// nil: a name the Host check compares requests with must be a host name
+// (letters, digits, "-" and "_", in labels of at most 63), optionally
+// written "*.example.com" or ".example.com" for its subdomains, or "*".
+// A port, a URL, a Unicode name or a wildcard elsewhere would never match
+// any request, and the mock would refuse the name it was told to answer.
+func CheckAllowedHost(h string) error {
+	name := strings.TrimSpace(h)
+	switch {
+	case name == "", name == "*":
+		return nil
+	case strings.Contains(name, "://") || strings.ContainsAny(name, "/?#@"):
+		return fmt.Errorf("%q is not a host name: give the name alone, e.g. mock.example.com", h)
+	}
+	if ip := net.ParseIP(strings.TrimSuffix(strings.TrimPrefix(name, "["), "]")); ip != nil {
+		return nil // always allowed anyway
+	}
+	if host, port, err := net.SplitHostPort(name); err == nil {
+		return fmt.Errorf("%q has a port (%s): the Host check compares names only, give %q", h, port, host)
+	}
+	for _, r := range name {
+		if r >= 0x80 {
+			return fmt.Errorf("%q is not ASCII: browsers send a Unicode name in its IDNA form, so give that (punycode, labels starting xn--)", h)
+		}
+	}
+	rest := strings.TrimPrefix(strings.TrimPrefix(name, "*"), ".")
+	if rest == "" || strings.Contains(rest, "*") || (strings.HasPrefix(name, "*") && !strings.HasPrefix(name, "*.")) {
+		return fmt.Errorf("%q: a wildcard is only \"*\" (any host) or a leading \"*.\" (every subdomain, e.g. *.example.com)", h)
+	}
+	rest = strings.TrimSuffix(rest, ".")
+	if len(rest) > 253 {
+		return fmt.Errorf("%q is longer than the 253 characters of a host name", h)
+	}
+	for label := range strings.SplitSeq(rest, ".") {
+		if err := checkLabel(label); err != "" {
+			return fmt.Errorf("%q is not a host name: %s", h, err)
+		}
+	}
+	return nil
+}
+
+func checkLabel(label string) string {
+	switch {
+	case label == "":
+		return "it has an empty label (two dots in a row, or a leading dot)"
+	case len(label) > 63:
+		return fmt.Sprintf("the label %q is longer than 63 characters", label)
+	case label[0] == '-' || label[len(label)-1] == '-':
+		return fmt.Sprintf("the label %q starts or ends with \"-\"", label)
+	}
+	for _, c := range []byte(label) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return fmt.Sprintf("%q is not a letter, a digit, \"-\" or \"_\"", c)
+		}
+	}
+	return ""
 }

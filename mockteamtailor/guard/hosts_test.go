@@ -46,3 +46,58 @@ func FuzzHostPolicy(f *testing.F) {
 		}
 	})
 }
+
+// Rule: an allowed host that could never match a Host header is refused
+// at start-up, naming the value and why.
+func TestCheckAllowedHost(t *testing.T) {
+	for _, ok := range []string{"*", "", "mock.test", "ci-runner", "my_service", "*.svc.example", ".svc.example", "Upper.Example.", "xn--bcher-kva.example", "10.0.0.5", "::1", "[::1]"} {
+		if err := CheckAllowedHost(ok); err != nil {
+			t.Errorf("CheckAllowedHost(%q) = %v, want nil", ok, err)
+		}
+	}
+	for h, want := range map[string]string{
+		"mock.test:8080":                  "has a port",
+		"[::1]:8080":                      "",
+		"bücher.example":                  "not ASCII",
+		"http://mock.test":                "not a host name",
+		"mock.test/path":                  "not a host name",
+		"mock.*.test":                     "wildcard",
+		"*mock.test":                      "wildcard",
+		"*.":                              "wildcard",
+		"a..b":                            "empty label",
+		"-mock.test":                      "starts or ends",
+		"mock test":                       "not a letter",
+		strings.Repeat("a", 64) + ".test": "longer than 63",
+	} {
+		err := CheckAllowedHost(h)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), h) {
+			t.Errorf("CheckAllowedHost(%q) = %v, want an error naming it and containing %q", h, err, want)
+		}
+	}
+}
+
+// Rule: a name CheckAllowedHost accepts is one the Host check answers,
+// as a browser sends it (alone or with a port), and it never panics.
+func FuzzCheckAllowedHost(f *testing.F) {
+	for _, s := range []string{"mock.test", "ci-runner", "my_service", "*.svc.example", "Upper.Example.", "mock.test:8080", "bücher.example", "xn--bcher-kva.example", "*", "", "[::1]", "a..b", " mock.test "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		if CheckAllowedHost(h) != nil {
+			return
+		}
+		name := strings.TrimSpace(h)
+		if name == "" || strings.Contains(name, "*") || strings.HasPrefix(name, ".") {
+			return
+		}
+		p := NewHostPolicy("", []string{h})
+		for _, host := range []string{name, name + ":8080"} {
+			if strings.Contains(name, ":") {
+				host = "[" + strings.Trim(name, "[]") + "]:8080" // an IPv6 literal
+			}
+			if !p.Allows(host) {
+				t.Errorf("CheckAllowedHost(%q) accepts it, but Host %q is refused", h, host)
+			}
+		}
+	})
+}

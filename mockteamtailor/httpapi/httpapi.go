@@ -85,7 +85,7 @@ func errorDocumentOf(err error) (int, protocol.ErrorDocument, bool) {
 	case errors.Is(err, store.ErrConflict):
 		return errorDocumentOf(New(http.StatusConflict, "Conflict", "the resource already exists"))
 	case errors.Is(err, store.ErrPersist):
-		e := New(http.StatusServiceUnavailable, "State not saved", "the mock could not write its state file, so the change is not acknowledged as durable (it may still show until the mock restarts); see the mock's log, then retry")
+		e := New(http.StatusServiceUnavailable, "State not saved", "the mock could not write its state file, so the change was not made (nothing of it shows, as after a restart); see the mock's log, then retry")
 		return http.StatusServiceUnavailable, protocol.ErrorDocument{Errors: []protocol.ErrorObject{errorObjectOf(e)}}, false
 	}
 	e = New(http.StatusInternalServerError, "Internal error", "the mock failed unexpectedly; see its log")

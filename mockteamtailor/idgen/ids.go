@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"io"
 	mathrand "math/rand/v2"
 	"sync"
@@ -128,51 +126,4 @@ func (g *IDs) Secret(prefix string, n int) string {
 	b := make([]byte, n)
 	g.read(streamSecrets, b)
 	return prefix + hex.EncodeToString(b)
-}
-
-// Mark returns the generator's position; Rewind goes back to it, so a
-// seeded generator hands out the same ids again after a reset. An
-// unseeded generator has no position: Mark returns nil.
-func (g *IDs) Mark() []byte {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	var mark []byte
-	for _, r := range g.streams {
-		m, ok := r.(interface{ MarshalBinary() ([]byte, error) })
-		if !ok {
-			return nil
-		}
-		b, err := m.MarshalBinary()
-		if err != nil {
-			return nil
-		}
-		mark = binary.BigEndian.AppendUint32(mark, uint32(len(b)))
-		mark = append(mark, b...)
-	}
-	return mark
-}
-
-// Rewind returns the generator to a position Mark returned; nil leaves it
-// where it is.
-func (g *IDs) Rewind(mark []byte) error {
-	if mark == nil {
-		return nil
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for i, r := range g.streams {
-		u, ok := r.(interface{ UnmarshalBinary([]byte) error })
-		if !ok {
-			return errors.New("rewind ids: the generator is not seeded")
-		}
-		if len(mark) < 4 || int(binary.BigEndian.Uint32(mark)) > len(mark)-4 {
-			return fmt.Errorf("rewind ids: stream %s: the mark is cut short", streamNames[i])
-		}
-		n := int(binary.BigEndian.Uint32(mark))
-		if err := u.UnmarshalBinary(mark[4 : 4+n]); err != nil {
-			return fmt.Errorf("rewind ids: stream %s: %w", streamNames[i], err)
-		}
-		mark = mark[4+n:]
-	}
-	return nil
 }

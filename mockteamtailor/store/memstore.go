@@ -41,7 +41,11 @@ type MemStore struct {
 	// (durable stores only); touchedAll says it replaced everything.
 	touched    []touchedKey
 	touchedAll bool
-	start      *state // the start state Reset returns to (MarkStart)
+	// pre keeps what the running mutation replaced, and undo what each
+	// mutation whose record may not be on disk yet replaced (rollback.go).
+	pre   []preImage
+	undo  []undoEntry
+	start *state // the start state Reset returns to (MarkStart)
 
 	file *stateFile // nil when the store is not durable
 }
@@ -101,9 +105,13 @@ func (s *MemStore) Durable() bool { return s.file != nil }
 // the change is on disk: its log record is queued under the lock, so
 // records are in the order the changes happened, and written with those
 // of every writer that came meanwhile (group commit).
+//
+// A change whose record cannot be written is undone in memory before the
+// error is returned (rollBack): a write the caller is told failed does
+// not stay visible.
 func (s *MemStore) mutate(fn func() error) error {
 	s.mu.Lock()
-	s.touched, s.touchedAll = s.touched[:0], false
+	s.touched, s.touchedAll, s.pre = s.touched[:0], false, s.pre[:0]
 	if err := fn(); err != nil {
 		s.mu.Unlock()
 		return err
@@ -113,11 +121,20 @@ func (s *MemStore) mutate(fn func() error) error {
 		return nil
 	}
 	seq, err := s.logChangesLocked()
-	s.mu.Unlock()
 	if err != nil {
+		for i := len(s.pre) - 1; i >= 0; i-- {
+			s.restoreLocked(s.pre[i])
+		}
+		if len(s.pre) > 0 {
+			s.recountLocked() // the byte counts of what was put back
+		}
+		s.mu.Unlock()
 		return err
 	}
+	s.keepUndoLocked(seq)
+	s.mu.Unlock()
 	if err := s.file.log.wait(seq); err != nil {
+		s.rollBack()
 		return err
 	}
 	s.maybeCompact()
@@ -173,8 +190,8 @@ func (s *MemStore) PutPartner(_ context.Context, p Partner) error {
 				return fmt.Errorf("partner %q: API key used by partner %q: %w", p.ID, other.ID, ErrConflict)
 			}
 		}
-		s.partners[p.ID] = clonePartner(p)
 		s.touch(recPartner, p.ID)
+		s.partners[p.ID] = clonePartner(p)
 		return nil
 	})
 }
@@ -182,8 +199,8 @@ func (s *MemStore) PutPartner(_ context.Context, p Partner) error {
 // PutCompany implements Store.
 func (s *MemStore) PutCompany(_ context.Context, c Company) error {
 	return s.mutate(func() error {
-		s.companies[c.UUID] = cloneCompany(c)
 		s.touch(recCompany, c.UUID)
+		s.companies[c.UUID] = cloneCompany(c)
 		return nil
 	})
 }
@@ -209,9 +226,9 @@ func (s *MemStore) CreateActivation(_ context.Context, a Activation) (Activation
 		}
 		a.ID = strconv.Itoa(s.nextActivationID)
 		s.nextActivationID++
+		s.touch(recActivation, a.ID)
 		s.activations[a.ID] = cloneActivation(a)
 		s.activationOrder[a.PartnerID] = append(s.activationOrder[a.PartnerID], a.ID)
-		s.touch(recActivation, a.ID)
 		return nil
 	})
 	return a, err
@@ -258,10 +275,10 @@ func (s *MemStore) CreateResult(_ context.Context, r PartnerResult) (PartnerResu
 		if err := s.checkResultLocked(size, 0); err != nil {
 			return fmt.Errorf("partner result %q: %w", r.ID, err)
 		}
+		s.touch(recResult, r.ID)
 		s.resultBytes += size
 		s.results[r.ID] = blob
 		s.resultOrder[r.PartnerID] = append(s.resultOrder[r.PartnerID], r.ID)
-		s.touch(recResult, r.ID)
 		return nil
 	})
 	return r, err
@@ -337,7 +354,6 @@ func (s *MemStore) UpdateResult(_ context.Context, partnerID, id string, update 
 			if err := s.replaceResultLocked(id, cur, next); err != nil {
 				return err
 			}
-			s.touch(recResult, id)
 			return nil
 		})
 		if !replaced {
@@ -358,7 +374,6 @@ func (s *MemStore) UpdateResult(_ context.Context, partnerID, id string, update 
 		if err := s.replaceResultLocked(id, blob, next); err != nil {
 			return err
 		}
-		s.touch(recResult, id)
 		out = r
 		return nil
 	})
@@ -372,6 +387,7 @@ func (s *MemStore) replaceResultLocked(id string, cur, next []byte) error {
 	if err := s.checkResultLocked(size, old); err != nil {
 		return fmt.Errorf("partner result %q: %w", id, err)
 	}
+	s.touch(recResult, id)
 	s.resultBytes += size - old
 	s.results[id] = next
 	return nil
@@ -399,10 +415,15 @@ func (s *MemStore) DeleteResult(_ context.Context, partnerID, id string) error {
 		if err != nil {
 			return err
 		}
+		s.touch(recResult, id)
 		s.resultBytes -= resultSize(id, blob)
 		delete(s.results, id)
-		s.touch(recResult, id)
-		s.resultOrder[partnerID] = slices.DeleteFunc(s.resultOrder[partnerID], func(x string) bool { return x == id })
+		order := s.resultOrder[partnerID]
+		i := slices.Index(order, id)
+		s.notePosition(i)
+		if i >= 0 {
+			s.resultOrder[partnerID] = slices.Delete(order, i, i+1)
+		}
 		return nil
 	})
 }

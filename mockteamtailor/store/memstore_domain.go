@@ -81,8 +81,8 @@ func (s *MemStore) UpdateCompany(_ context.Context, uuid string, update func(*Co
 			return err
 		}
 		c.UUID = uuid
-		s.companies[uuid] = c
 		s.touch(recCompany, uuid)
+		s.companies[uuid] = c
 		out = cloneCompany(c)
 		return nil
 	})
@@ -111,9 +111,14 @@ func (s *MemStore) DeleteActivation(_ context.Context, partnerID, id string) err
 		case a.PartnerID != partnerID:
 			return fmt.Errorf("partner activation %q: %w", id, ErrForbidden)
 		}
-		delete(s.activations, id)
 		s.touch(recActivation, id)
-		s.activationOrder[partnerID] = slices.DeleteFunc(s.activationOrder[partnerID], func(x string) bool { return x == id })
+		delete(s.activations, id)
+		order := s.activationOrder[partnerID]
+		i := slices.Index(order, id)
+		s.notePosition(i)
+		if i >= 0 {
+			s.activationOrder[partnerID] = slices.Delete(order, i, i+1)
+		}
 		return nil
 	})
 }
@@ -141,8 +146,8 @@ func (s *MemStore) PutJob(_ context.Context, j Job) (Job, error) {
 			}
 			seen[j.Stages[i].ID] = true
 		}
-		s.jobs[j.ID] = j
 		s.touchInt(recJob, j.ID)
+		s.jobs[j.ID] = j
 		return nil
 	})
 	return cloneJob(j), err
@@ -193,9 +198,9 @@ func (s *MemStore) PutCandidate(_ context.Context, c CandidateRecord) (Candidate
 			s.next.Candidate = max(s.next.Candidate, c.ID)
 		}
 		c.Data.ID = c.ID
+		s.touchInt(recCandidate, c.ID)
 		s.candidateBytes += size - old
 		s.candidates[c.ID] = c
-		s.touchInt(recCandidate, c.ID)
 		return nil
 	})
 	return CloneCandidate(c), err
@@ -248,9 +253,9 @@ func (s *MemStore) UpdateCandidate(_ context.Context, id int64, update func(*Can
 		if err := s.checkCandidateLocked(size, old); err != nil {
 			return fmt.Errorf("candidate %d: %w", id, err)
 		}
+		s.touchInt(recCandidate, id)
 		s.candidateBytes += size - old
 		s.candidates[id] = c
-		s.touchInt(recCandidate, id)
 		out = CloneCandidate(c)
 		return nil
 	})
@@ -262,8 +267,8 @@ func (s *MemStore) CreateTrigger(_ context.Context, t Trigger) (Trigger, error) 
 	t.WebhookData = maps.Clone(t.WebhookData)
 	err := s.mutate(func() error {
 		t.ID = take(&s.next.Trigger, 0)
-		s.triggers[t.ID] = t
 		s.touchInt(recTrigger, t.ID)
+		s.triggers[t.ID] = t
 		return nil
 	})
 	t.WebhookData = maps.Clone(t.WebhookData)
@@ -290,8 +295,8 @@ func (s *MemStore) DeleteTrigger(_ context.Context, id int64) error {
 		if _, ok := s.triggers[id]; !ok {
 			return fmt.Errorf("trigger %d: %w", id, ErrNotFound)
 		}
-		delete(s.triggers, id)
 		s.touchInt(recTrigger, id)
+		delete(s.triggers, id)
 		return nil
 	})
 }
@@ -398,12 +403,12 @@ func (s *MemStore) Reset(_ context.Context) error {
 				return fmt.Errorf("reset: %w", err)
 			}
 		}
+		s.touchAll()
 		s.partners, s.companies, s.activations, s.activationOrder = fresh.partners, fresh.companies, fresh.activations, fresh.activationOrder
 		s.results, s.resultOrder, s.jobs, s.candidates, s.triggers = fresh.results, fresh.resultOrder, fresh.jobs, fresh.candidates, fresh.triggers
 		s.nextActivationID, s.next = fresh.nextActivationID, fresh.next
 		s.resultBytes, s.candidateBytes = fresh.resultBytes, fresh.candidateBytes
 		s.clearJournalLocked()
-		s.touchAll()
 		return nil
 	})
 }
@@ -416,6 +421,7 @@ func (s *MemStore) Flush() error {
 		return nil
 	}
 	if err := s.file.log.wait(s.file.log.last()); err != nil {
+		s.rollBack()
 		return err
 	}
 	if p := s.file.compactErr.Swap(nil); p != nil {

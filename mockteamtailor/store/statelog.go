@@ -186,6 +186,7 @@ type stateLog struct {
 	failed  uint64 // records up to this one were lost to failedErr
 	failErr error
 	broken  error // the file could not be put back after a failed write: no more writes
+	halted  bool  // a write failed: no record is written until the store rolls back (halt)
 	syncing bool
 	syncs   int64         // group commits that wrote records
 	syncDur time.Duration // time they spent in write and fsync
@@ -227,7 +228,7 @@ func (l *stateLog) wait(seq uint64) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for l.durable < seq {
-		if seq <= l.failed {
+		if seq <= l.failed || l.halted {
 			return l.failErr
 		}
 		if l.syncing {
@@ -266,7 +267,7 @@ func (l *stateLog) syncLocked() error {
 	l.syncing = false
 	l.cond.Broadcast()
 	if err != nil {
-		l.failed, l.failErr = upto, fmt.Errorf("%w: %w", err, ErrPersist)
+		l.failed, l.failErr, l.halted = upto, fmt.Errorf("%w: %w", err, ErrPersist), true
 		return l.failErr
 	}
 	l.size = size
@@ -416,6 +417,9 @@ func (l *stateLog) rotate() (int, error) {
 	defer l.mu.Unlock()
 	for l.syncing {
 		l.cond.Wait()
+	}
+	if l.halted {
+		return 0, l.failErr // memory holds changes the store will undo
 	}
 	if len(l.pending) > 0 || l.f == nil {
 		if err := l.syncLocked(); err != nil {

@@ -41,24 +41,26 @@ type logChange struct {
 
 type touchedKey struct{ kind, id string }
 
-// touch notes that a mutation changed the record kind/id; mutate logs it.
-// Every mutation of a durable store names what it changed this way.
+// touch notes that a mutation is about to change the record kind/id;
+// mutate logs it, and keeps the record as it was until the log record is
+// on disk (rollback.go). Every mutation of a durable store names what it
+// changes this way, before it changes it.
 func (s *MemStore) touch(kind, id string) {
 	if s.file != nil {
 		s.touched = append(s.touched, touchedKey{kind, id})
+		s.notePre(kind, id)
 	}
 }
 
 func (s *MemStore) touchInt(kind string, id int64) {
-	if s.file != nil {
-		s.touched = append(s.touched, touchedKey{kind, strconv.FormatInt(id, 10)})
-	}
+	s.touch(kind, strconv.FormatInt(id, 10))
 }
 
-// touchAll notes that a mutation replaced the whole store.
+// touchAll notes that a mutation is about to replace the whole store.
 func (s *MemStore) touchAll() {
 	if s.file != nil {
 		s.touchedAll = true
+		s.noteAll()
 	}
 }
 

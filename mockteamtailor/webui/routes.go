@@ -5,10 +5,14 @@ import (
 	"io/fs"
 	"net/http"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/guard"
 )
 
 // routes lists the UI's whole surface. The mock serves /partner, /mock,
 // /files, /schemas and /healthz itself; everything else reaches here.
+// Pages that call the partner to show its form (the activation form, the
+// trigger forms) are sameSite: opening them is a call the journal records.
 func (u *UI) routes() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(assets, "static")
@@ -17,7 +21,7 @@ func (u *UI) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", u.overview)
 	mux.HandleFunc("POST /partner", u.selectPartner)
 
-	mux.HandleFunc("GET /marketplace", u.marketplace)
+	mux.HandleFunc("GET /marketplace", u.sameSite(u.marketplace))
 	mux.HandleFunc("POST /marketplace/activate", u.activate)
 	mux.HandleFunc("POST /marketplace/companies", u.addCompany)
 	mux.HandleFunc("POST /marketplace/activations/{id}/delete", u.deactivate)
@@ -25,16 +29,16 @@ func (u *UI) routes() http.Handler {
 	mux.HandleFunc("GET /jobs", u.jobs)
 	mux.HandleFunc("GET /jobs/{id}", u.job)
 	mux.HandleFunc("POST /jobs/{id}/move", u.move)
-	mux.HandleFunc("GET /jobs/{id}/stages/{stage}/trigger", u.triggerForm)
+	mux.HandleFunc("GET /jobs/{id}/stages/{stage}/trigger", u.sameSite(u.triggerForm))
 	mux.HandleFunc("POST /jobs/{id}/stages/{stage}/trigger", u.createTrigger)
 	mux.HandleFunc("POST /triggers/{id}/delete", u.deleteTrigger)
 
 	mux.HandleFunc("GET /candidates", u.candidates)
 	mux.HandleFunc("GET /candidates/{id}", u.candidate)
 	mux.HandleFunc("GET /candidates/{id}/results", u.candidateResults)
-	mux.HandleFunc("GET /candidates/{id}/trigger", u.manualForm)
+	mux.HandleFunc("GET /candidates/{id}/trigger", u.sameSite(u.manualForm))
 	mux.HandleFunc("POST /candidates/{id}/trigger", u.manualTrigger)
-	mux.HandleFunc("GET /bulk", u.bulkForm)
+	mux.HandleFunc("GET /bulk", u.sameSite(u.bulkForm))
 	mux.HandleFunc("POST /bulk", u.bulkTrigger)
 	mux.HandleFunc("GET /bulk/{id}", u.bulkRun)
 	mux.HandleFunc("GET /bulk/{id}/progress", u.bulkProgress)
@@ -62,6 +66,20 @@ func (u *UI) routes() http.Handler {
 		u.errorPage(w, r, http.StatusForbidden, "Cross-site request refused", "This form was posted from another site; open the mock's UI and try again.")
 	}))
 	return securityHeaders(cop.Handler(mux))
+}
+
+// sameSite refuses a GET a browser sent from another site's page (a link,
+// an image, a frame): such a GET would make the mock call the partner on
+// that page's behalf, and a page could flood the journal with them.
+// Typed addresses, bookmarks and the mock's own links pass.
+func (u *UI) sameSite(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if guard.FromOtherSite(r) {
+			u.errorPage(w, r, http.StatusForbidden, "Cross-site request refused", "This page calls the partner for its form, so it does not open from another site's link; open the mock's UI and follow its own link.")
+			return
+		}
+		h(w, r)
+	}
 }
 
 func cacheFor(d time.Duration, h http.Handler) http.Handler {
