@@ -31,9 +31,13 @@ const (
 // state is the on-disk document of a durable MemStore: a snapshot, which
 // the log generations from LogGeneration on bring up to date.
 type state struct {
-	Format           string            `json:"format"`
-	Version          int               `json:"version"`
-	LogGeneration    int               `json:"logGeneration,omitempty"`
+	Format        string `json:"format"`
+	Version       int    `json:"version"`
+	LogGeneration int    `json:"logGeneration,omitempty"`
+	// LogID is the identity of log generation LogGeneration, which a
+	// version 3 snapshot written since logs have identities names: that
+	// log must be there. Older snapshots lack it (README "State").
+	LogID            string            `json:"logId,omitempty"`
 	Partners         []Partner         `json:"partners"`
 	Companies        []Company         `json:"companies"`
 	Activations      []Activation      `json:"activations"`
@@ -259,6 +263,10 @@ func loadState(path string) (*state, error) {
 	if isSnapshotV3(data) {
 		st, err := decodeSnapshotV3(data)
 		if err != nil {
+			var se *snapshotError
+			if errors.As(err, &se) {
+				return nil, &DamageError{State: path, File: path, Offset: int64(se.offset), Problem: se.reason}
+			}
 			return nil, fmt.Errorf("state file %s is %w; it was left untouched: move it away to start afresh", path, err)
 		}
 		return st, nil
