@@ -60,7 +60,7 @@ type durableRead struct {
 	st          *state
 	gen         int   // the first log generation after the snapshot
 	last        int   // the generation to append to
-	keepTo      int64 // where its whole records end, when a torn tail or zeros follow; -1 otherwise
+	keepTo      int64 // where its records end, when a torn tail, zeros or an end record follow; -1 otherwise
 	lastVersion int
 	lastID      string
 	gens        []int // every log generation beside the snapshot
@@ -135,7 +135,7 @@ func (s *MemStore) readDurable(path string, recover bool) (*durableRead, error) 
 			// that stopped before its snapshot: neither may hold records.
 			if g >= r.gen {
 				sc, err := readLog(path, name, func([]byte, int64) error { return errors.New("records without a snapshot") })
-				if (err != nil && sc.size > int64(logHeaderV4)+13) || !sc.clean {
+				if (err != nil && sc.size > int64(logHeaderV4)+13+logPrealloc) || !sc.clean {
 					return nil, fmt.Errorf("state log %s has records but %s is missing or predates it; the files were left untouched: move them away to start afresh", name, path)
 				}
 			}
@@ -154,12 +154,15 @@ func (s *MemStore) readDurable(path string, recover bool) (*durableRead, error) 
 		if g == r.gen && st != nil && st.LogID != "" && sc.id != st.LogID {
 			return stop(&DamageError{State: path, File: name, Offset: 0, Problem: fmt.Sprintf("the snapshot %s names log %s, and this file is log %q: it belongs to another state", path, st.LogID, sc.id)})
 		}
-		if (sc.torn > 0 || sc.end < sc.size) && g != r.gens[len(r.gens)-1] {
+		if !sc.closed && sc.version >= 4 && g != r.gens[len(r.gens)-1] {
 			// Only the newest generation is written to: an older one
 			// was ended cleanly before the next began.
-			return stop(&DamageError{State: path, File: name, Offset: sc.end, Problem: "a log that a later log follows ends in a torn record or zeros, not in its end"})
+			return stop(&DamageError{State: path, File: name, Offset: sc.end, Problem: "a later log follows this one, which does not end with the end record written before the next log begins"})
 		}
-		if sc.end < sc.size {
+		switch {
+		case sc.closed:
+			r.keepTo = sc.endRecord // appending zeroes the end record first
+		case sc.end < sc.size:
 			r.keepTo = sc.end
 		}
 		r.last, r.lastVersion, r.lastID = g, sc.version, sc.id

@@ -31,8 +31,9 @@ import (
 //	payload JSON (a logRecord), or result changes in binary (statelogresult.go)
 //	mark    uint32, little endian: the length, complemented
 //
-// A new log starts with an end record (payload "E"), and a clean shutdown
-// ends it with one. A running log is extended with zeros ahead of its
+// A new log starts with a start record (payload "S") and zeros; a clean
+// shutdown ends it with an end record (payload "E"), zeroed before the log
+// is appended to again, so it is only ever last. A running log is extended with zeros ahead of its
 // records (logPrealloc at a time, fsync'd before records are written into
 // them), so that appending a record changes no file-system metadata and a
 // group commit needs only fdatasync, which on a journaling file system
@@ -295,7 +296,7 @@ func (l *stateLog) open() error {
 			}
 			l.afterCreate = nil
 		}
-		l.f, l.id, l.version, l.size, l.zeroTo, l.keepTo = f, id, 4, size, 0, -1
+		l.f, l.id, l.version, l.size, l.zeroTo, l.keepTo = f, id, 4, size, size+logPrealloc, -1
 		return nil
 	}
 	f, err := os.OpenFile(name, os.O_RDWR, 0o600)
@@ -309,8 +310,9 @@ func (l *stateLog) open() error {
 	}
 	size, zeroTo := end, int64(0)
 	if l.keepTo >= 0 && l.keepTo < end {
-		// Zero the torn tail replay found (it was never acknowledged):
-		// the log goes on ending in zeros, as a crash expects it.
+		// Zero the torn tail replay found (it was never acknowledged),
+		// or the end record of a clean shutdown: the log goes on ending
+		// in zeros, as a crash expects it.
 		err := writeZeros(f, l.keepTo, end)
 		if err == nil {
 			err = f.Sync()
@@ -325,20 +327,25 @@ func (l *stateLog) open() error {
 	return nil
 }
 
-// createLogFile creates a log file with its header, a new identity and
-// its end record, durably, and returns it with its identity and size.
+// createLogFile creates a log file with its header, a new identity, its
+// start record and logPrealloc zeros, durably, and returns it with its
+// identity and the size of its records.
 func createLogFile(name string) (*os.File, string, int64, error) {
 	var raw [16]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return nil, "", 0, fmt.Errorf("create state log: %w", err)
 	}
 	id := hex.EncodeToString(raw[:])
-	head := appendLogFrame([]byte(logMagicV4+id+"\n"), []byte{logEndRecord})
+	head := appendLogFrame([]byte(logMagicV4+id+"\n"), []byte{logStartRecord})
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, "", 0, fmt.Errorf("create state log: %w", err)
 	}
-	if _, err := f.Write(head); err == nil {
+	_, err = f.Write(head)
+	if err == nil {
+		err = writeZeros(f, int64(len(head)), int64(len(head))+logPrealloc)
+	}
+	if err == nil {
 		err = f.Sync()
 	}
 	if err == nil {
@@ -406,7 +413,7 @@ func (l *stateLog) rotate() (int, string, error) {
 		return 0, "", err
 	}
 	l.f.Close()
-	l.f, l.gen, l.id, l.version, l.size, l.zeroTo = f, next, id, 4, size, 0
+	l.f, l.gen, l.id, l.version, l.size, l.zeroTo = f, next, id, 4, size, size+logPrealloc
 	return next, id, nil
 }
 

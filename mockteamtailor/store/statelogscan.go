@@ -16,12 +16,13 @@ import (
 // are written into them, so a commit cut short by a crash leaves whole
 // records, then what reached the disk of the records that were never
 // acknowledged (whole sectors of them, the rest still zeros), then zeros
-// to the end of the file. A clean shutdown cuts the zeros off and ends
-// the log with an end record; a new log starts with one. Every record
-// ends with an end mark (its length, complemented), never zero.
+// to the end of the file. A new log starts with a start record and
+// zeros; a clean shutdown cuts the zeros off and ends the log with an end
+// record, which is zeroed before the log is appended to again. Every
+// record ends with an end mark (its length, complemented), never zero.
 //
 // So the reader accepts, after the whole records: nothing, when the last
-// of them is an end record; zeros; or one last record whose end mark is
+// of them is the end record; zeros; or one last record whose end mark is
 // not on disk, followed by zeros, with a sector of it (512 bytes at
 // a multiple of 512 in the file) zeros, whose length field is not
 // contradicted by a shorter record that matches its checksum. That one
@@ -37,8 +38,12 @@ import (
 // sectors of a write, never part of one.
 const logSector = 512
 
-// logEndRecord is the payload of the end record of a version 4 log.
-const logEndRecord = 'E'
+// logEndRecord is the payload of the end record of a version 4 log, and
+// logStartRecord that of its first record.
+const (
+	logEndRecord   = 'E'
+	logStartRecord = 'S'
+)
 
 // logMagicV4 starts the header of a version 4 log, which goes on with
 // the log's identity (32 hexadecimal digits), which the snapshot names,
@@ -59,14 +64,16 @@ type logScan struct {
 	version   int    // 1 to 4
 	id        string // of a version 4 log
 	headerLen int64
-	records   int   // whole records, end records included
+	records   int   // whole records, start and end records included
 	end       int64 // where the whole records end
-	// closed: the log ends with its end record (and nothing, or zeros).
-	closed bool
+	// closed: the log ends with its end record (and nothing, or zeros),
+	// which starts at endRecord.
+	closed    bool
+	endRecord int64
 	// torn is the size of the torn last record at end (0: none).
 	torn  int64
 	size  int64
-	clean bool // no data records, only end records
+	clean bool // no data records, only start and end records
 	// damage, when set, is the first problem; end is where the whole
 	// records before it end.
 	damage *logDamage
@@ -97,7 +104,7 @@ func parseLogHeader(data []byte) (version int, id string, n int, problem string)
 }
 
 // scanLog reads the records of a log file, calling apply with the
-// payload and offset of each whole record but end records, up to the
+// payload and offset of each whole record but start and end records, up to the
 // first damage or the end. An error of apply is damage at the record's
 // offset.
 func scanLog(data []byte, apply func(payload []byte, offset int64) error) logScan {
@@ -125,7 +132,7 @@ func scanLog(data []byte, apply func(payload []byte, offset int64) error) logSca
 		if len(rest) == 0 {
 			if v >= 4 && !sc.closed {
 				if sc.records == 0 {
-					return fail("the log ends after its header, without the end record a new log starts with")
+					return fail("the log ends after its header, without the start record a new log begins with")
 				}
 				return fail("the log ends after a whole record, without the end record of a clean shutdown or the zeros a running store keeps after its records: it was cut short")
 			}
@@ -133,9 +140,12 @@ func scanLog(data []byte, apply func(payload []byte, offset int64) error) logSca
 		}
 		if allZero(rest) {
 			if v >= 4 && sc.records == 0 {
-				return fail("zeros after the header, without the end record a new log starts with")
+				return fail("zeros after the header, without the start record a new log begins with")
 			}
 			return sc // the zeros ahead of the records
+		}
+		if sc.closed {
+			return fail("data after the end record a clean shutdown writes last")
 		}
 		if len(rest) < 8 {
 			return fail("the file ends %d bytes into a record header: it was cut short", len(rest))
@@ -152,9 +162,16 @@ func scanLog(data []byte, apply func(payload []byte, offset int64) error) logSca
 		markOK := tl == 0 || binary.LittleEndian.Uint32(rest[8+n:]) == ^uint32(n)
 		if markOK && crc32.Checksum(payload, crcTable) == sum {
 			sc.records++
-			if v >= 4 && n == 1 && payload[0] == logEndRecord {
-				sc.closed = true
-			} else {
+			switch {
+			case v >= 4 && n == 1 && payload[0] == logEndRecord:
+				sc.closed, sc.endRecord = true, int64(off)
+			case v >= 4 && n == 1 && payload[0] == logStartRecord:
+				if off != hl {
+					return fail("a start record after the first record")
+				}
+			case v >= 4 && off == hl:
+				return fail("the first record is not the start record a new log begins with")
+			default:
 				sc.closed, sc.clean = false, false
 				if apply != nil {
 					if err := apply(payload, int64(off)); err != nil {

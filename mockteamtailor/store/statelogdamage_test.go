@@ -1,0 +1,405 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+)
+
+// killedState writes a small durable state (a snapshot with results, and
+// a log of a few records after it), then leaves its files as a kill -9
+// leaves them: the log's records, then zeros. It returns the state file,
+// what the store held, and the log's records end.
+func killedState(t *testing.T) (path string, want state, end int) {
+	path, want, _, end = killedStateBeforeLast(t)
+	return path, want, end
+}
+
+// killedStateBeforeLast is killedState that also returns what the store
+// held before its last record, a long one (over two sectors).
+func killedStateBeforeLast(t *testing.T) (path string, want, beforeLast state, end int) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "state.json")
+	s := reopen(t, path)
+	seededStore(t, s)
+	addResults(t, s, "in-snapshot-1", "in-snapshot-2")
+	if err := s.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	addResults(t, s, "logged-1", "logged-2")
+	beforeLast = dump(s)
+	long := strings.Repeat("a long summary ", 100)
+	if _, err := s.UpdateResult(t.Context(), "1", "logged-1", func(r *PartnerResult) error { r.Status, r.Summary = "completed", &long; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want = dump(s)
+	end = int(s.file.log.bytes())
+	gen := s.file.log.gen
+	s.Close()
+	log := logPath(path, gen)
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A kill leaves zeros where Close wrote the end record.
+	if err := os.WriteFile(log, append(data[:end], make([]byte, 600)...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, want, beforeLast, end
+}
+
+// opensOrRefuses opens the state at path after a mutation of file (named
+// what): the store either refuses, naming file and an offset and leaving
+// every file as it was, or holds exactly want.
+func opensOrRefuses(t *testing.T, path, file string, mutated []byte, want state, what string) (refused bool) {
+	t.Helper()
+	if err := os.WriteFile(file, mutated, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenMemStore(path)
+	if err != nil {
+		if !strings.Contains(err.Error(), file) || !strings.Contains(err.Error(), "offset ") {
+			t.Fatalf("%s: error %q does not name %s and a byte offset", what, err, file)
+		}
+		if got, _ := os.ReadFile(file); !bytes.Equal(got, mutated) {
+			t.Fatalf("%s: the refused file was changed", what)
+		}
+		return true
+	}
+	if diff := cmp.Diff(want, dump(s)); diff != "" {
+		t.Fatalf("%s: the store opened and differs from what was acknowledged (-want +got):\n%s", what, diff)
+	}
+	return false
+}
+
+// No single damaged byte of a log a kill left, and no flipped bit of a
+// record header, makes the store open with less than was acknowledged:
+// each either stops start-up, naming file and offset, or loses nothing.
+func TestStateLogEveryFlipRefusedOrHarmless(t *testing.T) {
+	path, want, end := killedState(t)
+	log := logPath(path, 2)
+	good, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := 0
+	// Every byte of the header and the records, and the zeros after.
+	for i := range good {
+		b := slices.Clone(good)
+		b[i] ^= 0xff
+		if opensOrRefuses(t, path, log, b, want, fmt.Sprintf("byte %d flipped", i)) {
+			refused++
+		} else if i < end {
+			t.Errorf("byte %d (of %d bytes of records) flipped, and the store opened", i, end)
+		}
+	}
+	// Every bit of every record header.
+	for off := logHeaderV4; off < end; {
+		n := int(binary.LittleEndian.Uint32(good[off:]))
+		for bit := range 64 {
+			b := slices.Clone(good)
+			b[off+bit/8] ^= 1 << (bit % 8)
+			if !opensOrRefuses(t, path, log, b, want, fmt.Sprintf("bit %d of the record header at %d flipped", bit, off)) {
+				t.Errorf("bit %d of the record header at %d flipped, and the store opened", bit, off)
+			}
+		}
+		off += 8 + n + 4
+	}
+	os.WriteFile(log, good, 0o600)
+	if diff := cmp.Diff(want, dump(reopen(t, path))); diff != "" {
+		t.Fatalf("the undamaged state (-want +got):\n%s", diff)
+	}
+	t.Logf("%d of %d flipped bytes refused, the rest in the zeros after the records", refused, len(good))
+}
+
+// The same for the snapshot: no damaged byte opens a smaller store.
+func TestSnapshotEveryFlipRefused(t *testing.T) {
+	path, want, _ := killedState(t)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range good {
+		b := slices.Clone(good)
+		b[i] ^= 0xff
+		if !opensOrRefuses(t, path, path, b, want, fmt.Sprintf("snapshot byte %d flipped", i)) {
+			t.Errorf("snapshot byte %d flipped, and the store opened", i)
+		}
+	}
+}
+
+// A log cut short at any offset inside its records is refused: a crash
+// never shortens a log (it is extended with zeros, fsync'd, before records
+// go into them). A cut in the zeros after the records loses nothing.
+func TestStateLogCutAtEveryOffset(t *testing.T) {
+	path, want, end := killedState(t)
+	log := logPath(path, 2)
+	good, _ := os.ReadFile(log)
+	for cut := 0; cut < len(good); cut++ {
+		refused := opensOrRefuses(t, path, log, good[:cut], want, fmt.Sprintf("cut at %d", cut))
+		if refused != (cut <= end) {
+			t.Errorf("log cut at %d (records end at %d): refused %v", cut, end, refused)
+		}
+	}
+}
+
+// A crash tears only the last record, in whole sectors: zeros from inside
+// the last record to the end of the file, a whole sector of the record
+// among them, are a torn tail, dropped with that record alone; zeros from
+// inside any other record are refused. Zeros from a record boundary are
+// what a crash leaves when the commits after it had not reached the disk
+// (README "State"): the store opens with the records before them.
+func TestStateLogZeroedFromEveryOffset(t *testing.T) {
+	path, _, beforeLast, end := killedStateBeforeLast(t)
+	log := logPath(path, 2)
+	good, _ := os.ReadFile(log)
+	last := lastRecordStart(t, good, end)
+	boundaries := recordStarts(good, end)
+	torn := 0
+	for from := 0; from < end; from++ {
+		b := slices.Clone(good)
+		clear(b[from:])
+		if err := os.WriteFile(log, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := OpenMemStore(path)
+		crashShaped := from >= last+8 && (from+logSector-1)/logSector*logSector < end
+		inHeader := from > last && from < last+8 // what the length reads as varies
+		switch {
+		case err == nil && inHeader:
+			if diff := cmp.Diff(beforeLast, dump(got)); diff != "" {
+				t.Errorf("torn last record header at %d: the store differs from the one before it (-want +got):\n%s", from, diff)
+			}
+		case inHeader:
+		case err != nil && crashShaped:
+			t.Errorf("zeros from %d, a sector boundary in the last record (at %d): refused: %v", from, last, err)
+		case err != nil:
+			if !strings.Contains(err.Error(), log) || !strings.Contains(err.Error(), "offset ") {
+				t.Fatalf("zeros from %d: error %q does not name the log and an offset", from, err)
+			}
+		case boundaries[from]:
+			if len(dump(got).Results) > len(beforeLast.Results) {
+				t.Errorf("zeros from the record boundary %d: more results than before the last record", from)
+			}
+		case !crashShaped:
+			t.Errorf("zeros from %d (the last record starts at %d): the store opened", from, last)
+		default:
+			torn++
+			if diff := cmp.Diff(beforeLast, dump(got)); diff != "" {
+				t.Errorf("torn last record at %d: the store differs from the one before it (-want +got):\n%s", from, diff)
+			}
+		}
+	}
+	if torn == 0 {
+		t.Fatal("no sector boundary inside the last record: nothing torn was tried")
+	}
+}
+
+// recordStarts returns the offsets where the records before end start.
+func recordStarts(data []byte, end int) map[int]bool {
+	starts := map[int]bool{}
+	for off := logHeaderV4; off < end; off += 8 + int(binary.LittleEndian.Uint32(data[off:])) + 4 {
+		starts[off] = true
+	}
+	return starts
+}
+
+// lastRecordStart returns the offset of the last record before end.
+func lastRecordStart(t *testing.T, data []byte, end int) int {
+	t.Helper()
+	off, last := logHeaderV4, -1
+	for off < end {
+		last = off
+		off += 8 + int(binary.LittleEndian.Uint32(data[off:])) + 4
+	}
+	if off != end || last < 0 {
+		t.Fatalf("records do not end at %d", end)
+	}
+	return last
+}
+
+// An emptied or deleted log beside a snapshot that names it is refused,
+// and the files are left as they were.
+func TestSnapshotWithoutItsLogRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		damage func(log string)
+		want   string
+	}{
+		{"deleted", func(log string) { os.Remove(log) }, "is missing"},
+		{"emptied", func(log string) { os.WriteFile(log, nil, 0o600) }, "offset 0"},
+		{"header only", func(log string) {
+			b, _ := os.ReadFile(log)
+			os.WriteFile(log, b[:logHeaderV4], 0o600)
+		}, "offset 54"},
+		{"another state's log", func(log string) {
+			f, _, _, err := createLogFile(log + ".other")
+			if err == nil {
+				f.Close()
+				os.Rename(log+".other", log)
+			}
+		}, "belongs to another state"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path, _, _ := killedState(t)
+			log := logPath(path, 2)
+			tc.damage(log)
+			snap, _ := os.ReadFile(path)
+			_, err := OpenMemStore(path)
+			if err == nil || !strings.Contains(err.Error(), log) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("OpenMemStore with its log %s = %v, want an error naming %s and %q", tc.name, err, log, tc.want)
+			}
+			if got, _ := os.ReadFile(path); !bytes.Equal(got, snap) {
+				t.Error("the snapshot was changed")
+			}
+			if _, err := os.Stat(log + ".1"); err == nil {
+				t.Error("a log file was created")
+			}
+		})
+	}
+}
+
+// A version 3 snapshot written before snapshots named their log does not
+// require it (README "State"): it opens, and is rewritten at once as one
+// that does.
+func TestOldSnapshotWithoutLogOpensAndIsRewritten(t *testing.T) {
+	path, _, _ := killedState(t)
+	st, err := loadState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.LogID = ""
+	data, _ := encodeSnapshot(st)
+	os.WriteFile(path, data, 0o600)
+	os.Remove(logPath(path, 2))
+	s := reopen(t, path)
+	if _, err := s.Result(t.Context(), "1", "in-snapshot-1"); err != nil {
+		t.Fatal(err)
+	}
+	st, err = loadState(path)
+	if err != nil || st.LogID == "" {
+		t.Fatalf("snapshot after opening an old one: log id %q (%v), want one", st.LogID, err)
+	}
+	if _, err := OpenMemStore(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// logRecords are the payloads of real records of every kind, for the
+// fuzz target: JSON changes, binary results and a journal entry.
+func logRecords() [][]byte {
+	src := NewMemStore()
+	src.file = &stateFile{}
+	src.results["r"] = encodeResultBlob(&PartnerResult{ID: "r", PartnerID: "p", ResultAttributes: protocol.ResultAttributes{Status: "sent", Details: json.RawMessage(`{}`)}})
+	src.touched = []touchedKey{{recResult, "r"}, {recResult, "gone"}}
+	bin := src.appendResultsRecord(nil)
+	var entry Delivery
+	fillEveryField(reflect.ValueOf(&entry).Elem(), 2)
+	journal := appendJournalRecord(nil, &entry)
+	long := []byte(`{"put":[{"kind":"result","id":"r","value":{"id":"r","partnerId":"p","status":"sent","summary":"` + strings.Repeat("x", 1200) + `"}}]}`)
+	return [][]byte{[]byte(`{"put":[{"kind":"result","id":"r","deleted":true}]}`), bin, journal, long, bin}
+}
+
+// FuzzReadLog damages a valid log (records of every kind, then the zeros
+// a running store keeps after them): it overwrites bytes at pos with
+// patch, or, with cut, also ends the file there. The reader never
+// panics, and either refuses, naming an offset inside the file, or
+// yields exactly the records written: all of them, or all but the last
+// when the damage left everything before the last record as it was (a
+// torn last record is what a crash leaves).
+func FuzzReadLog(f *testing.F) {
+	f.Add(uint8(5), uint16(0), []byte{}, false)
+	f.Add(uint8(5), uint16(100), []byte{0xff}, false)
+	f.Add(uint8(3), uint16(90), []byte{1}, false)
+	f.Add(uint8(5), uint16(1600), make([]byte, 900), false)
+	f.Add(uint8(5), uint16(1200), []byte{}, true)
+	f.Add(uint8(1), uint16(68), []byte{0, 0, 0, 0x40}, false)
+	f.Add(uint8(2), uint16(0), []byte("mockteamtailor-log 3\n"), false)
+	records := logRecords()
+	f.Fuzz(func(t *testing.T, count uint8, pos uint16, patch []byte, cut bool) {
+		written := records[:int(count)%(len(records)+1)]
+		data := []byte(logMagicV4 + strings.Repeat("ab", 16) + "\n")
+		data = appendLogFrame(data, []byte{logEndRecord})
+		var starts []int
+		for _, p := range written {
+			starts = append(starts, len(data))
+			data = appendLogFrame(data, p)
+		}
+		end := len(data)
+		data = append(data, make([]byte, 2048)...)
+		orig := slices.Clone(data)
+		at := min(int(pos), len(data))
+		data = append(data[:at], patch...)
+		if !cut && at+len(patch) < len(orig) {
+			data = append(data, orig[at+len(patch):]...)
+		}
+		var got [][]byte
+		s := NewMemStore()
+		sc := scanLog(data, func(p []byte, _ int64) error {
+			got = append(got, slices.Clone(p))
+			return s.applyRecord(p)
+		})
+		if sc.damage != nil {
+			if sc.damage.offset < 0 || sc.damage.offset > int64(len(data)) || sc.damage.problem == "" {
+				t.Fatalf("damage %+v outside the file of %d bytes", sc.damage, len(data))
+			}
+			return
+		}
+		if sc.end > sc.size || sc.end < sc.headerLen {
+			t.Fatalf("records end at %d, outside the %d bytes of the file", sc.end, sc.size)
+		}
+		k := min(len(got), len(written))
+		for i := range k {
+			if !bytes.Equal(got[i], written[i]) {
+				t.Fatalf("record %d accepted as %q, written as %q", i, got[i], written[i])
+			}
+		}
+		switch {
+		case len(got) == len(written):
+		case len(got) > len(written):
+			if at < end {
+				t.Fatalf("%d records accepted, %d written, with damage at %d before their end %d", len(got), len(written), at, end)
+			}
+		case len(got) == len(written)-1 && bytes.Equal(data[:starts[len(starts)-1]], orig[:starts[len(starts)-1]]):
+			// A torn last record.
+		default:
+			t.Fatalf("%d records accepted of %d written, without a word (damage at %d, %d bytes)", len(got), len(written), at, len(patch))
+		}
+	})
+}
+
+// FuzzScanLogBytes feeds arbitrary bytes to the log reader: it never
+// panics, and what it accepts ends inside the file.
+func FuzzScanLogBytes(f *testing.F) {
+	rec := appendLogFrame(nil, []byte(`{"put":[{"kind":"result","id":"r","deleted":true}]}`))
+	head := []byte(logMagicV4 + strings.Repeat("0f", 16) + "\n")
+	f.Add(head)
+	f.Add(append(slices.Clone(head), rec...))
+	f.Add(append(append(slices.Clone(head), rec...), rec[:5]...))
+	f.Add(append([]byte(logMagicV3), make([]byte, 20)...))
+	f.Add(appendFrame([]byte(logMagicV1), func(b []byte) []byte { return append(b, `{}`...) }))
+	f.Add([]byte("garbage"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := NewMemStore()
+		sc := scanLog(data, func(p []byte, _ int64) error { return s.applyRecord(p) })
+		if sc.damage == nil && (sc.end > sc.size || sc.end < 0) {
+			t.Fatalf("valid end %d outside the file (%d bytes)", sc.end, sc.size)
+		}
+		if sc.damage != nil && (sc.damage.offset < 0 || sc.damage.offset > int64(len(data))) {
+			t.Fatalf("damage at %d outside the file (%d bytes)", sc.damage.offset, len(data))
+		}
+	})
+}
