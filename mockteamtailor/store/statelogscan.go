@@ -162,15 +162,13 @@ func scanLog(data []byte, apply func(payload []byte, offset int64) error) logSca
 		markOK := tl == 0 || binary.LittleEndian.Uint32(rest[8+n:]) == ^uint32(n)
 		if markOK && crc32.Checksum(payload, crcTable) == sum {
 			sc.records++
+			start := v >= 4 && n == 1 && payload[0] == logStartRecord
 			switch {
+			case v >= 4 && start != (off == hl):
+				return fail("the start record a new log begins with is missing or not first")
+			case start:
 			case v >= 4 && n == 1 && payload[0] == logEndRecord:
 				sc.closed, sc.endRecord = true, int64(off)
-			case v >= 4 && n == 1 && payload[0] == logStartRecord:
-				if off != hl {
-					return fail("a start record after the first record")
-				}
-			case v >= 4 && off == hl:
-				return fail("the first record is not the start record a new log begins with")
 			default:
 				sc.closed, sc.clean = false, false
 				if apply != nil {
@@ -181,6 +179,10 @@ func scanLog(data []byte, apply func(payload []byte, offset int64) error) logSca
 			}
 			off += 8 + n + tl
 			continue
+		}
+		if v >= 4 && off == hl {
+			// The start record is on disk before the snapshot names the log.
+			return fail("the start record a new log begins with is damaged")
 		}
 		if problem := tornRecord(data, off, n, sum, tl, markOK); problem != "" {
 			return fail("%s", problem)
@@ -219,6 +221,13 @@ func tornRecord(data []byte, off, n int, sum uint32, tl int, markOK bool) string
 			return fmt.Sprintf("a record length of %d bytes where a whole record of %d bytes is: the length field is damaged", n, m)
 		}
 	}
+	// A whole record inside this one: the length field is damaged (a
+	// crash writes a record's own bytes, never another's).
+	for p := off + 1; p+8 < end; p++ {
+		if m := wholeRecordAt(data, p, tl); m > 0 {
+			return fmt.Sprintf("a record length of %d bytes, over a whole record of %d bytes at offset %d: the length field is damaged", n, m, p)
+		}
+	}
 	// A crash loses whole sectors: one of the record's reads as zeros
 	// (from the record's start, for the sector it starts in).
 	for s := (off + 8) / logSector * logSector; s < end; s += logSector {
@@ -227,6 +236,26 @@ func tornRecord(data []byte, off, n int, sum uint32, tl int, markOK bool) string
 		}
 	}
 	return problem + ", with no part of it missing: the record is damaged"
+}
+
+// wholeRecordAt returns the length of the whole record at p, or 0 when
+// there is none.
+func wholeRecordAt(data []byte, p, tl int) int {
+	m := int(binary.LittleEndian.Uint32(data[p:]))
+	if m == 0 || m > len(data)-p-8-tl {
+		return 0
+	}
+	payload := data[p+8 : p+8+m]
+	if tl > 0 && binary.LittleEndian.Uint32(data[p+8+m:]) != ^uint32(m) {
+		return 0
+	}
+	if tl == 0 && !strings.ContainsRune("{BJ", rune(payload[0])) {
+		return 0
+	}
+	if crc32.Checksum(payload, crcTable) != binary.LittleEndian.Uint32(data[p+4:]) {
+		return 0
+	}
+	return m
 }
 
 func allZero(b []byte) bool {
