@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"slices"
@@ -69,7 +70,8 @@ type durableRead struct {
 	hasLegacy   bool
 	// damage, in recover mode, is the first damage of a log: replay
 	// stopped there, and nothing after it was applied.
-	damage *DamageError
+	damage     *DamageError
+	damagedGen int
 	// scans are the logs replayed, by generation.
 	scans map[int]logScan
 }
@@ -115,17 +117,17 @@ func (s *MemStore) readDurable(path string, recover bool) (*durableRead, error) 
 		return nil, err
 	}
 	r.last = r.gen
-	stop := func(d *DamageError) (*durableRead, error) {
+	stop := func(g int, d *DamageError) (*durableRead, error) {
 		if !recover {
 			return nil, d
 		}
-		r.damage = d
+		r.damage, r.damagedGen = d, g
 		return r, nil
 	}
 	if st != nil && st.LogID != "" && !slices.Contains(r.gens, r.gen) {
 		// The snapshot is written after the log it names is created:
 		// that log is never missing but by damage.
-		return stop(&DamageError{State: path, File: logPath(path, r.gen), Offset: -1, Problem: fmt.Sprintf("the snapshot %s names log generation %d, and %s is missing", path, r.gen, logPath(path, r.gen))})
+		return stop(r.gen, &DamageError{State: path, File: logPath(path, r.gen), Offset: -1, Problem: fmt.Sprintf("the snapshot %s names log generation %d, and %s is missing", path, r.gen, logPath(path, r.gen))})
 	}
 	expect := r.gen
 	for _, g := range r.gens {
@@ -143,21 +145,27 @@ func (s *MemStore) readDurable(path string, recover bool) (*durableRead, error) 
 			continue
 		}
 		if g != expect {
-			return stop(&DamageError{State: path, File: logPath(path, expect), Offset: -1, Problem: fmt.Sprintf("log generation %d is missing between the snapshot's (%d) and %s", expect, r.gen, name)})
+			return stop(expect, &DamageError{State: path, File: logPath(path, expect), Offset: -1, Problem: fmt.Sprintf("log generation %d is missing between the snapshot's (%d) and %s", expect, r.gen, name)})
 		}
 		expect++
+		if g == r.gen && st != nil && st.LogID != "" {
+			if _, id, _, problem := parseLogHeader(readHead(name, logHeaderV4)); problem == "" && id != st.LogID {
+				return stop(g, &DamageError{State: path, File: name, Offset: 0, Problem: fmt.Sprintf("the snapshot %s names log %s, and this file is log %q: it belongs to another state", path, st.LogID, id)})
+			}
+		}
 		sc, err := readLog(path, name, func(payload []byte, _ int64) error { return s.applyRecord(payload) })
 		r.scans[g] = sc
 		if err != nil {
-			return stop(err.(*DamageError))
-		}
-		if g == r.gen && st != nil && st.LogID != "" && sc.id != st.LogID {
-			return stop(&DamageError{State: path, File: name, Offset: 0, Problem: fmt.Sprintf("the snapshot %s names log %s, and this file is log %q: it belongs to another state", path, st.LogID, sc.id)})
+			var d *DamageError
+			if !errors.As(err, &d) {
+				return nil, err
+			}
+			return stop(g, d)
 		}
 		if !sc.closed && sc.version >= 4 && g != r.gens[len(r.gens)-1] {
 			// Only the newest generation is written to: an older one
 			// was ended cleanly before the next began.
-			return stop(&DamageError{State: path, File: name, Offset: sc.end, Problem: "a later log follows this one, which does not end with the end record written before the next log begins"})
+			return stop(g, &DamageError{State: path, File: name, Offset: sc.end, Problem: "a later log follows this one, which does not end with the end record written before the next log begins"})
 		}
 		switch {
 		case sc.closed:
@@ -171,6 +179,18 @@ func (s *MemStore) readDurable(path string, recover bool) (*durableRead, error) 
 		r.migrate = true
 	}
 	return r, nil
+}
+
+// readHead returns the first n bytes of the file at name, or fewer.
+func readHead(name string, n int) []byte {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	k, _ := io.ReadFull(f, b)
+	return b[:k]
 }
 
 // maybeCompact starts a compaction in the background when the log has

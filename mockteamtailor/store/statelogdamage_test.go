@@ -5,12 +5,14 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
@@ -410,4 +412,77 @@ func FuzzScanLogBytes(f *testing.F) {
 			t.Fatalf("damage at %d outside the file (%d bytes)", sc.damage.offset, len(data))
 		}
 	})
+}
+
+// A flipped bit in a middle record: check names file and offset, and the
+// records after it a repair drops; repair drops exactly those, keeps a
+// copy of every file, and the state loads again, with every record before
+// the damage, and takes writes.
+func TestRepairDropsWhatCheckReports(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s := reopen(t, path)
+	seededStore(t, s)
+	var ids []string
+	for i := range 20 {
+		ids = append(ids, fmt.Sprintf("r%02d", i))
+	}
+	addResults(t, s, ids...)
+	s.Close()
+	log := logPath(path, 1)
+	data, _ := os.ReadFile(log)
+	starts := recordStarts(data, len(data))
+	// The record of result r10: partners 1 and 2, then r00..r09.
+	offs := slices.Sorted(maps.Keys(starts))
+	damaged := offs[1+2+10]
+	orig := slices.Clone(data)
+	data[damaged+3] ^= 0x10 // a bit of its length
+	os.WriteFile(log, data, 0o600)
+
+	_, err := OpenMemStore(path)
+	if err == nil || !strings.Contains(err.Error(), log) || !strings.Contains(err.Error(), fmt.Sprintf("offset %d ", damaged)) {
+		t.Fatalf("OpenMemStore = %v, want damage in %s at offset %d", err, log, damaged)
+	}
+	c, err := CheckState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Damage == nil || c.Damage.File != log || c.Damage.Offset != int64(damaged) || !c.Repairable {
+		t.Fatalf("CheckState = %+v, want repairable damage in %s at %d", c, log, damaged)
+	}
+	if want := ids[11:]; !slices.Equal(c.Drop.ResultIDs, want) || c.Drop.Records != len(want) || !slices.Equal(c.Drop.DamagedIDs, ids[10:11]) {
+		t.Errorf("a repair would drop the damaged record of %v and %d records, results %v; want %v, %d, %v", c.Drop.DamagedIDs, c.Drop.Records, c.Drop.ResultIDs, ids[10:11], len(want), want)
+	}
+	if c.Results != 10 {
+		t.Errorf("a repair keeps %d results, want 10", c.Results)
+	}
+	if got, _ := os.ReadFile(log); !bytes.Equal(got, data) {
+		t.Fatal("CheckState changed the log")
+	}
+	now := time.Date(2026, 12, 7, 21, 0, 0, 0, time.UTC)
+	rc, backup, err := RepairState(path, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(rc.Drop.ResultIDs, c.Drop.ResultIDs) {
+		t.Errorf("repair dropped %v, check reported %v", rc.Drop.ResultIDs, c.Drop.ResultIDs)
+	}
+	if got, _ := os.ReadFile(filepath.Join(backup, filepath.Base(log))); !bytes.Equal(got, data) {
+		t.Errorf("the copy of the damaged log in %s differs from it", backup)
+	}
+	re := reopen(t, path)
+	for i, id := range ids {
+		_, err := re.Result(t.Context(), "1", id)
+		if (err == nil) != (i < 10) {
+			t.Errorf("result %s after the repair: %v", id, err)
+		}
+	}
+	addResults(t, re, "after-repair")
+	re.Close()
+	if _, err := reopen(t, path).Result(t.Context(), "1", "after-repair"); err != nil {
+		t.Errorf("a write after the repair is lost: %v", err)
+	}
+	if c, err := CheckState(path); err != nil || c.Problem != nil {
+		t.Errorf("CheckState after the repair = %+v, %v", c, err)
+	}
+	_ = orig
 }

@@ -65,6 +65,7 @@ type logScan struct {
 	id        string // of a version 4 log
 	headerLen int64
 	records   int   // whole records, start and end records included
+	data      int   // whole records but start and end records
 	end       int64 // where the whole records end
 	// closed: the log ends with its end record (and nothing, or zeros),
 	// which starts at endRecord.
@@ -170,6 +171,7 @@ func scanLog(data []byte, apply func(payload []byte, offset int64) error) logSca
 			case v >= 4 && n == 1 && payload[0] == logEndRecord:
 				sc.closed, sc.endRecord = true, int64(off)
 			default:
+				sc.data++
 				sc.closed, sc.clean = false, false
 				if apply != nil {
 					if err := apply(payload, int64(off)); err != nil {
