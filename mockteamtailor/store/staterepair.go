@@ -57,8 +57,8 @@ type StateDrop struct {
 	// DamagedIDs are the results the damaged record itself names, when
 	// its payload still decodes (its header was hit).
 	DamagedIDs []string
-	Resets    int // records among them that reset the whole store
-	Files     []string
+	Resets     int // records among them that reset the whole store
+	Files      []string
 }
 
 // CheckState reads the state at path and its logs, changing nothing, and
