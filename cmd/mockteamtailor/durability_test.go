@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -463,8 +464,8 @@ func TestKillThenBitFlipRefusedThenRepaired(t *testing.T) {
 	}
 	dropped := map[string]bool{}
 	for _, line := range strings.Split(check, "\n") {
-		if _, list, ok := strings.Cut(strings.Replace(line, "names results", "name results", 1), "name results "); ok {
-			list, _, _ = strings.Cut(list, ", 1 of them")
+		if m := regexp.MustCompile(`names? \d+ results?: (.*)`).FindStringSubmatch(line); m != nil {
+			list, _, _ := strings.Cut(m[1], ", 1 of them")
 			for _, id := range strings.Split(list, ", ") {
 				dropped[id] = true
 			}
