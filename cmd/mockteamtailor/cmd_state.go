@@ -151,7 +151,7 @@ func printStateCheck(w io.Writer, c *store.StateCheck) {
 	}
 	fmt.Fprintf(w, "  %s of %s from the damage on\n", plural(int(c.Drop.Bytes), "byte", "bytes"), strings.Join(c.Drop.Files, ", "))
 	if len(c.Drop.DamagedIDs) > 0 {
-		fmt.Fprintf(w, "  the damaged record, which names %s: %s\n", plural(len(c.Drop.DamagedIDs), "result", "results"), strings.Join(c.Drop.DamagedIDs, ", "))
+		fmt.Fprintf(w, "  the damaged record, which, damaged as it is, reads as naming %s: %s\n", plural(len(c.Drop.DamagedIDs), "result", "results"), strings.Join(c.Drop.DamagedIDs, ", "))
 	} else {
 		fmt.Fprintln(w, "  the damaged record (what it held cannot be read)")
 	}

@@ -464,7 +464,7 @@ func TestKillThenBitFlipRefusedThenRepaired(t *testing.T) {
 	}
 	dropped := map[string]bool{}
 	for _, line := range strings.Split(check, "\n") {
-		if m := regexp.MustCompile(`names? \d+ results?: (.*)`).FindStringSubmatch(line); m != nil {
+		if m := regexp.MustCompile(`nam(?:es?|ing) \d+ results?: (.*)`).FindStringSubmatch(line); m != nil {
 			list, _, _ := strings.Cut(m[1], ", 1 of them")
 			for _, id := range strings.Split(list, ", ") {
 				dropped[id] = true

@@ -33,9 +33,9 @@ import (
 //
 // A new log starts with a start record (payload "S") and zeros; a clean
 // shutdown ends it with an end record (payload "E"), zeroed before the log
-// is appended to again, so it is only ever last. A running log is extended with zeros ahead of its
-// records (logPrealloc at a time, fsync'd before records are written into
-// them), so that appending a record changes no file-system metadata and a
+// is appended to again, so it is only ever last. A running log is
+// extended with zeros ahead of its records (logPrealloc at a time, fsync'd
+// before records are written into them), so that appending a record changes no file-system metadata and a
 // group commit needs only fdatasync, which on a journaling file system
 // does not wait for a journal commit (and for every other file's data
 // that commit must flush first).
@@ -119,7 +119,7 @@ type stateLog struct {
 	f       *os.File   // nil until the first sync opens it
 	size    int64      // bytes of f known to hold whole records
 	zeroTo  int64      // f holds zeros from size up to here, on disk
-	keepTo  int64      // open f truncated to this offset (a dropped torn tail); -1 to keep all
+	keepTo  int64      // open zeroes f from this offset (a torn tail, or the end record); -1 to keep all
 	pending []byte     // framed records not written yet
 	spare   []byte
 	seq     uint64 // records appended
@@ -281,7 +281,8 @@ func writeZeros(f *os.File, from, to int64) error {
 var logZeros = sync.OnceValue(func() []byte { return make([]byte, logPrealloc) })
 
 // open opens the current generation for appending, creating it with its
-// header, or cutting off the torn tail (or the zeros) replay found.
+// header and start record, or zeroing the torn tail (or the end record)
+// replay found.
 func (l *stateLog) open() error {
 	name := logPath(l.path, l.gen)
 	if _, err := os.Stat(name); errors.Is(err, fs.ErrNotExist) {
