@@ -442,7 +442,11 @@ func (l *stateLog) close() error {
 		if err == nil && l.broken == nil {
 			// The zeros ahead are of no use until the next start, and
 			// the end record tells the reader the log was not cut short.
-			err = l.endLocked()
+			// Used again, the store zeroes the end record first.
+			at := l.size
+			if err = l.endLocked(); err == nil && l.version >= 4 {
+				l.keepTo = at
+			}
 		}
 		if cerr := l.f.Close(); err == nil {
 			err = cerr

@@ -415,7 +415,7 @@ func TestStateLogReplaysJSONAndBinaryJournalEntries(t *testing.T) {
 }
 
 // Close writes out the journal entries nobody waited for and leaves the
-// log ending on its last record, without the zeros kept ahead of it.
+// log ending with its end record, without the zeros kept ahead of it.
 func TestCloseWritesOutTheLog(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	s := reopen(t, path)
@@ -435,5 +435,12 @@ func TestCloseWritesOutTheLog(t *testing.T) {
 	}
 	if _, err := reopen(t, path).JournalEntry(t.Context(), d.ID); err != nil {
 		t.Errorf("journal entry appended before Close is gone after a restart: %v", err)
+	}
+	// A store used after Close writes on after its end record, which it
+	// zeroes first: the log stays readable.
+	addResults(t, s, "after-close")
+	s.Close()
+	if _, err := reopen(t, path).Result(t.Context(), "1", "after-close"); err != nil {
+		t.Errorf("a result written after Close: %v", err)
 	}
 }

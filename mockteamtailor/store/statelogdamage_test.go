@@ -486,3 +486,32 @@ func TestRepairDropsWhatCheckReports(t *testing.T) {
 	}
 	_ = orig
 }
+
+// A version 3 log of an earlier release (no end marks) beside a snapshot
+// that does not name it is replayed, then replaced by a snapshot that
+// names a new version 4 log.
+func TestStateLogMigratesVersion3(t *testing.T) {
+	want := PartnerResult{ID: "v3", PartnerID: "1", CreatedAt: fixedNow, ResultAttributes: protocol.ResultAttributes{Status: "completed"}}
+	value, _ := json.Marshal(want)
+	path := stateWithOlderLog(t, logMagicV3, logRecord{Put: []logChange{{Kind: recResult, ID: want.ID, Value: value}}, Next: &counters{Delivery: 3}, NextActivationID: 1})
+	gens, _ := logGenerations(path)
+	old := logPath(path, gens[len(gens)-1])
+	f, _ := os.OpenFile(old, os.O_WRONLY|os.O_APPEND, 0)
+	f.Write(make([]byte, 300)) // killed: zeros after the records
+	f.Close()
+	s := reopen(t, path)
+	if got, err := s.Result(t.Context(), "1", "v3"); err != nil || !cmp.Equal(got, want) {
+		t.Fatalf("result from the version 3 log: %+v, %v", got, err)
+	}
+	st, err := loadState(path)
+	if err != nil || st.LogID == "" {
+		t.Fatalf("snapshot after the migration names log %q (%v)", st.LogID, err)
+	}
+	head := readHead(logPath(path, st.LogGeneration), logHeaderV4)
+	if string(head) != logMagicV4+st.LogID+"\n" {
+		t.Errorf("log after the migration starts %q, want version 4 with the snapshot's id %s", head, st.LogID)
+	}
+	if _, err := os.Stat(old); err == nil {
+		t.Errorf("the version 3 log %s is still there", old)
+	}
+}
