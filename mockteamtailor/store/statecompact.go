@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -42,13 +43,13 @@ func (s *MemStore) openDurable(path string) error {
 		}
 	}
 	removeStaleTemps(path)
+	for _, g := range r.stale {
+		os.Remove(logPath(path, g))
+	}
 	if r.migrate {
 		if err := s.compact(); err != nil {
 			return fmt.Errorf("migrate state file %s to version %d: %w", path, stateVersion, err)
 		}
-	}
-	for _, g := range r.stale {
-		os.Remove(logPath(path, g))
 	}
 	if r.hasLegacy && !r.migrate {
 		os.Remove(journalPath(path))
@@ -144,6 +145,18 @@ func (s *MemStore) readDurable(path string, recover bool) (*durableRead, error) 
 			r.stale = append(r.stale, g)
 			continue
 		}
+		if blank, err := blankLog(name); err != nil {
+			return nil, err
+		} else if blank && (g == r.gen && st.LogID == "" || g > r.gen && g == r.gens[len(r.gens)-1]) {
+			// A log whose creation a crash cut short (nothing of it on
+			// disk but zeros): the newest, which the snapshot does not
+			// name (compaction creates the next log before the snapshot
+			// that names it), or the one an older snapshot names, which
+			// did not require it. It holds nothing: it is created again.
+			r.stale = append(r.stale, g)
+			expect = max(expect, g+1)
+			continue
+		}
 		if g != expect {
 			return stop(expect, &DamageError{State: path, File: logPath(path, expect), Offset: -1, Problem: fmt.Sprintf("log generation %d is missing between the snapshot's (%d) and %s", expect, r.gen, name)})
 		}
@@ -179,6 +192,24 @@ func (s *MemStore) readDurable(path string, recover bool) (*durableRead, error) 
 		r.migrate = true
 	}
 	return r, nil
+}
+
+// blankLog reports whether the log file at name holds nothing but zeros,
+// or, of a version before 4, the start of its header line.
+func blankLog(name string) (bool, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return false, fmt.Errorf("read state log: %w", err)
+	}
+	if allZero(data) {
+		return true, nil
+	}
+	for _, m := range [...]string{logMagicV1, logMagicV2, logMagicV3} {
+		if len(data) < len(m) && strings.HasPrefix(m, string(data)) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // readHead returns the first n bytes of the file at name, or fewer.

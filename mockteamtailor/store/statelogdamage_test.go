@@ -515,3 +515,49 @@ func TestStateLogMigratesVersion3(t *testing.T) {
 		t.Errorf("the version 3 log %s is still there", old)
 	}
 }
+
+// A crash while a compaction created the next log leaves it empty, or
+// zeros, beside a snapshot that names the one before: that is no damage,
+// and the store opens with everything and writes on. The log a snapshot
+// names may not be blank, but for a snapshot of an earlier release.
+func TestBlankNewestLogIsACrash(t *testing.T) {
+	for _, content := range [][]byte{nil, make([]byte, 4096)} {
+		path, want, end := killedState(t)
+		// Compaction ended log 2 before it created log 3.
+		cur, _ := os.ReadFile(logPath(path, 2))
+		os.WriteFile(logPath(path, 2), appendLogFrame(cur[:end], []byte{logEndRecord}), 0o600)
+		next := logPath(path, 3)
+		os.WriteFile(next, content, 0o600)
+		s := reopen(t, path)
+		if diff := cmp.Diff(want, dump(s)); diff != "" {
+			t.Fatalf("store beside a blank newest log (-want +got):\n%s", diff)
+		}
+		addResults(t, s, "after")
+		s.Close()
+		if _, err := reopen(t, path).Result(t.Context(), "1", "after"); err != nil {
+			t.Fatalf("a write after opening beside a blank newest log: %v", err)
+		}
+	}
+	path, _, _ := killedState(t)
+	os.WriteFile(logPath(path, 2), make([]byte, 4096), 0o600)
+	if _, err := OpenMemStore(path); err == nil || !strings.Contains(err.Error(), "offset 0") {
+		t.Fatalf("a blank log that the snapshot names: %v, want damage at offset 0", err)
+	}
+	// An earlier release's snapshot, which names no log identity, beside
+	// an empty log: opens, as it did.
+	path, _, _ = killedState(t)
+	st, _ := loadState(path)
+	st.LogID = ""
+	data, _ := encodeSnapshot(st)
+	os.WriteFile(path, data, 0o600)
+	os.WriteFile(logPath(path, 2), nil, 0o600)
+	s := reopen(t, path)
+	if _, err := s.Result(t.Context(), "1", "in-snapshot-1"); err != nil {
+		t.Fatal(err)
+	}
+	addResults(t, s, "after")
+	s.Close()
+	if _, err := reopen(t, path).Result(t.Context(), "1", "after"); err != nil {
+		t.Fatalf("a write after opening an old snapshot beside an empty log: %v", err)
+	}
+}
