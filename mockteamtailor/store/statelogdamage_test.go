@@ -391,8 +391,9 @@ func FuzzReadLog(f *testing.F) {
 	})
 }
 
-// FuzzScanLogBytes feeds arbitrary bytes to the log reader: it never
-// panics, and what it accepts ends inside the file.
+// FuzzScanLogBytes feeds arbitrary bytes to the log reader, and to what
+// state check reads after damage: neither panics, and what the reader
+// accepts ends inside the file.
 func FuzzScanLogBytes(f *testing.F) {
 	rec := appendLogFrame(nil, []byte(`{"put":[{"kind":"result","id":"r","deleted":true}]}`))
 	head := []byte(logMagicV4 + strings.Repeat("0f", 16) + "\n")
@@ -410,6 +411,11 @@ func FuzzScanLogBytes(f *testing.F) {
 		}
 		if sc.damage != nil && (sc.damage.offset < 0 || sc.damage.offset > int64(len(data))) {
 			t.Fatalf("damage at %d outside the file (%d bytes)", sc.damage.offset, len(data))
+		}
+		if sc.damage != nil {
+			// What state check reports a repair drops.
+			var d StateDrop
+			d.countRecords(data, int(sc.damage.offset), true)
 		}
 	})
 }
