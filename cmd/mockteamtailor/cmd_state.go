@@ -65,7 +65,7 @@ Examples:
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&state, "state", "", "the state file of serve --state (required)")
+	cmd.Flags().StringVar(&state, "state", "", "the state `FILE` of serve --state (or MOCKTT_STATE); required")
 	return cmd
 }
 
@@ -113,7 +113,7 @@ Examples:
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&state, "state", "", "the state file of serve --state (required)")
+	cmd.Flags().StringVar(&state, "state", "", "the state `FILE` of serve --state (or MOCKTT_STATE); required")
 	return cmd
 }
 
