@@ -175,13 +175,15 @@ func TestDurability100kResultsTornTail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	end := len("mockteamtailor-log 2\n")
+	// A 54-byte header, then records: length, checksum, payload and a
+	// 4-byte end mark.
+	end := len("mockteamtailor-log 4 ") + 32 + 1
 	for end+8 <= len(data) {
 		n := int(binary.LittleEndian.Uint32(data[end:]))
-		if n == 0 || end+8+n > len(data) {
+		if n == 0 || end+8+n+4 > len(data) {
 			break
 		}
-		end += 8 + n
+		end += 8 + n + 4
 	}
 	f, err := os.OpenFile(logs[len(logs)-1], os.O_WRONLY, 0)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -368,4 +369,135 @@ func TestDurabilityUnderKill(t *testing.T) {
 			t.Errorf("process %d logged errors:\n%s", i+1, logs)
 		}
 	}
+}
+
+// Rule: after a kill -9, a bit flipped in a middle record of the log
+// stops start-up with an error naming the log, the byte offset and the
+// repair command, changing no file; "state check" reports the results a
+// repair drops, and "state repair" drops exactly those, keeps a copy of
+// the damaged files, and the state starts again with every other result.
+func TestKillThenBitFlipRefusedThenRepaired(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	statePath := filepath.Join(dir, "state.json")
+	args := []string{"serve", "--listen", "127.0.0.1:0", "--state", statePath, "--seed", "4"}
+	first := startChild(t, bin, args...)
+	httpClient := &http.Client{Timeout: 5 * time.Second}
+	var ids []string
+	for i := range 30 {
+		body := fmt.Sprintf(`{"data":{"type":"partner-results","attributes":{"status":"completed","candidate-id":%d,"summary":"result %d"}}}`, i+1, i)
+		resp, data, err := apiCall(httpClient, http.MethodPost, first.URL+"/partner/v1/partner-results", first.APIKey, body)
+		if err != nil || resp.StatusCode != http.StatusCreated {
+			t.Fatalf("POST: %v %s", err, data)
+		}
+		var doc struct {
+			Data struct{ ID string } `json:"data"`
+		}
+		json.Unmarshal(data, &doc)
+		ids = append(ids, doc.Data.ID)
+	}
+	if err := first.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	first.wait()
+
+	logs, _ := filepath.Glob(statePath + ".log.*")
+	if len(logs) != 1 {
+		t.Fatalf("log files after the kill: %v, want one", logs)
+	}
+	log := logs[0]
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The records: a 54-byte header, then length, checksum, payload and
+	// end mark (4 bytes) each; the middle one gets a bit flipped.
+	var starts []int
+	for off := 54; off+8 <= len(data); {
+		n := int(uint32(data[off]) | uint32(data[off+1])<<8 | uint32(data[off+2])<<16 | uint32(data[off+3])<<24)
+		if n == 0 {
+			break
+		}
+		starts = append(starts, off)
+		off += 8 + n + 4
+	}
+	if len(starts) < 30 {
+		t.Fatalf("%d records in the log, want at least 30", len(starts))
+	}
+	// The middle result record: a bit of its summary.
+	damaged := -1
+	for _, off := range starts[len(starts)/2:] {
+		if i := bytes.Index(data[off:off+300], []byte("result ")); data[off+8] == 'B' && i > 0 {
+			damaged = off
+			data[off+i] ^= 0x04
+			break
+		}
+	}
+	if damaged < 0 {
+		t.Fatal("no result record in the second half of the log")
+	}
+	if err := os.WriteFile(log, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	snapshot, _ := os.ReadFile(statePath)
+
+	runCmd := func(args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = []string{"GORACE=atexit_sleep_ms=0"}
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := runCmd(args...)
+	if err == nil || !strings.Contains(out, log) || !strings.Contains(out, fmt.Sprintf("byte offset %d ", damaged)) || !strings.Contains(out, "mockteamtailor state repair --state "+statePath) {
+		t.Fatalf("serve over a damaged log: %v\n%s\nwant a refusal naming %s, offset %d and state repair", err, out, log, damaged)
+	}
+	if got, _ := os.ReadFile(log); !bytes.Equal(got, data) {
+		t.Fatal("the refused start-up changed the log")
+	}
+	if got, _ := os.ReadFile(statePath); !bytes.Equal(got, snapshot) {
+		t.Fatal("the refused start-up changed the snapshot")
+	}
+
+	check, err := runCmd("state", "check", "--state", statePath)
+	if err == nil || !strings.Contains(check, fmt.Sprintf("byte offset %d ", damaged)) {
+		t.Fatalf("state check: %v\n%s\nwant exit 1 and offset %d", err, check, damaged)
+	}
+	dropped := map[string]bool{}
+	for _, line := range strings.Split(check, "\n") {
+		if m := regexp.MustCompile(`nam(?:es?|ing) \d+ results?: (.*)`).FindStringSubmatch(line); m != nil {
+			list, _, _ := strings.Cut(m[1], ", 1 of them")
+			for _, id := range strings.Split(list, ", ") {
+				dropped[id] = true
+			}
+		}
+	}
+	if len(dropped) == 0 || len(dropped) >= len(ids) {
+		t.Fatalf("state check lists %d results dropped of %d, want some:\n%s", len(dropped), len(ids), check)
+	}
+	repair, err := runCmd("state", "repair", "--state", statePath)
+	if err != nil || !strings.Contains(repair, check[:strings.Index(check, "\n")]) {
+		t.Fatalf("state repair: %v\n%s", err, repair)
+	}
+	backups, _ := filepath.Glob(statePath + ".damaged-*")
+	if len(backups) != 1 {
+		t.Fatalf("copies of the damaged state: %v, want one folder", backups)
+	}
+	if got, _ := os.ReadFile(filepath.Join(backups[0], filepath.Base(log))); !bytes.Equal(got, data) {
+		t.Errorf("the copy of the damaged log differs from it")
+	}
+	if got, _ := os.ReadFile(filepath.Join(backups[0], filepath.Base(statePath))); !bytes.Equal(got, snapshot) {
+		t.Errorf("the copy of the snapshot differs from it")
+	}
+
+	second := startChild(t, bin, args...)
+	for _, id := range ids {
+		resp, body, err := apiCall(httpClient, http.MethodGet, second.URL+"/partner/v1/partner-results/"+id, second.APIKey, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]int{true: http.StatusNotFound, false: http.StatusOK}[dropped[id]]; resp.StatusCode != want {
+			t.Errorf("result %s (reported dropped: %v) after the repair: %d, want %d: %s", id, dropped[id], resp.StatusCode, want, body)
+		}
+	}
+	t.Logf("state check:\n%s", check)
 }

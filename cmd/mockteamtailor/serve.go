@@ -169,6 +169,10 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	st := store.NewMemStore()
 	if o.state != "" {
 		if st, err = store.OpenMemStore(o.state); err != nil {
+			var damage *store.DamageError
+			if errors.As(err, &damage) {
+				return fmt.Errorf("%w\n%s", err, stateDamagedHint(o.state))
+			}
 			return err
 		}
 	}

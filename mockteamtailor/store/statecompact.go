@@ -3,9 +3,11 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -18,76 +20,21 @@ const compactMinBytes = 16 << 20
 // after it and makes s durable. Nothing on disk is changed unless all of
 // it was read: a refusal leaves every file as it was.
 func (s *MemStore) openDurable(path string) error {
-	st, err := loadState(path)
+	r, err := s.readDurable(path, false)
 	if err != nil {
 		return err
 	}
-	gen, migrate := 1, false
-	if st != nil {
-		if err := s.restore(st); err != nil {
-			return fmt.Errorf("state file %s: %w (the file was left untouched)", path, err)
-		}
-		migrate = st.Version < stateVersion
-		if st.Version != 1 {
-			gen = max(st.LogGeneration, 1)
-			for _, d := range st.Journal {
-				s.replayJournalLocked(d)
-			}
-		}
-	}
-	legacy, hasLegacy, err := loadLegacyJournal(journalPath(path))
-	if err != nil {
-		return err
-	}
-	if hasLegacy && (st == nil || st.Version == 1) {
-		for _, d := range legacy {
-			s.replayJournalLocked(d)
-		}
-		migrate = true
-	}
-	// hasLegacy beside a version 2 snapshot: a migration that stopped
-	// before removing the old journal; the snapshot holds its entries.
-	gens, err := logGenerations(path)
-	if err != nil {
-		return err
-	}
-	var stale []int
-	keepTo, last := int64(-1), gen
-	for i, g := range gens {
-		name := logPath(path, g)
-		if g < gen || st == nil || st.Version == 1 {
-			// Compacted away, or left by a migration that stopped before
-			// its snapshot: neither may hold records.
-			if g >= gen {
-				end, _, err := readLog(name, func([]byte, int64) error { return errors.New("records without a snapshot") })
-				if err != nil || end > int64(len(logMagic)) {
-					return fmt.Errorf("state log %s has records but %s is missing or predates it; the files were left untouched: move them away to start afresh", name, path)
-				}
-			}
-			stale = append(stale, g)
-			continue
-		}
-		end, size, err := readLog(name, func(payload []byte, _ int64) error { return s.applyRecord(payload) })
-		if err != nil {
-			return err
-		}
-		if end < size && i != len(gens)-1 {
-			return fmt.Errorf("state log %s is corrupt at byte offset %d (a record is cut off, and a later log follows); it was left untouched: move the state files away to start afresh", name, end)
-		}
-		if end < size {
-			keepTo = end
-		}
-		last = g
-	}
-	s.file = &stateFile{path: path, log: newStateLog(path, last, keepTo)}
+	s.file = &stateFile{path: path, log: newStateLog(path, r.last, r.keepTo, r.lastVersion, r.lastID)}
 	if info, err := os.Stat(path); err == nil {
 		s.file.snapshotBytes.Store(info.Size())
 	}
-	if st == nil {
-		// The first log record needs a snapshot to follow: an empty one.
-		s.file.log.beforeCreate = func() error {
+	if r.st == nil {
+		// The first log record needs a snapshot to follow, which names
+		// the log: an empty one, written once the log exists.
+		last := r.last
+		s.file.log.afterCreate = func(id string) error {
 			empty := NewMemStore().snapshotLocked()
-			empty.LogGeneration = last
+			empty.LogGeneration, empty.LogID = last, id
 			data, err := encodeSnapshot(&empty)
 			if err != nil {
 				return err
@@ -96,18 +43,185 @@ func (s *MemStore) openDurable(path string) error {
 		}
 	}
 	removeStaleTemps(path)
-	if migrate {
+	for _, g := range r.stale {
+		os.Remove(logPath(path, g))
+	}
+	if r.migrate {
 		if err := s.compact(); err != nil {
 			return fmt.Errorf("migrate state file %s to version %d: %w", path, stateVersion, err)
 		}
 	}
-	for _, g := range stale {
-		os.Remove(logPath(path, g))
-	}
-	if hasLegacy && !migrate {
+	if r.hasLegacy && !r.migrate {
 		os.Remove(journalPath(path))
 	}
 	return nil
+}
+
+// durableRead is what reading the files of a state found.
+type durableRead struct {
+	st          *state
+	gen         int   // the first log generation after the snapshot
+	last        int   // the generation to append to
+	keepTo      int64 // where its records end, when a torn tail, zeros or an end record follow; -1 otherwise
+	lastVersion int
+	lastID      string
+	gens        []int // every log generation beside the snapshot
+	stale       []int // generations that hold nothing the snapshot lacks
+	migrate     bool
+	hasLegacy   bool
+	// damage, in recover mode, is the first damage of a log: replay
+	// stopped there, and nothing after it was applied.
+	damage     *DamageError
+	damagedGen int
+	// scans are the logs replayed, by generation.
+	scans map[int]logScan
+}
+
+// readDurable reads the snapshot at path and replays the log generations
+// after it into s, changing no file. With recover, damage in the logs
+// stops the replay where it is, and is returned in the result, not as an
+// error.
+func (s *MemStore) readDurable(path string, recover bool) (*durableRead, error) {
+	st, err := loadState(path)
+	if err != nil {
+		return nil, err
+	}
+	r := &durableRead{st: st, gen: 1, keepTo: -1, lastVersion: 4, scans: map[int]logScan{}}
+	if st != nil {
+		if err := s.restore(st); err != nil {
+			return nil, fmt.Errorf("state file %s: %w (the file was left untouched)", path, err)
+		}
+		// Every older state, and a version 3 snapshot that does not name
+		// its log, is rewritten once, with a log of the current version.
+		r.migrate = st.Version < stateVersion || st.LogID == ""
+		if st.Version != 1 {
+			r.gen = max(st.LogGeneration, 1)
+			for _, d := range st.Journal {
+				s.replayJournalLocked(d)
+			}
+		}
+	}
+	legacy, hasLegacy, err := loadLegacyJournal(journalPath(path))
+	if err != nil {
+		return nil, err
+	}
+	if hasLegacy && (st == nil || st.Version == 1) {
+		for _, d := range legacy {
+			s.replayJournalLocked(d)
+		}
+		r.migrate = true
+	}
+	r.hasLegacy = hasLegacy
+	// hasLegacy beside a version 2 snapshot: a migration that stopped
+	// before removing the old journal; the snapshot holds its entries.
+	if r.gens, err = logGenerations(path); err != nil {
+		return nil, err
+	}
+	r.last = r.gen
+	stop := func(g int, d *DamageError) (*durableRead, error) {
+		if !recover {
+			return nil, d
+		}
+		r.damage, r.damagedGen = d, g
+		return r, nil
+	}
+	if st != nil && st.LogID != "" && !slices.Contains(r.gens, r.gen) {
+		// The snapshot is written after the log it names is created:
+		// that log is never missing but by damage.
+		return stop(r.gen, &DamageError{State: path, File: logPath(path, r.gen), Offset: -1, Problem: fmt.Sprintf("the snapshot %s names log generation %d, and %s is missing", path, r.gen, logPath(path, r.gen))})
+	}
+	expect := r.gen
+	for _, g := range r.gens {
+		name := logPath(path, g)
+		if g < r.gen || st == nil || st.Version == 1 {
+			// Compacted away, or left by a migration or a first start
+			// that stopped before its snapshot: neither may hold records.
+			if g >= r.gen {
+				sc, err := readLog(path, name, func([]byte, int64) error { return errors.New("records without a snapshot") })
+				if (err != nil && sc.size > int64(logHeaderV4)+13+logPrealloc) || !sc.clean {
+					return nil, fmt.Errorf("state log %s has records but %s is missing or predates it; the files were left untouched: move them away to start afresh", name, path)
+				}
+			}
+			r.stale = append(r.stale, g)
+			continue
+		}
+		if blank, err := blankLog(name); err != nil {
+			return nil, err
+		} else if blank && (g == r.gen && st.LogID == "" || g > r.gen && g == r.gens[len(r.gens)-1]) {
+			// A log whose creation a crash cut short (nothing of it on
+			// disk but zeros): the newest, which the snapshot does not
+			// name (compaction creates the next log before the snapshot
+			// that names it), or the one an older snapshot names, which
+			// did not require it. It holds nothing: it is created again.
+			r.stale = append(r.stale, g)
+			expect = max(expect, g+1)
+			continue
+		}
+		if g != expect {
+			return stop(expect, &DamageError{State: path, File: logPath(path, expect), Offset: -1, Problem: fmt.Sprintf("log generation %d is missing between the snapshot's (%d) and %s", expect, r.gen, name)})
+		}
+		expect++
+		if g == r.gen && st != nil && st.LogID != "" {
+			if _, id, _, problem := parseLogHeader(readHead(name, logHeaderV4)); problem == "" && id != st.LogID {
+				return stop(g, &DamageError{State: path, File: name, Offset: 0, Problem: fmt.Sprintf("the snapshot %s names log %s, and this file is log %q: it belongs to another state", path, st.LogID, id)})
+			}
+		}
+		sc, err := readLog(path, name, func(payload []byte, _ int64) error { return s.applyRecord(payload) })
+		r.scans[g] = sc
+		if err != nil {
+			var d *DamageError
+			if !errors.As(err, &d) {
+				return nil, err
+			}
+			return stop(g, d)
+		}
+		if !sc.closed && sc.version >= 4 && g != r.gens[len(r.gens)-1] {
+			// Only the newest generation is written to: an older one
+			// was ended cleanly before the next began.
+			return stop(g, &DamageError{State: path, File: name, Offset: sc.end, Problem: "a later log follows this one, which does not end with the end record written before the next log begins"})
+		}
+		switch {
+		case sc.closed:
+			r.keepTo = sc.endRecord // appending zeroes the end record first
+		case sc.end < sc.size:
+			r.keepTo = sc.end
+		}
+		r.last, r.lastVersion, r.lastID = g, sc.version, sc.id
+	}
+	if r.lastVersion < 4 {
+		r.migrate = true
+	}
+	return r, nil
+}
+
+// blankLog reports whether the log file at name holds nothing but zeros,
+// or, of a version before 4, the start of its header line.
+func blankLog(name string) (bool, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return false, fmt.Errorf("read state log: %w", err)
+	}
+	if allZero(data) {
+		return true, nil
+	}
+	for _, m := range [...]string{logMagicV1, logMagicV2, logMagicV3} {
+		if len(data) < len(m) && strings.HasPrefix(m, string(data)) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// readHead returns the first n bytes of the file at name, or fewer.
+func readHead(name string, n int) []byte {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	k, _ := io.ReadFull(f, b)
+	return b[:k]
 }
 
 // maybeCompact starts a compaction in the background when the log has
@@ -157,13 +271,13 @@ func (s *MemStore) compactLocked() error {
 	s.mu.RLock()
 	st, results := s.snapshotViewLocked(true)
 	st.Journal = slices.Clone(s.journal)
-	gen, err := f.log.rotate()
+	gen, id, err := f.log.rotate()
 	s.mu.RUnlock()
 	if err != nil {
 		return err
 	}
 	st.ResultBlobs = results.blobs()
-	st.LogGeneration = gen
+	st.LogGeneration, st.LogID = gen, id
 	data, err := encodeSnapshot(&st)
 	if err != nil {
 		return fmt.Errorf("encode snapshot: %w: %w", err, ErrPersist)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -31,9 +32,13 @@ const (
 // state is the on-disk document of a durable MemStore: a snapshot, which
 // the log generations from LogGeneration on bring up to date.
 type state struct {
-	Format           string            `json:"format"`
-	Version          int               `json:"version"`
-	LogGeneration    int               `json:"logGeneration,omitempty"`
+	Format        string `json:"format"`
+	Version       int    `json:"version"`
+	LogGeneration int    `json:"logGeneration,omitempty"`
+	// LogID is the identity of log generation LogGeneration, which a
+	// version 3 snapshot written since logs have identities names: that
+	// log must be there. Older snapshots lack it (README "State").
+	LogID            string            `json:"logId,omitempty"`
 	Partners         []Partner         `json:"partners"`
 	Companies        []Company         `json:"companies"`
 	Activations      []Activation      `json:"activations"`
@@ -260,9 +265,22 @@ func loadState(path string) (*state, error) {
 	if isSnapshotV3(data) {
 		st, err := decodeSnapshotV3(data)
 		if err != nil {
+			var se *snapshotError
+			if errors.As(err, &se) {
+				return nil, &DamageError{State: path, File: path, Offset: int64(se.offset), Problem: se.reason}
+			}
 			return nil, fmt.Errorf("state file %s is %w; it was left untouched: move it away to start afresh", path, err)
 		}
 		return st, nil
+	}
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && !strings.ContainsRune(`{["-0123456789tfn`, rune(trimmed[0])) {
+		// Neither a snapshot nor an older JSON state file: name the first
+		// byte that differs from a snapshot's header.
+		at := 0
+		for at < len(data) && at < len(snapshotMagic) && data[at] == snapshotMagic[at] {
+			at++
+		}
+		return nil, &DamageError{State: path, File: path, Offset: int64(at), Problem: fmt.Sprintf("not a mockteamtailor state file: it starts %q, a state file %q or {", data[:min(len(data), len(snapshotMagic))], snapshotMagic)}
 	}
 	if st, err := decodeSnapshot(data); err == nil && st.Format == stateFormat && (st.Version == 1 || st.Version == 2) {
 		if st.Version == 1 && (st.LogGeneration != 0 || st.Journal != nil) {

@@ -1,8 +1,8 @@
 package store
 
 import (
-	"bytes"
-	"encoding/binary"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -22,45 +22,37 @@ import (
 // writes a new snapshot and starts the next generation in the background,
 // so the cost of a write does not grow with the store.
 //
-// File layout: logMagic, then records. A record is
+// File layout (version 4): a header, "mockteamtailor-log 4 ", the log's
+// identity (32 hexadecimal digits, named by the snapshot) and a newline;
+// then records. A record is
 //
 //	length  uint32, little endian: the payload's size
 //	crc     uint32, little endian: CRC-32C of the payload
 //	payload JSON (a logRecord), or result changes in binary (statelogresult.go)
+//	mark    uint32, little endian: the length, complemented
 //
-// and then zeros: the file is extended with zeros ahead of its records
-// (logPrealloc at a time, fsync'd), so that appending a record changes no
-// file-system metadata and a group commit needs only fdatasync, which on
-// a journaling file system does not wait for a journal commit (and for
-// every other file's data that commit must flush first).
+// A new log starts with a start record (payload "S") and zeros; a clean
+// shutdown ends it with an end record (payload "E"), zeroed before the log
+// is appended to again, so it is only ever last. A running log is
+// extended with zeros ahead of its records (logPrealloc at a time, fsync'd
+// before records are written into them), so that appending a record changes no file-system metadata and a
+// group commit needs only fdatasync, which on a journaling file system
+// does not wait for a journal commit (and for every other file's data
+// that commit must flush first).
 //
-// A kill -9 can leave the last record half written (a torn tail): it was
-// never acknowledged, so replay drops it. A bad record with valid data after
-// it is corruption, and the store refuses to start, naming file and offset.
+// What a crash can leave, and what the reader accepts, is in
+// statelogscan.go: one torn last record (never acknowledged) is dropped;
+// any other damage stops start-up, naming file, offset and problem.
 //
-// Version 1 logs, whose records are all JSON, are still read; they are
-// never appended to, since opening one migrates the state to a new
-// snapshot and log generation.
-//
-// Version 3 added binary journal entries (statelogjournal.go); version 2
-// logs are read, and appended to, as they are: a reader of version 3
+// Logs of versions 1 to 3 are still read; opening one migrates the state
+// to a new snapshot and a version 4 log, so they are never appended to.
+// Version 3 added binary journal entries (statelogjournal.go): a reader
 // reads every kind of record in any version.
 const (
-	logMagic   = "mockteamtailor-log 3\n"
+	logMagicV3 = "mockteamtailor-log 3\n"
 	logMagicV2 = "mockteamtailor-log 2\n"
 	logMagicV1 = "mockteamtailor-log 1\n"
 )
-
-// isLogMagic reports whether head is the header of a log of a version
-// this store reads; prefix accepts the start of one.
-func isLogMagic(head string, prefix bool) bool {
-	for _, m := range [...]string{logMagic, logMagicV2, logMagicV1} {
-		if head == m || prefix && strings.HasPrefix(m, head) {
-			return true
-		}
-	}
-	return false
-}
 
 // logPrealloc is how far ahead of its records the log is extended with
 // zeros: one extension, and one full fsync, per this many bytes.
@@ -99,72 +91,19 @@ func logGenerations(path string) ([]int, error) {
 	return gens, nil
 }
 
-// appendLogFrame appends one framed record to buf.
-func appendLogFrame(buf, payload []byte) []byte {
-	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(payload)))
-	buf = binary.LittleEndian.AppendUint32(buf, crc32.Checksum(payload, crcTable))
-	return append(buf, payload...)
-}
-
-// readLog calls apply with the payload of every whole record of the log
-// file at path, in order. It returns the offset where the valid records
-// end: less than the file's size when the last record is torn. A damaged
-// record followed by more data is an error naming the file and offset.
-func readLog(path string, apply func(payload []byte, offset int64) error) (validEnd int64, size int64, err error) {
+// readLog reads the log file at path (of the state file state), calling
+// apply with the payload of every whole record, in order. It returns the
+// scan; damage is a *DamageError naming the file and offset.
+func readLog(state, path string, apply func(payload []byte, offset int64) error) (logScan, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return 0, 0, fmt.Errorf("read state log: %w", err)
+		return logScan{}, fmt.Errorf("read state log: %w", err)
 	}
-	size = int64(len(data))
-	corrupt := func(off int, format string, args ...any) error {
-		return fmt.Errorf("state log %s is corrupt at byte offset %d (%s); it was left untouched: move the state files away to start afresh", path, off, fmt.Sprintf(format, args...))
+	sc := scanLog(data, apply)
+	if sc.damage != nil {
+		return sc, &DamageError{State: state, File: path, Offset: sc.damage.offset, Problem: sc.damage.problem}
 	}
-	if len(data) < len(logMagic) {
-		// A kill while the file was being created: nothing was written to it.
-		if !isLogMagic(string(data), true) {
-			return 0, size, corrupt(0, "not a mockteamtailor state log")
-		}
-		return 0, size, nil
-	}
-	if !isLogMagic(string(data[:len(logMagic)]), false) {
-		return 0, size, corrupt(0, "not a mockteamtailor state log of a version this mockteamtailor reads")
-	}
-	off := len(logMagic)
-	for off < len(data) {
-		rest := data[off:]
-		if len(rest) < 8 {
-			return int64(off), size, nil // torn header
-		}
-		n := int(binary.LittleEndian.Uint32(rest))
-		sum := binary.LittleEndian.Uint32(rest[4:])
-		if n == 0 || n > maxLogRecord {
-			if allZero(rest[8:]) {
-				// The zeros ahead of the records, or a header written
-				// only in part before them.
-				return int64(off), size, nil
-			}
-			return 0, size, corrupt(off, "record length %d", n)
-		}
-		if 8+n > len(rest) {
-			return int64(off), size, nil // torn payload: the last record was cut off
-		}
-		payload := rest[8 : 8+n]
-		if crc32.Checksum(payload, crcTable) != sum {
-			if allZero(rest[8+n:]) {
-				return int64(off), size, nil // the last record, half on disk
-			}
-			return 0, size, corrupt(off, "checksum mismatch with %d bytes of records after it", len(rest)-8-n)
-		}
-		if err := apply(payload, int64(off)); err != nil {
-			return 0, size, corrupt(off, "%v", err)
-		}
-		off += 8 + n
-	}
-	return int64(off), size, nil
-}
-
-func allZero(b []byte) bool {
-	return len(bytes.Trim(b, "\x00")) == 0
+	return sc, nil
 }
 
 // stateLog appends records to the current log generation with group
@@ -175,10 +114,12 @@ type stateLog struct {
 	mu      sync.Mutex // guards every field below
 	cond    *sync.Cond // signalled when a sync ends
 	gen     int        // generation appended to
+	id      string     // identity of generation gen ("": not known yet)
+	version int        // of generation gen's file
 	f       *os.File   // nil until the first sync opens it
 	size    int64      // bytes of f known to hold whole records
 	zeroTo  int64      // f holds zeros from size up to here, on disk
-	keepTo  int64      // open f truncated to this offset (a dropped torn tail); -1 to keep all
+	keepTo  int64      // open zeroes f from this offset (a torn tail, or the end record); -1 to keep all
 	pending []byte     // framed records not written yet
 	spare   []byte
 	seq     uint64 // records appended
@@ -190,13 +131,14 @@ type stateLog struct {
 	syncing bool
 	syncs   int64         // group commits that wrote records
 	syncDur time.Duration // time they spent in write and fsync
-	// beforeCreate runs before the first log file is created (it writes
-	// the first snapshot when there is none).
-	beforeCreate func() error
+	// afterCreate runs once the first log file is created, before a
+	// record goes into it (it writes the first snapshot, which names the
+	// log, when there is none).
+	afterCreate func(id string) error
 }
 
-func newStateLog(path string, gen int, keepTo int64) *stateLog {
-	l := &stateLog{path: path, gen: gen, keepTo: keepTo}
+func newStateLog(path string, gen int, keepTo int64, version int, id string) *stateLog {
+	l := &stateLog{path: path, gen: gen, keepTo: keepTo, version: version, id: id}
 	l.cond = sync.NewCond(&l.mu)
 	return l
 }
@@ -216,7 +158,7 @@ func (l *stateLog) append(payload []byte) uint64 {
 func (l *stateLog) appendWith(fill func([]byte) []byte) uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.pending = appendFrame(l.pending, fill)
+	l.pending = appendLogRecord(l.pending, fill)
 	l.seq++
 	return l.seq
 }
@@ -291,56 +233,72 @@ func (l *stateLog) writeOut(buf []byte) (int64, error) {
 		return l.size, nil
 	}
 	end := l.size + int64(len(buf))
-	extend := end > l.zeroTo
-	_, err := l.f.WriteAt(buf, l.size)
-	if err == nil && extend {
-		// Zeros ahead, written with this batch: the full fsync below
-		// makes them and the new size durable, and the batches that
-		// follow, up to them, change only data.
-		_, err = l.f.WriteAt(logZeros(), end)
-	}
-	if err != nil {
-		// Cut the half-written batch off, so later records are not
-		// appended after damage.
-		if terr := l.f.Truncate(l.size); terr != nil {
-			l.broken = fmt.Errorf("state log %s: a write failed (%v) and could not be undone: %w", l.f.Name(), err, terr)
+	if end >= l.zeroTo {
+		// Zeros first, made durable with the new size by a full fsync;
+		// the records go into them after, so a crash leaves whole
+		// records, part of the batch and zeros, never a file that ends
+		// inside a record (statelogscan.go). At least one zero stays
+		// after the records.
+		to := end + logPrealloc
+		err := writeZeros(l.f, l.size, to)
+		if err == nil {
+			err = l.f.Sync()
 		}
-		l.zeroTo = l.size
+		if err != nil {
+			l.broken = fmt.Errorf("extend state log %s: %w", l.f.Name(), err)
+			return l.size, l.broken
+		}
+		l.zeroTo = to
+	}
+	if _, err := l.f.WriteAt(buf, l.size); err != nil {
+		// Zero the half-written batch, so later records are not appended
+		// after damage.
+		if zerr := writeZeros(l.f, l.size, end); zerr != nil {
+			l.broken = fmt.Errorf("state log %s: a write failed (%v) and could not be undone: %w", l.f.Name(), err, zerr)
+		}
 		return l.size, fmt.Errorf("write state log: %w", err)
 	}
-	sync := syncData
-	if extend {
-		sync = (*os.File).Sync
-	}
-	if err := sync(l.f); err != nil {
+	if err := syncData(l.f); err != nil {
 		l.broken = fmt.Errorf("sync state log %s: %w", l.f.Name(), err)
 		return l.size, l.broken
 	}
-	if extend {
-		l.zeroTo = end + logPrealloc
-	}
 	return end, nil
+}
+
+// writeZeros writes zeros to f from offset from up to offset to.
+func writeZeros(f *os.File, from, to int64) error {
+	zeros := logZeros()
+	for from < to {
+		n := min(to-from, int64(len(zeros)))
+		if _, err := f.WriteAt(zeros[:n], from); err != nil {
+			return err
+		}
+		from += n
+	}
+	return nil
 }
 
 // logZeros is what the log is extended with.
 var logZeros = sync.OnceValue(func() []byte { return make([]byte, logPrealloc) })
 
 // open opens the current generation for appending, creating it with its
-// header, or cutting off the torn tail replay found.
+// header and start record, or zeroing the torn tail (or the end record)
+// replay found.
 func (l *stateLog) open() error {
 	name := logPath(l.path, l.gen)
 	if _, err := os.Stat(name); errors.Is(err, fs.ErrNotExist) {
-		if l.beforeCreate != nil {
-			if err := l.beforeCreate(); err != nil {
-				return err
-			}
-			l.beforeCreate = nil
-		}
-		f, err := createLogFile(name)
+		f, id, size, err := createLogFile(name)
 		if err != nil {
 			return err
 		}
-		l.f, l.size, l.zeroTo, l.keepTo = f, int64(len(logMagic)), 0, -1
+		if l.afterCreate != nil {
+			if err := l.afterCreate(id); err != nil {
+				f.Close()
+				return err
+			}
+			l.afterCreate = nil
+		}
+		l.f, l.id, l.version, l.size, l.zeroTo, l.keepTo = f, id, 4, size, size+logPrealloc, -1
 		return nil
 	}
 	f, err := os.OpenFile(name, os.O_RDWR, 0o600)
@@ -352,41 +310,44 @@ func (l *stateLog) open() error {
 		f.Close()
 		return fmt.Errorf("open state log: %w", err)
 	}
+	size, zeroTo := end, int64(0)
 	if l.keepTo >= 0 && l.keepTo < end {
-		// Drop the torn tail replay found: it was never acknowledged.
-		if l.keepTo < int64(len(logMagic)) {
-			f.Close()
-			if err := os.Remove(name); err != nil {
-				return fmt.Errorf("replace empty state log: %w", err)
-			}
-			l.keepTo = -1
-			return l.open()
+		// Zero the torn tail replay found (it was never acknowledged),
+		// or the end record of a clean shutdown: the log goes on ending
+		// in zeros, as a crash expects it.
+		err := writeZeros(f, l.keepTo, end)
+		if err == nil {
+			err = f.Sync()
 		}
-		if err := f.Truncate(l.keepTo); err != nil {
+		if err != nil {
 			f.Close()
-			return fmt.Errorf("cut the torn tail off the state log: %w", err)
+			return fmt.Errorf("zero the torn tail of the state log: %w", err)
 		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return fmt.Errorf("sync state log: %w", err)
-		}
-		end = l.keepTo
-		if _, err := f.Seek(end, 0); err != nil {
-			f.Close()
-			return fmt.Errorf("open state log: %w", err)
-		}
+		size, zeroTo = l.keepTo, end
 	}
-	l.f, l.size, l.zeroTo, l.keepTo = f, end, 0, -1
+	l.f, l.size, l.zeroTo, l.keepTo = f, size, zeroTo, -1
 	return nil
 }
 
-// createLogFile creates an empty log file with its header, durably.
-func createLogFile(name string) (*os.File, error) {
+// createLogFile creates a log file with its header, a new identity, its
+// start record and logPrealloc zeros, durably, and returns it with its
+// identity and the size of its records.
+func createLogFile(name string) (*os.File, string, int64, error) {
+	var raw [16]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return nil, "", 0, fmt.Errorf("create state log: %w", err)
+	}
+	id := hex.EncodeToString(raw[:])
+	head := appendLogFrame([]byte(logMagicV4+id+"\n"), []byte{logStartRecord})
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("create state log: %w", err)
+		return nil, "", 0, fmt.Errorf("create state log: %w", err)
 	}
-	if _, err := f.WriteString(logMagic); err == nil {
+	_, err = f.Write(head)
+	if err == nil {
+		err = writeZeros(f, int64(len(head)), int64(len(head))+logPrealloc)
+	}
+	if err == nil {
 		err = f.Sync()
 	}
 	if err == nil {
@@ -395,9 +356,31 @@ func createLogFile(name string) (*os.File, error) {
 	if err != nil {
 		f.Close()
 		os.Remove(name)
-		return nil, fmt.Errorf("create state log: %w", err)
+		return nil, "", 0, fmt.Errorf("create state log: %w", err)
 	}
-	return f, nil
+	return f, id, int64(len(head)), nil
+}
+
+// endLocked cuts the zeros off the open log and ends it with its end
+// record, durably: what a clean shutdown and a compaction leave.
+func (l *stateLog) endLocked() error {
+	var end []byte
+	if l.version >= 4 {
+		end = appendLogFrame(nil, []byte{logEndRecord})
+	} // an older log is only ever read, then replaced: never written to
+	err := l.f.Truncate(l.size)
+	if err == nil {
+		_, err = l.f.WriteAt(end, l.size)
+	}
+	if err == nil {
+		err = l.f.Sync()
+	}
+	if err != nil {
+		return fmt.Errorf("end state log %s: %w", l.f.Name(), err)
+	}
+	l.size += int64(len(end))
+	l.zeroTo = l.size
+	return nil
 }
 
 func syncDir(dir string) error {
@@ -409,10 +392,10 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// rotate writes out what is queued, then starts generation gen+1 and
-// returns it. The caller holds the store's lock, so nothing is appended
+// rotate writes out what is queued, ends the log, then starts
+// generation gen+1 and returns it and its identity. The caller holds the store's lock, so nothing is appended
 // meanwhile: every record up to now is in the old generation.
-func (l *stateLog) rotate() (int, error) {
+func (l *stateLog) rotate() (int, string, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for l.syncing {
@@ -423,29 +406,20 @@ func (l *stateLog) rotate() (int, error) {
 	}
 	if len(l.pending) > 0 || l.f == nil {
 		if err := l.syncLocked(); err != nil {
-			return 0, err
+			return 0, "", err
 		}
 	}
-	if l.zeroTo > l.size {
-		// Only the newest generation may end in zeros: replay takes a
-		// generation that does not end on a whole record, with a later
-		// one after it, for damage.
-		if err := l.f.Truncate(l.size); err != nil {
-			return 0, fmt.Errorf("end state log: %w", err)
-		}
-		if err := l.f.Sync(); err != nil {
-			return 0, fmt.Errorf("end state log: %w", err)
-		}
-		l.zeroTo = l.size
+	if err := l.endLocked(); err != nil {
+		return 0, "", err
 	}
 	next := l.gen + 1
-	f, err := createLogFile(logPath(l.path, next))
+	f, id, size, err := createLogFile(logPath(l.path, next))
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	l.f.Close()
-	l.f, l.gen, l.size, l.zeroTo = f, next, int64(len(logMagic)), 0
-	return next, nil
+	l.f, l.gen, l.id, l.version, l.size, l.zeroTo = f, next, id, 4, size, size+logPrealloc
+	return next, id, nil
 }
 
 // syncStats returns how many group commits wrote records, and the time
@@ -469,9 +443,14 @@ func (l *stateLog) close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.f != nil {
-		if err == nil && l.zeroTo > l.size {
-			// The zeros ahead are of no use until the next start.
-			l.f.Truncate(l.size)
+		if err == nil && l.broken == nil {
+			// The zeros ahead are of no use until the next start, and
+			// the end record tells the reader the log was not cut short.
+			// Used again, the store zeroes the end record first.
+			at := l.size
+			if err = l.endLocked(); err == nil && l.version >= 4 {
+				l.keepTo = at
+			}
 		}
 		if cerr := l.f.Close(); err == nil {
 			err = cerr
