@@ -402,7 +402,7 @@ func (l *stateLog) rotate() (int, string, error) {
 		l.cond.Wait()
 	}
 	if l.halted {
-		return 0, l.failErr // memory holds changes the store will undo
+		return 0, "", l.failErr // memory holds changes the store will undo
 	}
 	if len(l.pending) > 0 || l.f == nil {
 		if err := l.syncLocked(); err != nil {
