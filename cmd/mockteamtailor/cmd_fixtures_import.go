@@ -17,6 +17,7 @@ import (
 func newFixturesImportCommand(stdout io.Writer) *cobra.Command {
 	var name, out string
 	var seed uint64
+	var keepFields []string
 	cmd := &cobra.Command{
 		Use:   "import FILE|- --name NAME --out DIR",
 		Short: "Turn a captured webhook into a fixture with personal data scrubbed",
@@ -31,7 +32,8 @@ ids, uuids, dates, amounts, custom field values), including any field the scrubb
 does not know, which is scrubbed as text and listed. Keys that are data are replaced
 too, the same key by the same fake throughout: webhook-data keys, custom field api
 names, the keys of an object found where a value was expected, and unknown keys not
-shaped like a field name. Kept: booleans, nulls, the protocol's keys, unknown keys
+shaped like a field name (--keep-field keeps the webhook-data keys you name: your
+own /config field ids, so the fixture still drives your code). Kept: booleans, nulls, the protocol's keys, unknown keys
 shaped like field names, and the protocol's vocabulary (result, offer and onboarding
 statuses, custom field types and mapped-from, currencies, salary time units,
 onboarding progress, "yes"/"no" answers); any other value at those paths is replaced.
@@ -56,7 +58,8 @@ candidates) and "replay DIR/NAME.json".
 
 Examples:
   head -n 1 fixtures/captures/teamtailor-example.jsonl | mockteamtailor fixtures import - --name example --out "${TMPDIR:-/tmp}/tt-fixtures"
-  sed -n 2p fixtures/captures/teamtailor-example.jsonl | mockteamtailor fixtures import - --name drift --out "${TMPDIR:-/tmp}/tt-fixtures"`,
+  sed -n 2p fixtures/captures/teamtailor-example.jsonl | mockteamtailor fixtures import - --name drift --out "${TMPDIR:-/tmp}/tt-fixtures"
+  head -n 1 fixtures/captures/teamtailor-example.jsonl | mockteamtailor fixtures import - --name kept --keep-field test,threshold --out "${TMPDIR:-/tmp}/tt-fixtures"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if name == "" || out == "" {
@@ -76,7 +79,7 @@ Examples:
 			if len(captures) != 1 {
 				return fmt.Errorf("%s holds %d webhooks; import one at a time (e.g. sed -n 2p FILE | mockteamtailor fixtures import - ...)", args[0], len(captures))
 			}
-			body, rep, err := scrub.Scrub(captures[0].Body, seed)
+			body, rep, err := scrub.ScrubWith(captures[0].Body, seed, scrub.Options{KeepFields: keepFields})
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
@@ -95,6 +98,7 @@ Examples:
 	f.StringVar(&name, "name", "", "`NAME` of the fixture: lower-case letters, digits, '.', '_', '-'")
 	f.StringVar(&out, "out", "", "`DIR` to write NAME.json to (created if missing)")
 	f.Uint64Var(&seed, "seed", 1, "`N` the fakes are drawn from: same input and seed, same output")
+	f.StringSliceVar(&keepFields, "keep-field", nil, "webhook-data `KEY` to keep as captured: a field id of your own /config form (repeatable, or comma-separated); still replaced if it holds a piece of personal data")
 	return cmd
 }
 
