@@ -3,7 +3,9 @@ package conformance
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -88,8 +90,102 @@ var badSignatures = []badSignature{
 // concurrently once per process (they do not depend on each other) when
 // the first signature check runs; each check judges its own.
 var signatureProbes struct {
-	once sync.Once
-	byID map[string]*framework.Exchange
+	once  sync.Once
+	byID  map[string]*framework.Exchange
+	fault *verifierFault // set with byID
+}
+
+// verifierFault is one defect of the partner's verifier that several
+// probes show (docs/protocol.md §1.2): the check owner fails for it, with
+// its fix, and the checks in moot are skipped naming owner, so the defect
+// is one failure whose fix fits it, not one failure per probe.
+type verifierFault struct {
+	owner, problem, fix, skip string
+	moot                      map[string]bool
+}
+
+// probeWhat says what each probe is, for the problem of a fault.
+var probeWhat = map[string]string{
+	"signature/missing-header":     "a webhook without Teamtailor-Signature",
+	"signature/tampered-v1":        "one whose v1 was tampered",
+	"signature/wrong-secret":       "one signed with another secret",
+	"signature/legacy-body-signed": "one signed over the body (the pre-July-2024 way)",
+	"signature/v0-only":            "one whose only valid signature is under v0",
+	"signature/stale-timestamp":    "one signed an hour ago",
+	"signature/future-timestamp":   "one signed an hour ahead",
+	extraSchemes:                   "a correctly signed webhook whose header also carries a scheme v2",
+}
+
+// faultOf finds the one defect the answers to the probes show, if any:
+//   - no verification: every header whose v1 is wrong was accepted (and,
+//     most often, the missing header too); every other signature check
+//     is moot;
+//   - a crash: some probes got a 5xx; the correctly signed one owns it
+//     when it crashed, the checks of the other crashed probes are moot.
+func faultOf(probes map[string]*framework.Exchange) *verifierFault {
+	accepted := func(id string) bool { x := probes[id]; return x != nil && x.Success() }
+	wrongV1 := []string{"signature/tampered-v1", "signature/wrong-secret", "signature/legacy-body-signed", "signature/v0-only"}
+	if !slices.ContainsFunc(wrongV1, func(id string) bool { return !accepted(id) }) {
+		var what []string
+		for _, id := range wrongV1 {
+			what = append(what, probeWhat[id])
+		}
+		problem := framework.ProblemNoVerification + ": it accepted (2xx) " + probeWhat["signature/missing-header"] + ", " + joinAnd(what)
+		judged := "signature/tampered-v1"
+		if !accepted("signature/missing-header") {
+			problem = framework.ProblemNoVerification + ": it refuses a webhook without Teamtailor-Signature, but accepted (2xx) every header whose v1 is wrong: " + joinAnd(what)
+			judged = "signature/missing-header"
+		}
+		moot := map[string]bool{}
+		for id := range probeWhat {
+			moot[id] = id != "signature/tampered-v1" && id != judged
+		}
+		return &verifierFault{owner: "signature/tampered-v1", problem: problem, fix: framework.FixNoVerification, moot: moot,
+			skip: "the partner verifies no signature, so how it verifies cannot be judged (see signature/tampered-v1)"}
+	}
+	var crashed []string
+	for _, id := range append(badSignatureIDs(), extraSchemes) {
+		if x := probes[id]; x != nil && x.Answered() && x.Status >= 500 {
+			crashed = append(crashed, id)
+		}
+	}
+	if len(crashed) == 0 {
+		return nil
+	}
+	owner := crashed[0]
+	if slices.Contains(crashed, extraSchemes) {
+		owner = extraSchemes
+	}
+	problem := framework.CrashOf(probes[owner]) + " (to " + probeWhat[owner] + ")"
+	moot := map[string]bool{}
+	var others []string
+	for _, id := range crashed {
+		if id != owner {
+			moot[id] = true
+			others = append(others, strings.TrimPrefix(probeWhat[id], "one "))
+		}
+	}
+	if len(others) > 0 {
+		problem += "; it crashed the same way on " + strconv.Itoa(len(others)) + " more signature probes"
+	}
+	return &verifierFault{owner: owner, problem: problem, fix: framework.FixCrash, moot: moot,
+		skip: "the partner crashed on this webhook too, answering a 5xx (see " + owner + ")"}
+}
+
+func badSignatureIDs() []string {
+	var ids []string
+	for _, b := range badSignatures {
+		ids = append(ids, b.id)
+	}
+	return ids
+}
+
+// joinAnd joins "a", "b", "c" as "a, b and c".
+func joinAnd(list []string) string {
+	if len(list) < 2 {
+		return strings.Join(list, "")
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " and " + list[len(list)-1]
 }
 
 // extraSchemes is the id of the check of a header with an unknown scheme.
@@ -123,6 +219,7 @@ func sendSignatureVariants(ctx SpecContext, f *framework.Framework) map[string]*
 		for i, id := range ids {
 			signatureProbes.byID[id] = xs[i]
 		}
+		signatureProbes.fault = faultOf(signatureProbes.byID)
 	})
 	return signatureProbes.byID
 }
@@ -143,6 +240,14 @@ func signatureAnswer(ctx SpecContext, f *framework.Framework, id string) *framew
 	}
 	if x.Unreachable {
 		framework.FailUnreachable(x)
+	}
+	if fault := signatureProbes.fault; fault != nil {
+		if id == fault.owner {
+			framework.FailBecause(x, fault.problem, fault.fix)
+		}
+		if fault.moot[id] {
+			Skip("cannot check: " + fault.skip)
+		}
 	}
 	return x
 }
