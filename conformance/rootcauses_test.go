@@ -84,6 +84,18 @@ var rootCauses = []rootCause{
 		said: []string{"verifies no signature", "start verifying"},
 		unsaid: []string{"verify with the webhook secret of this integration", "not the body", "verify v1 only",
 			"refuse webhooks that carry no Teamtailor-Signature", "WARN "}},
+	{name: "checks that a signature is there, never that it verifies",
+		partner: partner{wrap: route("POST", "/", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			if r.Header.Get(signature.Header) == "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			verifiesNothing(w, r, next)
+		})},
+		exit: 1, fails: []string{"signature/tampered-v1"}, cause: "no-verification", skipSee: "(see signature/tampered-v1)",
+		fix:    "start verifying",
+		said:   []string{"refuses a webhook without Teamtailor-Signature, but accepted (2xx) every header whose v1 is wrong"},
+		unsaid: []string{"verify with the webhook secret of this integration", "not the body", "verify v1 only", "WARN "}},
 	{name: "the docs' signature line crashes on a header it does not match",
 		partner: partner{wrap: route("POST", "/", crashesUnlessDocsHeader)},
 		exit:    1, fails: []string{"signature/extra-schemes-accepted"}, cause: "crash", skipSee: "(see signature/extra-schemes-accepted)",
@@ -125,6 +137,12 @@ var rootCauses = []rootCause{
 		fix:    "--teamtailor-url",
 		said:   []string{"503 Service Unavailable", "--mock-listen"},
 		unsaid: []string{"serve GET /config with status 200"}},
+	{name: "the key lookup fails and the partner answers 401",
+		partner: partner{teamtailor: failingTeamtailor()},
+		args:    allCapabilities,
+		exit:    1, fails: []string{"config/with-job"}, cause: "provider-key", skipSee: "(see config/with-job)",
+		fix:  "--teamtailor-url",
+		said: []string{"401 Unauthorized", "cannot be checked"}},
 	{name: "the key lookup hangs",
 		partner: partner{teamtailor: hangingTeamtailor()},
 		args:    allCapabilities,

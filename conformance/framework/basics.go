@@ -42,6 +42,8 @@ type Basics struct {
 	webhookErr    error
 	webhookXs     []Exchange // the webhook's exchanges, for transcripts
 	mistake       *SignatureMistake
+	lookupOnce    sync.Once
+	lookupWhy     string // keyLookupFailure's verdict
 }
 
 // Ids of the checks that own the basics: skips point at them.

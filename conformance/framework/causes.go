@@ -124,8 +124,8 @@ func DetectCauses(res Results) []Cause {
 		case x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden:
 			causes = append(causes, Cause{ID: "provider-key", Title: "the partner does not know the provider key the suite sends",
 				Evidence: fmt.Sprintf("GET /config with the suite's provider key got %d %s: %s", x.Status, http.StatusText(x.Status), excerptN(x.ResponseBody, 200)),
-				Fix: fmt.Sprintf("if the partner looks provider keys up in GET /partner/v1/partner-activations, point it at the suite's embedded mock (%s), which lists the key the suite sends; "+
-					"in CI run the suite with --mock-listen 0.0.0.0:<port> --mock-public-url http://<host the partner reaches>:<port>, or pass the key the partner knows with --provider-key", mockURL()),
+				Fix: fmt.Sprintf("if the partner looks provider keys up in GET /partner/v1/partner-activations, point it at the suite's embedded mock (%s; the example partner: --teamtailor-url %s), which lists the key the suite sends; "+
+					"in CI run the suite with --mock-listen 0.0.0.0:<port> --mock-public-url http://<host the partner reaches>:<port>, or pass the key the partner knows with --provider-key", mockURL(), mockBase()),
 				Checks: appendNew([]string{CheckConfig}, mentions("refused the suite's provider key")...)})
 		case x.Status == http.StatusNotFound:
 			causes = append(causes, Cause{ID: "base-url", Title: "nothing serves the protocol at --base-url (wrong URL or path prefix)",

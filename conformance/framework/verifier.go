@@ -146,6 +146,13 @@ func (b *Basics) SignatureMistake() *SignatureMistake { return b.mistake }
 // the key is not a JWT (which the partner checks by itself), and the
 // embedded mock answered no key lookup with 2xx (docs/protocol.md §2.2).
 func (b *Basics) keyLookupFailure() string {
+	// Judged once, from the preflight: a lookup that works later does not
+	// change what the checks already skipped for.
+	b.lookupOnce.Do(func() { b.lookupWhy = b.judgeKeyLookup() })
+	return b.lookupWhy
+}
+
+func (b *Basics) judgeKeyLookup() string {
 	x, bare := b.Config, b.NoKeyConfig
 	if x == nil || bare == nil || providerkey.KindOf(TestContext.ProviderKey) == providerkey.KindJWT {
 		return ""
@@ -177,7 +184,15 @@ func KeyLookupFix() string {
 	return fmt.Sprintf("the partner checks the provider key with Teamtailor's GET /partner/v1/partner-activations and cannot get an answer: point it at the suite's embedded mock, %s "+
 		"(the example partner: --teamtailor-url %s), and give the mock a fixed address the partner can reach with ttconformance --mock-listen <host:port> "+
 		"(and --mock-public-url http://<name the partner reaches>:<port> from another host or container); or send a key the partner checks without Teamtailor with --activation-field (docs/protocol.md §2.2)",
-		mockURL(), strings.TrimSuffix(mockURL(), "/partner/v1"))
+		mockURL(), mockBase())
+}
+
+// mockBase is the embedded mock's base URL, as a partner's Teamtailor URL.
+func mockBase() string {
+	if mockOf != nil {
+		return mockOf.URL
+	}
+	return "<the embedded mock's URL>"
 }
 
 // RequireKeyLookup fails config/with-job for the key lookup when it is
