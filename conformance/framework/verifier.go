@@ -221,7 +221,11 @@ func verifierCauses(res Results, mentions func(string) []string) []Cause {
 			causes = append(causes, Cause{ID: CauseNoVerification, Title: "the partner verifies no signature, although it claims to (--verifies-signatures)",
 				Evidence: problem, Fix: FixNoVerification, Checks: appendNew([]string{c.ID}, see...)})
 		case strings.HasPrefix(problem, ProblemCrash):
-			causes = append(causes, Cause{ID: CauseCrash, Title: "the partner crashes (5xx) on a correctly signed webhook",
+			title := "the partner crashes (5xx) on a webhook whose signature it does not expect"
+			if c.ID == CheckSignedWebhook || c.ID == "signature/extra-schemes-accepted" {
+				title = "the partner crashes (5xx) on a correctly signed webhook"
+			}
+			causes = append(causes, Cause{ID: CauseCrash, Title: title,
 				Evidence: problem, Fix: FixCrash, Checks: appendNew([]string{c.ID}, see...)})
 		case strings.HasPrefix(problem, ProblemKeyLookup):
 			causes = append(causes, Cause{ID: CauseKeyLookup, Title: "the partner's own call to Teamtailor fails, so it cannot check the provider key",
