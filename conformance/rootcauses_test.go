@@ -94,7 +94,7 @@ var rootCauses = []rootCause{
 		})},
 		exit: 1, fails: []string{"signature/tampered-v1"}, cause: "no-verification", skipSee: "(see signature/tampered-v1)",
 		fix:    "start verifying",
-		said:   []string{"refuses a webhook without Teamtailor-Signature, but accepted (2xx) every header whose v1 is wrong"},
+		said:   []string{"refuses a webhook without Teamtailor-Signature, but never checks the signature itself"},
 		unsaid: []string{"verify with the webhook secret of this integration", "not the body", "verify v1 only", "WARN "}},
 	{name: "the docs' signature line crashes on a header it does not match",
 		partner: partner{wrap: route("POST", "/", crashesUnlessDocsHeader)},

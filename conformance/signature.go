@@ -106,42 +106,43 @@ type verifierFault struct {
 
 // probeWhat says what each probe is, for the problem of a fault.
 var probeWhat = map[string]string{
-	"signature/missing-header":     "a webhook without Teamtailor-Signature",
-	"signature/tampered-v1":        "one whose v1 was tampered",
-	"signature/wrong-secret":       "one signed with another secret",
-	"signature/legacy-body-signed": "one signed over the body (the pre-July-2024 way)",
-	"signature/v0-only":            "one whose only valid signature is under v0",
-	"signature/stale-timestamp":    "one signed an hour ago",
-	"signature/future-timestamp":   "one signed an hour ahead",
-	extraSchemes:                   "a correctly signed webhook whose header also carries a scheme v2",
+	"signature/missing-header":     "without Teamtailor-Signature",
+	"signature/tampered-v1":        "with a tampered v1",
+	"signature/wrong-secret":       "signed with another secret",
+	"signature/legacy-body-signed": "signed over the body (the pre-July-2024 way)",
+	"signature/v0-only":            "with a valid signature only under v0",
+	"signature/stale-timestamp":    "signed an hour ago",
+	"signature/future-timestamp":   "signed an hour ahead",
+	extraSchemes:                   "correctly signed, with one more scheme (v2)",
 }
 
 // faultOf finds the one defect the answers to the probes show, if any:
-//   - no verification: every header whose v1 is wrong was accepted (and,
-//     most often, the missing header too); every other signature check
-//     is moot;
-//   - a crash: some probes got a 5xx; the correctly signed one owns it
-//     when it crashed, the checks of the other crashed probes are moot.
+//   - no verification: the webhooks with a well-formed but wrong v1
+//     (tampered, another secret) were accepted. signature/tampered-v1
+//     fails; the checks of the other probes the partner accepted, and
+//     those that mean nothing without verification (timestamps, extra
+//     schemes), are moot; a probe it refused is judged as usual;
+//   - a crash: some probes got a 5xx. The correctly signed one owns it
+//     when it crashed, else the first; the checks of the other crashed
+//     probes are moot.
 func faultOf(probes map[string]*framework.Exchange) *verifierFault {
 	accepted := func(id string) bool { x := probes[id]; return x != nil && x.Success() }
-	wrongV1 := []string{"signature/tampered-v1", "signature/wrong-secret", "signature/legacy-body-signed", "signature/v0-only"}
-	if !slices.ContainsFunc(wrongV1, func(id string) bool { return !accepted(id) }) {
+	const owner = "signature/tampered-v1"
+	if accepted(owner) && accepted("signature/wrong-secret") {
 		var what []string
-		for _, id := range wrongV1 {
-			what = append(what, probeWhat[id])
+		moot := map[string]bool{"signature/stale-timestamp": true, "signature/future-timestamp": true, extraSchemes: true}
+		for _, id := range []string{"signature/missing-header", owner, "signature/wrong-secret", "signature/legacy-body-signed", "signature/v0-only"} {
+			if accepted(id) {
+				what = append(what, probeWhat[id])
+				moot[id] = id != owner
+			}
 		}
-		problem := framework.ProblemNoVerification + ": it accepted (2xx) " + probeWhat["signature/missing-header"] + ", " + joinAnd(what)
-		judged := "signature/tampered-v1"
+		problem := framework.ProblemNoVerification + ": it accepted (2xx) webhooks " + joinAnd(what)
 		if !accepted("signature/missing-header") {
-			problem = framework.ProblemNoVerification + ": it refuses a webhook without Teamtailor-Signature, but accepted (2xx) every header whose v1 is wrong: " + joinAnd(what)
-			judged = "signature/missing-header"
+			problem += "; it refuses a webhook without Teamtailor-Signature, but never checks the signature itself"
 		}
-		moot := map[string]bool{}
-		for id := range probeWhat {
-			moot[id] = id != "signature/tampered-v1" && id != judged
-		}
-		return &verifierFault{owner: "signature/tampered-v1", problem: problem, fix: framework.FixNoVerification, moot: moot,
-			skip: "the partner verifies no signature, so how it verifies cannot be judged (see signature/tampered-v1)"}
+		return &verifierFault{owner: owner, problem: problem, fix: framework.FixNoVerification, moot: moot,
+			skip: "the partner verifies no signature, so how it verifies cannot be judged (see " + owner + ")"}
 	}
 	var crashed []string
 	for _, id := range append(badSignatureIDs(), extraSchemes) {
@@ -152,24 +153,20 @@ func faultOf(probes map[string]*framework.Exchange) *verifierFault {
 	if len(crashed) == 0 {
 		return nil
 	}
-	owner := crashed[0]
+	first := crashed[0]
 	if slices.Contains(crashed, extraSchemes) {
-		owner = extraSchemes
+		first = extraSchemes
 	}
-	problem := framework.CrashOf(probes[owner]) + " (to " + probeWhat[owner] + ")"
+	problem := framework.CrashOf(probes[first]) + " (to the webhook " + probeWhat[first] + ")"
 	moot := map[string]bool{}
-	var others []string
 	for _, id := range crashed {
-		if id != owner {
-			moot[id] = true
-			others = append(others, strings.TrimPrefix(probeWhat[id], "one "))
-		}
+		moot[id] = id != first
 	}
-	if len(others) > 0 {
-		problem += "; it crashed the same way on " + strconv.Itoa(len(others)) + " more signature probes"
+	if n := len(crashed) - 1; n > 0 {
+		problem += "; it crashed the same way on " + strconv.Itoa(n) + " more signature probes"
 	}
-	return &verifierFault{owner: owner, problem: problem, fix: framework.FixCrash, moot: moot,
-		skip: "the partner crashed on this webhook too, answering a 5xx (see " + owner + ")"}
+	return &verifierFault{owner: first, problem: problem, fix: framework.FixCrash, moot: moot,
+		skip: "the partner crashed on this webhook too, answering a 5xx (see " + first + ")"}
 }
 
 func badSignatureIDs() []string {
