@@ -4,7 +4,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -260,9 +259,6 @@ func TestRootCauseIsOneFailureWithItsFix(t *testing.T) {
 				args = append(allCapabilities, "--activation-field", selfActivation)
 			}
 			r := runSuite(t, base, args...)
-			if os.Getenv("DEBUGOUT") != "" {
-				t.Log(r.stdout)
-			}
 			if r.exit != rc.exit {
 				t.Errorf("exit = %d, want %d\n%s", r.exit, rc.exit, r.stdout)
 			}
@@ -277,6 +273,10 @@ func TestRootCauseIsOneFailureWithItsFix(t *testing.T) {
 			}
 			if !slices.Equal(failed, rc.fails) {
 				t.Errorf("failed %v, want %v\n%s", failed, rc.fails, r.stdout)
+			}
+			// One failure, and no warning or error beside it.
+			if s := r.results.Summary; rc.exit == 1 && (s.Failed != len(rc.fails) || s.Warnings != 0 || s.Errors != 0) {
+				t.Errorf("summary %+v, want %d failed, no warning, no error", s, len(rc.fails))
 			}
 			var found *framework.Cause
 			for i, c := range r.results.Causes {
