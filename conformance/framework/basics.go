@@ -224,7 +224,7 @@ func (f *Framework) SignedWebhook(ctx context.Context, candidate string) (Webhoo
 		if b.webhookErr == nil {
 			b.webhookAnswer = c.Send(ctx, Call{Step: "POST /webhook, signed, typical candidate", Method: "POST", Path: "webhook",
 				Body: b.webhook.Body, Signature: Sign(b.webhook.EventID), Owner: CheckSignedWebhook})
-			if x := b.webhookAnswer; x.Answered() && (x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden) {
+			if refusedSignature(b.webhookAnswer) {
 				b.probeMistakes(ctx, c, f.Mock, candidate, data)
 			}
 		}

@@ -112,8 +112,19 @@ func header(t int64, v1, v0 string) string {
 	return "t=" + strconv.FormatInt(t, 10) + ",v1=" + v1 + ",v0=" + v0
 }
 
+// refusedSignature reports an answer a verifier gives a signature it
+// refuses: 401 or 403, or 400 or 422, which some partners answer for
+// every invalid request.
+func refusedSignature(x *Exchange) bool {
+	switch x.Status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusBadRequest, http.StatusUnprocessableEntity:
+		return x.Answered()
+	}
+	return false
+}
+
 // probeMistakes sends, after the partner refused the correctly signed
-// webhook with 401 or 403, one probe per signature mistake until the
+// webhook (refusedSignature), one probe per signature mistake until the
 // partner accepts one, and keeps the mistake it accepted. Each probe is a
 // new webhook of the same candidate with the same webhook-data.
 func (b *Basics) probeMistakes(ctx context.Context, c *PartnerClient, m *Mock, candidate string, data map[string]string) {
