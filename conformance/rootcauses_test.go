@@ -101,6 +101,18 @@ var rootCauses = []rootCause{
 		fix:    "null",
 		said:   []string{typeErrorNull, "500 Internal Server Error", "null"},
 		unsaid: []string{"ignore schemes you do not know", "verify v1 only", "refuse webhooks that carry no Teamtailor-Signature", "not the body"}},
+	{name: "a looser signature line crashes only on headers without v1",
+		partner: partner{wrap: route("POST", "/", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			if !looseDocsHeader.MatchString(r.Header.Get(signature.Header)) {
+				http.Error(w, typeErrorNull, http.StatusInternalServerError)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})},
+		exit: 1, fails: []string{"signature/missing-header"}, cause: "crash", skipSee: "(see signature/missing-header)",
+		fix:    "null",
+		said:   []string{typeErrorNull, "without Teamtailor-Signature", "on 1 more signature probe"},
+		unsaid: []string{"refuse webhooks that carry no Teamtailor-Signature", "verify v1 only"}},
 	{name: "crashes on every webhook",
 		partner: partner{wrap: route("POST", "/webhook", answer(http.StatusInternalServerError, "text/plain", typeErrorNull))},
 		exit:    1, fails: []string{"webhook/signed-accepted"}, cause: "crash", skipSee: "(see webhook/signed-accepted)",
@@ -170,6 +182,10 @@ func verifiesNothing(w http.ResponseWriter, r *http.Request, next http.Handler) 
 // docsHeader is a signature line copied from a sample: it expects exactly
 // t, v1 and v0, and the code indexes exec's result without a null check.
 var docsHeader = regexp.MustCompile(`^t=(\d+),v1=([0-9a-f]{64}),v0=([0-9a-f]{64})$`)
+
+// looseDocsHeader is the same line unanchored: only a header without v1
+// fails to match.
+var looseDocsHeader = regexp.MustCompile(`t=(\d+),v1=([0-9a-f]+)`)
 
 // crashesUnlessDocsHeader answers 500 with Node's TypeError for every
 // header docsHeader does not match: a missing one, one without v0, and a

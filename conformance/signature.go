@@ -163,7 +163,11 @@ func faultOf(probes map[string]*framework.Exchange) *verifierFault {
 		moot[id] = id != first
 	}
 	if n := len(crashed) - 1; n > 0 {
-		problem += "; it crashed the same way on " + strconv.Itoa(n) + " more signature probes"
+		probes := " more signature probes"
+		if n == 1 {
+			probes = " more signature probe"
+		}
+		problem += "; it crashed the same way on " + strconv.Itoa(n) + probes
 	}
 	return &verifierFault{owner: first, problem: problem, fix: framework.FixCrash, moot: moot,
 		skip: "the partner crashed on this webhook too, answering a 5xx (see " + first + ")"}
