@@ -48,6 +48,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 		func(ctx SpecContext) {
 			By("calling GET /config as Teamtailor does when a recruiter sets up a trigger on a job stage")
 			x := f.GetConfig(ctx, false)
+			f.RequireKeyLookup()
 			Expect(x).To(framework.HaveStatus(http.StatusOK), framework.Explain(x,
 				"serve GET /config with status 200 and a body {\"config\": {\"fields\": [...]}} for requests carrying job_id, stage_id and user_id"))
 			Expect(framework.ConfigDocumentProblem(x.ResponseBody)).To(framework.BeNoProblem(), framework.Explain(x,

@@ -4,12 +4,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
 // The root-cause self-tests: one broken partner per common cause, each
@@ -28,6 +30,10 @@ type rootCause struct {
 	cause   string   // Cause.ID
 	skipSee string   // the check every "cannot check" skip names
 	fix     string   // in the cause's fix
+	// said are in the failure of fails[0] (its Fix line, the answer's
+	// body); unsaid are nowhere in the console report (the fixes of
+	// checks the cause makes moot).
+	said, unsaid []string
 }
 
 // hangForever never answers: it reads the request (so the server notices
@@ -68,9 +74,178 @@ var rootCauses = []rootCause{
 		}},
 		exit: 1, fails: []string{"config/with-job"}, cause: "redirect", skipSee: "(see config/with-job)",
 		fix: "final URL"},
+	// Signatures: one defect of the verifier is one failure whose fix
+	// names it, not one failure per probe it lets through.
+	{name: "verifies no signature at all",
+		partner: partner{wrap: route("POST", "/", verifiesNothing)},
+		exit:    1, fails: []string{"signature/tampered-v1"}, cause: "no-verification", skipSee: "(see signature/tampered-v1)",
+		fix:  "start verifying",
+		said: []string{"verifies no signature", "start verifying"},
+		unsaid: []string{"verify with the webhook secret of this integration", "not the body", "verify v1 only",
+			"refuse webhooks that carry no Teamtailor-Signature", "WARN "}},
+	{name: "checks that a signature is there, never that it verifies",
+		partner: partner{wrap: route("POST", "/", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			if r.Header.Get(signature.Header) == "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			verifiesNothing(w, r, next)
+		})},
+		exit: 1, fails: []string{"signature/tampered-v1"}, cause: "no-verification", skipSee: "(see signature/tampered-v1)",
+		fix:    "start verifying",
+		said:   []string{"refuses a webhook without Teamtailor-Signature, but never checks the signature itself"},
+		unsaid: []string{"verify with the webhook secret of this integration", "not the body", "verify v1 only", "WARN "}},
+	{name: "the docs' signature line crashes on a header it does not match",
+		partner: partner{wrap: route("POST", "/", crashesUnlessDocsHeader)},
+		exit:    1, fails: []string{"signature/extra-schemes-accepted"}, cause: "crash", skipSee: "(see signature/extra-schemes-accepted)",
+		fix:    "null",
+		said:   []string{typeErrorNull, "500 Internal Server Error", "null"},
+		unsaid: []string{"ignore schemes you do not know", "verify v1 only", "refuse webhooks that carry no Teamtailor-Signature", "not the body"}},
+	{name: "a looser signature line crashes only on headers without v1",
+		partner: partner{wrap: route("POST", "/", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			if !looseDocsHeader.MatchString(r.Header.Get(signature.Header)) {
+				http.Error(w, typeErrorNull, http.StatusInternalServerError)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})},
+		exit: 1, fails: []string{"signature/missing-header"}, cause: "crash", skipSee: "(see signature/missing-header)",
+		fix:    "null",
+		said:   []string{typeErrorNull, "without Teamtailor-Signature", "on 1 more signature probe"},
+		unsaid: []string{"refuse webhooks that carry no Teamtailor-Signature", "verify v1 only"}},
+	{name: "crashes on every webhook",
+		partner: partner{wrap: route("POST", "/webhook", answer(http.StatusInternalServerError, "text/plain", typeErrorNull))},
+		exit:    1, fails: []string{"webhook/signed-accepted"}, cause: "crash", skipSee: "(see webhook/signed-accepted)",
+		fix:  "crash",
+		said: []string{typeErrorNull, "500 Internal Server Error"}},
+	{name: "verifies the pre-2024 body signature",
+		partner: partner{wrap: verifiesOnly(func(t int64, body []byte) string { return signature.ComputeLegacy(selfSecret, t, body) })},
+		exit:    1, fails: []string{"webhook/signed-accepted"}, cause: "legacy-signature", skipSee: "(see webhook/signed-accepted)",
+		fix:    `"<t>.<partner-event id>"`,
+		said:   []string{"body", "July 2024"},
+		unsaid: []string{"the webhook secret differs"}},
+	{name: "copied the docs' sample: signs <t>.undefined",
+		partner: partner{wrap: verifiesOnly(func(t int64, _ []byte) string { return signature.ComputeUndefined(selfSecret, t) })},
+		exit:    1, fails: []string{"webhook/signed-accepted"}, cause: "docs-sample", skipSee: "(see webhook/signed-accepted)",
+		fix:    `["partner-event"].id`,
+		said:   []string{`"<t>.undefined"`},
+		unsaid: []string{"the webhook secret differs"}},
+	{name: "copied the docs' sample: signs the re-serialised body",
+		partner: partner{wrap: verifiesOnly(func(t int64, body []byte) string {
+			v1, _ := signature.ComputeRestringified(selfSecret, t, body)
+			return v1
+		})},
+		exit: 1, fails: []string{"webhook/signed-accepted"}, cause: "docs-sample", skipSee: "(see webhook/signed-accepted)",
+		fix:    "JSON.stringify",
+		said:   []string{"JSON.stringify"},
+		unsaid: []string{"the webhook secret differs"}},
+
+	// The partner's own call to Teamtailor: a key lookup that fails.
+	{name: "the key lookup fails and the partner answers 503",
+		partner: partner{teamtailor: failingTeamtailor(), wrap: lookupFailureAs503},
+		args:    allCapabilities,
+		exit:    1, fails: []string{"config/with-job"}, cause: "key-lookup", skipSee: "(see config/with-job)",
+		fix:    "--teamtailor-url",
+		said:   []string{"503 Service Unavailable", "--mock-listen"},
+		unsaid: []string{"serve GET /config with status 200"}},
+	{name: "the key lookup fails and the partner answers 401",
+		partner: partner{teamtailor: failingTeamtailor()},
+		args:    allCapabilities,
+		exit:    1, fails: []string{"config/with-job"}, cause: "provider-key", skipSee: "(see config/with-job)",
+		fix:  "--teamtailor-url",
+		said: []string{"401 Unauthorized", "cannot be checked"}},
+	{name: "the key lookup hangs",
+		partner: partner{teamtailor: hangingTeamtailor()},
+		args:    allCapabilities,
+		exit:    1, fails: []string{"config/with-job"}, cause: "key-lookup", skipSee: "(see config/with-job)",
+		fix:    "--mock-listen",
+		said:   []string{"--teamtailor-url"},
+		unsaid: []string{"never completes"}},
 	{name: "TLS against a plain-http partner",
 		base: func(u string) string { return strings.Replace(u, "http://", "https://", 1) },
 		exit: 2, cause: "tls", fix: "http://"},
+}
+
+// typeErrorNull is what Node answers when a regular expression's exec
+// found nothing and its result is indexed.
+const typeErrorNull = "TypeError: Cannot read properties of null (reading '1')\n    at verifySignature (/app/index.js:12:51)"
+
+// verifiesNothing is a partner that verifies no signature: whatever the
+// header, the example partner sees a valid one.
+func verifiesNothing(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	if id, err := signature.EventID(readBody(r)); err == nil {
+		r.Header.Set(signature.Header, signature.Sign(selfSecret, id, time.Now()))
+	}
+	next.ServeHTTP(w, r)
+}
+
+// docsHeader is a signature line copied from a sample: it expects exactly
+// t, v1 and v0, and the code indexes exec's result without a null check.
+var docsHeader = regexp.MustCompile(`^t=(\d+),v1=([0-9a-f]{64}),v0=([0-9a-f]{64})$`)
+
+// looseDocsHeader is the same line unanchored: only a header without v1
+// fails to match.
+var looseDocsHeader = regexp.MustCompile(`t=(\d+),v1=([0-9a-f]+)`)
+
+// crashesUnlessDocsHeader answers 500 with Node's TypeError for every
+// header docsHeader does not match: a missing one, one without v0, and a
+// correctly signed one that has one more scheme.
+func crashesUnlessDocsHeader(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	if docsHeader.FindStringSubmatch(r.Header.Get(signature.Header)) == nil {
+		http.Error(w, typeErrorNull, http.StatusInternalServerError)
+		return
+	}
+	next.ServeHTTP(w, r)
+}
+
+// verifiesOnly is a partner whose verifier computes v1 with sign instead
+// of over "<t>.<partner-event id>": it accepts (within 5 minutes) what
+// sign matches, and refuses everything else, correct signatures too.
+func verifiesOnly(sign func(t int64, body []byte) string) func(http.Handler) http.Handler {
+	return route("POST", "/", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		body := readBody(r)
+		id, err := signature.EventID(body)
+		if err != nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		p, err := signature.Parse(r.Header.Get(signature.Header))
+		secret := "not the secret"
+		if age := time.Now().Unix() - p.Timestamp; err == nil && age < 300 && age > -300 && first(p.Signatures[signature.SchemeV1]) == sign(p.Timestamp, body) {
+			secret = selfSecret
+		}
+		r.Header.Set(signature.Header, signature.Sign(secret, id, time.Now()))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// failingTeamtailor serves a Partner API that answers 503 to everything,
+// as a proxy does in front of a Teamtailor it cannot reach.
+func failingTeamtailor() string {
+	reply := answer(http.StatusServiceUnavailable, "text/plain", "no healthy upstream")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reply(w, r, nil) }))
+	return srv.URL // lives as long as the test binary
+}
+
+// hangingTeamtailor serves a Partner API that never answers.
+func hangingTeamtailor() string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hangForever(w, r, nil) }))
+	return srv.URL
+}
+
+// lookupFailureAs503 answers 503 where the example partner answers 401
+// because it could not look the key up: the partner passes its own
+// call's failure on.
+func lookupFailureAs503(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		if rec.Code == http.StatusUnauthorized && strings.Contains(rec.Body.String(), "cannot be checked") {
+			http.Error(w, "could not reach Teamtailor to check the provider key", http.StatusServiceUnavailable)
+			return
+		}
+		copyResponse(w, rec)
+	})
 }
 
 // emptyTeamtailor serves a Partner API whose activation list is empty.
@@ -115,6 +290,10 @@ func TestRootCauseIsOneFailureWithItsFix(t *testing.T) {
 			if !slices.Equal(failed, rc.fails) {
 				t.Errorf("failed %v, want %v\n%s", failed, rc.fails, r.stdout)
 			}
+			// One failure, and no warning or error beside it.
+			if s := r.results.Summary; rc.exit == 1 && (s.Failed != len(rc.fails) || s.Warnings != 0 || s.Errors != 0) {
+				t.Errorf("summary %+v, want %d failed, no warning, no error", s, len(rc.fails))
+			}
 			var found *framework.Cause
 			for i, c := range r.results.Causes {
 				if c.ID == rc.cause {
@@ -126,6 +305,19 @@ func TestRootCauseIsOneFailureWithItsFix(t *testing.T) {
 			}
 			if len(r.results.Causes) != 1 {
 				t.Errorf("causes %+v, want only %s", r.results.Causes, rc.cause)
+			}
+			if len(rc.fails) > 0 {
+				reason := r.check(rc.fails[0]).Reason
+				for _, want := range rc.said {
+					if !strings.Contains(reason, want) {
+						t.Errorf("the failure of %s does not say %q:\n%s", rc.fails[0], want, reason)
+					}
+				}
+			}
+			for _, wrong := range rc.unsaid {
+				if strings.Contains(r.stdout, wrong) {
+					t.Errorf("stdout says %q, which the cause makes moot:\n%s", wrong, r.stdout)
+				}
 			}
 			if !strings.Contains(found.Fix, rc.fix) {
 				t.Errorf("the fix of %s does not say %q: %s", rc.cause, rc.fix, found.Fix)

@@ -3,7 +3,9 @@ package conformance
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -88,8 +90,103 @@ var badSignatures = []badSignature{
 // concurrently once per process (they do not depend on each other) when
 // the first signature check runs; each check judges its own.
 var signatureProbes struct {
-	once sync.Once
-	byID map[string]*framework.Exchange
+	once  sync.Once
+	byID  map[string]*framework.Exchange
+	fault *verifierFault // set with byID
+}
+
+// verifierFault is one defect of the partner's verifier that several
+// probes show (docs/protocol.md §1.2): the check owner fails for it, with
+// its fix, and the checks in moot are skipped naming owner, so the defect
+// is one failure whose fix fits it, not one failure per probe.
+type verifierFault struct {
+	owner, problem, fix, skip string
+	moot                      map[string]bool
+}
+
+// probeWhat says what each probe is, for the problem of a fault.
+var probeWhat = map[string]string{
+	"signature/missing-header":     "without Teamtailor-Signature",
+	"signature/tampered-v1":        "with a tampered v1",
+	"signature/wrong-secret":       "signed with another secret",
+	"signature/legacy-body-signed": "signed over the body (the pre-July-2024 way)",
+	"signature/v0-only":            "with a valid signature only under v0",
+	"signature/stale-timestamp":    "signed an hour ago",
+	"signature/future-timestamp":   "signed an hour ahead",
+	extraSchemes:                   "correctly signed, with one more scheme (v2)",
+}
+
+// faultOf finds the one defect the answers to the probes show, if any:
+//   - no verification: the webhooks with a well-formed but wrong v1
+//     (tampered, another secret) were accepted. signature/tampered-v1
+//     fails; the checks of the other probes the partner accepted, and
+//     those that mean nothing without verification (timestamps, extra
+//     schemes), are moot; a probe it refused is judged as usual;
+//   - a crash: some probes got a 5xx. The correctly signed one owns it
+//     when it crashed, else the first; the checks of the other crashed
+//     probes are moot.
+func faultOf(probes map[string]*framework.Exchange) *verifierFault {
+	accepted := func(id string) bool { x := probes[id]; return x != nil && x.Success() }
+	const owner = "signature/tampered-v1"
+	if accepted(owner) && accepted("signature/wrong-secret") {
+		var what []string
+		moot := map[string]bool{"signature/stale-timestamp": true, "signature/future-timestamp": true, extraSchemes: true}
+		for _, id := range []string{"signature/missing-header", owner, "signature/wrong-secret", "signature/legacy-body-signed", "signature/v0-only"} {
+			if accepted(id) {
+				what = append(what, probeWhat[id])
+				moot[id] = id != owner
+			}
+		}
+		problem := framework.ProblemNoVerification + ": it accepted (2xx) webhooks " + joinAnd(what)
+		if !accepted("signature/missing-header") {
+			problem += "; it refuses a webhook without Teamtailor-Signature, but never checks the signature itself"
+		}
+		return &verifierFault{owner: owner, problem: problem, fix: framework.FixNoVerification, moot: moot,
+			skip: "the partner verifies no signature, so how it verifies cannot be judged (see " + owner + ")"}
+	}
+	var crashed []string
+	for _, id := range append(badSignatureIDs(), extraSchemes) {
+		if x := probes[id]; x != nil && x.Answered() && x.Status >= 500 {
+			crashed = append(crashed, id)
+		}
+	}
+	if len(crashed) == 0 {
+		return nil
+	}
+	first := crashed[0]
+	if slices.Contains(crashed, extraSchemes) {
+		first = extraSchemes
+	}
+	problem := framework.CrashOf(probes[first]) + " (to the webhook " + probeWhat[first] + ")"
+	moot := map[string]bool{}
+	for _, id := range crashed {
+		moot[id] = id != first
+	}
+	if n := len(crashed) - 1; n > 0 {
+		probes := " more signature probes"
+		if n == 1 {
+			probes = " more signature probe"
+		}
+		problem += "; it crashed the same way on " + strconv.Itoa(n) + probes
+	}
+	return &verifierFault{owner: first, problem: problem, fix: framework.FixCrash, moot: moot,
+		skip: "the partner crashed on this webhook too, answering a 5xx (see " + first + ")"}
+}
+
+func badSignatureIDs() []string {
+	var ids []string
+	for _, b := range badSignatures {
+		ids = append(ids, b.id)
+	}
+	return ids
+}
+
+// joinAnd joins "a", "b", "c" as "a, b and c".
+func joinAnd(list []string) string {
+	if len(list) < 2 {
+		return strings.Join(list, "")
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " and " + list[len(list)-1]
 }
 
 // extraSchemes is the id of the check of a header with an unknown scheme.
@@ -123,6 +220,7 @@ func sendSignatureVariants(ctx SpecContext, f *framework.Framework) map[string]*
 		for i, id := range ids {
 			signatureProbes.byID[id] = xs[i]
 		}
+		signatureProbes.fault = faultOf(signatureProbes.byID)
 	})
 	return signatureProbes.byID
 }
@@ -143,6 +241,14 @@ func signatureAnswer(ctx SpecContext, f *framework.Framework, id string) *framew
 	}
 	if x.Unreachable {
 		framework.FailUnreachable(x)
+	}
+	if fault := signatureProbes.fault; fault != nil {
+		if id == fault.owner {
+			framework.FailBecause(x, fault.problem, fault.fix)
+		}
+		if fault.moot[id] {
+			Skip("cannot check: " + fault.skip)
+		}
 	}
 	return x
 }

@@ -29,6 +29,14 @@ var _ = Describe("Webhooks: POST /webhook", framework.LabelWebhook, func() {
 			if x.Unreachable {
 				framework.FailUnreachable(x)
 			}
+			// A crash, or a wrong scheme a probe found, is the cause, not
+			// the advice of the status (docs/protocol.md §1.2).
+			if crash := framework.CrashOf(x); crash != "" {
+				framework.FailBecause(x, crash, framework.FixCrash)
+			}
+			if mk := framework.TheBasics().SignatureMistake(); mk != nil {
+				framework.FailBecause(x, mk.Problem, mk.Fix)
+			}
 			Expect(x).To(framework.HaveSuccessStatus(), framework.Explain(x,
 				"answer every valid webhook with a 2xx at once (within %s) and do slow work afterwards; Teamtailor does not retry failed deliveries",
 				framework.TestContext.Timeout))

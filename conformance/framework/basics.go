@@ -31,12 +31,19 @@ type Basics struct {
 	// Activation is GET /activation?company_id=…, nil when
 	// --activation-config gives the config as a file.
 	Activation *Exchange
+	// NoKeyConfig is GET /config without a provider key: refused at once
+	// while the call with the key fails, it shows that checking the key
+	// is what fails (verifier.go).
+	NoKeyConfig *Exchange
 
 	webhookOnce   sync.Once
 	webhook       Webhook
 	webhookAnswer *Exchange
 	webhookErr    error
 	webhookXs     []Exchange // the webhook's exchanges, for transcripts
+	mistake       *SignatureMistake
+	lookupOnce    sync.Once
+	lookupWhy     string // keyLookupFailure's verdict
 }
 
 // Ids of the checks that own the basics: skips point at them.
@@ -107,6 +114,8 @@ func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
 	}{
 		{&b.Root, Call{Step: "preflight: GET BASE_URL (is anything there?)", Method: "GET", Path: "", Auth: AuthNone, Owner: "preflight"}},
 		{&b.Config, Call{Step: m.ConfigStep(false), Method: "GET", Path: "config", Query: m.ConfigQuery(), Owner: CheckConfig}},
+		{&b.NoKeyConfig, Call{Step: "GET /config without a provider key (does the handler answer when there is no key to check?)", Method: "GET", Path: "config",
+			Query: m.ConfigQuery(), Auth: AuthNone, Owner: "config/provider-key-missing"}},
 	}
 	if TestContext.Bulk {
 		calls = append(calls, struct {
@@ -152,6 +161,8 @@ func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
 func (b *Basics) Blocker() string {
 	x := b.Config
 	switch {
+	case b.keyLookupFailure() != "":
+		return fmt.Sprintf("the partner could not check the suite's provider key: its own call to Teamtailor fails (see %s)", CheckConfig)
 	case x == nil || !x.Answered():
 		return ""
 	case x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden:
@@ -213,6 +224,9 @@ func (f *Framework) SignedWebhook(ctx context.Context, candidate string) (Webhoo
 		if b.webhookErr == nil {
 			b.webhookAnswer = c.Send(ctx, Call{Step: "POST /webhook, signed, typical candidate", Method: "POST", Path: "webhook",
 				Body: b.webhook.Body, Signature: Sign(b.webhook.EventID), Owner: CheckSignedWebhook})
+			if refusedSignature(b.webhookAnswer) {
+				b.probeMistakes(ctx, c, f.Mock, candidate, data)
+			}
 		}
 		b.webhookXs = t.All()
 	})

@@ -12,7 +12,9 @@ import (
 // that explains them, what shows it, and the one fix.
 type Cause struct {
 	// ID names the cause: hang, webhook-secret, provider-key, base-url,
-	// redirect, tls, mock.
+	// redirect, tls, dns, mock, and the causes checks recognise from their
+	// probes: no-verification, crash, legacy-signature, docs-sample,
+	// key-lookup (verifier.go).
 	ID       string `json:"id"`
 	Title    string `json:"title"`
 	Evidence string `json:"evidence"`
@@ -67,6 +69,11 @@ func DetectCauses(res Results) []Cause {
 		return ids
 	}
 
+	// Causes a check recognised from its probes (verifier.go); a key
+	// lookup that hangs is that cause, not a /config handler that hangs.
+	recognised := verifierCauses(res, mentions)
+	lookupFails := slices.ContainsFunc(recognised, func(c Cause) bool { return c.ID == CauseKeyLookup })
+
 	// Hangs: calls that got no answer in time, by endpoint.
 	hung := map[string][]string{}
 	var endpoints []string
@@ -88,6 +95,9 @@ func DetectCauses(res Results) []Cause {
 		}
 	}
 	for _, ep := range endpoints {
+		if lookupFails && ep == "GET /config" {
+			continue
+		}
 		checks := hung[ep]
 		for _, id := range mentions(ep + " gave no answer") {
 			if !slices.Contains(checks, id) {
@@ -106,14 +116,16 @@ func DetectCauses(res Results) []Cause {
 			Checks:   checks})
 	}
 
+	causes = append(causes, recognised...)
+
 	cfg, signed := byID[CheckConfig], byID[CheckSignedWebhook]
-	if x := answerOf(cfg); failed(cfg) && x != nil {
+	if x := answerOf(cfg); failed(cfg) && x != nil && !lookupFails {
 		switch {
 		case x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden:
 			causes = append(causes, Cause{ID: "provider-key", Title: "the partner does not know the provider key the suite sends",
 				Evidence: fmt.Sprintf("GET /config with the suite's provider key got %d %s: %s", x.Status, http.StatusText(x.Status), excerptN(x.ResponseBody, 200)),
-				Fix: fmt.Sprintf("if the partner looks provider keys up in GET /partner/v1/partner-activations, point it at the suite's embedded mock (%s), which lists the key the suite sends; "+
-					"in CI run the suite with --mock-listen 0.0.0.0:<port> --mock-public-url http://<host the partner reaches>:<port>, or pass the key the partner knows with --provider-key", mockURL()),
+				Fix: fmt.Sprintf("if the partner looks provider keys up in GET /partner/v1/partner-activations, point it at the suite's embedded mock (%s; the example partner: --teamtailor-url %s), which lists the key the suite sends; "+
+					"in CI run the suite with --mock-listen 0.0.0.0:<port> --mock-public-url http://<host the partner reaches>:<port>, or pass the key the partner knows with --provider-key", mockURL(), mockBase()),
 				Checks: appendNew([]string{CheckConfig}, mentions("refused the suite's provider key")...)})
 		case x.Status == http.StatusNotFound:
 			causes = append(causes, Cause{ID: "base-url", Title: "nothing serves the protocol at --base-url (wrong URL or path prefix)",
@@ -127,7 +139,9 @@ func DetectCauses(res Results) []Cause {
 				Checks:   appendNew([]string{CheckConfig}, mentions("a redirect to")...)})
 		}
 	}
-	if x := answerOf(signed); failed(signed) && x != nil && cfg.Outcome == OutcomePass &&
+	if mistake := mistakeCause(signed, mentions); failed(signed) && mistake != nil {
+		causes = append(causes, *mistake)
+	} else if x := answerOf(withoutProbes(signed)); failed(signed) && x != nil && cfg.Outcome == OutcomePass &&
 		(x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden) {
 		causes = append(causes, Cause{ID: "webhook-secret", Title: "the webhook secret differs: the partner refuses correctly signed webhooks",
 			Evidence: fmt.Sprintf("a webhook signed with --webhook-secret got %d %s (%s) although /config accepted the same provider key",

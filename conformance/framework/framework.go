@@ -147,6 +147,18 @@ func Explain(x *Exchange, fix string, args ...any) func() string {
 // embedded mock) in answer to a webhook the suite sent (cause): the curl
 // command sends the webhook again, so the partner posts again.
 func ExplainPost(x, cause *Exchange, fix string, args ...any) func() string {
+	return explain(x, cause, true, fix, args...)
+}
+
+// ExplainCause is Explain for a failure whose fix is a root cause the
+// check recognised: the fix is given as is, not adapted to what x shows.
+func ExplainCause(x *Exchange, fix string, args ...any) func() string {
+	return explain(x, nil, false, fix, args...)
+}
+
+// explain builds the failure description; adapt makes the fix match what
+// x shows (fixFor).
+func explain(x, cause *Exchange, adapt bool, fix string, args ...any) func() string {
 	return func() string {
 		var b strings.Builder
 		if c, ok := CurrentCheck(); ok {
@@ -156,7 +168,11 @@ func ExplainPost(x, cause *Exchange, fix string, args ...any) func() string {
 			b.WriteString(x.Describe())
 		}
 		if fix != "" {
-			fmt.Fprintf(&b, "Fix: %s\n", fixFor(x, fmt.Sprintf(fix, args...)))
+			f := fmt.Sprintf(fix, args...)
+			if adapt {
+				f = fixFor(x, f)
+			}
+			fmt.Fprintf(&b, "Fix: %s\n", f)
 		}
 		switch {
 		case x != nil && x.Direction == ToPartner:

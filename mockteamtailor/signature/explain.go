@@ -24,7 +24,9 @@ type Diagnosis struct {
 // verify, reporting every finding, most likely cause first:
 //   - the header is missing or malformed (quoting the bad part);
 //   - there is no v1 (v0 is a decoy that never verifies);
-//   - v1 is the pre-2024-07-12 signature of the body (when body is given);
+//   - v1 is the pre-2024-07-12 signature of the body (when body is given),
+//     or of the body re-serialised by JSON.stringify;
+//   - v1 signs "<t>.undefined": the event id was read from the wrong key;
 //   - v0, the decoy, carries the signature the receiver computed;
 //   - the event id is empty, or differs from the partner-event.id in body;
 //   - v1 matches nothing: wrong secret or wrong id;
@@ -77,6 +79,16 @@ func Explain(header, secret, eventID string, body []byte, now time.Time, toleran
 	if body != nil && matchesAny(v1, ComputeLegacy(secret, ts, body)) {
 		add(`the body was signed instead of the event id: since 2024-07-12 Teamtailor signs "<t>.<partner-event id>", not "<t>.<body>"`)
 		explained = true
+	}
+	if eventID != Undefined && matchesAny(v1, ComputeUndefined(secret, ts)) {
+		add(`v1 signs "<t>.undefined": the event id was read from a key the body does not have; it is partner-event.id (body["partner-event"].id in JavaScript)`)
+		explained = true
+	}
+	if body != nil {
+		if again, err := Restringify(body); err == nil && !bytes.Equal(again, body) && matchesAny(v1, ComputeLegacy(secret, ts, again)) {
+			add(`the re-serialised body was signed (JSON.stringify of the parsed body): since 2024-07-12 Teamtailor signs "<t>.<partner-event id>", and a re-serialised body is not the bytes sent anyway`)
+			explained = true
+		}
 	}
 	if matchesAny(p.Signatures[SchemeV0], want) {
 		add("you verified v0, the decoy: v0 carries the signature of %q, but receivers must ignore v0 and check v1", Message(ts, eventID))
