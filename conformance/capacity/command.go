@@ -56,7 +56,7 @@ named with its figure), 2 the run could not be made (bad settings, partner
 unreachable at the start, interrupted).`
 
 // suiteOnlyFlags are suite flags that mean nothing to a capacity run.
-var suiteOnlyFlags = []string{"junit-report", "activation-config", "verifies-signatures", "actions", "fixtures"}
+var suiteOnlyFlags = []string{"junit-report", "verifies-signatures", "actions", "fixtures"}
 
 // Main runs ttconformance capacity with args (after "capacity") and
 // returns its exit status.
@@ -143,6 +143,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 			cfg.Duration = 0 // --webhooks alone ends the run
 		}
 		problems := envProblems
+		key, defaulted := GivenKey()
 		if err := framework.AfterReadingAllFlags(); err != nil {
 			problems = append(problems, err)
 		}
@@ -157,15 +158,16 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 		if err := errors.Join(problems...); err != nil {
 			return fmt.Errorf("the settings are wrong:\n%w", err)
 		}
-		*code = execute(cmd.Context(), cfg, stdout, terminal)
+		*code = execute(cmd.Context(), cfg, key, defaulted, stdout, terminal)
 		return nil
 	}
 	return cmd
 }
 
-// execute starts the embedded mock, checks the partner answers, makes the
+// execute starts the embedded mock, activates the partner there unless
+// the settings give a provider key, checks the partner answers, makes the
 // run, writes the reports and returns the exit status.
-func execute(ctx context.Context, cfg Config, stdout io.Writer, terminal bool) int {
+func execute(ctx context.Context, cfg Config, key ProviderKey, activate bool, stdout io.Writer, terminal bool) int {
 	tc := framework.TestContext
 	fail := func(err error) int {
 		rep := newReport(cfg, time.Now())
@@ -179,12 +181,17 @@ func execute(ctx context.Context, cfg Config, stdout io.Writer, terminal bool) i
 		return fail(fmt.Errorf("the embedded mock could not start: %w", err))
 	}
 	defer mock.Close(context.Background())
+	if activate {
+		if key, err = Activate(ctx, mock); err != nil {
+			return fail(err)
+		}
+	}
 
-	tgt, err := NewTarget(ctx, mock, cfg)
+	tgt, err := NewTarget(ctx, mock, cfg, key)
 	if err != nil {
 		return fail(err)
 	}
-	fmt.Fprintln(stdout, describe(cfg, mock))
+	fmt.Fprintln(stdout, describe(cfg, mock, key))
 	rep := Run(ctx, cfg, tgt, NewProgress(stdout, terminal))
 	rep.BaseURL = tc.BaseURL
 	fmt.Fprint(stdout, rep.Summary())
@@ -200,9 +207,10 @@ func execute(ctx context.Context, cfg Config, stdout io.Writer, terminal bool) i
 }
 
 // NewTarget checks the partner answers (GET /config, which also gives the
-// webhook-data its form yields) and returns what a run sends webhooks with.
-// An unreachable partner is an error: the run cannot be made.
-func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config) (Target, error) {
+// webhook-data its form yields) and returns what a run sends webhooks with
+// key. An unreachable partner is an error: the run cannot be made; so is
+// one refusing the provider key, with the cause and the flag that fixes it.
+func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config, key ProviderKey) (Target, error) {
 	bulk := cfg.Burst > 0 && framework.TestContext.Bulk
 	client := framework.NewPartnerClient(&framework.Transcript{})
 	call := framework.Call{Step: mock.ConfigStep(bulk), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()}
@@ -212,6 +220,11 @@ func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config) (Target, e
 	x := client.Send(ctx, call)
 	if x.Unreachable {
 		return Target{}, fmt.Errorf("the partner is %s", x.Error)
+	}
+	if x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden {
+		cause, fix := key.Refused(mock.URL)
+		return Target{}, fmt.Errorf("the partner refused the run's provider key (%s): GET /config answered %d %s%s\n  cause: %s\n  fix: %s",
+			key, x.Status, http.StatusText(x.Status), bodyNote(x.ResponseBody), cause, fix)
 	}
 	data := map[string]string{}
 	if form, err := framework.ReadForm(x); err == nil {
@@ -231,7 +244,7 @@ func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config) (Target, e
 		// Teamtailor does not follow redirects.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	return Target{Mock: mock, Client: client, HTTP: httpc, WebhookData: data, Candidates: LoadCandidates(mock), Bulk: bulk}, nil
+	return Target{Mock: mock, Client: client, HTTP: httpc, WebhookData: data, Candidates: LoadCandidates(mock), Bulk: bulk, Key: key}, nil
 }
 
 // stressFixtures are candidate fixtures a capacity run leaves out: the
@@ -254,8 +267,17 @@ func pow(f float64, n int) float64 {
 	return out
 }
 
+// bodyNote quotes the start of an answer's body, or says nothing.
+func bodyNote(body string) string {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return ""
+	}
+	return ": " + protocol.Cut(body, maxNote)
+}
+
 // describe says what the run will do.
-func describe(cfg Config, mock *framework.Mock) string {
+func describe(cfg Config, mock *framework.Mock, key ProviderKey) string {
 	var load string
 	switch {
 	case cfg.Burst > 0:
@@ -273,8 +295,8 @@ func describe(cfg Config, mock *framework.Mock) string {
 	if cfg.ExpectResults {
 		results = fmt.Sprintf("results expected within %s", cfg.Budget.ResultDeadline)
 	}
-	return fmt.Sprintf("capacity: %s to %s/webhook\n  budget: p99 ≤ %s, error rate ≤ %.1f%%, rate ≥ %.0f%% of target; %s\n  embedded mock (update-url): %s",
-		load, strings.TrimRight(framework.TestContext.BaseURL, "/"), cfg.Budget.MaxP99, 100*cfg.Budget.MaxErrorRate, 100*cfg.Budget.MinRateAchieved, results, mock.URL)
+	return fmt.Sprintf("capacity: %s to %s/webhook\n  budget: p99 ≤ %s, error rate ≤ %.1f%%, rate ≥ %.0f%% of target; %s\n  embedded mock (update-url): %s\n  provider key: %s",
+		load, strings.TrimRight(framework.TestContext.BaseURL, "/"), cfg.Budget.MaxP99, 100*cfg.Budget.MaxErrorRate, 100*cfg.Budget.MinRateAchieved, results, mock.URL, key)
 }
 
 // writeReports writes the JSON and HTML reports asked for, saying where.

@@ -92,7 +92,8 @@ func run(t *testing.T, baseURL string, cfg capacity.Config) *capacity.Report {
 		t.Fatal(err)
 	}
 	defer mock.Close(context.Background())
-	tgt, err := capacity.NewTarget(ctx, mock, cfg)
+	key, _ := capacity.GivenKey()
+	tgt, err := capacity.NewTarget(ctx, mock, cfg, key)
 	if err != nil {
 		t.Fatal(err)
 	}
