@@ -48,6 +48,16 @@ settings) and nothing failed.
 ttconformance capacity fires signed webhooks at a set rate and judges latency,
 losses and time-to-result against a budget (ttconformance capacity --help).
 
+The examples run against the bundled example partner, started as the README
+shows (PARTNER is where it listens, 127.0.0.1:3000 unless set):
+  examplepartner --listen "${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo &
+
+Examples:
+  ttconformance --list
+  ttconformance --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --activation-field api_token=demo --verifies-signatures --assessment --bulk --actions
+  ttconformance --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --activation-field api_token=demo --focus 'signature/' --verifies-signatures --json-report "${TMPDIR:-/tmp}/conformance.json"
+  ttconformance --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_wrong --activation-field api_token=demo   # fails: the webhook secret differs
+
 Flags:
 `
 

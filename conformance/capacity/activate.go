@@ -129,6 +129,10 @@ func (k ProviderKey) String() string {
 func (k ProviderKey) Refused(mockURL string) (cause, fix string) {
 	switch k.source {
 	case keyGiven:
+		if providerkey.KindOf(framework.TestContext.ProviderKey) == providerkey.KindUUID {
+			return "the partner does not accept the provider key given with --provider-key, a UUID: a partner looks such a key up in the partner-activations of the Teamtailor it is configured with, and only the embedded mock (" + strings.TrimRight(mockURL, "/") + "/partner/v1) lists it",
+				"give --provider-key a key of one of the partner's activations, point the partner's Teamtailor URL at the embedded mock on a fixed address (--mock-listen 127.0.0.1:8081, and e.g. examplepartner --teamtailor-url http://127.0.0.1:8081), or give --activation-field with values of its activation form"
+		}
 		return "the partner does not accept the provider key given with --provider-key",
 			"give --provider-key a key of one of the partner's activations, or --activation-field with values of its activation form (the key is then a JWT signed with --api-key)"
 	case keyFields, keyForm:

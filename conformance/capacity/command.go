@@ -46,7 +46,22 @@ partner_result_attributes); one missing --result-deadline after its webhook is
 lost.
 
 --find-max steps the rate up by --step-factor every --step from --rate until
-the budget breaks, and reports the highest rate that held.
+the budget breaks, and reports the ceiling: the highest rate that held and
+the figure that broke at the next step, or "no ceiling found up to" the last
+rate when every step held.
+
+The provider key: --provider-key, or a JWT built from --activation-field
+values; without either, the partner is activated as Teamtailor activates it
+for a company: a JWT signed with --api-key carrying a value for each field of
+its activation form (GET /activation, or --activation-config), or, for a form
+without fields, a random UUID that the embedded mock's partner-activations
+lists (a partner that looks keys up must then be pointed at the embedded mock:
+--mock-listen). A partner refusing the key stops the run, saying why and
+which flag fixes it.
+
+The examples run against the bundled example partner, started as the README
+shows (PARTNER is where it listens, 127.0.0.1:3000 unless set):
+  examplepartner --listen "${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo &
 
 The settings and environment variables are the suite's (TTCONF_<FLAG>): the
 command line wins.
@@ -54,6 +69,12 @@ command line wins.
 Exit status: 0 within budget, 1 a budget figure was breached (each breach is
 named with its figure), 2 the run could not be made (bad settings, partner
 unreachable at the start, interrupted).`
+
+// examples run against the bundled example partner as the README starts
+// it; the README session runs each of them.
+const examples = `  ttconformance capacity --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --assessment --rate 50 --duration 5s --max-p99 2s --html-report "${TMPDIR:-/tmp}/capacity.html"
+  ttconformance capacity --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --find-max --rate 20 --step 2s --max-steps 3
+  ttconformance capacity --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --provider-key 2b1f3c4d-0000-4000-8000-000000000000 --webhooks 5   # fails: the partner refused the run's provider key`
 
 // suiteOnlyFlags are suite flags that mean nothing to a capacity run.
 var suiteOnlyFlags = []string{"junit-report", "verifies-signatures", "actions", "fixtures"}
@@ -84,7 +105,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 		Use:           "ttconformance capacity",
 		Short:         "fire signed webhooks at a set rate and judge latency, losses and time-to-result against a budget",
 		Long:          long,
-		Example:       "  ttconformance capacity --base-url http://localhost:3000 --api-key KEY --webhook-secret SECRET --assessment \\\n      --rate 50 --duration 30s --max-p99 500ms --html-report capacity.html",
+		Example:       examples,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -72,7 +72,7 @@ func TestRefusedKeyGetsTheCauseAndTheFix(t *testing.T) {
 		want  []string
 	}{
 		{"--provider-key unknown", otherKey, []string{"--provider-key", uuid.NewString()},
-			[]string{"GET /config answered 401 Unauthorized: invalid provider key", "cause: the partner does not accept the provider key given with --provider-key", "fix: give --provider-key a key of one of the partner's activations"}},
+			[]string{"GET /config answered 401 Unauthorized: invalid provider key", "cause: the partner does not accept the provider key given with --provider-key, a UUID", "fix: give --provider-key a key of one of the partner's activations, point the partner's Teamtailor URL at the embedded mock"}},
 		{"a form without fields: a UUID", partner{teamtailor: teamtailor, wrap: noForm}.serve(t), nil,
 			[]string{"cause: the provider key is a random UUID", "/partner/v1", "fix: point the partner's Teamtailor URL at the embedded mock on a fixed address (--mock-listen"}},
 		{"--activation-field with another API key", otherKey, []string{"--activation-field", "api_token=s3cret", "--api-key", "ttpk_not_the_partners"},
