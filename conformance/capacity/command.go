@@ -154,7 +154,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 	float(&cfg.Budget.MaxErrorRate, "max-error-rate", "budget: highest share (0..1) of sent webhooks that may fail (status other than 2xx, timeout, connection error, an answer over 1 MiB, a 2xx with partner_result_attributes Teamtailor ignores)")
 	duration(&cfg.Budget.ResultDeadline, "result-deadline", "budget: how long after its webhook a result may come back; later ones are lost (with --assessment)")
 	float(&cfg.Budget.MinRateAchieved, "min-rate-achieved", "budget: lowest share (0..1) of --rate the partner must actually get")
-	boolean(&cfg.FindMax, "find-max", "step the rate up from --rate until the budget breaks, and report the highest rate that held")
+	boolean(&cfg.FindMax, "find-max", "step the rate up from --rate until the budget breaks, and report the ceiling (or that none was found up to the last step)")
 	duration(&cfg.Step, "step", "with --find-max: how long each rate step lasts")
 	float(&cfg.StepFactor, "step-factor", "with --find-max: the rate of each step is the previous one times this")
 	integer(&cfg.MaxSteps, "max-steps", "with --find-max: stop after this many steps even if the budget held")
