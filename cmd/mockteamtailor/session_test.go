@@ -189,7 +189,9 @@ func helpSteps(t *testing.T) []sessionStep {
 func ttconformanceSteps(t *testing.T, root string) []sessionStep {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "ttconformance")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/ttconformance").CombinedOutput(); err != nil {
+	build := exec.Command("go", "build", "-o", bin, "./cmd/ttconformance")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/ttconformance: %v\n%s", err, out)
 	}
 	steps := []sessionStep{{where: "the example partner for ttconformance's examples", script: `examplepartner --listen "$PARTNER" --api-key ttpk_demo --webhook-secret ttws_demo >"$TMPDIR/examplepartner.log" 2>&1 &
