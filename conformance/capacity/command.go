@@ -294,7 +294,7 @@ func bodyNote(body string) string {
 	if body == "" {
 		return ""
 	}
-	return ": " + protocol.Cut(body, maxNote)
+	return ": " + protocol.Cut(framework.NewRedactor(framework.TestContext).String(body), maxNote)
 }
 
 // describe says what the run will do.

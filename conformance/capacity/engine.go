@@ -511,7 +511,10 @@ func (e *engine) topFailure() *FailureDetail {
 	}
 	s := e.samples[top]
 	cause, fix := e.explain(s)
-	return &FailureDetail{Message: top, Webhooks: e.errorKind[top], Status: s.status, Body: string(s.body), Cause: cause, Fix: fix}
+	// The answer goes into report files: a partner echoing a key must not
+	// put it there.
+	body := framework.NewRedactor(framework.TestContext).String(string(s.body))
+	return &FailureDetail{Message: top, Webhooks: e.errorKind[top], Status: s.status, Body: body, Cause: cause, Fix: fix}
 }
 
 // explain says why webhooks failed as s did, and what fixes it.

@@ -231,3 +231,22 @@ func TestLatencyPlotReadableAtAnyScale(t *testing.T) {
 		os.WriteFile(os.Getenv("CAPACITY_WRITE_PLOT"), page, 0o644)
 	}
 }
+
+// A partner echoing the provider key in a 5xx answer has the crash as its
+// cause, and the key redacted from the answer the report keeps.
+func TestFailureAnswerIsRedacted(t *testing.T) {
+	url := partner{wrap: func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/webhook" {
+				http.Error(w, "boom, with "+r.Header.Get("Authorization"), http.StatusInternalServerError)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}}.serve(t)
+	rep := run(t, url, config(20, 5))
+	f := rep.TopFailure
+	if f == nil || f.Status != 500 || !strings.Contains(f.Body, "boom, with Bearer [REDACTED]") || !strings.Contains(f.Cause, "a crash") {
+		t.Fatalf("topFailure %+v; want the 500 with the key redacted and a crash as cause", f)
+	}
+}

@@ -350,7 +350,7 @@ svg{max-width:100%;height:auto}svg .tick{font-size:11px;fill:#4b5563}svg .axis{f
 </style></head><body><main>
 <h1>Partner capacity <span class="verdict {{.R.Verdict}}" id="verdict">{{.R.Verdict}}</span></h1>
 <p class="meta">{{.R.Tool}} · {{.R.BaseURL}} · started {{.R.StartedAt.UTC.Format "2006-01-02 15:04:05 UTC"}} · {{ms .R.DurationMS}} · mode {{.R.Mode}}{{with .R.Ceiling}} · <strong id="ceiling">{{.}}</strong>{{end}}</p>
-{{if .R.Error}}<p class="breach">{{.R.Error}}</p>{{end}}
+{{if .R.Error}}<p class="breach" style="white-space:pre-line">{{.R.Error}}</p>{{end}}
 
 <h2>Budget</h2>
 <table id="budget"><tr><th>figure</th><th>actual</th><th>budget</th><th>verdict</th></tr>
