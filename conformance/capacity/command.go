@@ -24,7 +24,7 @@ import (
 const (
 	ExitPass  = 0 // within budget
 	ExitFail  = 1 // a budget figure was breached
-	ExitError = 2 // the run could not be made: bad settings, partner unreachable at the start
+	ExitError = 2 // the run could not be made: bad settings, partner unreachable or refusing the key at the start
 )
 
 const long = `Fires signed Teamtailor webhooks at the partner at --base-url at a set rate
@@ -68,7 +68,7 @@ command line wins.
 
 Exit status: 0 within budget, 1 a budget figure was breached (each breach is
 named with its figure), 2 the run could not be made (bad settings, partner
-unreachable at the start, interrupted).`
+unreachable at the start or refusing the provider key, interrupted).`
 
 // examples run against the bundled example partner as the README starts
 // it; the README session runs each of them.
