@@ -361,7 +361,7 @@ svg{max-width:100%;height:auto}svg .tick{font-size:11px;fill:#4b5563}svg .axis{f
 <h2>Load</h2>
 <table>
 <tr><th>target</th><td>{{if .R.Target.Burst}}a burst of {{.R.Target.Burst}} webhooks{{else}}{{rate .R.Target.Rate}}{{end}}, at most {{.R.Target.MaxInFlight}} in flight</td></tr>
-<tr><th>in flight</th><td id="in-flight">at most {{.R.Achieved.PeakInFlight}} webhooks awaited an answer at once</td></tr>
+<tr><th>in flight</th><td id="in-flight">at most {{.R.Achieved.PeakInFlight}} webhooks awaited an answer at once during the run</td></tr>
 <tr><th>achieved arrival rate</th><td>{{rate .R.Achieved.Rate}}</td></tr>
 <tr><th>webhooks</th><td>sent {{.R.Webhooks.Sent}}, ok {{.R.Webhooks.OK}}, failed {{.R.Webhooks.Failed}} (timeouts {{.R.Webhooks.Timeouts}}, connection errors {{.R.Webhooks.ConnectionErrors}}), not sent {{.R.Webhooks.NotSent}}; statuses {{range $k, $v := .R.Webhooks.StatusClasses}}{{$k}}: {{$v}} {{end}}</td></tr>
 <tr><th>latency</th><td>p50 {{ms .R.LatencyMS.P50}}, p90 {{ms .R.LatencyMS.P90}}, p99 {{ms .R.LatencyMS.P99}}, max {{ms .R.LatencyMS.Max}}</td></tr>
