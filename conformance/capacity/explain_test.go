@@ -167,28 +167,29 @@ func TestInFlightFiguresAreTrue(t *testing.T) {
 				defer inFlight.Add(-1)
 				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
 				}
-				time.Sleep(2 * time.Second)
+				time.Sleep(1500 * time.Millisecond)
 			}
 			next.ServeHTTP(w, r)
 		})
 	}}.serve(t)
-	// --timeout 3s. Step 1: 50/s, cap 150; step 2: 100/s, cap 300, with
-	// about 200 in flight (100/s × 2 s): more than the first step's cap.
-	cfg := config(50, 0)
-	cfg.FindMax, cfg.Step, cfg.StepFactor, cfg.MaxSteps = true, 3*time.Second, 2, 2
-	cfg.Timeout = 3 * time.Second
+	// --timeout 4s, far above the partner's 1.5 s. Step 1: 25/s, cap 100;
+	// step 2: 100/s, cap 400, with about 150 in flight (100/s × 1.5 s):
+	// more than the first step's cap.
+	cfg := config(25, 0)
+	cfg.FindMax, cfg.Step, cfg.StepFactor, cfg.MaxSteps = true, 3*time.Second, 4, 2
+	cfg.Timeout = 4 * time.Second
 	rep := run(t, url, cfg)
-	if len(rep.Steps) != 2 || rep.Steps[0].MaxInFlight != 150 || rep.Steps[1].MaxInFlight != 300 {
-		t.Fatalf("steps %+v; want caps 150 and 300", rep.Steps)
+	if len(rep.Steps) != 2 || rep.Steps[0].MaxInFlight != 100 || rep.Steps[1].MaxInFlight != 400 {
+		t.Fatalf("steps %+v; want caps 100 and 400", rep.Steps)
 	}
 	peak := rep.Achieved.PeakInFlight
 	if int64(peak) < most.Load() || peak > rep.Target.MaxInFlight {
 		t.Errorf("peak in flight %d, cap %d; the partner had %d at once: want cap >= peak >= %d", peak, rep.Target.MaxInFlight, most.Load(), most.Load())
 	}
-	if rep.Target.MaxInFlight != 300 || peak != rep.Steps[1].PeakInFlight || peak <= 150 {
-		t.Errorf("cap %d, peak %d, steps %+v; want the second step's cap 300 and its peak above the first step's cap 150", rep.Target.MaxInFlight, peak, rep.Steps)
+	if rep.Target.MaxInFlight != 400 || peak != rep.Steps[1].PeakInFlight || peak <= 100 {
+		t.Errorf("cap %d, peak %d, steps %+v; want the second step's cap 400 and its peak above the first step's cap 100", rep.Target.MaxInFlight, peak, rep.Steps)
 	}
-	if !strings.Contains(rep.Summary(), "in flight       at most "+strconv.Itoa(peak)+" at once (cap 300)") {
+	if !strings.Contains(rep.Summary(), "in flight       at most "+strconv.Itoa(peak)+" at once (cap 400)") {
 		t.Errorf("the summary does not give the in-flight figures:\n%s", rep.Summary())
 	}
 }
