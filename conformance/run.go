@@ -48,6 +48,16 @@ settings) and nothing failed.
 ttconformance capacity fires signed webhooks at a set rate and judges latency,
 losses and time-to-result against a budget (ttconformance capacity --help).
 
+The examples run against the bundled example partner, started as the README
+shows (PARTNER is where it listens, 127.0.0.1:3000 unless set):
+  examplepartner --listen "${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo &
+
+Examples:
+  ttconformance --list
+  ttconformance --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --activation-field api_token=demo --verifies-signatures --assessment --bulk --actions
+  ttconformance --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --activation-field api_token=demo --focus 'signature/' --verifies-signatures --json-report "${TMPDIR:-/tmp}/conformance.json"
+  ttconformance --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_wrong --activation-field api_token=demo   # fails: the webhook secret differs
+
 Flags:
 `
 
@@ -162,6 +172,7 @@ func printCatalogue(stdout, stderr io.Writer, suiteConfig types.SuiteConfig, rep
 		levels[c.Level]++
 	}
 	tw.Flush()
+	fmt.Fprintf(stdout, "\nSections are those of docs/protocol.md, the project's protocol reference (what Teamtailor does, the page of its\ndocumentation each rule comes from, and each decision with its reason): %s\n", framework.ProtocolURL)
 	fmt.Fprintf(stdout, "\n%d checks: %d MUST (a failure fails the run), %d SHOULD (a failure is a warning; fails the run with --strict)\n",
 		len(checks), levels[framework.LevelMust], levels[framework.LevelShould])
 	fmt.Fprintln(stdout, "\nWhy each level:")

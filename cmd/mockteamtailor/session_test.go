@@ -17,7 +17,9 @@ package main
 //   - <!-- session: fails TEXT --> on the line before a ```sh block: the
 //     block is meant to fail; it must exit non-zero and print TEXT.
 //   - Then every line of every "Example:"/"Examples:" section of every
-//     mockteamtailor --help, parent commands before their subcommands, in
+//     mockteamtailor --help, parent commands before their subcommands, and
+//     of ttconformance --help and ttconformance capacity --help (against
+//     the example partner, started on $PARTNER as their help says), in
 //     the same shell. An example ending "# fails: TEXT" must exit non-zero
 //     and print TEXT; one ending "# until Ctrl-C" runs until interrupted:
 //     the session interrupts it after a few seconds and it must exit 0.
@@ -110,6 +112,45 @@ func readmeSteps(t *testing.T, readme []byte) []sessionStep {
 // after those that make them, and reset, which undoes everything, last.
 var helpOrder = []string{"keys", "fixtures", "sign", "trigger", "replay", "activate", "deliveries", "results", "serve", "state", "reset"}
 
+// examplesIn returns the examples of a help text: every line of its
+// "Example:"/"Examples:" sections (indented; a line ending in "\" goes on
+// on the next; "#" lines are comments), each marked by its "# fails:
+// TEXT" or "# until Ctrl-C" ending.
+func examplesIn(where, help string) []sessionStep {
+	var steps []sessionStep
+	in, cont := false, ""
+	for _, line := range strings.Split(help, "\n") {
+		switch {
+		case line == "Examples:" || line == "Example:":
+			in = true
+			continue
+		case !in:
+			continue
+		case !strings.HasPrefix(line, "  "):
+			in = false
+			continue
+		}
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		if more, ok := strings.CutSuffix(line, "\\"); ok {
+			cont += more
+			continue
+		}
+		st := sessionStep{where: where, script: cont + line}
+		cont = ""
+		if cmd, fails, ok := strings.Cut(st.script, "# fails: "); ok {
+			st.script, st.fails = strings.TrimSpace(cmd), strings.TrimSpace(fails)
+		}
+		if cmd, ok := strings.CutSuffix(st.script, "# until Ctrl-C"); ok {
+			st.script, st.until = strings.TrimSpace(cmd), true
+		}
+		steps = append(steps, st)
+	}
+	return steps
+}
+
 // helpSteps returns every example of every command's help, in helpOrder,
 // parents before their subcommands.
 func helpSteps(t *testing.T) []sessionStep {
@@ -117,27 +158,7 @@ func helpSteps(t *testing.T) []sessionStep {
 	var steps []sessionStep
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
-		in := false
-		for _, line := range strings.Split(c.Long, "\n") {
-			switch {
-			case line == "Examples:" || line == "Example:":
-				in = true
-				continue
-			case !in:
-				continue
-			case !strings.HasPrefix(line, "  "):
-				in = false
-				continue
-			}
-			st := sessionStep{where: c.CommandPath() + " --help", script: strings.TrimSpace(line)}
-			if cmd, fails, ok := strings.Cut(st.script, "# fails: "); ok {
-				st.script, st.fails = strings.TrimSpace(cmd), strings.TrimSpace(fails)
-			}
-			if cmd, ok := strings.CutSuffix(st.script, "# until Ctrl-C"); ok {
-				st.script, st.until = strings.TrimSpace(cmd), true
-			}
-			steps = append(steps, st)
-		}
+		steps = append(steps, examplesIn(c.CommandPath()+" --help", c.Long)...)
 		for _, sub := range c.Commands() {
 			walk(sub)
 		}
@@ -160,6 +181,36 @@ func helpSteps(t *testing.T) []sessionStep {
 		t.Fatal("no --help has an example")
 	}
 	return steps
+}
+
+// ttconformanceSteps returns every example of ttconformance --help and
+// ttconformance capacity --help, as the built command prints them, run
+// against the example partner started on $PARTNER as the help says.
+func ttconformanceSteps(t *testing.T, root string) []sessionStep {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "ttconformance")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/ttconformance")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/ttconformance: %v\n%s", err, out)
+	}
+	steps := []sessionStep{{where: "the example partner for ttconformance's examples", script: `examplepartner --listen "$PARTNER" --api-key ttpk_demo --webhook-secret ttws_demo >"$TMPDIR/examplepartner.log" 2>&1 &
+__examplepartner=$!
+until curl -fsS "http://$PARTNER/healthz" >/dev/null 2>&1; do sleep 0.2; done`}}
+	for _, args := range [][]string{{"--help"}, {"capacity", "--help"}} {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = root
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("ttconformance %s: %v", strings.Join(args, " "), err)
+		}
+		ex := examplesIn("ttconformance "+strings.Join(args, " "), string(out))
+		if len(ex) == 0 {
+			t.Fatalf("ttconformance %s has no example", strings.Join(args, " "))
+		}
+		steps = append(steps, ex...)
+	}
+	return append(steps, sessionStep{where: "the end of ttconformance's examples", script: `kill "$__examplepartner"`})
 }
 
 // sessionScript is the one shell script of the session: each step after
@@ -218,6 +269,7 @@ func TestREADMEIsOneSession(t *testing.T) {
 		}
 	}
 	steps = append(steps, helpSteps(t)...)
+	steps = append(steps, ttconformanceSteps(t, root)...)
 
 	r := startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0", "--seed", "1")
 	if !bytes.Contains(readme, []byte("KEY=${KEY:-"+r.APIKey+"}")) {
@@ -246,7 +298,8 @@ func TestREADMEIsOneSession(t *testing.T) {
 		`"type":"partner-activations"`, `"summary":"Re-scored"`, // Partner API examples
 		"created trigger", "provider key", "signature", "every-question-kind", // CLI
 		`"verdict":"ok"`, `"activated":true`, `"reset":true`, // control API
-		"ttconformance PASS: 38 passed", // the conformance suite on the example partner
+		"ttconformance PASS: 38 passed",                // the conformance suite on the example partner
+		"capacity: PASS — ", "no ceiling found up to ", // capacity on the example partner
 		"### session complete",
 	} {
 		if !strings.Contains(out.String(), want) {
@@ -295,5 +348,16 @@ func TestREADMESessionMarking(t *testing.T) {
 	script := sessionScript(steps)
 	if strings.Contains(script, "serve") || !strings.Contains(script, "grep -qF -- 'no such'") {
 		t.Errorf("script:\n%s", script)
+	}
+}
+
+// A help's examples are read as the session runs them: continued lines
+// joined, comments left out, "# fails:" and "# until Ctrl-C" marking.
+func TestHelpExamplesAreReadWhole(t *testing.T) {
+	help := "Does things.\n\nExamples:\n  # a comment\n  tool run --a \\\n      --b\n  tool bad   # fails: no such\n  tool serve   # until Ctrl-C\n\nFlags:\n  --a\n"
+	got := examplesIn("tool --help", help)
+	if len(got) != 3 || got[0].script != "tool run --a --b" || got[1].script != "tool bad" || got[1].fails != "no such" ||
+		got[2].script != "tool serve" || !got[2].until {
+		t.Fatalf("examples %+v", got)
 	}
 }

@@ -34,7 +34,8 @@ func BenchmarkGenerator(b *testing.B) {
 	cfg := capacity.DefaultConfig()
 	cfg.Rate, cfg.Duration, cfg.Webhooks, cfg.MaxInFlight = 6000, 0, b.N, 1024
 	cfg.Timeout = framework.TestContext.Timeout
-	tgt, err := capacity.NewTarget(ctx, mock, cfg)
+	key, _ := capacity.GivenKey()
+	tgt, err := capacity.NewTarget(ctx, mock, cfg, key)
 	if err != nil {
 		b.Fatal(err)
 	}

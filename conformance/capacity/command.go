@@ -24,7 +24,7 @@ import (
 const (
 	ExitPass  = 0 // within budget
 	ExitFail  = 1 // a budget figure was breached
-	ExitError = 2 // the run could not be made: bad settings, partner unreachable at the start
+	ExitError = 2 // the run could not be made: bad settings, partner unreachable or refusing the key at the start
 )
 
 const long = `Fires signed Teamtailor webhooks at the partner at --base-url at a set rate
@@ -46,17 +46,38 @@ partner_result_attributes); one missing --result-deadline after its webhook is
 lost.
 
 --find-max steps the rate up by --step-factor every --step from --rate until
-the budget breaks, and reports the highest rate that held.
+the budget breaks, and reports the ceiling: the highest rate that held and
+the figure that broke at the next step, or "no ceiling found up to" the last
+rate when every step held.
+
+The provider key: --provider-key, or a JWT built from --activation-field
+values; without either, the partner is activated as Teamtailor activates it
+for a company: a JWT signed with --api-key carrying a value for each field of
+its activation form (GET /activation, or --activation-config), or, for a form
+without fields, a random UUID that the embedded mock's partner-activations
+lists (a partner that looks keys up must then be pointed at the embedded mock:
+--mock-listen). A partner refusing the key stops the run, saying why and
+which flag fixes it.
+
+The examples run against the bundled example partner, started as the README
+shows (PARTNER is where it listens, 127.0.0.1:3000 unless set):
+  examplepartner --listen "${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo &
 
 The settings and environment variables are the suite's (TTCONF_<FLAG>): the
 command line wins.
 
 Exit status: 0 within budget, 1 a budget figure was breached (each breach is
 named with its figure), 2 the run could not be made (bad settings, partner
-unreachable at the start, interrupted).`
+unreachable at the start or refusing the provider key, interrupted).`
+
+// examples run against the bundled example partner as the README starts
+// it; the README session runs each of them.
+const examples = `  ttconformance capacity --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --assessment --rate 50 --duration 5s --max-p99 2s --html-report "${TMPDIR:-/tmp}/capacity.html"
+  ttconformance capacity --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --find-max --rate 20 --step 2s --max-steps 3
+  ttconformance capacity --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --provider-key 2b1f3c4d-0000-4000-8000-000000000000 --webhooks 5   # fails: the partner refused the run's provider key`
 
 // suiteOnlyFlags are suite flags that mean nothing to a capacity run.
-var suiteOnlyFlags = []string{"junit-report", "activation-config", "verifies-signatures", "actions", "fixtures"}
+var suiteOnlyFlags = []string{"junit-report", "verifies-signatures", "actions", "fixtures"}
 
 // Main runs ttconformance capacity with args (after "capacity") and
 // returns its exit status.
@@ -84,7 +105,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 		Use:           "ttconformance capacity",
 		Short:         "fire signed webhooks at a set rate and judge latency, losses and time-to-result against a budget",
 		Long:          long,
-		Example:       "  ttconformance capacity --base-url http://localhost:3000 --api-key KEY --webhook-secret SECRET --assessment \\\n      --rate 50 --duration 30s --max-p99 500ms --html-report capacity.html",
+		Example:       examples,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -133,7 +154,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 	float(&cfg.Budget.MaxErrorRate, "max-error-rate", "budget: highest share (0..1) of sent webhooks that may fail (status other than 2xx, timeout, connection error, an answer over 1 MiB, a 2xx with partner_result_attributes Teamtailor ignores)")
 	duration(&cfg.Budget.ResultDeadline, "result-deadline", "budget: how long after its webhook a result may come back; later ones are lost (with --assessment)")
 	float(&cfg.Budget.MinRateAchieved, "min-rate-achieved", "budget: lowest share (0..1) of --rate the partner must actually get")
-	boolean(&cfg.FindMax, "find-max", "step the rate up from --rate until the budget breaks, and report the highest rate that held")
+	boolean(&cfg.FindMax, "find-max", "step the rate up from --rate until the budget breaks, and report the ceiling (or that none was found up to the last step)")
 	duration(&cfg.Step, "step", "with --find-max: how long each rate step lasts")
 	float(&cfg.StepFactor, "step-factor", "with --find-max: the rate of each step is the previous one times this")
 	integer(&cfg.MaxSteps, "max-steps", "with --find-max: stop after this many steps even if the budget held")
@@ -143,6 +164,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 			cfg.Duration = 0 // --webhooks alone ends the run
 		}
 		problems := envProblems
+		key, defaulted := GivenKey()
 		if err := framework.AfterReadingAllFlags(); err != nil {
 			problems = append(problems, err)
 		}
@@ -157,15 +179,16 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 		if err := errors.Join(problems...); err != nil {
 			return fmt.Errorf("the settings are wrong:\n%w", err)
 		}
-		*code = execute(cmd.Context(), cfg, stdout, terminal)
+		*code = execute(cmd.Context(), cfg, key, defaulted, stdout, terminal)
 		return nil
 	}
 	return cmd
 }
 
-// execute starts the embedded mock, checks the partner answers, makes the
+// execute starts the embedded mock, activates the partner there unless
+// the settings give a provider key, checks the partner answers, makes the
 // run, writes the reports and returns the exit status.
-func execute(ctx context.Context, cfg Config, stdout io.Writer, terminal bool) int {
+func execute(ctx context.Context, cfg Config, key ProviderKey, activate bool, stdout io.Writer, terminal bool) int {
 	tc := framework.TestContext
 	fail := func(err error) int {
 		rep := newReport(cfg, time.Now())
@@ -179,12 +202,17 @@ func execute(ctx context.Context, cfg Config, stdout io.Writer, terminal bool) i
 		return fail(fmt.Errorf("the embedded mock could not start: %w", err))
 	}
 	defer mock.Close(context.Background())
+	if activate {
+		if key, err = Activate(ctx, mock); err != nil {
+			return fail(err)
+		}
+	}
 
-	tgt, err := NewTarget(ctx, mock, cfg)
+	tgt, err := NewTarget(ctx, mock, cfg, key)
 	if err != nil {
 		return fail(err)
 	}
-	fmt.Fprintln(stdout, describe(cfg, mock))
+	fmt.Fprintln(stdout, describe(cfg, mock, key))
 	rep := Run(ctx, cfg, tgt, NewProgress(stdout, terminal))
 	rep.BaseURL = tc.BaseURL
 	fmt.Fprint(stdout, rep.Summary())
@@ -200,9 +228,10 @@ func execute(ctx context.Context, cfg Config, stdout io.Writer, terminal bool) i
 }
 
 // NewTarget checks the partner answers (GET /config, which also gives the
-// webhook-data its form yields) and returns what a run sends webhooks with.
-// An unreachable partner is an error: the run cannot be made.
-func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config) (Target, error) {
+// webhook-data its form yields) and returns what a run sends webhooks with
+// key. An unreachable partner is an error: the run cannot be made; so is
+// one refusing the provider key, with the cause and the flag that fixes it.
+func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config, key ProviderKey) (Target, error) {
 	bulk := cfg.Burst > 0 && framework.TestContext.Bulk
 	client := framework.NewPartnerClient(&framework.Transcript{})
 	call := framework.Call{Step: mock.ConfigStep(bulk), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()}
@@ -212,6 +241,11 @@ func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config) (Target, e
 	x := client.Send(ctx, call)
 	if x.Unreachable {
 		return Target{}, fmt.Errorf("the partner is %s", x.Error)
+	}
+	if x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden {
+		cause, fix := key.Refused(mock.URL)
+		return Target{}, fmt.Errorf("the partner refused the run's provider key (%s): GET /config answered %d %s%s\n  cause: %s\n  fix: %s",
+			key, x.Status, http.StatusText(x.Status), bodyNote(x.ResponseBody), cause, fix)
 	}
 	data := map[string]string{}
 	if form, err := framework.ReadForm(x); err == nil {
@@ -231,7 +265,7 @@ func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config) (Target, e
 		// Teamtailor does not follow redirects.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	return Target{Mock: mock, Client: client, HTTP: httpc, WebhookData: data, Candidates: LoadCandidates(mock), Bulk: bulk}, nil
+	return Target{Mock: mock, Client: client, HTTP: httpc, WebhookData: data, Candidates: LoadCandidates(mock), Bulk: bulk, Key: key}, nil
 }
 
 // stressFixtures are candidate fixtures a capacity run leaves out: the
@@ -254,8 +288,17 @@ func pow(f float64, n int) float64 {
 	return out
 }
 
+// bodyNote quotes the start of an answer's body, or says nothing.
+func bodyNote(body string) string {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return ""
+	}
+	return ": " + protocol.Cut(framework.NewRedactor(framework.TestContext).String(body), maxNote)
+}
+
 // describe says what the run will do.
-func describe(cfg Config, mock *framework.Mock) string {
+func describe(cfg Config, mock *framework.Mock, key ProviderKey) string {
 	var load string
 	switch {
 	case cfg.Burst > 0:
@@ -273,8 +316,8 @@ func describe(cfg Config, mock *framework.Mock) string {
 	if cfg.ExpectResults {
 		results = fmt.Sprintf("results expected within %s", cfg.Budget.ResultDeadline)
 	}
-	return fmt.Sprintf("capacity: %s to %s/webhook\n  budget: p99 ≤ %s, error rate ≤ %.1f%%, rate ≥ %.0f%% of target; %s\n  embedded mock (update-url): %s",
-		load, strings.TrimRight(framework.TestContext.BaseURL, "/"), cfg.Budget.MaxP99, 100*cfg.Budget.MaxErrorRate, 100*cfg.Budget.MinRateAchieved, results, mock.URL)
+	return fmt.Sprintf("capacity: %s to %s/webhook\n  budget: p99 ≤ %s, error rate ≤ %.1f%%, rate ≥ %.0f%% of target; %s\n  embedded mock (update-url): %s\n  provider key: %s",
+		load, strings.TrimRight(framework.TestContext.BaseURL, "/"), cfg.Budget.MaxP99, 100*cfg.Budget.MaxErrorRate, 100*cfg.Budget.MinRateAchieved, results, mock.URL, key)
 }
 
 // writeReports writes the JSON and HTML reports asked for, saying where.

@@ -44,6 +44,9 @@ type Target struct {
 	Candidates []string
 	// Bulk builds bulk-mode events, without job (docs/protocol.md §5).
 	Bulk bool
+	// Key is the provider key the webhooks carry, for the cause of a
+	// refusal.
+	Key ProviderKey
 }
 
 // outcome is what became of one webhook.
@@ -97,7 +100,10 @@ type engine struct {
 	byResult  map[string]int // partner result id -> index in recs
 	unknown   int            // result posts to results of no webhook of this run
 	inFlight  int
+	peak      map[int]int             // per step: most webhooks in flight at once
 	limit     int                     // the current step's in-flight cap
+	limits    map[int]int             // per step: its in-flight cap
+	samples   map[string]sample       // failure message -> its first answer
 	metrics   map[int]*vegeta.Metrics // per step
 	errorKind map[string]int          // failure message -> count, at most maxErrorKinds
 	lastSent  time.Time
@@ -109,7 +115,8 @@ type engine struct {
 
 func newEngine(cfg Config, tgt Target) *engine {
 	e := &engine{cfg: cfg, tgt: tgt, began: time.Now(), byResult: map[string]int{},
-		metrics: map[int]*vegeta.Metrics{}, errorKind: map[string]int{}, large: make(chan struct{}, largeReaders)}
+		metrics: map[int]*vegeta.Metrics{}, errorKind: map[string]int{}, large: make(chan struct{}, largeReaders),
+		peak: map[int]int{}, limits: map[int]int{}, samples: map[string]sample{}}
 	tgt.Mock.Observe(e.observe)
 	return e
 }
@@ -175,6 +182,7 @@ func (e *engine) setStep(step, limit int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.limit = limit
+	e.limits[step] = limit
 	if e.metrics[step] == nil {
 		e.metrics[step] = &vegeta.Metrics{}
 	}
@@ -192,6 +200,7 @@ func (e *engine) fire(ctx context.Context, step int) {
 		return
 	}
 	e.inFlight++
+	e.peak[step] = max(e.peak[step], e.inFlight)
 	e.mu.Unlock()
 	e.wg.Add(1)
 	go e.send(ctx, idx, step)
@@ -217,7 +226,7 @@ func (e *engine) send(ctx context.Context, idx, step int) {
 		defer e.mu.Unlock()
 		e.recs[idx].outcome = outBuildErr
 		e.inFlight--
-		e.noteError("the webhook could not be built: " + err.Error())
+		e.noteError("the webhook could not be built: "+err.Error(), sample{})
 		return
 	}
 
@@ -226,15 +235,17 @@ func (e *engine) send(ctx context.Context, idx, step int) {
 	var status int
 	var final bool
 	var refused string // why a 2xx answer is a failure all the same
+	var raw []byte
+	var tooLarge bool
 	if err == nil {
 		status = resp.StatusCode
-		var raw []byte
 		var read int64
 		raw, read, err = e.readAnswer(resp)
 		resp.Body.Close()
 		switch {
 		case err != nil:
 		case len(raw) > partnercall.MaxResponse:
+			tooLarge = true
 			refused = fmt.Sprintf("answer larger than 1 MiB (at least %d bytes read); Teamtailor reads at most %d bytes of an answer", read, partnercall.MaxResponse)
 		case status/100 == 2:
 			refused, final = judgeAnswer(status, raw)
@@ -260,11 +271,11 @@ func (e *engine) send(ctx context.Context, idx, step int) {
 			r.outcome = outConnErr
 		}
 		res.Code, res.Error = 0, msg
-		e.noteError(msg)
+		e.noteError(msg, sample{outcome: r.outcome})
 	case refused != "":
 		r.outcome = outFailed
 		res.Error = refused
-		e.noteError(refused)
+		e.noteError(refused, sample{status: status, body: raw, outcome: outFailed, invalid: !tooLarge, tooLarge: tooLarge})
 	case status/100 == 2:
 		r.outcome = outOK
 		if final && r.result < 0 {
@@ -274,15 +285,33 @@ func (e *engine) send(ctx context.Context, idx, step int) {
 	default:
 		r.outcome = outFailed
 		res.Error = fmt.Sprintf("answered %d %s", status, http.StatusText(status))
-		e.noteError(res.Error)
+		e.noteError(res.Error, sample{status: status, body: raw, outcome: outFailed})
 	}
 	e.metrics[step].Add(&res)
 }
 
-// noteError counts a failure message; e.mu is held.
-func (e *engine) noteError(msg string) {
+// sample is the first answer of a kind of failure, which the reports
+// show with its cause.
+type sample struct {
+	status   int
+	body     []byte // at most maxSampleBody bytes
+	outcome  outcome
+	invalid  bool // a 2xx with partner_result_attributes Teamtailor ignores
+	tooLarge bool // an answer over the 1 MiB Teamtailor reads
+}
+
+// maxSampleBody bounds the body kept of each kind of failure.
+const maxSampleBody = 2 << 10
+
+// noteError counts a failure message and keeps its first answer; e.mu is
+// held.
+func (e *engine) noteError(msg string, s sample) {
 	if _, ok := e.errorKind[msg]; ok || len(e.errorKind) < maxErrorKinds {
 		e.errorKind[msg]++
+		if _, ok := e.samples[msg]; !ok {
+			s.body = bytes.Clone(s.body[:min(len(s.body), maxSampleBody)])
+			e.samples[msg] = s
+		}
 	}
 }
 
@@ -467,3 +496,56 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 }
 
 func sortDurations(d []time.Duration) { sort.Slice(d, func(i, j int) bool { return d[i] < d[j] }) }
+
+// topFailure is the most common kind of failure with its first answer,
+// its cause and its fix; nil without failures. e.mu is held.
+func (e *engine) topFailure() *FailureDetail {
+	var top string
+	for msg, n := range e.errorKind {
+		if top == "" || n > e.errorKind[top] || (n == e.errorKind[top] && msg < top) {
+			top = msg
+		}
+	}
+	if top == "" {
+		return nil
+	}
+	s := e.samples[top]
+	cause, fix := e.explain(s)
+	// The answer goes into report files: a partner echoing a key must not
+	// put it there.
+	body := framework.NewRedactor(framework.TestContext).String(string(s.body))
+	return &FailureDetail{Message: top, Webhooks: e.errorKind[top], Status: s.status, Body: body, Cause: cause, Fix: fix}
+}
+
+// explain says why webhooks failed as s did, and what fixes it.
+func (e *engine) explain(s sample) (cause, fix string) {
+	switch {
+	case s.outcome == outTimeout:
+		return fmt.Sprintf("the partner did not answer within --timeout (%s); Teamtailor gives up on such a webhook and does not retry it (docs/protocol.md §1.3)", e.cfg.Timeout),
+			"answer the webhook as soon as it is stored and do the work afterwards, posting the result to update-url"
+	case s.outcome == outConnErr:
+		return "connections to the partner failed (refused, reset or closed) at this load",
+			"raise the partner's connection limits (listen backlog, workers, proxy limits), or lower --rate to find where it holds"
+	case s.outcome == outBuildErr:
+		return "the embedded mock could not build the webhook: a failure of this tool, not of the partner", "report it with the message above"
+	case s.invalid:
+		return "the partner answered 2xx with partner_result_attributes Teamtailor ignores as invalid (docs/protocol.md §1.3)",
+			"answer with valid partner_result_attributes, or with none and post the result to update-url"
+	case s.tooLarge:
+		return "the partner's answer is larger than the 1 MiB Teamtailor reads", "answer with a short body"
+	case s.status == http.StatusUnauthorized || s.status == http.StatusForbidden:
+		_, keyFix := e.tgt.Key.Refused(e.tgt.Mock.URL)
+		return "the partner refused correctly signed webhooks carrying the run's provider key (" + e.tgt.Key.String() + "), which GET /config accepted: it verifies Teamtailor-Signature with another webhook secret than --webhook-secret, or refuses the key on /webhook only; its answer above says which",
+			"give --webhook-secret the secret the partner verifies with; if it refuses the key: " + keyFix
+	case s.status == http.StatusTooManyRequests:
+		return "the partner rate-limits Teamtailor's webhooks: Teamtailor does not retry, so each 429 loses that candidate's webhook (docs/protocol.md §1.3)",
+			"accept webhooks at this rate (queue the work) instead of limiting them"
+	case s.status >= 500:
+		return "the partner failed on correctly signed webhooks: a crash or an overloaded dependency (its answer above); Teamtailor does not retry them",
+			"find these webhooks' partner-event ids in the partner's log; answer 2xx once the webhook is stored and do the work afterwards"
+	case s.status/100 == 3:
+		return "the partner redirected the webhook; Teamtailor follows no redirect", "serve POST /webhook at --base-url itself"
+	}
+	return fmt.Sprintf("the partner refused correctly signed webhooks with %d (its answer above says why)", s.status),
+		"accept every correctly signed webhook with a 2xx"
+}

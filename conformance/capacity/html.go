@@ -56,22 +56,85 @@ func fmtNum(v float64) string {
 	return fmt.Sprintf("%.3g", v)
 }
 
+// axis maps values onto a plot's height: linear from 0, or logarithmic
+// between two powers of ten, so that sub-millisecond latencies and a
+// budget of seconds are both readable on one plot.
+type axis struct {
+	log    bool
+	lo, hi float64
+}
+
+// linearAxis runs from 0 to a round value above top.
+func linearAxis(top float64) axis { return axis{lo: 0, hi: niceMax(top * 1.05)} }
+
+// logAxis spans the decades from the smallest positive value to the
+// largest, at least one decade.
+func logAxis(lo, hi float64) axis {
+	if lo <= 0 || math.IsInf(lo, 0) {
+		lo = hi / 10
+	}
+	if hi <= 0 {
+		hi, lo = 1, 0.1
+	}
+	lo = math.Pow(10, math.Floor(math.Log10(lo)))
+	hi = math.Pow(10, math.Ceil(math.Log10(hi*1.0001)))
+	if hi <= lo {
+		hi = lo * 10
+	}
+	return axis{log: true, lo: lo, hi: hi}
+}
+
+// frac is where v sits between the bottom (0) and the top (1).
+func (a axis) frac(v float64) float64 {
+	if !a.log {
+		return v / a.hi
+	}
+	v = math.Max(v, a.lo)
+	return (math.Log10(v) - math.Log10(a.lo)) / (math.Log10(a.hi) - math.Log10(a.lo))
+}
+
+// ticks are the values labelled on the axis: quarters of a linear axis;
+// each decade of a log axis, with 2 and 5 between when there are few.
+func (a axis) ticks() []float64 {
+	if !a.log {
+		return []float64{0, a.hi / 4, a.hi / 2, 3 * a.hi / 4, a.hi}
+	}
+	decades := int(math.Round(math.Log10(a.hi / a.lo)))
+	var out []float64
+	for d := a.lo; d <= a.hi*1.0001; d *= 10 {
+		out = append(out, d)
+		if decades <= 3 && d*10 <= a.hi*1.0001 {
+			out = append(out, 2*d, 5*d)
+		}
+	}
+	return out
+}
+
 // lineChart draws series over seconds 0..n-1, with an optional dashed
-// limit line.
-func lineChart(label, unit string, n int, lines []series, limit *float64) template.HTML {
+// limit line (the budget). logScale draws the values on a log axis
+// spanning the data and the limit.
+func lineChart(label, unit string, n int, lines []series, limit *float64, logScale bool) template.HTML {
 	var b strings.Builder
-	top := 0.0
+	top, bottom := 0.0, math.Inf(1)
 	for _, s := range lines {
 		for _, v := range s.values {
 			if !math.IsNaN(v) {
 				top = math.Max(top, v)
+				if v > 0 {
+					bottom = math.Min(bottom, v)
+				}
 			}
 		}
 	}
 	if limit != nil {
 		top = math.Max(top, *limit)
+		bottom = math.Min(bottom, *limit)
 	}
-	top = niceMax(top * 1.05)
+	ax := linearAxis(top)
+	if logScale {
+		ax = logAxis(bottom, top)
+		unit += " (log scale)"
+	}
 	iw, ih := float64(plotW-padL-padR), float64(plotH-padT-padB)
 	x := func(i float64) float64 {
 		if n <= 1 {
@@ -79,10 +142,9 @@ func lineChart(label, unit string, n int, lines []series, limit *float64) templa
 		}
 		return padL + iw*i/float64(n-1)
 	}
-	y := func(v float64) float64 { return padT + ih*(1-v/top) }
+	y := func(v float64) float64 { return padT + ih*(1-ax.frac(v)) }
 	fmt.Fprintf(&b, `<svg viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, plotW, plotH, plotW, plotH, template.HTMLEscapeString(label))
-	for k := 0; k <= 4; k++ {
-		v := top * float64(k) / 4
+	for _, v := range ax.ticks() {
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#e5e7eb"/><text x="%d" y="%.1f" text-anchor="end" class="tick">%s</text>`,
 			padL, plotW-padR, y(v), y(v), padL-6, y(v)+4, fmtNum(v))
 	}
@@ -139,6 +201,16 @@ func histogramChart(buckets []Bucket, budgetMS float64) template.HTML {
 		}
 	}
 	buckets = buckets[:min(last+2, len(buckets))]
+	// So are empty buckets below the fastest answer, but one.
+	first := 0
+	for first < len(buckets)-1 && buckets[first].Count == 0 && buckets[first+1].Count == 0 {
+		first++
+	}
+	prev := 0.0
+	if first > 0 {
+		prev = *buckets[first-1].LeMS
+	}
+	buckets = buckets[first:]
 	top := 0
 	for _, k := range buckets {
 		top = max(top, k.Count)
@@ -153,7 +225,7 @@ func histogramChart(buckets []Bucket, budgetMS float64) template.HTML {
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#e5e7eb"/><text x="%d" y="%.1f" text-anchor="end" class="tick">%s</text>`,
 			padL, plotW-padR, yy, yy, padL-6, yy+4, fmtNum(v))
 	}
-	prev := 0.0
+	budgetDrawn := false
 	for i, k := range buckets {
 		label := "> " + shortMS(prev)
 		color := colorHistogram
@@ -170,6 +242,12 @@ func histogramChart(buckets []Bucket, budgetMS float64) template.HTML {
 		xx := padL + bw*float64(i)
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s: %d webhooks</title></rect>`, xx+2, padT+ih-h, bw-4, h, color, label, k.Count)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="tick">%s</text>`, xx+bw/2, plotH-padB+16, template.HTMLEscapeString(label))
+		if color == colorHistogramOver && !budgetDrawn {
+			// The p99 budget: the bars right of this line are above it.
+			budgetDrawn = true
+			fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%.1f" stroke="%s" stroke-dasharray="6 4" stroke-width="1.5"><title>p99 budget %s</title></line>`,
+				xx, xx, padT, padT+ih, colorBudget, shortMS(budgetMS))
+		}
 	}
 	fmt.Fprintf(&b, `<text x="12" y="%d" transform="rotate(-90 12 %d)" text-anchor="middle" class="axis">webhooks</text>`, padT+int(ih/2), padT+int(ih/2))
 	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" class="axis">webhook answer latency (red: above the p99 budget)</text>`, padL+int(iw/2), plotH-4)
@@ -216,8 +294,8 @@ func (r *Report) HTML() ([]byte, error) {
 		flow = append(flow, series{name: "not sent (max in flight)", color: colorNotSent, values: notSent})
 	}
 	page := htmlPage{R: r, Checks: r.checks(),
-		Latency: lineChart("webhook answer latency over time", "ms", n, []series{{name: "p50", color: colorP50, values: p50}, {name: "p99", color: colorP99, values: p99}}, &budget),
-		Flow:    lineChart("arrivals, answers and results per second", "per second", n, flow, nil),
+		Latency: lineChart("webhook answer latency over time", "ms", n, []series{{name: "p50", color: colorP50, values: p50}, {name: "p99", color: colorP99, values: p99}}, &budget, true),
+		Flow:    lineChart("arrivals, answers and results per second", "per second", n, flow, nil, false),
 		Hist:    histogramChart(r.Histogram, budget),
 	}
 	var buf bytes.Buffer
@@ -243,7 +321,6 @@ var pageTemplate = template.Must(template.New("capacity").Funcs(template.FuncMap
 		return fmt.Sprintf("%.2f/s", f)
 	},
 	"inc": func(i int) int { return i + 1 },
-	"val": func(f *float64) float64 { return *f },
 	"deref": func(f *float64) string {
 		if f == nil {
 			return "–"
@@ -268,11 +345,12 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:#15803d;font-weight:600}.breach{color:#b91c1c;font-weight:700}.na{color:#6b7280}
 .card{background:#fff;border:1px solid #e5e7eb;border-radius:6px;padding:10px;margin-bottom:8px}
 .legend span{display:inline-block;margin-right:16px}.legend i{display:inline-block;width:14px;height:3px;vertical-align:middle;margin-right:5px}
+pre{white-space:pre-wrap;word-break:break-all;background:#f3f4f6;padding:8px;border-radius:4px;max-height:20em;overflow:auto}
 svg{max-width:100%;height:auto}svg .tick{font-size:11px;fill:#4b5563}svg .axis{font-size:12px;fill:#374151}
 </style></head><body><main>
 <h1>Partner capacity <span class="verdict {{.R.Verdict}}" id="verdict">{{.R.Verdict}}</span></h1>
-<p class="meta">{{.R.Tool}} · {{.R.BaseURL}} · started {{.R.StartedAt.UTC.Format "2006-01-02 15:04:05 UTC"}} · {{ms .R.DurationMS}} · mode {{.R.Mode}}{{if .R.MaxRate}} · <strong>highest rate within budget: {{rate (val .R.MaxRate)}}</strong>{{end}}</p>
-{{if .R.Error}}<p class="breach">{{.R.Error}}</p>{{end}}
+<p class="meta">{{.R.Tool}} · {{.R.BaseURL}} · started {{.R.StartedAt.UTC.Format "2006-01-02 15:04:05 UTC"}} · {{ms .R.DurationMS}} · mode {{.R.Mode}}{{with .R.Ceiling}} · <strong id="ceiling">{{.}}</strong>{{end}}</p>
+{{if .R.Error}}<p class="breach" style="white-space:pre-line">{{.R.Error}}</p>{{end}}
 
 <h2>Budget</h2>
 <table id="budget"><tr><th>figure</th><th>actual</th><th>budget</th><th>verdict</th></tr>
@@ -283,6 +361,7 @@ svg{max-width:100%;height:auto}svg .tick{font-size:11px;fill:#4b5563}svg .axis{f
 <h2>Load</h2>
 <table>
 <tr><th>target</th><td>{{if .R.Target.Burst}}a burst of {{.R.Target.Burst}} webhooks{{else}}{{rate .R.Target.Rate}}{{end}}, at most {{.R.Target.MaxInFlight}} in flight</td></tr>
+<tr><th>in flight</th><td id="in-flight">at most {{.R.Achieved.PeakInFlight}} webhooks awaited an answer at once during the run</td></tr>
 <tr><th>achieved arrival rate</th><td>{{rate .R.Achieved.Rate}}</td></tr>
 <tr><th>webhooks</th><td>sent {{.R.Webhooks.Sent}}, ok {{.R.Webhooks.OK}}, failed {{.R.Webhooks.Failed}} (timeouts {{.R.Webhooks.Timeouts}}, connection errors {{.R.Webhooks.ConnectionErrors}}), not sent {{.R.Webhooks.NotSent}}; statuses {{range $k, $v := .R.Webhooks.StatusClasses}}{{$k}}: {{$v}} {{end}}</td></tr>
 <tr><th>latency</th><td>p50 {{ms .R.LatencyMS.P50}}, p90 {{ms .R.LatencyMS.P90}}, p99 {{ms .R.LatencyMS.P99}}, max {{ms .R.LatencyMS.Max}}</td></tr>
@@ -290,8 +369,8 @@ svg{max-width:100%;height:auto}svg .tick{font-size:11px;fill:#4b5563}svg .axis{f
 <tr><th>time to result</th><td>p50 {{deref .R.TimeToResultMS.P50}}, p99 {{deref .R.TimeToResultMS.P99}}</td></tr>
 </table>
 {{if .R.Steps}}<h2>Rate steps</h2>
-<table id="steps"><tr><th>#</th><th>rate</th><th>achieved</th><th>sent</th><th>not sent</th><th>p99</th><th>error rate</th><th>missing</th><th>verdict</th></tr>
-{{range $i, $s := .R.Steps}}<tr><td class="num">{{inc $i}}</td><td class="num">{{rate $s.Rate}}</td><td class="num">{{rate $s.AchievedRate}}</td><td class="num">{{$s.Sent}}</td><td class="num">{{$s.NotSent}}</td><td class="num">{{ms $s.P99MS}}</td><td class="num">{{pct $s.ErrorRate}}</td><td class="num">{{$s.Missing}}</td><td>{{if $s.Held}}<span class="ok">held</span>{{else}}<span class="breach">broke: {{range $s.Breaches}}{{.Name}} {{end}}</span>{{end}}</td></tr>
+<table id="steps"><tr><th>#</th><th>rate</th><th>achieved</th><th>sent</th><th>not sent</th><th>in flight (cap)</th><th>p99</th><th>error rate</th><th>missing</th><th>verdict</th></tr>
+{{range $i, $s := .R.Steps}}<tr><td class="num">{{inc $i}}</td><td class="num">{{rate $s.Rate}}</td><td class="num">{{rate $s.AchievedRate}}</td><td class="num">{{$s.Sent}}</td><td class="num">{{$s.NotSent}}</td><td class="num">{{$s.PeakInFlight}} ({{$s.MaxInFlight}})</td><td class="num">{{ms $s.P99MS}}</td><td class="num">{{pct $s.ErrorRate}}</td><td class="num">{{$s.Missing}}</td><td>{{if $s.Held}}<span class="ok">held</span>{{else}}<span class="breach">broke: {{range $s.Breaches}}{{.Name}} {{end}}</span>{{end}}</td></tr>
 {{end}}</table>{{end}}
 
 <h2>Latency over time</h2>
@@ -304,6 +383,12 @@ svg{max-width:100%;height:auto}svg .tick{font-size:11px;fill:#4b5563}svg .axis{f
 
 <h2>Latency histogram</h2>
 <div class="card" id="plot-histogram">{{.Hist}}</div>
+
+{{with .R.TopFailure}}<h2>Most common failure</h2>
+<div class="card" id="top-failure"><p><strong>{{.Message}}</strong> ({{.Webhooks}} webhooks)</p>
+{{if .Body}}<p>The partner's answer{{if .Status}} ({{.Status}}){{end}}:</p><pre>{{.Body}}</pre>{{end}}
+<p><strong>Cause:</strong> {{.Cause}}</p>
+<p><strong>Fix:</strong> {{.Fix}}</p></div>{{end}}
 
 {{if .R.Failures}}<h2>Failures</h2>
 <table><tr><th>webhooks</th><th>what happened</th></tr>

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -39,6 +40,11 @@ const (
 type partner struct {
 	wrap      func(http.Handler) http.Handler
 	transport func(http.RoundTripper) http.RoundTripper
+	// teamtailor is where the partner looks UUID provider keys up; ""
+	// accepts any UUID.
+	teamtailor string
+	// secret is the webhook secret it verifies with; "" is testSecret.
+	secret string
 }
 
 // serve starts the example partner, changed by p, on 127.0.0.1:0.
@@ -48,7 +54,11 @@ func (p partner) serve(t *testing.T) string {
 	if p.transport != nil {
 		tr = p.transport(tr)
 	}
-	ep, err := examplepartner.New(examplepartner.Config{APIKey: testAPIKey, WebhookSecret: testSecret,
+	secret := testSecret
+	if p.secret != "" {
+		secret = p.secret
+	}
+	ep, err := examplepartner.New(examplepartner.Config{APIKey: testAPIKey, WebhookSecret: secret, TeamtailorURL: p.teamtailor,
 		Client: &http.Client{Transport: tr, Timeout: 10 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +90,9 @@ func settings(baseURL string) {
 func run(t *testing.T, baseURL string, cfg capacity.Config) *capacity.Report {
 	t.Helper()
 	settings(baseURL)
+	if cfg.Timeout != 0 {
+		framework.TestContext.Timeout = cfg.Timeout
+	}
 	cfg.Timeout = framework.TestContext.Timeout
 	cfg.ExpectResults = true
 	if err := cfg.Validate(); err != nil {
@@ -92,7 +105,8 @@ func run(t *testing.T, baseURL string, cfg capacity.Config) *capacity.Report {
 		t.Fatal(err)
 	}
 	defer mock.Close(context.Background())
-	tgt, err := capacity.NewTarget(ctx, mock, cfg)
+	key, _ := capacity.GivenKey()
+	tgt, err := capacity.NewTarget(ctx, mock, cfg, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,6 +334,11 @@ func TestFindMaxReportsTheCeilingOfAConcurrencyLimit(t *testing.T) {
 	}
 	if rep.Verdict != capacity.VerdictPass {
 		t.Errorf("verdict %s; want pass (the starting rate held)", rep.Verdict)
+	}
+	// The verdict line says where it broke and on which figure.
+	want := fmt.Sprintf("ceiling %.2f/s: broke at %.2f/s on latencyMs.p99 ", *rep.MaxRate, last.Rate)
+	if line := rep.Line(); !strings.Contains(line, want) {
+		t.Errorf("line %q; want it to say %q", line, want)
 	}
 }
 

@@ -53,21 +53,40 @@ type Report struct {
 	Timeline       []Second       `json:"timeline"`
 	Histogram      []Bucket       `json:"latencyHistogram"`
 	Failures       map[string]int `json:"failures"`
+	// TopFailure is the most common failure, with an answer, its cause
+	// and its fix.
+	TopFailure *FailureDetail `json:"topFailure,omitempty"`
+}
+
+// FailureDetail is one kind of failure: its message (a key of Failures),
+// how many webhooks met it, the first answer of one (status and body, cut
+// to 2 KiB), why it happens and what fixes it.
+type FailureDetail struct {
+	Message  string `json:"message"`
+	Webhooks int    `json:"webhooks"`
+	Status   int    `json:"status,omitempty"`
+	Body     string `json:"body,omitempty"`
+	Cause    string `json:"cause"`
+	Fix      string `json:"fix"`
 }
 
 // TargetFigures is the load asked for.
 type TargetFigures struct {
-	Rate        float64 `json:"rate"` // webhooks per second; 0 for a burst
-	DurationMS  float64 `json:"durationMs,omitempty"`
-	Webhooks    int     `json:"webhooks,omitempty"`
-	Burst       int     `json:"burst,omitempty"`
-	MaxInFlight int     `json:"maxInFlight"`
+	Rate       float64 `json:"rate"` // webhooks per second; 0 for a burst
+	DurationMS float64 `json:"durationMs,omitempty"`
+	Webhooks   int     `json:"webhooks,omitempty"`
+	Burst      int     `json:"burst,omitempty"`
+	// MaxInFlight is the highest in-flight cap of the run (with
+	// --find-max each step has its own, rate × --timeout).
+	MaxInFlight int `json:"maxInFlight"`
 }
 
 // Achieved is the load the partner got.
 type Achieved struct {
 	// Rate is the arrival rate of the webhooks sent, per second.
 	Rate float64 `json:"rate"`
+	// PeakInFlight is the most webhooks that awaited an answer at once.
+	PeakInFlight int `json:"peakInFlight"`
 }
 
 // Webhooks counts what became of the webhooks.
@@ -131,6 +150,8 @@ type Step struct {
 	AchievedRate float64  `json:"achievedRate"`
 	Sent         int      `json:"sent"`
 	NotSent      int      `json:"notSent"`
+	MaxInFlight  int      `json:"maxInFlight"`
+	PeakInFlight int      `json:"peakInFlight"`
 	P99MS        float64  `json:"p99Ms"`
 	ErrorRate    float64  `json:"errorRate"`
 	Missing      int      `json:"missing"`
@@ -158,7 +179,7 @@ type Bucket struct {
 }
 
 // histogramBounds are the upper bounds of the latency histogram, ms.
-var histogramBounds = []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000}
+var histogramBounds = []float64{0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000}
 
 func msOf(d time.Duration) float64 { return math.Round(float64(d.Microseconds())) / 1000 }
 
@@ -383,8 +404,8 @@ func (r *Report) Line() string {
 	case VerdictPass:
 		s := fmt.Sprintf("capacity: PASS — %d webhooks at %.2f/s (target %.2f/s), p99 %s, %d failed, %d results back",
 			r.Webhooks.Sent, r.Achieved.Rate, r.Target.Rate, fmtMS(r.LatencyMS.P99), r.Webhooks.Failed, r.Results.Received)
-		if r.MaxRate != nil {
-			s += fmt.Sprintf("; highest rate within budget: %.2f/s", *r.MaxRate)
+		if c := r.Ceiling(); c != "" {
+			s += "; " + c
 		}
 		return s
 	}
@@ -392,5 +413,48 @@ func (r *Report) Line() string {
 	for i, b := range r.Breaches {
 		names[i] = b.Name
 	}
-	return "capacity: FAIL — budget breached: " + strings.Join(names, ", ")
+	s := "capacity: FAIL — budget breached: " + strings.Join(names, ", ")
+	if c := r.Ceiling(); c != "" {
+		s += "; " + c
+	}
+	return s
+}
+
+// Ceiling is what a --find-max run found, in words: "ceiling X/s: broke
+// at Y/s on <figure>" when a step broke the budget, "no ceiling found up
+// to X/s" when every step held (--max-steps stopped it); "" for other
+// runs.
+func (r *Report) Ceiling() string {
+	if r.Mode != "find-max" || len(r.Steps) == 0 {
+		return ""
+	}
+	last := r.Steps[len(r.Steps)-1]
+	if last.Held {
+		return fmt.Sprintf("no ceiling found up to %.2f/s: every step held (%d; --max-steps or a higher --rate goes further)", last.Rate, len(r.Steps))
+	}
+	figures := make([]string, len(last.Breaches))
+	for i, b := range last.Breaches {
+		figures[i] = b.figure()
+	}
+	on := strings.Join(figures, ", ")
+	if len(r.Steps) == 1 {
+		return fmt.Sprintf("ceiling below %.2f/s: the first step broke at %.2f/s on %s", last.Rate, last.Rate, on)
+	}
+	return fmt.Sprintf("ceiling %.2f/s: broke at %.2f/s on %s", r.Steps[len(r.Steps)-2].Rate, last.Rate, on)
+}
+
+// figure is a breach as its figure against the limit, e.g.
+// "latencyMs.p99 1.2s > 1s".
+func (b Breach) figure() string {
+	switch b.Name {
+	case BreachP99:
+		return fmt.Sprintf("%s %s > %s", b.Name, fmtMS(b.Actual), fmtMS(b.Limit))
+	case BreachErrorRate:
+		return fmt.Sprintf("%s %.1f%% > %.1f%%", b.Name, 100*b.Actual, 100*b.Limit)
+	case BreachMissing:
+		return fmt.Sprintf("%s %.0f > 0", b.Name, b.Actual)
+	case BreachRateAchieve:
+		return fmt.Sprintf("%s %.2f/s < %.2f/s", b.Name, b.Actual, b.Limit)
+	}
+	return b.Name
 }

@@ -34,13 +34,18 @@ func Run(ctx context.Context, cfg Config, tgt Target, progress *Progress) *Repor
 	stop()
 
 	e.mu.Lock()
-	rep.Achieved = Achieved{Rate: f.achieved}
+	rep.Achieved.Rate = f.achieved
 	rep.Webhooks, rep.ErrorRate, rep.LatencyMS = f.webhooks, f.errRate, f.latency
 	rep.Results, rep.TimeToResultMS = f.results, f.ttr
 	rep.Results.Unknown = e.unknown
 	rep.Timeline, rep.Histogram = e.timeline(), e.histogram()
 	for k, v := range e.errorKind {
 		rep.Failures[k] = v
+	}
+	rep.TopFailure = e.topFailure()
+	for step, limit := range e.limits {
+		rep.Target.MaxInFlight = max(rep.Target.MaxInFlight, limit)
+		rep.Achieved.PeakInFlight = max(rep.Achieved.PeakInFlight, e.peak[step])
 	}
 	e.mu.Unlock()
 	rep.DurationMS = msOf(time.Since(e.began))
@@ -99,7 +104,11 @@ func (e *engine) findMax(ctx context.Context, rep *Report, progress *Progress) (
 		progress.stepStarted(i, rate)
 		e.load(ctx, i, rate, e.cfg.Step, 0)
 		f, breaches := e.finishStep(ctx, i, rate)
+		e.mu.Lock()
+		capped, peak := e.limits[i], e.peak[i]
+		e.mu.Unlock()
 		rep.Steps = append(rep.Steps, Step{Rate: round3(rate), AchievedRate: f.achieved, Sent: f.webhooks.Sent, NotSent: f.webhooks.NotSent,
+			MaxInFlight: capped, PeakInFlight: peak,
 			P99MS: f.latency.P99, ErrorRate: f.errRate, Missing: f.results.Missing, Held: len(breaches) == 0, Breaches: breaches})
 		progress.stepEnded(rep.Steps[len(rep.Steps)-1])
 		if i == 0 {

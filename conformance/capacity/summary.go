@@ -2,6 +2,8 @@ package capacity
 
 import (
 	"fmt"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"maps"
 	"slices"
 	"strings"
@@ -49,6 +51,7 @@ func (r *Report) Summary() string {
 	} else {
 		fmt.Fprintf(&b, "arrival rate    burst of %d, sent at %.2f/s\n", r.Target.Burst, r.Achieved.Rate)
 	}
+	fmt.Fprintf(&b, "in flight       at most %d at once (cap %d)\n", r.Achieved.PeakInFlight, r.Target.MaxInFlight)
 	l := r.LatencyMS
 	fmt.Fprintf(&b, "latency         p50 %s, p90 %s, p99 %s, max %s\n", fmtMS(l.P50), fmtMS(l.P90), fmtMS(l.P99), fmtMS(l.Max))
 	res := r.Results
@@ -68,9 +71,10 @@ func (r *Report) Summary() string {
 			if !s.Held {
 				state = "broke"
 			}
-			fmt.Fprintf(&b, "  %2d  %8.2f/s  achieved %8.2f/s  p99 %9s  errors %5.1f%%  missing %d  %s\n",
-				i+1, s.Rate, s.AchievedRate, fmtMS(s.P99MS), 100*s.ErrorRate, s.Missing, state)
+			fmt.Fprintf(&b, "  %2d  %8.2f/s  achieved %8.2f/s  p99 %9s  errors %5.1f%%  missing %d  in flight ≤ %d (cap %d)  %s\n",
+				i+1, s.Rate, s.AchievedRate, fmtMS(s.P99MS), 100*s.ErrorRate, s.Missing, s.PeakInFlight, s.MaxInFlight, state)
 		}
+		fmt.Fprintf(&b, "  %s\n", r.Ceiling())
 	}
 	if len(r.Failures) > 0 {
 		b.WriteString("failures\n")
@@ -78,6 +82,13 @@ func (r *Report) Summary() string {
 		for _, k := range keys {
 			fmt.Fprintf(&b, "  %6d × %s\n", r.Failures[k], k)
 		}
+	}
+	if f := r.TopFailure; f != nil {
+		fmt.Fprintf(&b, "most common failure: %s (%d webhooks)\n", f.Message, f.Webhooks)
+		if f.Body != "" {
+			fmt.Fprintf(&b, "  answer: %s\n", protocol.Cut(strings.TrimSpace(f.Body), maxNote))
+		}
+		fmt.Fprintf(&b, "  cause: %s\n  fix: %s\n", f.Cause, f.Fix)
 	}
 	b.WriteString("budget\n")
 	for _, c := range r.checks() {

@@ -17,6 +17,7 @@ import (
 // Its data is the results document, already redacted.
 var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 	"headers":      formatHeaders,
+	"sections":     sectionLinks,
 	"statusText":   http.StatusText,
 	"pretty":       prettyBody,
 	"runLimit":     func() string { return fmt.Sprintf("%d MiB", RunExchangeLimit>>20) },
@@ -53,7 +54,7 @@ Explains: {{range $i, $c := .Checks}}{{if $i}}, {{end}}{{$c}}{{end}}</pre></div>
 {{range .Checks}}
 <details class="check"{{if or (eq .Outcome "fail") (eq .Outcome "error") (eq .Outcome "warning")}} open{{end}}>
 <summary><span class="badge {{.Outcome}}">{{.Outcome}}</span><strong>{{.ID}}</strong>
-<span class="meta">[{{.Label}}, {{.Level}}] docs/protocol.md {{.Section}} · {{.DurationMS}} ms · {{len .Exchanges}} exchanges</span>
+<span class="meta">[{{.Label}}, {{.Level}}] {{sections .Section}} · {{.DurationMS}} ms · {{len .Exchanges}} exchanges</span>
 <div class="rule">{{.Rule}}</div></summary>
 {{if .Reason}}<pre>{{.Reason}}</pre>{{end}}
 {{range $i, $x := .Exchanges}}

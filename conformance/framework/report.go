@@ -36,7 +36,9 @@ const (
 
 // Results is the results document (report.schema.json).
 type Results struct {
-	Suite      string    `json:"suite"`
+	Suite string `json:"suite"`
+	// Protocol is where the sections the checks cite are: docs/protocol.md.
+	Protocol   string    `json:"protocol"`
 	BaseURL    string    `json:"baseUrl"`
 	StartedAt  time.Time `json:"startedAt"`
 	DurationMS int64     `json:"durationMs"`
@@ -189,7 +191,7 @@ func FinishReport(report types.Report) {
 // secret redacted.
 func BuildResults(report types.Report) Results {
 	red := NewRedactor(TestContext)
-	res := Results{Suite: SuiteName, BaseURL: TestContext.BaseURL, StartedAt: report.StartTime.UTC(), DurationMS: report.RunTime.Milliseconds(),
+	res := Results{Suite: SuiteName, Protocol: ProtocolURL, BaseURL: TestContext.BaseURL, StartedAt: report.StartTime.UTC(), DurationMS: report.RunTime.Milliseconds(),
 		Strict: TestContext.Strict, Checks: []CheckResult{}, Causes: []Cause{}}
 	var setupFailure string
 	for _, s := range report.SpecReports {
