@@ -52,7 +52,15 @@ Partner API decisions (see README): Authorization "Token <key>", "Token token=<k
 and "Bearer <key>" are accepted; X-Api-Version: 20180828 is required (406 otherwise);
 partner results accept PUT and PATCH as partial updates; partner-activations return
 the provider key as a JWE {"alg":"dir","enc":"A128GCM"} keyed by the first 16 bytes
-of sha256(webhook secret).
+of sha256(webhook secret). Lists take page[number] and page[size] (10 by default,
+at most 30: --max-page-size), and any other query parameter (filter, include,
+sort...) is a 400 naming it; a result for a candidate-id the mock does not hold is
+a 422 (--accept-unknown-candidates). Full list: docs/protocol.md.
+
+Teamtailor-Host carries the stack's host, as Teamtailor sends it. A partner that
+builds its Partner API URL from that header reaches the mock with
+--teamtailor-host set to the mock's host:port (e.g. 127.0.0.1:8080) and http as
+the scheme for a local host.
 
 Every flag can also be set with an environment variable MOCKTT_<FLAG>, e.g.
 MOCKTT_API_KEY or MOCKTT_RATE_LIMIT; a flag on the command line wins.
