@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -132,5 +133,37 @@ func TestResultPostRateLimitFault(t *testing.T) {
 	}
 	if _, err := env.server.SetFaults(controlapi.Faults{ResultRateLimited: -1}); err == nil {
 		t.Error("a negative resultRateLimited was accepted")
+	}
+}
+
+// docs/protocol.md §5 Decision: triggered-by names the user who moved the
+// candidate when the move names one, else the user who set the trigger up.
+func TestTriggeredByIsTheMover(t *testing.T) {
+	env := newE2EEnv(t)
+	company, err := env.store.UpdateCompany(t.Context(), env.sandbox.Company.UUID, func(c *store.Company) error {
+		c.Users = append(c.Users, protocol.User{ID: 99001, Email: "mover@example.com", Name: "Mover"})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := company.Users
+	job := env.job(t, 0)
+	stage, other := job.Stages[2], job.Stages[3]
+	for _, st := range []int64{stage.ID, other.ID} {
+		r := env.ctl(t, "POST", "/mock/v1/triggers", map[string]any{"partnerId": "1", "jobId": job.ID, "stageId": st, "userId": users[0].ID, "data": map[string]string{"test_type": "code", "pass_mark": "70"}})
+		wantStatus(t, r, http.StatusCreated)
+	}
+	cand := env.candidate(t, "typical")
+	wantStatus(t, env.ctl(t, "POST", fmt.Sprintf("/mock/v1/candidates/%d/move", cand.ID), map[string]any{"jobId": job.ID, "stageId": stage.ID, "userId": users[1].ID}), http.StatusOK)
+	wantStatus(t, env.ctl(t, "POST", fmt.Sprintf("/mock/v1/candidates/%d/move", cand.ID), map[string]any{"jobId": job.ID, "stageId": other.ID}), http.StatusOK)
+	hooks := env.partner.requests("/webhook")
+	if len(hooks) != 2 {
+		t.Fatalf("%d webhooks, want 2", len(hooks))
+	}
+	for i, want := range []int64{users[1].ID, users[0].ID} {
+		if j := hookJob(t, hooks[i].Body); j.TriggeredBy == nil || j.TriggeredBy.ID != want {
+			t.Errorf("webhook %d: triggered-by %+v, want user %d", i, j.TriggeredBy, want)
+		}
 	}
 }

@@ -178,3 +178,30 @@ func TestReplayDeliveryKeepEventID(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Custom field mapping applies to the job's custom fields as to the
+// candidate's: a mapped company field the job has a value in is added to
+// job.custom-fields under the partner's apiName with mapped-from; one the
+// job has no value in is not (docs/protocol.md §4).
+func TestJobCustomFieldMapping(t *testing.T) {
+	spec := EventSpec{
+		Candidate: store.CandidateRecord{ID: 7},
+		Job: &store.Job{ID: 1, Title: "Developer", CustomFields: []protocol.CustomField{
+			{APIName: "salary-range", Value: json.RawMessage(`"55 000 SEK"`), Type: "text"},
+			{APIName: "empty", Value: json.RawMessage(`null`), Type: "text"},
+		}},
+		Activation: store.Activation{Mappings: []store.FieldMapping{
+			{APIName: "pay", MappedFrom: "salary-range", Type: "text"},
+			{APIName: "nothing", MappedFrom: "empty", Type: "text"},
+		}},
+	}
+	got := BuildCandidate(spec).Job.CustomFields
+	want := []protocol.CustomField{
+		{APIName: "salary-range", Value: json.RawMessage(`"55 000 SEK"`), Type: "text"},
+		{APIName: "empty", Value: json.RawMessage(`null`), Type: "text"},
+		{APIName: "pay", Value: json.RawMessage(`"55 000 SEK"`), Type: "text", MappedFrom: "salary-range"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("job custom fields (-want +got):\n%s", diff)
+	}
+}
