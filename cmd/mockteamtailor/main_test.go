@@ -571,7 +571,7 @@ func TestStateRestart(t *testing.T) {
 	if first.State != path {
 		t.Errorf("banner state = %q, want %q", first.State, path)
 	}
-	id := createResult(t, first.URL, first.APIKey, "completed", 102, "kept across restarts")
+	id := createResult(t, first.URL, first.APIKey, "completed", 2, "kept across restarts")
 	_, before := mustCall(t, http.MethodGet, first.URL+"/partner/v1/partner-results/"+id, first.APIKey, "", http.StatusOK)
 	if err := first.stop(t); err != nil {
 		t.Fatalf("first run: %v", err)
