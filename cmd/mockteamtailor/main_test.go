@@ -378,6 +378,14 @@ func TestEnvironmentVariables(t *testing.T) {
 			t.Errorf("partner name = %q (%v), want MOCKTT_PARTNER_NAME", doc.Data.Attributes.Name, err)
 		}
 	})
+	t.Run("Teamtailor-Host and page size", func(t *testing.T) {
+		r := startRun(t, map[string]string{"MOCKTT_TEAMTAILOR_HOST": "mock.localhost:9", "MOCKTT_MAX_PAGE_SIZE": "50"}, "serve", "--listen", "127.0.0.1:0", "--api-key", "ttpk_env_host")
+		if !strings.Contains(r.stdout.String(), "Teamtailor-Host mock.localhost:9)") {
+			t.Errorf("banner does not announce MOCKTT_TEAMTAILOR_HOST:\n%s", r.stdout.String())
+		}
+		mustCall(t, http.MethodGet, r.URL+"/partner/v1/partner-results?page%5Bsize%5D=50", "ttpk_env_host", "", http.StatusOK)
+		mustCall(t, http.MethodGet, r.URL+"/partner/v1/partner-results?page%5Bsize%5D=51", "ttpk_env_host", "", http.StatusBadRequest)
+	})
 	t.Run("flag wins", func(t *testing.T) {
 		r := startRun(t, map[string]string{
 			"MOCKTT_LISTEN":       "nonsense-from-env",
@@ -419,6 +427,8 @@ func TestBadFlags(t *testing.T) {
 		{"unknown flag", []string{"serve", "--listen", "127.0.0.1:0", "--no-such-flag"}, []string{"unknown flag", "--no-such-flag"}},
 		{"extra argument", []string{"serve", "extra-arg"}, []string{"unknown command", `"extra-arg"`}},
 		{"byte limit", []string{"serve", "--listen", "127.0.0.1:0", "--result-byte-limit", "12XB"}, []string{"--result-byte-limit", `"12XB"`, "a size such as 64MiB"}},
+		{"Teamtailor-Host with a scheme", []string{"serve", "--listen", "127.0.0.1:0", "--teamtailor-host", "http://127.0.0.1:8080"}, []string{`--teamtailor-host "http://127.0.0.1:8080"`, "no scheme or path"}},
+		{"max page size below the default", []string{"serve", "--listen", "127.0.0.1:0", "--max-page-size", "5"}, []string{"--max-page-size", "max (5)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err, stdout, _ := runErr(t, map[string]string{}, tc.args...)
