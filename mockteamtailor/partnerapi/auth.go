@@ -97,7 +97,7 @@ func (s *API) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next http
 	}
 	// The fault "rate-limit the next result post" (faults.go): a 429
 	// the partner is expected to retry after Retry-After.
-	if isResultPost(r) {
+	if s.faults.resultArmed.Load() && isResultPost(r) {
 		if limited, retry := s.faults.resultLimited(); limited {
 			h.Set("Retry-After", strconv.Itoa(retry))
 			httpapi.WriteError(w, r, s.logger, httpapi.New(http.StatusTooManyRequests, "Too many requests",
