@@ -56,8 +56,8 @@ func newTriggerCommand(getenv func(string) string, stdout, stderr io.Writer) *co
                     a plain line at the start, at each quarter, every 2 s while
                     it moves, and at the end.
 
---twice sends each manual trigger's webhook a second time once the partner has
-answered the first: the same partner-event id and partner result, signed afresh,
+--twice sends each manual trigger's webhook (an imported fixture's too) a second
+time once the partner has answered the first: the same partner-event id and partner result, signed afresh,
 as a sender that cannot tell it was delivered would. A partner should handle the
 repeat without a second assessment (the journal marks it a replay of the first).
 
@@ -120,12 +120,19 @@ func (o *triggerOptions) run(ctx context.Context, c *mockclient.Client, stdout, 
 	if err != nil {
 		return err
 	}
+	wholeAgain, err := o.sendImportedAgain(ctx, c, whole)
+	if err != nil {
+		return err
+	}
 	ids, err := o.addCandidates(ctx, c, stderr)
 	if err != nil {
 		return err
 	}
 	// What was sent before a failure is still printed.
 	rep, sendErr := o.send(ctx, c, ids, stderr)
+	if wholeAgain != nil {
+		rep.Webhooks = append([]store.Delivery{*wholeAgain}, rep.Webhooks...)
+	}
 	if whole != nil {
 		rep.Webhooks = append([]store.Delivery{*whole}, rep.Webhooks...)
 	}
