@@ -175,6 +175,14 @@ func TestReplayDeliveryKeepEventID(t *testing.T) {
 	if got := eventIDOf(hooks[len(hooks)-1].Body); got != fresh.EventID || hooks[len(hooks)-1].SigErr != nil {
 		t.Errorf("the partner got event %s (signature %v), want %s", got, hooks[len(hooks)-1].SigErr, fresh.EventID)
 	}
+	// Only a webhook has an event id to renew.
+	cfgs, err := env.store.Journal(t.Context(), store.JournalFilter{Kind: store.KindConfig})
+	if err != nil || len(cfgs) == 0 {
+		t.Fatalf("no config fetch journaled: %v", err)
+	}
+	if r := env.ctl(t, "POST", "/mock/v1/deliveries/"+itoa(cfgs[0].ID)+"/replay", map[string]any{"keepEventId": false}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("keepEventId false on a config fetch: %d %s, want 422", r.status, r.body)
+	}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
