@@ -142,7 +142,7 @@ func do(client *http.Client, req *http.Request, want int) ([]byte, error) {
 func resultAttributes(n, v int) map[string]any {
 	return map[string]any{
 		"status":       "completed",
-		"candidate-id": 100000 + n,
+		"candidate-id": 1 + n%12, // a sandbox candidate: the API refuses unknown ones
 		"job-id":       2000 + n%50,
 		"summary":      fmt.Sprintf("Scored %d%% on the backend assessment; strong on algorithms, average on system design.", 50+(n+v)%50),
 		"url":          fmt.Sprintf("https://assessments.example.com/results/%d", 100000+n),

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,14 +33,24 @@ type Config struct {
 	// links and update-url, e.g. "http://127.0.0.1:8080". A partner must be
 	// able to reach it.
 	PublicURL string
-	// Stack is eu, na or ap; its host goes into Teamtailor-Host.
+	// Stack is eu, na or ap; its host goes into Teamtailor-Host unless
+	// TeamtailorHost is set.
 	Stack string
+	// TeamtailorHost, when set, is the host[:port] the mock announces in
+	// Teamtailor-Host instead of the stack's host, such as the host of
+	// PublicURL, so a partner that builds its Partner API URL from the
+	// header reaches the mock (docs/protocol.md §1, Decision).
+	TeamtailorHost string
 	// MaxBodyBytes caps request bodies; larger ones get a 413.
 	MaxBodyBytes int64
-	// DefaultPageSize and MaxPageSize bound JSON:API paging (docs/protocol.md
-	// §2.3: default 10).
+	// DefaultPageSize and MaxPageSize bound JSON:API paging
+	// (docs/protocol.md §2.3: default 10, at most 30).
 	DefaultPageSize int
 	MaxPageSize     int
+	// AcceptUnknownCandidates lets a partner create a result for a
+	// candidate id the mock does not hold; by default that is a 422
+	// (docs/protocol.md §2.3, Decision).
+	AcceptUnknownCandidates bool
 	// RateLimit is how many Partner API requests one partner may make per
 	// RateWindow. The X-Rate-Limit-* headers always report it; requests
 	// over it get a 429 only when EnforceRateLimit is set.
@@ -75,7 +86,7 @@ type Config struct {
 }
 
 // DefaultConfig returns the defaults: a mock on 127.0.0.1:8080 on the EU
-// stack, 1 MiB bodies, pages of 10 (at most 100), and Teamtailor's
+// stack, 1 MiB bodies, pages of 10 (at most 30, Teamtailor's cap), and Teamtailor's
 // published rate limit of 50 requests per 10 seconds, reported but not
 // enforced.
 func DefaultConfig() Config {
@@ -84,7 +95,7 @@ func DefaultConfig() Config {
 		Stack:            "eu",
 		MaxBodyBytes:     1 << 20,
 		DefaultPageSize:  10,
-		MaxPageSize:      100,
+		MaxPageSize:      30,
 		RateLimit:        50,
 		RateWindow:       10 * time.Second,
 		DeliveryTimeout:  30 * time.Second,
@@ -105,6 +116,11 @@ func (c Config) Validate() error {
 	}
 	if _, ok := StackHost(c.Stack); !ok {
 		problems = append(problems, fmt.Errorf("stack %q is not one of eu, na, ap", c.Stack))
+	}
+	if c.TeamtailorHost != "" {
+		if err := checkHostPort(c.TeamtailorHost); err != nil {
+			problems = append(problems, fmt.Errorf("Teamtailor-Host %q %w", c.TeamtailorHost, err))
+		}
 	}
 	if c.MaxBodyBytes <= 0 {
 		problems = append(problems, errors.New("max body bytes must be positive"))
@@ -140,6 +156,30 @@ func (c Config) Validate() error {
 
 // StackHost returns the Partner API host of the configured stack.
 func (c Config) StackHost() string { return stacks[c.Stack] }
+
+// HostHeader is the value of Teamtailor-Host on every call to a partner:
+// TeamtailorHost when set, else the stack's host.
+func (c Config) HostHeader() string {
+	if c.TeamtailorHost != "" {
+		return c.TeamtailorHost
+	}
+	return c.StackHost()
+}
+
+// checkHostPort accepts a host name or IP address with an optional port,
+// as the Host header carries it: no scheme, path or user.
+func checkHostPort(hp string) error {
+	u, err := url.Parse("http://" + hp)
+	switch {
+	case err != nil || u.Host != hp || u.User != nil || u.Hostname() == "":
+		return errors.New("must be a host with an optional port, such as api.teamtailor.com or 127.0.0.1:8080 (no scheme or path)")
+	case u.Port() != "":
+		if n, err := strconv.Atoi(u.Port()); err != nil || n < 1 || n > 65535 {
+			return errors.New("has a port that is not 1 to 65535")
+		}
+	}
+	return nil
+}
 
 // baseURL is PublicURL without a trailing slash.
 func (c Config) baseURL() string { return strings.TrimRight(c.PublicURL, "/") }

@@ -44,13 +44,15 @@ func (s *Server) Faults() controlapi.Faults {
 	f := s.api.Faults()
 	limit, window, enforce := s.api.RateLimit()
 	return controlapi.Faults{Latency: f.Latency.String(), Status: f.Status, Count: f.Count, Fraction: f.Fraction, Connection: f.Connection,
-		RateLimit: &controlapi.RateLimit{Limit: limit, Window: window.String(), Enforce: enforce}}
+		RateLimit:         &controlapi.RateLimit{Limit: limit, Window: window.String(), Enforce: enforce},
+		ResultRateLimited: f.ResultRateLimited, RetryAfter: f.RetryAfter}
 }
 
 // SetFaults sets the faults injected on the Partner API and, when given,
 // its rate limit; nothing changes unless all of in is valid.
 func (s *Server) SetFaults(in controlapi.Faults) (controlapi.Faults, error) {
-	f := partnerapi.Faults{Status: in.Status, Count: in.Count, Fraction: in.Fraction, Connection: in.Connection}
+	f := partnerapi.Faults{Status: in.Status, Count: in.Count, Fraction: in.Fraction, Connection: in.Connection,
+		ResultRateLimited: in.ResultRateLimited, RetryAfter: in.RetryAfter}
 	if in.Latency != "" {
 		d, err := time.ParseDuration(in.Latency)
 		if err != nil {
@@ -74,6 +76,21 @@ func (s *Server) SetFaults(in controlapi.Faults) (controlapi.Faults, error) {
 		return controlapi.Faults{}, httpapi.Invalid("", "%v", err)
 	}
 	return s.Faults(), nil
+}
+
+// RateLimitResultPosts answers the next n result posts of any partner
+// (POST, PUT or PATCH of partner-results) with 429 and Retry-After:
+// retryAfter, rounded up to whole seconds (at least 1); the post after
+// them is accepted. Other faults in force stay. The conformance suite's
+// embedded mock calls it to check that a partner retries.
+func (s *Server) RateLimitResultPosts(n int, retryAfter time.Duration) error {
+	f := s.api.Faults()
+	f.ResultRateLimited = n
+	f.RetryAfter = max(int((retryAfter+time.Second-1)/time.Second), 1)
+	if err := s.api.SetFaults(f); err != nil {
+		return httpapi.Invalid("", "%v", err)
+	}
+	return nil
 }
 
 // ClearFaults injects no more faults and puts the rate limit back to the

@@ -87,7 +87,11 @@ func (s *Server) handleDeliveryReplay() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		d, err := s.Replay(r.Context(), id)
+		var in controlapi.DeliveryReplayRequest
+		if err := decodeBody(r, &in); err != nil {
+			return 0, nil, err
+		}
+		d, err := s.ReplayDelivery(r.Context(), id, in.KeepEventID == nil || *in.KeepEventID)
 		if err != nil {
 			return 0, nil, err
 		}

@@ -895,7 +895,7 @@ func TestControlPartnerCreateIsolation(t *testing.T) {
 	own := partnerAPI(t, "POST", base+"/partner-results", key3, fmt.Sprintf(`{"data":{"type":"partner-results","attributes":{"status":"pending","candidate-id":%d}}}`, cands[0].ID))
 	wantStatus(t, own, http.StatusCreated)
 	ownID := decodeAs[struct{ Data struct{ ID string } }](t, own).Data.ID
-	list := env.do(t, req{method: "GET", path: "/partner/v1/partner-results?page[size]=100"})
+	list := env.do(t, req{method: "GET", path: "/partner/v1/partner-results?page[size]=30"})
 	wantStatus(t, list, http.StatusOK)
 	if bytes.Contains(list.body, []byte(ownID)) {
 		t.Error("partner 1 lists partner 3's result")

@@ -41,7 +41,10 @@ func BuildCandidate(spec EventSpec) protocol.Candidate {
 	c.ID = spec.Candidate.ID
 	c.Job = nil
 	if spec.Job != nil {
-		j := &protocol.EventJob{ID: spec.Job.ID, Title: spec.Job.Title, Tags: protocol.NonNil(spec.Job.Tags), CustomFields: protocol.NonNil(spec.Job.CustomFields)}
+		// Custom field mapping applies to the job's fields as to the
+		// candidate's: "in the candidate's (and, where relevant, the
+		// job's)" data (docs/protocol.md §4).
+		j := &protocol.EventJob{ID: spec.Job.ID, Title: spec.Job.Title, Tags: protocol.NonNil(spec.Job.Tags), CustomFields: mapCustomFields(protocol.NonNil(spec.Job.CustomFields), spec.Activation.Mappings)}
 		if app, ok := spec.Candidate.Application(spec.Job.ID); ok {
 			j.Status.Rejected = app.Rejected
 			if st, ok := spec.Job.Stage(app.StageID); ok {
@@ -75,8 +78,8 @@ func BuildCandidate(spec EventSpec) protocol.Candidate {
 }
 
 // mapCustomFields adds the values of mapped company fields under the
-// partner's apiName with mapped-from, only where the candidate has a
-// value (docs/protocol.md §4).
+// partner's apiName with mapped-from, only where the candidate (or the
+// job) has a value (docs/protocol.md §4).
 func mapCustomFields(fields []protocol.CustomField, mappings []store.FieldMapping) []protocol.CustomField {
 	out := slices.Clone(fields)
 	for _, m := range mappings {

@@ -245,11 +245,11 @@ func newE2EEnv(t *testing.T, mutate ...func(*Config)) *e2eEnv {
 	}
 	cfg := DefaultConfig()
 	cfg.DeliveryTimeout = 5 * time.Second
+	srv := httptest.NewUnstartedServer(nil)
+	cfg.PublicURL = "http://" + srv.Listener.Addr().String()
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	srv := httptest.NewUnstartedServer(nil)
-	cfg.PublicURL = "http://" + srv.Listener.Addr().String()
 	server, err := NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), cfg, store, ids, clock.Now)
 	if err != nil {
 		t.Fatal(err)

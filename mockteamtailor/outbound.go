@@ -32,7 +32,7 @@ func (s *Server) newSender() *delivery.Sender {
 		Clock:            s.clock,
 		Publish:          s.events.publish,
 		UserAgent:        s.cfg.UserAgent,
-		StackHost:        s.cfg.StackHost(),
+		StackHost:        s.cfg.HostHeader(),
 		Timeout:          s.cfg.DeliveryTimeout,
 		JournalBodyLimit: s.cfg.JournalBodyLimit,
 		MaxHeaderBytes:   MaxPartnerHeaderBytes,

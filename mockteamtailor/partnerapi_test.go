@@ -95,8 +95,19 @@ func TestPartnerAPIErrors(t *testing.T) {
 			errDoc(errEntry(405, "Method not allowed", "DELETE is not allowed on /partner/v1/partner-results", ""))},
 		{"bad page number", req{method: "GET", path: createPath + "?page[number]=0"}, 400,
 			`{"errors":[{"status":"400","title":"Bad request","detail":"page[number] must be a whole number of at least 1, got \"0\"","source":{"parameter":"page[number]"}}]}`},
-		{"page size over the maximum", req{method: "GET", path: createPath + "?page[size]=101"}, 400,
-			`{"errors":[{"status":"400","title":"Bad request","detail":"page[size] must be at most 100, got 101","source":{"parameter":"page[size]"}}]}`},
+		// docs/protocol.md §2.3 Decision: Teamtailor's cap of 30.
+		{"page size over the maximum", req{method: "GET", path: createPath + "?page[size]=31"}, 400,
+			`{"errors":[{"status":"400","title":"Bad request","detail":"page[size] must be at most 30, got 31","source":{"parameter":"page[size]"}}]}`},
+		// docs/protocol.md §2 Decision: parameters the Partner API does
+		// not take are a 400 naming each, not silently ignored.
+		{"filter on a list", req{method: "GET", path: createPath + "?filter[status]=completed&page[size]=5"}, 400,
+			`{"errors":[{"status":"400","title":"Param not allowed","detail":"query parameter \"filter[status]\" is not allowed: this list takes page[number] and page[size] only (no filter, include, sort or fields)","source":{"parameter":"filter[status]"}}]}`},
+		{"include and sort on a list", req{method: "GET", path: "/partner/v1/partner-activations?sort=-id&include=company"}, 400,
+			`{"errors":[{"status":"400","title":"Param not allowed","detail":"query parameter \"include\" is not allowed: this list takes page[number] and page[size] only (no filter, include, sort or fields)","source":{"parameter":"include"}},{"status":"400","title":"Param not allowed","detail":"query parameter \"sort\" is not allowed: this list takes page[number] and page[size] only (no filter, include, sort or fields)","source":{"parameter":"sort"}}]}`},
+		{"page on one result", req{method: "GET", path: createPath + "/some-id?page[size]=5"}, 400,
+			`{"errors":[{"status":"400","title":"Param not allowed","detail":"query parameter \"page[size]\" is not allowed: this endpoint takes no query parameters","source":{"parameter":"page[size]"}}]}`},
+		{"include on a create", req{method: "POST", path: createPath + "?include=candidate", body: `{"data":{"type":"partner-results","attributes":{"status":"sent","candidate-id":9}}}`}, 400,
+			`{"errors":[{"status":"400","title":"Param not allowed","detail":"query parameter \"include\" is not allowed: this endpoint takes no query parameters","source":{"parameter":"include"}}]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

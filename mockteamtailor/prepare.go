@@ -77,6 +77,20 @@ func (s *Server) Deliver(ctx context.Context, w PreparedWebhook) (controlapi.Out
 	return s.send(ctx, w.Partner, w.Activation, res, store.Delivery{EventID: w.EventID, ResultID: w.ResultID, CandidateID: res.CandidateID, CompanyUUID: res.CompanyUUID})
 }
 
+// DeliverTwice sends a prepared webhook as Deliver does, then, once the
+// partner has answered, the same event again: same partner-event id, same
+// partner result, signed afresh (a duplicate delivery, docs/protocol.md
+// §1.3). The outcome's Again is the second sending. The conformance
+// suite's embedded mock uses it to check that a partner handles an event
+// it has already seen.
+func (s *Server) DeliverTwice(ctx context.Context, w PreparedWebhook) (controlapi.Outcome, error) {
+	first, err := s.Deliver(ctx, w)
+	if err != nil {
+		return first, err
+	}
+	return s.sendAgain(ctx, w.Partner, w.Activation, first)
+}
+
 // Store returns the server's store, for embedders such as the
 // conformance suite that seed data and read results directly.
 func (s *Server) Store() store.Store { return s.store }

@@ -43,6 +43,7 @@ func (s *Server) routes() http.Handler {
 	root.Handle(c+"/candidates", s.control(s.handleCandidateCreate())).Methods(http.MethodPost)
 	root.Handle(c+"/candidates/{id}", s.control(s.handleCandidateShow())).Methods(http.MethodGet)
 	root.Handle(c+"/candidates/{id}/move", s.control(s.handleCandidateMove())).Methods(http.MethodPost)
+	root.Handle(c+"/candidates/{id}/reject", s.control(s.handleCandidateReject())).Methods(http.MethodPost)
 	root.Handle(c+"/activations", s.control(s.handleActivationsList())).Methods(http.MethodGet)
 	root.Handle(c+"/activations", s.control(s.handleActivate())).Methods(http.MethodPost)
 	root.Handle(c+"/activations/{id}", s.control(s.handleDeactivate())).Methods(http.MethodDelete)

@@ -71,7 +71,7 @@ func NewServer(logger *slog.Logger, cfg Config, st store.Store, ids *idgen.IDs, 
 	}
 	s.api = partnerapi.New(logger, partnerapi.Config{
 		PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.MaxBodyBytes, JournalBodyLimit: cfg.JournalBodyLimit,
-		DefaultPageSize: cfg.DefaultPageSize, MaxPageSize: cfg.MaxPageSize,
+		DefaultPageSize: cfg.DefaultPageSize, MaxPageSize: cfg.MaxPageSize, AcceptUnknownCandidates: cfg.AcceptUnknownCandidates,
 		RateLimit: cfg.RateLimit, RateWindow: cfg.RateWindow, EnforceRateLimit: cfg.EnforceRateLimit,
 	}, st, ids, clock, s.events.publish)
 	s.sender = s.newSender()

@@ -197,7 +197,29 @@ func (s *Server) ManualTrigger(ctx context.Context, req controlapi.ManualRequest
 	if req.DryRun {
 		return controlapi.Outcome{}, nil
 	}
-	return s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: cand, Job: &job, WebhookData: data}, store.Delivery{})
+	out, err := s.deliver(ctx, EventSpec{Partner: p, Activation: act, Company: company, Candidate: cand, Job: &job, WebhookData: data}, store.Delivery{})
+	if err != nil || !req.Twice {
+		return out, err
+	}
+	return s.sendAgain(ctx, p, act, out)
+}
+
+// sendAgain sends the event of a delivered webhook a second time, after
+// the first answer: same event id, same partner result, signed afresh,
+// journaled as a replay of the first (a duplicate delivery,
+// docs/protocol.md §1.3).
+func (s *Server) sendAgain(ctx context.Context, p store.Partner, act store.Activation, first controlapi.Outcome) (controlapi.Outcome, error) {
+	res, err := s.store.Result(ctx, p.ID, first.Result.ID)
+	if err != nil {
+		return first, fmt.Errorf("send again: %w", err)
+	}
+	d := first.Delivery
+	again, err := s.send(ctx, p, act, res, store.Delivery{EventID: d.EventID, ResultID: d.ResultID, CandidateID: d.CandidateID, CompanyUUID: d.CompanyUUID, TriggerID: d.TriggerID, ReplayOf: d.ID})
+	if err != nil {
+		return first, err
+	}
+	first.Again, first.Result = &again, again.Result
+	return first, nil
 }
 
 // checkManual is the dry run of a manual trigger for a candidate not yet
@@ -346,6 +368,36 @@ func (s *Server) Replay(ctx context.Context, id int64) (store.Delivery, error) {
 		verdict = store.VerdictFailed
 	}
 	return s.sender.Journal(ctx, x, verdict, reason, store.Delivery{EventID: d.EventID, ResultID: d.ResultID, CandidateID: d.CandidateID, CompanyUUID: d.CompanyUUID, ReplayOf: d.ID}), nil
+}
+
+// ReplayDelivery replays a journal entry as Replay does, keeping a
+// webhook's partner-event id and result (a duplicate delivery); with
+// keepEventID false a webhook is sent as a new event instead: its stored
+// body with a fresh event id and a fresh partner result, journaled as a
+// replayed capture with the paths it rewrote (docs/protocol.md §1.2).
+func (s *Server) ReplayDelivery(ctx context.Context, id int64, keepEventID bool) (store.Delivery, error) {
+	if keepEventID {
+		return s.Replay(ctx, id)
+	}
+	d, err := s.store.JournalEntry(ctx, id)
+	if err != nil {
+		return store.Delivery{}, httpapi.NotFound("there is no delivery %d (the journal keeps the newest entries only)", id)
+	}
+	if d.Kind != store.KindWebhook {
+		return store.Delivery{}, httpapi.Invalid("/keepEventId", "delivery %d is a %s call, not a webhook: only a webhook has a partner-event id to renew", id, d.Kind)
+	}
+	res, err := s.resultAnyPartner(ctx, d.ResultID)
+	if err != nil {
+		return store.Delivery{}, err
+	}
+	if res.Event == nil {
+		return store.Delivery{}, httpapi.Conflict("result %s of delivery %d keeps no partner event to send", res.ID, id)
+	}
+	out, err := s.ReplayCapture(ctx, controlapi.ReplayRequest{PartnerID: res.PartnerID, CompanyUUID: res.CompanyUUID, Capture: res.Event})
+	if err != nil {
+		return store.Delivery{}, err
+	}
+	return *out.Delivery, nil
 }
 
 // companyUser returns the company user with id, or its first user for 0.

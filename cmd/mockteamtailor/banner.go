@@ -51,7 +51,7 @@ sandbox company %q (uuid %s), integration activated
 try:
   curl -H 'Authorization: Token %s' -H 'X-Api-Version: %s' %s/partner/v1/partner-results
 
-`, version, cfg.PublicURL, ui, cfg.PublicURL, cfg.Stack, cfg.StackHost(), cfg.PublicURL, token, durable,
+`, version, cfg.PublicURL, ui, cfg.PublicURL, cfg.Stack, cfg.HostHeader(), cfg.PublicURL, token, durable,
 		p.ID, p.Name, base, p.APIKey, p.WebhookSecret,
 		sb.Company.Name, sb.Company.UUID, sb.Activation.ProviderKey,
 		p.APIKey, protocol.APIVersion, cfg.PublicURL)

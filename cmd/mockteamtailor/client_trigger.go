@@ -32,6 +32,8 @@ func (o *triggerOptions) check() error {
 	switch {
 	case o.bulk < 0:
 		return fmt.Errorf("--bulk %d must be 0 or more generated candidates", o.bulk)
+	case o.twice && (bulk || o.stage != 0):
+		return errors.New("--twice repeats a manual trigger; a stage move or a bulk run is sent once (leave out --stage and --bulk)")
 	case bulk && (o.job != 0 || o.stage != 0):
 		return errors.New("--bulk sends webhooks without job and stage (bulk mode); leave out --job and --stage")
 	case bulk && o.bulk == 0 && len(o.candidates) == 0 && o.fixture == "":

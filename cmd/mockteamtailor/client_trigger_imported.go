@@ -46,3 +46,17 @@ func (o *triggerOptions) sendImported(ctx context.Context, c *mockclient.Client,
 	o.fixture = "" // sent; the other candidates go the usual way
 	return out.Delivery, nil
 }
+
+// sendImportedAgain sends an imported fixture's webhook a second time for
+// --twice: a replay keeps its event id and result, as the manual
+// trigger's second sending does.
+func (o *triggerOptions) sendImportedAgain(ctx context.Context, c *mockclient.Client, first *store.Delivery) (*store.Delivery, error) {
+	if !o.twice || first == nil {
+		return nil, nil
+	}
+	again, err := c.Replay(ctx, first.ID)
+	if err != nil {
+		return nil, fmt.Errorf("--twice: %w", err)
+	}
+	return &again, nil
+}

@@ -39,16 +39,28 @@ func deliveryCommand(getenv func(string) string, use, short, long string, setup 
 }
 
 func newDeliveryReplayCommand(getenv func(string) string, stdout io.Writer) *cobra.Command {
+	keep := true
 	return deliveryCommand(getenv, "replay", "Send a journaled call to the partner again, signed afresh",
-		`Send a journaled call to the partner again, signed afresh with the current time;
-a replayed webhook updates the same partner result. It prints the new entry and
+		`Send a journaled call to the partner again, signed afresh with the current time.
+A replayed webhook keeps its partner-event id and updates the same partner
+result (--keep-event-id, the default): a duplicate delivery, which a partner that
+skips events it has seen skips. --keep-event-id=false sends it as a new event,
+with a fresh event id and a fresh partner result. It prints the new entry and
 exits with status 1 when its verdict is not ok.
 
 Examples:
   WEBHOOK=$(mockteamtailor deliveries --kind webhook --limit 1 -q)
   mockteamtailor deliveries replay "$WEBHOOK"
-`, nil, func(ctx context.Context, c *mockclient.Client, o *clientOptions, id int64) error {
-			d, err := c.Replay(ctx, id)
+  mockteamtailor deliveries replay --keep-event-id "$WEBHOOK"
+  mockteamtailor deliveries replay --keep-event-id=false "$WEBHOOK"
+`, func(cmd *cobra.Command) {
+			cmd.Flags().BoolVar(&keep, "keep-event-id", true, "keep a webhook's partner-event id and result (false: send it as a new event)")
+		}, func(ctx context.Context, c *mockclient.Client, o *clientOptions, id int64) error {
+			replay := c.Replay
+			if !keep {
+				replay = c.ReplayAsNewEvent
+			}
+			d, err := replay(ctx, id)
 			if err != nil {
 				return err
 			}

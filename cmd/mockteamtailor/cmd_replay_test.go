@@ -131,6 +131,13 @@ func TestFixturesImportUsedByTrigger(t *testing.T) {
 	if !strings.Contains(hooks[1].Request.Body, `"uuid":"`+c.UUID+`"`) {
 		t.Errorf("the bulk webhook does not carry the imported candidate %s:\n%s", c.UUID, hooks[1].Request.Body)
 	}
+	// --twice sends the imported fixture's event a second time, same id.
+	stdout, _ = e.mustCLI(t, "trigger", "--fixture", "drift", "--twice", "--json")
+	var rep triggerReport
+	decodeInto(t, stdout, &rep)
+	if len(rep.Webhooks) != 2 || rep.Webhooks[0].EventID != rep.Webhooks[1].EventID || rep.Webhooks[1].ReplayOf != rep.Webhooks[0].ID {
+		t.Errorf("trigger --fixture drift --twice: %+v, want one event sent twice", rep.Webhooks)
+	}
 }
 
 // Rule: serve --fixtures DIR loads the imported fixtures at start-up,

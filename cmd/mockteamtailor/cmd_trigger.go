@@ -21,6 +21,7 @@ type triggerOptions struct {
 	company      string
 	job, stage   int64
 	bulk         int
+	twice        bool
 	data         []string
 	dataMap      map[string]string // data, parsed
 	jobOf        map[int64]int64   // with --stage: the job each given candidate moves in
@@ -55,6 +56,11 @@ func newTriggerCommand(getenv func(string) string, stdout, stderr io.Writer) *co
                     a plain line at the start, at each quarter, every 2 s while
                     it moves, and at the end.
 
+--twice sends each manual trigger's webhook (an imported fixture's too) a second
+time once the partner has answered the first: the same partner-event id and partner result, signed afresh,
+as a sender that cannot tell it was delivered would. A partner should handle the
+repeat without a second assessment (the journal marks it a replay of the first).
+
 --fixture NAME first adds a candidate from that fixture (see mockteamtailor
 fixtures) to --company, by default the partner's sandbox company (with --stage
 it enters the job in that stage, which fires the stage's triggers); --bulk N
@@ -75,6 +81,7 @@ with status 1 when any delivery's verdict is not ok, so CI can rely on it.
 Examples:
   mockteamtailor trigger --candidate 1 --data test=go
   mockteamtailor trigger --fixture unicode --data test=algorithms
+  mockteamtailor trigger --candidate 1 --twice --data test=go
   mockteamtailor trigger --candidate 1 --job 1 --stage 4 --data test=algorithms
   mockteamtailor trigger --bulk 200 --data test=go
   mockteamtailor trigger --bulk 0 --candidate 1 --candidate 2 --data test=go --json`,
@@ -98,6 +105,7 @@ Examples:
 	f.Int64Var(&o.job, "job", 0, "`ID` of the job (default: the candidate's first job; with --stage, the job that has the stage)")
 	f.Int64Var(&o.stage, "stage", 0, "`ID` of the job stage to move the candidates into, firing its triggers")
 	f.IntVar(&o.bulk, "bulk", 0, "one bulk run over `N` generated candidates (plus the given ones)")
+	f.BoolVar(&o.twice, "twice", false, "send each manual trigger's event twice, the second after the first answer (same event id and result)")
 	f.StringArrayVar(&o.data, "data", nil, "`key=value` picked in the partner's config form, the key a field id (repeatable)")
 	return cmd
 }
@@ -112,12 +120,19 @@ func (o *triggerOptions) run(ctx context.Context, c *mockclient.Client, stdout, 
 	if err != nil {
 		return err
 	}
+	wholeAgain, err := o.sendImportedAgain(ctx, c, whole)
+	if err != nil {
+		return err
+	}
 	ids, err := o.addCandidates(ctx, c, stderr)
 	if err != nil {
 		return err
 	}
 	// What was sent before a failure is still printed.
 	rep, sendErr := o.send(ctx, c, ids, stderr)
+	if wholeAgain != nil {
+		rep.Webhooks = append([]store.Delivery{*wholeAgain}, rep.Webhooks...)
+	}
 	if whole != nil {
 		rep.Webhooks = append([]store.Delivery{*whole}, rep.Webhooks...)
 	}
@@ -166,11 +181,14 @@ func (o *triggerOptions) send(ctx context.Context, c *mockclient.Client, ids []i
 		}
 	default:
 		for _, id := range ids {
-			out, err := c.ManualTrigger(ctx, controlapi.ManualRequest{PartnerID: o.partner, CandidateID: id, JobID: o.job, Data: o.dataMap})
+			out, err := c.ManualTrigger(ctx, controlapi.ManualRequest{PartnerID: o.partner, CandidateID: id, JobID: o.job, Data: o.dataMap, Twice: o.twice})
 			if err != nil {
 				return rep, fmt.Errorf("candidate %d: %w", id, err)
 			}
 			rep.Webhooks = append(rep.Webhooks, out.Delivery)
+			if out.Again != nil {
+				rep.Webhooks = append(rep.Webhooks, out.Again.Delivery)
+			}
 		}
 	}
 	return rep, nil

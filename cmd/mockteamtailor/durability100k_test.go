@@ -34,7 +34,8 @@ func TestDurability100kResultsTornTail(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	statePath := filepath.Join(dir, "state.json")
-	args := []string{"serve", "--listen", "127.0.0.1:0", "--state", statePath, "--seed", "5"}
+	// Results for made-up candidates: the load is about durability.
+	args := []string{"serve", "--listen", "127.0.0.1:0", "--state", statePath, "--seed", "5", "--accept-unknown-candidates"}
 
 	// The binary makes the sandbox; the 100,000 results go in through the
 	// store (over HTTP they would take minutes under -race).

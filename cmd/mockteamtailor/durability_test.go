@@ -168,7 +168,8 @@ func TestDurabilityUnderKill(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	statePath := filepath.Join(dir, "state.json")
-	args := []string{"serve", "--listen", "127.0.0.1:0", "--state", statePath, "--seed", "3"}
+	// Results for made-up candidates: the load is about durability.
+	args := []string{"serve", "--listen", "127.0.0.1:0", "--state", statePath, "--seed", "3", "--accept-unknown-candidates"}
 	first := startChild(t, bin, args...)
 
 	const (

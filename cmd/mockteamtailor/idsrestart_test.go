@@ -60,7 +60,8 @@ func createResults(t *testing.T, url, key string, clients, perClient int, onAck 
 func TestSeededRestartNeverReusesIDs(t *testing.T) {
 	bin := buildBinary(t)
 	statePath := filepath.Join(t.TempDir(), "state.json")
-	args := []string{"serve", "--listen", "127.0.0.1:0", "--state", statePath, "--seed", "3"}
+	// Results for made-up candidates: the load is about durability.
+	args := []string{"serve", "--listen", "127.0.0.1:0", "--state", statePath, "--seed", "3", "--accept-unknown-candidates"}
 	first := startChild(t, bin, args...)
 
 	const killAfter = 150

@@ -73,6 +73,7 @@ MOCKTT_LISTEN=0.0.0.0:8080; a flag given on the command line wins.`,
 	root.AddCommand(newFixturesCommand(getenv, stdout))
 	root.AddCommand(newKeysCommand(getenv, stdout))
 	root.AddCommand(newReplayCommand(getenv, stdout))
+	root.AddCommand(newRejectCommand(getenv, stdout))
 	root.AddCommand(newResetCommand(getenv, stdout))
 	root.AddCommand(newStateCommand(getenv, stdout))
 	return root

@@ -378,6 +378,14 @@ func TestEnvironmentVariables(t *testing.T) {
 			t.Errorf("partner name = %q (%v), want MOCKTT_PARTNER_NAME", doc.Data.Attributes.Name, err)
 		}
 	})
+	t.Run("Teamtailor-Host and page size", func(t *testing.T) {
+		r := startRun(t, map[string]string{"MOCKTT_TEAMTAILOR_HOST": "mock.localhost:9", "MOCKTT_MAX_PAGE_SIZE": "50"}, "serve", "--listen", "127.0.0.1:0", "--api-key", "ttpk_env_host")
+		if !strings.Contains(r.stdout.String(), "Teamtailor-Host mock.localhost:9)") {
+			t.Errorf("banner does not announce MOCKTT_TEAMTAILOR_HOST:\n%s", r.stdout.String())
+		}
+		mustCall(t, http.MethodGet, r.URL+"/partner/v1/partner-results?page%5Bsize%5D=50", "ttpk_env_host", "", http.StatusOK)
+		mustCall(t, http.MethodGet, r.URL+"/partner/v1/partner-results?page%5Bsize%5D=51", "ttpk_env_host", "", http.StatusBadRequest)
+	})
 	t.Run("flag wins", func(t *testing.T) {
 		r := startRun(t, map[string]string{
 			"MOCKTT_LISTEN":       "nonsense-from-env",
@@ -423,6 +431,8 @@ func TestBadFlags(t *testing.T) {
 		{"allowed host in Unicode", []string{"serve", "--listen", "127.0.0.1:0", "--allowed-host", "bücher.example"}, []string{`--allowed-host "bücher.example"`, "not ASCII", "xn--"}},
 		{"allowed host as a URL", []string{"serve", "--listen", "127.0.0.1:0", "--allowed-host", "http://mock.test"}, []string{`--allowed-host "http://mock.test"`, "not a host name"}},
 		{"allowed host with a wildcard inside", []string{"serve", "--listen", "127.0.0.1:0", "--allowed-host", "mock.*.test"}, []string{`--allowed-host "mock.*.test"`, "wildcard"}},
+		{"Teamtailor-Host with a scheme", []string{"serve", "--listen", "127.0.0.1:0", "--teamtailor-host", "http://127.0.0.1:8080"}, []string{`--teamtailor-host "http://127.0.0.1:8080"`, "no scheme or path"}},
+		{"max page size below the default", []string{"serve", "--listen", "127.0.0.1:0", "--max-page-size", "5"}, []string{"--max-page-size", "max (5)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err, stdout, _ := runErr(t, map[string]string{}, tc.args...)
@@ -575,7 +585,7 @@ func TestStateRestart(t *testing.T) {
 	if first.State != path {
 		t.Errorf("banner state = %q, want %q", first.State, path)
 	}
-	id := createResult(t, first.URL, first.APIKey, "completed", 102, "kept across restarts")
+	id := createResult(t, first.URL, first.APIKey, "completed", 2, "kept across restarts")
 	_, before := mustCall(t, http.MethodGet, first.URL+"/partner/v1/partner-results/"+id, first.APIKey, "", http.StatusOK)
 	if err := first.stop(t); err != nil {
 		t.Fatalf("first run: %v", err)

@@ -26,6 +26,9 @@ import (
 // serveOptions are the flags of "mockteamtailor serve".
 type serveOptions struct {
 	listen, publicURL, stack, state, logFormat, seed string
+	teamtailorHost                                   string
+	maxPageSize                                      int
+	acceptUnknownCandidates                          bool
 	fixtures                                         string
 	controlToken                                     string
 	allowedHosts                                     []string
@@ -49,7 +52,15 @@ Partner API decisions (see README): Authorization "Token <key>", "Token token=<k
 and "Bearer <key>" are accepted; X-Api-Version: 20180828 is required (406 otherwise);
 partner results accept PUT and PATCH as partial updates; partner-activations return
 the provider key as a JWE {"alg":"dir","enc":"A128GCM"} keyed by the first 16 bytes
-of sha256(webhook secret).
+of sha256(webhook secret). Lists take page[number] and page[size] (10 by default,
+at most 30: --max-page-size), and any other query parameter (filter, include,
+sort...) is a 400 naming it; a result for a candidate-id the mock does not hold is
+a 422 (--accept-unknown-candidates). Full list: docs/protocol.md.
+
+Teamtailor-Host carries the stack's host, as Teamtailor sends it. A partner that
+builds its Partner API URL from that header reaches the mock with
+--teamtailor-host set to the mock's host:port (e.g. 127.0.0.1:8080) and http as
+the scheme for a local host.
 
 Every flag can also be set with an environment variable MOCKTT_<FLAG>, e.g.
 MOCKTT_API_KEY or MOCKTT_RATE_LIMIT; a flag on the command line wins.
@@ -83,6 +94,9 @@ the control API and the web UI; the banner prints it and a link that logs the UI
 	f.StringVar(&o.partner.Name, "partner-name", "", "name of the partner integration (default \"Example Partner\")")
 	f.StringVar(&o.partner.BaseURL, "partner-base-url", "", "BASE_URL of the partner's server, an absolute http(s) URL such as http://localhost:3000, where /config, /webhook and /activation live")
 	f.StringVar(&o.stack, "stack", "eu", "Teamtailor stack: eu (api.teamtailor.com), na (api.na.teamtailor.com) or ap (api.au.teamtailor.com); sent as Teamtailor-Host")
+	f.StringVar(&o.teamtailorHost, "teamtailor-host", "", "`HOST` sent as Teamtailor-Host instead of the --stack host, e.g. 127.0.0.1:8080 (the mock itself) for a partner that builds its Partner API URL from that header (default: the stack's host, as Teamtailor sends)")
+	f.IntVar(&o.maxPageSize, "max-page-size", 30, "largest page[size] the Partner API accepts (Teamtailor's cap is 30; a larger one is a 400)")
+	f.BoolVar(&o.acceptUnknownCandidates, "accept-unknown-candidates", false, "let a partner create a result for a candidate-id the mock does not hold (default: 422 on /data/attributes/candidate-id)")
 	f.StringVar(&o.seed, "seed", "", "number that makes every generated key and id deterministic (default: random)")
 	f.StringVar(&o.state, "state", "", "file that keeps the mock's state across restarts; every change is on disk before it is acknowledged")
 	f.StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text or json")
@@ -150,6 +164,9 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 		cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit = o.rateLimit, o.rateWindow, true
 	}
 	cfg.DeliveryTimeout = o.deliveryTimeout
+	cfg.TeamtailorHost = o.teamtailorHost
+	cfg.MaxPageSize = o.maxPageSize
+	cfg.AcceptUnknownCandidates = o.acceptUnknownCandidates
 	cfg.AllowedHosts = o.allowedHosts
 	cfg.ControlToken = o.controlToken
 	if cfg.ControlToken == "" && !isLoopback(ln.Addr()) {
@@ -265,6 +282,8 @@ func serveFlagNames(err error) error {
 		"delivery timeout": "--delivery-timeout",
 		"rate limit":       "--rate-limit",
 		"allowed host":     "--allowed-host",
+		"Teamtailor-Host":  "--teamtailor-host",
+		"page sizes":       "--max-page-size: page sizes",
 	} {
 		msg = strings.ReplaceAll(msg, from, to)
 	}

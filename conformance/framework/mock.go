@@ -229,6 +229,13 @@ func (m *Mock) PrepareWebhook(ctx context.Context, candidate string, bulk bool, 
 	return Webhook{PreparedWebhook: w, Candidate: candidate, Bulk: bulk}, nil
 }
 
+// CandidateID returns the sandbox candidate id of a candidate fixture,
+// for the mock's own operations on it (Server.RejectApplication, say).
+func (m *Mock) CandidateID(fixture string) (int64, bool) {
+	id, ok := m.candidates[fixture]
+	return id, ok
+}
+
 // PostsTo returns the partner's Partner API requests to the update-url of
 // result id so far, oldest first.
 func (m *Mock) PostsTo(resultID string) []Exchange { return m.inbox.to(resultID) }

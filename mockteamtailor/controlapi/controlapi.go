@@ -111,6 +111,11 @@ type Faults struct {
 	Fraction   float64    `json:"fraction,omitempty"`
 	Connection string     `json:"connection,omitempty"`
 	RateLimit  *RateLimit `json:"rateLimit,omitempty"`
+	// ResultRateLimited answers the next N result posts (POST, PUT or
+	// PATCH of partner-results) with 429 and Retry-After: RetryAfter
+	// seconds (default 1); the post after them is accepted.
+	ResultRateLimited int `json:"resultRateLimited,omitempty"`
+	RetryAfter        int `json:"retryAfter,omitempty"`
 }
 
 // RateLimit is the Partner API rate limit: Limit requests per Window and

@@ -112,6 +112,11 @@ type ConfigResult struct {
 type Outcome struct {
 	Delivery store.Delivery      `json:"delivery"`
 	Result   store.PartnerResult `json:"result"`
+	// Again is the second sending of the same event (same partner-event
+	// id, same partner result, signed afresh) when a trigger asked for a
+	// duplicate delivery (ManualRequest.Twice); Result is then the
+	// result after both answers.
+	Again *Outcome `json:"again,omitempty"`
 }
 
 // ReplayRequest replays a captured production webhook against the local
@@ -170,6 +175,12 @@ type ManualRequest struct {
 	// applicant lands).
 	DryRun  bool  `json:"dryRun,omitempty"`
 	StageID int64 `json:"stageId,omitempty"`
+	// Twice sends the webhook a second time once the partner has answered
+	// the first: the same partner-event id and partner result, signed
+	// afresh, as a sender that could not tell it was delivered would
+	// (docs/protocol.md §1.3). The journal marks the second as a replay
+	// of the first.
+	Twice bool `json:"twice,omitempty"`
 }
 
 // TriggerRequest attaches a partner trigger to a job stage (docs/protocol.md §5).
@@ -205,4 +216,34 @@ type MoveResult struct {
 	// Unchanged is set when the candidate already was in the stage: the
 	// move changed nothing and fired nothing.
 	Unchanged bool `json:"unchanged,omitempty"`
+}
+
+// RejectRequest rejects a candidate's application to a job, or with Undo
+// takes the rejection back. Webhooks for the application then carry
+// job.status.rejected (docs/protocol.md §5).
+type RejectRequest struct {
+	CandidateID int64 `json:"candidateId"`
+	// JobID is the application's job; 0 picks the candidate's only
+	// application (a candidate in several jobs must name one).
+	JobID int64 `json:"jobId,omitempty"`
+	Undo  bool  `json:"undo,omitempty"`
+}
+
+// RejectResult is the candidate after a rejection or its undoing.
+type RejectResult struct {
+	Candidate store.CandidateRecord `json:"candidate"`
+	JobID     int64                 `json:"jobId"`
+	Rejected  bool                  `json:"rejected"`
+	// Unchanged is set when the application already was in that state.
+	Unchanged bool `json:"unchanged,omitempty"`
+}
+
+// DeliveryReplayRequest is the optional body of POST
+// /mock/v1/deliveries/{id}/replay.
+type DeliveryReplayRequest struct {
+	// KeepEventID, true when unset, sends a webhook again with its
+	// partner-event id and partner result: a duplicate delivery. False
+	// sends it as a new event: a fresh event id and a fresh partner
+	// result, so a partner that skips events it has seen handles it.
+	KeepEventID *bool `json:"keepEventId,omitempty"`
 }

@@ -114,7 +114,7 @@ func (a *activations) read(ctx context.Context) {
 // fetch reads every page of the activation list.
 func (a *activations) fetch(ctx context.Context) (map[string]bool, error) {
 	known := map[string]bool{}
-	next := a.base + "/partner-activations?page%5Bsize%5D=100"
+	next := a.base + "/partner-activations?page%5Bsize%5D=30" // Teamtailor pages by at most 30
 	for page := 0; next != "" && page < maxActivationPages; page++ {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, next, nil)
 		if err != nil {

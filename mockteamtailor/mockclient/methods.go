@@ -338,6 +338,23 @@ func (c *Client) Replay(ctx context.Context, id int64) (store.Delivery, error) {
 	return out, err
 }
 
+// ReplayAsNewEvent sends a journaled webhook again as a new event: a
+// fresh partner-event id and a fresh partner result (Replay keeps both).
+func (c *Client) ReplayAsNewEvent(ctx context.Context, id int64) (store.Delivery, error) {
+	var out store.Delivery
+	keep := false
+	err := c.do(ctx, post(v1+"/deliveries/"+id64(id)+"/replay", controlapi.DeliveryReplayRequest{KeepEventID: &keep}), &out)
+	return out, err
+}
+
+// Reject rejects a candidate's application to a job (0: its only one),
+// or with undo takes the rejection back.
+func (c *Client) Reject(ctx context.Context, req controlapi.RejectRequest) (controlapi.RejectResult, error) {
+	var out controlapi.RejectResult
+	err := c.do(ctx, post(v1+"/candidates/"+id64(req.CandidateID)+"/reject", req), &out)
+	return out, err
+}
+
 // Curl returns a shell command that sends a journaled request again, byte
 // for byte (with its original signature).
 func (c *Client) Curl(ctx context.Context, id int64) (string, error) {

@@ -41,6 +41,9 @@ type Config struct {
 	JournalBodyLimit int
 	// DefaultPageSize and MaxPageSize are the page sizes of lists.
 	DefaultPageSize, MaxPageSize int
+	// AcceptUnknownCandidates lets a result name a candidate the mock
+	// does not hold (checkCandidate).
+	AcceptUnknownCandidates bool
 	// RateLimit requests per RateWindow are allowed to each partner;
 	// beyond, a 429 when EnforceRateLimit is set.
 	RateLimit        int
@@ -89,16 +92,30 @@ func (s *API) routes() http.Handler {
 	// Full paths, not a subrouter: a subrouter would turn a wrong method
 	// into a 404 instead of a 405.
 	const v1 = "/partner/v1"
-	api.Handle(v1+"/partners/{id}", s.handlePartnerGet()).Methods(http.MethodGet)
+	// noQuery marks the routes that take no query parameters; lists
+	// check theirs (listHandler), writes after their body (results.go).
+	api.Handle(v1+"/partners/{id}", s.noQuery(s.handlePartnerGet())).Methods(http.MethodGet)
 	api.Handle(v1+"/partners/{id}", s.handlePartnerUpdate()).Methods(http.MethodPut, http.MethodPatch)
 	api.Handle(v1+"/partner-activations", s.handleActivationList()).Methods(http.MethodGet)
-	api.Handle(v1+"/partner-activations/{id}", s.handleActivationGet()).Methods(http.MethodGet)
+	api.Handle(v1+"/partner-activations/{id}", s.noQuery(s.handleActivationGet())).Methods(http.MethodGet)
 	api.Handle(v1+"/partner-results", s.handleResultList()).Methods(http.MethodGet)
 	api.Handle(v1+"/partner-results", s.handleResultCreate()).Methods(http.MethodPost)
-	api.Handle(v1+"/partner-results/{id}", s.handleResultGet()).Methods(http.MethodGet)
+	api.Handle(v1+"/partner-results/{id}", s.noQuery(s.handleResultGet())).Methods(http.MethodGet)
 	api.Handle(v1+"/partner-results/{id}", s.handleResultUpdate()).Methods(http.MethodPut, http.MethodPatch)
-	api.Handle(v1+"/partner-results/{id}", s.handleResultDelete()).Methods(http.MethodDelete)
+	api.Handle(v1+"/partner-results/{id}", s.noQuery(s.handleResultDelete())).Methods(http.MethodDelete)
 	return s.partnerAPI(api)
+}
+
+// noQuery answers a request with query parameters with a 400 naming them
+// (checkQuery) before next sees it.
+func (s *API) noQuery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := checkQuery(r, false); err != nil {
+			httpapi.WriteError(w, r, s.logger, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // SetRateLimit changes the rate limit while the API serves: limit

@@ -95,6 +95,16 @@ func (s *API) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next http
 			"rate limit of %d requests per %s exceeded; retry after %d seconds", q.limit, q.window, q.reset))
 		return
 	}
+	// The fault "rate-limit the next result post" (faults.go): a 429
+	// the partner is expected to retry after Retry-After.
+	if s.faults.resultArmed.Load() && isResultPost(r) {
+		if limited, retry := s.faults.resultLimited(); limited {
+			h.Set("Retry-After", strconv.Itoa(retry))
+			httpapi.WriteError(w, r, s.logger, httpapi.New(http.StatusTooManyRequests, "Too many requests",
+				"rate limit exceeded (fault injected by the mock's control API, PUT /mock/v1/faults); retry after %d seconds", retry))
+			return
+		}
+	}
 	// docs/protocol.md §2 Decision: X-Api-Version is required; missing or
 	// unknown is a 406 naming the supported version.
 	switch v := r.Header.Get("X-Api-Version"); v {

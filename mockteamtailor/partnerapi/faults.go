@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
@@ -28,6 +29,14 @@ type Faults struct {
 	// (or a Fraction of them): "reset" (TCP reset), "empty" (close with no
 	// reply) or "malformed" (a 200 whose body is cut-off JSON).
 	Connection string `json:"connection,omitempty"`
+	// ResultRateLimited answers the next N result posts (POST, PUT or
+	// PATCH of partner-results) of an authenticated partner with 429 and
+	// Retry-After: RetryAfter seconds; the post after them goes through.
+	// Teamtailor may rate-limit any request, and the post of a result is
+	// the one a partner must retry, not drop (docs/protocol.md §2).
+	ResultRateLimited int `json:"resultRateLimited,omitempty"`
+	// RetryAfter is the Retry-After of those 429s in seconds (default 1).
+	RetryAfter int `json:"retryAfter,omitempty"`
 }
 
 // Validate reports every problem with f.
@@ -50,6 +59,12 @@ func (f Faults) Validate() error {
 	if f.Count < 0 || f.Fraction < 0 || f.Fraction > 1 {
 		problems = append(problems, fmt.Errorf("count must be >= 0 and fraction within 0..1, got %d and %v", f.Count, f.Fraction))
 	}
+	if f.ResultRateLimited < 0 || f.ResultRateLimited > 1000 {
+		problems = append(problems, fmt.Errorf("resultRateLimited must be 0 to 1000 result posts, got %d", f.ResultRateLimited))
+	}
+	if f.RetryAfter < 0 || f.RetryAfter > 3600 {
+		problems = append(problems, fmt.Errorf("retryAfter must be 0 to 3600 seconds, got %d", f.RetryAfter))
+	}
 	if (f.Status != 0 || f.Connection != "") && f.Count == 0 && f.Fraction == 0 {
 		problems = append(problems, errors.New("say how many requests to fail: count (the next N) or fraction (0..1]"))
 	}
@@ -60,6 +75,9 @@ func (f Faults) Validate() error {
 type faults struct {
 	mu  sync.Mutex // guards cur
 	cur Faults
+	// resultArmed is set while cur.ResultRateLimited > 0, so a result
+	// post, the API's busiest request, takes no lock when it is not.
+	resultArmed atomic.Bool
 }
 
 // SetFaults replaces the Partner API faults; the zero Faults clears them.
@@ -70,6 +88,7 @@ func (s *API) SetFaults(f Faults) error {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	s.faults.cur = f
+	s.faults.resultArmed.Store(f.ResultRateLimited > 0)
 	return nil
 }
 
@@ -103,6 +122,43 @@ func (fs *faults) next() (latency time.Duration, status int, conn string) {
 		return f.Latency, 0, ""
 	}
 	return f.Latency, f.Status, f.Connection
+}
+
+// resultLimited reports whether a result post is to be answered with 429,
+// and the Retry-After in seconds; it counts the fault down.
+func (fs *faults) resultLimited() (bool, int) {
+	if !fs.resultArmed.Load() {
+		return false, 0
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	f := &fs.cur
+	if f.ResultRateLimited <= 0 {
+		return false, 0
+	}
+	f.ResultRateLimited--
+	retry := f.RetryAfter
+	if retry <= 0 {
+		retry = 1
+	}
+	if f.ResultRateLimited == 0 {
+		f.RetryAfter = 0
+		fs.resultArmed.Store(false)
+	}
+	return true, retry
+}
+
+// isResultPost reports whether r posts a partner result: POST of the
+// collection, PUT or PATCH of one result.
+func isResultPost(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodPost:
+		return r.URL.Path == "/partner/v1/partner-results"
+	case http.MethodPut, http.MethodPatch:
+		_, ok := hotUpdateID(r)
+		return ok
+	}
+	return false
 }
 
 // injectFaults applies the configured faults to a Partner API request. It

@@ -57,3 +57,34 @@ func FuzzResultBody(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCheckQuery feeds arbitrary query strings to the query check: it
+// never panics, a list accepts exactly page[number] and page[size], and
+// every refusal is a 400 naming a parameter (or saying the query cannot
+// be parsed).
+func FuzzCheckQuery(f *testing.F) {
+	for _, q := range []string{"", "page[size]=5", "page%5Bnumber%5D=2&page%5Bsize%5D=30", "filter[status]=completed", "include=candidate&sort=-id", "a=1;b=2", "%zz", "page[offset]=1", "=x&&"} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, list := range []bool{true, false} {
+			r := httptest.NewRequest("GET", "/partner/v1/partner-results", nil)
+			r.URL.RawQuery = raw
+			err := checkQuery(r, list)
+			if err == nil {
+				continue
+			}
+			status, body, ours := httpapi.ErrorBody(err)
+			if !ours || status != http.StatusBadRequest {
+				t.Fatalf("query %q: %v became status %d", raw, err, status)
+			}
+			var doc protocol.ErrorDocument
+			if json.Unmarshal(body, &doc) != nil || len(doc.Errors) == 0 {
+				t.Fatalf("query %q: body %s", raw, body)
+			}
+		}
+		if r := httptest.NewRequest("GET", "/x?page[size]=1&page[number]=1", nil); checkQuery(r, true) != nil {
+			t.Fatal("a list refused page[number] and page[size]")
+		}
+	})
+}

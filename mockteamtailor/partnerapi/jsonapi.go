@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -168,6 +169,48 @@ func readBody(r *http.Request, maxBytes int64) ([]byte, error) {
 	return io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBytes))
 }
 
+// checkQuery refuses query parameters the Partner API does not take: a
+// list takes page[number] and page[size], nothing else takes any.
+// docs/protocol.md §2 Decision: filter, include, sort, fields and every
+// other parameter are a 400 naming it (source.parameter), as a
+// jsonapi-resources server refuses what it does not allow, so a partner
+// does not believe a filter it sent was applied.
+func checkQuery(r *http.Request, list bool) error {
+	if r.URL.RawQuery == "" {
+		return nil
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		e := httpapi.BadRequest("the query string cannot be parsed: %v", err)
+		return e
+	}
+	var problems protocol.Errors
+	names := make([]string, 0, len(q))
+	for name := range q {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if list && (name == "page[number]" || name == "page[size]") {
+			continue
+		}
+		var e *protocol.Error
+		switch {
+		case list:
+			e = httpapi.BadRequest("query parameter %q is not allowed: this list takes page[number] and page[size] only (no filter, include, sort or fields)", name)
+		default:
+			e = httpapi.BadRequest("query parameter %q is not allowed: this endpoint takes no query parameters", name)
+		}
+		e.Title = "Param not allowed"
+		e.Parameter = name
+		problems = append(problems, e)
+	}
+	if len(problems) > 0 {
+		return problems
+	}
+	return nil
+}
+
 // parsePage reads page[number] and page[size] (docs/protocol.md §2.3: default
 // size 10). A bad value is a 400 naming the parameter.
 func parsePage(q url.Values, cfg Config) (store.Page, error) {
@@ -229,7 +272,11 @@ func pageLinks(collectionURL string, page store.Page, total int) (*listMeta, *li
 // paging links under path.
 func (s *API) listHandler(path string, page func(r *http.Request, partner store.Partner, p store.Page) ([]resourceObject, int, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := parsePage(r.URL.Query(), s.cfg)
+		err := checkQuery(r, true)
+		var p store.Page
+		if err == nil {
+			p, err = parsePage(r.URL.Query(), s.cfg)
+		}
 		if err != nil {
 			httpapi.WriteError(w, r, s.logger, err)
 			return

@@ -77,6 +77,9 @@ func (s *API) handlePartnerUpdate() http.Handler {
 			return
 		}
 		in, err := decodeResource(r, s.cfg.MaxBodyBytes, "partners")
+		if err == nil {
+			err = checkQuery(r, false)
+		}
 		if err != nil {
 			httpapi.WriteError(w, r, s.logger, err)
 			return

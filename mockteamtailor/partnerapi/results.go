@@ -1,6 +1,7 @@
 package partnerapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -85,6 +86,9 @@ func (s *API) handleResultGet() http.Handler {
 func (s *API) handleResultCreate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, patch, problems, err := decodeResultRequest(r, s.cfg.MaxBodyBytes, true)
+		if err == nil {
+			err = checkQuery(r, false)
+		}
 		if err != nil {
 			httpapi.WriteError(w, r, s.logger, err)
 			return
@@ -96,6 +100,10 @@ func (s *API) handleResultCreate() http.Handler {
 		now := s.clock()
 		res := store.PartnerResult{PartnerID: partnerFrom(r.Context()).ID, CreatedAt: now, UpdatedAt: now}
 		patch.Apply(&res.ResultAttributes)
+		if err := s.checkCandidate(r.Context(), res.CandidateID); err != nil {
+			httpapi.WriteError(w, r, s.logger, err)
+			return
+		}
 		// A seeded id source restarts its sequence on every start, so over a
 		// state file a new id may be taken already: draw again.
 		for range 8 {
@@ -126,6 +134,9 @@ func (s *API) handleResultUpdate() http.Handler {
 // updateResult updates result id of partnerID from the request document.
 func (s *API) updateResult(w http.ResponseWriter, r *http.Request, partnerID, id string) {
 	in, patch, problems, err := decodeResultRequest(r, s.cfg.MaxBodyBytes, false)
+	if err == nil {
+		err = checkQuery(r, false)
+	}
 	if err != nil {
 		httpapi.WriteError(w, r, s.logger, err)
 		return
@@ -163,4 +174,18 @@ func (s *API) handleResultDelete() http.Handler {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
+}
+
+// checkCandidate refuses a result for a candidate the mock does not hold.
+// docs/protocol.md §2.3 Decision: a 422 on /data/attributes/candidate-id,
+// unless Config.AcceptUnknownCandidates.
+func (s *API) checkCandidate(ctx context.Context, id int64) error {
+	if s.cfg.AcceptUnknownCandidates {
+		return nil
+	}
+	_, err := s.store.Candidate(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return protocol.Errors{httpapi.Invalid("/data/attributes/candidate-id", "candidate-id %d is not a candidate the mock holds: use the candidate id of the webhook (partner-event.candidate.id)", id)}
+	}
+	return err
 }

@@ -166,6 +166,33 @@ func (u *UI) candidate(w http.ResponseWriter, r *http.Request) {
 	u.render(w, r, http.StatusOK, "candidate", page{Title: v.Name, Section: "candidates", Partner: p, Data: v})
 }
 
+// reject rejects or, with undo, un-rejects the candidate's application
+// to a job (RejectApplication): webhooks for it then carry
+// job.status.rejected.
+func (u *UI) reject(w http.ResponseWriter, r *http.Request) {
+	c, ok := u.loadCandidate(w, r)
+	if !ok {
+		return
+	}
+	back := fmt.Sprintf("/candidates/%d", c.ID)
+	job, err := strconv.ParseInt(r.PostFormValue("job"), 10, 64)
+	if err != nil || job <= 0 {
+		u.redirect(w, r, back, &flash{Level: "error", Text: "Pick the job of the application to reject."})
+		return
+	}
+	out, err := u.srv.RejectApplication(r.Context(), controlapi.RejectRequest{CandidateID: c.ID, JobID: job, Undo: r.PostFormValue("undo") == "true"})
+	if err != nil {
+		_, msgs := describe(err)
+		u.redirect(w, r, back, &flash{Level: "error", Text: "Nothing changed: " + strings.Join(msgs, " ")})
+		return
+	}
+	text := fmt.Sprintf("Rejected %s. Webhooks for this application now carry job.status.rejected: true.", candidateName(out.Candidate))
+	if !out.Rejected {
+		text = fmt.Sprintf("Took back the rejection of %s. Webhooks for this application carry job.status.rejected: false.", candidateName(out.Candidate))
+	}
+	u.redirect(w, r, back, &flash{Level: "ok", Text: text})
+}
+
 // resultsOf returns every partner's results on a candidate, newest first.
 func (u *UI) resultsOf(ctx context.Context, c store.CandidateRecord) (resultsSection, error) {
 	s := resultsSection{CandidateID: c.ID, Back: fmt.Sprintf("/candidates/%d", c.ID)}

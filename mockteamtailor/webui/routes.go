@@ -38,6 +38,7 @@ func (u *UI) routes() http.Handler {
 	mux.HandleFunc("GET /candidates/{id}/results", u.candidateResults)
 	mux.HandleFunc("GET /candidates/{id}/trigger", u.sameSite(u.manualForm))
 	mux.HandleFunc("POST /candidates/{id}/trigger", u.manualTrigger)
+	mux.HandleFunc("POST /candidates/{id}/reject", u.reject)
 	mux.HandleFunc("GET /bulk", u.sameSite(u.bulkForm))
 	mux.HandleFunc("POST /bulk", u.bulkTrigger)
 	mux.HandleFunc("GET /bulk/{id}", u.bulkRun)

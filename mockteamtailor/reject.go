@@ -1,0 +1,77 @@
+package mockteamtailor
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+)
+
+// RejectApplication rejects a candidate's application to a job, or with
+// req.Undo un-rejects it, as a recruiter does on the candidate card. It
+// sends nothing: rejecting fires no partner trigger, but every later
+// webhook for the application carries job.status.rejected
+// (docs/protocol.md §1.1, §5). Rejecting a rejected application changes
+// nothing and is no error.
+func (s *Server) RejectApplication(ctx context.Context, req controlapi.RejectRequest) (controlapi.RejectResult, error) {
+	var out controlapi.RejectResult
+	cand, err := s.store.Candidate(ctx, req.CandidateID)
+	if err != nil {
+		return out, httpapi.NotFound("there is no candidate %d", req.CandidateID)
+	}
+	jobID := req.JobID
+	if jobID == 0 {
+		switch len(cand.Applications) {
+		case 0:
+			return out, httpapi.Invalid("/jobId", "candidate %d has applied to no job, so there is nothing to reject", cand.ID)
+		case 1:
+			jobID = cand.Applications[0].JobID
+		default:
+			return out, httpapi.Invalid("/jobId", "candidate %d has applied to %d jobs; give the job id of the application (jobId)", cand.ID, len(cand.Applications))
+		}
+	}
+	app, ok := cand.Application(jobID)
+	if !ok {
+		return out, httpapi.Invalid("/jobId", "candidate %d has not applied to job %d", cand.ID, jobID)
+	}
+	want := !req.Undo
+	out.JobID, out.Rejected = jobID, want
+	if app.Rejected == want {
+		out.Candidate, out.Unchanged = cand, true
+		return out, nil
+	}
+	cand, err = s.store.UpdateCandidate(ctx, cand.ID, func(c *store.CandidateRecord) error {
+		for i := range c.Applications {
+			if c.Applications[i].JobID == jobID {
+				c.Applications[i].Rejected = want
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+	out.Candidate = cand
+	return out, nil
+}
+
+func (s *Server) handleCandidateReject() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		id, err := pathInt(r, "id")
+		if err != nil {
+			return 0, nil, err
+		}
+		var in controlapi.RejectRequest
+		if err := decodeBody(r, &in); err != nil {
+			return 0, nil, err
+		}
+		in.CandidateID = id
+		out, err := s.RejectApplication(r.Context(), in)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, out, nil
+	}
+}
