@@ -381,7 +381,7 @@ func TestKillThenBitFlipRefusedThenRepaired(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	statePath := filepath.Join(dir, "state.json")
-	args := []string{"serve", "--listen", "127.0.0.1:0", "--state", statePath, "--seed", "4"}
+	args := []string{"serve", "--listen", "127.0.0.1:0", "--state", statePath, "--seed", "4", "--accept-unknown-candidates"}
 	first := startChild(t, bin, args...)
 	httpClient := &http.Client{Timeout: 5 * time.Second}
 	var ids []string
