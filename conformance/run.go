@@ -194,7 +194,7 @@ func printUsage(w io.Writer, fs *flag.FlagSet) {
 
 // secretFlags never show their value (which may come from the
 // environment) in --help.
-var secretFlags = map[string]bool{"api-key": true, "webhook-secret": true, "provider-key": true, "activation-field": true}
+var secretFlags = map[string]bool{"api-key": true, "webhook-secret": true, "provider-key": true, "activation-field": true, "api-token": true}
 
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
