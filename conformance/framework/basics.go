@@ -43,9 +43,9 @@ type Basics struct {
 	webhookAnswer *Exchange
 	// webhookDone is when the answer to the webhook came: the partner's
 	// result is due within the timeout from then, whoever waits for it.
-	webhookDone   time.Time
-	webhookErr    error
-	webhookXs     []Exchange // the webhook's exchanges, for transcripts
+	webhookDone time.Time
+	webhookErr  error
+	webhookXs   []Exchange // the webhook's exchanges, for transcripts
 }
 
 // Ids of the checks that own the basics: skips point at them.
