@@ -25,8 +25,14 @@ var _ = Describe("Actions: buttons on partner results", framework.LabelActions, 
 			w, x := f.RequireSignedWebhookAccepted(ctx, typical)
 			b := framework.TheBasics()
 			var results []framework.Exchange // what declared the result: the answer and the requests
+			// The answer's partner_result_attributes count when they
+			// declare actions or complete the result (docs/protocol.md §1.3);
+			// a "pending" answer only says the result is coming.
 			if doc, ok := framework.AnswerAsResult(x, w.ResultID); ok {
-				results = append(results, doc)
+				status, _ := framework.PostedStatus([]byte(doc.RequestBody))
+				if len(framework.PostedActions([]byte(doc.RequestBody))) > 0 || status == "completed" || status == "failed" {
+					results = append(results, doc)
+				}
 			}
 			declares := func(posts []framework.Exchange) bool {
 				return slices.ContainsFunc(append(slices.Clone(results), posts...), func(p framework.Exchange) bool {

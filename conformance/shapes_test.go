@@ -27,6 +27,10 @@ import (
 // /partner-results. Each passes when built right and fails exactly one
 // check when one defect is planted.
 
+// shapeDefects are the checks the partners of this file fail with one
+// defect planted, besides the broken partners of brokenpartners_test.go.
+var shapeDefects = []string{"config/api-token-missing", "config/api-token-wrong"}
+
 // exampleConfig returns the example partner's /config document, the one a
 // static-config partner gives instead.
 func exampleConfig(t *testing.T) map[string]any {
@@ -98,13 +102,17 @@ func putsConfig(t *testing.T, doc map[string]any, teamtailor *string) func(http.
 // with a static webhook-config skips.
 var configChecks = []string{"config/with-job", "config/without-job", "config/refetch", "config/provider-key-missing", "config/provider-key-wrong"}
 
-// expectOutcomes checks that the run failed exactly fails ("" for none)
-// and that every other check passed or was skipped as allowed.
-func expectOutcomes(t *testing.T, r run, fails string, skipped map[string]string) {
+// expectOutcomes checks that the run failed exactly fails and warned
+// exactly warns ("" for none), and that every other check passed or was
+// skipped as allowed.
+func expectOutcomes(t *testing.T, r run, fails, warns string, skipped map[string]string) {
 	t.Helper()
 	wantExit := 0
 	if fails != "" {
 		wantExit = 1
+	}
+	if w := r.check(warns); warns != "" && w.Outcome != framework.OutcomeWarning {
+		t.Errorf("%s: %s, want warning: %s", warns, w.Outcome, w.Reason)
 	}
 	if r.exit != wantExit {
 		t.Errorf("exit = %d, want %d\n%s", r.exit, wantExit, r.stdout)
@@ -112,6 +120,7 @@ func expectOutcomes(t *testing.T, r run, fails string, skipped map[string]string
 	for _, c := range r.results.Checks {
 		reason, skip := skipped[c.ID]
 		switch {
+		case c.ID == warns:
 		case c.ID == fails:
 			if c.Outcome != framework.OutcomeFail {
 				t.Errorf("%s: %s, want fail: %s", c.ID, c.Outcome, c.Reason)
@@ -192,7 +201,7 @@ func TestStaticConfigPartner(t *testing.T) {
 
 func checkStatic(t *testing.T, r run, fails, source string) {
 	t.Helper()
-	expectOutcomes(t, r, fails, staticSkips())
+	expectOutcomes(t, r, fails, "", staticSkips())
 	for _, id := range []string{"config/schema-valid", "config/options", "config/unique-ids"} {
 		if c := r.check(id); !strings.Contains(c.Reason, "static webhook-config ("+source) {
 			t.Errorf("%s does not say it judged the static webhook-config from %s: %s", id, source, c.Reason)
@@ -214,13 +223,14 @@ func checkStatic(t *testing.T, r run, fails, source string) {
 	}
 }
 
-// apiTokenPartner refuses every call without Teamtailor-Api-Token; with
-// anyToken it takes any token, not only the company's.
-func apiTokenPartner(anyToken bool) func(http.Handler) http.Handler {
+// apiTokenPartner refuses every call without the company's
+// Teamtailor-Api-Token; with anyToken it takes any token, not only the
+// company's; with noToken it takes calls without one too.
+func apiTokenPartner(anyToken, noToken bool) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			got := r.Header.Get("Teamtailor-Api-Token")
-			if got == "" || (!anyToken && got != selfAPIToken) {
+			if (got == "" && !noToken) || (got != "" && !anyToken && got != selfAPIToken) {
 				http.Error(w, "Teamtailor-Api-Token is missing or not the company's", http.StatusUnauthorized)
 				return
 			}
@@ -238,20 +248,21 @@ const selfAPIToken = "ttapi_selftest_c0mpany_t0ken"
 func TestAPITokenPartner(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	for _, tc := range []struct {
-		name     string
-		anyToken bool
-		fails    string
+		name              string
+		anyToken, noToken bool
+		fails, warns      string
 	}{
-		{"checks the token", false, ""},
-		{"takes any token", true, "config/api-token-wrong"},
+		{"checks the token", false, false, "", ""},
+		{"takes any token", true, false, "config/api-token-wrong", ""},
+		{"takes calls without a token", false, true, "", "config/api-token-missing"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			junit, html := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.html")
-			r := runSuite(t, partner{wrap: apiTokenPartner(tc.anyToken)}.serve(t), append(slices.Clone(allCapabilities),
+			r := runSuite(t, partner{wrap: apiTokenPartner(tc.anyToken, tc.noToken)}.serve(t), append(slices.Clone(allCapabilities),
 				"--activation-field", selfActivation, "--api-token", selfAPIToken, "--requires-api-token", "--junit-report", junit, "--html-report", html)...)
-			expectOutcomes(t, r, tc.fails, nil)
+			expectOutcomes(t, r, tc.fails, tc.warns, nil)
 			calls := 0
 			for _, c := range r.results.Checks {
 				for _, x := range c.Exchanges {
@@ -354,7 +365,7 @@ func TestPostCreatePartner(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := runSuite(t, createsResults(tc.edit).serve(t), append(slices.Clone(allCapabilities), "--activation-field", selfActivation)...)
-			expectOutcomes(t, r, tc.fails, nil)
+			expectOutcomes(t, r, tc.fails, "", nil)
 			posted := r.check("results/posted")
 			if !strings.Contains(posted.Reason, "POST /partner-results") {
 				t.Errorf("results/posted does not name the route the partner used: %q", posted.Reason)
@@ -492,6 +503,79 @@ func TestReportsAgreeAndHoldNoPath(t *testing.T) {
 						t.Errorf("%s holds the path %s of the machine", filepath.Base(path), machine)
 					}
 				}
+			}
+		})
+	}
+}
+
+// TestActionsWaitForTheResultOnce: the result of the plain signed webhook
+// is awaited once per run: a partner that never posts one costs one
+// --timeout, not one for results/posted and another for
+// actions/accepts-event.
+func TestActionsWaitForTheResultOnce(t *testing.T) {
+	skipWhenSuiteRequested(t)
+	t.Parallel()
+	p := partner{transport: func(http.RoundTripper) http.RoundTripper { // posts nothing
+		return roundTripper(func(r *http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
+		})
+	}}
+	const timeout = 3 * time.Second
+	r := runSuite(t, p.serve(t), "--assessment", "--actions", "--activation-field", selfActivation, "--timeout", timeout.String())
+	if c := r.check("results/posted"); c.Outcome != framework.OutcomeFail {
+		t.Errorf("results/posted: %s, want fail: %s", c.Outcome, c.Reason)
+	}
+	if c := r.check("actions/accepts-event"); c.Outcome != framework.OutcomeSkipped || !strings.Contains(c.Reason, "(see results/posted)") {
+		t.Errorf("actions/accepts-event: %s %q, want skipped, pointing at results/posted", c.Outcome, c.Reason)
+	}
+	// Generous: one timeout plus the rest of the run, well short of two.
+	if took := time.Duration(r.results.DurationMS) * time.Millisecond; took >= 2*timeout-500*time.Millisecond {
+		t.Errorf("the run took %s: the result was awaited more than once (--timeout %s)", took, timeout)
+	}
+}
+
+// TestActionsOfAResultInTheWebhookAnswer: a result completed in the
+// webhook answer is judged for its actions like a posted one: declared
+// actions are clicked, and none declared is a failure that says where
+// the result came from, not a skip blaming update-url.
+func TestActionsOfAResultInTheWebhookAnswer(t *testing.T) {
+	skipWhenSuiteRequested(t)
+	for _, tc := range []struct {
+		name, attrs string
+		fails       string
+	}{
+		{"declares an action", `{"status": "completed", "actions": [{"buttonText": "Resend", "endpoint": "actions/resend"}]}`, ""},
+		{"declares none", `{"status": "completed"}`, "actions/accepts-event"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := partner{
+				wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+					rec := httptest.NewRecorder()
+					next.ServeHTTP(rec, r)
+					if rec.Code != http.StatusOK {
+						copyResponse(w, rec)
+						return
+					}
+					w.Header().Set("Content-Type", "application/json")
+					fmt.Fprintf(w, `{"partner_result_attributes": %s}`, tc.attrs)
+				}),
+				transport: func(http.RoundTripper) http.RoundTripper { // posts nothing
+					return roundTripper(func(r *http.Request) (*http.Response, error) {
+						return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
+					})
+				},
+			}
+			r := runSuite(t, p.serve(t), "--assessment", "--actions", "--verifies-signatures", "--activation-field", selfActivation)
+			c := r.check("actions/accepts-event")
+			if tc.fails == "" {
+				if c.Outcome != framework.OutcomePass || r.exit != 0 {
+					t.Errorf("exit %d, actions/accepts-event: %s %s", r.exit, c.Outcome, c.Reason)
+				}
+				return
+			}
+			if c.Outcome != framework.OutcomeFail || !strings.Contains(c.Reason, "webhook answer") || strings.Contains(c.Reason, "sent nothing to update-url") {
+				t.Errorf("actions/accepts-event: %s %q, want a failure naming the webhook answer", c.Outcome, c.Reason)
 			}
 		})
 	}
