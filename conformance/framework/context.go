@@ -166,8 +166,8 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	fs.Var(fields, "activation-field", "an activation form value key=value (repeatable, or comma separated): the provider key becomes a JWT (HS256, signed with the API key) carrying them, as Teamtailor builds it; env "+EnvName("activation-field"))
 	str(&c.ActivationConfig, "activation-config", "", "file holding the partner's static activation config; default: GET BASE_URL/activation")
-	str(&c.WebhookConfig, "webhook-config", "", "file holding the partner's static webhook-config (the config document it gives Teamtailor instead of serving /config, docs/protocol.md §2.1): the /config calls are skipped, the document is judged by the config rules and webhook-data is built from it; default: GET BASE_URL/config, unless the partner PUTs a webhook-config on the embedded mock's Partner API")
-	str(&c.APIToken, "api-token", "", "the company's public-API token, sent as Teamtailor-Api-Token on every call, as Teamtailor does for a partner set to require one (docs/protocol.md §1); default: none")
+	str(&c.WebhookConfig, "webhook-config", "", "`FILE` holding the partner's static webhook-config (the config document it gives Teamtailor instead of serving /config, docs/protocol.md §2.1): the /config calls are skipped, the document is judged by the config rules and webhook-data is built from it; default: GET BASE_URL/config, unless the partner PUTs a webhook-config on the embedded mock's Partner API")
+	str(&c.APIToken, "api-token", "", "send `TOKEN`, the company's public-API token, as Teamtailor-Api-Token on every call, as Teamtailor does for a partner set to require one (docs/protocol.md §1); default: none")
 	str(&c.MockListen, "mock-listen", "127.0.0.1:0", "address of the embedded mock that receives the partner's result posts; port 0 picks a free one (a fixed port needs a single process, not ginkgo -p)")
 	str(&c.MockPublicURL, "mock-public-url", "", "the embedded mock's URL as the partner reaches it (update-url points there); default http://<mock-listen address>")
 	timeout := DefaultTimeout
