@@ -400,13 +400,37 @@ func TestFocusOnACheckThatCannotRunIsNoPass(t *testing.T) {
 			if r.exit != 1 {
 				t.Errorf("%v: exit = %d, want 1\n%s", args, r.exit, r.stdout)
 			}
-			if len(r.results.Unjudged) == 0 || !strings.Contains(r.results.Unjudged[0], "refused the suite's provider key") {
+			if !slices.ContainsFunc(r.results.Unjudged, func(u string) bool { return strings.Contains(u, "refused the suite's provider key") }) {
 				t.Errorf("%v: unjudged %q, want the refused provider key", args, r.results.Unjudged)
 			}
-			for _, want := range []string{"ttconformance FAIL", "could not be judged", "NOT JUDGED", "see config/with-job"} {
+			for _, want := range []string{"ttconformance FAIL", "not judged: ", "NOT JUDGED", "see config/with-job"} {
 				if !strings.Contains(r.stdout, want) {
 					t.Errorf("%v: stdout does not say %q:\n%s", args, want, r.stdout)
 				}
+			}
+		}
+	})
+	t.Run("a basic call fails outside the focus", func(t *testing.T) {
+		t.Parallel()
+		// The basics run whatever the focus: a /config that refuses the
+		// key, or a webhook answered 500, is reported though the checks
+		// selected pass.
+		for _, tc := range []struct {
+			partner partner
+			focus   string
+			want    string
+		}{
+			{partner{teamtailor: emptyTeamtailor()}, "activation/config-valid",
+				"config/with-job (not selected): GET /config with the suite's provider key answered 401 Unauthorized"},
+			{partner{wrap: route("POST", "/webhook", answer(http.StatusInternalServerError, "text/plain", "boom"))}, "config/",
+				"webhook/signed-accepted (not selected): the plain signed webhook answered 500 Internal Server Error"},
+		} {
+			r := runSuite(t, tc.partner.serve(t), "--focus", tc.focus) // a UUID provider key
+			if r.exit != 1 || !slices.Contains(r.results.Unjudged, tc.want) {
+				t.Errorf("--focus %s: exit %d, unjudged %q; want 1 and %q\n%s", tc.focus, r.exit, r.results.Unjudged, tc.want, r.stdout)
+			}
+			if r.results.Summary.Passed == 0 || r.results.Summary.Failed != 0 {
+				t.Errorf("--focus %s: %+v, want the selected checks to pass", tc.focus, r.results.Summary)
 			}
 		}
 	})

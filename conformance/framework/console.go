@@ -142,7 +142,7 @@ func ConsoleFinish(res Results) {
 			fmt.Fprintf(&b, "\n── %s %s ──\n%s\n", label, cr.ID, indent(capBlock(cr.Reason)))
 		}
 		if len(res.Unjudged) > 0 {
-			fmt.Fprintf(&b, "\nNOT JUDGED (the run does not pass): selected checks were skipped for a cause on the partner's side that no selected check reports; run the check each names too (e.g. without --focus or --label-filter):\n%s\n",
+			fmt.Fprintf(&b, "\nNOT JUDGED (the run does not pass): a basic call failed, or selected checks were skipped for a cause on the partner's side, and no selected check reports it; run the check each names too (e.g. without --focus or --label-filter):\n%s\n",
 				indent("- "+strings.Join(res.Unjudged, "\n- ")))
 		}
 		if len(res.MockFailures) > 0 {

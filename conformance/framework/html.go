@@ -45,7 +45,7 @@ pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-br
 <span class="badge error">{{.Summary.Errors}}</span>errors
 <span class="badge skipped">{{.Summary.Skipped}}</span>skipped ({{.Summary.SkippedByCapability}} by capability)</p>
 {{if .Setup}}<pre>{{.Setup.Message}}</pre>{{end}}
-{{if .Unjudged}}<pre>NOT JUDGED (the run does not pass): selected checks were skipped for a cause on the partner's side that no selected check reports:
+{{if .Unjudged}}<pre>NOT JUDGED (the run does not pass): a basic call failed, or selected checks were skipped for a cause on the partner's side, and no selected check reports it:
 {{range .Unjudged}}- {{.}}
 {{end}}</pre>{{end}}
 {{range .MockFailures}}<pre>the suite's embedded mock failed: {{.}}</pre>{{end}}

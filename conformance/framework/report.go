@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -149,6 +150,63 @@ func unjudged(checks []CheckResult) []string {
 	return out
 }
 
+// notSelected is the reason of a check the filters left out.
+const notSelected = "not selected by the focus or label filters"
+
+// basicFailures returns the basic calls that failed while the check that
+// owns each was not selected, so no check reports them: the basics run
+// whatever the filters select, and their failures are reported.
+func basicFailures(checks []CheckResult) []string {
+	basicsMu.Lock()
+	b := basicsOf
+	basicsMu.Unlock()
+	if b == nil {
+		return nil
+	}
+	unselected := map[string]bool{}
+	for _, c := range checks {
+		unselected[c.ID] = c.Outcome == OutcomeSkipped && c.Reason == notSelected
+	}
+	answer := func(x *Exchange) string {
+		if !x.Answered() {
+			return "got no answer: " + x.Error
+		}
+		return fmt.Sprintf("answered %d %s", x.Status, http.StatusText(x.Status))
+	}
+	var out []string
+	add := func(owner string, x *Exchange, what, problem string) {
+		if x != nil && unselected[owner] && problem != "" {
+			out = append(out, fmt.Sprintf("%s (not selected): %s %s", owner, what, problem))
+		}
+	}
+	configProblem := func(x *Exchange) string {
+		switch {
+		case x == nil || x.Direction == Static:
+			return ""
+		case x.Status != http.StatusOK || !x.Answered():
+			return answer(x)
+		case !IsConfigDocument(x.ResponseBody):
+			return "answered no config document: " + ConfigDocumentProblem(x.ResponseBody)
+		}
+		return ""
+	}
+	add(CheckConfig, b.Config, "GET /config with the suite's provider key", configProblem(b.Config))
+	add("config/without-job", b.BulkConfig, "GET /config in bulk mode", configProblem(b.BulkConfig))
+	if x := b.Activation; x != nil {
+		switch {
+		case !x.Answered():
+			add(CheckActivation, x, "GET /activation", answer(x))
+		case x.Status == http.StatusOK, x.Status == http.StatusNotFound, x.Status == http.StatusMethodNotAllowed, x.Status == http.StatusNotImplemented:
+		default:
+			add(CheckActivation, x, "GET /activation", answer(x))
+		}
+	}
+	if x := b.webhookAnswer; x != nil && !x.Success() {
+		add(CheckSignedWebhook, x, "the plain signed webhook", answer(x))
+	}
+	return out
+}
+
 // nothingRan says why a run executed no check.
 func (r Results) nothingRan() string {
 	s := r.Summary
@@ -189,8 +247,7 @@ func (r Results) Line() string {
 		line += "; the suite's embedded mock failed"
 	}
 	if n := len(r.Unjudged); n > 0 {
-		line += fmt.Sprintf("; %s could not be judged for a cause on the partner's side that no selected check reports (%s)",
-			protocol.CountOf(n, "selected check", "selected checks"), r.Unjudged[0])
+		line += fmt.Sprintf("; not judged: %d for a cause on the partner's side that no selected check reports (%s)", n, firstLines(r.Unjudged[0], 1))
 	}
 	if r.Strict && s.Warnings > 0 {
 		line += "; --strict: warnings fail the run"
@@ -334,7 +391,7 @@ func BuildResults(report types.Report) Results {
 			}
 		}
 	}
-	res.Unjudged = unjudged(res.Checks)
+	res.Unjudged = append(basicFailures(res.Checks), unjudged(res.Checks)...)
 	res.Causes = DetectCauses(res)
 	return res
 }
@@ -376,7 +433,7 @@ func checkResultOf(s types.SpecReport, c Check) CheckResult {
 	case s.State.Is(types.SpecStateSkipped | types.SpecStatePending):
 		cr.Outcome, cr.Reason = OutcomeSkipped, s.Failure.Message
 		if cr.Reason == "" {
-			cr.Reason = "not selected by the focus or label filters"
+			cr.Reason = notSelected
 		}
 	case errorOutcome:
 		cr.Outcome, cr.Reason = OutcomeError, s.Failure.Message

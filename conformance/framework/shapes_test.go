@@ -70,7 +70,7 @@ func TestUnjudgedSkips(t *testing.T) {
 		t.Errorf("unjudged =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	res := Results{Summary: Summary{Skipped: 6, Failed: 0}, Unjudged: got, Checks: checks}
-	if res.ExitCode() != 1 || !strings.Contains(res.Line(), "2 selected checks could not be judged") {
+	if res.ExitCode() != 1 || !strings.Contains(res.Line(), "not judged: 2 for a cause on the partner's side") {
 		t.Errorf("exit %d, line %q: want 1 and the unjudged checks named", res.ExitCode(), res.Line())
 	}
 	none := Results{Summary: Summary{Skipped: 3, SkippedByCapability: 3}, Checks: checks[:3]}
