@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,7 +74,7 @@ func noConfig(next http.Handler) http.Handler {
 // putsConfig is a partner that serves no /config and PUTs doc as its
 // static webhook-config on the Partner API at teamtailor before it
 // answers its first call.
-func putsConfig(t *testing.T, doc map[string]any, teamtailor *string) func(http.Handler) http.Handler {
+func putsConfig(t *testing.T, doc map[string]any, teamtailor *atomic.Pointer[string]) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		var once sync.Once
 		next = noConfig(next)
@@ -81,7 +82,7 @@ func putsConfig(t *testing.T, doc map[string]any, teamtailor *string) func(http.
 			once.Do(func() {
 				body, _ := json.Marshal(map[string]any{"data": map[string]any{"type": "partners", "id": "partner-under-test",
 					"attributes": map[string]any{"webhook-config": doc}}})
-				req, _ := http.NewRequest("PUT", *teamtailor+"/partner/v1/partners/partner-under-test", bytes.NewReader(body))
+				req, _ := http.NewRequest("PUT", *teamtailor.Load()+"/partner/v1/partners/partner-under-test", bytes.NewReader(body))
 				req.Header.Set("Authorization", "Token "+selfAPIKey)
 				req.Header.Set("X-Api-Version", "20180828")
 				req.Header.Set("Content-Type", "application/vnd.api+json")
@@ -175,11 +176,11 @@ func TestStaticConfigPartner(t *testing.T) {
 			args := append(slices.Clone(allCapabilities), "--activation-field", selfActivation)
 			var p partner
 			if tc.put {
-				teamtailor := new(string)
-				p.wrap = putsConfig(t, tc.doc, teamtailor)
+				var teamtailor atomic.Pointer[string]
+				p.wrap = putsConfig(t, tc.doc, &teamtailor)
 				base := p.serve(t)
 				listen, _ := mockListen.Load(base)
-				*teamtailor = "http://" + listen.(string)
+				teamtailor.Store(new("http://" + listen.(string)))
 				r := runSuite(t, base, args...)
 				checkStatic(t, r, tc.fails, "PUT /partner/v1/partners/partner-under-test")
 				return
