@@ -195,7 +195,12 @@ func fixFor(x *Exchange, fix string) string {
 		if x.RequestHeader.Get("Teamtailor-Signature") != "" && x.Method == http.MethodPost {
 			return "the partner refused a correctly signed webhook carrying the suite's provider key: it must verify signatures with the webhook secret given to the suite (--webhook-secret) and accept the provider key that /config accepts"
 		}
-		return "the partner refused the suite's provider key: point a partner that looks keys up at the embedded mock's Partner API (see the start of the run), or pass the key it knows with --provider-key; " + fix
+		fix = "the partner refused the suite's provider key: point a partner that looks keys up at the embedded mock's Partner API (see the start of the run), or pass the key it knows with --provider-key; " + fix
+		if TestContext.APIToken == "" {
+			// docs/protocol.md §1: a partner may require the company's token too.
+			fix += "; a partner that requires Teamtailor-Api-Token gets it with --api-token"
+		}
+		return fix
 	}
 	return fix
 }
