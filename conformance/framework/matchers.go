@@ -153,7 +153,9 @@ func (refuseMatcher) FailureMessage(actual any) string {
 	return "Problem: want 401 or 403 (or a config with an error field), " + refusal(actual.(*Exchange))
 }
 
-func (refuseMatcher) NegatedFailureMessage(any) string { return "Problem: the credentials were refused" }
+func (refuseMatcher) NegatedFailureMessage(any) string {
+	return "Problem: the credentials were refused"
+}
 
 // refusal says why x does not refuse a provider key, or "".
 func refusal(x *Exchange) string {
