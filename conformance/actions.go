@@ -3,6 +3,7 @@ package conformance
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -17,20 +18,42 @@ var _ = Describe("Actions: buttons on partner results", framework.LabelActions, 
 		"each action a posted result declares MUST accept the original partner event, POSTed signed with the provider key to BASE_URL/<endpoint>, with a 2xx within the timeout",
 		"§2.3: clicking an action POSTs the original partner event to BASE_URL/<endpoint>; an endpoint that refuses it is a broken button.",
 		func(ctx SpecContext) {
-			f.RequireSignedWebhookAccepted(ctx, typical)
-			w := f.NewWebhook(ctx, typical, false)
-			x := f.PostWebhook(ctx, "POST /webhook, signed, typical candidate", w, framework.Sign(w.EventID))
-			framework.Depends(x.Success(), "the webhook got no 2xx, so no result is due (see webhook/signed-accepted)")
-
-			By("waiting for a posted result that declares actions")
-			declares := func(posts []framework.Exchange) bool {
-				return slices.ContainsFunc(posts, func(p framework.Exchange) bool { return len(framework.PostedActions([]byte(p.RequestBody))) > 0 })
+			// The result of the plain signed webhook declares the actions:
+			// the run sent that webhook once, and every wait for its result
+			// ends at one deadline, so this check never waits twice for
+			// what results/posted waited for.
+			w, x := f.RequireSignedWebhookAccepted(ctx, typical)
+			b := framework.TheBasics()
+			var results []framework.Exchange // what declared the result: the answer and the requests
+			// The answer's partner_result_attributes count when they
+			// declare actions or complete the result (docs/protocol.md §1.3);
+			// a "pending" answer only says the result is coming.
+			if doc, ok := framework.AnswerAsResult(x, w.ResultID); ok {
+				status, _ := framework.PostedStatus([]byte(doc.RequestBody))
+				if len(framework.PostedActions([]byte(doc.RequestBody))) > 0 || status == "completed" || status == "failed" {
+					results = append(results, doc)
+				}
 			}
-			posts := framework.WaitForPosts(ctx, f.Mock, w.ResultID, declares)
+			declares := func(posts []framework.Exchange) bool {
+				return slices.ContainsFunc(append(slices.Clone(results), posts...), func(p framework.Exchange) bool {
+					return len(framework.PostedActions([]byte(p.RequestBody))) > 0
+				})
+			}
+			// A final status ends the wait too: a completed result that
+			// declares no action will not grow one.
+			final := func(posts []framework.Exchange) bool {
+				return slices.ContainsFunc(append(slices.Clone(results), posts...), func(p framework.Exchange) bool {
+					s, _ := framework.PostedStatus([]byte(p.RequestBody))
+					return s == "completed" || s == "failed"
+				})
+			}
+			By("waiting for the result to declare actions")
+			posts := b.AwaitResult(ctx, f.Mock, func(posts []framework.Exchange) bool { return declares(posts) || final(posts) })
 			f.Include(posts...)
-			framework.Depends(len(posts) > 0, "the partner sent nothing to update-url within %s (see results/posted)", framework.TestContext.Timeout)
+			results = append(results, posts...)
+			framework.Depends(len(results) > 0, "the partner sent no result within %s: nothing to update-url, no POST /partner-results, no partner_result_attributes in the webhook answer (see results/posted)", framework.TestContext.Timeout)
 			var actions []framework.Action
-			for _, p := range posts {
+			for _, p := range results {
 				for _, a := range framework.PostedActions([]byte(p.RequestBody)) {
 					if !slices.Contains(actions, a) {
 						actions = append(actions, a)
@@ -39,9 +62,13 @@ var _ = Describe("Actions: buttons on partner results", framework.LabelActions, 
 			}
 			problem := ""
 			if len(actions) == 0 {
-				problem = fmt.Sprintf("the partner claims --actions, but none of its %d requests to update-url declared an action", len(posts))
+				problem = fmt.Sprintf("the partner claims --actions, but its result declared no action (%s)", resultRoutes(results))
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(&posts[len(posts)-1], x,
+			last := &results[len(results)-1]
+			if last.Direction == framework.ToPartner {
+				last = nil // the webhook answer: shown as the cause
+			}
+			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(last, x,
 				"declare actions on the result: \"actions\": [{\"buttonText\": \"Resend invitation\", \"endpoint\": \"actions/resend\"}], or run without --actions"))
 
 			for _, a := range actions {
@@ -53,3 +80,29 @@ var _ = Describe("Actions: buttons on partner results", framework.LabelActions, 
 			}
 		})
 })
+
+// resultRoutes says by which routes a result came, for messages.
+func resultRoutes(results []framework.Exchange) string {
+	var answer, updates, creates int
+	for _, x := range results {
+		switch {
+		case x.Direction == framework.ToPartner:
+			answer++
+		case framework.IsCreate(x):
+			creates++
+		default:
+			updates++
+		}
+	}
+	var parts []string
+	if answer > 0 {
+		parts = append(parts, "the webhook answer's partner_result_attributes")
+	}
+	if updates > 0 {
+		parts = append(parts, fmt.Sprintf("%d requests to update-url", updates))
+	}
+	if creates > 0 {
+		parts = append(parts, fmt.Sprintf("%d POST /partner-results", creates))
+	}
+	return strings.Join(parts, ", ")
+}

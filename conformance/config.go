@@ -23,6 +23,16 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 	configs := func(ctx SpecContext) []*framework.Exchange {
 		GinkgoHelper()
 		framework.RequireBasics()
+		if st := framework.TheBasics().Static; st != nil {
+			// docs/protocol.md §3: a static webhook-config is judged by the
+			// same rules as a served one. The partner's PUT, if it gave
+			// the document that way, is what a failure quotes.
+			framework.Note("judged the partner's static webhook-config (%s): Teamtailor does not fetch /config", st.Source)
+			if st.Put != nil {
+				f.Include(*st.Put)
+			}
+			return []*framework.Exchange{framework.TheBasics().Config}
+		}
 		var out []*framework.Exchange
 		for _, x := range f.Configs(ctx) {
 			if x.Status == http.StatusOK && framework.IsConfigDocument(x.ResponseBody) {
@@ -38,7 +48,14 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 		GinkgoHelper()
 		for _, x := range configs(ctx) {
 			v := framework.JudgeConfig("config", []byte(x.ResponseBody))
-			Expect(v[aspect]).To(framework.BeFree(), framework.Explain(x, "%s", fix))
+			shown := x
+			if st := framework.TheBasics().Static; st != nil {
+				fix += "; the document is the partner's static webhook-config (" + st.Source + ")"
+				if st.Put != nil {
+					shown = st.Put
+				}
+			}
+			Expect(v[aspect]).To(framework.BeFree(), framework.Explain(shown, "%s", fix))
 		}
 	}
 
@@ -46,6 +63,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 		"GET /config?job_id=…&stage_id=…&user_id=… with the provider key MUST answer 200 with a JSON config document within the timeout",
 		"Teamtailor fetches /config before every trigger and cannot offer the integration without a config document (§1, §3).",
 		func(ctx SpecContext) {
+			framework.SkipStaticConfig()
 			By("calling GET /config as Teamtailor does when a recruiter sets up a trigger on a job stage")
 			x := f.GetConfig(ctx, false)
 			f.RequireKeyLookup()
@@ -59,6 +77,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 		"GET /config without job_id, stage_id and user_id (bulk mode) MUST answer 200 with a JSON config document within the timeout",
 		"a partner that allows bulk mode gets /config without job, stage and user (§5); without a document bulk mode cannot start.",
 		func(ctx SpecContext) {
+			framework.SkipStaticConfig()
 			framework.RequireBasics()
 			By("calling GET /config as Teamtailor does in bulk mode: no job, stage or user")
 			x := f.GetConfig(ctx, true)
@@ -112,6 +131,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 		"for each refetch field, GET /config with the picked value as a query parameter named by the field id MUST answer 200 with a valid config document",
 		"Teamtailor refetches /config when a refetch field changes (§3); a failing refetch leaves the recruiter with a broken form.",
 		func(ctx SpecContext) {
+			framework.SkipStaticConfig()
 			x := configs(ctx)[0]
 			form, err := framework.ReadForm(x)
 			framework.Depends(err == nil, "%v (see config/with-job)", err)
@@ -148,6 +168,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 		"GET /config without a provider key SHOULD answer 401 or 403, or a config holding an error field, and never a 5xx",
 		"Teamtailor always sends a provider key (§1); the docs never say what to answer without one, so refusing is good practice, not a requirement.",
 		func(ctx SpecContext) {
+			framework.SkipStaticConfig()
 			framework.RequireConfigAnswered()
 			x := f.Partner.Do(ctx, framework.Call{Step: "GET /config without Authorization", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: framework.AuthNone})
 			Expect(x).To(framework.RefuseProviderKey(), framework.Explain(x,
@@ -158,6 +179,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 		"GET /config with a provider key Teamtailor never issued to the partner MUST answer 401 or 403, or a config holding an error field, and never a 5xx",
 		"the provider key is the only proof that a call comes from Teamtailor for one of the partner's activations (§1, §4): a key Teamtailor never issued must not get a company's config.",
 		func(ctx SpecContext) {
+			framework.SkipStaticConfig()
 			framework.RequireConfigAnswered()
 			// A forged JWT, and a UUID that no activation of the partner
 			// has (docs/protocol.md §2.2 lists the keys Teamtailor issued).
@@ -170,4 +192,26 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 					"verify the provider key: a JWT must verify with your partner API key (HS256), a UUID must be the provider key of one of your activations (GET /partner/v1/partner-activations); answer 401 otherwise"))
 			}
 		})
+
+	framework.ShouldIt("config/api-token-missing", "§1, §1.3",
+		"GET /config without Teamtailor-Api-Token, to a partner that requires one, SHOULD answer 401 or 403, or a config holding an error field, and never a 5xx",
+		"Teamtailor always sends the token to a partner set to require it (§1); as for a missing provider key, the docs never say what to answer without one, so refusing is good practice, not a requirement.",
+		func(ctx SpecContext) {
+			framework.SkipStaticConfig()
+			framework.RequireConfigAnswered()
+			x := f.Partner.Do(ctx, framework.Call{Step: "GET /config without Teamtailor-Api-Token", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), APIToken: framework.AuthNone})
+			Expect(x).To(framework.RefuseProviderKey(), framework.Explain(x,
+				"check Teamtailor-Api-Token on /config; without one answer 401 (or a config with an {\"type\": \"error\", \"message\": ...} field), never a 5xx"))
+		}, framework.CapAPIToken)
+
+	framework.MustIt("config/api-token-wrong", "§1, §1.3",
+		"GET /config with a Teamtailor-Api-Token that is not the company's, to a partner that requires one, MUST answer 401 or 403, or a config holding an error field, and never a 5xx",
+		"a partner that requires the company's public-API token relies on it to act for the company (§1): as with a provider key Teamtailor never issued, a token that is not the company's must not get its config.",
+		func(ctx SpecContext) {
+			framework.SkipStaticConfig()
+			framework.RequireConfigAnswered()
+			x := f.Partner.Do(ctx, framework.Call{Step: "GET /config with a Teamtailor-Api-Token that is not the company's", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), APIToken: framework.WrongAPIToken})
+			Expect(x).To(framework.RefuseProviderKey(), framework.Explain(x,
+				"verify Teamtailor-Api-Token: it must be the token the company gave when it activated the integration (--api-token); answer 401 otherwise"))
+		}, framework.CapAPIToken)
 })

@@ -1,9 +1,9 @@
 package conformance
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,8 +42,8 @@ func startResultRun(ctx SpecContext) *resultRun {
 	run.webhook, run.answer = s.SignedWebhook(ctx, typical)
 	if run.answer.Success() {
 		run.inAnswer = completedInAnswer([]byte(run.answer.ResponseBody))
-		By("waiting up to " + framework.TestContext.Timeout.String() + " for the partner to send its result to update-url")
-		framework.WaitForPosts(ctx, s.Mock, run.webhook.ResultID, func(posts []framework.Exchange) bool { return len(posts) > 0 || run.inAnswer })
+		By("waiting up to " + framework.TestContext.Timeout.String() + " for the partner to send its result to update-url (or create it with POST /partner-results)")
+		framework.TheBasics().AwaitResult(ctx, s.Mock, func(posts []framework.Exchange) bool { return len(posts) > 0 || run.inAnswer })
 	}
 	return run
 }
@@ -68,13 +68,13 @@ func (run *resultRun) posts(f *framework.Framework, required bool) []framework.E
 		framework.FailUnreachable(run.answer)
 	}
 	framework.Depends(run.answer.Success(), "the webhook got no 2xx, so no result is due (see webhook/signed-accepted)")
-	posts := f.Mock.PostsTo(run.webhook.ResultID)
+	posts := framework.TheBasics().ResultPosts(f.Mock)
 	if failures := f.Mock.Failures(); len(failures) > 0 {
 		framework.FailMock("%s", strings.Join(failures, "; "))
 	}
 	f.Include(posts...)
 	if required {
-		framework.Depends(len(posts) > 0 || run.inAnswer, "the partner sent nothing to update-url within %s (see results/posted)", framework.TestContext.Timeout)
+		framework.Depends(len(posts) > 0 || run.inAnswer, "the partner sent no result (nothing to update-url, no POST /partner-results) within %s (see results/posted)", framework.TestContext.Timeout)
 	}
 	return posts
 }
@@ -98,13 +98,7 @@ func (run *resultRun) documents(f *framework.Framework) []framework.Exchange {
 	GinkgoHelper()
 	docs := run.posts(f, true)
 	if run.inAnswer {
-		var doc struct {
-			Attrs json.RawMessage `json:"partner_result_attributes"`
-		}
-		if json.Unmarshal([]byte(run.answer.ResponseBody), &doc) == nil {
-			body, _ := json.Marshal(map[string]any{"data": map[string]any{"type": "partner-results", "id": run.webhook.ResultID, "attributes": doc.Attrs}})
-			x := *run.answer
-			x.RequestBody = string(body)
+		if x, ok := framework.AnswerAsResult(run.answer, run.webhook.ResultID); ok {
 			docs = append(docs, x)
 		}
 	}
@@ -145,30 +139,38 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 		GinkgoHelper()
 		posts := run.documents(f)
 		bad, problem := firstProblem(posts, func(x framework.Exchange) string {
-			v := framework.JudgeResultPost([]byte(x.RequestBody), run.declared)
+			v := framework.JudgeResultRequest(x, run.declared)
 			return strings.TrimSpace(v.List(aspect))
 		})
 		Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer, "%s", fix))
 	}
 
 	framework.MustIt("results/posted", "§1.1, §2.3",
-		"after accepting a webhook the partner MUST send its result with PUT or PATCH to the webhook's update-url within the timeout",
-		"a partner with the assessment capability reports its result (§2.3), by update-url or in the webhook answer (§1.3); without one the result stays in sending.",
+		"after accepting a webhook the partner MUST send its result with PUT or PATCH to the webhook's update-url, or create it with POST /partner-results, within the timeout",
+		"a partner with the assessment capability reports its result (§2.3), by update-url, by creating a result for the candidate and job, or in the webhook answer (§1.3); without one the result stays in sending.",
 		func(ctx SpecContext) {
 			posts := run.posts(f, false)
-			updates := 0
+			var updates, creates []string
 			for _, x := range posts {
-				if x.Method == http.MethodPatch || x.Method == http.MethodPut {
-					updates++
+				switch {
+				case framework.IsCreate(x):
+					creates = append(creates, x.Method)
+				case x.Method == http.MethodPatch || x.Method == http.MethodPut:
+					updates = append(updates, x.Method)
 				}
 			}
+			// The verdict names the route the partner took (docs/protocol.md §1.3, §2.3).
 			problem := ""
 			switch {
-			case run.inAnswer && len(posts) == 0:
+			case len(updates) > 0:
+				framework.Note("the result came by %s to update-url", strings.Join(slices.Compact(updates), " and "))
+			case len(creates) > 0:
+				framework.Note("the result came by POST /partner-results, a result the partner created for the event's candidate and job (update-url was not used)")
+			case run.inAnswer:
 				framework.Note("the result was completed in the webhook answer (partner_result_attributes)")
 			case len(posts) == 0:
-				problem = fmt.Sprintf("nothing came to update-url %s within %s", run.webhook.UpdateURL, framework.TestContext.Timeout)
-			case updates == 0 && !run.inAnswer:
+				problem = fmt.Sprintf("nothing came to update-url %s, and no POST /partner-results for the event's candidate and job, within %s", run.webhook.UpdateURL, framework.TestContext.Timeout)
+			default:
 				problem = fmt.Sprintf("%d requests came to update-url, none of them a PUT or PATCH", len(posts))
 			}
 			var x *framework.Exchange
@@ -181,7 +183,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 		})
 
 	framework.MustIt("results/authorization", "§2",
-		"every request to update-url MUST carry Authorization: Token <partner API key> (or Bearer <partner API key>)",
+		"every request to update-url (or POST /partner-results) MUST carry Authorization: Token <partner API key> (or Bearer <partner API key>)",
 		"§2: the Partner API authenticates every call with the partner API key; others are refused with 401.",
 		func(ctx SpecContext) {
 			bad, problem := firstProblem(run.requests(f), func(x framework.Exchange) string {
@@ -200,7 +202,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 		})
 
 	framework.MustIt("results/api-version", "§2",
-		"every request to update-url MUST carry X-Api-Version: "+protocol.APIVersion,
+		"every request to update-url (or POST /partner-results) MUST carry X-Api-Version: "+protocol.APIVersion,
 		"§2: X-Api-Version is required; others are refused with 406.",
 		func(ctx SpecContext) {
 			bad, problem := firstProblem(run.requests(f), func(x framework.Exchange) string {
@@ -214,7 +216,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 		})
 
 	framework.MustIt("results/media-type", "§2",
-		"every request to update-url MUST carry Content-Type: application/vnd.api+json (JSON:API)",
+		"every request to update-url (or POST /partner-results) MUST carry Content-Type: application/vnd.api+json (JSON:API)",
 		"§2: the Partner API takes JSON:API documents; others are refused with 415.",
 		func(ctx SpecContext) {
 			bad, problem := firstProblem(run.requests(f), func(x framework.Exchange) string {
@@ -228,7 +230,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 		})
 
 	framework.MustIt("results/body-schema", "§2, §2.3",
-		"the body of every request to update-url MUST be a JSON:API partner-results document valid against partner-result-update-request.schema.json",
+		"the body of every request to update-url MUST be a JSON:API partner-results document valid against partner-result-update-request.schema.json (of POST /partner-results, against partner-result-create-request.schema.json)",
 		"§2, §2.3: the Partner API refuses other documents with 400 or 422.",
 		func(ctx SpecContext) {
 			judgeBodies(framework.AspectSchema,
@@ -272,7 +274,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 			posts := run.documents(f)
 			framework.Depends(run.known, "the /config form could not be read, so the declared criteria are unknown (see config/with-job)")
 			bad, problem := firstProblem(posts, func(x framework.Exchange) string {
-				v := framework.JudgeResultPost([]byte(x.RequestBody), run.declared)
+				v := framework.JudgeResultRequest(x, run.declared)
 				return strings.TrimSpace(v.List(framework.AspectCriteria))
 			})
 			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer,
@@ -294,7 +296,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 						statuses = append(statuses, s)
 					}
 				}
-				for _, x := range f.Mock.PostsTo(run.webhook.ResultID) {
+				for _, x := range framework.TheBasics().ResultPosts(f.Mock) {
 					if s, ok := framework.PostedStatus([]byte(x.RequestBody)); ok {
 						statuses = append(statuses, s)
 						if from, to, back := framework.Backwards(statuses); back {

@@ -35,15 +35,20 @@ partner that cannot be reached is one error (exit 2). Each check is a MUST
 (a failure fails the run) or a SHOULD (a failure is a warning, which fails
 the run only with --strict); --list shows each check's level and why.
 Checks that need a capability the partner does not claim (--verifies-signatures,
---assessment, --bulk, --actions) are skipped, and so is a check that cannot
-be judged because a more basic one failed ("cannot check: … (see <check>)").
+--assessment, --bulk, --actions, --requires-api-token) are skipped, and so is
+a check that cannot be judged because a more basic one failed ("cannot check:
+… (see <check>)"); a run in which such a cause goes unreported (its check was
+not selected) or no check ran at all is not a pass. A partner that gives a
+static webhook-config instead of serving /config passes it with
+--webhook-config (or PUTs it on the embedded mock's Partner API).
 Every flag can also be set as TTCONF_<FLAG>, e.g. TTCONF_BASE_URL; the
 command line wins.
 
 Exit status: 0 every MUST check passed (warnings and skips allowed),
-1 a MUST check failed (or a SHOULD check, with --strict), 2 the suite could
+1 a MUST check failed (or a SHOULD check, with --strict), or a selected check
+could not be judged for a cause no selected check reports, 2 the suite could
 not judge the partner (partner unreachable, the embedded mock failed, bad
-settings) and nothing failed.
+settings, no check ran) and nothing failed.
 
 ttconformance capacity fires signed webhooks at a set rate and judges latency,
 losses and time-to-result against a budget (ttconformance capacity --help).
@@ -205,7 +210,7 @@ func printUsage(w io.Writer, fs *flag.FlagSet) {
 
 // secretFlags never show their value (which may come from the
 // environment) in --help.
-var secretFlags = map[string]bool{"api-key": true, "webhook-secret": true, "provider-key": true, "activation-field": true}
+var secretFlags = map[string]bool{"api-key": true, "webhook-secret": true, "provider-key": true, "activation-field": true, "api-token": true}
 
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/onsi/ginkgo/v2"
 )
@@ -35,15 +37,22 @@ type Basics struct {
 	// while the call with the key fails, it shows that checking the key
 	// is what fails (verifier.go).
 	NoKeyConfig *Exchange
+	// Static is the partner's static webhook-config, nil when it serves
+	// /config. With one, Config (and BulkConfig) stand for the document
+	// (direction Static): Teamtailor does not fetch /config.
+	Static *StaticConfig
 
 	webhookOnce   sync.Once
 	webhook       Webhook
 	webhookAnswer *Exchange
-	webhookErr    error
-	webhookXs     []Exchange // the webhook's exchanges, for transcripts
-	mistake       *SignatureMistake
-	lookupOnce    sync.Once
-	lookupWhy     string // keyLookupFailure's verdict
+	// webhookDone is when the answer to the webhook came: the partner's
+	// result is due within the timeout from then, whoever waits for it.
+	webhookDone time.Time
+	webhookErr  error
+	webhookXs   []Exchange // the webhook's exchanges, for transcripts
+	mistake     *SignatureMistake
+	lookupOnce  sync.Once
+	lookupWhy   string // keyLookupFailure's verdict
 }
 
 // Ids of the checks that own the basics: skips point at them.
@@ -103,6 +112,9 @@ func unreachableAdvice(err string) string {
 // returns a *PreflightError when the partner cannot be reached.
 func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
 	b := &Basics{}
+	if doc := TestContext.webhookConfigDoc; doc != nil {
+		b.Static = &StaticConfig{Source: "--webhook-config " + filepath.Base(TestContext.WebhookConfig), Doc: doc}
+	}
 	client := func() *PartnerClient {
 		c := NewPartnerClient(&Transcript{})
 		c.deferUnreachable = true
@@ -113,11 +125,19 @@ func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
 		call Call
 	}{
 		{&b.Root, Call{Step: "preflight: GET BASE_URL (is anything there?)", Method: "GET", Path: "", Auth: AuthNone, Owner: "preflight"}},
-		{&b.Config, Call{Step: m.ConfigStep(false), Method: "GET", Path: "config", Query: m.ConfigQuery(), Owner: CheckConfig}},
-		{&b.NoKeyConfig, Call{Step: "GET /config without a provider key (does the handler answer when there is no key to check?)", Method: "GET", Path: "config",
-			Query: m.ConfigQuery(), Auth: AuthNone, Owner: "config/provider-key-missing"}},
 	}
-	if TestContext.Bulk {
+	if b.Static == nil {
+		calls = append(calls, struct {
+			dst  **Exchange
+			call Call
+		}{&b.Config, Call{Step: m.ConfigStep(false), Method: "GET", Path: "config", Query: m.ConfigQuery(), Owner: CheckConfig}},
+			struct {
+				dst  **Exchange
+				call Call
+			}{&b.NoKeyConfig, Call{Step: "GET /config without a provider key (does the handler answer when there is no key to check?)", Method: "GET", Path: "config",
+				Query: m.ConfigQuery(), Auth: AuthNone, Owner: "config/provider-key-missing"}})
+	}
+	if TestContext.Bulk && b.Static == nil {
 		calls = append(calls, struct {
 			dst  **Exchange
 			call Call
@@ -148,10 +168,56 @@ func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
 	if len(down) > 0 {
 		return b, &PreflightError{Tried: down[:1]}
 	}
+	// A partner may give its static webhook-config on the Partner API
+	// while the run starts (docs/protocol.md §2.1): from then on Teamtailor
+	// does not fetch /config, so the answers the preflight got are moot.
+	if b.Static == nil {
+		b.Static = m.StaticConfigPut()
+	}
+	if b.Static != nil {
+		b.Config = b.Static.Exchange()
+		if TestContext.Bulk {
+			b.BulkConfig = b.Config
+		}
+	}
 	basicsMu.Lock()
 	basicsOf = b
 	basicsMu.Unlock()
 	return b, nil
+}
+
+// StaticConfig is the partner's static webhook-config (docs/protocol.md
+// §2.1, §3): the config document it gives Teamtailor once instead of
+// serving /config.
+type StaticConfig struct {
+	// Source says where the suite found it, for messages:
+	// "--webhook-config <file name>" or the partner's PUT on the embedded
+	// mock's Partner API.
+	Source string
+	// Doc is the config document.
+	Doc []byte
+	// Put is the partner's request that gave it, nil for a file.
+	Put *Exchange
+}
+
+// StaticConfigSkip is why the checks of GET /config are skipped for a
+// partner with a static webhook-config.
+const StaticConfigSkip = "the partner gives a static webhook-config; Teamtailor does not fetch /config"
+
+// Exchange returns the stand-in for GET /config: the document, as if
+// answered with 200, in direction Static.
+func (s *StaticConfig) Exchange() *Exchange {
+	return &Exchange{Direction: Static, Step: "the partner's static webhook-config (" + s.Source + ")", Method: "STATIC", URL: s.Source,
+		Status: http.StatusOK, ResponseBody: string(s.Doc), RequestHeader: http.Header{}}
+}
+
+// SkipStaticConfig skips a check of GET /config when the partner gives a
+// static webhook-config: Teamtailor never calls it then.
+func SkipStaticConfig() {
+	ginkgo.GinkgoHelper()
+	if TheBasics().Static != nil {
+		ginkgo.Skip(StaticConfigSkip)
+	}
 }
 
 // Blocker says why nothing past GET /config can be judged, or "": the
@@ -229,13 +295,52 @@ func (f *Framework) SignedWebhook(ctx context.Context, candidate string) (Webhoo
 			}
 		}
 		b.webhookXs = t.All()
+		b.webhookDone = time.Now()
 	})
 	if b.webhookErr != nil {
 		FailMock("could not build a webhook: %v", b.webhookErr)
 	}
 	f.Include(*b.Config)
+	if b.Static != nil && b.Static.Put != nil {
+		f.Include(*b.Static.Put)
+	}
 	f.Include(b.webhookXs...)
 	return b.webhook, b.webhookAnswer
+}
+
+// ResultPosts returns what the partner has sent so far for the result of
+// the plain signed webhook: requests to its update-url and results created
+// for its candidate and job (Mock.ResultPosts).
+func (b *Basics) ResultPosts(m *Mock) []Exchange {
+	if len(b.webhookXs) == 0 {
+		return nil
+	}
+	return m.ResultPosts(b.webhook, b.webhookXs[0].Started)
+}
+
+// AwaitResult waits until until holds for ResultPosts, or until
+// ResultDeadline, and returns what came. It never fails: checks judge
+// what came. Checks that wait for the result share one deadline.
+func (b *Basics) AwaitResult(ctx context.Context, m *Mock, until func([]Exchange) bool) []Exchange {
+	deadline := b.ResultDeadline()
+	for {
+		posts := b.ResultPosts(m)
+		if until(posts) || !time.Now().Before(deadline) {
+			return posts
+		}
+		select {
+		case <-ctx.Done():
+			return b.ResultPosts(m)
+		case <-time.After(min(20*time.Millisecond, time.Until(deadline))):
+		}
+	}
+}
+
+// ResultDeadline is when the result of the plain signed webhook is due:
+// the timeout after its answer. Every wait for that result ends then, so
+// two checks that wait for it never wait twice.
+func (b *Basics) ResultDeadline() time.Time {
+	return b.webhookDone.Add(TestContext.Timeout)
 }
 
 // RequireSignedWebhookAccepted returns the signed webhook and its answer,

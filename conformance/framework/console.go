@@ -141,6 +141,10 @@ func ConsoleFinish(res Results) {
 			label := map[string]string{OutcomeFail: "FAIL", OutcomeWarning: "WARNING (SHOULD, does not fail the run without --strict)", OutcomeError: "ERROR (the suite could not run it)"}[cr.Outcome]
 			fmt.Fprintf(&b, "\n── %s %s ──\n%s\n", label, cr.ID, indent(capBlock(cr.Reason)))
 		}
+		if len(res.Unjudged) > 0 {
+			fmt.Fprintf(&b, "\nNOT JUDGED (the run does not pass): a basic call failed, or selected checks were skipped for a cause on the partner's side, and no selected check reports it; run the check each names too (e.g. without --focus or --label-filter):\n%s\n",
+				indent("- "+strings.Join(res.Unjudged, "\n- ")))
+		}
 		if len(res.MockFailures) > 0 {
 			fmt.Fprintf(&b, "\nERROR: the suite's embedded mock failed during the run; the verdicts that depend on it are not the partner's:\n%s\n",
 				indent(strings.Join(res.MockFailures, "\n")))

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,6 +41,21 @@ type Settings struct {
 	// ActivationConfig is the path of a static activation config (§4); the
 	// partner's GET /activation is used when it is empty.
 	ActivationConfig string
+	// WebhookConfig is the path of the partner's static webhook-config
+	// (§2.1, §3): Teamtailor does not fetch /config then. "" when the
+	// partner serves /config (or PUTs its static config on the embedded
+	// mock's Partner API during the run).
+	WebhookConfig string
+	// webhookConfigDoc is the content of WebhookConfig, read by
+	// AfterReadingAllFlags.
+	webhookConfigDoc []byte
+	// APIToken is the company's public-API token Teamtailor sends as
+	// Teamtailor-Api-Token on every call to a partner set to require it
+	// (§1); "" sends none.
+	APIToken string
+	// RequiresAPIToken claims that the partner requires Teamtailor-Api-Token:
+	// the checks that a missing or wrong token is refused run.
+	RequiresAPIToken bool
 
 	// MockListen is where the embedded mock listens; port 0 picks a free
 	// port, so each parallel process gets its own mock.
@@ -150,6 +166,8 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	fs.Var(fields, "activation-field", "an activation form value key=value (repeatable, or comma separated): the provider key becomes a JWT (HS256, signed with the API key) carrying them, as Teamtailor builds it; env "+EnvName("activation-field"))
 	str(&c.ActivationConfig, "activation-config", "", "file holding the partner's static activation config; default: GET BASE_URL/activation")
+	str(&c.WebhookConfig, "webhook-config", "", "`FILE` holding the partner's static webhook-config (the config document it gives Teamtailor instead of serving /config, docs/protocol.md §2.1): the /config calls are skipped, the document is judged by the config rules and webhook-data is built from it; default: GET BASE_URL/config, unless the partner PUTs a webhook-config on the embedded mock's Partner API")
+	str(&c.APIToken, "api-token", "", "send `TOKEN`, the company's public-API token, as Teamtailor-Api-Token on every call, as Teamtailor does for a partner set to require one (docs/protocol.md §1); default: none")
 	str(&c.MockListen, "mock-listen", "127.0.0.1:0", "address of the embedded mock that receives the partner's result posts; port 0 picks a free one (a fixed port needs a single process, not ginkgo -p)")
 	str(&c.MockPublicURL, "mock-public-url", "", "the embedded mock's URL as the partner reaches it (update-url points there); default http://<mock-listen address>")
 	timeout := DefaultTimeout
@@ -165,12 +183,17 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	boolean(&c.Assessment, "assessment", "the partner has the assessment capability and posts results: run the results checks")
 	boolean(&c.Bulk, "bulk", "the partner allows bulk mode: run the bulk checks (config without job, bulk webhook)")
 	boolean(&c.Actions, "actions", "the partner's results declare actions: run the actions checks")
+	boolean(&c.RequiresAPIToken, "requires-api-token", "the partner requires Teamtailor-Api-Token: run the checks that a missing or wrong token is refused (give the token with --api-token)")
 	str(&c.Fixtures, "fixtures", "", "folder of imported fixtures (mockteamtailor fixtures import): webhook/edge-case-candidates also sends each of them, named in its verdict")
 	boolean(&c.Strict, "strict", "fail the run (exit 1) on warnings too: failed SHOULD checks (replay window, 401 without a provider key, ...)")
 	str(&c.JUnitReport, "junit-report", "", "write a JUnit XML report to this file (its folder is created)")
 	str(&c.JSONReport, "json-report", "", "write the results document (report.schema.json) to this file")
 	str(&c.HTMLReport, "html-report", "", "write an HTML report with every request and response, secrets redacted, to this file")
 }
+
+// maxStaticConfig bounds the --webhook-config file read: the Partner API
+// takes bodies of at most 1 MiB (docs/protocol.md §2).
+const maxStaticConfig = 1 << 20
 
 // envProblems are bad environment values RegisterFlags met.
 var envProblems []error
@@ -208,6 +231,21 @@ func AfterReadingAllFlags() error {
 	if c.ActivationConfig != "" {
 		if _, err := os.Stat(c.ActivationConfig); err != nil {
 			problems = append(problems, fmt.Errorf("--activation-config: %w", err))
+		}
+	}
+	if c.RequiresAPIToken && c.APIToken == "" {
+		problems = append(problems, fmt.Errorf("--requires-api-token needs --api-token (or %s): the token the partner accepts", EnvName("api-token")))
+	}
+	c.webhookConfigDoc = nil
+	if c.WebhookConfig != "" {
+		doc, err := os.ReadFile(c.WebhookConfig)
+		switch {
+		case err != nil:
+			problems = append(problems, fmt.Errorf("--webhook-config: %w", err))
+		case len(doc) > maxStaticConfig:
+			problems = append(problems, fmt.Errorf("--webhook-config %s holds %d bytes; a config document is at most %d", filepath.Base(c.WebhookConfig), len(doc), maxStaticConfig))
+		default:
+			c.webhookConfigDoc = doc
 		}
 	}
 	c.imported = nil
@@ -251,6 +289,7 @@ const (
 	CapAssessment Capability = "--assessment"
 	CapBulk       Capability = "--bulk"
 	CapActions    Capability = "--actions"
+	CapAPIToken   Capability = "--requires-api-token"
 )
 
 // Claims reports whether the partner claims capability c.
@@ -266,6 +305,8 @@ func (s Settings) Claims(c Capability) bool {
 		return s.Bulk
 	case CapActions:
 		return s.Actions
+	case CapAPIToken:
+		return s.RequiresAPIToken
 	}
 	return false
 }
@@ -277,7 +318,7 @@ const CapabilityPrefix = "capability not claimed: "
 // secrets returns the values reports must never show, longest first.
 func (s Settings) secrets() []string {
 	var out []string
-	for _, v := range []string{s.APIKey, s.WebhookSecret, s.ProviderKey} {
+	for _, v := range []string{s.APIKey, s.WebhookSecret, s.ProviderKey, s.APIToken} {
 		if v != "" {
 			out = append(out, v)
 		}

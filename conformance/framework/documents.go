@@ -98,9 +98,30 @@ var (
 // criteria ids against those the partner's config declared (declared nil:
 // unknown, not checked).
 func JudgeResultPost(body []byte, declared []string) Verdict {
+	return judgeResult(body, declared, false)
+}
+
+// JudgeResultCreate judges the body of POST /partner-results, a result
+// the partner creates itself (docs/protocol.md §2.3), by the same rules
+// as an update, with status and candidate-id required.
+func JudgeResultCreate(body []byte, declared []string) Verdict {
+	return judgeResult(body, declared, true)
+}
+
+// JudgeResultRequest judges what the partner sent for a result: a POST
+// /partner-results as a create, anything else as an update.
+func JudgeResultRequest(x Exchange, declared []string) Verdict {
+	return judgeResult([]byte(x.RequestBody), declared, IsCreate(x))
+}
+
+func judgeResult(body []byte, declared []string, create bool) Verdict {
 	v := Verdict{}
 	var all []Problem
-	if err := schemas.Validate("partner-result-update-request", body); err != nil {
+	schema, check := "partner-result-update-request", protocol.CheckResultUpdate
+	if create {
+		schema, check = "partner-result-create-request", protocol.CheckResultCreate
+	}
+	if err := schemas.Validate(schema, body); err != nil {
 		var verr *schemas.ValidationError
 		if errors.As(err, &verr) {
 			for _, p := range verr.Problems {
@@ -110,7 +131,7 @@ func JudgeResultPost(body []byte, declared []string) Verdict {
 			all = append(all, Problem{Message: err.Error()})
 		}
 	}
-	all = append(all, protocol.CheckResultUpdate(body)...)
+	all = append(all, check(body)...)
 	for _, p := range all {
 		switch ptr := p.Pointer; {
 		case strings.HasPrefix(ptr, "/data/attributes/status"):
@@ -264,4 +285,30 @@ func AnswerStatus(body []byte) (string, bool) {
 		return "", false
 	}
 	return *doc.Attrs.Status, true
+}
+
+// AnswerAsResult returns the partner_result_attributes of a webhook answer
+// that Teamtailor applies (docs/protocol.md §1.3) as the partner-results
+// document they amount to, in the request body of a copy of the answer,
+// so the result rules judge it as they judge a request to update-url.
+func AnswerAsResult(answer *Exchange, resultID string) (Exchange, bool) {
+	if answer == nil || !answer.Success() {
+		return Exchange{}, false
+	}
+	if applied, _, _ := protocol.CheckWebhookResponse([]byte(answer.ResponseBody)); !applied {
+		return Exchange{}, false
+	}
+	var doc struct {
+		Attrs json.RawMessage `json:"partner_result_attributes"`
+	}
+	if json.Unmarshal([]byte(answer.ResponseBody), &doc) != nil {
+		return Exchange{}, false
+	}
+	body, err := json.Marshal(map[string]any{"data": map[string]any{"type": "partner-results", "id": resultID, "attributes": doc.Attrs}})
+	if err != nil {
+		return Exchange{}, false
+	}
+	x := *answer
+	x.RequestBody = string(body)
+	return x, true
 }

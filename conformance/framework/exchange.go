@@ -18,6 +18,10 @@ const (
 	// FromPartner is a call the partner made to the embedded mock's
 	// Partner API.
 	FromPartner = "partner→mock"
+	// Static is no call at all: the partner's static webhook-config,
+	// which Teamtailor reads instead of calling GET /config. It stands in
+	// for the config exchange and never joins a report.
+	Static = "static"
 )
 
 // Exchange is one HTTP request and what came of it. The suite records
@@ -78,7 +82,7 @@ func (x *Exchange) Answered() bool { return x.Error == "" && x.Status != 0 }
 func (x *Exchange) Success() bool { return x.Answered() && x.Status >= 200 && x.Status < 300 }
 
 // keyHeaders are the request headers failure messages quote, in order.
-var keyHeaders = []string{"Authorization", "Content-Type", "Teamtailor-Signature", "Teamtailor-Host", "X-Api-Version"}
+var keyHeaders = []string{"Authorization", "Teamtailor-Api-Token", "Content-Type", "Teamtailor-Signature", "Teamtailor-Host", "X-Api-Version"}
 
 // excerptLimit is how much of a body failure messages quote.
 const excerptLimit = 600
@@ -88,6 +92,10 @@ const excerptLimit = 600
 // excerpt, time taken). Secrets are masked.
 func (x *Exchange) Describe() string {
 	var b strings.Builder
+	if x.Direction == Static {
+		fmt.Fprintf(&b, "The partner's static webhook-config (%s):\n    %s\n", x.URL, excerpt(x.ResponseBody))
+		return b.String()
+	}
 	who := "Sent"
 	if x.Direction == FromPartner {
 		who = "The partner sent"

@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/onsi/ginkgo/v2"
 )
@@ -51,6 +50,9 @@ func New(area string) *Framework {
 func (f *Framework) Include(xs ...Exchange) {
 	for i := range xs {
 		x := xs[i]
+		if x.Direction == Static {
+			continue // no call: the static webhook-config stands in for /config
+		}
 		if !f.transcript.has(x) {
 			f.transcript.Add(&x)
 		}
@@ -209,7 +211,12 @@ func fixFor(x *Exchange, fix string) string {
 		if x.RequestHeader.Get("Teamtailor-Signature") != "" && x.Method == http.MethodPost {
 			return "the partner refused a correctly signed webhook carrying the suite's provider key: it must verify signatures with the webhook secret given to the suite (--webhook-secret) and accept the provider key that /config accepts"
 		}
-		return "the partner refused the suite's provider key: point a partner that looks keys up at the embedded mock's Partner API (see the start of the run), or pass the key it knows with --provider-key; " + fix
+		fix = "the partner refused the suite's provider key: point a partner that looks keys up at the embedded mock's Partner API (see the start of the run), or pass the key it knows with --provider-key; " + fix
+		if TestContext.APIToken == "" {
+			// docs/protocol.md §1: a partner may require the company's token too.
+			fix += "; a partner that requires Teamtailor-Api-Token gets it with --api-token"
+		}
+		return fix
 	}
 	return fix
 }
@@ -291,24 +298,6 @@ func (f *Framework) NewWebhook(ctx context.Context, candidate string, bulk bool)
 func (f *Framework) PostWebhook(ctx context.Context, step string, w Webhook, sig string) *Exchange {
 	ginkgo.GinkgoHelper()
 	return f.Partner.Do(ctx, Call{Step: step, Method: "POST", Path: "webhook", Body: w.Body, Signature: sig})
-}
-
-// WaitForPosts waits until the partner has sent at least one request to
-// the update-url of result id, or the timeout passed, and returns what
-// came. It never fails: checks judge what came.
-func WaitForPosts(ctx context.Context, m *Mock, resultID string, until func([]Exchange) bool) []Exchange {
-	deadline := time.Now().Add(TestContext.Timeout)
-	for {
-		posts := m.PostsTo(resultID)
-		if until(posts) || time.Now().After(deadline) {
-			return posts
-		}
-		select {
-		case <-ctx.Done():
-			return m.PostsTo(resultID)
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
 }
 
 // Standalone returns a framework for work shared by the checks of an

@@ -46,6 +46,9 @@ pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-br
 <span class="badge error">{{.Summary.Errors}}</span>errors
 <span class="badge skipped">{{.Summary.Skipped}}</span>skipped ({{.Summary.SkippedByCapability}} by capability)</p>
 {{if .Setup}}<pre>{{.Setup.Message}}</pre>{{end}}
+{{if .Unjudged}}<pre>NOT JUDGED (the run does not pass): a basic call failed, or selected checks were skipped for a cause on the partner's side, and no selected check reports it:
+{{range .Unjudged}}- {{.}}
+{{end}}</pre>{{end}}
 {{range .MockFailures}}<pre>the suite's embedded mock failed: {{.}}</pre>{{end}}
 {{range .Causes}}<div class="x"><h2>Root cause: {{.Title}}</h2><pre>Evidence: {{.Evidence}}
 Fix: {{.Fix}}

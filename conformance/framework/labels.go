@@ -115,11 +115,13 @@ func declare(level, id, section, rule, why string, body func(ginkgo.SpecContext)
 	for _, a := range args {
 		switch a := a.(type) {
 		case Capability:
-			if a != CapBulk || c.Needs != "" {
-				panic(fmt.Sprintf("framework: check %s: only CapBulk may be added, and only in an area without its own capability", id))
+			if (a != CapBulk && a != CapAPIToken) || c.Needs != "" {
+				panic(fmt.Sprintf("framework: check %s: only CapBulk or CapAPIToken may be added, and only in an area without its own capability", id))
 			}
 			c.Needs = a
-			decorators = append(decorators, LabelBulk)
+			if a == CapBulk {
+				decorators = append(decorators, LabelBulk)
+			}
 		case ginkgo.Labels:
 			panic(fmt.Sprintf("framework: check %s: labels come from labels.go through the area Describe and MustIt/ShouldIt", id))
 		default:

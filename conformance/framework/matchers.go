@@ -134,8 +134,9 @@ func (noProblemMatcher) FailureMessage(actual any) string { return "Problem: " +
 
 func (noProblemMatcher) NegatedFailureMessage(any) string { return "Problem: want a problem, got none" }
 
-// RefuseProviderKey matches an answer that refuses a provider key as
-// docs/protocol.md §1.3 allows: 401 or 403, or a 200 config holding an error field.
+// RefuseProviderKey matches an answer that refuses a provider key (or a
+// Teamtailor-Api-Token) as docs/protocol.md §1.3 allows: 401 or 403, or a
+// 200 config holding an error field.
 func RefuseProviderKey() types.GomegaMatcher { return refuseMatcher{} }
 
 type refuseMatcher struct{}
@@ -152,7 +153,9 @@ func (refuseMatcher) FailureMessage(actual any) string {
 	return "Problem: want 401 or 403 (or a config with an error field), " + refusal(actual.(*Exchange))
 }
 
-func (refuseMatcher) NegatedFailureMessage(any) string { return "Problem: the key was refused" }
+func (refuseMatcher) NegatedFailureMessage(any) string {
+	return "Problem: the credentials were refused"
+}
 
 // refusal says why x does not refuse a provider key, or "".
 func refusal(x *Exchange) string {
@@ -162,13 +165,13 @@ func refusal(x *Exchange) string {
 	case x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden:
 		return ""
 	case x.Status >= 500:
-		return fmt.Sprintf("got %d %s: a 5xx is never the answer to a bad key", x.Status, http.StatusText(x.Status))
+		return fmt.Sprintf("got %d %s: a 5xx is never the answer to bad credentials", x.Status, http.StatusText(x.Status))
 	case x.Status == http.StatusOK:
 		form, err := ReadForm(x)
 		if _, blocked := form.ErrorMessage(); err == nil && blocked {
 			return ""
 		}
-		return "got 200 with a config that has no error field: the partner accepted the key"
+		return "got 200 with a config that has no error field: the partner accepted the credentials"
 	}
 	return fmt.Sprintf("got %d %s", x.Status, http.StatusText(x.Status))
 }

@@ -3,13 +3,16 @@ package framework
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -376,4 +379,113 @@ func TheMock() *Mock {
 // fixtureNames lists fixture names except some.
 func fixtureNames(except ...string) []string {
 	return slices.DeleteFunc(fixtures.Names(fixtures.KindCandidates), func(n string) bool { return slices.Contains(except, n) })
+}
+
+// PartnerPath is the Partner API path of the partner under test, where it
+// PUTs its attributes, e.g. a static webhook-config (docs/protocol.md §2.1).
+func (m *Mock) PartnerPath() string { return "/partner/v1/partners/" + m.Partner.ID }
+
+// StaticConfigPut returns the static webhook-config the partner gave on
+// the embedded mock's Partner API (PUT or PATCH /partners/{id}, docs/protocol.md
+// §2.1) so far, or nil: the last request that set webhook-config, taken
+// (2xx) or refused for its content (422, the same rules the suite
+// judges it by). A later request setting it to null makes the partner
+// serve /config again.
+func (m *Mock) StaticConfigPut() *StaticConfig {
+	var found *StaticConfig
+	for _, x := range m.PostsTo("") {
+		if x.Method != http.MethodPut && x.Method != http.MethodPatch {
+			continue
+		}
+		if u, err := url.Parse(x.URL); err != nil || u.Path != m.PartnerPath() {
+			continue
+		}
+		if x.Status/100 != 2 && x.Status != http.StatusUnprocessableEntity {
+			continue
+		}
+		var doc struct {
+			Data struct {
+				Attributes map[string]json.RawMessage `json:"attributes"`
+			} `json:"data"`
+		}
+		if json.Unmarshal([]byte(x.RequestBody), &doc) != nil {
+			continue
+		}
+		raw, ok := doc.Data.Attributes["webhook-config"]
+		switch {
+		case !ok:
+			continue
+		case string(raw) == "null":
+			found = nil
+		default:
+			put := x
+			found = &StaticConfig{Source: x.Method + " " + m.PartnerPath() + " on the embedded mock", Doc: raw, Put: &put}
+		}
+	}
+	return found
+}
+
+// resultsPath is where the partner creates a result with POST
+// (docs/protocol.md §2.3).
+const resultsPath = "/partner/v1/partner-results"
+
+// IsCreate reports a partner's POST /partner-results: a result it
+// created itself rather than updating the one at update-url.
+func IsCreate(x Exchange) bool {
+	if x.Direction != FromPartner || x.Method != http.MethodPost {
+		return false
+	}
+	u, err := url.Parse(x.URL)
+	return err == nil && strings.TrimRight(u.Path, "/") == resultsPath
+}
+
+// ResultPosts returns what the partner sent for the result of w: its
+// requests to w's update-url and, matched to the event by candidate and
+// job, the results it created with POST /partner-results since the
+// webhook was sent (docs/protocol.md §2.3), oldest first.
+func (m *Mock) ResultPosts(w Webhook, since time.Time) []Exchange {
+	out := m.PostsTo(w.ResultID)
+	candidate, job := m.candidates[w.Candidate], m.JobID
+	if w.Bulk {
+		job = 0
+	}
+	for _, x := range m.PostsTo("") {
+		if IsCreate(x) && !x.Started.Before(since) && createdFor(x.RequestBody, candidate, job) {
+			out = append(out, x)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Exchange) int { return a.Started.Compare(b.Started) })
+	return out
+}
+
+// createdFor reports a POST /partner-results body whose candidate-id is
+// candidate and whose job-id is job (absent or null for 0, bulk mode).
+// Ids may be numbers or strings of digits, as JSON:API ids are.
+func createdFor(body string, candidate, job int64) bool {
+	var doc struct {
+		Data struct {
+			Attributes map[string]any `json:"attributes"`
+		} `json:"data"`
+	}
+	if json.Unmarshal([]byte(body), &doc) != nil {
+		return false
+	}
+	idOf := func(v any) (int64, bool) {
+		switch v := v.(type) {
+		case float64:
+			return int64(v), v == float64(int64(v))
+		case string:
+			n, err := strconv.ParseInt(v, 10, 64)
+			return n, err == nil
+		case nil:
+			return 0, true
+		}
+		return 0, false
+	}
+	c, ok := idOf(doc.Data.Attributes["candidate-id"])
+	if !ok || c != candidate {
+		return false
+	}
+	j, ok := idOf(doc.Data.Attributes["job-id"])
+	return ok && (j == job || job == 0)
 }

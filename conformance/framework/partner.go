@@ -75,7 +75,10 @@ type Call struct {
 	Auth string
 	// Signature is the Teamtailor-Signature value; "" sends none.
 	Signature string
-	Body      []byte
+	// APIToken is AuthProviderKey (send --api-token, if any), AuthNone, or a
+	// Teamtailor-Api-Token to send instead.
+	APIToken string
+	Body     []byte
 	// Owner is the check a hang of this call is blamed on, for the
 	// skips it causes; "" means the running check.
 	Owner string
@@ -268,6 +271,15 @@ func (c *PartnerClient) Request(ctx context.Context, call Call) (*http.Request, 
 	default:
 		h.ProviderKey = call.Auth
 	}
+	// docs/protocol.md §1: Teamtailor sends the company's public-API token
+	// on every call to a partner set to require one.
+	switch call.APIToken {
+	case AuthNone:
+	case AuthProviderKey:
+		h.APIToken = TestContext.APIToken
+	default:
+		h.APIToken = call.APIToken
+	}
 	return partnercall.NewRequest(ctx, call.Method, c.URL(call), call.Body, h)
 }
 
@@ -294,6 +306,9 @@ func Sign(eventID string) string {
 // WrongAPIKey signs the provider keys the suite sends to see them refused:
 // well-formed JWTs Teamtailor never issued to the partner.
 const WrongAPIKey = "ttconformance-not-the-partner-api-key"
+
+// WrongAPIToken is a Teamtailor-Api-Token no company gave the partner.
+const WrongAPIToken = "ttconformance-not-the-company-api-token"
 
 // WrongWebhookSecret signs the webhooks the suite sends to see them
 // refused for a wrong secret.

@@ -5,8 +5,10 @@ import (
 	"encoding/xml"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -14,7 +16,6 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
-	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 )
 
@@ -48,6 +49,11 @@ type Results struct {
 	// Setup is set when no check could run: the partner could not be
 	// reached (preflight) or the embedded mock could not start.
 	Setup *SetupError `json:"setup,omitempty"`
+	// Unjudged are the selected checks skipped for a cause on the
+	// partner's side ("cannot check: …") that no check of the run
+	// reports, because the check that owns the cause was not selected
+	// (--focus, --label-filter): "<id>: <reason>". The run is not a pass.
+	Unjudged []string `json:"unjudged,omitempty"`
 	// MockFailures are failures of the embedded mock itself during the
 	// run: the run is an error, whatever the partner did.
 	MockFailures []string `json:"mockFailures,omitempty"`
@@ -92,18 +98,127 @@ type CheckResult struct {
 
 // ExitCode is the process exit status for the results: 2 when no check
 // could run or the embedded mock failed; 1 when a MUST check failed (or,
-// with --strict, a SHOULD check); 2 when checks could not run but none
-// failed; 0 otherwise, warnings included.
+// with --strict, a SHOULD check), or a selected check could not be judged
+// for a cause on the partner's side that the run does not report
+// (Unjudged); 2 when checks could not run but none failed, or when no
+// check ran at all; 0 otherwise, warnings included.
 func (r Results) ExitCode() int {
 	switch {
 	case r.Setup != nil, len(r.MockFailures) > 0:
 		return 2
-	case r.Summary.Failed > 0, r.Strict && r.Summary.Warnings > 0:
+	case r.Summary.Failed > 0, r.Strict && r.Summary.Warnings > 0, len(r.Unjudged) > 0:
 		return 1
-	case r.Summary.Errors > 0:
+	case r.Summary.Errors > 0, r.Executed() == 0:
 		return 2
 	}
 	return 0
+}
+
+// Executed counts the checks that ran to an outcome: passed, failed,
+// warned or errored. A run that executed none verified nothing.
+func (r Results) Executed() int {
+	s := r.Summary
+	return s.Passed + s.Failed + s.Warnings + s.Errors
+}
+
+// CannotCheckPrefix starts the reason of a check skipped for a cause on
+// the partner's side: something it builds on is broken (Depends).
+const CannotCheckPrefix = "cannot check: "
+
+// seePattern finds the check a "cannot check" reason points at.
+var seePattern = regexp.MustCompile(`\(see ([a-z]+/[a-z0-9-]+)[^)]*\)\s*$`)
+
+// unjudged returns the checks skipped for a cause on the partner's side
+// that no check of the run reports: the check the reason points at did
+// not fail (it was not selected, or there is none to point at).
+func unjudged(checks []CheckResult) []string {
+	outcome := map[string]string{}
+	for _, c := range checks {
+		outcome[c.ID] = c.Outcome
+	}
+	var out []string
+	for _, c := range checks {
+		if c.Outcome != OutcomeSkipped || !strings.HasPrefix(c.Reason, CannotCheckPrefix) {
+			continue
+		}
+		if m := seePattern.FindStringSubmatch(c.Reason); m != nil {
+			switch outcome[m[1]] {
+			case OutcomeFail, OutcomeWarning, OutcomeError:
+				continue // that check reports the cause
+			}
+		}
+		out = append(out, c.ID+": "+strings.TrimPrefix(c.Reason, CannotCheckPrefix))
+	}
+	return out
+}
+
+// notSelected is the reason of a check the filters left out.
+const notSelected = "not selected by the focus or label filters"
+
+// basicFailures returns the basic calls that failed while the check that
+// owns each was not selected, so no check reports them: the basics run
+// whatever the filters select, and their failures are reported.
+func basicFailures(checks []CheckResult) []string {
+	basicsMu.Lock()
+	b := basicsOf
+	basicsMu.Unlock()
+	if b == nil {
+		return nil
+	}
+	unselected := map[string]bool{}
+	for _, c := range checks {
+		unselected[c.ID] = c.Outcome == OutcomeSkipped && c.Reason == notSelected
+	}
+	answer := func(x *Exchange) string {
+		if !x.Answered() {
+			return "got no answer: " + x.Error
+		}
+		return fmt.Sprintf("answered %d %s", x.Status, http.StatusText(x.Status))
+	}
+	var out []string
+	add := func(owner string, x *Exchange, what, problem string) {
+		if x != nil && unselected[owner] && problem != "" {
+			out = append(out, fmt.Sprintf("%s (not selected): %s %s", owner, what, problem))
+		}
+	}
+	configProblem := func(x *Exchange) string {
+		switch {
+		case x == nil || x.Direction == Static:
+			return ""
+		case x.Status != http.StatusOK || !x.Answered():
+			return answer(x)
+		case !IsConfigDocument(x.ResponseBody):
+			return "answered no config document: " + ConfigDocumentProblem(x.ResponseBody)
+		}
+		return ""
+	}
+	add(CheckConfig, b.Config, "GET /config with the suite's provider key", configProblem(b.Config))
+	add("config/without-job", b.BulkConfig, "GET /config in bulk mode", configProblem(b.BulkConfig))
+	if x := b.Activation; x != nil {
+		switch {
+		case !x.Answered():
+			add(CheckActivation, x, "GET /activation", answer(x))
+		case x.Status == http.StatusOK, x.Status == http.StatusNotFound, x.Status == http.StatusMethodNotAllowed, x.Status == http.StatusNotImplemented:
+		default:
+			add(CheckActivation, x, "GET /activation", answer(x))
+		}
+	}
+	if x := b.webhookAnswer; x != nil && !x.Success() {
+		add(CheckSignedWebhook, x, "the plain signed webhook", answer(x))
+	}
+	return out
+}
+
+// nothingRan says why a run executed no check.
+func (r Results) nothingRan() string {
+	s := r.Summary
+	switch {
+	case len(r.Checks) == 0 || s.Skipped == 0:
+		return "no check ran"
+	case s.SkippedByCapability == s.Skipped:
+		return "every selected check needs a capability the partner does not claim"
+	}
+	return "the focus, skip and label filters selected no check that could run"
 }
 
 // Line is the one-line summary printed at the end of a run, its verdict
@@ -124,11 +239,17 @@ func (r Results) Line() string {
 		return fmt.Sprintf("ttconformance %s: the suite's embedded mock failed; no check ran (%s)", verdict, took)
 	}
 	s := r.Summary
+	if r.Executed() == 0 && len(r.Unjudged) == 0 {
+		return fmt.Sprintf("ttconformance %s: no check ran, so nothing was verified: %s (%d skipped; see --list) (%s)", verdict, r.nothingRan(), s.Skipped, took)
+	}
 	line := fmt.Sprintf("ttconformance %s: %d passed, %d failed, %s, %s, %d skipped (%d by capability, %d cannot check or not selected) in %s",
 		verdict, s.Passed, s.Failed, protocol.CountOf(s.Warnings, "warning", "warnings"), protocol.CountOf(s.Errors, "error", "errors"),
 		s.Skipped, s.SkippedByCapability, s.Skipped-s.SkippedByCapability, took)
 	if len(r.MockFailures) > 0 {
 		line += "; the suite's embedded mock failed"
+	}
+	if n := len(r.Unjudged); n > 0 {
+		line += fmt.Sprintf("; not judged: %d for a cause on the partner's side that no selected check reports (%s)", n, firstLines(r.Unjudged[0], 1))
 	}
 	if r.Strict && s.Warnings > 0 {
 		line += "; --strict: warnings fail the run"
@@ -178,7 +299,7 @@ func FinishReport(report types.Report) {
 		}
 	}
 	if p := TestContext.JUnitReport; p != "" {
-		if err := writeJUnit(p, report, res); err != nil {
+		if err := writeJUnit(p, res); err != nil {
 			problems = append(problems, err.Error())
 		}
 	}
@@ -272,6 +393,7 @@ func BuildResults(report types.Report) Results {
 			}
 		}
 	}
+	res.Unjudged = append(basicFailures(res.Checks), unjudged(res.Checks)...)
 	res.Causes = DetectCauses(res)
 	return res
 }
@@ -313,7 +435,7 @@ func checkResultOf(s types.SpecReport, c Check) CheckResult {
 	case s.State.Is(types.SpecStateSkipped | types.SpecStatePending):
 		cr.Outcome, cr.Reason = OutcomeSkipped, s.Failure.Message
 		if cr.Reason == "" {
-			cr.Reason = "not selected by the focus or label filters"
+			cr.Reason = notSelected
 		}
 	case errorOutcome:
 		cr.Outcome, cr.Reason = OutcomeError, s.Failure.Message
@@ -374,107 +496,115 @@ func writeJSON(path string, res Results) error {
 	return nil
 }
 
-// writeJUnit writes Ginkgo's JUnit report with one test case per check
-// (setup nodes left out), then turns the failures of checks that could
-// not run into JUnit errors and redacts every secret.
-func writeJUnit(path string, report types.Report, res Results) error {
+// JUnit documents, as CI servers read them. They are written from the
+// results document, so JUnit agrees with the JSON and HTML reports and the
+// console on every count, errors included, and carry no path of the
+// machine that ran the suite.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     float64      `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name      string          `xml:"name,attr"`
+	Tests     int             `xml:"tests,attr"`
+	Failures  int             `xml:"failures,attr"`
+	Errors    int             `xml:"errors,attr"`
+	Skipped   int             `xml:"skipped,attr"`
+	Time      float64         `xml:"time,attr"`
+	Timestamp string          `xml:"timestamp,attr"`
+	Props     []junitProperty `xml:"properties>property,omitempty"`
+	SystemOut string          `xml:"system-out,omitempty"`
+	Cases     []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Status    string        `xml:"status,attr"`
+	Time      float64       `xml:"time,attr"`
+	Skipped   *junitMessage `xml:"skipped,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+// writeJUnit writes the JUnit report of res: one test case per check. A
+// failed check is a failure, a check the suite could not run an error, a
+// skipped one skipped with its reason. A warning (failed SHOULD check) is
+// a passed test case whose status is "warning", the message in
+// system-out; with --strict it is a failure of type "warning". Secrets
+// are redacted (res is).
+func writeJUnit(path string, res Results) error {
 	if err := ensureDir(path); err != nil {
 		return err
 	}
-	cfg := reporters.JunitReportConfig{OmitSuiteSetupNodes: true, OmitLeafNodeType: true,
-		OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped}
-	// The exchanges are in the JSON and HTML reports; JUnit viewers choke
-	// on them, and Ginkgo would print them whole in system-err.
-	if err := reporters.GenerateJUnitReportWithConfig(withoutExchanges(report), path, cfg); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	suite := junitSuite{Name: res.Suite, Tests: len(res.Checks), Time: float64(res.DurationMS) / 1000,
+		Timestamp: res.StartedAt.Format(time.RFC3339),
+		Props: []junitProperty{{Name: "baseUrl", Value: res.BaseURL}, {Name: "exitCode", Value: fmt.Sprint(res.ExitCode())},
+			{Name: "verdict", Value: res.Line()}}}
+	var notes []string
+	if res.Setup != nil {
+		notes = append(notes, res.Setup.Message)
 	}
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return err
+	for _, u := range res.Unjudged {
+		notes = append(notes, "NOT JUDGED (the run does not pass): "+u)
 	}
-	var suites reporters.JUnitTestSuites
-	if err := xml.Unmarshal(raw, &suites); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	errored := map[string]string{}
-	warned := map[string]string{}
+	notes = append(notes, res.MockFailures...)
+	suite.SystemOut = strings.Join(notes, "\n")
 	for _, cr := range res.Checks {
+		tc := junitCase{Name: cr.Text(), Classname: SuiteName + "." + cr.Label, Status: cr.Outcome, Time: float64(cr.DurationMS) / 1000}
+		first := firstLines(cr.Reason, 1)
 		switch cr.Outcome {
+		case OutcomeFail:
+			tc.Failure = &junitMessage{Message: first, Type: "failure", Text: cr.Reason}
+			suite.Failures++
 		case OutcomeError:
-			errored[cr.Text()] = cr.Reason
+			tc.Error = &junitMessage{Message: first, Type: "error", Text: cr.Reason}
+			suite.Errors++
+		case OutcomeSkipped:
+			tc.Skipped = &junitMessage{Message: cr.Reason}
+			suite.Skipped++
 		case OutcomeWarning:
-			warned[cr.Text()] = cr.Reason
+			if res.Strict {
+				tc.Failure = &junitMessage{Message: first, Type: "warning", Text: cr.Reason}
+				suite.Failures++
+				break
+			}
+			tc.SystemOut = "WARNING (SHOULD; does not fail the run without --strict)\n" + cr.Reason
+		case OutcomePass:
+			tc.SystemOut = cr.Reason
 		}
+		suite.Cases = append(suite.Cases, tc)
 	}
-	suites.Failures, suites.Errors = 0, 0
-	for i := range suites.TestSuites {
-		ts := &suites.TestSuites[i]
-		ts.Failures, ts.Errors = 0, 0
-		for j := range ts.TestCases {
-			tc := &ts.TestCases[j]
-			if tc.Properties != nil {
-				var keep []reporters.JUnitProperty
-				for _, p := range tc.Properties.Properties {
-					if p.Name != entryExchanges {
-						keep = append(keep, p)
-					}
-				}
-				tc.Properties.Properties = keep
-			}
-			for text, reason := range errored {
-				if strings.Contains(tc.Name, text) && tc.Failure != nil {
-					tc.Error = &reporters.JUnitError{Message: reason, Type: "error", Description: tc.Failure.Description}
-					tc.Failure = nil
-				}
-			}
-			// A warning is not a failure: a passed test case whose status
-			// is "warning", the message in system-out. With --strict it is
-			// a failure of type "warning".
-			for text, reason := range warned {
-				if strings.Contains(tc.Name, text) && tc.Failure != nil {
-					if TestContext.Strict {
-						tc.Failure.Type = "warning"
-						continue
-					}
-					tc.Status = OutcomeWarning
-					tc.SystemOut = "WARNING (SHOULD; does not fail the run without --strict)\n" + reason
-					tc.Failure = nil
-				}
-			}
-			switch {
-			case tc.Error != nil:
-				ts.Errors++
-			case tc.Failure != nil:
-				ts.Failures++
-			}
-		}
-		suites.Failures += ts.Failures
-		suites.Errors += ts.Errors
-	}
-	out, err := xml.MarshalIndent(suites, "", "  ")
+	doc := junitSuites{Name: res.Suite, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Skipped: suite.Skipped,
+		Time: suite.Time, Suites: []junitSuite{suite}}
+	out, err := xml.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	out = []byte(NewRedactor(TestContext).String(xml.Header + string(out) + "\n"))
-	return os.WriteFile(path, out, 0o644)
-}
-
-// withoutExchanges returns a copy of report whose specs carry no
-// exchanges entries.
-func withoutExchanges(report types.Report) types.Report {
-	specs := make(types.SpecReports, len(report.SpecReports))
-	for i, s := range report.SpecReports {
-		var keep types.ReportEntries
-		for _, e := range s.ReportEntries {
-			if e.Name != entryExchanges && e.Name != entryOmitted {
-				keep = append(keep, e)
-			}
-		}
-		s.ReportEntries = keep
-		specs[i] = s
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	report.SpecReports = specs
-	return report
+	return nil
 }
 
 // ExitCodeOf returns the exit status for the run that ended, or fallback

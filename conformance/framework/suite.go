@@ -35,7 +35,17 @@ func StartSuite(ctx context.Context) {
 		}
 		ginkgo.Fail("Preflight: " + err.Error())
 	}
+	// The basic calls run whatever --focus and --label-filter select, the
+	// plain signed webhook too: a failure of one is reported even when the
+	// check that owns it is not selected (Results.Unjudged).
+	if b := TheBasics(); b.Blocker() == "" {
+		Standalone().SignedWebhook(ctx, TypicalCandidate)
+	}
 }
+
+// TypicalCandidate is the candidate fixture of the plain signed webhook:
+// the one a recruiter sends most days.
+const TypicalCandidate = "typical"
 
 // StopSuite stops the embedded mock; AfterSuite calls it.
 func StopSuite(ctx context.Context) {

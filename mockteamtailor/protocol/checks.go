@@ -24,6 +24,18 @@ func CheckResultUpdate(body []byte) []Problem {
 	return errorProblems(problems)
 }
 
+// CheckResultCreate judges the body of POST /partner-results as the
+// mock's Partner API does (docs/protocol.md §2.3): the update rules, plus
+// status and candidate-id required.
+func CheckResultCreate(body []byte) []Problem {
+	in, err := DecodeResource(body, "partner-results")
+	if err != nil {
+		return errorProblems(err)
+	}
+	_, problems := ValidateResultAttrs(in.Attributes, true)
+	return errorProblems(problems)
+}
+
 // CheckWebhookResponse judges the body of a 2xx answer to a webhook as the
 // mock does when it delivers one (docs/protocol.md §1.3). applied reports that the
 // body is a partner_result_attributes document Teamtailor would apply;
