@@ -77,7 +77,7 @@ const examples = `  ttconformance capacity --base-url "http://${PARTNER:-127.0.0
   ttconformance capacity --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --provider-key 2b1f3c4d-0000-4000-8000-000000000000 --webhooks 5   # fails: the partner refused the run's provider key`
 
 // suiteOnlyFlags are suite flags that mean nothing to a capacity run.
-var suiteOnlyFlags = []string{"junit-report", "verifies-signatures", "actions", "fixtures"}
+var suiteOnlyFlags = []string{"junit-report", "verifies-signatures", "actions", "fixtures", "requires-api-token"}
 
 // Main runs ttconformance capacity with args (after "capacity") and
 // returns its exit status.
@@ -238,7 +238,14 @@ func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config, key Provid
 	if bulk {
 		call.Query = nil
 	}
-	x := client.Send(ctx, call)
+	var x *framework.Exchange
+	if static := framework.FileStaticConfig(); static != nil {
+		// A partner with a static webhook-config serves no /config
+		// (docs/protocol.md §3): its form is the document.
+		x = static.Exchange()
+	} else {
+		x = client.Send(ctx, call)
+	}
 	if x.Unreachable {
 		return Target{}, fmt.Errorf("the partner is %s", x.Error)
 	}

@@ -192,3 +192,31 @@ func TestInterruptedRunExit2(t *testing.T) {
 		t.Errorf("verdict %v, error %v, sent %v; want error, interrupted, the webhooks sent so far", doc["verdict"], doc["error"], sent)
 	}
 }
+
+// A partner with a static webhook-config serves no /config: with
+// --webhook-config the run takes the form from the file, as Teamtailor
+// does, and never calls /config.
+func TestStaticWebhookConfig(t *testing.T) {
+	var configCalls atomic.Int64
+	url := partner{wrap: func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/config" {
+				configCalls.Add(1)
+				http.NotFound(w, r)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}}.serve(t)
+	file := filepath.Join(t.TempDir(), "webhook-config.json")
+	if err := os.WriteFile(file, []byte(`{"config": {"fields": [{"id": "level", "type": "text", "label": "Level"}]}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, doc := mainRun(t, nil, append(keys(url), "--webhook-config", file, "--rate", "20", "--webhooks", "10", "--max-p99", "6s", "--min-rate-achieved", "0.5")...)
+	if code != capacity.ExitPass || doc["verdict"] != "pass" {
+		t.Fatalf("exit %d, verdict %v; want 0 and pass\n%s", code, doc["verdict"], out)
+	}
+	if n := configCalls.Load(); n != 0 {
+		t.Errorf("the run called /config %d times; a static webhook-config replaces it", n)
+	}
+}

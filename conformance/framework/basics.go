@@ -112,9 +112,7 @@ func unreachableAdvice(err string) string {
 // returns a *PreflightError when the partner cannot be reached.
 func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
 	b := &Basics{}
-	if doc := TestContext.webhookConfigDoc; doc != nil {
-		b.Static = &StaticConfig{Source: "--webhook-config " + filepath.Base(TestContext.WebhookConfig), Doc: doc}
-	}
+	b.Static = FileStaticConfig()
 	client := func() *PartnerClient {
 		c := NewPartnerClient(&Transcript{})
 		c.deferUnreachable = true
@@ -198,6 +196,15 @@ type StaticConfig struct {
 	Doc []byte
 	// Put is the partner's request that gave it, nil for a file.
 	Put *Exchange
+}
+
+// FileStaticConfig returns the static webhook-config --webhook-config
+// gives, or nil.
+func FileStaticConfig() *StaticConfig {
+	if doc := TestContext.webhookConfigDoc; doc != nil {
+		return &StaticConfig{Source: "--webhook-config " + filepath.Base(TestContext.WebhookConfig), Doc: doc}
+	}
+	return nil
 }
 
 // StaticConfigSkip is why the checks of GET /config are skipped for a
