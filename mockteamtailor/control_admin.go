@@ -110,8 +110,25 @@ func (s *Server) handleKeys() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusOK, map[string]any{"partners": out}, nil
+		companies, err := s.CompanyKeys(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, controlapi.Keys{Partners: out, Companies: companies}, nil
 	}
+}
+
+// CompanyKeys returns every company's keys of the public API (/v1).
+func (s *Server) CompanyKeys(ctx context.Context) ([]controlapi.CompanyKeys, error) {
+	cs, err := s.store.Companies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []controlapi.CompanyKeys{}
+	for _, c := range cs {
+		out = append(out, controlapi.CompanyKeys{UUID: c.UUID, Name: c.Name, APIKeys: c.APIKeys()})
+	}
+	return out, nil
 }
 
 // Keys returns every partner's API key and webhook secret, and the

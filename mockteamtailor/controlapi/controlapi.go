@@ -134,6 +134,16 @@ type Upload struct {
 // scripts never scrape logs.
 type Keys struct {
 	Partners []PartnerKeys `json:"partners"`
+	// Companies are the companies' keys of Teamtailor's public API (/v1).
+	Companies []CompanyKeys `json:"companies"`
+}
+
+// CompanyKeys are one company's public-API keys, one or more of each
+// scope (docs/public-api.md "Keys").
+type CompanyKeys struct {
+	UUID    string         `json:"uuid"`
+	Name    string         `json:"name"`
+	APIKeys []store.APIKey `json:"apiKeys"`
 }
 
 // PartnerKeys are one partner's credentials and its activations.
