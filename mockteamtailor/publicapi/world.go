@@ -667,3 +667,20 @@ func loadResults(w *world) ([]*record, error) {
 	}
 	return out, nil
 }
+
+func loadNotes(w *world) ([]*record, error) {
+	var out []*record
+	for _, c := range w.cands {
+		for _, n := range c.Notes {
+			r := &record{typ: "notes", id: id64(n.ID), attrs: map[string]any{
+				"note": n.Note, "user-id": n.UserID, "candidate-id": c.ID, "created-by-trigger": false, "mentioned-user-ids": []int64{},
+				"private-note": n.Private, "created-at": w.timestamp(n.CreatedAt), "updated-at": w.timestamp(n.CreatedAt),
+			}, rels: map[string][]ref{"candidate": {{"candidates", id64(c.ID)}}, "user": nil}}
+			if n.UserID != 0 {
+				r.rels["user"] = []ref{{"users", id64(n.UserID)}}
+			}
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

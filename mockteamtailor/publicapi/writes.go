@@ -228,6 +228,8 @@ func (a *API) create(r *http.Request, w *world, typ *resourceType) (int, any, *p
 	switch typ.name {
 	case "custom-field-values":
 		return a.createValue(r, w)
+	case "notes":
+		return a.createNote(r, w)
 	}
 	return 0, nil, routeNotFound(r)
 }
@@ -414,3 +416,76 @@ func webhookValue(f fieldDef, raw json.RawMessage) (json.RawMessage, bool) {
 	b, err := json.Marshal(out)
 	return b, err == nil
 }
+
+// maxNotes bounds the notes of one candidate: a note's id is made of
+// the candidate's id and its number.
+const maxNotes = 999
+
+// createNote serves POST /v1/notes: a note on a candidate, by the given
+// user or the company's manager (its first user).
+func (a *API) createNote(r *http.Request, w *world) (int, any, *problem) {
+	doc, p := readWrite(r, "notes", "")
+	if p != nil {
+		return 0, nil, p
+	}
+	if p := allowOnly(doc, []string{"note", "private-note"}, []string{"candidate", "user"}); p != nil {
+		return 0, nil, p
+	}
+	var problems []apiError
+	var text string
+	if raw, ok := attribute(doc, "note"); !ok || json.Unmarshal(raw, &text) != nil || strings.TrimSpace(text) == "" {
+		problems = append(problems, invalid("/data/attributes/note", "can't be blank", "note").errors...)
+	}
+	var private bool
+	if raw, ok := attribute(doc, "private-note"); ok && json.Unmarshal(raw, &private) != nil {
+		problems = append(problems, invalid("/data/attributes/private-note", "is invalid", "private-note").errors...)
+	}
+	candRef, ok, p := toOne(relation(doc, "candidate"))
+	if p != nil {
+		return 0, nil, p
+	}
+	var cand *record
+	if ok && candRef.Type == "candidates" {
+		cand, _ = w.find("candidates", candRef.ID)
+	}
+	if cand == nil {
+		problems = append(problems, invalid("/data/relationships/candidate", "must exist", "candidate").errors...)
+	}
+	var userID int64
+	if u := w.recruiter(); u != nil {
+		userID = u.ID
+	}
+	userRef, ok, p := toOne(relation(doc, "user"))
+	if p != nil {
+		return 0, nil, p
+	}
+	if ok {
+		if u, _ := w.find("users", userRef.ID); u == nil || userRef.Type != "users" {
+			problems = append(problems, invalid("/data/relationships/user", "must exist", "user").errors...)
+		} else {
+			userID, _ = strconv.ParseInt(u.id, 10, 64)
+		}
+	}
+	if len(problems) > 0 {
+		return 0, nil, &problem{status: http.StatusUnprocessableEntity, errors: problems}
+	}
+	candID, _ := strconv.ParseInt(cand.id, 10, 64)
+	var note store.Note
+	_, err := a.store.UpdateCandidate(r.Context(), candID, func(c *store.CandidateRecord) error {
+		if len(c.Notes) >= maxNotes {
+			return errTooManyNotes
+		}
+		note = store.Note{ID: c.ID*1000 + int64(len(c.Notes)) + 1, Note: text, UserID: userID, Private: private, CreatedAt: a.clock()}
+		c.Notes = append(c.Notes, note)
+		return nil
+	})
+	if errors.Is(err, errTooManyNotes) {
+		return 0, nil, invalid("/data/relationships/candidate", "has too many notes", "candidate")
+	}
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return a.reread(r, w.who, "notes", id64(note.ID))
+}
+
+var errTooManyNotes = errors.New("too many notes")

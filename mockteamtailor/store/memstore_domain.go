@@ -453,6 +453,7 @@ func cloneJob(j Job) Job {
 // through them, values are only replaced.
 func CloneCandidate(c CandidateRecord) CandidateRecord {
 	c.Applications = slices.Clone(c.Applications)
+	c.Notes = slices.Clone(c.Notes)
 	d := &c.Data
 	d.Tags = slices.Clone(d.Tags)
 	d.Locations = slices.Clone(d.Locations)

@@ -125,6 +125,18 @@ type CandidateRecord struct {
 	CompanyUUID  string             `json:"companyUuid"`
 	Data         protocol.Candidate `json:"data"` // the webhook candidate object, without job
 	Applications []Application      `json:"applications"`
+	// Notes are what recruiters and integrations (through the public
+	// API) wrote about the candidate.
+	Notes []Note `json:"notes,omitempty"`
+}
+
+// Note is a note on a candidate (docs/public-api.md "Notes").
+type Note struct {
+	ID        int64     `json:"id"`
+	Note      string    `json:"note"`
+	UserID    int64     `json:"userId"`
+	Private   bool      `json:"private,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
 }
 
 // Application is a candidate's place in one job's pipeline.
