@@ -10,7 +10,7 @@ import (
 // newPublicAPI builds Teamtailor's public API (/v1) over the server's
 // store: the Partner API's faults and journal, and stage moves through
 // MoveCandidate, so a move by PATCH fires the stage's triggers as a
-// recruiter's move does (docs/public-api.md "One world").
+// recruiter's move does (docs/public-api.md §1).
 func (s *Server) newPublicAPI() *publicapi.API {
 	cfg := publicapi.DefaultConfig()
 	cfg.PublicURL = s.cfg.PublicURL

@@ -139,7 +139,7 @@ type Keys struct {
 }
 
 // CompanyKeys are one company's public-API keys, one or more of each
-// scope (docs/public-api.md "Keys").
+// scope (docs/public-api.md §2).
 type CompanyKeys struct {
 	UUID    string         `json:"uuid"`
 	Name    string         `json:"name"`

@@ -29,7 +29,7 @@ const MediaType = "application/vnd.api+json"
 
 // CurrentVersion is the newest X-Api-Version the mock knows, named in
 // the 406 of a missing or invalid version; the mock serves its response
-// shapes whatever accepted version is sent (docs/public-api.md "Versions").
+// shapes whatever accepted version is sent (docs/public-api.md §3).
 const CurrentVersion = "20240904"
 
 // firstVersion is Teamtailor's first public API version: earlier dates

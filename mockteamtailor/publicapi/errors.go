@@ -9,7 +9,7 @@ import (
 
 // apiError is one error object of a /v1 error document. The field order
 // is the one Teamtailor's API (jsonapi-resources) writes: title, detail,
-// code, source, status (docs/public-api.md "Errors").
+// code, source, status (docs/public-api.md §8).
 type apiError struct {
 	Title  string  `json:"title"`
 	Detail string  `json:"detail"`
@@ -43,7 +43,7 @@ func fail(status int, title, code, format string, args ...any) *problem {
 	return &problem{status: status, errors: []apiError{{Title: title, Detail: fmt.Sprintf(format, args...), Code: code, Status: strconv.Itoa(status)}}}
 }
 
-// The errors of the error table (docs/public-api.md "Errors").
+// The errors of the error table (docs/public-api.md §8).
 
 func unauthorized() *problem {
 	p := fail(http.StatusUnauthorized, "Unauthorized", "401", "Missing or invalid API key.")
@@ -100,7 +100,7 @@ func invalid(pointer, message, field string) *problem {
 
 // versionDocument is the 406 of a missing or invalid X-Api-Version: its
 // status is a JSON number, unlike every other error (docs/public-api.md
-// "Versions").
+// §3).
 type versionDocument struct {
 	Errors []versionError `json:"errors"`
 }

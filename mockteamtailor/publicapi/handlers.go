@@ -38,7 +38,7 @@ func (a *API) route(w http.ResponseWriter, r *http.Request, who caller) (int, an
 		return 0, nil, routeNotFound(r)
 	}
 	// A resource type the scope cannot see, or a method the permissions
-	// forbid, is 403 (docs/public-api.md "Keys").
+	// forbid, is 403 (docs/public-api.md §2).
 	need := typ.read
 	if verb != "read" {
 		need = cmp.Or(typ.write, "admin")
@@ -77,7 +77,7 @@ func (a *API) internal(r *http.Request, err error) *problem {
 }
 
 // checkAccept refuses an Accept header that names media types but
-// neither JSON:API nor */* (docs/public-api.md "Media type").
+// neither JSON:API nor */* (docs/public-api.md §5).
 func checkAccept(r *http.Request) *problem {
 	accept := r.Header.Get("Accept")
 	if accept == "" {
@@ -111,7 +111,7 @@ func (a *API) list(r *http.Request, w *world, typ *resourceType, recs []*record,
 	}
 	filters := q.filters
 	// An unfiltered job list holds the published jobs of the public feed,
-	// whatever the key's scope (docs/public-api.md "Jobs").
+	// whatever the key's scope (docs/public-api.md §9).
 	if typ.name == "jobs" {
 		has := func(n string) bool { return slices.ContainsFunc(filters, func(f filter) bool { return f.name == n }) }
 		if !has("status") {
@@ -377,7 +377,7 @@ type relLinks struct {
 
 // relObject is a relationship: links always, data (resource linkage)
 // only when the relationship was included (docs/public-api.md
-// "Relationships").
+// §5).
 type relObject struct {
 	Links relLinks        `json:"links"`
 	Data  json.RawMessage `json:"data,omitempty"`

@@ -28,7 +28,7 @@ type record struct {
 // relDef is a relationship of a resource type. target is the type it
 // points to ("" for a polymorphic one); include says whether
 // include=<name> is accepted: relationships to resources the mock does
-// not emulate carry links only (docs/public-api.md "Not emulated").
+// not emulate carry links only (docs/public-api.md §12).
 type relDef struct {
 	target  string
 	many    bool

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Page sizes (docs/public-api.md "Paging").
+// Page sizes (docs/public-api.md §6).
 const (
 	defaultPageSize = 10
 	maxPageSize     = 30

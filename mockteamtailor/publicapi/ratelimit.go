@@ -7,7 +7,7 @@ import (
 
 // rateLimiter counts requests per key (or per client address for
 // requests without a valid key) in fixed windows, as the X-Rate-Limit-*
-// headers report them (docs/public-api.md "Rate limits").
+// headers report them (docs/public-api.md §4).
 type rateLimiter struct {
 	mu      sync.Mutex // guards every field
 	limit   int

@@ -8,7 +8,7 @@ import (
 )
 
 // types is every resource type /v1 serves (docs/public-api.md
-// "Resources"), by name.
+// §9), by name.
 var types = map[string]*resourceType{}
 
 func init() {
@@ -70,7 +70,7 @@ func init() {
 		types[t.name] = t
 	}
 	// Selects are custom fields of their own type, listed and shown with
-	// the other custom fields (docs/public-api.md "Custom fields").
+	// the other custom fields (docs/public-api.md §9).
 	sel := *types["custom-fields"]
 	sel.name, sel.list = "custom-field-selects", false
 	sel.load = func(w *world) ([]*record, error) {

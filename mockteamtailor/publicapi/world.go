@@ -115,7 +115,7 @@ func nameID(kind, name string) string {
 
 // applicationID is the id of a candidate's application to a job: the
 // store keeps applications inside candidates, one per job, so the id is
-// made of both and can be taken apart again (docs/public-api.md "Ids").
+// made of both and can be taken apart again (docs/public-api.md §1).
 func applicationID(candidateID, jobID int64) string {
 	return id64(candidateID*applicationFactor + jobID)
 }
@@ -360,7 +360,7 @@ func loadApplications(w *world) ([]*record, error) {
 			var rejectedAt any
 			if a.Rejected {
 				// The store keeps whether, not when: a rejection shows the
-				// time it is read (docs/public-api.md "Job applications").
+				// time it is read (docs/public-api.md §9, §10).
 				rejectedAt = w.timestamp(w.a.clock())
 			}
 			r := &record{typ: "job-applications", id: applicationID(c.ID, a.JobID), attrs: map[string]any{
@@ -521,7 +521,7 @@ func fieldRecordType(f fieldDef) string {
 
 // apiValue is a webhook custom field value as /v1 writes it: Checkbox a
 // boolean, Number a number, Select an option id, MultiSelect option ids,
-// the rest strings (docs/public-api.md "Custom field values").
+// the rest strings (docs/public-api.md §10).
 func apiValue(f fieldDef, raw json.RawMessage) any {
 	var v any
 	if json.Unmarshal(raw, &v) != nil {

@@ -34,7 +34,7 @@ type relationshipInput struct {
 
 // readWrite checks the media type and reads a write's document: the
 // endpoint's type, and on PATCH the URL's id (docs/public-api.md
-// "Writes").
+// §10).
 func readWrite(r *http.Request, typ, urlID string) (*writeDocumentIn, *problem) {
 	ct := r.Header.Get("Content-Type")
 	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != MediaType {
@@ -139,7 +139,7 @@ func attribute(doc *writeDocumentIn, name string) (json.RawMessage, bool) {
 
 // updateApplication serves PATCH /v1/job-applications/{id}: a stage move
 // goes through the same code as a recruiter's move, so the stage's
-// partner triggers fire (docs/public-api.md "Job applications");
+// partner triggers fire (docs/public-api.md §9, §10);
 // rejected-at rejects (a datetime) or un-rejects (null).
 func (a *API) updateApplication(r *http.Request, w *world, id string) (int, any, *problem) {
 	rec, err := w.find("job-applications", id)
@@ -236,7 +236,7 @@ func (a *API) create(r *http.Request, w *world, typ *resourceType) (int, any, *p
 
 // createValue serves POST /v1/custom-field-values: the value is stored
 // on the candidate or job the way webhooks carry it, so the next webhook
-// about the candidate holds it (docs/public-api.md "Custom field values").
+// about the candidate holds it (docs/public-api.md §10).
 func (a *API) createValue(r *http.Request, w *world) (int, any, *problem) {
 	doc, p := readWrite(r, "custom-field-values", "")
 	if p != nil {

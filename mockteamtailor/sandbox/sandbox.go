@@ -130,7 +130,7 @@ func Seed(ctx context.Context, st store.Store, ids *idgen.IDs, clock func() time
 		CompanyName: sb.Company.Name,
 		ProviderKey: key,
 		// The sandbox's admin key, sent as Teamtailor-Api-Token when the
-		// partner requires one (docs/public-api.md "Keys").
+		// partner requires one (docs/public-api.md §2).
 		APIToken:  sb.Company.APITokens[0],
 		Values:    settings.ActivationValues,
 		CreatedAt: clock().UTC(),

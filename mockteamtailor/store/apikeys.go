@@ -5,7 +5,7 @@ import (
 	"encoding/hex"
 )
 
-// Scopes of a company API key (docs/public-api.md "Keys"): what part of
+// Scopes of a company API key (docs/public-api.md §2): what part of
 // the company's data a key of Teamtailor's public API sees.
 const (
 	ScopePublic   = "public"

@@ -130,7 +130,7 @@ type CandidateRecord struct {
 	Notes []Note `json:"notes,omitempty"`
 }
 
-// Note is a note on a candidate (docs/public-api.md "Notes").
+// Note is a note on a candidate (docs/public-api.md §10).
 type Note struct {
 	ID        int64     `json:"id"`
 	Note      string    `json:"note"`
