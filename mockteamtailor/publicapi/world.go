@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,17 @@ func (a *API) newWorld(ctx context.Context, who caller) (*world, error) {
 			if !seen[f.APIName] {
 				seen[f.APIName] = true
 				w.fields = append(w.fields, fieldDef{id: len(w.fields) + 1, def: store.CustomFieldDef{Name: f.APIName, APIName: f.APIName, Type: f.Type}, owner: "Job"})
+			}
+			// A job field's options are the ones its jobs use.
+			if fd := w.field(f.APIName); fd != nil && fd.owner == "Job" && isSelect(fieldType(f.Type)) {
+				var names []string
+				if json.Unmarshal(f.Value, &names) == nil {
+					for _, n := range names {
+						if !slices.Contains(fd.def.Options, n) {
+							fd.def.Options = append(fd.def.Options, n)
+						}
+					}
+				}
 			}
 		}
 	}
