@@ -32,7 +32,7 @@ type env struct {
 	moves                   [][4]int64
 }
 
-func newEnv(t *testing.T, mutate ...func(*Config)) *env {
+func newEnv(t testing.TB, mutate ...func(*Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{st: store.NewMemStore()}
