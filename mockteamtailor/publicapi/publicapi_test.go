@@ -16,6 +16,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
 var fixedNow = time.Date(2026, 3, 18, 10, 39, 32, 440_000_000, time.UTC)
@@ -116,6 +117,22 @@ func (e *env) call(t *testing.T, method, path, key, body string, headers ...stri
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	// Every document the mock answers satisfies the schema partners are
+	// given.
+	name := "v1-document"
+	if res.StatusCode >= 400 {
+		name = "v1-errors"
+	}
+	if res.StatusCode != http.StatusNoContent && method != http.MethodHead && !strings.Contains(path, "/relationships/") {
+		if err := schemas.Validate(name, b); err != nil {
+			t.Errorf("%s %s: the %d answer does not match %s: %v\n%s", method, path, res.StatusCode, name, err, b)
+		}
+	}
+	if body != "" && res.StatusCode < 300 {
+		if err := schemas.Validate("v1-write-request", []byte(body)); err != nil {
+			t.Errorf("%s %s: an accepted body does not match v1-write-request: %v", method, path, err)
+		}
+	}
 	return resp{status: res.StatusCode, header: res.Header, body: b}
 }
 
