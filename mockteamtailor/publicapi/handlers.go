@@ -304,14 +304,14 @@ func (a *API) related(r *http.Request, w *world, typ *resourceType, id, name str
 		return 0, nil, routeNotFound(r)
 	}
 	var targets []*record
-	for _, ref := range rec.rels[name] {
+	for _, ref := range rec.rel(name) {
 		if t, err := w.find(ref.Type, ref.ID); err == nil && t != nil {
 			targets = append(targets, t)
 		}
 	}
 	target := types[d.target]
-	if d.target == "any" && len(rec.rels[name]) > 0 {
-		target = types[rec.rels[name][0].Type]
+	if d.target == "any" && len(rec.rel(name)) > 0 {
+		target = types[rec.rel(name)[0].Type]
 	}
 	if target == nil {
 		return 0, nil, routeNotFound(r)
@@ -344,7 +344,7 @@ func (a *API) linkage(r *http.Request, w *world, typ *resourceType, id, name str
 	}
 	name = dashed(name)
 	doc := linkageDocument{Links: relLinks{Self: a.url(typ.name, id) + "/relationships/" + name, Related: a.url(typ.name, id) + "/" + name}}
-	doc.Data = linkageData(rec.rels[name], d.many)
+	doc.Data = linkageData(rec.rel(name), d.many)
 	return http.StatusOK, doc, nil
 }
 
@@ -438,7 +438,7 @@ func (e *encoder) follow(rec *record, path []string) {
 		e.shown[key] = map[string]bool{}
 	}
 	e.shown[key][path[0]] = true
-	for _, ref := range rec.rels[path[0]] {
+	for _, ref := range rec.rel(path[0]) {
 		t, err := e.w.find(ref.Type, ref.ID)
 		if err != nil || t == nil {
 			continue
@@ -494,7 +494,7 @@ func (e *encoder) object(rec *record) resourceObject {
 		}
 		ro := relObject{Links: relLinks{Self: self + "/relationships/" + name, Related: self + "/" + name}}
 		if shown[name] {
-			ro.Data = linkageData(rec.rels[name], d.many)
+			ro.Data = linkageData(rec.rel(name), d.many)
 		}
 		obj.Relationships[name] = ro
 	}

@@ -23,6 +23,20 @@ type record struct {
 	// hidden are values filters match that are no attribute
 	// (job-applications' stage-type).
 	hidden map[string]string
+	// lazy are relationships worked out only when asked for: those that
+	// would read every candidate or every result.
+	lazy map[string]func() []ref
+}
+
+// rel returns the resources the relationship name points to.
+func (r *record) rel(name string) []ref {
+	if f, ok := r.lazy[name]; ok {
+		refs := f()
+		r.rels[name] = refs
+		delete(r.lazy, name)
+		return refs
+	}
+	return r.rels[name]
 }
 
 // relDef is a relationship of a resource type. target is the type it
@@ -58,6 +72,9 @@ type resourceType struct {
 	// list is false for types without a top-level list.
 	list bool
 	load func(w *world) ([]*record, error)
+	// one, when set, loads a single record by id without loading the
+	// others (nil when there is none the key may see).
+	one func(w *world, id string) (*record, error)
 }
 
 func (t *resourceType) hasAttr(name string) bool { return slices.Contains(t.attrs, name) }

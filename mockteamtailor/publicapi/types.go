@@ -33,7 +33,7 @@ func init() {
 		{name: "stages", read: "admin", list: true, load: loadStages,
 			attrs: []string{"name", "legacy-stage-type-name", "row-order", "active-job-applications-count", "rejected-job-applications-count", "created-at", "updated-at"},
 			rels:  rels("job:jobs", "job-applications:job-applications*", "triggers", "stage-type")},
-		{name: "candidates", read: "admin", list: true, load: loadCandidates,
+		{name: "candidates", read: "admin", list: true, load: loadCandidates, one: oneCandidate,
 			attrs: []string{"first-name", "last-name", "email", "phone", "picture", "pitch", "linkedin-url", "linkedin-uid", "facebook-id",
 				"linkedin-profile", "facebook-profile", "resume", "original-resume", "referring-url", "referring-site", "sourced", "referred",
 				"connected", "internal", "unsubscribed", "tags", "consent-future-jobs-at", "created-at", "updated-at"},
@@ -42,7 +42,7 @@ func init() {
 			filters: map[string]filterFunc{"email": attrFilter("email", true), "department": relFilter("department"), "role": relFilter("role"),
 				"locations": relFilter("locations"), "regions": relFilter("regions"), "connected": attrFilter("connected", true),
 				"created-at": dateFilter("created-at"), "updated-at": dateFilter("updated-at")}},
-		{name: "job-applications", read: "admin", write: "admin", list: true, load: loadApplications,
+		{name: "job-applications", read: "admin", write: "admin", list: true, load: loadApplications, one: oneApplication,
 			attrs: []string{"cover-letter", "sourced", "referring-url", "referring-site", "rejected-at", "changed-stage-at", "row-order", "created-at", "updated-at"},
 			rels:  rels("candidate:candidates", "job:jobs", "stage:stages", "reject-reason"),
 			filters: map[string]filterFunc{"stage-type": hiddenFilter("stage-type"), "created-at": dateFilter("created-at"),
@@ -88,7 +88,7 @@ func init() {
 
 func relFilter(name string) filterFunc {
 	return func(rec *record, _ string, values []string, _ *time.Location) (bool, *problem) {
-		for _, r := range rec.rels[name] {
+		for _, r := range rec.rel(name) {
 			if slices.Contains(values, r.ID) {
 				return true, nil
 			}

@@ -2,6 +2,7 @@ package publicapi
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -22,11 +23,17 @@ type world struct {
 	ctx   context.Context
 	who   caller
 	jobs  []store.Job
-	cands []store.CandidateRecord
+	// cands are the company's candidates, read on first use (candidates).
+	cands       []store.CandidateRecord
+	candsLoaded bool
+	candIndex   map[int64]int // position in cands by id
 	// fields are the company's custom fields with their /v1 ids.
 	fields  []fieldDef
 	records map[string][]*record
 	index   map[string]map[string]*record
+	// single are records loaded one by one (resourceType.one), by
+	// "type/id", while their type is not loaded whole.
+	single map[string]*record
 }
 
 // fieldDef is a custom field as /v1 shows it: the company's own fields
@@ -39,12 +46,9 @@ type fieldDef struct {
 }
 
 func (a *API) newWorld(ctx context.Context, who caller) (*world, error) {
-	w := &world{a: a, ctx: ctx, who: who, records: map[string][]*record{}, index: map[string]map[string]*record{}}
+	w := &world{a: a, ctx: ctx, who: who, records: map[string][]*record{}, index: map[string]map[string]*record{}, single: map[string]*record{}}
 	var err error
 	if w.jobs, err = a.store.Jobs(ctx, who.company.UUID); err != nil {
-		return nil, err
-	}
-	if w.cands, _, err = a.store.Candidates(ctx, who.company.UUID, store.Page{}); err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
@@ -74,6 +78,38 @@ func (a *API) newWorld(ctx context.Context, who caller) (*world, error) {
 	return w, nil
 }
 
+// candidates returns the company's candidates, read once.
+func (w *world) candidates() ([]store.CandidateRecord, error) {
+	if !w.candsLoaded {
+		cands, _, err := w.a.store.Candidates(w.ctx, w.who.company.UUID, store.Page{})
+		if err != nil {
+			return nil, err
+		}
+		w.cands, w.candsLoaded = cands, true
+		w.candIndex = make(map[int64]int, len(cands))
+		for i, c := range cands {
+			w.candIndex[c.ID] = i
+		}
+	}
+	return w.cands, nil
+}
+
+// candidate returns one of the company's candidates, without reading
+// the others; false when it is not the company's.
+func (w *world) candidate(id int64) (store.CandidateRecord, bool, error) {
+	if w.candsLoaded {
+		if i, ok := w.candIndex[id]; ok {
+			return w.cands[i], true, nil
+		}
+		return store.CandidateRecord{}, false, nil
+	}
+	c, err := w.a.store.Candidate(w.ctx, id)
+	if errors.Is(err, store.ErrNotFound) || err == nil && c.CompanyUUID != w.who.company.UUID {
+		return store.CandidateRecord{}, false, nil
+	}
+	return c, err == nil, err
+}
+
 // all returns every record of typ the key may see.
 func (w *world) all(typ string) ([]*record, error) {
 	if recs, ok := w.records[typ]; ok {
@@ -98,6 +134,18 @@ func (w *world) all(typ string) ([]*record, error) {
 
 // find returns one record, nil when there is none the key may see.
 func (w *world) find(typ, id string) (*record, error) {
+	if _, loaded := w.records[typ]; !loaded {
+		if t := types[typ]; t != nil && t.one != nil {
+			if r, ok := w.single[typ+"/"+id]; ok {
+				return r, nil
+			}
+			r, err := t.one(w, id)
+			if err == nil {
+				w.single[typ+"/"+id] = r
+			}
+			return r, err
+		}
+	}
 	if _, err := w.all(typ); err != nil {
 		return nil, err
 	}
@@ -253,11 +301,16 @@ func loadJobs(w *world) ([]*record, error) {
 			r.rels["stages"] = append(r.rels["stages"], ref{"stages", id64(s.ID)})
 		}
 		r.rels["department"], r.rels["role"], r.rels["locations"] = nil, nil, nil
-		for _, c := range w.cands {
-			if _, ok := c.Application(j.ID); ok {
-				r.rels["candidates"] = append(r.rels["candidates"], ref{"candidates", id64(c.ID)})
+		r.lazy = map[string]func() []ref{"candidates": func() []ref {
+			cands, _ := w.candidates()
+			var refs []ref
+			for _, c := range cands {
+				if _, ok := c.Application(j.ID); ok {
+					refs = append(refs, ref{"candidates", id64(c.ID)})
+				}
 			}
-		}
+			return refs
+		}}
 		for _, f := range j.CustomFields {
 			if fd := w.field(f.APIName); fd != nil {
 				r.rels["custom-field-values"] = append(r.rels["custom-field-values"], ref{"custom-field-values", valueID(2, j.ID, fd.id)})
@@ -289,11 +342,15 @@ func legacyStageType(j store.Job, i int) string {
 
 func loadStages(w *world) ([]*record, error) {
 	var out []*record
+	cands, err := w.candidates()
+	if err != nil {
+		return nil, err
+	}
 	for _, j := range w.jobs {
 		for i, s := range j.Stages {
 			active, rejected := 0, 0
 			r := &record{typ: "stages", id: id64(s.ID), rels: map[string][]ref{"job": {{"jobs", id64(j.ID)}}, "job-applications": nil}}
-			for _, c := range w.cands {
+			for _, c := range cands {
 				if a, ok := c.Application(j.ID); ok && a.StageID == s.ID {
 					if a.Rejected {
 						rejected++
@@ -312,80 +369,128 @@ func loadStages(w *world) ([]*record, error) {
 }
 
 func loadCandidates(w *world) ([]*record, error) {
-	var out []*record
-	results, err := w.results()
+	cands, err := w.candidates()
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range w.cands {
-		d := c.Data
-		var resume any
-		if d.Resume != nil {
-			resume = d.Resume.URL
-		}
-		r := &record{typ: "candidates", id: id64(c.ID), attrs: map[string]any{
-			"first-name": ptrValue(d.FirstName), "last-name": ptrValue(d.LastName), "email": ptrValue(d.Email), "phone": ptrValue(d.Phone),
-			"picture": ptrValue(d.PictureURL), "pitch": nil, "linkedin-url": nil, "linkedin-uid": nil, "facebook-id": nil,
-			"linkedin-profile": nil, "facebook-profile": nil, "resume": resume, "original-resume": nil, "referring-url": nil,
-			"referring-site": nil, "sourced": false, "referred": false, "connected": false, "internal": false, "unsubscribed": false,
-			"tags": nonNil(d.Tags), "consent-future-jobs-at": nil, "created-at": nil, "updated-at": nil,
-		}, rels: map[string][]ref{"job-applications": nil, "department": nil, "role": nil, "locations": nil, "custom-field-values": nil, "partner-results": nil}}
-		for _, a := range c.Applications {
-			r.rels["job-applications"] = append(r.rels["job-applications"], ref{"job-applications", applicationID(c.ID, a.JobID)})
-		}
-		if d.Department != nil && *d.Department != "" {
-			r.rels["department"] = []ref{{"departments", nameID("departments", *d.Department)}}
-		}
-		if d.Role != nil && *d.Role != "" {
-			r.rels["role"] = []ref{{"roles", nameID("roles", *d.Role)}}
-		}
-		for _, l := range d.Locations {
-			if l.Name != nil && *l.Name != "" {
-				r.rels["locations"] = append(r.rels["locations"], ref{"locations", nameID("locations", *l.Name)})
-			}
-		}
-		for _, f := range d.CustomFields {
-			if fd := w.field(f.APIName); fd != nil {
-				r.rels["custom-field-values"] = append(r.rels["custom-field-values"], ref{"custom-field-values", valueID(1, c.ID, fd.id)})
-			}
-		}
-		for _, res := range results {
-			if res.CandidateID == c.ID {
-				r.rels["partner-results"] = append(r.rels["partner-results"], ref{"partner-results", res.ID})
-			}
-		}
-		out = append(out, r)
+	out := make([]*record, 0, len(cands))
+	for _, c := range cands {
+		out = append(out, w.candidateRecord(c))
 	}
 	return out, nil
 }
 
-func loadApplications(w *world) ([]*record, error) {
-	var out []*record
-	stageType := map[int64]string{}
-	for _, j := range w.jobs {
-		for i, s := range j.Stages {
-			stageType[s.ID] = legacyStageType(j, i)
+func oneCandidate(w *world, id string) (*record, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || id64(n) != id {
+		return nil, nil
+	}
+	c, ok, err := w.candidate(n)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return w.candidateRecord(c), nil
+}
+
+func (w *world) candidateRecord(c store.CandidateRecord) *record {
+	d := c.Data
+	var resume any
+	if d.Resume != nil {
+		resume = d.Resume.URL
+	}
+	r := &record{typ: "candidates", id: id64(c.ID), attrs: map[string]any{
+		"first-name": ptrValue(d.FirstName), "last-name": ptrValue(d.LastName), "email": ptrValue(d.Email), "phone": ptrValue(d.Phone),
+		"picture": ptrValue(d.PictureURL), "pitch": nil, "linkedin-url": nil, "linkedin-uid": nil, "facebook-id": nil,
+		"linkedin-profile": nil, "facebook-profile": nil, "resume": resume, "original-resume": nil, "referring-url": nil,
+		"referring-site": nil, "sourced": false, "referred": false, "connected": false, "internal": false, "unsubscribed": false,
+		"tags": nonNil(d.Tags), "consent-future-jobs-at": nil, "created-at": nil, "updated-at": nil,
+	}, rels: map[string][]ref{"job-applications": nil, "department": nil, "role": nil, "locations": nil, "custom-field-values": nil}}
+	for _, a := range c.Applications {
+		r.rels["job-applications"] = append(r.rels["job-applications"], ref{"job-applications", applicationID(c.ID, a.JobID)})
+	}
+	if d.Department != nil && *d.Department != "" {
+		r.rels["department"] = []ref{{"departments", nameID("departments", *d.Department)}}
+	}
+	if d.Role != nil && *d.Role != "" {
+		r.rels["role"] = []ref{{"roles", nameID("roles", *d.Role)}}
+	}
+	for _, l := range d.Locations {
+		if l.Name != nil && *l.Name != "" {
+			r.rels["locations"] = append(r.rels["locations"], ref{"locations", nameID("locations", *l.Name)})
 		}
 	}
-	for _, c := range w.cands {
+	for _, f := range d.CustomFields {
+		if fd := w.field(f.APIName); fd != nil {
+			r.rels["custom-field-values"] = append(r.rels["custom-field-values"], ref{"custom-field-values", valueID(1, c.ID, fd.id)})
+		}
+	}
+	// Reading the results costs more than the rest of the candidate.
+	r.lazy = map[string]func() []ref{"partner-results": func() []ref {
+		results, _ := w.results()
+		var refs []ref
+		for _, res := range results {
+			if res.CandidateID == c.ID {
+				refs = append(refs, ref{"partner-results", res.ID})
+			}
+		}
+		return refs
+	}}
+	return r
+}
+
+func loadApplications(w *world) ([]*record, error) {
+	cands, err := w.candidates()
+	if err != nil {
+		return nil, err
+	}
+	var out []*record
+	for _, c := range cands {
 		for _, a := range c.Applications {
-			var rejectedAt any
-			if a.Rejected {
-				// The store keeps whether, not when: a rejection shows the
-				// time it is read (docs/public-api.md §9, §10).
-				rejectedAt = w.timestamp(w.a.clock())
-			}
-			r := &record{typ: "job-applications", id: applicationID(c.ID, a.JobID), attrs: map[string]any{
-				"cover-letter": nil, "sourced": false, "referring-url": nil, "referring-site": nil, "rejected-at": rejectedAt,
-				"changed-stage-at": nil, "row-order": 0, "created-at": nil, "updated-at": nil,
-			}, hidden: map[string]string{"stage-type": stageType[a.StageID]}, rels: map[string][]ref{"candidate": {{"candidates", id64(c.ID)}}, "job": {{"jobs", id64(a.JobID)}}, "stage": nil}}
-			if a.StageID != 0 {
-				r.rels["stage"] = []ref{{"stages", id64(a.StageID)}}
-			}
-			out = append(out, r)
+			out = append(out, w.applicationRecord(c, a))
 		}
 	}
 	return out, nil
+}
+
+func oneApplication(w *world, id string) (*record, error) {
+	candID, jobID, ok := splitApplicationID(id)
+	if !ok || applicationID(candID, jobID) != id {
+		return nil, nil
+	}
+	c, ok, err := w.candidate(candID)
+	if !ok || err != nil {
+		return nil, err
+	}
+	a, ok := c.Application(jobID)
+	if !ok {
+		return nil, nil
+	}
+	return w.applicationRecord(c, a), nil
+}
+
+func (w *world) applicationRecord(c store.CandidateRecord, a store.Application) *record {
+	stageType := ""
+	for _, j := range w.jobs {
+		for i, s := range j.Stages {
+			if j.ID == a.JobID && s.ID == a.StageID {
+				stageType = legacyStageType(j, i)
+			}
+		}
+	}
+	var rejectedAt any
+	if a.Rejected {
+		// The store keeps whether, not when: a rejection shows the time
+		// it is read (docs/public-api.md §1).
+		rejectedAt = w.timestamp(w.a.clock())
+	}
+	r := &record{typ: "job-applications", id: applicationID(c.ID, a.JobID), attrs: map[string]any{
+		"cover-letter": nil, "sourced": false, "referring-url": nil, "referring-site": nil, "rejected-at": rejectedAt,
+		"changed-stage-at": nil, "row-order": 0, "created-at": nil, "updated-at": nil,
+	}, hidden: map[string]string{"stage-type": stageType}, rels: map[string][]ref{"candidate": {{"candidates", id64(c.ID)}}, "job": {{"jobs", id64(a.JobID)}}, "stage": nil}}
+	if a.StageID != 0 {
+		r.rels["stage"] = []ref{{"stages", id64(a.StageID)}}
+	}
+	return r
 }
 
 // byName collects the distinct names of departments, roles or locations
@@ -393,7 +498,8 @@ func loadApplications(w *world) ([]*record, error) {
 func byName(w *world, typ string, names func(protocol.Candidate) []string) []*record {
 	var out []*record
 	seen := map[string]bool{}
-	for _, c := range w.cands {
+	cands, _ := w.candidates()
+	for _, c := range cands {
 		for _, n := range names(c.Data) {
 			if n == "" || seen[strings.ToLower(n)] {
 				continue
@@ -433,7 +539,11 @@ func loadRoles(w *world) ([]*record, error) {
 func loadLocations(w *world) ([]*record, error) {
 	var out []*record
 	seen := map[string]bool{}
-	for _, c := range w.cands {
+	cands, err := w.candidates()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cands {
 		for _, l := range c.Data.Locations {
 			if l.Name == nil || *l.Name == "" || seen[strings.ToLower(*l.Name)] {
 				continue
@@ -498,7 +608,7 @@ func loadFields(w *world) ([]*record, error) {
 			"is-private": false, "is-hidden": false, "is-required": false, "is-featured": false, "is-searchable": false, "is-external": false,
 		}, rels: map[string][]ref{"custom-field-values": nil}}
 		for _, v := range values {
-			if v.rels["custom-field"][0].ID == r.id {
+			if v.rel("custom-field")[0].ID == r.id {
 				r.rels["custom-field-values"] = append(r.rels["custom-field-values"], ref{"custom-field-values", v.id})
 			}
 		}
@@ -608,7 +718,11 @@ func loadValues(w *world) ([]*record, error) {
 				rels:  map[string][]ref{"custom-field": {{fieldRecordType(*f), strconv.Itoa(f.id)}}, "owner": {{ownerType, id64(ownerID)}}}})
 		}
 	}
-	for _, c := range w.cands {
+	cands, err := w.candidates()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cands {
 		add(1, "candidates", c.ID, c.Data.CustomFields)
 	}
 	for _, j := range w.jobs {
@@ -624,11 +738,18 @@ func (w *world) results() ([]store.PartnerResult, error) {
 		return nil, err
 	}
 	mine := map[int64]bool{}
-	for _, c := range w.cands {
-		mine[c.ID] = true
-	}
 	var out []store.PartnerResult
 	for _, r := range all {
+		if r.CompanyUUID == "" {
+			// A result the partner created: the company of its candidate.
+			if _, known := mine[r.CandidateID]; !known {
+				_, ok, err := w.candidate(r.CandidateID)
+				if err != nil {
+					return nil, err
+				}
+				mine[r.CandidateID] = ok
+			}
+		}
 		if r.CompanyUUID == w.who.company.UUID || r.CompanyUUID == "" && mine[r.CandidateID] {
 			out = append(out, r)
 		}
@@ -682,7 +803,11 @@ func loadResults(w *world) ([]*record, error) {
 
 func loadNotes(w *world) ([]*record, error) {
 	var out []*record
-	for _, c := range w.cands {
+	cands, err := w.candidates()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cands {
 		for _, n := range c.Notes {
 			r := &record{typ: "notes", id: id64(n.ID), attrs: map[string]any{
 				"note": n.Note, "user-id": n.UserID, "candidate-id": c.ID, "created-by-trigger": false, "mentioned-user-ids": []int64{},

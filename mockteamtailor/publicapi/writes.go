@@ -182,7 +182,7 @@ func (a *API) updateApplication(r *http.Request, w *world, id string) (int, any,
 			return 0, nil, invalid("/data/relationships/stage", "is invalid", "stage")
 		}
 		stage, _ := w.find("stages", to.ID)
-		if stage == nil || stage.rels["job"][0].ID != id64(jobID) {
+		if stage == nil || stage.rel("job")[0].ID != id64(jobID) {
 			return 0, nil, invalid("/data/relationships/stage", "is invalid", "stage")
 		}
 		stageID, _ = strconv.ParseInt(to.ID, 10, 64)
@@ -278,8 +278,8 @@ func (a *API) createValue(r *http.Request, w *world) (int, any, *problem) {
 	if len(problems) > 0 {
 		return 0, nil, &problem{status: http.StatusUnprocessableEntity, errors: problems}
 	}
-	for _, v := range owner.rels["custom-field-values"] {
-		if existing, _ := w.find("custom-field-values", v.ID); existing != nil && existing.rels["custom-field"][0].ID == strconv.Itoa(f.id) {
+	for _, v := range owner.rel("custom-field-values") {
+		if existing, _ := w.find("custom-field-values", v.ID); existing != nil && existing.rel("custom-field")[0].ID == strconv.Itoa(f.id) {
 			return 0, nil, invalid("/data/relationships/custom-field", "has already been taken", "custom-field")
 		}
 	}
