@@ -80,7 +80,9 @@ func BenchmarkReads(b *testing.B) {
 		b.Run("partner-api/list/"+n, func(b *testing.B) { runReaders(b, api, partner, []string{resultsPath + "?page%5Bsize%5D=10"}) })
 		b.Run("partner-api/show/"+n, func(b *testing.B) { runReaders(b, api, partner, paths) })
 		b.Run("v1/list/"+n, func(b *testing.B) { runReaders(b, api, v1, []string{"/v1/candidates"}) })
-		b.Run("v1/show/"+n, func(b *testing.B) { runReaders(b, api, v1, []string{"/v1/candidates/1", "/v1/candidates/5", "/v1/candidates/9"}) })
+		b.Run("v1/show/"+n, func(b *testing.B) {
+			runReaders(b, api, v1, []string{"/v1/candidates/1", "/v1/candidates/5", "/v1/candidates/9"})
+		})
 		b.Run("v1/list-include/"+n, func(b *testing.B) {
 			runReaders(b, api, v1, []string{"/v1/job-applications?include=candidate,stage"})
 		})

@@ -2,8 +2,8 @@ package publicapi
 
 import (
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -19,10 +19,10 @@ import (
 // world is the company's data as one request sees it: read from the
 // store once, turned into records by type on first use.
 type world struct {
-	a     *API
-	ctx   context.Context
-	who   caller
-	jobs  []store.Job
+	a    *API
+	ctx  context.Context
+	who  caller
+	jobs []store.Job
 	// cands are the company's candidates, read on first use (candidates).
 	cands       []store.CandidateRecord
 	candsLoaded bool
