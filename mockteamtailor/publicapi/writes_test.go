@@ -172,3 +172,34 @@ func TestCreateNote(t *testing.T) {
 		t.Errorf("a read-only attribute: %d", r.status)
 	}
 }
+
+// Notes and values written through /v1 are kept by a durable store, and
+// the keys of a company come back with it.
+func TestWritesSurviveRestart(t *testing.T) {
+	path := t.TempDir() + "/state.json"
+	st, err := store.OpenMemStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvOver(t, st)
+	r := e.call(t, "POST", "/v1/notes", e.admin, `{"data":{"type":"notes","attributes":{"note":"kept"},"relationships":{"candidate":{"data":{"type":"candidates","id":"2"}}}}}`)
+	if r.status != 201 {
+		t.Fatalf("note: %d %s", r.status, r.body)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st2, err := store.OpenMemStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	e2 := newEnvOver(t, st2)
+	if e2.admin != e.admin || e2.public != e.public {
+		t.Errorf("keys after a restart: %s %s, want %s %s", e2.admin, e2.public, e.admin, e.public)
+	}
+	_, objs := decode(t, e2.call(t, "GET", "/v1/notes/2001", e2.admin, ""))
+	if string(objs[0].Attributes["note"]) != `"kept"` {
+		t.Errorf("note after a restart: %v", objs[0].Attributes)
+	}
+}
