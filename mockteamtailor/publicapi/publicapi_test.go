@@ -578,3 +578,42 @@ func TestCandidatePageMatchesSortedList(t *testing.T) {
 		}
 	}
 }
+
+// Teamtailor's documented examples, replayed: the paging links of its
+// pagination page, its job-application example query, and the requests
+// public integration code makes.
+func TestDocumentedExamples(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.PublicURL = "https://api.teamtailor.com" })
+	d, _ := decode(t, e.call(t, "GET", "/v1/jobs?filter[department]=337", e.admin, ""))
+	if want := "https://api.teamtailor.com/v1/jobs?filter%5Bdepartment%5D=337&page%5Bnumber%5D=1&page%5Bsize%5D=10"; d.Links["first"] != want {
+		t.Errorf("links.first = %q, want %q", d.Links["first"], want)
+	}
+	if r := e.call(t, "GET", "/v1/job-applications?include=candidate&filter[stage-type]=hired&sort=-changed_stage_at", e.admin, ""); r.status != 200 {
+		t.Errorf("the job-applications example: %d %s", r.status, r.body)
+	}
+	jobs, _ := e.st.Jobs(t.Context(), e.sb.Company.UUID)
+	_, objs := decode(t, e.call(t, "GET", "/v1/jobs/"+id64(jobs[0].ID)+"?include=custom-field-values", e.admin, ""))
+	var refs []ref
+	json.Unmarshal(objs[0].Relationships["custom-field-values"].Data, &refs)
+	if len(refs) != len(jobs[0].CustomFields) {
+		t.Errorf("a job's custom field values: %d, want %d", len(refs), len(jobs[0].CustomFields))
+	}
+	stage := id64(jobs[0].Stages[0].ID)
+	d, objs = decode(t, e.call(t, "GET", "/v1/stages/"+stage+"/job-applications?filter[created-at][from]=2020-01-01&page[size]=30", e.admin, ""))
+	if d.Links["first"] != "https://api.teamtailor.com/v1/stages/"+stage+"/job-applications?filter%5Bcreated-at%5D%5Bfrom%5D=2020-01-01&page%5Bnumber%5D=1&page%5Bsize%5D=30" || len(objs) != 0 {
+		t.Errorf("a stage's applications created since 2020 (the mock keeps no creation times): %d, links %v", len(objs), d.Links)
+	}
+	_, objs = decode(t, e.call(t, "GET", "/v1/stages/"+stage+"/job-applications?page[size]=30", e.admin, ""))
+	if len(objs) != 12 {
+		t.Errorf("a stage's applications: %d", len(objs))
+	}
+}
+
+// A body over the limit is a 413, as on the Partner API.
+func TestBodyLimit(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.MaxBodyBytes = 512 })
+	big := `{"data":{"type":"notes","attributes":{"note":"` + strings.Repeat("x", 1024) + `"},"relationships":{"candidate":{"data":{"type":"candidates","id":"2"}}}}}`
+	if r := e.call(t, "POST", "/v1/notes", e.admin, big); r.status != 413 {
+		t.Errorf("a 1 KiB note over a 512 B limit: %d %s", r.status, r.body)
+	}
+}
