@@ -3,6 +3,7 @@ package mockteamtailor
 import (
 	"context"
 	"fmt"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"io"
 	"net/http"
 	"time"
@@ -81,6 +82,8 @@ func (s *Server) SetFaults(in controlapi.Faults) (controlapi.Faults, error) {
 func (s *Server) ClearFaults() controlapi.Faults {
 	s.api.SetFaults(partnerapi.Faults{})
 	s.api.SetRateLimit(s.cfg.RateLimit, s.cfg.RateWindow, s.cfg.EnforceRateLimit)
+	d := publicapi.DefaultConfig()
+	s.v1.SetRateLimit(d.RateLimit, d.RateWindow, s.cfg.EnforceRateLimit)
 	return s.Faults()
 }
 

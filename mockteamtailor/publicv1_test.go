@@ -174,3 +174,23 @@ func TestPublicAPIGuards(t *testing.T) {
 		t.Errorf("a company key on the Partner API: %d", res.StatusCode)
 	}
 }
+
+// The control API's rate limit switches /v1's 429s on and off, with
+// Teamtailor's 50 requests per 10 s per key.
+func TestPublicAPIRateLimitFollowsControl(t *testing.T) {
+	env := newE2EEnv(t)
+	key := env.sandbox.Company.APITokens[0]
+	wantStatus(t, env.ctl(t, "PUT", "/mock/v1/faults", map[string]any{"rateLimit": map[string]any{"limit": 5, "window": "10s", "enforce": true}}), http.StatusOK)
+	statuses := map[int]int{}
+	for range 51 {
+		status, _ := env.v1(t, "GET", "/v1/company", key, "")
+		statuses[status]++
+	}
+	if statuses[http.StatusOK] != 50 || statuses[http.StatusTooManyRequests] != 1 {
+		t.Errorf("51 requests with enforcement on: %v", statuses)
+	}
+	wantStatus(t, env.ctl(t, "DELETE", "/mock/v1/faults", nil), http.StatusOK)
+	if status, _ := env.v1(t, "GET", "/v1/company", key, ""); status != http.StatusOK {
+		t.Errorf("after the faults are cleared: %d", status)
+	}
+}
