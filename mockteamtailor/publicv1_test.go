@@ -194,3 +194,59 @@ func TestPublicAPIRateLimitFollowsControl(t *testing.T) {
 		t.Errorf("after the faults are cleared: %d", status)
 	}
 }
+
+// Keys are created and revoked through the control API: a new key works
+// on /v1 within its scope and permissions; a revoked one is refused, also
+// where an activation still sends it.
+func TestAPIKeysCreateAndRevoke(t *testing.T) {
+	env := newE2EEnv(t)
+	uuid := env.sandbox.Company.UUID
+	r := env.ctl(t, "POST", "/mock/v1/companies/"+uuid+"/api-keys", map[string]any{"scope": "internal", "permissions": "read"})
+	wantStatus(t, r, http.StatusCreated)
+	k := decodeAs[store.APIKey](t, r)
+	if k.Scope != "internal" || !k.Read || k.Write || !strings.HasPrefix(k.Key, "ttapi_") {
+		t.Fatalf("created key: %+v", k)
+	}
+	if status, body := env.v1(t, "GET", "/v1/jobs", k.Key, ""); status != http.StatusOK {
+		t.Errorf("the new key reads jobs: %d %s", status, body)
+	}
+	if status, _ := env.v1(t, "GET", "/v1/candidates", k.Key, ""); status != http.StatusForbidden {
+		t.Errorf("the new internal key reads candidates: %d", status)
+	}
+	for _, bad := range []map[string]any{{"scope": "root"}, {"scope": "admin", "permissions": "all"}} {
+		wantStatus(t, env.ctl(t, "POST", "/mock/v1/companies/"+uuid+"/api-keys", bad), http.StatusUnprocessableEntity)
+	}
+	wantStatus(t, env.ctl(t, "POST", "/mock/v1/companies/nope/api-keys", map[string]any{"scope": "admin"}), http.StatusNotFound)
+
+	// The sandbox's admin key, which its activation sends, revoked.
+	admin := env.sandbox.Company.APITokens[0]
+	wantStatus(t, env.ctl(t, "DELETE", "/mock/v1/companies/"+uuid+"/api-keys/"+admin, nil), http.StatusNoContent)
+	if status, _ := env.v1(t, "GET", "/v1/company", admin, ""); status != http.StatusUnauthorized {
+		t.Errorf("a revoked key: %d", status)
+	}
+	wantStatus(t, env.ctl(t, "DELETE", "/mock/v1/companies/"+uuid+"/api-keys/"+admin, nil), http.StatusNotFound)
+	keys := decodeAs[struct {
+		Companies []struct {
+			UUID    string
+			APIKeys []store.APIKey
+		}
+	}](t, env.ctl(t, "GET", "/mock/v1/keys", nil))
+	for _, c := range keys.Companies {
+		if c.UUID != uuid {
+			continue
+		}
+		if len(c.APIKeys) != 3 || c.APIKeys[2].Key != k.Key {
+			t.Errorf("keys after a create and a revoke: %+v", c.APIKeys)
+		}
+		for _, got := range c.APIKeys {
+			if got.Key == admin {
+				t.Error("the revoked key is still listed")
+			}
+		}
+	}
+	// The internal and public keys derived before are kept.
+	derived := env.sandbox.Company.APIKeys()
+	if status, _ := env.v1(t, "GET", "/v1/jobs", derived[2].Key, ""); status != http.StatusOK {
+		t.Errorf("the public key after the admin key was revoked: %d", status)
+	}
+}

@@ -38,6 +38,8 @@ func (s *Server) routes() http.Handler {
 	root.Handle(c+"/companies", s.control(s.handleCompaniesList())).Methods(http.MethodGet)
 	root.Handle(c+"/companies", s.control(s.handleCompanyCreate())).Methods(http.MethodPost)
 	root.Handle(c+"/companies/{uuid}", s.control(s.handleCompanyShow())).Methods(http.MethodGet)
+	root.Handle(c+"/companies/{uuid}/api-keys", s.control(s.handleAPIKeyCreate())).Methods(http.MethodPost)
+	root.Handle(c+"/companies/{uuid}/api-keys/{key}", s.control(s.handleAPIKeyRevoke())).Methods(http.MethodDelete)
 	root.Handle(c+"/jobs", s.control(s.handleJobsList())).Methods(http.MethodGet)
 	root.Handle(c+"/jobs", s.control(s.handleJobCreate())).Methods(http.MethodPost)
 	root.Handle(c+"/jobs/{id}", s.control(s.handleJobShow())).Methods(http.MethodGet)

@@ -165,3 +165,11 @@ type ActivationKeys struct {
 
 // Ptr returns a pointer to v, for the optional fields of PartnerInput.
 func Ptr[T any](v T) *T { return &v }
+
+// APIKeyRequest creates a company key of the public API (/v1): its scope
+// (public, internal or admin) and permissions (read, write or
+// read/write), as a company admin creates one in Teamtailor's settings.
+type APIKeyRequest struct {
+	Scope       string `json:"scope"`
+	Permissions string `json:"permissions"`
+}

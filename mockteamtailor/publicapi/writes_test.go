@@ -186,6 +186,11 @@ func TestWritesSurviveRestart(t *testing.T) {
 	if r.status != 201 {
 		t.Fatalf("note: %d %s", r.status, r.body)
 	}
+	// A key created through the control API is kept too.
+	created := store.APIKey{Key: "ttapi_created_0001", Scope: store.ScopeInternal, Read: true}
+	if _, err := st.UpdateCompany(t.Context(), e.sb.Company.UUID, func(c *store.Company) error { c.AddAPIKey(created); return nil }); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -197,6 +202,9 @@ func TestWritesSurviveRestart(t *testing.T) {
 	e2 := newEnvOver(t, st2)
 	if e2.admin != e.admin || e2.public != e.public {
 		t.Errorf("keys after a restart: %s %s, want %s %s", e2.admin, e2.public, e.admin, e.public)
+	}
+	if r := e2.call(t, "GET", "/v1/jobs", created.Key, ""); r.status != 200 {
+		t.Errorf("the created key after a restart: %d", r.status)
 	}
 	_, objs := decode(t, e2.call(t, "GET", "/v1/notes/2001", e2.admin, ""))
 	if string(objs[0].Attributes["note"]) != `"kept"` {

@@ -432,6 +432,7 @@ func cloneCompany(c Company) Company {
 		c.CustomFields[i].Options = slices.Clone(c.CustomFields[i].Options)
 	}
 	c.APITokens = slices.Clone(c.APITokens)
+	c.Keys = slices.Clone(c.Keys)
 	return c
 }
 

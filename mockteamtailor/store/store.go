@@ -72,6 +72,11 @@ type Company struct {
 	// APITokens are the company's public-API keys; an activation of a
 	// partner that requires one picks one of them (docs/protocol.md §1).
 	APITokens []string `json:"apiTokens,omitempty"`
+	// Keys, when KeysSet, are the company's public-API keys of every
+	// scope, created and revoked through the control API; otherwise
+	// APIKeys derives them from APITokens.
+	Keys    []APIKey `json:"apiKeys,omitempty"`
+	KeysSet bool     `json:"apiKeysSet,omitempty"`
 }
 
 // CustomFieldDef is a custom field defined in a company's account.
