@@ -617,3 +617,54 @@ func TestBodyLimit(t *testing.T) {
 		t.Errorf("a 1 KiB note over a 512 B limit: %d %s", r.status, r.body)
 	}
 }
+
+// A candidate's screening answers, their questions and its uploads are
+// the ones its webhook carries (include=answers,answers.question, as
+// integrations ask for them).
+func TestAnswersQuestionsUploads(t *testing.T) {
+	e := newEnv(t)
+	cands, _, _ := e.st.Candidates(t.Context(), e.sb.Company.UUID, store.Page{})
+	var quiz, files store.CandidateRecord
+	for _, c := range cands {
+		if len(c.Data.Questions) > len(quiz.Data.Questions) {
+			quiz = c
+		}
+		if c.Data.Uploads != nil && len(*c.Data.Uploads) > 0 {
+			files = c
+		}
+	}
+	d, _ := decode(t, e.call(t, "GET", "/v1/candidates/"+id64(quiz.ID)+"?include=answers,answers.question", e.admin, ""))
+	kinds := map[string]int{}
+	answers := map[string]object{}
+	for _, o := range d.Included {
+		kinds[o.Type]++
+		if o.Type == "answers" {
+			answers[o.ID] = o
+		}
+	}
+	if kinds["answers"] != len(quiz.Data.Questions) || kinds["questions"] != len(quiz.Data.Questions) {
+		t.Fatalf("included: %v, want %d answers and questions", kinds, len(quiz.Data.Questions))
+	}
+	for i, q := range quiz.Data.Questions {
+		a := answers[itemID(quiz.ID, i)]
+		var v any
+		json.Unmarshal(q.Answer, &v)
+		switch x := v.(type) {
+		case []any:
+			if len(a.Attributes["choices"]) == 0 || string(a.Attributes["choices"]) == "null" {
+				t.Errorf("%q: choices %s", q.Question, a.Attributes["choices"])
+			}
+		case string:
+			if x == "yes" && string(a.Attributes["boolean"]) != "true" {
+				t.Errorf("%q: boolean %s", q.Question, a.Attributes["boolean"])
+			}
+		}
+	}
+	_, objs := decode(t, e.call(t, "GET", "/v1/candidates/"+id64(files.ID)+"/uploads", e.admin, ""))
+	if len(objs) != len(*files.Data.Uploads) || string(objs[0].Attributes["file-name"]) != strconv.Quote((*files.Data.Uploads)[0].FileName) {
+		t.Errorf("uploads: %+v", objs)
+	}
+	if r := e.call(t, "GET", "/v1/uploads", e.internal, ""); r.status != 403 {
+		t.Errorf("uploads with an internal key: %d", r.status)
+	}
+}

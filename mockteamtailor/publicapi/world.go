@@ -404,7 +404,17 @@ func (w *world) candidateRecord(c store.CandidateRecord) *record {
 		"linkedin-profile": nil, "facebook-profile": nil, "resume": resume, "original-resume": nil, "referring-url": nil,
 		"referring-site": nil, "sourced": false, "referred": false, "connected": false, "internal": false, "unsubscribed": false,
 		"tags": nonNil(d.Tags), "consent-future-jobs-at": nil, "created-at": nil, "updated-at": nil,
-	}, rels: map[string][]ref{"job-applications": nil, "department": nil, "role": nil, "locations": nil, "custom-field-values": nil}}
+	}, rels: map[string][]ref{"job-applications": nil, "department": nil, "role": nil, "locations": nil, "custom-field-values": nil,
+		"uploads": nil, "questions": nil, "answers": nil}}
+	if d.Uploads != nil {
+		for i := range *d.Uploads {
+			r.rels["uploads"] = append(r.rels["uploads"], ref{"uploads", itemID(c.ID, i)})
+		}
+	}
+	for i, q := range d.Questions {
+		r.rels["questions"] = append(r.rels["questions"], ref{"questions", nameID("questions", q.Question)})
+		r.rels["answers"] = append(r.rels["answers"], ref{"answers", itemID(c.ID, i)})
+	}
 	for _, a := range c.Applications {
 		r.rels["job-applications"] = append(r.rels["job-applications"], ref{"job-applications", applicationID(c.ID, a.JobID)})
 	}
@@ -817,6 +827,112 @@ func loadNotes(w *world) ([]*record, error) {
 				r.rels["user"] = []ref{{"users", id64(n.UserID)}}
 			}
 			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// uploadID and answerID number a candidate's uploads and answers: the
+// store keeps them inside the candidate, in order.
+func itemID(candidateID int64, i int) string { return id64(candidateID*1000 + int64(i) + 1) }
+
+func loadUploads(w *world) ([]*record, error) {
+	cands, err := w.candidates()
+	if err != nil {
+		return nil, err
+	}
+	var out []*record
+	for _, c := range cands {
+		if c.Data.Uploads == nil {
+			continue
+		}
+		for i, f := range *c.Data.Uploads {
+			out = append(out, &record{typ: "uploads", id: itemID(c.ID, i), attrs: map[string]any{
+				"url": f.URL, "file-name": f.FileName, "internal": false, "created-at": nil, "updated-at": nil,
+			}, rels: map[string][]ref{"candidate": {{"candidates", id64(c.ID)}}, "job": nil}})
+		}
+	}
+	return out, nil
+}
+
+// answerKind reads a webhook answer the way /v1 splits answers: a list
+// is a choice, yes/no a boolean, a URL a video, anything else text.
+func answerKind(raw json.RawMessage) (kind string, v any) {
+	if json.Unmarshal(raw, &v) != nil {
+		return "Text", nil
+	}
+	switch x := v.(type) {
+	case []any:
+		return "Choice", x
+	case bool:
+		return "Boolean", x
+	case string:
+		switch {
+		case strings.EqualFold(x, "yes"):
+			return "Boolean", true
+		case strings.EqualFold(x, "no"):
+			return "Boolean", false
+		case strings.HasPrefix(x, "https://") || strings.HasPrefix(x, "http://"):
+			return "Video", x
+		}
+		return "Text", x
+	case float64:
+		return "Number", x
+	}
+	return "Text", nil
+}
+
+func loadQuestions(w *world) ([]*record, error) {
+	cands, err := w.candidates()
+	if err != nil {
+		return nil, err
+	}
+	var out []*record
+	seen := map[string]bool{}
+	for _, c := range cands {
+		for _, q := range c.Data.Questions {
+			id := nameID("questions", q.Question)
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			kind, _ := answerKind(q.Answer)
+			var multiple any
+			if kind == "Choice" {
+				multiple = true
+			}
+			out = append(out, &record{typ: "questions", id: id, attrs: map[string]any{
+				"title": q.Question, "description": nil, "question-type": kind, "alternatives": nil, "multiple": multiple,
+				"single-line": nil, "start-with": nil, "end-with": nil, "unit": nil,
+			}, rels: map[string][]ref{}})
+		}
+	}
+	return out, nil
+}
+
+func loadAnswers(w *world) ([]*record, error) {
+	cands, err := w.candidates()
+	if err != nil {
+		return nil, err
+	}
+	var out []*record
+	for _, c := range cands {
+		for i, q := range c.Data.Questions {
+			attrs := map[string]any{"text": nil, "boolean": nil, "range": nil, "choices": nil, "video-token": nil, "date": nil, "number": nil, "updated-at": nil}
+			switch kind, v := answerKind(q.Answer); kind {
+			case "Choice":
+				attrs["choices"] = v
+			case "Boolean":
+				attrs["boolean"] = v
+			case "Number":
+				attrs["number"] = v
+			case "Video":
+				attrs["video-token"] = v
+			default:
+				attrs["text"] = v
+			}
+			out = append(out, &record{typ: "answers", id: itemID(c.ID, i), attrs: attrs,
+				rels: map[string][]ref{"question": {{"questions", nameID("questions", q.Question)}}, "candidate": {{"candidates", id64(c.ID)}}}})
 		}
 	}
 	return out, nil
