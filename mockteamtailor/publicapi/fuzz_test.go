@@ -25,6 +25,8 @@ func FuzzRequest(f *testing.F) {
 		{"POST", "/v1/notes", `{"data":{"type":"notes","attributes":{"note":"x"},"relationships":{"candidate":{"data":{"type":"candidates","id":"1"}},"user":{"data":null}}}}`},
 		{"POST", "/v1/notes", `{"data":{"type":"notes","relationships":{"candidate":{"data":[]}}}}`},
 		{"GET", "/v1/candidates?filter[id]=&page[size]=-1&sort=,", ""},
+		{"GET", "/v1/candidates/2?include=answers.question,uploads.job,questions", ""},
+		{"GET", "/v1/answers?sort=-choices&fields[answers]=text,question&include=question", ""},
 	} {
 		f.Add(s[0], s[1], s[2])
 	}
