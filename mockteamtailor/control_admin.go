@@ -3,6 +3,7 @@ package mockteamtailor
 import (
 	"context"
 	"fmt"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"io"
 	"net/http"
 	"time"
@@ -98,6 +99,8 @@ func (s *Server) RateLimitResultPosts(n int, retryAfter time.Duration) error {
 func (s *Server) ClearFaults() controlapi.Faults {
 	s.api.SetFaults(partnerapi.Faults{})
 	s.api.SetRateLimit(s.cfg.RateLimit, s.cfg.RateWindow, s.cfg.EnforceRateLimit)
+	d := publicapi.DefaultConfig()
+	s.v1.SetRateLimit(d.RateLimit, d.RateWindow, s.cfg.EnforceRateLimit)
 	return s.Faults()
 }
 
@@ -127,8 +130,25 @@ func (s *Server) handleKeys() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusOK, map[string]any{"partners": out}, nil
+		companies, err := s.CompanyKeys(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, controlapi.Keys{Partners: out, Companies: companies}, nil
 	}
+}
+
+// CompanyKeys returns every company's keys of the public API (/v1).
+func (s *Server) CompanyKeys(ctx context.Context) ([]controlapi.CompanyKeys, error) {
+	cs, err := s.store.Companies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []controlapi.CompanyKeys{}
+	for _, c := range cs {
+		out = append(out, controlapi.CompanyKeys{UUID: c.UUID, Name: c.Name, APIKeys: c.APIKeys()})
+	}
+	return out, nil
 }
 
 // Keys returns every partner's API key and webhook secret, and the

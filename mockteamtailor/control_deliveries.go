@@ -3,6 +3,7 @@ package mockteamtailor
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"io"
 	"net/http"
 	"strconv"
@@ -28,9 +29,9 @@ func (s *Server) journalFilter(r *http.Request) (store.JournalFilter, error) {
 	}
 	f.AfterID, f.Limit = after, int(limit)
 	switch f.Kind {
-	case "", store.KindConfig, store.KindActivation, store.KindValidate, store.KindWebhook, store.KindAction, store.KindPartnerAPI:
+	case "", store.KindConfig, store.KindActivation, store.KindValidate, store.KindWebhook, store.KindAction, store.KindPartnerAPI, publicapi.KindPublicAPI:
 	default:
-		return f, httpapi.BadRequest("kind %q is not one of config, activation, validate, webhook, action, partner-api", f.Kind)
+		return f, httpapi.BadRequest("kind %q is not one of config, activation, validate, webhook, action, partner-api, public-api", f.Kind)
 	}
 	switch f.Verdict {
 	case "", store.VerdictOK, store.VerdictFailed, store.VerdictInvalid, store.VerdictError:

@@ -858,7 +858,7 @@ func TestE2EAPITokenHeader(t *testing.T) {
 		want      string
 	}{
 		{"required, activation with a token", true, cands[0].ID, token},
-		{"required, activation without a token", true, sandboxCand.ID, ""},
+		{"required, the sandbox activation: its admin key", true, sandboxCand.ID, env.sandbox.Company.APITokens[0]},
 		{"not required", false, cands[0].ID, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

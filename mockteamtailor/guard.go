@@ -22,7 +22,7 @@ func (s *Server) controlGuard(next http.Handler) http.Handler {
 	token := guard.Token(s.cfg.ControlToken)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		api := strings.HasPrefix(r.URL.Path, "/mock/")
-		ui := !api && !strings.HasPrefix(r.URL.Path, "/partner/") && !strings.HasPrefix(r.URL.Path, "/files/") &&
+		ui := !api && !strings.HasPrefix(r.URL.Path, "/partner/") && !strings.HasPrefix(r.URL.Path, "/files/") && !strings.HasPrefix(r.URL.Path, "/v1/") &&
 			!strings.HasPrefix(r.URL.Path, "/schemas") && r.URL.Path != "/healthz"
 		if !api && !ui {
 			if strings.HasPrefix(r.URL.Path, "/partner/") {

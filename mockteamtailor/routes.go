@@ -7,6 +7,7 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/guard"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 )
 
 // routes maps the whole HTTP surface of the mock. If a route is not listed
@@ -19,6 +20,8 @@ func (s *Server) routes() http.Handler {
 
 	// The Partner API (package partnerapi), behind the same Host check.
 	root.PathPrefix("/partner/").Handler(s.api)
+	// Teamtailor's public API (package publicapi), over the same store.
+	root.PathPrefix(publicapi.Prefix).Handler(s.v1)
 
 	// Signed URLs of files uploaded for file fields (docs/protocol.md §1.1).
 	root.Handle("/files/{id}", s.files.Handler()).Methods(http.MethodGet)
@@ -35,6 +38,8 @@ func (s *Server) routes() http.Handler {
 	root.Handle(c+"/companies", s.control(s.handleCompaniesList())).Methods(http.MethodGet)
 	root.Handle(c+"/companies", s.control(s.handleCompanyCreate())).Methods(http.MethodPost)
 	root.Handle(c+"/companies/{uuid}", s.control(s.handleCompanyShow())).Methods(http.MethodGet)
+	root.Handle(c+"/companies/{uuid}/api-keys", s.control(s.handleAPIKeyCreate())).Methods(http.MethodPost)
+	root.Handle(c+"/companies/{uuid}/api-keys/{key}", s.control(s.handleAPIKeyRevoke())).Methods(http.MethodDelete)
 	root.Handle(c+"/jobs", s.control(s.handleJobsList())).Methods(http.MethodGet)
 	root.Handle(c+"/jobs", s.control(s.handleJobCreate())).Methods(http.MethodPost)
 	root.Handle(c+"/jobs/{id}", s.control(s.handleJobShow())).Methods(http.MethodGet)
@@ -72,7 +77,7 @@ func (s *Server) routes() http.Handler {
 
 	// Everything else is the web UI's, when one is mounted (SetUI).
 	notAPI := func(r *http.Request, _ *mux.RouteMatch) bool {
-		return !strings.HasPrefix(r.URL.Path, "/mock/") && !strings.HasPrefix(r.URL.Path, "/partner/")
+		return !strings.HasPrefix(r.URL.Path, "/mock/") && !strings.HasPrefix(r.URL.Path, "/partner/") && !strings.HasPrefix(r.URL.Path, publicapi.Prefix)
 	}
 	// A matcher alone, not PathPrefix("/"): a path matcher that matches
 	// everything would turn a wrong method on an API route into a 404.

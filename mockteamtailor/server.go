@@ -14,6 +14,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnerapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/uploads"
 )
@@ -27,6 +28,7 @@ type Server struct {
 	ids    *idgen.IDs
 	clock  func() time.Time
 	api    *partnerapi.API  // the Partner API
+	v1     *publicapi.API   // Teamtailor's public API (/v1)
 	sender *delivery.Sender // calls to partners, journaled (outbound.go)
 	events hub              // live journal entries
 	files  *uploads.Files   // uploads of file fields, served by signed URL
@@ -74,6 +76,7 @@ func NewServer(logger *slog.Logger, cfg Config, st store.Store, ids *idgen.IDs, 
 		DefaultPageSize: cfg.DefaultPageSize, MaxPageSize: cfg.MaxPageSize, AcceptUnknownCandidates: cfg.AcceptUnknownCandidates,
 		RateLimit: cfg.RateLimit, RateWindow: cfg.RateWindow, EnforceRateLimit: cfg.EnforceRateLimit,
 	}, st, ids, clock, s.events.publish)
+	s.v1 = s.newPublicAPI()
 	s.sender = s.newSender()
 	s.files = uploads.New([]byte(ids.Secret("", 32)), cfg.baseURL(), cfg.FileURLTTL, clock, func() string { return ids.Secret("f", 12) })
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
@@ -95,6 +98,7 @@ func (s *Server) SetRateLimit(limit int, window time.Duration, enforce bool) err
 		return errors.New("rate limit needs a positive limit and a window of at least 1s")
 	}
 	s.api.SetRateLimit(limit, window, enforce)
+	s.v1.SetRateLimit(publicapi.DefaultConfig().RateLimit, publicapi.DefaultConfig().RateWindow, enforce)
 	return nil
 }
 

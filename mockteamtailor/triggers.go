@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"net/http"
 	"net/url"
 	"strings"
@@ -338,8 +339,8 @@ func (s *Server) Replay(ctx context.Context, id int64) (store.Delivery, error) {
 		}
 		out, err := s.send(ctx, p, act, res, store.Delivery{EventID: d.EventID, ResultID: d.ResultID, CandidateID: d.CandidateID, CompanyUUID: d.CompanyUUID, ReplayOf: d.ID})
 		return out.Delivery, err
-	case store.KindPartnerAPI:
-		return store.Delivery{}, httpapi.Conflict("delivery %d is a Partner API request the partner made; only calls the mock made can be replayed", id)
+	case store.KindPartnerAPI, publicapi.KindPublicAPI:
+		return store.Delivery{}, httpapi.Conflict("delivery %d is a request the partner made; only calls the mock made can be replayed", id)
 	}
 	p, err := s.store.Partner(ctx, d.PartnerID)
 	if err != nil {

@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 )
 
@@ -36,6 +38,7 @@ func printBanner(w io.Writer, version string, cfg mockteamtailor.Config, sb sand
   listening on      %s
   web UI            %s
   Partner API       %s/partner/v1   (stack %s, Teamtailor-Host %s)
+  public API        %s/v1   (the company keys below; X-Api-Version: %s)
   control API       %s/mock/v1
   control token     %s
   state             %s
@@ -47,12 +50,25 @@ partner %s %q
 
 sandbox company %q (uuid %s), integration activated
   provider key      %s
-
+%s
 try:
   curl -H 'Authorization: Token %s' -H 'X-Api-Version: %s' %s/partner/v1/partner-results
 
-`, version, cfg.PublicURL, ui, cfg.PublicURL, cfg.Stack, cfg.HostHeader(), cfg.PublicURL, token, durable,
+`, version, cfg.PublicURL, ui, cfg.PublicURL, cfg.Stack, cfg.HostHeader(), cfg.PublicURL, publicapi.CurrentVersion, cfg.PublicURL, token, durable,
 		p.ID, p.Name, base, p.APIKey, p.WebhookSecret,
-		sb.Company.Name, sb.Company.UUID, sb.Activation.ProviderKey,
+		sb.Company.Name, sb.Company.UUID, sb.Activation.ProviderKey, companyKeyLines(sb),
 		p.APIKey, protocol.APIVersion, cfg.PublicURL)
+}
+
+// companyKeyLines are the sandbox company's /v1 keys, one line each.
+func companyKeyLines(sb sandbox.Seeded) string {
+	var b strings.Builder
+	for _, k := range sb.Company.APIKeys() {
+		note := permissions(k)
+		if k.Key == sb.Activation.APIToken {
+			note += "; sent as Teamtailor-Api-Token when the partner requires one"
+		}
+		fmt.Fprintf(&b, "  /v1 %-13s %s   (%s)\n", k.Scope+" key", k.Key, note)
+	}
+	return b.String()
 }

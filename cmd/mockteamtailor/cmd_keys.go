@@ -5,23 +5,27 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 func newKeysCommand(getenv func(string) string, stdout io.Writer) *cobra.Command {
 	var o clientOptions
 	cmd := &cobra.Command{
 		Use:   "keys",
-		Short: "Print every partner's API key, webhook secret and provider keys",
+		Short: "Print every partner's API key, webhook secret and provider keys, and the companies' /v1 keys",
 		Long: `Print the credentials a running mock holds, per partner: its id and name, the
 partner API key, the webhook secret, and each activation with its company and
-provider key. With --json it prints the /mock/v1/keys document, so CI scripts
-read keys from it and never scrape logs.
+provider key; then, per company, its keys of Teamtailor's public API (/v1) with
+their scope and permissions. With --json it prints the /mock/v1/keys document,
+so CI scripts read keys from it and never scrape logs.
 ` + clientEnvNote + `
 
 Examples:
   mockteamtailor keys
   export TT_API_KEY=$(mockteamtailor keys --json | jq -r '.partners[0].apiKey')
-  export TT_WEBHOOK_SECRET=$(mockteamtailor keys --json | jq -r '.partners[0].webhookSecret')`,
+  export TT_WEBHOOK_SECRET=$(mockteamtailor keys --json | jq -r '.partners[0].webhookSecret')
+  export TT_COMPANY_KEY=$(mockteamtailor keys --json | jq -r '.companies[0].apiKeys[] | select(.scope == "admin") | .key')`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := o.connect(cmd, getenv)
@@ -55,11 +59,31 @@ Examples:
 				}
 				tw.Flush()
 			}
+			for _, c := range keys.Companies {
+				fmt.Fprintf(stdout, "\ncompany %q (uuid %s): public API (/v1) keys\n", c.Name, c.UUID)
+				tw := newTable(stdout)
+				fmt.Fprintln(tw, "  SCOPE\tPERMISSIONS\tKEY")
+				for _, k := range c.APIKeys {
+					fmt.Fprintf(tw, "  %s\t%s\t%s\n", k.Scope, permissions(k), k.Key)
+				}
+				tw.Flush()
+			}
 			return nil
 		},
 	}
 	addClientFlags(cmd.Flags(), &o, false, "")
 	return cmd
+}
+
+// permissions names a key's permissions the way Teamtailor's settings do.
+func permissions(k store.APIKey) string {
+	switch {
+	case k.Read && k.Write:
+		return "read/write"
+	case k.Write:
+		return "write"
+	}
+	return "read"
 }
 
 func newFixturesCommand(getenv func(string) string, stdout io.Writer) *cobra.Command {

@@ -139,6 +139,16 @@ type Upload struct {
 // scripts never scrape logs.
 type Keys struct {
 	Partners []PartnerKeys `json:"partners"`
+	// Companies are the companies' keys of Teamtailor's public API (/v1).
+	Companies []CompanyKeys `json:"companies"`
+}
+
+// CompanyKeys are one company's public-API keys, one or more of each
+// scope (docs/public-api.md §2).
+type CompanyKeys struct {
+	UUID    string         `json:"uuid"`
+	Name    string         `json:"name"`
+	APIKeys []store.APIKey `json:"apiKeys"`
 }
 
 // PartnerKeys are one partner's credentials and its activations.
@@ -160,3 +170,11 @@ type ActivationKeys struct {
 
 // Ptr returns a pointer to v, for the optional fields of PartnerInput.
 func Ptr[T any](v T) *T { return &v }
+
+// APIKeyRequest creates a company key of the public API (/v1): its scope
+// (public, internal or admin) and permissions (read, write or
+// read/write), as a company admin creates one in Teamtailor's settings.
+type APIKeyRequest struct {
+	Scope       string `json:"scope"`
+	Permissions string `json:"permissions"`
+}

@@ -125,7 +125,9 @@ func TestPartnersAndKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := controlapi.Keys{Partners: []controlapi.PartnerKeys{{ID: "1", Name: "Pied Piper", APIKey: "key-one-0001", WebhookSecret: "secret-one-0001",
-		Activations: []controlapi.ActivationKeys{{ID: e.sandbox.Activation.ID, CompanyUUID: e.sandbox.Company.UUID, CompanyName: e.sandbox.Company.Name, ProviderKey: e.sandbox.Activation.ProviderKey}}}}}
+		Activations: []controlapi.ActivationKeys{{ID: e.sandbox.Activation.ID, CompanyUUID: e.sandbox.Company.UUID, CompanyName: e.sandbox.Company.Name, ProviderKey: e.sandbox.Activation.ProviderKey}}}},
+		// The companies' /v1 keys: the sandbox's admin, internal and public key.
+		Companies: []controlapi.CompanyKeys{{UUID: e.sandbox.Company.UUID, Name: e.sandbox.Company.Name, APIKeys: e.sandbox.Company.APIKeys()}}}
 	if diff := cmp.Diff(want, keys); diff != "" {
 		t.Errorf("Keys (-want +got):\n%s", diff)
 	}

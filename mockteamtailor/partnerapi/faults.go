@@ -161,6 +161,11 @@ func isResultPost(r *http.Request) bool {
 	return false
 }
 
+// InjectFaults applies the Partner API's faults to a request of another
+// API the mock serves (Teamtailor's public API shares them); it reports
+// whether the request was answered by the fault.
+func (s *API) InjectFaults(w http.ResponseWriter, r *http.Request) bool { return s.injectFaults(w, r) }
+
 // injectFaults applies the configured faults to a Partner API request. It
 // reports whether the request was answered by the fault.
 func (s *API) injectFaults(w http.ResponseWriter, r *http.Request) bool {

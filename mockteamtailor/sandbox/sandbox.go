@@ -129,8 +129,11 @@ func Seed(ctx context.Context, st store.Store, ids *idgen.IDs, clock func() time
 		CompanyUUID: sb.Company.UUID,
 		CompanyName: sb.Company.Name,
 		ProviderKey: key,
-		Values:      settings.ActivationValues,
-		CreatedAt:   clock().UTC(),
+		// The sandbox's admin key, sent as Teamtailor-Api-Token when the
+		// partner requires one (docs/public-api.md §2).
+		APIToken:  sb.Company.APITokens[0],
+		Values:    settings.ActivationValues,
+		CreatedAt: clock().UTC(),
 	})
 	if err != nil {
 		return sb, fmt.Errorf("seed sandbox: %w", err)

@@ -438,6 +438,7 @@ func cloneCompany(c Company) Company {
 		c.CustomFields[i].Options = slices.Clone(c.CustomFields[i].Options)
 	}
 	c.APITokens = slices.Clone(c.APITokens)
+	c.Keys = slices.Clone(c.Keys)
 	return c
 }
 
@@ -459,6 +460,7 @@ func cloneJob(j Job) Job {
 // through them, values are only replaced.
 func CloneCandidate(c CandidateRecord) CandidateRecord {
 	c.Applications = slices.Clone(c.Applications)
+	c.Notes = slices.Clone(c.Notes)
 	d := &c.Data
 	d.Tags = slices.Clone(d.Tags)
 	d.Locations = slices.Clone(d.Locations)

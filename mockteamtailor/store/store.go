@@ -72,6 +72,11 @@ type Company struct {
 	// APITokens are the company's public-API keys; an activation of a
 	// partner that requires one picks one of them (docs/protocol.md §1).
 	APITokens []string `json:"apiTokens,omitempty"`
+	// Keys, when KeysSet, are the company's public-API keys of every
+	// scope, created and revoked through the control API; otherwise
+	// APIKeys derives them from APITokens.
+	Keys    []APIKey `json:"apiKeys,omitempty"`
+	KeysSet bool     `json:"apiKeysSet,omitempty"`
 }
 
 // CustomFieldDef is a custom field defined in a company's account.
@@ -125,6 +130,18 @@ type CandidateRecord struct {
 	CompanyUUID  string             `json:"companyUuid"`
 	Data         protocol.Candidate `json:"data"` // the webhook candidate object, without job
 	Applications []Application      `json:"applications"`
+	// Notes are what recruiters and integrations (through the public
+	// API) wrote about the candidate.
+	Notes []Note `json:"notes,omitempty"`
+}
+
+// Note is a note on a candidate (docs/public-api.md §10).
+type Note struct {
+	ID        int64     `json:"id"`
+	Note      string    `json:"note"`
+	UserID    int64     `json:"userId"`
+	Private   bool      `json:"private,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
 }
 
 // Application is a candidate's place in one job's pipeline.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"net/http"
 	"net/url"
 	"slices"
@@ -24,7 +25,7 @@ const (
 )
 
 var (
-	kinds    = []string{store.KindWebhook, store.KindConfig, store.KindActivation, store.KindValidate, store.KindAction, store.KindPartnerAPI}
+	kinds    = []string{store.KindWebhook, store.KindConfig, store.KindActivation, store.KindValidate, store.KindAction, store.KindPartnerAPI, publicapi.KindPublicAPI}
 	verdicts = []string{store.VerdictOK, store.VerdictFailed, store.VerdictInvalid, store.VerdictError}
 )
 
@@ -212,7 +213,7 @@ func (u *UI) deliveryDetail(r *http.Request, d store.Delivery) deliveryDetail {
 		v.Response = &m
 	}
 	v.Partner, _ = u.store.Partner(r.Context(), d.PartnerID)
-	v.Replayable = d.Kind != store.KindPartnerAPI
+	v.Replayable = d.Kind != store.KindPartnerAPI && d.Kind != publicapi.KindPublicAPI
 	if d.CandidateID != 0 {
 		if c, err := u.store.Candidate(r.Context(), d.CandidateID); err == nil {
 			v.CandidateName, _ = cutText(candidateName(c), 60)

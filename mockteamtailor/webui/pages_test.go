@@ -99,7 +99,7 @@ func TestPagesRenderAccessibly(t *testing.T) {
 		status int
 		wants  []string
 	}{
-		{"/", 200, []string{"Example Partner", "Quick start", "Partner API key", "Webhook secret", "Send Example Partner test", "Recent deliveries", "Last call"}},
+		{"/", 200, []string{"Example Partner", "Quick start", "Partner API key", "Webhook secret", "/v1 key (Teamtailor-Api-Token)", "Send Example Partner test", "Recent deliveries", "Last call"}},
 		{"/marketplace", 200, []string{"Activated in Sandbox: Example Partner", "Provider key", "Deactivate", "Add a company"}},
 		{"/jobs", 200, []string{job.Title, "1 trigger"}},
 		{fmt.Sprintf("/jobs/%d", job.ID), 200, []string{"Inbox", "Assessment", "test=go", "+ Add trigger", "Move to"}},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"html/template"
 	"maps"
 	"math"
@@ -323,11 +324,11 @@ type deliveryView struct {
 	Method   string
 	Target   string // path and query of the URL
 	Status   string
-	Incoming bool // a Partner API request the partner made
+	Incoming bool // a Partner API or /v1 request the partner made
 }
 
 func newDeliveryView(d store.Delivery) deliveryView {
-	v := deliveryView{D: d, Method: d.Request.Method, Target: d.Request.URL, Incoming: d.Kind == store.KindPartnerAPI}
+	v := deliveryView{D: d, Method: d.Request.Method, Target: d.Request.URL, Incoming: d.Kind == store.KindPartnerAPI || d.Kind == publicapi.KindPublicAPI}
 	if u, err := url.Parse(d.Request.URL); err == nil {
 		v.Target = u.RequestURI()
 	}
@@ -340,7 +341,7 @@ func newDeliveryView(d store.Delivery) deliveryView {
 
 var kindLabels = map[string]string{
 	store.KindConfig: "Config", store.KindActivation: "Activation form", store.KindValidate: "Validation",
-	store.KindWebhook: "Webhook", store.KindAction: "Action", store.KindPartnerAPI: "Partner API",
+	store.KindWebhook: "Webhook", store.KindAction: "Action", store.KindPartnerAPI: "Partner API", publicapi.KindPublicAPI: "Public API",
 }
 
 // secretArg, resultArg and pickerArg bundle the arguments of partials.

@@ -1,0 +1,491 @@
+package publicapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+)
+
+// writeDocumentIn is the body of a POST or PATCH.
+type writeDocumentIn struct {
+	Data *struct {
+		Type          string                       `json:"type"`
+		ID            json.RawMessage              `json:"id"`
+		Attributes    map[string]json.RawMessage   `json:"attributes"`
+		Relationships map[string]relationshipInput `json:"relationships"`
+	} `json:"data"`
+}
+
+type relationshipInput struct {
+	Data json.RawMessage `json:"data"`
+}
+
+// readWrite checks the media type and reads a write's document: the
+// endpoint's type, and on PATCH the URL's id (docs/public-api.md
+// §10).
+func readWrite(r *http.Request, typ, urlID string) (*writeDocumentIn, *problem) {
+	ct := r.Header.Get("Content-Type")
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != MediaType {
+		return nil, fail(http.StatusUnsupportedMediaType, "Unsupported media type", "415",
+			"All requests that create or update must use the '%s' Content-Type. This request specified '%s'.", MediaType, ct)
+	}
+	body, err := io.ReadAll(r.Body)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, fail(http.StatusRequestEntityTooLarge, "Request Entity Too Large", "413", "The request body exceeds %d bytes.", tooLarge.Limit)
+	}
+	if err != nil {
+		return nil, badRequest("The request body could not be read.")
+	}
+	var doc writeDocumentIn
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&doc); err != nil {
+		return nil, badRequest("The request body is not a valid JSON:API document: %v", err)
+	}
+	if doc.Data == nil {
+		return nil, fail(http.StatusBadRequest, "Missing Parameter", "106", "The required parameter, data, is missing.")
+	}
+	if dashed(doc.Data.Type) != typ {
+		return nil, fail(http.StatusBadRequest, "Type Mismatch", "116", "%s is not a valid type for this operation.", doc.Data.Type)
+	}
+	if urlID != "" {
+		id, ok := idOf(doc.Data.ID)
+		if !ok || id != urlID {
+			return nil, fail(http.StatusBadRequest, "Key is not included in URL", "110", "The URL does not support the key %s", strings.Trim(string(doc.Data.ID), `"`))
+		}
+	}
+	return &doc, nil
+}
+
+// idOf reads an id given as a string or a number.
+func idOf(raw json.RawMessage) (string, bool) {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s, s != ""
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		if _, err := n.Int64(); err == nil {
+			return n.String(), true
+		}
+	}
+	return "", false
+}
+
+// toOne reads a to-one relationship's linkage; ok is false when it is
+// absent or null.
+func toOne(rel relationshipInput) (ref, bool, *problem) {
+	if len(rel.Data) == 0 || string(rel.Data) == "null" {
+		return ref{}, false, nil
+	}
+	var in struct {
+		Type string          `json:"type"`
+		ID   json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(rel.Data, &in) != nil {
+		return ref{}, false, fail(http.StatusBadRequest, "Invalid relationship", "123", "The relationship data is not a resource identifier.")
+	}
+	id, ok := idOf(in.ID)
+	if !ok {
+		return ref{}, false, fail(http.StatusBadRequest, "Invalid relationship", "123", "The relationship data has no valid id.")
+	}
+	return ref{Type: dashed(in.Type), ID: id}, true, nil
+}
+
+// allowOnly refuses every attribute and relationship not in the lists.
+func allowOnly(doc *writeDocumentIn, attrs, rels []string) *problem {
+	for k := range doc.Data.Attributes {
+		if !slices.Contains(attrs, dashed(k)) {
+			return paramNotAllowed(k)
+		}
+	}
+	for k := range doc.Data.Relationships {
+		if !slices.Contains(rels, dashed(k)) {
+			return paramNotAllowed(k)
+		}
+	}
+	return nil
+}
+
+func relation(doc *writeDocumentIn, name string) relationshipInput {
+	for k, v := range doc.Data.Relationships {
+		if dashed(k) == name {
+			return v
+		}
+	}
+	return relationshipInput{}
+}
+
+func attribute(doc *writeDocumentIn, name string) (json.RawMessage, bool) {
+	for k, v := range doc.Data.Attributes {
+		if dashed(k) == name {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// updateApplication serves PATCH /v1/job-applications/{id}: a stage move
+// goes through the same code as a recruiter's move, so the stage's
+// partner triggers fire (docs/public-api.md §9, §10);
+// rejected-at rejects (a datetime) or un-rejects (null).
+func (a *API) updateApplication(r *http.Request, w *world, id string) (int, any, *problem) {
+	rec, err := w.find("job-applications", id)
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	if rec == nil {
+		return 0, nil, recordNotFound(id)
+	}
+	doc, p := readWrite(r, "job-applications", id)
+	if p != nil {
+		return 0, nil, p
+	}
+	if p := allowOnly(doc, []string{"rejected-at"}, []string{"stage"}); p != nil {
+		return 0, nil, p
+	}
+	candID, jobID, _ := splitApplicationID(id)
+	var reject *bool
+	if raw, ok := attribute(doc, "rejected-at"); ok {
+		v := false
+		if string(raw) != "null" {
+			var s string
+			if json.Unmarshal(raw, &s) != nil {
+				return 0, nil, invalid("/data/attributes/rejected-at", "is invalid", "rejected-at")
+			}
+			if _, err := time.Parse(time.RFC3339, s); err != nil {
+				return 0, nil, invalid("/data/attributes/rejected-at", "is invalid", "rejected-at")
+			}
+			v = true
+		}
+		reject = &v
+	}
+	var stageID int64
+	if rel := relation(doc, "stage"); rel.Data != nil {
+		to, ok, p := toOne(rel)
+		if p != nil {
+			return 0, nil, p
+		}
+		if !ok || to.Type != "stages" {
+			return 0, nil, invalid("/data/relationships/stage", "is invalid", "stage")
+		}
+		stage, _ := w.find("stages", to.ID)
+		if stage == nil || stage.rel("job")[0].ID != id64(jobID) {
+			return 0, nil, invalid("/data/relationships/stage", "is invalid", "stage")
+		}
+		stageID, _ = strconv.ParseInt(to.ID, 10, 64)
+	}
+	if reject != nil {
+		if _, err := a.store.UpdateCandidate(r.Context(), candID, func(c *store.CandidateRecord) error {
+			for i := range c.Applications {
+				if c.Applications[i].JobID == jobID {
+					c.Applications[i].Rejected = *reject
+				}
+			}
+			return nil
+		}); err != nil {
+			return 0, nil, a.internal(r, err)
+		}
+	}
+	if stageID != 0 && a.move != nil {
+		if err := a.move(r.Context(), candID, jobID, stageID, 0); err != nil {
+			return 0, nil, a.internal(r, err)
+		}
+	}
+	return a.reread(r, w.who, "job-applications", id)
+}
+
+// reread answers a write with the record as stored now.
+func (a *API) reread(r *http.Request, who caller, typ, id string) (int, any, *problem) {
+	w, err := a.newWorld(r.Context(), who)
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	rec, err := w.find(typ, id)
+	if err != nil || rec == nil {
+		return 0, nil, a.internal(r, errors.Join(err, errors.New("written record not found")))
+	}
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		status = http.StatusCreated
+	}
+	return status, a.single(w, &query{}, rec), nil
+}
+
+func (a *API) create(r *http.Request, w *world, typ *resourceType) (int, any, *problem) {
+	switch typ.name {
+	case "custom-field-values":
+		return a.createValue(r, w)
+	case "notes":
+		return a.createNote(r, w)
+	}
+	return 0, nil, routeNotFound(r)
+}
+
+// createValue serves POST /v1/custom-field-values: the value is stored
+// on the candidate or job the way webhooks carry it, so the next webhook
+// about the candidate holds it (docs/public-api.md §10).
+func (a *API) createValue(r *http.Request, w *world) (int, any, *problem) {
+	doc, p := readWrite(r, "custom-field-values", "")
+	if p != nil {
+		return 0, nil, p
+	}
+	if p := allowOnly(doc, []string{"value"}, []string{"custom-field", "owner"}); p != nil {
+		return 0, nil, p
+	}
+	var problems []apiError
+	add := func(p *problem) { problems = append(problems, p.errors...) }
+	raw, hasValue := attribute(doc, "value")
+	if !hasValue || string(raw) == "null" {
+		add(invalid("/data/attributes/value", "can't be blank", "value"))
+	}
+	fieldRef, okField, p := toOne(relation(doc, "custom-field"))
+	if p != nil {
+		return 0, nil, p
+	}
+	ownerRef, okOwner, p := toOne(relation(doc, "owner"))
+	if p != nil {
+		return 0, nil, p
+	}
+	var f *fieldDef
+	if okField {
+		f = w.fieldByID(fieldRef.ID)
+	}
+	if f == nil {
+		add(invalid("/data/relationships/custom-field", "must exist", "custom-field"))
+	}
+	var owner *record
+	if okOwner && (ownerRef.Type == "candidates" || ownerRef.Type == "jobs") {
+		owner, _ = w.find(ownerRef.Type, ownerRef.ID)
+	}
+	if owner == nil {
+		add(invalid("/data/relationships/owner", "must exist", "owner"))
+	} else if f != nil && (f.owner == "Candidate") != (owner.typ == "candidates") {
+		add(invalid("/data/relationships/owner", "is invalid", "owner"))
+	}
+	if len(problems) > 0 {
+		return 0, nil, &problem{status: http.StatusUnprocessableEntity, errors: problems}
+	}
+	for _, v := range owner.rel("custom-field-values") {
+		if existing, _ := w.find("custom-field-values", v.ID); existing != nil && existing.rel("custom-field")[0].ID == strconv.Itoa(f.id) {
+			return 0, nil, invalid("/data/relationships/custom-field", "has already been taken", "custom-field")
+		}
+	}
+	stored, ok := webhookValue(*f, raw)
+	if !ok {
+		return 0, nil, invalid("/data/attributes/value", "is invalid", "value")
+	}
+	cf := protocol.CustomField{APIName: f.def.APIName, Value: stored, Type: f.def.Type}
+	ownerID, _ := strconv.ParseInt(owner.id, 10, 64)
+	kind := 1
+	if owner.typ == "candidates" {
+		if _, err := a.store.UpdateCandidate(r.Context(), ownerID, func(c *store.CandidateRecord) error {
+			c.Data.CustomFields = append(c.Data.CustomFields, cf)
+			return nil
+		}); err != nil {
+			return 0, nil, a.internal(r, err)
+		}
+	} else {
+		kind = 2
+		j, err := a.store.Job(r.Context(), ownerID)
+		if err == nil {
+			j.CustomFields = append(j.CustomFields, cf)
+			_, err = a.store.PutJob(r.Context(), j)
+		}
+		if err != nil {
+			return 0, nil, a.internal(r, err)
+		}
+	}
+	return a.reread(r, w.who, "custom-field-values", valueID(kind, ownerID, f.id))
+}
+
+// webhookValue checks a /v1 value against the field's type and returns
+// it as webhooks carry it: option names for selects, a boolean for a
+// checkbox, a number for a number, strings otherwise. Strings and
+// numbers are both accepted on input.
+func webhookValue(f fieldDef, raw json.RawMessage) (json.RawMessage, bool) {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return nil, false
+	}
+	str := func() (string, bool) {
+		switch x := v.(type) {
+		case string:
+			return x, true
+		case float64:
+			return strconv.FormatFloat(x, 'f', -1, 64), true
+		}
+		return "", false
+	}
+	option := func(x any) (string, bool) {
+		s, ok := x.(string)
+		if n, isNum := x.(float64); isNum {
+			s, ok = strconv.FormatFloat(n, 'f', -1, 64), true
+		}
+		for i, o := range f.def.Options {
+			if ok && optionID(f.id, i) == s {
+				return o, true
+			}
+		}
+		return "", false
+	}
+	var out any
+	switch fieldType(f.def.Type) {
+	case "CustomField::Checkbox":
+		switch x := v.(type) {
+		case bool:
+			out = x
+		case string:
+			if x != "true" && x != "false" {
+				return nil, false
+			}
+			out = x == "true"
+		default:
+			return nil, false
+		}
+	case "CustomField::Number":
+		s, ok := str()
+		n, err := strconv.ParseFloat(s, 64)
+		if !ok || err != nil {
+			return nil, false
+		}
+		out = n
+	case "CustomField::Select":
+		o, ok := option(v)
+		if !ok {
+			return nil, false
+		}
+		out = []string{o}
+	case "CustomField::MultiSelect":
+		list, ok := v.([]any)
+		if !ok {
+			return nil, false
+		}
+		names := []string{}
+		for _, x := range list {
+			o, ok := option(x)
+			if !ok {
+				return nil, false
+			}
+			names = append(names, o)
+		}
+		out = names
+	case "CustomField::Email":
+		s, ok := str()
+		if a, err := mail.ParseAddress(s); !ok || err != nil || a.Address != s {
+			return nil, false
+		}
+		out = s
+	case "CustomField::Url":
+		s, ok := str()
+		u, err := url.Parse(s)
+		if !ok || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, false
+		}
+		out = s
+	case "CustomField::Date":
+		s, ok := str()
+		if !ok {
+			return nil, false
+		}
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			s = t.Format("2006-01-02")
+		} else if _, err := time.Parse("2006-01-02", s); err != nil {
+			return nil, false
+		}
+		out = s
+	default:
+		s, ok := str()
+		if !ok {
+			return nil, false
+		}
+		out = s
+	}
+	b, err := json.Marshal(out)
+	return b, err == nil
+}
+
+// maxNotes bounds the notes of one candidate: a note's id is made of
+// the candidate's id and its number.
+const maxNotes = 999
+
+// createNote serves POST /v1/notes: a note on a candidate, by the given
+// user or the company's manager (its first user).
+func (a *API) createNote(r *http.Request, w *world) (int, any, *problem) {
+	doc, p := readWrite(r, "notes", "")
+	if p != nil {
+		return 0, nil, p
+	}
+	if p := allowOnly(doc, []string{"note", "private-note"}, []string{"candidate", "user"}); p != nil {
+		return 0, nil, p
+	}
+	var problems []apiError
+	var text string
+	if raw, ok := attribute(doc, "note"); !ok || json.Unmarshal(raw, &text) != nil || strings.TrimSpace(text) == "" {
+		problems = append(problems, invalid("/data/attributes/note", "can't be blank", "note").errors...)
+	}
+	var private bool
+	if raw, ok := attribute(doc, "private-note"); ok && json.Unmarshal(raw, &private) != nil {
+		problems = append(problems, invalid("/data/attributes/private-note", "is invalid", "private-note").errors...)
+	}
+	candRef, ok, p := toOne(relation(doc, "candidate"))
+	if p != nil {
+		return 0, nil, p
+	}
+	var cand *record
+	if ok && candRef.Type == "candidates" {
+		cand, _ = w.find("candidates", candRef.ID)
+	}
+	if cand == nil {
+		problems = append(problems, invalid("/data/relationships/candidate", "must exist", "candidate").errors...)
+	}
+	var userID int64
+	if u := w.recruiter(); u != nil {
+		userID = u.ID
+	}
+	userRef, ok, p := toOne(relation(doc, "user"))
+	if p != nil {
+		return 0, nil, p
+	}
+	if ok {
+		if u, _ := w.find("users", userRef.ID); u == nil || userRef.Type != "users" {
+			problems = append(problems, invalid("/data/relationships/user", "must exist", "user").errors...)
+		} else {
+			userID, _ = strconv.ParseInt(u.id, 10, 64)
+		}
+	}
+	if len(problems) > 0 {
+		return 0, nil, &problem{status: http.StatusUnprocessableEntity, errors: problems}
+	}
+	candID, _ := strconv.ParseInt(cand.id, 10, 64)
+	var note store.Note
+	_, err := a.store.UpdateCandidate(r.Context(), candID, func(c *store.CandidateRecord) error {
+		if len(c.Notes) >= maxNotes {
+			return errTooManyNotes
+		}
+		note = store.Note{ID: c.ID*1000 + int64(len(c.Notes)) + 1, Note: text, UserID: userID, Private: private, CreatedAt: a.clock()}
+		c.Notes = append(c.Notes, note)
+		return nil
+	})
+	if errors.Is(err, errTooManyNotes) {
+		return 0, nil, invalid("/data/relationships/candidate", "has too many notes", "candidate")
+	}
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return a.reread(r, w.who, "notes", id64(note.ID))
+}
+
+var errTooManyNotes = errors.New("too many notes")

@@ -1,0 +1,25 @@
+package mockteamtailor
+
+import (
+	"context"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
+)
+
+// newPublicAPI builds Teamtailor's public API (/v1) over the server's
+// store: the Partner API's faults and journal, and stage moves through
+// MoveCandidate, so a move by PATCH fires the stage's triggers as a
+// recruiter's move does (docs/public-api.md §1).
+func (s *Server) newPublicAPI() *publicapi.API {
+	cfg := publicapi.DefaultConfig()
+	cfg.PublicURL = s.cfg.PublicURL
+	cfg.MaxBodyBytes = s.cfg.MaxBodyBytes
+	cfg.JournalBodyLimit = s.cfg.JournalBodyLimit
+	cfg.EnforceRateLimit = s.cfg.EnforceRateLimit
+	move := func(ctx context.Context, candidateID, jobID, stageID, userID int64) error {
+		_, err := s.MoveCandidate(ctx, controlapi.MoveRequest{CandidateID: candidateID, JobID: jobID, StageID: stageID, UserID: userID})
+		return err
+	}
+	return publicapi.New(s.logger, cfg, s.store, s.clock, s.events.publish, s.api.InjectFaults, move)
+}
