@@ -125,6 +125,8 @@ type Partner struct {
 	// ProviderKeys, when any well-formed UUID is accepted.
 	knowsKey func(ctx context.Context, key string) (bool, error)
 
+	events eventSet // the event ids received, for duplicates
+
 	mu     sync.Mutex // guards closed and posted, and orders pending.Add before Close's Wait
 	closed bool
 	posted []PostedResult

@@ -1,0 +1,267 @@
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+)
+
+// The situations production brings and an ordinary run does not: a
+// rejected application, the same event twice, a result post refused for
+// rate. Each check provokes its situation with its own webhook, so it
+// judges nothing another check sent.
+
+var _ = Describe("Webhooks: a rejected application and the same event twice", framework.LabelWebhook, func() {
+	f := framework.New("webhook")
+
+	framework.MustIt("webhook/rejected-candidate", "§1.1, §5",
+		"a correctly signed webhook for a candidate whose application was rejected (job.status.rejected: true) MUST get a 2xx within the timeout, never a 5xx or a hang",
+		"a recruiter can reject an application while the partner's work is under way, or trigger the partner for a rejected candidate; every webhook with a job carries job.status.rejected (§1.1, §5), and the partner decides what to do after answering, as for any other candidate.",
+		func(ctx SpecContext) {
+			f.RequireSignedWebhookAccepted(ctx, typical)
+			data, _ := f.FormValues(ctx, false)
+			By("rejecting the typical candidate's application, as a recruiter does on the candidate card, and sending the webhook a trigger then sends")
+			w := rejectedWebhook(ctx, f.Mock, typical, data)
+			x := f.PostWebhook(ctx, "POST /webhook, typical candidate, application rejected (job.status.rejected: true)", w, framework.Sign(w.EventID))
+			Expect(x).To(framework.HaveSuccessStatus(), framework.Explain(x,
+				"answer the webhook of a rejected candidate with a 2xx like any other and decide afterwards what job.status.rejected means for the partner's work (not inviting the candidate, cancelling an invitation); never let it end in an error"))
+		})
+
+	framework.ShouldIt("webhook/duplicate-event", "§1.3",
+		"a second copy of an event the partner has answered (the same partner-event id and partner result, signed afresh) SHOULD get a 2xx within the timeout and lead to no second result: no more requests to update-url",
+		"the docs promise that failed deliveries are not retried, not that an event arrives once; Teamtailor's company-webhook docs say to be prepared for retried webhooks (§1.3, Duplicate delivery). A SHOULD because the partner docs never send one event twice on purpose.",
+		func(ctx SpecContext) {
+			f.RequireSignedWebhookAccepted(ctx, typical)
+			By("sending a webhook of the typical candidate")
+			w := f.NewWebhook(ctx, typical, false)
+			first := f.PostWebhook(ctx, "POST /webhook, typical candidate (first copy)", w, framework.Sign(w.EventID))
+			framework.Depends(first.Success(), "the first copy of the event got no 2xx (%s), so a second copy means nothing (see %s)", answerOf(first), framework.CheckSignedWebhook)
+
+			// The result of the first copy must be in before the second is
+			// sent, so a request to update-url after it is the second
+			// copy's doing (docs/protocol.md §2.3).
+			judgePosts := false
+			var took time.Duration
+			if framework.TestContext.Assessment {
+				if completedInAnswer([]byte(first.ResponseBody)) {
+					judgePosts = true
+				} else {
+					By("waiting up to " + framework.TestContext.Timeout.String() + " for the partner's final result (completed or failed) for the first copy")
+					start := time.Now()
+					posts := framework.WaitForPosts(ctx, f.Mock, w.ResultID, func(posts []framework.Exchange) bool { return finalPostIn(posts) })
+					took = time.Since(start)
+					f.Include(posts...)
+					judgePosts = finalPostIn(posts)
+					if !judgePosts {
+						framework.Note("no final result (completed or failed) for the first copy within %s: only the answer to the second copy is judged (see results/posted)", framework.TestContext.Timeout)
+					}
+				}
+			}
+			before := len(f.Mock.PostsTo(w.ResultID))
+
+			By("sending the same event again: the same body, partner-event id and partner result, signed afresh")
+			second := f.PostWebhook(ctx, "POST /webhook, the same event again (second copy: same partner-event id and partner result, signed afresh)", w, framework.Sign(w.EventID))
+			problem := ""
+			if !second.Success() {
+				problem = fmt.Sprintf("the second copy of event %s got %s, the first a %d", w.EventID, answerOf(second), first.Status)
+			}
+			Expect(problem).To(framework.BeNoProblem(), framework.Explain(second, "%s", fixDuplicate))
+			if !judgePosts {
+				return
+			}
+
+			// As long again as the first result took, and at least a
+			// second: a partner that starts the work again posts again
+			// about as fast.
+			window := min(max(2*took+500*time.Millisecond, time.Second), framework.TestContext.Timeout)
+			By("watching update-url for " + window.String() + ": a partner that handles the event again posts its result again")
+			again := newPosts(ctx, f.Mock, w.ResultID, before, window)
+			f.Include(again...)
+			if len(again) > 0 {
+				var lines []string
+				for _, x := range again {
+					lines = append(lines, fmt.Sprintf("%s status %q, answered %d", x.Method, postStatus(x), x.Status))
+				}
+				problem = fmt.Sprintf("after the second copy of event %s the partner sent its result again, %d more request(s) to update-url: %s; it handled the event twice",
+					w.EventID, len(again), strings.Join(lines, "; "))
+			}
+			var bad *framework.Exchange
+			if len(again) > 0 {
+				bad = &again[0]
+			}
+			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, second, "%s", fixDuplicate))
+		})
+})
+
+var _ = Describe("Results: a result post refused for rate", framework.LabelResults, func() {
+	f := framework.New("results")
+
+	framework.ShouldIt("results/retried-after-429", "§2, §2.3",
+		"a request to update-url refused with 429 Too Many Requests and Retry-After SHOULD be sent again once that wait has passed, so the result still arrives",
+		"the Partner API rate-limits each partner and answers 429 with Retry-After (§2); a result is the one request a partner must retry rather than drop, or the candidate's result never arrives. A SHOULD because the docs do not say how a partner retries.",
+		func(ctx SpecContext) {
+			f.RequireSignedWebhookAccepted(ctx, typical)
+			w := f.NewWebhook(ctx, typical, false)
+			wait := f.Mock.RateLimitPosts(w.ResultID, time.Second)
+			By(fmt.Sprintf("sending a webhook whose first request to update-url the embedded mock answers with 429 and Retry-After: %d", int(wait.Seconds())))
+			x := f.PostWebhook(ctx, "POST /webhook, typical candidate (its first result post gets a 429)", w, framework.Sign(w.EventID))
+			framework.Depends(x.Success(), "the webhook got no 2xx (%s), so no result is due (see %s)", answerOf(x), framework.CheckSignedWebhook)
+			if completedInAnswer([]byte(x.ResponseBody)) {
+				Skip("nothing to judge: the result came in the webhook answer (partner_result_attributes), with no request to update-url")
+			}
+			posts := writes(framework.WaitForPosts(ctx, f.Mock, w.ResultID, func(posts []framework.Exchange) bool { return len(writes(posts)) > 0 }))
+			framework.Depends(len(posts) > 0, "the partner sent nothing to update-url within %s (see results/posted)", framework.TestContext.Timeout)
+			refused := posts[0]
+			if refused.Status != http.StatusTooManyRequests {
+				framework.FailMock("the partner's first %s to update-url got %d, not the 429 the suite set up", refused.Method, refused.Status)
+			}
+
+			By(fmt.Sprintf("waiting up to %s after the 429 for the request again", wait+framework.TestContext.Timeout))
+			deadline := refused.Started.Add(wait + framework.TestContext.Timeout)
+			for !retried(posts) && time.Now().Before(deadline) && ctx.Err() == nil {
+				select {
+				case <-ctx.Done():
+				case <-time.After(20 * time.Millisecond):
+				}
+				posts = writes(f.Mock.PostsTo(w.ResultID))
+			}
+			f.Include(posts...)
+			problem := ""
+			if !retried(posts) {
+				problem = fmt.Sprintf("the partner's %s to update-url got 429 Too Many Requests with Retry-After: %d and was not sent again within %s after it",
+					refused.Method, int(wait.Seconds()), wait+framework.TestContext.Timeout)
+				if early := len(posts) - 1; early > 0 {
+					problem = fmt.Sprintf("the partner's %s to update-url got 429 Too Many Requests with Retry-After: %d; it was sent again %d time(s), each before that wait had passed (and refused again), then no more within %s",
+						refused.Method, int(wait.Seconds()), early, wait+framework.TestContext.Timeout)
+				}
+				problem += ": the candidate's result never arrives"
+			}
+			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(&refused, x,
+				"when a request to the Partner API gets 429, wait the seconds Retry-After gives and send it again, and keep the result until the Partner API has accepted it (a job queue with retries does this); never drop a result after one refusal"))
+		})
+})
+
+// fixDuplicate is the fix of a partner that handles one event twice.
+const fixDuplicate = "treat partner-event.id as the key of the work a webhook starts: when the event is already known (a unique index on the event id is right), answer 2xx again and start nothing, " +
+	"e.g. INSERT … ON CONFLICT DO NOTHING, instead of letting the duplicate-key error become a 5xx or the work run twice"
+
+// rejectedWebhook prepares a webhook for candidate with its application
+// to the sandbox's first job rejected, through the mock's own operation
+// (docs/protocol.md §5, Reject and un-reject). The application is taken
+// back as soon as the webhook is built: the checks of a process run one
+// at a time, so no other check's webhook carries the rejection.
+func rejectedWebhook(ctx context.Context, m *framework.Mock, candidate string, data map[string]string) framework.Webhook {
+	GinkgoHelper()
+	id, ok := m.CandidateID(candidate)
+	if !ok {
+		framework.FailMock("there is no candidate fixture %q", candidate)
+	}
+	req := controlapi.RejectRequest{CandidateID: id, JobID: m.JobID}
+	if _, err := m.Server.RejectApplication(ctx, req); err != nil {
+		framework.FailMock("could not reject candidate %d's application to job %d: %v", id, m.JobID, err)
+	}
+	defer func() {
+		req.Undo = true
+		m.Server.RejectApplication(context.WithoutCancel(ctx), req)
+	}()
+	w, err := m.PrepareWebhook(ctx, candidate, false, data)
+	if err != nil {
+		framework.FailMock("%v", err)
+	}
+	var doc struct {
+		PartnerEvent struct {
+			Candidate struct {
+				Job struct {
+					Status struct {
+						Rejected bool `json:"rejected"`
+					} `json:"status"`
+				} `json:"job"`
+			} `json:"candidate"`
+		} `json:"partner-event"`
+	}
+	if err := json.Unmarshal(w.Body, &doc); err != nil || !doc.PartnerEvent.Candidate.Job.Status.Rejected {
+		framework.FailMock("the webhook of a rejected application does not carry job.status.rejected: true (%v)", err)
+	}
+	return w
+}
+
+// answerOf says how a call to the partner ended.
+func answerOf(x *framework.Exchange) string {
+	if !x.Answered() {
+		return x.Error
+	}
+	return fmt.Sprintf("%d %s", x.Status, http.StatusText(x.Status))
+}
+
+// postStatus returns the status a request to update-url sets, or "".
+func postStatus(x framework.Exchange) string {
+	var doc struct {
+		Data struct {
+			Attributes struct {
+				Status string `json:"status"`
+			} `json:"attributes"`
+		} `json:"data"`
+	}
+	json.Unmarshal([]byte(x.RequestBody), &doc)
+	return doc.Data.Attributes.Status
+}
+
+// finalPostIn reports whether a request to update-url the mock accepted
+// set a final status, completed or failed.
+func finalPostIn(posts []framework.Exchange) bool {
+	for _, x := range posts {
+		if s := postStatus(x); x.Status/100 == 2 && (s == "completed" || s == "failed") {
+			return true
+		}
+	}
+	return false
+}
+
+// writes returns the requests that change the result, PUT and PATCH: the
+// ones the suite refuses with 429.
+func writes(posts []framework.Exchange) []framework.Exchange {
+	var out []framework.Exchange
+	for _, x := range posts {
+		if x.Method == http.MethodPut || x.Method == http.MethodPatch {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// retried reports whether a request to update-url after the first, which
+// got the 429, came once the wait had passed: the suite answered it
+// without a 429.
+func retried(posts []framework.Exchange) bool {
+	for _, x := range posts[1:] {
+		if x.Status != http.StatusTooManyRequests {
+			return true
+		}
+	}
+	return false
+}
+
+// newPosts watches update-url of resultID for window and returns the
+// requests after the first before; it returns early when one comes.
+func newPosts(ctx context.Context, m *framework.Mock, resultID string, before int, window time.Duration) []framework.Exchange {
+	deadline := time.Now().Add(window)
+	for {
+		posts := m.PostsTo(resultID)
+		if len(posts) > before || !time.Now().Before(deadline) || ctx.Err() != nil {
+			return posts[min(before, len(posts)):]
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
