@@ -38,8 +38,9 @@ JWT signed with the API key, or a UUID listed by --teamtailor-url's
 partner-activations, read again for every key it has not seen) and
 Teamtailor-Signature (5-minute window),
 answers webhooks at once with a pending result, then after --result-delay PATCHes
-a completed result (score, details, attachment) to the webhook's update-url.
-Activating with the API token "reject-me" is refused. Each flag can also be set
+a completed result (score, details, attachment) to the webhook's update-url,
+again after Retry-After when it gets a 429. A second copy of an event (the same
+event id) is answered 200 and starts nothing. Activating with the API token "reject-me" is refused. Each flag can also be set
 as EXAMPLEPARTNER_<FLAG>, e.g. EXAMPLEPARTNER_API_KEY; the command line wins.
 
 Flags:

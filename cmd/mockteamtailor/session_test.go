@@ -298,7 +298,7 @@ func TestREADMEIsOneSession(t *testing.T) {
 		`"type":"partner-activations"`, `"summary":"Re-scored"`, // Partner API examples
 		"created trigger", "provider key", "signature", "every-question-kind", // CLI
 		`"verdict":"ok"`, `"activated":true`, `"reset":true`, // control API
-		"ttconformance PASS: 38 passed",                // the conformance suite on the example partner
+		"ttconformance PASS: 41 passed",                // the conformance suite on the example partner
 		"capacity: PASS — ", "no ceiling found up to ", // capacity on the example partner
 		"### session complete",
 	} {

@@ -63,6 +63,11 @@ type Settings struct {
 	// MockPublicURL is the mock's URL as the partner reaches it, used in
 	// update-url; by default http://<the address it listens on>.
 	MockPublicURL string
+	// TeamtailorHost is the host[:port] every call to the partner carries
+	// as Teamtailor-Host: "" is the EU stack's host, as Teamtailor sends
+	// it, and TeamtailorHostMock the embedded mock's own host:port
+	// (docs/protocol.md §1, Decision).
+	TeamtailorHost string
 	// Timeout bounds each call to the partner and each wait for it.
 	Timeout time.Duration
 
@@ -103,6 +108,10 @@ const EnvPrefix = "TTCONF_"
 func EnvName(flagName string) string {
 	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
+
+// TeamtailorHostMock is the --teamtailor-host value that announces the
+// embedded mock's own host:port.
+const TeamtailorHostMock = "mock"
 
 // DefaultTimeout is the default of --timeout.
 const DefaultTimeout = 10 * time.Second
@@ -170,6 +179,7 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	str(&c.APIToken, "api-token", "", "send `TOKEN`, the company's public-API token, as Teamtailor-Api-Token on every call, as Teamtailor does for a partner set to require one (docs/protocol.md §1); default: none")
 	str(&c.MockListen, "mock-listen", "127.0.0.1:0", "address of the embedded mock that receives the partner's result posts; port 0 picks a free one (a fixed port needs a single process, not ginkgo -p)")
 	str(&c.MockPublicURL, "mock-public-url", "", "the embedded mock's URL as the partner reaches it (update-url points there); default http://<mock-listen address>")
+	str(&c.TeamtailorHost, "teamtailor-host", "", "the host[:port] sent as Teamtailor-Host; \""+TeamtailorHostMock+"\" sends the embedded mock's own host:port, for a partner that builds its Partner API URL from that header; default: api.teamtailor.com, as Teamtailor sends it")
 	timeout := DefaultTimeout
 	if s := getenv(EnvName("timeout")); s != "" {
 		d, err := time.ParseDuration(s)
@@ -223,6 +233,11 @@ func AfterReadingAllFlags() error {
 	if c.MockPublicURL != "" {
 		if u, err := url.Parse(c.MockPublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			problems = append(problems, fmt.Errorf("--mock-public-url %q must be an absolute http(s) URL such as http://suite:8081", c.MockPublicURL))
+		}
+	}
+	if h := c.TeamtailorHost; h != "" && h != TeamtailorHostMock {
+		if u, err := url.Parse("http://" + h); err != nil || u.Host != h || u.User != nil || u.Hostname() == "" {
+			problems = append(problems, fmt.Errorf("--teamtailor-host %q must be a host with an optional port, such as 127.0.0.1:8081, or %q (no scheme or path)", h, TeamtailorHostMock))
 		}
 	}
 	if c.Timeout <= 0 {

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/onsi/ginkgo/v2"
 )
@@ -298,6 +299,26 @@ func (f *Framework) NewWebhook(ctx context.Context, candidate string, bulk bool)
 func (f *Framework) PostWebhook(ctx context.Context, step string, w Webhook, sig string) *Exchange {
 	ginkgo.GinkgoHelper()
 	return f.Partner.Do(ctx, Call{Step: step, Method: "POST", Path: "webhook", Body: w.Body, Signature: sig})
+}
+
+// WaitForPosts waits until until holds for the requests the partner has
+// sent to the update-url of result id, or the timeout passed, and returns
+// what came. It is for a check's own webhook; the result of the plain
+// signed webhook is awaited with Basics.AwaitResult. It never fails:
+// checks judge what came.
+func WaitForPosts(ctx context.Context, m *Mock, resultID string, until func([]Exchange) bool) []Exchange {
+	deadline := time.Now().Add(TestContext.Timeout)
+	for {
+		posts := m.PostsTo(resultID)
+		if until(posts) || time.Now().After(deadline) {
+			return posts
+		}
+		select {
+		case <-ctx.Done():
+			return m.PostsTo(resultID)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // Standalone returns a framework for work shared by the checks of an

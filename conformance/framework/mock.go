@@ -21,6 +21,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/internal/httprec"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/guard"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -40,6 +41,9 @@ type Mock struct {
 	// JobID, StageID and UserID are what /config gets for a trigger on the
 	// sandbox's first job stage (docs/protocol.md §1).
 	JobID, StageID, UserID int64
+	// Host is the Teamtailor-Host every call to the partner carries
+	// (--teamtailor-host).
+	Host string
 
 	candidates map[string]int64 // candidate fixture name -> candidate id
 	inbox      *Inbox
@@ -81,6 +85,22 @@ func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
 	cfg := mockteamtailor.DefaultConfig()
 	cfg.PublicURL = strings.TrimRight(public, "/")
 	cfg.DeliveryTimeout = TestContext.Timeout
+	// docs/protocol.md §1, Decision: Teamtailor-Host is the stack's host
+	// unless --teamtailor-host names another, or "mock" the mock's own
+	// host:port; the mock answers on the host it announces, so a partner
+	// that builds its Partner API URL from the header reaches it.
+	switch h := TestContext.TeamtailorHost; h {
+	case "":
+	case TeamtailorHostMock:
+		if u, err := url.Parse(cfg.PublicURL); err == nil {
+			cfg.TeamtailorHost = u.Host
+		}
+	default:
+		cfg.TeamtailorHost = h
+		if u, err := url.Parse("http://" + h); err == nil {
+			cfg.AllowedHosts = append(cfg.AllowedHosts, u.Hostname())
+		}
+	}
 	st := store.NewMemStore()
 	ids := idgen.New()
 	srv, err := mockteamtailor.NewServer(slog.New(slog.DiscardHandler), cfg, st, ids, time.Now)
@@ -107,7 +127,7 @@ func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
 	if err := srv.SetImportedFixtures(TestContext.imported); err != nil {
 		return nil, fmt.Errorf("embedded mock: --fixtures: %w", err)
 	}
-	m := &Mock{Server: srv, URL: cfg.PublicURL, Partner: p, Company: sb.Company, Activation: act, ln: ln, inbox: &Inbox{}}
+	m := &Mock{Server: srv, URL: cfg.PublicURL, Host: cfg.HostHeader(), Partner: p, Company: sb.Company, Activation: act, ln: ln, inbox: &Inbox{}}
 	if err := m.locate(ctx); err != nil {
 		return nil, fmt.Errorf("embedded mock: %w", err)
 	}
@@ -256,6 +276,9 @@ type Inbox struct {
 	whole   []*Exchange
 	kept    int
 	observe PostObserver
+	// refuse holds the results whose posts get a 429 for a while
+	// (RateLimitPosts), by result id.
+	refuse map[string]*postLimit
 	// failures are the mock's own failures: 5xx answers to the partner,
 	// a listener that died. They make the run an error, never a partner
 	// failure.
@@ -294,6 +317,58 @@ func (m *Mock) Observe(f PostObserver) {
 	m.inbox.observe = f
 }
 
+// postLimit is a rate limit on the posts to one result: the first post is
+// answered 429 with Retry-After, and so is every post until the wait has
+// passed.
+type postLimit struct {
+	retryAfter time.Duration
+	until      time.Time // zero until the first post was refused
+}
+
+// RateLimitPosts makes the embedded mock answer the partner's first
+// request to the update-url of result resultID with 429 Too Many
+// Requests and Retry-After (whole seconds, at least 1), and every request
+// to it before that wait has passed; after it, the requests go to the
+// mock as usual. It returns the wait announced. Unlike the mock's fault
+// (Server.RateLimitResultPosts), which takes the next result post of any
+// result, it takes only this result's, so a late post the partner makes
+// for an earlier webhook cannot use it up.
+func (m *Mock) RateLimitPosts(resultID string, retryAfter time.Duration) time.Duration {
+	retryAfter = max(retryAfter.Round(time.Second), time.Second)
+	m.inbox.mu.Lock()
+	defer m.inbox.mu.Unlock()
+	if m.inbox.refuse == nil {
+		m.inbox.refuse = map[string]*postLimit{}
+	}
+	m.inbox.refuse[resultID] = &postLimit{retryAfter: retryAfter}
+	return retryAfter
+}
+
+// refused answers a request to the update-url of result id with 429 while
+// its rate limit (RateLimitPosts) holds, and reports whether it did.
+func (in *Inbox) refused(w http.ResponseWriter, r *http.Request, id string) bool {
+	if id == "" || (r.Method != http.MethodPatch && r.Method != http.MethodPut) {
+		return false
+	}
+	in.mu.Lock()
+	rf := in.refuse[id]
+	now := time.Now()
+	if rf == nil || (!rf.until.IsZero() && !now.Before(rf.until)) {
+		in.mu.Unlock()
+		return false
+	}
+	if rf.until.IsZero() {
+		rf.until = now.Add(rf.retryAfter)
+	}
+	wait := max(int((rf.until.Sub(now)+time.Second-1)/time.Second), 1)
+	in.mu.Unlock()
+	// The same answer as the mock's own 429s (docs/protocol.md §2).
+	w.Header().Set("Retry-After", strconv.Itoa(wait))
+	httpapi.WriteError(w, r, slog.New(slog.DiscardHandler), httpapi.New(http.StatusTooManyRequests, "Too many requests",
+		"rate limit exceeded (the conformance suite refuses this result's first post to see it retried); retry after %d seconds", wait))
+	return true
+}
+
 // wrap records the requests to /partner/ passing to next.
 func (in *Inbox) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -306,13 +381,15 @@ func (in *Inbox) wrap(next http.Handler) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		rec := &httprec.Writer{ResponseWriter: w}
 		rec.Body.Limit = maxRecorded
-		next.ServeHTTP(rec, r)
-		if rec.Status >= 500 {
-			in.failed(fmt.Sprintf("answered %d to the partner's %s %s: %s", rec.Status, r.Method, r.URL.Path, excerpt(rec.Body.Buf.String())))
-		}
 		id, _ := strings.CutPrefix(r.URL.Path, "/partner/v1/partner-results/")
 		if id == r.URL.Path {
 			id = ""
+		}
+		if !in.refused(rec, r, id) {
+			next.ServeHTTP(rec, r)
+		}
+		if rec.Status >= 500 {
+			in.failed(fmt.Sprintf("answered %d to the partner's %s %s: %s", rec.Status, r.Method, r.URL.Path, excerpt(rec.Body.Buf.String())))
 		}
 		in.mu.Lock()
 		observe := in.observe

@@ -103,11 +103,24 @@ func NewPartnerClient(t *Transcript) *PartnerClient {
 	return &PartnerClient{
 		base:        strings.TrimRight(TestContext.BaseURL, "/"),
 		providerKey: TestContext.ProviderKey,
-		host:        mockteamtailor.DefaultConfig().StackHost(),
+		host:        announcedHost(),
 		transcript:  t,
 		// Teamtailor does not follow redirects.
 		client: partnercall.Client(partnerTransport, TestContext.Timeout),
 	}
+}
+
+// announcedHost is the Teamtailor-Host of calls to the partner: the
+// embedded mock's (--teamtailor-host, resolved when it started), else the
+// one --teamtailor-host names, else the stack's host.
+func announcedHost() string {
+	if mockOf != nil && mockOf.Host != "" {
+		return mockOf.Host
+	}
+	if h := TestContext.TeamtailorHost; h != "" && h != TeamtailorHostMock {
+		return h
+	}
+	return mockteamtailor.DefaultConfig().StackHost()
 }
 
 // Transcript returns the client's transcript.

@@ -13,7 +13,10 @@
 // provider key as "Authorization: Bearer <key>"; webhooks and actions must
 // also carry a valid Teamtailor-Signature. After answering a webhook, the
 // partner waits Config.ResultDelay (a candidate taking the test) and then
-// PATCHes a completed result to the update-url the webhook named.
+// PATCHes a completed result to the update-url the webhook named, and
+// again after Retry-After when the Partner API answers 429. The event id is
+// the key of the work: a second copy of an event is answered 200 and
+// starts nothing.
 //
 // Signing and provider-key checks come from the packages signature and
 // providerkey, which the mock and the conformance suite use too.
@@ -124,6 +127,8 @@ type Partner struct {
 	// knowsKey looks UUID provider keys up; nil without TeamtailorURL and
 	// ProviderKeys, when any well-formed UUID is accepted.
 	knowsKey func(ctx context.Context, key string) (bool, error)
+
+	events eventSet // the event ids received, for duplicates
 
 	mu     sync.Mutex // guards closed and posted, and orders pending.Add before Close's Wait
 	closed bool

@@ -746,3 +746,62 @@ func TestActions(t *testing.T) {
 		t.Errorf("GET /actions/resend = %d, want 405", w.Code)
 	}
 }
+
+// A second copy of an event (same partner-event id, docs/protocol.md §1.3,
+// Duplicate delivery) is answered 200 and starts nothing: one result post.
+func TestDuplicateEventStartsNothing(t *testing.T) {
+	api := newFakeAPI(t, nil)
+	p := newPartner(t, nil)
+	body, eventID, _ := eventFixture(t, "stage-trigger", api.URL, nil)
+	first := call(p, "POST", "/webhook", body, signed(eventID, now))
+	second := call(p, "POST", "/webhook", body, signed(eventID, now.Add(time.Second)))
+	if first.Code != 200 || second.Code != 200 {
+		t.Fatalf("POST /webhook twice = %d, %d; want 200 both times", first.Code, second.Code)
+	}
+	if strings.Contains(second.Body.String(), "partner_result_attributes") {
+		t.Errorf("the second copy's answer %s sets the result again", second.Body)
+	}
+	closeNow(t, p)
+	if got := api.requests(); len(got) != 1 {
+		t.Errorf("the Partner API got %d result posts, want 1", len(got))
+	}
+}
+
+// A result post refused with 429 is sent again after Retry-After, and
+// recorded as posted (docs/protocol.md §2).
+func TestResultRetriedAfter429(t *testing.T) {
+	var mu sync.Mutex
+	var at []time.Time
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		at = append(at, time.Now())
+		n := len(at)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/vnd.api+json")
+		if n == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			w.Write([]byte(`{"errors":[{"status":"429","title":"Too many requests"}]}`))
+			return
+		}
+		w.Write([]byte(`{"data":{}}`))
+	}))
+	t.Cleanup(api.Close)
+	p := newPartner(t, nil)
+	body, eventID, _ := eventFixture(t, "stage-trigger", api.URL, nil)
+	if w := call(p, "POST", "/webhook", body, signed(eventID, now)); w.Code != 200 {
+		t.Fatalf("POST /webhook = %d %s", w.Code, w.Body)
+	}
+	closeNow(t, p)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(at) != 2 {
+		t.Fatalf("the Partner API got %d result posts, want 2 (the 429, then the retry)", len(at))
+	}
+	if wait := at[1].Sub(at[0]); wait < time.Second {
+		t.Errorf("the retry came %s after the 429, before Retry-After: 1", wait)
+	}
+	if got := p.Posted(); len(got) != 1 || got[0].StatusCode != 200 || got[0].Error != "" {
+		t.Errorf("Posted() = %+v, want one post with status 200", got)
+	}
+}

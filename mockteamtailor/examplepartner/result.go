@@ -88,7 +88,7 @@ func (p *Partner) postResult(ctx context.Context, ev event) PostedResult {
 	res := ev.PartnerEvent.PartnerResult
 	var doc updateRequest
 	doc.Data.Type, doc.Data.ID, doc.Data.Attributes = "partner-results", res.ID, completedResult(ev)
-	status, err := p.patch(ctx, res.UpdateURL, doc)
+	status, err := p.patchRetrying(ctx, res.UpdateURL, doc)
 	rec := PostedResult{ResultID: res.ID, EventID: ev.PartnerEvent.ID, UpdateURL: res.UpdateURL, StatusCode: status, At: p.cfg.Clock()}
 	if err != nil {
 		rec.Error = err.Error()
@@ -100,33 +100,76 @@ func (p *Partner) postResult(ctx context.Context, ev event) PostedResult {
 	return rec
 }
 
+// maxAttempts bounds the tries of one result post refused for rate, and
+// maxRetryWait the wait between two: a Retry-After beyond it is waited
+// for that long only.
+const (
+	maxAttempts  = 5
+	maxRetryWait = time.Minute
+)
+
+// patchRetrying is patch, sent again while the Partner API answers 429:
+// the result is the one thing the partner must not lose, so it waits the
+// seconds Retry-After gives (docs/protocol.md §2) and tries again, up to
+// maxAttempts in all. Other errors are not retried: a 4xx will not pass
+// the next time either.
+func (p *Partner) patchRetrying(ctx context.Context, updateURL string, doc any) (int, error) {
+	for attempt := 1; ; attempt++ {
+		status, wait, err := p.patch(ctx, updateURL, doc)
+		if status != http.StatusTooManyRequests || attempt == maxAttempts {
+			return status, err
+		}
+		p.log.Info("result refused for rate; retrying", "url", updateURL, "attempt", attempt, "after", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return status, fmt.Errorf("%w; gave up waiting to retry: %w", err, ctx.Err())
+		}
+	}
+}
+
+// retryAfter reads Retry-After, seconds or an HTTP date, as a wait of 1 s
+// to maxRetryWait; 1 s when it is absent or unreadable.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	d := time.Second
+	if n, err := strconv.Atoi(v); err == nil {
+		d = time.Duration(n) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	}
+	return min(max(d, time.Second), maxRetryWait)
+}
+
 // patch sends doc to the Partner API with the headers every call needs
 // (docs/protocol.md §2), and turns any answer but 2xx into an error quoting the
-// start of the answer (a JSON:API error document). The status is 0 when no
-// answer came.
-func (p *Partner) patch(ctx context.Context, updateURL string, doc any) (int, error) {
+// start of the answer (a JSON:API error document) and the wait its
+// Retry-After asks for. The status is 0 when no answer came.
+func (p *Partner) patch(ctx context.Context, updateURL string, doc any) (status int, wait time.Duration, err error) {
 	body, err := json.Marshal(doc)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, updateURL, bytes.NewReader(body))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	req.Header.Set("Authorization", "Token "+p.cfg.APIKey)
 	req.Header.Set("X-Api-Version", apiVersion)
 	req.Header.Set("Content-Type", "application/vnd.api+json")
 	resp, err := p.cfg.Client.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer resp.Body.Close()
 	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
 	io.Copy(io.Discard, resp.Body) // lets the connection be reused
 	if resp.StatusCode/100 != 2 {
-		return resp.StatusCode, fmt.Errorf("the Partner API answered %s: %s", resp.Status, strings.TrimSpace(string(excerpt)))
+		return resp.StatusCode, retryAfter(resp.Header, p.cfg.Clock()), fmt.Errorf("the Partner API answered %s: %s", resp.Status, strings.TrimSpace(string(excerpt)))
 	}
-	return resp.StatusCode, nil
+	return resp.StatusCode, 0, nil
 }
 
 // completedResult makes up the outcome of the test. Scores are derived from

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sync"
 )
 
 // event is the part of a webhook body (docs/protocol.md §1.1) this partner uses.
@@ -110,6 +111,16 @@ func (p *Partner) acceptWebhook(w http.ResponseWriter, r *http.Request) (ev even
 		return ev, false
 	}
 
+	// One event can arrive twice (docs/protocol.md §1.3, Duplicate
+	// delivery): the event id is the key of the work, so a second copy is
+	// answered 200 and starts nothing. A partner with a database does this
+	// with a unique index on the event id and INSERT … ON CONFLICT DO
+	// NOTHING.
+	if !p.events.add(ev.PartnerEvent.ID) {
+		p.log.Info("webhook accepted again: event already received, nothing started", "event", ev.PartnerEvent.ID, "result", res.ID)
+		writeJSON(w, http.StatusOK, struct{}{})
+		return ev, false
+	}
 	p.log.Info("webhook accepted", "event", ev.PartnerEvent.ID, "result", res.ID,
 		"candidate", string(ev.PartnerEvent.Candidate.ID), "test", ev.data("test"), "bulk", ev.bulk())
 	var answer webhookResponse
@@ -142,4 +153,35 @@ func (p *Partner) action(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.Error(w, fmt.Sprintf("unknown action %q; Example Partner knows actions/resend", name), http.StatusNotFound)
 	}
+}
+
+// maxEvents is how many event ids the partner remembers: a duplicate
+// comes moments after the first copy, and the bound keeps a long load
+// test from growing the set without end.
+const maxEvents = 100_000
+
+// eventSet is the event ids received, the oldest forgotten first.
+type eventSet struct {
+	mu    sync.Mutex // guards seen and order
+	seen  map[string]bool
+	order []string
+}
+
+// add records id and reports whether it is new.
+func (s *eventSet) add(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.seen[id] {
+		return false
+	}
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	if len(s.order) >= maxEvents {
+		delete(s.seen, s.order[0])
+		s.order = s.order[1:]
+	}
+	s.seen[id] = true
+	s.order = append(s.order, id)
+	return true
 }
