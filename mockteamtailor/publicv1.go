@@ -9,8 +9,9 @@ import (
 
 // newPublicAPI builds Teamtailor's public API (/v1) over the server's
 // store: the Partner API's faults and journal, and stage moves through
-// MoveCandidate, so a move by PATCH fires the stage's triggers as a
-// recruiter's move does (docs/public-api.md §1).
+// MoveCandidate and rejections through RejectApplication, so a move by
+// PATCH fires the stage's triggers as a recruiter's move does and both
+// change the world the way the web UI does (docs/public-api.md §1).
 func (s *Server) newPublicAPI() *publicapi.API {
 	cfg := publicapi.DefaultConfig()
 	cfg.PublicURL = s.cfg.PublicURL
@@ -21,5 +22,10 @@ func (s *Server) newPublicAPI() *publicapi.API {
 		_, err := s.MoveCandidate(ctx, controlapi.MoveRequest{CandidateID: candidateID, JobID: jobID, StageID: stageID, UserID: userID})
 		return err
 	}
-	return publicapi.New(s.logger, cfg, s.store, s.clock, s.events.publish, s.api.InjectFaults, move)
+	reject := func(ctx context.Context, candidateID, jobID int64, undo bool) error {
+		_, err := s.RejectApplication(ctx, controlapi.RejectRequest{CandidateID: candidateID, JobID: jobID, Undo: undo})
+		return err
+	}
+	ops := publicapi.Operations{Move: move, Reject: reject}
+	return publicapi.New(s.logger, cfg, s.store, s.clock, s.events.publish, s.api.InjectFaults, ops)
 }

@@ -31,6 +31,9 @@ type env struct {
 	admin, internal, public string
 	mu                      sync.Mutex
 	moves                   [][4]int64
+	// rejects are the reject operations asked for: candidate, job, and
+	// 1 for undo.
+	rejects [][3]int64
 }
 
 func newEnv(t testing.TB, mutate ...func(*Config)) *env {
@@ -81,7 +84,21 @@ func newEnvOver(t testing.TB, st *store.MemStore, mutate ...func(*Config)) *env 
 		})
 		return err
 	}
-	e.api = New(slog.New(slog.DiscardHandler), cfg, e.st, func() time.Time { return fixedNow }, nil, nil, move)
+	reject := func(ctx context.Context, cand, job int64, undo bool) error {
+		e.mu.Lock()
+		e.rejects = append(e.rejects, [3]int64{cand, job, map[bool]int64{false: 0, true: 1}[undo]})
+		e.mu.Unlock()
+		_, err := e.st.UpdateCandidate(ctx, cand, func(c *store.CandidateRecord) error {
+			for i := range c.Applications {
+				if c.Applications[i].JobID == job {
+					c.Applications[i].Rejected = !undo
+				}
+			}
+			return nil
+		})
+		return err
+	}
+	e.api = New(slog.New(slog.DiscardHandler), cfg, e.st, func() time.Time { return fixedNow }, nil, nil, Operations{Move: move, Reject: reject})
 	h = e.api
 	return e
 }

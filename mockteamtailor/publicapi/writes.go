@@ -187,20 +187,21 @@ func (a *API) updateApplication(r *http.Request, w *world, id string) (int, any,
 		}
 		stageID, _ = strconv.ParseInt(to.ID, 10, 64)
 	}
+	// Both go through the server's operations, the ones the web UI and
+	// the control API use.
 	if reject != nil {
-		if _, err := a.store.UpdateCandidate(r.Context(), candID, func(c *store.CandidateRecord) error {
-			for i := range c.Applications {
-				if c.Applications[i].JobID == jobID {
-					c.Applications[i].Rejected = *reject
-				}
-			}
-			return nil
-		}); err != nil {
+		if a.ops.Reject == nil {
+			return 0, nil, a.internal(r, errors.New("no reject operation"))
+		}
+		if err := a.ops.Reject(r.Context(), candID, jobID, !*reject); err != nil {
 			return 0, nil, a.internal(r, err)
 		}
 	}
-	if stageID != 0 && a.move != nil {
-		if err := a.move(r.Context(), candID, jobID, stageID, 0); err != nil {
+	if stageID != 0 {
+		if a.ops.Move == nil {
+			return 0, nil, a.internal(r, errors.New("no move operation"))
+		}
+		if err := a.ops.Move(r.Context(), candID, jobID, stageID, 0); err != nil {
 			return 0, nil, a.internal(r, err)
 		}
 	}

@@ -89,6 +89,12 @@ func TestPatchApplicationReject(t *testing.T) {
 	if r := patch(`"yesterday"`); r.status != 422 {
 		t.Errorf("a bad rejected-at: %d", r.status)
 	}
+	// Both went through the reject operation (the web UI's), the refused
+	// one did not.
+	want := [][3]int64{{2, jobs[0].ID, 0}, {2, jobs[0].ID, 1}}
+	if fmt.Sprint(e.rejects) != fmt.Sprint(want) {
+		t.Errorf("reject operations = %v, want %v", e.rejects, want)
+	}
 }
 
 // A custom field value written through /v1 is stored as webhooks carry
