@@ -22,8 +22,8 @@ func (s *Server) newPublicAPI() *publicapi.API {
 		_, err := s.MoveCandidate(ctx, controlapi.MoveRequest{CandidateID: candidateID, JobID: jobID, StageID: stageID, UserID: userID})
 		return err
 	}
-	reject := func(ctx context.Context, candidateID, jobID int64, undo bool) error {
-		_, err := s.RejectApplication(ctx, controlapi.RejectRequest{CandidateID: candidateID, JobID: jobID, Undo: undo})
+	reject := func(ctx context.Context, candidateID, jobID int64, undo bool, reasonID int64) error {
+		_, err := s.RejectApplication(ctx, controlapi.RejectRequest{CandidateID: candidateID, JobID: jobID, Undo: undo, RejectReasonID: reasonID})
 		return err
 	}
 	ops := publicapi.Operations{Move: move, Reject: reject}

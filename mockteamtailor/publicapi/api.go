@@ -47,10 +47,10 @@ const KindPublicAPI = "public-api"
 // move). userID 0 means the trigger's creator is the one who moved it.
 type Mover func(ctx context.Context, candidateID, jobID, stageID, userID int64) error
 
-// Rejecter rejects a candidate's application to a job, or with undo
-// takes the rejection back, the way a recruiter does on the candidate
-// card.
-type Rejecter func(ctx context.Context, candidateID, jobID int64, undo bool) error
+// Rejecter rejects a candidate's application to a job, with one of the
+// company's reject reasons or none (0), or with undo takes the rejection
+// back, the way a recruiter does on the candidate card.
+type Rejecter func(ctx context.Context, candidateID, jobID int64, undo bool, reasonID int64) error
 
 // Operations are the server's own operations that /v1 writes go
 // through, so the web UI, the control API and /v1 change the world the

@@ -31,9 +31,9 @@ type env struct {
 	admin, internal, public string
 	mu                      sync.Mutex
 	moves                   [][4]int64
-	// rejects are the reject operations asked for: candidate, job, and
-	// 1 for undo.
-	rejects [][3]int64
+	// rejects are the reject operations asked for: candidate, job, 1
+	// for undo, and the reject reason.
+	rejects [][4]int64
 }
 
 func newEnv(t testing.TB, mutate ...func(*Config)) *env {
@@ -84,14 +84,14 @@ func newEnvOver(t testing.TB, st *store.MemStore, mutate ...func(*Config)) *env 
 		})
 		return err
 	}
-	reject := func(ctx context.Context, cand, job int64, undo bool) error {
+	reject := func(ctx context.Context, cand, job int64, undo bool, reason int64) error {
 		e.mu.Lock()
-		e.rejects = append(e.rejects, [3]int64{cand, job, map[bool]int64{false: 0, true: 1}[undo]})
+		e.rejects = append(e.rejects, [4]int64{cand, job, map[bool]int64{false: 0, true: 1}[undo], reason})
 		e.mu.Unlock()
 		_, err := e.st.UpdateCandidate(ctx, cand, func(c *store.CandidateRecord) error {
 			for i := range c.Applications {
 				if c.Applications[i].JobID == job {
-					c.Applications[i].Rejected = !undo
+					c.Applications[i].Rejected, c.Applications[i].RejectReasonID = !undo, reason
 				}
 			}
 			return nil

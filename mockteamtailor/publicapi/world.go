@@ -519,6 +519,11 @@ func (w *world) applicationRecord(c store.CandidateRecord, a store.Application) 
 	if a.StageID != 0 {
 		r.rels["stage"] = []ref{{"stages", id64(a.StageID)}}
 	}
+	r.rels["reject-reason"] = nil
+	// A deleted reason leaves the application without one.
+	if _, ok := w.who.company.RejectReason(a.RejectReasonID); a.Rejected && ok {
+		r.rels["reject-reason"] = []ref{{"reject-reasons", id64(a.RejectReasonID)}}
+	}
 	return r
 }
 
@@ -999,6 +1004,31 @@ func loadActivities(w *world) ([]*record, error) {
 			}
 			out = append(out, r)
 		}
+	}
+	return out, nil
+}
+
+// loadRejectReasons lists the company's reject reasons; the
+// applications rejected with one are worked out only when asked.
+func loadRejectReasons(w *world) ([]*record, error) {
+	var out []*record
+	for _, rr := range w.who.company.RejectReasons {
+		id := rr.ID
+		out = append(out, &record{typ: "reject-reasons", id: id64(id),
+			attrs: map[string]any{"reason": rr.Reason, "rejected-by-company": rr.RejectedByCompany},
+			rels:  map[string][]ref{},
+			lazy: map[string]func() []ref{"job-applications": func() []ref {
+				cands, _ := w.candidates()
+				var refs []ref
+				for _, c := range cands {
+					for _, a := range c.Applications {
+						if a.Rejected && a.RejectReasonID == id {
+							refs = append(refs, ref{"job-applications", applicationID(c.ID, a.JobID)})
+						}
+					}
+				}
+				return refs
+			}}})
 	}
 	return out, nil
 }

@@ -153,7 +153,7 @@ func (a *API) updateApplication(r *http.Request, w *world, id string) (int, any,
 	if p != nil {
 		return 0, nil, p
 	}
-	if p := allowOnly(doc, []string{"rejected-at"}, []string{"stage"}); p != nil {
+	if p := allowOnly(doc, []string{"rejected-at"}, []string{"stage", "reject-reason"}); p != nil {
 		return 0, nil, p
 	}
 	candID, jobID, _ := splitApplicationID(id)
@@ -171,6 +171,28 @@ func (a *API) updateApplication(r *http.Request, w *world, id string) (int, any,
 			v = true
 		}
 		reject = &v
+	}
+	// A reject reason goes with a rejection in the same PATCH; null
+	// leaves none.
+	var reasonID int64
+	if rel := relation(doc, "reject-reason"); rel.Data != nil {
+		to, ok, p := toOne(rel)
+		if p != nil {
+			return 0, nil, p
+		}
+		if ok {
+			var reason *record
+			if to.Type == "reject-reasons" {
+				reason, _ = w.find("reject-reasons", to.ID)
+			}
+			if reason == nil {
+				return 0, nil, invalid("/data/relationships/reject-reason", "must exist", "reject-reason")
+			}
+			if reject == nil || !*reject {
+				return 0, nil, invalid("/data/relationships/reject-reason", "is invalid", "reject-reason")
+			}
+			reasonID, _ = strconv.ParseInt(reason.id, 10, 64)
+		}
 	}
 	var stageID int64
 	if rel := relation(doc, "stage"); rel.Data != nil {
@@ -193,7 +215,7 @@ func (a *API) updateApplication(r *http.Request, w *world, id string) (int, any,
 		if a.ops.Reject == nil {
 			return 0, nil, a.internal(r, errors.New("no reject operation"))
 		}
-		if err := a.ops.Reject(r.Context(), candID, jobID, !*reject); err != nil {
+		if err := a.ops.Reject(r.Context(), candID, jobID, !*reject, reasonID); err != nil {
 			return 0, nil, a.internal(r, err)
 		}
 	}
@@ -231,8 +253,134 @@ func (a *API) create(r *http.Request, w *world, typ *resourceType) (int, any, *p
 		return a.createValue(r, w)
 	case "notes":
 		return a.createNote(r, w)
+	case "reject-reasons":
+		return a.writeRejectReason(r, w, "")
 	}
 	return 0, nil, routeNotFound(r)
+}
+
+// update serves PATCH and PUT /v1/<type>/<id>.
+func (a *API) update(r *http.Request, w *world, typ *resourceType, id string) (int, any, *problem) {
+	switch typ.name {
+	case "job-applications":
+		return a.updateApplication(r, w, id)
+	case "reject-reasons":
+		return a.writeRejectReason(r, w, id)
+	}
+	return 0, nil, routeNotFound(r)
+}
+
+// remove serves DELETE /v1/<type>/<id>: 204, no body.
+func (a *API) remove(r *http.Request, w *world, typ *resourceType, id string) (int, any, *problem) {
+	switch typ.name {
+	case "reject-reasons":
+		return a.deleteRejectReason(r, w, id)
+	}
+	return 0, nil, routeNotFound(r)
+}
+
+// writeRejectReason serves POST /v1/reject-reasons (id "") and PATCH
+// /v1/reject-reasons/{id}: reason is required on create, and not blank;
+// rejected-by-company is a boolean, true by default.
+func (a *API) writeRejectReason(r *http.Request, w *world, id string) (int, any, *problem) {
+	var n int64
+	if id != "" {
+		rec, err := w.find("reject-reasons", id)
+		if err != nil {
+			return 0, nil, a.internal(r, err)
+		}
+		if rec == nil {
+			return 0, nil, recordNotFound(id)
+		}
+		n, _ = strconv.ParseInt(id, 10, 64)
+	}
+	doc, p := readWrite(r, "reject-reasons", id)
+	if p != nil {
+		return 0, nil, p
+	}
+	if p := allowOnly(doc, []string{"reason", "rejected-by-company"}, nil); p != nil {
+		return 0, nil, p
+	}
+	var problems []apiError
+	var reason *string
+	if raw, ok := attribute(doc, "reason"); ok || id == "" {
+		var s string
+		if !ok || json.Unmarshal(raw, &s) != nil || strings.TrimSpace(s) == "" {
+			problems = append(problems, invalid("/data/attributes/reason", "can't be blank", "reason").errors...)
+		}
+		reason = &s
+	}
+	var byCompany *bool
+	if raw, ok := attribute(doc, "rejected-by-company"); ok {
+		var b bool
+		if json.Unmarshal(raw, &b) != nil || string(raw) == "null" {
+			problems = append(problems, invalid("/data/attributes/rejected-by-company", "is invalid", "rejected-by-company").errors...)
+		}
+		byCompany = &b
+	}
+	if len(problems) > 0 {
+		return 0, nil, &problem{status: http.StatusUnprocessableEntity, errors: problems}
+	}
+	_, err := a.store.UpdateCompany(r.Context(), w.who.company.UUID, func(c *store.Company) error {
+		if n == 0 {
+			c.LastRejectReasonID = max(c.LastRejectReasonID, maxReasonID(c.RejectReasons)) + 1
+			n = c.LastRejectReasonID
+			c.RejectReasons = append(c.RejectReasons, store.RejectReason{ID: n, RejectedByCompany: true})
+		}
+		for i := range c.RejectReasons {
+			if c.RejectReasons[i].ID == n {
+				if reason != nil {
+					c.RejectReasons[i].Reason = *reason
+				}
+				if byCompany != nil {
+					c.RejectReasons[i].RejectedByCompany = *byCompany
+				}
+				return nil
+			}
+		}
+		return store.ErrNotFound
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil, recordNotFound(id)
+	}
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	who := w.who
+	if who.company, err = a.store.Company(r.Context(), who.company.UUID); err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return a.reread(r, who, "reject-reasons", id64(n))
+}
+
+func maxReasonID(reasons []store.RejectReason) int64 {
+	var n int64
+	for _, r := range reasons {
+		n = max(n, r.ID)
+	}
+	return n
+}
+
+// deleteRejectReason serves DELETE /v1/reject-reasons/{id}: the
+// applications rejected with it stay rejected, without a reason.
+func (a *API) deleteRejectReason(r *http.Request, w *world, id string) (int, any, *problem) {
+	rec, err := w.find("reject-reasons", id)
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	if rec == nil {
+		return 0, nil, recordNotFound(id)
+	}
+	n, _ := strconv.ParseInt(id, 10, 64)
+	_, err = a.store.UpdateCompany(r.Context(), w.who.company.UUID, func(c *store.Company) error {
+		c.LastRejectReasonID = max(c.LastRejectReasonID, maxReasonID(c.RejectReasons))
+		c.RejectReasons = slices.DeleteFunc(c.RejectReasons, func(rr store.RejectReason) bool { return rr.ID == n })
+		return nil
+	})
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return http.StatusNoContent, nil, nil
 }
 
 // createValue serves POST /v1/custom-field-values: the value is stored

@@ -91,7 +91,7 @@ func TestPatchApplicationReject(t *testing.T) {
 	}
 	// Both went through the reject operation (the web UI's), the refused
 	// one did not.
-	want := [][3]int64{{2, jobs[0].ID, 0}, {2, jobs[0].ID, 1}}
+	want := [][4]int64{{2, jobs[0].ID, 0, 0}, {2, jobs[0].ID, 1, 0}}
 	if fmt.Sprint(e.rejects) != fmt.Sprint(want) {
 		t.Errorf("reject operations = %v, want %v", e.rejects, want)
 	}

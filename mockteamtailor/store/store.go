@@ -77,6 +77,29 @@ type Company struct {
 	// APIKeys derives them from APITokens.
 	Keys    []APIKey `json:"apiKeys,omitempty"`
 	KeysSet bool     `json:"apiKeysSet,omitempty"`
+	// RejectReasons are the reasons a recruiter picks when rejecting an
+	// application (docs/public-api.md §9); LastRejectReasonID is the
+	// highest id handed out, so a deleted reason's id is never reused.
+	RejectReasons      []RejectReason `json:"rejectReasons,omitempty"`
+	LastRejectReasonID int64          `json:"lastRejectReasonId,omitempty"`
+}
+
+// RejectReason is a company's reason for rejecting an application;
+// RejectedByCompany is false when it says the candidate withdrew.
+type RejectReason struct {
+	ID                int64  `json:"id"`
+	Reason            string `json:"reason"`
+	RejectedByCompany bool   `json:"rejectedByCompany"`
+}
+
+// RejectReason returns the company's reject reason id.
+func (c Company) RejectReason(id int64) (RejectReason, bool) {
+	for _, r := range c.RejectReasons {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return RejectReason{}, false
 }
 
 // CustomFieldDef is a custom field defined in a company's account.
@@ -149,6 +172,9 @@ type Application struct {
 	JobID    int64 `json:"jobId"`
 	StageID  int64 `json:"stageId"`
 	Rejected bool  `json:"rejected"`
+	// RejectReasonID is the company's reject reason of a rejected
+	// application, 0 for none.
+	RejectReasonID int64 `json:"rejectReasonId,omitempty"`
 }
 
 // Application returns the candidate's application to jobID.
