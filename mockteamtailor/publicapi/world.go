@@ -1,6 +1,7 @@
 package publicapi
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -845,7 +846,7 @@ func loadNotes(w *world) ([]*record, error) {
 		for _, n := range c.Notes {
 			r := &record{typ: "notes", id: id64(n.ID), attrs: map[string]any{
 				"note": n.Note, "user-id": n.UserID, "candidate-id": c.ID, "created-by-trigger": false, "mentioned-user-ids": []int64{},
-				"private-note": n.Private, "created-at": w.timestamp(n.CreatedAt), "updated-at": w.timestamp(n.CreatedAt),
+				"private-note": n.Private, "created-at": w.timestamp(n.CreatedAt), "updated-at": w.timestamp(cmp.Or(n.UpdatedAt, n.CreatedAt)),
 			}, rels: map[string][]ref{"candidate": {{"candidates", id64(c.ID)}}, "user": nil}}
 			if n.UserID != 0 {
 				r.rels["user"] = []ref{{"users", id64(n.UserID)}}

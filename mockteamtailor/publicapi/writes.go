@@ -266,6 +266,10 @@ func (a *API) update(r *http.Request, w *world, typ *resourceType, id string) (i
 		return a.updateApplication(r, w, id)
 	case "reject-reasons":
 		return a.writeRejectReason(r, w, id)
+	case "custom-field-values":
+		return a.updateValue(r, w, id)
+	case "notes":
+		return a.updateNote(r, w, id)
 	}
 	return 0, nil, routeNotFound(r)
 }
@@ -275,6 +279,8 @@ func (a *API) remove(r *http.Request, w *world, typ *resourceType, id string) (i
 	switch typ.name {
 	case "reject-reasons":
 		return a.deleteRejectReason(r, w, id)
+	case "notes":
+		return a.deleteNote(r, w, id)
 	}
 	return 0, nil, routeNotFound(r)
 }
@@ -436,28 +442,144 @@ func (a *API) createValue(r *http.Request, w *world) (int, any, *problem) {
 	if !ok {
 		return 0, nil, invalid("/data/attributes/value", "is invalid", "value")
 	}
-	cf := protocol.CustomField{APIName: f.def.APIName, Value: stored, Type: f.def.Type}
-	ownerID, _ := strconv.ParseInt(owner.id, 10, 64)
-	kind := 1
-	if owner.typ == "candidates" {
-		if _, err := a.store.UpdateCandidate(r.Context(), ownerID, func(c *store.CandidateRecord) error {
-			c.Data.CustomFields = append(c.Data.CustomFields, cf)
-			return nil
-		}); err != nil {
-			return 0, nil, a.internal(r, err)
-		}
-	} else {
-		kind = 2
-		j, err := a.store.Job(r.Context(), ownerID)
-		if err == nil {
-			j.CustomFields = append(j.CustomFields, cf)
-			_, err = a.store.PutJob(r.Context(), j)
-		}
-		if err != nil {
-			return 0, nil, a.internal(r, err)
-		}
+	id, err := a.storeValue(r, f, owner, stored)
+	if err != nil {
+		return 0, nil, a.internal(r, err)
 	}
-	return a.reread(r, w.who, "custom-field-values", valueID(kind, ownerID, f.id))
+	return a.reread(r, w.who, "custom-field-values", id)
+}
+
+// storeValue sets the owner's value of field f, as webhooks carry it: it
+// replaces the owner's value of the field, or is added after the
+// others. It returns the value's /v1 id.
+func (a *API) storeValue(r *http.Request, f *fieldDef, owner *record, stored json.RawMessage) (string, error) {
+	cf := protocol.CustomField{APIName: f.def.APIName, Value: stored, Type: f.def.Type}
+	set := func(fields []protocol.CustomField) []protocol.CustomField {
+		for i := range fields {
+			if fields[i].APIName == cf.APIName {
+				fields[i].Value = cf.Value
+				return fields
+			}
+		}
+		return append(fields, cf)
+	}
+	ownerID, _ := strconv.ParseInt(owner.id, 10, 64)
+	if owner.typ == "candidates" {
+		_, err := a.store.UpdateCandidate(r.Context(), ownerID, func(c *store.CandidateRecord) error {
+			c.Data.CustomFields = set(c.Data.CustomFields)
+			return nil
+		})
+		return valueID(1, ownerID, f.id), err
+	}
+	j, err := a.store.Job(r.Context(), ownerID)
+	if err == nil {
+		j.CustomFields = set(j.CustomFields)
+		_, err = a.store.PutJob(r.Context(), j)
+	}
+	return valueID(2, ownerID, f.id), err
+}
+
+// updateValue serves PATCH /v1/custom-field-values/{id}: only value may
+// change, checked against the field's type as on create.
+func (a *API) updateValue(r *http.Request, w *world, id string) (int, any, *problem) {
+	rec, err := w.find("custom-field-values", id)
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	if rec == nil {
+		return 0, nil, recordNotFound(id)
+	}
+	doc, p := readWrite(r, "custom-field-values", id)
+	if p != nil {
+		return 0, nil, p
+	}
+	if p := allowOnly(doc, []string{"value"}, nil); p != nil {
+		return 0, nil, p
+	}
+	raw, ok := attribute(doc, "value")
+	if !ok {
+		return a.reread(r, w.who, "custom-field-values", id)
+	}
+	f := w.fieldByID(rec.rel("custom-field")[0].ID)
+	ownerRef := rec.rel("owner")[0]
+	owner, err := w.find(ownerRef.Type, ownerRef.ID)
+	if err != nil || f == nil || owner == nil {
+		return 0, nil, a.internal(r, errors.Join(err, errors.New("a value's field or owner not found")))
+	}
+	if string(raw) == "null" {
+		return 0, nil, invalid("/data/attributes/value", "can't be blank", "value")
+	}
+	stored, ok := webhookValue(*f, raw)
+	if !ok {
+		return 0, nil, invalid("/data/attributes/value", "is invalid", "value")
+	}
+	if _, err := a.storeValue(r, f, owner, stored); err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return a.reread(r, w.who, "custom-field-values", id)
+}
+
+// updateNote serves PATCH /v1/notes/{id}: the text only.
+func (a *API) updateNote(r *http.Request, w *world, id string) (int, any, *problem) {
+	rec, err := w.find("notes", id)
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	if rec == nil {
+		return 0, nil, recordNotFound(id)
+	}
+	doc, p := readWrite(r, "notes", id)
+	if p != nil {
+		return 0, nil, p
+	}
+	if p := allowOnly(doc, []string{"note"}, nil); p != nil {
+		return 0, nil, p
+	}
+	raw, ok := attribute(doc, "note")
+	if !ok {
+		return a.reread(r, w.who, "notes", id)
+	}
+	var text string
+	if json.Unmarshal(raw, &text) != nil || strings.TrimSpace(text) == "" {
+		return 0, nil, invalid("/data/attributes/note", "can't be blank", "note")
+	}
+	if err := a.changeNote(r, rec, func(n []store.Note, i int) []store.Note {
+		n[i].Note, n[i].UpdatedAt = text, a.clock()
+		return n
+	}); err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return a.reread(r, w.who, "notes", id)
+}
+
+// deleteNote serves DELETE /v1/notes/{id}: 204, no body.
+func (a *API) deleteNote(r *http.Request, w *world, id string) (int, any, *problem) {
+	rec, err := w.find("notes", id)
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	if rec == nil {
+		return 0, nil, recordNotFound(id)
+	}
+	if err := a.changeNote(r, rec, func(n []store.Note, i int) []store.Note { return slices.Delete(n, i, i+1) }); err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+// changeNote changes the note rec in its candidate's notes.
+func (a *API) changeNote(r *http.Request, rec *record, change func(notes []store.Note, i int) []store.Note) error {
+	candID, _ := strconv.ParseInt(rec.rel("candidate")[0].ID, 10, 64)
+	noteID, _ := strconv.ParseInt(rec.id, 10, 64)
+	_, err := a.store.UpdateCandidate(r.Context(), candID, func(c *store.CandidateRecord) error {
+		i := slices.IndexFunc(c.Notes, func(n store.Note) bool { return n.ID == noteID })
+		if i < 0 {
+			return store.ErrNotFound
+		}
+		c.Notes = change(c.Notes, i)
+		return nil
+	})
+	return err
 }
 
 // webhookValue checks a /v1 value against the field's type and returns
@@ -566,8 +688,8 @@ func webhookValue(f fieldDef, raw json.RawMessage) (json.RawMessage, bool) {
 	return b, err == nil
 }
 
-// maxNotes bounds the notes of one candidate: a note's id is made of
-// the candidate's id and its number.
+// maxNotes bounds the notes written on one candidate (deleted ones
+// count): a note's id is made of the candidate's id and its number.
 const maxNotes = 999
 
 // createNote serves POST /v1/notes: a note on a candidate, by the given
@@ -621,11 +743,17 @@ func (a *API) createNote(r *http.Request, w *world) (int, any, *problem) {
 	candID, _ := strconv.ParseInt(cand.id, 10, 64)
 	var note store.Note
 	_, err := a.store.UpdateCandidate(r.Context(), candID, func(c *store.CandidateRecord) error {
-		if len(c.Notes) >= maxNotes {
+		// Ids go on from the highest handed out: a deleted note's id is
+		// not reused.
+		last := c.LastNoteID
+		for _, n := range c.Notes {
+			last = max(last, n.ID)
+		}
+		if last-c.ID*1000 >= maxNotes {
 			return errTooManyNotes
 		}
-		note = store.Note{ID: c.ID*1000 + int64(len(c.Notes)) + 1, Note: text, UserID: userID, Private: private, CreatedAt: a.clock()}
-		c.Notes = append(c.Notes, note)
+		note = store.Note{ID: max(last, c.ID*1000) + 1, Note: text, UserID: userID, Private: private, CreatedAt: a.clock()}
+		c.Notes, c.LastNoteID = append(c.Notes, note), note.ID
 		return nil
 	})
 	if errors.Is(err, errTooManyNotes) {

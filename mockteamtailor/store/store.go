@@ -156,6 +156,9 @@ type CandidateRecord struct {
 	// Notes are what recruiters and integrations (through the public
 	// API) wrote about the candidate.
 	Notes []Note `json:"notes,omitempty"`
+	// LastNoteID is the highest note id handed out on the candidate, so
+	// a deleted note's id is never reused.
+	LastNoteID int64 `json:"lastNoteId,omitempty"`
 }
 
 // Note is a note on a candidate (docs/public-api.md §10).
@@ -165,6 +168,8 @@ type Note struct {
 	UserID    int64     `json:"userId"`
 	Private   bool      `json:"private,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
+	// UpdatedAt is when the text last changed; zero when it never did.
+	UpdatedAt time.Time `json:"updatedAt,omitzero"`
 }
 
 // Application is a candidate's place in one job's pipeline.

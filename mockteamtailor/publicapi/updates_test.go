@@ -1,0 +1,102 @@
+package publicapi
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+)
+
+// PATCH of a custom field value replaces the owner's value as webhooks
+// carry it (no second entry), checked by type; only value is writable.
+func TestUpdateCustomFieldValue(t *testing.T) {
+	e := newEnv(t)
+	_, num := decode(t, e.call(t, "GET", "/v1/custom-fields?filter[api-name]=years-of-experience", e.admin, ""))
+	cands, _, _ := e.st.Candidates(t.Context(), e.sb.Company.UUID, store.Page{})
+	var cand store.CandidateRecord
+	for _, c := range cands {
+		if !strings.Contains(fmt.Sprint(c.Data.CustomFields), "years-of-experience") {
+			cand = c
+		}
+	}
+	r := e.call(t, "POST", "/v1/custom-field-values", e.admin, fmt.Sprintf(
+		`{"data":{"type":"custom-field-values","attributes":{"value":3},"relationships":{"custom-field":{"data":{"type":"custom-fields","id":%q}},"owner":{"data":{"type":"candidates","id":"%d"}}}}}`,
+		num[0].ID, cand.ID))
+	_, objs := decode(t, r)
+	id := objs[0].ID
+	patch := func(attrs string) resp {
+		return e.call(t, "PATCH", "/v1/custom-field-values/"+id, e.admin, fmt.Sprintf(`{"data":{"id":%q,"type":"custom-field-values","attributes":%s}}`, id, attrs))
+	}
+	_, objs = decode(t, patch(`{"value":"7.5"}`))
+	if objs[0].ID != id || string(objs[0].Attributes["value"]) != "7.5" {
+		t.Errorf("patched: %s %v", objs[0].ID, objs[0].Attributes)
+	}
+	c, _ := e.st.Candidate(t.Context(), cand.ID)
+	n := 0
+	for _, f := range c.Data.CustomFields {
+		if f.APIName == "years-of-experience" {
+			n++
+			if string(f.Value) != "7.5" {
+				t.Errorf("stored for the webhook: %s", f.Value)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("the candidate carries %d values of the field, want 1", n)
+	}
+	wantBody(t, patch(`{"value":"many"}`), 422,
+		`{"errors":[{"title":"is invalid","detail":"value - is invalid","code":"100","source":{"pointer":"/data/attributes/value"},"status":"422"}]}`)
+	wantBody(t, patch(`{"value":null}`), 422,
+		`{"errors":[{"title":"can't be blank","detail":"value - can't be blank","code":"100","source":{"pointer":"/data/attributes/value"},"status":"422"}]}`)
+	wantBody(t, patch(`{"field-type":"CustomField::Text"}`), 400,
+		`{"errors":[{"title":"Param not allowed","detail":"field-type is not allowed.","code":"105","status":"400"}]}`)
+	wantBody(t, e.call(t, "PATCH", "/v1/custom-field-values/"+id, e.admin, fmt.Sprintf(
+		`{"data":{"id":%q,"type":"custom-field-values","relationships":{"owner":{"data":{"type":"candidates","id":"1"}}}}}`, id)), 400,
+		`{"errors":[{"title":"Param not allowed","detail":"owner is not allowed.","code":"105","status":"400"}]}`)
+	wantBody(t, e.call(t, "PATCH", "/v1/custom-field-values/9", e.admin, `{"data":{"id":"9","type":"custom-field-values","attributes":{"value":"1"}}}`), 404,
+		`{"errors":[{"title":"Record not found","detail":"The record identified by 9 could not be found.","code":"404","status":"404"}]}`)
+	wantBody(t, e.call(t, "PATCH", "/v1/custom-field-values/"+id, e.internal, fmt.Sprintf(`{"data":{"id":%q,"type":"custom-field-values","attributes":{"value":1}}}`, id)), 403,
+		`{"errors":[{"title":"Forbidden","detail":"This API key is not allowed to update custom-field-values.","code":"403","status":"403"}]}`)
+	// No delete in Teamtailor's API: 404 as a route that does not exist.
+	wantBody(t, e.call(t, "DELETE", "/v1/custom-field-values/"+id, e.admin, ""), 404,
+		`{"errors":[{"title":"Not found","detail":"No route matches DELETE /v1/custom-field-values/`+id+`.","code":"404","status":"404"}]}`)
+}
+
+// A note's text can be changed and the note deleted; a deleted note's
+// id is not handed out again.
+func TestUpdateAndDeleteNote(t *testing.T) {
+	e := newEnv(t)
+	post := func(text string) string {
+		r := e.call(t, "POST", "/v1/notes", e.admin, `{"data":{"type":"notes","attributes":{"note":"`+text+`"},"relationships":{"candidate":{"data":{"type":"candidates","id":"4"}}}}}`)
+		_, objs := decode(t, r)
+		return objs[0].ID
+	}
+	first, second := post("one"), post("two")
+	if first != "4001" || second != "4002" {
+		t.Fatalf("ids %s %s", first, second)
+	}
+	r := e.call(t, "PATCH", "/v1/notes/"+first, e.admin, `{"data":{"id":"4001","type":"notes","attributes":{"note":"one, revised"}}}`)
+	_, objs := decode(t, r)
+	if string(objs[0].Attributes["note"]) != `"one, revised"` || string(objs[0].Attributes["updated-at"]) != `"2026-03-18T11:39:32.440+01:00"` {
+		t.Errorf("patched: %v", objs[0].Attributes)
+	}
+	wantBody(t, e.call(t, "PATCH", "/v1/notes/4001", e.admin, `{"data":{"id":"4001","type":"notes","attributes":{"private-note":true}}}`), 400,
+		`{"errors":[{"title":"Param not allowed","detail":"private-note is not allowed.","code":"105","status":"400"}]}`)
+	wantBody(t, e.call(t, "PATCH", "/v1/notes/4001", e.admin, `{"data":{"id":"4001","type":"notes","attributes":{"note":""}}}`), 422,
+		`{"errors":[{"title":"can't be blank","detail":"note - can't be blank","code":"100","source":{"pointer":"/data/attributes/note"},"status":"422"}]}`)
+	wantBody(t, e.call(t, "DELETE", "/v1/notes/4002", e.internal, ""), 403,
+		`{"errors":[{"title":"Forbidden","detail":"This API key is not allowed to delete notes.","code":"403","status":"403"}]}`)
+	if r := e.call(t, "DELETE", "/v1/notes/4002", e.admin, ""); r.status != 204 || len(r.body) != 0 {
+		t.Fatalf("delete: %d %q", r.status, r.body)
+	}
+	wantBody(t, e.call(t, "DELETE", "/v1/notes/4002", e.admin, ""), 404,
+		`{"errors":[{"title":"Record not found","detail":"The record identified by 4002 could not be found.","code":"404","status":"404"}]}`)
+	if third := post("three"); third != "4003" {
+		t.Errorf("a note after a deletion has id %s, want 4003", third)
+	}
+	c, _ := e.st.Candidate(t.Context(), 4)
+	if len(c.Notes) != 2 || c.Notes[0].Note != "one, revised" || c.Notes[1].ID != 4003 {
+		t.Errorf("stored notes: %+v", c.Notes)
+	}
+}
