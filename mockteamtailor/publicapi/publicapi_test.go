@@ -70,6 +70,7 @@ func newEnvOver(t testing.TB, st *store.MemStore, mutate ...func(*Config)) *env 
 	for _, m := range mutate {
 		m(&cfg)
 	}
+	// The server's move applies a candidate to the job when it had not.
 	move := func(ctx context.Context, cand, job, stage, user int64) error {
 		e.mu.Lock()
 		e.moves = append(e.moves, [4]int64{cand, job, stage, user})
@@ -78,8 +79,10 @@ func newEnvOver(t testing.TB, st *store.MemStore, mutate ...func(*Config)) *env 
 			for i := range c.Applications {
 				if c.Applications[i].JobID == job {
 					c.Applications[i].StageID = stage
+					return nil
 				}
 			}
+			c.Applications = append(c.Applications, store.Application{JobID: job, StageID: stage})
 			return nil
 		})
 		return err

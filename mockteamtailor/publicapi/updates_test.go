@@ -100,3 +100,64 @@ func TestUpdateAndDeleteNote(t *testing.T) {
 		t.Errorf("stored notes: %+v", c.Notes)
 	}
 }
+
+// POST /v1/job-applications applies a candidate to a job through the
+// recruiter's move, into the job's first stage unless a stage of the job
+// is given; a second application to the same job is 422.
+func TestCreateApplication(t *testing.T) {
+	e := newEnv(t)
+	jobs, _ := e.st.Jobs(t.Context(), e.sb.Company.UUID)
+	var cand store.CandidateRecord
+	var job store.Job
+	cands, _, _ := e.st.Candidates(t.Context(), e.sb.Company.UUID, store.Page{})
+	for _, c := range cands {
+		for _, j := range jobs {
+			if _, ok := c.Application(j.ID); !ok && cand.ID == 0 {
+				cand, job = c, j
+			}
+		}
+	}
+	if cand.ID == 0 {
+		t.Fatal("every sandbox candidate applied to every job")
+	}
+	other := jobs[0]
+	if other.ID == job.ID {
+		other = jobs[1]
+	}
+	body := func(c, j int64, rest string) string {
+		return fmt.Sprintf(`{"data":{"type":"job-applications","relationships":{"candidate":{"data":{"type":"candidates","id":"%d"}},"job":{"data":{"type":"jobs","id":%d}}%s}}}`, c, j, rest)
+	}
+	post := func(b string) resp { return e.call(t, "POST", "/v1/job-applications", e.admin, b) }
+	wantBody(t, post(body(cand.ID, job.ID, `,"stage":{"data":{"type":"stages","id":"`+id64(other.Stages[1].ID)+`"}}`)), 422,
+		`{"errors":[{"title":"is invalid","detail":"stage - is invalid","code":"100","source":{"pointer":"/data/relationships/stage"},"status":"422"}]}`)
+	wantBody(t, post(`{"data":{"type":"job-applications","attributes":{"send-default-reply":"yes"}}}`), 422,
+		`{"errors":[{"title":"is invalid","detail":"send-default-reply - is invalid","code":"100","source":{"pointer":"/data/attributes/send-default-reply"},"status":"422"},`+
+			`{"title":"must exist","detail":"candidate - must exist","code":"100","source":{"pointer":"/data/relationships/candidate"},"status":"422"},`+
+			`{"title":"must exist","detail":"job - must exist","code":"100","source":{"pointer":"/data/relationships/job"},"status":"422"}]}`)
+	wantBody(t, post(`{"data":{"type":"job-applications","attributes":{"cover-letter":"Hello"}}}`), 400,
+		`{"errors":[{"title":"Param not allowed","detail":"cover-letter is not allowed.","code":"105","status":"400"}]}`)
+	wantBody(t, e.call(t, "POST", "/v1/job-applications", e.internal, body(cand.ID, job.ID, "")), 403,
+		`{"errors":[{"title":"Forbidden","detail":"This API key is not allowed to create job-applications.","code":"403","status":"403"}]}`)
+	if len(e.moves) != 0 {
+		t.Fatalf("refused creates moved: %v", e.moves)
+	}
+	r := e.call(t, "POST", "/v1/job-applications", e.admin, `{"data":{"type":"job-applications","attributes":{"send-default-reply":true},`+
+		fmt.Sprintf(`"relationships":{"candidate":{"data":{"type":"candidates","id":%d}},"job":{"data":{"type":"jobs","id":"%d"}}}}}`, cand.ID, job.ID))
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	_, objs := decode(t, r)
+	if objs[0].ID != applicationID(cand.ID, job.ID) || len(e.moves) != 1 || e.moves[0] != [4]int64{cand.ID, job.ID, job.Stages[0].ID, 0} {
+		t.Errorf("created %s; moves %v", objs[0].ID, e.moves)
+	}
+	_, objs = decode(t, e.call(t, "GET", "/v1/job-applications/"+applicationID(cand.ID, job.ID)+"?include=stage", e.admin, ""))
+	if string(objs[0].Relationships["stage"].Data) != `{"type":"stages","id":"`+id64(job.Stages[0].ID)+`"}` {
+		t.Errorf("stage of the new application: %s", objs[0].Relationships["stage"].Data)
+	}
+	wantBody(t, post(body(cand.ID, job.ID, "")), 422,
+		`{"errors":[{"title":"has already been taken","detail":"candidate - has already been taken","code":"100","source":{"pointer":"/data/relationships/candidate"},"status":"422"}]}`)
+	// No delete in Teamtailor's API.
+	if r := e.call(t, "DELETE", "/v1/job-applications/"+applicationID(cand.ID, job.ID), e.admin, ""); r.status != 404 {
+		t.Errorf("DELETE: %d", r.status)
+	}
+}

@@ -255,8 +255,95 @@ func (a *API) create(r *http.Request, w *world, typ *resourceType) (int, any, *p
 		return a.createNote(r, w)
 	case "reject-reasons":
 		return a.writeRejectReason(r, w, "")
+	case "job-applications":
+		return a.createApplication(r, w)
 	}
 	return 0, nil, routeNotFound(r)
+}
+
+// createApplication serves POST /v1/job-applications: the candidate
+// enters the job in the given stage, or the job's first (Inbox), through
+// the recruiter's move, so that stage's partner triggers fire as when a
+// recruiter adds a candidate to a job. send-default-reply and
+// send-user-notifications are accepted booleans; the mock sends no
+// email. Attributes the store has no place for are refused.
+func (a *API) createApplication(r *http.Request, w *world) (int, any, *problem) {
+	doc, p := readWrite(r, "job-applications", "")
+	if p != nil {
+		return 0, nil, p
+	}
+	if p := allowOnly(doc, []string{"send-default-reply", "send-user-notifications"}, []string{"candidate", "job", "stage"}); p != nil {
+		return 0, nil, p
+	}
+	var problems []apiError
+	for _, name := range []string{"send-default-reply", "send-user-notifications"} {
+		var b bool
+		if raw, ok := attribute(doc, name); ok && (json.Unmarshal(raw, &b) != nil || string(raw) == "null") {
+			problems = append(problems, invalid("/data/attributes/"+name, "is invalid", name).errors...)
+		}
+	}
+	related := func(name, typ string) (*record, *problem) {
+		to, ok, p := toOne(relation(doc, name))
+		if p != nil || !ok {
+			return nil, p
+		}
+		if to.Type != typ {
+			return nil, nil
+		}
+		rec, err := w.find(typ, to.ID)
+		if err != nil {
+			return nil, a.internal(r, err)
+		}
+		return rec, nil
+	}
+	cand, p := related("candidate", "candidates")
+	if p != nil {
+		return 0, nil, p
+	}
+	if cand == nil {
+		problems = append(problems, invalid("/data/relationships/candidate", "must exist", "candidate").errors...)
+	}
+	job, p := related("job", "jobs")
+	if p != nil {
+		return 0, nil, p
+	}
+	if job == nil {
+		problems = append(problems, invalid("/data/relationships/job", "must exist", "job").errors...)
+	}
+	var stageID int64
+	if rel := relation(doc, "stage"); rel.Data != nil && string(rel.Data) != "null" {
+		stage, p := related("stage", "stages")
+		if p != nil {
+			return 0, nil, p
+		}
+		if stage == nil || job != nil && stage.rel("job")[0].ID != job.id {
+			problems = append(problems, invalid("/data/relationships/stage", "is invalid", "stage").errors...)
+		} else {
+			stageID, _ = strconv.ParseInt(stage.id, 10, 64)
+		}
+	}
+	if len(problems) > 0 {
+		return 0, nil, &problem{status: http.StatusUnprocessableEntity, errors: problems}
+	}
+	candID, _ := strconv.ParseInt(cand.id, 10, 64)
+	jobID, _ := strconv.ParseInt(job.id, 10, 64)
+	if slices.ContainsFunc(cand.rel("job-applications"), func(x ref) bool { return x.ID == applicationID(candID, jobID) }) {
+		return 0, nil, invalid("/data/relationships/candidate", "has already been taken", "candidate")
+	}
+	if stageID == 0 {
+		stages := job.rel("stages")
+		if len(stages) == 0 {
+			return 0, nil, invalid("/data/relationships/stage", "can't be blank", "stage")
+		}
+		stageID, _ = strconv.ParseInt(stages[0].ID, 10, 64)
+	}
+	if a.ops.Move == nil {
+		return 0, nil, a.internal(r, errors.New("no move operation"))
+	}
+	if err := a.ops.Move(r.Context(), candID, jobID, stageID, 0); err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return a.reread(r, w.who, "job-applications", applicationID(candID, jobID))
 }
 
 // update serves PATCH and PUT /v1/<type>/<id>.
