@@ -2,8 +2,10 @@ package mockteamtailor
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 )
 
@@ -26,6 +28,20 @@ func (s *Server) newPublicAPI() *publicapi.API {
 		_, err := s.RejectApplication(ctx, controlapi.RejectRequest{CandidateID: candidateID, JobID: jobID, Undo: undo, RejectReasonID: reasonID})
 		return err
 	}
-	ops := publicapi.Operations{Move: move, Reject: reject}
+	// A candidate created through /v1 is added as the control API adds
+	// one; the store hands out its id.
+	create := func(ctx context.Context, companyUUID string, c protocol.Candidate) (int64, error) {
+		c.ID, c.UUID = 1, s.ids.UUID()
+		raw, err := json.Marshal(c)
+		if err != nil {
+			return 0, err
+		}
+		recs, err := s.CreateCandidates(ctx, controlapi.CandidateInput{CompanyUUID: companyUUID, Candidate: raw})
+		if err != nil {
+			return 0, err
+		}
+		return recs[0].ID, nil
+	}
+	ops := publicapi.Operations{Move: move, Reject: reject, CreateCandidate: create}
 	return publicapi.New(s.logger, cfg, s.store, s.clock, s.events.publish, s.api.InjectFaults, ops)
 }

@@ -281,3 +281,38 @@ func TestPublicAPIRejectIsTheRecruitersReject(t *testing.T) {
 	}
 	wantStatus(t, env.ctl(t, "POST", fmt.Sprintf("/mock/v1/candidates/%d/reject", cand.ID), map[string]any{"jobId": job.ID, "rejectReasonId": 5}), http.StatusUnprocessableEntity)
 }
+
+// A candidate created through /v1 is added as the control API adds one:
+// the control API shows it, with a uuid, in the key's company; POST
+// /v1/job-applications then applies it through the recruiter's move.
+func TestPublicAPICreatesCandidateAndApplication(t *testing.T) {
+	env := newE2EEnv(t)
+	key := env.sandbox.Company.APITokens[0]
+	status, body := env.v1(t, "POST", "/v1/candidates", key, `{"data":{"type":"candidates","attributes":{"first-name":"Grace","email":"grace@example.com"}}}`)
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	var doc struct {
+		Data struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	json.Unmarshal(body, &doc)
+	var id int64
+	fmt.Sscan(doc.Data.ID, &id)
+	got, err := env.server.Store().Candidate(t.Context(), id)
+	if err != nil || got.CompanyUUID != env.sandbox.Company.UUID || got.Data.UUID == "" || got.Data.Email == nil || *got.Data.Email != "grace@example.com" {
+		t.Fatalf("stored: %+v %v", got, err)
+	}
+	wantStatus(t, env.ctl(t, "GET", fmt.Sprintf("/mock/v1/candidates/%d", id), nil), http.StatusOK)
+	job := env.job(t, 0)
+	status, body = env.v1(t, "POST", "/v1/job-applications", key, fmt.Sprintf(
+		`{"data":{"type":"job-applications","relationships":{"candidate":{"data":{"type":"candidates","id":"%d"}},"job":{"data":{"type":"jobs","id":"%d"}}}}}`, id, job.ID))
+	if status != http.StatusCreated {
+		t.Fatalf("apply: %d %s", status, body)
+	}
+	got, _ = env.server.Store().Candidate(t.Context(), id)
+	if a, ok := got.Application(job.ID); !ok || a.StageID != job.Stages[0].ID {
+		t.Errorf("application: %+v", got.Applications)
+	}
+}

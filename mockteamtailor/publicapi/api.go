@@ -60,6 +60,9 @@ type Operations struct {
 	Move Mover
 	// Reject rejects and un-rejects applications (the rejected-at PATCH).
 	Reject Rejecter
+	// CreateCandidate adds a candidate to a company and returns its id
+	// (POST /v1/candidates).
+	CreateCandidate func(ctx context.Context, companyUUID string, c protocol.Candidate) (int64, error)
 }
 
 // Faults injects the Partner API's faults into a request; it reports

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
@@ -101,7 +102,11 @@ func newEnvOver(t testing.TB, st *store.MemStore, mutate ...func(*Config)) *env 
 		})
 		return err
 	}
-	e.api = New(slog.New(slog.DiscardHandler), cfg, e.st, func() time.Time { return fixedNow }, nil, nil, Operations{Move: move, Reject: reject})
+	e.api = New(slog.New(slog.DiscardHandler), cfg, e.st, func() time.Time { return fixedNow }, nil, nil, Operations{Move: move, Reject: reject,
+		CreateCandidate: func(ctx context.Context, company string, c protocol.Candidate) (int64, error) {
+			rec, err := e.st.PutCandidate(ctx, store.CandidateRecord{CompanyUUID: company, Data: c})
+			return rec.ID, err
+		}})
 	h = e.api
 	return e
 }

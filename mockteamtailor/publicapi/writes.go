@@ -257,6 +257,8 @@ func (a *API) create(r *http.Request, w *world, typ *resourceType) (int, any, *p
 		return a.writeRejectReason(r, w, "")
 	case "job-applications":
 		return a.createApplication(r, w)
+	case "candidates":
+		return a.createCandidate(r, w)
 	}
 	return 0, nil, routeNotFound(r)
 }
@@ -353,6 +355,8 @@ func (a *API) update(r *http.Request, w *world, typ *resourceType, id string) (i
 		return a.updateApplication(r, w, id)
 	case "reject-reasons":
 		return a.writeRejectReason(r, w, id)
+	case "candidates":
+		return a.updateCandidate(r, w, id)
 	case "custom-field-values":
 		return a.updateValue(r, w, id)
 	case "notes":
