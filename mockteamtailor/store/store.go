@@ -25,19 +25,19 @@ type Partner struct {
 	DynamicActivationConfig bool            `json:"dynamicActivationConfig"`
 
 	// Settings Teamtailor keeps for the integration (docs/protocol.md §1, §1.1, §5).
-	RequireAPIToken  bool   `json:"requireApiToken,omitempty"`  // send Teamtailor-Api-Token
+	RequireAPIToken bool `json:"requireApiToken,omitempty"` // send Teamtailor-Api-Token
 	// APITokenScope and APITokenPermissions are what the company key an
 	// activation picks must allow: a scope (public, internal, admin) and
 	// permissions (read, write, read/write); empty means admin and
 	// read/write (docs/public-api.md §2).
 	APITokenScope       string `json:"apiTokenScope,omitempty"`
 	APITokenPermissions string `json:"apiTokenPermissions,omitempty"`
-	IncludeJobOffers bool   `json:"includeJobOffers,omitempty"` // add job-offers to webhooks
-	IncludeUploads   bool   `json:"includeUploads,omitempty"`   // add uploads and resume to webhooks
-	AllowBulk        bool   `json:"allowBulk,omitempty"`        // bulk mode allowed
-	Assessment       bool   `json:"assessment,omitempty"`       // capability to make assessments
-	CTAVerb          string `json:"ctaVerb,omitempty"`          // default "Send"
-	CTANoun          string `json:"ctaNoun,omitempty"`          // default "webhook", or "test" with Assessment
+	IncludeJobOffers    bool   `json:"includeJobOffers,omitempty"` // add job-offers to webhooks
+	IncludeUploads      bool   `json:"includeUploads,omitempty"`   // add uploads and resume to webhooks
+	AllowBulk           bool   `json:"allowBulk,omitempty"`        // bulk mode allowed
+	Assessment          bool   `json:"assessment,omitempty"`       // capability to make assessments
+	CTAVerb             string `json:"ctaVerb,omitempty"`          // default "Send"
+	CTANoun             string `json:"ctaNoun,omitempty"`          // default "webhook", or "test" with Assessment
 	// Bundled is set while BaseURL points at the example partner that
 	// "mockteamtailor serve" runs in-process; a restart points it at the
 	// new one.
