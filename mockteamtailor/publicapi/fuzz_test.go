@@ -37,6 +37,7 @@ func FuzzRequest(f *testing.F) {
 		{"PATCH", "/v1/notes/1001", `{"data":{"id":"1001","type":"notes","attributes":{"note":"y"}}}`},
 		{"DELETE", "/v1/notes/1001", ""},
 		{"GET", "/v1/candidates/1/activities?include=user,candidate", ""},
+		{"POST", "/v1/uploads", `{"data":{"type":"uploads","attributes":{"url":"https://x.example/","file-name":null},"relationships":{"candidate":{"data":{"type":"candidates","id":"1"}}}}}`},
 	} {
 		f.Add(s[0], s[1], s[2])
 	}

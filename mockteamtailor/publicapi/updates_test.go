@@ -161,3 +161,43 @@ func TestCreateApplication(t *testing.T) {
 		t.Errorf("DELETE: %d", r.status)
 	}
 }
+
+// POST /v1/uploads adds a file to the candidate's uploads, as the
+// partner webhook carries them; the URL is required and must be http(s).
+func TestCreateUpload(t *testing.T) {
+	e := newEnv(t)
+	before, _ := e.st.Candidate(t.Context(), 3)
+	n := 0
+	if before.Data.Uploads != nil {
+		n = len(*before.Data.Uploads)
+	}
+	post := func(body string) resp { return e.call(t, "POST", "/v1/uploads", e.admin, body) }
+	r := post(`{"data":{"type":"uploads","attributes":{"url":"https://files.example.com/docs/contract.pdf"},"relationships":{"candidate":{"data":{"type":"candidates","id":3}}}}}`)
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	_, objs := decode(t, r)
+	if objs[0].ID != itemID(3, n) || string(objs[0].Attributes["file-name"]) != `"contract.pdf"` || string(objs[0].Attributes["url"]) != `"https://files.example.com/docs/contract.pdf"` {
+		t.Errorf("created: %s", r.body)
+	}
+	after, _ := e.st.Candidate(t.Context(), 3)
+	if after.Data.Uploads == nil || len(*after.Data.Uploads) != n+1 || (*after.Data.Uploads)[n].FileName != "contract.pdf" {
+		t.Errorf("stored: %+v", after.Data.Uploads)
+	}
+	d, _ := decode(t, e.call(t, "GET", "/v1/candidates/3/uploads", e.admin, ""))
+	if d.Meta["record-count"] != n+1 {
+		t.Errorf("the candidate's uploads: %d", d.Meta["record-count"])
+	}
+	wantBody(t, post(`{"data":{"type":"uploads","attributes":{"url":"ftp://files.example.com/x","file-name":""}}}`), 422,
+		`{"errors":[{"title":"is invalid","detail":"url - is invalid","code":"100","source":{"pointer":"/data/attributes/url"},"status":"422"},`+
+			`{"title":"is invalid","detail":"file-name - is invalid","code":"100","source":{"pointer":"/data/attributes/file-name"},"status":"422"},`+
+			`{"title":"must exist","detail":"candidate - must exist","code":"100","source":{"pointer":"/data/relationships/candidate"},"status":"422"}]}`)
+	wantBody(t, post(`{"data":{"type":"uploads","relationships":{"candidate":{"data":{"type":"candidates","id":"3"}}}}}`), 422,
+		`{"errors":[{"title":"can't be blank","detail":"url - can't be blank","code":"100","source":{"pointer":"/data/attributes/url"},"status":"422"}]}`)
+	wantBody(t, post(`{"data":{"type":"uploads","attributes":{"url":"https://x.example/a","internal":true}}}`), 400,
+		`{"errors":[{"title":"Param not allowed","detail":"internal is not allowed.","code":"105","status":"400"}]}`)
+	wantBody(t, post(`{"data":{"type":"uploads","attributes":{"url":"https://x.example/a"},"relationships":{"job":{"data":{"type":"jobs","id":"1"}}}}}`), 400,
+		`{"errors":[{"title":"Param not allowed","detail":"job is not allowed.","code":"105","status":"400"}]}`)
+	wantBody(t, e.call(t, "POST", "/v1/uploads", e.internal, `{"data":{"type":"uploads","attributes":{"url":"https://x.example/a"}}}`), 403,
+		`{"errors":[{"title":"Forbidden","detail":"This API key is not allowed to create uploads.","code":"403","status":"403"}]}`)
+}

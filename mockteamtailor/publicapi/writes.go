@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -259,6 +260,8 @@ func (a *API) create(r *http.Request, w *world, typ *resourceType) (int, any, *p
 		return a.createApplication(r, w)
 	case "candidates":
 		return a.createCandidate(r, w)
+	case "uploads":
+		return a.createUpload(r, w)
 	}
 	return 0, nil, routeNotFound(r)
 }
@@ -857,3 +860,74 @@ func (a *API) createNote(r *http.Request, w *world) (int, any, *problem) {
 }
 
 var errTooManyNotes = errors.New("too many notes")
+
+// maxUploads bounds a candidate's uploads: an upload's id is made of the
+// candidate's id and its position.
+const maxUploads = 999
+
+// createUpload serves POST /v1/uploads: a file on a candidate, kept as
+// the partner webhook's uploads carry it (file name and URL), so the
+// next webhook with uploads lists it. The URL is stored, not fetched.
+func (a *API) createUpload(r *http.Request, w *world) (int, any, *problem) {
+	doc, p := readWrite(r, "uploads", "")
+	if p != nil {
+		return 0, nil, p
+	}
+	if p := allowOnly(doc, []string{"url", "file-name"}, []string{"candidate"}); p != nil {
+		return 0, nil, p
+	}
+	var problems []apiError
+	var link string
+	if raw, ok := attribute(doc, "url"); !ok || json.Unmarshal(raw, &link) != nil || link == "" {
+		problems = append(problems, invalid("/data/attributes/url", "can't be blank", "url").errors...)
+	} else if !webURL(link) {
+		problems = append(problems, invalid("/data/attributes/url", "is invalid", "url").errors...)
+	}
+	var name string
+	if raw, ok := attribute(doc, "file-name"); ok && string(raw) != "null" && (json.Unmarshal(raw, &name) != nil || strings.TrimSpace(name) == "") {
+		problems = append(problems, invalid("/data/attributes/file-name", "is invalid", "file-name").errors...)
+	}
+	candRef, ok, p := toOne(relation(doc, "candidate"))
+	if p != nil {
+		return 0, nil, p
+	}
+	var cand *record
+	if ok && candRef.Type == "candidates" {
+		cand, _ = w.find("candidates", candRef.ID)
+	}
+	if cand == nil {
+		problems = append(problems, invalid("/data/relationships/candidate", "must exist", "candidate").errors...)
+	}
+	if len(problems) > 0 {
+		return 0, nil, &problem{status: http.StatusUnprocessableEntity, errors: problems}
+	}
+	if name == "" {
+		u, _ := url.Parse(link)
+		name = path.Base(u.Path)
+		if name == "/" || name == "." {
+			name = u.Host
+		}
+	}
+	candID, _ := strconv.ParseInt(cand.id, 10, 64)
+	var id string
+	_, err := a.store.UpdateCandidate(r.Context(), candID, func(c *store.CandidateRecord) error {
+		if c.Data.Uploads == nil {
+			c.Data.Uploads = &[]protocol.File{}
+		}
+		if len(*c.Data.Uploads) >= maxUploads {
+			return errTooManyUploads
+		}
+		*c.Data.Uploads = append(*c.Data.Uploads, protocol.File{FileName: name, URL: link})
+		id = itemID(c.ID, len(*c.Data.Uploads)-1)
+		return nil
+	})
+	if errors.Is(err, errTooManyUploads) {
+		return 0, nil, invalid("/data/relationships/candidate", "has too many uploads", "candidate")
+	}
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return a.reread(r, w.who, "uploads", id)
+}
+
+var errTooManyUploads = errors.New("too many uploads")
