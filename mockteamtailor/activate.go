@@ -2,6 +2,7 @@ package mockteamtailor
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -128,8 +129,8 @@ func (s *Server) Activate(ctx context.Context, req controlapi.ActivateRequest) (
 		if company, err = s.newCompany(req.NewCompanyFixture, req.CompanyUUID); err != nil {
 			return res, err
 		}
-		if req.APIToken == "" && p.RequireAPIToken {
-			req.APIToken = company.APITokens[0]
+		if tokens := company.TokensFor(p.APITokenScope, p.APITokenPermissions); req.APIToken == "" && p.RequireAPIToken && len(tokens) > 0 {
+			req.APIToken = tokens[0]
 		}
 	case err != nil:
 		return res, httpapi.NotFound("there is no company %q", req.CompanyUUID)
@@ -158,8 +159,15 @@ func (s *Server) Activate(ctx context.Context, req controlapi.ActivateRequest) (
 	if len(problems) > 0 {
 		return res, problemsError("/values", problems)
 	}
-	if p.RequireAPIToken && !slices.Contains(company.APITokens, req.APIToken) {
-		return res, httpapi.Invalid("/apiToken", "partner %q requires a company API token: pick one of %s's API keys (%s)", p.ID, company.Name, strings.Join(maskAll(company.APITokens), ", "))
+	// The key must allow the partner's required scope and permissions
+	// (docs/public-api.md §2).
+	if tokens := company.TokensFor(p.APITokenScope, p.APITokenPermissions); p.RequireAPIToken && !slices.Contains(tokens, req.APIToken) {
+		if len(tokens) == 0 {
+			return res, httpapi.Invalid("/apiToken", "partner %q requires a company API token, a key of scope %s with %s permissions, and %s has none: create one (POST /mock/v1/companies/%s/api-keys)",
+				p.ID, cmp.Or(p.APITokenScope, store.ScopeAdmin), cmp.Or(p.APITokenPermissions, "read/write"), company.Name, company.UUID)
+		}
+		return res, httpapi.Invalid("/apiToken", "partner %q requires a company API token, a key of scope %s with %s permissions: pick one of %s's (%s)",
+			p.ID, cmp.Or(p.APITokenScope, store.ScopeAdmin), cmp.Or(p.APITokenPermissions, "read/write"), company.Name, strings.Join(maskAll(tokens), ", "))
 	}
 	mappings, err := planMappings(form.CustomFieldMapping, company, req.Mapping)
 	if err != nil {

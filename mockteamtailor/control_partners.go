@@ -70,6 +70,22 @@ func applyPartnerInput(in controlapi.PartnerInput, p *store.Partner) error {
 	}
 	setBool(&p.DynamicActivationConfig, in.DynamicActivationConfig)
 	setBool(&p.RequireAPIToken, in.RequireAPIToken)
+	if in.APITokenScope != nil {
+		switch *in.APITokenScope {
+		case store.ScopePublic, store.ScopeInternal, store.ScopeAdmin:
+			p.APITokenScope = *in.APITokenScope
+		default:
+			problems = append(problems, httpapi.Invalid("/apiTokenScope", "apiTokenScope %q is not one of public, internal, admin", *in.APITokenScope))
+		}
+	}
+	if in.APITokenPermissions != nil {
+		switch *in.APITokenPermissions {
+		case "read", "write", "read/write":
+			p.APITokenPermissions = *in.APITokenPermissions
+		default:
+			problems = append(problems, httpapi.Invalid("/apiTokenPermissions", "apiTokenPermissions %q is not one of read, write, read/write", *in.APITokenPermissions))
+		}
+	}
 	setBool(&p.IncludeJobOffers, in.IncludeJobOffers)
 	setBool(&p.IncludeUploads, in.IncludeUploads)
 	setBool(&p.AllowBulk, in.AllowBulk)

@@ -250,3 +250,69 @@ func TestAPIKeysCreateAndRevoke(t *testing.T) {
 		t.Errorf("the public key after the admin key was revoked: %d", status)
 	}
 }
+
+// A rejection with a reason through /v1 is the server's RejectApplication:
+// the application the control API shows is rejected with the reason,
+// the control API's undo clears both, and the control API refuses a
+// reason the company does not have.
+func TestPublicAPIRejectIsTheRecruitersReject(t *testing.T) {
+	env := newE2EEnv(t)
+	key := env.sandbox.Company.APITokens[0]
+	job := env.job(t, 0)
+	cand := env.candidate(t, "minimal")
+	wantStatus(t, env.ctl(t, "POST", fmt.Sprintf("/mock/v1/candidates/%d/move", cand.ID), map[string]any{"jobId": job.ID, "stageId": job.Stages[1].ID}), http.StatusOK)
+	if status, body := env.v1(t, "POST", "/v1/reject-reasons", key, `{"data":{"type":"reject-reasons","attributes":{"reason":"Not a fit"}}}`); status != http.StatusCreated {
+		t.Fatalf("reason: %d %s", status, body)
+	}
+	app := fmt.Sprint(cand.ID*1_000_000 + job.ID)
+	status, body := env.v1(t, "PATCH", "/v1/job-applications/"+app, key, `{"data":{"id":"`+app+`","type":"job-applications",`+
+		`"attributes":{"rejected-at":"2026-03-18T11:00:00+01:00"},"relationships":{"reject-reason":{"data":{"type":"reject-reasons","id":"1"}}}}}`)
+	if status != http.StatusOK {
+		t.Fatalf("reject: %d %s", status, body)
+	}
+	got, err := env.server.Store().Candidate(t.Context(), cand.ID)
+	if a, _ := got.Application(job.ID); err != nil || !a.Rejected || a.RejectReasonID != 1 {
+		t.Fatalf("stored application after the /v1 reject: %+v %v", a, err)
+	}
+	wantStatus(t, env.ctl(t, "POST", fmt.Sprintf("/mock/v1/candidates/%d/reject", cand.ID), map[string]any{"jobId": job.ID, "undo": true}), http.StatusOK)
+	got, _ = env.server.Store().Candidate(t.Context(), cand.ID)
+	if a, _ := got.Application(job.ID); a.Rejected || a.RejectReasonID != 0 {
+		t.Errorf("after the control API's undo: %+v", a)
+	}
+	wantStatus(t, env.ctl(t, "POST", fmt.Sprintf("/mock/v1/candidates/%d/reject", cand.ID), map[string]any{"jobId": job.ID, "rejectReasonId": 5}), http.StatusUnprocessableEntity)
+}
+
+// A candidate created through /v1 is added as the control API adds one:
+// the control API shows it, with a uuid, in the key's company; POST
+// /v1/job-applications then applies it through the recruiter's move.
+func TestPublicAPICreatesCandidateAndApplication(t *testing.T) {
+	env := newE2EEnv(t)
+	key := env.sandbox.Company.APITokens[0]
+	status, body := env.v1(t, "POST", "/v1/candidates", key, `{"data":{"type":"candidates","attributes":{"first-name":"Grace","email":"grace@example.com"}}}`)
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	var doc struct {
+		Data struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	json.Unmarshal(body, &doc)
+	var id int64
+	fmt.Sscan(doc.Data.ID, &id)
+	got, err := env.server.Store().Candidate(t.Context(), id)
+	if err != nil || got.CompanyUUID != env.sandbox.Company.UUID || got.Data.UUID == "" || got.Data.Email == nil || *got.Data.Email != "grace@example.com" {
+		t.Fatalf("stored: %+v %v", got, err)
+	}
+	wantStatus(t, env.ctl(t, "GET", fmt.Sprintf("/mock/v1/candidates/%d", id), nil), http.StatusOK)
+	job := env.job(t, 0)
+	status, body = env.v1(t, "POST", "/v1/job-applications", key, fmt.Sprintf(
+		`{"data":{"type":"job-applications","relationships":{"candidate":{"data":{"type":"candidates","id":"%d"}},"job":{"data":{"type":"jobs","id":"%d"}}}}}`, id, job.ID))
+	if status != http.StatusCreated {
+		t.Fatalf("apply: %d %s", status, body)
+	}
+	got, _ = env.server.Store().Candidate(t.Context(), id)
+	if a, ok := got.Application(job.ID); !ok || a.StageID != job.Stages[0].ID {
+		t.Errorf("application: %+v", got.Applications)
+	}
+}

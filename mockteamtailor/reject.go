@@ -13,8 +13,9 @@ import (
 // req.Undo un-rejects it, as a recruiter does on the candidate card. It
 // sends nothing: rejecting fires no partner trigger, but every later
 // webhook for the application carries job.status.rejected
-// (docs/protocol.md §1.1, §5). Rejecting a rejected application changes
-// nothing and is no error.
+// (docs/protocol.md §1.1, §5). A reject reason of the company may go
+// with it; undoing clears it. Rejecting a rejected application with the
+// same reason changes nothing and is no error.
 func (s *Server) RejectApplication(ctx context.Context, req controlapi.RejectRequest) (controlapi.RejectResult, error) {
 	var out controlapi.RejectResult
 	cand, err := s.store.Candidate(ctx, req.CandidateID)
@@ -37,15 +38,24 @@ func (s *Server) RejectApplication(ctx context.Context, req controlapi.RejectReq
 		return out, httpapi.Invalid("/jobId", "candidate %d has not applied to job %d", cand.ID, jobID)
 	}
 	want := !req.Undo
+	reason := req.RejectReasonID
+	if req.Undo {
+		reason = 0
+	} else if reason != 0 {
+		company, err := s.store.Company(ctx, cand.CompanyUUID)
+		if _, ok := company.RejectReason(reason); err != nil || !ok {
+			return out, httpapi.Invalid("/rejectReasonId", "the candidate's company has no reject reason %d", reason)
+		}
+	}
 	out.JobID, out.Rejected = jobID, want
-	if app.Rejected == want {
+	if app.Rejected == want && app.RejectReasonID == reason {
 		out.Candidate, out.Unchanged = cand, true
 		return out, nil
 	}
 	cand, err = s.store.UpdateCandidate(ctx, cand.ID, func(c *store.CandidateRecord) error {
 		for i := range c.Applications {
 			if c.Applications[i].JobID == jobID {
-				c.Applications[i].Rejected = want
+				c.Applications[i].Rejected, c.Applications[i].RejectReasonID = want, reason
 			}
 		}
 		return nil

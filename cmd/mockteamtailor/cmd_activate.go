@@ -33,7 +33,8 @@ provider key made, the partner's validation endpoint asked, custom fields mapped
 
 Without --company a fresh company is made from the company fixture "acme", with a
 new uuid, so it is not activated yet. A partner that requires a company API token
-gets the company's first one unless --api-token picks another.
+gets the company's first key of the scope and permissions it requires (admin,
+read/write unless set) unless --api-token picks another.
 
 It prints the provider key (and the generated value of a default_key field, for
 the user to copy). When a value is missing or wrong, or the partner's validation
@@ -89,8 +90,8 @@ func (o *activateOptions) run(ctx context.Context, c *mockclient.Client, stdout,
 			return fmt.Errorf("--company %s: %w (mockteamtailor keys lists the companies the partner is activated in)", o.company, err)
 		}
 		req.CompanyUUID = company.UUID
-		if req.APIToken == "" && p.RequireAPIToken && len(company.APITokens) > 0 {
-			req.APIToken = company.APITokens[0]
+		if tokens := company.TokensFor(p.APITokenScope, p.APITokenPermissions); req.APIToken == "" && p.RequireAPIToken && len(tokens) > 0 {
+			req.APIToken = tokens[0]
 			fmt.Fprintf(stderr, "partner %s requires a company API token: picked %s\n", p.ID, secret.Mask(req.APIToken))
 		}
 	}

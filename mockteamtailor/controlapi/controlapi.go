@@ -24,6 +24,8 @@ type PartnerInput struct {
 	WebhookActivationConfig json.RawMessage `json:"webhookActivationConfig,omitempty"`
 	DynamicActivationConfig *bool           `json:"dynamicActivationConfig,omitempty"`
 	RequireAPIToken         *bool           `json:"requireApiToken,omitempty"`
+	APITokenScope           *string         `json:"apiTokenScope,omitempty"`
+	APITokenPermissions     *string         `json:"apiTokenPermissions,omitempty"`
 	IncludeJobOffers        *bool           `json:"includeJobOffers,omitempty"`
 	IncludeUploads          *bool           `json:"includeUploads,omitempty"`
 	AllowBulk               *bool           `json:"allowBulk,omitempty"`

@@ -227,6 +227,9 @@ type RejectRequest struct {
 	// application (a candidate in several jobs must name one).
 	JobID int64 `json:"jobId,omitempty"`
 	Undo  bool  `json:"undo,omitempty"`
+	// RejectReasonID is one of the company's reject reasons, kept with
+	// the rejection; 0 keeps none. Undoing clears it.
+	RejectReasonID int64 `json:"rejectReasonId,omitempty"`
 }
 
 // RejectResult is the candidate after a rejection or its undoing.

@@ -47,6 +47,24 @@ const KindPublicAPI = "public-api"
 // move). userID 0 means the trigger's creator is the one who moved it.
 type Mover func(ctx context.Context, candidateID, jobID, stageID, userID int64) error
 
+// Rejecter rejects a candidate's application to a job, with one of the
+// company's reject reasons or none (0), or with undo takes the rejection
+// back, the way a recruiter does on the candidate card.
+type Rejecter func(ctx context.Context, candidateID, jobID int64, undo bool, reasonID int64) error
+
+// Operations are the server's own operations that /v1 writes go
+// through, so the web UI, the control API and /v1 change the world the
+// same way (and whatever those operations set off, /v1 sets off too).
+type Operations struct {
+	// Move moves applications between stages (the stage PATCH).
+	Move Mover
+	// Reject rejects and un-rejects applications (the rejected-at PATCH).
+	Reject Rejecter
+	// CreateCandidate adds a candidate to a company and returns its id
+	// (POST /v1/candidates).
+	CreateCandidate func(ctx context.Context, companyUUID string, c protocol.Candidate) (int64, error)
+}
+
 // Faults injects the Partner API's faults into a request; it reports
 // whether the fault answered it.
 type Faults func(w http.ResponseWriter, r *http.Request) bool
@@ -86,14 +104,15 @@ type API struct {
 	clock   func() time.Time
 	publish func(store.Delivery)
 	faults  Faults
-	move    Mover
+	ops     Operations
 	limiter *rateLimiter
 }
 
 // New returns the public API over st. publish, when not nil, hears of
-// every journal entry; faults, when not nil, injects faults; move moves
-// applications between stages (the stage PATCH needs it).
-func New(logger *slog.Logger, cfg Config, st store.Store, clock func() time.Time, publish func(store.Delivery), faults Faults, move Mover) *API {
+// every journal entry; faults, when not nil, injects faults; ops are the
+// server operations writes go through (a write whose operation is nil
+// is a setup error: 500, logged).
+func New(logger *slog.Logger, cfg Config, st store.Store, clock func() time.Time, publish func(store.Delivery), faults Faults, ops Operations) *API {
 	d := DefaultConfig()
 	if cfg.RateLimit <= 0 || cfg.RateWindow < time.Second {
 		cfg.RateLimit, cfg.RateWindow = d.RateLimit, d.RateWindow
@@ -108,7 +127,7 @@ func New(logger *slog.Logger, cfg Config, st store.Store, clock func() time.Time
 		cfg.Location = d.Location
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	return &API{logger: logger, cfg: cfg, store: st, clock: clock, publish: publish, faults: faults, move: move,
+	return &API{logger: logger, cfg: cfg, store: st, clock: clock, publish: publish, faults: faults, ops: ops,
 		limiter: newRateLimiter(cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit)}
 }
 

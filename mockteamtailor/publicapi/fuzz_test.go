@@ -27,6 +27,17 @@ func FuzzRequest(f *testing.F) {
 		{"GET", "/v1/candidates?filter[id]=&page[size]=-1&sort=,", ""},
 		{"GET", "/v1/candidates/2?include=answers.question,uploads.job,questions", ""},
 		{"GET", "/v1/answers?sort=-choices&fields[answers]=text,question&include=question", ""},
+		{"POST", "/v1/candidates", `{"data":{"type":"candidates","attributes":{"email":"a@example.com","tags":["x"],"merge":true},"relationships":{"locations":{"data":[null]},"role":{"data":{"type":"roles","id":"1"}}}}}`},
+		{"PATCH", "/v1/candidates/2", `{"data":{"id":"2","type":"candidates","attributes":{"email":null},"relationships":{"department":{"data":null}}}}`},
+		{"POST", "/v1/job-applications", `{"data":{"type":"job-applications","relationships":{"candidate":{"data":{"type":"candidates","id":"3"}},"job":{"data":{"type":"jobs","id":"1"}},"stage":{"data":null}}}}`},
+		{"PATCH", "/v1/job-applications/2000001", `{"data":{"id":"2000001","type":"job-applications","attributes":{"rejected-at":"2026-01-01T00:00:00Z"},"relationships":{"reject-reason":{"data":{"type":"reject-reasons","id":1}}}}}`},
+		{"POST", "/v1/reject-reasons", `{"data":{"type":"reject-reasons","attributes":{"reason":"x","rejected-by-company":false}}}`},
+		{"DELETE", "/v1/reject-reasons/1", ""},
+		{"PATCH", "/v1/custom-field-values/10011", `{"data":{"id":"10011","type":"custom-field-values","attributes":{"value":[1,"2"]}}}`},
+		{"PATCH", "/v1/notes/1001", `{"data":{"id":"1001","type":"notes","attributes":{"note":"y"}}}`},
+		{"DELETE", "/v1/notes/1001", ""},
+		{"GET", "/v1/candidates/1/activities?include=user,candidate", ""},
+		{"POST", "/v1/uploads", `{"data":{"type":"uploads","attributes":{"url":"https://x.example/","file-name":null},"relationships":{"candidate":{"data":{"type":"candidates","id":"1"}}}}}`},
 	} {
 		f.Add(s[0], s[1], s[2])
 	}

@@ -59,12 +59,14 @@ func (a *API) route(w http.ResponseWriter, r *http.Request, who caller) (int, an
 	switch {
 	case len(segs) == 1 && get && typ.list:
 		return a.list(r, wd, typ, nil, "/v1/"+typ.name)
-	case len(segs) == 1 && r.Method == http.MethodPost && (typ.name == "custom-field-values" || typ.name == "notes"):
+	case len(segs) == 1 && r.Method == http.MethodPost:
 		return a.create(r, wd, typ)
 	case len(segs) == 2 && get:
 		return a.show(r, wd, typ, segs[1])
-	case len(segs) == 2 && verb == "update" && typ.name == "job-applications":
-		return a.updateApplication(r, wd, segs[1])
+	case len(segs) == 2 && verb == "update":
+		return a.update(r, wd, typ, segs[1])
+	case len(segs) == 2 && verb == "delete":
+		return a.remove(r, wd, typ, segs[1])
 	case len(segs) == 3 && get:
 		return a.related(r, wd, typ, segs[1], segs[2])
 	case len(segs) == 4 && get && segs[2] == "relationships":

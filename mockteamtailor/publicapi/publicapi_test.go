@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
@@ -31,6 +32,9 @@ type env struct {
 	admin, internal, public string
 	mu                      sync.Mutex
 	moves                   [][4]int64
+	// rejects are the reject operations asked for: candidate, job, 1
+	// for undo, and the reject reason.
+	rejects [][4]int64
 }
 
 func newEnv(t testing.TB, mutate ...func(*Config)) *env {
@@ -67,6 +71,7 @@ func newEnvOver(t testing.TB, st *store.MemStore, mutate ...func(*Config)) *env 
 	for _, m := range mutate {
 		m(&cfg)
 	}
+	// The server's move applies a candidate to the job when it had not.
 	move := func(ctx context.Context, cand, job, stage, user int64) error {
 		e.mu.Lock()
 		e.moves = append(e.moves, [4]int64{cand, job, stage, user})
@@ -75,13 +80,33 @@ func newEnvOver(t testing.TB, st *store.MemStore, mutate ...func(*Config)) *env 
 			for i := range c.Applications {
 				if c.Applications[i].JobID == job {
 					c.Applications[i].StageID = stage
+					return nil
+				}
+			}
+			c.Applications = append(c.Applications, store.Application{JobID: job, StageID: stage})
+			return nil
+		})
+		return err
+	}
+	reject := func(ctx context.Context, cand, job int64, undo bool, reason int64) error {
+		e.mu.Lock()
+		e.rejects = append(e.rejects, [4]int64{cand, job, map[bool]int64{false: 0, true: 1}[undo], reason})
+		e.mu.Unlock()
+		_, err := e.st.UpdateCandidate(ctx, cand, func(c *store.CandidateRecord) error {
+			for i := range c.Applications {
+				if c.Applications[i].JobID == job {
+					c.Applications[i].Rejected, c.Applications[i].RejectReasonID = !undo, reason
 				}
 			}
 			return nil
 		})
 		return err
 	}
-	e.api = New(slog.New(slog.DiscardHandler), cfg, e.st, func() time.Time { return fixedNow }, nil, nil, move)
+	e.api = New(slog.New(slog.DiscardHandler), cfg, e.st, func() time.Time { return fixedNow }, nil, nil, Operations{Move: move, Reject: reject,
+		CreateCandidate: func(ctx context.Context, company string, c protocol.Candidate) (int64, error) {
+			rec, err := e.st.PutCandidate(ctx, store.CandidateRecord{CompanyUUID: company, Data: c})
+			return rec.ID, err
+		}})
 	h = e.api
 	return e
 }

@@ -1,6 +1,7 @@
 package publicapi
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -242,6 +243,20 @@ func loadUsers(w *world) ([]*record, error) {
 			"visible": true, "hide-email": false, "signature": nil,
 			"facebook-profile": nil, "instagram-profile": nil, "linkedin-profile": nil, "twitter-profile": nil, "google-profile": nil, "other-profile": nil,
 		}, rels: map[string][]ref{"department": nil, "location": nil, "jobs": nil}}
+		// A user's activities are the notes they wrote: reading them
+		// reads every candidate, so only when asked.
+		r.lazy = map[string]func() []ref{"activities": func() []ref {
+			cands, _ := w.candidates()
+			var refs []ref
+			for _, c := range cands {
+				for _, n := range c.Notes {
+					if n.UserID == u.ID {
+						refs = append(refs, ref{"activities", activityID(actNote, n.ID)})
+					}
+				}
+			}
+			return refs
+		}}
 		for _, j := range w.jobs {
 			if i == 0 {
 				r.rels["jobs"] = append(r.rels["jobs"], ref{"jobs", id64(j.ID)})
@@ -301,6 +316,7 @@ func loadJobs(w *world) ([]*record, error) {
 			r.rels["stages"] = append(r.rels["stages"], ref{"stages", id64(s.ID)})
 		}
 		r.rels["department"], r.rels["role"], r.rels["locations"] = nil, nil, nil
+		r.rels["activities"] = []ref{{"activities", activityID(actJobCreated, j.ID)}}
 		r.lazy = map[string]func() []ref{"candidates": func() []ref {
 			cands, _ := w.candidates()
 			var refs []ref
@@ -418,6 +434,10 @@ func (w *world) candidateRecord(c store.CandidateRecord) *record {
 	for _, a := range c.Applications {
 		r.rels["job-applications"] = append(r.rels["job-applications"], ref{"job-applications", applicationID(c.ID, a.JobID)})
 	}
+	r.rels["activities"] = []ref{{"activities", activityID(actCandidateCreated, c.ID)}}
+	for _, n := range c.Notes {
+		r.rels["activities"] = append(r.rels["activities"], ref{"activities", activityID(actNote, n.ID)})
+	}
 	if d.Department != nil && *d.Department != "" {
 		r.rels["department"] = []ref{{"departments", nameID("departments", *d.Department)}}
 	}
@@ -499,6 +519,11 @@ func (w *world) applicationRecord(c store.CandidateRecord, a store.Application) 
 	}, hidden: map[string]string{"stage-type": stageType}, rels: map[string][]ref{"candidate": {{"candidates", id64(c.ID)}}, "job": {{"jobs", id64(a.JobID)}}, "stage": nil}}
 	if a.StageID != 0 {
 		r.rels["stage"] = []ref{{"stages", id64(a.StageID)}}
+	}
+	r.rels["reject-reason"] = nil
+	// A deleted reason leaves the application without one.
+	if _, ok := w.who.company.RejectReason(a.RejectReasonID); a.Rejected && ok {
+		r.rels["reject-reason"] = []ref{{"reject-reasons", id64(a.RejectReasonID)}}
 	}
 	return r
 }
@@ -821,7 +846,7 @@ func loadNotes(w *world) ([]*record, error) {
 		for _, n := range c.Notes {
 			r := &record{typ: "notes", id: id64(n.ID), attrs: map[string]any{
 				"note": n.Note, "user-id": n.UserID, "candidate-id": c.ID, "created-by-trigger": false, "mentioned-user-ids": []int64{},
-				"private-note": n.Private, "created-at": w.timestamp(n.CreatedAt), "updated-at": w.timestamp(n.CreatedAt),
+				"private-note": n.Private, "created-at": w.timestamp(n.CreatedAt), "updated-at": w.timestamp(cmp.Or(n.UpdatedAt, n.CreatedAt)),
 			}, rels: map[string][]ref{"candidate": {{"candidates", id64(c.ID)}}, "user": nil}}
 			if n.UserID != 0 {
 				r.rels["user"] = []ref{{"users", id64(n.UserID)}}
@@ -934,6 +959,77 @@ func loadAnswers(w *world) ([]*record, error) {
 			out = append(out, &record{typ: "answers", id: itemID(c.ID, i), attrs: attrs,
 				rels: map[string][]ref{"question": {{"questions", nameID("questions", q.Question)}}, "candidate": {{"candidates", id64(c.ID)}}}})
 		}
+	}
+	return out, nil
+}
+
+// Activity codes the mock records (docs/public-api.md §9): a candidate
+// or a job created, a note added. An activity's id is its subject's id
+// and its kind.
+const (
+	actCandidateCreated = 1
+	actJobCreated       = 2
+	actNote             = 3
+)
+
+func activityID(kind int, subject int64) string { return id64(subject*10 + int64(kind)) }
+
+// loadActivities lists what happened in the company: each candidate and
+// job created (the store keeps no creation time, so created-at is null),
+// each note added (data {"note": ...}, by the note's user).
+func loadActivities(w *world) ([]*record, error) {
+	cands, err := w.candidates()
+	if err != nil {
+		return nil, err
+	}
+	var out []*record
+	activity := func(id, code string, at any, data map[string]any) *record {
+		b, _ := json.Marshal(data)
+		return &record{typ: "activities", id: id, attrs: map[string]any{"code": code, "created-at": at, "data": string(b)},
+			rels: map[string][]ref{"candidate": nil, "job": nil, "user": nil}}
+	}
+	for _, j := range w.jobs {
+		r := activity(activityID(actJobCreated, j.ID), "created", nil, map[string]any{})
+		r.rels["job"] = []ref{{"jobs", id64(j.ID)}}
+		out = append(out, r)
+	}
+	for _, c := range cands {
+		r := activity(activityID(actCandidateCreated, c.ID), "created", nil, map[string]any{})
+		r.rels["candidate"] = []ref{{"candidates", id64(c.ID)}}
+		out = append(out, r)
+		for _, n := range c.Notes {
+			r := activity(activityID(actNote, n.ID), "note", w.timestamp(n.CreatedAt), map[string]any{"note": n.Note})
+			r.rels["candidate"] = []ref{{"candidates", id64(c.ID)}}
+			if n.UserID != 0 {
+				r.rels["user"] = []ref{{"users", id64(n.UserID)}}
+			}
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// loadRejectReasons lists the company's reject reasons; the
+// applications rejected with one are worked out only when asked.
+func loadRejectReasons(w *world) ([]*record, error) {
+	var out []*record
+	for _, rr := range w.who.company.RejectReasons {
+		id := rr.ID
+		out = append(out, &record{typ: "reject-reasons", id: id64(id),
+			attrs: map[string]any{"reason": rr.Reason, "rejected-by-company": rr.RejectedByCompany},
+			rels:  map[string][]ref{},
+			lazy: map[string]func() []ref{"job-applications": func() []ref {
+				cands, _ := w.candidates()
+				var refs []ref
+				for _, c := range cands {
+					for _, a := range c.Applications {
+						if a.Rejected && a.RejectReasonID == id {
+							refs = append(refs, ref{"job-applications", applicationID(c.ID, a.JobID)})
+						}
+					}
+				}
+				return refs
+			}}})
 	}
 	return out, nil
 }

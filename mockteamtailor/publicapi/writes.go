@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -153,7 +154,7 @@ func (a *API) updateApplication(r *http.Request, w *world, id string) (int, any,
 	if p != nil {
 		return 0, nil, p
 	}
-	if p := allowOnly(doc, []string{"rejected-at"}, []string{"stage"}); p != nil {
+	if p := allowOnly(doc, []string{"rejected-at"}, []string{"stage", "reject-reason"}); p != nil {
 		return 0, nil, p
 	}
 	candID, jobID, _ := splitApplicationID(id)
@@ -172,6 +173,28 @@ func (a *API) updateApplication(r *http.Request, w *world, id string) (int, any,
 		}
 		reject = &v
 	}
+	// A reject reason goes with a rejection in the same PATCH; null
+	// leaves none.
+	var reasonID int64
+	if rel := relation(doc, "reject-reason"); rel.Data != nil {
+		to, ok, p := toOne(rel)
+		if p != nil {
+			return 0, nil, p
+		}
+		if ok {
+			var reason *record
+			if to.Type == "reject-reasons" {
+				reason, _ = w.find("reject-reasons", to.ID)
+			}
+			if reason == nil {
+				return 0, nil, invalid("/data/relationships/reject-reason", "must exist", "reject-reason")
+			}
+			if reject == nil || !*reject {
+				return 0, nil, invalid("/data/relationships/reject-reason", "is invalid", "reject-reason")
+			}
+			reasonID, _ = strconv.ParseInt(reason.id, 10, 64)
+		}
+	}
 	var stageID int64
 	if rel := relation(doc, "stage"); rel.Data != nil {
 		to, ok, p := toOne(rel)
@@ -187,20 +210,21 @@ func (a *API) updateApplication(r *http.Request, w *world, id string) (int, any,
 		}
 		stageID, _ = strconv.ParseInt(to.ID, 10, 64)
 	}
+	// Both go through the server's operations, the ones the web UI and
+	// the control API use.
 	if reject != nil {
-		if _, err := a.store.UpdateCandidate(r.Context(), candID, func(c *store.CandidateRecord) error {
-			for i := range c.Applications {
-				if c.Applications[i].JobID == jobID {
-					c.Applications[i].Rejected = *reject
-				}
-			}
-			return nil
-		}); err != nil {
+		if a.ops.Reject == nil {
+			return 0, nil, a.internal(r, errors.New("no reject operation"))
+		}
+		if err := a.ops.Reject(r.Context(), candID, jobID, !*reject, reasonID); err != nil {
 			return 0, nil, a.internal(r, err)
 		}
 	}
-	if stageID != 0 && a.move != nil {
-		if err := a.move(r.Context(), candID, jobID, stageID, 0); err != nil {
+	if stageID != 0 {
+		if a.ops.Move == nil {
+			return 0, nil, a.internal(r, errors.New("no move operation"))
+		}
+		if err := a.ops.Move(r.Context(), candID, jobID, stageID, 0); err != nil {
 			return 0, nil, a.internal(r, err)
 		}
 	}
@@ -230,8 +254,233 @@ func (a *API) create(r *http.Request, w *world, typ *resourceType) (int, any, *p
 		return a.createValue(r, w)
 	case "notes":
 		return a.createNote(r, w)
+	case "reject-reasons":
+		return a.writeRejectReason(r, w, "")
+	case "job-applications":
+		return a.createApplication(r, w)
+	case "candidates":
+		return a.createCandidate(r, w)
+	case "uploads":
+		return a.createUpload(r, w)
 	}
 	return 0, nil, routeNotFound(r)
+}
+
+// createApplication serves POST /v1/job-applications: the candidate
+// enters the job in the given stage, or the job's first (Inbox), through
+// the recruiter's move, so that stage's partner triggers fire as when a
+// recruiter adds a candidate to a job. send-default-reply and
+// send-user-notifications are accepted booleans; the mock sends no
+// email. Attributes the store has no place for are refused.
+func (a *API) createApplication(r *http.Request, w *world) (int, any, *problem) {
+	doc, p := readWrite(r, "job-applications", "")
+	if p != nil {
+		return 0, nil, p
+	}
+	if p := allowOnly(doc, []string{"send-default-reply", "send-user-notifications"}, []string{"candidate", "job", "stage"}); p != nil {
+		return 0, nil, p
+	}
+	var problems []apiError
+	for _, name := range []string{"send-default-reply", "send-user-notifications"} {
+		var b bool
+		if raw, ok := attribute(doc, name); ok && (json.Unmarshal(raw, &b) != nil || string(raw) == "null") {
+			problems = append(problems, invalid("/data/attributes/"+name, "is invalid", name).errors...)
+		}
+	}
+	related := func(name, typ string) (*record, *problem) {
+		to, ok, p := toOne(relation(doc, name))
+		if p != nil || !ok {
+			return nil, p
+		}
+		if to.Type != typ {
+			return nil, nil
+		}
+		rec, err := w.find(typ, to.ID)
+		if err != nil {
+			return nil, a.internal(r, err)
+		}
+		return rec, nil
+	}
+	cand, p := related("candidate", "candidates")
+	if p != nil {
+		return 0, nil, p
+	}
+	if cand == nil {
+		problems = append(problems, invalid("/data/relationships/candidate", "must exist", "candidate").errors...)
+	}
+	job, p := related("job", "jobs")
+	if p != nil {
+		return 0, nil, p
+	}
+	if job == nil {
+		problems = append(problems, invalid("/data/relationships/job", "must exist", "job").errors...)
+	}
+	var stageID int64
+	if rel := relation(doc, "stage"); rel.Data != nil && string(rel.Data) != "null" {
+		stage, p := related("stage", "stages")
+		if p != nil {
+			return 0, nil, p
+		}
+		if stage == nil || job != nil && stage.rel("job")[0].ID != job.id {
+			problems = append(problems, invalid("/data/relationships/stage", "is invalid", "stage").errors...)
+		} else {
+			stageID, _ = strconv.ParseInt(stage.id, 10, 64)
+		}
+	}
+	if len(problems) > 0 {
+		return 0, nil, &problem{status: http.StatusUnprocessableEntity, errors: problems}
+	}
+	candID, _ := strconv.ParseInt(cand.id, 10, 64)
+	jobID, _ := strconv.ParseInt(job.id, 10, 64)
+	if slices.ContainsFunc(cand.rel("job-applications"), func(x ref) bool { return x.ID == applicationID(candID, jobID) }) {
+		return 0, nil, invalid("/data/relationships/candidate", "has already been taken", "candidate")
+	}
+	if stageID == 0 {
+		stages := job.rel("stages")
+		if len(stages) == 0 {
+			return 0, nil, invalid("/data/relationships/stage", "can't be blank", "stage")
+		}
+		stageID, _ = strconv.ParseInt(stages[0].ID, 10, 64)
+	}
+	if a.ops.Move == nil {
+		return 0, nil, a.internal(r, errors.New("no move operation"))
+	}
+	if err := a.ops.Move(r.Context(), candID, jobID, stageID, 0); err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return a.reread(r, w.who, "job-applications", applicationID(candID, jobID))
+}
+
+// update serves PATCH and PUT /v1/<type>/<id>.
+func (a *API) update(r *http.Request, w *world, typ *resourceType, id string) (int, any, *problem) {
+	switch typ.name {
+	case "job-applications":
+		return a.updateApplication(r, w, id)
+	case "reject-reasons":
+		return a.writeRejectReason(r, w, id)
+	case "candidates":
+		return a.updateCandidate(r, w, id)
+	case "custom-field-values":
+		return a.updateValue(r, w, id)
+	case "notes":
+		return a.updateNote(r, w, id)
+	}
+	return 0, nil, routeNotFound(r)
+}
+
+// remove serves DELETE /v1/<type>/<id>: 204, no body.
+func (a *API) remove(r *http.Request, w *world, typ *resourceType, id string) (int, any, *problem) {
+	switch typ.name {
+	case "reject-reasons":
+		return a.deleteRejectReason(r, w, id)
+	case "notes":
+		return a.deleteNote(r, w, id)
+	}
+	return 0, nil, routeNotFound(r)
+}
+
+// writeRejectReason serves POST /v1/reject-reasons (id "") and PATCH
+// /v1/reject-reasons/{id}: reason is required on create, and not blank;
+// rejected-by-company is a boolean, true by default.
+func (a *API) writeRejectReason(r *http.Request, w *world, id string) (int, any, *problem) {
+	var n int64
+	if id != "" {
+		rec, err := w.find("reject-reasons", id)
+		if err != nil {
+			return 0, nil, a.internal(r, err)
+		}
+		if rec == nil {
+			return 0, nil, recordNotFound(id)
+		}
+		n, _ = strconv.ParseInt(id, 10, 64)
+	}
+	doc, p := readWrite(r, "reject-reasons", id)
+	if p != nil {
+		return 0, nil, p
+	}
+	if p := allowOnly(doc, []string{"reason", "rejected-by-company"}, nil); p != nil {
+		return 0, nil, p
+	}
+	var problems []apiError
+	var reason *string
+	if raw, ok := attribute(doc, "reason"); ok || id == "" {
+		var s string
+		if !ok || json.Unmarshal(raw, &s) != nil || strings.TrimSpace(s) == "" {
+			problems = append(problems, invalid("/data/attributes/reason", "can't be blank", "reason").errors...)
+		}
+		reason = &s
+	}
+	var byCompany *bool
+	if raw, ok := attribute(doc, "rejected-by-company"); ok {
+		var b bool
+		if json.Unmarshal(raw, &b) != nil || string(raw) == "null" {
+			problems = append(problems, invalid("/data/attributes/rejected-by-company", "is invalid", "rejected-by-company").errors...)
+		}
+		byCompany = &b
+	}
+	if len(problems) > 0 {
+		return 0, nil, &problem{status: http.StatusUnprocessableEntity, errors: problems}
+	}
+	_, err := a.store.UpdateCompany(r.Context(), w.who.company.UUID, func(c *store.Company) error {
+		if n == 0 {
+			c.LastRejectReasonID = max(c.LastRejectReasonID, maxReasonID(c.RejectReasons)) + 1
+			n = c.LastRejectReasonID
+			c.RejectReasons = append(c.RejectReasons, store.RejectReason{ID: n, RejectedByCompany: true})
+		}
+		for i := range c.RejectReasons {
+			if c.RejectReasons[i].ID == n {
+				if reason != nil {
+					c.RejectReasons[i].Reason = *reason
+				}
+				if byCompany != nil {
+					c.RejectReasons[i].RejectedByCompany = *byCompany
+				}
+				return nil
+			}
+		}
+		return store.ErrNotFound
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil, recordNotFound(id)
+	}
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	who := w.who
+	if who.company, err = a.store.Company(r.Context(), who.company.UUID); err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return a.reread(r, who, "reject-reasons", id64(n))
+}
+
+func maxReasonID(reasons []store.RejectReason) int64 {
+	var n int64
+	for _, r := range reasons {
+		n = max(n, r.ID)
+	}
+	return n
+}
+
+// deleteRejectReason serves DELETE /v1/reject-reasons/{id}: the
+// applications rejected with it stay rejected, without a reason.
+func (a *API) deleteRejectReason(r *http.Request, w *world, id string) (int, any, *problem) {
+	rec, err := w.find("reject-reasons", id)
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	if rec == nil {
+		return 0, nil, recordNotFound(id)
+	}
+	n, _ := strconv.ParseInt(id, 10, 64)
+	_, err = a.store.UpdateCompany(r.Context(), w.who.company.UUID, func(c *store.Company) error {
+		c.LastRejectReasonID = max(c.LastRejectReasonID, maxReasonID(c.RejectReasons))
+		c.RejectReasons = slices.DeleteFunc(c.RejectReasons, func(rr store.RejectReason) bool { return rr.ID == n })
+		return nil
+	})
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return http.StatusNoContent, nil, nil
 }
 
 // createValue serves POST /v1/custom-field-values: the value is stored
@@ -287,28 +536,144 @@ func (a *API) createValue(r *http.Request, w *world) (int, any, *problem) {
 	if !ok {
 		return 0, nil, invalid("/data/attributes/value", "is invalid", "value")
 	}
-	cf := protocol.CustomField{APIName: f.def.APIName, Value: stored, Type: f.def.Type}
-	ownerID, _ := strconv.ParseInt(owner.id, 10, 64)
-	kind := 1
-	if owner.typ == "candidates" {
-		if _, err := a.store.UpdateCandidate(r.Context(), ownerID, func(c *store.CandidateRecord) error {
-			c.Data.CustomFields = append(c.Data.CustomFields, cf)
-			return nil
-		}); err != nil {
-			return 0, nil, a.internal(r, err)
-		}
-	} else {
-		kind = 2
-		j, err := a.store.Job(r.Context(), ownerID)
-		if err == nil {
-			j.CustomFields = append(j.CustomFields, cf)
-			_, err = a.store.PutJob(r.Context(), j)
-		}
-		if err != nil {
-			return 0, nil, a.internal(r, err)
-		}
+	id, err := a.storeValue(r, f, owner, stored)
+	if err != nil {
+		return 0, nil, a.internal(r, err)
 	}
-	return a.reread(r, w.who, "custom-field-values", valueID(kind, ownerID, f.id))
+	return a.reread(r, w.who, "custom-field-values", id)
+}
+
+// storeValue sets the owner's value of field f, as webhooks carry it: it
+// replaces the owner's value of the field, or is added after the
+// others. It returns the value's /v1 id.
+func (a *API) storeValue(r *http.Request, f *fieldDef, owner *record, stored json.RawMessage) (string, error) {
+	cf := protocol.CustomField{APIName: f.def.APIName, Value: stored, Type: f.def.Type}
+	set := func(fields []protocol.CustomField) []protocol.CustomField {
+		for i := range fields {
+			if fields[i].APIName == cf.APIName {
+				fields[i].Value = cf.Value
+				return fields
+			}
+		}
+		return append(fields, cf)
+	}
+	ownerID, _ := strconv.ParseInt(owner.id, 10, 64)
+	if owner.typ == "candidates" {
+		_, err := a.store.UpdateCandidate(r.Context(), ownerID, func(c *store.CandidateRecord) error {
+			c.Data.CustomFields = set(c.Data.CustomFields)
+			return nil
+		})
+		return valueID(1, ownerID, f.id), err
+	}
+	j, err := a.store.Job(r.Context(), ownerID)
+	if err == nil {
+		j.CustomFields = set(j.CustomFields)
+		_, err = a.store.PutJob(r.Context(), j)
+	}
+	return valueID(2, ownerID, f.id), err
+}
+
+// updateValue serves PATCH /v1/custom-field-values/{id}: only value may
+// change, checked against the field's type as on create.
+func (a *API) updateValue(r *http.Request, w *world, id string) (int, any, *problem) {
+	rec, err := w.find("custom-field-values", id)
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	if rec == nil {
+		return 0, nil, recordNotFound(id)
+	}
+	doc, p := readWrite(r, "custom-field-values", id)
+	if p != nil {
+		return 0, nil, p
+	}
+	if p := allowOnly(doc, []string{"value"}, nil); p != nil {
+		return 0, nil, p
+	}
+	raw, ok := attribute(doc, "value")
+	if !ok {
+		return a.reread(r, w.who, "custom-field-values", id)
+	}
+	f := w.fieldByID(rec.rel("custom-field")[0].ID)
+	ownerRef := rec.rel("owner")[0]
+	owner, err := w.find(ownerRef.Type, ownerRef.ID)
+	if err != nil || f == nil || owner == nil {
+		return 0, nil, a.internal(r, errors.Join(err, errors.New("a value's field or owner not found")))
+	}
+	if string(raw) == "null" {
+		return 0, nil, invalid("/data/attributes/value", "can't be blank", "value")
+	}
+	stored, ok := webhookValue(*f, raw)
+	if !ok {
+		return 0, nil, invalid("/data/attributes/value", "is invalid", "value")
+	}
+	if _, err := a.storeValue(r, f, owner, stored); err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return a.reread(r, w.who, "custom-field-values", id)
+}
+
+// updateNote serves PATCH /v1/notes/{id}: the text only.
+func (a *API) updateNote(r *http.Request, w *world, id string) (int, any, *problem) {
+	rec, err := w.find("notes", id)
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	if rec == nil {
+		return 0, nil, recordNotFound(id)
+	}
+	doc, p := readWrite(r, "notes", id)
+	if p != nil {
+		return 0, nil, p
+	}
+	if p := allowOnly(doc, []string{"note"}, nil); p != nil {
+		return 0, nil, p
+	}
+	raw, ok := attribute(doc, "note")
+	if !ok {
+		return a.reread(r, w.who, "notes", id)
+	}
+	var text string
+	if json.Unmarshal(raw, &text) != nil || strings.TrimSpace(text) == "" {
+		return 0, nil, invalid("/data/attributes/note", "can't be blank", "note")
+	}
+	if err := a.changeNote(r, rec, func(n []store.Note, i int) []store.Note {
+		n[i].Note, n[i].UpdatedAt = text, a.clock()
+		return n
+	}); err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return a.reread(r, w.who, "notes", id)
+}
+
+// deleteNote serves DELETE /v1/notes/{id}: 204, no body.
+func (a *API) deleteNote(r *http.Request, w *world, id string) (int, any, *problem) {
+	rec, err := w.find("notes", id)
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	if rec == nil {
+		return 0, nil, recordNotFound(id)
+	}
+	if err := a.changeNote(r, rec, func(n []store.Note, i int) []store.Note { return slices.Delete(n, i, i+1) }); err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+// changeNote changes the note rec in its candidate's notes.
+func (a *API) changeNote(r *http.Request, rec *record, change func(notes []store.Note, i int) []store.Note) error {
+	candID, _ := strconv.ParseInt(rec.rel("candidate")[0].ID, 10, 64)
+	noteID, _ := strconv.ParseInt(rec.id, 10, 64)
+	_, err := a.store.UpdateCandidate(r.Context(), candID, func(c *store.CandidateRecord) error {
+		i := slices.IndexFunc(c.Notes, func(n store.Note) bool { return n.ID == noteID })
+		if i < 0 {
+			return store.ErrNotFound
+		}
+		c.Notes = change(c.Notes, i)
+		return nil
+	})
+	return err
 }
 
 // webhookValue checks a /v1 value against the field's type and returns
@@ -417,8 +782,8 @@ func webhookValue(f fieldDef, raw json.RawMessage) (json.RawMessage, bool) {
 	return b, err == nil
 }
 
-// maxNotes bounds the notes of one candidate: a note's id is made of
-// the candidate's id and its number.
+// maxNotes bounds the notes written on one candidate (deleted ones
+// count): a note's id is made of the candidate's id and its number.
 const maxNotes = 999
 
 // createNote serves POST /v1/notes: a note on a candidate, by the given
@@ -472,11 +837,17 @@ func (a *API) createNote(r *http.Request, w *world) (int, any, *problem) {
 	candID, _ := strconv.ParseInt(cand.id, 10, 64)
 	var note store.Note
 	_, err := a.store.UpdateCandidate(r.Context(), candID, func(c *store.CandidateRecord) error {
-		if len(c.Notes) >= maxNotes {
+		// Ids go on from the highest handed out: a deleted note's id is
+		// not reused.
+		last := c.LastNoteID
+		for _, n := range c.Notes {
+			last = max(last, n.ID)
+		}
+		if last-c.ID*1000 >= maxNotes {
 			return errTooManyNotes
 		}
-		note = store.Note{ID: c.ID*1000 + int64(len(c.Notes)) + 1, Note: text, UserID: userID, Private: private, CreatedAt: a.clock()}
-		c.Notes = append(c.Notes, note)
+		note = store.Note{ID: max(last, c.ID*1000) + 1, Note: text, UserID: userID, Private: private, CreatedAt: a.clock()}
+		c.Notes, c.LastNoteID = append(c.Notes, note), note.ID
 		return nil
 	})
 	if errors.Is(err, errTooManyNotes) {
@@ -489,3 +860,74 @@ func (a *API) createNote(r *http.Request, w *world) (int, any, *problem) {
 }
 
 var errTooManyNotes = errors.New("too many notes")
+
+// maxUploads bounds a candidate's uploads: an upload's id is made of the
+// candidate's id and its position.
+const maxUploads = 999
+
+// createUpload serves POST /v1/uploads: a file on a candidate, kept as
+// the partner webhook's uploads carry it (file name and URL), so the
+// next webhook with uploads lists it. The URL is stored, not fetched.
+func (a *API) createUpload(r *http.Request, w *world) (int, any, *problem) {
+	doc, p := readWrite(r, "uploads", "")
+	if p != nil {
+		return 0, nil, p
+	}
+	if p := allowOnly(doc, []string{"url", "file-name"}, []string{"candidate"}); p != nil {
+		return 0, nil, p
+	}
+	var problems []apiError
+	var link string
+	if raw, ok := attribute(doc, "url"); !ok || json.Unmarshal(raw, &link) != nil || link == "" {
+		problems = append(problems, invalid("/data/attributes/url", "can't be blank", "url").errors...)
+	} else if !webURL(link) {
+		problems = append(problems, invalid("/data/attributes/url", "is invalid", "url").errors...)
+	}
+	var name string
+	if raw, ok := attribute(doc, "file-name"); ok && string(raw) != "null" && (json.Unmarshal(raw, &name) != nil || strings.TrimSpace(name) == "") {
+		problems = append(problems, invalid("/data/attributes/file-name", "is invalid", "file-name").errors...)
+	}
+	candRef, ok, p := toOne(relation(doc, "candidate"))
+	if p != nil {
+		return 0, nil, p
+	}
+	var cand *record
+	if ok && candRef.Type == "candidates" {
+		cand, _ = w.find("candidates", candRef.ID)
+	}
+	if cand == nil {
+		problems = append(problems, invalid("/data/relationships/candidate", "must exist", "candidate").errors...)
+	}
+	if len(problems) > 0 {
+		return 0, nil, &problem{status: http.StatusUnprocessableEntity, errors: problems}
+	}
+	if name == "" {
+		u, _ := url.Parse(link)
+		name = path.Base(u.Path)
+		if name == "/" || name == "." {
+			name = u.Host
+		}
+	}
+	candID, _ := strconv.ParseInt(cand.id, 10, 64)
+	var id string
+	_, err := a.store.UpdateCandidate(r.Context(), candID, func(c *store.CandidateRecord) error {
+		if c.Data.Uploads == nil {
+			c.Data.Uploads = &[]protocol.File{}
+		}
+		if len(*c.Data.Uploads) >= maxUploads {
+			return errTooManyUploads
+		}
+		*c.Data.Uploads = append(*c.Data.Uploads, protocol.File{FileName: name, URL: link})
+		id = itemID(c.ID, len(*c.Data.Uploads)-1)
+		return nil
+	})
+	if errors.Is(err, errTooManyUploads) {
+		return 0, nil, invalid("/data/relationships/candidate", "has too many uploads", "candidate")
+	}
+	if err != nil {
+		return 0, nil, a.internal(r, err)
+	}
+	return a.reread(r, w.who, "uploads", id)
+}
+
+var errTooManyUploads = errors.New("too many uploads")

@@ -89,6 +89,12 @@ func TestPatchApplicationReject(t *testing.T) {
 	if r := patch(`"yesterday"`); r.status != 422 {
 		t.Errorf("a bad rejected-at: %d", r.status)
 	}
+	// Both went through the reject operation (the web UI's), the refused
+	// one did not.
+	want := [][4]int64{{2, jobs[0].ID, 0, 0}, {2, jobs[0].ID, 1, 0}}
+	if fmt.Sprint(e.rejects) != fmt.Sprint(want) {
+		t.Errorf("reject operations = %v, want %v", e.rejects, want)
+	}
 }
 
 // A custom field value written through /v1 is stored as webhooks carry
@@ -186,6 +192,9 @@ func TestWritesSurviveRestart(t *testing.T) {
 	if r.status != 201 {
 		t.Fatalf("note: %d %s", r.status, r.body)
 	}
+	if r := e.call(t, "POST", "/v1/reject-reasons", e.admin, `{"data":{"type":"reject-reasons","attributes":{"reason":"kept too"}}}`); r.status != 201 {
+		t.Fatalf("reject reason: %d %s", r.status, r.body)
+	}
 	// A key created through the control API is kept too.
 	created := store.APIKey{Key: "ttapi_created_0001", Scope: store.ScopeInternal, Read: true}
 	if _, err := st.UpdateCompany(t.Context(), e.sb.Company.UUID, func(c *store.Company) error { c.AddAPIKey(created); return nil }); err != nil {
@@ -209,5 +218,9 @@ func TestWritesSurviveRestart(t *testing.T) {
 	_, objs := decode(t, e2.call(t, "GET", "/v1/notes/2001", e2.admin, ""))
 	if string(objs[0].Attributes["note"]) != `"kept"` {
 		t.Errorf("note after a restart: %v", objs[0].Attributes)
+	}
+	_, objs = decode(t, e2.call(t, "GET", "/v1/reject-reasons/1", e2.admin, ""))
+	if string(objs[0].Attributes["reason"]) != `"kept too"` {
+		t.Errorf("reject reason after a restart: %v", objs[0].Attributes)
 	}
 }

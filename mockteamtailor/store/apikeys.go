@@ -90,3 +90,46 @@ func (c *Company) RevokeAPIKey(key string) bool {
 	c.APITokens = slices.DeleteFunc(slices.Clone(c.APITokens), func(t string) bool { return t == key })
 	return true
 }
+
+// scopeRank orders scopes: a key of a scope sees what the smaller ones see.
+var scopeRank = map[string]int{ScopePublic: 0, ScopeInternal: 1, ScopeAdmin: 2}
+
+// Satisfies reports whether the key allows scope and permissions (read,
+// write or read/write; "" means read/write): its scope is scope or a
+// larger one, and it has every permission asked for.
+func (k APIKey) Satisfies(scope, permissions string) bool {
+	if scope == "" {
+		scope = ScopeAdmin
+	}
+	rank, ok := scopeRank[scope]
+	if !ok || scopeRank[k.Scope] < rank {
+		return false
+	}
+	switch permissions {
+	case "read":
+		return k.Read
+	case "write":
+		return k.Write
+	case "read/write", "":
+		return k.Read && k.Write
+	}
+	return false
+}
+
+// TokensFor returns the company's keys an activation of a partner that
+// requires scope and permissions may pick: the smallest scope first (the
+// one an activation picks when none is chosen), then the company's order.
+func (c Company) TokensFor(scope, permissions string) []string {
+	var keys []APIKey
+	for _, k := range c.APIKeys() {
+		if k.Satisfies(scope, permissions) {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortStableFunc(keys, func(a, b APIKey) int { return scopeRank[a.Scope] - scopeRank[b.Scope] })
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k.Key
+	}
+	return out
+}

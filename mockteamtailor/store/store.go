@@ -25,13 +25,19 @@ type Partner struct {
 	DynamicActivationConfig bool            `json:"dynamicActivationConfig"`
 
 	// Settings Teamtailor keeps for the integration (docs/protocol.md §1, §1.1, §5).
-	RequireAPIToken  bool   `json:"requireApiToken,omitempty"`  // send Teamtailor-Api-Token
-	IncludeJobOffers bool   `json:"includeJobOffers,omitempty"` // add job-offers to webhooks
-	IncludeUploads   bool   `json:"includeUploads,omitempty"`   // add uploads and resume to webhooks
-	AllowBulk        bool   `json:"allowBulk,omitempty"`        // bulk mode allowed
-	Assessment       bool   `json:"assessment,omitempty"`       // capability to make assessments
-	CTAVerb          string `json:"ctaVerb,omitempty"`          // default "Send"
-	CTANoun          string `json:"ctaNoun,omitempty"`          // default "webhook", or "test" with Assessment
+	RequireAPIToken bool `json:"requireApiToken,omitempty"` // send Teamtailor-Api-Token
+	// APITokenScope and APITokenPermissions are what the company key an
+	// activation picks must allow: a scope (public, internal, admin) and
+	// permissions (read, write, read/write); empty means admin and
+	// read/write (docs/public-api.md §2).
+	APITokenScope       string `json:"apiTokenScope,omitempty"`
+	APITokenPermissions string `json:"apiTokenPermissions,omitempty"`
+	IncludeJobOffers    bool   `json:"includeJobOffers,omitempty"` // add job-offers to webhooks
+	IncludeUploads      bool   `json:"includeUploads,omitempty"`   // add uploads and resume to webhooks
+	AllowBulk           bool   `json:"allowBulk,omitempty"`        // bulk mode allowed
+	Assessment          bool   `json:"assessment,omitempty"`       // capability to make assessments
+	CTAVerb             string `json:"ctaVerb,omitempty"`          // default "Send"
+	CTANoun             string `json:"ctaNoun,omitempty"`          // default "webhook", or "test" with Assessment
 	// Bundled is set while BaseURL points at the example partner that
 	// "mockteamtailor serve" runs in-process; a restart points it at the
 	// new one.
@@ -77,6 +83,29 @@ type Company struct {
 	// APIKeys derives them from APITokens.
 	Keys    []APIKey `json:"apiKeys,omitempty"`
 	KeysSet bool     `json:"apiKeysSet,omitempty"`
+	// RejectReasons are the reasons a recruiter picks when rejecting an
+	// application (docs/public-api.md §9); LastRejectReasonID is the
+	// highest id handed out, so a deleted reason's id is never reused.
+	RejectReasons      []RejectReason `json:"rejectReasons,omitempty"`
+	LastRejectReasonID int64          `json:"lastRejectReasonId,omitempty"`
+}
+
+// RejectReason is a company's reason for rejecting an application;
+// RejectedByCompany is false when it says the candidate withdrew.
+type RejectReason struct {
+	ID                int64  `json:"id"`
+	Reason            string `json:"reason"`
+	RejectedByCompany bool   `json:"rejectedByCompany"`
+}
+
+// RejectReason returns the company's reject reason id.
+func (c Company) RejectReason(id int64) (RejectReason, bool) {
+	for _, r := range c.RejectReasons {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return RejectReason{}, false
 }
 
 // CustomFieldDef is a custom field defined in a company's account.
@@ -133,6 +162,9 @@ type CandidateRecord struct {
 	// Notes are what recruiters and integrations (through the public
 	// API) wrote about the candidate.
 	Notes []Note `json:"notes,omitempty"`
+	// LastNoteID is the highest note id handed out on the candidate, so
+	// a deleted note's id is never reused.
+	LastNoteID int64 `json:"lastNoteId,omitempty"`
 }
 
 // Note is a note on a candidate (docs/public-api.md §10).
@@ -142,6 +174,8 @@ type Note struct {
 	UserID    int64     `json:"userId"`
 	Private   bool      `json:"private,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
+	// UpdatedAt is when the text last changed; zero when it never did.
+	UpdatedAt time.Time `json:"updatedAt,omitzero"`
 }
 
 // Application is a candidate's place in one job's pipeline.
@@ -149,6 +183,9 @@ type Application struct {
 	JobID    int64 `json:"jobId"`
 	StageID  int64 `json:"stageId"`
 	Rejected bool  `json:"rejected"`
+	// RejectReasonID is the company's reject reason of a rejected
+	// application, 0 for none.
+	RejectReasonID int64 `json:"rejectReasonId,omitempty"`
 }
 
 // Application returns the candidate's application to jobID.

@@ -166,7 +166,7 @@ func (u *UI) loadActivationForm(r *http.Request, v *marketplaceView, values, fie
 	}
 	if v.Partner.RequireAPIToken {
 		v.NeedsToken = true
-		for _, t := range v.Company.APITokens {
+		for _, t := range v.Company.TokensFor(v.Partner.APITokenScope, v.Partner.APITokenPermissions) {
 			v.Tokens = append(v.Tokens, optionView{ID: t, Label: secret.Mask(t), Selected: t == token})
 		}
 	}
