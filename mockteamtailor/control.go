@@ -129,6 +129,7 @@ func (s *Server) handleControlIndex() controlFunc {
 			"about": "mockteamtailor control API: the mock's own admin surface (not Teamtailor's). See the README for every endpoint.",
 			"endpoints": []string{
 				"GET,POST /mock/v1/partners", "GET,PATCH /mock/v1/partners/{id}",
+				"GET,PUT,DELETE /mock/v1/partners/{id}/webhook-setup", "GET,POST /mock/v1/webhooks", "GET,DELETE /mock/v1/webhooks/{id}",
 				"GET /mock/v1/partners/{id}/activation-form?company=", "GET /mock/v1/partners/{id}/config?company=&job=&stage=&user=&bulk=",
 				"GET,POST /mock/v1/companies", "GET /mock/v1/companies/{uuid}",
 				"GET,POST /mock/v1/jobs", "GET /mock/v1/jobs/{id}", "POST /mock/v1/jobs/{id}/stages",

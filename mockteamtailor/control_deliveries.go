@@ -28,9 +28,9 @@ func (s *Server) journalFilter(r *http.Request) (store.JournalFilter, error) {
 	}
 	f.AfterID, f.Limit = after, int(limit)
 	switch f.Kind {
-	case "", store.KindConfig, store.KindActivation, store.KindValidate, store.KindWebhook, store.KindAction, store.KindPartnerAPI:
+	case "", store.KindConfig, store.KindActivation, store.KindValidate, store.KindWebhook, store.KindAction, store.KindPartnerAPI, store.KindCompanyWebhook:
 	default:
-		return f, httpapi.BadRequest("kind %q is not one of config, activation, validate, webhook, action, partner-api", f.Kind)
+		return f, httpapi.BadRequest("kind %q is not one of config, activation, validate, webhook, action, partner-api, company-webhook", f.Kind)
 	}
 	switch f.Verdict {
 	case "", store.VerdictOK, store.VerdictFailed, store.VerdictInvalid, store.VerdictError:

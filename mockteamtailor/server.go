@@ -29,6 +29,7 @@ type Server struct {
 	api    *partnerapi.API  // the Partner API
 	sender *delivery.Sender // calls to partners, journaled (outbound.go)
 	events hub              // live journal entries
+	hooks  companyHooks     // company webhooks and partner setups (companyhooks.go)
 	files  *uploads.Files   // uploads of file fields, served by signed URL
 	bulk   bulkRuns         // progress of bulk triggers
 

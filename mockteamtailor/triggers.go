@@ -95,6 +95,7 @@ func (s *Server) MoveCandidate(ctx context.Context, req controlapi.MoveRequest) 
 		res.Skipped = []string{fmt.Sprintf("candidate %d is already in stage %d (%s) of job %d: nothing changed and no trigger fired", cand.ID, stage.ID, stage.Name, job.ID)}
 		return res, nil
 	}
+	_, applied := cand.Application(job.ID)
 	cand, err = s.store.UpdateCandidate(ctx, cand.ID, func(c *store.CandidateRecord) error {
 		for i := range c.Applications {
 			if c.Applications[i].JobID == job.ID {
@@ -108,6 +109,7 @@ func (s *Server) MoveCandidate(ctx context.Context, req controlapi.MoveRequest) 
 	if err != nil {
 		return res, err
 	}
+	s.emitApplicationMove(ctx, cand, job, !applied)
 	res.Candidate = cand
 	triggers, err := s.store.Triggers(ctx, "")
 	if err != nil {

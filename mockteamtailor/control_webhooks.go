@@ -1,0 +1,93 @@
+package mockteamtailor
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+)
+
+// Company webhooks and partner webhook setups in the control API
+// (docs/company-webhooks.md §2, §6).
+
+func (s *Server) handleSubscriptionsList() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		company := r.URL.Query().Get("company")
+		out := []controlapi.Subscription{}
+		for _, sub := range s.Subscriptions() {
+			if company == "" || sub.CompanyUUID == company {
+				out = append(out, sub)
+			}
+		}
+		return http.StatusOK, map[string]any{"webhooks": out}, nil
+	}
+}
+
+func (s *Server) handleSubscriptionCreate() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		var in controlapi.SubscriptionInput
+		if err := decodeBody(r, &in); err != nil {
+			return 0, nil, err
+		}
+		sub, err := s.CreateSubscription(r.Context(), in)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusCreated, sub, nil
+	}
+}
+
+func (s *Server) handleSubscriptionShow() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		id, err := pathInt(r, "id")
+		if err != nil {
+			return 0, nil, err
+		}
+		sub, err := s.Subscription(id)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, sub, nil
+	}
+}
+
+func (s *Server) handleSubscriptionDelete() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		id, err := pathInt(r, "id")
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusNoContent, nil, s.DeleteSubscription(id)
+	}
+}
+
+func (s *Server) handleWebhookSetupShow() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		st, err := s.WebhookSetup(mux.Vars(r)["id"])
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, st, nil
+	}
+}
+
+func (s *Server) handleWebhookSetupPut() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		var in controlapi.WebhookSetup
+		if err := decodeBody(r, &in); err != nil {
+			return 0, nil, err
+		}
+		st, err := s.SetWebhookSetup(r.Context(), mux.Vars(r)["id"], in)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, st, nil
+	}
+}
+
+func (s *Server) handleWebhookSetupDelete() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		return http.StatusNoContent, nil, s.DeleteWebhookSetup(mux.Vars(r)["id"])
+	}
+}
