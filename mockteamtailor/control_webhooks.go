@@ -1,6 +1,7 @@
 package mockteamtailor
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -89,5 +90,51 @@ func (s *Server) handleWebhookSetupPut() controlFunc {
 func (s *Server) handleWebhookSetupDelete() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		return http.StatusNoContent, nil, s.DeleteWebhookSetup(mux.Vars(r)["id"])
+	}
+}
+
+func (s *Server) handleCandidatePatch() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		id, err := pathInt(r, "id")
+		if err != nil {
+			return 0, nil, err
+		}
+		var patch json.RawMessage
+		if err := decodeBody(r, &patch); err != nil {
+			return 0, nil, err
+		}
+		c, err := s.UpdateCandidate(r.Context(), id, patch)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, c, nil
+	}
+}
+
+func (s *Server) handleCandidateDelete() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		id, err := pathInt(r, "id")
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusNoContent, nil, s.DeleteCandidate(r.Context(), id)
+	}
+}
+
+func (s *Server) handleJobPatch() controlFunc {
+	return func(r *http.Request) (int, any, error) {
+		id, err := pathInt(r, "id")
+		if err != nil {
+			return 0, nil, err
+		}
+		var patch controlapi.JobPatch
+		if err := decodeBody(r, &patch); err != nil {
+			return 0, nil, err
+		}
+		j, err := s.UpdateJob(r.Context(), id, patch)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, j, nil
 	}
 }

@@ -1,5 +1,7 @@
 package controlapi
 
+import "github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+
 // Subscription is a company webhook: the company's own endpoint for
 // data-change events (docs/company-webhooks.md §2).
 type Subscription struct {
@@ -33,4 +35,11 @@ type SubscriptionInput struct {
 type WebhookSetup struct {
 	URL    string   `json:"url"`
 	Events []string `json:"events"`
+}
+
+// JobPatch changes a job: only the fields given change.
+type JobPatch struct {
+	Title        *string                 `json:"title,omitempty"`
+	Tags         *[]string               `json:"tags,omitempty"`
+	CustomFields *[]protocol.CustomField `json:"customFields,omitempty"`
 }
