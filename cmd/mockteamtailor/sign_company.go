@@ -36,8 +36,10 @@ Every flag can also be set with MOCKTT_<FLAG>, e.g. MOCKTT_SIGNATURE_KEY.
 
 Examples:
   mockteamtailor sign company --signature-key tt-sig-key-123 --version v1 --id 2
-  mockteamtailor sign company --signature-key tt-sig-key-123 --body event.json --timestamp 1701234567
-  mockteamtailor sign company verify --signature-key tt-sig-key-123 --body event.json --header "$SIG"`
+  BODY='{"payload":{"event_name":"job.update","data":{"id":"2","type":"jobs","attributes":{"title":"IT Designer 1","status":"archived"}}}}'
+  printf %s "$BODY" | mockteamtailor sign company --signature-key tt-sig-key-123 --body - --timestamp 1701234567
+  SIG=$(printf %s "$BODY" | mockteamtailor sign company --signature-key tt-sig-key-123 --body -)
+  printf %s "$BODY" | mockteamtailor sign company verify --signature-key tt-sig-key-123 --body - --header "$SIG"`
 
 func newSignCompanyCommand(getenv func(string) string, stdout io.Writer) *cobra.Command {
 	var o companySignOptions
