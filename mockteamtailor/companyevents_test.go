@@ -259,6 +259,7 @@ func TestCompanySubscriptionsDeliver(t *testing.T) {
 
 	wantStages := []string{"Interview", "Hired", "Inbox"}
 	for i, r := range rv1.wait(t, 3) {
+		mustMatchSchema(t, "company-webhook", r.body)
 		name, id, hasSig := eventOf(t, r.body)
 		if name != companyevent.ApplicationUpdate || id != ApplicationID(c.ID, job.ID) || !hasSig {
 			t.Errorf("v1 delivery %d: %s %s signature member %v", i, name, id, hasSig)
@@ -278,6 +279,7 @@ func TestCompanySubscriptionsDeliver(t *testing.T) {
 	}
 	got := rv2.wait(t, 4)
 	for i, r := range got {
+		mustMatchSchema(t, "company-webhook", r.body)
 		name, _, hasSig := eventOf(t, r.body)
 		if want := []string{"job_application.update", "job_application.update", "job_application.update", "candidate.create"}[i]; name != want || hasSig {
 			t.Errorf("v2 delivery %d: %s (signature member %v), want %s without", i, name, hasSig, want)
@@ -352,6 +354,7 @@ func TestPartnerWebhookSetup(t *testing.T) {
 	if r.header.Get("Teamtailor-Host") == "" || r.header.Get("Content-Type") != "application/json" {
 		t.Errorf("headers %v", r.header)
 	}
+	mustMatchSchema(t, "company-webhook", r.body)
 	if _, _, hasSig := eventOf(t, r.body); !hasSig {
 		t.Errorf("setup body has no signature member: %s", r.body)
 	}

@@ -1,9 +1,14 @@
 package companyevent
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
 // The worked example's body (docs/company-webhooks.md §5.3) comes out byte
@@ -72,5 +77,49 @@ func TestRejection(t *testing.T) {
 func TestKnown(t *testing.T) {
 	if len(Names) != 9 || !Known("job_application.update") || Known("job_application.updated") || Known("") {
 		t.Error("Known/Names disagree with the nine events")
+	}
+}
+
+// Every company-event fixture is what Body makes of its payload, and its
+// v1 signature verifies under the documented key tt-sig-key-123.
+func TestFixturesAreBodies(t *testing.T) {
+	for _, name := range fixtures.Names(fixtures.KindCompanyEvents) {
+		raw, err := fixtures.Raw(fixtures.KindCompanyEvents, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Payload struct {
+				Name string `json:"event_name"`
+				Data struct {
+					ID         string          `json:"id"`
+					Type       string          `json:"type"`
+					Attributes json.RawMessage `json:"attributes"`
+				} `json:"data"`
+			} `json:"payload"`
+			Signature string `json:"signature"`
+		}
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		d := doc.Payload.Data
+		ev := Event{Name: doc.Payload.Name, Data: Data{ID: d.ID, Type: d.Type}}
+		if d.Attributes != nil {
+			ev.Data.Attributes = d.Attributes
+		}
+		body, err := Body(ev, doc.Signature)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var compact bytes.Buffer
+		json.Compact(&compact, raw)
+		if !bytes.Equal(body, compact.Bytes()) {
+			t.Errorf("%s: Body gives\n%s\nthe fixture is\n%s", name, body, compact.Bytes())
+		}
+		if doc.Signature != "" {
+			if err := signature.VerifyCompanyV1(doc.Signature, "tt-sig-key-123", d.ID); err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
 	}
 }
