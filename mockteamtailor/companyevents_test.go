@@ -392,3 +392,75 @@ func TestCompanyWebhookInputRefused(t *testing.T) {
 		t.Error("a refused subscription was kept")
 	}
 }
+
+// A journaled company event is sent again on replay, signed afresh, to the
+// subscription or setup it went to; a setup whose partner is no longer
+// activated refuses.
+func TestCompanyWebhookReplay(t *testing.T) {
+	ctx := context.Background()
+	env := newTestEnv(t)
+	rv := newReceiver(t, 200)
+	sub, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv.srv.URL + "/company"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.server.SetWebhookSetup(ctx, "1", controlapi.WebhookSetup{URL: rv.srv.URL + "/partner"}); err != nil {
+		t.Fatal(err)
+	}
+	worldJob(t, env)
+	rv.wait(t, 2)
+	waitIdle(t, env.server)
+	j, _ := env.store.Journal(ctx, store.JournalFilter{Kind: store.KindCompanyWebhook})
+	if len(j) != 2 {
+		t.Fatalf("journal %d entries, want 2", len(j))
+	}
+	for _, d := range j {
+		out, err := env.server.Replay(ctx, d.ID)
+		if err != nil {
+			t.Fatalf("replay %d: %v", d.ID, err)
+		}
+		if out.ReplayOf != d.ID || out.Verdict != store.VerdictOK || out.Request.URL != d.Request.URL || out.Request.Body != d.Request.Body {
+			t.Errorf("replay of %d = %+v", d.ID, out)
+		}
+	}
+	got := rv.wait(t, 4)
+	for _, r := range got[2:] {
+		if h := r.header.Get("Teamtailor-Signature"); h != "" {
+			if err := signature.Verify(h, "secret-one", itoa(worldJobID(t, r.body)), fixedNow, 0); err != nil {
+				t.Errorf("replayed setup delivery: %v", err)
+			}
+		} else if err := signature.VerifyCompany(r.header.Get("TT-Signature"), sub.SignatureKey, r.body, fixedNow, 0); err != nil {
+			t.Errorf("replayed subscription delivery: %v", err)
+		}
+	}
+	if err := env.server.Deactivate(ctx, env.sandbox.Activation.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range j {
+		if d.PartnerID == "1" {
+			if _, err := env.server.Replay(ctx, d.ID); err == nil || !strings.Contains(err.Error(), "no longer activated") {
+				t.Errorf("replay of a setup delivery after deactivation: %v", err)
+			}
+		}
+	}
+	if err := env.server.DeleteSubscription(sub.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range j {
+		if d.PartnerID == "" {
+			if _, err := env.server.Replay(ctx, d.ID); err == nil || !strings.Contains(err.Error(), "any more") {
+				t.Errorf("replay after the subscription was removed: %v", err)
+			}
+		}
+	}
+}
+
+func worldJobID(t *testing.T, body []byte) int64 {
+	t.Helper()
+	_, id, _ := eventOf(t, body)
+	var n int64
+	if err := json.Unmarshal([]byte(id), &n); err != nil {
+		t.Fatalf("id %q: %v", id, err)
+	}
+	return n
+}

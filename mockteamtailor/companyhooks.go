@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -169,14 +170,15 @@ func (h *companyHooks) enqueue(s *Server, key string, d hookDelivery) {
 			next := q.pending[0]
 			q.pending = q.pending[1:]
 			h.mu.Unlock()
-			s.deliverCompanyEvent(s.bgCtx, next)
+			s.deliverCompanyEvent(s.bgCtx, next, 0)
 		}
 	}()
 }
 
 // deliverCompanyEvent sends one event to one target, once: a failure is
-// journaled, never retried (docs/company-webhooks.md §7).
-func (s *Server) deliverCompanyEvent(ctx context.Context, d hookDelivery) {
+// journaled, never retried (docs/company-webhooks.md §7). replayOf marks a
+// replay of that journal entry. It returns the journal entry.
+func (s *Server) deliverCompanyEvent(ctx context.Context, d hookDelivery, replayOf int64) store.Delivery {
 	ev, id := d.ev.Event, d.ev.Event.Data.ID
 	now := s.clock()
 	h := http.Header{}
@@ -219,14 +221,14 @@ func (s *Server) deliverCompanyEvent(ctx context.Context, d hookDelivery) {
 	}
 	if err != nil {
 		s.logger.ErrorContext(ctx, "company event not encoded", "event", ev.Name, "error", err)
-		return
+		return store.Delivery{}
 	}
 	cctx, cancel := context.WithTimeout(ctx, s.cfg.DeliveryTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(cctx, http.MethodPost, target, strings.NewReader(string(body)))
 	if err != nil {
 		s.logger.ErrorContext(ctx, "company webhook URL not usable", "url", target, "error", err)
-		return
+		return store.Delivery{}
 	}
 	req.Header = h
 	x := &delivery.Exchange{Kind: KindCompanyWebhook, Partner: d.partner, Req: req, ReqBody: body, Start: now}
@@ -255,7 +257,60 @@ func (s *Server) deliverCompanyEvent(ctx context.Context, d hookDelivery) {
 		// delivery (redirects are not followed), and nothing is retried.
 		verdict, reason = store.VerdictFailed, fmt.Sprintf("%s of %s %s to %s answered %d, not 2xx: a failed delivery, not retried", ev.Name, ev.Data.Type, id, who, x.Status())
 	}
-	s.sender.Journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: d.ev.CompanyUUID})
+	return s.sender.Journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: d.ev.CompanyUUID, ReplayOf: replayOf})
+}
+
+// replayCompanyWebhook sends a journaled company event again, now, to the
+// subscription or setup it went to, signed afresh with its current key:
+// the subscription of the same company and URL, or the partner's setup in
+// that company while the partner is activated there.
+func (s *Server) replayCompanyWebhook(ctx context.Context, d store.Delivery) (store.Delivery, error) {
+	if d.Request.BodyTruncated {
+		return store.Delivery{}, httpapi.Conflict("delivery %d: the journal kept only part of its body, so it cannot be sent again", d.ID)
+	}
+	var doc struct {
+		Payload struct {
+			Name string `json:"event_name"`
+			Data struct {
+				ID         string          `json:"id"`
+				Type       string          `json:"type"`
+				Attributes json.RawMessage `json:"attributes"`
+			} `json:"data"`
+		} `json:"payload"`
+	}
+	if err := json.Unmarshal([]byte(d.Request.Body), &doc); err != nil {
+		return store.Delivery{}, httpapi.Conflict("delivery %d: its body is not a company event: %v", d.ID, err)
+	}
+	ev := companyevent.Event{Name: doc.Payload.Name, Data: companyevent.Data{ID: doc.Payload.Data.ID, Type: doc.Payload.Data.Type}}
+	if doc.Payload.Data.Attributes != nil {
+		ev.Data.Attributes = doc.Payload.Data.Attributes
+	}
+	hd := hookDelivery{ev: CompanyEvent{CompanyUUID: d.CompanyUUID, Event: ev, Time: s.clock()}}
+	if d.PartnerID != "" {
+		p, err := s.store.Partner(ctx, d.PartnerID)
+		if err != nil {
+			return store.Delivery{}, httpapi.NotFound("partner %q of delivery %d no longer exists", d.PartnerID, d.ID)
+		}
+		act, err := s.store.ActivationFor(ctx, p.ID, d.CompanyUUID)
+		if err != nil {
+			return store.Delivery{}, httpapi.Conflict("partner %s is no longer activated in company %s, so its webhook setup sends nothing there", p.ID, d.CompanyUUID)
+		}
+		hd.partner, hd.activation, hd.setupURL = p, act, d.Request.URL
+	} else {
+		i := slices.IndexFunc(s.Subscriptions(), func(sub controlapi.Subscription) bool {
+			return sub.CompanyUUID == d.CompanyUUID && sub.URL == d.Request.URL
+		})
+		if i < 0 {
+			return store.Delivery{}, httpapi.Conflict("no company webhook of company %s sends to %s any more", d.CompanyUUID, d.Request.URL)
+		}
+		sub := s.Subscriptions()[i]
+		hd.sub = &sub
+	}
+	out := s.deliverCompanyEvent(ctx, hd, d.ID)
+	if out.ID == 0 {
+		return out, httpapi.Conflict("delivery %d could not be sent again", d.ID)
+	}
+	return out, nil
 }
 
 // ---- subscriptions ----

@@ -320,6 +320,8 @@ func (s *Server) Replay(ctx context.Context, id int64) (store.Delivery, error) {
 		return out.Delivery, err
 	case store.KindPartnerAPI:
 		return store.Delivery{}, httpapi.Conflict("delivery %d is a Partner API request the partner made; only calls the mock made can be replayed", id)
+	case store.KindCompanyWebhook:
+		return s.replayCompanyWebhook(ctx, d)
 	}
 	p, err := s.store.Partner(ctx, d.PartnerID)
 	if err != nil {

@@ -108,7 +108,7 @@ func readmeSteps(t *testing.T, readme []byte) []sessionStep {
 // helpOrder is the order the session runs the commands' examples in: a
 // user's order, so the examples that look at deliveries and results come
 // after those that make them, and reset, which undoes everything, last.
-var helpOrder = []string{"keys", "fixtures", "sign", "trigger", "replay", "activate", "deliveries", "results", "serve", "state", "reset"}
+var helpOrder = []string{"keys", "fixtures", "sign", "trigger", "replay", "activate", "deliveries", "results", "webhooks", "serve", "state", "reset"}
 
 // helpSteps returns every example of every command's help, in helpOrder,
 // parents before their subcommands.
