@@ -464,3 +464,25 @@ func worldJobID(t *testing.T, body []byte) int64 {
 	}
 	return n
 }
+
+// A reset drops subscriptions and setups, like every setting made since
+// the start.
+func TestResetDropsCompanyWebhooks(t *testing.T) {
+	ctx := context.Background()
+	env := newTestEnv(t)
+	if _, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: "https://hr.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.server.SetWebhookSetup(ctx, "1", controlapi.WebhookSetup{URL: "https://partner.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.server.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(env.server.Subscriptions()) != 0 {
+		t.Error("a subscription survived the reset")
+	}
+	if _, err := env.server.WebhookSetup("1"); err == nil {
+		t.Error("a webhook setup survived the reset")
+	}
+}

@@ -28,8 +28,8 @@ const KindCompanyWebhook = store.KindCompanyWebhook
 
 // companyHooks holds company webhook subscriptions, partner webhook
 // setups, their delivery queues and the listeners of company events. They
-// live in memory, beside the store: they are the operator's settings, like
-// faults, and survive a reset.
+// live in memory, beside the store, like faults: the operator's settings,
+// which a reset drops.
 type companyHooks struct {
 	mu        sync.Mutex // guards everything below
 	subs      []controlapi.Subscription
@@ -54,6 +54,14 @@ type hookDelivery struct {
 	partner    store.Partner
 	activation store.Activation
 	setupURL   string
+}
+
+// reset drops every subscription and setup; deliveries already queued
+// still go out.
+func (h *companyHooks) reset() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.subs, h.setups = nil, nil
 }
 
 func (h *companyHooks) listen() (<-chan CompanyEvent, func()) {
@@ -196,10 +204,10 @@ func (s *Server) deliverCompanyEvent(ctx context.Context, d hookDelivery, replay
 		if d.sub.SignatureVersion == signature.CompanyV1 {
 			sig := signature.SignCompanyV1(d.sub.SignatureKey, id)
 			body, err = companyevent.Body(ev, sig)
-			h.Set(signature.CompanyHeader, sig)
+			setCompanySignature(h, sig)
 		} else {
 			body, err = companyevent.Body(ev, "")
-			h.Set(signature.CompanyHeader, signature.SignCompanyV2(d.sub.SignatureKey, body, now))
+			setCompanySignature(h, signature.SignCompanyV2(d.sub.SignatureKey, body, now))
 		}
 		h.Set("User-Agent", s.cfg.UserAgent)
 		h.Set("Content-Type", "application/json")
@@ -217,7 +225,7 @@ func (s *Server) deliverCompanyEvent(ctx context.Context, d hookDelivery, replay
 		hd.Apply(h, true)
 		sig := signature.SignCompanyV1(d.partner.WebhookSecret, id)
 		body, err = companyevent.Body(ev, sig)
-		h.Set(signature.CompanyHeader, sig)
+		setCompanySignature(h, sig)
 	}
 	if err != nil {
 		s.logger.ErrorContext(ctx, "company event not encoded", "event", ev.Name, "error", err)
@@ -461,4 +469,11 @@ func checkEvents(events []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// setCompanySignature sets TT-Signature spelled as Teamtailor spells it;
+// http.Header.Set would send it as "Tt-Signature". Header names are
+// case-insensitive, so receivers read it either way.
+func setCompanySignature(h http.Header, value string) {
+	h[signature.CompanyHeader] = []string{value}
 }
