@@ -486,3 +486,85 @@ func TestResetDropsCompanyWebhooks(t *testing.T) {
 		t.Error("a webhook setup survived the reset")
 	}
 }
+
+// A partner that requires a company API token gets the activation's in
+// Teamtailor-Api-Token on its setup's deliveries; one that does not gets
+// none (docs/company-webhooks.md §4, §6).
+func TestPartnerWebhookSetupAPIToken(t *testing.T) {
+	ctx := context.Background()
+	env := newTestEnv(t)
+	yes := true
+	if _, err := env.server.UpdatePartner(ctx, "1", controlapi.PartnerInput{RequireAPIToken: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := env.server.Activate(ctx, controlapi.ActivateRequest{PartnerID: "1", CompanyUUID: "acme-hooks", NewCompanyFixture: "acme"})
+	if err != nil || !res.Activated || res.Activation.APIToken == "" {
+		t.Fatalf("Activate = %+v, %v", res, err)
+	}
+	if _, err := env.server.Activate(ctx, controlapi.ActivateRequest{PartnerID: "2", CompanyUUID: "acme-hooks"}); err != nil {
+		t.Fatal(err)
+	}
+	rv1, rv2 := newReceiver(t, 200), newReceiver(t, 200)
+	for id, rv := range map[string]*receiver{"1": rv1, "2": rv2} {
+		if _, err := env.server.SetWebhookSetup(ctx, id, controlapi.WebhookSetup{URL: rv.srv.URL}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := env.server.CreateJob(ctx, controlapi.JobInput{CompanyUUID: "acme-hooks", Title: "Driver", Stages: []store.Stage{{Name: "Inbox"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rv1.wait(t, 1)[0].header.Get("Teamtailor-Api-Token"); got != res.Activation.APIToken {
+		t.Errorf("partner 1 (requires a token): Teamtailor-Api-Token %q, want %q", got, res.Activation.APIToken)
+	}
+	r2 := rv2.wait(t, 1)[0]
+	if got := r2.header.Get("Teamtailor-Api-Token"); got != "" {
+		t.Errorf("partner 2 (requires none): Teamtailor-Api-Token %q", got)
+	}
+	if err := signature.Verify(r2.header.Get("Teamtailor-Signature"), "secret-two", worldJobIDString(t, r2.body), fixedNow, 0); err != nil {
+		t.Errorf("partner 2's delivery is not signed with its own secret: %v", err)
+	}
+}
+
+func worldJobIDString(t *testing.T, body []byte) string {
+	t.Helper()
+	_, id, _ := eventOf(t, body)
+	return id
+}
+
+// A receiver slower than the delivery timeout is a failed delivery, named
+// as a timeout, and the next event still goes out (docs/company-webhooks.md
+// §7).
+func TestCompanyWebhookTimeout(t *testing.T) {
+	ctx := context.Background()
+	env := newTestEnv(t, func(c *Config) { c.DeliveryTimeout = 100 * time.Millisecond })
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body) // so the server notices the client hanging up
+		if strings.Contains(r.URL.Path, "slow") {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}
+	}))
+	t.Cleanup(func() { close(release); slow.Close() })
+	if _, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: slow.URL + "/slow", Events: []string{companyevent.JobCreate}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: slow.URL + "/fast", Events: []string{companyevent.JobCreate}}); err != nil {
+		t.Fatal(err)
+	}
+	worldJob(t, env)
+	waitIdle(t, env.server)
+	j, _ := env.store.Journal(ctx, store.JournalFilter{Kind: store.KindCompanyWebhook})
+	verdicts := map[string]string{}
+	for _, d := range j {
+		verdicts[d.Request.URL] = d.Verdict + ": " + d.Reason
+	}
+	if v := verdicts[slow.URL+"/slow"]; !strings.HasPrefix(v, store.VerdictFailed) || !strings.Contains(v, "not retried") {
+		t.Errorf("slow receiver: %s", v)
+	}
+	if v := verdicts[slow.URL+"/fast"]; !strings.HasPrefix(v, store.VerdictOK) {
+		t.Errorf("fast receiver: %s", v)
+	}
+}
