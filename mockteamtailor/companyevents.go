@@ -32,7 +32,7 @@ type CompanyEvent struct {
 // returns at once: deliveries leave asynchronously, one at a time per
 // subscription (companyhooks.go).
 func (s *Server) emitCompany(ctx context.Context, companyUUID string, evs ...companyevent.Event) {
-	if len(evs) == 0 {
+	if len(evs) == 0 || s.hooks.quiet() {
 		return
 	}
 	now := s.clock()
@@ -107,6 +107,9 @@ func applicationEvent(name string, company store.Company, c store.CandidateRecor
 
 // emitJobCreate emits job.create for a job just stored.
 func (s *Server) emitJobCreate(ctx context.Context, j store.Job) {
+	if s.hooks.quiet() {
+		return // nobody would get the events: skip reading what they need
+	}
 	company, err := s.store.Company(ctx, j.CompanyUUID)
 	if err != nil {
 		return
@@ -119,6 +122,9 @@ func (s *Server) emitJobCreate(ctx context.Context, j store.Job) {
 // candidate applying fires both, in that order (docs/company-webhooks.md
 // §3 Decision).
 func (s *Server) emitCandidateCreate(ctx context.Context, c store.CandidateRecord) {
+	if s.hooks.quiet() {
+		return // nobody would get the events: skip reading what they need
+	}
 	now := s.clock()
 	evs := []companyevent.Event{candidateEvent(companyevent.CandidateCreate, c, now)}
 	if len(c.Applications) > 0 {
@@ -140,6 +146,9 @@ func (s *Server) emitCandidateCreate(ctx context.Context, c store.CandidateRecor
 // application. The caller emits nothing when the candidate was in the
 // stage already: a no-op fires no event.
 func (s *Server) emitApplicationMove(ctx context.Context, c store.CandidateRecord, j store.Job, created bool) {
+	if s.hooks.quiet() {
+		return // nobody would get the events: skip reading what they need
+	}
 	app, ok := c.Application(j.ID)
 	company, err := s.store.Company(ctx, c.CompanyUUID)
 	if !ok || err != nil {

@@ -56,6 +56,14 @@ type hookDelivery struct {
 	setupURL   string
 }
 
+// quiet reports whether no subscription, setup or listener would get an
+// event, so emitting can skip building it.
+func (h *companyHooks) quiet() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs) == 0 && len(h.setups) == 0 && len(h.listeners) == 0
+}
+
 // reset drops every subscription and setup; deliveries already queued
 // still go out.
 func (h *companyHooks) reset() {
