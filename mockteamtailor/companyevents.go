@@ -53,16 +53,15 @@ func (s *Server) CompanyEvents() (<-chan CompanyEvent, func()) {
 
 // ApplicationID is the id company events give the application of candidate
 // candidateID to job jobID. The mock's applications have no id of their
-// own, so it is derived, one number per pair (Szudzik's pairing):
-// stable, unique, and a decimal string like Teamtailor's ids
-// (docs/company-webhooks.md §4.1).
+// own, so it is derived: candidateID*1,000,000 + jobID, a decimal string
+// like Teamtailor's ids, from which both ids can be read off, unique while
+// job ids stay below a million (docs/company-webhooks.md §4.1).
 func ApplicationID(candidateID, jobID int64) string {
-	a, b := uint64(candidateID), uint64(jobID)
-	if a >= b {
-		return strconv.FormatUint(a*a+a+b, 10)
-	}
-	return strconv.FormatUint(b*b+a, 10)
+	return strconv.FormatInt(candidateID*applicationIDFactor+jobID, 10)
 }
+
+// applicationIDFactor separates the candidate and the job in ApplicationID.
+const applicationIDFactor = 1_000_000
 
 // jobEvent is a job event; destroy events carry no attributes.
 func jobEvent(name string, company store.Company, j store.Job, now time.Time) companyevent.Event {
