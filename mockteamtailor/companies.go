@@ -105,6 +105,7 @@ func (s *Server) CreateJob(ctx context.Context, in controlapi.JobInput) (store.J
 	if err != nil {
 		return store.Job{}, storeErr(err, "company "+strconv.Quote(in.CompanyUUID))
 	}
+	s.emitJobCreate(ctx, j)
 	return j, nil
 }
 
@@ -216,6 +217,7 @@ func (s *Server) CreateCandidates(ctx context.Context, in controlapi.CandidateIn
 		if err != nil {
 			return nil, err
 		}
+		s.emitCandidateCreate(ctx, rec)
 		out = append(out, rec)
 	}
 	return out, nil

@@ -129,10 +129,11 @@ func (s *Server) handleControlIndex() controlFunc {
 			"about": "mockteamtailor control API: the mock's own admin surface (not Teamtailor's). See the README for every endpoint.",
 			"endpoints": []string{
 				"GET,POST /mock/v1/partners", "GET,PATCH /mock/v1/partners/{id}",
+				"GET,PUT,DELETE /mock/v1/partners/{id}/webhook-setup", "GET,POST /mock/v1/webhooks", "GET,DELETE /mock/v1/webhooks/{id}",
 				"GET /mock/v1/partners/{id}/activation-form?company=", "GET /mock/v1/partners/{id}/config?company=&job=&stage=&user=&bulk=",
 				"GET,POST /mock/v1/companies", "GET /mock/v1/companies/{uuid}",
-				"GET,POST /mock/v1/jobs", "GET /mock/v1/jobs/{id}", "POST /mock/v1/jobs/{id}/stages",
-				"GET,POST /mock/v1/candidates", "GET /mock/v1/candidates/{id}", "POST /mock/v1/candidates/{id}/move", "POST /mock/v1/candidates/{id}/reject",
+				"GET,POST /mock/v1/jobs", "GET,PATCH /mock/v1/jobs/{id}", "POST /mock/v1/jobs/{id}/stages",
+				"GET,POST /mock/v1/candidates", "GET,PATCH,DELETE /mock/v1/candidates/{id}", "POST /mock/v1/candidates/{id}/move", "POST /mock/v1/candidates/{id}/reject",
 				"GET,POST /mock/v1/activations", "DELETE /mock/v1/activations/{id}",
 				"GET,POST /mock/v1/triggers", "DELETE /mock/v1/triggers/{id}",
 				"POST /mock/v1/manual-triggers", "POST /mock/v1/bulk-triggers", "GET /mock/v1/bulk-triggers/{id}",

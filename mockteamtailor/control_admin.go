@@ -209,7 +209,8 @@ func (s *Server) MarkStart(ctx context.Context) error {
 // partner-event id or key handed out before the reset is never handed
 // out again (README "Security": ids are never handed out twice).
 // Results, triggers, other companies and activations, partners added
-// since, uploads, bulk runs, faults and the journal go.
+// since, uploads, bulk runs, faults, company webhooks, webhook setups and
+// the journal go.
 // Without MarkStart it keeps the partners and seeds each a fresh sandbox.
 func (s *Server) Reset(ctx context.Context) error {
 	s.startMu.Lock()
@@ -229,6 +230,7 @@ func (s *Server) Reset(ctx context.Context) error {
 	s.bulk.mu.Lock()
 	s.bulk.runs = nil
 	s.bulk.mu.Unlock()
+	s.hooks.reset()
 	if s.started {
 		return nil
 	}

@@ -29,9 +29,9 @@ func (s *Server) journalFilter(r *http.Request) (store.JournalFilter, error) {
 	}
 	f.AfterID, f.Limit = after, int(limit)
 	switch f.Kind {
-	case "", store.KindConfig, store.KindActivation, store.KindValidate, store.KindWebhook, store.KindAction, store.KindPartnerAPI, publicapi.KindPublicAPI:
+	case "", store.KindConfig, store.KindActivation, store.KindValidate, store.KindWebhook, store.KindAction, store.KindPartnerAPI, publicapi.KindPublicAPI, store.KindCompanyWebhook:
 	default:
-		return f, httpapi.BadRequest("kind %q is not one of config, activation, validate, webhook, action, partner-api, public-api", f.Kind)
+		return f, httpapi.BadRequest("kind %q is not one of config, activation, validate, webhook, action, partner-api, public-api, company-webhook", f.Kind)
 	}
 	switch f.Verdict {
 	case "", store.VerdictOK, store.VerdictFailed, store.VerdictInvalid, store.VerdictError:

@@ -11,7 +11,8 @@ import (
 
 // RejectApplication rejects a candidate's application to a job, or with
 // req.Undo un-rejects it, as a recruiter does on the candidate card. It
-// sends nothing: rejecting fires no partner trigger, but every later
+// fires no partner trigger (company webhooks get job_application.update,
+// docs/company-webhooks.md §3), but every later
 // webhook for the application carries job.status.rejected
 // (docs/protocol.md §1.1, §5). A reject reason of the company may go
 // with it; undoing clears it. Rejecting a rejected application with the
@@ -64,6 +65,7 @@ func (s *Server) RejectApplication(ctx context.Context, req controlapi.RejectReq
 		return out, err
 	}
 	out.Candidate = cand
+	s.emitApplicationReject(ctx, cand, jobID)
 	return out, nil
 }
 

@@ -31,6 +31,7 @@ type Server struct {
 	v1     *publicapi.API   // Teamtailor's public API (/v1)
 	sender *delivery.Sender // calls to partners, journaled (outbound.go)
 	events hub              // live journal entries
+	hooks  companyHooks     // company webhooks and partner setups (companyhooks.go)
 	files  *uploads.Files   // uploads of file fields, served by signed URL
 	bulk   bulkRuns         // progress of bulk triggers
 

@@ -96,6 +96,7 @@ func (s *Server) MoveCandidate(ctx context.Context, req controlapi.MoveRequest) 
 		res.Skipped = []string{fmt.Sprintf("candidate %d is already in stage %d (%s) of job %d: nothing changed and no trigger fired", cand.ID, stage.ID, stage.Name, job.ID)}
 		return res, nil
 	}
+	_, applied := cand.Application(job.ID)
 	cand, err = s.store.UpdateCandidate(ctx, cand.ID, func(c *store.CandidateRecord) error {
 		for i := range c.Applications {
 			if c.Applications[i].JobID == job.ID {
@@ -109,6 +110,7 @@ func (s *Server) MoveCandidate(ctx context.Context, req controlapi.MoveRequest) 
 	if err != nil {
 		return res, err
 	}
+	s.emitApplicationMove(ctx, cand, job, !applied)
 	res.Candidate = cand
 	triggers, err := s.store.Triggers(ctx, "")
 	if err != nil {
@@ -341,6 +343,8 @@ func (s *Server) Replay(ctx context.Context, id int64) (store.Delivery, error) {
 		return out.Delivery, err
 	case store.KindPartnerAPI, publicapi.KindPublicAPI:
 		return store.Delivery{}, httpapi.Conflict("delivery %d is a request the partner made; only calls the mock made can be replayed", id)
+	case store.KindCompanyWebhook:
+		return s.replayCompanyWebhook(ctx, d)
 	}
 	p, err := s.store.Partner(ctx, d.PartnerID)
 	if err != nil {

@@ -82,7 +82,7 @@ Examples:
 	}
 	f := cmd.Flags()
 	addClientFlags(f, &o.clientOptions, true, "")
-	f.StringVar(&o.kind, "kind", "", "only entries of this `kind`: config, activation, validate, webhook, action, partner-api, public-api")
+	f.StringVar(&o.kind, "kind", "", "only entries of this `kind`: config, activation, validate, webhook, action, partner-api, public-api, company-webhook")
 	f.StringVar(&o.verdict, "verdict", "", "only entries with this `verdict`: ok, failed, invalid, error")
 	f.StringVar(&o.bulkRun, "bulk-run", "", "only the webhooks of the bulk run with this `ID`")
 	f.IntVar(&o.limit, "limit", 20, "list at most `N` entries, the newest (0: all)")

@@ -76,6 +76,11 @@ func explainSignature(d store.Delivery, header, secret string) signature.Diagnos
 	if id, err := signature.EventID(body); err == nil {
 		eventID = id
 	}
+	if d.Kind == store.KindCompanyWebhook {
+		// A webhook setup's Teamtailor-Signature signs the record's id
+		// (docs/company-webhooks.md §6).
+		eventID, _ = signature.ResourceID(body)
+	}
 	return signature.Explain(header, secret, eventID, body, d.Time, 0)
 }
 

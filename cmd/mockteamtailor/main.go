@@ -51,9 +51,9 @@ marketplace activations, fetches /config, sends signed webhooks (stage, manual a
 bulk triggers) and action calls, and journals everything it sends and receives.
 
 "serve" runs the mock; the other commands (trigger, activate, deliveries, results,
-fixtures, keys, replay) are clients of a running mock's control API (--mock, default
-http://127.0.0.1:8080); "sign" and "state" (check and repair serve --state files)
-work offline.
+fixtures, keys, webhooks, replay) are clients of a running mock's control API
+(--mock, default http://127.0.0.1:8080); "sign" and "state" (check and repair
+serve --state files) work offline.
 
 Every flag can also be set with an environment variable MOCKTT_<FLAG>, e.g.
 MOCKTT_LISTEN=0.0.0.0:8080; a flag given on the command line wins.`,
@@ -72,6 +72,7 @@ MOCKTT_LISTEN=0.0.0.0:8080; a flag given on the command line wins.`,
 	root.AddCommand(newResultsCommand(getenv, stdout))
 	root.AddCommand(newFixturesCommand(getenv, stdout))
 	root.AddCommand(newKeysCommand(getenv, stdout))
+	root.AddCommand(newWebhooksCommand(getenv, stdout))
 	root.AddCommand(newReplayCommand(getenv, stdout))
 	root.AddCommand(newRejectCommand(getenv, stdout))
 	root.AddCommand(newResetCommand(getenv, stdout))

@@ -77,7 +77,7 @@ func newSignCommand(getenv func(string) string, stdout, _ io.Writer) *cobra.Comm
 	}
 	addSignFlags(cmd.Flags(), &o)
 	cmd.Flags().Int64Var(&o.timestamp, "timestamp", 0, "t to sign, in unix seconds (default: now)")
-	cmd.AddCommand(newSignVerifyCommand(getenv, stdout))
+	cmd.AddCommand(newSignVerifyCommand(getenv, stdout), newSignCompanyCommand(getenv, stdout))
 	return cmd
 }
 

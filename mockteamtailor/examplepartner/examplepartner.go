@@ -7,6 +7,7 @@
 //	GET  /activation/validate  accepts or refuses a new activation (§1.3)
 //	POST /webhook              a trigger fired: answer at once, post the result later (§1.1-1.3)
 //	POST /actions/{name}       a recruiter clicked an action button on the result (§2.3)
+//	POST /teamtailor/events    a company event of the partner's webhook setup (docs/company-webhooks.md §6)
 //	GET  /healthz              liveness, no authentication
 //
 // Every call but /healthz and /activation must carry the activation's
@@ -173,6 +174,7 @@ func (p *Partner) routes() {
 	p.mux.HandleFunc("GET /activation/validate", p.validateActivation)
 	p.mux.Handle("POST /webhook", p.requireProviderKey(p.webhook))
 	p.mux.Handle("POST /actions/{name}", p.requireProviderKey(p.action))
+	p.mux.Handle("POST /teamtailor/events", p.requireProviderKey(p.companyEvents))
 }
 
 // ServeHTTP serves the partner's routes.

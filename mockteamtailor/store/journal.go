@@ -18,6 +18,9 @@ const (
 	KindWebhook    = "webhook"
 	KindAction     = "action"
 	KindPartnerAPI = "partner-api"
+	// KindCompanyWebhook is a company webhook or partner setup delivery
+	// (docs/company-webhooks.md §7).
+	KindCompanyWebhook = "company-webhook"
 )
 
 // Verdicts of journal entries.

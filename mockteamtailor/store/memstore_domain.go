@@ -262,6 +262,23 @@ func (s *MemStore) UpdateCandidate(_ context.Context, id int64, update func(*Can
 	return out, err
 }
 
+// DeleteCandidate implements Store.
+func (s *MemStore) DeleteCandidate(_ context.Context, id int64) (CandidateRecord, error) {
+	var out CandidateRecord
+	err := s.mutate(func() error {
+		c, ok := s.candidates[id]
+		if !ok {
+			return fmt.Errorf("candidate %d: %w", id, ErrNotFound)
+		}
+		s.touchInt(recCandidate, id)
+		s.candidateBytes -= candidateSize(&c)
+		delete(s.candidates, id)
+		out = CloneCandidate(c)
+		return nil
+	})
+	return out, err
+}
+
 // CreateTrigger implements Store.
 func (s *MemStore) CreateTrigger(_ context.Context, t Trigger) (Trigger, error) {
 	t.WebhookData = maps.Clone(t.WebhookData)

@@ -55,6 +55,10 @@ func everyMutation(t *testing.T, s *MemStore, tag string) {
 	_, err = s.CreateTrigger(ctx, Trigger{PartnerID: "p" + tag, JobID: j.ID, StageID: j.Stages[0].ID})
 	must(err)
 	must(s.DeleteTrigger(ctx, t1.ID))
+	gone, err := s.PutCandidate(ctx, CandidateRecord{CompanyUUID: "c" + tag})
+	must(err)
+	_, err = s.DeleteCandidate(ctx, gone.ID)
+	must(err)
 	for i := range 3 {
 		_, err := s.AppendJournal(ctx, Delivery{Kind: KindWebhook, PartnerID: "p" + tag, Reason: fmt.Sprint(tag, i), Time: fixedNow})
 		must(err)

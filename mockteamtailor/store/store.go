@@ -350,6 +350,9 @@ type Store interface {
 	// UpdateCandidate applies update to a copy of the candidate and stores
 	// it if update returns nil. Returns ErrNotFound.
 	UpdateCandidate(ctx context.Context, id int64, update func(*CandidateRecord) error) (CandidateRecord, error)
+	// DeleteCandidate removes a candidate and its applications and
+	// returns what was removed. Returns ErrNotFound.
+	DeleteCandidate(ctx context.Context, id int64) (CandidateRecord, error)
 
 	// CreateTrigger stores a trigger and assigns its id.
 	CreateTrigger(ctx context.Context, t Trigger) (Trigger, error)

@@ -25,7 +25,7 @@ const (
 )
 
 var (
-	kinds    = []string{store.KindWebhook, store.KindConfig, store.KindActivation, store.KindValidate, store.KindAction, store.KindPartnerAPI, publicapi.KindPublicAPI}
+	kinds    = []string{store.KindWebhook, store.KindConfig, store.KindActivation, store.KindValidate, store.KindAction, store.KindPartnerAPI, publicapi.KindPublicAPI, store.KindCompanyWebhook}
 	verdicts = []string{store.VerdictOK, store.VerdictFailed, store.VerdictInvalid, store.VerdictError}
 )
 
@@ -233,7 +233,13 @@ func (u *UI) explain(d store.Delivery, secret string, custom bool, at time.Time)
 	if !d.Request.BodyTruncated {
 		body = []byte(d.Request.Body)
 	}
-	diag := signature.Explain(h, secret, d.EventID, body, at, 0)
+	signed := d.EventID
+	if d.Kind == store.KindCompanyWebhook {
+		// A webhook setup's Teamtailor-Signature signs the record's id
+		// (docs/company-webhooks.md §6).
+		signed, _ = signature.ResourceID(body)
+	}
+	diag := signature.Explain(h, secret, signed, body, at, 0)
 	s := &signatureView{Header: h, Valid: diag.Valid, Reasons: diag.Reasons, Custom: custom}
 	if p, err := signature.Parse(h); err == nil {
 		s.Timestamp = time.Unix(p.Timestamp, 0)

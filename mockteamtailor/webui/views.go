@@ -342,6 +342,7 @@ func newDeliveryView(d store.Delivery) deliveryView {
 var kindLabels = map[string]string{
 	store.KindConfig: "Config", store.KindActivation: "Activation form", store.KindValidate: "Validation",
 	store.KindWebhook: "Webhook", store.KindAction: "Action", store.KindPartnerAPI: "Partner API", publicapi.KindPublicAPI: "Public API",
+	store.KindCompanyWebhook: "Company webhook",
 }
 
 // secretArg, resultArg and pickerArg bundle the arguments of partials.

@@ -41,7 +41,7 @@ var assets embed.FS
 // with the layout and the partials.
 var pageNames = []string{
 	"overview", "marketplace", "jobs", "job", "configform", "candidates",
-	"candidate", "bulk", "deliveries", "delivery", "error", "replay",
+	"candidate", "bulk", "deliveries", "delivery", "error", "replay", "webhooks",
 }
 
 // UI is the web UI as an http.Handler. Build it with New and mount it

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+)
+
+// eventSink is an endpoint that keeps every event it gets, in order.
+type eventSink struct {
+	srv  *httptest.Server
+	mu   sync.Mutex
+	got  map[string][]sinkEntry // by path
+	more chan struct{}
+}
+
+type sinkEntry struct {
+	header http.Header
+	body   []byte
+	name   string
+	id     string
+}
+
+func newEventSink(t *testing.T) *eventSink {
+	s := &eventSink{got: map[string][]sinkEntry{}, more: make(chan struct{}, 1000)}
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		var doc struct {
+			Payload struct {
+				EventName string `json:"event_name"`
+				Data      struct {
+					ID string `json:"id"`
+				} `json:"data"`
+			} `json:"payload"`
+		}
+		json.Unmarshal(b, &doc)
+		s.mu.Lock()
+		s.got[r.URL.Path] = append(s.got[r.URL.Path], sinkEntry{r.Header.Clone(), b, doc.Payload.EventName, doc.Payload.Data.ID})
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+		s.more <- struct{}{}
+	}))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// wait returns the first n events at path, failing after 10 s.
+func (s *eventSink) wait(t *testing.T, path string, n int) []sinkEntry {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		s.mu.Lock()
+		if got := s.got[path]; len(got) >= n {
+			s.mu.Unlock()
+			return slices.Clone(got[:n])
+		}
+		s.mu.Unlock()
+		select {
+		case <-s.more:
+		case <-deadline:
+			t.Fatalf("%s got %d events, want %d", path, len(s.got[path]), n)
+		}
+	}
+}
+
+func eventNames(es []sinkEntry) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.name)
+	}
+	return out
+}
+
+// Rule: end to end against a running mock: a partner with a webhook setup
+// is activated in a company; creating, moving, changing and deleting
+// through the CLI and the control API delivers exactly the documented
+// events, in order, to the partner and to a company webhook, each
+// verifying with the documented verifiers; deactivation stops the setup.
+func TestCompanyEventsEndToEnd(t *testing.T) {
+	e := newClientEnv(t)
+	ctx := context.Background()
+	sink := newEventSink(t)
+	const secret = "ttws_client_test_secret"
+
+	out, _ := e.mustCLI(t, "webhooks", "setup", "--partner", "1", "--url", sink.srv.URL+"/partner")
+	mustContain(t, "setup", out, "partner 1 webhook setup: "+sink.srv.URL+"/partner (events: all)")
+	e.mustCLI(t, "activate")
+	acts, err := e.client.Activations(ctx, "1")
+	if err != nil || len(acts) != 2 {
+		t.Fatalf("activations %+v, %v", acts, err)
+	}
+	act := acts[1]
+	company := act.CompanyUUID
+
+	out, _ = e.mustCLI(t, "webhooks", "add", "--company", company, "--url", sink.srv.URL+"/company", "--label", "HR", "--version", "v1", "--event", "job_application.update,candidate.destroy", "--json")
+	var sub controlapi.Subscription
+	decodeInto(t, out, &sub)
+	if sub.SignatureVersion != "v1" || len(sub.SignatureKey) != 64 || !slices.Equal(sub.Events, []string{"job_application.update", "candidate.destroy"}) {
+		t.Fatalf("webhooks add: %+v", sub)
+	}
+	out, _ = e.mustCLI(t, "webhooks", "--company", company)
+	mustContain(t, "webhooks list", out, strconv.FormatInt(sub.ID, 10), "HR", "v1", sink.srv.URL+"/company", "job_application.update,candidate.destroy")
+
+	job, err := e.client.CreateJob(ctx, controlapi.JobInput{CompanyUUID: company, Title: "Designer", Stages: []store.Stage{{Name: "Inbox"}, {Name: "Interview"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cands, err := e.client.CreateCandidates(ctx, controlapi.CandidateInput{CompanyUUID: company, Generate: 1, JobID: job.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cand := cands[0]
+	e.mustCLI(t, "trigger", "--candidate", strconv.FormatInt(cand.ID, 10), "--job", strconv.FormatInt(job.ID, 10), "--stage", strconv.FormatInt(job.Stages[1].ID, 10), "--data", "note=x")
+	if _, err := e.client.UpdateCandidate(ctx, cand.ID, json.RawMessage(`{"tags":["vip"]}`)); err != nil { // not listed: no event
+		t.Fatal(err)
+	}
+	if _, err := e.client.UpdateCandidate(ctx, cand.ID, json.RawMessage(`{"email":"new@example.com"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.client.DeleteCandidate(ctx, cand.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	want := []string{"job.create", "candidate.create", "job_application.create", "job_application.update", "candidate.update", "job_application.destroy", "candidate.destroy"}
+	got := sink.wait(t, "/partner", len(want))
+	if names := eventNames(got); !slices.Equal(names, want) {
+		t.Fatalf("partner setup got %v, want %v", names, want)
+	}
+	for _, ev := range got {
+		if a := ev.header.Get("Authorization"); a != "Bearer "+act.ProviderKey {
+			t.Errorf("%s: Authorization %q, want the activation's provider key", ev.name, a)
+		}
+		if err := signature.Verify(ev.header.Get("Teamtailor-Signature"), secret, ev.id, time.Now(), 0); err != nil {
+			t.Errorf("%s: Teamtailor-Signature: %v", ev.name, err)
+		}
+		if err := signature.VerifyCompany(ev.header.Get("TT-Signature"), secret, ev.body, time.Now(), 0); err != nil {
+			t.Errorf("%s: TT-Signature: %v", ev.name, err)
+		}
+		if ev.header.Get("Teamtailor-Host") == "" {
+			t.Errorf("%s: no Teamtailor-Host", ev.name)
+		}
+	}
+	comp := sink.wait(t, "/company", 2)
+	if names := eventNames(comp); !slices.Equal(names, []string{"job_application.update", "candidate.destroy"}) {
+		t.Errorf("company webhook got %v", names)
+	}
+	for _, ev := range comp {
+		if err := signature.VerifyCompany(ev.header.Get("TT-Signature"), sub.SignatureKey, ev.body, time.Now(), 0); err != nil {
+			t.Errorf("company webhook %s: %v", ev.name, err)
+		}
+	}
+
+	// Deactivation stops the setup's deliveries; the company webhook goes on.
+	e.mustCLI(t, "webhooks", "remove", strconv.FormatInt(sub.ID, 10))
+	if _, err := e.client.CreateWebhook(ctx, controlapi.SubscriptionInput{CompanyUUID: company, URL: sink.srv.URL + "/after"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.client.Deactivate(ctx, act.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.CreateJob(ctx, controlapi.JobInput{CompanyUUID: company, Title: "Late", Stages: []store.Stage{{Name: "Inbox"}}}); err != nil {
+		t.Fatal(err)
+	}
+	sink.wait(t, "/after", 1)
+	// A delivery is journaled once its answer is read, just after the
+	// sink saw it: wait for the journal to hold all of them.
+	wantJournal := len(want) + 2 + 1 // the setup's, the v1 webhook's, the last one
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		journal, err := e.client.Deliveries(ctx, store.JournalFilter{Kind: store.KindCompanyWebhook})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(journal) == wantJournal {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("journal holds %d company-webhook deliveries, want %d", len(journal), wantJournal)
+		}
+	}
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	if n := len(sink.got["/partner"]); n != len(want) {
+		t.Errorf("after deactivation the partner got %d events, want %d", n, len(want))
+	}
+}
+
+// Rule: webhook commands refuse what the mock would refuse, naming it.
+func TestWebhooksCommandErrors(t *testing.T) {
+	e := newClientEnv(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"webhooks", "add", "--url", "https://x.example"}, "--company is required"},
+		{[]string{"webhooks", "add", "--company", e.sandbox.Company.UUID}, "--url is required"},
+		{[]string{"webhooks", "add", "--company", e.sandbox.Company.UUID, "--url", "https://x.example", "--event", "job.updated"}, `event "job.updated" is not one of`},
+		{[]string{"webhooks", "add", "--company", e.sandbox.Company.UUID, "--url", "x"}, "absolute http or https URL"},
+		{[]string{"webhooks", "remove", "9"}, "no company webhook 9"},
+		{[]string{"webhooks", "setup"}, "has no webhook setup"},
+		{[]string{"webhooks", "setup", "--url", "https://x.example", "--remove"}, "not both"},
+	} {
+		err, _, _ := e.cli(t, tc.args...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	out, _ := e.mustCLI(t, "webhooks")
+	mustContain(t, "empty list", out, "no company webhooks")
+}
