@@ -116,7 +116,7 @@ var brokenPartners = []struct {
 
 	// webhook
 	{"hangs on the typical candidate", "webhook/signed-accepted",
-		[]string{"results/*", "signature/*", "webhook/*", "actions/accepts-event", "security/*"},
+		[]string{"results/*", "signature/*", "webhook/*", "actions/accepts-event", "security/*", "capabilities/criteria-scored"},
 		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if candidateIs(readBody(r), "typical") {
 				select {
@@ -226,7 +226,7 @@ var brokenPartners = []struct {
 
 	// results: the example partner's result posts, altered on the way out.
 	{"never posts a result", "results/posted",
-		[]string{"results/*", "actions/accepts-event"},
+		[]string{"results/*", "actions/accepts-event", "capabilities/criteria-scored"},
 		partner{transport: func(http.RoundTripper) http.RoundTripper {
 			return roundTripper(func(r *http.Request) (*http.Response, error) {
 				return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
