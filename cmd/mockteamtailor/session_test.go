@@ -184,8 +184,8 @@ func helpSteps(t *testing.T) []sessionStep {
 	return steps
 }
 
-// ttconformanceSteps returns every example of ttconformance --help and
-// ttconformance capacity --help, as the built command prints them, run
+// ttconformanceSteps returns every example of ttconformance --help,
+// ttconformance capacity --help and ttconformance certify --help, as the built command prints them, run
 // against the example partner started on $PARTNER as the help says.
 func ttconformanceSteps(t *testing.T, root string) []sessionStep {
 	t.Helper()
@@ -198,7 +198,7 @@ func ttconformanceSteps(t *testing.T, root string) []sessionStep {
 	steps := []sessionStep{{where: "the example partner for ttconformance's examples", script: `examplepartner --listen "$PARTNER" --api-key ttpk_demo --webhook-secret ttws_demo --result-host "$SUITE_MOCK" >"$TMPDIR/examplepartner.log" 2>&1 &
 __examplepartner=$!
 until curl -fsS "http://$PARTNER/healthz" >/dev/null 2>&1; do sleep 0.2; done`}}
-	for _, args := range [][]string{{"--help"}, {"capacity", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"capacity", "--help"}, {"certify", "--help"}} {
 		cmd := exec.Command(bin, args...)
 		cmd.Dir = root
 		out, err := cmd.Output()
