@@ -25,104 +25,51 @@ const oversizedBody = 5 << 20
 var _ = Describe("Security: what a marketplace review checks", framework.LabelSecurity, func() {
 	f := framework.New("security")
 
-	framework.MustIt("security/forged-update-url", "§1.2, §8",
-		"a correctly signed webhook whose update-url points to a host other than the Teamtailor the partner is configured for MUST NOT get a request there (it would carry the partner API key)",
-		"the signature covers only the event id, not the body (§1.2): anyone who captured a webhook can change its update-url and replay it inside the window, and a partner that posts there hands over its Partner API key.",
-		func(ctx SpecContext) {
-			f.RequireSignedWebhookAccepted(ctx, typical)
-			if !postsResults(ctx, f) {
-				return
-			}
-			trap, err := framework.StartTrap()
-			if err != nil {
-				framework.FailMock("%v", err)
-			}
-			DeferCleanup(trap.Close)
-			By("sending a signed webhook whose update-url points at another host, then an ordinary one")
-			forged := f.NewWebhook(ctx, typical, false)
-			u, err := url.Parse(forged.UpdateURL)
-			if err != nil {
-				framework.FailMock("the mock's update-url %q: %v", forged.UpdateURL, err)
-			}
-			elsewhere := trap.URL + u.RequestURI()
-			forged.Body = []byte(strings.ReplaceAll(string(forged.Body), jsonString(forged.UpdateURL), jsonString(elsewhere)))
-			fx := f.PostWebhook(ctx, "POST /webhook, signed, update-url on another host ("+trap.URL+")", forged, framework.Sign(forged.EventID))
-			control := f.NewWebhook(ctx, typical, false)
-			since := time.Now()
-			cx := f.PostWebhook(ctx, "POST /webhook, signed, the same candidate with the real update-url", control, framework.Sign(control.EventID))
-			framework.Depends(cx.Success(), "the ordinary webhook got no 2xx (see webhook/signed-accepted)")
-			By("waiting for the ordinary result, then watching the other host a little longer")
-			var posts []framework.Exchange
-			await(ctx, framework.TestContext.Timeout, func() bool {
-				posts = f.Mock.ResultPosts(control, since)
-				return len(posts) > 0 || len(trap.Requests()) > 0
-			})
-			f.Include(posts...)
-			await(ctx, quietPeriod(), func() bool { return len(trap.Requests()) > 0 })
-			got := trap.Requests()
-			problem := ""
-			if len(got) > 0 {
-				r := got[0]
-				carried := "no Authorization"
-				if strings.Contains(r.Authorization, framework.TestContext.APIKey) {
-					carried = "its Partner API key (Authorization: Token …)"
-				} else if r.Authorization != "" {
-					carried = "an Authorization header"
-				}
-				problem = fmt.Sprintf("the partner sent %d request(s) to %s, a host that is not the Teamtailor it is configured for; the first, %s %s, carried %s",
-					len(got), trap.URL, r.Method, r.Path, carried)
-			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(fx,
-				"post results only to the Teamtailor API host the partner is configured for (api.teamtailor.com, api.na.teamtailor.com or api.au.teamtailor.com in production, the mock's URL in tests): compare update-url's scheme and host with it before sending anything, and refuse the webhook (400) otherwise"))
-		}, framework.CapAssessment)
+	// The forged webhook and the replay are sent together, and watched for
+	// one quiet period: each must get no request, and waiting for the one
+	// after the other would double the wait.
+	Describe("posts after a forged or replayed webhook", Ordered, ContinueOnFailure, func() {
+		var p *postProbe
+		BeforeAll(func(ctx SpecContext) { p = startPostProbe(ctx) })
 
-	framework.MustIt("security/changed-body-replay", "§1.2, §8",
-		"a second delivery of an event id the partner has accepted, signed afresh but with a changed body, MUST NOT be acted on as a new event (no second result posted for it)",
-		"the signature covers only the event id (§1.2), so a replay inside the window can carry any body; a partner that acts on it again lets whoever captured a webhook overwrite the candidate's result.",
-		func(ctx SpecContext) {
-			f.RequireSignedWebhookAccepted(ctx, typical)
-			if !postsResults(ctx, f) {
-				return
-			}
-			w := f.NewWebhook(ctx, typical, false)
-			since := time.Now()
-			x := f.PostWebhook(ctx, "POST /webhook, signed, a new event", w, framework.Sign(w.EventID))
-			framework.Depends(x.Success(), "the webhook got no 2xx (see webhook/signed-accepted)")
-			By("waiting for the result of the first delivery")
-			var posts []framework.Exchange
-			await(ctx, framework.TestContext.Timeout, func() bool {
-				posts = f.Mock.ResultPosts(w, since)
-				return len(posts) > 0
-			})
-			f.Include(posts...)
-			framework.Depends(len(posts) > 0, "the partner sent no result for the first delivery within %s (see results/posted)", framework.TestContext.Timeout)
-			// A partner may post more than once for one event (pending,
-			// then completed): the first delivery's posts are over when
-			// none has come for a quiet period.
-			settle := time.Now().Add(framework.TestContext.Timeout)
-			for time.Now().Before(settle) {
-				n := len(posts)
-				if !await(ctx, quietPeriod(), func() bool { posts = f.Mock.ResultPosts(w, since); return len(posts) > n }) {
-					break
+		framework.MustIt("security/forged-update-url", "§1.2, §8",
+			"a correctly signed webhook whose update-url points to a host other than the Teamtailor the partner is configured for MUST NOT get a request there (it would carry the partner API key)",
+			"the signature covers only the event id, not the body (§1.2): anyone who captured a webhook can change its update-url and replay it inside the window, and a partner that posts there hands over its Partner API key.",
+			func(ctx SpecContext) {
+				if !p.ready(ctx, f) {
+					return
 				}
-			}
-			first := len(posts)
-			By("delivering the same event id again, signed afresh, with another candidate name and webhook-data")
-			replay := w
-			replay.Body = changeBody(w.Body)
-			rx := f.PostWebhook(ctx, "POST /webhook, the same event id signed afresh, with a changed body", replay, framework.Sign(w.EventID))
-			await(ctx, quietPeriod(), func() bool {
-				posts = f.Mock.ResultPosts(w, since)
-				return len(posts) > first
-			})
-			f.Include(posts...)
-			problem := ""
-			if len(posts) > first {
-				problem = fmt.Sprintf("the partner posted %d more result(s) for event %s after its second delivery with a changed body", len(posts)-first, w.EventID)
-			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(rx,
-				"remember the partner-event ids accepted (at least for the 5-minute signature window) and answer a second delivery of one with a 2xx without acting on it"))
-		}, framework.CapAssessment)
+				problem := ""
+				if got := p.trapped; len(got) > 0 {
+					r := got[0]
+					carried := "no Authorization"
+					if strings.Contains(r.Authorization, framework.TestContext.APIKey) {
+						carried = "its Partner API key (Authorization: Token …)"
+					} else if r.Authorization != "" {
+						carried = "an Authorization header"
+					}
+					problem = fmt.Sprintf("the partner sent %d request(s) to %s, a host that is not the Teamtailor it is configured for; the first, %s %s, carried %s",
+						len(got), p.trapURL, r.Method, r.Path, carried)
+				}
+				Expect(problem).To(framework.BeNoProblem(), framework.Explain(p.forged,
+					"post results only to the Teamtailor API host the partner is configured for (api.teamtailor.com, api.na.teamtailor.com or api.au.teamtailor.com in production, the mock's URL in tests): compare update-url's scheme and host with it before sending anything, and refuse the webhook (400) otherwise"))
+			}, framework.CapAssessment)
+
+		framework.MustIt("security/changed-body-replay", "§1.2, §8",
+			"a second delivery of an event id the partner has accepted, signed afresh but with a changed body, MUST NOT be acted on as a new event (no second result posted for it)",
+			"the signature covers only the event id (§1.2), so a replay inside the window can carry any body; a partner that acts on it again lets whoever captured a webhook overwrite the candidate's result.",
+			func(ctx SpecContext) {
+				if !p.ready(ctx, f) {
+					return
+				}
+				problem := ""
+				if n := len(p.posts) - p.first; n > 0 {
+					problem = fmt.Sprintf("the partner posted %d more result(s) for event %s after its second delivery with a changed body", n, p.eventID)
+				}
+				Expect(problem).To(framework.BeNoProblem(), framework.Explain(p.replay,
+					"remember the partner-event ids accepted (at least for the 5-minute signature window) and answer a second delivery of one with a 2xx without acting on it"))
+			}, framework.CapAssessment)
+	})
 
 	framework.MustIt("security/oversized-body", "§8",
 		"a correctly signed webhook of 5 MB MUST be refused with a 4xx (413 is best) or a closed connection, never accepted, answered 5xx or left hanging",
@@ -303,27 +250,110 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 		})
 })
 
-// postsResults waits for the result of the run's plain signed webhook,
-// sharing the one deadline of every such wait, and reports whether the
-// partner sent anything to the embedded mock for it. A partner that
-// completes its results in the webhook answer, and posts nothing, has
-// nothing for the checks that watch its posts to judge: they pass,
-// saying so.
-func postsResults(ctx context.Context, f *framework.Framework) bool {
-	GinkgoHelper()
-	posts := framework.TheBasics().AwaitResult(ctx, f.Mock, func(p []framework.Exchange) bool { return len(p) > 0 })
-	f.Include(posts...)
+// postProbe is what the forged webhook and the replay led to.
+type postProbe struct {
+	setup *framework.Framework
+	// noPosts: the partner sent nothing for the plain signed webhook, so
+	// there is no post to watch.
+	noPosts bool
+	// trapErr is set when the other host could not listen.
+	trapErr error
+	trapURL string
+	// forged and replay are the two webhooks; trapped what reached the
+	// other host; posts the requests for the plain signed webhook's
+	// result, first of them before the replay.
+	forged, replay *framework.Exchange
+	trapped        []framework.TrapRequest
+	posts          []framework.Exchange
+	first          int
+	eventID        string
+}
+
+// startPostProbe replays the plain signed webhook (the first delivery)
+// with a changed body and sends a new webhook whose update-url points at
+// another host, then watches both for as long as a result would take
+// (twice as long as the first delivery's did). It never fails: each
+// check says what it could not judge.
+func startPostProbe(ctx SpecContext) *postProbe {
+	p := &postProbe{setup: framework.Standalone()}
+	s := p.setup
+	if !framework.TestContext.Assessment || framework.TheBasics().Blocker() != "" {
+		return p
+	}
+	w, x := s.SignedWebhook(ctx, typical)
+	if !x.Success() {
+		return p
+	}
+	b := framework.TheBasics()
+	// A partner may post more than once for one event (pending, then
+	// completed): the first delivery's posts are over with a final status
+	// and a moment without another post.
+	posts := b.AwaitResult(ctx, s.Mock, func(p []framework.Exchange) bool { return final(p) })
 	if len(posts) == 0 {
+		p.noPosts = true
+		return p
+	}
+	quiet := quietAfter(x.Started, posts[len(posts)-1:])
+	await(ctx, framework.TestContext.Timeout, func() bool {
+		posts = b.ResultPosts(s.Mock)
+		return time.Since(posts[len(posts)-1].Started) >= 200*time.Millisecond
+	})
+	p.first, p.eventID = len(posts), w.EventID
+	trap, err := framework.StartTrap()
+	if err != nil {
+		p.trapErr = err
+		return p
+	}
+	DeferCleanup(trap.Close)
+	p.trapURL = trap.URL
+	forged := s.NewWebhook(ctx, typical, false)
+	if u, err := url.Parse(forged.UpdateURL); err == nil {
+		elsewhere := trap.URL + u.RequestURI()
+		forged.Body = []byte(strings.ReplaceAll(string(forged.Body), jsonString(forged.UpdateURL), jsonString(elsewhere)))
+	}
+	replay := w
+	replay.Body = changeBody(w.Body)
+	By("sending a signed webhook whose update-url points at another host, and the plain signed webhook again with a changed body; watching both for " + quiet.String())
+	p.forged = s.PostWebhook(ctx, "POST /webhook, signed, update-url on another host ("+trap.URL+")", forged, framework.Sign(forged.EventID))
+	p.replay = s.PostWebhook(ctx, "POST /webhook, the plain signed webhook's event id signed afresh, with a changed body", replay, framework.Sign(w.EventID))
+	await(ctx, quiet, func() bool {
+		return len(trap.Requests()) > 0 && len(b.ResultPosts(s.Mock)) > p.first
+	})
+	p.trapped, p.posts = trap.Requests(), b.ResultPosts(s.Mock)
+	return p
+}
+
+// ready includes the probe's exchanges in the check and says whether
+// there is anything to judge, skipping or noting when not.
+func (p *postProbe) ready(ctx SpecContext, f *framework.Framework) bool {
+	GinkgoHelper()
+	f.RequireSignedWebhookAccepted(ctx, typical)
+	if p == nil {
+		return false
+	}
+	f.Include(p.setup.Transcript()...)
+	f.Include(p.posts...)
+	switch {
+	case p.trapErr != nil:
+		framework.FailMock("%v", p.trapErr)
+	case p.noPosts:
 		framework.Note("the partner sent nothing to the Partner API for the plain signed webhook within %s: no post to watch (results/posted judges whether one was due)", framework.TestContext.Timeout)
 		return false
 	}
+	framework.Depends(p.forged != nil && p.replay != nil, "the probe webhooks were not sent (see webhook/signed-accepted)")
 	return true
 }
 
-// quietPeriod is how long a check watches for a request that must not
-// come, after the one that must has come: a fraction of the timeout.
-func quietPeriod() time.Duration {
-	return min(max(framework.TestContext.Timeout/4, 200*time.Millisecond), 2*time.Second)
+// quietAfter is how long a check watches for a request that must not
+// come, after the one that must has come: twice as long as the partner
+// took for that one (a request it would make for the other would take
+// as long), at least 200 ms and at most a quarter of the timeout.
+func quietAfter(since time.Time, posts []framework.Exchange) time.Duration {
+	took := framework.TestContext.Timeout / 4
+	if len(posts) > 0 {
+		took = 2 * posts[0].Started.Sub(since)
+	}
+	return min(max(took, 200*time.Millisecond), max(framework.TestContext.Timeout/4, 200*time.Millisecond))
 }
 
 // await polls cond until it holds or d has passed, and reports whether it
