@@ -3,11 +3,13 @@ package conformance_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -114,7 +116,7 @@ var brokenPartners = []struct {
 
 	// webhook
 	{"hangs on the typical candidate", "webhook/signed-accepted",
-		[]string{"results/*", "signature/*", "webhook/*", "actions/accepts-event"},
+		[]string{"results/*", "signature/*", "webhook/*", "actions/accepts-event", "security/*", "capabilities/criteria-scored"},
 		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if candidateIs(readBody(r), "typical") {
 				select {
@@ -224,7 +226,7 @@ var brokenPartners = []struct {
 
 	// results: the example partner's result posts, altered on the way out.
 	{"never posts a result", "results/posted",
-		[]string{"results/*", "actions/accepts-event"},
+		[]string{"results/*", "actions/accepts-event", "capabilities/criteria-scored"},
 		partner{transport: func(http.RoundTripper) http.RoundTripper {
 			return roundTripper(func(r *http.Request) (*http.Response, error) {
 				return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
@@ -278,6 +280,48 @@ var brokenPartners = []struct {
 	// actions
 	{"an action endpoint that 404s", "actions/accepts-event", nil,
 		partner{wrap: route("POST", "/actions/", answer(http.StatusNotFound, "text/plain", "404 page not found"))}},
+
+	// capabilities
+	{"declares criteria but scores none", "capabilities/criteria-scored", nil,
+		partner{transport: editPost(func(h http.Header, doc map[string]any) {
+			delete(attrs(doc), "assessment-criteria")
+		})}},
+
+	// security
+	{"posts to any update-url host", "security/forged-update-url", nil, partner{anyUpdateHost: true}},
+	{"acts on a second delivery of an event", "security/changed-body-replay", nil, partner{wrap: forgetEvents()}},
+	{"accepts a 5 MB webhook", "security/oversized-body", nil,
+		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			if body := readBody(r); len(body) > 1<<20 {
+				answer(http.StatusOK, "application/json", `{}`)(w, r, next)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})}},
+	{"answers 200 to a body that is not JSON", "security/malformed-json", nil,
+		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			if !json.Valid(readBody(r)) {
+				answer(http.StatusOK, "application/json", `{}`)(w, r, next)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})}},
+	{"a stack trace in an error answer", "security/no-leaks", nil,
+		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			if bytes.HasPrefix(readBody(r), []byte("[")) {
+				answer(http.StatusBadRequest, "text/plain", "panic: interface conversion\n\ngoroutine 7 [running]:\nmain.webhook()\n\t/app/webhook.go:42 +0x1d")(w, r, next)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})}},
+	{"takes webhooks without a provider key", "security/credentials-required", nil,
+		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			if r.Header.Get("Authorization") == "" {
+				key, _ := providerkey.NewJWT(selfAPIKey, map[string]string{"api_token": "selftest-token"}, time.Now())
+				r.Header.Set("Authorization", "Bearer "+key)
+			}
+			next.ServeHTTP(w, r)
+		})}},
 }
 
 // TestBrokenPartnerFailsExactlyItsCheck: each broken partner fails the
@@ -293,6 +337,9 @@ func TestBrokenPartnerFailsExactlyItsCheck(t *testing.T) {
 	}
 	for _, sp := range situationPartners { // situations_test.go
 		covered[sp.fails] = true
+	}
+	for _, id := range testedElsewhere {
+		covered[id] = true
 	}
 	t.Run("every check has a broken partner", func(t *testing.T) {
 		for _, c := range catalogue(t) {
@@ -413,6 +460,31 @@ func resign(accept func(p signature.Parsed, eventID string, body []byte) bool) f
 		p, perr := signature.Parse(r.Header.Get(signature.Header))
 		if err == nil && perr == nil && accept(p, id, body) {
 			r.Header.Set(signature.Header, signature.Sign(selfSecret, id, time.Now()))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// forgetEvents makes the partner take a second delivery of an event id as
+// a new event: the id is renamed, and signed again, before the partner
+// sees it.
+func forgetEvents() func(http.Handler) http.Handler {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	return route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		body := readBody(r)
+		id, err := signature.EventID(body)
+		if err == nil && signature.Verify(r.Header.Get(signature.Header), selfSecret, id, time.Now(), signature.DefaultTolerance) == nil {
+			mu.Lock()
+			n := seen[id]
+			seen[id]++
+			mu.Unlock()
+			if n > 0 {
+				again := fmt.Sprintf("%s-delivery-%d", id, n+1)
+				body = bytes.Replace(body, []byte(`"`+id+`"`), []byte(`"`+again+`"`), 1)
+				r = withBody(r, body)
+				r.Header.Set(signature.Header, signature.Sign(selfSecret, again, time.Now()))
+			}
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -410,9 +410,9 @@ func TestNoReplayWindowIsAWarning(t *testing.T) {
 				t.Errorf("strict=%v: stdout has no WARN line for %s", strict, id)
 			}
 		}
-		wantLine := "ttconformance PASS: 39 passed, 0 failed, 2 warnings"
+		wantLine := "ttconformance PASS: 50 passed, 0 failed, 2 warnings"
 		if strict {
-			wantLine = "ttconformance FAIL: 39 passed, 0 failed, 2 warnings"
+			wantLine = "ttconformance FAIL: 50 passed, 0 failed, 2 warnings"
 		}
 		if !strings.Contains(r.stdout, wantLine) {
 			t.Errorf("strict=%v: stdout has no %q:\n%s", strict, wantLine, r.stdout)

@@ -53,15 +53,22 @@ settings, no check ran) and nothing failed.
 ttconformance capacity fires signed webhooks at a set rate and judges latency,
 losses and time-to-result against a budget (ttconformance capacity --help).
 
+The security checks (security/*, docs/protocol.md §8) need no flag, but the
+two that watch result posts need --assessment; --profile production makes a
+plain http BASE_URL a warning, and --ca-file trusts a local certificate.
+
 The examples run against the bundled example partner, started as the README
-shows (PARTNER is where it listens, 127.0.0.1:3000 unless set):
-  examplepartner --listen "${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo &
+shows (PARTNER is where it listens, 127.0.0.1:3000 unless set; it posts results
+only to SUITE_MOCK, where the suite's embedded mock listens, 127.0.0.1:8081
+unless set):
+  examplepartner --listen "${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --result-host "${SUITE_MOCK:-127.0.0.1:8081}" &
 
 Examples:
   ttconformance --list
-  ttconformance --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --activation-field api_token=demo --verifies-signatures --assessment --bulk --actions
-  ttconformance --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --activation-field api_token=demo --focus 'signature/' --verifies-signatures --json-report "${TMPDIR:-/tmp}/conformance.json"
-  ttconformance --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_wrong --activation-field api_token=demo   # fails: the webhook secret differs
+  ttconformance --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --activation-field api_token=demo --verifies-signatures --assessment --bulk --actions --mock-listen "${SUITE_MOCK:-127.0.0.1:8081}"
+  ttconformance --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --activation-field api_token=demo --assessment --focus 'security/' --profile production --mock-listen "${SUITE_MOCK:-127.0.0.1:8081}"
+  ttconformance --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --activation-field api_token=demo --focus 'signature/' --verifies-signatures --json-report "${TMPDIR:-/tmp}/conformance.json" --mock-listen "${SUITE_MOCK:-127.0.0.1:8081}"
+  ttconformance --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_wrong --activation-field api_token=demo --mock-listen "${SUITE_MOCK:-127.0.0.1:8081}"   # fails: the webhook secret differs
 
 Flags:
 `

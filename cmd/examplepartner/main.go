@@ -39,8 +39,10 @@ partner-activations, read again for every key it has not seen) and
 Teamtailor-Signature (5-minute window),
 answers webhooks at once with a pending result, then after --result-delay PATCHes
 a completed result (score, details, attachment) to the webhook's update-url,
-again after Retry-After when it gets a 429. A second copy of an event (the same
-event id) is answered 200 and starts nothing. Activating with the API token "reject-me" is refused. Each flag can also be set
+when that is on --result-host (any host when it is not set, for demos), and again
+after Retry-After when it gets a 429. A second copy of an event (the same event id)
+is answered 200 and starts nothing. Activating with the API token "reject-me" is
+refused. Each flag can also be set
 as EXAMPLEPARTNER_<FLAG>, e.g. EXAMPLEPARTNER_API_KEY; the command line wins.
 
 Flags:
@@ -54,6 +56,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	apiKey := fs.String("api-key", "", "partner API key, the same as mockteamtailor's --api-key (required)")
 	secret := fs.String("webhook-secret", "", "webhook secret, the same as mockteamtailor's --webhook-secret (required)")
 	teamtailor := fs.String("teamtailor-url", "http://127.0.0.1:8080", "where Teamtailor (the mock) is: UUID provider keys are checked against its\nGET /partner/v1/partner-activations; empty accepts any UUID")
+	resultHost := fs.String("result-host", "", "the only host:port results are posted to (e.g. api.teamtailor.com): a webhook whose update-url\nis elsewhere is refused, since anyone who captured a webhook can change it; empty posts wherever\nupdate-url says (demos against a mock on a port not known in advance, never production)")
 	delay := fs.Duration("result-delay", 2*time.Second, "wait before posting a result, as if the candidate took the test;\nbelow a second the result may reach Teamtailor before it has applied the webhook answer")
 	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
 	switch err := fs.Parse(args); {
@@ -91,7 +94,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	logger := slog.New(handler)
-	partner, err := examplepartner.New(examplepartner.Config{APIKey: *apiKey, WebhookSecret: *secret, Logger: logger, ResultDelay: *delay, TeamtailorURL: *teamtailor})
+	cfg := examplepartner.Config{APIKey: *apiKey, WebhookSecret: *secret, Logger: logger, ResultDelay: *delay, TeamtailorURL: *teamtailor, AnyUpdateHost: *resultHost == ""}
+	if *resultHost != "" {
+		cfg.UpdateHosts = []string{*resultHost}
+	}
+	partner, err := examplepartner.New(cfg)
 	if err != nil {
 		return err
 	}

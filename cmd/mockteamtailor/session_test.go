@@ -30,7 +30,8 @@ package main
 // the README's commands honour (a reader's mock is on
 // http://127.0.0.1:8080, which a test on a shared machine cannot take), and
 // PARTNER set to a free address for the example partner the README
-// starts, and TMPDIR set to a folder of its own. Everything else is what a reader has: the README's own install
+// starts, SUITE_MOCK to another for the embedded mock of the suite's runs
+// against it (the only host it posts results to), and TMPDIR set to a folder of its own. Everything else is what a reader has: the README's own install
 // line builds the binaries and puts them on PATH.
 
 import (
@@ -183,8 +184,8 @@ func helpSteps(t *testing.T) []sessionStep {
 	return steps
 }
 
-// ttconformanceSteps returns every example of ttconformance --help and
-// ttconformance capacity --help, as the built command prints them, run
+// ttconformanceSteps returns every example of ttconformance --help,
+// ttconformance capacity --help and ttconformance certify --help, as the built command prints them, run
 // against the example partner started on $PARTNER as the help says.
 func ttconformanceSteps(t *testing.T, root string) []sessionStep {
 	t.Helper()
@@ -194,10 +195,10 @@ func ttconformanceSteps(t *testing.T, root string) []sessionStep {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/ttconformance: %v\n%s", err, out)
 	}
-	steps := []sessionStep{{where: "the example partner for ttconformance's examples", script: `examplepartner --listen "$PARTNER" --api-key ttpk_demo --webhook-secret ttws_demo >"$TMPDIR/examplepartner.log" 2>&1 &
+	steps := []sessionStep{{where: "the example partner for ttconformance's examples", script: `examplepartner --listen "$PARTNER" --api-key ttpk_demo --webhook-secret ttws_demo --result-host "$SUITE_MOCK" >"$TMPDIR/examplepartner.log" 2>&1 &
 __examplepartner=$!
 until curl -fsS "http://$PARTNER/healthz" >/dev/null 2>&1; do sleep 0.2; done`}}
-	for _, args := range [][]string{{"--help"}, {"capacity", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"capacity", "--help"}, {"certify", "--help"}} {
 		cmd := exec.Command(bin, args...)
 		cmd.Dir = root
 		out, err := cmd.Output()
@@ -279,7 +280,7 @@ func TestREADMEIsOneSession(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-c", sessionScript(steps))
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "MOCK="+r.URL, "MOCKTT_MOCK="+r.URL, fmt.Sprintf("PARTNER=127.0.0.1:%d", freePort(t)), "TMPDIR="+t.TempDir())
+	cmd.Env = append(os.Environ(), "MOCK="+r.URL, "MOCKTT_MOCK="+r.URL, fmt.Sprintf("PARTNER=127.0.0.1:%d", freePort(t)), fmt.Sprintf("SUITE_MOCK=127.0.0.1:%d", freePort(t)), "TMPDIR="+t.TempDir())
 	// Its own process group, so whatever a block left running ends too.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
@@ -298,7 +299,7 @@ func TestREADMEIsOneSession(t *testing.T) {
 		`"type":"partner-activations"`, `"summary":"Re-scored"`, // Partner API examples
 		"created trigger", "provider key", "signature", "every-question-kind", // CLI
 		`"verdict":"ok"`, `"activated":true`, `"reset":true`, // control API
-		"ttconformance PASS: 41 passed",                // the conformance suite on the example partner
+		"ttconformance PASS: 52 passed",                // the conformance suite on the example partner
 		"capacity: PASS — ", "no ceiling found up to ", // capacity on the example partner
 		"### session complete",
 	} {

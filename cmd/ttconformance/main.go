@@ -9,6 +9,10 @@
 // ttconformance capacity (package conformance/capacity) fires signed
 // webhooks at a set rate and judges latency, losses and time-to-result
 // against a budget; ttconformance capacity --help says how.
+//
+// ttconformance certify (package conformance/certify) writes a signed,
+// expiring readiness bundle of one suite run and a short capacity run;
+// ttconformance certify verify BUNDLE checks one offline.
 package main
 
 import (
@@ -16,12 +20,20 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance"
 	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
+	"github.com/mockteamtailor/mockteamtailor/conformance/certify"
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "certify" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := certify.Main(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr, time.Now)
+		stop()
+		os.Exit(code)
+	}
 	if len(os.Args) > 1 && os.Args[1] == "capacity" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		code := capacity.Main(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr, capacity.IsTerminal(os.Stdout))

@@ -60,8 +60,9 @@ lists (a partner that looks keys up must then be pointed at the embedded mock:
 which flag fixes it.
 
 The examples run against the bundled example partner, started as the README
-shows (PARTNER is where it listens, 127.0.0.1:3000 unless set):
-  examplepartner --listen "${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo &
+shows (PARTNER is where it listens, 127.0.0.1:3000 unless set; it posts results
+only to SUITE_MOCK, where the embedded mock listens, 127.0.0.1:8081 unless set):
+  examplepartner --listen "${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --result-host "${SUITE_MOCK:-127.0.0.1:8081}" &
 
 The settings and environment variables are the suite's (TTCONF_<FLAG>): the
 command line wins.
@@ -72,8 +73,8 @@ unreachable at the start or refusing the provider key, interrupted).`
 
 // examples run against the bundled example partner as the README starts
 // it; the README session runs each of them.
-const examples = `  ttconformance capacity --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --assessment --rate 50 --duration 5s --max-p99 2s --html-report "${TMPDIR:-/tmp}/capacity.html"
-  ttconformance capacity --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --find-max --rate 20 --step 2s --max-steps 3
+const examples = `  ttconformance capacity --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --assessment --rate 50 --duration 5s --max-p99 2s --html-report "${TMPDIR:-/tmp}/capacity.html" --mock-listen "${SUITE_MOCK:-127.0.0.1:8081}"
+  ttconformance capacity --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --find-max --rate 20 --step 2s --max-steps 3 --mock-listen "${SUITE_MOCK:-127.0.0.1:8081}"
   ttconformance capacity --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --provider-key 2b1f3c4d-0000-4000-8000-000000000000 --webhooks 5   # fails: the partner refused the run's provider key`
 
 // suiteOnlyFlags are suite flags that mean nothing to a capacity run.

@@ -86,6 +86,12 @@ type Settings struct {
 	imported []fixtures.Imported
 	// Strict makes warnings (failed SHOULD checks) fail the run.
 	Strict bool
+	// Profile is "development" (the default) or "production": in
+	// production a BASE_URL on plain http is a warning (docs/protocol.md §8).
+	Profile string
+	// CAFile is a PEM file of certificate authorities the suite trusts for
+	// an https BASE_URL besides the system's, e.g. a local self-signed one.
+	CAFile string
 
 	// Reports to write besides the console output.
 	JUnitReport string
@@ -195,6 +201,8 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	boolean(&c.Actions, "actions", "the partner's results declare actions: run the actions checks")
 	boolean(&c.RequiresAPIToken, "requires-api-token", "the partner requires Teamtailor-Api-Token: run the checks that a missing or wrong token is refused (give the token with --api-token)")
 	str(&c.Fixtures, "fixtures", "", "folder of imported fixtures (mockteamtailor fixtures import): webhook/edge-case-candidates also sends each of them, named in its verdict")
+	str(&c.Profile, "profile", ProfileDevelopment, "`development` or `production`: with production, a BASE_URL on plain http is a warning (security/https)")
+	str(&c.CAFile, "ca-file", "", "PEM `FILE` of certificate authorities to trust for an https BASE_URL besides the system's (a local or self-signed certificate)")
 	boolean(&c.Strict, "strict", "fail the run (exit 1) on warnings too: failed SHOULD checks (replay window, 401 without a provider key, ...)")
 	str(&c.JUnitReport, "junit-report", "", "write a JUnit XML report to this file (its folder is created)")
 	str(&c.JSONReport, "json-report", "", "write the results document (report.schema.json) to this file")
@@ -263,6 +271,7 @@ func AfterReadingAllFlags() error {
 			c.webhookConfigDoc = doc
 		}
 	}
+	problems = append(problems, validateSecurity(c)...)
 	c.imported = nil
 	if c.Fixtures != "" {
 		fs, err := fixtures.LoadImported(c.Fixtures)

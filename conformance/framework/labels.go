@@ -22,17 +22,19 @@ var (
 	// LabelShould marks a check of a SHOULD: a failure is a warning.
 	LabelShould = ginkgo.Label("should")
 
-	LabelConfig     = ginkgo.Label("config")     // GET /config (§3)
-	LabelActivation = ginkgo.Label("activation") // activation config and validateEndpoint (§1.3, §4)
-	LabelWebhook    = ginkgo.Label("webhook")    // POST /webhook (§1.1, §1.3)
-	LabelSignature  = ginkgo.Label("signature")  // Teamtailor-Signature verification (§1.2)
-	LabelResults    = ginkgo.Label("results")    // results posted to update-url (§2, §2.3)
-	LabelActions    = ginkgo.Label("actions")    // action endpoints of results (§2.3)
-	LabelBulk       = ginkgo.Label("bulk")       // bulk mode (§5)
+	LabelConfig       = ginkgo.Label("config")       // GET /config (§3)
+	LabelActivation   = ginkgo.Label("activation")   // activation config and validateEndpoint (§1.3, §4)
+	LabelWebhook      = ginkgo.Label("webhook")      // POST /webhook (§1.1, §1.3)
+	LabelSignature    = ginkgo.Label("signature")    // Teamtailor-Signature verification (§1.2)
+	LabelResults      = ginkgo.Label("results")      // results posted to update-url (§2, §2.3)
+	LabelActions      = ginkgo.Label("actions")      // action endpoints of results (§2.3)
+	LabelBulk         = ginkgo.Label("bulk")         // bulk mode (§5)
+	LabelCapabilities = ginkgo.Label("capabilities") // the capabilities the partner shows against those it claims (§2.3, §3, §7)
+	LabelSecurity     = ginkgo.Label("security")     // what a marketplace review checks: forged update-url, replays, limits, leaks, credentials, TLS (§8)
 )
 
 // areas are the area labels, in catalogue order.
-var areas = []string{"config", "activation", "webhook", "signature", "results", "actions"}
+var areas = []string{"config", "activation", "webhook", "signature", "results", "actions", "capabilities", "security"}
 
 // Areas returns the area labels, in catalogue order.
 func Areas() []string { return slices.Clone(areas) }
@@ -115,8 +117,8 @@ func declare(level, id, section, rule, why string, body func(ginkgo.SpecContext)
 	for _, a := range args {
 		switch a := a.(type) {
 		case Capability:
-			if (a != CapBulk && a != CapAPIToken) || c.Needs != "" {
-				panic(fmt.Sprintf("framework: check %s: only CapBulk or CapAPIToken may be added, and only in an area without its own capability", id))
+			if (a != CapBulk && a != CapAPIToken && a != CapAssessment) || c.Needs != "" {
+				panic(fmt.Sprintf("framework: check %s: only CapBulk, CapAPIToken or CapAssessment may be added, and only in an area without its own capability", id))
 			}
 			c.Needs = a
 			if a == CapBulk {

@@ -28,6 +28,7 @@ var protocolHeadings = map[string]string{
 	"§5":   "§5 Triggers and bulk mode",
 	"§6":   "§6 Example documents",
 	"§7":   "§7 Marketplace listing",
+	"§8":   "§8 Security",
 }
 
 // SectionURL is the address of one section of docs/protocol.md, e.g.

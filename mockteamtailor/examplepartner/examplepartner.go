@@ -72,6 +72,17 @@ type Config struct {
 	// store. It reports whether key is the provider key of one of the
 	// partner's activations, or why it cannot tell.
 	ProviderKeys func(ctx context.Context, key string) (bool, error)
+	// UpdateHosts are the hosts ("host" or "host:port", as in a URL) the
+	// partner posts results to. The webhook body is not signed (docs/protocol.md
+	// §1.2, §8), so its update-url may have been changed by whoever
+	// captured the webhook; posting there would send the partner API key to
+	// them. A webhook whose update-url is on another host is refused with
+	// 400. Empty: the host of TeamtailorURL when that is set.
+	UpdateHosts []string
+	// AnyUpdateHost posts results wherever update-url says: only for demos
+	// against a mock on a port not known in advance (the conformance
+	// suite's embedded mock), never in production.
+	AnyUpdateHost bool
 	// Tolerance is how far a signature's timestamp may be from Clock, either
 	// way; 0 means signature.DefaultTolerance (5 minutes).
 	Tolerance time.Duration
@@ -96,6 +107,9 @@ func (c Config) Validate() error {
 	}
 	if c.TeamtailorURL != "" && c.ProviderKeys != nil {
 		problems = append(problems, errors.New("set TeamtailorURL or ProviderKeys, not both: each is a way to look provider keys up"))
+	}
+	if c.AnyUpdateHost && len(c.UpdateHosts) > 0 {
+		problems = append(problems, errors.New("set UpdateHosts or AnyUpdateHost, not both"))
 	}
 	if c.Tolerance < 0 {
 		problems = append(problems, errors.New("Tolerance must not be negative"))
@@ -152,6 +166,10 @@ func New(cfg Config) (*Partner, error) {
 	}
 	if cfg.Tolerance == 0 {
 		cfg.Tolerance = signature.DefaultTolerance
+	}
+	if len(cfg.UpdateHosts) == 0 && cfg.TeamtailorURL != "" && !cfg.AnyUpdateHost {
+		u, _ := url.Parse(cfg.TeamtailorURL) // Validate checked it
+		cfg.UpdateHosts = []string{u.Host}
 	}
 	p := &Partner{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), closing: make(chan struct{})}
 	switch {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 )
 
@@ -103,17 +104,23 @@ func (p *Partner) acceptWebhook(w http.ResponseWriter, r *http.Request) (ev even
 		return ev, false
 	}
 	// The body is not signed (docs/protocol.md §1.2), and update-url receives the
-	// partner API key. A production partner should also check that its host
-	// is a Teamtailor API host (api.teamtailor.com, api.na.teamtailor.com,
-	// api.au.teamtailor.com); this one talks to mocks on any host.
-	if u, err := url.Parse(res.UpdateURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	// partner API key: results go only to the Teamtailor the partner is
+	// configured for (docs/protocol.md §8), e.g. api.teamtailor.com in production.
+	u, err := url.Parse(res.UpdateURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		http.Error(w, fmt.Sprintf("partner-event.partner-result.update-url %q is not an http(s) URL", res.UpdateURL), http.StatusBadRequest)
+		return ev, false
+	}
+	if !p.cfg.AnyUpdateHost && len(p.cfg.UpdateHosts) > 0 && !slices.Contains(p.cfg.UpdateHosts, u.Host) {
+		p.log.Warn("refused update-url host", "event", ev.PartnerEvent.ID, "host", u.Host)
+		http.Error(w, fmt.Sprintf("partner-event.partner-result.update-url is on %s, which is not the Teamtailor this partner is configured for", u.Host), http.StatusBadRequest)
 		return ev, false
 	}
 
 	// One event can arrive twice (docs/protocol.md §1.3, Duplicate
-	// delivery): the event id is the key of the work, so a second copy is
-	// answered 200 and starts nothing. A partner with a database does this
+	// delivery), or a captured webhook be replayed with another body inside
+	// the signature's window (§8): the event id is the key of the work, so
+	// a second copy is answered 200 and starts nothing. A partner with a database does this
 	// with a unique index on the event id and INSERT … ON CONFLICT DO
 	// NOTHING.
 	if !p.events.add(ev.PartnerEvent.ID) {

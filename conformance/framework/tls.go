@@ -1,0 +1,59 @@
+package framework
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"os"
+)
+
+// Profiles of --profile.
+const (
+	ProfileDevelopment = "development"
+	ProfileProduction  = "production"
+)
+
+// validateSecurity checks --profile and --ca-file and, with a CA file,
+// makes every call to the partner trust it (docs/protocol.md §8).
+func validateSecurity(c *Settings) []error {
+	var problems []error
+	if c.Profile != ProfileDevelopment && c.Profile != ProfileProduction {
+		problems = append(problems, fmt.Errorf("--profile %q must be %s or %s", c.Profile, ProfileDevelopment, ProfileProduction))
+	}
+	partnerTransport.TLSClientConfig = nil
+	if c.CAFile == "" {
+		return problems
+	}
+	pool, err := LoadCAFile(c.CAFile)
+	if err != nil {
+		return append(problems, fmt.Errorf("--ca-file: %w", err))
+	}
+	partnerTransport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return problems
+}
+
+// LoadCAFile returns the system's certificate pool (or an empty one) with
+// the PEM certificates of path added.
+func LoadCAFile(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", path)
+	}
+	return pool, nil
+}
+
+// TLSConfig returns the TLS settings of calls to the partner: the
+// --ca-file pool, if any. The security checks copy it to probe versions.
+func TLSConfig() *tls.Config {
+	if partnerTransport.TLSClientConfig != nil {
+		return partnerTransport.TLSClientConfig.Clone()
+	}
+	return &tls.Config{}
+}
