@@ -18,8 +18,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/buildinfo"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 )
+
+// version and commit are stamped at build time with
+// -ldflags "-X main.version=v1.2.0 -X main.commit=<sha>"; unstamped, they
+// come from the build information (package buildinfo).
+var version, commit string
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -55,6 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	teamtailor := fs.String("teamtailor-url", "http://127.0.0.1:8080", "where Teamtailor (the mock) is: UUID provider keys are checked against its\nGET /partner/v1/partner-activations; empty accepts any UUID")
 	delay := fs.Duration("result-delay", 2*time.Second, "wait before posting a result, as if the candidate took the test;\nbelow a second the result may reach Teamtailor before it has applied the webhook answer")
 	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
+	showVersion := fs.Bool("version", false, "print the version, commit and Go version, and exit")
 	switch err := fs.Parse(args); {
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprint(stdout, usage)
@@ -65,6 +72,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("%w (see --help)", err)
 	case fs.NArg() > 0:
 		return fmt.Errorf("unexpected arguments %q (see --help)", fs.Args())
+	case *showVersion:
+		fmt.Fprintln(stdout, "examplepartner", buildinfo.Read(version, commit))
+		return nil
 	}
 	if err := fromEnv(fs, getenv); err != nil {
 		return err
