@@ -83,6 +83,7 @@ MOCKTT_LISTEN=0.0.0.0:8080; a flag given on the command line wins.`,
 	root.AddCommand(newReplayCommand(getenv, stdout))
 	root.AddCommand(newRejectCommand(getenv, stdout))
 	root.AddCommand(newResetCommand(getenv, stdout))
+	root.AddCommand(newHealthCommand(getenv, stdout))
 	root.AddCommand(newStateCommand(getenv, stdout))
 	return root
 }
