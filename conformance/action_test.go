@@ -259,6 +259,12 @@ func TestActionBadInputs(t *testing.T) {
 	if r.exit != 2 || len(r.annotations) != 1 || !strings.Contains(r.annotations[0].message, `unknown capability "teleport"`) {
 		t.Errorf("unknown capability: exit %d, annotations %+v", r.exit, r.annotations)
 	}
+	// An unreachable partner is one error, not one per check.
+	r = runAction(t, partnerInputs(t, "http://127.0.0.1:9"))
+	if r.exit != 0 || r.outputs["exit-code"] != "2" || len(r.annotations) != 1 || r.annotations[0].title != "ttconformance" ||
+		!strings.Contains(r.annotations[0].message, "cannot be reached") {
+		t.Errorf("unreachable partner: exit %d, outputs %v, annotations %+v", r.exit, r.outputs, r.annotations)
+	}
 	in = partnerInputs(t, "ftp://partner")
 	r = runAction(t, in)
 	if r.exit != 0 || r.outputs["exit-code"] != "2" || r.outputs["verdict"] != "ERROR" || !strings.Contains(r.summary, "must be an absolute http(s) URL") {

@@ -17,7 +17,8 @@
 #   INPUT_ACTIVATION_FIELDS comma-separated key=value (--activation-field)
 #   INPUT_PROVIDER_KEY, INPUT_API_TOKEN, INPUT_BASELINE, INPUT_STRICT (true/false)
 #   INPUT_REPORTS           folder of the reports (default ttconformance-reports)
-#   INPUT_ARGS              more ttconformance flags, split on spaces
+#   INPUT_ARGS              more ttconformance flags, split on spaces (quotes are not
+#                           interpreted: --label-filter !bulk, not '!bulk')
 #   INPUT_VERSION           the release to download when there is no ttconformance
 #                           (default latest); INPUT_RELEASE_URL where releases are
 #   TTCONFORMANCE_BIN       a ttconformance binary to run instead
@@ -84,8 +85,10 @@ for cap in ${INPUT_CAPABILITIES//,/ }; do
 done
 [ -n "${INPUT_BASELINE:-}" ] && args+=(--baseline "$INPUT_BASELINE")
 [ "${INPUT_STRICT:-false}" = true ] && args+=(--strict)
-# shellcheck disable=SC2206 # extra flags are split on spaces, as documented
+# shellcheck disable=SC2206 # extra flags are split on spaces, as documented (no globbing, no quotes)
+set -f
 [ -n "${INPUT_ARGS:-}" ] && args+=(${INPUT_ARGS})
+set +f
 export TTCONF_BASE_URL="$INPUT_BASE_URL" TTCONF_API_KEY="$INPUT_API_KEY" TTCONF_WEBHOOK_SECRET="$INPUT_WEBHOOK_SECRET"
 [ -n "${INPUT_PROVIDER_KEY:-}" ] && export TTCONF_PROVIDER_KEY="$INPUT_PROVIDER_KEY"
 [ -n "${INPUT_ACTIVATION_FIELDS:-}" ] && export TTCONF_ACTIVATION_FIELD="$INPUT_ACTIVATION_FIELDS"
@@ -126,6 +129,7 @@ jq -r '
     def line($reason; $prefix): [$reason | split("\n")[] | select(startswith($prefix))] | first // "" | ltrimstr($prefix);
     def flat: gsub("[\t\r\n]+"; " ");
     ( .checks[]
+      | select($r.setup == null)   # no check ran: the setup error below says why, once
       | select(.outcome == "fail" or .outcome == "warning" or .outcome == "error")
       | line(.reason; "Problem: ") as $p | line(.reason; "Fix: ") as $f | cause(.id) as $c
       | [ (if .baselined then "notice" elif .outcome == "warning" then "warning" else "error" end),
