@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -67,8 +68,8 @@ const (
 // BaselineResult is a baseline as a run applied it (the results
 // document's "baseline").
 type BaselineResult struct {
-	// File is the baseline file as given to --baseline (or
-	// --write-baseline).
+	// File is the baseline file of --baseline (or --write-baseline): as
+	// given when relative, its base name when absolute.
 	File    string                `json:"file"`
 	Entries []BaselineEntryResult `json:"entries"`
 	// Stale are the stale entries, "<check>: <why>"; any fails the run.
@@ -245,6 +246,17 @@ func WriteBaseline(path string, b Baseline) error {
 	return nil
 }
 
+// reportedPath is how a baseline file is named in the reports: as given
+// when relative (a path in the partner's repository), by its base name
+// when absolute, so that the reports carry no path of the machine that
+// ran the suite.
+func reportedPath(path string) string {
+	if filepath.IsAbs(path) {
+		return filepath.Base(path)
+	}
+	return filepath.ToSlash(path)
+}
+
 // finishBaseline applies the baseline settings to res: with
 // --write-baseline it writes the baseline of the run and judges the run
 // against it; with --baseline it judges the run against that file.
@@ -256,9 +268,9 @@ func finishBaseline(res *Results) error {
 		if err := WriteBaseline(c.WriteBaseline, b); err != nil {
 			return err
 		}
-		applyBaseline(res, b, c.WriteBaseline)
+		applyBaseline(res, b, reportedPath(c.WriteBaseline))
 	case c.BaselineFile != "":
-		applyBaseline(res, c.baseline, c.BaselineFile)
+		applyBaseline(res, c.baseline, reportedPath(c.BaselineFile))
 	}
 	return nil
 }
