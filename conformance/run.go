@@ -50,6 +50,8 @@ could not be judged for a cause no selected check reports, 2 the suite could
 not judge the partner (partner unreachable, the embedded mock failed, bad
 settings, no check ran) and nothing failed.
 
+ttconformance --version prints the version, commit and Go version.
+
 ttconformance capacity fires signed webhooks at a set rate and judges latency,
 losses and time-to-result against a budget (ttconformance capacity --help).
 

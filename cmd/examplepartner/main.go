@@ -18,8 +18,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/buildinfo"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 )
+
+// version and commit are stamped at build time with
+// -ldflags "-X main.version=v1.2.0 -X main.commit=<sha>"; unstamped, they
+// come from the build information (package buildinfo).
+var version, commit string
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -59,6 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	resultHost := fs.String("result-host", "", "the only host:port results are posted to (e.g. api.teamtailor.com): a webhook whose update-url\nis elsewhere is refused, since anyone who captured a webhook can change it; empty posts wherever\nupdate-url says (demos against a mock on a port not known in advance, never production)")
 	delay := fs.Duration("result-delay", 2*time.Second, "wait before posting a result, as if the candidate took the test;\nbelow a second the result may reach Teamtailor before it has applied the webhook answer")
 	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
+	showVersion := fs.Bool("version", false, "print the version, commit and Go version, and exit")
 	switch err := fs.Parse(args); {
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprint(stdout, usage)
@@ -69,6 +76,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("%w (see --help)", err)
 	case fs.NArg() > 0:
 		return fmt.Errorf("unexpected arguments %q (see --help)", fs.Args())
+	case *showVersion:
+		fmt.Fprintln(stdout, "examplepartner", buildinfo.Read(version, commit))
+		return nil
 	}
 	if err := fromEnv(fs, getenv); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -122,5 +123,17 @@ func TestHelp(t *testing.T) {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("--help does not mention %q:\n%s", want, stdout.String())
 		}
+	}
+}
+
+// TestVersion: --version prints the version, commit and Go version and
+// starts nothing (no --api-key needed).
+func TestVersion(t *testing.T) {
+	var stdout bytes.Buffer
+	if err := run(context.Background(), []string{"--version"}, env(nil), &stdout, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if got := stdout.String(); !strings.HasPrefix(got, "examplepartner dev (commit ") || !strings.Contains(got, runtime.Version()) {
+		t.Errorf("--version printed %q", got)
 	}
 }

@@ -16,11 +16,18 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mockteamtailor/mockteamtailor/internal/buildinfo"
 	"github.com/spf13/pflag"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version and commit are stamped at build time with
+// -ldflags "-X main.version=v1.2.0 -X main.commit=<sha>"; unstamped, they
+// come from the build information (package buildinfo).
+var version, commit string
+
+// theBuild is the build of this program.
+func theBuild() buildinfo.Info { return buildinfo.Read(version, commit) }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -57,10 +64,11 @@ serve --state files) work offline.
 
 Every flag can also be set with an environment variable MOCKTT_<FLAG>, e.g.
 MOCKTT_LISTEN=0.0.0.0:8080; a flag given on the command line wins.`,
-		Version:       version,
+		Version:       theBuild().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("mockteamtailor {{.Version}}\n")
 	root.SetFlagErrorFunc(suggestFlag)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -76,6 +84,7 @@ MOCKTT_LISTEN=0.0.0.0:8080; a flag given on the command line wins.`,
 	root.AddCommand(newReplayCommand(getenv, stdout))
 	root.AddCommand(newRejectCommand(getenv, stdout))
 	root.AddCommand(newResetCommand(getenv, stdout))
+	root.AddCommand(newHealthCommand(getenv, stdout))
 	root.AddCommand(newStateCommand(getenv, stdout))
 	return root
 }

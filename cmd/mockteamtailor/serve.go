@@ -175,7 +175,7 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 		// known from --seed protects nothing.
 		cfg.ControlToken = idgen.New().Secret("mtc_", 20)
 	}
-	cfg.UserAgent = "mockteamtailor/" + version + " (Teamtailor partner protocol emulator)"
+	cfg.UserAgent = "mockteamtailor/" + theBuild().Version + " (Teamtailor partner protocol emulator)"
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("invalid flags: %w", serveFlagNames(err))
 	}
@@ -237,7 +237,7 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 		return err
 	}
 	srv.SetUI(ui)
-	printBanner(stdout, version, cfg, sandbox, o.state, bundled != nil)
+	printBanner(stdout, theBuild().Version, cfg, sandbox, o.state, bundled != nil)
 	fmt.Fprint(stdout, imported)
 
 	hs := newHTTPServer(srv, logger)

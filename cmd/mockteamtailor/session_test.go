@@ -111,7 +111,7 @@ func readmeSteps(t *testing.T, readme []byte) []sessionStep {
 // helpOrder is the order the session runs the commands' examples in: a
 // user's order, so the examples that look at deliveries and results come
 // after those that make them, and reset, which undoes everything, last.
-var helpOrder = []string{"keys", "fixtures", "sign", "trigger", "reject", "replay", "activate", "deliveries", "results", "webhooks", "serve", "state", "reset"}
+var helpOrder = []string{"health", "keys", "fixtures", "sign", "trigger", "reject", "replay", "activate", "deliveries", "results", "webhooks", "serve", "state", "reset"}
 
 // examplesIn returns the examples of a help text: every line of its
 // "Example:"/"Examples:" sections (indented; a line ending in "\" goes on

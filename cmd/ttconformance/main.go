@@ -17,6 +17,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -25,9 +26,19 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/conformance"
 	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
 	"github.com/mockteamtailor/mockteamtailor/conformance/certify"
+	"github.com/mockteamtailor/mockteamtailor/internal/buildinfo"
 )
 
+// version and commit are stamped at build time with
+// -ldflags "-X main.version=v1.2.0 -X main.commit=<sha>"; unstamped, they
+// come from the build information (package buildinfo).
+var version, commit string
+
 func main() {
+	if len(os.Args) == 2 && (os.Args[1] == "--version" || os.Args[1] == "-version") {
+		fmt.Println("ttconformance", buildinfo.Read(version, commit))
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "certify" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		code := certify.Main(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr, time.Now)

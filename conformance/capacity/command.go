@@ -78,7 +78,7 @@ const examples = `  ttconformance capacity --base-url "http://${PARTNER:-127.0.0
   ttconformance capacity --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --provider-key 2b1f3c4d-0000-4000-8000-000000000000 --webhooks 5   # fails: the partner refused the run's provider key`
 
 // suiteOnlyFlags are suite flags that mean nothing to a capacity run.
-var suiteOnlyFlags = []string{"junit-report", "verifies-signatures", "actions", "fixtures", "requires-api-token"}
+var suiteOnlyFlags = []string{"junit-report", "verifies-signatures", "actions", "fixtures", "requires-api-token", "baseline", "write-baseline"}
 
 // Main runs ttconformance capacity with args (after "capacity") and
 // returns its exit status.
@@ -171,6 +171,9 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 		}
 		if framework.TestContext.JUnitReport != "" {
 			problems = append(problems, errors.New("--junit-report is the suite's: a capacity run writes --json-report and --html-report"))
+		}
+		if framework.TestContext.BaselineFile != "" || framework.TestContext.WriteBaseline != "" {
+			problems = append(problems, errors.New("--baseline and --write-baseline are the suite's: a capacity run is judged against its budget"))
 		}
 		cfg.Timeout = framework.TestContext.Timeout
 		cfg.ExpectResults = framework.TestContext.Assessment

@@ -220,3 +220,19 @@ func TestStaticWebhookConfig(t *testing.T) {
 		t.Errorf("the run called /config %d times; a static webhook-config replaces it", n)
 	}
 }
+
+// --baseline and --write-baseline are the suite's: a capacity run refuses
+// them (exit 2) rather than ignore them.
+func TestRefusesBaseline(t *testing.T) {
+	for _, flag := range []string{"--baseline", "--write-baseline"} {
+		var stdout, stderr bytes.Buffer
+		args := append(keys("http://127.0.0.1:9"), "--webhooks", "1", flag, filepath.Join(t.TempDir(), "baseline.json"))
+		if flag == "--baseline" {
+			os.WriteFile(args[len(args)-1], []byte(`{"version":1,"knownFailures":[]}`), 0o644)
+		}
+		code := capacity.Main(context.Background(), args, func(string) string { return "" }, &stdout, &stderr, false)
+		if code != capacity.ExitError || !strings.Contains(stderr.String()+stdout.String(), "--baseline and --write-baseline are the suite's") {
+			t.Errorf("%s: exit %d\n%s%s", flag, code, stdout.String(), stderr.String())
+		}
+	}
+}

@@ -139,6 +139,9 @@ func ConsoleFinish(res Results) {
 				continue
 			}
 			label := map[string]string{OutcomeFail: "FAIL", OutcomeWarning: "WARNING (SHOULD, does not fail the run without --strict)", OutcomeError: "ERROR (the suite could not run it)"}[cr.Outcome]
+			if cr.Baselined != "" {
+				label = "KNOWN FAILURE (in the baseline, does not fail the run: " + cr.Baselined + ")"
+			}
 			fmt.Fprintf(&b, "\n── %s %s ──\n%s\n", label, cr.ID, indent(capBlock(cr.Reason)))
 		}
 		if len(res.Unjudged) > 0 {
@@ -149,6 +152,10 @@ func ConsoleFinish(res Results) {
 			fmt.Fprintf(&b, "\nERROR: the suite's embedded mock failed during the run; the verdicts that depend on it are not the partner's:\n%s\n",
 				indent(strings.Join(res.MockFailures, "\n")))
 		}
+	}
+	if bl := res.Baseline; bl != nil && len(bl.Stale) > 0 {
+		fmt.Fprintf(&b, "\nSTALE BASELINE ENTRIES (the run does not pass; update %s, e.g. with --write-baseline):\n%s\n",
+			bl.File, indent("- "+strings.Join(bl.Stale, "\n- ")))
 	}
 	if len(res.Causes) > 0 {
 		b.WriteString("\nRoot causes:\n")

@@ -93,6 +93,13 @@ type Settings struct {
 	// an https BASE_URL besides the system's, e.g. a local self-signed one.
 	CAFile string
 
+	// BaselineFile lists known failures (--baseline); WriteBaseline is
+	// where to write the run's baseline (--write-baseline); baseline is
+	// BaselineFile read by AfterReadingAllFlags.
+	BaselineFile  string
+	WriteBaseline string
+	baseline      Baseline
+
 	// Reports to write besides the console output.
 	JUnitReport string
 	JSONReport  string
@@ -204,6 +211,8 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	str(&c.Profile, "profile", ProfileDevelopment, "`development` or `production`: with production, a BASE_URL on plain http is a warning (security/https)")
 	str(&c.CAFile, "ca-file", "", "PEM `FILE` of certificate authorities to trust for an https BASE_URL besides the system's (a local or self-signed certificate)")
 	boolean(&c.Strict, "strict", "fail the run (exit 1) on warnings too: failed SHOULD checks (replay window, 401 without a provider key, ...)")
+	str(&c.BaselineFile, "baseline", "", "a JSON file of known failures (check, reason, optional expires date): a failure it lists does not fail the run (it is shown); an entry whose check passes now, or that expired, fails the run as stale")
+	str(&c.WriteBaseline, "write-baseline", "", "write the baseline of this run to this file (every failure and warning; with --baseline, its entries' reasons and expiry kept, stale ones dropped) and judge the run against it")
 	str(&c.JUnitReport, "junit-report", "", "write a JUnit XML report to this file (its folder is created)")
 	str(&c.JSONReport, "json-report", "", "write the results document (report.schema.json) to this file")
 	str(&c.HTMLReport, "html-report", "", "write an HTML report with every request and response, secrets redacted, to this file")
@@ -258,6 +267,14 @@ func AfterReadingAllFlags() error {
 	}
 	if c.RequiresAPIToken && c.APIToken == "" {
 		problems = append(problems, fmt.Errorf("--requires-api-token needs --api-token (or %s): the token the partner accepts", EnvName("api-token")))
+	}
+	c.baseline = Baseline{}
+	if c.BaselineFile != "" {
+		b, err := ReadBaseline(c.BaselineFile)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("--baseline: %w", err))
+		}
+		c.baseline = b
 	}
 	c.webhookConfigDoc = nil
 	if c.WebhookConfig != "" {

@@ -49,6 +49,12 @@ pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-br
 {{if .Unjudged}}<pre>NOT JUDGED (the run does not pass): a basic call failed, or selected checks were skipped for a cause on the partner's side, and no selected check reports it:
 {{range .Unjudged}}- {{.}}
 {{end}}</pre>{{end}}
+{{with .Baseline}}<div class="x"><h2>Baseline {{.File}}</h2>
+<pre>{{range .Entries}}{{.Status}}: {{.Check}} ({{if .Outcome}}{{.Outcome}}{{else}}no such check{{end}}){{if .Expires}}, expires {{.Expires}}{{end}}: {{.Reason}}
+{{end}}{{if .Stale}}
+STALE (the run does not pass):
+{{range .Stale}}- {{.}}
+{{end}}{{end}}</pre></div>{{end}}
 {{range .MockFailures}}<pre>the suite's embedded mock failed: {{.}}</pre>{{end}}
 {{range .Causes}}<div class="x"><h2>Root cause: {{.Title}}</h2><pre>Evidence: {{.Evidence}}
 Fix: {{.Fix}}
@@ -56,9 +62,10 @@ Explains: {{range $i, $c := .Checks}}{{if $i}}, {{end}}{{$c}}{{end}}</pre></div>
 {{end}}
 {{range .Checks}}
 <details class="check"{{if or (eq .Outcome "fail") (eq .Outcome "error") (eq .Outcome "warning")}} open{{end}}>
-<summary><span class="badge {{.Outcome}}">{{.Outcome}}</span><strong>{{.ID}}</strong>
+<summary><span class="badge {{.Outcome}}">{{.Outcome}}</span>{{if .Baselined}}<span class="badge skipped">known</span>{{end}}<strong>{{.ID}}</strong>
 <span class="meta">[{{.Label}}, {{.Level}}] {{sections .Section}} · {{.DurationMS}} ms · {{len .Exchanges}} exchanges</span>
 <div class="rule">{{.Rule}}</div></summary>
+{{if .Baselined}}<p class="meta">Known failure, in the baseline (does not fail the run): {{.Baselined}}</p>{{end}}
 {{if .Reason}}<pre>{{.Reason}}</pre>{{end}}
 {{range $i, $x := .Exchanges}}
 <div class="x"><h2>{{$x.Direction}}{{if $x.Step}}: {{$x.Step}}{{end}}</h2>

@@ -61,6 +61,9 @@ type Results struct {
 	// evidence and its fix.
 	Causes []Cause       `json:"causes"`
 	Checks []CheckResult `json:"checks"`
+	// Baseline is the baseline the run was judged against (--baseline,
+	// --write-baseline): what became of each entry, and the stale ones.
+	Baseline *BaselineResult `json:"baseline,omitempty"`
 	// Reports are the report files written, besides the JSON report.
 	Reports []string `json:"-"`
 }
@@ -82,6 +85,10 @@ type Summary struct {
 	Errors              int `json:"errors"`
 	Skipped             int `json:"skipped"`
 	SkippedByCapability int `json:"skippedByCapability"`
+	// BaselinedFailures and BaselinedWarnings are the part of Failed and
+	// Warnings that the baseline knows: they do not fail the run.
+	BaselinedFailures int `json:"baselinedFailures,omitempty"`
+	BaselinedWarnings int `json:"baselinedWarnings,omitempty"`
 }
 
 // CheckResult is how one check ended.
@@ -94,6 +101,9 @@ type CheckResult struct {
 	// ExchangesOmitted counts the exchanges of the check beyond
 	// MaxStoredExchanges, which the reports leave out.
 	ExchangesOmitted int `json:"exchangesOmitted,omitempty"`
+	// Baselined is the reason of the baseline entry that knows this
+	// failure or warning; such a failure does not fail the run.
+	Baselined string `json:"baselined,omitempty"`
 }
 
 // ExitCode is the process exit status for the results: 2 when no check
@@ -101,17 +111,29 @@ type CheckResult struct {
 // with --strict, a SHOULD check), or a selected check could not be judged
 // for a cause on the partner's side that the run does not report
 // (Unjudged); 2 when checks could not run but none failed, or when no
-// check ran at all; 0 otherwise, warnings included.
+// check ran at all; 0 otherwise, warnings included. Failures and warnings
+// the baseline knows do not count; a stale baseline entry fails the run.
 func (r Results) ExitCode() int {
 	switch {
 	case r.Setup != nil, len(r.MockFailures) > 0:
 		return 2
-	case r.Summary.Failed > 0, r.Strict && r.Summary.Warnings > 0, len(r.Unjudged) > 0:
+	case r.NewFailures() > 0, r.Strict && r.Summary.Warnings > r.Summary.BaselinedWarnings, len(r.Unjudged) > 0, len(r.StaleBaseline()) > 0:
 		return 1
 	case r.Summary.Errors > 0, r.Executed() == 0:
 		return 2
 	}
 	return 0
+}
+
+// NewFailures counts the failed checks the baseline does not know.
+func (r Results) NewFailures() int { return r.Summary.Failed - r.Summary.BaselinedFailures }
+
+// StaleBaseline returns the stale baseline entries, "<check>: <why>".
+func (r Results) StaleBaseline() []string {
+	if r.Baseline == nil {
+		return nil
+	}
+	return r.Baseline.Stale
 }
 
 // Executed counts the checks that ran to an outcome: passed, failed,
@@ -254,6 +276,19 @@ func (r Results) Line() string {
 	if r.Strict && s.Warnings > 0 {
 		line += "; --strict: warnings fail the run"
 	}
+	if b := r.Baseline; b != nil {
+		line += fmt.Sprintf("; baseline %s: %d of %d entries known", b.File, s.BaselinedFailures+s.BaselinedWarnings, len(b.Entries))
+		if n := s.BaselinedFailures; n > 0 {
+			line += fmt.Sprintf(" (%s not failing the run)", protocol.CountOf(n, "failure", "failures"))
+		}
+		if n := len(b.Stale); n > 0 {
+			ids := make([]string, n)
+			for i, st := range b.Stale {
+				ids[i], _, _ = strings.Cut(st, ":")
+			}
+			line += fmt.Sprintf(", %d stale (%s)", n, strings.Join(ids, ", "))
+		}
+	}
 	return line
 }
 
@@ -279,6 +314,10 @@ func FinishReport(report types.Report) {
 		return
 	}
 	res := BuildResults(report)
+	var problems []string
+	if err := finishBaseline(&res); err != nil {
+		problems = append(problems, "baseline not written: "+err.Error())
+	}
 	for _, p := range []string{TestContext.JSONReport, TestContext.JUnitReport, TestContext.HTMLReport} {
 		if p != "" {
 			res.Reports = append(res.Reports, p)
@@ -287,24 +326,23 @@ func FinishReport(report types.Report) {
 	lastMu.Lock()
 	lastResults = &res
 	lastMu.Unlock()
-	var problems []string
 	if p := TestContext.JSONReport; p != "" {
 		if err := writeJSON(p, res); err != nil {
-			problems = append(problems, err.Error())
+			problems = append(problems, "report not written: "+err.Error())
 		}
 	}
 	if p := TestContext.HTMLReport; p != "" {
 		if err := writeHTML(p, res); err != nil {
-			problems = append(problems, err.Error())
+			problems = append(problems, "report not written: "+err.Error())
 		}
 	}
 	if p := TestContext.JUnitReport; p != "" {
 		if err := writeJUnit(p, res); err != nil {
-			problems = append(problems, err.Error())
+			problems = append(problems, "report not written: "+err.Error())
 		}
 	}
 	for _, p := range problems {
-		fmt.Fprintln(os.Stderr, "ttconformance: report not written: "+p)
+		fmt.Fprintln(os.Stderr, "ttconformance: "+p)
 	}
 }
 
@@ -568,10 +606,34 @@ func writeJUnit(path string, res Results) error {
 		notes = append(notes, "NOT JUDGED (the run does not pass): "+u)
 	}
 	notes = append(notes, res.MockFailures...)
+	stale := map[string]string{}
+	if b := res.Baseline; b != nil {
+		suite.Props = append(suite.Props, junitProperty{Name: "baseline", Value: b.File})
+		for _, st := range b.Stale {
+			notes = append(notes, "STALE BASELINE ENTRY (fails the run): "+st)
+			id, _, _ := strings.Cut(st, ":")
+			stale[id] = st
+		}
+	}
 	suite.SystemOut = strings.Join(notes, "\n")
 	for _, cr := range res.Checks {
 		tc := junitCase{Name: cr.Text(), Classname: SuiteName + "." + cr.Label, Status: cr.Outcome, Time: float64(cr.DurationMS) / 1000}
 		first := firstLines(cr.Reason, 1)
+		switch {
+		case cr.Baselined != "" && (cr.Outcome == OutcomeFail || cr.Outcome == OutcomeWarning):
+			// A known failure is skipped, as CI servers show expected
+			// failures: visible, not red.
+			tc.Skipped = &junitMessage{Message: "known failure (baseline: " + cr.Baselined + "): " + first}
+			tc.SystemOut = "KNOWN FAILURE (in the baseline; does not fail the run): " + cr.Baselined + "\n" + cr.Reason
+			suite.Skipped++
+			suite.Cases = append(suite.Cases, tc)
+			continue
+		case stale[cr.ID] != "" && cr.Outcome == OutcomePass:
+			tc.Failure = &junitMessage{Message: "stale baseline entry: " + stale[cr.ID], Type: "stale-baseline", Text: stale[cr.ID]}
+			suite.Failures++
+			suite.Cases = append(suite.Cases, tc)
+			continue
+		}
 		switch cr.Outcome {
 		case OutcomeFail:
 			tc.Failure = &junitMessage{Message: first, Type: "failure", Text: cr.Reason}
@@ -593,6 +655,18 @@ func writeJUnit(path string, res Results) error {
 			tc.SystemOut = cr.Reason
 		}
 		suite.Cases = append(suite.Cases, tc)
+	}
+	if b := res.Baseline; b != nil {
+		// An entry naming no check has no test case of its own: it gets one.
+		for _, e := range b.Entries {
+			if e.Status == BaselineStaleUnknown {
+				msg := e.Check + ": the suite has no such check (ttconformance --list); remove the entry"
+				suite.Cases = append(suite.Cases, junitCase{Name: "baseline entry " + e.Check, Classname: SuiteName + ".baseline", Status: OutcomeFail,
+					Failure: &junitMessage{Message: "stale baseline entry: " + msg, Type: "stale-baseline", Text: msg}})
+				suite.Tests++
+				suite.Failures++
+			}
+		}
 	}
 	doc := junitSuites{Name: res.Suite, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Skipped: suite.Skipped,
 		Time: suite.Time, Suites: []junitSuite{suite}}
