@@ -45,8 +45,8 @@ partner-activations, read again for every key it has not seen) and
 Teamtailor-Signature (5-minute window),
 answers webhooks at once with a pending result, then after --result-delay PATCHes
 a completed result (score, details, attachment) to the webhook's update-url,
-when that is on --result-host (else on the host of --teamtailor-url; any host when
-neither is set, for demos), and again
+when that is on --result-host (else on the host of --teamtailor-url when given; any
+host when neither is given, for demos), and again
 after Retry-After when it gets a 429. A second copy of an event (the same event id)
 is answered 200 and starts nothing. Activating with the API token "reject-me" is
 refused. Each flag can also be set
@@ -63,7 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	apiKey := fs.String("api-key", "", "partner API key, the same as mockteamtailor's --api-key (required)")
 	secret := fs.String("webhook-secret", "", "webhook secret, the same as mockteamtailor's --webhook-secret (required)")
 	teamtailor := fs.String("teamtailor-url", "http://127.0.0.1:8080", "where Teamtailor (the mock) is: UUID provider keys are checked against its\nGET /partner/v1/partner-activations; empty accepts any UUID")
-	resultHost := fs.String("result-host", "", "the only host:port results are posted to (e.g. api.teamtailor.com): a webhook whose update-url\nis elsewhere is refused, since anyone who captured a webhook can change it; empty: the host of\n--teamtailor-url, or, without that either, wherever update-url says (demos, never production)")
+	resultHost := fs.String("result-host", "", "the only host:port results are posted to (e.g. api.teamtailor.com): a webhook whose update-url\nis elsewhere is refused, since anyone who captured a webhook can change it; empty: the host of\n--teamtailor-url when given, else wherever update-url says (demos, never production)")
 	delay := fs.Duration("result-delay", 2*time.Second, "wait before posting a result, as if the candidate took the test;\nbelow a second the result may reach Teamtailor before it has applied the webhook answer")
 	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
 	showVersion := fs.Bool("version", false, "print the version, commit and Go version, and exit")
@@ -106,10 +106,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	logger := slog.New(handler)
 	// Results go only to the Teamtailor the partner knows: --result-host,
-	// else the host of --teamtailor-url; with neither (a demo against a
-	// mock on a port not known in advance) wherever update-url says.
+	// else the host of a --teamtailor-url given; with neither (a demo
+	// against a mock on a port not known in advance) wherever update-url
+	// says.
+	teamtailorGiven := false
+	fs.Visit(func(f *flag.Flag) { teamtailorGiven = teamtailorGiven || f.Name == "teamtailor-url" })
 	cfg := examplepartner.Config{APIKey: *apiKey, WebhookSecret: *secret, Logger: logger, ResultDelay: *delay, TeamtailorURL: *teamtailor,
-		AnyUpdateHost: *resultHost == "" && *teamtailor == ""}
+		AnyUpdateHost: *resultHost == "" && !teamtailorGiven}
 	if *resultHost != "" {
 		cfg.UpdateHosts = []string{*resultHost}
 	}
