@@ -3,6 +3,7 @@ package mockteamtailor
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -378,6 +379,9 @@ func TestCompanyWebhookInputRefused(t *testing.T) {
 		{CompanyUUID: sb, URL: "/relative"},
 		{CompanyUUID: sb, URL: "https://x.example", Events: []string{"candidate.updated"}},
 		{CompanyUUID: sb, URL: "https://x.example", SignatureVersion: "v3"},
+		{CompanyUUID: sb, URL: "https://x.example", Label: strings.Repeat("l", MaxSubscriptionText+1)},
+		{CompanyUUID: sb, URL: "https://x.example/" + strings.Repeat("p", MaxSubscriptionText)},
+		{CompanyUUID: sb, URL: "https://x.example", SignatureKey: strings.Repeat("k", MaxSubscriptionText+1)},
 	} {
 		if _, err := env.server.CreateSubscription(ctx, in); err == nil {
 			t.Errorf("CreateSubscription(%+v) accepted", in)
@@ -603,3 +607,47 @@ func TestRejectionFiresApplicationUpdate(t *testing.T) {
 		t.Errorf("after the undo: attributes %+v", a)
 	}
 }
+
+// Company webhooks are bounded: at most MaxSubscriptions, with a 422
+// naming the limit, and at most MaxQueuedEvents waiting for one target;
+// events past that are dropped, never held.
+func TestCompanyWebhooksAreBounded(t *testing.T) {
+	ctx := context.Background()
+	env := newTestEnv(t)
+	sb := env.sandbox.Company.UUID
+	for i := range MaxSubscriptions {
+		if _, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: sb, URL: fmt.Sprintf("https://x%d.example", i)}); err != nil {
+			t.Fatalf("subscription %d: %v", i, err)
+		}
+	}
+	_, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: sb, URL: "https://one-more.example"})
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("at most %d company webhooks", MaxSubscriptions)) {
+		t.Fatalf("subscription %d: %v, want a refusal naming the limit", MaxSubscriptions+1, err)
+	}
+
+	// A target that never answers holds at most MaxQueuedEvents.
+	block := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-block }))
+	defer slow.Close()
+	defer close(block)
+	env2 := newTestEnv(t)
+	if _, err := env2.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env2.sandbox.Company.UUID, URL: slow.URL}); err != nil {
+		t.Fatal(err)
+	}
+	job := worldJob(t, env2)
+	for range MaxQueuedEvents + 50 {
+		if _, err := env2.server.UpdateJob(ctx, job.ID, controlapi.JobPatch{Title: ptr(fmt.Sprintf("t%d", time.Now().UnixNano()))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := &env2.server.hooks
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for key, q := range h.queues {
+		if len(q.pending) > MaxQueuedEvents || q.dropped == 0 {
+			t.Errorf("queue %s: %d pending, %d dropped; want at most %d pending and some dropped", key, len(q.pending), q.dropped, MaxQueuedEvents)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

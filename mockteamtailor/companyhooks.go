@@ -44,7 +44,18 @@ type companyHooks struct {
 type hookQueue struct {
 	pending []hookDelivery
 	running bool
+	dropped int // events not queued because the queue was full
 }
+
+// What the company webhooks keep is bounded (README "Security"): the
+// subscriptions, each one's text, and the events waiting for a slow
+// target. An event for a full queue is dropped and logged: the target is
+// not keeping up, and a failed delivery is never retried anyway.
+const (
+	MaxSubscriptions    = 100
+	MaxSubscriptionText = 2048 // bytes of a label, URL or signature key
+	MaxQueuedEvents     = 1000 // per target
+)
 
 // hookDelivery is one event for one target: a subscription, or a partner
 // setup in one company.
@@ -167,6 +178,12 @@ func (h *companyHooks) enqueue(s *Server, key string, d hookDelivery) {
 	if q == nil {
 		q = &hookQueue{}
 		h.queues[key] = q
+	}
+	if len(q.pending) >= MaxQueuedEvents {
+		q.dropped++
+		s.logger.Warn("company event dropped: its target's queue is full", "target", key, "event", d.ev.Event.Name,
+			"queued", len(q.pending), "dropped", q.dropped)
+		return
 	}
 	q.pending = append(q.pending, d)
 	if q.running {
@@ -341,6 +358,11 @@ func (s *Server) CreateSubscription(ctx context.Context, in controlapi.Subscript
 	if err := checkHookURL(in.URL); err != nil {
 		return controlapi.Subscription{}, httpapi.Invalid("/url", "%v", err)
 	}
+	for _, f := range []struct{ pointer, value string }{{"/label", in.Label}, {"/url", in.URL}, {"/signatureKey", in.SignatureKey}} {
+		if len(f.value) > MaxSubscriptionText {
+			return controlapi.Subscription{}, httpapi.Invalid(f.pointer, "%s is %d bytes, more than the %d the mock keeps", f.pointer[1:], len(f.value), MaxSubscriptionText)
+		}
+	}
 	events, err := checkEvents(in.Events)
 	if err != nil {
 		return controlapi.Subscription{}, httpapi.Invalid("/events", "%v", err)
@@ -362,6 +384,9 @@ func (s *Server) CreateSubscription(ctx context.Context, in controlapi.Subscript
 	h := &s.hooks
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if len(h.subs) >= MaxSubscriptions {
+		return controlapi.Subscription{}, httpapi.Invalid("/url", "the mock keeps at most %d company webhooks; delete one first (DELETE /mock/v1/webhooks/{id})", MaxSubscriptions)
+	}
 	h.nextID++
 	sub := controlapi.Subscription{ID: h.nextID, CompanyUUID: in.CompanyUUID, Label: in.Label, URL: in.URL, Events: events, SignatureKey: key, SignatureVersion: version}
 	h.subs = append(h.subs, sub)
