@@ -15,6 +15,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/ratelimit"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -61,7 +62,7 @@ type API struct {
 	ids     *idgen.IDs
 	clock   func() time.Time
 	publish func(store.Delivery)
-	limiter *rateLimiter
+	limiter *ratelimit.Limiter[rateBucket]
 	faults  faults
 	// lastRedacted is the last Authorization header masked for the
 	// journal and its masked form (apijournal.go).
@@ -73,7 +74,7 @@ type API struct {
 // time; publish, when not nil, hears of every journal entry.
 func New(logger *slog.Logger, cfg Config, st store.Store, ids *idgen.IDs, clock func() time.Time, publish func(store.Delivery)) *API {
 	s := &API{logger: logger, cfg: cfg, store: st, ids: ids, clock: clock, publish: publish,
-		limiter: newRateLimiter(cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit)}
+		limiter: ratelimit.New[rateBucket](cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit)}
 	s.handler = s.routes()
 	return s
 }
@@ -122,12 +123,12 @@ func (s *API) noQuery(next http.Handler) http.Handler {
 // requests per window for each partner, answered with 429 beyond it when
 // enforce is set.
 func (s *API) SetRateLimit(limit int, window time.Duration, enforce bool) {
-	s.limiter.set(limit, window, enforce)
+	s.limiter.Set(limit, window, enforce)
 }
 
 // RateLimit returns the rate limit in force.
 func (s *API) RateLimit() (limit int, window time.Duration, enforce bool) {
-	return s.limiter.settings()
+	return s.limiter.Settings()
 }
 
 // resultPathPrefix is the path of partner results; an update goes to

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/internal/httprec"
+	"github.com/mockteamtailor/mockteamtailor/internal/ratelimit"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -77,7 +78,7 @@ func (s *API) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next http
 	if authErr != nil {
 		bucket = rateBucket{client: true, id: remoteHost(r)}
 	}
-	q := s.limiter.take(bucket, s.clock())
+	q := s.limiter.Take(bucket, s.clock())
 	h := w.Header()
 	// The three headers share the exchange's array and one string
 	// (Teamtailor's names are already in canonical form).
@@ -89,10 +90,10 @@ func (s *API) servePartnerAPI(rw http.ResponseWriter, r *http.Request, next http
 		httpapi.WriteError(w, r, s.logger, authErr)
 		return
 	}
-	if !q.allowed {
-		h.Set("Retry-After", strconv.Itoa(q.reset))
+	if !q.Allowed {
+		h.Set("Retry-After", strconv.Itoa(q.Reset))
 		httpapi.WriteError(w, r, s.logger, httpapi.New(http.StatusTooManyRequests, "Too many requests",
-			"rate limit of %d requests per %s exceeded; retry after %d seconds", q.limit, q.window, q.reset))
+			"rate limit of %d requests per %s exceeded; retry after %d seconds", q.Limit, q.Window, q.Reset))
 		return
 	}
 	// The fault "rate-limit the next result post" (faults.go): a 429
@@ -134,13 +135,13 @@ type apiExchange struct {
 
 // rateLimitValues returns the values of the X-Rate-Limit-Limit,
 // -Remaining and -Reset headers of q, cut from one string.
-func (x *apiExchange) rateLimitValues(q quota) []string {
+func (x *apiExchange) rateLimitValues(q ratelimit.Quota) []string {
 	var buf [64]byte
-	b := strconv.AppendInt(buf[:0], int64(q.limit), 10)
+	b := strconv.AppendInt(buf[:0], int64(q.Limit), 10)
 	n1 := len(b)
-	b = strconv.AppendInt(b, int64(q.remaining), 10)
+	b = strconv.AppendInt(b, int64(q.Remaining), 10)
 	n2 := len(b)
-	b = strconv.AppendInt(b, int64(q.reset), 10)
+	b = strconv.AppendInt(b, int64(q.Reset), 10)
 	all := string(b)
 	x.rl = [3]string{all[:n1], all[n1:n2], all[n2:]}
 	return x.rl[:]

@@ -19,6 +19,7 @@ import (
 	_ "time/tzdata" // the companies' time zone, also where the system has no zone files
 
 	"github.com/mockteamtailor/mockteamtailor/internal/httprec"
+	"github.com/mockteamtailor/mockteamtailor/internal/ratelimit"
 	"github.com/mockteamtailor/mockteamtailor/internal/secret"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -105,7 +106,7 @@ type API struct {
 	publish func(store.Delivery)
 	faults  Faults
 	ops     Operations
-	limiter *rateLimiter
+	limiter *ratelimit.Limiter[string]
 }
 
 // New returns the public API over st. publish, when not nil, hears of
@@ -128,12 +129,12 @@ func New(logger *slog.Logger, cfg Config, st store.Store, clock func() time.Time
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	return &API{logger: logger, cfg: cfg, store: st, clock: clock, publish: publish, faults: faults, ops: ops,
-		limiter: newRateLimiter(cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit)}
+		limiter: ratelimit.New[string](cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit)}
 }
 
 // SetRateLimit changes the rate limit while the API serves.
 func (a *API) SetRateLimit(limit int, window time.Duration, enforce bool) {
-	a.limiter.set(limit, window, enforce)
+	a.limiter.Set(limit, window, enforce)
 }
 
 // caller is who a request authenticated as.
@@ -171,11 +172,11 @@ func (a *API) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if authErr != nil {
 		bucket = "addr:" + remoteHost(r)
 	}
-	q := a.limiter.take(bucket, a.clock())
+	q := a.limiter.Take(bucket, a.clock())
 	h := w.Header()
-	h.Set("X-Rate-Limit-Limit", strconv.Itoa(q.limit))
-	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(q.remaining))
-	h.Set("X-Rate-Limit-Reset", strconv.Itoa(q.reset))
+	h.Set("X-Rate-Limit-Limit", strconv.Itoa(q.Limit))
+	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(q.Remaining))
+	h.Set("X-Rate-Limit-Reset", strconv.Itoa(q.Reset))
 	version := r.Header.Get("X-Api-Version")
 	if !validVersion(version) {
 		h.Set("Content-Type", MediaType)
@@ -187,8 +188,8 @@ func (a *API) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		writeProblem(w, unauthorized())
 		return
 	}
-	if !q.allowed {
-		writeProblem(w, fail(http.StatusTooManyRequests, "Too Many Requests", "429", "Rate limit exceeded. Retry in %d seconds.", q.reset))
+	if !q.Allowed {
+		writeProblem(w, fail(http.StatusTooManyRequests, "Too Many Requests", "429", "Rate limit exceeded. Retry in %d seconds.", q.Reset))
 		return
 	}
 	status, doc, p := a.route(w, r, who)
