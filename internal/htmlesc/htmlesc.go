@@ -53,3 +53,44 @@ func String(s string) string {
 	b.WriteString(s[written:])
 	return b.String()
 }
+
+// URL returns s escaped as html/template escapes a plain string that is
+// a whole quoted URL attribute (href="…"): a scheme other than http,
+// https or mailto becomes "#ZgotmplZ", bytes outside RFC 3986's
+// unreserved and reserved sets are percent-encoded (valid %XX escapes
+// are kept), and the result is escaped as String does.
+func URL(s string) string {
+	if scheme, _, ok := strings.Cut(s, ":"); ok && !strings.Contains(scheme, "/") {
+		if !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") && !strings.EqualFold(scheme, "mailto") {
+			return "#ZgotmplZ"
+		}
+	}
+	var b strings.Builder
+	written := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case strings.IndexByte("!#$&*+,/:;=?@[]-._~", c) >= 0,
+			'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			continue
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			continue
+		}
+		b.WriteString(s[written:i])
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+		written = i + 1
+	}
+	if written == 0 {
+		return String(s)
+	}
+	b.WriteString(s[written:])
+	return String(b.String())
+}
+
+const hex = "0123456789abcdef"
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}

@@ -32,3 +32,21 @@ func FuzzString(f *testing.F) {
 		}
 	})
 }
+
+var referenceURL = template.Must(template.New("").Parse(`<a href="{{.}}">`))
+
+// URL escapes exactly as html/template does in a quoted href.
+func FuzzURL(f *testing.F) {
+	for _, s := range []string{"", "https://github.com/mockteamtailor/mockteamtailor/blob/main/docs/protocol.md#11-the-webhook-body", "javascript:alert(1)", "HTTP://x", "/rel/path?a=b&c=d", "a b%zz%4a\"'<>", "mailto:x@y", "\x00\xff", "é"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var b bytes.Buffer
+		if err := referenceURL.Execute(&b, s); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := `<a href="`+URL(s)+`">`, b.String(); got != want {
+			t.Errorf("URL(%q):\n got %q\nwant %q", s, got, want)
+		}
+	})
+}
