@@ -226,3 +226,18 @@ func FuzzParseWaitTimeout(f *testing.F) {
 		}
 	})
 }
+
+// Closing the server ends a wait at once, with the result not final, so
+// a long poll does not hold the shutdown up.
+func TestResultWaitServerCloses(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.createResult(t, `{"status":"pending","candidate-id":1}`)
+	got := env.waitAsync(context.Background(), t, id, "60s")
+	eventually(t, "the wait watches the result", func() bool { return env.server.watch.waiting(id) == 1 })
+	if err := env.server.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if w := decodeWait(t, <-got); w.Final || w.Result.Status != "pending" {
+		t.Errorf("wait across Close = %+v, want not final, pending", w)
+	}
+}
