@@ -125,7 +125,7 @@ func (s *Server) AddStage(ctx context.Context, id int64, name string) (store.Job
 // checkCandidateRoom refuses candidates the store has no room for, before
 // the first is added (the store refuses each one past its limits anyway).
 func (s *Server) checkCandidateRoom(companyUUID string, datas []protocol.Candidate, app []store.Application) error {
-	room, ok := s.store.(interface{ CandidateRoom() (held, limit int) })
+	room, ok := unwrapStore(s.store).(interface{ CandidateRoom() (held, limit int) })
 	if !ok || len(datas) < 2 {
 		return nil
 	}

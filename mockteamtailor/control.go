@@ -139,7 +139,7 @@ func (s *Server) handleControlIndex() controlFunc {
 				"POST /mock/v1/manual-triggers", "POST /mock/v1/bulk-triggers", "GET /mock/v1/bulk-triggers/{id}",
 				"GET /mock/v1/deliveries", "GET /mock/v1/deliveries/stream", "GET /mock/v1/deliveries/{id}",
 				"POST /mock/v1/deliveries/{id}/replay", "GET /mock/v1/deliveries/{id}/curl", "POST /mock/v1/replays",
-				"GET /mock/v1/results", "GET /mock/v1/results/{id}", "POST /mock/v1/results/{id}/actions/{index}",
+				"GET /mock/v1/results", "GET /mock/v1/results/{id}", "GET /mock/v1/results/{id}/wait", "POST /mock/v1/results/{id}/actions/{index}",
 				"GET,PUT,DELETE /mock/v1/faults", "POST /mock/v1/uploads", "GET /mock/v1/keys", "GET /mock/v1/fixtures", "POST /mock/v1/reset",
 			},
 		}, nil

@@ -76,6 +76,7 @@ func (s *Server) routes() http.Handler {
 	root.Handle(c+"/replays", s.control(s.handleReplay())).Methods(http.MethodPost)
 	root.Handle(c+"/results", s.control(s.handleResultsList())).Methods(http.MethodGet)
 	root.Handle(c+"/results/{id}", s.control(s.handleResultShowControl())).Methods(http.MethodGet)
+	root.Handle(c+"/results/{id}/wait", s.control(s.handleResultWait())).Methods(http.MethodGet)
 	root.Handle(c+"/results/{id}/actions/{index}", s.control(s.handleActionInvoke())).Methods(http.MethodPost)
 	root.Handle(c+"/faults", s.control(s.handleFaultsShow())).Methods(http.MethodGet)
 	root.Handle(c+"/faults", s.control(s.handleFaultsSet())).Methods(http.MethodPut, http.MethodPost)

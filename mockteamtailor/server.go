@@ -31,6 +31,7 @@ type Server struct {
 	v1     *publicapi.API   // Teamtailor's public API (/v1)
 	sender *delivery.Sender // calls to partners, journaled (outbound.go)
 	events hub              // live journal entries
+	watch  resultWatch      // waiters for results (resultwait.go)
 	hooks  companyHooks     // company webhooks and partner setups (companyhooks.go)
 	files  *uploads.Files   // uploads of file fields, served by signed URL
 	bulk   bulkRuns         // progress of bulk triggers
@@ -67,11 +68,13 @@ func NewServer(logger *slog.Logger, cfg Config, st store.Store, ids *idgen.IDs, 
 	s := &Server{
 		logger: logger,
 		cfg:    cfg,
-		store:  st,
 		ids:    ids,
 		clock:  clock,
 		reqLog: requestLogLimit{logger: logger},
 	}
+	// Every result written through the server wakes its waiters.
+	st = watchedStore{Store: st, watch: &s.watch}
+	s.store = st
 	s.api = partnerapi.New(logger, partnerapi.Config{
 		PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.MaxBodyBytes, JournalBodyLimit: cfg.JournalBodyLimit,
 		DefaultPageSize: cfg.DefaultPageSize, MaxPageSize: cfg.MaxPageSize, AcceptUnknownCandidates: cfg.AcceptUnknownCandidates,

@@ -48,9 +48,7 @@ export interface TriggerOptions {
 }
 
 export interface WaitOptions {
-  /** Default: the status is final (completed or failed). */
-  until?: (result: PartnerResult) => boolean;
-  /** Default 10000. */
+  /** How long to wait for the final status (completed or failed). Default 10000. */
   timeoutMs?: number;
 }
 

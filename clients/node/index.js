@@ -1,11 +1,9 @@
 // mockteamtailor for Node tests: start the fake Teamtailor from its release
 // binary, read its URL and keys from what serve prints, and drive it through
-// its control API (/mock/v1). Waiting for a result follows the mock's
-// journal as server-sent events (GET /mock/v1/deliveries/stream), so a test
-// never sleeps: it wakes when the partner posts, and fails at its deadline.
+// its control API (/mock/v1). Waiting for a result is a long poll
+// (GET /mock/v1/results/{id}/wait), so a test never sleeps: it wakes when
+// the partner posts, and fails at its deadline.
 import { spawn } from 'node:child_process';
-
-const FINAL = new Set(['completed', 'failed']);
 
 /**
  * Starts `mockteamtailor serve` on a free loopback port and resolves when it
@@ -100,37 +98,21 @@ export class Mock {
   async results() { return (await this.control('GET', '/results')).results; }
 
   /**
-   * Resolves to the result once until(result) holds (default: its status
-   * is final, completed or failed); rejects after timeoutMs (default
-   * 10000). It reads the result now, then again each time the mock
-   * journals something, never on a timer.
+   * Resolves to the result once it is final (completed or failed);
+   * rejects after timeoutMs (default 10000) with the status it had then.
+   * It long-polls GET /mock/v1/results/{id}/wait, which the mock answers
+   * as soon as the partner posts the final status: no timer, no polling.
    */
-  async waitForResult(id, { until = (r) => FINAL.has(r.status), timeoutMs = 10000 } = {}) {
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(new Error(`result ${id} did not become final within ${timeoutMs} ms`)), timeoutMs);
-    try {
-      const headers = { Accept: 'text/event-stream' };
-      if (this.controlToken) headers.Authorization = `Bearer ${this.controlToken}`;
-      // Subscribe first, then read: a post between the two is not missed.
-      const res = await fetch(this.url + '/mock/v1/deliveries/stream', { headers, signal: ac.signal });
-      if (!res.ok) throw new Error(`GET /mock/v1/deliveries/stream: ${res.status}`);
-      let last = await this.result(id);
-      if (until(last)) return last;
-      const decoder = new TextDecoder();
-      let buffered = '';
-      for await (const chunk of res.body) {
-        buffered += decoder.decode(chunk, { stream: true });
-        if (!buffered.includes('\n\n')) continue;
-        buffered = buffered.slice(buffered.lastIndexOf('\n\n') + 2);
-        last = await this.result(id);
-        if (until(last)) return last;
+  async waitForResult(id, { timeoutMs = 10000 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      // One request waits at most 30 s (the mock allows up to 60 s).
+      const wait = Math.max(1, Math.min(deadline - Date.now(), 30000));
+      const answer = await this.control('GET', `/results/${encodeURIComponent(id)}/wait?timeout=${wait}ms`);
+      if (answer.final) return answer.result;
+      if (Date.now() >= deadline) {
+        throw new Error(`result ${id} did not become final within ${timeoutMs} ms (last: ${answer.result.status})`);
       }
-      throw new Error(`the mock's journal stream ended before result ${id} became final (last: ${last.status})`);
-    } catch (e) {
-      throw ac.signal.aborted ? ac.signal.reason : e;
-    } finally {
-      clearTimeout(timer);
-      ac.abort();
     }
   }
 

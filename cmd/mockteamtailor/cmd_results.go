@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -59,7 +60,48 @@ Examples:
 	addClientFlags(f, &o.clientOptions, true, "")
 	f.Int64Var(&o.candidate, "candidate", 0, "only results on the candidate with this `ID`")
 	f.StringVar(&o.status, "status", "", "only results with this `status`, e.g. sent, pending, completed, failed")
-	cmd.AddCommand(newResultShowCommand(getenv, stdout))
+	cmd.AddCommand(newResultShowCommand(getenv, stdout), newResultWaitCommand(getenv, stdout))
+	return cmd
+}
+
+func newResultWaitCommand(getenv func(string) string, stdout io.Writer) *cobra.Command {
+	var o clientOptions
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "wait ID",
+		Short: "Wait until a partner result is final (completed or failed), then show it",
+		Long: `Wait until the partner result is completed or failed, then show it as "results
+show" does. The mock answers as soon as the partner posts its final status
+(GET /mock/v1/results/{id}/wait, a long poll): no polling, no sleeping. It
+fails, showing the result as it stands, when --timeout passes first.
+` + clientEnvNote + `
+
+Example:
+  mockteamtailor results wait "$(mockteamtailor trigger --candidate 1 --data test=go --json | jq -r '.webhooks[0].resultId')" --timeout 30s`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if timeout <= 0 {
+				return fmt.Errorf("--timeout must be positive, got %s", timeout)
+			}
+			c, err := o.connect(cmd, getenv)
+			if err != nil {
+				return err
+			}
+			w, err := c.WaitResult(cmd.Context(), args[0], timeout)
+			if err != nil {
+				return err
+			}
+			if err := printResult(w.Result, o.json, stdout); err != nil {
+				return err
+			}
+			if !w.Final {
+				return fmt.Errorf("result %s is still %s after %s", w.Result.ID, w.Result.Status, timeout)
+			}
+			return nil
+		},
+	}
+	addClientFlags(cmd.Flags(), &o, false, "")
+	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Second, "give up after this long")
 	return cmd
 }
 
@@ -89,11 +131,15 @@ Example:
 
 func showResult(ctx context.Context, c *mockclient.Client, asJSON bool, id string, w io.Writer) error {
 	r, err := c.Result(ctx, id)
-	if err != nil || asJSON {
-		if err == nil {
-			err = writeJSON(w, r)
-		}
+	if err != nil {
 		return err
+	}
+	return printResult(r, asJSON, w)
+}
+
+func printResult(r controlapi.Result, asJSON bool, w io.Writer) error {
+	if asJSON {
+		return writeJSON(w, r)
 	}
 	tw := newTable(w)
 	row := func(k, v string) {

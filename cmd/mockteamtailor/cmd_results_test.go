@@ -82,3 +82,25 @@ func TestKeys(t *testing.T) {
 	mustContain(t, "keys", stdout, `partner 1 "Pied Piper"`, "API key         ttpk_client_test_key", "webhook secret  ttws_client_test_secret",
 		e.sandbox.Company.UUID+"  "+e.sandbox.Activation.ProviderKey)
 }
+
+// Rule: results wait shows a final result and succeeds; a result still
+// sent when --timeout passes fails saying so; an unknown id is the mock's
+// not-found message.
+func TestResultsWait(t *testing.T) {
+	e := newClientEnv(t)
+	e.hookErr.Store(500)
+	failed := e.trigger(t)
+	stdout, _ := e.mustCLI(t, "results", "wait", failed.ResultID, "--timeout", "5s")
+	mustContain(t, "results wait", stdout, "result      "+failed.ResultID, "status      failed")
+
+	e.hookErr.Store(0)
+	sent := e.trigger(t)
+	err, stdout, _ := e.cli(t, "results", "wait", sent.ResultID, "--timeout", "50ms")
+	if err == nil || !strings.Contains(err.Error(), "is still sent after 50ms") || !strings.Contains(stdout, "status      sent") {
+		t.Errorf("wait on a sent result: err = %v, stdout %q; want it shown and still sent after 50ms", err, stdout)
+	}
+	err, _, _ = e.cli(t, "results", "wait", "no-such-result")
+	if err == nil || !strings.Contains(err.Error(), `there is no partner result "no-such-result"`) {
+		t.Errorf("wait on an unknown id: err = %v, want the mock's not-found message", err)
+	}
+}

@@ -1,11 +1,15 @@
 package capacity
 
 import (
-	"bytes"
 	"fmt"
-	"html/template"
+	"html"
+	"maps"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/mockteamtailor/mockteamtailor/internal/htmlesc"
 )
 
 // The HTML report is one self-contained page: inline CSS, plots drawn as
@@ -113,7 +117,7 @@ func (a axis) ticks() []float64 {
 // lineChart draws series over seconds 0..n-1, with an optional dashed
 // limit line (the budget). logScale draws the values on a log axis
 // spanning the data and the limit.
-func lineChart(label, unit string, n int, lines []series, limit *float64, logScale bool) template.HTML {
+func lineChart(label, unit string, n int, lines []series, limit *float64, logScale bool) string {
 	var b strings.Builder
 	top, bottom := 0.0, math.Inf(1)
 	for _, s := range lines {
@@ -143,7 +147,7 @@ func lineChart(label, unit string, n int, lines []series, limit *float64, logSca
 		return padL + iw*i/float64(n-1)
 	}
 	y := func(v float64) float64 { return padT + ih*(1-ax.frac(v)) }
-	fmt.Fprintf(&b, `<svg viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, plotW, plotH, plotW, plotH, template.HTMLEscapeString(label))
+	fmt.Fprintf(&b, `<svg viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, plotW, plotH, plotW, plotH, html.EscapeString(label))
 	for _, v := range ax.ticks() {
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#e5e7eb"/><text x="%d" y="%.1f" text-anchor="end" class="tick">%s</text>`,
 			padL, plotW-padR, y(v), y(v), padL-6, y(v)+4, fmtNum(v))
@@ -153,7 +157,7 @@ func lineChart(label, unit string, n int, lines []series, limit *float64, logSca
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="tick">%ds</text>`, x(float64(i)), plotH-padB+16, i)
 	}
 	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" class="axis">seconds since the start</text>`, padL+int(iw/2), plotH-4)
-	fmt.Fprintf(&b, `<text x="12" y="%d" transform="rotate(-90 12 %d)" text-anchor="middle" class="axis">%s</text>`, padT+int(ih/2), padT+int(ih/2), template.HTMLEscapeString(unit))
+	fmt.Fprintf(&b, `<text x="12" y="%d" transform="rotate(-90 12 %d)" text-anchor="middle" class="axis">%s</text>`, padT+int(ih/2), padT+int(ih/2), html.EscapeString(unit))
 	if limit != nil {
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="%s" stroke-dasharray="6 4" stroke-width="1.5"><title>budget %s %s</title></line>`,
 			padL, plotW-padR, y(*limit), y(*limit), colorBudget, fmtNum(*limit), unit)
@@ -172,7 +176,7 @@ func lineChart(label, unit string, n int, lines []series, limit *float64, logSca
 				fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`, cx, cy, s.color)
 			}
 			if len(pts) > 0 {
-				fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2"%s points="%s"><title>%s</title></polyline>`, s.color, dash, strings.Join(pts, " "), template.HTMLEscapeString(s.name))
+				fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2"%s points="%s"><title>%s</title></polyline>`, s.color, dash, strings.Join(pts, " "), html.EscapeString(s.name))
 			}
 			pts = pts[:0]
 		}
@@ -186,12 +190,12 @@ func lineChart(label, unit string, n int, lines []series, limit *float64, logSca
 		flush()
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return b.String()
 }
 
 // histogramChart draws the latency histogram, bars above the p99 budget
 // in red.
-func histogramChart(buckets []Bucket, budgetMS float64) template.HTML {
+func histogramChart(buckets []Bucket, budgetMS float64) string {
 	var b strings.Builder
 	// Empty buckets beyond the slowest answer and the budget say nothing.
 	last := 0
@@ -241,7 +245,7 @@ func histogramChart(buckets []Bucket, budgetMS float64) template.HTML {
 		h := ih * float64(k.Count) / scale
 		xx := padL + bw*float64(i)
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s: %d webhooks</title></rect>`, xx+2, padT+ih-h, bw-4, h, color, label, k.Count)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="tick">%s</text>`, xx+bw/2, plotH-padB+16, template.HTMLEscapeString(label))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="tick">%s</text>`, xx+bw/2, plotH-padB+16, html.EscapeString(label))
 		if color == colorHistogramOver && !budgetDrawn {
 			// The p99 budget: the bars right of this line are above it.
 			budgetDrawn = true
@@ -252,7 +256,7 @@ func histogramChart(buckets []Bucket, budgetMS float64) template.HTML {
 	fmt.Fprintf(&b, `<text x="12" y="%d" transform="rotate(-90 12 %d)" text-anchor="middle" class="axis">webhooks</text>`, padT+int(ih/2), padT+int(ih/2))
 	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" class="axis">webhook answer latency (red: above the p99 budget)</text>`, padL+int(iw/2), plotH-4)
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return b.String()
 }
 
 // shortMS is a bucket bound as an axis label.
@@ -266,9 +270,9 @@ func shortMS(ms float64) string {
 type htmlPage struct {
 	R       *Report
 	Checks  []check
-	Latency template.HTML
-	Flow    template.HTML
-	Hist    template.HTML
+	Latency string // inline SVG
+	Flow    string
+	Hist    string
 }
 
 // HTML renders the report as one self-contained page.
@@ -298,11 +302,9 @@ func (r *Report) HTML() ([]byte, error) {
 		Flow:    lineChart("arrivals, answers and results per second", "per second", n, flow, nil, false),
 		Hist:    histogramChart(r.Histogram, budget),
 	}
-	var buf bytes.Buffer
-	if err := pageTemplate.Execute(&buf, page); err != nil {
-		return nil, fmt.Errorf("render the capacity report: %w", err)
-	}
-	return buf.Bytes(), nil
+	var b strings.Builder
+	writePage(&b, page)
+	return []byte(b.String()), nil
 }
 
 // WriteHTML writes the HTML report to path, creating its folder.
@@ -314,23 +316,23 @@ func (r *Report) WriteHTML(path string) error {
 	return writeFile(path, raw)
 }
 
-var pageTemplate = template.Must(template.New("capacity").Funcs(template.FuncMap{
-	"ms":  fmtMS,
-	"pct": func(f float64) string { return fmt.Sprintf("%.2f%%", 100*f) },
-	"rate": func(f float64) string {
-		return fmt.Sprintf("%.2f/s", f)
-	},
-	"inc": func(i int) int { return i + 1 },
-	"deref": func(f *float64) string {
+// writePage writes the report's page. It is written by hand, escaped as
+// html/template would (package htmlesc): executing a template would keep
+// every exported method of every type in the binary.
+func writePage(b *strings.Builder, p htmlPage) {
+	e, n, w := htmlesc.String, strconv.Itoa, b.WriteString
+	r := p.R
+	rate := func(f float64) string { return e(fmt.Sprintf("%.2f/s", f)) }
+	deref := func(f *float64) string {
 		if f == nil {
 			return "–"
 		}
-		return fmtMS(*f)
-	},
-}).Parse(`<!DOCTYPE html>
+		return e(fmtMS(*f))
+	}
+	w(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Capacity — {{.R.Verdict}} — {{.R.BaseURL}}</title>
+<title>Capacity — ` + e(r.Verdict) + ` — ` + e(r.BaseURL) + `</title>
 <style>
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#111827;margin:0;background:#f9fafb}
 main{max-width:900px;margin:0 auto;padding:24px}
@@ -348,52 +350,123 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 pre{white-space:pre-wrap;word-break:break-all;background:#f3f4f6;padding:8px;border-radius:4px;max-height:20em;overflow:auto}
 svg{max-width:100%;height:auto}svg .tick{font-size:11px;fill:#4b5563}svg .axis{font-size:12px;fill:#374151}
 </style></head><body><main>
-<h1>Partner capacity <span class="verdict {{.R.Verdict}}" id="verdict">{{.R.Verdict}}</span></h1>
-<p class="meta">{{.R.Tool}} · {{.R.BaseURL}} · started {{.R.StartedAt.UTC.Format "2006-01-02 15:04:05 UTC"}} · {{ms .R.DurationMS}} · mode {{.R.Mode}}{{with .R.Ceiling}} · <strong id="ceiling">{{.}}</strong>{{end}}</p>
-{{if .R.Error}}<p class="breach" style="white-space:pre-line">{{.R.Error}}</p>{{end}}
+<h1>Partner capacity <span class="verdict ` + e(r.Verdict) + `" id="verdict">` + e(r.Verdict) + `</span></h1>
+<p class="meta">` + e(r.Tool) + ` · ` + e(r.BaseURL) + ` · started ` + e(r.StartedAt.UTC().Format("2006-01-02 15:04:05 UTC")) + ` · ` + e(fmtMS(r.DurationMS)) + ` · mode ` + e(r.Mode))
+	if c := r.Ceiling(); c != "" {
+		w(` · <strong id="ceiling">` + e(c) + `</strong>`)
+	}
+	w("</p>\n")
+	if r.Error != "" {
+		w(`<p class="breach" style="white-space:pre-line">` + e(r.Error) + `</p>`)
+	}
+	w(`
 
 <h2>Budget</h2>
 <table id="budget"><tr><th>figure</th><th>actual</th><th>budget</th><th>verdict</th></tr>
-{{range .Checks}}<tr><td><code>{{.Name}}</code></td><td class="num">{{.Actual}}</td><td>{{.Limit}}</td><td>{{if not .Judged}}<span class="na">not judged</span>{{else if .OK}}<span class="ok">ok</span>{{else}}<span class="breach">breach</span>{{end}}</td></tr>
-{{end}}</table>
-{{range .R.Breaches}}<p class="breach">✗ <code>{{.Name}}</code>: {{.Message}}</p>{{end}}
+`)
+	for _, c := range p.Checks {
+		w(`<tr><td><code>` + e(c.Name) + `</code></td><td class="num">` + e(c.Actual) + `</td><td>` + e(c.Limit) + `</td><td>`)
+		switch {
+		case !c.Judged:
+			w(`<span class="na">not judged</span>`)
+		case c.OK:
+			w(`<span class="ok">ok</span>`)
+		default:
+			w(`<span class="breach">breach</span>`)
+		}
+		w("</td></tr>\n")
+	}
+	w("</table>\n")
+	for _, br := range r.Breaches {
+		w(`<p class="breach">✗ <code>` + e(br.Name) + `</code>: ` + e(br.Message) + `</p>`)
+	}
+	w(`
 
 <h2>Load</h2>
 <table>
-<tr><th>target</th><td>{{if .R.Target.Burst}}a burst of {{.R.Target.Burst}} webhooks{{else}}{{rate .R.Target.Rate}}{{end}}, at most {{.R.Target.MaxInFlight}} in flight</td></tr>
-<tr><th>in flight</th><td id="in-flight">at most {{.R.Achieved.PeakInFlight}} webhooks awaited an answer at once during the run</td></tr>
-<tr><th>achieved arrival rate</th><td>{{rate .R.Achieved.Rate}}</td></tr>
-<tr><th>webhooks</th><td>sent {{.R.Webhooks.Sent}}, ok {{.R.Webhooks.OK}}, failed {{.R.Webhooks.Failed}} (timeouts {{.R.Webhooks.Timeouts}}, connection errors {{.R.Webhooks.ConnectionErrors}}), not sent {{.R.Webhooks.NotSent}}; statuses {{range $k, $v := .R.Webhooks.StatusClasses}}{{$k}}: {{$v}} {{end}}</td></tr>
-<tr><th>latency</th><td>p50 {{ms .R.LatencyMS.P50}}, p90 {{ms .R.LatencyMS.P90}}, p99 {{ms .R.LatencyMS.P99}}, max {{ms .R.LatencyMS.Max}}</td></tr>
-<tr><th>results</th><td>{{if not .R.Results.Expected}}not expected (no --assessment); {{end}}received {{.R.Results.Received}}, missing {{.R.Results.Missing}} (late {{.R.Results.Late}}), duplicates {{.R.Results.Duplicates}}, for unknown events {{.R.Results.Unknown}}</td></tr>
-<tr><th>time to result</th><td>p50 {{deref .R.TimeToResultMS.P50}}, p99 {{deref .R.TimeToResultMS.P99}}</td></tr>
+<tr><th>target</th><td>`)
+	if r.Target.Burst != 0 {
+		w(`a burst of ` + n(r.Target.Burst) + ` webhooks`)
+	} else {
+		w(rate(r.Target.Rate))
+	}
+	w(`, at most ` + n(r.Target.MaxInFlight) + ` in flight</td></tr>
+<tr><th>in flight</th><td id="in-flight">at most ` + n(r.Achieved.PeakInFlight) + ` webhooks awaited an answer at once during the run</td></tr>
+<tr><th>achieved arrival rate</th><td>` + rate(r.Achieved.Rate) + `</td></tr>
+<tr><th>webhooks</th><td>sent ` + n(r.Webhooks.Sent) + `, ok ` + n(r.Webhooks.OK) + `, failed ` + n(r.Webhooks.Failed) + ` (timeouts ` + n(r.Webhooks.Timeouts) + `, connection errors ` + n(r.Webhooks.ConnectionErrors) + `), not sent ` + n(r.Webhooks.NotSent) + `; statuses `)
+	for _, k := range slices.Sorted(maps.Keys(r.Webhooks.StatusClasses)) {
+		w(e(k) + `: ` + n(r.Webhooks.StatusClasses[k]) + ` `)
+	}
+	w(`</td></tr>
+<tr><th>latency</th><td>p50 ` + e(fmtMS(r.LatencyMS.P50)) + `, p90 ` + e(fmtMS(r.LatencyMS.P90)) + `, p99 ` + e(fmtMS(r.LatencyMS.P99)) + `, max ` + e(fmtMS(r.LatencyMS.Max)) + `</td></tr>
+<tr><th>results</th><td>`)
+	if !r.Results.Expected {
+		w(`not expected (no --assessment); `)
+	}
+	w(`received ` + n(r.Results.Received) + `, missing ` + n(r.Results.Missing) + ` (late ` + n(r.Results.Late) + `), duplicates ` + n(r.Results.Duplicates) + `, for unknown events ` + n(r.Results.Unknown) + `</td></tr>
+<tr><th>time to result</th><td>p50 ` + deref(r.TimeToResultMS.P50) + `, p99 ` + deref(r.TimeToResultMS.P99) + `</td></tr>
 </table>
-{{if .R.Steps}}<h2>Rate steps</h2>
+`)
+	if len(r.Steps) > 0 {
+		w(`<h2>Rate steps</h2>
 <table id="steps"><tr><th>#</th><th>rate</th><th>achieved</th><th>sent</th><th>not sent</th><th>in flight (cap)</th><th>p99</th><th>error rate</th><th>missing</th><th>verdict</th></tr>
-{{range $i, $s := .R.Steps}}<tr><td class="num">{{inc $i}}</td><td class="num">{{rate $s.Rate}}</td><td class="num">{{rate $s.AchievedRate}}</td><td class="num">{{$s.Sent}}</td><td class="num">{{$s.NotSent}}</td><td class="num">{{$s.PeakInFlight}} ({{$s.MaxInFlight}})</td><td class="num">{{ms $s.P99MS}}</td><td class="num">{{pct $s.ErrorRate}}</td><td class="num">{{$s.Missing}}</td><td>{{if $s.Held}}<span class="ok">held</span>{{else}}<span class="breach">broke: {{range $s.Breaches}}{{.Name}} {{end}}</span>{{end}}</td></tr>
-{{end}}</table>{{end}}
+`)
+		for i, s := range r.Steps {
+			w(`<tr><td class="num">` + n(i+1) + `</td><td class="num">` + rate(s.Rate) + `</td><td class="num">` + rate(s.AchievedRate) + `</td><td class="num">` + n(s.Sent) + `</td><td class="num">` + n(s.NotSent) + `</td><td class="num">` + n(s.PeakInFlight) + ` (` + n(s.MaxInFlight) + `)</td><td class="num">` + e(fmtMS(s.P99MS)) + `</td><td class="num">` + e(fmt.Sprintf("%.2f%%", 100*s.ErrorRate)) + `</td><td class="num">` + n(s.Missing) + `</td><td>`)
+			if s.Held {
+				w(`<span class="ok">held</span>`)
+			} else {
+				w(`<span class="breach">broke: `)
+				for _, br := range s.Breaches {
+					w(e(br.Name) + ` `)
+				}
+				w(`</span>`)
+			}
+			w("</td></tr>\n")
+		}
+		w(`</table>`)
+	}
+	w(`
 
 <h2>Latency over time</h2>
-<div class="card" id="plot-latency">{{.Latency}}
+<div class="card" id="plot-latency">` + p.Latency + `
 <div class="legend"><span><i style="background:#2563eb"></i>p50</span><span><i style="background:#ea580c"></i>p99</span><span><i style="background:#dc2626"></i>p99 budget (dashed)</span></div></div>
 
 <h2>Arrivals, answers and results</h2>
-<div class="card" id="plot-flow">{{.Flow}}
+<div class="card" id="plot-flow">` + p.Flow + `
 <div class="legend"><span><i style="background:#2563eb"></i>arrivals</span><span><i style="background:#16a34a"></i>answers</span><span><i style="background:#9333ea"></i>results back</span><span><i style="background:#dc2626"></i>not sent</span></div></div>
 
 <h2>Latency histogram</h2>
-<div class="card" id="plot-histogram">{{.Hist}}</div>
+<div class="card" id="plot-histogram">` + p.Hist + `</div>
 
-{{with .R.TopFailure}}<h2>Most common failure</h2>
-<div class="card" id="top-failure"><p><strong>{{.Message}}</strong> ({{.Webhooks}} webhooks)</p>
-{{if .Body}}<p>The partner's answer{{if .Status}} ({{.Status}}){{end}}:</p><pre>{{.Body}}</pre>{{end}}
-<p><strong>Cause:</strong> {{.Cause}}</p>
-<p><strong>Fix:</strong> {{.Fix}}</p></div>{{end}}
-
-{{if .R.Failures}}<h2>Failures</h2>
+`)
+	if f := r.TopFailure; f != nil {
+		w(`<h2>Most common failure</h2>
+<div class="card" id="top-failure"><p><strong>` + e(f.Message) + `</strong> (` + n(f.Webhooks) + ` webhooks)</p>
+`)
+		if f.Body != "" {
+			w(`<p>The partner's answer`)
+			if f.Status != 0 {
+				w(` (` + n(f.Status) + `)`)
+			}
+			w(`:</p><pre>` + e(f.Body) + `</pre>`)
+		}
+		w(`
+<p><strong>Cause:</strong> ` + e(f.Cause) + `</p>
+<p><strong>Fix:</strong> ` + e(f.Fix) + `</p></div>`)
+	}
+	w("\n\n")
+	if len(r.Failures) > 0 {
+		w(`<h2>Failures</h2>
 <table><tr><th>webhooks</th><th>what happened</th></tr>
-{{range $k, $v := .R.Failures}}<tr><td class="num">{{$v}}</td><td>{{$k}}</td></tr>
-{{end}}</table>{{end}}
-<p class="meta">Pacing: {{.R.Pacing}}.</p>
+`)
+		for _, k := range slices.Sorted(maps.Keys(r.Failures)) {
+			w(`<tr><td class="num">` + n(r.Failures[k]) + `</td><td>` + e(k) + "</td></tr>\n")
+		}
+		w(`</table>`)
+	}
+	w(`
+<p class="meta">Pacing: ` + e(r.Pacing) + `.</p>
 </main></body></html>
-`))
+`)
+}

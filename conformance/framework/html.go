@@ -4,28 +4,28 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"io"
 	"maps"
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/mockteamtailor/mockteamtailor/internal/htmlesc"
 )
 
-// htmlReport lists every check and every request and response of the run.
-// Its data is the results document, already redacted.
-var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
-	"headers":      formatHeaders,
-	"sections":     sectionLinks,
-	"statusText":   http.StatusText,
-	"pretty":       prettyBody,
-	"runLimit":     func() string { return fmt.Sprintf("%d MiB", RunExchangeLimit>>20) },
-	"maxExchanges": func() int { return MaxStoredExchanges },
-	"bodyLimit":    func() string { return fmt.Sprintf("%d KiB", StoredBodyLimit>>10) },
-}).Parse(`<!doctype html>
+// writeHTMLReport writes the page that lists every check and every
+// request and response of the run. res is the results document, already
+// redacted. It is written by hand, escaped as html/template would
+// (package htmlesc): executing a template would keep every exported
+// method of every type in the binary (see internal/htmlesc).
+func writeHTMLReport(b *strings.Builder, res Results) {
+	e := htmlesc.String
+	w := b.WriteString
+	w(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<title>{{.Suite}}: {{.BaseURL}}</title>
+<title>` + e(res.Suite) + `: ` + e(res.BaseURL) + `</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#222}
 h1{font-size:1.4em} h2{font-size:1.1em;margin:0}
@@ -38,52 +38,132 @@ details.check>summary{cursor:pointer;list-style:none}
 pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font-size:12.5px}
 .x{border-left:3px solid #90caf9;margin:.6em 0;padding-left:.8em}
 </style></head><body>
-<h1>{{.Suite}}</h1>
-<p>Partner <code>{{.BaseURL}}</code>, started {{.StartedAt.Format "2006-01-02 15:04:05 MST"}}, {{.DurationMS}} ms. Secrets (API key, webhook secret, provider keys, tokens) are redacted. Bodies are cut at {{bodyLimit}} (marked "… [cut: N more bytes]").</p>
-<p class="summary"><span class="badge pass">{{.Summary.Passed}}</span>passed
-<span class="badge fail">{{.Summary.Failed}}</span>failed
-<span class="badge warning">{{.Summary.Warnings}}</span>warnings (SHOULD{{if .Strict}}; --strict: they fail the run{{end}})
-<span class="badge error">{{.Summary.Errors}}</span>errors
-<span class="badge skipped">{{.Summary.Skipped}}</span>skipped ({{.Summary.SkippedByCapability}} by capability)</p>
-{{if .Setup}}<pre>{{.Setup.Message}}</pre>{{end}}
-{{if .Unjudged}}<pre>NOT JUDGED (the run does not pass): a basic call failed, or selected checks were skipped for a cause on the partner's side, and no selected check reports it:
-{{range .Unjudged}}- {{.}}
-{{end}}</pre>{{end}}
-{{with .Baseline}}<div class="x"><h2>Baseline {{.File}}</h2>
-<pre>{{range .Entries}}{{.Status}}: {{.Check}} ({{if .Outcome}}{{.Outcome}}{{else}}no such check{{end}}){{if .Expires}}, expires {{.Expires}}{{end}}: {{.Reason}}
-{{end}}{{if .Stale}}
-STALE (the run does not pass):
-{{range .Stale}}- {{.}}
-{{end}}{{end}}</pre></div>{{end}}
-{{range .MockFailures}}<pre>the suite's embedded mock failed: {{.}}</pre>{{end}}
-{{range .Causes}}<div class="x"><h2>Root cause: {{.Title}}</h2><pre>Evidence: {{.Evidence}}
-Fix: {{.Fix}}
-Explains: {{range $i, $c := .Checks}}{{if $i}}, {{end}}{{$c}}{{end}}</pre></div>
-{{end}}
-{{range .Checks}}
-<details class="check"{{if or (eq .Outcome "fail") (eq .Outcome "error") (eq .Outcome "warning")}} open{{end}}>
-<summary><span class="badge {{.Outcome}}">{{.Outcome}}</span>{{if .Baselined}}<span class="badge skipped">known</span>{{end}}<strong>{{.ID}}</strong>
-<span class="meta">[{{.Label}}, {{.Level}}] {{sections .Section}} · {{.DurationMS}} ms · {{len .Exchanges}} exchanges</span>
-<div class="rule">{{.Rule}}</div></summary>
-{{if .Baselined}}<p class="meta">Known failure, in the baseline (does not fail the run): {{.Baselined}}</p>{{end}}
-{{if .Reason}}<pre>{{.Reason}}</pre>{{end}}
-{{range $i, $x := .Exchanges}}
-<div class="x"><h2>{{$x.Direction}}{{if $x.Step}}: {{$x.Step}}{{end}}</h2>
-<pre>{{$x.Method}} {{$x.URL}}
-{{headers $x.RequestHeader}}
-{{pretty $x.RequestBody}}</pre>
-{{if $x.Status}}<pre>{{$x.Status}} {{statusText $x.Status}} after {{$x.ElapsedMS}} ms
-{{headers $x.ResponseHeader}}
-{{pretty $x.ResponseBody}}</pre>{{end}}
-{{if $x.Error}}<pre>{{$x.Error}} (after {{$x.ElapsedMS}} ms)</pre>{{end}}
-{{if $x.BodiesOmitted}}<p class="meta">Bodies and headers left out ({{$x.RequestBodySize}} and {{$x.ResponseBodySize}} body bytes): the run had kept its {{runLimit}} of exchanges already.</p>{{end}}
-</div>
-{{end}}
-{{if .ExchangesOmitted}}<p class="meta">{{.ExchangesOmitted}} more exchanges left out: a check keeps its first {{maxExchanges}}.</p>{{end}}
-</details>
-{{end}}
-</body></html>
-`))
+<h1>` + e(res.Suite) + `</h1>
+<p>Partner <code>` + e(res.BaseURL) + `</code>, started ` + e(res.StartedAt.Format("2006-01-02 15:04:05 MST")) + `, ` + itoa(res.DurationMS) + ` ms. Secrets (API key, webhook secret, provider keys, tokens) are redacted. Bodies are cut at ` + e(fmt.Sprintf("%d KiB", StoredBodyLimit>>10)) + ` (marked "… [cut: N more bytes]").</p>
+<p class="summary"><span class="badge pass">` + itoa(res.Summary.Passed) + `</span>passed
+<span class="badge fail">` + itoa(res.Summary.Failed) + `</span>failed
+<span class="badge warning">` + itoa(res.Summary.Warnings) + `</span>warnings (SHOULD`)
+	if res.Strict {
+		w(`; --strict: they fail the run`)
+	}
+	w(`)
+<span class="badge error">` + itoa(res.Summary.Errors) + `</span>errors
+<span class="badge skipped">` + itoa(res.Summary.Skipped) + `</span>skipped (` + itoa(res.Summary.SkippedByCapability) + ` by capability)</p>
+`)
+	if res.Setup != nil {
+		w(`<pre>` + e(res.Setup.Message) + `</pre>`)
+	}
+	w("\n")
+	if len(res.Unjudged) > 0 {
+		w(`<pre>NOT JUDGED (the run does not pass): a basic call failed, or selected checks were skipped for a cause on the partner's side, and no selected check reports it:
+`)
+		for _, u := range res.Unjudged {
+			w(`- ` + e(u) + "\n")
+		}
+		w(`</pre>`)
+	}
+	w("\n")
+	if bl := res.Baseline; bl != nil {
+		w(`<div class="x"><h2>Baseline ` + e(bl.File) + `</h2>
+<pre>`)
+		for _, en := range bl.Entries {
+			w(e(en.Status) + `: ` + e(en.Check) + ` (`)
+			if en.Outcome != "" {
+				w(e(en.Outcome))
+			} else {
+				w(`no such check`)
+			}
+			w(`)`)
+			if en.Expires != "" {
+				w(`, expires ` + e(en.Expires))
+			}
+			w(`: ` + e(en.Reason) + "\n")
+		}
+		if len(bl.Stale) > 0 {
+			w("\nSTALE (the run does not pass):\n")
+			for _, s := range bl.Stale {
+				w(`- ` + e(s) + "\n")
+			}
+		}
+		w(`</pre></div>`)
+	}
+	w("\n")
+	for _, f := range res.MockFailures {
+		w(`<pre>the suite's embedded mock failed: ` + e(f) + `</pre>`)
+	}
+	w("\n")
+	for _, c := range res.Causes {
+		w(`<div class="x"><h2>Root cause: ` + e(c.Title) + `</h2><pre>Evidence: ` + e(c.Evidence) + `
+Fix: ` + e(c.Fix) + `
+Explains: `)
+		for i, id := range c.Checks {
+			if i > 0 {
+				w(`, `)
+			}
+			w(e(id))
+		}
+		w("</pre></div>\n")
+	}
+	w("\n")
+	for _, c := range res.Checks {
+		w("\n<details class=\"check\"")
+		if c.Outcome == "fail" || c.Outcome == "error" || c.Outcome == "warning" {
+			w(` open`)
+		}
+		w(`>
+<summary><span class="badge ` + e(c.Outcome) + `">` + e(c.Outcome) + `</span>`)
+		if c.Baselined != "" {
+			w(`<span class="badge skipped">known</span>`)
+		}
+		w(`<strong>` + e(c.ID) + `</strong>
+<span class="meta">[` + e(c.Label) + `, ` + e(c.Level) + `] ` + sectionLinks(c.Section) + ` · ` + itoa(c.DurationMS) + ` ms · ` + itoa(len(c.Exchanges)) + ` exchanges</span>
+<div class="rule">` + e(c.Rule) + `</div></summary>
+`)
+		if c.Baselined != "" {
+			w(`<p class="meta">Known failure, in the baseline (does not fail the run): ` + e(c.Baselined) + `</p>`)
+		}
+		w("\n")
+		if c.Reason != "" {
+			w(`<pre>` + e(c.Reason) + `</pre>`)
+		}
+		w("\n")
+		for _, x := range c.Exchanges {
+			w("\n<div class=\"x\"><h2>" + e(x.Direction))
+			if x.Step != "" {
+				w(`: ` + e(x.Step))
+			}
+			w(`</h2>
+<pre>` + e(x.Method) + ` ` + e(x.URL) + `
+` + e(formatHeaders(x.RequestHeader)) + `
+` + e(prettyBody(x.RequestBody)) + `</pre>
+`)
+			elapsed := e(fmt.Sprint(x.ElapsedMS))
+			if x.Status != 0 {
+				w(`<pre>` + itoa(x.Status) + ` ` + e(http.StatusText(x.Status)) + ` after ` + elapsed + ` ms
+` + e(formatHeaders(x.ResponseHeader)) + `
+` + e(prettyBody(x.ResponseBody)) + `</pre>`)
+			}
+			w("\n")
+			if x.Error != "" {
+				w(`<pre>` + e(x.Error) + ` (after ` + elapsed + ` ms)</pre>`)
+			}
+			w("\n")
+			if x.BodiesOmitted {
+				w(`<p class="meta">Bodies and headers left out (` + itoa(x.RequestBodySize) + ` and ` + itoa(x.ResponseBodySize) + ` body bytes): the run had kept its ` + e(fmt.Sprintf("%d MiB", RunExchangeLimit>>20)) + ` of exchanges already.</p>`)
+			}
+			w("\n</div>\n")
+		}
+		w("\n")
+		if c.ExchangesOmitted != 0 {
+			w(`<p class="meta">` + itoa(c.ExchangesOmitted) + ` more exchanges left out: a check keeps its first ` + itoa(MaxStoredExchanges) + `.</p>`)
+		}
+		w("\n</details>\n")
+	}
+	w("\n</body></html>\n")
+}
+
+// itoa writes a whole number as a template prints it.
+func itoa[T ~int | ~int64](n T) string { return strconv.FormatInt(int64(n), 10) }
 
 func formatHeaders(h http.Header) string {
 	var b strings.Builder
@@ -111,11 +191,9 @@ func writeHTML(path string, res Results) error {
 	// A strings.Builder hands its text over without a copy: the report
 	// is held once, not thrice.
 	var b strings.Builder
-	if err := htmlReport.Execute(&b, res); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	// The document is redacted already; this catches anything a template
-	// function could have let through.
+	writeHTMLReport(&b, res)
+	// The document is redacted already; this catches anything a
+	// formatting function could have let through.
 	f, err := os.Create(path)
 	if err != nil {
 		return err

@@ -1,7 +1,7 @@
 package framework
 
 import (
-	"html/template"
+	"html"
 	"strings"
 )
 
@@ -59,14 +59,14 @@ func githubAnchor(heading string) string {
 
 // sectionLinks renders sections such as "§1.1, §1.2" as links to
 // docs/protocol.md, for the HTML report.
-func sectionLinks(sections string) template.HTML {
+func sectionLinks(sections string) string {
 	var parts []string
 	for _, s := range strings.Split(sections, ",") {
 		s = strings.TrimSpace(s)
 		if s == "" {
 			continue
 		}
-		parts = append(parts, `<a href="`+template.HTMLEscapeString(SectionURL(s))+`">`+template.HTMLEscapeString(s)+`</a>`)
+		parts = append(parts, `<a href="`+html.EscapeString(SectionURL(s))+`">`+html.EscapeString(s)+`</a>`)
 	}
-	return template.HTML(`<a href="` + ProtocolURL + `">docs/protocol.md</a> ` + strings.Join(parts, ", "))
+	return `<a href="` + ProtocolURL + `">docs/protocol.md</a> ` + strings.Join(parts, ", ")
 }

@@ -104,6 +104,15 @@ type Result struct {
 	UpdateURL string `json:"updateUrl"`
 }
 
+// ResultWait answers a wait for a result (GET /mock/v1/results/{id}/wait):
+// the result as it stood when the wait ended, and whether it is final
+// (completed or failed). Final is false when the wait's timeout passed
+// first.
+type ResultWait struct {
+	Final  bool   `json:"final"`
+	Result Result `json:"result"`
+}
+
 // Faults is the fault injection on the Partner API, durations as text
 // ("250ms"). The zero value injects nothing.
 type Faults struct {

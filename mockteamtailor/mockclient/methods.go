@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
@@ -386,6 +387,37 @@ func (c *Client) Result(ctx context.Context, id string) (controlapi.Result, erro
 	err := c.do(ctx, get(v1+"/results/"+url.PathEscape(id), nil), &out)
 	return out, err
 }
+
+// WaitResult waits until the partner result id is final (completed or
+// failed) or timeout passes, and returns the result as it stands then:
+// ResultWait.Final says which. It long-polls GET
+// /mock/v1/results/{id}/wait, each request at most 30 s (the mock refuses
+// more than a minute), so it never sleeps and wakes as soon as the
+// partner posts. An unknown result is an *APIError with status 404; ctx
+// ending first is ctx's error.
+func (c *Client) WaitResult(ctx context.Context, id string, timeout time.Duration) (controlapi.ResultWait, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		left := time.Until(deadline)
+		if left < time.Millisecond {
+			left = time.Millisecond
+		}
+		left = min(left, waitChunk)
+		var out controlapi.ResultWait
+		q := url.Values{"timeout": {left.String()}}
+		if err := c.do(ctx, get(v1+"/results/"+url.PathEscape(id)+"/wait", q), &out); err != nil {
+			return controlapi.ResultWait{}, err
+		}
+		if out.Final || !time.Now().Before(deadline) {
+			return out, nil
+		}
+	}
+}
+
+// waitChunk is the longest one request of WaitResult waits: well under
+// DefaultTimeout, so the HTTP client never gives up on a wait the mock
+// would still answer.
+const waitChunk = 30 * time.Second
 
 // InvokeAction clicks the index-th action button of a result: the
 // original partner event is POSTed to the action's endpoint.

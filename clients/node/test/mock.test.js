@@ -77,9 +77,15 @@ test('trigger, wait for the result, assert: 20 times in a row', async () => {
   }
 });
 
-test('waitForResult fails at its deadline when the result never becomes final', async () => {
+test('waitForResult fails at its deadline when the result is not final yet', async () => {
   const { delivery } = await mock.trigger({ candidateId: 1, data: { test: 'go', threshold: '70' } });
-  await assert.rejects(mock.waitForResult(delivery.resultId, { until: (r) => r.status === 'never', timeoutMs: 500 }), /within 500 ms/);
+  // The partner posts 100 ms after the webhook: 1 ms is too short.
+  await assert.rejects(mock.waitForResult(delivery.resultId, { timeoutMs: 1 }), /did not become final within 1 ms \(last: (sent|pending)\)/);
+  assert.equal((await mock.waitForResult(delivery.resultId)).status, 'completed');
+});
+
+test('waitForResult of an unknown result rejects with the 404', async () => {
+  await assert.rejects(mock.waitForResult('no-such-result'), /404.*no-such-result/);
 });
 
 test('faults, then reset', async () => {
