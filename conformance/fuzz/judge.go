@@ -24,11 +24,11 @@ import (
 // assessment partner posts a valid, final result for it, for the
 // candidate of the webhook, within the result deadline (§2.3).
 const (
-	KindStatus         = "answered"           // a status other than 2xx; Kind is "answered <status>"
-	KindTimeout        = "timeout"            // no answer within --timeout
-	KindConnection     = "connection failed"  // refused, reset or closed
-	KindIgnoredAnswer  = "answer ignored"     // a 2xx with partner_result_attributes Teamtailor ignores as invalid
-	KindResultRefused  = "result refused"     // the Partner API refused the result post; Kind is "result refused <status>"
+	KindStatus         = "answered"          // a status other than 2xx; Kind is "answered <status>"
+	KindTimeout        = "timeout"           // no answer within --timeout
+	KindConnection     = "connection failed" // refused, reset or closed
+	KindIgnoredAnswer  = "answer ignored"    // a 2xx with partner_result_attributes Teamtailor ignores as invalid
+	KindResultRefused  = "result refused"    // the Partner API refused the result post; Kind is "result refused <status>"
 	KindWrongCandidate = "result for another candidate"
 	KindNoResult       = "no final result"
 )
