@@ -71,8 +71,7 @@ func coverageOf(features map[string]int, _ int) Coverage {
 		if path == "mode" {
 			c.Modes = append(c.Modes, variant)
 		}
-		if strings.HasSuffix(path, "custom-fields") {
-			t, _, _ := strings.Cut(variant, "-")
+		if t, _, _ := strings.Cut(variant, "-"); strings.HasSuffix(path, "custom-fields") && slices.Contains(customFieldTypes, t) {
 			types[t] = true
 		}
 	}

@@ -257,7 +257,7 @@ func (e *engine) record(c Case, v Verdict) {
 // once.
 func (e *engine) shrink(ctx context.Context, f *Finding, required []string) {
 	want := f.Verdict
-	s := Shrinker{Required: required, Batch: e.cfg.Concurrency, Try: func(ctx context.Context, bodies [][]byte) []Verdict {
+	s := Shrinker{Required: required, Batch: e.cfg.Concurrency, KeepJob: !e.gen.bulk, Try: func(ctx context.Context, bodies [][]byte) []Verdict {
 		return e.tryAll(ctx, bodies, want.resultKind())
 	}}
 	res := s.Shrink(ctx, f.Body, want)

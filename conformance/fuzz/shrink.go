@@ -33,6 +33,9 @@ type Shrinker struct {
 	Required []string
 	// Batch is how many reductions are tried at once.
 	Batch int
+	// KeepJob keeps the candidate's job: a partner that does not allow
+	// bulk mode gets no webhook without one (docs/protocol.md §5).
+	KeepJob bool
 }
 
 // ShrinkResult is what a shrink found.
@@ -131,8 +134,12 @@ func (s Shrinker) reductions(doc *orderedjson.Value) []edit {
 	// The event id, partner result and company are rewritten for each
 	// sending: only the candidate is the partner's to parse.
 	if c := pe.Get("candidate"); c != nil {
+		job := c.Get("job")
 		walk(c, func(parent, v *orderedjson.Value) {
 			for _, e := range simpler(parent, v) {
+				if s.KeepJob && v == job && (e.replace == nil || e.replace.Kind == orderedjson.Null) {
+					continue
+				}
 				add(e)
 			}
 		})
