@@ -218,8 +218,6 @@ func textKind(s string) string {
 		return "cjk"
 	case comma:
 		return "comma"
-	case s == "":
-		return "empty"
 	}
 	return ""
 }
