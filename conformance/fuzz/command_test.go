@@ -91,7 +91,7 @@ func TestFindsPlantedBugs(t *testing.T) {
 			if !strings.HasPrefix(f.Name, "fuzz-") || !strings.Contains(f.Trigger, "trigger --fixture "+f.Name) || !strings.Contains(f.Curl, "--data-binary @") {
 				t.Errorf("%s: finding named %q, commands %q / %q", v, f.Name, f.Trigger, f.Curl)
 			}
-			if got := replay(t, url, dir, f.Name, v.kind, 10); got != 10 {
+			if got := replay(t, url, dir, f.Name, v.kind, 10, 2*time.Second); got != 10 {
 				t.Errorf("%s: fixture %s failed the same way %d times out of 10 when replayed", v, f.Name, got)
 			}
 		})
@@ -136,8 +136,9 @@ func TestBadSettingsExit2(t *testing.T) {
 // replay sends fixture name of dir n times as "mockteamtailor trigger
 // --fixture NAME" has the mock send it (Server.ReplayCapture, what the
 // control API's POST /mock/v1/replays runs) to the partner at url, and
-// counts the times it failed as kind.
-func replay(t *testing.T, url, dir, name, kind string, n int) int {
+// counts the times it failed as kind; a result kind is watched for wait
+// after the sendings.
+func replay(t *testing.T, url, dir, name, kind string, n int, wait time.Duration) int {
 	t.Helper()
 	framework.TestContext = framework.Settings{BaseURL: url, APIKey: testAPIKey, WebhookSecret: testSecret, ProviderKey: uuid.NewString(),
 		MockListen: "127.0.0.1:0", Timeout: 10 * time.Second, Assessment: true}
@@ -161,12 +162,13 @@ func replay(t *testing.T, url, dir, name, kind string, n int) int {
 	}
 	var mu sync.Mutex
 	posts := map[string][]post{}
-	mock.Observe(func(resultID, method string, status int, _ time.Time, body []byte) {
+	mock.Observe(func(resultID, _ string, status int, _ time.Time, body []byte) {
 		mu.Lock()
 		defer mu.Unlock()
 		posts[resultID] = append(posts[resultID], post{status, body})
 	})
 	same := 0
+	var results []string
 	for range n {
 		out, err := mock.Server.ReplayCapture(ctx, controlapi.ReplayRequest{PartnerID: mock.Partner.ID, CompanyUUID: mock.Company.UUID, Fixture: name})
 		if err != nil {
@@ -176,43 +178,50 @@ func replay(t *testing.T, url, dir, name, kind string, n int) int {
 		if out.Delivery != nil && out.Delivery.Response != nil {
 			status = out.Delivery.Response.Status
 		}
-		if strings.HasPrefix(kind, "answered ") {
+		switch {
+		case strings.HasPrefix(kind, "answered "):
 			if "answered "+strconv.Itoa(status) == kind {
 				same++
 			}
-			continue
-		}
-		// A result kind: watch the result's posts until the deadline.
-		deadline := time.Now().Add(2 * time.Second)
-		ok := false
-		for !ok && time.Now().Before(deadline) {
-			mu.Lock()
-			ps := slices.Clone(posts[out.ResultID])
-			mu.Unlock()
-			final := slices.ContainsFunc(ps, func(p post) bool {
-				return p.status/100 == 2 && (bytes.Contains(p.body, []byte(`"completed"`)) || bytes.Contains(p.body, []byte(`"failed"`)))
-			})
-			switch kind {
-			case "result refused 422":
-				ok = slices.ContainsFunc(ps, func(p post) bool { return p.status == 422 })
-			case "result for another candidate":
-				ok = slices.ContainsFunc(ps, func(p post) bool { return bytes.Contains(p.body, []byte(`"candidate-id"`)) && p.status/100 != 2 })
-			}
-			if final {
-				break
-			}
-			if !ok {
-				time.Sleep(20 * time.Millisecond) // polling the observed posts, not asserting after a sleep
-			}
-		}
-		if kind == "no final result" {
-			mu.Lock()
-			ok = status == 200 && !slices.ContainsFunc(posts[out.ResultID], func(p post) bool { return p.status/100 == 2 })
-			mu.Unlock()
-		}
-		if ok {
-			same++
+		case status/100 == 2:
+			results = append(results, out.ResultID)
 		}
 	}
-	return same
+	if len(results) == 0 {
+		return same
+	}
+	// A result kind: each result's posts are watched until the deadline
+	// (polled, not asserted after a sleep).
+	failedSame := func(ps []post) bool {
+		switch kind {
+		case "result refused 422":
+			return slices.ContainsFunc(ps, func(p post) bool { return p.status == 422 })
+		case "result for another candidate":
+			return slices.ContainsFunc(ps, func(p post) bool { return bytes.Contains(p.body, []byte(`"candidate-id"`)) && p.status/100 != 2 })
+		}
+		return false
+	}
+	accepted := func(ps []post) bool { return slices.ContainsFunc(ps, func(p post) bool { return p.status/100 == 2 }) }
+	deadline := time.Now().Add(wait)
+	for {
+		mu.Lock()
+		decided, count := 0, 0
+		for _, id := range results {
+			switch ps := posts[id]; {
+			case failedSame(ps):
+				decided++
+				count++
+			case accepted(ps):
+				decided++
+			}
+		}
+		mu.Unlock()
+		if time.Now().After(deadline) || (kind != "no final result" && decided == len(results)) {
+			if kind == "no final result" {
+				count = len(results) - decided
+			}
+			return same + count
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
