@@ -60,14 +60,19 @@ cases.
 The provider key, the settings and the environment variables are the suite's
 and capacity's (TTCONF_<FLAG>): the command line wins.
 
+The examples run against the bundled example partner, started as the README
+shows (PARTNER is where it listens, 127.0.0.1:3000 unless set; it posts results
+only to SUITE_MOCK, where the embedded mock listens, 127.0.0.1:8081 unless set):
+  examplepartner --listen "${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --result-host "${SUITE_MOCK:-127.0.0.1:8081}" &
+
 Exit status: 0 no case failed, 1 findings (each one in the reports), 2 the run
 could not be made (bad settings, partner unreachable or refusing the key,
 interrupted).`
 
 // examples run against the bundled example partner as the README starts
-// it; the README session runs the first.
+// it; the README session runs each of them.
 const examples = `  ttconformance fuzz --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --assessment --bulk --duration 5s --seed 1 --out "${TMPDIR:-/tmp}/fuzz-findings" --mock-listen "${SUITE_MOCK:-127.0.0.1:8081}"
-  ttconformance fuzz --base-url http://127.0.0.1:3000 --api-key KEY --webhook-secret SECRET --max-cases 500 --max-findings 1 --json-report fuzz.json`
+  ttconformance fuzz --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --max-cases 200 --max-findings 1 --out "" --json-report "${TMPDIR:-/tmp}/fuzz.json" --mock-listen "${SUITE_MOCK:-127.0.0.1:8081}"`
 
 // suiteOnlyFlags are suite flags that mean nothing to a fuzz run.
 var suiteOnlyFlags = []string{"verifies-signatures", "actions", "fixtures", "requires-api-token", "baseline", "write-baseline", "profile", "strict"}

@@ -29,6 +29,6 @@ func TestHelpGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(stdout.Bytes(), want) {
-		t.Errorf("--help differs from %s (go test -run TestHelpGolden -update ./conformance/fuzz/ rewrites it):\n%s", golden, stdout.String())
+		t.Errorf("--help differs from %s (go test ./conformance/fuzz/ -run TestHelpGolden -update rewrites it):\n%s", golden, stdout.String())
 	}
 }
