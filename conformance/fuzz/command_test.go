@@ -88,7 +88,7 @@ func TestFindsPlantedBugs(t *testing.T) {
 			if !f.Reproduces {
 				t.Errorf("%s: the scrubbed fixture %s does not fail the same way", v, f.Fixture)
 			}
-			if !strings.HasPrefix(f.Name, "fuzz-") || !strings.Contains(f.Trigger, "trigger --fixture "+f.Name) || !strings.Contains(f.Curl, "--data-binary @") {
+			if !strings.HasPrefix(f.Name, "fuzz-") || f.Trigger != "mockteamtailor trigger --fixture "+f.Name || !strings.Contains(f.Serve, "serve --fixtures") || !strings.Contains(f.Curl, "--data-binary @") {
 				t.Errorf("%s: finding named %q, commands %q / %q", v, f.Name, f.Trigger, f.Curl)
 			}
 			if got := replay(t, url, dir, f.Name, v.kind, 10, 2*time.Second); got != 10 {

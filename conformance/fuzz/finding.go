@@ -53,7 +53,8 @@ func (e *engine) writeFindings(ctx context.Context, findings []*Finding, keep []
 		if v, err := e.j.exec(ctx, body, f.Verdict.resultKind()); err == nil {
 			f.Reproduces = v.Same(f.Verdict)
 		}
-		f.Trigger = fmt.Sprintf("mockteamtailor serve --fixtures %s --partner-base-url %s & mockteamtailor trigger --fixture %s", shellQuote(cmds.Dir), shellQuote(cmds.BaseURL), name)
+		f.Serve = fmt.Sprintf(`mockteamtailor serve --fixtures %s --partner-base-url %s --api-key "$API_KEY" --webhook-secret "$WEBHOOK_SECRET" &`, shellQuote(cmds.Dir), shellQuote(cmds.BaseURL))
+		f.Trigger = "mockteamtailor trigger --fixture " + name
 		eventID := ""
 		if doc, err := orderedjson.Parse(body); err == nil {
 			if id := doc.Get("partner-event").Get("id"); id != nil {
@@ -74,13 +75,14 @@ func findingsReadme(findings []*Finding, cmds Commands, seed uint64) string {
 	b.WriteString("fixture. `ttconformance --fixtures DIR` sends each in webhook/edge-case-candidates, so they stay\n")
 	b.WriteString("regression cases. The curl command sends the body as it is (its update-url is a scrubbed host, so\n")
 	b.WriteString("a result is not seen); `mockteamtailor trigger --fixture` makes it local and shows the result.\n")
+	b.WriteString("API_KEY and WEBHOOK_SECRET are the partner's; PROVIDER_KEY one it accepts.\n")
 	for _, f := range findings {
 		fmt.Fprintf(&b, "\n## %s\n\n%s", f.Name, f.Verdict.Kind)
 		if f.Verdict.Detail != "" {
 			fmt.Fprintf(&b, ": %s", strings.ReplaceAll(f.Verdict.Detail, "\n", " "))
 		}
-		fmt.Fprintf(&b, "\n\n- first case: %d of seed %d; %d cases failed this way\n- size: %d bytes shrunk from %d\n- replayed after scrubbing: %s\n\n```sh\n%s\n%s\n```\n",
-			f.Case, seed, f.Cases, f.ShrunkSize, f.OriginalSize, yesNo(f.Reproduces), f.Trigger, f.Curl)
+		fmt.Fprintf(&b, "\n\n- first case: %d of seed %d; %d cases failed this way\n- size: %d bytes shrunk from %d\n- replayed after scrubbing: %s\n\n```sh\n%s\n%s\n%s\n```\n",
+			f.Case, seed, f.Cases, f.ShrunkSize, f.OriginalSize, yesNo(f.Reproduces), f.Serve, f.Trigger, f.Curl)
 	}
 	return b.String()
 }

@@ -105,7 +105,7 @@ func (r *Report) Summary() string {
 		fmt.Fprintf(&b, "\n  first at case %d after %.1fs (%d cases failed this way); shrunk from %d to %d bytes in %d trials\n",
 			f.Case, f.FoundAfterMS/1000, f.Cases, f.OriginalSize, f.ShrunkSize, f.ShrinkTrials)
 		if f.Fixture != "" {
-			fmt.Fprintf(&b, "  fixture %s (%s)\n  replay: %s\n  curl:   %s\n", f.Fixture, map[bool]string{true: "replays the same failure", false: "does NOT replay the same failure after scrubbing"}[f.Reproduces], f.Trigger, f.Curl)
+			fmt.Fprintf(&b, "  fixture %s (%s)\n  replay: %s\n          %s\n  curl:   %s\n", f.Fixture, map[bool]string{true: "replays the same failure", false: "does NOT replay the same failure after scrubbing"}[f.Reproduces], f.Serve, f.Trigger, f.Curl)
 		}
 	}
 	return b.String()
@@ -151,7 +151,7 @@ func (r *Report) WriteJUnit(path string) error {
 	s.Cases = append(s.Cases, run)
 	for _, f := range r.Findings {
 		tc := testcase{Name: "fuzz/" + f.Name, Classname: "fuzz", Failure: &failure{Message: f.Verdict.Kind,
-			Text: fmt.Sprintf("%s\nfixture: %s\nreplay: %s\ncurl: %s\n", f.Verdict.Detail, f.Fixture, f.Trigger, f.Curl)}}
+			Text: fmt.Sprintf("%s\nfixture: %s\nreplay: %s\n  %s\ncurl: %s\n", f.Verdict.Detail, f.Fixture, f.Serve, f.Trigger, f.Curl)}}
 		s.Cases = append(s.Cases, tc)
 		s.Failures++
 	}
@@ -171,7 +171,8 @@ var htmlPage = template.Must(template.New("fuzz").Parse(`<!doctype html>
 <h2>Findings</h2>{{if not .Findings}}<p>None.</p>{{end}}
 {{range .Findings}}<h3>{{.Name}}</h3><p class="fail">{{.Verdict.Kind}}{{if .Verdict.Detail}}: {{.Verdict.Detail}}{{end}}</p>
 <p>First at case {{.Case}}; {{.Cases}} cases failed this way; shrunk from {{.OriginalSize}} to {{.ShrunkSize}} bytes in {{.ShrinkTrials}} trials; scrubbed fixture {{if .Reproduces}}replays the same failure{{else}}does not replay the same failure{{end}}.</p>
-<pre>{{.Trigger}}
+<pre>{{.Serve}}
+{{.Trigger}}
 {{.Curl}}</pre>{{end}}
 <h2>Coverage</h2><p>{{.Coverage.Fields}} fields in {{.Coverage.Variants}} variants; custom field types {{range .Coverage.CustomFieldTypes}}<code>{{.}}</code> {{end}}; modes {{range .Coverage.Modes}}<code>{{.}}</code> {{end}}</p>
 <table><tr><th>field:variant</th><th>cases</th></tr>{{range $k, $v := .Coverage.Features}}<tr><td><code>{{$k}}</code></td><td>{{$v}}</td></tr>{{end}}</table>

@@ -94,7 +94,9 @@ type Finding struct {
 	// Reproduces says the written fixture, sent again, failed the same
 	// way.
 	Reproduces bool `json:"reproduces"`
-	// Trigger and Curl are commands that send the fixture again.
+	// Serve starts a mock with the fixtures; Trigger then sends the
+	// fixture again through it, and Curl sends it without a mock.
+	Serve   string `json:"serve,omitempty"`
 	Trigger string `json:"trigger,omitempty"`
 	Curl    string `json:"curl,omitempty"`
 	// Body is the shrunk webhook, before scrubbing.
