@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -157,6 +158,8 @@ func describe(c *orderedjson.Value) []string {
 		case orderedjson.String:
 			if k := textKind(v.String); k != "" {
 				out = append(out, path+"-"+k)
+			} else if _, err := strconv.ParseFloat(v.String, 64); err == nil {
+				out = append(out, path+"-number-as-string")
 			}
 		case orderedjson.Number:
 			if n, ok := v.Int(); !ok || n > 1<<31-1 {
