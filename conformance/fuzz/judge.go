@@ -213,7 +213,9 @@ func (j *judge) exec(ctx context.Context, body []byte, wantResult bool) (Verdict
 	case err != nil:
 		return fail(KindConnection, resp.StatusCode, "the answer could not be read: "+err.Error()), nil
 	case resp.StatusCode/100 != 2:
-		return fail(fmt.Sprintf("%s %d", KindStatus, resp.StatusCode), resp.StatusCode, string(raw)), nil
+		// The answer goes into reports: a partner echoing a key must not
+		// put it there.
+		return fail(fmt.Sprintf("%s %d", KindStatus, resp.StatusCode), resp.StatusCode, framework.NewRedactor(framework.TestContext).String(string(raw))), nil
 	}
 	applied, invalid, note := protocol.CheckWebhookResponse(raw)
 	if invalid {

@@ -60,3 +60,20 @@ func TestReportsOfAFinding(t *testing.T) {
 		t.Errorf("findings README.md (%v):\n%s", err, readme)
 	}
 }
+
+// A partner echoing the webhook secret in a failed answer does not put it
+// in the reports: the answer is redacted as the suite redacts it.
+func TestFindingsRedactSecrets(t *testing.T) {
+	leaky := variant{name: "leaky", kind: "answered 500", trigger: variants[0].trigger,
+		act: status(500, "signature check with "+testSecret+" crashed")}
+	url := servePartner(t, &leaky, resultDelay)
+	report := filepath.Join(t.TempDir(), "fuzz.html")
+	code, out, rep := mainRun(t, append(keys(url), "--seed", "2", "--duration", "20s", "--max-findings", "1", "--out", "", "--html-report", report)...)
+	if code != 1 || rep == nil || len(rep.Findings) != 1 {
+		t.Fatalf("exit %d; want 1 with one finding\n%s", code, out)
+	}
+	page, _ := os.ReadFile(report)
+	if strings.Contains(out, testSecret) || strings.Contains(rep.Findings[0].Verdict.Detail, testSecret) || strings.Contains(string(page), testSecret) {
+		t.Errorf("the webhook secret the partner echoed is in the reports:\n%s", out)
+	}
+}
