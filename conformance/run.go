@@ -54,6 +54,8 @@ ttconformance --version prints the version, commit and Go version.
 
 ttconformance capacity fires signed webhooks at a set rate and judges latency,
 losses and time-to-result against a budget (ttconformance capacity --help).
+ttconformance fuzz sends generated, protocol-valid webhooks and shrinks each
+failure to a fixture that replays it (ttconformance fuzz --help).
 
 The security checks (security/*, docs/protocol.md §8) need no flag, but the
 two that watch result posts need --assessment; --profile production makes a

@@ -18,7 +18,8 @@ package main
 //     block is meant to fail; it must exit non-zero and print TEXT.
 //   - Then every line of every "Example:"/"Examples:" section of every
 //     mockteamtailor --help, parent commands before their subcommands, and
-//     of ttconformance --help and ttconformance capacity --help (against
+//     of ttconformance --help, ttconformance capacity --help and
+//     ttconformance fuzz --help (against
 //     the example partner, started on $PARTNER as their help says), in
 //     the same shell. An example ending "# fails: TEXT" must exit non-zero
 //     and print TEXT; one ending "# until Ctrl-C" runs until interrupted:
@@ -185,7 +186,8 @@ func helpSteps(t *testing.T) []sessionStep {
 }
 
 // ttconformanceSteps returns every example of ttconformance --help,
-// ttconformance capacity --help and ttconformance certify --help, as the built command prints them, run
+// ttconformance capacity --help, ttconformance fuzz --help and
+// ttconformance certify --help, as the built command prints them, run
 // against the example partner started on $PARTNER as the help says.
 func ttconformanceSteps(t *testing.T, root string) []sessionStep {
 	t.Helper()
@@ -198,7 +200,7 @@ func ttconformanceSteps(t *testing.T, root string) []sessionStep {
 	steps := []sessionStep{{where: "the example partner for ttconformance's examples", script: `examplepartner --listen "$PARTNER" --api-key ttpk_demo --webhook-secret ttws_demo --result-host "$SUITE_MOCK" >"$TMPDIR/examplepartner.log" 2>&1 &
 __examplepartner=$!
 until curl -fsS "http://$PARTNER/healthz" >/dev/null 2>&1; do sleep 0.2; done`}}
-	for _, args := range [][]string{{"--help"}, {"capacity", "--help"}, {"certify", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"capacity", "--help"}, {"fuzz", "--help"}, {"certify", "--help"}} {
 		cmd := exec.Command(bin, args...)
 		cmd.Dir = root
 		out, err := cmd.Output()
@@ -301,6 +303,7 @@ func TestREADMEIsOneSession(t *testing.T) {
 		`"verdict":"ok"`, `"activated":true`, `"reset":true`, // control API
 		"ttconformance PASS: 52 passed",                // the conformance suite on the example partner
 		"capacity: PASS — ", "no ceiling found up to ", // capacity on the example partner
+		"ttconformance fuzz PASS: ", // fuzz on the example partner
 		"### session complete",
 	} {
 		if !strings.Contains(out.String(), want) {

@@ -10,6 +10,10 @@
 // webhooks at a set rate and judges latency, losses and time-to-result
 // against a budget; ttconformance capacity --help says how.
 //
+// ttconformance fuzz (package conformance/fuzz) sends generated,
+// protocol-valid webhooks and shrinks each failure to a fixture that
+// replays it; ttconformance fuzz --help says how.
+//
 // ttconformance certify (package conformance/certify) writes a signed,
 // expiring readiness bundle of one suite run and a short capacity run;
 // ttconformance certify verify BUNDLE checks one offline.
@@ -26,6 +30,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/conformance"
 	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
 	"github.com/mockteamtailor/mockteamtailor/conformance/certify"
+	"github.com/mockteamtailor/mockteamtailor/conformance/fuzz"
 	"github.com/mockteamtailor/mockteamtailor/internal/buildinfo"
 )
 
@@ -42,6 +47,12 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "certify" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		code := certify.Main(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr, time.Now)
+		stop()
+		os.Exit(code)
+	}
+	if len(os.Args) > 1 && os.Args[1] == "fuzz" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := fuzz.Main(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr)
 		stop()
 		os.Exit(code)
 	}
