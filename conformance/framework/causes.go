@@ -117,6 +117,7 @@ func DetectCauses(res Results) []Cause {
 	}
 
 	causes = append(causes, recognised...)
+	causes = append(causes, companyCauses(res, mentions)...)
 
 	cfg, signed := byID[CheckConfig], byID[CheckSignedWebhook]
 	if x := answerOf(cfg); failed(cfg) && x != nil && !lookupFails {

@@ -63,7 +63,7 @@ Explains: {{range $i, $c := .Checks}}{{if $i}}, {{end}}{{$c}}{{end}}</pre></div>
 {{range .Checks}}
 <details class="check"{{if or (eq .Outcome "fail") (eq .Outcome "error") (eq .Outcome "warning")}} open{{end}}>
 <summary><span class="badge {{.Outcome}}">{{.Outcome}}</span>{{if .Baselined}}<span class="badge skipped">known</span>{{end}}<strong>{{.ID}}</strong>
-<span class="meta">[{{.Label}}, {{.Level}}] {{sections .Section}} · {{.DurationMS}} ms · {{len .Exchanges}} exchanges</span>
+<span class="meta">[{{.Label}}, {{.Level}}] {{sections .Label .Section}} · {{.DurationMS}} ms · {{len .Exchanges}} exchanges</span>
 <div class="rule">{{.Rule}}</div></summary>
 {{if .Baselined}}<p class="meta">Known failure, in the baseline (does not fail the run): {{.Baselined}}</p>{{end}}
 {{if .Reason}}<pre>{{.Reason}}</pre>{{end}}
