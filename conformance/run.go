@@ -187,6 +187,7 @@ func printCatalogue(stdout, stderr io.Writer, suiteConfig types.SuiteConfig, rep
 	}
 	tw.Flush()
 	fmt.Fprintf(stdout, "\nSections are those of docs/protocol.md, the project's protocol reference (what Teamtailor does, the page of its\ndocumentation each rule comes from, and each decision with its reason): %s\n", framework.ProtocolURL)
+	fmt.Fprintf(stdout, "The company-webhooks checks cite docs/company-webhooks.md instead: %s\n", framework.CompanyWebhooksURL)
 	fmt.Fprintf(stdout, "\n%d checks: %d MUST (a failure fails the run), %d SHOULD (a failure is a warning; fails the run with --strict)\n",
 		len(checks), levels[framework.LevelMust], levels[framework.LevelShould])
 	fmt.Fprintln(stdout, "\nWhy each level:")

@@ -352,21 +352,24 @@ const (
 )
 
 // Claims reports whether the partner claims capability c, or each of
-// the space-separated capabilities c names.
+// the comma-separated capabilities c names.
 func (s Settings) Claims(c Capability) bool {
 	return s.missing(c) == ""
 }
 
 // missing returns the capabilities of c the partner does not claim,
-// space-separated, or "".
+// comma-separated, or "".
 func (s Settings) missing(c Capability) Capability {
 	var out []string
-	for _, one := range strings.Fields(string(c)) {
+	for _, one := range strings.Split(string(c), ",") {
+		if one == "" {
+			continue
+		}
 		if !s.claims(Capability(one)) {
 			out = append(out, one)
 		}
 	}
-	return Capability(strings.Join(out, " "))
+	return Capability(strings.Join(out, ","))
 }
 
 func (s Settings) claims(c Capability) bool {

@@ -130,7 +130,7 @@ func declare(level, id, section, rule, why string, body func(ginkgo.SpecContext)
 			if a == CapSignatures && area == AreaCompanyWebhooks {
 				// docs/company-webhooks.md §8: a receiver that claims
 				// to verify must refuse bad signatures.
-				c.Needs = CapCompanyWebhooks + " " + CapSignatures
+				c.Needs = CapCompanyWebhooks + "," + CapSignatures
 				continue
 			}
 			if (a != CapBulk && a != CapAPIToken && a != CapAssessment) || c.Needs != "" {
