@@ -133,7 +133,7 @@ var _ = Describe("Company webhooks: the receiver of company events", framework.L
 			case len(accepted) > 0:
 				framework.FailBecause(first, framework.ProblemCompanyUnverified+":\n    "+strings.Join(append(accepted, other...), "\n    "), framework.FixCompanyUnverified)
 			case len(other) > 0:
-				Expect("bad signatures were not refused with a 4xx:\n    " + strings.Join(other, "\n    ")).To(framework.BeNoProblem(), framework.Explain(first,
+				Expect("bad signatures were not refused with a 4xx:\n    "+strings.Join(other, "\n    ")).To(framework.BeNoProblem(), framework.Explain(first,
 					"answer 401 to a company event whose signature does not verify or is missing, never a 5xx or a hang"))
 			}
 		}, framework.CapSignatures)

@@ -5,8 +5,8 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -194,7 +194,7 @@ const (
 const (
 	FixCompanyReserialised = `hash the raw request body exactly as received: read it before any JSON parsing (express.raw() or the verify callback of express.json(), request.get_data() in Flask, io.ReadAll in Go) ` +
 		`and compute hex(HMAC-SHA256(signature key, t + "." + rawBody)); never JSON.stringify(req.body), whose bytes differ from those sent (spaces, key order, \u escapes, numbers) (docs/company-webhooks.md §5.2)`
-	FixCompanyV1Body = `v1 signs only the resource id: compute base64(hex(HMAC-SHA256(signature key, String(payload.data.id)))) and compare it with TT-Signature; the body is not signed (docs/company-webhooks.md §5.1)`
+	FixCompanyV1Body     = `v1 signs only the resource id: compute base64(hex(HMAC-SHA256(signature key, String(payload.data.id)))) and compare it with TT-Signature; the body is not signed (docs/company-webhooks.md §5.1)`
 	FixCompanyUnverified = `verify the signature of every company event before acting on it and answer 401 when it is wrong or missing (docs/company-webhooks.md §8); ` +
 		`if the receiver does not verify signatures, run the suite without --verifies-signatures`
 )
