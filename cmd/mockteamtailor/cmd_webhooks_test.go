@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -31,6 +32,7 @@ type sinkEntry struct {
 	body   []byte
 	name   string
 	id     string
+	attrs  map[string]any
 }
 
 func newEventSink(t *testing.T) *eventSink {
@@ -41,13 +43,14 @@ func newEventSink(t *testing.T) *eventSink {
 			Payload struct {
 				EventName string `json:"event_name"`
 				Data      struct {
-					ID string `json:"id"`
+					ID         string         `json:"id"`
+					Attributes map[string]any `json:"attributes"`
 				} `json:"data"`
 			} `json:"payload"`
 		}
 		json.Unmarshal(b, &doc)
 		s.mu.Lock()
-		s.got[r.URL.Path] = append(s.got[r.URL.Path], sinkEntry{r.Header.Clone(), b, doc.Payload.EventName, doc.Payload.Data.ID})
+		s.got[r.URL.Path] = append(s.got[r.URL.Path], sinkEntry{r.Header.Clone(), b, doc.Payload.EventName, doc.Payload.Data.ID, doc.Payload.Data.Attributes})
 		s.mu.Unlock()
 		w.WriteHeader(http.StatusNoContent)
 		s.more <- struct{}{}
@@ -84,8 +87,8 @@ func eventNames(es []sinkEntry) []string {
 }
 
 // Rule: end to end against a running mock: a partner with a webhook setup
-// is activated in a company; creating, moving, changing and deleting
-// through the CLI and the control API delivers exactly the documented
+// is activated in a company; creating, moving, rejecting, changing and
+// deleting through the CLI, the control API and /v1 delivers exactly the documented
 // events, in order, to the partner and to a company webhook, each
 // verifying with the documented verifiers; deactivation stops the setup.
 func TestCompanyEventsEndToEnd(t *testing.T) {
@@ -123,6 +126,23 @@ func TestCompanyEventsEndToEnd(t *testing.T) {
 	}
 	cand := cands[0]
 	e.mustCLI(t, "trigger", "--candidate", strconv.FormatInt(cand.ID, 10), "--job", strconv.FormatInt(job.ID, 10), "--stage", strconv.FormatInt(job.Stages[1].ID, 10), "--data", "note=x")
+	// Through Teamtailor's public API, as a partner or the company does:
+	// a stage move back to the Inbox and a rejection.
+	co, err := e.client.Company(ctx, company)
+	if err != nil || len(co.APITokens) == 0 {
+		t.Fatalf("company %+v, %v", co, err)
+	}
+	app := strconv.FormatInt(cand.ID*1_000_000+job.ID, 10)
+	e.v1(t, co.APITokens[0], "PATCH", "/v1/job-applications/"+app,
+		`{"data":{"id":"`+app+`","type":"job-applications","relationships":{"stage":{"data":{"type":"stages","id":"`+strconv.FormatInt(job.Stages[0].ID, 10)+`"}}}}}`)
+	e.v1(t, co.APITokens[0], "PATCH", "/v1/job-applications/"+app,
+		`{"data":{"id":"`+app+`","type":"job-applications","attributes":{"rejected-at":"2026-03-18T11:00:00+01:00"}}}`)
+	// Through the CLI: the rejection taken back, made again, and made once
+	// more, which changes nothing and fires nothing.
+	e.mustCLI(t, "reject", strconv.FormatInt(cand.ID, 10), "--undo")
+	e.mustCLI(t, "reject", strconv.FormatInt(cand.ID, 10))
+	out, _ = e.mustCLI(t, "reject", strconv.FormatInt(cand.ID, 10))
+	mustContain(t, "a second rejection", out, "it already was")
 	if _, err := e.client.UpdateCandidate(ctx, cand.ID, json.RawMessage(`{"tags":["vip"]}`)); err != nil { // not listed: no event
 		t.Fatal(err)
 	}
@@ -133,7 +153,8 @@ func TestCompanyEventsEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	want := []string{"job.create", "candidate.create", "job_application.create", "job_application.update", "candidate.update", "job_application.destroy", "candidate.destroy"}
+	upd := "job_application.update"
+	want := []string{"job.create", "candidate.create", "job_application.create", upd, upd, upd, upd, upd, "candidate.update", "job_application.destroy", "candidate.destroy"}
 	got := sink.wait(t, "/partner", len(want))
 	if names := eventNames(got); !slices.Equal(names, want) {
 		t.Fatalf("partner setup got %v, want %v", names, want)
@@ -152,8 +173,21 @@ func TestCompanyEventsEndToEnd(t *testing.T) {
 			t.Errorf("%s: no Teamtailor-Host", ev.name)
 		}
 	}
-	comp := sink.wait(t, "/company", 2)
-	if names := eventNames(comp); !slices.Equal(names, []string{"job_application.update", "candidate.destroy"}) {
+	// The updates are the documented ones: a move, a move back, a
+	// rejection, its undo, the rejection again.
+	var stages, rejected []string
+	for _, ev := range got[3:8] {
+		stages = append(stages, ev.attrs["stage-name"].(string))
+		rejected = append(rejected, strconv.FormatBool(ev.attrs["rejected-at"] != nil))
+	}
+	if want := []string{"Interview", "Inbox", "Inbox", "Inbox", "Inbox"}; !slices.Equal(stages, want) {
+		t.Errorf("stages of the updates %v, want %v", stages, want)
+	}
+	if want := []string{"false", "false", "true", "false", "true"}; !slices.Equal(rejected, want) {
+		t.Errorf("rejected-at set in the updates %v, want %v", rejected, want)
+	}
+	comp := sink.wait(t, "/company", 6)
+	if names := eventNames(comp); !slices.Equal(names, []string{upd, upd, upd, upd, upd, "candidate.destroy"}) {
 		t.Errorf("company webhook got %v", names)
 	}
 	for _, ev := range comp {
@@ -176,7 +210,7 @@ func TestCompanyEventsEndToEnd(t *testing.T) {
 	sink.wait(t, "/after", 1)
 	// A delivery is journaled once its answer is read, just after the
 	// sink saw it: wait for the journal to hold all of them.
-	wantJournal := len(want) + 2 + 1 // the setup's, the v1 webhook's, the last one
+	wantJournal := len(want) + 6 + 1 // the setup's, the v1 webhook's, the last one
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		journal, err := e.client.Deliveries(ctx, store.JournalFilter{Kind: store.KindCompanyWebhook})
 		if err != nil {
@@ -218,4 +252,23 @@ func TestWebhooksCommandErrors(t *testing.T) {
 	}
 	out, _ := e.mustCLI(t, "webhooks")
 	mustContain(t, "empty list", out, "no company webhooks")
+}
+
+// v1 sends a /v1 write with a company key, as a partner does, and fails
+// the test unless it succeeded.
+func (e *clientEnv) v1(t *testing.T, key, method, path, body string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, e.url+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Token token="+key)
+	req.Header.Set("X-Api-Version", publicapi.CurrentVersion)
+	req.Header.Set("Content-Type", publicapi.MediaType)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 {
+		t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, b)
+	}
 }
