@@ -383,7 +383,7 @@ func TestBrowser(t *testing.T) {
 		if _, err := e.srv.SetWebhookSetup(ctx, e.partner.ID, controlapi.WebhookSetup{URL: sink.srv.URL + "/teamtailor/events", Events: []string{"job_application.update"}}); err != nil {
 			t.Fatal(err)
 		}
-		defer e.srv.DeleteWebhookSetup(e.partner.ID)
+		defer e.srv.DeleteWebhookSetup(ctx, e.partner.ID)
 
 		moved = cands[0]
 		b.open(e.url(fmt.Sprintf("/jobs/%d", job.ID)))
