@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -270,5 +271,74 @@ func (e *clientEnv) v1(t *testing.T, key, method, path, body string) {
 	b, _ := io.ReadAll(res.Body)
 	if res.StatusCode >= 300 {
 		t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, b)
+	}
+}
+
+// Rule: serve --state keeps company webhooks and the partner's webhook
+// setup across a restart; the setup at the bundled example partner
+// follows it to its new port, and deliveries verify there.
+func TestCompanyWebhooksKeptByState(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	sink := newEventSink(t)
+	r := startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0", "--state", path)
+	partnerURL := func(url string) string {
+		_, b := mustCall(t, http.MethodGet, url+"/mock/v1/partners/1", "", "", http.StatusOK)
+		var p struct {
+			BaseURL string `json:"baseUrl"`
+		}
+		json.Unmarshal(b, &p)
+		return strings.TrimRight(p.BaseURL, "/")
+	}
+	before := partnerURL(r.URL)
+	mustCall(t, http.MethodPut, r.URL+"/mock/v1/partners/1/webhook-setup", "", `{"url": "`+before+`/teamtailor/events", "events": ["job.create"]}`, http.StatusOK)
+	_, b := mustCall(t, http.MethodGet, r.URL+"/mock/v1/companies", "", "", http.StatusOK)
+	var list struct {
+		Companies []struct {
+			UUID string `json:"uuid"`
+		} `json:"companies"`
+	}
+	json.Unmarshal(b, &list)
+	companies := list.Companies
+	if len(companies) == 0 {
+		t.Fatalf("companies: %s", b)
+	}
+	_, b = mustCall(t, http.MethodPost, r.URL+"/mock/v1/webhooks", "", `{"companyUuid": "`+companies[0].UUID+`", "url": "`+sink.srv.URL+`/hr", "label": "HR", "events": ["job.create"]}`, http.StatusCreated)
+	var sub controlapi.Subscription
+	json.Unmarshal(b, &sub)
+	if err := r.stop(t); err != nil {
+		t.Fatal(err)
+	}
+
+	r = startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0", "--state", path)
+	after := partnerURL(r.URL)
+	_, b = mustCall(t, http.MethodGet, r.URL+"/mock/v1/partners/1/webhook-setup", "", "", http.StatusOK)
+	var setup controlapi.WebhookSetup
+	json.Unmarshal(b, &setup)
+	if setup.URL != after+"/teamtailor/events" || !slices.Equal(setup.Events, []string{"job.create"}) {
+		t.Errorf("setup after the restart %+v, want %s/teamtailor/events (the example partner was at %s)", setup, after, before)
+	}
+	_, b = mustCall(t, http.MethodGet, r.URL+"/mock/v1/webhooks", "", "", http.StatusOK)
+	var kept struct {
+		Webhooks []controlapi.Subscription `json:"webhooks"`
+	}
+	json.Unmarshal(b, &kept)
+	subs := kept.Webhooks
+	if len(subs) != 1 || subs[0].ID != sub.ID || subs[0].SignatureKey != sub.SignatureKey || subs[0].URL != sub.URL {
+		t.Fatalf("webhooks after the restart %+v, want %+v", subs, sub)
+	}
+	mustCall(t, http.MethodPost, r.URL+"/mock/v1/jobs", "", `{"companyUuid": "`+companies[0].UUID+`", "title": "After the restart", "stages": [{"name": "Inbox"}]}`, http.StatusCreated)
+	got := sink.wait(t, "/hr", 1)
+	if err := signature.VerifyCompany(got[0].header.Get("TT-Signature"), sub.SignatureKey, got[0].body, time.Now(), 0); err != nil {
+		t.Errorf("the kept subscription's delivery: %v", err)
+	}
+	// The example partner at its new port verified the setup's delivery.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		_, b = mustCall(t, http.MethodGet, r.URL+"/mock/v1/deliveries?kind=company-webhook", "", "", http.StatusOK)
+		if strings.Contains(string(b), "to the webhook setup of partner 1: 204") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no delivery to the setup answered 204: %s", b)
+		}
 	}
 }
