@@ -19,6 +19,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/companyevent"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -721,5 +722,29 @@ func TestCompanyWebhooksSurviveARestart(t *testing.T) {
 	slices.Sort(paths)
 	if want := []string{"/company", "/next", "/partner"}; !slices.Equal(paths, want) {
 		t.Errorf("deliveries after the restart went to %v, want %v", paths, want)
+	}
+}
+
+// Partner results, companies with their users and custom-field
+// definitions, API keys and activations are no candidate, job or
+// application: they fire nothing (docs/company-webhooks.md §3).
+func TestWritesOfOtherRecordsFireNothing(t *testing.T) {
+	ctx := context.Background()
+	env := newTestEnv(t)
+	c := worldCandidates(t, env, 1, 0)[0]
+	rec := recordEvents(t, env.server)
+	env.createResult(t, fmt.Sprintf(`{"candidate-id": %d, "status": "completed", "assessment": {"score": 80}}`, c.ID))
+	if _, err := env.server.CreateCompany(ctx, controlapi.CompanyInput{UUID: "quiet-co", Name: "Quiet", Users: []protocol.User{{ID: 7, Email: "a@quiet.example", Name: "A"}},
+		CustomFields: []store.CustomFieldDef{{Name: "Shoe size", APIName: "shoe-size", Type: "number"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.server.CreateAPIKey(ctx, "quiet-co", controlapi.APIKeyRequest{Scope: "admin", Permissions: "read/write"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.server.Activate(ctx, controlapi.ActivateRequest{PartnerID: "2", CompanyUUID: "quiet-co"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("writes of other records fired %v, want nothing", names(got))
 	}
 }
