@@ -221,7 +221,7 @@ type CompanyMistake struct {
 	sign func(e CompanyEvent, key string, now time.Time) ([]byte, http.Header)
 }
 
-// Probe steps, by which DetectCauses finds a probe that was accepted.
+// Probe steps: they title the probes in reports and their curl commands.
 const (
 	stepCompanyHeader = "POST company event, the signature in the other header: does the receiver read that one?"
 	stepCompanyV1Body = "POST company event, TT-Signature v1 over the payload instead of the resource id: does the receiver verify that?"
