@@ -35,12 +35,16 @@ partner that cannot be reached is one error (exit 2). Each check is a MUST
 (a failure fails the run) or a SHOULD (a failure is a warning, which fails
 the run only with --strict); --list shows each check's level and why.
 Checks that need a capability the partner does not claim (--verifies-signatures,
---assessment, --bulk, --actions, --requires-api-token) are skipped, and so is
+--assessment, --bulk, --actions, --requires-api-token, --company-webhooks) are skipped, and so is
 a check that cannot be judged because a more basic one failed ("cannot check:
 … (see <check>)"); a run in which such a cause goes unreported (its check was
 not selected) or no check ran at all is not a pass. A partner that gives a
 static webhook-config instead of serving /config passes it with
 --webhook-config (or PUTs it on the embedded mock's Partner API).
+--company-webhooks PATH also checks the partner's receiver of company events
+(candidate.*, job.*, job_application.*; docs/company-webhooks.md), fed as a
+partner webhook setup or, with --company-webhook-scheme v1|v2, as a company
+webhook subscription.
 Every flag can also be set as TTCONF_<FLAG>, e.g. TTCONF_BASE_URL; the
 command line wins.
 
