@@ -248,8 +248,17 @@ func (p partner) serve(t *testing.T) string {
 	return srv.URL
 }
 
-// allCapabilities claims every capability the example partner has.
+// allCapabilities claims every capability the example partner has, but
+// its company-event receiver, which companyhooks_test.go checks.
 var allCapabilities = []string{"--verifies-signatures", "--assessment", "--bulk", "--actions"}
+
+// unclaimed reports whether c was skipped for a capability the runs with
+// allCapabilities leave unclaimed: --requires-api-token (the example
+// partner requires no token) and --company-webhooks.
+func unclaimed(c framework.CheckResult) bool {
+	return c.Outcome == framework.OutcomeSkipped &&
+		(c.Reason == framework.CapabilityPrefix+string(framework.CapAPIToken) || c.Reason == framework.CapabilityPrefix+string(framework.CapCompanyWebhooks))
+}
 
 // TestExamplePartnerPassesEveryCheck: the reference partner passes all
 // checks, and the reports hide every secret.
