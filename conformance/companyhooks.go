@@ -94,7 +94,7 @@ var _ = Describe("Company webhooks: the receiver of company events", framework.L
 				"verify over the raw bytes received and parse the JSON leniently: whitespace and \\u escapes are valid JSON; %s", verifyAdvice()))
 		})
 
-	framework.MustIt("company-webhooks/bad-signature-refused", "§5, §6, §8",
+	framework.MustIt("company-webhooks/forged-refused", "§5, §6, §8",
 		"a company event whose signature is wrong (another key, another resource id, a body changed after signing) or missing MUST be refused with a 4xx by a receiver that claims to verify signatures",
 		"an unverified receiver acts on hires and rejections anyone can forge; the receiver claims to verify (--verifies-signatures), so a forged event accepted is a broken promise, not a choice.",
 		func(ctx SpecContext) {

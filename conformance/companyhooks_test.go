@@ -64,7 +64,7 @@ func companyArgs(scheme string) []string {
 // (the checks it makes moot are skipped, naming that check).
 func TestCompanyWebhookReceivers(t *testing.T) {
 	skipWhenSuiteRequested(t)
-	checks := []string{"company-webhooks/events-accepted", "company-webhooks/raw-body-accepted", "company-webhooks/bad-signature-refused"}
+	checks := []string{"company-webhooks/events-accepted", "company-webhooks/raw-body-accepted", "company-webhooks/forged-refused"}
 	for _, tc := range []struct {
 		name    string
 		scheme  string
@@ -105,7 +105,7 @@ func TestCompanyWebhookReceivers(t *testing.T) {
 				return hmac.Equal([]byte(r.Header.Get(signature.CompanyHeader)), []byte(want))
 			}), "company-webhooks/events-accepted", framework.CauseCompanyV1Body},
 		{"answers 2xx to a bad signature", framework.CompanySchemeSetup,
-			receiver(func(*http.Request, []byte) bool { return true }), "company-webhooks/bad-signature-refused", framework.CauseCompanyUnverified},
+			receiver(func(*http.Request, []byte) bool { return true }), "company-webhooks/forged-refused", framework.CauseCompanyUnverified},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -158,7 +158,7 @@ func TestCompanyWebhookChecksNeedTheirFlags(t *testing.T) {
 	t.Parallel()
 	base := partner{}.serve(t)
 	r := runSuite(t, base, "--focus", "company-webhooks/", "--activation-field", selfActivation)
-	for _, id := range []string{"company-webhooks/events-accepted", "company-webhooks/bad-signature-refused"} {
+	for _, id := range []string{"company-webhooks/events-accepted", "company-webhooks/forged-refused"} {
 		if c := r.check(id); c.Outcome != framework.OutcomeSkipped || !strings.Contains(c.Reason, "--company-webhooks") {
 			t.Errorf("%s: %s %q, want skipped for --company-webhooks", id, c.Outcome, c.Reason)
 		}
@@ -167,7 +167,7 @@ func TestCompanyWebhookChecksNeedTheirFlags(t *testing.T) {
 	if c := r.check("company-webhooks/events-accepted"); c.Outcome != framework.OutcomePass {
 		t.Errorf("events-accepted: %s %q", c.Outcome, c.Reason)
 	}
-	if c := r.check("company-webhooks/bad-signature-refused"); c.Outcome != framework.OutcomeSkipped || c.Reason != framework.CapabilityPrefix+"--verifies-signatures" {
-		t.Errorf("bad-signature-refused: %s %q, want skipped for --verifies-signatures alone", c.Outcome, c.Reason)
+	if c := r.check("company-webhooks/forged-refused"); c.Outcome != framework.OutcomeSkipped || c.Reason != framework.CapabilityPrefix+"--verifies-signatures" {
+		t.Errorf("forged-refused: %s %q, want skipped for --verifies-signatures alone", c.Outcome, c.Reason)
 	}
 }

@@ -22,7 +22,7 @@ import (
 // TestCompanyWebhookReceivers the company-webhooks checks, with receivers
 // of their own.
 var testedElsewhere = []string{"security/https", "security/tls-version", "security/hsts", "capabilities/claims-match",
-	"company-webhooks/events-accepted", "company-webhooks/raw-body-accepted", "company-webhooks/bad-signature-refused"}
+	"company-webhooks/events-accepted", "company-webhooks/raw-body-accepted", "company-webhooks/forged-refused"}
 
 // serveTLS serves the example partner over https with a local
 // self-signed certificate, optionally allowing TLS 1.0 and adding HSTS,
