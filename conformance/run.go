@@ -35,12 +35,16 @@ partner that cannot be reached is one error (exit 2). Each check is a MUST
 (a failure fails the run) or a SHOULD (a failure is a warning, which fails
 the run only with --strict); --list shows each check's level and why.
 Checks that need a capability the partner does not claim (--verifies-signatures,
---assessment, --bulk, --actions, --requires-api-token) are skipped, and so is
+--assessment, --bulk, --actions, --requires-api-token, --company-webhooks) are skipped, and so is
 a check that cannot be judged because a more basic one failed ("cannot check:
 … (see <check>)"); a run in which such a cause goes unreported (its check was
 not selected) or no check ran at all is not a pass. A partner that gives a
 static webhook-config instead of serving /config passes it with
 --webhook-config (or PUTs it on the embedded mock's Partner API).
+--company-webhooks PATH also checks the partner's receiver of company events
+(candidate.*, job.*, job_application.*; docs/company-webhooks.md), fed as a
+partner webhook setup or, with --company-webhook-scheme v1|v2, as a company
+webhook subscription.
 Every flag can also be set as TTCONF_<FLAG>, e.g. TTCONF_BASE_URL; the
 command line wins.
 
@@ -189,6 +193,7 @@ func printCatalogue(stdout, stderr io.Writer, suiteConfig types.SuiteConfig, rep
 	}
 	tw.Flush()
 	fmt.Fprintf(stdout, "\nSections are those of docs/protocol.md, the project's protocol reference (what Teamtailor does, the page of its\ndocumentation each rule comes from, and each decision with its reason): %s\n", framework.ProtocolURL)
+	fmt.Fprintf(stdout, "The company-webhooks checks cite docs/company-webhooks.md instead: %s\n", framework.CompanyWebhooksURL)
 	fmt.Fprintf(stdout, "\n%d checks: %d MUST (a failure fails the run), %d SHOULD (a failure is a warning; fails the run with --strict)\n",
 		len(checks), levels[framework.LevelMust], levels[framework.LevelShould])
 	fmt.Fprintln(stdout, "\nWhy each level:")

@@ -18,8 +18,11 @@ import (
 // testedElsewhere are the checks no partner of the broken partner table
 // can break, since the table serves plain http with every capability
 // claimed: TestSecurityTransport breaks the transport ones,
-// TestCapabilitiesNotClaimedSkipTheirChecks capabilities/claims-match.
-var testedElsewhere = []string{"security/https", "security/tls-version", "security/hsts", "capabilities/claims-match"}
+// TestCapabilitiesNotClaimedSkipTheirChecks capabilities/claims-match,
+// TestCompanyWebhookReceivers the company-webhooks checks, with receivers
+// of their own.
+var testedElsewhere = []string{"security/https", "security/tls-version", "security/hsts", "capabilities/claims-match",
+	"company-webhooks/events-accepted", "company-webhooks/raw-body-accepted", "company-webhooks/forged-refused"}
 
 // serveTLS serves the example partner over https with a local
 // self-signed certificate, optionally allowing TLS 1.0 and adding HSTS,

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -15,6 +18,8 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/companyevent"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -148,6 +153,7 @@ type receiver struct {
 type received struct {
 	header http.Header
 	body   []byte
+	path   string
 }
 
 func newReceiver(t *testing.T, status int) *receiver {
@@ -155,7 +161,7 @@ func newReceiver(t *testing.T, status int) *receiver {
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		b, _ := io.ReadAll(req.Body)
 		r.mu.Lock()
-		r.got = append(r.got, received{req.Header.Clone(), b})
+		r.got = append(r.got, received{req.Header.Clone(), b, req.URL.Path})
 		r.mu.Unlock()
 		w.WriteHeader(r.status)
 		r.arrive <- struct{}{}
@@ -445,7 +451,7 @@ func TestCompanyWebhookReplay(t *testing.T) {
 			}
 		}
 	}
-	if err := env.server.DeleteSubscription(sub.ID); err != nil {
+	if err := env.server.DeleteSubscription(ctx, sub.ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range j {
@@ -651,3 +657,94 @@ func TestCompanyWebhooksAreBounded(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Subscriptions and partner setups are kept in a --state store: a server
+// started again on the same file has them, and delivers to them; a
+// deleted one stays deleted (docs/company-webhooks.md §2).
+func TestCompanyWebhooksSurviveARestart(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "state.json")
+	st, err := store.OpenMemStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := newTestEnvWithStore(t, st)
+	rv := newReceiver(t, http.StatusNoContent)
+	keep, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv.srv.URL + "/company", Label: "HR",
+		Events: []string{companyevent.JobCreate}, SignatureVersion: "v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv.srv.URL + "/gone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.server.DeleteSubscription(ctx, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	setup, err := env.server.SetWebhookSetup(ctx, "1", controlapi.WebhookSetup{URL: rv.srv.URL + "/partner", Events: []string{companyevent.JobCreate}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	re, err := store.OpenMemStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { re.Close() })
+	srv, err := NewServer(slog.New(slog.DiscardHandler), DefaultConfig(), re, idgen.NewSeeded(43), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close(ctx) })
+	if got := srv.Subscriptions(); len(got) != 1 || !reflect.DeepEqual(got[0], keep) {
+		t.Fatalf("subscriptions after the restart %+v, want only %+v", got, keep)
+	}
+	if got, err := srv.WebhookSetup("1"); err != nil || !reflect.DeepEqual(got, setup) {
+		t.Fatalf("setup after the restart %+v, %v, want %+v", got, err, setup)
+	}
+	// A new subscription gets an id of its own.
+	next, err := srv.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv.srv.URL + "/next"})
+	if err != nil || next.ID <= gone.ID {
+		t.Fatalf("a new subscription after the restart: %+v, %v; want an id above %d", next, err, gone.ID)
+	}
+	if _, err := srv.CreateJob(ctx, controlapi.JobInput{CompanyUUID: env.sandbox.Company.UUID, Title: "After the restart", Stages: []store.Stage{{Name: "Inbox"}}}); err != nil {
+		t.Fatal(err)
+	}
+	got := rv.wait(t, 3)
+	paths := []string{}
+	for _, r := range got {
+		paths = append(paths, r.path)
+	}
+	slices.Sort(paths)
+	if want := []string{"/company", "/next", "/partner"}; !slices.Equal(paths, want) {
+		t.Errorf("deliveries after the restart went to %v, want %v", paths, want)
+	}
+}
+
+// Partner results, companies with their users and custom-field
+// definitions, API keys and activations are no candidate, job or
+// application: they fire nothing (docs/company-webhooks.md §3).
+func TestWritesOfOtherRecordsFireNothing(t *testing.T) {
+	ctx := context.Background()
+	env := newTestEnv(t)
+	c := worldCandidates(t, env, 1, 0)[0]
+	rec := recordEvents(t, env.server)
+	env.createResult(t, fmt.Sprintf(`{"candidate-id": %d, "status": "completed", "assessment": {"score": 80}}`, c.ID))
+	if _, err := env.server.CreateCompany(ctx, controlapi.CompanyInput{UUID: "quiet-co", Name: "Quiet", Users: []protocol.User{{ID: 7, Email: "a@quiet.example", Name: "A"}},
+		CustomFields: []store.CustomFieldDef{{Name: "Shoe size", APIName: "shoe-size", Type: "number"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.server.CreateAPIKey(ctx, "quiet-co", controlapi.APIKeyRequest{Scope: "admin", Permissions: "read/write"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.server.Activate(ctx, controlapi.ActivateRequest{PartnerID: "2", CompanyUUID: "quiet-co"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("writes of other records fired %v, want nothing", names(got))
+	}
+}

@@ -1,10 +1,12 @@
 package mockteamtailor
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -27,9 +29,10 @@ import (
 const KindCompanyWebhook = store.KindCompanyWebhook
 
 // companyHooks holds company webhook subscriptions, partner webhook
-// setups, their delivery queues and the listeners of company events. They
-// live in memory, beside the store, like faults: the operator's settings,
-// which a reset drops.
+// setups, their delivery queues and the listeners of company events. The
+// subscriptions and setups are kept in the store too (on their company and
+// partner), so serve --state keeps them across a restart; these are the
+// working copies, loaded from the store at start and after a reset.
 type companyHooks struct {
 	mu        sync.Mutex // guards everything below
 	subs      []controlapi.Subscription
@@ -75,12 +78,44 @@ func (h *companyHooks) quiet() bool {
 	return len(h.subs) == 0 && len(h.setups) == 0 && len(h.listeners) == 0
 }
 
-// reset drops every subscription and setup; deliveries already queued
-// still go out.
-func (h *companyHooks) reset() {
+// load replaces the subscriptions and setups with those the store keeps;
+// deliveries already queued still go out.
+func (h *companyHooks) load(ctx context.Context, st store.Store) error {
+	partners, err := st.Partners(ctx)
+	if err != nil {
+		return err
+	}
+	companies, err := st.Companies(ctx)
+	if err != nil {
+		return err
+	}
+	setups := map[string]controlapi.WebhookSetup{}
+	for _, p := range partners {
+		if p.WebhookSetup != nil {
+			setups[p.ID] = controlapi.WebhookSetup{URL: p.WebhookSetup.URL, Events: slices.Clone(p.WebhookSetup.Events)}
+		}
+	}
+	var subs []controlapi.Subscription
+	last := int64(0)
+	for _, c := range companies {
+		last = max(last, c.LastWebhookID)
+		for _, w := range c.Webhooks {
+			subs = append(subs, controlapi.Subscription{ID: w.ID, CompanyUUID: c.UUID, Label: w.Label, URL: w.URL,
+				Events: slices.Clone(w.Events), SignatureKey: w.SignatureKey, SignatureVersion: w.SignatureVersion})
+		}
+	}
+	slices.SortFunc(subs, func(a, b controlapi.Subscription) int { return cmp.Compare(a.ID, b.ID) })
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.subs, h.setups = nil, nil
+	h.subs, h.setups = subs, nil
+	if len(setups) > 0 {
+		h.setups = setups
+	}
+	h.nextID = max(h.nextID, last)
+	for _, sub := range subs {
+		h.nextID = max(h.nextID, sub.ID)
+	}
+	return nil
 }
 
 func (h *companyHooks) listen() (<-chan CompanyEvent, func()) {
@@ -387,8 +422,17 @@ func (s *Server) CreateSubscription(ctx context.Context, in controlapi.Subscript
 	if len(h.subs) >= MaxSubscriptions {
 		return controlapi.Subscription{}, httpapi.Invalid("/url", "the mock keeps at most %d company webhooks; delete one first (DELETE /mock/v1/webhooks/{id})", MaxSubscriptions)
 	}
+	sub := controlapi.Subscription{ID: h.nextID + 1, CompanyUUID: in.CompanyUUID, Label: in.Label, URL: in.URL, Events: events, SignatureKey: key, SignatureVersion: version}
+	// Kept on the company, so serve --state keeps it.
+	if _, err := s.store.UpdateCompany(ctx, in.CompanyUUID, func(c *store.Company) error {
+		c.Webhooks = append(c.Webhooks, store.CompanyWebhook{ID: sub.ID, Label: sub.Label, URL: sub.URL, Events: slices.Clone(events),
+			SignatureKey: key, SignatureVersion: version})
+		c.LastWebhookID = max(c.LastWebhookID, sub.ID)
+		return nil
+	}); err != nil {
+		return controlapi.Subscription{}, storeErr(err, "company "+in.CompanyUUID)
+	}
 	h.nextID++
-	sub := controlapi.Subscription{ID: h.nextID, CompanyUUID: in.CompanyUUID, Label: in.Label, URL: in.URL, Events: events, SignatureKey: key, SignatureVersion: version}
 	h.subs = append(h.subs, sub)
 	return sub, nil
 }
@@ -413,13 +457,20 @@ func (s *Server) Subscription(id int64) (controlapi.Subscription, error) {
 
 // DeleteSubscription removes a company webhook; deliveries already queued
 // still go out.
-func (s *Server) DeleteSubscription(id int64) error {
+func (s *Server) DeleteSubscription(ctx context.Context, id int64) error {
 	h := &s.hooks
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	i := slices.IndexFunc(h.subs, func(sub controlapi.Subscription) bool { return sub.ID == id })
 	if i < 0 {
 		return httpapi.NotFound("there is no company webhook %d", id)
+	}
+	_, err := s.store.UpdateCompany(ctx, h.subs[i].CompanyUUID, func(c *store.Company) error {
+		c.Webhooks = slices.DeleteFunc(c.Webhooks, func(w store.CompanyWebhook) bool { return w.ID == id })
+		return nil
+	})
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
 	}
 	h.subs = slices.Delete(h.subs, i, i+1)
 	return nil
@@ -445,11 +496,25 @@ func (s *Server) SetWebhookSetup(ctx context.Context, partnerID string, in contr
 	h := &s.hooks
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	// Kept on the partner, so serve --state keeps it.
+	if err := s.putPartnerSetup(ctx, partnerID, &store.WebhookSetup{URL: in.URL, Events: slices.Clone(events)}); err != nil {
+		return in, err
+	}
 	if h.setups == nil {
 		h.setups = map[string]controlapi.WebhookSetup{}
 	}
 	h.setups[partnerID] = in
 	return in, nil
+}
+
+// putPartnerSetup stores a partner's setup, nil for none.
+func (s *Server) putPartnerSetup(ctx context.Context, partnerID string, st *store.WebhookSetup) error {
+	p, err := s.store.Partner(ctx, partnerID)
+	if err != nil {
+		return storeErr(err, "partner "+partnerID)
+	}
+	p.WebhookSetup = st
+	return s.store.PutPartner(ctx, p)
 }
 
 // WebhookSetup returns a partner's webhook setup.
@@ -465,12 +530,15 @@ func (s *Server) WebhookSetup(partnerID string) (controlapi.WebhookSetup, error)
 }
 
 // DeleteWebhookSetup removes a partner's webhook setup.
-func (s *Server) DeleteWebhookSetup(partnerID string) error {
+func (s *Server) DeleteWebhookSetup(ctx context.Context, partnerID string) error {
 	h := &s.hooks
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if _, ok := h.setups[partnerID]; !ok {
 		return httpapi.NotFound("partner %q has no webhook setup", partnerID)
+	}
+	if err := s.putPartnerSetup(ctx, partnerID, nil); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
 	}
 	delete(h.setups, partnerID)
 	return nil

@@ -230,11 +230,14 @@ func (s *Server) Reset(ctx context.Context) error {
 	s.bulk.mu.Lock()
 	s.bulk.runs = nil
 	s.bulk.mu.Unlock()
-	s.hooks.reset()
 	if s.started {
-		return nil
+		// The store is back at the start: so are the subscriptions and
+		// setups it keeps.
+		return s.hooks.load(ctx, s.store)
 	}
 	for _, p := range ps {
+		// A reset drops the setups made since the start, with the rest.
+		p.WebhookSetup = nil
 		if err := s.store.PutPartner(ctx, p); err != nil {
 			return err
 		}
@@ -242,5 +245,5 @@ func (s *Server) Reset(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return s.hooks.load(ctx, s.store)
 }

@@ -59,7 +59,7 @@ func (s *Server) handleSubscriptionDelete() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusNoContent, nil, s.DeleteSubscription(id)
+		return http.StatusNoContent, nil, s.DeleteSubscription(r.Context(), id)
 	}
 }
 
@@ -89,7 +89,7 @@ func (s *Server) handleWebhookSetupPut() controlFunc {
 
 func (s *Server) handleWebhookSetupDelete() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		return http.StatusNoContent, nil, s.DeleteWebhookSetup(mux.Vars(r)["id"])
+		return http.StatusNoContent, nil, s.DeleteWebhookSetup(r.Context(), mux.Vars(r)["id"])
 	}
 }
 

@@ -42,6 +42,8 @@ func (s *Server) newPublicAPI() *publicapi.API {
 		}
 		return recs[0].ID, nil
 	}
-	ops := publicapi.Operations{Move: move, Reject: reject, CreateCandidate: create}
+	// Candidate and job changes fire the company events the control API's
+	// do (docs/company-webhooks.md §3 Decision: every path counts).
+	ops := publicapi.Operations{Move: move, Reject: reject, CreateCandidate: create, UpdateCandidate: s.changeCandidate, PutJob: s.putJob}
 	return publicapi.New(s.logger, cfg, s.store, s.clock, s.events.publish, s.api.InjectFaults, ops)
 }

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/companyevent"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -316,3 +319,141 @@ func TestPublicAPICreatesCandidateAndApplication(t *testing.T) {
 		t.Errorf("application: %+v", got.Applications)
 	}
 }
+
+// Every /v1 write that changes a candidate, a job or an application fires
+// the company events docs/company-webhooks.md §3 lists, once per write, and
+// nothing for an unlisted field, a no-op write, notes, reject reasons or
+// uploads (§3 Decision: every path counts).
+func TestPublicAPIWritesFireCompanyEvents(t *testing.T) {
+	env := newE2EEnv(t)
+	key := env.sandbox.Company.APITokens[0]
+	job := env.job(t, 0)
+	rec := recordEvents(t, env.server)
+	var candID int64
+	idOf := func(body []byte) string {
+		var doc struct {
+			Data struct {
+				ID string `json:"id"`
+			} `json:"data"`
+		}
+		json.Unmarshal(body, &doc)
+		return doc.Data.ID
+	}
+	// field returns the id of a custom field of type ft owned by owner
+	// (for a job, one the job has no value of).
+	field := func(owner, ft string) string {
+		status, body := env.v1(t, "GET", "/v1/custom-fields?page[size]=30", key, "")
+		if status != http.StatusOK {
+			t.Fatalf("custom fields: %d %s", status, body)
+		}
+		var doc struct {
+			Data []struct {
+				ID         string         `json:"id"`
+				Attributes map[string]any `json:"attributes"`
+			} `json:"data"`
+		}
+		json.Unmarshal(body, &doc)
+		for _, f := range doc.Data {
+			taken := owner == "Job" && slices.ContainsFunc(job.CustomFields, func(cf protocol.CustomField) bool { return cf.APIName == f.Attributes["api-name"] })
+			if f.Attributes["owner-type"] == owner && f.Attributes["field-type"] == ft && !taken {
+				return f.ID
+			}
+		}
+		t.Fatalf("no %s custom field owned by %s: %s", ft, owner, body)
+		return ""
+	}
+	status, body := env.v1(t, "GET", "/v1/locations", key, "")
+	var locs struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	json.Unmarshal(body, &locs)
+	if status != http.StatusOK || len(locs.Data) == 0 {
+		t.Fatalf("locations: %d %s", status, body)
+	}
+	location := locs.Data[0].ID
+	candField, jobField := field("Candidate", "CustomField::Number"), field("Job", "CustomField::Text")
+	var candValue string
+	app := func() string { return fmt.Sprint(candID*1_000_000 + job.ID) }
+	for _, step := range []struct {
+		name         string
+		method, path func() string
+		body         func() string
+		want         []string
+		after        func(body []byte)
+	}{
+		{"POST /v1/candidates, a new candidate", fixed("POST"), fixed("/v1/candidates"),
+			fixed(`{"data":{"type":"candidates","attributes":{"first-name":"Grace","email":"grace@example.com"}}}`),
+			[]string{companyevent.CandidateCreate}, func(b []byte) { fmt.Sscan(idOf(b), &candID) }},
+		{"POST /v1/candidates, merged into the same e-mail with a new last name", fixed("POST"), fixed("/v1/candidates"),
+			fixed(`{"data":{"type":"candidates","attributes":{"last-name":"Hopper","email":"grace@example.com","merge":true}}}`),
+			[]string{companyevent.CandidateUpdate}, nil},
+		{"POST /v1/candidates, merged, tags only (not listed)", fixed("POST"), fixed("/v1/candidates"),
+			fixed(`{"data":{"type":"candidates","attributes":{"email":"grace@example.com","merge":true,"tags":["vip"]}}}`),
+			[]string{}, nil},
+		{"PATCH /v1/candidates, the first name", fixed("PATCH"), func() string { return fmt.Sprint("/v1/candidates/", candID) },
+			func() string {
+				return fmt.Sprintf(`{"data":{"id":"%d","type":"candidates","attributes":{"first-name":"Ada"}}}`, candID)
+			}, []string{companyevent.CandidateUpdate}, nil},
+		{"PATCH /v1/candidates, the same first name (no-op)", fixed("PATCH"), func() string { return fmt.Sprint("/v1/candidates/", candID) },
+			func() string {
+				return fmt.Sprintf(`{"data":{"id":"%d","type":"candidates","attributes":{"first-name":"Ada"}}}`, candID)
+			}, []string{}, nil},
+		{"PATCH /v1/candidates, tags (not listed)", fixed("PATCH"), func() string { return fmt.Sprint("/v1/candidates/", candID) },
+			func() string {
+				return fmt.Sprintf(`{"data":{"id":"%d","type":"candidates","attributes":{"tags":["a","b"]}}}`, candID)
+			}, []string{}, nil},
+		{"PATCH /v1/candidates, locations", fixed("PATCH"), func() string { return fmt.Sprint("/v1/candidates/", candID) },
+			func() string {
+				return fmt.Sprintf(`{"data":{"id":"%d","type":"candidates","relationships":{"locations":{"data":[{"type":"locations","id":"%s"}]}}}}`, candID, location)
+			}, []string{companyevent.CandidateUpdate}, nil},
+		{"POST /v1/job-applications", fixed("POST"), fixed("/v1/job-applications"),
+			func() string {
+				return fmt.Sprintf(`{"data":{"type":"job-applications","relationships":{"candidate":{"data":{"type":"candidates","id":"%d"}},"job":{"data":{"type":"jobs","id":"%d"}}}}}`, candID, job.ID)
+			}, []string{companyevent.ApplicationCreate}, nil},
+		{"PATCH /v1/job-applications, a stage move", fixed("PATCH"), func() string { return "/v1/job-applications/" + app() },
+			func() string {
+				return fmt.Sprintf(`{"data":{"id":"%s","type":"job-applications","relationships":{"stage":{"data":{"type":"stages","id":"%d"}}}}}`, app(), job.Stages[1].ID)
+			}, []string{companyevent.ApplicationUpdate}, nil},
+		{"PATCH /v1/job-applications, a rejection", fixed("PATCH"), func() string { return "/v1/job-applications/" + app() },
+			func() string {
+				return fmt.Sprintf(`{"data":{"id":"%s","type":"job-applications","attributes":{"rejected-at":"2026-03-18T11:00:00+01:00"}}}`, app())
+			}, []string{companyevent.ApplicationUpdate}, nil},
+		{"POST /v1/custom-field-values, a candidate's", fixed("POST"), fixed("/v1/custom-field-values"),
+			func() string {
+				return fmt.Sprintf(`{"data":{"type":"custom-field-values","attributes":{"value":3},"relationships":{"custom-field":{"data":{"type":"custom-fields","id":"%s"}},"owner":{"data":{"type":"candidates","id":"%d"}}}}}`, candField, candID)
+			}, []string{companyevent.CandidateUpdate}, func(b []byte) { candValue = idOf(b) }},
+		{"PATCH /v1/custom-field-values, a candidate's changed", fixed("PATCH"), func() string { return "/v1/custom-field-values/" + candValue },
+			func() string {
+				return fmt.Sprintf(`{"data":{"id":"%s","type":"custom-field-values","attributes":{"value":4}}}`, candValue)
+			}, []string{companyevent.CandidateUpdate}, nil},
+		{"PATCH /v1/custom-field-values, a candidate's unchanged (no-op)", fixed("PATCH"), func() string { return "/v1/custom-field-values/" + candValue },
+			func() string {
+				return fmt.Sprintf(`{"data":{"id":"%s","type":"custom-field-values","attributes":{"value":4}}}`, candValue)
+			}, []string{}, nil},
+		{"POST /v1/custom-field-values, a job's", fixed("POST"), fixed("/v1/custom-field-values"),
+			func() string {
+				return fmt.Sprintf(`{"data":{"type":"custom-field-values","attributes":{"value":"remote"},"relationships":{"custom-field":{"data":{"type":"custom-fields","id":"%s"}},"owner":{"data":{"type":"jobs","id":"%d"}}}}}`, jobField, job.ID)
+			}, []string{companyevent.JobUpdate}, nil},
+		{"POST /v1/notes (no event)", fixed("POST"), fixed("/v1/notes"),
+			func() string {
+				return fmt.Sprintf(`{"data":{"type":"notes","attributes":{"note":"Strong candidate"},"relationships":{"candidate":{"data":{"type":"candidates","id":"%d"}}}}}`, candID)
+			}, []string{}, nil},
+		{"POST /v1/reject-reasons (no event)", fixed("POST"), fixed("/v1/reject-reasons"),
+			fixed(`{"data":{"type":"reject-reasons","attributes":{"reason":"Not a fit"}}}`), []string{}, nil},
+	} {
+		status, body := env.v1(t, step.method(), step.path(), key, step.body())
+		if status >= 300 {
+			t.Fatalf("%s: %d %s", step.name, status, body)
+		}
+		if got := names(rec.take()); !slices.Equal(got, step.want) {
+			t.Errorf("%s: events %v, want %v", step.name, got, step.want)
+		}
+		if step.after != nil {
+			step.after(body)
+		}
+	}
+}
+
+func fixed(s string) func() string { return func() string { return s } }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/companyevent"
@@ -34,9 +33,7 @@ func (s *Server) UpdateCandidate(ctx context.Context, id int64, patch json.RawMe
 			return store.CandidateRecord{}, httpapi.Invalid("/"+k, "%s cannot be changed", k)
 		}
 	}
-	var before store.CandidateRecord
-	after, err := s.store.UpdateCandidate(ctx, id, func(c *store.CandidateRecord) error {
-		before = store.CloneCandidate(*c)
+	after, err := s.changeCandidate(ctx, id, func(c *store.CandidateRecord) error {
 		merged, err := mergeJSON(c.Data, fields)
 		if err != nil {
 			return err
@@ -51,10 +48,46 @@ func (s *Server) UpdateCandidate(ctx context.Context, id int64, patch json.RawMe
 	if err != nil {
 		return after, storeErr(err, fmt.Sprintf("candidate %d", id))
 	}
+	return after, nil
+}
+
+// changeCandidate applies change to candidate id in the store and fires
+// candidate.update when a listed field changed value, once, and nothing
+// otherwise (docs/company-webhooks.md §3). Every write to a candidate's
+// attributes goes through it: the control API, the CLI, the web UI and
+// /v1 (PATCH, a merging POST, custom-field values).
+func (s *Server) changeCandidate(ctx context.Context, id int64, change func(*store.CandidateRecord) error) (store.CandidateRecord, error) {
+	var before store.CandidateRecord
+	after, err := s.store.UpdateCandidate(ctx, id, func(c *store.CandidateRecord) error {
+		before = store.CloneCandidate(*c)
+		return change(c)
+	})
+	if err != nil {
+		return after, err
+	}
 	if candidateUpdateFires(before.Data, after.Data) {
 		s.emitCompany(ctx, after.CompanyUUID, candidateEvent(companyevent.CandidateUpdate, after, s.clock()))
 	}
 	return after, nil
+}
+
+// putJob stores j and fires job.update when a listed field changed from
+// the stored job, once, and nothing otherwise (docs/company-webhooks.md
+// §3): the control API's job updates and /v1 job custom-field values.
+func (s *Server) putJob(ctx context.Context, j store.Job) (store.Job, error) {
+	before, err := s.store.Job(ctx, j.ID)
+	if err != nil {
+		return store.Job{}, err
+	}
+	if j, err = s.store.PutJob(ctx, j); err != nil {
+		return store.Job{}, err
+	}
+	if jobUpdateFires(before, j) {
+		if company, err := s.store.Company(ctx, j.CompanyUUID); err == nil {
+			s.emitCompany(ctx, j.CompanyUUID, jobEvent(companyevent.JobUpdate, company, j, s.clock()))
+		}
+	}
+	return j, nil
 }
 
 // mergeJSON overlays fields on v's JSON object.
@@ -94,8 +127,6 @@ func (s *Server) UpdateJob(ctx context.Context, id int64, patch controlapi.JobPa
 	if err != nil {
 		return store.Job{}, storeErr(err, fmt.Sprintf("job %d", id))
 	}
-	before := j
-	before.Tags, before.CustomFields = slices.Clone(j.Tags), slices.Clone(j.CustomFields)
 	if patch.Title != nil {
 		if strings.TrimSpace(*patch.Title) == "" {
 			return store.Job{}, httpapi.Invalid("/title", "a job needs a title")
@@ -108,16 +139,7 @@ func (s *Server) UpdateJob(ctx context.Context, id int64, patch controlapi.JobPa
 	if patch.CustomFields != nil {
 		j.CustomFields = protocol.NonNil(*patch.CustomFields)
 	}
-	if j, err = s.store.PutJob(ctx, j); err != nil {
-		return store.Job{}, err
-	}
-	if jobUpdateFires(before, j) {
-		company, err := s.store.Company(ctx, j.CompanyUUID)
-		if err == nil {
-			s.emitCompany(ctx, j.CompanyUUID, jobEvent(companyevent.JobUpdate, company, j, s.clock()))
-		}
-	}
-	return j, nil
+	return s.putJob(ctx, j)
 }
 
 // jobUpdateFires reports whether a listed field of the job the mock keeps

@@ -3,6 +3,7 @@ package mockteamtailor
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -84,6 +85,11 @@ func NewServer(logger *slog.Logger, cfg Config, st store.Store, ids *idgen.IDs, 
 	s.sender = s.newSender()
 	s.files = uploads.New([]byte(ids.Secret("", 32)), cfg.baseURL(), cfg.FileURLTTL, clock, func() string { return ids.Secret("f", 12) })
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
+	// The subscriptions and setups a --state store kept
+	// (docs/company-webhooks.md §2).
+	if err := s.hooks.load(s.bgCtx, st); err != nil {
+		return nil, fmt.Errorf("mockteamtailor: company webhooks: %w", err)
+	}
 	s.handler = s.routes()
 	return s, nil
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
@@ -35,8 +36,14 @@ func startBundledPartner(logger *slog.Logger, st *store.MemStore, p *store.Partn
 	}
 	b := &bundledPartner{partner: ep, server: &http.Server{Handler: ep, ReadHeaderTimeout: 10 * time.Second}}
 	go b.server.Serve(ln)
-	// The example partner serves its activation form at /activation.
-	p.BaseURL, p.Bundled, p.DynamicActivationConfig = "http://"+ln.Addr().String(), true, true
+	// The example partner serves its activation form at /activation. A
+	// webhook setup kept by --state at the previous example partner's
+	// address follows it to this one.
+	newBase := "http://" + ln.Addr().String()
+	if st := p.WebhookSetup; st != nil && p.Bundled && p.BaseURL != "" && strings.HasPrefix(st.URL, strings.TrimRight(p.BaseURL, "/")+"/") {
+		st.URL = newBase + strings.TrimPrefix(st.URL, strings.TrimRight(p.BaseURL, "/"))
+	}
+	p.BaseURL, p.Bundled, p.DynamicActivationConfig = newBase, true, true
 	if err := st.PutPartner(context.Background(), *p); err != nil {
 		b.stop()
 		return nil, err

@@ -14,7 +14,9 @@ type Cause struct {
 	// ID names the cause: hang, webhook-secret, provider-key, base-url,
 	// redirect, tls, dns, mock, and the causes checks recognise from their
 	// probes: no-verification, crash, legacy-signature, docs-sample,
-	// key-lookup (verifier.go).
+	// key-lookup (verifier.go), and the company-event receiver's
+	// company-header-name, company-v1-body, company-reserialised-body,
+	// company-unverified (companyhooks.go).
 	ID       string `json:"id"`
 	Title    string `json:"title"`
 	Evidence string `json:"evidence"`
@@ -117,6 +119,7 @@ func DetectCauses(res Results) []Cause {
 	}
 
 	causes = append(causes, recognised...)
+	causes = append(causes, companyCauses(res, mentions)...)
 
 	cfg, signed := byID[CheckConfig], byID[CheckSignedWebhook]
 	if x := answerOf(cfg); failed(cfg) && x != nil && !lookupFails {

@@ -56,6 +56,18 @@ type Settings struct {
 	// RequiresAPIToken claims that the partner requires Teamtailor-Api-Token:
 	// the checks that a missing or wrong token is refused run.
 	RequiresAPIToken bool
+	// CompanyWebhooks is the path under BASE_URL of the partner's receiver
+	// of company events (docs/company-webhooks.md): "" claims none, and
+	// the company-webhooks checks are skipped.
+	CompanyWebhooks string
+	// CompanyWebhookScheme is how that receiver is fed: CompanySchemeSetup
+	// (a partner webhook setup, the default), CompanySchemeV1 or
+	// CompanySchemeV2 (a company webhook subscription of that signature
+	// version).
+	CompanyWebhookScheme string
+	// CompanyWebhookKey is the signature key of a company webhook
+	// subscription; "" is WebhookSecret, which a partner setup signs with.
+	CompanyWebhookKey string
 
 	// MockListen is where the embedded mock listens; port 0 picks a free
 	// port, so each parallel process gets its own mock.
@@ -206,6 +218,9 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	boolean(&c.Assessment, "assessment", "the partner has the assessment capability and posts results: run the results checks")
 	boolean(&c.Bulk, "bulk", "the partner allows bulk mode: run the bulk checks (config without job, bulk webhook)")
 	boolean(&c.Actions, "actions", "the partner's results declare actions: run the actions checks")
+	str(&c.CompanyWebhooks, "company-webhooks", "", "`PATH` under BASE_URL of the partner's receiver of company events (candidate.*, job.*, job_application.*, docs/company-webhooks.md): run the company-webhooks checks, e.g. --company-webhooks teamtailor/events")
+	str(&c.CompanyWebhookScheme, "company-webhook-scheme", CompanySchemeSetup, "how the --company-webhooks receiver is fed: `setup` (a partner webhook setup: Bearer provider key, Teamtailor-Signature and a v1 TT-Signature, keyed with --webhook-secret), v1 or v2 (a company webhook subscription signing TT-Signature that way with --company-webhook-key)")
+	str(&c.CompanyWebhookKey, "company-webhook-key", "", "the signature key of the company webhook subscription (--company-webhook-scheme v1 or v2); default: --webhook-secret")
 	boolean(&c.RequiresAPIToken, "requires-api-token", "the partner requires Teamtailor-Api-Token: run the checks that a missing or wrong token is refused (give the token with --api-token)")
 	str(&c.Fixtures, "fixtures", "", "folder of imported fixtures (mockteamtailor fixtures import): webhook/edge-case-candidates also sends each of them, named in its verdict")
 	str(&c.Profile, "profile", ProfileDevelopment, "`development` or `production`: with production, a BASE_URL on plain http is a warning (security/https)")
@@ -289,6 +304,7 @@ func AfterReadingAllFlags() error {
 		}
 	}
 	problems = append(problems, validateSecurity(c)...)
+	problems = append(problems, validateCompanyWebhooks(c)...)
 	c.imported = nil
 	if c.Fixtures != "" {
 		fs, err := fixtures.LoadImported(c.Fixtures)
@@ -331,10 +347,32 @@ const (
 	CapBulk       Capability = "--bulk"
 	CapActions    Capability = "--actions"
 	CapAPIToken   Capability = "--requires-api-token"
+	// CapCompanyWebhooks is claimed by giving the receiver's path.
+	CapCompanyWebhooks Capability = "--company-webhooks"
 )
 
-// Claims reports whether the partner claims capability c.
+// Claims reports whether the partner claims capability c, or each of
+// the comma-separated capabilities c names.
 func (s Settings) Claims(c Capability) bool {
+	return s.missing(c) == ""
+}
+
+// missing returns the capabilities of c the partner does not claim,
+// comma-separated, or "".
+func (s Settings) missing(c Capability) Capability {
+	var out []string
+	for _, one := range strings.Split(string(c), ",") {
+		if one == "" {
+			continue
+		}
+		if !s.claims(Capability(one)) {
+			out = append(out, one)
+		}
+	}
+	return Capability(strings.Join(out, ","))
+}
+
+func (s Settings) claims(c Capability) bool {
 	switch c {
 	case "":
 		return true
@@ -348,6 +386,8 @@ func (s Settings) Claims(c Capability) bool {
 		return s.Actions
 	case CapAPIToken:
 		return s.RequiresAPIToken
+	case CapCompanyWebhooks:
+		return s.CompanyWebhooks != ""
 	}
 	return false
 }
@@ -359,7 +399,7 @@ const CapabilityPrefix = "capability not claimed: "
 // secrets returns the values reports must never show, longest first.
 func (s Settings) secrets() []string {
 	var out []string
-	for _, v := range []string{s.APIKey, s.WebhookSecret, s.ProviderKey, s.APIToken} {
+	for _, v := range []string{s.APIKey, s.WebhookSecret, s.ProviderKey, s.APIToken, s.CompanyWebhookKey} {
 		if v != "" {
 			out = append(out, v)
 		}

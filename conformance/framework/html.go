@@ -116,7 +116,7 @@ Explains: `)
 			w(`<span class="badge skipped">known</span>`)
 		}
 		w(`<strong>` + e(c.ID) + `</strong>
-<span class="meta">[` + e(c.Label) + `, ` + e(c.Level) + `] ` + sectionLinks(c.Section) + ` · ` + itoa(c.DurationMS) + ` ms · ` + itoa(len(c.Exchanges)) + ` exchanges</span>
+<span class="meta">[` + e(c.Label) + `, ` + e(c.Level) + `] ` + sectionLinks(c.Label, c.Section) + ` · ` + itoa(c.DurationMS) + ` ms · ` + itoa(len(c.Exchanges)) + ` exchanges</span>
 <div class="rule">` + e(c.Rule) + `</div></summary>
 `)
 		if c.Baselined != "" {

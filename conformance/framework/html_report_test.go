@@ -13,7 +13,7 @@ import (
 // report is now written by hand, and must stay byte for byte the same.
 var htmlReference = template.Must(template.New("report").Funcs(template.FuncMap{
 	"headers":      formatHeaders,
-	"sections":     func(s string) template.HTML { return template.HTML(sectionLinks(s)) },
+	"sections":     func(area, s string) template.HTML { return template.HTML(sectionLinks(area, s)) },
 	"statusText":   http.StatusText,
 	"pretty":       prettyBody,
 	"runLimit":     func() string { return fmt.Sprintf("%d MiB", RunExchangeLimit>>20) },
@@ -59,7 +59,7 @@ Explains: {{range $i, $c := .Checks}}{{if $i}}, {{end}}{{$c}}{{end}}</pre></div>
 {{range .Checks}}
 <details class="check"{{if or (eq .Outcome "fail") (eq .Outcome "error") (eq .Outcome "warning")}} open{{end}}>
 <summary><span class="badge {{.Outcome}}">{{.Outcome}}</span>{{if .Baselined}}<span class="badge skipped">known</span>{{end}}<strong>{{.ID}}</strong>
-<span class="meta">[{{.Label}}, {{.Level}}] {{sections .Section}} · {{.DurationMS}} ms · {{len .Exchanges}} exchanges</span>
+<span class="meta">[{{.Label}}, {{.Level}}] {{sections .Label .Section}} · {{.DurationMS}} ms · {{len .Exchanges}} exchanges</span>
 <div class="rule">{{.Rule}}</div></summary>
 {{if .Baselined}}<p class="meta">Known failure, in the baseline (does not fail the run): {{.Baselined}}</p>{{end}}
 {{if .Reason}}<pre>{{.Reason}}</pre>{{end}}

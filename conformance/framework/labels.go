@@ -31,10 +31,17 @@ var (
 	LabelBulk         = ginkgo.Label("bulk")         // bulk mode (§5)
 	LabelCapabilities = ginkgo.Label("capabilities") // the capabilities the partner shows against those it claims (§2.3, §3, §7)
 	LabelSecurity     = ginkgo.Label("security")     // what a marketplace review checks: forged update-url, replays, limits, leaks, credentials, TLS (§8)
+	// LabelCompanyWebhooks marks the checks of the partner's receiver of
+	// company events (docs/company-webhooks.md).
+	LabelCompanyWebhooks = ginkgo.Label(AreaCompanyWebhooks)
 )
 
+// AreaCompanyWebhooks is the area whose checks cite docs/company-webhooks.md
+// rather than docs/protocol.md.
+const AreaCompanyWebhooks = "company-webhooks"
+
 // areas are the area labels, in catalogue order.
-var areas = []string{"config", "activation", "webhook", "signature", "results", "actions", "capabilities", "security"}
+var areas = []string{"config", "activation", "webhook", "signature", "results", "actions", "capabilities", "security", AreaCompanyWebhooks}
 
 // Areas returns the area labels, in catalogue order.
 func Areas() []string { return slices.Clone(areas) }
@@ -44,6 +51,8 @@ var areaCapability = map[string]Capability{
 	"signature": CapSignatures,
 	"results":   CapAssessment,
 	"actions":   CapActions,
+
+	AreaCompanyWebhooks: CapCompanyWebhooks,
 }
 
 // Requirement levels of checks. Which checks apply is a separate matter:
@@ -70,7 +79,8 @@ type Check struct {
 	// Why is the reasoning behind the level, from docs/protocol.md and the
 	// docs' wording.
 	Why string `json:"why"`
-	// Section names the docs/protocol.md sections, e.g. "§1.2".
+	// Section names the docs/protocol.md sections, e.g. "§1.2" (the
+	// docs/company-webhooks.md sections for the company-webhooks area).
 	Section string `json:"section"`
 	// Rule is the MUST or SHOULD sentence the check enforces.
 	Rule string `json:"rule"`
@@ -83,14 +93,14 @@ type Check struct {
 func (c Check) Text() string { return c.ID + ": " + c.Rule }
 
 // SectionRef is the section as messages cite it: "docs/protocol.md §1.2".
-func (c Check) SectionRef() string { return "docs/protocol.md " + c.Section }
+func (c Check) SectionRef() string { return docOf(c.Label) + " " + c.Section }
 
 var (
 	registryMu sync.Mutex // guards registry
 	registry   []Check
 )
 
-var idPattern = regexp.MustCompile(`^[a-z]+/[a-z0-9]+(-[a-z0-9]+)*$`)
+var idPattern = regexp.MustCompile(`^[a-z]+(-[a-z]+)*/[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // MustIt declares a check of a MUST of docs/protocol.md: an It whose text is
 // "<id>: <rule>", labelled must, recorded in the catalogue with why, the
@@ -117,6 +127,12 @@ func declare(level, id, section, rule, why string, body func(ginkgo.SpecContext)
 	for _, a := range args {
 		switch a := a.(type) {
 		case Capability:
+			if a == CapSignatures && area == AreaCompanyWebhooks {
+				// docs/company-webhooks.md §8: a receiver that claims
+				// to verify must refuse bad signatures.
+				c.Needs = CapCompanyWebhooks + "," + CapSignatures
+				continue
+			}
 			if (a != CapBulk && a != CapAPIToken && a != CapAssessment) || c.Needs != "" {
 				panic(fmt.Sprintf("framework: check %s: only CapBulk, CapAPIToken or CapAssessment may be added, and only in an area without its own capability", id))
 			}
@@ -157,7 +173,7 @@ func declare(level, id, section, rule, why string, body func(ginkgo.SpecContext)
 
 	wrapped := func(ctx ginkgo.SpecContext) {
 		if !TestContext.Claims(c.Needs) {
-			ginkgo.Skip(CapabilityPrefix + string(c.Needs))
+			ginkgo.Skip(CapabilityPrefix + string(TestContext.missing(c.Needs)))
 		}
 		body(ctx)
 	}

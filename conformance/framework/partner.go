@@ -79,6 +79,10 @@ type Call struct {
 	// Teamtailor-Api-Token to send instead.
 	APIToken string
 	Body     []byte
+	// Header holds more headers, set as spelled (TT-Signature); one with
+	// an empty value is removed instead (e.g. Teamtailor-Host, which a
+	// company webhook does not carry).
+	Header http.Header
 	// Owner is the check a hang of this call is blamed on, for the
 	// skips it causes; "" means the running check.
 	Owner string
@@ -293,7 +297,17 @@ func (c *PartnerClient) Request(ctx context.Context, call Call) (*http.Request, 
 	default:
 		h.APIToken = call.APIToken
 	}
-	return partnercall.NewRequest(ctx, call.Method, c.URL(call), call.Body, h)
+	req, err := partnercall.NewRequest(ctx, call.Method, c.URL(call), call.Body, h)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range call.Header {
+		req.Header.Del(k)
+		if len(v) > 0 && v[0] != "" {
+			req.Header[k] = v
+		}
+	}
+	return req, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -31,14 +31,53 @@ var protocolHeadings = map[string]string{
 	"§8":   "§8 Security",
 }
 
+// CompanyWebhooksURL is where a user reads docs/company-webhooks.md, the
+// reference the company-webhooks checks cite.
+const CompanyWebhooksURL = "https://github.com/mockteamtailor/mockteamtailor/blob/main/docs/company-webhooks.md"
+
+// companyHeadings are the sections of docs/company-webhooks.md with their
+// headings; TestProtocolSections keeps them equal to the document's.
+var companyHeadings = map[string]string{
+	"§1":   "§1 The two systems",
+	"§2":   "§2 Company webhook subscriptions",
+	"§3":   "§3 Event types and when they fire",
+	"§3.1": "§3.1 What the mock's writes fire",
+	"§4":   "§4 The delivery request",
+	"§4.1": "§4.1 Payload",
+	"§5":   "§5 Signatures of company webhooks",
+	"§5.1": "§5.1 v1: the resource id",
+	"§5.2": "§5.2 v2: the raw body",
+	"§5.3": "§5.3 Worked examples",
+	"§6":   "§6 Partner webhook setups",
+	"§7":   "§7 Delivery",
+	"§8":   "§8 What a receiver must do",
+}
+
+// docOf is the reference the checks of an area cite.
+func docOf(area string) string {
+	if area == AreaCompanyWebhooks {
+		return "docs/company-webhooks.md"
+	}
+	return "docs/protocol.md"
+}
+
 // SectionURL is the address of one section of docs/protocol.md, e.g.
 // "§1.2"; the document's own for a section it does not have.
 func SectionURL(section string) string {
-	h, ok := protocolHeadings[strings.TrimSpace(section)]
-	if !ok {
-		return ProtocolURL
+	return sectionURL("", section)
+}
+
+// sectionURL is SectionURL in the reference of area's checks.
+func sectionURL(area, section string) string {
+	base, headings := ProtocolURL, protocolHeadings
+	if area == AreaCompanyWebhooks {
+		base, headings = CompanyWebhooksURL, companyHeadings
 	}
-	return ProtocolURL + "#" + githubAnchor(h)
+	h, ok := headings[strings.TrimSpace(section)]
+	if !ok {
+		return base
+	}
+	return base + "#" + githubAnchor(h)
 }
 
 // githubAnchor is the anchor GitHub gives a heading: lower case, every
@@ -58,15 +97,20 @@ func githubAnchor(heading string) string {
 }
 
 // sectionLinks renders sections such as "§1.1, §1.2" as links to
-// docs/protocol.md, for the HTML report.
-func sectionLinks(sections string) string {
+// docs/protocol.md (docs/company-webhooks.md for that area's checks), for
+// the HTML report.
+func sectionLinks(area, sections string) string {
 	var parts []string
 	for _, s := range strings.Split(sections, ",") {
 		s = strings.TrimSpace(s)
 		if s == "" {
 			continue
 		}
-		parts = append(parts, `<a href="`+html.EscapeString(SectionURL(s))+`">`+html.EscapeString(s)+`</a>`)
+		parts = append(parts, `<a href="`+html.EscapeString(sectionURL(area, s))+`">`+html.EscapeString(s)+`</a>`)
 	}
-	return `<a href="` + ProtocolURL + `">docs/protocol.md</a> ` + strings.Join(parts, ", ")
+	base := ProtocolURL
+	if area == AreaCompanyWebhooks {
+		base = CompanyWebhooksURL
+	}
+	return `<a href="` + base + `">` + docOf(area) + `</a> ` + strings.Join(parts, ", ")
 }

@@ -148,7 +148,7 @@ func (r Results) Executed() int {
 const CannotCheckPrefix = "cannot check: "
 
 // seePattern finds the check a "cannot check" reason points at.
-var seePattern = regexp.MustCompile(`\(see ([a-z]+/[a-z0-9-]+)[^)]*\)\s*$`)
+var seePattern = regexp.MustCompile(`\(see ([a-z-]+/[a-z0-9-]+)[^)]*\)\s*$`)
 
 // unjudged returns the checks skipped for a cause on the partner's side
 // that no check of the run reports: the check the reason points at did

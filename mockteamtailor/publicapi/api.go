@@ -64,6 +64,31 @@ type Operations struct {
 	// CreateCandidate adds a candidate to a company and returns its id
 	// (POST /v1/candidates).
 	CreateCandidate func(ctx context.Context, companyUUID string, c protocol.Candidate) (int64, error)
+	// UpdateCandidate changes a stored candidate and fires the company
+	// events the change fires (docs/company-webhooks.md §3): PATCH and
+	// merging POST of /v1/candidates, candidate custom-field values. Nil
+	// changes the store alone.
+	UpdateCandidate func(ctx context.Context, id int64, change func(*store.CandidateRecord) error) (store.CandidateRecord, error)
+	// PutJob stores a changed job and fires job.update when a listed field
+	// changed (job custom-field values). Nil stores it alone.
+	PutJob func(ctx context.Context, j store.Job) (store.Job, error)
+}
+
+// changeCandidate changes a candidate through the operation, which fires
+// the company events, or in the store when there is none.
+func (a *API) changeCandidate(ctx context.Context, id int64, change func(*store.CandidateRecord) error) (store.CandidateRecord, error) {
+	if a.ops.UpdateCandidate != nil {
+		return a.ops.UpdateCandidate(ctx, id, change)
+	}
+	return a.store.UpdateCandidate(ctx, id, change)
+}
+
+// putJob stores a job through the operation, or in the store.
+func (a *API) putJob(ctx context.Context, j store.Job) (store.Job, error) {
+	if a.ops.PutJob != nil {
+		return a.ops.PutJob(ctx, j)
+	}
+	return a.store.PutJob(ctx, j)
 }
 
 // Faults injects the Partner API's faults into a request; it reports

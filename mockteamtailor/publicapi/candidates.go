@@ -267,7 +267,7 @@ func (a *API) createCandidate(r *http.Request, w *world) (int, any, *problem) {
 		return 0, nil, invalid("/data/attributes/email", "has already been taken", "email")
 	}
 	if existing != nil {
-		if _, err := a.store.UpdateCandidate(r.Context(), existing.ID, func(c *store.CandidateRecord) error {
+		if _, err := a.changeCandidate(r.Context(), existing.ID, func(c *store.CandidateRecord) error {
 			edit.apply(&c.Data, true)
 			return nil
 		}); err != nil {
@@ -324,7 +324,7 @@ func (a *API) updateCandidate(r *http.Request, w *world, id string) (int, any, *
 	if len(problems) > 0 {
 		return 0, nil, &problem{status: http.StatusUnprocessableEntity, errors: problems}
 	}
-	if _, err := a.store.UpdateCandidate(r.Context(), n, func(c *store.CandidateRecord) error {
+	if _, err := a.changeCandidate(r.Context(), n, func(c *store.CandidateRecord) error {
 		edit.apply(&c.Data, false)
 		return nil
 	}); err != nil {

@@ -559,7 +559,7 @@ func (a *API) storeValue(r *http.Request, f *fieldDef, owner *record, stored jso
 	}
 	ownerID, _ := strconv.ParseInt(owner.id, 10, 64)
 	if owner.typ == "candidates" {
-		_, err := a.store.UpdateCandidate(r.Context(), ownerID, func(c *store.CandidateRecord) error {
+		_, err := a.changeCandidate(r.Context(), ownerID, func(c *store.CandidateRecord) error {
 			c.Data.CustomFields = set(c.Data.CustomFields)
 			return nil
 		})
@@ -568,7 +568,7 @@ func (a *API) storeValue(r *http.Request, f *fieldDef, owner *record, stored jso
 	j, err := a.store.Job(r.Context(), ownerID)
 	if err == nil {
 		j.CustomFields = set(j.CustomFields)
-		_, err = a.store.PutJob(r.Context(), j)
+		_, err = a.putJob(r.Context(), j)
 	}
 	return valueID(2, ownerID, f.id), err
 }

@@ -453,5 +453,10 @@ func compareIDs(a, b string) int {
 func clonePartner(p Partner) Partner {
 	p.WebhookConfig = slices.Clone(p.WebhookConfig)
 	p.WebhookActivationConfig = slices.Clone(p.WebhookActivationConfig)
+	if p.WebhookSetup != nil {
+		st := *p.WebhookSetup
+		st.Events = slices.Clone(st.Events)
+		p.WebhookSetup = &st
+	}
 	return p
 }

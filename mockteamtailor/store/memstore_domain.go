@@ -456,6 +456,10 @@ func cloneCompany(c Company) Company {
 	}
 	c.APITokens = slices.Clone(c.APITokens)
 	c.Keys = slices.Clone(c.Keys)
+	c.Webhooks = slices.Clone(c.Webhooks)
+	for i := range c.Webhooks {
+		c.Webhooks[i].Events = slices.Clone(c.Webhooks[i].Events)
+	}
 	return c
 }
 

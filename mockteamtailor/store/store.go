@@ -42,6 +42,29 @@ type Partner struct {
 	// "mockteamtailor serve" runs in-process; a restart points it at the
 	// new one.
 	Bundled bool `json:"bundled,omitempty"`
+	// WebhookSetup is the partner's webhook setup, set by the mock's
+	// operator; nil when it has none (docs/company-webhooks.md §6). Kept
+	// here so that serve --state keeps it across a restart.
+	WebhookSetup *WebhookSetup `json:"webhookSetup,omitempty"`
+}
+
+// WebhookSetup is where a partner's setup delivers company events, and
+// which (docs/company-webhooks.md §6).
+type WebhookSetup struct {
+	URL    string   `json:"url"`
+	Events []string `json:"events"`
+}
+
+// CompanyWebhook is one company webhook subscription
+// (docs/company-webhooks.md §2). Kept on its company so that serve
+// --state keeps it across a restart.
+type CompanyWebhook struct {
+	ID               int64    `json:"id"`
+	Label            string   `json:"label"`
+	URL              string   `json:"url"`
+	Events           []string `json:"events"`
+	SignatureKey     string   `json:"signatureKey"`
+	SignatureVersion string   `json:"signatureVersion"`
 }
 
 // CTALabel is the button label recruiters see: "<verb> <partner name>
@@ -88,6 +111,11 @@ type Company struct {
 	// highest id handed out, so a deleted reason's id is never reused.
 	RejectReasons      []RejectReason `json:"rejectReasons,omitempty"`
 	LastRejectReasonID int64          `json:"lastRejectReasonId,omitempty"`
+	// Webhooks are the company's own webhook subscriptions, by id
+	// (docs/company-webhooks.md §2); LastWebhookID is the highest id it
+	// was given, so a deleted subscription's id is never reused.
+	Webhooks      []CompanyWebhook `json:"webhooks,omitempty"`
+	LastWebhookID int64            `json:"lastWebhookId,omitempty"`
 }
 
 // RejectReason is a company's reason for rejecting an application;

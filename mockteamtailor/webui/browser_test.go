@@ -377,6 +377,14 @@ func TestBrowser(t *testing.T) {
 		inspector.do("mark the page", chromedp.Evaluate[chromedp.Void](`window.notReloaded = true`))
 		before := eval[int](inspector, `document.querySelectorAll('tr[data-kind="webhook"]').length`)
 
+		// The partner has a webhook setup (docs/company-webhooks.md §6):
+		// each move below reaches its receiver as job_application.update.
+		sink := newCompanySink(t)
+		if _, err := e.srv.SetWebhookSetup(ctx, e.partner.ID, controlapi.WebhookSetup{URL: sink.srv.URL + "/teamtailor/events", Events: []string{"job_application.update"}}); err != nil {
+			t.Fatal(err)
+		}
+		defer e.srv.DeleteWebhookSetup(ctx, e.partner.ID)
+
 		moved = cands[0]
 		b.open(e.url(fmt.Sprintf("/jobs/%d", job.ID)))
 		// Drag the card onto the Assessment column, as a recruiter does.
@@ -397,6 +405,27 @@ func TestBrowser(t *testing.T) {
 		b.submit("move with the button", fmt.Sprintf(`li[data-candidate="%d"] form.move button`, other.ID))
 		b.sees(".flash", "Moved "+candidateName(other)+" to Phone screen", "No trigger on this stage")
 		b.shot("pipeline-after-moves")
+
+		// A rejection and its undo from the candidate's page, as a
+		// recruiter clicks them: rejected-at set, then cleared.
+		b.open(e.url(fmt.Sprintf("/candidates/%d", other.ID)))
+		b.submit("reject", fmt.Sprintf(`form[action="/candidates/%d/reject"] button[aria-label^="Reject"]`, other.ID))
+		b.sees(".flash", "Rejected "+candidateName(other))
+		b.submit("un-reject", fmt.Sprintf(`form[action="/candidates/%d/reject"] button[aria-label^="Un-reject"]`, other.ID))
+		b.sees(".flash", "Took back the rejection of "+candidateName(other))
+
+		// Exactly the documented events, in order, each verifying.
+		evs := sink.wait(t, 4)
+		apps := []string{fmt.Sprint(moved.ID*1_000_000 + job.ID), fmt.Sprint(other.ID*1_000_000 + job.ID), fmt.Sprint(other.ID*1_000_000 + job.ID), fmt.Sprint(other.ID*1_000_000 + job.ID)}
+		stages := []string{"Assessment", "Phone screen", "Phone screen", "Phone screen"}
+		rejected := []bool{false, false, true, false}
+		for i, ev := range evs {
+			if ev.name != "job_application.update" || ev.id != apps[i] || ev.attrs["stage-name"] != stages[i] || (ev.attrs["rejected-at"] != nil) != rejected[i] {
+				t.Errorf("event %d: %s of %s, stage %v, rejected-at %v; want job_application.update of %s in %s, rejected %v",
+					i, ev.name, ev.id, ev.attrs["stage-name"], ev.attrs["rejected-at"], apps[i], stages[i], rejected[i])
+			}
+			ev.verify(t, e.partner.WebhookSecret, e.sandbox.Activation.ProviderKey)
+		}
 	})
 
 	t.Run("result", func(t *testing.T) {

@@ -70,7 +70,7 @@ func (u *UI) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 		u.errorPage(w, r, http.StatusNotFound, "No such company webhook", fmt.Sprintf("%q is not a company webhook id.", r.PathValue("id")))
 		return
 	}
-	if err := u.srv.DeleteSubscription(id); err != nil {
+	if err := u.srv.DeleteSubscription(r.Context(), id); err != nil {
 		u.failPage(w, r, "The company webhook could not be removed", err)
 		return
 	}
@@ -86,7 +86,7 @@ func (u *UI) setWebhookSetup(w http.ResponseWriter, r *http.Request) {
 	}
 	r.ParseForm()
 	if r.PostFormValue("remove") != "" {
-		if err := u.srv.DeleteWebhookSetup(p.ID); err != nil {
+		if err := u.srv.DeleteWebhookSetup(r.Context(), p.ID); err != nil {
 			u.failPage(w, r, "The webhook setup could not be removed", err)
 			return
 		}
