@@ -4,13 +4,15 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"html/template"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/internal/htmlesc"
 )
 
 // Tool names the program in reports.
@@ -163,29 +165,67 @@ func (r *Report) WriteJUnit(path string) error {
 	return writeFile(path, append([]byte(xml.Header), append(raw, '\n')...))
 }
 
-var htmlPage = template.Must(template.New("fuzz").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>ttconformance fuzz: {{.Verdict}}</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}code,pre{font-size:12px;white-space:pre-wrap;word-break:break-all}.fail{color:#b00}.pass{color:#070}</style></head>
-<body><h1>ttconformance fuzz <span class="{{.Verdict}}">{{.Verdict}}</span></h1>
-<p>{{.BaseURL}}: {{.Cases}} cases, {{printf "%.1f" .CasesPerSecond}} cases/s, {{.Concurrency}} in flight, seed <code>{{.Seed}}</code>, {{.FailedCases}} failed.{{if .Error}} <b>{{.Error}}</b>{{end}}</p>
-<h2>Findings</h2>{{if not .Findings}}<p>None.</p>{{end}}
-{{range .Findings}}<h3>{{.Name}}</h3><p class="fail">{{.Verdict.Kind}}{{if .Verdict.Detail}}: {{.Verdict.Detail}}{{end}}</p>
-<p>First at case {{.Case}}; {{.Cases}} cases failed this way; shrunk from {{.OriginalSize}} to {{.ShrunkSize}} bytes in {{.ShrinkTrials}} trials; scrubbed fixture {{if .Reproduces}}replays the same failure{{else}}does not replay the same failure{{end}}.</p>
-<pre>{{.Serve}}
-{{.Trigger}}
-{{.Curl}}</pre>{{end}}
-<h2>Coverage</h2><p>{{.Coverage.Fields}} fields in {{.Coverage.Variants}} variants; custom field types {{range .Coverage.CustomFieldTypes}}<code>{{.}}</code> {{end}}; modes {{range .Coverage.Modes}}<code>{{.}}</code> {{end}}</p>
-<table><tr><th>field:variant</th><th>cases</th></tr>{{range $k, $v := .Coverage.Features}}<tr><td><code>{{$k}}</code></td><td>{{$v}}</td></tr>{{end}}</table>
-</body></html>
-`))
+// htmlStyle is the report page's style sheet.
+const htmlStyle = `body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}code,pre{font-size:12px;white-space:pre-wrap;word-break:break-all}.fail{color:#b00}.pass{color:#070}`
 
-// WriteHTML writes the report as one self-contained HTML page.
+// WriteHTML writes the report as one self-contained HTML page. The page
+// is written by hand, not by html/template (see internal/htmlesc for why).
 func (r *Report) WriteHTML(path string) error {
+	return writeFile(path, []byte(r.html()))
+}
+
+func (r *Report) html() string {
+	e := htmlesc.String
+	itoa := strconv.Itoa
 	var b strings.Builder
-	if err := htmlPage.Execute(&b, r); err != nil {
-		return err
+	w := b.WriteString
+	w(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ttconformance fuzz: ` + e(r.Verdict) + `</title>
+<style>` + htmlStyle + `</style></head>
+<body><h1>ttconformance fuzz <span class="` + e(r.Verdict) + `">` + e(r.Verdict) + `</span></h1>
+<p>` + e(r.BaseURL) + `: ` + itoa(r.Cases) + ` cases, ` + e(fmt.Sprintf("%.1f", r.CasesPerSecond)) + ` cases/s, ` + itoa(r.Concurrency) + ` in flight, seed <code>` + strconv.FormatUint(r.Seed, 10) + `</code>, ` + itoa(r.FailedCases) + ` failed.`)
+	if r.Error != "" {
+		w(` <b>` + e(r.Error) + `</b>`)
 	}
-	return writeFile(path, []byte(b.String()))
+	w(`</p>
+<h2>Findings</h2>`)
+	if len(r.Findings) == 0 {
+		w(`<p>None.</p>`)
+	}
+	w("\n")
+	for _, f := range r.Findings {
+		w(`<h3>` + e(f.Name) + `</h3><p class="fail">` + e(f.Verdict.Kind))
+		if f.Verdict.Detail != "" {
+			w(`: ` + e(f.Verdict.Detail))
+		}
+		w(`</p>
+<p>First at case ` + itoa(f.Case) + `; ` + itoa(f.Cases) + ` cases failed this way; shrunk from ` + itoa(f.OriginalSize) + ` to ` + itoa(f.ShrunkSize) + ` bytes in ` + itoa(f.ShrinkTrials) + ` trials; scrubbed fixture `)
+		if f.Reproduces {
+			w(`replays the same failure`)
+		} else {
+			w(`does not replay the same failure`)
+		}
+		w(`.</p>
+<pre>` + e(f.Serve) + "\n" + e(f.Trigger) + "\n" + e(f.Curl) + `</pre>`)
+	}
+	w(`
+<h2>Coverage</h2><p>` + itoa(r.Coverage.Fields) + ` fields in ` + itoa(r.Coverage.Variants) + ` variants; custom field types `)
+	for _, t := range r.Coverage.CustomFieldTypes {
+		w(`<code>` + e(t) + `</code> `)
+	}
+	w(`; modes `)
+	for _, m := range r.Coverage.Modes {
+		w(`<code>` + e(m) + `</code> `)
+	}
+	w(`</p>
+<table><tr><th>field:variant</th><th>cases</th></tr>`)
+	for _, k := range slices.Sorted(maps.Keys(r.Coverage.Features)) {
+		w(`<tr><td><code>` + e(k) + `</code></td><td>` + itoa(r.Coverage.Features[k]) + `</td></tr>`)
+	}
+	w(`</table>
+</body></html>
+`)
+	return b.String()
 }
 
 func writeFile(path string, data []byte) error {
