@@ -152,20 +152,22 @@ func TestParseValidity(t *testing.T) {
 func TestSplitAndCapacityArgs(t *testing.T) {
 	var o options
 	fs := newFlagSet(&o)
-	own, rest := split(fs, []string{"--out", "b", "--base-url", "http://p", "--key=k.pem", "--actions", "--focus", "x", "--profile", "production"})
-	if strings.Join(own, " ") != "--out b --key=k.pem --profile production" || strings.Join(rest, " ") != "--base-url http://p --actions --focus x" {
+	own, rest := split(fs, []string{"--out", "b", "--base-url", "http://p", "--key=k.pem", "--actions", "--focus", "x", "--profile", "production",
+		"--company-webhooks", "teamtailor/events", "--company-webhook-scheme=v2", "--company-webhook-key", "ck"})
+	if strings.Join(own, " ") != "--out b --key=k.pem --profile production" ||
+		strings.Join(rest, " ") != "--base-url http://p --actions --focus x --company-webhooks teamtailor/events --company-webhook-scheme=v2 --company-webhook-key ck" {
 		t.Errorf("own %q rest %q", own, rest)
 	}
 	if got := strings.Join(capacityArgs(rest), " "); got != "--base-url http://p" {
 		t.Errorf("capacity args %q", got)
 	}
-	got := secretsOf([]string{"--api-key", "k1", "--webhook-secret=s1", "--activation-field", "a=v1,b=v2"}, func(n string) string {
+	got := secretsOf([]string{"--api-key", "k1", "--webhook-secret=s1", "--activation-field", "a=v1,b=v2", "--company-webhook-key", "ck"}, func(n string) string {
 		if n == "TTCONF_API_TOKEN" {
 			return "t1"
 		}
 		return ""
 	})
-	if strings.Join(got, " ") != "t1 k1 s1 v1 v2" {
+	if strings.Join(got, " ") != "t1 k1 s1 v1 v2 ck" {
 		t.Errorf("secrets %q", got)
 	}
 }

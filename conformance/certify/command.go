@@ -236,7 +236,7 @@ func manifestOf(res framework.Results, o options, created time.Time, valid time.
 		}
 		m.Checked = append(m.Checked, e)
 	}
-	for _, c := range []framework.Capability{framework.CapSignatures, framework.CapAssessment, framework.CapBulk, framework.CapActions, framework.CapAPIToken} {
+	for _, c := range []framework.Capability{framework.CapSignatures, framework.CapAssessment, framework.CapBulk, framework.CapActions, framework.CapAPIToken, framework.CapCompanyWebhooks} {
 		if !notClaimed[c] {
 			m.Capabilities = append(m.Capabilities, string(c))
 		}
@@ -285,6 +285,7 @@ func split(fs *flag.FlagSet, args []string) (own, rest []string) {
 // suite flags a capacity run does not take, and whether each takes a
 // value.
 var notForCapacity = map[string]bool{"junit-report": true, "fixtures": true, "focus": true, "label-filter": true, "skip": true, "html-report": true, "json-report": true,
+	"company-webhooks": true, "company-webhook-scheme": true, "company-webhook-key": true,
 	"verifies-signatures": false, "actions": false, "requires-api-token": false, "ginkgo-output": false, "list": false}
 
 // capacityArgs drops the suite flags a capacity run does not take.
@@ -307,7 +308,7 @@ func capacityArgs(args []string) []string {
 // secretsOf returns the secrets given to the run, from the arguments and
 // the environment.
 func secretsOf(args []string, getenv func(string) string) []string {
-	names := []string{"api-key", "webhook-secret", "provider-key", "api-token", "activation-field"}
+	names := []string{"api-key", "webhook-secret", "provider-key", "api-token", "activation-field", "company-webhook-key"}
 	var out []string
 	add := func(name, v string) {
 		if name == "activation-field" {
