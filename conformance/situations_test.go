@@ -149,6 +149,13 @@ func TestPartnerFollowingTeamtailorHostReachesTheMock(t *testing.T) {
 	// The partner takes its URL from the header, so its own check of
 	// update-url's host (against 127.0.0.1) is left off.
 	p := partner{anyUpdateHost: true, wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		if r.ContentLength > 1<<20 {
+			// security/oversized-body's 5 MB webhook: the example partner
+			// refuses it unread; decoding it here first, under the race
+			// detector on a loaded machine, could outlast the timeout.
+			next.ServeHTTP(w, r)
+			return
+		}
 		var doc map[string]any
 		if err := json.Unmarshal(readBody(r), &doc); err == nil {
 			if ev, ok := doc["partner-event"].(map[string]any); ok {

@@ -75,7 +75,8 @@ const examples = `  ttconformance fuzz --base-url "http://${PARTNER:-127.0.0.1:3
   ttconformance fuzz --base-url "http://${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --max-cases 200 --max-findings 1 --out "" --json-report "${TMPDIR:-/tmp}/fuzz.json" --mock-listen "${SUITE_MOCK:-127.0.0.1:8081}"`
 
 // suiteOnlyFlags are suite flags that mean nothing to a fuzz run.
-var suiteOnlyFlags = []string{"verifies-signatures", "actions", "fixtures", "requires-api-token", "baseline", "write-baseline", "profile", "strict"}
+var suiteOnlyFlags = []string{"verifies-signatures", "actions", "fixtures", "requires-api-token", "baseline", "write-baseline", "profile", "strict",
+	"company-webhooks", "company-webhook-scheme", "company-webhook-key"}
 
 // Main runs ttconformance fuzz with args (after "fuzz") and returns its
 // exit status.
