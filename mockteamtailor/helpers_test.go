@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -150,6 +151,19 @@ func (e *testEnv) createResult(t *testing.T, attrs string) string {
 		t.Fatalf("create: no id in %s", r.body)
 	}
 	return d.Data.ID
+}
+
+// errDoc builds the JSON:API error document a test expects.
+func errDoc(entries ...string) string {
+	return `{"errors":[` + strings.Join(entries, ",") + `]}`
+}
+
+func errEntry(status int, title, detail, pointer string) string {
+	src := ""
+	if pointer != "" {
+		src = fmt.Sprintf(`,"source":{"pointer":%q}`, pointer)
+	}
+	return fmt.Sprintf(`{"status":"%d","title":%q,"detail":%q%s}`, status, title, detail, src)
 }
 
 // mustMatchSchema fails unless body validates against the named schema:

@@ -1,10 +1,11 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
@@ -217,11 +218,9 @@ func TestResultListEmpty(t *testing.T) {
 func TestResultCreateSurvivesReusedSeed(t *testing.T) {
 	env := newTestEnv(t)
 	start := func() string {
-		srv, err := NewServer(env.server.logger, env.server.cfg, env.store, idgen.NewSeeded(7), env.server.clock)
-		if err != nil {
-			t.Fatal(err)
-		}
-		env.srv.Config.Handler = srv
+		cfg := serveConfig()
+		cfg.PublicURL = env.srv.URL
+		env.srv.Config.Handler = New(env.logger, cfg, env.store, idgen.NewSeeded(7), func() time.Time { return fixedNow }, nil)
 		return env.createResult(t, `{"status":"sent","candidate-id":2}`)
 	}
 	first := start()

@@ -1,4 +1,4 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"encoding/json"
@@ -80,7 +80,7 @@ type ruleCase struct {
 }
 
 func loadRuleCases(t *testing.T) []ruleCase {
-	b, err := os.ReadFile(filepath.Join("protocol", "testdata", "result-rules.json"))
+	b, err := os.ReadFile(filepath.Join("..", "protocol", "testdata", "result-rules.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

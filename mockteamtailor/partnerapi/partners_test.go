@@ -1,4 +1,4 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"fmt"
