@@ -16,19 +16,6 @@ import (
 const createPath = "/partner/v1/partner-results"
 const minimalCreate = `{"data":{"type":"partner-results","attributes":{"status":"sending","candidate-id":1}}}`
 
-// errDoc builds the JSON:API error document a test expects.
-func errDoc(entries ...string) string {
-	return `{"errors":[` + strings.Join(entries, ",") + `]}`
-}
-
-func errEntry(status int, title, detail, pointer string) string {
-	src := ""
-	if pointer != "" {
-		src = fmt.Sprintf(`,"source":{"pointer":%q}`, pointer)
-	}
-	return fmt.Sprintf(`{"status":"%d","title":%q,"detail":%q%s}`, status, title, detail, src)
-}
-
 // Every error class of docs/protocol.md §2 answers its status with a whole,
 // specific JSON:API error document, and never a 5xx.
 func TestPartnerAPIErrors(t *testing.T) {
