@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -170,4 +171,26 @@ func JSONValue(t testing.TB, s string) map[string]any {
 		t.Fatalf("bad JSON in test: %v\n%s", err, s)
 	}
 	return v
+}
+
+// ErrorDetail is the detail of the first error of a JSON:API error
+// document, failing the test if body is not one.
+func ErrorDetail(t testing.TB, body []byte) string {
+	t.Helper()
+	var doc struct {
+		Errors []struct{ Status, Detail string }
+	}
+	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Errors) == 0 {
+		t.Fatalf("not an error document (%v): %s", err, body)
+	}
+	return doc.Errors[0].Detail
+}
+
+// HeapInUse is the heap in use after a collection, for the tests of what
+// requests leave held.
+func HeapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse
 }
