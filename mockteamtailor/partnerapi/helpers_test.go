@@ -3,7 +3,6 @@ package partnerapi
 import (
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -59,44 +58,30 @@ func newTestEnv(t *testing.T, mutate ...func(*Config)) *testEnv {
 	return env
 }
 
-// req is one request to the test API (partnerapitest.Request).
-type req struct {
-	method, path, body string
-	header             map[string]string
-}
-
-// response is what a test request got back.
-type response struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func (r response) doc(t *testing.T) map[string]any { t.Helper(); return partnerapitest.Doc(t, r.body) }
+// req is one request to the test API, and response what it got back.
+type (
+	req      = partnerapitest.Request
+	response = partnerapitest.Response
+)
 
 func (e *testEnv) do(t *testing.T, rq req) response {
 	t.Helper()
-	r := partnerapitest.Do(t, e.srv.Client(), e.srv.URL, e.key, partnerapitest.Request{Method: rq.method, Path: rq.path, Body: rq.body, Header: rq.header})
-	return response{status: r.Status, header: r.Header, body: r.Body}
+	return partnerapitest.Do(t, e.srv.Client(), e.srv.URL, e.key, rq)
 }
 
 // createResult posts attrs (a JSON object) and returns the new result's id.
 func (e *testEnv) createResult(t *testing.T, attrs string) string {
 	t.Helper()
-	return partnerapitest.CreatedID(t, partnerapitest.Do(t, e.srv.Client(), e.srv.URL, e.key, partnerapitest.CreateRequest(attrs)))
+	return partnerapitest.CreatedID(t, e.do(t, partnerapitest.CreateRequest(attrs)))
 }
 
+// The expected documents and their checks (package partnerapitest).
 var (
-	errDoc   = partnerapitest.ErrDoc
-	errEntry = partnerapitest.ErrEntry
+	errDoc          = partnerapitest.ErrDoc
+	errEntry        = partnerapitest.ErrEntry
+	mustMatchSchema = partnerapitest.MustMatchSchema
+	jsonValue       = partnerapitest.JSONValue
 )
 
-func mustMatchSchema(t *testing.T, name string, body []byte) {
-	t.Helper()
-	partnerapitest.MustMatchSchema(t, name, body)
-}
-
-func jsonValue(t *testing.T, s string) map[string]any {
-	t.Helper()
-	return partnerapitest.JSONValue(t, s)
-}
+// doc decodes a response's body as a JSON object.
+func doc(t *testing.T, r response) map[string]any { t.Helper(); return partnerapitest.Doc(t, r.Body) }

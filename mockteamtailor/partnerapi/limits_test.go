@@ -15,7 +15,7 @@ import (
 // errorDetail is the detail of the first error of a JSON:API error document.
 func errorDetail(t *testing.T, r response) string {
 	t.Helper()
-	return partnerapitest.ErrorDetail(t, r.body)
+	return partnerapitest.ErrorDetail(t, r.Body)
 }
 
 // Rule: unauthenticated Partner API requests keep only RefusedBodyLimit
@@ -23,9 +23,9 @@ func errorDetail(t *testing.T, r response) string {
 func TestUnauthenticatedBodiesAreSmallInTheJournal(t *testing.T) {
 	env := newTestEnv(t)
 	body := `{"data":"` + strings.Repeat("z", 60<<10) + `"}`
-	r := env.do(t, req{method: "POST", path: "/partner/v1/partner-results", body: body, header: map[string]string{"Authorization": "Token nope-nope-nope"}})
-	if r.status != http.StatusUnauthorized {
-		t.Fatalf("status %d", r.status)
+	r := env.do(t, req{Method: "POST", Path: "/partner/v1/partner-results", Body: body, Header: map[string]string{"Authorization": "Token nope-nope-nope"}})
+	if r.Status != http.StatusUnauthorized {
+		t.Fatalf("status %d", r.Status)
 	}
 	ds, _ := env.store.Journal(context.Background(), store.JournalFilter{Kind: store.KindPartnerAPI})
 	d := ds[len(ds)-1]
@@ -48,8 +48,8 @@ func TestUnauthenticatedRequestsHoldLittle(t *testing.T) {
 	body := strings.Repeat("b", 100_000)
 	before := partnerapitest.HeapInUse()
 	for range 300 {
-		if r := env.do(t, req{method: "POST", path: "/partner/v1/partner-results", body: body, header: header}); r.status != http.StatusUnauthorized {
-			t.Fatalf("status %d", r.status)
+		if r := env.do(t, req{Method: "POST", Path: "/partner/v1/partner-results", Body: body, Header: header}); r.Status != http.StatusUnauthorized {
+			t.Fatalf("status %d", r.Status)
 		}
 	}
 	grew := int64(partnerapitest.HeapInUse()) - int64(before)
@@ -79,29 +79,29 @@ func TestResultsAreBoundedInBytes(t *testing.T) {
 	doc := func(size int) string {
 		return `{"data":{"type":"partner-results","attributes":{"status":"completed","candidate-id":1,"details":{"x":"` + strings.Repeat("d", size) + `"}}}}`
 	}
-	r := env.do(t, req{method: "POST", path: "/partner/v1/partner-results", body: doc(1 << 20)})
-	if d := errorDetail(t, r); r.status != http.StatusRequestEntityTooLarge || !strings.Contains(d, "1048576 bytes") {
-		t.Errorf("a 1 MiB document: %d %q; want 413 naming the limit", r.status, d)
+	r := env.do(t, req{Method: "POST", Path: "/partner/v1/partner-results", Body: doc(1 << 20)})
+	if d := errorDetail(t, r); r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(d, "1048576 bytes") {
+		t.Errorf("a 1 MiB document: %d %q; want 413 naming the limit", r.Status, d)
 	}
 	created := 0
 	for range 20 { // 14 MB offered
-		r = env.do(t, req{method: "POST", path: "/partner/v1/partner-results", body: doc(700 << 10)})
-		if r.status != http.StatusCreated {
+		r = env.do(t, req{Method: "POST", Path: "/partner/v1/partner-results", Body: doc(700 << 10)})
+		if r.Status != http.StatusCreated {
 			break
 		}
 		created++
 	}
 	d := errorDetail(t, r)
-	if r.status != http.StatusUnprocessableEntity || !strings.Contains(d, "2097152 bytes") || !strings.Contains(d, "--result-byte-limit") || !strings.Contains(d, "MOCKTT_RESULT_BYTE_LIMIT") {
-		t.Errorf("past the limit: %d %q; want 422 naming the limit of 2097152 bytes and --result-byte-limit", r.status, d)
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(d, "2097152 bytes") || !strings.Contains(d, "--result-byte-limit") || !strings.Contains(d, "MOCKTT_RESULT_BYTE_LIMIT") {
+		t.Errorf("past the limit: %d %q; want 422 naming the limit of 2097152 bytes and --result-byte-limit", r.Status, d)
 	}
-	list := env.do(t, req{method: "GET", path: "/partner/v1/partner-results"})
+	list := env.do(t, req{Method: "GET", Path: "/partner/v1/partner-results"})
 	var page struct {
 		Meta struct {
 			RecordCount int `json:"record-count"`
 		}
 	}
-	json.Unmarshal(list.body, &page)
+	json.Unmarshal(list.Body, &page)
 	if created != 2 || page.Meta.RecordCount != 2 {
 		t.Errorf("created %d results of 700 KiB, the list counts %d; want 2 of each", created, page.Meta.RecordCount)
 	}
