@@ -1,26 +1,20 @@
 package mockteamtailor
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnerapi/partnerapitest"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
-	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
 // fixedNow is the clock of every test server, so documents are stable.
-var fixedNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+var fixedNow = partnerapitest.Now
 
 // testEnv is a mock on a real loopback listener with two partners, so
 // cross-partner rules can be checked.
@@ -40,16 +34,8 @@ func newTestEnv(t *testing.T, mutate ...func(*Config)) *testEnv {
 
 func newTestEnvWithStore(t *testing.T, store *store.MemStore, mutate ...func(*Config)) *testEnv {
 	t.Helper()
-	ctx := context.Background()
 	ids := idgen.NewSeeded(42)
-	clock := func() time.Time { return fixedNow }
-	sb, err := sandbox.Seed(ctx, store, ids, clock, sandbox.PartnerSettings{ID: "1", Name: "Pied Piper", APIKey: "key-one", WebhookSecret: "secret-one", BaseURL: "https://piedpiper.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sandbox.Seed(ctx, store, ids, clock, sandbox.PartnerSettings{ID: "2", Name: "Hooli", APIKey: "key-two", WebhookSecret: "secret-two"}); err != nil {
-		t.Fatal(err)
-	}
+	sb := partnerapitest.Seed(t, store, ids)
 	cfg := DefaultConfig()
 	// Most tests post results for made-up candidates; the check that a
 	// candidate exists has tests of its own (TestResultUnknownCandidate).
@@ -57,12 +43,13 @@ func newTestEnvWithStore(t *testing.T, store *store.MemStore, mutate ...func(*Co
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	env := &testEnv{store: store, key: "key-one", otherKey: "key-two", sandbox: sb}
+	env := &testEnv{store: store, key: partnerapitest.Key, otherKey: partnerapitest.OtherKey, sandbox: sb}
 	env.srv = httptest.NewUnstartedServer(nil)
 	env.srv.Start()
 	t.Cleanup(env.srv.Close)
 	cfg.PublicURL = env.srv.URL
-	env.server, err = NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), cfg, store, ids, clock)
+	var err error
+	env.server, err = NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), cfg, store, ids, partnerapitest.Clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,16 +64,7 @@ type response struct {
 	body   []byte
 }
 
-// doc decodes the body as JSON (numbers as float64), failing the test if
-// it is not JSON.
-func (r response) doc(t *testing.T) map[string]any {
-	t.Helper()
-	var v map[string]any
-	if err := json.Unmarshal(r.body, &v); err != nil {
-		t.Fatalf("body is not a JSON object: %v\n%s", err, r.body)
-	}
-	return v
-}
+func (r response) doc(t *testing.T) map[string]any { t.Helper(); return partnerapitest.Doc(t, r.body) }
 
 // req is one request to the test server. Zero values mean: partner 1's
 // key as "Token <key>", the right API version, JSON:API media type on
@@ -98,76 +76,30 @@ type req struct {
 
 func (e *testEnv) do(t *testing.T, rq req) response {
 	t.Helper()
-	var body io.Reader
-	if rq.body != "" {
-		body = strings.NewReader(rq.body)
-	}
-	hr, err := http.NewRequest(rq.method, e.srv.URL+rq.path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hr.Header.Set("Authorization", "Token "+e.key)
-	hr.Header.Set("X-Api-Version", protocol.APIVersion)
-	if rq.body != "" {
-		hr.Header.Set("Content-Type", protocol.MediaType)
-	}
-	for k, v := range rq.header {
-		if k == "Host" { // Go sends Request.Host, not a Host header
-			hr.Host = v
-			continue
-		}
-		if v == "" {
-			hr.Header.Del(k)
-			continue
-		}
-		hr.Header.Set(k, v)
-	}
-	resp, err := e.srv.Client().Do(hr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{status: resp.StatusCode, header: resp.Header, body: b}
+	r := partnerapitest.Do(t, e.srv.Client(), e.srv.URL, e.key, partnerapitest.Request{Method: rq.method, Path: rq.path, Body: rq.body, Header: rq.header})
+	return response{status: r.Status, header: r.Header, body: r.Body}
 }
 
 // createResult posts attrs (a JSON object) and returns the new result's id.
 func (e *testEnv) createResult(t *testing.T, attrs string) string {
 	t.Helper()
-	r := e.do(t, req{method: "POST", path: "/partner/v1/partner-results", body: `{"data":{"type":"partner-results","attributes":` + attrs + `}}`})
-	if r.status != http.StatusCreated {
-		t.Fatalf("create: status = %d, want 201; body: %s", r.status, r.body)
-	}
-	var d struct {
-		Data struct {
-			ID string `json:"id"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal(r.body, &d); err != nil || d.Data.ID == "" {
-		t.Fatalf("create: no id in %s", r.body)
-	}
-	return d.Data.ID
+	return partnerapitest.CreatedID(t, partnerapitest.Do(t, e.srv.Client(), e.srv.URL, e.key, partnerapitest.CreateRequest(attrs)))
 }
+
+var (
+	errDoc   = partnerapitest.ErrDoc
+	errEntry = partnerapitest.ErrEntry
+)
 
 // mustMatchSchema fails unless body validates against the named schema:
 // the mock's own documents must satisfy the schemas partners are given.
 func mustMatchSchema(t *testing.T, name string, body []byte) {
 	t.Helper()
-	if err := schemas.Validate(name, body); err != nil {
-		t.Errorf("document does not match schema %s: %v\n%s", name, err, body)
-	}
+	partnerapitest.MustMatchSchema(t, name, body)
 }
 
 // jsonValue decodes a JSON literal written in a test.
 func jsonValue(t *testing.T, s string) map[string]any {
 	t.Helper()
-	var v map[string]any
-	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
-	if err := dec.Decode(&v); err != nil {
-		t.Fatalf("bad JSON in test: %v\n%s", err, s)
-	}
-	return v
+	return partnerapitest.JSONValue(t, s)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,18 +14,21 @@ import (
 )
 
 // readmeBlock returns the shell block between the <name>:start and
-// <name>:end markers of the README.
+// <name>:end markers of the README or of one of the documents in docs/.
 func readmeBlock(t *testing.T, name string) string {
 	t.Helper()
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
+	re := regexp.MustCompile("(?s)<!-- " + name + ":start -->\\s*```sh\\n(.*?)```\\s*<!-- " + name + ":end -->")
+	for _, doc := range sessionDocs {
+		b, err := os.ReadFile(filepath.Join("../..", doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := re.FindSubmatch(b); m != nil {
+			return string(m[1])
+		}
 	}
-	m := regexp.MustCompile("(?s)<!-- " + name + ":start -->\\s*```sh\\n(.*?)```\\s*<!-- " + name + ":end -->").FindSubmatch(readme)
-	if m == nil {
-		t.Fatalf("README.md has no %s block", name)
-	}
-	return string(m[1])
+	t.Fatalf("neither README.md nor docs/ has a %s block", name)
+	return ""
 }
 
 // runScript runs a README shell block with MOCK set, failing the test

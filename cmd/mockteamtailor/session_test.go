@@ -1,15 +1,17 @@
 package main
 
-// The README is one session: a reader follows it from the first line to
-// the last, in one shell, against one mock. TestREADMEIsOneSession does
-// exactly that, and then runs every example of every --help.
+// The README and the documents in docs/ are one session: a reader follows
+// them from the first line to the last, in one shell, against one mock.
+// TestREADMEIsOneSession does exactly that, and then runs every example of
+// every --help.
 //
-// What runs, and the marking convention (also in the README's
-// "Development" section):
+// What runs, and the marking convention (also in docs/contributing.md):
 //
-//   - Every ```sh block of README.md, top to bottom, in one bash shell
-//     ("set -euo pipefail") started in the repository's root, so variables
-//     and the PATH carry from block to block. It must exit 0.
+//   - Every ```sh block of README.md, then of each document of sessionDocs
+//     in that order, top to bottom, in one bash shell ("set -euo
+//     pipefail") started in the repository's root, so variables and the
+//     PATH carry from block to block and from document to document. It
+//     must exit 0.
 //   - <!-- session: skip REASON --> on the line before a ```sh block: the
 //     block is not run, for a REASON the test prints (it starts the mock
 //     the session already runs, needs Docker or a partner of the reader's
@@ -54,9 +56,27 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// sessionDocs are the documents the session runs, in its order: the
+// README first (its install line puts the commands on PATH), then docs/ in
+// a reader's order, so a block finds what an earlier one made. Every
+// docs/*.md is in it (TestEveryDocumentIsInTheSession).
+var sessionDocs = []string{
+	"README.md",
+	"docs/ci.md",
+	"docs/operators.md",
+	"docs/partner-developers.md",
+	"docs/qa.md",
+	"docs/security.md",
+	"docs/performance.md",
+	"docs/contributing.md",
+	"docs/protocol.md",
+	"docs/public-api.md",
+	"docs/company-webhooks.md",
+}
+
 // sessionStep is one README block or --help example of the session.
 type sessionStep struct {
-	where  string // README.md:LINE or "mockteamtailor CMD --help"
+	where  string // README.md:LINE, docs/NAME.md:LINE or "mockteamtailor CMD --help"
 	script string
 	skip   string // why it is not run
 	fails  string // what a block meant to fail must print
@@ -65,8 +85,9 @@ type sessionStep struct {
 
 var sessionMarker = regexp.MustCompile(`^<!--\s*session:\s*(skip|fails)\s*(.*?)\s*-->$`)
 
-// readmeSteps returns every ```sh block of the README with its marking.
-func readmeSteps(t *testing.T, readme []byte) []sessionStep {
+// readmeSteps returns every ```sh block of the document named doc (the
+// README or one of docs/) with its marking.
+func readmeSteps(t *testing.T, doc string, readme []byte) []sessionStep {
 	t.Helper()
 	var steps []sessionStep
 	lines := strings.Split(string(readme), "\n")
@@ -84,7 +105,7 @@ func readmeSteps(t *testing.T, readme []byte) []sessionStep {
 		if lang != "sh" {
 			continue
 		}
-		st := sessionStep{where: fmt.Sprintf("README.md:%d", start+1), script: strings.Join(body, "\n")}
+		st := sessionStep{where: fmt.Sprintf("%s:%d", doc, start+1), script: strings.Join(body, "\n")}
 		// The marking is the nearest comment above the fence, past blank
 		// lines and the examples' start markers.
 		for j := start - 1; j >= 0; j-- {
@@ -261,11 +282,16 @@ func TestREADMEIsOneSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if err != nil {
-		t.Fatal(err)
+	var readme []byte // every document, for the example key below
+	var steps []sessionStep
+	for _, doc := range sessionDocs {
+		b, err := os.ReadFile(filepath.Join(root, doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		readme = append(readme, b...)
+		steps = append(steps, readmeSteps(t, doc, b)...)
 	}
-	steps := readmeSteps(t, readme)
 	for _, st := range steps {
 		if st.skip != "" {
 			t.Logf("%s not run: %s", st.where, st.skip)
@@ -345,7 +371,7 @@ func tail(s string, n int) string {
 // every README sh block is either run or skipped for one, and a --help
 // example never names an id that only exists by chance.
 func TestREADMESessionMarking(t *testing.T) {
-	steps := readmeSteps(t, []byte("a\n<!-- session: skip starts a server -->\n```sh\nserve\n```\n\n<!-- session: fails no such -->\n```sh\nfalse\n```\n```console\n$ x\n```\n```sh\necho ok\n```\n"))
+	steps := readmeSteps(t, "README.md", []byte("a\n<!-- session: skip starts a server -->\n```sh\nserve\n```\n\n<!-- session: fails no such -->\n```sh\nfalse\n```\n```console\n$ x\n```\n```sh\necho ok\n```\n"))
 	if len(steps) != 3 || steps[0].skip != "starts a server" || steps[1].fails != "no such" || steps[2].skip != "" || steps[2].fails != "" || steps[2].script != "echo ok" {
 		t.Fatalf("steps = %+v", steps)
 	}
@@ -363,5 +389,32 @@ func TestHelpExamplesAreReadWhole(t *testing.T) {
 	if len(got) != 3 || got[0].script != "tool run --a --b" || got[1].script != "tool bad" || got[1].fails != "no such" ||
 		got[2].script != "tool serve" || !got[2].until {
 		t.Fatalf("examples %+v", got)
+	}
+}
+
+// Every document in docs/ runs in the session and is linked from the
+// README, the doorway to them.
+func TestEveryDocumentIsInTheSession(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := filepath.Glob("../../docs/*.md")
+	if err != nil || len(docs) == 0 {
+		t.Fatalf("docs/*.md: %v (%d documents)", err, len(docs))
+	}
+	for _, path := range docs {
+		doc := "docs/" + filepath.Base(path)
+		if !slices.Contains(sessionDocs, doc) {
+			t.Errorf("%s is not in sessionDocs: add it where its blocks can run", doc)
+		}
+		if !bytes.Contains(readme, []byte("]("+doc+")")) {
+			t.Errorf("the README does not link %s", doc)
+		}
+	}
+	for _, doc := range sessionDocs {
+		if _, err := os.Stat(filepath.Join("../..", doc)); err != nil {
+			t.Errorf("sessionDocs names %s: %v", doc, err)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"fmt"
@@ -12,14 +12,14 @@ import (
 // configs are null (docs/protocol.md §2.1).
 func TestPartnerGet(t *testing.T) {
 	env := newTestEnv(t)
-	r := env.do(t, req{method: "GET", path: "/partner/v1/partners/1"})
+	r := env.do(t, req{Method: "GET", Path: "/partner/v1/partners/1"})
 	want := fmt.Sprintf(`{"data": {"id": "1", "type": "partners", "links": {"self": "%s/partner/v1/partners/1"},
 		"attributes": {"name": "Pied Piper", "base-url": "https://piedpiper.example", "webhook-config": null,
 			"webhook-activation-config": null, "dynamic-activation-config": false}}}`, env.srv.URL)
-	if diff := cmp.Diff(jsonValue(t, want), r.doc(t)); r.status != 200 || diff != "" {
-		t.Errorf("status %d (-want +got):\n%s", r.status, diff)
+	if diff := cmp.Diff(jsonValue(t, want), doc(t, r)); r.Status != 200 || diff != "" {
+		t.Errorf("status %d (-want +got):\n%s", r.Status, diff)
 	}
-	mustMatchSchema(t, "partner", r.body)
+	mustMatchSchema(t, "partner", r.Body)
 }
 
 const staticConfig = `{"config":{"fields":[{"id":"type","label":"Test","type":"select","options":[{"id":1,"label":"Sales test"}]},{"id":"threshold","label":"Threshold","type":"number","step":5,"min":0,"max":100}]}}`
@@ -30,24 +30,24 @@ const staticActivation = `{"config":{"fields":[{"type":"infobox","content":"<b>h
 func TestPartnerUpdate(t *testing.T) {
 	env := newTestEnv(t)
 	body := `{"data":{"id":1,"type":"partners","attributes":{"name":"Pied Piper","base-url":"https://new.example/","webhook-config":` + staticConfig + `,"webhook-activation-config":` + staticActivation + `,"dynamic-activation-config":false}}}`
-	r := env.do(t, req{method: "PUT", path: "/partner/v1/partners/1", body: body})
+	r := env.do(t, req{Method: "PUT", Path: "/partner/v1/partners/1", Body: body})
 	want := fmt.Sprintf(`{"data": {"id": "1", "type": "partners", "links": {"self": "%s/partner/v1/partners/1"},
 		"attributes": {"name": "Pied Piper", "base-url": "https://new.example", "webhook-config": %s,
 			"webhook-activation-config": %s, "dynamic-activation-config": false}}}`, env.srv.URL, staticConfig, staticActivation)
-	if diff := cmp.Diff(jsonValue(t, want), r.doc(t)); r.status != 200 || diff != "" {
-		t.Fatalf("status %d (-want +got):\n%s\n%s", r.status, diff, r.body)
+	if diff := cmp.Diff(jsonValue(t, want), doc(t, r)); r.Status != 200 || diff != "" {
+		t.Fatalf("status %d (-want +got):\n%s\n%s", r.Status, diff, r.Body)
 	}
-	mustMatchSchema(t, "partner", r.body)
-	g := env.do(t, req{method: "GET", path: "/partner/v1/partners/1"})
-	if diff := cmp.Diff(jsonValue(t, want), g.doc(t)); diff != "" {
+	mustMatchSchema(t, "partner", r.Body)
+	g := env.do(t, req{Method: "GET", Path: "/partner/v1/partners/1"})
+	if diff := cmp.Diff(jsonValue(t, want), doc(t, g)); diff != "" {
 		t.Errorf("GET after PUT (-want +got):\n%s", diff)
 	}
 
 	// {} means "dynamic" and is kept as given; null clears a config.
-	r = env.do(t, req{method: "PUT", path: "/partner/v1/partners/1", body: `{"data":{"id":"1","type":"partners","attributes":{"webhook-activation-config":{},"webhook-config":null,"dynamic-activation-config":true}}}`})
-	attrs := r.doc(t)["data"].(map[string]any)["attributes"].(map[string]any)
-	if diff := cmp.Diff(map[string]any{"name": "Pied Piper", "base-url": "https://new.example", "webhook-config": nil, "webhook-activation-config": map[string]any{}, "dynamic-activation-config": true}, attrs); r.status != 200 || diff != "" {
-		t.Errorf("status %d (-want +got):\n%s", r.status, diff)
+	r = env.do(t, req{Method: "PUT", Path: "/partner/v1/partners/1", Body: `{"data":{"id":"1","type":"partners","attributes":{"webhook-activation-config":{},"webhook-config":null,"dynamic-activation-config":true}}}`})
+	attrs := doc(t, r)["data"].(map[string]any)["attributes"].(map[string]any)
+	if diff := cmp.Diff(map[string]any{"name": "Pied Piper", "base-url": "https://new.example", "webhook-config": nil, "webhook-activation-config": map[string]any{}, "dynamic-activation-config": true}, attrs); r.Status != 200 || diff != "" {
+		t.Errorf("status %d (-want +got):\n%s", r.Status, diff)
 	}
 }
 
@@ -82,13 +82,13 @@ func TestPartnerUpdateErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := env.do(t, req{method: "PUT", path: tt.path, body: tt.body})
-			if r.status != tt.wantStatus {
-				t.Fatalf("status = %d, want %d; body %s", r.status, tt.wantStatus, r.body)
+			r := env.do(t, req{Method: "PUT", Path: tt.path, Body: tt.body})
+			if r.Status != tt.wantStatus {
+				t.Fatalf("status = %d, want %d; body %s", r.Status, tt.wantStatus, r.Body)
 			}
-			mustMatchSchema(t, "jsonapi-errors", r.body)
+			mustMatchSchema(t, "jsonapi-errors", r.Body)
 			if tt.wantDoc != "" {
-				if diff := cmp.Diff(jsonValue(t, tt.wantDoc), r.doc(t)); diff != "" {
+				if diff := cmp.Diff(jsonValue(t, tt.wantDoc), doc(t, r)); diff != "" {
 					t.Errorf("(-want +got):\n%s", diff)
 				}
 			}
@@ -104,8 +104,8 @@ func TestPartnerUpdateErrors(t *testing.T) {
 func TestPartnerGetOthers(t *testing.T) {
 	env := newTestEnv(t)
 	for path, want := range map[string]int{"/partner/v1/partners/2": http.StatusForbidden, "/partner/v1/partners/x": http.StatusNotFound} {
-		if r := env.do(t, req{method: "GET", path: path}); r.status != want {
-			t.Errorf("GET %s: status = %d, want %d", path, r.status, want)
+		if r := env.do(t, req{Method: "GET", Path: path}); r.Status != want {
+			t.Errorf("GET %s: status = %d, want %d", path, r.Status, want)
 		}
 	}
 }

@@ -1,10 +1,11 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
@@ -48,29 +49,29 @@ func wantFull(env *testEnv, id string) string {
 // and links.self the client can follow (docs/protocol.md §2.3).
 func TestResultCreateReturnsWholeDocument(t *testing.T) {
 	env := newTestEnv(t)
-	r := env.do(t, req{method: "POST", path: "/partner/v1/partner-results", body: `{"data":{"type":"partner-results","attributes":` + fullAttrs + `}}`})
-	if r.status != http.StatusCreated {
-		t.Fatalf("status = %d, want 201; body: %s", r.status, r.body)
+	r := env.do(t, req{Method: "POST", Path: "/partner/v1/partner-results", Body: `{"data":{"type":"partner-results","attributes":` + fullAttrs + `}}`})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("status = %d, want 201; body: %s", r.Status, r.Body)
 	}
-	got := r.doc(t)
+	got := doc(t, r)
 	id := got["data"].(map[string]any)["id"].(string)
 	if diff := cmp.Diff(jsonValue(t, wantFull(env, id)), got); diff != "" {
 		t.Errorf("created document (-want +got):\n%s", diff)
 	}
-	if loc := r.header.Get("Location"); loc != env.srv.URL+"/partner/v1/partner-results/"+id {
+	if loc := r.Header.Get("Location"); loc != env.srv.URL+"/partner/v1/partner-results/"+id {
 		t.Errorf("Location = %q", loc)
 	}
 	for h, want := range map[string]string{"Content-Type": protocol.MediaType, "X-Api-Version": protocol.APIVersion} {
-		if got := r.header.Get(h); got != want {
+		if got := r.Header.Get(h); got != want {
 			t.Errorf("%s = %q, want %q", h, got, want)
 		}
 	}
-	mustMatchSchema(t, "partner-result", r.body)
+	mustMatchSchema(t, "partner-result", r.Body)
 
 	// The same document comes back from GET, and from the list.
-	g := env.do(t, req{method: "GET", path: "/partner/v1/partner-results/" + id})
-	if diff := cmp.Diff(jsonValue(t, wantFull(env, id)), g.doc(t)); g.status != 200 || diff != "" {
-		t.Errorf("GET: status %d (-want +got):\n%s", g.status, diff)
+	g := env.do(t, req{Method: "GET", Path: "/partner/v1/partner-results/" + id})
+	if diff := cmp.Diff(jsonValue(t, wantFull(env, id)), doc(t, g)); g.Status != 200 || diff != "" {
+		t.Errorf("GET: status %d (-want +got):\n%s", g.Status, diff)
 	}
 }
 
@@ -79,16 +80,16 @@ func TestResultCreateReturnsWholeDocument(t *testing.T) {
 func TestResultUnsetAttributesRenderAsProtocolSays(t *testing.T) {
 	env := newTestEnv(t)
 	id := env.createResult(t, `{"status": "sending", "candidate-id": 5}`)
-	r := env.do(t, req{method: "GET", path: "/partner/v1/partner-results/" + id})
+	r := env.do(t, req{Method: "GET", Path: "/partner/v1/partner-results/" + id})
 	want := fmt.Sprintf(`{"data": {"id": %[1]q, "type": "partner-results",
 		"links": {"self": "%[2]s/partner/v1/partner-results/%[1]s"},
 		"attributes": {"status": "sending", "candidate-id": 5, "job-id": null, "summary": null, "url": null,
 			"assessment": {"score": null, "grade": null, "duration": null}, "details": {},
 			"attachments": null, "actions": null, "assessment-criteria": null}}}`, id, env.srv.URL)
-	if diff := cmp.Diff(jsonValue(t, want), r.doc(t)); diff != "" {
+	if diff := cmp.Diff(jsonValue(t, want), doc(t, r)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	mustMatchSchema(t, "partner-result", r.body)
+	mustMatchSchema(t, "partner-result", r.Body)
 }
 
 // PUT and PATCH are partial updates: attributes not sent keep their
@@ -98,20 +99,20 @@ func TestResultUpdateIsPartial(t *testing.T) {
 		t.Run(method, func(t *testing.T) {
 			env := newTestEnv(t)
 			id := env.createResult(t, fullAttrs)
-			r := env.do(t, req{method: method, path: "/partner/v1/partner-results/" + id,
-				body: fmt.Sprintf(`{"data":{"type":"partner-results","id":%q,"attributes":{"status":"failed","summary":null,"candidate-id":102,"assessment":{"score":55.5,"duration":1200}}}}`, id)})
-			if r.status != http.StatusOK {
-				t.Fatalf("status = %d, want 200; body: %s", r.status, r.body)
+			r := env.do(t, req{Method: method, Path: "/partner/v1/partner-results/" + id,
+				Body: fmt.Sprintf(`{"data":{"type":"partner-results","id":%q,"attributes":{"status":"failed","summary":null,"candidate-id":102,"assessment":{"score":55.5,"duration":1200}}}}`, id)})
+			if r.Status != http.StatusOK {
+				t.Fatalf("status = %d, want 200; body: %s", r.Status, r.Body)
 			}
 			want := jsonValue(t, wantFull(env, id))
 			attrs := want["data"].(map[string]any)["attributes"].(map[string]any)
 			attrs["status"] = "failed"
 			attrs["summary"] = nil
 			attrs["assessment"] = map[string]any{"score": 55.5, "grade": nil, "duration": float64(1200)}
-			if diff := cmp.Diff(want, r.doc(t)); diff != "" {
+			if diff := cmp.Diff(want, doc(t, r)); diff != "" {
 				t.Errorf("updated document (-want +got):\n%s", diff)
 			}
-			mustMatchSchema(t, "partner-result", r.body)
+			mustMatchSchema(t, "partner-result", r.Body)
 		})
 	}
 }
@@ -120,9 +121,9 @@ func TestResultUpdateIsPartial(t *testing.T) {
 func TestResultUpdateRejectsMismatchedID(t *testing.T) {
 	env := newTestEnv(t)
 	id := env.createResult(t, `{"status":"sending","candidate-id":1}`)
-	r := env.do(t, req{method: "PATCH", path: "/partner/v1/partner-results/" + id, body: `{"data":{"type":"partner-results","id":123,"attributes":{"status":"sent"}}}`})
-	if r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), "does not match the id in the URL") {
-		t.Errorf("status = %d; body: %s", r.status, r.body)
+	r := env.do(t, req{Method: "PATCH", Path: "/partner/v1/partner-results/" + id, Body: `{"data":{"type":"partner-results","id":123,"attributes":{"status":"sent"}}}`})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "does not match the id in the URL") {
+		t.Errorf("status = %d; body: %s", r.Status, r.Body)
 	}
 }
 
@@ -130,15 +131,15 @@ func TestResultUpdateRejectsMismatchedID(t *testing.T) {
 func TestResultDelete(t *testing.T) {
 	env := newTestEnv(t)
 	id := env.createResult(t, `{"status":"sending","candidate-id":1}`)
-	r := env.do(t, req{method: "DELETE", path: "/partner/v1/partner-results/" + id})
-	if r.status != http.StatusNoContent || len(r.body) != 0 {
-		t.Fatalf("DELETE: status = %d, body %q; want 204 and no body", r.status, r.body)
+	r := env.do(t, req{Method: "DELETE", Path: "/partner/v1/partner-results/" + id})
+	if r.Status != http.StatusNoContent || len(r.Body) != 0 {
+		t.Fatalf("DELETE: status = %d, body %q; want 204 and no body", r.Status, r.Body)
 	}
-	if r := env.do(t, req{method: "GET", path: "/partner/v1/partner-results/" + id}); r.status != http.StatusNotFound {
-		t.Errorf("GET after DELETE: status = %d, want 404", r.status)
+	if r := env.do(t, req{Method: "GET", Path: "/partner/v1/partner-results/" + id}); r.Status != http.StatusNotFound {
+		t.Errorf("GET after DELETE: status = %d, want 404", r.Status)
 	}
-	if r := env.do(t, req{method: "DELETE", path: "/partner/v1/partner-results/" + id}); r.status != http.StatusNotFound {
-		t.Errorf("second DELETE: status = %d, want 404", r.status)
+	if r := env.do(t, req{Method: "DELETE", Path: "/partner/v1/partner-results/" + id}); r.Status != http.StatusNotFound {
+		t.Errorf("second DELETE: status = %d, want 404", r.Status)
 	}
 }
 
@@ -176,12 +177,12 @@ func TestResultListPaging(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			r := env.do(t, req{method: "GET", path: "/partner/v1/partner-results" + tt.query})
-			if r.status != http.StatusOK {
-				t.Fatalf("status = %d; body: %s", r.status, r.body)
+			r := env.do(t, req{Method: "GET", Path: "/partner/v1/partner-results" + tt.query})
+			if r.Status != http.StatusOK {
+				t.Fatalf("status = %d; body: %s", r.Status, r.Body)
 			}
-			mustMatchSchema(t, "partner-result-list", r.body)
-			d := r.doc(t)
+			mustMatchSchema(t, "partner-result-list", r.Body)
+			d := doc(t, r)
 			var gotIDs []string
 			for _, item := range d["data"].([]any) {
 				gotIDs = append(gotIDs, item.(map[string]any)["id"].(string))
@@ -202,11 +203,11 @@ func TestResultListPaging(t *testing.T) {
 // An empty list is "data": [] with zero counts, never null.
 func TestResultListEmpty(t *testing.T) {
 	env := newTestEnv(t)
-	r := env.do(t, req{method: "GET", path: "/partner/v1/partner-results"})
+	r := env.do(t, req{Method: "GET", Path: "/partner/v1/partner-results"})
 	want := fmt.Sprintf(`{"data": [], "meta": {"record-count": 0, "page-count": 0},
 		"links": {"first": "%[1]s/partner/v1/partner-results?page%%5Bnumber%%5D=1&page%%5Bsize%%5D=10",
 		          "last": "%[1]s/partner/v1/partner-results?page%%5Bnumber%%5D=1&page%%5Bsize%%5D=10"}}`, env.srv.URL)
-	if diff := cmp.Diff(jsonValue(t, want), r.doc(t)); diff != "" {
+	if diff := cmp.Diff(jsonValue(t, want), doc(t, r)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
@@ -217,11 +218,9 @@ func TestResultListEmpty(t *testing.T) {
 func TestResultCreateSurvivesReusedSeed(t *testing.T) {
 	env := newTestEnv(t)
 	start := func() string {
-		srv, err := NewServer(env.server.logger, env.server.cfg, env.store, idgen.NewSeeded(7), env.server.clock)
-		if err != nil {
-			t.Fatal(err)
-		}
-		env.srv.Config.Handler = srv
+		cfg := serveConfig()
+		cfg.PublicURL = env.srv.URL
+		env.srv.Config.Handler = New(env.logger, cfg, env.store, idgen.NewSeeded(7), func() time.Time { return fixedNow }, nil)
 		return env.createResult(t, `{"status":"sent","candidate-id":2}`)
 	}
 	first := start()

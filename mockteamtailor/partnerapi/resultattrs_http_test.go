@@ -1,4 +1,4 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"encoding/json"
@@ -16,24 +16,24 @@ func TestResultAttributeRulesOverHTTP(t *testing.T) {
 	existing := env.createResult(t, `{"status":"sending","candidate-id":1}`)
 	for _, tt := range loadRuleCases(t) {
 		t.Run(tt.Name, func(t *testing.T) {
-			rq := req{method: "POST", path: createPath, body: `{"data":{"type":"partner-results","attributes":` + tt.Attrs + `}}`}
+			rq := req{Method: "POST", Path: createPath, Body: `{"data":{"type":"partner-results","attributes":` + tt.Attrs + `}}`}
 			wantOK := http.StatusCreated
 			if !tt.Create {
-				rq.method, rq.path, wantOK = "PATCH", createPath+"/"+existing, http.StatusOK
+				rq.Method, rq.Path, wantOK = "PATCH", createPath+"/"+existing, http.StatusOK
 			}
 			r := env.do(t, rq)
 			if len(tt.WantPointers) == 0 {
-				if r.status != wantOK {
-					t.Fatalf("status = %d, want %d; body: %s", r.status, wantOK, r.body)
+				if r.Status != wantOK {
+					t.Fatalf("status = %d, want %d; body: %s", r.Status, wantOK, r.Body)
 				}
-				mustMatchSchema(t, "partner-result", r.body)
+				mustMatchSchema(t, "partner-result", r.Body)
 				return
 			}
-			if r.status != http.StatusUnprocessableEntity {
-				t.Fatalf("status = %d, want 422; body: %s", r.status, r.body)
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("status = %d, want 422; body: %s", r.Status, r.Body)
 			}
 			var doc protocol.ErrorDocument
-			if err := json.Unmarshal(r.body, &doc); err != nil {
+			if err := json.Unmarshal(r.Body, &doc); err != nil {
 				t.Fatal(err)
 			}
 			var got []string
@@ -54,16 +54,16 @@ func TestResultAttributeRulesOverHTTP(t *testing.T) {
 func TestResultCandidateIDImmutable(t *testing.T) {
 	env := newTestEnv(t)
 	id := env.createResult(t, `{"status":"sending","candidate-id":7}`)
-	if r := env.do(t, req{method: "PUT", path: createPath + "/" + id, body: `{"data":{"type":"partner-results","attributes":{"candidate-id":7,"status":"sent"}}}`}); r.status != 200 {
-		t.Fatalf("same candidate-id: status = %d; body %s", r.status, r.body)
+	if r := env.do(t, req{Method: "PUT", Path: createPath + "/" + id, Body: `{"data":{"type":"partner-results","attributes":{"candidate-id":7,"status":"sent"}}}`}); r.Status != 200 {
+		t.Fatalf("same candidate-id: status = %d; body %s", r.Status, r.Body)
 	}
-	r := env.do(t, req{method: "PUT", path: createPath + "/" + id, body: `{"data":{"type":"partner-results","attributes":{"candidate-id":8,"status":"completed"}}}`})
+	r := env.do(t, req{Method: "PUT", Path: createPath + "/" + id, Body: `{"data":{"type":"partner-results","attributes":{"candidate-id":8,"status":"completed"}}}`})
 	want := errDoc(errEntry(422, "Invalid attribute", "candidate-id is immutable: this result belongs to candidate 7, got 8", "/data/attributes/candidate-id"))
-	if diff := cmp.Diff(jsonValue(t, want), r.doc(t)); r.status != 422 || diff != "" {
-		t.Errorf("status %d (-want +got):\n%s", r.status, diff)
+	if diff := cmp.Diff(jsonValue(t, want), doc(t, r)); r.Status != 422 || diff != "" {
+		t.Errorf("status %d (-want +got):\n%s", r.Status, diff)
 	}
-	g := env.do(t, req{method: "GET", path: createPath + "/" + id})
-	attrs := g.doc(t)["data"].(map[string]any)["attributes"].(map[string]any)
+	g := env.do(t, req{Method: "GET", Path: createPath + "/" + id})
+	attrs := doc(t, g)["data"].(map[string]any)["attributes"].(map[string]any)
 	if attrs["status"] != "sent" || attrs["candidate-id"] != 7.0 {
 		t.Errorf("a refused update changed the result: %v", attrs)
 	}
@@ -80,7 +80,7 @@ type ruleCase struct {
 }
 
 func loadRuleCases(t *testing.T) []ruleCase {
-	b, err := os.ReadFile(filepath.Join("protocol", "testdata", "result-rules.json"))
+	b, err := os.ReadFile(filepath.Join("..", "protocol", "testdata", "result-rules.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"crypto/sha256"
@@ -36,15 +36,15 @@ func decryptWithPublishedRecipe(t *testing.T, secret, token string) string {
 // the published recipe decrypts to the key the mock sends as Bearer.
 func TestActivationListAndJWE(t *testing.T) {
 	env := newTestEnv(t)
-	r := env.do(t, req{method: "GET", path: "/partner/v1/partner-activations"})
-	if r.status != http.StatusOK {
-		t.Fatalf("status = %d; body %s", r.status, r.body)
+	r := env.do(t, req{Method: "GET", Path: "/partner/v1/partner-activations"})
+	if r.Status != http.StatusOK {
+		t.Fatalf("status = %d; body %s", r.Status, r.Body)
 	}
-	mustMatchSchema(t, "partner-activation-list", r.body)
-	d := r.doc(t)
+	mustMatchSchema(t, "partner-activation-list", r.Body)
+	d := doc(t, r)
 	items := d["data"].([]any)
 	if len(items) != 1 {
-		t.Fatalf("want exactly the sandbox activation, got %d: %s", len(items), r.body)
+		t.Fatalf("want exactly the sandbox activation, got %d: %s", len(items), r.Body)
 	}
 	item := items[0].(map[string]any)
 	attrs := item["attributes"].(map[string]any)
@@ -61,11 +61,11 @@ func TestActivationListAndJWE(t *testing.T) {
 		t.Errorf("meta (-want +got):\n%s", diff)
 	}
 
-	g := env.do(t, req{method: "GET", path: "/partner/v1/partner-activations/" + env.sandbox.Activation.ID})
-	mustMatchSchema(t, "partner-activation", g.body)
-	ga := g.doc(t)["data"].(map[string]any)["attributes"].(map[string]any)
-	if got := decryptWithPublishedRecipe(t, "secret-one", ga["provider-key"].(string)); g.status != 200 || got != env.sandbox.Activation.ProviderKey {
-		t.Errorf("GET one: status %d, key %q", g.status, got)
+	g := env.do(t, req{Method: "GET", Path: "/partner/v1/partner-activations/" + env.sandbox.Activation.ID})
+	mustMatchSchema(t, "partner-activation", g.Body)
+	ga := doc(t, g)["data"].(map[string]any)["attributes"].(map[string]any)
+	if got := decryptWithPublishedRecipe(t, "secret-one", ga["provider-key"].(string)); g.Status != 200 || got != env.sandbox.Activation.ProviderKey {
+		t.Errorf("GET one: status %d, key %q", g.Status, got)
 	}
 }
 
@@ -75,8 +75,8 @@ func TestActivationIsolation(t *testing.T) {
 	env := newTestEnv(t)
 	o := *env
 	o.key = env.otherKey
-	r := o.do(t, req{method: "GET", path: "/partner/v1/partner-activations"})
-	items := r.doc(t)["data"].([]any)
+	r := o.do(t, req{Method: "GET", Path: "/partner/v1/partner-activations"})
+	items := doc(t, r)["data"].([]any)
 	if len(items) != 1 {
 		t.Fatalf("partner 2 sees %d activations, want its own 1", len(items))
 	}
@@ -84,10 +84,10 @@ func TestActivationIsolation(t *testing.T) {
 	if otherID == env.sandbox.Activation.ID {
 		t.Fatal("both partners share an activation id")
 	}
-	if r := env.do(t, req{method: "GET", path: "/partner/v1/partner-activations/" + otherID}); r.status != http.StatusForbidden {
-		t.Errorf("other partner's activation: status = %d, want 403", r.status)
+	if r := env.do(t, req{Method: "GET", Path: "/partner/v1/partner-activations/" + otherID}); r.Status != http.StatusForbidden {
+		t.Errorf("other partner's activation: status = %d, want 403", r.Status)
 	}
-	if r := env.do(t, req{method: "GET", path: "/partner/v1/partner-activations/999"}); r.status != http.StatusNotFound {
-		t.Errorf("unknown activation: status = %d, want 404", r.status)
+	if r := env.do(t, req{Method: "GET", Path: "/partner/v1/partner-activations/999"}); r.Status != http.StatusNotFound {
+		t.Errorf("unknown activation: status = %d, want 404", r.Status)
 	}
 }

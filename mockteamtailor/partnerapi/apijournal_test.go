@@ -1,4 +1,4 @@
-package mockteamtailor
+package partnerapi
 
 import (
 	"strings"
@@ -20,12 +20,12 @@ func TestPartnerAPIJournalKeepsHotUpdates(t *testing.T) {
 	}
 	answers := make([]response, len(bodies))
 	for i, body := range bodies {
-		answers[i] = env.do(t, req{method: "PATCH", path: "/partner/v1/partner-results/" + id, body: body})
+		answers[i] = env.do(t, req{Method: "PATCH", Path: "/partner/v1/partner-results/" + id, Body: body})
 	}
 	env.key = env.otherKey
-	other := env.do(t, req{method: "PUT", path: "/partner/v1/partner-results/" + id, body: bodies[0]})
-	if answers[0].status != 200 || answers[1].status != 422 || other.status != 403 {
-		t.Fatalf("statuses %d, %d, %d; want 200, 422, 403", answers[0].status, answers[1].status, other.status)
+	other := env.do(t, req{Method: "PUT", Path: "/partner/v1/partner-results/" + id, Body: bodies[0]})
+	if answers[0].Status != 200 || answers[1].Status != 422 || other.Status != 403 {
+		t.Fatalf("statuses %d, %d, %d; want 200, 422, 403", answers[0].Status, answers[1].Status, other.Status)
 	}
 	ds, err := env.store.Journal(t.Context(), store.JournalFilter{Kind: store.KindPartnerAPI, ResultID: id})
 	if err != nil || len(ds) != 3 {
@@ -44,16 +44,16 @@ func TestPartnerAPIJournalKeepsHotUpdates(t *testing.T) {
 		if d.PartnerID != want.partner || d.Request.Method != want.method || d.Request.Body != want.body || d.Request.BodySize != len(want.body) || d.Request.BodyTruncated {
 			t.Errorf("entry %d: partner %q, request %s %q (%d bytes, cut %v); want %q, %s %q", i, d.PartnerID, d.Request.Method, d.Request.Body, d.Request.BodySize, d.Request.BodyTruncated, want.partner, want.method, want.body)
 		}
-		if d.Response == nil || d.Response.Body != string(want.answer.body) || d.Response.Status != want.answer.status {
-			t.Errorf("entry %d: response %+v; want %d %s", i, d.Response, want.answer.status, want.answer.body)
+		if d.Response == nil || d.Response.Body != string(want.answer.Body) || d.Response.Status != want.answer.Status {
+			t.Errorf("entry %d: response %+v; want %d %s", i, d.Response, want.answer.Status, want.answer.Body)
 			continue
 		}
 		if auth := d.Request.Header.Get("Authorization"); auth != "Token "+secret.Mask(want.key) {
 			t.Errorf("entry %d: Authorization %q; want the key masked, %q", i, auth, "Token "+secret.Mask(want.key))
 		}
 		for _, h := range []string{"X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset", "Content-Length", "Content-Type"} {
-			if got := d.Response.Header.Get(h); got == "" || got != want.answer.header.Get(h) {
-				t.Errorf("entry %d: response header %s %q in the journal, %q sent", i, h, got, want.answer.header.Get(h))
+			if got := d.Response.Header.Get(h); got == "" || got != want.answer.Header.Get(h) {
+				t.Errorf("entry %d: response header %s %q in the journal, %q sent", i, h, got, want.answer.Header.Get(h))
 			}
 		}
 		if d.Verdict != want.verdict || !strings.HasPrefix(d.Reason, want.reason) {
