@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -280,7 +281,7 @@ func (o *triggerOptions) addCandidates(ctx context.Context, c *mockclient.Client
 		for _, m := range made {
 			ids = append(ids, m.ID)
 		}
-		fmt.Fprintf(stderr, "added %s to %s (%s)\n", plural(len(made), "generated candidate", "generated candidates"), company.Name, company.UUID)
+		fmt.Fprintf(stderr, "added %s to %s (%s)\n", text.Count(len(made), "generated candidate", "generated candidates"), company.Name, company.UUID)
 	}
 	return ids, nil
 }

@@ -15,6 +15,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
@@ -400,7 +401,7 @@ func (e *engine) readAnswer(resp *http.Response) ([]byte, int64, error) {
 func judgeAnswer(status int, body []byte) (refused string, final bool) {
 	applied, invalid, note := protocol.CheckWebhookResponse(body)
 	if invalid {
-		return fmt.Sprintf("answered %d, but its partner_result_attributes were ignored: %s", status, protocol.Cut(note, maxNote)), false
+		return fmt.Sprintf("answered %d, but its partner_result_attributes were ignored: %s", status, text.Cut{Max: maxNote, Mark: "…"}.Of(note)), false
 	}
 	return "", applied && answerCarriesResult(body)
 }

@@ -8,7 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 )
 
 // Directions of exchanges.
@@ -212,15 +213,7 @@ func maskHeader(name, v string) string {
 
 // excerpt returns the start of a body on one line, cut on a rune boundary.
 func excerpt(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) <= excerptLimit {
-		return s
-	}
-	n := excerptLimit
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + fmt.Sprintf("… (%d bytes in all)", len(s))
+	return text.Cut{Max: excerptLimit, Mark: "…", Total: true, Trim: true}.Of(s)
 }
 
 func round(d time.Duration) time.Duration {

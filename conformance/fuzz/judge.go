@@ -13,6 +13,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
@@ -59,14 +60,14 @@ func (v Verdict) resultKind() bool {
 }
 
 func fail(kind string, status int, detail string) Verdict {
-	v := Verdict{Kind: kind, Status: status, Detail: protocol.Cut(detail, 300)}
+	v := Verdict{Kind: kind, Status: status, Detail: text.Cut{Max: 300, Mark: "…"}.Of(detail)}
 	line, _, _ := strings.Cut(strings.TrimSpace(detail), "\n")
 	line = strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
 			return '#'
 		}
 		return r
-	}, protocol.Cut(line, 60))
+	}, text.Cut{Max: 60, Mark: "…"}.Of(line))
 	if kind == KindTimeout || kind == KindNoResult || kind == KindWrongCandidate || strings.HasPrefix(kind, KindResultRefused) {
 		line = "" // no answer text to tell these apart by
 	}
