@@ -11,6 +11,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -217,14 +218,12 @@ func (s *Server) replayPartner(ctx context.Context, id string) (store.Partner, e
 // sandboxOf returns the uuid of the sandbox company partnerID is
 // activated in.
 func (s *Server) sandboxOf(ctx context.Context, partnerID string) (string, error) {
-	acts, _, err := s.store.Activations(ctx, partnerID, store.Page{})
+	_, c, ok, err := sandbox.Of(ctx, s.store, partnerID)
 	if err != nil {
 		return "", err
 	}
-	for _, a := range acts {
-		if c, err := s.store.Company(ctx, a.CompanyUUID); err == nil && c.Sandbox {
-			return c.UUID, nil
-		}
+	if ok {
+		return c.UUID, nil
 	}
 	return "", httpapi.Conflict("partner %q has no sandbox activation; give a company it is activated in", partnerID)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -300,12 +301,8 @@ func targetCompany(ctx context.Context, c *mockclient.Client, uuid, partner stri
 	if err != nil {
 		return store.Company{}, err
 	}
-	for _, a := range acts {
-		for _, co := range companies {
-			if co.UUID == a.CompanyUUID && co.Sandbox {
-				return co, nil
-			}
-		}
+	if _, co, ok := sandbox.Find(ctx, sandbox.List(companies), acts); ok {
+		return co, nil
 	}
 	return store.Company{}, fmt.Errorf("partner %q is not activated in a sandbox company; give --company UUID (mockteamtailor keys lists its activations)", partner)
 }

@@ -92,15 +92,13 @@ func Seed(ctx context.Context, st store.Store, ids *idgen.IDs, clock func() time
 	}
 	sb.Partner = p
 
-	acts, _, err := st.Activations(ctx, p.ID, store.Page{})
+	a, c, ok, err := Of(ctx, st, p.ID)
 	if err != nil {
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
-	for _, a := range acts {
-		if c, err := st.Company(ctx, a.CompanyUUID); err == nil && c.Sandbox {
-			sb.Company, sb.Activation = c, a
-			return sb, nil
-		}
+	if ok {
+		sb.Company, sb.Activation = c, a
+		return sb, nil
 	}
 	// The sandbox company takes its users and custom fields from the
 	// sandbox fixture, with its own uuid and name, and gets every job and
