@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/curl"
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
@@ -145,7 +146,7 @@ func (s *Server) ReplayCapture(ctx context.Context, req controlapi.ReplayRequest
 		}
 		h := http.Header{}
 		s.sender.Headers(c).Apply(h, true)
-		out.Curl = store.HTTPMessage{Method: c.Method, URL: target, Header: h, Body: string(pc.Body)}.Curl()
+		out.Curl = curl.Command(curl.Request{Method: c.Method, URL: target, Header: h, Body: string(pc.Body)}, "  ")
 		return out, nil
 	}
 	res, err := s.store.Result(ctx, pc.Partner.ID, pc.ResultID)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/curl"
 	"github.com/mockteamtailor/mockteamtailor/internal/text"
 )
 
@@ -174,25 +175,7 @@ func skipResponseHeader(name string) bool {
 // body included. A webhook's signature in it holds its original
 // timestamp, so a partner checking the window refuses it after a while.
 func (x *Exchange) Curl() string {
-	var b strings.Builder
-	b.WriteString("curl -sS -i -X " + x.Method + " " + shellQuote(x.URL))
-	for _, name := range slices.Sorted(maps.Keys(x.RequestHeader)) {
-		switch strings.ToLower(name) {
-		case "content-length", "accept-encoding", "connection", "user-agent":
-			continue
-		}
-		for _, v := range x.RequestHeader[name] {
-			b.WriteString(" \\\n    -H " + shellQuote(name+": "+v))
-		}
-	}
-	if x.RequestBody != "" {
-		b.WriteString(" \\\n    --data-binary " + shellQuote(x.RequestBody))
-	}
-	return b.String()
-}
-
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return curl.Command(curl.Request{Method: x.Method, URL: x.URL, Header: x.RequestHeader, Body: x.RequestBody}, "    ", "User-Agent")
 }
 
 // maskHeader masks credentials in a header value: the scheme of
