@@ -14,6 +14,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/capture"
 )
 
 // PreparedCapture is a captured webhook made local: rewritten, its
@@ -29,7 +30,7 @@ type CaptureRequest struct {
 	PartnerID   string
 	CompanyUUID string
 	KeepEventID bool
-	Capture     store.Capture
+	Capture     capture.Capture
 }
 
 // PrepareCapture checks a captured webhook against the webhook schema,
@@ -165,30 +166,30 @@ func (s *Server) ReplayCapture(ctx context.Context, req controlapi.ReplayRequest
 }
 
 // replayCapture reads the one capture a request names.
-func (s *Server) replayCapture(req controlapi.ReplayRequest) (store.Capture, error) {
+func (s *Server) replayCapture(req controlapi.ReplayRequest) (capture.Capture, error) {
 	switch {
 	case req.Fixture != "" && len(req.Capture) > 0:
-		return store.Capture{}, httpapi.Invalid("", "give either capture or fixture, not both")
+		return capture.Capture{}, httpapi.Invalid("", "give either capture or fixture, not both")
 	case req.Fixture != "":
 		f, ok := s.importedFixture(req.Fixture)
 		if !ok {
-			return store.Capture{}, httpapi.Invalid("/fixture", "there is no imported fixture %q (have: %s); serve --fixtures DIR loads them", req.Fixture, strings.Join(s.importedFixtureNames(), ", "))
+			return capture.Capture{}, httpapi.Invalid("/fixture", "there is no imported fixture %q (have: %s); serve --fixtures DIR loads them", req.Fixture, strings.Join(s.importedFixtureNames(), ", "))
 		}
-		return store.Capture{Source: "fixture " + f.Name, Body: f.Body}, nil
+		return capture.Capture{Source: "fixture " + f.Name, Body: f.Body}, nil
 	case len(req.Capture) == 0:
-		return store.Capture{}, httpapi.Invalid("/capture", "give capture: a captured webhook body, or a journal entry holding one")
+		return capture.Capture{}, httpapi.Invalid("/capture", "give capture: a captured webhook body, or a journal entry holding one")
 	}
 	data := []byte(req.Capture)
 	var text string
 	if json.Unmarshal(data, &text) == nil {
 		data = []byte(text) // pasted text
 	}
-	cs, err := store.ParseCaptures(data)
+	cs, err := capture.Parse(data)
 	if err != nil {
-		return store.Capture{}, httpapi.Invalid("/capture", "%v", err)
+		return capture.Capture{}, httpapi.Invalid("/capture", "%v", err)
 	}
 	if len(cs) != 1 {
-		return store.Capture{}, httpapi.Invalid("/capture", "the capture holds %d webhooks; replay one at a time (the CLI replays JSONL line by line)", len(cs))
+		return capture.Capture{}, httpapi.Invalid("/capture", "the capture holds %d webhooks; replay one at a time (the CLI replays JSONL line by line)", len(cs))
 	}
 	return cs[0], nil
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/fixtures/scrub"
 	"github.com/mockteamtailor/mockteamtailor/internal/text"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/capture"
 )
 
 func newFixturesImportCommand(stdout io.Writer) *cobra.Command {
@@ -73,7 +73,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			captures, err := store.ParseCaptures(data)
+			captures, err := capture.Parse(data)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}

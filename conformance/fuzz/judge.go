@@ -17,7 +17,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/capture"
 )
 
 // The failure kinds, by the suite's rules: a correctly signed, valid
@@ -180,7 +180,7 @@ var errMock = errors.New("embedded mock")
 func (j *judge) exec(ctx context.Context, body []byte, wantResult bool) (Verdict, error) {
 	m := j.tgt.Mock
 	pc, err := m.Server.PrepareCapture(ctx, mockteamtailor.CaptureRequest{PartnerID: m.Partner.ID, CompanyUUID: m.Company.UUID,
-		Capture: store.Capture{Source: "fuzz case", Body: body}})
+		Capture: capture.Capture{Source: "fuzz case", Body: body}})
 	if err != nil {
 		return Verdict{}, fmt.Errorf("%w: %v", errMock, err)
 	}
