@@ -33,15 +33,15 @@ func Find(ctx context.Context, cs Companies, acts []store.Activation) (store.Act
 	return store.Activation{}, store.Company{}, false
 }
 
-// Store is what Of reads: a partner's activations and their companies.
-type Store interface {
+// Finder is what Of reads: a partner's activations and their companies.
+type Finder interface {
 	Companies
 	Activations(ctx context.Context, partnerID string, page store.Page) ([]store.Activation, int, error)
 }
 
 // Of returns the sandbox activation of the partner partnerID and its
 // company; ok is false when the partner has none.
-func Of(ctx context.Context, st Store, partnerID string) (a store.Activation, c store.Company, ok bool, err error) {
+func Of(ctx context.Context, st Finder, partnerID string) (a store.Activation, c store.Company, ok bool, err error) {
 	acts, _, err := st.Activations(ctx, partnerID, store.Page{})
 	if err != nil {
 		return a, c, false, err

@@ -38,13 +38,25 @@ type Seeded struct {
 	Activation store.Activation
 }
 
+// Store is what Seed reads and writes: the partner, its sandbox company
+// with the company's jobs and candidates, and the activation. The methods
+// return the errors store.Store documents.
+type Store interface {
+	Finder
+	CompanyStore
+	Partner(ctx context.Context, id string) (store.Partner, error)
+	PutPartner(ctx context.Context, p store.Partner) error
+	PutCompany(ctx context.Context, c store.Company) error
+	CreateActivation(ctx context.Context, a store.Activation) (store.Activation, error)
+}
+
 // Seed makes sure the store holds the partner described by
 // settings and its sandbox company with the integration activated, as
 // Teamtailor does for integrations under development (docs/protocol.md §4). A
 // partner already in the store keeps its keys unless settings give new
 // ones; a new partner gets generated ones. The sandbox provider key is a
 // UUID, as for an activation form without fields.
-func Seed(ctx context.Context, st store.Store, ids *idgen.IDs, clock func() time.Time, settings PartnerSettings) (Seeded, error) {
+func Seed(ctx context.Context, st Store, ids *idgen.IDs, clock func() time.Time, settings PartnerSettings) (Seeded, error) {
 	var sb Seeded
 	if settings.ID == "" {
 		return sb, errors.New("seed sandbox: the partner id is required")
