@@ -348,9 +348,6 @@ func (e *engine) observe(resultID, method string, status int, at time.Time, body
 	r.result = max(0, at.Sub(e.began)-r.sent)
 }
 
-// finalStatus reports whether a partner-result status is final.
-func finalStatus(s string) bool { return s == "completed" || s == "failed" }
-
 // updateSetsFinal reads the status of a JSON:API partner-result update.
 func updateSetsFinal(body []byte) bool {
 	var doc struct {
@@ -360,7 +357,7 @@ func updateSetsFinal(body []byte) bool {
 			} `json:"attributes"`
 		} `json:"data"`
 	}
-	return json.Unmarshal(body, &doc) == nil && finalStatus(doc.Data.Attributes.Status)
+	return json.Unmarshal(body, &doc) == nil && protocol.Status(doc.Data.Attributes.Status).Final()
 }
 
 // answerCarriesResult reads the status of a webhook answer's
@@ -374,7 +371,7 @@ func answerCarriesResult(body []byte) bool {
 			Status string `json:"status"`
 		} `json:"partner_result_attributes"`
 	}
-	return json.Unmarshal(body, &doc) == nil && finalStatus(doc.Attributes.Status)
+	return json.Unmarshal(body, &doc) == nil && protocol.Status(doc.Attributes.Status).Final()
 }
 
 // readAnswer reads an answer as partnercall.ReadBody does (at most 1 MiB

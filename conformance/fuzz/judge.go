@@ -130,7 +130,7 @@ func (j *judge) observe(resultID, method string, status int, _ time.Time, body [
 		return
 	case status/100 != 2:
 		v = fail(fmt.Sprintf("%s %d", KindResultRefused, status), status, fmt.Sprintf("the Partner API answered %d to the partner's %s of the result", status, method))
-	case st == "completed" || st == "failed":
+	case protocol.Status(st).Final():
 	default:
 		return // sending, sent, pending: still working
 	}
@@ -248,7 +248,7 @@ func answerFinal(body []byte) bool {
 			Status string `json:"status"`
 		} `json:"partner_result_attributes"`
 	}
-	return json.Unmarshal(body, &doc) == nil && (doc.Attributes.Status == "completed" || doc.Attributes.Status == "failed")
+	return json.Unmarshal(body, &doc) == nil && protocol.Status(doc.Attributes.Status).Final()
 }
 
 // candidateID is the webhook's candidate id, or nil.
