@@ -263,6 +263,7 @@ func WholeRecordAt(data []byte, p, tl int) int {
 	return m
 }
 
+// AllZero reports whether b holds only zeros.
 func AllZero(b []byte) bool {
 	return len(bytes.TrimRight(b, "\x00")) == 0
 }

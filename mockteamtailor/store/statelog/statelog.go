@@ -66,6 +66,7 @@ const Prealloc = 4 << 20
 // MaxRecord bounds one record; a longer length field is damage.
 const MaxRecord = 1 << 30
 
+// CRCTable is the CRC-32C table of every record and snapshot frame.
 var CRCTable = crc32.MakeTable(crc32.Castagnoli)
 
 // Path is the log file of generation gen of the state file at path.
@@ -380,6 +381,8 @@ func (l *Log) endLocked() error {
 	return nil
 }
 
+// SyncDir makes the entries of dir durable: a file created or renamed
+// in it survives a crash.
 func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
