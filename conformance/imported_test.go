@@ -10,7 +10,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
 	"github.com/mockteamtailor/mockteamtailor/fixtures/scrub"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/capture"
 )
 
 // importedFixtureDir imports the drifted sample capture (an unknown
@@ -21,7 +21,7 @@ func importedFixtureDir(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, err := store.ParseCaptures(raw)
+	cs, err := capture.Parse(raw)
 	if err != nil || len(cs) != 2 {
 		t.Fatalf("captures: %d, %v", len(cs), err)
 	}

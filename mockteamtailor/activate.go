@@ -14,6 +14,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/internal/secret"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
@@ -86,7 +87,7 @@ func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUI
 				verdict, reason = store.VerdictInvalid, "the response is not a valid activation config: "+delivery.ProblemList(problems)
 			} else {
 				res.Form, res.Document = form, json.RawMessage(x.RespBody)
-				reason = "a valid activation config with " + protocol.CountOf(len(form.Fields), "field", "fields")
+				reason = "a valid activation config with " + text.Count(len(form.Fields), "field", "fields")
 			}
 		}
 		d := s.sender.Journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: companyUUID, Purpose: purpose})

@@ -3,6 +3,7 @@ package mockteamtailor
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/mockteamtailor/mockteamtailor/internal/curl"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"io"
 	"net/http"
@@ -108,7 +109,7 @@ func (s *Server) handleDeliveryCurl() http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		io.WriteString(w, d.Request.Curl()+"\n")
+		io.WriteString(w, curl.Command(curl.Request{Method: d.Request.Method, URL: d.Request.URL, Header: d.Request.Header, Body: d.Request.Body}, "  ")+"\n")
 	})
 }
 

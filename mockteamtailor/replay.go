@@ -6,12 +6,15 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/curl"
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/capture"
 )
 
 // PreparedCapture is a captured webhook made local: rewritten, its
@@ -27,7 +30,7 @@ type CaptureRequest struct {
 	PartnerID   string
 	CompanyUUID string
 	KeepEventID bool
-	Capture     store.Capture
+	Capture     capture.Capture
 }
 
 // PrepareCapture checks a captured webhook against the webhook schema,
@@ -144,7 +147,7 @@ func (s *Server) ReplayCapture(ctx context.Context, req controlapi.ReplayRequest
 		}
 		h := http.Header{}
 		s.sender.Headers(c).Apply(h, true)
-		out.Curl = store.HTTPMessage{Method: c.Method, URL: target, Header: h, Body: string(pc.Body)}.Curl()
+		out.Curl = curl.Command(curl.Request{Method: c.Method, URL: target, Header: h, Body: string(pc.Body)}, "  ")
 		return out, nil
 	}
 	res, err := s.store.Result(ctx, pc.Partner.ID, pc.ResultID)
@@ -163,30 +166,30 @@ func (s *Server) ReplayCapture(ctx context.Context, req controlapi.ReplayRequest
 }
 
 // replayCapture reads the one capture a request names.
-func (s *Server) replayCapture(req controlapi.ReplayRequest) (store.Capture, error) {
+func (s *Server) replayCapture(req controlapi.ReplayRequest) (capture.Capture, error) {
 	switch {
 	case req.Fixture != "" && len(req.Capture) > 0:
-		return store.Capture{}, httpapi.Invalid("", "give either capture or fixture, not both")
+		return capture.Capture{}, httpapi.Invalid("", "give either capture or fixture, not both")
 	case req.Fixture != "":
 		f, ok := s.importedFixture(req.Fixture)
 		if !ok {
-			return store.Capture{}, httpapi.Invalid("/fixture", "there is no imported fixture %q (have: %s); serve --fixtures DIR loads them", req.Fixture, strings.Join(s.importedFixtureNames(), ", "))
+			return capture.Capture{}, httpapi.Invalid("/fixture", "there is no imported fixture %q (have: %s); serve --fixtures DIR loads them", req.Fixture, strings.Join(s.importedFixtureNames(), ", "))
 		}
-		return store.Capture{Source: "fixture " + f.Name, Body: f.Body}, nil
+		return capture.Capture{Source: "fixture " + f.Name, Body: f.Body}, nil
 	case len(req.Capture) == 0:
-		return store.Capture{}, httpapi.Invalid("/capture", "give capture: a captured webhook body, or a journal entry holding one")
+		return capture.Capture{}, httpapi.Invalid("/capture", "give capture: a captured webhook body, or a journal entry holding one")
 	}
 	data := []byte(req.Capture)
 	var text string
 	if json.Unmarshal(data, &text) == nil {
 		data = []byte(text) // pasted text
 	}
-	cs, err := store.ParseCaptures(data)
+	cs, err := capture.Parse(data)
 	if err != nil {
-		return store.Capture{}, httpapi.Invalid("/capture", "%v", err)
+		return capture.Capture{}, httpapi.Invalid("/capture", "%v", err)
 	}
 	if len(cs) != 1 {
-		return store.Capture{}, httpapi.Invalid("/capture", "the capture holds %d webhooks; replay one at a time (the CLI replays JSONL line by line)", len(cs))
+		return capture.Capture{}, httpapi.Invalid("/capture", "the capture holds %d webhooks; replay one at a time (the CLI replays JSONL line by line)", len(cs))
 	}
 	return cs[0], nil
 }
@@ -217,14 +220,12 @@ func (s *Server) replayPartner(ctx context.Context, id string) (store.Partner, e
 // sandboxOf returns the uuid of the sandbox company partnerID is
 // activated in.
 func (s *Server) sandboxOf(ctx context.Context, partnerID string) (string, error) {
-	acts, _, err := s.store.Activations(ctx, partnerID, store.Page{})
+	_, c, ok, err := sandbox.Of(ctx, s.store, partnerID)
 	if err != nil {
 		return "", err
 	}
-	for _, a := range acts {
-		if c, err := s.store.Company(ctx, a.CompanyUUID); err == nil && c.Sandbox {
-			return c.UUID, nil
-		}
+	if ok {
+		return c.UUID, nil
 	}
 	return "", httpapi.Conflict("partner %q has no sandbox activation; give a company it is activated in", partnerID)
 }

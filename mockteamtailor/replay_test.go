@@ -25,6 +25,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/capture"
 )
 
 const (
@@ -113,13 +114,13 @@ func (e *replayEnv) post(t *testing.T, path string, body any) (int, []byte) {
 // sampleCaptures reads the captures shipped in fixtures/captures: the
 // documented example body, then the same with an unknown key and a type
 // change (phone as a number).
-func sampleCaptures(t *testing.T) []store.Capture {
+func sampleCaptures(t *testing.T) []capture.Capture {
 	t.Helper()
 	raw, err := os.ReadFile("../fixtures/captures/teamtailor-example.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, err := store.ParseCaptures(raw)
+	cs, err := capture.Parse(raw)
 	if err != nil || len(cs) != 2 {
 		t.Fatalf("ParseCaptures: %d captures, %v", len(cs), err)
 	}

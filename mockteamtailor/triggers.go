@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"net/http"
 	"net/url"
@@ -275,7 +276,7 @@ func (s *Server) InvokeAction(ctx context.Context, resultID string, index int) (
 		return store.Delivery{}, err
 	}
 	if index < 0 || index >= len(res.Actions) {
-		return store.Delivery{}, httpapi.Invalid("/action", "result %s has %s; there is no action %d", res.ID, protocol.CountOf(len(res.Actions), "action", "actions"), index)
+		return store.Delivery{}, httpapi.Invalid("/action", "result %s has %s; there is no action %d", res.ID, text.Count(len(res.Actions), "action", "actions"), index)
 	}
 	if res.Event == nil {
 		return store.Delivery{}, httpapi.Conflict("result %s was created by the partner through the Partner API, not by a webhook: there is no partner event to send", res.ID)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -98,7 +99,7 @@ func progressBar(r controlapi.BulkRun) string {
 func printTriggerReport(w io.Writer, rep triggerReport) {
 	ds := rep.Webhooks
 	if r := rep.BulkRun; r != nil {
-		fmt.Fprintf(w, "bulk run %s: %s, %d sent, %d failed\n", r.ID, plural(r.Total, "webhook", "webhooks"), r.Sent, r.Failed)
+		fmt.Fprintf(w, "bulk run %s: %s, %d sent, %d failed\n", r.ID, text.Count(r.Total, "webhook", "webhooks"), r.Sent, r.Failed)
 		var bad []store.Delivery
 		for _, d := range ds {
 			if d.Verdict != store.VerdictOK {

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -179,5 +180,5 @@ func checkVerdicts(ds []store.Delivery) error {
 	case n > 5:
 		bad = append(bad[:5], "…")
 	}
-	return fmt.Errorf("%d of %s did not get verdict ok: %s; see mockteamtailor deliveries show <id>", n, plural(len(ds), "delivery", "deliveries"), strings.Join(bad, ", "))
+	return fmt.Errorf("%d of %s did not get verdict ok: %s; see mockteamtailor deliveries show <id>", n, text.Count(len(ds), "delivery", "deliveries"), strings.Join(bad, ", "))
 }

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -280,7 +282,7 @@ func (o *triggerOptions) addCandidates(ctx context.Context, c *mockclient.Client
 		for _, m := range made {
 			ids = append(ids, m.ID)
 		}
-		fmt.Fprintf(stderr, "added %s to %s (%s)\n", plural(len(made), "generated candidate", "generated candidates"), company.Name, company.UUID)
+		fmt.Fprintf(stderr, "added %s to %s (%s)\n", text.Count(len(made), "generated candidate", "generated candidates"), company.Name, company.UUID)
 	}
 	return ids, nil
 }
@@ -299,12 +301,8 @@ func targetCompany(ctx context.Context, c *mockclient.Client, uuid, partner stri
 	if err != nil {
 		return store.Company{}, err
 	}
-	for _, a := range acts {
-		for _, co := range companies {
-			if co.UUID == a.CompanyUUID && co.Sandbox {
-				return co, nil
-			}
-		}
+	if _, co, ok := sandbox.Find(ctx, sandbox.List(companies), acts); ok {
+		return co, nil
 	}
 	return store.Company{}, fmt.Errorf("partner %q is not activated in a sandbox company; give --company UUID (mockteamtailor keys lists its activations)", partner)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -39,7 +40,7 @@ func (o *triggerOptions) sendImported(ctx context.Context, c *mockclient.Client,
 	if err != nil {
 		return nil, fmt.Errorf("--fixture %s: %w", o.fixture, err)
 	}
-	fmt.Fprintf(stderr, "sent imported fixture %s as captured (rewritten: %s; %s from the webhook schema)\n", o.fixture, plural(len(out.RewrittenPaths), "path", "paths"), plural(len(out.Deviations), "deviation", "deviations"))
+	fmt.Fprintf(stderr, "sent imported fixture %s as captured (rewritten: %s; %s from the webhook schema)\n", o.fixture, text.Count(len(out.RewrittenPaths), "path", "paths"), text.Count(len(out.Deviations), "deviation", "deviations"))
 	for _, d := range out.Deviations {
 		fmt.Fprintf(stderr, "  %s\n", d)
 	}

@@ -11,7 +11,8 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/fixtures/scrub"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/capture"
 )
 
 func newFixturesImportCommand(stdout io.Writer) *cobra.Command {
@@ -72,7 +73,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			captures, err := store.ParseCaptures(data)
+			captures, err := capture.Parse(data)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
@@ -109,7 +110,7 @@ func printScrubReport(w io.Writer, rep scrub.Report, path string) {
 			keys++
 		}
 	}
-	fmt.Fprintf(w, "replaced %s and %s (paths only, never values):\n", plural(len(rep.Replaced)-keys, "value", "values"), plural(keys, "key", "keys"))
+	fmt.Fprintf(w, "replaced %s and %s (paths only, never values):\n", text.Count(len(rep.Replaced)-keys, "value", "values"), text.Count(keys, "key", "keys"))
 	tw := newTable(w)
 	for _, r := range rep.Replaced {
 		fmt.Fprintf(tw, "  %s\t%s\n", r.Pointer, r.Category)
@@ -121,6 +122,6 @@ func printScrubReport(w io.Writer, rep scrub.Report, path string) {
 			fmt.Fprintf(w, "  %s\n", p)
 		}
 	}
-	fmt.Fprintf(w, "kept as captured (protocol vocabulary, or no letters or digits): %s\n", plural(len(rep.Kept), "value", "values"))
+	fmt.Fprintf(w, "kept as captured (protocol vocabulary, or no letters or digits): %s\n", text.Count(len(rep.Kept), "value", "values"))
 	fmt.Fprintf(w, "wrote %s\n", path)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/capture"
 )
 
 // replayOptions are the flags of "mockteamtailor replay".
@@ -82,7 +83,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			captures, err := store.ParseCaptures(data)
+			captures, err := capture.Parse(data)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
@@ -110,17 +111,17 @@ func readCaptureFile(name string, stdin io.Reader) ([]byte, error) {
 		defer f.Close()
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, store.MaxCaptureBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, capture.MaxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if len(data) > store.MaxCaptureBytes {
-		return nil, fmt.Errorf("%s is larger than %d bytes", name, store.MaxCaptureBytes)
+	if len(data) > capture.MaxBytes {
+		return nil, fmt.Errorf("%s is larger than %d bytes", name, capture.MaxBytes)
 	}
 	return data, nil
 }
 
-func (o *replayOptions) run(ctx context.Context, c *mockclient.Client, captures []store.Capture, stdout io.Writer) error {
+func (o *replayOptions) run(ctx context.Context, c *mockclient.Client, captures []capture.Capture, stdout io.Writer) error {
 	var reports []replayReport
 	var failed []string
 	var tick <-chan time.Time

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -134,7 +135,7 @@ func printStateCheck(w io.Writer, c *store.StateCheck) {
 		fmt.Fprintf(w, "%s does not exist, nor any log beside it: serve --state %s starts with an empty store\n", c.Path, c.Path)
 		return
 	case c.Problem == nil:
-		fmt.Fprintf(w, "%s: ok: %s, %s replayed, log generation %d\n", c.Path, plural(c.Results, "result", "results"), plural(c.Records, "log record", "log records"), c.Generation)
+		fmt.Fprintf(w, "%s: ok: %s, %s replayed, log generation %d\n", c.Path, text.Count(c.Results, "result", "results"), text.Count(c.Records, "log record", "log records"), c.Generation)
 		if c.Torn > 0 {
 			fmt.Fprintf(w, "  a torn last record (%d bytes at byte offset %d of %s), never acknowledged: start-up drops it\n", c.Torn, c.TornAt, c.TornFile)
 		}
@@ -144,20 +145,20 @@ func printStateCheck(w io.Writer, c *store.StateCheck) {
 	if !c.Repairable {
 		return
 	}
-	fmt.Fprintf(w, "a repair keeps the snapshot and the %s before the damage (%s), and drops:\n", plural(c.Records, "log record", "log records"), plural(c.Results, "result", "results"))
+	fmt.Fprintf(w, "a repair keeps the snapshot and the %s before the damage (%s), and drops:\n", text.Count(c.Records, "log record", "log records"), text.Count(c.Results, "result", "results"))
 	if c.Drop.Bytes == 0 && len(c.Drop.Files) == 0 {
 		fmt.Fprintln(w, "  nothing on disk (what the missing log held is lost): it starts a new log")
 		return
 	}
-	fmt.Fprintf(w, "  %s of %s from the damage on\n", plural(int(c.Drop.Bytes), "byte", "bytes"), strings.Join(c.Drop.Files, ", "))
+	fmt.Fprintf(w, "  %s of %s from the damage on\n", text.Count(int(c.Drop.Bytes), "byte", "bytes"), strings.Join(c.Drop.Files, ", "))
 	if len(c.Drop.DamagedIDs) > 0 {
-		fmt.Fprintf(w, "  the damaged record, which, damaged as it is, reads as naming %s: %s\n", plural(len(c.Drop.DamagedIDs), "result", "results"), strings.Join(c.Drop.DamagedIDs, ", "))
+		fmt.Fprintf(w, "  the damaged record, which, damaged as it is, reads as naming %s: %s\n", text.Count(len(c.Drop.DamagedIDs), "result", "results"), strings.Join(c.Drop.DamagedIDs, ", "))
 	} else {
 		fmt.Fprintln(w, "  the damaged record (what it held cannot be read)")
 	}
-	fmt.Fprintf(w, "  %s after it that look whole", plural(c.Drop.Records, "record", "records"))
+	fmt.Fprintf(w, "  %s after it that look whole", text.Count(c.Drop.Records, "record", "records"))
 	if len(c.Drop.ResultIDs) > 0 {
-		fmt.Fprintf(w, ", which name %s: %s", plural(len(c.Drop.ResultIDs), "result", "results"), strings.Join(c.Drop.ResultIDs, ", "))
+		fmt.Fprintf(w, ", which name %s: %s", text.Count(len(c.Drop.ResultIDs), "result", "results"), strings.Join(c.Drop.ResultIDs, ", "))
 	}
 	if c.Drop.Resets > 0 {
 		fmt.Fprintf(w, ", %d of them a reset of the whole store", c.Drop.Resets)

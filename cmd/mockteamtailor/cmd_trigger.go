@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -150,7 +151,7 @@ func (o *triggerOptions) run(ctx context.Context, c *mockclient.Client, stdout, 
 	case err != nil:
 		return err
 	case rep.BulkRun != nil && rep.BulkRun.Failed > 0 && checkVerdicts(rep.Webhooks) == nil:
-		return fmt.Errorf("%d of %s of bulk run %s failed", rep.BulkRun.Failed, plural(rep.BulkRun.Total, "webhook", "webhooks"), rep.BulkRun.ID)
+		return fmt.Errorf("%d of %s of bulk run %s failed", rep.BulkRun.Failed, text.Count(rep.BulkRun.Total, "webhook", "webhooks"), rep.BulkRun.ID)
 	}
 	return checkVerdicts(rep.Webhooks)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 )
 
@@ -29,7 +30,7 @@ func loadImportedFixtures(ctx context.Context, srv *mockteamtailor.Server, dir, 
 	for _, f := range fs {
 		fmt.Fprintf(&b, "  %s\n", f.Name)
 	}
-	fmt.Fprintf(&b, "  %s\n", plural(len(added), "new sandbox candidate", "new sandbox candidates"))
+	fmt.Fprintf(&b, "  %s\n", text.Count(len(added), "new sandbox candidate", "new sandbox candidates"))
 	for _, s := range skipped {
 		fmt.Fprintf(&b, "  not a sandbox candidate: %s\n", s)
 	}

@@ -16,8 +16,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // Exit statuses of Main.
@@ -305,7 +305,7 @@ func bodyNote(body string) string {
 	if body == "" {
 		return ""
 	}
-	return ": " + protocol.Cut(framework.NewRedactor(framework.TestContext).String(body), maxNote)
+	return ": " + text.Cut{Max: maxNote, Mark: "…"}.Of(framework.NewRedactor(framework.TestContext).String(body))
 }
 
 // describe says what the run will do.
@@ -313,13 +313,13 @@ func describe(cfg Config, mock *framework.Mock, key ProviderKey) string {
 	var load string
 	switch {
 	case cfg.Burst > 0:
-		load = "a burst of " + protocol.CountOf(cfg.Burst, "webhook", "webhooks")
+		load = "a burst of " + text.Count(cfg.Burst, "webhook", "webhooks")
 	case cfg.FindMax:
 		load = fmt.Sprintf("find the highest rate: %.2f webhooks/s ×%.2f every %s (at most %d steps)", cfg.Rate, cfg.StepFactor, cfg.Step, cfg.MaxSteps)
 	case cfg.Webhooks > 0 && cfg.Duration > 0:
-		load = fmt.Sprintf("%.2f webhooks/s for %s or %s", cfg.Rate, cfg.Duration, protocol.CountOf(cfg.Webhooks, "webhook", "webhooks"))
+		load = fmt.Sprintf("%.2f webhooks/s for %s or %s", cfg.Rate, cfg.Duration, text.Count(cfg.Webhooks, "webhook", "webhooks"))
 	case cfg.Webhooks > 0:
-		load = fmt.Sprintf("%s at %.2f/s", protocol.CountOf(cfg.Webhooks, "webhook", "webhooks"), cfg.Rate)
+		load = fmt.Sprintf("%s at %.2f/s", text.Count(cfg.Webhooks, "webhook", "webhooks"), cfg.Rate)
 	default:
 		load = fmt.Sprintf("%.2f webhooks/s for %s", cfg.Rate, cfg.Duration)
 	}

@@ -15,6 +15,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
@@ -347,9 +348,6 @@ func (e *engine) observe(resultID, method string, status int, at time.Time, body
 	r.result = max(0, at.Sub(e.began)-r.sent)
 }
 
-// finalStatus reports whether a partner-result status is final.
-func finalStatus(s string) bool { return s == "completed" || s == "failed" }
-
 // updateSetsFinal reads the status of a JSON:API partner-result update.
 func updateSetsFinal(body []byte) bool {
 	var doc struct {
@@ -359,7 +357,7 @@ func updateSetsFinal(body []byte) bool {
 			} `json:"attributes"`
 		} `json:"data"`
 	}
-	return json.Unmarshal(body, &doc) == nil && finalStatus(doc.Data.Attributes.Status)
+	return json.Unmarshal(body, &doc) == nil && protocol.Status(doc.Data.Attributes.Status).Final()
 }
 
 // answerCarriesResult reads the status of a webhook answer's
@@ -373,7 +371,7 @@ func answerCarriesResult(body []byte) bool {
 			Status string `json:"status"`
 		} `json:"partner_result_attributes"`
 	}
-	return json.Unmarshal(body, &doc) == nil && finalStatus(doc.Attributes.Status)
+	return json.Unmarshal(body, &doc) == nil && protocol.Status(doc.Attributes.Status).Final()
 }
 
 // readAnswer reads an answer as partnercall.ReadBody does (at most 1 MiB
@@ -400,7 +398,7 @@ func (e *engine) readAnswer(resp *http.Response) ([]byte, int64, error) {
 func judgeAnswer(status int, body []byte) (refused string, final bool) {
 	applied, invalid, note := protocol.CheckWebhookResponse(body)
 	if invalid {
-		return fmt.Sprintf("answered %d, but its partner_result_attributes were ignored: %s", status, protocol.Cut(note, maxNote)), false
+		return fmt.Sprintf("answered %d, but its partner_result_attributes were ignored: %s", status, text.Cut{Max: maxNote, Mark: "…"}.Of(note)), false
 	}
 	return "", applied && answerCarriesResult(body)
 }

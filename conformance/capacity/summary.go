@@ -3,7 +3,7 @@ package capacity
 import (
 	"fmt"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"maps"
 	"slices"
 	"strings"
@@ -86,7 +86,7 @@ func (r *Report) Summary() string {
 	if f := r.TopFailure; f != nil {
 		fmt.Fprintf(&b, "most common failure: %s (%d webhooks)\n", f.Message, f.Webhooks)
 		if f.Body != "" {
-			fmt.Fprintf(&b, "  answer: %s\n", protocol.Cut(strings.TrimSpace(f.Body), maxNote))
+			fmt.Fprintf(&b, "  answer: %s\n", text.Cut{Max: maxNote, Mark: "…"}.Of(strings.TrimSpace(f.Body)))
 		}
 		fmt.Fprintf(&b, "  cause: %s\n  fix: %s\n", f.Cause, f.Fix)
 	}

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 )
 
 // Cause is a root cause the suite recognised in the failures: one defect
@@ -201,12 +203,5 @@ func firstLines(s string, n int) string {
 }
 
 func excerptN(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "empty body"
-	}
-	if len(s) <= n {
-		return s
-	}
-	return excerpt(s[:n]) + "…"
+	return text.Cut{Max: n, Mark: "…", Bytes: true, Trim: true, TrimKept: true, Empty: "empty body"}.Of(s)
 }

@@ -8,7 +8,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/mockteamtailor/mockteamtailor/internal/curl"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 )
 
 // Directions of exchanges.
@@ -173,25 +175,7 @@ func skipResponseHeader(name string) bool {
 // body included. A webhook's signature in it holds its original
 // timestamp, so a partner checking the window refuses it after a while.
 func (x *Exchange) Curl() string {
-	var b strings.Builder
-	b.WriteString("curl -sS -i -X " + x.Method + " " + shellQuote(x.URL))
-	for _, name := range slices.Sorted(maps.Keys(x.RequestHeader)) {
-		switch strings.ToLower(name) {
-		case "content-length", "accept-encoding", "connection", "user-agent":
-			continue
-		}
-		for _, v := range x.RequestHeader[name] {
-			b.WriteString(" \\\n    -H " + shellQuote(name+": "+v))
-		}
-	}
-	if x.RequestBody != "" {
-		b.WriteString(" \\\n    --data-binary " + shellQuote(x.RequestBody))
-	}
-	return b.String()
-}
-
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return curl.Command(curl.Request{Method: x.Method, URL: x.URL, Header: x.RequestHeader, Body: x.RequestBody}, "    ", "User-Agent")
 }
 
 // maskHeader masks credentials in a header value: the scheme of
@@ -212,15 +196,7 @@ func maskHeader(name, v string) string {
 
 // excerpt returns the start of a body on one line, cut on a rune boundary.
 func excerpt(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) <= excerptLimit {
-		return s
-	}
-	n := excerptLimit
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + fmt.Sprintf("… (%d bytes in all)", len(s))
+	return text.Cut{Max: excerptLimit, Mark: "…", Total: true, Trim: true}.Of(s)
 }
 
 func round(d time.Duration) time.Duration {

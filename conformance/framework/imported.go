@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/capture"
 )
 
 // ImportedFixtures returns the names of the fixtures --fixtures gave,
@@ -29,7 +29,7 @@ func (m *Mock) PrepareImported(ctx context.Context, name string) (Webhook, error
 			continue
 		}
 		pc, err := m.Server.PrepareCapture(ctx, mockteamtailor.CaptureRequest{PartnerID: m.Partner.ID, CompanyUUID: m.Company.UUID,
-			Capture: store.Capture{Source: "fixture " + name, Body: f.Body}})
+			Capture: capture.Capture{Source: "fixture " + name, Body: f.Body}})
 		if err != nil {
 			return Webhook{}, fmt.Errorf("prepare imported fixture %s: %w", name, err)
 		}

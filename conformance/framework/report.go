@@ -15,7 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/onsi/ginkgo/v2/types"
 )
 
@@ -265,7 +265,7 @@ func (r Results) Line() string {
 		return fmt.Sprintf("ttconformance %s: no check ran, so nothing was verified: %s (%d skipped; see --list) (%s)", verdict, r.nothingRan(), s.Skipped, took)
 	}
 	line := fmt.Sprintf("ttconformance %s: %d passed, %d failed, %s, %s, %d skipped (%d by capability, %d cannot check or not selected) in %s",
-		verdict, s.Passed, s.Failed, protocol.CountOf(s.Warnings, "warning", "warnings"), protocol.CountOf(s.Errors, "error", "errors"),
+		verdict, s.Passed, s.Failed, text.Count(s.Warnings, "warning", "warnings"), text.Count(s.Errors, "error", "errors"),
 		s.Skipped, s.SkippedByCapability, s.Skipped-s.SkippedByCapability, took)
 	if len(r.MockFailures) > 0 {
 		line += "; the suite's embedded mock failed"
@@ -279,7 +279,7 @@ func (r Results) Line() string {
 	if b := r.Baseline; b != nil {
 		line += fmt.Sprintf("; baseline %s: %d of %d entries known", b.File, s.BaselinedFailures+s.BaselinedWarnings, len(b.Entries))
 		if n := s.BaselinedFailures; n > 0 {
-			line += fmt.Sprintf(" (%s not failing the run)", protocol.CountOf(n, "failure", "failures"))
+			line += fmt.Sprintf(" (%s not failing the run)", text.Count(n, "failure", "failures"))
 		}
 		if n := len(b.Stale); n > 0 {
 			ids := make([]string, n)

@@ -13,10 +13,11 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/capture"
 )
 
 // The failure kinds, by the suite's rules: a correctly signed, valid
@@ -59,14 +60,14 @@ func (v Verdict) resultKind() bool {
 }
 
 func fail(kind string, status int, detail string) Verdict {
-	v := Verdict{Kind: kind, Status: status, Detail: protocol.Cut(detail, 300)}
+	v := Verdict{Kind: kind, Status: status, Detail: text.Cut{Max: 300, Mark: "…"}.Of(detail)}
 	line, _, _ := strings.Cut(strings.TrimSpace(detail), "\n")
 	line = strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
 			return '#'
 		}
 		return r
-	}, protocol.Cut(line, 60))
+	}, text.Cut{Max: 60, Mark: "…"}.Of(line))
 	if kind == KindTimeout || kind == KindNoResult || kind == KindWrongCandidate || strings.HasPrefix(kind, KindResultRefused) {
 		line = "" // no answer text to tell these apart by
 	}
@@ -129,7 +130,7 @@ func (j *judge) observe(resultID, method string, status int, _ time.Time, body [
 		return
 	case status/100 != 2:
 		v = fail(fmt.Sprintf("%s %d", KindResultRefused, status), status, fmt.Sprintf("the Partner API answered %d to the partner's %s of the result", status, method))
-	case st == "completed" || st == "failed":
+	case protocol.Status(st).Final():
 	default:
 		return // sending, sent, pending: still working
 	}
@@ -179,7 +180,7 @@ var errMock = errors.New("embedded mock")
 func (j *judge) exec(ctx context.Context, body []byte, wantResult bool) (Verdict, error) {
 	m := j.tgt.Mock
 	pc, err := m.Server.PrepareCapture(ctx, mockteamtailor.CaptureRequest{PartnerID: m.Partner.ID, CompanyUUID: m.Company.UUID,
-		Capture: store.Capture{Source: "fuzz case", Body: body}})
+		Capture: capture.Capture{Source: "fuzz case", Body: body}})
 	if err != nil {
 		return Verdict{}, fmt.Errorf("%w: %v", errMock, err)
 	}
@@ -247,7 +248,7 @@ func answerFinal(body []byte) bool {
 			Status string `json:"status"`
 		} `json:"partner_result_attributes"`
 	}
-	return json.Unmarshal(body, &doc) == nil && (doc.Attributes.Status == "completed" || doc.Attributes.Status == "failed")
+	return json.Unmarshal(body, &doc) == nil && protocol.Status(doc.Attributes.Status).Final()
 }
 
 // candidateID is the webhook's candidate id, or nil.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -43,7 +44,7 @@ func Webhook(x *Exchange) (verdict, reason string, update func(*store.PartnerRes
 		if msg == "" {
 			msg = fmt.Sprintf("the partner answered %d with an empty body", st)
 		}
-		msg = protocol.Cut(msg, maxFailureMessage)
+		msg = text.Cut{Max: maxFailureMessage, Mark: "…"}.Of(msg)
 		reason := fmt.Sprintf("answered %d: %s", st, msg)
 		if partnercall.LooksStructured(x.RespBody) {
 			ct := x.Resp.Header.Get("Content-Type")
@@ -86,7 +87,7 @@ func Config(x *Exchange) (protocol.Form, string, string) {
 	if msg, ok := form.ErrorMessage(); ok {
 		return form, store.VerdictOK, "a config with an error field: " + msg
 	}
-	return form, store.VerdictOK, "a valid config document with " + protocol.CountOf(len(form.Fields), "field", "fields")
+	return form, store.VerdictOK, "a valid config document with " + text.Count(len(form.Fields), "field", "fields")
 }
 
 // ProblemList joins a document's problems for a journal reason.
@@ -100,10 +101,5 @@ func ProblemList(problems []protocol.Problem) string {
 
 // Excerpt returns the start of a body for messages.
 func Excerpt(b []byte) string {
-	const n = 300
-	s := strings.TrimSpace(string(b))
-	if s == "" {
-		return "(empty)"
-	}
-	return protocol.Cut(s, n)
+	return text.Cut{Max: 300, Mark: "…", Trim: true, Empty: "(empty)"}.Of(string(b))
 }

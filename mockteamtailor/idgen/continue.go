@@ -10,17 +10,28 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
+// Stored is what ContinueAfter reads of a store: every record that
+// holds an id the sequence made.
+type Stored interface {
+	Partners(ctx context.Context) ([]store.Partner, error)
+	Activations(ctx context.Context, partnerID string, page store.Page) ([]store.Activation, int, error)
+	Companies(ctx context.Context) ([]store.Company, error)
+	Candidates(ctx context.Context, companyUUID string, page store.Page) ([]store.CandidateRecord, int, error)
+	AllResults(ctx context.Context, f store.ResultFilter) ([]store.PartnerResult, error)
+	Journal(ctx context.Context, f store.JournalFilter) ([]store.Delivery, error)
+}
+
 // ContinueAfter moves a seeded ids past everything store holds, so that a
 // mock restarted with --seed and --state never hands out an id, a
 // partner-event id or a key twice (a result id acknowledged twice, a 409
 // on create, an event id equal to a live provider key).
 //
-// It reads what the store holds through the Store interface, whatever
+// It reads what the store holds through Stored, whatever
 // keeps it on disk, and keys ids with a digest of it: the same seed and
 // the same stored state give the same ids, other state other ids. An
 // empty store leaves ids as they are, so a first start stays
 // reproducible.
-func ContinueAfter(ctx context.Context, st store.Store, ids *IDs) error {
+func ContinueAfter(ctx context.Context, st Stored, ids *IDs) error {
 	if !ids.seeded {
 		return nil // random ids need no keying
 	}
@@ -34,7 +45,7 @@ func ContinueAfter(ctx context.Context, st store.Store, ids *IDs) error {
 
 // storedDigest hashes every stored thing that carries an id or a key; nil
 // when the store holds nothing.
-func storedDigest(ctx context.Context, st store.Store) ([]byte, error) {
+func storedDigest(ctx context.Context, st Stored) ([]byte, error) {
 	partners, err := st.Partners(ctx)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@
 package partnerapi
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -54,11 +55,29 @@ type Config struct {
 
 func (c Config) baseURL() string { return strings.TrimRight(c.PublicURL, "/") }
 
+// Store is what the Partner API reads and writes: the partner and its
+// activations, the candidates results name, the results, and the journal.
+// The methods return the errors store.Store documents.
+type Store interface {
+	Partner(ctx context.Context, id string) (store.Partner, error)
+	PartnerByAPIKey(ctx context.Context, key string) (store.Partner, error)
+	PutPartner(ctx context.Context, p store.Partner) error
+	Activation(ctx context.Context, partnerID, id string) (store.Activation, error)
+	Activations(ctx context.Context, partnerID string, page store.Page) ([]store.Activation, int, error)
+	Candidate(ctx context.Context, id int64) (store.CandidateRecord, error)
+	CreateResult(ctx context.Context, r store.PartnerResult) (store.PartnerResult, error)
+	Result(ctx context.Context, partnerID, id string) (store.PartnerResult, error)
+	Results(ctx context.Context, partnerID string, page store.Page) ([]store.PartnerResult, int, error)
+	UpdateResult(ctx context.Context, partnerID, id string, update func(*store.PartnerResult) error) (store.PartnerResult, error)
+	DeleteResult(ctx context.Context, partnerID, id string) error
+	AppendJournal(ctx context.Context, d store.Delivery) (store.Delivery, error)
+}
+
 // API serves the Partner API. Create it with New.
 type API struct {
 	logger  *slog.Logger
 	cfg     Config
-	store   store.Store
+	store   Store
 	ids     *idgen.IDs
 	clock   func() time.Time
 	publish func(store.Delivery)
@@ -72,7 +91,7 @@ type API struct {
 
 // New returns the Partner API over st. ids makes result ids, clock the
 // time; publish, when not nil, hears of every journal entry.
-func New(logger *slog.Logger, cfg Config, st store.Store, ids *idgen.IDs, clock func() time.Time, publish func(store.Delivery)) *API {
+func New(logger *slog.Logger, cfg Config, st Store, ids *idgen.IDs, clock func() time.Time, publish func(store.Delivery)) *API {
 	s := &API{logger: logger, cfg: cfg, store: st, ids: ids, clock: clock, publish: publish,
 		limiter: ratelimit.New[rateBucket](cfg.RateLimit, cfg.RateWindow, cfg.EnforceRateLimit)}
 	s.handler = s.routes()

@@ -7,6 +7,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+
+	"github.com/mockteamtailor/mockteamtailor/internal/jsonscan"
 )
 
 // MediaType is the JSON:API media type of every Partner API document
@@ -42,7 +44,7 @@ func DecodeResource(body []byte, wantType string) (Resource, error) {
 		return in, errBadRequest("the request body is empty; send a JSON:API document such as {\"data\": {\"type\": %q, \"attributes\": {...}}}", wantType)
 	}
 	// One pass over the body: everything below works on decoded values.
-	top, ok := parseJSONFast(body)
+	top, ok := jsonscan.Parse(body, internJSON)
 	if !ok {
 		// encoding/json decides: it names what is wrong, and where.
 		if err := DecodeStrictJSON(body, &top); err != nil {

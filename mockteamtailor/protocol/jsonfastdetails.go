@@ -12,16 +12,16 @@ import (
 // escaping, within the nesting limit) is kept as its bytes, its members
 // sorted where they were not; any other is decoded and marshalled as the
 // general path does.
-func (p *fastParser) details() (json.RawMessage, bool) {
-	start := p.i
+func (p *resultParser) details() (json.RawMessage, bool) {
+	start := p.Pos
 	if out, ok := p.sortedObject(0); ok {
-		if &out[0] == &p.data[start] {
+		if &out[0] == &p.Data[start] {
 			return slices.Clone(out), true // the body's own bytes
 		}
 		return out, true
 	}
-	p.i = start
-	raw, ok := p.value(3)
+	p.Pos = start
+	raw, ok := p.Value(3)
 	if !ok {
 		return nil, false
 	}
@@ -36,48 +36,48 @@ func (p *fastParser) details() (json.RawMessage, bool) {
 // json.Marshal writes them.
 type detailsMember struct{ key, value []byte }
 
-// sortedObject reads an object at p.i that is written as json.Marshal
+// sortedObject reads an object at p.Pos that is written as json.Marshal
 // writes its decoded value but perhaps for the order of its keys, at any
 // level (partners seldom send them sorted), within the details nesting
 // limit (docs/protocol.md §2.3), and returns what json.Marshal writes: the bytes
 // read, when every key is in order, or else the same members with their
 // keys sorted. ok is false for anything else, repeated keys included: the
 // decoder decides those.
-func (p *fastParser) sortedObject(depth int) ([]byte, bool) {
-	d := p.data
-	if p.i >= len(d) || d[p.i] != '{' {
+func (p *resultParser) sortedObject(depth int) ([]byte, bool) {
+	d := p.Data
+	if p.Pos >= len(d) || d[p.Pos] != '{' {
 		return nil, false
 	}
-	objStart := p.i
-	p.i++
+	objStart := p.Pos
+	p.Pos++
 	var buf [16]detailsMember
 	members := buf[:0]
 	inOrder := true // every key after the one before it, every inner object as read
 	for n := 0; ; n++ {
-		if p.i >= len(d) {
+		if p.Pos >= len(d) {
 			return nil, false
 		}
-		if d[p.i] == '}' {
-			p.i++
+		if d[p.Pos] == '}' {
+			p.Pos++
 			break
 		}
 		if n > 0 {
-			if d[p.i] != ',' {
+			if d[p.Pos] != ',' {
 				return nil, false
 			}
-			p.i++
+			p.Pos++
 		}
-		key, ok := p.canonicalString()
-		if !ok || p.i >= len(d) || d[p.i] != ':' {
+		key, ok := p.CanonicalString()
+		if !ok || p.Pos >= len(d) || d[p.Pos] != ':' {
 			return nil, false
 		}
-		p.i++
-		if p.i >= len(d) {
+		p.Pos++
+		if p.Pos >= len(d) {
 			return nil, false
 		}
-		start := p.i
+		start := p.Pos
 		value := []byte(nil)
-		switch d[p.i] {
+		switch d[p.Pos] {
 		case '{':
 			if depth > 0 {
 				return nil, false
@@ -87,15 +87,15 @@ func (p *fastParser) sortedObject(depth int) ([]byte, bool) {
 			}
 			inOrder = inOrder && &value[0] == &d[start]
 		case '[':
-			if depth > 0 || !p.canonicalScalars() {
+			if depth > 0 || !p.CanonicalScalars() {
 				return nil, false
 			}
-			value = d[start:p.i]
+			value = d[start:p.Pos]
 		default:
-			if !p.canonicalScalar() {
+			if !p.CanonicalScalar() {
 				return nil, false
 			}
-			value = d[start:p.i]
+			value = d[start:p.Pos]
 		}
 		if n > 0 && string(key) <= string(members[n-1].key) {
 			inOrder = false
@@ -103,7 +103,7 @@ func (p *fastParser) sortedObject(depth int) ([]byte, bool) {
 		members = append(members, detailsMember{key, value})
 	}
 	if inOrder {
-		return d[objStart:p.i], true
+		return d[objStart:p.Pos], true
 	}
 	slices.SortFunc(members, func(a, b detailsMember) int { return bytes.Compare(a.key, b.key) })
 	size := 2
@@ -125,60 +125,6 @@ func (p *fastParser) sortedObject(depth int) ([]byte, bool) {
 		out = append(out, m.value...)
 	}
 	return append(out, '}'), true
-}
-
-// canonicalScalars reads an array of canonical scalars.
-func (p *fastParser) canonicalScalars() bool {
-	d := p.data
-	p.i++ // [
-	for n := 0; ; n++ {
-		if p.i >= len(d) {
-			return false
-		}
-		if d[p.i] == ']' {
-			p.i++
-			return true
-		}
-		if n > 0 {
-			if d[p.i] != ',' {
-				return false
-			}
-			p.i++
-		}
-		if !p.canonicalScalar() {
-			return false
-		}
-	}
-}
-
-// canonicalScalar reads a string, number, true, false or null written as
-// json.Marshal writes it (a json.Number keeps its text).
-func (p *fastParser) canonicalScalar() bool {
-	if p.i >= len(p.data) {
-		return false
-	}
-	switch c := p.data[p.i]; {
-	case c == '"':
-		_, ok := p.canonicalString()
-		return ok
-	case c == 't':
-		return p.literal("true")
-	case c == 'f':
-		return p.literal("false")
-	case c == 'n':
-		return p.literal("null")
-	case c == '-' || (c >= '0' && c <= '9'):
-		_, ok := p.numberText()
-		return ok
-	}
-	return false
-}
-
-// canonicalString reads a string of printable ASCII that json.Marshal
-// writes unchanged (no escapes, no <, > or &), returning its text.
-func (p *fastParser) canonicalString() ([]byte, bool) {
-	text, _, done := p.plainString(true)
-	return text, done
 }
 
 // httpURL reports whether DecodeHTTPURL accepts s. A plain URL (http or

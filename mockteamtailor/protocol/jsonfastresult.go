@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
-	"strconv"
-	"unicode/utf8"
+
+	"github.com/mockteamtailor/mockteamtailor/internal/jsonscan"
 )
 
 // DecodeResultRequest decodes a partner-results request document and
@@ -36,17 +36,17 @@ func DecodeResultRequest(body []byte, create bool) (in Resource, patch ResultPat
 // decodeResultFast is the one pass of DecodeResultRequest; ok is false
 // when the general path must decide.
 func decodeResultFast(body []byte, create bool) (in Resource, patch ResultPatch, ok bool) {
-	p := fastParser{data: body}
+	p := resultParser{jsonscan.Parser{Data: body, Intern: internJSON}}
 	if len(body) <= arenaMax {
 		// One copy of a small body holds every string of the result,
 		// where each would be its own allocation; a large body is not
 		// kept whole for the sake of a few short strings.
-		p.text = string(body)
+		p.Text = string(body)
 	}
 	seenData := false
-	ok = p.members(func(key []byte) bool {
+	ok = p.Members(func(key []byte) bool {
 		if string(key) != "data" {
-			_, ok := p.value(1) // other top-level members are not read
+			_, ok := p.Value(1) // other top-level members are not read
 			return ok
 		}
 		if seenData {
@@ -55,170 +55,20 @@ func decodeResultFast(body []byte, create bool) (in Resource, patch ResultPatch,
 		seenData = true
 		return p.resultData(&in, &patch, create)
 	})
-	p.skipSpace()
-	if !ok || !seenData || p.i != len(p.data) {
+	p.SkipSpace()
+	if !ok || !seenData || p.Pos != len(p.Data) {
 		return Resource{}, ResultPatch{}, false
 	}
 	return in, patch, true
 }
 
+// resultParser reads a partner-results document straight into a patch.
+type resultParser struct{ jsonscan.Parser }
+
 // arenaMax is the largest body whose strings decodeResultFast cuts from
 // one copy of the body: a stored result keeps at most this much alive
 // besides its own values.
 const arenaMax = 2 << 10
-
-// members reads an object at p.i, calling member with each raw key (its
-// text between the quotes, escapes decoded) with p.i at the value, which
-// member must read. It stops at the first false.
-func (p *fastParser) members(member func(key []byte) bool) bool {
-	p.skipSpace()
-	if p.i >= len(p.data) || p.data[p.i] != '{' {
-		return false
-	}
-	p.i++
-	p.skipSpace()
-	if p.i < len(p.data) && p.data[p.i] == '}' {
-		p.i++
-		return true
-	}
-	for {
-		p.skipSpace()
-		key, ok := p.key()
-		if !ok {
-			return false
-		}
-		p.skipSpace()
-		if p.i >= len(p.data) || p.data[p.i] != ':' {
-			return false
-		}
-		p.i++
-		p.skipSpace()
-		if p.i >= len(p.data) || !member(key) {
-			return false
-		}
-		p.skipSpace()
-		if p.i >= len(p.data) {
-			return false
-		}
-		switch p.data[p.i] {
-		case ',':
-			p.i++
-		case '}':
-			p.i++
-			return true
-		default:
-			return false
-		}
-	}
-}
-
-// elements reads an array at p.i, calling element with p.i at each
-// element, which element must read.
-func (p *fastParser) elements(element func() bool) bool {
-	p.skipSpace()
-	if p.i >= len(p.data) || p.data[p.i] != '[' {
-		return false
-	}
-	p.i++
-	p.skipSpace()
-	if p.i < len(p.data) && p.data[p.i] == ']' {
-		p.i++
-		return true
-	}
-	for {
-		p.skipSpace()
-		if p.i >= len(p.data) || !element() {
-			return false
-		}
-		p.skipSpace()
-		if p.i >= len(p.data) {
-			return false
-		}
-		switch p.data[p.i] {
-		case ',':
-			p.i++
-		case ']':
-			p.i++
-			return true
-		default:
-			return false
-		}
-	}
-}
-
-// key reads an object key at p.i: without escapes, the bytes in place.
-func (p *fastParser) key() ([]byte, bool) {
-	text, at, done := p.plainString(false)
-	switch {
-	case done:
-		return text, true
-	case at < 0 || p.data[at] < 0x20:
-		return nil, false
-	}
-	s, ok := p.unescape(p.i + 1)
-	return []byte(s), ok
-}
-
-// plainString reads the string at p.i as long as its bytes are plain:
-// ASCII, no control, no backslash and, when canonical, no <, > or & (the
-// bytes json.Marshal writes unchanged). A string that ends before any
-// other byte is returned in place, done, with p.i past it. Otherwise p.i
-// stays, and at is the offset of the first byte that is not plain, or -1
-// when the data holds no string there or ends inside it.
-func (p *fastParser) plainString(canonical bool) (text []byte, at int, done bool) {
-	d := p.data
-	if p.i >= len(d) || d[p.i] != '"' {
-		return nil, -1, false
-	}
-	for j := p.i + 1; j < len(d); j++ {
-		switch c := d[j]; {
-		case c == '"':
-			text, p.i = d[p.i+1:j], j+1
-			return text, j, true
-		case c < 0x20 || c >= utf8.RuneSelf || c == '\\' || canonical && (c == '<' || c == '>' || c == '&'):
-			return nil, j, false
-		}
-	}
-	return nil, -1, false
-}
-
-// null reads a null at p.i, if there is one.
-func (p *fastParser) null() bool {
-	if p.i < len(p.data) && p.data[p.i] == 'n' {
-		return p.literal("null")
-	}
-	return false
-}
-
-// string reads a string value at p.i.
-func (p *fastParser) string() (string, bool) {
-	if p.i >= len(p.data) || p.data[p.i] != '"' {
-		return "", false
-	}
-	return p.str()
-}
-
-// float reads a number value at p.i as decodeScore and decodeID read it.
-func (p *fastParser) float() (float64, []byte, bool) {
-	if p.i >= len(p.data) || (p.data[p.i] != '-' && (p.data[p.i] < '0' || p.data[p.i] > '9')) {
-		return 0, nil, false
-	}
-	text, ok := p.numberText()
-	if !ok {
-		return 0, nil, false
-	}
-	v, err := strconv.ParseFloat(string(text), 64)
-	return v, text, err == nil
-}
-
-// id reads a positive integer id as decodeID accepts it.
-func (p *fastParser) id() (int64, bool) {
-	v, _, ok := p.float()
-	if !ok || v != math.Trunc(v) || v < 1 || v > 1<<53 {
-		return 0, false
-	}
-	return int64(v), true
-}
 
 // Bits of the members a resource or an object has shown, to refuse a
 // repeated one (its last value would win).
@@ -228,7 +78,7 @@ const (
 	seenAttributes
 )
 
-func (p *fastParser) resultData(in *Resource, patch *ResultPatch, create bool) bool {
+func (p *resultParser) resultData(in *Resource, patch *ResultPatch, create bool) bool {
 	var seen int
 	once := func(bit int) bool {
 		if seen&bit != 0 {
@@ -237,13 +87,13 @@ func (p *fastParser) resultData(in *Resource, patch *ResultPatch, create bool) b
 		seen |= bit
 		return true
 	}
-	ok := p.members(func(key []byte) bool {
+	ok := p.Members(func(key []byte) bool {
 		switch string(key) {
 		case "type":
 			if !once(seenType) {
 				return false
 			}
-			t, ok := p.string()
+			t, ok := p.StringValue()
 			in.Type = t
 			return ok && t == "partner-results"
 		case "id":
@@ -251,19 +101,19 @@ func (p *fastParser) resultData(in *Resource, patch *ResultPatch, create bool) b
 				return false
 			}
 			in.HasID = true
-			if p.data[p.i] == '"' {
-				id, ok := p.str()
+			if p.Data[p.Pos] == '"' {
+				id, ok := p.Str()
 				in.ID = id
 				return ok
 			}
 			// docs/protocol.md §2 Decision: a number is accepted for data.id.
-			text, ok := p.numberText()
+			text, ok := p.NumberText()
 			in.ID = string(text)
 			return ok
 		case "attributes":
 			return once(seenAttributes) && p.resultAttributes(patch, create)
 		}
-		_, ok := p.value(2)
+		_, ok := p.Value(2)
 		return ok
 	})
 	return ok && seen&seenType != 0 && seen&seenAttributes != 0
@@ -271,18 +121,18 @@ func (p *fastParser) resultData(in *Resource, patch *ResultPatch, create bool) b
 
 // resultAttributes decodes the attributes object straight into patch,
 // accepting only what ValidateResultAttrs accepts without a problem.
-func (p *fastParser) resultAttributes(patch *ResultPatch, create bool) bool {
+func (p *resultParser) resultAttributes(patch *ResultPatch, create bool) bool {
 	var seen uint
-	ok := p.members(func(key []byte) bool {
+	ok := p.Members(func(key []byte) bool {
 		i := slices.Index(resultAttributeNames, string(key))
 		if i < 0 || seen&(1<<i) != 0 {
 			return false
 		}
 		seen |= 1 << i
-		null := p.null()
+		null := p.Null()
 		switch resultAttributeNames[i] {
 		case "status":
-			s, ok := p.string()
+			s, ok := p.StringValue()
 			if !ok {
 				return false
 			}
@@ -290,7 +140,7 @@ func (p *fastParser) resultAttributes(patch *ResultPatch, create bool) bool {
 			patch.Status = optional[string]{Set: true, V: s}
 			return i >= 0
 		case "candidate-id":
-			n, ok := p.id()
+			n, ok := p.ID()
 			patch.CandidateID = optional[int64]{Set: true, V: n}
 			return ok
 		case "job-id":
@@ -298,7 +148,7 @@ func (p *fastParser) resultAttributes(patch *ResultPatch, create bool) bool {
 			if null {
 				return true
 			}
-			n, ok := p.id()
+			n, ok := p.ID()
 			patch.JobID.V = n
 			return ok
 		case "summary":
@@ -329,7 +179,7 @@ func (p *fastParser) resultAttributes(patch *ResultPatch, create bool) bool {
 			if null {
 				return true
 			}
-			raw, ok := p.value(3)
+			raw, ok := p.Value(3)
 			if !ok {
 				return false
 			}
@@ -341,7 +191,7 @@ func (p *fastParser) resultAttributes(patch *ResultPatch, create bool) bool {
 			if null {
 				return true
 			}
-			raw, ok := p.value(3)
+			raw, ok := p.Value(3)
 			if !ok {
 				return false
 			}
@@ -363,7 +213,7 @@ type assessmentValues struct {
 	duration int64
 }
 
-func (p *fastParser) assessment(a *Assessment) bool {
+func (p *resultParser) assessment(a *Assessment) bool {
 	var seen int
 	var v *assessmentValues
 	values := func() *assessmentValues {
@@ -372,25 +222,25 @@ func (p *fastParser) assessment(a *Assessment) bool {
 		}
 		return v
 	}
-	return p.members(func(key []byte) bool {
+	return p.Members(func(key []byte) bool {
 		bit := slices.Index(assessmentKeys, string(key))
 		if bit < 0 || seen&(1<<bit) != 0 {
 			return false
 		}
 		seen |= 1 << bit
-		if p.null() {
+		if p.Null() {
 			return true // a null member stays unset
 		}
 		switch bit {
 		case 0: // score
-			f, _, ok := p.float()
+			f, _, ok := p.Float()
 			if !ok || f < 0 || f > 100 {
 				return false
 			}
 			values().score = f
 			a.Score = &v.score
 		case 1: // grade
-			g, ok := p.string()
+			g, ok := p.StringValue()
 			if !ok || !slices.Contains(grades, g) {
 				return false
 			}
@@ -398,13 +248,13 @@ func (p *fastParser) assessment(a *Assessment) bool {
 			a.Grade = &v.grade
 		case 2: // duration
 			var d int64
-			if p.i < len(p.data) && p.data[p.i] == '"' {
-				s, ok := p.str()
+			if p.Pos < len(p.Data) && p.Data[p.Pos] == '"' {
+				s, ok := p.Str()
 				if !ok || !parseDurationFast(s, &d) {
 					return false
 				}
 			} else {
-				f, _, ok := p.float()
+				f, _, ok := p.Float()
 				if !ok || f != math.Trunc(f) || f < 0 || f > math.MaxInt32 {
 					return false
 				}
@@ -438,19 +288,19 @@ func parseDurationFast(s string, d *int64) bool {
 	return true
 }
 
-func (p *fastParser) attachments() ([]Attachment, bool) {
+func (p *resultParser) attachments() ([]Attachment, bool) {
 	var small [8]Attachment
 	list := small[:0]
-	ok := p.elements(func() bool {
+	ok := p.Elements(func() bool {
 		var a Attachment
 		var seen int
-		ok := p.members(func(key []byte) bool {
+		ok := p.Members(func(key []byte) bool {
 			bit := slices.Index(attachmentKeys, string(key))
 			if bit < 0 || seen&(1<<bit) != 0 {
 				return false
 			}
 			seen |= 1 << bit
-			s, ok := p.string()
+			s, ok := p.StringValue()
 			if bit == 0 {
 				a.URL = s
 				return ok && httpURL(s)
@@ -470,12 +320,81 @@ func (p *fastParser) attachments() ([]Attachment, bool) {
 }
 
 // nullableString reads an attribute that is a string or null into o.
-func (p *fastParser) nullableString(o *optional[string], null bool) bool {
+func (p *resultParser) nullableString(o *optional[string], null bool) bool {
 	*o = optional[string]{Set: true, Null: null}
 	if null {
 		return true
 	}
-	s, ok := p.string()
+	s, ok := p.StringValue()
 	o.V = s
 	return ok
+}
+
+// internJSON returns the member names and values every partner-result
+// request repeats as constants, so decoding them allocates nothing; "" for
+// any other text.
+func internJSON(b []byte) string {
+	switch string(b) { // no allocation: the compiler compares in place
+	case "data":
+		return "data"
+	case "type":
+		return "type"
+	case "id":
+		return "id"
+	case "attributes":
+		return "attributes"
+	case "partner-results":
+		return "partner-results"
+	case "status":
+		return "status"
+	case "candidate-id":
+		return "candidate-id"
+	case "job-id":
+		return "job-id"
+	case "summary":
+		return "summary"
+	case "url":
+		return "url"
+	case "assessment":
+		return "assessment"
+	case "score":
+		return "score"
+	case "grade":
+		return "grade"
+	case "duration":
+		return "duration"
+	case "details":
+		return "details"
+	case "attachments":
+		return "attachments"
+	case "description":
+		return "description"
+	case "actions":
+		return "actions"
+	case "buttonText":
+		return "buttonText"
+	case "endpoint":
+		return "endpoint"
+	case "assessment-criteria":
+		return "assessment-criteria"
+	case "sending":
+		return "sending"
+	case "sent":
+		return "sent"
+	case "pending":
+		return "pending"
+	case "completed":
+		return "completed"
+	case "failed":
+		return "failed"
+	case "top_fit":
+		return "top_fit"
+	case "might_be_fit":
+		return "might_be_fit"
+	case "might_not_be_fit":
+		return "might_not_be_fit"
+	case "unknown":
+		return "unknown"
+	}
+	return ""
 }

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 )
 
 var durationPattern = regexp.MustCompile(`^([0-9]{1,2}):([0-5][0-9]):([0-5][0-9])$`)
@@ -148,7 +150,7 @@ func literal(v any) string {
 	if err != nil {
 		return KindOf(v)
 	}
-	return Cut(string(b), 100)
+	return text.Cut{Max: 100, Mark: "…"}.Of(string(b))
 }
 
 var attachmentKeys = []string{"url", "description"}

@@ -3,7 +3,6 @@ package protocol
 import (
 	"bytes"
 	"encoding/json"
-	"unicode/utf8"
 
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
@@ -55,7 +54,7 @@ func WebhookResponseAttrs(body []byte) (apply func(*ResultAttributes), note stri
 		// The partner may have posted its final result through the
 		// Partner API before the mock read this answer: an answer never
 		// moves a completed or failed result back.
-		if final := r.Status == "completed" || r.Status == "failed"; final && patch.Status.Set {
+		if r.Status.Final() && patch.Status.Set {
 			patch.Status.Set = false
 		}
 		patch.Apply(r)
@@ -63,17 +62,6 @@ func WebhookResponseAttrs(body []byte) (apply func(*ResultAttributes), note stri
 			r.Assessment.Score = score
 		}
 	}, "partner_result_attributes applied", false
-}
-
-// Cut shortens s to at most n bytes on a rune boundary, marking the cut.
-func Cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 // NonNil returns s, or an empty slice for nil, so that a list encodes as

@@ -122,11 +122,31 @@ func DefaultConfig() Config {
 	return Config{MaxBodyBytes: 1 << 20, JournalBodyLimit: 64 << 10, RateLimit: 50, RateWindow: 10 * time.Second, Location: loc}
 }
 
+// Store is what /v1 reads and writes besides its operations: partners
+// and their activations, companies, jobs, candidates, results, and the
+// journal. The methods return the errors store.Store documents.
+type Store interface {
+	Partner(ctx context.Context, id string) (store.Partner, error)
+	Partners(ctx context.Context) ([]store.Partner, error)
+	Company(ctx context.Context, uuid string) (store.Company, error)
+	Companies(ctx context.Context) ([]store.Company, error)
+	UpdateCompany(ctx context.Context, uuid string, update func(*store.Company) error) (store.Company, error)
+	ActivationFor(ctx context.Context, partnerID, companyUUID string) (store.Activation, error)
+	AllResults(ctx context.Context, f store.ResultFilter) ([]store.PartnerResult, error)
+	Job(ctx context.Context, id int64) (store.Job, error)
+	Jobs(ctx context.Context, companyUUID string) ([]store.Job, error)
+	PutJob(ctx context.Context, j store.Job) (store.Job, error)
+	Candidate(ctx context.Context, id int64) (store.CandidateRecord, error)
+	Candidates(ctx context.Context, companyUUID string, page store.Page) ([]store.CandidateRecord, int, error)
+	UpdateCandidate(ctx context.Context, id int64, update func(*store.CandidateRecord) error) (store.CandidateRecord, error)
+	AppendJournal(ctx context.Context, d store.Delivery) (store.Delivery, error)
+}
+
 // API serves /v1. Create it with New.
 type API struct {
 	logger  *slog.Logger
 	cfg     Config
-	store   store.Store
+	store   Store
 	clock   func() time.Time
 	publish func(store.Delivery)
 	faults  Faults
@@ -138,7 +158,7 @@ type API struct {
 // every journal entry; faults, when not nil, injects faults; ops are the
 // server operations writes go through (a write whose operation is nil
 // is a setup error: 500, logged).
-func New(logger *slog.Logger, cfg Config, st store.Store, clock func() time.Time, publish func(store.Delivery), faults Faults, ops Operations) *API {
+func New(logger *slog.Logger, cfg Config, st Store, clock func() time.Time, publish func(store.Delivery), faults Faults, ops Operations) *API {
 	d := DefaultConfig()
 	if cfg.RateLimit <= 0 || cfg.RateWindow < time.Second {
 		cfg.RateLimit, cfg.RateWindow = d.RateLimit, d.RateWindow

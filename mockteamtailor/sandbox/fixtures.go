@@ -60,10 +60,16 @@ func CandidateFixture(name string) (protocol.Candidate, error) {
 	return c, nil
 }
 
+// CompanyStore is what SeedCompany writes: jobs and candidates.
+type CompanyStore interface {
+	PutJob(ctx context.Context, j store.Job) (store.Job, error)
+	PutCandidate(ctx context.Context, c store.CandidateRecord) (store.CandidateRecord, error)
+}
+
 // SeedCompany fills a new company with every job fixture (fresh ids)
 // and every candidate fixture, each applied to the first job in its first
 // stage, so a sandbox has something to trigger on.
-func SeedCompany(ctx context.Context, st store.Store, companyUUID string) error {
+func SeedCompany(ctx context.Context, st CompanyStore, companyUUID string) error {
 	jobs, err := fixtures.Jobs()
 	if err != nil {
 		return err

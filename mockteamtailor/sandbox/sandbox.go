@@ -38,13 +38,25 @@ type Seeded struct {
 	Activation store.Activation
 }
 
+// Store is what Seed reads and writes: the partner, its sandbox company
+// with the company's jobs and candidates, and the activation. The methods
+// return the errors store.Store documents.
+type Store interface {
+	Finder
+	CompanyStore
+	Partner(ctx context.Context, id string) (store.Partner, error)
+	PutPartner(ctx context.Context, p store.Partner) error
+	PutCompany(ctx context.Context, c store.Company) error
+	CreateActivation(ctx context.Context, a store.Activation) (store.Activation, error)
+}
+
 // Seed makes sure the store holds the partner described by
 // settings and its sandbox company with the integration activated, as
 // Teamtailor does for integrations under development (docs/protocol.md §4). A
 // partner already in the store keeps its keys unless settings give new
 // ones; a new partner gets generated ones. The sandbox provider key is a
 // UUID, as for an activation form without fields.
-func Seed(ctx context.Context, st store.Store, ids *idgen.IDs, clock func() time.Time, settings PartnerSettings) (Seeded, error) {
+func Seed(ctx context.Context, st Store, ids *idgen.IDs, clock func() time.Time, settings PartnerSettings) (Seeded, error) {
 	var sb Seeded
 	if settings.ID == "" {
 		return sb, errors.New("seed sandbox: the partner id is required")
@@ -92,15 +104,13 @@ func Seed(ctx context.Context, st store.Store, ids *idgen.IDs, clock func() time
 	}
 	sb.Partner = p
 
-	acts, _, err := st.Activations(ctx, p.ID, store.Page{})
+	a, c, ok, err := Of(ctx, st, p.ID)
 	if err != nil {
 		return sb, fmt.Errorf("seed sandbox: %w", err)
 	}
-	for _, a := range acts {
-		if c, err := st.Company(ctx, a.CompanyUUID); err == nil && c.Sandbox {
-			sb.Company, sb.Activation = c, a
-			return sb, nil
-		}
+	if ok {
+		sb.Company, sb.Activation = c, a
+		return sb, nil
 	}
 	// The sandbox company takes its users and custom fields from the
 	// sandbox fixture, with its own uuid and name, and gets every job and

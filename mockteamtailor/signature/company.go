@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 )
 
 // CompanyHeader is the header that signs company webhooks and partner
@@ -117,10 +119,7 @@ func isHMACHex(s string) bool {
 }
 
 func clip(s string) string {
-	if len(s) > 100 {
-		return s[:100] + "..."
-	}
-	return s
+	return text.Cut{Max: 100, Mark: "...", Bytes: true}.Of(s)
 }
 
 // VerifyCompanyV1 reports whether header is the v1 TT-Signature of the

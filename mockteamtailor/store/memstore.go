@@ -133,7 +133,7 @@ func (s *MemStore) mutate(fn func() error) error {
 	}
 	s.keepUndoLocked(seq)
 	s.mu.Unlock()
-	if err := s.file.log.wait(seq); err != nil {
+	if err := s.file.log.Wait(seq); err != nil {
 		s.rollBack()
 		return err
 	}

@@ -437,7 +437,7 @@ func (s *MemStore) Flush() error {
 	if s.file == nil {
 		return nil
 	}
-	if err := s.file.log.wait(s.file.log.last()); err != nil {
+	if err := s.file.log.Wait(s.file.log.Last()); err != nil {
 		s.rollBack()
 		return err
 	}

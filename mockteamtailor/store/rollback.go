@@ -115,7 +115,7 @@ func (s *MemStore) keepUndoLocked(seq uint64) {
 	}
 	s.pre = s.pre[:0]
 	if len(s.undo) >= undoKeep {
-		durable := s.file.log.durableSeq()
+		durable := s.file.log.DurableSeq()
 		i := 0
 		for i < len(s.undo) && s.undo[i].seq <= durable {
 			i++
@@ -131,7 +131,7 @@ func (s *MemStore) keepUndoLocked(seq uint64) {
 func (s *MemStore) rollBack() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	durable, ok := s.file.log.halt()
+	durable, ok := s.file.log.Halt()
 	if !ok {
 		return
 	}
@@ -216,31 +216,4 @@ func restoreOrder(order []string, p preImage, present bool) []string {
 		return slices.Insert(order, i, p.id)
 	}
 	return order
-}
-
-// durableSeq returns the newest record on disk.
-func (l *stateLog) durableSeq() uint64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.durable
-}
-
-// halt ends the stop a failed write put on the log: it waits for a write
-// in flight, drops every record queued (they were made on top of the
-// failed ones, and fail with them) and returns the newest record on disk.
-// ok is false when the log was not stopped: another writer halted it
-// already.
-func (l *stateLog) halt() (durable uint64, ok bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for l.syncing {
-		l.cond.Wait()
-	}
-	if !l.halted {
-		return 0, false
-	}
-	l.halted = false
-	l.pending = l.pending[:0]
-	l.failed = l.seq
-	return l.durable, true
 }

@@ -34,12 +34,9 @@ func breakLog(t *testing.T, s *MemStore) {
 	if err := s.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	s.file.log.mu.Lock()
-	defer s.file.log.mu.Unlock()
-	if s.file.log.f == nil {
+	if !s.file.log.Break() {
 		t.Fatal("the log is not open")
 	}
-	s.file.log.f.Close()
 }
 
 // A write the log refuses (ErrPersist, a 503) is undone in memory: the

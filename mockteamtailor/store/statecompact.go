@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/statelog"
 )
 
 // compactMinBytes is the log size below which it is never compacted; above
@@ -24,7 +26,7 @@ func (s *MemStore) openDurable(path string) error {
 	if err != nil {
 		return err
 	}
-	s.file = &stateFile{path: path, log: newStateLog(path, r.last, r.keepTo, r.lastVersion, r.lastID)}
+	s.file = &stateFile{path: path, log: statelog.New(path, r.last, r.keepTo, r.lastVersion, r.lastID, ErrPersist)}
 	if info, err := os.Stat(path); err == nil {
 		s.file.snapshotBytes.Store(info.Size())
 	}
@@ -32,7 +34,7 @@ func (s *MemStore) openDurable(path string) error {
 		// The first log record needs a snapshot to follow, which names
 		// the log: an empty one, written once the log exists.
 		last := r.last
-		s.file.log.afterCreate = func(id string) error {
+		s.file.log.AfterCreate = func(id string) error {
 			empty := NewMemStore().snapshotLocked()
 			empty.LogGeneration, empty.LogID = last, id
 			data, err := encodeSnapshot(&empty)
@@ -44,7 +46,7 @@ func (s *MemStore) openDurable(path string) error {
 	}
 	removeStaleTemps(path)
 	for _, g := range r.stale {
-		os.Remove(logPath(path, g))
+		os.Remove(statelog.Path(path, g))
 	}
 	if r.migrate {
 		if err := s.compact(); err != nil {
@@ -74,7 +76,7 @@ type durableRead struct {
 	damage     *DamageError
 	damagedGen int
 	// scans are the logs replayed, by generation.
-	scans map[int]logScan
+	scans map[int]statelog.Scan
 }
 
 // readDurable reads the snapshot at path and replays the log generations
@@ -86,7 +88,7 @@ func (s *MemStore) readDurable(path string, recover bool) (*durableRead, error) 
 	if err != nil {
 		return nil, err
 	}
-	r := &durableRead{st: st, gen: 1, keepTo: -1, lastVersion: 4, scans: map[int]logScan{}}
+	r := &durableRead{st: st, gen: 1, keepTo: -1, lastVersion: 4, scans: map[int]statelog.Scan{}}
 	if st != nil {
 		if err := s.restore(st); err != nil {
 			return nil, fmt.Errorf("state file %s: %w (the file was left untouched)", path, err)
@@ -114,7 +116,7 @@ func (s *MemStore) readDurable(path string, recover bool) (*durableRead, error) 
 	r.hasLegacy = hasLegacy
 	// hasLegacy beside a version 2 snapshot: a migration that stopped
 	// before removing the old journal; the snapshot holds its entries.
-	if r.gens, err = logGenerations(path); err != nil {
+	if r.gens, err = statelog.Generations(path); err != nil {
 		return nil, err
 	}
 	r.last = r.gen
@@ -128,17 +130,17 @@ func (s *MemStore) readDurable(path string, recover bool) (*durableRead, error) 
 	if st != nil && st.LogID != "" && !slices.Contains(r.gens, r.gen) {
 		// The snapshot is written after the log it names is created:
 		// that log is never missing but by damage.
-		return stop(r.gen, &DamageError{State: path, File: logPath(path, r.gen), Offset: -1, Problem: fmt.Sprintf("the snapshot %s names log generation %d, and %s is missing", path, r.gen, logPath(path, r.gen))})
+		return stop(r.gen, &DamageError{State: path, File: statelog.Path(path, r.gen), Offset: -1, Problem: fmt.Sprintf("the snapshot %s names log generation %d, and %s is missing", path, r.gen, statelog.Path(path, r.gen))})
 	}
 	expect := r.gen
 	for _, g := range r.gens {
-		name := logPath(path, g)
+		name := statelog.Path(path, g)
 		if g < r.gen || st == nil || st.Version == 1 {
 			// Compacted away, or left by a migration or a first start
 			// that stopped before its snapshot: neither may hold records.
 			if g >= r.gen {
 				sc, err := readLog(path, name, func([]byte, int64) error { return errors.New("records without a snapshot") })
-				if (err != nil && sc.size > int64(logHeaderV4)+13+logPrealloc) || !sc.clean {
+				if (err != nil && sc.Size > int64(statelog.HeaderV4)+13+statelog.Prealloc) || !sc.Clean {
 					return nil, fmt.Errorf("state log %s has records but %s is missing or predates it; the files were left untouched: move them away to start afresh", name, path)
 				}
 			}
@@ -158,11 +160,11 @@ func (s *MemStore) readDurable(path string, recover bool) (*durableRead, error) 
 			continue
 		}
 		if g != expect {
-			return stop(expect, &DamageError{State: path, File: logPath(path, expect), Offset: -1, Problem: fmt.Sprintf("log generation %d is missing between the snapshot's (%d) and %s", expect, r.gen, name)})
+			return stop(expect, &DamageError{State: path, File: statelog.Path(path, expect), Offset: -1, Problem: fmt.Sprintf("log generation %d is missing between the snapshot's (%d) and %s", expect, r.gen, name)})
 		}
 		expect++
 		if g == r.gen && st != nil && st.LogID != "" {
-			if _, id, _, problem := parseLogHeader(readHead(name, logHeaderV4)); problem == "" && id != st.LogID {
+			if _, id, _, problem := statelog.ParseHeader(readHead(name, statelog.HeaderV4)); problem == "" && id != st.LogID {
 				return stop(g, &DamageError{State: path, File: name, Offset: 0, Problem: fmt.Sprintf("the snapshot %s names log %s, and this file is log %q: it belongs to another state", path, st.LogID, id)})
 			}
 		}
@@ -175,18 +177,18 @@ func (s *MemStore) readDurable(path string, recover bool) (*durableRead, error) 
 			}
 			return stop(g, d)
 		}
-		if !sc.closed && sc.version >= 4 && g != r.gens[len(r.gens)-1] {
+		if !sc.Closed && sc.Version >= 4 && g != r.gens[len(r.gens)-1] {
 			// Only the newest generation is written to: an older one
 			// was ended cleanly before the next began.
-			return stop(g, &DamageError{State: path, File: name, Offset: sc.end, Problem: "a later log follows this one, which does not end with the end record written before the next log begins"})
+			return stop(g, &DamageError{State: path, File: name, Offset: sc.End, Problem: "a later log follows this one, which does not end with the end record written before the next log begins"})
 		}
 		switch {
-		case sc.closed:
-			r.keepTo = sc.endRecord // appending zeroes the end record first
-		case sc.end < sc.size:
-			r.keepTo = sc.end
+		case sc.Closed:
+			r.keepTo = sc.EndRecordAt // appending zeroes the end record first
+		case sc.End < sc.Size:
+			r.keepTo = sc.End
 		}
-		r.last, r.lastVersion, r.lastID = g, sc.version, sc.id
+		r.last, r.lastVersion, r.lastID = g, sc.Version, sc.ID
 	}
 	if r.lastVersion < 4 {
 		r.migrate = true
@@ -201,10 +203,10 @@ func blankLog(name string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("read state log: %w", err)
 	}
-	if allZero(data) {
+	if statelog.AllZero(data) {
 		return true, nil
 	}
-	for _, m := range [...]string{logMagicV1, logMagicV2, logMagicV3} {
+	for _, m := range [...]string{statelog.MagicV1, statelog.MagicV2, statelog.MagicV3} {
 		if len(data) < len(m) && strings.HasPrefix(m, string(data)) {
 			return true, nil
 		}
@@ -228,7 +230,7 @@ func readHead(name string, n int) []byte {
 // outgrown the snapshot, unless one is running.
 func (s *MemStore) maybeCompact() {
 	f := s.file
-	if f.log.bytes() < max(compactMinBytes, f.snapshotBytes.Load()) || !f.compacting.TryLock() {
+	if f.log.Bytes() < max(compactMinBytes, f.snapshotBytes.Load()) || !f.compacting.TryLock() {
 		return
 	}
 	go func() {
@@ -249,7 +251,7 @@ func (s *MemStore) Close() error {
 	}
 	s.file.compacting.Lock()
 	defer s.file.compacting.Unlock()
-	err := s.file.log.close()
+	err := s.file.log.Close()
 	if p := s.file.compactErr.Swap(nil); p != nil && err == nil {
 		err = *p
 	}
@@ -271,7 +273,7 @@ func (s *MemStore) compactLocked() error {
 	s.mu.RLock()
 	st, results := s.snapshotViewLocked(true)
 	st.Journal = slices.Clone(s.journal)
-	gen, id, err := f.log.rotate()
+	gen, id, err := f.log.Rotate()
 	s.mu.RUnlock()
 	if err != nil {
 		return err
@@ -288,10 +290,10 @@ func (s *MemStore) compactLocked() error {
 	f.snapshotBytes.Store(int64(len(data)))
 	f.compactions.Add(1)
 	// From here the snapshot replaces the older generations.
-	gens, _ := logGenerations(f.path)
+	gens, _ := statelog.Generations(f.path)
 	for _, g := range gens {
 		if g < gen {
-			if err := os.Remove(logPath(f.path, g)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := os.Remove(statelog.Path(f.path, g)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("remove compacted state log: %w", err)
 			}
 		}
@@ -329,6 +331,21 @@ func (s *MemStore) StateStats() StateStats {
 	if s.file == nil {
 		return StateStats{}
 	}
-	commits, took := s.file.log.syncStats()
-	return StateStats{SnapshotBytes: s.file.snapshotBytes.Load(), LogBytes: s.file.log.bytes(), Compactions: s.file.compactions.Load(), Commits: commits, CommitTime: took}
+	commits, took := s.file.log.SyncStats()
+	return StateStats{SnapshotBytes: s.file.snapshotBytes.Load(), LogBytes: s.file.log.Bytes(), Compactions: s.file.compactions.Load(), Commits: commits, CommitTime: took}
+}
+
+// readLog reads the log file at path (of the state file state), calling
+// apply with the payload of every whole record, in order. It returns the
+// scan; damage is a *DamageError naming the file and offset.
+func readLog(state, path string, apply func(payload []byte, offset int64) error) (statelog.Scan, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return statelog.Scan{}, fmt.Errorf("read state log: %w", err)
+	}
+	sc := statelog.Read(data, apply)
+	if sc.Damage != nil {
+		return sc, &DamageError{State: state, File: path, Offset: sc.Damage.Offset, Problem: sc.Damage.Problem}
+	}
+	return sc, nil
 }

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/statelog"
 )
 
 // stateFormat and stateVersion identify a state file (the snapshot). A
@@ -85,7 +86,7 @@ func journalPath(path string) string { return path + ".journal" }
 // the log beside it.
 type stateFile struct {
 	path       string
-	log        *stateLog
+	log        *statelog.Log
 	compacting sync.Mutex // one compaction at a time
 	// snapshotBytes is the size of the last snapshot; the log is
 	// compacted when it outgrows it (and compactMinBytes).

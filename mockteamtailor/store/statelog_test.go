@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/statelog"
 )
 
 // everyMutation runs each kind of store change once (and a few twice), so
@@ -107,7 +108,7 @@ func TestStateLogReplaysEveryChange(t *testing.T) {
 	if diff := cmp.Diff(want, dump(re)); diff != "" {
 		t.Fatalf("store replayed over a snapshot differs (-want +got):\n%s", diff)
 	}
-	if gens, _ := logGenerations(path); len(gens) != 1 {
+	if gens, _ := statelog.Generations(path); len(gens) != 1 {
 		t.Errorf("log generations after compaction: %v, want only the current one", gens)
 	}
 	if err := re.Reset(t.Context()); err != nil {
@@ -137,15 +138,15 @@ func TestStateLogDropsTornTail(t *testing.T) {
 			everyMutation(t, s, "a")
 			s.Flush()
 			want := dump(s)
-			log := logPath(path, 1)
-			start := s.file.log.bytes()
+			log := statelog.Path(path, 1)
+			start := s.file.log.Bytes()
 			if tc.tear {
 				big := strings.Repeat("long summary ", 300)
 				if _, err := s.CreateResult(t.Context(), PartnerResult{ID: "torn", PartnerID: "pa", ResultAttributes: protocol.ResultAttributes{Status: "sent", Summary: &big}}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			end := s.file.log.bytes()
+			end := s.file.log.Bytes()
 			s.Close()
 			data, err := os.ReadFile(log)
 			if err != nil {
@@ -157,7 +158,7 @@ func TestStateLogDropsTornTail(t *testing.T) {
 			cuts := []int64{end}
 			if tc.tear {
 				cuts = nil
-				for p := (start + 8 + logSector - 1) / logSector * logSector; p < end; p += logSector {
+				for p := (start + 8 + statelog.Sector - 1) / statelog.Sector * statelog.Sector; p < end; p += statelog.Sector {
 					cuts = append(cuts, p)
 				}
 			}
@@ -286,8 +287,8 @@ func stateWithOlderLog(t *testing.T, magic string, rec logRecord) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gens, _ := logGenerations(path)
-	if err := os.WriteFile(logPath(path, gens[len(gens)-1]), appendFrame([]byte(magic), func(b []byte) []byte { return append(b, payload...) }), 0o600); err != nil {
+	gens, _ := statelog.Generations(path)
+	if err := os.WriteFile(statelog.Path(path, gens[len(gens)-1]), statelog.Frame([]byte(magic), func(b []byte) []byte { return append(b, payload...) }), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	// A snapshot of the time, which does not name its log.
@@ -310,7 +311,7 @@ func stateWithOlderLog(t *testing.T, magic string, rec logRecord) string {
 func TestStateLogReadsVersion1(t *testing.T) {
 	want := PartnerResult{ID: "old", PartnerID: "1", CreatedAt: fixedNow, ResultAttributes: protocol.ResultAttributes{Status: "completed", CandidateID: 7, Details: json.RawMessage(`{"a":1}`)}}
 	value, _ := json.Marshal(want)
-	path := stateWithOlderLog(t, logMagicV1, logRecord{Put: []logChange{{Kind: recResult, ID: want.ID, Value: value}}, Next: &counters{Delivery: 3}, NextActivationID: 1})
+	path := stateWithOlderLog(t, statelog.MagicV1, logRecord{Put: []logChange{{Kind: recResult, ID: want.ID, Value: value}}, Next: &counters{Delivery: 3}, NextActivationID: 1})
 	got, err := reopen(t, path).Result(t.Context(), "1", "old")
 	if err != nil {
 		t.Fatal(err)
@@ -330,7 +331,7 @@ func TestStateLogWritesResultsInBinary(t *testing.T) {
 		t.Fatal(err)
 	}
 	var kinds []byte
-	if _, err := readLog(path, logPath(path, 1), func(p []byte, _ int64) error { kinds = append(kinds, p[0]); return nil }); err != nil {
+	if _, err := readLog(path, statelog.Path(path, 1), func(p []byte, _ int64) error { kinds = append(kinds, p[0]); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if string(kinds) != "{{B" {
@@ -390,7 +391,7 @@ func FuzzDecodeJournalRecord(f *testing.F) {
 func TestStateLogReplaysJSONAndBinaryJournalEntries(t *testing.T) {
 	old := Delivery{ID: 900, Kind: KindPartnerAPI, PartnerID: "1", Time: fixedNow, Verdict: VerdictOK, Reason: "from a version 2 log",
 		Request: HTTPMessage{Method: "PUT", Header: http.Header{"Accept": {"application/vnd.api+json"}}, Body: `{"a":"\u00e9"}`, BodySize: 14}}
-	path := stateWithOlderLog(t, logMagicV2, logRecord{Journal: []Delivery{old}})
+	path := stateWithOlderLog(t, statelog.MagicV2, logRecord{Journal: []Delivery{old}})
 	s := reopen(t, path)
 	added, err := s.AppendJournal(t.Context(), Delivery{Kind: KindPartnerAPI, PartnerID: "1", Time: fixedNow, Reason: "appended after the upgrade",
 		Request: HTTPMessage{Method: "POST", Body: "\xff not UTF-8", BodySize: 13}, Response: &HTTPMessage{Status: 201, Header: http.Header{"X-A": {"1", "2"}}}})
@@ -431,11 +432,11 @@ func TestCloseWritesOutTheLog(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	gens, _ := logGenerations(path)
-	name := logPath(path, gens[len(gens)-1])
+	gens, _ := statelog.Generations(path)
+	name := statelog.Path(path, gens[len(gens)-1])
 	sc, err := readLog(path, name, func([]byte, int64) error { return nil })
-	if err != nil || sc.end != sc.size || !sc.closed {
-		t.Fatalf("log after Close: records end at %d of %d bytes, closed %v (%v), want its end record and no zeros after it", sc.end, sc.size, sc.closed, err)
+	if err != nil || sc.End != sc.Size || !sc.Closed {
+		t.Fatalf("log after Close: records end at %d of %d bytes, closed %v (%v), want its end record and no zeros after it", sc.End, sc.Size, sc.Closed, err)
 	}
 	if _, err := reopen(t, path).JournalEntry(t.Context(), d.ID); err != nil {
 		t.Errorf("journal entry appended before Close is gone after a restart: %v", err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/statelog"
 )
 
 // killedState writes a small durable state (a snapshot with results, and
@@ -48,10 +49,10 @@ func killedStateBeforeLast(t *testing.T) (path string, want, beforeLast state, e
 		t.Fatal(err)
 	}
 	want = dump(s)
-	end = int(s.file.log.bytes())
-	gen := s.file.log.gen
+	end = int(s.file.log.Bytes())
+	gen := s.file.log.Generation()
 	s.Close()
-	log := logPath(path, gen)
+	log := statelog.Path(path, gen)
 	data, err := os.ReadFile(log)
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +93,7 @@ func opensOrRefuses(t *testing.T, path, file string, mutated []byte, want state,
 // each either stops start-up, naming file and offset, or loses nothing.
 func TestStateLogEveryFlipRefusedOrHarmless(t *testing.T) {
 	path, want, end := killedState(t)
-	log := logPath(path, 2)
+	log := statelog.Path(path, 2)
 	good, err := os.ReadFile(log)
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +110,7 @@ func TestStateLogEveryFlipRefusedOrHarmless(t *testing.T) {
 		}
 	}
 	// Every bit of every record header.
-	for off := logHeaderV4; off < end; {
+	for off := statelog.HeaderV4; off < end; {
 		n := int(binary.LittleEndian.Uint32(good[off:]))
 		for bit := range 64 {
 			b := slices.Clone(good)
@@ -148,7 +149,7 @@ func TestSnapshotEveryFlipRefused(t *testing.T) {
 // go into them). A cut in the zeros after the records loses nothing.
 func TestStateLogCutAtEveryOffset(t *testing.T) {
 	path, want, end := killedState(t)
-	log := logPath(path, 2)
+	log := statelog.Path(path, 2)
 	good, _ := os.ReadFile(log)
 	for cut := 0; cut < len(good); cut++ {
 		refused := opensOrRefuses(t, path, log, good[:cut], want, fmt.Sprintf("cut at %d", cut))
@@ -166,7 +167,7 @@ func TestStateLogCutAtEveryOffset(t *testing.T) {
 // (README "State"): the store opens with the records before them.
 func TestStateLogZeroedFromEveryOffset(t *testing.T) {
 	path, _, beforeLast, end := killedStateBeforeLast(t)
-	log := logPath(path, 2)
+	log := statelog.Path(path, 2)
 	good, _ := os.ReadFile(log)
 	last := lastRecordStart(t, good, end)
 	boundaries := recordStarts(good, end)
@@ -178,7 +179,7 @@ func TestStateLogZeroedFromEveryOffset(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := OpenMemStore(path)
-		crashShaped := from >= last+8 && (from+logSector-1)/logSector*logSector < end
+		crashShaped := from >= last+8 && (from+statelog.Sector-1)/statelog.Sector*statelog.Sector < end
 		inHeader := from > last && from < last+8 // what the length reads as varies
 		switch {
 		case err == nil && inHeader:
@@ -213,7 +214,7 @@ func TestStateLogZeroedFromEveryOffset(t *testing.T) {
 // recordStarts returns the offsets where the records before end start.
 func recordStarts(data []byte, end int) map[int]bool {
 	starts := map[int]bool{}
-	for off := logHeaderV4; off < end; off += 8 + int(binary.LittleEndian.Uint32(data[off:])) + 4 {
+	for off := statelog.HeaderV4; off < end; off += 8 + int(binary.LittleEndian.Uint32(data[off:])) + 4 {
 		starts[off] = true
 	}
 	return starts
@@ -222,7 +223,7 @@ func recordStarts(data []byte, end int) map[int]bool {
 // lastRecordStart returns the offset of the last record before end.
 func lastRecordStart(t *testing.T, data []byte, end int) int {
 	t.Helper()
-	off, last := logHeaderV4, -1
+	off, last := statelog.HeaderV4, -1
 	for off < end {
 		last = off
 		off += 8 + int(binary.LittleEndian.Uint32(data[off:])) + 4
@@ -245,10 +246,10 @@ func TestSnapshotWithoutItsLogRefused(t *testing.T) {
 		{"emptied", func(log string) { os.WriteFile(log, nil, 0o600) }, "offset 0"},
 		{"header only", func(log string) {
 			b, _ := os.ReadFile(log)
-			os.WriteFile(log, b[:logHeaderV4], 0o600)
+			os.WriteFile(log, b[:statelog.HeaderV4], 0o600)
 		}, "offset 54"},
 		{"another state's log", func(log string) {
-			f, _, _, err := createLogFile(log + ".other")
+			f, _, _, err := statelog.Create(log + ".other")
 			if err == nil {
 				f.Close()
 				os.Rename(log+".other", log)
@@ -257,7 +258,7 @@ func TestSnapshotWithoutItsLogRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path, _, _ := killedState(t)
-			log := logPath(path, 2)
+			log := statelog.Path(path, 2)
 			tc.damage(log)
 			snap, _ := os.ReadFile(path)
 			_, err := OpenMemStore(path)
@@ -286,7 +287,7 @@ func TestOldSnapshotWithoutLogOpensAndIsRewritten(t *testing.T) {
 	st.LogID = ""
 	data, _ := encodeSnapshot(st)
 	os.WriteFile(path, data, 0o600)
-	os.Remove(logPath(path, 2))
+	os.Remove(statelog.Path(path, 2))
 	s := reopen(t, path)
 	if _, err := s.Result(t.Context(), "1", "in-snapshot-1"); err != nil {
 		t.Fatal(err)
@@ -336,12 +337,12 @@ func FuzzReadLog(f *testing.F) {
 	records := logRecords()
 	f.Fuzz(func(t *testing.T, count uint8, pos uint16, patch []byte, cut bool) {
 		written := records[:int(count)%(len(records)+1)]
-		data := []byte(logMagicV4 + strings.Repeat("ab", 16) + "\n")
-		data = appendLogFrame(data, []byte{logStartRecord})
+		data := []byte(statelog.MagicV4 + strings.Repeat("ab", 16) + "\n")
+		data = statelog.AppendFrame(data, []byte{statelog.StartRecord})
 		var starts []int
 		for _, p := range written {
 			starts = append(starts, len(data))
-			data = appendLogFrame(data, p)
+			data = statelog.AppendFrame(data, p)
 		}
 		end := len(data)
 		data = append(data, make([]byte, 2048)...)
@@ -353,21 +354,21 @@ func FuzzReadLog(f *testing.F) {
 		}
 		var got [][]byte
 		s := NewMemStore()
-		sc := scanLog(data, func(p []byte, _ int64) error {
+		sc := statelog.Read(data, func(p []byte, _ int64) error {
 			got = append(got, slices.Clone(p))
 			return s.applyRecord(p)
 		})
-		if sc.damage == nil && sc.id != strings.Repeat("ab", 16) {
+		if sc.Damage == nil && sc.ID != strings.Repeat("ab", 16) {
 			return // the snapshot names the log's identity: start-up refuses another (readDurable)
 		}
-		if sc.damage != nil {
-			if sc.damage.offset < 0 || sc.damage.offset > int64(len(data)) || sc.damage.problem == "" {
-				t.Fatalf("damage %+v outside the file of %d bytes", sc.damage, len(data))
+		if sc.Damage != nil {
+			if sc.Damage.Offset < 0 || sc.Damage.Offset > int64(len(data)) || sc.Damage.Problem == "" {
+				t.Fatalf("damage %+v outside the file of %d bytes", sc.Damage, len(data))
 			}
 			return
 		}
-		if sc.end > sc.size || sc.end < sc.headerLen {
-			t.Fatalf("records end at %d, outside the %d bytes of the file", sc.end, sc.size)
+		if sc.End > sc.Size || sc.End < sc.HeaderLen {
+			t.Fatalf("records end at %d, outside the %d bytes of the file", sc.End, sc.Size)
 		}
 		k := min(len(got), len(written))
 		for i := range k {
@@ -381,7 +382,7 @@ func FuzzReadLog(f *testing.F) {
 			if at < end {
 				t.Fatalf("%d records accepted, %d written, with damage at %d before their end %d", len(got), len(written), at, end)
 			}
-		case bytes.Equal(data[:starts[len(got)]], orig[:starts[len(got)]]) && allZero(data[min(int64(starts[len(got)])+sc.torn, int64(len(data))):]):
+		case bytes.Equal(data[:starts[len(got)]], orig[:starts[len(got)]]) && statelog.AllZero(data[min(int64(starts[len(got)])+sc.Torn, int64(len(data))):]):
 			// What a crash of the commit that held the records from
 			// len(got) on leaves: whole sectors of them (one torn
 			// record), then zeros; nothing before them changed.
@@ -395,27 +396,27 @@ func FuzzReadLog(f *testing.F) {
 // state check reads after damage: neither panics, and what the reader
 // accepts ends inside the file.
 func FuzzScanLogBytes(f *testing.F) {
-	rec := appendLogFrame(nil, []byte(`{"put":[{"kind":"result","id":"r","deleted":true}]}`))
-	head := []byte(logMagicV4 + strings.Repeat("0f", 16) + "\n")
+	rec := statelog.AppendFrame(nil, []byte(`{"put":[{"kind":"result","id":"r","deleted":true}]}`))
+	head := []byte(statelog.MagicV4 + strings.Repeat("0f", 16) + "\n")
 	f.Add(head)
 	f.Add(append(slices.Clone(head), rec...))
 	f.Add(append(append(slices.Clone(head), rec...), rec[:5]...))
-	f.Add(append([]byte(logMagicV3), make([]byte, 20)...))
-	f.Add(appendFrame([]byte(logMagicV1), func(b []byte) []byte { return append(b, `{}`...) }))
+	f.Add(append([]byte(statelog.MagicV3), make([]byte, 20)...))
+	f.Add(statelog.Frame([]byte(statelog.MagicV1), func(b []byte) []byte { return append(b, `{}`...) }))
 	f.Add([]byte("garbage"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s := NewMemStore()
-		sc := scanLog(data, func(p []byte, _ int64) error { return s.applyRecord(p) })
-		if sc.damage == nil && (sc.end > sc.size || sc.end < 0) {
-			t.Fatalf("valid end %d outside the file (%d bytes)", sc.end, sc.size)
+		sc := statelog.Read(data, func(p []byte, _ int64) error { return s.applyRecord(p) })
+		if sc.Damage == nil && (sc.End > sc.Size || sc.End < 0) {
+			t.Fatalf("valid end %d outside the file (%d bytes)", sc.End, sc.Size)
 		}
-		if sc.damage != nil && (sc.damage.offset < 0 || sc.damage.offset > int64(len(data))) {
-			t.Fatalf("damage at %d outside the file (%d bytes)", sc.damage.offset, len(data))
+		if sc.Damage != nil && (sc.Damage.Offset < 0 || sc.Damage.Offset > int64(len(data))) {
+			t.Fatalf("damage at %d outside the file (%d bytes)", sc.Damage.Offset, len(data))
 		}
-		if sc.damage != nil {
+		if sc.Damage != nil {
 			// What state check reports a repair drops.
 			var d StateDrop
-			d.countRecords(data, int(sc.damage.offset), true)
+			d.countRecords(data, int(sc.Damage.Offset), true)
 		}
 	})
 }
@@ -434,7 +435,7 @@ func TestRepairDropsWhatCheckReports(t *testing.T) {
 	}
 	addResults(t, s, ids...)
 	s.Close()
-	log := logPath(path, 1)
+	log := statelog.Path(path, 1)
 	data, _ := os.ReadFile(log)
 	starts := recordStarts(data, len(data))
 	// The record of result r10: partners 1 and 2, then r00..r09.
@@ -499,9 +500,9 @@ func TestRepairDropsWhatCheckReports(t *testing.T) {
 func TestStateLogMigratesVersion3(t *testing.T) {
 	want := PartnerResult{ID: "v3", PartnerID: "1", CreatedAt: fixedNow, ResultAttributes: protocol.ResultAttributes{Status: "completed"}}
 	value, _ := json.Marshal(want)
-	path := stateWithOlderLog(t, logMagicV3, logRecord{Put: []logChange{{Kind: recResult, ID: want.ID, Value: value}}, Next: &counters{Delivery: 3}, NextActivationID: 1})
-	gens, _ := logGenerations(path)
-	old := logPath(path, gens[len(gens)-1])
+	path := stateWithOlderLog(t, statelog.MagicV3, logRecord{Put: []logChange{{Kind: recResult, ID: want.ID, Value: value}}, Next: &counters{Delivery: 3}, NextActivationID: 1})
+	gens, _ := statelog.Generations(path)
+	old := statelog.Path(path, gens[len(gens)-1])
 	f, _ := os.OpenFile(old, os.O_WRONLY|os.O_APPEND, 0)
 	f.Write(make([]byte, 300)) // killed: zeros after the records
 	f.Close()
@@ -513,8 +514,8 @@ func TestStateLogMigratesVersion3(t *testing.T) {
 	if err != nil || st.LogID == "" {
 		t.Fatalf("snapshot after the migration names log %q (%v)", st.LogID, err)
 	}
-	head := readHead(logPath(path, st.LogGeneration), logHeaderV4)
-	if string(head) != logMagicV4+st.LogID+"\n" {
+	head := readHead(statelog.Path(path, st.LogGeneration), statelog.HeaderV4)
+	if string(head) != statelog.MagicV4+st.LogID+"\n" {
 		t.Errorf("log after the migration starts %q, want version 4 with the snapshot's id %s", head, st.LogID)
 	}
 	if _, err := os.Stat(old); err == nil {
@@ -530,9 +531,9 @@ func TestBlankNewestLogIsACrash(t *testing.T) {
 	for _, content := range [][]byte{nil, make([]byte, 4096)} {
 		path, want, end := killedState(t)
 		// Compaction ended log 2 before it created log 3.
-		cur, _ := os.ReadFile(logPath(path, 2))
-		os.WriteFile(logPath(path, 2), appendLogFrame(cur[:end], []byte{logEndRecord}), 0o600)
-		next := logPath(path, 3)
+		cur, _ := os.ReadFile(statelog.Path(path, 2))
+		os.WriteFile(statelog.Path(path, 2), statelog.AppendFrame(cur[:end], []byte{statelog.EndRecord}), 0o600)
+		next := statelog.Path(path, 3)
 		os.WriteFile(next, content, 0o600)
 		s := reopen(t, path)
 		if diff := cmp.Diff(want, dump(s)); diff != "" {
@@ -545,7 +546,7 @@ func TestBlankNewestLogIsACrash(t *testing.T) {
 		}
 	}
 	path, _, _ := killedState(t)
-	os.WriteFile(logPath(path, 2), make([]byte, 4096), 0o600)
+	os.WriteFile(statelog.Path(path, 2), make([]byte, 4096), 0o600)
 	if _, err := OpenMemStore(path); err == nil || !strings.Contains(err.Error(), "offset 0") {
 		t.Fatalf("a blank log that the snapshot names: %v, want damage at offset 0", err)
 	}
@@ -556,7 +557,7 @@ func TestBlankNewestLogIsACrash(t *testing.T) {
 	st.LogID = ""
 	data, _ := encodeSnapshot(st)
 	os.WriteFile(path, data, 0o600)
-	os.WriteFile(logPath(path, 2), nil, 0o600)
+	os.WriteFile(statelog.Path(path, 2), nil, 0o600)
 	s := reopen(t, path)
 	if _, err := s.Result(t.Context(), "1", "in-snapshot-1"); err != nil {
 		t.Fatal(err)

@@ -72,7 +72,7 @@ func (s *MemStore) logChangesLocked() (uint64, error) {
 		// The common write (a result created, updated or deleted) in
 		// binary: encoding it as JSON was most of a write's CPU time and
 		// of replaying the log at start-up.
-		seq := s.file.log.appendWith(s.appendResultsRecord)
+		seq := s.file.log.AppendWith(s.appendResultsRecord)
 		s.touched = s.touched[:0]
 		return seq, nil
 	}
@@ -106,7 +106,7 @@ func (s *MemStore) logChangesLocked() (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("encode state change: %w: %w", err, ErrPersist)
 	}
-	return s.file.log.append(payload), nil
+	return s.file.log.Append(payload), nil
 }
 
 // recordValue returns the current record of k, or false when it is gone.
@@ -144,7 +144,7 @@ func (s *MemStore) logJournalLocked(d Delivery) {
 	if s.file == nil {
 		return
 	}
-	s.file.log.appendWith(func(b []byte) []byte { return appendJournalRecord(b, &d) })
+	s.file.log.AppendWith(func(b []byte) []byte { return appendJournalRecord(b, &d) })
 }
 
 // applyRecord replays one log record onto the store.

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/statelog"
 )
 
 // Damage is never repaired in silence: start-up refuses it, and only
@@ -70,7 +72,7 @@ func CheckState(path string) (*StateCheck, error) {
 
 func checkState(path string) (*StateCheck, *MemStore, *durableRead, error) {
 	c := &StateCheck{Path: path}
-	gens, err := logGenerations(path)
+	gens, err := statelog.Generations(path)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -89,11 +91,11 @@ func checkState(path string) (*StateCheck, *MemStore, *durableRead, error) {
 	c.Results = len(s.results)
 	s.mu.RUnlock()
 	for _, sc := range r.scans {
-		c.Records += sc.data
+		c.Records += sc.Data
 	}
 	c.Generation = r.last
-	if sc, ok := r.scans[r.last]; ok && sc.torn > 0 {
-		c.Torn, c.TornFile, c.TornAt = sc.torn, logPath(path, r.last), sc.end
+	if sc, ok := r.scans[r.last]; ok && sc.Torn > 0 {
+		c.Torn, c.TornFile, c.TornAt = sc.Torn, statelog.Path(path, r.last), sc.End
 	}
 	if r.damage == nil {
 		return c, s, r, nil
@@ -106,7 +108,7 @@ func checkState(path string) (*StateCheck, *MemStore, *durableRead, error) {
 		if g < r.damagedGen {
 			continue
 		}
-		name := logPath(path, g)
+		name := statelog.Path(path, g)
 		data, err := os.ReadFile(name)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("read state log: %w", err)
@@ -128,7 +130,7 @@ func checkState(path string) (*StateCheck, *MemStore, *durableRead, error) {
 // whole, and the results they name; after damage (resync), it looks for
 // them at every offset.
 func (d *StateDrop) countRecords(data []byte, from int, resync bool) {
-	v, _, hl, _ := parseLogHeader(data)
+	v, _, hl, _ := statelog.ParseHeader(data)
 	tl := 4
 	if v > 0 && v < 4 {
 		tl = 0
@@ -138,7 +140,7 @@ func (d *StateDrop) countRecords(data []byte, from int, resync bool) {
 		// The damaged record: what it held, up to the next whole record,
 		// if that still decodes.
 		q := p + 1
-		for q+8 <= len(data) && wholeRecordAt(data, q, tl) == 0 {
+		for q+8 <= len(data) && statelog.WholeRecordAt(data, q, tl) == 0 {
 			q++
 		}
 		if q+8 > len(data) {
@@ -150,7 +152,7 @@ func (d *StateDrop) countRecords(data []byte, from int, resync bool) {
 		p++
 	}
 	for p+8 <= len(data) {
-		m := wholeRecordAt(data, p, tl)
+		m := statelog.WholeRecordAt(data, p, tl)
 		if m == 0 {
 			if !resync {
 				return
@@ -159,7 +161,7 @@ func (d *StateDrop) countRecords(data []byte, from int, resync bool) {
 			continue
 		}
 		payload := data[p+8 : p+8+m]
-		if !(tl > 0 && m == 1 && (payload[0] == logStartRecord || payload[0] == logEndRecord)) {
+		if !(tl > 0 && m == 1 && (payload[0] == statelog.StartRecord || payload[0] == statelog.EndRecord)) {
 			d.Records++
 			ids, reset := recordResultIDs(payload)
 			d.ResultIDs = append(d.ResultIDs, ids...)
@@ -235,7 +237,7 @@ func RepairState(path string, now time.Time) (*StateCheck, string, error) {
 	next := r.gen
 	files := []string{path}
 	for _, g := range r.gens {
-		files = append(files, logPath(path, g))
+		files = append(files, statelog.Path(path, g))
 		next = max(next, g)
 	}
 	next++
@@ -244,10 +246,10 @@ func RepairState(path string, now time.Time) (*StateCheck, string, error) {
 			return c, backup, fmt.Errorf("keep a copy of the damaged state: %w", err)
 		}
 	}
-	if err := syncDir(backup); err != nil {
+	if err := statelog.SyncDir(backup); err != nil {
 		return c, backup, fmt.Errorf("keep a copy of the damaged state: %w", err)
 	}
-	f, id, _, err := createLogFile(logPath(path, next))
+	f, id, _, err := statelog.Create(statelog.Path(path, next))
 	if err != nil {
 		return c, backup, err
 	}
@@ -266,7 +268,7 @@ func RepairState(path string, now time.Time) (*StateCheck, string, error) {
 	}
 	// From here the new snapshot and log replace the old logs.
 	for _, g := range r.gens {
-		if err := os.Remove(logPath(path, g)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := os.Remove(statelog.Path(path, g)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return c, backup, fmt.Errorf("remove a damaged state log (a copy is in %s): %w", backup, err)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/statelog"
 )
 
 // The snapshot (state file version 3) is framed like the state log:
@@ -52,10 +54,10 @@ func encodeSnapshot(st *state) ([]byte, error) {
 	}
 	buf := make([]byte, 0, size+(total/snapshotChunk+3)*16)
 	buf = append(buf, snapshotMagic...)
-	buf = appendFrame(buf, func(b []byte) []byte { return append(append(b, frameHeader), hj...) })
+	buf = statelog.Frame(buf, func(b []byte) []byte { return append(append(b, frameHeader), hj...) })
 	for start := 0; start < total; start += snapshotChunk {
 		end := min(start+snapshotChunk, total)
-		buf = appendFrame(buf, func(b []byte) []byte {
+		buf = statelog.Frame(buf, func(b []byte) []byte {
 			b = binary.AppendUvarint(append(b, frameResults), uint64(end-start))
 			for i := start; i < end; i++ {
 				if i < len(st.Results) {
@@ -67,21 +69,10 @@ func encodeSnapshot(st *state) ([]byte, error) {
 			return b
 		})
 	}
-	buf = appendFrame(buf, func(b []byte) []byte {
+	buf = statelog.Frame(buf, func(b []byte) []byte {
 		return binary.AppendUvarint(append(b, frameEnd), uint64(total))
 	})
 	return buf, nil
-}
-
-// appendFrame appends a frame whose payload fill appends, in place.
-func appendFrame(buf []byte, fill func([]byte) []byte) []byte {
-	at := len(buf)
-	buf = append(buf, make([]byte, 8)...)
-	buf = fill(buf)
-	payload := buf[at+8:]
-	binary.LittleEndian.PutUint32(buf[at:], uint32(len(payload)))
-	binary.LittleEndian.PutUint32(buf[at+4:], crc32.Checksum(payload, crcTable))
-	return buf
 }
 
 // snapshotError is damage at an offset of a snapshot.
@@ -122,7 +113,7 @@ func decodeSnapshotV3(data []byte) (*state, error) {
 			return nil, &snapshotError{off, fmt.Sprintf("frame length %d with %d bytes left", n, len(rest)-8)}
 		}
 		payload := rest[8 : 8+n]
-		if crc32.Checksum(payload, crcTable) != binary.LittleEndian.Uint32(rest[4:]) {
+		if crc32.Checksum(payload, statelog.CRCTable) != binary.LittleEndian.Uint32(rest[4:]) {
 			return nil, &snapshotError{off, "checksum mismatch"}
 		}
 		switch kind := payload[0]; {

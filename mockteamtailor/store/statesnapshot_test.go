@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/statelog"
 )
 
 // A version 2 state file (a JSON snapshot) and the log after it are read
@@ -52,7 +53,7 @@ func TestStateMigratesVersion2(t *testing.T) {
 	if raw, _ := os.ReadFile(path); !isSnapshotV3(raw) {
 		t.Errorf("state file after migration starts %q, want a version %d snapshot", raw[:min(len(raw), 40)], stateVersion)
 	}
-	if gens, _ := logGenerations(path); len(gens) != 1 {
+	if gens, _ := statelog.Generations(path); len(gens) != 1 {
 		t.Errorf("log generations after migration: %v, want only the current one", gens)
 	}
 	everyMutation(t, re, "c")

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -357,25 +358,18 @@ func (u *UI) bulkSetup(w http.ResponseWriter, r *http.Request, picked []string) 
 		list = strings.Join(names[:8], ", ") + fmt.Sprintf(" and %d more", len(names)-8)
 	}
 	v = configFormView{
-		Heading: p.CTALabel() + " to " + plural(len(ids), "candidate", "candidates"),
+		Heading: p.CTALabel() + " to " + text.Count(len(ids), "candidate", "candidates"),
 		Intro:   "Bulk mode: " + p.Name + " gets one webhook per candidate, each with its own partner result and without the job.",
 		Context: []keyValue{{Key: "Candidates", Value: list}, {Key: "Partner", Value: p.Name}},
 		Action:  "/bulk",
 		Cancel:  "/candidates?" + companyQuery(company),
-		Submit:  p.CTALabel() + " (" + plural(len(ids), "candidate", "candidates") + ")",
+		Submit:  p.CTALabel() + " (" + text.Count(len(ids), "candidate", "candidates") + ")",
 		Status:  http.StatusOK,
 	}
 	for _, id := range ids {
 		v.Hidden = append(v.Hidden, keyValue{Key: nameCandidate, Value: strconv.FormatInt(id, 10)})
 	}
 	return p, ids, v, true
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 func (u *UI) bulkCompany(ctx context.Context, ids []int64) string {
@@ -408,7 +402,7 @@ func (u *UI) bulkTrigger(w http.ResponseWriter, r *http.Request) {
 	}
 	run, err := u.srv.BulkTrigger(r.Context(), controlapi.BulkRequest{PartnerID: p.ID, CandidateIDs: ids, Data: values})
 	if err == nil {
-		u.redirect(w, r, "/bulk/"+url.PathEscape(run.ID), &flash{Level: "ok", Text: fmt.Sprintf("Bulk run started: one webhook for each of %s.", plural(run.Total, "candidate", "candidates"))})
+		u.redirect(w, r, "/bulk/"+url.PathEscape(run.ID), &flash{Level: "ok", Text: fmt.Sprintf("Bulk run started: one webhook for each of %s.", text.Count(run.Total, "candidate", "candidates"))})
 		return
 	}
 	status, _ := describe(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/mockteamtailor/mockteamtailor/internal/curl"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"net/http"
 	"net/url"
@@ -207,7 +208,7 @@ func (u *UI) loadDelivery(w http.ResponseWriter, r *http.Request) (store.Deliver
 }
 
 func (u *UI) deliveryDetail(r *http.Request, d store.Delivery) deliveryDetail {
-	v := deliveryDetail{V: newDeliveryView(d), Request: newMessageView(d.Request), Curl: d.Request.Curl()}
+	v := deliveryDetail{V: newDeliveryView(d), Request: newMessageView(d.Request), Curl: curl.Command(curl.Request{Method: d.Request.Method, URL: d.Request.URL, Header: d.Request.Header, Body: d.Request.Body}, "  ")}
 	if d.Response != nil {
 		m := newMessageView(*d.Response)
 		v.Response = &m

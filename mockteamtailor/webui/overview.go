@@ -3,6 +3,7 @@ package webui
 import (
 	"net/http"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -51,7 +52,7 @@ func (u *UI) overview(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, a := range acts {
 		row := activationRow{A: a}
-		if c, err := u.store.Company(r.Context(), a.CompanyUUID); err == nil && c.Sandbox {
+		if c, ok := sandbox.In(r.Context(), u.store, a); ok {
 			row.Sandbox = true
 			v.SandboxUUID = c.UUID
 		}

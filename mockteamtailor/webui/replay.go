@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -39,7 +40,7 @@ func (u *UI) replayCompanies(r *http.Request, partnerID, picked string) ([]optio
 	var out []optionView
 	for _, a := range acts {
 		label := a.CompanyName
-		if c, err := u.store.Company(r.Context(), a.CompanyUUID); err == nil && c.Sandbox {
+		if _, ok := sandbox.In(r.Context(), u.store, a); ok {
 			label += " (sandbox)"
 			if picked == "" {
 				picked = a.CompanyUUID

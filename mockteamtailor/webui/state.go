@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -102,16 +103,8 @@ func (u *UI) selectPartner(w http.ResponseWriter, r *http.Request) {
 // sandboxCompany is the partner's sandbox company (docs/protocol.md §4: an
 // integration under development is activated in one), or "".
 func (u *UI) sandboxCompany(ctx context.Context, partnerID string) string {
-	acts, _, err := u.store.Activations(ctx, partnerID, store.Page{})
-	if err != nil {
-		return ""
-	}
-	for _, a := range acts {
-		if c, err := u.store.Company(ctx, a.CompanyUUID); err == nil && c.Sandbox {
-			return c.UUID
-		}
-	}
-	return ""
+	_, c, _, _ := sandbox.Of(ctx, u.store, partnerID)
+	return c.UUID
 }
 
 // pickCompany returns the company named by ?company=, else the partner's

@@ -1,16 +1,18 @@
-package protocol
+package jsonscan
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-// jsonFastSeeds cover every branch of parseJSONFast: escapes, surrogates,
+// seeds cover every branch of Parse: escapes, surrogates,
 // invalid UTF-8, numbers at the edges of the grammar, and bad syntax.
-var jsonFastSeeds = []string{
+var seeds = []string{
 	`{"data":{"type":"partner-results","id":12,"attributes":{"status":"sent","candidate-id":1,"assessment":{"score":9.5e1,"grade":null},"details":{"a":[1,true,false,null,"x"]}}}}`,
 	`{"a":"\u00e9\ud83d\ude00\\\/\b\f\n\r\t\"","b":"\ud800x","c":"\udc00\u0041","d":"\ud800\u0041"}`,
 	"{\"a\":\"caf\xc3\xa9 \xff\xfe\"}",
@@ -21,35 +23,35 @@ var jsonFastSeeds = []string{
 	`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`, `null`, `true`, `"x"`, `7`,
 }
 
-// FuzzParseJSONFast checks that whatever parseJSONFast accepts,
-// encoding/json (as the Partner API uses it) accepts too, with an equal
-// value. What it refuses is decoded by encoding/json instead, so a
+// FuzzParse checks that whatever Parse accepts, encoding/json (as the
+// Partner API uses it: UseNumber, nothing after the value) accepts too,
+// with an equal value. What it refuses is decoded by encoding/json instead, so a
 // refusal is never wrong, only slower.
-func FuzzParseJSONFast(f *testing.F) {
-	for _, s := range jsonFastSeeds {
+func FuzzParse(f *testing.F) {
+	for _, s := range seeds {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, ok := parseJSONFast(data)
+		got, ok := Parse(data, nil)
 		var want any
-		err := DecodeStrictJSON(data, &want)
+		err := decodeStrict(data, &want)
 		if !ok {
 			return
 		}
 		if err != nil {
-			t.Fatalf("parseJSONFast accepted %q, encoding/json refuses it: %v", data, err)
+			t.Fatalf("Parse accepted %q, encoding/json refuses it: %v", data, err)
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
-			t.Fatalf("parseJSONFast(%q) differs from encoding/json (-want +got):\n%s", data, diff)
+			t.Fatalf("Parse(%q) differs from encoding/json (-want +got):\n%s", data, diff)
 		}
 	})
 }
 
-func TestParseJSONFastAcceptsWhatPartnersSend(t *testing.T) {
-	for _, s := range []string{jsonFastSeeds[0], jsonFastSeeds[1], jsonFastSeeds[2], jsonFastSeeds[3], jsonFastSeeds[4]} {
-		got, ok := parseJSONFast([]byte(s))
+func TestParseAcceptsWhatPartnersSend(t *testing.T) {
+	for _, s := range []string{seeds[0], seeds[1], seeds[2], seeds[3], seeds[4]} {
+		got, ok := Parse([]byte(s), nil)
 		if !ok {
-			t.Errorf("parseJSONFast refused valid JSON %q", s)
+			t.Errorf("Parse refused valid JSON %q", s)
 			continue
 		}
 		dec := json.NewDecoder(bytes.NewReader([]byte(s)))
@@ -59,12 +61,26 @@ func TestParseJSONFastAcceptsWhatPartnersSend(t *testing.T) {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("parseJSONFast(%q) (-want +got):\n%s", s, diff)
+			t.Errorf("Parse(%q) (-want +got):\n%s", s, diff)
 		}
 	}
 	for _, s := range []string{`{"a":1}{"b":2}`, `{"a":01}`, `{"a":1,}`, `"abc`, ``} {
-		if _, ok := parseJSONFast([]byte(s)); ok {
-			t.Errorf("parseJSONFast accepted invalid JSON %q", s)
+		if _, ok := Parse([]byte(s), nil); ok {
+			t.Errorf("Parse accepted invalid JSON %q", s)
 		}
 	}
+}
+
+// decodeStrict decodes one JSON value and nothing after it, as the
+// Partner API's encoding/json path does.
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("data after the value")
+	}
+	return nil
 }

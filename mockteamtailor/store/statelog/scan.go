@@ -1,4 +1,4 @@
-package store
+package statelog
 
 import (
 	"bytes"
@@ -34,66 +34,66 @@ import (
 // rules apply without them, and a log that ends after a whole record is
 // taken as ended by a clean shutdown.
 
-// logSector is the unit a disk writes whole: a crash loses whole
+// Sector is the unit a disk writes whole: a crash loses whole
 // sectors of a write, never part of one.
-const logSector = 512
+const Sector = 512
 
-// logEndRecord is the payload of the end record of a version 4 log, and
-// logStartRecord that of its first record.
+// EndRecord is the payload of the end record of a version 4 log, and
+// StartRecord that of its first record.
 const (
-	logEndRecord   = 'E'
-	logStartRecord = 'S'
+	EndRecord   = 'E'
+	StartRecord = 'S'
 )
 
-// logMagicV4 starts the header of a version 4 log, which goes on with
+// MagicV4 starts the header of a version 4 log, which goes on with
 // the log's identity (32 hexadecimal digits), which the snapshot names,
 // and a newline.
-const logMagicV4 = "mockteamtailor-log 4 "
+const MagicV4 = "mockteamtailor-log 4 "
 
-// logHeaderV4 is the size of a version 4 log's header.
-const logHeaderV4 = len(logMagicV4) + 32 + 1
+// HeaderV4 is the size of a version 4 log's header.
+const HeaderV4 = len(MagicV4) + 32 + 1
 
-// logDamage is what is wrong with a log file, and where.
-type logDamage struct {
-	offset  int64
-	problem string
+// Damage is what is wrong with a log file, and where.
+type Damage struct {
+	Offset  int64
+	Problem string
 }
 
-// logScan is what scanLog found in a log file.
-type logScan struct {
-	version   int    // 1 to 4
-	id        string // of a version 4 log
-	headerLen int64
-	records   int   // whole records, start and end records included
-	data      int   // whole records but start and end records
-	end       int64 // where the whole records end
-	// closed: the log ends with its end record (and nothing, or zeros),
-	// which starts at endRecord.
-	closed    bool
-	endRecord int64
-	// torn is the size of the torn last record at end (0: none).
-	torn  int64
-	size  int64
-	clean bool // no data records, only start and end records
-	// damage, when set, is the first problem; end is where the whole
+// Scan is what Read found in a log file.
+type Scan struct {
+	Version   int    // 1 to 4
+	ID        string // of a version 4 log
+	HeaderLen int64
+	Records   int   // whole records, start and end records included
+	Data      int   // whole records but start and end records
+	End       int64 // where the whole records end
+	// Closed: the log ends with its end record (and nothing, or zeros),
+	// which starts at EndRecordAt.
+	Closed      bool
+	EndRecordAt int64
+	// Torn is the size of the torn last record at End (0: none).
+	Torn  int64
+	Size  int64
+	Clean bool // no data records, only start and end records
+	// Damage, when set, is the first problem; End is where the whole
 	// records before it end.
-	damage *logDamage
+	Damage *Damage
 }
 
-// parseLogHeader returns the version, identity and size of the header
+// ParseHeader returns the version, identity and size of the header
 // of a log; a problem when data does not start with one.
-func parseLogHeader(data []byte) (version int, id string, n int, problem string) {
-	if bytes.HasPrefix(data, []byte(logMagicV4)) || strings.HasPrefix(logMagicV4, string(data)) {
-		if len(data) < logHeaderV4 {
-			return 4, "", 0, fmt.Sprintf("the file is %d bytes long, cut off in its %d-byte header", len(data), logHeaderV4)
+func ParseHeader(data []byte) (version int, id string, n int, problem string) {
+	if bytes.HasPrefix(data, []byte(MagicV4)) || strings.HasPrefix(MagicV4, string(data)) {
+		if len(data) < HeaderV4 {
+			return 4, "", 0, fmt.Sprintf("the file is %d bytes long, cut off in its %d-byte header", len(data), HeaderV4)
 		}
-		hexID := string(data[len(logMagicV4) : logHeaderV4-1])
-		if _, err := hex.DecodeString(hexID); err != nil || data[logHeaderV4-1] != '\n' || strings.ToLower(hexID) != hexID {
+		hexID := string(data[len(MagicV4) : HeaderV4-1])
+		if _, err := hex.DecodeString(hexID); err != nil || data[HeaderV4-1] != '\n' || strings.ToLower(hexID) != hexID {
 			return 4, "", 0, "the header's log identity is damaged"
 		}
-		return 4, hexID, logHeaderV4, ""
+		return 4, hexID, HeaderV4, ""
 	}
-	for v, m := range [...]string{logMagicV1, logMagicV2, logMagicV3} {
+	for v, m := range [...]string{MagicV1, MagicV2, MagicV3} {
 		if bytes.HasPrefix(data, []byte(m)) {
 			return v + 1, "", len(m), ""
 		}
@@ -104,16 +104,16 @@ func parseLogHeader(data []byte) (version int, id string, n int, problem string)
 	return 0, "", 0, "not a mockteamtailor state log of a version this mockteamtailor reads"
 }
 
-// scanLog reads the records of a log file, calling apply with the
+// Read reads the records of a log file, calling apply with the
 // payload and offset of each whole record but start and end records, up to the
 // first damage or the end. An error of apply is damage at the record's
 // offset.
-func scanLog(data []byte, apply func(payload []byte, offset int64) error) logScan {
-	sc := logScan{size: int64(len(data)), clean: true}
-	v, id, hl, problem := parseLogHeader(data)
-	sc.version, sc.id, sc.headerLen = v, id, int64(hl)
+func Read(data []byte, apply func(payload []byte, offset int64) error) Scan {
+	sc := Scan{Size: int64(len(data)), Clean: true}
+	v, id, hl, problem := ParseHeader(data)
+	sc.Version, sc.ID, sc.HeaderLen = v, id, int64(hl)
 	if problem != "" {
-		sc.damage = &logDamage{0, problem}
+		sc.Damage = &Damage{0, problem}
 		return sc
 	}
 	tl := 0 // end mark length
@@ -121,21 +121,21 @@ func scanLog(data []byte, apply func(payload []byte, offset int64) error) logSca
 		tl = 4
 	}
 	off := hl
-	sc.end = int64(off)
+	sc.End = int64(off)
 	// Where the zeros at the end of the file start: found once, as a
 	// running log has megabytes of them.
 	zerosFrom := len(bytes.TrimRight(data, "\x00"))
-	fail := func(format string, args ...any) logScan {
-		sc.end = int64(off)
-		sc.damage = &logDamage{int64(off), fmt.Sprintf(format, args...)}
+	fail := func(format string, args ...any) Scan {
+		sc.End = int64(off)
+		sc.Damage = &Damage{int64(off), fmt.Sprintf(format, args...)}
 		return sc
 	}
 	for {
 		rest := data[off:]
-		sc.end = int64(off)
+		sc.End = int64(off)
 		if len(rest) == 0 {
-			if v >= 4 && !sc.closed {
-				if sc.records == 0 {
+			if v >= 4 && !sc.Closed {
+				if sc.Records == 0 {
 					return fail("the log ends after its header, without the start record a new log begins with")
 				}
 				return fail("the log ends after a whole record, without the end record of a clean shutdown or the zeros a running store keeps after its records: it was cut short")
@@ -143,12 +143,12 @@ func scanLog(data []byte, apply func(payload []byte, offset int64) error) logSca
 			return sc
 		}
 		if off >= zerosFrom {
-			if v >= 4 && sc.records == 0 {
+			if v >= 4 && sc.Records == 0 {
 				return fail("zeros after the header, without the start record a new log begins with")
 			}
 			return sc // the zeros ahead of the records
 		}
-		if sc.closed {
+		if sc.Closed {
 			return fail("data after the end record a clean shutdown writes last")
 		}
 		if len(rest) < 8 {
@@ -159,23 +159,23 @@ func scanLog(data []byte, apply func(payload []byte, offset int64) error) logSca
 		if n == 0 {
 			return fail("a record length of 0, with data after it")
 		}
-		if n > maxLogRecord || 8+n+tl > len(rest) {
+		if n > MaxRecord || 8+n+tl > len(rest) {
 			return fail("a record length of %d bytes, with %d bytes left in the file: the length is damaged or the file was cut short", n, len(rest)-8)
 		}
 		payload := rest[8 : 8+n]
 		markOK := tl == 0 || binary.LittleEndian.Uint32(rest[8+n:]) == ^uint32(n)
-		if markOK && crc32.Checksum(payload, crcTable) == sum {
-			sc.records++
-			start := v >= 4 && n == 1 && payload[0] == logStartRecord
+		if markOK && crc32.Checksum(payload, CRCTable) == sum {
+			sc.Records++
+			start := v >= 4 && n == 1 && payload[0] == StartRecord
 			switch {
 			case v >= 4 && start != (off == hl):
 				return fail("the start record a new log begins with is missing or not first")
 			case start:
-			case v >= 4 && n == 1 && payload[0] == logEndRecord:
-				sc.closed, sc.endRecord = true, int64(off)
+			case v >= 4 && n == 1 && payload[0] == EndRecord:
+				sc.Closed, sc.EndRecordAt = true, int64(off)
 			default:
-				sc.data++
-				sc.closed, sc.clean = false, false
+				sc.Data++
+				sc.Closed, sc.Clean = false, false
 				if apply != nil {
 					if err := apply(payload, int64(off)); err != nil {
 						return fail("%v", err)
@@ -192,8 +192,8 @@ func scanLog(data []byte, apply func(payload []byte, offset int64) error) logSca
 		if problem := tornRecord(data, off, n, sum, tl, markOK); problem != "" {
 			return fail("%s", problem)
 		}
-		sc.closed = false
-		sc.torn = int64(8 + n + tl)
+		sc.Closed = false
+		sc.Torn = int64(8 + n + tl)
 		return sc
 	}
 }
@@ -211,7 +211,7 @@ func tornRecord(data []byte, off, n int, sum uint32, tl int, markOK bool) string
 		return fmt.Sprintf("%s, with %d bytes of data after it", problem, after)
 	}
 	payload := data[off+8 : off+8+n]
-	if crc32.Checksum(payload, crcTable) == sum {
+	if crc32.Checksum(payload, CRCTable) == sum {
 		// Whole, but for its end mark: damage, or a crash that lost just
 		// the sector of the end mark; refused either way, as the record
 		// may have been acknowledged.
@@ -221,7 +221,7 @@ func tornRecord(data []byte, off, n int, sum uint32, tl int, markOK bool) string
 	// length field is damaged, and records may follow inside.
 	c := uint32(0)
 	for m := 1; m < n; m++ {
-		c = crc32.Update(c, crcTable, payload[m-1:m])
+		c = crc32.Update(c, CRCTable, payload[m-1:m])
 		if c == sum && (tl == 0 || binary.LittleEndian.Uint32(data[off+8+m:]) == ^uint32(m)) {
 			return fmt.Sprintf("a record length of %d bytes where a whole record of %d bytes is: the length field is damaged", n, m)
 		}
@@ -229,23 +229,23 @@ func tornRecord(data []byte, off, n int, sum uint32, tl int, markOK bool) string
 	// A whole record inside this one: the length field is damaged (a
 	// crash writes a record's own bytes, never another's).
 	for p := off + 1; p+8 < end; p++ {
-		if m := wholeRecordAt(data, p, tl); m > 0 {
+		if m := WholeRecordAt(data, p, tl); m > 0 {
 			return fmt.Sprintf("a record length of %d bytes, over a whole record of %d bytes at offset %d: the length field is damaged", n, m, p)
 		}
 	}
 	// A crash loses whole sectors: one of the record's reads as zeros
 	// (from the record's start, for the sector it starts in).
-	for s := (off + 8) / logSector * logSector; s < end; s += logSector {
-		if allZero(data[max(s, off):min(s+logSector, len(data))]) {
+	for s := (off + 8) / Sector * Sector; s < end; s += Sector {
+		if AllZero(data[max(s, off):min(s+Sector, len(data))]) {
 			return ""
 		}
 	}
 	return problem + ", with no part of it missing: the record is damaged"
 }
 
-// wholeRecordAt returns the length of the whole record at p, or 0 when
+// WholeRecordAt returns the length of the whole record at p, or 0 when
 // there is none.
-func wholeRecordAt(data []byte, p, tl int) int {
+func WholeRecordAt(data []byte, p, tl int) int {
 	m := int(binary.LittleEndian.Uint32(data[p:]))
 	if m == 0 || m > len(data)-p-8-tl {
 		return 0
@@ -257,26 +257,40 @@ func wholeRecordAt(data []byte, p, tl int) int {
 	if tl == 0 && !strings.ContainsRune("{BJ", rune(payload[0])) {
 		return 0
 	}
-	if crc32.Checksum(payload, crcTable) != binary.LittleEndian.Uint32(data[p+4:]) {
+	if crc32.Checksum(payload, CRCTable) != binary.LittleEndian.Uint32(data[p+4:]) {
 		return 0
 	}
 	return m
 }
 
-func allZero(b []byte) bool {
+// AllZero reports whether b holds only zeros.
+func AllZero(b []byte) bool {
 	return len(bytes.TrimRight(b, "\x00")) == 0
 }
 
-// appendLogRecord appends one version 4 record, whose payload fill
-// appends in place: the frame of appendFrame, then the end mark.
-func appendLogRecord(buf []byte, fill func([]byte) []byte) []byte {
+// AppendRecord appends one version 4 record, whose payload fill
+// appends in place: the Frame, then the end mark.
+func AppendRecord(buf []byte, fill func([]byte) []byte) []byte {
 	at := len(buf)
-	buf = appendFrame(buf, fill)
+	buf = Frame(buf, fill)
 	n := len(buf) - at - 8
 	return binary.LittleEndian.AppendUint32(buf, ^uint32(n))
 }
 
-// appendLogFrame appends one version 4 record of payload to buf.
-func appendLogFrame(buf, payload []byte) []byte {
-	return appendLogRecord(buf, func(b []byte) []byte { return append(b, payload...) })
+// AppendFrame appends one version 4 record of payload to buf.
+func AppendFrame(buf, payload []byte) []byte {
+	return AppendRecord(buf, func(b []byte) []byte { return append(b, payload...) })
+}
+
+// Frame appends a frame whose payload fill appends, in place: its
+// length and checksum, then the payload. A snapshot is frames; a log
+// record is a frame and, from version 4 on, an end mark.
+func Frame(buf []byte, fill func([]byte) []byte) []byte {
+	at := len(buf)
+	buf = append(buf, make([]byte, 8)...)
+	buf = fill(buf)
+	payload := buf[at+8:]
+	binary.LittleEndian.PutUint32(buf[at:], uint32(len(payload)))
+	binary.LittleEndian.PutUint32(buf[at+4:], crc32.Checksum(payload, CRCTable))
+	return buf
 }

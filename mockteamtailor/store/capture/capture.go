@@ -1,4 +1,7 @@
-package store
+// Package capture reads captured webhooks, as a partner team has them at
+// hand (a body, a journal entry, a list of entries, JSONL), for a replay
+// and for imported fixtures.
+package capture
 
 import (
 	"bytes"
@@ -6,10 +9,11 @@ import (
 	"fmt"
 
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-// MaxCaptureBytes bounds a file of captured webhooks the mock reads.
-const MaxCaptureBytes = 16 << 20
+// MaxBytes bounds a file of captured webhooks the mock reads.
+const MaxBytes = 16 << 20
 
 // Capture is one captured webhook: the body of a POST BASE_URL/webhook as
 // the partner received it (docs/protocol.md §1.1), and where it came from.
@@ -22,7 +26,7 @@ type Capture struct {
 	Body []byte
 }
 
-// ParseCaptures reads captured webhooks in any of the forms a partner
+// Parse reads captured webhooks in any of the forms a partner
 // team has at hand:
 //   - a webhook body, {"partner-event": ..., "company": ...};
 //   - a journal entry as the mock exports it (GET /mock/v1/deliveries/{id},
@@ -33,9 +37,9 @@ type Capture struct {
 //
 // Every capture must be a webhook: a journal entry of a /config call, or
 // one whose body the journal cut, is refused with the reason.
-func ParseCaptures(data []byte) ([]Capture, error) {
-	if len(data) > MaxCaptureBytes {
-		return nil, fmt.Errorf("the captures are %d bytes, more than the %d the mock reads", len(data), MaxCaptureBytes)
+func Parse(data []byte) ([]Capture, error) {
+	if len(data) > MaxBytes {
+		return nil, fmt.Errorf("the captures are %d bytes, more than the %d the mock reads", len(data), MaxBytes)
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
@@ -108,7 +112,7 @@ func captureOf(doc *orderedjson.Value, where string) (Capture, error) {
 	if id, ok := doc.Get("id").Int(); ok {
 		where = fmt.Sprintf("%s (journal entry %d)", where, id)
 	}
-	if k := doc.Get("kind"); k != nil && k.Kind == orderedjson.String && k.String != KindWebhook && k.String != KindAction {
+	if k := doc.Get("kind"); k != nil && k.Kind == orderedjson.String && k.String != store.KindWebhook && k.String != store.KindAction {
 		return Capture{}, fmt.Errorf("%s is a %s call, not a webhook", where, k.String)
 	}
 	if t := req.Get("bodyTruncated"); t != nil && t.Kind == orderedjson.Bool && t.Bool {

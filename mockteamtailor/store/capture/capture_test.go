@@ -1,4 +1,4 @@
-package store
+package capture
 
 import (
 	"encoding/json"
@@ -8,7 +8,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
-// ParseCaptures reads every form a team has: a body, a journal entry, a
+// Parse reads every form a team has: a body, a journal entry, a
 // list of entries, JSONL; and says exactly what is wrong otherwise.
 func TestParseCaptures(t *testing.T) {
 	body := `{"partner-event":{"id":"x","candidate":{"z":1,"a":2}},"company":{}}`
@@ -31,7 +31,7 @@ func TestParseCaptures(t *testing.T) {
 		"event not object": {in: `{"partner-event":[]}`, err: "partner-event is missing or not an object"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			cs, err := ParseCaptures([]byte(tc.in))
+			cs, err := Parse([]byte(tc.in))
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err %v, want one mentioning %q", err, tc.err)
@@ -62,7 +62,7 @@ func FuzzParseCaptures(f *testing.F) {
 	f.Add([]byte("{\"deliveries\":[]}\n{}"))
 	f.Add([]byte("[[[[[[[["))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cs, err := ParseCaptures(data)
+		cs, err := Parse(data)
 		if err != nil {
 			return
 		}

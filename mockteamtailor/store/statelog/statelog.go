@@ -1,4 +1,9 @@
-package store
+// Package statelog is the store's state log as a file format: an
+// append-only file of checksummed records beside the snapshot
+// (FILE.log.<generation>), written with group commit, rotated by
+// compaction, and read back up to the one torn record a crash can leave.
+// What a record holds is the store's business; this package moves bytes.
+package statelog
 
 import (
 	"crypto/rand"
@@ -28,47 +33,48 @@ import (
 //
 //	length  uint32, little endian: the payload's size
 //	crc     uint32, little endian: CRC-32C of the payload
-//	payload JSON (a logRecord), or result changes in binary (statelogresult.go)
+//	payload JSON (the store's logRecord), or result changes in binary (store/statelogresult.go)
 //	mark    uint32, little endian: the length, complemented
 //
 // A new log starts with a start record (payload "S") and zeros; a clean
 // shutdown ends it with an end record (payload "E"), zeroed before the log
 // is appended to again, so it is only ever last. A running log is
-// extended with zeros ahead of its records (logPrealloc at a time, fsync'd
+// extended with zeros ahead of its records (Prealloc at a time, fsync'd
 // before records are written into them), so that appending a record changes no file-system metadata and a
 // group commit needs only fdatasync, which on a journaling file system
 // does not wait for a journal commit (and for every other file's data
 // that commit must flush first).
 //
 // What a crash can leave, and what the reader accepts, is in
-// statelogscan.go: one torn last record (never acknowledged) is dropped;
+// scan.go: one torn last record (never acknowledged) is dropped;
 // any other damage stops start-up, naming file, offset and problem.
 //
 // Logs of versions 1 to 3 are still read; opening one migrates the state
 // to a new snapshot and a version 4 log, so they are never appended to.
-// Version 3 added binary journal entries (statelogjournal.go): a reader
+// Version 3 added binary journal entries (store/statelogjournal.go): a reader
 // reads every kind of record in any version.
 const (
-	logMagicV3 = "mockteamtailor-log 3\n"
-	logMagicV2 = "mockteamtailor-log 2\n"
-	logMagicV1 = "mockteamtailor-log 1\n"
+	MagicV3 = "mockteamtailor-log 3\n"
+	MagicV2 = "mockteamtailor-log 2\n"
+	MagicV1 = "mockteamtailor-log 1\n"
 )
 
-// logPrealloc is how far ahead of its records the log is extended with
+// Prealloc is how far ahead of its records the log is extended with
 // zeros: one extension, and one full fsync, per this many bytes.
-const logPrealloc = 4 << 20
+const Prealloc = 4 << 20
 
-// maxLogRecord bounds one record; a longer length field is damage.
-const maxLogRecord = 1 << 30
+// MaxRecord bounds one record; a longer length field is damage.
+const MaxRecord = 1 << 30
 
-var crcTable = crc32.MakeTable(crc32.Castagnoli)
+// CRCTable is the CRC-32C table of every record and snapshot frame.
+var CRCTable = crc32.MakeTable(crc32.Castagnoli)
 
-// logPath is the log file of generation gen of the state file at path.
-func logPath(path string, gen int) string { return path + ".log." + strconv.Itoa(gen) }
+// Path is the log file of generation gen of the state file at path.
+func Path(path string, gen int) string { return path + ".log." + strconv.Itoa(gen) }
 
-// logGenerations lists the generations of the log files beside path, in
+// Generations lists the generations of the log files beside path, in
 // order.
-func logGenerations(path string) ([]int, error) {
+func Generations(path string) ([]int, error) {
 	entries, err := os.ReadDir(filepath.Dir(path))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -91,24 +97,9 @@ func logGenerations(path string) ([]int, error) {
 	return gens, nil
 }
 
-// readLog reads the log file at path (of the state file state), calling
-// apply with the payload of every whole record, in order. It returns the
-// scan; damage is a *DamageError naming the file and offset.
-func readLog(state, path string, apply func(payload []byte, offset int64) error) (logScan, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return logScan{}, fmt.Errorf("read state log: %w", err)
-	}
-	sc := scanLog(data, apply)
-	if sc.damage != nil {
-		return sc, &DamageError{State: state, File: path, Offset: sc.damage.offset, Problem: sc.damage.problem}
-	}
-	return sc, nil
-}
-
-// stateLog appends records to the current log generation with group
+// Log appends records to the current log generation with group
 // commit.
-type stateLog struct {
+type Log struct {
 	path string // the state file; logs are path.log.<gen>
 
 	mu      sync.Mutex // guards every field below
@@ -131,42 +122,49 @@ type stateLog struct {
 	syncing bool
 	syncs   int64         // group commits that wrote records
 	syncDur time.Duration // time they spent in write and fsync
-	// afterCreate runs once the first log file is created, before a
+	// AfterCreate runs once the first log file is created, before a
 	// record goes into it (it writes the first snapshot, which names the
 	// log, when there is none).
-	afterCreate func(id string) error
+	AfterCreate func(id string) error
+	// persistErr is what every failed write wraps: the store's
+	// ErrPersist.
+	persistErr error
 }
 
-func newStateLog(path string, gen int, keepTo int64, version int, id string) *stateLog {
-	l := &stateLog{path: path, gen: gen, keepTo: keepTo, version: version, id: id}
+// New returns the log of the state file at path, appending to generation
+// gen; keepTo, version and id are what reading that generation found
+// (keepTo -1 keeps the whole file). A failed write's error wraps
+// persistErr.
+func New(path string, gen int, keepTo int64, version int, id string, persistErr error) *Log {
+	l := &Log{path: path, gen: gen, keepTo: keepTo, version: version, id: id, persistErr: persistErr}
 	l.cond = sync.NewCond(&l.mu)
 	return l
 }
 
-// append queues a record and returns its sequence number. Records are
+// Append queues a record and returns its sequence number. Records are
 // written in the order they are appended.
-func (l *stateLog) append(payload []byte) uint64 {
+func (l *Log) Append(payload []byte) uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.pending = appendLogFrame(l.pending, payload)
+	l.pending = AppendFrame(l.pending, payload)
 	l.seq++
 	return l.seq
 }
 
-// appendWith queues the record fill appends to its argument, encoded in
+// AppendWith queues the record fill appends to its argument, encoded in
 // place, and returns its sequence number.
-func (l *stateLog) appendWith(fill func([]byte) []byte) uint64 {
+func (l *Log) AppendWith(fill func([]byte) []byte) uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.pending = appendLogRecord(l.pending, fill)
+	l.pending = AppendRecord(l.pending, fill)
 	l.seq++
 	return l.seq
 }
 
-// wait returns once record seq is on disk. The first waiter writes and
+// Wait returns once record seq is on disk. The first waiter writes and
 // syncs everything queued, for itself and every writer that queued
 // meanwhile (group commit).
-func (l *stateLog) wait(seq uint64) error {
+func (l *Log) Wait(seq uint64) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for l.durable < seq {
@@ -184,8 +182,8 @@ func (l *stateLog) wait(seq uint64) error {
 	return nil
 }
 
-// last returns the sequence number of the newest record.
-func (l *stateLog) last() uint64 {
+// Last returns the sequence number of the newest record.
+func (l *Log) Last() uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.seq
@@ -193,7 +191,7 @@ func (l *stateLog) last() uint64 {
 
 // syncLocked writes and fsyncs what is queued. It is called with l.mu
 // held and releases it during the I/O.
-func (l *stateLog) syncLocked() error {
+func (l *Log) syncLocked() error {
 	l.syncing = true
 	buf, upto := l.pending, l.seq
 	l.pending = l.spare[:0]
@@ -209,7 +207,7 @@ func (l *stateLog) syncLocked() error {
 	l.syncing = false
 	l.cond.Broadcast()
 	if err != nil {
-		l.failed, l.failErr, l.halted = upto, fmt.Errorf("%w: %w", err, ErrPersist), true
+		l.failed, l.failErr, l.halted = upto, fmt.Errorf("%w: %w", err, l.persistErr), true
 		return l.failErr
 	}
 	l.size = size
@@ -220,7 +218,7 @@ func (l *stateLog) syncLocked() error {
 
 // writeOut appends buf to the log file and fsyncs it. Only the syncing
 // goroutine calls it, so l.f, l.size and l.gen do not change meanwhile.
-func (l *stateLog) writeOut(buf []byte) (int64, error) {
+func (l *Log) writeOut(buf []byte) (int64, error) {
 	if l.broken != nil {
 		return l.size, l.broken
 	}
@@ -237,9 +235,9 @@ func (l *stateLog) writeOut(buf []byte) (int64, error) {
 		// Zeros first, made durable with the new size by a full fsync;
 		// the records go into them after, so a crash leaves whole
 		// records, part of the batch and zeros, never a file that ends
-		// inside a record (statelogscan.go). At least one zero stays
+		// inside a record (scan.go). At least one zero stays
 		// after the records.
-		to := end + logPrealloc
+		to := end + Prealloc
 		err := writeZeros(l.f, l.size, to)
 		if err == nil {
 			err = l.f.Sync()
@@ -279,26 +277,26 @@ func writeZeros(f *os.File, from, to int64) error {
 }
 
 // logZeros is what the log is extended with.
-var logZeros = sync.OnceValue(func() []byte { return make([]byte, logPrealloc) })
+var logZeros = sync.OnceValue(func() []byte { return make([]byte, Prealloc) })
 
 // open opens the current generation for appending, creating it with its
 // header and start record, or zeroing the torn tail (or the end record)
 // replay found.
-func (l *stateLog) open() error {
-	name := logPath(l.path, l.gen)
+func (l *Log) open() error {
+	name := Path(l.path, l.gen)
 	if _, err := os.Stat(name); errors.Is(err, fs.ErrNotExist) {
-		f, id, size, err := createLogFile(name)
+		f, id, size, err := Create(name)
 		if err != nil {
 			return err
 		}
-		if l.afterCreate != nil {
-			if err := l.afterCreate(id); err != nil {
+		if l.AfterCreate != nil {
+			if err := l.AfterCreate(id); err != nil {
 				f.Close()
 				return err
 			}
-			l.afterCreate = nil
+			l.AfterCreate = nil
 		}
-		l.f, l.id, l.version, l.size, l.zeroTo, l.keepTo = f, id, 4, size, size+logPrealloc, -1
+		l.f, l.id, l.version, l.size, l.zeroTo, l.keepTo = f, id, 4, size, size+Prealloc, -1
 		return nil
 	}
 	f, err := os.OpenFile(name, os.O_RDWR, 0o600)
@@ -329,29 +327,29 @@ func (l *stateLog) open() error {
 	return nil
 }
 
-// createLogFile creates a log file with its header, a new identity, its
-// start record and logPrealloc zeros, durably, and returns it with its
+// Create creates a log file with its header, a new identity, its
+// start record and Prealloc zeros, durably, and returns it with its
 // identity and the size of its records.
-func createLogFile(name string) (*os.File, string, int64, error) {
+func Create(name string) (*os.File, string, int64, error) {
 	var raw [16]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return nil, "", 0, fmt.Errorf("create state log: %w", err)
 	}
 	id := hex.EncodeToString(raw[:])
-	head := appendLogFrame([]byte(logMagicV4+id+"\n"), []byte{logStartRecord})
+	head := AppendFrame([]byte(MagicV4+id+"\n"), []byte{StartRecord})
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, "", 0, fmt.Errorf("create state log: %w", err)
 	}
 	_, err = f.Write(head)
 	if err == nil {
-		err = writeZeros(f, int64(len(head)), int64(len(head))+logPrealloc)
+		err = writeZeros(f, int64(len(head)), int64(len(head))+Prealloc)
 	}
 	if err == nil {
 		err = f.Sync()
 	}
 	if err == nil {
-		err = syncDir(filepath.Dir(name))
+		err = SyncDir(filepath.Dir(name))
 	}
 	if err != nil {
 		f.Close()
@@ -363,10 +361,10 @@ func createLogFile(name string) (*os.File, string, int64, error) {
 
 // endLocked cuts the zeros off the open log and ends it with its end
 // record, durably: what a clean shutdown and a compaction leave.
-func (l *stateLog) endLocked() error {
+func (l *Log) endLocked() error {
 	var end []byte
 	if l.version >= 4 {
-		end = appendLogFrame(nil, []byte{logEndRecord})
+		end = AppendFrame(nil, []byte{EndRecord})
 	} // an older log is only ever read, then replaced: never written to
 	err := l.f.Truncate(l.size)
 	if err == nil {
@@ -383,7 +381,9 @@ func (l *stateLog) endLocked() error {
 	return nil
 }
 
-func syncDir(dir string) error {
+// SyncDir makes the entries of dir durable: a file created or renamed
+// in it survives a crash.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
@@ -392,10 +392,10 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// rotate writes out what is queued, ends the log, then starts
+// Rotate writes out what is queued, ends the log, then starts
 // generation gen+1 and returns it and its identity. The caller holds the store's lock, so nothing is appended
 // meanwhile: every record up to now is in the old generation.
-func (l *stateLog) rotate() (int, string, error) {
+func (l *Log) Rotate() (int, string, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for l.syncing {
@@ -413,33 +413,33 @@ func (l *stateLog) rotate() (int, string, error) {
 		return 0, "", err
 	}
 	next := l.gen + 1
-	f, id, size, err := createLogFile(logPath(l.path, next))
+	f, id, size, err := Create(Path(l.path, next))
 	if err != nil {
 		return 0, "", err
 	}
 	l.f.Close()
-	l.f, l.gen, l.id, l.version, l.size, l.zeroTo = f, next, id, 4, size, size+logPrealloc
+	l.f, l.gen, l.id, l.version, l.size, l.zeroTo = f, next, id, 4, size, size+Prealloc
 	return next, id, nil
 }
 
-// syncStats returns how many group commits wrote records, and the time
+// SyncStats returns how many group commits wrote records, and the time
 // they spent writing and syncing.
-func (l *stateLog) syncStats() (int64, time.Duration) {
+func (l *Log) SyncStats() (int64, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.syncs, l.syncDur
 }
 
-// bytes returns the size of the current generation.
-func (l *stateLog) bytes() int64 {
+// Bytes returns the size of the current generation.
+func (l *Log) Bytes() int64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.size
 }
 
-// close writes out what is queued and closes the file.
-func (l *stateLog) close() error {
-	err := l.wait(l.last())
+// Close writes out what is queued and closes the file.
+func (l *Log) Close() error {
+	err := l.Wait(l.Last())
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.f != nil {
@@ -458,4 +458,51 @@ func (l *stateLog) close() error {
 		l.f = nil
 	}
 	return err
+}
+
+// DurableSeq returns the newest record on disk.
+func (l *Log) DurableSeq() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.durable
+}
+
+// Halt ends the stop a failed write put on the log: it waits for a write
+// in flight, drops every record queued (they were made on top of the
+// failed ones, and fail with them) and returns the newest record on disk.
+// ok is false when the log was not stopped: another writer halted it
+// already.
+func (l *Log) Halt() (durable uint64, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for l.syncing {
+		l.cond.Wait()
+	}
+	if !l.halted {
+		return 0, false
+	}
+	l.halted = false
+	l.pending = l.pending[:0]
+	l.failed = l.seq
+	return l.durable, true
+}
+
+// Generation returns the generation appended to.
+func (l *Log) Generation() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.gen
+}
+
+// Break closes the open file under the log, so that every later write
+// fails as on a full or failing disk: for tests of what a store does
+// with a refused write. It reports false when no file is open.
+func (l *Log) Break() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		return false
+	}
+	l.f.Close()
+	return true
 }
