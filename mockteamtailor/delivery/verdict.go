@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -8,7 +9,12 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
+	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
+
+// Every judge of a partner's answer is here: each says the verdict of
+// an exchange (a store.Verdict*) and its reason as journaled, and what
+// the answer means for the operation that made the call.
 
 // maxFailureMessage is how much of a partner's error body becomes the
 // failed result's message.
@@ -87,6 +93,84 @@ func Config(x *Exchange) (protocol.Form, string, string) {
 		return form, store.VerdictOK, "a config with an error field: " + msg
 	}
 	return form, store.VerdictOK, "a valid config document with " + protocol.CountOf(len(form.Fields), "field", "fields")
+}
+
+// ActivationConfig judges a /activation answer: the form, the verdict and
+// its reason (docs/protocol.md §4).
+func ActivationConfig(x *Exchange) (protocol.Form, string, string) {
+	switch {
+	case x.Failure != "":
+		return protocol.Form{}, store.VerdictError, x.Failure
+	case x.Status() != http.StatusOK:
+		return protocol.Form{}, store.VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with an activation config; body: %s", x.Status(), Excerpt(x.RespBody))
+	}
+	form, problems := protocol.ParseForm("activation-config", x.RespBody)
+	if len(problems) > 0 {
+		return protocol.Form{}, store.VerdictInvalid, "the response is not a valid activation config: " + ProblemList(problems)
+	}
+	return form, store.VerdictOK, "a valid activation config with " + protocol.CountOf(len(form.Fields), "field", "fields")
+}
+
+// Validation judges the validation endpoint's answer (docs/protocol.md
+// §1.3): 2xx accepts the credentials; >= 400 refuses them with the body's
+// errors, a refusal without a readable reason getting one of the mock's;
+// anything else is invalid. refusal is nil unless the partner refused.
+func Validation(x *Exchange) (refusal []string, verdict, reason string) {
+	switch st := x.Status(); {
+	case x.Failure != "":
+		return nil, store.VerdictError, x.Failure
+	case st >= 200 && st < 300:
+		return nil, store.VerdictOK, fmt.Sprintf("accepted the credentials with %d", st)
+	case st >= 400:
+		var body struct {
+			Errors []string `json:"errors"`
+		}
+		if schemas.Validate("validation-error", x.RespBody) != nil || json.Unmarshal(x.RespBody, &body) != nil {
+			return []string{fmt.Sprintf("the partner refused the activation (%d) without a readable reason", st)},
+				store.VerdictInvalid, fmt.Sprintf("refused with %d, but the body is not {\"errors\": [\"...\"]}: %s", st, Excerpt(x.RespBody))
+		}
+		return body.Errors, store.VerdictOK, fmt.Sprintf("refused the credentials with %d: %s", st, strings.Join(body.Errors, "; "))
+	default:
+		return nil, store.VerdictInvalid, fmt.Sprintf("answered %d: want 200 to accept or >= 400 with {\"errors\": [...]} to refuse", st)
+	}
+}
+
+// Action judges an action button's answer (docs/protocol.md §2.3).
+func Action(x *Exchange, button string) (verdict, reason string) {
+	switch {
+	case x.Failure != "":
+		return store.VerdictError, x.Failure
+	case !x.OK():
+		return store.VerdictFailed, fmt.Sprintf("%q answered %d: %s", button, x.Status(), Excerpt(x.RespBody))
+	}
+	return store.VerdictOK, fmt.Sprintf("%q accepted with %d", button, x.Status())
+}
+
+// Replayed judges the answer to a journaled call sent again (entry of):
+// anything but a complete 2xx failed.
+func Replayed(x *Exchange, of int64) (verdict, reason string) {
+	reason = fmt.Sprintf("replay of delivery %d answered %d", of, x.Status())
+	switch {
+	case x.Failure != "":
+		return store.VerdictError, x.Failure
+	case !x.OK():
+		return store.VerdictFailed, reason
+	}
+	return store.VerdictOK, reason
+}
+
+// CompanyWebhook judges a company webhook's answer, what naming the event
+// and its receiver.
+func CompanyWebhook(x *Exchange, what string) (verdict, reason string) {
+	switch {
+	case x.Failure != "":
+		return store.VerdictFailed, fmt.Sprintf("%s failed, not retried: %s", what, x.Failure)
+	case !x.OK():
+		// docs/company-webhooks.md §7: any status but 2xx is a failed
+		// delivery (redirects are not followed), and nothing is retried.
+		return store.VerdictFailed, fmt.Sprintf("%s answered %d, not 2xx: a failed delivery, not retried", what, x.Status())
+	}
+	return store.VerdictOK, fmt.Sprintf("%s: %d", what, x.Status())
 }
 
 // ProblemList joins a document's problems for a journal reason.
