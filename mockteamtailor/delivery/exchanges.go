@@ -17,20 +17,8 @@ import (
 // send. An answer that is not a valid activation config is a
 // *PartnerError; its entry is returned all the same.
 func (s *Sender) FetchActivationConfig(ctx context.Context, p store.Partner, act *store.Activation, companyUUID, purpose string) (protocol.Form, json.RawMessage, store.Delivery, error) {
-	var form protocol.Form
-	x, d, err := s.exchange(ctx, Call{Kind: store.KindActivation, Partner: p, Activation: act, Method: http.MethodGet, Path: "activation", Query: url.Values{"company_id": {companyUUID}}},
-		store.Delivery{CompanyUUID: companyUUID, Purpose: purpose},
-		func(x *Exchange) (verdict, reason string) {
-			form, verdict, reason = ActivationConfig(x)
-			return verdict, reason
-		})
-	switch {
-	case err != nil:
-		return protocol.Form{}, nil, d, err
-	case d.Verdict != store.VerdictOK:
-		return protocol.Form{}, nil, d, &PartnerError{Call: "GET /activation", Reason: d.Reason, DeliveryID: d.ID}
-	}
-	return form, json.RawMessage(x.RespBody), d, nil
+	return s.fetchForm(ctx, Call{Kind: store.KindActivation, Partner: p, Activation: act, Method: http.MethodGet, Path: "activation", Query: url.Values{"company_id": {companyUUID}}},
+		store.Delivery{CompanyUUID: companyUUID, Purpose: purpose}, ActivationConfig)
 }
 
 // Validate calls an activation's validation endpoint with its new
@@ -39,37 +27,44 @@ func (s *Sender) FetchActivationConfig(ctx context.Context, p store.Partner, act
 // *PartnerError. The entry is returned in every case where a call was
 // made.
 func (s *Sender) Validate(ctx context.Context, p store.Partner, act store.Activation, endpoint string) ([]string, store.Delivery, error) {
+	var accepted bool
 	var refusal []string
 	_, d, err := s.exchange(ctx, Call{Kind: store.KindValidate, Partner: p, Activation: &act, Method: http.MethodGet, Path: endpoint},
 		store.Delivery{CompanyUUID: act.CompanyUUID},
 		func(x *Exchange) (verdict, reason string) {
-			refusal, verdict, reason = Validation(x)
+			accepted, refusal, verdict, reason = Validation(x)
 			return verdict, reason
 		})
 	switch {
 	case err != nil:
 		return nil, d, err
-	case refusal == nil && d.Verdict != store.VerdictOK:
-		return nil, d, &PartnerError{Call: "the validation endpoint " + endpoint, Reason: d.Reason, DeliveryID: d.ID}
+	case accepted || refusal != nil:
+		return refusal, d, nil
 	}
-	return refusal, d, nil
+	return nil, d, &PartnerError{Call: "the validation endpoint " + endpoint, Reason: d.Reason, DeliveryID: d.ID}
 }
 
 // FetchConfig asks for the form of a trigger: GET BASE_URL/config with
 // query (docs/protocol.md §3). An answer that is not a valid config
 // document is a *PartnerError; its entry is returned all the same.
 func (s *Sender) FetchConfig(ctx context.Context, p store.Partner, act store.Activation, query url.Values, meta store.Delivery) (protocol.Form, json.RawMessage, store.Delivery, error) {
+	return s.fetchForm(ctx, Call{Kind: store.KindConfig, Partner: p, Activation: &act, Method: http.MethodGet, Path: "config", Query: query}, meta, Config)
+}
+
+// fetchForm makes a GET whose answer must be a form document, judged by
+// judge: the form and the document as answered, or a *PartnerError
+// naming the call.
+func (s *Sender) fetchForm(ctx context.Context, c Call, meta store.Delivery, judge func(*Exchange) (protocol.Form, string, string)) (protocol.Form, json.RawMessage, store.Delivery, error) {
 	var form protocol.Form
-	x, d, err := s.exchange(ctx, Call{Kind: store.KindConfig, Partner: p, Activation: &act, Method: http.MethodGet, Path: "config", Query: query}, meta,
-		func(x *Exchange) (verdict, reason string) {
-			form, verdict, reason = Config(x)
-			return verdict, reason
-		})
+	x, d, err := s.exchange(ctx, c, meta, func(x *Exchange) (verdict, reason string) {
+		form, verdict, reason = judge(x)
+		return verdict, reason
+	})
 	switch {
 	case err != nil:
 		return protocol.Form{}, nil, d, err
 	case d.Verdict != store.VerdictOK:
-		return protocol.Form{}, nil, d, &PartnerError{Call: "GET /config", Reason: d.Reason, DeliveryID: d.ID}
+		return protocol.Form{}, nil, d, &PartnerError{Call: c.Method + " /" + c.Path, Reason: d.Reason, DeliveryID: d.ID}
 	}
 	return form, json.RawMessage(x.RespBody), d, nil
 }

@@ -77,61 +77,61 @@ func Failed(msg string) func(*store.PartnerResult) {
 	}
 }
 
-// Config judges a /config answer: the form, the verdict and its reason.
+// Config judges a /config answer: the form, the verdict and its reason
+// (docs/protocol.md §3).
 func Config(x *Exchange) (protocol.Form, string, string) {
+	form, verdict, reason := formAnswer(x, "config", "a", "config document")
+	if msg, ok := form.ErrorMessage(); ok && verdict == store.VerdictOK {
+		return form, store.VerdictOK, "a config with an error field: " + msg
+	}
+	return form, verdict, reason
+}
+
+// formAnswer judges an answer that must be a 200 with a form document of
+// the given schema, named article+" "+noun in the reason.
+func formAnswer(x *Exchange, schema, article, noun string) (protocol.Form, string, string) {
 	switch {
 	case x.Failure != "":
 		return protocol.Form{}, store.VerdictError, x.Failure
 	case x.Status() != http.StatusOK:
-		return protocol.Form{}, store.VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with a config document; body: %s", x.Status(), Excerpt(x.RespBody))
+		return protocol.Form{}, store.VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with %s %s; body: %s", x.Status(), article, noun, Excerpt(x.RespBody))
 	}
-	form, problems := protocol.ParseForm("config", x.RespBody)
+	form, problems := protocol.ParseForm(schema, x.RespBody)
 	if len(problems) > 0 {
-		return protocol.Form{}, store.VerdictInvalid, "the response is not a valid config document: " + ProblemList(problems)
+		return protocol.Form{}, store.VerdictInvalid, "the response is not a valid " + noun + ": " + ProblemList(problems)
 	}
-	if msg, ok := form.ErrorMessage(); ok {
-		return form, store.VerdictOK, "a config with an error field: " + msg
-	}
-	return form, store.VerdictOK, "a valid config document with " + protocol.CountOf(len(form.Fields), "field", "fields")
+	return form, store.VerdictOK, "a valid " + noun + " with " + protocol.CountOf(len(form.Fields), "field", "fields")
 }
 
 // ActivationConfig judges a /activation answer: the form, the verdict and
 // its reason (docs/protocol.md §4).
 func ActivationConfig(x *Exchange) (protocol.Form, string, string) {
-	switch {
-	case x.Failure != "":
-		return protocol.Form{}, store.VerdictError, x.Failure
-	case x.Status() != http.StatusOK:
-		return protocol.Form{}, store.VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with an activation config; body: %s", x.Status(), Excerpt(x.RespBody))
-	}
-	form, problems := protocol.ParseForm("activation-config", x.RespBody)
-	if len(problems) > 0 {
-		return protocol.Form{}, store.VerdictInvalid, "the response is not a valid activation config: " + ProblemList(problems)
-	}
-	return form, store.VerdictOK, "a valid activation config with " + protocol.CountOf(len(form.Fields), "field", "fields")
+	return formAnswer(x, "activation-config", "an", "activation config")
 }
 
 // Validation judges the validation endpoint's answer (docs/protocol.md
-// §1.3): 2xx accepts the credentials; >= 400 refuses them with the body's
-// errors, a refusal without a readable reason getting one of the mock's;
-// anything else is invalid. refusal is nil unless the partner refused.
-func Validation(x *Exchange) (refusal []string, verdict, reason string) {
+// §1.3), the one place the rule is written: 2xx accepts the credentials;
+// >= 400 refuses them with the body's errors (schemas
+// validation-error), a refusal without a readable reason getting one of
+// the mock's; anything else, or no answer, neither accepts nor refuses.
+func Validation(x *Exchange) (accepted bool, refusal []string, verdict, reason string) {
 	switch st := x.Status(); {
 	case x.Failure != "":
-		return nil, store.VerdictError, x.Failure
+		return false, nil, store.VerdictError, x.Failure
 	case st >= 200 && st < 300:
-		return nil, store.VerdictOK, fmt.Sprintf("accepted the credentials with %d", st)
+		return true, nil, store.VerdictOK, fmt.Sprintf("accepted the credentials with %d", st)
 	case st >= 400:
 		var body struct {
 			Errors []string `json:"errors"`
 		}
 		if schemas.Validate("validation-error", x.RespBody) != nil || json.Unmarshal(x.RespBody, &body) != nil {
-			return []string{fmt.Sprintf("the partner refused the activation (%d) without a readable reason", st)},
+			return false, []string{fmt.Sprintf("the partner refused the activation (%d) without a readable reason", st)},
 				store.VerdictInvalid, fmt.Sprintf("refused with %d, but the body is not {\"errors\": [\"...\"]}: %s", st, Excerpt(x.RespBody))
 		}
-		return body.Errors, store.VerdictOK, fmt.Sprintf("refused the credentials with %d: %s", st, strings.Join(body.Errors, "; "))
+		// The schema wants at least one message: a refusal is never empty.
+		return false, body.Errors, store.VerdictOK, fmt.Sprintf("refused the credentials with %d: %s", st, strings.Join(body.Errors, "; "))
 	default:
-		return nil, store.VerdictInvalid, fmt.Sprintf("answered %d: want 200 to accept or >= 400 with {\"errors\": [...]} to refuse", st)
+		return false, nil, store.VerdictInvalid, fmt.Sprintf("answered %d: want 200 to accept or >= 400 with {\"errors\": [...]} to refuse", st)
 	}
 }
 
