@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 var _ = Describe("Actions: buttons on partner results", framework.LabelActions, func() {
@@ -30,7 +31,7 @@ var _ = Describe("Actions: buttons on partner results", framework.LabelActions, 
 			// a "pending" answer only says the result is coming.
 			if doc, ok := framework.AnswerAsResult(x, w.ResultID); ok {
 				status, _ := framework.PostedStatus([]byte(doc.RequestBody))
-				if len(framework.PostedActions([]byte(doc.RequestBody))) > 0 || status == "completed" || status == "failed" {
+				if len(framework.PostedActions([]byte(doc.RequestBody))) > 0 || protocol.Status(status).Final() {
 					results = append(results, doc)
 				}
 			}
@@ -44,7 +45,7 @@ var _ = Describe("Actions: buttons on partner results", framework.LabelActions, 
 			final := func(posts []framework.Exchange) bool {
 				return slices.ContainsFunc(append(slices.Clone(results), posts...), func(p framework.Exchange) bool {
 					s, _ := framework.PostedStatus([]byte(p.RequestBody))
-					return s == "completed" || s == "failed"
+					return protocol.Status(s).Final()
 				})
 			}
 			By("waiting for the result to declare actions")

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 var _ = Describe("Capabilities: what the partner shows, against what it claims", framework.LabelCapabilities, func() {
@@ -97,6 +98,6 @@ func declaresActions(posts []framework.Exchange) bool {
 func final(posts []framework.Exchange) bool {
 	return slices.ContainsFunc(posts, func(p framework.Exchange) bool {
 		s, _ := framework.PostedStatus([]byte(p.RequestBody))
-		return s == "completed" || s == "failed"
+		return protocol.Status(s).Final()
 	})
 }

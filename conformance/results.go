@@ -53,7 +53,7 @@ func startResultRun(ctx SpecContext) *resultRun {
 func completedInAnswer(body []byte) bool {
 	applied, _, _ := protocol.CheckWebhookResponse(body)
 	status, _ := framework.AnswerStatus(body)
-	return applied && (status == "completed" || status == "failed")
+	return applied && protocol.Status(status).Final()
 }
 
 // posts returns the partner's requests to update-url so far, after

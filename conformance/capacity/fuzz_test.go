@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // FuzzResultDocuments feeds the two documents a partner sends that the run
@@ -24,12 +26,12 @@ func FuzzResultDocuments(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if answerCarriesResult(body) {
-			if !finalStatus(fmt.Sprint(dig(body, "partner_result_attributes", "status"))) {
+			if !protocol.Status(fmt.Sprint(dig(body, "partner_result_attributes", "status"))).Final() {
 				t.Fatalf("answer %q counted as a result without a final status", body)
 			}
 		}
 		if updateSetsFinal(body) {
-			if !finalStatus(fmt.Sprint(dig(body, "data", "attributes", "status"))) {
+			if !protocol.Status(fmt.Sprint(dig(body, "data", "attributes", "status"))).Final() {
 				t.Fatalf("update %q counted as a result without a final status", body)
 			}
 		}

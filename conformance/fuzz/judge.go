@@ -129,7 +129,7 @@ func (j *judge) observe(resultID, method string, status int, _ time.Time, body [
 		return
 	case status/100 != 2:
 		v = fail(fmt.Sprintf("%s %d", KindResultRefused, status), status, fmt.Sprintf("the Partner API answered %d to the partner's %s of the result", status, method))
-	case st == "completed" || st == "failed":
+	case protocol.Status(st).Final():
 	default:
 		return // sending, sent, pending: still working
 	}
@@ -201,8 +201,7 @@ func (j *judge) exec(ctx context.Context, body []byte, wantResult bool) (Verdict
 	}
 	resp, err := j.tgt.HTTP.Do(req)
 	if err != nil {
-		var t interface{ Timeout() bool }
-		if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &t) && t.Timeout()) {
+		if partnercall.IsTimeout(err) {
 			return fail(KindTimeout, 0, fmt.Sprintf("no answer within %s", j.tgt.HTTP.Timeout)), nil
 		}
 		return fail(KindConnection, 0, err.Error()), nil
@@ -242,12 +241,8 @@ func (j *judge) exec(ctx context.Context, body []byte, wantResult bool) (Verdict
 
 // answerFinal reports partner_result_attributes with a final status.
 func answerFinal(body []byte) bool {
-	var doc struct {
-		Attributes struct {
-			Status string `json:"status"`
-		} `json:"partner_result_attributes"`
-	}
-	return json.Unmarshal(body, &doc) == nil && (doc.Attributes.Status == "completed" || doc.Attributes.Status == "failed")
+	s, _ := protocol.AnswerStatus(body)
+	return s.Final()
 }
 
 // candidateID is the webhook's candidate id, or nil.

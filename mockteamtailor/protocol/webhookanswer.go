@@ -55,7 +55,7 @@ func WebhookResponseAttrs(body []byte) (apply func(*ResultAttributes), note stri
 		// The partner may have posted its final result through the
 		// Partner API before the mock read this answer: an answer never
 		// moves a completed or failed result back.
-		if final := r.Status == "completed" || r.Status == "failed"; final && patch.Status.Set {
+		if r.Status.Final() && patch.Status.Set {
 			patch.Status.Set = false
 		}
 		patch.Apply(r)
