@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"unicode"
@@ -66,8 +67,8 @@ func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUI
 			act = &a
 		}
 		form, doc, d, err := s.sender.FetchActivationConfig(ctx, p, act, companyUUID, purpose)
-		if d.Kind == "" { // nothing was sent
-			return controlapi.ActivationFormResult{}, err
+		if refused := (*delivery.PartnerError)(nil); err != nil && !errors.As(err, &refused) {
+			return controlapi.ActivationFormResult{}, err // nothing was sent
 		}
 		return controlapi.ActivationFormResult{Dynamic: true, Form: form, Document: doc, DeliveryID: d.ID}, err
 	case p.WebhookActivationConfig != nil:

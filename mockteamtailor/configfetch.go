@@ -2,6 +2,7 @@ package mockteamtailor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -66,13 +67,13 @@ func (s *Server) FetchConfig(ctx context.Context, req controlapi.ConfigRequest) 
 	var res controlapi.ConfigResult
 	for round := 0; ; round++ {
 		form, doc, d, err := s.sender.FetchConfig(ctx, p, act, query, store.Delivery{CompanyUUID: req.CompanyUUID, Purpose: req.Purpose})
-		if d.Kind == "" { // nothing was sent
-			return res, err
+		if refused := (*delivery.PartnerError)(nil); errors.As(err, &refused) {
+			res.DeliveryIDs = append(res.DeliveryIDs, d.ID)
 		}
-		res.DeliveryIDs = append(res.DeliveryIDs, d.ID)
 		if err != nil {
 			return res, err
 		}
+		res.DeliveryIDs = append(res.DeliveryIDs, d.ID)
 		res.Form, res.Document = form, doc
 		res.ErrorMessage, _ = form.ErrorMessage()
 		// docs/protocol.md §3: a change of a refetch field makes Teamtailor fetch

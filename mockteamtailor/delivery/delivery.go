@@ -106,8 +106,8 @@ func (x *Exchange) Status() int {
 // OK reports a complete 2xx response.
 func (x *Exchange) OK() bool { return x.Failure == "" && x.Status() >= 200 && x.Status() < 300 }
 
-// PartnerURL joins the partner's BASE_URL and a path.
-func PartnerURL(p store.Partner, path string, query url.Values) (string, error) {
+// partnerURL joins the partner's BASE_URL and a path.
+func partnerURL(p store.Partner, path string, query url.Values) (string, error) {
 	if p.BaseURL == "" {
 		return "", fmt.Errorf("partner %q: %w; set it with --partner-base-url, the control API or PUT /partner/v1/partners/%s", p.ID, ErrNoBaseURL, p.ID)
 	}
@@ -136,13 +136,13 @@ func (s *Sender) send(ctx context.Context, c Call) (*Exchange, error) {
 	target := c.target
 	if !c.company {
 		var err error
-		if target, err = PartnerURL(c.Partner, c.Path, c.Query); err != nil {
+		if target, err = partnerURL(c.Partner, c.Path, c.Query); err != nil {
 			return nil, err
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
-	req, err := partnercall.NewRequest(ctx, c.Method, target, c.Body, s.Headers(c))
+	req, err := partnercall.NewRequest(ctx, c.Method, target, c.Body, s.headers(c))
 	if err != nil {
 		return nil, &BadURLError{URL: target, Err: err}
 	}
@@ -181,8 +181,8 @@ func (s *Sender) send(ctx context.Context, c Call) (*Exchange, error) {
 	return x, nil
 }
 
-// Headers are the headers Teamtailor sends on c (docs/protocol.md §1).
-func (s *Sender) Headers(c Call) partnercall.Headers {
+// headers are the headers Teamtailor sends on c (docs/protocol.md §1).
+func (s *Sender) headers(c Call) partnercall.Headers {
 	h := partnercall.Headers{UserAgent: s.UserAgent, Host: s.StackHost, Gzip: true}
 	if c.Activation != nil {
 		h.ProviderKey = c.Activation.ProviderKey

@@ -93,12 +93,12 @@ func (s *Sender) SendWebhook(ctx context.Context, p store.Partner, act store.Act
 // dry run to show.
 func (s *Sender) WebhookRequest(p store.Partner, act store.Activation, body []byte, eventID string) (store.HTTPMessage, error) {
 	c := webhookCall(p, act, body, eventID)
-	target, err := PartnerURL(p, c.Path, nil)
+	target, err := partnerURL(p, c.Path, nil)
 	if err != nil {
 		return store.HTTPMessage{}, err
 	}
 	h := http.Header{}
-	s.Headers(c).Apply(h, true)
+	s.headers(c).Apply(h, true)
 	return store.HTTPMessage{Method: c.Method, URL: target, Header: h, Body: string(body)}, nil
 }
 

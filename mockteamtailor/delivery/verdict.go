@@ -26,7 +26,7 @@ func Webhook(x *Exchange) (verdict, reason string, update func(*store.PartnerRes
 	switch st := x.Status(); {
 	case x.Failure != "":
 		msg := x.Failure
-		return store.VerdictError, msg, Failed(msg)
+		return store.VerdictError, msg, failed(msg)
 	case st >= 200 && st < 300:
 		patch, note, invalid := protocol.WebhookResponseAttrs(x.RespBody)
 		update = func(r *store.PartnerResult) {
@@ -58,18 +58,18 @@ func Webhook(x *Exchange) (verdict, reason string, update func(*store.PartnerRes
 			}
 			reason += fmt.Sprintf(" (the error body should be a plain string; it is %s)", ct)
 		}
-		return store.VerdictFailed, reason, Failed(msg)
+		return store.VerdictFailed, reason, failed(msg)
 	default:
 		msg := fmt.Sprintf("the partner answered %d; Teamtailor does not follow redirects and wants a 2xx", st)
-		return store.VerdictFailed, msg, Failed(msg)
+		return store.VerdictFailed, msg, failed(msg)
 	}
 }
 
-// Failed marks a result failed by a delivery that failed, unless the
+// failed marks a result failed by a delivery that failed, unless the
 // partner has already moved it on: a replay to a partner that is down now
 // never turns a completed (or pending, or partner-failed) result back
 // into a failed delivery. The journal still records the failed call.
-func Failed(msg string) func(*store.PartnerResult) {
+func failed(msg string) func(*store.PartnerResult) {
 	return func(r *store.PartnerResult) {
 		if r.Status == protocol.StatusSending || r.Status == protocol.StatusSent || (r.Status == protocol.StatusFailed && r.DeliveryFailed) {
 			r.Status, r.Message, r.DeliveryFailed = protocol.StatusFailed, msg, true
