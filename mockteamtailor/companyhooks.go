@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -307,22 +306,9 @@ func (s *Server) replayCompanyWebhook(ctx context.Context, d store.Delivery) (st
 	if d.Request.BodyTruncated {
 		return store.Delivery{}, httpapi.Conflict("delivery %d: the journal kept only part of its body, so it cannot be sent again", d.ID)
 	}
-	var doc struct {
-		Payload struct {
-			Name string `json:"event_name"`
-			Data struct {
-				ID         string          `json:"id"`
-				Type       string          `json:"type"`
-				Attributes json.RawMessage `json:"attributes"`
-			} `json:"data"`
-		} `json:"payload"`
-	}
-	if err := json.Unmarshal([]byte(d.Request.Body), &doc); err != nil {
+	ev, _, err := companyevent.Parse([]byte(d.Request.Body))
+	if err != nil {
 		return store.Delivery{}, httpapi.Conflict("delivery %d: its body is not a company event: %v", d.ID, err)
-	}
-	ev := companyevent.Event{Name: doc.Payload.Name, Data: companyevent.Data{ID: doc.Payload.Data.ID, Type: doc.Payload.Data.Type}}
-	if doc.Payload.Data.Attributes != nil {
-		ev.Data.Attributes = doc.Payload.Data.Attributes
 	}
 	hd := hookDelivery{ev: CompanyEvent{CompanyUUID: d.CompanyUUID, Event: ev, Time: s.clock()}}
 	if d.PartnerID != "" {
