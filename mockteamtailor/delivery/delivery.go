@@ -90,9 +90,12 @@ type Exchange struct {
 	// partnercall.MaxResponse.
 	Truncated bool
 	// Failure says why nothing usable came back; "" when Resp is set.
-	Failure  string
-	Start    time.Time
-	Duration time.Duration
+	Failure string
+	// Unreachable is set when nothing answered at all (DNS, refused, no
+	// route, TLS; partnercall.Failure).
+	Unreachable bool
+	Start       time.Time
+	Duration    time.Duration
 }
 
 // Status is the response status, 0 when nothing came back.
@@ -157,7 +160,8 @@ func (s *Sender) send(ctx context.Context, c Call) (*Exchange, error) {
 	resp, err := s.Client.Do(req)
 	if err != nil {
 		x.Duration = time.Since(began)
-		x.Failure = s.describe(err, req.URL)
+		f := partnercall.Describe(err, req.URL, s.Timeout, s.MaxHeaderBytes)
+		x.Failure, x.Unreachable = f.Text, f.Unreachable
 		return x, nil
 	}
 	defer resp.Body.Close()
@@ -169,7 +173,7 @@ func (s *Sender) send(ctx context.Context, c Call) (*Exchange, error) {
 	case err != nil && c.company:
 		x.Failure = "the response body could not be read: " + err.Error()
 	case err != nil:
-		x.Failure = "the response body could not be read: " + s.describe(err, req.URL)
+		x.Failure = "the response body could not be read: " + partnercall.Describe(err, req.URL, s.Timeout, s.MaxHeaderBytes).Text
 	case len(x.RespBody) > partnercall.MaxResponse && c.company:
 		x.RespBody, x.Truncated = x.RespBody[:partnercall.MaxResponse], true
 	case len(x.RespBody) > partnercall.MaxResponse:
@@ -195,11 +199,6 @@ func (s *Sender) headers(c Call) partnercall.Headers {
 		h.Signature = signature.Sign(c.Partner.WebhookSecret, c.SignEventID, s.Clock())
 	}
 	return h
-}
-
-// describe says which of the failures docs/protocol.md §1.3 names happened.
-func (s *Sender) describe(err error, u *url.URL) string {
-	return partnercall.Describe(err, u, s.Timeout, s.MaxHeaderBytes).Text
 }
 
 // journal records the exchange with its verdict, meta giving what else

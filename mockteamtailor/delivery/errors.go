@@ -38,6 +38,9 @@ type PartnerError struct {
 	Reason string
 	// DeliveryID is the journal entry of the exchange.
 	DeliveryID int64
+	// Unreachable is set when nothing answered at all: the partner is
+	// not running where it was looked for.
+	Unreachable bool
 }
 
 func (e *PartnerError) Error() string {

@@ -29,7 +29,7 @@ func (s *Sender) FetchActivationConfig(ctx context.Context, p store.Partner, act
 func (s *Sender) Validate(ctx context.Context, p store.Partner, act store.Activation, endpoint string) ([]string, store.Delivery, error) {
 	var accepted bool
 	var refusal []string
-	_, d, err := s.exchange(ctx, Call{Kind: store.KindValidate, Partner: p, Activation: &act, Method: http.MethodGet, Path: endpoint},
+	x, d, err := s.exchange(ctx, Call{Kind: store.KindValidate, Partner: p, Activation: &act, Method: http.MethodGet, Path: endpoint},
 		store.Delivery{CompanyUUID: act.CompanyUUID},
 		func(x *Exchange) (verdict, reason string) {
 			accepted, refusal, verdict, reason = Validation(x)
@@ -41,7 +41,7 @@ func (s *Sender) Validate(ctx context.Context, p store.Partner, act store.Activa
 	case accepted || refusal != nil:
 		return refusal, d, nil
 	}
-	return nil, d, &PartnerError{Call: "the validation endpoint " + endpoint, Reason: d.Reason, DeliveryID: d.ID}
+	return nil, d, &PartnerError{Call: "the validation endpoint " + endpoint, Reason: d.Reason, DeliveryID: d.ID, Unreachable: x.Unreachable}
 }
 
 // FetchConfig asks for the form of a trigger: GET BASE_URL/config with
@@ -64,7 +64,7 @@ func (s *Sender) fetchForm(ctx context.Context, c Call, meta store.Delivery, jud
 	case err != nil:
 		return protocol.Form{}, nil, d, err
 	case d.Verdict != store.VerdictOK:
-		return protocol.Form{}, nil, d, &PartnerError{Call: c.Method + " /" + c.Path, Reason: d.Reason, DeliveryID: d.ID}
+		return protocol.Form{}, nil, d, &PartnerError{Call: c.Method + " /" + c.Path, Reason: d.Reason, DeliveryID: d.ID, Unreachable: x.Unreachable}
 	}
 	return form, json.RawMessage(x.RespBody), d, nil
 }
