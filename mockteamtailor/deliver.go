@@ -145,8 +145,10 @@ func (s *Server) deliver(ctx context.Context, spec EventSpec, meta store.Deliver
 	return s.send(ctx, spec.Partner, spec.Activation, res, meta)
 }
 
-// send POSTs a result's stored event to BASE_URL/webhook and applies the
-// answer. Replays use it too.
+// send POSTs a result's stored event to BASE_URL/webhook, one exchange
+// of package delivery (sent, judged, journaled), and applies the answer
+// to the result. Replays use it too. Its errors are delivery's, for the
+// HTTP edge to map.
 func (s *Server) send(ctx context.Context, p store.Partner, act store.Activation, res store.PartnerResult, meta store.Delivery) (controlapi.Outcome, error) {
 	x, d, update, err := s.sender.SendWebhook(ctx, p, act, res.Event, res.EventID, meta)
 	if err != nil {

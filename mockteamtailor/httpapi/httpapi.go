@@ -1,7 +1,8 @@
 // Package httpapi is what the mock's two APIs share over HTTP: the
 // errors they answer with, as statuses and {"errors": [...]} documents
 // (JSON:API error objects, docs/protocol.md §2), the store's sentinel errors
-// turned into 4xx, and JSON encoding that leaves links readable.
+// turned into 4xx, the errors of calls to partners (package delivery)
+// into their statuses (Of), and JSON encoding that leaves links readable.
 package httpapi
 
 import (
