@@ -5,16 +5,13 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"fmt"
-	"net/http"
-	"net/url"
+	"errors"
 	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/internal/secret"
-	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
@@ -22,7 +19,6 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
-	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
 // isDynamic reports whether the partner's activation form is fetched:
@@ -70,32 +66,11 @@ func (s *Server) activationForm(ctx context.Context, p store.Partner, companyUUI
 		if a, err := s.store.ActivationFor(ctx, p.ID, companyUUID); err == nil {
 			act = &a
 		}
-		x, err := s.do(ctx, delivery.Call{Kind: store.KindActivation, Partner: p, Activation: act, Method: http.MethodGet, Path: "activation", Query: url.Values{"company_id": {companyUUID}}})
-		if err != nil {
-			return controlapi.ActivationFormResult{}, httpapi.ConflictOf(err)
+		form, doc, d, err := s.sender.FetchActivationConfig(ctx, p, act, companyUUID, purpose)
+		if refused := (*delivery.PartnerError)(nil); err != nil && !errors.As(err, &refused) {
+			return controlapi.ActivationFormResult{}, err // nothing was sent
 		}
-		res := controlapi.ActivationFormResult{Dynamic: true}
-		verdict, reason := store.VerdictOK, ""
-		switch {
-		case x.Failure != "":
-			verdict, reason = store.VerdictError, x.Failure
-		case x.Status() != http.StatusOK:
-			verdict, reason = store.VerdictFailed, fmt.Sprintf("the partner answered %d, want 200 with an activation config; body: %s", x.Status(), delivery.Excerpt(x.RespBody))
-		default:
-			form, problems := protocol.ParseForm("activation-config", x.RespBody)
-			if len(problems) > 0 {
-				verdict, reason = store.VerdictInvalid, "the response is not a valid activation config: "+delivery.ProblemList(problems)
-			} else {
-				res.Form, res.Document = form, json.RawMessage(x.RespBody)
-				reason = "a valid activation config with " + text.Count(len(form.Fields), "field", "fields")
-			}
-		}
-		d := s.sender.Journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: companyUUID, Purpose: purpose})
-		res.DeliveryID = d.ID
-		if verdict != store.VerdictOK {
-			return res, httpapi.Partner("GET /activation: %s (journal entry %d)", reason, d.ID)
-		}
-		return res, nil
+		return controlapi.ActivationFormResult{Dynamic: true, Form: form, Document: doc, DeliveryID: d.ID}, err
 	case p.WebhookActivationConfig != nil:
 		form, problems := protocol.ParseForm("activation-config", p.WebhookActivationConfig)
 		if len(problems) > 0 {
@@ -186,13 +161,15 @@ func (s *Server) Activate(ctx context.Context, req controlapi.ActivateRequest) (
 		CreatedAt: s.clock().UTC(), Values: checked, APIToken: req.APIToken, Mappings: mappings}
 
 	if form.ValidateEndpoint != "" {
-		ok, errs, id, err := s.validateActivation(ctx, p, act, form.ValidateEndpoint)
-		res.ValidateDeliveryID = id
+		// docs/protocol.md §1.3: 2xx activates; >= 400 refuses with the
+		// body's errors; anything else is the partner's error.
+		refusal, d, err := s.sender.Validate(ctx, p, act, form.ValidateEndpoint)
+		res.ValidateDeliveryID = d.ID
 		if err != nil {
 			return res, err
 		}
-		if !ok {
-			res.Errors = errs
+		if refusal != nil {
+			res.Errors = refusal
 			return res, nil
 		}
 	}
@@ -211,45 +188,6 @@ func (s *Server) Activate(ctx context.Context, req controlapi.ActivateRequest) (
 	}
 	res.Activated, res.Activation = true, act
 	return res, nil
-}
-
-// validateActivation calls the validation endpoint with the new provider
-// key: 2xx activates; >= 400 refuses with the body's errors (docs/protocol.md
-// §1.3). Anything else is a partner error.
-func (s *Server) validateActivation(ctx context.Context, p store.Partner, act store.Activation, endpoint string) (bool, []string, int64, error) {
-	x, err := s.do(ctx, delivery.Call{Kind: store.KindValidate, Partner: p, Activation: &act, Method: http.MethodGet, Path: endpoint})
-	if err != nil {
-		return false, nil, 0, httpapi.ConflictOf(err)
-	}
-	var errs []string
-	verdict, reason := store.VerdictOK, ""
-	switch st := x.Status(); {
-	case x.Failure != "":
-		verdict, reason = store.VerdictError, x.Failure
-	case st >= 200 && st < 300:
-		reason = fmt.Sprintf("accepted the credentials with %d", st)
-	case st >= 400:
-		var body struct {
-			Errors []string `json:"errors"`
-		}
-		if schemas.Validate("validation-error", x.RespBody) != nil || json.Unmarshal(x.RespBody, &body) != nil {
-			verdict, reason = store.VerdictInvalid, fmt.Sprintf("refused with %d, but the body is not {\"errors\": [\"...\"]}: %s", st, delivery.Excerpt(x.RespBody))
-			errs = []string{fmt.Sprintf("the partner refused the activation (%d) without a readable reason", st)}
-		} else {
-			errs = body.Errors
-			reason = fmt.Sprintf("refused the credentials with %d: %s", st, strings.Join(errs, "; "))
-		}
-	default:
-		verdict, reason = store.VerdictInvalid, fmt.Sprintf("answered %d: want 200 to accept or >= 400 with {\"errors\": [...]} to refuse", st)
-	}
-	d := s.sender.Journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: act.CompanyUUID})
-	switch {
-	case verdict == store.VerdictError || (verdict == store.VerdictInvalid && errs == nil):
-		return false, nil, d.ID, httpapi.Partner("the validation endpoint %s: %s (journal entry %d)", endpoint, reason, d.ID)
-	case errs != nil:
-		return false, errs, d.ID, nil
-	}
-	return true, nil, d.ID, nil
 }
 
 func hasValueFields(f protocol.Form) bool {

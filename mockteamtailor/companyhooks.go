@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/companyevent"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
@@ -291,41 +289,13 @@ func (s *Server) deliverCompanyEvent(ctx context.Context, d hookDelivery, replay
 		s.logger.ErrorContext(ctx, "company event not encoded", "event", ev.Name, "error", err)
 		return store.Delivery{}
 	}
-	cctx, cancel := context.WithTimeout(ctx, s.cfg.DeliveryTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(cctx, http.MethodPost, target, strings.NewReader(string(body)))
-	if err != nil {
-		s.logger.ErrorContext(ctx, "company webhook URL not usable", "url", target, "error", err)
-		return store.Delivery{}
+	out, err := s.sender.SendCompanyWebhook(ctx, delivery.CompanyCall{Kind: KindCompanyWebhook, Partner: d.partner, URL: target, Header: h, Body: body, Start: now,
+		What: fmt.Sprintf("%s of %s %s to %s", ev.Name, ev.Data.Type, id, who)},
+		store.Delivery{CompanyUUID: d.ev.CompanyUUID, ReplayOf: replayOf})
+	if bad := (*delivery.BadURLError)(nil); errors.As(err, &bad) {
+		s.logger.ErrorContext(ctx, "company webhook URL not usable", "url", target, "error", bad.Err)
 	}
-	req.Header = h
-	x := &delivery.Exchange{Kind: KindCompanyWebhook, Partner: d.partner, Req: req, ReqBody: body, Start: now}
-	began := time.Now()
-	resp, err := s.sender.Client.Do(req)
-	if err != nil {
-		x.Failure = partnercall.Describe(err, req.URL, s.cfg.DeliveryTimeout, MaxPartnerHeaderBytes).Text
-	} else {
-		x.Resp = resp
-		x.RespBody, _, err = partnercall.ReadBody(resp)
-		resp.Body.Close()
-		if err != nil {
-			x.Failure = "the response body could not be read: " + err.Error()
-		}
-		if len(x.RespBody) > partnercall.MaxResponse {
-			x.RespBody, x.Truncated = x.RespBody[:partnercall.MaxResponse], true
-		}
-	}
-	x.Duration = time.Since(began)
-	verdict, reason := store.VerdictOK, fmt.Sprintf("%s of %s %s to %s: %d", ev.Name, ev.Data.Type, id, who, x.Status())
-	switch {
-	case x.Failure != "":
-		verdict, reason = store.VerdictFailed, fmt.Sprintf("%s of %s %s to %s failed, not retried: %s", ev.Name, ev.Data.Type, id, who, x.Failure)
-	case !x.OK():
-		// docs/company-webhooks.md §7: any status but 2xx is a failed
-		// delivery (redirects are not followed), and nothing is retried.
-		verdict, reason = store.VerdictFailed, fmt.Sprintf("%s of %s %s to %s answered %d, not 2xx: a failed delivery, not retried", ev.Name, ev.Data.Type, id, who, x.Status())
-	}
-	return s.sender.Journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: d.ev.CompanyUUID, ReplayOf: replayOf})
+	return out
 }
 
 // replayCompanyWebhook sends a journaled company event again, now, to the
@@ -336,22 +306,9 @@ func (s *Server) replayCompanyWebhook(ctx context.Context, d store.Delivery) (st
 	if d.Request.BodyTruncated {
 		return store.Delivery{}, httpapi.Conflict("delivery %d: the journal kept only part of its body, so it cannot be sent again", d.ID)
 	}
-	var doc struct {
-		Payload struct {
-			Name string `json:"event_name"`
-			Data struct {
-				ID         string          `json:"id"`
-				Type       string          `json:"type"`
-				Attributes json.RawMessage `json:"attributes"`
-			} `json:"data"`
-		} `json:"payload"`
-	}
-	if err := json.Unmarshal([]byte(d.Request.Body), &doc); err != nil {
+	ev, _, err := companyevent.Parse([]byte(d.Request.Body))
+	if err != nil {
 		return store.Delivery{}, httpapi.Conflict("delivery %d: its body is not a company event: %v", d.ID, err)
-	}
-	ev := companyevent.Event{Name: doc.Payload.Name, Data: companyevent.Data{ID: doc.Payload.Data.ID, Type: doc.Payload.Data.Type}}
-	if doc.Payload.Data.Attributes != nil {
-		ev.Data.Attributes = doc.Payload.Data.Attributes
 	}
 	hd := hookDelivery{ev: CompanyEvent{CompanyUUID: d.CompanyUUID, Event: ev, Time: s.clock()}}
 	if d.PartnerID != "" {

@@ -2,7 +2,7 @@ package mockteamtailor
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -66,17 +66,15 @@ func (s *Server) FetchConfig(ctx context.Context, req controlapi.ConfigRequest) 
 	}
 	var res controlapi.ConfigResult
 	for round := 0; ; round++ {
-		x, err := s.do(ctx, delivery.Call{Kind: store.KindConfig, Partner: p, Activation: &act, Method: http.MethodGet, Path: "config", Query: query})
+		form, doc, d, err := s.sender.FetchConfig(ctx, p, act, query, store.Delivery{CompanyUUID: req.CompanyUUID, Purpose: req.Purpose})
+		if refused := (*delivery.PartnerError)(nil); errors.As(err, &refused) {
+			res.DeliveryIDs = append(res.DeliveryIDs, d.ID)
+		}
 		if err != nil {
-			return res, httpapi.ConflictOf(err)
+			return res, err
 		}
-		form, verdict, reason := delivery.Config(x)
-		d := s.sender.Journal(ctx, x, verdict, reason, store.Delivery{CompanyUUID: req.CompanyUUID, Purpose: req.Purpose})
 		res.DeliveryIDs = append(res.DeliveryIDs, d.ID)
-		if verdict != store.VerdictOK {
-			return res, httpapi.Partner("GET /config: %s (journal entry %d)", reason, d.ID)
-		}
-		res.Form, res.Document = form, json.RawMessage(x.RespBody)
+		res.Form, res.Document = form, doc
 		res.ErrorMessage, _ = form.ErrorMessage()
 		// docs/protocol.md §3: a change of a refetch field makes Teamtailor fetch
 		// again with the picked values; fetch while new ones apply.

@@ -5,12 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"slices"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -148,15 +145,15 @@ func (s *Server) deliver(ctx context.Context, spec EventSpec, meta store.Deliver
 	return s.send(ctx, spec.Partner, spec.Activation, res, meta)
 }
 
-// send POSTs a result's stored event to BASE_URL/webhook and applies the
-// answer. Replays use it too.
+// send POSTs a result's stored event to BASE_URL/webhook, one exchange
+// of package delivery (sent, judged, journaled), and applies the answer
+// to the result. Replays use it too. Its errors are delivery's, for the
+// HTTP edge to map.
 func (s *Server) send(ctx context.Context, p store.Partner, act store.Activation, res store.PartnerResult, meta store.Delivery) (controlapi.Outcome, error) {
-	x, err := s.do(ctx, delivery.Call{Kind: store.KindWebhook, Partner: p, Activation: &act, Method: http.MethodPost, Path: "webhook", Body: res.Event, SignEventID: res.EventID})
+	x, d, update, err := s.sender.SendWebhook(ctx, p, act, res.Event, res.EventID, meta)
 	if err != nil {
-		return controlapi.Outcome{}, httpapi.ConflictOf(err)
+		return controlapi.Outcome{}, err
 	}
-	verdict, reason, update := delivery.Webhook(x)
-	d := s.sender.Journal(ctx, x, verdict, reason, meta)
 	updated, err := s.store.UpdateResult(ctx, p.ID, res.ID, func(r *store.PartnerResult) error {
 		update(r)
 		r.UpdatedAt = s.clock()
@@ -174,7 +171,7 @@ func (s *Server) send(ctx context.Context, p store.Partner, act store.Activation
 	} else {
 		attrs = append(attrs, slog.Int("status", x.Status()))
 	}
-	attrs = append(attrs, slog.String("verdict", verdict), slog.Duration("elapsed", x.Duration))
+	attrs = append(attrs, slog.String("verdict", d.Verdict), slog.Duration("elapsed", x.Duration))
 	msg := "webhook delivered"
 	if x.Failure != "" {
 		msg = "webhook not delivered"

@@ -7,11 +7,13 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
-// A call to a partner without a base URL is a 409 that keeps
-// delivery.ErrNoBaseURL as its cause, so callers can match it with errors.Is.
+// A call to a partner without a base URL is delivery.ErrNoBaseURL, which
+// the HTTP edge answers as a 409 that keeps it as its cause, so callers
+// can match it with errors.Is.
 func TestConflictKeepsItsCause(t *testing.T) {
 	env := newTestEnv(t)
 	ctx := t.Context()
@@ -33,7 +35,7 @@ func TestConflictKeepsItsCause(t *testing.T) {
 		t.Fatalf("FetchConfig for a partner without a base URL: %v, want an error matching delivery.ErrNoBaseURL", err)
 	}
 	var e *protocol.Error
-	if !errors.As(err, &e) || e.Status != http.StatusConflict {
+	if err := httpapi.Of(err); !errors.Is(err, delivery.ErrNoBaseURL) || !errors.As(err, &e) || e.Status != http.StatusConflict {
 		t.Fatalf("error %v is not a 409", err)
 	}
 }

@@ -3,13 +3,11 @@ package mockteamtailor
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"strings"
 
 	"github.com/mockteamtailor/mockteamtailor/internal/curl"
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
@@ -139,15 +137,12 @@ func (s *Server) ReplayCapture(ctx context.Context, req controlapi.ReplayRequest
 	}
 	out = controlapi.ReplayOutcome{CaptureReplay: pc.CaptureReplay, PartnerID: pc.Partner.ID, CompanyUUID: pc.Company.UUID,
 		EventID: pc.EventID, ResultID: pc.ResultID, UpdateURL: pc.UpdateURL, DryRun: req.DryRun}
-	c := delivery.Call{Kind: store.KindWebhook, Partner: pc.Partner, Activation: &pc.Activation, Method: http.MethodPost, Path: "webhook", Body: pc.Body, SignEventID: pc.EventID}
 	if req.DryRun {
-		target, err := delivery.PartnerURL(pc.Partner, c.Path, nil)
+		m, err := s.sender.WebhookRequest(pc.Partner, pc.Activation, pc.Body, pc.EventID)
 		if err != nil {
-			return out, httpapi.ConflictOf(err)
+			return out, err
 		}
-		h := http.Header{}
-		s.sender.Headers(c).Apply(h, true)
-		out.Curl = curl.Command(curl.Request{Method: c.Method, URL: target, Header: h, Body: string(pc.Body)}, "  ")
+		out.Curl = curl.Command(curl.Request{Method: m.Method, URL: m.URL, Header: m.Header, Body: m.Body}, "  ")
 		return out, nil
 	}
 	res, err := s.store.Result(ctx, pc.Partner.ID, pc.ResultID)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -285,19 +284,7 @@ func (s *Server) InvokeAction(ctx context.Context, resultID string, index int) (
 	if err != nil {
 		return store.Delivery{}, err
 	}
-	a := res.Actions[index]
-	x, err := s.do(ctx, delivery.Call{Kind: store.KindAction, Partner: p, Activation: &act, Method: http.MethodPost, Path: a.Endpoint, Body: res.Event, SignEventID: res.EventID})
-	if err != nil {
-		return store.Delivery{}, httpapi.ConflictOf(err)
-	}
-	verdict, reason := store.VerdictOK, fmt.Sprintf("%q accepted with %d", a.ButtonText, x.Status())
-	switch {
-	case x.Failure != "":
-		verdict, reason = store.VerdictError, x.Failure
-	case !x.OK():
-		verdict, reason = store.VerdictFailed, fmt.Sprintf("%q answered %d: %s", a.ButtonText, x.Status(), delivery.Excerpt(x.RespBody))
-	}
-	return s.sender.Journal(ctx, x, verdict, reason, store.Delivery{EventID: res.EventID, ResultID: res.ID, CandidateID: res.CandidateID, CompanyUUID: res.CompanyUUID}), nil
+	return s.sender.InvokeAction(ctx, p, act, res, res.Actions[index])
 }
 
 // resultAnyPartner finds a result whichever partner it belongs to (the
@@ -363,17 +350,8 @@ func (s *Server) Replay(ctx context.Context, id int64) (store.Delivery, error) {
 	if d.Request.Body != "" && !d.Request.BodyTruncated {
 		body = []byte(d.Request.Body)
 	}
-	x, err := s.do(ctx, delivery.Call{Kind: d.Kind, Partner: p, Activation: act, Method: d.Request.Method, Path: u.path, Query: u.query, Body: body, SignEventID: d.EventID})
-	if err != nil {
-		return store.Delivery{}, httpapi.ConflictOf(err)
-	}
-	verdict, reason := store.VerdictOK, fmt.Sprintf("replay of delivery %d answered %d", d.ID, x.Status())
-	if x.Failure != "" {
-		verdict, reason = store.VerdictError, x.Failure
-	} else if !x.OK() {
-		verdict = store.VerdictFailed
-	}
-	return s.sender.Journal(ctx, x, verdict, reason, store.Delivery{EventID: d.EventID, ResultID: d.ResultID, CandidateID: d.CandidateID, CompanyUUID: d.CompanyUUID, ReplayOf: d.ID}), nil
+	return s.sender.Replay(ctx, delivery.Call{Kind: d.Kind, Partner: p, Activation: act, Method: d.Request.Method, Path: u.path, Query: u.query, Body: body, SignEventID: d.EventID},
+		store.Delivery{EventID: d.EventID, ResultID: d.ResultID, CandidateID: d.CandidateID, CompanyUUID: d.CompanyUUID, ReplayOf: d.ID})
 }
 
 // ReplayDelivery replays a journal entry as Replay does, keeping a

@@ -3,8 +3,6 @@ package capacity
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -266,7 +264,7 @@ func (e *engine) send(ctx context.Context, idx, step int) {
 	switch {
 	case err != nil:
 		msg, _ := framework.DescribeTransportError(err, req.URL, e.cfg.Timeout)
-		if isTimeout(err) {
+		if partnercall.IsTimeout(err) {
 			r.outcome = outTimeout
 		} else {
 			r.outcome = outConnErr
@@ -316,11 +314,6 @@ func (e *engine) noteError(msg string, s sample) {
 	}
 }
 
-func isTimeout(err error) bool {
-	var t interface{ Timeout() bool }
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &t) && t.Timeout())
-}
-
 // observe is told of each Partner API request the partner makes to the
 // embedded mock. A result is back when an accepted PUT or PATCH of its
 // update-url (docs/protocol.md §2.3) sets a final status, completed or failed:
@@ -348,30 +341,18 @@ func (e *engine) observe(resultID, method string, status int, at time.Time, body
 	r.result = max(0, at.Sub(e.began)-r.sent)
 }
 
-// updateSetsFinal reads the status of a JSON:API partner-result update.
+// updateSetsFinal reports a JSON:API partner-result update that sets a
+// final status.
 func updateSetsFinal(body []byte) bool {
-	var doc struct {
-		Data struct {
-			Attributes struct {
-				Status string `json:"status"`
-			} `json:"attributes"`
-		} `json:"data"`
-	}
-	return json.Unmarshal(body, &doc) == nil && protocol.Status(doc.Data.Attributes.Status).Final()
+	s, _ := protocol.UpdateStatus(body)
+	return s.Final()
 }
 
-// answerCarriesResult reads the status of a webhook answer's
-// partner_result_attributes (docs/protocol.md §1.3).
+// answerCarriesResult reports a webhook answer whose
+// partner_result_attributes give a final status (docs/protocol.md §1.3).
 func answerCarriesResult(body []byte) bool {
-	if len(body) == 0 {
-		return false
-	}
-	var doc struct {
-		Attributes struct {
-			Status string `json:"status"`
-		} `json:"partner_result_attributes"`
-	}
-	return json.Unmarshal(body, &doc) == nil && protocol.Status(doc.Attributes.Status).Final()
+	s, _ := protocol.AnswerStatus(body)
+	return s.Final()
 }
 
 // readAnswer reads an answer as partnercall.ReadBody does (at most 1 MiB

@@ -276,15 +276,8 @@ func SupportedFieldTypes() []string {
 // AnswerStatus returns the status a webhook answer's
 // partner_result_attributes sets, if any (docs/protocol.md §1.3).
 func AnswerStatus(body []byte) (string, bool) {
-	var doc struct {
-		Attrs struct {
-			Status *string `json:"status"`
-		} `json:"partner_result_attributes"`
-	}
-	if json.Unmarshal(body, &doc) != nil || doc.Attrs.Status == nil {
-		return "", false
-	}
-	return *doc.Attrs.Status, true
+	s, ok := protocol.AnswerStatus(body)
+	return string(s), ok
 }
 
 // AnswerAsResult returns the partner_result_attributes of a webhook answer

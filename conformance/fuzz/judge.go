@@ -202,8 +202,7 @@ func (j *judge) exec(ctx context.Context, body []byte, wantResult bool) (Verdict
 	}
 	resp, err := j.tgt.HTTP.Do(req)
 	if err != nil {
-		var t interface{ Timeout() bool }
-		if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &t) && t.Timeout()) {
+		if partnercall.IsTimeout(err) {
 			return fail(KindTimeout, 0, fmt.Sprintf("no answer within %s", j.tgt.HTTP.Timeout)), nil
 		}
 		return fail(KindConnection, 0, err.Error()), nil
@@ -243,12 +242,8 @@ func (j *judge) exec(ctx context.Context, body []byte, wantResult bool) (Verdict
 
 // answerFinal reports partner_result_attributes with a final status.
 func answerFinal(body []byte) bool {
-	var doc struct {
-		Attributes struct {
-			Status string `json:"status"`
-		} `json:"partner_result_attributes"`
-	}
-	return json.Unmarshal(body, &doc) == nil && protocol.Status(doc.Attributes.Status).Final()
+	s, _ := protocol.AnswerStatus(body)
+	return s.Final()
 }
 
 // candidateID is the webhook's candidate id, or nil.

@@ -183,3 +183,30 @@ func Body(ev Event, sig string) ([]byte, error) {
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
+
+// Parse reads a body back into its event and its "signature" member (""
+// without one): the inverse of Body, for an event sent again. The
+// attributes stay the JSON they were.
+func Parse(body []byte) (Event, string, error) {
+	var doc struct {
+		Payload struct {
+			Name string `json:"event_name"`
+			Data struct {
+				ID         string          `json:"id"`
+				Type       string          `json:"type"`
+				Attributes json.RawMessage `json:"attributes"`
+			} `json:"data"`
+		} `json:"payload"`
+		Signature string `json:"signature"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return Event{}, "", err
+	}
+	d := doc.Payload.Data
+	ev := Event{Name: doc.Payload.Name, Data: Data{ID: d.ID, Type: d.Type}}
+	if d.Attributes != nil {
+		// A nil json.RawMessage in Attributes would not be left out.
+		ev.Data.Attributes = d.Attributes
+	}
+	return ev, doc.Signature, nil
+}

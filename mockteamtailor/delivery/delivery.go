@@ -1,13 +1,13 @@
-// Package delivery makes the mock's calls to partners (docs/protocol.md §1) and
-// journals each exchange with its verdict: the activation and config
-// fetches, the validation endpoint, webhooks and action buttons. It
-// never retries (docs/protocol.md §1.3). What a webhook's or a config's answer
-// means for the partner result and the form is judged here too.
+// Package delivery makes the mock's calls to partners (docs/protocol.md §1)
+// and journals each exchange with its verdict: the activation and config
+// fetches, the validation endpoint, webhooks, action buttons, replays and
+// company webhooks. Each exchange is one call here (exchanges.go): it is
+// sent, judged (verdict.go, every judge of an answer in one place) and
+// journaled. It never retries (docs/protocol.md §1.3).
 package delivery
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -19,14 +19,17 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
-// ErrNoBaseURL means the partner has no BASE_URL to call.
-var ErrNoBaseURL = errors.New("the partner has no base URL")
+// Journal keeps the record of each exchange; the store is one.
+type Journal interface {
+	// AppendJournal stores d and returns it with its id.
+	AppendJournal(ctx context.Context, d store.Delivery) (store.Delivery, error)
+}
 
 // Sender makes calls to partners and journals them.
 type Sender struct {
-	Client *http.Client
-	Store  store.Store
-	Clock  func() time.Time
+	Client  *http.Client
+	Journal Journal
+	Clock   func() time.Time
 	// Publish hands each journaled exchange to live subscribers.
 	Publish func(store.Delivery)
 	// UserAgent and StackHost are sent on every call (docs/protocol.md §1).
@@ -61,6 +64,18 @@ type Call struct {
 	Body       []byte
 	// SignEventID, when set, signs the call for this partner-event id.
 	SignEventID string
+
+	// company marks a company webhook (docs/company-webhooks.md): its
+	// caller makes the target, the headers and the send time, which
+	// replace the URL under BASE_URL, the headers Teamtailor sends on
+	// partner calls and the clock's time. Its answer counts by its
+	// status alone (§7): a body past partnercall.MaxResponse is cut
+	// without failing the call, an unreadable one named as the transport
+	// said.
+	company bool
+	target  string
+	header  http.Header
+	start   time.Time
 }
 
 // Exchange is one call the mock made to a partner, and what came of it.
@@ -75,9 +90,12 @@ type Exchange struct {
 	// partnercall.MaxResponse.
 	Truncated bool
 	// Failure says why nothing usable came back; "" when Resp is set.
-	Failure  string
-	Start    time.Time
-	Duration time.Duration
+	Failure string
+	// Unreachable is set when nothing answered at all (DNS, refused, no
+	// route, TLS; partnercall.Failure).
+	Unreachable bool
+	Start       time.Time
+	Duration    time.Duration
 }
 
 // Status is the response status, 0 when nothing came back.
@@ -91,36 +109,59 @@ func (x *Exchange) Status() int {
 // OK reports a complete 2xx response.
 func (x *Exchange) OK() bool { return x.Failure == "" && x.Status() >= 200 && x.Status() < 300 }
 
-// PartnerURL joins the partner's BASE_URL and a path.
-func PartnerURL(p store.Partner, path string, query url.Values) (string, error) {
+// partnerURL joins the partner's BASE_URL and a path.
+func partnerURL(p store.Partner, path string, query url.Values) (string, error) {
 	if p.BaseURL == "" {
 		return "", fmt.Errorf("partner %q: %w; set it with --partner-base-url, the control API or PUT /partner/v1/partners/%s", p.ID, ErrNoBaseURL, p.ID)
 	}
 	return partnercall.URL(p.BaseURL, path, query), nil
 }
 
-// Do sends c with the headers Teamtailor sends (docs/protocol.md §1): Bearer
-// provider key, Teamtailor-Host, Teamtailor-Api-Token when the partner
-// requires one, Content-Type on bodies, the signature on webhooks and
-// actions. A call that could not be sent at all is an error; one that got
-// no usable answer is an Exchange with its Failure.
-func (s *Sender) Do(ctx context.Context, c Call) (*Exchange, error) {
-	target, err := PartnerURL(c.Partner, c.Path, c.Query)
+// exchange is one partner exchange: c is sent, its answer judged and
+// the exchange journaled with meta giving what else the entry says. A
+// call that could not be sent at all is an error, and nothing is
+// journaled.
+func (s *Sender) exchange(ctx context.Context, c Call, meta store.Delivery, judge func(*Exchange) (verdict, reason string)) (*Exchange, store.Delivery, error) {
+	x, err := s.send(ctx, c)
 	if err != nil {
-		return nil, err
+		return nil, store.Delivery{}, err
+	}
+	verdict, reason := judge(x)
+	return x, s.journal(ctx, x, verdict, reason, meta), nil
+}
+
+// send sends c with the headers Teamtailor sends (docs/protocol.md §1):
+// Bearer provider key, Teamtailor-Host, Teamtailor-Api-Token when the
+// partner requires one, Content-Type on bodies, the signature on webhooks
+// and actions. A call that could not be sent at all is an error; one that
+// got no usable answer is an Exchange with its Failure.
+func (s *Sender) send(ctx context.Context, c Call) (*Exchange, error) {
+	target := c.target
+	if !c.company {
+		var err error
+		if target, err = partnerURL(c.Partner, c.Path, c.Query); err != nil {
+			return nil, err
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
-	req, err := partnercall.NewRequest(ctx, c.Method, target, c.Body, s.Headers(c))
+	req, err := partnercall.NewRequest(ctx, c.Method, target, c.Body, s.headers(c))
 	if err != nil {
 		return nil, &BadURLError{URL: target, Err: err}
 	}
-	x := &Exchange{Kind: c.Kind, Partner: c.Partner, Req: req, ReqBody: c.Body, Start: s.Clock()}
+	var start time.Time
+	if c.company {
+		req.Header, start = c.header, c.start
+	} else {
+		start = s.Clock()
+	}
+	x := &Exchange{Kind: c.Kind, Partner: c.Partner, Req: req, ReqBody: c.Body, Start: start}
 	began := time.Now()
 	resp, err := s.Client.Do(req)
 	if err != nil {
 		x.Duration = time.Since(began)
-		x.Failure = s.describe(err, req.URL)
+		f := partnercall.Describe(err, req.URL, s.Timeout, s.MaxHeaderBytes)
+		x.Failure, x.Unreachable = f.Text, f.Unreachable
 		return x, nil
 	}
 	defer resp.Body.Close()
@@ -129,8 +170,12 @@ func (s *Sender) Do(ctx context.Context, c Call) (*Exchange, error) {
 	x.RespBody, read, err = partnercall.ReadBody(resp)
 	x.Duration = time.Since(began)
 	switch {
+	case err != nil && c.company:
+		x.Failure = "the response body could not be read: " + err.Error()
 	case err != nil:
-		x.Failure = "the response body could not be read: " + s.describe(err, req.URL)
+		x.Failure = "the response body could not be read: " + partnercall.Describe(err, req.URL, s.Timeout, s.MaxHeaderBytes).Text
+	case len(x.RespBody) > partnercall.MaxResponse && c.company:
+		x.RespBody, x.Truncated = x.RespBody[:partnercall.MaxResponse], true
 	case len(x.RespBody) > partnercall.MaxResponse:
 		// Cut silently, it would fail later as "unexpected end of JSON
 		// input": say what happened instead.
@@ -140,20 +185,8 @@ func (s *Sender) Do(ctx context.Context, c Call) (*Exchange, error) {
 	return x, nil
 }
 
-// BadURLError is a partner URL no request can be made to.
-type BadURLError struct {
-	URL string
-	Err error
-}
-
-func (e *BadURLError) Error() string {
-	return fmt.Sprintf("the partner URL %q is not usable: %v", e.URL, e.Err)
-}
-
-func (e *BadURLError) Unwrap() error { return e.Err }
-
-// Headers are the headers Teamtailor sends on c (docs/protocol.md §1).
-func (s *Sender) Headers(c Call) partnercall.Headers {
+// headers are the headers Teamtailor sends on c (docs/protocol.md §1).
+func (s *Sender) headers(c Call) partnercall.Headers {
 	h := partnercall.Headers{UserAgent: s.UserAgent, Host: s.StackHost, Gzip: true}
 	if c.Activation != nil {
 		h.ProviderKey = c.Activation.ProviderKey
@@ -168,14 +201,10 @@ func (s *Sender) Headers(c Call) partnercall.Headers {
 	return h
 }
 
-// describe says which of the failures docs/protocol.md §1.3 names happened.
-func (s *Sender) describe(err error, u *url.URL) string {
-	return partnercall.Describe(err, u, s.Timeout, s.MaxHeaderBytes).Text
-}
-
-// Journal records the exchange with its verdict, meta giving what else
-// the entry says (event, result, candidate, company, purpose).
-func (s *Sender) Journal(ctx context.Context, x *Exchange, verdict, reason string, meta store.Delivery) store.Delivery {
+// journal records the exchange with its verdict, meta giving what else
+// the entry says (event, result, candidate, company, purpose). An entry
+// the journal could not keep is returned with id 0.
+func (s *Sender) journal(ctx context.Context, x *Exchange, verdict, reason string, meta store.Delivery) store.Delivery {
 	d := meta
 	d.Kind = x.Kind
 	d.PartnerID = x.Partner.ID
@@ -192,7 +221,7 @@ func (s *Sender) Journal(ctx context.Context, x *Exchange, verdict, reason strin
 		d.Response = &m
 	}
 	d.Verdict, d.Reason = verdict, reason
-	stored, err := s.Store.AppendJournal(ctx, d)
+	stored, err := s.Journal.AppendJournal(ctx, d)
 	if err != nil {
 		// The call was made and its outcome stands; only its record is
 		// missing, which the log says.

@@ -58,3 +58,75 @@ func TestConfigVerdicts(t *testing.T) {
 		t.Errorf("invalid config: %s", verdict)
 	}
 }
+
+// Rule: an activation form must be a 200 with a valid activation config
+// (docs/protocol.md §4).
+func TestActivationConfigVerdicts(t *testing.T) {
+	form, verdict, reason := ActivationConfig(answered(200, "application/json", `{"config":{"fields":[]}}`))
+	if verdict != store.VerdictOK || reason != "a valid activation config with 0 fields" || form.Fields == nil {
+		t.Errorf("valid: %s %q %+v", verdict, reason, form)
+	}
+	if _, verdict, reason := ActivationConfig(answered(404, "", "nope")); verdict != store.VerdictFailed || reason != "the partner answered 404, want 200 with an activation config; body: nope" {
+		t.Errorf("404: %s %q", verdict, reason)
+	}
+	if _, verdict, reason := ActivationConfig(answered(200, "", `{"config":{"fields":"no"}}`)); verdict != store.VerdictInvalid || !strings.HasPrefix(reason, "the response is not a valid activation config: ") {
+		t.Errorf("invalid: %s %q", verdict, reason)
+	}
+}
+
+// Rule: a validation endpoint accepts with 2xx and refuses with >= 400
+// and {"errors": [...]}; anything else neither (docs/protocol.md §1.3).
+func TestValidationVerdicts(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		x        *Exchange
+		accepted bool
+		refusal  string
+		verdict  string
+	}{
+		{"accepted", answered(204, "", ""), true, "", store.VerdictOK},
+		{"refused", answered(401, "application/json", `{"errors":["bad key"]}`), false, "bad key", store.VerdictOK},
+		{"refused unreadably", answered(401, "text/plain", "no"), false, "the partner refused the activation (401) without a readable reason", store.VerdictInvalid},
+		{"redirect", answered(302, "", ""), false, "", store.VerdictInvalid},
+		{"no answer", &Exchange{Failure: "timeout"}, false, "", store.VerdictError},
+	} {
+		accepted, refusal, verdict, _ := Validation(c.x)
+		if accepted != c.accepted || strings.Join(refusal, "; ") != c.refusal || verdict != c.verdict {
+			t.Errorf("%s: accepted %v, refusal %q, %s; want %v, %q, %s", c.name, accepted, refusal, verdict, c.accepted, c.refusal, c.verdict)
+		}
+	}
+}
+
+// Rule: actions, replays and company webhooks want a complete 2xx.
+func TestStatusVerdicts(t *testing.T) {
+	for _, c := range []struct {
+		name, verdict, reason string
+	}{
+		{"action", store.VerdictOK, `"Resend" accepted with 200`},
+		{"action 500", store.VerdictFailed, `"Resend" answered 500: oops`},
+		{"replay", store.VerdictOK, "replay of delivery 7 answered 200"},
+		{"replay 500", store.VerdictFailed, "replay of delivery 7 answered 500"},
+		{"company", store.VerdictOK, "candidate.create to s: 200"},
+		{"company 500", store.VerdictFailed, "candidate.create to s answered 500, not 2xx: a failed delivery, not retried"},
+	} {
+		x := answered(200, "", "")
+		if strings.HasSuffix(c.name, " 500") {
+			x = answered(500, "", "oops")
+		}
+		var verdict, reason string
+		switch {
+		case strings.HasPrefix(c.name, "action"):
+			verdict, reason = Action(x, "Resend")
+		case strings.HasPrefix(c.name, "replay"):
+			verdict, reason = Replayed(x, 7)
+		default:
+			verdict, reason = CompanyWebhook(x, "candidate.create to s")
+		}
+		if verdict != c.verdict || reason != c.reason {
+			t.Errorf("%s: %s %q; want %s %q", c.name, verdict, reason, c.verdict, c.reason)
+		}
+	}
+	if verdict, reason := CompanyWebhook(&Exchange{Failure: "timeout"}, "e to s"); verdict != store.VerdictFailed || reason != "e to s failed, not retried: timeout" {
+		t.Errorf("company, no answer: %s %q", verdict, reason)
+	}
+}

@@ -1,7 +1,8 @@
 // Package httpapi is what the mock's two APIs share over HTTP: the
 // errors they answer with, as statuses and {"errors": [...]} documents
 // (JSON:API error objects, docs/protocol.md §2), the store's sentinel errors
-// turned into 4xx, and JSON encoding that leaves links readable.
+// turned into 4xx, the errors of calls to partners (package delivery)
+// into their statuses (Of), and JSON encoding that leaves links readable.
 package httpapi
 
 import (
@@ -13,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -59,6 +61,7 @@ func Invalid(pointer, format string, args ...any) *protocol.Error {
 // errorDocumentOf turns err into the status and document sent to the
 // caller. Errors that are not ours become a bare 500 with no detail.
 func errorDocumentOf(err error) (int, protocol.ErrorDocument, bool) {
+	err = Of(err)
 	var list protocol.Errors
 	if errors.As(err, &list) && len(list) > 0 {
 		doc := protocol.ErrorDocument{}
@@ -117,6 +120,35 @@ func ConflictOf(err error) *protocol.Error {
 	e := New(http.StatusConflict, "Conflict", "%s", err.Error())
 	e.Err = err
 	return e
+}
+
+// Of is err as the caller is told it: the errors of an exchange with a
+// partner (package delivery), which say what happened, get their HTTP
+// status here and nowhere else. Errors that already carry one, and every
+// other error, are returned as they are.
+func Of(err error) error {
+	var list protocol.Errors
+	var ours *protocol.Error
+	if errors.As(err, &list) || errors.As(err, &ours) {
+		return err
+	}
+	var refused *delivery.PartnerError
+	var bad *delivery.BadURLError
+	switch {
+	case errors.As(err, &refused):
+		// The partner's answer made the operation impossible: a 502.
+		e := Partner("%s", refused.Error())
+		e.Err = refused
+		return e
+	case errors.As(err, &bad):
+		// Nothing could be sent: the mock's state does not allow the
+		// call. The detail names the URL's problem as a 422 about the
+		// partner would, which it always has.
+		return ConflictOf(Invalid("", "%s", bad.Error()))
+	case errors.Is(err, delivery.ErrNoBaseURL):
+		return ConflictOf(err)
+	}
+	return err
 }
 
 // EncodeJSON marshals v followed by a newline, leaving &, < and > as they

@@ -41,7 +41,7 @@ func Describe(err error, u *url.URL, timeout time.Duration, maxHeaderBytes int64
 		return Failure{Text: fmt.Sprintf(format, args...), Unreachable: true}
 	}
 	switch {
-	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+	case IsTimeout(err):
 		return Failure{Text: fmt.Sprintf("timeout: no complete answer from %s within %s", u.Host, timeout), Timeout: true}
 	case errors.As(err, &dnsErr):
 		return unreachable("DNS error: the host %q could not be resolved (%s)", dnsErr.Name, dnsErr.Err)
@@ -65,7 +65,11 @@ func Describe(err error, u *url.URL, timeout time.Duration, maxHeaderBytes int64
 	return Failure{Text: fmt.Sprintf("connection error talking to %s: %v", u.Host, err)}
 }
 
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+// IsTimeout reports whether err of a call means the partner did not
+// answer in time: the call's deadline passed, or the transport timed out.
+// It is the rule Describe names a timeout by, for every tool that counts
+// timeouts.
+func IsTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &t) && t.Timeout())
 }

@@ -126,6 +126,10 @@ func TestDescribeNamesTheFailure(t *testing.T) {
 		if !strings.Contains(f.Text, c.text) || f.Unreachable != c.unreachable || f.Timeout != c.timeout {
 			t.Errorf("%s: %+v, want text with %q, unreachable %v, timeout %v", c.name, f, c.text, c.unreachable, c.timeout)
 		}
+		// The tools that count timeouts ask the rule Describe uses.
+		if IsTimeout(c.err) != c.timeout {
+			t.Errorf("%s: IsTimeout %v, want %v", c.name, IsTimeout(c.err), c.timeout)
+		}
 	}
 }
 

@@ -52,8 +52,42 @@ func (s Status) Rank() int {
 func (s Status) Valid() bool { return s.Rank() > 0 }
 
 // Final reports whether s is completed or failed, from which a result never
-// moves.
+// moves. It is the one place the rule is written: the mock, the suite and
+// its tools ask it.
 func (s Status) Final() bool { return s == StatusCompleted || s == StatusFailed }
+
+// AnswerStatus reads the status a webhook answer's
+// partner_result_attributes give (docs/protocol.md §1.3), false when the
+// body is not JSON or gives no status string. Whether the attributes
+// apply is CheckWebhookResponse's to say.
+func AnswerStatus(body []byte) (Status, bool) {
+	var doc struct {
+		Attrs struct {
+			Status *string `json:"status"`
+		} `json:"partner_result_attributes"`
+	}
+	if json.Unmarshal(body, &doc) != nil || doc.Attrs.Status == nil {
+		return "", false
+	}
+	return Status(*doc.Attrs.Status), true
+}
+
+// UpdateStatus reads the status a JSON:API partner-result document sets
+// (data.attributes.status, docs/protocol.md §2.3), false when the body is
+// not JSON or sets no status string.
+func UpdateStatus(body []byte) (Status, bool) {
+	var doc struct {
+		Data struct {
+			Attributes struct {
+				Status *string `json:"status"`
+			} `json:"attributes"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(body, &doc) != nil || doc.Data.Attributes.Status == nil {
+		return "", false
+	}
+	return Status(*doc.Data.Attributes.Status), true
+}
 
 // ResultAttributes are the attributes of a partner result a partner
 // reports (docs/protocol.md §2.3). Optional attributes are nil when unset.

@@ -26,3 +26,26 @@ func TestStatusOrder(t *testing.T) {
 		t.Errorf("StatusNames() = %v", got)
 	}
 }
+
+// The status of a webhook answer and of a result update is read once
+// here, for every tool that asks whether a result is final.
+func TestStatusReaders(t *testing.T) {
+	for _, c := range []struct {
+		body string
+		read func([]byte) (Status, bool)
+		want Status
+		ok   bool
+	}{
+		{`{"partner_result_attributes":{"status":"completed"}}`, AnswerStatus, StatusCompleted, true},
+		{`{"partner_result_attributes":{"status":7}}`, AnswerStatus, "", false},
+		{`{"partner_result_attributes":{}}`, AnswerStatus, "", false},
+		{``, AnswerStatus, "", false},
+		{`{"data":{"attributes":{"status":"failed"}}}`, UpdateStatus, StatusFailed, true},
+		{`{"data":{"attributes":{"status":null}}}`, UpdateStatus, "", false},
+		{`not json`, UpdateStatus, "", false},
+	} {
+		if got, ok := c.read([]byte(c.body)); got != c.want || ok != c.ok {
+			t.Errorf("%s: %q %v, want %q %v", c.body, got, ok, c.want, c.ok)
+		}
+	}
+}

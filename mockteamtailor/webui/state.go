@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -136,6 +137,7 @@ func (u *UI) pickCompany(r *http.Request, partnerID string) (store.Company, []st
 // messages to show. The mock's own errors say what was wrong; anything
 // else is not shown (it may hold internals) and is logged by the caller.
 func describe(err error) (int, []string) {
+	err = httpapi.Of(err)
 	var list protocol.Errors
 	if errors.As(err, &list) && len(list) > 0 {
 		var msgs []string
@@ -193,6 +195,7 @@ type problemSet struct {
 
 func problemsOf(err error) *problemSet {
 	ps := &problemSet{byPointer: map[string]string{}}
+	err = httpapi.Of(err)
 	var list protocol.Errors
 	var one *protocol.Error
 	switch {
