@@ -12,6 +12,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -125,9 +126,9 @@ func storeErr(err error, what string) error {
 
 func (s *Server) handleControlIndex() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		return http.StatusOK, map[string]any{
-			"about": "mockteamtailor control API: the mock's own admin surface (not Teamtailor's). See the README for every endpoint.",
-			"endpoints": []string{
+		return http.StatusOK, controlapi.Index{
+			About: "mockteamtailor control API: the mock's own admin surface (not Teamtailor's). See the README for every endpoint.",
+			Endpoints: []string{
 				"GET,POST /mock/v1/partners", "GET,PATCH /mock/v1/partners/{id}",
 				"GET,PUT,DELETE /mock/v1/partners/{id}/webhook-setup", "GET,POST /mock/v1/webhooks", "GET,DELETE /mock/v1/webhooks/{id}",
 				"GET /mock/v1/partners/{id}/activation-form?company=", "GET /mock/v1/partners/{id}/config?company=&job=&stage=&user=&bulk=",

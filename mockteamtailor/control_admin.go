@@ -18,7 +18,10 @@ import (
 )
 
 func (s *Server) handleFaultsShow() controlFunc {
-	return func(r *http.Request) (int, any, error) { return http.StatusOK, s.Faults(), nil }
+	return func(r *http.Request) (int, any, error) {
+		f, err := s.Faults(r.Context())
+		return http.StatusOK, f, err
+	}
 }
 
 func (s *Server) handleFaultsSet() controlFunc {
@@ -27,7 +30,7 @@ func (s *Server) handleFaultsSet() controlFunc {
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
-		out, err := s.SetFaults(in)
+		out, err := s.SetFaults(r.Context(), in)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -36,12 +39,19 @@ func (s *Server) handleFaultsSet() controlFunc {
 }
 
 func (s *Server) handleFaultsClear() controlFunc {
-	return func(r *http.Request) (int, any, error) { return http.StatusOK, s.ClearFaults(), nil }
+	return func(r *http.Request) (int, any, error) {
+		f, err := s.ClearFaults(r.Context())
+		return http.StatusOK, f, err
+	}
 }
 
 // Faults returns the faults injected on the Partner API and its rate
 // limit.
-func (s *Server) Faults() controlapi.Faults {
+func (s *Server) Faults(context.Context) (controlapi.Faults, error) {
+	return s.faults(), nil
+}
+
+func (s *Server) faults() controlapi.Faults {
 	f := s.api.Faults()
 	limit, window, enforce := s.api.RateLimit()
 	return controlapi.Faults{Latency: f.Latency.String(), Status: f.Status, Count: f.Count, Fraction: f.Fraction, Connection: f.Connection,
@@ -51,7 +61,7 @@ func (s *Server) Faults() controlapi.Faults {
 
 // SetFaults sets the faults injected on the Partner API and, when given,
 // its rate limit; nothing changes unless all of in is valid.
-func (s *Server) SetFaults(in controlapi.Faults) (controlapi.Faults, error) {
+func (s *Server) SetFaults(_ context.Context, in controlapi.Faults) (controlapi.Faults, error) {
 	f := partnerapi.Faults{Status: in.Status, Count: in.Count, Fraction: in.Fraction, Connection: in.Connection,
 		ResultRateLimited: in.ResultRateLimited, RetryAfter: in.RetryAfter}
 	if in.Latency != "" {
@@ -76,7 +86,7 @@ func (s *Server) SetFaults(in controlapi.Faults) (controlapi.Faults, error) {
 	if err := s.api.SetFaults(f); err != nil {
 		return controlapi.Faults{}, httpapi.Invalid("", "%v", err)
 	}
-	return s.Faults(), nil
+	return s.faults(), nil
 }
 
 // RateLimitResultPosts answers the next n result posts of any partner
@@ -96,12 +106,12 @@ func (s *Server) RateLimitResultPosts(n int, retryAfter time.Duration) error {
 
 // ClearFaults injects no more faults and puts the rate limit back to the
 // one the mock started with.
-func (s *Server) ClearFaults() controlapi.Faults {
+func (s *Server) ClearFaults(context.Context) (controlapi.Faults, error) {
 	s.api.SetFaults(partnerapi.Faults{})
 	s.api.SetRateLimit(s.cfg.RateLimit, s.cfg.RateWindow, s.cfg.EnforceRateLimit)
 	d := publicapi.DefaultConfig()
 	s.v1.SetRateLimit(d.RateLimit, d.RateWindow, s.cfg.EnforceRateLimit)
-	return s.Faults()
+	return s.faults(), nil
 }
 
 // handleUploadCreate stores a file for a form's file field: the raw
@@ -116,30 +126,41 @@ func (s *Server) handleUploadCreate() controlFunc {
 		if name == "" {
 			name = "upload.bin"
 		}
-		id, err := s.Upload(name, r.Header.Get("Content-Type"), data)
+		up, err := s.Upload(r.Context(), name, r.Header.Get("Content-Type"), data)
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusCreated, map[string]any{"id": id, "value": "upload:" + id, "name": name, "size": len(data)}, nil
+		return http.StatusCreated, up, nil
 	}
 }
 
 func (s *Server) handleKeys() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		out, err := s.Keys(r.Context())
+		keys, err := s.Keys(r.Context())
 		if err != nil {
 			return 0, nil, err
 		}
-		companies, err := s.CompanyKeys(r.Context())
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, controlapi.Keys{Partners: out, Companies: companies}, nil
+		return http.StatusOK, keys, nil
 	}
 }
 
-// CompanyKeys returns every company's keys of the public API (/v1).
-func (s *Server) CompanyKeys(ctx context.Context) ([]controlapi.CompanyKeys, error) {
+// Keys returns every partner's API key and webhook secret with the
+// provider key of each of its activations, and every company's keys of
+// the public API (/v1), for scripts.
+func (s *Server) Keys(ctx context.Context) (controlapi.Keys, error) {
+	partners, err := s.partnerKeys(ctx)
+	if err != nil {
+		return controlapi.Keys{}, err
+	}
+	companies, err := s.companyKeys(ctx)
+	if err != nil {
+		return controlapi.Keys{}, err
+	}
+	return controlapi.Keys{Partners: partners, Companies: companies}, nil
+}
+
+// companyKeys returns every company's keys of the public API (/v1).
+func (s *Server) companyKeys(ctx context.Context) ([]controlapi.CompanyKeys, error) {
 	cs, err := s.store.Companies(ctx)
 	if err != nil {
 		return nil, err
@@ -151,9 +172,9 @@ func (s *Server) CompanyKeys(ctx context.Context) ([]controlapi.CompanyKeys, err
 	return out, nil
 }
 
-// Keys returns every partner's API key and webhook secret, and the
-// provider key of each of its activations, for scripts.
-func (s *Server) Keys(ctx context.Context) ([]controlapi.PartnerKeys, error) {
+// partnerKeys returns every partner's API key and webhook secret, and the
+// provider key of each of its activations.
+func (s *Server) partnerKeys(ctx context.Context) ([]controlapi.PartnerKeys, error) {
 	ps, err := s.store.Partners(ctx)
 	if err != nil {
 		return nil, err
@@ -175,7 +196,7 @@ func (s *Server) Keys(ctx context.Context) ([]controlapi.PartnerKeys, error) {
 
 func (s *Server) handleFixtures() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		return http.StatusOK, map[string]any{"fixtures": append(fixtures.Catalogue(), s.importedCatalogue()...)}, nil
+		return http.StatusOK, controlapi.FixtureList{Fixtures: append(fixtures.Catalogue(), s.importedCatalogue()...)}, nil
 	}
 }
 
@@ -185,7 +206,7 @@ func (s *Server) handleReset() controlFunc {
 		if err := s.Reset(r.Context()); err != nil {
 			return 0, nil, err
 		}
-		return http.StatusOK, map[string]any{"reset": true}, nil
+		return http.StatusOK, controlapi.ResetDone{Reset: true}, nil
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 func (s *Server) handleCompaniesList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		cs, err := s.store.Companies(r.Context())
-		return http.StatusOK, map[string]any{"companies": protocol.NonNil(cs)}, err
+		return http.StatusOK, controlapi.CompanyList{Companies: protocol.NonNil(cs)}, err
 	}
 }
 
@@ -45,7 +45,7 @@ func (s *Server) handleCompanyShow() controlFunc {
 func (s *Server) handleJobsList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		js, err := s.store.Jobs(r.Context(), r.URL.Query().Get("company"))
-		return http.StatusOK, map[string]any{"jobs": protocol.NonNil(js)}, err
+		return http.StatusOK, controlapi.JobList{Jobs: protocol.NonNil(js)}, err
 	}
 }
 
@@ -83,9 +83,7 @@ func (s *Server) handleStageCreate() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		var in struct {
-			Name string `json:"name"`
-		}
+		var in controlapi.StageInput
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
@@ -112,7 +110,7 @@ func (s *Server) handleCandidatesList() controlFunc {
 			page.Size = int(min(n, 10000))
 		}
 		cs, total, err := s.store.Candidates(r.Context(), r.URL.Query().Get("company"), page)
-		return http.StatusOK, map[string]any{"candidates": protocol.NonNil(cs), "total": total, "page": page.Number, "size": page.Size}, err
+		return http.StatusOK, controlapi.CandidatePage{Candidates: protocol.NonNil(cs), Total: total, Page: page.Number, Size: page.Size}, err
 	}
 }
 
@@ -126,7 +124,7 @@ func (s *Server) handleCandidateCreate() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusCreated, map[string]any{"candidates": out}, nil
+		return http.StatusCreated, controlapi.CandidateList{Candidates: out}, nil
 	}
 }
 

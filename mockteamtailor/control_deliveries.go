@@ -59,7 +59,7 @@ func (s *Server) handleDeliveriesList() controlFunc {
 		if limit > 0 && len(ds) > limit {
 			ds = ds[len(ds)-limit:]
 		}
-		return http.StatusOK, map[string]any{"deliveries": protocol.NonNil(ds), "total": total}, nil
+		return http.StatusOK, controlapi.DeliveryList{Deliveries: protocol.NonNil(ds), Total: total}, nil
 	}
 }
 
@@ -192,7 +192,7 @@ func (s *Server) handleResultsList() controlFunc {
 		for _, res := range rs {
 			out = append(out, controlapi.Result{PartnerResult: res, UpdateURL: s.ResultURL(res.ID)})
 		}
-		return http.StatusOK, map[string]any{"results": out}, err
+		return http.StatusOK, controlapi.ResultList{Results: out}, err
 	}
 }
 

@@ -111,7 +111,7 @@ func (s *Server) handlePartnersList() controlFunc {
 		for _, p := range ps {
 			out = append(out, controlapi.PartnerView{Partner: p, CTA: p.CTALabel()})
 		}
-		return http.StatusOK, map[string]any{"partners": out}, nil
+		return http.StatusOK, controlapi.PartnerList{Partners: out}, nil
 	}
 }
 

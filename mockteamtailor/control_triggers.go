@@ -19,7 +19,7 @@ func (s *Server) handleActivationsList() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusOK, map[string]any{"activations": out}, nil
+		return http.StatusOK, controlapi.ActivationList{Activations: out}, nil
 	}
 }
 
@@ -92,7 +92,7 @@ func (s *Server) Deactivate(ctx context.Context, id string) error {
 func (s *Server) handleTriggersList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		ts, err := s.store.Triggers(r.Context(), r.URL.Query().Get("partner"))
-		return http.StatusOK, map[string]any{"triggers": protocol.NonNil(ts)}, err
+		return http.StatusOK, controlapi.TriggerList{Triggers: protocol.NonNil(ts)}, err
 	}
 }
 
@@ -146,7 +146,7 @@ func (s *Server) handleManualTrigger() controlFunc {
 			return 0, nil, err
 		}
 		if in.DryRun {
-			return http.StatusOK, map[string]any{"dryRun": true, "ok": true}, nil
+			return http.StatusOK, controlapi.DryRunOK{DryRun: true, OK: true}, nil
 		}
 		return http.StatusOK, out, nil
 	}
@@ -172,9 +172,9 @@ func (s *Server) handleBulkTrigger() controlFunc {
 
 func (s *Server) handleBulkShow() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		run, ok := s.BulkRun(mux.Vars(r)["id"])
-		if !ok {
-			return 0, nil, httpapi.NotFound("there is no bulk run %q", mux.Vars(r)["id"])
+		run, err := s.BulkRun(r.Context(), mux.Vars(r)["id"])
+		if err != nil {
+			return 0, nil, err
 		}
 		return http.StatusOK, run, nil
 	}

@@ -21,7 +21,7 @@ func (s *Server) handleSubscriptionsList() controlFunc {
 				out = append(out, sub)
 			}
 		}
-		return http.StatusOK, map[string]any{"webhooks": out}, nil
+		return http.StatusOK, controlapi.SubscriptionList{Webhooks: out}, nil
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"io"
 	"log/slog"
 	"net/http"
@@ -170,4 +171,14 @@ func jsonValue(t *testing.T, s string) map[string]any {
 		t.Fatalf("bad JSON in test: %v\n%s", err, s)
 	}
 	return v
+}
+
+// mustFaults returns the faults in force on s.
+func mustFaults(t *testing.T, s *Server) controlapi.Faults {
+	t.Helper()
+	f, err := s.Faults(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

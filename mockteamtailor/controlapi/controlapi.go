@@ -92,9 +92,9 @@ type CandidateInput struct {
 // CandidatePage is one page of a company's candidates.
 type CandidatePage struct {
 	Candidates []store.CandidateRecord `json:"candidates"`
-	Total      int                     `json:"total"`
 	Page       int                     `json:"page"`
 	Size       int                     `json:"size"`
+	Total      int                     `json:"total"`
 }
 
 // Result is a partner result as the control API shows it: the Partner
@@ -141,9 +141,9 @@ type RateLimit struct {
 // in the form.
 type Upload struct {
 	ID    string `json:"id"`
-	Value string `json:"value"`
 	Name  string `json:"name"`
 	Size  int    `json:"size"`
+	Value string `json:"value"`
 }
 
 // Keys is every credential of every partner (GET /mock/v1/keys), so CI

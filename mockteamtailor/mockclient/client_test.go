@@ -378,7 +378,7 @@ func TestResources(t *testing.T) {
 	if js, err := e.client.Jobs(ctx, company.UUID); err != nil || len(js) != 1 {
 		t.Errorf("Jobs(Initech) = %+v, %v; want the one job", js, err)
 	}
-	cfg, err := e.client.Config(ctx, "1", e.sandbox.Company.UUID, 0, 0, 0, true, nil)
+	cfg, err := e.client.FetchConfig(ctx, controlapi.ConfigRequest{PartnerID: "1", CompanyUUID: e.sandbox.Company.UUID, Bulk: true})
 	if err != nil || len(cfg.Form.Fields) != 1 || cfg.Form.Fields[0].ID != "note" {
 		t.Errorf("Config(bulk) = %+v, %v; want the note field", cfg, err)
 	}

@@ -19,9 +19,7 @@ func (c *Client) Webhooks(ctx context.Context, company string) ([]controlapi.Sub
 	if company != "" {
 		q = url.Values{"company": {company}}
 	}
-	var doc struct {
-		Webhooks []controlapi.Subscription `json:"webhooks"`
-	}
+	var doc controlapi.SubscriptionList
 	err := c.do(ctx, get(v1+"/webhooks", q), &doc)
 	return doc.Webhooks, err
 }
