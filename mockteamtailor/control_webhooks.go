@@ -31,7 +31,7 @@ func (s *Server) handleSubscriptionCreate() controlFunc {
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
-		sub, err := s.CreateSubscription(r.Context(), in)
+		sub, err := s.CreateWebhook(r.Context(), in)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -45,7 +45,7 @@ func (s *Server) handleSubscriptionShow() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		sub, err := s.Subscription(id)
+		sub, err := s.Webhook(r.Context(), id)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -59,13 +59,13 @@ func (s *Server) handleSubscriptionDelete() controlFunc {
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusNoContent, nil, s.DeleteSubscription(r.Context(), id)
+		return http.StatusNoContent, nil, s.DeleteWebhook(r.Context(), id)
 	}
 }
 
 func (s *Server) handleWebhookSetupShow() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		st, err := s.WebhookSetup(mux.Vars(r)["id"])
+		st, err := s.WebhookSetup(r.Context(), mux.Vars(r)["id"])
 		if err != nil {
 			return 0, nil, err
 		}

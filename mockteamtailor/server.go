@@ -21,6 +21,9 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/uploads"
 )
 
+// Server is the admin model in process.
+var _ controlapi.Admin = (*Server)(nil)
+
 // Server is the fake Teamtailor as an http.Handler. It starts nothing: the
 // caller owns listeners, so tests can wrap it in httptest.NewServer.
 type Server struct {

@@ -16,12 +16,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // DefaultTimeout bounds each request of a client made with a nil
 // *http.Client. StreamDeliveries is not bounded by it.
 const DefaultTimeout = 60 * time.Second
+
+// Client is the admin model over HTTP.
+var _ controlapi.Admin = (*Client)(nil)
 
 // Client calls the control API of one mock. It is safe for concurrent use.
 type Client struct {

@@ -118,6 +118,18 @@ func (c *Client) CreateCompany(ctx context.Context, in controlapi.CompanyInput) 
 	return out, err
 }
 
+// CreateAPIKey gives a company a new key of the public API (/v1).
+func (c *Client) CreateAPIKey(ctx context.Context, company string, in controlapi.APIKeyRequest) (store.APIKey, error) {
+	var out store.APIKey
+	err := c.do(ctx, post(v1+"/companies/"+url.PathEscape(company)+"/api-keys", in), &out)
+	return out, err
+}
+
+// RevokeAPIKey takes a company's key of the public API (/v1) away.
+func (c *Client) RevokeAPIKey(ctx context.Context, company, key string) error {
+	return c.do(ctx, request{method: http.MethodDelete, path: v1 + "/companies/" + url.PathEscape(company) + "/api-keys/" + url.PathEscape(key)}, nil)
+}
+
 // Jobs returns the jobs of a company, or of every company for "".
 func (c *Client) Jobs(ctx context.Context, company string) ([]store.Job, error) {
 	var q url.Values
@@ -335,9 +347,9 @@ func (c *Client) ReplayAsNewEvent(ctx context.Context, id int64) (store.Delivery
 	return out, err
 }
 
-// Reject rejects a candidate's application to a job (0: its only one),
+// RejectApplication rejects a candidate's application to a job (0: its only one),
 // or with undo takes the rejection back.
-func (c *Client) Reject(ctx context.Context, req controlapi.RejectRequest) (controlapi.RejectResult, error) {
+func (c *Client) RejectApplication(ctx context.Context, req controlapi.RejectRequest) (controlapi.RejectResult, error) {
 	var out controlapi.RejectResult
 	err := c.do(ctx, post(v1+"/candidates/"+id64(req.CandidateID)+"/reject", req), &out)
 	return out, err

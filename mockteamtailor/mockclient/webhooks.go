@@ -32,6 +32,13 @@ func (c *Client) CreateWebhook(ctx context.Context, in controlapi.SubscriptionIn
 	return out, err
 }
 
+// Webhook returns one company webhook.
+func (c *Client) Webhook(ctx context.Context, id int64) (controlapi.Subscription, error) {
+	var out controlapi.Subscription
+	err := c.do(ctx, get(v1+"/webhooks/"+id64(id), nil), &out)
+	return out, err
+}
+
 // DeleteWebhook removes a company webhook.
 func (c *Client) DeleteWebhook(ctx context.Context, id int64) error {
 	return c.do(ctx, request{method: http.MethodDelete, path: v1 + "/webhooks/" + id64(id)}, nil)
