@@ -2,6 +2,7 @@ package mockteamtailor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -196,4 +197,15 @@ func (s *Server) Result(ctx context.Context, id string) (controlapi.Result, erro
 // imported (SetImportedFixtures).
 func (s *Server) Fixtures(context.Context) ([]fixtures.Info, error) {
 	return append(fixtures.Catalogue(), s.importedCatalogue()...), nil
+}
+
+// storeErr turns a Store sentinel into a 4xx that names what was missing.
+func storeErr(err error, what string) error {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return httpapi.NotFound("there is no %s", what)
+	case errors.Is(err, store.ErrConflict):
+		return httpapi.Conflict("%s: %v", what, err)
+	}
+	return err
 }

@@ -5,6 +5,7 @@ package controlapi
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -103,6 +104,15 @@ type Result struct {
 	store.PartnerResult
 	UpdateURL string `json:"updateUrl"`
 }
+
+const (
+	// DefaultResultWait is how long a wait for a result lasts without
+	// ?timeout=.
+	DefaultResultWait = 30 * time.Second
+	// MaxResultWait bounds ?timeout=: a wait longer than this is refused,
+	// so no request holds a connection for long (ask again to wait more).
+	MaxResultWait = 60 * time.Second
+)
 
 // ResultWait answers a wait for a result (GET /mock/v1/results/{id}/wait):
 // the result as it stood when the wait ended, and whether it is final

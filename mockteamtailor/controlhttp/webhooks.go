@@ -1,4 +1,4 @@
-package mockteamtailor
+package controlhttp
 
 import (
 	"encoding/json"
@@ -12,26 +12,23 @@ import (
 // Company webhooks and partner webhook setups in the control API
 // (docs/company-webhooks.md §2, §6).
 
-func (s *Server) handleSubscriptionsList() controlFunc {
+func (a *API) handleSubscriptionsList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		company := r.URL.Query().Get("company")
-		out := []controlapi.Subscription{}
-		for _, sub := range s.Subscriptions() {
-			if company == "" || sub.CompanyUUID == company {
-				out = append(out, sub)
-			}
+		out, err := a.admin.Webhooks(r.Context(), r.URL.Query().Get("company"))
+		if err != nil {
+			return 0, nil, err
 		}
 		return http.StatusOK, controlapi.SubscriptionList{Webhooks: out}, nil
 	}
 }
 
-func (s *Server) handleSubscriptionCreate() controlFunc {
+func (a *API) handleSubscriptionCreate() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		var in controlapi.SubscriptionInput
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
-		sub, err := s.CreateWebhook(r.Context(), in)
+		sub, err := a.admin.CreateWebhook(r.Context(), in)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -39,13 +36,13 @@ func (s *Server) handleSubscriptionCreate() controlFunc {
 	}
 }
 
-func (s *Server) handleSubscriptionShow() controlFunc {
+func (a *API) handleSubscriptionShow() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		id, err := pathInt(r, "id")
 		if err != nil {
 			return 0, nil, err
 		}
-		sub, err := s.Webhook(r.Context(), id)
+		sub, err := a.admin.Webhook(r.Context(), id)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -53,19 +50,19 @@ func (s *Server) handleSubscriptionShow() controlFunc {
 	}
 }
 
-func (s *Server) handleSubscriptionDelete() controlFunc {
+func (a *API) handleSubscriptionDelete() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		id, err := pathInt(r, "id")
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusNoContent, nil, s.DeleteWebhook(r.Context(), id)
+		return http.StatusNoContent, nil, a.admin.DeleteWebhook(r.Context(), id)
 	}
 }
 
-func (s *Server) handleWebhookSetupShow() controlFunc {
+func (a *API) handleWebhookSetupShow() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		st, err := s.WebhookSetup(r.Context(), mux.Vars(r)["id"])
+		st, err := a.admin.WebhookSetup(r.Context(), mux.Vars(r)["id"])
 		if err != nil {
 			return 0, nil, err
 		}
@@ -73,13 +70,13 @@ func (s *Server) handleWebhookSetupShow() controlFunc {
 	}
 }
 
-func (s *Server) handleWebhookSetupPut() controlFunc {
+func (a *API) handleWebhookSetupPut() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		var in controlapi.WebhookSetup
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
-		st, err := s.SetWebhookSetup(r.Context(), mux.Vars(r)["id"], in)
+		st, err := a.admin.SetWebhookSetup(r.Context(), mux.Vars(r)["id"], in)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -87,13 +84,13 @@ func (s *Server) handleWebhookSetupPut() controlFunc {
 	}
 }
 
-func (s *Server) handleWebhookSetupDelete() controlFunc {
+func (a *API) handleWebhookSetupDelete() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		return http.StatusNoContent, nil, s.DeleteWebhookSetup(r.Context(), mux.Vars(r)["id"])
+		return http.StatusNoContent, nil, a.admin.DeleteWebhookSetup(r.Context(), mux.Vars(r)["id"])
 	}
 }
 
-func (s *Server) handleCandidatePatch() controlFunc {
+func (a *API) handleCandidatePatch() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		id, err := pathInt(r, "id")
 		if err != nil {
@@ -103,7 +100,7 @@ func (s *Server) handleCandidatePatch() controlFunc {
 		if err := decodeBody(r, &patch); err != nil {
 			return 0, nil, err
 		}
-		c, err := s.UpdateCandidate(r.Context(), id, patch)
+		c, err := a.admin.UpdateCandidate(r.Context(), id, patch)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -111,17 +108,17 @@ func (s *Server) handleCandidatePatch() controlFunc {
 	}
 }
 
-func (s *Server) handleCandidateDelete() controlFunc {
+func (a *API) handleCandidateDelete() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		id, err := pathInt(r, "id")
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusNoContent, nil, s.DeleteCandidate(r.Context(), id)
+		return http.StatusNoContent, nil, a.admin.DeleteCandidate(r.Context(), id)
 	}
 }
 
-func (s *Server) handleJobPatch() controlFunc {
+func (a *API) handleJobPatch() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		id, err := pathInt(r, "id")
 		if err != nil {
@@ -131,7 +128,7 @@ func (s *Server) handleJobPatch() controlFunc {
 		if err := decodeBody(r, &patch); err != nil {
 			return 0, nil, err
 		}
-		j, err := s.UpdateJob(r.Context(), id, patch)
+		j, err := a.admin.UpdateJob(r.Context(), id, patch)
 		if err != nil {
 			return 0, nil, err
 		}

@@ -1,4 +1,4 @@
-package mockteamtailor
+package controlhttp
 
 import (
 	"net/http"
@@ -7,13 +7,13 @@ import (
 )
 
 // handleReplay replays a captured webhook (POST /mock/v1/replays).
-func (s *Server) handleReplay() controlFunc {
+func (a *API) handleReplay() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		var in controlapi.ReplayRequest
 		if err := decodeBody(r, &in); err != nil {
 			return 0, nil, err
 		}
-		out, err := s.ReplayCapture(r.Context(), in)
+		out, err := a.admin.ReplayCapture(r.Context(), in)
 		if err != nil {
 			return 0, nil, err
 		}

@@ -3,47 +3,15 @@ package mockteamtailor
 import (
 	"context"
 	"fmt"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
-	"io"
-	"net/http"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnerapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/uploads"
 )
-
-func (s *Server) handleFaultsShow() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		f, err := s.Faults(r.Context())
-		return http.StatusOK, f, err
-	}
-}
-
-func (s *Server) handleFaultsSet() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		var in controlapi.Faults
-		if err := decodeBody(r, &in); err != nil {
-			return 0, nil, err
-		}
-		out, err := s.SetFaults(r.Context(), in)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, out, nil
-	}
-}
-
-func (s *Server) handleFaultsClear() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		f, err := s.ClearFaults(r.Context())
-		return http.StatusOK, f, err
-	}
-}
 
 // Faults returns the faults injected on the Partner API and its rate
 // limit.
@@ -114,36 +82,6 @@ func (s *Server) ClearFaults(context.Context) (controlapi.Faults, error) {
 	return s.faults(), nil
 }
 
-// handleUploadCreate stores a file for a form's file field: the raw
-// body is the file, ?name= its name.
-func (s *Server) handleUploadCreate() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, uploads.MaxFile+1))
-		if err != nil {
-			return 0, nil, httpapi.New(http.StatusRequestEntityTooLarge, "Request entity too large", "an uploaded file may be at most %d bytes", uploads.MaxFile)
-		}
-		name := r.URL.Query().Get("name")
-		if name == "" {
-			name = "upload.bin"
-		}
-		up, err := s.Upload(r.Context(), name, r.Header.Get("Content-Type"), data)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusCreated, up, nil
-	}
-}
-
-func (s *Server) handleKeys() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		keys, err := s.Keys(r.Context())
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, keys, nil
-	}
-}
-
 // Keys returns every partner's API key and webhook secret with the
 // provider key of each of its activations, and every company's keys of
 // the public API (/v1), for scripts.
@@ -192,22 +130,6 @@ func (s *Server) partnerKeys(ctx context.Context) ([]controlapi.PartnerKeys, err
 		out = append(out, k)
 	}
 	return out, nil
-}
-
-func (s *Server) handleFixtures() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		return http.StatusOK, controlapi.FixtureList{Fixtures: append(fixtures.Catalogue(), s.importedCatalogue()...)}, nil
-	}
-}
-
-// handleReset starts the mock again (README "Reset").
-func (s *Server) handleReset() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		if err := s.Reset(r.Context()); err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, controlapi.ResetDone{Reset: true}, nil
-	}
 }
 
 // MarkStart remembers the mock as it is now as its start state: the
