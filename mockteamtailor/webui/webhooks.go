@@ -33,7 +33,12 @@ func (u *UI) renderWebhooks(w http.ResponseWriter, r *http.Request, status int, 
 		u.failPage(w, r, "No partner", err)
 		return
 	}
-	v := webhooksView{Subscriptions: u.srv.Subscriptions(), Events: companyevent.Names, Error: problem}
+	subs, err := u.srv.Webhooks(r.Context(), "")
+	if err != nil {
+		u.failPage(w, r, "Company webhooks could not be read", err)
+		return
+	}
+	v := webhooksView{Subscriptions: subs, Events: companyevent.Names, Error: problem}
 	cs, err := u.store.Companies(r.Context())
 	if err != nil {
 		u.failPage(w, r, "Companies could not be read", err)
