@@ -145,6 +145,27 @@ func (s *Server) DeliveriesTotal(ctx context.Context, f store.JournalFilter) ([]
 	return protocol.NonNil(ds), total, nil
 }
 
+// StreamDeliveries calls fn with each new journal entry, as the mock
+// records it, until ctx ends (it then returns ctx.Err()) or the server
+// closes (controlapi.ErrStreamClosed).
+func (s *Server) StreamDeliveries(ctx context.Context, fn func(store.Delivery)) error {
+	ch, stop := s.Subscribe()
+	defer stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.bgCtx.Done():
+			return controlapi.ErrStreamClosed
+		case d, ok := <-ch:
+			if !ok {
+				return controlapi.ErrStreamClosed
+			}
+			fn(d)
+		}
+	}
+}
+
 // Delivery returns one journal entry.
 func (s *Server) Delivery(ctx context.Context, id int64) (store.Delivery, error) {
 	d, err := s.store.JournalEntry(ctx, id)

@@ -3,11 +3,15 @@ package controlapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
+
+// ErrStreamClosed means the mock ended the delivery stream (it shut down).
+var ErrStreamClosed = errors.New("the mock closed the delivery stream")
 
 // Admin is the mock's admin model: everything the control API does, as
 // Go methods. The mock (*mockteamtailor.Server) implements it in process;
@@ -68,6 +72,12 @@ type Admin interface {
 	Deliveries(ctx context.Context, f store.JournalFilter) ([]store.Delivery, error)
 	DeliveriesTotal(ctx context.Context, f store.JournalFilter) ([]store.Delivery, int, error)
 	Delivery(ctx context.Context, id int64) (store.Delivery, error)
+	// StreamDeliveries calls fn with each new journal entry, as the mock
+	// records it, until ctx ends (it then returns ctx.Err()) or the mock
+	// closes (ErrStreamClosed). Entries recorded before the call are not
+	// sent; a subscriber too slow for the mock misses entries rather than
+	// slowing deliveries down, and their ids tell.
+	StreamDeliveries(ctx context.Context, fn func(store.Delivery)) error
 	Curl(ctx context.Context, id int64) (string, error)
 	Replay(ctx context.Context, id int64) (store.Delivery, error)
 	ReplayAsNewEvent(ctx context.Context, id int64) (store.Delivery, error)
