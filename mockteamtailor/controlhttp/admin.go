@@ -9,34 +9,6 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/uploads"
 )
 
-func (a *API) handleFaultsShow() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		f, err := a.admin.Faults(r.Context())
-		return http.StatusOK, f, err
-	}
-}
-
-func (a *API) handleFaultsSet() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		var in controlapi.Faults
-		if err := decodeBody(r, &in); err != nil {
-			return 0, nil, err
-		}
-		out, err := a.admin.SetFaults(r.Context(), in)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, out, nil
-	}
-}
-
-func (a *API) handleFaultsClear() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		f, err := a.admin.ClearFaults(r.Context())
-		return http.StatusOK, f, err
-	}
-}
-
 // handleUploadCreate stores a file for a form's file field: the raw
 // body is the file, ?name= its name.
 func (a *API) handleUploadCreate() controlFunc {
@@ -54,16 +26,6 @@ func (a *API) handleUploadCreate() controlFunc {
 			return 0, nil, err
 		}
 		return http.StatusCreated, up, nil
-	}
-}
-
-func (a *API) handleKeys() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		keys, err := a.admin.Keys(r.Context())
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, keys, nil
 	}
 }
 

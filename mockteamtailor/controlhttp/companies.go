@@ -1,40 +1,18 @@
 package controlhttp
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gorilla/mux"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 func (a *API) handleCompaniesList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		cs, err := a.admin.Companies(r.Context())
 		return http.StatusOK, controlapi.CompanyList{Companies: cs}, err
-	}
-}
-
-func (a *API) handleCompanyCreate() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		var in controlapi.CompanyInput
-		if err := decodeBody(r, &in); err != nil {
-			return 0, nil, err
-		}
-		c, err := a.admin.CreateCompany(r.Context(), in)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusCreated, c, nil
-	}
-}
-
-func (a *API) handleCompanyShow() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		c, err := a.admin.Company(r.Context(), mux.Vars(r)["uuid"])
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, c, nil
 	}
 }
 
@@ -45,50 +23,10 @@ func (a *API) handleJobsList() controlFunc {
 	}
 }
 
-func (a *API) handleJobCreate() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		var in controlapi.JobInput
-		if err := decodeBody(r, &in); err != nil {
-			return 0, nil, err
-		}
-		j, err := a.admin.CreateJob(r.Context(), in)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusCreated, j, nil
-	}
-}
-
-func (a *API) handleJobShow() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		id, err := pathInt(r, "id")
-		if err != nil {
-			return 0, nil, err
-		}
-		j, err := a.admin.Job(r.Context(), id)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, j, nil
-	}
-}
-
 func (a *API) handleStageCreate() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		id, err := pathInt(r, "id")
-		if err != nil {
-			return 0, nil, err
-		}
-		var in controlapi.StageInput
-		if err := decodeBody(r, &in); err != nil {
-			return 0, nil, err
-		}
-		j, err := a.admin.AddStage(r.Context(), id, in.Name)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusCreated, j, nil
-	}
+	return withIDBody(http.StatusCreated, func(ctx context.Context, job int64, in controlapi.StageInput) (store.Job, error) {
+		return a.admin.AddStage(ctx, job, in.Name)
+	})
 }
 
 func (a *API) handleCandidatesList() controlFunc {
@@ -117,20 +55,6 @@ func (a *API) handleCandidateCreate() controlFunc {
 			return 0, nil, err
 		}
 		return http.StatusCreated, controlapi.CandidateList{Candidates: out}, nil
-	}
-}
-
-func (a *API) handleCandidateShow() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		id, err := pathInt(r, "id")
-		if err != nil {
-			return 0, nil, err
-		}
-		c, err := a.admin.Candidate(r.Context(), id)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, c, nil
 	}
 }
 
@@ -169,20 +93,6 @@ func (a *API) handleCandidateReject() controlFunc {
 			return 0, nil, err
 		}
 		return http.StatusOK, out, nil
-	}
-}
-
-func (a *API) handleAPIKeyCreate() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		var in controlapi.APIKeyRequest
-		if err := decodeBody(r, &in); err != nil {
-			return 0, nil, err
-		}
-		k, err := a.admin.CreateAPIKey(r.Context(), mux.Vars(r)["uuid"], in)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusCreated, k, nil
 	}
 }
 

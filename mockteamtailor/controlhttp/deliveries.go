@@ -45,17 +45,6 @@ func (a *API) handleDeliveriesList() controlFunc {
 	}
 }
 
-func (a *API) handleDeliveryShow() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		id, err := pathInt(r, "id")
-		if err != nil {
-			return 0, nil, err
-		}
-		d, err := a.admin.Delivery(r.Context(), id)
-		return http.StatusOK, d, err
-	}
-}
-
 func (a *API) handleDeliveryReplay() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		id, err := pathInt(r, "id")
@@ -166,16 +155,6 @@ func (a *API) handleResultsList() controlFunc {
 		q := r.URL.Query()
 		out, err := a.admin.Results(r.Context(), store.ResultFilter{PartnerID: q.Get("partner"), CandidateID: cand, EventID: q.Get("event"), Status: protocol.Status(q.Get("status"))})
 		return http.StatusOK, controlapi.ResultList{Results: out}, err
-	}
-}
-
-func (a *API) handleResultShow() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		res, err := a.admin.Result(r.Context(), mux.Vars(r)["id"])
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, res, nil
 	}
 }
 

@@ -20,47 +20,6 @@ func (a *API) handlePartnersList() controlFunc {
 	}
 }
 
-// handlePartnerCreate adds a partner integration (e.g. a staging one
-// beside production) with its own keys, and activates it in its own
-// sandbox company, as Teamtailor does for integrations under development.
-func (a *API) handlePartnerCreate() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		var in controlapi.PartnerInput
-		if err := decodeBody(r, &in); err != nil {
-			return 0, nil, err
-		}
-		created, err := a.admin.CreatePartner(r.Context(), in)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusCreated, created, nil
-	}
-}
-
-func (a *API) handlePartnerShow() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		p, err := a.admin.Partner(r.Context(), mux.Vars(r)["id"])
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, p, nil
-	}
-}
-
-func (a *API) handlePartnerPatch() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		var in controlapi.PartnerInput
-		if err := decodeBody(r, &in); err != nil {
-			return 0, nil, err
-		}
-		v, err := a.admin.UpdatePartner(r.Context(), mux.Vars(r)["id"], in)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, v, nil
-	}
-}
-
 func (a *API) handleActivationFormShow() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		company := r.URL.Query().Get("company")

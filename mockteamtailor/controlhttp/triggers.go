@@ -3,7 +3,6 @@ package controlhttp
 import (
 	"net/http"
 
-	"github.com/gorilla/mux"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 )
 
@@ -36,15 +35,6 @@ func (a *API) handleActivate() controlFunc {
 	}
 }
 
-func (a *API) handleDeactivate() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		if err := a.admin.Deactivate(r.Context(), mux.Vars(r)["id"]); err != nil {
-			return 0, nil, err
-		}
-		return http.StatusNoContent, nil, nil
-	}
-}
-
 func (a *API) handleTriggersList() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		ts, err := a.admin.Triggers(r.Context(), r.URL.Query().Get("partner"))
@@ -67,19 +57,6 @@ func (a *API) handleTriggerCreate() controlFunc {
 			return http.StatusOK, t, nil
 		}
 		return http.StatusCreated, t, nil
-	}
-}
-
-func (a *API) handleTriggerDelete() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		id, err := pathInt(r, "id")
-		if err != nil {
-			return 0, nil, err
-		}
-		if err := a.admin.DeleteTrigger(r.Context(), id); err != nil {
-			return 0, nil, err
-		}
-		return http.StatusNoContent, nil, nil
 	}
 }
 
@@ -115,15 +92,5 @@ func (a *API) handleBulkTrigger() controlFunc {
 			status = http.StatusOK
 		}
 		return status, run, nil
-	}
-}
-
-func (a *API) handleBulkShow() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		run, err := a.admin.BulkRun(r.Context(), mux.Vars(r)["id"])
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, run, nil
 	}
 }
