@@ -1,7 +1,7 @@
 // Package mockclient is a typed Go client of the mock's control API
-// (/mock/v1), the admin surface the CLI, the web UI and tests drive the
-// mock through. Requests and responses use the mockteamtailor package's
-// types wherever it exports them.
+// (/mock/v1), the admin surface the CLI and tests drive the mock through.
+// Client implements controlapi.Admin, as the mock's Server does in
+// process; requests and answers are controlapi's documents.
 package mockclient
 
 import (
