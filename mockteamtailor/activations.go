@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -56,4 +57,10 @@ func (s *Server) DeleteTrigger(ctx context.Context, id int64) error {
 		return storeErr(err, fmt.Sprintf("trigger %d", id))
 	}
 	return nil
+}
+
+// Triggers returns the triggers of a partner, or of every partner for "".
+func (s *Server) Triggers(ctx context.Context, partnerID string) ([]store.Trigger, error) {
+	ts, err := s.store.Triggers(ctx, partnerID)
+	return protocol.NonNil(ts), err
 }

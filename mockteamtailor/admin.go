@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnerapi"
@@ -189,4 +190,10 @@ func (s *Server) Reset(ctx context.Context) error {
 		}
 	}
 	return s.hooks.load(ctx, s.store)
+}
+
+// Fixtures returns the catalogue of fixtures the mock ships, then those
+// imported (SetImportedFixtures).
+func (s *Server) Fixtures(context.Context) ([]fixtures.Info, error) {
+	return append(fixtures.Catalogue(), s.importedCatalogue()...), nil
 }

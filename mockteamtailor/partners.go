@@ -142,3 +142,25 @@ func (s *Server) UpdatePartner(ctx context.Context, id string, in controlapi.Par
 	}
 	return controlapi.PartnerView{Partner: p, CTA: p.CTALabel()}, nil
 }
+
+// Partners returns every partner, ordered by id.
+func (s *Server) Partners(ctx context.Context) ([]controlapi.PartnerView, error) {
+	ps, err := s.store.Partners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []controlapi.PartnerView{}
+	for _, p := range ps {
+		out = append(out, controlapi.PartnerView{Partner: p, CTA: p.CTALabel()})
+	}
+	return out, nil
+}
+
+// Partner returns one partner.
+func (s *Server) Partner(ctx context.Context, id string) (controlapi.PartnerView, error) {
+	p, err := s.store.Partner(ctx, id)
+	if err != nil {
+		return controlapi.PartnerView{}, storeErr(err, "partner "+strconv.Quote(id))
+	}
+	return controlapi.PartnerView{Partner: p, CTA: p.CTALabel()}, nil
+}
