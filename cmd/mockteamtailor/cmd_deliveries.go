@@ -108,7 +108,7 @@ func (o *deliveriesOptions) run(ctx context.Context, c controlapi.Admin, stdout 
 			writeJSONLine(stdout, d)
 		}
 	case o.json:
-		return writeJSON(stdout, map[string]any{"deliveries": ds, "total": total})
+		return writeJSON(stdout, controlapi.DeliveryList{Deliveries: ds, Total: total})
 	default:
 		fmt.Fprintln(stdout, deliveryHeader)
 		for _, d := range ds {

@@ -43,7 +43,7 @@ Examples:
 			rs, err := c.Results(cmd.Context(), store.ResultFilter{PartnerID: o.partner, CandidateID: o.candidate, Status: protocol.Status(o.status)})
 			if err != nil || o.json {
 				if err == nil {
-					err = writeJSON(stdout, map[string]any{"results": rs})
+					err = writeJSON(stdout, controlapi.ResultList{Results: rs})
 				}
 				return err
 			}
