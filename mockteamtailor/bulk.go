@@ -33,17 +33,18 @@ func (b *bulkRuns) update(id string, fn func(*controlapi.BulkRun)) {
 	}
 }
 
-// BulkRun returns a copy of a bulk run's progress.
-func (s *Server) BulkRun(id string) (controlapi.BulkRun, bool) {
+// BulkRun returns a copy of a bulk run's progress; an unknown id is a
+// 404.
+func (s *Server) BulkRun(_ context.Context, id string) (controlapi.BulkRun, error) {
 	s.bulk.mu.Lock()
 	defer s.bulk.mu.Unlock()
 	r, ok := s.bulk.runs[id]
 	if !ok {
-		return controlapi.BulkRun{}, false
+		return controlapi.BulkRun{}, httpapi.NotFound("there is no bulk run %q", id)
 	}
 	c := *r
 	c.ResultIDs = append([]string(nil), r.ResultIDs...)
-	return c, true
+	return c, nil
 }
 
 // BulkTrigger fetches the config once without job, stage or user, checks
@@ -136,6 +137,6 @@ func (s *Server) BulkTrigger(ctx context.Context, req controlapi.BulkRequest) (c
 	} else {
 		s.background(work)
 	}
-	out, _ := s.BulkRun(run.ID)
+	out, _ := s.BulkRun(ctx, run.ID)
 	return out, nil
 }

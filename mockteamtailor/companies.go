@@ -222,3 +222,69 @@ func (s *Server) CreateCandidates(ctx context.Context, in controlapi.CandidateIn
 	}
 	return out, nil
 }
+
+// Companies returns every company.
+func (s *Server) Companies(ctx context.Context) ([]store.Company, error) {
+	cs, err := s.store.Companies(ctx)
+	return protocol.NonNil(cs), err
+}
+
+// Company returns one company.
+func (s *Server) Company(ctx context.Context, uuid string) (store.Company, error) {
+	c, err := s.store.Company(ctx, uuid)
+	if err != nil {
+		return store.Company{}, storeErr(err, "company "+strconv.Quote(uuid))
+	}
+	return c, nil
+}
+
+// Jobs returns the jobs of a company, or of every company for "".
+func (s *Server) Jobs(ctx context.Context, companyUUID string) ([]store.Job, error) {
+	js, err := s.store.Jobs(ctx, companyUUID)
+	return protocol.NonNil(js), err
+}
+
+// Job returns one job with its stages.
+func (s *Server) Job(ctx context.Context, id int64) (store.Job, error) {
+	j, err := s.store.Job(ctx, id)
+	if err != nil {
+		return store.Job{}, storeErr(err, fmt.Sprintf("job %d", id))
+	}
+	return j, nil
+}
+
+// Candidates returns a page of a company's candidates (every company for
+// ""); page and size of 0 take the defaults, 1 and 100; a size is at
+// most 10000.
+func (s *Server) Candidates(ctx context.Context, companyUUID string, page, size int) (controlapi.CandidatePage, error) {
+	p := store.Page{Number: 1, Size: 100}
+	if page > 0 {
+		p.Number = page
+	}
+	if size > 0 {
+		p.Size = min(size, 10000)
+	}
+	cs, total, err := s.store.Candidates(ctx, companyUUID, p)
+	return controlapi.CandidatePage{Candidates: protocol.NonNil(cs), Total: total, Page: p.Number, Size: p.Size}, err
+}
+
+// Candidate returns one candidate.
+func (s *Server) Candidate(ctx context.Context, id int64) (store.CandidateRecord, error) {
+	c, err := s.store.Candidate(ctx, id)
+	if err != nil {
+		return store.CandidateRecord{}, storeErr(err, fmt.Sprintf("candidate %d", id))
+	}
+	return c, nil
+}
+
+// Webhooks returns the company webhooks of a company, or of every
+// company for "".
+func (s *Server) Webhooks(_ context.Context, companyUUID string) ([]controlapi.Subscription, error) {
+	out := []controlapi.Subscription{}
+	for _, sub := range s.Subscriptions() {
+		if companyUUID == "" || sub.CompanyUUID == companyUUID {
+			out = append(out, sub)
+		}
+	}
+	return out, nil
+}

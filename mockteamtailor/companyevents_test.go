@@ -243,12 +243,12 @@ func TestCompanySubscriptionsDeliver(t *testing.T) {
 	job := worldJob(t, env)
 	c := worldCandidates(t, env, 1, job.ID)[0]
 	rv1, rv2 := newReceiver(t, 200), newReceiver(t, 204)
-	sub1, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, Label: "hr", URL: rv1.srv.URL + "/hook",
+	sub1, err := env.server.CreateWebhook(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, Label: "hr", URL: rv1.srv.URL + "/hook",
 		Events: []string{companyevent.ApplicationUpdate}, SignatureKey: "tt-sig-key-123", SignatureVersion: "v1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub2, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv2.srv.URL})
+	sub2, err := env.server.CreateWebhook(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv2.srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +318,7 @@ func TestCompanyWebhookFailureNotRetried(t *testing.T) {
 	ctx := context.Background()
 	env := newTestEnv(t)
 	rv := newReceiver(t, 500)
-	if _, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv.srv.URL}); err != nil {
+	if _, err := env.server.CreateWebhook(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv.srv.URL}); err != nil {
 		t.Fatal(err)
 	}
 	worldJob(t, env)
@@ -389,8 +389,8 @@ func TestCompanyWebhookInputRefused(t *testing.T) {
 		{CompanyUUID: sb, URL: "https://x.example/" + strings.Repeat("p", MaxSubscriptionText)},
 		{CompanyUUID: sb, URL: "https://x.example", SignatureKey: strings.Repeat("k", MaxSubscriptionText+1)},
 	} {
-		if _, err := env.server.CreateSubscription(ctx, in); err == nil {
-			t.Errorf("CreateSubscription(%+v) accepted", in)
+		if _, err := env.server.CreateWebhook(ctx, in); err == nil {
+			t.Errorf("CreateWebhook(%+v) accepted", in)
 		}
 	}
 	if _, err := env.server.SetWebhookSetup(ctx, "nope", controlapi.WebhookSetup{URL: "https://x.example"}); err == nil {
@@ -408,7 +408,7 @@ func TestCompanyWebhookReplay(t *testing.T) {
 	ctx := context.Background()
 	env := newTestEnv(t)
 	rv := newReceiver(t, 200)
-	sub, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv.srv.URL + "/company"})
+	sub, err := env.server.CreateWebhook(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv.srv.URL + "/company"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -451,7 +451,7 @@ func TestCompanyWebhookReplay(t *testing.T) {
 			}
 		}
 	}
-	if err := env.server.DeleteSubscription(ctx, sub.ID); err != nil {
+	if err := env.server.DeleteWebhook(ctx, sub.ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range j {
@@ -478,7 +478,7 @@ func worldJobID(t *testing.T, body []byte) int64 {
 func TestResetDropsCompanyWebhooks(t *testing.T) {
 	ctx := context.Background()
 	env := newTestEnv(t)
-	if _, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: "https://hr.example"}); err != nil {
+	if _, err := env.server.CreateWebhook(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: "https://hr.example"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := env.server.SetWebhookSetup(ctx, "1", controlapi.WebhookSetup{URL: "https://partner.example"}); err != nil {
@@ -490,7 +490,7 @@ func TestResetDropsCompanyWebhooks(t *testing.T) {
 	if len(env.server.Subscriptions()) != 0 {
 		t.Error("a subscription survived the reset")
 	}
-	if _, err := env.server.WebhookSetup("1"); err == nil {
+	if _, err := env.server.WebhookSetup(ctx, "1"); err == nil {
 		t.Error("a webhook setup survived the reset")
 	}
 }
@@ -556,10 +556,10 @@ func TestCompanyWebhookTimeout(t *testing.T) {
 		}
 	}))
 	t.Cleanup(func() { close(release); slow.Close() })
-	if _, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: slow.URL + "/slow", Events: []string{companyevent.JobCreate}}); err != nil {
+	if _, err := env.server.CreateWebhook(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: slow.URL + "/slow", Events: []string{companyevent.JobCreate}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: slow.URL + "/fast", Events: []string{companyevent.JobCreate}}); err != nil {
+	if _, err := env.server.CreateWebhook(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: slow.URL + "/fast", Events: []string{companyevent.JobCreate}}); err != nil {
 		t.Fatal(err)
 	}
 	worldJob(t, env)
@@ -622,11 +622,11 @@ func TestCompanyWebhooksAreBounded(t *testing.T) {
 	env := newTestEnv(t)
 	sb := env.sandbox.Company.UUID
 	for i := range MaxSubscriptions {
-		if _, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: sb, URL: fmt.Sprintf("https://x%d.example", i)}); err != nil {
+		if _, err := env.server.CreateWebhook(ctx, controlapi.SubscriptionInput{CompanyUUID: sb, URL: fmt.Sprintf("https://x%d.example", i)}); err != nil {
 			t.Fatalf("subscription %d: %v", i, err)
 		}
 	}
-	_, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: sb, URL: "https://one-more.example"})
+	_, err := env.server.CreateWebhook(ctx, controlapi.SubscriptionInput{CompanyUUID: sb, URL: "https://one-more.example"})
 	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("at most %d company webhooks", MaxSubscriptions)) {
 		t.Fatalf("subscription %d: %v, want a refusal naming the limit", MaxSubscriptions+1, err)
 	}
@@ -637,7 +637,7 @@ func TestCompanyWebhooksAreBounded(t *testing.T) {
 	defer slow.Close()
 	defer close(block)
 	env2 := newTestEnv(t)
-	if _, err := env2.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env2.sandbox.Company.UUID, URL: slow.URL}); err != nil {
+	if _, err := env2.server.CreateWebhook(ctx, controlapi.SubscriptionInput{CompanyUUID: env2.sandbox.Company.UUID, URL: slow.URL}); err != nil {
 		t.Fatal(err)
 	}
 	job := worldJob(t, env2)
@@ -670,16 +670,16 @@ func TestCompanyWebhooksSurviveARestart(t *testing.T) {
 	}
 	env := newTestEnvWithStore(t, st)
 	rv := newReceiver(t, http.StatusNoContent)
-	keep, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv.srv.URL + "/company", Label: "HR",
+	keep, err := env.server.CreateWebhook(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv.srv.URL + "/company", Label: "HR",
 		Events: []string{companyevent.JobCreate}, SignatureVersion: "v1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	gone, err := env.server.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv.srv.URL + "/gone"})
+	gone, err := env.server.CreateWebhook(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv.srv.URL + "/gone"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := env.server.DeleteSubscription(ctx, gone.ID); err != nil {
+	if err := env.server.DeleteWebhook(ctx, gone.ID); err != nil {
 		t.Fatal(err)
 	}
 	setup, err := env.server.SetWebhookSetup(ctx, "1", controlapi.WebhookSetup{URL: rv.srv.URL + "/partner", Events: []string{companyevent.JobCreate}})
@@ -703,11 +703,11 @@ func TestCompanyWebhooksSurviveARestart(t *testing.T) {
 	if got := srv.Subscriptions(); len(got) != 1 || !reflect.DeepEqual(got[0], keep) {
 		t.Fatalf("subscriptions after the restart %+v, want only %+v", got, keep)
 	}
-	if got, err := srv.WebhookSetup("1"); err != nil || !reflect.DeepEqual(got, setup) {
+	if got, err := srv.WebhookSetup(ctx, "1"); err != nil || !reflect.DeepEqual(got, setup) {
 		t.Fatalf("setup after the restart %+v, %v, want %+v", got, err, setup)
 	}
 	// A new subscription gets an id of its own.
-	next, err := srv.CreateSubscription(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv.srv.URL + "/next"})
+	next, err := srv.CreateWebhook(ctx, controlapi.SubscriptionInput{CompanyUUID: env.sandbox.Company.UUID, URL: rv.srv.URL + "/next"})
 	if err != nil || next.ID <= gone.ID {
 		t.Fatalf("a new subscription after the restart: %+v, %v; want an id above %d", next, err, gone.ID)
 	}

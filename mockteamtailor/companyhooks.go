@@ -340,10 +340,10 @@ func (s *Server) replayCompanyWebhook(ctx context.Context, d store.Delivery) (st
 
 // ---- subscriptions ----
 
-// CreateSubscription adds a company webhook. Events default to all nine,
+// CreateWebhook adds a company webhook. Events default to all nine,
 // the version to v2 and the key to 32 random bytes, hex
 // (docs/company-webhooks.md §2).
-func (s *Server) CreateSubscription(ctx context.Context, in controlapi.SubscriptionInput) (controlapi.Subscription, error) {
+func (s *Server) CreateWebhook(ctx context.Context, in controlapi.SubscriptionInput) (controlapi.Subscription, error) {
 	if _, err := s.store.Company(ctx, in.CompanyUUID); err != nil {
 		return controlapi.Subscription{}, httpapi.Invalid("/companyUuid", "there is no company %q", in.CompanyUUID)
 	}
@@ -402,8 +402,8 @@ func (s *Server) Subscriptions() []controlapi.Subscription {
 	return slices.Clone(h.subs)
 }
 
-// Subscription returns one company webhook.
-func (s *Server) Subscription(id int64) (controlapi.Subscription, error) {
+// Webhook returns one company webhook.
+func (s *Server) Webhook(_ context.Context, id int64) (controlapi.Subscription, error) {
 	for _, sub := range s.Subscriptions() {
 		if sub.ID == id {
 			return sub, nil
@@ -412,9 +412,9 @@ func (s *Server) Subscription(id int64) (controlapi.Subscription, error) {
 	return controlapi.Subscription{}, httpapi.NotFound("there is no company webhook %d", id)
 }
 
-// DeleteSubscription removes a company webhook; deliveries already queued
+// DeleteWebhook removes a company webhook; deliveries already queued
 // still go out.
-func (s *Server) DeleteSubscription(ctx context.Context, id int64) error {
+func (s *Server) DeleteWebhook(ctx context.Context, id int64) error {
 	h := &s.hooks
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -475,7 +475,7 @@ func (s *Server) putPartnerSetup(ctx context.Context, partnerID string, st *stor
 }
 
 // WebhookSetup returns a partner's webhook setup.
-func (s *Server) WebhookSetup(partnerID string) (controlapi.WebhookSetup, error) {
+func (s *Server) WebhookSetup(_ context.Context, partnerID string) (controlapi.WebhookSetup, error) {
 	h := &s.hooks
 	h.mu.Lock()
 	defer h.mu.Unlock()

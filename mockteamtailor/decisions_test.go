@@ -1,6 +1,7 @@
 package mockteamtailor
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -39,10 +40,10 @@ func TestPageSizeCap(t *testing.T) {
 // the retry is accepted (docs/protocol.md §2 Decision).
 func TestResultPostRateLimitFault(t *testing.T) {
 	env := newTestEnv(t)
-	if _, err := env.server.SetFaults(controlapi.Faults{ResultRateLimited: 1, RetryAfter: 3}); err != nil {
+	if _, err := env.server.SetFaults(context.Background(), controlapi.Faults{ResultRateLimited: 1, RetryAfter: 3}); err != nil {
 		t.Fatal(err)
 	}
-	if got := env.server.Faults(); got.ResultRateLimited != 1 || got.RetryAfter != 3 {
+	if got := mustFaults(t, env.server); got.ResultRateLimited != 1 || got.RetryAfter != 3 {
 		t.Errorf("Faults() = %+v, want the result rate limit shown", got)
 	}
 	// A read is not a result post: it passes.
@@ -71,10 +72,10 @@ func TestResultPostRateLimitFault(t *testing.T) {
 	if r := env.do(t, patch); r.status != http.StatusOK {
 		t.Errorf("retried PATCH: %d %s, want 200", r.status, r.body)
 	}
-	if f := env.server.Faults(); f.ResultRateLimited != 0 {
+	if f := mustFaults(t, env.server); f.ResultRateLimited != 0 {
 		t.Errorf("fault still armed after firing: %+v", f)
 	}
-	if _, err := env.server.SetFaults(controlapi.Faults{ResultRateLimited: -1}); err == nil {
+	if _, err := env.server.SetFaults(context.Background(), controlapi.Faults{ResultRateLimited: -1}); err == nil {
 		t.Error("a negative resultRateLimited was accepted")
 	}
 }

@@ -99,7 +99,7 @@ func TestControlAPIRefusesCrossSiteWrites(t *testing.T) {
 	if _, err := env.store.Partner(ctx, "evil"); err == nil {
 		t.Errorf("a refused request created a partner")
 	}
-	if f := env.server.Faults(); f.Latency != "0s" {
+	if f := mustFaults(t, env.server); f.Latency != "0s" {
 		t.Errorf("a refused request set a latency fault: %+v", f)
 	}
 	// Its own clients: JSON bodies, same-origin or no browser at all.
@@ -261,7 +261,7 @@ func TestControlAPIRefusesCrossSiteReads(t *testing.T) {
 func TestPartnerAPIRefusesCrossSiteRequests(t *testing.T) {
 	env := newTestEnv(t)
 	ctx := context.Background()
-	if _, err := env.server.SetFaults(controlapi.Faults{Status: http.StatusServiceUnavailable, Count: 2}); err != nil {
+	if _, err := env.server.SetFaults(context.Background(), controlapi.Faults{Status: http.StatusServiceUnavailable, Count: 2}); err != nil {
 		t.Fatal(err)
 	}
 	journal := func() int {

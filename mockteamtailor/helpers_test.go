@@ -1,12 +1,14 @@
 package mockteamtailor
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnerapi/partnerapitest"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
@@ -102,4 +104,14 @@ func mustMatchSchema(t *testing.T, name string, body []byte) {
 func jsonValue(t *testing.T, s string) map[string]any {
 	t.Helper()
 	return partnerapitest.JSONValue(t, s)
+}
+
+// mustFaults returns the faults in force on s.
+func mustFaults(t *testing.T, s *Server) controlapi.Faults {
+	t.Helper()
+	f, err := s.Faults(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

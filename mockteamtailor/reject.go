@@ -2,7 +2,6 @@ package mockteamtailor
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
@@ -67,23 +66,4 @@ func (s *Server) RejectApplication(ctx context.Context, req controlapi.RejectReq
 	out.Candidate = cand
 	s.emitApplicationReject(ctx, cand, jobID)
 	return out, nil
-}
-
-func (s *Server) handleCandidateReject() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		id, err := pathInt(r, "id")
-		if err != nil {
-			return 0, nil, err
-		}
-		var in controlapi.RejectRequest
-		if err := decodeBody(r, &in); err != nil {
-			return 0, nil, err
-		}
-		in.CandidateID = id
-		out, err := s.RejectApplication(r.Context(), in)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, out, nil
-	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/delivery"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnerapi"
@@ -19,6 +20,9 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/uploads"
 )
+
+// Server is the admin model in process.
+var _ controlapi.Admin = (*Server)(nil)
 
 // Server is the fake Teamtailor as an http.Handler. It starts nothing: the
 // caller owns listeners, so tests can wrap it in httptest.NewServer.
@@ -115,10 +119,14 @@ func (s *Server) SetRateLimit(limit int, window time.Duration, enforce bool) err
 // ResultURL is the update-url of a partner result (docs/protocol.md §1.1).
 func (s *Server) ResultURL(id string) string { return s.api.ResultURL(id) }
 
-// Upload keeps a file for a form's file field and returns its id, which
-// the form value "upload:<id>" refers to (package uploads).
-func (s *Server) Upload(name, contentType string, data []byte) (string, error) {
-	return s.files.Add(name, contentType, data)
+// Upload keeps a file for a form's file field and returns it with the
+// form value "upload:<id>" that refers to it (package uploads).
+func (s *Server) Upload(_ context.Context, name, contentType string, data []byte) (controlapi.Upload, error) {
+	id, err := s.files.Add(name, contentType, data)
+	if err != nil {
+		return controlapi.Upload{}, err
+	}
+	return controlapi.Upload{ID: id, Name: name, Size: len(data), Value: "upload:" + id}, nil
 }
 
 // SetUI mounts a web UI: it serves every path the mock's own routes do

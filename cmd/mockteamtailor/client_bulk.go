@@ -10,7 +10,6 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -19,7 +18,7 @@ const bulkPoll = 100 * time.Millisecond
 
 // runBulk starts a bulk run and follows it to the end, drawing a
 // progress bar on stderr unless --json.
-func (o *triggerOptions) runBulk(ctx context.Context, c *mockclient.Client, ids []int64, stderr io.Writer) (controlapi.BulkRun, error) {
+func (o *triggerOptions) runBulk(ctx context.Context, c controlapi.Admin, ids []int64, stderr io.Writer) (controlapi.BulkRun, error) {
 	run, err := c.BulkTrigger(ctx, controlapi.BulkRequest{PartnerID: o.partner, CandidateIDs: ids, Data: o.dataMap})
 	if err != nil {
 		return run, err

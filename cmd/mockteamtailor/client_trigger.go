@@ -12,7 +12,6 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -52,7 +51,7 @@ func (o *triggerOptions) check() error {
 // sent: each --candidate exists, with --stage the job it moves in has the
 // stage and it is not in it already, with --fixture the fixture exists,
 // and with --bulk the partner allows bulk mode and --data fits its form.
-func (o *triggerOptions) validate(ctx context.Context, c *mockclient.Client) error {
+func (o *triggerOptions) validate(ctx context.Context, c controlapi.Admin) error {
 	o.jobOf = map[int64]int64{}
 	var company string
 	for _, id := range o.candidateIDs {
@@ -146,7 +145,7 @@ func (o *triggerOptions) validate(ctx context.Context, c *mockclient.Client) err
 // the candidates are sent from, before anything is added or sent: for a
 // manual trigger, one dry run per job and stage the given candidates are
 // in; with --stage, the trigger each job would get.
-func (o *triggerOptions) checkData(ctx context.Context, c *mockclient.Client) error {
+func (o *triggerOptions) checkData(ctx context.Context, c controlapi.Admin) error {
 	switch {
 	case o.given["bulk"]:
 		return nil // checked by the bulk dry run
@@ -211,7 +210,7 @@ func (o *triggerOptions) triggerFits(ts []store.Trigger, job int64) (store.Trigg
 
 // stageJob is the job a candidate moves in with --stage: --job, which must
 // have the stage, or the candidate's job that has it.
-func (o *triggerOptions) stageJob(ctx context.Context, c *mockclient.Client, cand store.CandidateRecord) (int64, error) {
+func (o *triggerOptions) stageJob(ctx context.Context, c controlapi.Admin, cand store.CandidateRecord) (int64, error) {
 	if o.job != 0 {
 		j, err := c.Job(ctx, o.job)
 		if err != nil {
@@ -245,7 +244,7 @@ func (o *triggerOptions) stageJob(ctx context.Context, c *mockclient.Client, can
 
 // addCandidates makes the candidates --fixture and --bulk N ask for and
 // returns every candidate id to send, the given ones first.
-func (o *triggerOptions) addCandidates(ctx context.Context, c *mockclient.Client, stderr io.Writer) ([]int64, error) {
+func (o *triggerOptions) addCandidates(ctx context.Context, c controlapi.Admin, stderr io.Writer) ([]int64, error) {
 	ids := append([]int64(nil), o.candidateIDs...)
 	if o.fixture == "" && o.bulk == 0 {
 		return ids, nil
@@ -289,7 +288,7 @@ func (o *triggerOptions) addCandidates(ctx context.Context, c *mockclient.Client
 
 // targetCompany is the company named by --company, or the partner's
 // sandbox company: the one of its activations marked sandbox.
-func targetCompany(ctx context.Context, c *mockclient.Client, uuid, partner string) (store.Company, error) {
+func targetCompany(ctx context.Context, c controlapi.Admin, uuid, partner string) (store.Company, error) {
 	if uuid != "" {
 		return c.Company(ctx, uuid)
 	}
@@ -309,7 +308,7 @@ func targetCompany(ctx context.Context, c *mockclient.Client, uuid, partner stri
 
 // pickJob returns the company's job that has stage, or with stage 0 its
 // first job.
-func pickJob(ctx context.Context, c *mockclient.Client, company store.Company, stage int64) (int64, error) {
+func pickJob(ctx context.Context, c controlapi.Admin, company store.Company, stage int64) (int64, error) {
 	jobs, err := c.Jobs(ctx, company.UUID)
 	if err != nil {
 		return 0, err
@@ -328,7 +327,7 @@ func pickJob(ctx context.Context, c *mockclient.Client, company store.Company, s
 // moveInto makes sure the partner has a trigger on --stage and moves the
 // candidate there (in job, or with 0 the job that has the stage), which
 // fires every trigger on the stage.
-func (o *triggerOptions) moveInto(ctx context.Context, c *mockclient.Client, candidate, job int64, stderr io.Writer) ([]store.Delivery, []string, error) {
+func (o *triggerOptions) moveInto(ctx context.Context, c controlapi.Admin, candidate, job int64, stderr io.Writer) ([]store.Delivery, []string, error) {
 	if job == 0 {
 		cand, err := c.Candidate(ctx, candidate)
 		if err != nil {
@@ -366,7 +365,7 @@ func (o *triggerOptions) moveInto(ctx context.Context, c *mockclient.Client, can
 // there (any, without --data; one with the same values, with --data), else
 // a new one, which replaces the partner's trigger on the stage (one
 // trigger per stage and partner).
-func (o *triggerOptions) ensureTrigger(ctx context.Context, c *mockclient.Client, job int64, stderr io.Writer) error {
+func (o *triggerOptions) ensureTrigger(ctx context.Context, c controlapi.Admin, job int64, stderr io.Writer) error {
 	ts, err := c.Triggers(ctx, o.partner)
 	if err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -18,7 +17,7 @@ import (
 // order reach the partner as production sent them. It returns nil when
 // --fixture is not an imported fixture, or --stage or --bulk ask for the
 // candidate route.
-func (o *triggerOptions) sendImported(ctx context.Context, c *mockclient.Client, stderr io.Writer) (*store.Delivery, error) {
+func (o *triggerOptions) sendImported(ctx context.Context, c controlapi.Admin, stderr io.Writer) (*store.Delivery, error) {
 	if o.fixture == "" || o.given["bulk"] || o.stage != 0 {
 		return nil, nil
 	}
@@ -51,7 +50,7 @@ func (o *triggerOptions) sendImported(ctx context.Context, c *mockclient.Client,
 // sendImportedAgain sends an imported fixture's webhook a second time for
 // --twice: a replay keeps its event id and result, as the manual
 // trigger's second sending does.
-func (o *triggerOptions) sendImportedAgain(ctx context.Context, c *mockclient.Client, first *store.Delivery) (*store.Delivery, error) {
+func (o *triggerOptions) sendImportedAgain(ctx context.Context, c controlapi.Admin, first *store.Delivery) (*store.Delivery, error) {
 	if !o.twice || first == nil {
 		return nil, nil
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/internal/secret"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -64,7 +63,7 @@ Examples:
 	return cmd
 }
 
-func (o *activateOptions) run(ctx context.Context, c *mockclient.Client, stdout, stderr io.Writer) error {
+func (o *activateOptions) run(ctx context.Context, c controlapi.Admin, stdout, stderr io.Writer) error {
 	values, err := parsePairs("field", o.fields)
 	if err != nil {
 		return err

@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -92,7 +92,7 @@ Examples:
 	return cmd
 }
 
-func (o *deliveriesOptions) run(ctx context.Context, c *mockclient.Client, stdout io.Writer) error {
+func (o *deliveriesOptions) run(ctx context.Context, c controlapi.Admin, stdout io.Writer) error {
 	f := store.JournalFilter{Kind: o.kind, Verdict: o.verdict, PartnerID: o.partner, BulkRunID: o.bulkRun, Limit: o.limit}
 	ds, total, err := c.DeliveriesTotal(ctx, f)
 	if err != nil {
@@ -108,7 +108,7 @@ func (o *deliveriesOptions) run(ctx context.Context, c *mockclient.Client, stdou
 			writeJSONLine(stdout, d)
 		}
 	case o.json:
-		return writeJSON(stdout, map[string]any{"deliveries": ds, "total": total})
+		return writeJSON(stdout, controlapi.DeliveryList{Deliveries: ds, Total: total})
 	default:
 		fmt.Fprintln(stdout, deliveryHeader)
 		for _, d := range ds {
@@ -127,7 +127,7 @@ func (o *deliveriesOptions) run(ctx context.Context, c *mockclient.Client, stdou
 // followFrom prints new entries as the stream brings them. Entries the
 // stream skipped (recorded before it started, or missed by a slow reader)
 // are read from the journal, so ids are never lost.
-func (o *deliveriesOptions) followFrom(ctx context.Context, c *mockclient.Client, f store.JournalFilter, stdout io.Writer) error {
+func (o *deliveriesOptions) followFrom(ctx context.Context, c controlapi.Admin, f store.JournalFilter, stdout io.Writer) error {
 	newest, err := c.Deliveries(ctx, store.JournalFilter{Limit: 1})
 	if err != nil {
 		return err

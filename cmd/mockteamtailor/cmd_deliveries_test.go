@@ -158,7 +158,7 @@ func TestDeliveriesMarkFormFetches(t *testing.T) {
 	form := regexp.MustCompile(`(?m)^\d+ +\S+ \S+ +config \(form\) +1 +ok +200 `)
 	deadline := time.Now().Add(10 * time.Second)
 	for !form.MatchString(out.String()) && time.Now().Before(deadline) {
-		if _, err := e.client.Config(context.Background(), "1", e.sandbox.Company.UUID, 0, 0, 0, false, nil); err != nil {
+		if _, err := e.client.FetchConfig(context.Background(), controlapi.ConfigRequest{PartnerID: "1", CompanyUUID: e.sandbox.Company.UUID}); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(50 * time.Millisecond)

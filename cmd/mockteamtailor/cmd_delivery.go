@@ -6,13 +6,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // deliveryCommand builds "deliveries <verb> ID": one delivery, fetched by
 // do and printed.
-func deliveryCommand(getenv func(string) string, use, short, long string, setup func(*cobra.Command), do func(context.Context, *mockclient.Client, *clientOptions, int64) error) *cobra.Command {
+func deliveryCommand(getenv func(string) string, use, short, long string, setup func(*cobra.Command), do func(context.Context, controlapi.Admin, *clientOptions, int64) error) *cobra.Command {
 	var o clientOptions
 	cmd := &cobra.Command{
 		Use:   use + " ID",
@@ -55,7 +55,7 @@ Examples:
   mockteamtailor deliveries replay --keep-event-id=false "$WEBHOOK"
 `, func(cmd *cobra.Command) {
 			cmd.Flags().BoolVar(&keep, "keep-event-id", true, "keep a webhook's partner-event id and result (false: send it as a new event)")
-		}, func(ctx context.Context, c *mockclient.Client, o *clientOptions, id int64) error {
+		}, func(ctx context.Context, c controlapi.Admin, o *clientOptions, id int64) error {
 			replay := c.Replay
 			if !keep {
 				replay = c.ReplayAsNewEvent
@@ -85,7 +85,7 @@ checks the timestamp refuses it after five minutes; "deliveries replay" signs af
 Examples:
   WEBHOOK=$(mockteamtailor deliveries --kind webhook --limit 1 -q)
   mockteamtailor deliveries curl "$WEBHOOK"
-`, nil, func(ctx context.Context, c *mockclient.Client, o *clientOptions, id int64) error {
+`, nil, func(ctx context.Context, c controlapi.Admin, o *clientOptions, id int64) error {
 			cmd, err := c.Curl(ctx, id)
 			if err != nil {
 				return err

@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -39,7 +39,7 @@ Examples:
   mockteamtailor deliveries show "$WEBHOOK" --webhook-secret "$(mockteamtailor keys --json | jq -r '.partners[0].webhookSecret')"
 `, func(cmd *cobra.Command) {
 			cmd.Flags().StringVar(&secret, "webhook-secret", "", "check the signature with this `secret` (default: the partner's, from the mock)")
-		}, func(ctx context.Context, c *mockclient.Client, o *clientOptions, id int64) error {
+		}, func(ctx context.Context, c controlapi.Admin, o *clientOptions, id int64) error {
 			d, err := c.Delivery(ctx, id)
 			if err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -109,7 +110,7 @@ Examples:
 			fx, err := c.Fixtures(cmd.Context())
 			if err != nil || o.json {
 				if err == nil {
-					err = writeJSON(stdout, map[string]any{"fixtures": fx})
+					err = writeJSON(stdout, controlapi.FixtureList{Fixtures: fx})
 				}
 				return err
 			}

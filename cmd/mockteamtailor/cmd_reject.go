@@ -44,7 +44,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			out, err := c.Reject(cmd.Context(), controlapi.RejectRequest{CandidateID: id, JobID: job, Undo: undo})
+			out, err := c.RejectApplication(cmd.Context(), controlapi.RejectRequest{CandidateID: id, JobID: job, Undo: undo})
 			if err != nil {
 				return err
 			}

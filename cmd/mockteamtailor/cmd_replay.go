@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/capture"
 )
@@ -121,7 +120,7 @@ func readCaptureFile(name string, stdin io.Reader) ([]byte, error) {
 	return data, nil
 }
 
-func (o *replayOptions) run(ctx context.Context, c *mockclient.Client, captures []capture.Capture, stdout io.Writer) error {
+func (o *replayOptions) run(ctx context.Context, c controlapi.Admin, captures []capture.Capture, stdout io.Writer) error {
 	var reports []replayReport
 	var failed []string
 	var tick <-chan time.Time
@@ -169,7 +168,7 @@ func (o *replayOptions) run(ctx context.Context, c *mockclient.Client, captures 
 
 // waitForPostedResult polls the partner result until the partner has
 // moved it past sent, or wait is over; nil when it could not be read.
-func waitForPostedResult(ctx context.Context, c *mockclient.Client, id string, wait time.Duration) *controlapi.Result {
+func waitForPostedResult(ctx context.Context, c controlapi.Admin, id string, wait time.Duration) *controlapi.Result {
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	var last *controlapi.Result

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/spf13/cobra"
 )
 
@@ -36,7 +37,7 @@ Examples:
 				return err
 			}
 			if o.json {
-				return writeJSON(stdout, map[string]any{"reset": true})
+				return writeJSON(stdout, controlapi.ResetDone{Reset: true})
 			}
 			_, err = fmt.Fprintf(stdout, "reset %s to its start state\n", o.mock)
 			return err

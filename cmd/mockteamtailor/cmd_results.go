@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -44,7 +43,7 @@ Examples:
 			rs, err := c.Results(cmd.Context(), store.ResultFilter{PartnerID: o.partner, CandidateID: o.candidate, Status: protocol.Status(o.status)})
 			if err != nil || o.json {
 				if err == nil {
-					err = writeJSON(stdout, map[string]any{"results": rs})
+					err = writeJSON(stdout, controlapi.ResultList{Results: rs})
 				}
 				return err
 			}
@@ -129,7 +128,7 @@ Example:
 	return cmd
 }
 
-func showResult(ctx context.Context, c *mockclient.Client, asJSON bool, id string, w io.Writer) error {
+func showResult(ctx context.Context, c controlapi.Admin, asJSON bool, id string, w io.Writer) error {
 	r, err := c.Result(ctx, id)
 	if err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/mockclient"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -111,7 +110,7 @@ Examples:
 	return cmd
 }
 
-func (o *triggerOptions) run(ctx context.Context, c *mockclient.Client, stdout, stderr io.Writer) error {
+func (o *triggerOptions) run(ctx context.Context, c controlapi.Admin, stdout, stderr io.Writer) error {
 	// Validate, then act: nothing is added or sent until every candidate,
 	// job, stage and value checks out.
 	if err := o.validate(ctx, c); err != nil {
@@ -157,7 +156,7 @@ func (o *triggerOptions) run(ctx context.Context, c *mockclient.Client, stdout, 
 }
 
 // send fires the trigger the flags ask for.
-func (o *triggerOptions) send(ctx context.Context, c *mockclient.Client, ids []int64, stderr io.Writer) (triggerReport, error) {
+func (o *triggerOptions) send(ctx context.Context, c controlapi.Admin, ids []int64, stderr io.Writer) (triggerReport, error) {
 	var rep triggerReport
 	switch {
 	case o.given["bulk"]:

@@ -255,3 +255,30 @@ func TestTriggerFixtureIntoStage(t *testing.T) {
 		t.Errorf("%d webhooks, want one per trigger run", n)
 	}
 }
+
+// Rule: the trigger workflow takes the admin model, not a client: run in
+// process against the server, it sends and reports what it does over
+// the control API.
+func TestTriggerWorkflowInProcess(t *testing.T) {
+	e := newClientEnv(t)
+	ctx := context.Background()
+	cand := e.candidate(t)
+	o := triggerOptions{clientOptions: clientOptions{partner: "1"}, candidates: []string{strconv.FormatInt(cand.ID, 10)}, data: []string{"note=in process"}}
+	if err := o.check(); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr strings.Builder
+	if err := o.run(ctx, controlapi.Admin(e.server), &stdout, &stderr); err != nil {
+		t.Fatalf("run: %v\nstderr: %s", err, stderr.String())
+	}
+	hooks := e.webhooks(t)
+	if len(hooks) != 1 {
+		t.Fatalf("%d webhooks sent, want 1", len(hooks))
+	}
+	d := hooks[0]
+	mustContain(t, "stdout", stdout.String(), "webhook to partner 1: 200 ok", "event      "+d.EventID, "result     "+d.ResultID,
+		fmt.Sprintf("mockteamtailor deliveries show %d", d.ID))
+	if d.CandidateID != cand.ID || !strings.Contains(d.Request.Body, `"note":"in process"`) {
+		t.Errorf("webhook for candidate %d with body %s; want candidate %d with webhook-data note", d.CandidateID, d.Request.Body, cand.ID)
+	}
+}

@@ -1,6 +1,7 @@
 package framework
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -84,8 +85,8 @@ func PickValues(m *Mock, form Form) map[string]string {
 		case "hidden":
 			// CheckValues fills in the field's own value.
 		case "file":
-			if id, err := m.Server.Upload("conformance.pdf", "application/pdf", []byte("%PDF-1.4\n% conformance suite test file\n")); err == nil {
-				v = "upload:" + id
+			if up, err := m.Server.Upload(context.Background(), "conformance.pdf", "application/pdf", []byte("%PDF-1.4\n% conformance suite test file\n")); err == nil {
+				v = up.Value
 			}
 		case "text", "password", "search":
 			v = "conformance"

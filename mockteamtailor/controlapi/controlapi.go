@@ -5,6 +5,7 @@ package controlapi
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -92,9 +93,9 @@ type CandidateInput struct {
 // CandidatePage is one page of a company's candidates.
 type CandidatePage struct {
 	Candidates []store.CandidateRecord `json:"candidates"`
-	Total      int                     `json:"total"`
 	Page       int                     `json:"page"`
 	Size       int                     `json:"size"`
+	Total      int                     `json:"total"`
 }
 
 // Result is a partner result as the control API shows it: the Partner
@@ -103,6 +104,15 @@ type Result struct {
 	store.PartnerResult
 	UpdateURL string `json:"updateUrl"`
 }
+
+const (
+	// DefaultResultWait is how long a wait for a result lasts without
+	// ?timeout=.
+	DefaultResultWait = 30 * time.Second
+	// MaxResultWait bounds ?timeout=: a wait longer than this is refused,
+	// so no request holds a connection for long (ask again to wait more).
+	MaxResultWait = 60 * time.Second
+)
 
 // ResultWait answers a wait for a result (GET /mock/v1/results/{id}/wait):
 // the result as it stood when the wait ended, and whether it is final
@@ -141,9 +151,9 @@ type RateLimit struct {
 // in the form.
 type Upload struct {
 	ID    string `json:"id"`
-	Value string `json:"value"`
 	Name  string `json:"name"`
 	Size  int    `json:"size"`
+	Value string `json:"value"`
 }
 
 // Keys is every credential of every partner (GET /mock/v1/keys), so CI

@@ -1,7 +1,7 @@
 // Package mockclient is a typed Go client of the mock's control API
-// (/mock/v1), the admin surface the CLI, the web UI and tests drive the
-// mock through. Requests and responses use the mockteamtailor package's
-// types wherever it exports them.
+// (/mock/v1), the admin surface the CLI and tests drive the mock through.
+// Client implements controlapi.Admin, as the mock's Server does in
+// process; requests and answers are controlapi's documents.
 package mockclient
 
 import (
@@ -16,12 +16,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
 // DefaultTimeout bounds each request of a client made with a nil
 // *http.Client. StreamDeliveries is not bounded by it.
 const DefaultTimeout = 60 * time.Second
+
+// Client is the admin model over HTTP.
+var _ controlapi.Admin = (*Client)(nil)
 
 // Client calls the control API of one mock. It is safe for concurrent use.
 type Client struct {

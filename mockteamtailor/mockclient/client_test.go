@@ -1,9 +1,11 @@
 package mockclient_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -378,7 +380,7 @@ func TestResources(t *testing.T) {
 	if js, err := e.client.Jobs(ctx, company.UUID); err != nil || len(js) != 1 {
 		t.Errorf("Jobs(Initech) = %+v, %v; want the one job", js, err)
 	}
-	cfg, err := e.client.Config(ctx, "1", e.sandbox.Company.UUID, 0, 0, 0, true, nil)
+	cfg, err := e.client.FetchConfig(ctx, controlapi.ConfigRequest{PartnerID: "1", CompanyUUID: e.sandbox.Company.UUID, Bulk: true})
 	if err != nil || len(cfg.Form.Fields) != 1 || cfg.Form.Fields[0].ID != "note" {
 		t.Errorf("Config(bulk) = %+v, %v; want the note field", cfg, err)
 	}
@@ -407,5 +409,51 @@ func TestResources(t *testing.T) {
 	}
 	if cs, err := e.client.Companies(ctx); err != nil || len(cs) != 2 {
 		t.Errorf("after Reset, Companies = %d, %v; want the two fresh sandboxes", len(cs), err)
+	}
+}
+
+// Rule: the admin model reads the same over HTTP as in process: the
+// client and the server give equal documents for the same question.
+func TestAdminSameInProcessAndOverHTTP(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, a := range []controlapi.Admin{e.client, e.server} {
+		if _, err := a.CreateCompany(ctx, controlapi.CompanyInput{Name: fmt.Sprintf("Company via %T", a)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	both := func(name string, read func(controlapi.Admin) (any, error)) {
+		t.Helper()
+		overHTTP, err := read(e.client)
+		if err != nil {
+			t.Fatalf("%s over HTTP: %v", name, err)
+		}
+		inProcess, err := read(e.server)
+		if err != nil {
+			t.Fatalf("%s in process: %v", name, err)
+		}
+		// Compared as JSON: what the wire carries (a raw JSON value is
+		// compacted on the way).
+		want, _ := json.Marshal(inProcess)
+		got, _ := json.Marshal(overHTTP)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: over HTTP\n%s\nin process\n%s", name, got, want)
+		}
+	}
+	both("Partners", func(a controlapi.Admin) (any, error) { return a.Partners(ctx) })
+	both("Companies", func(a controlapi.Admin) (any, error) { return a.Companies(ctx) })
+	both("Candidates", func(a controlapi.Admin) (any, error) { return a.Candidates(ctx, "", 1, 5) })
+	both("Keys", func(a controlapi.Admin) (any, error) { return a.Keys(ctx) })
+	both("Faults", func(a controlapi.Admin) (any, error) { return a.Faults(ctx) })
+	both("Activations", func(a controlapi.Admin) (any, error) { return a.Activations(ctx, "") })
+	both("Webhooks", func(a controlapi.Admin) (any, error) { return a.Webhooks(ctx, "") })
+	both("Fixtures", func(a controlapi.Admin) (any, error) { return a.Fixtures(ctx) })
+
+	// An unknown id is a 404 on both sides, with the same message.
+	_, errHTTP := e.client.Job(ctx, 999999)
+	_, errIn := e.server.Job(ctx, 999999)
+	var apiErr *mockclient.APIError
+	if !errors.As(errHTTP, &apiErr) || apiErr.Status != http.StatusNotFound || errIn == nil || !strings.Contains(errIn.Error(), errHTTP.Error()) {
+		t.Errorf("Job(999999): over HTTP %v, in process %v; want the same 404", errHTTP, errIn)
 	}
 }

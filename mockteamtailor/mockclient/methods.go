@@ -32,9 +32,7 @@ func id64(id int64) string { return strconv.FormatInt(id, 10) }
 
 // Partners returns every partner, ordered by id.
 func (c *Client) Partners(ctx context.Context) ([]controlapi.PartnerView, error) {
-	var doc struct {
-		Partners []controlapi.PartnerView `json:"partners"`
-	}
+	var doc controlapi.PartnerList
 	err := c.do(ctx, get(v1+"/partners", nil), &doc)
 	return doc.Partners, err
 }
@@ -71,27 +69,29 @@ func (c *Client) ActivationForm(ctx context.Context, partner, company string) (c
 	return out, err
 }
 
-// Config fetches the partner's config form for a trigger, as the trigger
-// dialog does: job, stage and user of 0 are left out, bulk asks for the
-// bulk form, picked are values picked so far (for refetch fields).
-func (c *Client) Config(ctx context.Context, partner, company string, job, stage, user int64, bulk bool, picked map[string]string) (controlapi.ConfigResult, error) {
+// FetchConfig fetches the partner's config form for a trigger, as the
+// trigger dialog does: job, stage and user of 0 are left out, Bulk asks
+// for the bulk form, Picked are values picked so far (for refetch
+// fields). The mock journals the fetch as the form being shown, whatever
+// req.Purpose says.
+func (c *Client) FetchConfig(ctx context.Context, req controlapi.ConfigRequest) (controlapi.ConfigResult, error) {
 	q := url.Values{}
-	for k, v := range picked {
+	for k, v := range req.Picked {
 		q.Set(k, v)
 	}
-	if company != "" {
-		q.Set("company", company)
+	if req.CompanyUUID != "" {
+		q.Set("company", req.CompanyUUID)
 	}
-	for name, v := range map[string]int64{"job": job, "stage": stage, "user": user} {
+	for name, v := range map[string]int64{"job": req.JobID, "stage": req.StageID, "user": req.UserID} {
 		if v != 0 {
 			q.Set(name, id64(v))
 		}
 	}
-	if bulk {
+	if req.Bulk {
 		q.Set("bulk", "true")
 	}
 	var out controlapi.ConfigResult
-	err := c.do(ctx, get(v1+"/partners/"+url.PathEscape(partner)+"/config", q), &out)
+	err := c.do(ctx, get(v1+"/partners/"+url.PathEscape(req.PartnerID)+"/config", q), &out)
 	return out, err
 }
 
@@ -99,9 +99,7 @@ func (c *Client) Config(ctx context.Context, partner, company string, job, stage
 
 // Companies returns every company.
 func (c *Client) Companies(ctx context.Context) ([]store.Company, error) {
-	var doc struct {
-		Companies []store.Company `json:"companies"`
-	}
+	var doc controlapi.CompanyList
 	err := c.do(ctx, get(v1+"/companies", nil), &doc)
 	return doc.Companies, err
 }
@@ -120,15 +118,25 @@ func (c *Client) CreateCompany(ctx context.Context, in controlapi.CompanyInput) 
 	return out, err
 }
 
+// CreateAPIKey gives a company a new key of the public API (/v1).
+func (c *Client) CreateAPIKey(ctx context.Context, company string, in controlapi.APIKeyRequest) (store.APIKey, error) {
+	var out store.APIKey
+	err := c.do(ctx, post(v1+"/companies/"+url.PathEscape(company)+"/api-keys", in), &out)
+	return out, err
+}
+
+// RevokeAPIKey takes a company's key of the public API (/v1) away.
+func (c *Client) RevokeAPIKey(ctx context.Context, company, key string) error {
+	return c.do(ctx, request{method: http.MethodDelete, path: v1 + "/companies/" + url.PathEscape(company) + "/api-keys/" + url.PathEscape(key)}, nil)
+}
+
 // Jobs returns the jobs of a company, or of every company for "".
 func (c *Client) Jobs(ctx context.Context, company string) ([]store.Job, error) {
 	var q url.Values
 	if company != "" {
 		q = url.Values{"company": {company}}
 	}
-	var doc struct {
-		Jobs []store.Job `json:"jobs"`
-	}
+	var doc controlapi.JobList
 	err := c.do(ctx, get(v1+"/jobs", q), &doc)
 	return doc.Jobs, err
 }
@@ -150,7 +158,7 @@ func (c *Client) CreateJob(ctx context.Context, in controlapi.JobInput) (store.J
 // AddStage appends a stage to a job's pipeline and returns the job.
 func (c *Client) AddStage(ctx context.Context, job int64, name string) (store.Job, error) {
 	var out store.Job
-	err := c.do(ctx, post(v1+"/jobs/"+id64(job)+"/stages", map[string]string{"name": name}), &out)
+	err := c.do(ctx, post(v1+"/jobs/"+id64(job)+"/stages", controlapi.StageInput{Name: name}), &out)
 	return out, err
 }
 
@@ -181,9 +189,7 @@ func (c *Client) Candidate(ctx context.Context, id int64) (store.CandidateRecord
 
 // CreateCandidates adds candidates to a company and returns them.
 func (c *Client) CreateCandidates(ctx context.Context, in controlapi.CandidateInput) ([]store.CandidateRecord, error) {
-	var doc struct {
-		Candidates []store.CandidateRecord `json:"candidates"`
-	}
+	var doc controlapi.CandidateList
 	err := c.do(ctx, post(v1+"/candidates", in), &doc)
 	return doc.Candidates, err
 }
@@ -207,9 +213,7 @@ func (c *Client) Activations(ctx context.Context, partner string) ([]store.Activ
 	if partner != "" {
 		q = url.Values{"partner": {partner}}
 	}
-	var doc struct {
-		Activations []store.Activation `json:"activations"`
-	}
+	var doc controlapi.ActivationList
 	err := c.do(ctx, get(v1+"/activations", q), &doc)
 	return doc.Activations, err
 }
@@ -249,9 +253,7 @@ func (c *Client) Triggers(ctx context.Context, partner string) ([]store.Trigger,
 	if partner != "" {
 		q = url.Values{"partner": {partner}}
 	}
-	var doc struct {
-		Triggers []store.Trigger `json:"triggers"`
-	}
+	var doc controlapi.TriggerList
 	err := c.do(ctx, get(v1+"/triggers", q), &doc)
 	return doc.Triggers, err
 }
@@ -316,10 +318,7 @@ func (c *Client) DeliveriesTotal(ctx context.Context, f store.JournalFilter) ([]
 	if f.Limit > 0 {
 		q.Set("limit", strconv.Itoa(f.Limit))
 	}
-	var doc struct {
-		Deliveries []store.Delivery `json:"deliveries"`
-		Total      int              `json:"total"`
-	}
+	var doc controlapi.DeliveryList
 	err := c.do(ctx, get(v1+"/deliveries", q), &doc)
 	return doc.Deliveries, doc.Total, err
 }
@@ -348,9 +347,9 @@ func (c *Client) ReplayAsNewEvent(ctx context.Context, id int64) (store.Delivery
 	return out, err
 }
 
-// Reject rejects a candidate's application to a job (0: its only one),
+// RejectApplication rejects a candidate's application to a job (0: its only one),
 // or with undo takes the rejection back.
-func (c *Client) Reject(ctx context.Context, req controlapi.RejectRequest) (controlapi.RejectResult, error) {
+func (c *Client) RejectApplication(ctx context.Context, req controlapi.RejectRequest) (controlapi.RejectResult, error) {
 	var out controlapi.RejectResult
 	err := c.do(ctx, post(v1+"/candidates/"+id64(req.CandidateID)+"/reject", req), &out)
 	return out, err
@@ -374,9 +373,7 @@ func (c *Client) Results(ctx context.Context, f store.ResultFilter) ([]controlap
 	if f.CandidateID > 0 {
 		q.Set("candidate", id64(f.CandidateID))
 	}
-	var doc struct {
-		Results []controlapi.Result `json:"results"`
-	}
+	var doc controlapi.ResultList
 	err := c.do(ctx, get(v1+"/results", q), &doc)
 	return doc.Results, err
 }
@@ -471,9 +468,7 @@ func (c *Client) Keys(ctx context.Context) (controlapi.Keys, error) {
 
 // Fixtures returns the catalogue of fixtures the mock ships.
 func (c *Client) Fixtures(ctx context.Context) ([]fixtures.Info, error) {
-	var doc struct {
-		Fixtures []fixtures.Info `json:"fixtures"`
-	}
+	var doc controlapi.FixtureList
 	err := c.do(ctx, get(v1+"/fixtures", nil), &doc)
 	return doc.Fixtures, err
 }

@@ -14,11 +14,11 @@ func TestSituationsRoundTrip(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	cand := e.candidate(t)
-	rej, err := e.client.Reject(ctx, controlapi.RejectRequest{CandidateID: cand.ID})
+	rej, err := e.client.RejectApplication(ctx, controlapi.RejectRequest{CandidateID: cand.ID})
 	if err != nil || !rej.Rejected || rej.Candidate.ID != cand.ID || !rej.Candidate.Applications[0].Rejected {
 		t.Fatalf("Reject = %+v, %v", rej, err)
 	}
-	if undo, err := e.client.Reject(ctx, controlapi.RejectRequest{CandidateID: cand.ID, Undo: true}); err != nil || undo.Rejected {
+	if undo, err := e.client.RejectApplication(ctx, controlapi.RejectRequest{CandidateID: cand.ID, Undo: true}); err != nil || undo.Rejected {
 		t.Errorf("Reject undo = %+v, %v", undo, err)
 	}
 	out, err := e.client.ManualTrigger(ctx, controlapi.ManualRequest{PartnerID: "1", CandidateID: cand.ID, Twice: true})

@@ -4,12 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -18,7 +18,7 @@ import (
 const maxEvent = 4 << 20
 
 // ErrStreamClosed means the mock ended the delivery stream (it shut down).
-var ErrStreamClosed = errors.New("the mock closed the delivery stream")
+var ErrStreamClosed = controlapi.ErrStreamClosed
 
 // StreamDeliveries calls fn with each new journal entry, as the mock
 // records it, until ctx ends (it then returns ctx.Err()) or the stream

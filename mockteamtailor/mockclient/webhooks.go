@@ -19,9 +19,7 @@ func (c *Client) Webhooks(ctx context.Context, company string) ([]controlapi.Sub
 	if company != "" {
 		q = url.Values{"company": {company}}
 	}
-	var doc struct {
-		Webhooks []controlapi.Subscription `json:"webhooks"`
-	}
+	var doc controlapi.SubscriptionList
 	err := c.do(ctx, get(v1+"/webhooks", q), &doc)
 	return doc.Webhooks, err
 }
@@ -31,6 +29,13 @@ func (c *Client) Webhooks(ctx context.Context, company string) ([]controlapi.Sub
 func (c *Client) CreateWebhook(ctx context.Context, in controlapi.SubscriptionInput) (controlapi.Subscription, error) {
 	var out controlapi.Subscription
 	err := c.do(ctx, post(v1+"/webhooks", in), &out)
+	return out, err
+}
+
+// Webhook returns one company webhook.
+func (c *Client) Webhook(ctx context.Context, id int64) (controlapi.Subscription, error) {
+	var out controlapi.Subscription
+	err := c.do(ctx, get(v1+"/webhooks/"+id64(id), nil), &out)
 	return out, err
 }
 

@@ -133,5 +133,6 @@ func (e *env) snapshot() mockSnapshot {
 	ds, _ := e.store.Journal(ctx, store.JournalFilter{})
 	_, n, _ := e.store.Candidates(ctx, "", store.Page{Number: 1, Size: 1})
 	p, _ := e.store.Partner(ctx, "1")
-	return mockSnapshot{Partners: len(ps), Companies: len(cs), Deliveries: len(ds), Candidates: n, BaseURL: p.BaseURL, Latency: e.srv.Faults().Latency}
+	f, _ := e.srv.Faults(ctx)
+	return mockSnapshot{Partners: len(ps), Companies: len(cs), Deliveries: len(ds), Candidates: n, BaseURL: p.BaseURL, Latency: f.Latency}
 }

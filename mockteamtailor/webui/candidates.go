@@ -424,8 +424,8 @@ type bulkView struct {
 }
 
 func (u *UI) bulkView(ctx context.Context, id string) (bulkView, bool) {
-	run, ok := u.srv.BulkRun(id)
-	if !ok {
+	run, err := u.srv.BulkRun(ctx, id)
+	if err != nil {
 		return bulkView{}, false
 	}
 	v := bulkView{Run: run}

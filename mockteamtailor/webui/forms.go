@@ -337,11 +337,11 @@ func (u *UI) submitted(r *http.Request) (values map[string]string, own map[strin
 			if err != nil {
 				return nil, nil, err
 			}
-			id, err := u.srv.Upload(fh.Filename, fh.Header.Get("Content-Type"), data)
+			up, err := u.srv.Upload(r.Context(), fh.Filename, fh.Header.Get("Content-Type"), data)
 			if err != nil {
 				return nil, nil, err
 			}
-			values[name] = "upload:" + id
+			values[name] = up.Value
 		}
 	}
 	return values, own, nil

@@ -33,7 +33,12 @@ func (u *UI) renderWebhooks(w http.ResponseWriter, r *http.Request, status int, 
 		u.failPage(w, r, "No partner", err)
 		return
 	}
-	v := webhooksView{Subscriptions: u.srv.Subscriptions(), Events: companyevent.Names, Error: problem}
+	subs, err := u.srv.Webhooks(r.Context(), "")
+	if err != nil {
+		u.failPage(w, r, "Company webhooks could not be read", err)
+		return
+	}
+	v := webhooksView{Subscriptions: subs, Events: companyevent.Names, Error: problem}
 	cs, err := u.store.Companies(r.Context())
 	if err != nil {
 		u.failPage(w, r, "Companies could not be read", err)
@@ -42,7 +47,7 @@ func (u *UI) renderWebhooks(w http.ResponseWriter, r *http.Request, status int, 
 	for _, c := range cs {
 		v.Companies = append(v.Companies, companyOption{c.UUID, c.Name})
 	}
-	if st, err := u.srv.WebhookSetup(p.ID); err == nil {
+	if st, err := u.srv.WebhookSetup(r.Context(), p.ID); err == nil {
 		v.Setup = &st
 	}
 	u.render(w, r, status, "webhooks", page{Title: "Company webhooks", Section: "deliveries", Partner: p, Partners: ps, Data: v})
@@ -51,7 +56,7 @@ func (u *UI) renderWebhooks(w http.ResponseWriter, r *http.Request, status int, 
 // addWebhook adds a company webhook from the form.
 func (u *UI) addWebhook(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
-	sub, err := u.srv.CreateSubscription(r.Context(), controlapi.SubscriptionInput{
+	sub, err := u.srv.CreateWebhook(r.Context(), controlapi.SubscriptionInput{
 		CompanyUUID: r.PostFormValue("company"), Label: strings.TrimSpace(r.PostFormValue("label")), URL: strings.TrimSpace(r.PostFormValue("url")),
 		Events: r.PostForm["event"], SignatureVersion: r.PostFormValue("version"),
 	})
@@ -70,7 +75,7 @@ func (u *UI) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 		u.errorPage(w, r, http.StatusNotFound, "No such company webhook", fmt.Sprintf("%q is not a company webhook id.", r.PathValue("id")))
 		return
 	}
-	if err := u.srv.DeleteSubscription(r.Context(), id); err != nil {
+	if err := u.srv.DeleteWebhook(r.Context(), id); err != nil {
 		u.failPage(w, r, "The company webhook could not be removed", err)
 		return
 	}

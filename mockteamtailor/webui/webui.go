@@ -18,6 +18,7 @@ package webui
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -31,6 +32,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
@@ -44,10 +46,26 @@ var pageNames = []string{
 	"candidate", "bulk", "deliveries", "delivery", "error", "replay", "webhooks",
 }
 
+// Mock is what the UI needs of the mock: the admin model for everything
+// a page changes, the journal's entries as they are written (live
+// updates), and the store and clock the pages are rendered from.
+// *mockteamtailor.Server implements it.
+type Mock interface {
+	controlapi.Admin
+	// ShowActivationForm is ActivationForm for a form only shown to a
+	// person (its fetch is journaled as such).
+	ShowActivationForm(ctx context.Context, partnerID, companyUUID string) (controlapi.ActivationFormResult, error)
+	Subscribe() (<-chan store.Delivery, func())
+	Store() store.Store
+	Clock() func() time.Time
+}
+
+var _ Mock = (*mockteamtailor.Server)(nil)
+
 // UI is the web UI as an http.Handler. Build it with New and mount it
 // with Server.SetUI.
 type UI struct {
-	srv   *mockteamtailor.Server
+	srv   Mock
 	store store.Store
 	log   *slog.Logger
 	clock func() time.Time
@@ -64,7 +82,7 @@ type UI struct {
 
 // New builds the UI over srv. Every template is parsed here, so a broken
 // template is an error at start-up, never a failed page.
-func New(srv *mockteamtailor.Server, logger *slog.Logger) (*UI, error) {
+func New(srv Mock, logger *slog.Logger) (*UI, error) {
 	if srv == nil {
 		return nil, errors.New("webui: New needs the mock server")
 	}

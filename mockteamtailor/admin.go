@@ -3,45 +3,24 @@ package mockteamtailor
 import (
 	"context"
 	"fmt"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
-	"io"
-	"net/http"
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnerapi"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/publicapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/uploads"
 )
-
-func (s *Server) handleFaultsShow() controlFunc {
-	return func(r *http.Request) (int, any, error) { return http.StatusOK, s.Faults(), nil }
-}
-
-func (s *Server) handleFaultsSet() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		var in controlapi.Faults
-		if err := decodeBody(r, &in); err != nil {
-			return 0, nil, err
-		}
-		out, err := s.SetFaults(in)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, out, nil
-	}
-}
-
-func (s *Server) handleFaultsClear() controlFunc {
-	return func(r *http.Request) (int, any, error) { return http.StatusOK, s.ClearFaults(), nil }
-}
 
 // Faults returns the faults injected on the Partner API and its rate
 // limit.
-func (s *Server) Faults() controlapi.Faults {
+func (s *Server) Faults(context.Context) (controlapi.Faults, error) {
+	return s.faults(), nil
+}
+
+func (s *Server) faults() controlapi.Faults {
 	f := s.api.Faults()
 	limit, window, enforce := s.api.RateLimit()
 	return controlapi.Faults{Latency: f.Latency.String(), Status: f.Status, Count: f.Count, Fraction: f.Fraction, Connection: f.Connection,
@@ -51,7 +30,7 @@ func (s *Server) Faults() controlapi.Faults {
 
 // SetFaults sets the faults injected on the Partner API and, when given,
 // its rate limit; nothing changes unless all of in is valid.
-func (s *Server) SetFaults(in controlapi.Faults) (controlapi.Faults, error) {
+func (s *Server) SetFaults(_ context.Context, in controlapi.Faults) (controlapi.Faults, error) {
 	f := partnerapi.Faults{Status: in.Status, Count: in.Count, Fraction: in.Fraction, Connection: in.Connection,
 		ResultRateLimited: in.ResultRateLimited, RetryAfter: in.RetryAfter}
 	if in.Latency != "" {
@@ -76,7 +55,7 @@ func (s *Server) SetFaults(in controlapi.Faults) (controlapi.Faults, error) {
 	if err := s.api.SetFaults(f); err != nil {
 		return controlapi.Faults{}, httpapi.Invalid("", "%v", err)
 	}
-	return s.Faults(), nil
+	return s.faults(), nil
 }
 
 // RateLimitResultPosts answers the next n result posts of any partner
@@ -96,50 +75,31 @@ func (s *Server) RateLimitResultPosts(n int, retryAfter time.Duration) error {
 
 // ClearFaults injects no more faults and puts the rate limit back to the
 // one the mock started with.
-func (s *Server) ClearFaults() controlapi.Faults {
+func (s *Server) ClearFaults(context.Context) (controlapi.Faults, error) {
 	s.api.SetFaults(partnerapi.Faults{})
 	s.api.SetRateLimit(s.cfg.RateLimit, s.cfg.RateWindow, s.cfg.EnforceRateLimit)
 	d := publicapi.DefaultConfig()
 	s.v1.SetRateLimit(d.RateLimit, d.RateWindow, s.cfg.EnforceRateLimit)
-	return s.Faults()
+	return s.faults(), nil
 }
 
-// handleUploadCreate stores a file for a form's file field: the raw
-// body is the file, ?name= its name.
-func (s *Server) handleUploadCreate() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, uploads.MaxFile+1))
-		if err != nil {
-			return 0, nil, httpapi.New(http.StatusRequestEntityTooLarge, "Request entity too large", "an uploaded file may be at most %d bytes", uploads.MaxFile)
-		}
-		name := r.URL.Query().Get("name")
-		if name == "" {
-			name = "upload.bin"
-		}
-		id, err := s.Upload(name, r.Header.Get("Content-Type"), data)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusCreated, map[string]any{"id": id, "value": "upload:" + id, "name": name, "size": len(data)}, nil
+// Keys returns every partner's API key and webhook secret with the
+// provider key of each of its activations, and every company's keys of
+// the public API (/v1), for scripts.
+func (s *Server) Keys(ctx context.Context) (controlapi.Keys, error) {
+	partners, err := s.partnerKeys(ctx)
+	if err != nil {
+		return controlapi.Keys{}, err
 	}
-}
-
-func (s *Server) handleKeys() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		out, err := s.Keys(r.Context())
-		if err != nil {
-			return 0, nil, err
-		}
-		companies, err := s.CompanyKeys(r.Context())
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, controlapi.Keys{Partners: out, Companies: companies}, nil
+	companies, err := s.companyKeys(ctx)
+	if err != nil {
+		return controlapi.Keys{}, err
 	}
+	return controlapi.Keys{Partners: partners, Companies: companies}, nil
 }
 
-// CompanyKeys returns every company's keys of the public API (/v1).
-func (s *Server) CompanyKeys(ctx context.Context) ([]controlapi.CompanyKeys, error) {
+// companyKeys returns every company's keys of the public API (/v1).
+func (s *Server) companyKeys(ctx context.Context) ([]controlapi.CompanyKeys, error) {
 	cs, err := s.store.Companies(ctx)
 	if err != nil {
 		return nil, err
@@ -151,9 +111,9 @@ func (s *Server) CompanyKeys(ctx context.Context) ([]controlapi.CompanyKeys, err
 	return out, nil
 }
 
-// Keys returns every partner's API key and webhook secret, and the
-// provider key of each of its activations, for scripts.
-func (s *Server) Keys(ctx context.Context) ([]controlapi.PartnerKeys, error) {
+// partnerKeys returns every partner's API key and webhook secret, and the
+// provider key of each of its activations.
+func (s *Server) partnerKeys(ctx context.Context) ([]controlapi.PartnerKeys, error) {
 	ps, err := s.store.Partners(ctx)
 	if err != nil {
 		return nil, err
@@ -171,22 +131,6 @@ func (s *Server) Keys(ctx context.Context) ([]controlapi.PartnerKeys, error) {
 		out = append(out, k)
 	}
 	return out, nil
-}
-
-func (s *Server) handleFixtures() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		return http.StatusOK, map[string]any{"fixtures": append(fixtures.Catalogue(), s.importedCatalogue()...)}, nil
-	}
-}
-
-// handleReset starts the mock again (README "Reset").
-func (s *Server) handleReset() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		if err := s.Reset(r.Context()); err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, map[string]any{"reset": true}, nil
-	}
 }
 
 // MarkStart remembers the mock as it is now as its start state: the
@@ -246,4 +190,10 @@ func (s *Server) Reset(ctx context.Context) error {
 		}
 	}
 	return s.hooks.load(ctx, s.store)
+}
+
+// Fixtures returns the catalogue of fixtures the mock ships, then those
+// imported (SetImportedFixtures).
+func (s *Server) Fixtures(context.Context) ([]fixtures.Info, error) {
+	return append(fixtures.Catalogue(), s.importedCatalogue()...), nil
 }

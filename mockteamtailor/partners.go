@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"strconv"
 	"strings"
 
-	"github.com/gorilla/mux"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
@@ -101,37 +99,6 @@ func applyPartnerInput(in controlapi.PartnerInput, p *store.Partner) error {
 	return nil
 }
 
-func (s *Server) handlePartnersList() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		ps, err := s.store.Partners(r.Context())
-		if err != nil {
-			return 0, nil, err
-		}
-		out := []controlapi.PartnerView{}
-		for _, p := range ps {
-			out = append(out, controlapi.PartnerView{Partner: p, CTA: p.CTALabel()})
-		}
-		return http.StatusOK, map[string]any{"partners": out}, nil
-	}
-}
-
-// handlePartnerCreate adds a partner integration (e.g. a staging one
-// beside production) with its own keys, and activates it in its own
-// sandbox company, as Teamtailor does for integrations under development.
-func (s *Server) handlePartnerCreate() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		var in controlapi.PartnerInput
-		if err := decodeBody(r, &in); err != nil {
-			return 0, nil, err
-		}
-		created, err := s.CreatePartner(r.Context(), in)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusCreated, created, nil
-	}
-}
-
 // CreatePartner registers a partner (in.ID is required; unset keys are
 // generated, the name is "Partner <id>") and activates it in a sandbox
 // company of its own, as Teamtailor does for integrations under
@@ -157,30 +124,6 @@ func (s *Server) CreatePartner(ctx context.Context, in controlapi.PartnerInput) 
 	return controlapi.PartnerCreated{Partner: controlapi.PartnerView{Partner: sb.Partner, CTA: sb.Partner.CTALabel()}, Sandbox: sb.Company, Activation: sb.Activation}, nil
 }
 
-func (s *Server) handlePartnerShow() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		p, err := s.store.Partner(r.Context(), mux.Vars(r)["id"])
-		if err != nil {
-			return 0, nil, storeErr(err, "partner "+strconv.Quote(mux.Vars(r)["id"]))
-		}
-		return http.StatusOK, controlapi.PartnerView{Partner: p, CTA: p.CTALabel()}, nil
-	}
-}
-
-func (s *Server) handlePartnerPatch() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		var in controlapi.PartnerInput
-		if err := decodeBody(r, &in); err != nil {
-			return 0, nil, err
-		}
-		v, err := s.UpdatePartner(r.Context(), mux.Vars(r)["id"], in)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, v, nil
-	}
-}
-
 // UpdatePartner changes the settings of partner id that in gives, and
 // only those; its id cannot change.
 func (s *Server) UpdatePartner(ctx context.Context, id string, in controlapi.PartnerInput) (controlapi.PartnerView, error) {
@@ -200,52 +143,24 @@ func (s *Server) UpdatePartner(ctx context.Context, id string, in controlapi.Par
 	return controlapi.PartnerView{Partner: p, CTA: p.CTALabel()}, nil
 }
 
-func (s *Server) handleActivationFormShow() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		company := r.URL.Query().Get("company")
-		if company == "" {
-			return 0, nil, httpapi.BadRequest("query parameter company (the company uuid) is required")
-		}
-		res, err := s.ActivationForm(r.Context(), mux.Vars(r)["id"], company)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, res, nil
+// Partners returns every partner, ordered by id.
+func (s *Server) Partners(ctx context.Context) ([]controlapi.PartnerView, error) {
+	ps, err := s.store.Partners(ctx)
+	if err != nil {
+		return nil, err
 	}
+	out := []controlapi.PartnerView{}
+	for _, p := range ps {
+		out = append(out, controlapi.PartnerView{Partner: p, CTA: p.CTALabel()})
+	}
+	return out, nil
 }
 
-// handleConfigShow fetches a partner's config form for a trigger, as the
-// UI does when a recruiter opens the trigger dialog. Query parameters
-// other than company, job, stage, user and bulk are picked values.
-func (s *Server) handleConfigShow() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		q := r.URL.Query()
-		req := controlapi.ConfigRequest{PartnerID: mux.Vars(r)["id"], CompanyUUID: q.Get("company"), Bulk: q.Get("bulk") == "true" || q.Get("bulk") == "1", Picked: map[string]string{}, Purpose: store.PurposeForm}
-		var err error
-		for name, dst := range map[string]*int64{"job": &req.JobID, "stage": &req.StageID, "user": &req.UserID} {
-			if *dst, err = queryInt(r, name); err != nil {
-				return 0, nil, err
-			}
-		}
-		if req.CompanyUUID == "" && req.JobID != 0 {
-			if j, err := s.store.Job(r.Context(), req.JobID); err == nil {
-				req.CompanyUUID = j.CompanyUUID
-			}
-		}
-		if req.CompanyUUID == "" {
-			return 0, nil, httpapi.BadRequest("query parameter company (the company uuid) or job is required")
-		}
-		for k, v := range q {
-			switch k {
-			case "company", "job", "stage", "user", "bulk":
-			default:
-				req.Picked[k] = v[0]
-			}
-		}
-		res, err := s.FetchConfig(r.Context(), req)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, res, nil
+// Partner returns one partner.
+func (s *Server) Partner(ctx context.Context, id string) (controlapi.PartnerView, error) {
+	p, err := s.store.Partner(ctx, id)
+	if err != nil {
+		return controlapi.PartnerView{}, storeErr(err, "partner "+strconv.Quote(id))
 	}
+	return controlapi.PartnerView{Partner: p, CTA: p.CTALabel()}, nil
 }

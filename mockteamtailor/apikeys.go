@@ -3,9 +3,6 @@ package mockteamtailor
 import (
 	"context"
 	"errors"
-	"net/http"
-
-	"github.com/gorilla/mux"
 
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
@@ -62,27 +59,4 @@ func (s *Server) RevokeAPIKey(ctx context.Context, companyUUID, key string) erro
 		return httpapi.NotFound("company %q has no such API key", companyUUID)
 	}
 	return err
-}
-
-func (s *Server) handleAPIKeyCreate() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		var in controlapi.APIKeyRequest
-		if err := decodeBody(r, &in); err != nil {
-			return 0, nil, err
-		}
-		k, err := s.CreateAPIKey(r.Context(), mux.Vars(r)["uuid"], in)
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusCreated, k, nil
-	}
-}
-
-func (s *Server) handleAPIKeyRevoke() controlFunc {
-	return func(r *http.Request) (int, any, error) {
-		if err := s.RevokeAPIKey(r.Context(), mux.Vars(r)["uuid"], mux.Vars(r)["key"]); err != nil {
-			return 0, nil, err
-		}
-		return http.StatusNoContent, nil, nil
-	}
 }

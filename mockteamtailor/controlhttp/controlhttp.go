@@ -1,4 +1,8 @@
-package mockteamtailor
+// Package controlhttp is the mock's control API (/mock/v1, README "The
+// control API") over HTTP, as package partnerapi is the Partner API: its
+// handlers decode a request, call one method of the admin model
+// (controlapi.Admin) and encode the answer. It holds no state of its own.
+package controlhttp
 
 import (
 	"bytes"
@@ -6,15 +10,40 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/gorilla/mux"
 
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/httpapi"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
+
+// Backend is what the handlers need of the mock: the admin model, and
+// the journal's entries as they are written (for the delivery stream).
+type Backend interface {
+	controlapi.Admin
+	// Subscribe returns a channel of new journal entries and a function
+	// that ends the subscription.
+	Subscribe() (<-chan store.Delivery, func())
+}
+
+// API serves the control API of one mock.
+type API struct {
+	admin  Backend
+	done   <-chan struct{} // closed when the mock closes: open streams end
+	logger *slog.Logger
+}
+
+// New returns the control API over b. done ends the delivery streams
+// still open when the mock closes; logger gets the failures that are not
+// the caller's (5xx). It starts nothing.
+func New(b Backend, done <-chan struct{}, logger *slog.Logger) *API {
+	return &API{admin: b, done: done, logger: logger}
+}
 
 // The control API (/mock/v1) is the mock's own admin surface, not
 // Teamtailor's: the CLI, the web UI and tests drive the mock through it.
@@ -27,11 +56,11 @@ type controlFunc func(r *http.Request) (int, any, error)
 
 // control adapts a controlFunc: it encodes the document, or the error with
 // its status (a 4xx for bad input, never a 5xx for it).
-func (s *Server) control(fn controlFunc) http.Handler {
+func (a *API) control(fn controlFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		status, doc, err := fn(r)
 		if err != nil {
-			writeControlError(w, r, s, err)
+			a.writeError(w, r, err)
 			return
 		}
 		if status == http.StatusNoContent {
@@ -40,7 +69,7 @@ func (s *Server) control(fn controlFunc) http.Handler {
 		}
 		body, err := httpapi.EncodeJSON(doc)
 		if err != nil {
-			writeControlError(w, r, s, fmt.Errorf("encode %T: %w", doc, err))
+			a.writeError(w, r, fmt.Errorf("encode %T: %w", doc, err))
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -49,10 +78,12 @@ func (s *Server) control(fn controlFunc) http.Handler {
 	})
 }
 
-func writeControlError(w http.ResponseWriter, r *http.Request, s *Server, err error) {
+// writeError sends err as an error document with its status; an error
+// that is not the caller's is logged.
+func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, body, ours := httpapi.ErrorBody(err)
 	if !ours {
-		s.logger.ErrorContext(r.Context(), "control request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+		a.logger.ErrorContext(r.Context(), "control request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -112,22 +143,11 @@ func pathInt(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
-// storeErr turns a Store sentinel into a 4xx that names what was missing.
-func storeErr(err error, what string) error {
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return httpapi.NotFound("there is no %s", what)
-	case errors.Is(err, store.ErrConflict):
-		return httpapi.Conflict("%s: %v", what, err)
-	}
-	return err
-}
-
-func (s *Server) handleControlIndex() controlFunc {
+func (a *API) handleIndex() controlFunc {
 	return func(r *http.Request) (int, any, error) {
-		return http.StatusOK, map[string]any{
-			"about": "mockteamtailor control API: the mock's own admin surface (not Teamtailor's). See the README for every endpoint.",
-			"endpoints": []string{
+		return http.StatusOK, controlapi.Index{
+			About: "mockteamtailor control API: the mock's own admin surface (not Teamtailor's). See the README for every endpoint.",
+			Endpoints: []string{
 				"GET,POST /mock/v1/partners", "GET,PATCH /mock/v1/partners/{id}",
 				"GET,PUT,DELETE /mock/v1/partners/{id}/webhook-setup", "GET,POST /mock/v1/webhooks", "GET,DELETE /mock/v1/webhooks/{id}",
 				"GET /mock/v1/partners/{id}/activation-form?company=", "GET /mock/v1/partners/{id}/config?company=&job=&stage=&user=&bulk=",
