@@ -9,12 +9,13 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
-var _ = Describe("Actions: buttons on partner results", framework.LabelActions, func() {
+var _ = Describe("Actions: buttons on partner results", settings.LabelActions, func() {
 	f := framework.New("actions")
 
-	framework.MustIt("actions/accepts-event", "§1, §2.3",
+	settings.MustIt("actions/accepts-event", "§1, §2.3",
 		"each action a posted result declares MUST accept the original partner event, POSTed signed with the provider key to BASE_URL/<endpoint>, with a 2xx within the timeout",
 		"§2.3: clicking an action POSTs the original partner event to BASE_URL/<endpoint>; an endpoint that refuses it is a broken button.",
 		func(ctx SpecContext) {
@@ -51,7 +52,7 @@ var _ = Describe("Actions: buttons on partner results", framework.LabelActions, 
 			posts := b.AwaitResult(ctx, f.Mock, func(posts []framework.Exchange) bool { return declares(posts) || final(posts) })
 			f.Include(posts...)
 			results = append(results, posts...)
-			framework.Depends(len(results) > 0, "the partner sent no result within %s: nothing to update-url, no POST /partner-results, no partner_result_attributes in the webhook answer (see results/posted)", framework.TestContext.Timeout)
+			framework.Depends(len(results) > 0, "the partner sent no result within %s: nothing to update-url, no POST /partner-results, no partner_result_attributes in the webhook answer (see results/posted)", settings.TestContext.Timeout)
 			var actions []framework.Action
 			for _, p := range results {
 				for _, a := range framework.PostedActions([]byte(p.RequestBody)) {

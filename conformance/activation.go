@@ -8,9 +8,10 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
-var _ = Describe("Activation: activation config and validateEndpoint", framework.LabelActivation, func() {
+var _ = Describe("Activation: activation config and validateEndpoint", settings.LabelActivation, func() {
 	f := framework.New("activation")
 
 	// activationConfig returns the partner's activation config: the file
@@ -19,7 +20,7 @@ var _ = Describe("Activation: activation config and validateEndpoint", framework
 	// neither skips the activation checks, saying so. x is nil for a file.
 	activationConfig := func(ctx SpecContext) (doc []byte, x *framework.Exchange) {
 		GinkgoHelper()
-		if path := framework.TestContext.ActivationConfig; path != "" {
+		if path := settings.TestContext.ActivationConfig; path != "" {
 			b, err := os.ReadFile(path)
 			Expect(err).NotTo(HaveOccurred(), "--activation-config")
 			return b, nil
@@ -57,7 +58,7 @@ var _ = Describe("Activation: activation config and validateEndpoint", framework
 		return form.ValidateEndpoint
 	}
 
-	framework.MustIt("activation/config-valid", "§4",
+	settings.MustIt("activation/config-valid", "§4",
 		"the activation config (static, or answered by GET /activation?company_id=… with 200) MUST be valid against activation-config.schema.json, with supported field types, options and unique ids",
 		"Teamtailor renders the activation form from the config (§4); an invalid one cannot be shown.",
 		func(ctx SpecContext) {
@@ -70,7 +71,7 @@ var _ = Describe("Activation: activation config and validateEndpoint", framework
 			Expect(framework.JudgeConfig("activation-config", doc).All()).To(framework.BeFree(), framework.Explain(x, "%s", fix))
 		})
 
-	framework.MustIt("activation/validate-accepts", "§1.3, §4",
+	settings.MustIt("activation/validate-accepts", "§1.3, §4",
 		"GET BASE_URL/<validateEndpoint> with the provider key of a valid activation MUST answer 200",
 		"§1.3: 200 is the only answer that activates; refusing valid credentials blocks every company.",
 		func(ctx SpecContext) {
@@ -82,7 +83,7 @@ var _ = Describe("Activation: activation config and validateEndpoint", framework
 				providerKeyNote()))
 		})
 
-	framework.MustIt("activation/validate-rejects", "§1.3, §4",
+	settings.MustIt("activation/validate-rejects", "§1.3, §4",
 		"GET BASE_URL/<validateEndpoint> with bad credentials MUST answer a status >= 400 with {\"errors\": [\"…\"]}",
 		"§1.3: >= 400 with {\"errors\": [...]} is how the company learns why; anything else activates with bad credentials.",
 		func(ctx SpecContext) {
@@ -96,7 +97,7 @@ var _ = Describe("Activation: activation config and validateEndpoint", framework
 })
 
 func providerKeyNote() string {
-	if len(framework.TestContext.ActivationFields) > 0 {
+	if len(settings.TestContext.ActivationFields) > 0 {
 		return "a JWT built from --activation-field"
 	}
 	return "the --provider-key given, or a random UUID; pass --activation-field key=value to send a JWT carrying activation values"

@@ -13,6 +13,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // brokenPartner returns the broken partner of brokenPartners named name.
@@ -61,7 +62,7 @@ const (
 	defectDuplicateID = "duplicate field ids"   // config/unique-ids
 )
 
-func writeBaselineFile(t *testing.T, b framework.Baseline) string {
+func writeBaselineFile(t *testing.T, b settings.Baseline) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "baseline.json")
 	if err := framework.WriteBaseline(path, b); err != nil {
@@ -70,7 +71,7 @@ func writeBaselineFile(t *testing.T, b framework.Baseline) string {
 	return path
 }
 
-var twoKnown = framework.Baseline{Version: framework.BaselineVersion, KnownFailures: []framework.BaselineEntry{
+var twoKnown = settings.Baseline{Version: settings.BaselineVersion, KnownFailures: []settings.BaselineEntry{
 	{Check: "config/supported-types", Reason: "the slider field ships in the next release"},
 	{Check: "results/score-range", Reason: "scores are percentages until the migration", Expires: "2999-12-31"},
 }}
@@ -208,7 +209,7 @@ func TestWriteBaseline(t *testing.T) {
 	if r.exit != 0 {
 		t.Fatalf("exit = %d, want 0\n%s%s", r.exit, r.stdout, r.stderr)
 	}
-	b, err := framework.ReadBaseline(path)
+	b, err := settings.ReadBaseline(path)
 	if err != nil {
 		t.Fatal(err)
 	}

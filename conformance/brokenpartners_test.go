@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
@@ -354,7 +355,7 @@ func TestBrokenPartnerFailsExactlyItsCheck(t *testing.T) {
 			r := runSuite(t, bp.partner.serve(t), append(allCapabilities, "--activation-field", selfActivation)...)
 			// A broken MUST fails the run; a broken SHOULD is a warning.
 			wantExit, wantOutcome := 1, framework.OutcomeFail
-			if level(t, bp.fails) == framework.LevelShould {
+			if level(t, bp.fails) == settings.LevelShould {
 				wantExit, wantOutcome = 0, framework.OutcomeWarning
 			}
 			if r.exit != wantExit {

@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
@@ -21,15 +22,15 @@ import (
 // checks sign as --company-webhook-scheme says Teamtailor does, with the
 // mock's signing code, and name the classic mistakes of receivers from
 // probes signed those ways.
-var _ = Describe("Company webhooks: the receiver of company events", framework.LabelCompanyWebhooks, func() {
+var _ = Describe("Company webhooks: the receiver of company events", settings.LabelCompanyWebhooks, func() {
 	f := framework.New("company-webhooks")
 
-	framework.MustIt("company-webhooks/events-accepted", "§3, §4, §5, §6, §8",
+	settings.MustIt("company-webhooks/events-accepted", "§3, §4, §5, §6, §8",
 		"every company event (the nine event types and every documented payload variant, fixtures/company-events/), correctly signed as the partner setup or company subscription delivers it, MUST get a 2xx within the timeout",
 		"a delivery not answered 2xx is logged as failed and never retried (§7): the event, a hire or a rejection, is lost for good.",
 		func(ctx SpecContext) {
 			evs := companyFixtures()
-			By(fmt.Sprintf("delivering the %d company-event fixtures to /%s, signed as a %s delivers them", len(evs), framework.TestContext.CompanyWebhooks, schemeName()))
+			By(fmt.Sprintf("delivering the %d company-event fixtures to /%s, signed as a %s delivers them", len(evs), settings.TestContext.CompanyWebhooks, schemeName()))
 			var calls []framework.Call
 			for _, e := range evs {
 				body, h := framework.CompanySign(e, framework.CompanyKey(), time.Now())
@@ -66,7 +67,7 @@ var _ = Describe("Company webhooks: the receiver of company events", framework.L
 					"answer every correctly signed company event with a 2xx at once and process it later; %s; tolerate missing and extra attributes (destroy events carry none) (docs/company-webhooks.md §8)", verifyAdvice()))
 		})
 
-	framework.MustIt("company-webhooks/raw-body-accepted", "§4, §5.2, §8",
+	settings.MustIt("company-webhooks/raw-body-accepted", "§4, §5.2, §8",
 		"a correctly signed company event whose body has spaces and \\u escapes (bytes that differ from JSON.stringify of its parse) MUST get a 2xx within the timeout",
 		"what is signed is exactly the bytes sent (§4): a v2 verifier that hashes a re-serialisation refuses such bodies, which Teamtailor's serialiser may send (\"Ruby may serialize integers with decimal points\", §5.2).",
 		func(ctx SpecContext) {
@@ -81,7 +82,7 @@ var _ = Describe("Company webhooks: the receiver of company events", framework.L
 			if x.Success() {
 				return
 			}
-			if framework.TestContext.CompanyWebhookScheme == framework.CompanySchemeV2 && x.Answered() && x.Status >= 400 && x.Status < 500 {
+			if settings.TestContext.CompanyWebhookScheme == settings.CompanySchemeV2 && x.Answered() && x.Status >= 400 && x.Status < 500 {
 				if ph, ok := framework.ReserialisedProbe(body, framework.CompanyKey(), time.Now()); ok {
 					px := f.Partner.Send(ctx, framework.CompanyCall(framework.StepCompanyReserialised, body, ph))
 					if px.Success() {
@@ -94,7 +95,7 @@ var _ = Describe("Company webhooks: the receiver of company events", framework.L
 				"verify over the raw bytes received and parse the JSON leniently: whitespace and \\u escapes are valid JSON; %s", verifyAdvice()))
 		})
 
-	framework.MustIt("company-webhooks/forged-refused", "§5, §6, §8",
+	settings.MustIt("company-webhooks/forged-refused", "§5, §6, §8",
 		"a company event whose signature is wrong (another key, another resource id, a body changed after signing) or missing MUST be refused with a 4xx by a receiver that claims to verify signatures",
 		"an unverified receiver acts on hires and rejections anyone can forge; the receiver claims to verify (--verifies-signatures), so a forged event accepted is a broken promise, not a choice.",
 		func(ctx SpecContext) {
@@ -136,15 +137,15 @@ var _ = Describe("Company webhooks: the receiver of company events", framework.L
 				Expect("bad signatures were not refused with a 4xx:\n    "+strings.Join(other, "\n    ")).To(framework.BeNoProblem(), framework.Explain(first,
 					"answer 401 to a company event whose signature does not verify or is missing, never a 5xx or a hang"))
 			}
-		}, framework.CapSignatures)
+		}, settings.CapSignatures)
 })
 
 // schemeName names the run's scheme for messages.
 func schemeName() string {
-	switch framework.TestContext.CompanyWebhookScheme {
-	case framework.CompanySchemeV1:
+	switch settings.TestContext.CompanyWebhookScheme {
+	case settings.CompanySchemeV1:
 		return "company webhook subscription (v1)"
-	case framework.CompanySchemeV2:
+	case settings.CompanySchemeV2:
 		return "company webhook subscription (v2)"
 	}
 	return "partner webhook setup"
@@ -152,17 +153,17 @@ func schemeName() string {
 
 // verifyAdvice says how the run's scheme is verified.
 func verifyAdvice() string {
-	switch framework.TestContext.CompanyWebhookScheme {
-	case framework.CompanySchemeV1:
+	switch settings.TestContext.CompanyWebhookScheme {
+	case settings.CompanySchemeV1:
 		return `verify TT-Signature as base64(hex(HMAC-SHA256(signature key, payload.data.id))) (§5.1)`
-	case framework.CompanySchemeV2:
+	case settings.CompanySchemeV2:
 		return `verify TT-Signature as base64("t=<t>,v2=" + hex(HMAC-SHA256(signature key, t + "." + raw body))) (§5.2)`
 	}
 	return `check the Bearer provider key and verify Teamtailor-Signature (v1 = hex(HMAC-SHA256(webhook secret, t + "." + payload.data.id))) or TT-Signature (base64(hex(HMAC-SHA256(webhook secret, payload.data.id)))) (§6)`
 }
 
 func companyStep(e framework.CompanyEvent, how string) string {
-	return fmt.Sprintf("POST /%s, %s (%s), %s", strings.TrimLeft(framework.TestContext.CompanyWebhooks, "/"), e.Name, e.EventName(), how)
+	return fmt.Sprintf("POST /%s, %s (%s), %s", strings.TrimLeft(settings.TestContext.CompanyWebhooks, "/"), e.Name, e.EventName(), how)
 }
 
 func answerText(x *framework.Exchange) string {
@@ -224,7 +225,7 @@ func unsigned(e framework.CompanyEvent) []byte {
 
 // tamperedWhat says how tampered changes a delivery in the run's scheme.
 func tamperedWhat() string {
-	if framework.TestContext.CompanyWebhookScheme == framework.CompanySchemeV2 {
+	if settings.TestContext.CompanyWebhookScheme == settings.CompanySchemeV2 {
 		return "the body changed after signing"
 	}
 	return "signed for another resource id"
@@ -237,7 +238,7 @@ func tampered(e framework.CompanyEvent) ([]byte, http.Header) {
 	other := e
 	other.Payload = bytes.Replace(e.Payload, []byte(`"id":"`+e.ID+`"`), []byte(`"id":"`+e.ID+`0"`), 1)
 	other.ID = e.ID + "0"
-	if framework.TestContext.CompanyWebhookScheme == framework.CompanySchemeV2 {
+	if settings.TestContext.CompanyWebhookScheme == settings.CompanySchemeV2 {
 		body, h := framework.CompanySign(e, framework.CompanyKey(), time.Now())
 		return bytes.Replace(body, []byte(`"id":"`+e.ID+`"`), []byte(`"id":"`+other.ID+`"`), 1), h
 	}

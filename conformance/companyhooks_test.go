@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
@@ -52,7 +53,7 @@ func docsReceiver(header string) partner {
 func companyArgs(scheme string) []string {
 	args := []string{"--company-webhooks", strings.TrimPrefix(eventsPath, "/"), "--company-webhook-scheme", scheme,
 		"--verifies-signatures", "--focus", "company-webhooks/", "--activation-field", selfActivation}
-	if scheme != framework.CompanySchemeSetup {
+	if scheme != settings.CompanySchemeSetup {
 		args = append(args, "--company-webhook-key", selfCompanyKey)
 	}
 	return args
@@ -72,22 +73,22 @@ func TestCompanyWebhookReceivers(t *testing.T) {
 		fails   string // "" passes everything
 		cause   string
 	}{
-		{"the example partner's receiver, a partner setup", framework.CompanySchemeSetup, partner{}, "", ""},
-		{"a v1 subscription receiver from the docs", framework.CompanySchemeV1, docsReceiver(signature.CompanyHeader), "", ""},
-		{"a v2 subscription receiver from the docs", framework.CompanySchemeV2, docsReceiver(signature.CompanyHeader), "", ""},
-		{"v2 HMAC over JSON.stringify of the parsed body", framework.CompanySchemeV2,
+		{"the example partner's receiver, a partner setup", settings.CompanySchemeSetup, partner{}, "", ""},
+		{"a v1 subscription receiver from the docs", settings.CompanySchemeV1, docsReceiver(signature.CompanyHeader), "", ""},
+		{"a v2 subscription receiver from the docs", settings.CompanySchemeV2, docsReceiver(signature.CompanyHeader), "", ""},
+		{"v2 HMAC over JSON.stringify of the parsed body", settings.CompanySchemeV2,
 			receiver(func(r *http.Request, body []byte) bool {
 				again, err := signature.Restringify(body)
 				return err == nil && signature.VerifyCompanyV2(r.Header.Get(signature.CompanyHeader), selfCompanyKey, again, time.Now(), 0) == nil
 			}), "company-webhooks/raw-body-accepted", framework.CauseCompanyReserialised},
-		{"a company webhook read from Teamtailor-Signature", framework.CompanySchemeV2,
+		{"a company webhook read from Teamtailor-Signature", settings.CompanySchemeV2,
 			docsReceiver(signature.Header), "company-webhooks/events-accepted", framework.CauseCompanyHeader},
-		{"a partner setup verifying Teamtailor-Signature's scheme in TT-Signature", framework.CompanySchemeSetup,
+		{"a partner setup verifying Teamtailor-Signature's scheme in TT-Signature", settings.CompanySchemeSetup,
 			receiver(func(r *http.Request, body []byte) bool {
 				id, _ := signature.ResourceID(body)
 				return signature.Verify(r.Header.Get(signature.CompanyHeader), selfSecret, id, time.Now(), 0) == nil
 			}), "company-webhooks/events-accepted", framework.CauseCompanyHeader},
-		{"v1 over the payload instead of the resource id", framework.CompanySchemeV1,
+		{"v1 over the payload instead of the resource id", settings.CompanySchemeV1,
 			receiver(func(r *http.Request, body []byte) bool {
 				var doc struct {
 					Payload json.RawMessage `json:"payload"`
@@ -104,7 +105,7 @@ func TestCompanyWebhookReceivers(t *testing.T) {
 				want := base64.StdEncoding.EncodeToString([]byte(hex.EncodeToString(mac.Sum(nil))))
 				return hmac.Equal([]byte(r.Header.Get(signature.CompanyHeader)), []byte(want))
 			}), "company-webhooks/events-accepted", framework.CauseCompanyV1Body},
-		{"answers 2xx to a bad signature", framework.CompanySchemeSetup,
+		{"answers 2xx to a bad signature", settings.CompanySchemeSetup,
 			receiver(func(*http.Request, []byte) bool { return true }), "company-webhooks/forged-refused", framework.CauseCompanyUnverified},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -167,7 +168,7 @@ func TestCompanyWebhookChecksNeedTheirFlags(t *testing.T) {
 	if c := r.check("company-webhooks/events-accepted"); c.Outcome != framework.OutcomePass {
 		t.Errorf("events-accepted: %s %q", c.Outcome, c.Reason)
 	}
-	if c := r.check("company-webhooks/forged-refused"); c.Outcome != framework.OutcomeSkipped || c.Reason != framework.CapabilityPrefix+"--verifies-signatures" {
+	if c := r.check("company-webhooks/forged-refused"); c.Outcome != framework.OutcomeSkipped || c.Reason != settings.CapabilityPrefix+"--verifies-signatures" {
 		t.Errorf("forged-refused: %s %q, want skipped for --verifies-signatures alone", c.Outcome, c.Reason)
 	}
 }

@@ -11,9 +11,10 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
-var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() {
+var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 	f := framework.New("config")
 
 	// configs returns the config documents the content checks judge: the
@@ -59,7 +60,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 		}
 	}
 
-	framework.MustIt("config/with-job", "§1, §3",
+	settings.MustIt("config/with-job", "§1, §3",
 		"GET /config?job_id=…&stage_id=…&user_id=… with the provider key MUST answer 200 with a JSON config document within the timeout",
 		"Teamtailor fetches /config before every trigger and cannot offer the integration without a config document (§1, §3).",
 		func(ctx SpecContext) {
@@ -73,7 +74,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 				"answer a JSON object with a \"config\" object: {\"config\": {\"fields\": [...]}}"))
 		})
 
-	framework.MustIt("config/without-job", "§3, §5",
+	settings.MustIt("config/without-job", "§3, §5",
 		"GET /config without job_id, stage_id and user_id (bulk mode) MUST answer 200 with a JSON config document within the timeout",
 		"a partner that allows bulk mode gets /config without job, stage and user (§5); without a document bulk mode cannot start.",
 		func(ctx SpecContext) {
@@ -85,9 +86,9 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 				"bulk mode fetches /config once without job_id, stage_id and user_id; answer it like any other /config call instead of requiring them"))
 			Expect(framework.ConfigDocumentProblem(x.ResponseBody)).To(framework.BeNoProblem(), framework.Explain(x,
 				"answer a JSON object with a \"config\" object: {\"config\": {\"fields\": [...]}}"))
-		}, framework.CapBulk)
+		}, settings.CapBulk)
 
-	framework.MustIt("config/schema-valid", "§3",
+	settings.MustIt("config/schema-valid", "§3",
 		"every config document MUST be valid against config.schema.json (fields, their attributes, infobox and error fields)",
 		"Teamtailor renders the form from the document; a malformed document breaks the form (§3).",
 		func(ctx SpecContext) {
@@ -95,7 +96,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 				"make the document match schemas/config.schema.json: an object {\"config\": {\"fields\": [...]}} whose fields have the attributes docs/protocol.md §3 lists (an infobox needs content, an error field a message, every other field an id)")
 		})
 
-	framework.MustIt("config/supported-types", "§3",
+	settings.MustIt("config/supported-types", "§3",
 		"every field of a config document MUST have one of the field types Teamtailor supports",
 		"§3 lists the field types Teamtailor supports; others cannot be rendered.",
 		func(ctx SpecContext) {
@@ -103,7 +104,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 				"use only the supported types: "+strings.Join(framework.SupportedFieldTypes(), ", "))
 		})
 
-	framework.MustIt("config/options", "§3",
+	settings.MustIt("config/options", "§3",
 		"every select, multiselect and radio field MUST have a non-empty options or optgroups list",
 		"a choice field without options cannot be filled in, so the trigger cannot be saved (§3).",
 		func(ctx SpecContext) {
@@ -111,7 +112,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 				"give each choice field \"options\": [{\"id\": ..., \"label\": ...}] or \"optgroups\": [{\"label\": ..., \"options\": [...]}] with at least one option")
 		})
 
-	framework.MustIt("config/unique-ids", "§1.1, §3",
+	settings.MustIt("config/unique-ids", "§1.1, §3",
 		"the field ids of a config document MUST be unique (they become webhook-data keys)",
 		"field ids become webhook-data keys (§1.1): two fields with one id lose a value.",
 		func(ctx SpecContext) {
@@ -119,7 +120,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 				"give every field its own id: the value a recruiter picks reaches webhook-data under the id, so two fields with one id overwrite each other")
 		})
 
-	framework.MustIt("config/assessment-criteria", "§2.3, §3",
+	settings.MustIt("config/assessment-criteria", "§2.3, §3",
 		"assessment-criteria, when present, MUST be a list of {id, label} objects with unique, non-empty string ids",
 		"criteria are referenced by id in results (§2.3); the shape is the documented one (§3).",
 		func(ctx SpecContext) {
@@ -127,7 +128,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 				"declare criteria as \"assessment-criteria\": [{\"id\": \"problem_solving\", \"label\": \"Problem solving\"}] inside \"config\", each id once")
 		})
 
-	framework.MustIt("config/refetch", "§3",
+	settings.MustIt("config/refetch", "§3",
 		"for each refetch field, GET /config with the picked value as a query parameter named by the field id MUST answer 200 with a valid config document",
 		"Teamtailor refetches /config when a refetch field changes (§3); a failing refetch leaves the recruiter with a broken form.",
 		func(ctx SpecContext) {
@@ -164,7 +165,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 			}
 		})
 
-	framework.ShouldIt("config/provider-key-missing", "§1, §1.3",
+	settings.ShouldIt("config/provider-key-missing", "§1, §1.3",
 		"GET /config without a provider key SHOULD answer 401 or 403, or a config holding an error field, and never a 5xx",
 		"Teamtailor always sends a provider key (§1); the docs never say what to answer without one, so refusing is good practice, not a requirement.",
 		func(ctx SpecContext) {
@@ -175,7 +176,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 				"check \"Authorization: Bearer <provider key>\" on /config; without one answer 401 (or a config with an {\"type\": \"error\", \"message\": ...} field), never a 5xx"))
 		})
 
-	framework.MustIt("config/provider-key-wrong", "§1, §1.3, §4",
+	settings.MustIt("config/provider-key-wrong", "§1, §1.3, §4",
 		"GET /config with a provider key Teamtailor never issued to the partner MUST answer 401 or 403, or a config holding an error field, and never a 5xx",
 		"the provider key is the only proof that a call comes from Teamtailor for one of the partner's activations (§1, §4): a key Teamtailor never issued must not get a company's config.",
 		func(ctx SpecContext) {
@@ -193,7 +194,7 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 			}
 		})
 
-	framework.ShouldIt("config/api-token-missing", "§1, §1.3",
+	settings.ShouldIt("config/api-token-missing", "§1, §1.3",
 		"GET /config without Teamtailor-Api-Token, to a partner that requires one, SHOULD answer 401 or 403, or a config holding an error field, and never a 5xx",
 		"Teamtailor always sends the token to a partner set to require it (§1); as for a missing provider key, the docs never say what to answer without one, so refusing is good practice, not a requirement.",
 		func(ctx SpecContext) {
@@ -202,9 +203,9 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 			x := f.Partner.Do(ctx, framework.Call{Step: "GET /config without Teamtailor-Api-Token", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), APIToken: framework.AuthNone})
 			Expect(x).To(framework.RefuseProviderKey(), framework.Explain(x,
 				"check Teamtailor-Api-Token on /config; without one answer 401 (or a config with an {\"type\": \"error\", \"message\": ...} field), never a 5xx"))
-		}, framework.CapAPIToken)
+		}, settings.CapAPIToken)
 
-	framework.MustIt("config/api-token-wrong", "§1, §1.3",
+	settings.MustIt("config/api-token-wrong", "§1, §1.3",
 		"GET /config with a Teamtailor-Api-Token that is not the company's, to a partner that requires one, MUST answer 401 or 403, or a config holding an error field, and never a 5xx",
 		"a partner that requires the company's public-API token relies on it to act for the company (§1): as with a provider key Teamtailor never issued, a token that is not the company's must not get its config.",
 		func(ctx SpecContext) {
@@ -213,5 +214,5 @@ var _ = Describe("Config documents: GET /config", framework.LabelConfig, func() 
 			x := f.Partner.Do(ctx, framework.Call{Step: "GET /config with a Teamtailor-Api-Token that is not the company's", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), APIToken: framework.WrongAPIToken})
 			Expect(x).To(framework.RefuseProviderKey(), framework.Explain(x,
 				"verify Teamtailor-Api-Token: it must be the token the company gave when it activated the integration (--api-token); answer 401 otherwise"))
-		}, framework.CapAPIToken)
+		}, settings.CapAPIToken)
 })

@@ -11,16 +11,17 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/conformance"
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // TestMain reads the suite's flags: go test ./conformance -args --base-url
 // ... runs the suite against a partner (ginkgo -p ./conformance -- ...
 // in parallel). Without --base-url only the self-tests run.
 func TestMain(m *testing.M) {
-	framework.RegisterFlags(flag.CommandLine, os.Getenv)
+	settings.RegisterFlags(flag.CommandLine, os.Getenv)
 	flag.Parse()
 	if suiteRequested() {
-		if err := framework.AfterReadingAllFlags(); err != nil {
+		if err := settings.AfterReadingAllFlags(); err != nil {
 			fmt.Fprintf(os.Stderr, "conformance: the settings are incomplete:\n%v\n", err)
 			os.Exit(conformance.ExitErrors)
 		}
@@ -36,7 +37,7 @@ func TestMain(m *testing.M) {
 
 // suiteRequested reports whether this go test run is a run of the suite
 // against a partner rather than of the self-tests.
-func suiteRequested() bool { return framework.TestContext.BaseURL != "" }
+func suiteRequested() bool { return settings.TestContext.BaseURL != "" }
 
 func TestConformance(t *testing.T) {
 	if !suiteRequested() {

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
@@ -42,7 +43,7 @@ func startResultRun(ctx SpecContext) *resultRun {
 	run.webhook, run.answer = s.SignedWebhook(ctx, typical)
 	if run.answer.Success() {
 		run.inAnswer = completedInAnswer([]byte(run.answer.ResponseBody))
-		By("waiting up to " + framework.TestContext.Timeout.String() + " for the partner to send its result to update-url (or create it with POST /partner-results)")
+		By("waiting up to " + settings.TestContext.Timeout.String() + " for the partner to send its result to update-url (or create it with POST /partner-results)")
 		framework.TheBasics().AwaitResult(ctx, s.Mock, func(posts []framework.Exchange) bool { return len(posts) > 0 || run.inAnswer })
 	}
 	return run
@@ -74,7 +75,7 @@ func (run *resultRun) posts(f *framework.Framework, required bool) []framework.E
 	}
 	f.Include(posts...)
 	if required {
-		framework.Depends(len(posts) > 0 || run.inAnswer, "the partner sent no result (nothing to update-url, no POST /partner-results) within %s (see results/posted)", framework.TestContext.Timeout)
+		framework.Depends(len(posts) > 0 || run.inAnswer, "the partner sent no result (nothing to update-url, no POST /partner-results) within %s (see results/posted)", settings.TestContext.Timeout)
 	}
 	return posts
 }
@@ -123,12 +124,12 @@ func firstProblem(posts []framework.Exchange, judge func(x framework.Exchange) s
 
 // Ordered: the checks judge the posts of one webhook, sent once in
 // BeforeAll; ContinueOnFailure: one broken rule does not hide the others.
-var _ = Describe("Results: what the partner posts to update-url", framework.LabelResults, Ordered, ContinueOnFailure, func() {
+var _ = Describe("Results: what the partner posts to update-url", settings.LabelResults, Ordered, ContinueOnFailure, func() {
 	f := framework.New("results")
 	var run *resultRun
 
 	BeforeAll(func(ctx SpecContext) {
-		if framework.TestContext.Claims(framework.CapAssessment) {
+		if settings.TestContext.Claims(settings.CapAssessment) {
 			run = startResultRun(ctx)
 		}
 	})
@@ -145,7 +146,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 		Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer, "%s", fix))
 	}
 
-	framework.MustIt("results/posted", "§1.1, §2.3",
+	settings.MustIt("results/posted", "§1.1, §2.3",
 		"after accepting a webhook the partner MUST send its result with PUT or PATCH to the webhook's update-url, or create it with POST /partner-results, within the timeout",
 		"a partner with the assessment capability reports its result (§2.3), by update-url, by creating a result for the candidate and job, or in the webhook answer (§1.3); without one the result stays in sending.",
 		func(ctx SpecContext) {
@@ -169,7 +170,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 			case run.inAnswer:
 				framework.Note("the result was completed in the webhook answer (partner_result_attributes)")
 			case len(posts) == 0:
-				problem = fmt.Sprintf("nothing came to update-url %s, and no POST /partner-results for the event's candidate and job, within %s", run.webhook.UpdateURL, framework.TestContext.Timeout)
+				problem = fmt.Sprintf("nothing came to update-url %s, and no POST /partner-results for the event's candidate and job, within %s", run.webhook.UpdateURL, settings.TestContext.Timeout)
 			default:
 				problem = fmt.Sprintf("%d requests came to update-url, none of them a PUT or PATCH", len(posts))
 			}
@@ -179,10 +180,10 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 			}
 			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(x, run.answer,
 				"PATCH (or PUT) partner-event.partner-result.update-url with the result, e.g. {\"data\": {\"type\": \"partner-results\", \"id\": \"<id>\", \"attributes\": {\"status\": \"completed\"}}}; the suite waits --timeout (%s) for it",
-				framework.TestContext.Timeout))
+				settings.TestContext.Timeout))
 		})
 
-	framework.MustIt("results/authorization", "§2",
+	settings.MustIt("results/authorization", "§2",
 		"every request to update-url (or POST /partner-results) MUST carry Authorization: Token <partner API key> (or Bearer <partner API key>)",
 		"§2: the Partner API authenticates every call with the partner API key; others are refused with 401.",
 		func(ctx SpecContext) {
@@ -192,7 +193,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 				switch {
 				case err != nil:
 					return err.Error()
-				case key != framework.TestContext.APIKey:
+				case key != settings.TestContext.APIKey:
 					return "the key in Authorization is not the partner API key"
 				}
 				return ""
@@ -201,7 +202,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 				"send \"Authorization: Token <partner API key>\" on every Partner API call"))
 		})
 
-	framework.MustIt("results/api-version", "§2",
+	settings.MustIt("results/api-version", "§2",
 		"every request to update-url (or POST /partner-results) MUST carry X-Api-Version: "+protocol.APIVersion,
 		"§2: X-Api-Version is required; others are refused with 406.",
 		func(ctx SpecContext) {
@@ -215,7 +216,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 				"send \"X-Api-Version: %s\" on every Partner API call; the Partner API answers 406 without it", protocol.APIVersion))
 		})
 
-	framework.MustIt("results/media-type", "§2",
+	settings.MustIt("results/media-type", "§2",
 		"every request to update-url (or POST /partner-results) MUST carry Content-Type: application/vnd.api+json (JSON:API)",
 		"§2: the Partner API takes JSON:API documents; others are refused with 415.",
 		func(ctx SpecContext) {
@@ -229,7 +230,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 				"send \"Content-Type: %s\"; the Partner API answers 415 to any other media type", protocol.MediaType))
 		})
 
-	framework.MustIt("results/body-schema", "§2, §2.3",
+	settings.MustIt("results/body-schema", "§2, §2.3",
 		"the body of every request to update-url MUST be a JSON:API partner-results document valid against partner-result-update-request.schema.json (of POST /partner-results, against partner-result-create-request.schema.json)",
 		"§2, §2.3: the Partner API refuses other documents with 400 or 422.",
 		func(ctx SpecContext) {
@@ -237,21 +238,21 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 				"send {\"data\": {\"type\": \"partner-results\", \"id\": \"<result id>\", \"attributes\": {...}}} with only the attributes docs/protocol.md §2.3 lists")
 		})
 
-	framework.MustIt("results/status-enum", "§2.3",
+	settings.MustIt("results/status-enum", "§2.3",
 		"a posted status MUST be one of sending, sent, pending, completed, failed",
 		"§2.3: other statuses are refused with 422.",
 		func(ctx SpecContext) {
 			judgeBodies(framework.AspectStatus, "use one of the statuses sending, sent, pending, completed, failed")
 		})
 
-	framework.MustIt("results/score-range", "§2.3",
+	settings.MustIt("results/score-range", "§2.3",
 		"a posted assessment score, and each criterion score, MUST be a number from 0 to 100",
 		"§2.3: scores outside 0..100 are refused with 422.",
 		func(ctx SpecContext) {
 			judgeBodies(framework.AspectScore, "scale scores to 0..100 before posting them")
 		})
 
-	framework.MustIt("results/details-depth", "§2.3",
+	settings.MustIt("results/details-depth", "§2.3",
 		"posted details MUST be an object nested at most 2 levels deep",
 		"§2.3: deeper details are refused with 422.",
 		func(ctx SpecContext) {
@@ -259,7 +260,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 				"keep details to {\"key\": scalar or list of scalars or {\"key\": scalar}}; flatten deeper values into strings")
 		})
 
-	framework.MustIt("results/attachments-shape", "§2.3",
+	settings.MustIt("results/attachments-shape", "§2.3",
 		"each posted attachment MUST have exactly the keys url and description",
 		"§2.3: attachments with other keys are refused with 422.",
 		func(ctx SpecContext) {
@@ -267,7 +268,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 				"send attachments as [{\"url\": \"https://…\", \"description\": \"…\"}] and nothing else in each item")
 		})
 
-	framework.ShouldIt("results/criteria-declared", "§2.3, §3",
+	settings.ShouldIt("results/criteria-declared", "§2.3, §3",
 		"posted assessment-criteria ids SHOULD be among the assessment-criteria the partner's /config declared",
 		"§2.3: criteria ids \"should\" be among the declared ones; Teamtailor does not refuse others.",
 		func(ctx SpecContext) {
@@ -281,13 +282,13 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 				"score only criteria your /config declares in \"assessment-criteria\" (declared: %s)", strings.Join(run.declared, ", ")))
 		})
 
-	framework.ShouldIt("results/status-forward", "§2.3",
+	settings.ShouldIt("results/status-forward", "§2.3",
 		"a result's status SHOULD never move backwards (sending → sent → pending → completed or failed)",
 		"the docs give the statuses but no rule on their order; a status moving back confuses recruiters, it breaks nothing.",
 		func(ctx SpecContext) {
 			run.posts(f, true)
 			// Later posts may still be on their way: watch a while.
-			settle := min(max(framework.TestContext.Timeout/4, 200*time.Millisecond), time.Second)
+			settle := min(max(settings.TestContext.Timeout/4, 200*time.Millisecond), time.Second)
 			var last *framework.Exchange
 			Consistently(func() string {
 				statuses := []string{"sending"}

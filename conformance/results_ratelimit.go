@@ -10,16 +10,17 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // A result post refused for rate, which production brings and an
 // ordinary run does not. The check provokes it with its own webhook, so
 // it judges nothing another check sent.
 
-var _ = Describe("Results: a result post refused for rate", framework.LabelResults, func() {
+var _ = Describe("Results: a result post refused for rate", settings.LabelResults, func() {
 	f := framework.New("results")
 
-	framework.ShouldIt("results/retried-after-429", "§2, §2.3",
+	settings.ShouldIt("results/retried-after-429", "§2, §2.3",
 		"a request to update-url refused with 429 Too Many Requests and Retry-After SHOULD be sent again once that wait has passed, so the result still arrives",
 		"the Partner API rate-limits each partner and answers 429 with Retry-After (§2); a result is the one request a partner must retry rather than drop, or the candidate's result never arrives. A SHOULD because the docs do not say how a partner retries.",
 		func(ctx SpecContext) {
@@ -40,14 +41,14 @@ var _ = Describe("Results: a result post refused for rate", framework.LabelResul
 				Skip("nothing to judge: the result came in the webhook answer (partner_result_attributes), with no request to update-url")
 			}
 			posts := writes(framework.WaitForPosts(ctx, f.Mock, w.ResultID, func(posts []framework.Exchange) bool { return len(writes(posts)) > 0 }))
-			framework.Depends(len(posts) > 0, "the partner sent nothing to update-url within %s (see results/posted)", framework.TestContext.Timeout)
+			framework.Depends(len(posts) > 0, "the partner sent nothing to update-url within %s (see results/posted)", settings.TestContext.Timeout)
 			refused := posts[0]
 			if refused.Status != http.StatusTooManyRequests {
 				framework.FailMock("the partner's first %s to update-url got %d, not the 429 the suite set up", refused.Method, refused.Status)
 			}
 
-			By(fmt.Sprintf("waiting up to %s after the 429 for the request again", wait+framework.TestContext.Timeout))
-			deadline := refused.Started.Add(wait + framework.TestContext.Timeout)
+			By(fmt.Sprintf("waiting up to %s after the 429 for the request again", wait+settings.TestContext.Timeout))
+			deadline := refused.Started.Add(wait + settings.TestContext.Timeout)
 			for !retried(posts) && time.Now().Before(deadline) && ctx.Err() == nil {
 				select {
 				case <-ctx.Done():
@@ -59,10 +60,10 @@ var _ = Describe("Results: a result post refused for rate", framework.LabelResul
 			problem := ""
 			if !retried(posts) {
 				problem = fmt.Sprintf("the partner's %s to update-url got 429 Too Many Requests with Retry-After: %d and was not sent again within %s after it",
-					refused.Method, int(wait.Seconds()), wait+framework.TestContext.Timeout)
+					refused.Method, int(wait.Seconds()), wait+settings.TestContext.Timeout)
 				if early := len(posts) - 1; early > 0 {
 					problem = fmt.Sprintf("the partner's %s to update-url got 429 Too Many Requests with Retry-After: %d; it was sent again %d time(s), each before that wait had passed (and refused again), then no more within %s",
-						refused.Method, int(wait.Seconds()), early, wait+framework.TestContext.Timeout)
+						refused.Method, int(wait.Seconds()), early, wait+settings.TestContext.Timeout)
 				}
 				problem += ": the candidate's result never arrives"
 			}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
@@ -403,7 +404,7 @@ func TestNoReplayWindowIsAWarning(t *testing.T) {
 			t.Errorf("strict=%v: summary %+v, want 2 warnings, no failure", strict, s)
 		}
 		for _, id := range []string{"signature/stale-timestamp", "signature/future-timestamp"} {
-			if c := r.check(id); c.Outcome != framework.OutcomeWarning || c.Level != framework.LevelShould {
+			if c := r.check(id); c.Outcome != framework.OutcomeWarning || c.Level != settings.LevelShould {
 				t.Errorf("strict=%v: %s: %s %s, want a SHOULD warning", strict, id, c.Level, c.Outcome)
 			}
 			if !strings.Contains(r.stdout, "WARN  "+id) {

@@ -16,13 +16,14 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // oversizedBody is the size of the over-large webhook: five times what
 // a webhook carries at most, well past any sane limit (docs/protocol.md §8).
 const oversizedBody = 5 << 20
 
-var _ = Describe("Security: what a marketplace review checks", framework.LabelSecurity, func() {
+var _ = Describe("Security: what a marketplace review checks", settings.LabelSecurity, func() {
 	f := framework.New("security")
 
 	// The forged webhook and the replay are sent together, and watched for
@@ -32,7 +33,7 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 		var p *postProbe
 		BeforeAll(func(ctx SpecContext) { p = startPostProbe(ctx) })
 
-		framework.MustIt("security/forged-update-url", "§1.2, §8",
+		settings.MustIt("security/forged-update-url", "§1.2, §8",
 			"a correctly signed webhook whose update-url points to a host other than the Teamtailor the partner is configured for MUST NOT get a request there (it would carry the partner API key)",
 			"the signature covers only the event id, not the body (§1.2): anyone who captured a webhook can change its update-url and replay it inside the window, and a partner that posts there hands over its Partner API key.",
 			func(ctx SpecContext) {
@@ -43,7 +44,7 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 				if got := p.trapped; len(got) > 0 {
 					r := got[0]
 					carried := "no Authorization"
-					if strings.Contains(r.Authorization, framework.TestContext.APIKey) {
+					if strings.Contains(r.Authorization, settings.TestContext.APIKey) {
 						carried = "its Partner API key (Authorization: Token …)"
 					} else if r.Authorization != "" {
 						carried = "an Authorization header"
@@ -53,9 +54,9 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 				}
 				Expect(problem).To(framework.BeNoProblem(), framework.Explain(p.forged,
 					"post results only to the Teamtailor API host the partner is configured for (api.teamtailor.com, api.na.teamtailor.com or api.au.teamtailor.com in production, the mock's URL in tests): compare update-url's scheme and host with it before sending anything, and refuse the webhook (400) otherwise"))
-			}, framework.CapAssessment)
+			}, settings.CapAssessment)
 
-		framework.MustIt("security/changed-body-replay", "§1.2, §8",
+		settings.MustIt("security/changed-body-replay", "§1.2, §8",
 			"a second delivery of an event id the partner has accepted, signed afresh but with a changed body, MUST NOT be acted on as a new event (no second result posted for it)",
 			"the signature covers only the event id (§1.2), so a replay inside the window can carry any body; a partner that acts on it again lets whoever captured a webhook overwrite the candidate's result.",
 			func(ctx SpecContext) {
@@ -68,10 +69,10 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 				}
 				Expect(problem).To(framework.BeNoProblem(), framework.Explain(p.replay,
 					"remember the partner-event ids accepted (at least for the 5-minute signature window) and answer a second delivery of one with a 2xx without acting on it"))
-			}, framework.CapAssessment)
+			}, settings.CapAssessment)
 	})
 
-	framework.MustIt("security/oversized-body", "§8",
+	settings.MustIt("security/oversized-body", "§8",
 		"a correctly signed webhook of 5 MB MUST be refused with a 4xx (413 is best) or a closed connection, never accepted, answered 5xx or left hanging",
 		"a partner that reads any body whole can be made to spend its memory by anyone who can reach it; a real webhook is far smaller.",
 		func(ctx SpecContext) {
@@ -96,7 +97,7 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 				"limit the request body (e.g. 1 MiB, http.MaxBytesReader in Go, client_max_body_size in nginx) and answer 413 past it"))
 		})
 
-	framework.MustIt("security/malformed-json", "§8",
+	settings.MustIt("security/malformed-json", "§8",
 		"a webhook whose body is not JSON MUST get a 4xx, never a 2xx or a 5xx",
 		"a body that cannot be parsed is a bad request; a 5xx says the partner crashed on input anyone can send, a 2xx that it acted on nothing.",
 		func(ctx SpecContext) {
@@ -114,7 +115,7 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 				"decode the body first and answer 400 with a short plain-text reason when it is not a partner event"))
 		})
 
-	framework.MustIt("security/no-leaks", "§8",
+	settings.MustIt("security/no-leaks", "§8",
 		"no answer to a bad request (malformed, over-large, unsigned, without credentials) MUST carry a stack trace, the webhook secret or the API key",
 		"error pages are read by whoever sent the request: a stack trace maps the partner's code for an attacker, and a secret in one is a secret published.",
 		func(ctx SpecContext) {
@@ -149,7 +150,7 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 				"answer errors with a short fixed text; log the details (without secrets) on the server, never in the answer; turn off debug error pages in production"))
 		})
 
-	framework.MustIt("security/credentials-required", "§1, §8",
+	settings.MustIt("security/credentials-required", "§1, §8",
 		"every endpoint the partner declares (/webhook and each action endpoint its results name) MUST refuse a call without the provider key with a 4xx",
 		"an endpoint that takes calls without the activation's provider key lets anyone trigger work, or read results, in a company's name.",
 		func(ctx SpecContext) {
@@ -158,7 +159,7 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 			// how the partner treats a duplicate, not its credentials.
 			w := f.NewWebhook(ctx, typical, false)
 			paths := []string{"webhook"}
-			if framework.TestContext.Actions {
+			if settings.TestContext.Actions {
 				for _, p := range framework.TheBasics().ResultPosts(f.Mock) {
 					for _, a := range framework.PostedActions([]byte(p.RequestBody)) {
 						paths = appendNew(paths, strings.TrimLeft(a.Endpoint, "/"))
@@ -197,29 +198,29 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 				"check \"Authorization: Bearer <provider key>\" on every route Teamtailor calls (one middleware before the routes), and answer 401 without it"))
 		})
 
-	framework.ShouldIt("security/https", "§8",
+	settings.ShouldIt("security/https", "§8",
 		"in the production profile, the partner's BASE_URL SHOULD be https",
 		"Teamtailor sends provider keys and candidates' personal data to BASE_URL; on plain http anyone on the path reads them. A development run on localhost is exempt.",
 		func(ctx SpecContext) {
 			f.GetConfig(ctx, false) // the call that shows the scheme
-			u, _ := url.Parse(framework.TestContext.BaseURL)
+			u, _ := url.Parse(settings.TestContext.BaseURL)
 			if u.Scheme == "https" {
 				return
 			}
-			if framework.TestContext.Profile != framework.ProfileProduction {
-				framework.Note("BASE_URL is plain http: allowed in the %s profile", framework.TestContext.Profile)
+			if settings.TestContext.Profile != settings.ProfileProduction {
+				framework.Note("BASE_URL is plain http: allowed in the %s profile", settings.TestContext.Profile)
 				return
 			}
-			Expect(fmt.Sprintf("BASE_URL %s is plain http", framework.TestContext.BaseURL)).To(framework.BeNoProblem(), framework.Explain(nil,
+			Expect(fmt.Sprintf("BASE_URL %s is plain http", settings.TestContext.BaseURL)).To(framework.BeNoProblem(), framework.Explain(nil,
 				"serve the partner over https (TLS 1.2 or newer) and give Teamtailor the https BASE_URL"))
 		})
 
-	framework.MustIt("security/tls-version", "§8",
+	settings.MustIt("security/tls-version", "§8",
 		"when BASE_URL is https, the partner MUST refuse TLS versions older than 1.2",
 		"TLS 1.0 and 1.1 have known attacks and are deprecated (RFC 8996); marketplace reviews scan for them.",
 		func(ctx SpecContext) {
 			f.GetConfig(ctx, false) // the call that shows the scheme
-			u, _ := url.Parse(framework.TestContext.BaseURL)
+			u, _ := url.Parse(settings.TestContext.BaseURL)
 			if u.Scheme != "https" {
 				framework.Note("BASE_URL is plain http: no TLS to check (see security/https)")
 				return
@@ -233,12 +234,12 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 				"set the server's minimum TLS version to 1.2 (Go: tls.Config{MinVersion: tls.VersionTLS12}; nginx: ssl_protocols TLSv1.2 TLSv1.3)"))
 		})
 
-	framework.ShouldIt("security/hsts", "§8",
+	settings.ShouldIt("security/hsts", "§8",
 		"when BASE_URL is https, the partner's answers SHOULD carry Strict-Transport-Security",
 		"HSTS stops a browser or client from being downgraded to http; marketplace reviews expect it, but Teamtailor's own calls are https by their URL.",
 		func(ctx SpecContext) {
 			x := f.GetConfig(ctx, false)
-			u, _ := url.Parse(framework.TestContext.BaseURL)
+			u, _ := url.Parse(settings.TestContext.BaseURL)
 			if u.Scheme != "https" {
 				framework.Note("BASE_URL is plain http: no HSTS to check (see security/https)")
 				return
@@ -280,7 +281,7 @@ type postProbe struct {
 func startPostProbe(ctx SpecContext) *postProbe {
 	p := &postProbe{setup: framework.Standalone()}
 	s := p.setup
-	if !framework.TestContext.Assessment || framework.TheBasics().Blocker() != "" {
+	if !settings.TestContext.Assessment || framework.TheBasics().Blocker() != "" {
 		return p
 	}
 	w, x := s.SignedWebhook(ctx, typical)
@@ -297,7 +298,7 @@ func startPostProbe(ctx SpecContext) *postProbe {
 		return p
 	}
 	quiet := quietAfter(x.Started, posts[len(posts)-1:])
-	await(ctx, framework.TestContext.Timeout, func() bool {
+	await(ctx, settings.TestContext.Timeout, func() bool {
 		posts = b.ResultPosts(s.Mock)
 		return time.Since(posts[len(posts)-1].Started) >= 200*time.Millisecond
 	})
@@ -340,7 +341,7 @@ func (p *postProbe) ready(ctx SpecContext, f *framework.Framework) bool {
 	case p.trapErr != nil:
 		framework.FailMock("%v", p.trapErr)
 	case p.noPosts:
-		framework.Note("the partner sent nothing to the Partner API for the plain signed webhook within %s: no post to watch (results/posted judges whether one was due)", framework.TestContext.Timeout)
+		framework.Note("the partner sent nothing to the Partner API for the plain signed webhook within %s: no post to watch (results/posted judges whether one was due)", settings.TestContext.Timeout)
 		return false
 	}
 	framework.Depends(p.forged != nil && p.replay != nil, "the probe webhooks were not sent (see webhook/signed-accepted)")
@@ -352,11 +353,11 @@ func (p *postProbe) ready(ctx SpecContext, f *framework.Framework) bool {
 // took for that one (a request it would make for the other would take
 // as long), at least 200 ms and at most a quarter of the timeout.
 func quietAfter(since time.Time, posts []framework.Exchange) time.Duration {
-	took := framework.TestContext.Timeout / 4
+	took := settings.TestContext.Timeout / 4
 	if len(posts) > 0 {
 		took = 2 * posts[0].Started.Sub(since)
 	}
-	return min(max(took, 200*time.Millisecond), max(framework.TestContext.Timeout/4, 200*time.Millisecond))
+	return min(max(took, 200*time.Millisecond), max(settings.TestContext.Timeout/4, 200*time.Millisecond))
 }
 
 // await polls cond until it holds or d has passed, and reports whether it
@@ -439,7 +440,7 @@ func leakIn(x *framework.Exchange) string {
 		fmt.Fprintf(&head, "%s: %s\n", k, strings.Join(vs, ", "))
 	}
 	text := head.String() + x.ResponseBody
-	s := framework.TestContext
+	s := settings.TestContext
 	switch {
 	case strings.Contains(text, s.APIKey):
 		return "the Partner API key"
@@ -463,13 +464,13 @@ func appendNew(ss []string, s string) []string {
 // handshake tries a TLS handshake with the partner offering only the
 // versions from min to max, and returns the version agreed.
 func handshake(ctx context.Context, u *url.URL, minV, maxV uint16) (uint16, error) {
-	cfg := framework.TLSConfig()
+	cfg := settings.TLSConfig()
 	cfg.MinVersion, cfg.MaxVersion, cfg.ServerName = minV, maxV, u.Hostname()
 	host := u.Host
 	if u.Port() == "" {
 		host = net.JoinHostPort(u.Hostname(), "443")
 	}
-	ctx, cancel := context.WithTimeout(ctx, framework.TestContext.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, settings.TestContext.Timeout)
 	defer cancel()
 	d := tls.Dialer{Config: cfg}
 	conn, err := d.DialContext(ctx, "tcp", host)

@@ -24,6 +24,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 )
 
@@ -115,7 +116,7 @@ func runSuite(t *testing.T, baseURL string, args ...string) run {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, full...)
-	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, framework.EnvPrefix) })
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, settings.EnvPrefix) })
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -257,7 +258,7 @@ var allCapabilities = []string{"--verifies-signatures", "--assessment", "--bulk"
 // partner requires no token) and --company-webhooks.
 func unclaimed(c framework.CheckResult) bool {
 	return c.Outcome == framework.OutcomeSkipped &&
-		(c.Reason == framework.CapabilityPrefix+string(framework.CapAPIToken) || c.Reason == framework.CapabilityPrefix+string(framework.CapCompanyWebhooks))
+		(c.Reason == settings.CapabilityPrefix+string(settings.CapAPIToken) || c.Reason == settings.CapabilityPrefix+string(settings.CapCompanyWebhooks))
 }
 
 // TestExamplePartnerPassesEveryCheck: the reference partner passes all
@@ -280,8 +281,8 @@ func TestExamplePartnerPassesEveryCheck(t *testing.T) {
 	for _, c := range r.results.Checks {
 		// The example partner requires no Teamtailor-Api-Token (the
 		// api-token partner of shapes_test.go does).
-		if c.Needs == framework.CapAPIToken {
-			if c.Outcome != framework.OutcomeSkipped || c.Reason != framework.CapabilityPrefix+string(c.Needs) {
+		if c.Needs == settings.CapAPIToken {
+			if c.Outcome != framework.OutcomeSkipped || c.Reason != settings.CapabilityPrefix+string(c.Needs) {
 				t.Errorf("%s: %s %q, want skipped by capability", c.ID, c.Outcome, c.Reason)
 			}
 			continue
@@ -356,7 +357,7 @@ func TestCapabilitiesNotClaimedSkipTheirChecks(t *testing.T) {
 			continue
 		}
 		want++
-		if wantReason := framework.CapabilityPrefix + string(c.Needs); got.Outcome != framework.OutcomeSkipped || got.Reason != wantReason {
+		if wantReason := settings.CapabilityPrefix + string(c.Needs); got.Outcome != framework.OutcomeSkipped || got.Reason != wantReason {
 			t.Errorf("%s: %s %q, want skipped %q", c.ID, got.Outcome, got.Reason, wantReason)
 		}
 	}
@@ -431,18 +432,18 @@ func firstLine(s string) string {
 
 func skipWhenSuiteRequested(t *testing.T) {
 	t.Helper()
-	if framework.TestContext.BaseURL != "" {
+	if settings.TestContext.BaseURL != "" {
 		t.Skip("running the suite against --base-url, not the self-tests")
 	}
 }
 
 var (
 	catalogueOnce sync.Once
-	catalogueList []framework.Check
+	catalogueList []settings.Check
 )
 
 // catalogue is the list of checks, as ttconformance --list prints it.
-func catalogue(t *testing.T) []framework.Check {
+func catalogue(t *testing.T) []settings.Check {
 	t.Helper()
 	catalogueOnce.Do(func() {
 		out, err := exec.Command(ttconformance(t), "--list").Output()
@@ -455,16 +456,16 @@ func catalogue(t *testing.T) []framework.Check {
 }
 
 // parseCatalogue reads the table ttconformance --list prints.
-func parseCatalogue(out string) []framework.Check {
-	var checks []framework.Check
+func parseCatalogue(out string) []settings.Check {
+	var checks []settings.Check
 	for _, line := range strings.Split(out, "\n")[1:] {
 		f := strings.Fields(line)
 		if len(f) < 5 || !strings.Contains(f[0], "/") {
 			continue
 		}
-		c := framework.Check{ID: f[0], Label: f[1], Level: f[2]}
+		c := settings.Check{ID: f[0], Label: f[1], Level: f[2]}
 		if f[3] != "-" {
-			c.Needs = framework.Capability(f[3])
+			c.Needs = settings.Capability(f[3])
 		}
 		checks = append(checks, c)
 	}
@@ -497,7 +498,7 @@ func TestListPrintsTheCatalogue(t *testing.T) {
 		t.Errorf("ttconformance --list differs from %s (run with -update if the change is meant):\n%s", golden, got)
 	}
 	for _, c := range catalogue(t) {
-		if !slices.Contains(framework.Areas(), c.Label) || !strings.HasPrefix(c.ID, c.Label+"/") {
+		if !slices.Contains(settings.Areas(), c.Label) || !strings.HasPrefix(c.ID, c.Label+"/") {
 			t.Errorf("%s: label %q", c.ID, c.Label)
 		}
 	}
@@ -541,8 +542,8 @@ func TestHelpNamesEveryEnvironmentVariable(t *testing.T) {
 	for _, name := range []string{"base-url", "api-key", "webhook-secret", "provider-key", "activation-field", "activation-config",
 		"mock-listen", "mock-public-url", "timeout", "verifies-signatures", "assessment", "bulk", "actions",
 		"junit-report", "json-report", "html-report", "label-filter", "focus"} {
-		if !strings.Contains(string(out), "--"+name) || !strings.Contains(string(out), framework.EnvName(name)) {
-			t.Errorf("--help does not list --%s with %s", name, framework.EnvName(name))
+		if !strings.Contains(string(out), "--"+name) || !strings.Contains(string(out), settings.EnvName(name)) {
+			t.Errorf("--help does not list --%s with %s", name, settings.EnvName(name))
 		}
 	}
 	if strings.Contains(string(out), "ttpk_from_env_secret") {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 )
@@ -141,8 +142,8 @@ func expectOutcomes(t *testing.T, r run, fails, warns string, skipped map[string
 // --requires-api-token.
 func staticSkips() map[string]string {
 	skips := map[string]string{
-		"config/api-token-missing": framework.CapabilityPrefix + string(framework.CapAPIToken),
-		"config/api-token-wrong":   framework.CapabilityPrefix + string(framework.CapAPIToken),
+		"config/api-token-missing": settings.CapabilityPrefix + string(settings.CapAPIToken),
+		"config/api-token-wrong":   settings.CapabilityPrefix + string(settings.CapAPIToken),
 	}
 	for _, id := range configChecks {
 		skips[id] = framework.StaticConfigSkip

@@ -13,6 +13,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
@@ -31,7 +32,7 @@ type badSignature struct {
 }
 
 var badSignatures = []badSignature{
-	{"signature/tampered-v1", framework.LevelMust,
+	{"signature/tampered-v1", settings.LevelMust,
 		"a webhook whose v1 signature was altered MUST be refused with 401 or 403",
 		"signature checking is optional (§1.2), hence --verifies-signatures; a partner that claims it must refuse a signature that does not verify.",
 		"compare hex(HMAC-SHA256(webhook secret, \"<t>.<partner-event id>\")) with v1 using a constant-time comparison, and refuse on mismatch",
@@ -42,33 +43,33 @@ var badSignatures = []badSignature{
 			p.Signatures[signature.SchemeV1] = []string{string(v1)}
 			return p.String()
 		}},
-	{"signature/wrong-secret", framework.LevelMust,
+	{"signature/wrong-secret", settings.LevelMust,
 		"a webhook signed with another secret MUST be refused with 401 or 403",
 		"a partner that claims to verify signatures must refuse one made with another secret (§1.2).",
 		"verify with the webhook secret of this integration (not the API key, not an old secret)",
 		func(w framework.Webhook, _ string, now time.Time) string {
 			return signature.Sign(framework.WrongWebhookSecret, w.EventID, now)
 		}},
-	{"signature/stale-timestamp", framework.LevelShould,
+	{"signature/stale-timestamp", settings.LevelShould,
 		"a correctly signed webhook whose timestamp t is an hour old SHOULD be refused with 401 or 403 (replay protection)",
 		"§1.2: receivers \"should\" reject timestamps outside a window they choose; the docs' sample verifier has no window.",
 		"refuse signatures whose t is further from your clock than your window (5 minutes is typical)",
 		func(w framework.Webhook, secret string, now time.Time) string {
 			return signature.Sign(secret, w.EventID, now.Add(-skew))
 		}},
-	{"signature/future-timestamp", framework.LevelShould,
+	{"signature/future-timestamp", settings.LevelShould,
 		"a correctly signed webhook whose timestamp t is an hour ahead SHOULD be refused with 401 or 403",
 		"§1.2: the replay window is recommended, not required.",
 		"check the window both ways: |now - t| must be within your tolerance",
 		func(w framework.Webhook, secret string, now time.Time) string {
 			return signature.Sign(secret, w.EventID, now.Add(skew))
 		}},
-	{"signature/missing-header", framework.LevelMust,
+	{"signature/missing-header", settings.LevelMust,
 		"a webhook without Teamtailor-Signature MUST be refused with 401 or 403",
 		"a partner that claims to verify signatures must refuse a webhook that has none (§1.2).",
 		"refuse webhooks that carry no Teamtailor-Signature header",
 		func(framework.Webhook, string, time.Time) string { return "" }},
-	{"signature/legacy-body-signed", framework.LevelMust,
+	{"signature/legacy-body-signed", settings.LevelMust,
 		"a webhook signed the pre-2024-07-12 way (v1 over \"<t>.<body>\") MUST be refused with 401 or 403",
 		"the body has not been signed since 2024-07-12 (§1.2): v1 is over \"<t>.<partner-event id>\", and a verifier of that refuses a body signature.",
 		"sign \"<t>.<partner-event id>\", not the body: the body has not been signed since 2024-07-12",
@@ -76,7 +77,7 @@ var badSignatures = []badSignature{
 			t := now.Unix()
 			return "t=" + strconv.FormatInt(t, 10) + ",v1=" + signature.ComputeLegacy(secret, t, w.Body)
 		}},
-	{"signature/v0-only", framework.LevelMust,
+	{"signature/v0-only", settings.LevelMust,
 		"a webhook whose only valid signature is under the scheme v0 MUST be refused with 401 or 403 (downgrade protection)",
 		"§1.2: receivers must use v1 and ignore other schemes (downgrade protection).",
 		"verify v1 only and ignore every other scheme: v0 is a decoy that never verifies",
@@ -209,7 +210,7 @@ func sendSignatureVariants(ctx SpecContext, f *framework.Framework) map[string]*
 		}
 		for _, bad := range badSignatures {
 			add(bad.id, "POST /webhook with a bad signature ("+bad.id+")", func(w framework.Webhook) string {
-				return bad.header(w, framework.TestContext.WebhookSecret, now)
+				return bad.header(w, settings.TestContext.WebhookSecret, now)
 			})
 		}
 		add(extraSchemes, "POST /webhook with an extra signature scheme", func(w framework.Webhook) string {
@@ -253,13 +254,13 @@ func signatureAnswer(ctx SpecContext, f *framework.Framework, id string) *framew
 	return x
 }
 
-var _ = Describe("Signatures: Teamtailor-Signature verification", framework.LabelSignature, func() {
+var _ = Describe("Signatures: Teamtailor-Signature verification", settings.LabelSignature, func() {
 	f := framework.New("signature")
 
 	for _, bad := range badSignatures {
-		declare := framework.MustIt
-		if bad.level == framework.LevelShould {
-			declare = framework.ShouldIt
+		declare := settings.MustIt
+		if bad.level == settings.LevelShould {
+			declare = settings.ShouldIt
 		}
 		declare(bad.id, "§1.2", bad.rule, bad.why, func(ctx SpecContext) {
 			x := signatureAnswer(ctx, f, bad.id)
@@ -267,7 +268,7 @@ var _ = Describe("Signatures: Teamtailor-Signature verification", framework.Labe
 		})
 	}
 
-	framework.MustIt(extraSchemes, "§1.2",
+	settings.MustIt(extraSchemes, "§1.2",
 		"a correctly signed webhook whose header also carries unknown schemes (v2) MUST be accepted with a 2xx",
 		"§1.2: receivers must use v1 and ignore other schemes; refusing an unknown scheme breaks the day Teamtailor adds one.",
 		func(ctx SpecContext) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
@@ -108,7 +109,7 @@ func TestSituationFailsExactlyItsCheck(t *testing.T) {
 			byCap := r.results.Summary.SkippedByCapability
 			want := framework.Summary{Passed: len(catalogue(t)) - 1 - byCap, Failed: 1, Skipped: byCap, SkippedByCapability: byCap}
 			wantExit, wantOutcome := 1, framework.OutcomeFail
-			if level(t, sp.fails) == framework.LevelShould {
+			if level(t, sp.fails) == settings.LevelShould {
 				want.Failed, want.Warnings = 0, 1
 				wantExit, wantOutcome = 0, framework.OutcomeWarning
 			}
@@ -194,5 +195,5 @@ func TestPartnerFollowingTeamtailorHostReachesTheMock(t *testing.T) {
 // passedOrNotClaimed reports a check that passed, or was skipped for a
 // capability the example partner does not have.
 func passedOrNotClaimed(c framework.CheckResult) bool {
-	return c.Outcome == framework.OutcomePass || (c.Outcome == framework.OutcomeSkipped && strings.HasPrefix(c.Reason, framework.CapabilityPrefix))
+	return c.Outcome == framework.OutcomePass || (c.Outcome == framework.OutcomeSkipped && strings.HasPrefix(c.Reason, settings.CapabilityPrefix))
 }

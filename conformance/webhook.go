@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
@@ -17,10 +18,10 @@ import (
 // sends most days.
 const typical = "typical"
 
-var _ = Describe("Webhooks: POST /webhook", framework.LabelWebhook, func() {
+var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 	f := framework.New("webhook")
 
-	framework.MustIt("webhook/signed-accepted", "§1.1, §1.2, §1.3",
+	settings.MustIt("webhook/signed-accepted", "§1.1, §1.2, §1.3",
 		"a correctly signed webhook whose webhook-data holds values picked in the partner's own /config form MUST get a 2xx within the timeout",
 		"any 2xx is success and failed deliveries are not retried (§1.3): a webhook not accepted in time is a lost candidate.",
 		func(ctx SpecContext) {
@@ -39,10 +40,10 @@ var _ = Describe("Webhooks: POST /webhook", framework.LabelWebhook, func() {
 			}
 			Expect(x).To(framework.HaveSuccessStatus(), framework.Explain(x,
 				"answer every valid webhook with a 2xx at once (within %s) and do slow work afterwards; Teamtailor does not retry failed deliveries",
-				framework.TestContext.Timeout))
+				settings.TestContext.Timeout))
 		})
 
-	framework.MustIt("webhook/edge-case-candidates", "§1.1",
+	settings.MustIt("webhook/edge-case-candidates", "§1.1",
 		"a correctly signed webhook MUST get a 2xx within the timeout for every edge-case candidate fixture (nulls, unicode, long strings, every question and custom-field kind, job offers, referrals, onboardings, uploads, optional blocks present and absent), never a 5xx or a hang",
 		"§1.1 says partners must tolerate null scalars and absent optional blocks; real candidates have them.",
 		func(ctx SpecContext) {
@@ -117,7 +118,7 @@ var _ = Describe("Webhooks: POST /webhook", framework.LabelWebhook, func() {
 					"decode webhooks leniently: scalars may be null, strings long and in any script, optional blocks absent, lists empty; see the candidate fixtures in fixtures/candidates/ (the first failure is shown above)"))
 		})
 
-	framework.MustIt("webhook/bulk-payload", "§1.1, §5",
+	settings.MustIt("webhook/bulk-payload", "§1.1, §5",
 		"a correctly signed bulk-mode webhook, which has no job key, MUST get a 2xx within the timeout",
 		"bulk-mode webhooks have no job key (§5); a partner that allows bulk mode must take them.",
 		func(ctx SpecContext) {
@@ -127,9 +128,9 @@ var _ = Describe("Webhooks: POST /webhook", framework.LabelWebhook, func() {
 			x := f.PostWebhook(ctx, "POST /webhook, bulk mode (no job)", w, framework.Sign(w.EventID))
 			Expect(x).To(framework.HaveSuccessStatus(), framework.Explain(x,
 				"in bulk mode the candidate has no \"job\" key: treat it as optional"))
-		}, framework.CapBulk)
+		}, settings.CapBulk)
 
-	framework.MustIt("webhook/response-body", "§1.3",
+	settings.MustIt("webhook/response-body", "§1.3",
 		"the body of a 2xx webhook answer, when it holds partner_result_attributes, MUST be valid (status in the enum, score 0..100, details at most 2 levels deep, attachments exactly url and description)",
 		"§1.3: an answer's partner_result_attributes apply only if every field is valid; an invalid one silently loses the result the partner meant to set.",
 		func(ctx SpecContext) {
@@ -147,7 +148,7 @@ var _ = Describe("Webhooks: POST /webhook", framework.LabelWebhook, func() {
 				"answer {\"partner_result_attributes\": {\"status\": \"pending\"}} or no body; every given field must follow schemas/webhook-response.schema.json"))
 		})
 
-	framework.ShouldIt("webhook/error-plain-string", "§1.3",
+	settings.ShouldIt("webhook/error-plain-string", "§1.3",
 		"an error answer (>= 400) to a webhook SHOULD have a plain-string body, which Teamtailor shows as the failure message",
 		"§1.3 shows a plain-string body to the recruiter but does not require one: a structured body is shown raw, which is unhelpful, not broken.",
 		func(ctx SpecContext) {

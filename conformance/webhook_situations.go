@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 )
 
@@ -18,10 +19,10 @@ import (
 // provokes its situation with its own webhook, so it judges nothing
 // another check sent.
 
-var _ = Describe("Webhooks: a rejected application and the same event twice", framework.LabelWebhook, func() {
+var _ = Describe("Webhooks: a rejected application and the same event twice", settings.LabelWebhook, func() {
 	f := framework.New("webhook")
 
-	framework.MustIt("webhook/rejected-candidate", "§1.1, §5",
+	settings.MustIt("webhook/rejected-candidate", "§1.1, §5",
 		"a correctly signed webhook for a candidate whose application was rejected (job.status.rejected: true) MUST get a 2xx within the timeout, never a 5xx or a hang",
 		"a recruiter can reject an application while the partner's work is under way, or trigger the partner for a rejected candidate; every webhook with a job carries job.status.rejected (§1.1, §5), and the partner decides what to do after answering, as for any other candidate.",
 		func(ctx SpecContext) {
@@ -34,7 +35,7 @@ var _ = Describe("Webhooks: a rejected application and the same event twice", fr
 				"answer the webhook of a rejected candidate with a 2xx like any other and decide afterwards what job.status.rejected means for the partner's work (not inviting the candidate, cancelling an invitation); never let it end in an error"))
 		})
 
-	framework.ShouldIt("webhook/duplicate-event", "§1.3",
+	settings.ShouldIt("webhook/duplicate-event", "§1.3",
 		"a second copy of an event the partner has answered (the same partner-event id and partner result, signed afresh) SHOULD get a 2xx within the timeout (that it starts no second piece of work is security/changed-body-replay)",
 		"the docs promise that failed deliveries are not retried, not that an event arrives once; Teamtailor's company-webhook docs say to be prepared for retried webhooks (§1.3, Duplicate delivery). A SHOULD because the partner docs never send one event twice on purpose.",
 		func(ctx SpecContext) {

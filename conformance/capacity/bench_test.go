@@ -10,6 +10,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // BenchmarkGenerator sends b.N real, distinct, signed webhooks at 6,000/s
@@ -23,8 +24,8 @@ func BenchmarkGenerator(b *testing.B) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	defer noop.Close()
-	settings(noop.URL)
-	framework.TestContext.Assessment = false
+	useSettings(noop.URL)
+	settings.TestContext.Assessment = false
 	ctx := context.Background()
 	mock, err := framework.StartMock(ctx)
 	if err != nil {
@@ -33,7 +34,7 @@ func BenchmarkGenerator(b *testing.B) {
 	defer mock.Close(ctx)
 	cfg := capacity.DefaultConfig()
 	cfg.Rate, cfg.Duration, cfg.Webhooks, cfg.MaxInFlight = 6000, 0, b.N, 1024
-	cfg.Timeout = framework.TestContext.Timeout
+	cfg.Timeout = settings.TestContext.Timeout
 	key, _ := capacity.GivenKey()
 	tgt, err := capacity.NewTarget(ctx, mock, cfg, key)
 	if err != nil {
@@ -64,7 +65,7 @@ func cpuTime() time.Duration {
 // partner result, framework.Sign signs it, and the request is built with
 // the headers Teamtailor sends.
 func BenchmarkBuildSigned(b *testing.B) {
-	settings("http://127.0.0.1:9")
+	useSettings("http://127.0.0.1:9")
 	ctx := context.Background()
 	mock, err := framework.StartMock(ctx)
 	if err != nil {

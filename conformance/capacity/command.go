@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
@@ -100,7 +101,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 	cfg := DefaultConfig()
 	var envProblems []error
 	goFlags := flag.NewFlagSet("capacity", flag.ContinueOnError)
-	framework.RegisterFlags(goFlags, getenv)
+	settings.RegisterFlags(goFlags, getenv)
 
 	cmd := &cobra.Command{
 		Use:           "ttconformance capacity",
@@ -117,34 +118,34 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 	for _, name := range suiteOnlyFlags {
 		fs.MarkHidden(name)
 	}
-	fs.Lookup("json-report").Usage = "write the capacity report (capacity-report.schema.json) to this file; env " + framework.EnvName("json-report")
-	fs.Lookup("html-report").Usage = "write the capacity report as one self-contained HTML page (plots as inline SVG) to this file; env " + framework.EnvName("html-report")
-	fs.Lookup("timeout").Usage = "how long the partner may take to answer each webhook (then it counts as a timeout); env " + framework.EnvName("timeout")
-	fs.Lookup("assessment").Usage = "the partner posts a final result (completed or failed) for each webhook: judge missing results; env " + framework.EnvName("assessment")
-	fs.Lookup("bulk").Usage = "the partner allows bulk mode: --burst sends bulk-mode events (no job), as a bulk send does; env " + framework.EnvName("bulk")
+	fs.Lookup("json-report").Usage = "write the capacity report (capacity-report.schema.json) to this file; env " + settings.EnvName("json-report")
+	fs.Lookup("html-report").Usage = "write the capacity report as one self-contained HTML page (plots as inline SVG) to this file; env " + settings.EnvName("html-report")
+	fs.Lookup("timeout").Usage = "how long the partner may take to answer each webhook (then it counts as a timeout); env " + settings.EnvName("timeout")
+	fs.Lookup("assessment").Usage = "the partner posts a final result (completed or failed) for each webhook: judge missing results; env " + settings.EnvName("assessment")
+	fs.Lookup("bulk").Usage = "the partner allows bulk mode: --burst sends bulk-mode events (no job), as a bulk send does; env " + settings.EnvName("bulk")
 
 	envDefault := func(name string, set func(string) error) {
-		if v := getenv(framework.EnvName(name)); v != "" {
+		if v := getenv(settings.EnvName(name)); v != "" {
 			if err := set(v); err != nil {
-				envProblems = append(envProblems, fmt.Errorf("%s=%q: %w", framework.EnvName(name), v, err))
+				envProblems = append(envProblems, fmt.Errorf("%s=%q: %w", settings.EnvName(name), v, err))
 			}
 		}
 	}
 	float := func(dst *float64, name, usage string) {
 		envDefault(name, func(v string) error { f, err := strconv.ParseFloat(v, 64); *dst = f; return err })
-		fs.Float64Var(dst, name, *dst, usage+"; env "+framework.EnvName(name))
+		fs.Float64Var(dst, name, *dst, usage+"; env "+settings.EnvName(name))
 	}
 	integer := func(dst *int, name, usage string) {
 		envDefault(name, func(v string) error { n, err := strconv.Atoi(v); *dst = n; return err })
-		fs.IntVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
+		fs.IntVar(dst, name, *dst, usage+"; env "+settings.EnvName(name))
 	}
 	duration := func(dst *time.Duration, name, usage string) {
 		envDefault(name, func(v string) error { d, err := time.ParseDuration(v); *dst = d; return err })
-		fs.DurationVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
+		fs.DurationVar(dst, name, *dst, usage+"; env "+settings.EnvName(name))
 	}
 	boolean := func(dst *bool, name, usage string) {
 		envDefault(name, func(v string) error { b, err := strconv.ParseBool(v); *dst = b; return err })
-		fs.BoolVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
+		fs.BoolVar(dst, name, *dst, usage+"; env "+settings.EnvName(name))
 	}
 	float(&cfg.Rate, "rate", "webhooks per second, arriving at a constant pace (with --find-max, the first step's rate)")
 	duration(&cfg.Duration, "duration", "how long to send at --rate (0 with --webhooks: until they are sent)")
@@ -161,22 +162,22 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 	integer(&cfg.MaxSteps, "max-steps", "with --find-max: stop after this many steps even if the budget held")
 
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if cfg.Webhooks > 0 && !fs.Changed("duration") && getenv(framework.EnvName("duration")) == "" {
+		if cfg.Webhooks > 0 && !fs.Changed("duration") && getenv(settings.EnvName("duration")) == "" {
 			cfg.Duration = 0 // --webhooks alone ends the run
 		}
 		problems := envProblems
 		key, defaulted := GivenKey()
-		if err := framework.AfterReadingAllFlags(); err != nil {
+		if err := settings.AfterReadingAllFlags(); err != nil {
 			problems = append(problems, err)
 		}
-		if framework.TestContext.JUnitReport != "" {
+		if settings.TestContext.JUnitReport != "" {
 			problems = append(problems, errors.New("--junit-report is the suite's: a capacity run writes --json-report and --html-report"))
 		}
-		if framework.TestContext.BaselineFile != "" || framework.TestContext.WriteBaseline != "" {
+		if settings.TestContext.BaselineFile != "" || settings.TestContext.WriteBaseline != "" {
 			problems = append(problems, errors.New("--baseline and --write-baseline are the suite's: a capacity run is judged against its budget"))
 		}
-		cfg.Timeout = framework.TestContext.Timeout
-		cfg.ExpectResults = framework.TestContext.Assessment
+		cfg.Timeout = settings.TestContext.Timeout
+		cfg.ExpectResults = settings.TestContext.Assessment
 		if err := cfg.Validate(); err != nil {
 			problems = append(problems, err)
 		}
@@ -193,7 +194,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 // the settings give a provider key, checks the partner answers, makes the
 // run, writes the reports and returns the exit status.
 func execute(ctx context.Context, cfg Config, key ProviderKey, activate bool, stdout io.Writer, terminal bool) int {
-	tc := framework.TestContext
+	tc := settings.TestContext
 	fail := func(err error) int {
 		rep := newReport(cfg, time.Now())
 		rep.Verdict, rep.Error, rep.BaseURL = VerdictError, err.Error(), tc.BaseURL
@@ -236,7 +237,7 @@ func execute(ctx context.Context, cfg Config, key ProviderKey, activate bool, st
 // key. An unreachable partner is an error: the run cannot be made; so is
 // one refusing the provider key, with the cause and the flag that fixes it.
 func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config, key ProviderKey) (Target, error) {
-	bulk := cfg.Burst > 0 && framework.TestContext.Bulk
+	bulk := cfg.Burst > 0 && settings.TestContext.Bulk
 	client := framework.NewPartnerClient(&framework.Transcript{})
 	call := framework.Call{Step: mock.ConfigStep(bulk), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()}
 	if bulk {
@@ -305,7 +306,7 @@ func bodyNote(body string) string {
 	if body == "" {
 		return ""
 	}
-	return ": " + protocol.Cut(framework.NewRedactor(framework.TestContext).String(body), maxNote)
+	return ": " + protocol.Cut(framework.NewRedactor(settings.TestContext).String(body), maxNote)
 }
 
 // describe says what the run will do.
@@ -328,12 +329,12 @@ func describe(cfg Config, mock *framework.Mock, key ProviderKey) string {
 		results = fmt.Sprintf("results expected within %s", cfg.Budget.ResultDeadline)
 	}
 	return fmt.Sprintf("capacity: %s to %s/webhook\n  budget: p99 ≤ %s, error rate ≤ %.1f%%, rate ≥ %.0f%% of target; %s\n  embedded mock (update-url): %s\n  provider key: %s",
-		load, strings.TrimRight(framework.TestContext.BaseURL, "/"), cfg.Budget.MaxP99, 100*cfg.Budget.MaxErrorRate, 100*cfg.Budget.MinRateAchieved, results, mock.URL, key)
+		load, strings.TrimRight(settings.TestContext.BaseURL, "/"), cfg.Budget.MaxP99, 100*cfg.Budget.MaxErrorRate, 100*cfg.Budget.MinRateAchieved, results, mock.URL, key)
 }
 
 // writeReports writes the JSON and HTML reports asked for, saying where.
 func writeReports(rep *Report, stdout io.Writer) {
-	tc := framework.TestContext
+	tc := settings.TestContext
 	if tc.JSONReport != "" {
 		if err := rep.WriteJSON(tc.JSONReport); err != nil {
 			fmt.Fprintln(stdout, "capacity:", err)

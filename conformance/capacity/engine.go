@@ -15,6 +15,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
@@ -513,7 +514,7 @@ func (e *engine) topFailure() *FailureDetail {
 	cause, fix := e.explain(s)
 	// The answer goes into report files: a partner echoing a key must not
 	// put it there.
-	body := framework.NewRedactor(framework.TestContext).String(string(s.body))
+	body := framework.NewRedactor(settings.TestContext).String(string(s.body))
 	return &FailureDetail{Message: top, Webhooks: e.errorKind[top], Status: s.status, Body: body, Cause: cause, Fix: fix}
 }
 

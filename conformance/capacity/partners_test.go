@@ -20,13 +20,14 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 )
 
 // The self-tests run capacity runs in this process against partners
 // served from it: the example partner, and the example partner made slow,
 // lossy, failing or limited by middleware or by the transport it posts
-// results with. framework.TestContext is the process's settings, so the
+// results with. settings.TestContext is the process's settings, so the
 // tests do not run in parallel. Rates are moderate and the budgets' limits
 // far from what a healthy partner shows, so a loaded machine does not
 // change a verdict, yet each broken partner breaks exactly its figure.
@@ -80,9 +81,9 @@ func (p partner) serve(t *testing.T) string {
 	return srv.URL
 }
 
-// settings points the suite's settings at baseURL.
-func settings(baseURL string) {
-	framework.TestContext = framework.Settings{
+// useSettings points the suite's settings at baseURL.
+func useSettings(baseURL string) {
+	settings.TestContext = settings.Settings{
 		BaseURL: baseURL, APIKey: testAPIKey, WebhookSecret: testSecret, ProviderKey: uuid.NewString(),
 		MockListen: "127.0.0.1:0", Timeout: 10 * time.Second, Assessment: true,
 	}
@@ -92,11 +93,11 @@ func settings(baseURL string) {
 // against capacity-report.schema.json.
 func run(t *testing.T, baseURL string, cfg capacity.Config) *capacity.Report {
 	t.Helper()
-	settings(baseURL)
+	useSettings(baseURL)
 	if cfg.Timeout != 0 {
-		framework.TestContext.Timeout = cfg.Timeout
+		settings.TestContext.Timeout = cfg.Timeout
 	}
-	cfg.Timeout = framework.TestContext.Timeout
+	cfg.Timeout = settings.TestContext.Timeout
 	cfg.ExpectResults = true
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // TestParseBaselineProblems: a bad baseline is refused with every problem
@@ -22,7 +24,7 @@ func TestParseBaselineProblems(t *testing.T) {
 			[]string{`knownFailures[0]: "check" is empty`, `knownFailures[1] (a/b): "reason" is empty`, "knownFailures[2]: a/b is listed twice", `"expires" "31/01/2027" is not a date`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseBaseline([]byte(tc.doc))
+			_, err := settings.ParseBaseline([]byte(tc.doc))
 			if err == nil {
 				t.Fatal("accepted")
 			}
@@ -40,14 +42,14 @@ func TestParseBaselineProblems(t *testing.T) {
 func TestApplyBaseline(t *testing.T) {
 	day := time.Date(2027, 3, 10, 23, 59, 0, 0, time.UTC)
 	res := Results{StartedAt: day, Checks: []CheckResult{
-		{Check: Check{ID: "a/fails"}, Outcome: OutcomeFail},
-		{Check: Check{ID: "a/warns"}, Outcome: OutcomeWarning},
-		{Check: Check{ID: "a/passes"}, Outcome: OutcomePass},
-		{Check: Check{ID: "a/skipped"}, Outcome: OutcomeSkipped},
-		{Check: Check{ID: "a/expired"}, Outcome: OutcomeFail},
-		{Check: Check{ID: "a/today"}, Outcome: OutcomeFail},
+		{Check: settings.Check{ID: "a/fails"}, Outcome: OutcomeFail},
+		{Check: settings.Check{ID: "a/warns"}, Outcome: OutcomeWarning},
+		{Check: settings.Check{ID: "a/passes"}, Outcome: OutcomePass},
+		{Check: settings.Check{ID: "a/skipped"}, Outcome: OutcomeSkipped},
+		{Check: settings.Check{ID: "a/expired"}, Outcome: OutcomeFail},
+		{Check: settings.Check{ID: "a/today"}, Outcome: OutcomeFail},
 	}, Summary: Summary{Failed: 3, Warnings: 1, Passed: 1, Skipped: 1}}
-	b := Baseline{Version: 1, KnownFailures: []BaselineEntry{
+	b := settings.Baseline{Version: 1, KnownFailures: []settings.BaselineEntry{
 		{Check: "a/fails", Reason: "r"}, {Check: "a/warns", Reason: "r"}, {Check: "a/passes", Reason: "r"},
 		{Check: "a/skipped", Reason: "r"}, {Check: "a/expired", Reason: "r", Expires: "2027-03-09"},
 		{Check: "a/today", Reason: "r", Expires: "2027-03-10"}, {Check: "a/gone", Reason: "r"},
@@ -78,16 +80,16 @@ func TestApplyBaseline(t *testing.T) {
 // TestBaselineOnlyKnownPasses: a run whose every failure is known, and no
 // entry stale, passes; a stale entry alone fails it.
 func TestBaselineOnlyKnownPasses(t *testing.T) {
-	res := Results{StartedAt: time.Now(), Checks: []CheckResult{{Check: Check{ID: "a/fails"}, Outcome: OutcomeFail}, {Check: Check{ID: "a/ok"}, Outcome: OutcomePass}},
+	res := Results{StartedAt: time.Now(), Checks: []CheckResult{{Check: settings.Check{ID: "a/fails"}, Outcome: OutcomeFail}, {Check: settings.Check{ID: "a/ok"}, Outcome: OutcomePass}},
 		Summary: Summary{Failed: 1, Passed: 1}}
 	known := res
-	applyBaseline(&known, Baseline{Version: 1, KnownFailures: []BaselineEntry{{Check: "a/fails", Reason: "r"}}}, "b.json")
+	applyBaseline(&known, settings.Baseline{Version: 1, KnownFailures: []settings.BaselineEntry{{Check: "a/fails", Reason: "r"}}}, "b.json")
 	if known.ExitCode() != 0 {
 		t.Errorf("known failures only: exit %d, want 0", known.ExitCode())
 	}
-	res.Checks = []CheckResult{{Check: Check{ID: "a/ok"}, Outcome: OutcomePass}}
+	res.Checks = []CheckResult{{Check: settings.Check{ID: "a/ok"}, Outcome: OutcomePass}}
 	res.Summary = Summary{Passed: 1}
-	applyBaseline(&res, Baseline{Version: 1, KnownFailures: []BaselineEntry{{Check: "a/ok", Reason: "r"}}}, "b.json")
+	applyBaseline(&res, settings.Baseline{Version: 1, KnownFailures: []settings.BaselineEntry{{Check: "a/ok", Reason: "r"}}}, "b.json")
 	if res.ExitCode() != 1 || !strings.Contains(res.Line(), "1 stale (a/ok)") {
 		t.Errorf("a stale entry: exit %d, line %q; want 1 naming a/ok", res.ExitCode(), res.Line())
 	}
@@ -98,12 +100,12 @@ func TestBaselineOnlyKnownPasses(t *testing.T) {
 // new failures.
 func TestBaselineOf(t *testing.T) {
 	res := Results{StartedAt: time.Date(2027, 3, 10, 0, 0, 0, 0, time.UTC), Checks: []CheckResult{
-		{Check: Check{ID: "b/new"}, Outcome: OutcomeFail, Reason: "Problem: boom\nmore"},
-		{Check: Check{ID: "a/kept"}, Outcome: OutcomeWarning},
-		{Check: Check{ID: "a/expired"}, Outcome: OutcomeFail, Reason: "still"},
-		{Check: Check{ID: "a/fixed"}, Outcome: OutcomePass},
+		{Check: settings.Check{ID: "b/new"}, Outcome: OutcomeFail, Reason: "Problem: boom\nmore"},
+		{Check: settings.Check{ID: "a/kept"}, Outcome: OutcomeWarning},
+		{Check: settings.Check{ID: "a/expired"}, Outcome: OutcomeFail, Reason: "still"},
+		{Check: settings.Check{ID: "a/fixed"}, Outcome: OutcomePass},
 	}}
-	old := Baseline{Version: 1, KnownFailures: []BaselineEntry{{Check: "a/kept", Reason: "ticket 12", Expires: "2027-04-01"},
+	old := settings.Baseline{Version: 1, KnownFailures: []settings.BaselineEntry{{Check: "a/kept", Reason: "ticket 12", Expires: "2027-04-01"},
 		{Check: "a/expired", Reason: "old", Expires: "2027-01-01"}, {Check: "a/fixed", Reason: "r"}}}
 	got := BaselineOf(res, old)
 	raw, _ := json.Marshal(got)
@@ -111,7 +113,7 @@ func TestBaselineOf(t *testing.T) {
 	if string(raw) != want {
 		t.Errorf("got  %s\nwant %s", raw, want)
 	}
-	if _, err := ParseBaseline(raw); err != nil {
+	if _, err := settings.ParseBaseline(raw); err != nil {
 		t.Errorf("the written baseline does not parse: %v", err)
 	}
 }
@@ -124,7 +126,7 @@ func FuzzParseBaseline(f *testing.F) {
 	f.Add([]byte(`{"version":1,"knownFailures":[{"check":"a","reason":"r","expires":"2027-02-30"}]}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		b, err := ParseBaseline(raw)
+		b, err := settings.ParseBaseline(raw)
 		if err != nil {
 			return
 		}
@@ -132,7 +134,7 @@ func FuzzParseBaseline(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, err := ParseBaseline(out)
+		again, err := settings.ParseBaseline(out)
 		if err != nil {
 			t.Fatalf("a parsed baseline does not parse once written: %v\n%s", err, out)
 		}

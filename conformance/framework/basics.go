@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // Basics are the calls every other check builds on, made once per
@@ -85,7 +87,7 @@ type PreflightError struct {
 
 func (e *PreflightError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "the partner at %s cannot be reached, so no check ran.\n", TestContext.BaseURL)
+	fmt.Fprintf(&b, "the partner at %s cannot be reached, so no check ran.\n", settings.TestContext.BaseURL)
 	for _, x := range e.Tried {
 		fmt.Fprintf(&b, "Tried: %s %s\n  → %s\n", x.Method, x.URL, x.Error)
 	}
@@ -135,13 +137,13 @@ func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
 			}{&b.NoKeyConfig, Call{Step: "GET /config without a provider key (does the handler answer when there is no key to check?)", Method: "GET", Path: "config",
 				Query: m.ConfigQuery(), Auth: AuthNone, Owner: "config/provider-key-missing"}})
 	}
-	if TestContext.Bulk && b.Static == nil {
+	if settings.TestContext.Bulk && b.Static == nil {
 		calls = append(calls, struct {
 			dst  **Exchange
 			call Call
 		}{&b.BulkConfig, Call{Step: m.ConfigStep(true), Method: "GET", Path: "config", Owner: "config/without-job"}})
 	}
-	if TestContext.ActivationConfig == "" {
+	if settings.TestContext.ActivationConfig == "" {
 		calls = append(calls, struct {
 			dst  **Exchange
 			call Call
@@ -174,7 +176,7 @@ func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
 	}
 	if b.Static != nil {
 		b.Config = b.Static.Exchange()
-		if TestContext.Bulk {
+		if settings.TestContext.Bulk {
 			b.BulkConfig = b.Config
 		}
 	}
@@ -201,8 +203,8 @@ type StaticConfig struct {
 // FileStaticConfig returns the static webhook-config --webhook-config
 // gives, or nil.
 func FileStaticConfig() *StaticConfig {
-	if doc := TestContext.webhookConfigDoc; doc != nil {
-		return &StaticConfig{Source: "--webhook-config " + filepath.Base(TestContext.WebhookConfig), Doc: doc}
+	if doc := settings.TestContext.WebhookConfigDoc(); doc != nil {
+		return &StaticConfig{Source: "--webhook-config " + filepath.Base(settings.TestContext.WebhookConfig), Doc: doc}
 	}
 	return nil
 }
@@ -347,7 +349,7 @@ func (b *Basics) AwaitResult(ctx context.Context, m *Mock, until func([]Exchange
 // the timeout after its answer. Every wait for that result ends then, so
 // two checks that wait for it never wait twice.
 func (b *Basics) ResultDeadline() time.Time {
-	return b.webhookDone.Add(TestContext.Timeout)
+	return b.webhookDone.Add(settings.TestContext.Timeout)
 }
 
 // RequireSignedWebhookAccepted returns the signed webhook and its answer,

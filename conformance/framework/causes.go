@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // Cause is a root cause the suite recognised in the failures: one defect
@@ -113,7 +115,7 @@ func DetectCauses(res Results) []Cause {
 			}
 		}
 		causes = append(causes, Cause{ID: "hang", Title: "the handler of " + ep + " never completes its answer",
-			Evidence: fmt.Sprintf("%s got no complete answer within %s (%s)", ep, TestContext.Timeout, strings.Join(hung[ep], ", ")),
+			Evidence: fmt.Sprintf("%s got no complete answer within %s (%s)", ep, settings.TestContext.Timeout, strings.Join(hung[ep], ", ")),
 			Fix:      fmt.Sprintf("make %s end its response on every path (res.end()/res.send() in express, return after writing) and answer at once; do slow work after answering", ep),
 			Checks:   checks})
 	}
@@ -171,7 +173,7 @@ func pathOf(raw string) string {
 	if err != nil {
 		return raw
 	}
-	base, _ := url.Parse(TestContext.BaseURL)
+	base, _ := url.Parse(settings.TestContext.BaseURL)
 	p := u.Path
 	if base != nil {
 		p = "/" + strings.TrimPrefix(strings.TrimPrefix(p, strings.TrimRight(base.Path, "/")), "/")

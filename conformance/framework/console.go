@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // Console is the reporter ttconformance prints by default, for partner
@@ -54,14 +56,14 @@ func (c *Console) start(m *Mock) {
 	if c == nil {
 		return
 	}
-	s := TestContext
+	s := settings.TestContext
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: checking the partner at %s (timeout %s)\n\n", SuiteName, s.BaseURL, s.Timeout)
 	b.WriteString("Configure the partner for this run with:\n")
 	fmt.Fprintf(&b, "  Teamtailor Partner API  %s/partner/v1   (partner-activations, result posts to update-url)\n", m.URL)
-	fmt.Fprintf(&b, "  API key                 %s\n", maskSecret(s.APIKey))
-	fmt.Fprintf(&b, "  Webhook secret          %s\n", maskSecret(s.WebhookSecret))
-	fmt.Fprintf(&b, "  Provider key sent       %s, %s\n", maskSecret(s.ProviderKey), s.providerKeySource)
+	fmt.Fprintf(&b, "  API key                 %s\n", settings.MaskSecret(s.APIKey))
+	fmt.Fprintf(&b, "  Webhook secret          %s\n", settings.MaskSecret(s.WebhookSecret))
+	fmt.Fprintf(&b, "  Provider key sent       %s, %s\n", settings.MaskSecret(s.ProviderKey), s.ProviderKeySource())
 	b.WriteString("  A partner that looks provider keys up must reach the Partner API above: from another host or\n" +
 		"  container run the suite with --mock-listen 0.0.0.0:<port> --mock-public-url http://<name the partner reaches>:<port>.\n\n")
 	c.printf("%s", b.String())
@@ -74,7 +76,7 @@ func ConsoleSpec(s types.SpecReport) {
 	if c == nil || s.LeafNodeType != types.NodeTypeIt {
 		return
 	}
-	check, ok := checkByText(s.LeafNodeText)
+	check, ok := settings.CheckByText(s.LeafNodeText)
 	if !ok {
 		return
 	}
@@ -90,9 +92,9 @@ func checkLine(cr CheckResult) string {
 	line := fmt.Sprintf("  %-5s %-34s %-6s %6s", outcomeWord[cr.Outcome], cr.ID, cr.Level, fmt.Sprintf("%.1fs", (time.Duration(cr.DurationMS)*time.Millisecond).Seconds()))
 	switch cr.Outcome {
 	case OutcomeSkipped:
-		line += "  " + firstLines(NewRedactor(TestContext).String(cr.Reason), 1)
+		line += "  " + firstLines(NewRedactor(settings.TestContext).String(cr.Reason), 1)
 	case OutcomeFail, OutcomeWarning, OutcomeError:
-		line += "  " + problemLine(NewRedactor(TestContext).String(cr.Reason))
+		line += "  " + problemLine(NewRedactor(settings.TestContext).String(cr.Reason))
 	}
 	return line
 }

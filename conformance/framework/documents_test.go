@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
@@ -195,7 +196,7 @@ func TestPickValuesFillsEveryFieldType(t *testing.T) {
 }
 
 func TestRedactorHidesSecrets(t *testing.T) {
-	s := Settings{APIKey: "ttpk_secret_api_key", WebhookSecret: "ttws_secret_hook", ProviderKey: "5f0c7b52-3a1e-4b6f-9d2a-0e8c1f4a7b33"}
+	s := settings.Settings{APIKey: "ttpk_secret_api_key", WebhookSecret: "ttws_secret_hook", ProviderKey: "5f0c7b52-3a1e-4b6f-9d2a-0e8c1f4a7b33"}
 	r := NewRedactor(s)
 	x := r.Exchange(Exchange{
 		URL:           "http://partner/validate?key=ttpk_secret_api_key",

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // Directions of exchanges.
@@ -201,11 +203,11 @@ func maskHeader(name, v string) string {
 	case "authorization":
 		scheme, key, ok := strings.Cut(v, " ")
 		if !ok {
-			return maskSecret(v)
+			return settings.MaskSecret(v)
 		}
-		return scheme + " " + maskSecret(key)
+		return scheme + " " + settings.MaskSecret(key)
 	case "teamtailor-api-token":
-		return maskSecret(v)
+		return settings.MaskSecret(v)
 	}
 	return v
 }
@@ -244,7 +246,7 @@ type Redactor struct {
 
 // NewRedactor returns a redactor for the API key, webhook secret and
 // provider key of s, and any JWT.
-func NewRedactor(s Settings) Redactor { return Redactor{secrets: s.secrets()} }
+func NewRedactor(s settings.Settings) Redactor { return Redactor{secrets: s.Secrets()} }
 
 // String redacts every secret in s.
 func (r Redactor) String(s string) string {

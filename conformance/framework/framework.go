@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // Framework is what a spec file's checks share: created once per
@@ -81,7 +83,7 @@ const (
 // before the cut, so no cut leaves part of one.
 func (f *Framework) attachTranscript() {
 	xs := f.transcript.All()
-	red := NewRedactor(TestContext)
+	red := NewRedactor(settings.TestContext)
 	kept, omitted := KeepExchanges(runBudget, xs, red.Exchange)
 	ginkgo.AddReportEntry(entryExchanges, kept, ginkgo.ReportEntryVisibilityNever)
 	if omitted > 0 {
@@ -117,7 +119,7 @@ func FailUnreachable(x *Exchange) {
 	ginkgo.GinkgoHelper()
 	ginkgo.AddReportEntry(entryOutcome, "error", ginkgo.ReportEntryVisibilityNever)
 	ginkgo.Fail(fmt.Sprintf("The suite could not run this check: the partner is %s.\n%s", x.Error,
-		Explain(x, "start the partner, or give the --base-url it is reachable at from where the suite runs (now %s)", TestContext.BaseURL)()))
+		Explain(x, "start the partner, or give the --base-url it is reachable at from where the suite runs (now %s)", settings.TestContext.BaseURL)()))
 }
 
 // FailMock ends the check with the outcome "error": the embedded mock
@@ -164,7 +166,7 @@ func ExplainCause(x *Exchange, fix string, args ...any) func() string {
 func explain(x, cause *Exchange, adapt bool, fix string, args ...any) func() string {
 	return func() string {
 		var b strings.Builder
-		if c, ok := CurrentCheck(); ok {
+		if c, ok := settings.CurrentCheck(); ok {
 			fmt.Fprintf(&b, "Rule: %s — %s (%s)\n", c.ID, c.Rule, c.SectionRef())
 		}
 		if x != nil {
@@ -201,19 +203,19 @@ func fixFor(x *Exchange, fix string) string {
 	case x.TooLarge():
 		return fmt.Sprintf("the partner answered %s %s with more than 1 MiB (%d bytes read, decompressed): Teamtailor reads at most 1 MiB of an answer; answer with a short body", x.Method, u, x.ResponseBodySize)
 	case x.TimedOut():
-		return fmt.Sprintf("the partner gave no complete answer to %s %s within %s: make the handler end its response on every path and answer at once; do slow work after answering", x.Method, u, TestContext.Timeout)
+		return fmt.Sprintf("the partner gave no complete answer to %s %s within %s: make the handler end its response on every path and answer at once; do slow work after answering", x.Method, u, settings.TestContext.Timeout)
 	case !x.Answered() && x.Error != "":
 		return fmt.Sprintf("the connection failed (%s): make the partner answer %s %s with a complete HTTP response", x.Error, x.Method, u)
 	case x.Status >= 300 && x.Status < 400:
 		return fmt.Sprintf("the partner redirected to %q; Teamtailor does not follow redirects: give --base-url the final URL", x.ResponseHeader.Get("Location"))
 	case x.Status == http.StatusNotFound:
 		return fmt.Sprintf("nothing answers %s %s: check --base-url and the partner's path prefix", x.Method, u)
-	case (x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden) && x.RequestHeader.Get("Authorization") == "Bearer "+TestContext.ProviderKey:
+	case (x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden) && x.RequestHeader.Get("Authorization") == "Bearer "+settings.TestContext.ProviderKey:
 		if x.RequestHeader.Get("Teamtailor-Signature") != "" && x.Method == http.MethodPost {
 			return "the partner refused a correctly signed webhook carrying the suite's provider key: it must verify signatures with the webhook secret given to the suite (--webhook-secret) and accept the provider key that /config accepts"
 		}
 		fix = "the partner refused the suite's provider key: point a partner that looks keys up at the embedded mock's Partner API (see the start of the run), or pass the key it knows with --provider-key; " + fix
-		if TestContext.APIToken == "" {
+		if settings.TestContext.APIToken == "" {
 			// docs/protocol.md §1: a partner may require the company's token too.
 			fix += "; a partner that requires Teamtailor-Api-Token gets it with --api-token"
 		}
@@ -307,7 +309,7 @@ func (f *Framework) PostWebhook(ctx context.Context, step string, w Webhook, sig
 // signed webhook is awaited with Basics.AwaitResult. It never fails:
 // checks judge what came.
 func WaitForPosts(ctx context.Context, m *Mock, resultID string, until func([]Exchange) bool) []Exchange {
-	deadline := time.Now().Add(TestContext.Timeout)
+	deadline := time.Now().Add(settings.TestContext.Timeout)
 	for {
 		posts := m.PostsTo(resultID)
 		if until(posts) || time.Now().After(deadline) {
@@ -337,7 +339,7 @@ func Standalone() *Framework {
 func (f *Framework) Configs(ctx context.Context) []*Exchange {
 	ginkgo.GinkgoHelper()
 	out := []*Exchange{f.GetConfig(ctx, false)}
-	if TestContext.Bulk {
+	if settings.TestContext.Bulk {
 		out = append(out, f.GetConfig(ctx, true))
 	}
 	return out

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/internal/htmlesc"
 )
 
@@ -116,7 +117,7 @@ Explains: `)
 			w(`<span class="badge skipped">known</span>`)
 		}
 		w(`<strong>` + e(c.ID) + `</strong>
-<span class="meta">[` + e(c.Label) + `, ` + e(c.Level) + `] ` + sectionLinks(c.Label, c.Section) + ` · ` + itoa(c.DurationMS) + ` ms · ` + itoa(len(c.Exchanges)) + ` exchanges</span>
+<span class="meta">[` + e(c.Label) + `, ` + e(c.Level) + `] ` + settings.SectionLinks(c.Label, c.Section) + ` · ` + itoa(c.DurationMS) + ` ms · ` + itoa(len(c.Exchanges)) + ` exchanges</span>
 <div class="rule">` + e(c.Rule) + `</div></summary>
 `)
 		if c.Baselined != "" {
@@ -198,7 +199,7 @@ func writeHTML(path string, res Results) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.WriteString(f, NewRedactor(TestContext).String(b.String()))
+	_, err = io.WriteString(f, NewRedactor(settings.TestContext).String(b.String()))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

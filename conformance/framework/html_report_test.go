@@ -7,13 +7,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // htmlReference is the template the HTML report was written with; the
 // report is now written by hand, and must stay byte for byte the same.
 var htmlReference = template.Must(template.New("report").Funcs(template.FuncMap{
 	"headers":      formatHeaders,
-	"sections":     func(area, s string) template.HTML { return template.HTML(sectionLinks(area, s)) },
+	"sections":     func(area, s string) template.HTML { return template.HTML(settings.SectionLinks(area, s)) },
 	"statusText":   http.StatusText,
 	"pretty":       prettyBody,
 	"runLimit":     func() string { return fmt.Sprintf("%d MiB", RunExchangeLimit>>20) },
@@ -94,19 +96,19 @@ func richResults(s string) Results {
 		MockFailures: []string{"boom " + s},
 		Causes:       []Cause{{ID: "x", Title: "Title " + s, Evidence: "ev " + s, Fix: "fix " + s, Checks: []string{"a/b", s}}},
 		Baseline: &BaselineResult{File: "baseline.json", Entries: []BaselineEntryResult{
-			{BaselineEntry: BaselineEntry{Check: "a/b", Reason: "r " + s, Expires: "2027-01-01"}, Status: "known", Outcome: "fail"},
-			{BaselineEntry: BaselineEntry{Check: "gone/" + s, Reason: "old"}, Status: "stale"},
+			{BaselineEntry: settings.BaselineEntry{Check: "a/b", Reason: "r " + s, Expires: "2027-01-01"}, Status: "known", Outcome: "fail"},
+			{BaselineEntry: settings.BaselineEntry{Check: "gone/" + s, Reason: "old"}, Status: "stale"},
 		}, Stale: []string{"gone/" + s + ": no such check"}},
 		Checks: []CheckResult{
-			{Check: Check{ID: "webhook/" + s, Label: "webhook", Level: "MUST", Section: "§1.1, §1.2", Rule: "The rule " + s}, Outcome: "fail", Reason: "because " + s, DurationMS: 12, Baselined: "known " + s,
+			{Check: settings.Check{ID: "webhook/" + s, Label: "webhook", Level: "MUST", Section: "§1.1, §1.2", Rule: "The rule " + s}, Outcome: "fail", Reason: "because " + s, DurationMS: 12, Baselined: "known " + s,
 				ExchangesOmitted: 3,
 				Exchanges: []Exchange{
 					{Direction: "mock → partner", Step: "step " + s, Method: "POST", URL: "http://partner.example/webhook?q=" + s, RequestHeader: hdr, RequestBody: `{"a":"` + strings.ReplaceAll(s, `"`, "") + `","b":[1,2]}`, Status: 500, ResponseHeader: hdr, ResponseBody: "plain " + s, ElapsedMS: 12.5},
 					{Direction: "partner → mock", Method: "GET", URL: "/x", Error: "timeout " + s, ElapsedMS: 1e6, BodiesOmitted: true, RequestBodySize: 10, ResponseBodySize: 20},
 				}},
-			{Check: Check{ID: "config/ok", Label: "config", Level: "SHOULD", Section: ""}, Outcome: "pass", DurationMS: 1},
-			{Check: Check{ID: "config/warn", Label: "config", Level: "SHOULD", Section: "§3"}, Outcome: "warning"},
-			{Check: Check{ID: "config/err", Label: "config", Level: "MUST", Section: "§3"}, Outcome: "error", Reason: "x"},
+			{Check: settings.Check{ID: "config/ok", Label: "config", Level: "SHOULD", Section: ""}, Outcome: "pass", DurationMS: 1},
+			{Check: settings.Check{ID: "config/warn", Label: "config", Level: "SHOULD", Section: "§3"}, Outcome: "warning"},
+			{Check: settings.Check{ID: "config/err", Label: "config", Level: "MUST", Section: "§3"}, Outcome: "error", Reason: "x"},
 		},
 	}
 }

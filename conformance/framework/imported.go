@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -11,8 +12,8 @@ import (
 // ImportedFixtures returns the names of the fixtures --fixtures gave,
 // sorted.
 func (m *Mock) ImportedFixtures() []string {
-	names := make([]string, len(TestContext.imported))
-	for i, f := range TestContext.imported {
+	names := make([]string, len(settings.TestContext.Imported()))
+	for i, f := range settings.TestContext.Imported() {
 		names[i] = f.Name
 	}
 	return names
@@ -24,7 +25,7 @@ func (m *Mock) ImportedFixtures() []string {
 // so the partner gets the shape production sent. Each call makes a new
 // event and result.
 func (m *Mock) PrepareImported(ctx context.Context, name string) (Webhook, error) {
-	for _, f := range TestContext.imported {
+	for _, f := range settings.TestContext.Imported() {
 		if f.Name != name {
 			continue
 		}

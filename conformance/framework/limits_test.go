@@ -134,7 +134,7 @@ func TestSendReadsAGzipBombBounded(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c := &PartnerClient{base: srv.URL, client: partnercall.Client(partnerTransport, 30*time.Second), transcript: &Transcript{}}
+	c := &PartnerClient{base: srv.URL, client: partnercall.Client(partnerTransport(), 30*time.Second), transcript: &Transcript{}}
 
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/internal/httprec"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
@@ -60,9 +61,9 @@ const maxRecorded = 1 << 20
 
 // StartMock starts the embedded mock on TestContext.MockListen.
 func StartMock(ctx context.Context) (*Mock, error) {
-	ln, err := net.Listen("tcp", TestContext.MockListen)
+	ln, err := net.Listen("tcp", settings.TestContext.MockListen)
 	if err != nil {
-		return nil, fmt.Errorf("--mock-listen %s: %w", TestContext.MockListen, err)
+		return nil, fmt.Errorf("--mock-listen %s: %w", settings.TestContext.MockListen, err)
 	}
 	m, err := newMock(ctx, ln)
 	if err != nil {
@@ -78,20 +79,20 @@ func StartMock(ctx context.Context) (*Mock, error) {
 }
 
 func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
-	public := TestContext.MockPublicURL
+	public := settings.TestContext.MockPublicURL
 	if public == "" {
 		public = "http://" + ln.Addr().String()
 	}
 	cfg := mockteamtailor.DefaultConfig()
 	cfg.PublicURL = strings.TrimRight(public, "/")
-	cfg.DeliveryTimeout = TestContext.Timeout
+	cfg.DeliveryTimeout = settings.TestContext.Timeout
 	// docs/protocol.md §1, Decision: Teamtailor-Host is the stack's host
 	// unless --teamtailor-host names another, or "mock" the mock's own
 	// host:port; the mock answers on the host it announces, so a partner
 	// that builds its Partner API URL from the header reaches it.
-	switch h := TestContext.TeamtailorHost; h {
+	switch h := settings.TestContext.TeamtailorHost; h {
 	case "":
-	case TeamtailorHostMock:
+	case settings.TeamtailorHostMock:
 		if u, err := url.Parse(cfg.PublicURL); err == nil {
 			cfg.TeamtailorHost = u.Host
 		}
@@ -108,23 +109,23 @@ func newMock(ctx context.Context, ln net.Listener) (*Mock, error) {
 		return nil, fmt.Errorf("embedded mock: %w", err)
 	}
 	sb, err := sandbox.Seed(ctx, st, ids, time.Now, sandbox.PartnerSettings{
-		ID: partnerID, Name: "Partner under test", APIKey: TestContext.APIKey,
-		WebhookSecret: TestContext.WebhookSecret, BaseURL: TestContext.BaseURL,
+		ID: partnerID, Name: "Partner under test", APIKey: settings.TestContext.APIKey,
+		WebhookSecret: settings.TestContext.WebhookSecret, BaseURL: settings.TestContext.BaseURL,
 		Adjust: func(p *store.Partner) {
-			p.Assessment, p.AllowBulk = TestContext.Assessment, TestContext.Bulk
+			p.Assessment, p.AllowBulk = settings.TestContext.Assessment, settings.TestContext.Bulk
 			// Webhooks carry every optional block a partner can switch on,
 			// so the edge-case fixtures reach the partner whole (docs/protocol.md
 			// §1.1).
 			p.IncludeJobOffers, p.IncludeUploads = true, true
 		},
 		// The sandbox activation carries the provider key the suite sends.
-		ProviderKey: TestContext.ProviderKey, ActivationValues: TestContext.ActivationFields,
+		ProviderKey: settings.TestContext.ProviderKey, ActivationValues: settings.TestContext.ActivationFields,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("embedded mock: %w", err)
 	}
 	p, act := sb.Partner, sb.Activation
-	if err := srv.SetImportedFixtures(TestContext.imported); err != nil {
+	if err := srv.SetImportedFixtures(settings.TestContext.Imported()); err != nil {
 		return nil, fmt.Errorf("embedded mock: --fixtures: %w", err)
 	}
 	m := &Mock{Server: srv, URL: cfg.PublicURL, Host: cfg.HostHeader(), Partner: p, Company: sb.Company, Activation: act, ln: ln, inbox: &Inbox{}}

@@ -2,6 +2,7 @@ package framework
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
@@ -105,12 +107,12 @@ type PartnerClient struct {
 // records into t.
 func NewPartnerClient(t *Transcript) *PartnerClient {
 	return &PartnerClient{
-		base:        strings.TrimRight(TestContext.BaseURL, "/"),
-		providerKey: TestContext.ProviderKey,
+		base:        strings.TrimRight(settings.TestContext.BaseURL, "/"),
+		providerKey: settings.TestContext.ProviderKey,
 		host:        announcedHost(),
 		transcript:  t,
 		// Teamtailor does not follow redirects.
-		client: partnercall.Client(partnerTransport, TestContext.Timeout),
+		client: partnercall.Client(partnerTransport(), settings.TestContext.Timeout),
 	}
 }
 
@@ -121,7 +123,7 @@ func announcedHost() string {
 	if mockOf != nil && mockOf.Host != "" {
 		return mockOf.Host
 	}
-	if h := TestContext.TeamtailorHost; h != "" && h != TeamtailorHostMock {
+	if h := settings.TestContext.TeamtailorHost; h != "" && h != settings.TeamtailorHostMock {
 		return h
 	}
 	return mockteamtailor.DefaultConfig().StackHost()
@@ -135,8 +137,26 @@ func (c *PartnerClient) Transcript() *Transcript { return c.transcript }
 // a failure, not the suite's memory.
 const MaxAnswerHeaderBytes = 64 << 10
 
-// partnerTransport is the transport of every call to the partner.
-var partnerTransport = partnercall.Transport(0, MaxAnswerHeaderBytes)
+// transports holds the transport of every call to the partner, rebuilt
+// when --ca-file changes what it trusts.
+var transports struct {
+	sync.Mutex
+	tls *tls.Config
+	t   *http.Transport
+}
+
+// partnerTransport returns the transport of every call to the partner,
+// trusting what the settings' --ca-file makes it trust.
+func partnerTransport() *http.Transport {
+	transports.Lock()
+	defer transports.Unlock()
+	cfg := settings.TestContext.TLSClientConfig()
+	if transports.t == nil || transports.tls != cfg {
+		transports.t = partnercall.Transport(0, MaxAnswerHeaderBytes)
+		transports.t.TLSClientConfig, transports.tls = cfg, cfg
+	}
+	return transports.t
+}
 
 // Do makes the call and records it. When the partner cannot be reached at
 // all it fails the check with the outcome "error": the suite could not
@@ -201,13 +221,13 @@ func hungTwice(call Call) string {
 	if hangs.count[ep] < 2 {
 		return ""
 	}
-	return fmt.Sprintf("%s gave no answer within %s twice, so the suite sends it nothing more (see %s)", ep, TestContext.Timeout, hangs.owner[ep])
+	return fmt.Sprintf("%s gave no answer within %s twice, so the suite sends it nothing more (see %s)", ep, settings.TestContext.Timeout, hangs.owner[ep])
 }
 
 func recordHang(call Call) {
 	owner := call.Owner
 	if owner == "" {
-		if c, ok := CurrentCheck(); ok {
+		if c, ok := settings.CurrentCheck(); ok {
 			owner = c.ID
 		}
 	}
@@ -241,7 +261,7 @@ func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
 	resp, err := c.client.Do(req)
 	if err != nil {
 		x.Elapsed = time.Since(began)
-		x.Error, x.Unreachable = describeTransportError(err, req.URL, TestContext.Timeout)
+		x.Error, x.Unreachable = describeTransportError(err, req.URL, settings.TestContext.Timeout)
 		x.ElapsedMS = ms(x.Elapsed)
 		if x.TimedOut() {
 			recordHang(call)
@@ -262,7 +282,7 @@ func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
 	}
 	x.Status, x.ResponseHeader, x.ResponseBody, x.ResponseBodySize = resp.StatusCode, resp.Header.Clone(), string(raw), read
 	if err != nil {
-		x.Error, _ = describeTransportError(err, req.URL, TestContext.Timeout)
+		x.Error, _ = describeTransportError(err, req.URL, settings.TestContext.Timeout)
 		x.Error = "the response body could not be read: " + x.Error
 		if x.TimedOut() {
 			recordHang(call)
@@ -293,7 +313,7 @@ func (c *PartnerClient) Request(ctx context.Context, call Call) (*http.Request, 
 	switch call.APIToken {
 	case AuthNone:
 	case AuthProviderKey:
-		h.APIToken = TestContext.APIToken
+		h.APIToken = settings.TestContext.APIToken
 	default:
 		h.APIToken = call.APIToken
 	}
@@ -327,7 +347,7 @@ func describeTransportError(err error, u *url.URL, timeout time.Duration) (strin
 // Sign returns a correct Teamtailor-Signature for eventID sent now
 // (docs/protocol.md §1.2), made by the mock's signing code.
 func Sign(eventID string) string {
-	return signature.Sign(TestContext.WebhookSecret, eventID, time.Now())
+	return signature.Sign(settings.TestContext.WebhookSecret, eventID, time.Now())
 }
 
 // WrongAPIKey signs the provider keys the suite sends to see them refused:
@@ -345,7 +365,7 @@ const WrongWebhookSecret = "ttconformance-not-the-webhook-secret"
 // shaped like the real one (the same activation values) but signed with
 // another key (docs/protocol.md §4).
 func WrongProviderKey() string {
-	key, err := providerkey.NewJWT(WrongAPIKey, TestContext.ActivationFields, time.Now())
+	key, err := providerkey.NewJWT(WrongAPIKey, settings.TestContext.ActivationFields, time.Now())
 	if err != nil {
 		key, _ = providerkey.NewJWT(WrongAPIKey, nil, time.Now())
 	}

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/onsi/ginkgo/v2/types"
 )
@@ -93,7 +94,7 @@ type Summary struct {
 
 // CheckResult is how one check ended.
 type CheckResult struct {
-	Check
+	settings.Check
 	Outcome    string     `json:"outcome"`
 	Reason     string     `json:"reason"`
 	DurationMS int64      `json:"durationMs"`
@@ -318,7 +319,7 @@ func FinishReport(report types.Report) {
 	if err := finishBaseline(&res); err != nil {
 		problems = append(problems, "baseline not written: "+err.Error())
 	}
-	for _, p := range []string{TestContext.JSONReport, TestContext.JUnitReport, TestContext.HTMLReport} {
+	for _, p := range []string{settings.TestContext.JSONReport, settings.TestContext.JUnitReport, settings.TestContext.HTMLReport} {
 		if p != "" {
 			res.Reports = append(res.Reports, p)
 		}
@@ -326,17 +327,17 @@ func FinishReport(report types.Report) {
 	lastMu.Lock()
 	lastResults = &res
 	lastMu.Unlock()
-	if p := TestContext.JSONReport; p != "" {
+	if p := settings.TestContext.JSONReport; p != "" {
 		if err := writeJSON(p, res); err != nil {
 			problems = append(problems, "report not written: "+err.Error())
 		}
 	}
-	if p := TestContext.HTMLReport; p != "" {
+	if p := settings.TestContext.HTMLReport; p != "" {
 		if err := writeHTML(p, res); err != nil {
 			problems = append(problems, "report not written: "+err.Error())
 		}
 	}
-	if p := TestContext.JUnitReport; p != "" {
+	if p := settings.TestContext.JUnitReport; p != "" {
 		if err := writeJUnit(p, res); err != nil {
 			problems = append(problems, "report not written: "+err.Error())
 		}
@@ -349,9 +350,9 @@ func FinishReport(report types.Report) {
 // BuildResults makes the results document of a Ginkgo report, every
 // secret redacted.
 func BuildResults(report types.Report) Results {
-	red := NewRedactor(TestContext)
-	res := Results{Suite: SuiteName, Protocol: ProtocolURL, BaseURL: TestContext.BaseURL, StartedAt: report.StartTime.UTC(), DurationMS: report.RunTime.Milliseconds(),
-		Strict: TestContext.Strict, Checks: []CheckResult{}, Causes: []Cause{}}
+	red := NewRedactor(settings.TestContext)
+	res := Results{Suite: SuiteName, Protocol: settings.ProtocolURL, BaseURL: settings.TestContext.BaseURL, StartedAt: report.StartTime.UTC(), DurationMS: report.RunTime.Milliseconds(),
+		Strict: settings.TestContext.Strict, Checks: []CheckResult{}, Causes: []Cause{}}
 	var setupFailure string
 	for _, s := range report.SpecReports {
 		if s.LeafNodeType.Is(types.NodeTypeBeforeSuite|types.NodeTypeSynchronizedBeforeSuite) && s.State.Is(types.SpecStateFailureStates) {
@@ -376,9 +377,9 @@ func BuildResults(report types.Report) Results {
 		if s.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
-		c, ok := checkByText(s.LeafNodeText)
+		c, ok := settings.CheckByText(s.LeafNodeText)
 		if !ok {
-			c = Check{ID: s.LeafNodeText, Rule: s.LeafNodeText, Label: firstLabel(s.Labels()), Level: LevelMust}
+			c = settings.Check{ID: s.LeafNodeText, Rule: s.LeafNodeText, Label: firstLabel(s.Labels()), Level: settings.LevelMust}
 		}
 		cr := checkResultOf(s, c)
 		if setupFailure != "" {
@@ -390,7 +391,7 @@ func BuildResults(report types.Report) Results {
 		byID[c.ID] = cr
 	}
 	// Catalogue order, then whatever the catalogue does not know.
-	for _, c := range Catalogue() {
+	for _, c := range settings.Catalogue() {
 		cr, ok := byID[c.ID]
 		switch {
 		case ok:
@@ -426,7 +427,7 @@ func BuildResults(report types.Report) Results {
 			res.Summary.Errors++
 		case OutcomeSkipped:
 			res.Summary.Skipped++
-			if strings.HasPrefix(cr.Reason, CapabilityPrefix) {
+			if strings.HasPrefix(cr.Reason, settings.CapabilityPrefix) {
 				res.Summary.SkippedByCapability++
 			}
 		}
@@ -439,7 +440,7 @@ func BuildResults(report types.Report) Results {
 // checkResultOf is how the check c of spec s ended: a failed SHOULD
 // check is a warning; a check that failed for the suite's own reasons
 // (unreachable partner, the mock) is an error.
-func checkResultOf(s types.SpecReport, c Check) CheckResult {
+func checkResultOf(s types.SpecReport, c settings.Check) CheckResult {
 	cr := CheckResult{Check: c, DurationMS: s.RunTime.Milliseconds(), Exchanges: []Exchange{}}
 	var notes []string
 	errorOutcome := false
@@ -482,7 +483,7 @@ func checkResultOf(s types.SpecReport, c Check) CheckResult {
 		if s.Failure.ForwardedPanic != "" {
 			cr.Reason += "\npanic: " + s.Failure.ForwardedPanic
 		}
-		if c.Level == LevelShould && s.Failure.ForwardedPanic == "" {
+		if c.Level == settings.LevelShould && s.Failure.ForwardedPanic == "" {
 			cr.Outcome = OutcomeWarning
 		}
 	}
@@ -499,7 +500,7 @@ var setupProblem atomic.Pointer[setupFailure]
 
 func firstLabel(labels []string) string {
 	for _, l := range labels {
-		if slices.Contains(areas, l) {
+		if slices.Contains(settings.Areas(), l) {
 			return l
 		}
 	}
@@ -674,7 +675,7 @@ func writeJUnit(path string, res Results) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	out = []byte(NewRedactor(TestContext).String(xml.Header + string(out) + "\n"))
+	out = []byte(NewRedactor(settings.TestContext).String(xml.Header + string(out) + "\n"))
 	if err := os.WriteFile(path, out, 0o644); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

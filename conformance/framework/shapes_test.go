@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // A result created with POST /partner-results answers an event when its
@@ -53,13 +55,13 @@ func FuzzCreatedFor(f *testing.F) {
 // check it points at reports the cause (fails, warns or errs).
 func TestUnjudgedSkips(t *testing.T) {
 	checks := []CheckResult{
-		{Check: Check{ID: "config/with-job"}, Outcome: OutcomeSkipped, Reason: "not selected by the focus or label filters"},
-		{Check: Check{ID: "webhook/edge-case-candidates"}, Outcome: OutcomeSkipped, Reason: "cannot check: the partner refused the suite's provider key on GET /config with 401 Unauthorized (see config/with-job)"},
-		{Check: Check{ID: "signature/tampered-v1"}, Outcome: OutcomeSkipped, Reason: "cannot check: the plain signed webhook was not accepted (it answered 500) (see webhook/signed-accepted)"},
-		{Check: Check{ID: "webhook/signed-accepted"}, Outcome: OutcomeFail, Reason: "Problem: 500"},
-		{Check: Check{ID: "webhook/bulk-payload"}, Outcome: OutcomeSkipped, Reason: CapabilityPrefix + "--bulk"},
-		{Check: Check{ID: "config/refetch"}, Outcome: OutcomeSkipped, Reason: StaticConfigSkip},
-		{Check: Check{ID: "results/posted"}, Outcome: OutcomeSkipped, Reason: "cannot check: POST /webhook gave no answer within 2s twice, so the suite sends it nothing more (see preflight)"},
+		{Check: settings.Check{ID: "config/with-job"}, Outcome: OutcomeSkipped, Reason: "not selected by the focus or label filters"},
+		{Check: settings.Check{ID: "webhook/edge-case-candidates"}, Outcome: OutcomeSkipped, Reason: "cannot check: the partner refused the suite's provider key on GET /config with 401 Unauthorized (see config/with-job)"},
+		{Check: settings.Check{ID: "signature/tampered-v1"}, Outcome: OutcomeSkipped, Reason: "cannot check: the plain signed webhook was not accepted (it answered 500) (see webhook/signed-accepted)"},
+		{Check: settings.Check{ID: "webhook/signed-accepted"}, Outcome: OutcomeFail, Reason: "Problem: 500"},
+		{Check: settings.Check{ID: "webhook/bulk-payload"}, Outcome: OutcomeSkipped, Reason: settings.CapabilityPrefix + "--bulk"},
+		{Check: settings.Check{ID: "config/refetch"}, Outcome: OutcomeSkipped, Reason: StaticConfigSkip},
+		{Check: settings.Check{ID: "results/posted"}, Outcome: OutcomeSkipped, Reason: "cannot check: POST /webhook gave no answer within 2s twice, so the suite sends it nothing more (see preflight)"},
 	}
 	got := unjudged(checks)
 	want := []string{
@@ -84,9 +86,9 @@ func TestUnjudgedSkips(t *testing.T) {
 func TestJUnitAgreesWithTheResults(t *testing.T) {
 	res := Results{Suite: SuiteName, BaseURL: "http://partner", StartedAt: time.Now(), Summary: Summary{Errors: 2, Skipped: 1},
 		Checks: []CheckResult{
-			{Check: Check{ID: "config/with-job", Label: "config", Rule: "r MUST"}, Outcome: OutcomeError, Reason: "no check ran: the partner cannot be reached"},
-			{Check: Check{ID: "config/options", Label: "config", Rule: "o MUST"}, Outcome: OutcomeError, Reason: "no check ran: the partner cannot be reached"},
-			{Check: Check{ID: "webhook/bulk-payload", Label: "webhook", Rule: "b MUST"}, Outcome: OutcomeSkipped, Reason: CapabilityPrefix + "--bulk"},
+			{Check: settings.Check{ID: "config/with-job", Label: "config", Rule: "r MUST"}, Outcome: OutcomeError, Reason: "no check ran: the partner cannot be reached"},
+			{Check: settings.Check{ID: "config/options", Label: "config", Rule: "o MUST"}, Outcome: OutcomeError, Reason: "no check ran: the partner cannot be reached"},
+			{Check: settings.Check{ID: "webhook/bulk-payload", Label: "webhook", Rule: "b MUST"}, Outcome: OutcomeSkipped, Reason: settings.CapabilityPrefix + "--bulk"},
 		}}
 	path := filepath.Join(t.TempDir(), "junit.xml")
 	if err := writeJUnit(path, res); err != nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/onsi/ginkgo/v2"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // StartSuite starts the process's embedded mock and runs the preflight;
@@ -23,7 +25,7 @@ func StartSuite(ctx context.Context) {
 	mockOf = m
 	theConsole().start(m)
 	fmt.Fprintf(ginkgo.GinkgoWriter, "embedded mock: %s (update-url points there); partner: %s; provider key: %s\n",
-		m.URL, TestContext.BaseURL, TestContext.providerKeySource)
+		m.URL, settings.TestContext.BaseURL, settings.TestContext.ProviderKeySource())
 	if err := m.Ping(ctx); err != nil {
 		setupProblem.Store(&setupFailure{what: "mock", err: err})
 		ginkgo.Fail(fmt.Sprintf("The suite's embedded mock does not answer: %v", err))

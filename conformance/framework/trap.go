@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // Trap is a listener on another host than the embedded mock (another
@@ -40,9 +42,9 @@ type TrapRequest struct {
 // another container reaches it as it reaches the mock (given the port is
 // published).
 func StartTrap() (*Trap, error) {
-	host, _, err := net.SplitHostPort(TestContext.MockListen)
+	host, _, err := net.SplitHostPort(settings.TestContext.MockListen)
 	if err != nil {
-		return nil, fmt.Errorf("--mock-listen %q: %w", TestContext.MockListen, err)
+		return nil, fmt.Errorf("--mock-listen %q: %w", settings.TestContext.MockListen, err)
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
@@ -50,8 +52,8 @@ func StartTrap() (*Trap, error) {
 	}
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	publicHost := host
-	if TestContext.MockPublicURL != "" {
-		if u, err := url.Parse(TestContext.MockPublicURL); err == nil && u.Hostname() != "" {
+	if settings.TestContext.MockPublicURL != "" {
+		if u, err := url.Parse(settings.TestContext.MockPublicURL); err == nil && u.Hostname() != "" {
 			publicHost = u.Hostname()
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
@@ -133,7 +134,7 @@ func (b *Basics) probeMistakes(ctx context.Context, c *PartnerClient, m *Mock, c
 		if err != nil {
 			return
 		}
-		body, h := mk.sign(w, TestContext.WebhookSecret, time.Now().Unix())
+		body, h := mk.sign(w, settings.TestContext.WebhookSecret, time.Now().Unix())
 		x := c.Send(ctx, Call{Step: mk.Step, Method: "POST", Path: "webhook", Body: body, Signature: h, Owner: CheckSignedWebhook})
 		if !x.Answered() {
 			return
@@ -165,7 +166,7 @@ func (b *Basics) keyLookupFailure() string {
 
 func (b *Basics) judgeKeyLookup() string {
 	x, bare := b.Config, b.NoKeyConfig
-	if x == nil || bare == nil || providerkey.KindOf(TestContext.ProviderKey) == providerkey.KindJWT {
+	if x == nil || bare == nil || providerkey.KindOf(settings.TestContext.ProviderKey) == providerkey.KindJWT {
 		return ""
 	}
 	own := x.TimedOut() || (x.Answered() && x.Status >= 500)

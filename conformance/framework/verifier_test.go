@@ -8,14 +8,16 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // The key lookup is blamed only on its evidence: GET /config with a key
 // the partner must look up failed (5xx or no answer) while the call
 // without a key was refused, and the embedded mock answered no lookup.
 func TestKeyLookupFailureNeedsItsEvidence(t *testing.T) {
-	saved, savedMock := TestContext.ProviderKey, mockOf
-	t.Cleanup(func() { TestContext.ProviderKey, mockOf = saved, savedMock })
+	saved, savedMock := settings.TestContext.ProviderKey, mockOf
+	t.Cleanup(func() { settings.TestContext.ProviderKey, mockOf = saved, savedMock })
 	jwt := "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhcGlfdG9rZW4iOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXI"
 	answered := func(status int) *Exchange {
 		return &Exchange{Direction: ToPartner, Method: "GET", URL: "http://p/config", Status: status}
@@ -39,7 +41,7 @@ func TestKeyLookupFailureNeedsItsEvidence(t *testing.T) {
 		{"config served", uuid.NewString(), answered(200), answered(401), 0, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			TestContext.ProviderKey = tc.key
+			settings.TestContext.ProviderKey = tc.key
 			in := &Inbox{}
 			mockOf = &Mock{URL: "http://mock:8081", inbox: in}
 			if tc.mockAnswered != 0 {
@@ -70,12 +72,12 @@ func TestDetectCausesNamesWhatTheChecksRecognised(t *testing.T) {
 	probe := func(i, status int) Exchange {
 		return Exchange{Direction: ToPartner, Step: signatureMistakes[i].Step, Method: "POST", URL: "http://p/webhook", Status: status}
 	}
-	config := CheckResult{Check: Check{ID: CheckConfig}, Outcome: OutcomePass}
+	config := CheckResult{Check: settings.Check{ID: CheckConfig}, Outcome: OutcomePass}
 	signed := func(xs ...Exchange) CheckResult {
-		return CheckResult{Check: Check{ID: CheckSignedWebhook}, Outcome: OutcomeFail, Reason: "Problem: want any 2xx", Exchanges: xs}
+		return CheckResult{Check: settings.Check{ID: CheckSignedWebhook}, Outcome: OutcomeFail, Reason: "Problem: want any 2xx", Exchanges: xs}
 	}
 	skipped := func(id, see string) CheckResult {
-		return CheckResult{Check: Check{ID: id}, Outcome: OutcomeSkipped, Reason: "cannot check: … (see " + see + ")"}
+		return CheckResult{Check: settings.Check{ID: id}, Outcome: OutcomeSkipped, Reason: "cannot check: … (see " + see + ")"}
 	}
 	for _, tc := range []struct {
 		name    string
@@ -84,11 +86,11 @@ func TestDetectCausesNamesWhatTheChecksRecognised(t *testing.T) {
 		checks2 []string
 	}{
 		{"no verification", []CheckResult{config,
-			{Check: Check{ID: "signature/tampered-v1"}, Outcome: OutcomeFail, Reason: "Rule: …\nFix: …\nProblem: " + ProblemNoVerification + ": it accepted (2xx) …"},
+			{Check: settings.Check{ID: "signature/tampered-v1"}, Outcome: OutcomeFail, Reason: "Rule: …\nFix: …\nProblem: " + ProblemNoVerification + ": it accepted (2xx) …"},
 			skipped("signature/wrong-secret", "signature/tampered-v1")},
 			CauseNoVerification, []string{"signature/tampered-v1", "signature/wrong-secret"}},
 		{"a crash", []CheckResult{config,
-			{Check: Check{ID: "signature/extra-schemes-accepted"}, Outcome: OutcomeFail, Reason: "Problem: " + ProblemCrash + ": POST /webhook answered 500 …"},
+			{Check: settings.Check{ID: "signature/extra-schemes-accepted"}, Outcome: OutcomeFail, Reason: "Problem: " + ProblemCrash + ": POST /webhook answered 500 …"},
 			skipped("signature/v0-only", "signature/extra-schemes-accepted")},
 			CauseCrash, []string{"signature/extra-schemes-accepted", "signature/v0-only"}},
 		{"the body signed", []CheckResult{config, signed(refused, probe(0, 200))}, CauseLegacySignature, []string{CheckSignedWebhook}},

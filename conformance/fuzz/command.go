@@ -16,6 +16,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
@@ -99,7 +100,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, code *int) *cobra.
 	var seed string
 	var envProblems []error
 	goFlags := flag.NewFlagSet("fuzz", flag.ContinueOnError)
-	framework.RegisterFlags(goFlags, getenv)
+	settings.RegisterFlags(goFlags, getenv)
 
 	cmd := &cobra.Command{
 		Use:           "ttconformance fuzz",
@@ -116,30 +117,30 @@ func NewCommand(getenv func(string) string, stdout io.Writer, code *int) *cobra.
 	for _, name := range suiteOnlyFlags {
 		fs.MarkHidden(name)
 	}
-	fs.Lookup("json-report").Usage = "write the fuzz report (cases, findings, coverage) as JSON to this file; env " + framework.EnvName("json-report")
-	fs.Lookup("junit-report").Usage = "write a JUnit XML report (the run, and one failed test case per finding) to this file; env " + framework.EnvName("junit-report")
-	fs.Lookup("html-report").Usage = "write the fuzz report as one self-contained HTML page to this file; env " + framework.EnvName("html-report")
-	fs.Lookup("assessment").Usage = "the partner posts a final result (completed or failed) for each webhook: judge it; env " + framework.EnvName("assessment")
-	fs.Lookup("bulk").Usage = "the partner allows bulk mode: send bulk-mode webhooks (no job) too; env " + framework.EnvName("bulk")
+	fs.Lookup("json-report").Usage = "write the fuzz report (cases, findings, coverage) as JSON to this file; env " + settings.EnvName("json-report")
+	fs.Lookup("junit-report").Usage = "write a JUnit XML report (the run, and one failed test case per finding) to this file; env " + settings.EnvName("junit-report")
+	fs.Lookup("html-report").Usage = "write the fuzz report as one self-contained HTML page to this file; env " + settings.EnvName("html-report")
+	fs.Lookup("assessment").Usage = "the partner posts a final result (completed or failed) for each webhook: judge it; env " + settings.EnvName("assessment")
+	fs.Lookup("bulk").Usage = "the partner allows bulk mode: send bulk-mode webhooks (no job) too; env " + settings.EnvName("bulk")
 
 	envDefault := func(name string, set func(string) error) {
-		if v := getenv(framework.EnvName(name)); v != "" {
+		if v := getenv(settings.EnvName(name)); v != "" {
 			if err := set(v); err != nil {
-				envProblems = append(envProblems, fmt.Errorf("%s=%q: %w", framework.EnvName(name), v, err))
+				envProblems = append(envProblems, fmt.Errorf("%s=%q: %w", settings.EnvName(name), v, err))
 			}
 		}
 	}
 	integer := func(dst *int, name, usage string) {
 		envDefault(name, func(v string) error { n, err := strconv.Atoi(v); *dst = n; return err })
-		fs.IntVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
+		fs.IntVar(dst, name, *dst, usage+"; env "+settings.EnvName(name))
 	}
 	duration := func(dst *time.Duration, name, usage string) {
 		envDefault(name, func(v string) error { d, err := time.ParseDuration(v); *dst = d; return err })
-		fs.DurationVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
+		fs.DurationVar(dst, name, *dst, usage+"; env "+settings.EnvName(name))
 	}
 	str := func(dst *string, name, usage string) {
 		envDefault(name, func(v string) error { *dst = v; return nil })
-		fs.StringVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
+		fs.StringVar(dst, name, *dst, usage+"; env "+settings.EnvName(name))
 	}
 	duration(&cfg.Duration, "duration", "how long to send cases (0 with --max-cases: until they are sent)")
 	str(&seed, "seed", "a number that makes the run repeatable: the same seed sends the same cases (default: random, printed)")
@@ -152,7 +153,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, code *int) *cobra.
 	fs.BoolVar(&noShrink, "no-shrink", false, "write findings as generated, unshrunk")
 
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if cfg.MaxCases > 0 && !fs.Changed("duration") && getenv(framework.EnvName("duration")) == "" {
+		if cfg.MaxCases > 0 && !fs.Changed("duration") && getenv(settings.EnvName("duration")) == "" {
 			cfg.Duration = 0 // --max-cases alone ends the run
 		}
 		cfg.Shrink = !noShrink
@@ -168,7 +169,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, code *int) *cobra.
 			problems = append(problems, fmt.Errorf("--result-deadline must be positive, got %s", deadline))
 		}
 		key, defaulted := capacity.GivenKey()
-		if err := framework.AfterReadingAllFlags(); err != nil {
+		if err := settings.AfterReadingAllFlags(); err != nil {
 			problems = append(problems, err)
 		}
 		if err := cfg.Validate(); err != nil {
@@ -187,7 +188,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, code *int) *cobra.
 // the settings give a provider key, reads the partner's form, makes the
 // run, writes the reports and returns the exit status.
 func execute(ctx context.Context, cfg Config, deadline time.Duration, key capacity.ProviderKey, activate bool, stdout io.Writer) int {
-	tc := framework.TestContext
+	tc := settings.TestContext
 	rep := newReport(cfg, time.Now())
 	rep.BaseURL = tc.BaseURL
 	fail := func(err error) int {
@@ -275,7 +276,7 @@ func partnerForm(ctx context.Context, mock *framework.Mock, client *framework.Pa
 
 // writeReports writes the reports asked for, saying where.
 func writeReports(rep *Report, stdout io.Writer) {
-	tc := framework.TestContext
+	tc := settings.TestContext
 	for _, w := range []struct {
 		path, what string
 		write      func(string) error

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
@@ -215,7 +216,7 @@ func (j *judge) exec(ctx context.Context, body []byte, wantResult bool) (Verdict
 	case resp.StatusCode/100 != 2:
 		// The answer goes into reports: a partner echoing a key must not
 		// put it there.
-		return fail(fmt.Sprintf("%s %d", KindStatus, resp.StatusCode), resp.StatusCode, framework.NewRedactor(framework.TestContext).String(string(raw))), nil
+		return fail(fmt.Sprintf("%s %d", KindStatus, resp.StatusCode), resp.StatusCode, framework.NewRedactor(settings.TestContext).String(string(raw))), nil
 	}
 	applied, invalid, note := protocol.CheckWebhookResponse(raw)
 	if invalid {

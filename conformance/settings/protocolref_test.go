@@ -1,4 +1,4 @@
-package framework
+package settings
 
 import (
 	"os"
@@ -31,8 +31,8 @@ func TestProtocolSections(t *testing.T) {
 	if got, want := SectionURL("§1.3"), ProtocolURL+"#13-what-teamtailor-does-with-the-partners-answers"; got != want {
 		t.Errorf("SectionURL(§1.3) = %s, want %s", got, want)
 	}
-	if got := string(sectionLinks("webhook", "§1.1, §1.2")); !strings.Contains(got, `href="`+ProtocolURL+`#11-the-webhook-body">§1.1</a>, <a href="`+ProtocolURL+`#12-the-webhook-signature">§1.2</a>`) {
-		t.Errorf("sectionLinks = %s", got)
+	if got := string(SectionLinks("webhook", "§1.1, §1.2")); !strings.Contains(got, `href="`+ProtocolURL+`#11-the-webhook-body">§1.1</a>, <a href="`+ProtocolURL+`#12-the-webhook-signature">§1.2</a>`) {
+		t.Errorf("SectionLinks = %s", got)
 	}
 }
 
@@ -57,7 +57,7 @@ func TestCompanyWebhooksSections(t *testing.T) {
 			t.Errorf("companyHeadings has %s, which docs/company-webhooks.md does not", sec)
 		}
 	}
-	if got := string(sectionLinks(AreaCompanyWebhooks, "§5.2")); !strings.Contains(got, `href="`+CompanyWebhooksURL+`#52-v2-the-raw-body">§5.2</a>`) {
-		t.Errorf("sectionLinks = %s", got)
+	if got := string(SectionLinks(AreaCompanyWebhooks, "§5.2")); !strings.Contains(got, `href="`+CompanyWebhooksURL+`#52-v2-the-raw-body">§5.2</a>`) {
+		t.Errorf("SectionLinks = %s", got)
 	}
 }

@@ -1,4 +1,4 @@
-package framework
+package settings
 
 import (
 	"errors"
@@ -202,8 +202,8 @@ func Catalogue() []Check {
 	return out
 }
 
-// checkByText finds the check of a spec by its text.
-func checkByText(text string) (Check, bool) {
+// CheckByText finds the check of a spec by its text.
+func CheckByText(text string) (Check, bool) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	for _, c := range registry {
@@ -216,7 +216,7 @@ func checkByText(text string) (Check, bool) {
 
 // CurrentCheck returns the check of the running spec.
 func CurrentCheck() (Check, bool) {
-	return checkByText(ginkgo.CurrentSpecReport().LeafNodeText)
+	return CheckByText(ginkgo.CurrentSpecReport().LeafNodeText)
 }
 
 // CheckCatalogue reports a catalogue that drifted from the spec tree: a
@@ -229,7 +229,7 @@ func CheckCatalogue(report types.Report, checks []Check) error {
 		if s.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
-		c, ok := checkByText(s.LeafNodeText)
+		c, ok := CheckByText(s.LeafNodeText)
 		if !ok {
 			problems = append(problems, fmt.Errorf("the spec %q was not declared with MustIt or ShouldIt", s.FullText()))
 			continue

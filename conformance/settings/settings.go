@@ -1,6 +1,7 @@
-package framework
+package settings
 
 import (
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -111,6 +112,8 @@ type Settings struct {
 	BaselineFile  string
 	WriteBaseline string
 	baseline      Baseline
+	// tlsConfig is what --ca-file makes calls to the partner trust.
+	tlsConfig *tls.Config
 
 	// Reports to write besides the console output.
 	JUnitReport string
@@ -396,8 +399,8 @@ func (s Settings) claims(c Capability) bool {
 // partner does not claim what it needs.
 const CapabilityPrefix = "capability not claimed: "
 
-// secrets returns the values reports must never show, longest first.
-func (s Settings) secrets() []string {
+// Secrets returns the values reports must never show, longest first.
+func (s Settings) Secrets() []string {
 	var out []string
 	for _, v := range []string{s.APIKey, s.WebhookSecret, s.ProviderKey, s.APIToken, s.CompanyWebhookKey} {
 		if v != "" {
@@ -408,6 +411,18 @@ func (s Settings) secrets() []string {
 	return out
 }
 
-// maskSecret shows the start of a secret and hides the rest, as the mock
+// MaskSecret shows the start of a secret and hides the rest, as the mock
 // does in its journal.
-func maskSecret(s string) string { return secret.Mask(s) }
+func MaskSecret(s string) string { return secret.Mask(s) }
+
+// WebhookConfigDoc returns the content of --webhook-config, nil without it.
+func (s *Settings) WebhookConfigDoc() []byte { return s.webhookConfigDoc }
+
+// Imported returns the fixtures of --fixtures.
+func (s *Settings) Imported() []fixtures.Imported { return s.imported }
+
+// ProviderKeySource says how ProviderKey was obtained, for messages.
+func (s *Settings) ProviderKeySource() string { return s.providerKeySource }
+
+// Baseline returns the baseline of --baseline, empty without it.
+func (s *Settings) Baseline() Baseline { return s.baseline }

@@ -1,4 +1,4 @@
-package framework
+package settings
 
 import (
 	"crypto/tls"
@@ -20,7 +20,7 @@ func validateSecurity(c *Settings) []error {
 	if c.Profile != ProfileDevelopment && c.Profile != ProfileProduction {
 		problems = append(problems, fmt.Errorf("--profile %q must be %s or %s", c.Profile, ProfileDevelopment, ProfileProduction))
 	}
-	partnerTransport.TLSClientConfig = nil
+	c.tlsConfig = nil
 	if c.CAFile == "" {
 		return problems
 	}
@@ -28,7 +28,7 @@ func validateSecurity(c *Settings) []error {
 	if err != nil {
 		return append(problems, fmt.Errorf("--ca-file: %w", err))
 	}
-	partnerTransport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	c.tlsConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	return problems
 }
 
@@ -49,11 +49,15 @@ func LoadCAFile(path string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
+// TLSClientConfig returns the TLS settings every call to the partner
+// uses: the --ca-file pool, or nil for the system's.
+func (s *Settings) TLSClientConfig() *tls.Config { return s.tlsConfig }
+
 // TLSConfig returns the TLS settings of calls to the partner: the
 // --ca-file pool, if any. The security checks copy it to probe versions.
 func TLSConfig() *tls.Config {
-	if partnerTransport.TLSClientConfig != nil {
-		return partnerTransport.TLSClientConfig.Clone()
+	if c := TestContext.tlsConfig; c != nil {
+		return c.Clone()
 	}
 	return &tls.Config{}
 }

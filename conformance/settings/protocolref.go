@@ -1,4 +1,4 @@
-package framework
+package settings
 
 import (
 	"html"
@@ -96,10 +96,10 @@ func githubAnchor(heading string) string {
 	return b.String()
 }
 
-// sectionLinks renders sections such as "§1.1, §1.2" as links to
+// SectionLinks renders sections such as "§1.1, §1.2" as links to
 // docs/protocol.md (docs/company-webhooks.md for that area's checks), for
 // the HTML report.
-func sectionLinks(area, sections string) string {
+func SectionLinks(area, sections string) string {
 	var parts []string
 	for _, s := range strings.Split(sections, ",") {
 		s = strings.TrimSpace(s)
