@@ -295,7 +295,7 @@ func TestActionRunsTheReleaseBinary(t *testing.T) {
 	if err != nil {
 		t.Fatalf(".ci/release: %v\n%s", err, out)
 	}
-	in := partnerInputs(t, partner{}.serve(t))
+	in := partnerInputs(t, fakePartner{}.serve(t))
 	delete(in, "TTCONFORMANCE_BIN")
 	in["INPUT_VERSION"] = version
 	in["INPUT_RELEASE_URL"] = "file://" + releases

@@ -17,7 +17,7 @@ import (
 )
 
 // brokenPartner returns the broken partner of brokenPartners named name.
-func brokenPartner(t *testing.T, name string) partner {
+func brokenPartner(t *testing.T, name string) fakePartner {
 	t.Helper()
 	for _, bp := range brokenPartners {
 		if bp.name == name {
@@ -25,15 +25,15 @@ func brokenPartner(t *testing.T, name string) partner {
 		}
 	}
 	t.Fatalf("no broken partner %q", name)
-	return partner{}
+	return fakePartner{}
 }
 
 // withDefects is the example partner with the defects of the broken
 // partners named: their middleware wrapped around one another, and the
 // one transport among them.
-func withDefects(t *testing.T, names ...string) partner {
+func withDefects(t *testing.T, names ...string) fakePartner {
 	t.Helper()
-	var out partner
+	var out fakePartner
 	for _, name := range names {
 		p := brokenPartner(t, name)
 		if p.transport != nil {

@@ -51,7 +51,7 @@ func certifyRun(t *testing.T, args ...string) (int, string) {
 // byte of it changes.
 func TestCertifyBundles(t *testing.T) {
 	skipWhenSuiteRequested(t)
-	base := partner{}.serve(t)
+	base := fakePartner{}.serve(t)
 	listen, _ := mockListen.Load(base)
 	canaries := []string{selfAPIKey, selfSecret, canaryToken, "selftest-token"}
 	var first []certify.Entry

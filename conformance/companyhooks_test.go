@@ -26,8 +26,8 @@ const eventsPath = "/teamtailor/events"
 // receiver plants a receiver of company events at eventsPath on the example
 // partner. verify returns whether the delivery verifies; a refused one
 // gets 401.
-func receiver(verify func(r *http.Request, body []byte) bool) partner {
-	return partner{wrap: route("POST", eventsPath, func(w http.ResponseWriter, r *http.Request, _ http.Handler) {
+func receiver(verify func(r *http.Request, body []byte) bool) fakePartner {
+	return fakePartner{wrap: route("POST", eventsPath, func(w http.ResponseWriter, r *http.Request, _ http.Handler) {
 		body := readBody(r)
 		if _, err := signature.ResourceID(body); err != nil {
 			http.Error(w, "not a company event", http.StatusBadRequest)
@@ -43,7 +43,7 @@ func receiver(verify func(r *http.Request, body []byte) bool) partner {
 
 // docsReceiver verifies as docs/company-webhooks.md §8 says: TT-Signature,
 // v2 over the raw body, v1 over payload.data.id.
-func docsReceiver(header string) partner {
+func docsReceiver(header string) fakePartner {
 	return receiver(func(r *http.Request, body []byte) bool {
 		return signature.VerifyCompany(r.Header.Get(header), selfCompanyKey, body, time.Now(), 0) == nil
 	})
@@ -69,11 +69,11 @@ func TestCompanyWebhookReceivers(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		scheme  string
-		partner partner
+		partner fakePartner
 		fails   string // "" passes everything
 		cause   string
 	}{
-		{"the example partner's receiver, a partner setup", settings.CompanySchemeSetup, partner{}, "", ""},
+		{"the example partner's receiver, a partner setup", settings.CompanySchemeSetup, fakePartner{}, "", ""},
 		{"a v1 subscription receiver from the docs", settings.CompanySchemeV1, docsReceiver(signature.CompanyHeader), "", ""},
 		{"a v2 subscription receiver from the docs", settings.CompanySchemeV2, docsReceiver(signature.CompanyHeader), "", ""},
 		{"v2 HMAC over JSON.stringify of the parsed body", settings.CompanySchemeV2,
@@ -157,7 +157,7 @@ func TestCompanyWebhookReceivers(t *testing.T) {
 func TestCompanyWebhookChecksNeedTheirFlags(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	t.Parallel()
-	base := partner{}.serve(t)
+	base := fakePartner{}.serve(t)
 	r := runSuite(t, base, "--focus", "company-webhooks/", "--activation-field", selfActivation)
 	for _, id := range []string{"company-webhooks/events-accepted", "company-webhooks/forged-refused"} {
 		if c := r.check(id); c.Outcome != framework.OutcomeSkipped || !strings.Contains(c.Reason, "--company-webhooks") {

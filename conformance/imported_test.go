@@ -46,7 +46,7 @@ func TestImportedFixturesJoinTheEdgeCases(t *testing.T) {
 	dir := importedFixtureDir(t)
 	const id = "webhook/edge-case-candidates"
 
-	good := runSuite(t, partner{}.serve(t), "--fixtures", dir, "--focus", id)
+	good := runSuite(t, fakePartner{}.serve(t), "--fixtures", dir, "--focus", id)
 	c := good.check(id)
 	if c.Outcome != framework.OutcomePass {
 		t.Fatalf("%s with the example partner: %s %s\n%s", id, c.Outcome, c.Reason, good.stderr)
@@ -59,7 +59,7 @@ func TestImportedFixturesJoinTheEdgeCases(t *testing.T) {
 		t.Errorf("%s did not send the imported fixture whole", id)
 	}
 
-	broken := partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	broken := fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 		if bytes.Contains(readBody(r), []byte(`"pronouns":`)) {
 			http.Error(w, "unknown attribute pronouns", http.StatusInternalServerError)
 			return
@@ -72,7 +72,7 @@ func TestImportedFixturesJoinTheEdgeCases(t *testing.T) {
 		t.Errorf("%s against a partner failing on the fixture: %s, reason %q; want a failure naming imported fixture drift", id, c.Outcome, c.Reason)
 	}
 
-	if r := runSuite(t, partner{}.serve(t), "--fixtures", filepath.Join(dir, "missing")); r.exit != 2 || !strings.Contains(r.stderr, "--fixtures") {
+	if r := runSuite(t, fakePartner{}.serve(t), "--fixtures", filepath.Join(dir, "missing")); r.exit != 2 || !strings.Contains(r.stderr, "--fixtures") {
 		t.Errorf("a missing --fixtures folder: exit %d, stderr %s; want 2 naming --fixtures", r.exit, r.stderr)
 	}
 }

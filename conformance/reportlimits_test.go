@@ -162,7 +162,7 @@ func TestHugeAnswersKeepReportsBounded(t *testing.T) {
 					c.answer(w, r)
 				})
 			}
-			r := boundedRun(t, partner{wrap: huge}.serve(t))
+			r := boundedRun(t, fakePartner{wrap: huge}.serve(t))
 			// The race detector multiplies memory; without it the whole
 			// run stays under 200 MB.
 			if !raceEnabled && r.maxRSS > maxRSSBytes {
@@ -197,7 +197,7 @@ func TestHugeAnswersKeepReportsBounded(t *testing.T) {
 func TestManyLargeAnswersSpendTheRunBudget(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	t.Parallel()
-	r := boundedRun(t, partner{wrap: paddedAnswers, transport: paddedPosts}.serve(t))
+	r := boundedRun(t, fakePartner{wrap: paddedAnswers, transport: paddedPosts}.serve(t))
 	cut, total := cutExchanges(r)
 	if len(cut) == 0 {
 		t.Error("no exchange is marked truncated with a cut body")

@@ -84,10 +84,10 @@ func TestSecurityTransport(t *testing.T) {
 			return u, []string{"--ca-file", ca}
 		}, map[string]string{"security/tls-version": framework.OutcomeFail}, 1},
 		{"plain http in production", func(t *testing.T) (string, []string) {
-			return partner{}.serve(t), []string{"--profile", "production"}
+			return fakePartner{}.serve(t), []string{"--profile", "production"}
 		}, map[string]string{"security/https": framework.OutcomeWarning}, 0},
 		{"plain http in development", func(t *testing.T) (string, []string) {
-			return partner{}.serve(t), nil
+			return fakePartner{}.serve(t), nil
 		}, nil, 0},
 	}
 	for _, tc := range cases {

@@ -185,10 +185,10 @@ func (r run) check(id string) framework.CheckResult {
 	return framework.CheckResult{}
 }
 
-// partner is a partner served for a self-test: the example partner,
+// fakePartner is a partner served for a self-test: the example partner,
 // optionally wrapped by middleware that changes one thing, and with a
 // transport that changes how it posts results.
-type partner struct {
+type fakePartner struct {
 	wrap      func(http.Handler) http.Handler
 	transport func(http.RoundTripper) http.RoundTripper
 	// secret is the webhook secret the partner verifies with; "" is
@@ -219,7 +219,7 @@ func freeAddr(t *testing.T) string {
 }
 
 // serve starts the partner on 127.0.0.1:0 and returns its URL.
-func (p partner) serve(t *testing.T) string {
+func (p fakePartner) serve(t *testing.T) string {
 	t.Helper()
 	var tr http.RoundTripper = http.DefaultTransport.(*http.Transport).Clone()
 	if p.transport != nil {
@@ -266,7 +266,7 @@ func unclaimed(c framework.CheckResult) bool {
 func TestExamplePartnerPassesEveryCheck(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	t.Parallel()
-	base := partner{}.serve(t)
+	base := fakePartner{}.serve(t)
 	dir := t.TempDir()
 	junit := filepath.Join(dir, "nested", "missing", "junit.xml")
 	html := filepath.Join(dir, "report.html")
@@ -335,7 +335,7 @@ func TestExamplePartnerPassesEveryCheck(t *testing.T) {
 func TestCapabilitiesNotClaimedSkipTheirChecks(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	t.Parallel()
-	r := runSuite(t, partner{}.serve(t))
+	r := runSuite(t, fakePartner{}.serve(t))
 	if r.exit != 0 {
 		t.Errorf("exit = %d, want 0\n%s", r.exit, r.stdout)
 	}
@@ -514,7 +514,7 @@ func TestSuiteThatCannotStartIsAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer busy.Close()
-	r := runSuite(t, partner{}.serve(t), "--mock-listen", busy.Addr().String())
+	r := runSuite(t, fakePartner{}.serve(t), "--mock-listen", busy.Addr().String())
 	if r.exit != 2 {
 		t.Errorf("exit = %d, want 2\n%s", r.exit, r.stdout)
 	}

@@ -175,7 +175,7 @@ func TestStaticConfigPartner(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			args := append(slices.Clone(allCapabilities), "--activation-field", selfActivation)
-			var p partner
+			var p fakePartner
 			if tc.put {
 				var teamtailor atomic.Pointer[string]
 				p.wrap = putsConfig(t, tc.doc, &teamtailor)
@@ -262,7 +262,7 @@ func TestAPITokenPartner(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			junit, html := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.html")
-			r := runSuite(t, partner{wrap: apiTokenPartner(tc.anyToken, tc.noToken)}.serve(t), append(slices.Clone(allCapabilities),
+			r := runSuite(t, fakePartner{wrap: apiTokenPartner(tc.anyToken, tc.noToken)}.serve(t), append(slices.Clone(allCapabilities),
 				"--activation-field", selfActivation, "--api-token", selfAPIToken, "--requires-api-token", "--junit-report", junit, "--html-report", html)...)
 			expectOutcomes(t, r, tc.fails, tc.warns, nil)
 			calls := 0
@@ -292,10 +292,10 @@ func TestAPITokenPartner(t *testing.T) {
 // createsResults is a partner that creates its result with POST
 // /partner-results, for the event's candidate and job, instead of
 // updating update-url; edit changes the create's attributes.
-func createsResults(edit func(attrs map[string]any)) partner {
+func createsResults(edit func(attrs map[string]any)) fakePartner {
 	var mu sync.Mutex
 	events := map[string][2]any{} // result id -> candidate id, job id
-	return partner{
+	return fakePartner{
 		wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			var ev struct {
 				PartnerEvent struct {
@@ -395,7 +395,7 @@ func TestFocusOnACheckThatCannotRunIsNoPass(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	t.Run("the partner refuses the provider key", func(t *testing.T) {
 		t.Parallel()
-		base := partner{teamtailor: emptyTeamtailor()}.serve(t)
+		base := fakePartner{teamtailor: emptyTeamtailor()}.serve(t)
 		for _, args := range [][]string{
 			{"--focus", "webhook/edge-case"},
 			{"--focus", "webhook/signed-accepted", "--strict"},
@@ -420,13 +420,13 @@ func TestFocusOnACheckThatCannotRunIsNoPass(t *testing.T) {
 		// key, or a webhook answered 500, is reported though the checks
 		// selected pass.
 		for _, tc := range []struct {
-			partner partner
+			partner fakePartner
 			focus   string
 			want    string
 		}{
-			{partner{teamtailor: emptyTeamtailor()}, "activation/config-valid",
+			{fakePartner{teamtailor: emptyTeamtailor()}, "activation/config-valid",
 				"config/with-job (not selected): GET /config with the suite's provider key answered 401 Unauthorized"},
-			{partner{wrap: route("POST", "/webhook", answer(http.StatusInternalServerError, "text/plain", "boom"))}, "config/",
+			{fakePartner{wrap: route("POST", "/webhook", answer(http.StatusInternalServerError, "text/plain", "boom"))}, "config/",
 				"webhook/signed-accepted (not selected): the plain signed webhook answered 500 Internal Server Error"},
 		} {
 			r := runSuite(t, tc.partner.serve(t), "--focus", tc.focus) // a UUID provider key
@@ -440,7 +440,7 @@ func TestFocusOnACheckThatCannotRunIsNoPass(t *testing.T) {
 	})
 	t.Run("no check selected", func(t *testing.T) {
 		t.Parallel()
-		r := runSuite(t, partner{}.serve(t), "--focus", "no-such-check")
+		r := runSuite(t, fakePartner{}.serve(t), "--focus", "no-such-check")
 		if r.exit != 2 {
 			t.Errorf("exit = %d, want 2\n%s", r.exit, r.stdout)
 		}
@@ -452,7 +452,7 @@ func TestFocusOnACheckThatCannotRunIsNoPass(t *testing.T) {
 		t.Parallel()
 		// The cause is reported by config/with-job: a failure, not an
 		// unjudged check.
-		r := runSuite(t, partner{teamtailor: emptyTeamtailor()}.serve(t), "--focus", "webhook/edge-case|config/with-job")
+		r := runSuite(t, fakePartner{teamtailor: emptyTeamtailor()}.serve(t), "--focus", "webhook/edge-case|config/with-job")
 		if r.exit != 1 || len(r.results.Unjudged) != 0 || r.check("config/with-job").Outcome != framework.OutcomeFail {
 			t.Errorf("exit %d, unjudged %q, config/with-job %s; want 1, none, fail", r.exit, r.results.Unjudged, r.check("config/with-job").Outcome)
 		}
@@ -489,7 +489,7 @@ func TestReportsAgreeAndHoldNoPath(t *testing.T) {
 		base func(t *testing.T) string
 	}{
 		{"unreachable", func(*testing.T) string { return "http://" + unreachable }},
-		{"example partner", func(t *testing.T) string { return partner{}.serve(t) }},
+		{"example partner", func(t *testing.T) string { return fakePartner{}.serve(t) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -543,7 +543,7 @@ func TestReportsAgreeAndHoldNoPath(t *testing.T) {
 func TestActionsWaitForTheResultOnce(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	t.Parallel()
-	p := partner{transport: func(http.RoundTripper) http.RoundTripper { // posts nothing
+	p := fakePartner{transport: func(http.RoundTripper) http.RoundTripper { // posts nothing
 		return roundTripper(func(r *http.Request) (*http.Response, error) {
 			return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
 		})
@@ -577,7 +577,7 @@ func TestActionsOfAResultInTheWebhookAnswer(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			p := partner{
+			p := fakePartner{
 				wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 					rec := httptest.NewRecorder()
 					next.ServeHTTP(rec, r)

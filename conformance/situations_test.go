@@ -25,11 +25,11 @@ var situationPartners = []struct {
 	fails   string
 	problem string // in the failure's Problem line
 	fix     string // in its Fix line
-	partner partner
+	partner fakePartner
 }{
 	{"500 on a rejected candidate", "webhook/rejected-candidate",
 		"want any 2xx within the timeout, got 500 Internal Server Error", "decide afterwards what job.status.rejected means",
-		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if rejectedIn(readBody(r)) {
 				http.Error(w, "NoMethodError: undefined method `invite!' for a rejected application", http.StatusInternalServerError)
 				return
@@ -38,10 +38,10 @@ var situationPartners = []struct {
 		})}},
 	{"500 on a duplicate event (unique constraint)", "webhook/duplicate-event",
 		"the second copy of event", "a unique index on the event id is right",
-		partner{wrap: uniqueEventIDs}},
+		fakePartner{wrap: uniqueEventIDs}},
 	{"never retries a result refused with 429", "results/retried-after-429",
 		"the partner's PATCH to update-url got 429 Too Many Requests with Retry-After: 1 and was not sent again", "wait the seconds Retry-After gives and send it again",
-		partner{transport: postsOnce}},
+		fakePartner{transport: postsOnce}},
 }
 
 // rejectedIn reports whether a webhook body carries job.status.rejected:
@@ -149,7 +149,7 @@ func TestPartnerFollowingTeamtailorHostReachesTheMock(t *testing.T) {
 	t.Parallel()
 	// The partner takes its URL from the header, so its own check of
 	// update-url's host (against 127.0.0.1) is left off.
-	p := partner{anyUpdateHost: true, wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	p := fakePartner{anyUpdateHost: true, wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 		var doc map[string]any
 		if err := json.Unmarshal(readBody(r), &doc); err == nil {
 			if ev, ok := doc["partner-event"].(map[string]any); ok {
