@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
@@ -189,7 +190,7 @@ var brokenPartners = []struct {
 		})}},
 	{"accepts another secret", "signature/wrong-secret", nil,
 		fakePartner{wrap: resign(func(p signature.Parsed, id string, _ []byte) bool {
-			return first(p.Signatures[signature.SchemeV1]) == signature.Compute(framework.WrongWebhookSecret, p.Timestamp, id)
+			return first(p.Signatures[signature.SchemeV1]) == signature.Compute(partner.WrongWebhookSecret, p.Timestamp, id)
 		})}},
 	{"accepts a stale timestamp", "signature/stale-timestamp", nil,
 		fakePartner{wrap: resign(func(p signature.Parsed, id string, _ []byte) bool {

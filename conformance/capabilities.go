@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -27,7 +28,7 @@ var _ = Describe("Capabilities: what the partner shows, against what it claims",
 			}
 			if !s.Actions {
 				w, x := f.RequireSignedWebhookAccepted(ctx, typical)
-				posts := framework.TheBasics().AwaitResult(ctx, f.Mock, func(p []framework.Exchange) bool { return declaresActions(p) || final(p) })
+				posts := framework.TheBasics().AwaitResult(ctx, f.Mock, func(p []partner.Exchange) bool { return declaresActions(p) || final(p) })
 				f.Include(posts...)
 				if doc, ok := framework.AnswerAsResult(x, w.ResultID); ok {
 					posts = append(posts, doc)
@@ -40,7 +41,7 @@ var _ = Describe("Capabilities: what the partner shows, against what it claims",
 			if len(shown) > 0 {
 				problem = "the partner shows capabilities it does not claim:\n    " + strings.Join(shown, "\n    ")
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(nil,
+			Expect(problem).To(framework.BeNoProblem(), partner.Explain(nil,
 				"run the suite with the flags of every capability the partner has (%s, %s, %s, %s), as its marketplace listing says (docs/protocol.md §7)",
 				settings.CapSignatures, settings.CapAssessment, settings.CapBulk, settings.CapActions))
 		})
@@ -51,52 +52,52 @@ var _ = Describe("Capabilities: what the partner shows, against what it claims",
 		func(ctx SpecContext) {
 			criteria, known := f.DeclaredCriteria(ctx)
 			if !known || len(criteria) == 0 {
-				framework.Note("the partner's /config declares no assessment-criteria: nothing to score")
+				partner.Note("the partner's /config declares no assessment-criteria: nothing to score")
 				return
 			}
 			w, x := f.RequireSignedWebhookAccepted(ctx, typical)
-			framework.Depends(x.Success(), "the webhook got no 2xx (see webhook/signed-accepted)")
-			posts := framework.TheBasics().AwaitResult(ctx, f.Mock, func(p []framework.Exchange) bool { return final(p) })
+			partner.Depends(x.Success(), "the webhook got no 2xx (see webhook/signed-accepted)")
+			posts := framework.TheBasics().AwaitResult(ctx, f.Mock, func(p []partner.Exchange) bool { return final(p) })
 			f.Include(posts...)
 			if doc, ok := framework.AnswerAsResult(x, w.ResultID); ok {
 				posts = append(posts, doc)
 			}
-			framework.Depends(len(posts) > 0, "the partner sent no result within %s (see results/posted)", settings.TestContext.Timeout)
+			partner.Depends(len(posts) > 0, "the partner sent no result within %s (see results/posted)", settings.TestContext.Timeout)
 			var scored []string
-			var last *framework.Exchange
+			var last *partner.Exchange
 			for i := range posts {
 				for _, id := range framework.PostedCriteria([]byte(posts[i].RequestBody)) {
 					if !slices.Contains(scored, id) {
 						scored = append(scored, id)
 					}
 				}
-				if posts[i].Direction != framework.ToPartner {
+				if posts[i].Direction != partner.ToPartner {
 					last = &posts[i]
 				}
 			}
 			// The scores may come with the completion: a result not
 			// completed yet has nothing to judge.
-			framework.Depends(len(scored) > 0 || final(posts), "the partner completed no result within %s (see results/posted)", settings.TestContext.Timeout)
+			partner.Depends(len(scored) > 0 || final(posts), "the partner completed no result within %s (see results/posted)", settings.TestContext.Timeout)
 			problem := ""
 			if len(scored) == 0 {
 				problem = fmt.Sprintf("the partner declares assessment-criteria (%s) in /config but its completed result scores none", strings.Join(criteria, ", "))
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(last, x,
+			Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(last, x,
 				"send \"assessment-criteria\": [{\"id\": \"<declared id>\", \"score\": 0..100}, …] with the completed result, one per criterion /config declares, or declare none"))
 		}, settings.CapAssessment)
 })
 
 // declaresActions reports whether any of the result documents declares
 // an action.
-func declaresActions(posts []framework.Exchange) bool {
-	return slices.ContainsFunc(posts, func(p framework.Exchange) bool {
+func declaresActions(posts []partner.Exchange) bool {
+	return slices.ContainsFunc(posts, func(p partner.Exchange) bool {
 		return len(framework.PostedActions([]byte(p.RequestBody))) > 0
 	})
 }
 
 // final reports whether any of the result documents has a final status.
-func final(posts []framework.Exchange) bool {
-	return slices.ContainsFunc(posts, func(p framework.Exchange) bool {
+func final(posts []partner.Exchange) bool {
+	return slices.ContainsFunc(posts, func(p partner.Exchange) bool {
 		s, _ := framework.PostedStatus([]byte(p.RequestBody))
 		return s == "completed" || s == "failed"
 	})

@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
@@ -31,18 +32,18 @@ var _ = Describe("Company webhooks: the receiver of company events", settings.La
 		func(ctx SpecContext) {
 			evs := companyFixtures()
 			By(fmt.Sprintf("delivering the %d company-event fixtures to /%s, signed as a %s delivers them", len(evs), settings.TestContext.CompanyWebhooks, schemeName()))
-			var calls []framework.Call
+			var calls []partner.Call
 			for _, e := range evs {
 				body, h := framework.CompanySign(e, framework.CompanyKey(), time.Now())
 				calls = append(calls, framework.CompanyCall(companyStep(e, "signed"), body, h))
 			}
-			xs := f.Partner.SendAll(ctx, calls, framework.Concurrency)
+			xs := f.Partner.SendAll(ctx, calls, partner.Concurrency)
 			var lines []string
-			var first *framework.Exchange
+			var first *partner.Exchange
 			var firstEv framework.CompanyEvent
 			for i, x := range xs {
 				if x.Unreachable {
-					framework.FailUnreachable(x)
+					partner.FailUnreachable(x)
 				}
 				if x.Success() {
 					continue
@@ -63,7 +64,7 @@ var _ = Describe("Company webhooks: the receiver of company events", settings.La
 				}
 			}
 			Expect(fmt.Sprintf("%d of the %d correctly signed company events did not get a 2xx:\n    %s", len(lines), len(xs), strings.Join(lines, "\n    "))).
-				To(framework.BeNoProblem(), framework.Explain(first,
+				To(framework.BeNoProblem(), partner.Explain(first,
 					"answer every correctly signed company event with a 2xx at once and process it later; %s; tolerate missing and extra attributes (destroy events carry none) (docs/company-webhooks.md §8)", verifyAdvice()))
 		})
 
@@ -74,7 +75,7 @@ var _ = Describe("Company webhooks: the receiver of company events", settings.La
 			plain := companyFixture("job-update")
 			pb, ph := framework.CompanySign(plain, framework.CompanyKey(), time.Now())
 			ok := f.Partner.Do(ctx, framework.CompanyCall(companyStep(plain, "signed"), pb, ph))
-			framework.Depends(ok.Success(), "the correctly signed compact %s got %s (see company-webhooks/events-accepted)", plain.EventName(), answerText(ok))
+			partner.Depends(ok.Success(), "the correctly signed compact %s got %s (see company-webhooks/events-accepted)", plain.EventName(), answerText(ok))
 			e := rawBodyEvent()
 			body, h := framework.CompanySign(e, framework.CompanyKey(), time.Now())
 			By("delivering a job.update whose body is indented and escapes its non-ASCII characters, signed over its exact bytes")
@@ -91,7 +92,7 @@ var _ = Describe("Company webhooks: the receiver of company events", settings.La
 					}
 				}
 			}
-			Expect(fmt.Sprintf("the company event with an indented body got %s", answerText(x))).To(framework.BeNoProblem(), framework.Explain(x,
+			Expect(fmt.Sprintf("the company event with an indented body got %s", answerText(x))).To(framework.BeNoProblem(), partner.Explain(x,
 				"verify over the raw bytes received and parse the JSON leniently: whitespace and \\u escapes are valid JSON; %s", verifyAdvice()))
 		})
 
@@ -102,21 +103,21 @@ var _ = Describe("Company webhooks: the receiver of company events", settings.La
 			e := companyFixture("job-application-update")
 			body, h := framework.CompanySign(e, framework.CompanyKey(), time.Now())
 			ok := f.Partner.Do(ctx, framework.CompanyCall(companyStep(e, "signed"), body, h))
-			framework.Depends(ok.Success(), "the correctly signed %s got %s (see company-webhooks/events-accepted)", e.EventName(), answerText(ok))
+			partner.Depends(ok.Success(), "the correctly signed %s got %s (see company-webhooks/events-accepted)", e.EventName(), answerText(ok))
 
-			var calls []framework.Call
-			wb, wh := framework.CompanySign(e, framework.WrongWebhookSecret, time.Now())
+			var calls []partner.Call
+			wb, wh := framework.CompanySign(e, partner.WrongWebhookSecret, time.Now())
 			calls = append(calls, framework.CompanyCall(companyStep(e, "signed with another key"), wb, wh))
 			calls = append(calls, framework.CompanyCall(companyStep(e, "without a signature"), unsigned(e),
 				http.Header{signature.CompanyHeader: {""}, signature.Header: {""}}))
 			tb, th := tampered(e)
 			calls = append(calls, framework.CompanyCall(companyStep(e, tamperedWhat()), tb, th))
-			xs := f.Partner.SendAll(ctx, calls, framework.Concurrency)
+			xs := f.Partner.SendAll(ctx, calls, partner.Concurrency)
 			var accepted, other []string
-			var first *framework.Exchange
+			var first *partner.Exchange
 			for _, x := range xs {
 				if x.Unreachable {
-					framework.FailUnreachable(x)
+					partner.FailUnreachable(x)
 				}
 				if x.Answered() && x.Status >= 400 && x.Status < 500 {
 					continue
@@ -134,7 +135,7 @@ var _ = Describe("Company webhooks: the receiver of company events", settings.La
 			case len(accepted) > 0:
 				framework.FailBecause(first, framework.ProblemCompanyUnverified+":\n    "+strings.Join(append(accepted, other...), "\n    "), framework.FixCompanyUnverified)
 			case len(other) > 0:
-				Expect("bad signatures were not refused with a 4xx:\n    "+strings.Join(other, "\n    ")).To(framework.BeNoProblem(), framework.Explain(first,
+				Expect("bad signatures were not refused with a 4xx:\n    "+strings.Join(other, "\n    ")).To(framework.BeNoProblem(), partner.Explain(first,
 					"answer 401 to a company event whose signature does not verify or is missing, never a 5xx or a hang"))
 			}
 		}, settings.CapSignatures)
@@ -166,7 +167,7 @@ func companyStep(e framework.CompanyEvent, how string) string {
 	return fmt.Sprintf("POST /%s, %s (%s), %s", strings.TrimLeft(settings.TestContext.CompanyWebhooks, "/"), e.Name, e.EventName(), how)
 }
 
-func answerText(x *framework.Exchange) string {
+func answerText(x *partner.Exchange) string {
 	if !x.Answered() {
 		return x.Error
 	}
@@ -179,7 +180,7 @@ func companyFixtures() []framework.CompanyEvent {
 	GinkgoHelper()
 	evs, err := framework.CompanyEventFixtures()
 	if err != nil {
-		framework.FailMock("%v", err)
+		partner.FailMock("%v", err)
 	}
 	return evs
 }
@@ -191,7 +192,7 @@ func companyFixture(name string) framework.CompanyEvent {
 			return e
 		}
 	}
-	framework.FailMock("no company-event fixture %s", name)
+	partner.FailMock("no company-event fixture %s", name)
 	return framework.CompanyEvent{}
 }
 
@@ -204,11 +205,11 @@ func rawBodyEvent() framework.CompanyEvent {
 	payload := bytes.Replace(e.Payload, []byte(`"title":"`), []byte(`"title":"Malm\u00f6 \u2013 `), 1)
 	var indented bytes.Buffer
 	if err := json.Indent(&indented, payload, "", "  "); err != nil {
-		framework.FailMock("%v", err)
+		partner.FailMock("%v", err)
 	}
 	out, err := framework.NewCompanyEvent("job-update, indented, \\u escapes", indented.Bytes())
 	if err != nil {
-		framework.FailMock("%v", err)
+		partner.FailMock("%v", err)
 	}
 	return out
 }

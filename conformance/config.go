@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -21,26 +22,26 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 	// config for a trigger on a job stage and, for partners that allow bulk
 	// mode, the one without job, each when it is a config document at all
 	// (config/with-job and config/without-job report when it is not).
-	configs := func(ctx SpecContext) []*framework.Exchange {
+	configs := func(ctx SpecContext) []*partner.Exchange {
 		GinkgoHelper()
 		framework.RequireBasics()
 		if st := framework.TheBasics().Static; st != nil {
 			// docs/protocol.md §3: a static webhook-config is judged by the
 			// same rules as a served one. The partner's PUT, if it gave
 			// the document that way, is what a failure quotes.
-			framework.Note("judged the partner's static webhook-config (%s): Teamtailor does not fetch /config", st.Source)
+			partner.Note("judged the partner's static webhook-config (%s): Teamtailor does not fetch /config", st.Source)
 			if st.Put != nil {
 				f.Include(*st.Put)
 			}
-			return []*framework.Exchange{framework.TheBasics().Config}
+			return []*partner.Exchange{framework.TheBasics().Config}
 		}
-		var out []*framework.Exchange
+		var out []*partner.Exchange
 		for _, x := range f.Configs(ctx) {
 			if x.Status == http.StatusOK && framework.IsConfigDocument(x.ResponseBody) {
 				out = append(out, x)
 			}
 		}
-		framework.Depends(len(out) > 0, "GET /config answered no config document (see config/with-job)")
+		partner.Depends(len(out) > 0, "GET /config answered no config document (see config/with-job)")
 		return out
 	}
 
@@ -56,7 +57,7 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 					shown = st.Put
 				}
 			}
-			Expect(v[aspect]).To(framework.BeFree(), framework.Explain(shown, "%s", fix))
+			Expect(v[aspect]).To(framework.BeFree(), partner.Explain(shown, "%s", fix))
 		}
 	}
 
@@ -68,9 +69,9 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 			By("calling GET /config as Teamtailor does when a recruiter sets up a trigger on a job stage")
 			x := f.GetConfig(ctx, false)
 			f.RequireKeyLookup()
-			Expect(x).To(framework.HaveStatus(http.StatusOK), framework.Explain(x,
+			Expect(x).To(framework.HaveStatus(http.StatusOK), partner.Explain(x,
 				"serve GET /config with status 200 and a body {\"config\": {\"fields\": [...]}} for requests carrying job_id, stage_id and user_id"))
-			Expect(framework.ConfigDocumentProblem(x.ResponseBody)).To(framework.BeNoProblem(), framework.Explain(x,
+			Expect(framework.ConfigDocumentProblem(x.ResponseBody)).To(framework.BeNoProblem(), partner.Explain(x,
 				"answer a JSON object with a \"config\" object: {\"config\": {\"fields\": [...]}}"))
 		})
 
@@ -82,9 +83,9 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 			framework.RequireBasics()
 			By("calling GET /config as Teamtailor does in bulk mode: no job, stage or user")
 			x := f.GetConfig(ctx, true)
-			Expect(x).To(framework.HaveStatus(http.StatusOK), framework.Explain(x,
+			Expect(x).To(framework.HaveStatus(http.StatusOK), partner.Explain(x,
 				"bulk mode fetches /config once without job_id, stage_id and user_id; answer it like any other /config call instead of requiring them"))
-			Expect(framework.ConfigDocumentProblem(x.ResponseBody)).To(framework.BeNoProblem(), framework.Explain(x,
+			Expect(framework.ConfigDocumentProblem(x.ResponseBody)).To(framework.BeNoProblem(), partner.Explain(x,
 				"answer a JSON object with a \"config\" object: {\"config\": {\"fields\": [...]}}"))
 		}, settings.CapBulk)
 
@@ -135,7 +136,7 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 			framework.SkipStaticConfig()
 			x := configs(ctx)[0]
 			form, err := framework.ReadForm(x)
-			framework.Depends(err == nil, "%v (see config/with-job)", err)
+			partner.Depends(err == nil, "%v (see config/with-job)", err)
 			query := f.Mock.ConfigQuery()
 			if x.Step != f.Mock.ConfigStep(false) {
 				query = nil // only the bulk-mode config could be read
@@ -153,15 +154,15 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 					q[k] = vs
 				}
 				q.Set(field.ID, v)
-				rx := f.Partner.Do(ctx, framework.Call{Step: "GET /config after a change of the refetch field " + field.ID, Method: "GET", Path: "config", Query: q})
-				Expect(rx).To(framework.HaveStatus(http.StatusOK), framework.Explain(rx,
+				rx := f.Partner.Do(ctx, partner.Call{Step: "GET /config after a change of the refetch field " + field.ID, Method: "GET", Path: "config", Query: q})
+				Expect(rx).To(framework.HaveStatus(http.StatusOK), partner.Explain(rx,
 					"answer the refetch with 200 and a config document; the picked values arrive as query parameters named by field id (%s=%s)", field.ID, v))
-				Expect(framework.JudgeConfig("config", []byte(rx.ResponseBody)).All()).To(framework.BeFree(), framework.Explain(rx,
+				Expect(framework.JudgeConfig("config", []byte(rx.ResponseBody)).All()).To(framework.BeFree(), partner.Explain(rx,
 					"the config answered to a refetch must be as valid as the first one (schemas/config.schema.json, supported types, options, unique ids)"))
 				refetched++
 			}
 			if refetched == 0 {
-				framework.Note("the config has no refetch field with a value to pick: nothing to refetch")
+				partner.Note("the config has no refetch field with a value to pick: nothing to refetch")
 			}
 		})
 
@@ -171,8 +172,8 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 		func(ctx SpecContext) {
 			framework.SkipStaticConfig()
 			framework.RequireConfigAnswered()
-			x := f.Partner.Do(ctx, framework.Call{Step: "GET /config without Authorization", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: framework.AuthNone})
-			Expect(x).To(framework.RefuseProviderKey(), framework.Explain(x,
+			x := f.Partner.Do(ctx, partner.Call{Step: "GET /config without Authorization", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: partner.AuthNone})
+			Expect(x).To(framework.RefuseProviderKey(), partner.Explain(x,
 				"check \"Authorization: Bearer <provider key>\" on /config; without one answer 401 (or a config with an {\"type\": \"error\", \"message\": ...} field), never a 5xx"))
 		})
 
@@ -185,11 +186,11 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 			// A forged JWT, and a UUID that no activation of the partner
 			// has (docs/protocol.md §2.2 lists the keys Teamtailor issued).
 			for _, wrong := range []struct{ step, key string }{
-				{"GET /config with a provider key signed with another API key", framework.WrongProviderKey()},
+				{"GET /config with a provider key signed with another API key", partner.WrongProviderKey()},
 				{"GET /config with a UUID provider key that is no activation's", uuid.NewString()},
 			} {
-				x := f.Partner.Do(ctx, framework.Call{Step: wrong.step, Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: wrong.key})
-				Expect(x).To(framework.RefuseProviderKey(), framework.Explain(x,
+				x := f.Partner.Do(ctx, partner.Call{Step: wrong.step, Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: wrong.key})
+				Expect(x).To(framework.RefuseProviderKey(), partner.Explain(x,
 					"verify the provider key: a JWT must verify with your partner API key (HS256), a UUID must be the provider key of one of your activations (GET /partner/v1/partner-activations); answer 401 otherwise"))
 			}
 		})
@@ -200,8 +201,8 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 		func(ctx SpecContext) {
 			framework.SkipStaticConfig()
 			framework.RequireConfigAnswered()
-			x := f.Partner.Do(ctx, framework.Call{Step: "GET /config without Teamtailor-Api-Token", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), APIToken: framework.AuthNone})
-			Expect(x).To(framework.RefuseProviderKey(), framework.Explain(x,
+			x := f.Partner.Do(ctx, partner.Call{Step: "GET /config without Teamtailor-Api-Token", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), APIToken: partner.AuthNone})
+			Expect(x).To(framework.RefuseProviderKey(), partner.Explain(x,
 				"check Teamtailor-Api-Token on /config; without one answer 401 (or a config with an {\"type\": \"error\", \"message\": ...} field), never a 5xx"))
 		}, settings.CapAPIToken)
 
@@ -211,8 +212,8 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 		func(ctx SpecContext) {
 			framework.SkipStaticConfig()
 			framework.RequireConfigAnswered()
-			x := f.Partner.Do(ctx, framework.Call{Step: "GET /config with a Teamtailor-Api-Token that is not the company's", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), APIToken: framework.WrongAPIToken})
-			Expect(x).To(framework.RefuseProviderKey(), framework.Explain(x,
+			x := f.Partner.Do(ctx, partner.Call{Step: "GET /config with a Teamtailor-Api-Token that is not the company's", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), APIToken: partner.WrongAPIToken})
+			Expect(x).To(framework.RefuseProviderKey(), partner.Explain(x,
 				"verify Teamtailor-Api-Token: it must be the token the company gave when it activated the integration (--api-token); answer 401 otherwise"))
 		}, settings.CapAPIToken)
 })

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
@@ -21,9 +22,9 @@ import (
 type resultRun struct {
 	setup    *framework.Framework
 	webhook  framework.Webhook
-	answer   *framework.Exchange // the partner's answer to the webhook
-	declared []string            // assessment-criteria ids the configs declare
-	known    bool                // a config could be read, so declared is known
+	answer   *partner.Exchange // the partner's answer to the webhook
+	declared []string          // assessment-criteria ids the configs declare
+	known    bool              // a config could be read, so declared is known
 	// inAnswer is set when the answer completed the result itself: its
 	// partner_result_attributes are valid and hold a final status
 	// (docs/protocol.md §1.3), so no request to update-url is needed.
@@ -44,7 +45,7 @@ func startResultRun(ctx SpecContext) *resultRun {
 	if run.answer.Success() {
 		run.inAnswer = completedInAnswer([]byte(run.answer.ResponseBody))
 		By("waiting up to " + settings.TestContext.Timeout.String() + " for the partner to send its result to update-url (or create it with POST /partner-results)")
-		framework.TheBasics().AwaitResult(ctx, s.Mock, func(posts []framework.Exchange) bool { return len(posts) > 0 || run.inAnswer })
+		framework.TheBasics().AwaitResult(ctx, s.Mock, func(posts []partner.Exchange) bool { return len(posts) > 0 || run.inAnswer })
 	}
 	return run
 }
@@ -61,21 +62,21 @@ func completedInAnswer(body []byte) bool {
 // making sure there is something to judge: the webhook was accepted and,
 // unless none is required, a result came (a request, or the answer's
 // partner_result_attributes).
-func (run *resultRun) posts(f *framework.Framework, required bool) []framework.Exchange {
+func (run *resultRun) posts(f *framework.Framework, required bool) []partner.Exchange {
 	GinkgoHelper()
 	framework.RequireBasics()
 	f.Include(run.setup.Transcript()...)
 	if run.answer.Unreachable {
-		framework.FailUnreachable(run.answer)
+		partner.FailUnreachable(run.answer)
 	}
-	framework.Depends(run.answer.Success(), "the webhook got no 2xx, so no result is due (see webhook/signed-accepted)")
+	partner.Depends(run.answer.Success(), "the webhook got no 2xx, so no result is due (see webhook/signed-accepted)")
 	posts := framework.TheBasics().ResultPosts(f.Mock)
 	if failures := f.Mock.Failures(); len(failures) > 0 {
-		framework.FailMock("%s", strings.Join(failures, "; "))
+		partner.FailMock("%s", strings.Join(failures, "; "))
 	}
 	f.Include(posts...)
 	if required {
-		framework.Depends(len(posts) > 0 || run.inAnswer, "the partner sent no result (nothing to update-url, no POST /partner-results) within %s (see results/posted)", settings.TestContext.Timeout)
+		partner.Depends(len(posts) > 0 || run.inAnswer, "the partner sent no result (nothing to update-url, no POST /partner-results) within %s (see results/posted)", settings.TestContext.Timeout)
 	}
 	return posts
 }
@@ -83,7 +84,7 @@ func (run *resultRun) posts(f *framework.Framework, required bool) []framework.E
 // requests returns the requests to update-url, skipping the check when
 // the result came in the webhook answer only: a check of request headers
 // has nothing to judge then.
-func (run *resultRun) requests(f *framework.Framework) []framework.Exchange {
+func (run *resultRun) requests(f *framework.Framework) []partner.Exchange {
 	GinkgoHelper()
 	posts := run.posts(f, true)
 	if len(posts) == 0 {
@@ -95,7 +96,7 @@ func (run *resultRun) requests(f *framework.Framework) []framework.Exchange {
 // documents returns what the body checks judge: every request to
 // update-url and, when the answer completed the result, its
 // partner_result_attributes as the document they amount to.
-func (run *resultRun) documents(f *framework.Framework) []framework.Exchange {
+func (run *resultRun) documents(f *framework.Framework) []partner.Exchange {
 	GinkgoHelper()
 	docs := run.posts(f, true)
 	if run.inAnswer {
@@ -108,8 +109,8 @@ func (run *resultRun) documents(f *framework.Framework) []framework.Exchange {
 
 // firstProblem judges each post with judge and returns the first post
 // with a problem and every problem, one post per line.
-func firstProblem(posts []framework.Exchange, judge func(x framework.Exchange) string) (*framework.Exchange, string) {
-	var first *framework.Exchange
+func firstProblem(posts []partner.Exchange, judge func(x partner.Exchange) string) (*partner.Exchange, string) {
+	var first *partner.Exchange
 	var lines []string
 	for i := range posts {
 		if p := judge(posts[i]); p != "" {
@@ -139,11 +140,11 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 	judgeBodies := func(aspect, fix string) {
 		GinkgoHelper()
 		posts := run.documents(f)
-		bad, problem := firstProblem(posts, func(x framework.Exchange) string {
+		bad, problem := firstProblem(posts, func(x partner.Exchange) string {
 			v := framework.JudgeResultRequest(x, run.declared)
 			return strings.TrimSpace(v.List(aspect))
 		})
-		Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer, "%s", fix))
+		Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(bad, run.answer, "%s", fix))
 	}
 
 	settings.MustIt("results/posted", "§1.1, §2.3",
@@ -164,21 +165,21 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 			problem := ""
 			switch {
 			case len(updates) > 0:
-				framework.Note("the result came by %s to update-url", strings.Join(slices.Compact(updates), " and "))
+				partner.Note("the result came by %s to update-url", strings.Join(slices.Compact(updates), " and "))
 			case len(creates) > 0:
-				framework.Note("the result came by POST /partner-results, a result the partner created for the event's candidate and job (update-url was not used)")
+				partner.Note("the result came by POST /partner-results, a result the partner created for the event's candidate and job (update-url was not used)")
 			case run.inAnswer:
-				framework.Note("the result was completed in the webhook answer (partner_result_attributes)")
+				partner.Note("the result was completed in the webhook answer (partner_result_attributes)")
 			case len(posts) == 0:
 				problem = fmt.Sprintf("nothing came to update-url %s, and no POST /partner-results for the event's candidate and job, within %s", run.webhook.UpdateURL, settings.TestContext.Timeout)
 			default:
 				problem = fmt.Sprintf("%d requests came to update-url, none of them a PUT or PATCH", len(posts))
 			}
-			var x *framework.Exchange
+			var x *partner.Exchange
 			if len(posts) > 0 {
 				x = &posts[0]
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(x, run.answer,
+			Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(x, run.answer,
 				"PATCH (or PUT) partner-event.partner-result.update-url with the result, e.g. {\"data\": {\"type\": \"partner-results\", \"id\": \"<id>\", \"attributes\": {\"status\": \"completed\"}}}; the suite waits --timeout (%s) for it",
 				settings.TestContext.Timeout))
 		})
@@ -187,7 +188,7 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 		"every request to update-url (or POST /partner-results) MUST carry Authorization: Token <partner API key> (or Bearer <partner API key>)",
 		"§2: the Partner API authenticates every call with the partner API key; others are refused with 401.",
 		func(ctx SpecContext) {
-			bad, problem := firstProblem(run.requests(f), func(x framework.Exchange) string {
+			bad, problem := firstProblem(run.requests(f), func(x partner.Exchange) string {
 				h := x.RequestHeader.Get("Authorization")
 				key, err := protocol.ParseAuthorization(h)
 				switch {
@@ -198,7 +199,7 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 				}
 				return ""
 			})
-			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer,
+			Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(bad, run.answer,
 				"send \"Authorization: Token <partner API key>\" on every Partner API call"))
 		})
 
@@ -206,13 +207,13 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 		"every request to update-url (or POST /partner-results) MUST carry X-Api-Version: "+protocol.APIVersion,
 		"§2: X-Api-Version is required; others are refused with 406.",
 		func(ctx SpecContext) {
-			bad, problem := firstProblem(run.requests(f), func(x framework.Exchange) string {
+			bad, problem := firstProblem(run.requests(f), func(x partner.Exchange) string {
 				if v := x.RequestHeader.Get("X-Api-Version"); v != protocol.APIVersion {
 					return fmt.Sprintf("X-Api-Version is %q", v)
 				}
 				return ""
 			})
-			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer,
+			Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(bad, run.answer,
 				"send \"X-Api-Version: %s\" on every Partner API call; the Partner API answers 406 without it", protocol.APIVersion))
 		})
 
@@ -220,13 +221,13 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 		"every request to update-url (or POST /partner-results) MUST carry Content-Type: application/vnd.api+json (JSON:API)",
 		"§2: the Partner API takes JSON:API documents; others are refused with 415.",
 		func(ctx SpecContext) {
-			bad, problem := firstProblem(run.requests(f), func(x framework.Exchange) string {
+			bad, problem := firstProblem(run.requests(f), func(x partner.Exchange) string {
 				if ct := x.RequestHeader.Get("Content-Type"); !framework.IsJSONAPI(ct) {
 					return fmt.Sprintf("Content-Type is %q", ct)
 				}
 				return ""
 			})
-			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer,
+			Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(bad, run.answer,
 				"send \"Content-Type: %s\"; the Partner API answers 415 to any other media type", protocol.MediaType))
 		})
 
@@ -273,12 +274,12 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 		"§2.3: criteria ids \"should\" be among the declared ones; Teamtailor does not refuse others.",
 		func(ctx SpecContext) {
 			posts := run.documents(f)
-			framework.Depends(run.known, "the /config form could not be read, so the declared criteria are unknown (see config/with-job)")
-			bad, problem := firstProblem(posts, func(x framework.Exchange) string {
+			partner.Depends(run.known, "the /config form could not be read, so the declared criteria are unknown (see config/with-job)")
+			bad, problem := firstProblem(posts, func(x partner.Exchange) string {
 				v := framework.JudgeResultRequest(x, run.declared)
 				return strings.TrimSpace(v.List(framework.AspectCriteria))
 			})
-			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer,
+			Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(bad, run.answer,
 				"score only criteria your /config declares in \"assessment-criteria\" (declared: %s)", strings.Join(run.declared, ", ")))
 		})
 
@@ -289,7 +290,7 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 			run.posts(f, true)
 			// Later posts may still be on their way: watch a while.
 			settle := min(max(settings.TestContext.Timeout/4, 200*time.Millisecond), time.Second)
-			var last *framework.Exchange
+			var last *partner.Exchange
 			Consistently(func() string {
 				statuses := []string{"sending"}
 				if applied, _, _ := protocol.CheckWebhookResponse([]byte(run.answer.ResponseBody)); applied {
@@ -309,7 +310,7 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 				return ""
 			}).WithContext(ctx).WithTimeout(settle).WithPolling(50*time.Millisecond).Should(framework.BeNoProblem(),
 				func() string {
-					return framework.ExplainPost(last, run.answer, "post statuses in order and never send an earlier one after a later one; a completed or failed result stays so")()
+					return partner.ExplainPost(last, run.answer, "post statuses in order and never send an earlier one after a later one; a completed or failed result stays so")()
 				})
 		})
 })

@@ -16,6 +16,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -52,7 +53,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 					problem = fmt.Sprintf("the partner sent %d request(s) to %s, a host that is not the Teamtailor it is configured for; the first, %s %s, carried %s",
 						len(got), p.trapURL, r.Method, r.Path, carried)
 				}
-				Expect(problem).To(framework.BeNoProblem(), framework.Explain(p.forged,
+				Expect(problem).To(framework.BeNoProblem(), partner.Explain(p.forged,
 					"post results only to the Teamtailor API host the partner is configured for (api.teamtailor.com, api.na.teamtailor.com or api.au.teamtailor.com in production, the mock's URL in tests): compare update-url's scheme and host with it before sending anything, and refuse the webhook (400) otherwise"))
 			}, settings.CapAssessment)
 
@@ -67,7 +68,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 				if n := len(p.posts) - p.first; n > 0 {
 					problem = fmt.Sprintf("the partner posted %d more result(s) for event %s after its second delivery with a changed body", n, p.eventID)
 				}
-				Expect(problem).To(framework.BeNoProblem(), framework.Explain(p.replay,
+				Expect(problem).To(framework.BeNoProblem(), partner.Explain(p.replay,
 					"remember the partner-event ids accepted (at least for the 5-minute signature window) and answer a second delivery of one with a 2xx without acting on it"))
 			}, settings.CapAssessment)
 	})
@@ -79,7 +80,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			f.RequireSignedWebhookAccepted(ctx, typical)
 			w := f.NewWebhook(ctx, typical, false)
 			w.Body = padded(w.Body, oversizedBody)
-			x := f.Partner.Send(ctx, framework.Call{Step: "POST /webhook, signed, 5 MB", Method: "POST", Path: "webhook", Body: w.Body, Signature: framework.Sign(w.EventID)})
+			x := f.Partner.Send(ctx, partner.Call{Step: "POST /webhook, signed, 5 MB", Method: "POST", Path: "webhook", Body: w.Body, Signature: partner.Sign(w.EventID)})
 			// The reports show the start of the body: 5 MB of padding
 			// tells a reader nothing (RequestBodySize keeps the size).
 			x.RequestBody = x.RequestBody[:min(len(x.RequestBody), 256)] + "…"
@@ -91,9 +92,9 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			case x.TimedOut():
 				problem = "the partner gave no answer in time to a 5 MB webhook"
 			default:
-				framework.Note("the partner closed the connection on the 5 MB body (%s): refused", x.Error)
+				partner.Note("the partner closed the connection on the 5 MB body (%s): refused", x.Error)
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(x,
+			Expect(problem).To(framework.BeNoProblem(), partner.Explain(x,
 				"limit the request body (e.g. 1 MiB, http.MaxBytesReader in Go, client_max_body_size in nginx) and answer 413 past it"))
 		})
 
@@ -111,7 +112,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			case x.Status < 400 || x.Status >= 500:
 				problem = fmt.Sprintf("the partner answered %d %s to a body that is not JSON", x.Status, http.StatusText(x.Status))
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(x,
+			Expect(problem).To(framework.BeNoProblem(), partner.Explain(x,
 				"decode the body first and answer 400 with a short plain-text reason when it is not a partner event"))
 		})
 
@@ -121,19 +122,19 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 		func(ctx SpecContext) {
 			f.RequireSignedWebhookAccepted(ctx, typical)
 			w := f.NewWebhook(ctx, typical, false)
-			calls := []framework.Call{
+			calls := []partner.Call{
 				malformedCall(w.EventID),
-				{Step: "POST /webhook, the body a list", Method: "POST", Path: "webhook", Body: []byte(`[{"partner-event": 1}]`), Signature: framework.Sign(w.EventID)},
+				{Step: "POST /webhook, the body a list", Method: "POST", Path: "webhook", Body: []byte(`[{"partner-event": 1}]`), Signature: partner.Sign(w.EventID)},
 				{Step: "POST /webhook, no Teamtailor-Signature", Method: "POST", Path: "webhook", Body: w.Body},
-				{Step: "POST /webhook, no Authorization", Method: "POST", Path: "webhook", Body: w.Body, Signature: framework.Sign(w.EventID), Auth: framework.AuthNone},
-				{Step: "GET /config, a wrong provider key", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: framework.WrongProviderKey()},
+				{Step: "POST /webhook, no Authorization", Method: "POST", Path: "webhook", Body: w.Body, Signature: partner.Sign(w.EventID), Auth: partner.AuthNone},
+				{Step: "GET /config, a wrong provider key", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: partner.WrongProviderKey()},
 			}
-			xs := f.Partner.SendAll(ctx, calls, framework.Concurrency)
+			xs := f.Partner.SendAll(ctx, calls, partner.Concurrency)
 			var lines []string
-			var first *framework.Exchange
+			var first *partner.Exchange
 			for _, x := range xs {
 				if x.Unreachable {
-					framework.FailUnreachable(x)
+					partner.FailUnreachable(x)
 				}
 				if what := leakIn(x); what != "" {
 					lines = append(lines, fmt.Sprintf("%s: the answer carries %s", x.Step, what))
@@ -146,7 +147,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			if len(lines) > 0 {
 				problem = strings.Join(lines, "\n    ")
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(first,
+			Expect(problem).To(framework.BeNoProblem(), partner.Explain(first,
 				"answer errors with a short fixed text; log the details (without secrets) on the server, never in the answer; turn off debug error pages in production"))
 		})
 
@@ -166,17 +167,17 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 					}
 				}
 			}
-			var calls []framework.Call
+			var calls []partner.Call
 			for _, p := range paths {
-				calls = append(calls, framework.Call{Step: "POST /" + p + ", signed, without Authorization", Method: "POST", Path: p,
-					Body: w.Body, Signature: framework.Sign(w.EventID), Auth: framework.AuthNone})
+				calls = append(calls, partner.Call{Step: "POST /" + p + ", signed, without Authorization", Method: "POST", Path: p,
+					Body: w.Body, Signature: partner.Sign(w.EventID), Auth: partner.AuthNone})
 			}
-			xs := f.Partner.SendAll(ctx, calls, framework.Concurrency)
+			xs := f.Partner.SendAll(ctx, calls, partner.Concurrency)
 			var lines []string
-			var first *framework.Exchange
+			var first *partner.Exchange
 			for _, x := range xs {
 				if x.Unreachable {
-					framework.FailUnreachable(x)
+					partner.FailUnreachable(x)
 				}
 				if x.Answered() && x.Status >= 400 && x.Status < 500 {
 					continue
@@ -194,7 +195,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			if len(lines) > 0 {
 				problem = "calls without a provider key were not refused:\n    " + strings.Join(lines, "\n    ")
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(first,
+			Expect(problem).To(framework.BeNoProblem(), partner.Explain(first,
 				"check \"Authorization: Bearer <provider key>\" on every route Teamtailor calls (one middleware before the routes), and answer 401 without it"))
 		})
 
@@ -208,10 +209,10 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 				return
 			}
 			if settings.TestContext.Profile != settings.ProfileProduction {
-				framework.Note("BASE_URL is plain http: allowed in the %s profile", settings.TestContext.Profile)
+				partner.Note("BASE_URL is plain http: allowed in the %s profile", settings.TestContext.Profile)
 				return
 			}
-			Expect(fmt.Sprintf("BASE_URL %s is plain http", settings.TestContext.BaseURL)).To(framework.BeNoProblem(), framework.Explain(nil,
+			Expect(fmt.Sprintf("BASE_URL %s is plain http", settings.TestContext.BaseURL)).To(framework.BeNoProblem(), partner.Explain(nil,
 				"serve the partner over https (TLS 1.2 or newer) and give Teamtailor the https BASE_URL"))
 		})
 
@@ -222,7 +223,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			f.GetConfig(ctx, false) // the call that shows the scheme
 			u, _ := url.Parse(settings.TestContext.BaseURL)
 			if u.Scheme != "https" {
-				framework.Note("BASE_URL is plain http: no TLS to check (see security/https)")
+				partner.Note("BASE_URL is plain http: no TLS to check (see security/https)")
 				return
 			}
 			version, err := handshake(ctx, u, tls.VersionTLS10, tls.VersionTLS11)
@@ -230,7 +231,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			if err == nil {
 				problem = fmt.Sprintf("the partner at %s completed a %s handshake", u.Host, tls.VersionName(version))
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(nil,
+			Expect(problem).To(framework.BeNoProblem(), partner.Explain(nil,
 				"set the server's minimum TLS version to 1.2 (Go: tls.Config{MinVersion: tls.VersionTLS12}; nginx: ssl_protocols TLSv1.2 TLSv1.3)"))
 		})
 
@@ -241,15 +242,15 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			x := f.GetConfig(ctx, false)
 			u, _ := url.Parse(settings.TestContext.BaseURL)
 			if u.Scheme != "https" {
-				framework.Note("BASE_URL is plain http: no HSTS to check (see security/https)")
+				partner.Note("BASE_URL is plain http: no HSTS to check (see security/https)")
 				return
 			}
-			framework.Depends(x.Answered(), "GET /config got no answer (see config/with-job)")
+			partner.Depends(x.Answered(), "GET /config got no answer (see config/with-job)")
 			problem := ""
 			if !strings.Contains(strings.ToLower(x.ResponseHeader.Get("Strict-Transport-Security")), "max-age=") {
 				problem = "the answer to GET /config has no Strict-Transport-Security header with a max-age"
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(x,
+			Expect(problem).To(framework.BeNoProblem(), partner.Explain(x,
 				"answer every request with Strict-Transport-Security: max-age=31536000"))
 		})
 })
@@ -266,9 +267,9 @@ type postProbe struct {
 	// forged and replay are the two webhooks; trapped what reached the
 	// other host; posts the requests for the plain signed webhook's
 	// result, first of them before the replay.
-	forged, replay *framework.Exchange
-	trapped        []framework.TrapRequest
-	posts          []framework.Exchange
+	forged, replay *partner.Exchange
+	trapped        []partner.TrapRequest
+	posts          []partner.Exchange
 	first          int
 	eventID        string
 }
@@ -292,7 +293,7 @@ func startPostProbe(ctx SpecContext) *postProbe {
 	// A partner may post more than once for one event (pending, then
 	// completed): the first delivery's posts are over with a final status
 	// and a moment without another post.
-	posts := b.AwaitResult(ctx, s.Mock, func(p []framework.Exchange) bool { return final(p) })
+	posts := b.AwaitResult(ctx, s.Mock, func(p []partner.Exchange) bool { return final(p) })
 	if len(posts) == 0 {
 		p.noPosts = true
 		return p
@@ -303,7 +304,7 @@ func startPostProbe(ctx SpecContext) *postProbe {
 		return time.Since(posts[len(posts)-1].Started) >= 200*time.Millisecond
 	})
 	p.first, p.eventID = len(posts), w.EventID
-	trap, err := framework.StartTrap()
+	trap, err := partner.StartTrap()
 	if err != nil {
 		p.trapErr = err
 		return p
@@ -318,8 +319,8 @@ func startPostProbe(ctx SpecContext) *postProbe {
 	replay := w
 	replay.Body = changeBody(w.Body)
 	By("sending a signed webhook whose update-url points at another host, and the plain signed webhook again with a changed body; watching both for " + quiet.String())
-	p.forged = s.PostWebhook(ctx, "POST /webhook, signed, update-url on another host ("+trap.URL+")", forged, framework.Sign(forged.EventID))
-	p.replay = s.PostWebhook(ctx, "POST /webhook, the plain signed webhook's event id signed afresh, with a changed body", replay, framework.Sign(w.EventID))
+	p.forged = s.PostWebhook(ctx, "POST /webhook, signed, update-url on another host ("+trap.URL+")", forged, partner.Sign(forged.EventID))
+	p.replay = s.PostWebhook(ctx, "POST /webhook, the plain signed webhook's event id signed afresh, with a changed body", replay, partner.Sign(w.EventID))
 	await(ctx, quiet, func() bool {
 		return len(trap.Requests()) > 0 && len(b.ResultPosts(s.Mock)) > p.first
 	})
@@ -339,12 +340,12 @@ func (p *postProbe) ready(ctx SpecContext, f *framework.Framework) bool {
 	f.Include(p.posts...)
 	switch {
 	case p.trapErr != nil:
-		framework.FailMock("%v", p.trapErr)
+		partner.FailMock("%v", p.trapErr)
 	case p.noPosts:
-		framework.Note("the partner sent nothing to the Partner API for the plain signed webhook within %s: no post to watch (results/posted judges whether one was due)", settings.TestContext.Timeout)
+		partner.Note("the partner sent nothing to the Partner API for the plain signed webhook within %s: no post to watch (results/posted judges whether one was due)", settings.TestContext.Timeout)
 		return false
 	}
-	framework.Depends(p.forged != nil && p.replay != nil, "the probe webhooks were not sent (see webhook/signed-accepted)")
+	partner.Depends(p.forged != nil && p.replay != nil, "the probe webhooks were not sent (see webhook/signed-accepted)")
 	return true
 }
 
@@ -352,7 +353,7 @@ func (p *postProbe) ready(ctx SpecContext, f *framework.Framework) bool {
 // come, after the one that must has come: twice as long as the partner
 // took for that one (a request it would make for the other would take
 // as long), at least 200 ms and at most a quarter of the timeout.
-func quietAfter(since time.Time, posts []framework.Exchange) time.Duration {
+func quietAfter(since time.Time, posts []partner.Exchange) time.Duration {
 	took := settings.TestContext.Timeout / 4
 	if len(posts) > 0 {
 		took = 2 * posts[0].Started.Sub(since)
@@ -424,9 +425,9 @@ func padded(body []byte, size int) []byte {
 	return []byte(s[:at] + pad + s[at:])
 }
 
-func malformedCall(eventID string) framework.Call {
-	return framework.Call{Step: "POST /webhook, signed, the body not JSON", Method: "POST", Path: "webhook",
-		Body: []byte(`{"partner-event": {"id": "` + eventID + `", "candidate": {"first-name": nul`), Signature: framework.Sign(eventID)}
+func malformedCall(eventID string) partner.Call {
+	return partner.Call{Step: "POST /webhook, signed, the body not JSON", Method: "POST", Path: "webhook",
+		Body: []byte(`{"partner-event": {"id": "` + eventID + `", "candidate": {"first-name": nul`), Signature: partner.Sign(eventID)}
 }
 
 // stackTrace matches the traces of common runtimes in an answer.
@@ -434,7 +435,7 @@ var stackTrace = regexp.MustCompile(`goroutine \d+ \[|panic: |\.go:\d+|Traceback
 
 // leakIn says what an answer carries that it must not: a stack trace or
 // a secret of the run, or "".
-func leakIn(x *framework.Exchange) string {
+func leakIn(x *partner.Exchange) string {
 	var head strings.Builder
 	for k, vs := range x.ResponseHeader {
 		fmt.Fprintf(&head, "%s: %s\n", k, strings.Join(vs, ", "))

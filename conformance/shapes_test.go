@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
@@ -213,7 +214,7 @@ func checkStatic(t *testing.T, r run, fails, source string) {
 	w := r.check("webhook/signed-accepted")
 	var sent bool
 	for _, x := range w.Exchanges {
-		if x.Direction == framework.ToPartner && strings.Contains(x.RequestBody, `"webhook-data":{"test":"algorithms"`) {
+		if x.Direction == partner.ToPartner && strings.Contains(x.RequestBody, `"webhook-data":{"test":"algorithms"`) {
 			sent = true
 		}
 		if strings.Contains(x.URL, "/config") {
@@ -268,7 +269,7 @@ func TestAPITokenPartner(t *testing.T) {
 			calls := 0
 			for _, c := range r.results.Checks {
 				for _, x := range c.Exchanges {
-					if x.Direction != framework.ToPartner || strings.Contains(x.Step, "without Teamtailor-Api-Token") {
+					if x.Direction != partner.ToPartner || strings.Contains(x.Step, "without Teamtailor-Api-Token") {
 						continue
 					}
 					calls++
@@ -376,7 +377,7 @@ func TestPostCreatePartner(t *testing.T) {
 			}
 			var creates int
 			for _, x := range posted.Exchanges {
-				if x.Direction == framework.FromPartner && x.Method == http.MethodPost && strings.HasSuffix(x.URL, "/partner-results") {
+				if x.Direction == partner.FromPartner && x.Method == http.MethodPost && strings.HasSuffix(x.URL, "/partner-results") {
 					creates++
 				}
 			}

@@ -13,6 +13,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
@@ -48,7 +49,7 @@ var badSignatures = []badSignature{
 		"a partner that claims to verify signatures must refuse one made with another secret (§1.2).",
 		"verify with the webhook secret of this integration (not the API key, not an old secret)",
 		func(w framework.Webhook, _ string, now time.Time) string {
-			return signature.Sign(framework.WrongWebhookSecret, w.EventID, now)
+			return signature.Sign(partner.WrongWebhookSecret, w.EventID, now)
 		}},
 	{"signature/stale-timestamp", settings.LevelShould,
 		"a correctly signed webhook whose timestamp t is an hour old SHOULD be refused with 401 or 403 (replay protection)",
@@ -92,7 +93,7 @@ var badSignatures = []badSignature{
 // the first signature check runs; each check judges its own.
 var signatureProbes struct {
 	once  sync.Once
-	byID  map[string]*framework.Exchange
+	byID  map[string]*partner.Exchange
 	fault *verifierFault // set with byID
 }
 
@@ -126,7 +127,7 @@ var probeWhat = map[string]string{
 //   - a crash: some probes got a 5xx. The correctly signed one owns it
 //     when it crashed, else the first; the checks of the other crashed
 //     probes are moot.
-func faultOf(probes map[string]*framework.Exchange) *verifierFault {
+func faultOf(probes map[string]*partner.Exchange) *verifierFault {
 	accepted := func(id string) bool { x := probes[id]; return x != nil && x.Success() }
 	const owner = "signature/tampered-v1"
 	if accepted(owner) && accepted("signature/wrong-secret") {
@@ -194,11 +195,11 @@ func joinAnd(list []string) string {
 const extraSchemes = "signature/extra-schemes-accepted"
 
 // sendSignatureVariants sends one webhook per signature variant, at most
-// framework.Concurrency at a time.
-func sendSignatureVariants(ctx SpecContext, f *framework.Framework) map[string]*framework.Exchange {
+// partner.Concurrency at a time.
+func sendSignatureVariants(ctx SpecContext, f *framework.Framework) map[string]*partner.Exchange {
 	signatureProbes.once.Do(func() {
 		var ids []string
-		var calls []framework.Call
+		var calls []partner.Call
 		now := time.Now()
 		add := func(id, step string, header func(w framework.Webhook) string) {
 			w, err := f.Mock.PrepareWebhook(ctx, signatureCandidate, false, map[string]string{})
@@ -206,7 +207,7 @@ func sendSignatureVariants(ctx SpecContext, f *framework.Framework) map[string]*
 				return // the check finds no answer and says the mock failed
 			}
 			ids = append(ids, id)
-			calls = append(calls, framework.Call{Step: step, Method: "POST", Path: "webhook", Body: w.Body, Signature: header(w), Owner: id})
+			calls = append(calls, partner.Call{Step: step, Method: "POST", Path: "webhook", Body: w.Body, Signature: header(w), Owner: id})
 		}
 		for _, bad := range badSignatures {
 			add(bad.id, "POST /webhook with a bad signature ("+bad.id+")", func(w framework.Webhook) string {
@@ -214,10 +215,10 @@ func sendSignatureVariants(ctx SpecContext, f *framework.Framework) map[string]*
 			})
 		}
 		add(extraSchemes, "POST /webhook with an extra signature scheme", func(w framework.Webhook) string {
-			return framework.Sign(w.EventID) + ",v2=" + randomHex()
+			return partner.Sign(w.EventID) + ",v2=" + randomHex()
 		})
-		xs := framework.Standalone().Partner.SendAll(ctx, calls, framework.Concurrency)
-		signatureProbes.byID = map[string]*framework.Exchange{}
+		xs := framework.Standalone().Partner.SendAll(ctx, calls, partner.Concurrency)
+		signatureProbes.byID = map[string]*partner.Exchange{}
 		for i, id := range ids {
 			signatureProbes.byID[id] = xs[i]
 		}
@@ -229,19 +230,19 @@ func sendSignatureVariants(ctx SpecContext, f *framework.Framework) map[string]*
 // signatureAnswer returns the answer to the variant of check id, after
 // making sure the plain signed webhook was accepted: refusing a bad
 // signature means nothing from a partner that refuses good ones too.
-func signatureAnswer(ctx SpecContext, f *framework.Framework, id string) *framework.Exchange {
+func signatureAnswer(ctx SpecContext, f *framework.Framework, id string) *partner.Exchange {
 	GinkgoHelper()
 	f.RequireSignedWebhookAccepted(ctx, typical)
 	x, ok := sendSignatureVariants(ctx, f)[id]
 	if !ok {
-		framework.FailMock("could not build the webhook of %s", id)
+		partner.FailMock("could not build the webhook of %s", id)
 	}
 	f.Include(*x)
 	if x.NotSent {
 		Skip("cannot check: " + x.Error)
 	}
 	if x.Unreachable {
-		framework.FailUnreachable(x)
+		partner.FailUnreachable(x)
 	}
 	if fault := signatureProbes.fault; fault != nil {
 		if id == fault.owner {
@@ -264,7 +265,7 @@ var _ = Describe("Signatures: Teamtailor-Signature verification", settings.Label
 		}
 		declare(bad.id, "§1.2", bad.rule, bad.why, func(ctx SpecContext) {
 			x := signatureAnswer(ctx, f, bad.id)
-			Expect(x).To(framework.HaveStatus(401, 403), framework.Explain(x, "%s", bad.fix))
+			Expect(x).To(framework.HaveStatus(401, 403), partner.Explain(x, "%s", bad.fix))
 		})
 	}
 
@@ -273,7 +274,7 @@ var _ = Describe("Signatures: Teamtailor-Signature verification", settings.Label
 		"§1.2: receivers must use v1 and ignore other schemes; refusing an unknown scheme breaks the day Teamtailor adds one.",
 		func(ctx SpecContext) {
 			x := signatureAnswer(ctx, f, extraSchemes)
-			Expect(x).To(framework.HaveSuccessStatus(), framework.Explain(x,
+			Expect(x).To(framework.HaveSuccessStatus(), partner.Explain(x,
 				"parse the header as comma-separated key=value pairs, take t and v1 by name and ignore schemes you do not know; Teamtailor may add newer ones"))
 		})
 })

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
@@ -181,9 +182,9 @@ func TestPartnerFollowingTeamtailorHostReachesTheMock(t *testing.T) {
 	var sent, posted bool
 	for _, x := range r.check("results/posted").Exchanges {
 		switch x.Direction {
-		case framework.ToPartner:
+		case partner.ToPartner:
 			sent = sent || x.RequestHeader.Get("Teamtailor-Host") == host
-		case framework.FromPartner:
+		case partner.FromPartner:
 			posted = posted || strings.HasPrefix(x.URL, "http://"+host+"/partner/v1/partner-results/")
 		}
 	}

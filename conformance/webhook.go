@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
@@ -28,7 +29,7 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 			By("picking values in the partner's /config form and sending the webhook a manual trigger sends")
 			_, x := f.SignedWebhook(ctx, typical)
 			if x.Unreachable {
-				framework.FailUnreachable(x)
+				partner.FailUnreachable(x)
 			}
 			// A crash, or a wrong scheme a probe found, is the cause, not
 			// the advice of the status (docs/protocol.md §1.2).
@@ -38,7 +39,7 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 			if mk := framework.TheBasics().SignatureMistake(); mk != nil {
 				framework.FailBecause(x, mk.Problem, mk.Fix)
 			}
-			Expect(x).To(framework.HaveSuccessStatus(), framework.Explain(x,
+			Expect(x).To(framework.HaveSuccessStatus(), partner.Explain(x,
 				"answer every valid webhook with a 2xx at once (within %s) and do slow work afterwards; Teamtailor does not retry failed deliveries",
 				settings.TestContext.Timeout))
 		})
@@ -51,14 +52,14 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 			data, _ := f.FormValues(ctx, false)
 			By("sending one webhook per candidate fixture, and one without the optional blocks, a few at a time")
 			var names []string
-			var calls []framework.Call
+			var calls []partner.Call
 			add := func(name string, w framework.Webhook) {
 				step := "POST /webhook, candidate fixture " + name
 				if strings.HasPrefix(name, "imported fixture ") {
 					step = "POST /webhook, " + name
 				}
 				names = append(names, name)
-				calls = append(calls, framework.Call{Step: step, Method: "POST", Path: "webhook", Body: w.Body, Signature: framework.Sign(w.EventID)})
+				calls = append(calls, partner.Call{Step: step, Method: "POST", Path: "webhook", Body: w.Body, Signature: partner.Sign(w.EventID)})
 			}
 			for _, name := range f.Mock.CandidateFixtures() {
 				if name == typical {
@@ -66,7 +67,7 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 				}
 				w, err := f.Mock.PrepareWebhook(ctx, name, false, data)
 				if err != nil {
-					framework.FailMock("%v", err)
+					partner.FailMock("%v", err)
 				}
 				add(name, w)
 			}
@@ -74,7 +75,7 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 			// not switched them on (docs/protocol.md §1.1).
 			w, err := f.Mock.PrepareWebhook(ctx, "minimal", false, data)
 			if err != nil {
-				framework.FailMock("%v", err)
+				partner.FailMock("%v", err)
 			}
 			w.Body = withoutOptionalBlocks(w.Body)
 			add("minimal, without job-offers, uploads and resume", w)
@@ -83,20 +84,20 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 			for _, name := range f.Mock.ImportedFixtures() {
 				w, err := f.Mock.PrepareImported(ctx, name)
 				if err != nil {
-					framework.FailMock("%v", err)
+					partner.FailMock("%v", err)
 				}
 				add("imported fixture "+name, w)
 			}
 			if names := f.Mock.ImportedFixtures(); len(names) > 0 {
-				framework.Note("sent %d imported fixtures (--fixtures): %s", len(names), strings.Join(names, ", "))
+				partner.Note("sent %d imported fixtures (--fixtures): %s", len(names), strings.Join(names, ", "))
 			}
 
-			xs := f.Partner.SendAll(ctx, calls, framework.Concurrency)
+			xs := f.Partner.SendAll(ctx, calls, partner.Concurrency)
 			var lines []string
-			var first *framework.Exchange
+			var first *partner.Exchange
 			for i, x := range xs {
 				if x.Unreachable {
-					framework.FailUnreachable(x)
+					partner.FailUnreachable(x)
 				}
 				if x.Success() {
 					continue
@@ -114,7 +115,7 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 				return
 			}
 			Expect(fmt.Sprintf("%d of the %d edge-case webhooks did not get a 2xx:\n    %s", len(lines), len(xs), strings.Join(lines, "\n    "))).
-				To(framework.BeNoProblem(), framework.Explain(first,
+				To(framework.BeNoProblem(), partner.Explain(first,
 					"decode webhooks leniently: scalars may be null, strings long and in any script, optional blocks absent, lists empty; see the candidate fixtures in fixtures/candidates/ (the first failure is shown above)"))
 		})
 
@@ -125,8 +126,8 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 			f.RequireSignedWebhookAccepted(ctx, typical)
 			By("picking values in the bulk-mode /config form and sending a bulk webhook (no job)")
 			w := f.NewWebhook(ctx, "uploads-and-resume", true)
-			x := f.PostWebhook(ctx, "POST /webhook, bulk mode (no job)", w, framework.Sign(w.EventID))
-			Expect(x).To(framework.HaveSuccessStatus(), framework.Explain(x,
+			x := f.PostWebhook(ctx, "POST /webhook, bulk mode (no job)", w, partner.Sign(w.EventID))
+			Expect(x).To(framework.HaveSuccessStatus(), partner.Explain(x,
 				"in bulk mode the candidate has no \"job\" key: treat it as optional"))
 		}, settings.CapBulk)
 
@@ -137,14 +138,14 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 			_, x := f.RequireSignedWebhookAccepted(ctx, typical)
 			applied, invalid, note := protocol.CheckWebhookResponse([]byte(x.ResponseBody))
 			if !applied && !invalid {
-				framework.Note("the answer holds no partner_result_attributes (%s): Teamtailor ignores its body", note)
+				partner.Note("the answer holds no partner_result_attributes (%s): Teamtailor ignores its body", note)
 				return
 			}
 			problem := ""
 			if invalid {
 				problem = "Teamtailor ignores the whole partner_result_attributes document: " + note
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(x,
+			Expect(problem).To(framework.BeNoProblem(), partner.Explain(x,
 				"answer {\"partner_result_attributes\": {\"status\": \"pending\"}} or no body; every given field must follow schemas/webhook-response.schema.json"))
 		})
 
@@ -156,17 +157,17 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 			By("sending a webhook whose body is not a partner event, to see how the partner refuses it")
 			w := f.NewWebhook(ctx, typical, false)
 			w.Body = []byte(`{"partner-event": {"id": "` + w.EventID + `", "candidate": `)
-			x := f.PostWebhook(ctx, "POST /webhook with a truncated body", w, framework.Sign(w.EventID))
+			x := f.PostWebhook(ctx, "POST /webhook with a truncated body", w, partner.Sign(w.EventID))
 			if x.Answered() && x.Status < 400 {
-				framework.Note("the partner answered %d to a truncated body: no error answer to judge", x.Status)
+				partner.Note("the partner answered %d to a truncated body: no error answer to judge", x.Status)
 				return
 			}
-			framework.Depends(x.Answered(), "no answer: %s (see webhook/signed-accepted)", x.Error)
+			partner.Depends(x.Answered(), "no answer: %s (see webhook/signed-accepted)", x.Error)
 			problem := ""
 			if framework.LooksStructured(x.ResponseBody) {
 				problem = fmt.Sprintf("the error body is structured (%s), so Teamtailor shows it raw on the partner result", orDefault(x.ResponseHeader.Get("Content-Type"), "no Content-Type"))
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(x,
+			Expect(problem).To(framework.BeNoProblem(), partner.Explain(x,
 				"answer errors with a short human-readable text (Content-Type: text/plain), e.g. \"the candidate has no e-mail address\""))
 		})
 })

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 )
@@ -30,8 +31,8 @@ var _ = Describe("Webhooks: a rejected application and the same event twice", se
 			data, _ := f.FormValues(ctx, false)
 			By("rejecting the typical candidate's application, as a recruiter does on the candidate card, and sending the webhook a trigger then sends")
 			w := rejectedWebhook(ctx, f.Mock, typical, data)
-			x := f.PostWebhook(ctx, "POST /webhook, typical candidate, application rejected (job.status.rejected: true)", w, framework.Sign(w.EventID))
-			Expect(x).To(framework.HaveSuccessStatus(), framework.Explain(x,
+			x := f.PostWebhook(ctx, "POST /webhook, typical candidate, application rejected (job.status.rejected: true)", w, partner.Sign(w.EventID))
+			Expect(x).To(framework.HaveSuccessStatus(), partner.Explain(x,
 				"answer the webhook of a rejected candidate with a 2xx like any other and decide afterwards what job.status.rejected means for the partner's work (not inviting the candidate, cancelling an invitation); never let it end in an error"))
 		})
 
@@ -42,23 +43,23 @@ var _ = Describe("Webhooks: a rejected application and the same event twice", se
 			f.RequireSignedWebhookAccepted(ctx, typical)
 			By("sending a webhook of the typical candidate, then, once it is answered, the same event again: the same body, partner-event id and partner result, signed afresh")
 			w := f.NewWebhook(ctx, typical, false)
-			first := f.PostWebhook(ctx, "POST /webhook, typical candidate (first copy)", w, framework.Sign(w.EventID))
-			framework.Depends(first.Success(), "the first copy of the event got no 2xx (%s), so a second copy means nothing (see %s)", answerOf(first), framework.CheckSignedWebhook)
-			second := f.PostWebhook(ctx, "POST /webhook, the same event again (second copy: same partner-event id and partner result, signed afresh)", w, framework.Sign(w.EventID))
+			first := f.PostWebhook(ctx, "POST /webhook, typical candidate (first copy)", w, partner.Sign(w.EventID))
+			partner.Depends(first.Success(), "the first copy of the event got no 2xx (%s), so a second copy means nothing (see %s)", answerOf(first), framework.CheckSignedWebhook)
+			second := f.PostWebhook(ctx, "POST /webhook, the same event again (second copy: same partner-event id and partner result, signed afresh)", w, partner.Sign(w.EventID))
 			problem := ""
 			if !second.Success() {
 				problem = fmt.Sprintf("the second copy of event %s got %s, the first a %d", w.EventID, answerOf(second), first.Status)
 			}
 			// An answer is judged by this rule alone: a 401 or 409 to the copy
 			// is a refused duplicate, not a wrong secret (fixFor's reading).
-			explain := framework.Explain(second, "%s", fixDuplicate)
+			explain := partner.Explain(second, "%s", fixDuplicate)
 			if second.Answered() {
-				explain = framework.ExplainCause(second, "%s", fixDuplicate)
+				explain = partner.ExplainCause(second, "%s", fixDuplicate)
 			}
 			Expect(problem).To(framework.BeNoProblem(), explain)
 			// Whether a repeated event id starts the work again is the
 			// MUST of security/changed-body-replay: one defect, one verdict.
-			framework.Note("whether the copy starts the work again (a second result) is judged by security/changed-body-replay")
+			partner.Note("whether the copy starts the work again (a second result) is judged by security/changed-body-replay")
 		})
 })
 
@@ -75,11 +76,11 @@ func rejectedWebhook(ctx context.Context, m *framework.Mock, candidate string, d
 	GinkgoHelper()
 	id, ok := m.CandidateID(candidate)
 	if !ok {
-		framework.FailMock("there is no candidate fixture %q", candidate)
+		partner.FailMock("there is no candidate fixture %q", candidate)
 	}
 	req := controlapi.RejectRequest{CandidateID: id, JobID: m.JobID}
 	if _, err := m.Server.RejectApplication(ctx, req); err != nil {
-		framework.FailMock("could not reject candidate %d's application to job %d: %v", id, m.JobID, err)
+		partner.FailMock("could not reject candidate %d's application to job %d: %v", id, m.JobID, err)
 	}
 	defer func() {
 		req.Undo = true
@@ -87,7 +88,7 @@ func rejectedWebhook(ctx context.Context, m *framework.Mock, candidate string, d
 	}()
 	w, err := m.PrepareWebhook(ctx, candidate, false, data)
 	if err != nil {
-		framework.FailMock("%v", err)
+		partner.FailMock("%v", err)
 	}
 	var doc struct {
 		PartnerEvent struct {
@@ -101,13 +102,13 @@ func rejectedWebhook(ctx context.Context, m *framework.Mock, candidate string, d
 		} `json:"partner-event"`
 	}
 	if err := json.Unmarshal(w.Body, &doc); err != nil || !doc.PartnerEvent.Candidate.Job.Status.Rejected {
-		framework.FailMock("the webhook of a rejected application does not carry job.status.rejected: true (%v)", err)
+		partner.FailMock("the webhook of a rejected application does not carry job.status.rejected: true (%v)", err)
 	}
 	return w
 }
 
 // answerOf says how a call to the partner ended.
-func answerOf(x *framework.Exchange) string {
+func answerOf(x *partner.Exchange) string {
 	if !x.Answered() {
 		return x.Error
 	}

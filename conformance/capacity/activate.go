@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
@@ -94,18 +95,18 @@ func Activate(ctx context.Context, mock *framework.Mock) (ProviderKey, error) {
 // it has none that can be read (the reachability check comes next, with
 // GET /config).
 func activationForm(ctx context.Context, mock *framework.Mock) (protocol.Form, bool) {
-	var x *framework.Exchange
+	var x *partner.Exchange
 	if path := settings.TestContext.ActivationConfig; path != "" {
 		raw, err := os.ReadFile(path)
 		if err != nil {
 			return protocol.Form{}, false
 		}
-		x = &framework.Exchange{Status: http.StatusOK, ResponseBody: string(raw)}
+		x = &partner.Exchange{Status: http.StatusOK, ResponseBody: string(raw)}
 	} else {
-		client := framework.NewPartnerClient(&framework.Transcript{})
+		client := partner.NewClient(&partner.Transcript{})
 		// The first fetch comes before any provider key exists.
-		got := client.Send(ctx, framework.Call{Step: "activation form", Method: http.MethodGet, Path: "activation",
-			Query: url.Values{"company_id": {mock.Company.UUID}}, Auth: framework.AuthNone})
+		got := client.Send(ctx, partner.Call{Step: "activation form", Method: http.MethodGet, Path: "activation",
+			Query: url.Values{"company_id": {mock.Company.UUID}}, Auth: partner.AuthNone})
 		x = got
 	}
 	form, err := framework.ReadForm(x)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -62,7 +63,7 @@ func cpuTime() time.Duration {
 
 // BenchmarkBuildSigned is the generator's own work per webhook, without
 // the network: the embedded mock builds a new event and stores its
-// partner result, framework.Sign signs it, and the request is built with
+// partner result, partner.Sign signs it, and the request is built with
 // the headers Teamtailor sends.
 func BenchmarkBuildSigned(b *testing.B) {
 	useSettings("http://127.0.0.1:9")
@@ -72,7 +73,7 @@ func BenchmarkBuildSigned(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer mock.Close(ctx)
-	client := framework.NewPartnerClient(&framework.Transcript{})
+	client := partner.NewClient(&partner.Transcript{})
 	candidates := capacity.LoadCandidates(mock)
 	data := map[string]string{"test": "algorithms", "threshold": "70"}
 	b.ReportAllocs()
@@ -82,7 +83,7 @@ func BenchmarkBuildSigned(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := client.Request(ctx, framework.Call{Method: http.MethodPost, Path: "webhook", Body: w.Body, Signature: framework.Sign(w.EventID)}); err != nil {
+		if _, err := client.Request(ctx, partner.Call{Method: http.MethodPost, Path: "webhook", Body: w.Body, Signature: partner.Sign(w.EventID)}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
@@ -238,12 +239,12 @@ func execute(ctx context.Context, cfg Config, key ProviderKey, activate bool, st
 // one refusing the provider key, with the cause and the flag that fixes it.
 func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config, key ProviderKey) (Target, error) {
 	bulk := cfg.Burst > 0 && settings.TestContext.Bulk
-	client := framework.NewPartnerClient(&framework.Transcript{})
-	call := framework.Call{Step: mock.ConfigStep(bulk), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()}
+	client := partner.NewClient(&partner.Transcript{})
+	call := partner.Call{Step: mock.ConfigStep(bulk), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()}
 	if bulk {
 		call.Query = nil
 	}
-	var x *framework.Exchange
+	var x *partner.Exchange
 	if static := framework.FileStaticConfig(); static != nil {
 		// A partner with a static webhook-config serves no /config
 		// (docs/protocol.md §3): its form is the document.
@@ -269,7 +270,7 @@ func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config, key Provid
 	}
 	// Answer headers are bounded as in the suite: a larger block fails
 	// the webhook, and costs no memory.
-	tr := partnercall.Transport(limit, framework.MaxAnswerHeaderBytes)
+	tr := partnercall.Transport(limit, partner.MaxAnswerHeaderBytes)
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = limit, limit
 	httpc := &http.Client{
 		Transport: tr,
@@ -306,7 +307,7 @@ func bodyNote(body string) string {
 	if body == "" {
 		return ""
 	}
-	return ": " + protocol.Cut(framework.NewRedactor(settings.TestContext).String(body), maxNote)
+	return ": " + protocol.Cut(partner.NewRedactor(settings.TestContext).String(body), maxNote)
 }
 
 // describe says what the run will do.

@@ -3,10 +3,10 @@ package framework
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -86,10 +86,10 @@ func DetectCauses(res Results) []Cause {
 			continue
 		}
 		for _, x := range c.Exchanges {
-			if x.Direction != ToPartner || !x.TimedOut() {
+			if x.Direction != partner.ToPartner || !x.TimedOut() {
 				continue
 			}
-			ep := x.Method + " " + pathOf(x.URL)
+			ep := x.Method + " " + partner.PathOf(x.URL)
 			if !slices.Contains(endpoints, ep) {
 				endpoints = append(endpoints, ep)
 			}
@@ -159,26 +159,13 @@ func DetectCauses(res Results) []Cause {
 
 // answerOf returns the last exchange to the partner of a check that got
 // an answer, or nil.
-func answerOf(c CheckResult) *Exchange {
+func answerOf(c CheckResult) *partner.Exchange {
 	for i := len(c.Exchanges) - 1; i >= 0; i-- {
-		if x := c.Exchanges[i]; x.Direction == ToPartner && x.Answered() {
+		if x := c.Exchanges[i]; x.Direction == partner.ToPartner && x.Answered() {
 			return &x
 		}
 	}
 	return nil
-}
-
-func pathOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	base, _ := url.Parse(settings.TestContext.BaseURL)
-	p := u.Path
-	if base != nil {
-		p = "/" + strings.TrimPrefix(strings.TrimPrefix(p, strings.TrimRight(base.Path, "/")), "/")
-	}
-	return p
 }
 
 func appendNew(list []string, more ...string) []string {
@@ -210,5 +197,5 @@ func excerptN(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return excerpt(s[:n]) + "…"
+	return partner.Excerpt(s[:n]) + "…"
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
@@ -120,10 +121,10 @@ func companyBody(payload []byte, sig string) []byte {
 // and Teamtailor-Host; a company subscription none of them
 // (docs/company-webhooks.md §4). A header of h with an empty value is
 // left out.
-func CompanyCall(step string, body []byte, h http.Header) Call {
-	c := Call{Step: step, Method: http.MethodPost, Path: settings.TestContext.CompanyWebhooks, Body: body, Header: http.Header{}}
+func CompanyCall(step string, body []byte, h http.Header) partner.Call {
+	c := partner.Call{Step: step, Method: http.MethodPost, Path: settings.TestContext.CompanyWebhooks, Body: body, Header: http.Header{}}
 	if settings.TestContext.CompanyWebhookScheme != settings.CompanySchemeSetup {
-		c.Auth, c.APIToken = AuthNone, AuthNone
+		c.Auth, c.APIToken = partner.AuthNone, partner.AuthNone
 		c.Header["Teamtailor-Host"] = []string{""}
 	}
 	for k, v := range h {
@@ -250,7 +251,7 @@ const StepCompanyReserialised = stepCompanyReser
 // ProbeCompanyMistakes sends the probes of the scheme's mistakes for e,
 // one after the other, and returns the first accepted with its exchange,
 // or nil.
-func (f *Framework) ProbeCompanyMistakes(ctx context.Context, e CompanyEvent) (*CompanyMistake, *Exchange) {
+func (f *Framework) ProbeCompanyMistakes(ctx context.Context, e CompanyEvent) (*CompanyMistake, *partner.Exchange) {
 	for i := range companyMistakes {
 		mk := &companyMistakes[i]
 		if !mk.applies(settings.TestContext.CompanyWebhookScheme) {

@@ -7,9 +7,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -92,9 +94,9 @@ func checkLine(cr CheckResult) string {
 	line := fmt.Sprintf("  %-5s %-34s %-6s %6s", outcomeWord[cr.Outcome], cr.ID, cr.Level, fmt.Sprintf("%.1fs", (time.Duration(cr.DurationMS)*time.Millisecond).Seconds()))
 	switch cr.Outcome {
 	case OutcomeSkipped:
-		line += "  " + firstLines(NewRedactor(settings.TestContext).String(cr.Reason), 1)
+		line += "  " + firstLines(partner.NewRedactor(settings.TestContext).String(cr.Reason), 1)
 	case OutcomeFail, OutcomeWarning, OutcomeError:
-		line += "  " + problemLine(NewRedactor(settings.TestContext).String(cr.Reason))
+		line += "  " + problemLine(partner.NewRedactor(settings.TestContext).String(cr.Reason))
 	}
 	return line
 }
@@ -103,23 +105,11 @@ func checkLine(cr CheckResult) string {
 func problemLine(reason string) string {
 	for _, l := range strings.Split(reason, "\n") {
 		if p, ok := strings.CutPrefix(strings.TrimSpace(l), "Problem: "); ok && p != "" {
-			return capLine(p, 160)
+			return partner.CapLine(p, 160)
 		}
 	}
-	return capLine(firstLines(reason, 1), 160)
+	return partner.CapLine(firstLines(reason, 1), 160)
 }
-
-func capLine(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !isRuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // ConsoleFinish prints the failures and warnings in full, the root
 // causes, the reports written and the summary line.
@@ -186,7 +176,7 @@ func capBlock(s string) string {
 		return s
 	}
 	n := consoleBlockLimit
-	for n > 0 && !isRuneStart(s[n]) {
+	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
 	return s[:n] + fmt.Sprintf("\n… (%d more bytes cut; the JSON and HTML reports have it whole)", len(s)-n)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
@@ -110,7 +111,7 @@ func JudgeResultCreate(body []byte, declared []string) Verdict {
 
 // JudgeResultRequest judges what the partner sent for a result: a POST
 // /partner-results as a create, anything else as an update.
-func JudgeResultRequest(x Exchange, declared []string) Verdict {
+func JudgeResultRequest(x partner.Exchange, declared []string) Verdict {
 	return judgeResult([]byte(x.RequestBody), declared, IsCreate(x))
 }
 
@@ -291,22 +292,22 @@ func AnswerStatus(body []byte) (string, bool) {
 // that Teamtailor applies (docs/protocol.md §1.3) as the partner-results
 // document they amount to, in the request body of a copy of the answer,
 // so the result rules judge it as they judge a request to update-url.
-func AnswerAsResult(answer *Exchange, resultID string) (Exchange, bool) {
+func AnswerAsResult(answer *partner.Exchange, resultID string) (partner.Exchange, bool) {
 	if answer == nil || !answer.Success() {
-		return Exchange{}, false
+		return partner.Exchange{}, false
 	}
 	if applied, _, _ := protocol.CheckWebhookResponse([]byte(answer.ResponseBody)); !applied {
-		return Exchange{}, false
+		return partner.Exchange{}, false
 	}
 	var doc struct {
 		Attrs json.RawMessage `json:"partner_result_attributes"`
 	}
 	if json.Unmarshal([]byte(answer.ResponseBody), &doc) != nil {
-		return Exchange{}, false
+		return partner.Exchange{}, false
 	}
 	body, err := json.Marshal(map[string]any{"data": map[string]any{"type": "partner-results", "id": resultID, "attributes": doc.Attrs}})
 	if err != nil {
-		return Exchange{}, false
+		return partner.Exchange{}, false
 	}
 	x := *answer
 	x.RequestBody = string(body)

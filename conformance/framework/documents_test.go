@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
@@ -197,8 +198,8 @@ func TestPickValuesFillsEveryFieldType(t *testing.T) {
 
 func TestRedactorHidesSecrets(t *testing.T) {
 	s := settings.Settings{APIKey: "ttpk_secret_api_key", WebhookSecret: "ttws_secret_hook", ProviderKey: "5f0c7b52-3a1e-4b6f-9d2a-0e8c1f4a7b33"}
-	r := NewRedactor(s)
-	x := r.Exchange(Exchange{
+	r := partner.NewRedactor(s)
+	x := r.Exchange(partner.Exchange{
 		URL:           "http://partner/validate?key=ttpk_secret_api_key",
 		RequestHeader: map[string][]string{"Authorization": {"Bearer 5f0c7b52-3a1e-4b6f-9d2a-0e8c1f4a7b33"}, "X-Note": {"ttws_secret_hook"}},
 		RequestBody:   `{"token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjF9.c2lnbmF0dXJl"}`,
@@ -216,7 +217,7 @@ func TestRedactorHidesSecrets(t *testing.T) {
 }
 
 func TestCurlReproducesTheRequest(t *testing.T) {
-	x := Exchange{Method: "POST", URL: "http://partner/webhook", RequestBody: `{"a": "it's"}`,
+	x := partner.Exchange{Method: "POST", URL: "http://partner/webhook", RequestBody: `{"a": "it's"}`,
 		RequestHeader: map[string][]string{"Content-Type": {"application/json"}, "Content-Length": {"12"}}}
 	got := x.Curl()
 	want := "curl -sS -i -X POST 'http://partner/webhook' \\\n    -H 'Content-Type: application/json' \\\n    --data-binary '{\"a\": \"it'\\''s\"}'"

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
@@ -17,7 +18,7 @@ type Form = protocol.Form
 // /activation leniently, so checks of other rules can use a form that
 // breaks one. It fails when the answer is not a 200 with a JSON object
 // holding a config object.
-func ReadForm(x *Exchange) (Form, error) {
+func ReadForm(x *partner.Exchange) (Form, error) {
 	switch {
 	case !x.Answered():
 		return Form{}, fmt.Errorf("%s %s got no answer (%s)", x.Method, x.URL, x.Error)

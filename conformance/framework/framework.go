@@ -18,21 +18,22 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // Framework is what a spec file's checks share: created once per
-// top-level Describe by New, it gives each check a fresh PartnerClient and
+// top-level Describe by New, it gives each check a fresh partner.Client and
 // transcript, and attaches the transcript to the check's report.
 type Framework struct {
 	// Area is the area label of the Describe.
 	Area string
 	// Partner plays Teamtailor towards BASE_URL; new for each check.
-	Partner *PartnerClient
+	Partner *partner.Client
 	// Mock is the process's embedded mock.
 	Mock *Mock
 
-	transcript *Transcript
+	transcript *partner.Transcript
 }
 
 // New returns the framework of a Describe of area. Call it first thing
@@ -40,8 +41,8 @@ type Framework struct {
 func New(area string) *Framework {
 	f := &Framework{Area: area}
 	ginkgo.BeforeEach(func() {
-		f.transcript = &Transcript{}
-		f.Partner = NewPartnerClient(f.transcript)
+		f.transcript = &partner.Transcript{}
+		f.Partner = partner.NewClient(f.transcript)
 		f.Mock = TheMock()
 		ginkgo.DeferCleanup(f.attachTranscript)
 	})
@@ -50,29 +51,20 @@ func New(area string) *Framework {
 
 // Include adds exchanges made outside the check (in a BeforeAll shared by
 // an Ordered container) to its transcript.
-func (f *Framework) Include(xs ...Exchange) {
+func (f *Framework) Include(xs ...partner.Exchange) {
 	for i := range xs {
 		x := xs[i]
-		if x.Direction == Static {
+		if x.Direction == partner.Static {
 			continue // no call: the static webhook-config stands in for /config
 		}
-		if !f.transcript.has(x) {
+		if !f.transcript.Has(x) {
 			f.transcript.Add(&x)
 		}
 	}
 }
 
 // Transcript returns the check's exchanges so far.
-func (f *Framework) Transcript() []Exchange { return f.transcript.All() }
-
-// Report entry names the reports read back.
-const (
-	entryExchanges  = "exchanges"
-	entryOutcome    = "outcome"
-	entryNote       = "note"
-	entryTranscript = "transcript"
-	entryOmitted    = "exchangesOmitted"
-)
+func (f *Framework) Transcript() []partner.Exchange { return f.transcript.All() }
 
 // attachTranscript attaches the check's exchanges, redacted, to its
 // report, and, when it failed, the whole transcript for the console.
@@ -83,11 +75,11 @@ const (
 // before the cut, so no cut leaves part of one.
 func (f *Framework) attachTranscript() {
 	xs := f.transcript.All()
-	red := NewRedactor(settings.TestContext)
-	kept, omitted := KeepExchanges(runBudget, xs, red.Exchange)
-	ginkgo.AddReportEntry(entryExchanges, kept, ginkgo.ReportEntryVisibilityNever)
+	red := partner.NewRedactor(settings.TestContext)
+	kept, omitted := partner.KeepForRun(xs, red.Exchange)
+	ginkgo.AddReportEntry(partner.EntryExchanges, kept, ginkgo.ReportEntryVisibilityNever)
 	if omitted > 0 {
-		ginkgo.AddReportEntry(entryOmitted, omitted, ginkgo.ReportEntryVisibilityNever)
+		ginkgo.AddReportEntry(partner.EntryOmitted, omitted, ginkgo.ReportEntryVisibilityNever)
 	}
 	if ginkgo.CurrentSpecReport().Failed() && len(xs) > 1 {
 		// One line per exchange: the failure message details the one to
@@ -98,130 +90,13 @@ func (f *Framework) attachTranscript() {
 			if !x.Answered() {
 				answer = x.Error
 			}
-			fmt.Fprintf(&b, "\n[%d] %s: %s %s → %s (%s)", i+1, x.Step, x.Method, x.URL, answer, round(x.Elapsed))
+			fmt.Fprintf(&b, "\n[%d] %s: %s %s → %s (%s)", i+1, x.Step, x.Method, x.URL, answer, partner.Round(x.Elapsed))
 		}
 		if omitted > 0 {
 			fmt.Fprintf(&b, "\n… and %d more exchanges", omitted)
 		}
-		ginkgo.AddReportEntry(entryTranscript, b.String(), ginkgo.ReportEntryVisibilityFailureOrVerbose)
+		ginkgo.AddReportEntry(partner.EntryTranscript, b.String(), ginkgo.ReportEntryVisibilityFailureOrVerbose)
 	}
-}
-
-// Note records something a passing check wants its reader to know, e.g.
-// that there was nothing to check.
-func Note(format string, args ...any) {
-	ginkgo.AddReportEntry(entryNote, fmt.Sprintf(format, args...), ginkgo.ReportEntryVisibilityFailureOrVerbose)
-}
-
-// FailUnreachable ends the check with the outcome "error": the partner
-// could not be reached, so the suite could not run the check.
-func FailUnreachable(x *Exchange) {
-	ginkgo.GinkgoHelper()
-	ginkgo.AddReportEntry(entryOutcome, "error", ginkgo.ReportEntryVisibilityNever)
-	ginkgo.Fail(fmt.Sprintf("The suite could not run this check: the partner is %s.\n%s", x.Error,
-		Explain(x, "start the partner, or give the --base-url it is reachable at from where the suite runs (now %s)", settings.TestContext.BaseURL)()))
-}
-
-// FailMock ends the check with the outcome "error": the embedded mock
-// itself failed, which says nothing about the partner.
-func FailMock(format string, args ...any) {
-	ginkgo.GinkgoHelper()
-	ginkgo.AddReportEntry(entryOutcome, "error", ginkgo.ReportEntryVisibilityNever)
-	ginkgo.Fail("The suite's embedded mock failed, not the partner: " + fmt.Sprintf(format, args...))
-}
-
-// Depends skips the check when something it builds on is missing, naming
-// the check that reports it, so one defect fails one check.
-func Depends(ok bool, format string, args ...any) {
-	ginkgo.GinkgoHelper()
-	if !ok {
-		ginkgo.Skip("cannot check: " + fmt.Sprintf(format, args...))
-	}
-}
-
-// Explain returns a failure description for Gomega: the rule of the
-// running check with its section of docs/protocol.md, the exchange (what was sent,
-// what came back, how long it took), how to fix it, and a curl command
-// that sends the request again. x may be nil when no single exchange is
-// to blame.
-func Explain(x *Exchange, fix string, args ...any) func() string {
-	return ExplainPost(x, nil, fix, args...)
-}
-
-// ExplainPost is Explain for a request the partner made (x, to the
-// embedded mock) in answer to a webhook the suite sent (cause): the curl
-// command sends the webhook again, so the partner posts again.
-func ExplainPost(x, cause *Exchange, fix string, args ...any) func() string {
-	return explain(x, cause, true, fix, args...)
-}
-
-// ExplainCause is Explain for a failure whose fix is a root cause the
-// check recognised: the fix is given as is, not adapted to what x shows.
-func ExplainCause(x *Exchange, fix string, args ...any) func() string {
-	return explain(x, nil, false, fix, args...)
-}
-
-// explain builds the failure description; adapt makes the fix match what
-// x shows (fixFor).
-func explain(x, cause *Exchange, adapt bool, fix string, args ...any) func() string {
-	return func() string {
-		var b strings.Builder
-		if c, ok := settings.CurrentCheck(); ok {
-			fmt.Fprintf(&b, "Rule: %s — %s (%s)\n", c.ID, c.Rule, c.SectionRef())
-		}
-		if x != nil {
-			b.WriteString(x.Describe())
-		}
-		if fix != "" {
-			f := fmt.Sprintf(fix, args...)
-			if adapt {
-				f = fixFor(x, f)
-			}
-			fmt.Fprintf(&b, "Fix: %s\n", f)
-		}
-		switch {
-		case x != nil && x.Direction == ToPartner:
-			fmt.Fprintf(&b, "Reproduce:\n    %s\n", strings.ReplaceAll(x.Curl(), "\n", "\n    "))
-		case cause != nil:
-			fmt.Fprintf(&b, "Reproduce (the webhook that led to it; point update-url at a mock that runs, e.g. mockteamtailor serve):\n    %s\n",
-				strings.ReplaceAll(cause.Curl(), "\n", "\n    "))
-		}
-		return b.String()
-	}
-}
-
-// fixFor returns the fix for what was observed on x: a check's own fix
-// speaks of its rule, but a call that hung, hit nothing, was redirected or
-// was refused for its credentials has another cause, and a timeout never
-// gets a parsing hint.
-func fixFor(x *Exchange, fix string) string {
-	if x == nil || x.Direction != ToPartner {
-		return fix
-	}
-	u := pathOf(x.URL)
-	switch {
-	case x.TooLarge():
-		return fmt.Sprintf("the partner answered %s %s with more than 1 MiB (%d bytes read, decompressed): Teamtailor reads at most 1 MiB of an answer; answer with a short body", x.Method, u, x.ResponseBodySize)
-	case x.TimedOut():
-		return fmt.Sprintf("the partner gave no complete answer to %s %s within %s: make the handler end its response on every path and answer at once; do slow work after answering", x.Method, u, settings.TestContext.Timeout)
-	case !x.Answered() && x.Error != "":
-		return fmt.Sprintf("the connection failed (%s): make the partner answer %s %s with a complete HTTP response", x.Error, x.Method, u)
-	case x.Status >= 300 && x.Status < 400:
-		return fmt.Sprintf("the partner redirected to %q; Teamtailor does not follow redirects: give --base-url the final URL", x.ResponseHeader.Get("Location"))
-	case x.Status == http.StatusNotFound:
-		return fmt.Sprintf("nothing answers %s %s: check --base-url and the partner's path prefix", x.Method, u)
-	case (x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden) && x.RequestHeader.Get("Authorization") == "Bearer "+settings.TestContext.ProviderKey:
-		if x.RequestHeader.Get("Teamtailor-Signature") != "" && x.Method == http.MethodPost {
-			return "the partner refused a correctly signed webhook carrying the suite's provider key: it must verify signatures with the webhook secret given to the suite (--webhook-secret) and accept the provider key that /config accepts"
-		}
-		fix = "the partner refused the suite's provider key: point a partner that looks keys up at the embedded mock's Partner API (see the start of the run), or pass the key it knows with --provider-key; " + fix
-		if settings.TestContext.APIToken == "" {
-			// docs/protocol.md §1: a partner may require the company's token too.
-			fix += "; a partner that requires Teamtailor-Api-Token gets it with --api-token"
-		}
-		return fix
-	}
-	return fix
 }
 
 // ConfigQuery is the query of GET /config for a trigger on the sandbox's
@@ -250,7 +125,7 @@ func (m *Mock) ConfigStep(bulk bool) string {
 //
 // The calls the preflight made are reused: each config is fetched once per
 // run.
-func (f *Framework) GetConfig(ctx context.Context, bulk bool) *Exchange {
+func (f *Framework) GetConfig(ctx context.Context, bulk bool) *partner.Exchange {
 	ginkgo.GinkgoHelper()
 	b := TheBasics()
 	x := b.Config
@@ -260,11 +135,11 @@ func (f *Framework) GetConfig(ctx context.Context, bulk bool) *Exchange {
 	if x != nil {
 		f.Include(*x)
 		if x.Unreachable {
-			FailUnreachable(x)
+			partner.FailUnreachable(x)
 		}
 		return x
 	}
-	call := Call{Step: f.Mock.ConfigStep(false), Method: "GET", Path: "config", Query: f.Mock.ConfigQuery()}
+	call := partner.Call{Step: f.Mock.ConfigStep(false), Method: "GET", Path: "config", Query: f.Mock.ConfigQuery()}
 	if bulk {
 		call.Step, call.Query = f.Mock.ConfigStep(true), nil
 	}
@@ -291,16 +166,16 @@ func (f *Framework) NewWebhook(ctx context.Context, candidate string, bulk bool)
 	data, _ := f.FormValues(ctx, bulk)
 	w, err := f.Mock.PrepareWebhook(ctx, candidate, bulk, data)
 	if err != nil {
-		FailMock("could not build a webhook: %v", err)
+		partner.FailMock("could not build a webhook: %v", err)
 	}
 	return w
 }
 
 // PostWebhook POSTs a webhook to BASE_URL/webhook with the signature
 // header sig ("" sends none), as Teamtailor does (docs/protocol.md §1.1, §1.2).
-func (f *Framework) PostWebhook(ctx context.Context, step string, w Webhook, sig string) *Exchange {
+func (f *Framework) PostWebhook(ctx context.Context, step string, w Webhook, sig string) *partner.Exchange {
 	ginkgo.GinkgoHelper()
-	return f.Partner.Do(ctx, Call{Step: step, Method: "POST", Path: "webhook", Body: w.Body, Signature: sig})
+	return f.Partner.Do(ctx, partner.Call{Step: step, Method: "POST", Path: "webhook", Body: w.Body, Signature: sig})
 }
 
 // WaitForPosts waits until until holds for the requests the partner has
@@ -308,7 +183,7 @@ func (f *Framework) PostWebhook(ctx context.Context, step string, w Webhook, sig
 // what came. It is for a check's own webhook; the result of the plain
 // signed webhook is awaited with Basics.AwaitResult. It never fails:
 // checks judge what came.
-func WaitForPosts(ctx context.Context, m *Mock, resultID string, until func([]Exchange) bool) []Exchange {
+func WaitForPosts(ctx context.Context, m *Mock, resultID string, until func([]partner.Exchange) bool) []partner.Exchange {
 	deadline := time.Now().Add(settings.TestContext.Timeout)
 	for {
 		posts := m.PostsTo(resultID)
@@ -328,17 +203,17 @@ func WaitForPosts(ctx context.Context, m *Mock, resultID string, until func([]Ex
 // transcript, which the checks Include. It never fails: an unreachable
 // partner is left to each check to report.
 func Standalone() *Framework {
-	t := &Transcript{}
-	c := NewPartnerClient(t)
-	c.deferUnreachable = true
+	t := &partner.Transcript{}
+	c := partner.NewClient(t)
+	c.DeferUnreachable()
 	return &Framework{Partner: c, Mock: TheMock(), transcript: t}
 }
 
 // Configs fetches the configs Teamtailor fetches: the one for a trigger on
 // a job stage and, when the partner claims bulk mode, the one without job.
-func (f *Framework) Configs(ctx context.Context) []*Exchange {
+func (f *Framework) Configs(ctx context.Context) []*partner.Exchange {
 	ginkgo.GinkgoHelper()
-	out := []*Exchange{f.GetConfig(ctx, false)}
+	out := []*partner.Exchange{f.GetConfig(ctx, false)}
 	if settings.TestContext.Bulk {
 		out = append(out, f.GetConfig(ctx, true))
 	}

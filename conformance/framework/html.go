@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/internal/htmlesc"
 )
@@ -40,7 +41,7 @@ pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-br
 .x{border-left:3px solid #90caf9;margin:.6em 0;padding-left:.8em}
 </style></head><body>
 <h1>` + e(res.Suite) + `</h1>
-<p>Partner <code>` + e(res.BaseURL) + `</code>, started ` + e(res.StartedAt.Format("2006-01-02 15:04:05 MST")) + `, ` + itoa(res.DurationMS) + ` ms. Secrets (API key, webhook secret, provider keys, tokens) are redacted. Bodies are cut at ` + e(fmt.Sprintf("%d KiB", StoredBodyLimit>>10)) + ` (marked "… [cut: N more bytes]").</p>
+<p>Partner <code>` + e(res.BaseURL) + `</code>, started ` + e(res.StartedAt.Format("2006-01-02 15:04:05 MST")) + `, ` + itoa(res.DurationMS) + ` ms. Secrets (API key, webhook secret, provider keys, tokens) are redacted. Bodies are cut at ` + e(fmt.Sprintf("%d KiB", partner.StoredBodyLimit>>10)) + ` (marked "… [cut: N more bytes]").</p>
 <p class="summary"><span class="badge pass">` + itoa(res.Summary.Passed) + `</span>passed
 <span class="badge fail">` + itoa(res.Summary.Failed) + `</span>failed
 <span class="badge warning">` + itoa(res.Summary.Warnings) + `</span>warnings (SHOULD`)
@@ -150,13 +151,13 @@ Explains: `)
 			}
 			w("\n")
 			if x.BodiesOmitted {
-				w(`<p class="meta">Bodies and headers left out (` + itoa(x.RequestBodySize) + ` and ` + itoa(x.ResponseBodySize) + ` body bytes): the run had kept its ` + e(fmt.Sprintf("%d MiB", RunExchangeLimit>>20)) + ` of exchanges already.</p>`)
+				w(`<p class="meta">Bodies and headers left out (` + itoa(x.RequestBodySize) + ` and ` + itoa(x.ResponseBodySize) + ` body bytes): the run had kept its ` + e(fmt.Sprintf("%d MiB", partner.RunExchangeLimit>>20)) + ` of exchanges already.</p>`)
 			}
 			w("\n</div>\n")
 		}
 		w("\n")
 		if c.ExchangesOmitted != 0 {
-			w(`<p class="meta">` + itoa(c.ExchangesOmitted) + ` more exchanges left out: a check keeps its first ` + itoa(MaxStoredExchanges) + `.</p>`)
+			w(`<p class="meta">` + itoa(c.ExchangesOmitted) + ` more exchanges left out: a check keeps its first ` + itoa(partner.MaxStoredExchanges) + `.</p>`)
 		}
 		w("\n</details>\n")
 	}
@@ -199,7 +200,7 @@ func writeHTML(path string, res Results) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.WriteString(f, NewRedactor(settings.TestContext).String(b.String()))
+	_, err = io.WriteString(f, partner.NewRedactor(settings.TestContext).String(b.String()))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -18,9 +19,9 @@ var htmlReference = template.Must(template.New("report").Funcs(template.FuncMap{
 	"sections":     func(area, s string) template.HTML { return template.HTML(settings.SectionLinks(area, s)) },
 	"statusText":   http.StatusText,
 	"pretty":       prettyBody,
-	"runLimit":     func() string { return fmt.Sprintf("%d MiB", RunExchangeLimit>>20) },
-	"maxExchanges": func() int { return MaxStoredExchanges },
-	"bodyLimit":    func() string { return fmt.Sprintf("%d KiB", StoredBodyLimit>>10) },
+	"runLimit":     func() string { return fmt.Sprintf("%d MiB", partner.RunExchangeLimit>>20) },
+	"maxExchanges": func() int { return partner.MaxStoredExchanges },
+	"bodyLimit":    func() string { return fmt.Sprintf("%d KiB", partner.StoredBodyLimit>>10) },
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{{.Suite}}: {{.BaseURL}}</title>
@@ -102,7 +103,7 @@ func richResults(s string) Results {
 		Checks: []CheckResult{
 			{Check: settings.Check{ID: "webhook/" + s, Label: "webhook", Level: "MUST", Section: "§1.1, §1.2", Rule: "The rule " + s}, Outcome: "fail", Reason: "because " + s, DurationMS: 12, Baselined: "known " + s,
 				ExchangesOmitted: 3,
-				Exchanges: []Exchange{
+				Exchanges: []partner.Exchange{
 					{Direction: "mock → partner", Step: "step " + s, Method: "POST", URL: "http://partner.example/webhook?q=" + s, RequestHeader: hdr, RequestBody: `{"a":"` + strings.ReplaceAll(s, `"`, "") + `","b":[1,2]}`, Status: 500, ResponseHeader: hdr, ResponseBody: "plain " + s, ElapsedMS: 12.5},
 					{Direction: "partner → mock", Method: "GET", URL: "/x", Error: "timeout " + s, ElapsedMS: 1e6, BodiesOmitted: true, RequestBodySize: 10, ResponseBodySize: 20},
 				}},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/onsi/gomega/types"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/schemas"
 )
 
@@ -19,7 +20,7 @@ type statusMatcher struct {
 }
 
 func (m statusMatcher) Match(actual any) (bool, error) {
-	x, isExchange := actual.(*Exchange)
+	x, isExchange := actual.(*partner.Exchange)
 	if !isExchange {
 		return false, fmt.Errorf("expected an *framework.Exchange, got %T", actual)
 	}
@@ -27,7 +28,7 @@ func (m statusMatcher) Match(actual any) (bool, error) {
 }
 
 func (m statusMatcher) FailureMessage(actual any) string {
-	x := actual.(*Exchange)
+	x := actual.(*partner.Exchange)
 	if !x.Answered() {
 		return fmt.Sprintf("Problem: want %s, got no answer: %s", m.want, x.Error)
 	}
@@ -35,7 +36,7 @@ func (m statusMatcher) FailureMessage(actual any) string {
 }
 
 func (m statusMatcher) NegatedFailureMessage(actual any) string {
-	x := actual.(*Exchange)
+	x := actual.(*partner.Exchange)
 	return fmt.Sprintf("Problem: want anything but %s, got %d %s", m.want, x.Status, http.StatusText(x.Status))
 }
 
@@ -142,7 +143,7 @@ func RefuseProviderKey() types.GomegaMatcher { return refuseMatcher{} }
 type refuseMatcher struct{}
 
 func (refuseMatcher) Match(actual any) (bool, error) {
-	x, ok := actual.(*Exchange)
+	x, ok := actual.(*partner.Exchange)
 	if !ok {
 		return false, fmt.Errorf("RefuseProviderKey expects an *framework.Exchange, got %T", actual)
 	}
@@ -150,7 +151,7 @@ func (refuseMatcher) Match(actual any) (bool, error) {
 }
 
 func (refuseMatcher) FailureMessage(actual any) string {
-	return "Problem: want 401 or 403 (or a config with an error field), " + refusal(actual.(*Exchange))
+	return "Problem: want 401 or 403 (or a config with an error field), " + refusal(actual.(*partner.Exchange))
 }
 
 func (refuseMatcher) NegatedFailureMessage(any) string {
@@ -158,7 +159,7 @@ func (refuseMatcher) NegatedFailureMessage(any) string {
 }
 
 // refusal says why x does not refuse a provider key, or "".
-func refusal(x *Exchange) string {
+func refusal(x *partner.Exchange) string {
 	switch {
 	case !x.Answered():
 		return "got no answer: " + x.Error

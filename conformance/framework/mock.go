@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/internal/httprec"
@@ -54,6 +55,11 @@ type Mock struct {
 
 // partnerID is the id of the partner under test in the embedded mock.
 const partnerID = "partner-under-test"
+
+// maxInboxBytes bounds the bodies and headers the inbox keeps of the
+// partner's Partner API requests over a run; past it, the oldest requests
+// lose their bodies and headers.
+const maxInboxBytes = 32 << 20
 
 // maxRecorded is how much of each request the partner sends the embedded
 // mock, and of each answer, a transcript keeps.
@@ -262,7 +268,7 @@ func (m *Mock) CandidateID(fixture string) (int64, bool) {
 
 // PostsTo returns the partner's Partner API requests to the update-url of
 // result id so far, oldest first.
-func (m *Mock) PostsTo(resultID string) []Exchange { return m.inbox.to(resultID) }
+func (m *Mock) PostsTo(resultID string) []partner.Exchange { return m.inbox.to(resultID) }
 
 // Inbox records every Partner API request the partner makes to the
 // embedded mock, whole, with the mock's answer. The mock's own journal
@@ -271,10 +277,10 @@ func (m *Mock) PostsTo(resultID string) []Exchange { return m.inbox.to(resultID)
 // every post to judge it.
 type Inbox struct {
 	mu       sync.Mutex // guards byResult, whole, kept, observe and failures
-	byResult map[string][]*Exchange
+	byResult map[string][]*partner.Exchange
 	// whole are the requests in byResult that keep their bodies, oldest
 	// first, and kept the bytes of their bodies and headers.
-	whole   []*Exchange
+	whole   []*partner.Exchange
 	kept    int
 	observe PostObserver
 	// refuse holds the results whose posts get a 429 for a while
@@ -390,7 +396,7 @@ func (in *Inbox) wrap(next http.Handler) http.Handler {
 			next.ServeHTTP(rec, r)
 		}
 		if rec.Status >= 500 {
-			in.failed(fmt.Sprintf("answered %d to the partner's %s %s: %s", rec.Status, r.Method, r.URL.Path, excerpt(rec.Body.Buf.String())))
+			in.failed(fmt.Sprintf("answered %d to the partner's %s %s: %s", rec.Status, r.Method, r.URL.Path, partner.Excerpt(rec.Body.Buf.String())))
 		}
 		in.mu.Lock()
 		observe := in.observe
@@ -399,16 +405,16 @@ func (in *Inbox) wrap(next http.Handler) http.Handler {
 			observe(id, r.Method, rec.Status, start, body)
 			return
 		}
-		x := Exchange{
-			Direction: FromPartner, Step: "the partner's " + r.Method + " " + r.URL.Path, Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI(),
+		x := partner.Exchange{
+			Direction: partner.FromPartner, Step: "the partner's " + r.Method + " " + r.URL.Path, Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI(),
 			RequestHeader: r.Header.Clone(), RequestBody: string(body), RequestBodySize: int64(len(body)),
 			Status: rec.Status, ResponseHeader: rec.Header().Clone(), ResponseBody: rec.Body.Buf.String(),
 			Started: start, Elapsed: time.Since(start),
 		}
-		x.ElapsedMS = ms(x.Elapsed)
-		if len(x.URL) > StoredURLLimit {
+		x.ElapsedMS = partner.MS(x.Elapsed)
+		if len(x.URL) > partner.StoredURLLimit {
 			// Only messages quote the URL; the result id comes from the path.
-			x.URL, x.Truncated = cutString(x.URL, StoredURLLimit), true
+			x.URL, x.Truncated = partner.CutString(x.URL, partner.StoredURLLimit), true
 		}
 		in.mu.Lock()
 		defer in.mu.Unlock()
@@ -418,24 +424,24 @@ func (in *Inbox) wrap(next http.Handler) http.Handler {
 		// came, so past the bound the oldest requests lose their bodies
 		// and headers, not the ones a check is waiting for.
 		if in.byResult == nil {
-			in.byResult = map[string][]*Exchange{}
+			in.byResult = map[string][]*partner.Exchange{}
 		}
 		in.byResult[id] = append(in.byResult[id], &x)
-		in.kept += storedSize(&x)
+		in.kept += partner.StoredSize(&x)
 		in.whole = append(in.whole, &x)
 		for in.kept > maxInboxBytes && len(in.whole) > 1 {
 			old := in.whole[0]
 			in.whole[0], in.whole = nil, in.whole[1:]
-			in.kept -= storedSize(old)
-			*old = withoutBodies(*old)
+			in.kept -= partner.StoredSize(old)
+			*old = partner.WithoutBodies(*old)
 		}
 	})
 }
 
-func (in *Inbox) to(resultID string) []Exchange {
+func (in *Inbox) to(resultID string) []partner.Exchange {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	var out []Exchange
+	var out []partner.Exchange
 	for _, x := range in.byResult[resultID] {
 		out = append(out, *x)
 	}
@@ -509,8 +515,8 @@ const resultsPath = "/partner/v1/partner-results"
 
 // IsCreate reports a partner's POST /partner-results: a result it
 // created itself rather than updating the one at update-url.
-func IsCreate(x Exchange) bool {
-	if x.Direction != FromPartner || x.Method != http.MethodPost {
+func IsCreate(x partner.Exchange) bool {
+	if x.Direction != partner.FromPartner || x.Method != http.MethodPost {
 		return false
 	}
 	u, err := url.Parse(x.URL)
@@ -521,7 +527,7 @@ func IsCreate(x Exchange) bool {
 // requests to w's update-url and, matched to the event by candidate and
 // job, the results it created with POST /partner-results since the
 // webhook was sent (docs/protocol.md §2.3), oldest first.
-func (m *Mock) ResultPosts(w Webhook, since time.Time) []Exchange {
+func (m *Mock) ResultPosts(w Webhook, since time.Time) []partner.Exchange {
 	out := m.PostsTo(w.ResultID)
 	candidate, job := m.candidates[w.Candidate], m.JobID
 	if w.Bulk {
@@ -532,7 +538,7 @@ func (m *Mock) ResultPosts(w Webhook, since time.Time) []Exchange {
 			out = append(out, x)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Exchange) int { return a.Started.Compare(b.Started) })
+	slices.SortStableFunc(out, func(a, b partner.Exchange) int { return a.Started.Compare(b.Started) })
 	return out
 }
 

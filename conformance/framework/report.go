@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/onsi/ginkgo/v2/types"
@@ -95,10 +96,10 @@ type Summary struct {
 // CheckResult is how one check ended.
 type CheckResult struct {
 	settings.Check
-	Outcome    string     `json:"outcome"`
-	Reason     string     `json:"reason"`
-	DurationMS int64      `json:"durationMs"`
-	Exchanges  []Exchange `json:"exchanges"`
+	Outcome    string             `json:"outcome"`
+	Reason     string             `json:"reason"`
+	DurationMS int64              `json:"durationMs"`
+	Exchanges  []partner.Exchange `json:"exchanges"`
 	// ExchangesOmitted counts the exchanges of the check beyond
 	// MaxStoredExchanges, which the reports leave out.
 	ExchangesOmitted int `json:"exchangesOmitted,omitempty"`
@@ -192,21 +193,21 @@ func basicFailures(checks []CheckResult) []string {
 	for _, c := range checks {
 		unselected[c.ID] = c.Outcome == OutcomeSkipped && c.Reason == notSelected
 	}
-	answer := func(x *Exchange) string {
+	answer := func(x *partner.Exchange) string {
 		if !x.Answered() {
 			return "got no answer: " + x.Error
 		}
 		return fmt.Sprintf("answered %d %s", x.Status, http.StatusText(x.Status))
 	}
 	var out []string
-	add := func(owner string, x *Exchange, what, problem string) {
+	add := func(owner string, x *partner.Exchange, what, problem string) {
 		if x != nil && unselected[owner] && problem != "" {
 			out = append(out, fmt.Sprintf("%s (not selected): %s %s", owner, what, problem))
 		}
 	}
-	configProblem := func(x *Exchange) string {
+	configProblem := func(x *partner.Exchange) string {
 		switch {
-		case x == nil || x.Direction == Static:
+		case x == nil || x.Direction == partner.Static:
 			return ""
 		case x.Status != http.StatusOK || !x.Answered():
 			return answer(x)
@@ -350,7 +351,7 @@ func FinishReport(report types.Report) {
 // BuildResults makes the results document of a Ginkgo report, every
 // secret redacted.
 func BuildResults(report types.Report) Results {
-	red := NewRedactor(settings.TestContext)
+	red := partner.NewRedactor(settings.TestContext)
 	res := Results{Suite: SuiteName, Protocol: settings.ProtocolURL, BaseURL: settings.TestContext.BaseURL, StartedAt: report.StartTime.UTC(), DurationMS: report.RunTime.Milliseconds(),
 		Strict: settings.TestContext.Strict, Checks: []CheckResult{}, Causes: []Cause{}}
 	var setupFailure string
@@ -387,7 +388,7 @@ func BuildResults(report types.Report) Results {
 		}
 		// A failure message quotes what the partner sent only in
 		// excerpts; the cut is a bound, should a check quote more.
-		cr.Reason = cutString(red.String(cr.Reason), StoredBodyLimit)
+		cr.Reason = partner.CutString(red.String(cr.Reason), partner.StoredBodyLimit)
 		byID[c.ID] = cr
 	}
 	// Catalogue order, then whatever the catalogue does not know.
@@ -398,9 +399,9 @@ func BuildResults(report types.Report) Results {
 			delete(byID, c.ID)
 		case setupFailure != "":
 			// Ginkgo reports no spec when BeforeSuite failed.
-			cr = CheckResult{Check: c, Outcome: OutcomeError, Reason: setupFailure, Exchanges: []Exchange{}}
+			cr = CheckResult{Check: c, Outcome: OutcomeError, Reason: setupFailure, Exchanges: []partner.Exchange{}}
 		default:
-			cr = CheckResult{Check: c, Outcome: OutcomeSkipped, Reason: "not run", Exchanges: []Exchange{}}
+			cr = CheckResult{Check: c, Outcome: OutcomeSkipped, Reason: "not run", Exchanges: []partner.Exchange{}}
 		}
 		res.Checks = append(res.Checks, cr)
 	}
@@ -409,7 +410,7 @@ func BuildResults(report types.Report) Results {
 	}
 	// Each process bounded the exchanges of its checks; the run as a whole
 	// keeps RunExchangeLimit bytes of them, in catalogue order.
-	budget := NewBudget(RunExchangeLimit)
+	budget := partner.NewBudget(partner.RunExchangeLimit)
 	for i := range res.Checks {
 		for j, x := range res.Checks[i].Exchanges {
 			res.Checks[i].Exchanges[j] = budget.Keep(x)
@@ -441,30 +442,30 @@ func BuildResults(report types.Report) Results {
 // check is a warning; a check that failed for the suite's own reasons
 // (unreachable partner, the mock) is an error.
 func checkResultOf(s types.SpecReport, c settings.Check) CheckResult {
-	cr := CheckResult{Check: c, DurationMS: s.RunTime.Milliseconds(), Exchanges: []Exchange{}}
+	cr := CheckResult{Check: c, DurationMS: s.RunTime.Milliseconds(), Exchanges: []partner.Exchange{}}
 	var notes []string
 	errorOutcome := false
 	for _, e := range s.ReportEntries {
 		switch e.Name {
-		case entryExchanges:
+		case partner.EntryExchanges:
 			// In this process the value is the exchanges; from another
 			// process (ginkgo -p), their JSON.
-			if xs, ok := e.GetRawValue().([]Exchange); ok {
+			if xs, ok := e.GetRawValue().([]partner.Exchange); ok {
 				cr.Exchanges = append(cr.Exchanges, xs...)
 				continue
 			}
-			var xs []Exchange
+			var xs []partner.Exchange
 			if raw, err := json.Marshal(e.GetRawValue()); err == nil && json.Unmarshal(raw, &xs) == nil {
 				cr.Exchanges = append(cr.Exchanges, xs...)
 			}
-		case entryOmitted:
+		case partner.EntryOmitted:
 			var n int
 			if raw, err := json.Marshal(e.GetRawValue()); err == nil && json.Unmarshal(raw, &n) == nil {
 				cr.ExchangesOmitted += n
 			}
-		case entryOutcome:
+		case partner.EntryOutcome:
 			errorOutcome = e.Value.String() == OutcomeError || strings.Contains(e.Value.AsJSON, OutcomeError)
-		case entryNote:
+		case partner.EntryNote:
 			notes = append(notes, e.Value.String())
 		}
 	}
@@ -675,7 +676,7 @@ func writeJUnit(path string, res Results) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	out = []byte(NewRedactor(settings.TestContext).String(xml.Header + string(out) + "\n"))
+	out = []byte(partner.NewRedactor(settings.TestContext).String(xml.Header + string(out) + "\n"))
 	if err := os.WriteFile(path, out, 0o644); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -45,9 +46,9 @@ func FuzzCreatedFor(f *testing.F) {
 	f.Add(`{"data":{"attributes":{"candidate-id":1e400}}}`, int64(0), int64(0))
 	f.Fuzz(func(t *testing.T, body string, candidate, job int64) {
 		createdFor(body, candidate, job)
-		x := Exchange{Direction: FromPartner, Method: "POST", URL: "http://mock/partner/v1/partner-results", RequestBody: body}
+		x := partner.Exchange{Direction: partner.FromPartner, Method: "POST", URL: "http://mock/partner/v1/partner-results", RequestBody: body}
 		JudgeResultRequest(x, nil)
-		AnswerAsResult(&Exchange{Status: 200, ResponseBody: body}, "r")
+		AnswerAsResult(&partner.Exchange{Status: 200, ResponseBody: body}, "r")
 	})
 }
 

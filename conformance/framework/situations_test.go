@@ -2,13 +2,32 @@ package framework
 
 import (
 	"context"
+	"flag"
 	"io"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
+
+// parse registers the flags on a fresh flag set, parses args with env as
+// the environment and validates, as TestMain and Run do.
+func parse(t *testing.T, args []string, env map[string]string) error {
+	t.Helper()
+	saved := settings.TestContext
+	t.Cleanup(func() { settings.TestContext = saved })
+	settings.TestContext = settings.Settings{}
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	settings.RegisterFlags(fs, func(k string) string { return env[k] })
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return settings.AfterReadingAllFlags()
+}
 
 // startMockWith starts the embedded mock on a loopback port with the
 // suite's settings and extra flags, as startTestMock does.
@@ -108,10 +127,9 @@ func TestTeamtailorHostLeadsBackToTheEmbeddedMock(t *testing.T) {
 		if m.Host != tc.want {
 			t.Errorf("--teamtailor-host %q: the mock announces %q, want %q", tc.flag, m.Host, tc.want)
 		}
-		saved := mockOf
-		mockOf = m
-		req, err := NewPartnerClient(&Transcript{}).Request(context.Background(), Call{Method: "POST", Path: "webhook", Body: []byte("{}")})
-		mockOf = saved
+		partner.UseMockHost(m.Host)
+		req, err := partner.NewClient(&partner.Transcript{}).Request(context.Background(), partner.Call{Method: "POST", Path: "webhook", Body: []byte("{}")})
+		partner.UseMockHost("")
 		if err != nil {
 			t.Fatal(err)
 		}

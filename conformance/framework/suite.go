@@ -7,6 +7,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -23,6 +24,7 @@ func StartSuite(ctx context.Context) {
 		ginkgo.Fail(fmt.Sprintf("The suite could not start its embedded mock: %v", err))
 	}
 	mockOf = m
+	partner.UseMockHost(m.Host)
 	theConsole().start(m)
 	fmt.Fprintf(ginkgo.GinkgoWriter, "embedded mock: %s (update-url points there); partner: %s; provider key: %s\n",
 		m.URL, settings.TestContext.BaseURL, settings.TestContext.ProviderKeySource())

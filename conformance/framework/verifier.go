@@ -13,6 +13,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
@@ -53,9 +54,9 @@ const (
 // FailBecause fails the check for a root cause it recognised: what was
 // sent and what came back (with the answer's body), the fix as given, and
 // the problem.
-func FailBecause(x *Exchange, problem, fix string) {
+func FailBecause(x *partner.Exchange, problem, fix string) {
 	ginkgo.GinkgoHelper()
-	ginkgo.Fail(ExplainCause(x, "%s", fix)() + "Problem: " + problem)
+	ginkgo.Fail(partner.ExplainCause(x, "%s", fix)() + "Problem: " + problem)
 }
 
 // A SignatureMistake is a wrong way of verifying Teamtailor-Signature that
@@ -116,7 +117,7 @@ func header(t int64, v1, v0 string) string {
 // refusedSignature reports an answer a verifier gives a signature it
 // refuses: 401 or 403, or 400 or 422, which some partners answer for
 // every invalid request.
-func refusedSignature(x *Exchange) bool {
+func refusedSignature(x *partner.Exchange) bool {
 	switch x.Status {
 	case http.StatusUnauthorized, http.StatusForbidden, http.StatusBadRequest, http.StatusUnprocessableEntity:
 		return x.Answered()
@@ -128,14 +129,14 @@ func refusedSignature(x *Exchange) bool {
 // webhook (refusedSignature), one probe per signature mistake until the
 // partner accepts one, and keeps the mistake it accepted. Each probe is a
 // new webhook of the same candidate with the same webhook-data.
-func (b *Basics) probeMistakes(ctx context.Context, c *PartnerClient, m *Mock, candidate string, data map[string]string) {
+func (b *Basics) probeMistakes(ctx context.Context, c *partner.Client, m *Mock, candidate string, data map[string]string) {
 	for i, mk := range signatureMistakes {
 		w, err := m.PrepareWebhook(ctx, candidate, false, data)
 		if err != nil {
 			return
 		}
 		body, h := mk.sign(w, settings.TestContext.WebhookSecret, time.Now().Unix())
-		x := c.Send(ctx, Call{Step: mk.Step, Method: "POST", Path: "webhook", Body: body, Signature: h, Owner: CheckSignedWebhook})
+		x := c.Send(ctx, partner.Call{Step: mk.Step, Method: "POST", Path: "webhook", Body: body, Signature: h, Owner: CheckSignedWebhook})
 		if !x.Answered() {
 			return
 		}
@@ -266,15 +267,15 @@ func mistakeCause(signed CheckResult, mentions func(string) []string) *Cause {
 }
 
 // crashOf says how a correctly signed webhook crashed the partner, or "".
-func crashOf(x *Exchange) string {
+func crashOf(x *partner.Exchange) string {
 	if x == nil || !x.Answered() || x.Status < 500 {
 		return ""
 	}
-	return fmt.Sprintf("%s: %s %s answered %d %s: %s", ProblemCrash, x.Method, pathOf(x.URL), x.Status, http.StatusText(x.Status), strings.Join(strings.Fields(excerptN(x.ResponseBody, 300)), " "))
+	return fmt.Sprintf("%s: %s %s answered %d %s: %s", ProblemCrash, x.Method, partner.PathOf(x.URL), x.Status, http.StatusText(x.Status), strings.Join(strings.Fields(excerptN(x.ResponseBody, 300)), " "))
 }
 
 // CrashOf is crashOf for the checks: the problem of a 5xx answer, or "".
-func CrashOf(x *Exchange) string { return crashOf(x) }
+func CrashOf(x *partner.Exchange) string { return crashOf(x) }
 
 // problemOf returns the text of the "Problem:" line of a failure, or "".
 func problemOf(reason string) string {
@@ -306,7 +307,7 @@ func (m *Mock) lookups() (n, ok, last int) {
 // withoutProbes returns c without the exchanges of signature-mistake
 // probes: what the check itself sent.
 func withoutProbes(c CheckResult) CheckResult {
-	c.Exchanges = slices.DeleteFunc(slices.Clone(c.Exchanges), func(x Exchange) bool {
+	c.Exchanges = slices.DeleteFunc(slices.Clone(c.Exchanges), func(x partner.Exchange) bool {
 		return slices.ContainsFunc(signatureMistakes, func(mk SignatureMistake) bool { return mk.Step == x.Step })
 	})
 	return c

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -19,14 +20,14 @@ func TestKeyLookupFailureNeedsItsEvidence(t *testing.T) {
 	saved, savedMock := settings.TestContext.ProviderKey, mockOf
 	t.Cleanup(func() { settings.TestContext.ProviderKey, mockOf = saved, savedMock })
 	jwt := "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhcGlfdG9rZW4iOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXI"
-	answered := func(status int) *Exchange {
-		return &Exchange{Direction: ToPartner, Method: "GET", URL: "http://p/config", Status: status}
+	answered := func(status int) *partner.Exchange {
+		return &partner.Exchange{Direction: partner.ToPartner, Method: "GET", URL: "http://p/config", Status: status}
 	}
-	hung := &Exchange{Direction: ToPartner, Method: "GET", URL: "http://p/config", Error: "timeout: no complete answer from p within 2s"}
+	hung := &partner.Exchange{Direction: partner.ToPartner, Method: "GET", URL: "http://p/config", Error: "timeout: no complete answer from p within 2s"}
 	for _, tc := range []struct {
 		name         string
 		key          string
-		config, bare *Exchange
+		config, bare *partner.Exchange
 		mockAnswered int // status of a lookup the mock answered; 0 none
 		want         bool
 	}{
@@ -68,12 +69,12 @@ func TestKeyLookupFailureNeedsItsEvidence(t *testing.T) {
 // "the webhook secret differs", which stays the cause when every probe
 // was refused.
 func TestDetectCausesNamesWhatTheChecksRecognised(t *testing.T) {
-	refused := Exchange{Direction: ToPartner, Step: "POST /webhook, signed, typical candidate", Method: "POST", URL: "http://p/webhook", Status: 401, ResponseBody: "bad signature"}
-	probe := func(i, status int) Exchange {
-		return Exchange{Direction: ToPartner, Step: signatureMistakes[i].Step, Method: "POST", URL: "http://p/webhook", Status: status}
+	refused := partner.Exchange{Direction: partner.ToPartner, Step: "POST /webhook, signed, typical candidate", Method: "POST", URL: "http://p/webhook", Status: 401, ResponseBody: "bad signature"}
+	probe := func(i, status int) partner.Exchange {
+		return partner.Exchange{Direction: partner.ToPartner, Step: signatureMistakes[i].Step, Method: "POST", URL: "http://p/webhook", Status: status}
 	}
 	config := CheckResult{Check: settings.Check{ID: CheckConfig}, Outcome: OutcomePass}
-	signed := func(xs ...Exchange) CheckResult {
+	signed := func(xs ...partner.Exchange) CheckResult {
 		return CheckResult{Check: settings.Check{ID: CheckSignedWebhook}, Outcome: OutcomeFail, Reason: "Problem: want any 2xx", Exchanges: xs}
 	}
 	skipped := func(id, see string) CheckResult {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
@@ -249,12 +250,12 @@ func execute(ctx context.Context, cfg Config, deadline time.Duration, key capaci
 // partnerForm reads the partner's /config form (or its static
 // webhook-config), and the webhook-data keys it requires and names; nil
 // when it serves none that can be read: webhook-data is then empty.
-func partnerForm(ctx context.Context, mock *framework.Mock, client *framework.PartnerClient) (*protocol.Form, Form) {
-	var x *framework.Exchange
+func partnerForm(ctx context.Context, mock *framework.Mock, client *partner.Client) (*protocol.Form, Form) {
+	var x *partner.Exchange
 	if static := framework.FileStaticConfig(); static != nil {
 		x = static.Exchange()
 	} else {
-		x = client.Send(ctx, framework.Call{Step: mock.ConfigStep(false), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()})
+		x = client.Send(ctx, partner.Call{Step: mock.ConfigStep(false), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()})
 	}
 	form, err := framework.ReadForm(x)
 	if err != nil {

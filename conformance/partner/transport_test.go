@@ -1,31 +1,13 @@
-package framework
+package partner
 
 import (
-	"flag"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
-
-// parse registers the flags on a fresh flag set, parses args with env as
-// the environment and validates, as TestMain and Run do.
-func parse(t *testing.T, args []string, env map[string]string) error {
-	t.Helper()
-	saved := settings.TestContext
-	t.Cleanup(func() { settings.TestContext = saved })
-	settings.TestContext = settings.Settings{}
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	settings.RegisterFlags(fs, func(k string) string { return env[k] })
-	if err := fs.Parse(args); err != nil {
-		t.Fatal(err)
-	}
-	return settings.AfterReadingAllFlags()
-}
 
 // A refused connection means the suite cannot run a check (error); a
 // timeout means the partner broke the rule to answer in time (failure).

@@ -1,4 +1,4 @@
-package framework
+package partner
 
 import (
 	"net/url"

@@ -1,4 +1,4 @@
-package framework
+package partner
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -134,7 +133,7 @@ func TestSendReadsAGzipBombBounded(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c := &PartnerClient{base: srv.URL, client: partnercall.Client(partnerTransport(), 30*time.Second), transcript: &Transcript{}}
+	c := &Client{base: srv.URL, client: partnercall.Client(partnerTransport(), 30*time.Second), transcript: &Transcript{}}
 
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -154,51 +153,6 @@ func TestSendReadsAGzipBombBounded(t *testing.T) {
 		t.Errorf("fix %q does not speak of the answer's size", fix)
 	}
 }
-
-// The inbox keeps the whole bodies of the newest requests, maxInboxBytes
-// of them: the oldest lose their bodies and headers, marked, so a check
-// always sees the posts its own webhook just led to.
-func TestInboxKeepsTheNewestBodies(t *testing.T) {
-	in := &Inbox{}
-	h := in.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) }))
-	body := strings.Repeat(" ", 1<<20-100)
-	posts := maxInboxBytes/len(body) + 5
-	for i := range posts {
-		r := httptest.NewRequest(http.MethodPut, fmt.Sprintf("/partner/v1/partner-results/r%d", i%3), strings.NewReader(body))
-		h.ServeHTTP(httptest.NewRecorder(), r)
-	}
-	var got []Exchange
-	for i := range 3 {
-		got = append(got, in.to(fmt.Sprintf("r%d", i))...)
-	}
-	slices.SortFunc(got, func(a, b Exchange) int { return a.Started.Compare(b.Started) })
-	if len(got) != posts {
-		t.Fatalf("%d posts kept, want %d", len(got), posts)
-	}
-	whole, omitted := 0, 0
-	for i, x := range got {
-		switch {
-		case x.BodiesOmitted && x.RequestBody == "" && x.Truncated && x.RequestBodySize == int64(len(body)):
-			if whole > 0 {
-				t.Errorf("post %d lost its body after a newer one kept it", i)
-			}
-			omitted++
-		case len(x.RequestBody) == len(body):
-			whole++
-		default:
-			t.Errorf("post %d with %d body bytes, omitted %v, truncated %v", i, len(x.RequestBody), x.BodiesOmitted, x.Truncated)
-		}
-	}
-	if whole*len(body) > maxInboxBytes || whole < maxInboxBytes/len(body)-1 || omitted == 0 {
-		t.Errorf("%d whole posts and %d without body; want the newest %d bytes of bodies whole, the others without", whole, omitted, maxInboxBytes)
-	}
-	if got[len(got)-1].RequestBody != body {
-		t.Error("the newest post lost its body")
-	}
-}
-
-// A body cut before a 4-byte rune across the limit is cut the same when
-// bounded again.
 func TestBoundedTwiceAcrossARune(t *testing.T) {
 	for shift := range 4 {
 		body := strings.Repeat("a", StoredBodyLimit-shift) + "😀" + strings.Repeat("b", 100)

@@ -1,4 +1,4 @@
-package framework
+package partner
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -33,9 +34,9 @@ func (t *Transcript) Add(x *Exchange) {
 	t.list = append(t.list, x)
 }
 
-// has reports whether t holds an exchange started at the same time for
+// Has reports whether t holds an exchange started at the same time for
 // the same request as x.
-func (t *Transcript) has(x Exchange) bool {
+func (t *Transcript) Has(x Exchange) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, y := range t.list {
@@ -90,9 +91,9 @@ type Call struct {
 	Owner string
 }
 
-// PartnerClient plays Teamtailor towards BASE_URL. Every call is recorded
+// Client plays Teamtailor towards BASE_URL. Every call is recorded
 // in its transcript.
-type PartnerClient struct {
+type Client struct {
 	base        string
 	providerKey string
 	host        string
@@ -103,10 +104,14 @@ type PartnerClient struct {
 	deferUnreachable bool
 }
 
-// NewPartnerClient returns a client for TestContext's partner that
+// DeferUnreachable makes Do leave an unreachable partner to the caller,
+// for work shared by checks, which each report it.
+func (c *Client) DeferUnreachable() { c.deferUnreachable = true }
+
+// NewClient returns a client for TestContext's partner that
 // records into t.
-func NewPartnerClient(t *Transcript) *PartnerClient {
-	return &PartnerClient{
+func NewClient(t *Transcript) *Client {
+	return &Client{
 		base:        strings.TrimRight(settings.TestContext.BaseURL, "/"),
 		providerKey: settings.TestContext.ProviderKey,
 		host:        announcedHost(),
@@ -116,12 +121,21 @@ func NewPartnerClient(t *Transcript) *PartnerClient {
 	}
 }
 
+// mockHost is the Teamtailor-Host of the embedded mock that runs, ""
+// while none does.
+var mockHost atomic.Pointer[string]
+
+// UseMockHost makes the clients made from now on announce host, the
+// embedded mock's own (--teamtailor-host mock), as Teamtailor-Host; ""
+// stops it.
+func UseMockHost(host string) { mockHost.Store(&host) }
+
 // announcedHost is the Teamtailor-Host of calls to the partner: the
 // embedded mock's (--teamtailor-host, resolved when it started), else the
 // one --teamtailor-host names, else the stack's host.
 func announcedHost() string {
-	if mockOf != nil && mockOf.Host != "" {
-		return mockOf.Host
+	if h := mockHost.Load(); h != nil && *h != "" {
+		return *h
 	}
 	if h := settings.TestContext.TeamtailorHost; h != "" && h != settings.TeamtailorHostMock {
 		return h
@@ -130,7 +144,7 @@ func announcedHost() string {
 }
 
 // Transcript returns the client's transcript.
-func (c *PartnerClient) Transcript() *Transcript { return c.transcript }
+func (c *Client) Transcript() *Transcript { return c.transcript }
 
 // MaxAnswerHeaderBytes bounds the response headers the suite (and a
 // capacity run) reads: a partner answering with megabytes of headers gets
@@ -163,7 +177,7 @@ func partnerTransport() *http.Transport {
 // run it. A timeout is not such an error: it breaks the rule that the
 // partner answers in time, and is left to the check. A call to an
 // endpoint that has hung twice is not sent: the check is skipped.
-func (c *PartnerClient) Do(ctx context.Context, call Call) *Exchange {
+func (c *Client) Do(ctx context.Context, call Call) *Exchange {
 	ginkgo.GinkgoHelper()
 	x := c.Send(ctx, call)
 	if x.NotSent {
@@ -178,7 +192,7 @@ func (c *PartnerClient) Do(ctx context.Context, call Call) *Exchange {
 // SendAll makes independent calls concurrently, at most limit at a time,
 // and returns their exchanges in the order of calls. It never fails the
 // check: the caller judges the exchanges.
-func (c *PartnerClient) SendAll(ctx context.Context, calls []Call, limit int) []*Exchange {
+func (c *Client) SendAll(ctx context.Context, calls []Call, limit int) []*Exchange {
 	out := make([]*Exchange, len(calls))
 	sem := make(chan struct{}, max(limit, 1))
 	var wg sync.WaitGroup
@@ -241,7 +255,7 @@ func recordHang(call Call) {
 }
 
 // Send makes the call and records it, without failing the check.
-func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
+func (c *Client) Send(ctx context.Context, call Call) *Exchange {
 	x := &Exchange{Direction: ToPartner, Step: call.Step, Method: call.Method, URL: c.URL(call), Started: time.Now()}
 	if why := hungTwice(call); why != "" {
 		x.Error, x.NotSent = why, true
@@ -262,7 +276,7 @@ func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
 	if err != nil {
 		x.Elapsed = time.Since(began)
 		x.Error, x.Unreachable = describeTransportError(err, req.URL, settings.TestContext.Timeout)
-		x.ElapsedMS = ms(x.Elapsed)
+		x.ElapsedMS = MS(x.Elapsed)
 		if x.TimedOut() {
 			recordHang(call)
 		}
@@ -275,7 +289,7 @@ func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
 	// gigabytes costs neither time nor memory.
 	raw, read, err := partnercall.ReadBody(resp)
 	x.Elapsed = time.Since(began)
-	x.ElapsedMS = ms(x.Elapsed)
+	x.ElapsedMS = MS(x.Elapsed)
 	if len(raw) > partnercall.MaxResponse {
 		raw = raw[:partnercall.MaxResponse]
 		x.Error = fmt.Sprintf("%s (%d bytes read); Teamtailor reads at most %d bytes of an answer", tooLargePrefix, read, partnercall.MaxResponse)
@@ -292,14 +306,14 @@ func (c *PartnerClient) Send(ctx context.Context, call Call) *Exchange {
 }
 
 // URL returns where call goes: under BASE_URL.
-func (c *PartnerClient) URL(call Call) string {
+func (c *Client) URL(call Call) string {
 	return partnercall.URL(c.base, call.Path, call.Query)
 }
 
 // Request builds the HTTP request of call with the headers Teamtailor
 // sends (docs/protocol.md §1), without sending or recording it: Send records it,
 // a capacity run sends many at once without keeping them.
-func (c *PartnerClient) Request(ctx context.Context, call Call) (*http.Request, error) {
+func (c *Client) Request(ctx context.Context, call Call) (*http.Request, error) {
 	h := partnercall.Headers{UserAgent: "ttconformance (Teamtailor partner conformance suite)", Host: c.host, Signature: call.Signature}
 	switch call.Auth {
 	case AuthNone:
@@ -330,7 +344,8 @@ func (c *PartnerClient) Request(ctx context.Context, call Call) (*http.Request, 
 	return req, nil
 }
 
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+// MS is d in milliseconds, as the reports give durations.
+func MS(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // describeTransportError says what went wrong with a call that got no
 // answer, and whether the partner was unreachable (connection refused,

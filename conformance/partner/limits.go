@@ -1,4 +1,4 @@
-package framework
+package partner
 
 import (
 	"fmt"
@@ -34,10 +34,6 @@ const (
 	// MaxStoredExchanges is how many exchanges a check keeps; the others
 	// are counted (exchangesOmitted).
 	MaxStoredExchanges = 100
-	// maxInboxBytes bounds the bodies and headers the embedded mock's
-	// inbox keeps of the partner's Partner API requests over a run; past
-	// it, the oldest requests lose their bodies and headers.
-	maxInboxBytes = 32 << 20
 )
 
 // CutMarker returns the mark ending a body cut with n more bytes.
@@ -65,8 +61,8 @@ func cutBody(body string, size int64, limit int) (string, bool) {
 // cutMarkStart starts every CutMarker.
 const cutMarkStart = "… [cut: "
 
-// cutString keeps at most limit bytes of s, marked like a body.
-func cutString(s string, limit int) string {
+// CutString keeps at most limit bytes of s, marked like a body.
+func CutString(s string, limit int) string {
 	out, _ := cutBody(s, int64(len(s)), limit)
 	return out
 }
@@ -107,7 +103,7 @@ func Bounded(x Exchange) Exchange {
 		x.Truncated = x.Truncated || cut
 	}
 	if len(x.URL) > StoredURLLimit || len(x.Error) > StoredURLLimit || len(x.Step) > StoredURLLimit {
-		x.URL, x.Error, x.Step = cutString(x.URL, StoredURLLimit), cutString(x.Error, StoredURLLimit), cutString(x.Step, StoredURLLimit)
+		x.URL, x.Error, x.Step = CutString(x.URL, StoredURLLimit), CutString(x.Error, StoredURLLimit), CutString(x.Step, StoredURLLimit)
 		x.Truncated = true
 	}
 	if !x.Truncated {
@@ -117,15 +113,15 @@ func Bounded(x Exchange) Exchange {
 	return x
 }
 
-// storedSize is how many bytes of a bounded exchange count against
+// StoredSize is how many bytes of a bounded exchange count against
 // RunExchangeLimit.
-func storedSize(x *Exchange) int {
+func StoredSize(x *Exchange) int {
 	return len(x.URL) + len(x.Step) + len(x.Error) + len(x.RequestBody) + len(x.ResponseBody) +
 		headerBytes(x.RequestHeader) + headerBytes(x.ResponseHeader)
 }
 
-// withoutBodies leaves out the bodies and headers of x, marked.
-func withoutBodies(x Exchange) Exchange {
+// WithoutBodies leaves out the bodies and headers of x, marked.
+func WithoutBodies(x Exchange) Exchange {
 	if x.RequestBody == "" && x.ResponseBody == "" && len(x.RequestHeader) == 0 && len(x.ResponseHeader) == 0 {
 		return x
 	}
@@ -158,12 +154,12 @@ func NewBudget(limit int) *Budget { return &Budget{left: limit} }
 // (cut) bodies and headers, and after that none.
 func (b *Budget) Keep(x Exchange) Exchange {
 	x = Bounded(x)
-	n := storedSize(&x)
+	n := StoredSize(&x)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if n > b.left {
 		b.left = 0
-		return withoutBodies(x)
+		return WithoutBodies(x)
 	}
 	b.left -= n
 	return x
@@ -173,6 +169,12 @@ func (b *Budget) Keep(x Exchange) Exchange {
 // their reports; BuildResults applies RunExchangeLimit again to the whole
 // run, whichever process ran each check.
 var runBudget = NewBudget(RunExchangeLimit)
+
+// KeepForRun is KeepExchanges on this process's budget for the exchanges
+// checks attach to their reports.
+func KeepForRun(xs []Exchange, prepare func(Exchange) Exchange) ([]Exchange, int) {
+	return KeepExchanges(runBudget, xs, prepare)
+}
 
 // KeepExchanges bounds the exchanges of one check: each passed through
 // prepare (the redaction), cut to the per-exchange limits and charged to

@@ -1,4 +1,4 @@
-package framework
+package partner
 
 import (
 	"fmt"
@@ -95,7 +95,7 @@ const excerptLimit = 600
 func (x *Exchange) Describe() string {
 	var b strings.Builder
 	if x.Direction == Static {
-		fmt.Fprintf(&b, "The partner's static webhook-config (%s):\n    %s\n", x.URL, excerpt(x.ResponseBody))
+		fmt.Fprintf(&b, "The partner's static webhook-config (%s):\n    %s\n", x.URL, Excerpt(x.ResponseBody))
 		return b.String()
 	}
 	who := "Sent"
@@ -109,7 +109,7 @@ func (x *Exchange) Describe() string {
 		}
 	}
 	if x.RequestBody != "" {
-		fmt.Fprintf(&b, "    body: %s\n", excerpt(x.RequestBody))
+		fmt.Fprintf(&b, "    body: %s\n", Excerpt(x.RequestBody))
 	}
 	who = "Received"
 	if x.Direction == FromPartner {
@@ -117,9 +117,9 @@ func (x *Exchange) Describe() string {
 	}
 	switch {
 	case x.Status == 0:
-		fmt.Fprintf(&b, "%s: nothing after %s: %s\n", who, round(x.Elapsed), x.Error)
+		fmt.Fprintf(&b, "%s: nothing after %s: %s\n", who, Round(x.Elapsed), x.Error)
 	default:
-		fmt.Fprintf(&b, "%s: %d %s after %s\n", who, x.Status, http.StatusText(x.Status), round(x.Elapsed))
+		fmt.Fprintf(&b, "%s: %d %s after %s\n", who, x.Status, http.StatusText(x.Status), Round(x.Elapsed))
 		shown, cut := 0, 0
 		for _, name := range slices.Sorted(maps.Keys(x.ResponseHeader)) {
 			if skipResponseHeader(name) {
@@ -131,7 +131,7 @@ func (x *Exchange) Describe() string {
 					continue
 				}
 				shown++
-				fmt.Fprintf(&b, "    %s: %s\n", capLine(name, headerValueLimit), capHeader(v))
+				fmt.Fprintf(&b, "    %s: %s\n", CapLine(name, headerValueLimit), capHeader(v))
 			}
 		}
 		if cut > 0 {
@@ -141,7 +141,7 @@ func (x *Exchange) Describe() string {
 		if body == "" {
 			body = "(empty)"
 		}
-		fmt.Fprintf(&b, "    body: %s\n", excerpt(body))
+		fmt.Fprintf(&b, "    body: %s\n", Excerpt(body))
 		if x.Error != "" {
 			fmt.Fprintf(&b, "    (%s)\n", x.Error)
 		}
@@ -160,7 +160,7 @@ func capHeader(v string) string {
 	if len(v) <= headerValueLimit {
 		return v
 	}
-	return capLine(v, headerValueLimit) + fmt.Sprintf(" (%d bytes in all)", len(v))
+	return CapLine(v, headerValueLimit) + fmt.Sprintf(" (%d bytes in all)", len(v))
 }
 
 func skipResponseHeader(name string) bool {
@@ -212,8 +212,8 @@ func maskHeader(name, v string) string {
 	return v
 }
 
-// excerpt returns the start of a body on one line, cut on a rune boundary.
-func excerpt(s string) string {
+// Excerpt returns the start of a body on one line, cut on a rune boundary.
+func Excerpt(s string) string {
 	s = strings.TrimSpace(s)
 	if len(s) <= excerptLimit {
 		return s
@@ -225,7 +225,9 @@ func excerpt(s string) string {
 	return s[:n] + fmt.Sprintf("… (%d bytes in all)", len(s))
 }
 
-func round(d time.Duration) time.Duration {
+// Round rounds d for a reader: to 10 ms above a second, to 10 µs above
+// a millisecond.
+func Round(d time.Duration) time.Duration {
 	switch {
 	case d > time.Second:
 		return d.Round(10 * time.Millisecond)
@@ -293,4 +295,15 @@ func (r Redactor) header(h http.Header) http.Header {
 		}
 	}
 	return out
+}
+
+// CapLine cuts s to at most n bytes, at a rune start, marking the cut.
+func CapLine(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
