@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
@@ -30,22 +31,22 @@ var _ = Describe("Actions: buttons on partner results", settings.LabelActions, f
 			// The answer's partner_result_attributes count when they
 			// declare actions or complete the result (docs/protocol.md §1.3);
 			// a "pending" answer only says the result is coming.
-			if doc, ok := framework.AnswerAsResult(x, w.ResultID); ok {
-				status, _ := framework.PostedStatus([]byte(doc.RequestBody))
-				if len(framework.PostedActions([]byte(doc.RequestBody))) > 0 || status == "completed" || status == "failed" {
+			if doc, ok := judge.AnswerAsResult(x, w.ResultID); ok {
+				status, _ := judge.PostedStatus([]byte(doc.RequestBody))
+				if len(judge.PostedActions([]byte(doc.RequestBody))) > 0 || status == "completed" || status == "failed" {
 					results = append(results, doc)
 				}
 			}
 			declares := func(posts []partner.Exchange) bool {
 				return slices.ContainsFunc(append(slices.Clone(results), posts...), func(p partner.Exchange) bool {
-					return len(framework.PostedActions([]byte(p.RequestBody))) > 0
+					return len(judge.PostedActions([]byte(p.RequestBody))) > 0
 				})
 			}
 			// A final status ends the wait too: a completed result that
 			// declares no action will not grow one.
 			final := func(posts []partner.Exchange) bool {
 				return slices.ContainsFunc(append(slices.Clone(results), posts...), func(p partner.Exchange) bool {
-					s, _ := framework.PostedStatus([]byte(p.RequestBody))
+					s, _ := judge.PostedStatus([]byte(p.RequestBody))
 					return s == "completed" || s == "failed"
 				})
 			}
@@ -54,9 +55,9 @@ var _ = Describe("Actions: buttons on partner results", settings.LabelActions, f
 			f.Include(posts...)
 			results = append(results, posts...)
 			partner.Depends(len(results) > 0, "the partner sent no result within %s: nothing to update-url, no POST /partner-results, no partner_result_attributes in the webhook answer (see results/posted)", settings.TestContext.Timeout)
-			var actions []framework.Action
+			var actions []judge.Action
 			for _, p := range results {
-				for _, a := range framework.PostedActions([]byte(p.RequestBody)) {
+				for _, a := range judge.PostedActions([]byte(p.RequestBody)) {
 					if !slices.Contains(actions, a) {
 						actions = append(actions, a)
 					}
@@ -70,14 +71,14 @@ var _ = Describe("Actions: buttons on partner results", settings.LabelActions, f
 			if last.Direction == partner.ToPartner {
 				last = nil // the webhook answer: shown as the cause
 			}
-			Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(last, x,
+			Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(last, x,
 				"declare actions on the result: \"actions\": [{\"buttonText\": \"Resend invitation\", \"endpoint\": \"actions/resend\"}], or run without --actions"))
 
 			for _, a := range actions {
 				By(fmt.Sprintf("clicking the action %q: POST BASE_URL/%s with the original partner event", a.ButtonText, a.Endpoint))
 				ax := f.Partner.Do(ctx, partner.Call{Step: fmt.Sprintf("POST /%s (action %q)", a.Endpoint, a.ButtonText),
 					Method: "POST", Path: a.Endpoint, Body: w.Body, Signature: partner.Sign(w.EventID)})
-				Expect(ax).To(framework.HaveSuccessStatus(), partner.Explain(ax,
+				Expect(ax).To(judge.HaveSuccessStatus(), partner.Explain(ax,
 					"serve POST BASE_URL/%s: Teamtailor POSTs the original partner event there, signed afresh, with the provider key, when a recruiter clicks %q", a.Endpoint, a.ButtonText))
 			}
 		})
@@ -90,7 +91,7 @@ func resultRoutes(results []partner.Exchange) string {
 		switch {
 		case x.Direction == partner.ToPartner:
 			answer++
-		case framework.IsCreate(x):
+		case judge.IsCreate(x):
 			creates++
 		default:
 			updates++

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
@@ -51,7 +52,7 @@ var _ = Describe("Activation: activation config and validateEndpoint", settings.
 			partner.Depends(x.Answered(), "GET /activation gave no answer: %s (see activation/config-valid)", x.Error)
 			partner.Depends(x.Status == http.StatusOK, "GET /activation answered %d (see activation/config-valid)", x.Status)
 		}
-		form, err := framework.ReadForm(&partner.Exchange{Status: http.StatusOK, ResponseBody: string(doc)})
+		form, err := partner.ReadForm(&partner.Exchange{Status: http.StatusOK, ResponseBody: string(doc)})
 		partner.Depends(err == nil, "the activation config cannot be read: %v (see activation/config-valid)", err)
 		if form.ValidateEndpoint == "" {
 			Skip("the activation config names no validateEndpoint: Teamtailor activates without asking the partner")
@@ -66,10 +67,10 @@ var _ = Describe("Activation: activation config and validateEndpoint", settings.
 			doc, x := activationConfig(ctx)
 			fix := "make the activation config match schemas/activation-config.schema.json: {\"config\": {\"fields\": [...], \"validateEndpoint\": \"...\"}} with the field vocabulary of docs/protocol.md §3"
 			if x != nil {
-				Expect(x).To(framework.HaveStatus(http.StatusOK), partner.Explain(x,
+				Expect(x).To(judge.HaveStatus(http.StatusOK), partner.Explain(x,
 					"serve GET /activation?company_id=... with 200 and the activation config, or give the suite your static config with --activation-config"))
 			}
-			Expect(framework.JudgeConfig("activation-config", doc).All()).To(framework.BeFree(), partner.Explain(x, "%s", fix))
+			Expect(judge.Config("activation-config", doc).All()).To(judge.BeFree(), partner.Explain(x, "%s", fix))
 		})
 
 	settings.MustIt("activation/validate-accepts", "§1.3, §4",
@@ -79,7 +80,7 @@ var _ = Describe("Activation: activation config and validateEndpoint", settings.
 			endpoint := validateEndpoint(ctx)
 			By("calling the validateEndpoint with the new activation's provider key, as Teamtailor does after a company submits the form")
 			x := f.Partner.Do(ctx, partner.Call{Step: "GET the validateEndpoint with good credentials", Method: "GET", Path: endpoint})
-			Expect(x).To(framework.HaveStatus(http.StatusOK), partner.Explain(x,
+			Expect(x).To(judge.HaveStatus(http.StatusOK), partner.Explain(x,
 				"accept a provider key Teamtailor issued (a JWT signed with your API key carrying the form values, or a UUID) with 200; the suite sent %s",
 				providerKeyNote()))
 		})
@@ -92,8 +93,8 @@ var _ = Describe("Activation: activation config and validateEndpoint", settings.
 			By("calling the validateEndpoint with a provider key signed with another API key")
 			x := f.Partner.Do(ctx, partner.Call{Step: "GET the validateEndpoint with bad credentials", Method: "GET", Path: endpoint, Auth: partner.WrongProviderKey()})
 			fix := "refuse credentials you cannot verify with a status >= 400 and a body {\"errors\": [\"message shown to the company\"]}"
-			Expect(x).To(framework.HaveStatusAtLeast(400), partner.Explain(x, "%s", fix))
-			Expect(x.ResponseBody).To(framework.MatchSchema("validation-error"), partner.Explain(x, "%s", fix))
+			Expect(x).To(judge.HaveStatusAtLeast(400), partner.Explain(x, "%s", fix))
+			Expect(x.ResponseBody).To(judge.MatchSchema("validation-error"), partner.Explain(x, "%s", fix))
 		})
 })
 

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
@@ -30,7 +31,7 @@ var _ = Describe("Capabilities: what the partner shows, against what it claims",
 				w, x := f.RequireSignedWebhookAccepted(ctx, typical)
 				posts := framework.TheBasics().AwaitResult(ctx, f.Mock, func(p []partner.Exchange) bool { return declaresActions(p) || final(p) })
 				f.Include(posts...)
-				if doc, ok := framework.AnswerAsResult(x, w.ResultID); ok {
+				if doc, ok := judge.AnswerAsResult(x, w.ResultID); ok {
 					posts = append(posts, doc)
 				}
 				if declaresActions(posts) {
@@ -41,7 +42,7 @@ var _ = Describe("Capabilities: what the partner shows, against what it claims",
 			if len(shown) > 0 {
 				problem = "the partner shows capabilities it does not claim:\n    " + strings.Join(shown, "\n    ")
 			}
-			Expect(problem).To(framework.BeNoProblem(), partner.Explain(nil,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(nil,
 				"run the suite with the flags of every capability the partner has (%s, %s, %s, %s), as its marketplace listing says (docs/protocol.md §7)",
 				settings.CapSignatures, settings.CapAssessment, settings.CapBulk, settings.CapActions))
 		})
@@ -59,14 +60,14 @@ var _ = Describe("Capabilities: what the partner shows, against what it claims",
 			partner.Depends(x.Success(), "the webhook got no 2xx (see webhook/signed-accepted)")
 			posts := framework.TheBasics().AwaitResult(ctx, f.Mock, func(p []partner.Exchange) bool { return final(p) })
 			f.Include(posts...)
-			if doc, ok := framework.AnswerAsResult(x, w.ResultID); ok {
+			if doc, ok := judge.AnswerAsResult(x, w.ResultID); ok {
 				posts = append(posts, doc)
 			}
 			partner.Depends(len(posts) > 0, "the partner sent no result within %s (see results/posted)", settings.TestContext.Timeout)
 			var scored []string
 			var last *partner.Exchange
 			for i := range posts {
-				for _, id := range framework.PostedCriteria([]byte(posts[i].RequestBody)) {
+				for _, id := range judge.PostedCriteria([]byte(posts[i].RequestBody)) {
 					if !slices.Contains(scored, id) {
 						scored = append(scored, id)
 					}
@@ -82,7 +83,7 @@ var _ = Describe("Capabilities: what the partner shows, against what it claims",
 			if len(scored) == 0 {
 				problem = fmt.Sprintf("the partner declares assessment-criteria (%s) in /config but its completed result scores none", strings.Join(criteria, ", "))
 			}
-			Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(last, x,
+			Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(last, x,
 				"send \"assessment-criteria\": [{\"id\": \"<declared id>\", \"score\": 0..100}, …] with the completed result, one per criterion /config declares, or declare none"))
 		}, settings.CapAssessment)
 })
@@ -91,14 +92,14 @@ var _ = Describe("Capabilities: what the partner shows, against what it claims",
 // an action.
 func declaresActions(posts []partner.Exchange) bool {
 	return slices.ContainsFunc(posts, func(p partner.Exchange) bool {
-		return len(framework.PostedActions([]byte(p.RequestBody))) > 0
+		return len(judge.PostedActions([]byte(p.RequestBody))) > 0
 	})
 }
 
 // final reports whether any of the result documents has a final status.
 func final(posts []partner.Exchange) bool {
 	return slices.ContainsFunc(posts, func(p partner.Exchange) bool {
-		s, _ := framework.PostedStatus([]byte(p.RequestBody))
+		s, _ := judge.PostedStatus([]byte(p.RequestBody))
 		return s == "completed" || s == "failed"
 	})
 }

@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
@@ -64,7 +65,7 @@ var _ = Describe("Company webhooks: the receiver of company events", settings.La
 				}
 			}
 			Expect(fmt.Sprintf("%d of the %d correctly signed company events did not get a 2xx:\n    %s", len(lines), len(xs), strings.Join(lines, "\n    "))).
-				To(framework.BeNoProblem(), partner.Explain(first,
+				To(judge.BeNoProblem(), partner.Explain(first,
 					"answer every correctly signed company event with a 2xx at once and process it later; %s; tolerate missing and extra attributes (destroy events carry none) (docs/company-webhooks.md §8)", verifyAdvice()))
 		})
 
@@ -92,7 +93,7 @@ var _ = Describe("Company webhooks: the receiver of company events", settings.La
 					}
 				}
 			}
-			Expect(fmt.Sprintf("the company event with an indented body got %s", answerText(x))).To(framework.BeNoProblem(), partner.Explain(x,
+			Expect(fmt.Sprintf("the company event with an indented body got %s", answerText(x))).To(judge.BeNoProblem(), partner.Explain(x,
 				"verify over the raw bytes received and parse the JSON leniently: whitespace and \\u escapes are valid JSON; %s", verifyAdvice()))
 		})
 
@@ -135,7 +136,7 @@ var _ = Describe("Company webhooks: the receiver of company events", settings.La
 			case len(accepted) > 0:
 				framework.FailBecause(first, framework.ProblemCompanyUnverified+":\n    "+strings.Join(append(accepted, other...), "\n    "), framework.FixCompanyUnverified)
 			case len(other) > 0:
-				Expect("bad signatures were not refused with a 4xx:\n    "+strings.Join(other, "\n    ")).To(framework.BeNoProblem(), partner.Explain(first,
+				Expect("bad signatures were not refused with a 4xx:\n    "+strings.Join(other, "\n    ")).To(judge.BeNoProblem(), partner.Explain(first,
 					"answer 401 to a company event whose signature does not verify or is missing, never a 5xx or a hang"))
 			}
 		}, settings.CapSignatures)

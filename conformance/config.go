@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
@@ -37,7 +38,7 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 		}
 		var out []*partner.Exchange
 		for _, x := range f.Configs(ctx) {
-			if x.Status == http.StatusOK && framework.IsConfigDocument(x.ResponseBody) {
+			if x.Status == http.StatusOK && partner.IsConfigDocument(x.ResponseBody) {
 				out = append(out, x)
 			}
 		}
@@ -45,11 +46,11 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 		return out
 	}
 
-	// judge runs one aspect of the config checks over every config.
-	judge := func(ctx SpecContext, aspect, fix string) {
+	// judgeAspect runs one aspect of the config checks over every config.
+	judgeAspect := func(ctx SpecContext, aspect, fix string) {
 		GinkgoHelper()
 		for _, x := range configs(ctx) {
-			v := framework.JudgeConfig("config", []byte(x.ResponseBody))
+			v := judge.Config("config", []byte(x.ResponseBody))
 			shown := x
 			if st := framework.TheBasics().Static; st != nil {
 				fix += "; the document is the partner's static webhook-config (" + st.Source + ")"
@@ -57,7 +58,7 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 					shown = st.Put
 				}
 			}
-			Expect(v[aspect]).To(framework.BeFree(), partner.Explain(shown, "%s", fix))
+			Expect(v[aspect]).To(judge.BeFree(), partner.Explain(shown, "%s", fix))
 		}
 	}
 
@@ -69,9 +70,9 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 			By("calling GET /config as Teamtailor does when a recruiter sets up a trigger on a job stage")
 			x := f.GetConfig(ctx, false)
 			f.RequireKeyLookup()
-			Expect(x).To(framework.HaveStatus(http.StatusOK), partner.Explain(x,
+			Expect(x).To(judge.HaveStatus(http.StatusOK), partner.Explain(x,
 				"serve GET /config with status 200 and a body {\"config\": {\"fields\": [...]}} for requests carrying job_id, stage_id and user_id"))
-			Expect(framework.ConfigDocumentProblem(x.ResponseBody)).To(framework.BeNoProblem(), partner.Explain(x,
+			Expect(partner.ConfigDocumentProblem(x.ResponseBody)).To(judge.BeNoProblem(), partner.Explain(x,
 				"answer a JSON object with a \"config\" object: {\"config\": {\"fields\": [...]}}"))
 		})
 
@@ -83,9 +84,9 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 			framework.RequireBasics()
 			By("calling GET /config as Teamtailor does in bulk mode: no job, stage or user")
 			x := f.GetConfig(ctx, true)
-			Expect(x).To(framework.HaveStatus(http.StatusOK), partner.Explain(x,
+			Expect(x).To(judge.HaveStatus(http.StatusOK), partner.Explain(x,
 				"bulk mode fetches /config once without job_id, stage_id and user_id; answer it like any other /config call instead of requiring them"))
-			Expect(framework.ConfigDocumentProblem(x.ResponseBody)).To(framework.BeNoProblem(), partner.Explain(x,
+			Expect(partner.ConfigDocumentProblem(x.ResponseBody)).To(judge.BeNoProblem(), partner.Explain(x,
 				"answer a JSON object with a \"config\" object: {\"config\": {\"fields\": [...]}}"))
 		}, settings.CapBulk)
 
@@ -93,7 +94,7 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 		"every config document MUST be valid against config.schema.json (fields, their attributes, infobox and error fields)",
 		"Teamtailor renders the form from the document; a malformed document breaks the form (§3).",
 		func(ctx SpecContext) {
-			judge(ctx, framework.AspectSchema,
+			judgeAspect(ctx, judge.AspectSchema,
 				"make the document match schemas/config.schema.json: an object {\"config\": {\"fields\": [...]}} whose fields have the attributes docs/protocol.md §3 lists (an infobox needs content, an error field a message, every other field an id)")
 		})
 
@@ -101,15 +102,15 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 		"every field of a config document MUST have one of the field types Teamtailor supports",
 		"§3 lists the field types Teamtailor supports; others cannot be rendered.",
 		func(ctx SpecContext) {
-			judge(ctx, framework.AspectTypes,
-				"use only the supported types: "+strings.Join(framework.SupportedFieldTypes(), ", "))
+			judgeAspect(ctx, judge.AspectTypes,
+				"use only the supported types: "+strings.Join(judge.SupportedFieldTypes(), ", "))
 		})
 
 	settings.MustIt("config/options", "§3",
 		"every select, multiselect and radio field MUST have a non-empty options or optgroups list",
 		"a choice field without options cannot be filled in, so the trigger cannot be saved (§3).",
 		func(ctx SpecContext) {
-			judge(ctx, framework.AspectOptions,
+			judgeAspect(ctx, judge.AspectOptions,
 				"give each choice field \"options\": [{\"id\": ..., \"label\": ...}] or \"optgroups\": [{\"label\": ..., \"options\": [...]}] with at least one option")
 		})
 
@@ -117,7 +118,7 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 		"the field ids of a config document MUST be unique (they become webhook-data keys)",
 		"field ids become webhook-data keys (§1.1): two fields with one id lose a value.",
 		func(ctx SpecContext) {
-			judge(ctx, framework.AspectIDs,
+			judgeAspect(ctx, judge.AspectIDs,
 				"give every field its own id: the value a recruiter picks reaches webhook-data under the id, so two fields with one id overwrite each other")
 		})
 
@@ -125,7 +126,7 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 		"assessment-criteria, when present, MUST be a list of {id, label} objects with unique, non-empty string ids",
 		"criteria are referenced by id in results (§2.3); the shape is the documented one (§3).",
 		func(ctx SpecContext) {
-			judge(ctx, framework.AspectCriteria,
+			judgeAspect(ctx, judge.AspectCriteria,
 				"declare criteria as \"assessment-criteria\": [{\"id\": \"problem_solving\", \"label\": \"Problem solving\"}] inside \"config\", each id once")
 		})
 
@@ -135,13 +136,13 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 		func(ctx SpecContext) {
 			framework.SkipStaticConfig()
 			x := configs(ctx)[0]
-			form, err := framework.ReadForm(x)
+			form, err := partner.ReadForm(x)
 			partner.Depends(err == nil, "%v (see config/with-job)", err)
 			query := f.Mock.ConfigQuery()
 			if x.Step != f.Mock.ConfigStep(false) {
 				query = nil // only the bulk-mode config could be read
 			}
-			picked := framework.CheckedValues(form, framework.PickValues(f.Mock, form))
+			picked := partner.CheckedValues(form, partner.PickValues(f.Mock.Server, form))
 			refetched := 0
 			for _, field := range form.Fields {
 				v, ok := picked[field.ID]
@@ -155,9 +156,9 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 				}
 				q.Set(field.ID, v)
 				rx := f.Partner.Do(ctx, partner.Call{Step: "GET /config after a change of the refetch field " + field.ID, Method: "GET", Path: "config", Query: q})
-				Expect(rx).To(framework.HaveStatus(http.StatusOK), partner.Explain(rx,
+				Expect(rx).To(judge.HaveStatus(http.StatusOK), partner.Explain(rx,
 					"answer the refetch with 200 and a config document; the picked values arrive as query parameters named by field id (%s=%s)", field.ID, v))
-				Expect(framework.JudgeConfig("config", []byte(rx.ResponseBody)).All()).To(framework.BeFree(), partner.Explain(rx,
+				Expect(judge.Config("config", []byte(rx.ResponseBody)).All()).To(judge.BeFree(), partner.Explain(rx,
 					"the config answered to a refetch must be as valid as the first one (schemas/config.schema.json, supported types, options, unique ids)"))
 				refetched++
 			}
@@ -173,7 +174,7 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 			framework.SkipStaticConfig()
 			framework.RequireConfigAnswered()
 			x := f.Partner.Do(ctx, partner.Call{Step: "GET /config without Authorization", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: partner.AuthNone})
-			Expect(x).To(framework.RefuseProviderKey(), partner.Explain(x,
+			Expect(x).To(judge.RefuseProviderKey(), partner.Explain(x,
 				"check \"Authorization: Bearer <provider key>\" on /config; without one answer 401 (or a config with an {\"type\": \"error\", \"message\": ...} field), never a 5xx"))
 		})
 
@@ -190,7 +191,7 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 				{"GET /config with a UUID provider key that is no activation's", uuid.NewString()},
 			} {
 				x := f.Partner.Do(ctx, partner.Call{Step: wrong.step, Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: wrong.key})
-				Expect(x).To(framework.RefuseProviderKey(), partner.Explain(x,
+				Expect(x).To(judge.RefuseProviderKey(), partner.Explain(x,
 					"verify the provider key: a JWT must verify with your partner API key (HS256), a UUID must be the provider key of one of your activations (GET /partner/v1/partner-activations); answer 401 otherwise"))
 			}
 		})
@@ -202,7 +203,7 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 			framework.SkipStaticConfig()
 			framework.RequireConfigAnswered()
 			x := f.Partner.Do(ctx, partner.Call{Step: "GET /config without Teamtailor-Api-Token", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), APIToken: partner.AuthNone})
-			Expect(x).To(framework.RefuseProviderKey(), partner.Explain(x,
+			Expect(x).To(judge.RefuseProviderKey(), partner.Explain(x,
 				"check Teamtailor-Api-Token on /config; without one answer 401 (or a config with an {\"type\": \"error\", \"message\": ...} field), never a 5xx"))
 		}, settings.CapAPIToken)
 
@@ -213,7 +214,7 @@ var _ = Describe("Config documents: GET /config", settings.LabelConfig, func() {
 			framework.SkipStaticConfig()
 			framework.RequireConfigAnswered()
 			x := f.Partner.Do(ctx, partner.Call{Step: "GET /config with a Teamtailor-Api-Token that is not the company's", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), APIToken: partner.WrongAPIToken})
-			Expect(x).To(framework.RefuseProviderKey(), partner.Explain(x,
+			Expect(x).To(judge.RefuseProviderKey(), partner.Explain(x,
 				"verify Teamtailor-Api-Token: it must be the token the company gave when it activated the integration (--api-token); answer 401 otherwise"))
 		}, settings.CapAPIToken)
 })

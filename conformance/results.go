@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
@@ -54,7 +55,7 @@ func startResultRun(ctx SpecContext) *resultRun {
 // partner_result_attributes Teamtailor applies and whose status is final.
 func completedInAnswer(body []byte) bool {
 	applied, _, _ := protocol.CheckWebhookResponse(body)
-	status, _ := framework.AnswerStatus(body)
+	status, _ := judge.AnswerStatus(body)
 	return applied && (status == "completed" || status == "failed")
 }
 
@@ -100,7 +101,7 @@ func (run *resultRun) documents(f *framework.Framework) []partner.Exchange {
 	GinkgoHelper()
 	docs := run.posts(f, true)
 	if run.inAnswer {
-		if x, ok := framework.AnswerAsResult(run.answer, run.webhook.ResultID); ok {
+		if x, ok := judge.AnswerAsResult(run.answer, run.webhook.ResultID); ok {
 			docs = append(docs, x)
 		}
 	}
@@ -141,10 +142,10 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 		GinkgoHelper()
 		posts := run.documents(f)
 		bad, problem := firstProblem(posts, func(x partner.Exchange) string {
-			v := framework.JudgeResultRequest(x, run.declared)
+			v := judge.ResultRequest(x, run.declared)
 			return strings.TrimSpace(v.List(aspect))
 		})
-		Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(bad, run.answer, "%s", fix))
+		Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(bad, run.answer, "%s", fix))
 	}
 
 	settings.MustIt("results/posted", "§1.1, §2.3",
@@ -155,7 +156,7 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 			var updates, creates []string
 			for _, x := range posts {
 				switch {
-				case framework.IsCreate(x):
+				case judge.IsCreate(x):
 					creates = append(creates, x.Method)
 				case x.Method == http.MethodPatch || x.Method == http.MethodPut:
 					updates = append(updates, x.Method)
@@ -179,7 +180,7 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 			if len(posts) > 0 {
 				x = &posts[0]
 			}
-			Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(x, run.answer,
+			Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(x, run.answer,
 				"PATCH (or PUT) partner-event.partner-result.update-url with the result, e.g. {\"data\": {\"type\": \"partner-results\", \"id\": \"<id>\", \"attributes\": {\"status\": \"completed\"}}}; the suite waits --timeout (%s) for it",
 				settings.TestContext.Timeout))
 		})
@@ -199,7 +200,7 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 				}
 				return ""
 			})
-			Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(bad, run.answer,
+			Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(bad, run.answer,
 				"send \"Authorization: Token <partner API key>\" on every Partner API call"))
 		})
 
@@ -213,7 +214,7 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 				}
 				return ""
 			})
-			Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(bad, run.answer,
+			Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(bad, run.answer,
 				"send \"X-Api-Version: %s\" on every Partner API call; the Partner API answers 406 without it", protocol.APIVersion))
 		})
 
@@ -222,12 +223,12 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 		"§2: the Partner API takes JSON:API documents; others are refused with 415.",
 		func(ctx SpecContext) {
 			bad, problem := firstProblem(run.requests(f), func(x partner.Exchange) string {
-				if ct := x.RequestHeader.Get("Content-Type"); !framework.IsJSONAPI(ct) {
+				if ct := x.RequestHeader.Get("Content-Type"); !judge.IsJSONAPI(ct) {
 					return fmt.Sprintf("Content-Type is %q", ct)
 				}
 				return ""
 			})
-			Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(bad, run.answer,
+			Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(bad, run.answer,
 				"send \"Content-Type: %s\"; the Partner API answers 415 to any other media type", protocol.MediaType))
 		})
 
@@ -235,7 +236,7 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 		"the body of every request to update-url MUST be a JSON:API partner-results document valid against partner-result-update-request.schema.json (of POST /partner-results, against partner-result-create-request.schema.json)",
 		"§2, §2.3: the Partner API refuses other documents with 400 or 422.",
 		func(ctx SpecContext) {
-			judgeBodies(framework.AspectSchema,
+			judgeBodies(judge.AspectSchema,
 				"send {\"data\": {\"type\": \"partner-results\", \"id\": \"<result id>\", \"attributes\": {...}}} with only the attributes docs/protocol.md §2.3 lists")
 		})
 
@@ -243,21 +244,21 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 		"a posted status MUST be one of sending, sent, pending, completed, failed",
 		"§2.3: other statuses are refused with 422.",
 		func(ctx SpecContext) {
-			judgeBodies(framework.AspectStatus, "use one of the statuses sending, sent, pending, completed, failed")
+			judgeBodies(judge.AspectStatus, "use one of the statuses sending, sent, pending, completed, failed")
 		})
 
 	settings.MustIt("results/score-range", "§2.3",
 		"a posted assessment score, and each criterion score, MUST be a number from 0 to 100",
 		"§2.3: scores outside 0..100 are refused with 422.",
 		func(ctx SpecContext) {
-			judgeBodies(framework.AspectScore, "scale scores to 0..100 before posting them")
+			judgeBodies(judge.AspectScore, "scale scores to 0..100 before posting them")
 		})
 
 	settings.MustIt("results/details-depth", "§2.3",
 		"posted details MUST be an object nested at most 2 levels deep",
 		"§2.3: deeper details are refused with 422.",
 		func(ctx SpecContext) {
-			judgeBodies(framework.AspectDetails,
+			judgeBodies(judge.AspectDetails,
 				"keep details to {\"key\": scalar or list of scalars or {\"key\": scalar}}; flatten deeper values into strings")
 		})
 
@@ -265,7 +266,7 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 		"each posted attachment MUST have exactly the keys url and description",
 		"§2.3: attachments with other keys are refused with 422.",
 		func(ctx SpecContext) {
-			judgeBodies(framework.AspectAttachments,
+			judgeBodies(judge.AspectAttachments,
 				"send attachments as [{\"url\": \"https://…\", \"description\": \"…\"}] and nothing else in each item")
 		})
 
@@ -276,10 +277,10 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 			posts := run.documents(f)
 			partner.Depends(run.known, "the /config form could not be read, so the declared criteria are unknown (see config/with-job)")
 			bad, problem := firstProblem(posts, func(x partner.Exchange) string {
-				v := framework.JudgeResultRequest(x, run.declared)
-				return strings.TrimSpace(v.List(framework.AspectCriteria))
+				v := judge.ResultRequest(x, run.declared)
+				return strings.TrimSpace(v.List(judge.AspectCriteria))
 			})
-			Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(bad, run.answer,
+			Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(bad, run.answer,
 				"score only criteria your /config declares in \"assessment-criteria\" (declared: %s)", strings.Join(run.declared, ", ")))
 		})
 
@@ -294,21 +295,21 @@ var _ = Describe("Results: what the partner posts to update-url", settings.Label
 			Consistently(func() string {
 				statuses := []string{"sending"}
 				if applied, _, _ := protocol.CheckWebhookResponse([]byte(run.answer.ResponseBody)); applied {
-					if s, ok := framework.AnswerStatus([]byte(run.answer.ResponseBody)); ok {
+					if s, ok := judge.AnswerStatus([]byte(run.answer.ResponseBody)); ok {
 						statuses = append(statuses, s)
 					}
 				}
 				for _, x := range framework.TheBasics().ResultPosts(f.Mock) {
-					if s, ok := framework.PostedStatus([]byte(x.RequestBody)); ok {
+					if s, ok := judge.PostedStatus([]byte(x.RequestBody)); ok {
 						statuses = append(statuses, s)
-						if from, to, back := framework.Backwards(statuses); back {
+						if from, to, back := judge.Backwards(statuses); back {
 							last = &x
 							return fmt.Sprintf("the status moved back from %s to %s (statuses in order: %s)", from, to, strings.Join(statuses, " → "))
 						}
 					}
 				}
 				return ""
-			}).WithContext(ctx).WithTimeout(settle).WithPolling(50*time.Millisecond).Should(framework.BeNoProblem(),
+			}).WithContext(ctx).WithTimeout(settle).WithPolling(50*time.Millisecond).Should(judge.BeNoProblem(),
 				func() string {
 					return partner.ExplainPost(last, run.answer, "post statuses in order and never send an earlier one after a later one; a completed or failed result stays so")()
 				})

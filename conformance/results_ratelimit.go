@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
@@ -68,7 +69,7 @@ var _ = Describe("Results: a result post refused for rate", settings.LabelResult
 				}
 				problem += ": the candidate's result never arrives"
 			}
-			Expect(problem).To(framework.BeNoProblem(), partner.ExplainPost(&refused, x,
+			Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(&refused, x,
 				"when a request to the Partner API gets 429, wait the seconds Retry-After gives and send it again, and keep the result until the Partner API has accepted it (a job queue with retries does this); never drop a result after one refusal"))
 		})
 })

@@ -16,6 +16,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
@@ -53,7 +54,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 					problem = fmt.Sprintf("the partner sent %d request(s) to %s, a host that is not the Teamtailor it is configured for; the first, %s %s, carried %s",
 						len(got), p.trapURL, r.Method, r.Path, carried)
 				}
-				Expect(problem).To(framework.BeNoProblem(), partner.Explain(p.forged,
+				Expect(problem).To(judge.BeNoProblem(), partner.Explain(p.forged,
 					"post results only to the Teamtailor API host the partner is configured for (api.teamtailor.com, api.na.teamtailor.com or api.au.teamtailor.com in production, the mock's URL in tests): compare update-url's scheme and host with it before sending anything, and refuse the webhook (400) otherwise"))
 			}, settings.CapAssessment)
 
@@ -68,7 +69,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 				if n := len(p.posts) - p.first; n > 0 {
 					problem = fmt.Sprintf("the partner posted %d more result(s) for event %s after its second delivery with a changed body", n, p.eventID)
 				}
-				Expect(problem).To(framework.BeNoProblem(), partner.Explain(p.replay,
+				Expect(problem).To(judge.BeNoProblem(), partner.Explain(p.replay,
 					"remember the partner-event ids accepted (at least for the 5-minute signature window) and answer a second delivery of one with a 2xx without acting on it"))
 			}, settings.CapAssessment)
 	})
@@ -94,7 +95,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			default:
 				partner.Note("the partner closed the connection on the 5 MB body (%s): refused", x.Error)
 			}
-			Expect(problem).To(framework.BeNoProblem(), partner.Explain(x,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(x,
 				"limit the request body (e.g. 1 MiB, http.MaxBytesReader in Go, client_max_body_size in nginx) and answer 413 past it"))
 		})
 
@@ -112,7 +113,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			case x.Status < 400 || x.Status >= 500:
 				problem = fmt.Sprintf("the partner answered %d %s to a body that is not JSON", x.Status, http.StatusText(x.Status))
 			}
-			Expect(problem).To(framework.BeNoProblem(), partner.Explain(x,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(x,
 				"decode the body first and answer 400 with a short plain-text reason when it is not a partner event"))
 		})
 
@@ -147,7 +148,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			if len(lines) > 0 {
 				problem = strings.Join(lines, "\n    ")
 			}
-			Expect(problem).To(framework.BeNoProblem(), partner.Explain(first,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(first,
 				"answer errors with a short fixed text; log the details (without secrets) on the server, never in the answer; turn off debug error pages in production"))
 		})
 
@@ -162,7 +163,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			paths := []string{"webhook"}
 			if settings.TestContext.Actions {
 				for _, p := range framework.TheBasics().ResultPosts(f.Mock) {
-					for _, a := range framework.PostedActions([]byte(p.RequestBody)) {
+					for _, a := range judge.PostedActions([]byte(p.RequestBody)) {
 						paths = appendNew(paths, strings.TrimLeft(a.Endpoint, "/"))
 					}
 				}
@@ -195,7 +196,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			if len(lines) > 0 {
 				problem = "calls without a provider key were not refused:\n    " + strings.Join(lines, "\n    ")
 			}
-			Expect(problem).To(framework.BeNoProblem(), partner.Explain(first,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(first,
 				"check \"Authorization: Bearer <provider key>\" on every route Teamtailor calls (one middleware before the routes), and answer 401 without it"))
 		})
 
@@ -212,7 +213,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 				partner.Note("BASE_URL is plain http: allowed in the %s profile", settings.TestContext.Profile)
 				return
 			}
-			Expect(fmt.Sprintf("BASE_URL %s is plain http", settings.TestContext.BaseURL)).To(framework.BeNoProblem(), partner.Explain(nil,
+			Expect(fmt.Sprintf("BASE_URL %s is plain http", settings.TestContext.BaseURL)).To(judge.BeNoProblem(), partner.Explain(nil,
 				"serve the partner over https (TLS 1.2 or newer) and give Teamtailor the https BASE_URL"))
 		})
 
@@ -231,7 +232,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			if err == nil {
 				problem = fmt.Sprintf("the partner at %s completed a %s handshake", u.Host, tls.VersionName(version))
 			}
-			Expect(problem).To(framework.BeNoProblem(), partner.Explain(nil,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(nil,
 				"set the server's minimum TLS version to 1.2 (Go: tls.Config{MinVersion: tls.VersionTLS12}; nginx: ssl_protocols TLSv1.2 TLSv1.3)"))
 		})
 
@@ -250,7 +251,7 @@ var _ = Describe("Security: what a marketplace review checks", settings.LabelSec
 			if !strings.Contains(strings.ToLower(x.ResponseHeader.Get("Strict-Transport-Security")), "max-age=") {
 				problem = "the answer to GET /config has no Strict-Transport-Security header with a max-age"
 			}
-			Expect(problem).To(framework.BeNoProblem(), partner.Explain(x,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(x,
 				"answer every request with Strict-Transport-Security: max-age=31536000"))
 		})
 })

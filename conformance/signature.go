@@ -13,6 +13,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
@@ -265,7 +266,7 @@ var _ = Describe("Signatures: Teamtailor-Signature verification", settings.Label
 		}
 		declare(bad.id, "§1.2", bad.rule, bad.why, func(ctx SpecContext) {
 			x := signatureAnswer(ctx, f, bad.id)
-			Expect(x).To(framework.HaveStatus(401, 403), partner.Explain(x, "%s", bad.fix))
+			Expect(x).To(judge.HaveStatus(401, 403), partner.Explain(x, "%s", bad.fix))
 		})
 	}
 
@@ -274,7 +275,7 @@ var _ = Describe("Signatures: Teamtailor-Signature verification", settings.Label
 		"§1.2: receivers must use v1 and ignore other schemes; refusing an unknown scheme breaks the day Teamtailor adds one.",
 		func(ctx SpecContext) {
 			x := signatureAnswer(ctx, f, extraSchemes)
-			Expect(x).To(framework.HaveSuccessStatus(), partner.Explain(x,
+			Expect(x).To(judge.HaveSuccessStatus(), partner.Explain(x,
 				"parse the header as comma-separated key=value pairs, take t and v1 by name and ignore schemes you do not know; Teamtailor may add newer ones"))
 		})
 })

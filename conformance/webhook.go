@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
@@ -39,7 +40,7 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 			if mk := framework.TheBasics().SignatureMistake(); mk != nil {
 				framework.FailBecause(x, mk.Problem, mk.Fix)
 			}
-			Expect(x).To(framework.HaveSuccessStatus(), partner.Explain(x,
+			Expect(x).To(judge.HaveSuccessStatus(), partner.Explain(x,
 				"answer every valid webhook with a 2xx at once (within %s) and do slow work afterwards; Teamtailor does not retry failed deliveries",
 				settings.TestContext.Timeout))
 		})
@@ -115,7 +116,7 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 				return
 			}
 			Expect(fmt.Sprintf("%d of the %d edge-case webhooks did not get a 2xx:\n    %s", len(lines), len(xs), strings.Join(lines, "\n    "))).
-				To(framework.BeNoProblem(), partner.Explain(first,
+				To(judge.BeNoProblem(), partner.Explain(first,
 					"decode webhooks leniently: scalars may be null, strings long and in any script, optional blocks absent, lists empty; see the candidate fixtures in fixtures/candidates/ (the first failure is shown above)"))
 		})
 
@@ -127,7 +128,7 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 			By("picking values in the bulk-mode /config form and sending a bulk webhook (no job)")
 			w := f.NewWebhook(ctx, "uploads-and-resume", true)
 			x := f.PostWebhook(ctx, "POST /webhook, bulk mode (no job)", w, partner.Sign(w.EventID))
-			Expect(x).To(framework.HaveSuccessStatus(), partner.Explain(x,
+			Expect(x).To(judge.HaveSuccessStatus(), partner.Explain(x,
 				"in bulk mode the candidate has no \"job\" key: treat it as optional"))
 		}, settings.CapBulk)
 
@@ -145,7 +146,7 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 			if invalid {
 				problem = "Teamtailor ignores the whole partner_result_attributes document: " + note
 			}
-			Expect(problem).To(framework.BeNoProblem(), partner.Explain(x,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(x,
 				"answer {\"partner_result_attributes\": {\"status\": \"pending\"}} or no body; every given field must follow schemas/webhook-response.schema.json"))
 		})
 
@@ -164,10 +165,10 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 			}
 			partner.Depends(x.Answered(), "no answer: %s (see webhook/signed-accepted)", x.Error)
 			problem := ""
-			if framework.LooksStructured(x.ResponseBody) {
+			if judge.LooksStructured(x.ResponseBody) {
 				problem = fmt.Sprintf("the error body is structured (%s), so Teamtailor shows it raw on the partner result", orDefault(x.ResponseHeader.Get("Content-Type"), "no Content-Type"))
 			}
-			Expect(problem).To(framework.BeNoProblem(), partner.Explain(x,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(x,
 				"answer errors with a short human-readable text (Content-Type: text/plain), e.g. \"the candidate has no e-mail address\""))
 		})
 })

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
@@ -32,7 +33,7 @@ var _ = Describe("Webhooks: a rejected application and the same event twice", se
 			By("rejecting the typical candidate's application, as a recruiter does on the candidate card, and sending the webhook a trigger then sends")
 			w := rejectedWebhook(ctx, f.Mock, typical, data)
 			x := f.PostWebhook(ctx, "POST /webhook, typical candidate, application rejected (job.status.rejected: true)", w, partner.Sign(w.EventID))
-			Expect(x).To(framework.HaveSuccessStatus(), partner.Explain(x,
+			Expect(x).To(judge.HaveSuccessStatus(), partner.Explain(x,
 				"answer the webhook of a rejected candidate with a 2xx like any other and decide afterwards what job.status.rejected means for the partner's work (not inviting the candidate, cancelling an invitation); never let it end in an error"))
 		})
 
@@ -56,7 +57,7 @@ var _ = Describe("Webhooks: a rejected application and the same event twice", se
 			if second.Answered() {
 				explain = partner.ExplainCause(second, "%s", fixDuplicate)
 			}
-			Expect(problem).To(framework.BeNoProblem(), explain)
+			Expect(problem).To(judge.BeNoProblem(), explain)
 			// Whether a repeated event id starts the work again is the
 			// MUST of security/changed-body-replay: one defect, one verdict.
 			partner.Note("whether the copy starts the work again (a second result) is judged by security/changed-body-replay")

@@ -72,7 +72,7 @@ func Activate(ctx context.Context, mock *framework.Mock) (ProviderKey, error) {
 	if !ok || !slices.ContainsFunc(form.Fields, protocol.FormField.HasValue) {
 		return ProviderKey{source: keyUUID}, nil
 	}
-	values, _ := form.CheckValues(framework.PickValues(mock, form))
+	values, _ := form.CheckValues(partner.PickValues(mock.Server, form))
 	key, err := providerkey.NewJWT(settings.TestContext.APIKey, values, time.Now())
 	if err != nil {
 		return ProviderKey{}, fmt.Errorf("the provider key could not be made from the partner's activation form: %w", err)
@@ -109,7 +109,7 @@ func activationForm(ctx context.Context, mock *framework.Mock) (protocol.Form, b
 			Query: url.Values{"company_id": {mock.Company.UUID}}, Auth: partner.AuthNone})
 		x = got
 	}
-	form, err := framework.ReadForm(x)
+	form, err := partner.ReadForm(x)
 	return form, err == nil
 }
 

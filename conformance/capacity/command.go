@@ -261,8 +261,8 @@ func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config, key Provid
 			key, x.Status, http.StatusText(x.Status), bodyNote(x.ResponseBody), cause, fix)
 	}
 	data := map[string]string{}
-	if form, err := framework.ReadForm(x); err == nil {
-		data = framework.WebhookData(mock, form, framework.PickValues(mock, form))
+	if form, err := partner.ReadForm(x); err == nil {
+		data = partner.WebhookData(mock.Server, form, partner.PickValues(mock.Server, form))
 	}
 	limit := cfg.maxInFlight(cfg.Rate, cfg.Burst)
 	if cfg.FindMax {

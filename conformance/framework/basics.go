@@ -293,8 +293,8 @@ func (f *Framework) SignedWebhook(ctx context.Context, candidate string) (Webhoo
 		c := partner.NewClient(t)
 		c.DeferUnreachable()
 		data := map[string]string{}
-		if form, err := ReadForm(b.Config); err == nil {
-			data = WebhookData(f.Mock, form, PickValues(f.Mock, form))
+		if form, err := partner.ReadForm(b.Config); err == nil {
+			data = partner.WebhookData(f.Mock.Server, form, partner.PickValues(f.Mock.Server, form))
 		}
 		b.webhook, b.webhookErr = f.Mock.PrepareWebhook(ctx, candidate, false, data)
 		if b.webhookErr == nil {

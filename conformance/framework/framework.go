@@ -150,13 +150,13 @@ func (f *Framework) GetConfig(ctx context.Context, bulk bool) *partner.Exchange 
 // recruiter would, returning the webhook-data Teamtailor would send
 // (docs/protocol.md §1.1). When the form cannot be read the webhook-data is empty:
 // the config checks report that.
-func (f *Framework) FormValues(ctx context.Context, bulk bool) (map[string]string, Form) {
+func (f *Framework) FormValues(ctx context.Context, bulk bool) (map[string]string, partner.Form) {
 	ginkgo.GinkgoHelper()
-	form, err := ReadForm(f.GetConfig(ctx, bulk))
+	form, err := partner.ReadForm(f.GetConfig(ctx, bulk))
 	if err != nil {
-		return map[string]string{}, Form{}
+		return map[string]string{}, partner.Form{}
 	}
-	return WebhookData(f.Mock, form, PickValues(f.Mock, form)), form
+	return partner.WebhookData(f.Mock.Server, form, partner.PickValues(f.Mock.Server, form)), form
 }
 
 // NewWebhook prepares a webhook for a candidate fixture carrying the
@@ -225,7 +225,7 @@ func (f *Framework) Configs(ctx context.Context) []*partner.Exchange {
 func (f *Framework) DeclaredCriteria(ctx context.Context) (ids []string, known bool) {
 	ginkgo.GinkgoHelper()
 	for _, x := range f.Configs(ctx) {
-		form, err := ReadForm(x)
+		form, err := partner.ReadForm(x)
 		if err != nil {
 			continue
 		}

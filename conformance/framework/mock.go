@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
@@ -509,20 +510,6 @@ func (m *Mock) StaticConfigPut() *StaticConfig {
 	return found
 }
 
-// resultsPath is where the partner creates a result with POST
-// (docs/protocol.md §2.3).
-const resultsPath = "/partner/v1/partner-results"
-
-// IsCreate reports a partner's POST /partner-results: a result it
-// created itself rather than updating the one at update-url.
-func IsCreate(x partner.Exchange) bool {
-	if x.Direction != partner.FromPartner || x.Method != http.MethodPost {
-		return false
-	}
-	u, err := url.Parse(x.URL)
-	return err == nil && strings.TrimRight(u.Path, "/") == resultsPath
-}
-
 // ResultPosts returns what the partner sent for the result of w: its
 // requests to w's update-url and, matched to the event by candidate and
 // job, the results it created with POST /partner-results since the
@@ -534,7 +521,7 @@ func (m *Mock) ResultPosts(w Webhook, since time.Time) []partner.Exchange {
 		job = 0
 	}
 	for _, x := range m.PostsTo("") {
-		if IsCreate(x) && !x.Started.Before(since) && createdFor(x.RequestBody, candidate, job) {
+		if judge.IsCreate(x) && !x.Started.Before(since) && createdFor(x.RequestBody, candidate, job) {
 			out = append(out, x)
 		}
 	}

@@ -211,8 +211,8 @@ func basicFailures(checks []CheckResult) []string {
 			return ""
 		case x.Status != http.StatusOK || !x.Answered():
 			return answer(x)
-		case !IsConfigDocument(x.ResponseBody):
-			return "answered no config document: " + ConfigDocumentProblem(x.ResponseBody)
+		case !partner.IsConfigDocument(x.ResponseBody):
+			return "answered no config document: " + partner.ConfigDocumentProblem(x.ResponseBody)
 		}
 		return ""
 	}

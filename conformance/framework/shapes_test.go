@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
@@ -47,8 +48,8 @@ func FuzzCreatedFor(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string, candidate, job int64) {
 		createdFor(body, candidate, job)
 		x := partner.Exchange{Direction: partner.FromPartner, Method: "POST", URL: "http://mock/partner/v1/partner-results", RequestBody: body}
-		JudgeResultRequest(x, nil)
-		AnswerAsResult(&partner.Exchange{Status: 200, ResponseBody: body}, "r")
+		judge.ResultRequest(x, nil)
+		judge.AnswerAsResult(&partner.Exchange{Status: 200, ResponseBody: body}, "r")
 	})
 }
 

@@ -215,7 +215,7 @@ func execute(ctx context.Context, cfg Config, deadline time.Duration, key capaci
 	pf, form := partnerForm(ctx, mock, ct.Client)
 	var data func(map[string]string) map[string]string
 	if pf != nil {
-		data = func(picked map[string]string) map[string]string { return framework.WebhookData(mock, *pf, picked) }
+		data = func(picked map[string]string) map[string]string { return partner.WebhookData(mock.Server, *pf, picked) }
 	}
 	gen := NewGenerator(cfg.Seed, pf, tc.Bulk, data)
 	tgt := Target{Mock: mock, Client: ct.Client, HTTP: ct.HTTP, ExpectResults: tc.Assessment, ResultDeadline: deadline}
@@ -257,7 +257,7 @@ func partnerForm(ctx context.Context, mock *framework.Mock, client *partner.Clie
 	} else {
 		x = client.Send(ctx, partner.Call{Step: mock.ConfigStep(false), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()})
 	}
-	form, err := framework.ReadForm(x)
+	form, err := partner.ReadForm(x)
 	if err != nil {
 		return nil, Form{}
 	}

@@ -1,4 +1,4 @@
-package framework
+package judge
 
 import (
 	"fmt"
@@ -168,7 +168,7 @@ func refusal(x *partner.Exchange) string {
 	case x.Status >= 500:
 		return fmt.Sprintf("got %d %s: a 5xx is never the answer to bad credentials", x.Status, http.StatusText(x.Status))
 	case x.Status == http.StatusOK:
-		form, err := ReadForm(x)
+		form, err := partner.ReadForm(x)
 		if _, blocked := form.ErrorMessage(); err == nil && blocked {
 			return ""
 		}

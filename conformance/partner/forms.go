@@ -1,13 +1,13 @@
-package framework
+package partner
 
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
@@ -18,7 +18,7 @@ type Form = protocol.Form
 // /activation leniently, so checks of other rules can use a form that
 // breaks one. It fails when the answer is not a 200 with a JSON object
 // holding a config object.
-func ReadForm(x *partner.Exchange) (Form, error) {
+func ReadForm(x *Exchange) (Form, error) {
 	switch {
 	case !x.Answered():
 		return Form{}, fmt.Errorf("%s %s got no answer (%s)", x.Method, x.URL, x.Error)
@@ -41,7 +41,7 @@ func IsConfigDocument(body string) bool { return ConfigDocumentProblem(body) == 
 // of a number or range, a checked checkbox, an uploaded file for a file
 // field, a well-formed value of every other type. Fields of unknown types
 // are left out. The values are keyed by field id.
-func PickValues(m *Mock, form Form) map[string]string {
+func PickValues(srv *mockteamtailor.Server, form Form) map[string]string {
 	picked := map[string]string{}
 	for _, f := range form.Fields {
 		if !f.HasValue() {
@@ -85,7 +85,7 @@ func PickValues(m *Mock, form Form) map[string]string {
 		case "hidden":
 			// CheckValues fills in the field's own value.
 		case "file":
-			if id, err := m.Server.Upload("conformance.pdf", "application/pdf", []byte("%PDF-1.4\n% conformance suite test file\n")); err == nil {
+			if id, err := srv.Upload("conformance.pdf", "application/pdf", []byte("%PDF-1.4\n% conformance suite test file\n")); err == nil {
 				v = "upload:" + id
 			}
 		case "text", "password", "search":
@@ -102,8 +102,8 @@ func PickValues(m *Mock, form Form) map[string]string {
 // in form (docs/protocol.md §1.1): checked and normalised by the mock's form code,
 // keys with "_" turned into "-", file fields as signed URLs. Values the
 // form refuses are left out.
-func WebhookData(m *Mock, form Form, picked map[string]string) map[string]string {
-	if data, err := m.Server.PickValues(form, picked); err == nil {
+func WebhookData(srv *mockteamtailor.Server, form Form, picked map[string]string) map[string]string {
+	if data, err := srv.PickValues(form, picked); err == nil {
 		return data
 	}
 	values, _ := form.CheckValues(picked)

@@ -1,20 +1,9 @@
-package framework
+package judge
 
 import (
 	"encoding/json"
-	"log/slog"
 	"slices"
-	"strings"
 	"testing"
-	"time"
-
-	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
-	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
-	"github.com/mockteamtailor/mockteamtailor/fixtures"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/idgen"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
-	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
 
 // goodConfig is a config document every config check passes.
@@ -47,7 +36,7 @@ func withField(t *testing.T, field string, criteria string) []byte {
 // Each defect of a config document is a problem of exactly one aspect, so
 // it fails exactly one check.
 func TestJudgeConfigSortsEachDefectIntoOneAspect(t *testing.T) {
-	if v := JudgeConfig("config", []byte(goodConfig)); len(v.All()) != 0 {
+	if v := Config("config", []byte(goodConfig)); len(v.All()) != 0 {
 		t.Fatalf("the good config has problems: %v", v.All())
 	}
 	tests := []struct {
@@ -68,7 +57,7 @@ func TestJudgeConfigSortsEachDefectIntoOneAspect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := JudgeConfig("config", withField(t, tt.field, tt.criteria))
+			v := Config("config", withField(t, tt.field, tt.criteria))
 			for aspect, problems := range v {
 				if aspect != tt.want && len(problems) > 0 {
 					t.Errorf("aspect %s has problems %v, want only %s", aspect, problems, tt.want)
@@ -114,7 +103,7 @@ func withAttr(t *testing.T, key, value string) []byte {
 // Each defect of a result post is a problem of exactly one aspect.
 func TestJudgeResultPostSortsEachDefectIntoOneAspect(t *testing.T) {
 	declared := []string{"speed", "code_quality"}
-	if v := JudgeResultPost([]byte(goodPost), declared); len(v.All()) != 0 {
+	if v := ResultPost([]byte(goodPost), declared); len(v.All()) != 0 {
 		t.Fatalf("the good post has problems: %v", v.All())
 	}
 	tests := []struct {
@@ -134,7 +123,7 @@ func TestJudgeResultPostSortsEachDefectIntoOneAspect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := JudgeResultPost(withAttr(t, tt.key, tt.value), declared)
+			v := ResultPost(withAttr(t, tt.key, tt.value), declared)
 			for aspect, problems := range v {
 				if aspect != tt.want && len(problems) > 0 {
 					t.Errorf("aspect %s has problems %v, want only %s", aspect, problems, tt.want)
@@ -163,66 +152,6 @@ func TestBackwards(t *testing.T) {
 		if from != tt.from || to != tt.to || back != (tt.from != "") {
 			t.Errorf("Backwards(%v) = %q, %q, %v; want %q, %q", tt.statuses, from, to, back, tt.from, tt.to)
 		}
-	}
-}
-
-// PickValues fills every field a recruiter can fill, with values the
-// mock's form code accepts as they are.
-func TestPickValuesFillsEveryFieldType(t *testing.T) {
-	raw, err := fixtures.Raw(fixtures.KindConfigs, "every-field-type")
-	if err != nil {
-		t.Fatal(err)
-	}
-	form, problems := protocol.ParseForm("config", raw)
-	if len(problems) > 0 {
-		t.Fatal(problems)
-	}
-	srv, err := mockteamtailor.NewServer(slog.New(slog.DiscardHandler), mockteamtailor.DefaultConfig(), store.NewMemStore(), idgen.New(), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := &Mock{Server: srv}
-	picked := PickValues(m, form)
-	if _, err := srv.PickValues(form, picked); err != nil {
-		t.Fatalf("the mock refuses the picked values: %v", err)
-	}
-	data := WebhookData(m, form, picked)
-	for _, f := range form.Fields {
-		if f.HasValue() && f.Type != "hidden" {
-			if _, ok := data[protocol.WebhookDataKey(f.ID)]; !ok {
-				t.Errorf("field %s (%s) got no value", f.ID, f.Type)
-			}
-		}
-	}
-}
-
-func TestRedactorHidesSecrets(t *testing.T) {
-	s := settings.Settings{APIKey: "ttpk_secret_api_key", WebhookSecret: "ttws_secret_hook", ProviderKey: "5f0c7b52-3a1e-4b6f-9d2a-0e8c1f4a7b33"}
-	r := partner.NewRedactor(s)
-	x := r.Exchange(partner.Exchange{
-		URL:           "http://partner/validate?key=ttpk_secret_api_key",
-		RequestHeader: map[string][]string{"Authorization": {"Bearer 5f0c7b52-3a1e-4b6f-9d2a-0e8c1f4a7b33"}, "X-Note": {"ttws_secret_hook"}},
-		RequestBody:   `{"token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjF9.c2lnbmF0dXJl"}`,
-		ResponseBody:  "echo ttws_secret_hook",
-	})
-	b, _ := json.Marshal(x)
-	for _, secret := range []string{s.APIKey, s.WebhookSecret, s.ProviderKey, "eyJhbGciOiJIUzI1NiIs"} {
-		if strings.Contains(string(b), secret) {
-			t.Errorf("the redacted exchange shows %q: %s", secret, b)
-		}
-	}
-	if got := x.RequestHeader.Get("Authorization"); got != "Bearer [REDACTED]" {
-		t.Errorf("Authorization = %q, want the scheme kept", got)
-	}
-}
-
-func TestCurlReproducesTheRequest(t *testing.T) {
-	x := partner.Exchange{Method: "POST", URL: "http://partner/webhook", RequestBody: `{"a": "it's"}`,
-		RequestHeader: map[string][]string{"Content-Type": {"application/json"}, "Content-Length": {"12"}}}
-	got := x.Curl()
-	want := "curl -sS -i -X POST 'http://partner/webhook' \\\n    -H 'Content-Type: application/json' \\\n    --data-binary '{\"a\": \"it'\\''s\"}'"
-	if got != want {
-		t.Errorf("Curl() =\n%s\nwant\n%s", got, want)
 	}
 }
 

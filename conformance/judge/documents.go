@@ -1,10 +1,12 @@
-package framework
+package judge
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -65,12 +67,12 @@ var (
 	fieldOptionPointer = regexp.MustCompile(`^/config/fields/\d+(/options|/optgroups)?$`)
 )
 
-// JudgeConfig judges a config document (schema "config", docs/protocol.md §3) or
+// Config judges a config document (schema "config", docs/protocol.md §3) or
 // an activation config (schema "activation-config", §4) with the mock's
 // own protocol.CheckConfig, sorting its problems by aspect: the schema,
 // field types, options of choice fields, unique ids and assessment
 // criteria. It returns nil problems only for a document Teamtailor takes.
-func JudgeConfig(schema string, doc []byte) Verdict {
+func Config(schema string, doc []byte) Verdict {
 	v := Verdict{}
 	for _, p := range protocol.CheckConfig(schema, doc) {
 		switch {
@@ -94,24 +96,24 @@ var (
 	criterionScorePointer = regexp.MustCompile(`^/data/attributes/assessment-criteria/\d+/score$`)
 )
 
-// JudgeResultPost judges the body of a PUT or PATCH to update-url
+// ResultPost judges the body of a PUT or PATCH to update-url
 // (docs/protocol.md §2.3) with the Partner API's schema and rules, and checks the
 // criteria ids against those the partner's config declared (declared nil:
 // unknown, not checked).
-func JudgeResultPost(body []byte, declared []string) Verdict {
+func ResultPost(body []byte, declared []string) Verdict {
 	return judgeResult(body, declared, false)
 }
 
-// JudgeResultCreate judges the body of POST /partner-results, a result
+// ResultCreate judges the body of POST /partner-results, a result
 // the partner creates itself (docs/protocol.md §2.3), by the same rules
 // as an update, with status and candidate-id required.
-func JudgeResultCreate(body []byte, declared []string) Verdict {
+func ResultCreate(body []byte, declared []string) Verdict {
 	return judgeResult(body, declared, true)
 }
 
-// JudgeResultRequest judges what the partner sent for a result: a POST
+// ResultRequest judges what the partner sent for a result: a POST
 // /partner-results as a create, anything else as an update.
-func JudgeResultRequest(x partner.Exchange, declared []string) Verdict {
+func ResultRequest(x partner.Exchange, declared []string) Verdict {
 	return judgeResult([]byte(x.RequestBody), declared, IsCreate(x))
 }
 
@@ -312,4 +314,18 @@ func AnswerAsResult(answer *partner.Exchange, resultID string) (partner.Exchange
 	x := *answer
 	x.RequestBody = string(body)
 	return x, true
+}
+
+// resultsPath is where the partner creates a result with POST
+// (docs/protocol.md §2.3).
+const resultsPath = "/partner/v1/partner-results"
+
+// IsCreate reports a partner's POST /partner-results: a result it
+// created itself rather than updating the one at update-url.
+func IsCreate(x partner.Exchange) bool {
+	if x.Direction != partner.FromPartner || x.Method != http.MethodPost {
+		return false
+	}
+	u, err := url.Parse(x.URL)
+	return err == nil && strings.TrimRight(u.Path, "/") == resultsPath
 }
