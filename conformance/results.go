@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
 	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
@@ -22,7 +23,7 @@ import (
 // writes it; the checks only read it.
 type resultRun struct {
 	setup    *framework.Framework
-	webhook  framework.Webhook
+	webhook  embedded.Webhook
 	answer   *partner.Exchange // the partner's answer to the webhook
 	declared []string          // assessment-criteria ids the configs declare
 	known    bool              // a config could be read, so declared is known

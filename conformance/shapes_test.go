@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
@@ -147,7 +148,7 @@ func staticSkips() map[string]string {
 		"config/api-token-wrong":   settings.CapabilityPrefix + string(settings.CapAPIToken),
 	}
 	for _, id := range configChecks {
-		skips[id] = framework.StaticConfigSkip
+		skips[id] = embedded.StaticConfigSkip
 	}
 	return skips
 }

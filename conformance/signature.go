@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
 	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
@@ -30,7 +31,7 @@ const skew = time.Hour
 // badSignature is a Teamtailor-Signature the partner must refuse.
 type badSignature struct {
 	id, level, rule, why, fix string
-	header                    func(w framework.Webhook, secret string, now time.Time) string
+	header                    func(w embedded.Webhook, secret string, now time.Time) string
 }
 
 var badSignatures = []badSignature{
@@ -38,7 +39,7 @@ var badSignatures = []badSignature{
 		"a webhook whose v1 signature was altered MUST be refused with 401 or 403",
 		"signature checking is optional (§1.2), hence --verifies-signatures; a partner that claims it must refuse a signature that does not verify.",
 		"compare hex(HMAC-SHA256(webhook secret, \"<t>.<partner-event id>\")) with v1 using a constant-time comparison, and refuse on mismatch",
-		func(w framework.Webhook, secret string, now time.Time) string {
+		func(w embedded.Webhook, secret string, now time.Time) string {
 			p, _ := signature.Parse(signature.Sign(secret, w.EventID, now))
 			v1 := []byte(p.Signatures[signature.SchemeV1][0])
 			v1[len(v1)-1] = flipHex(v1[len(v1)-1])
@@ -49,33 +50,33 @@ var badSignatures = []badSignature{
 		"a webhook signed with another secret MUST be refused with 401 or 403",
 		"a partner that claims to verify signatures must refuse one made with another secret (§1.2).",
 		"verify with the webhook secret of this integration (not the API key, not an old secret)",
-		func(w framework.Webhook, _ string, now time.Time) string {
+		func(w embedded.Webhook, _ string, now time.Time) string {
 			return signature.Sign(partner.WrongWebhookSecret, w.EventID, now)
 		}},
 	{"signature/stale-timestamp", settings.LevelShould,
 		"a correctly signed webhook whose timestamp t is an hour old SHOULD be refused with 401 or 403 (replay protection)",
 		"§1.2: receivers \"should\" reject timestamps outside a window they choose; the docs' sample verifier has no window.",
 		"refuse signatures whose t is further from your clock than your window (5 minutes is typical)",
-		func(w framework.Webhook, secret string, now time.Time) string {
+		func(w embedded.Webhook, secret string, now time.Time) string {
 			return signature.Sign(secret, w.EventID, now.Add(-skew))
 		}},
 	{"signature/future-timestamp", settings.LevelShould,
 		"a correctly signed webhook whose timestamp t is an hour ahead SHOULD be refused with 401 or 403",
 		"§1.2: the replay window is recommended, not required.",
 		"check the window both ways: |now - t| must be within your tolerance",
-		func(w framework.Webhook, secret string, now time.Time) string {
+		func(w embedded.Webhook, secret string, now time.Time) string {
 			return signature.Sign(secret, w.EventID, now.Add(skew))
 		}},
 	{"signature/missing-header", settings.LevelMust,
 		"a webhook without Teamtailor-Signature MUST be refused with 401 or 403",
 		"a partner that claims to verify signatures must refuse a webhook that has none (§1.2).",
 		"refuse webhooks that carry no Teamtailor-Signature header",
-		func(framework.Webhook, string, time.Time) string { return "" }},
+		func(embedded.Webhook, string, time.Time) string { return "" }},
 	{"signature/legacy-body-signed", settings.LevelMust,
 		"a webhook signed the pre-2024-07-12 way (v1 over \"<t>.<body>\") MUST be refused with 401 or 403",
 		"the body has not been signed since 2024-07-12 (§1.2): v1 is over \"<t>.<partner-event id>\", and a verifier of that refuses a body signature.",
 		"sign \"<t>.<partner-event id>\", not the body: the body has not been signed since 2024-07-12",
-		func(w framework.Webhook, secret string, now time.Time) string {
+		func(w embedded.Webhook, secret string, now time.Time) string {
 			t := now.Unix()
 			return "t=" + strconv.FormatInt(t, 10) + ",v1=" + signature.ComputeLegacy(secret, t, w.Body)
 		}},
@@ -83,7 +84,7 @@ var badSignatures = []badSignature{
 		"a webhook whose only valid signature is under the scheme v0 MUST be refused with 401 or 403 (downgrade protection)",
 		"§1.2: receivers must use v1 and ignore other schemes (downgrade protection).",
 		"verify v1 only and ignore every other scheme: v0 is a decoy that never verifies",
-		func(w framework.Webhook, secret string, now time.Time) string {
+		func(w embedded.Webhook, secret string, now time.Time) string {
 			t := now.Unix()
 			return "t=" + strconv.FormatInt(t, 10) + ",v0=" + signature.Compute(secret, t, w.EventID)
 		}},
@@ -202,7 +203,7 @@ func sendSignatureVariants(ctx SpecContext, f *framework.Framework) map[string]*
 		var ids []string
 		var calls []partner.Call
 		now := time.Now()
-		add := func(id, step string, header func(w framework.Webhook) string) {
+		add := func(id, step string, header func(w embedded.Webhook) string) {
 			w, err := f.Mock.PrepareWebhook(ctx, signatureCandidate, false, map[string]string{})
 			if err != nil {
 				return // the check finds no answer and says the mock failed
@@ -211,11 +212,11 @@ func sendSignatureVariants(ctx SpecContext, f *framework.Framework) map[string]*
 			calls = append(calls, partner.Call{Step: step, Method: "POST", Path: "webhook", Body: w.Body, Signature: header(w), Owner: id})
 		}
 		for _, bad := range badSignatures {
-			add(bad.id, "POST /webhook with a bad signature ("+bad.id+")", func(w framework.Webhook) string {
+			add(bad.id, "POST /webhook with a bad signature ("+bad.id+")", func(w embedded.Webhook) string {
 				return bad.header(w, settings.TestContext.WebhookSecret, now)
 			})
 		}
-		add(extraSchemes, "POST /webhook with an extra signature scheme", func(w framework.Webhook) string {
+		add(extraSchemes, "POST /webhook with an extra signature scheme", func(w embedded.Webhook) string {
 			return partner.Sign(w.EventID) + ",v2=" + randomHex()
 		})
 		xs := framework.Standalone().Partner.SendAll(ctx, calls, partner.Concurrency)

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
 	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
@@ -54,7 +55,7 @@ var _ = Describe("Webhooks: POST /webhook", settings.LabelWebhook, func() {
 			By("sending one webhook per candidate fixture, and one without the optional blocks, a few at a time")
 			var names []string
 			var calls []partner.Call
-			add := func(name string, w framework.Webhook) {
+			add := func(name string, w embedded.Webhook) {
 				step := "POST /webhook, candidate fixture " + name
 				if strings.HasPrefix(name, "imported fixture ") {
 					step = "POST /webhook, " + name

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
 	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
@@ -73,7 +74,7 @@ const fixDuplicate = "treat partner-event.id as the key of the work a webhook st
 // (docs/protocol.md §5, Reject and un-reject). The application is taken
 // back as soon as the webhook is built: the checks of a process run one
 // at a time, so no other check's webhook carries the rejection.
-func rejectedWebhook(ctx context.Context, m *framework.Mock, candidate string, data map[string]string) framework.Webhook {
+func rejectedWebhook(ctx context.Context, m *embedded.Mock, candidate string, data map[string]string) embedded.Webhook {
 	GinkgoHelper()
 	id, ok := m.CandidateID(candidate)
 	if !ok {

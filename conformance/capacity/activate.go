@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
@@ -67,7 +67,7 @@ func GivenKey() (key ProviderKey, defaulted bool) {
 // README starts it refuses every webhook of a UUID run, and a capacity
 // run's thousands of lookups would land on whatever mock the partner does
 // point at (a user's own on :8080).
-func Activate(ctx context.Context, mock *framework.Mock) (ProviderKey, error) {
+func Activate(ctx context.Context, mock *embedded.Mock) (ProviderKey, error) {
 	form, ok := activationForm(ctx, mock)
 	if !ok || !slices.ContainsFunc(form.Fields, protocol.FormField.HasValue) {
 		return ProviderKey{source: keyUUID}, nil
@@ -94,7 +94,7 @@ func Activate(ctx context.Context, mock *framework.Mock) (ProviderKey, error) {
 // activationForm reads the partner's activation form; ok is false when
 // it has none that can be read (the reachability check comes next, with
 // GET /config).
-func activationForm(ctx context.Context, mock *framework.Mock) (protocol.Form, bool) {
+func activationForm(ctx context.Context, mock *embedded.Mock) (protocol.Form, bool) {
 	var x *partner.Exchange
 	if path := settings.TestContext.ActivationConfig; path != "" {
 		raw, err := os.ReadFile(path)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
@@ -28,7 +28,7 @@ func BenchmarkGenerator(b *testing.B) {
 	useSettings(noop.URL)
 	settings.TestContext.Assessment = false
 	ctx := context.Background()
-	mock, err := framework.StartMock(ctx)
+	mock, err := embedded.StartMock(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func cpuTime() time.Duration {
 func BenchmarkBuildSigned(b *testing.B) {
 	useSettings("http://127.0.0.1:9")
 	ctx := context.Background()
-	mock, err := framework.StartMock(ctx)
+	mock, err := embedded.StartMock(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
@@ -203,7 +203,7 @@ func execute(ctx context.Context, cfg Config, key ProviderKey, activate bool, st
 		fmt.Fprintln(stdout, rep.Line())
 		return ExitError
 	}
-	mock, err := framework.StartMock(ctx)
+	mock, err := embedded.StartMock(ctx)
 	if err != nil {
 		return fail(fmt.Errorf("the embedded mock could not start: %w", err))
 	}
@@ -237,7 +237,7 @@ func execute(ctx context.Context, cfg Config, key ProviderKey, activate bool, st
 // webhook-data its form yields) and returns what a run sends webhooks with
 // key. An unreachable partner is an error: the run cannot be made; so is
 // one refusing the provider key, with the cause and the flag that fixes it.
-func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config, key ProviderKey) (Target, error) {
+func NewTarget(ctx context.Context, mock *embedded.Mock, cfg Config, key ProviderKey) (Target, error) {
 	bulk := cfg.Burst > 0 && settings.TestContext.Bulk
 	client := partner.NewClient(&partner.Transcript{})
 	call := partner.Call{Step: mock.ConfigStep(bulk), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()}
@@ -245,7 +245,7 @@ func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config, key Provid
 		call.Query = nil
 	}
 	var x *partner.Exchange
-	if static := framework.FileStaticConfig(); static != nil {
+	if static := embedded.FileStaticConfig(); static != nil {
 		// A partner with a static webhook-config serves no /config
 		// (docs/protocol.md §3): its form is the document.
 		x = static.Exchange()
@@ -289,7 +289,7 @@ var stressFixtures = []string{"long-strings"}
 
 // LoadCandidates returns the candidate fixtures a capacity run draws its
 // events from, in turn.
-func LoadCandidates(mock *framework.Mock) []string {
+func LoadCandidates(mock *embedded.Mock) []string {
 	return slices.DeleteFunc(mock.CandidateFixtures(), func(n string) bool { return slices.Contains(stressFixtures, n) })
 }
 
@@ -311,7 +311,7 @@ func bodyNote(body string) string {
 }
 
 // describe says what the run will do.
-func describe(cfg Config, mock *framework.Mock, key ProviderKey) string {
+func describe(cfg Config, mock *embedded.Mock, key ProviderKey) string {
 	var load string
 	switch {
 	case cfg.Burst > 0:

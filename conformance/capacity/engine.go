@@ -14,7 +14,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
@@ -35,7 +35,7 @@ import (
 // results), the client that builds requests as Teamtailor sends them,
 // and the HTTP client that sends them.
 type Target struct {
-	Mock   *framework.Mock
+	Mock   *embedded.Mock
 	Client *partner.Client
 	HTTP   *http.Client
 	// WebhookData is the webhook-data every event carries: the values

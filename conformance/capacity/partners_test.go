@@ -19,7 +19,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 )
@@ -104,7 +104,7 @@ func run(t *testing.T, baseURL string, cfg capacity.Config) *capacity.Report {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	mock, err := framework.StartMock(ctx)
+	mock, err := embedded.StartMock(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

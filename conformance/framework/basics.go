@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
@@ -43,10 +43,10 @@ type Basics struct {
 	// Static is the partner's static webhook-config, nil when it serves
 	// /config. With one, Config (and BulkConfig) stand for the document
 	// (direction Static): Teamtailor does not fetch /config.
-	Static *StaticConfig
+	Static *embedded.StaticConfig
 
 	webhookOnce   sync.Once
-	webhook       Webhook
+	webhook       embedded.Webhook
 	webhookAnswer *partner.Exchange
 	// webhookDone is when the answer to the webhook came: the partner's
 	// result is due within the timeout from then, whoever waits for it.
@@ -113,9 +113,9 @@ func unreachableAdvice(err string) string {
 // all, and makes the basic calls the checks share, concurrently: GET
 // BASE_URL, GET /config (and its bulk-mode twin), GET /activation. It
 // returns a *PreflightError when the partner cannot be reached.
-func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
+func Preflight(ctx context.Context, m *embedded.Mock) (*Basics, error) {
 	b := &Basics{}
-	b.Static = FileStaticConfig()
+	b.Static = embedded.FileStaticConfig()
 	client := func() *partner.Client {
 		c := partner.NewClient(&partner.Transcript{})
 		c.DeferUnreachable()
@@ -187,46 +187,12 @@ func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
 	return b, nil
 }
 
-// StaticConfig is the partner's static webhook-config (docs/protocol.md
-// §2.1, §3): the config document it gives Teamtailor once instead of
-// serving /config.
-type StaticConfig struct {
-	// Source says where the suite found it, for messages:
-	// "--webhook-config <file name>" or the partner's PUT on the embedded
-	// mock's Partner API.
-	Source string
-	// Doc is the config document.
-	Doc []byte
-	// Put is the partner's request that gave it, nil for a file.
-	Put *partner.Exchange
-}
-
-// FileStaticConfig returns the static webhook-config --webhook-config
-// gives, or nil.
-func FileStaticConfig() *StaticConfig {
-	if doc := settings.TestContext.WebhookConfigDoc(); doc != nil {
-		return &StaticConfig{Source: "--webhook-config " + filepath.Base(settings.TestContext.WebhookConfig), Doc: doc}
-	}
-	return nil
-}
-
-// StaticConfigSkip is why the checks of GET /config are skipped for a
-// partner with a static webhook-config.
-const StaticConfigSkip = "the partner gives a static webhook-config; Teamtailor does not fetch /config"
-
-// Exchange returns the stand-in for GET /config: the document, as if
-// answered with 200, in direction Static.
-func (s *StaticConfig) Exchange() *partner.Exchange {
-	return &partner.Exchange{Direction: partner.Static, Step: "the partner's static webhook-config (" + s.Source + ")", Method: "STATIC", URL: s.Source,
-		Status: http.StatusOK, ResponseBody: string(s.Doc), RequestHeader: http.Header{}}
-}
-
 // SkipStaticConfig skips a check of GET /config when the partner gives a
 // static webhook-config: Teamtailor never calls it then.
 func SkipStaticConfig() {
 	ginkgo.GinkgoHelper()
 	if TheBasics().Static != nil {
-		ginkgo.Skip(StaticConfigSkip)
+		ginkgo.Skip(embedded.StaticConfigSkip)
 	}
 }
 
@@ -284,7 +250,7 @@ func RequireConfigAnswered() {
 // answer; it is sent once per process, on first use, and its exchanges
 // join the check's transcript. It skips the check when the basics are
 // broken.
-func (f *Framework) SignedWebhook(ctx context.Context, candidate string) (Webhook, *partner.Exchange) {
+func (f *Framework) SignedWebhook(ctx context.Context, candidate string) (embedded.Webhook, *partner.Exchange) {
 	ginkgo.GinkgoHelper()
 	RequireBasics()
 	b := TheBasics()
@@ -321,7 +287,7 @@ func (f *Framework) SignedWebhook(ctx context.Context, candidate string) (Webhoo
 // ResultPosts returns what the partner has sent so far for the result of
 // the plain signed webhook: requests to its update-url and results created
 // for its candidate and job (Mock.ResultPosts).
-func (b *Basics) ResultPosts(m *Mock) []partner.Exchange {
+func (b *Basics) ResultPosts(m *embedded.Mock) []partner.Exchange {
 	if len(b.webhookXs) == 0 {
 		return nil
 	}
@@ -331,7 +297,7 @@ func (b *Basics) ResultPosts(m *Mock) []partner.Exchange {
 // AwaitResult waits until until holds for ResultPosts, or until
 // ResultDeadline, and returns what came. It never fails: checks judge
 // what came. Checks that wait for the result share one deadline.
-func (b *Basics) AwaitResult(ctx context.Context, m *Mock, until func([]partner.Exchange) bool) []partner.Exchange {
+func (b *Basics) AwaitResult(ctx context.Context, m *embedded.Mock, until func([]partner.Exchange) bool) []partner.Exchange {
 	deadline := b.ResultDeadline()
 	for {
 		posts := b.ResultPosts(m)
@@ -356,7 +322,7 @@ func (b *Basics) ResultDeadline() time.Time {
 // RequireSignedWebhookAccepted returns the signed webhook and its answer,
 // skipping the check when the partner did not accept it: a check of what
 // comes after (edge cases, signatures, results) cannot be judged then.
-func (f *Framework) RequireSignedWebhookAccepted(ctx context.Context, candidate string) (Webhook, *partner.Exchange) {
+func (f *Framework) RequireSignedWebhookAccepted(ctx context.Context, candidate string) (embedded.Webhook, *partner.Exchange) {
 	ginkgo.GinkgoHelper()
 	w, x := f.SignedWebhook(ctx, candidate)
 	if !x.Success() {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
@@ -54,7 +55,7 @@ func (c *Console) printf(format string, args ...any) {
 }
 
 // start prints what the partner must be configured with for this run.
-func (c *Console) start(m *Mock) {
+func (c *Console) start(m *embedded.Mock) {
 	if c == nil {
 		return
 	}

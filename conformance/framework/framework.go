@@ -10,14 +10,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
@@ -31,7 +30,7 @@ type Framework struct {
 	// Partner plays Teamtailor towards BASE_URL; new for each check.
 	Partner *partner.Client
 	// Mock is the process's embedded mock.
-	Mock *Mock
+	Mock *embedded.Mock
 
 	transcript *partner.Transcript
 }
@@ -99,27 +98,6 @@ func (f *Framework) attachTranscript() {
 	}
 }
 
-// ConfigQuery is the query of GET /config for a trigger on the sandbox's
-// first job stage by its first user (docs/protocol.md §1).
-func (m *Mock) ConfigQuery() url.Values {
-	q := url.Values{}
-	q.Set("job_id", strconv.FormatInt(m.JobID, 10))
-	q.Set("stage_id", strconv.FormatInt(m.StageID, 10))
-	if m.UserID != 0 {
-		q.Set("user_id", strconv.FormatInt(m.UserID, 10))
-	}
-	return q
-}
-
-// ConfigStep names the /config call of a trigger on a job stage, or of
-// bulk mode.
-func (m *Mock) ConfigStep(bulk bool) string {
-	if bulk {
-		return "GET /config in bulk mode (no job, stage or user)"
-	}
-	return "GET /config for a trigger on a job stage"
-}
-
 // GetConfig calls GET /config for a trigger on a job stage, or without
 // job, stage and user in bulk mode (docs/protocol.md §1, §5).
 //
@@ -161,7 +139,7 @@ func (f *Framework) FormValues(ctx context.Context, bulk bool) (map[string]strin
 
 // NewWebhook prepares a webhook for a candidate fixture carrying the
 // values picked in the partner's own form.
-func (f *Framework) NewWebhook(ctx context.Context, candidate string, bulk bool) Webhook {
+func (f *Framework) NewWebhook(ctx context.Context, candidate string, bulk bool) embedded.Webhook {
 	ginkgo.GinkgoHelper()
 	data, _ := f.FormValues(ctx, bulk)
 	w, err := f.Mock.PrepareWebhook(ctx, candidate, bulk, data)
@@ -173,7 +151,7 @@ func (f *Framework) NewWebhook(ctx context.Context, candidate string, bulk bool)
 
 // PostWebhook POSTs a webhook to BASE_URL/webhook with the signature
 // header sig ("" sends none), as Teamtailor does (docs/protocol.md §1.1, §1.2).
-func (f *Framework) PostWebhook(ctx context.Context, step string, w Webhook, sig string) *partner.Exchange {
+func (f *Framework) PostWebhook(ctx context.Context, step string, w embedded.Webhook, sig string) *partner.Exchange {
 	ginkgo.GinkgoHelper()
 	return f.Partner.Do(ctx, partner.Call{Step: step, Method: "POST", Path: "webhook", Body: w.Body, Signature: sig})
 }
@@ -183,7 +161,7 @@ func (f *Framework) PostWebhook(ctx context.Context, step string, w Webhook, sig
 // what came. It is for a check's own webhook; the result of the plain
 // signed webhook is awaited with Basics.AwaitResult. It never fails:
 // checks judge what came.
-func WaitForPosts(ctx context.Context, m *Mock, resultID string, until func([]partner.Exchange) bool) []partner.Exchange {
+func WaitForPosts(ctx context.Context, m *embedded.Mock, resultID string, until func([]partner.Exchange) bool) []partner.Exchange {
 	deadline := time.Now().Add(settings.TestContext.Timeout)
 	for {
 		posts := m.PostsTo(resultID)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
@@ -18,7 +19,7 @@ import (
 // once: no check runs, and the run is an error (exit 2).
 func StartSuite(ctx context.Context) {
 	ginkgo.GinkgoHelper()
-	m, err := StartMock(ctx)
+	m, err := embedded.StartMock(ctx)
 	if err != nil {
 		setupProblem.Store(&setupFailure{what: "mock", err: err})
 		ginkgo.Fail(fmt.Sprintf("The suite could not start its embedded mock: %v", err))
@@ -56,4 +57,16 @@ func StopSuite(ctx context.Context) {
 	if mockOf != nil {
 		mockOf.Close(ctx)
 	}
+}
+
+// mockOf is the process's embedded mock, set by StartSuite before any
+// check runs and read-only afterwards.
+var mockOf *embedded.Mock
+
+// TheMock returns the embedded mock of this process.
+func TheMock() *embedded.Mock {
+	if mockOf == nil {
+		panic("framework: the embedded mock is not running; StartSuite starts it in BeforeSuite")
+	}
+	return mockOf
 }

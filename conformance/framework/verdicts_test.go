@@ -1,49 +1,9 @@
 package framework
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 )
-
-// The embedded mock serves only what a partner calls: the control API
-// (keys, reset) is not reachable on --mock-listen.
-func TestPartnerFacingHidesTheControlAPI(t *testing.T) {
-	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
-	h := partnerFacing(next)
-	for path, want := range map[string]int{
-		"/partner/v1/partner-activations": http.StatusTeapot,
-		"/files/abc":                      http.StatusTeapot,
-		"/mock/v1/keys":                   http.StatusNotFound,
-		"/mock/v1/reset":                  http.StatusNotFound,
-		"/":                               http.StatusNotFound,
-		"/schemas/config.schema.json":     http.StatusNotFound,
-	} {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-		if rec.Code != want {
-			t.Errorf("GET %s: %d, want %d", path, rec.Code, want)
-		}
-	}
-}
-
-// A 5xx of the embedded mock to the partner is the mock's failure.
-func TestInboxRecordsMockFailures(t *testing.T) {
-	in := &Inbox{}
-	m := &Mock{inbox: in}
-	h := in.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "store closed", http.StatusInternalServerError)
-	}))
-	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPatch, "/partner/v1/partner-results/r1", strings.NewReader("{}")))
-	f := m.Failures()
-	if len(f) != 1 || !strings.Contains(f[0], "answered 500") || !strings.Contains(f[0], "store closed") {
-		t.Errorf("failures %q, want the 500", f)
-	}
-	if code := (Results{MockFailures: f}).ExitCode(); code != 2 {
-		t.Errorf("exit %d, want 2 when the mock failed", code)
-	}
-}
 
 // Failure messages cap what a partner sends back: megabytes of headers
 func TestWarningsAndStrict(t *testing.T) {
@@ -62,5 +22,12 @@ func TestSummaryLineCountsInTheRightNumber(t *testing.T) {
 	r := Results{Summary: Summary{Passed: 3, Warnings: 1, Errors: 2}}
 	if line := r.Line(); !strings.Contains(line, "3 passed, 0 failed, 1 warning, 2 errors, 0 skipped") {
 		t.Errorf("summary line %q", line)
+	}
+}
+
+// A run whose embedded mock failed exits 2: it says nothing of the partner.
+func TestMockFailuresExitTwo(t *testing.T) {
+	if code := (Results{MockFailures: []string{"answered 500 to the partner's PATCH /partner/v1/partner-results/r1: store closed"}}).ExitCode(); code != 2 {
+		t.Errorf("exit %d, want 2 when the mock failed", code)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
@@ -69,7 +70,7 @@ type SignatureMistake struct {
 	// Problem says what the partner verifies; Fix how to verify instead.
 	Problem, Fix string
 	// sign returns the probe's body and header for the webhook w.
-	sign func(w Webhook, secret string, t int64) (body []byte, header string)
+	sign func(w embedded.Webhook, secret string, t int64) (body []byte, header string)
 }
 
 // signatureMistakes are tried in this order. The legacy probe's body is
@@ -81,7 +82,7 @@ var signatureMistakes = []SignatureMistake{
 		Problem: `the partner verifies the signature of the body, the scheme Teamtailor left in July 2024: it refused the correctly signed webhook and accepted the same webhook signed over "<t>.<body>"`,
 		Fix: `Teamtailor has signed "<t>.<partner-event id>" since July 2024, not the body: compute hex(HMAC-SHA256(webhook secret, t + "." + partner-event.id)) ` +
 			`and compare it with v1 (docs/protocol.md §1.2)`,
-		sign: func(w Webhook, secret string, t int64) ([]byte, string) {
+		sign: func(w embedded.Webhook, secret string, t int64) ([]byte, string) {
 			var body bytes.Buffer
 			if json.Indent(&body, w.Body, "", "  ") != nil {
 				body.Reset()
@@ -93,7 +94,7 @@ var signatureMistakes = []SignatureMistake{
 		Step:    `POST /webhook signed over "<t>.undefined": does the partner read the event id from the wrong key?`,
 		Problem: `the partner's verifier signs "<t>.undefined": it refused the correctly signed webhook and accepted one signed over "<t>.undefined", so it reads the event id from a key the body does not have`,
 		Fix:     `read the event id from partner-event.id (body["partner-event"].id in JavaScript: the key has a hyphen) and sign "<t>.<that id>" (docs/protocol.md §1.2)`,
-		sign: func(w Webhook, secret string, t int64) ([]byte, string) {
+		sign: func(w embedded.Webhook, secret string, t int64) ([]byte, string) {
 			return w.Body, header(t, signature.ComputeUndefined(secret, t), signature.Decoy(secret, t, w.EventID))
 		}},
 	{Cause: CauseDocsSample,
@@ -101,7 +102,7 @@ var signatureMistakes = []SignatureMistake{
 		Problem: `the partner's verifier signs JSON.stringify of the parsed body, as the pre-July-2024 sample did: it refused the correctly signed webhook and accepted one signed over "<t>." + JSON.stringify(body)`,
 		Fix: `sign "<t>.<partner-event id>": the body has not been signed since July 2024, and JSON.stringify(req.body) is not the bytes sent anyway; ` +
 			`take partner-event.id from the parsed body (docs/protocol.md §1.2)`,
-		sign: func(w Webhook, secret string, t int64) ([]byte, string) {
+		sign: func(w embedded.Webhook, secret string, t int64) ([]byte, string) {
 			v1, err := signature.ComputeRestringified(secret, t, w.Body)
 			if err != nil {
 				v1 = signature.ComputeLegacy(secret, t, w.Body)
@@ -129,7 +130,7 @@ func refusedSignature(x *partner.Exchange) bool {
 // webhook (refusedSignature), one probe per signature mistake until the
 // partner accepts one, and keeps the mistake it accepted. Each probe is a
 // new webhook of the same candidate with the same webhook-data.
-func (b *Basics) probeMistakes(ctx context.Context, c *partner.Client, m *Mock, candidate string, data map[string]string) {
+func (b *Basics) probeMistakes(ctx context.Context, c *partner.Client, m *embedded.Mock, candidate string, data map[string]string) {
 	for i, mk := range signatureMistakes {
 		w, err := m.PrepareWebhook(ctx, candidate, false, data)
 		if err != nil {
@@ -181,7 +182,7 @@ func (b *Basics) judgeKeyLookup() string {
 	}
 	seen := "the embedded mock received no key lookup (GET /partner/v1/partner-activations)"
 	if mockOf != nil {
-		switch n, ok, last := mockOf.lookups(); {
+		switch n, ok, last := mockOf.KeyLookups(); {
 		case ok > 0:
 			return "" // the lookups worked: the 5xx is the partner's own
 		case n > 0:
@@ -285,23 +286,6 @@ func problemOf(reason string) string {
 		}
 	}
 	return ""
-}
-
-// lookups counts the partner's key lookups (GET partner-activations) the
-// mock received, those it answered with 2xx, and the status of the last.
-func (m *Mock) lookups() (n, ok, last int) {
-	m.inbox.mu.Lock()
-	defer m.inbox.mu.Unlock()
-	for _, x := range m.inbox.byResult[""] {
-		if x.Method == http.MethodGet && strings.Contains(x.URL, "/partner-activations") {
-			n++
-			last = x.Status
-			if x.Status >= 200 && x.Status < 300 {
-				ok++
-			}
-		}
-	}
-	return n, ok, last
 }
 
 // withoutProbes returns c without the exchanges of signature-mistake

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
@@ -43,10 +44,9 @@ func TestKeyLookupFailureNeedsItsEvidence(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			settings.TestContext.ProviderKey = tc.key
-			in := &Inbox{}
-			mockOf = &Mock{URL: "http://mock:8081", inbox: in}
+			mockOf = embedded.Detached("http://mock:8081")
 			if tc.mockAnswered != 0 {
-				in.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(tc.mockAnswered) })).
+				mockOf.Record(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(tc.mockAnswered) })).
 					ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/partner/v1/partner-activations?page%5Bsize%5D=100", nil))
 			}
 			b := &Basics{Config: tc.config, NoKeyConfig: tc.bare}

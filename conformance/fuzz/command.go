@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
@@ -198,7 +198,7 @@ func execute(ctx context.Context, cfg Config, deadline time.Duration, key capaci
 		fmt.Fprintln(stdout, rep.Line())
 		return ExitError
 	}
-	mock, err := framework.StartMock(ctx)
+	mock, err := embedded.StartMock(ctx)
 	if err != nil {
 		return fail(fmt.Errorf("the embedded mock could not start: %w", err))
 	}
@@ -250,9 +250,9 @@ func execute(ctx context.Context, cfg Config, deadline time.Duration, key capaci
 // partnerForm reads the partner's /config form (or its static
 // webhook-config), and the webhook-data keys it requires and names; nil
 // when it serves none that can be read: webhook-data is then empty.
-func partnerForm(ctx context.Context, mock *framework.Mock, client *partner.Client) (*protocol.Form, Form) {
+func partnerForm(ctx context.Context, mock *embedded.Mock, client *partner.Client) (*protocol.Form, Form) {
 	var x *partner.Exchange
-	if static := framework.FileStaticConfig(); static != nil {
+	if static := embedded.FileStaticConfig(); static != nil {
 		x = static.Exchange()
 	} else {
 		x = client.Send(ctx, partner.Call{Step: mock.ConfigStep(false), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()})

@@ -15,7 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/fuzz"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
@@ -145,7 +145,7 @@ func replay(t *testing.T, url, dir, name, kind string, n int, wait time.Duration
 		MockListen: "127.0.0.1:0", Timeout: 10 * time.Second, Assessment: true}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	mock, err := framework.StartMock(ctx)
+	mock, err := embedded.StartMock(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
@@ -78,7 +78,7 @@ func fail(kind string, status int, detail string) Verdict {
 
 // Target is what a run sends webhooks with.
 type Target struct {
-	Mock   *framework.Mock
+	Mock   *embedded.Mock
 	Client *partner.Client
 	HTTP   *http.Client
 	// ExpectResults judges the result of each webhook (--assessment).

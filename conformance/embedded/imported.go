@@ -1,4 +1,4 @@
-package framework
+package embedded
 
 import (
 	"context"

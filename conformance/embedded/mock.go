@@ -1,4 +1,4 @@
-package framework
+package embedded
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -449,18 +450,6 @@ func (in *Inbox) to(resultID string) []partner.Exchange {
 	return out
 }
 
-// mockOf is the process's embedded mock, set by StartSuite before any
-// check runs and read-only afterwards.
-var mockOf *Mock
-
-// TheMock returns the embedded mock of this process.
-func TheMock() *Mock {
-	if mockOf == nil {
-		panic("framework: the embedded mock is not running; StartSuite starts it in BeforeSuite")
-	}
-	return mockOf
-}
-
 // fixtureNames lists fixture names except some.
 func fixtureNames(except ...string) []string {
 	return slices.DeleteFunc(fixtures.Names(fixtures.KindCandidates), func(n string) bool { return slices.Contains(except, n) })
@@ -560,3 +549,82 @@ func createdFor(body string, candidate, job int64) bool {
 	j, ok := idOf(doc.Data.Attributes["job-id"])
 	return ok && (j == job || job == 0)
 }
+
+// ConfigQuery is the query of GET /config for a trigger on the sandbox's
+// first job stage by its first user (docs/protocol.md §1).
+func (m *Mock) ConfigQuery() url.Values {
+	q := url.Values{}
+	q.Set("job_id", strconv.FormatInt(m.JobID, 10))
+	q.Set("stage_id", strconv.FormatInt(m.StageID, 10))
+	if m.UserID != 0 {
+		q.Set("user_id", strconv.FormatInt(m.UserID, 10))
+	}
+	return q
+}
+
+// ConfigStep names the /config call of a trigger on a job stage, or of
+// bulk mode.
+func (m *Mock) ConfigStep(bulk bool) string {
+	if bulk {
+		return "GET /config in bulk mode (no job, stage or user)"
+	}
+	return "GET /config for a trigger on a job stage"
+}
+
+// StaticConfig is the partner's static webhook-config (docs/protocol.md
+// §2.1, §3): the config document it gives Teamtailor once instead of
+// serving /config.
+type StaticConfig struct {
+	// Source says where the suite found it, for messages:
+	// "--webhook-config <file name>" or the partner's PUT on the embedded
+	// mock's Partner API.
+	Source string
+	// Doc is the config document.
+	Doc []byte
+	// Put is the partner's request that gave it, nil for a file.
+	Put *partner.Exchange
+}
+
+// FileStaticConfig returns the static webhook-config --webhook-config
+// gives, or nil.
+func FileStaticConfig() *StaticConfig {
+	if doc := settings.TestContext.WebhookConfigDoc(); doc != nil {
+		return &StaticConfig{Source: "--webhook-config " + filepath.Base(settings.TestContext.WebhookConfig), Doc: doc}
+	}
+	return nil
+}
+
+// StaticConfigSkip is why the checks of GET /config are skipped for a
+// partner with a static webhook-config.
+const StaticConfigSkip = "the partner gives a static webhook-config; Teamtailor does not fetch /config"
+
+// Exchange returns the stand-in for GET /config: the document, as if
+// answered with 200, in direction Static.
+func (s *StaticConfig) Exchange() *partner.Exchange {
+	return &partner.Exchange{Direction: partner.Static, Step: "the partner's static webhook-config (" + s.Source + ")", Method: "STATIC", URL: s.Source,
+		Status: http.StatusOK, ResponseBody: string(s.Doc), RequestHeader: http.Header{}}
+}
+
+// KeyLookups counts the partner's key lookups (GET partner-activations) the
+// mock received, those it answered with 2xx, and the status of the last.
+func (m *Mock) KeyLookups() (n, ok, last int) {
+	m.inbox.mu.Lock()
+	defer m.inbox.mu.Unlock()
+	for _, x := range m.inbox.byResult[""] {
+		if x.Method == http.MethodGet && strings.Contains(x.URL, "/partner-activations") {
+			n++
+			last = x.Status
+			if x.Status >= 200 && x.Status < 300 {
+				ok++
+			}
+		}
+	}
+	return n, ok, last
+}
+
+// Detached returns a mock at url with no server behind it: what is served
+// through Record lands in its inbox, for tests of what is judged from it.
+func Detached(url string) *Mock { return &Mock{URL: url, inbox: &Inbox{}} }
+
+// Record returns next behind the recording of the partner's requests.
+func (m *Mock) Record(next http.Handler) http.Handler { return m.inbox.wrap(next) }
