@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -50,7 +50,7 @@ type actionRun struct {
 	annotations []annotation
 	outputs     map[string]string
 	summary     string
-	results     framework.Results
+	results     report.Results
 }
 
 var workflowCommand = regexp.MustCompile(`^::(error|warning|notice)(?: ([^:]*))?::(.*)$`)
@@ -176,7 +176,7 @@ func TestActionAnnotatesEachFailedCheck(t *testing.T) {
 			// Exactly one annotation per failed (or warned) check.
 			var failed []string
 			for _, c := range r.results.Checks {
-				if c.Outcome == framework.OutcomeFail || c.Outcome == framework.OutcomeWarning {
+				if c.Outcome == report.OutcomeFail || c.Outcome == report.OutcomeWarning {
 					failed = append(failed, c.ID)
 				}
 			}

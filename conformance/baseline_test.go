@@ -12,7 +12,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -65,7 +65,7 @@ const (
 func writeBaselineFile(t *testing.T, b settings.Baseline) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "baseline.json")
-	if err := framework.WriteBaseline(path, b); err != nil {
+	if err := report.WriteBaseline(path, b); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -92,7 +92,7 @@ func TestBaselineKnownFailuresPass(t *testing.T) {
 	}
 	for _, id := range []string{"config/supported-types", "results/score-range"} {
 		c := r.check(id)
-		if c.Outcome != framework.OutcomeFail || c.Baselined == "" {
+		if c.Outcome != report.OutcomeFail || c.Baselined == "" {
 			t.Errorf("%s: outcome %s, baselined %q; want a known failure", id, c.Outcome, c.Baselined)
 		}
 		if !strings.Contains(r.stdout, "KNOWN FAILURE (in the baseline, does not fail the run: ") || !strings.Contains(r.stdout, id) {
@@ -104,7 +104,7 @@ func TestBaselineKnownFailuresPass(t *testing.T) {
 		t.Errorf("summary failed=%d baselinedFailures=%d, want 2 and 2", s.Failed, s.BaselinedFailures)
 	}
 	b := r.results.Baseline
-	if b == nil || len(b.Stale) != 0 || len(b.Entries) != 2 || b.Entries[0].Status != framework.BaselineKnown || b.Entries[1].Status != framework.BaselineKnown {
+	if b == nil || len(b.Stale) != 0 || len(b.Entries) != 2 || b.Entries[0].Status != report.BaselineKnown || b.Entries[1].Status != report.BaselineKnown {
 		t.Errorf("baseline in the report = %+v, want both entries known, none stale", b)
 	}
 	if !strings.Contains(r.stdout, "ttconformance PASS") || !strings.Contains(r.stdout, "2 of 2 entries known") {
@@ -183,7 +183,7 @@ func TestBaselineNewDefectFails(t *testing.T) {
 	}
 	var unknown []string
 	for _, c := range r.results.Checks {
-		if (c.Outcome == framework.OutcomeFail || c.Outcome == framework.OutcomeWarning) && c.Baselined == "" {
+		if (c.Outcome == report.OutcomeFail || c.Outcome == report.OutcomeWarning) && c.Baselined == "" {
 			unknown = append(unknown, c.ID)
 		}
 	}

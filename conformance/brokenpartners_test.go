@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
@@ -355,9 +355,9 @@ func TestBrokenPartnerFailsExactlyItsCheck(t *testing.T) {
 			t.Parallel()
 			r := runSuite(t, bp.partner.serve(t), append(allCapabilities, "--activation-field", selfActivation)...)
 			// A broken MUST fails the run; a broken SHOULD is a warning.
-			wantExit, wantOutcome := 1, framework.OutcomeFail
+			wantExit, wantOutcome := 1, report.OutcomeFail
 			if level(t, bp.fails) == settings.LevelShould {
-				wantExit, wantOutcome = 0, framework.OutcomeWarning
+				wantExit, wantOutcome = 0, report.OutcomeWarning
 			}
 			if r.exit != wantExit {
 				t.Errorf("exit = %d, want %d", r.exit, wantExit)
@@ -367,15 +367,15 @@ func TestBrokenPartnerFailsExactlyItsCheck(t *testing.T) {
 				t.Errorf("%s: %s, want %s: %s", bp.fails, got.Outcome, wantOutcome, got.Reason)
 			}
 			for _, c := range r.results.Checks {
-				if c.Outcome == framework.OutcomeSkipped && strings.HasPrefix(c.Reason, "cannot check: ") && !strings.Contains(c.Reason, "(see ") {
+				if c.Outcome == report.OutcomeSkipped && strings.HasPrefix(c.Reason, "cannot check: ") && !strings.Contains(c.Reason, "(see ") {
 					t.Errorf("%s: skipped without naming the check to see: %s", c.ID, c.Reason)
 				}
 			}
 			for _, c := range r.results.Checks {
 				switch {
 				case c.ID == bp.fails:
-				case c.Outcome == framework.OutcomePass:
-				case c.Outcome == framework.OutcomeSkipped && matches(bp.skips, c.ID):
+				case c.Outcome == report.OutcomePass:
+				case c.Outcome == report.OutcomeSkipped && matches(bp.skips, c.ID):
 				case unclaimed(c):
 				default:
 					t.Errorf("%s: %s, want pass: %s", c.ID, c.Outcome, c.Reason)

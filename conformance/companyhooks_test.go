@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
@@ -115,11 +116,11 @@ func TestCompanyWebhookReceivers(t *testing.T) {
 			for _, id := range checks {
 				c := r.check(id)
 				switch {
-				case c.Outcome == framework.OutcomeFail:
+				case c.Outcome == report.OutcomeFail:
 					failed = append(failed, id)
-				case c.Outcome == framework.OutcomeSkipped && tc.fails != "" && strings.Contains(c.Reason, "(see "+tc.fails+")"):
+				case c.Outcome == report.OutcomeSkipped && tc.fails != "" && strings.Contains(c.Reason, "(see "+tc.fails+")"):
 					// moot once the mistake failed its check
-				case c.Outcome != framework.OutcomePass:
+				case c.Outcome != report.OutcomePass:
 					t.Errorf("%s: %s (%s), want pass or fail", id, c.Outcome, c.Reason)
 				}
 			}
@@ -160,15 +161,15 @@ func TestCompanyWebhookChecksNeedTheirFlags(t *testing.T) {
 	base := fakePartner{}.serve(t)
 	r := runSuite(t, base, "--focus", "company-webhooks/", "--activation-field", selfActivation)
 	for _, id := range []string{"company-webhooks/events-accepted", "company-webhooks/forged-refused"} {
-		if c := r.check(id); c.Outcome != framework.OutcomeSkipped || !strings.Contains(c.Reason, "--company-webhooks") {
+		if c := r.check(id); c.Outcome != report.OutcomeSkipped || !strings.Contains(c.Reason, "--company-webhooks") {
 			t.Errorf("%s: %s %q, want skipped for --company-webhooks", id, c.Outcome, c.Reason)
 		}
 	}
 	r = runSuite(t, base, "--focus", "company-webhooks/", "--activation-field", selfActivation, "--company-webhooks", "teamtailor/events")
-	if c := r.check("company-webhooks/events-accepted"); c.Outcome != framework.OutcomePass {
+	if c := r.check("company-webhooks/events-accepted"); c.Outcome != report.OutcomePass {
 		t.Errorf("events-accepted: %s %q", c.Outcome, c.Reason)
 	}
-	if c := r.check("company-webhooks/forged-refused"); c.Outcome != framework.OutcomeSkipped || c.Reason != settings.CapabilityPrefix+"--verifies-signatures" {
+	if c := r.check("company-webhooks/forged-refused"); c.Outcome != report.OutcomeSkipped || c.Reason != settings.CapabilityPrefix+"--verifies-signatures" {
 		t.Errorf("forged-refused: %s %q, want skipped for --verifies-signatures alone", c.Outcome, c.Reason)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance"
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -27,10 +27,10 @@ func TestMain(m *testing.M) {
 		}
 	}
 	code := m.Run()
-	if code == 1 && framework.LastResults() != nil {
+	if code == 1 && report.LastResults() != nil {
 		// Checks that could not run, and none failed: exit 2 as
 		// ttconformance does.
-		code = framework.LastResults().ExitCode()
+		code = report.LastResults().ExitCode()
 	}
 	os.Exit(code)
 }
@@ -44,8 +44,8 @@ func TestConformance(t *testing.T) {
 		t.Skip("no --base-url: pass -args --base-url URL --api-key KEY --webhook-secret SECRET to run the suite against a partner")
 	}
 	RegisterFailHandler(Fail)
-	RunSpecs(t, framework.SuiteName)
-	if res := framework.LastResults(); res != nil {
+	RunSpecs(t, report.SuiteName)
+	if res := report.LastResults(); res != nil {
 		fmt.Println(res.Line())
 	}
 }

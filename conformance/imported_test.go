@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/fixtures/scrub"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
 )
@@ -48,7 +48,7 @@ func TestImportedFixturesJoinTheEdgeCases(t *testing.T) {
 
 	good := runSuite(t, fakePartner{}.serve(t), "--fixtures", dir, "--focus", id)
 	c := good.check(id)
-	if c.Outcome != framework.OutcomePass {
+	if c.Outcome != report.OutcomePass {
 		t.Fatalf("%s with the example partner: %s %s\n%s", id, c.Outcome, c.Reason, good.stderr)
 	}
 	sent := false
@@ -68,7 +68,7 @@ func TestImportedFixturesJoinTheEdgeCases(t *testing.T) {
 	})}
 	bad := runSuite(t, broken.serve(t), "--fixtures", dir, "--focus", id)
 	c = bad.check(id)
-	if c.Outcome != framework.OutcomeFail || !strings.Contains(c.Reason, "imported fixture drift: 500") {
+	if c.Outcome != report.OutcomeFail || !strings.Contains(c.Reason, "imported fixture drift: 500") {
 		t.Errorf("%s against a partner failing on the fixture: %s, reason %q; want a failure naming imported fixture drift", id, c.Outcome, c.Reason)
 	}
 

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 )
 
 // The reports keep every exchange bounded (conformance/README.md "Bounded
@@ -173,7 +173,7 @@ func TestHugeAnswersKeepReportsBounded(t *testing.T) {
 				t.Errorf("exit = %d, want 1\n%s", r.exit, r.stderr)
 			}
 			got := r.check("webhook/signed-accepted")
-			if got.Outcome != framework.OutcomeFail || !strings.Contains(got.Reason, "answer larger than 1 MiB") {
+			if got.Outcome != report.OutcomeFail || !strings.Contains(got.Reason, "answer larger than 1 MiB") {
 				t.Errorf("webhook/signed-accepted: %s, want fail for an answer larger than 1 MiB: %s", got.Outcome, got.Reason)
 			}
 			cut, _ := cutExchanges(r)

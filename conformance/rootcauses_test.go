@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
@@ -282,9 +282,9 @@ func TestRootCauseIsOneFailureWithItsFix(t *testing.T) {
 			var failed []string
 			for _, c := range r.results.Checks {
 				switch {
-				case c.Outcome == framework.OutcomeFail:
+				case c.Outcome == report.OutcomeFail:
 					failed = append(failed, c.ID)
-				case c.Outcome == framework.OutcomeSkipped && strings.HasPrefix(c.Reason, "cannot check: ") && !strings.Contains(c.Reason, rc.skipSee):
+				case c.Outcome == report.OutcomeSkipped && strings.HasPrefix(c.Reason, "cannot check: ") && !strings.Contains(c.Reason, rc.skipSee):
 					t.Errorf("%s: skipped %q, want it to name %s", c.ID, c.Reason, rc.skipSee)
 				}
 			}
@@ -295,7 +295,7 @@ func TestRootCauseIsOneFailureWithItsFix(t *testing.T) {
 			if s := r.results.Summary; rc.exit == 1 && (s.Failed != len(rc.fails) || s.Warnings != 0 || s.Errors != 0) {
 				t.Errorf("summary %+v, want %d failed, no warning, no error", s, len(rc.fails))
 			}
-			var found *framework.Cause
+			var found *report.Cause
 			for i, c := range r.results.Causes {
 				if c.ID == rc.cause {
 					found = &r.results.Causes[i]
@@ -373,7 +373,7 @@ func TestNeverAnsweringPartnerIsBounded(t *testing.T) {
 		t.Errorf("exit = %d, want 1\n%s", r.exit, r.stdout)
 	}
 	for _, c := range r.results.Checks {
-		if c.Outcome == framework.OutcomeFail && !strings.Contains(c.Reason, "Fix: the partner gave no complete answer") {
+		if c.Outcome == report.OutcomeFail && !strings.Contains(c.Reason, "Fix: the partner gave no complete answer") {
 			t.Errorf("%s: the fix does not speak of the hang:\n%s", c.ID, c.Reason)
 		}
 	}
@@ -404,7 +404,7 @@ func TestNoReplayWindowIsAWarning(t *testing.T) {
 			t.Errorf("strict=%v: summary %+v, want 2 warnings, no failure", strict, s)
 		}
 		for _, id := range []string{"signature/stale-timestamp", "signature/future-timestamp"} {
-			if c := r.check(id); c.Outcome != framework.OutcomeWarning || c.Level != settings.LevelShould {
+			if c := r.check(id); c.Outcome != report.OutcomeWarning || c.Level != settings.LevelShould {
 				t.Errorf("strict=%v: %s: %s %s, want a SHOULD warning", strict, id, c.Level, c.Outcome)
 			}
 			if !strings.Contains(r.stdout, "WARN  "+id) {
@@ -447,15 +447,15 @@ func TestResultInTheWebhookAnswerCounts(t *testing.T) {
 	if r.exit != 0 {
 		t.Errorf("exit = %d, want 0\n%s", r.exit, r.stdout)
 	}
-	if c := r.check("results/posted"); c.Outcome != framework.OutcomePass {
+	if c := r.check("results/posted"); c.Outcome != report.OutcomePass {
 		t.Errorf("results/posted: %s %s", c.Outcome, c.Reason)
 	}
 	for _, id := range []string{"results/status-enum", "results/score-range", "results/details-depth", "results/body-schema"} {
-		if c := r.check(id); c.Outcome != framework.OutcomePass {
+		if c := r.check(id); c.Outcome != report.OutcomePass {
 			t.Errorf("%s: %s %s, want pass (judging the answer's document)", id, c.Outcome, c.Reason)
 		}
 	}
-	if c := r.check("results/authorization"); c.Outcome != framework.OutcomeSkipped || !strings.Contains(c.Reason, "webhook answer") {
+	if c := r.check("results/authorization"); c.Outcome != report.OutcomeSkipped || !strings.Contains(c.Reason, "webhook answer") {
 		t.Errorf("results/authorization: %s %q, want skipped: the result came in the webhook answer", c.Outcome, c.Reason)
 	}
 }

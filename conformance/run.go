@@ -13,7 +13,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -146,14 +146,14 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 	}
 	if !*ginkgoOutput {
-		framework.SetConsole(console)
+		report.SetConsole(console)
 	}
-	passed := RunSpecs(&t, framework.SuiteName, suiteConfig, reporterConfig)
-	res := framework.LastResults()
+	passed := RunSpecs(&t, report.SuiteName, suiteConfig, reporterConfig)
+	res := report.LastResults()
 	if res != nil && !*ginkgoOutput {
-		framework.ConsoleFinish(*res)
+		report.ConsoleFinish(*res)
 	}
-	framework.SetConsole(nil)
+	report.SetConsole(nil)
 	restore()
 	if res == nil {
 		if passed {
@@ -175,9 +175,9 @@ func (t *testingT) Fail() { t.failed = true }
 // printCatalogue builds the spec tree without running it and prints the
 // checks it declares: the catalogue comes from the specs themselves.
 func printCatalogue(stdout, stderr io.Writer, suiteConfig types.SuiteConfig, reporterConfig types.ReporterConfig) int {
-	report := PreviewSpecs(framework.SuiteName, suiteConfig, reporterConfig)
+	preview := PreviewSpecs(report.SuiteName, suiteConfig, reporterConfig)
 	checks := settings.Catalogue()
-	if err := settings.CheckCatalogue(report, checks); err != nil {
+	if err := settings.CheckCatalogue(preview, checks); err != nil {
 		fmt.Fprintln(stderr, "ttconformance:", err)
 		return ExitErrors
 	}

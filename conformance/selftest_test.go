@@ -23,7 +23,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 )
@@ -92,7 +92,7 @@ type run struct {
 	exit    int
 	stdout  string
 	stderr  string
-	results framework.Results
+	results report.Results
 	dir     string // holds the reports
 	maxRSS  int64  // the process's peak resident set in bytes; 0 unknown
 }
@@ -176,13 +176,13 @@ func (r run) outcomes() map[string]string {
 }
 
 // check returns the result of one check.
-func (r run) check(id string) framework.CheckResult {
+func (r run) check(id string) report.CheckResult {
 	for _, c := range r.results.Checks {
 		if c.ID == id {
 			return c
 		}
 	}
-	return framework.CheckResult{}
+	return report.CheckResult{}
 }
 
 // fakePartner is a partner served for a self-test: the example partner,
@@ -256,8 +256,8 @@ var allCapabilities = []string{"--verifies-signatures", "--assessment", "--bulk"
 // unclaimed reports whether c was skipped for a capability the runs with
 // allCapabilities leave unclaimed: --requires-api-token (the example
 // partner requires no token) and --company-webhooks.
-func unclaimed(c framework.CheckResult) bool {
-	return c.Outcome == framework.OutcomeSkipped &&
+func unclaimed(c report.CheckResult) bool {
+	return c.Outcome == report.OutcomeSkipped &&
 		(c.Reason == settings.CapabilityPrefix+string(settings.CapAPIToken) || c.Reason == settings.CapabilityPrefix+string(settings.CapCompanyWebhooks))
 }
 
@@ -282,15 +282,15 @@ func TestExamplePartnerPassesEveryCheck(t *testing.T) {
 		// The example partner requires no Teamtailor-Api-Token (the
 		// api-token partner of shapes_test.go does).
 		if c.Needs == settings.CapAPIToken {
-			if c.Outcome != framework.OutcomeSkipped || c.Reason != settings.CapabilityPrefix+string(c.Needs) {
+			if c.Outcome != report.OutcomeSkipped || c.Reason != settings.CapabilityPrefix+string(c.Needs) {
 				t.Errorf("%s: %s %q, want skipped by capability", c.ID, c.Outcome, c.Reason)
 			}
 			continue
 		}
-		if c.Outcome != framework.OutcomePass {
+		if c.Outcome != report.OutcomePass {
 			t.Errorf("%s: %s, want pass: %s", c.ID, c.Outcome, c.Reason)
 		}
-		if c.Outcome == framework.OutcomePass && len(c.Exchanges) == 0 {
+		if c.Outcome == report.OutcomePass && len(c.Exchanges) == 0 {
 			t.Errorf("%s: the report lists no exchange", c.ID)
 		}
 	}
@@ -300,7 +300,7 @@ func TestExamplePartnerPassesEveryCheck(t *testing.T) {
 	// The console report is for partner engineers: one line per check,
 	// no Go source paths or Ginkgo internals, one summary line.
 	for _, c := range r.results.Checks {
-		if c.Outcome == framework.OutcomePass && !strings.Contains(r.stdout, "PASS  "+c.ID) {
+		if c.Outcome == report.OutcomePass && !strings.Contains(r.stdout, "PASS  "+c.ID) {
 			t.Errorf("stdout has no line for %s", c.ID)
 		}
 	}
@@ -345,19 +345,19 @@ func TestCapabilitiesNotClaimedSkipTheirChecks(t *testing.T) {
 		// The partner shows assessment-criteria and actions it does not
 		// claim: a warning naming both.
 		if c.ID == "capabilities/claims-match" {
-			if got.Outcome != framework.OutcomeWarning || !strings.Contains(got.Reason, "assessment-criteria (") || !strings.Contains(got.Reason, "its result declares actions") {
+			if got.Outcome != report.OutcomeWarning || !strings.Contains(got.Reason, "assessment-criteria (") || !strings.Contains(got.Reason, "its result declares actions") {
 				t.Errorf("%s: %s, want a warning naming the criteria and the actions: %s", c.ID, got.Outcome, got.Reason)
 			}
 			continue
 		}
 		if c.Needs == "" {
-			if got.Outcome != framework.OutcomePass {
+			if got.Outcome != report.OutcomePass {
 				t.Errorf("%s: %s, want pass: %s", c.ID, got.Outcome, got.Reason)
 			}
 			continue
 		}
 		want++
-		if wantReason := settings.CapabilityPrefix + string(c.Needs); got.Outcome != framework.OutcomeSkipped || got.Reason != wantReason {
+		if wantReason := settings.CapabilityPrefix + string(c.Needs); got.Outcome != report.OutcomeSkipped || got.Reason != wantReason {
 			t.Errorf("%s: %s %q, want skipped %q", c.ID, got.Outcome, got.Reason, wantReason)
 		}
 	}
@@ -385,7 +385,7 @@ func TestUnreachablePartnerIsAnError(t *testing.T) {
 		t.Errorf("setup = %+v, want the partner unreachable: connection refused", r.results.Setup)
 	}
 	for _, c := range r.results.Checks {
-		if c.Outcome != framework.OutcomeError {
+		if c.Outcome != report.OutcomeError {
 			t.Errorf("%s: %s, want error", c.ID, c.Outcome)
 		}
 	}
@@ -522,7 +522,7 @@ func TestSuiteThatCannotStartIsAnError(t *testing.T) {
 		t.Errorf("setup = %+v, want the embedded mock named:\n%s", r.results.Setup, r.stdout)
 	}
 	for _, c := range r.results.Checks {
-		if c.Outcome != framework.OutcomeError || !strings.Contains(c.Reason, "embedded mock") {
+		if c.Outcome != report.OutcomeError || !strings.Contains(c.Reason, "embedded mock") {
 			t.Errorf("%s: %s %q, want error naming the embedded mock", c.ID, c.Outcome, firstLine(c.Reason))
 		}
 	}

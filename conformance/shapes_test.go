@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
@@ -115,7 +115,7 @@ func expectOutcomes(t *testing.T, r run, fails, warns string, skipped map[string
 	if fails != "" {
 		wantExit = 1
 	}
-	if w := r.check(warns); warns != "" && w.Outcome != framework.OutcomeWarning {
+	if w := r.check(warns); warns != "" && w.Outcome != report.OutcomeWarning {
 		t.Errorf("%s: %s, want warning: %s", warns, w.Outcome, w.Reason)
 	}
 	if r.exit != wantExit {
@@ -126,15 +126,15 @@ func expectOutcomes(t *testing.T, r run, fails, warns string, skipped map[string
 		switch {
 		case c.ID == warns:
 		case c.ID == fails:
-			if c.Outcome != framework.OutcomeFail {
+			if c.Outcome != report.OutcomeFail {
 				t.Errorf("%s: %s, want fail: %s", c.ID, c.Outcome, c.Reason)
 			}
 		case skip:
-			if c.Outcome != framework.OutcomeSkipped || c.Reason != reason {
+			if c.Outcome != report.OutcomeSkipped || c.Reason != reason {
 				t.Errorf("%s: %s %q, want skipped %q", c.ID, c.Outcome, c.Reason, reason)
 			}
 		case unclaimed(c):
-		case c.Outcome != framework.OutcomePass:
+		case c.Outcome != report.OutcomePass:
 			t.Errorf("%s: %s, want pass: %s", c.ID, c.Outcome, c.Reason)
 		}
 	}
@@ -455,7 +455,7 @@ func TestFocusOnACheckThatCannotRunIsNoPass(t *testing.T) {
 		// The cause is reported by config/with-job: a failure, not an
 		// unjudged check.
 		r := runSuite(t, fakePartner{teamtailor: emptyTeamtailor()}.serve(t), "--focus", "webhook/edge-case|config/with-job")
-		if r.exit != 1 || len(r.results.Unjudged) != 0 || r.check("config/with-job").Outcome != framework.OutcomeFail {
+		if r.exit != 1 || len(r.results.Unjudged) != 0 || r.check("config/with-job").Outcome != report.OutcomeFail {
 			t.Errorf("exit %d, unjudged %q, config/with-job %s; want 1, none, fail", r.exit, r.results.Unjudged, r.check("config/with-job").Outcome)
 		}
 	})
@@ -552,10 +552,10 @@ func TestActionsWaitForTheResultOnce(t *testing.T) {
 	}}
 	const timeout = 3 * time.Second
 	r := runSuite(t, p.serve(t), "--assessment", "--actions", "--activation-field", selfActivation, "--timeout", timeout.String())
-	if c := r.check("results/posted"); c.Outcome != framework.OutcomeFail {
+	if c := r.check("results/posted"); c.Outcome != report.OutcomeFail {
 		t.Errorf("results/posted: %s, want fail: %s", c.Outcome, c.Reason)
 	}
-	if c := r.check("actions/accepts-event"); c.Outcome != framework.OutcomeSkipped || !strings.Contains(c.Reason, "(see results/posted)") {
+	if c := r.check("actions/accepts-event"); c.Outcome != report.OutcomeSkipped || !strings.Contains(c.Reason, "(see results/posted)") {
 		t.Errorf("actions/accepts-event: %s %q, want skipped, pointing at results/posted", c.Outcome, c.Reason)
 	}
 	// Generous: one timeout plus the rest of the run, well short of two.
@@ -599,12 +599,12 @@ func TestActionsOfAResultInTheWebhookAnswer(t *testing.T) {
 			r := runSuite(t, p.serve(t), "--assessment", "--actions", "--verifies-signatures", "--activation-field", selfActivation)
 			c := r.check("actions/accepts-event")
 			if tc.fails == "" {
-				if c.Outcome != framework.OutcomePass || r.exit != 0 {
+				if c.Outcome != report.OutcomePass || r.exit != 0 {
 					t.Errorf("exit %d, actions/accepts-event: %s %s", r.exit, c.Outcome, c.Reason)
 				}
 				return
 			}
-			if c.Outcome != framework.OutcomeFail || !strings.Contains(c.Reason, "webhook answer") || strings.Contains(c.Reason, "sent nothing to update-url") {
+			if c.Outcome != report.OutcomeFail || !strings.Contains(c.Reason, "webhook answer") || strings.Contains(c.Reason, "sent nothing to update-url") {
 				t.Errorf("actions/accepts-event: %s %q, want a failure naming the webhook answer", c.Outcome, c.Reason)
 			}
 		})

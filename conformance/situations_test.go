@@ -9,8 +9,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
@@ -108,11 +108,11 @@ func TestSituationFailsExactlyItsCheck(t *testing.T) {
 			// Every capability the example partner has is claimed: every
 			// check runs but those needing another capability.
 			byCap := r.results.Summary.SkippedByCapability
-			want := framework.Summary{Passed: len(catalogue(t)) - 1 - byCap, Failed: 1, Skipped: byCap, SkippedByCapability: byCap}
-			wantExit, wantOutcome := 1, framework.OutcomeFail
+			want := report.Summary{Passed: len(catalogue(t)) - 1 - byCap, Failed: 1, Skipped: byCap, SkippedByCapability: byCap}
+			wantExit, wantOutcome := 1, report.OutcomeFail
 			if level(t, sp.fails) == settings.LevelShould {
 				want.Failed, want.Warnings = 0, 1
-				wantExit, wantOutcome = 0, framework.OutcomeWarning
+				wantExit, wantOutcome = 0, report.OutcomeWarning
 			}
 			if r.exit != wantExit {
 				t.Errorf("exit = %d, want %d\n%s", r.exit, wantExit, r.stdout)
@@ -195,6 +195,6 @@ func TestPartnerFollowingTeamtailorHostReachesTheMock(t *testing.T) {
 
 // passedOrNotClaimed reports a check that passed, or was skipped for a
 // capability the example partner does not have.
-func passedOrNotClaimed(c framework.CheckResult) bool {
-	return c.Outcome == framework.OutcomePass || (c.Outcome == framework.OutcomeSkipped && strings.HasPrefix(c.Reason, settings.CapabilityPrefix))
+func passedOrNotClaimed(c report.CheckResult) bool {
+	return c.Outcome == report.OutcomePass || (c.Outcome == report.OutcomeSkipped && strings.HasPrefix(c.Reason, settings.CapabilityPrefix))
 }

@@ -21,7 +21,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -165,7 +165,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintf(stderr, "ttconformance certify: the suite could not judge the partner (exit %d): no bundle\n", code)
 		return ExitError
 	}
-	var res framework.Results
+	var res report.Results
 	if err := json.Unmarshal(raw, &res); err != nil {
 		fmt.Fprintf(stderr, "ttconformance certify: the suite's report: %v\n", err)
 		return ExitError
@@ -219,14 +219,14 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 }
 
 // manifestOf turns the suite's results into the manifest's entries.
-func manifestOf(res framework.Results, o options, created time.Time, valid time.Duration, capVerdict string) Manifest {
-	m := Manifest{Suite: framework.SuiteName, SuiteVersion: version(), Protocol: res.Protocol, Profile: o.profile, BaseURL: res.BaseURL,
+func manifestOf(res report.Results, o options, created time.Time, valid time.Duration, capVerdict string) Manifest {
+	m := Manifest{Suite: report.SuiteName, SuiteVersion: version(), Protocol: res.Protocol, Profile: o.profile, BaseURL: res.BaseURL,
 		Seed: o.seed, CreatedAt: created, ExpiresAt: created.Add(valid),
 		Capacity: Capacity{Verdict: capVerdict, Rate: o.capacityRate + " webhooks/s for " + o.capacityDuration, Report: "capacity/report.json"}}
 	notClaimed := map[settings.Capability]bool{}
 	for _, c := range res.Checks {
 		e := Entry{ID: c.ID, Level: c.Level, Outcome: c.Outcome}
-		if c.Outcome == framework.OutcomeSkipped {
+		if c.Outcome == report.OutcomeSkipped {
 			e.Reason = c.Reason
 			if r, ok := strings.CutPrefix(c.Reason, settings.CapabilityPrefix); ok {
 				notClaimed[settings.Capability(r)] = true

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
@@ -268,22 +269,22 @@ func (f *Framework) ProbeCompanyMistakes(ctx context.Context, e CompanyEvent) (*
 
 // companyCauses names the causes the company-webhooks checks recognised:
 // the Problem line of the check that failed for it is the evidence.
-func companyCauses(res Results, mentions func(string) []string) []Cause {
+func companyCauses(res report.Results, mentions func(string) []string) []report.Cause {
 	titles := map[string]struct{ id, title, fix string }{
 		ProblemCompanyReserialised: {CauseCompanyReserialised, "the company-event receiver hashes the re-serialised body, not the raw bytes (v2)", FixCompanyReserialised},
 		ProblemCompanyHeader:       {CauseCompanyHeader, "the company-event receiver reads the wrong signature header", FixCompanyHeader()},
 		ProblemCompanyV1Body:       {CauseCompanyV1Body, "the company-event receiver signs the payload where v1 signs the resource id", FixCompanyV1Body},
 		ProblemCompanyUnverified:   {CauseCompanyUnverified, "the company-event receiver answers 2xx to a bad signature, although it claims to verify (--verifies-signatures)", FixCompanyUnverified},
 	}
-	var causes []Cause
+	var causes []report.Cause
 	for _, c := range res.Checks {
-		if c.Outcome != OutcomeFail || !strings.HasPrefix(c.ID, settings.AreaCompanyWebhooks+"/") {
+		if c.Outcome != report.OutcomeFail || !strings.HasPrefix(c.ID, settings.AreaCompanyWebhooks+"/") {
 			continue
 		}
 		problem := problemOf(c.Reason)
 		for prefix, t := range titles {
 			if strings.HasPrefix(problem, prefix) {
-				causes = append(causes, Cause{ID: t.id, Title: t.title, Evidence: problem, Fix: t.fix,
+				causes = append(causes, report.Cause{ID: t.id, Title: t.title, Evidence: problem, Fix: t.fix,
 					Checks: appendNew([]string{c.ID}, mentions("(see "+c.ID+")")...)})
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -26,7 +27,7 @@ func StartSuite(ctx context.Context) {
 	}
 	mockOf = m
 	partner.UseMockHost(m.Host)
-	theConsole().start(m)
+	report.ConsoleStart(m)
 	fmt.Fprintf(ginkgo.GinkgoWriter, "embedded mock: %s (update-url points there); partner: %s; provider key: %s\n",
 		m.URL, settings.TestContext.BaseURL, settings.TestContext.ProviderKeySource())
 	if err := m.Ping(ctx); err != nil {

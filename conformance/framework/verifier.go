@@ -15,6 +15,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
@@ -222,27 +223,27 @@ func (f *Framework) RequireKeyLookup() {
 
 // verifierCauses names the causes the checks recognised: the Problem line
 // of the check that failed for it is the evidence.
-func verifierCauses(res Results, mentions func(string) []string) []Cause {
-	var causes []Cause
+func verifierCauses(res report.Results, mentions func(string) []string) []report.Cause {
+	var causes []report.Cause
 	for _, c := range res.Checks {
-		if c.Outcome != OutcomeFail {
+		if c.Outcome != report.OutcomeFail {
 			continue
 		}
 		problem := problemOf(c.Reason)
 		see := mentions("(see " + c.ID + ")")
 		switch {
 		case strings.HasPrefix(problem, ProblemNoVerification):
-			causes = append(causes, Cause{ID: CauseNoVerification, Title: "the partner verifies no signature, although it claims to (--verifies-signatures)",
+			causes = append(causes, report.Cause{ID: CauseNoVerification, Title: "the partner verifies no signature, although it claims to (--verifies-signatures)",
 				Evidence: problem, Fix: FixNoVerification, Checks: appendNew([]string{c.ID}, see...)})
 		case strings.HasPrefix(problem, ProblemCrash):
 			title := "the partner crashes (5xx) on a webhook whose signature it does not expect"
 			if c.ID == CheckSignedWebhook || c.ID == "signature/extra-schemes-accepted" {
 				title = "the partner crashes (5xx) on a correctly signed webhook"
 			}
-			causes = append(causes, Cause{ID: CauseCrash, Title: title,
+			causes = append(causes, report.Cause{ID: CauseCrash, Title: title,
 				Evidence: problem, Fix: FixCrash, Checks: appendNew([]string{c.ID}, see...)})
 		case strings.HasPrefix(problem, ProblemKeyLookup):
-			causes = append(causes, Cause{ID: CauseKeyLookup, Title: "the partner's own call to Teamtailor fails, so it cannot check the provider key",
+			causes = append(causes, report.Cause{ID: CauseKeyLookup, Title: "the partner's own call to Teamtailor fails, so it cannot check the provider key",
 				Evidence: strings.TrimPrefix(problem, ProblemKeyLookup+": "), Fix: KeyLookupFix(), Checks: appendNew([]string{c.ID}, see...)})
 		}
 	}
@@ -251,7 +252,7 @@ func verifierCauses(res Results, mentions func(string) []string) []Cause {
 
 // mistakeCause names the signature mistake a probe of webhook/signed-accepted
 // found, or returns nil.
-func mistakeCause(signed CheckResult, mentions func(string) []string) *Cause {
+func mistakeCause(signed report.CheckResult, mentions func(string) []string) *report.Cause {
 	for _, x := range signed.Exchanges {
 		for _, mk := range signatureMistakes {
 			if x.Step == mk.Step && x.Success() {
@@ -259,7 +260,7 @@ func mistakeCause(signed CheckResult, mentions func(string) []string) *Cause {
 				if mk.Cause == CauseDocsSample {
 					title = "the partner's verifier copies a sample that signs the wrong message"
 				}
-				return &Cause{ID: mk.Cause, Title: title, Evidence: mk.Problem, Fix: mk.Fix,
+				return &report.Cause{ID: mk.Cause, Title: title, Evidence: mk.Problem, Fix: mk.Fix,
 					Checks: appendNew([]string{CheckSignedWebhook}, mentions("(see "+CheckSignedWebhook+")")...)}
 			}
 		}
@@ -290,7 +291,7 @@ func problemOf(reason string) string {
 
 // withoutProbes returns c without the exchanges of signature-mistake
 // probes: what the check itself sent.
-func withoutProbes(c CheckResult) CheckResult {
+func withoutProbes(c report.CheckResult) report.CheckResult {
 	c.Exchanges = slices.DeleteFunc(slices.Clone(c.Exchanges), func(x partner.Exchange) bool {
 		return slices.ContainsFunc(signatureMistakes, func(mk SignatureMistake) bool { return mk.Step == x.Step })
 	})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
@@ -73,33 +74,33 @@ func TestDetectCausesNamesWhatTheChecksRecognised(t *testing.T) {
 	probe := func(i, status int) partner.Exchange {
 		return partner.Exchange{Direction: partner.ToPartner, Step: signatureMistakes[i].Step, Method: "POST", URL: "http://p/webhook", Status: status}
 	}
-	config := CheckResult{Check: settings.Check{ID: CheckConfig}, Outcome: OutcomePass}
-	signed := func(xs ...partner.Exchange) CheckResult {
-		return CheckResult{Check: settings.Check{ID: CheckSignedWebhook}, Outcome: OutcomeFail, Reason: "Problem: want any 2xx", Exchanges: xs}
+	config := report.CheckResult{Check: settings.Check{ID: CheckConfig}, Outcome: report.OutcomePass}
+	signed := func(xs ...partner.Exchange) report.CheckResult {
+		return report.CheckResult{Check: settings.Check{ID: CheckSignedWebhook}, Outcome: report.OutcomeFail, Reason: "Problem: want any 2xx", Exchanges: xs}
 	}
-	skipped := func(id, see string) CheckResult {
-		return CheckResult{Check: settings.Check{ID: id}, Outcome: OutcomeSkipped, Reason: "cannot check: … (see " + see + ")"}
+	skipped := func(id, see string) report.CheckResult {
+		return report.CheckResult{Check: settings.Check{ID: id}, Outcome: report.OutcomeSkipped, Reason: "cannot check: … (see " + see + ")"}
 	}
 	for _, tc := range []struct {
 		name    string
-		checks  []CheckResult
+		checks  []report.CheckResult
 		want    string
 		checks2 []string
 	}{
-		{"no verification", []CheckResult{config,
-			{Check: settings.Check{ID: "signature/tampered-v1"}, Outcome: OutcomeFail, Reason: "Rule: …\nFix: …\nProblem: " + ProblemNoVerification + ": it accepted (2xx) …"},
+		{"no verification", []report.CheckResult{config,
+			{Check: settings.Check{ID: "signature/tampered-v1"}, Outcome: report.OutcomeFail, Reason: "Rule: …\nFix: …\nProblem: " + ProblemNoVerification + ": it accepted (2xx) …"},
 			skipped("signature/wrong-secret", "signature/tampered-v1")},
 			CauseNoVerification, []string{"signature/tampered-v1", "signature/wrong-secret"}},
-		{"a crash", []CheckResult{config,
-			{Check: settings.Check{ID: "signature/extra-schemes-accepted"}, Outcome: OutcomeFail, Reason: "Problem: " + ProblemCrash + ": POST /webhook answered 500 …"},
+		{"a crash", []report.CheckResult{config,
+			{Check: settings.Check{ID: "signature/extra-schemes-accepted"}, Outcome: report.OutcomeFail, Reason: "Problem: " + ProblemCrash + ": POST /webhook answered 500 …"},
 			skipped("signature/v0-only", "signature/extra-schemes-accepted")},
 			CauseCrash, []string{"signature/extra-schemes-accepted", "signature/v0-only"}},
-		{"the body signed", []CheckResult{config, signed(refused, probe(0, 200))}, CauseLegacySignature, []string{CheckSignedWebhook}},
-		{"<t>.undefined", []CheckResult{config, signed(refused, probe(0, 401), probe(1, 204))}, CauseDocsSample, []string{CheckSignedWebhook}},
-		{"every probe refused", []CheckResult{config, signed(refused, probe(0, 401), probe(1, 401), probe(2, 401))}, "webhook-secret", []string{CheckSignedWebhook}},
+		{"the body signed", []report.CheckResult{config, signed(refused, probe(0, 200))}, CauseLegacySignature, []string{CheckSignedWebhook}},
+		{"<t>.undefined", []report.CheckResult{config, signed(refused, probe(0, 401), probe(1, 204))}, CauseDocsSample, []string{CheckSignedWebhook}},
+		{"every probe refused", []report.CheckResult{config, signed(refused, probe(0, 401), probe(1, 401), probe(2, 401))}, "webhook-secret", []string{CheckSignedWebhook}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			causes := DetectCauses(Results{Checks: tc.checks})
+			causes := DetectCauses(report.Results{Checks: tc.checks})
 			if len(causes) != 1 || causes[0].ID != tc.want {
 				t.Fatalf("causes %+v, want %s alone", causes, tc.want)
 			}

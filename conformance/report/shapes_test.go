@@ -1,4 +1,4 @@
-package framework
+package report
 
 import (
 	"encoding/xml"
@@ -24,7 +24,7 @@ func TestUnjudgedSkips(t *testing.T) {
 		{Check: settings.Check{ID: "config/refetch"}, Outcome: OutcomeSkipped, Reason: embedded.StaticConfigSkip},
 		{Check: settings.Check{ID: "results/posted"}, Outcome: OutcomeSkipped, Reason: "cannot check: POST /webhook gave no answer within 2s twice, so the suite sends it nothing more (see preflight)"},
 	}
-	got := unjudged(checks)
+	got := Unjudged(checks)
 	want := []string{
 		"webhook/edge-case-candidates: the partner refused the suite's provider key on GET /config with 401 Unauthorized (see config/with-job)",
 		"results/posted: POST /webhook gave no answer within 2s twice, so the suite sends it nothing more (see preflight)",

@@ -1,18 +1,15 @@
-package framework
+package report
 
 import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"maps"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
@@ -152,10 +149,10 @@ const CannotCheckPrefix = "cannot check: "
 // seePattern finds the check a "cannot check" reason points at.
 var seePattern = regexp.MustCompile(`\(see ([a-z-]+/[a-z0-9-]+)[^)]*\)\s*$`)
 
-// unjudged returns the checks skipped for a cause on the partner's side
+// Unjudged returns the checks skipped for a cause on the partner's side
 // that no check of the run reports: the check the reason points at did
 // not fail (it was not selected, or there is none to point at).
-func unjudged(checks []CheckResult) []string {
+func Unjudged(checks []CheckResult) []string {
 	outcome := map[string]string{}
 	for _, c := range checks {
 		outcome[c.ID] = c.Outcome
@@ -176,62 +173,8 @@ func unjudged(checks []CheckResult) []string {
 	return out
 }
 
-// notSelected is the reason of a check the filters left out.
-const notSelected = "not selected by the focus or label filters"
-
-// basicFailures returns the basic calls that failed while the check that
-// owns each was not selected, so no check reports them: the basics run
-// whatever the filters select, and their failures are reported.
-func basicFailures(checks []CheckResult) []string {
-	basicsMu.Lock()
-	b := basicsOf
-	basicsMu.Unlock()
-	if b == nil {
-		return nil
-	}
-	unselected := map[string]bool{}
-	for _, c := range checks {
-		unselected[c.ID] = c.Outcome == OutcomeSkipped && c.Reason == notSelected
-	}
-	answer := func(x *partner.Exchange) string {
-		if !x.Answered() {
-			return "got no answer: " + x.Error
-		}
-		return fmt.Sprintf("answered %d %s", x.Status, http.StatusText(x.Status))
-	}
-	var out []string
-	add := func(owner string, x *partner.Exchange, what, problem string) {
-		if x != nil && unselected[owner] && problem != "" {
-			out = append(out, fmt.Sprintf("%s (not selected): %s %s", owner, what, problem))
-		}
-	}
-	configProblem := func(x *partner.Exchange) string {
-		switch {
-		case x == nil || x.Direction == partner.Static:
-			return ""
-		case x.Status != http.StatusOK || !x.Answered():
-			return answer(x)
-		case !partner.IsConfigDocument(x.ResponseBody):
-			return "answered no config document: " + partner.ConfigDocumentProblem(x.ResponseBody)
-		}
-		return ""
-	}
-	add(CheckConfig, b.Config, "GET /config with the suite's provider key", configProblem(b.Config))
-	add("config/without-job", b.BulkConfig, "GET /config in bulk mode", configProblem(b.BulkConfig))
-	if x := b.Activation; x != nil {
-		switch {
-		case !x.Answered():
-			add(CheckActivation, x, "GET /activation", answer(x))
-		case x.Status == http.StatusOK, x.Status == http.StatusNotFound, x.Status == http.StatusMethodNotAllowed, x.Status == http.StatusNotImplemented:
-		default:
-			add(CheckActivation, x, "GET /activation", answer(x))
-		}
-	}
-	if x := b.webhookAnswer; x != nil && !x.Success() {
-		add(CheckSignedWebhook, x, "the plain signed webhook", answer(x))
-	}
-	return out
-}
+// NotSelected is the reason of a check the filters left out.
+const NotSelected = "not selected by the focus or label filters"
 
 // nothingRan says why a run executed no check.
 func (r Results) nothingRan() string {
@@ -273,7 +216,7 @@ func (r Results) Line() string {
 		line += "; the suite's embedded mock failed"
 	}
 	if n := len(r.Unjudged); n > 0 {
-		line += fmt.Sprintf("; not judged: %d for a cause on the partner's side that no selected check reports (%s)", n, firstLines(r.Unjudged[0], 1))
+		line += fmt.Sprintf("; not judged: %d for a cause on the partner's side that no selected check reports (%s)", n, FirstLines(r.Unjudged[0], 1))
 	}
 	if r.Strict && s.Warnings > 0 {
 		line += "; --strict: warnings fail the run"
@@ -307,15 +250,11 @@ func LastResults() *Results {
 	return lastResults
 }
 
-// FinishReport turns Ginkgo's report into the results document and writes
-// the reports asked for. ReportAfterSuite calls it (under ginkgo -p, on
-// the first process, with every process's checks); the caller of RunSpecs
-// prints the one-line summary (Results.Line).
-func FinishReport(report types.Report) {
-	if report.SuiteConfig.DryRun {
-		return
-	}
-	res := BuildResults(report)
+// Finish keeps res as the run's results and writes the reports asked
+// for: ReportAfterSuite calls it (under ginkgo -p, on the first process,
+// with every process's checks); the caller of RunSpecs prints the
+// one-line summary (Results.Line).
+func Finish(res Results) {
 	var problems []string
 	if err := finishBaseline(&res); err != nil {
 		problems = append(problems, "baseline not written: "+err.Error())
@@ -348,100 +287,10 @@ func FinishReport(report types.Report) {
 	}
 }
 
-// BuildResults makes the results document of a Ginkgo report, every
-// secret redacted.
-func BuildResults(report types.Report) Results {
-	red := partner.NewRedactor(settings.TestContext)
-	res := Results{Suite: SuiteName, Protocol: settings.ProtocolURL, BaseURL: settings.TestContext.BaseURL, StartedAt: report.StartTime.UTC(), DurationMS: report.RunTime.Milliseconds(),
-		Strict: settings.TestContext.Strict, Checks: []CheckResult{}, Causes: []Cause{}}
-	var setupFailure string
-	for _, s := range report.SpecReports {
-		if s.LeafNodeType.Is(types.NodeTypeBeforeSuite|types.NodeTypeSynchronizedBeforeSuite) && s.State.Is(types.SpecStateFailureStates) {
-			setupFailure = s.Failure.Message
-		}
-	}
-	if setupFailure != "" {
-		what := "mock"
-		if sp := setupProblem.Load(); sp != nil {
-			what = sp.what
-		}
-		res.Setup = &SetupError{What: what, Message: red.String(setupFailure)}
-		setupFailure = "no check ran: " + map[string]string{"partner": "the partner cannot be reached (see the preflight)", "mock": "the suite's embedded mock failed (see the setup error)"}[what]
-	}
-	if mockOf != nil {
-		for _, f := range mockOf.Failures() {
-			res.MockFailures = append(res.MockFailures, red.String(f))
-		}
-	}
-	byID := map[string]CheckResult{}
-	for _, s := range report.SpecReports {
-		if s.LeafNodeType != types.NodeTypeIt {
-			continue
-		}
-		c, ok := settings.CheckByText(s.LeafNodeText)
-		if !ok {
-			c = settings.Check{ID: s.LeafNodeText, Rule: s.LeafNodeText, Label: firstLabel(s.Labels()), Level: settings.LevelMust}
-		}
-		cr := checkResultOf(s, c)
-		if setupFailure != "" {
-			cr.Outcome, cr.Reason = OutcomeError, setupFailure
-		}
-		// A failure message quotes what the partner sent only in
-		// excerpts; the cut is a bound, should a check quote more.
-		cr.Reason = partner.CutString(red.String(cr.Reason), partner.StoredBodyLimit)
-		byID[c.ID] = cr
-	}
-	// Catalogue order, then whatever the catalogue does not know.
-	for _, c := range settings.Catalogue() {
-		cr, ok := byID[c.ID]
-		switch {
-		case ok:
-			delete(byID, c.ID)
-		case setupFailure != "":
-			// Ginkgo reports no spec when BeforeSuite failed.
-			cr = CheckResult{Check: c, Outcome: OutcomeError, Reason: setupFailure, Exchanges: []partner.Exchange{}}
-		default:
-			cr = CheckResult{Check: c, Outcome: OutcomeSkipped, Reason: "not run", Exchanges: []partner.Exchange{}}
-		}
-		res.Checks = append(res.Checks, cr)
-	}
-	for _, id := range slices.Sorted(maps.Keys(byID)) {
-		res.Checks = append(res.Checks, byID[id])
-	}
-	// Each process bounded the exchanges of its checks; the run as a whole
-	// keeps RunExchangeLimit bytes of them, in catalogue order.
-	budget := partner.NewBudget(partner.RunExchangeLimit)
-	for i := range res.Checks {
-		for j, x := range res.Checks[i].Exchanges {
-			res.Checks[i].Exchanges[j] = budget.Keep(x)
-		}
-	}
-	for _, cr := range res.Checks {
-		switch cr.Outcome {
-		case OutcomePass:
-			res.Summary.Passed++
-		case OutcomeFail:
-			res.Summary.Failed++
-		case OutcomeWarning:
-			res.Summary.Warnings++
-		case OutcomeError:
-			res.Summary.Errors++
-		case OutcomeSkipped:
-			res.Summary.Skipped++
-			if strings.HasPrefix(cr.Reason, settings.CapabilityPrefix) {
-				res.Summary.SkippedByCapability++
-			}
-		}
-	}
-	res.Unjudged = append(basicFailures(res.Checks), unjudged(res.Checks)...)
-	res.Causes = DetectCauses(res)
-	return res
-}
-
-// checkResultOf is how the check c of spec s ended: a failed SHOULD
+// CheckResultOf is how the check c of spec s ended: a failed SHOULD
 // check is a warning; a check that failed for the suite's own reasons
 // (unreachable partner, the mock) is an error.
-func checkResultOf(s types.SpecReport, c settings.Check) CheckResult {
+func CheckResultOf(s types.SpecReport, c settings.Check) CheckResult {
 	cr := CheckResult{Check: c, DurationMS: s.RunTime.Milliseconds(), Exchanges: []partner.Exchange{}}
 	var notes []string
 	errorOutcome := false
@@ -475,7 +324,7 @@ func checkResultOf(s types.SpecReport, c settings.Check) CheckResult {
 	case s.State.Is(types.SpecStateSkipped | types.SpecStatePending):
 		cr.Outcome, cr.Reason = OutcomeSkipped, s.Failure.Message
 		if cr.Reason == "" {
-			cr.Reason = notSelected
+			cr.Reason = NotSelected
 		}
 	case errorOutcome:
 		cr.Outcome, cr.Reason = OutcomeError, s.Failure.Message
@@ -491,15 +340,8 @@ func checkResultOf(s types.SpecReport, c settings.Check) CheckResult {
 	return cr
 }
 
-// setupFailure is why BeforeSuite failed, kept by StartSuite.
-type setupFailure struct {
-	what string // "partner" or "mock"
-	err  error
-}
-
-var setupProblem atomic.Pointer[setupFailure]
-
-func firstLabel(labels []string) string {
+// FirstLabel returns the area label among a spec's labels, or "".
+func FirstLabel(labels []string) string {
 	for _, l := range labels {
 		if slices.Contains(settings.Areas(), l) {
 			return l
@@ -620,7 +462,7 @@ func writeJUnit(path string, res Results) error {
 	suite.SystemOut = strings.Join(notes, "\n")
 	for _, cr := range res.Checks {
 		tc := junitCase{Name: cr.Text(), Classname: SuiteName + "." + cr.Label, Status: cr.Outcome, Time: float64(cr.DurationMS) / 1000}
-		first := firstLines(cr.Reason, 1)
+		first := FirstLines(cr.Reason, 1)
 		switch {
 		case cr.Baselined != "" && (cr.Outcome == OutcomeFail || cr.Outcome == OutcomeWarning):
 			// A known failure is skipped, as CI servers show expected

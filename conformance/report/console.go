@@ -1,4 +1,4 @@
-package framework
+package report
 
 import (
 	"fmt"
@@ -54,6 +54,10 @@ func (c *Console) printf(format string, args ...any) {
 	fmt.Fprintf(c.w, format, args...)
 }
 
+// ConsoleStart prints what the partner must be configured with for this
+// run, with the embedded mock m.
+func ConsoleStart(m *embedded.Mock) { theConsole().start(m) }
+
 // start prints what the partner must be configured with for this run.
 func (c *Console) start(m *embedded.Mock) {
 	if c == nil {
@@ -83,7 +87,7 @@ func ConsoleSpec(s types.SpecReport) {
 	if !ok {
 		return
 	}
-	cr := checkResultOf(s, check)
+	cr := CheckResultOf(s, check)
 	c.printf("%s\n", checkLine(cr))
 }
 
@@ -95,7 +99,7 @@ func checkLine(cr CheckResult) string {
 	line := fmt.Sprintf("  %-5s %-34s %-6s %6s", outcomeWord[cr.Outcome], cr.ID, cr.Level, fmt.Sprintf("%.1fs", (time.Duration(cr.DurationMS)*time.Millisecond).Seconds()))
 	switch cr.Outcome {
 	case OutcomeSkipped:
-		line += "  " + firstLines(partner.NewRedactor(settings.TestContext).String(cr.Reason), 1)
+		line += "  " + FirstLines(partner.NewRedactor(settings.TestContext).String(cr.Reason), 1)
 	case OutcomeFail, OutcomeWarning, OutcomeError:
 		line += "  " + problemLine(partner.NewRedactor(settings.TestContext).String(cr.Reason))
 	}
@@ -109,7 +113,7 @@ func problemLine(reason string) string {
 			return partner.CapLine(p, 160)
 		}
 	}
-	return partner.CapLine(firstLines(reason, 1), 160)
+	return partner.CapLine(FirstLines(reason, 1), 160)
 }
 
 // ConsoleFinish prints the failures and warnings in full, the root

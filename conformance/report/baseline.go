@@ -1,4 +1,4 @@
-package framework
+package report
 
 import (
 	"encoding/json"
@@ -108,7 +108,7 @@ func BaselineOf(res Results, old settings.Baseline) settings.Baseline {
 		}
 		e, ok := kept[cr.ID]
 		if !ok {
-			e = settings.BaselineEntry{Check: cr.ID, Reason: fmt.Sprintf("failing since %s: %s", res.StartedAt.UTC().Format(settings.BaselineDateLayout), firstLines(cr.Reason, 1))}
+			e = settings.BaselineEntry{Check: cr.ID, Reason: fmt.Sprintf("failing since %s: %s", res.StartedAt.UTC().Format(settings.BaselineDateLayout), FirstLines(cr.Reason, 1))}
 		}
 		out.KnownFailures = append(out.KnownFailures, e)
 	}
