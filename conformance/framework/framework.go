@@ -1,9 +1,11 @@
-// Package framework is what the conformance specs are written with: the
-// settings (TestContext), the label vocabulary and MustIt /
-// ShouldIt, the embedded mock, the client that plays Teamtailor towards
-// the partner, the judges of documents, failure messages, and the reports.
-// It plays Teamtailor with the mockteamtailor library's own event
-// building, signing and key code.
+// Package framework is what the conformance specs are written with: a
+// Framework per spec file (the check's partner client, transcript and
+// embedded mock), the basics every check builds on (the preflight's
+// config, activation and signed webhook), the signature and key-lookup
+// probes with the root causes they recognise, the company-event
+// deliveries, and the start and end of a suite run. The settings and
+// labels, the partner client, the embedded mock, the judges and the
+// reports are packages of their own beside it.
 package framework
 
 import (
