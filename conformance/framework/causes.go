@@ -11,13 +11,13 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
-// DetectCauses names the common root causes in res: the partner cannot
+// detectCauses names the common root causes in res: the partner cannot
 // be reached (TLS, DNS, refused), the webhook handler never completes,
 // the webhook secret differs, the provider key is unknown to the
 // partner, nothing serves the protocol at --base-url, BASE_URL redirects,
 // the embedded mock failed. Each comes with the evidence seen in this
 // run, so a Fix never names a problem that did not happen.
-func DetectCauses(res report.Results) []report.Cause {
+func detectCauses(res report.Results) []report.Cause {
 	causes := []report.Cause{}
 	if res.Setup != nil {
 		// A partner that is simply down is said once, by the setup error;

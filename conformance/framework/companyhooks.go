@@ -154,7 +154,7 @@ const (
 	CauseCompanyUnverified = "company-unverified"
 )
 
-// Problem lines of those failures, read back by DetectCauses.
+// Problem lines of those failures, read back by detectCauses.
 const (
 	ProblemCompanyReserialised = "the receiver verifies v2 over the body re-serialised"
 	ProblemCompanyHeader       = "the receiver reads the wrong signature header"

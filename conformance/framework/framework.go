@@ -44,7 +44,7 @@ func New(area string) *Framework {
 	ginkgo.BeforeEach(func() {
 		f.transcript = &partner.Transcript{}
 		f.Partner = partner.NewClient(f.transcript)
-		f.Mock = TheMock()
+		f.Mock = theMock()
 		ginkgo.DeferCleanup(f.attachTranscript)
 	})
 	return f
@@ -186,7 +186,7 @@ func Standalone() *Framework {
 	t := &partner.Transcript{}
 	c := partner.NewClient(t)
 	c.DeferUnreachable()
-	return &Framework{Partner: c, Mock: TheMock(), transcript: t}
+	return &Framework{Partner: c, Mock: theMock(), transcript: t}
 }
 
 // Configs fetches the configs Teamtailor fetches: the one for a trigger on

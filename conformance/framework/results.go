@@ -22,12 +22,12 @@ func FinishReport(r types.Report) {
 	if r.SuiteConfig.DryRun {
 		return
 	}
-	report.Finish(BuildResults(r))
+	report.Finish(buildResults(r))
 }
 
-// BuildResults makes the results document of a Ginkgo report, every
+// buildResults makes the results document of a Ginkgo report, every
 // secret redacted.
-func BuildResults(rep types.Report) report.Results {
+func buildResults(rep types.Report) report.Results {
 	red := partner.NewRedactor(settings.TestContext)
 	res := report.Results{Suite: report.SuiteName, Protocol: settings.ProtocolURL, BaseURL: settings.TestContext.BaseURL, StartedAt: rep.StartTime.UTC(), DurationMS: rep.RunTime.Milliseconds(),
 		Strict: settings.TestContext.Strict, Checks: []report.CheckResult{}, Causes: []report.Cause{}}
@@ -111,7 +111,7 @@ func BuildResults(rep types.Report) report.Results {
 		}
 	}
 	res.Unjudged = append(basicFailures(res.Checks), report.Unjudged(res.Checks)...)
-	res.Causes = DetectCauses(res)
+	res.Causes = detectCauses(res)
 	return res
 }
 

@@ -45,13 +45,13 @@ func StartSuite(ctx context.Context) {
 	// plain signed webhook too: a failure of one is reported even when the
 	// check that owns it is not selected (Results.Unjudged).
 	if b := TheBasics(); b.Blocker() == "" {
-		Standalone().SignedWebhook(ctx, TypicalCandidate)
+		Standalone().SignedWebhook(ctx, typicalCandidate)
 	}
 }
 
-// TypicalCandidate is the candidate fixture of the plain signed webhook:
+// typicalCandidate is the candidate fixture of the plain signed webhook:
 // the one a recruiter sends most days.
-const TypicalCandidate = "typical"
+const typicalCandidate = "typical"
 
 // StopSuite stops the embedded mock; AfterSuite calls it.
 func StopSuite(ctx context.Context) {
@@ -64,8 +64,8 @@ func StopSuite(ctx context.Context) {
 // check runs and read-only afterwards.
 var mockOf *embedded.Mock
 
-// TheMock returns the embedded mock of this process.
-func TheMock() *embedded.Mock {
+// theMock returns the embedded mock of this process.
+func theMock() *embedded.Mock {
 	if mockOf == nil {
 		panic("framework: the embedded mock is not running; StartSuite starts it in BeforeSuite")
 	}

@@ -35,7 +35,7 @@ const (
 	CauseKeyLookup       = "key-lookup"
 )
 
-// Problem lines of those failures. DetectCauses reads them back from the
+// Problem lines of those failures. detectCauses reads them back from the
 // failures, which may come from another process (ginkgo -p).
 const (
 	ProblemNoVerification = "the partner verifies no signature"
@@ -194,8 +194,8 @@ func (b *Basics) judgeKeyLookup() string {
 		ProblemKeyLookup, got, bare.Status, http.StatusText(bare.Status), seen)
 }
 
-// KeyLookupFix is the fix of a failing key lookup.
-func KeyLookupFix() string {
+// keyLookupFix is the fix of a failing key lookup.
+func keyLookupFix() string {
 	return fmt.Sprintf("the partner checks the provider key with Teamtailor's GET /partner/v1/partner-activations and cannot get an answer: point it at the suite's embedded mock, %s "+
 		"(the example partner: --teamtailor-url %s), and give the mock a fixed address the partner can reach with ttconformance --mock-listen <host:port> "+
 		"(and --mock-public-url http://<name the partner reaches>:<port> from another host or container); or send a key the partner checks without Teamtailor with --activation-field (docs/protocol.md §2.2)",
@@ -217,7 +217,7 @@ func (f *Framework) RequireKeyLookup() {
 	b := TheBasics()
 	if why := b.keyLookupFailure(); why != "" {
 		f.Include(*b.NoKeyConfig)
-		FailBecause(b.Config, why, KeyLookupFix())
+		FailBecause(b.Config, why, keyLookupFix())
 	}
 }
 
@@ -244,7 +244,7 @@ func verifierCauses(res report.Results, mentions func(string) []string) []report
 				Evidence: problem, Fix: FixCrash, Checks: appendNew([]string{c.ID}, see...)})
 		case strings.HasPrefix(problem, ProblemKeyLookup):
 			causes = append(causes, report.Cause{ID: CauseKeyLookup, Title: "the partner's own call to Teamtailor fails, so it cannot check the provider key",
-				Evidence: strings.TrimPrefix(problem, ProblemKeyLookup+": "), Fix: KeyLookupFix(), Checks: appendNew([]string{c.ID}, see...)})
+				Evidence: strings.TrimPrefix(problem, ProblemKeyLookup+": "), Fix: keyLookupFix(), Checks: appendNew([]string{c.ID}, see...)})
 		}
 	}
 	return causes

@@ -58,14 +58,14 @@ func TestKeyLookupFailureNeedsItsEvidence(t *testing.T) {
 			if tc.want && (!strings.HasPrefix(why, ProblemKeyLookup) || !strings.Contains(b.Blocker(), "(see config/with-job)")) {
 				t.Errorf("keyLookupFailure() = %q, Blocker() = %q", why, b.Blocker())
 			}
-			if tc.want && !strings.Contains(KeyLookupFix(), "--teamtailor-url http://mock:8081") {
-				t.Errorf("the fix does not name the mock's URL: %s", KeyLookupFix())
+			if tc.want && !strings.Contains(keyLookupFix(), "--teamtailor-url http://mock:8081") {
+				t.Errorf("the fix does not name the mock's URL: %s", keyLookupFix())
 			}
 		})
 	}
 }
 
-// DetectCauses names what a check recognised, from its Problem line,
+// detectCauses names what a check recognised, from its Problem line,
 // with the checks skipped for it; a wrong scheme a probe found replaces
 // "the webhook secret differs", which stays the cause when every probe
 // was refused.
@@ -100,7 +100,7 @@ func TestDetectCausesNamesWhatTheChecksRecognised(t *testing.T) {
 		{"every probe refused", []report.CheckResult{config, signed(refused, probe(0, 401), probe(1, 401), probe(2, 401))}, "webhook-secret", []string{CheckSignedWebhook}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			causes := DetectCauses(report.Results{Checks: tc.checks})
+			causes := detectCauses(report.Results{Checks: tc.checks})
 			if len(causes) != 1 || causes[0].ID != tc.want {
 				t.Fatalf("causes %+v, want %s alone", causes, tc.want)
 			}

@@ -96,18 +96,18 @@ var (
 	criterionScorePointer = regexp.MustCompile(`^/data/attributes/assessment-criteria/\d+/score$`)
 )
 
-// ResultPost judges the body of a PUT or PATCH to update-url
+// resultPost judges the body of a PUT or PATCH to update-url
 // (docs/protocol.md §2.3) with the Partner API's schema and rules, and checks the
 // criteria ids against those the partner's config declared (declared nil:
 // unknown, not checked).
-func ResultPost(body []byte, declared []string) Verdict {
+func resultPost(body []byte, declared []string) Verdict {
 	return judgeResult(body, declared, false)
 }
 
-// ResultCreate judges the body of POST /partner-results, a result
+// resultCreate judges the body of POST /partner-results, a result
 // the partner creates itself (docs/protocol.md §2.3), by the same rules
 // as an update, with status and candidate-id required.
-func ResultCreate(body []byte, declared []string) Verdict {
+func resultCreate(body []byte, declared []string) Verdict {
 	return judgeResult(body, declared, true)
 }
 

@@ -103,7 +103,7 @@ func withAttr(t *testing.T, key, value string) []byte {
 // Each defect of a result post is a problem of exactly one aspect.
 func TestJudgeResultPostSortsEachDefectIntoOneAspect(t *testing.T) {
 	declared := []string{"speed", "code_quality"}
-	if v := ResultPost([]byte(goodPost), declared); len(v.All()) != 0 {
+	if v := resultPost([]byte(goodPost), declared); len(v.All()) != 0 {
 		t.Fatalf("the good post has problems: %v", v.All())
 	}
 	tests := []struct {
@@ -123,7 +123,7 @@ func TestJudgeResultPostSortsEachDefectIntoOneAspect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := ResultPost(withAttr(t, tt.key, tt.value), declared)
+			v := resultPost(withAttr(t, tt.key, tt.value), declared)
 			for aspect, problems := range v {
 				if aspect != tt.want && len(problems) > 0 {
 					t.Errorf("aspect %s has problems %v, want only %s", aspect, problems, tt.want)

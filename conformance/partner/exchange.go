@@ -53,7 +53,7 @@ type Exchange struct {
 	NotSent bool `json:"-"`
 	// Truncated is set when the reports keep less than the exchange
 	// carried: a body cut to StoredBodyLimit (it ends in "… [cut: N more
-	// bytes]"), header fields beyond StoredHeaderLimit, or everything but
+	// bytes]"), header fields beyond storedHeaderLimit, or everything but
 	// the request line and status once the run's RunExchangeLimit was
 	// spent (BodiesOmitted).
 	Truncated bool `json:"truncated,omitempty"`

@@ -21,10 +21,10 @@ const (
 	// exchange keeps once its check ended. A longer body is cut on a rune
 	// boundary and ends in "… [cut: N more bytes]".
 	StoredBodyLimit = 64 << 10
-	// StoredHeaderLimit is how many bytes of each header block (request,
+	// storedHeaderLimit is how many bytes of each header block (request,
 	// response) an exchange keeps, counted as on the wire; whole fields
 	// beyond it are dropped, in name order.
-	StoredHeaderLimit = 16 << 10
+	storedHeaderLimit = 16 << 10
 	// StoredURLLimit is how much of a URL an exchange keeps.
 	StoredURLLimit = 4 << 10
 	// RunExchangeLimit bounds the exchange bytes (bodies, headers, URLs)
@@ -36,8 +36,8 @@ const (
 	MaxStoredExchanges = 100
 )
 
-// CutMarker returns the mark ending a body cut with n more bytes.
-func CutMarker(n int64) string { return fmt.Sprintf("… [cut: %d more bytes]", n) }
+// cutMarker returns the mark ending a body cut with n more bytes.
+func cutMarker(n int64) string { return fmt.Sprintf("… [cut: %d more bytes]", n) }
 
 // cutBody keeps at most limit bytes of body, whose full size is size (at
 // least len(body)), cut on a rune boundary and marked. It reports whether
@@ -46,7 +46,7 @@ func cutBody(body string, size int64, limit int) (string, bool) {
 	if len(body) <= limit {
 		return body, false
 	}
-	if i := strings.LastIndex(body, cutMarkStart); i >= 0 && i <= limit && body[i:] == CutMarker(size-int64(i)) {
+	if i := strings.LastIndex(body, cutMarkStart); i >= 0 && i <= limit && body[i:] == cutMarker(size-int64(i)) {
 		// Cut and marked already: kept as it is, not copied.
 		return body, true
 	}
@@ -55,10 +55,10 @@ func cutBody(body string, size int64, limit int) (string, bool) {
 	for n > 0 && !utf8.RuneStart(body[n]) {
 		n--
 	}
-	return body[:n] + CutMarker(size-int64(n)), true
+	return body[:n] + cutMarker(size-int64(n)), true
 }
 
-// cutMarkStart starts every CutMarker.
+// cutMarkStart starts every cutMarker.
 const cutMarkStart = "… [cut: "
 
 // CutString keeps at most limit bytes of s, marked like a body.
@@ -79,7 +79,7 @@ func headerBytes(h http.Header) int {
 }
 
 // Bounded returns a copy of x cut to the per-exchange limits: bodies of at
-// most StoredBodyLimit bytes, header blocks of at most StoredHeaderLimit,
+// most StoredBodyLimit bytes, header blocks of at most storedHeaderLimit,
 // the URL and error of at most StoredURLLimit. A cut sets Truncated and
 // the full size of the body cut.
 func Bounded(x Exchange) Exchange {
@@ -95,11 +95,11 @@ func Bounded(x Exchange) Exchange {
 	x.ResponseBody, cut = cutBody(x.ResponseBody, x.ResponseBodySize, StoredBodyLimit)
 	x.Truncated = x.Truncated || cut
 	if x.RequestHeader != nil {
-		x.RequestHeader, _, cut = store.CutHeader(x.RequestHeader, StoredHeaderLimit)
+		x.RequestHeader, _, cut = store.CutHeader(x.RequestHeader, storedHeaderLimit)
 		x.Truncated = x.Truncated || cut
 	}
 	if x.ResponseHeader != nil {
-		x.ResponseHeader, _, cut = store.CutHeader(x.ResponseHeader, StoredHeaderLimit)
+		x.ResponseHeader, _, cut = store.CutHeader(x.ResponseHeader, storedHeaderLimit)
 		x.Truncated = x.Truncated || cut
 	}
 	if len(x.URL) > StoredURLLimit || len(x.Error) > StoredURLLimit || len(x.Step) > StoredURLLimit {
@@ -170,17 +170,17 @@ func (b *Budget) Keep(x Exchange) Exchange {
 // run, whichever process ran each check.
 var runBudget = NewBudget(RunExchangeLimit)
 
-// KeepForRun is KeepExchanges on this process's budget for the exchanges
+// KeepForRun is keepExchanges on this process's budget for the exchanges
 // checks attach to their reports.
 func KeepForRun(xs []Exchange, prepare func(Exchange) Exchange) ([]Exchange, int) {
-	return KeepExchanges(runBudget, xs, prepare)
+	return keepExchanges(runBudget, xs, prepare)
 }
 
-// KeepExchanges bounds the exchanges of one check: each passed through
+// keepExchanges bounds the exchanges of one check: each passed through
 // prepare (the redaction), cut to the per-exchange limits and charged to
 // b, at most MaxStoredExchanges of them. It returns what is kept and how
 // many exchanges were left out.
-func KeepExchanges(b *Budget, xs []Exchange, prepare func(Exchange) Exchange) ([]Exchange, int) {
+func keepExchanges(b *Budget, xs []Exchange, prepare func(Exchange) Exchange) ([]Exchange, int) {
 	omitted := 0
 	if len(xs) > MaxStoredExchanges {
 		omitted = len(xs) - MaxStoredExchanges

@@ -51,7 +51,7 @@ func TestBoundedKeepsSmallExchanges(t *testing.T) {
 	}
 }
 
-// Header fields beyond StoredHeaderLimit are dropped, and the exchange
+// Header fields beyond storedHeaderLimit are dropped, and the exchange
 // says so.
 func TestBoundedCutsHeaders(t *testing.T) {
 	h := http.Header{}
@@ -59,8 +59,8 @@ func TestBoundedCutsHeaders(t *testing.T) {
 		h.Set(fmt.Sprintf("X-Field-%02d", i), strings.Repeat("v", 1000))
 	}
 	x := Bounded(Exchange{ResponseHeader: h, RequestHeader: http.Header{"Accept": {"application/json"}}})
-	if n := headerBytes(x.ResponseHeader); n > StoredHeaderLimit || !x.Truncated {
-		t.Errorf("kept %d header bytes (truncated %v), want at most %d, truncated", n, x.Truncated, StoredHeaderLimit)
+	if n := headerBytes(x.ResponseHeader); n > storedHeaderLimit || !x.Truncated {
+		t.Errorf("kept %d header bytes (truncated %v), want at most %d, truncated", n, x.Truncated, storedHeaderLimit)
 	}
 	if x.RequestHeader.Get("Accept") != "application/json" {
 		t.Errorf("the request header lost Accept: %v", x.RequestHeader)
@@ -102,7 +102,7 @@ func TestKeepExchangesRedactsThenCuts(t *testing.T) {
 	for i := range xs {
 		xs[i] = Exchange{Method: "POST", URL: "http://p/webhook", RequestBody: body}
 	}
-	kept, omitted := KeepExchanges(NewBudget(RunExchangeLimit), xs, red.Exchange)
+	kept, omitted := keepExchanges(NewBudget(RunExchangeLimit), xs, red.Exchange)
 	if len(kept) != MaxStoredExchanges || omitted != 7 {
 		t.Fatalf("kept %d, omitted %d; want %d and 7", len(kept), omitted, MaxStoredExchanges)
 	}
@@ -180,7 +180,7 @@ func FuzzBounded(f *testing.F) {
 		}
 		size := int64(len(body)) + int64(max(extra, 0)%(16<<20))
 		x := Bounded(Exchange{ResponseBody: body, ResponseBodySize: size})
-		kept, _, _ := strings.Cut(x.ResponseBody, CutMarker(size-int64(strings.LastIndex(x.ResponseBody, cutMarkStart))))
+		kept, _, _ := strings.Cut(x.ResponseBody, cutMarker(size-int64(strings.LastIndex(x.ResponseBody, cutMarkStart))))
 		if len(kept) > StoredBodyLimit {
 			t.Fatalf("kept %d bytes, want at most %d", len(kept), StoredBodyLimit)
 		}

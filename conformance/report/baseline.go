@@ -89,12 +89,12 @@ func applyBaseline(res *Results, b settings.Baseline, file string) {
 	res.Baseline = br
 }
 
-// BaselineOf returns the baseline that accepts every failure and warning
+// baselineOf returns the baseline that accepts every failure and warning
 // of res as it stands: the entries of old (reasons and expiry kept) whose
 // checks still fail, and a new entry for each other failure, its reason
 // the first line of the failure. Expired entries of old are dropped, so
 // their failures get a new entry.
-func BaselineOf(res Results, old settings.Baseline) settings.Baseline {
+func baselineOf(res Results, old settings.Baseline) settings.Baseline {
 	kept := map[string]settings.BaselineEntry{}
 	for _, e := range old.KnownFailures {
 		if !e.Expired(res.StartedAt) {
@@ -149,7 +149,7 @@ func finishBaseline(res *Results) error {
 	c := &settings.TestContext
 	switch {
 	case c.WriteBaseline != "":
-		b := BaselineOf(*res, c.Baseline())
+		b := baselineOf(*res, c.Baseline())
 		if err := WriteBaseline(c.WriteBaseline, b); err != nil {
 			return err
 		}

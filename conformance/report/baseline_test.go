@@ -107,7 +107,7 @@ func TestBaselineOf(t *testing.T) {
 	}}
 	old := settings.Baseline{Version: 1, KnownFailures: []settings.BaselineEntry{{Check: "a/kept", Reason: "ticket 12", Expires: "2027-04-01"},
 		{Check: "a/expired", Reason: "old", Expires: "2027-01-01"}, {Check: "a/fixed", Reason: "r"}}}
-	got := BaselineOf(res, old)
+	got := baselineOf(res, old)
 	raw, _ := json.Marshal(got)
 	want := `{"version":1,"knownFailures":[{"check":"a/expired","reason":"failing since 2027-03-10: still"},{"check":"a/kept","reason":"ticket 12","expires":"2027-04-01"},{"check":"b/new","reason":"failing since 2027-03-10: Problem: boom"}]}`
 	if string(raw) != want {

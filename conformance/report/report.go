@@ -142,9 +142,9 @@ func (r Results) Executed() int {
 	return s.Passed + s.Failed + s.Warnings + s.Errors
 }
 
-// CannotCheckPrefix starts the reason of a check skipped for a cause on
+// cannotCheckPrefix starts the reason of a check skipped for a cause on
 // the partner's side: something it builds on is broken (Depends).
-const CannotCheckPrefix = "cannot check: "
+const cannotCheckPrefix = "cannot check: "
 
 // seePattern finds the check a "cannot check" reason points at.
 var seePattern = regexp.MustCompile(`\(see ([a-z-]+/[a-z0-9-]+)[^)]*\)\s*$`)
@@ -159,7 +159,7 @@ func Unjudged(checks []CheckResult) []string {
 	}
 	var out []string
 	for _, c := range checks {
-		if c.Outcome != OutcomeSkipped || !strings.HasPrefix(c.Reason, CannotCheckPrefix) {
+		if c.Outcome != OutcomeSkipped || !strings.HasPrefix(c.Reason, cannotCheckPrefix) {
 			continue
 		}
 		if m := seePattern.FindStringSubmatch(c.Reason); m != nil {
@@ -168,7 +168,7 @@ func Unjudged(checks []CheckResult) []string {
 				continue // that check reports the cause
 			}
 		}
-		out = append(out, c.ID+": "+strings.TrimPrefix(c.Reason, CannotCheckPrefix))
+		out = append(out, c.ID+": "+strings.TrimPrefix(c.Reason, cannotCheckPrefix))
 	}
 	return out
 }

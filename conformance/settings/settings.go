@@ -141,8 +141,8 @@ func EnvName(flagName string) string {
 // embedded mock's own host:port.
 const TeamtailorHostMock = "mock"
 
-// DefaultTimeout is the default of --timeout.
-const DefaultTimeout = 10 * time.Second
+// defaultTimeout is the default of --timeout.
+const defaultTimeout = 10 * time.Second
 
 // fieldsFlag collects repeated --activation-field key=value flags.
 type fieldsFlag map[string]string
@@ -208,7 +208,7 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	str(&c.MockListen, "mock-listen", "127.0.0.1:0", "address of the embedded mock that receives the partner's result posts; port 0 picks a free one (a fixed port needs a single process, not ginkgo -p)")
 	str(&c.MockPublicURL, "mock-public-url", "", "the embedded mock's URL as the partner reaches it (update-url points there); default http://<mock-listen address>")
 	str(&c.TeamtailorHost, "teamtailor-host", "", "the host[:port] sent as Teamtailor-Host; \""+TeamtailorHostMock+"\" sends the embedded mock's own host:port, for a partner that builds its Partner API URL from that header; default: api.teamtailor.com, as Teamtailor sends it")
-	timeout := DefaultTimeout
+	timeout := defaultTimeout
 	if s := getenv(EnvName("timeout")); s != "" {
 		d, err := time.ParseDuration(s)
 		if err != nil {

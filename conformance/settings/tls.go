@@ -24,7 +24,7 @@ func validateSecurity(c *Settings) []error {
 	if c.CAFile == "" {
 		return problems
 	}
-	pool, err := LoadCAFile(c.CAFile)
+	pool, err := loadCAFile(c.CAFile)
 	if err != nil {
 		return append(problems, fmt.Errorf("--ca-file: %w", err))
 	}
@@ -32,9 +32,9 @@ func validateSecurity(c *Settings) []error {
 	return problems
 }
 
-// LoadCAFile returns the system's certificate pool (or an empty one) with
+// loadCAFile returns the system's certificate pool (or an empty one) with
 // the PEM certificates of path added.
-func LoadCAFile(path string) (*x509.CertPool, error) {
+func loadCAFile(path string) (*x509.CertPool, error) {
 	pem, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
