@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -100,7 +99,6 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 // NewCommand returns the capacity command; its exit status goes to code.
 func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, code *int) *cobra.Command {
 	cfg := DefaultConfig()
-	var envProblems []error
 	goFlags := flag.NewFlagSet("capacity", flag.ContinueOnError)
 	settings.RegisterFlags(goFlags, getenv)
 
@@ -125,29 +123,11 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 	fs.Lookup("assessment").Usage = "the partner posts a final result (completed or failed) for each webhook: judge missing results; env " + settings.EnvName("assessment")
 	fs.Lookup("bulk").Usage = "the partner allows bulk mode: --burst sends bulk-mode events (no job), as a bulk send does; env " + settings.EnvName("bulk")
 
-	envDefault := func(name string, set func(string) error) {
-		if v := getenv(settings.EnvName(name)); v != "" {
-			if err := set(v); err != nil {
-				envProblems = append(envProblems, fmt.Errorf("%s=%q: %w", settings.EnvName(name), v, err))
-			}
-		}
-	}
-	float := func(dst *float64, name, usage string) {
-		envDefault(name, func(v string) error { f, err := strconv.ParseFloat(v, 64); *dst = f; return err })
-		fs.Float64Var(dst, name, *dst, usage+"; env "+settings.EnvName(name))
-	}
-	integer := func(dst *int, name, usage string) {
-		envDefault(name, func(v string) error { n, err := strconv.Atoi(v); *dst = n; return err })
-		fs.IntVar(dst, name, *dst, usage+"; env "+settings.EnvName(name))
-	}
-	duration := func(dst *time.Duration, name, usage string) {
-		envDefault(name, func(v string) error { d, err := time.ParseDuration(v); *dst = d; return err })
-		fs.DurationVar(dst, name, *dst, usage+"; env "+settings.EnvName(name))
-	}
-	boolean := func(dst *bool, name, usage string) {
-		envDefault(name, func(v string) error { b, err := strconv.ParseBool(v); *dst = b; return err })
-		fs.BoolVar(dst, name, *dst, usage+"; env "+settings.EnvName(name))
-	}
+	env := settings.NewEnvFlags(fs, getenv)
+	float := env.Float
+	integer := env.Int
+	duration := env.Duration
+	boolean := env.Bool
 	float(&cfg.Rate, "rate", "webhooks per second, arriving at a constant pace (with --find-max, the first step's rate)")
 	duration(&cfg.Duration, "duration", "how long to send at --rate (0 with --webhooks: until they are sent)")
 	integer(&cfg.Webhooks, "webhooks", "send this many webhooks at --rate, then stop (0: no limit, --duration ends the run)")
@@ -166,7 +146,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 		if cfg.Webhooks > 0 && !fs.Changed("duration") && getenv(settings.EnvName("duration")) == "" {
 			cfg.Duration = 0 // --webhooks alone ends the run
 		}
-		problems := envProblems
+		problems := env.Problems
 		key, defaulted := GivenKey()
 		if err := settings.AfterReadingAllFlags(); err != nil {
 			problems = append(problems, err)

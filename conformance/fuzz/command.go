@@ -99,7 +99,6 @@ func NewCommand(getenv func(string) string, stdout io.Writer, code *int) *cobra.
 	cfg := DefaultConfig()
 	deadline := DefaultResultDeadline
 	var seed string
-	var envProblems []error
 	goFlags := flag.NewFlagSet("fuzz", flag.ContinueOnError)
 	settings.RegisterFlags(goFlags, getenv)
 
@@ -124,25 +123,10 @@ func NewCommand(getenv func(string) string, stdout io.Writer, code *int) *cobra.
 	fs.Lookup("assessment").Usage = "the partner posts a final result (completed or failed) for each webhook: judge it; env " + settings.EnvName("assessment")
 	fs.Lookup("bulk").Usage = "the partner allows bulk mode: send bulk-mode webhooks (no job) too; env " + settings.EnvName("bulk")
 
-	envDefault := func(name string, set func(string) error) {
-		if v := getenv(settings.EnvName(name)); v != "" {
-			if err := set(v); err != nil {
-				envProblems = append(envProblems, fmt.Errorf("%s=%q: %w", settings.EnvName(name), v, err))
-			}
-		}
-	}
-	integer := func(dst *int, name, usage string) {
-		envDefault(name, func(v string) error { n, err := strconv.Atoi(v); *dst = n; return err })
-		fs.IntVar(dst, name, *dst, usage+"; env "+settings.EnvName(name))
-	}
-	duration := func(dst *time.Duration, name, usage string) {
-		envDefault(name, func(v string) error { d, err := time.ParseDuration(v); *dst = d; return err })
-		fs.DurationVar(dst, name, *dst, usage+"; env "+settings.EnvName(name))
-	}
-	str := func(dst *string, name, usage string) {
-		envDefault(name, func(v string) error { *dst = v; return nil })
-		fs.StringVar(dst, name, *dst, usage+"; env "+settings.EnvName(name))
-	}
+	env := settings.NewEnvFlags(fs, getenv)
+	integer := env.Int
+	duration := env.Duration
+	str := env.String
 	duration(&cfg.Duration, "duration", "how long to send cases (0 with --max-cases: until they are sent)")
 	str(&seed, "seed", "a number that makes the run repeatable: the same seed sends the same cases (default: random, printed)")
 	integer(&cfg.MaxCases, "max-cases", "stop after this many cases (0: no limit, --duration ends the run)")
@@ -158,7 +142,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, code *int) *cobra.
 			cfg.Duration = 0 // --max-cases alone ends the run
 		}
 		cfg.Shrink = !noShrink
-		problems := envProblems
+		problems := env.Problems
 		if seed == "" {
 			cfg.Seed = rand.Uint64() % 1_000_000_000
 		} else if n, err := strconv.ParseUint(seed, 10, 64); err != nil {
