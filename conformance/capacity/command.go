@@ -3,7 +3,6 @@ package capacity
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -86,11 +85,7 @@ var suiteOnlyFlags = []string{"junit-report", "verifies-signatures", "actions", 
 func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, terminal bool) int {
 	code := ExitPass
 	cmd := NewCommand(getenv, stdout, terminal, &code)
-	cmd.SetArgs(args)
-	cmd.SetOut(stdout)
-	cmd.SetErr(stderr)
-	if err := cmd.ExecuteContext(ctx); err != nil {
-		fmt.Fprintf(stderr, "ttconformance capacity: %s\n(see ttconformance capacity --help)\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	if !settings.Execute(ctx, cmd, args, stdout, stderr) {
 		return ExitError
 	}
 	return code
@@ -99,31 +94,14 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 // NewCommand returns the capacity command; its exit status goes to code.
 func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, code *int) *cobra.Command {
 	cfg := DefaultConfig()
-	goFlags := flag.NewFlagSet("capacity", flag.ContinueOnError)
-	settings.RegisterFlags(goFlags, getenv)
-
-	cmd := &cobra.Command{
-		Use:           "ttconformance capacity",
-		Short:         "fire signed webhooks at a set rate and judge latency, losses and time-to-result against a budget",
-		Long:          long,
-		Example:       examples,
-		Args:          cobra.NoArgs,
-		SilenceUsage:  true,
-		SilenceErrors: true,
-	}
+	cmd, env := settings.NewSubcommand("capacity", "fire signed webhooks at a set rate and judge latency, losses and time-to-result against a budget", long, examples, getenv, suiteOnlyFlags)
 	fs := cmd.Flags()
-	fs.SortFlags = false
-	fs.AddGoFlagSet(goFlags)
-	for _, name := range suiteOnlyFlags {
-		fs.MarkHidden(name)
-	}
 	fs.Lookup("json-report").Usage = "write the capacity report (capacity-report.schema.json) to this file; env " + settings.EnvName("json-report")
 	fs.Lookup("html-report").Usage = "write the capacity report as one self-contained HTML page (plots as inline SVG) to this file; env " + settings.EnvName("html-report")
 	fs.Lookup("timeout").Usage = "how long the partner may take to answer each webhook (then it counts as a timeout); env " + settings.EnvName("timeout")
 	fs.Lookup("assessment").Usage = "the partner posts a final result (completed or failed) for each webhook: judge missing results; env " + settings.EnvName("assessment")
 	fs.Lookup("bulk").Usage = "the partner allows bulk mode: --burst sends bulk-mode events (no job), as a bulk send does; env " + settings.EnvName("bulk")
 
-	env := settings.NewEnvFlags(fs, getenv)
 	float := env.Float
 	integer := env.Int
 	duration := env.Duration

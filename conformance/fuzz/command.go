@@ -3,7 +3,6 @@ package fuzz
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -84,11 +83,7 @@ var suiteOnlyFlags = []string{"verifies-signatures", "actions", "fixtures", "req
 func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	code := ExitPass
 	cmd := NewCommand(getenv, stdout, &code)
-	cmd.SetArgs(args)
-	cmd.SetOut(stdout)
-	cmd.SetErr(stderr)
-	if err := cmd.ExecuteContext(ctx); err != nil {
-		fmt.Fprintf(stderr, "ttconformance fuzz: %s\n(see ttconformance fuzz --help)\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	if !settings.Execute(ctx, cmd, args, stdout, stderr) {
 		return ExitError
 	}
 	return code
@@ -99,31 +94,14 @@ func NewCommand(getenv func(string) string, stdout io.Writer, code *int) *cobra.
 	cfg := DefaultConfig()
 	deadline := DefaultResultDeadline
 	var seed string
-	goFlags := flag.NewFlagSet("fuzz", flag.ContinueOnError)
-	settings.RegisterFlags(goFlags, getenv)
-
-	cmd := &cobra.Command{
-		Use:           "ttconformance fuzz",
-		Short:         "send generated, protocol-valid webhooks, shrink each failure to a fixture that replays it",
-		Long:          long,
-		Example:       examples,
-		Args:          cobra.NoArgs,
-		SilenceUsage:  true,
-		SilenceErrors: true,
-	}
+	cmd, env := settings.NewSubcommand("fuzz", "send generated, protocol-valid webhooks, shrink each failure to a fixture that replays it", long, examples, getenv, suiteOnlyFlags)
 	fs := cmd.Flags()
-	fs.SortFlags = false
-	fs.AddGoFlagSet(goFlags)
-	for _, name := range suiteOnlyFlags {
-		fs.MarkHidden(name)
-	}
 	fs.Lookup("json-report").Usage = "write the fuzz report (cases, findings, coverage) as JSON to this file; env " + settings.EnvName("json-report")
 	fs.Lookup("junit-report").Usage = "write a JUnit XML report (the run, and one failed test case per finding) to this file; env " + settings.EnvName("junit-report")
 	fs.Lookup("html-report").Usage = "write the fuzz report as one self-contained HTML page to this file; env " + settings.EnvName("html-report")
 	fs.Lookup("assessment").Usage = "the partner posts a final result (completed or failed) for each webhook: judge it; env " + settings.EnvName("assessment")
 	fs.Lookup("bulk").Usage = "the partner allows bulk mode: send bulk-mode webhooks (no job) too; env " + settings.EnvName("bulk")
 
-	env := settings.NewEnvFlags(fs, getenv)
 	integer := env.Int
 	duration := env.Duration
 	str := env.String
