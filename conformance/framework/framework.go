@@ -72,7 +72,7 @@ func (f *Framework) Transcript() []partner.Exchange { return f.transcript.All() 
 //
 // What is attached outlives the check, so it is bounded: each exchange cut
 // to the per-exchange limits, at most MaxStoredExchanges of them, and the
-// process's share of RunExchangeLimit (limits.go). Secrets are redacted
+// process's share of RunExchangeLimit (partner/limits.go). Secrets are redacted
 // before the cut, so no cut leaves part of one.
 func (f *Framework) attachTranscript() {
 	xs := f.transcript.All()

@@ -35,7 +35,7 @@ func withField(t *testing.T, field string, criteria string) []byte {
 
 // Each defect of a config document is a problem of exactly one aspect, so
 // it fails exactly one check.
-func TestJudgeConfigSortsEachDefectIntoOneAspect(t *testing.T) {
+func TestConfigSortsEachDefectIntoOneAspect(t *testing.T) {
 	if v := Config("config", []byte(goodConfig)); len(v.All()) != 0 {
 		t.Fatalf("the good config has problems: %v", v.All())
 	}
@@ -101,7 +101,7 @@ func withAttr(t *testing.T, key, value string) []byte {
 }
 
 // Each defect of a result post is a problem of exactly one aspect.
-func TestJudgeResultPostSortsEachDefectIntoOneAspect(t *testing.T) {
+func TestResultPostSortsEachDefectIntoOneAspect(t *testing.T) {
 	declared := []string{"speed", "code_quality"}
 	if v := resultPost([]byte(goodPost), declared); len(v.All()) != 0 {
 		t.Fatalf("the good post has problems: %v", v.All())

@@ -10,9 +10,9 @@ type Cause struct {
 	// ID names the cause: hang, webhook-secret, provider-key, base-url,
 	// redirect, tls, dns, mock, and the causes checks recognise from their
 	// probes: no-verification, crash, legacy-signature, docs-sample,
-	// key-lookup (verifier.go), and the company-event receiver's
+	// key-lookup (framework/verifier.go), and the company-event receiver's
 	// company-header-name, company-v1-body, company-reserialised-body,
-	// company-unverified (companyhooks.go).
+	// company-unverified (framework/companyhooks.go).
 	ID       string `json:"id"`
 	Title    string `json:"title"`
 	Evidence string `json:"evidence"`
