@@ -18,22 +18,7 @@ import (
 // --mock-public-url http://suite:8081.
 func startTestMock(t *testing.T) (*Mock, string) {
 	t.Helper()
-	if err := parse(t, []string{"--base-url", "http://127.0.0.1:9", "--api-key", "suite-api-key", "--webhook-secret", "suite-webhook-secret",
-		"--mock-public-url", "http://suite:8081"}, nil); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := newMock(context.Background(), ln)
-	if err != nil {
-		ln.Close()
-		t.Fatal(err)
-	}
-	go m.hs.Serve(ln)
-	t.Cleanup(func() { m.hs.Close() })
-	return m, "http://" + ln.Addr().String()
+	return startMockWith(t)
 }
 
 // Rule: the embedded mock refuses a foreign Host on every route with a 403

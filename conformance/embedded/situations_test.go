@@ -30,7 +30,7 @@ func parse(t *testing.T, args []string, env map[string]string) error {
 }
 
 // startMockWith starts the embedded mock on a loopback port with the
-// suite's settings and extra flags, as startTestMock does.
+// suite's settings, --mock-public-url http://suite:8081 and extra flags.
 func startMockWith(t *testing.T, extra ...string) (*Mock, string) {
 	t.Helper()
 	args := append([]string{"--base-url", "http://127.0.0.1:9", "--api-key", "suite-api-key", "--webhook-secret", "suite-webhook-secret",
