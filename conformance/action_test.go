@@ -15,7 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // The GitHub Action's script (action.yml runs it) is run here as a
@@ -49,7 +50,7 @@ type actionRun struct {
 	annotations []annotation
 	outputs     map[string]string
 	summary     string
-	results     framework.Results
+	results     report.Results
 }
 
 var workflowCommand = regexp.MustCompile(`^::(error|warning|notice)(?: ([^:]*))?::(.*)$`)
@@ -72,7 +73,7 @@ func runAction(t *testing.T, inputs map[string]string, extraEnv ...string) actio
 		}
 	}
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		return strings.HasPrefix(kv, framework.EnvPrefix) || strings.HasPrefix(kv, "INPUT_") || strings.HasPrefix(kv, "GITHUB_")
+		return strings.HasPrefix(kv, settings.EnvPrefix) || strings.HasPrefix(kv, "INPUT_") || strings.HasPrefix(kv, "GITHUB_")
 	})
 	env = append(env, "GITHUB_OUTPUT="+output, "GITHUB_STEP_SUMMARY="+summary, "GITHUB_ACTIONS=true", "INPUT_REPORTS="+filepath.Join(dir, "reports"))
 	for k, v := range inputs {
@@ -166,7 +167,7 @@ func TestActionAnnotatesEachFailedCheck(t *testing.T) {
 				t.Fatalf("the script exited %d (it leaves failing the job to the action's last step):\n%s", r.exit, r.stdout)
 			}
 			wantExit, wantLevel := "1", "error"
-			if level(t, bp.fails) == framework.LevelShould {
+			if level(t, bp.fails) == settings.LevelShould {
 				wantExit, wantLevel = "0", "warning"
 			}
 			if r.outputs["exit-code"] != wantExit {
@@ -175,7 +176,7 @@ func TestActionAnnotatesEachFailedCheck(t *testing.T) {
 			// Exactly one annotation per failed (or warned) check.
 			var failed []string
 			for _, c := range r.results.Checks {
-				if c.Outcome == framework.OutcomeFail || c.Outcome == framework.OutcomeWarning {
+				if c.Outcome == report.OutcomeFail || c.Outcome == report.OutcomeWarning {
 					failed = append(failed, c.ID)
 				}
 			}
@@ -294,7 +295,7 @@ func TestActionRunsTheReleaseBinary(t *testing.T) {
 	if err != nil {
 		t.Fatalf(".ci/release: %v\n%s", err, out)
 	}
-	in := partnerInputs(t, partner{}.serve(t))
+	in := partnerInputs(t, fakePartner{}.serve(t))
 	delete(in, "TTCONFORMANCE_BIN")
 	in["INPUT_VERSION"] = version
 	in["INPUT_RELEASE_URL"] = "file://" + releases

@@ -12,11 +12,12 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // brokenPartner returns the broken partner of brokenPartners named name.
-func brokenPartner(t *testing.T, name string) partner {
+func brokenPartner(t *testing.T, name string) fakePartner {
 	t.Helper()
 	for _, bp := range brokenPartners {
 		if bp.name == name {
@@ -24,15 +25,15 @@ func brokenPartner(t *testing.T, name string) partner {
 		}
 	}
 	t.Fatalf("no broken partner %q", name)
-	return partner{}
+	return fakePartner{}
 }
 
 // withDefects is the example partner with the defects of the broken
 // partners named: their middleware wrapped around one another, and the
 // one transport among them.
-func withDefects(t *testing.T, names ...string) partner {
+func withDefects(t *testing.T, names ...string) fakePartner {
 	t.Helper()
-	var out partner
+	var out fakePartner
 	for _, name := range names {
 		p := brokenPartner(t, name)
 		if p.transport != nil {
@@ -61,16 +62,16 @@ const (
 	defectDuplicateID = "duplicate field ids"   // config/unique-ids
 )
 
-func writeBaselineFile(t *testing.T, b framework.Baseline) string {
+func writeBaselineFile(t *testing.T, b settings.Baseline) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "baseline.json")
-	if err := framework.WriteBaseline(path, b); err != nil {
+	if err := report.WriteBaseline(path, b); err != nil {
 		t.Fatal(err)
 	}
 	return path
 }
 
-var twoKnown = framework.Baseline{Version: framework.BaselineVersion, KnownFailures: []framework.BaselineEntry{
+var twoKnown = settings.Baseline{Version: settings.BaselineVersion, KnownFailures: []settings.BaselineEntry{
 	{Check: "config/supported-types", Reason: "the slider field ships in the next release"},
 	{Check: "results/score-range", Reason: "scores are percentages until the migration", Expires: "2999-12-31"},
 }}
@@ -91,7 +92,7 @@ func TestBaselineKnownFailuresPass(t *testing.T) {
 	}
 	for _, id := range []string{"config/supported-types", "results/score-range"} {
 		c := r.check(id)
-		if c.Outcome != framework.OutcomeFail || c.Baselined == "" {
+		if c.Outcome != report.OutcomeFail || c.Baselined == "" {
 			t.Errorf("%s: outcome %s, baselined %q; want a known failure", id, c.Outcome, c.Baselined)
 		}
 		if !strings.Contains(r.stdout, "KNOWN FAILURE (in the baseline, does not fail the run: ") || !strings.Contains(r.stdout, id) {
@@ -103,7 +104,7 @@ func TestBaselineKnownFailuresPass(t *testing.T) {
 		t.Errorf("summary failed=%d baselinedFailures=%d, want 2 and 2", s.Failed, s.BaselinedFailures)
 	}
 	b := r.results.Baseline
-	if b == nil || len(b.Stale) != 0 || len(b.Entries) != 2 || b.Entries[0].Status != framework.BaselineKnown || b.Entries[1].Status != framework.BaselineKnown {
+	if b == nil || len(b.Stale) != 0 || len(b.Entries) != 2 || b.Entries[0].Status != report.BaselineKnown || b.Entries[1].Status != report.BaselineKnown {
 		t.Errorf("baseline in the report = %+v, want both entries known, none stale", b)
 	}
 	if !strings.Contains(r.stdout, "ttconformance PASS") || !strings.Contains(r.stdout, "2 of 2 entries known") {
@@ -182,7 +183,7 @@ func TestBaselineNewDefectFails(t *testing.T) {
 	}
 	var unknown []string
 	for _, c := range r.results.Checks {
-		if (c.Outcome == framework.OutcomeFail || c.Outcome == framework.OutcomeWarning) && c.Baselined == "" {
+		if (c.Outcome == report.OutcomeFail || c.Outcome == report.OutcomeWarning) && c.Baselined == "" {
 			unknown = append(unknown, c.ID)
 		}
 	}
@@ -208,7 +209,7 @@ func TestWriteBaseline(t *testing.T) {
 	if r.exit != 0 {
 		t.Fatalf("exit = %d, want 0\n%s%s", r.exit, r.stdout, r.stderr)
 	}
-	b, err := framework.ReadBaseline(path)
+	b, err := settings.ReadBaseline(path)
 	if err != nil {
 		t.Fatal(err)
 	}

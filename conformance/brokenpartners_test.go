@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/sandbox"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
@@ -29,11 +31,11 @@ var brokenPartners = []struct {
 	name    string
 	fails   string
 	skips   []string
-	partner partner
+	partner fakePartner
 }{
 	// config
 	{"config answers 500 for a job stage", "config/with-job", nil,
-		partner{wrap: route("GET", "/config", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("GET", "/config", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			key, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if r.URL.Query().Has("job_id") && providerkey.KindOf(key) == providerkey.KindJWT && providerkey.Check(selfAPIKey, key) == nil {
 				http.Error(w, "boom", http.StatusInternalServerError)
@@ -42,7 +44,7 @@ var brokenPartners = []struct {
 			next.ServeHTTP(w, r)
 		})}},
 	{"config answers 500 in bulk mode", "config/without-job", nil,
-		partner{wrap: route("GET", "/config", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("GET", "/config", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if !r.URL.Query().Has("job_id") {
 				http.Error(w, "job_id is required", http.StatusInternalServerError)
 				return
@@ -50,27 +52,27 @@ var brokenPartners = []struct {
 			next.ServeHTTP(w, r)
 		})}},
 	{"an infobox without content", "config/schema-valid", nil,
-		partner{wrap: route("GET", "/config", editConfig(func(fields []any) []any {
+		fakePartner{wrap: route("GET", "/config", editConfig(func(fields []any) []any {
 			return append(fields, map[string]any{"type": "infobox", "icon": "info"})
 		}))}},
 	{"an unknown field type", "config/supported-types", nil,
-		partner{wrap: route("GET", "/config", editConfig(func(fields []any) []any {
+		fakePartner{wrap: route("GET", "/config", editConfig(func(fields []any) []any {
 			return append(fields, map[string]any{"id": "level", "type": "slider", "label": "Level"})
 		}))}},
 	{"a select without options", "config/options", nil,
-		partner{wrap: route("GET", "/config", editConfig(func(fields []any) []any {
+		fakePartner{wrap: route("GET", "/config", editConfig(func(fields []any) []any {
 			return append(fields, map[string]any{"id": "language", "type": "select", "label": "Language"})
 		}))}},
 	{"duplicate field ids", "config/unique-ids", nil,
-		partner{wrap: route("GET", "/config", editConfig(func(fields []any) []any {
+		fakePartner{wrap: route("GET", "/config", editConfig(func(fields []any) []any {
 			return append(fields, map[string]any{"id": "threshold", "type": "text", "label": "Threshold note"})
 		}))}},
 	{"a criterion without label", "config/assessment-criteria", nil,
-		partner{wrap: route("GET", "/config", editConfigDoc(func(config map[string]any) {
+		fakePartner{wrap: route("GET", "/config", editConfigDoc(func(config map[string]any) {
 			config["assessment-criteria"] = append(config["assessment-criteria"].([]any), map[string]any{"id": "culture"})
 		}))}},
 	{"500 on a refetch", "config/refetch", nil,
-		partner{wrap: route("GET", "/config", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("GET", "/config", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if r.URL.Query().Has("region") {
 				http.Error(w, "boom", http.StatusInternalServerError)
 				return
@@ -81,7 +83,7 @@ var brokenPartners = []struct {
 			})(w, r, next)
 		})}},
 	{"500 without a provider key", "config/provider-key-missing", nil,
-		partner{wrap: route("GET", "/config", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("GET", "/config", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if r.Header.Get("Authorization") == "" {
 				http.Error(w, "nil pointer dereference", http.StatusInternalServerError)
 				return
@@ -89,7 +91,7 @@ var brokenPartners = []struct {
 			next.ServeHTTP(w, r)
 		})}},
 	{"accepts any provider key", "config/provider-key-wrong", nil,
-		partner{wrap: route("GET", "/config", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("GET", "/config", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if r.Header.Get("Authorization") != "" {
 				// any key passes: replaced by one the partner issued itself
 				key, _ := providerkey.NewJWT(selfAPIKey, map[string]string{"api_token": "selftest-token"}, time.Now())
@@ -100,7 +102,7 @@ var brokenPartners = []struct {
 
 	// activation
 	{"an unknown field type in the activation config", "activation/config-valid", nil,
-		partner{wrap: route("GET", "/activation", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("GET", "/activation", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if r.URL.Path != "/activation" {
 				next.ServeHTTP(w, r)
 				return
@@ -110,14 +112,14 @@ var brokenPartners = []struct {
 			})(w, r, next)
 		})}},
 	{"the validateEndpoint refuses everything", "activation/validate-accepts", nil,
-		partner{wrap: route("GET", "/activation/validate", answer(http.StatusUnprocessableEntity, "application/json", `{"errors": ["no"]}`))}},
+		fakePartner{wrap: route("GET", "/activation/validate", answer(http.StatusUnprocessableEntity, "application/json", `{"errors": ["no"]}`))}},
 	{"the validateEndpoint accepts everything", "activation/validate-rejects", nil,
-		partner{wrap: route("GET", "/activation/validate", answer(http.StatusOK, "application/json", `{}`))}},
+		fakePartner{wrap: route("GET", "/activation/validate", answer(http.StatusOK, "application/json", `{}`))}},
 
 	// webhook
 	{"hangs on the typical candidate", "webhook/signed-accepted",
 		[]string{"results/*", "signature/*", "webhook/*", "actions/accepts-event", "security/*", "capabilities/criteria-scored"},
-		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if candidateIs(readBody(r), "typical") {
 				select {
 				case <-r.Context().Done():
@@ -128,7 +130,7 @@ var brokenPartners = []struct {
 			next.ServeHTTP(w, r)
 		})}},
 	{"500 on a unicode name", "webhook/edge-case-candidates", nil,
-		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if candidateIs(readBody(r), "unicode") {
 				http.Error(w, "invalid byte sequence for encoding", http.StatusInternalServerError)
 				return
@@ -136,7 +138,7 @@ var brokenPartners = []struct {
 			next.ServeHTTP(w, r)
 		})}},
 	{"500 on the bulk payload", "webhook/bulk-payload", nil,
-		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			var ev struct {
 				PartnerEvent struct {
 					Candidate map[string]json.RawMessage `json:"candidate"`
@@ -149,7 +151,7 @@ var brokenPartners = []struct {
 			next.ServeHTTP(w, r)
 		})}},
 	{"invalid partner_result_attributes", "webhook/response-body", nil,
-		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			rec := httptest.NewRecorder()
 			next.ServeHTTP(rec, r)
 			if rec.Code == http.StatusOK {
@@ -160,7 +162,7 @@ var brokenPartners = []struct {
 			copyResponse(w, rec)
 		})}},
 	{"JSON error bodies", "webhook/error-plain-string", nil,
-		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			rec := httptest.NewRecorder()
 			next.ServeHTTP(rec, r)
 			if rec.Code >= 400 {
@@ -175,7 +177,7 @@ var brokenPartners = []struct {
 	// signature: each defect lets one kind of bad signature through by
 	// replacing it with a good one before the example partner verifies.
 	{"accepts a tampered signature", "signature/tampered-v1", nil,
-		partner{wrap: resign(func(p signature.Parsed, id string, _ []byte) bool {
+		fakePartner{wrap: resign(func(p signature.Parsed, id string, _ []byte) bool {
 			v1 := first(p.Signatures[signature.SchemeV1])
 			good := signature.Compute(selfSecret, p.Timestamp, id)
 			diff := 0
@@ -187,19 +189,19 @@ var brokenPartners = []struct {
 			return len(v1) == len(good) && diff == 1
 		})}},
 	{"accepts another secret", "signature/wrong-secret", nil,
-		partner{wrap: resign(func(p signature.Parsed, id string, _ []byte) bool {
-			return first(p.Signatures[signature.SchemeV1]) == signature.Compute(framework.WrongWebhookSecret, p.Timestamp, id)
+		fakePartner{wrap: resign(func(p signature.Parsed, id string, _ []byte) bool {
+			return first(p.Signatures[signature.SchemeV1]) == signature.Compute(partner.WrongWebhookSecret, p.Timestamp, id)
 		})}},
 	{"accepts a stale timestamp", "signature/stale-timestamp", nil,
-		partner{wrap: resign(func(p signature.Parsed, id string, _ []byte) bool {
+		fakePartner{wrap: resign(func(p signature.Parsed, id string, _ []byte) bool {
 			return first(p.Signatures[signature.SchemeV1]) == signature.Compute(selfSecret, p.Timestamp, id) && p.Timestamp < time.Now().Unix()-300
 		})}},
 	{"accepts a future timestamp", "signature/future-timestamp", nil,
-		partner{wrap: resign(func(p signature.Parsed, id string, _ []byte) bool {
+		fakePartner{wrap: resign(func(p signature.Parsed, id string, _ []byte) bool {
 			return first(p.Signatures[signature.SchemeV1]) == signature.Compute(selfSecret, p.Timestamp, id) && p.Timestamp > time.Now().Unix()+300
 		})}},
 	{"accepts a missing signature", "signature/missing-header", nil,
-		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if r.Header.Get(signature.Header) == "" {
 				if id, err := signature.EventID(readBody(r)); err == nil {
 					r.Header.Set(signature.Header, signature.Sign(selfSecret, id, time.Now()))
@@ -208,15 +210,15 @@ var brokenPartners = []struct {
 			next.ServeHTTP(w, r)
 		})}},
 	{"accepts a body-signed legacy signature", "signature/legacy-body-signed", nil,
-		partner{wrap: resign(func(p signature.Parsed, _ string, body []byte) bool {
+		fakePartner{wrap: resign(func(p signature.Parsed, _ string, body []byte) bool {
 			return first(p.Signatures[signature.SchemeV1]) == signature.ComputeLegacy(selfSecret, p.Timestamp, body)
 		})}},
 	{"accepts a v0 signature", "signature/v0-only", nil,
-		partner{wrap: resign(func(p signature.Parsed, id string, _ []byte) bool {
+		fakePartner{wrap: resign(func(p signature.Parsed, id string, _ []byte) bool {
 			return slices.Contains(p.Signatures[signature.SchemeV0], signature.Compute(selfSecret, p.Timestamp, id))
 		})}},
 	{"rejects an extra scheme", "signature/extra-schemes-accepted", nil,
-		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if p, err := signature.Parse(r.Header.Get(signature.Header)); err == nil && len(without(p.Schemes, signature.SchemeV1, signature.SchemeV0)) > 0 {
 				http.Error(w, "unexpected signature scheme", http.StatusUnauthorized)
 				return
@@ -227,39 +229,39 @@ var brokenPartners = []struct {
 	// results: the example partner's result posts, altered on the way out.
 	{"never posts a result", "results/posted",
 		[]string{"results/*", "actions/accepts-event", "capabilities/criteria-scored"},
-		partner{transport: func(http.RoundTripper) http.RoundTripper {
+		fakePartner{transport: func(http.RoundTripper) http.RoundTripper {
 			return roundTripper(func(r *http.Request) (*http.Response, error) {
 				return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
 			})
 		}}},
 	{"posts with Basic auth", "results/authorization", nil,
-		partner{transport: editPost(func(h http.Header, _ map[string]any) { h.Set("Authorization", "Basic dXNlcjpwYXNz") })}},
+		fakePartner{transport: editPost(func(h http.Header, _ map[string]any) { h.Set("Authorization", "Basic dXNlcjpwYXNz") })}},
 	{"posts without X-Api-Version", "results/api-version", nil,
-		partner{transport: editPost(func(h http.Header, _ map[string]any) { h.Del("X-Api-Version") })}},
+		fakePartner{transport: editPost(func(h http.Header, _ map[string]any) { h.Del("X-Api-Version") })}},
 	{"posts text/plain", "results/media-type", nil,
-		partner{transport: editPost(func(h http.Header, _ map[string]any) { h.Set("Content-Type", "text/plain") })}},
+		fakePartner{transport: editPost(func(h http.Header, _ map[string]any) { h.Set("Content-Type", "text/plain") })}},
 	{"posts the wrong resource type", "results/body-schema", nil,
-		partner{transport: editPost(func(_ http.Header, doc map[string]any) { doc["data"].(map[string]any)["type"] = "results" })}},
+		fakePartner{transport: editPost(func(_ http.Header, doc map[string]any) { doc["data"].(map[string]any)["type"] = "results" })}},
 	{"posts an unknown status", "results/status-enum", nil,
-		partner{transport: editPost(func(_ http.Header, doc map[string]any) { attrs(doc)["status"] = "done" })}},
+		fakePartner{transport: editPost(func(_ http.Header, doc map[string]any) { attrs(doc)["status"] = "done" })}},
 	{"posts score 150", "results/score-range", nil,
-		partner{transport: editPost(func(_ http.Header, doc map[string]any) {
+		fakePartner{transport: editPost(func(_ http.Header, doc map[string]any) {
 			attrs(doc)["assessment"].(map[string]any)["score"] = 150
 		})}},
 	{"posts details three levels deep", "results/details-depth", nil,
-		partner{transport: editPost(func(_ http.Header, doc map[string]any) {
+		fakePartner{transport: editPost(func(_ http.Header, doc map[string]any) {
 			attrs(doc)["details"] = map[string]any{"sections": map[string]any{"logic": map[string]any{"score": 80}}}
 		})}},
 	{"posts an attachment with an extra key", "results/attachments-shape", nil,
-		partner{transport: editPost(func(_ http.Header, doc map[string]any) {
+		fakePartner{transport: editPost(func(_ http.Header, doc map[string]any) {
 			attrs(doc)["attachments"] = []any{map[string]any{"url": "https://example.com/r.pdf", "description": "Report", "size": 1024}}
 		})}},
 	{"scores an undeclared criterion", "results/criteria-declared", nil,
-		partner{transport: editPost(func(_ http.Header, doc map[string]any) {
+		fakePartner{transport: editPost(func(_ http.Header, doc map[string]any) {
 			attrs(doc)["assessment-criteria"] = []any{map[string]any{"id": "charisma", "score": 70}}
 		})}},
 	{"moves a result from completed back to sending", "results/status-forward", nil,
-		partner{transport: func(base http.RoundTripper) http.RoundTripper {
+		fakePartner{transport: func(base http.RoundTripper) http.RoundTripper {
 			return roundTripper(func(r *http.Request) (*http.Response, error) {
 				body, _ := io.ReadAll(r.Body)
 				resp, err := base.RoundTrip(withBody(r, body))
@@ -279,19 +281,19 @@ var brokenPartners = []struct {
 
 	// actions
 	{"an action endpoint that 404s", "actions/accepts-event", nil,
-		partner{wrap: route("POST", "/actions/", answer(http.StatusNotFound, "text/plain", "404 page not found"))}},
+		fakePartner{wrap: route("POST", "/actions/", answer(http.StatusNotFound, "text/plain", "404 page not found"))}},
 
 	// capabilities
 	{"declares criteria but scores none", "capabilities/criteria-scored", nil,
-		partner{transport: editPost(func(h http.Header, doc map[string]any) {
+		fakePartner{transport: editPost(func(h http.Header, doc map[string]any) {
 			delete(attrs(doc), "assessment-criteria")
 		})}},
 
 	// security
-	{"posts to any update-url host", "security/forged-update-url", nil, partner{anyUpdateHost: true}},
-	{"acts on a second delivery of an event", "security/changed-body-replay", nil, partner{wrap: forgetEvents()}},
+	{"posts to any update-url host", "security/forged-update-url", nil, fakePartner{anyUpdateHost: true}},
+	{"acts on a second delivery of an event", "security/changed-body-replay", nil, fakePartner{wrap: forgetEvents()}},
 	{"accepts a 5 MB webhook", "security/oversized-body", nil,
-		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if body := readBody(r); len(body) > 1<<20 {
 				answer(http.StatusOK, "application/json", `{}`)(w, r, next)
 				return
@@ -299,7 +301,7 @@ var brokenPartners = []struct {
 			next.ServeHTTP(w, r)
 		})}},
 	{"answers 200 to a body that is not JSON", "security/malformed-json", nil,
-		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if !json.Valid(readBody(r)) {
 				answer(http.StatusOK, "application/json", `{}`)(w, r, next)
 				return
@@ -307,7 +309,7 @@ var brokenPartners = []struct {
 			next.ServeHTTP(w, r)
 		})}},
 	{"a stack trace in an error answer", "security/no-leaks", nil,
-		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if bytes.HasPrefix(readBody(r), []byte("[")) {
 				answer(http.StatusBadRequest, "text/plain", "panic: interface conversion\n\ngoroutine 7 [running]:\nmain.webhook()\n\t/app/webhook.go:42 +0x1d")(w, r, next)
 				return
@@ -315,7 +317,7 @@ var brokenPartners = []struct {
 			next.ServeHTTP(w, r)
 		})}},
 	{"takes webhooks without a provider key", "security/credentials-required", nil,
-		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if r.Header.Get("Authorization") == "" {
 				key, _ := providerkey.NewJWT(selfAPIKey, map[string]string{"api_token": "selftest-token"}, time.Now())
 				r.Header.Set("Authorization", "Bearer "+key)
@@ -353,9 +355,9 @@ func TestBrokenPartnerFailsExactlyItsCheck(t *testing.T) {
 			t.Parallel()
 			r := runSuite(t, bp.partner.serve(t), append(allCapabilities, "--activation-field", selfActivation)...)
 			// A broken MUST fails the run; a broken SHOULD is a warning.
-			wantExit, wantOutcome := 1, framework.OutcomeFail
-			if level(t, bp.fails) == framework.LevelShould {
-				wantExit, wantOutcome = 0, framework.OutcomeWarning
+			wantExit, wantOutcome := 1, report.OutcomeFail
+			if level(t, bp.fails) == settings.LevelShould {
+				wantExit, wantOutcome = 0, report.OutcomeWarning
 			}
 			if r.exit != wantExit {
 				t.Errorf("exit = %d, want %d", r.exit, wantExit)
@@ -365,15 +367,15 @@ func TestBrokenPartnerFailsExactlyItsCheck(t *testing.T) {
 				t.Errorf("%s: %s, want %s: %s", bp.fails, got.Outcome, wantOutcome, got.Reason)
 			}
 			for _, c := range r.results.Checks {
-				if c.Outcome == framework.OutcomeSkipped && strings.HasPrefix(c.Reason, "cannot check: ") && !strings.Contains(c.Reason, "(see ") {
+				if c.Outcome == report.OutcomeSkipped && strings.HasPrefix(c.Reason, "cannot check: ") && !strings.Contains(c.Reason, "(see ") {
 					t.Errorf("%s: skipped without naming the check to see: %s", c.ID, c.Reason)
 				}
 			}
 			for _, c := range r.results.Checks {
 				switch {
 				case c.ID == bp.fails:
-				case c.Outcome == framework.OutcomePass:
-				case c.Outcome == framework.OutcomeSkipped && matches(bp.skips, c.ID):
+				case c.Outcome == report.OutcomePass:
+				case c.Outcome == report.OutcomeSkipped && matches(bp.skips, c.ID):
 				case unclaimed(c):
 				default:
 					t.Errorf("%s: %s, want pass: %s", c.ID, c.Outcome, c.Reason)

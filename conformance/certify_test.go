@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/certify"
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // canaryToken is a company token given to the certify runs only to be
@@ -31,7 +31,7 @@ func certifyRun(t *testing.T, args ...string) (int, string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, ttconformance(t), append([]string{"certify"}, args...)...)
-	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, framework.EnvPrefix) })
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, settings.EnvPrefix) })
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
@@ -51,7 +51,7 @@ func certifyRun(t *testing.T, args ...string) (int, string) {
 // byte of it changes.
 func TestCertifyBundles(t *testing.T) {
 	skipWhenSuiteRequested(t)
-	base := partner{}.serve(t)
+	base := fakePartner{}.serve(t)
 	listen, _ := mockListen.Load(base)
 	canaries := []string{selfAPIKey, selfSecret, canaryToken, "selftest-token"}
 	var first []certify.Entry

@@ -12,6 +12,9 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
@@ -21,27 +24,27 @@ import (
 // checks sign as --company-webhook-scheme says Teamtailor does, with the
 // mock's signing code, and name the classic mistakes of receivers from
 // probes signed those ways.
-var _ = Describe("Company webhooks: the receiver of company events", framework.LabelCompanyWebhooks, func() {
+var _ = Describe("Company webhooks: the receiver of company events", settings.LabelCompanyWebhooks, func() {
 	f := framework.New("company-webhooks")
 
-	framework.MustIt("company-webhooks/events-accepted", "§3, §4, §5, §6, §8",
+	settings.MustIt("company-webhooks/events-accepted", "§3, §4, §5, §6, §8",
 		"every company event (the nine event types and every documented payload variant, fixtures/company-events/), correctly signed as the partner setup or company subscription delivers it, MUST get a 2xx within the timeout",
 		"a delivery not answered 2xx is logged as failed and never retried (§7): the event, a hire or a rejection, is lost for good.",
 		func(ctx SpecContext) {
 			evs := companyFixtures()
-			By(fmt.Sprintf("delivering the %d company-event fixtures to /%s, signed as a %s delivers them", len(evs), framework.TestContext.CompanyWebhooks, schemeName()))
-			var calls []framework.Call
+			By(fmt.Sprintf("delivering the %d company-event fixtures to /%s, signed as a %s delivers them", len(evs), settings.TestContext.CompanyWebhooks, schemeName()))
+			var calls []partner.Call
 			for _, e := range evs {
 				body, h := framework.CompanySign(e, framework.CompanyKey(), time.Now())
 				calls = append(calls, framework.CompanyCall(companyStep(e, "signed"), body, h))
 			}
-			xs := f.Partner.SendAll(ctx, calls, framework.Concurrency)
+			xs := f.Partner.SendAll(ctx, calls, partner.Concurrency)
 			var lines []string
-			var first *framework.Exchange
+			var first *partner.Exchange
 			var firstEv framework.CompanyEvent
 			for i, x := range xs {
 				if x.Unreachable {
-					framework.FailUnreachable(x)
+					partner.FailUnreachable(x)
 				}
 				if x.Success() {
 					continue
@@ -62,18 +65,18 @@ var _ = Describe("Company webhooks: the receiver of company events", framework.L
 				}
 			}
 			Expect(fmt.Sprintf("%d of the %d correctly signed company events did not get a 2xx:\n    %s", len(lines), len(xs), strings.Join(lines, "\n    "))).
-				To(framework.BeNoProblem(), framework.Explain(first,
+				To(judge.BeNoProblem(), partner.Explain(first,
 					"answer every correctly signed company event with a 2xx at once and process it later; %s; tolerate missing and extra attributes (destroy events carry none) (docs/company-webhooks.md §8)", verifyAdvice()))
 		})
 
-	framework.MustIt("company-webhooks/raw-body-accepted", "§4, §5.2, §8",
+	settings.MustIt("company-webhooks/raw-body-accepted", "§4, §5.2, §8",
 		"a correctly signed company event whose body has spaces and \\u escapes (bytes that differ from JSON.stringify of its parse) MUST get a 2xx within the timeout",
 		"what is signed is exactly the bytes sent (§4): a v2 verifier that hashes a re-serialisation refuses such bodies, which Teamtailor's serialiser may send (\"Ruby may serialize integers with decimal points\", §5.2).",
 		func(ctx SpecContext) {
 			plain := companyFixture("job-update")
 			pb, ph := framework.CompanySign(plain, framework.CompanyKey(), time.Now())
 			ok := f.Partner.Do(ctx, framework.CompanyCall(companyStep(plain, "signed"), pb, ph))
-			framework.Depends(ok.Success(), "the correctly signed compact %s got %s (see company-webhooks/events-accepted)", plain.EventName(), answerText(ok))
+			partner.Depends(ok.Success(), "the correctly signed compact %s got %s (see company-webhooks/events-accepted)", plain.EventName(), answerText(ok))
 			e := rawBodyEvent()
 			body, h := framework.CompanySign(e, framework.CompanyKey(), time.Now())
 			By("delivering a job.update whose body is indented and escapes its non-ASCII characters, signed over its exact bytes")
@@ -81,7 +84,7 @@ var _ = Describe("Company webhooks: the receiver of company events", framework.L
 			if x.Success() {
 				return
 			}
-			if framework.TestContext.CompanyWebhookScheme == framework.CompanySchemeV2 && x.Answered() && x.Status >= 400 && x.Status < 500 {
+			if settings.TestContext.CompanyWebhookScheme == settings.CompanySchemeV2 && x.Answered() && x.Status >= 400 && x.Status < 500 {
 				if ph, ok := framework.ReserialisedProbe(body, framework.CompanyKey(), time.Now()); ok {
 					px := f.Partner.Send(ctx, framework.CompanyCall(framework.StepCompanyReserialised, body, ph))
 					if px.Success() {
@@ -90,32 +93,32 @@ var _ = Describe("Company webhooks: the receiver of company events", framework.L
 					}
 				}
 			}
-			Expect(fmt.Sprintf("the company event with an indented body got %s", answerText(x))).To(framework.BeNoProblem(), framework.Explain(x,
+			Expect(fmt.Sprintf("the company event with an indented body got %s", answerText(x))).To(judge.BeNoProblem(), partner.Explain(x,
 				"verify over the raw bytes received and parse the JSON leniently: whitespace and \\u escapes are valid JSON; %s", verifyAdvice()))
 		})
 
-	framework.MustIt("company-webhooks/forged-refused", "§5, §6, §8",
+	settings.MustIt("company-webhooks/forged-refused", "§5, §6, §8",
 		"a company event whose signature is wrong (another key, another resource id, a body changed after signing) or missing MUST be refused with a 4xx by a receiver that claims to verify signatures",
 		"an unverified receiver acts on hires and rejections anyone can forge; the receiver claims to verify (--verifies-signatures), so a forged event accepted is a broken promise, not a choice.",
 		func(ctx SpecContext) {
 			e := companyFixture("job-application-update")
 			body, h := framework.CompanySign(e, framework.CompanyKey(), time.Now())
 			ok := f.Partner.Do(ctx, framework.CompanyCall(companyStep(e, "signed"), body, h))
-			framework.Depends(ok.Success(), "the correctly signed %s got %s (see company-webhooks/events-accepted)", e.EventName(), answerText(ok))
+			partner.Depends(ok.Success(), "the correctly signed %s got %s (see company-webhooks/events-accepted)", e.EventName(), answerText(ok))
 
-			var calls []framework.Call
-			wb, wh := framework.CompanySign(e, framework.WrongWebhookSecret, time.Now())
+			var calls []partner.Call
+			wb, wh := framework.CompanySign(e, partner.WrongWebhookSecret, time.Now())
 			calls = append(calls, framework.CompanyCall(companyStep(e, "signed with another key"), wb, wh))
 			calls = append(calls, framework.CompanyCall(companyStep(e, "without a signature"), unsigned(e),
 				http.Header{signature.CompanyHeader: {""}, signature.Header: {""}}))
 			tb, th := tampered(e)
 			calls = append(calls, framework.CompanyCall(companyStep(e, tamperedWhat()), tb, th))
-			xs := f.Partner.SendAll(ctx, calls, framework.Concurrency)
+			xs := f.Partner.SendAll(ctx, calls, partner.Concurrency)
 			var accepted, other []string
-			var first *framework.Exchange
+			var first *partner.Exchange
 			for _, x := range xs {
 				if x.Unreachable {
-					framework.FailUnreachable(x)
+					partner.FailUnreachable(x)
 				}
 				if x.Answered() && x.Status >= 400 && x.Status < 500 {
 					continue
@@ -133,18 +136,18 @@ var _ = Describe("Company webhooks: the receiver of company events", framework.L
 			case len(accepted) > 0:
 				framework.FailBecause(first, framework.ProblemCompanyUnverified+":\n    "+strings.Join(append(accepted, other...), "\n    "), framework.FixCompanyUnverified)
 			case len(other) > 0:
-				Expect("bad signatures were not refused with a 4xx:\n    "+strings.Join(other, "\n    ")).To(framework.BeNoProblem(), framework.Explain(first,
+				Expect("bad signatures were not refused with a 4xx:\n    "+strings.Join(other, "\n    ")).To(judge.BeNoProblem(), partner.Explain(first,
 					"answer 401 to a company event whose signature does not verify or is missing, never a 5xx or a hang"))
 			}
-		}, framework.CapSignatures)
+		}, settings.CapSignatures)
 })
 
 // schemeName names the run's scheme for messages.
 func schemeName() string {
-	switch framework.TestContext.CompanyWebhookScheme {
-	case framework.CompanySchemeV1:
+	switch settings.TestContext.CompanyWebhookScheme {
+	case settings.CompanySchemeV1:
 		return "company webhook subscription (v1)"
-	case framework.CompanySchemeV2:
+	case settings.CompanySchemeV2:
 		return "company webhook subscription (v2)"
 	}
 	return "partner webhook setup"
@@ -152,20 +155,20 @@ func schemeName() string {
 
 // verifyAdvice says how the run's scheme is verified.
 func verifyAdvice() string {
-	switch framework.TestContext.CompanyWebhookScheme {
-	case framework.CompanySchemeV1:
+	switch settings.TestContext.CompanyWebhookScheme {
+	case settings.CompanySchemeV1:
 		return `verify TT-Signature as base64(hex(HMAC-SHA256(signature key, payload.data.id))) (§5.1)`
-	case framework.CompanySchemeV2:
+	case settings.CompanySchemeV2:
 		return `verify TT-Signature as base64("t=<t>,v2=" + hex(HMAC-SHA256(signature key, t + "." + raw body))) (§5.2)`
 	}
 	return `check the Bearer provider key and verify Teamtailor-Signature (v1 = hex(HMAC-SHA256(webhook secret, t + "." + payload.data.id))) or TT-Signature (base64(hex(HMAC-SHA256(webhook secret, payload.data.id)))) (§6)`
 }
 
 func companyStep(e framework.CompanyEvent, how string) string {
-	return fmt.Sprintf("POST /%s, %s (%s), %s", strings.TrimLeft(framework.TestContext.CompanyWebhooks, "/"), e.Name, e.EventName(), how)
+	return fmt.Sprintf("POST /%s, %s (%s), %s", strings.TrimLeft(settings.TestContext.CompanyWebhooks, "/"), e.Name, e.EventName(), how)
 }
 
-func answerText(x *framework.Exchange) string {
+func answerText(x *partner.Exchange) string {
 	if !x.Answered() {
 		return x.Error
 	}
@@ -178,7 +181,7 @@ func companyFixtures() []framework.CompanyEvent {
 	GinkgoHelper()
 	evs, err := framework.CompanyEventFixtures()
 	if err != nil {
-		framework.FailMock("%v", err)
+		partner.FailMock("%v", err)
 	}
 	return evs
 }
@@ -190,7 +193,7 @@ func companyFixture(name string) framework.CompanyEvent {
 			return e
 		}
 	}
-	framework.FailMock("no company-event fixture %s", name)
+	partner.FailMock("no company-event fixture %s", name)
 	return framework.CompanyEvent{}
 }
 
@@ -203,11 +206,11 @@ func rawBodyEvent() framework.CompanyEvent {
 	payload := bytes.Replace(e.Payload, []byte(`"title":"`), []byte(`"title":"Malm\u00f6 \u2013 `), 1)
 	var indented bytes.Buffer
 	if err := json.Indent(&indented, payload, "", "  "); err != nil {
-		framework.FailMock("%v", err)
+		partner.FailMock("%v", err)
 	}
 	out, err := framework.NewCompanyEvent("job-update, indented, \\u escapes", indented.Bytes())
 	if err != nil {
-		framework.FailMock("%v", err)
+		partner.FailMock("%v", err)
 	}
 	return out
 }
@@ -224,7 +227,7 @@ func unsigned(e framework.CompanyEvent) []byte {
 
 // tamperedWhat says how tampered changes a delivery in the run's scheme.
 func tamperedWhat() string {
-	if framework.TestContext.CompanyWebhookScheme == framework.CompanySchemeV2 {
+	if settings.TestContext.CompanyWebhookScheme == settings.CompanySchemeV2 {
 		return "the body changed after signing"
 	}
 	return "signed for another resource id"
@@ -237,7 +240,7 @@ func tampered(e framework.CompanyEvent) ([]byte, http.Header) {
 	other := e
 	other.Payload = bytes.Replace(e.Payload, []byte(`"id":"`+e.ID+`"`), []byte(`"id":"`+e.ID+`0"`), 1)
 	other.ID = e.ID + "0"
-	if framework.TestContext.CompanyWebhookScheme == framework.CompanySchemeV2 {
+	if settings.TestContext.CompanyWebhookScheme == settings.CompanySchemeV2 {
 		body, h := framework.CompanySign(e, framework.CompanyKey(), time.Now())
 		return bytes.Replace(body, []byte(`"id":"`+e.ID+`"`), []byte(`"id":"`+other.ID+`"`), 1), h
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
@@ -25,8 +27,8 @@ const eventsPath = "/teamtailor/events"
 // receiver plants a receiver of company events at eventsPath on the example
 // partner. verify returns whether the delivery verifies; a refused one
 // gets 401.
-func receiver(verify func(r *http.Request, body []byte) bool) partner {
-	return partner{wrap: route("POST", eventsPath, func(w http.ResponseWriter, r *http.Request, _ http.Handler) {
+func receiver(verify func(r *http.Request, body []byte) bool) fakePartner {
+	return fakePartner{wrap: route("POST", eventsPath, func(w http.ResponseWriter, r *http.Request, _ http.Handler) {
 		body := readBody(r)
 		if _, err := signature.ResourceID(body); err != nil {
 			http.Error(w, "not a company event", http.StatusBadRequest)
@@ -42,7 +44,7 @@ func receiver(verify func(r *http.Request, body []byte) bool) partner {
 
 // docsReceiver verifies as docs/company-webhooks.md §8 says: TT-Signature,
 // v2 over the raw body, v1 over payload.data.id.
-func docsReceiver(header string) partner {
+func docsReceiver(header string) fakePartner {
 	return receiver(func(r *http.Request, body []byte) bool {
 		return signature.VerifyCompany(r.Header.Get(header), selfCompanyKey, body, time.Now(), 0) == nil
 	})
@@ -52,7 +54,7 @@ func docsReceiver(header string) partner {
 func companyArgs(scheme string) []string {
 	args := []string{"--company-webhooks", strings.TrimPrefix(eventsPath, "/"), "--company-webhook-scheme", scheme,
 		"--verifies-signatures", "--focus", "company-webhooks/", "--activation-field", selfActivation}
-	if scheme != framework.CompanySchemeSetup {
+	if scheme != settings.CompanySchemeSetup {
 		args = append(args, "--company-webhook-key", selfCompanyKey)
 	}
 	return args
@@ -68,26 +70,26 @@ func TestCompanyWebhookReceivers(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		scheme  string
-		partner partner
+		partner fakePartner
 		fails   string // "" passes everything
 		cause   string
 	}{
-		{"the example partner's receiver, a partner setup", framework.CompanySchemeSetup, partner{}, "", ""},
-		{"a v1 subscription receiver from the docs", framework.CompanySchemeV1, docsReceiver(signature.CompanyHeader), "", ""},
-		{"a v2 subscription receiver from the docs", framework.CompanySchemeV2, docsReceiver(signature.CompanyHeader), "", ""},
-		{"v2 HMAC over JSON.stringify of the parsed body", framework.CompanySchemeV2,
+		{"the example partner's receiver, a partner setup", settings.CompanySchemeSetup, fakePartner{}, "", ""},
+		{"a v1 subscription receiver from the docs", settings.CompanySchemeV1, docsReceiver(signature.CompanyHeader), "", ""},
+		{"a v2 subscription receiver from the docs", settings.CompanySchemeV2, docsReceiver(signature.CompanyHeader), "", ""},
+		{"v2 HMAC over JSON.stringify of the parsed body", settings.CompanySchemeV2,
 			receiver(func(r *http.Request, body []byte) bool {
 				again, err := signature.Restringify(body)
 				return err == nil && signature.VerifyCompanyV2(r.Header.Get(signature.CompanyHeader), selfCompanyKey, again, time.Now(), 0) == nil
 			}), "company-webhooks/raw-body-accepted", framework.CauseCompanyReserialised},
-		{"a company webhook read from Teamtailor-Signature", framework.CompanySchemeV2,
+		{"a company webhook read from Teamtailor-Signature", settings.CompanySchemeV2,
 			docsReceiver(signature.Header), "company-webhooks/events-accepted", framework.CauseCompanyHeader},
-		{"a partner setup verifying Teamtailor-Signature's scheme in TT-Signature", framework.CompanySchemeSetup,
+		{"a partner setup verifying Teamtailor-Signature's scheme in TT-Signature", settings.CompanySchemeSetup,
 			receiver(func(r *http.Request, body []byte) bool {
 				id, _ := signature.ResourceID(body)
 				return signature.Verify(r.Header.Get(signature.CompanyHeader), selfSecret, id, time.Now(), 0) == nil
 			}), "company-webhooks/events-accepted", framework.CauseCompanyHeader},
-		{"v1 over the payload instead of the resource id", framework.CompanySchemeV1,
+		{"v1 over the payload instead of the resource id", settings.CompanySchemeV1,
 			receiver(func(r *http.Request, body []byte) bool {
 				var doc struct {
 					Payload json.RawMessage `json:"payload"`
@@ -104,7 +106,7 @@ func TestCompanyWebhookReceivers(t *testing.T) {
 				want := base64.StdEncoding.EncodeToString([]byte(hex.EncodeToString(mac.Sum(nil))))
 				return hmac.Equal([]byte(r.Header.Get(signature.CompanyHeader)), []byte(want))
 			}), "company-webhooks/events-accepted", framework.CauseCompanyV1Body},
-		{"answers 2xx to a bad signature", framework.CompanySchemeSetup,
+		{"answers 2xx to a bad signature", settings.CompanySchemeSetup,
 			receiver(func(*http.Request, []byte) bool { return true }), "company-webhooks/forged-refused", framework.CauseCompanyUnverified},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,11 +116,11 @@ func TestCompanyWebhookReceivers(t *testing.T) {
 			for _, id := range checks {
 				c := r.check(id)
 				switch {
-				case c.Outcome == framework.OutcomeFail:
+				case c.Outcome == report.OutcomeFail:
 					failed = append(failed, id)
-				case c.Outcome == framework.OutcomeSkipped && tc.fails != "" && strings.Contains(c.Reason, "(see "+tc.fails+")"):
+				case c.Outcome == report.OutcomeSkipped && tc.fails != "" && strings.Contains(c.Reason, "(see "+tc.fails+")"):
 					// moot once the mistake failed its check
-				case c.Outcome != framework.OutcomePass:
+				case c.Outcome != report.OutcomePass:
 					t.Errorf("%s: %s (%s), want pass or fail", id, c.Outcome, c.Reason)
 				}
 			}
@@ -156,18 +158,18 @@ func TestCompanyWebhookReceivers(t *testing.T) {
 func TestCompanyWebhookChecksNeedTheirFlags(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	t.Parallel()
-	base := partner{}.serve(t)
+	base := fakePartner{}.serve(t)
 	r := runSuite(t, base, "--focus", "company-webhooks/", "--activation-field", selfActivation)
 	for _, id := range []string{"company-webhooks/events-accepted", "company-webhooks/forged-refused"} {
-		if c := r.check(id); c.Outcome != framework.OutcomeSkipped || !strings.Contains(c.Reason, "--company-webhooks") {
+		if c := r.check(id); c.Outcome != report.OutcomeSkipped || !strings.Contains(c.Reason, "--company-webhooks") {
 			t.Errorf("%s: %s %q, want skipped for --company-webhooks", id, c.Outcome, c.Reason)
 		}
 	}
 	r = runSuite(t, base, "--focus", "company-webhooks/", "--activation-field", selfActivation, "--company-webhooks", "teamtailor/events")
-	if c := r.check("company-webhooks/events-accepted"); c.Outcome != framework.OutcomePass {
+	if c := r.check("company-webhooks/events-accepted"); c.Outcome != report.OutcomePass {
 		t.Errorf("events-accepted: %s %q", c.Outcome, c.Reason)
 	}
-	if c := r.check("company-webhooks/forged-refused"); c.Outcome != framework.OutcomeSkipped || c.Reason != framework.CapabilityPrefix+"--verifies-signatures" {
+	if c := r.check("company-webhooks/forged-refused"); c.Outcome != report.OutcomeSkipped || c.Reason != settings.CapabilityPrefix+"--verifies-signatures" {
 		t.Errorf("forged-refused: %s %q, want skipped for --verifies-signatures alone", c.Outcome, c.Reason)
 	}
 }

@@ -4,8 +4,8 @@
 // files, one per protocol area, so that cmd/ttconformance runs them as one
 // binary (Run) and conformance_suite_test.go runs them under go test.
 //
-// Each check is declared with framework.MustIt or
-// framework.ShouldIt, states its rule (a MUST or SHOULD sentence) in its name,
+// Each check is declared with settings.MustIt or
+// settings.ShouldIt, states its rule (a MUST or SHOULD sentence) in its name,
 // carries one area label (config, activation, webhook, signature, results,
 // actions), one level label (must or should) and, for bulk mode,
 // the bulk label. ttconformance --list prints the catalogue.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/fixtures/scrub"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store/capture"
 )
@@ -46,9 +46,9 @@ func TestImportedFixturesJoinTheEdgeCases(t *testing.T) {
 	dir := importedFixtureDir(t)
 	const id = "webhook/edge-case-candidates"
 
-	good := runSuite(t, partner{}.serve(t), "--fixtures", dir, "--focus", id)
+	good := runSuite(t, fakePartner{}.serve(t), "--fixtures", dir, "--focus", id)
 	c := good.check(id)
-	if c.Outcome != framework.OutcomePass {
+	if c.Outcome != report.OutcomePass {
 		t.Fatalf("%s with the example partner: %s %s\n%s", id, c.Outcome, c.Reason, good.stderr)
 	}
 	sent := false
@@ -59,7 +59,7 @@ func TestImportedFixturesJoinTheEdgeCases(t *testing.T) {
 		t.Errorf("%s did not send the imported fixture whole", id)
 	}
 
-	broken := partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	broken := fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 		if bytes.Contains(readBody(r), []byte(`"pronouns":`)) {
 			http.Error(w, "unknown attribute pronouns", http.StatusInternalServerError)
 			return
@@ -68,11 +68,11 @@ func TestImportedFixturesJoinTheEdgeCases(t *testing.T) {
 	})}
 	bad := runSuite(t, broken.serve(t), "--fixtures", dir, "--focus", id)
 	c = bad.check(id)
-	if c.Outcome != framework.OutcomeFail || !strings.Contains(c.Reason, "imported fixture drift: 500") {
+	if c.Outcome != report.OutcomeFail || !strings.Contains(c.Reason, "imported fixture drift: 500") {
 		t.Errorf("%s against a partner failing on the fixture: %s, reason %q; want a failure naming imported fixture drift", id, c.Outcome, c.Reason)
 	}
 
-	if r := runSuite(t, partner{}.serve(t), "--fixtures", filepath.Join(dir, "missing")); r.exit != 2 || !strings.Contains(r.stderr, "--fixtures") {
+	if r := runSuite(t, fakePartner{}.serve(t), "--fixtures", filepath.Join(dir, "missing")); r.exit != 2 || !strings.Contains(r.stderr, "--fixtures") {
 		t.Errorf("a missing --fixtures folder: exit %d, stderr %s; want 2 naming --fixtures", r.exit, r.stderr)
 	}
 }

@@ -11,7 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 )
 
 // The reports keep every exchange bounded (conformance/README.md "Bounded
@@ -124,7 +125,7 @@ func boundedRun(t *testing.T, base string) run {
 
 // cutExchanges returns the exchanges of the run marked truncated whose
 // bodies end in the cut marker, and the total size of the exchanges.
-func cutExchanges(r run) (cut []framework.Exchange, total int) {
+func cutExchanges(r run) (cut []partner.Exchange, total int) {
 	for _, c := range r.results.Checks {
 		for _, x := range c.Exchanges {
 			total += len(x.RequestBody) + len(x.ResponseBody)
@@ -162,7 +163,7 @@ func TestHugeAnswersKeepReportsBounded(t *testing.T) {
 					c.answer(w, r)
 				})
 			}
-			r := boundedRun(t, partner{wrap: huge}.serve(t))
+			r := boundedRun(t, fakePartner{wrap: huge}.serve(t))
 			// The race detector multiplies memory; without it the whole
 			// run stays under 200 MB.
 			if !raceEnabled && r.maxRSS > maxRSSBytes {
@@ -172,7 +173,7 @@ func TestHugeAnswersKeepReportsBounded(t *testing.T) {
 				t.Errorf("exit = %d, want 1\n%s", r.exit, r.stderr)
 			}
 			got := r.check("webhook/signed-accepted")
-			if got.Outcome != framework.OutcomeFail || !strings.Contains(got.Reason, "answer larger than 1 MiB") {
+			if got.Outcome != report.OutcomeFail || !strings.Contains(got.Reason, "answer larger than 1 MiB") {
 				t.Errorf("webhook/signed-accepted: %s, want fail for an answer larger than 1 MiB: %s", got.Outcome, got.Reason)
 			}
 			cut, _ := cutExchanges(r)
@@ -180,8 +181,8 @@ func TestHugeAnswersKeepReportsBounded(t *testing.T) {
 				t.Fatal("no exchange is marked truncated with a cut body")
 			}
 			for _, x := range cut {
-				if len(x.ResponseBody) > framework.StoredBodyLimit+64 {
-					t.Errorf("%s %s keeps %d bytes of body, want at most %d and the mark", x.Method, x.URL, len(x.ResponseBody), framework.StoredBodyLimit)
+				if len(x.ResponseBody) > partner.StoredBodyLimit+64 {
+					t.Errorf("%s %s keeps %d bytes of body, want at most %d and the mark", x.Method, x.URL, len(x.ResponseBody), partner.StoredBodyLimit)
 				}
 				if x.ResponseBodySize <= 1<<20 {
 					t.Errorf("%s %s: responseBodySize %d, want the size read past 1 MiB", x.Method, x.URL, x.ResponseBodySize)
@@ -197,13 +198,13 @@ func TestHugeAnswersKeepReportsBounded(t *testing.T) {
 func TestManyLargeAnswersSpendTheRunBudget(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	t.Parallel()
-	r := boundedRun(t, partner{wrap: paddedAnswers, transport: paddedPosts}.serve(t))
+	r := boundedRun(t, fakePartner{wrap: paddedAnswers, transport: paddedPosts}.serve(t))
 	cut, total := cutExchanges(r)
 	if len(cut) == 0 {
 		t.Error("no exchange is marked truncated with a cut body")
 	}
-	if total > framework.RunExchangeLimit {
-		t.Errorf("the report keeps %d bytes of bodies, want at most %d", total, framework.RunExchangeLimit)
+	if total > partner.RunExchangeLimit {
+		t.Errorf("the report keeps %d bytes of bodies, want at most %d", total, partner.RunExchangeLimit)
 	}
 	omitted := 0
 	for _, c := range r.results.Checks {

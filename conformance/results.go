@@ -10,7 +10,11 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
@@ -19,10 +23,10 @@ import (
 // writes it; the checks only read it.
 type resultRun struct {
 	setup    *framework.Framework
-	webhook  framework.Webhook
-	answer   *framework.Exchange // the partner's answer to the webhook
-	declared []string            // assessment-criteria ids the configs declare
-	known    bool                // a config could be read, so declared is known
+	webhook  embedded.Webhook
+	answer   *partner.Exchange // the partner's answer to the webhook
+	declared []string          // assessment-criteria ids the configs declare
+	known    bool              // a config could be read, so declared is known
 	// inAnswer is set when the answer completed the result itself: its
 	// partner_result_attributes are valid and hold a final status
 	// (docs/protocol.md §1.3), so no request to update-url is needed.
@@ -42,8 +46,8 @@ func startResultRun(ctx SpecContext) *resultRun {
 	run.webhook, run.answer = s.SignedWebhook(ctx, typical)
 	if run.answer.Success() {
 		run.inAnswer = completedInAnswer([]byte(run.answer.ResponseBody))
-		By("waiting up to " + framework.TestContext.Timeout.String() + " for the partner to send its result to update-url (or create it with POST /partner-results)")
-		framework.TheBasics().AwaitResult(ctx, s.Mock, func(posts []framework.Exchange) bool { return len(posts) > 0 || run.inAnswer })
+		By("waiting up to " + settings.TestContext.Timeout.String() + " for the partner to send its result to update-url (or create it with POST /partner-results)")
+		framework.TheBasics().AwaitResult(ctx, s.Mock, func(posts []partner.Exchange) bool { return len(posts) > 0 || run.inAnswer })
 	}
 	return run
 }
@@ -52,29 +56,29 @@ func startResultRun(ctx SpecContext) *resultRun {
 // partner_result_attributes Teamtailor applies and whose status is final.
 func completedInAnswer(body []byte) bool {
 	applied, _, _ := protocol.CheckWebhookResponse(body)
-	status, _ := framework.AnswerStatus(body)
-	return applied && protocol.Status(status).Final()
+	status, _ := judge.AnswerStatus(body)
+	return applied && (protocol.Status(status).Final())
 }
 
 // posts returns the partner's requests to update-url so far, after
 // making sure there is something to judge: the webhook was accepted and,
 // unless none is required, a result came (a request, or the answer's
 // partner_result_attributes).
-func (run *resultRun) posts(f *framework.Framework, required bool) []framework.Exchange {
+func (run *resultRun) posts(f *framework.Framework, required bool) []partner.Exchange {
 	GinkgoHelper()
 	framework.RequireBasics()
 	f.Include(run.setup.Transcript()...)
 	if run.answer.Unreachable {
-		framework.FailUnreachable(run.answer)
+		partner.FailUnreachable(run.answer)
 	}
-	framework.Depends(run.answer.Success(), "the webhook got no 2xx, so no result is due (see webhook/signed-accepted)")
+	partner.Depends(run.answer.Success(), "the webhook got no 2xx, so no result is due (see webhook/signed-accepted)")
 	posts := framework.TheBasics().ResultPosts(f.Mock)
 	if failures := f.Mock.Failures(); len(failures) > 0 {
-		framework.FailMock("%s", strings.Join(failures, "; "))
+		partner.FailMock("%s", strings.Join(failures, "; "))
 	}
 	f.Include(posts...)
 	if required {
-		framework.Depends(len(posts) > 0 || run.inAnswer, "the partner sent no result (nothing to update-url, no POST /partner-results) within %s (see results/posted)", framework.TestContext.Timeout)
+		partner.Depends(len(posts) > 0 || run.inAnswer, "the partner sent no result (nothing to update-url, no POST /partner-results) within %s (see results/posted)", settings.TestContext.Timeout)
 	}
 	return posts
 }
@@ -82,7 +86,7 @@ func (run *resultRun) posts(f *framework.Framework, required bool) []framework.E
 // requests returns the requests to update-url, skipping the check when
 // the result came in the webhook answer only: a check of request headers
 // has nothing to judge then.
-func (run *resultRun) requests(f *framework.Framework) []framework.Exchange {
+func (run *resultRun) requests(f *framework.Framework) []partner.Exchange {
 	GinkgoHelper()
 	posts := run.posts(f, true)
 	if len(posts) == 0 {
@@ -94,11 +98,11 @@ func (run *resultRun) requests(f *framework.Framework) []framework.Exchange {
 // documents returns what the body checks judge: every request to
 // update-url and, when the answer completed the result, its
 // partner_result_attributes as the document they amount to.
-func (run *resultRun) documents(f *framework.Framework) []framework.Exchange {
+func (run *resultRun) documents(f *framework.Framework) []partner.Exchange {
 	GinkgoHelper()
 	docs := run.posts(f, true)
 	if run.inAnswer {
-		if x, ok := framework.AnswerAsResult(run.answer, run.webhook.ResultID); ok {
+		if x, ok := judge.AnswerAsResult(run.answer, run.webhook.ResultID); ok {
 			docs = append(docs, x)
 		}
 	}
@@ -107,8 +111,8 @@ func (run *resultRun) documents(f *framework.Framework) []framework.Exchange {
 
 // firstProblem judges each post with judge and returns the first post
 // with a problem and every problem, one post per line.
-func firstProblem(posts []framework.Exchange, judge func(x framework.Exchange) string) (*framework.Exchange, string) {
-	var first *framework.Exchange
+func firstProblem(posts []partner.Exchange, judge func(x partner.Exchange) string) (*partner.Exchange, string) {
+	var first *partner.Exchange
 	var lines []string
 	for i := range posts {
 		if p := judge(posts[i]); p != "" {
@@ -123,12 +127,12 @@ func firstProblem(posts []framework.Exchange, judge func(x framework.Exchange) s
 
 // Ordered: the checks judge the posts of one webhook, sent once in
 // BeforeAll; ContinueOnFailure: one broken rule does not hide the others.
-var _ = Describe("Results: what the partner posts to update-url", framework.LabelResults, Ordered, ContinueOnFailure, func() {
+var _ = Describe("Results: what the partner posts to update-url", settings.LabelResults, Ordered, ContinueOnFailure, func() {
 	f := framework.New("results")
 	var run *resultRun
 
 	BeforeAll(func(ctx SpecContext) {
-		if framework.TestContext.Claims(framework.CapAssessment) {
+		if settings.TestContext.Claims(settings.CapAssessment) {
 			run = startResultRun(ctx)
 		}
 	})
@@ -138,14 +142,14 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 	judgeBodies := func(aspect, fix string) {
 		GinkgoHelper()
 		posts := run.documents(f)
-		bad, problem := firstProblem(posts, func(x framework.Exchange) string {
-			v := framework.JudgeResultRequest(x, run.declared)
+		bad, problem := firstProblem(posts, func(x partner.Exchange) string {
+			v := judge.ResultRequest(x, run.declared)
 			return strings.TrimSpace(v.List(aspect))
 		})
-		Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer, "%s", fix))
+		Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(bad, run.answer, "%s", fix))
 	}
 
-	framework.MustIt("results/posted", "§1.1, §2.3",
+	settings.MustIt("results/posted", "§1.1, §2.3",
 		"after accepting a webhook the partner MUST send its result with PUT or PATCH to the webhook's update-url, or create it with POST /partner-results, within the timeout",
 		"a partner with the assessment capability reports its result (§2.3), by update-url, by creating a result for the candidate and job, or in the webhook answer (§1.3); without one the result stays in sending.",
 		func(ctx SpecContext) {
@@ -153,7 +157,7 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 			var updates, creates []string
 			for _, x := range posts {
 				switch {
-				case framework.IsCreate(x):
+				case judge.IsCreate(x):
 					creates = append(creates, x.Method)
 				case x.Method == http.MethodPatch || x.Method == http.MethodPut:
 					updates = append(updates, x.Method)
@@ -163,152 +167,152 @@ var _ = Describe("Results: what the partner posts to update-url", framework.Labe
 			problem := ""
 			switch {
 			case len(updates) > 0:
-				framework.Note("the result came by %s to update-url", strings.Join(slices.Compact(updates), " and "))
+				partner.Note("the result came by %s to update-url", strings.Join(slices.Compact(updates), " and "))
 			case len(creates) > 0:
-				framework.Note("the result came by POST /partner-results, a result the partner created for the event's candidate and job (update-url was not used)")
+				partner.Note("the result came by POST /partner-results, a result the partner created for the event's candidate and job (update-url was not used)")
 			case run.inAnswer:
-				framework.Note("the result was completed in the webhook answer (partner_result_attributes)")
+				partner.Note("the result was completed in the webhook answer (partner_result_attributes)")
 			case len(posts) == 0:
-				problem = fmt.Sprintf("nothing came to update-url %s, and no POST /partner-results for the event's candidate and job, within %s", run.webhook.UpdateURL, framework.TestContext.Timeout)
+				problem = fmt.Sprintf("nothing came to update-url %s, and no POST /partner-results for the event's candidate and job, within %s", run.webhook.UpdateURL, settings.TestContext.Timeout)
 			default:
 				problem = fmt.Sprintf("%d requests came to update-url, none of them a PUT or PATCH", len(posts))
 			}
-			var x *framework.Exchange
+			var x *partner.Exchange
 			if len(posts) > 0 {
 				x = &posts[0]
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(x, run.answer,
+			Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(x, run.answer,
 				"PATCH (or PUT) partner-event.partner-result.update-url with the result, e.g. {\"data\": {\"type\": \"partner-results\", \"id\": \"<id>\", \"attributes\": {\"status\": \"completed\"}}}; the suite waits --timeout (%s) for it",
-				framework.TestContext.Timeout))
+				settings.TestContext.Timeout))
 		})
 
-	framework.MustIt("results/authorization", "§2",
+	settings.MustIt("results/authorization", "§2",
 		"every request to update-url (or POST /partner-results) MUST carry Authorization: Token <partner API key> (or Bearer <partner API key>)",
 		"§2: the Partner API authenticates every call with the partner API key; others are refused with 401.",
 		func(ctx SpecContext) {
-			bad, problem := firstProblem(run.requests(f), func(x framework.Exchange) string {
+			bad, problem := firstProblem(run.requests(f), func(x partner.Exchange) string {
 				h := x.RequestHeader.Get("Authorization")
 				key, err := protocol.ParseAuthorization(h)
 				switch {
 				case err != nil:
 					return err.Error()
-				case key != framework.TestContext.APIKey:
+				case key != settings.TestContext.APIKey:
 					return "the key in Authorization is not the partner API key"
 				}
 				return ""
 			})
-			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer,
+			Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(bad, run.answer,
 				"send \"Authorization: Token <partner API key>\" on every Partner API call"))
 		})
 
-	framework.MustIt("results/api-version", "§2",
+	settings.MustIt("results/api-version", "§2",
 		"every request to update-url (or POST /partner-results) MUST carry X-Api-Version: "+protocol.APIVersion,
 		"§2: X-Api-Version is required; others are refused with 406.",
 		func(ctx SpecContext) {
-			bad, problem := firstProblem(run.requests(f), func(x framework.Exchange) string {
+			bad, problem := firstProblem(run.requests(f), func(x partner.Exchange) string {
 				if v := x.RequestHeader.Get("X-Api-Version"); v != protocol.APIVersion {
 					return fmt.Sprintf("X-Api-Version is %q", v)
 				}
 				return ""
 			})
-			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer,
+			Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(bad, run.answer,
 				"send \"X-Api-Version: %s\" on every Partner API call; the Partner API answers 406 without it", protocol.APIVersion))
 		})
 
-	framework.MustIt("results/media-type", "§2",
+	settings.MustIt("results/media-type", "§2",
 		"every request to update-url (or POST /partner-results) MUST carry Content-Type: application/vnd.api+json (JSON:API)",
 		"§2: the Partner API takes JSON:API documents; others are refused with 415.",
 		func(ctx SpecContext) {
-			bad, problem := firstProblem(run.requests(f), func(x framework.Exchange) string {
-				if ct := x.RequestHeader.Get("Content-Type"); !framework.IsJSONAPI(ct) {
+			bad, problem := firstProblem(run.requests(f), func(x partner.Exchange) string {
+				if ct := x.RequestHeader.Get("Content-Type"); !judge.IsJSONAPI(ct) {
 					return fmt.Sprintf("Content-Type is %q", ct)
 				}
 				return ""
 			})
-			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer,
+			Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(bad, run.answer,
 				"send \"Content-Type: %s\"; the Partner API answers 415 to any other media type", protocol.MediaType))
 		})
 
-	framework.MustIt("results/body-schema", "§2, §2.3",
+	settings.MustIt("results/body-schema", "§2, §2.3",
 		"the body of every request to update-url MUST be a JSON:API partner-results document valid against partner-result-update-request.schema.json (of POST /partner-results, against partner-result-create-request.schema.json)",
 		"§2, §2.3: the Partner API refuses other documents with 400 or 422.",
 		func(ctx SpecContext) {
-			judgeBodies(framework.AspectSchema,
+			judgeBodies(judge.AspectSchema,
 				"send {\"data\": {\"type\": \"partner-results\", \"id\": \"<result id>\", \"attributes\": {...}}} with only the attributes docs/protocol.md §2.3 lists")
 		})
 
-	framework.MustIt("results/status-enum", "§2.3",
+	settings.MustIt("results/status-enum", "§2.3",
 		"a posted status MUST be one of sending, sent, pending, completed, failed",
 		"§2.3: other statuses are refused with 422.",
 		func(ctx SpecContext) {
-			judgeBodies(framework.AspectStatus, "use one of the statuses sending, sent, pending, completed, failed")
+			judgeBodies(judge.AspectStatus, "use one of the statuses sending, sent, pending, completed, failed")
 		})
 
-	framework.MustIt("results/score-range", "§2.3",
+	settings.MustIt("results/score-range", "§2.3",
 		"a posted assessment score, and each criterion score, MUST be a number from 0 to 100",
 		"§2.3: scores outside 0..100 are refused with 422.",
 		func(ctx SpecContext) {
-			judgeBodies(framework.AspectScore, "scale scores to 0..100 before posting them")
+			judgeBodies(judge.AspectScore, "scale scores to 0..100 before posting them")
 		})
 
-	framework.MustIt("results/details-depth", "§2.3",
+	settings.MustIt("results/details-depth", "§2.3",
 		"posted details MUST be an object nested at most 2 levels deep",
 		"§2.3: deeper details are refused with 422.",
 		func(ctx SpecContext) {
-			judgeBodies(framework.AspectDetails,
+			judgeBodies(judge.AspectDetails,
 				"keep details to {\"key\": scalar or list of scalars or {\"key\": scalar}}; flatten deeper values into strings")
 		})
 
-	framework.MustIt("results/attachments-shape", "§2.3",
+	settings.MustIt("results/attachments-shape", "§2.3",
 		"each posted attachment MUST have exactly the keys url and description",
 		"§2.3: attachments with other keys are refused with 422.",
 		func(ctx SpecContext) {
-			judgeBodies(framework.AspectAttachments,
+			judgeBodies(judge.AspectAttachments,
 				"send attachments as [{\"url\": \"https://…\", \"description\": \"…\"}] and nothing else in each item")
 		})
 
-	framework.ShouldIt("results/criteria-declared", "§2.3, §3",
+	settings.ShouldIt("results/criteria-declared", "§2.3, §3",
 		"posted assessment-criteria ids SHOULD be among the assessment-criteria the partner's /config declared",
 		"§2.3: criteria ids \"should\" be among the declared ones; Teamtailor does not refuse others.",
 		func(ctx SpecContext) {
 			posts := run.documents(f)
-			framework.Depends(run.known, "the /config form could not be read, so the declared criteria are unknown (see config/with-job)")
-			bad, problem := firstProblem(posts, func(x framework.Exchange) string {
-				v := framework.JudgeResultRequest(x, run.declared)
-				return strings.TrimSpace(v.List(framework.AspectCriteria))
+			partner.Depends(run.known, "the /config form could not be read, so the declared criteria are unknown (see config/with-job)")
+			bad, problem := firstProblem(posts, func(x partner.Exchange) string {
+				v := judge.ResultRequest(x, run.declared)
+				return strings.TrimSpace(v.List(judge.AspectCriteria))
 			})
-			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(bad, run.answer,
+			Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(bad, run.answer,
 				"score only criteria your /config declares in \"assessment-criteria\" (declared: %s)", strings.Join(run.declared, ", ")))
 		})
 
-	framework.ShouldIt("results/status-forward", "§2.3",
+	settings.ShouldIt("results/status-forward", "§2.3",
 		"a result's status SHOULD never move backwards (sending → sent → pending → completed or failed)",
 		"the docs give the statuses but no rule on their order; a status moving back confuses recruiters, it breaks nothing.",
 		func(ctx SpecContext) {
 			run.posts(f, true)
 			// Later posts may still be on their way: watch a while.
-			settle := min(max(framework.TestContext.Timeout/4, 200*time.Millisecond), time.Second)
-			var last *framework.Exchange
+			settle := min(max(settings.TestContext.Timeout/4, 200*time.Millisecond), time.Second)
+			var last *partner.Exchange
 			Consistently(func() string {
 				statuses := []string{"sending"}
 				if applied, _, _ := protocol.CheckWebhookResponse([]byte(run.answer.ResponseBody)); applied {
-					if s, ok := framework.AnswerStatus([]byte(run.answer.ResponseBody)); ok {
+					if s, ok := judge.AnswerStatus([]byte(run.answer.ResponseBody)); ok {
 						statuses = append(statuses, s)
 					}
 				}
 				for _, x := range framework.TheBasics().ResultPosts(f.Mock) {
-					if s, ok := framework.PostedStatus([]byte(x.RequestBody)); ok {
+					if s, ok := judge.PostedStatus([]byte(x.RequestBody)); ok {
 						statuses = append(statuses, s)
-						if from, to, back := framework.Backwards(statuses); back {
+						if from, to, back := judge.Backwards(statuses); back {
 							last = &x
 							return fmt.Sprintf("the status moved back from %s to %s (statuses in order: %s)", from, to, strings.Join(statuses, " → "))
 						}
 					}
 				}
 				return ""
-			}).WithContext(ctx).WithTimeout(settle).WithPolling(50*time.Millisecond).Should(framework.BeNoProblem(),
+			}).WithContext(ctx).WithTimeout(settle).WithPolling(50*time.Millisecond).Should(judge.BeNoProblem(),
 				func() string {
-					return framework.ExplainPost(last, run.answer, "post statuses in order and never send an earlier one after a later one; a completed or failed result stays so")()
+					return partner.ExplainPost(last, run.answer, "post statuses in order and never send an earlier one after a later one; a completed or failed result stays so")()
 				})
 		})
 })

@@ -10,22 +10,25 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // A result post refused for rate, which production brings and an
 // ordinary run does not. The check provokes it with its own webhook, so
 // it judges nothing another check sent.
 
-var _ = Describe("Results: a result post refused for rate", framework.LabelResults, func() {
+var _ = Describe("Results: a result post refused for rate", settings.LabelResults, func() {
 	f := framework.New("results")
 
-	framework.ShouldIt("results/retried-after-429", "§2, §2.3",
+	settings.ShouldIt("results/retried-after-429", "§2, §2.3",
 		"a request to update-url refused with 429 Too Many Requests and Retry-After SHOULD be sent again once that wait has passed, so the result still arrives",
 		"the Partner API rate-limits each partner and answers 429 with Retry-After (§2); a result is the one request a partner must retry rather than drop, or the candidate's result never arrives. A SHOULD because the docs do not say how a partner retries.",
 		func(ctx SpecContext) {
 			switch resultRoute(ctx, f) {
 			case routeNone:
-				framework.Depends(false, "the partner sent no result for the run's webhook (see results/posted)")
+				partner.Depends(false, "the partner sent no result for the run's webhook (see results/posted)")
 			case routeCreate:
 				// Nothing in a created result tells this check's result
 				// from another check's result for the same candidate.
@@ -34,20 +37,20 @@ var _ = Describe("Results: a result post refused for rate", framework.LabelResul
 			w := f.NewWebhook(ctx, typical, false)
 			wait := f.Mock.RateLimitPosts(w.ResultID, time.Second)
 			By(fmt.Sprintf("sending a webhook whose first request to update-url the embedded mock answers with 429 and Retry-After: %d", int(wait.Seconds())))
-			x := f.PostWebhook(ctx, "POST /webhook, typical candidate (its first result post gets a 429)", w, framework.Sign(w.EventID))
-			framework.Depends(x.Success(), "the webhook got no 2xx (%s), so no result is due (see %s)", answerOf(x), framework.CheckSignedWebhook)
+			x := f.PostWebhook(ctx, "POST /webhook, typical candidate (its first result post gets a 429)", w, partner.Sign(w.EventID))
+			partner.Depends(x.Success(), "the webhook got no 2xx (%s), so no result is due (see %s)", answerOf(x), framework.CheckSignedWebhook)
 			if completedInAnswer([]byte(x.ResponseBody)) {
 				Skip("nothing to judge: the result came in the webhook answer (partner_result_attributes), with no request to update-url")
 			}
-			posts := writes(framework.WaitForPosts(ctx, f.Mock, w.ResultID, func(posts []framework.Exchange) bool { return len(writes(posts)) > 0 }))
-			framework.Depends(len(posts) > 0, "the partner sent nothing to update-url within %s (see results/posted)", framework.TestContext.Timeout)
+			posts := writes(framework.WaitForPosts(ctx, f.Mock, w.ResultID, func(posts []partner.Exchange) bool { return len(writes(posts)) > 0 }))
+			partner.Depends(len(posts) > 0, "the partner sent nothing to update-url within %s (see results/posted)", settings.TestContext.Timeout)
 			refused := posts[0]
 			if refused.Status != http.StatusTooManyRequests {
-				framework.FailMock("the partner's first %s to update-url got %d, not the 429 the suite set up", refused.Method, refused.Status)
+				partner.FailMock("the partner's first %s to update-url got %d, not the 429 the suite set up", refused.Method, refused.Status)
 			}
 
-			By(fmt.Sprintf("waiting up to %s after the 429 for the request again", wait+framework.TestContext.Timeout))
-			deadline := refused.Started.Add(wait + framework.TestContext.Timeout)
+			By(fmt.Sprintf("waiting up to %s after the 429 for the request again", wait+settings.TestContext.Timeout))
+			deadline := refused.Started.Add(wait + settings.TestContext.Timeout)
 			for !retried(posts) && time.Now().Before(deadline) && ctx.Err() == nil {
 				select {
 				case <-ctx.Done():
@@ -59,22 +62,22 @@ var _ = Describe("Results: a result post refused for rate", framework.LabelResul
 			problem := ""
 			if !retried(posts) {
 				problem = fmt.Sprintf("the partner's %s to update-url got 429 Too Many Requests with Retry-After: %d and was not sent again within %s after it",
-					refused.Method, int(wait.Seconds()), wait+framework.TestContext.Timeout)
+					refused.Method, int(wait.Seconds()), wait+settings.TestContext.Timeout)
 				if early := len(posts) - 1; early > 0 {
 					problem = fmt.Sprintf("the partner's %s to update-url got 429 Too Many Requests with Retry-After: %d; it was sent again %d time(s), each before that wait had passed (and refused again), then no more within %s",
-						refused.Method, int(wait.Seconds()), early, wait+framework.TestContext.Timeout)
+						refused.Method, int(wait.Seconds()), early, wait+settings.TestContext.Timeout)
 				}
 				problem += ": the candidate's result never arrives"
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.ExplainPost(&refused, x,
+			Expect(problem).To(judge.BeNoProblem(), partner.ExplainPost(&refused, x,
 				"when a request to the Partner API gets 429, wait the seconds Retry-After gives and send it again, and keep the result until the Partner API has accepted it (a job queue with retries does this); never drop a result after one refusal"))
 		})
 })
 
 // writes returns the requests that change the result, PUT and PATCH: the
 // ones the suite refuses with 429.
-func writes(posts []framework.Exchange) []framework.Exchange {
-	var out []framework.Exchange
+func writes(posts []partner.Exchange) []partner.Exchange {
+	var out []partner.Exchange
 	for _, x := range posts {
 		if x.Method == http.MethodPut || x.Method == http.MethodPatch {
 			out = append(out, x)
@@ -86,7 +89,7 @@ func writes(posts []framework.Exchange) []framework.Exchange {
 // retried reports whether a request to update-url after the first, which
 // got the 429, came once the wait had passed: the suite answered it
 // without a 429.
-func retried(posts []framework.Exchange) bool {
+func retried(posts []partner.Exchange) bool {
 	for _, x := range posts[1:] {
 		if x.Status != http.StatusTooManyRequests {
 			return true
@@ -118,7 +121,7 @@ func resultRoute(ctx context.Context, f *framework.Framework) int {
 	if completedInAnswer([]byte(answer.ResponseBody)) {
 		return routeAnswer
 	}
-	posts := framework.TheBasics().AwaitResult(ctx, f.Mock, func(posts []framework.Exchange) bool { return len(posts) > 0 })
+	posts := framework.TheBasics().AwaitResult(ctx, f.Mock, func(posts []partner.Exchange) bool { return len(posts) > 0 })
 	switch {
 	case len(posts) == 0:
 		return routeNone

@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
@@ -22,7 +23,7 @@ import (
 // rootCause is one such partner and what the run must say.
 type rootCause struct {
 	name    string
-	partner partner
+	partner fakePartner
 	base    func(url string) string // the --base-url given, from the partner's URL
 	args    []string
 	exit    int
@@ -48,17 +49,17 @@ func hangForever(w http.ResponseWriter, r *http.Request, _ http.Handler) {
 
 var rootCauses = []rootCause{
 	{name: "the webhook handler never completes",
-		partner: partner{wrap: route("POST", "/webhook", hangForever)},
+		partner: fakePartner{wrap: route("POST", "/webhook", hangForever)},
 		exit:    1, fails: []string{"webhook/signed-accepted"}, cause: "hang", skipSee: "(see webhook/signed-accepted)",
 		fix: "end its response"},
 	{name: "the webhook secret differs",
-		partner: partner{secret: "ttws_another_secret_5e6f7a8b"},
+		partner: fakePartner{secret: "ttws_another_secret_5e6f7a8b"},
 		exit:    1, fails: []string{"webhook/signed-accepted"}, cause: "webhook-secret", skipSee: "(see webhook/signed-accepted)",
 		fix: "--webhook-secret"},
 	{name: "the provider key is unknown to the partner",
 		// The partner looks keys up in another Teamtailor, which has no
 		// activation; the suite sends a UUID key.
-		partner: partner{teamtailor: emptyTeamtailor()},
+		partner: fakePartner{teamtailor: emptyTeamtailor()},
 		args:    []string{"--verifies-signatures", "--assessment", "--bulk", "--actions"},
 		exit:    1, fails: []string{"config/with-job"}, cause: "provider-key", skipSee: "(see config/with-job)",
 		fix: "--mock-public-url"},
@@ -67,7 +68,7 @@ var rootCauses = []rootCause{
 		exit: 1, fails: []string{"config/with-job"}, cause: "base-url", skipSee: "(see config/with-job)",
 		fix: "path prefix"},
 	{name: "BASE_URL redirects",
-		partner: partner{wrap: func(http.Handler) http.Handler {
+		partner: fakePartner{wrap: func(http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, "https://partner.example"+r.URL.RequestURI(), http.StatusMovedPermanently)
 			})
@@ -77,14 +78,14 @@ var rootCauses = []rootCause{
 	// Signatures: one defect of the verifier is one failure whose fix
 	// names it, not one failure per probe it lets through.
 	{name: "verifies no signature at all",
-		partner: partner{wrap: route("POST", "/", verifiesNothing)},
+		partner: fakePartner{wrap: route("POST", "/", verifiesNothing)},
 		exit:    1, fails: []string{"signature/tampered-v1"}, cause: "no-verification", skipSee: "(see signature/tampered-v1)",
 		fix:  "start verifying",
 		said: []string{"verifies no signature", "start verifying"},
 		unsaid: []string{"verify with the webhook secret of this integration", "not the body", "verify v1 only",
 			"refuse webhooks that carry no Teamtailor-Signature", "WARN "}},
 	{name: "checks that a signature is there, never that it verifies",
-		partner: partner{wrap: route("POST", "/", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		partner: fakePartner{wrap: route("POST", "/", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if r.Header.Get(signature.Header) == "" {
 				next.ServeHTTP(w, r)
 				return
@@ -96,13 +97,13 @@ var rootCauses = []rootCause{
 		said:   []string{"refuses a webhook without Teamtailor-Signature, but never checks the signature itself"},
 		unsaid: []string{"verify with the webhook secret of this integration", "not the body", "verify v1 only", "WARN "}},
 	{name: "the docs' signature line crashes on a header it does not match",
-		partner: partner{wrap: route("POST", "/", crashesUnlessDocsHeader)},
+		partner: fakePartner{wrap: route("POST", "/", crashesUnlessDocsHeader)},
 		exit:    1, fails: []string{"signature/extra-schemes-accepted"}, cause: "crash", skipSee: "(see signature/extra-schemes-accepted)",
 		fix:    "null",
 		said:   []string{typeErrorNull, "500 Internal Server Error", "null"},
 		unsaid: []string{"ignore schemes you do not know", "verify v1 only", "refuse webhooks that carry no Teamtailor-Signature", "not the body"}},
 	{name: "a looser signature line crashes only on headers without v1",
-		partner: partner{wrap: route("POST", "/", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		partner: fakePartner{wrap: route("POST", "/", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if !looseDocsHeader.MatchString(r.Header.Get(signature.Header)) {
 				http.Error(w, typeErrorNull, http.StatusInternalServerError)
 				return
@@ -114,24 +115,24 @@ var rootCauses = []rootCause{
 		said:   []string{typeErrorNull, "without Teamtailor-Signature", "on 1 more signature probe"},
 		unsaid: []string{"refuse webhooks that carry no Teamtailor-Signature", "verify v1 only"}},
 	{name: "crashes on every webhook",
-		partner: partner{wrap: route("POST", "/webhook", answer(http.StatusInternalServerError, "text/plain", typeErrorNull))},
+		partner: fakePartner{wrap: route("POST", "/webhook", answer(http.StatusInternalServerError, "text/plain", typeErrorNull))},
 		exit:    1, fails: []string{"webhook/signed-accepted"}, cause: "crash", skipSee: "(see webhook/signed-accepted)",
 		fix:  "crash",
 		said: []string{typeErrorNull, "500 Internal Server Error"}},
 	{name: "verifies the pre-2024 body signature",
-		partner: partner{wrap: verifiesOnly(func(t int64, body []byte) string { return signature.ComputeLegacy(selfSecret, t, body) })},
+		partner: fakePartner{wrap: verifiesOnly(func(t int64, body []byte) string { return signature.ComputeLegacy(selfSecret, t, body) })},
 		exit:    1, fails: []string{"webhook/signed-accepted"}, cause: "legacy-signature", skipSee: "(see webhook/signed-accepted)",
 		fix:    `"<t>.<partner-event id>"`,
 		said:   []string{"body", "July 2024"},
 		unsaid: []string{"the webhook secret differs"}},
 	{name: "copied the docs' sample: signs <t>.undefined",
-		partner: partner{wrap: verifiesOnly(func(t int64, _ []byte) string { return signature.ComputeUndefined(selfSecret, t) })},
+		partner: fakePartner{wrap: verifiesOnly(func(t int64, _ []byte) string { return signature.ComputeUndefined(selfSecret, t) })},
 		exit:    1, fails: []string{"webhook/signed-accepted"}, cause: "docs-sample", skipSee: "(see webhook/signed-accepted)",
 		fix:    `["partner-event"].id`,
 		said:   []string{`"<t>.undefined"`},
 		unsaid: []string{"the webhook secret differs"}},
 	{name: "copied the docs' sample: signs the re-serialised body",
-		partner: partner{wrap: verifiesOnly(func(t int64, body []byte) string {
+		partner: fakePartner{wrap: verifiesOnly(func(t int64, body []byte) string {
 			v1, _ := signature.ComputeRestringified(selfSecret, t, body)
 			return v1
 		})},
@@ -142,20 +143,20 @@ var rootCauses = []rootCause{
 
 	// The partner's own call to Teamtailor: a key lookup that fails.
 	{name: "the key lookup fails and the partner answers 503",
-		partner: partner{teamtailor: failingTeamtailor(), wrap: lookupFailureAs503},
+		partner: fakePartner{teamtailor: failingTeamtailor(), wrap: lookupFailureAs503},
 		args:    allCapabilities,
 		exit:    1, fails: []string{"config/with-job"}, cause: "key-lookup", skipSee: "(see config/with-job)",
 		fix:    "--teamtailor-url",
 		said:   []string{"503 Service Unavailable", "--mock-listen"},
 		unsaid: []string{"serve GET /config with status 200"}},
 	{name: "the key lookup fails and the partner answers 401",
-		partner: partner{teamtailor: failingTeamtailor()},
+		partner: fakePartner{teamtailor: failingTeamtailor()},
 		args:    allCapabilities,
 		exit:    1, fails: []string{"config/with-job"}, cause: "provider-key", skipSee: "(see config/with-job)",
 		fix:  "--teamtailor-url",
 		said: []string{"401 Unauthorized", "cannot be checked"}},
 	{name: "the key lookup hangs",
-		partner: partner{teamtailor: hangingTeamtailor()},
+		partner: fakePartner{teamtailor: hangingTeamtailor()},
 		args:    allCapabilities,
 		exit:    1, fails: []string{"config/with-job"}, cause: "key-lookup", skipSee: "(see config/with-job)",
 		fix:    "--mock-listen",
@@ -281,9 +282,9 @@ func TestRootCauseIsOneFailureWithItsFix(t *testing.T) {
 			var failed []string
 			for _, c := range r.results.Checks {
 				switch {
-				case c.Outcome == framework.OutcomeFail:
+				case c.Outcome == report.OutcomeFail:
 					failed = append(failed, c.ID)
-				case c.Outcome == framework.OutcomeSkipped && strings.HasPrefix(c.Reason, "cannot check: ") && !strings.Contains(c.Reason, rc.skipSee):
+				case c.Outcome == report.OutcomeSkipped && strings.HasPrefix(c.Reason, "cannot check: ") && !strings.Contains(c.Reason, rc.skipSee):
 					t.Errorf("%s: skipped %q, want it to name %s", c.ID, c.Reason, rc.skipSee)
 				}
 			}
@@ -294,7 +295,7 @@ func TestRootCauseIsOneFailureWithItsFix(t *testing.T) {
 			if s := r.results.Summary; rc.exit == 1 && (s.Failed != len(rc.fails) || s.Warnings != 0 || s.Errors != 0) {
 				t.Errorf("summary %+v, want %d failed, no warning, no error", s, len(rc.fails))
 			}
-			var found *framework.Cause
+			var found *report.Cause
 			for i, c := range r.results.Causes {
 				if c.ID == rc.cause {
 					found = &r.results.Causes[i]
@@ -372,7 +373,7 @@ func TestNeverAnsweringPartnerIsBounded(t *testing.T) {
 		t.Errorf("exit = %d, want 1\n%s", r.exit, r.stdout)
 	}
 	for _, c := range r.results.Checks {
-		if c.Outcome == framework.OutcomeFail && !strings.Contains(c.Reason, "Fix: the partner gave no complete answer") {
+		if c.Outcome == report.OutcomeFail && !strings.Contains(c.Reason, "Fix: the partner gave no complete answer") {
 			t.Errorf("%s: the fix does not speak of the hang:\n%s", c.ID, c.Reason)
 		}
 	}
@@ -387,7 +388,7 @@ func TestNeverAnsweringPartnerIsBounded(t *testing.T) {
 func TestNoReplayWindowIsAWarning(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	t.Parallel()
-	base := partner{tolerance: 1000 * time.Hour}.serve(t)
+	base := fakePartner{tolerance: 1000 * time.Hour}.serve(t)
 	args := append(allCapabilities, "--activation-field", selfActivation)
 	for _, strict := range []bool{false, true} {
 		a := args
@@ -403,7 +404,7 @@ func TestNoReplayWindowIsAWarning(t *testing.T) {
 			t.Errorf("strict=%v: summary %+v, want 2 warnings, no failure", strict, s)
 		}
 		for _, id := range []string{"signature/stale-timestamp", "signature/future-timestamp"} {
-			if c := r.check(id); c.Outcome != framework.OutcomeWarning || c.Level != framework.LevelShould {
+			if c := r.check(id); c.Outcome != report.OutcomeWarning || c.Level != settings.LevelShould {
 				t.Errorf("strict=%v: %s: %s %s, want a SHOULD warning", strict, id, c.Level, c.Outcome)
 			}
 			if !strings.Contains(r.stdout, "WARN  "+id) {
@@ -425,7 +426,7 @@ func TestNoReplayWindowIsAWarning(t *testing.T) {
 func TestResultInTheWebhookAnswerCounts(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	t.Parallel()
-	p := partner{
+	p := fakePartner{
 		wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			rec := httptest.NewRecorder()
 			next.ServeHTTP(rec, r)
@@ -446,15 +447,15 @@ func TestResultInTheWebhookAnswerCounts(t *testing.T) {
 	if r.exit != 0 {
 		t.Errorf("exit = %d, want 0\n%s", r.exit, r.stdout)
 	}
-	if c := r.check("results/posted"); c.Outcome != framework.OutcomePass {
+	if c := r.check("results/posted"); c.Outcome != report.OutcomePass {
 		t.Errorf("results/posted: %s %s", c.Outcome, c.Reason)
 	}
 	for _, id := range []string{"results/status-enum", "results/score-range", "results/details-depth", "results/body-schema"} {
-		if c := r.check(id); c.Outcome != framework.OutcomePass {
+		if c := r.check(id); c.Outcome != report.OutcomePass {
 			t.Errorf("%s: %s %s, want pass (judging the answer's document)", id, c.Outcome, c.Reason)
 		}
 	}
-	if c := r.check("results/authorization"); c.Outcome != framework.OutcomeSkipped || !strings.Contains(c.Reason, "webhook answer") {
+	if c := r.check("results/authorization"); c.Outcome != report.OutcomeSkipped || !strings.Contains(c.Reason, "webhook answer") {
 		t.Errorf("results/authorization: %s %q, want skipped: the result came in the webhook answer", c.Outcome, c.Reason)
 	}
 }

@@ -13,7 +13,8 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // Exit statuses of Run.
@@ -93,10 +94,10 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	fs := flag.CommandLine // Ginkgo's --ginkgo.* flags live there
 	fs.Init("ttconformance", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	framework.RegisterFlags(fs, getenv)
+	settings.RegisterFlags(fs, getenv)
 	list := fs.Bool("list", false, "print the catalogue of checks (id, label, level, section of docs/protocol.md, rule) and exit")
-	labelFilter := fs.String("label-filter", getenv(framework.EnvName("label-filter")), "run only the checks matching this Ginkgo label filter, e.g. 'config || webhook' or '!bulk'; env "+framework.EnvName("label-filter"))
-	focus := fs.String("focus", getenv(framework.EnvName("focus")), "run only the checks whose id or rule matches this regular expression, e.g. webhook/; env "+framework.EnvName("focus"))
+	labelFilter := fs.String("label-filter", getenv(settings.EnvName("label-filter")), "run only the checks matching this Ginkgo label filter, e.g. 'config || webhook' or '!bulk'; env "+settings.EnvName("label-filter"))
+	focus := fs.String("focus", getenv(settings.EnvName("focus")), "run only the checks whose id or rule matches this regular expression, e.g. webhook/; env "+settings.EnvName("focus"))
 	skip := fs.String("skip", "", "skip the checks whose id or rule matches this regular expression")
 	ginkgoOutput := fs.Bool("ginkgo-output", false, "print Ginkgo's own output instead of the console report")
 	if err := fs.Parse(args); err != nil {
@@ -129,7 +130,7 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if *list {
 		return printCatalogue(stdout, stderr, suiteConfig, reporterConfig)
 	}
-	if err := framework.AfterReadingAllFlags(); err != nil {
+	if err := settings.AfterReadingAllFlags(); err != nil {
 		fmt.Fprintf(stderr, "ttconformance: the settings are incomplete:\n  %s\n(see --help)\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
 		return ExitErrors
 	}
@@ -145,14 +146,14 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 	}
 	if !*ginkgoOutput {
-		framework.SetConsole(console)
+		report.SetConsole(console)
 	}
-	passed := RunSpecs(&t, framework.SuiteName, suiteConfig, reporterConfig)
-	res := framework.LastResults()
+	passed := RunSpecs(&t, report.SuiteName, suiteConfig, reporterConfig)
+	res := report.LastResults()
 	if res != nil && !*ginkgoOutput {
-		framework.ConsoleFinish(*res)
+		report.ConsoleFinish(*res)
 	}
-	framework.SetConsole(nil)
+	report.SetConsole(nil)
 	restore()
 	if res == nil {
 		if passed {
@@ -174,9 +175,9 @@ func (t *testingT) Fail() { t.failed = true }
 // printCatalogue builds the spec tree without running it and prints the
 // checks it declares: the catalogue comes from the specs themselves.
 func printCatalogue(stdout, stderr io.Writer, suiteConfig types.SuiteConfig, reporterConfig types.ReporterConfig) int {
-	report := PreviewSpecs(framework.SuiteName, suiteConfig, reporterConfig)
-	checks := framework.Catalogue()
-	if err := framework.CheckCatalogue(report, checks); err != nil {
+	preview := PreviewSpecs(report.SuiteName, suiteConfig, reporterConfig)
+	checks := settings.Catalogue()
+	if err := settings.CheckCatalogue(preview, checks); err != nil {
 		fmt.Fprintln(stderr, "ttconformance:", err)
 		return ExitErrors
 	}
@@ -192,10 +193,10 @@ func printCatalogue(stdout, stderr io.Writer, suiteConfig types.SuiteConfig, rep
 		levels[c.Level]++
 	}
 	tw.Flush()
-	fmt.Fprintf(stdout, "\nSections are those of docs/protocol.md, the project's protocol reference (what Teamtailor does, the page of its\ndocumentation each rule comes from, and each decision with its reason): %s\n", framework.ProtocolURL)
-	fmt.Fprintf(stdout, "The company-webhooks checks cite docs/company-webhooks.md instead: %s\n", framework.CompanyWebhooksURL)
+	fmt.Fprintf(stdout, "\nSections are those of docs/protocol.md, the project's protocol reference (what Teamtailor does, the page of its\ndocumentation each rule comes from, and each decision with its reason): %s\n", settings.ProtocolURL)
+	fmt.Fprintf(stdout, "The company-webhooks checks cite docs/company-webhooks.md instead: %s\n", settings.CompanyWebhooksURL)
 	fmt.Fprintf(stdout, "\n%d checks: %d MUST (a failure fails the run), %d SHOULD (a failure is a warning; fails the run with --strict)\n",
-		len(checks), levels[framework.LevelMust], levels[framework.LevelShould])
+		len(checks), levels[settings.LevelMust], levels[settings.LevelShould])
 	fmt.Fprintln(stdout, "\nWhy each level:")
 	for _, c := range checks {
 		fmt.Fprintf(stdout, "  %s %s: %s\n", c.Level, c.ID, c.Why)
@@ -221,7 +222,7 @@ func printUsage(w io.Writer, fs *flag.FlagSet) {
 		fmt.Fprintln(w)
 	})
 	fs.SetOutput(io.Discard)
-	fmt.Fprintf(w, usageTail, strings.Join(framework.Areas(), ", "))
+	fmt.Fprintf(w, usageTail, strings.Join(settings.Areas(), ", "))
 }
 
 // secretFlags never show their value (which may come from the

@@ -16,13 +16,16 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // oversizedBody is the size of the over-large webhook: five times what
 // a webhook carries at most, well past any sane limit (docs/protocol.md §8).
 const oversizedBody = 5 << 20
 
-var _ = Describe("Security: what a marketplace review checks", framework.LabelSecurity, func() {
+var _ = Describe("Security: what a marketplace review checks", settings.LabelSecurity, func() {
 	f := framework.New("security")
 
 	// The forged webhook and the replay are sent together, and watched for
@@ -32,7 +35,7 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 		var p *postProbe
 		BeforeAll(func(ctx SpecContext) { p = startPostProbe(ctx) })
 
-		framework.MustIt("security/forged-update-url", "§1.2, §8",
+		settings.MustIt("security/forged-update-url", "§1.2, §8",
 			"a correctly signed webhook whose update-url points to a host other than the Teamtailor the partner is configured for MUST NOT get a request there (it would carry the partner API key)",
 			"the signature covers only the event id, not the body (§1.2): anyone who captured a webhook can change its update-url and replay it inside the window, and a partner that posts there hands over its Partner API key.",
 			func(ctx SpecContext) {
@@ -43,7 +46,7 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 				if got := p.trapped; len(got) > 0 {
 					r := got[0]
 					carried := "no Authorization"
-					if strings.Contains(r.Authorization, framework.TestContext.APIKey) {
+					if strings.Contains(r.Authorization, settings.TestContext.APIKey) {
 						carried = "its Partner API key (Authorization: Token …)"
 					} else if r.Authorization != "" {
 						carried = "an Authorization header"
@@ -51,11 +54,11 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 					problem = fmt.Sprintf("the partner sent %d request(s) to %s, a host that is not the Teamtailor it is configured for; the first, %s %s, carried %s",
 						len(got), p.trapURL, r.Method, r.Path, carried)
 				}
-				Expect(problem).To(framework.BeNoProblem(), framework.Explain(p.forged,
+				Expect(problem).To(judge.BeNoProblem(), partner.Explain(p.forged,
 					"post results only to the Teamtailor API host the partner is configured for (api.teamtailor.com, api.na.teamtailor.com or api.au.teamtailor.com in production, the mock's URL in tests): compare update-url's scheme and host with it before sending anything, and refuse the webhook (400) otherwise"))
-			}, framework.CapAssessment)
+			}, settings.CapAssessment)
 
-		framework.MustIt("security/changed-body-replay", "§1.2, §8",
+		settings.MustIt("security/changed-body-replay", "§1.2, §8",
 			"a second delivery of an event id the partner has accepted, signed afresh but with a changed body, MUST NOT be acted on as a new event (no second result posted for it)",
 			"the signature covers only the event id (§1.2), so a replay inside the window can carry any body; a partner that acts on it again lets whoever captured a webhook overwrite the candidate's result.",
 			func(ctx SpecContext) {
@@ -66,19 +69,19 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 				if n := len(p.posts) - p.first; n > 0 {
 					problem = fmt.Sprintf("the partner posted %d more result(s) for event %s after its second delivery with a changed body", n, p.eventID)
 				}
-				Expect(problem).To(framework.BeNoProblem(), framework.Explain(p.replay,
+				Expect(problem).To(judge.BeNoProblem(), partner.Explain(p.replay,
 					"remember the partner-event ids accepted (at least for the 5-minute signature window) and answer a second delivery of one with a 2xx without acting on it"))
-			}, framework.CapAssessment)
+			}, settings.CapAssessment)
 	})
 
-	framework.MustIt("security/oversized-body", "§8",
+	settings.MustIt("security/oversized-body", "§8",
 		"a correctly signed webhook of 5 MB MUST be refused with a 4xx (413 is best) or a closed connection, never accepted, answered 5xx or left hanging",
 		"a partner that reads any body whole can be made to spend its memory by anyone who can reach it; a real webhook is far smaller.",
 		func(ctx SpecContext) {
 			f.RequireSignedWebhookAccepted(ctx, typical)
 			w := f.NewWebhook(ctx, typical, false)
 			w.Body = padded(w.Body, oversizedBody)
-			x := f.Partner.Send(ctx, framework.Call{Step: "POST /webhook, signed, 5 MB", Method: "POST", Path: "webhook", Body: w.Body, Signature: framework.Sign(w.EventID)})
+			x := f.Partner.Send(ctx, partner.Call{Step: "POST /webhook, signed, 5 MB", Method: "POST", Path: "webhook", Body: w.Body, Signature: partner.Sign(w.EventID)})
 			// The reports show the start of the body: 5 MB of padding
 			// tells a reader nothing (RequestBodySize keeps the size).
 			x.RequestBody = x.RequestBody[:min(len(x.RequestBody), 256)] + "…"
@@ -90,13 +93,13 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 			case x.TimedOut():
 				problem = "the partner gave no answer in time to a 5 MB webhook"
 			default:
-				framework.Note("the partner closed the connection on the 5 MB body (%s): refused", x.Error)
+				partner.Note("the partner closed the connection on the 5 MB body (%s): refused", x.Error)
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(x,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(x,
 				"limit the request body (e.g. 1 MiB, http.MaxBytesReader in Go, client_max_body_size in nginx) and answer 413 past it"))
 		})
 
-	framework.MustIt("security/malformed-json", "§8",
+	settings.MustIt("security/malformed-json", "§8",
 		"a webhook whose body is not JSON MUST get a 4xx, never a 2xx or a 5xx",
 		"a body that cannot be parsed is a bad request; a 5xx says the partner crashed on input anyone can send, a 2xx that it acted on nothing.",
 		func(ctx SpecContext) {
@@ -110,29 +113,29 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 			case x.Status < 400 || x.Status >= 500:
 				problem = fmt.Sprintf("the partner answered %d %s to a body that is not JSON", x.Status, http.StatusText(x.Status))
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(x,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(x,
 				"decode the body first and answer 400 with a short plain-text reason when it is not a partner event"))
 		})
 
-	framework.MustIt("security/no-leaks", "§8",
+	settings.MustIt("security/no-leaks", "§8",
 		"no answer to a bad request (malformed, over-large, unsigned, without credentials) MUST carry a stack trace, the webhook secret or the API key",
 		"error pages are read by whoever sent the request: a stack trace maps the partner's code for an attacker, and a secret in one is a secret published.",
 		func(ctx SpecContext) {
 			f.RequireSignedWebhookAccepted(ctx, typical)
 			w := f.NewWebhook(ctx, typical, false)
-			calls := []framework.Call{
+			calls := []partner.Call{
 				malformedCall(w.EventID),
-				{Step: "POST /webhook, the body a list", Method: "POST", Path: "webhook", Body: []byte(`[{"partner-event": 1}]`), Signature: framework.Sign(w.EventID)},
+				{Step: "POST /webhook, the body a list", Method: "POST", Path: "webhook", Body: []byte(`[{"partner-event": 1}]`), Signature: partner.Sign(w.EventID)},
 				{Step: "POST /webhook, no Teamtailor-Signature", Method: "POST", Path: "webhook", Body: w.Body},
-				{Step: "POST /webhook, no Authorization", Method: "POST", Path: "webhook", Body: w.Body, Signature: framework.Sign(w.EventID), Auth: framework.AuthNone},
-				{Step: "GET /config, a wrong provider key", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: framework.WrongProviderKey()},
+				{Step: "POST /webhook, no Authorization", Method: "POST", Path: "webhook", Body: w.Body, Signature: partner.Sign(w.EventID), Auth: partner.AuthNone},
+				{Step: "GET /config, a wrong provider key", Method: "GET", Path: "config", Query: f.Mock.ConfigQuery(), Auth: partner.WrongProviderKey()},
 			}
-			xs := f.Partner.SendAll(ctx, calls, framework.Concurrency)
+			xs := f.Partner.SendAll(ctx, calls, partner.Concurrency)
 			var lines []string
-			var first *framework.Exchange
+			var first *partner.Exchange
 			for _, x := range xs {
 				if x.Unreachable {
-					framework.FailUnreachable(x)
+					partner.FailUnreachable(x)
 				}
 				if what := leakIn(x); what != "" {
 					lines = append(lines, fmt.Sprintf("%s: the answer carries %s", x.Step, what))
@@ -145,11 +148,11 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 			if len(lines) > 0 {
 				problem = strings.Join(lines, "\n    ")
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(first,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(first,
 				"answer errors with a short fixed text; log the details (without secrets) on the server, never in the answer; turn off debug error pages in production"))
 		})
 
-	framework.MustIt("security/credentials-required", "§1, §8",
+	settings.MustIt("security/credentials-required", "§1, §8",
 		"every endpoint the partner declares (/webhook and each action endpoint its results name) MUST refuse a call without the provider key with a 4xx",
 		"an endpoint that takes calls without the activation's provider key lets anyone trigger work, or read results, in a company's name.",
 		func(ctx SpecContext) {
@@ -158,24 +161,24 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 			// how the partner treats a duplicate, not its credentials.
 			w := f.NewWebhook(ctx, typical, false)
 			paths := []string{"webhook"}
-			if framework.TestContext.Actions {
+			if settings.TestContext.Actions {
 				for _, p := range framework.TheBasics().ResultPosts(f.Mock) {
-					for _, a := range framework.PostedActions([]byte(p.RequestBody)) {
+					for _, a := range judge.PostedActions([]byte(p.RequestBody)) {
 						paths = appendNew(paths, strings.TrimLeft(a.Endpoint, "/"))
 					}
 				}
 			}
-			var calls []framework.Call
+			var calls []partner.Call
 			for _, p := range paths {
-				calls = append(calls, framework.Call{Step: "POST /" + p + ", signed, without Authorization", Method: "POST", Path: p,
-					Body: w.Body, Signature: framework.Sign(w.EventID), Auth: framework.AuthNone})
+				calls = append(calls, partner.Call{Step: "POST /" + p + ", signed, without Authorization", Method: "POST", Path: p,
+					Body: w.Body, Signature: partner.Sign(w.EventID), Auth: partner.AuthNone})
 			}
-			xs := f.Partner.SendAll(ctx, calls, framework.Concurrency)
+			xs := f.Partner.SendAll(ctx, calls, partner.Concurrency)
 			var lines []string
-			var first *framework.Exchange
+			var first *partner.Exchange
 			for _, x := range xs {
 				if x.Unreachable {
-					framework.FailUnreachable(x)
+					partner.FailUnreachable(x)
 				}
 				if x.Answered() && x.Status >= 400 && x.Status < 500 {
 					continue
@@ -193,35 +196,35 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 			if len(lines) > 0 {
 				problem = "calls without a provider key were not refused:\n    " + strings.Join(lines, "\n    ")
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(first,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(first,
 				"check \"Authorization: Bearer <provider key>\" on every route Teamtailor calls (one middleware before the routes), and answer 401 without it"))
 		})
 
-	framework.ShouldIt("security/https", "§8",
+	settings.ShouldIt("security/https", "§8",
 		"in the production profile, the partner's BASE_URL SHOULD be https",
 		"Teamtailor sends provider keys and candidates' personal data to BASE_URL; on plain http anyone on the path reads them. A development run on localhost is exempt.",
 		func(ctx SpecContext) {
 			f.GetConfig(ctx, false) // the call that shows the scheme
-			u, _ := url.Parse(framework.TestContext.BaseURL)
+			u, _ := url.Parse(settings.TestContext.BaseURL)
 			if u.Scheme == "https" {
 				return
 			}
-			if framework.TestContext.Profile != framework.ProfileProduction {
-				framework.Note("BASE_URL is plain http: allowed in the %s profile", framework.TestContext.Profile)
+			if settings.TestContext.Profile != settings.ProfileProduction {
+				partner.Note("BASE_URL is plain http: allowed in the %s profile", settings.TestContext.Profile)
 				return
 			}
-			Expect(fmt.Sprintf("BASE_URL %s is plain http", framework.TestContext.BaseURL)).To(framework.BeNoProblem(), framework.Explain(nil,
+			Expect(fmt.Sprintf("BASE_URL %s is plain http", settings.TestContext.BaseURL)).To(judge.BeNoProblem(), partner.Explain(nil,
 				"serve the partner over https (TLS 1.2 or newer) and give Teamtailor the https BASE_URL"))
 		})
 
-	framework.MustIt("security/tls-version", "§8",
+	settings.MustIt("security/tls-version", "§8",
 		"when BASE_URL is https, the partner MUST refuse TLS versions older than 1.2",
 		"TLS 1.0 and 1.1 have known attacks and are deprecated (RFC 8996); marketplace reviews scan for them.",
 		func(ctx SpecContext) {
 			f.GetConfig(ctx, false) // the call that shows the scheme
-			u, _ := url.Parse(framework.TestContext.BaseURL)
+			u, _ := url.Parse(settings.TestContext.BaseURL)
 			if u.Scheme != "https" {
-				framework.Note("BASE_URL is plain http: no TLS to check (see security/https)")
+				partner.Note("BASE_URL is plain http: no TLS to check (see security/https)")
 				return
 			}
 			version, err := handshake(ctx, u, tls.VersionTLS10, tls.VersionTLS11)
@@ -229,26 +232,26 @@ var _ = Describe("Security: what a marketplace review checks", framework.LabelSe
 			if err == nil {
 				problem = fmt.Sprintf("the partner at %s completed a %s handshake", u.Host, tls.VersionName(version))
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(nil,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(nil,
 				"set the server's minimum TLS version to 1.2 (Go: tls.Config{MinVersion: tls.VersionTLS12}; nginx: ssl_protocols TLSv1.2 TLSv1.3)"))
 		})
 
-	framework.ShouldIt("security/hsts", "§8",
+	settings.ShouldIt("security/hsts", "§8",
 		"when BASE_URL is https, the partner's answers SHOULD carry Strict-Transport-Security",
 		"HSTS stops a browser or client from being downgraded to http; marketplace reviews expect it, but Teamtailor's own calls are https by their URL.",
 		func(ctx SpecContext) {
 			x := f.GetConfig(ctx, false)
-			u, _ := url.Parse(framework.TestContext.BaseURL)
+			u, _ := url.Parse(settings.TestContext.BaseURL)
 			if u.Scheme != "https" {
-				framework.Note("BASE_URL is plain http: no HSTS to check (see security/https)")
+				partner.Note("BASE_URL is plain http: no HSTS to check (see security/https)")
 				return
 			}
-			framework.Depends(x.Answered(), "GET /config got no answer (see config/with-job)")
+			partner.Depends(x.Answered(), "GET /config got no answer (see config/with-job)")
 			problem := ""
 			if !strings.Contains(strings.ToLower(x.ResponseHeader.Get("Strict-Transport-Security")), "max-age=") {
 				problem = "the answer to GET /config has no Strict-Transport-Security header with a max-age"
 			}
-			Expect(problem).To(framework.BeNoProblem(), framework.Explain(x,
+			Expect(problem).To(judge.BeNoProblem(), partner.Explain(x,
 				"answer every request with Strict-Transport-Security: max-age=31536000"))
 		})
 })
@@ -265,9 +268,9 @@ type postProbe struct {
 	// forged and replay are the two webhooks; trapped what reached the
 	// other host; posts the requests for the plain signed webhook's
 	// result, first of them before the replay.
-	forged, replay *framework.Exchange
-	trapped        []framework.TrapRequest
-	posts          []framework.Exchange
+	forged, replay *partner.Exchange
+	trapped        []partner.TrapRequest
+	posts          []partner.Exchange
 	first          int
 	eventID        string
 }
@@ -280,7 +283,7 @@ type postProbe struct {
 func startPostProbe(ctx SpecContext) *postProbe {
 	p := &postProbe{setup: framework.Standalone()}
 	s := p.setup
-	if !framework.TestContext.Assessment || framework.TheBasics().Blocker() != "" {
+	if !settings.TestContext.Assessment || framework.TheBasics().Blocker() != "" {
 		return p
 	}
 	w, x := s.SignedWebhook(ctx, typical)
@@ -291,18 +294,18 @@ func startPostProbe(ctx SpecContext) *postProbe {
 	// A partner may post more than once for one event (pending, then
 	// completed): the first delivery's posts are over with a final status
 	// and a moment without another post.
-	posts := b.AwaitResult(ctx, s.Mock, func(p []framework.Exchange) bool { return final(p) })
+	posts := b.AwaitResult(ctx, s.Mock, func(p []partner.Exchange) bool { return final(p) })
 	if len(posts) == 0 {
 		p.noPosts = true
 		return p
 	}
 	quiet := quietAfter(x.Started, posts[len(posts)-1:])
-	await(ctx, framework.TestContext.Timeout, func() bool {
+	await(ctx, settings.TestContext.Timeout, func() bool {
 		posts = b.ResultPosts(s.Mock)
 		return time.Since(posts[len(posts)-1].Started) >= 200*time.Millisecond
 	})
 	p.first, p.eventID = len(posts), w.EventID
-	trap, err := framework.StartTrap()
+	trap, err := partner.StartTrap()
 	if err != nil {
 		p.trapErr = err
 		return p
@@ -317,8 +320,8 @@ func startPostProbe(ctx SpecContext) *postProbe {
 	replay := w
 	replay.Body = changeBody(w.Body)
 	By("sending a signed webhook whose update-url points at another host, and the plain signed webhook again with a changed body; watching both for " + quiet.String())
-	p.forged = s.PostWebhook(ctx, "POST /webhook, signed, update-url on another host ("+trap.URL+")", forged, framework.Sign(forged.EventID))
-	p.replay = s.PostWebhook(ctx, "POST /webhook, the plain signed webhook's event id signed afresh, with a changed body", replay, framework.Sign(w.EventID))
+	p.forged = s.PostWebhook(ctx, "POST /webhook, signed, update-url on another host ("+trap.URL+")", forged, partner.Sign(forged.EventID))
+	p.replay = s.PostWebhook(ctx, "POST /webhook, the plain signed webhook's event id signed afresh, with a changed body", replay, partner.Sign(w.EventID))
 	await(ctx, quiet, func() bool {
 		return len(trap.Requests()) > 0 && len(b.ResultPosts(s.Mock)) > p.first
 	})
@@ -338,12 +341,12 @@ func (p *postProbe) ready(ctx SpecContext, f *framework.Framework) bool {
 	f.Include(p.posts...)
 	switch {
 	case p.trapErr != nil:
-		framework.FailMock("%v", p.trapErr)
+		partner.FailMock("%v", p.trapErr)
 	case p.noPosts:
-		framework.Note("the partner sent nothing to the Partner API for the plain signed webhook within %s: no post to watch (results/posted judges whether one was due)", framework.TestContext.Timeout)
+		partner.Note("the partner sent nothing to the Partner API for the plain signed webhook within %s: no post to watch (results/posted judges whether one was due)", settings.TestContext.Timeout)
 		return false
 	}
-	framework.Depends(p.forged != nil && p.replay != nil, "the probe webhooks were not sent (see webhook/signed-accepted)")
+	partner.Depends(p.forged != nil && p.replay != nil, "the probe webhooks were not sent (see webhook/signed-accepted)")
 	return true
 }
 
@@ -351,12 +354,12 @@ func (p *postProbe) ready(ctx SpecContext, f *framework.Framework) bool {
 // come, after the one that must has come: twice as long as the partner
 // took for that one (a request it would make for the other would take
 // as long), at least 200 ms and at most a quarter of the timeout.
-func quietAfter(since time.Time, posts []framework.Exchange) time.Duration {
-	took := framework.TestContext.Timeout / 4
+func quietAfter(since time.Time, posts []partner.Exchange) time.Duration {
+	took := settings.TestContext.Timeout / 4
 	if len(posts) > 0 {
 		took = 2 * posts[0].Started.Sub(since)
 	}
-	return min(max(took, 200*time.Millisecond), max(framework.TestContext.Timeout/4, 200*time.Millisecond))
+	return min(max(took, 200*time.Millisecond), max(settings.TestContext.Timeout/4, 200*time.Millisecond))
 }
 
 // await polls cond until it holds or d has passed, and reports whether it
@@ -423,9 +426,9 @@ func padded(body []byte, size int) []byte {
 	return []byte(s[:at] + pad + s[at:])
 }
 
-func malformedCall(eventID string) framework.Call {
-	return framework.Call{Step: "POST /webhook, signed, the body not JSON", Method: "POST", Path: "webhook",
-		Body: []byte(`{"partner-event": {"id": "` + eventID + `", "candidate": {"first-name": nul`), Signature: framework.Sign(eventID)}
+func malformedCall(eventID string) partner.Call {
+	return partner.Call{Step: "POST /webhook, signed, the body not JSON", Method: "POST", Path: "webhook",
+		Body: []byte(`{"partner-event": {"id": "` + eventID + `", "candidate": {"first-name": nul`), Signature: partner.Sign(eventID)}
 }
 
 // stackTrace matches the traces of common runtimes in an answer.
@@ -433,13 +436,13 @@ var stackTrace = regexp.MustCompile(`goroutine \d+ \[|panic: |\.go:\d+|Traceback
 
 // leakIn says what an answer carries that it must not: a stack trace or
 // a secret of the run, or "".
-func leakIn(x *framework.Exchange) string {
+func leakIn(x *partner.Exchange) string {
 	var head strings.Builder
 	for k, vs := range x.ResponseHeader {
 		fmt.Fprintf(&head, "%s: %s\n", k, strings.Join(vs, ", "))
 	}
 	text := head.String() + x.ResponseBody
-	s := framework.TestContext
+	s := settings.TestContext
 	switch {
 	case strings.Contains(text, s.APIKey):
 		return "the Partner API key"
@@ -463,13 +466,13 @@ func appendNew(ss []string, s string) []string {
 // handshake tries a TLS handshake with the partner offering only the
 // versions from min to max, and returns the version agreed.
 func handshake(ctx context.Context, u *url.URL, minV, maxV uint16) (uint16, error) {
-	cfg := framework.TLSConfig()
+	cfg := settings.TLSConfig()
 	cfg.MinVersion, cfg.MaxVersion, cfg.ServerName = minV, maxV, u.Hostname()
 	host := u.Host
 	if u.Port() == "" {
 		host = net.JoinHostPort(u.Hostname(), "443")
 	}
-	ctx, cancel := context.WithTimeout(ctx, framework.TestContext.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, settings.TestContext.Timeout)
 	defer cancel()
 	d := tls.Dialer{Config: cfg}
 	conn, err := d.DialContext(ctx, "tcp", host)

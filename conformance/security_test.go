@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 )
 
@@ -78,16 +78,16 @@ func TestSecurityTransport(t *testing.T) {
 		{"https without HSTS", func(t *testing.T) (string, []string) {
 			u, ca := serveTLS(t, tls.VersionTLS12, false)
 			return u, []string{"--ca-file", ca}
-		}, map[string]string{"security/hsts": framework.OutcomeWarning}, 0},
+		}, map[string]string{"security/hsts": report.OutcomeWarning}, 0},
 		{"https taking TLS 1.0", func(t *testing.T) (string, []string) {
 			u, ca := serveTLS(t, tls.VersionTLS10, true)
 			return u, []string{"--ca-file", ca}
-		}, map[string]string{"security/tls-version": framework.OutcomeFail}, 1},
+		}, map[string]string{"security/tls-version": report.OutcomeFail}, 1},
 		{"plain http in production", func(t *testing.T) (string, []string) {
-			return partner{}.serve(t), []string{"--profile", "production"}
-		}, map[string]string{"security/https": framework.OutcomeWarning}, 0},
+			return fakePartner{}.serve(t), []string{"--profile", "production"}
+		}, map[string]string{"security/https": report.OutcomeWarning}, 0},
 		{"plain http in development", func(t *testing.T) (string, []string) {
-			return partner{}.serve(t), nil
+			return fakePartner{}.serve(t), nil
 		}, nil, 0},
 	}
 	for _, tc := range cases {
@@ -102,7 +102,7 @@ func TestSecurityTransport(t *testing.T) {
 				if c.Label != "security" {
 					continue
 				}
-				want := framework.OutcomePass
+				want := report.OutcomePass
 				if o, ok := tc.outcome[c.ID]; ok {
 					want = o
 				}

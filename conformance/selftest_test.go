@@ -23,7 +23,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 )
 
@@ -91,7 +92,7 @@ type run struct {
 	exit    int
 	stdout  string
 	stderr  string
-	results framework.Results
+	results report.Results
 	dir     string // holds the reports
 	maxRSS  int64  // the process's peak resident set in bytes; 0 unknown
 }
@@ -115,7 +116,7 @@ func runSuite(t *testing.T, baseURL string, args ...string) run {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, full...)
-	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, framework.EnvPrefix) })
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, settings.EnvPrefix) })
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -175,19 +176,19 @@ func (r run) outcomes() map[string]string {
 }
 
 // check returns the result of one check.
-func (r run) check(id string) framework.CheckResult {
+func (r run) check(id string) report.CheckResult {
 	for _, c := range r.results.Checks {
 		if c.ID == id {
 			return c
 		}
 	}
-	return framework.CheckResult{}
+	return report.CheckResult{}
 }
 
-// partner is a partner served for a self-test: the example partner,
+// fakePartner is a partner served for a self-test: the example partner,
 // optionally wrapped by middleware that changes one thing, and with a
 // transport that changes how it posts results.
-type partner struct {
+type fakePartner struct {
 	wrap      func(http.Handler) http.Handler
 	transport func(http.RoundTripper) http.RoundTripper
 	// secret is the webhook secret the partner verifies with; "" is
@@ -218,7 +219,7 @@ func freeAddr(t *testing.T) string {
 }
 
 // serve starts the partner on 127.0.0.1:0 and returns its URL.
-func (p partner) serve(t *testing.T) string {
+func (p fakePartner) serve(t *testing.T) string {
 	t.Helper()
 	var tr http.RoundTripper = http.DefaultTransport.(*http.Transport).Clone()
 	if p.transport != nil {
@@ -255,9 +256,9 @@ var allCapabilities = []string{"--verifies-signatures", "--assessment", "--bulk"
 // unclaimed reports whether c was skipped for a capability the runs with
 // allCapabilities leave unclaimed: --requires-api-token (the example
 // partner requires no token) and --company-webhooks.
-func unclaimed(c framework.CheckResult) bool {
-	return c.Outcome == framework.OutcomeSkipped &&
-		(c.Reason == framework.CapabilityPrefix+string(framework.CapAPIToken) || c.Reason == framework.CapabilityPrefix+string(framework.CapCompanyWebhooks))
+func unclaimed(c report.CheckResult) bool {
+	return c.Outcome == report.OutcomeSkipped &&
+		(c.Reason == settings.CapabilityPrefix+string(settings.CapAPIToken) || c.Reason == settings.CapabilityPrefix+string(settings.CapCompanyWebhooks))
 }
 
 // TestExamplePartnerPassesEveryCheck: the reference partner passes all
@@ -265,7 +266,7 @@ func unclaimed(c framework.CheckResult) bool {
 func TestExamplePartnerPassesEveryCheck(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	t.Parallel()
-	base := partner{}.serve(t)
+	base := fakePartner{}.serve(t)
 	dir := t.TempDir()
 	junit := filepath.Join(dir, "nested", "missing", "junit.xml")
 	html := filepath.Join(dir, "report.html")
@@ -280,16 +281,16 @@ func TestExamplePartnerPassesEveryCheck(t *testing.T) {
 	for _, c := range r.results.Checks {
 		// The example partner requires no Teamtailor-Api-Token (the
 		// api-token partner of shapes_test.go does).
-		if c.Needs == framework.CapAPIToken {
-			if c.Outcome != framework.OutcomeSkipped || c.Reason != framework.CapabilityPrefix+string(c.Needs) {
+		if c.Needs == settings.CapAPIToken {
+			if c.Outcome != report.OutcomeSkipped || c.Reason != settings.CapabilityPrefix+string(c.Needs) {
 				t.Errorf("%s: %s %q, want skipped by capability", c.ID, c.Outcome, c.Reason)
 			}
 			continue
 		}
-		if c.Outcome != framework.OutcomePass {
+		if c.Outcome != report.OutcomePass {
 			t.Errorf("%s: %s, want pass: %s", c.ID, c.Outcome, c.Reason)
 		}
-		if c.Outcome == framework.OutcomePass && len(c.Exchanges) == 0 {
+		if c.Outcome == report.OutcomePass && len(c.Exchanges) == 0 {
 			t.Errorf("%s: the report lists no exchange", c.ID)
 		}
 	}
@@ -299,7 +300,7 @@ func TestExamplePartnerPassesEveryCheck(t *testing.T) {
 	// The console report is for partner engineers: one line per check,
 	// no Go source paths or Ginkgo internals, one summary line.
 	for _, c := range r.results.Checks {
-		if c.Outcome == framework.OutcomePass && !strings.Contains(r.stdout, "PASS  "+c.ID) {
+		if c.Outcome == report.OutcomePass && !strings.Contains(r.stdout, "PASS  "+c.ID) {
 			t.Errorf("stdout has no line for %s", c.ID)
 		}
 	}
@@ -334,7 +335,7 @@ func TestExamplePartnerPassesEveryCheck(t *testing.T) {
 func TestCapabilitiesNotClaimedSkipTheirChecks(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	t.Parallel()
-	r := runSuite(t, partner{}.serve(t))
+	r := runSuite(t, fakePartner{}.serve(t))
 	if r.exit != 0 {
 		t.Errorf("exit = %d, want 0\n%s", r.exit, r.stdout)
 	}
@@ -344,19 +345,19 @@ func TestCapabilitiesNotClaimedSkipTheirChecks(t *testing.T) {
 		// The partner shows assessment-criteria and actions it does not
 		// claim: a warning naming both.
 		if c.ID == "capabilities/claims-match" {
-			if got.Outcome != framework.OutcomeWarning || !strings.Contains(got.Reason, "assessment-criteria (") || !strings.Contains(got.Reason, "its result declares actions") {
+			if got.Outcome != report.OutcomeWarning || !strings.Contains(got.Reason, "assessment-criteria (") || !strings.Contains(got.Reason, "its result declares actions") {
 				t.Errorf("%s: %s, want a warning naming the criteria and the actions: %s", c.ID, got.Outcome, got.Reason)
 			}
 			continue
 		}
 		if c.Needs == "" {
-			if got.Outcome != framework.OutcomePass {
+			if got.Outcome != report.OutcomePass {
 				t.Errorf("%s: %s, want pass: %s", c.ID, got.Outcome, got.Reason)
 			}
 			continue
 		}
 		want++
-		if wantReason := framework.CapabilityPrefix + string(c.Needs); got.Outcome != framework.OutcomeSkipped || got.Reason != wantReason {
+		if wantReason := settings.CapabilityPrefix + string(c.Needs); got.Outcome != report.OutcomeSkipped || got.Reason != wantReason {
 			t.Errorf("%s: %s %q, want skipped %q", c.ID, got.Outcome, got.Reason, wantReason)
 		}
 	}
@@ -384,7 +385,7 @@ func TestUnreachablePartnerIsAnError(t *testing.T) {
 		t.Errorf("setup = %+v, want the partner unreachable: connection refused", r.results.Setup)
 	}
 	for _, c := range r.results.Checks {
-		if c.Outcome != framework.OutcomeError {
+		if c.Outcome != report.OutcomeError {
 			t.Errorf("%s: %s, want error", c.ID, c.Outcome)
 		}
 	}
@@ -431,18 +432,18 @@ func firstLine(s string) string {
 
 func skipWhenSuiteRequested(t *testing.T) {
 	t.Helper()
-	if framework.TestContext.BaseURL != "" {
+	if settings.TestContext.BaseURL != "" {
 		t.Skip("running the suite against --base-url, not the self-tests")
 	}
 }
 
 var (
 	catalogueOnce sync.Once
-	catalogueList []framework.Check
+	catalogueList []settings.Check
 )
 
 // catalogue is the list of checks, as ttconformance --list prints it.
-func catalogue(t *testing.T) []framework.Check {
+func catalogue(t *testing.T) []settings.Check {
 	t.Helper()
 	catalogueOnce.Do(func() {
 		out, err := exec.Command(ttconformance(t), "--list").Output()
@@ -455,16 +456,16 @@ func catalogue(t *testing.T) []framework.Check {
 }
 
 // parseCatalogue reads the table ttconformance --list prints.
-func parseCatalogue(out string) []framework.Check {
-	var checks []framework.Check
+func parseCatalogue(out string) []settings.Check {
+	var checks []settings.Check
 	for _, line := range strings.Split(out, "\n")[1:] {
 		f := strings.Fields(line)
 		if len(f) < 5 || !strings.Contains(f[0], "/") {
 			continue
 		}
-		c := framework.Check{ID: f[0], Label: f[1], Level: f[2]}
+		c := settings.Check{ID: f[0], Label: f[1], Level: f[2]}
 		if f[3] != "-" {
-			c.Needs = framework.Capability(f[3])
+			c.Needs = settings.Capability(f[3])
 		}
 		checks = append(checks, c)
 	}
@@ -497,7 +498,7 @@ func TestListPrintsTheCatalogue(t *testing.T) {
 		t.Errorf("ttconformance --list differs from %s (run with -update if the change is meant):\n%s", golden, got)
 	}
 	for _, c := range catalogue(t) {
-		if !slices.Contains(framework.Areas(), c.Label) || !strings.HasPrefix(c.ID, c.Label+"/") {
+		if !slices.Contains(settings.Areas(), c.Label) || !strings.HasPrefix(c.ID, c.Label+"/") {
 			t.Errorf("%s: label %q", c.ID, c.Label)
 		}
 	}
@@ -513,7 +514,7 @@ func TestSuiteThatCannotStartIsAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer busy.Close()
-	r := runSuite(t, partner{}.serve(t), "--mock-listen", busy.Addr().String())
+	r := runSuite(t, fakePartner{}.serve(t), "--mock-listen", busy.Addr().String())
 	if r.exit != 2 {
 		t.Errorf("exit = %d, want 2\n%s", r.exit, r.stdout)
 	}
@@ -521,7 +522,7 @@ func TestSuiteThatCannotStartIsAnError(t *testing.T) {
 		t.Errorf("setup = %+v, want the embedded mock named:\n%s", r.results.Setup, r.stdout)
 	}
 	for _, c := range r.results.Checks {
-		if c.Outcome != framework.OutcomeError || !strings.Contains(c.Reason, "embedded mock") {
+		if c.Outcome != report.OutcomeError || !strings.Contains(c.Reason, "embedded mock") {
 			t.Errorf("%s: %s %q, want error naming the embedded mock", c.ID, c.Outcome, firstLine(c.Reason))
 		}
 	}
@@ -541,8 +542,8 @@ func TestHelpNamesEveryEnvironmentVariable(t *testing.T) {
 	for _, name := range []string{"base-url", "api-key", "webhook-secret", "provider-key", "activation-field", "activation-config",
 		"mock-listen", "mock-public-url", "timeout", "verifies-signatures", "assessment", "bulk", "actions",
 		"junit-report", "json-report", "html-report", "label-filter", "focus"} {
-		if !strings.Contains(string(out), "--"+name) || !strings.Contains(string(out), framework.EnvName(name)) {
-			t.Errorf("--help does not list --%s with %s", name, framework.EnvName(name))
+		if !strings.Contains(string(out), "--"+name) || !strings.Contains(string(out), settings.EnvName(name)) {
+			t.Errorf("--help does not list --%s with %s", name, settings.EnvName(name))
 		}
 	}
 	if strings.Contains(string(out), "ttpk_from_env_secret") {

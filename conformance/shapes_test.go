@@ -17,7 +17,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 )
@@ -112,7 +115,7 @@ func expectOutcomes(t *testing.T, r run, fails, warns string, skipped map[string
 	if fails != "" {
 		wantExit = 1
 	}
-	if w := r.check(warns); warns != "" && w.Outcome != framework.OutcomeWarning {
+	if w := r.check(warns); warns != "" && w.Outcome != report.OutcomeWarning {
 		t.Errorf("%s: %s, want warning: %s", warns, w.Outcome, w.Reason)
 	}
 	if r.exit != wantExit {
@@ -123,15 +126,15 @@ func expectOutcomes(t *testing.T, r run, fails, warns string, skipped map[string
 		switch {
 		case c.ID == warns:
 		case c.ID == fails:
-			if c.Outcome != framework.OutcomeFail {
+			if c.Outcome != report.OutcomeFail {
 				t.Errorf("%s: %s, want fail: %s", c.ID, c.Outcome, c.Reason)
 			}
 		case skip:
-			if c.Outcome != framework.OutcomeSkipped || c.Reason != reason {
+			if c.Outcome != report.OutcomeSkipped || c.Reason != reason {
 				t.Errorf("%s: %s %q, want skipped %q", c.ID, c.Outcome, c.Reason, reason)
 			}
 		case unclaimed(c):
-		case c.Outcome != framework.OutcomePass:
+		case c.Outcome != report.OutcomePass:
 			t.Errorf("%s: %s, want pass: %s", c.ID, c.Outcome, c.Reason)
 		}
 	}
@@ -141,11 +144,11 @@ func expectOutcomes(t *testing.T, r run, fails, warns string, skipped map[string
 // --requires-api-token.
 func staticSkips() map[string]string {
 	skips := map[string]string{
-		"config/api-token-missing": framework.CapabilityPrefix + string(framework.CapAPIToken),
-		"config/api-token-wrong":   framework.CapabilityPrefix + string(framework.CapAPIToken),
+		"config/api-token-missing": settings.CapabilityPrefix + string(settings.CapAPIToken),
+		"config/api-token-wrong":   settings.CapabilityPrefix + string(settings.CapAPIToken),
 	}
 	for _, id := range configChecks {
-		skips[id] = framework.StaticConfigSkip
+		skips[id] = embedded.StaticConfigSkip
 	}
 	return skips
 }
@@ -174,7 +177,7 @@ func TestStaticConfigPartner(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			args := append(slices.Clone(allCapabilities), "--activation-field", selfActivation)
-			var p partner
+			var p fakePartner
 			if tc.put {
 				var teamtailor atomic.Pointer[string]
 				p.wrap = putsConfig(t, tc.doc, &teamtailor)
@@ -212,7 +215,7 @@ func checkStatic(t *testing.T, r run, fails, source string) {
 	w := r.check("webhook/signed-accepted")
 	var sent bool
 	for _, x := range w.Exchanges {
-		if x.Direction == framework.ToPartner && strings.Contains(x.RequestBody, `"webhook-data":{"test":"algorithms"`) {
+		if x.Direction == partner.ToPartner && strings.Contains(x.RequestBody, `"webhook-data":{"test":"algorithms"`) {
 			sent = true
 		}
 		if strings.Contains(x.URL, "/config") {
@@ -261,13 +264,13 @@ func TestAPITokenPartner(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			junit, html := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.html")
-			r := runSuite(t, partner{wrap: apiTokenPartner(tc.anyToken, tc.noToken)}.serve(t), append(slices.Clone(allCapabilities),
+			r := runSuite(t, fakePartner{wrap: apiTokenPartner(tc.anyToken, tc.noToken)}.serve(t), append(slices.Clone(allCapabilities),
 				"--activation-field", selfActivation, "--api-token", selfAPIToken, "--requires-api-token", "--junit-report", junit, "--html-report", html)...)
 			expectOutcomes(t, r, tc.fails, tc.warns, nil)
 			calls := 0
 			for _, c := range r.results.Checks {
 				for _, x := range c.Exchanges {
-					if x.Direction != framework.ToPartner || strings.Contains(x.Step, "without Teamtailor-Api-Token") {
+					if x.Direction != partner.ToPartner || strings.Contains(x.Step, "without Teamtailor-Api-Token") {
 						continue
 					}
 					calls++
@@ -291,10 +294,10 @@ func TestAPITokenPartner(t *testing.T) {
 // createsResults is a partner that creates its result with POST
 // /partner-results, for the event's candidate and job, instead of
 // updating update-url; edit changes the create's attributes.
-func createsResults(edit func(attrs map[string]any)) partner {
+func createsResults(edit func(attrs map[string]any)) fakePartner {
 	var mu sync.Mutex
 	events := map[string][2]any{} // result id -> candidate id, job id
-	return partner{
+	return fakePartner{
 		wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			var ev struct {
 				PartnerEvent struct {
@@ -375,7 +378,7 @@ func TestPostCreatePartner(t *testing.T) {
 			}
 			var creates int
 			for _, x := range posted.Exchanges {
-				if x.Direction == framework.FromPartner && x.Method == http.MethodPost && strings.HasSuffix(x.URL, "/partner-results") {
+				if x.Direction == partner.FromPartner && x.Method == http.MethodPost && strings.HasSuffix(x.URL, "/partner-results") {
 					creates++
 				}
 			}
@@ -394,7 +397,7 @@ func TestFocusOnACheckThatCannotRunIsNoPass(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	t.Run("the partner refuses the provider key", func(t *testing.T) {
 		t.Parallel()
-		base := partner{teamtailor: emptyTeamtailor()}.serve(t)
+		base := fakePartner{teamtailor: emptyTeamtailor()}.serve(t)
 		for _, args := range [][]string{
 			{"--focus", "webhook/edge-case"},
 			{"--focus", "webhook/signed-accepted", "--strict"},
@@ -419,13 +422,13 @@ func TestFocusOnACheckThatCannotRunIsNoPass(t *testing.T) {
 		// key, or a webhook answered 500, is reported though the checks
 		// selected pass.
 		for _, tc := range []struct {
-			partner partner
+			partner fakePartner
 			focus   string
 			want    string
 		}{
-			{partner{teamtailor: emptyTeamtailor()}, "activation/config-valid",
+			{fakePartner{teamtailor: emptyTeamtailor()}, "activation/config-valid",
 				"config/with-job (not selected): GET /config with the suite's provider key answered 401 Unauthorized"},
-			{partner{wrap: route("POST", "/webhook", answer(http.StatusInternalServerError, "text/plain", "boom"))}, "config/",
+			{fakePartner{wrap: route("POST", "/webhook", answer(http.StatusInternalServerError, "text/plain", "boom"))}, "config/",
 				"webhook/signed-accepted (not selected): the plain signed webhook answered 500 Internal Server Error"},
 		} {
 			r := runSuite(t, tc.partner.serve(t), "--focus", tc.focus) // a UUID provider key
@@ -439,7 +442,7 @@ func TestFocusOnACheckThatCannotRunIsNoPass(t *testing.T) {
 	})
 	t.Run("no check selected", func(t *testing.T) {
 		t.Parallel()
-		r := runSuite(t, partner{}.serve(t), "--focus", "no-such-check")
+		r := runSuite(t, fakePartner{}.serve(t), "--focus", "no-such-check")
 		if r.exit != 2 {
 			t.Errorf("exit = %d, want 2\n%s", r.exit, r.stdout)
 		}
@@ -451,8 +454,8 @@ func TestFocusOnACheckThatCannotRunIsNoPass(t *testing.T) {
 		t.Parallel()
 		// The cause is reported by config/with-job: a failure, not an
 		// unjudged check.
-		r := runSuite(t, partner{teamtailor: emptyTeamtailor()}.serve(t), "--focus", "webhook/edge-case|config/with-job")
-		if r.exit != 1 || len(r.results.Unjudged) != 0 || r.check("config/with-job").Outcome != framework.OutcomeFail {
+		r := runSuite(t, fakePartner{teamtailor: emptyTeamtailor()}.serve(t), "--focus", "webhook/edge-case|config/with-job")
+		if r.exit != 1 || len(r.results.Unjudged) != 0 || r.check("config/with-job").Outcome != report.OutcomeFail {
 			t.Errorf("exit %d, unjudged %q, config/with-job %s; want 1, none, fail", r.exit, r.results.Unjudged, r.check("config/with-job").Outcome)
 		}
 	})
@@ -488,7 +491,7 @@ func TestReportsAgreeAndHoldNoPath(t *testing.T) {
 		base func(t *testing.T) string
 	}{
 		{"unreachable", func(*testing.T) string { return "http://" + unreachable }},
-		{"example partner", func(t *testing.T) string { return partner{}.serve(t) }},
+		{"example partner", func(t *testing.T) string { return fakePartner{}.serve(t) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -542,17 +545,17 @@ func TestReportsAgreeAndHoldNoPath(t *testing.T) {
 func TestActionsWaitForTheResultOnce(t *testing.T) {
 	skipWhenSuiteRequested(t)
 	t.Parallel()
-	p := partner{transport: func(http.RoundTripper) http.RoundTripper { // posts nothing
+	p := fakePartner{transport: func(http.RoundTripper) http.RoundTripper { // posts nothing
 		return roundTripper(func(r *http.Request) (*http.Response, error) {
 			return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
 		})
 	}}
 	const timeout = 3 * time.Second
 	r := runSuite(t, p.serve(t), "--assessment", "--actions", "--activation-field", selfActivation, "--timeout", timeout.String())
-	if c := r.check("results/posted"); c.Outcome != framework.OutcomeFail {
+	if c := r.check("results/posted"); c.Outcome != report.OutcomeFail {
 		t.Errorf("results/posted: %s, want fail: %s", c.Outcome, c.Reason)
 	}
-	if c := r.check("actions/accepts-event"); c.Outcome != framework.OutcomeSkipped || !strings.Contains(c.Reason, "(see results/posted)") {
+	if c := r.check("actions/accepts-event"); c.Outcome != report.OutcomeSkipped || !strings.Contains(c.Reason, "(see results/posted)") {
 		t.Errorf("actions/accepts-event: %s %q, want skipped, pointing at results/posted", c.Outcome, c.Reason)
 	}
 	// Generous: one timeout plus the rest of the run, well short of two.
@@ -576,7 +579,7 @@ func TestActionsOfAResultInTheWebhookAnswer(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			p := partner{
+			p := fakePartner{
 				wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 					rec := httptest.NewRecorder()
 					next.ServeHTTP(rec, r)
@@ -596,12 +599,12 @@ func TestActionsOfAResultInTheWebhookAnswer(t *testing.T) {
 			r := runSuite(t, p.serve(t), "--assessment", "--actions", "--verifies-signatures", "--activation-field", selfActivation)
 			c := r.check("actions/accepts-event")
 			if tc.fails == "" {
-				if c.Outcome != framework.OutcomePass || r.exit != 0 {
+				if c.Outcome != report.OutcomePass || r.exit != 0 {
 					t.Errorf("exit %d, actions/accepts-event: %s %s", r.exit, c.Outcome, c.Reason)
 				}
 				return
 			}
-			if c.Outcome != framework.OutcomeFail || !strings.Contains(c.Reason, "webhook answer") || strings.Contains(c.Reason, "sent nothing to update-url") {
+			if c.Outcome != report.OutcomeFail || !strings.Contains(c.Reason, "webhook answer") || strings.Contains(c.Reason, "sent nothing to update-url") {
 				t.Errorf("actions/accepts-event: %s %q, want a failure naming the webhook answer", c.Outcome, c.Reason)
 			}
 		})

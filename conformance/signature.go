@@ -12,7 +12,11 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/judge"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
@@ -27,60 +31,60 @@ const skew = time.Hour
 // badSignature is a Teamtailor-Signature the partner must refuse.
 type badSignature struct {
 	id, level, rule, why, fix string
-	header                    func(w framework.Webhook, secret string, now time.Time) string
+	header                    func(w embedded.Webhook, secret string, now time.Time) string
 }
 
 var badSignatures = []badSignature{
-	{"signature/tampered-v1", framework.LevelMust,
+	{"signature/tampered-v1", settings.LevelMust,
 		"a webhook whose v1 signature was altered MUST be refused with 401 or 403",
 		"signature checking is optional (§1.2), hence --verifies-signatures; a partner that claims it must refuse a signature that does not verify.",
 		"compare hex(HMAC-SHA256(webhook secret, \"<t>.<partner-event id>\")) with v1 using a constant-time comparison, and refuse on mismatch",
-		func(w framework.Webhook, secret string, now time.Time) string {
+		func(w embedded.Webhook, secret string, now time.Time) string {
 			p, _ := signature.Parse(signature.Sign(secret, w.EventID, now))
 			v1 := []byte(p.Signatures[signature.SchemeV1][0])
 			v1[len(v1)-1] = flipHex(v1[len(v1)-1])
 			p.Signatures[signature.SchemeV1] = []string{string(v1)}
 			return p.String()
 		}},
-	{"signature/wrong-secret", framework.LevelMust,
+	{"signature/wrong-secret", settings.LevelMust,
 		"a webhook signed with another secret MUST be refused with 401 or 403",
 		"a partner that claims to verify signatures must refuse one made with another secret (§1.2).",
 		"verify with the webhook secret of this integration (not the API key, not an old secret)",
-		func(w framework.Webhook, _ string, now time.Time) string {
-			return signature.Sign(framework.WrongWebhookSecret, w.EventID, now)
+		func(w embedded.Webhook, _ string, now time.Time) string {
+			return signature.Sign(partner.WrongWebhookSecret, w.EventID, now)
 		}},
-	{"signature/stale-timestamp", framework.LevelShould,
+	{"signature/stale-timestamp", settings.LevelShould,
 		"a correctly signed webhook whose timestamp t is an hour old SHOULD be refused with 401 or 403 (replay protection)",
 		"§1.2: receivers \"should\" reject timestamps outside a window they choose; the docs' sample verifier has no window.",
 		"refuse signatures whose t is further from your clock than your window (5 minutes is typical)",
-		func(w framework.Webhook, secret string, now time.Time) string {
+		func(w embedded.Webhook, secret string, now time.Time) string {
 			return signature.Sign(secret, w.EventID, now.Add(-skew))
 		}},
-	{"signature/future-timestamp", framework.LevelShould,
+	{"signature/future-timestamp", settings.LevelShould,
 		"a correctly signed webhook whose timestamp t is an hour ahead SHOULD be refused with 401 or 403",
 		"§1.2: the replay window is recommended, not required.",
 		"check the window both ways: |now - t| must be within your tolerance",
-		func(w framework.Webhook, secret string, now time.Time) string {
+		func(w embedded.Webhook, secret string, now time.Time) string {
 			return signature.Sign(secret, w.EventID, now.Add(skew))
 		}},
-	{"signature/missing-header", framework.LevelMust,
+	{"signature/missing-header", settings.LevelMust,
 		"a webhook without Teamtailor-Signature MUST be refused with 401 or 403",
 		"a partner that claims to verify signatures must refuse a webhook that has none (§1.2).",
 		"refuse webhooks that carry no Teamtailor-Signature header",
-		func(framework.Webhook, string, time.Time) string { return "" }},
-	{"signature/legacy-body-signed", framework.LevelMust,
+		func(embedded.Webhook, string, time.Time) string { return "" }},
+	{"signature/legacy-body-signed", settings.LevelMust,
 		"a webhook signed the pre-2024-07-12 way (v1 over \"<t>.<body>\") MUST be refused with 401 or 403",
 		"the body has not been signed since 2024-07-12 (§1.2): v1 is over \"<t>.<partner-event id>\", and a verifier of that refuses a body signature.",
 		"sign \"<t>.<partner-event id>\", not the body: the body has not been signed since 2024-07-12",
-		func(w framework.Webhook, secret string, now time.Time) string {
+		func(w embedded.Webhook, secret string, now time.Time) string {
 			t := now.Unix()
 			return "t=" + strconv.FormatInt(t, 10) + ",v1=" + signature.ComputeLegacy(secret, t, w.Body)
 		}},
-	{"signature/v0-only", framework.LevelMust,
+	{"signature/v0-only", settings.LevelMust,
 		"a webhook whose only valid signature is under the scheme v0 MUST be refused with 401 or 403 (downgrade protection)",
 		"§1.2: receivers must use v1 and ignore other schemes (downgrade protection).",
 		"verify v1 only and ignore every other scheme: v0 is a decoy that never verifies",
-		func(w framework.Webhook, secret string, now time.Time) string {
+		func(w embedded.Webhook, secret string, now time.Time) string {
 			t := now.Unix()
 			return "t=" + strconv.FormatInt(t, 10) + ",v0=" + signature.Compute(secret, t, w.EventID)
 		}},
@@ -91,7 +95,7 @@ var badSignatures = []badSignature{
 // the first signature check runs; each check judges its own.
 var signatureProbes struct {
 	once  sync.Once
-	byID  map[string]*framework.Exchange
+	byID  map[string]*partner.Exchange
 	fault *verifierFault // set with byID
 }
 
@@ -125,7 +129,7 @@ var probeWhat = map[string]string{
 //   - a crash: some probes got a 5xx. The correctly signed one owns it
 //     when it crashed, else the first; the checks of the other crashed
 //     probes are moot.
-func faultOf(probes map[string]*framework.Exchange) *verifierFault {
+func faultOf(probes map[string]*partner.Exchange) *verifierFault {
 	accepted := func(id string) bool { x := probes[id]; return x != nil && x.Success() }
 	const owner = "signature/tampered-v1"
 	if accepted(owner) && accepted("signature/wrong-secret") {
@@ -193,30 +197,30 @@ func joinAnd(list []string) string {
 const extraSchemes = "signature/extra-schemes-accepted"
 
 // sendSignatureVariants sends one webhook per signature variant, at most
-// framework.Concurrency at a time.
-func sendSignatureVariants(ctx SpecContext, f *framework.Framework) map[string]*framework.Exchange {
+// partner.Concurrency at a time.
+func sendSignatureVariants(ctx SpecContext, f *framework.Framework) map[string]*partner.Exchange {
 	signatureProbes.once.Do(func() {
 		var ids []string
-		var calls []framework.Call
+		var calls []partner.Call
 		now := time.Now()
-		add := func(id, step string, header func(w framework.Webhook) string) {
+		add := func(id, step string, header func(w embedded.Webhook) string) {
 			w, err := f.Mock.PrepareWebhook(ctx, signatureCandidate, false, map[string]string{})
 			if err != nil {
 				return // the check finds no answer and says the mock failed
 			}
 			ids = append(ids, id)
-			calls = append(calls, framework.Call{Step: step, Method: "POST", Path: "webhook", Body: w.Body, Signature: header(w), Owner: id})
+			calls = append(calls, partner.Call{Step: step, Method: "POST", Path: "webhook", Body: w.Body, Signature: header(w), Owner: id})
 		}
 		for _, bad := range badSignatures {
-			add(bad.id, "POST /webhook with a bad signature ("+bad.id+")", func(w framework.Webhook) string {
-				return bad.header(w, framework.TestContext.WebhookSecret, now)
+			add(bad.id, "POST /webhook with a bad signature ("+bad.id+")", func(w embedded.Webhook) string {
+				return bad.header(w, settings.TestContext.WebhookSecret, now)
 			})
 		}
-		add(extraSchemes, "POST /webhook with an extra signature scheme", func(w framework.Webhook) string {
-			return framework.Sign(w.EventID) + ",v2=" + randomHex()
+		add(extraSchemes, "POST /webhook with an extra signature scheme", func(w embedded.Webhook) string {
+			return partner.Sign(w.EventID) + ",v2=" + randomHex()
 		})
-		xs := framework.Standalone().Partner.SendAll(ctx, calls, framework.Concurrency)
-		signatureProbes.byID = map[string]*framework.Exchange{}
+		xs := framework.Standalone().Partner.SendAll(ctx, calls, partner.Concurrency)
+		signatureProbes.byID = map[string]*partner.Exchange{}
 		for i, id := range ids {
 			signatureProbes.byID[id] = xs[i]
 		}
@@ -228,19 +232,19 @@ func sendSignatureVariants(ctx SpecContext, f *framework.Framework) map[string]*
 // signatureAnswer returns the answer to the variant of check id, after
 // making sure the plain signed webhook was accepted: refusing a bad
 // signature means nothing from a partner that refuses good ones too.
-func signatureAnswer(ctx SpecContext, f *framework.Framework, id string) *framework.Exchange {
+func signatureAnswer(ctx SpecContext, f *framework.Framework, id string) *partner.Exchange {
 	GinkgoHelper()
 	f.RequireSignedWebhookAccepted(ctx, typical)
 	x, ok := sendSignatureVariants(ctx, f)[id]
 	if !ok {
-		framework.FailMock("could not build the webhook of %s", id)
+		partner.FailMock("could not build the webhook of %s", id)
 	}
 	f.Include(*x)
 	if x.NotSent {
 		Skip("cannot check: " + x.Error)
 	}
 	if x.Unreachable {
-		framework.FailUnreachable(x)
+		partner.FailUnreachable(x)
 	}
 	if fault := signatureProbes.fault; fault != nil {
 		if id == fault.owner {
@@ -253,26 +257,26 @@ func signatureAnswer(ctx SpecContext, f *framework.Framework, id string) *framew
 	return x
 }
 
-var _ = Describe("Signatures: Teamtailor-Signature verification", framework.LabelSignature, func() {
+var _ = Describe("Signatures: Teamtailor-Signature verification", settings.LabelSignature, func() {
 	f := framework.New("signature")
 
 	for _, bad := range badSignatures {
-		declare := framework.MustIt
-		if bad.level == framework.LevelShould {
-			declare = framework.ShouldIt
+		declare := settings.MustIt
+		if bad.level == settings.LevelShould {
+			declare = settings.ShouldIt
 		}
 		declare(bad.id, "§1.2", bad.rule, bad.why, func(ctx SpecContext) {
 			x := signatureAnswer(ctx, f, bad.id)
-			Expect(x).To(framework.HaveStatus(401, 403), framework.Explain(x, "%s", bad.fix))
+			Expect(x).To(judge.HaveStatus(401, 403), partner.Explain(x, "%s", bad.fix))
 		})
 	}
 
-	framework.MustIt(extraSchemes, "§1.2",
+	settings.MustIt(extraSchemes, "§1.2",
 		"a correctly signed webhook whose header also carries unknown schemes (v2) MUST be accepted with a 2xx",
 		"§1.2: receivers must use v1 and ignore other schemes; refusing an unknown scheme breaks the day Teamtailor adds one.",
 		func(ctx SpecContext) {
 			x := signatureAnswer(ctx, f, extraSchemes)
-			Expect(x).To(framework.HaveSuccessStatus(), framework.Explain(x,
+			Expect(x).To(judge.HaveSuccessStatus(), partner.Explain(x,
 				"parse the header as comma-separated key=value pairs, take t and v1 by name and ignore schemes you do not know; Teamtailor may add newer ones"))
 		})
 })

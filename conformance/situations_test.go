@@ -9,7 +9,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
@@ -24,11 +26,11 @@ var situationPartners = []struct {
 	fails   string
 	problem string // in the failure's Problem line
 	fix     string // in its Fix line
-	partner partner
+	partner fakePartner
 }{
 	{"500 on a rejected candidate", "webhook/rejected-candidate",
 		"want any 2xx within the timeout, got 500 Internal Server Error", "decide afterwards what job.status.rejected means",
-		partner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		fakePartner{wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			if rejectedIn(readBody(r)) {
 				http.Error(w, "NoMethodError: undefined method `invite!' for a rejected application", http.StatusInternalServerError)
 				return
@@ -37,10 +39,10 @@ var situationPartners = []struct {
 		})}},
 	{"500 on a duplicate event (unique constraint)", "webhook/duplicate-event",
 		"the second copy of event", "a unique index on the event id is right",
-		partner{wrap: uniqueEventIDs}},
+		fakePartner{wrap: uniqueEventIDs}},
 	{"never retries a result refused with 429", "results/retried-after-429",
 		"the partner's PATCH to update-url got 429 Too Many Requests with Retry-After: 1 and was not sent again", "wait the seconds Retry-After gives and send it again",
-		partner{transport: postsOnce}},
+		fakePartner{transport: postsOnce}},
 }
 
 // rejectedIn reports whether a webhook body carries job.status.rejected:
@@ -106,11 +108,11 @@ func TestSituationFailsExactlyItsCheck(t *testing.T) {
 			// Every capability the example partner has is claimed: every
 			// check runs but those needing another capability.
 			byCap := r.results.Summary.SkippedByCapability
-			want := framework.Summary{Passed: len(catalogue(t)) - 1 - byCap, Failed: 1, Skipped: byCap, SkippedByCapability: byCap}
-			wantExit, wantOutcome := 1, framework.OutcomeFail
-			if level(t, sp.fails) == framework.LevelShould {
+			want := report.Summary{Passed: len(catalogue(t)) - 1 - byCap, Failed: 1, Skipped: byCap, SkippedByCapability: byCap}
+			wantExit, wantOutcome := 1, report.OutcomeFail
+			if level(t, sp.fails) == settings.LevelShould {
 				want.Failed, want.Warnings = 0, 1
-				wantExit, wantOutcome = 0, framework.OutcomeWarning
+				wantExit, wantOutcome = 0, report.OutcomeWarning
 			}
 			if r.exit != wantExit {
 				t.Errorf("exit = %d, want %d\n%s", r.exit, wantExit, r.stdout)
@@ -148,7 +150,7 @@ func TestPartnerFollowingTeamtailorHostReachesTheMock(t *testing.T) {
 	t.Parallel()
 	// The partner takes its URL from the header, so its own check of
 	// update-url's host (against 127.0.0.1) is left off.
-	p := partner{anyUpdateHost: true, wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	p := fakePartner{anyUpdateHost: true, wrap: route("POST", "/webhook", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 		if r.ContentLength > 1<<20 {
 			// security/oversized-body's 5 MB webhook: the example partner
 			// refuses it unread; decoding it here first, under the race
@@ -187,9 +189,9 @@ func TestPartnerFollowingTeamtailorHostReachesTheMock(t *testing.T) {
 	var sent, posted bool
 	for _, x := range r.check("results/posted").Exchanges {
 		switch x.Direction {
-		case framework.ToPartner:
+		case partner.ToPartner:
 			sent = sent || x.RequestHeader.Get("Teamtailor-Host") == host
-		case framework.FromPartner:
+		case partner.FromPartner:
 			posted = posted || strings.HasPrefix(x.URL, "http://"+host+"/partner/v1/partner-results/")
 		}
 	}
@@ -200,6 +202,6 @@ func TestPartnerFollowingTeamtailorHostReachesTheMock(t *testing.T) {
 
 // passedOrNotClaimed reports a check that passed, or was skipped for a
 // capability the example partner does not have.
-func passedOrNotClaimed(c framework.CheckResult) bool {
-	return c.Outcome == framework.OutcomePass || (c.Outcome == framework.OutcomeSkipped && strings.HasPrefix(c.Reason, framework.CapabilityPrefix))
+func passedOrNotClaimed(c report.CheckResult) bool {
+	return c.Outcome == report.OutcomePass || (c.Outcome == report.OutcomeSkipped && strings.HasPrefix(c.Reason, settings.CapabilityPrefix))
 }

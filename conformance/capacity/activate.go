@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/store"
@@ -40,7 +42,7 @@ type ProviderKey struct {
 // or --activation-field. defaulted reports that they name none, and the
 // run is to activate the partner itself (Activate).
 func GivenKey() (key ProviderKey, defaulted bool) {
-	tc := framework.TestContext
+	tc := settings.TestContext
 	switch {
 	case len(tc.ActivationFields) > 0:
 		return ProviderKey{source: keyFields, values: maps.Clone(tc.ActivationFields)}, false
@@ -65,13 +67,13 @@ func GivenKey() (key ProviderKey, defaulted bool) {
 // README starts it refuses every webhook of a UUID run, and a capacity
 // run's thousands of lookups would land on whatever mock the partner does
 // point at (a user's own on :8080).
-func Activate(ctx context.Context, mock *framework.Mock) (ProviderKey, error) {
+func Activate(ctx context.Context, mock *embedded.Mock) (ProviderKey, error) {
 	form, ok := activationForm(ctx, mock)
 	if !ok || !slices.ContainsFunc(form.Fields, protocol.FormField.HasValue) {
 		return ProviderKey{source: keyUUID}, nil
 	}
-	values, _ := form.CheckValues(framework.PickValues(mock, form))
-	key, err := providerkey.NewJWT(framework.TestContext.APIKey, values, time.Now())
+	values, _ := form.CheckValues(partner.PickValues(mock.Server, form))
+	key, err := providerkey.NewJWT(settings.TestContext.APIKey, values, time.Now())
 	if err != nil {
 		return ProviderKey{}, fmt.Errorf("the provider key could not be made from the partner's activation form: %w", err)
 	}
@@ -85,29 +87,29 @@ func Activate(ctx context.Context, mock *framework.Mock) (ProviderKey, error) {
 		CompanyName: act.CompanyName, ProviderKey: key, Values: values, CreatedAt: time.Now().UTC()}); err != nil {
 		return ProviderKey{}, fmt.Errorf("embedded mock: %w", err)
 	}
-	framework.TestContext.ProviderKey = key
+	settings.TestContext.ProviderKey = key
 	return ProviderKey{source: keyForm, values: values}, nil
 }
 
 // activationForm reads the partner's activation form; ok is false when
 // it has none that can be read (the reachability check comes next, with
 // GET /config).
-func activationForm(ctx context.Context, mock *framework.Mock) (protocol.Form, bool) {
-	var x *framework.Exchange
-	if path := framework.TestContext.ActivationConfig; path != "" {
+func activationForm(ctx context.Context, mock *embedded.Mock) (protocol.Form, bool) {
+	var x *partner.Exchange
+	if path := settings.TestContext.ActivationConfig; path != "" {
 		raw, err := os.ReadFile(path)
 		if err != nil {
 			return protocol.Form{}, false
 		}
-		x = &framework.Exchange{Status: http.StatusOK, ResponseBody: string(raw)}
+		x = &partner.Exchange{Status: http.StatusOK, ResponseBody: string(raw)}
 	} else {
-		client := framework.NewPartnerClient(&framework.Transcript{})
+		client := partner.NewClient(&partner.Transcript{})
 		// The first fetch comes before any provider key exists.
-		got := client.Send(ctx, framework.Call{Step: "activation form", Method: http.MethodGet, Path: "activation",
-			Query: url.Values{"company_id": {mock.Company.UUID}}, Auth: framework.AuthNone})
+		got := client.Send(ctx, partner.Call{Step: "activation form", Method: http.MethodGet, Path: "activation",
+			Query: url.Values{"company_id": {mock.Company.UUID}}, Auth: partner.AuthNone})
 		x = got
 	}
-	form, err := framework.ReadForm(x)
+	form, err := partner.ReadForm(x)
 	return form, err == nil
 }
 
@@ -129,7 +131,7 @@ func (k ProviderKey) String() string {
 func (k ProviderKey) Refused(mockURL string) (cause, fix string) {
 	switch k.source {
 	case keyGiven:
-		if providerkey.KindOf(framework.TestContext.ProviderKey) == providerkey.KindUUID {
+		if providerkey.KindOf(settings.TestContext.ProviderKey) == providerkey.KindUUID {
 			return "the partner does not accept the provider key given with --provider-key, a UUID: a partner looks such a key up in the partner-activations of the Teamtailor it is configured with, and only the embedded mock (" + strings.TrimRight(mockURL, "/") + "/partner/v1) lists it",
 				"give --provider-key a key of one of the partner's activations, point the partner's Teamtailor URL at the embedded mock on a fixed address (--mock-listen 127.0.0.1:8081, and e.g. examplepartner --teamtailor-url http://127.0.0.1:8081), or give --activation-field with values of its activation form"
 		}

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // BenchmarkGenerator sends b.N real, distinct, signed webhooks at 6,000/s
@@ -23,17 +25,17 @@ func BenchmarkGenerator(b *testing.B) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	defer noop.Close()
-	settings(noop.URL)
-	framework.TestContext.Assessment = false
+	useSettings(noop.URL)
+	settings.TestContext.Assessment = false
 	ctx := context.Background()
-	mock, err := framework.StartMock(ctx)
+	mock, err := embedded.StartMock(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer mock.Close(ctx)
 	cfg := capacity.DefaultConfig()
 	cfg.Rate, cfg.Duration, cfg.Webhooks, cfg.MaxInFlight = 6000, 0, b.N, 1024
-	cfg.Timeout = framework.TestContext.Timeout
+	cfg.Timeout = settings.TestContext.Timeout
 	key, _ := capacity.GivenKey()
 	tgt, err := capacity.NewTarget(ctx, mock, cfg, key)
 	if err != nil {
@@ -61,17 +63,17 @@ func cpuTime() time.Duration {
 
 // BenchmarkBuildSigned is the generator's own work per webhook, without
 // the network: the embedded mock builds a new event and stores its
-// partner result, framework.Sign signs it, and the request is built with
+// partner result, partner.Sign signs it, and the request is built with
 // the headers Teamtailor sends.
 func BenchmarkBuildSigned(b *testing.B) {
-	settings("http://127.0.0.1:9")
+	useSettings("http://127.0.0.1:9")
 	ctx := context.Background()
-	mock, err := framework.StartMock(ctx)
+	mock, err := embedded.StartMock(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer mock.Close(ctx)
-	client := framework.NewPartnerClient(&framework.Transcript{})
+	client := partner.NewClient(&partner.Transcript{})
 	candidates := capacity.LoadCandidates(mock)
 	data := map[string]string{"test": "algorithms", "threshold": "70"}
 	b.ReportAllocs()
@@ -81,7 +83,7 @@ func BenchmarkBuildSigned(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := client.Request(ctx, framework.Call{Method: http.MethodPost, Path: "webhook", Body: w.Body, Signature: framework.Sign(w.EventID)}); err != nil {
+		if _, err := client.Request(ctx, partner.Call{Method: http.MethodPost, Path: "webhook", Body: w.Body, Signature: partner.Sign(w.EventID)}); err != nil {
 			b.Fatal(err)
 		}
 	}

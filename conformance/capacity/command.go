@@ -3,19 +3,19 @@ package capacity
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 )
@@ -85,11 +85,7 @@ var suiteOnlyFlags = []string{"junit-report", "verifies-signatures", "actions", 
 func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, terminal bool) int {
 	code := ExitPass
 	cmd := NewCommand(getenv, stdout, terminal, &code)
-	cmd.SetArgs(args)
-	cmd.SetOut(stdout)
-	cmd.SetErr(stderr)
-	if err := cmd.ExecuteContext(ctx); err != nil {
-		fmt.Fprintf(stderr, "ttconformance capacity: %s\n(see ttconformance capacity --help)\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	if !settings.Execute(ctx, cmd, args, stdout, stderr) {
 		return ExitError
 	}
 	return code
@@ -98,54 +94,18 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 // NewCommand returns the capacity command; its exit status goes to code.
 func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, code *int) *cobra.Command {
 	cfg := DefaultConfig()
-	var envProblems []error
-	goFlags := flag.NewFlagSet("capacity", flag.ContinueOnError)
-	framework.RegisterFlags(goFlags, getenv)
-
-	cmd := &cobra.Command{
-		Use:           "ttconformance capacity",
-		Short:         "fire signed webhooks at a set rate and judge latency, losses and time-to-result against a budget",
-		Long:          long,
-		Example:       examples,
-		Args:          cobra.NoArgs,
-		SilenceUsage:  true,
-		SilenceErrors: true,
-	}
+	cmd, env := settings.NewSubcommand("capacity", "fire signed webhooks at a set rate and judge latency, losses and time-to-result against a budget", long, examples, getenv, suiteOnlyFlags)
 	fs := cmd.Flags()
-	fs.SortFlags = false
-	fs.AddGoFlagSet(goFlags)
-	for _, name := range suiteOnlyFlags {
-		fs.MarkHidden(name)
-	}
-	fs.Lookup("json-report").Usage = "write the capacity report (capacity-report.schema.json) to this file; env " + framework.EnvName("json-report")
-	fs.Lookup("html-report").Usage = "write the capacity report as one self-contained HTML page (plots as inline SVG) to this file; env " + framework.EnvName("html-report")
-	fs.Lookup("timeout").Usage = "how long the partner may take to answer each webhook (then it counts as a timeout); env " + framework.EnvName("timeout")
-	fs.Lookup("assessment").Usage = "the partner posts a final result (completed or failed) for each webhook: judge missing results; env " + framework.EnvName("assessment")
-	fs.Lookup("bulk").Usage = "the partner allows bulk mode: --burst sends bulk-mode events (no job), as a bulk send does; env " + framework.EnvName("bulk")
+	fs.Lookup("json-report").Usage = "write the capacity report (capacity-report.schema.json) to this file; env " + settings.EnvName("json-report")
+	fs.Lookup("html-report").Usage = "write the capacity report as one self-contained HTML page (plots as inline SVG) to this file; env " + settings.EnvName("html-report")
+	fs.Lookup("timeout").Usage = "how long the partner may take to answer each webhook (then it counts as a timeout); env " + settings.EnvName("timeout")
+	fs.Lookup("assessment").Usage = "the partner posts a final result (completed or failed) for each webhook: judge missing results; env " + settings.EnvName("assessment")
+	fs.Lookup("bulk").Usage = "the partner allows bulk mode: --burst sends bulk-mode events (no job), as a bulk send does; env " + settings.EnvName("bulk")
 
-	envDefault := func(name string, set func(string) error) {
-		if v := getenv(framework.EnvName(name)); v != "" {
-			if err := set(v); err != nil {
-				envProblems = append(envProblems, fmt.Errorf("%s=%q: %w", framework.EnvName(name), v, err))
-			}
-		}
-	}
-	float := func(dst *float64, name, usage string) {
-		envDefault(name, func(v string) error { f, err := strconv.ParseFloat(v, 64); *dst = f; return err })
-		fs.Float64Var(dst, name, *dst, usage+"; env "+framework.EnvName(name))
-	}
-	integer := func(dst *int, name, usage string) {
-		envDefault(name, func(v string) error { n, err := strconv.Atoi(v); *dst = n; return err })
-		fs.IntVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
-	}
-	duration := func(dst *time.Duration, name, usage string) {
-		envDefault(name, func(v string) error { d, err := time.ParseDuration(v); *dst = d; return err })
-		fs.DurationVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
-	}
-	boolean := func(dst *bool, name, usage string) {
-		envDefault(name, func(v string) error { b, err := strconv.ParseBool(v); *dst = b; return err })
-		fs.BoolVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
-	}
+	float := env.Float
+	integer := env.Int
+	duration := env.Duration
+	boolean := env.Bool
 	float(&cfg.Rate, "rate", "webhooks per second, arriving at a constant pace (with --find-max, the first step's rate)")
 	duration(&cfg.Duration, "duration", "how long to send at --rate (0 with --webhooks: until they are sent)")
 	integer(&cfg.Webhooks, "webhooks", "send this many webhooks at --rate, then stop (0: no limit, --duration ends the run)")
@@ -161,22 +121,22 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 	integer(&cfg.MaxSteps, "max-steps", "with --find-max: stop after this many steps even if the budget held")
 
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if cfg.Webhooks > 0 && !fs.Changed("duration") && getenv(framework.EnvName("duration")) == "" {
+		if cfg.Webhooks > 0 && !fs.Changed("duration") && getenv(settings.EnvName("duration")) == "" {
 			cfg.Duration = 0 // --webhooks alone ends the run
 		}
-		problems := envProblems
+		problems := env.Problems
 		key, defaulted := GivenKey()
-		if err := framework.AfterReadingAllFlags(); err != nil {
+		if err := settings.AfterReadingAllFlags(); err != nil {
 			problems = append(problems, err)
 		}
-		if framework.TestContext.JUnitReport != "" {
+		if settings.TestContext.JUnitReport != "" {
 			problems = append(problems, errors.New("--junit-report is the suite's: a capacity run writes --json-report and --html-report"))
 		}
-		if framework.TestContext.BaselineFile != "" || framework.TestContext.WriteBaseline != "" {
+		if settings.TestContext.BaselineFile != "" || settings.TestContext.WriteBaseline != "" {
 			problems = append(problems, errors.New("--baseline and --write-baseline are the suite's: a capacity run is judged against its budget"))
 		}
-		cfg.Timeout = framework.TestContext.Timeout
-		cfg.ExpectResults = framework.TestContext.Assessment
+		cfg.Timeout = settings.TestContext.Timeout
+		cfg.ExpectResults = settings.TestContext.Assessment
 		if err := cfg.Validate(); err != nil {
 			problems = append(problems, err)
 		}
@@ -193,7 +153,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, terminal bool, cod
 // the settings give a provider key, checks the partner answers, makes the
 // run, writes the reports and returns the exit status.
 func execute(ctx context.Context, cfg Config, key ProviderKey, activate bool, stdout io.Writer, terminal bool) int {
-	tc := framework.TestContext
+	tc := settings.TestContext
 	fail := func(err error) int {
 		rep := newReport(cfg, time.Now())
 		rep.Verdict, rep.Error, rep.BaseURL = VerdictError, err.Error(), tc.BaseURL
@@ -201,7 +161,7 @@ func execute(ctx context.Context, cfg Config, key ProviderKey, activate bool, st
 		fmt.Fprintln(stdout, rep.Line())
 		return ExitError
 	}
-	mock, err := framework.StartMock(ctx)
+	mock, err := embedded.StartMock(ctx)
 	if err != nil {
 		return fail(fmt.Errorf("the embedded mock could not start: %w", err))
 	}
@@ -235,15 +195,15 @@ func execute(ctx context.Context, cfg Config, key ProviderKey, activate bool, st
 // webhook-data its form yields) and returns what a run sends webhooks with
 // key. An unreachable partner is an error: the run cannot be made; so is
 // one refusing the provider key, with the cause and the flag that fixes it.
-func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config, key ProviderKey) (Target, error) {
-	bulk := cfg.Burst > 0 && framework.TestContext.Bulk
-	client := framework.NewPartnerClient(&framework.Transcript{})
-	call := framework.Call{Step: mock.ConfigStep(bulk), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()}
+func NewTarget(ctx context.Context, mock *embedded.Mock, cfg Config, key ProviderKey) (Target, error) {
+	bulk := cfg.Burst > 0 && settings.TestContext.Bulk
+	client := partner.NewClient(&partner.Transcript{})
+	call := partner.Call{Step: mock.ConfigStep(bulk), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()}
 	if bulk {
 		call.Query = nil
 	}
-	var x *framework.Exchange
-	if static := framework.FileStaticConfig(); static != nil {
+	var x *partner.Exchange
+	if static := embedded.FileStaticConfig(); static != nil {
 		// A partner with a static webhook-config serves no /config
 		// (docs/protocol.md §3): its form is the document.
 		x = static.Exchange()
@@ -259,8 +219,8 @@ func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config, key Provid
 			key, x.Status, http.StatusText(x.Status), bodyNote(x.ResponseBody), cause, fix)
 	}
 	data := map[string]string{}
-	if form, err := framework.ReadForm(x); err == nil {
-		data = framework.WebhookData(mock, form, framework.PickValues(mock, form))
+	if form, err := partner.ReadForm(x); err == nil {
+		data = partner.WebhookData(mock.Server, form, partner.PickValues(mock.Server, form))
 	}
 	limit := cfg.maxInFlight(cfg.Rate, cfg.Burst)
 	if cfg.FindMax {
@@ -268,7 +228,7 @@ func NewTarget(ctx context.Context, mock *framework.Mock, cfg Config, key Provid
 	}
 	// Answer headers are bounded as in the suite: a larger block fails
 	// the webhook, and costs no memory.
-	tr := partnercall.Transport(limit, framework.MaxAnswerHeaderBytes)
+	tr := partnercall.Transport(limit, partner.MaxAnswerHeaderBytes)
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = limit, limit
 	httpc := &http.Client{
 		Transport: tr,
@@ -287,7 +247,7 @@ var stressFixtures = []string{"long-strings"}
 
 // LoadCandidates returns the candidate fixtures a capacity run draws its
 // events from, in turn.
-func LoadCandidates(mock *framework.Mock) []string {
+func LoadCandidates(mock *embedded.Mock) []string {
 	return slices.DeleteFunc(mock.CandidateFixtures(), func(n string) bool { return slices.Contains(stressFixtures, n) })
 }
 
@@ -305,11 +265,11 @@ func bodyNote(body string) string {
 	if body == "" {
 		return ""
 	}
-	return ": " + text.Cut{Max: maxNote, Mark: "…"}.Of(framework.NewRedactor(framework.TestContext).String(body))
+	return ": " + text.Cut{Max: maxNote, Mark: "…"}.Of(partner.NewRedactor(settings.TestContext).String(body))
 }
 
 // describe says what the run will do.
-func describe(cfg Config, mock *framework.Mock, key ProviderKey) string {
+func describe(cfg Config, mock *embedded.Mock, key ProviderKey) string {
 	var load string
 	switch {
 	case cfg.Burst > 0:
@@ -328,12 +288,12 @@ func describe(cfg Config, mock *framework.Mock, key ProviderKey) string {
 		results = fmt.Sprintf("results expected within %s", cfg.Budget.ResultDeadline)
 	}
 	return fmt.Sprintf("capacity: %s to %s/webhook\n  budget: p99 ≤ %s, error rate ≤ %.1f%%, rate ≥ %.0f%% of target; %s\n  embedded mock (update-url): %s\n  provider key: %s",
-		load, strings.TrimRight(framework.TestContext.BaseURL, "/"), cfg.Budget.MaxP99, 100*cfg.Budget.MaxErrorRate, 100*cfg.Budget.MinRateAchieved, results, mock.URL, key)
+		load, strings.TrimRight(settings.TestContext.BaseURL, "/"), cfg.Budget.MaxP99, 100*cfg.Budget.MaxErrorRate, 100*cfg.Budget.MinRateAchieved, results, mock.URL, key)
 }
 
 // writeReports writes the JSON and HTML reports asked for, saying where.
 func writeReports(rep *Report, stdout io.Writer) {
-	tc := framework.TestContext
+	tc := settings.TestContext
 	if tc.JSONReport != "" {
 		if err := rep.WriteJSON(tc.JSONReport); err != nil {
 			fmt.Fprintln(stdout, "capacity:", err)

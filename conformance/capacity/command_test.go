@@ -86,7 +86,7 @@ func TestUnreachablePartnerExit2(t *testing.T) {
 // Through the command, a passing run exits 0 and a breached budget exits 1
 // with the JSON contract's keys, the breach named with its figure.
 func TestExitStatusFollowsTheVerdict(t *testing.T) {
-	url := partner{}.serve(t)
+	url := fakePartner{}.serve(t)
 	code, out, doc := mainRun(t, map[string]string{"TTCONF_ASSESSMENT": "true"},
 		append(keys(url), "--rate", "30", "--webhooks", "30", "--result-deadline", "8s", "--max-p99", "6s", "--min-rate-achieved", "0.5")...)
 	if code != capacity.ExitPass || doc["verdict"] != "pass" {
@@ -107,7 +107,7 @@ func TestExitStatusFollowsTheVerdict(t *testing.T) {
 	}
 
 	var hooks atomic.Int64
-	failing := partner{wrap: func(next http.Handler) http.Handler {
+	failing := fakePartner{wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/webhook" && hooks.Add(1)%10 == 0 {
 				http.Error(w, "busy", http.StatusServiceUnavailable)
@@ -150,7 +150,7 @@ func lookup(doc map[string]any, key string) (any, bool) {
 
 // On a terminal the progress is one line rewritten in place.
 func TestProgressOnATerminal(t *testing.T) {
-	url := partner{}.serve(t)
+	url := fakePartner{}.serve(t)
 	settingsEnv := map[string]string{"TTCONF_ASSESSMENT": "true"}
 	var stdout, stderr bytes.Buffer
 	args := append(keys(url), "--rate", "20", "--duration", "1500ms", "--max-p99", "6s", "--min-rate-achieved", "0.5")
@@ -167,7 +167,7 @@ func TestProgressOnATerminal(t *testing.T) {
 // An interrupted run reports what it measured with the verdict error and
 // exit status 2.
 func TestInterruptedRunExit2(t *testing.T) {
-	url := partner{}.serve(t)
+	url := fakePartner{}.serve(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(time.Second, cancel)
 	report := filepath.Join(t.TempDir(), "capacity.json")
@@ -198,7 +198,7 @@ func TestInterruptedRunExit2(t *testing.T) {
 // does, and never calls /config.
 func TestStaticWebhookConfig(t *testing.T) {
 	var configCalls atomic.Int64
-	url := partner{wrap: func(next http.Handler) http.Handler {
+	url := fakePartner{wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/config" {
 				configCalls.Add(1)

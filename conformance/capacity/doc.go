@@ -6,7 +6,7 @@
 //
 // Each webhook is a real, distinct, signed event built by the suite's own
 // code (package framework: the embedded mock builds the event and its
-// partner result, framework.Sign signs it, the PartnerClient sets the
+// partner result, partner.Sign signs it, the partner.Client sets the
 // headers Teamtailor sends), and the results come back to the embedded
 // mock's Partner API. Arrivals are paced by vegeta's ConstantPacer and
 // answer latencies summarised by vegeta's Metrics; the dispatch loop is

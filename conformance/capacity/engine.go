@@ -12,7 +12,9 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/partnercall"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
@@ -32,8 +34,8 @@ import (
 // results), the client that builds requests as Teamtailor sends them,
 // and the HTTP client that sends them.
 type Target struct {
-	Mock   *framework.Mock
-	Client *framework.PartnerClient
+	Mock   *embedded.Mock
+	Client *partner.Client
 	HTTP   *http.Client
 	// WebhookData is the webhook-data every event carries: the values
 	// picked in the partner's /config form (docs/protocol.md §1.1).
@@ -218,7 +220,7 @@ func (e *engine) send(ctx context.Context, idx, step int) {
 	var req *http.Request
 	if err == nil {
 		// docs/protocol.md §1.2: t is the send time, v1 signs "<t>.<event id>".
-		req, err = e.tgt.Client.Request(ctx, framework.Call{Method: http.MethodPost, Path: "webhook", Body: w.Body, Signature: framework.Sign(w.EventID)})
+		req, err = e.tgt.Client.Request(ctx, partner.Call{Method: http.MethodPost, Path: "webhook", Body: w.Body, Signature: partner.Sign(w.EventID)})
 	}
 	if err != nil {
 		e.mu.Lock()
@@ -263,7 +265,7 @@ func (e *engine) send(ctx context.Context, idx, step int) {
 	res := vegeta.Result{Timestamp: start, Latency: latency, Code: uint16(status)}
 	switch {
 	case err != nil:
-		msg, _ := framework.DescribeTransportError(err, req.URL, e.cfg.Timeout)
+		msg, _ := partner.DescribeTransportError(err, req.URL, e.cfg.Timeout)
 		if partnercall.IsTimeout(err) {
 			r.outcome = outTimeout
 		} else {
@@ -492,7 +494,7 @@ func (e *engine) topFailure() *FailureDetail {
 	cause, fix := e.explain(s)
 	// The answer goes into report files: a partner echoing a key must not
 	// put it there.
-	body := framework.NewRedactor(framework.TestContext).String(string(s.body))
+	body := partner.NewRedactor(settings.TestContext).String(string(s.body))
 	return &FailureDetail{Message: top, Webhooks: e.errorKind[top], Status: s.status, Body: body, Cause: cause, Fix: fix}
 }
 

@@ -37,7 +37,7 @@ func lookups(t *testing.T) (string, *atomic.Int64) {
 // mock on :8080 is not flooded).
 func TestDefaultKeyIsTheJWTOfThePartnersActivationForm(t *testing.T) {
 	teamtailor, looked := lookups(t)
-	url := partner{teamtailor: teamtailor}.serve(t)
+	url := fakePartner{teamtailor: teamtailor}.serve(t)
 	code, out, doc := mainRun(t, nil, append(keys(url), "--rate", "20", "--webhooks", "20", "--max-p99", "6s", "--min-rate-achieved", "0.5")...)
 	if code != capacity.ExitPass || doc["verdict"] != "pass" {
 		t.Fatalf("exit %d; want 0 and pass\n%s", code, out)
@@ -64,7 +64,7 @@ func TestRefusedKeyGetsTheCauseAndTheFix(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	}
-	otherKey := partner{teamtailor: teamtailor}.serve(t)
+	otherKey := fakePartner{teamtailor: teamtailor}.serve(t)
 	for _, tc := range []struct {
 		name  string
 		url   string
@@ -73,7 +73,7 @@ func TestRefusedKeyGetsTheCauseAndTheFix(t *testing.T) {
 	}{
 		{"--provider-key unknown", otherKey, []string{"--provider-key", uuid.NewString()},
 			[]string{"GET /config answered 401 Unauthorized: invalid provider key", "cause: the partner does not accept the provider key given with --provider-key, a UUID", "fix: give --provider-key a key of one of the partner's activations, point the partner's Teamtailor URL at the embedded mock"}},
-		{"a form without fields: a UUID", partner{teamtailor: teamtailor, wrap: noForm}.serve(t), nil,
+		{"a form without fields: a UUID", fakePartner{teamtailor: teamtailor, wrap: noForm}.serve(t), nil,
 			[]string{"cause: the provider key is a random UUID", "/partner/v1", "fix: point the partner's Teamtailor URL at the embedded mock on a fixed address (--mock-listen"}},
 		{"--activation-field with another API key", otherKey, []string{"--activation-field", "api_token=s3cret", "--api-key", "ttpk_not_the_partners"},
 			[]string{"a JWT built from --activation-field (api_token)", "its API key is not --api-key", "fix: give --api-key the partner's API key"}},
@@ -101,7 +101,7 @@ func TestRefusedKeyGetsTheCauseAndTheFix(t *testing.T) {
 // partner's answer, the cause and the flag that fixes it, in JSON, on the
 // console and in the HTML report.
 func TestMostCommonFailureHasItsAnswerCauseAndFix(t *testing.T) {
-	url := partner{secret: "ttws_another_secret_0123456789"}.serve(t)
+	url := fakePartner{secret: "ttws_another_secret_0123456789"}.serve(t)
 	rep := run(t, url, config(20, 10))
 	f := rep.TopFailure
 	if f == nil {
@@ -142,7 +142,7 @@ func section(t *testing.T, page, attr string) string {
 // --find-max whose every step held says no ceiling was found up to the
 // last rate, not that it is the highest rate within budget.
 func TestFindMaxWithoutBreachSaysNoCeiling(t *testing.T) {
-	url := partner{}.serve(t)
+	url := fakePartner{}.serve(t)
 	cfg := config(10, 0)
 	cfg.FindMax, cfg.Step, cfg.StepFactor, cfg.MaxSteps = true, time.Second, 2, 2
 	rep := run(t, url, cfg)
@@ -160,7 +160,7 @@ func TestFindMaxWithoutBreachSaysNoCeiling(t *testing.T) {
 // the step with the most in flight, never a cap below what was in flight.
 func TestInFlightFiguresAreTrue(t *testing.T) {
 	var inFlight, most atomic.Int64
-	url := partner{wrap: func(next http.Handler) http.Handler {
+	url := fakePartner{wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/webhook" {
 				n := inFlight.Add(1)
@@ -236,7 +236,7 @@ func TestLatencyPlotReadableAtAnyScale(t *testing.T) {
 // A partner echoing the provider key in a 5xx answer has the crash as its
 // cause, and the key redacted from the answer the report keeps.
 func TestFailureAnswerIsRedacted(t *testing.T) {
-	url := partner{wrap: func(next http.Handler) http.Handler {
+	url := fakePartner{wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/webhook" {
 				http.Error(w, "boom, with "+r.Header.Get("Authorization"), http.StatusInternalServerError)

@@ -19,14 +19,15 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/examplepartner"
 )
 
 // The self-tests run capacity runs in this process against partners
 // served from it: the example partner, and the example partner made slow,
 // lossy, failing or limited by middleware or by the transport it posts
-// results with. framework.TestContext is the process's settings, so the
+// results with. settings.TestContext is the process's settings, so the
 // tests do not run in parallel. Rates are moderate and the budgets' limits
 // far from what a healthy partner shows, so a loaded machine does not
 // change a verdict, yet each broken partner breaks exactly its figure.
@@ -36,8 +37,8 @@ const (
 	testSecret = "ttws_capacity_e5b7c9d1f3a50284"
 )
 
-// partner is a partner served for a test.
-type partner struct {
+// fakePartner is a partner served for a test.
+type fakePartner struct {
 	wrap      func(http.Handler) http.Handler
 	transport func(http.RoundTripper) http.RoundTripper
 	// teamtailor is where the partner looks UUID provider keys up; ""
@@ -48,7 +49,7 @@ type partner struct {
 }
 
 // serve starts the example partner, changed by p, on 127.0.0.1:0.
-func (p partner) serve(t *testing.T) string {
+func (p fakePartner) serve(t *testing.T) string {
 	t.Helper()
 	var tr http.RoundTripper = http.DefaultTransport.(*http.Transport).Clone()
 	if p.transport != nil {
@@ -80,9 +81,9 @@ func (p partner) serve(t *testing.T) string {
 	return srv.URL
 }
 
-// settings points the suite's settings at baseURL.
-func settings(baseURL string) {
-	framework.TestContext = framework.Settings{
+// useSettings points the suite's settings at baseURL.
+func useSettings(baseURL string) {
+	settings.TestContext = settings.Settings{
 		BaseURL: baseURL, APIKey: testAPIKey, WebhookSecret: testSecret, ProviderKey: uuid.NewString(),
 		MockListen: "127.0.0.1:0", Timeout: 10 * time.Second, Assessment: true,
 	}
@@ -92,18 +93,18 @@ func settings(baseURL string) {
 // against capacity-report.schema.json.
 func run(t *testing.T, baseURL string, cfg capacity.Config) *capacity.Report {
 	t.Helper()
-	settings(baseURL)
+	useSettings(baseURL)
 	if cfg.Timeout != 0 {
-		framework.TestContext.Timeout = cfg.Timeout
+		settings.TestContext.Timeout = cfg.Timeout
 	}
-	cfg.Timeout = framework.TestContext.Timeout
+	cfg.Timeout = settings.TestContext.Timeout
 	cfg.ExpectResults = true
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	mock, err := framework.StartMock(ctx)
+	mock, err := embedded.StartMock(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +182,7 @@ func breach(r *capacity.Report, name string) (capacity.Breach, bool) {
 // The example partner at a moderate rate is within the default budget:
 // every webhook answered, every result back, the rate reached.
 func TestExamplePartnerPasses(t *testing.T) {
-	url := partner{}.serve(t)
+	url := fakePartner{}.serve(t)
 	rep := run(t, url, config(40, 120))
 	if rep.Verdict != capacity.VerdictPass {
 		t.Fatalf("verdict %s, breaches %v; want pass", rep.Verdict, breachNames(rep))
@@ -204,7 +205,7 @@ func TestExamplePartnerPasses(t *testing.T) {
 // (arrivals do not wait for answers) and fails a 100 ms p99 budget, named.
 func TestSlowPartnerGetsTheRateAndFailsP99(t *testing.T) {
 	var inFlight, most atomic.Int64
-	url := partner{wrap: func(next http.Handler) http.Handler {
+	url := fakePartner{wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/webhook" {
 				n := inFlight.Add(1)
@@ -244,7 +245,7 @@ func TestSlowPartnerGetsTheRateAndFailsP99(t *testing.T) {
 // the number it dropped.
 func TestLossyPartnerFailsOnMissingResults(t *testing.T) {
 	var posts, dropped atomic.Int64
-	url := partner{transport: func(next http.RoundTripper) http.RoundTripper {
+	url := fakePartner{transport: func(next http.RoundTripper) http.RoundTripper {
 		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			if strings.Contains(r.URL.Path, "/partner-results/") && posts.Add(1)%50 == 0 {
 				dropped.Add(1)
@@ -271,7 +272,7 @@ func TestLossyPartnerFailsOnMissingResults(t *testing.T) {
 // rate, with its figure.
 func TestFailingPartnerFailsOnErrorRate(t *testing.T) {
 	var hooks atomic.Int64
-	url := partner{wrap: func(next http.Handler) http.Handler {
+	url := fakePartner{wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/webhook" && hooks.Add(1)%20 == 0 {
 				http.Error(w, "overloaded", http.StatusInternalServerError)
@@ -296,7 +297,7 @@ func TestFailingPartnerFailsOnErrorRate(t *testing.T) {
 func limitedPartner(t *testing.T) (string, float64) {
 	const limit, hold = 1, 100 * time.Millisecond
 	slots := make(chan struct{}, limit)
-	url := partner{wrap: func(next http.Handler) http.Handler {
+	url := fakePartner{wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/webhook" {
 				slots <- struct{}{}
@@ -349,7 +350,7 @@ func TestFindMaxReportsTheCeilingOfAConcurrencyLimit(t *testing.T) {
 // and no arrival rate is judged.
 func TestBurst(t *testing.T) {
 	var inFlight, most atomic.Int64
-	url := partner{wrap: func(next http.Handler) http.Handler {
+	url := fakePartner{wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/webhook" {
 				n := inFlight.Add(1)
@@ -418,7 +419,7 @@ func TestInvalidAnswerAttributesFail(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"partner_result_attributes": {"status": "finished", "assessment": {"score": 150}}}`))
 	})
-	rep := run(t, partner{wrap: wrap}.serve(t), config(40, 100))
+	rep := run(t, fakePartner{wrap: wrap}.serve(t), config(40, 100))
 	n := int(changed.Load())
 	if n == 0 {
 		t.Fatal("no answer was changed")
@@ -457,7 +458,7 @@ func TestOversizedAnswersFail(t *testing.T) {
 			}
 		}
 	})
-	rep := run(t, partner{wrap: wrap}.serve(t), config(40, 100))
+	rep := run(t, fakePartner{wrap: wrap}.serve(t), config(40, 100))
 	if c := int(changed.Load()); c == 0 || rep.Webhooks.Failed != c {
 		t.Errorf("webhooks %+v; want the %d oversized answers failed", rep.Webhooks, c)
 	}

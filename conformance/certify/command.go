@@ -21,7 +21,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // Exit statuses of Main.
@@ -86,7 +87,7 @@ type options struct {
 func (o *options) flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.out, "out", "readiness", "the bundle `FOLDER` to write; it must not exist or be empty")
 	fs.StringVar(&o.key, "key", "", "Ed25519 private key `FILE` (PKCS #8 PEM, e.g. openssl genpkey -algorithm ed25519); default: a new key saved as FOLDER.key")
-	fs.StringVar(&o.profile, "profile", framework.ProfileDevelopment, "development or production (production: plain http is a warning)")
+	fs.StringVar(&o.profile, "profile", settings.ProfileDevelopment, "development or production (production: plain http is a warning)")
 	fs.StringVar(&o.expires, "expires", "90d", "how long the bundle is valid, e.g. 90d or 720h")
 	fs.Int64Var(&o.seed, "seed", 1, "the suite's random seed (the order of its checks), recorded in the manifest")
 	fs.StringVar(&o.capacityRate, "capacity-rate", "10", "webhooks per second of the capacity run")
@@ -164,7 +165,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintf(stderr, "ttconformance certify: the suite could not judge the partner (exit %d): no bundle\n", code)
 		return ExitError
 	}
-	var res framework.Results
+	var res report.Results
 	if err := json.Unmarshal(raw, &res); err != nil {
 		fmt.Fprintf(stderr, "ttconformance certify: the suite's report: %v\n", err)
 		return ExitError
@@ -218,17 +219,17 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 }
 
 // manifestOf turns the suite's results into the manifest's entries.
-func manifestOf(res framework.Results, o options, created time.Time, valid time.Duration, capVerdict string) Manifest {
-	m := Manifest{Suite: framework.SuiteName, SuiteVersion: version(), Protocol: res.Protocol, Profile: o.profile, BaseURL: res.BaseURL,
+func manifestOf(res report.Results, o options, created time.Time, valid time.Duration, capVerdict string) Manifest {
+	m := Manifest{Suite: report.SuiteName, SuiteVersion: version(), Protocol: res.Protocol, Profile: o.profile, BaseURL: res.BaseURL,
 		Seed: o.seed, CreatedAt: created, ExpiresAt: created.Add(valid),
 		Capacity: Capacity{Verdict: capVerdict, Rate: o.capacityRate + " webhooks/s for " + o.capacityDuration, Report: "capacity/report.json"}}
-	notClaimed := map[framework.Capability]bool{}
+	notClaimed := map[settings.Capability]bool{}
 	for _, c := range res.Checks {
 		e := Entry{ID: c.ID, Level: c.Level, Outcome: c.Outcome}
-		if c.Outcome == framework.OutcomeSkipped {
+		if c.Outcome == report.OutcomeSkipped {
 			e.Reason = c.Reason
-			if r, ok := strings.CutPrefix(c.Reason, framework.CapabilityPrefix); ok {
-				notClaimed[framework.Capability(r)] = true
+			if r, ok := strings.CutPrefix(c.Reason, settings.CapabilityPrefix); ok {
+				notClaimed[settings.Capability(r)] = true
 				e.Reason = "capability not claimed (" + r + ")"
 			}
 			m.NotChecked = append(m.NotChecked, e)
@@ -236,7 +237,7 @@ func manifestOf(res framework.Results, o options, created time.Time, valid time.
 		}
 		m.Checked = append(m.Checked, e)
 	}
-	for _, c := range []framework.Capability{framework.CapSignatures, framework.CapAssessment, framework.CapBulk, framework.CapActions, framework.CapAPIToken, framework.CapCompanyWebhooks} {
+	for _, c := range []settings.Capability{settings.CapSignatures, settings.CapAssessment, settings.CapBulk, settings.CapActions, settings.CapAPIToken, settings.CapCompanyWebhooks} {
 		if !notClaimed[c] {
 			m.Capabilities = append(m.Capabilities, string(c))
 		}
@@ -324,7 +325,7 @@ func secretsOf(args []string, getenv func(string) string) []string {
 		}
 	}
 	for _, n := range names {
-		add(n, getenv(framework.EnvName(n)))
+		add(n, getenv(settings.EnvName(n)))
 	}
 	for i := 0; i < len(args); i++ {
 		name, v, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")

@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 )
 
 // Basics are the calls every other check builds on, made once per
@@ -23,33 +26,33 @@ import (
 // configs and one for the webhook, not one per check.
 type Basics struct {
 	// Root is GET BASE_URL: any answer, even 404, shows the partner is up.
-	Root *Exchange
+	Root *partner.Exchange
 	// Config is GET /config for a trigger on a job stage, with the
 	// provider key (what config/with-job judges).
-	Config *Exchange
+	Config *partner.Exchange
 	// BulkConfig is GET /config without job (config/without-job), nil
 	// unless the partner claims bulk mode.
-	BulkConfig *Exchange
+	BulkConfig *partner.Exchange
 	// Activation is GET /activation?company_id=…, nil when
 	// --activation-config gives the config as a file.
-	Activation *Exchange
+	Activation *partner.Exchange
 	// NoKeyConfig is GET /config without a provider key: refused at once
 	// while the call with the key fails, it shows that checking the key
 	// is what fails (verifier.go).
-	NoKeyConfig *Exchange
+	NoKeyConfig *partner.Exchange
 	// Static is the partner's static webhook-config, nil when it serves
 	// /config. With one, Config (and BulkConfig) stand for the document
 	// (direction Static): Teamtailor does not fetch /config.
-	Static *StaticConfig
+	Static *embedded.StaticConfig
 
 	webhookOnce   sync.Once
-	webhook       Webhook
-	webhookAnswer *Exchange
+	webhook       embedded.Webhook
+	webhookAnswer *partner.Exchange
 	// webhookDone is when the answer to the webhook came: the partner's
 	// result is due within the timeout from then, whoever waits for it.
 	webhookDone time.Time
 	webhookErr  error
-	webhookXs   []Exchange // the webhook's exchanges, for transcripts
+	webhookXs   []partner.Exchange // the webhook's exchanges, for transcripts
 	mistake     *SignatureMistake
 	lookupOnce  sync.Once
 	lookupWhy   string // keyLookupFailure's verdict
@@ -80,12 +83,12 @@ func TheBasics() *Basics {
 // PreflightError is a partner the suite cannot reach at all: no check
 // can run.
 type PreflightError struct {
-	Tried []*Exchange
+	Tried []*partner.Exchange
 }
 
 func (e *PreflightError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "the partner at %s cannot be reached, so no check ran.\n", TestContext.BaseURL)
+	fmt.Fprintf(&b, "the partner at %s cannot be reached, so no check ran.\n", settings.TestContext.BaseURL)
 	for _, x := range e.Tried {
 		fmt.Fprintf(&b, "Tried: %s %s\n  → %s\n", x.Method, x.URL, x.Error)
 	}
@@ -110,42 +113,42 @@ func unreachableAdvice(err string) string {
 // all, and makes the basic calls the checks share, concurrently: GET
 // BASE_URL, GET /config (and its bulk-mode twin), GET /activation. It
 // returns a *PreflightError when the partner cannot be reached.
-func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
+func Preflight(ctx context.Context, m *embedded.Mock) (*Basics, error) {
 	b := &Basics{}
-	b.Static = FileStaticConfig()
-	client := func() *PartnerClient {
-		c := NewPartnerClient(&Transcript{})
-		c.deferUnreachable = true
+	b.Static = embedded.FileStaticConfig()
+	client := func() *partner.Client {
+		c := partner.NewClient(&partner.Transcript{})
+		c.DeferUnreachable()
 		return c
 	}
 	calls := []struct {
-		dst  **Exchange
-		call Call
+		dst  **partner.Exchange
+		call partner.Call
 	}{
-		{&b.Root, Call{Step: "preflight: GET BASE_URL (is anything there?)", Method: "GET", Path: "", Auth: AuthNone, Owner: "preflight"}},
+		{&b.Root, partner.Call{Step: "preflight: GET BASE_URL (is anything there?)", Method: "GET", Path: "", Auth: partner.AuthNone, Owner: "preflight"}},
 	}
 	if b.Static == nil {
 		calls = append(calls, struct {
-			dst  **Exchange
-			call Call
-		}{&b.Config, Call{Step: m.ConfigStep(false), Method: "GET", Path: "config", Query: m.ConfigQuery(), Owner: CheckConfig}},
+			dst  **partner.Exchange
+			call partner.Call
+		}{&b.Config, partner.Call{Step: m.ConfigStep(false), Method: "GET", Path: "config", Query: m.ConfigQuery(), Owner: CheckConfig}},
 			struct {
-				dst  **Exchange
-				call Call
-			}{&b.NoKeyConfig, Call{Step: "GET /config without a provider key (does the handler answer when there is no key to check?)", Method: "GET", Path: "config",
-				Query: m.ConfigQuery(), Auth: AuthNone, Owner: "config/provider-key-missing"}})
+				dst  **partner.Exchange
+				call partner.Call
+			}{&b.NoKeyConfig, partner.Call{Step: "GET /config without a provider key (does the handler answer when there is no key to check?)", Method: "GET", Path: "config",
+				Query: m.ConfigQuery(), Auth: partner.AuthNone, Owner: "config/provider-key-missing"}})
 	}
-	if TestContext.Bulk && b.Static == nil {
+	if settings.TestContext.Bulk && b.Static == nil {
 		calls = append(calls, struct {
-			dst  **Exchange
-			call Call
-		}{&b.BulkConfig, Call{Step: m.ConfigStep(true), Method: "GET", Path: "config", Owner: "config/without-job"}})
+			dst  **partner.Exchange
+			call partner.Call
+		}{&b.BulkConfig, partner.Call{Step: m.ConfigStep(true), Method: "GET", Path: "config", Owner: "config/without-job"}})
 	}
-	if TestContext.ActivationConfig == "" {
+	if settings.TestContext.ActivationConfig == "" {
 		calls = append(calls, struct {
-			dst  **Exchange
-			call Call
-		}{&b.Activation, Call{Step: "GET /activation", Method: "GET", Path: "activation",
+			dst  **partner.Exchange
+			call partner.Call
+		}{&b.Activation, partner.Call{Step: "GET /activation", Method: "GET", Path: "activation",
 			Query: url.Values{"company_id": {m.Company.UUID}}, Owner: CheckActivation}})
 	}
 	var wg sync.WaitGroup
@@ -157,7 +160,7 @@ func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
 		}()
 	}
 	wg.Wait()
-	var down []*Exchange
+	var down []*partner.Exchange
 	for _, c := range calls {
 		if (*c.dst).Unreachable {
 			down = append(down, *c.dst)
@@ -174,7 +177,7 @@ func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
 	}
 	if b.Static != nil {
 		b.Config = b.Static.Exchange()
-		if TestContext.Bulk {
+		if settings.TestContext.Bulk {
 			b.BulkConfig = b.Config
 		}
 	}
@@ -184,46 +187,12 @@ func Preflight(ctx context.Context, m *Mock) (*Basics, error) {
 	return b, nil
 }
 
-// StaticConfig is the partner's static webhook-config (docs/protocol.md
-// §2.1, §3): the config document it gives Teamtailor once instead of
-// serving /config.
-type StaticConfig struct {
-	// Source says where the suite found it, for messages:
-	// "--webhook-config <file name>" or the partner's PUT on the embedded
-	// mock's Partner API.
-	Source string
-	// Doc is the config document.
-	Doc []byte
-	// Put is the partner's request that gave it, nil for a file.
-	Put *Exchange
-}
-
-// FileStaticConfig returns the static webhook-config --webhook-config
-// gives, or nil.
-func FileStaticConfig() *StaticConfig {
-	if doc := TestContext.webhookConfigDoc; doc != nil {
-		return &StaticConfig{Source: "--webhook-config " + filepath.Base(TestContext.WebhookConfig), Doc: doc}
-	}
-	return nil
-}
-
-// StaticConfigSkip is why the checks of GET /config are skipped for a
-// partner with a static webhook-config.
-const StaticConfigSkip = "the partner gives a static webhook-config; Teamtailor does not fetch /config"
-
-// Exchange returns the stand-in for GET /config: the document, as if
-// answered with 200, in direction Static.
-func (s *StaticConfig) Exchange() *Exchange {
-	return &Exchange{Direction: Static, Step: "the partner's static webhook-config (" + s.Source + ")", Method: "STATIC", URL: s.Source,
-		Status: http.StatusOK, ResponseBody: string(s.Doc), RequestHeader: http.Header{}}
-}
-
 // SkipStaticConfig skips a check of GET /config when the partner gives a
 // static webhook-config: Teamtailor never calls it then.
 func SkipStaticConfig() {
 	ginkgo.GinkgoHelper()
 	if TheBasics().Static != nil {
-		ginkgo.Skip(StaticConfigSkip)
+		ginkgo.Skip(embedded.StaticConfigSkip)
 	}
 }
 
@@ -281,22 +250,22 @@ func RequireConfigAnswered() {
 // answer; it is sent once per process, on first use, and its exchanges
 // join the check's transcript. It skips the check when the basics are
 // broken.
-func (f *Framework) SignedWebhook(ctx context.Context, candidate string) (Webhook, *Exchange) {
+func (f *Framework) SignedWebhook(ctx context.Context, candidate string) (embedded.Webhook, *partner.Exchange) {
 	ginkgo.GinkgoHelper()
 	RequireBasics()
 	b := TheBasics()
 	b.webhookOnce.Do(func() {
-		t := &Transcript{}
-		c := NewPartnerClient(t)
-		c.deferUnreachable = true
+		t := &partner.Transcript{}
+		c := partner.NewClient(t)
+		c.DeferUnreachable()
 		data := map[string]string{}
-		if form, err := ReadForm(b.Config); err == nil {
-			data = WebhookData(f.Mock, form, PickValues(f.Mock, form))
+		if form, err := partner.ReadForm(b.Config); err == nil {
+			data = partner.WebhookData(f.Mock.Server, form, partner.PickValues(f.Mock.Server, form))
 		}
 		b.webhook, b.webhookErr = f.Mock.PrepareWebhook(ctx, candidate, false, data)
 		if b.webhookErr == nil {
-			b.webhookAnswer = c.Send(ctx, Call{Step: "POST /webhook, signed, typical candidate", Method: "POST", Path: "webhook",
-				Body: b.webhook.Body, Signature: Sign(b.webhook.EventID), Owner: CheckSignedWebhook})
+			b.webhookAnswer = c.Send(ctx, partner.Call{Step: "POST /webhook, signed, typical candidate", Method: "POST", Path: "webhook",
+				Body: b.webhook.Body, Signature: partner.Sign(b.webhook.EventID), Owner: CheckSignedWebhook})
 			if refusedSignature(b.webhookAnswer) {
 				b.probeMistakes(ctx, c, f.Mock, candidate, data)
 			}
@@ -305,7 +274,7 @@ func (f *Framework) SignedWebhook(ctx context.Context, candidate string) (Webhoo
 		b.webhookDone = time.Now()
 	})
 	if b.webhookErr != nil {
-		FailMock("could not build a webhook: %v", b.webhookErr)
+		partner.FailMock("could not build a webhook: %v", b.webhookErr)
 	}
 	f.Include(*b.Config)
 	if b.Static != nil && b.Static.Put != nil {
@@ -318,7 +287,7 @@ func (f *Framework) SignedWebhook(ctx context.Context, candidate string) (Webhoo
 // ResultPosts returns what the partner has sent so far for the result of
 // the plain signed webhook: requests to its update-url and results created
 // for its candidate and job (Mock.ResultPosts).
-func (b *Basics) ResultPosts(m *Mock) []Exchange {
+func (b *Basics) ResultPosts(m *embedded.Mock) []partner.Exchange {
 	if len(b.webhookXs) == 0 {
 		return nil
 	}
@@ -328,7 +297,7 @@ func (b *Basics) ResultPosts(m *Mock) []Exchange {
 // AwaitResult waits until until holds for ResultPosts, or until
 // ResultDeadline, and returns what came. It never fails: checks judge
 // what came. Checks that wait for the result share one deadline.
-func (b *Basics) AwaitResult(ctx context.Context, m *Mock, until func([]Exchange) bool) []Exchange {
+func (b *Basics) AwaitResult(ctx context.Context, m *embedded.Mock, until func([]partner.Exchange) bool) []partner.Exchange {
 	deadline := b.ResultDeadline()
 	for {
 		posts := b.ResultPosts(m)
@@ -347,13 +316,13 @@ func (b *Basics) AwaitResult(ctx context.Context, m *Mock, until func([]Exchange
 // the timeout after its answer. Every wait for that result ends then, so
 // two checks that wait for it never wait twice.
 func (b *Basics) ResultDeadline() time.Time {
-	return b.webhookDone.Add(TestContext.Timeout)
+	return b.webhookDone.Add(settings.TestContext.Timeout)
 }
 
 // RequireSignedWebhookAccepted returns the signed webhook and its answer,
 // skipping the check when the partner did not accept it: a check of what
 // comes after (edge cases, signatures, results) cannot be judged then.
-func (f *Framework) RequireSignedWebhookAccepted(ctx context.Context, candidate string) (Webhook, *Exchange) {
+func (f *Framework) RequireSignedWebhookAccepted(ctx context.Context, candidate string) (embedded.Webhook, *partner.Exchange) {
 	ginkgo.GinkgoHelper()
 	w, x := f.SignedWebhook(ctx, candidate)
 	if !x.Success() {

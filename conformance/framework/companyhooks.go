@@ -10,51 +10,23 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
 
-// The ways a receiver of company events is fed (--company-webhook-scheme,
-// docs/company-webhooks.md §1).
-const (
-	// CompanySchemeSetup is a partner webhook setup: Bearer provider key,
-	// Teamtailor-Host, Teamtailor-Api-Token when required,
-	// Teamtailor-Signature over "<t>.<payload.data.id>" and a v1
-	// TT-Signature, both keyed with the webhook secret (§6).
-	CompanySchemeSetup = "setup"
-	// CompanySchemeV1 is a company webhook subscription signing v1: the
-	// resource id (§5.1).
-	CompanySchemeV1 = signature.CompanyV1
-	// CompanySchemeV2 is one signing v2: "<t>.<raw body>" (§5.2).
-	CompanySchemeV2 = signature.CompanyV2
-)
-
-// validateCompanyWebhooks checks the company-webhook flags.
-func validateCompanyWebhooks(c *Settings) []error {
-	var problems []error
-	if !slices.Contains([]string{CompanySchemeSetup, CompanySchemeV1, CompanySchemeV2}, c.CompanyWebhookScheme) {
-		problems = append(problems, fmt.Errorf("--company-webhook-scheme %q must be %s, %s or %s", c.CompanyWebhookScheme, CompanySchemeSetup, CompanySchemeV1, CompanySchemeV2))
-	}
-	if c.CompanyWebhookKey != "" && c.CompanyWebhookScheme == CompanySchemeSetup {
-		problems = append(problems, fmt.Errorf("--company-webhook-key is the key of a company webhook subscription (--company-webhook-scheme v1 or v2); a partner setup signs with --webhook-secret (docs/company-webhooks.md §6)"))
-	}
-	if strings.Contains(c.CompanyWebhooks, "://") || strings.ContainsAny(c.CompanyWebhooks, "?#") {
-		problems = append(problems, fmt.Errorf("--company-webhooks %q must be a path under --base-url, such as teamtailor/events", c.CompanyWebhooks))
-	}
-	return problems
-}
-
 // CompanyKey is the key company deliveries are signed with: the
 // subscription's signature key, or the webhook secret for a partner setup.
 func CompanyKey() string {
-	if TestContext.CompanyWebhookScheme != CompanySchemeSetup && TestContext.CompanyWebhookKey != "" {
-		return TestContext.CompanyWebhookKey
+	if settings.TestContext.CompanyWebhookScheme != settings.CompanySchemeSetup && settings.TestContext.CompanyWebhookKey != "" {
+		return settings.TestContext.CompanyWebhookKey
 	}
-	return TestContext.WebhookSecret
+	return settings.TestContext.WebhookSecret
 }
 
 // CompanyEvent is one company event to deliver: its payload as exact
@@ -122,11 +94,11 @@ type CompanySigner func(e CompanyEvent, key string, now time.Time) (body []byte,
 // CompanySign signs as --company-webhook-scheme says Teamtailor does
 // (docs/company-webhooks.md §4, §5, §6), with the mock's signing code.
 func CompanySign(e CompanyEvent, key string, now time.Time) ([]byte, http.Header) {
-	switch TestContext.CompanyWebhookScheme {
-	case CompanySchemeV2:
+	switch settings.TestContext.CompanyWebhookScheme {
+	case settings.CompanySchemeV2:
 		body := companyBody(e.Payload, "")
 		return body, http.Header{signature.CompanyHeader: {signature.SignCompanyV2(key, body, now)}}
-	case CompanySchemeV1:
+	case settings.CompanySchemeV1:
 		sig := signature.SignCompanyV1(key, e.ID)
 		return companyBody(e.Payload, sig), http.Header{signature.CompanyHeader: {sig}}
 	}
@@ -150,10 +122,10 @@ func companyBody(payload []byte, sig string) []byte {
 // and Teamtailor-Host; a company subscription none of them
 // (docs/company-webhooks.md §4). A header of h with an empty value is
 // left out.
-func CompanyCall(step string, body []byte, h http.Header) Call {
-	c := Call{Step: step, Method: http.MethodPost, Path: TestContext.CompanyWebhooks, Body: body, Header: http.Header{}}
-	if TestContext.CompanyWebhookScheme != CompanySchemeSetup {
-		c.Auth, c.APIToken = AuthNone, AuthNone
+func CompanyCall(step string, body []byte, h http.Header) partner.Call {
+	c := partner.Call{Step: step, Method: http.MethodPost, Path: settings.TestContext.CompanyWebhooks, Body: body, Header: http.Header{}}
+	if settings.TestContext.CompanyWebhookScheme != settings.CompanySchemeSetup {
+		c.Auth, c.APIToken = partner.AuthNone, partner.AuthNone
 		c.Header["Teamtailor-Host"] = []string{""}
 	}
 	for k, v := range h {
@@ -182,7 +154,7 @@ const (
 	CauseCompanyUnverified = "company-unverified"
 )
 
-// Problem lines of those failures, read back by DetectCauses.
+// Problem lines of those failures, read back by detectCauses.
 const (
 	ProblemCompanyReserialised = "the receiver verifies v2 over the body re-serialised"
 	ProblemCompanyHeader       = "the receiver reads the wrong signature header"
@@ -202,7 +174,7 @@ const (
 // FixCompanyHeader is the fix for reading the wrong header, for the scheme
 // of the run.
 func FixCompanyHeader() string {
-	if TestContext.CompanyWebhookScheme == CompanySchemeSetup {
+	if settings.TestContext.CompanyWebhookScheme == settings.CompanySchemeSetup {
 		return `a partner setup sends two headers: Teamtailor-Signature is "t=<t>,v1=<hex HMAC of t.payload.data.id>,v0=…" as for trigger webhooks, ` +
 			`TT-Signature is base64(hex(HMAC of payload.data.id)); read each by its own name and verify it by its own scheme (docs/company-webhooks.md §6, §8)`
 	}
@@ -248,7 +220,7 @@ var companyMistakes = []CompanyMistake{
 	{Cause: CauseCompanyV1Body, Step: stepCompanyV1Body,
 		Problem: ProblemCompanyV1Body + ": it refused the correctly signed delivery and accepted the same delivery whose TT-Signature signs the payload",
 		Fix:     func() string { return FixCompanyV1Body },
-		applies: func(scheme string) bool { return scheme != CompanySchemeV2 },
+		applies: func(scheme string) bool { return scheme != settings.CompanySchemeV2 },
 		sign: func(e CompanyEvent, key string, now time.Time) ([]byte, http.Header) {
 			_, h := CompanySign(e, key, now)
 			payload, err := signature.Restringify(e.Payload)
@@ -280,10 +252,10 @@ const StepCompanyReserialised = stepCompanyReser
 // ProbeCompanyMistakes sends the probes of the scheme's mistakes for e,
 // one after the other, and returns the first accepted with its exchange,
 // or nil.
-func (f *Framework) ProbeCompanyMistakes(ctx context.Context, e CompanyEvent) (*CompanyMistake, *Exchange) {
+func (f *Framework) ProbeCompanyMistakes(ctx context.Context, e CompanyEvent) (*CompanyMistake, *partner.Exchange) {
 	for i := range companyMistakes {
 		mk := &companyMistakes[i]
-		if !mk.applies(TestContext.CompanyWebhookScheme) {
+		if !mk.applies(settings.TestContext.CompanyWebhookScheme) {
 			continue
 		}
 		body, h := mk.sign(e, CompanyKey(), time.Now())
@@ -297,22 +269,22 @@ func (f *Framework) ProbeCompanyMistakes(ctx context.Context, e CompanyEvent) (*
 
 // companyCauses names the causes the company-webhooks checks recognised:
 // the Problem line of the check that failed for it is the evidence.
-func companyCauses(res Results, mentions func(string) []string) []Cause {
+func companyCauses(res report.Results, mentions func(string) []string) []report.Cause {
 	titles := map[string]struct{ id, title, fix string }{
 		ProblemCompanyReserialised: {CauseCompanyReserialised, "the company-event receiver hashes the re-serialised body, not the raw bytes (v2)", FixCompanyReserialised},
 		ProblemCompanyHeader:       {CauseCompanyHeader, "the company-event receiver reads the wrong signature header", FixCompanyHeader()},
 		ProblemCompanyV1Body:       {CauseCompanyV1Body, "the company-event receiver signs the payload where v1 signs the resource id", FixCompanyV1Body},
 		ProblemCompanyUnverified:   {CauseCompanyUnverified, "the company-event receiver answers 2xx to a bad signature, although it claims to verify (--verifies-signatures)", FixCompanyUnverified},
 	}
-	var causes []Cause
+	var causes []report.Cause
 	for _, c := range res.Checks {
-		if c.Outcome != OutcomeFail || !strings.HasPrefix(c.ID, AreaCompanyWebhooks+"/") {
+		if c.Outcome != report.OutcomeFail || !strings.HasPrefix(c.ID, settings.AreaCompanyWebhooks+"/") {
 			continue
 		}
 		problem := problemOf(c.Reason)
 		for prefix, t := range titles {
 			if strings.HasPrefix(problem, prefix) {
-				causes = append(causes, Cause{ID: t.id, Title: t.title, Evidence: problem, Fix: t.fix,
+				causes = append(causes, report.Cause{ID: t.id, Title: t.title, Evidence: problem, Fix: t.fix,
 					Checks: appendNew([]string{c.ID}, mentions("(see "+c.ID+")")...)})
 			}
 		}

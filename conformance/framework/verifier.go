@@ -13,6 +13,10 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/report"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/providerkey"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/signature"
 )
@@ -31,7 +35,7 @@ const (
 	CauseKeyLookup       = "key-lookup"
 )
 
-// Problem lines of those failures. DetectCauses reads them back from the
+// Problem lines of those failures. detectCauses reads them back from the
 // failures, which may come from another process (ginkgo -p).
 const (
 	ProblemNoVerification = "the partner verifies no signature"
@@ -52,9 +56,9 @@ const (
 // FailBecause fails the check for a root cause it recognised: what was
 // sent and what came back (with the answer's body), the fix as given, and
 // the problem.
-func FailBecause(x *Exchange, problem, fix string) {
+func FailBecause(x *partner.Exchange, problem, fix string) {
 	ginkgo.GinkgoHelper()
-	ginkgo.Fail(ExplainCause(x, "%s", fix)() + "Problem: " + problem)
+	ginkgo.Fail(partner.ExplainCause(x, "%s", fix)() + "Problem: " + problem)
 }
 
 // A SignatureMistake is a wrong way of verifying Teamtailor-Signature that
@@ -67,7 +71,7 @@ type SignatureMistake struct {
 	// Problem says what the partner verifies; Fix how to verify instead.
 	Problem, Fix string
 	// sign returns the probe's body and header for the webhook w.
-	sign func(w Webhook, secret string, t int64) (body []byte, header string)
+	sign func(w embedded.Webhook, secret string, t int64) (body []byte, header string)
 }
 
 // signatureMistakes are tried in this order. The legacy probe's body is
@@ -79,7 +83,7 @@ var signatureMistakes = []SignatureMistake{
 		Problem: `the partner verifies the signature of the body, the scheme Teamtailor left in July 2024: it refused the correctly signed webhook and accepted the same webhook signed over "<t>.<body>"`,
 		Fix: `Teamtailor has signed "<t>.<partner-event id>" since July 2024, not the body: compute hex(HMAC-SHA256(webhook secret, t + "." + partner-event.id)) ` +
 			`and compare it with v1 (docs/protocol.md §1.2)`,
-		sign: func(w Webhook, secret string, t int64) ([]byte, string) {
+		sign: func(w embedded.Webhook, secret string, t int64) ([]byte, string) {
 			var body bytes.Buffer
 			if json.Indent(&body, w.Body, "", "  ") != nil {
 				body.Reset()
@@ -91,7 +95,7 @@ var signatureMistakes = []SignatureMistake{
 		Step:    `POST /webhook signed over "<t>.undefined": does the partner read the event id from the wrong key?`,
 		Problem: `the partner's verifier signs "<t>.undefined": it refused the correctly signed webhook and accepted one signed over "<t>.undefined", so it reads the event id from a key the body does not have`,
 		Fix:     `read the event id from partner-event.id (body["partner-event"].id in JavaScript: the key has a hyphen) and sign "<t>.<that id>" (docs/protocol.md §1.2)`,
-		sign: func(w Webhook, secret string, t int64) ([]byte, string) {
+		sign: func(w embedded.Webhook, secret string, t int64) ([]byte, string) {
 			return w.Body, header(t, signature.ComputeUndefined(secret, t), signature.Decoy(secret, t, w.EventID))
 		}},
 	{Cause: CauseDocsSample,
@@ -99,7 +103,7 @@ var signatureMistakes = []SignatureMistake{
 		Problem: `the partner's verifier signs JSON.stringify of the parsed body, as the pre-July-2024 sample did: it refused the correctly signed webhook and accepted one signed over "<t>." + JSON.stringify(body)`,
 		Fix: `sign "<t>.<partner-event id>": the body has not been signed since July 2024, and JSON.stringify(req.body) is not the bytes sent anyway; ` +
 			`take partner-event.id from the parsed body (docs/protocol.md §1.2)`,
-		sign: func(w Webhook, secret string, t int64) ([]byte, string) {
+		sign: func(w embedded.Webhook, secret string, t int64) ([]byte, string) {
 			v1, err := signature.ComputeRestringified(secret, t, w.Body)
 			if err != nil {
 				v1 = signature.ComputeLegacy(secret, t, w.Body)
@@ -115,7 +119,7 @@ func header(t int64, v1, v0 string) string {
 // refusedSignature reports an answer a verifier gives a signature it
 // refuses: 401 or 403, or 400 or 422, which some partners answer for
 // every invalid request.
-func refusedSignature(x *Exchange) bool {
+func refusedSignature(x *partner.Exchange) bool {
 	switch x.Status {
 	case http.StatusUnauthorized, http.StatusForbidden, http.StatusBadRequest, http.StatusUnprocessableEntity:
 		return x.Answered()
@@ -127,14 +131,14 @@ func refusedSignature(x *Exchange) bool {
 // webhook (refusedSignature), one probe per signature mistake until the
 // partner accepts one, and keeps the mistake it accepted. Each probe is a
 // new webhook of the same candidate with the same webhook-data.
-func (b *Basics) probeMistakes(ctx context.Context, c *PartnerClient, m *Mock, candidate string, data map[string]string) {
+func (b *Basics) probeMistakes(ctx context.Context, c *partner.Client, m *embedded.Mock, candidate string, data map[string]string) {
 	for i, mk := range signatureMistakes {
 		w, err := m.PrepareWebhook(ctx, candidate, false, data)
 		if err != nil {
 			return
 		}
-		body, h := mk.sign(w, TestContext.WebhookSecret, time.Now().Unix())
-		x := c.Send(ctx, Call{Step: mk.Step, Method: "POST", Path: "webhook", Body: body, Signature: h, Owner: CheckSignedWebhook})
+		body, h := mk.sign(w, settings.TestContext.WebhookSecret, time.Now().Unix())
+		x := c.Send(ctx, partner.Call{Step: mk.Step, Method: "POST", Path: "webhook", Body: body, Signature: h, Owner: CheckSignedWebhook})
 		if !x.Answered() {
 			return
 		}
@@ -165,7 +169,7 @@ func (b *Basics) keyLookupFailure() string {
 
 func (b *Basics) judgeKeyLookup() string {
 	x, bare := b.Config, b.NoKeyConfig
-	if x == nil || bare == nil || providerkey.KindOf(TestContext.ProviderKey) == providerkey.KindJWT {
+	if x == nil || bare == nil || providerkey.KindOf(settings.TestContext.ProviderKey) == providerkey.KindJWT {
 		return ""
 	}
 	own := x.TimedOut() || (x.Answered() && x.Status >= 500)
@@ -179,7 +183,7 @@ func (b *Basics) judgeKeyLookup() string {
 	}
 	seen := "the embedded mock received no key lookup (GET /partner/v1/partner-activations)"
 	if mockOf != nil {
-		switch n, ok, last := mockOf.lookups(); {
+		switch n, ok, last := mockOf.KeyLookups(); {
 		case ok > 0:
 			return "" // the lookups worked: the 5xx is the partner's own
 		case n > 0:
@@ -190,8 +194,8 @@ func (b *Basics) judgeKeyLookup() string {
 		ProblemKeyLookup, got, bare.Status, http.StatusText(bare.Status), seen)
 }
 
-// KeyLookupFix is the fix of a failing key lookup.
-func KeyLookupFix() string {
+// keyLookupFix is the fix of a failing key lookup.
+func keyLookupFix() string {
 	return fmt.Sprintf("the partner checks the provider key with Teamtailor's GET /partner/v1/partner-activations and cannot get an answer: point it at the suite's embedded mock, %s "+
 		"(the example partner: --teamtailor-url %s), and give the mock a fixed address the partner can reach with ttconformance --mock-listen <host:port> "+
 		"(and --mock-public-url http://<name the partner reaches>:<port> from another host or container); or send a key the partner checks without Teamtailor with --activation-field (docs/protocol.md §2.2)",
@@ -213,34 +217,34 @@ func (f *Framework) RequireKeyLookup() {
 	b := TheBasics()
 	if why := b.keyLookupFailure(); why != "" {
 		f.Include(*b.NoKeyConfig)
-		FailBecause(b.Config, why, KeyLookupFix())
+		FailBecause(b.Config, why, keyLookupFix())
 	}
 }
 
 // verifierCauses names the causes the checks recognised: the Problem line
 // of the check that failed for it is the evidence.
-func verifierCauses(res Results, mentions func(string) []string) []Cause {
-	var causes []Cause
+func verifierCauses(res report.Results, mentions func(string) []string) []report.Cause {
+	var causes []report.Cause
 	for _, c := range res.Checks {
-		if c.Outcome != OutcomeFail {
+		if c.Outcome != report.OutcomeFail {
 			continue
 		}
 		problem := problemOf(c.Reason)
 		see := mentions("(see " + c.ID + ")")
 		switch {
 		case strings.HasPrefix(problem, ProblemNoVerification):
-			causes = append(causes, Cause{ID: CauseNoVerification, Title: "the partner verifies no signature, although it claims to (--verifies-signatures)",
+			causes = append(causes, report.Cause{ID: CauseNoVerification, Title: "the partner verifies no signature, although it claims to (--verifies-signatures)",
 				Evidence: problem, Fix: FixNoVerification, Checks: appendNew([]string{c.ID}, see...)})
 		case strings.HasPrefix(problem, ProblemCrash):
 			title := "the partner crashes (5xx) on a webhook whose signature it does not expect"
 			if c.ID == CheckSignedWebhook || c.ID == "signature/extra-schemes-accepted" {
 				title = "the partner crashes (5xx) on a correctly signed webhook"
 			}
-			causes = append(causes, Cause{ID: CauseCrash, Title: title,
+			causes = append(causes, report.Cause{ID: CauseCrash, Title: title,
 				Evidence: problem, Fix: FixCrash, Checks: appendNew([]string{c.ID}, see...)})
 		case strings.HasPrefix(problem, ProblemKeyLookup):
-			causes = append(causes, Cause{ID: CauseKeyLookup, Title: "the partner's own call to Teamtailor fails, so it cannot check the provider key",
-				Evidence: strings.TrimPrefix(problem, ProblemKeyLookup+": "), Fix: KeyLookupFix(), Checks: appendNew([]string{c.ID}, see...)})
+			causes = append(causes, report.Cause{ID: CauseKeyLookup, Title: "the partner's own call to Teamtailor fails, so it cannot check the provider key",
+				Evidence: strings.TrimPrefix(problem, ProblemKeyLookup+": "), Fix: keyLookupFix(), Checks: appendNew([]string{c.ID}, see...)})
 		}
 	}
 	return causes
@@ -248,7 +252,7 @@ func verifierCauses(res Results, mentions func(string) []string) []Cause {
 
 // mistakeCause names the signature mistake a probe of webhook/signed-accepted
 // found, or returns nil.
-func mistakeCause(signed CheckResult, mentions func(string) []string) *Cause {
+func mistakeCause(signed report.CheckResult, mentions func(string) []string) *report.Cause {
 	for _, x := range signed.Exchanges {
 		for _, mk := range signatureMistakes {
 			if x.Step == mk.Step && x.Success() {
@@ -256,7 +260,7 @@ func mistakeCause(signed CheckResult, mentions func(string) []string) *Cause {
 				if mk.Cause == CauseDocsSample {
 					title = "the partner's verifier copies a sample that signs the wrong message"
 				}
-				return &Cause{ID: mk.Cause, Title: title, Evidence: mk.Problem, Fix: mk.Fix,
+				return &report.Cause{ID: mk.Cause, Title: title, Evidence: mk.Problem, Fix: mk.Fix,
 					Checks: appendNew([]string{CheckSignedWebhook}, mentions("(see "+CheckSignedWebhook+")")...)}
 			}
 		}
@@ -265,15 +269,15 @@ func mistakeCause(signed CheckResult, mentions func(string) []string) *Cause {
 }
 
 // crashOf says how a correctly signed webhook crashed the partner, or "".
-func crashOf(x *Exchange) string {
+func crashOf(x *partner.Exchange) string {
 	if x == nil || !x.Answered() || x.Status < 500 {
 		return ""
 	}
-	return fmt.Sprintf("%s: %s %s answered %d %s: %s", ProblemCrash, x.Method, pathOf(x.URL), x.Status, http.StatusText(x.Status), strings.Join(strings.Fields(excerptN(x.ResponseBody, 300)), " "))
+	return fmt.Sprintf("%s: %s %s answered %d %s: %s", ProblemCrash, x.Method, partner.PathOf(x.URL), x.Status, http.StatusText(x.Status), strings.Join(strings.Fields(excerptN(x.ResponseBody, 300)), " "))
 }
 
 // CrashOf is crashOf for the checks: the problem of a 5xx answer, or "".
-func CrashOf(x *Exchange) string { return crashOf(x) }
+func CrashOf(x *partner.Exchange) string { return crashOf(x) }
 
 // problemOf returns the text of the "Problem:" line of a failure, or "".
 func problemOf(reason string) string {
@@ -285,27 +289,10 @@ func problemOf(reason string) string {
 	return ""
 }
 
-// lookups counts the partner's key lookups (GET partner-activations) the
-// mock received, those it answered with 2xx, and the status of the last.
-func (m *Mock) lookups() (n, ok, last int) {
-	m.inbox.mu.Lock()
-	defer m.inbox.mu.Unlock()
-	for _, x := range m.inbox.byResult[""] {
-		if x.Method == http.MethodGet && strings.Contains(x.URL, "/partner-activations") {
-			n++
-			last = x.Status
-			if x.Status >= 200 && x.Status < 300 {
-				ok++
-			}
-		}
-	}
-	return n, ok, last
-}
-
 // withoutProbes returns c without the exchanges of signature-mistake
 // probes: what the check itself sent.
-func withoutProbes(c CheckResult) CheckResult {
-	c.Exchanges = slices.DeleteFunc(slices.Clone(c.Exchanges), func(x Exchange) bool {
+func withoutProbes(c report.CheckResult) report.CheckResult {
+	c.Exchanges = slices.DeleteFunc(slices.Clone(c.Exchanges), func(x partner.Exchange) bool {
 		return slices.ContainsFunc(signatureMistakes, func(mk SignatureMistake) bool { return mk.Step == x.Step })
 	})
 	return c

@@ -3,7 +3,6 @@ package fuzz
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -15,7 +14,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mockteamtailor/mockteamtailor/conformance/capacity"
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
@@ -83,11 +84,7 @@ var suiteOnlyFlags = []string{"verifies-signatures", "actions", "fixtures", "req
 func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	code := ExitPass
 	cmd := NewCommand(getenv, stdout, &code)
-	cmd.SetArgs(args)
-	cmd.SetOut(stdout)
-	cmd.SetErr(stderr)
-	if err := cmd.ExecuteContext(ctx); err != nil {
-		fmt.Fprintf(stderr, "ttconformance fuzz: %s\n(see ttconformance fuzz --help)\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	if !settings.Execute(ctx, cmd, args, stdout, stderr) {
 		return ExitError
 	}
 	return code
@@ -98,50 +95,17 @@ func NewCommand(getenv func(string) string, stdout io.Writer, code *int) *cobra.
 	cfg := DefaultConfig()
 	deadline := DefaultResultDeadline
 	var seed string
-	var envProblems []error
-	goFlags := flag.NewFlagSet("fuzz", flag.ContinueOnError)
-	framework.RegisterFlags(goFlags, getenv)
-
-	cmd := &cobra.Command{
-		Use:           "ttconformance fuzz",
-		Short:         "send generated, protocol-valid webhooks, shrink each failure to a fixture that replays it",
-		Long:          long,
-		Example:       examples,
-		Args:          cobra.NoArgs,
-		SilenceUsage:  true,
-		SilenceErrors: true,
-	}
+	cmd, env := settings.NewSubcommand("fuzz", "send generated, protocol-valid webhooks, shrink each failure to a fixture that replays it", long, examples, getenv, suiteOnlyFlags)
 	fs := cmd.Flags()
-	fs.SortFlags = false
-	fs.AddGoFlagSet(goFlags)
-	for _, name := range suiteOnlyFlags {
-		fs.MarkHidden(name)
-	}
-	fs.Lookup("json-report").Usage = "write the fuzz report (cases, findings, coverage) as JSON to this file; env " + framework.EnvName("json-report")
-	fs.Lookup("junit-report").Usage = "write a JUnit XML report (the run, and one failed test case per finding) to this file; env " + framework.EnvName("junit-report")
-	fs.Lookup("html-report").Usage = "write the fuzz report as one self-contained HTML page to this file; env " + framework.EnvName("html-report")
-	fs.Lookup("assessment").Usage = "the partner posts a final result (completed or failed) for each webhook: judge it; env " + framework.EnvName("assessment")
-	fs.Lookup("bulk").Usage = "the partner allows bulk mode: send bulk-mode webhooks (no job) too; env " + framework.EnvName("bulk")
+	fs.Lookup("json-report").Usage = "write the fuzz report (cases, findings, coverage) as JSON to this file; env " + settings.EnvName("json-report")
+	fs.Lookup("junit-report").Usage = "write a JUnit XML report (the run, and one failed test case per finding) to this file; env " + settings.EnvName("junit-report")
+	fs.Lookup("html-report").Usage = "write the fuzz report as one self-contained HTML page to this file; env " + settings.EnvName("html-report")
+	fs.Lookup("assessment").Usage = "the partner posts a final result (completed or failed) for each webhook: judge it; env " + settings.EnvName("assessment")
+	fs.Lookup("bulk").Usage = "the partner allows bulk mode: send bulk-mode webhooks (no job) too; env " + settings.EnvName("bulk")
 
-	envDefault := func(name string, set func(string) error) {
-		if v := getenv(framework.EnvName(name)); v != "" {
-			if err := set(v); err != nil {
-				envProblems = append(envProblems, fmt.Errorf("%s=%q: %w", framework.EnvName(name), v, err))
-			}
-		}
-	}
-	integer := func(dst *int, name, usage string) {
-		envDefault(name, func(v string) error { n, err := strconv.Atoi(v); *dst = n; return err })
-		fs.IntVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
-	}
-	duration := func(dst *time.Duration, name, usage string) {
-		envDefault(name, func(v string) error { d, err := time.ParseDuration(v); *dst = d; return err })
-		fs.DurationVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
-	}
-	str := func(dst *string, name, usage string) {
-		envDefault(name, func(v string) error { *dst = v; return nil })
-		fs.StringVar(dst, name, *dst, usage+"; env "+framework.EnvName(name))
-	}
+	integer := env.Int
+	duration := env.Duration
+	str := env.String
 	duration(&cfg.Duration, "duration", "how long to send cases (0 with --max-cases: until they are sent)")
 	str(&seed, "seed", "a number that makes the run repeatable: the same seed sends the same cases (default: random, printed)")
 	integer(&cfg.MaxCases, "max-cases", "stop after this many cases (0: no limit, --duration ends the run)")
@@ -153,11 +117,11 @@ func NewCommand(getenv func(string) string, stdout io.Writer, code *int) *cobra.
 	fs.BoolVar(&noShrink, "no-shrink", false, "write findings as generated, unshrunk")
 
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if cfg.MaxCases > 0 && !fs.Changed("duration") && getenv(framework.EnvName("duration")) == "" {
+		if cfg.MaxCases > 0 && !fs.Changed("duration") && getenv(settings.EnvName("duration")) == "" {
 			cfg.Duration = 0 // --max-cases alone ends the run
 		}
 		cfg.Shrink = !noShrink
-		problems := envProblems
+		problems := env.Problems
 		if seed == "" {
 			cfg.Seed = rand.Uint64() % 1_000_000_000
 		} else if n, err := strconv.ParseUint(seed, 10, 64); err != nil {
@@ -169,7 +133,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, code *int) *cobra.
 			problems = append(problems, fmt.Errorf("--result-deadline must be positive, got %s", deadline))
 		}
 		key, defaulted := capacity.GivenKey()
-		if err := framework.AfterReadingAllFlags(); err != nil {
+		if err := settings.AfterReadingAllFlags(); err != nil {
 			problems = append(problems, err)
 		}
 		if err := cfg.Validate(); err != nil {
@@ -188,7 +152,7 @@ func NewCommand(getenv func(string) string, stdout io.Writer, code *int) *cobra.
 // the settings give a provider key, reads the partner's form, makes the
 // run, writes the reports and returns the exit status.
 func execute(ctx context.Context, cfg Config, deadline time.Duration, key capacity.ProviderKey, activate bool, stdout io.Writer) int {
-	tc := framework.TestContext
+	tc := settings.TestContext
 	rep := newReport(cfg, time.Now())
 	rep.BaseURL = tc.BaseURL
 	fail := func(err error) int {
@@ -197,7 +161,7 @@ func execute(ctx context.Context, cfg Config, deadline time.Duration, key capaci
 		fmt.Fprintln(stdout, rep.Line())
 		return ExitError
 	}
-	mock, err := framework.StartMock(ctx)
+	mock, err := embedded.StartMock(ctx)
 	if err != nil {
 		return fail(fmt.Errorf("the embedded mock could not start: %w", err))
 	}
@@ -214,7 +178,7 @@ func execute(ctx context.Context, cfg Config, deadline time.Duration, key capaci
 	pf, form := partnerForm(ctx, mock, ct.Client)
 	var data func(map[string]string) map[string]string
 	if pf != nil {
-		data = func(picked map[string]string) map[string]string { return framework.WebhookData(mock, *pf, picked) }
+		data = func(picked map[string]string) map[string]string { return partner.WebhookData(mock.Server, *pf, picked) }
 	}
 	gen := NewGenerator(cfg.Seed, pf, tc.Bulk, data)
 	tgt := Target{Mock: mock, Client: ct.Client, HTTP: ct.HTTP, ExpectResults: tc.Assessment, ResultDeadline: deadline}
@@ -249,14 +213,14 @@ func execute(ctx context.Context, cfg Config, deadline time.Duration, key capaci
 // partnerForm reads the partner's /config form (or its static
 // webhook-config), and the webhook-data keys it requires and names; nil
 // when it serves none that can be read: webhook-data is then empty.
-func partnerForm(ctx context.Context, mock *framework.Mock, client *framework.PartnerClient) (*protocol.Form, Form) {
-	var x *framework.Exchange
-	if static := framework.FileStaticConfig(); static != nil {
+func partnerForm(ctx context.Context, mock *embedded.Mock, client *partner.Client) (*protocol.Form, Form) {
+	var x *partner.Exchange
+	if static := embedded.FileStaticConfig(); static != nil {
 		x = static.Exchange()
 	} else {
-		x = client.Send(ctx, framework.Call{Step: mock.ConfigStep(false), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()})
+		x = client.Send(ctx, partner.Call{Step: mock.ConfigStep(false), Method: http.MethodGet, Path: "config", Query: mock.ConfigQuery()})
 	}
-	form, err := framework.ReadForm(x)
+	form, err := partner.ReadForm(x)
 	if err != nil {
 		return nil, Form{}
 	}
@@ -276,7 +240,7 @@ func partnerForm(ctx context.Context, mock *framework.Mock, client *framework.Pa
 
 // writeReports writes the reports asked for, saying where.
 func writeReports(rep *Report, stdout io.Writer) {
-	tc := framework.TestContext
+	tc := settings.TestContext
 	for _, w := range []struct {
 		path, what string
 		write      func(string) error

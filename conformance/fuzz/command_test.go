@@ -15,13 +15,14 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
 	"github.com/mockteamtailor/mockteamtailor/conformance/fuzz"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/fixtures"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/controlapi"
 )
 
-// The tests make fuzz runs in this process (framework.TestContext is the
+// The tests make fuzz runs in this process (settings.TestContext is the
 // process's settings, so they do not run in parallel) against the
 // example partner, unmodified or with one planted bug, posting its
 // results after resultDelay.
@@ -140,11 +141,11 @@ func TestBadSettingsExit2(t *testing.T) {
 // after the sendings.
 func replay(t *testing.T, url, dir, name, kind string, n int, wait time.Duration) int {
 	t.Helper()
-	framework.TestContext = framework.Settings{BaseURL: url, APIKey: testAPIKey, WebhookSecret: testSecret, ProviderKey: uuid.NewString(),
+	settings.TestContext = settings.Settings{BaseURL: url, APIKey: testAPIKey, WebhookSecret: testSecret, ProviderKey: uuid.NewString(),
 		MockListen: "127.0.0.1:0", Timeout: 10 * time.Second, Assessment: true}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	mock, err := framework.StartMock(ctx)
+	mock, err := embedded.StartMock(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mockteamtailor/mockteamtailor/conformance/framework"
+	"github.com/mockteamtailor/mockteamtailor/conformance/embedded"
+	"github.com/mockteamtailor/mockteamtailor/conformance/partner"
+	"github.com/mockteamtailor/mockteamtailor/conformance/settings"
 	"github.com/mockteamtailor/mockteamtailor/internal/orderedjson"
 	"github.com/mockteamtailor/mockteamtailor/internal/text"
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor"
@@ -77,8 +79,8 @@ func fail(kind string, status int, detail string) Verdict {
 
 // Target is what a run sends webhooks with.
 type Target struct {
-	Mock   *framework.Mock
-	Client *framework.PartnerClient
+	Mock   *embedded.Mock
+	Client *partner.Client
 	HTTP   *http.Client
 	// ExpectResults judges the result of each webhook (--assessment).
 	ExpectResults bool
@@ -196,7 +198,7 @@ func (j *judge) exec(ctx context.Context, body []byte, wantResult bool) (Verdict
 		}()
 	}
 	// docs/protocol.md §1.2: t is the send time, v1 signs "<t>.<event id>".
-	req, err := j.tgt.Client.Request(ctx, framework.Call{Method: http.MethodPost, Path: "webhook", Body: pc.Body, Signature: framework.Sign(pc.EventID)})
+	req, err := j.tgt.Client.Request(ctx, partner.Call{Method: http.MethodPost, Path: "webhook", Body: pc.Body, Signature: partner.Sign(pc.EventID)})
 	if err != nil {
 		return Verdict{}, fmt.Errorf("%w: %v", errMock, err)
 	}
@@ -215,7 +217,7 @@ func (j *judge) exec(ctx context.Context, body []byte, wantResult bool) (Verdict
 	case resp.StatusCode/100 != 2:
 		// The answer goes into reports: a partner echoing a key must not
 		// put it there.
-		return fail(fmt.Sprintf("%s %d", KindStatus, resp.StatusCode), resp.StatusCode, framework.NewRedactor(framework.TestContext).String(string(raw))), nil
+		return fail(fmt.Sprintf("%s %d", KindStatus, resp.StatusCode), resp.StatusCode, partner.NewRedactor(settings.TestContext).String(string(raw))), nil
 	}
 	applied, invalid, note := protocol.CheckWebhookResponse(raw)
 	if invalid {
