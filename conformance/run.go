@@ -66,7 +66,7 @@ The security checks (security/*, docs/protocol.md §8) need no flag, but the
 two that watch result posts need --assessment; --profile production makes a
 plain http BASE_URL a warning, and --ca-file trusts a local certificate.
 
-The examples run against the bundled example partner, started as the README
+The examples run against the bundled example partner, started as docs/qa.md
 shows (PARTNER is where it listens, 127.0.0.1:3000 unless set; it posts results
 only to SUITE_MOCK, where the suite's embedded mock listens, 127.0.0.1:8081
 unless set):

@@ -151,7 +151,7 @@ func (s *Server) MarkStart(ctx context.Context) error {
 // their current keys), the sandboxes with the same jobs, candidates and
 // ids. The id source goes on where it was, seeded or not: a result id,
 // partner-event id or key handed out before the reset is never handed
-// out again (README "Security": ids are never handed out twice).
+// out again (docs/security.md: ids are never handed out twice).
 // Results, triggers, other companies and activations, partners added
 // since, uploads, bulk runs, faults, company webhooks, webhook setups and
 // the journal go.

@@ -48,7 +48,7 @@ type hookQueue struct {
 	dropped int // events not queued because the queue was full
 }
 
-// What the company webhooks keep is bounded (README "Security"): the
+// What the company webhooks keep is bounded (docs/security.md): the
 // subscriptions, each one's text, and the events waiting for a slow
 // target. An event for a full queue is dropped and logged: the target is
 // not keeping up, and a failed delivery is never retried anyway.

@@ -2,7 +2,7 @@ package mockteamtailor
 
 // Everything the mock keeps of what a partner or a request sent is
 // bounded in bytes as well as in count; the README's table of limits names
-// each of these (README "Security").
+// each of these (docs/security.md).
 const (
 	// MaxPartnerHeaderBytes bounds the headers of a partner's answer;
 	// a larger header block fails the call (Go's client default is 10 MB).

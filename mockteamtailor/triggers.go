@@ -43,7 +43,7 @@ func (s *Server) CreateTrigger(ctx context.Context, req controlapi.TriggerReques
 	if req.DryRun {
 		return store.Trigger{PartnerID: req.PartnerID, JobID: job.ID, StageID: stage.ID, WebhookData: data, CreatedBy: user}, nil
 	}
-	// One trigger per stage and partner (README "The control API"): a new
+	// One trigger per stage and partner (docs/partner-developers.md "The control API"): a new
 	// one replaces the partner's trigger on the stage, as setting up the
 	// trigger again does in Teamtailor's job editor.
 	existing, err := s.store.Triggers(ctx, req.PartnerID)

@@ -27,7 +27,7 @@ func newStateCommand(getenv func(string) string, stdout io.Writer) *cobra.Comman
 FILE.log.N. Run them while no serve uses the files.
 
 serve refuses to start on damage anywhere but a crash's torn last record, and
-changes no file (README "State"); "state check" says what is damaged and what a
+changes no file (docs/operators.md "State"); "state check" says what is damaged and what a
 repair would drop, "state repair" drops it after keeping a copy of every file.
 
 Examples:

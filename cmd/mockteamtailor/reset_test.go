@@ -13,7 +13,7 @@ import (
 // After reset, a "serve --seed 1" holds exactly what it held at start:
 // the same keys, partner settings, jobs and candidates with the same ids.
 // The ids it hands out next are new ones: never one it handed out before
-// the reset (README "Security").
+// the reset (docs/security.md).
 func TestResetIsStartAgain(t *testing.T) {
 	r := startRun(t, map[string]string{}, "serve", "--listen", "127.0.0.1:0", "--seed", "1")
 	base := r.URL

@@ -48,7 +48,7 @@ prints a partner API key, a webhook secret and a sandbox provider key, and activ
 the integration in a sandbox company, as Teamtailor does for integrations under
 development.
 
-Partner API decisions (see README): Authorization "Token <key>", "Token token=<key>"
+Partner API decisions (docs/partner-developers.md): Authorization "Token <key>", "Token token=<key>"
 and "Bearer <key>" are accepted; X-Api-Version: 20180828 is required (406 otherwise);
 partner results accept PUT and PATCH as partial updates; partner-activations return
 the provider key as a JWE {"alg":"dir","enc":"A128GCM"} keyed by the first 16 bytes
@@ -65,7 +65,7 @@ the scheme for a local host.
 Every flag can also be set with an environment variable MOCKTT_<FLAG>, e.g.
 MOCKTT_API_KEY or MOCKTT_RATE_LIMIT; a flag on the command line wins.
 
-Security (README "Security"): the mock answers only requests whose Host is an IP
+Security (docs/security.md): the mock answers only requests whose Host is an IP
 address, localhost, *.localhost, the host of --public-url or an --allowed-host, and
 its control API refuses cross-site requests and bodies that are not JSON. Listening
 beyond loopback (e.g. --listen 0.0.0.0:8080 in Docker) turns on a control token for
@@ -77,7 +77,7 @@ the control API and the web UI; the banner prints it and a link that logs the UI
 				return err
 			}
 			if getenv("GOGC") == "" {
-				// README "Performance": collecting after every few
+				// docs/performance.md: collecting after every few
 				// megabytes cost a small sandbox under load 8-10 % of
 				// its CPU per request. A GOGC of the user's own wins.
 				defer gcheadroom.Start(gcHeadroom)()
@@ -170,7 +170,7 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	cfg.AllowedHosts = o.allowedHosts
 	cfg.ControlToken = o.controlToken
 	if cfg.ControlToken == "" && !isLoopback(ln.Addr()) {
-		// README "Security": reachable from elsewhere, the mock's control
+		// docs/security.md: reachable from elsewhere, the mock's control
 		// surface needs a secret. Never from the seeded stream: a token
 		// known from --seed protects nothing.
 		cfg.ControlToken = idgen.New().Secret("mtc_", 20)
@@ -197,7 +197,7 @@ func serve(ctx context.Context, o serveOptions, given map[string]bool, stdout, s
 	st.SetJournalByteLimit(int(o.journalBytes))
 	st.SetResultByteLimit(int(o.resultBytes))
 	st.SetCandidateByteLimit(int(o.candidateBytes))
-	// README "--seed": a restart continues after every stored id.
+	// docs/operators.md "--seed": a restart continues after every stored id.
 	if err := idgen.ContinueAfter(ctx, st, ids); err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ lists (a partner that looks keys up must then be pointed at the embedded mock:
 --mock-listen). A partner refusing the key stops the run, saying why and
 which flag fixes it.
 
-The examples run against the bundled example partner, started as the README
+The examples run against the bundled example partner, started as docs/qa.md
 shows (PARTNER is where it listens, 127.0.0.1:3000 unless set; it posts results
 only to SUITE_MOCK, where the embedded mock listens, 127.0.0.1:8081 unless set):
   examplepartner --listen "${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --result-host "${SUITE_MOCK:-127.0.0.1:8081}" &

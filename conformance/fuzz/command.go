@@ -61,7 +61,7 @@ cases.
 The provider key, the settings and the environment variables are the suite's
 and capacity's (TTCONF_<FLAG>): the command line wins.
 
-The examples run against the bundled example partner, started as the README
+The examples run against the bundled example partner, started as docs/qa.md
 shows (PARTNER is where it listens, 127.0.0.1:3000 unless set; it posts results
 only to SUITE_MOCK, where the embedded mock listens, 127.0.0.1:8081 unless set):
   examplepartner --listen "${PARTNER:-127.0.0.1:3000}" --api-key ttpk_demo --webhook-secret ttws_demo --result-host "${SUITE_MOCK:-127.0.0.1:8081}" &

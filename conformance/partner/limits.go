@@ -13,7 +13,7 @@ import (
 // What the suite keeps of exchanges is bounded in bytes, per exchange and
 // per run, so that a partner answering with huge bodies (or gzip bodies
 // that inflate to gigabytes) costs neither the suite's memory nor report
-// files of gigabytes (README "Security", conformance/README.md "Bounded
+// files of gigabytes (docs/security.md, conformance/README.md "Bounded
 // reports"). A check judges the whole answer, up to the 1 MiB Teamtailor
 // reads (partnercall.MaxResponse); what outlives the check is cut.
 const (

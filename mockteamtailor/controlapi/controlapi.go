@@ -1,5 +1,5 @@
 // Package controlapi holds the documents of the mock's control API
-// (/mock/v1, README "The control API"): what its handlers decode and
+// (/mock/v1, docs/partner-developers.md "The control API"): what its handlers decode and
 // encode, and what its Go client, package mockclient, sends and reads.
 package controlapi
 

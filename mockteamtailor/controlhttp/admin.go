@@ -39,7 +39,7 @@ func (a *API) handleFixtures() controlFunc {
 	}
 }
 
-// handleReset starts the mock again (README "Reset").
+// handleReset starts the mock again (docs/partner-developers.md "Reset").
 func (a *API) handleReset() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		if err := a.admin.Reset(r.Context()); err != nil {

@@ -1,4 +1,4 @@
-// Package controlhttp is the mock's control API (/mock/v1, README "The
+// Package controlhttp is the mock's control API (/mock/v1, docs/partner-developers.md "The
 // control API") over HTTP, as package partnerapi is the Partner API: its
 // handlers decode a request, call one method of the admin model
 // (controlapi.Admin) and encode the answer. It holds no state of its own.
@@ -146,7 +146,7 @@ func pathInt(r *http.Request, name string) (int64, error) {
 func (a *API) handleIndex() controlFunc {
 	return func(r *http.Request) (int, any, error) {
 		return http.StatusOK, controlapi.Index{
-			About: "mockteamtailor control API: the mock's own admin surface (not Teamtailor's). See the README for every endpoint.",
+			About: "mockteamtailor control API: the mock's own admin surface (not Teamtailor's). See docs/partner-developers.md, section The control API, for every endpoint.",
 			Endpoints: []string{
 				"GET,POST /mock/v1/partners", "GET,PATCH /mock/v1/partners/{id}",
 				"GET,PUT,DELETE /mock/v1/partners/{id}/webhook-setup", "GET,POST /mock/v1/webhooks", "GET,DELETE /mock/v1/webhooks/{id}",

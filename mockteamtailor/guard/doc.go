@@ -3,5 +3,5 @@
 // machines, and no web page on another site may drive it: unknown Host
 // names are refused (DNS rebinding), and the control API refuses
 // cross-site requests, bodies a plain HTML form can send, and requests
-// without the control token when one is set (README "Security").
+// without the control token when one is set (docs/security.md).
 package guard

@@ -76,7 +76,7 @@ func errorDocumentOf(err error) (int, protocol.ErrorDocument, bool) {
 	}
 	var full *store.LimitError
 	if errors.As(err, &full) {
-		// README "Security": a store limit refuses the write with a 422
+		// docs/security.md: a store limit refuses the write with a 422
 		// naming the limit (and what raises it); nothing stored goes.
 		return errorDocumentOf(New(http.StatusUnprocessableEntity, "Limit reached", "%v", full))
 	}

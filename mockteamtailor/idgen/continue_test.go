@@ -20,7 +20,7 @@ func nextAfter(t *testing.T, st store.Store) string {
 	return ids.UUID()
 }
 
-// Rule (README "--seed"): the same seed on the same stored state gives the
+// Rule (docs/operators.md "--seed"): the same seed on the same stored state gives the
 // same ids, on an empty store the ids of a first start, and on any other
 // state, a result added or one updated, other ids.
 func TestContinueAfterKeysIDsWithTheStoredState(t *testing.T) {

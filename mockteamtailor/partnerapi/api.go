@@ -24,7 +24,7 @@ import (
 
 // RefusedBodyLimit is how many bytes of body the journal keeps of a
 // request refused before authentication: enough to recognise it, too
-// little for anyone to fill the journal with (README "Security").
+// little for anyone to fill the journal with (docs/security.md).
 const RefusedBodyLimit = 1 << 10
 
 // RefusedHeaderLimit is how many bytes of headers (counted as

@@ -8,7 +8,7 @@ import (
 )
 
 // The journal keeps what partners and requests sent bounded in bytes as
-// well as in count (README "Security").
+// well as in count (docs/security.md).
 const (
 	// JournalHeaderLimit is how many bytes of headers the journal keeps
 	// per message (names, values and ": " and CRLF, as on the wire).

@@ -409,7 +409,7 @@ func (s *MemStore) Reset(_ context.Context) error {
 		fresh.journalLimit = s.journalLimit
 		if s.start != nil {
 			st := *s.start
-			// The partners keep the keys they have now (README "Reset").
+			// The partners keep the keys they have now (docs/partner-developers.md "Reset").
 			st.Partners = slices.Clone(st.Partners)
 			for i, p := range st.Partners {
 				if cur, ok := s.partners[p.ID]; ok {

@@ -38,7 +38,7 @@ type state struct {
 	LogGeneration int    `json:"logGeneration,omitempty"`
 	// LogID is the identity of log generation LogGeneration, which a
 	// version 3 snapshot written since logs have identities names: that
-	// log must be there. Older snapshots lack it (README "State").
+	// log must be there. Older snapshots lack it (docs/operators.md "State").
 	LogID            string            `json:"logId,omitempty"`
 	Partners         []Partner         `json:"partners"`
 	Companies        []Company         `json:"companies"`

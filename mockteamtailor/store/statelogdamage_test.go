@@ -164,7 +164,7 @@ func TestStateLogCutAtEveryOffset(t *testing.T) {
 // among them, are a torn tail, dropped with that record alone; zeros from
 // inside any other record are refused. Zeros from a record boundary are
 // what a crash leaves when the commits after it had not reached the disk
-// (README "State"): the store opens with the records before them.
+// (docs/operators.md "State"): the store opens with the records before them.
 func TestStateLogZeroedFromEveryOffset(t *testing.T) {
 	path, _, beforeLast, end := killedStateBeforeLast(t)
 	log := statelog.Path(path, 2)
@@ -276,7 +276,7 @@ func TestSnapshotWithoutItsLogRefused(t *testing.T) {
 }
 
 // A version 3 snapshot written before snapshots named their log does not
-// require it (README "State"): it opens, and is rewritten at once as one
+// require it (docs/operators.md "State"): it opens, and is rewritten at once as one
 // that does.
 func TestOldSnapshotWithoutLogOpensAndIsRewritten(t *testing.T) {
 	path, _, _ := killedState(t)

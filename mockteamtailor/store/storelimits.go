@@ -7,7 +7,7 @@ import (
 )
 
 // The stores of what partners and the mock's users send are bounded in
-// bytes, each item and all of them together (README "Security"): a write
+// bytes, each item and all of them together (docs/security.md): a write
 // past a limit is refused with a LimitError, nothing already stored goes.
 const (
 	// MaxResultBytes bounds one stored partner result (its encoding).

@@ -19,7 +19,7 @@ import (
 	"github.com/mockteamtailor/mockteamtailor/mockteamtailor/protocol"
 )
 
-// The bounds of what is kept (README "Security").
+// The bounds of what is kept (docs/security.md).
 const (
 	// MaxFile caps one uploaded file.
 	MaxFile = 10 << 20

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// What a crash can leave of a log, and what it cannot (README "State").
+// What a crash can leave of a log, and what it cannot (docs/operators.md "State").
 //
 // A version 4 log is written so that a crash leaves one shape only: the
 // file is extended with zeros, and those zeros fsync'd, before records
