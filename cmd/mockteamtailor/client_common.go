@@ -139,11 +139,15 @@ func responseStatus(d store.Delivery) string {
 // to, and how to look at it.
 func printDelivery(w io.Writer, d store.Delivery) {
 	// The reason often starts by repeating the status ("answered 200;
-	// ..."): say it once.
+	// ...", "answered 500: ..."): say it once.
 	reason := d.Reason
 	if d.Response != nil {
 		answered := fmt.Sprintf("answered %d", d.Response.Status)
-		reason = strings.TrimPrefix(strings.TrimPrefix(reason, answered), "; ")
+		if rest, ok := strings.CutPrefix(reason, answered); ok {
+			rest, _ = strings.CutPrefix(rest, "; ")
+			rest, _ = strings.CutPrefix(rest, ": ")
+			reason = rest
+		}
 	}
 	if reason == "" {
 		fmt.Fprintf(w, "%s to partner %s: %s %s\n", d.Kind, d.PartnerID, responseStatus(d), d.Verdict)
