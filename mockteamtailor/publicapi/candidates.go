@@ -296,14 +296,7 @@ func (a *API) createCandidate(r *http.Request, w *world) (int, any, *problem) {
 // updateCandidate serves PATCH /v1/candidates/{id}: what it names
 // changes; the email stays required and unique.
 func (a *API) updateCandidate(r *http.Request, w *world, id string) (int, any, *problem) {
-	rec, err := w.find("candidates", id)
-	if err != nil {
-		return 0, nil, a.internal(r, err)
-	}
-	if rec == nil {
-		return 0, nil, recordNotFound(id)
-	}
-	doc, p := readWrite(r, "candidates", id)
+	_, doc, p := a.readPatch(r, w, "candidates", id)
 	if p != nil {
 		return 0, nil, p
 	}

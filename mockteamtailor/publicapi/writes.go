@@ -105,6 +105,24 @@ func toOne(rel relationshipInput) (ref, bool, *problem) {
 	return ref{Type: dashed(in.Type), ID: id}, true, nil
 }
 
+// readPatch finds the record a PATCH names and reads the write document
+// for it: a 404 for a record that is not there, then the document's own
+// problems (readWrite).
+func (a *API) readPatch(r *http.Request, w *world, typ, id string) (*record, *writeDocumentIn, *problem) {
+	rec, err := w.find(typ, id)
+	if err != nil {
+		return nil, nil, a.internal(r, err)
+	}
+	if rec == nil {
+		return nil, nil, recordNotFound(id)
+	}
+	doc, p := readWrite(r, typ, id)
+	if p != nil {
+		return nil, nil, p
+	}
+	return rec, doc, nil
+}
+
 // allowOnly refuses every attribute and relationship not in the lists.
 func allowOnly(doc *writeDocumentIn, attrs, rels []string) *problem {
 	for k := range doc.Data.Attributes {
@@ -143,14 +161,7 @@ func attribute(doc *writeDocumentIn, name string) (json.RawMessage, bool) {
 // partner triggers fire (docs/public-api.md §9, §10);
 // rejected-at rejects (a datetime) or un-rejects (null).
 func (a *API) updateApplication(r *http.Request, w *world, id string) (int, any, *problem) {
-	rec, err := w.find("job-applications", id)
-	if err != nil {
-		return 0, nil, a.internal(r, err)
-	}
-	if rec == nil {
-		return 0, nil, recordNotFound(id)
-	}
-	doc, p := readWrite(r, "job-applications", id)
+	_, doc, p := a.readPatch(r, w, "job-applications", id)
 	if p != nil {
 		return 0, nil, p
 	}
@@ -576,14 +587,7 @@ func (a *API) storeValue(r *http.Request, f *fieldDef, owner *record, stored jso
 // updateValue serves PATCH /v1/custom-field-values/{id}: only value may
 // change, checked against the field's type as on create.
 func (a *API) updateValue(r *http.Request, w *world, id string) (int, any, *problem) {
-	rec, err := w.find("custom-field-values", id)
-	if err != nil {
-		return 0, nil, a.internal(r, err)
-	}
-	if rec == nil {
-		return 0, nil, recordNotFound(id)
-	}
-	doc, p := readWrite(r, "custom-field-values", id)
+	rec, doc, p := a.readPatch(r, w, "custom-field-values", id)
 	if p != nil {
 		return 0, nil, p
 	}
@@ -615,14 +619,7 @@ func (a *API) updateValue(r *http.Request, w *world, id string) (int, any, *prob
 
 // updateNote serves PATCH /v1/notes/{id}: the text only.
 func (a *API) updateNote(r *http.Request, w *world, id string) (int, any, *problem) {
-	rec, err := w.find("notes", id)
-	if err != nil {
-		return 0, nil, a.internal(r, err)
-	}
-	if rec == nil {
-		return 0, nil, recordNotFound(id)
-	}
-	doc, p := readWrite(r, "notes", id)
+	rec, doc, p := a.readPatch(r, w, "notes", id)
 	if p != nil {
 		return 0, nil, p
 	}
